@@ -1,0 +1,122 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { accountsModule } from './modules/accounts/accounts.routes';
+import { auditModule } from './modules/audit/audit.routes';
+import { devMailboxModule } from './modules/dev/dev.routes';
+import { workspacesModule } from './modules/workspaces/workspaces.routes';
+import { requireAccessDeclarations } from './platform/http/access';
+import { requestContext } from './platform/http/context';
+import { errorBody, installErrorHandler } from './platform/http/errors';
+import { healthRoutes } from './platform/http/health';
+import { metricsPlugin } from './platform/http/metrics';
+import type { Services } from './platform/services';
+
+export const webDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+
+/**
+ * Builds the HTTP app in stages (STYLE 1): external plugins, then the platform's request
+ * context, then each module as an encapsulated plugin, then the web app's static files.
+ */
+export async function buildApp(services: Services): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: services.logger as unknown as FastifyBaseLogger,
+    trustProxy: services.config.TRUST_PROXY,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('services', services);
+  installErrorHandler(app);
+  requireAccessDeclarations(app);
+
+  // 1. External plugins.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(services.config.publicUrl.startsWith('https:') ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // HSTS only means something behind TLS (SEC-1).
+    strictTransportSecurity: services.config.publicUrl.startsWith('https:') ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  });
+  await app.register(cookie);
+  // A coarse per-IP flood guard for the whole API; the sensitive routes have tighter, shared limits (AUTH-7).
+  await app.register(rateLimit, {
+    global: true,
+    max: services.config.NODE_ENV === 'test' ? 100_000 : 600,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, ...errorBody('rate_limited', `Too many requests. Try again in ${Math.ceil(ctx.ttl / 1000)} seconds.`) }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Kestrel API', version: '0.1.0', description: 'Every route, its access and its schemas.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'kestrel_session' } } },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  // 2. Platform.
+  await app.register(requestContext);
+  await app.register(healthRoutes);
+  await app.register(metricsPlugin);
+
+  // 3. Modules.
+  await app.register(accountsModule);
+  await app.register(workspacesModule);
+  await app.register(auditModule);
+  await app.register(devMailboxModule);
+
+  // 4. The web app: files from the Vite build, and index.html for every client-side route.
+  if (existsSync(webDistDir)) {
+    // serve:false keeps every route declared here, with its access, rather than one per file.
+    await app.register(fastifyStatic, { root: webDistDir, serve: false });
+    app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+      const urlPath = decodeURIComponent(request.url.split('?')[0]!);
+      if (urlPath.startsWith('/api/')) {
+        return reply.code(404).send(errorBody('route_not_found', `No route ${request.method} ${urlPath}.`));
+      }
+      const file = path.normalize(urlPath).replace(/^([/\\])+/, '');
+      if (file && !file.startsWith('..') && isFile(path.join(webDistDir, file))) {
+        const hashed = file.startsWith('assets/');
+        return reply.sendFile(file, { maxAge: hashed ? 31_536_000_000 : 0, immutable: hashed });
+      }
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    });
+  }
+  return app;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,56 @@
+import 'dotenv/config';
+import { buildApp } from './app';
+import { ensureDemoWorkspace } from './demo';
+import { startPlatform } from './platform/boot';
+import { ConfigError, loadConfig } from './platform/config';
+import { createLogger } from './platform/logger';
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const platform = await startPlatform(config, logger);
+  const app = await buildApp(platform.services);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    await app.close().catch(() => {});
+    await platform.shutdown();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const demo = config.demoWorkspace ? await ensureDemoWorkspace(platform.services) : null;
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`;
+  const lines = [
+    '',
+    `  Kestrel is ready at ${url}  (${Math.round(performance.now() - startedAt)} ms)`,
+    ...(demo ? [`  Demo login: ${demo.email} / ${demo.password}`] : []),
+    ...(platform.services.mail.transport.name === 'none' ? [`  No mail server configured: emails appear at ${url}/dev/mailbox`] : []),
+    `  API docs: ${url}/api/docs`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  logger.info({ url, readyMs: Math.round(performance.now() - startedAt) }, 'ready');
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,51 @@
+import { eq } from 'drizzle-orm';
+import { setScope, type Db, type Tx } from '../../platform/db/database';
+import type { WorkspaceContext } from '../../platform/db/tenant';
+import { memberships } from '../workspaces/workspaces.schema';
+import { auditLog } from './audit.schema';
+
+export interface AuditEvent {
+  action: string;
+  targetType?: string | null;
+  targetId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** WS-4: appends to the audit log of the context's workspace, inside the caller's transaction. */
+export async function recordAudit(tx: Tx, ctx: WorkspaceContext, event: AuditEvent): Promise<void> {
+  await tx.insert(auditLog).values({
+    workspaceId: ctx.workspaceId,
+    actorUserId: ctx.userId,
+    actorLabel: ctx.actorLabel ?? null,
+    action: event.action,
+    targetType: event.targetType ?? null,
+    targetId: event.targetId ?? null,
+    ip: ctx.ip ?? null,
+    userAgent: ctx.userAgent?.slice(0, 500) ?? null,
+    details: event.details ?? {},
+  });
+}
+
+/**
+ * Account events (sign-ins, failed sign-ins, password resets) belong to a person, not a
+ * workspace; each workspace the person belongs to sees them in its audit log.
+ */
+export async function recordAccountAudit(
+  db: Db | Tx,
+  user: { id: string; email: string },
+  meta: { ip?: string | null; userAgent?: string | null },
+  event: AuditEvent,
+): Promise<void> {
+  const run = async (tx: Tx) => {
+    await setScope(tx, { userId: user.id });
+    const rows = await tx.select({ workspaceId: memberships.workspaceId, role: memberships.role }).from(memberships).where(eq(memberships.userId, user.id));
+    for (const row of rows) {
+      await setScope(tx, { workspaceId: row.workspaceId, userId: user.id });
+      await recordAudit(tx, { workspaceId: row.workspaceId, userId: user.id, role: row.role, actorLabel: user.email, ...meta }, { targetType: 'user', targetId: user.id, ...event });
+    }
+    await setScope(tx, {});
+  };
+  // A transaction in progress is reused (the event commits with the change); otherwise one is opened.
+  if ('rollback' in db) await run(db);
+  else await db.transaction(run);
+}

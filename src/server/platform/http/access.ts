@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { Role } from '../../modules/workspaces/workspaces.schema';
+import { forbidden, notFound, unauthorized } from './errors';
+
+/**
+ * Who may call a route. Declared on every route; the server refuses to start when one is missing.
+ * - `public`: anyone, signed in or not.
+ * - `user`: any signed-in user (second factor done), outside a workspace.
+ * - `mfa-pending`: a user who gave a password but not yet their second factor.
+ * - `operator`: nobody over HTTP unless the operator token is presented (metrics, dev tools).
+ * - a list of roles: a member of the route's `:workspaceId` with one of these roles.
+ */
+export type Access = 'public' | 'user' | 'mfa-pending' | 'dev' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+export const anyMember: readonly Role[] = ['owner', 'admin', 'staff', 'client'];
+export const teamMembers: readonly Role[] = ['owner', 'admin', 'staff'];
+export const managers: readonly Role[] = ['owner', 'admin'];
+export const ownersOnly: readonly Role[] = ['owner'];
+
+/** Routes the platform adds itself (docs, static files) that are public by design. */
+const frameworkRoutes = (url: string) => url.startsWith('/api/docs');
+
+export function requireAccessDeclarations(app: FastifyInstance): void {
+  const missing: string[] = [];
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const access = (route.config as { access?: Access } | undefined)?.access;
+    if (access === undefined && !frameworkRoutes(route.url)) missing.push(`${String(route.method)} ${route.url}`);
+    if (Array.isArray(access) && !route.url.includes(':workspaceId')) {
+      missing.push(`${String(route.method)} ${route.url} (role access needs a :workspaceId parameter)`);
+    }
+  });
+  app.addHook('onReady', async () => {
+    if (missing.length) {
+      throw new Error(`Every route must declare who may call it (config.access). Missing on:\n  ${missing.join('\n  ')}`);
+    }
+  });
+}
+
+/** Enforces the route's declared access after the request context is known. */
+export async function enforceAccess(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  const access = request.routeOptions.config.access;
+  if (access === undefined || access === 'public') return;
+  if (access === 'dev') {
+    if (request.server.services.config.isProduction) throw notFound('Page');
+    return;
+  }
+  const auth = request.auth;
+  if (access === 'mfa-pending') {
+    if (!auth) throw unauthorized();
+    return;
+  }
+  if (!auth) throw unauthorized();
+  if (auth.mfaPending) throw unauthorized('Enter the code from your authenticator app to finish signing in.', 'second_factor_required');
+  if (access === 'user') return;
+  const workspace = request.workspace;
+  // Not a member: the workspace's existence is not revealed.
+  if (!workspace) throw notFound('Workspace');
+  if (!access.includes(workspace.role)) throw forbidden();
+}

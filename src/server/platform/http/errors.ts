@@ -1,0 +1,82 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+/** A failure the caller can act on. The error handler turns it into `{ error: { code, message, details } }`. */
+export class AppError extends Error {
+  constructor(
+    public readonly code: string,
+    public readonly statusCode: number,
+    message: string,
+    public readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: Record<string, unknown>) => new AppError(code, 400, message, details);
+export const unauthorized = (message = 'Sign in to continue.', code = 'unauthenticated') => new AppError(code, 401, message);
+export const forbidden = (message = 'Your role does not allow this.', code = 'forbidden') => new AppError(code, 403, message);
+export const notFound = (what = 'Record') => new AppError('not_found', 404, `${what} not found.`);
+export const conflict = (code: string, message: string, details?: Record<string, unknown>) => new AppError(code, 409, message, details);
+export const notImplemented = (what: string) => new AppError('not_implemented', 501, `${what} is not built yet.`);
+
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+export function errorBody(code: string, message: string, details: Record<string, unknown> = {}): ErrorBody {
+  return { error: { code, message, details } };
+}
+
+/** One shape for every failure; internals never leak on a 5xx. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody('route_not_found', `No route ${request.method} ${request.url.split('?')[0]}.`));
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.code(error.statusCode).send(errorBody(error.code, error.message, error.details));
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const fields: Record<string, string> = {};
+      for (const issue of error.validation) {
+        const where = issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(body)';
+        const params = issue.params as { issue?: { code?: string; keys?: string[] } };
+        const key = params.issue?.code === 'unrecognized_keys' && params.issue.keys ? `${where === '(body)' ? '' : `${where}.`}${params.issue.keys.join(',')}` : where;
+        fields[key] = issue.message ?? 'Not valid.';
+      }
+      return reply
+        .code(400)
+        .send(errorBody('validation_failed', `Some fields are not valid (${error.validationContext ?? 'request'}).`, { fields, in: error.validationContext }));
+    }
+    if (isResponseSerializationError(error)) {
+      request.log.error({ err: error }, 'response did not match its schema');
+      return reply.code(500).send(errorBody('internal', 'Something went wrong on our side. It has been logged.'));
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      const code =
+        error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type'
+        : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'body_too_large'
+        : error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'empty_body'
+        : status === 429 ? 'rate_limited'
+        : error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'malformed_json'
+        : 'bad_request';
+      const message = code === 'malformed_json' ? 'The request body is not valid JSON.' : error.message;
+      return reply.code(status).send(errorBody(code, message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send(errorBody('internal', 'Something went wrong on our side. It has been logged.'));
+  });
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { z } from 'zod';
+import { safeEqual } from '../crypto/tokens';
+import { unauthorized } from './errors';
+
+/** OPS-1: Prometheus metrics for the process and every route (by route pattern, never by raw URL). */
+export async function metricsPlugin(app: FastifyInstance): Promise<void> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'kestrel_' });
+  const duration = new Histogram({
+    name: 'kestrel_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const errors = new Counter({ name: 'kestrel_http_server_errors_total', help: '5xx responses', labelNames: ['route'], registers: [registry] });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (reply.statusCode >= 500) errors.inc({ route });
+  });
+
+  app.get(
+    '/metrics',
+    { config: { access: 'public' }, schema: { hide: true, response: { 200: z.string() } } },
+    async (request, reply) => {
+      const token = app.services.config.METRICS_TOKEN;
+      if (token) {
+        const sent = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
+        if (!safeEqual(sent, token)) throw unauthorized('Metrics need the operator token.');
+      }
+      reply.type(registry.contentType);
+      return registry.metrics();
+    },
+  );
+}

@@ -1,0 +1,31 @@
+import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { uuidv7 } from 'uuidv7';
+
+export const mailKinds = ['transactional', 'marketing'] as const;
+export const mailStatuses = ['queued', 'sent', 'failed', 'kept'] as const;
+
+/**
+ * Outgoing platform mail. Written in the same transaction as the change that causes it,
+ * sent by a job. `kept` means no transport is configured: the development mailbox shows it.
+ * Once sent, the body is cleared so one-time codes and links do not linger in the database.
+ */
+export const mailOutbox = pgTable(
+  'mail_outbox',
+  {
+    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    kind: text('kind', { enum: mailKinds }).notNull().default('transactional'),
+    template: text('template').notNull(),
+    toAddress: text('to_address').notNull(),
+    fromAddress: text('from_address').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body'),
+    htmlBody: text('html_body'),
+    status: text('status', { enum: mailStatuses }).notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    providerMessageId: text('provider_message_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [index('mail_outbox_created_idx').on(t.createdAt), index('mail_outbox_to_idx').on(t.toAddress)],
+);
