@@ -46,13 +46,18 @@ async function ensureAppRole(client: pg.Client): Promise<void> {
   const { rows } = await client.query<{ user: string }>('SELECT current_user AS user');
   const owner = client.escapeIdentifier(rows[0]!.user);
   await client.query(`GRANT ${APP_ROLE} TO ${owner}`).catch(() => {}); // lets the owner SET ROLE to it
-  await client.query(`GRANT USAGE ON SCHEMA public, graphile_worker TO ${APP_ROLE}`);
+  await client.query(`GRANT USAGE ON SCHEMA public TO ${APP_ROLE}`);
   await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE}`);
   await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE}`);
-  // Jobs are enqueued inside the app's own transactions.
-  await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO ${APP_ROLE}`);
-  await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO ${APP_ROLE}`);
-  await client.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO ${APP_ROLE}`);
+  // Jobs are enqueued inside the app's own transactions, through this one narrow door: the app
+  // role cannot read or change the queue, only add to it.
+  await client.query(`
+    CREATE OR REPLACE FUNCTION public.kestrel_enqueue(identifier text, payload json, run_at timestamptz, max_attempts int, job_key text)
+    RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, graphile_worker AS $$
+      SELECT FROM graphile_worker.add_job(identifier, payload, run_at => run_at, max_attempts => max_attempts, job_key => job_key);
+    $$`);
+  await client.query(`REVOKE ALL ON FUNCTION public.kestrel_enqueue(text, json, timestamptz, int, text) FROM PUBLIC`);
+  await client.query(`GRANT EXECUTE ON FUNCTION public.kestrel_enqueue(text, json, timestamptz, int, text) TO ${APP_ROLE}`);
 }
 
 const quietLogger = new Logger(() => () => {});

@@ -35,7 +35,7 @@ export async function enqueue<P extends z.ZodType>(
 ): Promise<void> {
   const payload = { v: job.version, workspaceId: options.workspaceId ?? null, data: job.payload.parse(data) };
   await tx.execute(
-    sql`SELECT graphile_worker.add_job(${job.name}, ${JSON.stringify(payload)}::json, run_at => ${options.runAt?.toISOString() ?? null}::timestamptz, max_attempts => ${job.maxAttempts ?? 10}, job_key => ${options.jobKey ?? null})`,
+    sql`SELECT kestrel_enqueue(${job.name}, ${JSON.stringify(payload)}::json, ${options.runAt?.toISOString() ?? null}::timestamptz, ${job.maxAttempts ?? 10}, ${options.jobKey ?? null})`,
   );
 }
 

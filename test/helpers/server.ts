@@ -1,0 +1,63 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll } from 'vitest';
+import { buildApp } from '../../src/server/app';
+import { startPlatform, type Platform } from '../../src/server/platform/boot';
+import { loadConfig } from '../../src/server/platform/config';
+import { SecretBox } from '../../src/server/platform/crypto/secret-box';
+import { createLogger } from '../../src/server/platform/logger';
+import type { Services } from '../../src/server/platform/services';
+import { createTestDatabase } from './database';
+import { SmtpSink } from './smtp-sink';
+
+export interface TestServer {
+  app: FastifyInstance;
+  services: Services;
+  platform: Platform;
+  smtp: SmtpSink;
+  /** Base URL when listening (always: browser tests need it). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A whole Kestrel on a fresh database, with mail going over real SMTP to a local sink and
+ * jobs running. Closed automatically after the file's tests.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const smtp = new SmtpSink();
+  const smtpUrl = await smtp.start();
+  const databaseUrl = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '5',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'kestrel-test-')),
+    SMTP_URL: smtpUrl,
+    KESTREL_SECRET_KEYS: SecretBox.generateSpec('test1'),
+    KESTREL_SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
+    ...env,
+  });
+  const platform = await startPlatform(config, createLogger(config.LOG_LEVEL));
+  const app = await buildApp(platform.services);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  // Links in emails must point at this server.
+  if (!env.PUBLIC_URL) (platform.services.config as { publicUrl: string }).publicUrl = url;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await app.close();
+    await platform.shutdown();
+    await smtp.stop();
+  };
+  afterAll(close);
+  return { app, services: platform.services, platform, smtp, url, close };
+}

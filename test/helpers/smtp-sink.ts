@@ -1,0 +1,86 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  to: string[];
+  from: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers: Map<string, unknown>;
+}
+
+/** A real SMTP server on loopback that keeps what it receives, for tests to read. */
+export class SmtpSink {
+  readonly messages: ReceivedMail[] = [];
+  private waiters: (() => void)[] = [];
+  private server: SMTPServer;
+  port = 0;
+
+  constructor() {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        simpleParser(stream)
+          .then((parsed) => {
+            this.messages.push({
+              to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              subject: parsed.subject ?? '',
+              text: parsed.text ?? '',
+              html: typeof parsed.html === 'string' ? parsed.html : '',
+              headers: parsed.headers,
+            });
+            for (const w of this.waiters.splice(0)) w();
+            callback();
+          })
+          .catch(callback);
+      },
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as AddressInfo).port;
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  /** Resolves with the first message to `to` (newer than `after` messages) matching `match`. */
+  async waitForMail(to: string, match: (m: ReceivedMail) => boolean = () => true, timeoutMs = 15_000): Promise<ReceivedMail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.find((m) => m.to.includes(to.toLowerCase()) && match(m));
+      if (found) return found;
+      if (Date.now() > deadline) {
+        throw new Error(`No mail to ${to} within ${timeoutMs} ms. Received: ${this.messages.map((m) => `${m.to.join(',')}: ${m.subject}`).join(' | ') || 'nothing'}`);
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 200);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  mailsTo(to: string): ReceivedMail[] {
+    return this.messages.filter((m) => m.to.includes(to.toLowerCase()));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** The 6-digit code in a sign-in code email. */
+export const codeFrom = (mail: ReceivedMail): string => /\b(\d{6})\b/.exec(mail.subject + mail.text)![1]!;
+/** The first link into Kestrel in an email. */
+export const linkFrom = (mail: ReceivedMail, pathPart: string): string => {
+  const m = new RegExp(`https?://[^\\s"<>]*${pathPart}[^\\s"<>]*`).exec(mail.text);
+  if (!m) throw new Error(`No ${pathPart} link in mail "${mail.subject}": ${mail.text}`);
+  return m[0];
+};
