@@ -66,7 +66,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   // A coarse per-IP flood guard for the whole API; the sensitive routes have tighter, shared limits (AUTH-7).
   await app.register(rateLimit, {
     global: true,
-    max: services.config.NODE_ENV === 'test' ? 100_000 : 600,
+    max: services.config.RATE_LIMIT_PER_MINUTE,
     timeWindow: '1 minute',
     errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, ...errorBody('rate_limited', `Too many requests. Try again in ${Math.ceil(ctx.ttl / 1000)} seconds.`) }),
   });

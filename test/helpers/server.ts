@@ -39,6 +39,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     DATABASE_POOL_SIZE: '5',
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'kestrel-test-')),
     SMTP_URL: smtpUrl,
+    RATE_LIMIT_PER_MINUTE: '100000',
     KESTREL_SECRET_KEYS: SecretBox.generateSpec('test1'),
     KESTREL_SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
     ...env,

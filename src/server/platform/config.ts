@@ -45,6 +45,8 @@ const configSchema = z
     DEMO_WORKSPACE: booleanish.optional(),
     /** When set, /metrics requires `Authorization: Bearer <token>`. */
     METRICS_TOKEN: z.string().min(16).optional(),
+    /** Coarse per-IP flood guard over the whole API; sensitive routes have their own tighter limits. */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(50).default(2),
   })
   .superRefine((c, ctx) => {
