@@ -1,0 +1,52 @@
+import { Link, Outlet, useParams } from '@tanstack/react-router';
+import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
+
+const tabClass =
+  'whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium text-stone-600 hover:bg-stone-100 hover:text-stone-900 aria-[current=page]:bg-white aria-[current=page]:text-teal-900 aria-[current=page]:shadow-sm';
+
+/** Settings sections, each its own route. Owner/admin-only sections are hidden from staff and clients. */
+export function SettingsLayout() {
+  const { workspaceId } = useParams({ from: '/w/$workspaceId' });
+  const workspace = useWorkspace(workspaceId);
+  const manager = isManager(workspace.data?.role);
+  const params = { workspaceId };
+  return (
+    <div className="max-w-4xl">
+      <p className="mb-2 text-sm font-medium text-stone-500">Settings</p>
+      <nav aria-label="Settings" className="-mx-1 mb-6 overflow-x-auto px-1">
+        <ul className="inline-flex min-w-full gap-1 rounded-lg bg-stone-100 p-1">
+          <li>
+            <Link to="/w/$workspaceId/settings/profile" params={params} className={tabClass}>
+              Profile
+            </Link>
+          </li>
+          <li>
+            <Link to="/w/$workspaceId/settings/sessions" params={params} className={tabClass}>
+              Sessions
+            </Link>
+          </li>
+          <li>
+            <Link to="/w/$workspaceId/settings/team" params={params} className={tabClass}>
+              Team
+            </Link>
+          </li>
+          {manager ? (
+            <>
+              <li>
+                <Link to="/w/$workspaceId/settings/business" params={params} className={tabClass}>
+                  Business
+                </Link>
+              </li>
+              <li>
+                <Link to="/w/$workspaceId/settings/audit" params={params} className={tabClass}>
+                  Audit log
+                </Link>
+              </li>
+            </>
+          ) : null}
+        </ul>
+      </nav>
+      <Outlet />
+    </div>
+  );
+}

@@ -1,0 +1,224 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, createRoute, createRouter, Link, Outlet, redirect, useRouterState } from '@tanstack/react-router';
+import { useEffect, useRef } from 'react';
+import { z } from 'zod';
+import { handleSignedOut, queryClient } from './lib/queryClient';
+import { ForgotPasswordPage } from './modules/accounts/ForgotPasswordPage';
+import { ResetPasswordPage } from './modules/accounts/ResetPasswordPage';
+import { SignInPage } from './modules/accounts/SignInPage';
+import { SignUpPage } from './modules/accounts/SignUpPage';
+import { TwoFactorPage } from './modules/accounts/TwoFactorPage';
+import { meQuery } from './modules/accounts/useMe';
+import { AuditLogPage } from './modules/audit/AuditLogPage';
+import { MailboxPage } from './modules/dev/MailboxPage';
+import { BusinessSettings } from './modules/settings/BusinessSettings';
+import { ProfileSettings } from './modules/settings/ProfileSettings';
+import { SessionsSettings } from './modules/settings/SessionsSettings';
+import { SettingsLayout } from './modules/settings/SettingsLayout';
+import { TeamSettings } from './modules/settings/TeamSettings';
+import { AppShell } from './modules/workspaces/AppShell';
+import { HomePage } from './modules/workspaces/HomePage';
+import { InvitePage } from './modules/workspaces/InvitePage';
+import { OnboardingPage } from './modules/workspaces/OnboardingPage';
+import { lastWorkspace } from './modules/workspaces/useWorkspaces';
+import { Announcer, announce } from './ui/Announcer';
+import { ErrorAlert } from './ui/Alert';
+import { AuthLayout } from './ui/AuthLayout';
+import { buttonClass } from './ui/Button';
+import { safeRedirect } from './ui/links';
+import { LoadingBlock } from './ui/Spinner';
+
+interface RouterContext {
+  queryClient: QueryClient;
+}
+
+const getMe = (context: RouterContext) => context.queryClient.ensureQueryData(meQuery);
+
+/** Signed-in pages: no session → sign in (and come back); password given but no second factor → /two-factor. */
+async function requireUser({ context, location }: { context: RouterContext; location: { href: string } }) {
+  const me = await getMe(context);
+  if (me.user) return { me };
+  if (me.mfaPending) throw redirect({ to: '/two-factor', search: { redirect: location.href } });
+  throw redirect({ to: '/sign-in', search: { redirect: location.href } });
+}
+
+/** Sign-in and sign-up pages are for people who are not signed in yet. */
+async function requireGuest({ context }: { context: RouterContext }) {
+  const me = await getMe(context);
+  if (me.user) throw redirect({ to: '/' });
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Root,
+  notFoundComponent: NotFound,
+  errorComponent: ({ error }) => <RouteError error={error} />,
+  pendingComponent: () => <LoadingBlock />,
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  beforeLoad: async ({ context }) => {
+    const me = await getMe(context);
+    if (!me.user) throw redirect({ to: me.mfaPending ? '/two-factor' : '/sign-in' });
+    if (me.workspaces.length === 0) throw redirect({ to: '/onboarding' });
+    const remembered = lastWorkspace();
+    const target = me.workspaces.find((w) => w.id === remembered) ?? me.workspaces[0]!;
+    throw redirect({ to: '/w/$workspaceId', params: { workspaceId: target.id } });
+  },
+});
+
+const redirectSearch = z.object({ redirect: z.string().optional().catch(undefined) });
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: redirectSearch.extend({ error: z.string().max(100).optional().catch(undefined), reset: z.string().optional().catch(undefined) }),
+  beforeLoad: async ({ context, search }) => {
+    const me = await getMe(context);
+    if (me.user) throw redirect({ href: safeRedirect(search.redirect) ?? '/' });
+  },
+  component: SignInPage,
+});
+
+const signUpRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-up', beforeLoad: requireGuest, component: SignUpPage });
+const forgotRoute = createRoute({ getParentRoute: () => rootRoute, path: '/forgot-password', component: ForgotPasswordPage });
+const resetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reset-password',
+  validateSearch: z.object({ token: z.string().optional().catch(undefined) }),
+  component: ResetPasswordPage,
+});
+const twoFactorRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/two-factor',
+  validateSearch: redirectSearch,
+  beforeLoad: async ({ context, search }) => {
+    const me = await getMe(context);
+    if (me.user) throw redirect({ href: safeRedirect(search.redirect) ?? '/' });
+    if (!me.mfaPending) throw redirect({ to: '/sign-in' });
+  },
+  component: TwoFactorPage,
+});
+const inviteRoute = createRoute({ getParentRoute: () => rootRoute, path: '/invite/$token', component: InvitePage });
+const onboardingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/onboarding', beforeLoad: requireUser, component: OnboardingPage });
+const mailboxRoute = createRoute({ getParentRoute: () => rootRoute, path: '/dev/mailbox', component: MailboxPage });
+
+const workspaceRoute = createRoute({ getParentRoute: () => rootRoute, path: '/w/$workspaceId', beforeLoad: requireUser, component: AppShell });
+const homeRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/', component: HomePage });
+const settingsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/settings', component: SettingsLayout });
+const settingsIndexRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: '/',
+  beforeLoad: ({ params }) => {
+    throw redirect({ to: '/w/$workspaceId/settings/profile', params, replace: true });
+  },
+});
+const profileRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/profile', component: ProfileSettings });
+const sessionsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/sessions', component: SessionsSettings });
+const teamRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/team', component: TeamSettings });
+const businessRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/business', component: BusinessSettings });
+const auditRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/audit', component: AuditLogPage });
+
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  signInRoute,
+  signUpRoute,
+  forgotRoute,
+  resetRoute,
+  twoFactorRoute,
+  inviteRoute,
+  onboardingRoute,
+  mailboxRoute,
+  workspaceRoute.addChildren([homeRoute, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute])]),
+]);
+
+export const router = createRouter({
+  routeTree,
+  context: { queryClient },
+  defaultPreload: 'intent',
+  defaultPreloadStaleTime: 0,
+  defaultPendingMs: 300,
+  scrollRestoration: true,
+});
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}
+
+// A query answered 401 (session expired or revoked elsewhere): reload /me and go to sign-in.
+handleSignedOut(() => {
+  void queryClient.invalidateQueries({ queryKey: ['me'] }).then(() => {
+    const { pathname, href } = router.state.location;
+    if (pathname !== '/sign-in') {
+      announce('Your session ended. Please sign in again.');
+      void router.navigate({ to: '/sign-in', search: { redirect: href } });
+    }
+  });
+});
+
+function Root() {
+  useFocusOnNavigation();
+  return (
+    <>
+      <Announcer />
+      <Outlet />
+    </>
+  );
+}
+
+/**
+ * After a client-side navigation, move focus to the new page's h1 and announce it, so keyboard
+ * and screen reader users start at the top of the new content (the first load keeps the default).
+ */
+function useFocusOnNavigation() {
+  const pathname = useRouterState({ select: (s) => s.location.pathname });
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    let tries = 0;
+    let frame = 0;
+    const focus = () => {
+      const heading = document.querySelector<HTMLElement>('[data-page-heading]');
+      if (heading) {
+        if (!heading.contains(document.activeElement)) heading.focus({ preventScroll: false });
+        announce(heading.textContent ?? document.title);
+      } else if (tries++ < 30) frame = requestAnimationFrame(focus);
+    };
+    frame = requestAnimationFrame(focus);
+    return () => cancelAnimationFrame(frame);
+  }, [pathname]);
+}
+
+function NotFound() {
+  return (
+    <AuthLayout>
+      <h1 tabIndex={-1} data-page-heading="" className="text-2xl font-semibold text-stone-900 focus:outline-none">
+        Page not found
+      </h1>
+      <p className="mt-2 text-sm text-stone-600">The address may be mistyped, or the page has moved.</p>
+      <Link to="/" className={`${buttonClass('primary')} mt-6`}>
+        Go to Kestrel
+      </Link>
+    </AuthLayout>
+  );
+}
+
+function RouteError({ error }: { error: unknown }) {
+  return (
+    <AuthLayout>
+      <h1 tabIndex={-1} data-page-heading="" className="mb-4 text-2xl font-semibold text-stone-900 focus:outline-none">
+        Something went wrong
+      </h1>
+      <ErrorAlert>{error instanceof Error && error.name === 'ApiError' ? error.message : 'This page could not be loaded. Check your connection and try again.'}</ErrorAlert>
+      <button type="button" className={`${buttonClass('secondary')} mt-6`} onClick={() => window.location.reload()}>
+        Reload the page
+      </button>
+    </AuthLayout>
+  );
+}
