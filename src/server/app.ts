@@ -13,6 +13,7 @@ import { accountsModule } from './modules/accounts/accounts.routes';
 import { auditModule } from './modules/audit/audit.routes';
 import { devMailboxModule } from './modules/dev/dev.routes';
 import { workspacesModule } from './modules/workspaces/workspaces.routes';
+import './platform/data/all';
 import { requireAccessDeclarations } from './platform/http/access';
 import { requestContext } from './platform/http/context';
 import { errorBody, installErrorHandler } from './platform/http/errors';

@@ -26,10 +26,26 @@ export const ownersOnly: readonly Role[] = ['owner'];
 /** Routes the platform adds itself (docs, static files) that are public by design. */
 const frameworkRoutes = (url: string) => url.startsWith('/api/docs');
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its declared access: the isolation suite walks it. */
+    routeCatalog: RouteEntry[];
+  }
+}
+
 export function requireAccessDeclarations(app: FastifyInstance): void {
   const missing: string[] = [];
+  const catalog: RouteEntry[] = [];
+  app.decorate('routeCatalog', catalog);
   app.addHook('onRoute', (route: RouteOptions) => {
     const access = (route.config as { access?: Access } | undefined)?.access;
+    for (const method of [route.method].flat()) if (method !== 'HEAD') catalog.push({ method, url: route.url, access });
     if (access === undefined && !frameworkRoutes(route.url)) missing.push(`${String(route.method)} ${route.url}`);
     if (Array.isArray(access) && !route.url.includes(':workspaceId')) {
       missing.push(`${String(route.method)} ${route.url} (role access needs a :workspaceId parameter)`);

@@ -61,7 +61,8 @@ export const requestContext = fp(async function requestContext(app: FastifyInsta
     }
   });
 
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Before validation: a caller who may not use a route learns nothing about its fields.
+  app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!SAFE_METHODS.has(request.method)) checkCrossSite(request, config.publicUrl);
     await enforceAccess(request, reply);
   });

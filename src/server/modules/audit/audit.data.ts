@@ -1,0 +1,10 @@
+import { registerData } from '../../platform/data/registry';
+
+registerData({
+  table: 'audit_log',
+  module: 'audit',
+  scope: 'workspace',
+  description: 'Security- and data-relevant actions with actor, IP and user agent.',
+  export: { kind: 'rows' },
+  erase: { kind: 'with-workspace' },
+});

@@ -1,0 +1,115 @@
+import pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dataEntries, systemEntries } from '../src/server/platform/data/all';
+import { APP_ROLE } from '../src/server/platform/db/migrate';
+import { addMember, ownerWithWorkspace } from './helpers/client';
+import { startTestServer, type TestServer } from './helpers/server';
+
+let server: TestServer;
+let a: Awaited<ReturnType<typeof ownerWithWorkspace>>;
+let b: Awaited<ReturnType<typeof ownerWithWorkspace>>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  a = await ownerWithWorkspace(server, 'Alpha Roofing');
+  b = await ownerWithWorkspace(server, 'Beta Bakery');
+  // Give both workspaces rows in every tenant table.
+  await addMember(server, a, 'staff');
+  await addMember(server, b, 'staff');
+});
+
+/** Raw SQL as the application role, exactly as the app's pool connects. */
+async function asAppRole<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: server.services.database.ownerUrl, options: `-c role=${APP_ROLE}` });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function tenantTables(): Promise<string[]> {
+  const { rows } = await server.services.database.systemPool.query<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'workspace_id' ORDER BY 1`,
+  );
+  return rows.map((r) => r.table_name);
+}
+
+describe('row-level security', () => {
+  it('WS-3 the app role is not the owner and cannot bypass row-level security', async () => {
+    const { rows } = await server.services.database.systemPool.query(`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1`, [APP_ROLE]);
+    expect(rows[0]).toEqual({ rolsuper: false, rolbypassrls: false });
+    const { rows: forced } = await server.services.database.systemPool.query(
+      `SELECT c.relname, c.relrowsecurity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relname = ANY($1)`,
+      [[...(await tenantTables()), 'workspaces']],
+    );
+    expect(forced.length).toBeGreaterThan(0);
+    for (const t of forced) expect(t.relrowsecurity, t.relname).toBe(true);
+  });
+
+  it('WS-3 raw SQL through the app role sees no row of another workspace, and none at all without a workspace set', async () => {
+    const tables = await tenantTables();
+    expect(tables).toEqual(expect.arrayContaining(['audit_log', 'invitations', 'memberships']));
+    await asAppRole(async (c) => {
+      for (const table of [...tables, 'workspaces']) {
+        const col = table === 'workspaces' ? 'id' : 'workspace_id';
+        const none = await c.query(`SELECT count(*)::int AS n FROM ${table}`);
+        expect(none.rows[0].n, `${table} without a workspace`).toBe(0);
+        await c.query('BEGIN');
+        await c.query(`SELECT set_config('kestrel.workspace_id', $1, true)`, [a.workspaceId]);
+        const mine = await c.query(`SELECT DISTINCT ${col}::text AS w FROM ${table}`);
+        expect(mine.rows.map((r) => r.w), table).toEqual([a.workspaceId]);
+        const theirs = await c.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${col} = $1`, [b.workspaceId]);
+        expect(theirs.rows[0].n, `${table} rows of another workspace`).toBe(0);
+        await c.query('ROLLBACK');
+      }
+    });
+    // The rows exist: the owner sees both workspaces.
+    const { rows } = await server.services.database.systemPool.query(`SELECT count(DISTINCT workspace_id)::int AS n FROM audit_log`);
+    expect(rows[0].n).toBe(2);
+  });
+
+  it('WS-3 the app role cannot write a row into another workspace', async () => {
+    await asAppRole(async (c) => {
+      await c.query('BEGIN');
+      await c.query(`SELECT set_config('kestrel.workspace_id', $1, true)`, [a.workspaceId]);
+      await expect(
+        c.query(`INSERT INTO audit_log (workspace_id, id, action) VALUES ($1, gen_random_uuid(), 'forged')`, [b.workspaceId]),
+      ).rejects.toThrow(/row-level security/);
+      await c.query('ROLLBACK');
+      await c.query('BEGIN');
+      await c.query(`SELECT set_config('kestrel.workspace_id', $1, true)`, [a.workspaceId]);
+      const updated = await c.query(`UPDATE workspaces SET name = 'pwned' WHERE id = $1`, [b.workspaceId]);
+      expect(updated.rowCount).toBe(0);
+      await c.query('ROLLBACK');
+    });
+  });
+
+  it('WS-3 every tenant table leads its primary key and foreign keys with workspace_id', async () => {
+    const { rows } = await server.services.database.systemPool.query<{ table: string; kind: string; first: string }>(`
+      SELECT cl.relname AS table, co.contype AS kind, a.attname AS first
+      FROM pg_constraint co
+      JOIN pg_class cl ON cl.oid = co.conrelid
+      JOIN pg_namespace n ON n.oid = cl.relnamespace
+      JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = co.conkey[1]
+      WHERE n.nspname = 'public' AND co.contype IN ('p', 'f') AND cl.relname = ANY($1)
+        AND NOT (co.contype = 'f' AND co.confrelid = 'users'::regclass)`, [await tenantTables()]);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.first, `${r.table} ${r.kind === 'p' ? 'primary key' : 'foreign key'}`).toBe('workspace_id');
+  });
+});
+
+describe('data registry', () => {
+  it('PRIV-2 PRIV-3 every table declares how it is exported and erased', async () => {
+    const { rows } = await server.services.database.systemPool.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    );
+    const declared = new Set([...dataEntries().map((e) => e.table), ...systemEntries().map((e) => e.table)]);
+    const missing = rows.map((r) => r.table_name).filter((t) => !declared.has(t));
+    expect(missing, 'tables missing from the data registry').toEqual([]);
+    for (const t of await tenantTables()) expect(dataEntries().find((e) => e.table === t)?.scope, t).toBe('workspace');
+    const stale = [...declared].filter((t) => !rows.some((r) => r.table_name === t));
+    expect(stale, 'registry entries for tables that do not exist').toEqual([]);
+  });
+});
