@@ -15,10 +15,9 @@ export default async function setup(project: TestProject) {
   let adminUrl = process.env.TEST_DATABASE_URL;
   let stop = async () => {};
   if (!adminUrl) {
-    const embedded = await startEmbeddedPostgres({
-      dataDir: path.resolve('data/test'),
-      port: Number(process.env.TEST_PG_PORT ?? 54339),
-    });
+    // Separate runs (say, two developers' terminals) pick separate ports and so separate clusters.
+    const port = Number(process.env.TEST_PG_PORT ?? 54339);
+    const embedded = await startEmbeddedPostgres({ dataDir: path.resolve(`data/test-${port}`), port });
     adminUrl = embedded.adminUrl;
     stop = embedded.stop;
   }

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { z } from 'zod';
 import { safeEqual } from '../crypto/tokens';
 import { unauthorized } from './errors';
 
 /** OPS-1: Prometheus metrics for the process and every route (by route pattern, never by raw URL). */
-export async function metricsPlugin(app: FastifyInstance): Promise<void> {
+export const metricsPlugin = fp(async function metricsPlugin(app: FastifyInstance): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'kestrel_' });
   const duration = new Histogram({
@@ -36,4 +37,4 @@ export async function metricsPlugin(app: FastifyInstance): Promise<void> {
       return registry.metrics();
     },
   );
-}
+});
