@@ -7,6 +7,7 @@ import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from './
 import { migrate } from './db/migrate';
 import { RateLimiter } from './http/rate-limit';
 import { JobRunner } from './jobs/jobs';
+import { maintenanceSweepJob } from './jobs/maintenance.job';
 import { sendMailJob } from './mail/outbox';
 import { createMailTransport } from './mail/transport';
 import type { Services } from './services';
@@ -39,7 +40,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   }
   const database = createDatabase({ ownerUrl, appUrl: config.DATABASE_APP_URL, poolSize: config.DATABASE_POOL_SIZE });
   const jobs = new JobRunner();
-  jobs.register(sendMailJob);
+  jobs.register(sendMailJob, maintenanceSweepJob);
   const services: Services = {
     config,
     logger,

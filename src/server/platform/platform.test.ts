@@ -154,3 +154,21 @@ describe('secret box', () => {
     expect(() => SecretBox.fromSpec('k1:dG9vc2hvcnQ=')).toThrow(/32 bytes/);
   });
 });
+
+describe('maintenance', () => {
+  it('AUTH-5 the hourly sweep deletes expired sessions and stale one-time tokens, and leaves live ones', async () => {
+    const { sessions, authTokens } = await import('../modules/accounts/accounts.schema');
+    const { maintenanceSweepJob } = await import('./jobs/maintenance.job');
+    const { eq } = await import('drizzle-orm');
+    const live = await signUpUser(server);
+    const stale = await signUpUser(server);
+    const db = server.services.database.system;
+    await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.userId, stale.userId));
+    await db.update(authTokens).set({ expiresAt: new Date(Date.now() - 2 * 86_400_000) }).where(eq(authTokens.userId, stale.userId));
+    await maintenanceSweepJob.run({}, server.services);
+    expect(await db.select().from(sessions).where(eq(sessions.userId, stale.userId))).toHaveLength(0);
+    expect(await db.select().from(authTokens).where(eq(authTokens.userId, stale.userId))).toHaveLength(0);
+    expect(await db.select().from(sessions).where(eq(sessions.userId, live.userId))).toHaveLength(1);
+    expect((await live.client.get('/api/auth/sessions')).statusCode).toBe(200);
+  });
+});

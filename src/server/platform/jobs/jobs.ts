@@ -15,6 +15,8 @@ export interface JobDefinition<P extends z.ZodType> {
   version: number;
   payload: P;
   maxAttempts?: number;
+  /** A crontab schedule (`0 * * * *`): the job also runs on its own, with an empty payload. */
+  cron?: string;
   run(payload: z.infer<P>, services: Services): Promise<void>;
 }
 
@@ -54,6 +56,10 @@ export class JobRunner {
     const list: TaskList = {};
     for (const [name, job] of this.definitions) {
       list[name] = async (raw, helpers) => {
+        if (job.cron && raw && typeof raw === 'object' && '_cron' in raw) {
+          await job.run(job.payload.parse({}), services);
+          return;
+        }
         const { v, data } = envelope.parse(raw);
         if (v !== job.version) throw new Error(`Job ${name} payload v${v} cannot be run by v${job.version}`);
         await job.run(job.payload.parse(data), services);
@@ -70,7 +76,11 @@ export class JobRunner {
       const method = level === 'error' ? 'error' : level === 'warning' ? 'warn' : 'debug';
       logger[method]({ scope: { label: scope.label, jobId: scope.jobId, taskIdentifier: scope.taskIdentifier }, meta }, message);
     });
-    this.runner = await run({ pgPool: pool, taskList: this.taskList(services), concurrency, noHandleSignals: true, pollInterval: 1000, logger: workerLogger });
+    const crontab = [...this.definitions.values()]
+      .filter((j) => j.cron)
+      .map((j) => `${j.cron} ${j.name} ?max=1`)
+      .join('\n');
+    this.runner = await run({ pgPool: pool, taskList: this.taskList(services), crontab, concurrency, noHandleSignals: true, pollInterval: 1000, logger: workerLogger });
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+/**
+ * The first of the two commands, for real: the server process starts its own embedded
+ * PostgreSQL in an empty data directory, prints the URL and a demo login, serves, and on
+ * SIGTERM stops PostgreSQL and exits cleanly.
+ */
+describe('npm start', () => {
+  it('OPS-1 starts on embedded PostgreSQL with a demo login, answers, and shuts down cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kestrel-start-'));
+    const [port, pgPort] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn', DATABASE_URL: '', SMTP_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (out += c));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const t = setInterval(() => {
+          if (out.includes('Kestrel is ready at')) (clearInterval(t), resolve());
+          if (child.exitCode !== null) (clearInterval(t), reject(new Error(out)));
+        }, 100);
+      });
+      expect(out).toContain(`http://127.0.0.1:${port}`);
+      const login = /Demo login: (\S+) \/ (\S+)/.exec(out)!;
+      expect(login[1]).toBe('demo@kestrel.localhost');
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/api/ready`)).status).toBe(200);
+      const signIn = await fetch(`${base}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ email: login[1], password: login[2] }) });
+      expect(signIn.status).toBe(200);
+      const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+      const me = await (await fetch(`${base}/api/auth/me`, { headers: { cookie } })).json();
+      expect(me.workspaces).toEqual([expect.objectContaining({ name: 'Demo Bakery', role: 'owner' })]);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    // PostgreSQL went down with it: its port is free again.
+    await new Promise<void>((resolve, reject) => {
+      const s = createServer();
+      s.once('error', reject);
+      s.listen(pgPort, '127.0.0.1', () => s.close(() => resolve()));
+    });
+  }, 240_000);
+});
