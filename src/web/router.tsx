@@ -1,25 +1,19 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, Link, Outlet, redirect, useRouterState } from '@tanstack/react-router';
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Link, Outlet, redirect, useRouterState } from '@tanstack/react-router';
 import { useEffect, useRef } from 'react';
 import { z } from 'zod';
 import { handleSignedOut, queryClient } from './lib/queryClient';
 import { ForgotPasswordPage } from './modules/accounts/ForgotPasswordPage';
+import { GoogleSignUpPage } from './modules/accounts/GoogleSignUpPage';
 import { ResetPasswordPage } from './modules/accounts/ResetPasswordPage';
 import { SignInPage } from './modules/accounts/SignInPage';
 import { SignUpPage } from './modules/accounts/SignUpPage';
 import { TwoFactorPage } from './modules/accounts/TwoFactorPage';
 import { meQuery } from './modules/accounts/useMe';
-import { AuditLogPage } from './modules/audit/AuditLogPage';
-import { MailboxPage } from './modules/dev/MailboxPage';
-import { BusinessSettings } from './modules/settings/BusinessSettings';
-import { ProfileSettings } from './modules/settings/ProfileSettings';
-import { SessionsSettings } from './modules/settings/SessionsSettings';
 import { SettingsLayout } from './modules/settings/SettingsLayout';
-import { TeamSettings } from './modules/settings/TeamSettings';
 import { AppShell } from './modules/workspaces/AppShell';
 import { HomePage } from './modules/workspaces/HomePage';
 import { InvitePage } from './modules/workspaces/InvitePage';
-import { OnboardingPage } from './modules/workspaces/OnboardingPage';
 import { lastWorkspace } from './modules/workspaces/useWorkspaces';
 import { Announcer, announce } from './ui/Announcer';
 import { ErrorAlert } from './ui/Alert';
@@ -82,6 +76,12 @@ const signInRoute = createRoute({
 });
 
 const signUpRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-up', beforeLoad: requireGuest, component: SignUpPage });
+const googleSignUpRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-up/google',
+  validateSearch: z.object({ email: z.string().max(254).optional().catch(undefined) }),
+  component: GoogleSignUpPage,
+});
 const forgotRoute = createRoute({ getParentRoute: () => rootRoute, path: '/forgot-password', component: ForgotPasswordPage });
 const resetRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -101,8 +101,8 @@ const twoFactorRoute = createRoute({
   component: TwoFactorPage,
 });
 const inviteRoute = createRoute({ getParentRoute: () => rootRoute, path: '/invite/$token', component: InvitePage });
-const onboardingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/onboarding', beforeLoad: requireUser, component: OnboardingPage });
-const mailboxRoute = createRoute({ getParentRoute: () => rootRoute, path: '/dev/mailbox', component: MailboxPage });
+const onboardingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/onboarding', beforeLoad: requireUser, component: lazyRouteComponent(() => import('./modules/workspaces/OnboardingPage'), 'OnboardingPage') });
+const mailboxRoute = createRoute({ getParentRoute: () => rootRoute, path: '/dev/mailbox', component: lazyRouteComponent(() => import('./modules/dev/MailboxPage'), 'MailboxPage') });
 
 const workspaceRoute = createRoute({ getParentRoute: () => rootRoute, path: '/w/$workspaceId', beforeLoad: requireUser, component: AppShell });
 const homeRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/', component: HomePage });
@@ -114,16 +114,17 @@ const settingsIndexRoute = createRoute({
     throw redirect({ to: '/w/$workspaceId/settings/profile', params, replace: true });
   },
 });
-const profileRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/profile', component: ProfileSettings });
-const sessionsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/sessions', component: SessionsSettings });
-const teamRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/team', component: TeamSettings });
-const businessRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/business', component: BusinessSettings });
-const auditRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/audit', component: AuditLogPage });
+const profileRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/profile', component: lazyRouteComponent(() => import('./modules/settings/ProfileSettings'), 'ProfileSettings') });
+const sessionsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/sessions', component: lazyRouteComponent(() => import('./modules/settings/SessionsSettings'), 'SessionsSettings') });
+const teamRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/team', component: lazyRouteComponent(() => import('./modules/settings/TeamSettings'), 'TeamSettings') });
+const businessRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/business', component: lazyRouteComponent(() => import('./modules/settings/BusinessSettings'), 'BusinessSettings') });
+const auditRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/audit', component: lazyRouteComponent(() => import('./modules/audit/AuditLogPage'), 'AuditLogPage') });
 
 const routeTree = rootRoute.addChildren([
   indexRoute,
   signInRoute,
   signUpRoute,
+  googleSignUpRoute,
   forgotRoute,
   resetRoute,
   twoFactorRoute,

@@ -1,10 +1,10 @@
 import { googleStartUrl } from './api';
 
 /** AUTH-4: a full-page navigation to Google; the server sends the person back afterwards. */
-export function GoogleButton() {
+export function GoogleButton({ returnTo }: { returnTo?: string | null | undefined }) {
   return (
     <a
-      href={googleStartUrl}
+      href={googleStartUrl(returnTo)}
       className="inline-flex w-full items-center justify-center gap-3 rounded-md border border-stone-300 bg-white px-4 py-2 text-sm font-medium text-stone-800 hover:bg-stone-50"
     >
       <svg viewBox="0 0 24 24" aria-hidden="true" className="size-4">
@@ -19,14 +19,23 @@ export function GoogleButton() {
 }
 
 const googleErrors: Record<string, string> = {
-  access_denied: 'Google sign-in was cancelled. You can try again or use another way to sign in.',
-  state_mismatch: 'That Google sign-in took too long or was started in another tab. Please try again.',
-  state_expired: 'That Google sign-in took too long. Please try again.',
-  google_failed: 'Google did not confirm who you are. Please try again.',
-  email_not_verified: 'Your Google account’s email is not verified, so we cannot use it to sign in.',
-  google_disabled: 'Sign-in with Google is not switched on for this Kestrel server.',
+  google_denied: 'Google sign-in was cancelled. You can try again or sign in another way.',
+  google_state_invalid: 'That Google sign-in took too long or was started in another browser. Please try again.',
+  google_email_unverified: 'Your Google account’s email address is not verified, so we cannot use it to sign you in.',
+  google_failed: 'Google did not confirm who you are. Please try again, or sign in another way.',
+  google_not_configured: 'Sign-in with Google is not switched on for this Kestrel server. Sign in with your email instead.',
+  rate_limited: 'Too many sign-in attempts. Wait a minute and try again.',
 };
 
 export function googleErrorMessage(code: string): string {
-  return googleErrors[code] ?? `Signing in with Google did not work (${code}). Please try again, or sign in another way.`;
+  return googleErrors[code] ?? 'Signing in with Google did not work. Please try again, or sign in another way.';
+}
+
+export function OrDivider() {
+  return (
+    <div className="relative mb-4 text-center text-xs text-stone-500" aria-hidden="true">
+      <span className="absolute inset-x-0 top-1/2 border-t border-stone-200" />
+      <span className="relative bg-white px-2">or</span>
+    </div>
+  );
 }

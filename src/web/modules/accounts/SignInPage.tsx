@@ -7,14 +7,14 @@ import { ErrorAlert } from '../../ui/Alert';
 import { AuthLayout } from '../../ui/AuthLayout';
 import { Button } from '../../ui/Button';
 import { PasswordField, TextField } from '../../ui/Field';
-import { linkClass } from '../../ui/links';
+import { linkClass, safeRedirect } from '../../ui/links';
 import { Tabs } from '../../ui/Tabs';
 import { useFormErrors } from '../../ui/useFormErrors';
 import { requestCode, signIn } from './api';
 import { CodeStep } from './CodeStep';
 import { DevMailboxLink } from './DevMailboxLink';
 import { AuthHeading } from './FocusHeading';
-import { GoogleButton, googleErrorMessage } from './GoogleButton';
+import { GoogleButton, googleErrorMessage, OrDivider } from './GoogleButton';
 import { useFinishSignIn } from './useFinishSignIn';
 import { useMe } from './useMe';
 
@@ -78,11 +78,8 @@ export function SignInPage() {
       </Tabs>
       {me.data?.googleEnabled ? (
         <div className="mt-6">
-          <div className="relative mb-4 text-center text-xs text-stone-500" aria-hidden="true">
-            <span className="absolute inset-x-0 top-1/2 border-t border-stone-200" />
-            <span className="relative bg-white px-2">or</span>
-          </div>
-          <GoogleButton />
+          <OrDivider />
+          <GoogleButton returnTo={safeRedirect(search.redirect)} />
         </div>
       ) : null}
       <DevMailboxLink />

@@ -12,12 +12,15 @@ import { useFormErrors } from '../../ui/useFormErrors';
 import { requestCode, signUp } from './api';
 import { CodeStep } from './CodeStep';
 import { AuthHeading } from './FocusHeading';
+import { GoogleButton, OrDivider } from './GoogleButton';
 import { useFinishSignIn } from './useFinishSignIn';
+import { useMe } from './useMe';
 
 const FIELDS = ['name', 'email', 'password', 'ageConfirmed'] as const;
 
 /** AUTH-1, AUTH-8: name, email, password and the 18+ confirmation; then the emailed code. */
 export function SignUpPage() {
+  const me = useMe();
   const finish = useFinishSignIn();
   const [values, setValues] = useState({ name: '', email: '', password: '', ageConfirmed: false });
   const [sentTo, setSentTo] = useState<string | null>(null);
@@ -98,6 +101,12 @@ export function SignUpPage() {
           Create account
         </Button>
       </form>
+      {me.data?.googleEnabled ? (
+        <div className="mt-6">
+          <OrDivider />
+          <GoogleButton />
+        </div>
+      ) : null}
     </AuthLayout>
   );
 }

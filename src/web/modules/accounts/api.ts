@@ -34,5 +34,8 @@ export const resetPassword = (body: z.input<typeof resetPasswordBody>) => api.po
 export const verifyTwoFactor = (body: z.input<typeof twoFactorCodeBody>) => api.post<SignInResult>('/api/auth/two-factor/verify', body);
 export const signOut = () => api.post<void>('/api/auth/sign-out');
 
-/** Google sign-in is a full-page navigation, not a fetch. */
-export const googleStartUrl = '/api/auth/google/start';
+/** Google sign-in is a full-page navigation, not a fetch; the server sends the browser back to `returnTo`. */
+export const googleStartUrl = (returnTo?: string | null) => `/api/auth/google/start${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`;
+
+/** A new Google user confirms they are 18 or over (AUTH-4, AUTH-8); the pending sign-up lives in a short-lived cookie. */
+export const completeGoogleSignUp = (body: { ageConfirmed: true }) => api.post<SignInResult & { redirectTo: string }>('/api/auth/google/complete', body);

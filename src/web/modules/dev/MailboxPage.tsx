@@ -48,7 +48,7 @@ export function MailboxPage() {
         ) : (
           <>
             {!mailbox.data.enabled ? (
-              <InfoNote className="mb-4">This server sends email through a real mail service, so new messages may not be kept here.</InfoNote>
+              <InfoNote className="mb-4">This server also sends these emails through a real mail service; what you see here are the copies it kept.</InfoNote>
             ) : null}
             {messages.length === 0 ? (
               <EmptyState title="No emails yet">Sign up or ask for a sign-in code and the email will appear here within a few seconds.</EmptyState>
@@ -122,7 +122,8 @@ function HtmlBody({ html }: { html: string }) {
   return <iframe title="Email body" sandbox="" srcDoc={html} className="h-[60vh] w-full rounded-md border border-stone-200 bg-white" />;
 }
 
-function TextBody({ text }: { text: string }) {
+function TextBody({ text }: { text: string | null }) {
+  if (!text) return <p className="text-sm text-stone-600">This email has no plain-text version.</p>;
   return <pre className="overflow-x-auto rounded-md bg-stone-50 p-4 font-mono text-sm whitespace-pre-wrap text-stone-800">{linkify(text)}</pre>;
 }
 

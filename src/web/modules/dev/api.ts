@@ -5,7 +5,7 @@ export interface DevMessage {
   id: string;
   to: string;
   subject: string;
-  text: string;
+  text: string | null;
   html: string | null;
   status: string;
   createdAt: string;

@@ -38,10 +38,29 @@ export function currencyOptions(): { value: string; label: string }[] {
   return codes.map((code) => ({ value: code, label: `${code} · ${names?.of(code) ?? code}` }));
 }
 
+/** Chromium still reports some zones by their old names; store the current IANA names. */
+const RENAMED_ZONES: Record<string, string> = {
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Dacca': 'Asia/Dhaka',
+  'Asia/Thimbu': 'Asia/Thimphu',
+  'Asia/Ulan_Bator': 'Asia/Ulaanbaatar',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'America/Godthab': 'America/Nuuk',
+  'Pacific/Truk': 'Pacific/Chuuk',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+};
+
+export const canonicalZone = (zone: string) => RENAMED_ZONES[zone] ?? zone;
+
 export function timeZoneOptions(current: string): { value: string; label: string }[] {
   let zones: string[];
   try {
-    zones = Intl.supportedValuesOf('timeZone');
+    zones = [...new Set(Intl.supportedValuesOf('timeZone').map(canonicalZone))];
   } catch {
     zones = [];
   }
@@ -52,7 +71,7 @@ export function timeZoneOptions(current: string): { value: string; label: string
 
 export function browserTimeZone(): string {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    return canonicalZone(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
   } catch {
     return 'UTC';
   }

@@ -1,0 +1,247 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { codeFrom, linkFrom, type ReceivedMail } from '../helpers/smtp-sink';
+
+/**
+ * What a newcomer does in a real browser, against a real server, database and SMTP sink:
+ * sign up, set up the business, invite a teammate who joins with an emailed code, then check
+ * the audit log and sessions. Role and label locators double as an accessibility check.
+ */
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const webDist = path.join(repoRoot, 'dist/web/index.html');
+
+let server: TestServer;
+let browser: Browser;
+const problems: string[] = [];
+
+/** The server serves dist/web; build it when it is missing or older than the sources. */
+async function ensureWebBuild(): Promise<void> {
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
+      const full = path.join(dir, entry.name);
+      return Math.max(max, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+    }, 0);
+  const sources = Math.max(newest(path.join(repoRoot, 'src/web')), statSync(path.join(repoRoot, 'vite.config.ts')).mtimeMs);
+  if (existsSync(webDist) && statSync(webDist).mtimeMs >= sources) return;
+  const { build } = await import('vite');
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(repoRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+beforeAll(async () => {
+  await ensureWebBuild();
+  server = await startTestServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: server.url, locale: 'en-IN', timezoneId: 'Asia/Kolkata', viewport: { width: 1280, height: 800 }, ...options });
+  // Generous: CI machines (and shared dev boxes) can be slow to start a page.
+  context.setDefaultTimeout(30_000);
+  context.setDefaultNavigationTimeout(45_000);
+  const page = await context.newPage();
+  // CSP violations and script errors would mean a broken page for real users.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  return { context, page };
+}
+
+const isCodeMail = (m: ReceivedMail) => m.subject.includes('sign-in code');
+
+/** Waits for the next sign-in code mail to `to` that was not seen before. */
+async function nextCode(to: string, seen: Set<ReceivedMail>): Promise<string> {
+  const mail = await server.smtp.waitForMail(to, (m) => isCodeMail(m) && !seen.has(m));
+  seen.add(mail);
+  return codeFrom(mail);
+}
+
+async function heading(page: Page, name: string | RegExp): Promise<void> {
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /Account menu/ }).click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/sign-in/);
+  await heading(page, 'Sign in');
+}
+
+it(
+  'AUTH-1 AUTH-2 AUTH-8 WS-1 WS-2 WS-4 AUTH-5 newcomer signs up, creates a workspace, invites a teammate who joins with an emailed code; owner sees both sign-ins in the audit log and sessions in settings',
+  async () => {
+    const stamp = Date.now().toString(36);
+    const ownerEmail = `olivia.${stamp}@example.com`;
+    const ownerPassword = 'correct horse battery';
+    const mateEmail = `tom.${stamp}@example.com`;
+    const seen = new Set<ReceivedMail>();
+
+    // --- The owner signs up (AUTH-1), confirms 18+ (AUTH-8) and enters the emailed code (AUTH-2).
+    const { context: ownerContext, page: owner } = await newContext();
+    await owner.goto('/');
+    await owner.waitForURL(/\/sign-in/);
+    await owner.getByRole('link', { name: 'Create an account' }).click();
+    await heading(owner, 'Create your account');
+    await owner.getByLabel('Your name').fill('Olivia Owner');
+    await owner.getByLabel('Email').fill(ownerEmail);
+    await owner.getByLabel('Password', { exact: true }).fill(ownerPassword);
+    // Without the 18+ confirmation the form says why and does not submit.
+    await owner.getByRole('button', { name: 'Create account' }).click();
+    await owner.getByText('Kestrel is for people 18 and over; please confirm.').waitFor();
+    expect(await owner.getByLabel('I am 18 or older').evaluate((el) => el === document.activeElement)).toBe(true);
+    await owner.getByLabel('I am 18 or older').check();
+    await owner.getByRole('button', { name: 'Create account' }).click();
+    await heading(owner, 'Check your email');
+    await owner.getByLabel('6-digit code').fill(await nextCode(ownerEmail, seen));
+    await owner.getByRole('button', { name: 'Continue' }).click();
+
+    // --- No workspace yet: onboarding with the business profile and territory (WS-1).
+    await owner.waitForURL(/\/onboarding$/);
+    await heading(owner, 'Set up your business');
+    expect(await owner.getByLabel('Time zone').inputValue()).toBe('Asia/Kolkata');
+    await owner.getByLabel('Business name').fill('Teal Smiles Dental');
+    await owner.getByLabel('Category').fill('Dental clinic');
+    await owner.getByLabel('Country').selectOption('IN');
+    expect(await owner.getByLabel('Currency').inputValue()).toBe('INR');
+    await owner.getByLabel('Tax ID').fill('29ABCDE1234F1Z5');
+    await owner.getByLabel('State or province').fill('Karnataka');
+    await owner.getByLabel('Address line 1').fill('12 MG Road');
+    await owner.getByLabel('City', { exact: true }).fill('Bengaluru');
+    await owner.getByLabel('Postal code').fill('560001');
+    await owner.getByRole('button', { name: 'Copy the business address' }).click();
+    await owner.getByLabel('Territory zip codes').fill('560001, 560002, 560025');
+    await owner.getByLabel('Territory cities').fill('Bengaluru, Mysuru');
+    await owner.getByLabel('Territory states').fill('Karnataka');
+    await owner.getByRole('button', { name: 'Create workspace' }).click();
+    await owner.waitForURL(/\/w\/[0-9a-f-]{36}$/);
+    const workspaceId = /\/w\/([0-9a-f-]{36})/.exec(owner.url())![1]!;
+    await heading(owner, 'Welcome, Olivia');
+    await owner.getByText('Your contacts, companies and deals will live here').waitFor();
+    await owner.getByRole('button', { name: /Workspace: Teal Smiles Dental/ }).waitFor();
+
+    // The business profile was stored as entered.
+    await owner.getByRole('link', { name: 'Review business profile' }).click();
+    await heading(owner, 'Business profile');
+    expect(await owner.getByLabel('Tax ID').inputValue()).toBe('29ABCDE1234F1Z5');
+    expect(await owner.getByLabel('Territory zip codes').inputValue()).toBe('560001, 560002, 560025');
+    expect(await owner.getByLabel('Mailing address').inputValue()).toContain('12 MG Road');
+
+    // --- Invite a teammate (WS-2).
+    await owner.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Team' }).click();
+    await heading(owner, 'Team');
+    await owner.getByRole('list', { name: 'Members' }).getByText(ownerEmail).waitFor();
+    await owner.getByText('No pending invitations').waitFor();
+    await owner.getByLabel('Email address').fill(mateEmail);
+    await owner.getByLabel('Role', { exact: true }).selectOption('staff');
+    await owner.getByRole('button', { name: 'Send invitation' }).click();
+    await owner.getByRole('status').filter({ hasText: `Invitation sent to ${mateEmail}.` }).waitFor();
+    await owner.getByRole('list', { name: 'Pending invitations' }).getByText(mateEmail).waitFor();
+
+    const invitationMail = await server.smtp.waitForMail(mateEmail, (m) => m.subject.includes('invited you'));
+    expect(invitationMail.subject).toBe('Olivia Owner invited you to Teal Smiles Dental on Kestrel');
+    const invitationLink = linkFrom(invitationMail, '/invite/');
+
+    // --- The teammate opens the link in another browser, asks for a code, enters it and lands in the workspace.
+    const { context: mateContext, page: mate } = await newContext();
+    await mate.goto(invitationLink);
+    await heading(mate, 'Join Teal Smiles Dental');
+    await mate.getByText('Olivia Owner', { exact: true }).waitFor();
+    await mate.getByLabel('Your name').fill('Tom Teammate');
+    await mate.getByLabel('I am 18 or older').check();
+    await mate.getByRole('button', { name: 'Email me a code' }).click();
+    await heading(mate, 'Check your email');
+    await mate.getByLabel('6-digit code').fill(await nextCode(mateEmail, seen));
+    await mate.getByRole('button', { name: 'Continue' }).click();
+    await mate.waitForURL(new RegExp(`/w/${workspaceId}$`));
+    await heading(mate, 'Welcome, Tom');
+    // Staff see no owner/admin-only settings.
+    await mate.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await heading(mate, 'Your profile');
+    expect(await mate.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+
+    // Sign-ins are account events; a workspace sees those of its members. The teammate signs in
+    // again, now as a member, with an emailed code from the sign-in page.
+    await signOut(mate);
+    await mate.getByRole('tab', { name: 'Email me a code' }).click();
+    await mate.getByLabel('Email').fill(mateEmail);
+    await mate.getByRole('button', { name: 'Email me a code' }).click();
+    await heading(mate, 'Enter your sign-in code');
+    await mate.getByLabel('6-digit code').fill(await nextCode(mateEmail, seen));
+    await mate.getByRole('button', { name: 'Continue' }).click();
+    await mate.waitForURL(new RegExp(`/w/${workspaceId}$`));
+    await heading(mate, 'Welcome, Tom');
+
+    // --- Back as the owner: the team shows the new member, then sign in again with the password.
+    await owner.reload();
+    await heading(owner, 'Team');
+    await owner.getByRole('list', { name: 'Members' }).getByText(mateEmail).waitFor();
+    await owner.getByText('No pending invitations').waitFor();
+    await signOut(owner);
+    await owner.getByLabel('Email').fill(ownerEmail);
+    await owner.getByLabel('Password', { exact: true }).fill(ownerPassword);
+    await owner.getByRole('button', { name: 'Sign in' }).click();
+    await owner.waitForURL(new RegExp(`/w/${workspaceId}$`));
+
+    // The audit log (WS-4) shows both people's sign-ins, with the action filter and its table.
+    await owner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await owner.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Audit log' }).click();
+    await heading(owner, 'Audit log');
+    const rows = owner.getByRole('table').getByRole('row');
+    await rows.filter({ hasText: 'member.joined' }).filter({ hasText: mateEmail }).waitFor();
+    await owner.getByLabel('Filter by action').fill('auth.sign_in');
+    await owner.getByRole('button', { name: 'Filter' }).click();
+    await owner.getByRole('table', { name: /for auth\.sign_in/ }).waitFor();
+    await rows.filter({ hasText: 'auth.sign_in' }).filter({ hasText: ownerEmail }).first().waitFor();
+    await rows.filter({ hasText: 'auth.sign_in' }).filter({ hasText: mateEmail }).first().waitFor();
+    expect(await rows.filter({ hasText: 'member.joined' }).count()).toBe(0);
+
+    // Sessions (AUTH-5): this browser's session is listed and marked.
+    await owner.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Sessions' }).click();
+    await heading(owner, 'Sessions');
+    const sessions = owner.getByRole('list', { name: 'Active sessions' }).getByRole('listitem');
+    await sessions.filter({ hasText: 'This device' }).waitFor();
+    expect(await sessions.filter({ hasText: 'This device' }).count()).toBe(1);
+    await sessions.filter({ hasText: 'This device' }).getByRole('button', { name: 'Sign out this device' }).waitFor();
+
+    // --- At phone width the side navigation folds into a menu button that works.
+    const { context: phoneContext, page: phone } = await newContext({ viewport: { width: 390, height: 844 }, storageState: await ownerContext.storageState() });
+    await phone.goto(`/w/${workspaceId}`);
+    await heading(phone, 'Welcome, Olivia');
+    const mainNav = phone.getByRole('navigation', { name: 'Main' });
+    const menuButton = phone.getByRole('button', { name: 'Menu' });
+    expect(await mainNav.isVisible()).toBe(false);
+    expect(await menuButton.getAttribute('aria-expanded')).toBe('false');
+    await menuButton.click();
+    expect(await menuButton.getAttribute('aria-expanded')).toBe('true');
+    await mainNav.getByRole('link', { name: 'Settings' }).click();
+    await phone.waitForURL(new RegExp(`/w/${workspaceId}/settings/profile$`));
+    await heading(phone, 'Your profile');
+    expect(await mainNav.isVisible()).toBe(false);
+    // Nothing scrolls sideways at this width.
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+    expect(problems).toEqual([]);
+    await Promise.all([ownerContext.close(), mateContext.close(), phoneContext.close()]);
+  },
+  180_000,
+);
