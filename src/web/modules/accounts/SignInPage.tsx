@@ -64,8 +64,8 @@ export function SignInPage() {
       <Tabs
         label="How to sign in"
         tabs={[
-          { key: 'password', label: 'Password' },
-          { key: 'code', label: 'Email me a code' },
+          { key: 'password', label: 'With a password' },
+          { key: 'code', label: 'With an emailed code' },
         ]}
         selected={method}
         onSelect={setMethod}
