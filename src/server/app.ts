@@ -11,6 +11,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accountsModule } from './modules/accounts/accounts.routes';
 import { auditModule } from './modules/audit/audit.routes';
+import { crmModule } from './modules/crm/crm.routes';
 import { devMailboxModule } from './modules/dev/dev.routes';
 import { workspacesModule } from './modules/workspaces/workspaces.routes';
 import './platform/data/all';
@@ -92,6 +93,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(accountsModule);
   await app.register(workspacesModule);
   await app.register(auditModule);
+  await app.register(crmModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

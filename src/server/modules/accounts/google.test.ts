@@ -268,7 +268,8 @@ describe('AUTH-4 Sign in with Google', () => {
     const second = await start(client);
     const back = await oidc.authorize(second.location.href, googleAccount());
     const state = openOAuthCookie(secret, second.cookie.value)!;
-    const forged = sealOAuthCookie(secret, { ...state, codeVerifier: `${state.kind === 'authorize' ? state.codeVerifier.slice(0, -4) : ''}AAAA` });
+    if (state.kind !== 'authorize') throw new Error('expected an authorize state cookie');
+    const forged = sealOAuthCookie(secret, { ...state, codeVerifier: `${state.codeVerifier.slice(0, -4)}AAAA` });
     const refused = await callback(client, back, `kestrel_oauth=${forged}`);
     expect(signInErrorOf(refused)).toBe('google_failed');
     expect(refused.cookies.find((c) => c.name === 'kestrel_session')).toBeUndefined();

@@ -3,3 +3,4 @@ export * from '../../modules/accounts/accounts.schema';
 export * from '../../modules/workspaces/workspaces.schema';
 export * from '../../modules/audit/audit.schema';
 export * from '../mail/mail.schema';
+export * from '../../modules/crm/crm.schema';

@@ -1,0 +1,168 @@
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { startKestrel } from './lib/kestrel';
+import { cpuSeconds, freePort, sampleMemory, spawnServer } from './lib/processes';
+import { int, mean, median, mib, ms, ratio, table } from './lib/stats';
+
+export interface LoadSettings {
+  connections: number;
+  pipelining: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+export const defaultLoad: LoadSettings = { connections: 10, pipelining: 1, durationSeconds: 8, warmupSeconds: 2 };
+
+export interface LoadRun {
+  label: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  total: number;
+  /** Connection errors, timeouts, non-2xx answers and bodies other than the expected one. */
+  failures: number;
+  /** CPU milliseconds per request: the server's Node process, and its PostgreSQL. */
+  serverCpuMs: number;
+  postgresCpuMs: number;
+}
+
+export interface MemoryFigures {
+  samples: number;
+  idleRssKib: number;
+  peakRssKib: number;
+  meanRssKib: number;
+  postgresIdlePssKib: number;
+  postgresPeakPssKib: number;
+}
+
+export interface HttpResult {
+  settings: LoadSettings;
+  runs: LoadRun[];
+  kestrel: LoadRun;
+  baselineMean: number;
+  baselineCpuMs: number;
+  memory: MemoryFigures;
+}
+
+const cpu = (millis: number) => (Number.isFinite(millis) ? `${millis.toFixed(millis < 1 ? 3 : 2)} ms` : '—');
+
+const sleep = (millis: number) => new Promise((r) => setTimeout(r, millis));
+
+async function load(label: string, pid: number, url: string, settings: LoadSettings, expectBody: string, headers: Record<string, string> = {}, seconds = settings.durationSeconds): Promise<LoadRun> {
+  const before = cpuSeconds(pid);
+  const r = await autocannon({ url, connections: settings.connections, pipelining: settings.pipelining, duration: seconds, headers, expectBody });
+  const after = cpuSeconds(pid);
+  const perRequest = (s: number) => (r.requests.total ? (s * 1000) / r.requests.total : Number.NaN);
+  return {
+    label,
+    // Completed requests over the run's length, not autocannon's per-second samples: those are
+    // taken by a timer on the same busy event loop.
+    reqPerSec: r.requests.total / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    total: r.requests.total,
+    failures: r.errors + r.timeouts + r.non2xx + r.mismatches,
+    serverCpuMs: perRequest(after.self - before.self),
+    postgresCpuMs: perRequest(after.descendants - before.descendants),
+  };
+}
+
+/**
+ * Signed-in GET /api/auth/me on Kestrel against a bare Fastify hello world, same autocannon
+ * settings, baseline measured before and after Kestrel so drift on a noisy machine shows.
+ * Kestrel's memory is sampled every 250 ms while it is under load.
+ */
+export async function benchHttp(dataDir: string, settings: LoadSettings = defaultLoad): Promise<HttpResult> {
+  const helloPort = await freePort();
+  const hello = await spawnServer({
+    args: ['--import', 'tsx', 'bench/hello-server.ts'],
+    env: { PORT: String(helloPort) },
+    logFile: path.join(dataDir, 'hello.log'),
+    readyPattern: /hello server ready/,
+    url: `http://127.0.0.1:${helloPort}/`,
+  });
+  // The flood guard would answer 429 within a second at these rates.
+  const kestrel = await startKestrel(dataDir, { DEMO_WORKSPACE: 'true', RATE_LIMIT_PER_MINUTE: '100000000' });
+  try {
+    if (!kestrel.demoLogin) throw new Error('Kestrel printed no demo login');
+    const signIn = await fetch(`${kestrel.url}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: kestrel.url },
+      body: JSON.stringify(kestrel.demoLogin),
+    });
+    if (signIn.status !== 200) throw new Error(`Sign-in failed: ${signIn.status} ${await signIn.text()}`);
+    const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.includes('kestrel_session'));
+    if (!cookie) throw new Error('Sign-in set no session cookie');
+    const meUrl = `${kestrel.url}/api/auth/me`;
+    const meBody = await (await fetch(meUrl, { headers: { cookie } })).text();
+    if (JSON.parse(meBody).user?.email !== kestrel.demoLogin.email) throw new Error(`Not signed in: ${meBody}`);
+    const helloBody = await (await fetch(hello.url)).text();
+
+    // Idle: started, one sign-in, no load yet.
+    await sleep(1000);
+    const idle = sampleMemory(kestrel.pid);
+    await sleep(2000);
+    const idleSamples = await idle.stop();
+
+    process.stderr.write('  http: warming up\n');
+    await load('warm-up', hello.pid, hello.url, settings, helloBody, {}, settings.warmupSeconds);
+    await load('warm-up', kestrel.pid, meUrl, settings, meBody, { cookie }, settings.warmupSeconds);
+
+    const runs: LoadRun[] = [];
+    runs.push(await load('bare Fastify hello world (before)', hello.pid, hello.url, settings, helloBody));
+    process.stderr.write(`  http: baseline ${int(runs.at(-1)!.reqPerSec)} req/s\n`);
+    const sampler = sampleMemory(kestrel.pid);
+    const kestrelRun = await load('Kestrel GET /api/auth/me, signed in', kestrel.pid, meUrl, settings, meBody, { cookie });
+    const loaded = await sampler.stop();
+    runs.push(kestrelRun);
+    process.stderr.write(`  http: kestrel ${int(kestrelRun.reqPerSec)} req/s\n`);
+    runs.push(await load('bare Fastify hello world (after)', hello.pid, hello.url, settings, helloBody));
+
+    return {
+      settings,
+      runs,
+      kestrel: kestrelRun,
+      baselineMean: mean([runs[0]!.reqPerSec, runs[2]!.reqPerSec]),
+      baselineCpuMs: mean([runs[0]!.serverCpuMs, runs[2]!.serverCpuMs]),
+      memory: {
+        samples: loaded.rss.length,
+        idleRssKib: median(idleSamples.rss),
+        peakRssKib: Math.max(...loaded.rss),
+        meanRssKib: mean(loaded.rss),
+        postgresIdlePssKib: median(idleSamples.pss),
+        postgresPeakPssKib: Math.max(...loaded.pss),
+      },
+    };
+  } finally {
+    await kestrel.stop();
+    await hello.stop();
+  }
+}
+
+export function httpMarkdown(r: HttpResult): string {
+  const s = r.settings;
+  const m = r.memory;
+  return [
+    `autocannon, ${s.connections} connections, pipelining ${s.pipelining}, ${s.durationSeconds} s per run after a ${s.warmupSeconds} s warm-up of each server.`,
+    '',
+    table(
+      ['Server', 'Requests/s', 'Latency p50', 'Latency p99', 'Requests', 'Failed', 'CPU per request: Node', 'CPU per request: PostgreSQL'],
+      r.runs.map((x) => [x.label, int(x.reqPerSec), ms(x.p50), ms(x.p99), int(x.total), x.failures, cpu(x.serverCpuMs), x === r.kestrel ? cpu(x.postgresCpuMs) : '—']),
+    ),
+    '',
+    `Throughput, Kestrel / bare Fastify (mean of before and after, ${int(r.baselineMean)} req/s): **${ratio(r.kestrel.reqPerSec / r.baselineMean)}**.`,
+    `CPU per request, Kestrel (Node + PostgreSQL) / bare Fastify: **${(((r.kestrel.serverCpuMs + r.kestrel.postgresCpuMs) / r.baselineCpuMs)).toFixed(0)}×** (${cpu(r.kestrel.serverCpuMs + r.kestrel.postgresCpuMs)} against ${cpu(r.baselineCpuMs)}).`,
+    '',
+    '#### Memory of the Kestrel server process',
+    '',
+    table(
+      ['', 'Idle (signed in once, no load)', 'Under load: peak', 'Under load: mean'],
+      [
+        ['Node process RSS', mib(m.idleRssKib), mib(m.peakRssKib), mib(m.meanRssKib)],
+        ['Embedded PostgreSQL, all processes, PSS', mib(m.postgresIdlePssKib), mib(m.postgresPeakPssKib), '—'],
+      ],
+    ),
+    '',
+    `${m.samples} samples, every 250 ms during the measured Kestrel run.`,
+  ].join('\n');
+}

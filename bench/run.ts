@@ -1,0 +1,93 @@
+// `npm run bench [-- --write] [-- --only startup,http,passwords]`: measures, prints a markdown
+// report, and with --write puts it into docs/benchmarks.md between the results markers.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchHttp, httpMarkdown } from './http.bench';
+import { cpuPressure, describeMachine } from './lib/machine';
+import { repoRoot } from './lib/processes';
+import { benchPasswords, passwordsMarkdown } from './passwords.bench';
+import { benchStartup, startupMarkdown } from './startup.bench';
+
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+const all = ['startup', 'http', 'passwords'] as const;
+
+const { values } = parseArgs({
+  options: {
+    write: { type: 'boolean' },
+    only: { type: 'string' },
+    /** Wait (up to --quiet-wait seconds) until CPU pressure over 10 s is below this %, on a shared machine. */
+    'quiet-below': { type: 'string' },
+    'quiet-wait': { type: 'string', default: '600' },
+  },
+});
+const only = new Set(values.only ? values.only.split(',') : all);
+for (const name of only) if (!all.includes(name as (typeof all)[number])) throw new Error(`--only: unknown bench "${name}" (${all.join(', ')})`);
+
+if (values['quiet-below']) {
+  const limit = Number(values['quiet-below']);
+  const until = Date.now() + Number(values['quiet-wait']) * 1000;
+  for (let p = cpuPressure(10); p !== null && p >= limit && Date.now() < until; p = cpuPressure(10)) {
+    process.stderr.write(`Waiting for a quieter machine: CPU pressure ${p.toFixed(0)} % ≥ ${limit} %\n`);
+    await new Promise((r) => setTimeout(r, 10_000));
+  }
+}
+
+const began = performance.now();
+const machine = describeMachine();
+const sections: string[] = [];
+let dataDir: string | null = null;
+let postgres = 'not started in this run';
+
+try {
+  if (only.has('startup')) {
+    process.stderr.write('Start-up…\n');
+    const r = await benchStartup(3);
+    dataDir = r.dataDir;
+    postgres = `${r.postgresVersion} (embedded)`;
+    sections.push(`### 1. Start-up: \`node --import tsx src/server/main.ts\` until "Kestrel is ready at"\n\n${startupMarkdown(r)}`);
+  }
+  if (only.has('http')) {
+    process.stderr.write('HTTP throughput and memory…\n');
+    dataDir ??= mkdtempSync(path.join(os.tmpdir(), 'kestrel-bench-'));
+    const r = await benchHttp(dataDir);
+    sections.push(`### 2. Requests per second: signed-in \`GET /api/auth/me\` against a bare Fastify hello world\n\n${httpMarkdown(r)}`);
+  }
+  if (only.has('passwords')) {
+    process.stderr.write('Password hashing…\n');
+    const r = await benchPasswords(20);
+    sections.push(`### 3. Password hashing: argon2id at Kestrel's parameters against bcrypt cost 10\n\n${passwordsMarkdown(r)}`);
+  }
+} finally {
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}
+
+const seconds = (performance.now() - began) / 1000;
+const pct = (value: number | null) => (value === null ? 'unknown' : `${value.toFixed(0)} %`);
+const report = [
+  START,
+  `## Results of ${machine.date}`,
+  '',
+  `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGib} GiB RAM, ${machine.os}`,
+  `- Node ${machine.node}, PostgreSQL ${postgres}`,
+  `- Commit ${machine.commit}; the whole run took ${seconds.toFixed(0)} s`,
+  `- Other work on the machine: load average (1 min) ${machine.loadAtStart.toFixed(2)} at the start and ${os.loadavg()[0]!.toFixed(2)} at the end; ` +
+    `CPU pressure (share of the last minute some task waited for a CPU) ${pct(machine.pressureAtStart)} at the start and ${pct(cpuPressure())} at the end`,
+  '',
+  ...sections.flatMap((s) => [s, '']),
+  END,
+].join('\n');
+
+process.stdout.write(`${report}\n`);
+
+if (values.write) {
+  const file = path.join(repoRoot, 'docs/benchmarks.md');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n';
+  const next = current.includes(START) && current.includes(END)
+    ? current.slice(0, current.indexOf(START)) + report + current.slice(current.indexOf(END) + END.length)
+    : `${current.trimEnd()}\n\n${report}\n`;
+  writeFileSync(file, next);
+  process.stderr.write(`Wrote ${path.relative(process.cwd(), file)}\n`);
+}

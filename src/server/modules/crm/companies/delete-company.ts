@@ -1,0 +1,35 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
+import { notFound } from '../../../platform/http/errors';
+import { recordAudit } from '../../audit/record-audit';
+import { companies, contacts, deals } from '../crm.schema';
+import { dropTagLinks } from '../records';
+import { findCompanyRow } from './get-company';
+
+/** CRM-2, WS-4: deletes a company; its contacts and deals stay, without the company. Audited. */
+export async function deleteCompany(db: Db, ctx: WorkspaceContext, id: string): Promise<void> {
+  await withTenant(db, ctx, async (tx) => {
+    const row = await findCompanyRow(tx, ctx, id, { lock: true });
+    if (!row) throw notFound('Company');
+    const detached = { companyId: null, updatedAt: new Date() };
+    const people = await tx
+      .update(contacts)
+      .set({ ...detached, version: sql`${contacts.version} + 1` })
+      .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.companyId, id)))
+      .returning({ id: contacts.id });
+    const opportunities = await tx
+      .update(deals)
+      .set({ ...detached, version: sql`${deals.version} + 1` })
+      .where(and(eq(deals.workspaceId, ctx.workspaceId), eq(deals.companyId, id)))
+      .returning({ id: deals.id });
+    await dropTagLinks(tx, ctx, 'companies', id);
+    await tx.delete(companies).where(and(eq(companies.workspaceId, ctx.workspaceId), eq(companies.id, id)));
+    await recordAudit(tx, ctx, {
+      action: 'company.deleted',
+      targetType: 'company',
+      targetId: id,
+      details: { name: row.name, domain: row.domain, contactsDetached: people.length, dealsDetached: opportunities.length },
+    });
+  });
+}

@@ -1,0 +1,28 @@
+import type { Db } from '../../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
+import type { Contact, CreateContactInput } from '../crm.contract';
+import { contacts } from '../crm.schema';
+import { checkCustomValues } from '../custom-values';
+import { FieldErrors, normaliseEmails, normalisePhones } from '../normalise';
+import { checkCompany, checkOwner, workspaceDefaults } from '../records';
+import { presentContact } from './get-contact';
+
+/** CRM-1: a new contact, owned by its creator unless another owner is named. */
+export async function createContact(db: Db, ctx: WorkspaceContext, input: CreateContactInput): Promise<Contact> {
+  return withTenant(db, ctx, async (tx) => {
+    const errors = new FieldErrors();
+    const { region } = await workspaceDefaults(tx, ctx);
+    const emails = normaliseEmails(input.emails ?? []);
+    const phones = normalisePhones(input.phones ?? [], region, 'phones', errors);
+    const ownerUserId = input.ownerUserId === undefined ? ctx.userId : input.ownerUserId;
+    await checkOwner(tx, ctx, ownerUserId, errors);
+    await checkCompany(tx, ctx, input.companyId, errors);
+    const custom = await checkCustomValues(tx, ctx, 'contacts', input.custom, null, region, errors);
+    errors.throwIfAny();
+    const [row] = await tx
+      .insert(contacts)
+      .values({ ...input, workspaceId: ctx.workspaceId, emails, email: emails[0] ?? null, phones, phone: phones[0] ?? null, ownerUserId, custom })
+      .returning();
+    return presentContact(tx, ctx, row!);
+  });
+}
