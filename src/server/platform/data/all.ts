@@ -1,0 +1,8 @@
+/** Loads every module's data declarations. A new module adds its `<module>.data.ts` here. */
+import './platform.data';
+import '../../modules/accounts/accounts.data';
+import '../../modules/workspaces/workspaces.data';
+import '../../modules/audit/audit.data';
+import '../../modules/crm/crm.data';
+
+export { dataEntries, systemEntries } from './registry';

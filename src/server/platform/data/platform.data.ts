@@ -1,0 +1,12 @@
+import { registerData, registerSystemTables } from './registry';
+
+registerData({
+  table: 'mail_outbox',
+  module: 'platform/mail',
+  scope: 'account',
+  description: 'Transactional emails sent to a person; bodies are cleared once sent.',
+  export: { kind: 'rows', omit: ['text_body', 'html_body'] },
+  erase: { kind: 'with-account' },
+});
+
+registerSystemTables({ table: 'rate_limit_buckets', reason: 'Short-lived counters keyed by IP or address hash window; swept hourly.' });

@@ -1,0 +1,52 @@
+/**
+ * The data registry: every table says, once, how its rows leave Kestrel — exported in a data
+ * download (PRIV-2) and erased on deletion (PRIV-3) — so that the privacy tools built on it
+ * cover everything. A test fails when a table is in neither the registry nor the system list.
+ */
+export type ExportRule =
+  | { kind: 'rows'; /** Columns never exported (hashes, sealed secrets). */ omit?: string[] }
+  | { kind: 'excluded'; reason: string };
+
+export type EraseRule =
+  /** Deleted with its workspace (a foreign key cascade or the workspace purge job). */
+  | { kind: 'with-workspace' }
+  /** Deleted with its user account. */
+  | { kind: 'with-account' }
+  /** Kept after deletion because the law requires it (BILL-5), for this many years. */
+  | { kind: 'retained'; years: number; reason: string };
+
+export interface DataEntry {
+  table: string;
+  module: string;
+  /** Whose data it is: a workspace's (tenant) or a person's account. */
+  scope: 'workspace' | 'account';
+  description: string;
+  export: ExportRule;
+  erase: EraseRule;
+}
+
+/** Tables that hold no one's data: queue internals, counters, migrations bookkeeping. */
+export interface SystemEntry {
+  table: string;
+  reason: string;
+}
+
+const entries = new Map<string, DataEntry>();
+const systemTables = new Map<string, SystemEntry>();
+
+export function registerData(...list: DataEntry[]): void {
+  for (const e of list) {
+    if (entries.has(e.table) || systemTables.has(e.table)) throw new Error(`Data registry: ${e.table} registered twice`);
+    entries.set(e.table, e);
+  }
+}
+
+export function registerSystemTables(...list: SystemEntry[]): void {
+  for (const e of list) {
+    if (entries.has(e.table) || systemTables.has(e.table)) throw new Error(`Data registry: ${e.table} registered twice`);
+    systemTables.set(e.table, e);
+  }
+}
+
+export const dataEntries = (): DataEntry[] => [...entries.values()];
+export const systemEntries = (): SystemEntry[] => [...systemTables.values()];
