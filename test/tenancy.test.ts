@@ -16,6 +16,19 @@ beforeAll(async () => {
   // Give both workspaces rows in every tenant table.
   await addMember(server, a, 'staff');
   await addMember(server, b, 'staff');
+  for (const w of [a, b]) {
+    const api = (path: string) => `/api/workspaces/${w.workspaceId}${path}`;
+    const ok = (res: { statusCode: number; body: string }) => {
+      if (res.statusCode >= 300) throw new Error(`fixture: ${res.statusCode} ${res.body}`);
+      return JSON.parse(res.body);
+    };
+    const company = ok(await w.client.post(api('/companies'), { name: 'Fixture Co' }));
+    const contact = ok(await w.client.post(api('/contacts'), { firstName: 'Fixture', companyId: company.id }));
+    const tag = ok(await w.client.post(api('/tags'), { name: 'fixture' }));
+    ok(await w.client.post(api(`/contacts/${contact.id}/tags`), { tagId: tag.id }));
+    ok(await w.client.post(api('/custom-fields'), { object: 'contacts', key: 'fixture', label: 'Fixture', type: 'text' }));
+    ok(await w.client.post(api('/deals'), { name: 'Fixture deal', contactId: contact.id, currency: 'USD' }));
+  }
 });
 
 /** Raw SQL as the application role, exactly as the app's pool connects. */
