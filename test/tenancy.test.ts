@@ -2,6 +2,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataEntries, systemEntries } from '../src/server/platform/data/all';
 import { APP_ROLE } from '../src/server/platform/db/migrate';
+import { importFile } from '../src/server/modules/imports/imports.fixtures';
 import { addMember, ownerWithWorkspace } from './helpers/client';
 import { startTestServer, type TestServer } from './helpers/server';
 
@@ -14,9 +15,9 @@ beforeAll(async () => {
   a = await ownerWithWorkspace(server, 'Alpha Roofing');
   b = await ownerWithWorkspace(server, 'Beta Bakery');
   // Give both workspaces rows in every tenant table.
-  await addMember(server, a, 'staff');
-  await addMember(server, b, 'staff');
-  for (const w of [a, b]) {
+  const staff = { a: await addMember(server, a, 'staff'), b: await addMember(server, b, 'staff') };
+  const clients = { a: await addMember(server, a, 'client'), b: await addMember(server, b, 'client') };
+  for (const [name, w] of [['a', a], ['b', b]] as const) {
     const api = (path: string) => `/api/workspaces/${w.workspaceId}${path}`;
     const ok = (res: { statusCode: number; body: string }) => {
       if (res.statusCode >= 300) throw new Error(`fixture: ${res.statusCode} ${res.body}`);
@@ -28,6 +29,15 @@ beforeAll(async () => {
     ok(await w.client.post(api(`/contacts/${contact.id}/tags`), { tagId: tag.id }));
     ok(await w.client.post(api('/custom-fields'), { object: 'contacts', key: 'fixture', label: 'Fixture', type: 'text' }));
     ok(await w.client.post(api('/deals'), { name: 'Fixture deal', contactId: contact.id, currency: 'USD' }));
+    ok(await w.client.post(api('/activities'), { kind: 'note', body: '<p>Fixture</p>', links: [{ recordType: 'contacts', recordId: contact.id }] }));
+    ok(await w.client.post(api('/views'), { name: 'Fixture view', shared: true, definition: { object: 'contacts' } }));
+    ok(await w.client.request('PUT', api('/crm-settings'), { staffOwnRecordsOnly: false }));
+    ok(await w.client.post(api(`/contacts/${contact.id}/shares`), { userId: clients[name].userId }));
+    ok(await w.client.post(api('/scoring-rules'), { label: 'Has email', condition: { kind: 'has_email' }, points: 5 }));
+    ok(await w.client.post(api('/territory-rules'), { name: 'Bay Area', matchKind: 'postal_prefix', matchValues: ['94'], ownerUserId: staff[name].userId }));
+    ok(await w.client.post(api('/bulk-operations'), { object: 'contacts', action: { kind: 'lifecycle', lifecycle: 'prospect' }, selection: { kind: 'ids', ids: [contact.id] } }));
+    // An import with one good row (import_records) and one bad one (import_row_errors).
+    await importFile(server, w, 'email,first_name\r\nimported@example.com,Imported\r\nnot-an-email,Broken\r\n');
   }
 });
 

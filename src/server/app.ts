@@ -10,10 +10,15 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accountsModule } from './modules/accounts/accounts.routes';
+import { activitiesModule } from './modules/activities/activities.routes';
 import { auditModule } from './modules/audit/audit.routes';
 import { crmModule } from './modules/crm/crm.routes';
+import { importsModule } from './modules/imports/imports.routes';
+import { rulesModule } from './modules/rules/rules.routes';
+import { bulkModule } from './modules/bulk/bulk.routes';
 import { devMailboxModule } from './modules/dev/dev.routes';
 import { workspacesModule } from './modules/workspaces/workspaces.routes';
+import { viewsModule } from './modules/views/views.routes';
 import './platform/data/all';
 import { requireAccessDeclarations } from './platform/http/access';
 import { requestContext } from './platform/http/context';
@@ -94,6 +99,11 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(workspacesModule);
   await app.register(auditModule);
   await app.register(crmModule);
+  await app.register(importsModule);
+  await app.register(rulesModule);
+  await app.register(bulkModule);
+  await app.register(activitiesModule);
+  await app.register(viewsModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

@@ -106,6 +106,28 @@ const mailboxRoute = createRoute({ getParentRoute: () => rootRoute, path: '/dev/
 
 const workspaceRoute = createRoute({ getParentRoute: () => rootRoute, path: '/w/$workspaceId', beforeLoad: requireUser, component: AppShell });
 const homeRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/', component: HomePage });
+const tasksRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/tasks', component: lazyRouteComponent(() => import('./modules/activities/MyTasksPage'), 'MyTasksPage') });
+const importRoutes = [
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/import', component: lazyRouteComponent(() => import('./modules/imports/ImportPage'), 'ImportPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/import/$importId', component: lazyRouteComponent(() => import('./modules/imports/ImportDetailPage'), 'ImportDetailPage') }),
+];
+// CRM records (H4): record pages and the deals board; '/deals/board' outranks '/deals/$dealId' as a static segment.
+const contactRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/contacts/$contactId', component: lazyRouteComponent(() => import('./modules/crm/ContactPage'), 'ContactPage') });
+const companyRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/companies/$companyId', component: lazyRouteComponent(() => import('./modules/crm/CompanyPage'), 'CompanyPage') });
+const dealRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/deals/$dealId', component: lazyRouteComponent(() => import('./modules/crm/DealPage'), 'DealPage') });
+const dealsBoardRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/deals/board',
+  validateSearch: z.object({ pipeline: z.string().max(64).optional().catch(undefined) }),
+  component: lazyRouteComponent(() => import('./modules/crm/DealsBoard'), 'DealsBoard'),
+});
+const crmRecordRoutes = [contactRoute, companyRoute, dealRoute, dealsBoardRoute] as const;
+// CRM-6 list (table) pages (H2).
+const viewListRoutes = [
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/contacts', component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'ContactsListPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/companies', component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'CompaniesListPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/deals', component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'DealsListPage') }),
+] as const;
 const settingsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/settings', component: SettingsLayout });
 const settingsIndexRoute = createRoute({
   getParentRoute: () => settingsRoute,
@@ -119,6 +141,13 @@ const sessionsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '
 const teamRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/team', component: lazyRouteComponent(() => import('./modules/settings/TeamSettings'), 'TeamSettings') });
 const businessRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/business', component: lazyRouteComponent(() => import('./modules/settings/BusinessSettings'), 'BusinessSettings') });
 const auditRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/audit', component: lazyRouteComponent(() => import('./modules/audit/AuditLogPage'), 'AuditLogPage') });
+const pipelinesSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/pipelines', component: lazyRouteComponent(() => import('./modules/crm/settings/PipelinesSettings'), 'PipelinesSettings') });
+const customFieldsSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/custom-fields', component: lazyRouteComponent(() => import('./modules/crm/settings/CustomFieldsSettings'), 'CustomFieldsSettings') });
+const tagsSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/tags', component: lazyRouteComponent(() => import('./modules/crm/settings/TagsSettings'), 'TagsSettings') });
+const scoringSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/scoring', component: lazyRouteComponent(() => import('./modules/rules/ScoringSettings'), 'ScoringSettings') });
+const territorySettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/territories', component: lazyRouteComponent(() => import('./modules/rules/TerritorySettings'), 'TerritorySettings') });
+const accessSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/access', component: lazyRouteComponent(() => import('./modules/rules/RecordAccessSettings'), 'RecordAccessSettings') });
+const crmSettingsRoutes = [pipelinesSettingsRoute, customFieldsSettingsRoute, tagsSettingsRoute, scoringSettingsRoute, territorySettingsRoute, accessSettingsRoute] as const;
 
 const routeTree = rootRoute.addChildren([
   indexRoute,
@@ -131,7 +160,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute])]),
+  workspaceRoute.addChildren([homeRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...importRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, ...crmSettingsRoutes])]),
 ]);
 
 export const router = createRouter({

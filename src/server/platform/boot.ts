@@ -9,6 +9,10 @@ import { RateLimiter } from './http/rate-limit';
 import { JobRunner } from './jobs/jobs';
 import { maintenanceSweepJob } from './jobs/maintenance.job';
 import { sendMailJob } from './mail/outbox';
+import { importJob } from '../modules/imports/import.job';
+import { rescoreAgingRulesJob, rescoreWorkspaceJob } from '../modules/rules/rescore.job';
+import { bulkOperationJob } from '../modules/bulk/bulk.job';
+import { taskReminderJob, taskReminderSweepJob } from '../modules/activities/task-reminder.job';
 import { createMailTransport } from './mail/transport';
 import type { Services } from './services';
 
@@ -41,6 +45,9 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   const database = createDatabase({ ownerUrl, appUrl: config.DATABASE_APP_URL, poolSize: config.DATABASE_POOL_SIZE });
   const jobs = new JobRunner();
   jobs.register(sendMailJob, maintenanceSweepJob);
+  jobs.register(importJob);
+  jobs.register(rescoreWorkspaceJob, rescoreAgingRulesJob, bulkOperationJob);
+  jobs.register(taskReminderJob, taskReminderSweepJob);
   const services: Services = {
     config,
     logger,

@@ -152,6 +152,8 @@ export const contactSchema = z
     lifecycle: lifecycleSchema,
     consentState: consentStateSchema,
     restricted: z.boolean(),
+    /** CRM-10: lead score; GET .../contacts/:contactId/score explains it. */
+    score: z.number().int(),
   })
   .meta({ id: 'Contact' });
 export const contactPage = z.object({ items: z.array(contactSchema), nextCursor: z.uuid().nullable() });

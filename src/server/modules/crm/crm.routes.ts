@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { managers, teamMembers } from '../../platform/http/access';
+import { anyMember, managers, teamMembers } from '../../platform/http/access';
 import { errorBodySchema } from '../../platform/http/errors';
 import { createCompany } from './companies/create-company';
 import { deleteCompany } from './companies/delete-company';
@@ -14,6 +14,7 @@ import { getContact } from './contacts/get-contact';
 import { listContacts } from './contacts/list-contacts';
 import { updateContact } from './contacts/update-contact';
 import * as c from './crm.contract';
+import { crmSettingsRoutes } from './crm-settings.routes';
 import { createCustomField } from './custom-fields/create-custom-field';
 import { deleteCustomField } from './custom-fields/delete-custom-field';
 import { listCustomFields } from './custom-fields/list-custom-fields';
@@ -38,9 +39,11 @@ const base = '/api/workspaces/:workspaceId';
 export async function crmModule(server: FastifyInstance): Promise<void> {
   const app = server.withTypeProvider<ZodTypeProvider>();
   const { db } = app.services.database;
-  const read = { access: teamMembers };
+  // Clients read too: the visibility filter limits them to records shared with them.
+  const read = { access: anyMember };
   const write = { access: teamMembers };
   const manage = { access: managers };
+  await crmSettingsRoutes(server);
 
   // ---- contacts (CRM-1)
   {

@@ -76,6 +76,8 @@ export const contacts = pgTable(
     consentState: text('consent_state', { enum: consentStates }).notNull().default('unknown'),
     /** PRIV-5 / AI-6: a person who asked that their record be kept from processing (AI, outreach). */
     restricted: boolean('restricted').notNull().default(false),
+    /** CRM-10: the lead score, the sum of the matching scoring rules' points; recomputed on write. */
+    score: integer('score').notNull().default(0),
     custom: custom(),
     version: version(),
     createdAt: createdAt(),
@@ -95,6 +97,7 @@ export const contacts = pgTable(
     index('contacts_company_idx').on(t.workspaceId, t.companyId),
     index('contacts_owner_idx').on(t.workspaceId, t.ownerUserId),
     index('contacts_lifecycle_idx').on(t.workspaceId, t.lifecycle),
+    index('contacts_score_idx').on(t.workspaceId, t.score),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();

@@ -4,5 +4,10 @@ import '../../modules/accounts/accounts.data';
 import '../../modules/workspaces/workspaces.data';
 import '../../modules/audit/audit.data';
 import '../../modules/crm/crm.data';
+import '../../modules/imports/imports.data';
+import '../../modules/rules/rules.data';
+import '../../modules/bulk/bulk.data';
+import '../../modules/activities/activities.data';
+import '../../modules/views/views.data';
 
 export { dataEntries, systemEntries } from './registry';

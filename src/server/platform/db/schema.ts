@@ -4,3 +4,8 @@ export * from '../../modules/workspaces/workspaces.schema';
 export * from '../../modules/audit/audit.schema';
 export * from '../mail/mail.schema';
 export * from '../../modules/crm/crm.schema';
+export * from '../../modules/imports/imports.schema';
+export * from '../../modules/rules/rules.schema';
+export * from '../../modules/bulk/bulk.schema';
+export * from '../../modules/activities/activities.schema';
+export * from '../../modules/views/views.schema';

@@ -76,6 +76,14 @@ export const templates = {
       `Two-factor authentication was ${v.enabled ? 'turned on' : 'turned off'} for your Kestrel account.`,
       'If this was not you, reset your password now.',
     ]),
+
+  /** CRM-4: a task's reminder to its assignee. */
+  taskReminder: (v: { name: string; title: string; due: string | null; workspaceName: string; url: string }) =>
+    mail(
+      `Reminder: ${v.title}`,
+      [`Hi ${v.name},`, `A reminder about your task in ${v.workspaceName}: ${v.title}.`, v.due ? `It is due ${v.due}.` : 'It has no due date.'],
+      { label: 'Open the task', url: v.url },
+    ),
 } satisfies Record<string, (v: never) => RenderedMail>;
 
 export type TemplateName = keyof typeof templates;

@@ -42,6 +42,36 @@ export function SettingsLayout() {
                   Audit log
                 </Link>
               </li>
+              <li>
+                <Link to="/w/$workspaceId/settings/pipelines" params={params} className={tabClass}>
+                  Pipelines
+                </Link>
+              </li>
+              <li>
+                <Link to="/w/$workspaceId/settings/custom-fields" params={params} className={tabClass}>
+                  Custom fields
+                </Link>
+              </li>
+              <li>
+                <Link to="/w/$workspaceId/settings/tags" params={params} className={tabClass}>
+                  Tags
+                </Link>
+              </li>
+              <li>
+                <Link to="/w/$workspaceId/settings/scoring" params={params} className={tabClass}>
+                  Lead scoring
+                </Link>
+              </li>
+              <li>
+                <Link to="/w/$workspaceId/settings/territories" params={params} className={tabClass}>
+                  Territories
+                </Link>
+              </li>
+              <li>
+                <Link to="/w/$workspaceId/settings/access" params={params} className={tabClass}>
+                  Record access
+                </Link>
+              </li>
             </>
           ) : null}
         </ul>

@@ -11,6 +11,7 @@ import { Logo } from '../../ui/Logo';
 import { signOut } from '../accounts/api';
 import { useMe, useRefreshSession } from '../accounts/useMe';
 import { rememberWorkspace, useWorkspace } from './useWorkspaces';
+import { CommandPalette } from '../views/CommandPalette';
 
 const navLinkClass =
   'flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-stone-700 hover:bg-stone-100 aria-[current=page]:bg-teal-50 aria-[current=page]:text-teal-900';
@@ -42,7 +43,8 @@ export function AppShell() {
             <Logo withName={false} />
           </Link>
           <WorkspaceSwitcher currentId={workspaceId} currentName={workspace.data?.name} />
-          <div className="ml-auto">
+          <div className="ml-auto flex items-center gap-2">
+            <CommandPalette workspaceId={workspaceId} />
             <UserMenu workspaceId={workspaceId} />
           </div>
         </div>
@@ -58,6 +60,48 @@ export function AppShell() {
               <Link to="/w/$workspaceId" params={{ workspaceId }} activeOptions={{ exact: true }} className={navLinkClass}>
                 <HomeIcon />
                 Home
+              </Link>
+            </li>
+            {/* CRM (H4). Typed by path: the list and import routes belong to other modules and may register later. */}
+            <li>
+              <Link to={`/w/${workspaceId}/contacts` as '/'} className={navLinkClass}>
+                <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round">
+                  <circle cx="10" cy="7" r="3" />
+                  <path d="M4 17c.8-3 3.2-4.5 6-4.5s5.2 1.5 6 4.5" />
+                </svg>
+                Contacts
+              </Link>
+            </li>
+            <li>
+              <Link to={`/w/${workspaceId}/companies` as '/'} className={navLinkClass}>
+                <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round">
+                  <path d="M4 17V4h8v13M12 8h4v9M3 17h14M7 7h2M7 10h2M7 13h2" />
+                </svg>
+                Companies
+              </Link>
+            </li>
+            <li>
+              <Link to={`/w/${workspaceId}/deals` as '/'} className={navLinkClass}>
+                <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round">
+                  <path d="M3 5h4v11H3zM8 5h4v7H8zM13 5h4v4h-4z" />
+                </svg>
+                Deals
+              </Link>
+            </li>
+            <li>
+              <Link to="/w/$workspaceId/tasks" params={{ workspaceId }} className={navLinkClass}>
+                <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+                  <path d="M4 4h12v12H4zM7 10l2 2 4-4" />
+                </svg>
+                Tasks
+              </Link>
+            </li>
+            <li>
+              <Link to={`/w/${workspaceId}/import` as '/'} className={navLinkClass}>
+                <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+                  <path d="M10 3v9M6 8l4 4 4-4M4 14v3h12v-3" />
+                </svg>
+                Import
               </Link>
             </li>
             <li>

@@ -5,6 +5,7 @@ import { companies } from '../crm.schema';
 import { checkCustomValues } from '../custom-values';
 import { FieldErrors, normaliseDomain } from '../normalise';
 import { checkOwner, workspaceDefaults } from '../records';
+import { loadTerritoryMatcher } from '../../rules/territories';
 import { presentCompany } from './get-company';
 
 /** A typed domain as stored: bare host, or an error naming the field. */
@@ -21,7 +22,8 @@ export async function createCompany(db: Db, ctx: WorkspaceContext, input: Create
     const errors = new FieldErrors();
     const { region } = await workspaceDefaults(tx, ctx);
     const domain = domainOf(input.domain, errors);
-    const ownerUserId = input.ownerUserId === undefined ? ctx.userId : input.ownerUserId;
+    // CRM-10: without a named owner, the first matching territory rule decides, else the creator.
+    const ownerUserId = input.ownerUserId === undefined ? ((await loadTerritoryMatcher(tx, ctx.workspaceId))(input) ?? ctx.userId) : input.ownerUserId;
     await checkOwner(tx, ctx, ownerUserId, errors);
     const custom = await checkCustomValues(tx, ctx, 'companies', input.custom, null, region, errors);
     errors.throwIfAny();

@@ -6,12 +6,14 @@ import { recordAudit } from '../../audit/record-audit';
 import { companies, contacts, deals } from '../crm.schema';
 import { dropTagLinks } from '../records';
 import { findCompanyRow } from './get-company';
+import { assertRecordAccess, dropShares } from '../visibility';
 
 /** CRM-2, WS-4: deletes a company; its contacts and deals stay, without the company. Audited. */
 export async function deleteCompany(db: Db, ctx: WorkspaceContext, id: string): Promise<void> {
   await withTenant(db, ctx, async (tx) => {
     const row = await findCompanyRow(tx, ctx, id, { lock: true });
     if (!row) throw notFound('Company');
+    await assertRecordAccess(tx, ctx, 'companies', id, 'write');
     const detached = { companyId: null, updatedAt: new Date() };
     const people = await tx
       .update(contacts)
@@ -24,6 +26,7 @@ export async function deleteCompany(db: Db, ctx: WorkspaceContext, id: string): 
       .where(and(eq(deals.workspaceId, ctx.workspaceId), eq(deals.companyId, id)))
       .returning({ id: deals.id });
     await dropTagLinks(tx, ctx, 'companies', id);
+    await dropShares(tx, ctx.workspaceId, 'companies', id);
     await tx.delete(companies).where(and(eq(companies.workspaceId, ctx.workspaceId), eq(companies.id, id)));
     await recordAudit(tx, ctx, {
       action: 'company.deleted',

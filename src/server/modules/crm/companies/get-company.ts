@@ -5,6 +5,7 @@ import { notFound } from '../../../platform/http/errors';
 import type { Company } from '../crm.contract';
 import { companies } from '../crm.schema';
 import { iso, tagsByRecord } from '../records';
+import { assertRecordAccess } from '../visibility';
 
 export type CompanyRow = typeof companies.$inferSelect;
 
@@ -28,6 +29,7 @@ export async function getCompany(db: Db, ctx: WorkspaceContext, id: string): Pro
   return withTenant(db, ctx, async (tx) => {
     const row = await findCompanyRow(tx, ctx, id);
     if (!row) throw notFound('Company');
+    await assertRecordAccess(tx, ctx, 'companies', id, 'read');
     return presentCompany(tx, ctx, row);
   });
 }

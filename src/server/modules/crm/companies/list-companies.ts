@@ -6,6 +6,7 @@ import type { Company, listCompaniesQuery } from '../crm.contract';
 import { companies } from '../crm.schema';
 import { escapeLike } from '../normalise';
 import { hasTag, pageOf } from '../records';
+import { loadVisibility, visibleRecords } from '../visibility';
 import { presentCompanies } from './get-company';
 
 /** CRM-2: companies newest first, by name or domain prefix, owner or tag. */
@@ -19,6 +20,7 @@ export async function listCompanies(db: Db, ctx: WorkspaceContext, query: z.infe
     where.push(or(ilike(companies.name, prefix), ilike(companies.domain, prefix)));
   }
   return withTenant(db, ctx, async (tx) => {
+    where.push(visibleRecords(await loadVisibility(tx, ctx), 'companies'));
     const rows = await tx.select().from(companies).where(and(...where)).orderBy(desc(companies.id)).limit(query.limit + 1);
     const { page, nextCursor } = pageOf(rows, query.limit);
     return { items: await presentCompanies(tx, ctx, page), nextCursor };

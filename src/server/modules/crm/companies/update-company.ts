@@ -9,12 +9,14 @@ import { FieldErrors } from '../normalise';
 import { checkOwner, versionConflict, workspaceDefaults } from '../records';
 import { domainOf } from './create-company';
 import { findCompanyRow, presentCompany } from './get-company';
+import { assertRecordAccess } from '../visibility';
 
 /** CRM-2: changes the fields given, if nobody saved since `version` (else 409 with the current company). */
 export async function updateCompany(db: Db, ctx: WorkspaceContext, id: string, input: UpdateCompanyInput): Promise<Company> {
   return withTenant(db, ctx, async (tx) => {
     const before = await findCompanyRow(tx, ctx, id, { lock: true });
     if (!before) throw notFound('Company');
+    await assertRecordAccess(tx, ctx, 'companies', id, 'write');
     if (before.version !== input.version) throw versionConflict('company', await presentCompany(tx, ctx, before));
     const { version, custom: customInput, domain: domainInput, ...fields } = input;
     const errors = new FieldErrors();

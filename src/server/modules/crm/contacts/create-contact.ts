@@ -5,7 +5,9 @@ import { contacts } from '../crm.schema';
 import { checkCustomValues } from '../custom-values';
 import { FieldErrors, normaliseEmails, normalisePhones } from '../normalise';
 import { checkCompany, checkOwner, workspaceDefaults } from '../records';
-import { presentContact } from './get-contact';
+import { loadTerritoryMatcher } from '../../rules/territories';
+import { rescoreContacts } from '../../rules/scoring';
+import { findContactRow, presentContact } from './get-contact';
 
 /** CRM-1: a new contact, owned by its creator unless another owner is named. */
 export async function createContact(db: Db, ctx: WorkspaceContext, input: CreateContactInput): Promise<Contact> {
@@ -14,7 +16,8 @@ export async function createContact(db: Db, ctx: WorkspaceContext, input: Create
     const { region } = await workspaceDefaults(tx, ctx);
     const emails = normaliseEmails(input.emails ?? []);
     const phones = normalisePhones(input.phones ?? [], region, 'phones', errors);
-    const ownerUserId = input.ownerUserId === undefined ? ctx.userId : input.ownerUserId;
+    // CRM-10: without a named owner, the first matching territory rule decides, else the creator.
+    const ownerUserId = input.ownerUserId === undefined ? ((await loadTerritoryMatcher(tx, ctx.workspaceId))(input) ?? ctx.userId) : input.ownerUserId;
     await checkOwner(tx, ctx, ownerUserId, errors);
     await checkCompany(tx, ctx, input.companyId, errors);
     const custom = await checkCustomValues(tx, ctx, 'contacts', input.custom, null, region, errors);
@@ -23,6 +26,7 @@ export async function createContact(db: Db, ctx: WorkspaceContext, input: Create
       .insert(contacts)
       .values({ ...input, workspaceId: ctx.workspaceId, emails, email: emails[0] ?? null, phones, phone: phones[0] ?? null, ownerUserId, custom })
       .returning();
-    return presentContact(tx, ctx, row!);
+    await rescoreContacts(tx, ctx.workspaceId, [row!.id]);
+    return presentContact(tx, ctx, (await findContactRow(tx, ctx, row!.id))!);
   });
 }

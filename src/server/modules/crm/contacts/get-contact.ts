@@ -5,6 +5,7 @@ import { notFound } from '../../../platform/http/errors';
 import type { Contact } from '../crm.contract';
 import { contacts } from '../crm.schema';
 import { companiesById, iso, tagsByRecord } from '../records';
+import { assertRecordAccess } from '../visibility';
 
 export type ContactRow = typeof contacts.$inferSelect;
 
@@ -36,6 +37,7 @@ export async function getContact(db: Db, ctx: WorkspaceContext, id: string): Pro
   return withTenant(db, ctx, async (tx) => {
     const row = await findContactRow(tx, ctx, id);
     if (!row) throw notFound('Contact');
+    await assertRecordAccess(tx, ctx, 'contacts', id, 'read');
     return presentContact(tx, ctx, row);
   });
 }

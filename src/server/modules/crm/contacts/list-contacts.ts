@@ -6,6 +6,7 @@ import type { Contact, listContactsQuery } from '../crm.contract';
 import { contacts } from '../crm.schema';
 import { escapeLike } from '../normalise';
 import { hasTag, pageOf } from '../records';
+import { loadVisibility, visibleRecords } from '../visibility';
 import { presentContacts } from './get-contact';
 
 /** CRM-1: contacts newest first, a page at a time, by name or email prefix, lifecycle, owner, company or tag. */
@@ -28,6 +29,7 @@ export async function listContacts(db: Db, ctx: WorkspaceContext, query: z.infer
     );
   }
   return withTenant(db, ctx, async (tx) => {
+    where.push(visibleRecords(await loadVisibility(tx, ctx), 'contacts'));
     const rows = await tx.select().from(contacts).where(and(...where)).orderBy(desc(contacts.id)).limit(query.limit + 1);
     const { page, nextCursor } = pageOf(rows, query.limit);
     return { items: await presentContacts(tx, ctx, page), nextCursor };

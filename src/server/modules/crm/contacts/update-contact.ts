@@ -7,7 +7,9 @@ import { contacts } from '../crm.schema';
 import { checkCustomValues } from '../custom-values';
 import { FieldErrors, normaliseEmails, normalisePhones } from '../normalise';
 import { checkCompany, checkOwner, versionConflict, workspaceDefaults } from '../records';
+import { rescoreContacts } from '../../rules/scoring';
 import { findContactRow, presentContact } from './get-contact';
+import { assertRecordAccess } from '../visibility';
 
 /**
  * CRM-1: changes the fields given. The body names the version it was based on; when someone
@@ -17,6 +19,7 @@ export async function updateContact(db: Db, ctx: WorkspaceContext, id: string, i
   return withTenant(db, ctx, async (tx) => {
     const before = await findContactRow(tx, ctx, id, { lock: true });
     if (!before) throw notFound('Contact');
+    await assertRecordAccess(tx, ctx, 'contacts', id, 'write');
     if (before.version !== input.version) throw versionConflict('contact', await presentContact(tx, ctx, before));
     const { version, custom: customInput, emails: emailsInput, phones: phonesInput, ...fields } = input;
     const errors = new FieldErrors();
@@ -39,6 +42,7 @@ export async function updateContact(db: Db, ctx: WorkspaceContext, id: string, i
       })
       .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, id)))
       .returning();
-    return presentContact(tx, ctx, row!);
+    await rescoreContacts(tx, ctx.workspaceId, [id]);
+    return presentContact(tx, ctx, (await findContactRow(tx, ctx, row!.id))!);
   });
 }

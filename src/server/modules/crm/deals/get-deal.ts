@@ -5,6 +5,7 @@ import { notFound } from '../../../platform/http/errors';
 import type { Deal } from '../crm.contract';
 import { contacts, deals, pipelineStages } from '../crm.schema';
 import { companiesById, iso, tagsByRecord } from '../records';
+import { assertRecordAccess } from '../visibility';
 
 export type DealRow = typeof deals.$inferSelect;
 
@@ -54,6 +55,7 @@ export async function getDeal(db: Db, ctx: WorkspaceContext, id: string): Promis
   return withTenant(db, ctx, async (tx) => {
     const row = await findDealRow(tx, ctx, id);
     if (!row) throw notFound('Deal');
+    await assertRecordAccess(tx, ctx, 'deals', id, 'read');
     return presentDeal(tx, ctx, row);
   });
 }

@@ -6,6 +6,7 @@ import type { Deal, listDealsQuery } from '../crm.contract';
 import { deals } from '../crm.schema';
 import { escapeLike } from '../normalise';
 import { hasTag, pageOf } from '../records';
+import { loadVisibility, visibleRecords } from '../visibility';
 import { presentDeals } from './get-deal';
 
 /** CRM-3: deals newest first, by name prefix, pipeline, stage, status, owner, contact, company or tag. */
@@ -21,6 +22,7 @@ export async function listDeals(db: Db, ctx: WorkspaceContext, query: z.infer<ty
   if (query.tagId) where.push(hasTag('deals', query.tagId));
   if (query.q) where.push(ilike(deals.name, `${escapeLike(query.q)}%`));
   return withTenant(db, ctx, async (tx) => {
+    where.push(visibleRecords(await loadVisibility(tx, ctx), 'deals'));
     const rows = await tx.select().from(deals).where(and(...where)).orderBy(desc(deals.id)).limit(query.limit + 1);
     const { page, nextCursor } = pageOf(rows, query.limit);
     return { items: await presentDeals(tx, ctx, page), nextCursor };

@@ -9,6 +9,7 @@ import { FieldErrors } from '../normalise';
 import { versionConflict } from '../records';
 import { closingFields, findStage } from './create-deal';
 import { findDealRow, presentDeal } from './get-deal';
+import { assertRecordAccess } from '../visibility';
 
 /**
  * CRM-3: moves a deal to a stage (of its pipeline or another). A won or lost stage closes the
@@ -19,6 +20,7 @@ export async function moveDeal(db: Db, ctx: WorkspaceContext, id: string, input:
   return withTenant(db, ctx, async (tx) => {
     const before = await findDealRow(tx, ctx, id, { lock: true });
     if (!before) throw notFound('Deal');
+    await assertRecordAccess(tx, ctx, 'deals', id, 'write');
     if (before.version !== input.version) throw versionConflict('deal', await presentDeal(tx, ctx, before));
     const errors = new FieldErrors();
     const stage = await findStage(tx, ctx, input.stageId);

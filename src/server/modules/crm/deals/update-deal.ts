@@ -8,12 +8,14 @@ import { checkCustomValues } from '../custom-values';
 import { FieldErrors } from '../normalise';
 import { checkCompany, checkContact, checkOwner, versionConflict, workspaceDefaults } from '../records';
 import { findDealRow, presentDeal } from './get-deal';
+import { assertRecordAccess } from '../visibility';
 
 /** CRM-3: changes the fields given, if nobody saved since `version`. Stage changes go through moveDeal. */
 export async function updateDeal(db: Db, ctx: WorkspaceContext, id: string, input: UpdateDealInput): Promise<Deal> {
   return withTenant(db, ctx, async (tx) => {
     const before = await findDealRow(tx, ctx, id, { lock: true });
     if (!before) throw notFound('Deal');
+    await assertRecordAccess(tx, ctx, 'deals', id, 'write');
     if (before.version !== input.version) throw versionConflict('deal', await presentDeal(tx, ctx, before));
     const { version, custom: customInput, ...fields } = input;
     const errors = new FieldErrors();

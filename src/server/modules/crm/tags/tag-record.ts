@@ -6,6 +6,8 @@ import type { RecordType } from '../crm.contract';
 import { companies, contacts, deals, recordTags, tags } from '../crm.schema';
 import { FieldErrors } from '../normalise';
 import { tagsByRecord, type TagSummary } from '../records';
+import { assertRecordAccess } from '../visibility';
+import { rescoreContacts } from '../../rules/scoring';
 
 const tables = { contacts, companies, deals } as const;
 const labels: Record<RecordType, string> = { contacts: 'Contact', companies: 'Company', deals: 'Deal' };
@@ -14,6 +16,7 @@ async function requireRecord(tx: Tx, ctx: WorkspaceContext, recordType: RecordTy
   const table = tables[recordType];
   const [row] = await tx.select({ id: table.id }).from(table).where(and(eq(table.workspaceId, ctx.workspaceId), eq(table.id, recordId)));
   if (!row) throw notFound(labels[recordType]);
+  await assertRecordAccess(tx, ctx, recordType, recordId, 'write');
 }
 
 /** CRM-5: puts a tag on a contact, company or deal (again is fine). Returns the record's tags. */
@@ -25,6 +28,7 @@ export async function tagRecord(db: Db, ctx: WorkspaceContext, recordType: Recor
     if (!tag) errors.add('tagId', 'No such tag.');
     errors.throwIfAny();
     await tx.insert(recordTags).values({ workspaceId: ctx.workspaceId, tagId, recordType, recordId }).onConflictDoNothing();
+    if (recordType === 'contacts') await rescoreContacts(tx, ctx.workspaceId, [recordId]);
     return (await tagsByRecord(tx, ctx, recordType, [recordId])).get(recordId)!;
   });
 }
@@ -36,5 +40,6 @@ export async function untagRecord(db: Db, ctx: WorkspaceContext, recordType: Rec
     await tx
       .delete(recordTags)
       .where(and(eq(recordTags.workspaceId, ctx.workspaceId), eq(recordTags.recordType, recordType), eq(recordTags.recordId, recordId), eq(recordTags.tagId, tagId)));
+    if (recordType === 'contacts') await rescoreContacts(tx, ctx.workspaceId, [recordId]);
   });
 }

@@ -1,0 +1,227 @@
+// Import of a million-row CSV and export of a million contacts, against a Kestrel running as its
+// own process (so its resident memory is the server's alone), with a plain COPY of the same file
+// into a bare unlogged table as the yardstick.
+import { createReadStream } from 'node:fs';
+import http from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { ImportFile } from './crm-dataset';
+import { sampleMemory } from './lib/processes';
+
+export interface HttpSession {
+  base: string;
+  headers: Record<string, string>;
+}
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+/** A request without client-side time limits: undoing a million rows may take minutes. */
+function request(url: string, options: { method: string; headers?: Record<string, string>; body?: string | NodeJS.ReadableStream }): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: options.method, headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (typeof options.body === 'string' || options.body === undefined) req.end(options.body);
+    else options.body.pipe(req);
+  });
+}
+
+async function json<T>(s: HttpSession, method: string, path: string, body?: unknown, expect = [200]): Promise<T> {
+  const res = await request(`${s.base}${path}`, { method, headers: { ...s.headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  if (!expect.includes(res.status)) throw new Error(`${method} ${path}: HTTP ${res.status} ${res.body.slice(0, 500)}`);
+  return JSON.parse(res.body) as T;
+}
+
+export async function signInOverHttp(base: string, login: { email: string; password: string }): Promise<HttpSession> {
+  const origin = base;
+  const signIn = await fetch(`${base}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify(login) });
+  if (signIn.status !== 200) throw new Error(`sign-in failed: ${signIn.status} ${await signIn.text()}`);
+  const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.includes('kestrel_session'));
+  if (!cookie) throw new Error('sign-in set no session cookie');
+  const me = (await (await fetch(`${base}/api/auth/me`, { headers: { cookie } })).json()) as { csrfToken: string };
+  return { base, headers: { cookie, origin, 'x-csrf-token': me.csrfToken } };
+}
+
+export interface Memory {
+  samples: number;
+  peakRssKib: number;
+  meanRssKib: number;
+  postgresPeakPssKib: number;
+}
+
+const memoryOf = (m: { rss: number[]; pss: number[] }): Memory => ({
+  samples: m.rss.length,
+  peakRssKib: Math.max(...m.rss),
+  meanRssKib: m.rss.reduce((a, b) => a + b, 0) / Math.max(1, m.rss.length),
+  postgresPeakPssKib: Math.max(...m.pss),
+});
+
+export interface CopyBaseline {
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+}
+
+/** The same file into an unlogged table of text columns, no checks, no indexes: the floor. */
+export async function copyBaseline(ownerUrl: string, file: ImportFile): Promise<CopyBaseline> {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    const cols = Array.from({ length: 12 }, (_, i) => `c${i + 1} text`).join(', ');
+    await client.query(`DROP TABLE IF EXISTS bench_copy_baseline; CREATE UNLOGGED TABLE bench_copy_baseline (${cols})`);
+    const t0 = performance.now();
+    await pipeline(createReadStream(file.path), client.query(copyFrom(`COPY bench_copy_baseline FROM STDIN WITH (FORMAT csv, HEADER true)`)));
+    const seconds = (performance.now() - t0) / 1000;
+    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM bench_copy_baseline`);
+    await client.query(`DROP TABLE bench_copy_baseline`);
+    return { rows: rows[0]!.n, seconds, rowsPerSecond: rows[0]!.n / seconds };
+  } finally {
+    await client.end();
+  }
+}
+
+interface ImportView {
+  id: string;
+  status: string;
+  phase: string | null;
+  rowsProcessed: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  errorCount: number;
+  error: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  mapping: { column: number; target: string | null }[];
+  undoResult: { deleted: number; restored: number; keptChanged: number; keptInUse: number } | null;
+}
+
+export interface ImportResult {
+  rows: number;
+  uploadSeconds: number;
+  /** From the job starting to the import's finish, as the server recorded them. */
+  runSeconds: number;
+  /** From the first byte uploaded to the finish. */
+  endToEndSeconds: number;
+  rowsPerSecond: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  status: string;
+  error: string | null;
+  mapped: string[];
+  memory: Memory;
+  undo: { seconds: number; deleted: number; restored: number; kept: number; error: string | null } | null;
+}
+
+/** Upload, map (the suggestion), start with dedupe by email (matches updated), wait; then undo. */
+export async function benchImport(s: HttpSession, workspaceId: string, pid: number, file: ImportFile, log: (l: string) => void): Promise<ImportResult> {
+  const base = `/api/workspaces/${workspaceId}/imports`;
+  const sampler = sampleMemory(pid, 250);
+  const t0 = performance.now();
+  let memory: Memory;
+  let done: ImportView;
+  let uploadSeconds: number;
+  let mapped: string[] = [];
+  try {
+    const up = await request(`${s.base}${base}?fileName=leads-1m.csv&object=contacts`, {
+      method: 'POST',
+      headers: { ...s.headers, 'content-type': 'text/csv' },
+      body: createReadStream(file.path),
+    });
+    if (up.status !== 201) throw new Error(`upload: HTTP ${up.status} ${up.body.slice(0, 500)}`);
+    uploadSeconds = (performance.now() - t0) / 1000;
+    const uploaded = JSON.parse(up.body) as ImportView & { columns: { header: string }[] };
+    log(`  import: uploaded ${(file.bytes / 1024 ** 2).toFixed(0)} MB in ${uploadSeconds.toFixed(1)} s`);
+    const preview = await json<{ mapping: ImportView['mapping']; problems: string[] }>(s, 'POST', `${base}/${uploaded.id}/preview`, { object: 'contacts' });
+    mapped = preview.mapping.filter((m) => m.target).map((m) => `${uploaded.columns[m.column]?.header} → ${m.target}`);
+    await json(s, 'POST', `${base}/${uploaded.id}/start`, { object: 'contacts', mapping: preview.mapping, options: { dedupeKey: 'email', onMatch: 'update', mode: 'valid_rows' } }, [202]);
+    let last = '';
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      done = await json<ImportView>(s, 'GET', `${base}/${uploaded.id}`);
+      const line = `  import: ${done.status}${done.phase ? ` (${done.phase})` : ''}, ${done.rowsProcessed.toLocaleString('en-US')} rows`;
+      if (line !== last && (done.rowsProcessed % 100_000 < 5_000 || done.status !== 'running')) log(line);
+      last = line;
+      if (done.status === 'completed' || done.status === 'failed') break;
+    }
+  } finally {
+    memory = memoryOf(await sampler.stop());
+  }
+  const endToEndSeconds = (performance.now() - t0) / 1000;
+  const runSeconds = done.startedAt && done.finishedAt ? (Date.parse(done.finishedAt) - Date.parse(done.startedAt)) / 1000 : Number.NaN;
+  const result: ImportResult = {
+    rows: file.rows,
+    uploadSeconds,
+    runSeconds,
+    endToEndSeconds,
+    rowsPerSecond: file.rows / runSeconds,
+    created: done.created,
+    updated: done.updated,
+    skipped: done.skipped,
+    failed: done.failed,
+    status: done.status,
+    error: done.error,
+    mapped,
+    memory,
+    undo: null,
+  };
+  if (done.status === 'completed') {
+    log('  import: undoing it, so the dataset stays as generated');
+    const u0 = performance.now();
+    try {
+      const undone = await json<ImportView>(s, 'POST', `${base}/${done.id}/undo`);
+      const r = undone.undoResult;
+      result.undo = { seconds: (performance.now() - u0) / 1000, deleted: r?.deleted ?? 0, restored: r?.restored ?? 0, kept: (r?.keptChanged ?? 0) + (r?.keptInUse ?? 0), error: null };
+    } catch (error) {
+      result.undo = { seconds: (performance.now() - u0) / 1000, deleted: 0, restored: 0, kept: 0, error: String(error).slice(0, 300) };
+    }
+  }
+  return result;
+}
+
+export interface ExportResult {
+  rows: number;
+  bytes: number;
+  seconds: number;
+  rowsPerSecond: number;
+  memory: Memory;
+}
+
+/** Every contact of the workspace as CSV, read as fast as the server sends it. */
+export async function benchExport(s: HttpSession, workspaceId: string, pid: number): Promise<ExportResult> {
+  const sampler = sampleMemory(pid, 250);
+  const t0 = performance.now();
+  let bytes = 0;
+  let lines = 0;
+  let memory: Memory;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http
+        .get(`${s.base}/api/workspaces/${workspaceId}/export?object=contacts&format=csv`, { headers: s.headers }, (res) => {
+          if (res.statusCode !== 200) reject(new Error(`export: HTTP ${res.statusCode}`));
+          res.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+            for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+          });
+          res.on('end', resolve);
+          res.on('error', reject);
+        })
+        .on('error', reject);
+    });
+  } finally {
+    memory = memoryOf(await sampler.stop());
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { rows: lines - 1, bytes, seconds, rowsPerSecond: (lines - 1) / seconds, memory };
+}

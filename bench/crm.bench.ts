@@ -1,0 +1,203 @@
+// `npm run bench -- --only crm [--write]`: the CRM at a million contacts (issue 3, "Measure").
+// Seeds data/bench-crm once (1,000,000 contacts among nine smaller workspaces) and reuses it.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../src/server/app';
+import { startPlatform } from '../src/server/platform/boot';
+import { loadConfig } from '../src/server/platform/config';
+import { createLogger } from '../src/server/platform/logger';
+import { ensureDataset, ensureImportFile } from './crm-dataset';
+import { benchExport, benchImport, copyBaseline, signInOverHttp, type CopyBaseline, type ExportResult, type ImportResult } from './crm-io';
+import { crmScenarios, measure, signIn, type LatencyResult } from './crm-queries';
+import { postgresVersion } from './lib/kestrel';
+import { cpuPressure, describeMachine, type Machine } from './lib/machine';
+import { freePort, repoRoot, spawnServer } from './lib/processes';
+import { int, mib, ratio, table } from './lib/stats';
+
+export interface CrmResult {
+  machine: Machine;
+  postgres: string;
+  seconds: number;
+  seededSeconds: number | null;
+  contacts: number;
+  latencies: LatencyResult[];
+  copy: CopyBaseline | null;
+  import: ImportResult | null;
+  export: ExportResult | null;
+  problems: string[];
+  /** CPU pressure (% of time some task waited for a CPU, 10 s average) at the start and end of each phase. */
+  pressure: { phase: string; start: number | null; end: number | null }[];
+}
+
+const MEMORY_BOUND_KIB = 300 * 1024;
+
+export async function benchCrm(options: { runs?: number; importRows?: number; log?: (l: string) => void } = {}): Promise<CrmResult> {
+  const runs = options.runs ?? 200;
+  const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const began = performance.now();
+  const machine = describeMachine();
+  const dataDir = path.join(repoRoot, 'data/bench-crm');
+  const pressure: CrmResult['pressure'] = [];
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const entry = { phase: name, start: cpuPressure(10), end: null as number | null };
+    pressure.push(entry);
+    try {
+      return await fn();
+    } finally {
+      entry.end = cpuPressure(10);
+    }
+  };
+  const problems: string[] = [];
+
+  // The server as its own process, the way `npm start` runs it, on the benchmark's database.
+  const port = await freePort();
+  const pgPort = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  log('CRM: starting Kestrel on data/bench-crm…');
+  const server = await spawnServer({
+    args: ['--import', 'tsx', 'src/server/main.ts'],
+    env: {
+      NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), DEMO_WORKSPACE: 'false',
+      RATE_LIMIT_PER_MINUTE: '100000000', IMPORT_MAX_BYTES: String(2 * 1024 ** 3), LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '1',
+      DATABASE_URL: undefined, DATABASE_APP_URL: undefined, PUBLIC_URL: undefined, KESTREL_SECRET_KEYS: undefined, KESTREL_SESSION_SECRET: undefined, SMTP_URL: undefined, RESEND_API_KEY: undefined,
+    },
+    logFile: path.join(os.tmpdir(), `kestrel-bench-crm-${Date.now()}.log`),
+    readyPattern: /Kestrel is ready at/,
+    url,
+    timeoutMs: 900_000,
+  });
+  const password = encodeURIComponent(readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim());
+  const ownerUrl = `postgres://postgres:${password}@127.0.0.1:${pgPort}/kestrel`;
+  const appDir = mkdtempSync(path.join(os.tmpdir(), 'kestrel-bench-crm-app-'));
+  let platform: Awaited<ReturnType<typeof startPlatform>> | null = null;
+  const latencies: LatencyResult[] = [];
+  let copy: CopyBaseline | null = null;
+  let imported: ImportResult | null = null;
+  let exported: ExportResult | null = null;
+  let seededSeconds: number | null = null;
+  let contacts = 0;
+  try {
+    const postgres = await postgresVersion(dataDir, pgPort);
+    const dataset = await phase('seed', () => ensureDataset(ownerUrl, dataDir, undefined, (l) => log(`  seed: ${l}`)));
+    seededSeconds = dataset.seededSeconds;
+    contacts = dataset.contacts;
+    log(seededSeconds === null ? '  seed: reusing the generated data in data/bench-crm' : `  seed: generated in ${seededSeconds.toFixed(0)} s`);
+
+    // Latency in this process through app.inject, on a pool of its own to the same database.
+    const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: ownerUrl, DATA_DIR: appDir, DEMO_WORKSPACE: 'false', RATE_LIMIT_PER_MINUTE: '100000000', LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '0' });
+    platform = await startPlatform(config, createLogger('silent'), { runJobs: false });
+    const app = await buildApp(platform.services);
+    const headers = await signIn(app, dataset.login);
+    for (const scenario of crmScenarios(dataset.workspaceId)) {
+      try {
+        latencies.push(await phase(scenario.key, () => measure(app, headers, ownerUrl, scenario, runs, log)));
+      } catch (error) {
+        problems.push(`${scenario.key}: ${String(error).slice(0, 400)}`);
+        log(`  ${scenario.key}: FAILED ${String(error).slice(0, 400)}`);
+      }
+    }
+    await app.close();
+
+    const session = await signInOverHttp(url, dataset.login);
+    try {
+      exported = await phase('export', () => benchExport(session, dataset.workspaceId, server.pid));
+      log(`  export: ${int(exported.rows)} rows in ${exported.seconds.toFixed(1)} s (${int(exported.rowsPerSecond)} rows/s), peak RSS ${mib(exported.memory.peakRssKib)}`);
+    } catch (error) {
+      problems.push(`export: ${String(error).slice(0, 400)}`);
+    }
+    const file = await phase('import file', () => ensureImportFile(ownerUrl, dataset.workspaceId, dataDir, options.importRows ?? 1_000_000));
+    copy = await phase('copy', () => copyBaseline(ownerUrl, file));
+    log(`  copy: ${int(copy.rows)} rows in ${copy.seconds.toFixed(1)} s (${int(copy.rowsPerSecond)} rows/s)`);
+    try {
+      imported = await phase('import', () => benchImport(session, dataset.workspaceId, server.pid, file, log));
+      log(`  import: ${imported.status}, ${int(imported.rowsPerSecond)} rows/s, peak RSS ${mib(imported.memory.peakRssKib)}`);
+    } catch (error) {
+      problems.push(`import: ${String(error).slice(0, 400)}`);
+      log(`  import: FAILED ${String(error).slice(0, 400)}`);
+    }
+    return { machine, postgres, seconds: (performance.now() - began) / 1000, seededSeconds, contacts, latencies, copy, import: imported, export: exported, problems, pressure };
+  } finally {
+    await platform?.shutdown();
+    await server.stop();
+    rmSync(appDir, { recursive: true, force: true });
+  }
+}
+
+const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+const pct = (v: number | null) => (v === null ? '?' : `${v.toFixed(0)} %`);
+
+export function crmMarkdown(r: CrmResult): string {
+  const out: string[] = [];
+  out.push(`Measured ${r.machine.date} on ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.ramGib} GiB RAM, ${r.machine.os}; Node ${r.machine.node}, PostgreSQL ${r.postgres} (embedded, default settings); commit ${r.machine.commit}. ` +
+    `The run took ${r.seconds.toFixed(0)} s${r.seededSeconds !== null ? `, of which ${r.seededSeconds.toFixed(0)} s generating the data` : ' (data generated by an earlier run, reused)'}.`);
+  out.push('');
+  out.push(`Data: \`npm run seed:big\` defaults — a workspace of ${int(r.contacts)} contacts, 200,000 companies, 300,000 deals and their timelines, among nine workspaces of 10,000 contacts each.`);
+  out.push('');
+  out.push('Other work on this shared machine (CPU pressure: share of time some task waited for a CPU, 10 s average, at the start → end of each phase): ' +
+    r.pressure.map((p) => `${p.phase} ${pct(p.start)} → ${pct(p.end)}`).join(', ') + '.');
+  out.push('');
+  out.push('### Reading: server time per request (`app.inject` of the real routes, sequential)');
+  out.push('');
+  out.push(table(['What', 'Runs', 'p50', 'p95', 'p99', 'Bound (p95)', ''], r.latencies.map((l) => [l.label, l.runs, `${l.p50.toFixed(1)} ms`, `${l.p95.toFixed(1)} ms`, `${l.p99.toFixed(1)} ms`, `≤ ${l.boundMs} ms`, verdict(l.p95 <= l.boundMs)])));
+  out.push('');
+  out.push('Plans (EXPLAIN ANALYZE, BUFFERS of the slowest statement of one request, replayed as the app role so row-level security applies):');
+  out.push('');
+  for (const l of r.latencies) {
+    out.push(`- **${l.key}**: ${l.plan?.summary ?? 'no plan captured'}`);
+  }
+  out.push('');
+  for (const l of r.latencies) {
+    if (!l.plan?.text) continue;
+    out.push(`<details><summary>${l.key}: plan</summary>\n\n\`\`\`\n${l.plan.text.split('\n').slice(0, 40).join('\n')}\n\`\`\`\n</details>\n`);
+  }
+  out.push('### Import and export');
+  out.push('');
+  const rows: (string | number)[][] = [];
+  if (r.copy) rows.push(['Plain `COPY` of the same CSV into a bare unlogged table (12 text columns)', `${int(r.copy.rowsPerSecond)} rows/s`, `${r.copy.seconds.toFixed(1)} s`, '—', '—', '—']);
+  if (r.import) {
+    const i = r.import;
+    rows.push([
+      `Import (CRM-7) of ${int(i.rows)} rows, dedupe by email, matches updated: ${int(i.created)} created, ${int(i.updated)} updated, ${int(i.skipped)} skipped, ${int(i.failed)} rejected`,
+      `${int(i.rowsPerSecond)} rows/s (job); ${int(i.rows / i.endToEndSeconds)} rows/s with the upload`,
+      `${i.runSeconds.toFixed(1)} s + ${i.uploadSeconds.toFixed(1)} s upload`,
+      `≥ 50,000 rows/s: ${verdict(i.rowsPerSecond >= 50_000)}`,
+      `${mib(i.memory.peakRssKib)} (< 300 MiB: ${verdict(i.memory.peakRssKib < MEMORY_BOUND_KIB)})`,
+      mib(i.memory.postgresPeakPssKib),
+    ]);
+  }
+  if (r.export) {
+    const e = r.export;
+    rows.push([`Export (CRM-8) of every contact as CSV, streamed (${(e.bytes / 1024 ** 2).toFixed(0)} MiB)`, `${int(e.rowsPerSecond)} rows/s`, `${e.seconds.toFixed(1)} s`, '—', `${mib(e.memory.peakRssKib)} (< 300 MiB: ${verdict(e.memory.peakRssKib < MEMORY_BOUND_KIB)})`, mib(e.memory.postgresPeakPssKib)]);
+  }
+  out.push(table(['What', 'Rate', 'Time', 'Bound', 'Server peak RSS', 'PostgreSQL peak PSS'], rows));
+  out.push('');
+  if (r.import && r.copy) out.push(`Import against plain COPY, same rows, same run: ${ratio(r.import.rowsPerSecond / r.copy.rowsPerSecond)} (COPY is ${(r.copy.rowsPerSecond / r.import.rowsPerSecond).toFixed(1)} times faster).`);
+  if (r.import?.undo) {
+    const u = r.import.undo;
+    out.push(u.error ? `Undo of the import failed: ${u.error}` : `Undo of the whole import afterwards: ${u.seconds.toFixed(1)} s (${int(u.deleted)} deleted, ${int(u.restored)} restored, ${int(u.kept)} kept).`);
+  }
+  if (r.import?.mapped.length) out.push(`Mapping used (the suggestion): ${r.import.mapped.join(', ')}.`);
+  if (r.problems.length) {
+    out.push('');
+    out.push('Problems in this run:');
+    for (const p of r.problems) out.push(`- ${p}`);
+  }
+  return out.join('\n');
+}
+
+const START = '<!-- bench:crm:start -->';
+const END = '<!-- bench:crm:end -->';
+
+/** Puts the measured part into the "## CRM" section of docs/benchmarks.md, leaving the rest alone. */
+export function writeCrmSection(markdown: string): string {
+  const file = path.join(repoRoot, 'docs/benchmarks.md');
+  const block = `${START}\n${markdown}\n${END}`;
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  let next: string;
+  if (current.includes(START) && current.includes(END)) next = current.slice(0, current.indexOf(START)) + block + current.slice(current.indexOf(END) + END.length);
+  else if (current.includes('## CRM')) next = current.replace('## CRM\n', `## CRM\n\n${block}\n`);
+  else next = `${current.trimEnd()}\n\n## CRM\n\n${block}\n`;
+  writeFileSync(file, next);
+  return file;
+}

@@ -1,0 +1,10 @@
+import { registerData } from '../../platform/data/registry';
+
+registerData({
+  table: 'bulk_operations',
+  module: 'bulk',
+  scope: 'workspace',
+  description: 'Bulk changes to records: action, selection, who asked, progress and outcome (CRM-9).',
+  export: { kind: 'rows' },
+  erase: { kind: 'with-workspace' },
+});

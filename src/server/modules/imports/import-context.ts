@@ -1,0 +1,37 @@
+import { and, asc, eq, ne } from 'drizzle-orm';
+import type { Tx } from '../../platform/db/database';
+import { users } from '../accounts/accounts.schema';
+import { customFieldDefinitions } from '../crm/crm.schema';
+import { memberships, workspaces } from '../workspaces/workspaces.schema';
+import type { ImportObject } from './imports.contract';
+import type { CustomFieldInfo } from './targets';
+
+/** What checking rows needs from the workspace, loaded once per import (or preview). */
+export interface WorkspaceFacts {
+  region: string | null;
+  members: Map<string, string>;
+  customFields: CustomFieldInfo[];
+}
+
+export async function loadWorkspaceFacts(tx: Tx, workspaceId: string, object: ImportObject): Promise<WorkspaceFacts> {
+  const [ws] = await tx.select({ country: workspaces.country }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const team = await tx
+    .select({ id: users.id, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.workspaceId, workspaceId), ne(memberships.role, 'client')));
+  const members = new Map<string, string>();
+  for (const m of team) {
+    members.set(m.email.toLowerCase(), m.id);
+    members.set(m.id, m.id);
+  }
+  const customFields =
+    object === 'email_list'
+      ? []
+      : await tx
+          .select({ key: customFieldDefinitions.key, label: customFieldDefinitions.label, type: customFieldDefinitions.type, options: customFieldDefinitions.options, required: customFieldDefinitions.required })
+          .from(customFieldDefinitions)
+          .where(and(eq(customFieldDefinitions.workspaceId, workspaceId), eq(customFieldDefinitions.object, object)))
+          .orderBy(asc(customFieldDefinitions.position), asc(customFieldDefinitions.key));
+  return { region: ws?.country ?? null, members, customFields };
+}

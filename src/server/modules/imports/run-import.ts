@@ -1,0 +1,266 @@
+import { rm } from 'node:fs/promises';
+import { and, eq } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { uuidv7 } from 'uuidv7';
+import { setScope, type Database, type Tx } from '../../platform/db/database';
+import * as schema from '../../platform/db/schema';
+import { withTenant } from '../../platform/db/tenant';
+import { AppError } from '../../platform/http/errors';
+import { enqueue } from '../../platform/jobs/jobs';
+import { rescoreWorkspaceJob } from '../rules/rescore.job';
+import { loadScoringRules, rescoreContacts } from '../rules/scoring';
+import { loadTerritoryMatcher } from '../rules/territories';
+import { loadWorkspaceFacts } from './import-context';
+import { importRecords, imports } from './imports.schema';
+import { mergeStaged } from './merge';
+import { rowNormaliser, type RowProblem } from './normalise-row';
+import { readRows, type Encoding, type FileType } from './read-file';
+import { copyStageSql, createStageSql, stageLine, type StagedObject } from './staging';
+import { storedFilePath } from './upload-import';
+
+/**
+ * CRM-7: runs one queued import from its stored file to the end: stream-parse, check and
+ * normalise each row in JS, COPY the good rows into a temporary staging table in batches, then
+ * merge set-based. Everything the import writes commits in one transaction (so all-or-nothing is
+ * real, and a crash leaves nothing half-done); progress is written beside it on another connection.
+ */
+
+export interface RunImportDeps {
+  database: Pick<Database, 'db' | 'pool'>;
+  dataDir: string;
+  logger?: { warn: (o: object, m: string) => void };
+}
+
+export interface RunImportResult {
+  status: 'completed' | 'failed';
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  rows: number;
+  error: string | null;
+}
+
+/** Report lines kept per import; past this only the count grows. */
+const MAX_REPORT = 100_000;
+/** Rows per COPY statement: between two, the report lines found so far are written. */
+const COPY_BATCH = 100_000;
+const PROGRESS_EVERY_MS = 500;
+
+export async function runImport(deps: RunImportDeps, workspaceId: string, importId: string): Promise<RunImportResult> {
+  const { db, pool } = deps.database;
+  const scope = { workspaceId, userId: null };
+  const row = await withTenant(db, scope, async (tx) => {
+    const [r] = await tx.select().from(imports).where(and(eq(imports.workspaceId, workspaceId), eq(imports.id, importId))).for('update');
+    if (!r || r.status !== 'queued' || !r.options) return null;
+    await tx.update(imports).set({ status: 'running', phase: 'reading', startedAt: new Date(), rowsProcessed: 0 }).where(and(eq(imports.workspaceId, workspaceId), eq(imports.id, importId)));
+    return r;
+  });
+  if (!row) return { status: 'failed', created: 0, updated: 0, skipped: 0, failed: 0, rows: 0, error: 'This import is not waiting to run.' };
+  const options = row.options!;
+  const filePath = storedFilePath(deps.dataDir, workspaceId, importId);
+
+  // Progress goes through the pool, outside the import's transaction, so the page sees it live.
+  let progressChain = Promise.resolve();
+  let lastProgress = 0;
+  const progress = (values: Partial<typeof imports.$inferInsert>, force = false) => {
+    const now = Date.now();
+    if (!force && now - lastProgress < PROGRESS_EVERY_MS) return;
+    lastProgress = now;
+    progressChain = progressChain
+      .then(() => withTenant(db, scope, (tx) => tx.update(imports).set(values).where(and(eq(imports.workspaceId, workspaceId), eq(imports.id, importId)))))
+      .then(() => undefined, () => undefined);
+  };
+
+  // A connection of its own: the staging table is temporary and session-local, and COPY needs the raw client.
+  const client = new pg.Client({ ...(pool as unknown as { options: pg.ClientConfig }).options });
+  client.on('error', () => {});
+  await client.connect();
+  const q = (text: string, params?: unknown[]) => client.query(text, params);
+  let result: RunImportResult;
+  try {
+    // Room for a large staging table in memory on the database side.
+    await q(`SET temp_buffers = '128MB'`).catch(() => {});
+    result = await drizzle(client, { schema }).transaction(async (tx) => {
+      await setScope(tx as unknown as Tx, scope);
+      return importInTransaction(tx as unknown as Tx, q, client, { row, options, filePath, progress });
+    });
+  } catch (error) {
+    const message = error instanceof AppError ? error.message : 'The import stopped because of an unexpected error; nothing was imported. Try again, or contact support if it happens again.';
+    if (!(error instanceof AppError)) deps.logger?.warn({ err: error, importId }, 'import failed');
+    await progressChain;
+    await withTenant(db, scope, (tx) =>
+      tx.update(imports).set({ status: 'failed', phase: null, error: message, finishedAt: new Date(), created: 0, updated: 0, skipped: 0 }).where(and(eq(imports.workspaceId, workspaceId), eq(imports.id, importId))),
+    );
+    result = { status: 'failed', created: 0, updated: 0, skipped: 0, failed: 0, rows: 0, error: message };
+  } finally {
+    await client.end().catch(() => {});
+    await rm(filePath, { force: true }).catch(() => {});
+  }
+  await progressChain;
+  return result;
+}
+
+interface RunState {
+  row: typeof imports.$inferSelect;
+  options: NonNullable<(typeof imports.$inferSelect)['options']>;
+  filePath: string;
+  progress: (values: Partial<typeof imports.$inferInsert>, force?: boolean) => void;
+}
+
+async function importInTransaction(tx: Tx, q: (text: string, params?: unknown[]) => Promise<pg.QueryResult>, client: pg.Client, s: RunState): Promise<RunImportResult> {
+  const { row, options } = s;
+  const ws = row.workspaceId;
+  const object: StagedObject = row.object === 'companies' ? 'companies' : 'contacts';
+  const tagOnly = row.object === 'email_list';
+  const facts = await loadWorkspaceFacts(tx, ws, row.object);
+  const territory = row.object === 'email_list' ? null : await loadTerritoryMatcher(tx, ws);
+  const dedupeKey = tagOnly ? 'email' : options.dedupeKey;
+  const normalise = rowNormaliser({
+    object: row.object,
+    mapping: row.mapping,
+    headers: row.columns.map((c) => c.header),
+    customFields: facts.customFields,
+    region: facts.region,
+    members: facts.members,
+    dedupeKey,
+    territoryOwner: territory,
+    importerId: row.createdBy,
+  });
+
+  await q(createStageSql(object));
+
+  // Report lines wait in memory until the COPY in progress ends (one statement at a time per connection).
+  let report: { row: number; column: string | null; reason: string; value: string | null }[] = [];
+  let reportSeq = 0;
+  let failedRows = 0;
+  const addProblems = (rowNo: number, problems: RowProblem[]) => {
+    for (const p of problems) {
+      if (reportSeq + report.length >= MAX_REPORT) return;
+      report.push({ row: rowNo, column: p.column, reason: p.reason, value: p.value?.slice(0, 500) ?? null });
+    }
+  };
+  const flushReport = async () => {
+    if (!report.length) return;
+    const batch = report;
+    report = [];
+    await q(
+      `INSERT INTO import_row_errors (workspace_id, import_id, seq, row, "column", reason, value)
+       SELECT $1, $2, $3::int + i, r, c, m, v FROM unnest($4::int[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS u(r, c, m, v, i)`,
+      [ws, row.id, reportSeq, batch.map((b) => b.row), batch.map((b) => b.column), batch.map((b) => b.reason), batch.map((b) => b.value)],
+    );
+    reportSeq += batch.length;
+  };
+
+  let copy: ReturnType<typeof copyFrom> | null = null;
+  let inBatch = 0;
+  let buffer = '';
+  let staged = 0;
+  let processed = 0;
+  const openCopy = () => {
+    copy = client.query(copyFrom(copyStageSql(object)));
+    inBatch = 0;
+  };
+  const write = async (chunk: string) => {
+    if (!copy!.write(chunk)) await new Promise<void>((resolve, reject) => {
+      copy!.once('drain', resolve);
+      copy!.once('error', reject);
+    });
+  };
+  const closeCopy = async () => {
+    if (!copy) return;
+    if (buffer) await write(buffer);
+    buffer = '';
+    const c = copy as ReturnType<typeof copyFrom>;
+    copy = null;
+    await new Promise<void>((resolve, reject) => {
+      c.once('finish', resolve);
+      c.once('error', reject);
+      c.end();
+    });
+  };
+
+  let headerSeen = !row.hasHeader;
+  openCopy();
+  for await (const fileRow of readRows(
+    { path: s.filePath, fileType: row.fileType as FileType, encoding: row.encoding as Encoding, delimiter: row.delimiter, hasHeader: row.hasHeader },
+    { onBadRecord: (rowNo, reason) => { failedRows++; addProblems(rowNo, [{ column: null, reason }]); } },
+  )) {
+    if (!headerSeen) {
+      headerSeen = true;
+      continue;
+    }
+    processed++;
+    const r = normalise(fileRow.cells);
+    if (!r.ok) {
+      if (r.problems.length) {
+        failedRows++;
+        addProblems(fileRow.row, r.problems);
+      }
+    } else {
+      buffer += stageLine(object, fileRow.row, r.key, uuidv7(), r.values);
+      staged++;
+      inBatch++;
+      if (buffer.length > 64 * 1024) {
+        await write(buffer);
+        buffer = '';
+      }
+    }
+    if (inBatch >= COPY_BATCH) {
+      await closeCopy();
+      await flushReport();
+      openCopy();
+    }
+    if ((processed & 1023) === 0) s.progress({ rowsProcessed: processed, rowsTotal: row.rowsTotal === null ? null : Math.max(row.rowsTotal, processed) });
+  }
+  await closeCopy();
+  await flushReport();
+  s.progress({ rowsProcessed: processed, rowsTotal: processed, phase: 'merging' }, true);
+
+  const finish = async (values: Partial<typeof imports.$inferInsert>) => {
+    await tx
+      .update(imports)
+      .set({ rowsProcessed: processed, rowsTotal: processed, phase: null, finishedAt: new Date(), failed: failedRows, ...values })
+      .where(and(eq(imports.workspaceId, ws), eq(imports.id, row.id)));
+  };
+
+  if (options.mode === 'all_or_nothing' && failedRows > 0) {
+    const error = `${failedRows.toLocaleString('en')} ${failedRows === 1 ? 'row has' : 'rows have'} problems, so nothing was imported (all-or-nothing). Download the report, fix the rows and import the file again.`;
+    await finish({ status: 'failed', error, created: 0, updated: 0, skipped: 0 });
+    return { status: 'failed', created: 0, updated: 0, skipped: 0, failed: failedRows, rows: processed, error };
+  }
+  if (processed === 0) {
+    const error = 'The file has no data rows.';
+    await finish({ status: 'failed', error });
+    return { status: 'failed', created: 0, updated: 0, skipped: 0, failed: 0, rows: 0, error };
+  }
+
+  // Two imports into one workspace at once would both miss each other's new records when matching.
+  await q(`SELECT pg_advisory_xact_lock(hashtext('kestrel_import:' || $1::text))`, [ws]);
+  const pg18 = Number((await q(`SELECT current_setting('server_version_num') AS v`)).rows[0].v) >= 180000;
+  const keyColumn = row.mapping.find((m) => m.target === dedupeKey);
+  const merged = await mergeStaged(q, ws, row.id, {
+    object,
+    tagOnly,
+    dedupeKey,
+    onMatch: options.onMatch,
+    tagName: tagOnly ? (options.tagName ?? null) : options.tagName || null,
+    keyLabel: keyColumn ? (row.columns[keyColumn.column]?.header ?? dedupeKey) : dedupeKey,
+    reportSeq,
+    idExpr: pg18 ? 'uuidv7()' : 'gen_random_uuid()',
+  });
+
+  if (object === 'contacts' && (await loadScoringRules(tx, ws)).length) {
+    const touched = merged.created + merged.updated;
+    if (touched <= 50_000) {
+      const ids = await tx.select({ id: importRecords.recordId }).from(importRecords).where(and(eq(importRecords.workspaceId, ws), eq(importRecords.importId, row.id), eq(importRecords.recordType, 'contacts')));
+      await rescoreContacts(tx, ws, ids.map((i) => i.id));
+    } else await enqueue(tx, rescoreWorkspaceJob, { workspaceId: ws, afterId: null }, { workspaceId: ws });
+  }
+
+  const skipped = Math.max(0, staged - merged.created - merged.updated);
+  await finish({ status: 'completed', error: null, created: merged.created, updated: merged.updated, skipped });
+  return { status: 'completed', created: merged.created, updated: merged.updated, skipped, failed: failedRows, rows: processed, error: null };
+}

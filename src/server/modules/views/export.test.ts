@@ -1,0 +1,156 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addMember, ownerWithWorkspace, type TestClient } from '../../../../test/helpers/client';
+import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
+const api = (o: { workspaceId: string }, path: string) => `/api/workspaces/${o.workspaceId}${path}`;
+const make = async (client: TestClient, o: Owner, path: string, body: unknown) => {
+  const res = await client.post(api(o, path), body);
+  if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${res.body}`);
+  return res.json();
+};
+
+/** Splits CSV text into rows of cells (RFC 4180 quoting). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
+  }
+  if (cell || row.length) rows.push([...row, cell]);
+  return rows;
+}
+
+async function workspaceWithContacts(name = 'Export Co') {
+  const owner = await ownerWithWorkspace(server, name);
+  await make(owner.client, owner, '/custom-fields', { object: 'contacts', key: 'industry', label: 'Industry', type: 'select', options: ['retail', 'health'] });
+  const vip = await make(owner.client, owner, '/tags', { name: 'vip' });
+  const evil = await make(owner.client, owner, '/contacts', {
+    firstName: '=HYPERLINK("http://evil.example","click")',
+    lastName: 'Mallory',
+    title: '+1 cmd|calc',
+    source: '@SUM(A1)',
+    lifecycle: 'lead',
+    custom: { industry: 'retail' },
+  });
+  await make(owner.client, owner, `/contacts/${evil.id}/tags`, { tagId: vip.id });
+  const plain = await make(owner.client, owner, '/contacts', { firstName: 'Plain', lastName: 'Person', title: '-2+3', lifecycle: 'customer', emails: ['plain@example.com'] });
+  return { owner, evil: evil.id as string, plain: plain.id as string };
+}
+
+describe('export (CRM-8)', () => {
+  it('CRM-8 a view exports as streamed CSV with a header row, custom fields and tags as columns, and formula cells neutralised', async () => {
+    const { owner, evil, plain } = await workspaceWithContacts();
+    const res = await owner.client.post(api(owner, '/export'), {
+      format: 'csv',
+      view: { object: 'contacts', columns: ['firstName', 'lastName', 'title', 'source', 'custom.industry', 'tags'], sort: { field: 'lastName', direction: 'asc' } },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toContain('text/csv');
+    expect(res.headers['content-disposition']).toMatch(/attachment; filename="contacts-\d{4}-\d{2}-\d{2}\.csv"/);
+    const rows = parseCsv(res.body);
+    expect(rows[0]).toEqual(['id', 'First name', 'Last name', 'Title', 'Source', 'Industry', 'Tags']);
+    expect(rows.slice(1)).toEqual([
+      [evil, `'=HYPERLINK("http://evil.example","click")`, 'Mallory', "'+1 cmd|calc", "'@SUM(A1)", 'retail', 'vip'],
+      [plain, 'Plain', 'Person', "'-2+3", '', '', ''],
+    ]);
+    // The raw text, as a spreadsheet would read it.
+    expect(res.body).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+    // Audited.
+    const audit = (await owner.client.get(api(owner, '/audit?limit=20'))).json().entries;
+    expect(audit.find((e: { action: string }) => e.action === 'crm.export')).toMatchObject({ targetType: 'contacts', details: { format: 'csv' } });
+  });
+
+  it('CRM-8 a saved view exports only its rows, as a streamed JSON array; an object exports every column', async () => {
+    const { owner, evil, plain } = await workspaceWithContacts();
+    const view = await make(owner.client, owner, '/views', {
+      name: 'Leads',
+      definition: { object: 'contacts', columns: ['name', 'lifecycle', 'tags'], filter: { match: 'all', conditions: [{ field: 'lifecycle', op: 'eq', value: 'lead' }] } },
+    });
+    const res = await owner.client.get(api(owner, `/export?format=json&viewId=${view.id}`));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toContain('application/json');
+    expect(res.headers['content-disposition']).toContain('Leads-');
+    expect(JSON.parse(res.body)).toEqual([{ id: evil, name: '=HYPERLINK("http://evil.example","click") Mallory', lifecycle: 'lead', tags: [expect.objectContaining({ name: 'vip' })] }]);
+
+    const all = await owner.client.get(api(owner, '/export?format=csv&object=contacts'));
+    const rows = parseCsv(all.body);
+    expect(rows[0]).toEqual(expect.arrayContaining(['id', 'Name', 'Email', 'Lifecycle', 'Owner', 'Industry', 'Tags', 'Created']));
+    expect(rows.slice(1).map((r) => r[0]).sort()).toEqual([evil, plain].sort());
+    const emailAt = rows[0]!.indexOf('Email');
+    expect(rows.find((r) => r[0] === plain)![emailAt]).toBe('plain@example.com');
+    expect(rows.find((r) => r[0] === plain)![rows[0]!.indexOf('Owner')]).toBe('Olive Owner');
+
+    const missing = await owner.client.get(api(owner, '/export?format=csv'));
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.details.fields).toEqual({ object: expect.any(String) });
+    const bad = await owner.client.post(api(owner, '/export'), { format: 'csv', view: { object: 'contacts', filter: { match: 'all', conditions: [{ field: 'custom.nope', op: 'is_empty' }] } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.fields).toEqual({ 'view.filter.conditions.0.field': expect.stringContaining('custom.nope') });
+  });
+
+  it('CRM-8 an export streams every row in batches and never includes another workspace\'s rows; "everything" covers all objects', async () => {
+    const { owner } = await workspaceWithContacts('Big Export');
+    const other = await workspaceWithContacts('Other Export');
+    // 2,500 more rows than a batch holds, written straight into the table.
+    await server.services.database.systemPool.query(
+      `INSERT INTO contacts (workspace_id, id, first_name, last_name, email, emails, created_at)
+       SELECT $1, gen_random_uuid(), 'Bulk', 'Row ' || g, 'bulk' || g || '@example.com', ARRAY['bulk' || g || '@example.com'], now() - (g || ' seconds')::interval FROM generate_series(1, 2500) g`,
+      [owner.workspaceId],
+    );
+    const res = await owner.client.get(api(owner, '/export?format=csv&object=contacts'));
+    expect(res.statusCode).toBe(200);
+    const rows = parseCsv(res.body).slice(1);
+    expect(rows.length).toBe(2502);
+    expect(new Set(rows.map((r) => r[0])).size).toBe(2502);
+    expect(res.body).not.toContain(other.evil);
+    expect(res.body).not.toContain(other.plain);
+
+    await make(owner.client, owner, '/companies', { name: 'Globex' });
+    const everything = await owner.client.get(api(owner, '/export/everything'));
+    expect(everything.statusCode).toBe(200);
+    const doc = JSON.parse(everything.body);
+    expect(Object.keys(doc)).toEqual(['contacts', 'companies', 'deals']);
+    expect(doc.contacts.length).toBe(2502);
+    expect(doc.companies.map((c: { name: string }) => c.name)).toEqual(['Globex']);
+    expect(doc.deals).toEqual([]);
+    expect(everything.body).not.toContain(other.evil);
+  });
+
+  it('CRM-8 export follows role visibility and is for the team only', async () => {
+    const { owner, evil, plain } = await workspaceWithContacts('Roles Export');
+    const staff = await addMember(server, owner, 'staff');
+    const client = await addMember(server, owner, 'client');
+    await owner.client.patch(api(owner, `/contacts/${plain}`), { ownerUserId: staff.userId, version: 1 });
+    expect((await owner.client.request('PUT', api(owner, '/crm-settings'), { staffOwnRecordsOnly: true })).statusCode).toBe(200);
+    const res = await staff.client.get(api(owner, '/export?format=json&object=contacts'));
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body).map((r: { id: string }) => r.id)).toEqual([plain]);
+    expect(res.body).not.toContain(evil);
+    expect((await client.client.get(api(owner, '/export?format=csv&object=contacts'))).statusCode).toBe(403);
+  });
+});

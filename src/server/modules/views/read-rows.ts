@@ -1,0 +1,91 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../../platform/db/database';
+import type { WorkspaceContext } from '../../platform/db/tenant';
+import { users } from '../accounts/accounts.schema';
+import type { RecordType } from '../crm/crm.contract';
+import { companies, contacts, pipelines, pipelineStages } from '../crm/crm.schema';
+import { tagsByRecord, type TagSummary } from '../crm/records';
+import type { FieldCatalog, RecordTable, ServerField } from './fields';
+import { defaultColumns, type ViewRow } from './views.contract';
+
+/**
+ * Reading the chosen columns of a page of rows: one SELECT for the stored values, then one
+ * look-up per kind of reference (owners, companies, stages, tags) for the whole page.
+ */
+
+export type RawRow = Record<string, unknown> & { id: string };
+export type Cell = ViewRow['cells'][string];
+
+export function chosenColumns(catalog: FieldCatalog, object: RecordType, columns: string[] | undefined): ServerField[] {
+  const keys = columns?.length ? columns : defaultColumns[object];
+  return [...new Set(keys)].map((k) => catalog.get(k)).filter((f): f is ServerField => !!f);
+}
+
+/** The SELECT list: `id`, then each column as `c<i>` (tags are read separately). */
+export function selectList(table: RecordTable, columns: ServerField[], extra: Record<string, SQL> = {}): Record<string, SQL.Aliased | RecordTable['id']> {
+  // Aliased, so that the same list also reads right through a server-side cursor (export).
+  const out: Record<string, SQL.Aliased | RecordTable['id']> = { id: table.id };
+  for (const [key, expr] of Object.entries(extra)) out[key] = expr.as(key);
+  columns.forEach((f, i) => {
+    if (f.value) out[`c${i}`] = f.value.as(`c${i}`);
+  });
+  return out;
+}
+
+type Labels = Map<string, string>;
+
+async function userLabels(tx: Tx, ids: string[]): Promise<Labels> {
+  if (!ids.length) return new Map();
+  const rows = await tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+async function refLabels(tx: Tx, ctx: WorkspaceContext, ref: ServerField['ref'], ids: string[]): Promise<Labels> {
+  if (!ids.length || !ref) return new Map();
+  if (ref === 'companies') {
+    const rows = await tx.select({ id: companies.id, name: companies.name }).from(companies).where(and(eq(companies.workspaceId, ctx.workspaceId), inArray(companies.id, ids)));
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+  if (ref === 'contacts') {
+    const rows = await tx
+      .select({ id: contacts.id, label: sql<string>`coalesce(nullif(concat_ws(' ', ${contacts.firstName}, ${contacts.lastName}), ''), ${contacts.email}::text, ${contacts.phone}, 'Unnamed contact')` })
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, ctx.workspaceId), inArray(contacts.id, ids)));
+    return new Map(rows.map((r) => [r.id, r.label]));
+  }
+  const table = ref === 'pipelines' ? pipelines : pipelineStages;
+  const rows = await tx.select({ id: table.id, name: table.name }).from(table).where(and(eq(table.workspaceId, ctx.workspaceId), inArray(table.id, ids)));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+const idsOf = (rows: RawRow[], key: string) => [...new Set(rows.map((r) => r[key]).filter((v): v is string => typeof v === 'string'))];
+
+function plain(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map(String);
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value);
+}
+
+/** Raw rows to `{ id, cells }`, keyed by field key, with references resolved to labels. */
+export async function presentRows(tx: Tx, ctx: WorkspaceContext, object: RecordType, columns: ServerField[], rows: RawRow[]): Promise<ViewRow[]> {
+  const labels = new Map<number, Labels>();
+  let tags: Map<string, TagSummary[]> | null = null;
+  for (const [i, f] of columns.entries()) {
+    if (f.kind === 'user') labels.set(i, await userLabels(tx, idsOf(rows, `c${i}`)));
+    else if (f.kind === 'ref') labels.set(i, await refLabels(tx, ctx, f.ref, idsOf(rows, `c${i}`)));
+    else if (f.kind === 'tags' && !tags) tags = await tagsByRecord(tx, ctx, object, rows.map((r) => r.id));
+  }
+  return rows.map((row) => {
+    const cells: Record<string, Cell> = {};
+    columns.forEach((f, i) => {
+      if (f.kind === 'tags') cells[f.key] = tags?.get(row.id) ?? [];
+      else if (f.kind === 'user' || f.kind === 'ref') {
+        const id = row[`c${i}`];
+        cells[f.key] = typeof id === 'string' ? { id, label: labels.get(i)?.get(id) ?? (f.kind === 'user' ? 'Former member' : 'Unknown') } : null;
+      } else cells[f.key] = plain(row[`c${i}`]);
+    });
+    return { id: row.id, cells };
+  });
+}

@@ -1,0 +1,10 @@
+import { registerData } from '../../platform/data/registry';
+
+registerData({
+  table: 'saved_views',
+  module: 'views',
+  scope: 'workspace',
+  description: 'Saved table views: name, object, columns, filters, sort and grouping; personal or shared (CRM-6).',
+  export: { kind: 'rows' },
+  erase: { kind: 'with-workspace' },
+});

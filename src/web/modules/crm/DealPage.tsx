@@ -1,0 +1,178 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { useMemo, useState } from 'react';
+import { errorMessage, isApiError, type ApiError } from '../../lib/api';
+import { announce } from '../../ui/Announcer';
+import { SelectField } from '../../ui/Field';
+import { linkClass } from '../../ui/links';
+import { crmKeys, deleteDeal, fetchDeal, moveDeal, updateDeal, type CustomField, type Deal } from './api';
+import { customFieldDefs, dealFields } from './fields';
+import { contactName, formatDay, formatMoney, stageKindLabels, statusBadgeClass } from './format';
+import { LostReasonDialog } from './LostReasonDialog';
+import { rememberLabel } from './RecordPicker';
+import { RecordForm } from './RecordForm';
+import { Badge, DeleteRecord, Fact, RecordFrame, RecordSkeleton, RecordStatus, SideCard } from './RecordParts';
+import { ShareWithClient } from '../rules/ShareWithClient';
+import { TagEditor } from './TagEditor';
+import { useCrmRole, useCustomFields, useOwners, usePipelines } from './useCrm';
+import { useRecordEditor, type RecordEditor } from './useRecordEditor';
+
+/** CRM-3: one deal — amount, stage, people, tags and the timeline. */
+export function DealPage() {
+  const { workspaceId, dealId } = useParams({ from: '/w/$workspaceId/deals/$dealId' });
+  const query = useQuery({ queryKey: crmKeys.record(workspaceId, 'deals', dealId), queryFn: () => fetchDeal(workspaceId, dealId) });
+  const fields = useCustomFields(workspaceId, 'deals');
+  if (query.isError) return <RecordStatus error={query.error} type="deals" />;
+  if (query.isPending || fields.isPending) return <RecordSkeleton label="Loading deal…" />;
+  return <DealView workspaceId={workspaceId} deal={query.data} custom={fields.data ?? []} />;
+}
+
+function DealView({ workspaceId, deal, custom }: { workspaceId: string; deal: Deal; custom: CustomField[] }) {
+  const { canEdit, canManage } = useCrmRole(workspaceId);
+  const owners = useOwners(workspaceId);
+  const customDefs = useMemo(() => customFieldDefs<Deal>(custom), [custom]);
+  const lost = deal.status === 'lost';
+  const all = useMemo(() => [...dealFields.main, ...(lost ? [dealFields.lostReason] : []), ...customDefs], [customDefs, lost]);
+  if (deal.contact) rememberLabel(deal.contact.id, contactName(deal.contact));
+  if (deal.company) rememberLabel(deal.company.id, deal.company.name);
+  const editor = useRecordEditor<Deal>({
+    record: deal,
+    fields: all,
+    queryKey: crmKeys.record(workspaceId, 'deals', deal.id),
+    save: (body) => updateDeal(workspaceId, deal.id, body as Parameters<typeof updateDeal>[2]),
+    what: 'Deal',
+  });
+  const shown = editor.base;
+  const owner = owners.data?.find((m) => m.userId === shown.ownerUserId);
+  return (
+    <RecordFrame
+      workspaceId={workspaceId}
+      type="deals"
+      recordId={deal.id}
+      title={shown.name}
+      facts={
+        <>
+          <Badge className={statusBadgeClass[shown.status]}>{shown.status === 'open' ? shown.stage.name : stageKindLabels[shown.status]}</Badge>
+          <Fact>{formatMoney(shown.amount, shown.currency)}</Fact>
+          {shown.expectedCloseDate ? <Fact>Expected close {formatDay(shown.expectedCloseDate)}</Fact> : null}
+          {shown.probability !== null ? <Fact>{shown.probability}% likely</Fact> : null}
+          {owner ? <Fact>Owner: {owner.name}</Fact> : null}
+        </>
+      }
+      actions={
+        <>
+          <Link to="/w/$workspaceId/deals/board" params={{ workspaceId }} search={{ pipeline: shown.pipelineId }} className="self-center text-sm font-medium text-teal-700 hover:underline">
+            Open the board
+          </Link>
+          {canManage ? <DeleteRecord workspaceId={workspaceId} type="deals" name={shown.name} remove={() => deleteDeal(workspaceId, deal.id)} /> : null}
+        </>
+      }
+      main={
+        <>
+          <StageMover workspaceId={workspaceId} editor={editor} canEdit={canEdit} />
+          <RecordForm
+            workspaceId={workspaceId}
+            editor={editor}
+            canEdit={canEdit}
+            what="Deal"
+            sections={[
+              { title: 'Deal', fields: lost ? [...dealFields.main, dealFields.lostReason] : dealFields.main },
+              { title: 'More fields', fields: customDefs },
+            ]}
+          />
+        </>
+      }
+      aside={
+        <>
+          <SideCard title="Tags">
+            <TagEditor workspaceId={workspaceId} type="deals" recordId={deal.id} tags={deal.tags} canEdit={canEdit} queryKey={crmKeys.record(workspaceId, 'deals', deal.id)} />
+          </SideCard>
+          <SideCard title="Contact">
+            {shown.contact ? (
+              <Link to="/w/$workspaceId/contacts/$contactId" params={{ workspaceId, contactId: shown.contact.id }} className={linkClass}>
+                {contactName(shown.contact)}
+              </Link>
+            ) : (
+              <p className="text-sm text-stone-500">No contact. Pick one in the details.</p>
+            )}
+          </SideCard>
+          <SideCard title="Company">
+            {shown.company ? (
+              <Link to="/w/$workspaceId/companies/$companyId" params={{ workspaceId, companyId: shown.company.id }} className={linkClass}>
+                {shown.company.name}
+              </Link>
+            ) : (
+              <p className="text-sm text-stone-500">No company. Pick one in the details.</p>
+            )}
+          </SideCard>
+          <ShareWithClient workspaceId={workspaceId} recordType="deals" recordId={deal.id} />
+        </>
+      }
+    />
+  );
+}
+
+/** The stage, changed through the move route: won and lost close the deal, lost asks why. */
+function StageMover({ workspaceId, editor, canEdit }: { workspaceId: string; editor: RecordEditor<Deal>; canEdit: boolean }) {
+  const client = useQueryClient();
+  const pipelines = usePipelines(workspaceId);
+  const deal = editor.base;
+  const pipeline = pipelines.data?.find((p) => p.id === deal.pipelineId);
+  const [askLost, setAskLost] = useState<string | null>(null);
+  const move = useMutation({
+    mutationFn: (input: { stageId: string; lostReason?: string }) => moveDeal(workspaceId, deal.id, { ...input, version: deal.version }),
+    onSuccess: (moved) => {
+      editor.adopt(moved);
+      announce(`${moved.name} moved to ${moved.stage.name}.`);
+      void client.invalidateQueries({ queryKey: crmKeys.lists(workspaceId, 'deals') });
+      void client.invalidateQueries({ queryKey: crmKeys.totals(workspaceId, moved.pipelineId) });
+    },
+    onError: (error) => {
+      // Someone else changed the deal: show their version; the person can move it again.
+      const current = isApiError(error, 'version_conflict') ? ((error as ApiError).details.current as Deal | undefined) : undefined;
+      if (current && !editor.dirty) editor.adopt(current);
+    },
+  });
+  const lostStage = pipeline?.stages.find((s) => s.id === askLost);
+  const options = (pipeline?.stages ?? []).map((s) => ({ value: s.id, label: s.kind === 'open' ? `${s.name} (${s.probability}%)` : `${s.name} — ${stageKindLabels[s.kind].toLowerCase()}` }));
+  const pick = (stageId: string) => {
+    const stage = pipeline?.stages.find((s) => s.id === stageId);
+    if (!stage || stage.id === deal.stageId) return;
+    if (stage.kind === 'lost') setAskLost(stage.id);
+    else move.mutate({ stageId });
+  };
+  return (
+    <section aria-labelledby="deal-stage" className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm sm:p-5">
+      <h2 id="deal-stage" className="sr-only">
+        Stage
+      </h2>
+      <div className="grid items-end gap-4 sm:grid-cols-[minmax(0,1fr)_auto]">
+        <SelectField
+          label={pipeline ? `Stage in ${pipeline.name}` : 'Stage'}
+          name="stage"
+          options={options.length ? options : [{ value: deal.stageId, label: deal.stage.name }]}
+          value={move.isPending ? move.variables.stageId : deal.stageId}
+          onChange={(e) => pick(e.target.value)}
+          disabled={!canEdit || move.isPending}
+          aria-busy={move.isPending || undefined}
+        />
+        {deal.status === 'lost' && deal.lostReason ? <p className="text-sm text-stone-600">Lost: {deal.lostReason}</p> : null}
+      </div>
+      {move.isError ? (
+        <p role="alert" className="mt-2 text-sm text-red-700">
+          {isApiError(move.error, 'version_conflict') ? 'Someone else changed this deal a moment ago. Its current stage is shown; move it again if you still want to.' : errorMessage(move.error)}
+        </p>
+      ) : null}
+      <LostReasonDialog
+        dealName={askLost ? deal.name : null}
+        stageName={lostStage?.name ?? 'Lost'}
+        onCancel={() => setAskLost(null)}
+        onConfirm={(reason) => {
+          const stageId = askLost!;
+          setAskLost(null);
+          move.mutate({ stageId, lostReason: reason });
+        }}
+      />
+    </section>
+  );
+}
