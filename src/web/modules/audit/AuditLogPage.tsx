@@ -96,7 +96,7 @@ export function AuditLogPage() {
             </EmptyState>
           ) : (
             <>
-              <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
+              <div className="relative overflow-x-auto rounded-lg border border-stone-200 bg-white">
                 <table className="w-full min-w-[40rem] text-left text-sm">
                   <caption className="sr-only">Audit log entries{action ? ` for ${action}` : ''}, newest first</caption>
                   <thead className="bg-stone-50 text-xs tracking-wide text-stone-600 uppercase">

@@ -78,7 +78,7 @@ export function DealsBoard() {
       ) : !pipeline ? (
         <EmptyState title="No pipeline yet" action={canManage ? <Link to="/w/$workspaceId/settings/pipelines" params={{ workspaceId }} className={buttonClass('primary')}>Set up a pipeline</Link> : undefined} />
       ) : (
-        <div className="-mx-4 overflow-x-auto px-4 pb-4 sm:mx-0 sm:px-0" role="region" aria-label={`${pipeline.name} stages`} tabIndex={0}>
+        <div className="relative -mx-4 overflow-x-auto px-4 pb-4 sm:mx-0 sm:px-0" role="region" aria-label={`${pipeline.name} stages`} tabIndex={0}>
           <ol className="flex snap-x snap-mandatory gap-3 sm:snap-none" aria-label="Stages">
             {board.stages.map((stage, i) => (
               <BoardColumn

@@ -100,7 +100,7 @@ function ConflictPanel<R extends Versioned>({ workspaceId, editor, fields, what 
     <div role="alert" tabIndex={-1} className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-950">
       <p className="font-semibold">Someone else changed this {what.toLowerCase()}</p>
       <p className="mt-1">They saved while you were editing. Nothing has been lost: compare below, then keep your changes on top of theirs, or take theirs.</p>
-      <div className="mt-3 overflow-x-auto">
+      <div className="relative mt-3 overflow-x-auto">
         <table className="w-full min-w-[28rem] text-left">
           <caption className="sr-only">Their values and yours</caption>
           <thead>

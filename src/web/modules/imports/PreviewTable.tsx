@@ -18,7 +18,7 @@ export function PreviewTable({ rows, mapping, targets, headers }: { rows: Previe
   if (!rows.length) return <p className="text-sm text-stone-600">The file has no data rows.</p>;
   if (!columns.length) return <p className="text-sm text-stone-600">Map at least one column to see the preview.</p>;
   return (
-    <div className="overflow-x-auto rounded-md border border-stone-200">
+    <div className="relative overflow-x-auto rounded-md border border-stone-200">
       <table className="min-w-full text-left text-sm">
         <caption className="sr-only">Preview of the first {rows.length} rows ({headers.length} columns in the file)</caption>
         <thead className="bg-stone-50 text-xs text-stone-600 uppercase">

@@ -13,7 +13,7 @@ export function SettingsLayout() {
   return (
     <div className="max-w-4xl">
       <p className="mb-2 text-sm font-medium text-stone-500">Settings</p>
-      <nav aria-label="Settings" className="-mx-1 mb-6 overflow-x-auto px-1">
+      <nav aria-label="Settings" className="relative -mx-1 mb-6 overflow-x-auto px-1">
         <ul className="inline-flex min-w-full gap-1 rounded-lg bg-stone-100 p-1">
           <li>
             <Link to="/w/$workspaceId/settings/profile" params={params} className={tabClass}>

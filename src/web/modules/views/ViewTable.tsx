@@ -100,7 +100,7 @@ export function ViewTable({
 
   return (
     <div>
-      <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
+      <div className="relative overflow-x-auto rounded-lg border border-stone-200 bg-white">
         <table className="min-w-full divide-y divide-stone-200 text-sm">
           <thead className="bg-stone-50 text-left text-xs font-semibold tracking-wide text-stone-600 uppercase">
             <tr>
