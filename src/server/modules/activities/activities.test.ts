@@ -55,6 +55,20 @@ async function walk(recordType: string, recordId: string, limit: number) {
 }
 
 describe('timeline', () => {
+  it('CRM-4 WS-4 deleting a record takes the items linked only to it; an item also on another record stays there', async () => {
+    const { deal } = await records();
+    // A contact of no company: an item on a contact is also put on its company's timeline.
+    const contact = (await owner.client.post(api('/contacts'), { firstName: 'Solo' })).json();
+    const only = (await owner.client.post(api('/activities'), { kind: 'note', body: '<p>only the contact</p>', links: [{ recordType: 'contacts', recordId: contact.id }] })).json();
+    const both = (await owner.client.post(api('/activities'), { kind: 'call', callOutcome: 'connected', links: [{ recordType: 'contacts', recordId: contact.id }, { recordType: 'deals', recordId: deal.id }] })).json();
+    expect((await owner.client.delete(api(`/contacts/${contact.id}`))).statusCode).toBe(204);
+    expect((await owner.client.get(api(`/activities/${only.id}`))).statusCode).toBe(404);
+    const kept = await owner.client.get(api(`/activities/${both.id}`));
+    expect(kept.statusCode).toBe(200);
+    expect(kept.json().links.map((l: { recordType: string }) => l.recordType)).toEqual(['deals']);
+    expect((await timeline('deals', deal.id)).json().items.map((a: { id: string }) => a.id)).toEqual([both.id]);
+  });
+
   it('CRM-4 notes, calls, emails, meetings and tasks appear on every linked record’s timeline (and the contact’s company), newest first, paged', async () => {
     const { company, contact, deal } = await records();
     const links = [

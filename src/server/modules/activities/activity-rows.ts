@@ -207,11 +207,28 @@ export function afterCursor(timeCol: SQL | AnyColumn, idCol: AnyColumn, cursor: 
 }
 
 /**
- * Removes the links of deleted records (links have no foreign key to them). For the CRM delete
- * use cases to call in their transaction; items linked nowhere else stay reachable by id.
+ * For the CRM delete use cases, in their transaction: removes the timeline links of deleted
+ * records (links have no foreign key to them), and the items that were linked to nothing else —
+ * a deleted contact's notes and calls go with it; a meeting also on a deal stays on the deal.
  */
 export async function dropActivityLinks(tx: Tx, workspaceId: string, recordType: RecordType, recordIds: string[] | string): Promise<void> {
   const ids = [recordIds].flat();
   if (!ids.length) return;
-  await tx.delete(activityLinks).where(and(eq(activityLinks.workspaceId, workspaceId), eq(activityLinks.recordType, recordType), inArray(activityLinks.recordId, ids)));
+  const dropped = await tx
+    .delete(activityLinks)
+    .where(and(eq(activityLinks.workspaceId, workspaceId), eq(activityLinks.recordType, recordType), inArray(activityLinks.recordId, ids)))
+    .returning({ activityId: activityLinks.activityId });
+  const touched = [...new Set(dropped.map((d) => d.activityId))];
+  for (let i = 0; i < touched.length; i += 5000) {
+    const chunk = touched.slice(i, i + 5000);
+    await tx
+      .delete(activities)
+      .where(
+        and(
+          eq(activities.workspaceId, workspaceId),
+          inArray(activities.id, chunk),
+          sql`NOT EXISTS (SELECT 1 FROM ${activityLinks} WHERE ${activityLinks.workspaceId} = ${activities.workspaceId} AND ${activityLinks.activityId} = ${activities.id})`,
+        ),
+      );
+  }
 }

@@ -3,6 +3,7 @@ import type { Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import type { RecordType } from '../crm/crm.contract';
 import { contacts, deals, pipelineStages, recordTags } from '../crm/crm.schema';
+import { dropActivityLinks } from '../activities/activity-rows';
 import { dropShares } from '../crm/visibility';
 import { rescoreContacts, toUuidArray } from '../rules/scoring';
 import type { BulkAction } from './bulk.contract';
@@ -68,6 +69,7 @@ async function deleteRecords(tx: Tx, ws: string, object: RecordType, ids: string
   }
   await tx.execute(sql`DELETE FROM ${recordTags} WHERE ${recordTags.workspaceId} = ${ws} AND ${recordTags.recordType} = ${object} AND ${recordTags.recordId} = ANY(${list})`);
   await dropShares(tx, ws, object, ids);
+  await dropActivityLinks(tx, ws, object, ids);
   const t = recordTables[object];
   await tx.execute(sql`DELETE FROM ${t} WHERE ${t.workspaceId} = ${ws} AND ${t.id} = ANY(${list})`);
 }

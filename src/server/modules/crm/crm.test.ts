@@ -145,7 +145,7 @@ describe('contacts', () => {
     const owner = await ownerWithWorkspace(server);
     const unknown = await owner.client.post(api(owner, '/contacts'), { firstName: 'X', nickname: 'x' });
     expect(unknown.statusCode).toBe(400);
-    expect(JSON.stringify(unknown.json().error.details.fields)).toContain('nickname');
+    expect(unknown.json().error.details.fields).toEqual({ nickname: 'Unknown field.' });
     const types = await owner.client.post(api(owner, '/contacts'), { firstName: 'X', lifecycle: 'vip', restricted: 'yes', consentState: 'maybe', timeZone: 'Mars/Base', companyId: 'acme' });
     expect(types.statusCode).toBe(400);
     expect(Object.keys(types.json().error.details.fields).sort()).toEqual(['companyId', 'consentState', 'lifecycle', 'restricted', 'timeZone']);

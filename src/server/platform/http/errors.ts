@@ -51,10 +51,16 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const fields: Record<string, string> = {};
       for (const issue of error.validation) {
-        const where = issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(body)';
-        const params = issue.params as { issue?: { code?: string; keys?: string[] } };
-        const key = params.issue?.code === 'unrecognized_keys' && params.issue.keys ? `${where === '(body)' ? '' : `${where}.`}${params.issue.keys.join(',')}` : where;
-        fields[key] = issue.message ?? 'Not valid.';
+        const where = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+        // fastify-type-provider-zod puts the zod issue's code in `keyword` and its other
+        // properties (such as the unknown `keys`) in `params`: each unknown field is named.
+        const params = issue.params as { keys?: unknown; issue?: { code?: string; keys?: unknown } };
+        const keys = params.keys ?? params.issue?.keys;
+        if ((issue.keyword === 'unrecognized_keys' || params.issue?.code === 'unrecognized_keys') && Array.isArray(keys) && keys.length) {
+          for (const k of keys) fields[where ? `${where}.${String(k)}` : String(k)] = 'Unknown field.';
+          continue;
+        }
+        fields[where || '(body)'] = issue.message ?? 'Not valid.';
       }
       return reply
         .code(400)

@@ -6,6 +6,7 @@ import { recordAudit } from '../../audit/record-audit';
 import { companies, contacts, deals } from '../crm.schema';
 import { dropTagLinks } from '../records';
 import { findCompanyRow } from './get-company';
+import { dropActivityLinks } from '../../activities/activity-rows';
 import { assertRecordAccess, dropShares } from '../visibility';
 
 /** CRM-2, WS-4: deletes a company; its contacts and deals stay, without the company. Audited. */
@@ -27,6 +28,7 @@ export async function deleteCompany(db: Db, ctx: WorkspaceContext, id: string): 
       .returning({ id: deals.id });
     await dropTagLinks(tx, ctx, 'companies', id);
     await dropShares(tx, ctx.workspaceId, 'companies', id);
+    await dropActivityLinks(tx, ctx.workspaceId, 'companies', id);
     await tx.delete(companies).where(and(eq(companies.workspaceId, ctx.workspaceId), eq(companies.id, id)));
     await recordAudit(tx, ctx, {
       action: 'company.deleted',

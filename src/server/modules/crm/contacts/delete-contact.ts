@@ -6,6 +6,7 @@ import { recordAudit } from '../../audit/record-audit';
 import { contacts, deals } from '../crm.schema';
 import { dropTagLinks } from '../records';
 import { findContactRow } from './get-contact';
+import { dropActivityLinks } from '../../activities/activity-rows';
 import { assertRecordAccess, dropShares } from '../visibility';
 
 /** CRM-1, WS-4: deletes a contact; its deals stay, without the contact. Audited (without personal data). */
@@ -20,6 +21,7 @@ export async function deleteContact(db: Db, ctx: WorkspaceContext, id: string): 
       .where(and(eq(deals.workspaceId, ctx.workspaceId), eq(deals.contactId, id)));
     await dropTagLinks(tx, ctx, 'contacts', id);
     await dropShares(tx, ctx.workspaceId, 'contacts', id);
+    await dropActivityLinks(tx, ctx.workspaceId, 'contacts', id);
     await tx.delete(contacts).where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, id)));
     await recordAudit(tx, ctx, { action: 'contact.deleted', targetType: 'contact', targetId: id, details: {} });
   });

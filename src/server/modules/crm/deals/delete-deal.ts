@@ -6,6 +6,7 @@ import { recordAudit } from '../../audit/record-audit';
 import { deals } from '../crm.schema';
 import { dropTagLinks } from '../records';
 import { findDealRow } from './get-deal';
+import { dropActivityLinks } from '../../activities/activity-rows';
 import { assertRecordAccess, dropShares } from '../visibility';
 
 /** CRM-3, WS-4: deletes a deal. Audited. */
@@ -16,6 +17,7 @@ export async function deleteDeal(db: Db, ctx: WorkspaceContext, id: string): Pro
     await assertRecordAccess(tx, ctx, 'deals', id, 'write');
     await dropTagLinks(tx, ctx, 'deals', id);
     await dropShares(tx, ctx.workspaceId, 'deals', id);
+    await dropActivityLinks(tx, ctx.workspaceId, 'deals', id);
     await tx.delete(deals).where(and(eq(deals.workspaceId, ctx.workspaceId), eq(deals.id, id)));
     await recordAudit(tx, ctx, { action: 'deal.deleted', targetType: 'deal', targetId: id, details: { name: row.name, amount: row.amount, currency: row.currency, status: row.status } });
   });
