@@ -56,7 +56,7 @@ export async function benchCrm(options: { runs?: number; importRows?: number; lo
   const url = `http://127.0.0.1:${port}`;
   log('CRM: starting Kestrel on data/bench-crm…');
   const server = await spawnServer({
-    args: ['--import', 'tsx', 'src/server/main.ts'],
+    args: ['scripts/start.mjs'],
     env: {
       NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), DEMO_WORKSPACE: 'false',
       RATE_LIMIT_PER_MINUTE: '100000000', IMPORT_MAX_BYTES: String(2 * 1024 ** 3), LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '1',

@@ -51,7 +51,7 @@ try {
     const r = await benchStartup(3);
     dataDir = r.dataDir;
     postgres = `${r.postgresVersion} (embedded)`;
-    sections.push(`### 1. Start-up: \`node --import tsx src/server/main.ts\` until "Kestrel is ready at"\n\n${startupMarkdown(r)}`);
+    sections.push(`### 1. Start-up: \`npm start\` (\`node scripts/start.mjs\`) until "Kestrel is ready at"\n\n${startupMarkdown(r)}`);
   }
   if (only.has('http')) {
     process.stderr.write('HTTP throughput and memory…\n');

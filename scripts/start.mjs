@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: builds the web app when its sources are newer than the last build, then runs the server.
+// `npm start`: builds the web app and the server bundle when their sources are newer than the last
+// build, then runs the server.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,27 @@ if (stale && existsSync(path.join(root, 'src/web/index.html'))) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/server/main.ts')], { cwd: root, stdio: 'inherit' });
+// The server runs from one bundled file (dependencies stay in node_modules): loading it takes a
+// fraction of the time that compiling every TypeScript file at start-up with tsx does.
+const serverBundle = path.join(root, 'dist/server/main.js');
+const serverSources = [path.join(root, 'src/server'), path.join(root, 'package.json'), path.join(root, 'package-lock.json')].filter(existsSync);
+const newestOf = (p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs);
+if (!existsSync(serverBundle) || Math.max(...serverSources.map(newestOf)) > statSync(serverBundle).mtimeMs) {
+  console.log('Building the server…');
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [path.join(root, 'src/server/main.ts')],
+    outfile: serverBundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+const server = spawn(process.execPath, ['--enable-source-maps', serverBundle], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

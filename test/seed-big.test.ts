@@ -20,6 +20,8 @@ const options: SeedOptions = {
 
 let server: TestServer;
 let summary: SeedSummary;
+let indexesBefore: string[];
+const indexDefinitions = async () => (await sql<{ d: string }>(`SELECT indexdef AS d FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`)).map((r) => r.d);
 const sql = async <T = Record<string, unknown>>(text: string, params: unknown[] = []) => (await server.services.database.systemPool.query(text, params)).rows as T[];
 
 /** One digest of everything generated except the password hash (new each run). */
@@ -37,10 +39,17 @@ async function digest(): Promise<string> {
 
 beforeAll(async () => {
   server = await startTestServer();
+  indexesBefore = await indexDefinitions();
   summary = await seedBig(server.services.database.ownerUrl, options, (p) => hashPassword(p, server.services.passwordPolicy));
 }, 300_000);
 
 describe('seed:big data generator', () => {
+  it('OPS the bulk load drops secondary indexes while it writes and leaves every index as the migrations made it', async () => {
+    expect(await indexDefinitions()).toEqual(indexesBefore);
+    expect(indexesBefore.some((d) => d.includes('contacts_search_idx'))).toBe(true);
+    expect((await sql(`SELECT 1 FROM pg_namespace WHERE nspname = 'seed_big'`)).length).toBe(0);
+  });
+
   it('OPS CRM-6 makes the requested numbers of records, each in its own workspace', async () => {
     expect(summary.workspaces).toHaveLength(2);
     const [big, other] = summary.workspaces;

@@ -15,7 +15,8 @@ const freePort = () =>
   });
 
 /**
- * The first of the two commands, for real: the server process starts its own embedded
+ * The first of the two commands, for real (`npm start` runs scripts/start.mjs: it builds what is
+ * stale, then runs the bundled server): the server process starts its own embedded
  * PostgreSQL in an empty data directory, prints the URL and a demo login, serves, and on
  * SIGTERM stops PostgreSQL and exits cleanly.
  */
@@ -23,7 +24,7 @@ describe('npm start', () => {
   it('OPS-1 starts on embedded PostgreSQL with a demo login, answers, and shuts down cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'kestrel-start-'));
     const [port, pgPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    const child = spawn(process.execPath, ['scripts/start.mjs'], {
       env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn', DATABASE_URL: '', SMTP_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

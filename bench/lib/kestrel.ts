@@ -10,8 +10,8 @@ export interface KestrelProcess extends SpawnedServer {
 }
 
 /**
- * Runs the server the way `npm start` does after its web build step: its own Node process
- * with tsx, embedded PostgreSQL in DATA_DIR, development defaults. Nothing from the bench's
+ * Runs the server the way `npm start` does (scripts/start.mjs: rebuilds what is stale, then runs
+ * the bundled server in its own Node process), embedded PostgreSQL in DATA_DIR, development defaults. Nothing from the bench's
  * own environment may point it at another database.
  */
 export async function startKestrel(dataDir: string, env: Record<string, string> = {}, pgPort?: number): Promise<KestrelProcess> {
@@ -19,7 +19,7 @@ export async function startKestrel(dataDir: string, env: Record<string, string> 
   const embeddedPort = pgPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const server = await spawnServer({
-    args: ['--import', 'tsx', 'src/server/main.ts'],
+    args: ['scripts/start.mjs'],
     env: {
       NODE_ENV: 'development',
       HOST: '127.0.0.1',

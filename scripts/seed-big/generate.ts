@@ -123,6 +123,9 @@ export async function seedBig(ownerUrl: string, options: SeedOptions, hashPasswo
       await client.query(`DELETE FROM users WHERE email LIKE $1`, [`%@${seedEmailDomain(options.seed)}`]);
     });
     await skipForeignKeyChecks(client, log);
+    // Index maintenance row by row costs far more than building each index once at the end.
+    await restoreIndexes(client, log);
+    await dropSecondaryIndexes(client, log);
 
     const password = `seed-${randomBytes(9).toString('base64url')}`;
     const passwordHash = await hashPassword(password);
@@ -193,6 +196,7 @@ export async function seedBig(ownerUrl: string, options: SeedOptions, hashPasswo
     }
 
     await client.query(`DROP TABLE IF EXISTS pg_temp.seed_co, pg_temp.seed_act, pg_temp.seed_stage, pg_temp.seed_place`);
+    await restoreIndexes(client, log);
     const tables = seededTables.filter((t) => hasActivities || !t.startsWith('activit'));
     // VACUUM as well: it marks the new pages all-visible, which index-only scans need.
     await step(log, 'VACUUM ANALYZE', async () => {
@@ -207,6 +211,43 @@ export async function seedBig(ownerUrl: string, options: SeedOptions, hashPasswo
 /** In the order they are filled. */
 const bulkTables = ['companies', 'contacts', 'deals', 'record_tags', 'activities', 'activity_links'];
 const seededTables = ['users', 'workspaces', 'memberships', 'pipelines', 'pipeline_stages', 'tags', 'custom_field_definitions', 'companies', 'contacts', 'deals', 'record_tags', 'activities', 'activity_links'];
+
+/**
+ * Drops the bulk tables' secondary indexes (not those behind a constraint, nor unique ones),
+ * remembering their definitions in a table of their own schema first, so that a run killed
+ * half-way gets them back at its next start (`restoreIndexes`).
+ */
+async function dropSecondaryIndexes(client: pg.Client, log: Log): Promise<void> {
+  await step(log, 'Dropping secondary indexes for the bulk load', async () => {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS seed_big`);
+    await client.query(`CREATE TABLE IF NOT EXISTS seed_big.dropped_indexes (name text PRIMARY KEY, definition text NOT NULL)`);
+    await client.query(
+      `INSERT INTO seed_big.dropped_indexes (name, definition)
+       SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), pg_get_indexdef(i.indexrelid)
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE i.indrelid IN (SELECT to_regclass(x) FROM unnest($1::text[]) AS x) AND NOT i.indisunique
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+       ON CONFLICT (name) DO NOTHING`,
+      [bulkTables],
+    );
+    const { rows } = await client.query(`SELECT name FROM seed_big.dropped_indexes`);
+    for (const r of rows) await client.query(`DROP INDEX IF EXISTS ${r.name as string}`);
+  });
+}
+
+/** Builds again the indexes `dropSecondaryIndexes` dropped (in this run or a killed earlier one). */
+async function restoreIndexes(client: pg.Client, log: Log): Promise<void> {
+  if (!(await client.query(`SELECT to_regclass('seed_big.dropped_indexes') IS NOT NULL AS ok`)).rows[0].ok) return;
+  const { rows } = await client.query(`SELECT name, definition FROM seed_big.dropped_indexes ORDER BY name`);
+  await client.query(`SET maintenance_work_mem = '512MB'`);
+  for (const r of rows) {
+    await step(log, `Building ${r.name as string}`, async () => {
+      await client.query((r.definition as string).replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS '));
+      await client.query(`DELETE FROM seed_big.dropped_indexes WHERE name = $1`, [r.name]);
+    });
+  }
+  await client.query(`DROP SCHEMA seed_big CASCADE`);
+}
 
 /**
  * Foreign-key checks cost more than generating the rows, and the generated keys are right by

@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -11,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accountsModule } from './modules/accounts/accounts.routes';
 import { activitiesModule } from './modules/activities/activities.routes';
+import { aiModule } from './modules/ai/ai.routes';
 import { auditModule } from './modules/audit/audit.routes';
 import { crmModule } from './modules/crm/crm.routes';
 import { importsModule } from './modules/imports/imports.routes';
@@ -26,8 +26,9 @@ import { errorBody, installErrorHandler } from './platform/http/errors';
 import { healthRoutes } from './platform/http/health';
 import { metricsPlugin } from './platform/http/metrics';
 import type { Services } from './platform/services';
+import { repoRoot } from './platform/paths';
 
-export const webDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+export const webDistDir = path.join(repoRoot, 'dist/web');
 
 /**
  * Builds the HTTP app in stages (STYLE 1): external plugins, then the platform's request
@@ -104,6 +105,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(bulkModule);
   await app.register(activitiesModule);
   await app.register(viewsModule);
+  await app.register(aiModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

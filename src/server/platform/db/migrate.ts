@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate as drizzleMigrate } from 'drizzle-orm/node-postgres/migrator';
 import { Logger, runMigrations as runWorkerMigrations } from 'graphile-worker';
 import pg from 'pg';
+import { repoRoot } from '../paths';
 
 export const APP_ROLE = 'kestrel_app';
-export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../db/migrations');
+export const migrationsFolder = path.join(repoRoot, 'db/migrations');
 
 /** An arbitrary, fixed key: every Kestrel instance migrating the same database takes the same lock. */
 const MIGRATION_LOCK_KEY = 7_204_113_001;
