@@ -113,6 +113,9 @@ export async function seedBig(ownerUrl: string, options: SeedOptions, hashPasswo
     const workspaceIds: string[] = [];
     for (let w = 0; w < options.workspaces; w++) workspaceIds.push(await v7(anchorMs - 5 * 365 * 86_400_000 + w, seedKey + 999_000n, w));
 
+    // Index maintenance row by row costs far more than building each index once at the end;
+    // deleting an earlier run is faster without them too.
+    await dropSecondaryIndexes(client, log);
     await step(log, 'Removing an earlier run of this seed', async () => {
       // Children first, table by table: much faster than one cascade from the workspace rows.
       const present = (await client.query(`SELECT x FROM unnest($1::text[]) AS x WHERE to_regclass(x) IS NOT NULL`, [seededTables])).rows.map((r) => r.x as string);
@@ -123,9 +126,6 @@ export async function seedBig(ownerUrl: string, options: SeedOptions, hashPasswo
       await client.query(`DELETE FROM users WHERE email LIKE $1`, [`%@${seedEmailDomain(options.seed)}`]);
     });
     await skipForeignKeyChecks(client, log);
-    // Index maintenance row by row costs far more than building each index once at the end.
-    await restoreIndexes(client, log);
-    await dropSecondaryIndexes(client, log);
 
     const password = `seed-${randomBytes(9).toString('base64url')}`;
     const passwordHash = await hashPassword(password);
@@ -215,7 +215,7 @@ const seededTables = ['users', 'workspaces', 'memberships', 'pipelines', 'pipeli
 /**
  * Drops the bulk tables' secondary indexes (not those behind a constraint, nor unique ones),
  * remembering their definitions in a table of their own schema first, so that a run killed
- * half-way gets them back at its next start (`restoreIndexes`).
+ * half-way still has them to build at the end of its next run (`restoreIndexes`).
  */
 async function dropSecondaryIndexes(client: pg.Client, log: Log): Promise<void> {
   await step(log, 'Dropping secondary indexes for the bulk load', async () => {
