@@ -60,8 +60,9 @@ afterAll(async () => {
 
 async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: server.url, locale: 'en-US', timezoneId: 'America/Chicago', viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...options });
-  context.setDefaultTimeout(30_000);
-  context.setDefaultNavigationTimeout(45_000);
+  // Longer than the other browser tests: a hundred thousand rows keep the database and the page busy.
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(60_000);
   const page = await context.newPage();
   page.on('console', (message) => {
     if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
@@ -82,6 +83,10 @@ async function signIn(page: Page, email: string, password: string, to: string): 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => url.pathname === to);
 }
+
+const testStart = Date.now();
+/** Where the time goes, in the test's output: the path is long and the import dominates it. */
+const step = (name: string) => console.info(`[crm-path] ${((Date.now() - testStart) / 1000).toFixed(1)} s  ${name}`);
 
 const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
@@ -140,10 +145,10 @@ const otherPlaces = [
 /** Rows (0-based data rows) with a broken email, and one that repeats an earlier row's email. */
 const badEmails = new Map<number, string>([
   [3, 'not-an-email'],
-  [50_001, 'jane@@example'],
-  [99_998, '@nobody'],
+  [ROWS / 2 + 1, 'jane@@example'],
+  [ROWS - 2, '@nobody'],
 ]);
-const duplicateOf = { row: 77_777, of: 11 };
+const duplicateOf = { row: Math.floor(ROWS * 0.77) + 7, of: 11 };
 /** File row as a spreadsheet shows it: the header is row 1. */
 const fileRow = (i: number) => i + 2;
 
@@ -209,6 +214,7 @@ it(
     const home = `/w/${owner.workspaceId}`;
     const leadsFile = path.join(workDir, 'leads-100k.csv');
     await writeLeadsCsv(leadsFile);
+    step(`wrote ${ROWS.toLocaleString('en-US')} rows`);
     const { page } = await newContext();
     await signIn(page, owner.email, owner.password, home);
 
@@ -234,6 +240,7 @@ it(
     await page.getByRole('button', { name: 'Upload and map columns' }).click();
     await heading(page, 'Import of leads-100k.csv', 120_000);
     const importId = /\/import\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+    step('uploaded');
 
     // The suggested mapping: "E-mail" goes to Email, "Zip" to the postal code; "Campaign" is left out.
     const mapping = page.getByRole('region', { name: 'Map the columns' });
@@ -253,25 +260,27 @@ it(
     await preview.getByText(/E-mail: Not a valid email address\./).first().waitFor();
     await preview.getByRole('cell', { name: 'Spring fair' }).first().waitFor();
 
+    step('mapped');
     const startedAt = Date.now();
     await page.getByRole('button', { name: 'Start the import' }).click();
     // A progress bar while it runs…
     const progress = page.getByRole('progressbar', { name: 'Import progress' });
     await progress.waitFor();
     // …until the report replaces it.
-    await page.getByText(/^Imported 100,000 rows/).waitFor({ timeout: 600_000 });
+    await page.getByText(new RegExp(`^Imported ${ROWS.toLocaleString('en-US')} rows`)).waitFor({ timeout: 600_000 });
     const importSeconds = (Date.now() - startedAt) / 1000;
-    console.info(`[crm-path] 100,000-row import through the browser took ${importSeconds.toFixed(1)} s`);
     expect(await progress.count()).toBe(0);
 
     const imp = (await owner.client.get(api(`/imports/${importId}`))).json();
+    const ranSeconds = (Date.parse(imp.finishedAt) - Date.parse(imp.startedAt)) / 1000;
+    step(`imported: ${importSeconds.toFixed(1)} s from "Start the import" to the report on the page, ${ranSeconds.toFixed(1)} s in the job`);
     expect(imp).toMatchObject({ status: 'completed', rowsProcessed: ROWS, failed: badEmails.size, created: ROWS - badEmails.size - 1, errorCount: badEmails.size + 1 });
     // The counts on the page are the import's.
     const results = page.getByRole('region', { name: 'Results' });
     const count = async (label: string) => (await results.getByText(label, { exact: true }).locator('xpath=following-sibling::dd').innerText()).trim();
     expect(await count('Created')).toBe((ROWS - badEmails.size - 1).toLocaleString('en-US'));
     expect(await count('Failed')).toBe(String(badEmails.size));
-    expect(await countByEmail(['john.smith@example.test', 'lead1@example.test', 'lead99999@example.test', 'not-an-email'])).toBe(3);
+    expect(await countByEmail(['john.smith@example.test', 'lead1@example.test', `lead${ROWS - 1}@example.test`, 'not-an-email'])).toBe(3);
 
     // The validation report: downloaded, one line per problem row, with the reason.
     const reportDownload = page.waitForEvent('download');
@@ -288,6 +297,7 @@ it(
     expect(byRow.get(fileRow(duplicateOf.row))).toEqual([String(fileRow(duplicateOf.row)), 'E-mail', `Same email as row ${fileRow(duplicateOf.of)}: merged into that row`, `lead${duplicateOf.of}@example.test`]);
     expect(reportRows.length).toBe(1 + badEmails.size + 1);
 
+    step('report checked');
     // ================================================================ CRM-7 undo a wrong import
     // A second file turns out to be the wrong list: imported, then undone as a whole.
     const wrongEmails = [1, 2, 3, 4, 5].map((n) => `oops${n}@example.test`);
@@ -315,6 +325,7 @@ it(
     // The 100,000 are untouched.
     expect(await countByEmail(['john.smith@example.test', 'lead1@example.test'])).toBe(2);
 
+    step('wrong import undone');
     // ================================================================ CRM-6 the command palette forgives a misspelling
     await page.keyboard.press('Control+k');
     const palette = page.getByRole('dialog', { name: 'Search records' });
@@ -328,6 +339,7 @@ it(
     const johnId = /\/contacts\/([0-9a-f-]{36})/.exec(page.url())![1]!;
     expect((await owner.client.get(api(`/contacts/${johnId}`))).json()).toMatchObject({ email: 'john.smith@example.test', postalCode: '94107', lifecycle: 'lead', source: 'Spring fair', ownerUserId: owner.userId });
 
+    step('found John Smith');
     // ================================================================ CRM-4 every kind of item on one timeline
     const timeline = page.getByRole('region', { name: 'Timeline' });
     const composer = timeline.getByRole('tabpanel');
@@ -350,7 +362,7 @@ it(
 
     await tab('Email').click();
     await composer.getByLabel('Subject', { exact: true }).fill('Your solar quote');
-    await composer.getByLabel('To', { exact: true }).fill('john.smith@example.test');
+    await composer.getByLabel(/^To\b/).fill('john.smith@example.test');
     await composer.getByRole('textbox', { name: 'Message' }).fill('Quote attached, as promised.');
     await composer.getByRole('button', { name: 'Log email' }).click();
     await addedCount(3);
@@ -367,7 +379,7 @@ it(
 
     await tab('Task').click();
     await composer.getByLabel('Task', { exact: true }).fill('Call back about the quote');
-    await composer.getByLabel('Due', { exact: true }).fill(chicagoLocal(new Date(Date.now() + 3 * 24 * 3600 * 1000)));
+    await composer.getByLabel(/^Due\b/).fill(chicagoLocal(new Date(Date.now() + 3 * 24 * 3600 * 1000)));
     await composer.getByRole('button', { name: 'Add task' }).click();
     await addedCount(5);
 
@@ -380,6 +392,7 @@ it(
     const johnTimeline = (await owner.client.get(api(`/timeline?recordType=contacts&recordId=${johnId}`))).json();
     expect(johnTimeline.items.map((a: { kind: string }) => a.kind).sort()).toEqual(['call', 'email', 'meeting', 'note', 'task']);
 
+    step('timeline done');
     // ================================================================ CRM-6 a saved view: my leads in 94xxx, not contacted for 14 days
     const expected = expectedViewEmails();
     await nav.getByRole('link', { name: 'Contacts' }).click();
@@ -432,6 +445,7 @@ it(
     // John was contacted today: not in the view, though he is a 94xxx lead.
     expect(await table.getByRole('link', { name: 'John Smith' }).count()).toBe(0);
 
+    step('view saved');
     // ================================================================ CRM-8 export the view as CSV
     await page.getByRole('button', { name: 'Export' }).click();
     const exportDownload = page.waitForEvent('download');
@@ -452,6 +466,7 @@ it(
     }
     expect(rows.some((r) => r[col('Name')] === 'John Smith')).toBe(false);
 
+    step('exported');
     // ================================================================ on a phone: the import page and the saved view fit
     const { page: phone } = await newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await signIn(phone, owner.email, owner.password, `${home}/import`);

@@ -97,7 +97,8 @@ export function MappingStep({ workspaceId, imp }: { workspaceId: string; imp: Im
           }}
           options={(Object.keys(objectLabels) as ImportObject[]).map((o) => ({ value: o, label: objectLabels[o].title }))}
         />
-        {!mapping ? (
+        {/* The choices come with the preview: a select without its options would show every column as "Don't import". */}
+        {!mapping || (!targets.length && !preview.isError) ? (
           <Spinner label="Suggesting a mapping…" className="text-sm text-stone-600" />
         ) : (
           <ul className="divide-y divide-stone-200 rounded-md border border-stone-200">
