@@ -10,7 +10,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accountsModule } from './modules/accounts/accounts.routes';
 import { activitiesModule } from './modules/activities/activities.routes';
-import { aiModule } from './modules/ai/ai.routes';
 import { auditModule } from './modules/audit/audit.routes';
 import { crmModule } from './modules/crm/crm.routes';
 import { importsModule } from './modules/imports/imports.routes';
@@ -105,7 +104,6 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(bulkModule);
   await app.register(activitiesModule);
   await app.register(viewsModule);
-  await app.register(aiModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.
