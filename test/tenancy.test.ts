@@ -39,7 +39,7 @@ beforeAll(async () => {
     // An import with one good row (import_records) and one bad one (import_row_errors).
     await importFile(server, w, 'email,first_name\r\nimported@example.com,Imported\r\nnot-an-email,Broken\r\n');
   }
-});
+}, 300_000);
 
 /** Raw SQL as the application role, exactly as the app's pool connects. */
 async function asAppRole<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
