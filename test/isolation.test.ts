@@ -27,7 +27,7 @@ beforeAll(async () => {
   stranger = await ownerWithWorkspace(server, 'Stranger Co');
   byRole.owner = home.client;
   for (const role of ['admin', 'staff', 'client'] as const) byRole[role] = (await addMember(server, home, role)).client;
-});
+}, 300_000);
 
 const routes = () => server.app.routeCatalog.filter((r) => !r.url.startsWith('/api/docs') && r.url !== '/*');
 
