@@ -397,7 +397,7 @@ it(
     const expected = expectedViewEmails();
     await nav.getByRole('link', { name: 'Contacts' }).click();
     await heading(page, 'Contacts');
-    await page.getByText(/^[\d,]+ contacts$/).waitFor();
+    await page.getByText(/^(About )?[\d,]+ contacts$/).waitFor();
 
     // The zip code as a column, to see (and export) it.
     await page.getByRole('button', { name: 'Columns' }).click();
@@ -433,7 +433,7 @@ it(
     // Saved for real: after a reload the view is picked again from the list.
     await page.reload();
     await heading(page, 'Contacts');
-    await page.getByText(/^[\d,]+ contacts$/).waitFor();
+    await page.getByText(/^(About )?[\d,]+ contacts$/).waitFor();
     await viewSelect.selectOption({ label: 'My 94xxx leads to call' });
     await page.getByText(`${expected.size.toLocaleString('en-US')} contacts match`).waitFor();
     const table = page.getByRole('table');
