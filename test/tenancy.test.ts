@@ -4,6 +4,7 @@ import { dataEntries, systemEntries } from '../src/server/platform/data/all';
 import { APP_ROLE } from '../src/server/platform/db/migrate';
 import { importFile } from '../src/server/modules/imports/imports.fixtures';
 import { addMember, ownerWithWorkspace } from './helpers/client';
+import { startFakeAi } from './helpers/fake-ai';
 import { startTestServer, type TestServer } from './helpers/server';
 
 let server: TestServer;
@@ -11,6 +12,7 @@ let a: Awaited<ReturnType<typeof ownerWithWorkspace>>;
 let b: Awaited<ReturnType<typeof ownerWithWorkspace>>;
 
 beforeAll(async () => {
+  const fakeAi = await startFakeAi();
   server = await startTestServer();
   a = await ownerWithWorkspace(server, 'Alpha Roofing');
   b = await ownerWithWorkspace(server, 'Beta Bakery');
@@ -38,6 +40,20 @@ beforeAll(async () => {
     ok(await w.client.post(api('/bulk-operations'), { object: 'contacts', action: { kind: 'lifecycle', lifecycle: 'prospect' }, selection: { kind: 'ids', ids: [contact.id] } }));
     // An import with one good row (import_records) and one bad one (import_row_errors).
     await importFile(server, w, 'email,first_name\r\nimported@example.com,Imported\r\nnot-an-email,Broken\r\n');
+    // AI: a provider (ai_providers), settings (ai_settings) and a recorded connection test (ai_calls).
+    ok(await w.client.request('PUT', api('/ai/provider'), { kind: 'openai', baseUrl: fakeAi.baseUrl, apiKey: 'sk-fixture-key-1234', model: 'gpt-4o-mini' }));
+    ok(await w.client.request('PUT', api('/ai/settings'), { redactPii: true }));
+    ok(await w.client.post(api('/ai/provider/test')));
+    // Agents: settings (agent_settings), a run (agent_runs) with a proposal (agent_proposals); the brain (brain_*).
+    ok(await w.client.request('PUT', api('/agents/settings'), { autopilot: [], weeklyBrief: true }));
+    fakeAi.reply(
+      { toolCalls: [{ name: 'propose_tasks', input: { tasks: [{ title: 'Fixture task', recordType: 'contacts', recordId: contact.id }], rationale: 'fixture' } }] },
+      { toolCalls: [{ name: 'finish', input: { summary: 'fixture' } }] },
+      { text: 'Nothing yet.' },
+    );
+    const run = ok(await w.client.post(api('/agents/closer/runs'), { task: 'next_step', subject: { type: 'contacts', id: contact.id } }));
+    if (run.status !== 'succeeded') throw new Error(`fixture run: ${JSON.stringify(run)}`);
+    ok(await w.client.post(api('/brain/conversations'), { question: 'Anything new?' }));
   }
 }, 300_000);
 

@@ -18,6 +18,9 @@ import { bulkModule } from './modules/bulk/bulk.routes';
 import { devMailboxModule } from './modules/dev/dev.routes';
 import { workspacesModule } from './modules/workspaces/workspaces.routes';
 import { viewsModule } from './modules/views/views.routes';
+import { aiModule } from './modules/ai/ai.routes';
+import { agentsModule } from './modules/agents/agents.routes';
+import { brainModule } from './modules/brain/brain.routes';
 import './platform/data/all';
 import { requireAccessDeclarations } from './platform/http/access';
 import { requestContext } from './platform/http/context';
@@ -104,6 +107,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(bulkModule);
   await app.register(activitiesModule);
   await app.register(viewsModule);
+  await app.register(aiModule);
+  await app.register(agentsModule);
+  await app.register(brainModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

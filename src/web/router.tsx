@@ -148,6 +148,12 @@ const scoringSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, 
 const territorySettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/territories', component: lazyRouteComponent(() => import('./modules/rules/TerritorySettings'), 'TerritorySettings') });
 const accessSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/access', component: lazyRouteComponent(() => import('./modules/rules/RecordAccessSettings'), 'RecordAccessSettings') });
 const crmSettingsRoutes = [pipelinesSettingsRoute, customFieldsSettingsRoute, tagsSettingsRoute, scoringSettingsRoute, territorySettingsRoute, accessSettingsRoute] as const;
+// AI-1, AI-4, WS-5: the provider, and the record of AI calls with usage.
+const aiSettingsRoutes = [
+  createRoute({ getParentRoute: () => settingsRoute, path: '/ai', component: lazyRouteComponent(() => import('./modules/ai/AiSettings'), 'AiSettings') }),
+  createRoute({ getParentRoute: () => settingsRoute, path: '/ai-usage', component: lazyRouteComponent(() => import('./modules/ai/AiUsagePage'), 'AiUsagePage') }),
+  createRoute({ getParentRoute: () => settingsRoute, path: '/ai-usage/$callId', component: lazyRouteComponent(() => import('./modules/ai/AiCallDetail'), 'AiCallDetail') }),
+] as const;
 
 const routeTree = rootRoute.addChildren([
   indexRoute,
@@ -160,7 +166,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...importRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, ...crmSettingsRoutes])]),
+  workspaceRoute.addChildren([homeRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...importRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
 ]);
 
 export const router = createRouter({

@@ -13,6 +13,7 @@ import { importJob } from '../modules/imports/import.job';
 import { rescoreAgingRulesJob, rescoreWorkspaceJob } from '../modules/rules/rescore.job';
 import { bulkOperationJob } from '../modules/bulk/bulk.job';
 import { taskReminderJob, taskReminderSweepJob } from '../modules/activities/task-reminder.job';
+import { agentRunJob, weeklyBriefJob } from '../modules/agents/agent-run.job';
 import { createMailTransport } from './mail/transport';
 import type { Services } from './services';
 
@@ -48,6 +49,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(importJob);
   jobs.register(rescoreWorkspaceJob, rescoreAgingRulesJob, bulkOperationJob);
   jobs.register(taskReminderJob, taskReminderSweepJob);
+  jobs.register(agentRunJob, weeklyBriefJob);
   const services: Services = {
     config,
     logger,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { aiProviderKinds, priceTableSchema, type AiProviderKind, type PriceTable } from '../modules/ai/ai.contract';
 
 /**
  * Every setting Kestrel reads from the environment, validated once at boot.
@@ -50,6 +51,38 @@ const configSchema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(50).default(2),
     /** CRM-7: the largest file an import accepts, in bytes (default 200 MiB). */
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
+
+    /** AI-1: the operator's provider, used by workspaces that connect none of their own. */
+    AI_PROVIDER: z.enum(aiProviderKinds).optional(),
+    AI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    AI_API_KEY: z.string().min(1).optional(),
+    AI_MODEL: z.string().min(1).optional(),
+    /** AI-4: JSON `{"model": {"input": 0.15, "output": 0.6}}`, US dollars per million tokens; added to the built-in table. */
+    AI_PRICES: z
+      .string()
+      .optional()
+      .transform((s, ctx) => {
+        if (!s) return undefined;
+        try {
+          const parsed = priceTableSchema.safeParse(JSON.parse(s));
+          if (parsed.success) return parsed.data;
+        } catch {
+          // reported below
+        }
+        ctx.addIssue({ code: 'custom', message: 'must be JSON like {"gpt-4o-mini": {"input": 0.15, "output": 0.6}} (dollars per million tokens)' });
+        return z.NEVER;
+      }),
+    /** AI-4, WS-5: daily limits (UTC days); unset means unlimited. */
+    AI_LIMIT_WORKSPACE_CALLS_PER_DAY: z.coerce.number().int().min(0).optional(),
+    AI_LIMIT_USER_CALLS_PER_DAY: z.coerce.number().int().min(0).optional(),
+    AI_LIMIT_WORKSPACE_TOKENS_PER_DAY: z.coerce.number().int().min(0).optional(),
+    AI_LIMIT_USER_TOKENS_PER_DAY: z.coerce.number().int().min(0).optional(),
+    /** Attempts per model call, counting the first; 429 and 5xx answers are retried with exponential back-off. */
+    AI_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+    AI_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+    /** A provider asking to wait longer than this (Retry-After) is not waited for. */
+    AI_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(20_000),
+    AI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production') {
@@ -61,14 +94,41 @@ const configSchema = z
     if ((c.GOOGLE_CLIENT_ID && !c.GOOGLE_CLIENT_SECRET) || (!c.GOOGLE_CLIENT_ID && c.GOOGLE_CLIENT_SECRET)) {
       ctx.addIssue({ code: 'custom', path: ['GOOGLE_CLIENT_ID'], message: 'set both GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, or neither' });
     }
+    if (c.AI_PROVIDER) {
+      if (!c.AI_MODEL) ctx.addIssue({ code: 'custom', path: ['AI_MODEL'], message: 'required with AI_PROVIDER (e.g. gpt-4o-mini)' });
+      if (c.AI_PROVIDER === 'openai_compatible' && !c.AI_BASE_URL) ctx.addIssue({ code: 'custom', path: ['AI_BASE_URL'], message: 'required when AI_PROVIDER is openai_compatible' });
+      if (c.AI_PROVIDER !== 'openai_compatible' && !c.AI_API_KEY) ctx.addIssue({ code: 'custom', path: ['AI_API_KEY'], message: `required when AI_PROVIDER is ${c.AI_PROVIDER}` });
+    } else {
+      for (const key of ['AI_BASE_URL', 'AI_API_KEY', 'AI_MODEL'] as const) {
+        if (c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'set AI_PROVIDER too (openai, anthropic, google or openai_compatible)' });
+      }
+    }
   });
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-export interface Config extends RawConfig {
+/** AI-1: the operator's provider. Its key stays in memory; it is never returned or logged. */
+export interface OperatorAiProvider {
+  kind: AiProviderKind;
+  baseUrl: string | null;
+  apiKey: string | null;
+  model: string;
+}
+
+export interface AiConfig {
+  operator: OperatorAiProvider | null;
+  /** Operator prices added to the built-in table (AI_PRICES). */
+  prices: PriceTable;
+  limits: { workspaceCallsPerDay: number | null; userCallsPerDay: number | null; workspaceTokensPerDay: number | null; userTokensPerDay: number | null };
+  retry: { maxAttempts: number; baseMs: number; maxDelayMs: number };
+  timeoutMs: number;
+}
+
+export interface Config extends Omit<RawConfig, 'AI_API_KEY'> {
   publicUrl: string;
   isProduction: boolean;
   demoWorkspace: boolean;
+  ai: AiConfig;
 }
 
 export class ConfigError extends Error {
@@ -85,12 +145,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
-  const c = parsed.data;
+  // The operator's AI key lives only in `ai.operator`, so that dumping the config cannot print it.
+  const { AI_API_KEY, ...c } = parsed.data;
   const displayHost = c.HOST === '0.0.0.0' || c.HOST === '::' ? 'localhost' : c.HOST;
   return {
     ...c,
     publicUrl: (c.PUBLIC_URL ?? `http://${displayHost}:${c.PORT}`).replace(/\/$/, ''),
     isProduction: c.NODE_ENV === 'production',
     demoWorkspace: c.DEMO_WORKSPACE ?? c.NODE_ENV === 'development',
+    ai: {
+      operator: c.AI_PROVIDER && c.AI_MODEL ? { kind: c.AI_PROVIDER, baseUrl: c.AI_BASE_URL?.replace(/\/+$/, '') ?? null, apiKey: AI_API_KEY ?? null, model: c.AI_MODEL } : null,
+      prices: c.AI_PRICES ?? {},
+      limits: {
+        workspaceCallsPerDay: c.AI_LIMIT_WORKSPACE_CALLS_PER_DAY ?? null,
+        userCallsPerDay: c.AI_LIMIT_USER_CALLS_PER_DAY ?? null,
+        workspaceTokensPerDay: c.AI_LIMIT_WORKSPACE_TOKENS_PER_DAY ?? null,
+        userTokensPerDay: c.AI_LIMIT_USER_TOKENS_PER_DAY ?? null,
+      },
+      retry: { maxAttempts: c.AI_MAX_ATTEMPTS, baseMs: c.AI_RETRY_BASE_MS, maxDelayMs: c.AI_RETRY_MAX_DELAY_MS },
+      timeoutMs: c.AI_TIMEOUT_MS,
+    },
   };
 }

@@ -9,5 +9,8 @@ import '../../modules/rules/rules.data';
 import '../../modules/bulk/bulk.data';
 import '../../modules/activities/activities.data';
 import '../../modules/views/views.data';
+import '../../modules/ai/ai.data';
+import '../../modules/agents/agents.data';
+import '../../modules/brain/brain.data';
 
 export { dataEntries, systemEntries } from './registry';

@@ -9,3 +9,6 @@ export * from '../../modules/rules/rules.schema';
 export * from '../../modules/bulk/bulk.schema';
 export * from '../../modules/activities/activities.schema';
 export * from '../../modules/views/views.schema';
+export * from '../../modules/ai/ai.schema';
+export * from '../../modules/agents/agents.schema';
+export * from '../../modules/brain/brain.schema';

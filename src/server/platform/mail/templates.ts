@@ -84,6 +84,19 @@ export const templates = {
       [`Hi ${v.name},`, `A reminder about your task in ${v.workspaceName}: ${v.title}.`, v.due ? `It is due ${v.due}.` : 'It has no due date.'],
       { label: 'Open the task', url: v.url },
     ),
+
+  /**
+   * AI-5, AI-7: a sales email a person approved (or an agent on autopilot sent), written as
+   * plain paragraphs. It is the business's message, so it carries their name, not Kestrel's.
+   */
+  salesEmail: (v: { subject: string; body: string; senderName: string; workspaceName: string }) => {
+    const paragraphs = v.body.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+    const signature = `${v.senderName} · ${v.workspaceName}`;
+    const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#111;max-width:600px;padding:16px">${paragraphs
+      .map((p) => `<p style="margin:0 0 14px">${escapeHtml(p).replaceAll('\n', '<br>')}</p>`)
+      .join('')}<p style="font-size:13px;color:#555;margin-top:24px">${escapeHtml(signature)}</p></body></html>`;
+    return { subject: v.subject, text: `${paragraphs.join('\n\n')}\n\n${signature}`, html };
+  },
 } satisfies Record<string, (v: never) => RenderedMail>;
 
 export type TemplateName = keyof typeof templates;

@@ -30,6 +30,13 @@ export function SettingsLayout() {
               Team
             </Link>
           </li>
+          {workspace.data && workspace.data.role !== 'client' ? (
+            <li>
+              <Link to="/w/$workspaceId/settings/ai-usage" params={params} className={tabClass}>
+                AI usage
+              </Link>
+            </li>
+          ) : null}
           {manager ? (
             <>
               <li>
@@ -70,6 +77,11 @@ export function SettingsLayout() {
               <li>
                 <Link to="/w/$workspaceId/settings/access" params={params} className={tabClass}>
                   Record access
+                </Link>
+              </li>
+              <li>
+                <Link to="/w/$workspaceId/settings/ai" params={params} className={tabClass}>
+                  AI
                 </Link>
               </li>
             </>

@@ -1,0 +1,118 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Tx } from '../../../platform/db/database';
+import type { WorkspaceContext } from '../../../platform/db/tenant';
+import { badRequest, notFound } from '../../../platform/http/errors';
+import type { Services } from '../../../platform/services';
+import { queueMail } from '../../../platform/mail/outbox';
+import { users } from '../../accounts/accounts.schema';
+import { logActivity } from '../../activities/create-activity';
+import { contacts, deals } from '../../crm/crm.schema';
+import { findDealRow } from '../../crm/deals/get-deal';
+import { moveDealIn } from '../../crm/deals/move-deal';
+import { assertRecordAccess } from '../../crm/visibility';
+import { workspaces } from '../../workspaces/workspaces.schema';
+import { proposalPayloads, type CitedRecord, type CreateTasksPayload, type MoveDealPayload, type ProposalKind, type SendEmailPayload } from '../agents.contract';
+
+const DAY = 86_400_000;
+
+/** Why a contact may not be emailed by an agent, or null when they may (outreach stays legal). */
+export function emailBlocker(contact: { email: string | null; restricted: boolean; consentState: string }): string | null {
+  if (contact.restricted) return 'This contact is restricted: agents do not write to them.';
+  if (!contact.email) return 'This contact has no email address.';
+  if (contact.consentState === 'denied' || contact.consentState === 'withdrawn') return `This contact has ${contact.consentState} consent to be contacted.`;
+  return null;
+}
+
+/**
+ * Checks a proposal's payload against the workspace as it is now, as the person who will
+ * carry it out, and names the records involved. Throws a 400/403/404 a person can read.
+ */
+export async function checkProposal(tx: Tx, ctx: WorkspaceContext, kind: ProposalKind, raw: unknown): Promise<{ payload: Record<string, unknown>; records: CitedRecord[] }> {
+  const parsed = proposalPayloads[kind].safeParse(raw);
+  if (!parsed.success) {
+    const fields = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.') || 'payload', i.message]));
+    throw badRequest('validation_failed', `The proposal is not valid (${Object.keys(fields).join(', ')}).`, { fields, in: 'body' });
+  }
+  const records: CitedRecord[] = [];
+  if (kind === 'send_email') {
+    const p = parsed.data as SendEmailPayload;
+    await assertRecordAccess(tx, ctx, 'contacts', p.contactId, 'read');
+    const [contact] = await tx.select().from(contacts).where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, p.contactId)));
+    if (!contact) throw notFound('Contact');
+    const blocker = emailBlocker(contact);
+    if (blocker) throw badRequest('cannot_email_contact', blocker, { fields: { contactId: blocker } });
+    records.push({ type: 'contacts', id: contact.id, label: [contact.firstName, contact.lastName].filter(Boolean).join(' ') || contact.email! });
+    if (p.dealId) {
+      await assertRecordAccess(tx, ctx, 'deals', p.dealId, 'read');
+      const deal = await findDealRow(tx, ctx, p.dealId);
+      if (!deal) throw notFound('Deal');
+      records.push({ type: 'deals', id: deal.id, label: deal.name });
+    }
+  } else if (kind === 'move_deal') {
+    const p = parsed.data as MoveDealPayload;
+    await assertRecordAccess(tx, ctx, 'deals', p.dealId, 'read');
+    const deal = await findDealRow(tx, ctx, p.dealId);
+    if (!deal) throw notFound('Deal');
+    records.push({ type: 'deals', id: deal.id, label: deal.name });
+  } else {
+    const p = parsed.data as CreateTasksPayload;
+    for (const t of p.tasks) await assertRecordAccess(tx, ctx, t.recordType, t.recordId, 'read');
+    const dealIds = p.tasks.filter((t) => t.recordType === 'deals').map((t) => t.recordId);
+    if (dealIds.length) {
+      for (const d of await tx.select({ id: deals.id, name: deals.name }).from(deals).where(and(eq(deals.workspaceId, ctx.workspaceId), inArray(deals.id, dealIds)))) records.push({ type: 'deals', id: d.id, label: d.name });
+    }
+  }
+  return { payload: parsed.data as Record<string, unknown>, records };
+}
+
+/**
+ * AI-5: carries out an approved proposal inside the caller's transaction, as the approver (or,
+ * on autopilot, as the person who ran the agent): their role and record access apply.
+ */
+export async function carryOut(services: Services, tx: Tx, ctx: WorkspaceContext, kind: ProposalKind, raw: unknown): Promise<Record<string, unknown>> {
+  const { payload } = await checkProposal(tx, ctx, kind, raw);
+  if (kind === 'send_email') {
+    const p = payload as SendEmailPayload;
+    await assertRecordAccess(tx, ctx, 'contacts', p.contactId, 'write');
+    const [contact] = await tx.select({ email: contacts.email }).from(contacts).where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, p.contactId)));
+    const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+    const [sender] = ctx.userId ? await tx.select({ name: users.name }).from(users).where(eq(users.id, ctx.userId)) : [];
+    const workspaceName = ws?.name ?? 'Kestrel';
+    const outboxId = await queueMail(tx, services.mail.from, contact!.email!, 'salesEmail', { subject: p.subject, body: p.body, senderName: sender?.name ?? workspaceName, workspaceName });
+    const html = p.body
+      .split(/\n\s*\n/)
+      .map((para) => `<p>${para.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('\n', '<br>')}</p>`)
+      .join('');
+    const activity = await logActivity(tx, ctx, {
+      kind: 'email',
+      subject: p.subject,
+      body: html,
+      emailDirection: 'outbound',
+      emailFrom: services.mail.from,
+      emailTo: [contact!.email!],
+      links: [{ recordType: 'contacts', recordId: p.contactId }, ...(p.dealId ? [{ recordType: 'deals' as const, recordId: p.dealId }] : [])],
+    });
+    return { outboxId, activityId: activity.id, to: contact!.email };
+  }
+  if (kind === 'move_deal') {
+    const p = payload as MoveDealPayload;
+    const deal = await findDealRow(tx, ctx, p.dealId);
+    if (!deal) throw notFound('Deal');
+    const moved = await moveDealIn(tx, ctx, p.dealId, { stageId: p.stageId, version: deal.version, lostReason: p.lostReason ?? null });
+    return { dealId: moved.id, stage: moved.stage.name, status: moved.status };
+  }
+  const p = payload as CreateTasksPayload;
+  const ids: string[] = [];
+  for (const t of p.tasks) {
+    await assertRecordAccess(tx, ctx, t.recordType, t.recordId, 'write');
+    const task = await logActivity(tx, ctx, {
+      kind: 'task',
+      subject: t.title,
+      taskDueAt: t.dueInDays === null || t.dueInDays === undefined ? null : new Date(Date.now() + t.dueInDays * DAY),
+      assigneeUserId: ctx.userId,
+      links: [{ recordType: t.recordType, recordId: t.recordId }],
+    });
+    ids.push(task.id);
+  }
+  return { taskIds: ids };
+}

@@ -1,0 +1,213 @@
+import { tool, type ModelMessage, type ToolSet } from 'ai';
+import { z } from 'zod';
+import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
+import { AppError } from '../../../platform/http/errors';
+import type { Services } from '../../../platform/services';
+import { streamModel } from '../../ai/run-model';
+import { recordAudit } from '../../audit/record-audit';
+import { agentResultSchema, type AgentName, type AgentResult, type RunEvent } from '../agents.contract';
+import { describeToolError } from '../tools/record-tools';
+import type { AgentTool, RecordBook, ToolEnv } from './tool';
+
+/** How a run of the loop is set up: who is calling the model, with which tools, within which limits. */
+export interface LoopDefinition {
+  /** `agent:closer`, `brain`: shown with each call in AI usage. */
+  feature: string;
+  agent: AgentName | 'brain';
+  system: string;
+  tools: AgentTool[];
+  /** `result`: the model ends by calling `finish` with a validated answer. `text`: its last reply is the answer. */
+  finish: 'result' | 'text';
+  maxSteps: number;
+  timeLimitMs: number;
+}
+
+export interface LoopOptions {
+  runId: string;
+  messages: ModelMessage[];
+  records: RecordBook;
+  redact: boolean;
+  /** Stops the run: the person pressed Stop, or closed the page. */
+  signal?: AbortSignal;
+  /** Asked between steps: a stop requested through another app instance. */
+  stopRequested?: () => Promise<boolean>;
+  emit: (event: RunEvent) => void;
+  /** Text as the model writes it. */
+  onDelta?: (step: number, text: string) => void;
+}
+
+export interface LoopOutcome {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  text: string;
+  result: AgentResult | null;
+  steps: number;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number | null;
+  error: string | null;
+  /** The conversation as it ended, for a brain's next question. */
+  messages: ModelMessage[];
+}
+
+const FINISH = 'finish';
+const finishDescription = 'Give your final answer: a summary and findings, each citing the records (type/id) it is about. Call it once, last.';
+
+/** Keeps only the citations of records the run actually read (a model cannot cite what it did not see). */
+export function keepKnownCitations(result: AgentResult, records: RecordBook): AgentResult {
+  return { ...result, findings: result.findings.map((f) => ({ ...f, records: f.records.filter((r) => records.has(r)) })) };
+}
+
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}…` : s);
+
+/**
+ * AI-2: the agent runtime. Each step is one model call (recorded, with the records read so far,
+ * AI-4); the tool calls it asks for are validated with zod and run with the caller's
+ * WorkspaceContext and role — so a model that asks for another workspace's ids reads nothing —
+ * and each is written to the audit log (AI-5). It stops at an answer, the step limit, the time
+ * limit, or a person's Stop. Retries on 429/5xx happen inside each model call.
+ */
+export async function runLoop(services: Services, ctx: WorkspaceContext, def: LoopDefinition, o: LoopOptions): Promise<LoopOutcome> {
+  const messages = [...o.messages];
+  const byName = new Map(def.tools.map((t) => [t.name, t]));
+  const sdkTools: ToolSet = Object.fromEntries(def.tools.map((t) => [t.name, tool({ description: t.description, inputSchema: t.input })]));
+  if (def.finish === 'result') sdkTools[FINISH] = tool({ description: finishDescription, inputSchema: agentResultSchema });
+  const deadline = AbortSignal.timeout(def.timeLimitMs);
+  const signal = AbortSignal.any([deadline, ...(o.signal ? [o.signal] : [])]);
+  const out: LoopOutcome = { status: 'failed', text: '', result: null, steps: 0, tokensIn: 0, tokensOut: 0, costUsd: null, error: null, messages };
+  let nudged = false;
+
+  for (let step = 1; step <= def.maxSteps; step++) {
+    if (signal.aborted || (o.stopRequested && (await o.stopRequested()))) return stopped(out, deadline.aborted, def);
+    out.steps = step;
+    o.emit({ type: 'step', step, at: new Date().toISOString() });
+    let reply;
+    try {
+      const stream = await streamModel(services, ctx, {
+        feature: def.feature,
+        runId: o.runId,
+        system: def.system,
+        messages,
+        tools: sdkTools,
+        recordRefs: o.records.all().map((r) => ({ type: r.type, id: r.id })),
+        abortSignal: signal,
+      });
+      for await (const delta of stream.textStream) o.onDelta?.(step, delta);
+      reply = await stream.result;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'ai_cancelled') return stopped(out, deadline.aborted, def);
+      if (error instanceof AppError) {
+        out.error = error.message;
+        return out;
+      }
+      throw error;
+    }
+    out.tokensIn += reply.tokensIn ?? 0;
+    out.tokensOut += reply.tokensOut ?? 0;
+    if (reply.costUsd !== null) out.costUsd = (out.costUsd ?? 0) + reply.costUsd;
+    o.emit({ type: 'call', step, callId: reply.callId });
+    if (reply.text) {
+      out.text = reply.text;
+      o.emit({ type: 'text', step, text: reply.text });
+    }
+    messages.push(...reply.responseMessages);
+
+    if (reply.toolCalls.length === 0) {
+      if (def.finish === 'text') {
+        out.status = 'succeeded';
+        return out;
+      }
+      // A model that answered in prose is asked once for the structured answer; then its prose stands.
+      if (!nudged && step < def.maxSteps) {
+        nudged = true;
+        messages.push({ role: 'user', content: `Now call ${FINISH} with your answer.` });
+        continue;
+      }
+      out.result = { summary: reply.text.trim() || 'The agent gave no answer.', findings: [] };
+      out.status = reply.text.trim() ? 'succeeded' : 'failed';
+      if (out.status === 'failed') out.error = 'The model gave no answer.';
+      return out;
+    }
+
+    const results: { type: 'tool-result'; toolCallId: string; toolName: string; output: { type: 'text'; value: string } }[] = [];
+    let finished = false;
+    for (const call of reply.toolCalls) {
+      if (call.name === FINISH && def.finish === 'result') {
+        const parsed = agentResultSchema.safeParse(call.input);
+        if (parsed.success) {
+          out.result = keepKnownCitations(parsed.data, o.records);
+          finished = true;
+          results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.name, output: { type: 'text', value: 'Answer received.' } });
+        } else {
+          results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.name, output: { type: 'text', value: `The answer is not valid: ${z.prettifyError(parsed.error)}` } });
+        }
+        continue;
+      }
+      const value = await runTool(services, ctx, def, o, byName.get(call.name), call, step);
+      results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.name, output: { type: 'text', value } });
+    }
+    messages.push({ role: 'tool', content: results });
+    if (finished) {
+      out.status = 'succeeded';
+      return out;
+    }
+  }
+  out.error = `Stopped after ${def.maxSteps} steps without an answer.`;
+  return out;
+}
+
+function stopped(out: LoopOutcome, timedOut: boolean, def: LoopDefinition): LoopOutcome {
+  if (timedOut) {
+    out.status = 'failed';
+    out.error = `Stopped: the run took longer than ${Math.round(def.timeLimitMs / 1000)} seconds.`;
+  } else {
+    out.status = 'cancelled';
+    out.error = 'Stopped by a person.';
+  }
+  return out;
+}
+
+async function runTool(
+  services: Services,
+  ctx: WorkspaceContext,
+  def: LoopDefinition,
+  o: LoopOptions,
+  t: AgentTool | undefined,
+  call: { toolCallId: string; name: string; input: unknown },
+  step: number,
+): Promise<string> {
+  let ok = false;
+  let value: string;
+  let summary: string;
+  if (!t) {
+    value = `There is no tool called ${call.name}.`;
+    summary = 'unknown tool';
+  } else {
+    const parsed = t.input.safeParse(call.input);
+    if (!parsed.success) {
+      value = `The input is not valid: ${z.prettifyError(parsed.error)}`;
+      summary = 'invalid input';
+    } else {
+      const env: ToolEnv = { services, ctx, run: { id: o.runId, agent: def.agent }, step, records: o.records, emit: o.emit, redact: o.redact };
+      try {
+        const outcome = await t.run(parsed.data, env);
+        value = outcome.output;
+        summary = outcome.summary;
+        ok = true;
+      } catch (error) {
+        if (!(error instanceof AppError)) services.logger.error({ err: error, tool: call.name, runId: o.runId }, 'agent tool failed');
+        value = describeToolError(error);
+        summary = clip(value, 200);
+      }
+    }
+  }
+  o.emit({ type: 'tool', step, tool: call.name, input: call.input, ok, summary });
+  await withTenant(services.database.db, ctx, (tx) =>
+    recordAudit(tx, ctx, {
+      action: 'agent.tool_call',
+      targetType: 'agent_run',
+      targetId: o.runId,
+      details: { agent: def.agent, tool: call.name, ok, input: clip(JSON.stringify(call.input ?? null), 2000), summary },
+    }),
+  );
+  return value;
+}

@@ -1,0 +1,7 @@
+/** What other modules use of AI: every feature and agent calls a model through these (AI-4, AI-6). */
+export { runModel, streamModel, type AiContext, type ModelRequest, type ModelResult, type ModelStream } from './run-model';
+export { buildRecordContext, redactPii, type RecordContext } from './record-context';
+export { getAiStatus } from './ai-status';
+export { aiNotConfigured } from './ai-errors';
+export type { AiServices } from './resolve-provider';
+export type { AiRecordRef } from './ai.contract';

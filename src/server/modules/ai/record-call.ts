@@ -1,0 +1,16 @@
+import type { Db } from '../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import { aiCalls } from './ai.schema';
+
+export type NewAiCall = Omit<typeof aiCalls.$inferInsert, 'workspaceId' | 'userId' | 'id' | 'createdAt'>;
+
+/** AI-4: writes the record of one call, in its own transaction, after the provider answered. */
+export async function recordCall(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, call: NewAiCall): Promise<string> {
+  return withTenant(db, ctx, async (tx) => {
+    const [row] = await tx
+      .insert(aiCalls)
+      .values({ ...call, workspaceId: ctx.workspaceId, userId: ctx.userId, errorMessage: call.errorMessage?.slice(0, 2000) ?? null })
+      .returning({ id: aiCalls.id });
+    return row!.id;
+  });
+}

@@ -1,0 +1,43 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import type { Services } from '../../platform/services';
+import type { AiProviderKind, AiProviderSource, PriceTable } from './ai.contract';
+import { aiProviders } from './ai.schema';
+
+export type AiServices = Pick<Services, 'config' | 'database' | 'secrets' | 'logger'>;
+
+/** The provider a call goes to, its key opened. Lives only for the call; never returned or logged. */
+export interface ResolvedProvider {
+  source: AiProviderSource;
+  kind: AiProviderKind;
+  baseUrl: string | null;
+  apiKey: string | null;
+  model: string;
+  prices: PriceTable | null;
+}
+
+/** Binds a sealed key to its workspace: a copied ciphertext does not open elsewhere. */
+export const apiKeyAad = (workspaceId: string) => `ai_provider:${workspaceId}:api_key`;
+
+export async function readWorkspaceProvider(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>) {
+  return withTenant(db, ctx, async (tx) => (await tx.select().from(aiProviders).where(eq(aiProviders.workspaceId, ctx.workspaceId)))[0] ?? null);
+}
+
+/** AI-1: the workspace's own provider first, then the operator's, else none (AI-8). */
+export async function resolveProvider(services: AiServices, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>): Promise<ResolvedProvider | null> {
+  const row = await readWorkspaceProvider(services.database.db, ctx);
+  if (row) {
+    return {
+      source: 'workspace',
+      kind: row.kind,
+      baseUrl: row.baseUrl,
+      apiKey: row.apiKeySealed ? services.secrets.box.open(row.apiKeySealed, apiKeyAad(ctx.workspaceId)) : null,
+      model: row.model,
+      prices: row.prices ?? null,
+    };
+  }
+  const operator = services.config.ai.operator;
+  if (operator) return { source: 'operator', ...operator, prices: null };
+  return null;
+}

@@ -1,0 +1,179 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { ModelMessage } from 'ai';
+import { uuidv7 } from 'uuidv7';
+import type { Db } from '../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import { notFound } from '../../platform/http/errors';
+import type { Services } from '../../platform/services';
+import { aiNotConfigured } from '../ai/ai-errors';
+import { readAiSettings } from '../ai/record-context';
+import { resolveProvider } from '../ai/resolve-provider';
+import type { CitedRecord, RunEvent } from '../agents/agents.contract';
+import { runLoop } from '../agents/runtime/agent-loop';
+import { RecordBook } from '../agents/runtime/tool';
+import { findRecords, getRecord, pipelineSummary, searchRecordsTool } from '../agents/tools/record-tools';
+import { searchTimeline } from '../agents/tools/timeline-tools';
+import type { BrainMessage, BrainStatus, Conversation, ConversationSummary } from './brain.contract';
+import { brainConversations, brainMessages } from './brain.schema';
+
+type MessageRow = typeof brainMessages.$inferSelect;
+
+const HISTORY_MESSAGES = 12;
+const BRAIN_STEPS = 8;
+const BRAIN_TIME_LIMIT_MS = 5 * 60_000;
+
+const system = (today: string) =>
+  [
+    "You are the brain of a small business's CRM (Kestrel). You answer questions about its contacts, companies, deals and their timelines.",
+    'Answer only from what your tools return. Search first; read records when you need detail. If nothing supports an answer, say so plainly.',
+    'Cite every claim: put the record it comes from right after it as [type/id], e.g. "Acme renewal went quiet after the 3 March demo [deals/0190…]". Use only ids your tools returned.',
+    'Places: US states may be stored as "TX" or "Texas"; companies carry the address, so find the companies first, then their deals.',
+    'Some contacts are restricted and never shown to you. Be brief: a sentence or a short list.',
+    `Today is ${today}.`,
+  ].join('\n');
+
+const CITATION = /\[(contacts|companies|deals)\/([0-9a-f-]{36})\]/gi;
+
+/**
+ * AI-3: keeps the citations of records the brain actually read, in order, and drops any other
+ * [type/id] marker from the text (a model cannot cite what it did not see).
+ */
+export function extractCitations(text: string, records: RecordBook): { content: string; citations: CitedRecord[] } {
+  const citations = new Map<string, CitedRecord>();
+  const content = text
+    .replace(CITATION, (marker, type: string, id: string) => {
+      const known = records.get(`${type}/${id}`);
+      if (!known) return '';
+      citations.set(`${known.type}/${known.id}`, known);
+      return `[${known.type}/${known.id}]`;
+    })
+    .replace(/[ \t]+([.,;:])/g, '$1');
+  return { content, citations: [...citations.values()] };
+}
+
+const presentMessage = (r: MessageRow): BrainMessage => ({
+  id: r.id,
+  role: r.role,
+  content: r.content,
+  citations: r.citations,
+  status: r.status,
+  error: r.error,
+  events: r.events,
+  createdAt: r.createdAt.toISOString(),
+});
+
+const presentConversation = (r: typeof brainConversations.$inferSelect): ConversationSummary => ({ id: r.id, title: r.title, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() });
+
+async function ownConversation(db: Db, ctx: WorkspaceContext, id: string) {
+  const [row] = await withTenant(db, ctx, (tx) =>
+    tx.select().from(brainConversations).where(and(eq(brainConversations.workspaceId, ctx.workspaceId), eq(brainConversations.id, id), eq(brainConversations.userId, ctx.userId!))),
+  );
+  if (!row) throw notFound('Conversation');
+  return row;
+}
+
+export interface AskOptions {
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  onDelta?: (text: string) => void;
+}
+
+/**
+ * AI-3: answers a question in a conversation (a new one when `conversationId` is null) from
+ * the workspace's data, searching with full-text and trigram search through the same typed,
+ * context-bound tools the agents use. The question and the answer, with its citations, are kept.
+ */
+export async function askBrain(services: Services, ctx: WorkspaceContext, conversationId: string | null, question: string, o: AskOptions = {}): Promise<{ conversation: ConversationSummary; question: BrainMessage; answer: BrainMessage }> {
+  const { db } = services.database;
+  if (!(await resolveProvider(services, ctx))) throw aiNotConfigured();
+  const convo = conversationId
+    ? await ownConversation(db, ctx, conversationId)
+    : (await withTenant(db, ctx, (tx) => tx.insert(brainConversations).values({ workspaceId: ctx.workspaceId, userId: ctx.userId!, title: question.slice(0, 80) }).returning()))[0]!;
+  const history = await withTenant(db, ctx, (tx) =>
+    tx.select().from(brainMessages).where(and(eq(brainMessages.workspaceId, ctx.workspaceId), eq(brainMessages.conversationId, convo.id))).orderBy(desc(brainMessages.id)).limit(HISTORY_MESSAGES),
+  );
+  const [asked] = await withTenant(db, ctx, (tx) => tx.insert(brainMessages).values({ workspaceId: ctx.workspaceId, conversationId: convo.id, role: 'user', content: question }).returning());
+
+  const records = new RecordBook();
+  // Earlier answers' records stay citable in follow-ups ("and which of those are over $10k?").
+  for (const m of history) records.seed(m.records);
+  const messages: ModelMessage[] = history
+    .reverse()
+    .filter((m) => m.status === 'ok')
+    .map((m) => (m.role === 'user' ? { role: 'user' as const, content: m.content } : { role: 'assistant' as const, content: m.content }));
+  messages.push({ role: 'user', content: question });
+
+  const { redactPii } = await withTenant(db, ctx, (tx) => readAiSettings(tx, ctx.workspaceId));
+  const answerId = uuidv7();
+  const events: RunEvent[] = [];
+  const outcome = await runLoop(
+    services,
+    ctx,
+    { feature: 'brain', agent: 'brain', system: system(new Date().toISOString().slice(0, 10)), tools: [searchTimeline, findRecords, searchRecordsTool, getRecord, pipelineSummary], finish: 'text', maxSteps: BRAIN_STEPS, timeLimitMs: BRAIN_TIME_LIMIT_MS },
+    {
+      runId: answerId,
+      messages,
+      records,
+      redact: redactPii,
+      ...(o.signal ? { signal: o.signal } : {}),
+      emit: (e) => {
+        events.push(e);
+        o.onEvent?.(e);
+      },
+      onDelta: (_step, text) => o.onDelta?.(text),
+    },
+  );
+  const { content, citations } = outcome.status === 'succeeded' ? extractCitations(outcome.text, records) : { content: outcome.text, citations: [] };
+  const [answer] = await withTenant(db, ctx, async (tx) => {
+    await tx.update(brainConversations).set({ updatedAt: new Date() }).where(and(eq(brainConversations.workspaceId, ctx.workspaceId), eq(brainConversations.id, convo.id)));
+    return tx
+      .insert(brainMessages)
+      .values({
+        workspaceId: ctx.workspaceId,
+        id: answerId,
+        conversationId: convo.id,
+        role: 'assistant',
+        content: outcome.status === 'succeeded' ? content : content || '',
+        citations,
+        records: records.all(),
+        events,
+        status: outcome.status === 'succeeded' ? 'ok' : 'failed',
+        error: outcome.error,
+      })
+      .returning();
+  });
+  return { conversation: presentConversation(convo), question: presentMessage(asked!), answer: presentMessage(answer!) };
+}
+
+export async function listConversations(db: Db, ctx: WorkspaceContext): Promise<{ items: ConversationSummary[] }> {
+  const rows = await withTenant(db, ctx, (tx) =>
+    tx.select().from(brainConversations).where(and(eq(brainConversations.workspaceId, ctx.workspaceId), eq(brainConversations.userId, ctx.userId!))).orderBy(desc(brainConversations.updatedAt)).limit(100),
+  );
+  return { items: rows.map(presentConversation) };
+}
+
+export async function getConversation(db: Db, ctx: WorkspaceContext, id: string): Promise<Conversation> {
+  const convo = await ownConversation(db, ctx, id);
+  const rows = await withTenant(db, ctx, (tx) =>
+    tx.select().from(brainMessages).where(and(eq(brainMessages.workspaceId, ctx.workspaceId), eq(brainMessages.conversationId, id))).orderBy(asc(brainMessages.id)),
+  );
+  return { ...presentConversation(convo), messages: rows.map(presentMessage) };
+}
+
+export async function deleteConversation(db: Db, ctx: WorkspaceContext, id: string): Promise<void> {
+  await ownConversation(db, ctx, id);
+  await withTenant(db, ctx, (tx) => tx.delete(brainConversations).where(and(eq(brainConversations.workspaceId, ctx.workspaceId), eq(brainConversations.id, id))));
+}
+
+/** AI-3: keyword search always; pgvector is detected (never required) for semantic search. */
+export async function brainStatus(db: Db): Promise<BrainStatus> {
+  const { rows } = await db.execute<{ available: boolean }>(sql`SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AS available`);
+  const vectorExtension = rows[0]?.available ?? false;
+  return {
+    keywordSearch: true,
+    vectorExtension,
+    message: vectorExtension
+      ? 'The database offers pgvector. The brain searches with full-text and fuzzy (trigram) search; semantic search over embeddings is not built yet.'
+      : 'The brain searches with full-text and fuzzy (trigram) search. This database has no pgvector extension, so there is no semantic search over embeddings.',
+  };
+}

@@ -1,0 +1,109 @@
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
+import { startFakeAi, type FakeAi } from '../../../../test/helpers/fake-ai';
+import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+
+let server: TestServer;
+let fake: FakeAi;
+type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
+let owner: Owner;
+let staff: Awaited<ReturnType<typeof addMember>>;
+let quiet: { id: string; name: string };
+let busy: { id: string; name: string };
+
+const api = (o: { workspaceId: string }, path: string) => `/api/workspaces/${o.workspaceId}${path}`;
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+
+beforeAll(async () => {
+  fake = await startFakeAi();
+  server = await startTestServer();
+  owner = await ownerWithWorkspace(server, 'Brainy Builders');
+  staff = await addMember(server, owner, 'staff');
+  const put = await owner.client.request('PUT', api(owner, '/ai/provider'), { kind: 'anthropic', model: 'claude-sonnet-4-5', apiKey: 'sk-ant-test-0123456789', baseUrl: fake.baseUrl });
+  expect(put.statusCode, put.body).toBe(200);
+  const texan = (await owner.client.post(api(owner, '/companies'), { name: 'Lone Star Roofing', state: 'TX' })).json();
+  const ohio = (await owner.client.post(api(owner, '/companies'), { name: 'Buckeye Gutters', state: 'OH' })).json();
+  quiet = (await owner.client.post(api(owner, '/deals'), { name: 'Lone Star fleet deal', amount: 18000, companyId: texan.id })).json();
+  busy = (await owner.client.post(api(owner, '/deals'), { name: 'Buckeye pilot', companyId: ohio.id })).json();
+  for (const [deal, when] of [
+    [quiet, 21],
+    [busy, 3],
+  ] as const) {
+    const res = await owner.client.post(api(owner, '/activities'), { kind: 'meeting', subject: 'Demo', body: '<p>Ran the product demo for the crew leads.</p>', occurredAt: daysAgo(when), meetingStartsAt: daysAgo(when), links: [{ recordType: 'deals', recordId: deal.id }] });
+    expect(res.statusCode, res.body).toBe(201);
+  }
+}, 300_000);
+
+beforeEach(() => fake.reset());
+
+describe('brain', () => {
+  it('AI-3 a question is answered from searches of the workspace, and every citation points at a record the brain read', async () => {
+    const bogus = '01900000-0000-7000-8000-00000000beef';
+    fake.reply(
+      { toolCalls: [{ id: 't1', name: 'search_timeline', input: { query: 'demo', kind: 'meeting' } }, { id: 't2', name: 'find_records', input: { object: 'companies', conditions: [{ field: 'state', op: 'in', value: ['TX', 'Texas'] }] } }] },
+      { text: `Lone Star fleet deal has had nothing since the demo three weeks ago [deals/${quiet.id}]. Also [deals/${bogus}].` },
+    );
+    const res = await staff.client.post(api(owner, '/brain/conversations'), { question: 'Which deals in Texas have gone quiet since the demo?' });
+    expect(res.statusCode, res.body).toBe(200);
+    const { conversation, answer } = res.json();
+    expect(conversation.title).toBe('Which deals in Texas have gone quiet since the demo?');
+    expect(answer.status).toBe('ok');
+    expect(answer.citations).toEqual([{ type: 'deals', id: quiet.id, label: 'Lone Star fleet deal' }]);
+    expect(answer.content).toContain(`[deals/${quiet.id}]`);
+    expect(answer.content).not.toContain(bogus);
+    // The search really ran: the second request carried the matching timeline items and the Texan company.
+    const results = fake.requests[1]!.body.messages.flatMap((m: { content: unknown }) => (Array.isArray(m.content) ? m.content : [])).filter((b: { type: string }) => b.type === 'tool_result');
+    const byId = (id: string) => JSON.stringify(results.find((b: { tool_use_id: string }) => b.tool_use_id === id).content);
+    expect(byId('t1')).toContain('Lone Star fleet deal');
+    expect(byId('t1')).toContain('Buckeye pilot');
+    expect(byId('t2')).toContain('Lone Star Roofing');
+    expect(byId('t2')).not.toContain('Buckeye Gutters');
+    expect(fake.requests[0]!.api).toBe('anthropic');
+    // AI-4: each step is a recorded call linked to the answer.
+    const calls = (await owner.client.get(api(owner, '/ai/calls?feature=brain'))).json().items;
+    expect(calls.length).toBe(2);
+  });
+
+  it('AI-3 chat history is kept: a follow-up sees the earlier turns and may cite their records; history is private to its author', async () => {
+    fake.reply({ text: `It is worth 18000 [deals/${quiet.id}].` }, { text: `Sure [deals/${quiet.id}].` });
+    const first = (await staff.client.post(api(owner, '/brain/conversations'), { question: 'What is the Lone Star deal worth?' })).json();
+    // That first answer cited a record it never read in this conversation: dropped.
+    expect(first.answer.citations).toEqual([]);
+    fake.reset();
+    fake.reply(
+      { toolCalls: [{ name: 'search_records', input: { query: 'Lone Star fleet' } }] },
+      { text: `The Lone Star fleet deal is 18,000 [deals/${quiet.id}].` },
+      { text: `Yes, the same one [deals/${quiet.id}].` },
+    );
+    const convo = (await staff.client.post(api(owner, '/brain/conversations'), { question: 'How big is the Lone Star fleet deal?' })).json().conversation;
+    const followUp = await staff.client.post(api(owner, `/brain/conversations/${convo.id}/messages`), { question: 'Is that the Texan one?' });
+    expect(followUp.statusCode, followUp.body).toBe(200);
+    expect(followUp.json().answer.citations.map((c: { id: string }) => c.id)).toEqual([quiet.id]);
+    expect(fake.last().raw).toContain('How big is the Lone Star fleet deal?');
+    const full = (await staff.client.get(api(owner, `/brain/conversations/${convo.id}`))).json();
+    expect(full.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect((await staff.client.get(api(owner, '/brain/conversations'))).json().items.length).toBeGreaterThanOrEqual(2);
+    // Another member (even the owner) does not see it.
+    expect((await owner.client.get(api(owner, `/brain/conversations/${convo.id}`))).statusCode).toBe(404);
+    expect((await owner.client.post(api(owner, `/brain/conversations/${convo.id}/messages`), { question: 'hello there' })).statusCode).toBe(404);
+    expect((await staff.client.delete(api(owner, `/brain/conversations/${convo.id}`))).statusCode).toBe(204);
+    expect((await staff.client.get(api(owner, `/brain/conversations/${convo.id}`))).statusCode).toBe(404);
+  });
+
+  it('AI-3 says where it searches: keyword always, pgvector only when the database has it', async () => {
+    const status = (await staff.client.get(api(owner, '/brain/status'))).json();
+    expect(status.keywordSearch).toBe(true);
+    expect(typeof status.vectorExtension).toBe('boolean');
+    expect(status.message).toMatch(/full-text/);
+  });
+
+  it('AI-8 with no provider the brain says how to connect one; bad questions get clear answers', async () => {
+    const lone = await ownerWithWorkspace(server, 'Brainless');
+    const res = await lone.client.post(api(lone, '/brain/conversations'), { question: 'Anything?' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.code).toBe('ai_not_configured');
+    const empty = await staff.client.post(api(owner, '/brain/conversations'), { question: ' ' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.details.fields.question).toBe('Type a question.');
+  });
+});

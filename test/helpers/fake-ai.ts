@@ -1,0 +1,228 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll } from 'vitest';
+
+/**
+ * A local AI provider for tests (STYLE 13): a real HTTP server on 127.0.0.1 that speaks
+ * OpenAI's Chat Completions (`POST /v1/chat/completions`) and Anthropic's Messages
+ * (`POST /v1/messages`) wire formats, plain JSON or SSE streams, with tool calls. Each test
+ * scripts the replies (a queue, or a function of the request) and reads back every request
+ * body exactly as the SDK sent it.
+ */
+
+export type FakeApi = 'openai' | 'anthropic';
+
+export interface FakeRequest {
+  api: FakeApi;
+  path: string;
+  headers: IncomingMessage['headers'];
+  /** The parsed JSON body. */
+  body: any;
+  /** The body as sent, for "this text never left" assertions. */
+  raw: string;
+  stream: boolean;
+}
+
+export type FakeReply =
+  | {
+      text?: string;
+      toolCalls?: { id?: string; name: string; input: unknown }[];
+      usage?: { input: number; output: number };
+      /** Stream in pieces of this many characters (streaming requests only). */
+      chunkSize?: number;
+    }
+  | { status: number; headers?: Record<string, string>; message?: string };
+
+/** A reply, or a function of the request that may wait (to act while the caller waits for the provider). */
+type Replier = FakeReply | ((request: FakeRequest) => FakeReply | Promise<FakeReply>);
+
+const DEFAULT_USAGE = { input: 12, output: 5 };
+
+export class FakeAi {
+  readonly requests: FakeRequest[] = [];
+  private queue: Replier[] = [];
+  private fallback: Replier = { text: 'OK' };
+  private server: Server | null = null;
+  url = '';
+
+  /** Base URL to give a provider: both SDKs append their paths to `.../v1`. */
+  get baseUrl(): string {
+    return `${this.url}/v1`;
+  }
+
+  /** Replies for the next requests, in order; after them the fallback answers. */
+  reply(...replies: Replier[]): this {
+    this.queue.push(...replies);
+    return this;
+  }
+
+  /** What answers when the queue is empty. */
+  otherwise(reply: Replier): this {
+    this.fallback = reply;
+    return this;
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.queue = [];
+    this.fallback = { text: 'OK' };
+  }
+
+  last(): FakeRequest {
+    const r = this.requests.at(-1);
+    if (!r) throw new Error('the fake AI provider received no request');
+    return r;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    afterAll(() => this.stop());
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const path = (req.url ?? '').split('?')[0]!;
+    const api: FakeApi | null = req.method === 'POST' && path.endsWith('/chat/completions') ? 'openai' : req.method === 'POST' && path.endsWith('/messages') ? 'anthropic' : null;
+    if (!api) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `No route ${req.method} ${path}` } }));
+      return;
+    }
+    let body: any;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Body is not JSON' } }));
+      return;
+    }
+    const request: FakeRequest = { api, path, headers: req.headers, body, raw, stream: body.stream === true };
+    this.requests.push(request);
+    const next = this.queue.shift() ?? this.fallback;
+    const reply = typeof next === 'function' ? await next(request) : next;
+    if ('status' in reply) return sendError(res, api, reply);
+    const out = { text: reply.text ?? '', toolCalls: (reply.toolCalls ?? []).map((t, i) => ({ id: t.id ?? `call_${i + 1}`, name: t.name, input: t.input })), usage: reply.usage ?? DEFAULT_USAGE, chunkSize: reply.chunkSize ?? 4 };
+    const model = String(body.model ?? 'fake-model');
+    if (api === 'openai') return request.stream ? openaiStream(res, model, out) : openaiJson(res, model, out);
+    return request.stream ? anthropicStream(res, model, out) : anthropicJson(res, model, out);
+  }
+}
+
+/** Starts a fake provider for the current test file; it stops after the file's tests. */
+export const startFakeAi = () => new FakeAi().start();
+
+interface Out {
+  text: string;
+  toolCalls: { id: string; name: string; input: unknown }[];
+  usage: { input: number; output: number };
+  chunkSize: number;
+}
+
+function sendError(res: ServerResponse, api: FakeApi, reply: { status: number; headers?: Record<string, string>; message?: string }) {
+  const message = reply.message ?? (reply.status === 429 ? 'Rate limit reached for requests' : 'The server had an error while processing your request.');
+  const type = reply.status === 429 ? 'rate_limit_error' : reply.status === 401 ? 'authentication_error' : 'api_error';
+  const body = api === 'openai' ? { error: { message, type, param: null, code: null } } : { type: 'error', error: { type, message } };
+  res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(body));
+}
+
+const pieces = (text: string, size: number) => {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+};
+
+function sse(res: ServerResponse) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  return {
+    data: (payload: unknown) => res.write(`data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`),
+    event: (name: string, payload: unknown) => res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`),
+    end: () => res.end(),
+  };
+}
+
+// ---------------------------------------------------------------- OpenAI Chat Completions
+
+function openaiJson(res: ServerResponse, model: string, out: Out) {
+  const message: Record<string, unknown> = { role: 'assistant', content: out.text || null };
+  if (out.toolCalls.length) message.tool_calls = out.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: JSON.stringify(t.input) } }));
+  res.writeHead(200, { 'content-type': 'application/json' }).end(
+    JSON.stringify({
+      id: 'chatcmpl-fake',
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: out.toolCalls.length ? 'tool_calls' : 'stop' }],
+      usage: { prompt_tokens: out.usage.input, completion_tokens: out.usage.output, total_tokens: out.usage.input + out.usage.output },
+    }),
+  );
+}
+
+function openaiStream(res: ServerResponse, model: string, out: Out) {
+  const s = sse(res);
+  const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model };
+  s.data({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+  for (const piece of pieces(out.text, out.chunkSize)) s.data({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });
+  out.toolCalls.forEach((t, index) => {
+    s.data({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: t.id, type: 'function', function: { name: t.name, arguments: '' } }] }, finish_reason: null }] });
+    for (const piece of pieces(JSON.stringify(t.input), 8)) s.data({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: piece } }] }, finish_reason: null }] });
+  });
+  s.data({ ...base, choices: [{ index: 0, delta: {}, finish_reason: out.toolCalls.length ? 'tool_calls' : 'stop' }] });
+  s.data({ ...base, choices: [], usage: { prompt_tokens: out.usage.input, completion_tokens: out.usage.output, total_tokens: out.usage.input + out.usage.output } });
+  s.data('[DONE]');
+  s.end();
+}
+
+// ---------------------------------------------------------------- Anthropic Messages
+
+function anthropicJson(res: ServerResponse, model: string, out: Out) {
+  const content: unknown[] = [];
+  if (out.text) content.push({ type: 'text', text: out.text });
+  for (const t of out.toolCalls) content.push({ type: 'tool_use', id: t.id, name: t.name, input: t.input });
+  res.writeHead(200, { 'content-type': 'application/json' }).end(
+    JSON.stringify({
+      id: 'msg_fake',
+      type: 'message',
+      role: 'assistant',
+      model,
+      content,
+      stop_reason: out.toolCalls.length ? 'tool_use' : 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: out.usage.input, output_tokens: out.usage.output },
+    }),
+  );
+}
+
+function anthropicStream(res: ServerResponse, model: string, out: Out) {
+  const s = sse(res);
+  s.event('message_start', {
+    type: 'message_start',
+    message: { id: 'msg_fake', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: out.usage.input, output_tokens: 1 } },
+  });
+  let index = 0;
+  if (out.text) {
+    s.event('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
+    for (const piece of pieces(out.text, out.chunkSize)) s.event('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } });
+    s.event('content_block_stop', { type: 'content_block_stop', index });
+    index++;
+  }
+  for (const t of out.toolCalls) {
+    s.event('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: t.id, name: t.name, input: {} } });
+    for (const piece of pieces(JSON.stringify(t.input), 8)) s.event('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: piece } });
+    s.event('content_block_stop', { type: 'content_block_stop', index });
+    index++;
+  }
+  s.event('message_delta', { type: 'message_delta', delta: { stop_reason: out.toolCalls.length ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: out.usage.output } });
+  s.event('message_stop', { type: 'message_stop' });
+  s.end();
+}
