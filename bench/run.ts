@@ -1,9 +1,10 @@
-// `npm run bench [-- --write] [-- --only startup,http,passwords]`: measures, prints a markdown
+// `npm run bench [-- --write] [-- --only startup,http,passwords,ai]`: measures, prints a markdown
 // report, and with --write puts it into docs/benchmarks.md between the results markers.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { aiMarkdown, benchAi } from './ai.bench';
 import { benchCrm, crmMarkdown, writeCrmSection } from './crm.bench';
 import { benchHttp, httpMarkdown } from './http.bench';
 import { cpuPressure, describeMachine } from './lib/machine';
@@ -13,7 +14,7 @@ import { benchStartup, startupMarkdown } from './startup.bench';
 
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
-const all = ['startup', 'http', 'passwords'] as const;
+const all = ['startup', 'http', 'passwords', 'ai'] as const;
 /** Not in the default run: the CRM bench generates (once) and reads a million-contact workspace. */
 const optional = ['crm'] as const;
 
@@ -63,6 +64,11 @@ try {
     process.stderr.write('Password hashing…\n');
     const r = await benchPasswords(20);
     sections.push(`### 3. Password hashing: argon2id at Kestrel's parameters against bcrypt cost 10\n\n${passwordsMarkdown(r)}`);
+  }
+  if (only.has('ai')) {
+    process.stderr.write('AI agents: context, tokens and overhead per step…\n');
+    const r = await benchAi();
+    sections.push(`### 4. AI agents without the model: context for a deal with ${r.timelineItems} timeline items, tokens sent, overhead per step\n\n${aiMarkdown(r)}`);
   }
   if (only.has('crm')) {
     process.stderr.write('CRM at a million contacts…\n');

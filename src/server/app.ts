@@ -59,7 +59,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
+        // AI-1: with a personal key kept in the browser, the page calls the provider itself.
+        connectSrc: ["'self'", 'https://api.openai.com', 'https://api.anthropic.com', 'https://generativelanguage.googleapis.com', 'http://localhost:*', 'http://127.0.0.1:*', ...services.config.AI_BROWSER_ORIGINS],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],

@@ -1,11 +1,11 @@
 import { once } from 'node:events';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../helpers/client';
+import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
@@ -16,41 +16,19 @@ import { startTestServer, type TestServer } from '../helpers/server';
  * 14 days"), export it as CSV — and open the import page and the view on a phone.
  */
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const webDist = path.join(repoRoot, 'dist/web/index.html');
 
 let server: TestServer;
 let browser: Browser;
 const problems: string[] = [];
+// Longer than the other browser tests: a hundred thousand rows keep the database and the page busy.
+const newContext = (options: Parameters<Browser['newContext']>[0] = {}) => openPage(browser, server.url, problems, { acceptDownloads: true, timeoutMs: 60_000, ...options });
 const workDir = mkdtempSync(path.join(tmpdir(), 'kestrel-crm-path-'));
 
-/** The server serves dist/web; build it when it is missing or older than the sources. */
-async function ensureWebBuild(): Promise<void> {
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
-      const full = path.join(dir, entry.name);
-      return Math.max(max, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-    }, 0);
-  const sources = Math.max(newest(path.join(repoRoot, 'src/web')), statSync(path.join(repoRoot, 'vite.config.ts')).mtimeMs);
-  if (existsSync(webDist) && statSync(webDist).mtimeMs >= sources) return;
-  const { build } = await import('vite');
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ configFile: path.join(repoRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-}
 
 beforeAll(async () => {
   await ensureWebBuild();
   server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 300_000);
 
 afterAll(async () => {
@@ -58,37 +36,13 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: server.url, locale: 'en-US', timezoneId: 'America/Chicago', viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...options });
-  // Longer than the other browser tests: a hundred thousand rows keep the database and the page busy.
-  context.setDefaultTimeout(60_000);
-  context.setDefaultNavigationTimeout(60_000);
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  return { context, page };
-}
 
-async function heading(page: Page, name: string | RegExp, timeout?: number): Promise<void> {
-  await page.getByRole('heading', { level: 1, name }).waitFor(timeout ? { timeout } : {});
-}
 
-async function signIn(page: Page, email: string, password: string, to: string): Promise<void> {
-  await page.goto(to);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === to);
-}
 
 const testStart = Date.now();
 /** Where the time goes, in the test's output: the path is long and the import dominates it. */
 const step = (name: string) => console.info(`[crm-path] ${((Date.now() - testStart) / 1000).toFixed(1)} s  ${name}`);
 
-const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 /** `<input type="datetime-local">` text for an instant, as the browser's zone (America/Chicago) shows it. */
 function chicagoLocal(date: Date): string {

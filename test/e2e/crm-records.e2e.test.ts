@@ -1,9 +1,7 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../helpers/client';
+import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
@@ -12,72 +10,26 @@ import { startTestServer, type TestServer } from '../helpers/server';
  * create a deal and drag it across the board — then do the same on a phone.
  */
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const webDist = path.join(repoRoot, 'dist/web/index.html');
 
 let server: TestServer;
 let browser: Browser;
 const problems: string[] = [];
+const newContext = (options: Parameters<Browser['newContext']>[0] = {}) => openPage(browser, server.url, problems, options);
 
-/** The server serves dist/web; build it when it is missing or older than the sources. */
-async function ensureWebBuild(): Promise<void> {
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
-      const full = path.join(dir, entry.name);
-      return Math.max(max, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-    }, 0);
-  const sources = Math.max(newest(path.join(repoRoot, 'src/web')), statSync(path.join(repoRoot, 'vite.config.ts')).mtimeMs);
-  if (existsSync(webDist) && statSync(webDist).mtimeMs >= sources) return;
-  const { build } = await import('vite');
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ configFile: path.join(repoRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-}
 
 beforeAll(async () => {
   await ensureWebBuild();
   server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
 });
 
-async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: server.url, locale: 'en-US', timezoneId: 'America/Chicago', viewport: { width: 1280, height: 900 }, ...options });
-  context.setDefaultTimeout(30_000);
-  context.setDefaultNavigationTimeout(45_000);
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  return { context, page };
-}
 
-async function heading(page: Page, name: string | RegExp): Promise<void> {
-  await page.getByRole('heading', { level: 1, name }).waitFor();
-}
 
-async function signIn(page: Page, email: string, password: string, to: string): Promise<void> {
-  await page.goto(to);
-  await page.waitForURL(/\/sign-in/);
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === to);
-}
 
-const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 it(
   'CRM-1 CRM-2 CRM-3 CRM-5 CRM-6 a person adds a company and a contact, edits and tags the contact, keeps both edits when a colleague saved first, creates a deal and drags it from Qualified to Proposal on the board; on a phone the record and board fit and a deal moves with the Move menu',

@@ -1,8 +1,6 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ensureWebBuild, heading, launchChromium, openPage } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { codeFrom, linkFrom, type ReceivedMail } from '../helpers/smtp-sink';
 
@@ -12,60 +10,23 @@ import { codeFrom, linkFrom, type ReceivedMail } from '../helpers/smtp-sink';
  * the audit log and sessions. Role and label locators double as an accessibility check.
  */
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const webDist = path.join(repoRoot, 'dist/web/index.html');
 
 let server: TestServer;
 let browser: Browser;
 const problems: string[] = [];
+const newContext = (options: Parameters<Browser['newContext']>[0] = {}) => openPage(browser, server.url, problems, { locale: 'en-IN', timezoneId: 'Asia/Kolkata', viewport: { width: 1280, height: 800 }, ...options });
 
-/** The server serves dist/web; build it when it is missing or older than the sources. */
-async function ensureWebBuild(): Promise<void> {
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
-      const full = path.join(dir, entry.name);
-      return Math.max(max, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-    }, 0);
-  const sources = Math.max(newest(path.join(repoRoot, 'src/web')), statSync(path.join(repoRoot, 'vite.config.ts')).mtimeMs);
-  if (existsSync(webDist) && statSync(webDist).mtimeMs >= sources) return;
-  const { build } = await import('vite');
-  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ configFile: path.join(repoRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-}
 
 beforeAll(async () => {
   await ensureWebBuild();
   server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
 });
 
-async function newContext(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: server.url, locale: 'en-IN', timezoneId: 'Asia/Kolkata', viewport: { width: 1280, height: 800 }, ...options });
-  // Generous: CI machines (and shared dev boxes) can be slow to start a page.
-  context.setDefaultTimeout(30_000);
-  context.setDefaultNavigationTimeout(45_000);
-  const page = await context.newPage();
-  // CSP violations and script errors would mean a broken page for real users.
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  return { context, page };
-}
 
 /** E2E_VERBOSE=1 prints how long each stage took, to find what is slow on a given machine. */
 let last = Date.now();
@@ -83,9 +44,6 @@ async function nextCode(to: string, seen: Set<ReceivedMail>): Promise<string> {
   return codeFrom(mail);
 }
 
-async function heading(page: Page, name: string | RegExp): Promise<void> {
-  await page.getByRole('heading', { level: 1, name }).waitFor();
-}
 
 async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: /Account menu/ }).click();

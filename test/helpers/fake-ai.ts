@@ -1,13 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll } from 'vitest';
 
 /**
  * A local AI provider for tests (STYLE 13): a real HTTP server on 127.0.0.1 that speaks
  * OpenAI's Chat Completions (`POST /v1/chat/completions`) and Anthropic's Messages
  * (`POST /v1/messages`) wire formats, plain JSON or SSE streams, with tool calls. Each test
  * scripts the replies (a queue, or a function of the request) and reads back every request
- * body exactly as the SDK sent it.
+ * body exactly as the SDK sent it. The AI benchmark uses it too, as a provider that answers at once.
  */
 
 export type FakeApi = 'openai' | 'anthropic';
@@ -78,7 +77,6 @@ export class FakeAi {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    afterAll(() => this.stop());
     return this;
   }
 
@@ -91,6 +89,14 @@ export class FakeAi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Browsers call it directly in the browser-key mode (AI-1): answer CORS like the real APIs do.
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-allow-headers', '*');
+    res.setHeader('access-control-allow-methods', 'POST, OPTIONS');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -120,7 +126,12 @@ export class FakeAi {
 }
 
 /** Starts a fake provider for the current test file; it stops after the file's tests. */
-export const startFakeAi = () => new FakeAi().start();
+export async function startFakeAi(): Promise<FakeAi> {
+  const fake = await new FakeAi().start();
+  const { afterAll } = await import('vitest');
+  afterAll(() => fake.stop());
+  return fake;
+}
 
 interface Out {
   text: string;

@@ -83,6 +83,18 @@ const configSchema = z
     /** A provider asking to wait longer than this (Retry-After) is not waited for. */
     AI_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(20_000),
     AI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
+    /**
+     * AI-1 browser-key mode: origins the web app may call directly, besides OpenAI, Anthropic,
+     * Google and servers on localhost (comma-separated, e.g. `https://llm.example.lan`).
+     */
+    AI_BROWSER_ORIGINS: z
+      .string()
+      .optional()
+      .transform((s, ctx) => {
+        const list = (s ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+        for (const o of list) if (!/^https?:\/\/[^/\s]+$/.test(o)) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin like https://llm.example.lan` });
+        return list;
+      }),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production') {

@@ -87,7 +87,7 @@ export async function startRun(services: Services, ctx: WorkspaceContext, agent:
 }
 
 /** The first message: the task, the subject's data (only what the task needs, AI-6), the person's words. */
-async function openingMessage(env: ToolEnv, run: RunRow, task: AgentTask): Promise<string> {
+export async function openingMessage(env: ToolEnv, run: Pick<RunRow, 'subjectType' | 'subjectId' | 'instructions'>, task: AgentTask): Promise<string> {
   const parts = [`Task: ${task.label}. ${task.prompt}`];
   const type = run.subjectType;
   if (type === 'views' && run.subjectId) {

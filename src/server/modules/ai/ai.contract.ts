@@ -9,8 +9,11 @@ export const aiProviderKindSchema = z.enum(aiProviderKinds, 'Choose openai, anth
 export const aiCallOutcomes = ['ok', 'error', 'rate_limited', 'cancelled', 'limit_exceeded'] as const;
 export type AiCallOutcome = (typeof aiCallOutcomes)[number];
 
-/** Where the provider a call used came from: the workspace's own, or the operator's (config). */
-export const aiProviderSources = ['workspace', 'operator'] as const;
+/**
+ * Where the provider a call used came from: the workspace's own, the operator's (config), or a
+ * person's own key kept only in their browser (the browser called the provider; Kestrel never saw the key).
+ */
+export const aiProviderSources = ['workspace', 'operator', 'browser'] as const;
 export type AiProviderSource = (typeof aiProviderSources)[number];
 
 /** US dollars per million tokens, per model. */
@@ -80,14 +83,14 @@ export const aiProviderStateSchema = z.object({
   /** The operator's provider from the server's configuration, when there is one (its key is never shown). */
   operator: z.object({ kind: aiProviderKindSchema, model: z.string() }).nullable(),
   /** Which one AI features use: the workspace's first, then the operator's. */
-  active: z.enum(aiProviderSources).nullable(),
+  active: z.enum(['workspace', 'operator']).nullable(),
 });
 export type AiProviderState = z.infer<typeof aiProviderStateSchema>;
 
 /** AI-8: what every AI surface reads to know whether it can work, and how to get there when not. */
 export const aiStatusSchema = z.object({
   configured: z.boolean(),
-  source: z.enum(aiProviderSources).nullable(),
+  source: z.enum(['workspace', 'operator']).nullable(),
   kind: aiProviderKindSchema.nullable(),
   model: z.string().nullable(),
   message: z.string(),
@@ -173,3 +176,28 @@ export const aiUsageSchema = z.object({
   }),
 });
 export type AiUsage = z.infer<typeof aiUsageSchema>;
+
+// ---------------------------------------------------------------- browser-key calls (AI-1)
+
+/**
+ * AI-1, AI-4: the record of a call a browser made with a personal key kept in the browser. The
+ * key is not part of it (and never reaches Kestrel); the rest is kept like any other call.
+ */
+export const recordBrowserCallBody = z.strictObject({
+  feature: z.string().trim().min(1).max(100),
+  /** The brain answer this call was a step of. */
+  runId: z.uuid().optional(),
+  providerKind: aiProviderKindSchema,
+  model: z.string().trim().min(1).max(200),
+  prompt: z.strictObject({ system: z.string().max(100_000).nullable(), messages: z.array(z.unknown()).max(200) }),
+  recordRefs: z.array(aiRecordRefSchema).max(500).default([]),
+  output: z.strictObject({ text: z.string().max(100_000).nullable(), toolCalls: z.array(z.strictObject({ name: z.string().max(100), input: z.unknown() })).max(50) }).nullable(),
+  tokensIn: z.number().int().min(0).nullable(),
+  tokensOut: z.number().int().min(0).nullable(),
+  latencyMs: z.number().int().min(0).max(3_600_000),
+  outcome: z.enum(['ok', 'error', 'rate_limited', 'cancelled']),
+  errorMessage: z.string().max(2000).nullable().optional(),
+});
+export type RecordBrowserCallBody = z.infer<typeof recordBrowserCallBody>;
+export const browserCallAllowanceSchema = z.object({ allowed: z.boolean(), message: z.string().nullable() });
+export const recordedBrowserCallSchema = z.object({ callId: z.string(), costUsd: z.number().nullable() });

@@ -7,6 +7,7 @@ import * as c from './ai.contract';
 import { getAiSettings, updateAiSettings } from './ai-settings';
 import { getAiStatus } from './ai-status';
 import { getUsage } from './get-usage';
+import { browserCallAllowance, recordBrowserCall } from './record-browser-call';
 import { getCall, listCalls } from './list-calls';
 import { getProviderState, removeProvider, saveProvider } from './manage-provider';
 import { testProvider } from './test-provider';
@@ -57,6 +58,13 @@ export async function aiModule(server: FastifyInstance): Promise<void> {
   app.get(`${base}/calls/:callId`, { config: team, schema: { tags, summary: 'One AI call in full: prompt, records used, output, tokens, cost (AI-4)', params: c.aiCallParams, response: { 200: c.aiCallSchema, ...errors } } }, async (request) =>
     getCall(db, request.workspace!.ctx, request.params.callId),
   );
+  app.get(`${base}/browser-calls/allowance`, { config: team, schema: { tags, summary: 'Whether a browser-key call may go ahead under the daily limits (AI-1, WS-5)', params: c.aiParams, response: { 200: c.browserCallAllowanceSchema, ...errors } } }, async (request) =>
+    browserCallAllowance(db, request.workspace!.ctx, services.config.ai.limits),
+  );
+  app.post(`${base}/browser-calls`, { config: team, schema: { tags, summary: 'Record a call the browser made with a personal key it keeps to itself; the key is never sent (AI-1, AI-4)', params: c.aiParams, body: c.recordBrowserCallBody, response: { 201: c.recordedBrowserCallSchema, ...errors } } }, async (request, reply) =>
+    reply.code(201).send(await recordBrowserCall(db, request.workspace!.ctx, services.config.ai, request.body)),
+  );
+
   app.get(`${base}/usage`, { config: team, schema: { tags, summary: 'AI calls, tokens and cost per day and per member, last 30 days (WS-5)', params: c.aiParams, response: { 200: c.aiUsageSchema, ...errors } } }, async (request) =>
     getUsage(db, request.workspace!.ctx, services.config.ai.limits),
   );

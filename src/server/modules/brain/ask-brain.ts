@@ -13,7 +13,7 @@ import { runLoop } from '../agents/runtime/agent-loop';
 import { RecordBook } from '../agents/runtime/tool';
 import { findRecords, getRecord, pipelineSummary, searchRecordsTool } from '../agents/tools/record-tools';
 import { searchTimeline } from '../agents/tools/timeline-tools';
-import type { BrainMessage, BrainStatus, Conversation, ConversationSummary } from './brain.contract';
+import { brainSystemPrompt, type BrainMessage, type BrainStatus, type Conversation, type ConversationSummary } from './brain.contract';
 import { brainConversations, brainMessages } from './brain.schema';
 
 type MessageRow = typeof brainMessages.$inferSelect;
@@ -21,16 +21,6 @@ type MessageRow = typeof brainMessages.$inferSelect;
 const HISTORY_MESSAGES = 12;
 const BRAIN_STEPS = 8;
 const BRAIN_TIME_LIMIT_MS = 5 * 60_000;
-
-const system = (today: string) =>
-  [
-    "You are the brain of a small business's CRM (Kestrel). You answer questions about its contacts, companies, deals and their timelines.",
-    'Answer only from what your tools return. Search first; read records when you need detail. If nothing supports an answer, say so plainly.',
-    'Cite every claim: put the record it comes from right after it as [type/id], e.g. "Acme renewal went quiet after the 3 March demo [deals/0190…]". Use only ids your tools returned.',
-    'Places: US states may be stored as "TX" or "Texas"; companies carry the address, so find the companies first, then their deals.',
-    'Some contacts are restricted and never shown to you. Be brief: a sentence or a short list.',
-    `Today is ${today}.`,
-  ].join('\n');
 
 const CITATION = /\[(contacts|companies|deals)\/([0-9a-f-]{36})\]/gi;
 
@@ -109,7 +99,7 @@ export async function askBrain(services: Services, ctx: WorkspaceContext, conver
   const outcome = await runLoop(
     services,
     ctx,
-    { feature: 'brain', agent: 'brain', system: system(new Date().toISOString().slice(0, 10)), tools: [searchTimeline, findRecords, searchRecordsTool, getRecord, pipelineSummary], finish: 'text', maxSteps: BRAIN_STEPS, timeLimitMs: BRAIN_TIME_LIMIT_MS },
+    { feature: 'brain', agent: 'brain', system: brainSystemPrompt(new Date().toISOString().slice(0, 10)), tools: [searchTimeline, findRecords, searchRecordsTool, getRecord, pipelineSummary], finish: 'text', maxSteps: BRAIN_STEPS, timeLimitMs: BRAIN_TIME_LIMIT_MS },
     {
       runId: answerId,
       messages,
@@ -131,6 +121,7 @@ export async function askBrain(services: Services, ctx: WorkspaceContext, conver
       .values({
         workspaceId: ctx.workspaceId,
         id: answerId,
+        runId: answerId,
         conversationId: convo.id,
         role: 'assistant',
         content: outcome.status === 'succeeded' ? content : content || '',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { citedRecordSchema, runEventSchema } from '../agents/agents.contract';
+import { brainToolNames } from '../agents/tool-specs';
 
 /** Request and response shapes of the brain (AI-3), shared with the web app. */
 
@@ -38,3 +39,30 @@ export const brainStatusSchema = z.object({
   message: z.string(),
 });
 export type BrainStatus = z.infer<typeof brainStatusSchema>;
+
+// ---------------------------------------------------------------- browser-key mode (AI-1)
+
+export const brainToolParams = z.strictObject({ workspaceId: z.uuid(), tool: z.enum(brainToolNames, 'Not one of the brain\'s tools.') });
+export const brainToolBody = z.strictObject({ input: z.unknown(), runId: z.uuid('Not an answer id.') });
+export const brainToolResultSchema = z.object({ output: z.string(), summary: z.string(), records: z.array(citedRecordSchema) });
+
+/** A question the browser answered with a personal key, saved with its answer; citations are checked here. */
+export const saveBrowserTurnBody = z.strictObject({
+  conversationId: z.uuid().nullable(),
+  /** The id the browser used as `runId` for the answer's tool and call records. */
+  answerId: z.uuid(),
+  question: z.string().trim().min(2).max(2000),
+  answer: z.string().max(50_000),
+  events: z.array(runEventSchema).max(200).default([]),
+});
+
+/** The brain's instructions: the same whether the server or the browser (personal key) calls the model. */
+export const brainSystemPrompt = (today: string) =>
+  [
+    "You are the brain of a small business's CRM (Kestrel). You answer questions about its contacts, companies, deals and their timelines.",
+    'Answer only from what your tools return. Search first; read records when you need detail. If nothing supports an answer, say so plainly.',
+    'Cite every claim: put the record it comes from right after it as [type/id], e.g. "Acme renewal went quiet after the 3 March demo [deals/0190…]". Use only ids your tools returned.',
+    'Places: US states may be stored as "TX" or "Texas"; companies carry the address, so find the companies first, then their deals.',
+    'Some contacts are restricted and never shown to you. Be brief: a sentence or a short list.',
+    `Today is ${today}.`,
+  ].join('\n');

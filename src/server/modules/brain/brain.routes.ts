@@ -7,6 +7,7 @@ import { openEventStream, wantsEventStream } from '../../platform/http/event-str
 import type { Services } from '../../platform/services';
 import { askBrain, brainStatus, deleteConversation, getConversation, listConversations } from './ask-brain';
 import * as c from './brain.contract';
+import { runBrainTool, saveBrowserTurn } from './browser-brain';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/workspaces/:workspaceId/brain';
@@ -55,6 +56,12 @@ export async function brainModule(server: FastifyInstance): Promise<void> {
   );
   app.post(`${base}/conversations/:conversationId/messages`, { config: team, schema: { tags, summary: 'Ask a follow-up question in a conversation (AI-3)', params: c.conversationParams, body: c.askBody, response: { 200: answerSchema, ...errors } } }, async (request, reply) =>
     answer(services, request, reply, request.params.conversationId, request.body.question),
+  );
+  app.post(`${base}/tools/:tool`, { config: team, schema: { tags, summary: "Run one of the brain's read tools for a browser using its own key (AI-1; audited)", params: c.brainToolParams, body: c.brainToolBody, response: { 200: c.brainToolResultSchema, ...errors } } }, async (request) =>
+    runBrainTool(services, request.workspace!.ctx, request.params.tool, request.body.input, request.body.runId),
+  );
+  app.post(`${base}/browser-turns`, { config: team, schema: { tags, summary: 'Save a question and the answer a browser got with its own key; citations are checked (AI-1, AI-3)', params: c.brainParams, body: c.saveBrowserTurnBody, response: { 201: c.conversationSchema, ...errors } } }, async (request, reply) =>
+    reply.code(201).send(await saveBrowserTurn(db, request.workspace!.ctx, request.body)),
   );
   app.delete(`${base}/conversations/:conversationId`, { config: team, schema: { tags, summary: 'Delete a conversation (AI-3)', params: c.conversationParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
     await deleteConversation(db, request.workspace!.ctx, request.params.conversationId);

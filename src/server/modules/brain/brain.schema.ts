@@ -27,7 +27,7 @@ export const brainConversations = pgTable(
   ],
 ).enableRLS();
 
-/** AI-3: a question or an answer; answers keep the records they cite. Its id is the `run_id` of its model calls. */
+/** AI-3: a question or an answer; answers keep the records they cite and the `run_id` their model calls carry. */
 export const brainMessages = pgTable(
   'brain_messages',
   {
@@ -40,6 +40,8 @@ export const brainMessages = pgTable(
     /** Every record the answer's searches returned: what later questions may cite too. */
     records: jsonb('records').$type<CitedRecord[]>().notNull().default([]),
     events: jsonb('events').$type<RunEvent[]>().notNull().default([]),
+    /** The id an answer's model calls and tool calls carry as `run_id` (the browser picks it in browser-key mode). */
+    runId: uuid('run_id'),
     status: text('status', { enum: ['ok', 'failed'] }).notNull().default('ok'),
     error: text('error'),
     createdAt: ts('created_at').notNull().defaultNow(),

@@ -106,4 +106,46 @@ describe('brain', () => {
     expect(empty.statusCode).toBe(400);
     expect(empty.json().error.details.fields.question).toBe('Type a question.');
   });
+
+  it('AI-1 browser-key mode: the server runs the tools, keeps each call (marked browser) and the answer, and checks its citations; it is never given a key', async () => {
+    const answerId = '01900000-0000-7000-8000-0000000000a1';
+    const tool = await staff.client.post(api(owner, '/brain/tools/search_timeline'), { input: { query: 'demo' }, runId: answerId });
+    expect(tool.statusCode, tool.body).toBe(200);
+    expect(tool.json().output).toContain('Lone Star fleet deal');
+    expect(tool.json().records.map((r: { id: string }) => r.id)).toContain(quiet.id);
+    expect((await staff.client.post(api(owner, '/brain/tools/drop_tables'), { input: {}, runId: answerId })).statusCode).toBe(400);
+    expect((await staff.client.post(api(owner, '/brain/tools/find_records'), { input: { object: 'planets' }, runId: answerId })).statusCode).toBe(400);
+
+    const recorded = await staff.client.post(api(owner, '/ai/browser-calls'), {
+      feature: 'brain',
+      runId: answerId,
+      providerKind: 'openai',
+      model: 'gpt-4o-mini',
+      prompt: { system: 'x', messages: [{ role: 'user', content: 'q' }] },
+      output: { text: 'answer', toolCalls: [] },
+      tokensIn: 100,
+      tokensOut: 20,
+      latencyMs: 900,
+      outcome: 'ok',
+    });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    // A body carrying a key is refused outright: there is no field for one.
+    expect((await staff.client.post(api(owner, '/ai/browser-calls'), { feature: 'brain', providerKind: 'openai', model: 'm', prompt: { system: null, messages: [] }, output: null, tokensIn: null, tokensOut: null, latencyMs: 1, outcome: 'ok', apiKey: 'sk-x' })).statusCode).toBe(400);
+    const call = (await staff.client.get(api(owner, `/ai/calls/${recorded.json().callId}`))).json();
+    expect(call).toMatchObject({ providerSource: 'browser', tokensIn: 100, tokensOut: 20, feature: 'brain' });
+    expect(recorded.json().costUsd).toBeCloseTo((100 * 0.15 + 20 * 0.6) / 1_000_000, 10);
+
+    const hidden = (await owner.client.post(api(owner, '/contacts'), { firstName: 'Secret', lastName: 'Sam', restricted: true })).json();
+    const saved = await staff.client.post(api(owner, '/brain/browser-turns'), {
+      conversationId: null,
+      answerId,
+      question: 'Which deals went quiet?',
+      answer: `Lone Star [deals/${quiet.id}], and [contacts/${hidden.id}] and [deals/01900000-0000-7000-8000-00000000dead].`,
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const answer = saved.json().messages.find((m: { role: string }) => m.role === 'assistant');
+    expect(saved.json().messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+    expect(answer.citations).toEqual([{ type: 'deals', id: quiet.id, label: 'Lone Star fleet deal' }]);
+    expect(answer.content).not.toContain(hidden.id);
+  });
 });

@@ -31,7 +31,7 @@ export function AiCallDetail() {
     ['When', <time dateTime={c.createdAt}>{formatDateTime(c.createdAt)}</time>],
     ['Who', c.userName ?? 'System'],
     ['Outcome', <OutcomeBadge outcome={c.outcome} />],
-    ['Provider', `${providerLabels[c.providerKind]} (${c.providerSource === 'workspace' ? "workspace's key" : "operator's key"})`],
+    ['Provider', `${providerLabels[c.providerKind]} (${c.providerSource === 'workspace' ? "workspace's key" : c.providerSource === 'browser' ? 'a personal key kept in the browser' : "operator's key"})`],
     ['Model', <code className="font-mono text-xs">{c.model}</code>],
     ['Tokens in / out', `${formatCount(c.tokensIn)} / ${formatCount(c.tokensOut)}`],
     ['Cost', c.costNote ? `${formatCost(c.costUsd)} — ${c.costNote}` : formatCost(c.costUsd)],

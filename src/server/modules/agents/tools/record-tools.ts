@@ -8,7 +8,8 @@ import { contacts, deals, pipelines, pipelineStages } from '../../crm/crm.schema
 import { canSeeRecord } from '../../crm/visibility';
 import { queryView } from '../../views/query-view';
 import { searchRecords } from '../../views/search-records';
-import { filterOps, type FilterCondition, type FilterGroup, type ViewRow } from '../../views/views.contract';
+import { type FilterCondition, type FilterGroup, type ViewRow } from '../../views/views.contract';
+import { findRecordsSpec, getRecordSpec, pipelineSummarySpec, searchRecordsSpec } from '../tool-specs';
 import { defineTool, type ToolEnv } from '../runtime/tool';
 
 const recordType = z.enum(['contacts', 'companies', 'deals']);
@@ -39,25 +40,8 @@ async function restrictedAmong(env: ToolEnv, ids: string[]): Promise<Set<string>
   return new Set(rows.map((r) => r.id));
 }
 
-const conditionSchema = z.strictObject({
-  field: z.string().min(1).max(80).describe('A field key, e.g. state, lifecycle, stage, status, amount, lastActivityAt, tags, custom.<key>'),
-  op: z.enum(filterOps),
-  value: z.unknown().optional().describe('A value, a list for in/has_any, {from,to} for between, a number of days for *_days'),
-});
-
 export const findRecords = defineTool({
-  name: 'find_records',
-  description:
-    'List contacts, companies or deals matching conditions (the same filters as saved views). ' +
-    'Examples: open deals with no activity for 14 days: object=deals, conditions=[{field:"status",op:"eq",value:"open"},{field:"lastActivityAt",op:"older_than_days",value:14}]. ' +
-    'Companies in Texas: object=companies, conditions=[{field:"state",op:"in",value:["TX","Texas"]}]. Deals of some companies: {field:"company",op:"in",value:[ids]}.',
-  input: z.strictObject({
-    object: recordType,
-    match: z.enum(['all', 'any']).default('all'),
-    conditions: z.array(conditionSchema).max(10).default([]),
-    sort: z.strictObject({ field: z.string().min(1).max(80), direction: z.enum(['asc', 'desc']) }).optional(),
-    limit: z.number().int().min(1).max(25).default(10),
-  }),
+  ...findRecordsSpec,
   changes: false,
   async run(input, env) {
     return listRecords(env, input.object, { match: input.match, conditions: input.conditions as FilterCondition[] }, input.sort, input.limit);
@@ -95,9 +79,7 @@ export async function listRecords(env: ToolEnv, object: RecordKind, userFilter: 
 }
 
 export const getRecord = defineTool({
-  name: 'get_record',
-  description: 'Read one contact, company or deal: its fields, its contact and company, and its recent timeline (notes, calls, emails, meetings, tasks).',
-  input: z.strictObject({ type: recordType, id: z.uuid() }),
+  ...getRecordSpec,
   changes: false,
   async run(input, env) {
     return readRecord(env, input.type, input.id, 25);
@@ -126,9 +108,7 @@ export async function readRecord(env: ToolEnv, type: RecordKind, id: string, tim
 }
 
 export const searchRecordsTool = defineTool({
-  name: 'search_records',
-  description: 'Fuzzy search contacts, companies and deals by name, email, phone or domain (typos are fine).',
-  input: z.strictObject({ query: z.string().trim().min(2).max(200), types: z.array(recordType).min(1).max(3).default(['contacts', 'companies', 'deals']) }),
+  ...searchRecordsSpec,
   changes: false,
   async run(input, env) {
     const hits = await searchRecords(env.services.database.db, env.ctx, { q: input.query, types: input.types, limit: 10 });
@@ -156,9 +136,7 @@ interface StageRow extends Record<string, unknown> {
 }
 
 export const pipelineSummary = defineTool({
-  name: 'pipeline_summary',
-  description: 'Every pipeline and stage with its id, probability, open deals and their amount, deals won and lost in the last 90 days, and the average age of open deals. Use stage ids from here to propose moving a deal.',
-  input: z.strictObject({}),
+  ...pipelineSummarySpec,
   changes: false,
   async run(_input, env) {
     const rows = await withTenant(env.services.database.db, env.ctx, async (tx) =>

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { withTenant } from '../../../platform/db/tenant';
 import { redactPii } from '../../ai/record-context';
 import { loadVisibility, visibleRecords } from '../../crm/visibility';
 import { companies, contacts, deals } from '../../crm/crm.schema';
 import { defineTool } from '../runtime/tool';
+import { searchTimelineSpec } from '../tool-specs';
 
 interface Hit extends Record<string, unknown> {
   kind: string;
@@ -24,15 +24,7 @@ const tables = { contacts, companies, deals } as const;
  * restricted contact's timeline, and records the member may not see, are left out (AI-6).
  */
 export const searchTimeline = defineTool({
-  name: 'search_timeline',
-  description:
-    'Full-text search of notes, calls, emails, meetings and tasks (e.g. "demo", "pricing objection"), newest first, with the records each item is on. Optionally only one kind, or only items within the last N days.',
-  input: z.strictObject({
-    query: z.string().trim().min(2).max(200),
-    kind: z.enum(['note', 'call', 'email', 'meeting', 'task']).optional(),
-    withinDays: z.number().int().min(1).max(3650).optional(),
-    limit: z.number().int().min(1).max(30).default(15),
-  }),
+  ...searchTimelineSpec,
   changes: false,
   async run(input, env) {
     const hits = await withTenant(env.services.database.db, env.ctx, async (tx) => {

@@ -1,0 +1,184 @@
+// The AI agents' own costs, with the model out of the picture: building a deal's context, the
+// tokens it sends compared with sending everything, and the runtime's overhead per step against
+// a provider (the test suite's wire-format fake) that answers at once.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import { generateText } from 'ai';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { FakeAi } from '../test/helpers/fake-ai';
+import { users } from '../src/server/modules/accounts/accounts.schema';
+import { logActivity } from '../src/server/modules/activities/create-activity';
+import { agents } from '../src/server/modules/agents/definitions';
+import { runLoop } from '../src/server/modules/agents/runtime/agent-loop';
+import { defineTool, RecordBook, type ToolEnv } from '../src/server/modules/agents/runtime/tool';
+import { openingMessage } from '../src/server/modules/agents/runs';
+import { createCompany } from '../src/server/modules/crm/companies/create-company';
+import { createContact } from '../src/server/modules/crm/contacts/create-contact';
+import { createDeal } from '../src/server/modules/crm/deals/create-deal';
+import { memberships, workspaces } from '../src/server/modules/workspaces/workspaces.schema';
+import { startPlatform, type Platform } from '../src/server/platform/boot';
+import { loadConfig } from '../src/server/platform/config';
+import { withTenant, type WorkspaceContext } from '../src/server/platform/db/tenant';
+import { createLogger } from '../src/server/platform/logger';
+import { freePort } from './lib/processes';
+import { int, median, ms, ratio, table } from './lib/stats';
+
+export interface AiBenchResult {
+  timelineItems: number;
+  runs: number;
+  context: { p50: number; p95: number };
+  fullRead: { p50: number; p95: number };
+  contextChars: number;
+  everythingChars: number;
+  steps: number;
+  loopStep: { p50: number; p95: number };
+  bareCall: { p50: number; p95: number };
+}
+
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
+const summary = (xs: number[]) => ({ p50: median(xs), p95: p95(xs) });
+
+async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 3; i++) await fn(); // warm-up, not counted
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+/** A workspace with one deal (contact, company) carrying `items` timeline items of realistic length. */
+async function seed(platform: Platform, items: number): Promise<{ ctx: WorkspaceContext; dealId: string }> {
+  const { system, db } = platform.services.database;
+  const [user] = await system.insert(users).values({ email: `bench-ai-${Date.now()}@example.test`, name: 'Bench Owner' }).returning({ id: users.id });
+  const [ws] = await system.insert(workspaces).values({ name: 'AI Bench Co' }).returning({ id: workspaces.id });
+  await system.insert(memberships).values({ workspaceId: ws!.id, userId: user!.id, role: 'owner' });
+  const ctx: WorkspaceContext = { workspaceId: ws!.id, userId: user!.id, role: 'owner' };
+  const company = await createCompany(db, ctx, { name: 'Granite Peak Landscaping', domain: 'granitepeak.test', industry: 'Landscaping', city: 'Denver', state: 'CO' } as never);
+  const contact = await createContact(db, ctx, { firstName: 'Morgan', lastName: 'Reyes', emails: ['morgan@granitepeak.test'], title: 'Owner', companyId: company.id } as never);
+  const deal = await createDeal(db, ctx, { name: 'Granite Peak crew scheduling', amount: 18000, contactId: contact.id, companyId: company.id } as never);
+  const kinds = ['note', 'call', 'email', 'meeting', 'task'] as const;
+  await withTenant(db, ctx, async (tx) => {
+    for (let i = 0; i < items; i++) {
+      const kind = kinds[i % kinds.length]!;
+      await logActivity(tx, ctx, {
+        kind,
+        subject: `${kind} ${i}: crew scheduling follow-up`,
+        body: `<p>Item ${i}. Morgan asked about moving the spring crews onto the board, the price for 12 seats, and whether the mobile app works offline on job sites. We agreed to send a revised quote and check in after their Monday stand-up.</p>`,
+        occurredAt: new Date(Date.now() - (items - i) * 3_600_000),
+        links: [{ recordType: 'deals', recordId: deal.id }, { recordType: 'contacts', recordId: contact.id }],
+        ...(kind === 'call' ? { callOutcome: 'connected' as const, callDurationSeconds: 300 } : {}),
+        ...(kind === 'email' ? { emailDirection: 'outbound' as const, emailTo: ['morgan@granitepeak.test'] } : {}),
+        ...(kind === 'meeting' ? { meetingStartsAt: new Date(Date.now() - (items - i) * 3_600_000) } : {}),
+      });
+    }
+  });
+  return { ctx, dealId: deal.id };
+}
+
+export async function benchAi(options: { timelineItems?: number; runs?: number; steps?: number } = {}): Promise<AiBenchResult> {
+  const timelineItems = options.timelineItems ?? 500;
+  const runs = options.runs ?? 50;
+  const steps = options.steps ?? 10;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kestrel-bench-ai-'));
+  const fake = await new FakeAi().start();
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(await freePort()),
+    DEMO_WORKSPACE: 'false',
+    WORKER_CONCURRENCY: '0',
+    AI_PROVIDER: 'openai_compatible',
+    AI_BASE_URL: fake.baseUrl,
+    AI_MODEL: 'bench-model',
+  });
+  const platform = await startPlatform(config, createLogger('silent'), { runJobs: false });
+  try {
+    const { ctx, dealId } = await seed(platform, timelineItems);
+    const { services } = platform;
+    const { db } = services.database;
+    const envFor = (records: RecordBook): ToolEnv => ({ services, ctx, run: { id: '00000000-0000-7000-8000-000000000000', agent: 'closer' }, step: 0, records, emit: () => {}, redact: false });
+    const task = agents.closer.tasks.find((t) => t.key === 'next_step')!;
+    const subject = { subjectType: 'deals' as const, subjectId: dealId, instructions: null };
+
+    // 1. The context Closer starts from on this deal, as a run builds it.
+    const contextTimes = await timed(runs, () => openingMessage(envFor(new RecordBook()), subject, task));
+    // Baseline in the same run: reading the deal, its contact and company, and its whole timeline.
+    const everything = async () =>
+      withTenant(db, ctx, async (tx) => {
+        const deal = await tx.execute(sql`SELECT * FROM deals WHERE workspace_id = ${ctx.workspaceId} AND id = ${dealId}`);
+        const people = await tx.execute(sql`SELECT c.*, co.* FROM deals d LEFT JOIN contacts c ON c.workspace_id = d.workspace_id AND c.id = d.contact_id LEFT JOIN companies co ON co.workspace_id = d.workspace_id AND co.id = d.company_id WHERE d.workspace_id = ${ctx.workspaceId} AND d.id = ${dealId}`);
+        const timeline = await tx.execute(sql`SELECT a.* FROM activity_links l JOIN activities a ON a.workspace_id = l.workspace_id AND a.id = l.activity_id WHERE l.workspace_id = ${ctx.workspaceId} AND l.record_type = 'deals' AND l.record_id = ${dealId} ORDER BY l.occurred_at DESC`);
+        return JSON.stringify({ deal: deal.rows, people: people.rows, timeline: timeline.rows });
+      });
+    const fullTimes = await timed(runs, everything);
+
+    // 2. What is sent: our opening message against the whole record and timeline.
+    const contextChars = (await openingMessage(envFor(new RecordBook()), subject, task)).length;
+    const everythingChars = (await everything()).length;
+
+    // 3. The runtime per step (model call through the SDK, its record, tool dispatch and audit),
+    // against the bare SDK call to the same instant provider.
+    const noop = defineTool({ name: 'noop', description: 'Does nothing.', input: z.strictObject({}), changes: false, run: async () => ({ output: 'ok', summary: 'ok' }) });
+    fake.otherwise({ toolCalls: [{ name: 'noop', input: {} }] });
+    const loopTimes: number[] = [];
+    for (let r = 0; r < Math.max(3, Math.round(runs / steps)); r++) {
+      const t0 = performance.now();
+      const outcome = await runLoop(
+        services,
+        ctx,
+        { feature: 'bench', agent: 'forge', system: 'bench', tools: [noop], finish: 'result', maxSteps: steps, timeLimitMs: 600_000 },
+        { runId: '00000000-0000-7000-8000-000000000001', messages: [{ role: 'user', content: 'Go.' }], records: new RecordBook(), redact: false, emit: () => {} },
+      );
+      if (outcome.steps !== steps) throw new Error(`expected ${steps} steps, got ${outcome.steps}: ${outcome.error}`);
+      if (r > 0) loopTimes.push((performance.now() - t0) / steps); // the first run warms up
+    }
+    const model = createOpenAICompatible({ name: 'bench', baseURL: fake.baseUrl, includeUsage: true }).chatModel('bench-model');
+    const bareTimes = await timed(runs, () => generateText({ model, messages: [{ role: 'user', content: 'Go.' }], maxRetries: 0 }));
+
+    return {
+      timelineItems,
+      runs,
+      context: summary(contextTimes),
+      fullRead: summary(fullTimes),
+      contextChars,
+      everythingChars,
+      steps,
+      loopStep: summary(loopTimes),
+      bareCall: summary(bareTimes),
+    };
+  } finally {
+    await platform.shutdown();
+    await fake.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function aiMarkdown(r: AiBenchResult): string {
+  const tokens = (chars: number) => int(chars / 4);
+  return [
+    `A deal with ${r.timelineItems} timeline items (notes, calls, emails, meetings, tasks of ~300 characters), in process against embedded PostgreSQL; ${r.runs} timed runs after 3 warm-ups. The provider is the test suite's wire-format fake on localhost, answering at once, so model time is out of the figures.`,
+    '',
+    table(
+      ['Measure', 'p50', 'p95'],
+      [
+        [`Build Closer's context for the deal (record, contact, company, newest 30 items)`, ms(r.context.p50), ms(r.context.p95)],
+        [`Baseline: read the deal, contact, company and all ${r.timelineItems} items`, ms(r.fullRead.p50), ms(r.fullRead.p95)],
+        [`One agent step (SDK call, call record, tool, audit), ${r.steps}-step runs`, ms(r.loopStep.p50), ms(r.loopStep.p95)],
+        ['Baseline: one bare AI SDK call to the same provider', ms(r.bareCall.p50), ms(r.bareCall.p95)],
+      ],
+    ),
+    '',
+    `- Context build / full read: **${ratio(r.context.p50 / r.fullRead.p50)}** (p50).`,
+    `- Tokens sent for the task: ~${tokens(r.contextChars)} (estimated as characters ÷ 4) against ~${tokens(r.everythingChars)} for the whole record and timeline as JSON: **${ratio(r.contextChars / r.everythingChars)}** of it.`,
+    `- Our overhead per step: ${ms(r.loopStep.p50 - r.bareCall.p50)} over the bare call at p50 (step / bare call: **${ratio(r.loopStep.p50 / r.bareCall.p50)}**).`,
+  ].join('\n');
+}

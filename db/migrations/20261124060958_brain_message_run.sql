@@ -1,0 +1,1 @@
+ALTER TABLE "brain_messages" ADD COLUMN "run_id" uuid;

@@ -1,0 +1,78 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** What every browser test shares: the web build, Chromium, a page that reports breakage, signing in. */
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const webDist = path.join(repoRoot, 'dist/web/index.html');
+
+/** The server serves dist/web; build it when it is missing or older than the sources. */
+export async function ensureWebBuild(): Promise<void> {
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true }).reduce((max, entry) => {
+      const full = path.join(dir, entry.name);
+      return Math.max(max, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+    }, 0);
+  const sources = Math.max(newest(path.join(repoRoot, 'src/web')), statSync(path.join(repoRoot, 'vite.config.ts')).mtimeMs);
+  if (existsSync(webDist) && statSync(webDist).mtimeMs >= sources) return;
+  const { build } = await import('vite');
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(repoRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+/** Debian's Chromium, headless, through playwright-core. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * A fresh context and page. CSP violations and script errors land in `problems`: they would mean
+ * a broken page for real people, so each test ends by expecting none.
+ */
+export async function openPage(
+  browser: Browser,
+  baseURL: string,
+  problems: string[],
+  options: Parameters<Browser['newContext']>[0] & { timeoutMs?: number } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const { timeoutMs = 30_000, ...contextOptions } = options;
+  const context = await browser.newContext({ baseURL, locale: 'en-US', timezoneId: 'America/Chicago', viewport: { width: 1280, height: 900 }, ...contextOptions });
+  // Generous: CI machines (and shared dev boxes) can be slow to start a page.
+  context.setDefaultTimeout(timeoutMs);
+  context.setDefaultNavigationTimeout(Math.max(timeoutMs, 45_000));
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  return { context, page };
+}
+
+export async function heading(page: Page, name: string | RegExp, timeout?: number): Promise<void> {
+  await page.getByRole('heading', { level: 1, name }).waitFor(timeout ? { timeout } : {});
+}
+
+/** Opens `to`, is sent to sign in, signs in with a password and lands back on `to`. */
+export async function signIn(page: Page, email: string, password: string, to: string): Promise<void> {
+  await page.goto(to);
+  await page.waitForURL(/\/sign-in/);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname === to);
+}
+
+/** A phone-width page must not scroll sideways. */
+export const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
