@@ -309,4 +309,33 @@ describe('agents', () => {
     expect((await lone.client.get(api(lone, '/agents'))).json().agents).toHaveLength(5);
     expect((await lone.client.get(api(lone, '/approvals'))).json().pendingCount).toBe(0);
   });
+
+  it('AI-7 a personalised first email is written from the contact and company data, and waits for approval', async () => {
+    fake.reply(
+      { toolCalls: [{ name: 'propose_email', input: { contactId: acme.contact.id, subject: 'Scheduling for Austin crews', body: 'Hi Dana,\n\nAs Head of Operations at Acme Tooling in Austin…', rationale: 'First touch' } }] },
+      finish('Drafted a first email.'),
+    );
+    const res = await run(owner, 'closer', { task: 'personal_email', subject: { type: 'contacts', id: acme.contact.id } });
+    expect(res.json().status).toBe('succeeded');
+    const first = fake.requests[0]!.raw;
+    for (const fact of ['Dana Whitfield', 'Head of Operations', 'Acme Tooling', 'Austin']) expect(first).toContain(fact);
+    const proposal = (await owner.client.get(api(owner, `/approvals?runId=${res.json().id}`))).json().items[0];
+    expect(proposal).toMatchObject({ kind: 'send_email', status: 'pending', payload: { subject: 'Scheduling for Austin crews' } });
+  });
+
+  it('AI-2 the weekly brief runs on schedule for workspaces that turned it on, as a background Strategist run', async () => {
+    const { weeklyBriefJob } = await import('./agent-run.job');
+    await owner.client.request('PUT', api(owner, '/agents/settings'), { autopilot: [], weeklyBrief: true });
+    try {
+      fake.otherwise(finish('Brief: one deal at risk.'));
+      await weeklyBriefJob.run({}, server.services);
+      await expect
+        .poll(async () => (await owner.client.get(api(owner, '/agents/runs?agent=strategist&limit=5'))).json().items.find((r: { trigger: string }) => r.trigger === 'schedule')?.status, { timeout: 60_000, interval: 500 })
+        .toBe('succeeded');
+      // Another workspace did not turn it on: no brief there.
+      expect((await other.client.get(api(other, '/agents/runs?agent=strategist'))).json().items).toHaveLength(0);
+    } finally {
+      await owner.client.request('PUT', api(owner, '/agents/settings'), { autopilot: [], weeklyBrief: false });
+    }
+  });
 });

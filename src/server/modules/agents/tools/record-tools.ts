@@ -96,6 +96,10 @@ export async function readRecord(env: ToolEnv, type: RecordKind, id: string, tim
     const [deal] = await withTenant(db, env.ctx, (tx) => tx.select({ contactId: deals.contactId, companyId: deals.companyId }).from(deals).where(and(eq(deals.workspaceId, env.ctx.workspaceId), eq(deals.id, id))));
     if (deal?.contactId) refs.push({ type: 'contacts', id: deal.contactId });
     if (deal?.companyId) refs.push({ type: 'companies', id: deal.companyId });
+  } else if (type === 'contacts') {
+    // AI-7: a person is written to as someone at their company.
+    const [contact] = await withTenant(db, env.ctx, (tx) => tx.select({ companyId: contacts.companyId }).from(contacts).where(and(eq(contacts.workspaceId, env.ctx.workspaceId), eq(contacts.id, id))));
+    if (contact?.companyId) refs.push({ type: 'companies', id: contact.companyId });
   }
   const context = await buildRecordContext(db, env.ctx, refs);
   if (!context.refs.some((r) => r.type === type && r.id === id)) return { output: `The ${type.slice(0, -1)} ${id} cannot be shared with the assistant (restricted).`, summary: `${type}/${id}: restricted` };
