@@ -53,7 +53,7 @@ async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]
 }
 
 /** A workspace with one deal (contact, company) carrying `items` timeline items of realistic length. */
-async function seed(platform: Platform, items: number): Promise<{ ctx: WorkspaceContext; dealId: string }> {
+export async function seed(platform: Platform, items: number): Promise<{ ctx: WorkspaceContext; dealId: string }> {
   const { system, db } = platform.services.database;
   const [user] = await system.insert(users).values({ email: `bench-ai-${Date.now()}@example.test`, name: 'Bench Owner' }).returning({ id: users.id });
   const [ws] = await system.insert(workspaces).values({ name: 'AI Bench Co' }).returning({ id: workspaces.id });

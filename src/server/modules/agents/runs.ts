@@ -131,12 +131,16 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
   };
   const flush = async (extra: Partial<typeof agentRuns.$inferInsert> = {}) => {
     const events = pending.splice(0);
-    await withTenant(db, ctx, (tx) =>
-      tx
+    const [row] = await withTenant(db, ctx, async (tx) => {
+      // Progress between steps need not wait for the disk; the final update (with `extra`) does.
+      if (Object.keys(extra).length === 0) await tx.execute(sql`SET LOCAL synchronous_commit = off`);
+      return tx
         .update(agentRuns)
         .set({ events: sql`${agentRuns.events} || ${JSON.stringify(events)}::jsonb`, records: records.all(), ...extra })
-        .where(and(eq(agentRuns.workspaceId, ctx.workspaceId), eq(agentRuns.id, runId))),
-    );
+        .where(and(eq(agentRuns.workspaceId, ctx.workspaceId), eq(agentRuns.id, runId)))
+        .returning({ stop: agentRuns.cancelRequested });
+    });
+    return row?.stop ?? false;
   };
   const env: ToolEnv = { services, ctx, run: { id: runId, agent: run.agent }, step: 0, records, emit, redact: redactPii };
   let outcome;
@@ -153,11 +157,8 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
         records,
         redact: redactPii,
         ...(options.signal ? { signal: options.signal } : {}),
-        stopRequested: async () => {
-          await flush();
-          const [row] = await withTenant(db, ctx, (tx) => tx.select({ stop: agentRuns.cancelRequested }).from(agentRuns).where(and(eq(agentRuns.workspaceId, ctx.workspaceId), eq(agentRuns.id, runId))));
-          return row?.stop ?? false;
-        },
+        // Saving the steps so far also reads whether someone pressed Stop.
+        stopRequested: () => flush(),
         emit,
         ...(options.onDelta ? { onDelta: options.onDelta } : {}),
       },

@@ -1,12 +1,19 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { aiCalls } from './ai.schema';
 
 export type NewAiCall = Omit<typeof aiCalls.$inferInsert, 'workspaceId' | 'userId' | 'id' | 'createdAt'>;
 
-/** AI-4: writes the record of one call, in its own transaction, after the provider answered. */
+/**
+ * AI-4: writes the record of one call, in its own transaction, after the provider answered.
+ * The commit does not wait for the disk (synchronous_commit off): an agent step would otherwise
+ * spend most of its own time on fsyncs, and a database crash can lose at most the last fraction
+ * of a second of call records, never make them inconsistent.
+ */
 export async function recordCall(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, call: NewAiCall): Promise<string> {
   return withTenant(db, ctx, async (tx) => {
+    await tx.execute(sql`SET LOCAL synchronous_commit = off`);
     const [row] = await tx
       .insert(aiCalls)
       .values({ ...call, workspaceId: ctx.workspaceId, userId: ctx.userId, errorMessage: call.errorMessage?.slice(0, 2000) ?? null })

@@ -37,19 +37,21 @@ export async function buildTimelineContext(
   record: { type: RecordType; id: string },
   options: { limit: number; bodyChars: number; redact: boolean },
 ): Promise<TimelineContext> {
-  const restrictedLink = sql`EXISTS (
-    SELECT 1 FROM activity_links r JOIN contacts c ON c.workspace_id = r.workspace_id AND c.id = r.record_id
-    WHERE r.workspace_id = l.workspace_id AND r.activity_id = l.activity_id AND r.record_type = 'contacts' AND c.restricted)`;
+  // Items also on a restricted contact's timeline: found from the (few) restricted contacts, so
+  // the check costs the same for a record with 5 items or 5,000.
+  const hidden = sql`(SELECT r.activity_id FROM contacts c
+    JOIN activity_links r ON r.workspace_id = c.workspace_id AND r.record_type = 'contacts' AND r.record_id = c.id
+    WHERE c.workspace_id = ${ctx.workspaceId} AND c.restricted)`;
   const rows = await tx.execute<ItemRow>(sql`
     SELECT a.kind, a.subject, a.body_text, a.occurred_at, a.call_outcome, a.email_direction, a.task_due_at, a.completed_at
     FROM activity_links l
     JOIN activities a ON a.workspace_id = l.workspace_id AND a.id = l.activity_id
-    WHERE l.workspace_id = ${ctx.workspaceId} AND l.record_type = ${record.type} AND l.record_id = ${record.id} AND NOT ${restrictedLink}
+    WHERE l.workspace_id = ${ctx.workspaceId} AND l.record_type = ${record.type} AND l.record_id = ${record.id} AND l.activity_id NOT IN ${hidden}
     ORDER BY l.occurred_at DESC, l.activity_id DESC
     LIMIT ${options.limit}`);
   const [count] = (
     await tx.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM activity_links l
-      WHERE l.workspace_id = ${ctx.workspaceId} AND l.record_type = ${record.type} AND l.record_id = ${record.id} AND NOT ${restrictedLink}`)
+      WHERE l.workspace_id = ${ctx.workspaceId} AND l.record_type = ${record.type} AND l.record_id = ${record.id} AND l.activity_id NOT IN ${hidden}`)
   ).rows;
   const free = (s: string) => (options.redact ? redactPii(s) : s);
   const lines = rows.rows.map((r) => {

@@ -98,6 +98,8 @@ export const contacts = pgTable(
     index('contacts_owner_idx').on(t.workspaceId, t.ownerUserId),
     index('contacts_lifecycle_idx').on(t.workspaceId, t.lifecycle),
     index('contacts_score_idx').on(t.workspaceId, t.score),
+    // AI-6: the few restricted contacts, found without scanning the workspace.
+    index('contacts_restricted_idx').on(t.workspaceId, t.id).where(sql`${t.restricted}`),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();

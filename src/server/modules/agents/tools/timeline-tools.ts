@@ -47,8 +47,8 @@ export const searchTimeline = defineTool({
             ${input.kind ? sql`AND a.kind = ${input.kind}` : sql``}
             ${input.withinDays ? sql`AND a.occurred_at > now() - make_interval(days => ${input.withinDays})` : sql``}
             AND coalesce(deals.id, companies.id, contacts.id) IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM activity_links r JOIN contacts rc ON rc.workspace_id = r.workspace_id AND rc.id = r.record_id
-              WHERE r.workspace_id = a.workspace_id AND r.activity_id = a.id AND r.record_type = 'contacts' AND rc.restricted)
+            AND a.id NOT IN (SELECT r.activity_id FROM contacts rc JOIN activity_links r ON r.workspace_id = rc.workspace_id AND r.record_type = 'contacts' AND r.record_id = rc.id
+              WHERE rc.workspace_id = ${env.ctx.workspaceId} AND rc.restricted)
           ORDER BY a.occurred_at DESC
           LIMIT ${input.limit}`)
       ).rows;

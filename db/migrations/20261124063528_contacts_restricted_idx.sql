@@ -1,0 +1,1 @@
+CREATE INDEX "contacts_restricted_idx" ON "contacts" USING btree ("workspace_id","id") WHERE "contacts"."restricted";
