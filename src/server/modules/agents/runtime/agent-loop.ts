@@ -1,4 +1,5 @@
 import { tool, type ModelMessage, type ToolSet } from 'ai';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError } from '../../../platform/http/errors';
@@ -201,13 +202,15 @@ async function runTool(
     }
   }
   o.emit({ type: 'tool', step, tool: call.name, input: call.input, ok, summary });
-  await withTenant(services.database.db, ctx, (tx) =>
-    recordAudit(tx, ctx, {
+  // Not waiting for the disk here: a proposal's own audit entry commits with the proposal.
+  await withTenant(services.database.db, ctx, async (tx) => {
+    await tx.execute(sql`SET LOCAL synchronous_commit = off`);
+    await recordAudit(tx, ctx, {
       action: 'agent.tool_call',
       targetType: 'agent_run',
       targetId: o.runId,
       details: { agent: def.agent, tool: call.name, ok, input: clip(JSON.stringify(call.input ?? null), 2000), summary },
-    }),
-  );
+    });
+  });
   return value;
 }
