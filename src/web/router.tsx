@@ -151,8 +151,22 @@ const crmSettingsRoutes = [pipelinesSettingsRoute, customFieldsSettingsRoute, ta
 // AI-1, AI-4, WS-5: the provider, and the record of AI calls with usage.
 const aiSettingsRoutes = [
   createRoute({ getParentRoute: () => settingsRoute, path: '/ai', component: lazyRouteComponent(() => import('./modules/ai/AiSettings'), 'AiSettings') }),
+  createRoute({ getParentRoute: () => settingsRoute, path: '/ai-browser', component: lazyRouteComponent(() => import('./modules/ai/browser-key/BrowserKeySettings'), 'BrowserKeySettings') }),
   createRoute({ getParentRoute: () => settingsRoute, path: '/ai-usage', component: lazyRouteComponent(() => import('./modules/ai/AiUsagePage'), 'AiUsagePage') }),
   createRoute({ getParentRoute: () => settingsRoute, path: '/ai-usage/$callId', component: lazyRouteComponent(() => import('./modules/ai/AiCallDetail'), 'AiCallDetail') }),
+] as const;
+
+// AI-2, AI-3, AI-5: the agents and their runs, the approvals inbox, and the brain ("Ask").
+const aiRoutes = [
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/agents', component: lazyRouteComponent(() => import('./modules/agents/AgentsPage'), 'AgentsPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/agents/runs/$runId', component: lazyRouteComponent(() => import('./modules/agents/RunDetailPage'), 'RunDetailPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/approvals', component: lazyRouteComponent(() => import('./modules/agents/ApprovalsPage'), 'ApprovalsPage') }),
+  createRoute({
+    getParentRoute: () => workspaceRoute,
+    path: '/brain',
+    validateSearch: z.object({ c: z.uuid().optional().catch(undefined) }),
+    component: lazyRouteComponent(() => import('./modules/brain/BrainPage'), 'BrainPage'),
+  }),
 ] as const;
 
 const routeTree = rootRoute.addChildren([
@@ -166,7 +180,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...importRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
+  workspaceRoute.addChildren([homeRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
 ]);
 
 export const router = createRouter({

@@ -103,6 +103,31 @@ async function send<T>(method: Method, path: string, options: RequestOptions<T>,
   return options.schema ? options.schema.parse(data) : (data as T);
 }
 
+/**
+ * A POST whose answer is read as it arrives (server-sent events): the same cookie, CSRF header,
+ * CSRF retry and errors as `request`, but the Response is handed back unread.
+ */
+export async function openStream(path: string, body: unknown, signal?: AbortSignal, mayRetry = true): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: JSON.stringify(body), signal: signal ?? null });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError(0, 'network_error', NETWORK_MESSAGE);
+  }
+  if (!response.ok) {
+    const error = await readError(response);
+    if (mayRetry && error.code === 'csrf_token_invalid' && refreshCsrf) {
+      await refreshCsrf();
+      return openStream(path, body, signal, false);
+    }
+    throw error;
+  }
+  return response;
+}
+
 async function readError(response: Response): Promise<ApiError> {
   let body: unknown;
   try {

@@ -140,6 +140,8 @@ export const aiCallSummarySchema = z.object({
 export type AiCallSummary = z.infer<typeof aiCallSummarySchema>;
 
 export const aiCallSchema = aiCallSummarySchema.extend({
+  /** The agent run (or brain answer) this call was a step of. */
+  runId: z.string().nullable(),
   /** What was sent: the system prompt and messages. */
   prompt: z.object({ system: z.string().nullable(), messages: z.array(z.unknown()) }),
   recordRefs: z.array(aiRecordRefSchema),

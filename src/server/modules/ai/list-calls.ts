@@ -66,13 +66,13 @@ export async function listCalls(db: Db, ctx: WorkspaceContext, query: z.output<t
 export async function getCall(db: Db, ctx: WorkspaceContext, id: string): Promise<AiCall> {
   return withTenant(db, ctx, async (tx) => {
     const [row] = await tx
-      .select({ ...summaryColumns, prompt: aiCalls.prompt, recordRefs: aiCalls.recordRefs, output: aiCalls.output, streamed: aiCalls.streamed })
+      .select({ ...summaryColumns, runId: aiCalls.runId, prompt: aiCalls.prompt, recordRefs: aiCalls.recordRefs, output: aiCalls.output, streamed: aiCalls.streamed })
       .from(aiCalls)
       .leftJoin(users, eq(users.id, aiCalls.userId))
       .where(and(eq(aiCalls.workspaceId, ctx.workspaceId), eq(aiCalls.id, id)));
     // Another member's call looks, to staff, like no call at all.
     if (!row || (!seesAllCalls(ctx) && row.userId !== ctx.userId)) throw notFound('AI call');
-    const { prompt, recordRefs, output, streamed, ...summary } = row;
-    return { ...presentSummary(summary), prompt, recordRefs, output: output ? { ...output, toolCalls: output.toolCalls ?? [] } : null, streamed };
+    const { runId, prompt, recordRefs, output, streamed, ...summary } = row;
+    return { ...presentSummary(summary), runId, prompt, recordRefs, output: output ? { ...output, toolCalls: output.toolCalls ?? [] } : null, streamed };
   });
 }

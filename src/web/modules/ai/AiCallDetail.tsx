@@ -37,6 +37,15 @@ export function AiCallDetail() {
     ['Cost', c.costNote ? `${formatCost(c.costUsd)} — ${c.costNote}` : formatCost(c.costUsd)],
     ['Time', c.latencyMs === null ? '—' : `${(c.latencyMs / 1000).toFixed(2)} s${c.attempts > 1 ? ` over ${c.attempts} attempts` : ''}`],
   ];
+  // A step of an agent run links back to the run.
+  if (c.runId && c.feature.startsWith('agent:')) {
+    facts.push([
+      'Part of',
+      <Link to="/w/$workspaceId/agents/runs/$runId" params={{ workspaceId, runId: c.runId }} className="font-medium text-teal-800 underline">
+        the agent run
+      </Link>,
+    ]);
+  }
   return (
     <div className="space-y-6">
       <PageHeading description={`${c.feature}${c.streamed ? ' · streamed' : ''}`} actions={back}>

@@ -10,6 +10,7 @@ import { PasswordField, SelectField, TextField } from '../../ui/Field';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { useFormErrors } from '../../ui/useFormErrors';
+import { AgentSettingsSection } from '../agents/AgentSettingsSection';
 import { Forbidden } from '../settings/Forbidden';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
 import {
@@ -39,9 +40,20 @@ const modelHints: Record<AiProviderKind, string> = {
 export function AiSettings() {
   const { workspaceId } = useParams({ from: '/w/$workspaceId' });
   const workspace = useWorkspace(workspaceId);
-  const allowed = workspace.data ? isManager(workspace.data.role) : true;
+  // Asked only once the role is known: staff may open this page (read-only agents) and would be refused the provider.
+  const allowed = isManager(workspace.data?.role);
   const provider = useAiProvider(workspaceId, allowed);
-  if (!allowed) return <Forbidden what="AI settings" />;
+  if (!workspace.data) return <SkeletonList rows={3} label="Loading AI settings…" />;
+  if (!allowed) {
+    if (workspace.data.role !== 'staff') return <Forbidden what="AI settings" />;
+    // Staff may see how the agents are set up, not change it.
+    return (
+      <div className="space-y-6">
+        <PageHeading description="Only owners and admins can connect a provider or change these settings.">AI</PageHeading>
+        <AgentSettingsSection workspaceId={workspaceId} readOnly />
+      </div>
+    );
+  }
   return (
     <div className="space-y-6">
       <PageHeading
@@ -65,6 +77,7 @@ export function AiSettings() {
         </>
       )}
       <PrivacySettings workspaceId={workspaceId} />
+      <AgentSettingsSection workspaceId={workspaceId} readOnly={false} />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { Forbidden } from '../settings/Forbidden';
 import { useWorkspace } from '../workspaces/useWorkspaces';
+import { AiNotConnected } from './AiNotConnected';
 import { aiCallOutcomes, aiKeys, fetchAiCalls, formatCost, formatCount, outcomeLabels, type AiCallOutcome, type AiCallSummary, type AiUsage } from './api';
 import { useAiStatus, useAiUsage } from './useAi';
 
@@ -31,9 +32,7 @@ export function AiUsagePage() {
   return (
     <div className="space-y-6">
       <PageHeading description={own ? 'The AI calls you made: what was sent, what came back, and what it cost.' : 'Every AI call in this workspace: what was sent, what came back, and what it cost.'}>AI usage</PageHeading>
-      {status.data && !status.data.configured ? (
-        <p className="rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">{status.data.message}</p>
-      ) : null}
+      {status.data && !status.data.configured ? <AiNotConnected workspaceId={workspaceId} message={status.data.message} /> : null}
       <UsageSummary usage={usage} />
       <CallList workspaceId={workspaceId} own={own} />
     </div>

@@ -12,6 +12,7 @@ import { contactName, formatMoney, lifecycleLabels } from './format';
 import { rememberLabel } from './RecordPicker';
 import { RecordForm } from './RecordForm';
 import { Badge, DeleteRecord, Fact, RecordFrame, RecordSkeleton, RecordStatus, SideCard } from './RecordParts';
+import { AgentPanel } from '../agents/AgentPanel';
 import { ScoreBadge } from '../rules/ScoreBadge';
 import { ShareWithClient } from '../rules/ShareWithClient';
 import { TagEditor } from './TagEditor';
@@ -80,18 +81,21 @@ function ContactView({ workspaceId, contact, custom }: { workspaceId: string; co
       }
       actions={canManage ? <DeleteRecord workspaceId={workspaceId} type="contacts" name={name} remove={() => deleteContact(workspaceId, contact.id)} /> : null}
       main={
-        <RecordForm
-          workspaceId={workspaceId}
-          editor={editor}
-          canEdit={canEdit}
-          what="Contact"
-          sections={[
-            { title: 'Contact', fields: contactFields.main },
-            { title: 'Status and ownership', fields: contactFields.status },
-            { title: 'Address', fields: contactFields.address },
-            { title: 'More fields', fields: customDefs },
-          ]}
-        />
+        <>
+          <RecordForm
+            workspaceId={workspaceId}
+            editor={editor}
+            canEdit={canEdit}
+            what="Contact"
+            sections={[
+              { title: 'Contact', fields: contactFields.main },
+              { title: 'Status and ownership', fields: contactFields.status },
+              { title: 'Address', fields: contactFields.address },
+              { title: 'More fields', fields: customDefs },
+            ]}
+          />
+          <AgentPanel workspaceId={workspaceId} subjectType="contacts" subjectId={contact.id} recordName={name} />
+        </>
       }
       aside={
         <>

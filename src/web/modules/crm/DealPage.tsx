@@ -12,6 +12,7 @@ import { LostReasonDialog } from './LostReasonDialog';
 import { rememberLabel } from './RecordPicker';
 import { RecordForm } from './RecordForm';
 import { Badge, DeleteRecord, Fact, RecordFrame, RecordSkeleton, RecordStatus, SideCard } from './RecordParts';
+import { AgentPanel } from '../agents/AgentPanel';
 import { ShareWithClient } from '../rules/ShareWithClient';
 import { TagEditor } from './TagEditor';
 import { useCrmRole, useCustomFields, useOwners, usePipelines } from './useCrm';
@@ -80,6 +81,7 @@ function DealView({ workspaceId, deal, custom }: { workspaceId: string; deal: De
               { title: 'More fields', fields: customDefs },
             ]}
           />
+          <AgentPanel workspaceId={workspaceId} subjectType="deals" subjectId={deal.id} recordName={shown.name} />
         </>
       }
       aside={

@@ -37,6 +37,21 @@ export function SettingsLayout() {
               </Link>
             </li>
           ) : null}
+          {workspace.data?.role === 'staff' ? (
+            <li>
+              {/* Staff see how the agents are set up (read-only); owners and admins get the tab below. */}
+              <Link to="/w/$workspaceId/settings/ai" params={params} className={tabClass}>
+                AI
+              </Link>
+            </li>
+          ) : null}
+          {workspace.data && workspace.data.role !== 'client' ? (
+            <li>
+              <Link to="/w/$workspaceId/settings/ai-browser" params={params} className={tabClass}>
+                AI in this browser
+              </Link>
+            </li>
+          ) : null}
           {manager ? (
             <>
               <li>

@@ -12,6 +12,7 @@ import { signOut } from '../accounts/api';
 import { useMe, useRefreshSession } from '../accounts/useMe';
 import { rememberWorkspace, useWorkspace } from './useWorkspaces';
 import { CommandPalette } from '../views/CommandPalette';
+import { AiNavItems } from '../agents/AiNavItems';
 
 const navLinkClass =
   'flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-stone-700 hover:bg-stone-100 aria-[current=page]:bg-teal-50 aria-[current=page]:text-teal-900';
@@ -96,6 +97,7 @@ export function AppShell() {
                 Tasks
               </Link>
             </li>
+            <AiNavItems workspaceId={workspaceId} linkClass={navLinkClass} />
             <li>
               <Link to={`/w/${workspaceId}/import` as '/'} className={navLinkClass}>
                 <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">

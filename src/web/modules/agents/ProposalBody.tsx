@@ -1,0 +1,95 @@
+import { useQuery } from '@tanstack/react-query';
+import { crmKeys, fetchContact } from '../crm/api';
+import { usePipelines } from '../crm/useCrm';
+import { RecordLink, recordTypeName } from './RecordLink';
+import type { CitedRecord, CreateTasksPayload, MoveDealPayload, Proposal, SendEmailPayload } from './api';
+
+/** What the agent proposes, in full: the email (to, subject, body), the stage move, or the tasks. */
+export function ProposalBody({ workspaceId, proposal }: { workspaceId: string; proposal: Proposal }) {
+  if (proposal.kind === 'send_email') return <EmailBody workspaceId={workspaceId} proposal={proposal} payload={proposal.payload as SendEmailPayload} />;
+  if (proposal.kind === 'move_deal') return <MoveBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as MoveDealPayload} />;
+  return <TasksBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as CreateTasksPayload} />;
+}
+
+const find = (records: CitedRecord[], type: CitedRecord['type'], id: string | null | undefined) => (id ? records.find((r) => r.type === type && r.id === id) : undefined);
+
+/** Who the email goes to: the contact (a link) and the address. */
+export function EmailTo({ workspaceId, proposal }: { workspaceId: string; proposal: Proposal }) {
+  const payload = proposal.payload as SendEmailPayload;
+  const contact = find(proposal.records, 'contacts', payload.contactId);
+  // The address itself is not in the proposal; the contact's record has it (and is often cached already).
+  const record = useQuery({ queryKey: crmKeys.record(workspaceId, 'contacts', payload.contactId), queryFn: () => fetchContact(workspaceId, payload.contactId), retry: false });
+  const sentTo = typeof proposal.result?.to === 'string' ? proposal.result.to : null;
+  const address = sentTo ?? record.data?.email ?? null;
+  return (
+    <>
+      {contact ? <RecordLink workspaceId={workspaceId} record={contact} /> : 'The contact'}
+      {address ? <span className="break-all text-stone-600"> &lt;{address}&gt;</span> : null}
+    </>
+  );
+}
+
+function EmailBody({ workspaceId, proposal, payload }: { workspaceId: string; proposal: Proposal; payload: SendEmailPayload }) {
+  const original = proposal.originalPayload as Partial<SendEmailPayload> | null;
+  return (
+    <div className="rounded-md border border-stone-200 bg-white">
+      <dl className="divide-y divide-stone-100 text-sm">
+        <div className="flex flex-wrap gap-x-2 px-3 py-2">
+          <dt className="w-16 shrink-0 text-stone-500">To</dt>
+          <dd className="min-w-0 break-words text-stone-900">
+            <EmailTo workspaceId={workspaceId} proposal={proposal} />
+          </dd>
+        </div>
+        <div className="flex flex-wrap gap-x-2 px-3 py-2">
+          <dt className="w-16 shrink-0 text-stone-500">Subject</dt>
+          <dd className="min-w-0 font-medium break-words text-stone-900">{payload.subject}</dd>
+        </div>
+      </dl>
+      <div className="border-t border-stone-100 px-3 py-3">
+        <p className="sr-only">Message</p>
+        <p className="text-sm break-words whitespace-pre-wrap text-stone-800">{payload.body}</p>
+      </div>
+      {original && (original.subject !== undefined || original.body !== undefined) ? (
+        <details className="border-t border-stone-100 px-3 py-2 text-sm">
+          <summary className="cursor-pointer text-stone-600">Edited before sending — see the agent’s draft</summary>
+          {original.subject ? <p className="mt-2 font-medium break-words text-stone-700">{original.subject}</p> : null}
+          {original.body ? <p className="mt-1 break-words whitespace-pre-wrap text-stone-600">{original.body}</p> : null}
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+function MoveBody({ workspaceId, records, payload }: { workspaceId: string; records: CitedRecord[]; payload: MoveDealPayload }) {
+  const pipelines = usePipelines(workspaceId);
+  const stage = pipelines.data?.flatMap((p) => p.stages).find((s) => s.id === payload.stageId);
+  const deal = find(records, 'deals', payload.dealId);
+  return (
+    <div className="rounded-md border border-stone-200 bg-white px-3 py-3 text-sm text-stone-800">
+      <p className="break-words">
+        Move {deal ? <RecordLink workspaceId={workspaceId} record={deal} /> : 'the deal'} to <span className="font-medium text-stone-900">{stage?.name ?? (pipelines.isPending ? '…' : 'another stage')}</span>
+        {stage && stage.kind !== 'open' ? <span className="text-stone-600"> (closes the deal as {stage.kind})</span> : null}
+      </p>
+      {payload.lostReason ? <p className="mt-1 text-stone-600">Reason: {payload.lostReason}</p> : null}
+    </div>
+  );
+}
+
+function TasksBody({ workspaceId, records, payload }: { workspaceId: string; records: CitedRecord[]; payload: CreateTasksPayload }) {
+  return (
+    <ul className="divide-y divide-stone-100 rounded-md border border-stone-200 bg-white text-sm">
+      {payload.tasks.map((t, i) => {
+        const record = find(records, t.recordType, t.recordId) ?? { type: t.recordType, id: t.recordId, label: `this ${recordTypeName(t.recordType).toLowerCase()}` };
+        return (
+          <li key={i} className="px-3 py-2">
+            <p className="font-medium break-words text-stone-900">{t.title}</p>
+            <p className="text-xs text-stone-600">
+              {t.dueInDays === null || t.dueInDays === undefined ? 'No due date' : t.dueInDays === 0 ? 'Due today' : `Due in ${t.dueInDays} ${t.dueInDays === 1 ? 'day' : 'days'}`} · on{' '}
+              <RecordLink workspaceId={workspaceId} record={record} />
+            </p>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,29 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { announce } from '../../ui/Announcer';
+import { brainKeys, deleteConversation, fetchBrainStatus, fetchConversation, fetchConversations } from './api';
+
+export function useBrainStatus(workspaceId: string, enabled = true) {
+  return useQuery({ queryKey: brainKeys.status(workspaceId), queryFn: () => fetchBrainStatus(workspaceId), enabled, staleTime: 10 * 60_000 });
+}
+
+export function useConversations(workspaceId: string, enabled = true) {
+  return useQuery({ queryKey: brainKeys.conversations(workspaceId), queryFn: () => fetchConversations(workspaceId).then((r) => r.items), enabled });
+}
+
+export function useConversation(workspaceId: string, id: string | undefined) {
+  return useQuery({ queryKey: brainKeys.conversation(workspaceId, id ?? 'none'), queryFn: () => fetchConversation(workspaceId, id!), enabled: Boolean(id) });
+}
+
+/** Deletes a conversation; `leave` moves off its page first, so the gone conversation is not asked for again. */
+export function useDeleteConversation(workspaceId: string, leave: () => Promise<void>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => deleteConversation(workspaceId, id),
+    onSuccess: async (_, id) => {
+      announce('Conversation deleted.');
+      void client.invalidateQueries({ queryKey: brainKeys.conversations(workspaceId) });
+      await leave();
+      client.removeQueries({ queryKey: brainKeys.conversation(workspaceId, id) });
+    },
+  });
+}
