@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A local AI provider for tests (STYLE 13): a real HTTP server on 127.0.0.1 that speaks
- * OpenAI's Chat Completions (`POST /v1/chat/completions`) and Anthropic's Messages
- * (`POST /v1/messages`) wire formats, plain JSON or SSE streams, with tool calls. Each test
+ * OpenAI's Chat Completions (`POST /v1/chat/completions`), Anthropic's Messages
+ * (`POST /v1/messages`) and Google's Gemini (`POST …/models/<m>:generateContent`) wire formats, plain JSON or SSE streams, with tool calls. Each test
  * scripts the replies (a queue, or a function of the request) and reads back every request
  * body exactly as the SDK sent it. The AI benchmark uses it too, as a provider that answers at once.
  */
 
-export type FakeApi = 'openai' | 'anthropic';
+export type FakeApi = 'openai' | 'anthropic' | 'google';
 
 export interface FakeRequest {
   api: FakeApi;
@@ -101,7 +101,12 @@ export class FakeAi {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const path = (req.url ?? '').split('?')[0]!;
-    const api: FakeApi | null = req.method === 'POST' && path.endsWith('/chat/completions') ? 'openai' : req.method === 'POST' && path.endsWith('/messages') ? 'anthropic' : null;
+    const api: FakeApi | null =
+      req.method !== 'POST' ? null
+      : path.endsWith('/chat/completions') ? 'openai'
+      : path.endsWith('/messages') ? 'anthropic'
+      : /:(stream)?generateContent$/i.test(path) ? 'google'
+      : null;
     if (!api) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `No route ${req.method} ${path}` } }));
       return;
@@ -113,13 +118,16 @@ export class FakeAi {
       res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Body is not JSON' } }));
       return;
     }
-    const request: FakeRequest = { api, path, headers: req.headers, body, raw, stream: body.stream === true };
+    // Gemini says "stream" in the path (`:streamGenerateContent?alt=sse`), not in the body.
+    const stream = api === 'google' ? path.endsWith(':streamGenerateContent') : body.stream === true;
+    const request: FakeRequest = { api, path, headers: req.headers, body, raw, stream };
     this.requests.push(request);
     const next = this.queue.shift() ?? this.fallback;
     const reply = typeof next === 'function' ? await next(request) : next;
     if ('status' in reply) return sendError(res, api, reply);
     const out = { text: reply.text ?? '', toolCalls: (reply.toolCalls ?? []).map((t, i) => ({ id: t.id ?? `call_${i + 1}`, name: t.name, input: t.input })), usage: reply.usage ?? DEFAULT_USAGE, chunkSize: reply.chunkSize ?? 4 };
     const model = String(body.model ?? 'fake-model');
+    if (api === 'google') return request.stream ? googleStream(res, out) : googleJson(res, out);
     if (api === 'openai') return request.stream ? openaiStream(res, model, out) : openaiJson(res, model, out);
     return request.stream ? anthropicStream(res, model, out) : anthropicJson(res, model, out);
   }
@@ -143,7 +151,10 @@ interface Out {
 function sendError(res: ServerResponse, api: FakeApi, reply: { status: number; headers?: Record<string, string>; message?: string }) {
   const message = reply.message ?? (reply.status === 429 ? 'Rate limit reached for requests' : 'The server had an error while processing your request.');
   const type = reply.status === 429 ? 'rate_limit_error' : reply.status === 401 ? 'authentication_error' : 'api_error';
-  const body = api === 'openai' ? { error: { message, type, param: null, code: null } } : { type: 'error', error: { type, message } };
+  const body =
+    api === 'openai' ? { error: { message, type, param: null, code: null } }
+    : api === 'google' ? { error: { code: reply.status, message, status: reply.status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL' } }
+    : { type: 'error', error: { type, message } };
   res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(body));
 }
 
@@ -235,5 +246,28 @@ function anthropicStream(res: ServerResponse, model: string, out: Out) {
   }
   s.event('message_delta', { type: 'message_delta', delta: { stop_reason: out.toolCalls.length ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: out.usage.output } });
   s.event('message_stop', { type: 'message_stop' });
+  s.end();
+}
+
+// ---------------------------------------------------------------- Google Gemini generateContent
+
+function googleCandidate(out: Out, text: string, withCalls: boolean, done: boolean) {
+  const parts: unknown[] = [];
+  if (text) parts.push({ text });
+  if (withCalls) for (const t of out.toolCalls) parts.push({ functionCall: { name: t.name, args: t.input } });
+  return { content: { role: 'model', parts }, index: 0, ...(done ? { finishReason: 'STOP' } : {}) };
+}
+
+const googleUsage = (out: Out) => ({ promptTokenCount: out.usage.input, candidatesTokenCount: out.usage.output, totalTokenCount: out.usage.input + out.usage.output });
+
+function googleJson(res: ServerResponse, out: Out) {
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ candidates: [googleCandidate(out, out.text, true, true)], usageMetadata: googleUsage(out) }));
+}
+
+function googleStream(res: ServerResponse, out: Out) {
+  const s = sse(res);
+  const chunks = pieces(out.text, out.chunkSize);
+  chunks.forEach((piece) => s.data({ candidates: [googleCandidate(out, piece, false, false)] }));
+  s.data({ candidates: [googleCandidate(out, '', true, true)], usageMetadata: googleUsage(out) });
   s.end();
 }

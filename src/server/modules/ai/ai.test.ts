@@ -195,6 +195,28 @@ describe('calls', () => {
     expect(priced.costUsd).toBe(2);
   });
 
+  it('AI-1 AI-4 a call in Google\'s Gemini format returns tool calls, streams, and is recorded with its tokens', async () => {
+    const o = await ownerWithWorkspace(server, 'Gemini Co');
+    await connect(o, { kind: 'google', model: 'gemini-2.5-flash' });
+    fake.reply({ text: 'Looking.', toolCalls: [{ name: 'findContact', input: { name: 'Ada' } }], usage: { input: 40, output: 8 } });
+    const tools = { findContact: tool({ description: 'Find a contact by name', inputSchema: z.object({ name: z.string() }) }) };
+    const result = await runModel(server.services, ctxOf(o), { feature: 'test:google', system: 'Be helpful.', messages: hi, tools });
+    expect(result.toolCalls).toEqual([expect.objectContaining({ name: 'findContact', input: { name: 'Ada' } })]);
+    const sent = fake.last();
+    expect(sent).toMatchObject({ api: 'google', path: '/v1/models/gemini-2.5-flash:generateContent', stream: false });
+    expect(sent.headers['x-goog-api-key']).toBe(KEY);
+    expect(sent.body.systemInstruction.parts[0].text).toBe('Be helpful.');
+    expect(sent.body.tools[0].functionDeclarations[0].name).toBe('findContact');
+    expect(await callRecord(o, result.callId)).toMatchObject({ providerKind: 'google', tokensIn: 40, tokensOut: 8, outcome: 'ok' });
+    fake.reply({ text: 'Hello Ada, nice to meet you.', usage: { input: 9, output: 6 } });
+    const streamed = await streamModel(server.services, ctxOf(o), { feature: 'test:google', messages: hi });
+    let text = '';
+    for await (const piece of streamed.textStream) text += piece;
+    expect(text).toBe('Hello Ada, nice to meet you.');
+    expect(fake.last()).toMatchObject({ api: 'google', stream: true });
+    expect(await streamed.result).toMatchObject({ tokensIn: 9, tokensOut: 6 });
+  });
+
   it('AI-4 structured output is parsed against the schema', async () => {
     fake.reply({ text: JSON.stringify({ subject: 'Hi Ada', score: 7 }) });
     const schema = z.object({ subject: z.string(), score: z.number() });
