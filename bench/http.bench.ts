@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { startKestrel } from './lib/kestrel';
-import { cpuSeconds, freePort, sampleMemory, spawnServer } from './lib/processes';
+import { cpuSeconds, freePort, sampleMemory, serverProcess, spawnServer } from './lib/processes';
 import { int, mean, median, mib, ms, ratio, table } from './lib/stats';
 
 export interface LoadSettings {
@@ -39,6 +40,8 @@ export interface HttpResult {
   settings: LoadSettings;
   runs: LoadRun[];
   kestrel: LoadRun;
+  /** The bare server answering after one PostgreSQL round trip. */
+  database: LoadRun;
   baselineMean: number;
   baselineCpuMs: number;
   memory: MemoryFigures;
@@ -48,10 +51,17 @@ const cpu = (millis: number) => (Number.isFinite(millis) ? `${millis.toFixed(mil
 
 const sleep = (millis: number) => new Promise((r) => setTimeout(r, millis));
 
-async function load(label: string, pid: number, url: string, settings: LoadSettings, expectBody: string, headers: Record<string, string> = {}, seconds = settings.durationSeconds): Promise<LoadRun> {
-  const before = cpuSeconds(pid);
+/** Whose CPU a run is charged: the server's Node process, and the process the embedded PostgreSQL runs under. */
+interface CpuOwners {
+  node: number;
+  postgresParent: number | null;
+}
+
+async function load(label: string, owners: CpuOwners, url: string, settings: LoadSettings, expectBody: string, headers: Record<string, string> = {}, seconds = settings.durationSeconds): Promise<LoadRun> {
+  const sample = () => ({ self: cpuSeconds(owners.node).self, descendants: owners.postgresParent === null ? Number.NaN : cpuSeconds(owners.postgresParent).descendants });
+  const before = sample();
   const r = await autocannon({ url, connections: settings.connections, pipelining: settings.pipelining, duration: seconds, headers, expectBody });
-  const after = cpuSeconds(pid);
+  const after = sample();
   const perRequest = (s: number) => (r.requests.total ? (s * 1000) / r.requests.total : Number.NaN);
   return {
     label,
@@ -83,6 +93,7 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
   });
   // The flood guard would answer 429 within a second at these rates.
   const kestrel = await startKestrel(dataDir, { DEMO_WORKSPACE: 'true', RATE_LIMIT_PER_MINUTE: '100000000' });
+  let helloDb: Awaited<ReturnType<typeof spawnServer>> | null = null;
   try {
     if (!kestrel.demoLogin) throw new Error('Kestrel printed no demo login');
     const signIn = await fetch(`${kestrel.url}/api/auth/sign-in`, {
@@ -94,36 +105,55 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
     const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.includes('kestrel_session'));
     if (!cookie) throw new Error('Sign-in set no session cookie');
     const meUrl = `${kestrel.url}/api/auth/me`;
+    const server = serverProcess(kestrel.pid);
+    const kestrelCpu: CpuOwners = { node: server, postgresParent: server };
+    const helloCpu: CpuOwners = { node: hello.pid, postgresParent: null };
     const meBody = await (await fetch(meUrl, { headers: { cookie } })).text();
     if (JSON.parse(meBody).user?.email !== kestrel.demoLogin.email) throw new Error(`Not signed in: ${meBody}`);
     const helloBody = await (await fetch(hello.url)).text();
+    const password = encodeURIComponent(readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim());
+    const dbPort = await freePort();
+    const db = await spawnServer({
+      args: ['--import', 'tsx', 'bench/hello-server.ts'],
+      env: { PORT: String(dbPort), DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${kestrel.pgPort}/kestrel` },
+      logFile: path.join(dataDir, 'hello-db.log'),
+      readyPattern: /hello server ready/,
+      url: `http://127.0.0.1:${dbPort}/`,
+    });
+    helloDb = db;
+    const helloDbCpu: CpuOwners = { node: db.pid, postgresParent: server };
 
     // Idle: started, one sign-in, no load yet.
     await sleep(1000);
-    const idle = sampleMemory(kestrel.pid);
+    const idle = sampleMemory(server);
     await sleep(2000);
     const idleSamples = await idle.stop();
 
     process.stderr.write('  http: warming up\n');
-    await load('warm-up', hello.pid, hello.url, settings, helloBody, {}, settings.warmupSeconds);
-    await load('warm-up', kestrel.pid, meUrl, settings, meBody, { cookie }, settings.warmupSeconds);
+    await load('warm-up', helloCpu, hello.url, settings, helloBody, {}, settings.warmupSeconds);
+    await load('warm-up', helloDbCpu, db.url, settings, helloBody, {}, settings.warmupSeconds);
+    await load('warm-up', kestrelCpu, meUrl, settings, meBody, { cookie }, settings.warmupSeconds);
 
     const runs: LoadRun[] = [];
-    runs.push(await load('bare Fastify hello world (before)', hello.pid, hello.url, settings, helloBody));
+    runs.push(await load('bare Fastify hello world (before)', helloCpu, hello.url, settings, helloBody));
     process.stderr.write(`  http: baseline ${int(runs.at(-1)!.reqPerSec)} req/s\n`);
-    const sampler = sampleMemory(kestrel.pid);
-    const kestrelRun = await load('Kestrel GET /api/auth/me, signed in', kestrel.pid, meUrl, settings, meBody, { cookie });
+    const databaseRun = await load('bare Fastify + one PostgreSQL round trip (pg)', helloDbCpu, db.url, settings, helloBody);
+    runs.push(databaseRun);
+    process.stderr.write(`  http: one round trip ${int(databaseRun.reqPerSec)} req/s\n`);
+    const sampler = sampleMemory(server);
+    const kestrelRun = await load('Kestrel GET /api/auth/me, signed in', kestrelCpu, meUrl, settings, meBody, { cookie });
     const loaded = await sampler.stop();
     runs.push(kestrelRun);
     process.stderr.write(`  http: kestrel ${int(kestrelRun.reqPerSec)} req/s\n`);
-    runs.push(await load('bare Fastify hello world (after)', hello.pid, hello.url, settings, helloBody));
+    runs.push(await load('bare Fastify hello world (after)', helloCpu, hello.url, settings, helloBody));
 
     return {
       settings,
       runs,
       kestrel: kestrelRun,
-      baselineMean: mean([runs[0]!.reqPerSec, runs[2]!.reqPerSec]),
-      baselineCpuMs: mean([runs[0]!.serverCpuMs, runs[2]!.serverCpuMs]),
+      database: databaseRun,
+      baselineMean: mean([runs[0]!.reqPerSec, runs[3]!.reqPerSec]),
+      baselineCpuMs: mean([runs[0]!.serverCpuMs, runs[3]!.serverCpuMs]),
       memory: {
         samples: loaded.rss.length,
         idleRssKib: median(idleSamples.rss),
@@ -134,6 +164,7 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
       },
     };
   } finally {
+    await helloDb?.stop();
     await kestrel.stop();
     await hello.stop();
   }
@@ -147,10 +178,12 @@ export function httpMarkdown(r: HttpResult): string {
     '',
     table(
       ['Server', 'Requests/s', 'Latency p50', 'Latency p99', 'Requests', 'Failed', 'CPU per request: Node', 'CPU per request: PostgreSQL'],
-      r.runs.map((x) => [x.label, int(x.reqPerSec), ms(x.p50), ms(x.p99), int(x.total), x.failures, cpu(x.serverCpuMs), x === r.kestrel ? cpu(x.postgresCpuMs) : '—']),
+      r.runs.map((x) => [x.label, int(x.reqPerSec), ms(x.p50), ms(x.p99), int(x.total), x.failures, cpu(x.serverCpuMs), x === r.kestrel || x === r.database ? cpu(x.postgresCpuMs) : '—']),
     ),
     '',
     `Throughput, Kestrel / bare Fastify (mean of before and after, ${int(r.baselineMean)} req/s): **${ratio(r.kestrel.reqPerSec / r.baselineMean)}**.`,
+    `Throughput, Kestrel / bare Fastify + one PostgreSQL round trip (${int(r.database.reqPerSec)} req/s): **${ratio(r.kestrel.reqPerSec / r.database.reqPerSec)}**. ` +
+      `Kestrel's signed-in request makes two round trips (the session with its user, and the caller's workspaces) besides the HTTP stack's own work (cookies, CSRF token, security headers, access check, logging, metrics).`,
     `CPU per request, Kestrel (Node + PostgreSQL) / bare Fastify: **${(((r.kestrel.serverCpuMs + r.kestrel.postgresCpuMs) / r.baselineCpuMs)).toFixed(0)}×** (${cpu(r.kestrel.serverCpuMs + r.kestrel.postgresCpuMs)} against ${cpu(r.baselineCpuMs)}).`,
     '',
     '#### Memory of the Kestrel server process',

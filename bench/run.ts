@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { aiMarkdown, benchAi } from './ai.bench';
 import { benchCrm, crmMarkdown, writeCrmSection } from './crm.bench';
 import { benchHttp, httpMarkdown } from './http.bench';
-import { cpuPressure, describeMachine } from './lib/machine';
+import { cpuPressure, describeMachine, measureAvailability } from './lib/machine';
 import { repoRoot } from './lib/processes';
 import { benchPasswords, passwordsMarkdown } from './passwords.bench';
 import { benchStartup, startupMarkdown } from './startup.bench';
@@ -41,6 +41,7 @@ if (values['quiet-below']) {
 
 const began = performance.now();
 const machine = describeMachine();
+const availabilityAtStart = measureAvailability();
 const sections: string[] = [];
 let dataDir: string | null = null;
 let postgres = 'not started in this run';
@@ -78,6 +79,7 @@ try {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
 
+const availabilityAtEnd = measureAvailability();
 const seconds = (performance.now() - began) / 1000;
 const pct = (value: number | null) => (value === null ? 'unknown' : `${value.toFixed(0)} %`);
 const report = [
@@ -89,6 +91,9 @@ const report = [
   `- Commit ${machine.commit}; the whole run took ${seconds.toFixed(0)} s`,
   `- Other work on the machine: load average (1 min) ${machine.loadAtStart.toFixed(2)} at the start and ${os.loadavg()[0]!.toFixed(2)} at the end; ` +
     `CPU pressure (share of the last minute some task waited for a CPU) ${pct(machine.pressureAtStart)} at the start and ${pct(cpuPressure())} at the end`,
+  `- A busy loop ran ${availabilityAtStart.runningPct.toFixed(0)} % of a 3 s wall-clock window at the start (${availabilityAtStart.pauses} pauses of 5 ms or more, longest ${availabilityAtStart.longestMs.toFixed(0)} ms) ` +
+    `and ${availabilityAtEnd.runningPct.toFixed(0)} % at the end (${availabilityAtEnd.pauses} pauses, longest ${availabilityAtEnd.longestMs.toFixed(0)} ms): ` +
+    `below 100 % the virtual machine itself was frozen by its host, which stretches every latency here alike`,
   '',
   ...sections.flatMap((s) => [s, '']),
   END,

@@ -125,6 +125,27 @@ describe('row-level security', () => {
     });
   });
 
+  it('WS-3 the one-statement membership lookups answer only for their user and leave a transaction\'s scope as it was', async () => {
+    await asAppRole(async (c) => {
+      const role = (ws: string, user: string) => c.query(`SELECT kestrel_member_role($1, $2) AS r`, [ws, user]).then((r) => r.rows[0].r);
+      expect(await role(a.workspaceId, a.userId)).toBe('owner');
+      expect(await role(b.workspaceId, a.userId)).toBeNull();
+      const list = await c.query(`SELECT id::text, role FROM kestrel_user_workspaces($1)`, [a.userId]);
+      expect(list.rows).toEqual([{ id: a.workspaceId, role: 'owner' }]);
+      // Nothing of the lookup's scope outlives its statement.
+      expect((await c.query(`SELECT count(*)::int AS n FROM memberships`)).rows[0].n).toBe(0);
+      // Inside a tenant transaction the scope is the same before and after.
+      await c.query('BEGIN');
+      await c.query(`SELECT set_config('kestrel.workspace_id', $1, true), set_config('kestrel.user_id', $2, true)`, [b.workspaceId, b.userId]);
+      expect(await role(a.workspaceId, a.userId)).toBe('owner');
+      const after = await c.query(`SELECT current_setting('kestrel.workspace_id') AS w, current_setting('kestrel.user_id') AS u`);
+      expect(after.rows[0]).toEqual({ w: b.workspaceId, u: b.userId });
+      const seen = await c.query(`SELECT DISTINCT workspace_id::text AS w FROM memberships`);
+      expect(seen.rows.map((r) => r.w)).toEqual([b.workspaceId]);
+      await c.query('ROLLBACK');
+    });
+  });
+
   it('WS-3 every tenant table leads its primary key and foreign keys with workspace_id', async () => {
     const { rows } = await server.services.database.systemPool.query<{ table: string; kind: string; first: string }>(`
       SELECT cl.relname AS table, co.contype AS kind, a.attname AS first

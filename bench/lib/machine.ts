@@ -60,3 +60,37 @@ export function describeMachine(): Machine {
     pressureAtStart: cpuPressure(),
   };
 }
+
+export interface Availability {
+  /** Share of wall time a busy loop actually ran, in %. */
+  runningPct: number;
+  /** Pauses of 5 ms or more the loop saw, and the longest. */
+  pauses: number;
+  longestMs: number;
+}
+
+/**
+ * How much of the wall clock this process really gets: a busy loop that reads the clock and
+ * counts the gaps of 5 ms or more between two reads. On a dedicated core it runs ~100 % of the
+ * time; a virtual machine whose host is busy freezes it for whole slices, and everything
+ * measured here (latency tails above all) is stretched by the same pauses.
+ */
+export function measureAvailability(durationMs = 3000): Availability {
+  const start = performance.now();
+  let last = start;
+  let paused = 0;
+  let pauses = 0;
+  let longestMs = 0;
+  for (;;) {
+    const now = performance.now();
+    const gap = now - last;
+    if (gap >= 5) {
+      paused += gap;
+      pauses++;
+      longestMs = Math.max(longestMs, gap);
+    }
+    last = now;
+    if (now - start >= durationMs) break;
+  }
+  return { runningPct: (100 * (durationMs - paused)) / durationMs, pauses, longestMs };
+}

@@ -41,6 +41,21 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/**
+ * `npm start` runs a launcher (scripts/start.mjs) that builds what is stale and then runs the
+ * server in a child Node process: that child is the server whose CPU and memory count.
+ */
+export function serverProcess(launcherPid: number): number {
+  for (const child of childrenOf(launcherPid)) {
+    try {
+      if (readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('dist/server/main.js')) return child;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return launcherPid;
+}
+
 /** User + system CPU seconds a process has used, from /proc/<pid>/stat (Linux). */
 function cpuSecondsOf(pid: number, withReaped = false): number {
   try {

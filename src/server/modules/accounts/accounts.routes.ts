@@ -4,9 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sessionCookieName } from '../../platform/auth/sessions';
 import type { Config } from '../../platform/config';
-import { withUser } from '../../platform/db/tenant';
 import { errorBodySchema, notFound } from '../../platform/http/errors';
-import { memberships, workspaces } from '../workspaces/workspaces.schema';
 import {
   acceptedResult,
   changePasswordBody,
@@ -35,7 +33,7 @@ import { requestSignInCode, verifySignInCode } from './sign-in-codes';
 import { signIn } from './sign-in';
 import { signUp } from './sign-up';
 import { disableTwoFactor, enableTwoFactor, startTwoFactorSetup, verifySecondFactor } from './two-factor';
-import { findUserById } from './users';
+import { userWorkspaces } from '../workspaces/memberships';
 
 const DAY_SECONDS = 86_400;
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
@@ -70,21 +68,11 @@ export async function accountsModule(server: FastifyInstance): Promise<void> {
     const auth = request.auth;
     const googleEnabled = Boolean(config.GOOGLE_CLIENT_ID);
     if (!auth) return { user: null, mfaPending: false, csrfToken: null, googleEnabled, workspaces: [] };
-    const user = (await findUserById(db, auth.userId))!;
-    const list = auth.mfaPending
-      ? []
-      : await withUser(db, auth.userId, (tx) =>
-          tx
-            .select({ id: workspaces.id, name: workspaces.name, role: memberships.role })
-            .from(memberships)
-            .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
-            .where(eq(memberships.userId, auth.userId))
-            .orderBy(workspaces.name),
-        );
+    const list = auth.mfaPending ? [] : await userWorkspaces(db, auth.userId);
     return {
       user: auth.mfaPending
         ? null
-        : { id: user.id, email: user.email, name: user.name, hasPassword: Boolean(user.passwordHash), googleLinked: Boolean(user.googleSub), twoFactorEnabled: Boolean(user.totpEnabledAt), createdAt: user.createdAt.toISOString() },
+        : { id: auth.userId, email: auth.email, name: auth.name, hasPassword: auth.hasPassword, googleLinked: auth.googleLinked, twoFactorEnabled: auth.twoFactorEnabled, createdAt: auth.createdAt.toISOString() },
       mfaPending: auth.mfaPending,
       csrfToken: auth.csrfToken,
       googleEnabled,

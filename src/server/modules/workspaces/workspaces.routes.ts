@@ -1,14 +1,13 @@
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { withUser } from '../../platform/db/tenant';
 import { anyMember, managers, teamMembers } from '../../platform/http/access';
 import { errorBodySchema } from '../../platform/http/errors';
 import { acceptedResult, workspaceSummary } from '../accounts/accounts.contract';
 import { requestMeta } from '../accounts/accounts.routes';
 import { acceptInvitation, createInvitation, listInvitations, previewInvitation, revokeInvitation, sendInvitationCode } from './invitations';
 import { changeMemberRole, listMembers, removeMember } from './manage-members';
+import { userWorkspaces } from './memberships';
 import { createWorkspace, getWorkspace, updateWorkspace } from './manage-workspace';
 import {
   changeRoleBody,
@@ -25,7 +24,6 @@ import {
   workspaceParams,
   workspaceSchema,
 } from './workspaces.contract';
-import { memberships, workspaces } from './workspaces.schema';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 
@@ -37,10 +35,7 @@ export async function workspacesModule(server: FastifyInstance): Promise<void> {
 
   app.get('/api/workspaces', { config: { access: 'user' }, schema: { tags, summary: 'Your workspaces (WS-1)', response: { 200: z.object({ workspaces: z.array(workspaceSummary) }), ...errors } } }, async (request) => {
     const userId = request.auth!.userId;
-    const rows = await withUser(db, userId, (tx) =>
-      tx.select({ id: workspaces.id, name: workspaces.name, role: memberships.role }).from(memberships).innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId)).where(eq(memberships.userId, userId)).orderBy(workspaces.name),
-    );
-    return { workspaces: rows };
+    return { workspaces: await userWorkspaces(db, userId) };
   });
 
   app.post('/api/workspaces', { config: { access: 'user' }, schema: { tags, summary: 'Create a workspace; you become its owner (WS-1)', body: createWorkspaceBody, response: { 201: workspaceSchema, ...errors } } }, async (request, reply) => {

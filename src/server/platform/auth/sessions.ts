@@ -37,6 +37,11 @@ export interface ResolvedSession {
   email: string;
   name: string;
   mfaPending: boolean;
+  /** What the account page and `GET /api/auth/me` show, read with the session in one query. */
+  hasPassword: boolean;
+  googleLinked: boolean;
+  twoFactorEnabled: boolean;
+  createdAt: Date;
 }
 
 /** A session is alive until its absolute expiry and while it has been used within the idle window. */
@@ -45,7 +50,18 @@ export async function resolveSession(db: Db, config: Config, token: string): Pro
   const id = sha256(token);
   const idleCutoff = new Date(Date.now() - config.SESSION_IDLE_DAYS * DAY);
   const [row] = await db
-    .select({ sessionId: sessions.id, userId: sessions.userId, mfaPending: sessions.mfaPending, lastSeenAt: sessions.lastSeenAt, email: users.email, name: users.name })
+    .select({
+      sessionId: sessions.id,
+      userId: sessions.userId,
+      mfaPending: sessions.mfaPending,
+      lastSeenAt: sessions.lastSeenAt,
+      email: users.email,
+      name: users.name,
+      hasPassword: sql<boolean>`${users.passwordHash} IS NOT NULL`,
+      googleLinked: sql<boolean>`${users.googleSub} IS NOT NULL`,
+      twoFactorEnabled: sql<boolean>`${users.totpEnabledAt} IS NOT NULL`,
+      createdAt: users.createdAt,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, id), gt(sessions.expiresAt, new Date()), gt(sessions.lastSeenAt, idleCutoff)));
@@ -53,7 +69,17 @@ export async function resolveSession(db: Db, config: Config, token: string): Pro
   if (Date.now() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
     await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, id));
   }
-  return { sessionId: row.sessionId, userId: row.userId, email: row.email, name: row.name, mfaPending: row.mfaPending };
+  return {
+    sessionId: row.sessionId,
+    userId: row.userId,
+    email: row.email,
+    name: row.name,
+    mfaPending: row.mfaPending,
+    hasPassword: row.hasPassword,
+    googleLinked: row.googleLinked,
+    twoFactorEnabled: row.twoFactorEnabled,
+    createdAt: row.createdAt,
+  };
 }
 
 /** SEC-1: the CSRF token is bound to the session and derivable only with the server's secret. */

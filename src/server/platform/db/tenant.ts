@@ -22,11 +22,3 @@ export function withTenant<T>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' 
     return fn(tx);
   });
 }
-
-/** A transaction acting for a signed-in user outside any one workspace (listing their workspaces). */
-export function withUser<T>(db: Db, userId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await setScope(tx, { userId });
-    return fn(tx);
-  });
-}

@@ -1,11 +1,10 @@
-import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { memberships, type Role } from '../../modules/workspaces/workspaces.schema';
+import { memberRole } from '../../modules/workspaces/memberships';
+import type { Role } from '../../modules/workspaces/workspaces.schema';
 import { csrfTokenFor, resolveSession, sessionCookieName, type ResolvedSession } from '../auth/sessions';
 import { safeEqual } from '../crypto/tokens';
 import type { WorkspaceContext } from '../db/tenant';
-import { withUser } from '../db/tenant';
 import { enforceAccess } from './access';
 import { AppError } from './errors';
 
@@ -48,14 +47,12 @@ export const requestContext = fp(async function requestContext(app: FastifyInsta
     const workspaceId = (request.params as { workspaceId?: string } | undefined)?.workspaceId;
     if (request.auth && !request.auth.mfaPending && workspaceId && UUID.test(workspaceId)) {
       const userId = request.auth.userId;
-      const [membership] = await withUser(database.db, userId, (tx) =>
-        tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId))),
-      );
-      if (membership) {
+      const role = await memberRole(database.db, workspaceId, userId);
+      if (role) {
         request.workspace = {
           id: workspaceId,
-          role: membership.role,
-          ctx: { workspaceId, userId, role: membership.role, actorLabel: request.auth.email, ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+          role,
+          ctx: { workspaceId, userId, role, actorLabel: request.auth.email, ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
         };
       }
     }
