@@ -54,6 +54,16 @@ function userValue(v: unknown, env: CompileEnv): string {
   return v === 'me' ? (env.ctx.userId ?? '00000000-0000-0000-0000-000000000000') : (v as string);
 }
 
+/** The smallest string above every string that starts with `prefix`: its last character plus one. */
+export function prefixUpperBound(prefix: string): string | null {
+  const chars = [...prefix];
+  const last = chars.pop();
+  if (last === undefined) return null;
+  const code = last.codePointAt(0)!;
+  if (code >= 0xffff) return null;
+  return chars.join('') + String.fromCodePoint(code + 1);
+}
+
 function textCondition(f: ServerField, op: string, v: unknown): SQL {
   const value = f.value!;
   const eqExpr = (s: string) => (f.caseInsensitive ? sql`${value} = ${s}` : sql`lower(${value}) = lower(${s})`);
@@ -72,7 +82,12 @@ function textCondition(f: ServerField, op: string, v: unknown): SQL {
       const s = v as string;
       // Without letters (zip codes, phone prefixes) LIKE equals ILIKE and can use a btree range.
       const pattern = `${escapeLike(s)}%`;
-      return s.toLowerCase() === s.toUpperCase() ? sql`${value} LIKE ${pattern}` : sql`${value} ILIKE ${pattern}`;
+      if (s.toLowerCase() !== s.toUpperCase()) return sql`${value} ILIKE ${pattern}`;
+      // No letters (a zip or phone prefix): also as a range, whose comparisons are LEAKPROOF, so
+      // under row-level security the column's btree index can serve it (decision 004); LIKE
+      // keeps the answer exact under any collation.
+      const upper = prefixUpperBound(s);
+      return upper === null ? sql`${value} LIKE ${pattern}` : sql`(${value} >= ${s} AND ${value} < ${upper} AND ${value} LIKE ${pattern})`;
     }
     case 'is_empty':
       return sql`(${value} IS NULL OR ${value} = '')`;

@@ -9,9 +9,10 @@ import type { SearchResult } from './views.contract';
 /**
  * CRM-6 command palette: fuzzy search across contacts (names, emails, phones), companies
  * (name, domain) and deals (name) with pg_trgm. Each object has one lower-cased search text
- * with a trigram GIN index (views migration). `<%` (word similarity) matches the query against
- * the best-matching stretch of that text, so a prefix ("joh") and a misspelling ("Jonh Smiht")
- * both find "John Smith". The match runs in `kestrel_search_candidates` (same migration):
+ * with a GiST trigram index led by workspace_id (search_knn migration). Word similarity matches
+ * the query against the best-matching stretch of that text, so a prefix ("joh") and a
+ * misspelling ("Jonh Smiht") both find "John Smith"; the index is walked nearest first and
+ * stops after the candidates asked for. The match runs in `kestrel_search_candidates`:
  * under row-level security PostgreSQL will not use an index for pg_trgm's non-LEAKPROOF
  * operators, so the function matches inside the transaction's workspace as the table owner
  * and this query joins its ids back under RLS and the member's visibility.

@@ -90,6 +90,8 @@ describe('views: filters (CRM-6)', () => {
     const recent = await c({ firstName: 'Recent', postalCode: '94110' });
     const longAgo = await c({ firstName: 'Long', postalCode: '94016' });
     await c({ firstName: 'Elsewhere', postalCode: '10001' });
+    await c({ firstName: 'Next door', postalCode: '95014' });
+    await c({ firstName: 'Below', postalCode: '93999' });
     await c({ firstName: 'Theirs', postalCode: '94107', ownerUserId: staff.userId });
     const note = (id: string, daysAgo: number) =>
       make(owner.client, owner, '/activities', { kind: 'note', body: '<p>Called</p>', occurredAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString(), links: [{ recordType: 'contacts', recordId: id }] });
