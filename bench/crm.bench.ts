@@ -12,7 +12,7 @@ import { benchExport, benchImport, copyBaseline, signInOverHttp, type CopyBaseli
 import { crmScenarios, measure, signIn, type LatencyResult } from './crm-queries';
 import { postgresVersion } from './lib/kestrel';
 import { cpuPressure, describeMachine, type Machine } from './lib/machine';
-import { freePort, repoRoot, spawnServer } from './lib/processes';
+import { freePort, repoRoot, serverProcess, spawnServer } from './lib/processes';
 import { int, mib, ratio, table } from './lib/stats';
 
 export interface CrmResult {
@@ -101,7 +101,7 @@ export async function benchCrm(options: { runs?: number; importRows?: number; lo
 
     const session = await signInOverHttp(url, dataset.login);
     try {
-      exported = await phase('export', () => benchExport(session, dataset.workspaceId, server.pid));
+      exported = await phase('export', () => benchExport(session, dataset.workspaceId, serverProcess(server.pid)));
       log(`  export: ${int(exported.rows)} rows in ${exported.seconds.toFixed(1)} s (${int(exported.rowsPerSecond)} rows/s), peak RSS ${mib(exported.memory.peakRssKib)}`);
     } catch (error) {
       problems.push(`export: ${String(error).slice(0, 400)}`);
@@ -110,7 +110,7 @@ export async function benchCrm(options: { runs?: number; importRows?: number; lo
     copy = await phase('copy', () => copyBaseline(ownerUrl, file));
     log(`  copy: ${int(copy.rows)} rows in ${copy.seconds.toFixed(1)} s (${int(copy.rowsPerSecond)} rows/s)`);
     try {
-      imported = await phase('import', () => benchImport(session, dataset.workspaceId, server.pid, file, log));
+      imported = await phase('import', () => benchImport(session, dataset.workspaceId, serverProcess(server.pid), file, log));
       log(`  import: ${imported.status}, ${int(imported.rowsPerSecond)} rows/s, peak RSS ${mib(imported.memory.peakRssKib)}`);
     } catch (error) {
       problems.push(`import: ${String(error).slice(0, 400)}`);
