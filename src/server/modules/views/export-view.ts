@@ -1,13 +1,15 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest } from '../../platform/http/errors';
 import { recordAudit } from '../audit/record-audit';
 import { recordTypes, type RecordType } from '../crm/crm.contract';
 import { prepareView } from './compile-view';
-import { cellText, csvLine, neutralise, quote } from './csv';
-import { chosenColumns, presentRows, selectList, type RawRow } from './read-rows';
+import { csvLine, neutralise, quote } from './csv';
+import { exportLine, exportQuery, type ExportFormat } from './export-lines';
+import type { RecordTable } from './fields';
+import { chosenColumns } from './read-rows';
 import { findVisibleView } from './saved-views/present';
 import type { ServerField } from './fields';
 import type { ViewDefinition } from './views.contract';
@@ -19,7 +21,7 @@ import type { ViewDefinition } from './views.contract';
  */
 const BATCH = 1000;
 
-export type ExportFormat = 'csv' | 'json';
+export type { ExportFormat };
 
 export interface ExportRequest {
   format: ExportFormat;
@@ -35,6 +37,14 @@ export interface ExportStream {
   stream: Readable;
   filename: string;
   contentType: string;
+}
+
+/** Above this many rows (the planner's estimate) an export reads labels by joins, not per row. */
+const BULK_ROWS = 20_000;
+
+async function estimatedRows(tx: Tx, view: { table: RecordTable; where: SQL | undefined }): Promise<number> {
+  const plan = await tx.execute<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(sql`EXPLAIN (FORMAT JSON) ${tx.select({ one: sql`1` }).from(view.table).where(view.where)}`);
+  return plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0;
 }
 
 /** Every column of the object (activity dates are left to the timeline export). */
@@ -59,23 +69,28 @@ async function write(out: PassThrough, chunk: string): Promise<void> {
   }
 }
 
-/** Streams one object's rows into `out`; returns how many. `first` tells JSON whether a comma is needed. */
+/** Streams one object's rows into `out`; returns how many. JSON objects after the first get a comma. */
 async function streamObject(tx: Tx, ctx: WorkspaceContext, def: ViewDefinition, format: ExportFormat, out: PassThrough, explicitColumns: boolean): Promise<number> {
   const view = await prepareView(tx, ctx, def);
   const columns = chosenColumns(view.catalog, view.object, explicitColumns ? def.columns : allColumns(view.catalog));
-  const query = tx.select(selectList(view.table, columns)).from(view.table).where(view.where).orderBy(...view.orderBy);
+  const bulk = (await estimatedRows(tx, view)) > BULK_ROWS;
+  if (bulk) {
+    // The whole result will be read: plan for all of it, not the first tenth (the cursor
+    // default), and without parallel workers that would each build the same hash tables.
+    await tx.execute(sql`SET LOCAL cursor_tuple_fraction = 1`);
+    await tx.execute(sql`SET LOCAL max_parallel_workers_per_gather = 0`);
+  }
   const cursor = `kestrel_export_${view.object}`;
-  await tx.execute(sql`DECLARE ${sql.identifier(cursor)} NO SCROLL CURSOR FOR ${query}`);
+  const inner = exportQuery(view, ctx.workspaceId, columns, format, bulk);
+  await tx.execute(sql`DECLARE ${sql.identifier(cursor)} NO SCROLL CURSOR FOR SELECT ${exportLine(columns, format)} AS line FROM (${inner}) s`);
   if (format === 'csv') await write(out, csvLine(['id', ...columns.map((c) => quote(neutralise(c.label)))]));
   let count = 0;
   for (;;) {
-    const batch = await tx.execute<RawRow>(sql`FETCH ${sql.raw(String(BATCH))} FROM ${sql.identifier(cursor)}`);
+    const batch = await tx.execute<{ line: string }>(sql`FETCH ${sql.raw(String(BATCH))} FROM ${sql.identifier(cursor)}`);
     if (!batch.rows.length) break;
-    const rows = await presentRows(tx, ctx, view.object, columns, batch.rows);
     let chunk = '';
-    for (const row of rows) {
-      if (format === 'csv') chunk += csvLine([row.id, ...columns.map((c) => cellText(row.cells[c.key] ?? null))]);
-      else chunk += `${count > 0 ? ',' : ''}\n${JSON.stringify({ id: row.id, ...row.cells })}`;
+    for (const { line } of batch.rows) {
+      chunk += format === 'csv' ? line : `${count > 0 ? ',' : ''}\n${line}`;
       count++;
     }
     await write(out, chunk);

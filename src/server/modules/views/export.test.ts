@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, ownerWithWorkspace, type TestClient } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { withTenant } from '../../platform/db/tenant';
+import { recordTypes } from '../crm/crm.contract';
+import { prepareView } from './compile-view';
+import { neutralise, quote } from './csv';
+import { exportLine, exportQuery } from './export-lines';
+import { chosenColumns } from './read-rows';
+import { sql } from 'drizzle-orm';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -63,6 +70,19 @@ async function workspaceWithContacts(name = 'Export Co') {
 }
 
 describe('export (CRM-8)', () => {
+  it('CRM-8 the database renders every exported cell by the same formula and quoting rules as the header', async () => {
+    const tricky = [
+      'plain', '', ' lead', 'trail ', '=1+2', '+44 20', '-2+3', '-5', '-5.25', '12', '1e5', '@SUM(A1)', '\tTab', '\rCR', 'a,b', 'say "hi"',
+      'two\nlines', 'tab end\t', ' ', '\f', '=HYPERLINK("http://evil.example","click")', "'quoted", '\u00a0nbsp', 'ünïcödé, yes', '-', '=', '--1', '0.5.1',
+    ];
+    // The JS rules of csv.ts: a plain decimal stays; anything else is neutralised, then quoted.
+    const expected = tricky.map((v) => (/^-?\d+(\.\d+)?$/.test(v) ? v : quote(neutralise(v))));
+    const { rows } = await server.services.database.pool.query<{ cell: string }>('SELECT kestrel_csv_text(v) AS cell FROM unnest($1::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n', [tricky]);
+    expect(rows.map((r) => r.cell)).toEqual(expected);
+    const { rows: [empty] } = await server.services.database.pool.query<{ cell: string }>('SELECT kestrel_csv_text(NULL) AS cell');
+    expect(empty!.cell).toBe('');
+  });
+
   it('CRM-8 a view exports as streamed CSV with a header row, custom fields and tags as columns, and formula cells neutralised', async () => {
     const { owner, evil, plain } = await workspaceWithContacts();
     const res = await owner.client.post(api(owner, '/export'), {
@@ -139,6 +159,37 @@ describe('export (CRM-8)', () => {
     expect(doc.companies.map((c: { name: string }) => c.name)).toEqual(['Globex']);
     expect(doc.deals).toEqual([]);
     expect(everything.body).not.toContain(other.evil);
+  });
+
+  it('CRM-8 a large export reads labels, tags and last activity by joins and writes exactly the lines a small export writes', async () => {
+    const { owner, evil } = await workspaceWithContacts('Bulk Lines');
+    const company = await make(owner.client, owner, '/companies', { name: 'Umbrella, Inc.', domain: 'umbrella.test' });
+    const contact = await make(owner.client, owner, '/contacts', { firstName: 'Alice', lastName: '"Al" Smith', companyId: company.id, custom: {} });
+    await make(owner.client, owner, '/deals', { name: '=Renewal', amount: -12000.5, expectedCloseDate: '2026-03-31', contactId: contact.id, companyId: company.id });
+    await make(owner.client, owner, '/deals', { name: 'No links' });
+    await make(owner.client, owner, '/activities', { kind: 'note', body: '<p>called</p>', links: [{ recordType: 'contacts', recordId: evil }] });
+    const ctx = { workspaceId: owner.workspaceId, userId: owner.userId, role: 'owner' as const };
+    for (const object of recordTypes) {
+      for (const format of ['csv', 'json'] as const) {
+        const [small, bulk] = await withTenant(server.services.database.db, ctx, async (tx) => {
+          const view = await prepareView(tx, ctx, { object });
+          const columns = chosenColumns(view.catalog, object, [...view.catalog.keys()]);
+          const lines = async (isBulk: boolean) =>
+            (await tx.execute<{ line: string }>(sql`SELECT ${exportLine(columns, format)} AS line FROM (${exportQuery(view, ctx.workspaceId, columns, format, isBulk)}) s`)).rows.map((r) => r.line);
+          return [await lines(false), await lines(true)];
+        });
+        expect(small.length, `${object} ${format}`).toBeGreaterThan(0);
+        expect(bulk, `${object} ${format}`).toEqual(small);
+      }
+    }
+    // The lines carry what the joins read: labels, tags, last activity.
+    const contactsJson = await withTenant(server.services.database.db, ctx, async (tx) => {
+      const view = await prepareView(tx, ctx, { object: 'contacts' });
+      const columns = chosenColumns(view.catalog, 'contacts', [...view.catalog.keys()]);
+      return (await tx.execute<{ line: string }>(sql`SELECT ${exportLine(columns, 'json')} AS line FROM (${exportQuery(view, ctx.workspaceId, columns, 'json', true)}) s`)).rows.map((r) => JSON.parse(r.line));
+    });
+    expect(contactsJson.find((r) => r.id === contact.id)).toMatchObject({ company: { id: company.id, label: 'Umbrella, Inc.' }, owner: { label: 'Olive Owner' } });
+    expect(contactsJson.find((r) => r.id === evil)).toMatchObject({ tags: [expect.objectContaining({ name: 'vip' })], lastActivityAt: expect.stringMatching(/^\d{4}-/) });
   });
 
   it('CRM-8 export follows role visibility and is for the team only', async () => {
