@@ -46,7 +46,7 @@ beforeAll(async () => {
 describe('seed:big data generator', () => {
   it('OPS the bulk load drops secondary indexes while it writes and leaves every index as the migrations made it', async () => {
     expect(await indexDefinitions()).toEqual(indexesBefore);
-    expect(indexesBefore.some((d) => d.includes('contacts_search_gist'))).toBe(true);
+    expect(indexesBefore.some((d) => d.includes('contacts_words_idx'))).toBe(true);
     expect((await sql(`SELECT 1 FROM pg_namespace WHERE nspname = 'seed_big'`)).length).toBe(0);
   });
 
@@ -131,6 +131,19 @@ describe('seed:big data generator', () => {
     expect(mix!.tagged).toBeGreaterThan(0.2);
     const fields = await sql<{ type: string }>(`SELECT DISTINCT type FROM custom_field_definitions WHERE workspace_id = $1`, [summary.workspaces[0]!.id]);
     expect(fields.map((f) => f.type).sort()).toEqual(['checkbox', 'date', 'number', 'select', 'text']);
+  });
+
+  it('OPS CRM-6 every seeded name word is in its workspace\'s search vocabulary', async () => {
+    for (const w of summary.workspaces) {
+      const [missing] = await sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM contacts c
+         WHERE c.workspace_id = $1 AND NOT kestrel_words(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) <@ ARRAY(SELECT term FROM search_terms WHERE workspace_id = $1 AND record_type = 'contacts')`,
+        [w.id],
+      );
+      expect(missing!.n).toBe(0);
+      const [companies] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM search_terms WHERE workspace_id = $1 AND record_type = 'companies'`, [w.id]);
+      expect(companies!.n).toBeGreaterThan(0);
+    }
   });
 
   it('OPS CRM-6 the big workspace owner signs in and the API lists the seeded contacts newest first, and only those', async () => {

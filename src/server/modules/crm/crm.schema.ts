@@ -255,3 +255,25 @@ export const customFieldDefinitions = pgTable(
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();
+
+/**
+ * CRM-6: the workspace's vocabulary of name words (contact first and last names, company name
+ * and domain words, deal name words), kept by triggers on the record tables (search_vocabulary
+ * migration). Fuzzy search corrects a misspelt query word against this short list, then finds
+ * records by exact word through a GIN index, instead of scoring every record by trigrams.
+ * Words of deleted records stay until they are pruned: a stale word only finds nothing.
+ */
+export const searchTerms = pgTable(
+  'search_terms',
+  {
+    workspaceId: workspaceIdColumn(),
+    recordType: text('record_type', { enum: recordTypes }).notNull(),
+    term: text('term').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.recordType, t.term] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    check('search_terms_record_type_check', sql`${t.recordType} IN ('contacts', 'companies', 'deals')`),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();

@@ -8,24 +8,25 @@ import type { SearchResult } from './views.contract';
 
 /**
  * CRM-6 command palette: fuzzy search across contacts (names, emails, phones), companies
- * (name, domain) and deals (name) with pg_trgm. Each object has one lower-cased search text
- * with a GiST trigram index led by workspace_id (search_knn migration). Word similarity matches
- * the query against the best-matching stretch of that text, so a prefix ("joh") and a
- * misspelling ("Jonh Smiht") both find "John Smith"; the index is walked nearest first and
- * stops after the candidates asked for. The match runs in `kestrel_search_candidates`:
- * under row-level security PostgreSQL will not use an index for pg_trgm's non-LEAKPROOF
- * operators, so the function matches inside the transaction's workspace as the table owner
- * and this query joins its ids back under RLS and the member's visibility.
+ * (name, domain) and deals (name). Each query word is read against the workspace's vocabulary
+ * of name words (search_terms, kept by triggers; the search_vocabulary migration): the words
+ * nearest by trigram distance and those it begins are accepted when they are a typo or two
+ * away ("jonh" → john) or continue it ("joh" → john, johnson). Records are then found by exact
+ * word through GIN indexes: first those holding the best reading of every word, then any
+ * accepted reading; a single token also matches the start of an email or domain, and digits
+ * match inside phone numbers. Both steps run in SECURITY DEFINER functions inside the
+ * transaction's workspace (pg_trgm and array operators are not LEAKPROOF, so under row-level
+ * security no index would serve them); this query joins their ids back under RLS and the
+ * member's visibility, and the hits are ranked by edit distance to what is shown.
  */
 
-/**
- * Well below pg_trgm's default of 0.6: "jonh smiht" has a word similarity of only 0.36 to
- * "john smith" (transposed letters in short words share few trigrams); ranking puts the close
- * matches first anyway.
- */
-const WORD_SIMILARITY_THRESHOLD = 0.3;
+/** How many vocabulary words to consider per query word, by each of the two ways. */
+const TERMS_PER_WORD = 24;
 
 const CANDIDATES = 100;
+
+/** Edits a word of this length may be away from a vocabulary word and still be read as it. */
+const allowedEdits = (length: number) => (length <= 2 ? 0 : length <= 5 ? 1 : 2);
 
 /**
  * Optimal string alignment distance: edits, where swapping two neighbouring letters counts as
@@ -45,8 +46,8 @@ export function typoDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-/** Closeness of the query to the best of the shown texts (and their parts), blended with the trigram score. */
-function rank(q: string, texts: (string | null)[], trigram: number): number {
+/** Closeness of the query to the best of the shown texts (and their parts), blended with the match tier. */
+function rank(q: string, texts: (string | null)[], tierScore: number): number {
   let best = 0;
   for (const text of texts) {
     if (!text) continue;
@@ -57,7 +58,7 @@ function rank(q: string, texts: (string | null)[], trigram: number): number {
       best = Math.max(best, 1 - typoDistance(q, target) / Math.max(q.length, target.length));
     }
   }
-  return 0.75 * best + 0.25 * trigram;
+  return 0.75 * best + 0.25 * tierScore;
 }
 
 interface Hit {
@@ -65,6 +66,35 @@ interface Hit {
   title: string | null;
   subtitle: string | null;
   score: number;
+}
+
+/**
+ * Per query word, the vocabulary words it may stand for: `best` (exact, else the closest) and
+ * `all` accepted. A word with no reading is left out, so "john zzz" still finds John.
+ */
+export function readings(terms: { wordNo: number; word: string; term: string }[]): { best: string[][]; all: string[][] } {
+  const byWord = new Map<number, { word: string; scored: { term: string; cost: number }[] }>();
+  for (const t of terms) {
+    const entry = byWord.get(t.wordNo) ?? { word: t.word, scored: [] };
+    byWord.set(t.wordNo, entry);
+    let cost: number | null = null;
+    if (t.term === t.word) cost = 0;
+    else if (t.word.length >= 2 && t.term.startsWith(t.word)) cost = 0.5;
+    else {
+      const d = typoDistance(t.word, t.term);
+      if (d <= allowedEdits(t.word.length)) cost = d;
+    }
+    if (cost !== null) entry.scored.push({ term: t.term, cost });
+  }
+  const best: string[][] = [];
+  const all: string[][] = [];
+  for (const [, { scored }] of [...byWord].sort((a, b) => a[0] - b[0])) {
+    if (!scored.length) continue;
+    const min = Math.min(...scored.map((s) => s.cost));
+    best.push(scored.filter((s) => s.cost === min).map((s) => s.term));
+    all.push(scored.map((s) => s.term));
+  }
+  return { best, all };
 }
 
 function titleAndSubtitle(type: RecordType): { title: SQL; subtitle: SQL } {
@@ -84,20 +114,24 @@ async function searchOne(tx: Tx, visibility: Visibility, type: RecordType, q: st
   const digits = q.replace(/[^\d]/g, '');
   // A phone number typed in any format: its digits inside the stored E.164 form.
   const phone = type === 'contacts' && digits.length >= 4 && /^[\d\s()+.-]+$/.test(q) ? digits : '';
-  // Trigram scores rank "jon smith" above "john smith" for "jonh smiht"; a wider set of
-  // candidates is re-ranked by edit distance below. A restricted member's are also narrowed.
+  // One token may also be the start of an email address or a domain.
+  const prefix = type !== 'deals' && !/\s/.test(q.trim()) && q.trim().length >= 2 ? q.trim() : '';
+  const terms = await tx.execute<{ word_no: number; word: string; term: string }>(sql`SELECT word_no, word, term FROM kestrel_search_terms(${type}, ${q}, ${TERMS_PER_WORD}::int)`);
+  const { best, all } = readings(terms.rows.map((r) => ({ wordNo: Number(r.word_no), word: r.word, term: r.term })));
+  const tiers = best.length ? (JSON.stringify(best) === JSON.stringify(all) ? [best] : [best, all]) : [];
+  if (!tiers.length && !prefix && !phone) return [];
+  // A restricted member's matches are narrowed by visibility after the match: look wider.
   const candidates = Math.max(CANDIDATES, visibility.kind === 'all' ? limit : limit * 10);
-  const found = sql`kestrel_search_candidates(${type}, ${q}, ${phone}, ${candidates}::int, ${WORD_SIMILARITY_THRESHOLD}::real)`;
+  const found = sql`kestrel_search_records(${type}, ${JSON.stringify(tiers)}::jsonb, ${prefix}, ${phone}, ${candidates}::int)`;
   const rows = await tx
-    .select({ id: table.id, title: sql<string | null>`${title}`, subtitle: sql<string | null>`${subtitle}`, score: sql<number>`found.score` })
+    .select({ id: table.id, title: sql<string | null>`${title}`, subtitle: sql<string | null>`${subtitle}`, tier: sql<number>`found.tier` })
     .from(table)
     .innerJoin(sql`${found} AS found`, sql`found.id = ${table.id}`)
     .where(and(eq(table.workspaceId, visibility.workspaceId), visibleRecords(visibility, type)))
-    .orderBy(sql`found.score DESC`, table.id)
+    .orderBy(sql`found.tier`, table.id)
     .limit(candidates);
-  return rows.map((r) => ({ ...r, type, score: rank(q, [r.title, r.subtitle], Number(r.score)) }));
+  return rows.map((r) => ({ ...r, type, score: rank(q, [r.title, r.subtitle], r.tier === 1 ? 1 : 0.7) }));
 }
-
 export async function searchRecords(db: Db, ctx: WorkspaceContext, query: { q: string; types: RecordType[]; limit: number }): Promise<SearchResult[]> {
   const q = query.q.toLowerCase();
   return withTenant(db, ctx, async (tx) => {

@@ -52,6 +52,36 @@ describe('search (CRM-6)', () => {
     expect((await search(owner.client, owner, 'zzqqxx')).json().results).toEqual([]);
   });
 
+  it('CRM-6 search reads each word against the workspace\'s own vocabulary: accents, typing ahead, renames and bulk-written rows', async () => {
+    const { owner, ids } = await populated('Vocabulary Co');
+    const lucia = await make(owner.client, owner, '/contacts', { firstName: 'Lucía', lastName: 'Núñez' });
+    const joseph = await make(owner.client, owner, '/contacts', { firstName: 'Joseph', lastName: 'Smith' });
+    // Accents do not matter either way.
+    expect((await search(owner.client, owner, 'lucia nunez')).json().results[0]).toMatchObject({ id: lucia, title: 'Lucía Núñez' });
+    expect((await search(owner.client, owner, 'Jóhn')).json().results[0].id).toBe(ids.john);
+    // A transposed name is read as the name it is one edit from, not as any other Smith.
+    const jonh = (await search(owner.client, owner, 'jonh smith', 'contacts')).json().results.map((r: { id: string }) => r.id);
+    expect(jonh[0]).toBe(ids.john);
+    expect(jonh).not.toContain(joseph);
+    expect((await search(owner.client, owner, 'josph smith', 'contacts')).json().results[0].id).toBe(joseph);
+    // Typing ahead: the start of each word.
+    expect((await search(owner.client, owner, 'joh smi')).json().results[0].id).toBe(ids.john);
+    // A rename is found by its new name at once (the vocabulary follows updates).
+    expect((await owner.client.patch(api(owner, `/contacts/${ids.bob}`), { lastName: 'Quixote', version: 1 })).statusCode).toBe(200);
+    expect((await search(owner.client, owner, 'quixote')).json().results[0].id).toBe(ids.bob);
+    expect((await search(owner.client, owner, 'quixot')).json().results[0].id).toBe(ids.bob);
+    // Rows written in bulk (an import's INSERT … SELECT) add their words in the same statement.
+    await server.services.database.systemPool.query(
+      `INSERT INTO contacts (workspace_id, id, first_name, last_name, created_at) SELECT $1, gen_random_uuid(), 'Bulk', 'Zebedee' || g, now() FROM generate_series(1, 3) g`,
+      [owner.workspaceId],
+    );
+    const bulk = (await search(owner.client, owner, 'zebede2')).json().results;
+    expect(bulk[0]).toMatchObject({ title: 'Bulk Zebedee2' });
+    // Another workspace's words are not this workspace's vocabulary.
+    const other = await ownerWithWorkspace(server, 'No Vocabulary');
+    expect((await search(other.client, other, 'quixote')).json().results).toEqual([]);
+  });
+
   it('CRM-6 search sees only this workspace and what the member may see', async () => {
     const home = await populated('Home Search');
     const other = await populated('Other Search');
