@@ -1,0 +1,2 @@
+ALTER TABLE "agent_runs" ADD COLUMN "heartbeat_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "agent_runs_running_idx" ON "agent_runs" USING btree ("started_at") WHERE status = 'running';
