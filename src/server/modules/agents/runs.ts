@@ -14,7 +14,8 @@ import { canSeeRecord } from '../crm/visibility';
 import { findVisibleView } from '../views/saved-views/present';
 import type { AgentName, AgentRun, AgentRunSummary, listRunsQuery, RunEvent, StartRunBody, SubjectType } from './agents.contract';
 import { agentRuns } from './agents.schema';
-import { agents, systemPrompt, type AgentDefinition, type AgentTask } from './definitions';
+import { dataProviderNotConfigured } from '../enrichment/enrichment-errors';
+import { agents, meetsRequirement, systemPrompt, toolsFor, type AgentDefinition, type AgentTask } from './definitions';
 import { runLoop } from './runtime/agent-loop';
 import { RecordBook, type ToolEnv } from './runtime/tool';
 import { listRecords, readRecord } from './tools/record-tools';
@@ -73,6 +74,7 @@ export async function startRun(services: Services, ctx: WorkspaceContext, agent:
   }
   if (subjectType !== 'workspace' && !subjectId) throw badRequest('validation_failed', 'Say which record the agent should work on.', { fields: { 'subject.id': 'Required.' }, in: 'body' });
   if (!(await resolveProvider(services, ctx))) throw aiNotConfigured();
+  if (task.needs === 'data_provider' && !(await meetsRequirement(services.database.db, ctx, task.needs))) throw dataProviderNotConfigured();
   return withTenant(services.database.db, ctx, async (tx) => {
     if (subjectType === 'views') await findVisibleView(tx, ctx, subjectId!);
     else if (subjectType !== 'workspace' && !(await canSeeRecord(tx, ctx, subjectType, subjectId!))) throw notFound(subjectType === 'deals' ? 'Deal' : subjectType === 'contacts' ? 'Contact' : 'Company');
@@ -148,6 +150,7 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
     return row?.stop ?? false;
   };
   const env: ToolEnv = { services, ctx, run: { id: runId, agent: run.agent }, step: 0, records, emit, redact: redactPii };
+  const { tools, notes } = await toolsFor(db, ctx, def);
   let outcome;
   try {
     const opening = await openingMessage(env, run, task);
@@ -155,7 +158,7 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
     outcome = await runLoop(
       services,
       ctx,
-      { feature: `agent:${run.agent}`, agent: run.agent, system: systemPrompt(def, new Date().toISOString().slice(0, 10)), tools: def.tools, finish: 'result', maxSteps: def.maxSteps, timeLimitMs: RUN_TIME_LIMIT_MS },
+      { feature: `agent:${run.agent}`, agent: run.agent, system: systemPrompt(def, new Date().toISOString().slice(0, 10), notes), tools, finish: 'result', maxSteps: def.maxSteps, timeLimitMs: RUN_TIME_LIMIT_MS },
       {
         runId,
         messages,
