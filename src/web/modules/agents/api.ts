@@ -19,7 +19,7 @@ import type {
 import { api, request } from '../../lib/api';
 import { formatCost } from '../ai/api';
 
-export type { AgentFinding, AgentInfo, AgentName, AgentRun, AgentRunSummary, AgentSettings, CitedRecord, CreateTasksPayload, MoveDealPayload, Proposal, ProposalKind, ProposalStatus, RunEvent, RunStatus, SendEmailPayload, StartRunBody, SubjectType } from '../../../server/modules/agents/agents.contract';
+export type { AgentFinding, AgentInfo, AgentName, AgentRun, AgentRunSummary, AgentSettings, CitedRecord, CreateTasksPayload, MoveDealPayload, Proposal, ProposalKind, ProposalStatus, RunEvent, RunStatus, SendEmailPayload, StartRunBody, SubjectType, UpdateContactPayload } from '../../../server/modules/agents/agents.contract';
 export { agentNames, proposalStatuses, sendEmailPayload } from '../../../server/modules/agents/agents.contract';
 
 export type RunPage = z.infer<typeof agentRunPageSchema>;
