@@ -14,6 +14,8 @@ import { rescoreAgingRulesJob, rescoreWorkspaceJob } from '../modules/rules/resc
 import { bulkOperationJob } from '../modules/bulk/bulk.job';
 import { taskReminderJob, taskReminderSweepJob } from '../modules/activities/task-reminder.job';
 import { agentRunJob, weeklyBriefJob } from '../modules/agents/agent-run.job';
+import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.job';
+import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
 import { createMailTransport } from './mail/transport';
 import type { Services } from './services';
 
@@ -49,7 +51,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(importJob);
   jobs.register(rescoreWorkspaceJob, rescoreAgingRulesJob, bulkOperationJob);
   jobs.register(taskReminderJob, taskReminderSweepJob);
-  jobs.register(agentRunJob, weeklyBriefJob);
+  jobs.register(agentRunJob, weeklyBriefJob, weeklyBriefMailJob, staleRunSweepJob);
   const services: Services = {
     config,
     logger,
@@ -60,7 +62,11 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
     rateLimit: new RateLimiter(database.db),
     passwordPolicy: { memoryCost: Math.max(config.ARGON2_MEMORY_KIB, OWASP_ARGON2.memoryCost), timeCost: Math.max(config.ARGON2_ITERATIONS, OWASP_ARGON2.timeCost) },
   };
-  if (options.runJobs !== false) await jobs.start(services, database.systemPool, config.WORKER_CONCURRENCY, logger.child({ component: 'jobs' }));
+  if (options.runJobs !== false) {
+    await jobs.start(services, database.systemPool, config.WORKER_CONCURRENCY, logger.child({ component: 'jobs' }));
+    // AI-2: runs this (or another) instance was working on when it stopped are ended now, not at the next sweep.
+    await sweepStaleRuns(services).catch((e) => logger.warn({ err: e }, 'sweeping interrupted agent runs failed'));
+  }
 
   let stopped = false;
   return {

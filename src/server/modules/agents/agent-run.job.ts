@@ -8,6 +8,9 @@ import { resolveProvider } from '../ai/resolve-provider';
 import { memberships } from '../workspaces/workspaces.schema';
 import { agentRuns, agentSettings } from './agents.schema';
 
+/** One queued job per run: the stale-run sweep tells a run still waiting in the queue from a lost one. */
+export const runJobKey = (runId: string) => `agent-run:${runId}`;
+
 /**
  * AI-2: a run started in the background (Recovery's scan, or "run in background"). It acts as
  * the person who started it, with the role they hold when it runs.
@@ -74,7 +77,7 @@ export async function startScheduledBrief(services: Services, workspaceId: strin
       .insert(agentRuns)
       .values({ workspaceId, agent: 'strategist', task: 'weekly_brief', subjectType: 'workspace', trigger: 'schedule' })
       .returning({ id: agentRuns.id });
-    await enqueue(tx, agentRunJob, { workspaceId, runId: row!.id, role: 'owner' }, { workspaceId });
+    await enqueue(tx, agentRunJob, { workspaceId, runId: row!.id, role: 'owner' }, { workspaceId, jobKey: runJobKey(row!.id) });
     return row!.id;
   });
 }

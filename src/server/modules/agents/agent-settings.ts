@@ -4,7 +4,7 @@ import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { recordAudit } from '../audit/record-audit';
 import { agentNames, type AgentInfo, type AgentSettings } from './agents.contract';
 import { agentSettings } from './agents.schema';
-import { agents } from './definitions';
+import { agents, toolsFor } from './definitions';
 
 export async function getAgentSettings(db: Db, ctx: WorkspaceContext): Promise<AgentSettings> {
   return withTenant(db, ctx, async (tx) => {
@@ -34,6 +34,7 @@ export async function updateAgentSettings(db: Db, ctx: WorkspaceContext, body: A
 /** The agents, their tasks and tools, for the UI. */
 export async function listAgents(db: Db, ctx: WorkspaceContext): Promise<{ agents: AgentInfo[] }> {
   const settings = await getAgentSettings(db, ctx);
+  const available = Object.fromEntries(await Promise.all(agentNames.map(async (name) => [name, (await toolsFor(db, ctx, agents[name])).tools] as const)));
   return {
     agents: agentNames.map((name) => {
       const def = agents[name];
@@ -42,7 +43,7 @@ export async function listAgents(db: Db, ctx: WorkspaceContext): Promise<{ agent
         label: def.label,
         description: def.description,
         tasks: def.tasks.map((t) => ({ key: t.key, label: t.label, description: t.description, subjects: t.subjects, background: t.background })),
-        tools: def.tools.map((t) => ({ name: t.name, description: t.description, changes: t.changes })),
+        tools: available[name]!.map((t) => ({ name: t.name, description: t.description, changes: t.changes })),
         autopilot: settings.autopilot.includes(name),
       };
     }),

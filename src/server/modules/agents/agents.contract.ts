@@ -13,7 +13,7 @@ export type SubjectType = (typeof subjectTypes)[number];
 export const runStatuses = ['running', 'succeeded', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
-export const proposalKinds = ['send_email', 'move_deal', 'create_tasks'] as const;
+export const proposalKinds = ['send_email', 'move_deal', 'create_tasks', 'update_contact'] as const;
 export type ProposalKind = (typeof proposalKinds)[number];
 export const proposalStatuses = ['pending', 'approved', 'rejected', 'failed'] as const;
 export type ProposalStatus = (typeof proposalStatuses)[number];
@@ -51,11 +51,36 @@ export const createTasksPayload = z.strictObject({
     .min(1, 'Propose at least one task.')
     .max(20, 'At most 20 tasks at once.'),
 });
-export const proposalPayloads = { send_email: sendEmailPayload, move_deal: moveDealPayload, create_tasks: createTasksPayload } as const;
+const optionalField = (max: number) => z.string().trim().min(1, 'Leave it out rather than empty.').max(max, `At most ${max} characters.`).optional();
+/**
+ * AI-2 (Hunter's enrichment): facts a data provider found about a contact, to fill in or
+ * correct. The company is named (and linked to an existing company with that domain or name,
+ * else created); the LinkedIn profile goes on the timeline as a note.
+ */
+export const updateContactPayload = z.strictObject({
+  contactId: z.uuid('Not a contact id.'),
+  changes: z
+    .strictObject({
+      title: optionalField(200),
+      city: optionalField(100),
+      state: optionalField(100),
+      country: optionalField(100),
+      companyName: optionalField(200),
+      companyDomain: z.string().trim().max(253).nullable().optional(),
+      linkedinUrl: z.url({ protocol: /^https?$/, message: 'Not a web address.' }).max(500).optional(),
+    })
+    .refine((c) => Object.values(c).some((v) => v !== undefined && v !== null), 'Propose at least one change.'),
+  /** Where the facts come from, e.g. "People Data Labs". */
+  source: z.string().trim().min(1).max(100),
+  /** The provider's confidence in the match, 1 to 10, when it gave one. */
+  likelihood: z.number().int().min(0).max(10).nullable().optional(),
+});
+export const proposalPayloads = { send_email: sendEmailPayload, move_deal: moveDealPayload, create_tasks: createTasksPayload, update_contact: updateContactPayload } as const;
 export type SendEmailPayload = z.infer<typeof sendEmailPayload>;
 export type MoveDealPayload = z.infer<typeof moveDealPayload>;
 export type CreateTasksPayload = z.infer<typeof createTasksPayload>;
-export type ProposalPayload = SendEmailPayload | MoveDealPayload | CreateTasksPayload;
+export type UpdateContactPayload = z.infer<typeof updateContactPayload>;
+export type ProposalPayload = SendEmailPayload | MoveDealPayload | CreateTasksPayload | UpdateContactPayload;
 
 // ---------------------------------------------------------------- an agent's answer (zod-validated structured output)
 

@@ -39,11 +39,18 @@ export const agentRuns = pgTable(
     tokensOut: integer('tokens_out').notNull().default(0),
     costUsd: numeric('cost_usd', { precision: 14, scale: 8, mode: 'number' }),
     startedAt: ts('started_at').notNull().defaultNow(),
+    /**
+     * The last sign of life of the process executing the run (set when it starts and at every
+     * step). A run still `running` long after it is what a crash or restart leaves behind.
+     */
+    heartbeatAt: ts('heartbeat_at'),
     finishedAt: ts('finished_at'),
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    // The stale-run sweep reads only running runs, across workspaces.
+    index('agent_runs_running_idx').on(t.startedAt).where(sql`status = 'running'`),
     check('agent_runs_agent_check', sql.raw(`agent IN (${inList(agentNames)})`)),
     check('agent_runs_status_check', sql.raw(`status IN (${inList(runStatuses)})`)),
     index('agent_runs_subject_idx').on(t.workspaceId, t.subjectType, t.subjectId, t.id.desc()),

@@ -1,5 +1,10 @@
+import type { Db } from '../../platform/db/database';
+import type { WorkspaceContext } from '../../platform/db/tenant';
+import { dataProviderMissingMessage } from '../enrichment/enrichment-errors';
+import { hasDataProvider } from '../enrichment/manage-data-provider';
 import type { AgentName, SubjectType } from './agents.contract';
 import type { AgentTool } from './runtime/tool';
+import { enrichContact } from './tools/enrichment-tools';
 import { proposeDealMove, proposeEmail, proposeTasks } from './tools/proposal-tools';
 import { findRecords, getRecord, pipelineSummary, searchRecordsTool } from './tools/record-tools';
 import { searchTimeline } from './tools/timeline-tools';
@@ -12,6 +17,19 @@ export interface AgentTask {
   background: boolean;
   /** What the agent is asked to do; the subject's data and the person's instructions follow it. */
   prompt: string;
+  /** A task that cannot work without this (it is refused up front, saying how to set it up). */
+  needs?: Requirement;
+}
+
+/** Something a workspace sets up that some tools and tasks need. */
+export type Requirement = 'data_provider';
+
+/** A tool offered only when the workspace has what it needs; otherwise the agent is told what is missing. */
+export interface ConditionalTool {
+  tool: AgentTool;
+  needs: Requirement;
+  /** What the agent says when asked for what the tool does. */
+  missing: string;
 }
 
 export interface AgentDefinition {
@@ -20,6 +38,7 @@ export interface AgentDefinition {
   description: string;
   role: string;
   tools: AgentTool[];
+  conditionalTools?: ConditionalTool[];
   tasks: AgentTask[];
   maxSteps: number;
 }
@@ -42,8 +61,14 @@ export const agents: Record<AgentName, AgentDefinition> = {
     description: 'Finds and sorts prospects: ideal-customer fit with reasons, duplicates, who to contact next.',
     role: 'You are Hunter, a prospecting researcher.',
     tools: [findRecords, getRecord, searchRecordsTool, proposeTasks],
+    conditionalTools: [{ tool: enrichContact, needs: 'data_provider', missing: `Contact enrichment is not available: ${dataProviderMissingMessage} If you are asked to enrich contacts, say exactly that.` }],
     maxSteps: 10,
     tasks: [
+      {
+        ...task('enrich', 'Enrich contacts', ['contacts', 'views'], 'Looks contacts up with the data provider and proposes their title, company, place and LinkedIn profile.',
+          'Enrich the contact given (for a list: at most ten, those missing a title or company first) with enrich_contact, one call per contact. One finding per contact: what was found and proposed, or why nothing was.'),
+        needs: 'data_provider',
+      },
       task('fit', 'Score ideal-customer fit', ['views', 'workspace'], 'Scores contacts or companies against the customers who already buy, with reasons.',
         'Work out what the best existing customers have in common (industry, size, place, title), then score the prospects given (or, for the workspace, the newest leads) from 0 to 100 for fit. One finding per prospect, with score and the reasons.'),
       task('duplicates', 'Find duplicates', ['views', 'workspace'], 'Finds records that look like the same person or company.',
@@ -123,6 +148,22 @@ export const agents: Record<AgentName, AgentDefinition> = {
   },
 };
 
-export function systemPrompt(def: AgentDefinition, today: string): string {
-  return `${def.role}\n${houseRules}\nToday is ${today}.`;
+export function systemPrompt(def: AgentDefinition, today: string, notes: string[] = []): string {
+  return [def.role, houseRules, ...notes, `Today is ${today}.`].join('\n');
+}
+
+/** Whether the workspace has set up what a tool or task needs. */
+export async function meetsRequirement(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, needs: Requirement): Promise<boolean> {
+  return needs === 'data_provider' ? hasDataProvider(db, ctx) : false;
+}
+
+/** AI-2: the tools an agent has in this workspace now, and what it is told about those it lacks. */
+export async function toolsFor(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, def: AgentDefinition): Promise<{ tools: AgentTool[]; notes: string[] }> {
+  const tools = [...def.tools];
+  const notes: string[] = [];
+  for (const c of def.conditionalTools ?? []) {
+    if (await meetsRequirement(db, ctx, c.needs)) tools.push(c.tool);
+    else notes.push(c.missing);
+  }
+  return { tools, notes };
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { ModelMessage } from 'ai';
 import type { z } from 'zod';
-import type { Db } from '../../platform/db/database';
+import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest, conflict, notFound } from '../../platform/http/errors';
 import { enqueue } from '../../platform/jobs/jobs';
@@ -14,11 +14,13 @@ import { canSeeRecord } from '../crm/visibility';
 import { findVisibleView } from '../views/saved-views/present';
 import type { AgentName, AgentRun, AgentRunSummary, listRunsQuery, RunEvent, StartRunBody, SubjectType } from './agents.contract';
 import { agentRuns } from './agents.schema';
-import { agents, systemPrompt, type AgentDefinition, type AgentTask } from './definitions';
+import { dataProviderNotConfigured } from '../enrichment/enrichment-errors';
+import { agents, meetsRequirement, systemPrompt, toolsFor, type AgentDefinition, type AgentTask } from './definitions';
 import { runLoop } from './runtime/agent-loop';
 import { RecordBook, type ToolEnv } from './runtime/tool';
 import { listRecords, readRecord } from './tools/record-tools';
-import { agentRunJob } from './agent-run.job';
+import { agentRunJob, runJobKey } from './agent-run.job';
+import { isScheduledBrief, weeklyBriefMailJob } from './weekly-brief-mail.job';
 
 type RunRow = typeof agentRuns.$inferSelect;
 
@@ -72,6 +74,7 @@ export async function startRun(services: Services, ctx: WorkspaceContext, agent:
   }
   if (subjectType !== 'workspace' && !subjectId) throw badRequest('validation_failed', 'Say which record the agent should work on.', { fields: { 'subject.id': 'Required.' }, in: 'body' });
   if (!(await resolveProvider(services, ctx))) throw aiNotConfigured();
+  if (task.needs === 'data_provider' && !(await meetsRequirement(services.database.db, ctx, task.needs))) throw dataProviderNotConfigured();
   return withTenant(services.database.db, ctx, async (tx) => {
     if (subjectType === 'views') await findVisibleView(tx, ctx, subjectId!);
     else if (subjectType !== 'workspace' && !(await canSeeRecord(tx, ctx, subjectType, subjectId!))) throw notFound(subjectType === 'deals' ? 'Deal' : subjectType === 'contacts' ? 'Contact' : 'Company');
@@ -81,7 +84,7 @@ export async function startRun(services: Services, ctx: WorkspaceContext, agent:
       .returning();
     await recordAudit(tx, ctx, { action: 'agent.run_started', targetType: 'agent_run', targetId: row!.id, details: { agent, task: task.key, subjectType, subjectId } });
     const background = body.background ?? task.background;
-    if (background) await enqueue(tx, agentRunJob, { workspaceId: ctx.workspaceId, runId: row!.id, role: ctx.role }, { workspaceId: ctx.workspaceId });
+    if (background) await enqueue(tx, agentRunJob, { workspaceId: ctx.workspaceId, runId: row!.id, role: ctx.role }, { workspaceId: ctx.workspaceId, jobKey: runJobKey(row!.id) });
     return { row: row!, background };
   });
 }
@@ -120,6 +123,8 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
   const run = await withTenant(db, ctx, async (tx) => (await tx.select().from(agentRuns).where(and(eq(agentRuns.workspaceId, ctx.workspaceId), eq(agentRuns.id, runId))))[0]);
   if (!run) throw notFound('Agent run');
   if (run.status !== 'running' || run.steps > 0) throw conflict('run_not_runnable', 'This run has already started or ended.', { status: run.status });
+  // From here the run shows signs of life; a run that stops showing them is swept (stale-runs.job).
+  await withTenant(db, ctx, (tx) => tx.update(agentRuns).set({ heartbeatAt: new Date() }).where(and(eq(agentRuns.workspaceId, ctx.workspaceId), eq(agentRuns.id, runId))));
   const def = agents[run.agent];
   const task = findTask(def, run.task);
   const { redactPii } = await withTenant(db, ctx, (tx) => readAiSettings(tx, ctx.workspaceId));
@@ -129,20 +134,23 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
     pending.push(event);
     options.onEvent?.(event);
   };
-  const flush = async (extra: Partial<typeof agentRuns.$inferInsert> = {}) => {
+  const flush = async (extra: Partial<typeof agentRuns.$inferInsert> = {}, alongside?: (tx: Tx) => Promise<void>) => {
     const events = pending.splice(0);
     const [row] = await withTenant(db, ctx, async (tx) => {
       // Progress between steps need not wait for the disk; the final update (with `extra`) does.
       if (Object.keys(extra).length === 0) await tx.execute(sql`SET LOCAL synchronous_commit = off`);
-      return tx
+      const updated = await tx
         .update(agentRuns)
-        .set({ events: sql`${agentRuns.events} || ${JSON.stringify(events)}::jsonb`, records: records.all(), ...extra })
+        .set({ events: sql`${agentRuns.events} || ${JSON.stringify(events)}::jsonb`, records: records.all(), heartbeatAt: new Date(), ...extra })
         .where(and(eq(agentRuns.workspaceId, ctx.workspaceId), eq(agentRuns.id, runId)))
         .returning({ stop: agentRuns.cancelRequested });
+      await alongside?.(tx);
+      return updated;
     });
     return row?.stop ?? false;
   };
   const env: ToolEnv = { services, ctx, run: { id: runId, agent: run.agent }, step: 0, records, emit, redact: redactPii };
+  const { tools, notes } = await toolsFor(db, ctx, def);
   let outcome;
   try {
     const opening = await openingMessage(env, run, task);
@@ -150,7 +158,7 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
     outcome = await runLoop(
       services,
       ctx,
-      { feature: `agent:${run.agent}`, agent: run.agent, system: systemPrompt(def, new Date().toISOString().slice(0, 10)), tools: def.tools, finish: 'result', maxSteps: def.maxSteps, timeLimitMs: RUN_TIME_LIMIT_MS },
+      { feature: `agent:${run.agent}`, agent: run.agent, system: systemPrompt(def, new Date().toISOString().slice(0, 10), notes), tools, finish: 'result', maxSteps: def.maxSteps, timeLimitMs: RUN_TIME_LIMIT_MS },
       {
         runId,
         messages,
@@ -167,16 +175,23 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
     services.logger.error({ err: error, runId, agent: run.agent }, 'agent run failed');
     outcome = { status: 'failed' as const, result: null, steps: 0, tokensIn: 0, tokensOut: 0, costUsd: null, error: 'The run failed unexpectedly; it is in the server log.' };
   }
-  await flush({
-    status: outcome.status,
-    result: outcome.result,
-    error: outcome.error,
-    steps: outcome.steps,
-    tokensIn: outcome.tokensIn,
-    tokensOut: outcome.tokensOut,
-    costUsd: outcome.costUsd,
-    finishedAt: new Date(),
-  });
+  const succeeded = outcome.status === 'succeeded';
+  await flush(
+    {
+      status: outcome.status,
+      result: outcome.result,
+      error: outcome.error,
+      steps: outcome.steps,
+      tokensIn: outcome.tokensIn,
+      tokensOut: outcome.tokensOut,
+      costUsd: outcome.costUsd,
+      finishedAt: new Date(),
+    },
+    // AI-2: a scheduled brief that succeeded is mailed; the job exists only if the outcome commits.
+    async (tx) => {
+      if (succeeded && isScheduledBrief(run)) await enqueue(tx, weeklyBriefMailJob, { workspaceId: ctx.workspaceId, runId }, { workspaceId: ctx.workspaceId, jobKey: `weekly-brief-mail:${runId}` });
+    },
+  );
   return getRun(db, ctx, runId);
 }
 

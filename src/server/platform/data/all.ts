@@ -12,5 +12,6 @@ import '../../modules/views/views.data';
 import '../../modules/ai/ai.data';
 import '../../modules/agents/agents.data';
 import '../../modules/brain/brain.data';
+import '../../modules/enrichment/enrichment.data';
 
 export { dataEntries, systemEntries } from './registry';

@@ -12,3 +12,4 @@ export * from '../../modules/views/views.schema';
 export * from '../../modules/ai/ai.schema';
 export * from '../../modules/agents/agents.schema';
 export * from '../../modules/brain/brain.schema';
+export * from '../../modules/enrichment/enrichment.schema';

@@ -97,6 +97,23 @@ export const templates = {
       .join('')}<p style="font-size:13px;color:#555;margin-top:24px">${escapeHtml(signature)}</p></body></html>`;
     return { subject: v.subject, text: `${paragraphs.join('\n\n')}\n\n${signature}`, html };
   },
+
+  /**
+   * AI-2: Strategist's weekly brief, to a workspace's owners and admins. The model's text is
+   * sent as written (escaped in the HTML), with a link to the run for the records it cites.
+   */
+  weeklyBrief: (v: { name: string; workspaceName: string; summary: string; findings: { title: string; detail: string }[]; url: string }) =>
+    mail(
+      `Your weekly brief — ${v.workspaceName}`,
+      [
+        `Hi ${v.name},`,
+        `Here is this week's brief for ${v.workspaceName}, written by Strategist.`,
+        ...v.summary.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean),
+        ...v.findings.map((f) => (f.detail ? `${f.title}: ${f.detail}` : f.title)),
+        'You get this email because the weekly brief is on. An owner or admin can turn it off in Settings → AI.',
+      ],
+      { label: 'Open the brief in Kestrel', url: v.url },
+    ),
 } satisfies Record<string, (v: never) => RenderedMail>;
 
 export type TemplateName = keyof typeof templates;

@@ -2,12 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import { crmKeys, fetchContact } from '../crm/api';
 import { usePipelines } from '../crm/useCrm';
 import { RecordLink, recordTypeName } from './RecordLink';
-import type { CitedRecord, CreateTasksPayload, MoveDealPayload, Proposal, SendEmailPayload } from './api';
+import type { CitedRecord, CreateTasksPayload, MoveDealPayload, Proposal, SendEmailPayload, UpdateContactPayload } from './api';
 
-/** What the agent proposes, in full: the email (to, subject, body), the stage move, or the tasks. */
+/** What the agent proposes, in full: the email (to, subject, body), the stage move, the tasks, or the contact's new details. */
 export function ProposalBody({ workspaceId, proposal }: { workspaceId: string; proposal: Proposal }) {
   if (proposal.kind === 'send_email') return <EmailBody workspaceId={workspaceId} proposal={proposal} payload={proposal.payload as SendEmailPayload} />;
   if (proposal.kind === 'move_deal') return <MoveBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as MoveDealPayload} />;
+  if (proposal.kind === 'update_contact') return <ContactUpdateBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as UpdateContactPayload} />;
   return <TasksBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as CreateTasksPayload} />;
 }
 
@@ -91,5 +92,39 @@ function TasksBody({ workspaceId, records, payload }: { workspaceId: string; rec
         );
       })}
     </ul>
+  );
+}
+
+const contactFieldLabels: [keyof UpdateContactPayload['changes'], string][] = [
+  ['title', 'Job title'],
+  ['companyName', 'Company'],
+  ['city', 'City'],
+  ['state', 'State or region'],
+  ['country', 'Country'],
+  ['linkedinUrl', 'LinkedIn (noted on the timeline)'],
+];
+
+/** AI-2: what a data provider found about a contact, field by field, and how sure it was. */
+function ContactUpdateBody({ workspaceId, records, payload }: { workspaceId: string; records: CitedRecord[]; payload: UpdateContactPayload }) {
+  const contact = find(records, 'contacts', payload.contactId);
+  const rows = contactFieldLabels.filter(([key]) => payload.changes[key]);
+  return (
+    <div className="rounded-md border border-stone-200 bg-white text-sm">
+      <p className="px-3 pt-3 break-words text-stone-800">
+        Update {contact ? <RecordLink workspaceId={workspaceId} record={contact} /> : 'the contact'} with what {payload.source} found
+        {payload.likelihood ? <span className="text-stone-600"> (match confidence {payload.likelihood}/10)</span> : null}:
+      </p>
+      <dl className="mt-2 divide-y divide-stone-100 border-t border-stone-100">
+        {rows.map(([key, label]) => (
+          <div key={key} className="flex flex-wrap gap-x-2 px-3 py-2">
+            <dt className="w-48 shrink-0 text-stone-500">{label}</dt>
+            <dd className="min-w-0 break-words text-stone-900">
+              {payload.changes[key]}
+              {key === 'companyName' && payload.changes.companyDomain ? <span className="text-stone-600"> ({payload.changes.companyDomain})</span> : null}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </div>
   );
 }

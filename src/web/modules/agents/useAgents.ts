@@ -100,7 +100,7 @@ export function useDecideProposal(workspaceId: string) {
     client.setQueryData(agentKeys.proposal(workspaceId, p.id), p);
     void client.invalidateQueries({ queryKey: agentKeys.approvals(workspaceId) });
     if (p.status === 'approved') void client.invalidateQueries({ queryKey: activityKeys.all(workspaceId) });
-    if (p.status === 'approved' && p.kind === 'move_deal') void client.invalidateQueries({ queryKey: crmKeys.all(workspaceId) });
+    if (p.status === 'approved' && (p.kind === 'move_deal' || p.kind === 'update_contact')) void client.invalidateQueries({ queryKey: crmKeys.all(workspaceId) });
   };
   const approve = useMutation({
     mutationFn: ({ id, payload }: { id: string; payload?: Record<string, unknown> }) => approveProposal(workspaceId, id, payload),
@@ -120,5 +120,6 @@ function decisionMessage(p: Proposal): string {
   if (p.status === 'rejected') return `${proposalKindLabels[p.kind]} rejected. Nothing was done.`;
   if (p.status === 'failed') return `It could not be carried out: ${p.error ?? 'no reason given'}.`;
   if (p.kind === 'send_email') return `Email approved and sent to ${p.records.find((r) => r.type === 'contacts')?.label ?? 'the contact'}.`;
+  if (p.kind === 'update_contact') return `Update approved; ${p.records.find((r) => r.type === 'contacts')?.label ?? 'the contact'} has the new details.`;
   return p.kind === 'move_deal' ? 'Stage move approved; the deal has moved.' : 'Tasks approved and created.';
 }

@@ -11,6 +11,7 @@ import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { useFormErrors } from '../../ui/useFormErrors';
 import { AgentSettingsSection } from '../agents/AgentSettingsSection';
+import { DataProviderSettings } from '../enrichment/DataProviderSettings';
 import { Forbidden } from '../settings/Forbidden';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
 import {
@@ -78,6 +79,7 @@ export function AiSettings() {
       )}
       <PrivacySettings workspaceId={workspaceId} />
       <AgentSettingsSection workspaceId={workspaceId} readOnly={false} />
+      <DataProviderSettings workspaceId={workspaceId} />
     </div>
   );
 }

@@ -11,7 +11,8 @@ import { findDealRow } from '../../crm/deals/get-deal';
 import { moveDealIn } from '../../crm/deals/move-deal';
 import { assertRecordAccess } from '../../crm/visibility';
 import { workspaces } from '../../workspaces/workspaces.schema';
-import { proposalPayloads, type CitedRecord, type CreateTasksPayload, type MoveDealPayload, type ProposalKind, type SendEmailPayload } from '../agents.contract';
+import { proposalPayloads, type CitedRecord, type CreateTasksPayload, type MoveDealPayload, type ProposalKind, type SendEmailPayload, type UpdateContactPayload } from '../agents.contract';
+import { applyContactUpdate, checkContactUpdate } from './update-contact';
 
 const DAY = 86_400_000;
 
@@ -54,6 +55,8 @@ export async function checkProposal(tx: Tx, ctx: WorkspaceContext, kind: Proposa
     const deal = await findDealRow(tx, ctx, p.dealId);
     if (!deal) throw notFound('Deal');
     records.push({ type: 'deals', id: deal.id, label: deal.name });
+  } else if (kind === 'update_contact') {
+    records.push(...(await checkContactUpdate(tx, ctx, parsed.data as UpdateContactPayload)));
   } else {
     const p = parsed.data as CreateTasksPayload;
     for (const t of p.tasks) await assertRecordAccess(tx, ctx, t.recordType, t.recordId, 'read');
@@ -101,6 +104,7 @@ export async function carryOut(services: Services, tx: Tx, ctx: WorkspaceContext
     const moved = await moveDealIn(tx, ctx, p.dealId, { stageId: p.stageId, version: deal.version, lostReason: p.lostReason ?? null });
     return { dealId: moved.id, stage: moved.stage.name, status: moved.status };
   }
+  if (kind === 'update_contact') return applyContactUpdate(tx, ctx, payload as UpdateContactPayload);
   const p = payload as CreateTasksPayload;
   const ids: string[] = [];
   for (const t of p.tasks) {

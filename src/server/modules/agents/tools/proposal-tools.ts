@@ -5,7 +5,7 @@ import { defineTool, type ToolEnv, type ToolOutcome } from '../runtime/tool';
 
 const rationale = z.string().trim().min(1).max(2000).describe('Why, in a sentence or two, for the person approving it');
 
-async function proposeAndReport(env: ToolEnv, kind: ProposalKind, payload: unknown, why: string, what: string): Promise<ToolOutcome> {
+export async function proposeAndReport(env: ToolEnv, kind: ProposalKind, payload: unknown, why: string, what: string): Promise<ToolOutcome> {
   if (env.run.agent === 'brain') return { output: 'The brain answers questions; it does not propose actions.', summary: 'refused' };
   const proposal = await propose(env.services, env.ctx, { id: env.run.id, agent: env.run.agent }, kind, payload, why);
   env.emit({ type: 'proposal', step: env.step, proposalId: proposal.id, kind, status: proposal.status });
