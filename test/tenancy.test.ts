@@ -43,6 +43,7 @@ beforeAll(async () => {
     // AI: a provider (ai_providers), settings (ai_settings) and a recorded connection test (ai_calls).
     ok(await w.client.request('PUT', api('/ai/provider'), { kind: 'openai', baseUrl: fakeAi.baseUrl, apiKey: 'sk-fixture-key-1234', model: 'gpt-4o-mini' }));
     ok(await w.client.request('PUT', api('/ai/settings'), { redactPii: true }));
+    ok(await w.client.request('PUT', api('/data-provider'), { kind: 'people_data_labs', apiKey: 'pdl-fixture-key-1234', baseUrl: 'http://127.0.0.1:9' }));
     ok(await w.client.post(api('/ai/provider/test')));
     // Agents: settings (agent_settings), a run (agent_runs) with a proposal (agent_proposals); the brain (brain_*).
     ok(await w.client.request('PUT', api('/agents/settings'), { autopilot: [], weeklyBrief: true }));

@@ -12,4 +12,5 @@ registerData(
   crm('tags', 'Tag names and colours (CRM-5).'),
   crm('record_tags', 'Which contact, company or deal carries which tag (CRM-5).'),
   crm('custom_field_definitions', 'Typed custom fields per object (CRM-5).'),
+  crm('search_terms', 'The name words of the workspace\'s records, for fuzzy search (CRM-6); derived from the records.'),
 );
