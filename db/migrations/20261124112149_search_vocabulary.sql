@@ -93,6 +93,7 @@ SELECT kestrel_rebuild_search_terms();
 CREATE OR REPLACE FUNCTION kestrel_search_terms(object text, q text, lim integer)
 RETURNS TABLE (word_no integer, word text, term text)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
+ROWS 50
 SET search_path = pg_catalog, public
 AS $$
 DECLARE
@@ -123,6 +124,8 @@ $$;
 CREATE OR REPLACE FUNCTION kestrel_search_records(object text, tiers jsonb, prefix text, digits text, lim integer)
 RETURNS TABLE (id uuid, tier integer)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
+-- At most `lim` (100 from the app): the planner must not expect a thousand and hash-join a whole table.
+ROWS 100
 SET search_path = pg_catalog, public
 AS $$
 DECLARE
