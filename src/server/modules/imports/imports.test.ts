@@ -184,6 +184,24 @@ describe('importing', () => {
     expect((await reportOf(owner, formula.id))[0]).toEqual(['2', 'Email', 'Not a valid email address.', 'nope']);
   });
 
+  it('CRM-7 rows of the same email in one file unite their custom values, the later row winning a field it fills', async () => {
+    const owner = await ownerWithWorkspace(server);
+    await owner.client.post(api(owner, '/custom-fields'), { object: 'contacts', key: 'seats', label: 'Seats', type: 'number' });
+    await owner.client.post(api(owner, '/custom-fields'), { object: 'contacts', key: 'plan', label: 'Plan', type: 'text' });
+    const file = csv([
+      ['Name', 'Email', 'Seats', 'Plan'],
+      ['Grace Hopper', 'grace@example.com', '5', 'basic'],
+      ['Alan Turing', 'alan@example.com', '', 'pro'],
+      ['Grace H.', 'GRACE@example.com', '', 'team'],
+      ['Grace', 'grace@example.com', '12', ''],
+    ]);
+    const done = await importFile(server, owner, file, { onMatch: 'update' });
+    expect(done).toMatchObject({ status: 'completed', created: 2 });
+    const all = await contactsOf(server, owner.workspaceId);
+    expect(all.find((c) => c.email === 'grace@example.com')?.custom).toEqual({ seats: 12, plan: 'team' });
+    expect(all.find((c) => c.email === 'alan@example.com')?.custom).toEqual({ plan: 'pro' });
+  });
+
   it('CRM-7 all-or-nothing: one bad row and nothing is imported, the workspace untouched, the report kept', async () => {
     const owner = await ownerWithWorkspace(server);
     const existing = (await owner.client.post(api(owner, '/contacts'), { firstName: 'Keep', emails: ['keep@example.com'] })).json();

@@ -129,13 +129,18 @@ export async function mergeStaged(q: Q, ws: string, importId: string, o: MergeOp
       const lists = spec.lists.map(
         (c) => `${c} = (SELECT NULLIF(string_agg(e, ${SEP} ORDER BY i), '') FROM (SELECT e, min(i) AS i FROM unnest(string_to_array(m.${c}, ${SEP})) WITH ORDINALITY u(e, i) GROUP BY e) x)`,
       );
+      // Custom values are united per key in one grouped pass (later rows win a key), not
+      // looked up per group: a look-up per group would read the whole stage once per duplicate.
       await q(
-        `UPDATE import_stage l SET ${[...scalar, ...lists, 'custom = m.custom'].join(', ')}
+        `UPDATE import_stage l SET ${[...scalar, ...lists, 'custom = mc.custom'].join(', ')}
          FROM (SELECT s.key,
                  ${spec.scalars.map((c) => `(array_agg(s.${c} ORDER BY s.row_no DESC) FILTER (WHERE s.${c} IS NOT NULL))[1] AS ${c}`).join(', ')},
-                 ${spec.lists.map((c) => `string_agg(s.${c}, ${SEP} ORDER BY s.row_no) AS ${c}`).join(', ')},
-                 (SELECT jsonb_object_agg(j.k, j.v ORDER BY j.row_no) FROM (SELECT s2.row_no, e.key AS k, e.value AS v FROM import_stage s2 CROSS JOIN LATERAL jsonb_each(COALESCE(s2.custom, '{}'::jsonb)) e WHERE s2.key = s.key) j) AS custom
-               FROM import_stage s JOIN import_dups d ON d.key = s.key GROUP BY s.key) m, import_dups d
+                 ${spec.lists.map((c) => `string_agg(s.${c}, ${SEP} ORDER BY s.row_no) AS ${c}`).join(', ')}
+               FROM import_stage s JOIN import_dups d ON d.key = s.key GROUP BY s.key) m
+           LEFT JOIN (SELECT s2.key, jsonb_object_agg(e.key, e.value ORDER BY s2.row_no) AS custom
+               FROM import_stage s2 JOIN import_dups d2 ON d2.key = s2.key CROSS JOIN LATERAL jsonb_each(COALESCE(s2.custom, '{}'::jsonb)) e
+               GROUP BY s2.key) mc ON mc.key = m.key,
+           import_dups d
          WHERE l.key = m.key AND d.key = l.key AND l.row_no = d.leader`,
       );
     }
