@@ -97,7 +97,10 @@ function textCondition(f: ServerField, op: string, v: unknown): SQL {
   throw new Error(`unhandled text op ${op}`);
 }
 
-/** Custom values live in the `custom` jsonb; containment (`@>`) is served by its GIN index. */
+/**
+ * Custom values live in the `custom` jsonb; containment (`@>`) is served by its GIN index, also
+ * under row-level security where the migrations could mark jsonb_contains LEAKPROOF (decision 004).
+ */
 function customCondition(f: ServerField, op: string, v: unknown, t: RecordTable): SQL {
   const key = f.custom!.key;
   const contains = (value: unknown) => sql`${t.custom} @> ${jsonParam({ [key]: value })}`;
@@ -113,11 +116,12 @@ function customCondition(f: ServerField, op: string, v: unknown, t: RecordTable)
     case 'enum':
       if (op === 'eq') return contains(v);
       if (op === 'neq') return sql`NOT (${contains(v)})`;
-      if (op === 'in') return sql`${text} = ANY(${textArray(v as string[])})`;
+      // One containment per value, OR-ed: each is an index condition (a BitmapOr), unlike `->>`.
+      if (op === 'in') return sql`(${sql.join((v as string[]).map((x) => contains(x)), sql` OR `)})`;
       if (op === 'not_in') return sql`(NOT (${has}) OR NOT (${text} = ANY(${textArray(v as string[])})))`;
       break;
     case 'multi':
-      if (op === 'has_any') return sql`(${t.custom} -> ${key}) ?| ${textArray(v as string[])}`;
+      if (op === 'has_any') return sql`(${sql.join((v as string[]).map((x) => contains([x])), sql` OR `)})`;
       if (op === 'has_all') return contains(v);
       if (op === 'has_none') return sql`NOT coalesce((${t.custom} -> ${key}) ?| ${textArray(v as string[])}, false)`;
       break;

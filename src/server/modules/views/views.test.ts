@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { APP_ROLE } from '../../platform/db/migrate';
 import { addMember, ownerWithWorkspace, type TestClient } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 
@@ -26,6 +28,7 @@ async function crmWorkspace() {
   await make(owner.client, owner, '/custom-fields', { object: 'contacts', key: 'industry', label: 'Industry', type: 'select', options: ['retail', 'health'] });
   await make(owner.client, owner, '/custom-fields', { object: 'contacts', key: 'budget', label: 'Budget', type: 'number' });
   await make(owner.client, owner, '/custom-fields', { object: 'contacts', key: 'vip', label: 'VIP', type: 'checkbox' });
+  await make(owner.client, owner, '/custom-fields', { object: 'contacts', key: 'channels', label: 'Channels', type: 'multi_select', options: ['email', 'phone', 'sms'] });
   const hot = await make(owner.client, owner, '/tags', { name: 'hot' });
   const cold = await make(owner.client, owner, '/tags', { name: 'cold' });
   const c = async (body: Record<string, unknown>, tagIds: string[] = []) => {
@@ -34,8 +37,8 @@ async function crmWorkspace() {
     return contact.id as string;
   };
   const ids = {
-    ada: await c({ firstName: 'Ada', lastName: 'Ames', lifecycle: 'lead', custom: { industry: 'retail', budget: 100, vip: true } }, [hot.id]),
-    bo: await c({ firstName: 'Bo', lastName: 'Berg', lifecycle: 'customer', custom: { industry: 'health', budget: 5000 } }, [cold.id]),
+    ada: await c({ firstName: 'Ada', lastName: 'Ames', lifecycle: 'lead', custom: { industry: 'retail', budget: 100, vip: true, channels: ['email'] } }, [hot.id]),
+    bo: await c({ firstName: 'Bo', lastName: 'Berg', lifecycle: 'customer', custom: { industry: 'health', budget: 5000, channels: ['phone', 'sms'] } }, [cold.id]),
     cy: await c({ firstName: 'Cy', lastName: 'Cole', lifecycle: 'lead', custom: { industry: 'health', budget: 50 } }, [hot.id, cold.id]),
     di: await c({ firstName: 'Di', lastName: 'Dunn', lifecycle: 'prospect', custom: { industry: 'retail' } }),
   };
@@ -80,6 +83,33 @@ describe('views: filters (CRM-6)', () => {
     await check({ match: 'all', conditions: [{ field: 'tags', op: 'is_empty' }] }, [ids.di]);
     await check({ match: 'any', conditions: [{ field: 'firstName', op: 'eq', value: 'ADA' }, { field: 'lastName', op: 'contains', value: 'unn' }] }, [ids.ada, ids.di]);
     await check({ match: 'all', conditions: [{ field: 'custom.industry', op: 'neq', value: 'retail' }, { field: 'lifecycle', op: 'neq', value: 'customer' }] }, [ids.cy]);
+    await check({ match: 'all', conditions: [{ field: 'custom.industry', op: 'in', value: ['health'] }] }, [ids.bo, ids.cy]);
+    await check({ match: 'all', conditions: [{ field: 'custom.channels', op: 'has_any', value: ['sms', 'email'] }] }, [ids.ada, ids.bo]);
+    await check({ match: 'all', conditions: [{ field: 'custom.channels', op: 'has_all', value: ['phone', 'sms'] }] }, [ids.bo]);
+    await check({ match: 'all', conditions: [{ field: 'custom.channels', op: 'has_none', value: ['phone'] }] }, [ids.ada, ids.cy, ids.di]);
+  });
+
+  it('CRM-6 a custom-field condition is an index condition under row-level security, as the app role runs it', async () => {
+    const { owner } = await crmWorkspace();
+    // Enough rows that a rare value is worth its index: 3,000 in health, two in retail.
+    await server.services.database.systemPool.query(
+      `INSERT INTO contacts (workspace_id, id, first_name, custom, created_at) SELECT $1, gen_random_uuid(), 'Filler ' || g, '{"industry":"health"}', now() FROM generate_series(1, 3000) g`,
+      [owner.workspaceId],
+    );
+    await server.services.database.systemPool.query('ANALYZE contacts');
+    const client = new pg.Client({ connectionString: server.services.database.ownerUrl, options: `-c role=${APP_ROLE}` });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('kestrel.workspace_id', $1, true)`, [owner.workspaceId]);
+      const { rows } = await client.query(`EXPLAIN SELECT id FROM contacts WHERE workspace_id = $1 AND custom @> '{"industry":"retail"}'`, [owner.workspaceId]);
+      const plan = rows.map((r) => r['QUERY PLAN'] as string).join('\n');
+      expect(plan, plan).toMatch(/Bitmap Index Scan on contacts_custom_idx/);
+      expect(plan).toMatch(/Index Cond: \(custom @>/);
+      await client.query('ROLLBACK');
+    } finally {
+      await client.end();
+    }
   });
 
   it('CRM-6 owner "me", a zip code prefix and "not contacted for 14 days" combine in one view', async () => {
