@@ -107,7 +107,12 @@ async function explainSlowest(ownerUrl: string, statements: Captured[]): Promise
         text = rows.map((r) => r['QUERY PLAN']).join('\n');
         break;
       }
-      await client.query(s.text, s.values).catch(() => {});
+      // A statement that fails as replayed (a sign-in look-up, say) must not abort the rest.
+      await client.query('SAVEPOINT replay');
+      await client.query(s.text, s.values).then(
+        () => client.query('RELEASE SAVEPOINT replay'),
+        () => client.query('ROLLBACK TO SAVEPOINT replay'),
+      );
     }
     await client.query('ROLLBACK');
     return { sql: slowest.text, text, summary: summarisePlan(text) };
