@@ -6,6 +6,7 @@ import { formatDateTime } from '../../lib/format';
 import { ErrorAlert, InfoNote, StatusNote } from '../../ui/Alert';
 import { announce } from '../../ui/Announcer';
 import { Button } from '../../ui/Button';
+import { ConfirmRemove } from '../../ui/ConfirmRemove';
 import { PasswordField, SelectField, TextField } from '../../ui/Field';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
@@ -135,7 +136,6 @@ function ProviderForm({ workspaceId, current }: { workspaceId: string; current: 
   const [baseUrl, setBaseUrl] = useState(current?.baseUrl ?? '');
   const [apiKey, setApiKey] = useState('');
   const [model, setModel] = useState(current?.model ?? '');
-  const [confirmRemove, setConfirmRemove] = useState(false);
   const { formRef, alertRef, fields, formError, clear, showFields, showError } = useFormErrors(fieldNames);
 
   const refresh = () => client.invalidateQueries({ queryKey: aiKeys.all(workspaceId) });
@@ -213,23 +213,7 @@ function ProviderForm({ workspaceId, current }: { workspaceId: string; current: 
           <Button type="submit" pending={save.isPending}>
             {current ? 'Save changes' : 'Connect'}
           </Button>
-          {current ? (
-            confirmRemove ? (
-              <span className="flex flex-wrap items-center gap-2 text-sm text-stone-700" role="group" aria-label="Confirm removal">
-                Remove this provider and its key?
-                <Button variant="danger" size="sm" onClick={() => remove.mutate()} pending={remove.isPending} pendingLabel="Removing…">
-                  Remove
-                </Button>
-                <Button variant="ghost" size="sm" onClick={() => setConfirmRemove(false)}>
-                  Keep it
-                </Button>
-              </span>
-            ) : (
-              <Button variant="danger" onClick={() => setConfirmRemove(true)}>
-                Remove provider
-              </Button>
-            )
-          ) : null}
+          {current ? <ConfirmRemove label="Remove provider" question="Remove this provider and its key?" onConfirm={() => remove.mutate()} pending={remove.isPending} /> : null}
         </div>
         {current ? <p className="text-xs text-stone-500 sm:col-span-2">Last changed {formatDateTime(current.updatedAt)}.</p> : null}
         {remove.isError ? <ErrorAlert className="sm:col-span-2">{errorMessage(remove.error)}</ErrorAlert> : null}

@@ -5,6 +5,7 @@ import { formatDateTime } from '../../lib/format';
 import { ErrorAlert, InfoNote, StatusNote } from '../../ui/Alert';
 import { announce } from '../../ui/Announcer';
 import { Button } from '../../ui/Button';
+import { ConfirmRemove } from '../../ui/ConfirmRemove';
 import { PasswordField, TextField } from '../../ui/Field';
 import { Card, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
@@ -88,7 +89,6 @@ function DataProviderForm({ workspaceId, current }: { workspaceId: string; curre
   const client = useQueryClient();
   const [apiKey, setApiKey] = useState('');
   const [baseUrl, setBaseUrl] = useState(current?.baseUrl ?? '');
-  const [confirmRemove, setConfirmRemove] = useState(false);
   const { formRef, alertRef, fields, formError, clear, showFields, showError } = useFormErrors(fieldNames);
   const refresh = () => client.invalidateQueries({ queryKey: dataProviderKeys.provider(workspaceId) });
   // Hunter's tools depend on it.
@@ -150,23 +150,7 @@ function DataProviderForm({ workspaceId, current }: { workspaceId: string; curre
         <Button type="submit" pending={save.isPending}>
           {current ? 'Save changes' : 'Save key'}
         </Button>
-        {current ? (
-          confirmRemove ? (
-            <span className="flex flex-wrap items-center gap-2 text-sm text-stone-700" role="group" aria-label="Confirm removal">
-              Remove the data provider and its key? Hunter stops enriching.
-              <Button variant="danger" size="sm" onClick={() => remove.mutate()} pending={remove.isPending} pendingLabel="Removing…">
-                Remove
-              </Button>
-              <Button variant="ghost" size="sm" onClick={() => setConfirmRemove(false)}>
-                Keep it
-              </Button>
-            </span>
-          ) : (
-            <Button variant="danger" onClick={() => setConfirmRemove(true)}>
-              Remove data provider
-            </Button>
-          )
-        ) : null}
+        {current ? <ConfirmRemove label="Remove data provider" question="Remove the data provider and its key? Hunter stops enriching." onConfirm={() => remove.mutate()} pending={remove.isPending} /> : null}
       </div>
       {current ? <p className="text-xs text-stone-500">Last changed {formatDateTime(current.updatedAt)}.</p> : null}
       {remove.isError ? <ErrorAlert>{errorMessage(remove.error)}</ErrorAlert> : null}

@@ -1,0 +1,34 @@
+import { useState, type ReactNode } from 'react';
+import { Button } from './Button';
+
+interface ConfirmRemoveProps {
+  /** The first button: "Remove provider". */
+  label: ReactNode;
+  /** Asked once it is pressed: "Remove this provider and its key?" */
+  question: ReactNode;
+  onConfirm: () => void;
+  pending: boolean;
+}
+
+/** A removal that asks first, in place: the button becomes the question with Remove and Keep it. */
+export function ConfirmRemove({ label, question, onConfirm, pending }: ConfirmRemoveProps) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <Button variant="danger" onClick={() => setAsking(true)}>
+        {label}
+      </Button>
+    );
+  }
+  return (
+    <span className="flex flex-wrap items-center gap-2 text-sm text-stone-700" role="group" aria-label="Confirm removal">
+      {question}
+      <Button variant="danger" size="sm" onClick={onConfirm} pending={pending} pendingLabel="Removing…">
+        Remove
+      </Button>
+      <Button variant="ghost" size="sm" onClick={() => setAsking(false)}>
+        Keep it
+      </Button>
+    </span>
+  );
+}
