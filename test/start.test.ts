@@ -21,7 +21,7 @@ const freePort = () =>
  * SIGTERM stops PostgreSQL and exits cleanly.
  */
 describe('npm start', () => {
-  it('OPS-1 starts on embedded PostgreSQL with a demo login, answers, and shuts down cleanly on SIGTERM', async () => {
+  it('OPS-1 starts on embedded PostgreSQL with a demo login to a workspace with a CRM to look at, answers, and shuts down cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'kestrel-start-'));
     const [port, pgPort] = [await freePort(), await freePort()];
     const child = spawn(process.execPath, ['scripts/start.mjs'], {
@@ -49,6 +49,22 @@ describe('npm start', () => {
       const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
       const me = await (await fetch(`${base}/api/auth/me`, { headers: { cookie } })).json();
       expect(me.workspaces).toEqual([expect.objectContaining({ name: 'Demo Bakery', role: 'owner' })]);
+      // The demo workspace is not empty: contacts at companies, deals across the pipeline, timelines and open tasks.
+      const ws = `${base}/api/workspaces/${me.workspaces[0].id}`;
+      const get = async (p: string) => (await fetch(`${ws}${p}`, { headers: { cookie } })).json();
+      const contacts = await get('/contacts?limit=100');
+      expect(contacts.items.length).toBeGreaterThanOrEqual(10);
+      expect(contacts.items.filter((c: { company: unknown }) => c.company).length).toBeGreaterThanOrEqual(5);
+      const deals = await get('/deals?limit=100');
+      expect(new Set(deals.items.map((d: { status: string }) => d.status))).toEqual(new Set(['open', 'won', 'lost']));
+      const pipelines = await get('/pipelines');
+      const openStages = pipelines.pipelines[0].stages.filter((s: { kind: string }) => s.kind === 'open').map((s: { id: string }) => s.id);
+      expect(new Set(deals.items.map((d: { stageId: string }) => d.stageId).filter((id: string) => openStages.includes(id))).size).toBe(openStages.length);
+      const withTimeline = deals.items.find((d: { name: string }) => d.name.startsWith('Green Fork'));
+      const timeline = await get(`/timeline?recordType=deals&recordId=${withTimeline.id}`);
+      expect(timeline.items.map((i: { kind: string }) => i.kind).sort()).toEqual(['call', 'email']);
+      const tasks = await get('/tasks?assignee=me&status=open');
+      expect(tasks.items.length).toBe(3);
     } finally {
       child.kill('SIGTERM');
     }

@@ -7,12 +7,14 @@ import type { Services } from './platform/services';
 import { users } from './modules/accounts/accounts.schema';
 import { findUserByEmail } from './modules/accounts/users';
 import { createWorkspace } from './modules/workspaces/manage-workspace';
+import { seedDemoCrm } from './demo-data';
 
 export const DEMO_EMAIL = 'demo@kestrel.localhost';
 
 /**
  * The demo login printed at start: an owner of "Demo Bakery" so a newcomer can look around
- * before signing up. Its password is generated once and kept in the data directory.
+ * before signing up, with a small CRM to look at (demo-data.ts). Its password is generated once
+ * and kept in the data directory.
  */
 export async function ensureDemoWorkspace(services: Services): Promise<{ email: string; password: string }> {
   const file = path.resolve(services.config.DATA_DIR, 'demo-login.json');
@@ -28,7 +30,7 @@ export async function ensureDemoWorkspace(services: Services): Promise<{ email: 
       .insert(users)
       .values({ email: DEMO_EMAIL, name: 'Demo Owner', passwordHash, emailVerifiedAt: new Date(), ageConfirmedAt: new Date() })
       .returning();
-    await createWorkspace(db, { userId: user!.id, email: DEMO_EMAIL }, {
+    const workspace = await createWorkspace(db, { userId: user!.id, email: DEMO_EMAIL }, {
       name: 'Demo Bakery',
       category: 'Food & beverage',
       city: 'Austin',
@@ -41,6 +43,7 @@ export async function ensureDemoWorkspace(services: Services): Promise<{ email: 
       mailingAddress: '100 Congress Ave, Austin, TX 78701, USA',
       territory: { zipCodes: ['78701', '78702', '78703'], cities: ['Austin'], states: ['TX'] },
     });
+    await seedDemoCrm(db, { workspaceId: workspace.id, userId: user!.id, role: 'owner', actorLabel: 'Demo set-up' });
   }
   const login = { email: DEMO_EMAIL, password };
   writeFileSync(file, JSON.stringify(login), { mode: 0o600 });

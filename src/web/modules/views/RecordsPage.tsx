@@ -9,6 +9,7 @@ import { inputClass } from '../../ui/Field';
 import { PageHeading } from '../../ui/PageHeading';
 import { LoadingBlock } from '../../ui/Spinner';
 import { bulkActionsFor } from '../bulk/bulkActionsFor';
+import { AddRecord } from '../crm/AddRecord';
 import { useCrmRole } from '../crm/useCrm';
 import type { FilterGroup, RecordType, SavedView, ViewDefinition } from './api';
 import { ColumnChooser } from './ColumnChooser';
@@ -102,7 +103,14 @@ export function RecordsPage({ object, actions, bulkActions }: { object: RecordTy
       <div className="space-y-4">
         <PageHeading
           description={total ? `${total.exact ? '' : 'About '}${total.count.toLocaleString()} ${names.noun}${activeConditions ? ' match' : ''}` : undefined}
-          actions={actions}
+          actions={
+            role.canEdit || actions ? (
+              <div className="flex flex-wrap items-center gap-2">
+                {actions}
+                {role.canEdit ? <AddRecord workspaceId={workspaceId} object={object} /> : null}
+              </div>
+            ) : undefined
+          }
         >
           {names.title}
         </PageHeading>
@@ -171,8 +179,11 @@ export function RecordsPage({ object, actions, bulkActions }: { object: RecordTy
         ) : rows.isError ? (
           <ErrorAlert title="This view could not be shown">{errorMessage(rows.error)}</ErrorAlert>
         ) : loadedRows.length === 0 ? (
-          <EmptyState title={activeConditions ? `No ${names.noun} match these filters` : `No ${names.noun} yet`}>
-            {activeConditions ? 'Change or clear the filters to see more.' : 'Add one, or import a list.'}
+          <EmptyState
+            title={activeConditions ? `No ${names.noun} match these filters` : `No ${names.noun} yet`}
+            action={!activeConditions && role.canEdit ? <AddRecord workspaceId={workspaceId} object={object} /> : undefined}
+          >
+            {activeConditions ? 'Change or clear the filters to see more.' : role.canEdit ? (object === 'deals' ? 'Add the first one.' : 'Add one, or import a spreadsheet.') : 'Nothing has been shared with you here yet.'}
           </EmptyState>
         ) : (
           <div aria-busy={rows.isFetching || undefined}>
