@@ -14,9 +14,17 @@ const children = (p) => read(`/proc/${p}/task/${p}/children`).trim().split(/\s+/
 
 const rss = [];
 const pss = [];
-function take() {
+// PSS is read far less often than RSS: smaps_rollup walks every page a process maps, and for
+// backends mapping a gigabyte of shared buffers, reading it four times a second kept a whole
+// core busy in the kernel, slowing the import being measured (seen 2026-11-24).
+const PSS_EVERY_MS = 5000;
+let lastPss = -Infinity;
+function take(final = false) {
   const r = /^VmRSS:\s+(\d+) kB/m.exec(read(`/proc/${pid}/status`));
   if (r) rss.push(Number(r[1]));
+  const now = performance.now();
+  if (!final && now - lastPss < PSS_EVERY_MS) return;
+  lastPss = now;
   // PSS, not RSS, for PostgreSQL: its backends share buffers that RSS would count once each.
   let total = 0;
   const stack = children(pid);
@@ -33,6 +41,6 @@ take();
 const timer = setInterval(take, everyMs);
 parentPort.once('message', () => {
   clearInterval(timer);
-  take();
+  take(true);
   parentPort.postMessage({ rss, pss });
 });
