@@ -66,7 +66,8 @@ async function capture(fn: () => Promise<unknown>): Promise<Captured[]> {
   proto.query = function (this: unknown, ...args: unknown[]) {
     const a = args[0] as string | { text?: string; values?: unknown[] };
     const text = typeof a === 'string' ? a : a?.text;
-    const values = (typeof a === 'string' ? args[1] : a?.values) as unknown[] | undefined;
+    // drizzle passes a query config object and the values beside it (`query(config, params)`).
+    const values = (typeof a === 'string' ? args[1] : (a?.values ?? args[1])) as unknown[] | undefined;
     const result = original.apply(this, args);
     if (typeof text === 'string' && result && typeof (result as Promise<unknown>).then === 'function') {
       const entry: Captured = { text, values: Array.isArray(values) ? values : [], ms: 0 };
