@@ -42,8 +42,15 @@ const CONTACTS: { first: string; last: string; title: string; company: number | 
 
 const DAY = 86_400_000;
 
-/** Creates the demo CRM in a workspace that has none yet. */
+/**
+ * Creates the demo CRM in a workspace that has none yet, all or nothing: the API's functions
+ * run inside one transaction (each of their own transactions becomes a savepoint of it).
+ */
 export async function seedDemoCrm(db: Db, ctx: WorkspaceContext, now = new Date()): Promise<void> {
+  await db.transaction((tx) => seedIn(tx as unknown as Db, ctx, now));
+}
+
+async function seedIn(db: Db, ctx: WorkspaceContext, now: Date): Promise<void> {
   const ago = (days: number, hour = 10) => new Date(Math.floor((now.getTime() - days * DAY) / DAY) * DAY + hour * 3_600_000).toISOString();
 
   const companies: Company[] = [];
