@@ -2,6 +2,9 @@
 // through app.inject (routing, session, validation, use case, serialisation — everything but
 // the socket), and the plan PostgreSQL used for the slowest statement of each.
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { APP_ROLE } from '../src/server/platform/db/migrate';
 
@@ -154,6 +157,11 @@ export async function measure(app: FastifyInstance, headers: Record<string, stri
   const sorted = [...times].sort((a, b) => a - b);
   const statements = await capture(() => inject(app, headers, s.request(0, {})));
   const plan = await explainSlowest(ownerUrl, statements).catch((e: unknown) => ({ sql: '', text: String(e), summary: `EXPLAIN failed: ${String(e)}` }));
+  if (plan?.sql) {
+    // The statement and its values, kept to rerun by hand in psql.
+    const file = path.join(os.tmpdir(), `kestrel-bench-${s.key}.sql`);
+    writeFileSync(file, `${plan.sql}\n-- values: ${JSON.stringify(statements.find((st) => st.text === plan.sql)?.values ?? [])}\n`);
+  }
   const result = { key: s.key, label: s.label, boundMs: s.boundMs, runs, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.at(-1)!, rowsFirst, plan };
   log(`  ${s.key}: p50 ${result.p50.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms (${runs} runs)`);
   return result;

@@ -32,7 +32,7 @@ export interface CrmResult {
 
 const MEMORY_BOUND_KIB = 300 * 1024;
 
-export async function benchCrm(options: { runs?: number; importRows?: number; log?: (l: string) => void } = {}): Promise<CrmResult> {
+export async function benchCrm(options: { runs?: number; importRows?: number; readsOnly?: boolean; log?: (l: string) => void } = {}): Promise<CrmResult> {
   const runs = options.runs ?? 200;
   const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const began = performance.now();
@@ -98,6 +98,10 @@ export async function benchCrm(options: { runs?: number; importRows?: number; lo
       }
     }
     await app.close();
+    if (options.readsOnly) {
+      problems.push('reads only (--crm-reads-only): export, COPY and import not measured in this run');
+      return { machine, postgres, seconds: (performance.now() - began) / 1000, seededSeconds, contacts, latencies, copy, import: imported, export: exported, problems, pressure };
+    }
 
     const session = await signInOverHttp(url, dataset.login);
     try {

@@ -25,6 +25,8 @@ const { values } = parseArgs({
     /** CRM: runs per reading scenario (default 200) and rows in the import file (default 1,000,000). */
     'crm-runs': { type: 'string' },
     'crm-import-rows': { type: 'string' },
+    /** CRM: only the reading scenarios (no export, COPY or import), e.g. to check a plan quickly. */
+    'crm-reads-only': { type: 'boolean' },
     /** Wait (up to --quiet-wait seconds) until CPU pressure over 10 s is below this %, on a shared machine. */
     'quiet-below': { type: 'string' },
     'quiet-wait': { type: 'string', default: '600' },
@@ -80,6 +82,7 @@ try {
       await benchCrm({
         runs: values['crm-runs'] ? Number(values['crm-runs']) : undefined,
         importRows: values['crm-import-rows'] ? Number(values['crm-import-rows']) : undefined,
+        readsOnly: values['crm-reads-only'] ?? false,
       }),
     );
   }

@@ -89,6 +89,29 @@ describe('views: filters (CRM-6)', () => {
     await check({ match: 'all', conditions: [{ field: 'custom.channels', op: 'has_none', value: ['phone'] }] }, [ids.ada, ids.cy, ids.di]);
   });
 
+  it('CRM-6 a zip-code prefix is a range on the postal code index under row-level security, as the app role runs it', async () => {
+    const { owner } = await crmWorkspace();
+    await server.services.database.systemPool.query(
+      `INSERT INTO contacts (workspace_id, id, first_name, postal_code, created_at) SELECT $1, gen_random_uuid(), 'Filler ' || g, (10000 + g)::text, now() FROM generate_series(1, 3000) g`,
+      [owner.workspaceId],
+    );
+    await server.services.database.systemPool.query('ANALYZE contacts');
+    const client = new pg.Client({ connectionString: server.services.database.ownerUrl, options: `-c role=${APP_ROLE}` });
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('kestrel.workspace_id', $1, true)`, [owner.workspaceId]);
+      // What compile-view makes of { field: 'postalCode', op: 'starts_with', value: '94' }.
+      const { rows } = await client.query(`EXPLAIN SELECT id FROM contacts WHERE workspace_id = $1 AND (postal_code COLLATE "C" >= '94' AND postal_code COLLATE "C" < '95')`, [owner.workspaceId]);
+      const plan = rows.map((r) => r['QUERY PLAN'] as string).join('\n');
+      expect(plan, plan).toMatch(/contacts_postal_code_idx/);
+      expect(plan, plan).toMatch(/Index Cond: \(\(workspace_id = .*postal_code.*>= '94'/);
+      await client.query('ROLLBACK');
+    } finally {
+      await client.end();
+    }
+  });
+
   it('CRM-6 a custom-field condition is an index condition under row-level security, as the app role runs it', async () => {
     const { owner } = await crmWorkspace();
     // Enough rows that a rare value is worth its index: 3,000 in health, two in retail.
