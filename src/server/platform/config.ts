@@ -57,6 +57,8 @@ const configSchema = z
     AI_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     AI_API_KEY: z.string().min(1).optional(),
     AI_MODEL: z.string().min(1).optional(),
+    /** AI-3: the operator provider's embedding model (OpenAI and Google have a default; an OpenAI-compatible server needs one named). */
+    AI_EMBEDDING_MODEL: z.string().min(1).optional(),
     /** AI-4: JSON `{"model": {"input": 0.15, "output": 0.6}}`, US dollars per million tokens; added to the built-in table. */
     AI_PRICES: z
       .string()
@@ -125,6 +127,7 @@ export interface OperatorAiProvider {
   baseUrl: string | null;
   apiKey: string | null;
   model: string;
+  embeddingModel: string | null;
 }
 
 export interface AiConfig {
@@ -166,7 +169,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     isProduction: c.NODE_ENV === 'production',
     demoWorkspace: c.DEMO_WORKSPACE ?? c.NODE_ENV === 'development',
     ai: {
-      operator: c.AI_PROVIDER && c.AI_MODEL ? { kind: c.AI_PROVIDER, baseUrl: c.AI_BASE_URL?.replace(/\/+$/, '') ?? null, apiKey: AI_API_KEY ?? null, model: c.AI_MODEL } : null,
+      operator: c.AI_PROVIDER && c.AI_MODEL ? { kind: c.AI_PROVIDER, baseUrl: c.AI_BASE_URL?.replace(/\/+$/, '') ?? null, apiKey: AI_API_KEY ?? null, model: c.AI_MODEL, embeddingModel: c.AI_EMBEDDING_MODEL ?? null } : null,
       prices: c.AI_PRICES ?? {},
       limits: {
         workspaceCallsPerDay: c.AI_LIMIT_WORKSPACE_CALLS_PER_DAY ?? null,

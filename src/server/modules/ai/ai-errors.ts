@@ -13,4 +13,8 @@ export const aiProviderRateLimited = (callId: string) =>
 
 export const aiProviderFailed = (message: string, callId: string) => new AppError('ai_provider_error', 502, `The AI provider answered with an error: ${message}`, { callId });
 
+/** AI-3: the provider in use has no embedding model, so there is no semantic search. */
+export const aiNoEmbeddings = (kind: string) =>
+  new AppError('ai_no_embeddings', 409, kind === 'anthropic' ? 'Anthropic offers no embeddings, so there is no semantic search with it; keyword and fuzzy search still work.' : 'No embedding model is named for this provider, so there is no semantic search; name one in Settings → AI.', { kind });
+
 export const aiCancelled = (callId: string) => new AppError('ai_cancelled', 499, 'The AI call was cancelled.', { callId });

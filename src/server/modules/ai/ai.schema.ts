@@ -23,6 +23,8 @@ export const aiProviders = pgTable(
     apiKeySealed: text('api_key_sealed'),
     apiKeyLast4: text('api_key_last4'),
     model: text('model').notNull(),
+    /** AI-3: the embedding model for semantic search; null: the kind's default (none for Anthropic and OpenAI-compatible servers). */
+    embeddingModel: text('embedding_model'),
     /** Prices per model that take precedence over the operator's table. */
     prices: jsonb('prices').$type<PriceTable>(),
     updatedByUserId: uuid('updated_by_user_id').references(() => users.id, { onDelete: 'set null' }),

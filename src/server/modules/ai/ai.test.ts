@@ -368,7 +368,7 @@ describe('calls', () => {
     expect(() => loadConfig({ ...base, AI_API_KEY: 'sk-dangling-key' })).toThrow(/AI_PROVIDER/);
     expect(() => loadConfig({ ...base, AI_PRICES: '{"m": {"input": "cheap"}}' })).toThrow(/AI_PRICES/);
     const loaded = loadConfig({ ...base, AI_PROVIDER: 'openai_compatible', AI_BASE_URL: `${fake.baseUrl}/`, AI_API_KEY: 'op-key-0123456789', AI_MODEL: 'local-llama', AI_PRICES: '{"local-llama": {"input": 0, "output": 0}}' });
-    expect(loaded.ai.operator).toEqual({ kind: 'openai_compatible', baseUrl: fake.baseUrl, apiKey: 'op-key-0123456789', model: 'local-llama' });
+    expect(loaded.ai.operator).toEqual({ kind: 'openai_compatible', baseUrl: fake.baseUrl, apiKey: 'op-key-0123456789', model: 'local-llama', embeddingModel: null });
     expect('AI_API_KEY' in loaded).toBe(false);
 
     const o = await ownerWithWorkspace(server, 'Operator Co');

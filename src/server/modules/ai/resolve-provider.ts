@@ -14,6 +14,8 @@ export interface ResolvedProvider {
   baseUrl: string | null;
   apiKey: string | null;
   model: string;
+  /** AI-3: the embedding model named for this provider, if any (else the kind's default). */
+  embeddingModel: string | null;
   prices: PriceTable | null;
 }
 
@@ -34,6 +36,7 @@ export async function resolveProvider(services: AiServices, ctx: Pick<WorkspaceC
       baseUrl: row.baseUrl,
       apiKey: row.apiKeySealed ? services.secrets.box.open(row.apiKeySealed, apiKeyAad(ctx.workspaceId)) : null,
       model: row.model,
+      embeddingModel: row.embeddingModel ?? null,
       prices: row.prices ?? null,
     };
   }

@@ -13,3 +13,4 @@ export * from '../../modules/ai/ai.schema';
 export * from '../../modules/agents/agents.schema';
 export * from '../../modules/brain/brain.schema';
 export * from '../../modules/enrichment/enrichment.schema';
+export * from '../../modules/brain/embeddings.schema';
