@@ -55,6 +55,11 @@ beforeAll(async () => {
     const run = ok(await w.client.post(api('/agents/closer/runs'), { task: 'next_step', subject: { type: 'contacts', id: contact.id } }));
     if (run.status !== 'succeeded') throw new Error(`fixture run: ${JSON.stringify(run)}`);
     ok(await w.client.post(api('/brain/conversations'), { question: 'Anything new?' }));
+    // Semantic search (record_embeddings, semantic_index_state) needs pgvector, which the embedded
+    // database lacks, so its rows are written directly, as the indexing job would.
+    const system = server.services.database.systemPool;
+    await system.query(`INSERT INTO record_embeddings (workspace_id, record_type, record_id, model, content_hash, embedding) VALUES ($1, 'contacts', $2, 'fixture-embed', md5('x'), '{0.6,0.8}')`, [w.workspaceId, contact.id]);
+    await system.query(`INSERT INTO semantic_index_state (workspace_id, model, state, total, walked, embedded) VALUES ($1, 'fixture-embed', 'done', 1, 1, 1)`, [w.workspaceId]);
   }
 }, 300_000);
 

@@ -4,15 +4,23 @@ import type { AddressInfo } from 'node:net';
 /**
  * A local AI provider for tests (STYLE 13): a real HTTP server on 127.0.0.1 that speaks
  * OpenAI's Chat Completions (`POST /v1/chat/completions`), Anthropic's Messages
- * (`POST /v1/messages`) and Google's Gemini (`POST …/models/<m>:generateContent`) wire formats, plain JSON or SSE streams, with tool calls. Each test
- * scripts the replies (a queue, or a function of the request) and reads back every request
- * body exactly as the SDK sent it. The AI benchmark uses it too, as a provider that answers at once.
+ * (`POST /v1/messages`) and Google's Gemini (`POST …/models/<m>:generateContent`) wire formats, plain JSON or SSE streams, with tool calls;
+ * and the embedding APIs of OpenAI (and OpenAI-compatible servers: `POST /v1/embeddings`) and
+ * Google (`POST …/models/<m>:batchEmbedContents`, or `:embedContent` for a single text).
+ * Each test scripts the replies (a queue, or a function of the request; chat and embeddings
+ * have a queue each) and reads back every request body exactly as the SDK sent it. Unscripted
+ * embeddings are a bag-of-words hash of the text ({@link fakeEmbedding}), so that texts sharing
+ * words are closer. The AI benchmark uses it too, as a provider that answers at once.
  */
 
 export type FakeApi = 'openai' | 'anthropic' | 'google';
 
+/** Which of an API's endpoints a request went to. */
+export type FakeEndpoint = 'chat' | 'embeddings';
+
 export interface FakeRequest {
   api: FakeApi;
+  endpoint: FakeEndpoint;
   path: string;
   headers: IncomingMessage['headers'];
   /** The parsed JSON body. */
@@ -20,6 +28,8 @@ export interface FakeRequest {
   /** The body as sent, for "this text never left" assertions. */
   raw: string;
   stream: boolean;
+  /** Embedding requests: the texts to embed, in order. */
+  texts?: string[];
 }
 
 export type FakeReply =
@@ -35,12 +45,48 @@ export type FakeReply =
 /** A reply, or a function of the request that may wait (to act while the caller waits for the provider). */
 type Replier = FakeReply | ((request: FakeRequest) => FakeReply | Promise<FakeReply>);
 
+export type FakeEmbeddingReply =
+  | {
+      /** One per text; by default {@link fakeEmbedding} of each. */
+      vectors?: number[][];
+      /** Prompt tokens OpenAI reports (Google reports none); by default the number of words. */
+      tokens?: number;
+    }
+  | { status: number; headers?: Record<string, string>; message?: string };
+
+/** An embedding reply, or a function of the texts (and the request) that may wait. */
+type EmbeddingReplier = FakeEmbeddingReply | ((texts: string[], request: FakeRequest) => FakeEmbeddingReply | Promise<FakeEmbeddingReply>);
+
 const DEFAULT_USAGE = { input: 12, output: 5 };
+
+/** Dimensions of the fake's default embeddings. */
+export const FAKE_EMBEDDING_DIMENSIONS = 16;
+
+const wordsOf = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+
+/**
+ * A deterministic stand-in for an embedding: each word (lower-cased) adds 1 to the dimension its
+ * FNV-1a hash picks; the sum is scaled to length 1. Texts sharing words are closer in cosine
+ * distance; a text without words points along the first dimension (never a zero vector, whose
+ * cosine distance is undefined).
+ */
+export function fakeEmbedding(text: string, dimensions = FAKE_EMBEDDING_DIMENSIONS): number[] {
+  const v = new Array<number>(dimensions).fill(0);
+  for (const word of wordsOf(text)) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193) >>> 0;
+    v[h % dimensions]! += 1;
+  }
+  const length = Math.hypot(...v);
+  return length ? v.map((x) => x / length) : v.map((_, i) => (i === 0 ? 1 : 0));
+}
 
 export class FakeAi {
   readonly requests: FakeRequest[] = [];
   private queue: Replier[] = [];
   private fallback: Replier = { text: 'OK' };
+  private embeddingQueue: EmbeddingReplier[] = [];
+  private embeddingFallback: EmbeddingReplier = {};
   private server: Server | null = null;
   url = '';
 
@@ -61,10 +107,24 @@ export class FakeAi {
     return this;
   }
 
+  /** Replies for the next embedding requests, in order; after them the embedding fallback answers. */
+  replyEmbeddings(...replies: EmbeddingReplier[]): this {
+    this.embeddingQueue.push(...replies);
+    return this;
+  }
+
+  /** What answers embedding requests when their queue is empty (by default {@link fakeEmbedding}s). */
+  otherwiseEmbeddings(reply: EmbeddingReplier): this {
+    this.embeddingFallback = reply;
+    return this;
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.queue = [];
     this.fallback = { text: 'OK' };
+    this.embeddingQueue = [];
+    this.embeddingFallback = {};
   }
 
   last(): FakeRequest {
@@ -103,10 +163,11 @@ export class FakeAi {
     const path = (req.url ?? '').split('?')[0]!;
     const api: FakeApi | null =
       req.method !== 'POST' ? null
-      : path.endsWith('/chat/completions') ? 'openai'
+      : path.endsWith('/chat/completions') || path.endsWith('/embeddings') ? 'openai'
       : path.endsWith('/messages') ? 'anthropic'
-      : /:(stream)?generateContent$/i.test(path) ? 'google'
+      : /:((stream)?generateContent|(batch)?EmbedContents?)$/i.test(path) ? 'google'
       : null;
+    const endpoint: FakeEndpoint = /(\/embeddings|:(batch)?EmbedContents?)$/i.test(path) ? 'embeddings' : 'chat';
     if (!api) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `No route ${req.method} ${path}` } }));
       return;
@@ -118,9 +179,10 @@ export class FakeAi {
       res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Body is not JSON' } }));
       return;
     }
+    if (endpoint === 'embeddings') return this.embed(res, { api, endpoint, path, headers: req.headers, body, raw, stream: false, texts: embeddingTexts(api, body) });
     // Gemini says "stream" in the path (`:streamGenerateContent?alt=sse`), not in the body.
     const stream = api === 'google' ? path.endsWith(':streamGenerateContent') : body.stream === true;
-    const request: FakeRequest = { api, path, headers: req.headers, body, raw, stream };
+    const request: FakeRequest = { api, endpoint, path, headers: req.headers, body, raw, stream };
     this.requests.push(request);
     const next = this.queue.shift() ?? this.fallback;
     const reply = typeof next === 'function' ? await next(request) : next;
@@ -131,6 +193,35 @@ export class FakeAi {
     if (api === 'openai') return request.stream ? openaiStream(res, model, out) : openaiJson(res, model, out);
     return request.stream ? anthropicStream(res, model, out) : anthropicJson(res, model, out);
   }
+
+  private async embed(res: ServerResponse, request: FakeRequest & { texts: string[] }): Promise<void> {
+    this.requests.push(request);
+    const next = this.embeddingQueue.shift() ?? this.embeddingFallback;
+    const reply = typeof next === 'function' ? await next(request.texts, request) : next;
+    if ('status' in reply) return sendError(res, request.api, reply);
+    const vectors = reply.vectors ?? request.texts.map((t) => fakeEmbedding(t));
+    if (request.api === 'google') {
+      const body = request.path.endsWith(':embedContent') ? { embedding: { values: vectors[0] ?? [] } } : { embeddings: vectors.map((values) => ({ values })) };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      return;
+    }
+    const tokens = reply.tokens ?? request.texts.reduce((n, t) => n + wordsOf(t).length, 0);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        object: 'list',
+        data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+        model: String(request.body.model ?? 'fake-embedding'),
+        usage: { prompt_tokens: tokens, total_tokens: tokens },
+      }),
+    );
+  }
+}
+
+/** OpenAI sends `input` (a string or strings); Google one request per text, or one `content` alone. */
+function embeddingTexts(api: FakeApi, body: any): string[] {
+  const textOf = (content: { parts?: { text?: string }[] } | undefined) => (content?.parts ?? []).map((p) => p.text ?? '').join('');
+  if (api === 'google') return Array.isArray(body.requests) ? body.requests.map((r: { content?: { parts?: { text?: string }[] } }) => textOf(r.content)) : [textOf(body.content)];
+  return Array.isArray(body.input) ? body.input.map(String) : [String(body.input ?? '')];
 }
 
 /** Starts a fake provider for the current test file; it stops after the file's tests. */

@@ -18,6 +18,7 @@ import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.j
 import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
 import { createMailTransport } from './mail/transport';
 import type { Services } from './services';
+import { semanticIndexJob, semanticIndexRefreshJob } from '../modules/brain/semantic-index';
 
 export interface Platform {
   services: Services;
@@ -52,6 +53,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(rescoreWorkspaceJob, rescoreAgingRulesJob, bulkOperationJob);
   jobs.register(taskReminderJob, taskReminderSweepJob);
   jobs.register(agentRunJob, weeklyBriefJob, weeklyBriefMailJob, staleRunSweepJob);
+  jobs.register(semanticIndexJob, semanticIndexRefreshJob);
   const services: Services = {
     config,
     logger,

@@ -59,9 +59,12 @@ export const saveAiProviderBody = z
     baseUrl: baseUrl.nullable().optional(),
     apiKey: z.string().trim().min(8, 'That key looks too short.').max(500, 'At most 500 characters.').nullable().optional(),
     model: z.string('Enter a model name.').trim().min(1, 'Enter a model name.').max(200, 'At most 200 characters.'),
+    /** AI-3: the model records are embedded with for search by meaning; null (or omitted) uses the provider's default, if it has one. */
+    embeddingModel: z.string().trim().max(200, 'At most 200 characters.').nullable().optional().transform((m) => (m ? m : m === undefined ? undefined : null)),
     prices: priceTableSchema.nullable().optional(),
   })
   .superRefine((b, ctx) => {
+    if (b.kind === 'anthropic' && b.embeddingModel) ctx.addIssue({ code: 'custom', path: ['embeddingModel'], message: 'Anthropic offers no embeddings; leave this empty.' });
     if (b.kind === 'openai_compatible' && !b.baseUrl) ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'An OpenAI-compatible provider needs its base URL, e.g. http://localhost:11434/v1.' });
   });
 
@@ -70,6 +73,8 @@ export const aiProviderSchema = z.object({
   kind: aiProviderKindSchema,
   baseUrl: z.string().nullable(),
   model: z.string(),
+  /** AI-3: the embedding model named for this provider, or null for its default (none for Anthropic). */
+  embeddingModel: z.string().nullable(),
   apiKeySet: z.boolean(),
   apiKeyLast4: z.string().nullable(),
   prices: priceTableSchema.nullable(),

@@ -19,6 +19,10 @@ export const builtInPrices: PriceTable = {
   'gemini-2.0-flash': { input: 0.1, output: 0.4 },
   'gemini-2.5-flash': { input: 0.3, output: 2.5 },
   'gemini-2.5-pro': { input: 1.25, output: 10 },
+  // Embedding models (AI-3): input tokens only.
+  'text-embedding-3-small': { input: 0.02, output: 0 },
+  'text-embedding-3-large': { input: 0.13, output: 0 },
+  'gemini-embedding-001': { input: 0.15, output: 0 },
 };
 
 /** The first table that knows the model wins: the workspace's, then the operator's, then the built-in one. */

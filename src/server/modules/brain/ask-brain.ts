@@ -7,7 +7,7 @@ import { notFound } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
 import { aiNotConfigured } from '../ai/ai-errors';
 import { readAiSettings } from '../ai/record-context';
-import { resolveProvider } from '../ai/resolve-provider';
+import { resolveProvider, type AiServices } from '../ai/resolve-provider';
 import type { CitedRecord, RunEvent } from '../agents/agents.contract';
 import { runLoop } from '../agents/runtime/agent-loop';
 import { RecordBook } from '../agents/runtime/tool';
@@ -15,6 +15,9 @@ import { findRecords, getRecord, pipelineSummary, searchRecordsTool } from '../a
 import { searchTimeline } from '../agents/tools/timeline-tools';
 import { brainSystemPrompt, type BrainMessage, type BrainStatus, type Conversation, type ConversationSummary } from './brain.contract';
 import { brainConversations, brainMessages } from './brain.schema';
+import { embeddingModelOf, vectorInstalled } from './semantic';
+import { readSemanticIndex } from './semantic-index';
+import { semanticSearchReady, semanticSearchTool } from './semantic-tool';
 
 type MessageRow = typeof brainMessages.$inferSelect;
 
@@ -94,12 +97,15 @@ export async function askBrain(services: Services, ctx: WorkspaceContext, conver
   messages.push({ role: 'user', content: question });
 
   const { redactPii } = await withTenant(db, ctx, (tx) => readAiSettings(tx, ctx.workspaceId));
+  // Search by meaning joins the keyword tools once the records have been embedded (pgvector, never required).
+  const semantic = (await semanticSearchReady(services, ctx)).ready;
+  const tools = [searchTimeline, findRecords, searchRecordsTool, ...(semantic ? [semanticSearchTool] : []), getRecord, pipelineSummary];
   const answerId = uuidv7();
   const events: RunEvent[] = [];
   const outcome = await runLoop(
     services,
     ctx,
-    { feature: 'brain', agent: 'brain', system: brainSystemPrompt(new Date().toISOString().slice(0, 10)), tools: [searchTimeline, findRecords, searchRecordsTool, getRecord, pipelineSummary], finish: 'text', maxSteps: BRAIN_STEPS, timeLimitMs: BRAIN_TIME_LIMIT_MS },
+    { feature: 'brain', agent: 'brain', system: brainSystemPrompt(new Date().toISOString().slice(0, 10)), tools, finish: 'text', maxSteps: BRAIN_STEPS, timeLimitMs: BRAIN_TIME_LIMIT_MS },
     {
       runId: answerId,
       messages,
@@ -156,15 +162,28 @@ export async function deleteConversation(db: Db, ctx: WorkspaceContext, id: stri
   await withTenant(db, ctx, (tx) => tx.delete(brainConversations).where(and(eq(brainConversations.workspaceId, ctx.workspaceId), eq(brainConversations.id, id))));
 }
 
-/** AI-3: keyword search always; pgvector is detected (never required) for semantic search. */
-export async function brainStatus(db: Db): Promise<BrainStatus> {
+/**
+ * AI-3: keyword and fuzzy search always; semantic search over embeddings when the database has
+ * pgvector (detected, never required), the provider an embedding model, and the records have
+ * been indexed with it. The message says which, and what would turn it on.
+ */
+export async function brainStatus(services: AiServices, ctx: WorkspaceContext): Promise<BrainStatus> {
+  const { db } = services.database;
   const { rows } = await db.execute<{ available: boolean }>(sql`SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AS available`);
   const vectorExtension = rows[0]?.available ?? false;
-  return {
-    keywordSearch: true,
-    vectorExtension,
-    message: vectorExtension
-      ? 'The database offers pgvector. The brain searches with full-text and fuzzy (trigram) search; semantic search over embeddings is not built yet.'
-      : 'The brain searches with full-text and fuzzy (trigram) search. This database has no pgvector extension, so there is no semantic search over embeddings.',
-  };
+  const installed = await vectorInstalled(db);
+  const provider = await resolveProvider(services, ctx);
+  const embeddingModel = provider ? embeddingModelOf(provider) : null;
+  const index = await withTenant(db, ctx, (tx) => readSemanticIndex(tx, ctx.workspaceId));
+  const { ready } = installed && embeddingModel ? await semanticSearchReady(services, ctx) : { ready: false };
+  const keyword = 'The brain searches with full-text and fuzzy (trigram) search';
+  let message: string;
+  if (!vectorExtension) message = `${keyword}. This database has no pgvector extension, so there is no search by meaning.`;
+  else if (!installed) message = `${keyword}. The database offers pgvector but it is not installed here; an administrator can run CREATE EXTENSION vector to allow search by meaning.`;
+  else if (!provider) message = `${keyword}. Connect an AI provider that offers embeddings (OpenAI, Google or an OpenAI-compatible server) to search by meaning too.`;
+  else if (!embeddingModel) message = `${keyword}. ${provider.kind === 'anthropic' ? 'Anthropic offers no embeddings' : 'No embedding model is named for this provider'}, so there is no search by meaning.`;
+  else if (index && (index.state === 'queued' || index.state === 'running')) message = `${keyword}. Your records are being indexed for search by meaning (${index.walked} of ${index.total}).`;
+  else if (ready) message = `${keyword}, and by meaning over your records' embeddings (${embeddingModel}).`;
+  else message = `${keyword}. Search by meaning is available: an owner or admin can index the records in Settings → AI.`;
+  return { keywordSearch: true, vectorExtension, vectorInstalled: installed, embeddingModel, semanticSearch: ready, index, message };
 }

@@ -31,11 +31,33 @@ export type Conversation = z.infer<typeof conversationSchema>;
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 export const conversationListSchema = z.object({ items: z.array(conversationSummarySchema) });
 
+/** AI-3: the last (or current) indexing of the records for semantic search. */
+export const semanticIndexSchema = z.object({
+  state: z.enum(['queued', 'running', 'done', 'failed']),
+  model: z.string(),
+  /** Records to walk (restricted contacts are never embedded), counted when the run started. */
+  total: z.number().int(),
+  walked: z.number().int(),
+  /** Of those walked, how many were (re-)embedded; the rest had not changed. */
+  embedded: z.number().int(),
+  error: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type SemanticIndex = z.infer<typeof semanticIndexSchema>;
+
 export const brainStatusSchema = z.object({
   /** Full-text and trigram search are always there. */
   keywordSearch: z.boolean(),
   /** Whether the database offers the `vector` extension (pgvector); never required. */
   vectorExtension: z.boolean(),
+  /** Whether it is installed in this database (the migrations install it where they may). */
+  vectorInstalled: z.boolean(),
+  /** The provider's embedding model, or null when it offers none (Anthropic) or none is connected. */
+  embeddingModel: z.string().nullable(),
+  /** Whether answers search by meaning too: pgvector, an embedding model and an index made with it. */
+  semanticSearch: z.boolean(),
+  index: semanticIndexSchema.nullable(),
   message: z.string(),
 });
 export type BrainStatus = z.infer<typeof brainStatusSchema>;

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { teamMembers } from '../../platform/http/access';
+import { managers, teamMembers } from '../../platform/http/access';
 import { AppError, errorBody, errorBodySchema } from '../../platform/http/errors';
 import { openEventStream, wantsEventStream } from '../../platform/http/event-stream';
 import type { Services } from '../../platform/services';
 import { askBrain, brainStatus, deleteConversation, getConversation, listConversations } from './ask-brain';
 import * as c from './brain.contract';
 import { runBrainTool, saveBrowserTurn } from './browser-brain';
+import { startSemanticIndex } from './semantic-index';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/workspaces/:workspaceId/brain';
@@ -44,7 +45,10 @@ export async function brainModule(server: FastifyInstance): Promise<void> {
   const tags = ['brain'];
   const team = { access: teamMembers };
 
-  app.get(`${base}/status`, { config: team, schema: { tags, summary: 'How the brain searches here: keyword always; whether pgvector is present (AI-3)', params: c.brainParams, response: { 200: c.brainStatusSchema, ...errors } } }, async () => brainStatus(db));
+  app.get(`${base}/status`, { config: team, schema: { tags, summary: 'How the brain searches here: keyword always; by meaning when pgvector, an embedding model and an index are there (AI-3)', params: c.brainParams, response: { 200: c.brainStatusSchema, ...errors } } }, async (request) => brainStatus(services, request.workspace!.ctx));
+  app.post(`${base}/semantic-index`, { config: { access: managers }, schema: { tags, summary: 'Index the records for search by meaning: needs pgvector and a provider with embeddings (AI-3; audited)', params: c.brainParams, response: { 202: c.semanticIndexSchema, ...errors } } }, async (request, reply) =>
+    reply.code(202).send(await startSemanticIndex(services, request.workspace!.ctx)),
+  );
   app.get(`${base}/conversations`, { config: team, schema: { tags, summary: 'Your conversations with the brain, latest first (AI-3)', params: c.brainParams, response: { 200: c.conversationListSchema, ...errors } } }, async (request) =>
     listConversations(db, request.workspace!.ctx),
   );

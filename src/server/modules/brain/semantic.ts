@@ -3,7 +3,7 @@ import { embedMany } from 'ai';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { aiLimitReached, aiNoEmbeddings, aiNotConfigured, aiProviderFailed } from '../ai/ai-errors';
+import { aiCancelled, aiLimitReached, aiNoEmbeddings, aiNotConfigured, aiProviderFailed, aiProviderRateLimited } from '../ai/ai-errors';
 import type { AiRecordRef } from '../ai/ai.contract';
 import { costOf, priceOf } from '../ai/prices';
 import { defaultEmbeddingModels, providerEmbeddingModel } from '../ai/providers/embeddings';
@@ -78,30 +78,34 @@ export async function embedTexts(services: AiServices, ctx: Pick<WorkspaceContex
     throw aiLimitReached(breach.message, { limit: breach.limit, used: breach.used, max: breach.max, callId });
   }
   const started = performance.now();
+  const signal = AbortSignal.any([AbortSignal.timeout(services.config.ai.timeoutMs), ...(req.abortSignal ? [req.abortSignal] : [])]);
+  let result: Awaited<ReturnType<typeof embedMany>>;
   try {
-    const result = await embedMany({
-      model,
-      values: req.texts,
-      maxRetries: 0,
-      abortSignal: AbortSignal.any([AbortSignal.timeout(services.config.ai.timeoutMs), ...(req.abortSignal ? [req.abortSignal] : [])]),
-    });
-    const tokensIn = result.usage?.tokens ?? null;
-    const callId = await recordCall(db, ctx, {
-      ...base,
-      outcome: 'ok',
-      output: { text: `${result.embeddings.length} embeddings of ${result.embeddings[0]?.length ?? 0} dimensions`, toolCalls: [] },
-      tokensIn,
-      tokensOut: 0,
-      costUsd: costOf(priceOf(modelId, provider.prices, services.config.ai.prices), tokensIn, 0),
-      latencyMs: Math.round(performance.now() - started),
-      attempts: log.attempts,
-    });
-    return { vectors: result.embeddings, model: modelId, callId };
+    result = await embedMany({ model, values: req.texts, maxRetries: 0, abortSignal: signal });
   } catch (error) {
-    const message = error instanceof Error ? error.message.slice(0, 1000) : String(error).slice(0, 1000);
-    const callId = await recordCall(db, ctx, { ...base, outcome: log.lastStatus === 429 ? 'rate_limited' : 'error', errorMessage: message, latencyMs: Math.round(performance.now() - started), attempts: log.attempts });
-    throw aiProviderFailed(message, callId);
+    // As for chat calls: cancelled, rate limited after the retries, or an error the provider gave.
+    const cancelled = req.abortSignal?.aborted === true;
+    const outcome = cancelled ? 'cancelled' : log.lastStatus === 429 ? 'rate_limited' : 'error';
+    const message = cancelled ? 'Cancelled before the reply was complete.'
+      : signal.aborted ? `The provider did not answer within ${Math.round(services.config.ai.timeoutMs / 1000)} seconds.`
+      : error instanceof Error ? error.message.slice(0, 1000) : String(error).slice(0, 1000);
+    const callId = await recordCall(db, ctx, { ...base, outcome, errorMessage: message, latencyMs: Math.round(performance.now() - started), attempts: log.attempts });
+    throw outcome === 'cancelled' ? aiCancelled(callId) : outcome === 'rate_limited' ? aiProviderRateLimited(callId) : aiProviderFailed(message, callId);
   }
+  // A provider that reports no usage (Google's embeddings) leaves NaN here: unknown, not a number.
+  const tokens = result.usage?.tokens;
+  const tokensIn = typeof tokens === 'number' && Number.isFinite(tokens) ? tokens : null;
+  const callId = await recordCall(db, ctx, {
+    ...base,
+    outcome: 'ok',
+    output: { text: `${result.embeddings.length} embeddings of ${result.embeddings[0]?.length ?? 0} dimensions`, toolCalls: [] },
+    tokensIn,
+    tokensOut: 0,
+    costUsd: costOf(priceOf(modelId, provider.prices, services.config.ai.prices), tokensIn, 0),
+    latencyMs: Math.round(performance.now() - started),
+    attempts: log.attempts,
+  });
+  return { vectors: result.embeddings, model: modelId, callId };
 }
 
 const tagsOf = (type: EmbeddedType, alias: string) =>
@@ -223,11 +227,16 @@ export async function indexWorkspace(services: AiServices, ctx: Pick<WorkspaceCo
  * pgvector: the stored real[] is cast to `vector` here, which also checks the dimensions match.
  */
 export function nearestRecordsSql(ws: string, model: string, query: number[], types: EmbeddedType[], limit: number): SQL {
+  if (!types.length) throw new Error('nearestRecordsSql needs at least one record type');
   const q = `[${query.join(',')}]`;
+  // A stored zero vector has no direction: its distance is NaN, and it is left out.
   return sql`
-    SELECT e.record_type AS type, e.record_id AS id, (e.embedding::vector <=> ${q}::vector) AS distance
-    FROM record_embeddings e
-    WHERE e.workspace_id = ${ws} AND e.model = ${model} AND e.record_type IN ${types}
-    ORDER BY e.embedding::vector <=> ${q}::vector, e.record_id
+    SELECT type, id, distance FROM (
+      SELECT e.record_type AS type, e.record_id AS id, (e.embedding::vector <=> ${q}::vector) AS distance
+      FROM record_embeddings e
+      WHERE e.workspace_id = ${ws} AND e.model = ${model} AND e.record_type IN ${types}
+    ) near
+    WHERE distance <> 'NaN'::float8
+    ORDER BY distance, id
     LIMIT ${limit}`;
 }

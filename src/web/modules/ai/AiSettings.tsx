@@ -12,6 +12,8 @@ import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { useFormErrors } from '../../ui/useFormErrors';
 import { AgentSettingsSection } from '../agents/AgentSettingsSection';
+import { brainKeys } from '../brain/api';
+import { SemanticSearchSettings } from '../brain/SemanticSearchSettings';
 import { DataProviderSettings } from '../enrichment/DataProviderSettings';
 import { Forbidden } from '../settings/Forbidden';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
@@ -36,6 +38,13 @@ const modelHints: Record<AiProviderKind, string> = {
   anthropic: 'For example claude-3-5-haiku-latest or claude-sonnet-4-0.',
   google: 'For example gemini-2.5-flash.',
   openai_compatible: 'The model name your server knows, e.g. llama3.1 on Ollama.',
+};
+
+const embeddingHints: Record<AiProviderKind, string> = {
+  openai: 'For search by meaning. Leave empty for text-embedding-3-small.',
+  anthropic: '',
+  google: 'For search by meaning. Leave empty for gemini-embedding-001.',
+  openai_compatible: 'For search by meaning, e.g. nomic-embed-text on Ollama. Leave empty for none.',
 };
 
 /** AI-1, AI-6, AI-8: connect the workspace's AI provider, test it, and choose what is redacted. */
@@ -79,6 +88,7 @@ export function AiSettings() {
         </>
       )}
       <PrivacySettings workspaceId={workspaceId} />
+      <SemanticSearchSettings workspaceId={workspaceId} />
       <AgentSettingsSection workspaceId={workspaceId} readOnly={false} />
       <DataProviderSettings workspaceId={workspaceId} />
     </div>
@@ -128,7 +138,7 @@ function ActiveProvider({ workspaceId, state }: { workspaceId: string; state: No
   );
 }
 
-const fieldNames = ['kind', 'baseUrl', 'apiKey', 'model'] as const;
+const fieldNames = ['kind', 'baseUrl', 'apiKey', 'model', 'embeddingModel'] as const;
 
 function ProviderForm({ workspaceId, current }: { workspaceId: string; current: AiProvider | null }) {
   const client = useQueryClient();
@@ -136,9 +146,11 @@ function ProviderForm({ workspaceId, current }: { workspaceId: string; current: 
   const [baseUrl, setBaseUrl] = useState(current?.baseUrl ?? '');
   const [apiKey, setApiKey] = useState('');
   const [model, setModel] = useState(current?.model ?? '');
+  const [embeddingModel, setEmbeddingModel] = useState(current?.embeddingModel ?? '');
   const { formRef, alertRef, fields, formError, clear, showFields, showError } = useFormErrors(fieldNames);
 
-  const refresh = () => client.invalidateQueries({ queryKey: aiKeys.all(workspaceId) });
+  // The brain's status says which embedding model search by meaning uses: it changes with the provider.
+  const refresh = () => Promise.all([client.invalidateQueries({ queryKey: aiKeys.all(workspaceId) }), client.invalidateQueries({ queryKey: brainKeys.status(workspaceId) })]);
   const save = useMutation({
     mutationFn: (body: Parameters<typeof saveAiProvider>[1]) => saveAiProvider(workspaceId, body),
     onSuccess: async () => {
@@ -162,6 +174,7 @@ function ProviderForm({ workspaceId, current }: { workspaceId: string; current: 
     const body = {
       kind,
       model: model.trim(),
+      embeddingModel: kind === 'anthropic' || !embeddingModel.trim() ? null : embeddingModel.trim(),
       baseUrl: baseUrl.trim() ? baseUrl.trim() : null,
       // An empty key field keeps the stored key.
       ...(apiKey.trim() ? { apiKey: apiKey.trim() } : {}),
@@ -185,6 +198,19 @@ function ProviderForm({ workspaceId, current }: { workspaceId: string; current: 
         ) : null}
         <SelectField label="Provider" options={kindOptions} value={kind} onChange={(e) => setKind(e.target.value as AiProviderKind)} error={fields.kind} />
         <TextField label="Model" value={model} onChange={(e) => setModel(e.target.value)} hint={modelHints[kind]} error={fields.model} autoComplete="off" spellCheck={false} required />
+        {kind === 'anthropic' ? null : (
+          <TextField
+            label="Embedding model"
+            optional
+            value={embeddingModel}
+            onChange={(e) => setEmbeddingModel(e.target.value)}
+            hint={embeddingHints[kind]}
+            error={fields.embeddingModel}
+            containerClassName="sm:col-span-2"
+            autoComplete="off"
+            spellCheck={false}
+          />
+        )}
         <TextField
           label="Base URL"
           optional={kind !== 'openai_compatible'}

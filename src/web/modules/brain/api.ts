@@ -1,7 +1,7 @@
-import type { BrainMessage, BrainStatus, Conversation, ConversationSummary } from '../../../server/modules/brain/brain.contract';
+import type { BrainMessage, BrainStatus, Conversation, ConversationSummary, SemanticIndex } from '../../../server/modules/brain/brain.contract';
 import { api } from '../../lib/api';
 
-export type { BrainMessage, BrainStatus, Conversation, ConversationSummary } from '../../../server/modules/brain/brain.contract';
+export type { BrainMessage, BrainStatus, Conversation, ConversationSummary, SemanticIndex } from '../../../server/modules/brain/brain.contract';
 export type { CitedRecord, RunEvent } from '../../../server/modules/agents/agents.contract';
 export { askBody } from '../../../server/modules/brain/brain.contract';
 
@@ -22,6 +22,7 @@ export const brainKeys = {
 };
 
 export const fetchBrainStatus = (w: string) => api.get<BrainStatus>(`${brain(w)}/status`);
+export const startSemanticIndex = (w: string) => api.post<SemanticIndex>(`${brain(w)}/semantic-index`);
 export const fetchConversations = (w: string) => api.get<{ items: ConversationSummary[] }>(`${brain(w)}/conversations`);
 export const fetchConversation = (w: string, id: string) => api.get<Conversation>(`${brain(w)}/conversations/${encodeURIComponent(id)}`);
 export const deleteConversation = (w: string, id: string) => api.delete(`${brain(w)}/conversations/${encodeURIComponent(id)}`);

@@ -1,9 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { announce } from '../../ui/Announcer';
-import { brainKeys, deleteConversation, fetchBrainStatus, fetchConversation, fetchConversations } from './api';
+import { brainKeys, deleteConversation, type BrainStatus, fetchBrainStatus, fetchConversation, fetchConversations } from './api';
 
-export function useBrainStatus(workspaceId: string, enabled = true) {
-  return useQuery({ queryKey: brainKeys.status(workspaceId), queryFn: () => fetchBrainStatus(workspaceId), enabled, staleTime: 10 * 60_000 });
+/** How the brain searches here; `poll` re-asks while it returns a delay (an index being built). */
+export function useBrainStatus(workspaceId: string, enabled = true, poll?: (status: BrainStatus | undefined) => number | false) {
+  return useQuery({
+    queryKey: brainKeys.status(workspaceId),
+    queryFn: () => fetchBrainStatus(workspaceId),
+    enabled,
+    staleTime: poll ? 0 : 10 * 60_000,
+    ...(poll ? { refetchInterval: (q: { state: { data?: BrainStatus } }) => poll(q.state.data) } : {}),
+  });
 }
 
 export function useConversations(workspaceId: string, enabled = true) {
