@@ -6,8 +6,8 @@ import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { ConfigError, loadConfig } from '../../platform/config';
 import type { WorkspaceContext } from '../../platform/db/tenant';
-import { AppError } from '../../platform/http/errors';
 import { buildRecordContext, runModel, streamModel } from './index';
+import { rejection } from '../../../../test/helpers/errors';
 
 let server: TestServer;
 let fake: FakeAi;
@@ -51,16 +51,6 @@ async function callRecord(o: Owner, id: string) {
   const res = await o.client.get(api(`/calls/${id}`, o));
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
-}
-
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('providers', () => {

@@ -92,7 +92,7 @@ export const semanticIndexJob = defineJob({
     const ctx = { workspaceId, userId };
     const update = (set: Partial<typeof semanticIndexState.$inferInsert>) =>
       withTenant(db, ctx, (tx) => tx.update(semanticIndexState).set(set).where(eq(semanticIndexState.workspaceId, workspaceId)));
-    await update({ state: 'running' });
+    await update({ state: 'running', error: null, finishedAt: null });
     try {
       const result = await indexWorkspace(services, ctx, from as IndexProgress | null, EMBEDS_PER_RUN);
       await withTenant(db, ctx, async (tx) => {
@@ -106,9 +106,15 @@ export const semanticIndexJob = defineJob({
         }
       });
     } catch (error) {
-      // A reason a person can act on (limit reached, provider refused) ends the run; anything else is retried.
+      // The run is failed with its reason either way: a reason a person can act on (limit reached,
+      // provider refused) ends it; anything else is retried by the worker, whose retry marks it
+      // running again — so a run out of retries is never left looking busy, which would also
+      // keep an owner from starting it again.
+      // Only an AppError's message is meant for people; anything else (a database error quotes
+      // its statement and values) stays in the worker's log.
       const known = error instanceof AppError;
-      await update({ state: known ? 'failed' : 'running', error: error instanceof Error ? error.message.slice(0, 1000) : String(error).slice(0, 1000), ...(known ? { finishedAt: new Date() } : {}) });
+      const reason = known ? error.message.slice(0, 1000) : 'Indexing stopped on an unexpected error; it is tried again in a moment.';
+      await update({ state: 'failed', error: reason, finishedAt: new Date() });
       if (!known) throw error;
     }
   },

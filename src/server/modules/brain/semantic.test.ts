@@ -3,10 +3,10 @@ import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { FAKE_EMBEDDING_DIMENSIONS, fakeEmbedding, startFakeAi, type FakeAi } from '../../../../test/helpers/fake-ai';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import type { WorkspaceContext } from '../../platform/db/tenant';
-import { AppError } from '../../platform/http/errors';
 import { embedTexts, indexWorkspace, vectorInstalled } from './semantic';
 import { semanticSearchReady } from './semantic-tool';
 import { semanticIndexJob } from './semantic-index';
+import { rejection } from '../../../../test/helpers/errors';
 
 /**
  * AI-3, AI-4, AI-6: indexing records for search by meaning, against a real database (without
@@ -68,16 +68,6 @@ async function stored(o: { workspaceId: string }): Promise<StoredEmbedding[]> {
 }
 
 const keys = (rows: { record_type: string; record_id: string }[]) => rows.map((r) => `${r.record_type}/${r.record_id}`).sort();
-
-async function rejection(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('indexing for search by meaning', () => {
   it('AI-6 indexing embeds contacts, companies and deals and never sends a restricted contact, an email or a phone number', async () => {
@@ -390,6 +380,21 @@ describe('indexing for search by meaning', () => {
     await semanticIndexJob.run({ workspaceId: o.workspaceId, userId: o.userId, from: null }, server.services);
     const { index } = (await o.client.get(crm(o, '/brain/status'))).json();
     expect(index).toMatchObject({ state: 'failed', walked: 0, embedded: 0, error: expect.stringMatching(/Incorrect API key/) });
+  });
+
+  it('AI-3 an index run that breaks unexpectedly is retried by the worker and meanwhile shows failed, never stuck as running', async () => {
+    const o = await workspaceWith('Broken Bridges');
+    await create(o, '/companies', { name: 'Bridge Co' });
+    await server.services.database.systemPool.query(`INSERT INTO semantic_index_state (workspace_id, model, state, total) VALUES ($1, $2, 'queued', 1)`, [o.workspaceId, OPENAI_EMBEDDING_MODEL]);
+    // A progress the database refuses (not a uuid): an error no person can act on, so the job throws for a retry.
+    await expect(semanticIndexJob.run({ workspaceId: o.workspaceId, userId: o.userId, from: { type: 'contacts', after: 'not-a-uuid' } }, server.services)).rejects.toThrow(/uuid/);
+    const { index } = (await o.client.get(crm(o, '/brain/status'))).json();
+    expect(index).toMatchObject({ state: 'failed', error: expect.stringMatching(/unexpected error; it is tried again/), finishedAt: expect.any(String) });
+    // The database's own message, which quotes the statement and its values, is not shown to people.
+    expect(index.error).not.toMatch(/SELECT|uuid/i);
+    // The retry starts over cleanly.
+    await semanticIndexJob.run({ workspaceId: o.workspaceId, userId: o.userId, from: null }, server.services);
+    expect((await o.client.get(crm(o, '/brain/status'))).json().index).toMatchObject({ state: 'done', error: null, walked: 1 });
   });
 
   it('AI-3 an embedding model named on the provider is the one records are embedded with', async () => {

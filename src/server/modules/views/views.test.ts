@@ -47,6 +47,22 @@ async function crmWorkspace() {
 
 const idsOf = (res: { json(): { rows: { id: string }[] } }) => res.json().rows.map((r) => r.id).sort();
 
+/** EXPLAIN of a statement ($1 = the workspace) after a fresh ANALYZE, as the app role runs it: row-level security shapes the plan. */
+async function planAsApp(workspaceId: string, statement: string): Promise<string> {
+  await server.services.database.systemPool.query('ANALYZE contacts');
+  const client = new pg.Client({ connectionString: server.services.database.ownerUrl, options: `-c role=${APP_ROLE}` });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`SELECT set_config('kestrel.workspace_id', $1, true)`, [workspaceId]);
+    const { rows } = await client.query(`EXPLAIN ${statement}`, [workspaceId]);
+    await client.query('ROLLBACK');
+    return rows.map((r) => r['QUERY PLAN'] as string).join('\n');
+  } finally {
+    await client.end();
+  }
+}
+
 describe('views: filters (CRM-6)', () => {
   it('CRM-6 a view filters with AND/OR groups over built-in, custom and tag fields and returns the chosen columns', async () => {
     const { owner, ids, tags } = await crmWorkspace();
@@ -95,21 +111,10 @@ describe('views: filters (CRM-6)', () => {
       `INSERT INTO contacts (workspace_id, id, first_name, postal_code, created_at) SELECT $1, gen_random_uuid(), 'Filler ' || g, (10000 + g)::text, now() FROM generate_series(1, 3000) g`,
       [owner.workspaceId],
     );
-    await server.services.database.systemPool.query('ANALYZE contacts');
-    const client = new pg.Client({ connectionString: server.services.database.ownerUrl, options: `-c role=${APP_ROLE}` });
-    await client.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`SELECT set_config('kestrel.workspace_id', $1, true)`, [owner.workspaceId]);
-      // What compile-view makes of { field: 'postalCode', op: 'starts_with', value: '94' }.
-      const { rows } = await client.query(`EXPLAIN SELECT id FROM contacts WHERE workspace_id = $1 AND (postal_code COLLATE "C" >= '94' AND postal_code COLLATE "C" < '95')`, [owner.workspaceId]);
-      const plan = rows.map((r) => r['QUERY PLAN'] as string).join('\n');
-      expect(plan, plan).toMatch(/contacts_postal_code_idx/);
-      expect(plan, plan).toMatch(/Index Cond: \(\(workspace_id = .*postal_code.*>= '94'/);
-      await client.query('ROLLBACK');
-    } finally {
-      await client.end();
-    }
+    // What compile-view makes of { field: 'postalCode', op: 'starts_with', value: '94' }.
+    const plan = await planAsApp(owner.workspaceId, `SELECT id FROM contacts WHERE workspace_id = $1 AND (postal_code COLLATE "C" >= '94' AND postal_code COLLATE "C" < '95')`);
+    expect(plan, plan).toMatch(/contacts_postal_code_idx/);
+    expect(plan, plan).toMatch(/Index Cond: \(\(workspace_id = .*postal_code.*>= '94'/);
   });
 
   it('CRM-6 a custom-field condition is an index condition under row-level security, as the app role runs it', async () => {
@@ -119,20 +124,9 @@ describe('views: filters (CRM-6)', () => {
       `INSERT INTO contacts (workspace_id, id, first_name, custom, created_at) SELECT $1, gen_random_uuid(), 'Filler ' || g, '{"industry":"health"}', now() FROM generate_series(1, 3000) g`,
       [owner.workspaceId],
     );
-    await server.services.database.systemPool.query('ANALYZE contacts');
-    const client = new pg.Client({ connectionString: server.services.database.ownerUrl, options: `-c role=${APP_ROLE}` });
-    await client.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`SELECT set_config('kestrel.workspace_id', $1, true)`, [owner.workspaceId]);
-      const { rows } = await client.query(`EXPLAIN SELECT id FROM contacts WHERE workspace_id = $1 AND custom @> '{"industry":"retail"}'`, [owner.workspaceId]);
-      const plan = rows.map((r) => r['QUERY PLAN'] as string).join('\n');
-      expect(plan, plan).toMatch(/Bitmap Index Scan on contacts_custom_idx/);
-      expect(plan).toMatch(/Index Cond: \(custom @>/);
-      await client.query('ROLLBACK');
-    } finally {
-      await client.end();
-    }
+    const plan = await planAsApp(owner.workspaceId, `SELECT id FROM contacts WHERE workspace_id = $1 AND custom @> '{"industry":"retail"}'`);
+    expect(plan, plan).toMatch(/Bitmap Index Scan on contacts_custom_idx/);
+    expect(plan).toMatch(/Index Cond: \(custom @>/);
   });
 
   it('CRM-6 owner "me", a zip code prefix and "not contacted for 14 days" combine in one view', async () => {
