@@ -21,7 +21,7 @@ const freePort = () =>
  * SIGTERM stops PostgreSQL and exits cleanly.
  */
 describe('npm start', () => {
-  it('OPS-1 starts on embedded PostgreSQL with a demo login to a workspace with a CRM to look at, answers, and shuts down cleanly on SIGTERM', async () => {
+  it('OPS-1 SEC-1 starts on embedded PostgreSQL with a demo login (the operator, who alone reads the development mailbox) to a workspace with a CRM to look at, answers, and shuts down cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'kestrel-start-'));
     const [port, pgPort] = [await freePort(), await freePort()];
     const child = spawn(process.execPath, ['scripts/start.mjs'], {
@@ -48,6 +48,10 @@ describe('npm start', () => {
       expect(signIn.status).toBe(200);
       const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
       const me = await (await fetch(`${base}/api/auth/me`, { headers: { cookie } })).json();
+      // SEC-1: the development mailbox is the demo owner's (the instance's operator), not anyone's.
+      expect((await fetch(`${base}/api/dev/mailbox`)).status).toBe(401);
+      expect((await fetch(`${base}/api/dev/mailbox`, { headers: { cookie } })).status).toBe(200);
+      expect(out).not.toContain('WARNING');
       expect(me.workspaces).toEqual([expect.objectContaining({ name: 'Demo Bakery', role: 'owner' })]);
       // The demo workspace is not empty: contacts at companies, deals across the pipeline, timelines and open tasks.
       const ws = `${base}/api/workspaces/${me.workspaces[0].id}`;

@@ -6,9 +6,10 @@ import { createWorkspaceCommand } from './cli/create-workspace';
 import { generateKeyCommand } from './cli/generate-key';
 import { migrateCommand } from './cli/migrate';
 import { rotateSecretsCommand } from './cli/rotate-secrets';
+import { setOperatorCommand } from './cli/set-operator';
 
 /** OPS-3: the operator's command line. Exit codes: 0 done, 1 failed, 2 wrong usage. */
-export const commands: Command[] = [migrateCommand, createUserCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand];
+export const commands: Command[] = [migrateCommand, createUserCommand, setOperatorCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand];
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

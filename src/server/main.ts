@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import { buildApp } from './app';
 import { ensureDemoWorkspace } from './demo';
+import { developmentExposureWarning } from './modules/dev/development-warning';
 import { startPlatform } from './platform/boot';
 import { ConfigError, loadConfig } from './platform/config';
 import { createLogger } from './platform/logger';
@@ -42,11 +43,14 @@ async function main(): Promise<void> {
     '',
     `  Kestrel is ready at ${url}  (${Math.round(performance.now() - startedAt)} ms)`,
     ...(demo ? [`  Demo login: ${demo.email} / ${demo.password}`] : []),
-    ...(platform.services.mail.transport.name === 'none' ? [`  No mail server configured: emails appear at ${url}/dev/mailbox`] : []),
+    ...(platform.services.mail.transport.name === 'none' ? [`  No mail server configured: emails appear at ${url}/dev/mailbox${demo ? ' (signed in as the demo login)' : ' (for the operator: kestrel user operator)'}`] : []),
     `  API docs: ${url}/api/docs`,
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  // After the ready lines, so that it is the last thing on the screen.
+  const exposure = developmentExposureWarning(config);
+  if (exposure) process.stderr.write(`${exposure}\n`);
   logger.info({ url, readyMs: Math.round(performance.now() - startedAt) }, 'ready');
 }
 

@@ -16,6 +16,8 @@ const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.url().optional(),
     TRUST_PROXY: booleanish.default(false),
+    /** SEC-1: lets the development mailbox answer requests from other machines (still only to a signed-in operator). */
+    DEV_MAILBOX_REMOTE: booleanish.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     DATA_DIR: z.string().default('./data'),

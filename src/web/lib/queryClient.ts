@@ -14,7 +14,8 @@ function isSessionGone(error: unknown): boolean {
 export const queryClient = new QueryClient({
   queryCache: new QueryCache({
     onError: (error, query) => {
-      if (isSessionGone(error) && query.queryKey[0] !== 'me') onSignedOut?.();
+      // A query marked `meta.signInOptional` says 401 itself (the development mailbox on the sign-in pages).
+      if (isSessionGone(error) && query.queryKey[0] !== 'me' && !query.meta?.signInOptional) onSignedOut?.();
     },
   }),
   mutationCache: new MutationCache({}),

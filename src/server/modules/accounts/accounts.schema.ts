@@ -18,6 +18,11 @@ export const users = pgTable(
     /** AUTH-6: TOTP secret, sealed by the secret box. */
     totpSecretSealed: text('totp_secret_sealed'),
     totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /**
+     * SEC-1: runs this Kestrel (not a workspace role): may read the development mailbox. Set with
+     * `kestrel user operator`; the demo owner is one in development.
+     */
+    operator: boolean('operator').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

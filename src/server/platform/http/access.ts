@@ -1,4 +1,7 @@
+import { isIP } from 'node:net';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { users } from '../../modules/accounts/accounts.schema';
 import type { Role } from '../../modules/workspaces/workspaces.schema';
 import { forbidden, notFound, unauthorized } from './errors';
 
@@ -7,7 +10,9 @@ import { forbidden, notFound, unauthorized } from './errors';
  * - `public`: anyone, signed in or not.
  * - `user`: any signed-in user (second factor done), outside a workspace.
  * - `mfa-pending`: a user who gave a password but not yet their second factor.
- * - `operator`: nobody over HTTP unless the operator token is presented (metrics, dev tools).
+ * - `dev`: development tools (the mailbox, which holds sign-in codes and reset links): never in
+ *   production; elsewhere only from this machine (unless DEV_MAILBOX_REMOTE allows the network)
+ *   and only to a signed-in operator of the instance (`users.operator`).
  * - a list of roles: a member of the route's `:workspaceId` with one of these roles.
  */
 export type Access = 'public' | 'user' | 'mfa-pending' | 'dev' | readonly Role[];
@@ -62,10 +67,7 @@ export function requireAccessDeclarations(app: FastifyInstance): void {
 export async function enforceAccess(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
   const access = request.routeOptions.config.access;
   if (access === undefined || access === 'public') return;
-  if (access === 'dev') {
-    if (request.server.services.config.isProduction) throw notFound('Page');
-    return;
-  }
+  if (access === 'dev') return enforceDevAccess(request);
   const auth = request.auth;
   if (access === 'mfa-pending') {
     if (!auth) throw unauthorized();
@@ -78,4 +80,39 @@ export async function enforceAccess(request: FastifyRequest, _reply: FastifyRepl
   // Not a member: the workspace's existence is not revealed.
   if (!workspace) throw notFound('Workspace');
   if (!access.includes(workspace.role)) throw forbidden();
+}
+
+/**
+ * SEC-1: in development, mail is not sent but kept, so the mailbox holds every sign-in code and
+ * reset link: whoever reads it can take over any account. Checked in this order so that a caller
+ * from the network learns nothing about accounts.
+ */
+async function enforceDevAccess(request: FastifyRequest): Promise<void> {
+  const { config, database } = request.server.services;
+  if (config.isProduction) throw notFound('Page');
+  if (!config.DEV_MAILBOX_REMOTE && !isLocalRequest(request, config.TRUST_PROXY)) {
+    throw forbidden('The development mailbox answers only on the machine Kestrel runs on (set DEV_MAILBOX_REMOTE=true to open it to the network).', 'local_only');
+  }
+  const auth = request.auth;
+  if (!auth) throw unauthorized('Sign in as the operator of this Kestrel to read the development mailbox.');
+  if (auth.mfaPending) throw unauthorized('Enter the code from your authenticator app to finish signing in.', 'second_factor_required');
+  const [user] = await database.system.select({ operator: users.operator }).from(users).where(eq(users.id, auth.userId));
+  if (!user?.operator) {
+    throw forbidden('Only the operator of this Kestrel may read the development mailbox (in development, the demo login printed at start; `kestrel user operator` makes others).', 'operator_only');
+  }
+}
+
+/**
+ * From this machine: the address is loopback and, unless proxies are trusted (then the address is
+ * already the client's), no proxy says it forwarded the request from elsewhere.
+ */
+export function isLocalRequest(request: FastifyRequest, trustProxy: boolean): boolean {
+  if (!isLoopback(request.ip)) return false;
+  return trustProxy || (request.headers['x-forwarded-for'] === undefined && request.headers.forwarded === undefined);
+}
+
+export function isLoopback(address: string): boolean {
+  const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
+  if (isIP(plain) === 4) return plain.startsWith('127.');
+  return plain === '::1';
 }

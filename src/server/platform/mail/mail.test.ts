@@ -4,6 +4,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestClient, uniqueEmail } from '../../../../test/helpers/client';
 import { startTestServer } from '../../../../test/helpers/server';
+import { users } from '../../modules/accounts/accounts.schema';
+import { hashPassword } from '../auth/passwords';
 import { mailOutbox } from './mail.schema';
 import { queueMail } from './outbox';
 
@@ -63,15 +65,20 @@ describe('mail transports', () => {
     const server = await startTestServer({ SMTP_URL: '' });
     const email = uniqueEmail('kept');
     await new TestClient(server.app).post('/api/auth/sign-up', { name: 'Kim', email, password: 'long enough pw', ageConfirmed: true });
+    // SEC-1: the mailbox is for a signed-in operator on this machine (see modules/dev/dev.test.ts).
+    const operatorEmail = uniqueEmail('operator');
+    await server.services.database.system.insert(users).values({ email: operatorEmail, name: 'Op', passwordHash: await hashPassword('long enough pw', server.services.passwordPolicy), emailVerifiedAt: new Date(), ageConfirmedAt: new Date(), operator: true });
+    const operator = new TestClient(server.app, '127.0.0.1');
+    expect((await operator.post('/api/auth/sign-in', { email: operatorEmail, password: 'long enough pw' })).statusCode).toBe(200);
     const box = await waitFor(async () => {
-      const res = (await new TestClient(server.app).get('/api/dev/mailbox')).json();
+      const res = (await operator.get('/api/dev/mailbox')).json();
       return res.messages.find((m: { to: string; status: string }) => m.to === email && m.status === 'kept') ? res : undefined;
     });
     expect(box.enabled).toBe(true);
     const msg = box.messages.find((m: { to: string }) => m.to === email);
     expect(msg.text).toMatch(/Your sign-in code is \d{6}/);
     const prod = await startTestServer({ SMTP_URL: '', NODE_ENV: 'production', PUBLIC_URL: 'https://x.example.test' });
-    expect((await new TestClient(prod.app).get('/api/dev/mailbox')).statusCode).toBe(404);
+    expect((await new TestClient(prod.app, '127.0.0.1').get('/api/dev/mailbox')).statusCode).toBe(404);
   });
 
   it('AUTH-9 mail queued in a transaction that rolls back is never sent', async () => {

@@ -8,16 +8,19 @@ import { EmptyState } from '../../ui/EmptyState';
 import { Logo } from '../../ui/Logo';
 import { PageHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
+import { linkClass } from '../../ui/links';
 import { Tabs } from '../../ui/Tabs';
 import { fetchMailbox, type DevMessage } from './api';
 
 /** Outside production: every email the server sent, to read sign-in codes and links without a real inbox. */
 export function MailboxPage() {
-  const mailbox = useQuery({ queryKey: ['dev-mailbox'], queryFn: fetchMailbox, retry: false, refetchInterval: (q) => (q.state.status === 'error' ? false : 5000), staleTime: 0 });
+  const mailbox = useQuery({ queryKey: ['dev-mailbox'], queryFn: fetchMailbox, retry: false, refetchInterval: (q) => (q.state.status === 'error' ? false : 5000), staleTime: 0, meta: { signInOptional: true } });
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const messages = [...(mailbox.data?.messages ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const selected = messages.find((m) => m.id === selectedId) ?? null;
   const notAvailable = isApiError(mailbox.error) && mailbox.error.status === 404;
+  // SEC-1: only the instance's operator reads it (every sign-in code and reset link is in it).
+  const signInNeeded = isApiError(mailbox.error) && mailbox.error.status === 401 && mailbox.error.code !== 'second_factor_required';
 
   return (
     <div className="min-h-dvh bg-stone-50">
@@ -43,6 +46,14 @@ export function MailboxPage() {
           <SkeletonList label="Loading messages…" />
         ) : notAvailable ? (
           <InfoNote>The development mailbox is not available on this server. It is switched off in production, where emails go to real inboxes.</InfoNote>
+        ) : signInNeeded ? (
+          <InfoNote>
+            The development mailbox holds sign-in codes and reset links, so only the operator of this Kestrel may read it.{' '}
+            <a href="/sign-in?redirect=%2Fdev%2Fmailbox" className={linkClass}>
+              Sign in
+            </a>{' '}
+            with the demo login printed when the server started, or as a user made operator with <code>kestrel user operator</code>.
+          </InfoNote>
         ) : mailbox.isError ? (
           <ErrorAlert>{errorMessage(mailbox.error)}</ErrorAlert>
         ) : (
