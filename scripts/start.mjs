@@ -7,6 +7,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Kestrel runs on Node 24 (docs/decisions/010). `npm start` already runs this script on the Node 24
+ * that the `node` dependency put in node_modules/.bin; `node scripts/start.mjs` on another Node
+ * still runs the server on that one.
+ */
+function supportedNode() {
+  if (process.versions.node.split('.')[0] === '24') return process.execPath;
+  const local = path.join(root, 'node_modules/node/bin/node');
+  if (existsSync(local)) return local;
+  console.warn(`Kestrel supports Node 24; this is Node ${process.versions.node}. Run "npm install" to get it in node_modules.`);
+  return process.execPath;
+}
 const built = path.join(root, 'dist/web/index.html');
 
 function newest(dir) {
@@ -40,7 +53,7 @@ if (!existsSync(serverBundle) || Math.max(...serverSources.map(newestOf)) > stat
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node20',
+    target: 'node24',
     packages: 'external',
     sourcemap: true,
     logLevel: 'warning',
@@ -52,6 +65,6 @@ if (!existsSync(serverBundle) || Math.max(...serverSources.map(newestOf)) > stat
 // parser does for each number it rejects) made a million-row import's server grow from ~185 to
 // ~325 MiB (measured, 2026-11-24). Stack traces still name the bundle's functions and source files;
 // NODE_OPTIONS=--enable-source-maps turns the translation back on for debugging.
-const server = spawn(process.execPath, [serverBundle], { cwd: root, stdio: 'inherit' });
+const server = spawn(supportedNode(), [serverBundle], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

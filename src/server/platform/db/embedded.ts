@@ -178,7 +178,7 @@ async function clusterDirFor(root: string, runAs: RunAs, base: string, log: (m: 
     await chown(inside, runAs.uid, runAs.gid);
     return inside;
   }
-  const outside = path.join(base, `cluster-${path.basename(root).replace(/[^\w.-]/g, '_')}-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
+  const outside = path.join(base, `cluster-${[path.basename(path.dirname(root)), path.basename(root)].join('-').replace(/[^\w.-]/g, '_')}-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
   await mkdir(base, { recursive: true, mode: 0o755 });
   await chmod(base, 0o755);
   await mkdir(outside, { recursive: true, mode: 0o700 });
