@@ -43,7 +43,11 @@ async function main(): Promise<void> {
     '',
     `  Kestrel is ready at ${url}  (${Math.round(performance.now() - startedAt)} ms)`,
     ...(demo ? [`  Demo login: ${demo.email} / ${demo.password}`] : []),
-    ...(platform.services.mail.transport.name === 'none' ? [`  No mail server configured: emails appear at ${url}/dev/mailbox${demo ? ' (signed in as the demo login)' : ' (for the operator: kestrel user operator)'}`] : []),
+    ...(platform.services.mail.transport.name !== 'none'
+      ? []
+      : config.isProduction
+        ? ['  No mail server configured: no email (sign-in codes, invitations, resets) reaches anyone. Set SMTP_URL or RESEND_API_KEY.']
+        : [`  No mail server configured: emails appear at ${url}/dev/mailbox${demo ? ' (signed in as the demo login)' : ' (for the operator: kestrel user operator)'}`]),
     `  API docs: ${url}/api/docs`,
     '',
   ];
