@@ -17,8 +17,8 @@ export function isLoopbackHost(host: string): boolean {
 export function developmentExposureWarning(config: Config): string | null {
   if (config.NODE_ENV !== 'development' || isLoopbackHost(config.HOST)) return null;
   const mailbox = config.DEV_MAILBOX_REMOTE
-    ? 'DEV_MAILBOX_REMOTE=true: the development mailbox, which holds every sign-in code, reset link and invitation, answers anyone on the network who signs in as the operator.'
-    : 'The development mailbox (every sign-in code, reset link and invitation) stays readable only from this machine, by the operator.';
+    ? 'DEV_MAILBOX_REMOTE=true: the development mailbox, which holds every sign-in code, reset link and invitation, answers anyone on the network who signs in as the operator;'
+    : 'the development mailbox (every sign-in code, reset link and invitation) stays readable only from this machine, by the operator;';
   return [
     '',
     '  ************************************************************************************',

@@ -32,7 +32,7 @@ export function MailboxPage() {
         <PageHeading
           description="Copies of the emails this server sent. Only available outside production."
           actions={
-            notAvailable ? null : (
+            notAvailable || signInNeeded ? null : (
               <Button variant="secondary" onClick={() => mailbox.refetch()} pending={mailbox.isFetching && !mailbox.isPending} pendingLabel="Refreshing…">
                 Refresh
               </Button>
