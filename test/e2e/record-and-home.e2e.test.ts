@@ -46,7 +46,7 @@ it(
       return res.json();
     };
     const company = await post('/companies', { name: 'Sunrise Cafés', domain: 'sunrise.test', industry: 'Hospitality', size: '11-50', city: 'Austin', country: 'US' });
-    const contact = await post('/contacts', { firstName: 'Maya', lastName: 'Ortiz', email: 'maya@sunrise.test', phones: ['+1 512 555 0134'], title: 'Buyer', companyId: company.id, source: 'Referral' });
+    const contact = await post('/contacts', { firstName: 'Maya', lastName: 'Ortiz', emails: ['maya@sunrise.test'], phones: ['+1 512 555 0134'], title: 'Buyer', companyId: company.id, source: 'Referral' });
     const deal = await post('/deals', { name: 'Weekly pastry order', amount: '1500', expectedCloseDate: chicagoToday(), contactId: contact.id });
     await post('/deals', { name: 'Catering for launch', amount: '4200.50', contactId: contact.id });
     await post('/activities', { kind: 'task', subject: 'Call Maya about the tasting', taskDueAt: new Date(Date.now() - 60_000).toISOString(), assigneeUserId: owner.userId, links: [{ recordType: 'contacts', recordId: contact.id }] });

@@ -86,7 +86,7 @@ export function Timeline({ workspaceId, recordType, recordId, kind: kindProp, on
         Timeline
       </h2>
 
-      <div ref={composerRef} className="rounded-lg border border-stone-200 bg-white p-3 sm:p-4">
+      <div ref={composerRef} className="rounded-lg border border-stone-200 bg-white p-2 sm:p-4">
         <Tabs tabs={composerTabs} selected={kind} onSelect={setKind} label="Add to the timeline">
           <ActivityForm
             key={kind}

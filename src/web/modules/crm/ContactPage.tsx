@@ -95,6 +95,7 @@ function ContactView({ workspaceId, contact, custom }: { workspaceId: string; co
           ]}
         />
       }
+      more={<AgentPanel workspaceId={workspaceId} subjectType="contacts" subjectId={contact.id} recordName={name} />}
       related={
         <>
           <SideCard title="Tags">
@@ -110,7 +111,6 @@ function ContactView({ workspaceId, contact, custom }: { workspaceId: string; co
             )}
           </SideCard>
           <RelatedDeals workspaceId={workspaceId} filter={{ contactId: contact.id }} prefill={{ contactId: contact.id, companyId: shown.companyId }} canEdit={canEdit} />
-          <AgentPanel workspaceId={workspaceId} subjectType="contacts" subjectId={contact.id} recordName={name} />
           <ShareWithClient workspaceId={workspaceId} recordType="contacts" recordId={contact.id} />
         </>
       }

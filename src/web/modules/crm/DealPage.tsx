@@ -82,6 +82,7 @@ function DealView({ workspaceId, deal, custom }: { workspaceId: string; deal: De
           ]}
         />
       }
+      more={<AgentPanel workspaceId={workspaceId} subjectType="deals" subjectId={deal.id} recordName={shown.name} />}
       related={
         <>
           <SideCard title="Tags">
@@ -105,7 +106,6 @@ function DealView({ workspaceId, deal, custom }: { workspaceId: string; deal: De
               <p className="text-sm text-stone-500">No company. Pick one under Properties.</p>
             )}
           </SideCard>
-          <AgentPanel workspaceId={workspaceId} subjectType="deals" subjectId={deal.id} recordName={shown.name} />
           <ShareWithClient workspaceId={workspaceId} recordType="deals" recordId={deal.id} />
         </>
       }

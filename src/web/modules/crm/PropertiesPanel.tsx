@@ -174,7 +174,7 @@ function InlineField({
 
   return (
     <div className="grid grid-cols-[minmax(0,8rem)_minmax(0,1fr)] items-baseline gap-x-3 py-1">
-      <dt className="truncate py-1 text-sm text-stone-500" title={def.label}>
+      <dt className="py-1 text-sm break-words text-stone-500">
         {def.label}
       </dt>
       <dd className="min-w-0">

@@ -45,6 +45,7 @@ export function RecordFrame({
   canLog,
   properties,
   related,
+  more,
 }: {
   workspaceId: string;
   type: RecordType;
@@ -58,6 +59,8 @@ export function RecordFrame({
   canLog: boolean;
   properties: ReactNode;
   related: ReactNode;
+  /** Under the timeline in the main column (the AI agents). */
+  more?: ReactNode;
 }) {
   const [kind, setKind] = useState<ComposableKind>('note');
   const [propertiesOpen, setPropertiesOpen] = useState(false);
@@ -121,8 +124,11 @@ export function RecordFrame({
             {properties}
           </div>
         </section>
-        <div className="min-w-0 rounded-lg border border-stone-200 bg-white p-4 shadow-sm lg:col-start-2 lg:row-span-2 lg:row-start-1 sm:p-5">
-          <Timeline workspaceId={workspaceId} recordType={type} recordId={recordId} kind={kind} onKindChange={setKind} composerRef={composerRef} />
+        <div className="min-w-0 space-y-4 self-start lg:col-start-2 lg:row-span-2 lg:row-start-1">
+          <div className="rounded-lg border border-stone-200 bg-white p-3 shadow-sm sm:p-5">
+            <Timeline workspaceId={workspaceId} recordType={type} recordId={recordId} kind={kind} onKindChange={setKind} composerRef={composerRef} />
+          </div>
+          {more}
         </div>
         <aside aria-label="Related" className="min-w-0 space-y-4 lg:col-start-1 lg:row-start-2">
           {related}
