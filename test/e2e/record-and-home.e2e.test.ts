@@ -21,6 +21,8 @@ const shoot = async (page: Page, name: string) => {
   if (!shots) return;
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  // What a person sees first, without scrolling.
+  await page.screenshot({ path: path.join(shots, `${name}-top.png`) });
 };
 
 beforeAll(async () => {
