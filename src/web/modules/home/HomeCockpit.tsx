@@ -1,13 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { lazy, Suspense, useId, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { errorMessage } from '../../lib/api';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { formatMoney, moneyLocale } from '../../lib/money';
 import { ErrorAlert } from '../../ui/Alert';
 import { Button, buttonClass } from '../../ui/Button';
-import { SelectField } from '../../ui/Field';
 import { ActivityIcon } from '../activities/ActivityIcon';
+import type { Activity } from '../activities/api';
 import { headline } from '../activities/ActivityItem';
 import { agentLabels, proposalKindLabels } from '../agents/api';
 import { CreateCompanyDialog } from '../crm/CreateCompanyDialog';
@@ -17,12 +17,11 @@ import { contactName, formatDay } from '../crm/format';
 import { pathTo } from '../crm/RecordParts';
 import { useCrmRole } from '../crm/useCrm';
 import { fetchHome, homeKeys, type Home } from './api';
+import { Card, Empty, linkCls } from './Card';
+import { PipelineSection } from './PipelineSection';
 
-// recharts is big: it loads with the chart, not with the home page.
-const PipelineChart = lazy(() => import('./PipelineChart').then((m) => ({ default: m.PipelineChart })));
 
 const count = (c: { count: number; capped: boolean }) => `${c.count.toLocaleString()}${c.capped ? '+' : ''}`;
-const linkCls = 'font-medium text-teal-700 hover:underline';
 
 /**
  * CRM-1, CRM-3, CRM-4, AI-5: the home page as the day's cockpit — what is due, what waits for
@@ -128,25 +127,6 @@ function Stat({ label, value, to }: { label: string; value: string; to: string }
   );
 }
 
-/** One cockpit section: a card with a heading (its accessible name), a figure, and a way to the full list. */
-function Card({ title, figure, more, children, wide }: { title: string; figure?: ReactNode; more?: ReactNode; children: ReactNode; wide?: boolean }) {
-  const id = useId();
-  return (
-    <section aria-labelledby={id} className={`flex min-w-0 flex-col rounded-lg border border-stone-200 bg-white p-4 shadow-sm ${wide ? 'lg:col-span-2' : ''}`}>
-      <div className="mb-3 flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
-        <h2 id={id} className="text-base font-semibold text-stone-900">
-          {title}
-        </h2>
-        {figure ? <p className="text-sm text-stone-600">{figure}</p> : null}
-      </div>
-      <div className="flex-1">{children}</div>
-      {more ? <div className="mt-3 border-t border-stone-100 pt-2 text-sm">{more}</div> : null}
-    </section>
-  );
-}
-
-const Empty = ({ children }: { children: ReactNode }) => <p className="text-sm text-stone-500">{children}</p>;
-const recordHref = (workspaceId: string, type: string, id: string) => `/w/${workspaceId}/${type}/${id}`;
 
 function DueToday({ workspaceId, tasks }: { workspaceId: string; tasks: NonNullable<Home['tasks']> }) {
   const now = Date.now();
@@ -167,25 +147,14 @@ function DueToday({ workspaceId, tasks }: { workspaceId: string; tasks: NonNulla
         <ul className="divide-y divide-stone-100">
           {tasks.items.map((t) => {
             const late = t.taskDueAt && new Date(t.taskDueAt).getTime() < now;
-            const on = t.links.find((l) => l.label);
             return (
-              <li key={t.id} className="flex items-start gap-3 py-2">
-                <ActivityIcon kind="task" />
-                <div className="min-w-0 flex-1">
-                  <p className="text-sm font-medium break-words text-stone-900">{t.subject ?? 'Task'}</p>
-                  <p className="text-xs text-stone-600">
-                    <span className={late ? 'font-medium text-red-700' : ''}>{late ? `Overdue · ${formatRelative(t.taskDueAt!)}` : `Due ${formatDateTime(t.taskDueAt!)}`}</span>
-                    {on ? (
-                      <>
-                        {' · '}
-                        <Link {...pathTo(recordHref(workspaceId, on.recordType, on.recordId))} className={linkCls}>
-                          {on.label}
-                        </Link>
-                      </>
-                    ) : null}
-                  </p>
-                </div>
-              </li>
+              <ActivityLine
+                key={t.id}
+                workspaceId={workspaceId}
+                activity={t}
+                title={<span className="font-medium">{t.subject ?? 'Task'}</span>}
+                meta={<span className={late ? 'font-medium text-red-700' : ''}>{late ? `Overdue · ${formatRelative(t.taskDueAt!)}` : `Due ${formatDateTime(t.taskDueAt!)}`}</span>}
+              />
             );
           })}
         </ul>
@@ -220,78 +189,6 @@ function Approvals({ workspaceId, approvals }: { workspaceId: string; approvals:
           ))}
         </ul>
       )}
-    </Card>
-  );
-}
-
-function PipelineSection({ workspaceId, pipelines, currency, locale }: { workspaceId: string; pipelines: Home['pipelines']; currency: string; locale: string | undefined }) {
-  const [pipelineId, setPipelineId] = useState(pipelines[0]?.id ?? '');
-  const tableId = useId();
-  const pipeline = pipelines.find((p) => p.id === pipelineId) ?? pipelines[0];
-  if (!pipeline) return null;
-  const amountIn = (totals: { currency: string; amount: string }[], c: string) => Number(totals.find((t) => t.currency === c)?.amount ?? 0);
-  const bars = pipeline.stages.map((st) => ({ name: st.name, value: amountIn(st.totals, currency), count: st.count }));
-  const total = bars.reduce((n, b) => n + b.value, 0);
-  const deals = bars.reduce((n, b) => n + b.count, 0);
-  const others = [...new Set(pipeline.stages.flatMap((st) => st.totals.map((t) => t.currency)).filter((c) => c !== currency))];
-  return (
-    <Card
-      title="Pipeline value by stage"
-      figure={`${formatMoney(total, currency, locale)} open in ${deals} ${deals === 1 ? 'deal' : 'deals'}`}
-      more={
-        <Link to="/w/$workspaceId/deals/board" params={{ workspaceId }} search={{ pipeline: pipeline.id }} className={linkCls}>
-          Open the board →
-        </Link>
-      }
-      wide
-    >
-      {pipelines.length > 1 ? (
-        <SelectField label="Pipeline" containerClassName="mb-3 max-w-xs" options={pipelines.map((p) => ({ value: p.id, label: p.name }))} value={pipeline.id} onChange={(e) => setPipelineId(e.target.value)} />
-      ) : null}
-      {deals === 0 ? (
-        <Empty>No open deals in {pipeline.name} yet. Add a deal and its value shows here by stage.</Empty>
-      ) : (
-        <div className="grid gap-4 md:grid-cols-[minmax(0,1fr)_16rem]">
-          <Suspense fallback={<div className="h-56 animate-pulse rounded bg-stone-100 motion-reduce:animate-none" />}>
-            <PipelineChart bars={bars} currency={currency} locale={locale} />
-          </Suspense>
-          <table aria-describedby={tableId} className="w-full self-start text-sm">
-            <caption id={tableId} className="sr-only">
-              Open value by stage in {pipeline.name}, in {currency}
-            </caption>
-            <thead>
-              <tr className="text-left text-xs text-stone-500">
-                <th scope="col" className="pb-1 font-medium">
-                  Stage
-                </th>
-                <th scope="col" className="pb-1 text-right font-medium">
-                  Deals
-                </th>
-                <th scope="col" className="pb-1 text-right font-medium">
-                  Value
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {bars.map((b) => (
-                <tr key={b.name} className="border-t border-stone-100">
-                  <th scope="row" className="py-1 text-left font-normal text-stone-800">
-                    {b.name}
-                  </th>
-                  <td className="py-1 text-right text-stone-600 tabular-nums">{b.count}</td>
-                  <td className="py-1 text-right font-medium text-stone-900 tabular-nums">{formatMoney(b.value, currency, locale)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {others.length ? (
-        <p className="mt-2 text-xs text-stone-500">
-          Also open in other currencies:{' '}
-          {others.map((c) => formatMoney(pipeline.stages.reduce((n, st) => n + amountIn(st.totals, c), 0), c, locale)).join(', ')} (not in the chart).
-        </p>
-      ) : null}
     </Card>
   );
 }
@@ -371,33 +268,46 @@ function Recent({ workspaceId, items }: { workspaceId: string; items: NonNullabl
         <Empty>Notes, calls, emails and meetings the team logs show up here.</Empty>
       ) : (
         <ul className="divide-y divide-stone-100">
-          {items.map((a) => {
-            const on = a.links.find((l) => l.label);
-            return (
-              <li key={a.id} className="flex items-start gap-3 py-2">
-                <ActivityIcon kind={a.kind} />
-                <div className="min-w-0 flex-1">
-                  <p className="text-sm break-words text-stone-900">
-                    <span className="font-medium">{headline(a)}</span>
-                    {a.kind === 'note' && a.bodyText ? <span className="text-stone-600"> · {a.bodyText.slice(0, 80)}</span> : null}
-                  </p>
-                  <p className="text-xs text-stone-600">
-                    {a.author?.name ?? 'Someone'} · {formatRelative(a.createdAt)}
-                    {on ? (
-                      <>
-                        {' · '}
-                        <Link {...pathTo(recordHref(workspaceId, on.recordType, on.recordId))} className={linkCls}>
-                          {on.label}
-                        </Link>
-                      </>
-                    ) : null}
-                  </p>
-                </div>
-              </li>
-            );
-          })}
+          {items.map((a) => (
+            <ActivityLine
+              key={a.id}
+              workspaceId={workspaceId}
+              activity={a}
+              title={
+                <>
+                  <span className="font-medium">{headline(a)}</span>
+                  {a.kind === 'note' && a.bodyText ? <span className="text-stone-600"> · {a.bodyText.slice(0, 80)}</span> : null}
+                </>
+              }
+              meta={`${a.author?.name ?? 'Someone'} · ${formatRelative(a.createdAt)}`}
+            />
+          ))}
         </ul>
       )}
     </Card>
+  );
+}
+
+/** A timeline item in a cockpit list: its kind, what it is, when and by whom, and the record it is on. */
+function ActivityLine({ workspaceId, activity, title, meta }: { workspaceId: string; activity: Activity; title: ReactNode; meta: ReactNode }) {
+  const on = activity.links.find((l) => l.label);
+  return (
+    <li className="flex items-start gap-3 py-2">
+      <ActivityIcon kind={activity.kind} />
+      <div className="min-w-0 flex-1">
+        <p className="text-sm break-words text-stone-900">{title}</p>
+        <p className="text-xs text-stone-600">
+          {meta}
+          {on ? (
+            <>
+              {' · '}
+              <Link {...pathTo(`/w/${workspaceId}/${on.recordType}/${on.recordId}`)} className={linkCls}>
+                {on.label}
+              </Link>
+            </>
+          ) : null}
+        </p>
+      </div>
+    </li>
   );
 }
