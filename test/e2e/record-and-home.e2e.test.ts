@@ -109,6 +109,19 @@ it(
     // The summary follows.
     await page.locator('header', { has: page.getByRole('heading', { level: 1 }) }).getByText('Prospect', { exact: true }).waitFor();
 
+    // From the keyboard: Enter opens the field, arrows step through the choices without saving each, Enter saves.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Edit Lifecycle stage: Prospect');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLSelectElement | null)?.name)).toBe('lifecycle');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await properties.getByLabel('Lifecycle stage').inputValue()).toBe('churned');
+    expect((await owner.client.get(api(`/contacts/${contact.id}`))).json().lifecycle).toBe('prospect');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await properties.getByRole('button', { name: 'Edit Lifecycle stage: Customer' }).waitFor();
+    await expect.poll(async () => (await owner.client.get(api(`/contacts/${contact.id}`))).json().lifecycle).toBe('customer');
+
     // --- A note from the header's quick action (CRM-4).
     await page.getByRole('group', { name: 'Quick actions' }).getByRole('button', { name: 'Add note' }).click();
     const note = timeline.getByRole('tabpanel').getByRole('textbox', { name: 'Note' });
@@ -141,7 +154,7 @@ it(
     await section('Due today').getByText('Call Maya about the tasting').waitFor();
     await section('Due today').getByText(/Overdue/).waitFor();
     await section('Waiting for approval').getByText('No proposals waiting.', { exact: false }).waitFor();
-    // Maya is a prospect now: no new leads this week.
+    // Maya is a customer now: no new leads this week.
     await section('New leads').getByText('0 in the last 7 days').waitFor();
     await section('Closing this month').getByRole('link', { name: 'Weekly pastry order' }).waitFor();
     await section('Closing this month').getByText('$1,750').first().waitFor();

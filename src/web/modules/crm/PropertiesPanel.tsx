@@ -19,6 +19,8 @@ export interface PropertySection<R> {
 
 /** Inputs that hold one choice: picking it is the decision, so it saves at once. */
 const savesOnChange = new Set<FieldDef<never>['input']>(['select', 'owner', 'currency', 'timezone', 'country', 'checkbox', 'company', 'contact']);
+/** Native selects, where arrow keys step through the options: from the keyboard, Enter (or leaving) saves. */
+const nativeSelects = new Set<FieldDef<never>['input']>(['select', 'owner', 'currency', 'timezone', 'country']);
 
 /**
  * CRM-1, CRM-2, CRM-3: a record's properties, each edited where it is shown — click (or Enter)
@@ -81,6 +83,7 @@ function InlineField({
   const wrapperRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const returnFocus = useRef(false);
+  const stepping = useRef(false);
   const hintId = useId();
   const picker = def.input === 'company' || def.input === 'contact';
   const current = editor.value(def.key);
@@ -122,6 +125,7 @@ function InlineField({
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    stepping.current = event.key !== 'Enter' && event.key !== 'Escape' && event.key !== 'Tab';
     if (event.defaultPrevented) return;
     if (event.key === 'Escape') {
       event.preventDefault();
@@ -146,13 +150,15 @@ function InlineField({
           value={draft}
           onChange={(v) => {
             setDraft(v);
-            if (savesOnChange.has(def.input) && !(picker && v === '')) void commit(v, true);
+            const fromKeys = nativeSelects.has(def.input) && stepping.current;
+            stepping.current = false;
+            if (savesOnChange.has(def.input) && !fromKeys && !(picker && v === '')) void commit(v, true);
           }}
           error={error}
           disabled={saving}
         />
         <p id={hintId} className="mt-1 flex flex-wrap items-center gap-x-3 text-xs text-stone-500">
-          <span>{saving ? 'Saving…' : savesOnChange.has(def.input) ? 'Pick one to save; Escape cancels.' : def.input === 'lines' ? 'Enter saves, Shift+Enter adds a line, Escape cancels.' : 'Enter saves, Escape cancels.'}</span>
+          <span>{saving ? 'Saving…' : nativeSelects.has(def.input) ? 'Pick one to save (Enter from the keyboard); Escape cancels.' : savesOnChange.has(def.input) ? 'Pick one to save; Escape cancels.' : def.input === 'lines' ? 'Enter saves, Shift+Enter adds a line, Escape cancels.' : 'Enter saves, Escape cancels.'}</span>
           {picker && current ? (
             <button
               type="button"
