@@ -24,7 +24,7 @@ export function Tabs<K extends string>({ tabs, selected, onSelect, label, childr
   };
   return (
     <div>
-      <div role="tablist" aria-label={label} className="mb-6 flex gap-1 rounded-lg bg-stone-100 p-1">
+      <div role="tablist" aria-label={label} className="mb-6 flex gap-1 overflow-x-auto rounded-lg bg-stone-100 p-1">
         {tabs.map((tab) => {
           const active = tab.key === selected;
           return (
@@ -41,7 +41,7 @@ export function Tabs<K extends string>({ tabs, selected, onSelect, label, childr
               tabIndex={active ? 0 : -1}
               onClick={() => onSelect(tab.key)}
               onKeyDown={onKeyDown}
-              className={`flex-1 rounded-md px-3 py-1.5 text-sm font-medium ${active ? 'bg-white text-stone-900 shadow-sm' : 'text-stone-600 hover:text-stone-900'}`}
+              className={`flex-1 rounded-md px-2 py-1.5 text-sm font-medium whitespace-nowrap sm:px-3 ${active ? 'bg-white text-stone-900 shadow-sm' : 'text-stone-600 hover:text-stone-900'}`}
             >
               {tab.label}
             </button>

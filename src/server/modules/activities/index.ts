@@ -2,3 +2,5 @@
 export { logActivity, type LogActivityInput } from './create-activity';
 export { activityKinds, type ActivityKind, type RecordLink } from './activities.contract';
 export { dropActivityLinks } from './activity-rows';
+export { listTasks } from './list-tasks';
+export { listRecentActivity } from './list-recent-activity';

@@ -100,6 +100,8 @@ export const contacts = pgTable(
     index('contacts_score_idx').on(t.workspaceId, t.score),
     // AI-6: the few restricted contacts, found without scanning the workspace.
     index('contacts_restricted_idx').on(t.workspaceId, t.id).where(sql`${t.restricted}`),
+    // Home: the newest leads, without reading every lead of a large workspace.
+    index('contacts_new_leads_idx').on(t.workspaceId, t.createdAt).where(sql`${t.lifecycle} = 'lead'`),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();
@@ -186,6 +188,8 @@ export const deals = pgTable(
     index('deals_contact_idx').on(t.workspaceId, t.contactId),
     index('deals_company_idx').on(t.workspaceId, t.companyId),
     index('deals_owner_idx').on(t.workspaceId, t.ownerUserId),
+    // Home: open deals by expected close ("closing this month").
+    index('deals_open_close_idx').on(t.workspaceId, t.expectedCloseDate).where(sql`${t.status} = 'open'`),
     check('deals_probability_check', sql`${t.probability} BETWEEN 0 AND 100`),
     check('deals_status_check', sql`${t.status} IN ('open', 'won', 'lost')`),
     tenantPolicy(t.workspaceId),

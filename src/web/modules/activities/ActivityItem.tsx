@@ -19,7 +19,7 @@ export function formatDuration(seconds: number): string {
   return m ? `${m} min${s ? ` ${s} s` : ''}` : `${s} s`;
 }
 
-function headline(a: Activity): string {
+export function headline(a: Activity): string {
   switch (a.kind) {
     case 'call':
       return ['Call', a.callOutcome ? outcomeLabels[a.callOutcome] : null, a.callDurationSeconds !== null ? formatDuration(a.callDurationSeconds) : null].filter(Boolean).join(' · ');

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState, type Ref } from 'react';
 import { errorMessage, isApiError } from '../../lib/api';
 import { ErrorAlert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
@@ -22,6 +22,10 @@ export interface TimelineProps {
   workspaceId: string;
   recordType: RecordType;
   recordId: string;
+  /** The composer's tab, when the page drives it (the record header's quick actions). */
+  kind?: ComposableKind;
+  onKindChange?: (kind: ComposableKind) => void;
+  composerRef?: Ref<HTMLDivElement>;
 }
 
 const composerTabs: { key: ComposableKind; label: string }[] = [
@@ -47,9 +51,11 @@ const filters = [
  * company or deal (including items logged on a related record), newest first, with a composer
  * to add one. Clients of the workspace do not see timelines.
  */
-export function Timeline({ workspaceId, recordType, recordId }: TimelineProps) {
+export function Timeline({ workspaceId, recordType, recordId, kind: kindProp, onKindChange, composerRef }: TimelineProps) {
   const headingId = useId();
-  const [kind, setKind] = useState<ComposableKind>('note');
+  const [ownKind, setOwnKind] = useState<ComposableKind>('note');
+  const kind = kindProp ?? ownKind;
+  const setKind = onKindChange ?? setOwnKind;
   const [filter, setFilter] = useState('');
   const me = useMe();
   const workspace = useWorkspace(workspaceId);
@@ -80,7 +86,7 @@ export function Timeline({ workspaceId, recordType, recordId }: TimelineProps) {
         Timeline
       </h2>
 
-      <div className="rounded-lg border border-stone-200 bg-white p-3 sm:p-4">
+      <div ref={composerRef} className="rounded-lg border border-stone-200 bg-white p-2 sm:p-4">
         <Tabs tabs={composerTabs} selected={kind} onSelect={setKind} label="Add to the timeline">
           <ActivityForm
             key={kind}

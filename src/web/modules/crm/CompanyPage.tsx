@@ -11,14 +11,14 @@ import { CreateContactDialog } from './CreateContactDialog';
 import { companyFields, customFieldDefs } from './fields';
 import { contactName } from './format';
 import { rememberLabel } from './RecordPicker';
-import { RecordForm } from './RecordForm';
+import { PropertiesPanel } from './PropertiesPanel';
 import { DeleteRecord, Fact, RecordFrame, RecordSkeleton, RecordStatus, SideCard } from './RecordParts';
 import { ShareWithClient } from '../rules/ShareWithClient';
 import { TagEditor } from './TagEditor';
 import { useCrmRole, useCustomFields, useOwners } from './useCrm';
 import { useRecordEditor } from './useRecordEditor';
 
-/** CRM-2: one company — details, tags, its people and deals, and the timeline. */
+/** CRM-2, CRM-4: one company — summary, properties edited in place, its timeline, tags, people and deals. */
 export function CompanyPage() {
   const { workspaceId, companyId } = useParams({ from: '/w/$workspaceId/companies/$companyId' });
   const query = useQuery({ queryKey: crmKeys.record(workspaceId, 'companies', companyId), queryFn: () => fetchCompany(workspaceId, companyId) });
@@ -67,8 +67,9 @@ function CompanyView({ workspaceId, company, custom }: { workspaceId: string; co
         </>
       }
       actions={canManage ? <DeleteRecord workspaceId={workspaceId} type="companies" name={shown.name} remove={() => deleteCompany(workspaceId, company.id)} /> : null}
-      main={
-        <RecordForm
+      canLog={canEdit}
+      properties={
+        <PropertiesPanel
           workspaceId={workspaceId}
           editor={editor}
           canEdit={canEdit}
@@ -80,7 +81,7 @@ function CompanyView({ workspaceId, company, custom }: { workspaceId: string; co
           ]}
         />
       }
-      aside={
+      related={
         <>
           <SideCard title="Tags">
             <TagEditor workspaceId={workspaceId} type="companies" recordId={company.id} tags={company.tags} canEdit={canEdit} queryKey={crmKeys.record(workspaceId, 'companies', company.id)} />

@@ -10,7 +10,7 @@ import { CreateDealDialog } from './CreateDealDialog';
 import { contactFields, customFieldDefs } from './fields';
 import { contactName, formatMoney, lifecycleLabels } from './format';
 import { rememberLabel } from './RecordPicker';
-import { RecordForm } from './RecordForm';
+import { PropertiesPanel } from './PropertiesPanel';
 import { Badge, DeleteRecord, Fact, RecordFrame, RecordSkeleton, RecordStatus, SideCard } from './RecordParts';
 import { AgentPanel } from '../agents/AgentPanel';
 import { ScoreBadge } from '../rules/ScoreBadge';
@@ -19,7 +19,7 @@ import { TagEditor } from './TagEditor';
 import { useCrmRole, useCustomFields, useOwners } from './useCrm';
 import { useRecordEditor } from './useRecordEditor';
 
-/** CRM-1: one contact — details, tags, company and deals, and the timeline. */
+/** CRM-1, CRM-4: one contact — summary, properties edited in place, its timeline, tags, company and deals. */
 export function ContactPage() {
   const { workspaceId, contactId } = useParams({ from: '/w/$workspaceId/contacts/$contactId' });
   const query = useQuery({ queryKey: crmKeys.record(workspaceId, 'contacts', contactId), queryFn: () => fetchContact(workspaceId, contactId) });
@@ -80,24 +80,23 @@ function ContactView({ workspaceId, contact, custom }: { workspaceId: string; co
         </>
       }
       actions={canManage ? <DeleteRecord workspaceId={workspaceId} type="contacts" name={name} remove={() => deleteContact(workspaceId, contact.id)} /> : null}
-      main={
-        <>
-          <RecordForm
-            workspaceId={workspaceId}
-            editor={editor}
-            canEdit={canEdit}
-            what="Contact"
-            sections={[
-              { title: 'Contact', fields: contactFields.main },
-              { title: 'Status and ownership', fields: contactFields.status },
-              { title: 'Address', fields: contactFields.address },
-              { title: 'More fields', fields: customDefs },
-            ]}
-          />
-          <AgentPanel workspaceId={workspaceId} subjectType="contacts" subjectId={contact.id} recordName={name} />
-        </>
+      canLog={canEdit}
+      properties={
+        <PropertiesPanel
+          workspaceId={workspaceId}
+          editor={editor}
+          canEdit={canEdit}
+          what="Contact"
+          sections={[
+            { title: 'Contact', fields: contactFields.main },
+            { title: 'Status and ownership', fields: contactFields.status },
+            { title: 'Address', fields: contactFields.address },
+            { title: 'More fields', fields: customDefs },
+          ]}
+        />
       }
-      aside={
+      more={<AgentPanel workspaceId={workspaceId} subjectType="contacts" subjectId={contact.id} recordName={name} />}
+      related={
         <>
           <SideCard title="Tags">
             <TagEditor workspaceId={workspaceId} type="contacts" recordId={contact.id} tags={contact.tags} canEdit={canEdit} queryKey={crmKeys.record(workspaceId, 'contacts', contact.id)} />
@@ -108,7 +107,7 @@ function ContactView({ workspaceId, contact, custom }: { workspaceId: string; co
                 {shown.company.name}
               </Link>
             ) : (
-              <p className="text-sm text-stone-500">Not linked to a company. Pick one in the details.</p>
+              <p className="text-sm text-stone-500">Not linked to a company. Pick one under Properties.</p>
             )}
           </SideCard>
           <RelatedDeals workspaceId={workspaceId} filter={{ contactId: contact.id }} prefill={{ contactId: contact.id, companyId: shown.companyId }} canEdit={canEdit} />

@@ -10,7 +10,7 @@ import { customFieldDefs, dealFields } from './fields';
 import { contactName, formatDay, formatMoney, stageKindLabels, statusBadgeClass } from './format';
 import { LostReasonDialog } from './LostReasonDialog';
 import { rememberLabel } from './RecordPicker';
-import { RecordForm } from './RecordForm';
+import { PropertiesPanel } from './PropertiesPanel';
 import { Badge, DeleteRecord, Fact, RecordFrame, RecordSkeleton, RecordStatus, SideCard } from './RecordParts';
 import { AgentPanel } from '../agents/AgentPanel';
 import { ShareWithClient } from '../rules/ShareWithClient';
@@ -18,7 +18,7 @@ import { TagEditor } from './TagEditor';
 import { useCrmRole, useCustomFields, useOwners, usePipelines } from './useCrm';
 import { useRecordEditor, type RecordEditor } from './useRecordEditor';
 
-/** CRM-3: one deal — amount, stage, people, tags and the timeline. */
+/** CRM-3, CRM-4: one deal — summary with its stage, properties edited in place, its timeline, people and tags. */
 export function DealPage() {
   const { workspaceId, dealId } = useParams({ from: '/w/$workspaceId/deals/$dealId' });
   const query = useQuery({ queryKey: crmKeys.record(workspaceId, 'deals', dealId), queryFn: () => fetchDeal(workspaceId, dealId) });
@@ -68,23 +68,22 @@ function DealView({ workspaceId, deal, custom }: { workspaceId: string; deal: De
           {canManage ? <DeleteRecord workspaceId={workspaceId} type="deals" name={shown.name} remove={() => deleteDeal(workspaceId, deal.id)} /> : null}
         </>
       }
-      main={
-        <>
-          <StageMover workspaceId={workspaceId} editor={editor} canEdit={canEdit} />
-          <RecordForm
-            workspaceId={workspaceId}
-            editor={editor}
-            canEdit={canEdit}
-            what="Deal"
-            sections={[
-              { title: 'Deal', fields: lost ? [...dealFields.main, dealFields.lostReason] : dealFields.main },
-              { title: 'More fields', fields: customDefs },
-            ]}
-          />
-          <AgentPanel workspaceId={workspaceId} subjectType="deals" subjectId={deal.id} recordName={shown.name} />
-        </>
+      summary={<StageMover workspaceId={workspaceId} editor={editor} canEdit={canEdit} />}
+      canLog={canEdit}
+      properties={
+        <PropertiesPanel
+          workspaceId={workspaceId}
+          editor={editor}
+          canEdit={canEdit}
+          what="Deal"
+          sections={[
+            { title: 'Deal', fields: lost ? [...dealFields.main, dealFields.lostReason] : dealFields.main },
+            { title: 'More fields', fields: customDefs },
+          ]}
+        />
       }
-      aside={
+      more={<AgentPanel workspaceId={workspaceId} subjectType="deals" subjectId={deal.id} recordName={shown.name} />}
+      related={
         <>
           <SideCard title="Tags">
             <TagEditor workspaceId={workspaceId} type="deals" recordId={deal.id} tags={deal.tags} canEdit={canEdit} queryKey={crmKeys.record(workspaceId, 'deals', deal.id)} />
@@ -95,7 +94,7 @@ function DealView({ workspaceId, deal, custom }: { workspaceId: string; deal: De
                 {contactName(shown.contact)}
               </Link>
             ) : (
-              <p className="text-sm text-stone-500">No contact. Pick one in the details.</p>
+              <p className="text-sm text-stone-500">No contact. Pick one under Properties.</p>
             )}
           </SideCard>
           <SideCard title="Company">
@@ -104,7 +103,7 @@ function DealView({ workspaceId, deal, custom }: { workspaceId: string; deal: De
                 {shown.company.name}
               </Link>
             ) : (
-              <p className="text-sm text-stone-500">No company. Pick one in the details.</p>
+              <p className="text-sm text-stone-500">No company. Pick one under Properties.</p>
             )}
           </SideCard>
           <ShareWithClient workspaceId={workspaceId} recordType="deals" recordId={deal.id} />
@@ -144,11 +143,11 @@ function StageMover({ workspaceId, editor, canEdit }: { workspaceId: string; edi
     else move.mutate({ stageId });
   };
   return (
-    <section aria-labelledby="deal-stage" className="rounded-lg border border-stone-200 bg-white p-4 shadow-sm sm:p-5">
+    <section aria-labelledby="deal-stage">
       <h2 id="deal-stage" className="sr-only">
         Stage
       </h2>
-      <div className="grid items-end gap-4 sm:grid-cols-[minmax(0,1fr)_auto]">
+      <div className="grid items-end gap-x-4 gap-y-2 sm:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
         <SelectField
           label={pipeline ? `Stage in ${pipeline.name}` : 'Stage'}
           name="stage"

@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
-import { useState, type ReactNode } from 'react';
+import { useId, useRef, useState, type ReactNode } from 'react';
 import { errorMessage, isApiError } from '../../lib/api';
 import { announce } from '../../ui/Announcer';
 import { ErrorAlert } from '../../ui/Alert';
 import { Button, buttonClass } from '../../ui/Button';
 import { linkClass } from '../../ui/links';
+import type { ComposableKind } from '../activities/api';
 import { Timeline } from '../activities/Timeline';
 import { crmKeys, type RecordType } from './api';
 import { Dialog } from './Dialog';
@@ -19,7 +20,20 @@ export const pathTo = (path: string) => ({ to: path as '/' });
 export const listPath = (workspaceId: string, type: RecordType) => `/w/${workspaceId}/${type}`;
 const listLabels: Record<RecordType, string> = { contacts: 'Contacts', companies: 'Companies', deals: 'Deals' };
 
-/** The frame of a record page: a way back, the heading with key facts, actions, then content and the timeline. */
+const quickActions: { kind: ComposableKind; label: string }[] = [
+  { kind: 'note', label: 'Add note' },
+  { kind: 'call', label: 'Log call' },
+  { kind: 'email', label: 'Log email' },
+  { kind: 'meeting', label: 'Log meeting' },
+  { kind: 'task', label: 'Add task' },
+];
+
+/**
+ * The layout every record page shares (CRM-1, CRM-2, CRM-3, CRM-4): a header with the summary
+ * and quick actions; beside it on wide screens, the properties (edited in place) and related
+ * records; the main column is the composer and the timeline. On a phone it is one column —
+ * summary, properties folded away, the timeline, then the related records.
+ */
 export function RecordFrame({
   workspaceId,
   type,
@@ -27,8 +41,11 @@ export function RecordFrame({
   title,
   facts,
   actions,
-  main,
-  aside,
+  summary,
+  canLog,
+  properties,
+  related,
+  more,
 }: {
   workspaceId: string;
   type: RecordType;
@@ -36,33 +53,86 @@ export function RecordFrame({
   title: string;
   facts: ReactNode;
   actions?: ReactNode;
-  main: ReactNode;
-  aside: ReactNode;
+  /** More of the summary under the facts (a deal's stage). */
+  summary?: ReactNode;
+  /** Team members log on the timeline; clients do not. */
+  canLog: boolean;
+  properties: ReactNode;
+  related: ReactNode;
+  /** Under the timeline in the main column (the AI agents). */
+  more?: ReactNode;
 }) {
+  const [kind, setKind] = useState<ComposableKind>('note');
+  const [propertiesOpen, setPropertiesOpen] = useState(false);
+  const composerRef = useRef<HTMLDivElement>(null);
+  const propertiesId = useId();
+  const compose = (next: ComposableKind) => {
+    setKind(next);
+    // After the tab's form renders: into its first field, scrolled into view on a phone.
+    requestAnimationFrame(() => {
+      const field = composerRef.current?.querySelector<HTMLElement>('[role=tabpanel] input, [role=tabpanel] select, [role=tabpanel] [contenteditable=true], [role=tabpanel] textarea');
+      field?.focus();
+      field?.scrollIntoView({ block: 'nearest' });
+    });
+  };
   return (
-    <div className="mx-auto max-w-6xl">
+    <div className="mx-auto max-w-7xl">
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
         <Link {...pathTo(listPath(workspaceId, type))} className={linkClass}>
           ← {listLabels[type]}
         </Link>
       </nav>
-      <div className="mb-6 flex flex-wrap items-start justify-between gap-3">
-        <div className="min-w-0">
-          <h1 tabIndex={-1} data-page-heading="" className="text-2xl font-semibold tracking-tight break-words text-stone-900 focus:outline-none">
-            {title}
-          </h1>
-          <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-stone-600">{facts}</div>
+      <header className="mb-4 rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
+        <div className="flex flex-wrap items-start justify-between gap-3">
+          <div className="min-w-0">
+            <h1 tabIndex={-1} data-page-heading="" className="text-2xl font-semibold tracking-tight break-words text-stone-900 focus:outline-none">
+              {title}
+            </h1>
+            <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-stone-600">{facts}</div>
+          </div>
+          {actions ? <div className="flex flex-wrap items-center gap-2">{actions}</div> : null}
         </div>
-        {actions ? <div className="flex flex-wrap gap-2">{actions}</div> : null}
-      </div>
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-        <div className="min-w-0 space-y-6">{main}</div>
-        <aside aria-label="Related" className="min-w-0 space-y-4">
-          {aside}
+        {summary ? <div className="mt-3">{summary}</div> : null}
+        {canLog ? (
+          <div role="group" aria-label="Quick actions" className="mt-3 flex flex-wrap gap-2 border-t border-stone-100 pt-3">
+            {quickActions.map((a) => (
+              <Button key={a.kind} variant="secondary" size="sm" onClick={() => compose(a.kind)}>
+                {a.label}
+              </Button>
+            ))}
+          </div>
+        ) : null}
+      </header>
+      <div className="grid gap-4 lg:grid-cols-[19rem_minmax(0,1fr)] lg:grid-rows-[auto_1fr] xl:grid-cols-[21rem_minmax(0,1fr)]">
+        <section aria-labelledby={`${propertiesId}-heading`} className="min-w-0 self-start rounded-lg border border-stone-200 bg-white shadow-sm lg:col-start-1 lg:row-start-1">
+          <h2 id={`${propertiesId}-heading`} className="text-sm font-semibold text-stone-900">
+            <button
+              type="button"
+              className="flex w-full items-center justify-between px-4 py-3 text-left lg:hidden"
+              aria-expanded={propertiesOpen}
+              aria-controls={propertiesId}
+              onClick={() => setPropertiesOpen((o) => !o)}
+            >
+              Properties
+              <span aria-hidden="true" className={`text-stone-500 transition-transform motion-reduce:transition-none ${propertiesOpen ? 'rotate-180' : ''}`}>
+                ▾
+              </span>
+            </button>
+            <span className="hidden px-4 pt-4 lg:block">Properties</span>
+          </h2>
+          <div id={propertiesId} className={`px-4 pb-4 lg:block lg:pt-2 ${propertiesOpen ? '' : 'hidden'}`}>
+            {properties}
+          </div>
+        </section>
+        <div className="min-w-0 space-y-4 self-start lg:col-start-2 lg:row-span-2 lg:row-start-1">
+          <div className="rounded-lg border border-stone-200 bg-white p-3 shadow-sm sm:p-5">
+            <Timeline workspaceId={workspaceId} recordType={type} recordId={recordId} kind={kind} onKindChange={setKind} composerRef={composerRef} />
+          </div>
+          {more}
+        </div>
+        <aside aria-label="Related" className="min-w-0 space-y-4 lg:col-start-1 lg:row-start-2">
+          {related}
         </aside>
-      </div>
-      <div className="mt-8 rounded-lg border border-stone-200 bg-white p-4 shadow-sm sm:p-6">
-        <Timeline workspaceId={workspaceId} recordType={type} recordId={recordId} />
       </div>
     </div>
   );
@@ -141,17 +211,20 @@ export function RecordStatus({ error, type }: { error: unknown; type: RecordType
 
 export function RecordSkeleton({ label }: { label: string }) {
   return (
-    <div role="status" aria-busy="true" aria-label={label} className="mx-auto max-w-6xl animate-pulse motion-reduce:animate-none">
+    <div role="status" aria-busy="true" aria-label={label} className="mx-auto max-w-7xl animate-pulse motion-reduce:animate-none">
       <div className="mb-2 h-4 w-20 rounded bg-stone-200" />
-      <div className="mb-2 h-7 w-64 max-w-full rounded bg-stone-200" />
-      <div className="mb-6 h-4 w-48 rounded bg-stone-100" />
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
-        <div className="space-y-3 rounded-lg border border-stone-200 bg-white p-5">
+      <div className="mb-4 h-24 rounded-lg border border-stone-200 bg-white" />
+      <div className="grid gap-4 lg:grid-cols-[19rem_minmax(0,1fr)] xl:grid-cols-[21rem_minmax(0,1fr)]">
+        <div className="space-y-3 rounded-lg border border-stone-200 bg-white p-4">
           {Array.from({ length: 6 }, (_, i) => (
-            <div key={i} className="h-9 rounded bg-stone-100" />
+            <div key={i} className="h-6 rounded bg-stone-100" />
           ))}
         </div>
-        <div className="h-40 rounded-lg border border-stone-200 bg-white" />
+        <div className="space-y-3 rounded-lg border border-stone-200 bg-white p-4">
+          <div className="h-9 rounded bg-stone-100" />
+          <div className="h-28 rounded bg-stone-100" />
+          <div className="h-16 rounded bg-stone-100" />
+        </div>
       </div>
       <span className="sr-only">{label}</span>
     </div>

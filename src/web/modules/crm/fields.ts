@@ -222,7 +222,15 @@ export function customFieldDefs<R extends { custom: Record<string, unknown> }>(d
   });
 }
 
-/** How a value reads to a person, for the conflict panel. */
+const regionName = (code: string) => {
+  try {
+    return new Intl.DisplayNames(undefined, { type: 'region' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+};
+
+/** How a value reads to a person, in the properties panel and the conflict panel. */
 export function displayValue(def: FieldDef<never>, value: FormValue, labels: { owner?: (id: string) => string; record?: (id: string) => string } = {}): string {
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (Array.isArray(value)) return value.length ? value.join(', ') : '—';
@@ -230,6 +238,8 @@ export function displayValue(def: FieldDef<never>, value: FormValue, labels: { o
   if (def.input === 'owner') return labels.owner?.(value) ?? value;
   if (def.input === 'company' || def.input === 'contact') return labels.record?.(value) ?? value;
   if (def.input === 'date') return formatDay(value);
+  if (def.input === 'country') return regionName(value);
+  if (def.input === 'timezone') return value.replaceAll('_', ' ');
   if (def.input === 'lines') return splitLines(value).join(', ');
   return def.options?.find((o) => o.value === value)?.label ?? value;
 }

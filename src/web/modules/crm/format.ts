@@ -9,16 +9,7 @@ export function contactName(c: NameParts | null | undefined): string {
   return name || c.email || c.phone || 'Unnamed contact';
 }
 
-export function formatMoney(amount: string | number | null | undefined, currency: string): string {
-  if (amount === null || amount === undefined || amount === '') return '—';
-  const n = typeof amount === 'number' ? amount : Number(amount);
-  if (!Number.isFinite(n)) return String(amount);
-  try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: n % 1 === 0 ? 0 : 2 }).format(n);
-  } catch {
-    return `${n.toFixed(2)} ${currency}`;
-  }
-}
+export { formatMoney } from '../../lib/money';
 
 /** A date-only ISO string (2026-03-31) shown in the person's locale, without time-zone shifts. */
 export function formatDay(day: string | null | undefined): string {

@@ -108,6 +108,23 @@ export function useRecordEditor<R extends Versioned>({
     },
   });
 
+  /** The request body for `keys` on top of `onto`, with the values the person gave. */
+  const bodyFor = useCallback(
+    (onto: R, keys: string[], valueOf: (key: string) => FormValue) => {
+      const body: Record<string, unknown> = { version: onto.version };
+      const custom: Record<string, unknown> = {};
+      for (const key of keys) {
+        const out = byKey.get(key)!.toApi(valueOf(key));
+        if (out === undefined) continue;
+        if (key.startsWith('custom.')) custom[key.slice(7)] = out;
+        else body[key] = out;
+      }
+      if (Object.keys(custom).length) body.custom = custom;
+      return body;
+    },
+    [byKey],
+  );
+
   const submit = useCallback(
     (onto: R = base, keys: string[] = dirtyKeys) => {
       const found: Record<string, string> = {};
@@ -121,21 +138,52 @@ export function useRecordEditor<R extends Versioned>({
         setAttempt((n) => n + 1);
         return;
       }
-      const body: Record<string, unknown> = { version: onto.version };
-      const custom: Record<string, unknown> = {};
-      for (const key of keys) {
-        const out = byKey.get(key)!.toApi(value(key));
-        if (out === undefined) continue;
-        if (key.startsWith('custom.')) custom[key.slice(7)] = out;
-        else body[key] = out;
-      }
-      if (Object.keys(custom).length) body.custom = custom;
       setErrors({});
       setFormError(null);
-      mutation.mutate(body);
+      mutation.mutate(bodyFor(onto, keys, value));
     },
-    [base, dirtyKeys, byKey, value, mutation],
+    [base, dirtyKeys, byKey, value, mutation, bodyFor],
   );
+
+  /**
+   * Edit in place: saves one field at once. `invalid` keeps the person editing with the
+   * error at the field; `conflict` leaves their value in the edits for the conflict panel.
+   */
+  const saveField = useCallback(
+    async (key: string, v: FormValue): Promise<'saved' | 'invalid' | 'conflict'> => {
+      const message = byKey.get(key)?.check?.(v);
+      if (message) {
+        setErrors({ [key]: message });
+        setFormError(null);
+        return 'invalid';
+      }
+      setEdits((e) => ({ ...e, [key]: v }));
+      setErrors({});
+      setFormError(null);
+      try {
+        await mutation.mutateAsync(bodyFor(base, [key], () => v));
+        return 'saved';
+      } catch (error) {
+        return isApiError(error, 'version_conflict') ? 'conflict' : 'invalid';
+      }
+    },
+    [base, byKey, mutation, bodyFor],
+  );
+
+  /** Escape: the field goes back to its saved value and its error goes away. */
+  const cancelField = useCallback((key: string) => {
+    setEdits((e) => {
+      if (!(key in e)) return e;
+      const { [key]: _, ...rest } = e;
+      return rest;
+    });
+    setErrors((e) => {
+      if (!(key in e)) return e;
+      const { [key]: _, ...rest } = e;
+      return rest;
+    });
+    setFormError(null);
+  }, []);
 
   /** Their version becomes the base; our changes are sent again on top of it. */
   const reapply = useCallback(() => {
@@ -163,7 +211,7 @@ export function useRecordEditor<R extends Versioned>({
     setBase(next);
   }, [client, queryKey]);
 
-  return { base, value, set, dirty, dirtyKeys, errors, formError, conflict, edits, submit: () => submit(), saving: mutation.isPending, reapply, discard, adopt, formRef };
+  return { base, value, set, dirty, dirtyKeys, errors, formError, conflict, edits, submit: () => submit(), saveField, cancelField, saving: mutation.isPending, reapply, discard, adopt, formRef };
 }
 
 export type RecordEditor<R extends Versioned> = ReturnType<typeof useRecordEditor<R>>;

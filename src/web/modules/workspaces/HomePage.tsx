@@ -5,10 +5,10 @@ import { PageHeading } from '../../ui/PageHeading';
 import { useMe } from '../accounts/useMe';
 import { isManager, useWorkspace } from './useWorkspaces';
 
-// The CRM code loads with the home page's content, not with the app's first bundle.
-const HomeOverview = lazy(() => import('../crm/HomeOverview').then((m) => ({ default: m.HomeOverview })));
+// The cockpit (and the CRM code it uses) loads with the home page's content, not with the app's first bundle.
+const HomeCockpit = lazy(() => import('../home/HomeCockpit').then((m) => ({ default: m.HomeCockpit })));
 
-/** The workspace's home: counts of records, quick actions, and first steps in a new workspace. */
+/** The workspace's home: the day's cockpit, and first steps in a new workspace. */
 export function HomePage() {
   const { workspaceId } = useParams({ from: '/w/$workspaceId' });
   const workspace = useWorkspace(workspaceId);
@@ -25,10 +25,10 @@ export function HomePage() {
     </>
   ) : null;
   return (
-    <div className="max-w-4xl">
+    <div className="mx-auto max-w-7xl">
       <PageHeading description={workspace.data ? workspace.data.name : undefined}>{firstName ? `Welcome, ${firstName}` : 'Home'}</PageHeading>
       <Suspense fallback={<div role="status" aria-busy="true" aria-label="Loading…" className="h-24 animate-pulse rounded-lg border border-stone-200 bg-white motion-reduce:animate-none" />}>
-        <HomeOverview workspaceId={workspaceId} managerActions={managerActions} />
+        <HomeCockpit workspaceId={workspaceId} managerActions={managerActions} />
       </Suspense>
     </div>
   );

@@ -1,0 +1,2 @@
+CREATE INDEX "contacts_new_leads_idx" ON "contacts" USING btree ("workspace_id","created_at") WHERE "contacts"."lifecycle" = 'lead';--> statement-breakpoint
+CREATE INDEX "deals_open_close_idx" ON "deals" USING btree ("workspace_id","expected_close_date") WHERE "deals"."status" = 'open';
