@@ -1,3 +1,5 @@
+import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
 import type { Role } from '../../modules/workspaces/workspaces.schema';
 import { setScope, type Db, type Tx } from './database';
 
@@ -12,13 +14,64 @@ export interface WorkspaceContext {
   userAgent?: string | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What drizzle's own `db.transaction` builds a transaction from (drizzle-orm/node-postgres/session.js). */
+interface RootSession {
+  client: unknown;
+  dialect: ConstructorParameters<typeof NodePgSession>[1];
+  schema: ConstructorParameters<typeof NodePgSession>[2];
+  options: ConstructorParameters<typeof NodePgSession>[3];
+}
+
 /**
  * Runs `fn` in one transaction scoped to the context's workspace: row-level security shows
  * and accepts only that workspace's rows. Everything `fn` writes commits together or not at all.
+ *
+ * Issue 14: `BEGIN` and the scope go to PostgreSQL in one round trip (a simple-protocol query of
+ * two statements) instead of two. The ids are written into that text only when they are UUIDs,
+ * checked here, so nothing a caller sends can change the statement; anything else takes drizzle's
+ * own path, with the scope as bound parameters, and fails or succeeds exactly as before.
  */
 export function withTenant<T>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await setScope(tx, ctx);
-    return fn(tx);
-  });
+  const root = db._.session as unknown as RootSession;
+  const literal = UUID.test(ctx.workspaceId) && (ctx.userId === null || ctx.userId === undefined || UUID.test(ctx.userId));
+  if (!literal || !(root.client instanceof pg.Pool)) {
+    return db.transaction(async (tx) => {
+      await setScope(tx, ctx);
+      return fn(tx);
+    });
+  }
+  return scopedTransaction(root, root.client, `BEGIN; SELECT set_config('kestrel.workspace_id', '${ctx.workspaceId}', true), set_config('kestrel.user_id', '${ctx.userId ?? ''}', true)`, fn);
+}
+
+/** drizzle's transaction (commit, rollback on any error, savepoints inside) with our opening statement. */
+async function scopedTransaction<T>(root: RootSession, pool: pg.Pool, opening: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const session = new NodePgSession(client, root.dialect, root.schema, root.options);
+  const tx = new NodePgTransaction(root.dialect, session, root.schema) as unknown as Tx;
+  let broken: Error | undefined;
+  try {
+    try {
+      await client.query(opening);
+    } catch (error) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw error;
+    }
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (error) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw error;
+    }
+    await client.query('COMMIT').catch((e: Error) => {
+      broken = e;
+      throw e;
+    });
+    return result;
+  } finally {
+    // A connection that failed to commit or roll back is not handed to the next request.
+    client.release(broken);
+  }
 }
