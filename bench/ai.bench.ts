@@ -25,6 +25,7 @@ import { loadConfig } from '../src/server/platform/config';
 import { withTenant, type WorkspaceContext } from '../src/server/platform/db/tenant';
 import { createLogger } from '../src/server/platform/logger';
 import { freePort } from './lib/processes';
+import type { Goal } from './lib/goals';
 import { int, median, ms, ratio, table } from './lib/stats';
 
 export interface AiBenchResult {
@@ -188,4 +189,10 @@ export function aiMarkdown(r: AiBenchResult): string {
     `- Tokens sent for the task: ~${tokens(r.contextChars)} (estimated as characters ÷ 4) against ~${tokens(r.everythingChars)} for the whole record and timeline as JSON: **${ratio(r.contextChars / r.everythingChars)}** of it.`,
     `- Our overhead per step: ${ms(r.loopStep.p50 - r.bareCall.p50)} over the bare call at p50 (step / bare call: **${ratio(r.loopStep.p50 / r.bareCall.p50)}**).`,
   ].join('\n');
+}
+
+/** Issue 14's goal for agents: the runtime's own cost per step over the bare SDK call. */
+export function aiGoals(r: AiBenchResult): Goal[] {
+  const over = r.loopStep.p50 - r.bareCall.p50;
+  return [{ goal: 'One agent step ≤ 5 ms over the bare SDK call (p50)', measured: `${ms(over)} (${ms(r.loopStep.p50)} against ${ms(r.bareCall.p50)}; p95 ${ms(r.loopStep.p95)} against ${ms(r.bareCall.p95)})`, met: over <= 5 }];
 }
