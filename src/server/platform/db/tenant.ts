@@ -1,4 +1,5 @@
 import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { Role } from '../../modules/workspaces/workspaces.schema';
 import { setScope, type Db, type Tx } from './database';
@@ -33,16 +34,27 @@ interface RootSession {
  * checked here, so nothing a caller sends can change the statement; anything else takes drizzle's
  * own path, with the scope as bound parameters, and fails or succeeds exactly as before.
  */
-export function withTenant<T>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export function withTenant<T>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, fn: (tx: Tx) => Promise<T>, options: TenantOptions = {}): Promise<T> {
   const root = db._.session as unknown as RootSession;
   const literal = UUID.test(ctx.workspaceId) && (ctx.userId === null || ctx.userId === undefined || UUID.test(ctx.userId));
+  const noWait = options.waitForDisk === false ? 'SET LOCAL synchronous_commit = off; ' : '';
   if (!literal || !(root.client instanceof pg.Pool)) {
     return db.transaction(async (tx) => {
+      if (noWait) await tx.execute(sql.raw(noWait));
       await setScope(tx, ctx);
       return fn(tx);
     });
   }
-  return scopedTransaction(root, root.client, `BEGIN; SELECT set_config('kestrel.workspace_id', '${ctx.workspaceId}', true), set_config('kestrel.user_id', '${ctx.userId ?? ''}', true)`, fn);
+  return scopedTransaction(root, root.client, `BEGIN; ${noWait}SELECT set_config('kestrel.workspace_id', '${ctx.workspaceId}', true), set_config('kestrel.user_id', '${ctx.userId ?? ''}', true)`, fn);
+}
+
+export interface TenantOptions {
+  /**
+   * false: the commit does not wait for the disk (synchronous_commit off, for this transaction
+   * only). For records whose loss in a database crash costs at most the last fraction of a
+   * second of history, never consistency: AI call records, agent tool audit entries.
+   */
+  waitForDisk?: boolean;
 }
 
 /** drizzle's transaction (commit, rollback on any error, savepoints inside) with our opening statement. */
