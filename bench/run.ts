@@ -70,7 +70,7 @@ try {
     dataDir ??= mkdtempSync(path.join(os.tmpdir(), 'kestrel-bench-'));
     const r = await benchHttp(dataDir, values['http-seconds'] ? { ...defaultLoad, durationSeconds: Number(values['http-seconds']), warmupSeconds: 1 } : defaultLoad);
     goals.push(...httpGoals(r));
-    sections.push(`### 2. Requests per second: signed-in \`GET /api/auth/me\` against a bare Fastify hello world\n\n${httpMarkdown(r)}`);
+    sections.push(`### 2. Requests per second: signed-in \`GET /api/auth/me\` and a contacts page against bare Fastify making as many PostgreSQL round trips\n\n${httpMarkdown(r)}`);
   }
   if (only.has('passwords')) {
     process.stderr.write('Password hashing…\n');
