@@ -25,6 +25,7 @@ import { loadConfig } from '../src/server/platform/config';
 import { withTenant, type WorkspaceContext } from '../src/server/platform/db/tenant';
 import { createLogger } from '../src/server/platform/logger';
 import { freePort } from './lib/processes';
+import type { Goal } from './lib/goals';
 import { int, median, ms, ratio, table } from './lib/stats';
 
 export interface AiBenchResult {
@@ -37,6 +38,8 @@ export interface AiBenchResult {
   steps: number;
   loopStep: { p50: number; p95: number };
   bareCall: { p50: number; p95: number };
+  /** PostgreSQL round trips per agent step (call record, tool audit, provider and limits), counted on the pool. */
+  roundTripsPerStep: number;
 }
 
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
@@ -131,6 +134,20 @@ export async function benchAi(options: { timelineItems?: number; runs?: number; 
     const noop = defineTool({ name: 'noop', description: 'Does nothing.', input: z.strictObject({}), changes: false, run: async () => ({ output: 'ok', summary: 'ok' }) });
     fake.otherwise({ toolCalls: [{ name: 'noop', input: {} }] });
     const loopTimes: number[] = [];
+    // Round trips, counted where pg sends them: machine-independent, unlike the times.
+    let roundTrips = 0;
+    let counting = false;
+    const wrapped = new WeakSet<object>();
+    services.database.pool.on('acquire', (client) => {
+      if (wrapped.has(client)) return;
+      wrapped.add(client);
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        if (counting) roundTrips++;
+        return query(...args);
+      };
+    });
+    let countedSteps = 0;
     for (let r = 0; r < Math.max(3, Math.round(runs / steps)); r++) {
       const t0 = performance.now();
       const outcome = await runLoop(
@@ -140,6 +157,8 @@ export async function benchAi(options: { timelineItems?: number; runs?: number; 
         { runId: '00000000-0000-7000-8000-000000000001', messages: [{ role: 'user', content: 'Go.' }], records: new RecordBook(), redact: false, emit: () => {} },
       );
       if (outcome.steps !== steps) throw new Error(`expected ${steps} steps, got ${outcome.steps}: ${outcome.error}`);
+      if (r === 0) counting = true;
+      else countedSteps += steps;
       if (r > 0) loopTimes.push((performance.now() - t0) / steps); // the first run warms up
     }
     // The same streamed request with the same tools, straight through the SDK: what the provider and the SDK cost alone.
@@ -161,6 +180,7 @@ export async function benchAi(options: { timelineItems?: number; runs?: number; 
       steps,
       loopStep: summary(loopTimes),
       bareCall: summary(bareTimes),
+      roundTripsPerStep: roundTrips / countedSteps,
     };
   } finally {
     await platform.shutdown();
@@ -186,6 +206,12 @@ export function aiMarkdown(r: AiBenchResult): string {
     '',
     `- Context build / full read: **${ratio(r.context.p50 / r.fullRead.p50)}** (p50).`,
     `- Tokens sent for the task: ~${tokens(r.contextChars)} (estimated as characters ÷ 4) against ~${tokens(r.everythingChars)} for the whole record and timeline as JSON: **${ratio(r.contextChars / r.everythingChars)}** of it.`,
-    `- Our overhead per step: ${ms(r.loopStep.p50 - r.bareCall.p50)} over the bare call at p50 (step / bare call: **${ratio(r.loopStep.p50 / r.bareCall.p50)}**).`,
+    `- Our overhead per step: ${ms(r.loopStep.p50 - r.bareCall.p50)} over the bare call at p50 (step / bare call: **${ratio(r.loopStep.p50 / r.bareCall.p50)}**); ${r.roundTripsPerStep.toFixed(1)} PostgreSQL round trips per step.`,
   ].join('\n');
+}
+
+/** Issue 14's goal for agents: the runtime's own cost per step over the bare SDK call. */
+export function aiGoals(r: AiBenchResult): Goal[] {
+  const over = r.loopStep.p50 - r.bareCall.p50;
+  return [{ goal: 'One agent step ≤ 5 ms over the bare SDK call (p50)', measured: `${ms(over)} (${ms(r.loopStep.p50)} against ${ms(r.bareCall.p50)}; p95 ${ms(r.loopStep.p95)} against ${ms(r.bareCall.p95)})`, met: over <= 5 }];
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { startKestrel } from './lib/kestrel';
 import { cpuSeconds, freePort, sampleMemory, serverProcess, spawnServer } from './lib/processes';
+import type { Goal } from './lib/goals';
 import { int, mean, median, mib, ms, ratio, table } from './lib/stats';
 
 export interface LoadSettings {
@@ -40,8 +41,12 @@ export interface HttpResult {
   settings: LoadSettings;
   runs: LoadRun[];
   kestrel: LoadRun;
-  /** The bare server answering after one PostgreSQL round trip. */
+  /** The bare server answering after one PostgreSQL round trip: as many as Kestrel's `GET /api/auth/me`. */
   database: LoadRun;
+  /** A contacts page: `POST …/views/query`, 50 rows, and the bare server making as many round trips. */
+  page: LoadRun;
+  pageDatabase: LoadRun;
+  pageRoundTrips: number;
   baselineMean: number;
   baselineCpuMs: number;
   memory: MemoryFigures;
@@ -57,10 +62,16 @@ interface CpuOwners {
   postgresParent: number | null;
 }
 
-async function load(label: string, owners: CpuOwners, url: string, settings: LoadSettings, expectBody: string, headers: Record<string, string> = {}, seconds = settings.durationSeconds): Promise<LoadRun> {
+interface RequestShape {
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+async function load(label: string, owners: CpuOwners, url: string, settings: LoadSettings, expectBody: string, request: RequestShape = {}, seconds = settings.durationSeconds): Promise<LoadRun> {
   const sample = () => ({ self: cpuSeconds(owners.node).self, descendants: owners.postgresParent === null ? Number.NaN : cpuSeconds(owners.postgresParent).descendants });
   const before = sample();
-  const r = await autocannon({ url, connections: settings.connections, pipelining: settings.pipelining, duration: seconds, headers, expectBody });
+  const r = await autocannon({ url, connections: settings.connections, pipelining: settings.pipelining, duration: seconds, method: request.method ?? 'GET', headers: request.headers ?? {}, ...(request.body ? { body: request.body } : {}), expectBody });
   const after = sample();
   const perRequest = (s: number) => (r.requests.total ? (s * 1000) / r.requests.total : Number.NaN);
   return {
@@ -94,6 +105,7 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
   // The flood guard would answer 429 within a second at these rates.
   const kestrel = await startKestrel(dataDir, { DEMO_WORKSPACE: 'true', RATE_LIMIT_PER_MINUTE: '100000000' });
   let helloDb: Awaited<ReturnType<typeof spawnServer>> | null = null;
+  let helloPage: Awaited<ReturnType<typeof spawnServer>> | null = null;
   try {
     if (!kestrel.demoLogin) throw new Error('Kestrel printed no demo login');
     const signIn = await fetch(`${kestrel.url}/api/auth/sign-in`, {
@@ -122,6 +134,17 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
     });
     helloDb = db;
     const helloDbCpu: CpuOwners = { node: db.pid, postgresParent: server };
+    const pagePort = await freePort();
+    const pageDb = await spawnServer({
+      args: ['--import', 'tsx', 'bench/hello-server.ts'],
+      env: { PORT: String(pagePort), DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${kestrel.pgPort}/kestrel`, ROUND_TRIPS: String(PAGE_ROUND_TRIPS) },
+      logFile: path.join(dataDir, 'hello-page.log'),
+      readyPattern: /hello server ready/,
+      url: `http://127.0.0.1:${pagePort}/`,
+    });
+    helloPage = pageDb;
+    const pageDbCpu: CpuOwners = { node: pageDb.pid, postgresParent: server };
+    const page = await contactsPage(kestrel.url, cookie, JSON.parse(meBody));
 
     // Idle: started, one sign-in, no load yet.
     await sleep(1000);
@@ -132,7 +155,9 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
     process.stderr.write('  http: warming up\n');
     await load('warm-up', helloCpu, hello.url, settings, helloBody, {}, settings.warmupSeconds);
     await load('warm-up', helloDbCpu, db.url, settings, helloBody, {}, settings.warmupSeconds);
-    await load('warm-up', kestrelCpu, meUrl, settings, meBody, { cookie }, settings.warmupSeconds);
+    await load('warm-up', kestrelCpu, meUrl, settings, meBody, { headers: { cookie } }, settings.warmupSeconds);
+    await load('warm-up', pageDbCpu, pageDb.url, settings, helloBody, {}, settings.warmupSeconds);
+    await load('warm-up', kestrelCpu, page.url, settings, page.body, page.request, settings.warmupSeconds);
 
     const runs: LoadRun[] = [];
     runs.push(await load('bare Fastify hello world (before)', helloCpu, hello.url, settings, helloBody));
@@ -141,10 +166,15 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
     runs.push(databaseRun);
     process.stderr.write(`  http: one round trip ${int(databaseRun.reqPerSec)} req/s\n`);
     const sampler = sampleMemory(server);
-    const kestrelRun = await load('Kestrel GET /api/auth/me, signed in', kestrelCpu, meUrl, settings, meBody, { cookie });
+    const kestrelRun = await load('Kestrel GET /api/auth/me, signed in (1 round trip)', kestrelCpu, meUrl, settings, meBody, { headers: { cookie } });
     const loaded = await sampler.stop();
     runs.push(kestrelRun);
     process.stderr.write(`  http: kestrel ${int(kestrelRun.reqPerSec)} req/s\n`);
+    const pageDatabase = await load(`bare Fastify + ${PAGE_ROUND_TRIPS} PostgreSQL round trips (pg)`, pageDbCpu, pageDb.url, settings, helloBody);
+    runs.push(pageDatabase);
+    const pageRun = await load(`Kestrel contacts page: POST …/views/query, ${page.rows} rows (${PAGE_ROUND_TRIPS} round trips)`, kestrelCpu, page.url, settings, page.body, page.request);
+    runs.push(pageRun);
+    process.stderr.write(`  http: contacts page ${int(pageRun.reqPerSec)} req/s against ${int(pageDatabase.reqPerSec)}\n`);
     runs.push(await load('bare Fastify hello world (after)', helloCpu, hello.url, settings, helloBody));
 
     return {
@@ -152,8 +182,11 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
       runs,
       kestrel: kestrelRun,
       database: databaseRun,
-      baselineMean: mean([runs[0]!.reqPerSec, runs[3]!.reqPerSec]),
-      baselineCpuMs: mean([runs[0]!.serverCpuMs, runs[3]!.serverCpuMs]),
+      page: pageRun,
+      pageDatabase,
+      pageRoundTrips: PAGE_ROUND_TRIPS,
+      baselineMean: mean([runs[0]!.reqPerSec, runs.at(-1)!.reqPerSec]),
+      baselineCpuMs: mean([runs[0]!.serverCpuMs, runs.at(-1)!.serverCpuMs]),
       memory: {
         samples: loaded.rss.length,
         idleRssKib: median(idleSamples.rss),
@@ -164,6 +197,7 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
       },
     };
   } finally {
+    await helloPage?.stop();
     await helloDb?.stop();
     await kestrel.stop();
     await hello.stop();
@@ -178,12 +212,14 @@ export function httpMarkdown(r: HttpResult): string {
     '',
     table(
       ['Server', 'Requests/s', 'Latency p50', 'Latency p99', 'Requests', 'Failed', 'CPU per request: Node', 'CPU per request: PostgreSQL'],
-      r.runs.map((x) => [x.label, int(x.reqPerSec), ms(x.p50), ms(x.p99), int(x.total), x.failures, cpu(x.serverCpuMs), x === r.kestrel || x === r.database ? cpu(x.postgresCpuMs) : '—']),
+      r.runs.map((x) => [x.label, int(x.reqPerSec), ms(x.p50), ms(x.p99), int(x.total), x.failures, cpu(x.serverCpuMs), Number.isFinite(x.postgresCpuMs) ? cpu(x.postgresCpuMs) : '—']),
     ),
     '',
     `Throughput, Kestrel / bare Fastify (mean of before and after, ${int(r.baselineMean)} req/s): **${ratio(r.kestrel.reqPerSec / r.baselineMean)}**.`,
     `Throughput, Kestrel / bare Fastify + one PostgreSQL round trip (${int(r.database.reqPerSec)} req/s): **${ratio(r.kestrel.reqPerSec / r.database.reqPerSec)}**. ` +
-      `Kestrel's signed-in request makes two round trips (the session with its user, and the caller's workspaces) besides the HTTP stack's own work (cookies, CSRF token, security headers, access check, logging, metrics).`,
+      `Kestrel's signed-in \`GET /api/auth/me\` makes one round trip (session, user and workspaces in one statement) besides the HTTP stack's own work (cookies, CSRF token, security headers, access check, logging, metrics).`,
+    `Contacts page / bare Fastify + ${r.pageRoundTrips} round trips (${int(r.pageDatabase.reqPerSec)} req/s): **${ratio(r.page.reqPerSec / r.pageDatabase.reqPerSec)}** ` +
+      `(session and role; BEGIN with the scope; field catalog; the page; companies, owners and tags of its rows; COMMIT: the count test/round-trips.test.ts pins).`,
     `CPU per request, Kestrel (Node + PostgreSQL) / bare Fastify: **${(((r.kestrel.serverCpuMs + r.kestrel.postgresCpuMs) / r.baselineCpuMs)).toFixed(0)}×** (${cpu(r.kestrel.serverCpuMs + r.kestrel.postgresCpuMs)} against ${cpu(r.baselineCpuMs)}).`,
     '',
     '#### Memory of the Kestrel server process',
@@ -198,4 +234,48 @@ export function httpMarkdown(r: HttpResult): string {
     '',
     `${m.samples} samples, every 250 ms during the measured Kestrel run.`,
   ].join('\n');
+}
+
+/**
+ * Round trips of the contacts page below, as test/round-trips.test.ts pins them for a view with
+ * companies, owners and tags: session and role, BEGIN with the scope, field catalog, the page,
+ * companies, owners, tags, COMMIT.
+ */
+export const PAGE_ROUND_TRIPS = 8;
+
+/** The demo workspace's contacts, topped up to 50 through the API, as the contacts table asks for them. */
+async function contactsPage(base: string, cookie: string, me: { csrfToken: string; workspaces: { id: string }[] }) {
+  const workspaceId = me.workspaces[0]?.id;
+  if (!workspaceId) throw new Error('The demo user has no workspace');
+  const headers = { cookie, 'content-type': 'application/json', 'x-csrf-token': me.csrfToken, origin: base };
+  const url = `${base}/api/workspaces/${workspaceId}/views/query`;
+  const body = JSON.stringify({ view: { object: 'contacts' }, limit: 50 });
+  const ask = async () => {
+    const res = await fetch(url, { method: 'POST', headers, body });
+    if (res.status !== 200) throw new Error(`views/query: ${res.status} ${await res.text()}`);
+    return res.text();
+  };
+  let rows = (JSON.parse(await ask()) as { rows: unknown[] }).rows.length;
+  for (let i = rows; i < 50; i++) {
+    const res = await fetch(`${base}/api/workspaces/${workspaceId}/contacts`, { method: 'POST', headers, body: JSON.stringify({ firstName: `Bench${i}`, lastName: 'Contact', emails: [`bench${i}@example.test`] }) });
+    if (res.status !== 201) throw new Error(`create contact: ${res.status} ${await res.text()}`);
+  }
+  const pageBody = await ask();
+  rows = (JSON.parse(pageBody) as { rows: unknown[] }).rows.length;
+  return { url, body: pageBody, rows, request: { method: 'POST' as const, body, headers } };
+}
+
+/** Issue 14's goals for the request path, each against the baseline measured in the same run. */
+export function httpGoals(r: HttpResult): Goal[] {
+  const me = r.kestrel.reqPerSec / r.database.reqPerSec;
+  const page = r.page.reqPerSec / r.pageDatabase.reqPerSec;
+  const pgMe = r.kestrel.postgresCpuMs / r.database.postgresCpuMs;
+  const pgPage = r.page.postgresCpuMs / r.pageDatabase.postgresCpuMs;
+  return [
+    { goal: '`GET /api/auth/me` ≥ 0.5× bare Fastify + 1 round trip (req/s)', measured: `${ratio(me)} (${int(r.kestrel.reqPerSec)} against ${int(r.database.reqPerSec)})`, met: me >= 0.5 },
+    { goal: `Contacts page (views/query, 50 rows) ≥ 0.5× bare Fastify + ${r.pageRoundTrips} round trips (req/s)`, measured: `${ratio(page)} (${int(r.page.reqPerSec)} against ${int(r.pageDatabase.reqPerSec)})`, met: page >= 0.5 },
+    { goal: 'Node CPU per signed-in request (`GET /api/auth/me`) ≤ 0.2 ms', measured: cpu(r.kestrel.serverCpuMs), met: r.kestrel.serverCpuMs <= 0.2 },
+    { goal: 'PostgreSQL CPU per `GET /api/auth/me` ≤ 2× the baseline\'s for 1 round trip', measured: `${ratio(pgMe)} (${cpu(r.kestrel.postgresCpuMs)} against ${cpu(r.database.postgresCpuMs)})`, met: pgMe <= 2 },
+    { goal: `PostgreSQL CPU per contacts page ≤ 2× the baseline's for ${r.pageRoundTrips} round trips`, measured: `${ratio(pgPage)} (${cpu(r.page.postgresCpuMs)} against ${cpu(r.pageDatabase.postgresCpuMs)})`, met: pgPage <= 2 },
+  ];
 }

@@ -4,9 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { aiMarkdown, benchAi } from './ai.bench';
+import { aiGoals, aiMarkdown, benchAi } from './ai.bench';
+import { goalsMarkdown, type Goal } from './lib/goals';
 import { benchCrm, crmMarkdown, writeCrmSection } from './crm.bench';
-import { benchHttp, httpMarkdown } from './http.bench';
+import { benchHttp, defaultLoad, httpGoals, httpMarkdown } from './http.bench';
 import { cpuPressure, describeMachine, measureAvailability } from './lib/machine';
 import { repoRoot } from './lib/processes';
 import { benchPasswords, passwordsMarkdown } from './passwords.bench';
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     'crm-import-rows': { type: 'string' },
     /** CRM: only the reading scenarios (no export, COPY or import), e.g. to check a plan quickly. */
     'crm-reads-only': { type: 'boolean' },
+    /** HTTP: seconds per load run (default 8), e.g. 3 for a quick check while developing. */
+    'http-seconds': { type: 'string' },
     /** Wait (up to --quiet-wait seconds) until CPU pressure over 10 s is below this %, on a shared machine. */
     'quiet-below': { type: 'string' },
     'quiet-wait': { type: 'string', default: '600' },
@@ -51,6 +54,8 @@ const sections: string[] = [];
 let dataDir: string | null = null;
 let postgres = 'not started in this run';
 let crmReport: string | null = null;
+/** Issue 14's goals, each with met or missed, printed and written with the figures. */
+const goals: Goal[] = [];
 
 try {
   if (only.has('startup')) {
@@ -63,8 +68,9 @@ try {
   if (only.has('http')) {
     process.stderr.write('HTTP throughput and memory…\n');
     dataDir ??= mkdtempSync(path.join(os.tmpdir(), 'kestrel-bench-'));
-    const r = await benchHttp(dataDir);
-    sections.push(`### 2. Requests per second: signed-in \`GET /api/auth/me\` against a bare Fastify hello world\n\n${httpMarkdown(r)}`);
+    const r = await benchHttp(dataDir, values['http-seconds'] ? { ...defaultLoad, durationSeconds: Number(values['http-seconds']), warmupSeconds: 1 } : defaultLoad);
+    goals.push(...httpGoals(r));
+    sections.push(`### 2. Requests per second: signed-in \`GET /api/auth/me\` and a contacts page against bare Fastify making as many PostgreSQL round trips\n\n${httpMarkdown(r)}`);
   }
   if (only.has('passwords')) {
     process.stderr.write('Password hashing…\n');
@@ -74,6 +80,7 @@ try {
   if (only.has('ai')) {
     process.stderr.write('AI agents: context, tokens and overhead per step…\n');
     const r = await benchAi();
+    goals.push(...aiGoals(r));
     sections.push(`### 4. AI agents without the model: context for a deal with ${r.timelineItems} timeline items, tokens sent, overhead per step\n\n${aiMarkdown(r)}`);
   }
   if (only.has('crm')) {
@@ -106,11 +113,13 @@ const report = [
     `and ${availabilityAtEnd.runningPct.toFixed(0)} % at the end (${availabilityAtEnd.pauses} pauses, longest ${availabilityAtEnd.longestMs.toFixed(0)} ms): ` +
     `below 100 % the virtual machine itself was frozen by its host, which stretches every latency here alike`,
   '',
+  ...(goals.length ? ['### Goals (issue 14)', '', goalsMarkdown(goals), ''] : []),
   ...sections.flatMap((s) => [s, '']),
   END,
 ].join('\n');
 
 if (sections.length) process.stdout.write(`${report}\n`);
+for (const g of goals) process.stderr.write(`${g.met ? 'MET   ' : 'MISSED'} ${g.goal}: ${g.measured}\n`);
 if (crmReport) {
   process.stdout.write(`\n## CRM\n\n${crmReport}\n`);
   if (values.write) process.stderr.write(`Wrote the CRM section of ${path.relative(process.cwd(), writeCrmSection(crmReport))}\n`);
@@ -119,9 +128,17 @@ if (crmReport) {
 if (values.write && sections.length) {
   const file = path.join(repoRoot, 'docs/benchmarks.md');
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n';
-  const next = current.includes(START) && current.includes(END)
-    ? current.slice(0, current.indexOf(START)) + report + current.slice(current.indexOf(END) + END.length)
-    : `${current.trimEnd()}\n\n${report}\n`;
+  // The new figures replace the block between the markers; the block they replace moves to the
+  // top of "Earlier results", so the history stays beside them.
+  const HISTORY = '## Earlier results';
+  let next: string;
+  if (current.includes(START) && current.includes(END)) {
+    const previous = current.slice(current.indexOf(START) + START.length, current.indexOf(END)).trim();
+    let rest = current.slice(current.indexOf(END) + END.length);
+    const demoted = previous.replace(/^(#{2,5}) /gm, '#$1 ');
+    rest = rest.includes(HISTORY) ? rest.replace(HISTORY, `${HISTORY}\n\n${demoted}\n`) : `\n\n${HISTORY}\n\n${demoted}\n${rest}`;
+    next = current.slice(0, current.indexOf(START)) + report + rest;
+  } else next = `${current.trimEnd()}\n\n${report}\n`;
   writeFileSync(file, next);
   process.stderr.write(`Wrote ${path.relative(process.cwd(), file)}\n`);
 }

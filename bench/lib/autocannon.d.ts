@@ -18,6 +18,8 @@ declare module 'autocannon' {
     pipelining?: number;
     duration?: number;
     headers?: Record<string, string>;
+    method?: string;
+    body?: string;
     expectBody?: string;
   }
   interface Result {

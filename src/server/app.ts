@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -29,6 +28,8 @@ import { requestContext } from './platform/http/context';
 import { errorBody, installErrorHandler } from './platform/http/errors';
 import { healthRoutes } from './platform/http/health';
 import { metricsPlugin } from './platform/http/metrics';
+import { securityHeadersPlugin } from './platform/http/security-headers';
+import { OneLinePerRequest } from './platform/logger';
 import type { Services } from './platform/services';
 import { repoRoot } from './platform/paths';
 
@@ -44,6 +45,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     trustProxy: services.config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    logController: new OneLinePerRequest(),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -52,7 +54,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   requireAccessDeclarations(app);
 
   // 1. External plugins.
-  await app.register(helmet, {
+  await app.register(securityHeadersPlugin, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {

@@ -64,11 +64,11 @@ export async function accountsModule(server: FastifyInstance): Promise<void> {
   const { db } = services.database;
   const tags = ['auth'];
 
-  app.get('/api/auth/me', { config: { access: 'public' }, schema: { tags, summary: 'Who is signed in', response: { 200: meResponse } } }, async (request) => {
+  app.get('/api/auth/me', { config: { access: 'public', sessionWorkspaces: true }, schema: { tags, summary: 'Who is signed in', response: { 200: meResponse } } }, async (request) => {
     const auth = request.auth;
     const googleEnabled = Boolean(config.GOOGLE_CLIENT_ID);
     if (!auth) return { user: null, mfaPending: false, csrfToken: null, googleEnabled, workspaces: [] };
-    const list = auth.mfaPending ? [] : await userWorkspaces(db, auth.userId);
+    const list = auth.mfaPending ? [] : (auth.workspaces ?? (await userWorkspaces(db, auth.userId)));
     return {
       user: auth.mfaPending
         ? null

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { aiCalls } from './ai.schema';
@@ -12,12 +11,17 @@ export type NewAiCall = Omit<typeof aiCalls.$inferInsert, 'workspaceId' | 'userI
  * of a second of call records, never make them inconsistent.
  */
 export async function recordCall(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, call: NewAiCall): Promise<string> {
-  return withTenant(db, ctx, async (tx) => {
-    await tx.execute(sql`SET LOCAL synchronous_commit = off`);
-    const [row] = await tx
-      .insert(aiCalls)
-      .values({ ...call, workspaceId: ctx.workspaceId, userId: ctx.userId, errorMessage: call.errorMessage?.slice(0, 2000) ?? null })
-      .returning({ id: aiCalls.id });
-    return row!.id;
-  });
+  // Three round trips: BEGIN with the scope and the commit setting, the insert, COMMIT (issue 14).
+  return withTenant(
+    db,
+    ctx,
+    async (tx) => {
+      const [row] = await tx
+        .insert(aiCalls)
+        .values({ ...call, workspaceId: ctx.workspaceId, userId: ctx.userId, errorMessage: call.errorMessage?.slice(0, 2000) ?? null })
+        .returning({ id: aiCalls.id });
+      return row!.id;
+    },
+    { waitForDisk: false },
+  );
 }

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../platform/db/database';
+import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import type { Services } from '../../platform/services';
 import type { AiProviderKind, AiProviderSource, PriceTable } from './ai.contract';
@@ -23,12 +23,19 @@ export interface ResolvedProvider {
 export const apiKeyAad = (workspaceId: string) => `ai_provider:${workspaceId}:api_key`;
 
 export async function readWorkspaceProvider(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>) {
-  return withTenant(db, ctx, async (tx) => (await tx.select().from(aiProviders).where(eq(aiProviders.workspaceId, ctx.workspaceId)))[0] ?? null);
+  return withTenant(db, ctx, (tx) => providerRow(tx, ctx));
 }
+
+const providerRow = async (tx: Tx, ctx: Pick<WorkspaceContext, 'workspaceId'>) => (await tx.select().from(aiProviders).where(eq(aiProviders.workspaceId, ctx.workspaceId)))[0] ?? null;
 
 /** AI-1: the workspace's own provider first, then the operator's, else none (AI-8). */
 export async function resolveProvider(services: AiServices, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>): Promise<ResolvedProvider | null> {
-  const row = await readWorkspaceProvider(services.database.db, ctx);
+  return withTenant(services.database.db, ctx, (tx) => resolveProviderIn(tx, services, ctx));
+}
+
+/** `resolveProvider` inside a tenant transaction the caller has open. */
+export async function resolveProviderIn(tx: Tx, services: AiServices, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>): Promise<ResolvedProvider | null> {
+  const row = await providerRow(tx, ctx);
   if (row) {
     return {
       source: 'workspace',

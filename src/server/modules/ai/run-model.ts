@@ -9,9 +9,9 @@ import type { StoredOutput } from './ai.schema';
 import { costOf, priceOf } from './prices';
 import { providerModel, type ProviderModel } from './providers';
 import { recordCall, type NewAiCall } from './record-call';
-import { resolveProvider, type AiServices, type ResolvedProvider } from './resolve-provider';
+import { resolveProviderIn, type AiServices, type ResolvedProvider } from './resolve-provider';
 import { retryingFetch, type AttemptLog } from './retrying-fetch';
-import { limitBreach } from './usage-limits';
+import { limitBreach, limitsSet } from './usage-limits';
 
 export type AiContext = Pick<WorkspaceContext, 'workspaceId' | 'userId'>;
 
@@ -32,6 +32,13 @@ export interface ModelRequest<T = unknown> {
   temperature?: number;
   /** Aborting records the call as cancelled. */
   abortSignal?: AbortSignal;
+  /** Steps of one agent run share it: the provider is resolved on the first call and reused. */
+  providerCache?: ProviderCache;
+}
+
+/** The provider a run resolved on its first call; it lives only as long as the run. */
+export interface ProviderCache {
+  provider?: ResolvedProvider;
 }
 
 export interface ModelResult<T = unknown> {
@@ -165,8 +172,19 @@ function routeSdkWarnings(logger: AiServices['logger']): void {
 
 async function prepare(services: AiServices, ctx: AiContext, req: ModelRequest<unknown>, streamed: boolean): Promise<Prepared> {
   routeSdkWarnings(services.logger);
-  const provider = await resolveProvider(services, ctx);
+  const { db } = services.database;
+  // Issue 14: the provider (unless this run has it already) and the day's usage in one transaction.
+  const limits = services.config.ai.limits;
+  const cached = req.providerCache?.provider;
+  const { provider, breach } =
+    cached && !limitsSet(limits)
+      ? { provider: cached, breach: null }
+      : await withTenant(db, ctx, async (tx) => {
+          const found = cached ?? (await resolveProviderIn(tx, services, ctx));
+          return { provider: found, breach: found ? await limitBreach(tx, ctx, limits) : null };
+        });
   if (!provider) throw aiNotConfigured();
+  if (req.providerCache) req.providerCache.provider = provider;
   const base: Omit<NewAiCall, 'outcome'> = {
     feature: req.feature,
     runId: req.runId ?? null,
@@ -178,8 +196,6 @@ async function prepare(services: AiServices, ctx: AiContext, req: ModelRequest<u
     streamed,
     attempts: 0,
   };
-  const { db } = services.database;
-  const breach = await withTenant(db, ctx, (tx) => limitBreach(tx, ctx, services.config.ai.limits));
   if (breach) {
     const callId = await recordCall(db, ctx, { ...base, outcome: 'limit_exceeded', errorMessage: breach.message });
     throw aiLimitReached(breach.message, { limit: breach.limit, used: breach.used, max: breach.max, callId });

@@ -30,7 +30,7 @@ export async function usageToday(tx: Tx, ctx: Pick<WorkspaceContext, 'workspaceI
  * spending guard that is counted in whole calls.
  */
 export async function limitBreach(tx: Tx, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, limits: AiConfig['limits']): Promise<{ message: string; limit: string; used: number; max: number } | null> {
-  if (Object.values(limits).every((v) => v === null)) return null;
+  if (!limitsSet(limits)) return null;
   const used = await usageToday(tx, ctx);
   const checks = [
     { limit: 'workspace_calls_per_day', used: used.workspaceCalls, max: limits.workspaceCallsPerDay, message: (m: number) => `This workspace has used its ${m} AI calls for today.` },
@@ -45,3 +45,6 @@ export async function limitBreach(tx: Tx, ctx: Pick<WorkspaceContext, 'workspace
   }
   return null;
 }
+
+/** Whether the operator set any daily limit: without one there is nothing to read before a call. */
+export const limitsSet = (limits: AiConfig['limits']) => Object.values(limits).some((v) => v !== null);

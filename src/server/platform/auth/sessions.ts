@@ -1,12 +1,11 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
-import { sessions, users } from '../../modules/accounts/accounts.schema';
+import type pg from 'pg';
+import type { Role } from '../../modules/workspaces/workspaces.schema';
+import { sessions } from '../../modules/accounts/accounts.schema';
 import type { Config } from '../config';
-import type { Db, Queryable } from '../db/database';
+import type { Queryable } from '../db/database';
 import { hmac, randomToken, sha256 } from '../crypto/tokens';
 
 const DAY = 86_400_000;
-/** last_seen_at is written at most this often, so reads stay reads. */
-const TOUCH_INTERVAL_MS = 60_000;
 
 export const sessionCookieName = (config: Config) => (config.isProduction ? '__Host-kestrel_session' : 'kestrel_session');
 
@@ -44,41 +43,66 @@ export interface ResolvedSession {
   createdAt: Date;
 }
 
-/** A session is alive until its absolute expiry and while it has been used within the idle window. */
-export async function resolveSession(db: Db, config: Config, token: string): Promise<ResolvedSession | null> {
+export interface SessionContext extends ResolvedSession {
+  /** The caller's role in the workspace asked for, or null (not a member, or none asked for). */
+  role: Role | null;
+  /** The caller's workspaces by name, when asked for (`GET /api/auth/me`), else null. */
+  workspaces: { id: string; name: string; role: Role }[] | null;
+}
+
+interface SessionContextRow {
+  sid: string;
+  uid: string;
+  mfa: boolean;
+  mail: string;
+  display_name: string;
+  has_password: boolean;
+  google_linked: boolean;
+  two_factor: boolean;
+  joined_at: Date;
+  member_role: Role | null;
+  workspace_list: { id: string; name: string; role: Role }[] | null;
+}
+
+/*
+ * The hot path of every signed-in request (issue 14): one round trip through
+ * kestrel_session_context (migration 20261201235206_session_context), which checks the session,
+ * moves its idle clock at most once a minute and, under row-level security scoped to the
+ * session's own user, reads the caller's role in the workspace the URL names and, when asked,
+ * their workspaces. A named statement: each pooled connection parses and plans it once, and the
+ * query goes straight to pg without being rebuilt per request.
+ */
+const sessionContextQuery = 'kestrel_session_context';
+const sessionContextSql = 'SELECT * FROM kestrel_session_context($1, $2, $3, $4)';
+
+/** AUTH-5 / WS-3: a session is alive until its absolute expiry and while it has been used within the idle window. */
+export async function resolveSessionContext(
+  pool: pg.Pool,
+  config: Config,
+  token: string,
+  scope: { workspaceId: string | null; withWorkspaces: boolean },
+): Promise<SessionContext | null> {
   if (!token || token.length > 100) return null;
-  const id = sha256(token);
   const idleCutoff = new Date(Date.now() - config.SESSION_IDLE_DAYS * DAY);
-  const [row] = await db
-    .select({
-      sessionId: sessions.id,
-      userId: sessions.userId,
-      mfaPending: sessions.mfaPending,
-      lastSeenAt: sessions.lastSeenAt,
-      email: users.email,
-      name: users.name,
-      hasPassword: sql<boolean>`${users.passwordHash} IS NOT NULL`,
-      googleLinked: sql<boolean>`${users.googleSub} IS NOT NULL`,
-      twoFactorEnabled: sql<boolean>`${users.totpEnabledAt} IS NOT NULL`,
-      createdAt: users.createdAt,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, id), gt(sessions.expiresAt, new Date()), gt(sessions.lastSeenAt, idleCutoff)));
+  const { rows } = await pool.query<SessionContextRow>({
+    name: sessionContextQuery,
+    text: sessionContextSql,
+    values: [sha256(token), idleCutoff, scope.workspaceId, scope.withWorkspaces],
+  });
+  const row = rows[0];
   if (!row) return null;
-  if (Date.now() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, id));
-  }
   return {
-    sessionId: row.sessionId,
-    userId: row.userId,
-    email: row.email,
-    name: row.name,
-    mfaPending: row.mfaPending,
-    hasPassword: row.hasPassword,
-    googleLinked: row.googleLinked,
-    twoFactorEnabled: row.twoFactorEnabled,
-    createdAt: row.createdAt,
+    sessionId: row.sid,
+    userId: row.uid,
+    email: row.mail,
+    name: row.display_name,
+    mfaPending: row.mfa,
+    hasPassword: row.has_password,
+    googleLinked: row.google_linked,
+    twoFactorEnabled: row.two_factor,
+    createdAt: row.joined_at,
+    role: row.member_role,
+    workspaces: row.workspace_list,
   };
 }
 

@@ -1,3 +1,6 @@
+import { NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import type { Role } from '../../modules/workspaces/workspaces.schema';
 import { setScope, type Db, type Tx } from './database';
 
@@ -12,13 +15,75 @@ export interface WorkspaceContext {
   userAgent?: string | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What drizzle's own `db.transaction` builds a transaction from (drizzle-orm/node-postgres/session.js). */
+interface RootSession {
+  client: unknown;
+  dialect: ConstructorParameters<typeof NodePgSession>[1];
+  schema: ConstructorParameters<typeof NodePgSession>[2];
+  options: ConstructorParameters<typeof NodePgSession>[3];
+}
+
 /**
  * Runs `fn` in one transaction scoped to the context's workspace: row-level security shows
  * and accepts only that workspace's rows. Everything `fn` writes commits together or not at all.
+ *
+ * Issue 14: `BEGIN` and the scope go to PostgreSQL in one round trip (a simple-protocol query of
+ * two statements) instead of two. The ids are written into that text only when they are UUIDs,
+ * checked here, so nothing a caller sends can change the statement; anything else takes drizzle's
+ * own path, with the scope as bound parameters, and fails or succeeds exactly as before.
  */
-export function withTenant<T>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await setScope(tx, ctx);
-    return fn(tx);
-  });
+export function withTenant<T>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, fn: (tx: Tx) => Promise<T>, options: TenantOptions = {}): Promise<T> {
+  const root = db._.session as unknown as RootSession;
+  const literal = UUID.test(ctx.workspaceId) && (ctx.userId === null || ctx.userId === undefined || UUID.test(ctx.userId));
+  const noWait = options.waitForDisk === false ? 'SET LOCAL synchronous_commit = off; ' : '';
+  if (!literal || !(root.client instanceof pg.Pool)) {
+    return db.transaction(async (tx) => {
+      if (noWait) await tx.execute(sql.raw(noWait));
+      await setScope(tx, ctx);
+      return fn(tx);
+    });
+  }
+  return scopedTransaction(root, root.client, `BEGIN; ${noWait}SELECT set_config('kestrel.workspace_id', '${ctx.workspaceId}', true), set_config('kestrel.user_id', '${ctx.userId ?? ''}', true)`, fn);
+}
+
+export interface TenantOptions {
+  /**
+   * false: the commit does not wait for the disk (synchronous_commit off, for this transaction
+   * only). For records whose loss in a database crash costs at most the last fraction of a
+   * second of history, never consistency: AI call records, agent tool audit entries.
+   */
+  waitForDisk?: boolean;
+}
+
+/** drizzle's transaction (commit, rollback on any error, savepoints inside) with our opening statement. */
+async function scopedTransaction<T>(root: RootSession, pool: pg.Pool, opening: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const session = new NodePgSession(client, root.dialect, root.schema, root.options);
+  const tx = new NodePgTransaction(root.dialect, session, root.schema) as unknown as Tx;
+  let broken: Error | undefined;
+  try {
+    try {
+      await client.query(opening);
+    } catch (error) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw error;
+    }
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (error) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw error;
+    }
+    await client.query('COMMIT').catch((e: Error) => {
+      broken = e;
+      throw e;
+    });
+    return result;
+  } finally {
+    // A connection that failed to commit or roll back is not handed to the next request.
+    client.release(broken);
+  }
 }

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { memberRole } from '../../modules/workspaces/memberships';
 import type { Role } from '../../modules/workspaces/workspaces.schema';
-import { csrfTokenFor, resolveSession, sessionCookieName, type ResolvedSession } from '../auth/sessions';
+import { csrfTokenFor, resolveSessionContext, sessionCookieName, type ResolvedSession, type SessionContext } from '../auth/sessions';
 import { safeEqual } from '../crypto/tokens';
 import type { WorkspaceContext } from '../db/tenant';
 import { enforceAccess } from './access';
@@ -10,6 +9,46 @@ import { AppError } from './errors';
 
 export interface RequestAuth extends ResolvedSession {
   csrfToken: string;
+  /** The caller's workspaces, read with the session on routes that declare `sessionWorkspaces`. */
+  workspaces: SessionContext['workspaces'];
+}
+
+/**
+ * The signed-in caller. The CSRF token (an HMAC) is derived when first read: only writes and
+ * `GET /api/auth/me` need it, not every read.
+ */
+class SessionAuth implements RequestAuth {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly email: string;
+  readonly name: string;
+  readonly mfaPending: boolean;
+  readonly hasPassword: boolean;
+  readonly googleLinked: boolean;
+  readonly twoFactorEnabled: boolean;
+  readonly createdAt: Date;
+  readonly workspaces: SessionContext['workspaces'];
+  #csrf: string | null = null;
+
+  constructor(
+    session: SessionContext,
+    private readonly secret: string,
+  ) {
+    this.sessionId = session.sessionId;
+    this.userId = session.userId;
+    this.email = session.email;
+    this.name = session.name;
+    this.mfaPending = session.mfaPending;
+    this.hasPassword = session.hasPassword;
+    this.googleLinked = session.googleLinked;
+    this.twoFactorEnabled = session.twoFactorEnabled;
+    this.createdAt = session.createdAt;
+    this.workspaces = session.workspaces;
+  }
+
+  get csrfToken(): string {
+    return (this.#csrf ??= csrfTokenFor(this.secret, this.sessionId));
+  }
 }
 
 export interface RequestWorkspace {
@@ -23,6 +62,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     auth: RequestAuth | null;
     workspace: RequestWorkspace | null;
+  }
+  interface FastifyContextConfig {
+    /** Read the caller's workspaces with the session, in the same round trip (`GET /api/auth/me`). */
+    sessionWorkspaces?: boolean;
   }
 }
 
@@ -40,21 +83,22 @@ export const requestContext = fp(async function requestContext(app: FastifyInsta
 
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[sessionCookieName(config)];
-    if (token) {
-      const session = await resolveSession(database.db, config, token);
-      if (session) request.auth = { ...session, csrfToken: csrfTokenFor(secrets.sessionSecret, session.sessionId) };
-    }
+    if (!token) return;
     const workspaceId = (request.params as { workspaceId?: string } | undefined)?.workspaceId;
-    if (request.auth && !request.auth.mfaPending && workspaceId && UUID.test(workspaceId)) {
-      const userId = request.auth.userId;
-      const role = await memberRole(database.db, workspaceId, userId);
-      if (role) {
-        request.workspace = {
-          id: workspaceId,
-          role,
-          ctx: { workspaceId, userId, role, actorLabel: request.auth.email, ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
-        };
-      }
+    // One round trip for the session, its user and the caller's role in the URL's workspace
+    // (issue 14); a workspace id that is not one is not looked up, as before.
+    const session = await resolveSessionContext(database.pool, config, token, {
+      workspaceId: workspaceId && UUID.test(workspaceId) ? workspaceId : null,
+      withWorkspaces: request.routeOptions.config.sessionWorkspaces === true,
+    });
+    if (!session) return;
+    request.auth = new SessionAuth(session, secrets.sessionSecret);
+    if (session.role && workspaceId && !session.mfaPending) {
+      request.workspace = {
+        id: workspaceId,
+        role: session.role,
+        ctx: { workspaceId, userId: session.userId, role: session.role, actorLabel: session.email, ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+      };
     }
   });
 

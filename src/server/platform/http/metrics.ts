@@ -20,10 +20,21 @@ export const metricsPlugin = fp(async function metricsPlugin(app: FastifyInstanc
   });
   const errors = new Counter({ name: 'kestrel_http_server_errors_total', help: '5xx responses', labelNames: ['route'], registers: [registry] });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // Label sets are kept per route and status: a fresh object per request is garbage on the
+  // hot path (issue 14). A callback hook, not an async one: no promise per request.
+  const labelSets = new Map<string, { method: string; route: string; status: string }>();
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    duration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
-    if (reply.statusCode >= 500) errors.inc({ route });
+    const status = reply.statusCode;
+    const key = `${request.method} ${status} ${route}`;
+    let labels = labelSets.get(key);
+    if (!labels) {
+      labels = { method: request.method, route, status: String(status) };
+      if (labelSets.size < 10_000) labelSets.set(key, labels);
+    }
+    duration.observe(labels, reply.elapsedTime / 1000);
+    if (status >= 500) errors.inc({ route });
+    done();
   });
 
   app.get(

@@ -1,10 +1,9 @@
 import { tool, type ModelMessage, type ToolSet } from 'ai';
-import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
-import { streamModel } from '../../ai/run-model';
+import { streamModel, type ProviderCache } from '../../ai/run-model';
 import { recordAudit } from '../../audit/record-audit';
 import { agentResultSchema, type AgentName, type AgentResult, type RunEvent } from '../agents.contract';
 import { describeToolError } from '../tools/record-tools';
@@ -76,6 +75,8 @@ export async function runLoop(services: Services, ctx: WorkspaceContext, def: Lo
   const signal = AbortSignal.any([deadline, ...(o.signal ? [o.signal] : [])]);
   const out: LoopOutcome = { status: 'failed', text: '', result: null, steps: 0, tokensIn: 0, tokensOut: 0, costUsd: null, error: null, messages };
   let nudged = false;
+  // Issue 14: the provider is resolved (and its key opened) once per run, not once per step.
+  const providerCache: ProviderCache = {};
 
   for (let step = 1; step <= def.maxSteps; step++) {
     if (signal.aborted || (o.stopRequested && (await o.stopRequested()))) return stopped(out, deadline.aborted, def);
@@ -91,6 +92,7 @@ export async function runLoop(services: Services, ctx: WorkspaceContext, def: Lo
         tools: sdkTools,
         recordRefs: o.records.all().map((r) => ({ type: r.type, id: r.id })),
         abortSignal: signal,
+        providerCache,
       });
       for await (const delta of stream.textStream) o.onDelta?.(step, delta);
       reply = await stream.result;
@@ -203,14 +205,17 @@ async function runTool(
   }
   o.emit({ type: 'tool', step, tool: call.name, input: call.input, ok, summary });
   // Not waiting for the disk here: a proposal's own audit entry commits with the proposal.
-  await withTenant(services.database.db, ctx, async (tx) => {
-    await tx.execute(sql`SET LOCAL synchronous_commit = off`);
-    await recordAudit(tx, ctx, {
-      action: 'agent.tool_call',
-      targetType: 'agent_run',
-      targetId: o.runId,
-      details: { agent: def.agent, tool: call.name, ok, input: clip(JSON.stringify(call.input ?? null), 2000), summary },
-    });
-  });
+  await withTenant(
+    services.database.db,
+    ctx,
+    (tx) =>
+      recordAudit(tx, ctx, {
+        action: 'agent.tool_call',
+        targetType: 'agent_run',
+        targetId: o.runId,
+        details: { agent: def.agent, tool: call.name, ok, input: clip(JSON.stringify(call.input ?? null), 2000), summary },
+      }),
+    { waitForDisk: false },
+  );
   return value;
 }
