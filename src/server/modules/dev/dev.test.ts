@@ -71,6 +71,12 @@ describe('development mailbox', () => {
     expect((await member.get('/api/dev/mailbox')).statusCode).toBe(403);
 
     // Over a real socket on loopback, as a browser on the same machine reads it.
+    // The sign-in screens ask only whether to point at it: nothing refused, nothing revealed.
+    const status = (client: TestClient) => client.get('/api/dev/mailbox/status').then((r) => r.json());
+    expect(await status(new TestClient(server.app, '127.0.0.1'))).toEqual({ available: true, readable: false });
+    expect(await status(member)).toEqual({ available: true, readable: false });
+    expect(await status(operator)).toEqual({ available: true, readable: true });
+
     const overTcp = await fetch(`${server.url}/api/dev/mailbox`, { headers: { cookie: operator.cookie! } });
     expect(overTcp.status).toBe(200);
     expect((await fetch(`${server.url}/api/dev/mailbox`)).status).toBe(401);
@@ -99,6 +105,8 @@ describe('development mailbox', () => {
 
     const production = await startTestServer({ SMTP_URL: '', NODE_ENV: 'production', PUBLIC_URL: 'https://x.example.test' });
     expect((await new TestClient(production.app, '127.0.0.1').get('/api/dev/mailbox')).statusCode).toBe(404);
+    expect((await new TestClient(production.app, '127.0.0.1').get('/api/dev/mailbox/status')).json()).toEqual({ available: false, readable: false });
+    expect((await remote.get('/api/dev/mailbox/status')).json()).toEqual({ available: false, readable: false });
   });
 
   it('SEC-1 development mode on a non-loopback HOST says loudly at start what it exposes', () => {

@@ -1,6 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { isApiError } from '../../lib/api';
-import { fetchMailbox } from '../dev/api';
+import { fetchMailboxStatus } from '../dev/api';
 import { linkClass } from '../../ui/links';
 
 /**
@@ -9,9 +8,9 @@ import { linkClass } from '../../ui/links';
  * its operator (SEC-1: only they may read it, and only on the server's own machine).
  */
 export function DevMailboxLink() {
-  const mailbox = useQuery({ queryKey: ['dev-mailbox', 'available'], queryFn: fetchMailbox, retry: false, staleTime: Infinity, meta: { signInOptional: true } });
-  const forOperator = isApiError(mailbox.error) && (mailbox.error.status === 401 || mailbox.error.code === 'operator_only');
-  if (forOperator) {
+  const mailbox = useQuery({ queryKey: ['dev-mailbox', 'status'], queryFn: fetchMailboxStatus, retry: false, staleTime: Infinity });
+  if (!mailbox.data?.available) return null;
+  if (!mailbox.data.readable) {
     return (
       <p className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900">
         Running locally? The{' '}
@@ -23,7 +22,6 @@ export function DevMailboxLink() {
       </p>
     );
   }
-  if (!mailbox.isSuccess) return null;
   return (
     <p className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900">
       Running locally?{' '}

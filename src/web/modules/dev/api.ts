@@ -12,3 +12,5 @@ export interface DevMessage {
 }
 
 export const fetchMailbox = () => api.get<{ enabled: boolean; messages: DevMessage[] }>('/api/dev/mailbox');
+
+export const fetchMailboxStatus = () => api.get<{ available: boolean; readable: boolean }>('/api/dev/mailbox/status');
