@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { repoRoot } from '../../platform/paths';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { withTenant } from '../../platform/db/tenant';
@@ -47,6 +50,15 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
     return services.rateLimit.hit({ key: `widget-${name}:visitor:${ids.visitorId}`, max, windowSeconds: 60 });
   };
 
+  // The loader sites embed: cached briefly so a new widget version reaches them within minutes.
+  app.get('/widget.js', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
+    sendWidgetFile(reply, 'widget.js', 'public, max-age=300'),
+  );
+  // The versioned bundle the loader names: its name changes with its content, so it is cached for good.
+  app.get('/widget/:file', { config: { access: 'public' }, schema: { hide: true, params: z.strictObject({ file: z.string().regex(/^widget\.[0-9a-f]{10}\.js$/, 'Not a widget file.') }) } }, async (request, reply) =>
+    sendWidgetFile(reply, request.params.file, 'public, max-age=31536000, immutable'),
+  );
+
   app.options(`${base}/*`, { config: pub, schema: { hide: true } }, async (_request, reply) =>
     reply.code(204).header('access-control-allow-methods', 'GET, POST').header('access-control-allow-headers', 'content-type, last-event-id').header('access-control-max-age', '600').send(),
   );
@@ -92,6 +104,14 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
     await visitorLimit(request.params.workspaceId, request.body.token, 'rating', 10);
     return rateConversation(services, request.params.workspaceId, request.body.token, request.body.rating);
   });
+}
+
+export const widgetDistDir = path.join(repoRoot, 'dist/widget');
+
+async function sendWidgetFile(reply: FastifyReply, file: string, cacheControl: string) {
+  const code = await readFile(path.join(widgetDistDir, file), 'utf8').catch(() => null);
+  if (code === null) throw new AppError('not_found', 404, 'The chat widget is not built here (npm run build:widget).');
+  return reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', cacheControl).header('cross-origin-resource-policy', 'cross-origin').send(code);
 }
 
 async function originAllowed(services: Services, workspaceId: string, origin: string): Promise<boolean> {
