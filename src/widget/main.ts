@@ -99,7 +99,6 @@ async function boot(): Promise<void> {
     shown.set(key, el);
     if (!('pending' in m)) {
       lastSeq = Math.max(lastSeq, m.seq);
-      if (m.author !== 'visitor') announce(`${m.authorName ?? ''} ${m.body}`.trim());
       if (m.author === 'system' && /resolved/.test(m.body)) showRating();
     }
     scroll();
