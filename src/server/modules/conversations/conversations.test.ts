@@ -5,6 +5,7 @@ import { createLogger } from '../../../server/platform/logger';
 import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startFakeAi, type FakeAi } from '../../../../test/helpers/fake-ai';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { isOpen } from './widget-settings';
 
 let server: TestServer;
 let fake: FakeAi;
@@ -130,6 +131,23 @@ describe('website widget (public API)', () => {
     for (let i = 0; i < 32; i++) codes.push((await v.send(`cake ${i}`)).statusCode);
     expect(codes.slice(0, 30).every((c) => c === 200)).toBe(true);
     expect(codes.at(-1)).toBe(429);
+  });
+});
+
+describe('business hours', () => {
+  it('CONV-1 business hours are read in their own time zone, across a DST change; outside them the widget says no one answers now', async () => {
+    const hours = { timeZone: 'America/Chicago', days: { mon: [['09:00', '17:00']] as [string, string][] } };
+    // Monday 9 March 2026, the day after clocks went forward: 14:30Z is 09:30 CDT (it would be 08:30 in CST).
+    expect(isOpen(hours, new Date('2026-03-09T14:30:00Z'))).toBe(true);
+    expect(isOpen(hours, new Date('2026-03-09T13:30:00Z'))).toBe(false);
+    expect(isOpen(hours, new Date('2026-03-08T16:00:00Z'))).toBe(false); // Sunday
+    expect(isOpen(null)).toBe(true);
+    const shop = await ownerWithWorkspace(server, 'Night Owl Bakery');
+    const res = await shop.client.patch(api(shop, '/widget-settings'), { businessHours: { timeZone: 'UTC', days: {} } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await new TestClient(server.app).get(w(shop, '/config'))).json().openNow).toBe(false);
+    const bad = await shop.client.patch(api(shop, '/widget-settings'), { businessHours: { timeZone: 'UTC', days: { mon: [['25:00', '26:00']] } } });
+    expect(bad.statusCode).toBe(400);
   });
 });
 

@@ -32,6 +32,16 @@ const views: { id: InboxView; label: string }[] = [
 ];
 const statusLabel: Record<string, string> = { open: 'Open', pending: 'With assistant', snoozed: 'Snoozed', resolved: 'Resolved' };
 
+const StatusOptions = () => (
+  <>
+    {Object.entries(statusLabel).map(([k, v]) => (
+      <option key={k} value={k}>
+        {v}
+      </option>
+    ))}
+  </>
+);
+
 /** CONV-4: the shared inbox — list, conversation, contact card on desktop; one pane at a time on a phone. */
 export function InboxPage() {
   const { workspaceId } = useParams({ from: '/w/$workspaceId' });
@@ -64,11 +74,7 @@ export function InboxPage() {
             Status{' '}
             <select value={status} onChange={(e) => setStatus(e.target.value)} className={`${inputClass} mt-1`}>
               <option value="">Any</option>
-              {Object.entries(statusLabel).map(([k, v]) => (
-                <option key={k} value={k}>
-                  {v}
-                </option>
-              ))}
+              <StatusOptions />
             </select>
           </label>
         </div>
@@ -166,11 +172,7 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
           <label className="text-sm text-stone-700">
             <span className="sr-only">Status</span>
             <select value={c.status} onChange={(e) => act.mutate(() => updateConversation(workspaceId, id, { status: e.target.value as 'open' }))} className={`${inputClass} py-1`}>
-              {Object.entries(statusLabel).map(([k, v]) => (
-                <option key={k} value={k}>
-                  {v}
-                </option>
-              ))}
+              <StatusOptions />
             </select>
           </label>
           <label className="text-sm text-stone-700">
