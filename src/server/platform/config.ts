@@ -16,6 +16,8 @@ const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.url().optional(),
     TRUST_PROXY: booleanish.default(false),
+    /** CONV-2: let owners' knowledge pages be fetched from private, loopback and link-local addresses (tests, intranets). Off: such URLs are refused. */
+    FETCH_ALLOW_PRIVATE_ADDRESSES: booleanish.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     DATA_DIR: z.string().default('./data'),

@@ -137,6 +137,7 @@ export const knowledgeEntrySchema = z.object({ id: z.string(), kind: z.enum(['fa
 export const knowledgeParams = z.strictObject({ workspaceId: uuid, entryId: uuid });
 export const knowledgeBody = z.strictObject({ kind: z.enum(['faq', 'page']), title: text(300).min(1, 'Enter a title or question.'), body: text(50_000).min(1, 'Enter the answer or page text.'), url: httpUrl.nullable().optional() });
 export const knowledgePatch = knowledgeBody.partial();
+export const fetchPageBody = z.strictObject({ url: httpUrl });
 
 // ---------------------------------------------------------------- inbox (team)
 

@@ -7,7 +7,7 @@ import { openEventStream, wantsEventStream } from '../../platform/http/event-str
 import { createCanned, deleteCanned, listCanned, updateCanned } from './canned-replies';
 import * as c from './conversations.contract';
 import { eraseTranscript, getConversation, handBack, join, listInbox, postStaffMessage, unreadCounts, updateConversation } from './inbox';
-import { createKnowledge, deleteKnowledge, listKnowledge, updateKnowledge } from './knowledge';
+import { addPageFromUrl, createKnowledge, deleteKnowledge, listKnowledge, updateKnowledge } from './knowledge';
 import { getWidgetSettings, updateWidgetSettings } from './widget-settings';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
@@ -93,6 +93,9 @@ export async function conversationsModule(server: FastifyInstance): Promise<void
   app.get(`${base}/knowledge`, { config: mgr, schema: { tags: stags, summary: 'What the assistant answers from (CONV-2)', params: c.workspaceParams, response: { 200: z.object({ items: z.array(c.knowledgeEntrySchema) }), ...errors } } }, async (request) => listKnowledge(db, ctx(request)));
   app.post(`${base}/knowledge`, { config: mgr, schema: { tags: stags, summary: 'Add an FAQ entry or a page (CONV-2)', params: c.workspaceParams, body: c.knowledgeBody, response: { 201: c.knowledgeEntrySchema, ...errors } } }, async (request, reply) =>
     reply.code(201).send(await createKnowledge(db, ctx(request), request.body)),
+  );
+  app.post(`${base}/knowledge/fetch`, { config: mgr, schema: { tags: stags, summary: "Add a page of your site from its address; private and local addresses are refused (CONV-2)", params: c.workspaceParams, body: c.fetchPageBody, response: { 201: c.knowledgeEntrySchema, 422: errorBodySchema, ...errors } } }, async (request, reply) =>
+    reply.code(201).send(await addPageFromUrl(db, ctx(request), request.body.url, app.services.config.FETCH_ALLOW_PRIVATE_ADDRESSES)),
   );
   app.patch(`${base}/knowledge/:entryId`, { config: mgr, schema: { tags: stags, summary: 'Change a knowledge entry (CONV-2)', params: c.knowledgeParams, body: c.knowledgePatch, response: { 200: c.knowledgeEntrySchema, ...errors } } }, async (request) =>
     updateKnowledge(db, ctx(request), request.params.entryId, request.body),

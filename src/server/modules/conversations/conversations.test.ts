@@ -6,6 +6,9 @@ import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/help
 import { startFakeAi, type FakeAi } from '../../../../test/helpers/fake-ai';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { isOpen } from './widget-settings';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isPrivateAddress } from './fetch-page';
 
 let server: TestServer;
 let fake: FakeAi;
@@ -148,6 +151,35 @@ describe('business hours', () => {
     expect((await new TestClient(server.app).get(w(shop, '/config'))).json().openNow).toBe(false);
     const bad = await shop.client.patch(api(shop, '/widget-settings'), { businessHours: { timeZone: 'UTC', days: { mon: [['25:00', '26:00']] } } });
     expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe('knowledge', () => {
+  it('CONV-2 a page is fetched from the address the owner gives (as text, with its title); private addresses are refused unless the operator allows them', async () => {
+    const site = createServer((req, res) => {
+      if (req.url === '/moved') return void res.writeHead(302, { location: '/menu' }).end();
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><title>Our menu</title><style>p{}</style></head><body><h1>Cakes</h1><p>Carrot cake &amp; scones every Friday.</p><script>alert(1)</script></body></html>');
+    });
+    await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(site.address() as AddressInfo).port}/moved`;
+    try {
+      const refused = await owner.client.post(api(owner, '/knowledge/fetch'), { url });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error.code).toBe('url_not_allowed');
+      (server.services.config as { FETCH_ALLOW_PRIVATE_ADDRESSES: boolean }).FETCH_ALLOW_PRIVATE_ADDRESSES = true;
+      const added = await owner.client.post(api(owner, '/knowledge/fetch'), { url });
+      expect(added.statusCode, added.body).toBe(201);
+      expect(added.json()).toMatchObject({ kind: 'page', title: 'Our menu' });
+      expect(added.json().body).toContain('Carrot cake & scones every Friday.');
+      expect(added.json().body).not.toContain('alert');
+      expect(added.json().url).toMatch(/\/menu$/);
+      expect((await staff.client.post(api(owner, '/knowledge/fetch'), { url })).statusCode).toBe(403);
+    } finally {
+      (server.services.config as { FETCH_ALLOW_PRIVATE_ADDRESSES: boolean }).FETCH_ALLOW_PRIVATE_ADDRESSES = false;
+      site.close();
+    }
+    for (const a of ['127.0.0.1', '10.1.2.3', '169.254.169.254', '192.168.0.1', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1']) expect(isPrivateAddress(a), a).toBe(true);
+    for (const a of ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946']) expect(isPrivateAddress(a), a).toBe(false);
   });
 });
 

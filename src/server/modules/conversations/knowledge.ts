@@ -5,6 +5,7 @@ import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
 import type { knowledgeBody, knowledgePatch } from './conversations.contract';
 import { knowledgeEntries } from './conversations.schema';
+import { fetchPage } from './fetch-page';
 
 type Entry = typeof knowledgeEntries.$inferSelect;
 const present = (e: Entry) => ({ id: e.id, kind: e.kind, title: e.title, body: e.body, url: e.url, updatedAt: e.updatedAt.toISOString() });
@@ -20,6 +21,12 @@ export async function createKnowledge(db: Db, ctx: WorkspaceContext, input: z.in
     const [row] = await tx.insert(knowledgeEntries).values({ workspaceId: ctx.workspaceId, kind: input.kind, title: input.title, body: input.body, url: input.url ?? null }).returning();
     return present(row!);
   });
+}
+
+/** CONV-2: a page of the owner's site, fetched from its address (SSRF-guarded) and stored as knowledge. */
+export async function addPageFromUrl(db: Db, ctx: WorkspaceContext, url: string, allowPrivate: boolean) {
+  const page = await fetchPage(url, allowPrivate);
+  return createKnowledge(db, ctx, { kind: 'page', title: page.title, body: page.text, url: page.url });
 }
 
 export async function updateKnowledge(db: Db, ctx: WorkspaceContext, id: string, input: z.infer<typeof knowledgePatch>) {

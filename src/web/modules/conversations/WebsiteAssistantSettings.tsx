@@ -9,7 +9,7 @@ import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { Forbidden } from '../settings/Forbidden';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
-import { addKnowledge, fetchKnowledge, fetchWidgetSettings, removeKnowledge, saveWidgetSettings, type WidgetSettings } from './api';
+import { addKnowledge, fetchKnowledge, fetchKnowledgePage, fetchWidgetSettings, removeKnowledge, saveWidgetSettings, type WidgetSettings } from './api';
 
 const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean);
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
@@ -149,6 +149,14 @@ function KnowledgeEditor({ workspaceId }: { workspaceId: string }) {
       void queryClient.invalidateQueries({ queryKey: key });
     },
   });
+  const [pageUrl, setPageUrl] = useState('');
+  const fetchPage = useMutation({
+    mutationFn: () => fetchKnowledgePage(workspaceId, pageUrl),
+    onSuccess: () => {
+      setPageUrl('');
+      void queryClient.invalidateQueries({ queryKey: key });
+    },
+  });
   const remove = useMutation({ mutationFn: (id: string) => removeKnowledge(workspaceId, id), onSuccess: () => void queryClient.invalidateQueries({ queryKey: key }) });
   return (
     <Card className="mt-6">
@@ -167,6 +175,20 @@ function KnowledgeEditor({ workspaceId }: { workspaceId: string }) {
           </li>
         ))}
       </ul>
+      <form
+        className="mb-6 flex flex-wrap items-end gap-2"
+        aria-label="Add a page from its address"
+        onSubmit={(e) => {
+          e.preventDefault();
+          fetchPage.mutate();
+        }}
+      >
+        <TextField label="Add a page of your site by its address" type="url" placeholder="https://www.example.com/prices" value={pageUrl} onChange={(e) => setPageUrl(e.target.value)} containerClassName="min-w-0 flex-1" required />
+        <Button type="submit" variant="secondary" pending={fetchPage.isPending} pendingLabel="Fetching…">
+          Fetch page
+        </Button>
+        {fetchPage.error ? <ErrorAlert className="w-full">{errorMessage(fetchPage.error)}</ErrorAlert> : null}
+      </form>
       <form
         className="space-y-3"
         aria-label="Add knowledge"

@@ -30,6 +30,7 @@ export const fetchWidgetSettings = (w: string) => api.get<WidgetSettings>(`${bas
 export const saveWidgetSettings = (w: string, body: z.input<typeof updateWidgetSettingsBody>) => api.patch<WidgetSettings>(`${base(w)}/widget-settings`, body);
 export const fetchKnowledge = (w: string) => api.get<{ items: KnowledgeEntry[] }>(`${base(w)}/knowledge`);
 export const addKnowledge = (w: string, body: { kind: 'faq' | 'page'; title: string; body: string; url?: string | null }) => api.post<KnowledgeEntry>(`${base(w)}/knowledge`, body);
+export const fetchKnowledgePage = (w: string, url: string) => api.post<KnowledgeEntry>(`${base(w)}/knowledge/fetch`, { url });
 export const removeKnowledge = (w: string, id: string) => api.delete(`${base(w)}/knowledge/${id}`);
 
 /** CONV-4: unread visitor messages, for the nav badge; kept live by `useInboxLive`. */
