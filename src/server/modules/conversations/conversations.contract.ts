@@ -192,7 +192,7 @@ export const updateConversationBody = z.strictObject({
   status: z.enum(statuses).optional(),
   priority: z.enum(priorities).optional(),
 });
-export const inboxStreamQuery = z.strictObject({});
+export const eraseByContactBody = z.strictObject({ contactId: uuid });
 
 export const cannedReplySchema = z.object({ id: z.string(), shortcut: z.string(), body: z.string() });
 export const cannedParams = z.strictObject({ workspaceId: uuid, replyId: uuid });

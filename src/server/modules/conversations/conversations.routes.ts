@@ -6,7 +6,7 @@ import { errorBodySchema } from '../../platform/http/errors';
 import { openEventStream, wantsEventStream } from '../../platform/http/event-stream';
 import { createCanned, deleteCanned, listCanned, updateCanned } from './canned-replies';
 import * as c from './conversations.contract';
-import { eraseTranscript, getConversation, handBack, join, listInbox, postStaffMessage, unreadCounts, updateConversation } from './inbox';
+import { eraseContactTranscripts, eraseTranscript, getConversation, handBack, join, listInbox, postStaffMessage, unreadCounts, updateConversation } from './inbox';
 import { addPageFromUrl, createKnowledge, deleteKnowledge, listKnowledge, updateKnowledge } from './knowledge';
 import { getWidgetSettings, updateWidgetSettings } from './widget-settings';
 
@@ -68,6 +68,10 @@ export async function conversationsModule(server: FastifyInstance): Promise<void
   );
   app.post(`${base}/conversations/:conversationId/erase`, { config: mgr, schema: { tags, summary: "Erase a visitor's transcript on request; audited (CONV-7)", params: c.conversationParams, response: { 200: c.conversationDetail, ...errors } } }, async (request) =>
     eraseTranscript(db, ctx(request), request.params.conversationId),
+  );
+
+  app.post(`${base}/conversations/erase-by-contact`, { config: mgr, schema: { tags, summary: "Erase every chat transcript of a contact on request; audited (CONV-7)", params: c.workspaceParams, body: c.eraseByContactBody, response: { 200: z.object({ erased: z.number() }), ...errors } } }, async (request) =>
+    eraseContactTranscripts(db, ctx(request), request.body.contactId),
   );
 
   app.get(`${base}/canned-replies`, { config: team, schema: { tags, summary: 'Saved replies (CONV-4)', params: c.workspaceParams, response: { 200: z.object({ items: z.array(c.cannedReplySchema) }), ...errors } } }, async (request) => listCanned(db, ctx(request)));

@@ -363,6 +363,28 @@ describe('handoff and inbox', () => {
     const audit = (await owner.client.get(api(owner, '/audit?limit=50'))).json().entries;
     expect(audit.some((e: { action: string; targetId: string }) => e.action === 'conversation.transcript_erased' && e.targetId === id)).toBe(true);
   });
+
+  it('CONV-7 every chat transcript of a contact is erased at once, from the contact', async () => {
+    fake.otherwise({ text: 'Cakes are $40.' });
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const v = visitor(owner);
+      ids.push((await v.start()).conversationId);
+      await v.send(`Secret detail ${i}, how much is a cake?`);
+      await v.c.post(w(owner, '/contact'), { token: v.token, name: 'Zoe Gone', email: 'zoe@example.test', consent: false }, { origin: SITE });
+    }
+    const contact = (await owner.client.get(api(owner, '/contacts?q=zoe@example.test'))).json().items[0];
+    expect(contact.consentState).toBe('denied');
+    const res = await owner.client.post(api(owner, '/conversations/erase-by-contact'), { contactId: contact.id });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().erased).toBe(2);
+    for (const id of ids) {
+      const d = (await owner.client.get(api(owner, `/conversations/${id}`))).json();
+      expect(JSON.stringify(d.messages)).not.toContain('Secret detail');
+    }
+    const timeline = (await owner.client.get(api(owner, `/timeline?recordType=contacts&recordId=${contact.id}`))).json().items;
+    expect(timeline.filter((a: { kind: string }) => a.kind === 'chat')).toHaveLength(0);
+  });
 });
 
 /** Reads server-sent events from a real HTTP response. */

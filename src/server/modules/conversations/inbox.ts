@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Db } from '../../platform/db/database';
+import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest, notFound } from '../../platform/http/errors';
 import { recordAudit } from '../audit/record-audit';
@@ -114,22 +114,36 @@ export async function updateConversation(db: Db, ctx: WorkspaceContext, id: stri
  * where they came from, and the transcript on the contact's timeline. Audited without the content.
  */
 export async function eraseTranscript(db: Db, ctx: WorkspaceContext, id: string) {
-  await withTenant(db, ctx, async (tx) => {
-    const conv = await lockConversation(tx, ctx.workspaceId, id);
-    const removed = await tx
-      .delete(conversationMessages)
-      .where(and(eq(conversationMessages.workspaceId, ctx.workspaceId), eq(conversationMessages.conversationId, id)))
-      .returning({ id: conversationMessages.id });
-    await tx
-      .update(visitors)
-      .set({ name: null, email: null, phone: null, ip: null, userAgent: null, pageUrl: null })
-      .where(and(eq(visitors.workspaceId, ctx.workspaceId), eq(visitors.id, conv.visitorId)));
-    if (conv.chatActivityId) await tx.delete(activities).where(and(eq(activities.workspaceId, ctx.workspaceId), eq(activities.id, conv.chatActivityId)));
-    await touchConversation(tx, conv, { lastMessagePreview: null, chatActivityId: null, unreadStaff: 0, unreadVisitor: 0 });
-    await appendMessage(tx, conv, { authorKind: 'system', body: 'The transcript was erased on request.' });
-    await recordAudit(tx, ctx, { action: 'conversation.transcript_erased', targetType: 'conversation', targetId: id, details: { messages: removed.length } });
-  });
+  await withTenant(db, ctx, (tx) => eraseOne(tx, ctx, id));
   return getConversation(db, ctx, id);
+}
+
+/** CONV-7: every chat transcript of a contact erased at once (a request made to the business about that person). */
+export async function eraseContactTranscripts(db: Db, ctx: WorkspaceContext, contactId: string) {
+  return withTenant(db, ctx, async (tx) => {
+    const rows = await tx
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(eq(conversations.workspaceId, ctx.workspaceId), sql`(${conversations.contactId} = ${contactId} OR ${conversations.visitorId} IN (SELECT id FROM visitors WHERE workspace_id = ${ctx.workspaceId} AND contact_id = ${contactId}))`));
+    for (const r of rows) await eraseOne(tx, ctx, r.id);
+    return { erased: rows.length };
+  });
+}
+
+async function eraseOne(tx: Tx, ctx: WorkspaceContext, id: string) {
+  const conv = await lockConversation(tx, ctx.workspaceId, id);
+  const removed = await tx
+    .delete(conversationMessages)
+    .where(and(eq(conversationMessages.workspaceId, ctx.workspaceId), eq(conversationMessages.conversationId, id)))
+    .returning({ id: conversationMessages.id });
+  await tx
+    .update(visitors)
+    .set({ name: null, email: null, phone: null, ip: null, userAgent: null, pageUrl: null })
+    .where(and(eq(visitors.workspaceId, ctx.workspaceId), eq(visitors.id, conv.visitorId)));
+  if (conv.chatActivityId) await tx.delete(activities).where(and(eq(activities.workspaceId, ctx.workspaceId), eq(activities.id, conv.chatActivityId)));
+  await touchConversation(tx, conv, { lastMessagePreview: null, chatActivityId: null, unreadStaff: 0, unreadVisitor: 0 });
+  await appendMessage(tx, conv, { authorKind: 'system', body: 'The transcript was erased on request.' });
+  await recordAudit(tx, ctx, { action: 'conversation.transcript_erased', targetType: 'conversation', targetId: id, details: { messages: removed.length, contactId: conv.contactId } });
 }
 
 export const conversationExists = async (db: Db, ctx: WorkspaceContext, id: string) =>
