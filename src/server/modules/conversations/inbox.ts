@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { badRequest, notFound } from '../../platform/http/errors';
+import { badRequest } from '../../platform/http/errors';
 import { recordAudit } from '../audit/record-audit';
 import { activities } from '../activities/activities.schema';
 import { memberships } from '../workspaces/workspaces.schema';
@@ -145,9 +145,3 @@ async function eraseOne(tx: Tx, ctx: WorkspaceContext, id: string) {
   await appendMessage(tx, conv, { authorKind: 'system', body: 'The transcript was erased on request.' });
   await recordAudit(tx, ctx, { action: 'conversation.transcript_erased', targetType: 'conversation', targetId: id, details: { messages: removed.length, contactId: conv.contactId } });
 }
-
-export const conversationExists = async (db: Db, ctx: WorkspaceContext, id: string) =>
-  withTenant(db, ctx, async (tx) => {
-    const [row] = await tx.select({ id: conversations.id }).from(conversations).where(and(eq(conversations.workspaceId, ctx.workspaceId), eq(conversations.id, id)));
-    if (!row) throw notFound('Conversation');
-  });
