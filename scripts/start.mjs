@@ -39,6 +39,15 @@ if (stale && existsSync(path.join(root, 'src/web/index.html'))) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+// CONV-1: the chat widget's own bundle, rebuilt when its sources changed.
+const widgetDir = path.join(root, 'src/widget');
+const widgetLoader = path.join(root, 'dist/widget/widget.js');
+if (existsSync(widgetDir) && (!existsSync(widgetLoader) || newest(widgetDir) > statSync(widgetLoader).mtimeMs)) {
+  console.log('Building the chat widget…');
+  const { buildWidget } = await import('./build-widget.mjs');
+  await buildWidget();
+}
+
 // The server runs from one bundled file (dependencies stay in node_modules): loading it takes a
 // fraction of the time that compiling every TypeScript file at start-up with tsx does.
 const serverBundle = path.join(root, 'dist/server/main.js');

@@ -55,6 +55,12 @@ beforeAll(async () => {
     const run = ok(await w.client.post(api('/agents/closer/runs'), { task: 'next_step', subject: { type: 'contacts', id: contact.id } }));
     if (run.status !== 'succeeded') throw new Error(`fixture run: ${JSON.stringify(run)}`);
     ok(await w.client.post(api('/brain/conversations'), { question: 'Anything new?' }));
+    // CONV: widget settings, knowledge, a saved reply, and a visitor's conversation with messages.
+    ok(await w.client.patch(api('/widget-settings'), { greeting: 'Fixture hello' }));
+    ok(await w.client.post(api('/knowledge'), { kind: 'faq', title: 'Fixture question', body: 'Fixture answer' }));
+    ok(await w.client.post(api('/canned-replies'), { shortcut: 'fixture', body: 'Fixture reply' }));
+    const chat = ok(await w.client.post(`/api/widget/${w.workspaceId}/conversations`, {}));
+    ok(await w.client.post(`/api/widget/${w.workspaceId}/handoff`, { token: chat.token }));
     // Semantic search (record_embeddings, semantic_index_state) needs pgvector, which the embedded
     // database lacks, so its rows are written directly, as the indexing job would.
     const system = server.services.database.systemPool;

@@ -22,6 +22,8 @@ import { agentsModule } from './modules/agents/agents.routes';
 import { brainModule } from './modules/brain/brain.routes';
 import { enrichmentModule } from './modules/enrichment/enrichment.routes';
 import { homeModule } from './modules/home/home.routes';
+import { conversationsModule } from './modules/conversations/conversations.routes';
+import { widgetModule } from './modules/conversations/widget.routes';
 import './platform/data/all';
 import { requireAccessDeclarations } from './platform/http/access';
 import { requestContext } from './platform/http/context';
@@ -117,6 +119,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(brainModule);
   await app.register(enrichmentModule);
   await app.register(homeModule);
+  await app.register(conversationsModule);
+  await app.register(widgetModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

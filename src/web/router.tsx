@@ -106,6 +106,14 @@ const mailboxRoute = createRoute({ getParentRoute: () => rootRoute, path: '/dev/
 
 const workspaceRoute = createRoute({ getParentRoute: () => rootRoute, path: '/w/$workspaceId', beforeLoad: requireUser, component: AppShell });
 const homeRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/', component: HomePage });
+// CONV-4: the shared inbox; ?c= is the open conversation.
+const inboxRoute = createRoute({
+  getParentRoute: () => workspaceRoute,
+  path: '/inbox',
+  validateSearch: z.object({ c: z.uuid().optional().catch(undefined) }),
+  component: lazyRouteComponent(() => import('./modules/conversations/InboxPage'), 'InboxPage'),
+});
+const websiteAssistantRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/website-assistant', component: lazyRouteComponent(() => import('./modules/conversations/WebsiteAssistantSettings'), 'WebsiteAssistantSettings') });
 const tasksRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/tasks', component: lazyRouteComponent(() => import('./modules/activities/MyTasksPage'), 'MyTasksPage') });
 const importRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/import', component: lazyRouteComponent(() => import('./modules/imports/ImportPage'), 'ImportPage') }),
@@ -180,7 +188,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
+  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, websiteAssistantRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
 ]);
 
 export const router = createRouter({

@@ -18,6 +18,8 @@ import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.j
 import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
 import { createMailTransport } from './mail/transport';
 import type { Services } from './services';
+import { Realtime } from './realtime/realtime';
+import { conversationJobs } from '../modules/conversations/conversations.jobs';
 import { semanticIndexJob, semanticIndexRefreshJob } from '../modules/brain/semantic-index';
 
 export interface Platform {
@@ -54,6 +56,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(taskReminderJob, taskReminderSweepJob);
   jobs.register(agentRunJob, weeklyBriefJob, weeklyBriefMailJob, staleRunSweepJob);
   jobs.register(semanticIndexJob, semanticIndexRefreshJob);
+  jobs.register(...conversationJobs);
   const services: Services = {
     config,
     logger,
@@ -63,7 +66,9 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
     jobs,
     rateLimit: new RateLimiter(database.db),
     passwordPolicy: { memoryCost: Math.max(config.ARGON2_MEMORY_KIB, OWASP_ARGON2.memoryCost), timeCost: Math.max(config.ARGON2_ITERATIONS, OWASP_ARGON2.timeCost) },
+    realtime: new Realtime(ownerUrl, logger.child({ component: 'realtime' })),
   };
+  await services.realtime.start();
   if (options.runJobs !== false) {
     await jobs.start(services, database.systemPool, config.WORKER_CONCURRENCY, logger.child({ component: 'jobs' }));
     // AI-2: runs this (or another) instance was working on when it stopped are ended now, not at the next sweep.
@@ -78,6 +83,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
       if (stopped) return;
       stopped = true;
       await jobs.stop().catch((e) => logger.warn({ err: e }, 'stopping jobs failed'));
+      await services.realtime.stop();
       await services.mail.transport.close().catch(() => {});
       await database.close().catch(() => {});
       await embedded?.stop().catch((e) => logger.warn({ err: e }, 'stopping PostgreSQL failed'));

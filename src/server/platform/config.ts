@@ -18,6 +18,8 @@ const configSchema = z
     TRUST_PROXY: booleanish.default(false),
     /** SEC-1: lets the development mailbox answer requests from other machines (still only to a signed-in operator). */
     DEV_MAILBOX_REMOTE: booleanish.default(false),
+    /** CONV-2: let owners' knowledge pages be fetched from private, loopback and link-local addresses (tests, intranets). Off: such URLs are refused. */
+    FETCH_ALLOW_PRIVATE_ADDRESSES: booleanish.default(false),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     DATA_DIR: z.string().default('./data'),

@@ -15,3 +15,4 @@ import '../../modules/brain/brain.data';
 import '../../modules/enrichment/enrichment.data';
 
 export { dataEntries, systemEntries } from './registry';
+import '../../modules/conversations/conversations.data';

@@ -20,6 +20,11 @@ export type Access = 'public' | 'user' | 'mfa-pending' | 'dev' | readonly Role[]
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * A public route that other sites' pages call (the chat widget, CONV-1): the same-site check
+     * is skipped and the route checks the Origin against the workspace's allowed origins itself.
+     */
+    crossOrigin?: boolean;
   }
 }
 

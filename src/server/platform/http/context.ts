@@ -104,7 +104,7 @@ export const requestContext = fp(async function requestContext(app: FastifyInsta
 
   // Before validation: a caller who may not use a route learns nothing about its fields.
   app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!SAFE_METHODS.has(request.method)) checkCrossSite(request, config.publicUrl);
+    if (!SAFE_METHODS.has(request.method) && !(request.routeOptions.config.crossOrigin && request.routeOptions.config.access === 'public')) checkCrossSite(request, config.publicUrl);
     await enforceAccess(request, reply);
   });
 });

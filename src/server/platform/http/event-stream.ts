@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface EventStream {
-  send(event: string, data: unknown): void;
+  /** `id` becomes the event's id, which a reconnecting EventSource sends back as Last-Event-ID. */
+  send(event: string, data: unknown, id?: string | number): void;
   end(): void;
   /** Aborts when the client goes away before `end`. */
   signal: AbortSignal;
@@ -36,9 +37,9 @@ export function openEventStream(reply: FastifyReply): EventStream {
   });
   return {
     signal: gone.signal,
-    send(event, data) {
+    send(event, data, id) {
       if (ended || raw.destroyed) return;
-      raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      raw.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     },
     end() {
       if (ended) return;

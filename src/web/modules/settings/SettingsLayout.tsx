@@ -60,6 +60,11 @@ export function SettingsLayout() {
                 </Link>
               </li>
               <li>
+                <Link to={`/w/${params.workspaceId}/settings/website-assistant` as '/'} className={tabClass}>
+                  Website assistant
+                </Link>
+              </li>
+              <li>
                 <Link to="/w/$workspaceId/settings/audit" params={params} className={tabClass}>
                   Audit log
                 </Link>

@@ -1,4 +1,5 @@
 import { Link, Outlet, useNavigate, useParams } from '@tanstack/react-router';
+import { InboxNavItem } from '../conversations/InboxNavItem';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import { isApiError } from '../../lib/api';
@@ -89,6 +90,7 @@ export function AppShell() {
                 Deals
               </Link>
             </li>
+            <InboxNavItem workspaceId={workspaceId} linkClass={navLinkClass} team={!!workspace.data && workspace.data.role !== 'client'} />
             <li>
               <Link to="/w/$workspaceId/tasks" params={{ workspaceId }} className={navLinkClass}>
                 <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">

@@ -1,0 +1,1 @@
+export function buildWidget(outDir?: string): Promise<{ file: string; code: string; loader: string }>;

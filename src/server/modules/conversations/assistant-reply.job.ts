@@ -1,0 +1,123 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { ModelMessage } from 'ai';
+import { z } from 'zod';
+import { withTenant } from '../../platform/db/tenant';
+import { defineJob } from '../../platform/jobs/jobs';
+import type { Services } from '../../platform/services';
+import { runModel } from '../ai/run-model';
+import { readAiSettings, redactPii } from '../ai/record-context';
+import { resolveProvider } from '../ai/resolve-provider';
+import { contacts } from '../crm/crm.schema';
+import { appendMessage, lockConversation } from './conversation-rows';
+import { conversationMessages, visitors } from './conversations.schema';
+import { requestHandoff, type FlagReason } from './handoff';
+import { searchKnowledge } from './knowledge';
+import { readSettings } from './widget-settings';
+
+/** The marker the model is told to answer with when the knowledge has no answer. */
+const HANDOFF_MARK = '[HANDOFF]';
+const NO_ANSWER = "I don't have that information, so I'll ask a person from the team — they will reply here.";
+
+/**
+ * CONV-2: the assistant answers a visitor's message from the workspace's knowledge, through the
+ * AI gateway (every reply a recorded call, AI-4). It never answers beyond the knowledge: without a
+ * match, or when the model says so, it hands the conversation to a person. No provider (AI-8), a
+ * failing provider, or a restricted contact (AI-6) also go to a person; the message is kept.
+ */
+export const assistantReplyJob = defineJob({
+  name: 'conversations.assistant-reply',
+  version: 1,
+  payload: z.object({ workspaceId: z.uuid(), conversationId: z.uuid(), messageId: z.uuid() }),
+  maxAttempts: 3,
+  async run(p, services) {
+    await answerVisitor(services, p);
+  },
+});
+
+export async function answerVisitor(services: Services, p: { workspaceId: string; conversationId: string; messageId: string }): Promise<void> {
+  const { db } = services.database;
+  const ctx = { workspaceId: p.workspaceId, userId: null };
+  const handOff = (reason: FlagReason, say?: string) =>
+    withTenant(db, ctx, async (tx) => {
+      const conv = await lockConversation(tx, p.workspaceId, p.conversationId);
+      if (conv.holder !== 'assistant') return;
+      if (say) await appendMessage(tx, conv, { authorKind: 'assistant', body: say });
+      await requestHandoff(tx, conv, reason);
+    });
+
+  const prepared = await withTenant(db, ctx, async (tx) => {
+    const conv = await lockConversation(tx, p.workspaceId, p.conversationId);
+    if (conv.holder !== 'assistant' || conv.status === 'resolved') return null;
+    const [latest] = await tx
+      .select({ seq: conversationMessages.seq })
+      .from(conversationMessages)
+      .where(and(eq(conversationMessages.workspaceId, p.workspaceId), eq(conversationMessages.conversationId, p.conversationId), eq(conversationMessages.authorKind, 'visitor')))
+      .orderBy(desc(conversationMessages.seq))
+      .limit(1);
+    const [mine] = await tx.select({ seq: conversationMessages.seq }).from(conversationMessages).where(and(eq(conversationMessages.workspaceId, p.workspaceId), eq(conversationMessages.id, p.messageId)));
+    // A later visitor message has its own job, which answers both.
+    if (!mine || (latest && latest.seq !== mine.seq)) return null;
+    const settings = await readSettings(tx, p.workspaceId);
+    const [visitor] = await tx.select({ contactId: visitors.contactId }).from(visitors).where(and(eq(visitors.workspaceId, p.workspaceId), eq(visitors.id, conv.visitorId)));
+    const contactIds = [conv.contactId, visitor?.contactId].filter((x): x is string => !!x);
+    const restricted = contactIds.length
+      ? (await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.workspaceId, p.workspaceId), inArray(contacts.id, contactIds), eq(contacts.restricted, true)))).length > 0
+      : false;
+    const history = (
+      await tx
+        .select({ authorKind: conversationMessages.authorKind, body: conversationMessages.body })
+        .from(conversationMessages)
+        .where(and(eq(conversationMessages.workspaceId, p.workspaceId), eq(conversationMessages.conversationId, p.conversationId), inArray(conversationMessages.authorKind, ['visitor', 'assistant', 'staff'])))
+        .orderBy(desc(conversationMessages.seq))
+        .limit(20)
+    ).reverse();
+    const question = history.filter((m) => m.authorKind === 'visitor').slice(-2).map((m) => m.body).join(' ');
+    const knowledge = await searchKnowledge(tx, p.workspaceId, question);
+    const { redactPii: redact } = await readAiSettings(tx, p.workspaceId);
+    return { settings, restricted, history, knowledge, redact };
+  });
+  if (!prepared) return;
+  const { settings, restricted, history, knowledge, redact } = prepared;
+  if (settings && !settings.assistantEnabled) return handOff('assistant_off');
+  if (restricted) return handOff('restricted_contact');
+  if (!(await resolveProvider(services, ctx))) return handOff('no_ai_provider');
+  if (!knowledge.length) return handOff('no_knowledge', NO_ANSWER);
+
+  const clean = (t: string) => (redact ? redactPii(t) : t);
+  const questions = settings?.questions ?? [];
+  const system = [
+    "You are the website assistant of a small business. Answer the visitor's question using ONLY the knowledge below.",
+    `Never state a price, date, availability or promise that the knowledge does not state. If the knowledge does not answer the question, reply with exactly ${HANDOFF_MARK} and nothing else.`,
+    'Be brief and friendly; plain text, no markdown. Do not ask for passwords or payment details.',
+    questions.length
+      ? `After answering, ask the next of these qualifying questions that the visitor has not answered yet, one at a time:\n${questions.map((q, i) => `${i + 1}. ${q}`).join('\n')}`
+      : '',
+    'When the visitor seems ready, suggest they leave their name and email in the chat so the team can follow up.',
+    `Knowledge:\n${knowledge.map((k, i) => `[${i + 1}] ${k.title}${k.url ? ` (${k.url})` : ''}\n${k.body.slice(0, 3000)}`).join('\n\n')}`,
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+  const messages: ModelMessage[] = history.map((m) => (m.authorKind === 'visitor' ? { role: 'user', content: clean(m.body) } : { role: 'assistant', content: m.body }));
+
+  let reply: { text: string; callId: string };
+  try {
+    const result = await runModel(services, ctx, { feature: 'assistant', system, messages, maxOutputTokens: 600, temperature: 0.2 });
+    reply = { text: result.text.trim(), callId: result.callId };
+  } catch (error) {
+    services.logger.warn({ err: error, workspaceId: p.workspaceId, conversationId: p.conversationId }, 'assistant reply failed; handed to a person');
+    return handOff('ai_failed');
+  }
+  if (!reply.text || reply.text.includes(HANDOFF_MARK)) return handOff('no_knowledge', NO_ANSWER);
+
+  await withTenant(db, ctx, async (tx) => {
+    const conv = await lockConversation(tx, p.workspaceId, p.conversationId);
+    // A person joined while the model was thinking: the assistant stays silent.
+    if (conv.holder !== 'assistant') return;
+    await appendMessage(tx, conv, {
+      authorKind: 'assistant',
+      body: reply.text.slice(0, 4000),
+      aiCallId: reply.callId,
+      sources: knowledge.map((k) => ({ title: k.title, url: k.url })),
+    });
+  });
+}

@@ -1,0 +1,200 @@
+import { z } from 'zod';
+
+/** Request and response shapes of the widget and inbox APIs (CONV-1..7), shared with the web app. */
+
+export const channels = ['web', 'email', 'whatsapp'] as const;
+export const statuses = ['open', 'pending', 'snoozed', 'resolved'] as const;
+export const priorities = ['low', 'normal', 'high', 'urgent'] as const;
+export const authorKinds = ['visitor', 'assistant', 'staff', 'system', 'note'] as const;
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export const MESSAGE_MAX = 4000;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a time like 09:00.');
+export const businessHoursSchema = z.strictObject({
+  timeZone: z.string().min(1).max(64),
+  /** Per weekday, open ranges; a missing day is closed. */
+  days: z.partialRecord(z.enum(weekdays), z.array(z.tuple([hhmm, hhmm])).max(4)),
+});
+export type BusinessHours = z.infer<typeof businessHoursSchema>;
+
+export const messageSourceSchema = z.object({ title: z.string(), url: z.string().nullable() });
+export type MessageSource = z.infer<typeof messageSourceSchema>;
+
+const text = (max: number) => z.string().trim().max(max, `At most ${max} characters.`);
+const uuid = z.uuid('Not an id.');
+const origin = z
+  .string()
+  .trim()
+  .max(200)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s;
+    } catch {
+      return false;
+    }
+  }, 'Use an origin like https://shop.example (scheme, host and port only).');
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'Use a colour like #2563eb.');
+const httpUrl = z.url({ protocol: /^https?$/, message: 'Use an http(s) address.' }).max(2000);
+
+// ---------------------------------------------------------------- widget (public)
+
+export const widgetParams = z.strictObject({ workspaceId: uuid });
+const token = z.string().min(10).max(300);
+const clientId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'Letters, digits, - and _ only.');
+
+export const widgetConfig = z.object({
+  title: z.string(),
+  greeting: z.string(),
+  accentColor: z.string(),
+  position: z.enum(['right', 'left']),
+  privacyNotice: z.string().nullable(),
+  privacyUrl: z.string().nullable(),
+  /** Whether someone answers now; outside business hours the widget offers to leave a message and an email. */
+  openNow: z.boolean(),
+  /** Whether the AI assistant answers (else live chat only, AI-8). */
+  assistant: z.boolean(),
+});
+
+export const startConversationBody = z.strictObject({
+  /** A visitor token from an earlier page load: resumes that conversation. */
+  token: token.optional(),
+  page: httpUrl.optional(),
+});
+
+export const widgetMessage = z.object({
+  id: z.string(),
+  seq: z.number(),
+  author: z.enum(['visitor', 'assistant', 'staff', 'system']),
+  authorName: z.string().nullable(),
+  body: z.string(),
+  clientId: z.string().nullable(),
+  sources: z.array(messageSourceSchema),
+  createdAt: z.string(),
+});
+export type WidgetMessage = z.infer<typeof widgetMessage>;
+
+export const widgetSession = z.object({
+  token: z.string(),
+  conversationId: z.string(),
+  status: z.enum(statuses),
+  holder: z.enum(['assistant', 'human']),
+  rating: z.number().nullable(),
+  messages: z.array(widgetMessage),
+});
+
+export const widgetTokenQuery = z.strictObject({ token, after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() });
+export const widgetMessages = z.object({ status: z.enum(statuses), holder: z.enum(['assistant', 'human']), messages: z.array(widgetMessage) });
+export const sendWidgetMessageBody = z.strictObject({ token, clientId, body: text(MESSAGE_MAX).min(1, 'Write a message.') });
+export const tokenBody = z.strictObject({ token });
+export const leaveContactBody = z.strictObject({
+  token,
+  name: text(200).min(1, 'Enter your name.'),
+  email: z.email('Enter an email address.').max(254),
+  phone: text(40).optional(),
+  consent: z.boolean(),
+});
+export const rateBody = z.strictObject({ token, rating: z.number().int().min(1).max(5) });
+
+// ---------------------------------------------------------------- settings and knowledge (managers)
+
+export const workspaceParams = z.strictObject({ workspaceId: uuid });
+export const widgetSettingsSchema = z.object({
+  enabled: z.boolean(),
+  title: z.string(),
+  greeting: z.string(),
+  accentColor: z.string(),
+  position: z.enum(['right', 'left']),
+  allowedOrigins: z.array(z.string()),
+  businessHours: businessHoursSchema.nullable(),
+  privacyNotice: z.string().nullable(),
+  privacyUrl: z.string().nullable(),
+  questions: z.array(z.string()),
+  assistantEnabled: z.boolean(),
+  autoAssign: z.boolean(),
+  assignCap: z.number(),
+  /** The one tag to paste into the site. */
+  scriptTag: z.string(),
+});
+export const updateWidgetSettingsBody = z.strictObject({
+  enabled: z.boolean().optional(),
+  title: text(80).min(1).optional(),
+  greeting: text(500).min(1).optional(),
+  accentColor: color.optional(),
+  position: z.enum(['right', 'left']).optional(),
+  allowedOrigins: z.array(origin).max(20).optional(),
+  businessHours: businessHoursSchema.nullable().optional(),
+  privacyNotice: text(1000).nullable().optional(),
+  privacyUrl: httpUrl.nullable().optional(),
+  questions: z.array(text(300).min(1)).max(10).optional(),
+  assistantEnabled: z.boolean().optional(),
+  autoAssign: z.boolean().optional(),
+  assignCap: z.number().int().min(1).max(100).optional(),
+});
+
+export const knowledgeEntrySchema = z.object({ id: z.string(), kind: z.enum(['faq', 'page']), title: z.string(), body: z.string(), url: z.string().nullable(), updatedAt: z.string() });
+export const knowledgeParams = z.strictObject({ workspaceId: uuid, entryId: uuid });
+export const knowledgeBody = z.strictObject({ kind: z.enum(['faq', 'page']), title: text(300).min(1, 'Enter a title or question.'), body: text(50_000).min(1, 'Enter the answer or page text.'), url: httpUrl.nullable().optional() });
+export const knowledgePatch = knowledgeBody.partial();
+export const fetchPageBody = z.strictObject({ url: httpUrl });
+
+// ---------------------------------------------------------------- inbox (team)
+
+export const conversationParams = z.strictObject({ workspaceId: uuid, conversationId: uuid });
+export const inboxQuery = z.strictObject({
+  view: z.enum(['all', 'mine', 'unassigned']).default('all'),
+  channel: z.enum(channels).optional(),
+  status: z.enum(statuses).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export const conversationSummary = z.object({
+  id: z.string(),
+  channel: z.enum(channels),
+  status: z.enum(statuses),
+  holder: z.enum(['assistant', 'human']),
+  priority: z.enum(priorities),
+  assigneeUserId: z.string().nullable(),
+  assigneeName: z.string().nullable(),
+  visitorName: z.string().nullable(),
+  visitorEmail: z.string().nullable(),
+  contactId: z.string().nullable(),
+  handoffRequested: z.boolean(),
+  flagReason: z.string().nullable(),
+  unread: z.number(),
+  rating: z.number().nullable(),
+  lastMessageAt: z.string(),
+  lastMessagePreview: z.string().nullable(),
+});
+export type ConversationSummary = z.infer<typeof conversationSummary>;
+export const inboxList = z.object({ items: z.array(conversationSummary) });
+export const staffMessage = z.object({
+  id: z.string(),
+  seq: z.number(),
+  author: z.enum(authorKinds),
+  authorUserId: z.string().nullable(),
+  authorName: z.string().nullable(),
+  body: z.string(),
+  sources: z.array(messageSourceSchema),
+  aiCallId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const conversationDetail = z.object({
+  conversation: conversationSummary,
+  visitor: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), consent: z.boolean().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable(), pageUrl: z.string().nullable() }),
+  messages: z.array(staffMessage),
+});
+export const unreadCounts = z.object({ total: z.number(), mine: z.number(), unassigned: z.number() });
+export const staffMessageBody = z.strictObject({ kind: z.enum(['reply', 'note']).default('reply'), body: text(MESSAGE_MAX).min(1, 'Write a message.'), clientId: clientId.optional() });
+export const updateConversationBody = z.strictObject({
+  /** `me`, a teammate's user id, or null for unassigned. */
+  assignee: z.union([z.literal('me'), uuid]).nullable().optional(),
+  status: z.enum(statuses).optional(),
+  priority: z.enum(priorities).optional(),
+});
+export const eraseByContactBody = z.strictObject({ contactId: uuid });
+
+export const cannedReplySchema = z.object({ id: z.string(), shortcut: z.string(), body: z.string() });
+export const cannedParams = z.strictObject({ workspaceId: uuid, replyId: uuid });
+export const cannedBody = z.strictObject({ shortcut: text(40).min(1).regex(/^[\p{L}\p{N}_-]+$/u, 'Letters, digits, - and _ only.'), body: text(MESSAGE_MAX).min(1) });
+export const cannedPatch = cannedBody.partial();

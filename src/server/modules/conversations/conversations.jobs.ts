@@ -1,0 +1,6 @@
+import type { z } from 'zod';
+import type { JobDefinition } from '../../platform/jobs/jobs';
+import { assistantReplyJob } from './assistant-reply.job';
+
+/** The conversation module's background jobs, registered at boot. */
+export const conversationJobs: JobDefinition<z.ZodType>[] = [assistantReplyJob as unknown as JobDefinition<z.ZodType>];

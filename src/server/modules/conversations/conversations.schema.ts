@@ -1,0 +1,185 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, foreignKey, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { uuidv7 } from 'uuidv7';
+import { tenantPolicy, workspaceIdColumn } from '../../platform/db/tenancy-sql';
+import { users } from '../accounts/accounts.schema';
+import { workspaces } from '../workspaces/workspaces.schema';
+import type { BusinessHours, MessageSource } from './conversations.contract';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true });
+
+/** CONV-1: how a workspace's website widget looks and behaves, and which sites may embed it. */
+export const widgetSettings = pgTable(
+  'widget_settings',
+  {
+    workspaceId: workspaceIdColumn(),
+    enabled: boolean('enabled').notNull().default(true),
+    greeting: text('greeting').notNull().default('Hi! How can we help?'),
+    title: text('title').notNull().default('Chat with us'),
+    accentColor: text('accent_color').notNull().default('#2563eb'),
+    position: text('position', { enum: ['right', 'left'] }).notNull().default('right'),
+    /** Exact origins (`https://shop.example`) whose pages may run the widget. */
+    allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
+    /** Null: always open. */
+    businessHours: jsonb('business_hours').$type<BusinessHours | null>(),
+    privacyNotice: text('privacy_notice'),
+    privacyUrl: text('privacy_url'),
+    /** CONV-2: what the assistant asks to qualify a visitor. */
+    questions: text('questions').array().notNull().default(sql`'{}'::text[]`),
+    assistantEnabled: boolean('assistant_enabled').notNull().default(true),
+    /** CONV-4: round-robin auto-assignment, and the most open conversations one member is given. */
+    autoAssign: boolean('auto_assign').notNull().default(false),
+    assignCap: smallint('assign_cap').notNull().default(5),
+    lastAssignedUserId: uuid('last_assigned_user_id'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    check('widget_settings_position_check', sql`${t.position} IN ('right', 'left')`),
+    check('widget_settings_cap_check', sql`${t.assignCap} BETWEEN 1 AND 100`),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/** CONV-7: a person on a workspace's website (or a channel's sender), with what they chose to tell. */
+export const visitors = pgTable(
+  'visitors',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: uuid('id').notNull().$defaultFn(() => uuidv7()),
+    name: text('name'),
+    email: text('email'),
+    phone: text('phone'),
+    consent: boolean('consent'),
+    contactId: uuid('contact_id'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    pageUrl: text('page_url'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    index('visitors_contact_idx').on(t.workspaceId, t.contactId),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/** CONV-4: one thread with a visitor on one channel. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: uuid('id').notNull().$defaultFn(() => uuidv7()),
+    visitorId: uuid('visitor_id').notNull(),
+    channel: text('channel', { enum: ['web', 'email', 'whatsapp'] }).notNull().default('web'),
+    status: text('status', { enum: ['open', 'pending', 'snoozed', 'resolved'] }).notNull().default('pending'),
+    /** Who answers: the assistant, or a person (the assistant stays silent). */
+    holder: text('holder', { enum: ['assistant', 'human'] }).notNull().default('assistant'),
+    assigneeUserId: uuid('assignee_user_id').references(() => users.id, { onDelete: 'set null' }),
+    priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] }).notNull().default('normal'),
+    /** Set when the visitor (or the assistant) asked for a person; cleared when returned to the assistant. */
+    handoffRequestedAt: ts('handoff_requested_at'),
+    /** Why a person is needed when the assistant could not answer (provider down, no knowledge). */
+    flagReason: text('flag_reason'),
+    unreadStaff: integer('unread_staff').notNull().default(0),
+    unreadVisitor: integer('unread_visitor').notNull().default(0),
+    lastMessageAt: ts('last_message_at').notNull().defaultNow(),
+    lastMessagePreview: text('last_message_preview'),
+    rating: smallint('rating'),
+    contactId: uuid('contact_id'),
+    /** CRM-4: the "chat" timeline item holding this transcript. */
+    chatActivityId: uuid('chat_activity_id'),
+    snoozedUntil: ts('snoozed_until'),
+    resolvedAt: ts('resolved_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.workspaceId, t.visitorId], foreignColumns: [visitors.workspaceId, visitors.id] }).onDelete('cascade'),
+    check('conversations_status_check', sql`${t.status} IN ('open', 'pending', 'snoozed', 'resolved')`),
+    check('conversations_holder_check', sql`${t.holder} IN ('assistant', 'human')`),
+    check('conversations_channel_check', sql`${t.channel} IN ('web', 'email', 'whatsapp')`),
+    check('conversations_priority_check', sql`${t.priority} IN ('low', 'normal', 'high', 'urgent')`),
+    check('conversations_rating_check', sql`${t.rating} BETWEEN 1 AND 5`),
+    index('conversations_inbox_idx').on(t.workspaceId, t.status, t.lastMessageAt.desc()),
+    index('conversations_assignee_idx').on(t.workspaceId, t.assigneeUserId, t.status),
+    index('conversations_visitor_idx').on(t.workspaceId, t.visitorId),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/**
+ * CONV-1..4: what was said, in order. `seq` is the resume cursor (SSE Last-Event-ID); `client_id`
+ * makes a resend after a reconnect land once.
+ */
+export const conversationMessages = pgTable(
+  'conversation_messages',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: uuid('id').notNull().$defaultFn(() => uuidv7()),
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
+    conversationId: uuid('conversation_id').notNull(),
+    authorKind: text('author_kind', { enum: ['visitor', 'assistant', 'staff', 'system', 'note'] }).notNull(),
+    authorUserId: uuid('author_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Plain text, never HTML. */
+    body: text('body').notNull(),
+    clientId: text('client_id'),
+    sources: jsonb('sources').$type<MessageSource[]>().notNull().default(sql`'[]'::jsonb`),
+    aiCallId: uuid('ai_call_id'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.workspaceId, t.conversationId], foreignColumns: [conversations.workspaceId, conversations.id] }).onDelete('cascade'),
+    check('conversation_messages_author_check', sql`${t.authorKind} IN ('visitor', 'assistant', 'staff', 'system', 'note')`),
+    index('conversation_messages_thread_idx').on(t.workspaceId, t.conversationId, t.seq),
+    uniqueIndex('conversation_messages_client_idx').on(t.workspaceId, t.conversationId, t.clientId),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/** CONV-2: what the assistant may answer from: FAQ entries and pages of the owner's site. */
+export const knowledgeEntries = pgTable(
+  'knowledge_entries',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: uuid('id').notNull().$defaultFn(() => uuidv7()),
+    kind: text('kind', { enum: ['faq', 'page'] }).notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    url: text('url'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    check('knowledge_entries_kind_check', sql`${t.kind} IN ('faq', 'page')`),
+    index('knowledge_entries_search_idx').using('gin', sql`to_tsvector('simple', ${t.title} || ' ' || ${t.body})`),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/** CONV-4: saved answers the team inserts with a shortcut. */
+export const cannedReplies = pgTable(
+  'canned_replies',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: uuid('id').notNull().$defaultFn(() => uuidv7()),
+    shortcut: text('shortcut').notNull(),
+    body: text('body').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    uniqueIndex('canned_replies_shortcut_idx').on(t.workspaceId, t.shortcut),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();

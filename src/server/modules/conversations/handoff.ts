@@ -1,0 +1,110 @@
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Tx } from '../../platform/db/database';
+import { publish } from '../../platform/realtime/realtime';
+import { users } from '../accounts/accounts.schema';
+import { memberships } from '../workspaces/workspaces.schema';
+import { appendMessage, firstName, touchConversation, type ConversationRow } from './conversation-rows';
+import { conversations, widgetSettings } from './conversations.schema';
+
+export const HANDOFF_WORDS = /\b(human|humans|agent|person|people|someone real|real person|operator)\b/i;
+
+/** Why a person is needed, shown in the inbox. */
+export type FlagReason = 'asked' | 'no_knowledge' | 'ai_failed' | 'no_ai_provider' | 'restricted_contact' | 'assistant_off';
+
+const handoffNotice: Record<FlagReason, string> = {
+  asked: 'You asked for a person. Someone from the team will join here shortly.',
+  no_knowledge: 'A person from the team will pick this up here shortly.',
+  ai_failed: 'Our assistant is unavailable right now. A person from the team will reply here.',
+  no_ai_provider: 'Thanks! A person from the team will reply here.',
+  restricted_contact: 'A person from the team will reply here.',
+  assistant_off: 'Thanks! A person from the team will reply here.',
+};
+
+/**
+ * CONV-3: the conversation goes to a person (the assistant stays silent from now on), is open
+ * for the inbox, and is auto-assigned when the workspace does that. Asking twice says it once.
+ */
+export async function requestHandoff(tx: Tx, conv: ConversationRow, reason: FlagReason): Promise<void> {
+  const already = conv.holder === 'human' && conv.handoffRequestedAt !== null;
+  await touchConversation(tx, conv, {
+    holder: 'human',
+    status: 'open',
+    handoffRequestedAt: conv.handoffRequestedAt ?? new Date(),
+    flagReason: reason,
+    resolvedAt: null,
+  });
+  if (!already) await appendMessage(tx, conv, { authorKind: 'system', body: handoffNotice[reason] });
+  await autoAssign(tx, conv.workspaceId);
+}
+
+/** CONV-3: a team member takes the conversation ("Ana joined") and it is theirs. */
+export async function joinConversation(tx: Tx, conv: ConversationRow, userId: string): Promise<void> {
+  const [user] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId));
+  await touchConversation(tx, conv, { holder: 'human', status: 'open', assigneeUserId: userId, unreadStaff: 0, resolvedAt: null });
+  if (conv.holder !== 'human' || conv.assigneeUserId !== userId) {
+    await appendMessage(tx, conv, { authorKind: 'system', body: `${firstName(user?.name ?? 'A team member')} joined the conversation.` });
+  }
+}
+
+/** CONV-3: back to the assistant ("The assistant is back"); it is pending again, not counted against anyone's cap. */
+export async function returnToAssistant(tx: Tx, conv: ConversationRow): Promise<void> {
+  await touchConversation(tx, conv, { holder: 'assistant', status: 'pending', handoffRequestedAt: null, flagReason: null });
+  if (conv.holder !== 'assistant') await appendMessage(tx, conv, { authorKind: 'system', body: 'The assistant is back. Ask for a person at any time.' });
+  await autoAssign(tx, conv.workspaceId);
+}
+
+/**
+ * CONV-4: round-robin over the team, skipping members at their cap of open conversations; the
+ * oldest waiting conversations go first, and what cannot be placed stays queued until a
+ * conversation is resolved or returned. The settings row is locked, so two instances assigning
+ * at once take turns.
+ */
+export async function autoAssign(tx: Tx, workspaceId: string): Promise<number> {
+  const [settings] = await tx.select().from(widgetSettings).where(eq(widgetSettings.workspaceId, workspaceId)).for('update');
+  if (!settings?.autoAssign) return 0;
+  const team = (
+    await tx
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.role, ['owner', 'admin', 'staff'])))
+      .orderBy(asc(memberships.userId))
+  ).map((m) => m.userId);
+  if (!team.length) return 0;
+  const load = new Map<string, number>(team.map((id) => [id, 0]));
+  const counts = await tx
+    .select({ userId: conversations.assigneeUserId, n: sql<number>`count(*)::int` })
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.status, 'open'), sql`${conversations.assigneeUserId} IS NOT NULL`))
+    .groupBy(conversations.assigneeUserId);
+  for (const c of counts) if (c.userId && load.has(c.userId)) load.set(c.userId, c.n);
+  const queued = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.status, 'open'), eq(conversations.holder, 'human'), isNull(conversations.assigneeUserId)))
+    .orderBy(sql`${conversations.handoffRequestedAt} ASC NULLS LAST`, asc(conversations.createdAt))
+    .limit(100)
+    .for('update', { skipLocked: true });
+  let last = settings.lastAssignedUserId;
+  let assigned = 0;
+  for (const conv of queued) {
+    const start = last ? team.findIndex((id) => id > last!) : 0;
+    let pick: string | null = null;
+    for (let i = 0; i < team.length; i++) {
+      const candidate = team[((start < 0 ? 0 : start) + i) % team.length]!;
+      if (load.get(candidate)! < settings.assignCap) {
+        pick = candidate;
+        break;
+      }
+    }
+    if (!pick) break;
+    load.set(pick, load.get(pick)! + 1);
+    last = pick;
+    assigned++;
+    await touchConversation(tx, conv, { assigneeUserId: pick });
+  }
+  if (assigned) {
+    await tx.update(widgetSettings).set({ lastAssignedUserId: last }).where(eq(widgetSettings.workspaceId, workspaceId));
+    await publish(tx, { w: workspaceId, c: null, e: null, k: 'assigned' });
+  }
+  return assigned;
+}

@@ -1,0 +1,147 @@
+import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Db, Tx } from '../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import { badRequest } from '../../platform/http/errors';
+import { recordAudit } from '../audit/record-audit';
+import { activities } from '../activities/activities.schema';
+import { memberships } from '../workspaces/workspaces.schema';
+import { appendMessage, lockConversation, presentSummaries, staffMessages, touchConversation } from './conversation-rows';
+import type { inboxQuery, staffMessageBody, updateConversationBody } from './conversations.contract';
+import { conversationMessages, conversations, visitors } from './conversations.schema';
+import { autoAssign, joinConversation, returnToAssistant } from './handoff';
+import { writeTranscript } from './lead';
+
+/** CONV-4: the inbox, newest activity first, filtered by mine / unassigned, channel and status. */
+export async function listInbox(db: Db, ctx: WorkspaceContext, q: z.infer<typeof inboxQuery>) {
+  return withTenant(db, ctx, async (tx) => {
+    const where: SQL[] = [eq(conversations.workspaceId, ctx.workspaceId)];
+    if (q.view === 'mine') where.push(eq(conversations.assigneeUserId, ctx.userId!));
+    if (q.view === 'unassigned') where.push(isNull(conversations.assigneeUserId));
+    if (q.channel) where.push(eq(conversations.channel, q.channel));
+    if (q.status) where.push(eq(conversations.status, q.status));
+    const rows = await tx.select().from(conversations).where(and(...where)).orderBy(desc(conversations.lastMessageAt)).limit(q.limit);
+    return { items: await presentSummaries(tx, rows) };
+  });
+}
+
+/** CONV-4: unread visitor messages in conversations that are not resolved: all, mine, unassigned. */
+export async function unreadCounts(db: Db, ctx: WorkspaceContext) {
+  return withTenant(db, ctx, async (tx) => {
+    const [row] = await tx
+      .select({
+        total: sql<number>`coalesce(sum(${conversations.unreadStaff}), 0)::int`,
+        mine: sql<number>`coalesce(sum(${conversations.unreadStaff}) FILTER (WHERE ${conversations.assigneeUserId} = ${ctx.userId}), 0)::int`,
+        unassigned: sql<number>`coalesce(sum(${conversations.unreadStaff}) FILTER (WHERE ${conversations.assigneeUserId} IS NULL), 0)::int`,
+      })
+      .from(conversations)
+      .where(and(eq(conversations.workspaceId, ctx.workspaceId), sql`${conversations.status} <> 'resolved'`));
+    return row!;
+  });
+}
+
+/** CONV-4: one conversation with its visitor and every message, notes included; reading it marks it read. */
+export async function getConversation(db: Db, ctx: WorkspaceContext, id: string) {
+  return withTenant(db, ctx, async (tx) => {
+    const conv = await lockConversation(tx, ctx.workspaceId, id);
+    if (conv.unreadStaff) await touchConversation(tx, conv, { unreadStaff: 0 });
+    const [v] = await tx.select().from(visitors).where(and(eq(visitors.workspaceId, ctx.workspaceId), eq(visitors.id, conv.visitorId)));
+    const [summary] = await presentSummaries(tx, [{ ...conv, unreadStaff: 0 }]);
+    return {
+      conversation: summary!,
+      visitor: { id: v!.id, name: v!.name, email: v!.email, phone: v!.phone, consent: v!.consent, ip: v!.ip, userAgent: v!.userAgent, pageUrl: v!.pageUrl },
+      messages: await staffMessages(tx, conv),
+    };
+  });
+}
+
+/** CONV-3: join ("Ana joined"). */
+export async function join(db: Db, ctx: WorkspaceContext, id: string) {
+  await withTenant(db, ctx, async (tx) => joinConversation(tx, await lockConversation(tx, ctx.workspaceId, id), ctx.userId!));
+  return getConversation(db, ctx, id);
+}
+
+/** CONV-3: hand back to the assistant ("The assistant is back"). */
+export async function handBack(db: Db, ctx: WorkspaceContext, id: string) {
+  await withTenant(db, ctx, async (tx) => returnToAssistant(tx, await lockConversation(tx, ctx.workspaceId, id)));
+  return getConversation(db, ctx, id);
+}
+
+/** CONV-3, CONV-4: a reply the visitor sees (replying takes the conversation from the assistant), or an internal note they never see. */
+export async function postStaffMessage(db: Db, ctx: WorkspaceContext, id: string, input: z.infer<typeof staffMessageBody>) {
+  return withTenant(db, ctx, async (tx) => {
+    let conv = await lockConversation(tx, ctx.workspaceId, id);
+    if (input.kind === 'reply' && conv.holder === 'assistant') {
+      await joinConversation(tx, conv, ctx.userId!);
+      conv = await lockConversation(tx, ctx.workspaceId, id);
+    }
+    const { message } = await appendMessage(tx, conv, { authorKind: input.kind === 'note' ? 'note' : 'staff', authorUserId: ctx.userId, body: input.body, clientId: input.clientId ?? null });
+    if (input.kind === 'reply' && conv.status !== 'open') await touchConversation(tx, conv, { status: 'open', resolvedAt: null });
+    return (await staffMessages(tx, conv)).find((m) => m.id === message.id)!;
+  });
+}
+
+/** CONV-4: assignee (me, a teammate, nobody), status and priority. Resolving frees capacity for queued conversations. */
+export async function updateConversation(db: Db, ctx: WorkspaceContext, id: string, input: z.infer<typeof updateConversationBody>) {
+  await withTenant(db, ctx, async (tx) => {
+    const conv = await lockConversation(tx, ctx.workspaceId, id);
+    const changes: Partial<typeof conv> = {};
+    if (input.assignee !== undefined) {
+      const userId = input.assignee === 'me' ? ctx.userId : input.assignee;
+      if (userId) {
+        const [m] = await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, ctx.workspaceId), eq(memberships.userId, userId)));
+        if (!m || m.role === 'client') throw badRequest('invalid_assignee', 'Assign to a member of the team.', { fields: { assignee: 'Not a team member of this workspace.' } });
+      }
+      changes.assigneeUserId = userId;
+    }
+    if (input.priority) changes.priority = input.priority;
+    if (input.status && input.status !== conv.status) {
+      changes.status = input.status;
+      changes.resolvedAt = input.status === 'resolved' ? new Date() : null;
+    }
+    await touchConversation(tx, conv, changes);
+    if (changes.status === 'resolved') {
+      await appendMessage(tx, conv, { authorKind: 'system', body: 'This conversation was marked resolved. How did we do? Rate us from 1 to 5.' });
+      await writeTranscript(tx, ctx, await lockConversation(tx, ctx.workspaceId, id));
+    }
+    if (changes.status || changes.assigneeUserId !== undefined) await autoAssign(tx, ctx.workspaceId);
+  });
+  return getConversation(db, ctx, id);
+}
+
+/**
+ * CONV-7: a visitor's transcript erased on request — the messages, what the visitor told and
+ * where they came from, and the transcript on the contact's timeline. Audited without the content.
+ */
+export async function eraseTranscript(db: Db, ctx: WorkspaceContext, id: string) {
+  await withTenant(db, ctx, (tx) => eraseOne(tx, ctx, id));
+  return getConversation(db, ctx, id);
+}
+
+/** CONV-7: every chat transcript of a contact erased at once (a request made to the business about that person). */
+export async function eraseContactTranscripts(db: Db, ctx: WorkspaceContext, contactId: string) {
+  return withTenant(db, ctx, async (tx) => {
+    const rows = await tx
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(and(eq(conversations.workspaceId, ctx.workspaceId), sql`(${conversations.contactId} = ${contactId} OR ${conversations.visitorId} IN (SELECT id FROM visitors WHERE workspace_id = ${ctx.workspaceId} AND contact_id = ${contactId}))`));
+    for (const r of rows) await eraseOne(tx, ctx, r.id);
+    return { erased: rows.length };
+  });
+}
+
+async function eraseOne(tx: Tx, ctx: WorkspaceContext, id: string) {
+  const conv = await lockConversation(tx, ctx.workspaceId, id);
+  const removed = await tx
+    .delete(conversationMessages)
+    .where(and(eq(conversationMessages.workspaceId, ctx.workspaceId), eq(conversationMessages.conversationId, id)))
+    .returning({ id: conversationMessages.id });
+  await tx
+    .update(visitors)
+    .set({ name: null, email: null, phone: null, ip: null, userAgent: null, pageUrl: null })
+    .where(and(eq(visitors.workspaceId, ctx.workspaceId), eq(visitors.id, conv.visitorId)));
+  if (conv.chatActivityId) await tx.delete(activities).where(and(eq(activities.workspaceId, ctx.workspaceId), eq(activities.id, conv.chatActivityId)));
+  await touchConversation(tx, conv, { lastMessagePreview: null, chatActivityId: null, unreadStaff: 0, unreadVisitor: 0 });
+  await appendMessage(tx, conv, { authorKind: 'system', body: 'The transcript was erased on request.' });
+  await recordAudit(tx, ctx, { action: 'conversation.transcript_erased', targetType: 'conversation', targetId: id, details: { messages: removed.length, contactId: conv.contactId } });
+}

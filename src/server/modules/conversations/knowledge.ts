@@ -1,0 +1,72 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Db, Tx } from '../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import { notFound } from '../../platform/http/errors';
+import type { knowledgeBody, knowledgePatch } from './conversations.contract';
+import { knowledgeEntries } from './conversations.schema';
+import { fetchPage } from './fetch-page';
+
+type Entry = typeof knowledgeEntries.$inferSelect;
+const present = (e: Entry) => ({ id: e.id, kind: e.kind, title: e.title, body: e.body, url: e.url, updatedAt: e.updatedAt.toISOString() });
+
+export async function listKnowledge(db: Db, ctx: WorkspaceContext) {
+  return withTenant(db, ctx, async (tx) => ({
+    items: (await tx.select().from(knowledgeEntries).where(eq(knowledgeEntries.workspaceId, ctx.workspaceId)).orderBy(desc(knowledgeEntries.updatedAt)).limit(500)).map(present),
+  }));
+}
+
+export async function createKnowledge(db: Db, ctx: WorkspaceContext, input: z.infer<typeof knowledgeBody>) {
+  return withTenant(db, ctx, async (tx) => {
+    const [row] = await tx.insert(knowledgeEntries).values({ workspaceId: ctx.workspaceId, kind: input.kind, title: input.title, body: input.body, url: input.url ?? null }).returning();
+    return present(row!);
+  });
+}
+
+/** CONV-2: a page of the owner's site, fetched from its address (SSRF-guarded) and stored as knowledge. */
+export async function addPageFromUrl(db: Db, ctx: WorkspaceContext, url: string, allowPrivate: boolean) {
+  const page = await fetchPage(url, allowPrivate);
+  return createKnowledge(db, ctx, { kind: 'page', title: page.title, body: page.text, url: page.url });
+}
+
+export async function updateKnowledge(db: Db, ctx: WorkspaceContext, id: string, input: z.infer<typeof knowledgePatch>) {
+  return withTenant(db, ctx, async (tx) => {
+    const [row] = await tx
+      .update(knowledgeEntries)
+      .set({ ...input, updatedAt: sql`now()` })
+      .where(and(eq(knowledgeEntries.workspaceId, ctx.workspaceId), eq(knowledgeEntries.id, id)))
+      .returning();
+    if (!row) throw notFound('Knowledge entry');
+    return present(row);
+  });
+}
+
+export async function deleteKnowledge(db: Db, ctx: WorkspaceContext, id: string) {
+  return withTenant(db, ctx, async (tx) => {
+    const gone = await tx.delete(knowledgeEntries).where(and(eq(knowledgeEntries.workspaceId, ctx.workspaceId), eq(knowledgeEntries.id, id))).returning({ id: knowledgeEntries.id });
+    if (!gone.length) throw notFound('Knowledge entry');
+  });
+}
+
+/** Words that say nothing about what a visitor wants to know. */
+const STOP = new Set(
+  'a an and are as at be but by can could do does for from had has have how i if in is it its me much my no not of on or our please should so than that the their them then there these they this to us was we what when where which who why will with would you your hi hello thanks thank tell know want need'.split(' '),
+);
+
+/**
+ * CONV-2: a simple ranked text search over the workspace's knowledge (title and text, any word,
+ * by prefix), best first. Good enough for a few dozen FAQ entries and pages; what it finds is
+ * what the assistant may say, and each hit becomes a shown source.
+ */
+export async function searchKnowledge(tx: Tx, workspaceId: string, question: string, limit = 3): Promise<Entry[]> {
+  const words = [...new Set((question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 1 && !STOP.has(w)))].slice(0, 20);
+  if (!words.length) return [];
+  const query = words.map((w) => `${w}:*`).join(' | ');
+  const doc = sql`to_tsvector('simple', ${knowledgeEntries.title} || ' ' || ${knowledgeEntries.body})`;
+  return tx
+    .select()
+    .from(knowledgeEntries)
+    .where(and(eq(knowledgeEntries.workspaceId, workspaceId), sql`${doc} @@ to_tsquery('simple', ${query})`))
+    .orderBy(sql`ts_rank(${doc}, to_tsquery('simple', ${query})) DESC`, desc(knowledgeEntries.updatedAt))
+    .limit(limit);
+}

@@ -1,0 +1,73 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Tx } from '../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import type { Services } from '../../platform/services';
+import { logActivity } from '../activities/create-activity';
+import { activities } from '../activities/activities.schema';
+import { htmlToText, sanitiseRichText } from '../activities/sanitise-html';
+import { createContact } from '../crm/contacts/create-contact';
+import { contacts } from '../crm/crm.schema';
+import { lockConversation, visitorMessages, type ConversationRow } from './conversation-rows';
+import type { leaveContactBody } from './conversations.contract';
+import { conversations, visitors } from './conversations.schema';
+
+/** Who the website chat acts as when it writes into the CRM. */
+const chatContext = (workspaceId: string): WorkspaceContext => ({ workspaceId, userId: null, role: 'admin', actorLabel: 'Website chat' });
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * CONV-2, CRM-4: the lead a visitor left becomes a contact — found by email when the CRM has it,
+ * else created through the CRM's own use case (source "website chat", consent as given) — with
+ * the transcript as a "chat" item on its timeline.
+ */
+export async function captureLead(services: Services, conv: ConversationRow, input: z.infer<typeof leaveContactBody>): Promise<string | null> {
+  const { db } = services.database;
+  const ctx = chatContext(conv.workspaceId);
+  const email = input.email.toLowerCase();
+  let contactId = await withTenant(db, ctx, async (tx) => {
+    const [found] = await tx
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, conv.workspaceId), sql`(${contacts.email} = ${email} OR ${contacts.emails} @> ARRAY[${email}]::text[])`))
+      .limit(1);
+    return found?.id ?? null;
+  });
+  if (!contactId) {
+    const [firstName, ...rest] = input.name.trim().split(/\s+/);
+    const created = await createContact(db, ctx, {
+      firstName: firstName ?? null,
+      lastName: rest.join(' ') || null,
+      emails: [email],
+      ...(input.phone ? { phones: [input.phone] } : {}),
+      source: 'website chat',
+      consentState: input.consent ? 'granted' : 'denied',
+    });
+    contactId = created.id;
+  }
+  await withTenant(db, ctx, async (tx) => {
+    await tx.update(visitors).set({ contactId }).where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
+    await tx.update(conversations).set({ contactId }).where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)));
+    await writeTranscript(tx, ctx, await lockConversation(tx, conv.workspaceId, conv.id));
+  });
+  return contactId;
+}
+
+/** CRM-4: the conversation's transcript on its contact's timeline, one "chat" item kept up to date. */
+export async function writeTranscript(tx: Tx, ctx: WorkspaceContext, conv: ConversationRow): Promise<void> {
+  if (!conv.contactId) return;
+  const lines = await visitorMessages(tx, conv, 0, 1000);
+  const who = (m: (typeof lines)[number]) => (m.author === 'visitor' ? 'Visitor' : m.author === 'assistant' ? 'Assistant' : m.author === 'staff' ? (m.authorName ?? 'Team') : 'System');
+  const html = lines.map((m) => `<p><strong>${escapeHtml(who(m))}:</strong> ${escapeHtml(m.body)}</p>`).join('');
+  if (conv.chatActivityId) {
+    const body = sanitiseRichText(html);
+    await tx
+      .update(activities)
+      .set({ body, bodyText: htmlToText(body), updatedAt: sql`now()` })
+      .where(and(eq(activities.workspaceId, conv.workspaceId), eq(activities.id, conv.chatActivityId)));
+    return;
+  }
+  const { id } = await logActivity(tx, ctx, { kind: 'chat', subject: 'Website chat', body: html, occurredAt: conv.createdAt, links: [{ recordType: 'contacts', recordId: conv.contactId }] });
+  await tx.update(conversations).set({ chatActivityId: id }).where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)));
+}

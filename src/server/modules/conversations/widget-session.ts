@@ -1,0 +1,150 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { withTenant } from '../../platform/db/tenant';
+import { AppError, notFound } from '../../platform/http/errors';
+import { enqueue } from '../../platform/jobs/jobs';
+import type { Services } from '../../platform/services';
+import { resolveProvider } from '../ai/resolve-provider';
+import { assistantReplyJob } from './assistant-reply.job';
+import { appendMessage, lockConversation, touchConversation, visitorMessages, type ConversationRow } from './conversation-rows';
+import type { leaveContactBody, sendWidgetMessageBody, startConversationBody } from './conversations.contract';
+import { conversations, visitors } from './conversations.schema';
+import { autoAssign, HANDOFF_WORDS, requestHandoff } from './handoff';
+import { captureLead } from './lead';
+import { readVisitorToken, signVisitorToken } from './visitor-token';
+import { isOpen, readSettings } from './widget-settings';
+
+export interface VisitorMeta {
+  ip: string;
+  userAgent: string | null;
+}
+
+const widgetNotFound = () => notFound('Chat widget');
+const sessionInvalid = () => new AppError('visitor_token_invalid', 401, 'This chat session is not valid here. Start a new conversation.');
+
+/** CONV-1: what the widget shows before anyone writes. A workspace without a widget reveals nothing. */
+export async function widgetConfig(services: Services, workspaceId: string) {
+  return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
+    const s = await readSettings(tx, workspaceId);
+    if (!s?.enabled) throw widgetNotFound();
+    const assistant = s.assistantEnabled && (await resolveProvider(services, { workspaceId, userId: null })) !== null;
+    return {
+      title: s.title,
+      greeting: s.greeting,
+      accentColor: s.accentColor,
+      position: s.position,
+      privacyNotice: s.privacyNotice,
+      privacyUrl: s.privacyUrl,
+      openNow: isOpen(s.businessHours),
+      assistant,
+    };
+  });
+}
+
+/** The visitor's conversation, from a token of this workspace; anything else opens nothing. */
+async function conversationOf(services: Services, tx: Parameters<typeof lockConversation>[0], workspaceId: string, token: string): Promise<ConversationRow> {
+  const ids = readVisitorToken(services.secrets.sessionSecret, workspaceId, token);
+  if (!ids) throw sessionInvalid();
+  const conv = await lockConversation(tx, workspaceId, ids.conversationId).catch(() => null);
+  if (!conv || conv.visitorId !== ids.visitorId) throw sessionInvalid();
+  return conv;
+}
+
+/** The conversation the token names, read-only, for the routes that only read. */
+export async function readVisitorConversation(services: Services, workspaceId: string, token: string, after = 0) {
+  return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
+    const conv = await conversationOf(services, tx, workspaceId, token);
+    return { conv, status: conv.status, holder: conv.holder, messages: await visitorMessages(tx, conv, after) };
+  });
+}
+
+/** CONV-1: resumes the conversation of a token from an earlier page load, or starts one. */
+export async function startConversation(services: Services, workspaceId: string, input: z.infer<typeof startConversationBody>, meta: VisitorMeta) {
+  return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
+    const s = await readSettings(tx, workspaceId);
+    if (!s?.enabled) throw widgetNotFound();
+    if (input.token) {
+      const ids = readVisitorToken(services.secrets.sessionSecret, workspaceId, input.token);
+      const conv = ids ? await lockConversation(tx, workspaceId, ids.conversationId).catch(() => null) : null;
+      if (conv && ids && conv.visitorId === ids.visitorId) {
+        await tx
+          .update(visitors)
+          .set({ lastSeenAt: sql`now()`, ...(input.page ? { pageUrl: input.page } : {}) })
+          .where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, conv.visitorId)));
+        await touchConversation(tx, conv, { unreadVisitor: 0 });
+        return { token: input.token, conversationId: conv.id, status: conv.status, holder: conv.holder, rating: conv.rating, messages: await visitorMessages(tx, conv) };
+      }
+    }
+    const [visitor] = await tx
+      .insert(visitors)
+      .values({ workspaceId, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 500) ?? null, pageUrl: input.page ?? null })
+      .returning();
+    const [conv] = await tx.insert(conversations).values({ workspaceId, visitorId: visitor!.id, channel: 'web', status: 'pending', holder: 'assistant' }).returning();
+    await appendMessage(tx, conv!, { authorKind: 'system', body: s.greeting });
+    return {
+      token: signVisitorToken(services.secrets.sessionSecret, workspaceId, visitor!.id, conv!.id),
+      conversationId: conv!.id,
+      status: conv!.status,
+      holder: conv!.holder,
+      rating: null,
+      messages: await visitorMessages(tx, conv!),
+    };
+  });
+}
+
+/**
+ * CONV-1..3: a visitor's message is stored once (its client id makes a resend harmless); the
+ * words "human", "agent" or "person" hand the conversation over; otherwise, while the assistant
+ * holds it, an answer is queued in the same transaction.
+ */
+export async function sendVisitorMessage(services: Services, workspaceId: string, input: z.infer<typeof sendWidgetMessageBody>) {
+  return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
+    let conv = await conversationOf(services, tx, workspaceId, input.token);
+    const { message, duplicate } = await appendMessage(tx, conv, { authorKind: 'visitor', body: input.body, clientId: input.clientId });
+    if (!duplicate) {
+      if (conv.status === 'resolved' || conv.status === 'snoozed') {
+        await touchConversation(tx, conv, { status: conv.holder === 'assistant' ? 'pending' : 'open', resolvedAt: null, snoozedUntil: null });
+        conv = await lockConversation(tx, workspaceId, conv.id);
+        if (conv.holder === 'human') await autoAssign(tx, workspaceId);
+      }
+      if (conv.holder === 'assistant' && HANDOFF_WORDS.test(input.body)) await requestHandoff(tx, conv, 'asked');
+      else if (conv.holder === 'assistant') await enqueue(tx, assistantReplyJob, { workspaceId, conversationId: conv.id, messageId: message.id }, { workspaceId });
+    }
+    const [shown] = await visitorMessages(tx, conv, message.seq - 1, 1);
+    return shown!;
+  });
+}
+
+/** CONV-3: the "Talk to a person" button. */
+export async function askForPerson(services: Services, workspaceId: string, token: string) {
+  return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
+    const conv = await conversationOf(services, tx, workspaceId, token);
+    await requestHandoff(tx, conv, 'asked');
+    return { status: 'open' as const, holder: 'human' as const };
+  });
+}
+
+/** CONV-2: name and email (and consent as given) go to the visitor and, through the CRM's use cases, to a contact. */
+export async function leaveContact(services: Services, workspaceId: string, input: z.infer<typeof leaveContactBody>) {
+  const conv = await withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
+    const conv = await conversationOf(services, tx, workspaceId, input.token);
+    await tx
+      .update(visitors)
+      .set({ name: input.name, email: input.email.toLowerCase(), phone: input.phone || null, consent: input.consent })
+      .where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, conv.visitorId)));
+    await appendMessage(tx, conv, { authorKind: 'system', body: `Thanks, ${input.name.split(/\s+/)[0]}! We'll follow up at ${input.email.toLowerCase()}.` });
+    return conv;
+  });
+  const contactId = await captureLead(services, conv, input);
+  return { contactId: contactId !== null };
+}
+
+/** CONV-4: the 1–5 rating offered once the conversation is resolved. */
+export async function rateConversation(services: Services, workspaceId: string, token: string, rating: number) {
+  return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
+    const conv = await conversationOf(services, tx, workspaceId, token);
+    if (conv.status !== 'resolved') throw new AppError('not_resolved', 409, 'You can rate the conversation once it is resolved.');
+    await touchConversation(tx, conv, { rating });
+    return { rating };
+  });
+}

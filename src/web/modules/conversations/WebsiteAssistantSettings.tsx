@@ -1,0 +1,211 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useParams } from '@tanstack/react-router';
+import { useEffect, useState, type FormEvent } from 'react';
+import { errorMessage } from '../../lib/api';
+import { ErrorAlert, StatusNote } from '../../ui/Alert';
+import { Button } from '../../ui/Button';
+import { CheckboxField, SelectField, TextAreaField, TextField } from '../../ui/Field';
+import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
+import { SkeletonList } from '../../ui/Skeleton';
+import { Forbidden } from '../settings/Forbidden';
+import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
+import { addKnowledge, fetchKnowledge, fetchKnowledgePage, fetchWidgetSettings, removeKnowledge, saveWidgetSettings, type WidgetSettings } from './api';
+
+const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean);
+const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
+
+/** CONV-1, CONV-2: Settings → Website assistant — look, hours, questions, privacy, origins, knowledge, the script tag. */
+export function WebsiteAssistantSettings() {
+  const { workspaceId } = useParams({ from: '/w/$workspaceId' });
+  const workspace = useWorkspace(workspaceId);
+  const allowed = workspace.data ? isManager(workspace.data.role) : true;
+  const settings = useQuery({ queryKey: ['widget-settings', workspaceId], queryFn: () => fetchWidgetSettings(workspaceId), enabled: allowed });
+  if (!allowed) return <Forbidden what="the website assistant" />;
+  return (
+    <div>
+      <PageHeading description="The chat on your website: the assistant answers from your knowledge and hands over to your team.">Website assistant</PageHeading>
+      {settings.isPending ? <SkeletonList rows={4} /> : settings.error ? <ErrorAlert>{errorMessage(settings.error)}</ErrorAlert> : <SettingsForm workspaceId={workspaceId} initial={settings.data} />}
+      {settings.data ? <KnowledgeEditor workspaceId={workspaceId} /> : null}
+    </div>
+  );
+}
+
+function SettingsForm({ workspaceId, initial }: { workspaceId: string; initial: WidgetSettings }) {
+  const queryClient = useQueryClient();
+  const [s, setS] = useState(initial);
+  const [origins, setOrigins] = useState(initial.allowedOrigins.join('\n'));
+  const [questions, setQuestions] = useState(initial.questions.join('\n'));
+  const [hoursOn, setHoursOn] = useState(!!initial.businessHours);
+  const [from, setFrom] = useState(initial.businessHours?.days.mon?.[0]?.[0] ?? '09:00');
+  const [to, setTo] = useState(initial.businessHours?.days.mon?.[0]?.[1] ?? '17:00');
+  const [copied, setCopied] = useState(false);
+  useEffect(() => setS(initial), [initial]);
+  const save = useMutation({
+    mutationFn: () =>
+      saveWidgetSettings(workspaceId, {
+        title: s.title,
+        greeting: s.greeting,
+        accentColor: s.accentColor,
+        position: s.position,
+        allowedOrigins: lines(origins),
+        questions: lines(questions),
+        privacyNotice: s.privacyNotice || null,
+        privacyUrl: s.privacyUrl || null,
+        assistantEnabled: s.assistantEnabled,
+        autoAssign: s.autoAssign,
+        assignCap: s.assignCap,
+        businessHours: hoursOn ? { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, days: Object.fromEntries(weekdays.map((d) => [d, [[from, to]]])) } : null,
+      }),
+    onSuccess: (data) => queryClient.setQueryData(['widget-settings', workspaceId], data),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  return (
+    <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+      <Card>
+        <form onSubmit={submit} className="space-y-4" aria-label="Website assistant settings">
+          <TextField label="Title" value={s.title} maxLength={80} onChange={(e) => setS({ ...s, title: e.target.value })} />
+          <TextAreaField label="Greeting" value={s.greeting} maxLength={500} rows={2} onChange={(e) => setS({ ...s, greeting: e.target.value })} />
+          <div className="flex flex-wrap gap-4">
+            <label className="text-sm font-medium text-stone-800">
+              Colour
+              <input type="color" value={s.accentColor} onChange={(e) => setS({ ...s, accentColor: e.target.value })} className="mt-1 block h-9 w-16 rounded border border-stone-300" />
+            </label>
+            <SelectField label="Position" value={s.position} onChange={(e) => setS({ ...s, position: e.target.value as 'right' })} options={[{ value: 'right', label: 'Bottom right' }, { value: 'left', label: 'Bottom left' }]} />
+          </div>
+          <CheckboxField label="Business hours (outside them, visitors leave a message and an email)" checked={hoursOn} onChange={(e) => setHoursOn(e.target.checked)} />
+          {hoursOn ? (
+            <div className="flex gap-3">
+              <TextField label="Monday–Friday from" type="time" value={from} onChange={(e) => setFrom(e.target.value)} />
+              <TextField label="to" type="time" value={to} onChange={(e) => setTo(e.target.value)} />
+            </div>
+          ) : null}
+          <TextAreaField label="Qualifying questions (one per line)" hint="The assistant asks them one at a time." value={questions} rows={3} onChange={(e) => setQuestions(e.target.value)} />
+          <TextAreaField label="Privacy notice" value={s.privacyNotice ?? ''} maxLength={1000} rows={2} onChange={(e) => setS({ ...s, privacyNotice: e.target.value })} />
+          <TextField label="Privacy policy link" type="url" value={s.privacyUrl ?? ''} onChange={(e) => setS({ ...s, privacyUrl: e.target.value })} optional />
+          <TextAreaField label="Allowed sites (one origin per line)" hint="For example https://www.example.com — other sites cannot use your widget." value={origins} rows={2} onChange={(e) => setOrigins(e.target.value)} />
+          <CheckboxField label="The AI assistant answers (otherwise live chat only)" checked={s.assistantEnabled} onChange={(e) => setS({ ...s, assistantEnabled: e.target.checked })} />
+          <CheckboxField label="Assign conversations that need a person round-robin" checked={s.autoAssign} onChange={(e) => setS({ ...s, autoAssign: e.target.checked })} />
+          {s.autoAssign ? <TextField label="At most this many open conversations per person" type="number" min={1} max={100} value={String(s.assignCap)} onChange={(e) => setS({ ...s, assignCap: Number(e.target.value) || 1 })} /> : null}
+          {save.error ? <ErrorAlert>{errorMessage(save.error)}</ErrorAlert> : null}
+          {save.isSuccess ? <StatusNote>Saved.</StatusNote> : null}
+          <Button type="submit" pending={save.isPending}>
+            Save
+          </Button>
+        </form>
+      </Card>
+      <div className="space-y-4">
+        <Card>
+          <SectionHeading>Add to your site</SectionHeading>
+          <p className="mb-2 text-sm text-stone-600">Paste this tag into your site's pages, before &lt;/body&gt;.</p>
+          <code className="block break-all rounded bg-stone-100 p-2 text-xs" aria-label="Script tag">
+            {initial.scriptTag}
+          </code>
+          <Button
+            size="sm"
+            variant="secondary"
+            className="mt-2"
+            onClick={() => void navigator.clipboard?.writeText(initial.scriptTag).then(() => setCopied(true))}
+          >
+            {copied ? 'Copied' : 'Copy'}
+          </Button>
+        </Card>
+        <Card>
+          <SectionHeading>Preview</SectionHeading>
+          <div className="overflow-hidden rounded-xl border border-stone-200 shadow" aria-label="Widget preview">
+            <div className="px-3 py-2 font-semibold text-white" style={{ background: s.accentColor }}>
+              {s.title}
+            </div>
+            <div className="space-y-2 bg-stone-50 p-3 text-sm">
+              <p className="text-center text-stone-600">{s.greeting}</p>
+              <p className="ml-auto w-fit rounded-lg px-2 py-1 text-white" style={{ background: s.accentColor }}>
+                How much is a cake?
+              </p>
+              {s.privacyNotice ? <p className="text-xs text-stone-500">{s.privacyNotice}</p> : null}
+            </div>
+          </div>
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+function KnowledgeEditor({ workspaceId }: { workspaceId: string }) {
+  const queryClient = useQueryClient();
+  const key = ['knowledge', workspaceId];
+  const list = useQuery({ queryKey: key, queryFn: () => fetchKnowledge(workspaceId) });
+  const [kind, setKind] = useState<'faq' | 'page'>('faq');
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
+  const [url, setUrl] = useState('');
+  const add = useMutation({
+    mutationFn: () => addKnowledge(workspaceId, { kind, title, body, url: url || null }),
+    onSuccess: () => {
+      setTitle('');
+      setBody('');
+      setUrl('');
+      void queryClient.invalidateQueries({ queryKey: key });
+    },
+  });
+  const [pageUrl, setPageUrl] = useState('');
+  const fetchPage = useMutation({
+    mutationFn: () => fetchKnowledgePage(workspaceId, pageUrl),
+    onSuccess: () => {
+      setPageUrl('');
+      void queryClient.invalidateQueries({ queryKey: key });
+    },
+  });
+  const remove = useMutation({ mutationFn: (id: string) => removeKnowledge(workspaceId, id), onSuccess: () => void queryClient.invalidateQueries({ queryKey: key }) });
+  return (
+    <Card className="mt-6">
+      <SectionHeading description="The assistant answers only from these, and shows which it used. Without an answer here it asks a person.">Knowledge</SectionHeading>
+      <ul className="mb-4 divide-y divide-stone-100" aria-label="Knowledge entries">
+        {list.data?.items.map((k) => (
+          <li key={k.id} className="flex items-start gap-2 py-2">
+            <span className="rounded bg-stone-100 px-1.5 text-xs uppercase text-stone-600">{k.kind}</span>
+            <span className="flex-1">
+              <span className="block font-medium text-stone-900">{k.title}</span>
+              <span className="line-clamp-2 text-sm text-stone-600">{k.body}</span>
+            </span>
+            <Button size="sm" variant="ghost" onClick={() => remove.mutate(k.id)} aria-label={`Remove ${k.title}`}>
+              Remove
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="mb-6 flex flex-wrap items-end gap-2"
+        aria-label="Add a page from its address"
+        onSubmit={(e) => {
+          e.preventDefault();
+          fetchPage.mutate();
+        }}
+      >
+        <TextField label="Add a page of your site by its address" type="url" placeholder="https://www.example.com/prices" value={pageUrl} onChange={(e) => setPageUrl(e.target.value)} containerClassName="min-w-0 flex-1" required />
+        <Button type="submit" variant="secondary" pending={fetchPage.isPending} pendingLabel="Fetching…">
+          Fetch page
+        </Button>
+        {fetchPage.error ? <ErrorAlert className="w-full">{errorMessage(fetchPage.error)}</ErrorAlert> : null}
+      </form>
+      <form
+        className="space-y-3"
+        aria-label="Add knowledge"
+        onSubmit={(e) => {
+          e.preventDefault();
+          add.mutate();
+        }}
+      >
+        <SelectField label="Kind" value={kind} onChange={(e) => setKind(e.target.value as 'faq')} options={[{ value: 'faq', label: 'FAQ entry' }, { value: 'page', label: 'Page of your site (pasted text)' }]} />
+        <TextField label={kind === 'faq' ? 'Question' : 'Page title'} value={title} maxLength={300} onChange={(e) => setTitle(e.target.value)} required />
+        <TextAreaField label={kind === 'faq' ? 'Answer' : 'Page text'} value={body} rows={4} onChange={(e) => setBody(e.target.value)} required />
+        {kind === 'page' ? <TextField label="Page address" type="url" value={url} onChange={(e) => setUrl(e.target.value)} optional /> : null}
+        {add.error ? <ErrorAlert>{errorMessage(add.error)}</ErrorAlert> : null}
+        <Button type="submit" pending={add.isPending}>
+          Add
+        </Button>
+      </form>
+    </Card>
+  );
+}

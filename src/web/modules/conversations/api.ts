@@ -1,0 +1,55 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import type { z } from 'zod';
+import type { cannedReplySchema, conversationDetail, inboxList, knowledgeEntrySchema, staffMessage, unreadCounts, updateConversationBody, updateWidgetSettingsBody, widgetSettingsSchema } from '../../../server/modules/conversations/conversations.contract';
+import { api } from '../../lib/api';
+
+export type InboxList = z.infer<typeof inboxList>;
+export type ConversationDetail = z.infer<typeof conversationDetail>;
+export type StaffMessage = z.infer<typeof staffMessage>;
+export type UnreadCounts = z.infer<typeof unreadCounts>;
+export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
+export type KnowledgeEntry = z.infer<typeof knowledgeEntrySchema>;
+export type CannedReply = z.infer<typeof cannedReplySchema>;
+export type InboxView = 'all' | 'mine' | 'unassigned';
+
+const base = (w: string) => `/api/workspaces/${encodeURIComponent(w)}`;
+export const inboxKeys = { all: (w: string) => ['inbox', w] as const };
+
+export const fetchInbox = (w: string, q: { view: InboxView; status?: string | undefined; channel?: string | undefined }) => api.get<InboxList>(`${base(w)}/conversations`, { query: q });
+export const fetchConversation = (w: string, id: string) => api.get<ConversationDetail>(`${base(w)}/conversations/${id}`);
+export const fetchUnread = (w: string) => api.get<UnreadCounts>(`${base(w)}/conversations/unread`);
+export const joinConversation = (w: string, id: string) => api.post<ConversationDetail>(`${base(w)}/conversations/${id}/join`);
+export const returnConversation = (w: string, id: string) => api.post<ConversationDetail>(`${base(w)}/conversations/${id}/return`);
+export const postMessage = (w: string, id: string, kind: 'reply' | 'note', body: string) => api.post<StaffMessage>(`${base(w)}/conversations/${id}/messages`, { kind, body });
+export const updateConversation = (w: string, id: string, body: z.input<typeof updateConversationBody>) => api.patch<ConversationDetail>(`${base(w)}/conversations/${id}`, body);
+export const eraseConversation = (w: string, id: string) => api.post<ConversationDetail>(`${base(w)}/conversations/${id}/erase`);
+export const fetchCanned = (w: string) => api.get<{ items: CannedReply[] }>(`${base(w)}/canned-replies`);
+
+export const fetchWidgetSettings = (w: string) => api.get<WidgetSettings>(`${base(w)}/widget-settings`);
+export const saveWidgetSettings = (w: string, body: z.input<typeof updateWidgetSettingsBody>) => api.patch<WidgetSettings>(`${base(w)}/widget-settings`, body);
+export const fetchKnowledge = (w: string) => api.get<{ items: KnowledgeEntry[] }>(`${base(w)}/knowledge`);
+export const addKnowledge = (w: string, body: { kind: 'faq' | 'page'; title: string; body: string; url?: string | null }) => api.post<KnowledgeEntry>(`${base(w)}/knowledge`, body);
+export const fetchKnowledgePage = (w: string, url: string) => api.post<KnowledgeEntry>(`${base(w)}/knowledge/fetch`, { url });
+export const removeKnowledge = (w: string, id: string) => api.delete(`${base(w)}/knowledge/${id}`);
+
+/** CONV-4: unread visitor messages, for the nav badge; kept live by `useInboxLive`. */
+export function useUnread(workspaceId: string, enabled: boolean) {
+  return useQuery({ queryKey: [...inboxKeys.all(workspaceId), 'unread'], queryFn: () => fetchUnread(workspaceId), enabled, staleTime: 30_000 });
+}
+
+/**
+ * CONV-4: live inbox. The server's stream says only which conversation changed (from any app
+ * instance); the inbox queries are read again. EventSource reconnects by itself.
+ */
+export function useInboxLive(workspaceId: string, enabled: boolean) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!enabled) return;
+    const source = new EventSource(`${base(workspaceId)}/conversations/live`);
+    const refresh = () => void queryClient.invalidateQueries({ queryKey: inboxKeys.all(workspaceId) });
+    source.addEventListener('change', refresh);
+    source.addEventListener('open', refresh);
+    return () => source.close();
+  }, [workspaceId, enabled, queryClient]);
+}

@@ -1,0 +1,234 @@
+import { client, type Config, type Message, type Session } from './api';
+import { h } from './dom';
+import { css } from './styles';
+
+/**
+ * CONV-1: the website chat widget. One script tag; everything lives in a shadow root. The visitor
+ * token is kept in localStorage so the conversation survives page loads; messages waiting to be
+ * sent are kept there too, with their client id, so a resend after a network drop lands once.
+ */
+const script = (document.currentScript as HTMLScriptElement | null) ?? document.querySelector<HTMLScriptElement>('script[data-workspace][src*="widget"]');
+const workspace = script?.dataset.workspace ?? '';
+const base = script ? new URL(script.src).origin : '';
+const KEY = `kestrel-chat:${workspace}`;
+
+interface Stored {
+  token: string | null;
+  outbox: { clientId: string; body: string }[];
+}
+const load = (): Stored => {
+  try {
+    return { token: null, outbox: [], ...JSON.parse(localStorage.getItem(KEY) ?? '{}') };
+  } catch {
+    return { token: null, outbox: [] };
+  }
+};
+const save = (s: Stored) => {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(s));
+  } catch {
+    /* private mode: the conversation lasts this page */
+  }
+};
+const newId = () => Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+
+async function boot(): Promise<void> {
+  if (!workspace || document.querySelector('kestrel-chat')) return;
+  const api = client(base, workspace);
+  let config: Config;
+  try {
+    config = await api.config();
+  } catch {
+    return; // Not set up, or this site is not allowed: the widget stays away.
+  }
+  const state = load();
+  let session: Session | null = null;
+  let stream: EventSource | null = null;
+  let lastSeq = 0;
+  const shown = new Map<string, HTMLElement>();
+
+  const host = document.createElement('kestrel-chat');
+  const root = host.attachShadow({ mode: 'open' });
+  root.append(h('style', {}, css));
+  const wrap = h('div', { class: `k-wrap k-${config.position}` });
+  wrap.style.setProperty('--k-accent', config.accentColor);
+  const launch = h('button', { class: 'k-launch', type: 'button', 'aria-label': `Open chat: ${config.title}`, 'aria-expanded': 'false', 'aria-controls': 'k-panel' });
+  launch.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
+  const log = h('div', { class: 'k-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages', tabindex: '0' });
+  const input = h('textarea', { id: 'k-input', rows: '1', maxlength: '4000', placeholder: 'Write a message…', 'aria-label': 'Your message' });
+  const send = h('button', { class: 'k-btn', type: 'submit' }, 'Send');
+  const person = h('button', { class: 'k-link', type: 'button' }, 'Talk to a person');
+  const leave = h('button', { class: 'k-link', type: 'button' }, 'Leave your email');
+  const status = h('p', { class: 'k-sr', role: 'status' });
+  const form = h('form', { class: 'k-row' }, input, send);
+  const close = h('button', { type: 'button', 'aria-label': 'Close chat' }, '×');
+  const panel = h(
+    'div',
+    { class: 'k-panel', id: 'k-panel', role: 'dialog', 'aria-label': config.title, hidden: true },
+    h('div', { class: 'k-head' }, h('h2', {}, config.title), close),
+    !config.openNow && h('p', { class: 'k-note' }, "We're away right now. Leave a message and your email, and we'll reply later."),
+    log,
+    h('div', { class: 'k-foot' }, form, h('div', { class: 'k-row' }, person, leave), status),
+  );
+  wrap.append(panel, launch);
+  root.append(wrap);
+  document.body.append(host);
+
+  const announce = (t: string) => (status.textContent = t);
+  const scroll = () => (log.scrollTop = log.scrollHeight);
+
+  function render(m: Message | { id: string; author: 'visitor'; body: string; pending: true }): void {
+    const key = 'pending' in m ? `c:${m.id}` : m.id;
+    if (shown.has(key)) return;
+    if (!('pending' in m) && m.clientId && shown.has(`c:${m.clientId}`)) {
+      shown.get(`c:${m.clientId}`)!.remove();
+      shown.delete(`c:${m.clientId}`);
+    }
+    const el = h('div', { class: `k-msg k-${m.author}${'pending' in m ? ' k-pending' : ''}` });
+    if (!('pending' in m) && m.authorName && (m.author === 'staff' || m.author === 'assistant')) el.append(h('span', { class: 'k-who' }, m.authorName));
+    el.append(m.body);
+    if (!('pending' in m) && m.sources.length) {
+      const src = h('span', { class: 'k-src' }, 'Sources: ');
+      m.sources.forEach((s, i) => {
+        if (i) src.append(', ');
+        src.append(s.url && /^https?:/.test(s.url) ? h('a', { href: s.url, target: '_blank', rel: 'noopener noreferrer' }, s.title) : s.title);
+      });
+      el.append(src);
+    }
+    log.append(el);
+    shown.set(key, el);
+    if (!('pending' in m)) {
+      lastSeq = Math.max(lastSeq, m.seq);
+      if (m.author === 'system' && /resolved/.test(m.body)) showRating();
+    }
+    scroll();
+  }
+
+  function showRating(): void {
+    if (session?.rating || root.querySelector('.k-rate')) return;
+    const row = h('div', { class: 'k-rate', role: 'group', 'aria-label': 'Rate this conversation from 1 to 5' });
+    for (let i = 1; i <= 5; i++) {
+      row.append(
+        h('button', { type: 'button', 'aria-label': `${i} out of 5`, onclick: () => void api.rate(session!.token, i).then(() => row.replaceWith(h('p', { class: 'k-system k-msg' }, 'Thanks for your rating!'))).catch(() => {}) }, String(i)),
+      );
+    }
+    log.append(row);
+    scroll();
+  }
+
+  async function flush(): Promise<void> {
+    if (!session) return;
+    while (state.outbox.length) {
+      const next = state.outbox[0]!;
+      try {
+        render(await api.send(session.token, next.clientId, next.body));
+      } catch (e) {
+        if ((e as { status?: number }).status && (e as { status: number }).status < 500 && (e as { status: number }).status !== 429) {
+          state.outbox.shift(); // Refused for good (too long, say): do not retry forever.
+          announce((e as Error).message);
+        } else {
+          setTimeout(() => void flush(), 3000);
+          return;
+        }
+      }
+      state.outbox.shift();
+      save(state);
+    }
+  }
+
+  function listen(): void {
+    stream?.close();
+    stream = api.stream(session!.token, lastSeq);
+    // EventSource reconnects by itself and sends Last-Event-ID, so nothing is lost or repeated.
+    stream.addEventListener('message', (e) => render(JSON.parse((e as MessageEvent).data)));
+    stream.addEventListener('open', () => void flush());
+  }
+
+  async function ensureSession(): Promise<void> {
+    if (session) return;
+    try {
+      session = await api.start(state.token);
+    } catch {
+      session = null;
+      return;
+    }
+    state.token = session.token;
+    save(state);
+    session.messages.forEach(render);
+    for (const o of state.outbox) render({ id: o.clientId, author: 'visitor', body: o.body, pending: true });
+    if (session.status === 'resolved' && !session.rating) showRating();
+    listen();
+    void flush();
+  }
+
+  function contactForm(): void {
+    if (root.querySelector('.k-form')) return (root.querySelector('.k-form input') as HTMLInputElement | null)?.focus();
+    const name = h('input', { type: 'text', required: true, maxlength: '200', autocomplete: 'name' });
+    const email = h('input', { type: 'email', required: true, maxlength: '254', autocomplete: 'email' });
+    const consent = h('input', { type: 'checkbox' });
+    const f = h(
+      'form',
+      { class: 'k-form', 'aria-label': 'Leave your contact details' },
+      h('label', {}, 'Name', name),
+      h('label', {}, 'Email', email),
+      h('label', { class: 'k-check' }, consent, 'You may contact me about my request and offers.'),
+      (config.privacyNotice || config.privacyUrl) &&
+        h('p', { class: 'k-privacy' }, config.privacyNotice ?? '', ' ', config.privacyUrl && /^https?:/.test(config.privacyUrl) ? h('a', { href: config.privacyUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Privacy notice') : null),
+      h('button', { class: 'k-btn', type: 'submit' }, 'Send my details'),
+    );
+    f.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void ensureSession().then(() =>
+        api
+          .contact(session!.token, name.value, email.value, consent.checked)
+          .then(() => f.remove())
+          .catch((err: Error) => announce(err.message)),
+      );
+    });
+    log.append(f);
+    scroll();
+    name.focus();
+  }
+
+  function setOpen(open: boolean): void {
+    panel.hidden = !open;
+    wrap.classList.toggle('k-open', open);
+    launch.setAttribute('aria-expanded', String(open));
+    if (open) {
+      void ensureSession().then(() => {
+        if (!config.openNow && !session?.messages.some((m) => m.author === 'visitor')) contactForm();
+      });
+      input.focus();
+    } else launch.focus();
+  }
+
+  launch.addEventListener('click', () => setOpen(panel.hidden));
+  close.addEventListener('click', () => setOpen(false));
+  panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') setOpen(false);
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const body = input.value.trim();
+    if (!body) return;
+    input.value = '';
+    const item = { clientId: newId(), body };
+    state.outbox.push(item);
+    save(state);
+    render({ id: item.clientId, author: 'visitor', body, pending: true });
+    void ensureSession().then(flush);
+  });
+  person.addEventListener('click', () => void ensureSession().then(() => session && api.handoff(session.token).catch(() => {})));
+  leave.addEventListener('click', contactForm);
+  // A returning visitor with a conversation sees it at once on opening; start nothing until then.
+  if (state.token) void ensureSession();
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => void boot());
+else void boot();
