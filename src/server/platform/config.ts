@@ -48,6 +48,8 @@ const configSchema = z
     METRICS_TOKEN: z.string().min(16).optional(),
     /** Coarse per-IP flood guard over the whole API; sensitive routes have their own tighter limits. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /** BOOK-3: bookings per minute one visitor (IP) may attempt on public booking pages. */
+    BOOKING_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(50).default(2),
     /** CRM-7: the largest file an import accepts, in bytes (default 200 MiB). */
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
