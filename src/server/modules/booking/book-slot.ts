@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { AppError, badRequest, notFound } from '../../platform/http/errors';
@@ -150,9 +151,12 @@ export async function bookSlot(
         meetingLocation: e.locationValue ?? e.locationKind,
         links: [{ recordType: 'contacts', recordId: contactId }],
       });
+      const id = uuidv7();
       const [booking] = await tx
         .insert(bookings)
         .values({
+          id,
+          icalUid: input.rescheduledFrom?.icalUid ?? `${id}@kestrel`,
           workspaceId: e.workspaceId,
           eventTypeId: e.id,
           holdIds,

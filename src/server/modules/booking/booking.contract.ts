@@ -147,7 +147,8 @@ export const publicEventSchema = z.object({
 });
 export const bookBody = z.strictObject({
   start: z.iso.datetime({ offset: true, message: 'A start time like 2026-03-09T14:00:00Z.' }),
-  name: z.string().trim().min(1, 'Enter your name.').max(200),
+  // A name is one line: control characters (line breaks included) become spaces.
+  name: z.string().max(200).transform((s) => s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim()).pipe(z.string().min(1, 'Enter your name.')),
   email: emailSchema,
   timeZone: timeZoneSchema,
   answers: z.record(z.string().max(40), z.string().max(2000)).optional(),

@@ -152,8 +152,12 @@ export const bookings = pgTable(
     answers: jsonb('answers').$type<Record<string, string>>().notNull().default({}),
     contactId: uuid('contact_id'),
     activityId: uuid('activity_id'),
+    /** ICS UID, kept across reschedules so calendar apps move the one event (BOOK-4). */
+    icalUid: text('ical_uid').notNull(),
     /** ICS SEQUENCE: raised on each change so calendar apps replace the event. */
     sequence: integer('sequence').notNull().default(0),
+    /** Set in the transaction that queues the reminder: it goes out at most once. */
+    reminderSentAt: ts('reminder_sent_at'),
     rescheduledFromId: uuid('rescheduled_from_id'),
     cancelReason: text('cancel_reason'),
     cancelledAt: ts('cancelled_at'),

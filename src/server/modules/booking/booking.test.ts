@@ -1,8 +1,11 @@
 import { sql } from 'drizzle-orm';
+import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import type { ReceivedMail } from '../../../../test/helpers/smtp-sink';
+import { bookingReminderJob } from './booking-mail';
 
 let server: TestServer;
 type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
@@ -244,5 +247,102 @@ describe('bookings in the CRM', () => {
     const marked = await staff.client.post(api(`/bookings/${made.id}/no-show`));
     expect(marked.statusCode, marked.body).toBe(200);
     expect(marked.json().status).toBe('no_show');
+  });
+});
+
+describe('booking emails', () => {
+  /** The invitation as a calendar app reads it. */
+  function parseIcs(content: string) {
+    const cal = new ICAL.Component(ICAL.parse(content));
+    const event = cal.getFirstSubcomponent('vevent')!;
+    return {
+      method: cal.getFirstPropertyValue('method'),
+      uid: event.getFirstPropertyValue('uid'),
+      sequence: event.getFirstPropertyValue('sequence'),
+      status: event.getFirstPropertyValue('status'),
+      start: (event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString(),
+      summary: event.getFirstPropertyValue('summary'),
+      description: event.getFirstPropertyValue('description'),
+      attendees: event.getAllProperties('attendee').map((p) => p.getFirstValue()),
+      propertyNames: event.getAllProperties().map((p) => p.name),
+    };
+  }
+  const ics = (m: ReceivedMail) => {
+    const a = m.attachments.find((x) => x.contentType.startsWith('text/calendar'));
+    expect(a, `no ICS in "${m.subject}"`).toBeDefined();
+    return parseIcs(a!.content);
+  };
+
+  it('BOOK-4 confirmation with an ICS invitation and links; a reschedule sends the same UID with a higher SEQUENCE; a cancel sends METHOD CANCEL; the host hears of each', async () => {
+    const e = await eventType({ questions: [{ id: 'topic', label: 'What should we talk about?', kind: 'long_text', required: true }] });
+    const email = `ics${Date.now()}@example.test`;
+    const start = nyWeekday(14, '10:00');
+    const missing = await visitor.post(page(e.slug), { start, ...attendee({ email }) });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.details.fields['answers.topic']).toBe('Required.');
+    const made = await visitor.post(page(e.slug), { start, ...attendee({ email, name: 'Ines Invite' }), answers: { topic: 'Pricing' } });
+    expect(made.statusCode, made.body).toBe(201);
+
+    const confirmation = await server.smtp.waitForMail(email, (m) => m.subject.startsWith('Confirmed:'));
+    expect(confirmation.subject).toBe('Confirmed: 30-minute intro call with Olive Owner');
+    expect(confirmation.text).toContain('(GMT+5:30)');
+    const first = ics(confirmation);
+    expect(first).toMatchObject({ method: 'REQUEST', sequence: 0, status: 'CONFIRMED', start, summary: '30-minute intro call with Ines Invite' });
+    expect(first.attendees).toContain(`mailto:${email}`);
+    const links = [...confirmation.text.matchAll(/\/book\/manage\/([\w.-]+)/g)].map((m) => m[1]!);
+    expect(links).toEqual([made.json().rescheduleToken, made.json().cancelToken]);
+    const hostMail = await server.smtp.waitForMail(owner.email, (m) => m.subject === 'Ines Invite booked 30-minute intro call');
+    expect(hostMail.text).toContain('topic: Pricing');
+
+    const moved = await visitor.post(`/api/public/booking/reschedule/${links[0]}`, { start: nyWeekday(14, '11:00') });
+    expect(moved.statusCode, moved.body).toBe(201);
+    const second = ics(await server.smtp.waitForMail(email, (m) => m.subject.startsWith('Rescheduled:')));
+    expect(second).toMatchObject({ method: 'REQUEST', uid: first.uid, sequence: 1, start: nyWeekday(14, '11:00') });
+    await server.smtp.waitForMail(owner.email, (m) => m.subject === 'Ines Invite rescheduled 30-minute intro call');
+
+    expect((await visitor.post(`/api/public/booking/cancel/${moved.json().cancelToken}`, {})).statusCode).toBe(204);
+    const third = ics(await server.smtp.waitForMail(email, (m) => m.subject.startsWith('Cancelled:')));
+    expect(third).toMatchObject({ method: 'CANCEL', uid: first.uid, sequence: 2, status: 'CANCELLED' });
+    await server.smtp.waitForMail(owner.email, (m) => m.subject === 'Ines Invite cancelled 30-minute intro call');
+  });
+
+  it('BOOK-4 a reminder goes out once before the meeting, with the invitation; none for a cancelled booking', async () => {
+    const e = await eventType();
+    const email = `remind${Date.now()}@example.test`;
+    const made = (await visitor.post(page(e.slug), { start: nyWeekday(15, '10:00'), ...attendee({ email }) })).json();
+    const [job] = (await server.services.database.system.execute<{ run_at: Date }>(sql`SELECT run_at FROM graphile_worker.jobs WHERE key = ${`booking-reminder:${made.id}`}`)).rows;
+    expect(new Date(job!.run_at).toISOString()).toBe(new Date(new Date(made.start).getTime() - 24 * 3600_000).toISOString());
+    await bookingReminderJob.run({ workspaceId: owner.workspaceId, bookingId: made.id }, server.services);
+    await bookingReminderJob.run({ workspaceId: owner.workspaceId, bookingId: made.id }, server.services);
+    const reminder = await server.smtp.waitForMail(email, (m) => m.subject.startsWith('Reminder:'));
+    expect(ics(reminder).method).toBe('REQUEST');
+    await server.smtp.waitForMail(email, (m) => m.subject.startsWith('Confirmed:'));
+    expect(server.smtp.messages.filter((m) => m.to.includes(email) && m.subject.startsWith('Reminder:'))).toHaveLength(1);
+
+    const other = (await visitor.post(page(e.slug), { start: nyWeekday(15, '11:00'), ...attendee({ email: `no-${email}` }) })).json();
+    expect((await visitor.post(`/api/public/booking/cancel/${other.cancelToken}`, {})).statusCode).toBe(204);
+    await bookingReminderJob.run({ workspaceId: owner.workspaceId, bookingId: other.id }, server.services);
+    await server.smtp.waitForMail(`no-${email}`, (m) => m.subject.startsWith('Cancelled:'));
+    expect(server.smtp.messages.some((m) => m.to.includes(`no-${email}`) && m.subject.startsWith('Reminder:'))).toBe(false);
+  });
+
+  it('BOOK-4 a name or an answer with line breaks cannot add a header to the email or a line to the ICS', async () => {
+    const e = await eventType({ questions: [{ id: 'notes', label: 'Notes', kind: 'long_text', required: false }] });
+    const email = `inject${Date.now()}@example.test`;
+    const name = 'Mallory\r\nBcc: victim@example.test\r\nATTENDEE:mailto:victim@example.test';
+    const made = await visitor.post(page(e.slug), { start: nyWeekday(16, '10:00'), ...attendee({ email, name }), answers: { notes: 'hi\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nATTENDEE:mailto:victim@example.test\nX-EVIL:1' } });
+    expect(made.statusCode, made.body).toBe(201);
+    const mail = await server.smtp.waitForMail(email, (m) => m.subject.startsWith('Confirmed:'));
+    const hostMail = await server.smtp.waitForMail(owner.email, (m) => m.subject.startsWith('Mallory'));
+    for (const m of [mail, hostMail]) {
+      const headerBlock = m.raw.split(/\r?\n\r?\n/)[0]!;
+      expect(headerBlock).not.toMatch(/^bcc:/im);
+      expect(m.to).not.toContain('victim@example.test');
+      const parsed = ics(m);
+      expect(parsed.attendees).toEqual([`mailto:${email}`]);
+      expect(parsed.propertyNames).not.toContain('x-evil');
+      expect(parsed.summary).toBe('30-minute intro call with Mallory Bcc: victim@example.test ATTENDEE:mailto:victim@example.test');
+    }
+    expect(server.smtp.messages.some((m) => m.to.includes('victim@example.test'))).toBe(false);
   });
 });

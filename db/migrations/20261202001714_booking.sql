@@ -88,7 +88,9 @@ CREATE TABLE "bookings" (
 	"answers" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"contact_id" uuid,
 	"activity_id" uuid,
+	"ical_uid" text NOT NULL,
 	"sequence" integer DEFAULT 0 NOT NULL,
+	"reminder_sent_at" timestamp with time zone,
 	"rescheduled_from_id" uuid,
 	"cancel_reason" text,
 	"cancelled_at" timestamp with time zone,
@@ -99,6 +101,7 @@ CREATE TABLE "bookings" (
 );
 --> statement-breakpoint
 ALTER TABLE "bookings" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+ALTER TABLE "mail_outbox" ADD COLUMN "attachments" jsonb;--> statement-breakpoint
 ALTER TABLE "booking_event_hosts" ADD CONSTRAINT "booking_event_hosts_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "booking_event_hosts" ADD CONSTRAINT "booking_event_hosts_workspace_id_event_type_id_booking_event_types_workspace_id_id_fk" FOREIGN KEY ("workspace_id","event_type_id") REFERENCES "public"."booking_event_types"("workspace_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "booking_event_hosts" ADD CONSTRAINT "booking_event_hosts_workspace_id_user_id_memberships_workspace_id_user_id_fk" FOREIGN KEY ("workspace_id","user_id") REFERENCES "public"."memberships"("workspace_id","user_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
