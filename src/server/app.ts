@@ -23,6 +23,7 @@ import { agentsModule } from './modules/agents/agents.routes';
 import { brainModule } from './modules/brain/brain.routes';
 import { enrichmentModule } from './modules/enrichment/enrichment.routes';
 import { bookingModule } from './modules/booking/booking.routes';
+import { integrationsModule } from './modules/integrations/integrations.routes';
 import './platform/data/all';
 import { requireAccessDeclarations } from './platform/http/access';
 import { requestContext } from './platform/http/context';
@@ -115,6 +116,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(brainModule);
   await app.register(enrichmentModule);
   await app.register(bookingModule);
+  await app.register(integrationsModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

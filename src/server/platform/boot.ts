@@ -14,6 +14,7 @@ import { rescoreAgingRulesJob, rescoreWorkspaceJob } from '../modules/rules/resc
 import { bulkOperationJob } from '../modules/bulk/bulk.job';
 import { taskReminderJob, taskReminderSweepJob } from '../modules/activities/task-reminder.job';
 import { bookingReminderJob } from '../modules/booking/booking-mail';
+import { calendarSyncJob } from '../modules/booking/calendar-sync';
 import { agentRunJob, weeklyBriefJob } from '../modules/agents/agent-run.job';
 import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.job';
 import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
@@ -55,7 +56,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(taskReminderJob, taskReminderSweepJob);
   jobs.register(agentRunJob, weeklyBriefJob, weeklyBriefMailJob, staleRunSweepJob);
   jobs.register(semanticIndexJob, semanticIndexRefreshJob);
-  jobs.register(bookingReminderJob);
+  jobs.register(bookingReminderJob, calendarSyncJob);
   const services: Services = {
     config,
     logger,

@@ -37,6 +37,10 @@ const configSchema = z
     GOOGLE_CLIENT_ID: z.string().optional(),
     GOOGLE_CLIENT_SECRET: z.string().optional(),
     GOOGLE_ISSUER: z.string().url().default('https://accounts.google.com'),
+    /** INT-1: Google's OAuth endpoints and API root for connections (Calendar); tests point them at a local fake. */
+    GOOGLE_OAUTH_AUTHORIZE_URL: z.string().url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+    GOOGLE_OAUTH_TOKEN_URL: z.string().url().default('https://oauth2.googleapis.com/token'),
+    GOOGLE_API_ROOT_URL: z.string().url().default('https://www.googleapis.com/'),
 
     SESSION_IDLE_DAYS: z.coerce.number().positive().default(14),
     SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().default(60),

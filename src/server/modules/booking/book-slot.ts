@@ -9,7 +9,7 @@ import { insertContact } from '../crm/contacts/create-contact';
 import type { BookInput } from './booking.contract';
 import { bookingEventTypes, bookingHolds, bookings } from './booking.schema';
 import { loadHosts, nextFreeSlots } from './availability';
-import { computeSlots, explainStart, localParts, type SlotProblem } from './compute-slots';
+import { computeSlots, explainStart, localParts, type SlotProblem, type TimeRange } from './compute-slots';
 import { rulesOf, type EventTypeRow } from './event-types';
 
 const MINUTE = 60_000;
@@ -111,7 +111,7 @@ export async function bookSlot(
   db: Db,
   ref: { workspaceId: string; eventType: { slug: string } | { id: string } },
   input: BookInput & { rescheduledFrom?: BookingRow },
-  opts: { now?: Date; beforeHold?: (tx: Tx) => Promise<void>; afterBooked?: (tx: Tx, booked: BookedSlot) => Promise<void> } = {},
+  opts: { now?: Date; calendarBusy?: Map<string, TimeRange[]>; beforeHold?: (tx: Tx) => Promise<void>; afterBooked?: (tx: Tx, booked: BookedSlot) => Promise<void> } = {},
 ): Promise<BookedSlot> {
   const now = opts.now ?? new Date();
   const start = new Date(input.start);
@@ -121,7 +121,7 @@ export async function bookSlot(
       const e = 'slug' in ref.eventType ? await findPublicEventType(tx, ref.workspaceId, ref.eventType.slug) : await findEventTypeById(tx, ref.workspaceId, ref.eventType.id);
       const rules = rulesOf(e);
       await opts.beforeHold?.(tx);
-      const loaded = await loadHosts(tx, e, new Date(start.getTime() - 86_400_000), new Date(start.getTime() + 86_400_000));
+      const loaded = await loadHosts(tx, e, new Date(start.getTime() - 86_400_000), new Date(start.getTime() + 86_400_000), opts.calendarBusy);
       if (!loaded.hosts.length) throw notFound('Booking page');
       const problem = explainStart({ rules, hosts: loaded.hosts, start, now });
       if (problem) throw badRequest(`slot_${problem}`, problems[problem], { start: input.start });
@@ -173,6 +173,8 @@ export async function bookSlot(
           activityId: activity.id,
           rescheduledFromId: input.rescheduledFrom?.id ?? null,
           sequence: input.rescheduledFrom ? input.rescheduledFrom.sequence + 1 : 0,
+          // The hosts' calendar events move with the booking.
+          calendarEvents: input.rescheduledFrom?.calendarEvents ?? {},
         })
         .returning();
       const booked = { booking: booking!, eventType: e, hostNames: hostUserIds.map((id) => loaded.names.get(id)?.name ?? '') };

@@ -11,6 +11,7 @@ import { renderMail } from '../../platform/mail/templates';
 import type { Services } from '../../platform/services';
 import { workspaces } from '../workspaces/workspaces.schema';
 import { bookingToken } from './booking-tokens';
+import { queueCalendarSync } from './calendar-sync';
 import { bookingEventTypes, bookings } from './booking.schema';
 import type { BookingRow } from './book-slot';
 import { hostsOf } from './event-types';
@@ -132,6 +133,7 @@ export async function notifyBooking(tx: Tx, services: Services, b: BookingRow, c
       });
     }
   }
+  if (change !== 'reminder') await queueCalendarSync(tx, b);
   if (change === 'booked' || change === 'rescheduled') {
     const at = reminderTime(b);
     if (at) await enqueue(tx, bookingReminderJob, { workspaceId: b.workspaceId, bookingId: b.id }, { workspaceId: b.workspaceId, runAt: at, jobKey: `booking-reminder:${b.id}` });

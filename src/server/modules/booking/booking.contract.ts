@@ -114,6 +114,8 @@ export const bookingSchema = z
     attendeeTimeZone: z.string(),
     answers: z.record(z.string(), z.string()),
     contactId: z.uuid().nullable(),
+    /** BOOK-2: false while the hosts' calendars are not yet synced (Google down, say); a job catches up. */
+    calendarSynced: z.boolean(),
     createdAt: z.string(),
   })
   .meta({ id: 'Booking' });

@@ -11,6 +11,7 @@ import { freeSlots } from './availability';
 import { bookSlot, findPublicEventType, type BookedSlot } from './book-slot';
 import { localParts } from './compute-slots';
 import { notifyBooking } from './booking-mail';
+import { calendarBusy } from './calendar-sync';
 import { hostsOf } from './event-types';
 import { createEventType, getEventType, listEventTypes, updateEventType } from './event-types';
 import { cancelBooking, getBooking, listBookings, markNoShow, rescheduleBooking } from './manage-booking';
@@ -82,9 +83,10 @@ export async function bookingModule(server: FastifyInstance): Promise<void> {
     const from = first.toJSDate();
     const to = first.plus({ days }).toJSDate();
     const now = new Date();
+    const busy = await calendarBusy(services, request.params.workspaceId, { slug: request.params.slug }, from, to);
     return withTenant(db, { workspaceId: request.params.workspaceId, userId: null }, async (tx) => {
       const e = await findPublicEventType(tx, request.params.workspaceId, request.params.slug);
-      const slots = await freeSlots(tx, e, from, to, now);
+      const slots = await freeSlots(tx, e, from, to, now, busy);
       const hosts = await hostsOf(tx, e, [e.id]);
       return {
         title: e.title,
@@ -110,7 +112,10 @@ export async function bookingModule(server: FastifyInstance): Promise<void> {
   });
   app.post(`${pub}/:workspaceId/:slug`, { config: open, schema: { tags, summary: 'Book a free slot; 409 with the next free slots when it was just taken (BOOK-3, BOOK-5)', params: c.publicEventParams, body: c.bookBody, response: { 201: c.bookedSchema, ...errors } } }, async (request, reply) => {
     await limit(request, 'book', services.config.BOOKING_RATE_LIMIT_PER_MINUTE);
+    const start = new Date(request.body.start);
+    const busy = await calendarBusy(services, request.params.workspaceId, { slug: request.params.slug }, new Date(start.getTime() - 86_400_000), new Date(start.getTime() + 86_400_000));
     const result = await bookSlot(db, { workspaceId: request.params.workspaceId, eventType: { slug: request.params.slug } }, request.body, {
+      calendarBusy: busy,
       afterBooked: (tx, b) => notifyBooking(tx, services, b.booking, 'booked'),
     });
     return reply.code(201).send(booked(result));

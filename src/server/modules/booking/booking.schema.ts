@@ -156,6 +156,10 @@ export const bookings = pgTable(
     icalUid: text('ical_uid').notNull(),
     /** ICS SEQUENCE: raised on each change so calendar apps replace the event. */
     sequence: integer('sequence').notNull().default(0),
+    /** BOOK-2: each host's Google Calendar event id. */
+    calendarEvents: jsonb('calendar_events').$type<Record<string, string>>().notNull().default({}),
+    /** BOOK-2: the SEQUENCE last written to the hosts' calendars; behind `sequence` means "not yet synced". */
+    calendarSyncedSequence: integer('calendar_synced_sequence'),
     /** Set in the transaction that queues the reminder: it goes out at most once. */
     reminderSentAt: ts('reminder_sent_at'),
     rescheduledFromId: uuid('rescheduled_from_id'),

@@ -7,6 +7,7 @@ import type { Booking, bookingsQuery } from './booking.contract';
 import { bookingEventTypes, bookings } from './booking.schema';
 import { bookSlot, releaseHolds, type BookedSlot, type BookingRow } from './book-slot';
 import { notifyBooking } from './booking-mail';
+import { calendarBusy } from './calendar-sync';
 import type { Services } from '../../platform/services';
 
 async function present(tx: Tx, rows: BookingRow[]): Promise<Booking[]> {
@@ -25,6 +26,7 @@ async function present(tx: Tx, rows: BookingRow[]): Promise<Booking[]> {
     attendeeTimeZone: r.attendeeTimeZone,
     answers: r.answers,
     contactId: r.contactId,
+    calendarSynced: r.calendarSyncedSequence === r.sequence,
     createdAt: r.createdAt.toISOString(),
   }));
 }
@@ -87,11 +89,16 @@ export async function rescheduleBooking(services: Services, workspaceId: string,
     if (row.status !== 'confirmed') throw conflict('booking_not_confirmed', `This booking is ${row.status.replace('_', '-')}.`);
     return row;
   });
+  // The booking's own event in the host's calendar does not stand in the way of moving it.
+  const at = new Date(start);
+  const busy = await calendarBusy(services, workspaceId, { id: old.eventTypeId }, new Date(at.getTime() - 86_400_000), new Date(at.getTime() + 86_400_000));
+  for (const [host, ranges] of busy) busy.set(host, ranges.filter((r) => !(r.start.getTime() === old.startsAt.getTime() && r.end.getTime() === old.endsAt.getTime())));
   return bookSlot(
     db,
     { workspaceId, eventType: { id: old.eventTypeId } },
     { start, name: old.attendeeName, email: old.attendeeEmail, timeZone: old.attendeeTimeZone, answers: old.answers, rescheduledFrom: old },
     {
+      calendarBusy: busy,
       // The old time is freed first, so a move by a few minutes does not collide with itself.
       beforeHold: async (tx) => {
         const current = await lockBooking(tx, workspaceId, id);

@@ -14,5 +14,6 @@ import '../../modules/agents/agents.data';
 import '../../modules/brain/brain.data';
 import '../../modules/enrichment/enrichment.data';
 import '../../modules/booking/booking.data';
+import '../../modules/integrations/integrations.data';
 
 export { dataEntries, systemEntries } from './registry';

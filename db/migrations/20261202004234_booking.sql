@@ -90,6 +90,8 @@ CREATE TABLE "bookings" (
 	"activity_id" uuid,
 	"ical_uid" text NOT NULL,
 	"sequence" integer DEFAULT 0 NOT NULL,
+	"calendar_events" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"calendar_synced_sequence" integer,
 	"reminder_sent_at" timestamp with time zone,
 	"rescheduled_from_id" uuid,
 	"cancel_reason" text,
@@ -101,6 +103,27 @@ CREATE TABLE "bookings" (
 );
 --> statement-breakpoint
 ALTER TABLE "bookings" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+CREATE TABLE "integration_connections" (
+	"workspace_id" uuid NOT NULL,
+	"id" uuid NOT NULL,
+	"user_id" uuid NOT NULL,
+	"provider" text NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"scopes" text[] DEFAULT '{}' NOT NULL,
+	"access_token_sealed" text,
+	"refresh_token_sealed" text,
+	"access_expires_at" timestamp with time zone,
+	"state_hash" text,
+	"verifier_sealed" text,
+	"state_expires_at" timestamp with time zone,
+	"last_error" text,
+	"connected_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "integration_connections_workspace_id_id_pk" PRIMARY KEY("workspace_id","id")
+);
+--> statement-breakpoint
+ALTER TABLE "integration_connections" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "mail_outbox" ADD COLUMN "attachments" jsonb;--> statement-breakpoint
 ALTER TABLE "booking_event_hosts" ADD CONSTRAINT "booking_event_hosts_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "booking_event_hosts" ADD CONSTRAINT "booking_event_hosts_workspace_id_event_type_id_booking_event_types_workspace_id_id_fk" FOREIGN KEY ("workspace_id","event_type_id") REFERENCES "public"."booking_event_types"("workspace_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -113,13 +136,17 @@ ALTER TABLE "booking_schedules" ADD CONSTRAINT "booking_schedules_workspace_id_w
 ALTER TABLE "booking_schedules" ADD CONSTRAINT "booking_schedules_workspace_id_user_id_memberships_workspace_id_user_id_fk" FOREIGN KEY ("workspace_id","user_id") REFERENCES "public"."memberships"("workspace_id","user_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "bookings" ADD CONSTRAINT "bookings_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "bookings" ADD CONSTRAINT "bookings_workspace_id_event_type_id_booking_event_types_workspace_id_id_fk" FOREIGN KEY ("workspace_id","event_type_id") REFERENCES "public"."booking_event_types"("workspace_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "integration_connections" ADD CONSTRAINT "integration_connections_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "integration_connections" ADD CONSTRAINT "integration_connections_workspace_id_user_id_memberships_workspace_id_user_id_fk" FOREIGN KEY ("workspace_id","user_id") REFERENCES "public"."memberships"("workspace_id","user_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "booking_event_types_slug_idx" ON "booking_event_types" USING btree ("workspace_id","slug");--> statement-breakpoint
 CREATE INDEX "booking_holds_host_idx" ON "booking_holds" USING btree ("workspace_id","host_user_id","starts_at");--> statement-breakpoint
 CREATE INDEX "booking_schedules_user_idx" ON "booking_schedules" USING btree ("workspace_id","user_id");--> statement-breakpoint
 CREATE INDEX "bookings_starts_idx" ON "bookings" USING btree ("workspace_id","starts_at");--> statement-breakpoint
 CREATE INDEX "bookings_contact_idx" ON "bookings" USING btree ("workspace_id","contact_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "integration_connections_user_idx" ON "integration_connections" USING btree ("workspace_id","user_id","provider");--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "booking_event_hosts" AS PERMISSIVE FOR ALL TO public USING ("booking_event_hosts"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("booking_event_hosts"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "booking_event_types" AS PERMISSIVE FOR ALL TO public USING ("booking_event_types"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("booking_event_types"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "booking_holds" AS PERMISSIVE FOR ALL TO public USING ("booking_holds"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("booking_holds"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "booking_schedules" AS PERMISSIVE FOR ALL TO public USING ("booking_schedules"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("booking_schedules"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);--> statement-breakpoint
-CREATE POLICY "tenant_isolation" ON "bookings" AS PERMISSIVE FOR ALL TO public USING ("bookings"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("bookings"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);
+CREATE POLICY "tenant_isolation" ON "bookings" AS PERMISSIVE FOR ALL TO public USING ("bookings"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("bookings"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);--> statement-breakpoint
+CREATE POLICY "tenant_isolation" ON "integration_connections" AS PERMISSIVE FOR ALL TO public USING ("integration_connections"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("integration_connections"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);
