@@ -106,6 +106,10 @@ const mailboxRoute = createRoute({ getParentRoute: () => rootRoute, path: '/dev/
 
 const workspaceRoute = createRoute({ getParentRoute: () => rootRoute, path: '/w/$workspaceId', beforeLoad: requireUser, component: AppShell });
 const homeRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/', component: HomePage });
+const bookingRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/booking', component: lazyRouteComponent(() => import('./modules/booking/BookingPage'), 'BookingPage') });
+// BOOK-1/4: public, no sign-in.
+const publicBookingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/book/$workspaceId/$slug', component: lazyRouteComponent(() => import('./modules/booking/PublicBookingPage'), 'PublicBookingPage') });
+const manageBookingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/book/manage/$token', component: lazyRouteComponent(() => import('./modules/booking/ManageBookingPage'), 'ManageBookingPage') });
 const tasksRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/tasks', component: lazyRouteComponent(() => import('./modules/activities/MyTasksPage'), 'MyTasksPage') });
 const importRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/import', component: lazyRouteComponent(() => import('./modules/imports/ImportPage'), 'ImportPage') }),
@@ -170,6 +174,8 @@ const aiRoutes = [
 ] as const;
 
 const routeTree = rootRoute.addChildren([
+  publicBookingRoute,
+  manageBookingRoute,
   indexRoute,
   signInRoute,
   signUpRoute,
@@ -180,7 +186,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
+  workspaceRoute.addChildren([homeRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, bookingRoute, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
 ]);
 
 export const router = createRouter({

@@ -98,8 +98,8 @@ export async function notifyBooking(tx: Tx, services: Services, b: BookingRow, c
   const links = cancelled
     ? []
     : [
-        { label: 'Reschedule', url: `${appUrl}/book/manage/${bookingToken(services.secrets.sessionSecret, 'reschedule', b.workspaceId, b.id)}` },
-        { label: 'Cancel', url: `${appUrl}/book/manage/${bookingToken(services.secrets.sessionSecret, 'cancel', b.workspaceId, b.id)}` },
+        { label: 'Reschedule', url: `${appUrl}/book/manage/${bookingToken(services.secrets.sessionSecret, 'reschedule', b.workspaceId, b.id)}?action=reschedule` },
+        { label: 'Cancel', url: `${appUrl}/book/manage/${bookingToken(services.secrets.sessionSecret, 'cancel', b.workspaceId, b.id)}?action=cancel` },
       ];
   const theirTime = when(b.startsAt, b.attendeeTimeZone);
   const subjects: Record<Exclude<BookingChange, 'no_show'>, string> = {
