@@ -1,9 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { useId, useMemo } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { errorMessage } from '../../lib/api';
 import { ErrorAlert } from '../../ui/Alert';
 import { SkeletonList } from '../../ui/Skeleton';
 import { allTimeZones, bookingApi, dayLabel, type FreeSlot, type PublicEvent } from './api';
+
+const shortDay = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
 
 /** BOOK-1: free times grouped by the visitor's days, in the zone they choose (their own by default). */
 export function SlotPicker({ workspaceId, slug, timeZone, onTimeZone, selected, onSelect, onLoaded }: { workspaceId: string; slug: string; timeZone: string; onTimeZone: (z: string) => void; selected: string | null; onSelect: (s: FreeSlot) => void; onLoaded?: (e: PublicEvent) => void }) {
@@ -22,6 +24,9 @@ export function SlotPicker({ workspaceId, slug, timeZone, onTimeZone, selected, 
     return [...map.entries()];
   }, [page.data]);
   const zones = useMemo(allTimeZones, []);
+  const [picked, setPicked] = useState<string | null>(null);
+  // One day's times at a time keeps the page short on a phone.
+  const day = days.find(([d]) => d === picked) ?? days[0];
   return (
     <div>
       <label htmlFor={zoneId} className="mb-1 block text-sm font-medium text-stone-800">
@@ -37,26 +42,36 @@ export function SlotPicker({ workspaceId, slug, timeZone, onTimeZone, selected, 
       {page.isPending ? <SkeletonList rows={4} /> : null}
       {page.error ? <ErrorAlert>{errorMessage(page.error)}</ErrorAlert> : null}
       {page.data && !days.length ? <p className="text-sm text-stone-600">No free times in the next two weeks.</p> : null}
-      <div className="space-y-4">
-        {days.map(([date, slots]) => (
-          <fieldset key={date}>
-            <legend className="mb-2 text-sm font-semibold text-stone-900">{dayLabel(date)}</legend>
-            <div className="grid grid-cols-3 gap-2 sm:grid-cols-6">
-              {slots.map((s) => (
-                <button
-                  key={s.start}
-                  type="button"
-                  aria-pressed={selected === s.start}
-                  onClick={() => onSelect(s)}
-                  className={`rounded-md border px-2 py-2 text-sm font-medium ${selected === s.start ? 'border-teal-700 bg-teal-700 text-white' : 'border-stone-300 bg-white text-teal-800 hover:border-teal-700'}`}
-                >
-                  {s.time}
-                </button>
-              ))}
-            </div>
-          </fieldset>
-        ))}
-      </div>
+      {days.length ? (
+        <fieldset>
+          <legend className="mb-2 text-sm font-medium text-stone-800">Day</legend>
+          <div className="flex flex-wrap gap-2">
+            {days.map(([date, slots]) => (
+              <button key={date} type="button" aria-pressed={day?.[0] === date} onClick={() => setPicked(date)} className={`rounded-md border px-3 py-1.5 text-sm ${day?.[0] === date ? 'border-teal-700 bg-teal-50 font-semibold text-teal-900' : 'border-stone-300 bg-white text-stone-800 hover:border-teal-700'}`}>
+                {shortDay(date)} <span className="text-xs text-stone-500">({slots.length})</span>
+              </button>
+            ))}
+          </div>
+        </fieldset>
+      ) : null}
+      {day ? (
+        <fieldset className="mt-4">
+          <legend className="mb-2 text-sm font-semibold text-stone-900">{dayLabel(day[0])}</legend>
+          <div className="grid grid-cols-3 gap-2 sm:grid-cols-5">
+            {day[1].map((s) => (
+              <button
+                key={s.start}
+                type="button"
+                aria-pressed={selected === s.start}
+                onClick={() => onSelect(s)}
+                className={`rounded-md border px-2 py-2 text-sm font-medium ${selected === s.start ? 'border-teal-700 bg-teal-700 text-white' : 'border-stone-300 bg-white text-teal-800 hover:border-teal-700'}`}
+              >
+                {s.time}
+              </button>
+            ))}
+          </div>
+        </fieldset>
+      ) : null}
     </div>
   );
 }
