@@ -10,6 +10,7 @@ import { queueRenderedMail } from '../../platform/mail/outbox';
 import { renderMail } from '../../platform/mail/templates';
 import type { Services } from '../../platform/services';
 import { workspaces } from '../workspaces/workspaces.schema';
+import { oneLine } from './booking.contract';
 import { bookingToken } from './booking-tokens';
 import { queueCalendarSync } from './calendar-sync';
 import { bookingEventTypes, bookings } from './booking.schema';
@@ -18,8 +19,6 @@ import { hostsOf } from './event-types';
 
 export type BookingChange = 'booked' | 'rescheduled' | 'cancelled_by_attendee' | 'cancelled_by_host' | 'no_show' | 'reminder';
 
-/** Names and answers come from visitors: no line break or control character survives into a header or an ICS line. */
-export const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
 
 const when = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toFormat("cccc d LLLL yyyy, HH:mm '('ZZZZ')'");
 

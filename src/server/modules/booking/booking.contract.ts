@@ -8,6 +8,9 @@ export const assignments = ['single', 'round_robin', 'collective'] as const;
 export const locationKinds = ['video', 'phone', 'address'] as const;
 export const bookingStatuses = ['confirmed', 'cancelled', 'rescheduled', 'no_show'] as const;
 
+/** Names and answers come from visitors: no line break or control character survives into a header or an ICS line. */
+export const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
+
 export const timeZoneSchema = z
   .string()
   .max(64)
@@ -150,7 +153,7 @@ export const publicEventSchema = z.object({
 export const bookBody = z.strictObject({
   start: z.iso.datetime({ offset: true, message: 'A start time like 2026-03-09T14:00:00Z.' }),
   // A name is one line: control characters (line breaks included) become spaces.
-  name: z.string().max(200).transform((s) => s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim()).pipe(z.string().min(1, 'Enter your name.')),
+  name: z.string().max(200).transform(oneLine).pipe(z.string().min(1, 'Enter your name.')),
   email: emailSchema,
   timeZone: timeZoneSchema,
   answers: z.record(z.string().max(40), z.string().max(2000)).optional(),

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { nyWeekday } from './booking.fixtures';
 import type { ReceivedMail } from '../../../../test/helpers/smtp-sink';
 import { bookingReminderJob } from './booking-mail';
 
@@ -45,15 +46,6 @@ async function eventType(body: Record<string, unknown> = {}, hosts?: { userId: s
   return res.json() as { id: string; slug: string; publicPath: string };
 }
 
-/** The n-th weekday after today in New York, at a wall time there, as an ISO instant (each test its own day). */
-function nyWeekday(n: number, time = '10:00'): string {
-  let d = DateTime.now().setZone('America/New_York').startOf('day');
-  for (let left = n; left > 0; ) {
-    d = d.plus({ days: 1 });
-    if (d.weekday <= 5) left--;
-  }
-  return DateTime.fromISO(`${d.toISODate()}T${time}`, { zone: 'America/New_York' }).toUTC().toISO()!;
-}
 
 const attendee = (over: Record<string, unknown> = {}) => ({ name: 'Priya Prospect', email: `priya${Math.random().toString(36).slice(2, 8)}@example.test`, timeZone: 'Asia/Kolkata', ...over });
 

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGoogleCalendar } from '../../../../test/fakes/google-calendar';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { nyWeekday } from './booking.fixtures';
 
 let server: TestServer;
 let google: FakeGoogleCalendar;
@@ -15,15 +15,6 @@ const api = (path: string) => `/api/workspaces/${owner.workspaceId}${path}`;
 const page = (qs = '') => `/api/public/booking/${owner.workspaceId}/${slug}${qs}`;
 const attendee = () => ({ name: 'Gia Google', email: `gia${Math.random().toString(36).slice(2, 8)}@example.test`, timeZone: 'Europe/London' });
 
-/** The n-th weekday after today in New York, at a wall time there. */
-function nyWeekday(n: number, time: string): string {
-  let d = DateTime.now().setZone('America/New_York').startOf('day');
-  for (let left = n; left > 0; ) {
-    d = d.plus({ days: 1 });
-    if (d.weekday <= 5) left--;
-  }
-  return DateTime.fromISO(`${d.toISODate()}T${time}`, { zone: 'America/New_York' }).toUTC().toISO()!;
-}
 
 /** Waits (without sleeping blindly) until `check` holds. */
 async function until<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 30_000): Promise<T> {
