@@ -99,5 +99,7 @@ it('BOOK-1 BOOK-2 BOOK-4 BOOK-5 staff set up and share a booking page; a prospec
   await staff.page.setViewportSize({ width: 1280, height: 900 });
   await staff.page.goto(`/w/${owner.workspaceId}/contacts/${contact.id}`);
   await staff.page.getByText('30-minute intro call with Priya Prospect').first().waitFor();
+  await staff.page.getByRole('region', { name: 'Bookings' }).getByText('confirmed').waitFor();
+  if (shots) await staff.page.screenshot({ path: `${shots}/contact-1280.png`, fullPage: true });
   expect(problems).toEqual([]);
 }, 240_000);
