@@ -61,10 +61,17 @@ beforeAll(async () => {
     ok(await w.client.post(api('/canned-replies'), { shortcut: 'fixture', body: 'Fixture reply' }));
     const chat = ok(await w.client.post(`/api/widget/${w.workspaceId}/conversations`, {}));
     ok(await w.client.post(`/api/widget/${w.workspaceId}/handoff`, { token: chat.token }));
+    // Booking (booking_*): hours, an event type with its host, and a booking that holds time.
+    const hours = ok(await w.client.post(api('/booking/schedules'), { name: 'Hours', timeZone: 'UTC', weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })), overrides: [] }));
+    ok(await w.client.post(api('/booking/event-types'), { slug: 'fixture', title: 'Fixture call', durationMinutes: 30, hosts: [{ userId: hours.userId, scheduleId: hours.id }] }));
+    const freeSlot = ok(await w.client.get(`/api/public/booking/${w.workspaceId}/fixture?timeZone=UTC&days=3`)).slots[0];
+    ok(await w.client.post(`/api/public/booking/${w.workspaceId}/fixture`, { start: freeSlot.start, name: 'Fixture Visitor', email: 'visitor@example.com', timeZone: 'UTC' }));
     // Semantic search (record_embeddings, semantic_index_state) needs pgvector, which the embedded
     // database lacks, so its rows are written directly, as the indexing job would.
     const system = server.services.database.systemPool;
     await system.query(`INSERT INTO record_embeddings (workspace_id, record_type, record_id, model, content_hash, embedding) VALUES ($1, 'contacts', $2, 'fixture-embed', md5('x'), '{0.6,0.8}')`, [w.workspaceId, contact.id]);
+    // INT-1: a connection, as the OAuth callback leaves it (Google is not configured here).
+    await system.query(`INSERT INTO integration_connections (workspace_id, id, user_id, provider, status) VALUES ($1, gen_random_uuid(), $2, 'google_calendar', 'connected')`, [w.workspaceId, w.userId]);
     await system.query(`INSERT INTO semantic_index_state (workspace_id, model, state, total, walked, embedded) VALUES ($1, 'fixture-embed', 'done', 1, 1, 1)`, [w.workspaceId]);
   }
 }, 300_000);

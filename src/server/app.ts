@@ -24,6 +24,8 @@ import { enrichmentModule } from './modules/enrichment/enrichment.routes';
 import { homeModule } from './modules/home/home.routes';
 import { conversationsModule } from './modules/conversations/conversations.routes';
 import { widgetModule } from './modules/conversations/widget.routes';
+import { bookingModule } from './modules/booking/booking.routes';
+import { integrationsModule } from './modules/integrations/integrations.routes';
 import './platform/data/all';
 import { requireAccessDeclarations } from './platform/http/access';
 import { requestContext } from './platform/http/context';
@@ -121,6 +123,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(homeModule);
   await app.register(conversationsModule);
   await app.register(widgetModule);
+  await app.register(bookingModule);
+  await app.register(integrationsModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

@@ -114,6 +114,10 @@ const inboxRoute = createRoute({
   component: lazyRouteComponent(() => import('./modules/conversations/InboxPage'), 'InboxPage'),
 });
 const websiteAssistantRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/website-assistant', component: lazyRouteComponent(() => import('./modules/conversations/WebsiteAssistantSettings'), 'WebsiteAssistantSettings') });
+const bookingRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/booking', component: lazyRouteComponent(() => import('./modules/booking/BookingPage'), 'BookingPage') });
+// BOOK-1/4: public, no sign-in.
+const publicBookingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/book/$workspaceId/$slug', component: lazyRouteComponent(() => import('./modules/booking/PublicBookingPage'), 'PublicBookingPage') });
+const manageBookingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/book/manage/$token', component: lazyRouteComponent(() => import('./modules/booking/ManageBookingPage'), 'ManageBookingPage') });
 const tasksRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/tasks', component: lazyRouteComponent(() => import('./modules/activities/MyTasksPage'), 'MyTasksPage') });
 const importRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/import', component: lazyRouteComponent(() => import('./modules/imports/ImportPage'), 'ImportPage') }),
@@ -178,6 +182,8 @@ const aiRoutes = [
 ] as const;
 
 const routeTree = rootRoute.addChildren([
+  publicBookingRoute,
+  manageBookingRoute,
   indexRoute,
   signInRoute,
   signUpRoute,
@@ -188,7 +194,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, websiteAssistantRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
+  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, bookingRoute, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, websiteAssistantRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
 ]);
 
 export const router = createRouter({

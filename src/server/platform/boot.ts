@@ -13,6 +13,8 @@ import { importJob } from '../modules/imports/import.job';
 import { rescoreAgingRulesJob, rescoreWorkspaceJob } from '../modules/rules/rescore.job';
 import { bulkOperationJob } from '../modules/bulk/bulk.job';
 import { taskReminderJob, taskReminderSweepJob } from '../modules/activities/task-reminder.job';
+import { bookingReminderJob } from '../modules/booking/booking-mail';
+import { calendarSyncJob } from '../modules/booking/calendar-sync';
 import { agentRunJob, weeklyBriefJob } from '../modules/agents/agent-run.job';
 import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.job';
 import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
@@ -57,6 +59,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(agentRunJob, weeklyBriefJob, weeklyBriefMailJob, staleRunSweepJob);
   jobs.register(semanticIndexJob, semanticIndexRefreshJob);
   jobs.register(...conversationJobs);
+  jobs.register(bookingReminderJob, calendarSyncJob);
   const services: Services = {
     config,
     logger,

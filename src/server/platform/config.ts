@@ -41,6 +41,10 @@ const configSchema = z
     GOOGLE_CLIENT_ID: z.string().optional(),
     GOOGLE_CLIENT_SECRET: z.string().optional(),
     GOOGLE_ISSUER: z.string().url().default('https://accounts.google.com'),
+    /** INT-1: Google's OAuth endpoints and API root for connections (Calendar); tests point them at a local fake. */
+    GOOGLE_OAUTH_AUTHORIZE_URL: z.string().url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+    GOOGLE_OAUTH_TOKEN_URL: z.string().url().default('https://oauth2.googleapis.com/token'),
+    GOOGLE_API_ROOT_URL: z.string().url().default('https://www.googleapis.com/'),
 
     SESSION_IDLE_DAYS: z.coerce.number().positive().default(14),
     SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().default(60),
@@ -52,6 +56,8 @@ const configSchema = z
     METRICS_TOKEN: z.string().min(16).optional(),
     /** Coarse per-IP flood guard over the whole API; sensitive routes have their own tighter limits. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /** BOOK-3: bookings per minute one visitor (IP) may attempt on public booking pages. */
+    BOOKING_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
     WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(50).default(2),
     /** CRM-7: the largest file an import accepts, in bytes (default 200 MiB). */
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),

@@ -13,6 +13,8 @@ import '../../modules/ai/ai.data';
 import '../../modules/agents/agents.data';
 import '../../modules/brain/brain.data';
 import '../../modules/enrichment/enrichment.data';
+import '../../modules/booking/booking.data';
+import '../../modules/integrations/integrations.data';
 
 export { dataEntries, systemEntries } from './registry';
 import '../../modules/conversations/conversations.data';

@@ -15,3 +15,5 @@ export * from '../../modules/brain/brain.schema';
 export * from '../../modules/enrichment/enrichment.schema';
 export * from '../../modules/brain/embeddings.schema';
 export * from '../../modules/conversations/conversations.schema';
+export * from '../../modules/booking/booking.schema';
+export * from '../../modules/integrations/integrations.schema';

@@ -1,5 +1,12 @@
-import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
+
+/** A file sent with a message (a calendar invitation, say); `content` is UTF-8 text. */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
 
 export const mailKinds = ['transactional', 'marketing'] as const;
 export const mailStatuses = ['queued', 'sent', 'failed', 'kept'] as const;
@@ -20,6 +27,7 @@ export const mailOutbox = pgTable(
     subject: text('subject').notNull(),
     textBody: text('text_body'),
     htmlBody: text('html_body'),
+    attachments: jsonb('attachments').$type<MailAttachment[]>(),
     status: text('status', { enum: mailStatuses }).notNull().default('queued'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),

@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Queryable } from '../db/database';
 import { defineJob, enqueue } from '../jobs/jobs';
-import { mailOutbox } from './mail.schema';
-import { templates, type TemplateName } from './templates';
+import { mailOutbox, type MailAttachment } from './mail.schema';
+import { templates, type RenderedMail, type TemplateName } from './templates';
 
 export const sendMailJob = defineJob({
   name: 'mail.send',
@@ -18,11 +18,11 @@ export const sendMailJob = defineJob({
       return;
     }
     try {
-      const { messageId } = await mail.transport.send({ from: row.fromAddress, to: row.toAddress, subject: row.subject, text: row.textBody ?? '', html: row.htmlBody });
+      const { messageId } = await mail.transport.send({ from: row.fromAddress, to: row.toAddress, subject: row.subject, text: row.textBody ?? '', html: row.htmlBody, attachments: row.attachments ?? undefined });
       // The body held one-time codes and links: once delivered, it is not kept.
       await database.system
         .update(mailOutbox)
-        .set({ status: 'sent', sentAt: new Date(), providerMessageId: messageId, attempts: row.attempts + 1, textBody: null, htmlBody: null, lastError: null })
+        .set({ status: 'sent', sentAt: new Date(), providerMessageId: messageId, attempts: row.attempts + 1, textBody: null, htmlBody: null, attachments: null, lastError: null })
         .where(eq(mailOutbox.id, outboxId));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -44,10 +44,20 @@ export async function queueMail<T extends TemplateName>(
   template: T,
   values: Parameters<(typeof templates)[T]>[0],
 ): Promise<string> {
-  const rendered = (templates[template] as (v: typeof values) => { subject: string; text: string; html: string })(values);
+  const rendered = (templates[template] as (v: typeof values) => RenderedMail)(values);
+  return queueRenderedMail(tx, { from, to, template, rendered });
+}
+
+/**
+ * Queues a message a module rendered itself (with `renderMail` for the shared look), with
+ * attachments such as a calendar invitation. Same outbox, same job, same transaction rule.
+ */
+export async function queueRenderedMail(tx: Queryable, m: { from: string; to: string; template: string; rendered: RenderedMail; attachments?: MailAttachment[] }): Promise<string> {
+  // A subject is one header line whatever a name in it holds.
+  const subject = m.rendered.subject.replace(/[\r\n]+/g, ' ').slice(0, 250);
   const [row] = await tx
     .insert(mailOutbox)
-    .values({ template, toAddress: to, fromAddress: from, subject: rendered.subject, textBody: rendered.text, htmlBody: rendered.html })
+    .values({ template: m.template, toAddress: m.to, fromAddress: m.from, subject, textBody: m.rendered.text, htmlBody: m.rendered.html, attachments: m.attachments ?? null })
     .returning({ id: mailOutbox.id });
   await enqueue(tx, sendMailJob, { outboxId: row!.id });
   return row!.id;

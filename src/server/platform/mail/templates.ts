@@ -11,18 +11,21 @@ export interface RenderedMail {
 const escapeHtml = (s: string) =>
   s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 
-function layout(paragraphs: string[], action?: { label: string; url: string }): string {
+function layout(paragraphs: string[], action?: { label: string; url: string }, links: { label: string; url: string }[] = []): string {
   const body = paragraphs.map((p) => `<p style="margin:0 0 16px">${escapeHtml(p)}</p>`).join('');
   const button = action
     ? `<p style="margin:24px 0"><a href="${escapeHtml(action.url)}" style="background:#0f766e;color:#fff;padding:10px 18px;border-radius:6px;text-decoration:none">${escapeHtml(action.label)}</a></p><p style="font-size:12px;color:#555">Or paste this address into your browser: ${escapeHtml(action.url)}</p>`
     : '';
-  return `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#111;max-width:560px;margin:auto;padding:24px">${body}${button}<p style="font-size:12px;color:#777;margin-top:32px">Kestrel</p></body></html>`;
+  const more = links.map((l) => `<p style="margin:0 0 8px"><a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a></p>`).join('');
+  return `<!doctype html><html><body style="font-family:system-ui,sans-serif;color:#111;max-width:560px;margin:auto;padding:24px">${body}${button}${more}<p style="font-size:12px;color:#777;margin-top:32px">Kestrel</p></body></html>`;
 }
 
-function mail(subject: string, paragraphs: string[], action?: { label: string; url: string }): RenderedMail {
-  const text = [...paragraphs, ...(action ? [`${action.label}: ${action.url}`] : []), '— Kestrel'].join('\n\n');
-  return { subject, text, html: layout(paragraphs, action) };
+/** A plain message in Kestrel's look: paragraphs (escaped), an optional button and further links. */
+export function renderMail(subject: string, paragraphs: string[], action?: { label: string; url: string }, links: { label: string; url: string }[] = []): RenderedMail {
+  const text = [...paragraphs, ...(action ? [`${action.label}: ${action.url}`] : []), ...links.map((l) => `${l.label}: ${l.url}`), '— Kestrel'].join('\n\n');
+  return { subject, text, html: layout(paragraphs, action, links) };
 }
+const mail = renderMail;
 
 export const templates = {
   welcome: (v: { name: string; appUrl: string }) =>

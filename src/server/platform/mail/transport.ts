@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import { Resend } from 'resend';
 import type { Config } from '../config';
+import type { MailAttachment } from './mail.schema';
 
 export interface OutgoingMail {
   from: string;
@@ -9,6 +10,7 @@ export interface OutgoingMail {
   text: string;
   html?: string | null;
   headers?: Record<string, string>;
+  attachments?: MailAttachment[];
 }
 
 /** One interface per concern: how mail leaves Kestrel. */
@@ -24,7 +26,7 @@ export function createMailTransport(config: Config): MailTransport {
     return {
       name: 'smtp',
       async send(mail) {
-        const info = await transporter.sendMail({ ...mail, html: mail.html ?? undefined });
+        const info = await transporter.sendMail({ ...mail, html: mail.html ?? undefined, attachments: mail.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) });
         return { messageId: info.messageId ?? null };
       },
       async close() {
@@ -37,7 +39,7 @@ export function createMailTransport(config: Config): MailTransport {
     return {
       name: 'resend',
       async send(mail) {
-        const { data, error } = await resend.emails.send({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}), ...(mail.headers ? { headers: mail.headers } : {}) });
+        const { data, error } = await resend.emails.send({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}), ...(mail.headers ? { headers: mail.headers } : {}), ...(mail.attachments?.length ? { attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'utf8') })) } : {}) });
         if (error) throw new Error(`Resend refused the message: ${error.message}`);
         return { messageId: data?.id ?? null };
       },

@@ -11,6 +11,7 @@ import { contactFields, customFieldDefs } from './fields';
 import { contactName, formatMoney, lifecycleLabels } from './format';
 import { rememberLabel } from './RecordPicker';
 import { PropertiesPanel } from './PropertiesPanel';
+import { ContactBookings } from '../booking/ContactBookings';
 import { Badge, DeleteRecord, Fact, RecordFrame, RecordSkeleton, RecordStatus, SideCard } from './RecordParts';
 import { AgentPanel } from '../agents/AgentPanel';
 import { ScoreBadge } from '../rules/ScoreBadge';
@@ -111,6 +112,7 @@ function ContactView({ workspaceId, contact, custom }: { workspaceId: string; co
             )}
           </SideCard>
           <RelatedDeals workspaceId={workspaceId} filter={{ contactId: contact.id }} prefill={{ contactId: contact.id, companyId: shown.companyId }} canEdit={canEdit} />
+          <ContactBookings workspaceId={workspaceId} contactId={contact.id} />
           <ShareWithClient workspaceId={workspaceId} recordType="contacts" recordId={contact.id} />
         </>
       }

@@ -99,6 +99,14 @@ export function AppShell() {
                 Tasks
               </Link>
             </li>
+            <li>
+              <Link to={`/w/${workspaceId}/booking` as '/'} className={navLinkClass}>
+                <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+                  <path d="M4 5h12v11H4zM4 8h12M7 3v3M13 3v3" />
+                </svg>
+                Booking
+              </Link>
+            </li>
             <AiNavItems workspaceId={workspaceId} linkClass={navLinkClass} />
             <li>
               <Link to={`/w/${workspaceId}/import` as '/'} className={navLinkClass}>

@@ -1,0 +1,128 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGoogleCalendar } from '../../../../test/fakes/google-calendar';
+import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
+import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { nyWeekday } from './booking.fixtures';
+
+let server: TestServer;
+let google: FakeGoogleCalendar;
+let owner: Awaited<ReturnType<typeof ownerWithWorkspace>>;
+let visitor: TestClient;
+let slug: string;
+
+const api = (path: string) => `/api/workspaces/${owner.workspaceId}${path}`;
+const page = (qs = '') => `/api/public/booking/${owner.workspaceId}/${slug}${qs}`;
+const attendee = () => ({ name: 'Gia Google', email: `gia${Math.random().toString(36).slice(2, 8)}@example.test`, timeZone: 'Europe/London' });
+
+
+/** Waits (without sleeping blindly) until `check` holds. */
+async function until<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  google = await new FakeGoogleCalendar().start();
+  server = await startTestServer({
+    GOOGLE_CLIENT_ID: google.clientId,
+    GOOGLE_CLIENT_SECRET: google.clientSecret,
+    GOOGLE_OAUTH_AUTHORIZE_URL: `${google.url}/o/oauth2/v2/auth`,
+    GOOGLE_OAUTH_TOKEN_URL: `${google.url}/token`,
+    GOOGLE_API_ROOT_URL: `${google.url}/`,
+    BOOKING_RATE_LIMIT_PER_MINUTE: '1000',
+  });
+  owner = await ownerWithWorkspace(server, 'Calendar Cafe');
+  visitor = new TestClient(server.app);
+  const s = (await owner.client.post(api('/booking/schedules'), { name: 'Hours', timeZone: 'America/New_York', weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })), overrides: [] })).json();
+  const e = await owner.client.post(api('/booking/event-types'), { slug: 'intro', title: 'Intro call', durationMinutes: 30, hosts: [{ userId: s.userId, scheduleId: s.id }] });
+  expect(e.statusCode, e.body).toBe(201);
+  slug = e.json().slug;
+}, 300_000);
+afterAll(async () => google?.stop());
+
+async function connect() {
+  const start = await owner.client.post(api('/integrations/google_calendar/connect'));
+  expect(start.statusCode, start.body).toBe(200);
+  const consent = new URL(start.json().authorizationUrl);
+  expect(consent.searchParams.get('scope')).toBe('https://www.googleapis.com/auth/calendar.freebusy https://www.googleapis.com/auth/calendar.events');
+  expect(consent.searchParams.get('code_challenge_method')).toBe('S256');
+  // The person consents at Google, which sends the browser back with a code and the state.
+  const back = await fetch(consent, { redirect: 'manual' });
+  const callback = new URL(back.headers.get('location')!);
+  const landed = await owner.client.get(`${callback.pathname}${callback.search}`);
+  expect(landed.statusCode, landed.body).toBe(302);
+  return { callback };
+}
+
+describe('Google Calendar', () => {
+  it('INT-1 BOOK-2 SEC-2 connecting: PKCE and a single-use state, only the booking scopes, tokens sealed at rest', async () => {
+    const { callback } = await connect();
+    const status = (await owner.client.get(api('/integrations'))).json().items;
+    expect(status).toEqual([expect.objectContaining({ provider: 'google_calendar', status: 'connected', scopes: ['https://www.googleapis.com/auth/calendar.freebusy', 'https://www.googleapis.com/auth/calendar.events'] })]);
+    // The same state cannot be used twice, nor by another signed-in person.
+    expect((await owner.client.get(`${callback.pathname}${callback.search}`)).statusCode).toBe(400);
+    const tokenCall = google.requests.find((r) => r.path === '/token') as { body: Record<string, string> };
+    expect(tokenCall.body.code_verifier).toMatch(/^[\w-]{43,128}$/);
+    const row = (await server.services.database.system.execute<{ a: string; r: string }>(sql`SELECT access_token_sealed a, refresh_token_sealed r FROM integration_connections WHERE workspace_id = ${owner.workspaceId}`)).rows[0]!;
+    expect(row.a).toMatch(/^v1\./);
+    expect(row.r).toMatch(/^v1\./);
+    expect(row.a).not.toContain('ya29.');
+  });
+
+  it('BOOK-2 busy times in Google are not offered; a booking creates the event, a reschedule updates it, a cancel deletes it — through the official client library', async () => {
+    google.busy = [{ start: nyWeekday(3, '10:00'), end: nyWeekday(3, '11:00') }];
+    const date = nyWeekday(3, '09:00').slice(0, 10);
+    const slots = (await visitor.get(page(`?timeZone=America/New_York&from=${date}&days=1`))).json().slots.map((s: { start: string }) => s.start);
+    expect(slots).toContain(nyWeekday(3, '09:30'));
+    expect(slots).not.toContain(nyWeekday(3, '10:00'));
+    expect(slots).not.toContain(nyWeekday(3, '10:30'));
+    expect((await visitor.post(page(), { start: nyWeekday(3, '10:30'), ...attendee() })).statusCode).toBe(409);
+    const freeBusy = google.apiCalls().find((r) => r.path === '/calendar/v3/freeBusy')!;
+    expect(freeBusy.authorization).toMatch(/^Bearer ya29\./);
+
+    const made = await visitor.post(page(), { start: nyWeekday(3, '13:00'), ...attendee() });
+    expect(made.statusCode, made.body).toBe(201);
+    const event = await until(() => [...google.events.values()].find((e) => e.start?.dateTime === nyWeekday(3, '13:00')), 'the event in Google');
+    expect(event.summary).toBe('Intro call with Gia Google');
+    expect(event.iCalUID).toBe(`${made.json().id}@kestrel`);
+    const moved = await visitor.post(`/api/public/booking/reschedule/${made.json().rescheduleToken}`, { start: nyWeekday(3, '14:00') });
+    expect(moved.statusCode, moved.body).toBe(201);
+    await until(() => event.start?.dateTime === nyWeekday(3, '14:00') && event.sequence === 1, 'the event moved in Google');
+    expect(google.events.size).toBe(1);
+    expect((await visitor.post(`/api/public/booking/cancel/${moved.json().cancelToken}`, {})).statusCode).toBe(204);
+    await until(() => event.status === 'cancelled', 'the event cancelled in Google');
+  });
+
+  it('BOOK-2 a Google outage: the visitor still books from Kestrel’s own data, the booking reads "not yet synced", and a job syncs it later', async () => {
+    google.busy = [];
+    google.failNext(3);
+    const start = nyWeekday(4, '10:00');
+    const made = await visitor.post(page(), { start, ...attendee() });
+    expect(made.statusCode, made.body).toBe(201);
+    const listed = (await owner.client.get(api(`/booking/bookings?from=${encodeURIComponent(start)}`))).json().items.find((b: { id: string }) => b.id === made.json().id);
+    expect(listed.calendarSynced).toBe(false);
+    await until(() => [...google.events.values()].find((e) => e.start?.dateTime === start), 'the event after the outage', 60_000);
+    await until(async () => (await owner.client.get(api(`/booking/bookings?from=${encodeURIComponent(start)}`))).json().items.find((b: { id: string }) => b.id === made.json().id).calendarSynced, 'synced');
+  });
+
+  it('INT-1 an expired access token is refreshed; disconnecting stops every call at once', async () => {
+    await server.services.database.system.execute(sql`UPDATE integration_connections SET access_expires_at = now() - interval '1 minute' WHERE workspace_id = ${owner.workspaceId}`);
+    const before = google.requests.filter((r) => r.path === '/token' && (r.body as Record<string, string>).grant_type === 'refresh_token').length;
+    expect((await visitor.get(page('?timeZone=UTC&days=3'))).statusCode).toBe(200);
+    expect(google.requests.filter((r) => r.path === '/token' && (r.body as Record<string, string>).grant_type === 'refresh_token').length).toBe(before + 1);
+
+    expect((await owner.client.delete(api('/integrations/google_calendar'))).statusCode).toBe(204);
+    const calls = google.apiCalls().length;
+    const made = await visitor.post(page(), { start: nyWeekday(5, '10:00'), ...attendee() });
+    expect(made.statusCode).toBe(201);
+    await until(async () => (await owner.client.get(api(`/booking/bookings?from=${encodeURIComponent(nyWeekday(5, '10:00'))}`))).json().items[0]?.calendarSynced, 'the sync job to finish');
+    expect(google.apiCalls().length).toBe(calls);
+    expect((await owner.client.get(api('/integrations'))).json().items[0].status).toBe('disconnected');
+  });
+});

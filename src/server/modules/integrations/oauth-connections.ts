@@ -1,0 +1,189 @@
+import { createHash } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import { randomToken, sha256 } from '../../platform/crypto/tokens';
+import { AppError, badRequest, notFound } from '../../platform/http/errors';
+import type { Services } from '../../platform/services';
+import { integrationConnections, type ConnectionProvider } from './integrations.schema';
+
+/**
+ * INT-1: OAuth connections, one general piece every provider (Google Calendar now; Gmail,
+ * Outlook, Salesforce later) reuses: authorization code with PKCE (S256) and a single-use state,
+ * tokens sealed with the secret box (SEC-2) under the connection's id, refresh before expiry,
+ * disconnect that wipes the tokens so no call can follow.
+ */
+export interface OAuthProvider {
+  authorizeUrl: string;
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Exactly the scopes asked on the consent screen; nothing more is requested. */
+  scopes: string[];
+  extraAuthorizeParams?: Record<string, string>;
+}
+
+export function providerConfig(services: Services, provider: ConnectionProvider): OAuthProvider {
+  const c = services.config;
+  if (!c.GOOGLE_CLIENT_ID || !c.GOOGLE_CLIENT_SECRET) throw new AppError('integration_not_configured', 409, 'Google is not set up on this server (GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET).');
+  switch (provider) {
+    case 'google_calendar':
+      return {
+        authorizeUrl: c.GOOGLE_OAUTH_AUTHORIZE_URL,
+        tokenUrl: c.GOOGLE_OAUTH_TOKEN_URL,
+        clientId: c.GOOGLE_CLIENT_ID,
+        clientSecret: c.GOOGLE_CLIENT_SECRET,
+        // BOOK-2: read free/busy, write the events booking makes — not the whole calendar.
+        scopes: ['https://www.googleapis.com/auth/calendar.freebusy', 'https://www.googleapis.com/auth/calendar.events'],
+        extraAuthorizeParams: { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'false' },
+      };
+  }
+}
+
+export const oauthCallbackUrl = (services: Services) => `${services.config.publicUrl}/api/integrations/oauth/callback`;
+const STATE_MINUTES = 10;
+const aad = (id: string, what: string) => `integration:${id}:${what}`;
+
+/** Starts a connection: returns the provider's consent URL. The state names the workspace so the callback can find it. */
+export async function startConnection(services: Services, ctx: WorkspaceContext, provider: ConnectionProvider): Promise<{ authorizationUrl: string }> {
+  const p = providerConfig(services, provider);
+  const state = `${ctx.workspaceId}.${randomToken(24)}`;
+  const verifier = randomToken(48);
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  await withTenant(services.database.db, ctx, async (tx) => {
+    const existing = await findConnection(tx, ctx.workspaceId, ctx.userId!, provider);
+    const id = existing?.id;
+    const values = { stateHash: sha256(state), stateExpiresAt: new Date(Date.now() + STATE_MINUTES * 60_000), updatedAt: new Date() };
+    if (id) {
+      await tx.update(integrationConnections).set({ ...values, verifierSealed: services.secrets.box.seal(verifier, aad(id, 'verifier')) }).where(and(eq(integrationConnections.workspaceId, ctx.workspaceId), eq(integrationConnections.id, id)));
+    } else {
+      const [row] = await tx.insert(integrationConnections).values({ workspaceId: ctx.workspaceId, userId: ctx.userId!, provider, ...values }).returning({ id: integrationConnections.id });
+      await tx.update(integrationConnections).set({ verifierSealed: services.secrets.box.seal(verifier, aad(row!.id, 'verifier')) }).where(and(eq(integrationConnections.workspaceId, ctx.workspaceId), eq(integrationConnections.id, row!.id)));
+    }
+  });
+  const url = new URL(p.authorizeUrl);
+  const params = { response_type: 'code', client_id: p.clientId, redirect_uri: oauthCallbackUrl(services), scope: p.scopes.join(' '), state, code_challenge: challenge, code_challenge_method: 'S256', ...p.extraAuthorizeParams };
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  return { authorizationUrl: url.toString() };
+}
+
+async function findConnection(tx: Tx, workspaceId: string, userId: string, provider: ConnectionProvider) {
+  const [row] = await tx
+    .select()
+    .from(integrationConnections)
+    .where(and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.userId, userId), eq(integrationConnections.provider, provider)));
+  return row;
+}
+
+interface TokenAnswer {
+  access_token: string;
+  expires_in?: number;
+  refresh_token?: string;
+  scope?: string;
+}
+
+async function tokenRequest(p: OAuthProvider, body: Record<string, string>): Promise<TokenAnswer> {
+  const res = await fetch(p.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams({ client_id: p.clientId, client_secret: p.clientSecret, ...body }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const json = (await res.json().catch(() => ({}))) as Partial<TokenAnswer> & { error?: string };
+  // The provider's error code only: its body may echo what was sent.
+  if (!res.ok || !json.access_token) throw new Error(`token endpoint answered ${res.status}${json.error ? ` ${json.error}` : ''}`);
+  return json as TokenAnswer;
+}
+
+/**
+ * The provider sent the person back: the state must be one this user started in the last ten
+ * minutes (used once), and the code is exchanged with the PKCE verifier. Returns the workspace.
+ */
+export async function finishConnection(services: Services, userId: string, query: { state?: string; code?: string; error?: string }): Promise<{ workspaceId: string }> {
+  const workspaceId = query.state?.split('.')[0] ?? '';
+  if (!/^[0-9a-f-]{36}$/.test(workspaceId)) throw badRequest('oauth_state_invalid', 'This connection link is not valid. Start again.');
+  return withTenant(services.database.db, { workspaceId, userId }, async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(integrationConnections)
+      .where(and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.userId, userId), eq(integrationConnections.stateHash, sha256(query.state!))))
+      .for('update');
+    if (!row || !row.stateExpiresAt || row.stateExpiresAt < new Date() || !row.verifierSealed) throw badRequest('oauth_state_invalid', 'This connection link is not valid or has expired. Start again.');
+    const clearState = { stateHash: null, verifierSealed: null, stateExpiresAt: null, updatedAt: new Date() };
+    const where = and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.id, row.id));
+    if (query.error || !query.code) {
+      await tx.update(integrationConnections).set(clearState).where(where);
+      throw badRequest('oauth_denied', 'The connection was not allowed.');
+    }
+    const p = providerConfig(services, row.provider);
+    const verifier = services.secrets.box.open(row.verifierSealed, aad(row.id, 'verifier'));
+    const t = await tokenRequest(p, { grant_type: 'authorization_code', code: query.code, redirect_uri: oauthCallbackUrl(services), code_verifier: verifier });
+    const granted = t.scope ? t.scope.split(' ').filter(Boolean) : p.scopes;
+    await tx
+      .update(integrationConnections)
+      .set({
+        ...clearState,
+        status: 'connected',
+        scopes: granted.filter((s) => p.scopes.includes(s)),
+        accessTokenSealed: services.secrets.box.seal(t.access_token, aad(row.id, 'access')),
+        refreshTokenSealed: t.refresh_token ? services.secrets.box.seal(t.refresh_token, aad(row.id, 'refresh')) : row.refreshTokenSealed,
+        accessExpiresAt: new Date(Date.now() + (t.expires_in ?? 3600) * 1000),
+        connectedAt: new Date(),
+        lastError: null,
+      })
+      .where(where);
+    return { workspaceId };
+  });
+}
+
+/**
+ * An access token for a member's connection, refreshed when it expires within a minute; null
+ * when there is no live connection (never connected, or disconnected — then nothing is called).
+ */
+export async function accessToken(services: Services, workspaceId: string, userId: string, provider: ConnectionProvider): Promise<string | null> {
+  return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
+    const row = await findConnection(tx, workspaceId, userId, provider);
+    if (!row || row.status !== 'connected' || !row.accessTokenSealed) return null;
+    if (row.accessExpiresAt && row.accessExpiresAt.getTime() > Date.now() + 60_000) return services.secrets.box.open(row.accessTokenSealed, aad(row.id, 'access'));
+    if (!row.refreshTokenSealed) return null;
+    const [locked] = await tx.select().from(integrationConnections).where(and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.id, row.id))).for('update');
+    if (!locked || locked.status !== 'connected' || !locked.refreshTokenSealed) return null;
+    const t = await tokenRequest(providerConfig(services, provider), { grant_type: 'refresh_token', refresh_token: services.secrets.box.open(locked.refreshTokenSealed, aad(row.id, 'refresh')) });
+    await tx
+      .update(integrationConnections)
+      .set({
+        accessTokenSealed: services.secrets.box.seal(t.access_token, aad(row.id, 'access')),
+        ...(t.refresh_token ? { refreshTokenSealed: services.secrets.box.seal(t.refresh_token, aad(row.id, 'refresh')) } : {}),
+        accessExpiresAt: new Date(Date.now() + (t.expires_in ?? 3600) * 1000),
+        updatedAt: new Date(),
+      })
+      .where(and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.id, row.id)));
+    return t.access_token;
+  });
+}
+
+export interface ConnectionStatus {
+  provider: ConnectionProvider;
+  status: 'connected' | 'disconnected' | 'pending' | 'failed';
+  scopes: string[];
+  connectedAt: string | null;
+}
+
+export async function listConnections(db: Db, ctx: WorkspaceContext): Promise<ConnectionStatus[]> {
+  return withTenant(db, ctx, async (tx) => {
+    const rows = await tx.select().from(integrationConnections).where(and(eq(integrationConnections.workspaceId, ctx.workspaceId), eq(integrationConnections.userId, ctx.userId!)));
+    return rows.map((r) => ({ provider: r.provider, status: r.status, scopes: r.scopes, connectedAt: r.connectedAt?.toISOString() ?? null }));
+  });
+}
+
+/** Disconnects at once: the tokens are wiped in this transaction, so the next call finds none. */
+export async function disconnect(db: Db, ctx: WorkspaceContext, provider: ConnectionProvider): Promise<void> {
+  await withTenant(db, ctx, async (tx) => {
+    const row = await findConnection(tx, ctx.workspaceId, ctx.userId!, provider);
+    if (!row) throw notFound('Connection');
+    await tx
+      .update(integrationConnections)
+      .set({ status: 'disconnected', accessTokenSealed: null, refreshTokenSealed: null, accessExpiresAt: null, stateHash: null, verifierSealed: null, updatedAt: new Date() })
+      .where(and(eq(integrationConnections.workspaceId, ctx.workspaceId), eq(integrationConnections.id, row.id)));
+  });
+}

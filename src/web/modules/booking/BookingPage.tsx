@@ -1,0 +1,168 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useParams } from '@tanstack/react-router';
+import { useState, type FormEvent } from 'react';
+import { errorMessage, isApiError } from '../../lib/api';
+import { ErrorAlert, StatusNote } from '../../ui/Alert';
+import { Button } from '../../ui/Button';
+import { SelectField, TextField } from '../../ui/Field';
+import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
+import { useMe } from '../accounts/useMe';
+import { allTimeZones, bookingApi, browserTimeZone, whenIn } from './api';
+
+const weekdayNames = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** BOOK-1/2/4: event types and hours, Google Calendar, and upcoming bookings for the team. */
+export function BookingPage() {
+  const { workspaceId } = useParams({ from: '/w/$workspaceId' });
+  const qc = useQueryClient();
+  const me = useMe();
+  const types = useQuery({ queryKey: ['booking', workspaceId, 'types'], queryFn: () => bookingApi.eventTypes(workspaceId) });
+  const schedules = useQuery({ queryKey: ['booking', workspaceId, 'schedules'], queryFn: () => bookingApi.schedules(workspaceId) });
+  const upcoming = useQuery({ queryKey: ['booking', workspaceId, 'bookings'], queryFn: () => bookingApi.bookings(workspaceId) });
+  const connections = useQuery({ queryKey: ['booking', workspaceId, 'connections'], queryFn: () => bookingApi.connections(workspaceId) });
+  const google = connections.data?.items.find((c) => c.provider === 'google_calendar' && c.status === 'connected');
+  const connect = useMutation({ mutationFn: () => bookingApi.connectGoogle(workspaceId), onSuccess: (r) => window.location.assign(r.authorizationUrl) });
+  const disconnect = useMutation({ mutationFn: () => bookingApi.disconnectGoogle(workspaceId), onSuccess: () => qc.invalidateQueries({ queryKey: ['booking', workspaceId, 'connections'] }) });
+  const noShow = useMutation({ mutationFn: (id: string) => bookingApi.noShow(workspaceId, id), onSuccess: () => qc.invalidateQueries({ queryKey: ['booking', workspaceId, 'bookings'] }) });
+
+  // The quick editor: weekday hours in a zone, and an event type on them.
+  const [zone, setZone] = useState(browserTimeZone);
+  const [days, setDays] = useState([1, 2, 3, 4, 5]);
+  const [from, setFrom] = useState('09:00');
+  const [to, setTo] = useState('17:00');
+  const [dayOff, setDayOff] = useState('');
+  const [title, setTitle] = useState('30-minute intro call');
+  const [slug, setSlug] = useState('intro');
+  const [duration, setDuration] = useState('30');
+  const [buffer, setBuffer] = useState('10');
+  const [notice, setNotice] = useState('4');
+  const [cap, setCap] = useState('6');
+  const create = useMutation({
+    mutationFn: async () => {
+      const s = await bookingApi.createSchedule(workspaceId, { name: 'Working hours', timeZone: zone, weekly: days.map((weekday) => ({ weekday, start: from, end: to })), overrides: dayOff ? [{ date: dayOff, intervals: [] }] : [] });
+      return bookingApi.createEventType(workspaceId, {
+        slug,
+        title,
+        durationMinutes: Number(duration),
+        bufferBeforeMinutes: Number(buffer),
+        bufferAfterMinutes: Number(buffer),
+        minNoticeMinutes: Math.round(Number(notice) * 60),
+        dailyCap: cap ? Number(cap) : null,
+        hosts: [{ userId: s.userId, scheduleId: s.id }],
+      });
+    },
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['booking', workspaceId] }),
+  });
+  const fields = isApiError(create.error) ? create.error.fields : {};
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  const link = (path: string) => `${window.location.origin}${path}`;
+
+  return (
+    <div className="space-y-8">
+      <PageHeading description="Booking pages your prospects use to pick a time; every booking lands in the CRM.">Booking</PageHeading>
+
+      <Card labelledBy="google-heading">
+        <SectionHeading id="google-heading" description="Busy times in your Google Calendar are never offered; bookings appear there.">
+          Google Calendar
+        </SectionHeading>
+        {google ? (
+          <div className="flex flex-wrap items-center gap-3">
+            <StatusNote>Connected</StatusNote>
+            <Button variant="secondary" pending={disconnect.isPending} onClick={() => disconnect.mutate()}>
+              Disconnect
+            </Button>
+          </div>
+        ) : (
+          <Button pending={connect.isPending} pendingLabel="Opening Google…" onClick={() => connect.mutate()}>
+            Connect Google Calendar
+          </Button>
+        )}
+        {connect.error ? <ErrorAlert className="mt-3">{errorMessage(connect.error)}</ErrorAlert> : null}
+      </Card>
+
+      <Card labelledBy="types-heading">
+        <SectionHeading id="types-heading">Booking pages</SectionHeading>
+        {types.data?.items.length ? (
+          <ul className="divide-y divide-stone-200">
+            {types.data.items.map((t) => (
+              <li key={t.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
+                <div>
+                  <p className="font-medium text-stone-900">{t.title}</p>
+                  <p className="text-sm text-stone-600">
+                    {t.durationMinutes} min · buffers {t.bufferBeforeMinutes}/{t.bufferAfterMinutes} min · {t.minNoticeMinutes / 60} h notice{t.dailyCap ? ` · at most ${t.dailyCap} a day` : ''} · {t.hosts.map((h) => h.name).join(', ')}
+                  </p>
+                </div>
+                <a href={t.publicPath} className="break-all text-sm text-teal-800 underline" data-testid="public-link">
+                  {link(t.publicPath)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="text-sm text-stone-600">No booking pages yet.</p>
+        )}
+        <form onSubmit={submit} className="mt-6 grid gap-3 sm:grid-cols-2" aria-label="New booking page">
+          <TextField label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={fields.title} maxLength={200} />
+          <TextField label="Link name" value={slug} onChange={(e) => setSlug(e.target.value)} error={fields.slug} hint="Lower-case letters, digits and dashes." maxLength={60} />
+          <TextField label="Minutes" type="number" min={5} max={720} value={duration} onChange={(e) => setDuration(e.target.value)} error={fields.durationMinutes} />
+          <TextField label="Buffer before and after (minutes)" type="number" min={0} max={240} value={buffer} onChange={(e) => setBuffer(e.target.value)} error={fields.bufferBeforeMinutes} />
+          <TextField label="Minimum notice (hours)" type="number" min={0} value={notice} onChange={(e) => setNotice(e.target.value)} error={fields.minNoticeMinutes} />
+          <TextField label="At most a day" type="number" min={1} value={cap} onChange={(e) => setCap(e.target.value)} error={fields.dailyCap} optional />
+          <fieldset className="sm:col-span-2">
+            <legend className="mb-1 text-sm font-medium text-stone-800">Weekly hours</legend>
+            <div className="flex flex-wrap gap-2">
+              {weekdayNames.map((d, i) => (
+                <label key={d} className="flex items-center gap-1 text-sm">
+                  <input type="checkbox" checked={days.includes(i + 1)} onChange={(e) => setDays(e.target.checked ? [...days, i + 1].sort() : days.filter((x) => x !== i + 1))} />
+                  {d}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <TextField label="From" type="time" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <TextField label="To" type="time" value={to} onChange={(e) => setTo(e.target.value)} />
+          <SelectField label="Time zone" value={zone} onChange={(e) => setZone(e.target.value)} options={allTimeZones().map((z) => ({ value: z, label: z.replaceAll('_', ' ') }))} error={fields.timeZone} />
+          <TextField label="A day off" type="date" value={dayOff} onChange={(e) => setDayOff(e.target.value)} optional />
+          {create.error && !Object.keys(fields).length ? <ErrorAlert className="sm:col-span-2">{errorMessage(create.error)}</ErrorAlert> : null}
+          <div className="sm:col-span-2">
+            <Button type="submit" pending={create.isPending} disabled={!me.data}>
+              Create booking page
+            </Button>
+          </div>
+        </form>
+        {schedules.data ? <p className="mt-2 text-xs text-stone-500">{schedules.data.items.length} set(s) of hours saved.</p> : null}
+      </Card>
+
+      <Card labelledBy="upcoming-heading">
+        <SectionHeading id="upcoming-heading">Upcoming bookings</SectionHeading>
+        {upcoming.data?.items.length ? (
+          <ul className="divide-y divide-stone-200">
+            {upcoming.data.items.map((b) => (
+              <li key={b.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
+                <div>
+                  <p className="font-medium text-stone-900">
+                    {b.attendeeName} · {b.eventTitle}
+                  </p>
+                  <p className="text-sm text-stone-600">
+                    {whenIn(b.startsAt, browserTimeZone())} · {b.status.replace('_', '-')}
+                    {b.calendarSynced ? '' : ' · not yet synced to Google'}
+                  </p>
+                </div>
+                {b.status === 'confirmed' && new Date(b.startsAt) < new Date() ? (
+                  <Button size="sm" variant="secondary" onClick={() => noShow.mutate(b.id)}>
+                    Mark no-show
+                  </Button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="text-sm text-stone-600">Nothing booked yet.</p>
+        )}
+      </Card>
+    </div>
+  );
+}
