@@ -25,7 +25,7 @@ import { enrichmentModule } from './modules/enrichment/enrichment.routes';
 import './platform/data/all';
 import { requireAccessDeclarations } from './platform/http/access';
 import { requestContext } from './platform/http/context';
-import { errorBody, installErrorHandler } from './platform/http/errors';
+import { errorBody, frameworkErrors, installErrorHandler } from './platform/http/errors';
 import { healthRoutes } from './platform/http/health';
 import { metricsPlugin } from './platform/http/metrics';
 import { openApiDocument, openApiOptions } from './platform/http/openapi';
@@ -44,6 +44,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     trustProxy: services.config.TRUST_PROXY,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

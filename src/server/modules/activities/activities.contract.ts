@@ -24,7 +24,7 @@ export const emailDirectionSchema = z.enum(emailDirections, 'Choose outbound or 
 
 const text = (max: number) => z.string().trim().max(max, `At most ${max} characters.`);
 const optionalText = (max: number) => text(max).nullable().optional();
-const timestamp = z.iso.datetime({ offset: true, message: 'Use a date and time like 2026-03-31T14:30:00Z.' });
+const timestamp = z.iso.datetime({ offset: true, message: 'Use a date and time like 2026-03-31T14:30:00Z.' }).max(40, 'Use a date and time like 2026-03-31T14:30:00Z.');
 /** Rich text: HTML that the server sanitises to an allowlist before storing. */
 const richText = z.string().max(100_000, 'At most 100,000 characters.');
 /** A day is the longest call anyone logs; longer is a typo. */

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
@@ -107,4 +107,15 @@ export function databaseDataError(error: unknown): { code: string; message: stri
     if (sqlState.startsWith('22')) return { code: 'invalid_value', message: 'A value is not valid.' };
   }
   return null;
+}
+
+/** Errors the router meets before any route runs (a malformed or overlong path parameter), in the one error shape. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    reply.code(414).send(errorBody('url_too_long', 'A part of the address is too long.'));
+  } else if (error.code === 'FST_ERR_BAD_URL') {
+    reply.code(400).send(errorBody('bad_url', 'The address is not valid.'));
+  } else {
+    reply.code(500).send(errorBody('internal', 'Something went wrong on our side. It has been logged.'));
+  }
 }
