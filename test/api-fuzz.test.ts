@@ -9,7 +9,8 @@ import { startTestServer, type TestServer } from './helpers/server';
 
 /**
  * INT-4: every operation of the OpenAPI document, called as a signed-in owner with
- * requests generated from its own schemas (fast-check), then with hostile ones (wrong types, huge
+ * requests generated from its own schemas (fast-check), with every value at the bounds its schema
+ * declares (so a bound wider than the column's shows), then with hostile ones (wrong types, huge
  * and negative numbers, long and odd strings, nulls, unknown keys, malformed JSON, bad path ids).
  * No answer may be a 5xx, and every 4xx must have the standard error shape.
  *
@@ -17,10 +18,12 @@ import { startTestServer, type TestServer } from './helpers/server';
  * changed role) are followed by signing in again or a fresh owner and workspace. Paths use ids of
  * real records (seeded, then collected from every successful answer) or random ones. Calls that
  * would leave the machine (a provider's default base URL) fail as offline, the way they would
- * without a network. `FUZZ_SEED` and `FUZZ_RUNS` reproduce or widen a run.
+ * without a network. `FUZZ_SEED` and `FUZZ_RUNS` reproduce or widen a run; `FUZZ_ONLY` narrows it to paths containing one of its comma-separated texts.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 5);
+/** Reproducing a failure: only operations whose path contains one of these (comma-separated). */
+const ONLY = process.env.FUZZ_ONLY?.split(',').filter(Boolean);
 
 interface Operation {
   method: string;
@@ -87,8 +90,9 @@ function queryString(query: Record<string, unknown>): string {
   return s ? `?${s}` : '';
 }
 
-function arbitraryOptions(): ArbitraryOptions {
+function arbitraryOptions(extremes = false): ArbitraryOptions {
   return {
+    extremes,
     components: doc.components.schemas,
     known: (name) => (name === 'workspaceId' ? [owner.workspaceId] : [...(known.get(name) ?? [])]),
     uriBase: 'http://127.0.0.1:9',
@@ -96,8 +100,8 @@ function arbitraryOptions(): ArbitraryOptions {
 }
 
 /** A request to `op`, generated from its schemas (`valid`) or with one hostile spot (`hostile`). */
-function requestArbitrary(op: Operation, mode: 'valid' | 'hostile'): fc.Arbitrary<GeneratedRequest> {
-  const opts = arbitraryOptions();
+function requestArbitrary(op: Operation, mode: 'valid' | 'extremes' | 'hostile'): fc.Arbitrary<GeneratedRequest> {
+  const opts = arbitraryOptions(mode === 'extremes');
   const pathParams = op.parameters.filter((p) => p.in === 'path');
   const queryParams = op.parameters.filter((p) => p.in === 'query');
   const validPath = fc.record(Object.fromEntries(pathParams.map((p) => [p.name, p.name === 'workspaceId' ? fc.constant(owner.workspaceId) : valid(p.schema, opts, p.name).map(String)]))) as fc.Arbitrary<Record<string, string>>;
@@ -105,7 +109,7 @@ function requestArbitrary(op: Operation, mode: 'valid' | 'hostile'): fc.Arbitrar
     requiredKeys: queryParams.filter((p) => p.required).map((p) => p.name),
   }) as fc.Arbitrary<Record<string, unknown>>;
   const validBody = op.body ? valid(op.body, opts) : fc.constant(undefined);
-  if (mode === 'valid') return fc.record({ path: validPath, query: validQuery, body: validBody }, { requiredKeys: ['path', 'query'] });
+  if (mode !== 'hostile') return fc.record({ path: validPath, query: validQuery, body: validBody }, { requiredKeys: ['path', 'query'] });
 
   const hostileText = fc.oneof(fc.constantFrom(...oddStrings.filter(Boolean)), fc.constant('z'.repeat(3000)), fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }));
   const spots: Array<fc.Arbitrary<GeneratedRequest>> = [];
@@ -246,12 +250,13 @@ afterAll(() => {
 describe('fuzzing every operation of the OpenAPI document as a signed-in owner', () => {
   it('INT-4 generated and hostile requests never answer 5xx, and every 4xx has the standard error shape', { timeout: 600_000 }, async () => {
     expect(operations.length).toBeGreaterThan(150);
+    if (ONLY) operations = operations.filter((op) => ONLY.some((part) => op.path.includes(part)));
     const failures: string[] = [];
     const statuses: Record<string, number> = {};
     let requests = 0;
     const started = Date.now();
     for (const [index, op] of operations.entries()) {
-      for (const mode of ['valid', 'hostile'] as const) {
+      for (const mode of ['valid', 'extremes', 'hostile'] as const) {
         const opStarted = Date.now();
         const details = await fc.check(
           fc.asyncProperty(requestArbitrary(op, mode), async (req) => {
@@ -264,7 +269,7 @@ describe('fuzzing every operation of the OpenAPI document as a signed-in owner',
             if (op.method !== 'GET' && res.statusCode < 300) await ensureOwner();
             if (problem) throw new Error(problem);
           }),
-          { numRuns: RUNS, seed: SEED + index * 2 + (mode === 'hostile' ? 1 : 0), endOnFailure: true },
+          { numRuns: mode === 'extremes' ? 2 : RUNS, seed: SEED + index * 3 + ['valid', 'extremes', 'hostile'].indexOf(mode), endOnFailure: true },
         );
         if (process.env.FUZZ_VERBOSE) process.stderr.write(`${op.method} ${op.path} ${mode} ${Date.now() - opStarted} ms\n`);
         if (details.failed) {

@@ -38,6 +38,8 @@ export interface ArbitraryOptions {
   known?: (name: string) => string[] | undefined;
   /** Where strings with format `uri` point: the fuzz never makes calls leave the machine. */
   uriBase?: string;
+  /** Every property present, every number at a bound of its schema, free text at its longest. */
+  extremes?: boolean;
 }
 
 const MAX_DEPTH = 4;
@@ -119,12 +121,14 @@ export function valid(schema: JsonSchema, opts: ArbitraryOptions, name = '', dep
     case 'integer': {
       const min = Math.max(s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : -(2 ** 40)), Number.MIN_SAFE_INTEGER);
       const max = Math.min(s.maximum ?? (s.exclusiveMaximum !== undefined ? s.exclusiveMaximum - 1 : 2 ** 40), Number.MAX_SAFE_INTEGER);
+      if (opts.extremes) return fc.constantFrom(min, max);
       const small = fc.integer({ min: Math.max(min, Math.min(max, -1000)), max: Math.min(max, Math.max(min, 1000)) });
       return fc.oneof(small, fc.constantFrom(min, max), fc.bigInt({ min: BigInt(min), max: BigInt(max) }).map(Number));
     }
     case 'number': {
       const min = s.minimum ?? s.exclusiveMinimum ?? -1e15;
       const max = s.maximum ?? s.exclusiveMaximum ?? 1e15;
+      if (opts.extremes && s.exclusiveMinimum === undefined && s.exclusiveMaximum === undefined) return fc.constantFrom(min, max);
       return fc.double({ min, max, noNaN: true, noDefaultInfinity: true, minExcluded: s.exclusiveMinimum !== undefined, maxExcluded: s.exclusiveMaximum !== undefined });
     }
     case 'string':
@@ -141,7 +145,7 @@ export function valid(schema: JsonSchema, opts: ArbitraryOptions, name = '', dep
       const required = new Set(s.required ?? []);
       const record = fc.record(
         Object.fromEntries(Object.entries(props).map(([k, v]) => [k, valid(v, opts, k, depth + 1)])),
-        { requiredKeys: Object.keys(props).filter((k) => required.has(k)) },
+        { requiredKeys: Object.keys(props).filter((k) => opts.extremes || required.has(k)) },
       ) as fc.Arbitrary<Record<string, unknown>>;
       if (s.additionalProperties && typeof s.additionalProperties === 'object') {
         const extra = fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), valid(s.additionalProperties, opts, '', depth + 1), { maxKeys: 3 });
@@ -169,6 +173,7 @@ function validString(s: JsonSchema, opts: ArbitraryOptions): fc.Arbitrary<string
     case 'url':
       return fc.webPath().map((p) => `${opts.uriBase ?? 'http://127.0.0.1:9'}${p}`).filter(fits);
   }
+  if (opts.extremes && !s.pattern) return fc.constant('x'.repeat(Math.max(minLength, Math.min(maxLength, 100_000))));
   if (s.pattern) {
     try {
       return fc.stringMatching(new RegExp(s.pattern)).filter(fits);
