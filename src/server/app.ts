@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accountsModule } from './modules/accounts/accounts.routes';
 import { activitiesModule } from './modules/activities/activities.routes';
 import { auditModule } from './modules/audit/audit.routes';
@@ -29,11 +29,12 @@ import { integrationsModule } from './modules/integrations/integrations.routes';
 import './platform/data/all';
 import { requireAccessDeclarations } from './platform/http/access';
 import { requestContext } from './platform/http/context';
-import { errorBody, installErrorHandler } from './platform/http/errors';
+import { errorBody, frameworkErrors, installErrorHandler } from './platform/http/errors';
 import { healthRoutes } from './platform/http/health';
 import { metricsPlugin } from './platform/http/metrics';
 import { securityHeadersPlugin } from './platform/http/security-headers';
 import { OneLinePerRequest } from './platform/logger';
+import { openApiDocument, openApiOptions } from './platform/http/openapi';
 import type { Services } from './platform/services';
 import { repoRoot } from './platform/paths';
 
@@ -50,6 +51,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
     logController: new OneLinePerRequest(),
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -89,17 +91,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     timeWindow: '1 minute',
     errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, ...errorBody('rate_limited', `Too many requests. Try again in ${Math.ceil(ctx.ttl / 1000)} seconds.`) }),
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Kestrel API', version: '0.1.0', description: 'Every route, its access and its schemas.' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'kestrel_session' } } },
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
-  });
+  await app.register(swagger, openApiOptions(services.config));
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => openApiDocument(app, services.config));
 
   // 2. Platform.
   await app.register(requestContext);

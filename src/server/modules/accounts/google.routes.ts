@@ -24,9 +24,9 @@ const startQuery = z.strictObject({
 });
 /** Loose on purpose: providers add parameters of their own (Google: scope, authuser, prompt, hd). */
 const callbackQuery = z.looseObject({
-  code: z.string().optional(),
-  state: z.string().optional(),
-  error: z.string().optional(),
+  code: z.string().max(2000).optional(),
+  state: z.string().max(2000).optional(),
+  error: z.string().max(2000).optional(),
 });
 const completeBody = z.strictObject({
   /** AUTH-8 */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { versionInput } from '../../platform/http/bounds';
 import { emailSchema } from '../accounts/accounts.contract';
 import { recordTypeSchema, recordTypes } from '../crm/crm.contract';
 
@@ -23,12 +24,11 @@ export const emailDirectionSchema = z.enum(emailDirections, 'Choose outbound or 
 
 const text = (max: number) => z.string().trim().max(max, `At most ${max} characters.`);
 const optionalText = (max: number) => text(max).nullable().optional();
-const timestamp = z.iso.datetime({ offset: true, message: 'Use a date and time like 2026-03-31T14:30:00Z.' });
+const timestamp = z.iso.datetime({ offset: true, message: 'Use a date and time like 2026-03-31T14:30:00Z.' }).max(40, 'Use a date and time like 2026-03-31T14:30:00Z.');
 /** Rich text: HTML that the server sanitises to an allowlist before storing. */
 const richText = z.string().max(100_000, 'At most 100,000 characters.');
 /** A day is the longest call anyone logs; longer is a typo. */
 const durationSeconds = z.number('Enter the duration in seconds.').int('Whole seconds only.').min(0, 'Cannot be negative.').max(86_400, 'At most 24 hours (86400 seconds).');
-const versionInput = z.number().int().min(1);
 
 export const recordLinkSchema = z.strictObject({ recordType: recordTypeSchema, recordId: z.uuid('Not a record id.') });
 export type RecordLink = z.infer<typeof recordLinkSchema>;
@@ -41,6 +41,7 @@ export const activityParams = z.strictObject({ workspaceId: z.uuid(), activityId
 const kindsList = z
   .string()
   .trim()
+  .max(200)
   .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean))
   .pipe(z.array(activityKindSchema).min(1).max(activityKinds.length));
 
@@ -115,7 +116,7 @@ export type CreateActivityInput = z.infer<typeof createActivityBody>;
  * `links`, when given, replaces the item's linked records.
  */
 export const updateActivityBody = z.strictObject({
-  version: versionInput,
+  version: versionInput(),
   subject: optionalText(300),
   body: richText.nullable().optional(),
   occurredAt: timestamp.optional(),
@@ -135,7 +136,7 @@ export const updateActivityBody = z.strictObject({
 export type UpdateActivityInput = z.infer<typeof updateActivityBody>;
 
 /** The version is optional: ticking a checkbox should not fail because a note was edited meanwhile. */
-export const taskStateBody = z.strictObject({ version: versionInput.optional() });
+export const taskStateBody = z.strictObject({ version: versionInput().optional() });
 
 // ---------------------------------------------------------------- responses
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tokenCountInput } from '../../platform/http/bounds';
 
 /** Request and response shapes of the AI API (AI-1, AI-4, AI-6, AI-8, WS-5), shared with the web app. */
 
@@ -199,8 +200,8 @@ export const recordBrowserCallBody = z.strictObject({
   prompt: z.strictObject({ system: z.string().max(100_000).nullable(), messages: z.array(z.unknown()).max(200) }),
   recordRefs: z.array(aiRecordRefSchema).max(500).default([]),
   output: z.strictObject({ text: z.string().max(100_000).nullable(), toolCalls: z.array(z.strictObject({ name: z.string().max(100), input: z.unknown() })).max(50) }).nullable(),
-  tokensIn: z.number().int().min(0).nullable(),
-  tokensOut: z.number().int().min(0).nullable(),
+  tokensIn: tokenCountInput().nullable(),
+  tokensOut: tokenCountInput().nullable(),
   latencyMs: z.number().int().min(0).max(3_600_000),
   outcome: z.enum(['ok', 'error', 'rate_limited', 'cancelled']),
   errorMessage: z.string().max(2000).nullable().optional(),

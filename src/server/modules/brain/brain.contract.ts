@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { citedRecordSchema, runEventSchema } from '../agents/agents.contract';
+import { int4 } from '../../platform/http/bounds';
+import { citedRecordSchema, proposalKinds, proposalStatuses, runEventSchema, type RunEvent } from '../agents/agents.contract';
 import { brainToolNames } from '../agents/tool-specs';
 
 /** Request and response shapes of the brain (AI-3), shared with the web app. */
@@ -68,6 +69,16 @@ export const brainToolParams = z.strictObject({ workspaceId: z.uuid(), tool: z.e
 export const brainToolBody = z.strictObject({ input: z.unknown(), runId: z.uuid('Not an answer id.') });
 export const brainToolResultSchema = z.object({ output: z.string(), summary: z.string(), records: z.array(citedRecordSchema) });
 
+/** The steps of an answer as the browser reports them: the shape of `runEventSchema`, bounded. */
+const step = int4().min(0).max(10_000);
+const browserRunEventSchema: z.ZodType<RunEvent> = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('step'), step, at: z.string().max(40) }),
+  z.object({ type: z.literal('text'), step, text: z.string().max(50_000) }),
+  z.object({ type: z.literal('tool'), step, tool: z.string().max(100), input: z.unknown(), ok: z.boolean(), summary: z.string().max(10_000) }),
+  z.object({ type: z.literal('proposal'), step, proposalId: z.string().max(100), kind: z.enum(proposalKinds), status: z.enum(proposalStatuses) }),
+  z.object({ type: z.literal('call'), step, callId: z.string().max(100) }),
+]);
+
 /** A question the browser answered with a personal key, saved with its answer; citations are checked here. */
 export const saveBrowserTurnBody = z.strictObject({
   conversationId: z.uuid().nullable(),
@@ -75,7 +86,7 @@ export const saveBrowserTurnBody = z.strictObject({
   answerId: z.uuid(),
   question: z.string().trim().min(2).max(2000),
   answer: z.string().max(50_000),
-  events: z.array(runEventSchema).max(200).default([]),
+  events: z.array(browserRunEventSchema).max(200).default([]),
 });
 
 /** The brain's instructions: the same whether the server or the browser (personal key) calls the model. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedRecord, positionInput, versionInput } from '../../platform/http/bounds';
 import { emailSchema } from '../accounts/accounts.contract';
 
 /** Request and response shapes of the CRM records API (CRM-1, 2, 3, 5), shared with the web app. */
@@ -20,7 +21,7 @@ export const stageKindSchema = z.enum(stageKinds);
 export const recordTypeSchema = z.enum(recordTypes);
 export const customFieldTypeSchema = z.enum(customFieldTypes);
 
-const timeZoneSchema = z.string().refine((tz) => {
+const timeZoneSchema = z.string().max(64, 'Unknown time zone.').refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;
@@ -32,13 +33,11 @@ const countrySchema = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Use a
 const currencySchema = z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'Use a three-letter currency code such as USD or INR.');
 /** Money travels as a decimal string so that no cent is lost to floating point. */
 const amountSchema = z
-  .union([z.number(), z.string().trim()])
+  .union([z.number().min(-999_999_999_999.99).max(999_999_999_999.99), z.string().trim().max(20)])
   .transform((v) => (typeof v === 'number' ? v.toFixed(2) : v))
   .pipe(z.string().regex(/^-?\d{1,12}(\.\d{1,2})?$/, 'Use an amount with at most 12 digits and 2 decimals.'));
 /** Values are checked against the workspace's definitions when written; null clears a value. */
-const customInput = z.record(z.string(), z.unknown()).optional();
-/** The version the client read; a different current version means someone else saved first (409). */
-const versionInput = z.number().int().min(1);
+const customInput = boundedRecord(z.unknown()).optional();
 
 const addressFields = {
   addressLine1: optionalText(200),
@@ -132,7 +131,7 @@ export const createContactBody = z.strictObject(contactFields).superRefine((c, c
     ctx.addIssue({ code: 'custom', path: ['firstName'], message: 'A contact needs a name, an email or a phone.' });
   }
 });
-export const updateContactBody = z.strictObject({ ...contactFields, version: versionInput });
+export const updateContactBody = z.strictObject({ ...contactFields, version: versionInput() });
 
 export const contactSchema = z
   .object({
@@ -171,7 +170,7 @@ const companyFields = {
   custom: customInput,
 };
 export const createCompanyBody = z.strictObject(companyFields);
-export const updateCompanyBody = z.strictObject({ ...companyFields, name: companyFields.name.optional(), version: versionInput });
+export const updateCompanyBody = z.strictObject({ ...companyFields, name: companyFields.name.optional(), version: versionInput() });
 export const companySchema = z
   .object({
     ...recordBase,
@@ -221,8 +220,8 @@ export const createDealBody = z.strictObject({
   lostReason: optionalText(500),
 });
 /** Stage changes go through the move route, which also sets status and closing time. */
-export const updateDealBody = z.strictObject({ ...dealFields, name: dealFields.name.optional(), lostReason: optionalText(500), version: versionInput });
-export const moveDealBody = z.strictObject({ stageId: z.uuid(), version: versionInput, lostReason: optionalText(500) });
+export const updateDealBody = z.strictObject({ ...dealFields, name: dealFields.name.optional(), lostReason: optionalText(500), version: versionInput() });
+export const moveDealBody = z.strictObject({ stageId: z.uuid(), version: versionInput(), lostReason: optionalText(500) });
 export const dealSchema = z
   .object({
     ...recordBase,
@@ -267,7 +266,7 @@ export const createCustomFieldBody = z
     type: customFieldTypeSchema,
     options: optionsSchema.optional(),
     required: z.boolean().default(false),
-    position: z.number().int().min(0).max(10_000).optional(),
+    position: positionInput().optional(),
   })
   .superRefine((f, ctx) => {
     const choice = f.type === 'select' || f.type === 'multi_select';
@@ -280,7 +279,7 @@ export const updateCustomFieldBody = z.strictObject({
   label: text(100).min(1).optional(),
   options: optionsSchema.optional(),
   required: z.boolean().optional(),
-  position: z.number().int().min(0).max(10_000).optional(),
+  position: positionInput().optional(),
 });
 export const customFieldSchema = z
   .object({

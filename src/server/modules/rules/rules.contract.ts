@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { positionInput } from '../../platform/http/bounds';
 import { lifecycleSchema, recordTypeSchema } from '../crm/crm.contract';
 
 /** Request and response shapes of roles settings, record shares, lead scoring and territories (CRM-10, WS-2). */
@@ -46,8 +47,8 @@ const label = z.string().trim().min(1, 'Describe the rule.').max(120);
 
 export const ruleParams = z.strictObject({ workspaceId: z.uuid(), ruleId: z.uuid('Not a rule id.') });
 
-export const createScoringRuleBody = z.strictObject({ label, condition: scoringConditionSchema, points, enabled: z.boolean().default(true), position: z.number().int().min(0).optional() });
-export const updateScoringRuleBody = z.strictObject({ label: label.optional(), condition: scoringConditionSchema.optional(), points: points.optional(), enabled: z.boolean().optional(), position: z.number().int().min(0).optional() });
+export const createScoringRuleBody = z.strictObject({ label, condition: scoringConditionSchema, points, enabled: z.boolean().default(true), position: positionInput().optional() });
+export const updateScoringRuleBody = z.strictObject({ label: label.optional(), condition: scoringConditionSchema.optional(), points: points.optional(), enabled: z.boolean().optional(), position: positionInput().optional() });
 export const scoringRuleSchema = z
   .object({ id: z.uuid(), label: z.string(), condition: z.unknown(), points: z.number().int(), position: z.number().int(), enabled: z.boolean(), createdAt: z.string(), updatedAt: z.string() })
   .meta({ id: 'ScoringRule' });
@@ -68,7 +69,7 @@ export const createTerritoryRuleBody = z.strictObject({
   matchKind: z.enum(territoryMatchKinds),
   matchValues: territoryValues,
   ownerUserId: z.uuid('Choose a team member.'),
-  position: z.number().int().min(0).optional(),
+  position: positionInput().optional(),
 });
 export const updateTerritoryRuleBody = z.strictObject({
   name: z.string().trim().min(1, 'Name the territory.').max(120).optional(),

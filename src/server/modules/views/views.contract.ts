@@ -210,7 +210,7 @@ export const filterGroupSchema: z.ZodType<FilterGroup> = z.lazy(() =>
     match: z.enum(['all', 'any']),
     conditions: z.array(z.union([filterConditionSchema, filterGroupSchema])).max(50, 'At most 50 conditions in a group.'),
   }),
-);
+).meta({ id: 'FilterGroup' });
 
 export const sortSchema = z.strictObject({ field: fieldName, direction: z.enum(['asc', 'desc']).default('asc') });
 
@@ -319,6 +319,7 @@ export const searchQuery = z.strictObject({
   /** Comma-separated subset of contacts,companies,deals. */
   types: z
     .string()
+    .max(100)
     .optional()
     .transform((v, ctx) => {
       if (!v) return [...recordTypeSchema.options];

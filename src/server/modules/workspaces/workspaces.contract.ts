@@ -11,7 +11,7 @@ export const territorySchema = z.strictObject({
   states: z.array(z.string().trim().min(1).max(100)).max(100).default([]),
 });
 
-const timeZoneSchema = z.string().refine((tz) => {
+const timeZoneSchema = z.string().max(64, 'Unknown time zone.').refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
@@ -82,7 +82,40 @@ export function installErrorHandler(app: FastifyInstance): void {
       const message = code === 'malformed_json' ? 'The request body is not valid JSON.' : error.message;
       return reply.code(status).send(errorBody(code, message));
     }
+    // Safety net behind the bounded contracts: a value PostgreSQL cannot hold is the caller's input.
+    const dataError = databaseDataError(error);
+    if (dataError) {
+      request.log.warn({ err: error }, 'database refused a value');
+      return reply.code(400).send(errorBody(dataError.code, dataError.message));
+    }
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send(errorBody('internal', 'Something went wrong on our side. It has been logged.'));
   });
+}
+
+/**
+ * A PostgreSQL "data exception" (SQLSTATE class 22: out of range, too long, malformed, a NUL
+ * character) or a value over one of its limits (54000), found anywhere in the error's cause chain.
+ * Named without the statement or the value, which the database's message quotes.
+ */
+export function databaseDataError(error: unknown): { code: string; message: string } | null {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const sqlState = (e as { code?: unknown }).code;
+    if (typeof sqlState !== 'string' || !/^[0-9A-Z]{5}$/.test(sqlState)) continue;
+    if (sqlState === '22003') return { code: 'value_out_of_range', message: 'A number is out of range.' };
+    if (sqlState === '22001' || sqlState === '54000') return { code: 'value_too_long', message: 'A value is too long.' };
+    if (sqlState.startsWith('22')) return { code: 'invalid_value', message: 'A value is not valid.' };
+  }
+  return null;
+}
+
+/** Errors the router meets before any route runs (a malformed or overlong path parameter), in the one error shape. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    reply.code(414).send(errorBody('url_too_long', 'A part of the address is too long.'));
+  } else if (error.code === 'FST_ERR_BAD_URL') {
+    reply.code(400).send(errorBody('bad_url', 'The address is not valid.'));
+  } else {
+    reply.code(500).send(errorBody('internal', 'Something went wrong on our side. It has been logged.'));
+  }
 }

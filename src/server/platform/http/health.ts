@@ -8,14 +8,14 @@ const readySchema = z.object({ status: z.enum(['ready']), database: z.literal('o
 
 /** OPS-1: liveness (the process answers) and readiness (it can reach its database). */
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/api/health', { config: { access: 'public' }, schema: { tags: ['platform'], response: { 200: healthSchema } } }, async () => ({
+  app.get('/api/health', { config: { access: 'public' }, schema: { tags: ['platform'], summary: 'Liveness: the process answers (OPS-1)', response: { 200: healthSchema } } }, async () => ({
     status: 'ok' as const,
     uptimeSeconds: Math.round(process.uptime()),
   }));
 
   app.get(
     '/api/ready',
-    { config: { access: 'public' }, schema: { tags: ['platform'], response: { 200: readySchema, 503: errorBodySchema } } },
+    { config: { access: 'public' }, schema: { tags: ['platform'], summary: 'Readiness: the database answers (OPS-1)', response: { 200: readySchema, 503: errorBodySchema } } },
     async (_request, reply) => {
       try {
         await app.services.database.db.execute(sql`SELECT 1`);
