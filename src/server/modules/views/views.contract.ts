@@ -116,6 +116,8 @@ const f = (key: string, label: string, kind: FieldKind, extra: Partial<FieldInfo
 });
 
 const addressFields = [
+  f('addressLine1', 'Address line 1', 'text'),
+  f('addressLine2', 'Address line 2', 'text'),
   f('city', 'City', 'text', { groupable: true }),
   f('state', 'State', 'text', { groupable: true }),
   f('postalCode', 'Zip / postal code', 'text'),
