@@ -322,7 +322,7 @@ async function signInOrLink(services: Services, identity: GoogleIdentity, meta: 
       how = 'created';
     }
     const mfaPending = Boolean(user.totpEnabledAt);
-    const session = await createSession(tx, services.config, user.id, { ...meta, mfaPending });
+    const session = await createSession(tx, services.config, user.id, { ...meta, mfaPending, method: 'google' });
     if (!mfaPending) await recordAccountAudit(tx, user, meta, { action: 'auth.sign_in', details: { method: 'google', ...(how === 'returning' ? {} : { [how]: true }) } });
     return { user, session, mfaPending };
   });
