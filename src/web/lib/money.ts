@@ -6,6 +6,12 @@
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
+/** The open workspace's locale (see workspaceLocale), set by the app shell: money without a locale given uses it. */
+let workspaceMoneyLocale: string | undefined;
+export function setMoneyLocale(locale: string | undefined): void {
+  workspaceMoneyLocale = locale;
+}
+
 function formatter(currency: string, locale: string | undefined, fractionDigits?: number): Intl.NumberFormat {
   const key = `${locale ?? ''}|${currency}|${fractionDigits ?? ''}`;
   let f = formatters.get(key);
@@ -40,7 +46,7 @@ export function toMinorUnits(amount: string | number, currency: string): number 
  * grouping. Whole amounts drop their zeros ("$1,250"). Amounts below one minor unit (an AI call
  * that cost 0.0012 cents) keep up to four significant digits instead of showing as zero.
  */
-export function formatMoney(amountMinor: number, currency: string, locale?: string): string {
+export function formatMoney(amountMinor: number, currency: string, locale: string | undefined = workspaceMoneyLocale): string {
   if (!Number.isFinite(amountMinor)) return '—';
   const digits = currencyDigits(currency);
   const major = amountMinor / 10 ** digits;
@@ -58,7 +64,7 @@ export function formatMoney(amountMinor: number, currency: string, locale?: stri
 }
 
 /** A decimal amount from the API (or nothing) formatted as money; "—" when there is none. */
-export function formatAmount(amount: string | number | null | undefined, currency: string, locale?: string): string {
+export function formatAmount(amount: string | number | null | undefined, currency: string, locale: string | undefined = workspaceMoneyLocale): string {
   if (amount === null || amount === undefined || amount === '') return '—';
   const n = typeof amount === 'number' ? amount : Number(amount);
   if (!Number.isFinite(n)) return String(amount);

@@ -246,7 +246,7 @@ export const cellSchema = z.union([z.string(), z.number(), z.boolean(), z.null()
 export const viewRowSchema = z.object({ id: z.uuid(), cells: z.record(z.string(), cellSchema) });
 export const viewPageSchema = z
   .object({
-    columns: z.array(z.object({ key: z.string(), label: z.string(), kind: z.enum(fieldKinds), sortable: z.boolean() })),
+    columns: z.array(z.object({ key: z.string(), label: z.string(), kind: z.enum(fieldKinds), sortable: z.boolean(), money: z.boolean().optional().describe('An amount of money: a deal amount or a custom currency field') })),
     rows: z.array(viewRowSchema),
     nextCursor: z.string().nullable(),
     total: z.object({ count: z.number().int(), exact: z.boolean() }).nullable(),

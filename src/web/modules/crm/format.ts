@@ -1,3 +1,4 @@
+import { formatAmount } from '../../lib/money';
 import type { Contact, Deal } from './api';
 
 type NameParts = Pick<Contact, 'firstName' | 'lastName' | 'email'> & { phone?: string | null };
@@ -9,16 +10,8 @@ export function contactName(c: NameParts | null | undefined): string {
   return name || c.email || c.phone || 'Unnamed contact';
 }
 
-export function formatMoney(amount: string | number | null | undefined, currency: string): string {
-  if (amount === null || amount === undefined || amount === '') return '—';
-  const n = typeof amount === 'number' ? amount : Number(amount);
-  if (!Number.isFinite(n)) return String(amount);
-  try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: n % 1 === 0 ? 0 : 2 }).format(n);
-  } catch {
-    return `${n.toFixed(2)} ${currency}`;
-  }
-}
+/** A deal's amount (a decimal string) in its currency, in the workspace's locale: lib/money, the one money format. */
+export const formatMoney = (amount: string | number | null | undefined, currency: string): string => formatAmount(amount, currency);
 
 /** A date-only ISO string (2026-03-31) shown in the person's locale, without time-zone shifts. */
 export function formatDay(day: string | null | undefined): string {
