@@ -22,17 +22,36 @@ function safeUrl(value: string, kind: 'link' | 'image'): string | null {
   }
 }
 
+const STYLE_ATTR = 'data-kestrel-style';
+
+/**
+ * Even an inert parse (DOMParser) checks style attributes against the page's policy, so they are
+ * renamed in the text first and <style> sheets taken out: the parser never sees an inline style.
+ */
+function withoutInlineStyles(html: string): { html: string; sheets: string[] } {
+  const sheets: string[] = [];
+  const out = html
+    .replace(/<style\b[^>]*>([\s\S]*?)<\/style\s*>/gi, (_, css: string) => {
+      sheets.push(css);
+      return '';
+    })
+    // A tag, its attributes before `style` (quoted values may hold anything but their quote), then `style=`.
+    .replace(/(<[a-z][^\s/>]*(?:\s+[^\s/>=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*?\s+)style(\s*=)/gi, `$1${STYLE_ATTR}$2`);
+  return { html: out, sheets };
+}
+
 /** The email as nodes for this page, with each inline style kept aside to apply through the CSSOM. */
 export function cleanEmail(html: string): { body: DocumentFragment; styles: Map<Element, string>; sheets: string[] } {
-  const parsed = new DOMParser().parseFromString(html, 'text/html');
-  const sheets = [...parsed.querySelectorAll('style')].map((s) => s.textContent ?? '');
+  const prepared = withoutInlineStyles(html);
+  const parsed = new DOMParser().parseFromString(prepared.html, 'text/html');
+  const sheets = prepared.sheets;
   parsed.querySelectorAll(`style, ${dropped}`).forEach((el) => el.remove());
   const inline: { path: number[]; css: string }[] = [];
   const walk = (el: Element, path: number[]) => {
     for (const attr of [...el.attributes]) {
       const name = attr.name.toLowerCase();
-      if (name.startsWith('on') || name === 'srcset' || name === 'formaction') el.removeAttribute(attr.name);
-      else if (name === 'style') {
+      if (name.startsWith('on') || name === 'srcset' || name === 'formaction' || name === 'style') el.removeAttribute(attr.name);
+      else if (name === STYLE_ATTR) {
         inline.push({ path, css: attr.value });
         el.removeAttribute(attr.name);
       } else if (name === 'href') {
@@ -52,8 +71,8 @@ export function cleanEmail(html: string): { body: DocumentFragment; styles: Map<
   };
   const root = parsed.body;
   // The body's own style (width, font, padding) goes on a wrapper.
-  const wrapperCss = root.getAttribute('style') ?? '';
-  root.removeAttribute('style');
+  const wrapperCss = root.getAttribute(STYLE_ATTR) ?? '';
+  root.removeAttribute(STYLE_ATTR);
   [...root.children].forEach((child, i) => walk(child, [i]));
 
   const wrapper = document.createElement('div');

@@ -1,5 +1,5 @@
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { defaultColumns, defaultSort } from '../../../server/modules/views/views.contract';
 import { errorMessage, isApiError } from '../../lib/api';
 import { ErrorAlert } from '../../ui/Alert';
@@ -48,7 +48,9 @@ export function RecordsPage({ object, actions, bulkActions }: { object: RecordTy
   const { view: viewInUrl } = useSearch({ strict: false }) as { view?: string };
   const savedViews = useSavedViews(workspaceId, object);
   // A view named in the URL is applied before the first rows are asked for.
-  const waitingForView = !!viewInUrl && saved?.id !== viewInUrl && !savedViews.isError;
+  // The URL's view already shown (or just chosen here): switching writes the URL after the state.
+  const shownFromUrl = useRef<string | undefined>(undefined);
+  const waitingForView = !!viewInUrl && viewInUrl !== shownFromUrl.current && saved?.id !== viewInUrl && !savedViews.isError;
   const rows = useViewRows(workspaceId, view, fields.isSuccess && !waitingForView);
   const names = titles[object];
 
@@ -67,17 +69,19 @@ export function RecordsPage({ object, actions, bulkActions }: { object: RecordTy
     [applyView, object],
   );
   const switchTo = (v: SavedView | null) => {
+    shownFromUrl.current = v?.id;
     show(v);
     // The URL names the view, so a reload, the back button or a shared link shows it again.
     void navigate({ to: '.', search: (prev: Record<string, unknown>) => ({ ...prev, view: v?.id }), replace: true });
   };
   // Opening the page with ?view=…: that view once the list is there; one that is gone leaves the URL.
   useEffect(() => {
-    if (!viewInUrl || saved?.id === viewInUrl || !savedViews.data) return;
+    if (!viewInUrl || viewInUrl === shownFromUrl.current || !savedViews.data) return;
+    shownFromUrl.current = viewInUrl;
     const found = savedViews.data.views.find((v) => v.id === viewInUrl) ?? null;
     if (found) show(found);
     else void navigate({ to: '.', search: (prev: Record<string, unknown>) => ({ ...prev, view: undefined }), replace: true });
-  }, [viewInUrl, saved?.id, savedViews.data, show, navigate]);
+  }, [viewInUrl, savedViews.data, show, navigate]);
   const dirty = useMemo(() => !same(view, saved ? { ...baseView(object), ...saved.definition, filter: saved.definition.filter ?? emptyFilter() } : baseView(object)), [view, saved, object]);
 
   const sort = view.sort ?? defaultSort;
