@@ -1,4 +1,4 @@
-/** Splits CSV text into rows of cells (RFC 4180 quoting). */
+/** Splits CSV text into rows of cells: RFC 4180 quoting, lines ending in CRLF, LF or CR. */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -16,12 +16,12 @@ export function parseCsv(text: string): string[][] {
     else if (ch === ',') {
       row.push(cell);
       cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
       row.push(cell);
       rows.push(row);
       row = [];
       cell = '';
-      i++;
     } else cell += ch;
   }
   if (cell || row.length) rows.push([...row, cell]);
