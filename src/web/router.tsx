@@ -135,10 +135,12 @@ const dealsBoardRoute = createRoute({
 });
 const crmRecordRoutes = [contactRoute, companyRoute, dealRoute, dealsBoardRoute] as const;
 // CRM-6 list (table) pages (H2).
+// `?view=<id>`: the saved view being looked at, so a reload (or a shared link) keeps it.
+const viewSearch = z.object({ view: z.uuid().optional().catch(undefined) });
 const viewListRoutes = [
-  createRoute({ getParentRoute: () => workspaceRoute, path: '/contacts', component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'ContactsListPage') }),
-  createRoute({ getParentRoute: () => workspaceRoute, path: '/companies', component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'CompaniesListPage') }),
-  createRoute({ getParentRoute: () => workspaceRoute, path: '/deals', component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'DealsListPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/contacts', validateSearch: viewSearch, component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'ContactsListPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/companies', validateSearch: viewSearch, component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'CompaniesListPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/deals', validateSearch: viewSearch, component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'DealsListPage') }),
 ] as const;
 const settingsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/settings', component: SettingsLayout });
 const settingsIndexRoute = createRoute({

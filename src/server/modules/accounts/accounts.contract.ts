@@ -2,11 +2,27 @@ import { z } from 'zod';
 
 /** Request and response shapes of /api/auth, shared by the server and the web app. */
 
+/**
+ * An email address as RFC 6531 allows it: a local part and a domain in any script
+ * (`müller@beispiel.de`, `δοκιμή@παράδειγμα.δοκιμή`, `用户@例子.广告`) as well as ASCII. Letters,
+ * marks and digits of every script, the symbols people use (`_ ' + -`), dots between parts; a
+ * domain of labels with a top-level label of letters (or its xn-- form).
+ */
+export const emailAddressPattern =
+  /^(?=[^@]{1,64}@)[\p{L}\p{M}\p{N}_'+-]+(?:\.[\p{L}\p{M}\p{N}_'+-]+)*@(?:[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?\.)+(?:[\p{L}\p{M}]{2,63}|xn--[a-z0-9-]{1,59})$/iu;
+
+/**
+ * The one form an address is stored and compared in: Unicode NFC (so a "ü" typed as u + ¨ is the
+ * same address as "ü") and lower case, as addresses have always been compared here.
+ */
+export const normaliseEmail = (e: string) => e.trim().normalize('NFC').toLowerCase();
+
 export const emailSchema = z
   .string()
   .trim()
   .max(254)
-  .pipe(z.email({ message: 'Enter a valid email address.' }))
+  .transform((e) => e.normalize('NFC'))
+  .pipe(z.email({ pattern: emailAddressPattern, message: 'Enter a valid email address.' }))
   .transform((e) => e.toLowerCase());
 export const passwordSchema = z
   .string()

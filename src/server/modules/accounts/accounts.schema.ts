@@ -39,6 +39,8 @@ export const sessions = pgTable(
     ip: text('ip'),
     /** Password checked but the second factor not yet given (AUTH-6). */
     mfaPending: boolean('mfa_pending').notNull().default(false),
+    /** How the first factor was given (password, email_code, google, password_reset): the audit names it when a second factor completes the sign-in (WS-4). */
+    signInMethod: text('sign_in_method'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
-import { TestClient, signUpUser, uniqueEmail } from '../../../../test/helpers/client';
+import { TestClient, ownerWithWorkspace, signUpUser, uniqueEmail } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { codeFrom, linkFrom } from '../../../../test/helpers/smtp-sink';
 import { authTokens, sessions, users } from './accounts.schema';
@@ -260,6 +260,36 @@ describe('two-factor', () => {
     const c3 = new TestClient(server.app);
     await c3.post('/api/auth/sign-in', { email: user.email, password: user.password });
     expect((await c3.post('/api/auth/two-factor/verify', { code: recovery[0] })).statusCode).toBe(400);
+  });
+});
+
+describe('audit of sign-ins', () => {
+  it('WS-4 AUTH-6 the audit log names how each sign-in happened: an emailed code, a password, and the second factor that completed it', async () => {
+    const owner = await ownerWithWorkspace(server, 'Audited');
+    const setup = (await owner.client.post('/api/auth/two-factor/setup')).json();
+    const enabled = await owner.client.post('/api/auth/two-factor/enable', { code: await generate({ secret: setup.secret }) });
+    expect(enabled.statusCode).toBe(200);
+    const recovery: string[] = enabled.json().recoveryCodes;
+
+    // An emailed code, then the authenticator app.
+    const byCode = new TestClient(server.app);
+    const before = server.smtp.mailsTo(owner.email).length;
+    expect((await byCode.post('/api/auth/code/request', { email: owner.email })).statusCode).toBe(202);
+    const mail = await server.smtp.waitForMail(owner.email, (m) => m.subject.includes('sign-in code') && server.smtp.mailsTo(owner.email).indexOf(m) >= before);
+    const verified = await byCode.post('/api/auth/code/verify', { email: owner.email, code: codeFrom(mail) });
+    expect(verified.json().next).toBe('two_factor');
+    expect((await byCode.post('/api/auth/two-factor/verify', { code: await generate({ secret: setup.secret }) })).statusCode).toBe(200);
+    // A password, then a recovery code.
+    const byPassword = new TestClient(server.app);
+    await byPassword.post('/api/auth/sign-in', { email: owner.email, password: owner.password });
+    expect((await byPassword.post('/api/auth/two-factor/verify', { code: recovery[0] })).statusCode).toBe(200);
+
+    const res = await owner.client.get(`/api/workspaces/${owner.workspaceId}/audit?action=auth.sign_in&limit=10`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().entries.slice(0, 2).map((e: { details: unknown }) => e.details)).toEqual([
+      { method: 'password', secondFactor: 'recovery_code' },
+      { method: 'email_code', secondFactor: 'totp' },
+    ]);
   });
 });
 

@@ -7,6 +7,7 @@ import { hmac, safeEqual } from '../../platform/crypto/tokens';
 import type { Queryable } from '../../platform/db/database';
 import type { Services } from '../../platform/services';
 import { recordAccountAudit } from '../audit/record-audit';
+import { emailSchema } from './accounts.contract';
 import { recoveryCodes, sessions, users } from './accounts.schema';
 import type { RequestMeta } from './request-meta';
 import { findUserByEmail, type User } from './users';
@@ -125,7 +126,7 @@ export interface GoogleIdentity {
 
 const idTokenClaims = z.object({
   sub: z.string().min(1).max(255),
-  email: z.string().trim().max(254).pipe(z.email()).transform((e) => e.toLowerCase()),
+  email: emailSchema,
   email_verified: z.unknown().optional(),
   name: z.string().optional(),
 });
@@ -321,7 +322,7 @@ async function signInOrLink(services: Services, identity: GoogleIdentity, meta: 
       how = 'created';
     }
     const mfaPending = Boolean(user.totpEnabledAt);
-    const session = await createSession(tx, services.config, user.id, { ...meta, mfaPending });
+    const session = await createSession(tx, services.config, user.id, { ...meta, mfaPending, method: 'google' });
     if (!mfaPending) await recordAccountAudit(tx, user, meta, { action: 'auth.sign_in', details: { method: 'google', ...(how === 'returning' ? {} : { [how]: true }) } });
     return { user, session, mfaPending };
   });

@@ -47,7 +47,7 @@ export async function resetPassword(services: Services, token: string, password:
     await tx.update(users).set({ passwordHash, updatedAt: new Date(), emailVerifiedAt: user.emailVerifiedAt ?? new Date() }).where(eq(users.id, user.id));
     await tx.delete(sessions).where(eq(sessions.userId, user.id));
     const mfaPending = Boolean(user.totpEnabledAt);
-    const session = await createSession(tx, services.config, user.id, { ...meta, mfaPending });
+    const session = await createSession(tx, services.config, user.id, { ...meta, mfaPending, method: 'password_reset' });
     await recordAccountAudit(tx, user, meta, { action: 'auth.password_reset', details: { sessionsRevoked: true } });
     return { user, session, mfaPending };
   });

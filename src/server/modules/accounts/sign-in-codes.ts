@@ -76,7 +76,7 @@ export async function verifySignInCode(services: Services, email: string, code: 
       await queueMail(tx, services.mail.from, user.email, 'welcome', { name: user.name, appUrl: services.config.publicUrl });
     }
     const mfaPending = Boolean(user.totpEnabledAt);
-    const session = await createSession(tx, services.config, user.id, { ...meta, mfaPending });
+    const session = await createSession(tx, services.config, user.id, { ...meta, mfaPending, method: 'email_code' });
     if (!mfaPending) await recordAccountAudit(tx, user, meta, { action: 'auth.sign_in', details: { method: 'email_code' } });
     return { user, session, mfaPending };
   });

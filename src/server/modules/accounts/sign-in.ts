@@ -36,7 +36,7 @@ export async function signIn(services: Services, email: string, password: string
   const mfaPending = Boolean(user.totpEnabledAt);
   return db.transaction(async (tx) => {
     if (newHash) await tx.update(users).set({ passwordHash: newHash, updatedAt: new Date() }).where(eq(users.id, user.id));
-    const session = await createSession(tx, services.config, user.id, { ...meta, mfaPending });
+    const session = await createSession(tx, services.config, user.id, { ...meta, mfaPending, method: 'password' });
     if (!mfaPending) await recordAccountAudit(tx, user, meta, { action: 'auth.sign_in', details: { method: 'password' } });
     return { user, session, mfaPending };
   });

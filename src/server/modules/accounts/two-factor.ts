@@ -68,8 +68,9 @@ export async function verifySecondFactor(services: Services, sessionId: string, 
   const method = await db.transaction(async (tx) => {
     const m = await checkSecondFactor(services, user, code, tx);
     if (m) {
-      await tx.update(sessions).set({ mfaPending: false }).where(eq(sessions.id, sessionId));
-      await recordAccountAudit(tx, user, meta, { action: 'auth.sign_in', details: { method: 'password', secondFactor: m } });
+      // The session remembers how the first factor was given; the audit names it, not a guess.
+      const [session] = await tx.update(sessions).set({ mfaPending: false }).where(eq(sessions.id, sessionId)).returning({ method: sessions.signInMethod });
+      await recordAccountAudit(tx, user, meta, { action: 'auth.sign_in', details: { method: session?.method ?? 'unknown', secondFactor: m } });
     }
     return m;
   });

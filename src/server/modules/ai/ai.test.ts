@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tool } from 'ai';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -124,8 +126,32 @@ describe('providers', () => {
     expect(fake.last().body.messages.at(-1).content).toMatch(/connection test/);
     const failed = await owner.client.post(api('/provider/test'));
     expect(failed.json()).toMatchObject({ ok: false });
-    expect(failed.json().message).toMatch(/401.*Incorrect API key/);
-    expect((await callRecord(owner, failed.json().callId))).toMatchObject({ feature: 'connection_test', outcome: 'error', attempts: 1 });
+    expect(failed.json().message).toBe('The provider refused the key: check that it was copied whole and is still active. It said: “Incorrect API key provided”');
+    // The record keeps the sentence and what the SDK reported.
+    expect((await callRecord(owner, failed.json().callId))).toMatchObject({ feature: 'connection_test', outcome: 'error', attempts: 1, errorMessage: expect.stringMatching(/^The provider refused the key.*\(401 Incorrect API key provided\)$/) });
+  });
+
+  it('AI-1 AI-8 connection errors read as sentences: nothing listening, no such host, an unknown model, a provider in trouble', async () => {
+    const o = await ownerWithWorkspace(server, 'Sentences Co');
+    const test = async () => (await o.client.post(api('/provider/test', o))).json();
+    // A port nothing listens on: one that was just free.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    await connect(o, { kind: 'openai_compatible', baseUrl: `http://127.0.0.1:${port}/v1`, model: 'llama3' });
+    expect(await test()).toMatchObject({ ok: false, message: `Nothing answered at http://127.0.0.1:${port}. Is the server running, and is the address right?` });
+    await connect(o, { kind: 'openai_compatible', baseUrl: 'http://127.0.0.1:1/v1', model: 'llama3' });
+    expect((await test()).message).toMatch(/^Kestrel may not call http:\/\/127\.0\.0\.1:1: that port belongs to another kind of service/);
+    await connect(o, { kind: 'openai_compatible', baseUrl: 'http://ollama.invalid:11434/v1', model: 'llama3' });
+    expect((await test()).message).toBe('No server could be found at http://ollama.invalid:11434: check the address for typing mistakes, and that this machine can reach it.');
+    await connect(o, { kind: 'openai_compatible', model: 'llama9' });
+    fake.reply({ status: 404, message: 'model "llama9" not found, try pulling it first' });
+    expect((await test()).message).toBe(`The provider does not know the model “llama9”, or ${new URL(fake.baseUrl).origin} is not the API's address: check the model name and the base URL. It said: “model "llama9" not found, try pulling it first”`);
+    fake.reply({ status: 400, message: 'Invalid model' });
+    expect((await test()).message).toBe('The provider turned the request down. It said: “Invalid model”');
+    fake.reply({ status: 501, message: 'Not implemented' });
+    expect((await test()).message).toMatch(/^The provider has a problem on its side \(error 501\) and retrying did not help/);
   });
 });
 
@@ -278,7 +304,7 @@ describe('calls', () => {
     fake.reply({ status: 400, message: 'Invalid model' });
     const bad = await rejection(runModel(server.services, ctxOf(owner), { feature: 'test:retry', messages: hi }));
     expect(bad).toMatchObject({ code: 'ai_provider_error', statusCode: 502 });
-    expect(bad.message).toMatch(/Invalid model/);
+    expect(bad.message).toBe('The provider turned the request down. It said: “Invalid model”');
     expect(fake.requests).toHaveLength(1);
     expect(await callRecord(owner, bad.details.callId as string)).toMatchObject({ outcome: 'error', attempts: 1 });
   });

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import type { AppError } from '../../platform/http/errors';
 import type { AiCallOutcome, AiRecordRef } from './ai.contract';
-import { aiCancelled, aiLimitReached, aiNotConfigured, aiProviderFailed, aiProviderRateLimited } from './ai-errors';
+import { aiCancelled, aiLimitReached, aiNotConfigured, aiProviderFailed, aiProviderRateLimited, describeProviderFailure, timedOut } from './ai-errors';
 import type { StoredOutput } from './ai.schema';
 import { costOf, priceOf } from './prices';
 import { providerModel, type ProviderModel } from './providers';
@@ -241,28 +241,14 @@ async function fail(services: AiServices, ctx: AiContext, p: Prepared, req: Mode
   const cancelled = stoppedByConsumer || req.abortSignal?.aborted === true;
   const status = APICallError.isInstance(error) ? (error.statusCode ?? null) : p.log.lastStatus;
   const outcome: AiCallOutcome = cancelled ? 'cancelled' : status === 429 ? 'rate_limited' : 'error';
-  const message =
-    cancelled ? 'Cancelled before the reply was complete.'
-    : p.timeout.aborted ? `The provider did not answer within ${Math.round(services.config.ai.timeoutMs / 1000)} seconds.`
-    : scrub(describe(error), p.provider.apiKey);
+  const { sentence, message } =
+    cancelled ? { sentence: 'Cancelled before the reply was complete.', message: 'Cancelled before the reply was complete.' }
+    : p.timeout.aborted ? timedOut(services.config.ai.timeoutMs)
+    : describeProviderFailure(error, p.provider, p.provider.model, status);
   const output: StoredOutput | null = partialText ? { text: partialText, toolCalls: [] } : null;
   const callId = await recordCall(services.database.db, ctx, { ...p.base, outcome, errorMessage: message, output, latencyMs, attempts: p.log.attempts });
   if (outcome !== 'cancelled') {
     services.logger.warn({ workspaceId: ctx.workspaceId, feature: p.base.feature, kind: p.provider.kind, model: p.provider.model, status, outcome, callId }, 'AI call failed');
   }
-  return outcome === 'cancelled' ? aiCancelled(callId) : outcome === 'rate_limited' ? aiProviderRateLimited(callId) : aiProviderFailed(message, callId);
-}
-
-function describe(error: unknown): string {
-  if (APICallError.isInstance(error)) return `${error.statusCode ?? 'no status'} ${error.message}`.slice(0, 1000);
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-    return `${error.message}${cause}`.slice(0, 1000);
-  }
-  return String(error).slice(0, 1000);
-}
-
-/** A provider's error message may quote the key it was given; the record never keeps it. */
-function scrub(message: string, apiKey: string | null): string {
-  return apiKey && apiKey.length >= 8 ? message.split(apiKey).join('[key]') : message;
+  return outcome === 'cancelled' ? aiCancelled(callId) : outcome === 'rate_limited' ? aiProviderRateLimited(callId) : aiProviderFailed(sentence, callId);
 }

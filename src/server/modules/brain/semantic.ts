@@ -3,7 +3,7 @@ import { embedMany } from 'ai';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { aiCancelled, aiLimitReached, aiNoEmbeddings, aiNotConfigured, aiProviderFailed, aiProviderRateLimited } from '../ai/ai-errors';
+import { aiCancelled, aiLimitReached, aiNoEmbeddings, aiNotConfigured, aiProviderFailed, aiProviderRateLimited, describeProviderFailure, timedOut } from '../ai/ai-errors';
 import type { AiRecordRef } from '../ai/ai.contract';
 import { costOf, priceOf } from '../ai/prices';
 import { defaultEmbeddingModels, providerEmbeddingModel } from '../ai/providers/embeddings';
@@ -86,11 +86,11 @@ export async function embedTexts(services: AiServices, ctx: Pick<WorkspaceContex
     // As for chat calls: cancelled, rate limited after the retries, or an error the provider gave.
     const cancelled = req.abortSignal?.aborted === true;
     const outcome = cancelled ? 'cancelled' : log.lastStatus === 429 ? 'rate_limited' : 'error';
-    const message = cancelled ? 'Cancelled before the reply was complete.'
-      : signal.aborted ? `The provider did not answer within ${Math.round(services.config.ai.timeoutMs / 1000)} seconds.`
-      : error instanceof Error ? error.message.slice(0, 1000) : String(error).slice(0, 1000);
+    const { sentence, message } = cancelled ? { sentence: 'Cancelled before the reply was complete.', message: 'Cancelled before the reply was complete.' }
+      : signal.aborted ? timedOut(services.config.ai.timeoutMs)
+      : describeProviderFailure(error, provider, modelId, log.lastStatus);
     const callId = await recordCall(db, ctx, { ...base, outcome, errorMessage: message, latencyMs: Math.round(performance.now() - started), attempts: log.attempts });
-    throw outcome === 'cancelled' ? aiCancelled(callId) : outcome === 'rate_limited' ? aiProviderRateLimited(callId) : aiProviderFailed(message, callId);
+    throw outcome === 'cancelled' ? aiCancelled(callId) : outcome === 'rate_limited' ? aiProviderRateLimited(callId) : aiProviderFailed(sentence, callId);
   }
   // A provider that reports no usage (Google's embeddings) leaves NaN here: unknown, not a number.
   const tokens = result.usage?.tokens;

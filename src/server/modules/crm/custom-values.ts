@@ -2,13 +2,14 @@ import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
+import { emailAddressPattern, normaliseEmail } from '../accounts/accounts.contract';
 import type { RecordType } from './crm.contract';
 import { customFieldDefinitions, type CustomValues } from './crm.schema';
 import { toE164, type FieldErrors } from './normalise';
 
 type Definition = typeof customFieldDefinitions.$inferSelect;
 
-const emailCheck = z.email();
+const emailCheck = z.string().max(254).regex(emailAddressPattern);
 const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 
 /** One value against its definition: the stored form, or a message saying what is wrong. */
@@ -42,7 +43,7 @@ function checkValue(def: Definition, value: unknown, region: string | null): { v
       }
     }
     case 'email': {
-      const email = typeof value === 'string' ? value.trim().toLowerCase() : null;
+      const email = typeof value === 'string' ? normaliseEmail(value) : null;
       return email && emailCheck.safeParse(email).success ? { value: email } : { error: 'Expected an email address.' };
     }
     case 'phone': {

@@ -10,20 +10,25 @@ import type { CustomFieldInfo } from './targets';
 export interface WorkspaceFacts {
   region: string | null;
   members: Map<string, string>;
+  /** Members by lower-cased name, null where two share one: an export's Owner column holds names. */
+  memberNames: Map<string, string | null>;
   customFields: CustomFieldInfo[];
 }
 
 export async function loadWorkspaceFacts(tx: Tx, workspaceId: string, object: ImportObject): Promise<WorkspaceFacts> {
   const [ws] = await tx.select({ country: workspaces.country }).from(workspaces).where(eq(workspaces.id, workspaceId));
   const team = await tx
-    .select({ id: users.id, email: users.email })
+    .select({ id: users.id, email: users.email, name: users.name })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.workspaceId, workspaceId), ne(memberships.role, 'client')));
   const members = new Map<string, string>();
+  const memberNames = new Map<string, string | null>();
   for (const m of team) {
     members.set(m.email.toLowerCase(), m.id);
     members.set(m.id, m.id);
+    const name = m.name?.normalize('NFC').toLowerCase().trim().replace(/\s+/g, ' ');
+    if (name) memberNames.set(name, memberNames.has(name) && memberNames.get(name) !== m.id ? null : m.id);
   }
   const customFields =
     object === 'email_list'
@@ -33,5 +38,5 @@ export async function loadWorkspaceFacts(tx: Tx, workspaceId: string, object: Im
           .from(customFieldDefinitions)
           .where(and(eq(customFieldDefinitions.workspaceId, workspaceId), eq(customFieldDefinitions.object, object)))
           .orderBy(asc(customFieldDefinitions.position), asc(customFieldDefinitions.key));
-  return { region: ws?.country ?? null, members, customFields };
+  return { region: ws?.country ?? null, members, memberNames, customFields };
 }

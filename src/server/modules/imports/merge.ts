@@ -44,6 +44,7 @@ export const objectSql: Record<StagedObject, ObjectSql> = {
       ['source', `COALESCE(s.source, 'import')`],
       ['lifecycle', `COALESCE(s.lifecycle, 'lead')`],
       ['consent_state', `COALESCE(s.consent_state, 'unknown')`],
+      ['restricted', `COALESCE(s.restricted::boolean, false)`],
       ['custom', `COALESCE(s.custom, '{}'::jsonb)`],
     ],
     update: [
@@ -52,6 +53,7 @@ export const objectSql: Record<StagedObject, ObjectSql> = {
       ['emails', appendNew('c.emails', 's.emails')],
       ['phone', `COALESCE(c.phone, ${first('s.phones')})`],
       ['phones', appendNew('c.phones', 's.phones')],
+      ['restricted', 'COALESCE(s.restricted::boolean, c.restricted)'],
       ['company_id', 'COALESCE(cm.id, c.company_id)'],
       ['owner_user_id', 'COALESCE(s.owner_explicit, c.owner_user_id, s.owner_default)'],
       ['custom', `c.custom || COALESCE(s.custom, '{}'::jsonb)`],
@@ -61,7 +63,7 @@ export const objectSql: Record<StagedObject, ObjectSql> = {
       phone: { key: 'c.phone', column: 'c.phone', cast: '' },
     },
     lists: ['emails', 'phones', 'tags'],
-    scalars: ['first_name', 'last_name', 'title', 'company_name', ...addressCols, 'time_zone', 'owner_explicit', 'source', 'lifecycle', 'consent_state'],
+    scalars: ['first_name', 'last_name', 'title', 'company_name', ...addressCols, 'time_zone', 'owner_explicit', 'source', 'lifecycle', 'consent_state', 'restricted'],
   },
   companies: {
     table: 'companies',

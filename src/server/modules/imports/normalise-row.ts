@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { emailAddressPattern, normaliseEmail } from '../accounts/accounts.contract';
 import { consentStates, lifecycleStages } from '../crm/crm.contract';
 import { normaliseDomain, toE164 } from '../crm/normalise';
 import type { ImportMapping, ImportObject } from './imports.contract';
@@ -30,6 +30,8 @@ export interface RowContext {
   region: string | null;
   /** Team members (not clients) by lower-cased email and by id. */
   members: Map<string, string>;
+  /** Team members by lower-cased name (what an export's Owner column holds); null when two share a name. */
+  memberNames?: Map<string, string | null>;
   dedupeKey: 'email' | 'phone' | 'domain' | 'none';
   /** CRM-10: the owner a territory rule gives a place, when the row names none. */
   territoryOwner?: ((place: { postalCode?: string | null; city?: string | null; state?: string | null; country?: string | null }) => string | null) | null;
@@ -37,10 +39,16 @@ export interface RowContext {
   importerId: string | null;
 }
 
-const emailPattern = z.regexes.email;
+const emailPattern = emailAddressPattern;
 // eslint-disable-next-line no-control-regex
 const controls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 const clean = (s: string) => s.replace(controls, '').trim();
+
+/**
+ * A cell our own export (CRM-8, csv.ts) neutralised — `'` before a leading = + - @ tab or CR, so a
+ * spreadsheet does not run it — read back as the text it was: `'+15125550100` → `+15125550100`.
+ */
+export const unneutralise = (s: string) => (s.length > 1 && s.charCodeAt(0) === 39 && /^'[=+\-@\t\r]/.test(s) ? s.slice(1) : s);
 
 const countryCodes = (() => {
   const map = new Map<string, string>();
@@ -146,7 +154,7 @@ function customValue(def: CustomFieldInfo, raw: string, region: string | null): 
       }
     }
     case 'email': {
-      const e = raw.toLowerCase();
+      const e = normaliseEmail(raw);
       return e.length <= 254 && emailPattern.test(e) ? { value: e } : { error: 'Not a valid email address.' };
     }
     case 'phone': {
@@ -171,11 +179,12 @@ export function rowNormaliser(ctx: RowContext): (cells: string[]) => RowResult {
     const tags: string[] = [];
     const custom: Record<string, unknown> = {};
     let any = false;
+    let fullName: string | null = null;
 
     for (const { column, target } of mapped) {
       const raw0 = cells[column];
       if (raw0 === undefined) continue;
-      const raw = clean(raw0);
+      const raw = clean(unneutralise(raw0));
       if (!raw) continue;
       any = true;
       const col = header(column);
@@ -195,7 +204,7 @@ export function rowNormaliser(ctx: RowContext): (cells: string[]) => RowResult {
       switch (t) {
         case 'email':
           for (const part of raw.split(/[\s,;]+/).filter(Boolean)) {
-            const e = part.toLowerCase().replace(/^mailto:/, '');
+            const e = normaliseEmail(part).replace(/^mailto:/, '');
             if (e.length > 254 || !emailPattern.test(e)) problems.push({ column: col, reason: 'Not a valid email address.', value: part });
             else if (!emails.includes(e)) emails.push(e);
           }
@@ -218,19 +227,9 @@ export function rowNormaliser(ctx: RowContext): (cells: string[]) => RowResult {
             problems.push({ column: col, reason: `Longer than ${maxLength.name} characters.`, value: raw });
             break;
           }
-          const comma = raw.indexOf(',');
           if (ctx.object === 'companies') values.name = raw;
-          else if (comma > 0) {
-            values.lastName ??= raw.slice(0, comma).trim() || null;
-            values.firstName ??= raw.slice(comma + 1).trim() || null;
-          } else {
-            const parts = raw.split(/\s+/);
-            if (parts.length === 1) values.firstName ??= raw;
-            else {
-              values.firstName ??= parts.slice(0, -1).join(' ');
-              values.lastName ??= parts[parts.length - 1]!;
-            }
-          }
+          // Split after every column is read: first and last name columns, when there, say it better.
+          else fullName ??= raw;
           break;
         }
         case 'domain': {
@@ -250,9 +249,18 @@ export function rowNormaliser(ctx: RowContext): (cells: string[]) => RowResult {
           else values.timeZone = raw;
           break;
         case 'owner': {
-          const id = ctx.members.get(raw.toLowerCase());
-          if (!id) problems.push({ column: col, reason: 'Not a team member of this workspace (use their email address).', value: raw });
+          const key = raw.normalize('NFC').toLowerCase();
+          const id = ctx.members.get(key) ?? ctx.memberNames?.get(key.replace(/\s+/g, ' '));
+          if (id === null) problems.push({ column: col, reason: `More than one team member is called ${raw}: use the owner's email address instead.`, value: raw });
+          else if (!id) problems.push({ column: col, reason: 'Not a team member of this workspace: use their name or email address.', value: raw });
           else values.owner = id;
+          break;
+        }
+        case 'restricted': {
+          const v = raw.toLowerCase();
+          if (truthy.has(v)) values.restricted = 'true';
+          else if (falsy.has(v)) values.restricted = 'false';
+          else problems.push({ column: col, reason: 'Expected yes or no.', value: raw });
           break;
         }
         case 'lifecycle': {
@@ -277,6 +285,21 @@ export function rowNormaliser(ctx: RowContext): (cells: string[]) => RowResult {
       }
     }
 
+    if (fullName && !values.firstName && !values.lastName) {
+      const raw = fullName;
+      const comma = raw.indexOf(',');
+      if (comma > 0) {
+        values.lastName = raw.slice(0, comma).trim() || null;
+        values.firstName = raw.slice(comma + 1).trim() || null;
+      } else {
+        const parts = raw.split(/\s+/);
+        if (parts.length === 1) values.firstName = raw;
+        else {
+          values.firstName = parts.slice(0, -1).join(' ');
+          values.lastName = parts[parts.length - 1]!;
+        }
+      }
+    }
     if (!any) return { ok: false, problems: [], values };
     if (emails.length) values.emails = emails;
     if (phones.length) values.phones = phones;

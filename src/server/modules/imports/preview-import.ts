@@ -50,6 +50,7 @@ export async function previewImport(
       customFields: facts.customFields,
       region: facts.region,
       members: facts.members,
+      memberNames: facts.memberNames,
       dedupeKey: input.object === 'email_list' ? 'email' : options.dedupeKey,
       territoryOwner: null,
       importerId: null,

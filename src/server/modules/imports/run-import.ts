@@ -125,6 +125,7 @@ async function importInTransaction(tx: Tx, q: (text: string, params?: unknown[])
     customFields: facts.customFields,
     region: facts.region,
     members: facts.members,
+    memberNames: facts.memberNames,
     dedupeKey,
     territoryOwner: territory,
     importerId: row.createdBy,

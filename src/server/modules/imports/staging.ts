@@ -51,6 +51,7 @@ export const stageColumns: Record<StagedObject, StageColumn[]> = {
     { name: 'source', type: 'text', from: 'source' },
     { name: 'lifecycle', type: 'text', from: 'lifecycle' },
     { name: 'consent_state', type: 'text', from: 'consentState' },
+    { name: 'restricted', type: 'text', from: 'restricted' },
     ...tail,
   ],
   companies: [

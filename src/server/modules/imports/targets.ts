@@ -21,7 +21,7 @@ const address: BuiltIn[] = [
   { key: 'postalCode', label: 'Zip / postal code', synonyms: ['zip', 'zip code', 'zipcode', 'postal code', 'postcode', 'post code', 'pin', 'pin code', 'pincode'] },
   { key: 'country', label: 'Country', synonyms: ['country', 'country code', 'nation'] },
 ];
-const owner: BuiltIn = { key: 'owner', label: 'Owner (email of a team member)', synonyms: ['owner', 'owner email', 'assigned to', 'assignee', 'sales rep', 'account owner', 'contact owner', 'rep'] };
+const owner: BuiltIn = { key: 'owner', label: 'Owner (name or email of a team member)', synonyms: ['owner', 'owner email', 'assigned to', 'assignee', 'sales rep', 'account owner', 'contact owner', 'rep'] };
 const tags: BuiltIn = { key: 'tags', label: 'Tags (comma-separated)', synonyms: ['tags', 'tag', 'labels', 'label', 'lists', 'list', 'groups', 'segments', 'segment'], multiple: true };
 
 const builtIns: Record<ImportObject, BuiltIn[]> = {
@@ -39,6 +39,7 @@ const builtIns: Record<ImportObject, BuiltIn[]> = {
     { key: 'source', label: 'Source', synonyms: ['source', 'lead source', 'origin', 'channel', 'referral source'] },
     { key: 'lifecycle', label: 'Lifecycle stage', synonyms: ['lifecycle', 'lifecycle stage', 'stage', 'status', 'lead status', 'contact status'] },
     { key: 'consentState', label: 'Marketing consent', synonyms: ['consent', 'marketing consent', 'opt in', 'email consent', 'subscribed', 'email opt in', 'gdpr consent'] },
+    { key: 'restricted', label: 'Restricted (kept from AI; yes or no)', synonyms: ['restricted', 'private', 'keep from ai'] },
     tags,
   ],
   companies: [

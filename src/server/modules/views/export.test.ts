@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, ownerWithWorkspace, type TestClient } from '../../../../test/helpers/client';
+import { parseCsv } from '../../../../test/helpers/csv';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { withTenant } from '../../platform/db/tenant';
 import { recordTypes } from '../crm/crm.contract';
@@ -21,36 +22,6 @@ const make = async (client: TestClient, o: Owner, path: string, body: unknown) =
   if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${res.body}`);
   return res.json();
 };
-
-/** Splits CSV text into rows of cells (RFC 4180 quoting). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += ch;
-  }
-  if (cell || row.length) rows.push([...row, cell]);
-  return rows;
-}
 
 async function workspaceWithContacts(name = 'Export Co') {
   const owner = await ownerWithWorkspace(server, name);

@@ -48,6 +48,8 @@ export function lastActivityOf(object: RecordType): SQL {
 /** Columns behind each built-in field. Text fields sort by lower(): the name indexes are on lower(). */
 function builtinColumns(object: RecordType): Record<string, { col?: PgColumn; value?: SQL; sortExpr?: SQL; cast?: SortCast; nullable?: boolean; ci?: boolean }> {
   const address = (t: typeof contacts | typeof companies) => ({
+    addressLine1: { col: t.addressLine1 },
+    addressLine2: { col: t.addressLine2 },
     city: { col: t.city },
     state: { col: t.state },
     // Zip prefixes ("94…") are a btree range in the C collation, so no lower() here.

@@ -81,7 +81,7 @@ export async function queryView(db: Db, ctx: WorkspaceContext, body: z.infer<typ
     const last = page[page.length - 1];
     const nextCursor = rows.length > body.limit && last ? encode({ v: (last.sortKey as string | null) ?? null, id: last.id }) : null;
     return {
-      columns: columns.map((f) => ({ key: f.key, label: f.label, kind: f.kind, sortable: f.sortable })),
+      columns: columns.map((f) => ({ key: f.key, label: f.label, kind: f.kind, sortable: f.sortable, ...(f.custom?.type === 'currency' || (view.object === 'deals' && f.key === 'amount') ? { money: true } : {}) })),
       rows: await presentRows(tx, ctx, view.object, columns, page),
       nextCursor,
       total: body.withTotal ? await totalOf(tx, view) : null,

@@ -116,6 +116,8 @@ const f = (key: string, label: string, kind: FieldKind, extra: Partial<FieldInfo
 });
 
 const addressFields = [
+  f('addressLine1', 'Address line 1', 'text'),
+  f('addressLine2', 'Address line 2', 'text'),
   f('city', 'City', 'text', { groupable: true }),
   f('state', 'State', 'text', { groupable: true }),
   f('postalCode', 'Zip / postal code', 'text'),
@@ -244,7 +246,7 @@ export const cellSchema = z.union([z.string(), z.number(), z.boolean(), z.null()
 export const viewRowSchema = z.object({ id: z.uuid(), cells: z.record(z.string(), cellSchema) });
 export const viewPageSchema = z
   .object({
-    columns: z.array(z.object({ key: z.string(), label: z.string(), kind: z.enum(fieldKinds), sortable: z.boolean() })),
+    columns: z.array(z.object({ key: z.string(), label: z.string(), kind: z.enum(fieldKinds), sortable: z.boolean(), money: z.boolean().optional().describe('An amount of money: a deal amount or a custom currency field') })),
     rows: z.array(viewRowSchema),
     nextCursor: z.string().nullable(),
     total: z.object({ count: z.number().int(), exact: z.boolean() }).nullable(),

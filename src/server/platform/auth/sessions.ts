@@ -13,7 +13,11 @@ export interface SessionMeta {
   userAgent?: string | null;
   ip?: string | null;
   mfaPending?: boolean;
+  /** How the person proved who they are: password, email_code, google or password_reset. */
+  method?: SignInMethod;
 }
+
+export type SignInMethod = 'password' | 'email_code' | 'google' | 'password_reset';
 
 /** AUTH-5: creates a server-side session; returns the cookie token (only its hash is stored). */
 export async function createSession(tx: Queryable, config: Config, userId: string, meta: SessionMeta): Promise<{ token: string; id: string }> {
@@ -25,6 +29,7 @@ export async function createSession(tx: Queryable, config: Config, userId: strin
     userAgent: meta.userAgent?.slice(0, 500) ?? null,
     ip: meta.ip ?? null,
     mfaPending: meta.mfaPending ?? false,
+    signInMethod: meta.method ?? null,
     expiresAt: new Date(Date.now() + config.SESSION_ABSOLUTE_DAYS * DAY),
   });
   return { token, id };

@@ -98,6 +98,7 @@ const toolLabels: Record<string, string> = {
   find_records: 'Looked up records',
   search_records: 'Searched records',
   search_timeline: 'Searched the timeline',
+  semantic_search: 'Searched by meaning',
   pipeline_summary: 'Summarised the pipeline',
   propose_email: 'Drafted an email',
   propose_deal_move: 'Proposed a stage move',

@@ -13,9 +13,9 @@ export function useAiReady(workspaceId: string, enabled = true) {
 
 /** The note every AI surface shows when no provider is connected, with the way to connect one. */
 export function AiNotConnected({ workspaceId, message, className = '', browserKeyWorks = false }: { workspaceId: string; message?: string | undefined; className?: string; browserKeyWorks?: boolean }) {
-  const status = useAiStatus(workspaceId);
   const manager = isManager(useWorkspace(workspaceId).data?.role);
-  const text = message ?? status.data?.message ?? 'No AI provider is connected.';
+  // The server's message names settings and environment variables, for the API; people read this.
+  const text = message && !/AI_PROVIDER/.test(message) ? message : 'Answers, drafts and agents need an AI service: OpenAI, Anthropic, Google, or one you run yourself (such as Ollama).';
   return (
     <div className={`rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900 ${className}`}>
       <p className="font-medium">AI is not connected yet</p>

@@ -14,6 +14,7 @@ import type {
   TestAiProviderResult,
 } from '../../../server/modules/ai/ai.contract';
 import { api, request } from '../../lib/api';
+import { formatMoney } from '../../lib/money';
 
 export type { AiCall, AiCallOutcome, AiCallSummary, AiProvider, AiProviderKind, AiProviderState, AiSettings, AiStatus, AiUsage, TestAiProviderResult };
 export { aiCallOutcomes, aiProviderKinds, saveAiProviderBody } from '../../../server/modules/ai/ai.contract';
@@ -67,12 +68,13 @@ export const outcomeLabels: Record<AiCallOutcome, string> = {
   limit_exceeded: 'Over the daily limit',
 };
 
-/** Dollars with enough digits for the fractions of a cent AI calls cost. */
+/**
+ * What AI calls cost, in US dollars as providers bill them, through the one money format
+ * (lib/money): fractions of a cent keep their digits ("$0.0012").
+ */
 export function formatCost(usd: number | null): string {
   if (usd === null) return 'Unknown';
-  if (usd === 0) return '$0';
-  if (usd < 0.01) return `$${usd.toFixed(6).replace(/0+$/, '')}`;
-  return `$${usd.toFixed(2)}`;
+  return formatMoney(usd * 100, 'USD');
 }
 
 export const formatCount = (n: number | null) => (n === null ? '—' : n.toLocaleString());

@@ -10,7 +10,7 @@ import { providerLabels } from '../ai/api';
 import { useBrowserKey } from '../ai/browser-key/BrowserKeySettings';
 import { NoAiAccess } from '../agents/NoAiAccess';
 import { useAiRole } from '../agents/useAgents';
-import { exampleQuestions } from './api';
+import { exampleQuestions, type BrainStatus } from './api';
 import { BrainThread } from './BrainThread';
 import { ConversationList } from './ConversationList';
 import { QuestionBox } from './QuestionBox';
@@ -84,6 +84,14 @@ export function BrainPage() {
   );
 }
 
+/** How answers find records, in plain words (the status's own message is for administrators). */
+function howAskSearches(s: BrainStatus): string {
+  if (s.semanticSearch) return 'Ask finds records by the words in them, by close spellings, and by what they mean (“cafés” finds a coffee shop).';
+  const base = 'Ask finds records by the words in them and by close spellings.';
+  if (s.index && (s.index.state === 'queued' || s.index.state === 'running')) return `${base} It is learning to find them by meaning too (${s.index.walked.toLocaleString()} of ${s.index.total.toLocaleString()} records so far).`;
+  return base;
+}
+
 function Welcome({ workspaceId, disabled, onPick }: { workspaceId: string; disabled: boolean; onPick: (question: string) => void }) {
   const status = useBrainStatus(workspaceId);
   return (
@@ -99,7 +107,7 @@ function Welcome({ workspaceId, disabled, onPick }: { workspaceId: string; disab
           </li>
         ))}
       </ul>
-      {status.data ? <p className="mx-auto mt-4 max-w-md text-xs text-stone-500">{status.data.message}</p> : null}
+      {status.data ? <p className="mx-auto mt-4 max-w-md text-xs text-stone-500">{howAskSearches(status.data)}</p> : null}
     </div>
   );
 }

@@ -37,7 +37,7 @@ function Answer({ workspaceId, message }: { workspaceId: string; message: BrainM
     <li className="min-w-0 rounded-lg border border-stone-200 bg-white p-3 shadow-sm">
       <span className="sr-only">Answer: </span>
       {message.status === 'failed' ? (
-        <ErrorAlert title="No answer">{message.error ?? 'The brain could not answer this one.'}</ErrorAlert>
+        <ErrorAlert title="No answer">{message.error ?? 'Ask could not answer this one.'}</ErrorAlert>
       ) : (
         <>
           <AnswerText workspaceId={workspaceId} content={message.content || 'No answer came back.'} sources={sources} />

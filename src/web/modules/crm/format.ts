@@ -1,3 +1,4 @@
+import { formatAmount } from '../../lib/money';
 import type { Contact, Deal } from './api';
 
 type NameParts = Pick<Contact, 'firstName' | 'lastName' | 'email'> & { phone?: string | null };
@@ -9,7 +10,8 @@ export function contactName(c: NameParts | null | undefined): string {
   return name || c.email || c.phone || 'Unnamed contact';
 }
 
-export { formatMoney } from '../../lib/money';
+/** A deal's amount (a decimal string) in its currency, in the workspace's locale: lib/money, the one money format. */
+export const formatMoney = (amount: string | number | null | undefined, currency: string): string => formatAmount(amount, currency);
 
 /** A date-only ISO string (2026-03-31) shown in the person's locale, without time-zone shifts. */
 export function formatDay(day: string | null | undefined): string {

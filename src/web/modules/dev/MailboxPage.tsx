@@ -11,6 +11,7 @@ import { SkeletonList } from '../../ui/Skeleton';
 import { linkClass } from '../../ui/links';
 import { Tabs } from '../../ui/Tabs';
 import { fetchMailbox, type DevMessage } from './api';
+import { EmailHtml } from './EmailHtml';
 
 /** Outside production: every email the server sent, to read sign-in codes and links without a real inbox. */
 export function MailboxPage() {
@@ -118,7 +119,7 @@ function MessageView({ message }: { message: DevMessage }) {
             selected={view}
             onSelect={setView}
           >
-            {view === 'html' ? <HtmlBody html={message.html} /> : <TextBody text={message.text} />}
+            {view === 'html' ? <EmailHtml html={message.html} /> : <TextBody text={message.text} />}
           </Tabs>
         ) : (
           <TextBody text={message.text} />
@@ -128,10 +129,6 @@ function MessageView({ message }: { message: DevMessage }) {
   );
 }
 
-/** sandbox="" runs no scripts and gives the email no access to this page. */
-function HtmlBody({ html }: { html: string }) {
-  return <iframe title="Email body" sandbox="" srcDoc={html} className="h-[60vh] w-full rounded-md border border-stone-200 bg-white" />;
-}
 
 function TextBody({ text }: { text: string | null }) {
   if (!text) return <p className="text-sm text-stone-600">This email has no plain-text version.</p>;

@@ -3,7 +3,7 @@ import { Link } from '@tanstack/react-router';
 import { useState, type ReactNode } from 'react';
 import { errorMessage } from '../../lib/api';
 import { formatDateTime, formatRelative } from '../../lib/format';
-import { formatMoney, moneyLocale } from '../../lib/money';
+import { formatAmount, workspaceLocale } from '../../lib/money';
 import { ErrorAlert } from '../../ui/Alert';
 import { Button, buttonClass } from '../../ui/Button';
 import { ActivityIcon } from '../activities/ActivityIcon';
@@ -67,8 +67,8 @@ export function HomeCockpit({ workspaceId, managerActions }: { workspaceId: stri
   if (home.isError) return <ErrorAlert title="Your day could not be loaded.">{errorMessage(home.error)}</ErrorAlert>;
 
   const h = home.data;
-  const locale = moneyLocale(h.workspace.country);
-  const money = (amount: string | number | null, currency: string) => formatMoney(amount, currency, locale);
+  const locale = workspaceLocale(h.workspace.country);
+  const money = (amount: string | number | null, currency: string) => formatAmount(amount, currency, locale);
   const s = h.summary;
   if (s.contacts.count === 0 && s.companies.count === 0 && s.openDeals.count === 0) {
     return (

@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatMoney } from '../../lib/money';
+import { formatAmount } from '../../lib/money';
 
 export interface StageBar {
   name: string;
@@ -18,10 +18,10 @@ export function PipelineChart({ bars, currency, locale }: { bars: StageBar[]; cu
         <BarChart data={bars} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e7e5e4" />
           <XAxis dataKey="name" tickLine={false} axisLine={false} interval={0} tick={{ fontSize: 12, fill: '#57534e' }} />
-          <YAxis tickLine={false} axisLine={false} width={64} tick={{ fontSize: 12, fill: '#57534e' }} tickFormatter={(v: number) => formatMoney(v, currency, locale, { compact: true })} />
+          <YAxis tickLine={false} axisLine={false} width={64} tick={{ fontSize: 12, fill: '#57534e' }} tickFormatter={(v: number) => formatAmount(v, currency, locale, { compact: true })} />
           <Tooltip
             cursor={{ fill: '#f5f5f4' }}
-            formatter={(value, _name, item) => [`${formatMoney(Number(value), currency, locale)} · ${(item.payload as StageBar).count} ${(item.payload as StageBar).count === 1 ? 'deal' : 'deals'}`, 'Open value']}
+            formatter={(value, _name, item) => [`${formatAmount(Number(value), currency, locale)} · ${(item.payload as StageBar).count} ${(item.payload as StageBar).count === 1 ? 'deal' : 'deals'}`, 'Open value']}
           />
           <Bar dataKey="value" fill="#0f766e" radius={[4, 4, 0, 0]} maxBarSize={56} isAnimationActive={false} />
         </BarChart>

@@ -1,6 +1,6 @@
 import { Link } from '@tanstack/react-router';
 import { lazy, Suspense, useId, useState } from 'react';
-import { formatMoney } from '../../lib/money';
+import { formatAmount } from '../../lib/money';
 import { SelectField } from '../../ui/Field';
 import type { Home } from './api';
 import { Card, Empty, linkCls } from './Card';
@@ -22,7 +22,7 @@ export function PipelineSection({ workspaceId, pipelines, currency, locale }: { 
   return (
     <Card
       title="Pipeline value by stage"
-      figure={`${formatMoney(total, currency, locale)} open in ${deals} ${deals === 1 ? 'deal' : 'deals'}`}
+      figure={`${formatAmount(total, currency, locale)} open in ${deals} ${deals === 1 ? 'deal' : 'deals'}`}
       more={
         <Link to="/w/$workspaceId/deals/board" params={{ workspaceId }} search={{ pipeline: pipeline.id }} className={linkCls}>
           Open the board →
@@ -64,7 +64,7 @@ export function PipelineSection({ workspaceId, pipelines, currency, locale }: { 
                     {b.name}
                   </th>
                   <td className="py-1 text-right text-stone-600 tabular-nums">{b.count}</td>
-                  <td className="py-1 text-right font-medium text-stone-900 tabular-nums">{formatMoney(b.value, currency, locale)}</td>
+                  <td className="py-1 text-right font-medium text-stone-900 tabular-nums">{formatAmount(b.value, currency, locale)}</td>
                 </tr>
               ))}
             </tbody>
@@ -74,7 +74,7 @@ export function PipelineSection({ workspaceId, pipelines, currency, locale }: { 
       {others.length ? (
         <p className="mt-2 text-xs text-stone-500">
           Also open in other currencies:{' '}
-          {others.map((c) => formatMoney(pipeline.stages.reduce((n, st) => n + amountIn(st.totals, c), 0), c, locale)).join(', ')} (not in the chart).
+          {others.map((c) => formatAmount(pipeline.stages.reduce((n, st) => n + amountIn(st.totals, c), 0), c, locale)).join(', ')} (not in the chart).
         </p>
       ) : null}
     </Card>

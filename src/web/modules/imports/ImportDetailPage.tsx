@@ -1,11 +1,12 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from '@tanstack/react-router';
 import { errorMessage, isApiError } from '../../lib/api';
 import { ErrorAlert } from '../../ui/Alert';
 import { buttonClass } from '../../ui/Button';
 import { PageHeading } from '../../ui/PageHeading';
 import { LoadingBlock } from '../../ui/Spinner';
-import { fetchImport, importKeys } from './api';
+import { fetchImport, importKeys, refreshRecords } from './api';
 import { ImportProgress } from './ImportProgress';
 import { ImportReport } from './ImportReport';
 import { formatBytes, objectLabels, StatusBadge } from './labels';
@@ -20,6 +21,15 @@ export function ImportDetailPage() {
     // Live progress: every second while the job is queued or running.
     refetchInterval: (q) => (q.state.data && (q.state.data.status === 'queued' || q.state.data.status === 'running') ? 1000 : false),
   });
+  // An import that finishes while watched changes the records: counts and tables catch up.
+  const client = useQueryClient();
+  const status = imp.data?.status;
+  const [seen, setSeen] = useState(status);
+  useEffect(() => {
+    if (status === seen) return;
+    if (seen && status === 'completed') void refreshRecords(client, workspaceId);
+    setSeen(status);
+  }, [status, seen, client, workspaceId]);
   const back = (
     <Link to="/w/$workspaceId/import" params={{ workspaceId }} className={buttonClass('secondary', 'sm')}>
       All imports

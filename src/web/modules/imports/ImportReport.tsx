@@ -6,7 +6,7 @@ import { ErrorAlert, InfoNote, StatusNote } from '../../ui/Alert';
 import { announce } from '../../ui/Announcer';
 import { Button, buttonClass } from '../../ui/Button';
 import { Card } from '../../ui/PageHeading';
-import { importKeys, reportUrl, undoImport, type Import } from './api';
+import { importKeys, refreshRecords, reportUrl, undoImport, type Import } from './api';
 import { formatCount } from './labels';
 
 /** CRM-7: how an import ended — counts, the validation report to download, and undo. */
@@ -19,6 +19,7 @@ export function ImportReport({ workspaceId, imp }: { workspaceId: string; imp: I
     onSuccess: (updated) => {
       client.setQueryData(importKeys.one(workspaceId, imp.id), updated);
       void client.invalidateQueries({ queryKey: importKeys.list(workspaceId) });
+      void refreshRecords(client, workspaceId);
       setConfirming(false);
       announce('The import was undone.');
     },

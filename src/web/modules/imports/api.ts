@@ -1,3 +1,4 @@
+import type { QueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { Import, ImportMapping, ImportObject, ImportPreview, importOptionsSchema } from '../../../server/modules/imports/imports.contract';
 import { api, ApiError } from '../../lib/api';
@@ -16,6 +17,18 @@ export const importKeys = {
   list: (workspaceId: string) => ['imports', workspaceId] as const,
   one: (workspaceId: string, id: string) => ['imports', workspaceId, id] as const,
 };
+
+/**
+ * After an import ends or is undone every count and list of records is out of date: record
+ * lists and the home summary (crm keys), tables and their group counts (views), tags it made.
+ */
+export function refreshRecords(client: QueryClient, workspaceId: string): Promise<unknown> {
+  return Promise.all([
+    client.invalidateQueries({ queryKey: ['crm', workspaceId] }),
+    client.invalidateQueries({ queryKey: ['view-rows', workspaceId] }),
+    client.invalidateQueries({ queryKey: ['view-groups', workspaceId] }),
+  ]);
+}
 
 export const fetchImports = (workspaceId: string) => api.get<{ items: Import[] }>(base(workspaceId)).then((r) => r.items);
 export const fetchImport = (workspaceId: string, id: string) => api.get<Import>(`${base(workspaceId)}/${encodeURIComponent(id)}`);

@@ -1,4 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
+import QRCode from 'qrcode';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { codeSchema, disableTwoFactorBody } from '../../../server/modules/accounts/accounts.contract';
 import { validate } from '../../lib/api';
@@ -20,6 +21,7 @@ export function TwoFactorSection({ user }: { user: SignedInUser }) {
   const [state, setState] = useState<State>({ kind: 'idle' });
   const [notice, setNotice] = useState<string | null>(null);
   const start = useMutation({ mutationFn: setUpTwoFactor, onSuccess: (setup) => setState({ kind: 'setup', setup }) });
+  const refresh = useRefreshSession();
 
   let body;
   if (state.kind === 'codes') {
@@ -33,7 +35,17 @@ export function TwoFactorSection({ user }: { user: SignedInUser }) {
       />
     );
   } else if (state.kind === 'setup') {
-    body = <SetupSteps setup={state.setup} onEnabled={(codes) => setState({ kind: 'codes', codes })} onCancel={() => setState({ kind: 'idle' })} />;
+    body = (
+      <SetupSteps
+        setup={state.setup}
+        onEnabled={(codes) => {
+          setState({ kind: 'codes', codes });
+          // It is on from this moment: the badge says so while the codes are shown, and stays so if the person leaves.
+          void refresh();
+        }}
+        onCancel={() => setState({ kind: 'idle' })}
+      />
+    );
   } else if (user.twoFactorEnabled) {
     body = <DisableForm onDisabled={() => setNotice('Two-step verification is off.')} />;
   } else {
@@ -72,6 +84,18 @@ function SetupSteps({ setup, onEnabled, onCancel }: { setup: TwoFactorSetup; onE
   useEffect(() => headingRef.current?.focus(), []);
   const mutation = useMutation({ mutationFn: enableTwoFactor, onSuccess: (r) => onEnabled(r.recoveryCodes), onError: (e) => errors.showError(e) });
   const grouped = setup.secret.replace(/(.{4})/g, '$1 ').trim();
+  const [qr, setQr] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    // An SVG as a data: URL (the CSP allows img data:), drawn here: the secret never leaves the page.
+    QRCode.toString(setup.otpauthUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }).then(
+      (svg) => live && setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`),
+      () => live && setQr(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [setup.otpauthUrl]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const checked = validate(codeSchema, code.replace(/\s+/g, ''));
@@ -86,11 +110,19 @@ function SetupSteps({ setup, onEnabled, onCancel }: { setup: TwoFactorSetup; onE
       </h3>
       <ol className="list-decimal space-y-4 pl-5 text-sm text-stone-700">
         <li>
-          On this device,{' '}
-          <a href={setup.otpauthUrl} className={linkClass}>
-            open the setup link in your authenticator app
-          </a>
-          . On another device, type this key into the app instead:
+          Scan this code with your authenticator app:
+          {qr ? (
+            <img src={qr} alt="QR code to add Kestrel to an authenticator app" width={176} height={176} className="mt-2 block size-44 rounded-md border border-stone-200 bg-white" />
+          ) : (
+            <div aria-hidden="true" className="mt-2 size-44 animate-pulse rounded-md bg-stone-100" />
+          )}
+          <p className="mt-3">
+            On this device,{' '}
+            <a href={setup.otpauthUrl} className={linkClass}>
+              open the setup link in your authenticator app
+            </a>
+            , or type this key into the app instead:
+          </p>
           <div className="mt-2 flex flex-wrap items-center gap-2">
             <code aria-label="Setup key" className="rounded-md bg-stone-100 px-3 py-2 font-mono text-base tracking-wider break-all text-stone-900">
               {grouped}

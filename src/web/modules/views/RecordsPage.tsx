@@ -1,5 +1,5 @@
-import { Link, useParams } from '@tanstack/react-router';
-import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { defaultColumns, defaultSort } from '../../../server/modules/views/views.contract';
 import { errorMessage, isApiError } from '../../lib/api';
 import { ErrorAlert } from '../../ui/Alert';
@@ -18,7 +18,7 @@ import { emptyCondition, FilterBuilder } from './FilterBuilder';
 import { GroupSummary } from './GroupSummary';
 import { SavedViewsBar } from './SavedViewsBar';
 import { SelectionContext, type RecordSelection } from './selection';
-import { useViewFields, useViewRows } from './useViews';
+import { useSavedViews, useViewFields, useViewRows } from './useViews';
 import { ViewTable } from './ViewTable';
 
 const titles: Record<RecordType, { title: string; all: string; noun: string }> = {
@@ -45,7 +45,13 @@ export function RecordsPage({ object, actions, bulkActions }: { object: RecordTy
   const [draftFilter, setDraftFilter] = useState<FilterGroup | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
-  const rows = useViewRows(workspaceId, view, fields.isSuccess);
+  const { view: viewInUrl } = useSearch({ strict: false }) as { view?: string };
+  const savedViews = useSavedViews(workspaceId, object);
+  // A view named in the URL is applied before the first rows are asked for.
+  // The URL's view already shown (or just chosen here): switching writes the URL after the state.
+  const shownFromUrl = useRef<string | undefined>(undefined);
+  const waitingForView = !!viewInUrl && viewInUrl !== shownFromUrl.current && saved?.id !== viewInUrl && !savedViews.isError;
+  const rows = useViewRows(workspaceId, view, fields.isSuccess && !waitingForView);
   const names = titles[object];
 
   const applyView = useCallback((next: ViewDefinition) => {
@@ -53,11 +59,29 @@ export function RecordsPage({ object, actions, bulkActions }: { object: RecordTy
     setSelected(new Set());
     setAllMatching(false);
   }, []);
+  const navigate = useNavigate();
+  const show = useCallback(
+    (v: SavedView | null) => {
+      setSaved(v);
+      setDraftFilter(null);
+      applyView(v ? { ...baseView(object), ...v.definition, filter: v.definition.filter ?? emptyFilter() } : baseView(object));
+    },
+    [applyView, object],
+  );
   const switchTo = (v: SavedView | null) => {
-    setSaved(v);
-    setDraftFilter(null);
-    applyView(v ? { ...baseView(object), ...v.definition, filter: v.definition.filter ?? emptyFilter() } : baseView(object));
+    shownFromUrl.current = v?.id;
+    show(v);
+    // The URL names the view, so a reload, the back button or a shared link shows it again.
+    void navigate({ to: '.', search: (prev: Record<string, unknown>) => ({ ...prev, view: v?.id }), replace: true });
   };
+  // Opening the page with ?view=…: that view once the list is there; one that is gone leaves the URL.
+  useEffect(() => {
+    if (!viewInUrl || viewInUrl === shownFromUrl.current || !savedViews.data) return;
+    shownFromUrl.current = viewInUrl;
+    const found = savedViews.data.views.find((v) => v.id === viewInUrl) ?? null;
+    if (found) show(found);
+    else void navigate({ to: '.', search: (prev: Record<string, unknown>) => ({ ...prev, view: undefined }), replace: true });
+  }, [viewInUrl, savedViews.data, show, navigate]);
   const dirty = useMemo(() => !same(view, saved ? { ...baseView(object), ...saved.definition, filter: saved.definition.filter ?? emptyFilter() } : baseView(object)), [view, saved, object]);
 
   const sort = view.sort ?? defaultSort;

@@ -1,6 +1,8 @@
 import { Link } from '@tanstack/react-router';
 import { useEffect, useRef } from 'react';
 import { formatDate, formatDateTime } from '../../lib/format';
+import { formatAmount } from '../../lib/money';
+import { useWorkspace } from '../workspaces/useWorkspaces';
 import type { RecordType, ViewPage, ViewRow } from './api';
 
 type Column = ViewPage['columns'][number];
@@ -14,8 +16,10 @@ export function RecordLink({ workspaceId, type, id, children, className }: { wor
   return <Link to="/w/$workspaceId/deals/$dealId" params={{ workspaceId, dealId: id }} className={cls}>{children}</Link>;
 }
 
-function CellView({ workspaceId, column, cell }: { workspaceId: string; column: Column; cell: Cell }) {
+function CellView({ workspaceId, column, cell, currency }: { workspaceId: string; column: Column; cell: Cell; currency: string | null }) {
   if (cell === null || cell === '' || (Array.isArray(cell) && cell.length === 0)) return <span className="text-stone-400">—</span>;
+  // A deal's amount is in the deal's currency (its column); without that column, a number only.
+  if (column.money && (typeof cell === 'number' || typeof cell === 'string')) return <>{currency ? formatAmount(cell, currency) : Number(cell).toLocaleString()}</>;
   if (Array.isArray(cell)) {
     return (
       <span className="flex flex-wrap gap-1">
@@ -80,6 +84,8 @@ export function ViewTable({
   onLoadMore: () => void;
 }) {
   const sentinel = useRef<HTMLDivElement>(null);
+  // Custom money fields are in the workspace's currency.
+  const workspace = useWorkspace(workspaceId);
   const allChecked = allMatching || (rows.length > 0 && rows.every((r) => selected.has(r.id)));
   const someChecked = !allChecked && rows.some((r) => selected.has(r.id));
   const headerBox = useRef<HTMLInputElement>(null);
@@ -137,7 +143,7 @@ export function ViewTable({
                           {rowTitle(row, columns)}
                         </RecordLink>
                       ) : (
-                        <CellView workspaceId={workspaceId} column={c} cell={row.cells[c.key] ?? null} />
+                        <CellView workspaceId={workspaceId} column={c} cell={row.cells[c.key] ?? null} currency={object === 'deals' ? (typeof row.cells.currency === 'string' ? row.cells.currency : null) : (workspace.data?.currency ?? null)} />
                       )}
                     </td>
                   ))}

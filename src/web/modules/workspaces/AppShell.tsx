@@ -3,6 +3,7 @@ import { InboxNavItem } from '../conversations/InboxNavItem';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import { isApiError } from '../../lib/api';
+import { setMoneyLocale, workspaceLocale } from '../../lib/money';
 import { roleLabels } from '../../lib/format';
 import { announce } from '../../ui/Announcer';
 import { ErrorAlert } from '../../ui/Alert';
@@ -23,6 +24,9 @@ export function AppShell() {
   const { workspaceId } = useParams({ from: '/w/$workspaceId' });
   const workspace = useWorkspace(workspaceId);
   const nav = useDisclosure();
+  // Money everywhere in this workspace reads in its locale (₹12,50,000 in India, 1.250,50 € in
+  // Germany). Set while rendering, before any page below formats an amount.
+  setMoneyLocale(workspaceLocale(workspace.data?.country));
 
   useEffect(() => {
     if (workspace.isSuccess) rememberWorkspace(workspaceId);
