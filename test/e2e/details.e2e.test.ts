@@ -1,7 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runCli } from '../../src/server/cli';
 import { csv, importFile } from '../../src/server/modules/imports/imports.fixtures';
 import { ownerWithWorkspace, TestClient, uniqueEmail } from '../helpers/client';
 import { ensureWebBuild, heading, launchChromium, openPage, signIn } from '../helpers/browser';
@@ -43,7 +46,18 @@ it('SEC-1 the development mailbox shows an email as its HTML, styled, with no Co
   const dev = await startTestServer({ SMTP_URL: '' });
   const email = uniqueEmail('mailbox');
   expect((await new TestClient(dev.app).post('/api/auth/sign-up', { name: 'Kim', email, password: 'long enough pw', ageConfirmed: true })).statusCode).toBe(202);
+  // Only a signed-in operator of the instance reads it (SEC-1), as `kestrel user create --operator` makes one.
+  const operator = uniqueEmail('operator');
+  const { config } = dev.services;
+  const cliEnv = { NODE_ENV: 'test', DATABASE_URL: config.DATABASE_URL!, DATABASE_POOL_SIZE: '2', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'kestrel-details-')), KESTREL_SECRET_KEYS: config.KESTREL_SECRET_KEYS!, KESTREL_SESSION_SECRET: config.KESTREL_SESSION_SECRET! };
+  const quiet = { write: () => true };
+  expect(await runCli(['user', 'create', '--email', operator, '--name', 'Opal Operator', '--password', 'operator password', '--operator'], { env: cliEnv, stdout: quiet, stderr: quiet })).toBe(0);
   const { page } = await openPage(browser, dev.url, problems);
+  await page.goto('/sign-in');
+  await page.getByLabel('Email', { exact: true }).fill(operator);
+  await page.getByLabel('Password', { exact: true }).fill('operator password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname !== '/sign-in');
   await page.goto('/dev/mailbox');
   await heading(page, 'Development mailbox');
   await page.getByRole('list', { name: 'Messages' }).getByRole('button', { name: /sign-in code/ }).first().click();
