@@ -10,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accountsModule } from './modules/accounts/accounts.routes';
 import { activitiesModule } from './modules/activities/activities.routes';
+import { invoicingModule } from './modules/invoicing/invoicing.routes';
 import { auditModule } from './modules/audit/audit.routes';
 import { crmModule } from './modules/crm/crm.routes';
 import { importsModule } from './modules/imports/imports.routes';
@@ -113,6 +114,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(agentsModule);
   await app.register(brainModule);
   await app.register(enrichmentModule);
+  await app.register(invoicingModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

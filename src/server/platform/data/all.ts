@@ -13,5 +13,6 @@ import '../../modules/ai/ai.data';
 import '../../modules/agents/agents.data';
 import '../../modules/brain/brain.data';
 import '../../modules/enrichment/enrichment.data';
+import '../../modules/invoicing/invoicing.data';
 
 export { dataEntries, systemEntries } from './registry';

@@ -14,3 +14,4 @@ export * from '../../modules/agents/agents.schema';
 export * from '../../modules/brain/brain.schema';
 export * from '../../modules/enrichment/enrichment.schema';
 export * from '../../modules/brain/embeddings.schema';
+export * from '../../modules/invoicing/invoicing.schema';

@@ -2,7 +2,10 @@
 // input always gives the same document, so golden tests pin it down.
 import { checkHsnOrSac, isUqc } from './codes.js';
 import { checkGstin } from './gstin.js';
-import { allocate, assertSafe, divRound, roundToRupee } from './money.js';
+import { allocate, mulDivRound, roundToRupee } from './money.js';
+
+/** The largest line value, ₹100 crore: keeps every product of amounts and rates exact. */
+export const MAX_LINE_PAISE = 100_00_00_000_00;
 import { formatRate, isRateValidOn } from './rates.js';
 import { EXPORT_STATE_CODE, gstState, isDomesticStateCode, isStateCode } from './state-codes.js';
 
@@ -122,7 +125,7 @@ function discountAmount(d: Discount | null | undefined, base: number, field: str
   if (!d) return 0;
   if (d.kind === 'percent') {
     if (!Number.isInteger(d.bps) || d.bps < 0 || d.bps > 10000) throw new GstInputError(field, 'A discount is 0 to 100 %.');
-    return divRound(base * d.bps, 10000);
+    return mulDivRound(base, d.bps, 10000);
   }
   if (!Number.isSafeInteger(d.paise) || d.paise < 0) throw new GstInputError(field, 'A discount is a non-negative amount in paise.');
   if (d.paise > base) throw new GstInputError(field, 'The discount is larger than the amount it applies to.');
@@ -132,12 +135,12 @@ function discountAmount(d: Discount | null | undefined, base: number, field: str
 function taxes(taxable: number, rateBps: number, cessBps: number, regime: TaxRegime): Omit<TaxAmounts, 'taxablePaise'> {
   const zero = { cgstPaise: 0, sgstPaise: 0, utgstPaise: 0, igstPaise: 0, cessPaise: 0 };
   if (regime === 'zero-rated') return zero;
-  const cessPaise = divRound(taxable * cessBps, 10000);
+  const cessPaise = mulDivRound(taxable, cessBps, 10000);
   // Each half is rounded on its own, as printed: 0.25 % splits into 0.125 % + 0.125 %.
-  const half = divRound(taxable * rateBps, 20000);
+  const half = mulDivRound(taxable, rateBps, 20000);
   if (regime === 'cgst-sgst') return { ...zero, cgstPaise: half, sgstPaise: half, cessPaise };
   if (regime === 'cgst-utgst') return { ...zero, cgstPaise: half, utgstPaise: half, cessPaise };
-  return { ...zero, igstPaise: divRound(taxable * rateBps, 10000), cessPaise };
+  return { ...zero, igstPaise: mulDivRound(taxable, rateBps, 10000), cessPaise };
 }
 
 const sumOf = <T>(rows: readonly T[], pick: (r: T) => number) => rows.reduce((a, r) => a + pick(r), 0);
@@ -151,15 +154,16 @@ export function computeDocument(input: DocumentInput): DocumentResult {
     const code = checkHsnOrSac(line.hsn);
     if (!code.ok) throw new GstInputError(`${at}.hsn`, code.message);
     if (!isUqc(line.uqc)) throw new GstInputError(`${at}.uqc`, `${line.uqc} is not a GST unit quantity code (UQC).`);
-    if (!Number.isSafeInteger(line.quantityMilli) || line.quantityMilli <= 0) throw new GstInputError(`${at}.quantity`, 'The quantity is more than zero.');
-    if (!Number.isSafeInteger(line.unitPricePaise) || line.unitPricePaise < 0) throw new GstInputError(`${at}.unitPrice`, 'The price is zero or more, in paise.');
+    if (!Number.isSafeInteger(line.quantityMilli) || line.quantityMilli <= 0) throw new GstInputError(`${at}.quantityMilli`, 'The quantity is more than zero.');
+    if (!Number.isSafeInteger(line.unitPricePaise) || line.unitPricePaise < 0) throw new GstInputError(`${at}.unitPricePaise`, 'The price is zero or more, in paise.');
     const rateDate = input.rateDate ?? input.date;
     if (!isRateValidOn(line.rateBps, rateDate)) {
-      throw new GstInputError(`${at}.rate`, `${formatRate(line.rateBps)} is not a GST rate on ${rateDate}.`);
+      throw new GstInputError(`${at}.rateBps`, `${formatRate(line.rateBps)} is not a GST rate on ${rateDate}.`);
     }
     const cess = line.cessBps ?? 0;
-    if (!Number.isInteger(cess) || cess < 0 || cess > 50000) throw new GstInputError(`${at}.cess`, 'Cess is 0 to 500 %.');
-    const gross = divRound(assertSafe(line.quantityMilli * line.unitPricePaise, 'line amount'), 1000);
+    if (!Number.isInteger(cess) || cess < 0 || cess > 50000) throw new GstInputError(`${at}.cessBps`, 'Cess is 0 to 500 %.');
+    const gross = mulDivRound(line.quantityMilli, line.unitPricePaise, 1000);
+    if (gross > MAX_LINE_PAISE) throw new GstInputError(`${at}.quantityMilli`, 'A line is worth at most ₹100 crore.');
     const lineDiscount = discountAmount(line.discount, gross, `${at}.discount`);
     return { gross, lineDiscount, net: gross - lineDiscount };
   });
@@ -174,7 +178,7 @@ export function computeDocument(input: DocumentInput): DocumentResult {
     const cessBps = line.cessBps ?? 0;
     // A tax-inclusive price is the value plus tax: the taxable part is value / (1 + rate + cess).
     const taxable = line.priceIncludesTax && regime !== 'zero-rated'
-      ? divRound(value * 10000, 10000 + line.rateBps + cessBps)
+      ? mulDivRound(value, 10000, 10000 + line.rateBps + cessBps)
       : value;
     const t = taxes(taxable, line.rateBps, cessBps, regime);
     return {

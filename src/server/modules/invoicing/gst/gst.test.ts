@@ -212,7 +212,7 @@ describe('INV-2 golden invoices (hand-computed, all money in paise)', () => {
       lines: [{ hsn: '6109', uqc: 'PCS', quantityMilli: 2000, unitPricePaise: 1_500_00, rateBps: 1200 }],
     };
     expect(computeDocument({ ...old, rateDate: '2025-09-01' })).toMatchObject({ taxablePaise: 300000, cgstPaise: 18000, sgstPaise: 18000, grandTotalPaise: 336000 });
-    expect(fieldOf(() => computeDocument(old))).toBe('lines.0.rate');
+    expect(fieldOf(() => computeDocument(old))).toBe('lines.0.rateBps');
   });
 
   it('INV-2 bad lines name their field', () => {
@@ -222,10 +222,10 @@ describe('INV-2 golden invoices (hand-computed, all money in paise)', () => {
     });
     expect(fieldOf(doc({ hsn: '84713' }))).toBe('lines.1.hsn');
     expect(fieldOf(doc({ uqc: 'XYZ' }))).toBe('lines.1.uqc');
-    expect(fieldOf(doc({ quantityMilli: -1000 }))).toBe('lines.1.quantity');
-    expect(fieldOf(doc({ quantityMilli: 0 }))).toBe('lines.1.quantity');
-    expect(fieldOf(doc({ unitPricePaise: -1 }))).toBe('lines.1.unitPrice');
-    expect(fieldOf(doc({ rateBps: 1200 }))).toBe('lines.1.rate');
+    expect(fieldOf(doc({ quantityMilli: -1000 }))).toBe('lines.1.quantityMilli');
+    expect(fieldOf(doc({ quantityMilli: 0 }))).toBe('lines.1.quantityMilli');
+    expect(fieldOf(doc({ unitPricePaise: -1 }))).toBe('lines.1.unitPricePaise');
+    expect(fieldOf(doc({ rateBps: 1200 }))).toBe('lines.1.rateBps');
     expect(fieldOf(doc({ discount: { kind: 'amount', paise: 101 } }))).toBe('lines.1.discount');
     expect(fieldOf(doc({}, { discount: { kind: 'percent', bps: 10001 } }))).toBe('discount');
     expect(fieldOf(doc({}, { placeOfSupply: '00' }))).toBe('placeOfSupply');
