@@ -55,6 +55,13 @@ beforeAll(async () => {
     const run = ok(await w.client.post(api('/agents/closer/runs'), { task: 'next_step', subject: { type: 'contacts', id: contact.id } }));
     if (run.status !== 'succeeded') throw new Error(`fixture run: ${JSON.stringify(run)}`);
     ok(await w.client.post(api('/brain/conversations'), { question: 'Anything new?' }));
+    // Invoicing (INV-1, INV-2): settings, a product with a purchase, a series, an issued invoice (counter, lines, sale).
+    ok(await w.client.request('PUT', api('/invoicing/settings'), { legalName: 'Fixture Pvt Ltd', stateCode: '29' }));
+    const product = ok(await w.client.post(api('/invoicing/products'), { sku: 'FX-1', name: 'Fixture', hsn: '8471', uqc: 'NOS', pricePaise: 100_00, rateBps: 1800 }));
+    ok(await w.client.post(api(`/invoicing/products/${product.id}/stock-movements`), { kind: 'purchase', quantityMilli: 5000 }));
+    const series = ok(await w.client.post(api('/invoicing/series'), { documentType: 'invoice', prefix: 'INV', digits: 4 }));
+    const invoice = ok(await w.client.post(api('/invoicing/documents'), { documentType: 'invoice', seriesId: series.id, documentDate: '2026-06-01', companyId: company.id, lines: [{ productId: product.id, quantityMilli: 1000 }] }));
+    ok(await w.client.post(api(`/invoicing/documents/${invoice.id}/issue`), { version: invoice.version }));
     // Semantic search (record_embeddings, semantic_index_state) needs pgvector, which the embedded
     // database lacks, so its rows are written directly, as the indexing job would.
     const system = server.services.database.systemPool;
