@@ -8,6 +8,15 @@ const id = () => uuid('id').notNull().$defaultFn(() => uuidv7());
 const paise = (name: string) => bigint(name, { mode: 'number' }).notNull().default(0);
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+/** The taxable value and each tax, as the GST engine computed them. */
+const taxAmounts = () => ({
+  taxablePaise: paise('taxable_paise'),
+  cgstPaise: paise('cgst_paise'),
+  sgstPaise: paise('sgst_paise'),
+  utgstPaise: paise('utgst_paise'),
+  igstPaise: paise('igst_paise'),
+  cessPaise: paise('cess_paise'),
+});
 const workspaceFk = (t: { workspaceId: any }) => foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade');
 
 export const documentTypes = ['quote', 'invoice', 'credit_note'] as const;
@@ -133,12 +142,7 @@ export const documents = pgTable(
     regime: text('regime', { enum: taxRegimes }).notNull(),
     originalDocumentId: uuid('original_document_id'),
     discount: jsonb('discount').$type<Discount | null>(),
-    taxablePaise: paise('taxable_paise'),
-    cgstPaise: paise('cgst_paise'),
-    sgstPaise: paise('sgst_paise'),
-    utgstPaise: paise('utgst_paise'),
-    igstPaise: paise('igst_paise'),
-    cessPaise: paise('cess_paise'),
+    ...taxAmounts(),
     roundOffPaise: paise('round_off_paise'),
     grandTotalPaise: paise('grand_total_paise'),
     paidPaise: paise('paid_paise'),
@@ -176,12 +180,7 @@ export const documentLines = pgTable(
     rateBps: integer('rate_bps').notNull(),
     cessBps: integer('cess_bps').notNull().default(0),
     discount: jsonb('discount').$type<Discount | null>(),
-    taxablePaise: paise('taxable_paise'),
-    cgstPaise: paise('cgst_paise'),
-    sgstPaise: paise('sgst_paise'),
-    utgstPaise: paise('utgst_paise'),
-    igstPaise: paise('igst_paise'),
-    cessPaise: paise('cess_paise'),
+    ...taxAmounts(),
     totalPaise: paise('total_paise'),
   },
   (t) => [
