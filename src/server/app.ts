@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accountsModule } from './modules/accounts/accounts.routes';
 import { activitiesModule } from './modules/activities/activities.routes';
+import { invoicingModule } from './modules/invoicing/invoicing.routes';
 import { auditModule } from './modules/audit/audit.routes';
 import { crmModule } from './modules/crm/crm.routes';
 import { importsModule } from './modules/imports/imports.routes';
@@ -119,6 +120,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(widgetModule);
   await app.register(bookingModule);
   await app.register(integrationsModule);
+  await app.register(invoicingModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

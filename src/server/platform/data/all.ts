@@ -15,6 +15,7 @@ import '../../modules/brain/brain.data';
 import '../../modules/enrichment/enrichment.data';
 import '../../modules/booking/booking.data';
 import '../../modules/integrations/integrations.data';
+import '../../modules/invoicing/invoicing.data';
 
 export { dataEntries, systemEntries } from './registry';
 import '../../modules/conversations/conversations.data';

@@ -17,3 +17,4 @@ export * from '../../modules/brain/embeddings.schema';
 export * from '../../modules/conversations/conversations.schema';
 export * from '../../modules/booking/booking.schema';
 export * from '../../modules/integrations/integrations.schema';
+export * from '../../modules/invoicing/invoicing.schema';

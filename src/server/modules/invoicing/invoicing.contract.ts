@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { documentStatuses, documentTypes, movementKinds, supplyKinds, taxRegimes } from './invoicing.schema';
+
+const MAX_PAISE = 100_00_00_000_00; // ₹100 crore
+const MAX_QTY_MILLI = 1_000_000_000; // a million units
+const uuid = z.string().uuid();
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date like 2026-04-01.');
+const paise = z.number().int().min(0).max(MAX_PAISE);
+const quantity = z.number().int().min(-MAX_QTY_MILLI).max(MAX_QTY_MILLI).describe('Thousandths of a unit: 1500 = 1.5');
+const rateBps = z.number().int().min(0).max(10000).describe('GST rate in basis points: 1800 = 18 %');
+const cessBps = z.number().int().min(0).max(50000);
+const code = (max: number) => z.string().trim().min(1).max(max);
+const discount = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('percent'), bps: z.number().int().min(0).max(10000) }),
+  z.object({ kind: z.literal('amount'), paise }),
+]);
+
+export const workspaceParams = z.object({ workspaceId: uuid });
+export const productParams = workspaceParams.extend({ productId: uuid });
+export const documentParams = workspaceParams.extend({ documentId: uuid });
+
+export const settingsSchema = z.object({
+  legalName: z.string(),
+  gstin: z.string().nullable(),
+  stateCode: z.string(),
+  allowNegativeStock: z.boolean(),
+});
+export const settingsBody = z.object({
+  legalName: z.string().trim().min(1).max(200),
+  gstin: z.string().trim().max(15).nullable().optional(),
+  stateCode: z.string().length(2).optional().describe('Required without a GSTIN; taken from the GSTIN otherwise'),
+  allowNegativeStock: z.boolean().optional(),
+});
+
+export const productSchema = z.object({
+  id: uuid, sku: z.string(), name: z.string(), hsn: z.string(), uqc: z.string(), kind: z.enum(['goods', 'service']),
+  pricePaise: z.number().int(), priceIncludesTax: z.boolean(), rateBps: z.number().int(), cessBps: z.number().int(),
+  trackStock: z.boolean(), stockMilli: z.number().int(), reorderLevelMilli: z.number().int(), lowStock: z.boolean(),
+  version: z.number().int(), createdAt: z.string(), updatedAt: z.string(),
+});
+export const productBody = z.object({
+  sku: code(40), name: z.string().trim().min(1).max(200), hsn: code(8), uqc: code(3),
+  pricePaise: paise, priceIncludesTax: z.boolean().default(false), rateBps, cessBps: cessBps.default(0),
+  trackStock: z.boolean().optional(), reorderLevelMilli: z.number().int().min(0).max(MAX_QTY_MILLI).default(0),
+});
+export const updateProductBody = productBody.partial().extend({ version: z.number().int().min(1).max(2_147_483_647) });
+export const productList = z.object({ items: z.array(productSchema) });
+export const productListQuery = z.object({ lowStock: z.enum(['true', 'false']).optional() });
+
+export const movementSchema = z.object({
+  id: uuid, productId: uuid, kind: z.enum(movementKinds), quantityMilli: z.number().int(), documentId: uuid.nullable(), note: z.string().nullable(), createdAt: z.string(),
+});
+export const movementBody = z.object({
+  kind: z.enum(['purchase', 'adjustment', 'return']).describe('Sales are recorded by issuing invoices'),
+  quantityMilli: quantity.describe('Positive; an adjustment may be negative'),
+  note: z.string().trim().max(500).optional(),
+});
+export const movementResult = z.object({ movement: movementSchema, product: productSchema });
+export const movementList = z.object({ items: z.array(movementSchema) });
+
+export const seriesSchema = z.object({ id: uuid, documentType: z.enum(documentTypes), prefix: z.string(), digits: z.number().int(), example: z.string() });
+export const seriesBody = z.object({ documentType: z.enum(documentTypes), prefix: z.string().trim().max(16), digits: z.number().int().min(1).max(9) });
+export const seriesList = z.object({ items: z.array(seriesSchema) });
+
+const lineBody = z.object({
+  productId: uuid.optional(),
+  description: z.string().trim().min(1).max(500).optional().describe("Defaults to the product's name"),
+  hsn: code(8).optional(), uqc: code(3).optional(),
+  quantityMilli: quantity, unitPricePaise: paise.optional(), priceIncludesTax: z.boolean().optional(),
+  rateBps: rateBps.optional(), cessBps: cessBps.optional(), discount: discount.nullable().optional(),
+});
+export const documentBody = z.object({
+  documentType: z.enum(documentTypes),
+  seriesId: uuid,
+  documentDate: isoDate,
+  dueDate: isoDate.nullable().optional(),
+  companyId: uuid.optional(),
+  contactId: uuid.optional(),
+  buyerName: z.string().trim().min(1).max(200).optional().describe('Defaults to the CRM record; required for a walk-in sale'),
+  buyerGstin: z.string().trim().max(15).nullable().optional(),
+  buyerStateCode: z.string().length(2).nullable().optional(),
+  supplyKind: z.enum(supplyKinds).default('regular'),
+  originalDocumentId: uuid.optional().describe('For a credit note: the invoice it corrects'),
+  discount: discount.nullable().optional(),
+  notes: z.string().trim().max(2000).optional(),
+  lines: z.array(lineBody).min(1).max(200),
+});
+export const updateDocumentBody = documentBody.omit({ documentType: true }).extend({ version: z.number().int().min(1).max(2_147_483_647) });
+export const versionBody = z.object({ version: z.number().int().min(1).max(2_147_483_647) });
+
+const amounts = {
+  taxablePaise: z.number().int(), cgstPaise: z.number().int(), sgstPaise: z.number().int(), utgstPaise: z.number().int(),
+  igstPaise: z.number().int(), cessPaise: z.number().int(),
+};
+export const lineSchema = z.object({
+  position: z.number().int(), productId: uuid.nullable(), description: z.string(), hsn: z.string(), uqc: z.string(),
+  quantityMilli: z.number().int(), unitPricePaise: z.number().int(), priceIncludesTax: z.boolean(), rateBps: z.number().int(),
+  cessBps: z.number().int(), discount: discount.nullable(), ...amounts, totalPaise: z.number().int(),
+});
+export const documentSchema = z.object({
+  id: uuid, documentType: z.enum(documentTypes), status: z.enum(documentStatuses), seriesId: uuid, number: z.string().nullable(),
+  financialYear: z.string().nullable(), documentDate: z.string(), dueDate: z.string().nullable(), companyId: uuid.nullable(),
+  contactId: uuid.nullable(), buyerName: z.string(), buyerGstin: z.string().nullable(), buyerStateCode: z.string().nullable(),
+  supplierGstin: z.string().nullable(), supplierStateCode: z.string(), placeOfSupply: z.string(), supplyKind: z.enum(supplyKinds),
+  regime: z.enum(taxRegimes), originalDocumentId: uuid.nullable(), discount: discount.nullable(), ...amounts,
+  roundOffPaise: z.number().int(), grandTotalPaise: z.number().int(), paidPaise: z.number().int(), amountInWords: z.string(),
+  notes: z.string().nullable(), version: z.number().int(), issuedAt: z.string().nullable(), cancelledAt: z.string().nullable(),
+  createdAt: z.string(), updatedAt: z.string(), lines: z.array(lineSchema),
+});
+export const documentListQuery = z.object({
+  documentType: z.enum(documentTypes).optional(), status: z.enum(documentStatuses).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const documentList = z.object({ items: z.array(documentSchema.omit({ lines: true })) });
+
+export type SettingsBody = z.infer<typeof settingsBody>;
+export type ProductBody = z.infer<typeof productBody>;
+export type UpdateProductBody = z.infer<typeof updateProductBody>;
+export type MovementBody = z.infer<typeof movementBody>;
+export type SeriesBody = z.infer<typeof seriesBody>;
+export type DocumentBody = z.infer<typeof documentBody>;
+export type UpdateDocumentBody = z.infer<typeof updateDocumentBody>;
+export type Product = z.infer<typeof productSchema>;
+export type InvoiceDocument = z.infer<typeof documentSchema>;

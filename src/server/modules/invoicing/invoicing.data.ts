@@ -1,0 +1,20 @@
+import { registerData } from '../../platform/data/registry';
+
+const kept = (table: string, description: string) =>
+  ({
+    table, module: 'invoicing', scope: 'workspace', description, export: { kind: 'rows' },
+    // CGST Act s.36 and rule 56: accounts and tax invoices are kept for 72 months after the annual return's due date.
+    erase: { kind: 'retained', years: 8, reason: 'GST records (CGST Act s.36, rule 56): invoices, credit notes and their series kept 72 months after the annual return of their year.' },
+  }) as const;
+const plain = (table: string, description: string) =>
+  ({ table, module: 'invoicing', scope: 'workspace', description, export: { kind: 'rows' }, erase: { kind: 'with-workspace' } }) as const;
+
+registerData(
+  plain('invoicing_settings', "The business's legal name, GSTIN, state and stock policy (INV-2)."),
+  plain('products', 'Products and services: SKU, HSN/SAC, unit, price, GST rate, stock level, reorder level (INV-1).'),
+  kept('stock_movements', 'Purchases, sales, adjustments and returns of stock (INV-1); stock records are GST accounts too.'),
+  kept('document_series', 'Numbering series of quotes, invoices and credit notes (INV-2).'),
+  kept('document_counters', 'The last number given per series and financial year (INV-2).'),
+  kept('invoicing_documents', 'Quotes, invoices and credit notes with buyer, GSTINs, place of supply and totals (INV-2).'),
+  kept('invoicing_document_lines', 'Their lines: HSN, quantity, price, rate and tax per line (INV-2).'),
+);

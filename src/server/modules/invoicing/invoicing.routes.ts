@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { teamMembers } from '../../platform/http/access';
+import { errorBodySchema } from '../../platform/http/errors';
+import * as c from './invoicing.contract';
+import { getDocument, listDocuments } from './get-document';
+import { getInvoicingSettings, saveInvoicingSettings } from './invoicing-settings';
+import { cancelDocument, issueDocument } from './issue-document';
+import { createProduct, getProduct, listProducts, listStockMovements, recordStockMovement, updateProduct } from './manage-products';
+import { createSeries, listSeries } from './manage-series';
+import { createDocument, updateDocument } from './save-document';
+
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
+const base = '/api/workspaces/:workspaceId/invoicing';
+
+/**
+ * INV-1, INV-2: products and stock, numbering series, quotes, invoices and credit notes. The team
+ * (owner, admin, staff) works here; clients have no access — prices, stock and other customers'
+ * invoices are the business's own.
+ */
+export async function invoicingModule(server: FastifyInstance): Promise<void> {
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  const { db } = app.services.database;
+  const team = { access: teamMembers };
+  const tags = ['invoicing'];
+  const ctx = (r: { workspace?: { ctx: Parameters<typeof getProduct>[1] } | null }) => r.workspace!.ctx;
+
+  app.get(`${base}/settings`, { config: team, schema: { tags, summary: "The business's GST identity (INV-2)", params: c.workspaceParams, response: { 200: c.settingsSchema, ...errors } } }, async (r) => getInvoicingSettings(db, ctx(r)));
+  app.put(`${base}/settings`, { config: team, schema: { tags, summary: "Set the business's legal name, GSTIN (check digit validated) and stock policy (INV-2)", params: c.workspaceParams, body: c.settingsBody, response: { 200: c.settingsSchema, ...errors } } }, async (r) => saveInvoicingSettings(db, ctx(r), r.body));
+
+  app.get(`${base}/products`, { config: team, schema: { tags, summary: 'Products and services; lowStock=true lists those at or below their reorder level (INV-1)', params: c.workspaceParams, querystring: c.productListQuery, response: { 200: c.productList, ...errors } } }, async (r) => listProducts(db, ctx(r), r.query));
+  app.post(`${base}/products`, { config: team, schema: { tags, summary: 'Add a product (HSN) or service (SAC) (INV-1)', params: c.workspaceParams, body: c.productBody, response: { 201: c.productSchema, ...errors } } }, async (r, reply) => reply.code(201).send(await createProduct(db, ctx(r), r.body)));
+  app.get(`${base}/products/:productId`, { config: team, schema: { tags, summary: 'One product with its stock level (INV-1)', params: c.productParams, response: { 200: c.productSchema, ...errors } } }, async (r) => getProduct(db, ctx(r), r.params.productId));
+  app.patch(`${base}/products/:productId`, { config: team, schema: { tags, summary: 'Change a product; 409 if it changed since `version` (INV-1)', params: c.productParams, body: c.updateProductBody, response: { 200: c.productSchema, ...errors } } }, async (r) => updateProduct(db, ctx(r), r.params.productId, r.body));
+  app.get(`${base}/products/:productId/stock-movements`, { config: team, schema: { tags, summary: "A product's stock movements, newest first (INV-1)", params: c.productParams, response: { 200: c.movementList, ...errors } } }, async (r) => listStockMovements(db, ctx(r), r.params.productId));
+  app.post(`${base}/products/:productId/stock-movements`, { config: team, schema: { tags, summary: 'Record a purchase, return or adjustment (INV-1)', params: c.productParams, body: c.movementBody, response: { 201: c.movementResult, ...errors } } }, async (r, reply) => reply.code(201).send(await recordStockMovement(db, ctx(r), r.params.productId, r.body)));
+
+  app.get(`${base}/series`, { config: team, schema: { tags, summary: 'Numbering series (INV-2)', params: c.workspaceParams, response: { 200: c.seriesList, ...errors } } }, async (r) => listSeries(db, ctx(r)));
+  app.post(`${base}/series`, { config: team, schema: { tags, summary: 'Add a numbering series; refused when its longest number exceeds 16 characters (INV-2)', params: c.workspaceParams, body: c.seriesBody, response: { 201: c.seriesSchema, ...errors } } }, async (r, reply) => reply.code(201).send(await createSeries(db, ctx(r), r.body)));
+
+  app.get(`${base}/documents`, { config: team, schema: { tags, summary: 'Quotes, invoices and credit notes, newest first (INV-2)', params: c.workspaceParams, querystring: c.documentListQuery, response: { 200: c.documentList, ...errors } } }, async (r) => listDocuments(db, ctx(r), r.query));
+  app.post(`${base}/documents`, { config: team, schema: { tags, summary: 'Draft a quote, invoice or credit note; tax computed per line (INV-2)', params: c.workspaceParams, body: c.documentBody, response: { 201: c.documentSchema, ...errors } } }, async (r, reply) => reply.code(201).send(await createDocument(db, ctx(r), r.body)));
+  app.get(`${base}/documents/:documentId`, { config: team, schema: { tags, summary: 'One document with lines and amount in words (INV-2)', params: c.documentParams, response: { 200: c.documentSchema, ...errors } } }, async (r) => getDocument(db, ctx(r), r.params.documentId));
+  app.patch(`${base}/documents/:documentId`, { config: team, schema: { tags, summary: 'Change a draft; 409 once issued (INV-2)', params: c.documentParams, body: c.updateDocumentBody, response: { 200: c.documentSchema, ...errors } } }, async (r) => updateDocument(db, ctx(r), r.params.documentId, r.body));
+  app.post(`${base}/documents/:documentId/issue`, { config: team, schema: { tags, summary: 'Issue a draft: gap-free number for its financial year, stock moved (INV-2)', params: c.documentParams, body: c.versionBody, response: { 200: c.documentSchema, ...errors } } }, async (r) => issueDocument(db, ctx(r), r.params.documentId, r.body.version));
+  app.post(`${base}/documents/:documentId/cancel`, { config: team, schema: { tags, summary: 'Cancel an unpaid document; its number stays used, its stock returns (INV-2)', params: c.documentParams, body: c.versionBody, response: { 200: c.documentSchema, ...errors } } }, async (r) => cancelDocument(db, ctx(r), r.params.documentId, r.body.version));
+}

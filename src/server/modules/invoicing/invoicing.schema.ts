@@ -1,0 +1,191 @@
+import { bigint, boolean, char, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { uuidv7 } from 'uuidv7';
+import { tenantPolicy, workspaceIdColumn } from '../../platform/db/tenancy-sql';
+import { workspaces } from '../workspaces/workspaces.schema';
+import type { Discount } from './gst/compute';
+
+const id = () => uuid('id').notNull().$defaultFn(() => uuidv7());
+const paise = (name: string) => bigint(name, { mode: 'number' }).notNull().default(0);
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+/** The taxable value and each tax, as the GST engine computed them. */
+const taxAmounts = () => ({
+  taxablePaise: paise('taxable_paise'),
+  cgstPaise: paise('cgst_paise'),
+  sgstPaise: paise('sgst_paise'),
+  utgstPaise: paise('utgst_paise'),
+  igstPaise: paise('igst_paise'),
+  cessPaise: paise('cess_paise'),
+});
+const workspaceFk = (t: { workspaceId: any }) => foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade');
+
+export const documentTypes = ['quote', 'invoice', 'credit_note'] as const;
+export const documentStatuses = ['draft', 'issued', 'sent', 'partly_paid', 'paid', 'overdue', 'cancelled'] as const;
+export const supplyKinds = ['regular', 'sez-with-payment', 'sez-without-payment', 'export-with-payment', 'export-without-payment'] as const;
+export const taxRegimes = ['cgst-sgst', 'cgst-utgst', 'igst', 'zero-rated'] as const;
+export const movementKinds = ['purchase', 'sale', 'adjustment', 'return'] as const;
+
+/** INV-1/INV-2: the business's own GST identity and stock policy, one row per workspace. */
+export const invoicingSettings = pgTable(
+  'invoicing_settings',
+  {
+    workspaceId: workspaceIdColumn(),
+    legalName: text('legal_name').notNull(),
+    gstin: char('gstin', { length: 15 }),
+    stateCode: char('state_code', { length: 2 }).notNull(),
+    /** Issuing an invoice that takes stock below zero: refused (false) or allowed and recorded (true). */
+    allowNegativeStock: boolean('allow_negative_stock').notNull().default(false),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId] }), workspaceFk(t), tenantPolicy(t.workspaceId)],
+).enableRLS();
+
+/** INV-1: goods (HSN) and services (SAC) with their unit, price and GST rate; stock in thousandths. */
+export const products = pgTable(
+  'products',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: id(),
+    sku: text('sku').notNull(),
+    name: text('name').notNull(),
+    hsn: text('hsn').notNull(),
+    uqc: text('uqc').notNull(),
+    pricePaise: paise('price_paise'),
+    priceIncludesTax: boolean('price_includes_tax').notNull().default(false),
+    rateBps: integer('rate_bps').notNull(),
+    cessBps: integer('cess_bps').notNull().default(0),
+    trackStock: boolean('track_stock').notNull().default(true),
+    stockMilli: bigint('stock_milli', { mode: 'number' }).notNull().default(0),
+    reorderLevelMilli: bigint('reorder_level_milli', { mode: 'number' }).notNull().default(0),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), workspaceFk(t), unique('products_sku_key').on(t.workspaceId, t.sku), tenantPolicy(t.workspaceId)],
+).enableRLS();
+
+/** INV-1: every change of stock, signed; the product's level is their sum. */
+export const stockMovements = pgTable(
+  'stock_movements',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: id(),
+    productId: uuid('product_id').notNull(),
+    kind: text('kind', { enum: movementKinds }).notNull(),
+    quantityMilli: bigint('quantity_milli', { mode: 'number' }).notNull(),
+    documentId: uuid('document_id'),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    workspaceFk(t),
+    foreignKey({ columns: [t.workspaceId, t.productId], foreignColumns: [products.workspaceId, products.id] }).onDelete('cascade'),
+    index('stock_movements_product_idx').on(t.workspaceId, t.productId, t.createdAt),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/** INV-2: a numbering series (INV/2026-27/0042) for one document type. */
+export const documentSeries = pgTable(
+  'document_series',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: id(),
+    documentType: text('document_type', { enum: documentTypes }).notNull(),
+    prefix: text('prefix').notNull(),
+    digits: integer('digits').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), workspaceFk(t), unique('document_series_prefix_key').on(t.workspaceId, t.documentType, t.prefix), tenantPolicy(t.workspaceId)],
+).enableRLS();
+
+/** INV-2: the last number given per series and financial year; bumped inside the issuing transaction. */
+export const documentCounters = pgTable(
+  'document_counters',
+  {
+    workspaceId: workspaceIdColumn(),
+    seriesId: uuid('series_id').notNull(),
+    financialYear: text('financial_year').notNull(),
+    lastNumber: integer('last_number').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.seriesId, t.financialYear] }),
+    foreignKey({ columns: [t.workspaceId, t.seriesId], foreignColumns: [documentSeries.workspaceId, documentSeries.id] }).onDelete('cascade'),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/** INV-2: quotes, invoices and credit notes. Totals are stored as computed when last saved. */
+export const documents = pgTable(
+  'invoicing_documents',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: id(),
+    documentType: text('document_type', { enum: documentTypes }).notNull(),
+    status: text('status', { enum: documentStatuses }).notNull().default('draft'),
+    seriesId: uuid('series_id').notNull(),
+    financialYear: text('financial_year'),
+    sequence: integer('sequence'),
+    number: text('number'),
+    documentDate: date('document_date', { mode: 'string' }).notNull(),
+    dueDate: date('due_date', { mode: 'string' }),
+    companyId: uuid('company_id'),
+    contactId: uuid('contact_id'),
+    buyerName: text('buyer_name').notNull(),
+    buyerGstin: char('buyer_gstin', { length: 15 }),
+    buyerStateCode: char('buyer_state_code', { length: 2 }),
+    supplierGstin: char('supplier_gstin', { length: 15 }),
+    supplierStateCode: char('supplier_state_code', { length: 2 }).notNull(),
+    placeOfSupply: char('place_of_supply', { length: 2 }).notNull(),
+    supplyKind: text('supply_kind', { enum: supplyKinds }).notNull(),
+    regime: text('regime', { enum: taxRegimes }).notNull(),
+    originalDocumentId: uuid('original_document_id'),
+    discount: jsonb('discount').$type<Discount | null>(),
+    ...taxAmounts(),
+    roundOffPaise: paise('round_off_paise'),
+    grandTotalPaise: paise('grand_total_paise'),
+    paidPaise: paise('paid_paise'),
+    notes: text('notes'),
+    version: integer('version').notNull().default(1),
+    issuedAt: timestamp('issued_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    workspaceFk(t),
+    foreignKey({ columns: [t.workspaceId, t.seriesId], foreignColumns: [documentSeries.workspaceId, documentSeries.id] }),
+    unique('invoicing_documents_number_key').on(t.workspaceId, t.seriesId, t.financialYear, t.sequence),
+    index('invoicing_documents_list_idx').on(t.workspaceId, t.documentType, t.documentDate),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/** INV-2: the lines of a document with the tax the GST engine computed for each. */
+export const documentLines = pgTable(
+  'invoicing_document_lines',
+  {
+    workspaceId: workspaceIdColumn(),
+    documentId: uuid('document_id').notNull(),
+    position: integer('position').notNull(),
+    productId: uuid('product_id'),
+    description: text('description').notNull(),
+    hsn: text('hsn').notNull(),
+    uqc: text('uqc').notNull(),
+    quantityMilli: bigint('quantity_milli', { mode: 'number' }).notNull(),
+    unitPricePaise: paise('unit_price_paise'),
+    priceIncludesTax: boolean('price_includes_tax').notNull().default(false),
+    rateBps: integer('rate_bps').notNull(),
+    cessBps: integer('cess_bps').notNull().default(0),
+    discount: jsonb('discount').$type<Discount | null>(),
+    ...taxAmounts(),
+    totalPaise: paise('total_paise'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.documentId, t.position] }),
+    foreignKey({ columns: [t.workspaceId, t.documentId], foreignColumns: [documents.workspaceId, documents.id] }).onDelete('cascade'),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();

@@ -1,0 +1,124 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import { conflict, notFound } from '../../platform/http/errors';
+import { FieldErrors, invalidFields } from '../crm/normalise';
+import type { MovementBody, Product, ProductBody, UpdateProductBody } from './invoicing.contract';
+import { products, stockMovements } from './invoicing.schema';
+import { checkHsnOrSac, formatRate, isRateValidOn, isUqc } from './gst';
+
+export type ProductRow = typeof products.$inferSelect;
+export type MovementRow = typeof stockMovements.$inferSelect;
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export function presentProduct({ workspaceId: _, ...r }: ProductRow): Product {
+  return {
+    ...r,
+    kind: r.hsn.startsWith('99') ? 'service' : 'goods',
+    lowStock: r.trackStock && r.reorderLevelMilli > 0 && r.stockMilli <= r.reorderLevelMilli,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+export const presentMovement = ({ workspaceId: _, ...m }: MovementRow) => ({ ...m, createdAt: m.createdAt.toISOString() });
+
+function checkProduct(input: Partial<ProductBody>): void {
+  const errors = new FieldErrors();
+  if (input.hsn !== undefined) {
+    const code = checkHsnOrSac(input.hsn);
+    if (!code.ok) errors.add('hsn', code.message);
+  }
+  if (input.uqc !== undefined && !isUqc(input.uqc)) errors.add('uqc', `${input.uqc} is not a GST unit quantity code (UQC) such as NOS, KGS or PCS.`);
+  if (input.rateBps !== undefined && !isRateValidOn(input.rateBps, today())) errors.add('rateBps', `${formatRate(input.rateBps)} is not a GST rate today.`);
+  errors.throwIfAny();
+}
+
+const skuTaken = (e: unknown) => (e as { code?: string; cause?: { code?: string } }).code === '23505' || (e as { cause?: { code?: string } }).cause?.code === '23505';
+
+/** INV-1: a product (HSN) or service (SAC). Services do not track stock unless asked. */
+export async function createProduct(db: Db, ctx: WorkspaceContext, input: ProductBody): Promise<Product> {
+  checkProduct(input);
+  const trackStock = input.trackStock ?? !input.hsn.startsWith('99');
+  try {
+    return await withTenant(db, ctx, async (tx) => {
+      const [row] = await tx.insert(products).values({ ...input, trackStock, workspaceId: ctx.workspaceId }).returning();
+      return presentProduct(row!);
+    });
+  } catch (e) {
+    if (skuTaken(e)) throw conflict('sku_taken', `SKU ${input.sku} is in use.`, { field: 'sku' });
+    throw e;
+  }
+}
+
+export async function findProduct(tx: Tx, ctx: WorkspaceContext, id: string, lock = false): Promise<ProductRow> {
+  const q = tx.select().from(products).where(and(eq(products.workspaceId, ctx.workspaceId), eq(products.id, id)));
+  const [row] = lock ? await q.for('update') : await q;
+  if (!row) throw notFound('Product');
+  return row;
+}
+
+export async function getProduct(db: Db, ctx: WorkspaceContext, id: string): Promise<Product> {
+  return withTenant(db, ctx, async (tx) => presentProduct(await findProduct(tx, ctx, id)));
+}
+
+export async function listProducts(db: Db, ctx: WorkspaceContext, query: { lowStock?: 'true' | 'false' }): Promise<{ items: Product[] }> {
+  return withTenant(db, ctx, async (tx) => {
+    const low = sql`${products.trackStock} and ${products.reorderLevelMilli} > 0 and ${products.stockMilli} <= ${products.reorderLevelMilli}`;
+    const where = query.lowStock === 'true' ? and(eq(products.workspaceId, ctx.workspaceId), low) : eq(products.workspaceId, ctx.workspaceId);
+    const rows = await tx.select().from(products).where(where).orderBy(asc(products.name)).limit(1000);
+    return { items: rows.map(presentProduct) };
+  });
+}
+
+/** INV-1: change a product; 409 when it changed since `version`. Stock changes only through movements. */
+export async function updateProduct(db: Db, ctx: WorkspaceContext, id: string, input: UpdateProductBody): Promise<Product> {
+  const { version, ...changes } = input;
+  checkProduct(changes);
+  try {
+    return await withTenant(db, ctx, async (tx) => {
+      const row = await findProduct(tx, ctx, id, true);
+      if (row.version !== version) throw conflict('version_conflict', 'The product changed since you opened it.', { field: 'version', current: row.version });
+      const [next] = await tx.update(products).set({ ...changes, version: row.version + 1, updatedAt: new Date() })
+        .where(and(eq(products.workspaceId, ctx.workspaceId), eq(products.id, id))).returning();
+      return presentProduct(next!);
+    });
+  } catch (e) {
+    if (skuTaken(e)) throw conflict('sku_taken', `SKU ${changes.sku} is in use.`, { field: 'sku' });
+    throw e;
+  }
+}
+
+/** Moves stock of a locked product and records why; the caller decides whether below zero is allowed. */
+export async function moveStock(tx: Tx, ctx: WorkspaceContext, product: ProductRow, m: { kind: MovementRow['kind']; quantityMilli: number; documentId?: string | null; note?: string | null }) {
+  const [movement] = await tx.insert(stockMovements).values({ workspaceId: ctx.workspaceId, productId: product.id, ...m }).returning();
+  const [next] = await tx.update(products).set({ stockMilli: sql`${products.stockMilli} + ${m.quantityMilli}`, updatedAt: new Date() })
+    .where(and(eq(products.workspaceId, ctx.workspaceId), eq(products.id, product.id))).returning();
+  return { movement: movement!, product: next! };
+}
+
+/** INV-1: a purchase or return adds stock; an adjustment corrects it either way. Never below zero by hand. */
+export async function recordStockMovement(db: Db, ctx: WorkspaceContext, productId: string, input: MovementBody) {
+  if (input.quantityMilli === 0 || (input.kind !== 'adjustment' && input.quantityMilli < 0)) {
+    throw invalidFields({ quantityMilli: input.kind === 'adjustment' ? 'An adjustment changes stock by a non-zero amount.' : 'A purchase or return adds a positive quantity.' });
+  }
+  return withTenant(db, ctx, async (tx) => {
+    const product = await findProduct(tx, ctx, productId, true);
+    if (!product.trackStock) throw conflict('stock_not_tracked', 'This product does not track stock.', { field: 'productId' });
+    if (product.stockMilli + input.quantityMilli < 0) throw conflict('insufficient_stock', 'Stock would fall below zero.', { field: 'quantityMilli', stockMilli: product.stockMilli });
+    const { movement, product: next } = await moveStock(tx, ctx, product, { kind: input.kind, quantityMilli: input.quantityMilli, note: input.note ?? null });
+    return { movement: presentMovement(movement), product: presentProduct(next) };
+  });
+}
+
+export async function listStockMovements(db: Db, ctx: WorkspaceContext, productId: string) {
+  return withTenant(db, ctx, async (tx) => {
+    await findProduct(tx, ctx, productId);
+    const rows = await tx.select().from(stockMovements)
+      .where(and(eq(stockMovements.workspaceId, ctx.workspaceId), eq(stockMovements.productId, productId)))
+      .orderBy(desc(stockMovements.createdAt)).limit(500);
+    return { items: rows.map(presentMovement) };
+  });
+}
+
