@@ -1,6 +1,6 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { type AnyRoute, createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Link, Outlet, redirect, useRouterState } from '@tanstack/react-router';
-import { useEffect, useRef } from 'react';
+import { type AnyRoute, createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Link, Outlet, redirect } from '@tanstack/react-router';
+import { useEffect } from 'react';
 import { handleSignedOut, queryClient } from './lib/queryClient';
 import { meQuery } from './modules/accounts/useMe';
 import { lastWorkspace } from './modules/workspaces/useWorkspaces';
@@ -234,27 +234,35 @@ function Root() {
 /**
  * After a client-side navigation, move focus to the new page's h1 and announce it, so keyboard
  * and screen reader users start at the top of the new content (the first load keeps the default).
+ * The old page can stay on screen while the new one's code loads, so it waits for an h1 other
+ * than the one that was there when the navigation began.
  */
 function useFocusOnNavigation() {
-  const pathname = useRouterState({ select: (s) => s.location.pathname });
-  const first = useRef(true);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    let tries = 0;
     let frame = 0;
-    const focus = () => {
-      const heading = document.querySelector<HTMLElement>('[data-page-heading]');
-      if (heading) {
-        if (!heading.contains(document.activeElement)) heading.focus({ preventScroll: false });
-        announce(heading.textContent ?? document.title);
-      } else if (tries++ < 30) frame = requestAnimationFrame(focus);
+    let previous: Element | null = null;
+    const offBefore = router.subscribe('onBeforeNavigate', ({ pathChanged }) => {
+      if (pathChanged) previous = document.querySelector('[data-page-heading]');
+    });
+    const offRendered = router.subscribe('onRendered', ({ fromLocation, pathChanged }) => {
+      if (!fromLocation || !pathChanged) return;
+      cancelAnimationFrame(frame);
+      const until = performance.now() + 10_000;
+      const focus = () => {
+        const heading = document.querySelector<HTMLElement>('[data-page-heading]');
+        if (heading && heading !== previous) {
+          if (!heading.contains(document.activeElement)) heading.focus({ preventScroll: false });
+          announce(heading.textContent ?? document.title);
+        } else if (performance.now() < until) frame = requestAnimationFrame(focus);
+      };
+      frame = requestAnimationFrame(focus);
+    });
+    return () => {
+      offBefore();
+      offRendered();
+      cancelAnimationFrame(frame);
     };
-    frame = requestAnimationFrame(focus);
-    return () => cancelAnimationFrame(frame);
-  }, [pathname]);
+  }, []);
 }
 
 function NotFound() {
