@@ -35,6 +35,10 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * The web app lives in src/web and builds to dist/web, which the server serves with a SPA
+ * fallback. The server's CSP forbids inline scripts and styles, so nothing may be inlined.
+ */
 export default defineConfig({
   root: path.resolve(repoRoot, 'src/web'),
   base: '/',
