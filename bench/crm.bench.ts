@@ -1,6 +1,6 @@
 // `npm run bench -- --only crm [--write]`: the CRM at a million contacts (issue 3, "Measure").
 // Seeds data/bench-crm once (1,000,000 contacts among nine smaller workspaces) and reuses it.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../src/server/app';
@@ -13,6 +13,7 @@ import { crmScenarios, measure, signIn, type LatencyResult } from './crm-queries
 import { postgresVersion } from './lib/kestrel';
 import { cpuPressure, describeMachine, type Machine } from './lib/machine';
 import { freePort, repoRoot, serverProcess, spawnServer } from './lib/processes';
+import { writeBenchBlock } from './lib/report';
 import { int, mib, ratio, table } from './lib/stats';
 
 export interface CrmResult {
@@ -190,18 +191,7 @@ export function crmMarkdown(r: CrmResult): string {
   return out.join('\n');
 }
 
-const START = '<!-- bench:crm:start -->';
-const END = '<!-- bench:crm:end -->';
-
 /** Puts the measured part into the "## CRM" section of docs/benchmarks.md, leaving the rest alone. */
 export function writeCrmSection(markdown: string): string {
-  const file = path.join(repoRoot, 'docs/benchmarks.md');
-  const block = `${START}\n${markdown}\n${END}`;
-  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  let next: string;
-  if (current.includes(START) && current.includes(END)) next = current.slice(0, current.indexOf(START)) + block + current.slice(current.indexOf(END) + END.length);
-  else if (current.includes('## CRM')) next = current.replace('## CRM\n', `## CRM\n\n${block}\n`);
-  else next = `${current.trimEnd()}\n\n## CRM\n\n${block}\n`;
-  writeFileSync(file, next);
-  return file;
+  return writeBenchBlock('crm', '## CRM', markdown);
 }

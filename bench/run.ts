@@ -1,4 +1,4 @@
-// `npm run bench [-- --write] [-- --only startup,http,passwords,ai]`: measures, prints a markdown
+// `npm run bench [-- --write] [-- --only startup,http,passwords,ai,web]`: measures, prints a markdown
 // report, and with --write puts it into docs/benchmarks.md between the results markers.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,10 +12,11 @@ import { cpuPressure, describeMachine, measureAvailability } from './lib/machine
 import { repoRoot } from './lib/processes';
 import { benchPasswords, passwordsMarkdown } from './passwords.bench';
 import { benchStartup, startupMarkdown } from './startup.bench';
+import { benchWeb, webMarkdown, writeWebSection } from './web.bench';
 
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
-const all = ['startup', 'http', 'passwords', 'ai'] as const;
+const all = ['startup', 'http', 'passwords', 'ai', 'web'] as const;
 /** Not in the default run: the CRM bench generates (once) and reads a million-contact workspace. */
 const optional = ['crm'] as const;
 
@@ -30,6 +31,8 @@ const { values } = parseArgs({
     'crm-reads-only': { type: 'boolean' },
     /** HTTP: seconds per load run (default 8), e.g. 3 for a quick check while developing. */
     'http-seconds': { type: 'string' },
+    /** Web: visits per network profile and cache state (default 10). */
+    'web-runs': { type: 'string' },
     /** Wait (up to --quiet-wait seconds) until CPU pressure over 10 s is below this %, on a shared machine. */
     'quiet-below': { type: 'string' },
     'quiet-wait': { type: 'string', default: '600' },
@@ -48,6 +51,7 @@ if (values['quiet-below']) {
 }
 
 const began = performance.now();
+const pct = (value: number | null) => (value === null ? 'unknown' : `${value.toFixed(0)} %`);
 const machine = describeMachine();
 const availabilityAtStart = measureAvailability();
 const sections: string[] = [];
@@ -56,6 +60,7 @@ let postgres = 'not started in this run';
 let crmReport: string | null = null;
 /** Issue 14's goals, each with met or missed, printed and written with the figures. */
 const goals: Goal[] = [];
+let webReport: string | null = null;
 
 try {
   if (only.has('startup')) {
@@ -83,6 +88,14 @@ try {
     goals.push(...aiGoals(r));
     sections.push(`### 4. AI agents without the model: context for a deal with ${r.timelineItems} timeline items, tokens sent, overhead per step\n\n${aiMarkdown(r)}`);
   }
+  if (only.has('web')) {
+    process.stderr.write('Web app: Largest Contentful Paint of the contacts page in headless Chromium…\n');
+    const pressureAtStart = cpuPressure();
+    dataDir ??= mkdtempSync(path.join(os.tmpdir(), 'kestrel-bench-'));
+    const r = await benchWeb(dataDir, values['web-runs'] ? Number(values['web-runs']) : undefined);
+    const busy = `Other work on this shared machine: CPU pressure (share of the last minute some task waited for a CPU) ${pct(pressureAtStart)} at the start and ${pct(cpuPressure())} at the end.`;
+    webReport = webMarkdown(r, machine, busy);
+  }
   if (only.has('crm')) {
     process.stderr.write('CRM at a million contacts…\n');
     crmReport = crmMarkdown(
@@ -99,7 +112,6 @@ try {
 
 const availabilityAtEnd = measureAvailability();
 const seconds = (performance.now() - began) / 1000;
-const pct = (value: number | null) => (value === null ? 'unknown' : `${value.toFixed(0)} %`);
 const report = [
   START,
   `## Results of ${machine.date}`,
@@ -120,6 +132,10 @@ const report = [
 
 if (sections.length) process.stdout.write(`${report}\n`);
 for (const g of goals) process.stderr.write(`${g.met ? 'MET   ' : 'MISSED'} ${g.goal}: ${g.measured}\n`);
+if (webReport) {
+  process.stdout.write(`\n## Web app\n\n${webReport}\n`);
+  if (values.write) process.stderr.write(`Wrote the web section of ${path.relative(process.cwd(), writeWebSection(webReport))}\n`);
+}
 if (crmReport) {
   process.stdout.write(`\n## CRM\n\n${crmReport}\n`);
   if (values.write) process.stderr.write(`Wrote the CRM section of ${path.relative(process.cwd(), writeCrmSection(crmReport))}\n`);

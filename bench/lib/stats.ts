@@ -18,3 +18,9 @@ export const ratio = (value: number): string => `${value.toFixed(value < 0.1 ? 3
 export function table(header: string[], rows: (string | number)[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
+
+/** The q-quantile (0.95 for p95) by the nearest-rank method: a value that was measured. */
+export const percentile = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+};

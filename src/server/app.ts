@@ -125,8 +125,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.
   if (existsSync(webDistDir)) {
-    // serve:false keeps every route declared here, with its access, rather than one per file.
-    await app.register(fastifyStatic, { root: webDistDir, serve: false });
+    // serve:false keeps every route declared here, with its access, rather than one per file;
+    // preCompressed sends the build's .br/.gz beside a file to browsers that accept them.
+    await app.register(fastifyStatic, { root: webDistDir, serve: false, preCompressed: true });
     app.get('/*', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
       const urlPath = decodeURIComponent(request.url.split('?')[0]!);
       if (urlPath.startsWith('/api/')) {

@@ -1,19 +1,8 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Link, Outlet, redirect, useRouterState } from '@tanstack/react-router';
-import { useEffect, useRef } from 'react';
-import { z } from 'zod';
+import { type AnyRoute, createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Link, Outlet, redirect } from '@tanstack/react-router';
+import { useEffect } from 'react';
 import { handleSignedOut, queryClient } from './lib/queryClient';
-import { ForgotPasswordPage } from './modules/accounts/ForgotPasswordPage';
-import { GoogleSignUpPage } from './modules/accounts/GoogleSignUpPage';
-import { ResetPasswordPage } from './modules/accounts/ResetPasswordPage';
-import { SignInPage } from './modules/accounts/SignInPage';
-import { SignUpPage } from './modules/accounts/SignUpPage';
-import { TwoFactorPage } from './modules/accounts/TwoFactorPage';
 import { meQuery } from './modules/accounts/useMe';
-import { SettingsLayout } from './modules/settings/SettingsLayout';
-import { AppShell } from './modules/workspaces/AppShell';
-import { HomePage } from './modules/workspaces/HomePage';
-import { InvitePage } from './modules/workspaces/InvitePage';
 import { lastWorkspace } from './modules/workspaces/useWorkspaces';
 import { Announcer, announce } from './ui/Announcer';
 import { ErrorAlert } from './ui/Alert';
@@ -42,6 +31,9 @@ async function requireGuest({ context }: { context: RouterContext }) {
   if (me.user) throw redirect({ to: '/' });
 }
 
+// Every page is its own chunk (lazyRouteComponent): the first bundle holds React, the router, the
+// query client and these guards, so the sign-in page and the first page after sign-in each load
+// only their own code (test/web-bundle.test.ts holds the first page after sign-in to 200 kB gzipped).
 const rootRoute = createRootRouteWithContext<RouterContext>()({
   component: Root,
   notFoundComponent: NotFound,
@@ -62,32 +54,39 @@ const indexRoute = createRoute({
   },
 });
 
-const redirectSearch = z.object({ redirect: z.string().optional().catch(undefined) });
+// Search parameters are read by hand rather than with zod, which the first bundle would otherwise
+// carry: anything malformed reads as absent, so a mangled link still opens its page.
+function text(value: unknown, max = Infinity): string | undefined {
+  return typeof value === 'string' && value.length <= max ? value : undefined;
+}
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+type Search = Record<string, unknown>;
+const redirectSearch = (search: Search): { redirect?: string } => ({ redirect: text(search.redirect) });
 
 const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/sign-in',
-  validateSearch: redirectSearch.extend({ error: z.string().max(100).optional().catch(undefined), reset: z.string().optional().catch(undefined) }),
+  validateSearch: (search: Search): { redirect?: string; error?: string; reset?: string } => ({ ...redirectSearch(search), error: text(search.error, 100), reset: text(search.reset) }),
   beforeLoad: async ({ context, search }) => {
     const me = await getMe(context);
     if (me.user) throw redirect({ href: safeRedirect(search.redirect) ?? '/' });
   },
-  component: SignInPage,
+  component: lazyRouteComponent(() => import('./modules/accounts/SignInPage'), 'SignInPage'),
 });
 
-const signUpRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-up', beforeLoad: requireGuest, component: SignUpPage });
+const signUpRoute = createRoute({ getParentRoute: () => rootRoute, path: '/sign-up', beforeLoad: requireGuest, component: lazyRouteComponent(() => import('./modules/accounts/SignUpPage'), 'SignUpPage') });
 const googleSignUpRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/sign-up/google',
-  validateSearch: z.object({ email: z.string().max(254).optional().catch(undefined) }),
-  component: GoogleSignUpPage,
+  validateSearch: (search: Search): { email?: string } => ({ email: text(search.email, 254) }),
+  component: lazyRouteComponent(() => import('./modules/accounts/GoogleSignUpPage'), 'GoogleSignUpPage'),
 });
-const forgotRoute = createRoute({ getParentRoute: () => rootRoute, path: '/forgot-password', component: ForgotPasswordPage });
+const forgotRoute = createRoute({ getParentRoute: () => rootRoute, path: '/forgot-password', component: lazyRouteComponent(() => import('./modules/accounts/ForgotPasswordPage'), 'ForgotPasswordPage') });
 const resetRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/reset-password',
-  validateSearch: z.object({ token: z.string().optional().catch(undefined) }),
-  component: ResetPasswordPage,
+  validateSearch: (search: Search): { token?: string } => ({ token: text(search.token) }),
+  component: lazyRouteComponent(() => import('./modules/accounts/ResetPasswordPage'), 'ResetPasswordPage'),
 });
 const twoFactorRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -98,19 +97,22 @@ const twoFactorRoute = createRoute({
     if (me.user) throw redirect({ href: safeRedirect(search.redirect) ?? '/' });
     if (!me.mfaPending) throw redirect({ to: '/sign-in' });
   },
-  component: TwoFactorPage,
+  component: lazyRouteComponent(() => import('./modules/accounts/TwoFactorPage'), 'TwoFactorPage'),
 });
-const inviteRoute = createRoute({ getParentRoute: () => rootRoute, path: '/invite/$token', component: InvitePage });
+const inviteRoute = createRoute({ getParentRoute: () => rootRoute, path: '/invite/$token', component: lazyRouteComponent(() => import('./modules/workspaces/InvitePage'), 'InvitePage') });
 const onboardingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/onboarding', beforeLoad: requireUser, component: lazyRouteComponent(() => import('./modules/workspaces/OnboardingPage'), 'OnboardingPage') });
 const mailboxRoute = createRoute({ getParentRoute: () => rootRoute, path: '/dev/mailbox', component: lazyRouteComponent(() => import('./modules/dev/MailboxPage'), 'MailboxPage') });
 
-const workspaceRoute = createRoute({ getParentRoute: () => rootRoute, path: '/w/$workspaceId', beforeLoad: requireUser, component: AppShell });
-const homeRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/', component: HomePage });
+const workspaceRoute = createRoute({ getParentRoute: () => rootRoute, path: '/w/$workspaceId', beforeLoad: requireUser, component: lazyRouteComponent(() => import('./modules/workspaces/AppShell'), 'AppShell') });
+const homeRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/', component: lazyRouteComponent(() => import('./modules/workspaces/HomePage'), 'HomePage') });
 // CONV-4: the shared inbox; ?c= is the open conversation.
 const inboxRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/inbox',
-  validateSearch: z.object({ c: z.uuid().optional().catch(undefined) }),
+  validateSearch: (search: Search): { c?: string } => {
+    const c = text(search.c);
+    return { c: c && uuidPattern.test(c) ? c : undefined };
+  },
   component: lazyRouteComponent(() => import('./modules/conversations/InboxPage'), 'InboxPage'),
 });
 const websiteAssistantRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/website-assistant', component: lazyRouteComponent(() => import('./modules/conversations/WebsiteAssistantSettings'), 'WebsiteAssistantSettings') });
@@ -130,19 +132,22 @@ const dealRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/de
 const dealsBoardRoute = createRoute({
   getParentRoute: () => workspaceRoute,
   path: '/deals/board',
-  validateSearch: z.object({ pipeline: z.string().max(64).optional().catch(undefined) }),
+  validateSearch: (search: Search): { pipeline?: string } => ({ pipeline: text(search.pipeline, 64) }),
   component: lazyRouteComponent(() => import('./modules/crm/DealsBoard'), 'DealsBoard'),
 });
 const crmRecordRoutes = [contactRoute, companyRoute, dealRoute, dealsBoardRoute] as const;
 // CRM-6 list (table) pages (H2).
 // `?view=<id>`: the saved view being looked at, so a reload (or a shared link) keeps it.
-const viewSearch = z.object({ view: z.uuid().optional().catch(undefined) });
+const viewSearch = (search: Search): { view?: string } => {
+  const view = text(search.view);
+  return { view: view && uuidPattern.test(view) ? view : undefined };
+};
 const viewListRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/contacts', validateSearch: viewSearch, component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'ContactsListPage') }),
   createRoute({ getParentRoute: () => workspaceRoute, path: '/companies', validateSearch: viewSearch, component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'CompaniesListPage') }),
   createRoute({ getParentRoute: () => workspaceRoute, path: '/deals', validateSearch: viewSearch, component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'DealsListPage') }),
 ] as const;
-const settingsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/settings', component: SettingsLayout });
+const settingsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/settings', component: lazyRouteComponent(() => import('./modules/settings/SettingsLayout'), 'SettingsLayout') });
 const settingsIndexRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: '/',
@@ -178,7 +183,10 @@ const aiRoutes = [
   createRoute({
     getParentRoute: () => workspaceRoute,
     path: '/brain',
-    validateSearch: z.object({ c: z.uuid().optional().catch(undefined) }),
+    validateSearch: (search: Search): { c?: string } => {
+      const c = text(search.c);
+      return { c: c && uuidPattern.test(c) ? c : undefined };
+    },
     component: lazyRouteComponent(() => import('./modules/brain/BrainPage'), 'BrainPage'),
   }),
 ] as const;
@@ -205,8 +213,18 @@ export const router = createRouter({
   defaultPreload: 'intent',
   defaultPreloadStaleTime: 0,
   defaultPendingMs: 300,
+  // A page whose code is still on its way shows this in its place (in the shell's main area for workspace pages).
+  defaultPendingComponent: () => <LoadingBlock />,
   scrollRestoration: true,
 });
+
+// The router fetches a page's code after its guards ran (GET /api/auth/me first): on the first load,
+// ask for the code of the pages the address matches right away, so both travel at the same time.
+for (const match of router.matchRoutes(router.state.location)) {
+  void router.loadRouteChunk((router.routesById as Record<string, AnyRoute>)[match.routeId]!)?.catch(() => {
+    // Reported by the route itself when it renders (RouteError offers a reload).
+  });
+}
 
 declare module '@tanstack/react-router' {
   interface Register {
@@ -238,27 +256,35 @@ function Root() {
 /**
  * After a client-side navigation, move focus to the new page's h1 and announce it, so keyboard
  * and screen reader users start at the top of the new content (the first load keeps the default).
+ * The old page can stay on screen while the new one's code loads, so it waits for an h1 other
+ * than the one that was there when the navigation began.
  */
 function useFocusOnNavigation() {
-  const pathname = useRouterState({ select: (s) => s.location.pathname });
-  const first = useRef(true);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    let tries = 0;
     let frame = 0;
-    const focus = () => {
-      const heading = document.querySelector<HTMLElement>('[data-page-heading]');
-      if (heading) {
-        if (!heading.contains(document.activeElement)) heading.focus({ preventScroll: false });
-        announce(heading.textContent ?? document.title);
-      } else if (tries++ < 30) frame = requestAnimationFrame(focus);
+    let previous: Element | null = null;
+    const offBefore = router.subscribe('onBeforeNavigate', ({ pathChanged }) => {
+      if (pathChanged) previous = document.querySelector('[data-page-heading]');
+    });
+    const offRendered = router.subscribe('onRendered', ({ fromLocation, pathChanged }) => {
+      if (!fromLocation || !pathChanged) return;
+      cancelAnimationFrame(frame);
+      const until = performance.now() + 10_000;
+      const focus = () => {
+        const heading = document.querySelector<HTMLElement>('[data-page-heading]');
+        if (heading && heading !== previous) {
+          if (!heading.contains(document.activeElement)) heading.focus({ preventScroll: false });
+          announce(heading.textContent ?? document.title);
+        } else if (performance.now() < until) frame = requestAnimationFrame(focus);
+      };
+      frame = requestAnimationFrame(focus);
+    });
+    return () => {
+      offBefore();
+      offRendered();
+      cancelAnimationFrame(frame);
     };
-    frame = requestAnimationFrame(focus);
-    return () => cancelAnimationFrame(frame);
-  }, [pathname]);
+  }, []);
 }
 
 function NotFound() {
