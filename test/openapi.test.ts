@@ -60,7 +60,9 @@ describe('the OpenAPI document', () => {
       // A fully anchored pattern without open-ended repetition bounds a string as well as maxLength does.
       const patternBounded = !!s.pattern && /^\^.*\$$/.test(s.pattern) && !/[*+]|\{\d+,\}/.test(s.pattern.replace(/\\./g, ''));
       if (types.includes('string') && s.maxLength === undefined && !patternBounded) unbounded.push(`${where}: string without maxLength`);
-      if (types.includes('integer') && !((s.minimum ?? -Infinity) >= INT4_MIN && (s.maximum ?? Infinity) <= INT4_MAX)) unbounded.push(`${where}: integer beyond int4 (${s.minimum}..${s.maximum})`);
+      // A bigint column (money in minor units) says so with format int64, and is still bounded.
+      const int64 = s.format === 'int64' && (s.minimum ?? -Infinity) >= Number.MIN_SAFE_INTEGER && (s.maximum ?? Infinity) <= Number.MAX_SAFE_INTEGER;
+      if (types.includes('integer') && !int64 && !((s.minimum ?? -Infinity) >= INT4_MIN && (s.maximum ?? Infinity) <= INT4_MAX)) unbounded.push(`${where}: integer beyond int4 (${s.minimum}..${s.maximum})`);
       if (types.includes('number') && (s.minimum === undefined || s.maximum === undefined)) unbounded.push(`${where}: number without bounds`);
       if (types.includes('array')) {
         if (s.maxItems === undefined) unbounded.push(`${where}: list without maxItems`);

@@ -124,8 +124,8 @@ export const bookingSchema = z
   .meta({ id: 'Booking' });
 export type Booking = z.infer<typeof bookingSchema>;
 export const bookingsQuery = z.strictObject({
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: z.iso.datetime({ offset: true }).max(40).optional(),
+  to: z.iso.datetime({ offset: true }).max(40).optional(),
   contactId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
@@ -151,7 +151,7 @@ export const publicEventSchema = z.object({
   slots: z.array(slotSchema),
 });
 export const bookBody = z.strictObject({
-  start: z.iso.datetime({ offset: true, message: 'A start time like 2026-03-09T14:00:00Z.' }),
+  start: z.iso.datetime({ offset: true, message: 'A start time like 2026-03-09T14:00:00Z.' }).max(40),
   // A name is one line: control characters (line breaks included) become spaces.
   name: z.string().max(200).transform(oneLine).pipe(z.string().min(1, 'Enter your name.')),
   email: emailSchema,

@@ -84,7 +84,7 @@ export const widgetSession = z.object({
   messages: z.array(widgetMessage),
 });
 
-export const widgetTokenQuery = z.strictObject({ token, after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional() });
+export const widgetTokenQuery = z.strictObject({ token, after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).meta({ format: 'int64' }).optional() });
 export const widgetMessages = z.object({ status: z.enum(statuses), holder: z.enum(['assistant', 'human']), messages: z.array(widgetMessage) });
 export const sendWidgetMessageBody = z.strictObject({ token, clientId, body: text(MESSAGE_MAX).min(1, 'Write a message.') });
 export const tokenBody = z.strictObject({ token });

@@ -1,3 +1,4 @@
+import { int8 } from '../../platform/http/bounds';
 import { z } from 'zod';
 import { documentStatuses, documentTypes, movementKinds, supplyKinds, taxRegimes } from './invoicing.schema';
 
@@ -5,7 +6,7 @@ const MAX_PAISE = 100_00_00_000_00; // ₹100 crore
 const MAX_QTY_MILLI = 1_000_000_000; // a million units
 const uuid = z.string().uuid();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A date like 2026-04-01.');
-const paise = z.number().int().min(0).max(MAX_PAISE);
+const paise = int8(0, MAX_PAISE);
 const quantity = z.number().int().min(-MAX_QTY_MILLI).max(MAX_QTY_MILLI).describe('Thousandths of a unit: 1500 = 1.5');
 const rateBps = z.number().int().min(0).max(10000).describe('GST rate in basis points: 1800 = 18 %');
 const cessBps = z.number().int().min(0).max(50000);

@@ -25,3 +25,10 @@ export const tokenCountInput = () => int4().min(0, 'Cannot be negative.').max(10
 /** A JSON object of free keys (custom values): keys and count bounded. */
 export const boundedRecord = <V extends z.ZodType>(value: V, { maxKeys = 200, maxKeyLength = 100 } = {}) =>
   z.record(z.string().max(maxKeyLength, `Keys of at most ${maxKeyLength} characters.`), value).refine((r) => Object.keys(r).length <= maxKeys, `At most ${maxKeys} entries.`);
+
+/**
+ * A whole number a `bigint` column holds (money in minor units, sequence positions), between
+ * `min` and `max`, both within what JavaScript counts exactly. Marked int64 in the API document so
+ * clients use a 64-bit type.
+ */
+export const int8 = (min: number, max: number) => z.int('Use a whole number.').min(min).max(max).meta({ format: 'int64' });
