@@ -6,6 +6,7 @@ import { safeEqual } from '../crypto/tokens';
 import type { WorkspaceContext } from '../db/tenant';
 import { enforceAccess } from './access';
 import { AppError } from './errors';
+import { checkBodyDepth } from './body-depth';
 
 export interface RequestAuth extends ResolvedSession {
   csrfToken: string;
@@ -106,6 +107,7 @@ export const requestContext = fp(async function requestContext(app: FastifyInsta
   app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!SAFE_METHODS.has(request.method) && !(request.routeOptions.config.crossOrigin && request.routeOptions.config.access === 'public')) checkCrossSite(request, config.publicUrl);
     await enforceAccess(request, reply);
+    checkBodyDepth(request.body);
   });
 });
 
