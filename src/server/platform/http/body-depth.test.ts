@@ -15,7 +15,11 @@ describe('bounded nesting', () => {
     const server = await startTestServer();
     const owner = await ownerWithWorkspace(server, 'Deep Filters');
     const url = `/api/workspaces/${owner.workspaceId}/views/query`;
-    const deep = await owner.client.post(url, { view: { object: 'contacts', filter: nestedFilter(20_000) }, limit: 10 });
+    // Written as text: JSON.stringify itself cannot go this deep.
+    const levels = 20_000;
+    const inner = JSON.stringify(nestedFilter(1));
+    const deepFilter = '{"match":"any","conditions":['.repeat(levels - 1) + inner + ']}'.repeat(levels - 1);
+    const deep = await owner.client.post(url, `{"view":{"object":"contacts","filter":${deepFilter}},"limit":10}`);
     expect(deep.statusCode, deep.body).toBe(400);
     expect(deep.json().error).toMatchObject({ code: 'body_too_deep', details: { maxDepth: MAX_BODY_DEPTH } });
     const normal = await owner.client.post(url, { view: { object: 'contacts', filter: nestedFilter(3) }, limit: 10 });
