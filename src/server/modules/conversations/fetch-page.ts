@@ -7,6 +7,7 @@ import { AppError } from '../../platform/http/errors';
 
 const MAX_BYTES = 2 * 1024 * 1024;
 const TIMEOUT_MS = 10_000;
+const TOTAL_DEADLINE_MS = 20_000;
 
 /** Addresses a server-side fetch must never reach unless the operator allows it (SSRF). */
 const privateRanges = new BlockList();
@@ -78,6 +79,10 @@ export async function fetchPage(url: string, allowPrivate: boolean, redirects = 
       res.on('error', reject);
     });
     request.on('timeout', () => request.destroy(failed('The page did not answer within 10 seconds.')));
+    // The socket timeout only notices silence: a server trickling a byte at a time would hold the
+    // fetch open for ever, so the whole answer also has a deadline.
+    const deadline = setTimeout(() => request.destroy(failed('The page took longer than 20 seconds to arrive.')), TOTAL_DEADLINE_MS);
+    request.on('close', () => clearTimeout(deadline));
     request.on('error', (e) => reject(e instanceof AppError ? e : failed(`The page could not be fetched (${(e as NodeJS.ErrnoException).code ?? e.message}).`)));
   });
   if (response.status >= 300 && response.status < 400 && response.location) {
@@ -86,11 +91,27 @@ export async function fetchPage(url: string, allowPrivate: boolean, redirects = 
   }
   if (response.status !== 200) throw failed(`The page answered ${response.status}.`);
   if (!/^text\/(html|plain)/.test(response.type)) throw failed('Only web pages (HTML or plain text) can be added.');
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(response.body)?.[1]?.trim() || target.hostname;
+  const title = pageTitle(response.body) || target.hostname;
   const text = /html/.test(response.type)
     ? sanitizeHtml(response.body.replace(/<(br|p|div|li|h[1-6]|tr)\b/gi, '\n$&'), { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'noscript', 'template', 'head', 'title'] })
     : response.body;
   const clean = text.replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/[ \t]+/g, ' ').replace(/\n\s*\n+/g, '\n').trim();
   if (!clean) throw failed('The page has no text.');
   return { title: sanitizeHtml(title, { allowedTags: [] }).slice(0, 300), text: clean.slice(0, 50_000), url: target.href };
+}
+
+/**
+ * The page's <title>, found by index rather than by a regular expression: `/<title[^>]*>…/` takes
+ * quadratic time on a page of "<title" repeated without a ">" (minutes for 2 MB, with the event
+ * loop frozen for every workspace). Only the head of the page is searched.
+ */
+export function pageTitle(html: string): string {
+  const head = html.slice(0, 65_536);
+  const lower = head.toLowerCase();
+  const open = lower.indexOf('<title');
+  if (open < 0) return '';
+  const start = lower.indexOf('>', open);
+  if (start < 0) return '';
+  const end = lower.indexOf('</title', start);
+  return head.slice(start + 1, end < 0 ? start + 1 : end).slice(0, 300).trim();
 }
