@@ -112,6 +112,7 @@ export const documentSchema = z.object({
 });
 export const documentListQuery = z.object({
   documentType: z.enum(documentTypes).optional(), status: z.enum(documentStatuses).optional(),
+  overdue: z.enum(['true', 'false']).optional().describe('true: issued or partly paid invoices past their due date (INV-3)'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const documentList = z.object({ items: z.array(documentSchema.omit({ lines: true })) });
