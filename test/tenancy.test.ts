@@ -66,13 +66,15 @@ beforeAll(async () => {
     ok(await w.client.post(api('/booking/event-types'), { slug: 'fixture', title: 'Fixture call', durationMinutes: 30, hosts: [{ userId: hours.userId, scheduleId: hours.id }] }));
     const freeSlot = ok(await w.client.get(`/api/public/booking/${w.workspaceId}/fixture?timeZone=UTC&days=3`)).slots[0];
     ok(await w.client.post(`/api/public/booking/${w.workspaceId}/fixture`, { start: freeSlot.start, name: 'Fixture Visitor', email: 'visitor@example.com', timeZone: 'UTC' }));
-    // Invoicing (INV-1, INV-2): settings, a product with a purchase, a series, an issued invoice (counter, lines, sale).
+    // Invoicing (INV-1, INV-2, INV-3): settings, a product with a purchase, a series, an issued invoice (counter, lines, sale), a payment.
     ok(await w.client.request('PUT', api('/invoicing/settings'), { legalName: 'Fixture Pvt Ltd', stateCode: '29' }));
     const product = ok(await w.client.post(api('/invoicing/products'), { sku: 'FX-1', name: 'Fixture', hsn: '8471', uqc: 'NOS', pricePaise: 100_00, rateBps: 1800 }));
     ok(await w.client.post(api(`/invoicing/products/${product.id}/stock-movements`), { kind: 'purchase', quantityMilli: 5000 }));
     const series = ok(await w.client.post(api('/invoicing/series'), { documentType: 'invoice', prefix: 'INV', digits: 4 }));
     const invoice = ok(await w.client.post(api('/invoicing/documents'), { documentType: 'invoice', seriesId: series.id, documentDate: '2026-06-01', companyId: company.id, lines: [{ productId: product.id, quantityMilli: 1000 }] }));
     ok(await w.client.post(api(`/invoicing/documents/${invoice.id}/issue`), { version: invoice.version }));
+    // INV-3: a part payment against it.
+    ok(await w.client.post(api(`/invoicing/documents/${invoice.id}/payments`), { method: 'upi', amountPaise: 10_00, reference: 'UPI-FX' }));
     // Semantic search (record_embeddings, semantic_index_state) needs pgvector, which the embedded
     // database lacks, so its rows are written directly, as the indexing job would.
     const system = server.services.database.systemPool;

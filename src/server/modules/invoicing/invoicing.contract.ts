@@ -1,6 +1,6 @@
 import { int8 } from '../../platform/http/bounds';
 import { z } from 'zod';
-import { documentStatuses, documentTypes, movementKinds, supplyKinds, taxRegimes } from './invoicing.schema';
+import { documentStatuses, documentTypes, movementKinds, paymentMethods, supplyKinds, taxRegimes } from './invoicing.schema';
 
 const MAX_PAISE = 100_00_00_000_00; // ₹100 crore
 const MAX_QTY_MILLI = 1_000_000_000; // a million units
@@ -19,6 +19,7 @@ const discount = z.discriminatedUnion('kind', [
 export const workspaceParams = z.object({ workspaceId: uuid });
 export const productParams = workspaceParams.extend({ productId: uuid });
 export const documentParams = workspaceParams.extend({ documentId: uuid });
+export const paymentParams = documentParams.extend({ paymentId: uuid });
 
 export const settingsSchema = z.object({
   legalName: z.string(),
@@ -106,14 +107,33 @@ export const documentSchema = z.object({
   regime: z.enum(taxRegimes), originalDocumentId: uuid.nullable(), discount: discount.nullable(), ...amounts,
   roundOffPaise: z.number().int(), grandTotalPaise: z.number().int(), paidPaise: z.number().int(), amountInWords: z.string(),
   notes: z.string().nullable(), version: z.number().int(), issuedAt: z.string().nullable(), cancelledAt: z.string().nullable(),
+  overdue: z.boolean().describe('Issued or partly paid, and past its due date (INV-3)'),
   createdAt: z.string(), updatedAt: z.string(), lines: z.array(lineSchema),
 });
 export const documentListQuery = z.object({
   documentType: z.enum(documentTypes).optional(), status: z.enum(documentStatuses).optional(),
+  overdue: z.enum(['true', 'false']).optional().describe('true: issued or partly paid invoices past their due date (INV-3)'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const documentList = z.object({ items: z.array(documentSchema.omit({ lines: true })) });
 
+export const paymentSchema = z.object({
+  id: uuid, documentId: uuid, method: z.enum(paymentMethods), paidOn: z.string(), amountPaise: z.number().int(),
+  reference: z.string().nullable(), note: z.string().nullable(), recordedBy: uuid.nullable(),
+  voidedAt: z.string().nullable(), voidedBy: uuid.nullable(), voidReason: z.string().nullable(), createdAt: z.string(),
+});
+export const paymentBody = z.object({
+  method: z.enum(paymentMethods),
+  paidOn: isoDate.optional().describe("Defaults to today's date in India"),
+  amountPaise: int8(1, MAX_PAISE).describe('At most the balance still due'),
+  reference: z.string().trim().min(1).max(100).optional().describe('UPI transaction id, cheque number, bank reference…'),
+  note: z.string().trim().max(500).optional(),
+});
+export const voidPaymentBody = z.object({ reason: z.string().trim().min(1).max(500) });
+export const paymentResult = z.object({ payment: paymentSchema, document: documentSchema });
+export const paymentList = z.object({ items: z.array(paymentSchema), grandTotalPaise: z.number().int(), paidPaise: z.number().int(), balancePaise: z.number().int() });
+
+export type PaymentBody = z.infer<typeof paymentBody>;
 export type SettingsBody = z.infer<typeof settingsBody>;
 export type ProductBody = z.infer<typeof productBody>;
 export type UpdateProductBody = z.infer<typeof updateProductBody>;

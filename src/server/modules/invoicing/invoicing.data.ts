@@ -17,4 +17,5 @@ registerData(
   kept('document_counters', 'The last number given per series and financial year (INV-2).'),
   kept('invoicing_documents', 'Quotes, invoices and credit notes with buyer, GSTINs, place of supply and totals (INV-2).'),
   kept('invoicing_document_lines', 'Their lines: HSN, quantity, price, rate and tax per line (INV-2).'),
+  kept('invoicing_payments', 'Payments received against invoices: method, date, reference, amount, and voids (INV-3).'),
 );

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { teamMembers } from '../../platform/http/access';
+import { managers, teamMembers } from '../../platform/http/access';
 import { errorBodySchema } from '../../platform/http/errors';
 import * as c from './invoicing.contract';
 import { getDocument, listDocuments } from './get-document';
@@ -9,6 +9,7 @@ import { cancelDocument, issueDocument } from './issue-document';
 import { createProduct, getProduct, listProducts, listStockMovements, recordStockMovement, updateProduct } from './manage-products';
 import { createSeries, listSeries } from './manage-series';
 import { createDocument, updateDocument } from './save-document';
+import { listPayments, recordPayment, voidPayment } from './record-payment';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/workspaces/:workspaceId/invoicing';
@@ -43,5 +44,8 @@ export async function invoicingModule(server: FastifyInstance): Promise<void> {
   app.get(`${base}/documents/:documentId`, { config: team, schema: { tags, summary: 'One document with lines and amount in words (INV-2)', params: c.documentParams, response: { 200: c.documentSchema, ...errors } } }, async (r) => getDocument(db, ctx(r), r.params.documentId));
   app.patch(`${base}/documents/:documentId`, { config: team, schema: { tags, summary: 'Change a draft; 409 once issued (INV-2)', params: c.documentParams, body: c.updateDocumentBody, response: { 200: c.documentSchema, ...errors } } }, async (r) => updateDocument(db, ctx(r), r.params.documentId, r.body));
   app.post(`${base}/documents/:documentId/issue`, { config: team, schema: { tags, summary: 'Issue a draft: gap-free number for its financial year, stock moved (INV-2)', params: c.documentParams, body: c.versionBody, response: { 200: c.documentSchema, ...errors } } }, async (r) => issueDocument(db, ctx(r), r.params.documentId, r.body.version));
+  app.get(`${base}/documents/:documentId/payments`, { config: team, schema: { tags, summary: "An invoice's payments, oldest first, with its balance (INV-3)", params: c.documentParams, response: { 200: c.paymentList, ...errors } } }, async (r) => listPayments(db, ctx(r), r.params.documentId));
+  app.post(`${base}/documents/:documentId/payments`, { config: team, schema: { tags, summary: 'Record a payment against an issued invoice; 409 beyond the balance (INV-3)', params: c.documentParams, body: c.paymentBody, response: { 201: c.paymentResult, ...errors } } }, async (r, reply) => reply.code(201).send(await recordPayment(db, ctx(r), r.params.documentId, r.body)));
+  app.post(`${base}/documents/:documentId/payments/:paymentId/void`, { config: { access: managers }, schema: { tags, summary: 'Void a wrong payment (owner or admin; audited); the balance and status go back (INV-3)', params: c.paymentParams, body: c.voidPaymentBody, response: { 200: c.paymentResult, ...errors } } }, async (r) => voidPayment(db, ctx(r), r.params.documentId, r.params.paymentId, r.body.reason));
   app.post(`${base}/documents/:documentId/cancel`, { config: team, schema: { tags, summary: 'Cancel an unpaid document; its number stays used, its stock returns (INV-2)', params: c.documentParams, body: c.versionBody, response: { 200: c.documentSchema, ...errors } } }, async (r) => cancelDocument(db, ctx(r), r.params.documentId, r.body.version));
 }

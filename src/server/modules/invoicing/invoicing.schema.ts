@@ -24,6 +24,7 @@ export const documentStatuses = ['draft', 'issued', 'sent', 'partly_paid', 'paid
 export const supplyKinds = ['regular', 'sez-with-payment', 'sez-without-payment', 'export-with-payment', 'export-without-payment'] as const;
 export const taxRegimes = ['cgst-sgst', 'cgst-utgst', 'igst', 'zero-rated'] as const;
 export const movementKinds = ['purchase', 'sale', 'adjustment', 'return'] as const;
+export const paymentMethods = ['cash', 'upi', 'bank_transfer', 'card', 'cheque', 'other'] as const;
 
 /** INV-1/INV-2: the business's own GST identity and stock policy, one row per workspace. */
 export const invoicingSettings = pgTable(
@@ -186,6 +187,36 @@ export const documentLines = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.documentId, t.position] }),
     foreignKey({ columns: [t.workspaceId, t.documentId], foreignColumns: [documents.workspaceId, documents.id] }).onDelete('cascade'),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/**
+ * INV-3: money received against an issued invoice. Never deleted (GST accounts are kept): an owner
+ * or admin voids a wrong one, and the document's `paid_paise` is the sum of the payments not voided.
+ */
+export const payments = pgTable(
+  'invoicing_payments',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: id(),
+    documentId: uuid('document_id').notNull(),
+    method: text('method', { enum: paymentMethods }).notNull(),
+    paidOn: date('paid_on', { mode: 'string' }).notNull(),
+    amountPaise: bigint('amount_paise', { mode: 'number' }).notNull(),
+    reference: text('reference'),
+    note: text('note'),
+    recordedBy: uuid('recorded_by'),
+    voidedAt: timestamp('voided_at', { withTimezone: true }),
+    voidedBy: uuid('voided_by'),
+    voidReason: text('void_reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    workspaceFk(t),
+    foreignKey({ columns: [t.workspaceId, t.documentId], foreignColumns: [documents.workspaceId, documents.id] }).onDelete('cascade'),
+    index('invoicing_payments_document_idx').on(t.workspaceId, t.documentId, t.paidOn),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();
