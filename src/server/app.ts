@@ -35,6 +35,8 @@ import { healthRoutes } from './platform/http/health';
 import { metricsPlugin } from './platform/http/metrics';
 import { securityHeadersPlugin } from './platform/http/security-headers';
 import { OneLinePerRequest } from './platform/logger';
+import { fastifyTrustProxy } from './platform/config';
+import { ipBucket } from './platform/http/rate-limit';
 import { openApiDocument, openApiOptions } from './platform/http/openapi';
 import type { Services } from './platform/services';
 import { repoRoot } from './platform/paths';
@@ -48,7 +50,7 @@ export const webDistDir = path.join(repoRoot, 'dist/web');
 export async function buildApp(services: Services): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: services.logger as unknown as FastifyBaseLogger,
-    trustProxy: services.config.TRUST_PROXY,
+    trustProxy: fastifyTrustProxy(services.config.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
     logController: new OneLinePerRequest(),
@@ -90,6 +92,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     global: true,
     max: services.config.RATE_LIMIT_PER_MINUTE,
     timeWindow: '1 minute',
+    // An IPv6 host holds a whole /64: count it as one client.
+    keyGenerator: (request) => ipBucket(request.ip),
     errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, ...errorBody('rate_limited', `Too many requests. Try again in ${Math.ceil(ctx.ttl / 1000)} seconds.`) }),
   });
   await app.register(swagger, openApiOptions(services.config));

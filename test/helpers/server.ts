@@ -26,7 +26,8 @@ export interface TestServer {
  * A whole Kestrel on a fresh database, with mail going over real SMTP to a local sink and
  * jobs running. Closed automatically after the file's tests.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `logTo` receives the server's log lines (at LOG_LEVEL, default silent). */
+export async function startTestServer(env: Record<string, string> = {}, logTo?: { write(line: string): void }): Promise<TestServer> {
   const smtp = new SmtpSink();
   const smtpUrl = await smtp.start();
   const databaseUrl = await createTestDatabase();
@@ -44,7 +45,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     KESTREL_SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
     ...env,
   });
-  const platform = await startPlatform(config, createLogger(config.LOG_LEVEL));
+  const platform = await startPlatform(config, createLogger(config.LOG_LEVEL, logTo));
   const app = await buildApp(platform.services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { aiProviderKinds, priceTableSchema, type AiProviderKind, type PriceTable } from '../modules/ai/ai.contract';
 
@@ -9,13 +10,46 @@ const booleanish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/**
+ * SEC-1: which proxies may name the client in X-Forwarded-For. `false` (none), a hop count, or a
+ * comma list of proxy addresses/CIDRs (`127.0.0.1`, `10.0.0.0/8`, or proxy-addr's `loopback`,
+ * `linklocal`, `uniquelocal`). `true` trusts every hop — any client may then pick its own address,
+ * so it is safe only when every request passes a proxy that overwrites the header. A hop count
+ * trusts that many hops whoever sends them: safe only when nothing but the proxies can reach Kestrel.
+ */
+export type TrustProxy = boolean | number | string[];
+
+/** Fastify's trustProxy for the setting (Fastify itself treats a bare number as "trust none"). */
+export function fastifyTrustProxy(setting: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting;
+}
+const proxyNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustProxySetting = z.string().transform((raw, ctx): TrustProxy => {
+  const v = raw.trim().toLowerCase();
+  if (['', 'false', 'no', '0'].includes(v)) return false;
+  if (['true', 'yes'].includes(v)) return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of list) {
+    const [addr, bits, extra] = entry.split('/');
+    const family = isIP(addr ?? '');
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32)) || (family === 4 && isIP(bits) === 4);
+    if (!(proxyNames.has(entry) || (family !== 0 && okBits && extra === undefined))) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not false, a hop count, or a proxy address/CIDR like 127.0.0.1 or 10.0.0.0/8` });
+      return z.NEVER;
+    }
+  }
+  return list;
+});
+
 const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.url().optional(),
-    TRUST_PROXY: booleanish.default(false),
+    TRUST_PROXY: trustProxySetting.default(false),
     /** SEC-1: lets the development mailbox answer requests from other machines (still only to a signed-in operator). */
     DEV_MAILBOX_REMOTE: booleanish.default(false),
     /** CONV-2: let owners' knowledge pages be fetched from private, loopback and link-local addresses (tests, intranets). Off: such URLs are refused. */

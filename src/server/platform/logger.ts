@@ -27,11 +27,47 @@ export const redactPaths = [
   'secret',
 ];
 
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * SEC-2: a request path fit for logs: no query string (widget visitor tokens, reset links), and
+ * every path segment that looks like a token (20 or more URL-safe characters, not a UUID) masked,
+ * so invitation and booking manage/reschedule/cancel links never reach a log.
+ */
+export function loggablePath(url: string): string {
+  const cut = url.search(/[?#]/);
+  const path = cut === -1 ? url : url.slice(0, cut);
+  return path
+    .split('/')
+    .map((segment) => (segment.length >= 20 && /^[\w.~%-]+$/.test(segment) && !uuid.test(segment) ? '…' : segment))
+    .join('/');
+}
+
+interface LoggableRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  routeOptions?: { url?: string };
+  socket?: { remotePort?: number };
+}
+
+/** What a request's log line says about it (Fastify's fields, with the URL made safe). */
+export const requestSerializer = (req: LoggableRequest) => ({
+  method: req.method,
+  url: loggablePath(req.url ?? ''),
+  route: req.routeOptions?.url,
+  host: req.host,
+  remoteAddress: req.ip,
+  remotePort: req.socket?.remotePort,
+});
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
       level,
       redact: { paths: redactPaths, censor: '[redacted]' },
+      serializers: { req: requestSerializer },
       base: { service: 'kestrel' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

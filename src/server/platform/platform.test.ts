@@ -7,6 +7,7 @@ import { loadConfig, ConfigError } from './config';
 import { SecretBox } from './crypto/secret-box';
 import { requireAccessDeclarations } from './http/access';
 import { createLogger } from './logger';
+import { randomToken } from './crypto/tokens';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -103,6 +104,28 @@ describe('operations', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 30, msg: 'request', service: 'kestrel' });
     for (const secret of ['abc', 'xyz', 'hunter2hunter2', 'tok-123', 'sk-live-1']) expect(out).not.toContain(secret);
     expect(out).toContain('[redacted]');
+  });
+
+  it('SEC-2 request log lines carry no tokens from query strings or link paths', async () => {
+    const lines: string[] = [];
+    const logged = await startTestServer({ LOG_LEVEL: 'info' }, { write: (line) => void lines.push(line) });
+    const c = new TestClient(logged.app);
+    const visitorToken = randomToken();
+    const invitation = randomToken();
+    const booking = `${randomToken(16)}.${randomToken(16)}.${randomToken(16).slice(0, 22)}`;
+    const ws = '0b8f7e2a-1c3d-4e5f-8a9b-0c1d2e3f4a5b';
+    await c.get(`/api/widget/${ws}/messages?token=${visitorToken}`);
+    await c.get(`/api/invitations/${invitation}`);
+    await c.get(`/api/public/booking/manage/${booking}`);
+    await c.post(`/api/public/booking/cancel/${booking}`, {});
+    await c.get(`/reset-password?token=${visitorToken}`);
+    const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.req);
+    expect(requests.length).toBeGreaterThanOrEqual(5);
+    const out = lines.join('');
+    for (const secret of [visitorToken, invitation, booking, ...booking.split('.')]) expect(out).not.toContain(secret);
+    // What was asked for is still plain: the path with its workspace, and the route.
+    expect(requests.find((l) => l.req.url === `/api/widget/${ws}/messages`)).toBeDefined();
+    expect(requests.find((l) => l.req.url === '/api/invitations/…')?.req.route).toBe('/api/invitations/:token');
   });
 
   it('OPS-1 config is validated at boot with a message naming each bad setting', () => {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { TestClient, ownerWithWorkspace, signUpUser, uniqueEmail } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { loadConfig } from '../../platform/config';
 import { codeFrom, linkFrom } from '../../../../test/helpers/smtp-sink';
 import { authTokens, sessions, users } from './accounts.schema';
 
@@ -144,6 +145,33 @@ describe('sign-in codes', () => {
     for (let i = 0; i < 21; i++) codes.push((await client.post('/api/auth/sign-in', { email: uniqueEmail('spray'), password: 'whatever1' })).statusCode);
     expect(codes.slice(0, 20).every((c) => c === 400)).toBe(true);
     expect(codes[20]).toBe(429);
+  });
+
+  it('AUTH-7 SEC-1 behind a trusted proxy a client cannot pick its address with X-Forwarded-For, and an IPv6 host counts by its /64', async () => {
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8' }).TRUST_PROXY).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(() => loadConfig({ TRUST_PROXY: 'proxy.example' })).toThrow(/TRUST_PROXY/);
+    const proxied = await startTestServer({ TRUST_PROXY: '127.0.0.1' });
+    const signIn = (from: string, forwardedFor: string) =>
+      new TestClient(proxied.app, from).post('/api/auth/sign-in', { email: uniqueEmail('spray'), password: 'whatever1' }, { 'x-forwarded-for': forwardedFor });
+    // Straight to Kestrel, a made-up header changes nothing: the socket's address is counted.
+    const direct: number[] = [];
+    for (let i = 0; i < 21; i++) direct.push((await signIn('203.0.113.9', `198.51.100.${i}`)).statusCode);
+    expect(direct.slice(0, 20).every((c) => c === 400)).toBe(true);
+    expect(direct[20]).toBe(429);
+    // Through the proxy, the address it appends is the client's, whatever the client prepended.
+    const viaProxy: number[] = [];
+    for (let i = 0; i < 21; i++) viaProxy.push((await signIn('127.0.0.1', `192.0.2.${i}, 198.51.100.77`)).statusCode);
+    expect(viaProxy.slice(0, 20).every((c) => c === 400)).toBe(true);
+    expect(viaProxy[20]).toBe(429);
+    expect((await signIn('127.0.0.1', '198.51.100.78')).statusCode).toBe(400);
+
+    const v6: number[] = [];
+    for (let i = 1; i <= 21; i++) v6.push((await new TestClient(server.app, `2001:db8:77:1::${i.toString(16)}`).post('/api/auth/sign-in', { email: uniqueEmail('v6'), password: 'whatever1' })).statusCode);
+    expect(v6.slice(0, 20).every((c) => c === 400)).toBe(true);
+    expect(v6[20]).toBe(429);
+    expect((await new TestClient(server.app, '2001:db8:77:2::1').post('/api/auth/sign-in', { email: uniqueEmail('v6'), password: 'whatever1' })).statusCode).toBe(400);
   });
 });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGoogleCalendar } from '../../../../test/fakes/google-calendar';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { accessToken } from '../integrations/oauth-connections';
 import { nyWeekday } from './booking.fixtures';
 
 let server: TestServer;
@@ -111,6 +112,16 @@ describe('Google Calendar', () => {
     await until(async () => (await owner.client.get(api(`/booking/bookings?from=${encodeURIComponent(start)}`))).json().items.find((b: { id: string }) => b.id === made.json().id).calendarSynced, 'synced');
   });
 
+  it('INT-1 callers asking for an expired token at once share one refresh', async () => {
+    await server.services.database.system.execute(sql`UPDATE integration_connections SET access_expires_at = now() - interval '1 minute' WHERE workspace_id = ${owner.workspaceId}`);
+    const refreshes = () => google.requests.filter((r) => r.path === '/token' && (r.body as Record<string, string>).grant_type === 'refresh_token').length;
+    const before = refreshes();
+    const tokens = await Promise.all([1, 2, 3].map(() => accessToken(server.services, owner.workspaceId, owner.userId, 'google_calendar')));
+    expect(refreshes()).toBe(before + 1);
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokens[0]).toMatch(/^ya29\./);
+  });
+
   it('INT-1 an expired access token is refreshed; disconnecting stops every call at once', async () => {
     await server.services.database.system.execute(sql`UPDATE integration_connections SET access_expires_at = now() - interval '1 minute' WHERE workspace_id = ${owner.workspaceId}`);
     const before = google.requests.filter((r) => r.path === '/token' && (r.body as Record<string, string>).grant_type === 'refresh_token').length;
@@ -124,5 +135,23 @@ describe('Google Calendar', () => {
     await until(async () => (await owner.client.get(api(`/booking/bookings?from=${encodeURIComponent(nyWeekday(5, '10:00'))}`))).json().items[0]?.calendarSynced, 'the sync job to finish');
     expect(google.apiCalls().length).toBe(calls);
     expect((await owner.client.get(api('/integrations'))).json().items[0].status).toBe('disconnected');
+  });
+
+  it('INT-1 a malformed state is a 400, and a refused code exchange is a 4xx that still uses up the state', async () => {
+    const dashes = await owner.client.get(`/api/integrations/oauth/callback?state=${'-'.repeat(36)}.x&code=abc`);
+    expect(dashes.statusCode).toBe(400);
+    expect(dashes.json().error.code).toBe('oauth_state_invalid');
+
+    const start = await owner.client.post(api('/integrations/google_calendar/connect'));
+    const back = await fetch(new URL(start.json().authorizationUrl), { redirect: 'manual' });
+    const callback = new URL(back.headers.get('location')!);
+    const state = callback.searchParams.get('state')!;
+    const refused = await owner.client.get(`/api/integrations/oauth/callback?state=${encodeURIComponent(state)}&code=not-a-code-google-issued`);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toMatchObject({ code: 'oauth_exchange_failed', message: expect.stringMatching(/\.$/) });
+    // The state was used by the failed attempt: the real code cannot ride on it afterwards.
+    const replay = await owner.client.get(`${callback.pathname}${callback.search}`);
+    expect(replay.statusCode).toBe(400);
+    expect(replay.json().error.code).toBe('oauth_state_invalid');
   });
 });

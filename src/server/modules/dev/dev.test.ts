@@ -98,6 +98,16 @@ describe('development mailbox', () => {
     expect(proxied.statusCode).toBe(403);
     expect(proxied.json().error.code).toBe('local_only');
 
+    // With the proxy on this machine trusted, the address it forwards decides.
+    const behindProxy = await startTestServer({ SMTP_URL: '', TRUST_PROXY: '127.0.0.1' });
+    await kestrel(behindProxy, 'user', 'create', '--email', bob, '--name', 'Bob', '--password', password, '--operator');
+    const viaProxy = await signedIn(behindProxy, bob, '127.0.0.1');
+    expect((await viaProxy.get('/api/dev/mailbox')).statusCode).toBe(200);
+    expect((await viaProxy.get('/api/dev/mailbox', { 'x-forwarded-for': '127.0.0.1' })).statusCode).toBe(200);
+    expect((await viaProxy.get('/api/dev/mailbox', { 'x-forwarded-for': '127.0.0.1, 203.0.113.7' })).json().error.code).toBe('local_only');
+    const spoofer = await signedIn(behindProxy, bob, '203.0.113.9');
+    expect((await spoofer.get('/api/dev/mailbox', { 'x-forwarded-for': '127.0.0.1' })).json().error.code).toBe('local_only');
+
     const open = await startTestServer({ SMTP_URL: '', DEV_MAILBOX_REMOTE: 'true' });
     await kestrel(open, 'user', 'create', '--email', bob, '--name', 'Bob', '--password', password, '--operator');
     expect((await (await signedIn(open, bob, '203.0.113.7')).get('/api/dev/mailbox')).statusCode).toBe(200);

@@ -83,17 +83,28 @@ interface TokenAnswer {
 }
 
 async function tokenRequest(p: OAuthProvider, body: Record<string, string>): Promise<TokenAnswer> {
-  const res = await fetch(p.tokenUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: new URLSearchParams({ client_id: p.clientId, client_secret: p.clientSecret, ...body }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const json = (await res.json().catch(() => ({}))) as Partial<TokenAnswer> & { error?: string };
+  let res: Response;
+  try {
+    res = await fetch(p.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ client_id: p.clientId, client_secret: p.clientSecret, ...body }),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch {
+    throw new AppError('provider_unavailable', 502, 'The provider could not be reached. Try again in a few minutes.');
+  }
+  const json = (await res.json().catch(() => ({}))) as Partial<TokenAnswer> & { error?: unknown };
+  if (res.ok && typeof json.access_token === 'string' && json.access_token) return json as TokenAnswer;
   // The provider's error code only: its body may echo what was sent.
-  if (!res.ok || !json.access_token) throw new Error(`token endpoint answered ${res.status}${json.error ? ` ${json.error}` : ''}`);
-  return json as TokenAnswer;
+  const code = typeof json.error === 'string' ? json.error.slice(0, 60) : null;
+  if (res.status >= 400 && res.status < 500) {
+    throw new AppError('oauth_exchange_failed', 400, 'The provider did not accept the connection. Start again.', { providerStatus: res.status, providerError: code });
+  }
+  throw new AppError('provider_unavailable', 502, 'The provider did not answer properly. Try again in a few minutes.', { providerStatus: res.status, providerError: code });
 }
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The provider sent the person back: the state must be one this user started in the last ten
@@ -101,39 +112,44 @@ async function tokenRequest(p: OAuthProvider, body: Record<string, string>): Pro
  */
 export async function finishConnection(services: Services, userId: string, query: { state?: string; code?: string; error?: string }): Promise<{ workspaceId: string }> {
   const workspaceId = query.state?.split('.')[0] ?? '';
-  if (!/^[0-9a-f-]{36}$/.test(workspaceId)) throw badRequest('oauth_state_invalid', 'This connection link is not valid. Start again.');
-  return withTenant(services.database.db, { workspaceId, userId }, async (tx) => {
+  if (!uuidPattern.test(workspaceId)) throw badRequest('oauth_state_invalid', 'This connection link is not valid. Start again.');
+  // The state is used up in its own transaction, before the provider is called: a failed exchange
+  // cannot leave it usable, and no row lock is held while the provider answers.
+  const claimed = await withTenant(services.database.db, { workspaceId, userId }, async (tx) => {
     const [row] = await tx
       .select()
       .from(integrationConnections)
       .where(and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.userId, userId), eq(integrationConnections.stateHash, sha256(query.state!))))
       .for('update');
-    if (!row || !row.stateExpiresAt || row.stateExpiresAt < new Date() || !row.verifierSealed) throw badRequest('oauth_state_invalid', 'This connection link is not valid or has expired. Start again.');
-    const clearState = { stateHash: null, verifierSealed: null, stateExpiresAt: null, updatedAt: new Date() };
-    const where = and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.id, row.id));
-    if (query.error || !query.code) {
-      await tx.update(integrationConnections).set(clearState).where(where);
-      throw badRequest('oauth_denied', 'The connection was not allowed.');
-    }
-    const p = providerConfig(services, row.provider);
-    const verifier = services.secrets.box.open(row.verifierSealed, aad(row.id, 'verifier'));
-    const t = await tokenRequest(p, { grant_type: 'authorization_code', code: query.code, redirect_uri: oauthCallbackUrl(services), code_verifier: verifier });
-    const granted = t.scope ? t.scope.split(' ').filter(Boolean) : p.scopes;
+    if (!row || !row.stateExpiresAt || row.stateExpiresAt < new Date() || !row.verifierSealed) return null;
+    await tx
+      .update(integrationConnections)
+      .set({ stateHash: null, verifierSealed: null, stateExpiresAt: null, updatedAt: new Date() })
+      .where(and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.id, row.id)));
+    return row;
+  });
+  if (!claimed) throw badRequest('oauth_state_invalid', 'This connection link is not valid or has expired. Start again.');
+  if (query.error || !query.code) throw badRequest('oauth_denied', 'The connection was not allowed.');
+  const p = providerConfig(services, claimed.provider);
+  const verifier = services.secrets.box.open(claimed.verifierSealed!, aad(claimed.id, 'verifier'));
+  const t = await tokenRequest(p, { grant_type: 'authorization_code', code: query.code, redirect_uri: oauthCallbackUrl(services), code_verifier: verifier });
+  const granted = t.scope ? t.scope.split(' ').filter(Boolean) : p.scopes;
+  await withTenant(services.database.db, { workspaceId, userId }, async (tx) => {
     await tx
       .update(integrationConnections)
       .set({
-        ...clearState,
         status: 'connected',
         scopes: granted.filter((s) => p.scopes.includes(s)),
-        accessTokenSealed: services.secrets.box.seal(t.access_token, aad(row.id, 'access')),
-        refreshTokenSealed: t.refresh_token ? services.secrets.box.seal(t.refresh_token, aad(row.id, 'refresh')) : row.refreshTokenSealed,
+        accessTokenSealed: services.secrets.box.seal(t.access_token, aad(claimed.id, 'access')),
+        ...(t.refresh_token ? { refreshTokenSealed: services.secrets.box.seal(t.refresh_token, aad(claimed.id, 'refresh')) } : {}),
         accessExpiresAt: new Date(Date.now() + (t.expires_in ?? 3600) * 1000),
         connectedAt: new Date(),
         lastError: null,
+        updatedAt: new Date(),
       })
-      .where(where);
-    return { workspaceId };
+      .where(and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.id, claimed.id)));
   });
+  return { workspaceId };
 }
 
 /**
@@ -146,8 +162,11 @@ export async function accessToken(services: Services, workspaceId: string, userI
     if (!row || row.status !== 'connected' || !row.accessTokenSealed) return null;
     if (row.accessExpiresAt && row.accessExpiresAt.getTime() > Date.now() + 60_000) return services.secrets.box.open(row.accessTokenSealed, aad(row.id, 'access'));
     if (!row.refreshTokenSealed) return null;
+    // One refresh at a time: whoever waited for the lock finds the token the first one got.
     const [locked] = await tx.select().from(integrationConnections).where(and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.id, row.id))).for('update');
-    if (!locked || locked.status !== 'connected' || !locked.refreshTokenSealed) return null;
+    if (!locked || locked.status !== 'connected' || !locked.accessTokenSealed) return null;
+    if (locked.accessExpiresAt && locked.accessExpiresAt.getTime() > Date.now() + 60_000) return services.secrets.box.open(locked.accessTokenSealed, aad(row.id, 'access'));
+    if (!locked.refreshTokenSealed) return null;
     const t = await tokenRequest(providerConfig(services, provider), { grant_type: 'refresh_token', refresh_token: services.secrets.box.open(locked.refreshTokenSealed, aad(row.id, 'refresh')) });
     await tx
       .update(integrationConnections)

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import { users } from '../../modules/accounts/accounts.schema';
 import type { Role } from '../../modules/workspaces/workspaces.schema';
 import { forbidden, notFound, unauthorized } from './errors';
+import type { TrustProxy } from '../config';
 
 /**
  * Who may call a route. Declared on every route; the server refuses to start when one is missing.
@@ -108,12 +109,14 @@ async function enforceDevAccess(request: FastifyRequest): Promise<void> {
 }
 
 /**
- * From this machine: the address is loopback and, unless proxies are trusted (then the address is
- * already the client's), no proxy says it forwarded the request from elsewhere.
+ * From this machine: the client address is loopback and either no proxy says it forwarded the
+ * request, or a trusted proxy did (then request.ip is already the client's, taken from the header:
+ * request.ips holds the socket's address plus each trusted hop).
  */
-export function isLocalRequest(request: FastifyRequest, trustProxy: boolean): boolean {
+export function isLocalRequest(request: FastifyRequest, trustProxy: TrustProxy): boolean {
   if (!isLoopback(request.ip)) return false;
-  return trustProxy || (request.headers['x-forwarded-for'] === undefined && request.headers.forwarded === undefined);
+  if (request.headers['x-forwarded-for'] === undefined && request.headers.forwarded === undefined) return true;
+  return trustProxy !== false && (request.ips?.length ?? 0) > 1;
 }
 
 export function isLoopback(address: string): boolean {

@@ -1,9 +1,10 @@
+import { isIPv6 } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database';
 import { AppError } from './errors';
 
 export interface Limit {
-  /** Bucket name and subject, e.g. `sign-in:ip:1.2.3.4`. */
+  /** Bucket name and subject, e.g. `sign-in:ip:1.2.3.4`; an IPv6 subject after `:ip:` is counted by its /64. */
   key: string;
   max: number;
   windowSeconds: number;
@@ -17,7 +18,8 @@ export class RateLimiter {
   constructor(private readonly db: Db) {}
 
   async hit(...limits: Limit[]): Promise<void> {
-    for (const limit of limits) {
+    for (const { key, ...rest } of limits) {
+      const limit = { key: bucketKey(key), ...rest };
       const { rows } = await this.db.execute<{ hits: number; window_ends_at: Date }>(sql`
         INSERT INTO rate_limit_buckets (key, hits, window_ends_at)
         VALUES (${limit.key}, 1, now() + make_interval(secs => ${limit.windowSeconds}))
@@ -36,12 +38,36 @@ export class RateLimiter {
 
   /** Forget a subject's failures (after a successful sign-in, say). */
   async clear(key: string): Promise<void> {
-    await this.db.execute(sql`DELETE FROM rate_limit_buckets WHERE key = ${key}`);
+    await this.db.execute(sql`DELETE FROM rate_limit_buckets WHERE key = ${bucketKey(key)}`);
   }
 
   async sweep(): Promise<void> {
     await this.db.execute(sql`DELETE FROM rate_limit_buckets WHERE window_ends_at < now() - interval '1 hour'`);
   }
+}
+
+/**
+ * AUTH-7: the subject a per-IP limit counts. An IPv4 address (also IPv4-mapped IPv6) is itself; an
+ * IPv6 address is its /64, the block one host or site is given, so rotating addresses inside it
+ * does not buy new attempts.
+ */
+export function ipBucket(ip: string): string {
+  if (!isIPv6(ip)) return ip;
+  const lower = ip.toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  if (mapped) return mapped[1]!;
+  const [head = '', tail = ''] = lower.split('%')[0]!.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = lower.includes('::') && tail ? tail.split(':') : [];
+  // An embedded IPv4 tail is two groups; it never reaches the first four.
+  const tailCount = tailGroups.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
+  const groups = lower.includes('::') ? [...headGroups, ...Array<string>(8 - headGroups.length - tailCount).fill('0'), ...tailGroups] : headGroups;
+  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+}
+
+function bucketKey(key: string): string {
+  const at = key.indexOf(':ip:');
+  return at === -1 ? key : key.slice(0, at + 4) + ipBucket(key.slice(at + 4));
 }
 
 function humanSeconds(s: number): string {
