@@ -20,6 +20,16 @@ export async function lockConversation(tx: Tx, workspaceId: string, id: string):
   return row;
 }
 
+/** The conversation as it is now, without a lock: for reads that must not queue behind writers. */
+export async function readConversation(tx: Tx, workspaceId: string, id: string): Promise<ConversationRow> {
+  const [row] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)));
+  if (!row) throw notFound('Conversation');
+  return row;
+}
+
 export interface NewMessage {
   authorKind: AuthorKind;
   body: string;

@@ -396,11 +396,15 @@ async function sse(url: string, headers: Record<string, string>) {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buf = '';
+  const state = { ended: false };
   void (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) {
+          state.ended = true;
+          return;
+        }
         buf += decoder.decode(value, { stream: true });
         let i;
         while ((i = buf.indexOf('\n\n')) >= 0) {
@@ -420,7 +424,14 @@ async function sse(url: string, headers: Record<string, string>) {
       /* aborted */
     }
   })();
-  return { events, close: () => abort.abort() };
+  return {
+    events,
+    close: () => abort.abort(),
+    /** Whether the server ended the stream. */
+    get ended() {
+      return state.ended;
+    },
+  };
 }
 
 describe('live updates', () => {
@@ -473,5 +484,35 @@ describe('live updates', () => {
     const bodies = second.events.filter((e) => e.event === 'message').map((e) => e.data.body);
     expect(bodies.filter((b) => b !== 'one' && b !== 'two' && !/joined/.test(b))).toEqual([]);
     second.close();
+  });
+
+  it('CONV-4 a visitor holds at most 3 live streams (a 4th is a 429); a stream the server ends lets go of its realtime listener and its slot', async () => {
+    const v = visitor(owner);
+    await v.start();
+    const url = `${server.url}${w(owner, '/messages')}?token=${encodeURIComponent(v.token)}`;
+    const before = server.services.realtime.subscribers;
+    const open = [];
+    for (let i = 0; i < 3; i++) open.push(await sse(url, { origin: SITE }));
+    await vi.waitFor(() => expect(server.services.realtime.subscribers).toBe(before + 3));
+    const fourth = await fetch(url, { headers: { accept: 'text/event-stream', origin: SITE } });
+    expect(fourth.status).toBe(429);
+    expect((await fourth.json()).error).toMatchObject({ code: 'too_many_streams', details: { max: 3 } });
+    for (const s of open) s.close();
+    await vi.waitFor(() => expect(server.services.realtime.subscribers).toBe(before));
+    // The server ends a stream once its lifetime is over: the listener and the slot go with it.
+    const config = server.services.config;
+    const lifetime = config.WIDGET_STREAM_MAX_SECONDS;
+    config.WIDGET_STREAM_MAX_SECONDS = 1;
+    try {
+      const short = await sse(url, { origin: SITE });
+      await vi.waitFor(() => expect(short.ended).toBe(true), { timeout: 5000 });
+      await vi.waitFor(() => expect(server.services.realtime.subscribers).toBe(before));
+    } finally {
+      config.WIDGET_STREAM_MAX_SECONDS = lifetime;
+    }
+    const again = [];
+    for (let i = 0; i < 3; i++) again.push(await sse(url, { origin: SITE }));
+    for (const s of again) s.close();
+    await vi.waitFor(() => expect(server.services.realtime.subscribers).toBe(before));
   });
 });

@@ -15,6 +15,9 @@ import { readSettings } from './widget-settings';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/widget/:workspaceId';
+/** Live streams one visitor, and one IP, may hold open at once on this instance. */
+const STREAMS_PER_VISITOR = 3;
+const STREAMS_PER_IP = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -28,6 +31,7 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
   const pub = { access: 'public' as const, crossOrigin: true };
   const tags = ['widget'];
   const open = new Set<() => void>();
+  const streams = new StreamCounter();
   app.addHook('onClose', async () => {
     for (const end of open) end();
   });
@@ -86,7 +90,8 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
     const after = Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : (request.query.after ?? 0);
     const first = await readVisitorConversation(services, workspaceId, request.query.token, after);
     if (!wantsEventStream(request)) return { status: first.status, holder: first.holder, messages: first.messages };
-    streamVisitor(services, reply, workspaceId, request.query.token, first, open);
+    const release = streams.take([`visitor:${first.conv.visitorId}`, STREAMS_PER_VISITOR], [`ip:${request.ip}`, STREAMS_PER_IP]);
+    streamVisitor(services, reply, workspaceId, request.query.token, first, open, release);
     return reply;
   });
 
@@ -124,10 +129,21 @@ async function originAllowed(services: Services, workspaceId: string, origin: st
  * commits on any instance (ids are sequence numbers, so a reconnect resumes without loss or
  * duplicates), and status changes.
  */
-function streamVisitor(services: Services, reply: FastifyReply, workspaceId: string, token: string, first: Awaited<ReturnType<typeof readVisitorConversation>>, open: Set<() => void>): void {
+function streamVisitor(
+  services: Services,
+  reply: FastifyReply,
+  workspaceId: string,
+  token: string,
+  first: Awaited<ReturnType<typeof readVisitorConversation>>,
+  open: Set<() => void>,
+  release: () => void,
+): void {
   const stream = openEventStream(reply);
   const end = () => stream.end();
   open.add(end);
+  // A stream lives at most this long; the widget reconnects and resumes from Last-Event-ID.
+  const lifetime = setTimeout(end, services.config.WIDGET_STREAM_MAX_SECONDS * 1000);
+  lifetime.unref();
   let cursor = 0;
   const emit = (messages: typeof first.messages) => {
     for (const m of messages) {
@@ -159,8 +175,35 @@ function streamVisitor(services: Services, reply: FastifyReply, workspaceId: str
   const off = services.realtime.subscribe(workspaceId, (e) => {
     if (e.k === 'resync' || (e.c === conversationId && e.k !== 'note')) refresh();
   });
-  stream.signal.addEventListener('abort', () => {
+  // However the stream ends (the visitor left, a read failed, its lifetime ran out, shutdown), it lets go of everything.
+  stream.onClose(() => {
     off();
+    clearTimeout(lifetime);
     open.delete(end);
+    release();
   });
+}
+
+/** Open streams per key (visitor, IP) on this instance; a key at its cap is refused with a 429. */
+class StreamCounter {
+  private readonly counts = new Map<string, number>();
+
+  take(...limits: [key: string, max: number][]): () => void {
+    for (const [key, max] of limits) {
+      if ((this.counts.get(key) ?? 0) >= max) {
+        throw new AppError('too_many_streams', 429, `Too many live chat connections are open ${key.startsWith('ip:') ? 'from this network' : 'for this chat'}. Close another tab and try again.`, { max });
+      }
+    }
+    for (const [key] of limits) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const [key] of limits) {
+        const n = (this.counts.get(key) ?? 1) - 1;
+        if (n > 0) this.counts.set(key, n);
+        else this.counts.delete(key);
+      }
+    };
+  }
 }
