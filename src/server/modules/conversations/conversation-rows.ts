@@ -10,6 +10,9 @@ export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof conversationMessages.$inferSelect;
 export type AuthorKind = MessageRow['authorKind'];
 
+/** How a conversation is named in the AI calls that used it (AI-4), so erasing it finds them (CONV-7). */
+export const conversationRecord = (id: string) => ({ type: 'conversations', id });
+
 export async function lockConversation(tx: Tx, workspaceId: string, id: string): Promise<ConversationRow> {
   const [row] = await tx
     .select()

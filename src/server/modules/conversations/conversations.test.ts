@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../../server/app';
 import { startPlatform } from '../../../server/platform/boot';
@@ -384,6 +385,50 @@ describe('handoff and inbox', () => {
     }
     const timeline = (await owner.client.get(api(owner, `/timeline?recordType=contacts&recordId=${contact.id}`))).json().items;
     expect(timeline.filter((a: { kind: string }) => a.kind === 'chat')).toHaveLength(0);
+  });
+
+  it('CONV-7 AI-4 erasing a transcript scrubs the words from the AI call records (usage kept), and a reply the model was still writing is dropped', async () => {
+    const callsOf = async (conversationId: string) =>
+      (
+        await server.services.database.system.execute<{ text: string; tokens_in: number | null }>(
+          sql`SELECT prompt::text || coalesce(output::text, '') AS text, tokens_in FROM ai_calls WHERE workspace_id = ${owner.workspaceId} AND record_refs @> ${JSON.stringify([{ type: 'conversations', id: conversationId }])}::jsonb`,
+        )
+      ).rows;
+    fake.otherwise({ text: 'A birthday cake costs $40.' });
+    const v = visitor(owner);
+    const { conversationId: id } = await v.start();
+    await v.send('Marmalade Xylophone here: how much is a birthday cake?');
+    await waitForMessage(v, (m) => m.author === 'assistant');
+    expect((await callsOf(id)).some((c) => c.text.includes('Marmalade Xylophone'))).toBe(true);
+    expect((await owner.client.post(api(owner, `/conversations/${id}/erase`))).statusCode).toBe(200);
+    const scrubbed = await callsOf(id);
+    expect(scrubbed.length).toBeGreaterThan(0);
+    expect(scrubbed.some((c) => c.text.includes('Marmalade'))).toBe(false);
+    expect(scrubbed.every((c) => c.tokens_in !== null)).toBe(true);
+
+    // The model is still thinking when the transcript is erased: its reply never appears, its call keeps no words.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    fake.otherwise(async () => {
+      await gate;
+      return { text: 'A birthday cake costs $40, Quokka.' };
+    });
+    const late = visitor(owner);
+    const { conversationId: lateId } = await late.start();
+    await late.send('Quokka Lantern asks: how much is a birthday cake?');
+    await vi.waitFor(() => expect(fake.requests.some((r) => r.raw.includes('Quokka Lantern'))).toBe(true), { timeout: 15_000 });
+    expect((await owner.client.post(api(owner, `/conversations/${lateId}/erase`))).statusCode).toBe(200);
+    release();
+    await vi.waitFor(
+      async () => {
+        const calls = await callsOf(lateId);
+        expect(calls.length).toBe(1);
+        expect(calls[0]!.text).not.toContain('Quokka');
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+    const d = (await owner.client.get(api(owner, `/conversations/${lateId}`))).json();
+    expect(d.messages.map((m: { author: string }) => m.author)).toEqual(['system']);
   });
 });
 
