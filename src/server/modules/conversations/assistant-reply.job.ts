@@ -103,7 +103,8 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
   ]
     .filter(Boolean)
     .join('\n\n');
-  const messages: ModelMessage[] = history.map((m) => (m.authorKind === 'visitor' ? { role: 'user', content: clean(m.body) } : { role: 'assistant', content: m.body }));
+  // AI-6: every turn is redacted, the team's replies too (a teammate may have typed a phone number).
+  const messages: ModelMessage[] = history.map((m) => ({ role: m.authorKind === 'visitor' ? 'user' : 'assistant', content: clean(m.body) }));
 
   let reply: { text: string; callId: string };
   try {

@@ -265,6 +265,29 @@ describe('assistant', () => {
     expect(again).toHaveLength(1);
   });
 
+  it('AI-6 with redaction on, every turn sent to the model is redacted: the team’s replies as well as the visitor’s', async () => {
+    expect((await owner.client.request('PUT', api(owner, '/ai/settings'), { redactPii: true })).statusCode).toBe(200);
+    try {
+      fake.otherwise({ text: 'A birthday cake costs $40.' });
+      const v = visitor(owner);
+      const { conversationId: id } = await v.start();
+      await v.c.post(w(owner, '/handoff'), { token: v.token }, { origin: SITE });
+      expect((await staff.client.post(api(owner, `/conversations/${id}/messages`), { kind: 'reply', body: 'Call Sam on +1 415 555 0199 or write to sam@crumb.example' })).statusCode).toBe(201);
+      expect((await owner.client.post(api(owner, `/conversations/${id}/return`))).statusCode).toBe(200);
+      await v.send('Thanks! I am at vera@home.example, how much is a birthday cake?');
+      await waitForMessage(v, (m) => m.author === 'assistant' && m.body === 'A birthday cake costs $40.');
+      const sent = fake.requests.find((r) => r.raw.includes('how much is a birthday cake'))!;
+      const turns = sent.body.messages.map((m: { content: unknown }) => JSON.stringify(m.content)).join('\n');
+      expect(turns).toContain('Call Sam on [phone] or write to [email]');
+      expect(turns).toContain('I am at [email]');
+      expect(sent.raw).not.toContain('555 0199');
+      expect(sent.raw).not.toContain('sam@crumb.example');
+      expect(sent.raw).not.toContain('vera@home.example');
+    } finally {
+      await owner.client.request('PUT', api(owner, '/ai/settings'), { redactPii: false });
+    }
+  });
+
   it('AI-6 a visitor linked to a restricted contact never reaches the model', async () => {
     const made = await owner.client.post(api(owner, '/contacts'), { firstName: 'Rita', emails: ['rita@example.test'], restricted: true });
     expect(made.statusCode, made.body).toBe(201);
