@@ -136,6 +136,27 @@ describe('website widget (public API)', () => {
     expect(codes.slice(0, 30).every((c) => c === 200)).toBe(true);
     expect(codes.at(-1)).toBe(429);
   });
+  it('CONV-1 made-up origins and workspaces are rate limited per IP before any database work; a change of allowed origins applies at once', async () => {
+    const flood = new TestClient(server.app, '172.31.250.1');
+    let last = 0;
+    for (let i = 0; i < 61; i++) {
+      const res = await flood.get(w({ workspaceId: crypto.randomUUID() }, '/config'), { origin: `https://x${i}.flood.example` });
+      last = res.statusCode;
+      if (i < 60) expect(res.statusCode).toBe(403);
+      else expect(res.json().error.code).toBe('rate_limited');
+    }
+    expect(last).toBe(429);
+    const shop = 'https://shop.bakery.example';
+    const v = new TestClient(server.app, '172.31.250.2');
+    expect((await v.get(w(owner, '/config'), { origin: shop })).statusCode).toBe(403);
+    expect((await owner.client.patch(api(owner, '/widget-settings'), { allowedOrigins: [SITE, shop] })).statusCode).toBe(200);
+    try {
+      expect((await v.get(w(owner, '/config'), { origin: shop })).statusCode).toBe(200);
+    } finally {
+      await owner.client.patch(api(owner, '/widget-settings'), { allowedOrigins: [SITE] });
+    }
+    expect((await v.get(w(owner, '/config'), { origin: shop })).statusCode).toBe(403);
+  });
 });
 
 describe('business hours', () => {

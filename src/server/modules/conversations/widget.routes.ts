@@ -4,20 +4,21 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { repoRoot } from '../../platform/paths';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { withTenant } from '../../platform/db/tenant';
 import { AppError, errorBodySchema } from '../../platform/http/errors';
 import { openEventStream, wantsEventStream } from '../../platform/http/event-stream';
 import type { Services } from '../../platform/services';
 import * as c from './conversations.contract';
 import { readVisitorToken } from './visitor-token';
 import { askForPerson, leaveContact, rateConversation, readVisitorConversation, sendVisitorMessage, startConversation, widgetConfig } from './widget-session';
-import { readSettings } from './widget-settings';
+import { allowedOrigins, cachedAllowedOrigins } from './widget-settings';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/widget/:workspaceId';
 /** Live streams one visitor, and one IP, may hold open at once on this instance. */
 const STREAMS_PER_VISITOR = 3;
 const STREAMS_PER_IP = 50;
+/** Uncached look-ups of a workspace's allowed origins one IP may cause per minute (each costs a transaction). */
+const ORIGIN_LOOKUPS_PER_IP = 60;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -41,13 +42,22 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
     const origin = request.headers.origin;
     const workspaceId = (request.params as { workspaceId?: string }).workspaceId;
     if (!origin || !workspaceId || !UUID.test(workspaceId)) return;
-    if (origin !== new URL(services.config.publicUrl).origin && !(await originAllowed(services, workspaceId, origin))) {
+    if (origin !== new URL(services.config.publicUrl).origin && !(await originAllowed(request, workspaceId, origin))) {
       throw new AppError('origin_not_allowed', 403, 'This site is not allowed to use the chat widget. Add its origin in Settings → Website assistant.');
     }
     reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
   });
 
   const ipLimit = (request: FastifyRequest, name: string, max: number) => services.rateLimit.hit({ key: `widget-${name}:ip:${request.ip}`, max, windowSeconds: 60 });
+  /** Reading a workspace's origins is rate limited per IP before it touches the database; they are cached briefly after. */
+  const originAllowed = async (request: FastifyRequest, workspaceId: string, origin: string) => {
+    let origins = cachedAllowedOrigins(workspaceId);
+    if (!origins) {
+      await ipLimit(request, 'origin', ORIGIN_LOOKUPS_PER_IP);
+      origins = await allowedOrigins(services.database.db, workspaceId);
+    }
+    return origins.includes(origin);
+  };
   const visitorLimit = (workspaceId: string, token: string, name: string, max: number) => {
     const ids = readVisitorToken(services.secrets.sessionSecret, workspaceId, token);
     if (!ids) throw new AppError('visitor_token_invalid', 401, 'This chat session is not valid here. Start a new conversation.');
@@ -117,11 +127,6 @@ async function sendWidgetFile(reply: FastifyReply, file: string, cacheControl: s
   const code = await readFile(path.join(widgetDistDir, file), 'utf8').catch(() => null);
   if (code === null) throw new AppError('not_found', 404, 'The chat widget is not built here (npm run build:widget).');
   return reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', cacheControl).header('cross-origin-resource-policy', 'cross-origin').send(code);
-}
-
-async function originAllowed(services: Services, workspaceId: string, origin: string): Promise<boolean> {
-  const settings = await withTenant(services.database.db, { workspaceId, userId: null }, (tx) => readSettings(tx, workspaceId));
-  return !!settings?.allowedOrigins.includes(origin);
 }
 
 /**
