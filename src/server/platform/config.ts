@@ -92,6 +92,8 @@ const configSchema = z
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     /** BOOK-3: bookings per minute one visitor (IP) may attempt on public booking pages. */
     BOOKING_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+    /** CONV-1: the longest a visitor's live stream stays open before the widget reconnects (Last-Event-ID resumes it). */
+    WIDGET_STREAM_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
     WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(50).default(2),
     /** CRM-7: the largest file an import accepts, in bytes (default 200 MiB). */
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),

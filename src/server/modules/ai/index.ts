@@ -5,3 +5,4 @@ export { getAiStatus } from './ai-status';
 export { aiNotConfigured } from './ai-errors';
 export type { AiServices } from './resolve-provider';
 export type { AiRecordRef } from './ai.contract';
+export { scrubAiCalls } from './scrub-calls';

@@ -1,14 +1,17 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { ModelMessage } from 'ai';
 import { z } from 'zod';
+import type { Tx } from '../../platform/db/database';
 import { withTenant } from '../../platform/db/tenant';
+import { AppError } from '../../platform/http/errors';
 import { defineJob } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
 import { runModel } from '../ai/run-model';
+import { scrubAiCalls } from '../ai/scrub-calls';
 import { readAiSettings, redactPii } from '../ai/record-context';
 import { resolveProvider } from '../ai/resolve-provider';
 import { contacts } from '../crm/crm.schema';
-import { appendMessage, lockConversation } from './conversation-rows';
+import { appendMessage, conversationRecord, lockConversation } from './conversation-rows';
 import { conversationMessages, visitors } from './conversations.schema';
 import { requestHandoff, type FlagReason } from './handoff';
 import { searchKnowledge } from './knowledge';
@@ -37,10 +40,13 @@ export const assistantReplyJob = defineJob({
 export async function answerVisitor(services: Services, p: { workspaceId: string; conversationId: string; messageId: string }): Promise<void> {
   const { db } = services.database;
   const ctx = { workspaceId: p.workspaceId, userId: null };
+  /** Whether the visitor's message is still there: an erased transcript (CONV-7) gets no late reply. */
+  const stillAsked = async (tx: Tx) =>
+    (await tx.select({ id: conversationMessages.id }).from(conversationMessages).where(and(eq(conversationMessages.workspaceId, p.workspaceId), eq(conversationMessages.id, p.messageId)))).length > 0;
   const handOff = (reason: FlagReason, say?: string) =>
     withTenant(db, ctx, async (tx) => {
       const conv = await lockConversation(tx, p.workspaceId, p.conversationId);
-      if (conv.holder !== 'assistant') return;
+      if (conv.holder !== 'assistant' || !(await stillAsked(tx))) return;
       if (say) await appendMessage(tx, conv, { authorKind: 'assistant', body: say });
       await requestHandoff(tx, conv, reason);
     });
@@ -97,13 +103,16 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
   ]
     .filter(Boolean)
     .join('\n\n');
-  const messages: ModelMessage[] = history.map((m) => (m.authorKind === 'visitor' ? { role: 'user', content: clean(m.body) } : { role: 'assistant', content: m.body }));
+  // AI-6: every turn is redacted, the team's replies too (a teammate may have typed a phone number).
+  const messages: ModelMessage[] = history.map((m) => ({ role: m.authorKind === 'visitor' ? 'user' : 'assistant', content: clean(m.body) }));
 
   let reply: { text: string; callId: string };
   try {
-    const result = await runModel(services, ctx, { feature: 'assistant', system, messages, maxOutputTokens: 600, temperature: 0.2 });
+    const result = await runModel(services, ctx, { feature: 'assistant', system, messages, maxOutputTokens: 600, temperature: 0.2, recordRefs: [conversationRecord(p.conversationId)] });
     reply = { text: result.text.trim(), callId: result.callId };
   } catch (error) {
+    const callId = error instanceof AppError && typeof error.details.callId === 'string' ? error.details.callId : null;
+    if (callId && !(await withTenant(db, ctx, stillAsked))) await withTenant(db, ctx, (tx) => scrubAiCalls(tx, ctx, { ids: [callId] }));
     services.logger.warn({ err: error, workspaceId: p.workspaceId, conversationId: p.conversationId }, 'assistant reply failed; handed to a person');
     return handOff('ai_failed');
   }
@@ -111,6 +120,11 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
 
   await withTenant(db, ctx, async (tx) => {
     const conv = await lockConversation(tx, p.workspaceId, p.conversationId);
+    // The transcript was erased while the model was thinking: no reply, and the call forgets the words.
+    if (!(await stillAsked(tx))) {
+      await scrubAiCalls(tx, ctx, { ids: [reply.callId] });
+      return;
+    }
     // A person joined while the model was thinking: the assistant stays silent.
     if (conv.holder !== 'assistant') return;
     await appendMessage(tx, conv, {

@@ -10,12 +10,25 @@ export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof conversationMessages.$inferSelect;
 export type AuthorKind = MessageRow['authorKind'];
 
+/** How a conversation is named in the AI calls that used it (AI-4), so erasing it finds them (CONV-7). */
+export const conversationRecord = (id: string) => ({ type: 'conversations', id });
+
 export async function lockConversation(tx: Tx, workspaceId: string, id: string): Promise<ConversationRow> {
   const [row] = await tx
     .select()
     .from(conversations)
     .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)))
     .for('update');
+  if (!row) throw notFound('Conversation');
+  return row;
+}
+
+/** The conversation as it is now, without a lock: for reads that must not queue behind writers. */
+export async function readConversation(tx: Tx, workspaceId: string, id: string): Promise<ConversationRow> {
+  const [row] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)));
   if (!row) throw notFound('Conversation');
   return row;
 }

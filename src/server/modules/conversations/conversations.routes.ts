@@ -45,7 +45,7 @@ export async function conversationsModule(server: FastifyInstance): Promise<void
     stream.send('unread', counts);
     // Only where something changed travels; the page re-reads what it shows.
     const off = realtime.subscribe(request.params.workspaceId, (e) => stream.send('change', { conversationId: e.c, kind: e.k, seq: e.e }));
-    stream.signal.addEventListener('abort', () => {
+    stream.onClose(() => {
       off();
       open.delete(end);
     });

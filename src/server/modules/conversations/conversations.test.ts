@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../../server/app';
 import { startPlatform } from '../../../server/platform/boot';
@@ -135,6 +136,27 @@ describe('website widget (public API)', () => {
     expect(codes.slice(0, 30).every((c) => c === 200)).toBe(true);
     expect(codes.at(-1)).toBe(429);
   });
+  it('CONV-1 made-up origins and workspaces are rate limited per IP before any database work; a change of allowed origins applies at once', async () => {
+    const flood = new TestClient(server.app, '172.31.250.1');
+    let last = 0;
+    for (let i = 0; i < 61; i++) {
+      const res = await flood.get(w({ workspaceId: crypto.randomUUID() }, '/config'), { origin: `https://x${i}.flood.example` });
+      last = res.statusCode;
+      if (i < 60) expect(res.statusCode).toBe(403);
+      else expect(res.json().error.code).toBe('rate_limited');
+    }
+    expect(last).toBe(429);
+    const shop = 'https://shop.bakery.example';
+    const v = new TestClient(server.app, '172.31.250.2');
+    expect((await v.get(w(owner, '/config'), { origin: shop })).statusCode).toBe(403);
+    expect((await owner.client.patch(api(owner, '/widget-settings'), { allowedOrigins: [SITE, shop] })).statusCode).toBe(200);
+    try {
+      expect((await v.get(w(owner, '/config'), { origin: shop })).statusCode).toBe(200);
+    } finally {
+      await owner.client.patch(api(owner, '/widget-settings'), { allowedOrigins: [SITE] });
+    }
+    expect((await v.get(w(owner, '/config'), { origin: shop })).statusCode).toBe(403);
+  });
 });
 
 describe('business hours', () => {
@@ -264,6 +286,29 @@ describe('assistant', () => {
     expect(again).toHaveLength(1);
   });
 
+  it('AI-6 with redaction on, every turn sent to the model is redacted: the team’s replies as well as the visitor’s', async () => {
+    expect((await owner.client.request('PUT', api(owner, '/ai/settings'), { redactPii: true })).statusCode).toBe(200);
+    try {
+      fake.otherwise({ text: 'A birthday cake costs $40.' });
+      const v = visitor(owner);
+      const { conversationId: id } = await v.start();
+      await v.c.post(w(owner, '/handoff'), { token: v.token }, { origin: SITE });
+      expect((await staff.client.post(api(owner, `/conversations/${id}/messages`), { kind: 'reply', body: 'Call Sam on +1 415 555 0199 or write to sam@crumb.example' })).statusCode).toBe(201);
+      expect((await owner.client.post(api(owner, `/conversations/${id}/return`))).statusCode).toBe(200);
+      await v.send('Thanks! I am at vera@home.example, how much is a birthday cake?');
+      await waitForMessage(v, (m) => m.author === 'assistant' && m.body === 'A birthday cake costs $40.');
+      const sent = fake.requests.find((r) => r.raw.includes('how much is a birthday cake'))!;
+      const turns = sent.body.messages.map((m: { content: unknown }) => JSON.stringify(m.content)).join('\n');
+      expect(turns).toContain('Call Sam on [phone] or write to [email]');
+      expect(turns).toContain('I am at [email]');
+      expect(sent.raw).not.toContain('555 0199');
+      expect(sent.raw).not.toContain('sam@crumb.example');
+      expect(sent.raw).not.toContain('vera@home.example');
+    } finally {
+      await owner.client.request('PUT', api(owner, '/ai/settings'), { redactPii: false });
+    }
+  });
+
   it('AI-6 a visitor linked to a restricted contact never reaches the model', async () => {
     const made = await owner.client.post(api(owner, '/contacts'), { firstName: 'Rita', emails: ['rita@example.test'], restricted: true });
     expect(made.statusCode, made.body).toBe(201);
@@ -385,6 +430,50 @@ describe('handoff and inbox', () => {
     const timeline = (await owner.client.get(api(owner, `/timeline?recordType=contacts&recordId=${contact.id}`))).json().items;
     expect(timeline.filter((a: { kind: string }) => a.kind === 'chat')).toHaveLength(0);
   });
+
+  it('CONV-7 AI-4 erasing a transcript scrubs the words from the AI call records (usage kept), and a reply the model was still writing is dropped', async () => {
+    const callsOf = async (conversationId: string) =>
+      (
+        await server.services.database.system.execute<{ text: string; tokens_in: number | null }>(
+          sql`SELECT prompt::text || coalesce(output::text, '') AS text, tokens_in FROM ai_calls WHERE workspace_id = ${owner.workspaceId} AND record_refs @> ${JSON.stringify([{ type: 'conversations', id: conversationId }])}::jsonb`,
+        )
+      ).rows;
+    fake.otherwise({ text: 'A birthday cake costs $40.' });
+    const v = visitor(owner);
+    const { conversationId: id } = await v.start();
+    await v.send('Marmalade Xylophone here: how much is a birthday cake?');
+    await waitForMessage(v, (m) => m.author === 'assistant');
+    expect((await callsOf(id)).some((c) => c.text.includes('Marmalade Xylophone'))).toBe(true);
+    expect((await owner.client.post(api(owner, `/conversations/${id}/erase`))).statusCode).toBe(200);
+    const scrubbed = await callsOf(id);
+    expect(scrubbed.length).toBeGreaterThan(0);
+    expect(scrubbed.some((c) => c.text.includes('Marmalade'))).toBe(false);
+    expect(scrubbed.every((c) => c.tokens_in !== null)).toBe(true);
+
+    // The model is still thinking when the transcript is erased: its reply never appears, its call keeps no words.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    fake.otherwise(async () => {
+      await gate;
+      return { text: 'A birthday cake costs $40, Quokka.' };
+    });
+    const late = visitor(owner);
+    const { conversationId: lateId } = await late.start();
+    await late.send('Quokka Lantern asks: how much is a birthday cake?');
+    await vi.waitFor(() => expect(fake.requests.some((r) => r.raw.includes('Quokka Lantern'))).toBe(true), { timeout: 15_000 });
+    expect((await owner.client.post(api(owner, `/conversations/${lateId}/erase`))).statusCode).toBe(200);
+    release();
+    await vi.waitFor(
+      async () => {
+        const calls = await callsOf(lateId);
+        expect(calls.length).toBe(1);
+        expect(calls[0]!.text).not.toContain('Quokka');
+      },
+      { timeout: 15_000, interval: 50 },
+    );
+    const d = (await owner.client.get(api(owner, `/conversations/${lateId}`))).json();
+    expect(d.messages.map((m: { author: string }) => m.author)).toEqual(['system']);
+  });
 });
 
 /** Reads server-sent events from a real HTTP response. */
@@ -396,11 +485,15 @@ async function sse(url: string, headers: Record<string, string>) {
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buf = '';
+  const state = { ended: false };
   void (async () => {
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) {
+          state.ended = true;
+          return;
+        }
         buf += decoder.decode(value, { stream: true });
         let i;
         while ((i = buf.indexOf('\n\n')) >= 0) {
@@ -420,7 +513,14 @@ async function sse(url: string, headers: Record<string, string>) {
       /* aborted */
     }
   })();
-  return { events, close: () => abort.abort() };
+  return {
+    events,
+    close: () => abort.abort(),
+    /** Whether the server ended the stream. */
+    get ended() {
+      return state.ended;
+    },
+  };
 }
 
 describe('live updates', () => {
@@ -473,5 +573,35 @@ describe('live updates', () => {
     const bodies = second.events.filter((e) => e.event === 'message').map((e) => e.data.body);
     expect(bodies.filter((b) => b !== 'one' && b !== 'two' && !/joined/.test(b))).toEqual([]);
     second.close();
+  });
+
+  it('CONV-4 a visitor holds at most 3 live streams (a 4th is a 429); a stream the server ends lets go of its realtime listener and its slot', async () => {
+    const v = visitor(owner);
+    await v.start();
+    const url = `${server.url}${w(owner, '/messages')}?token=${encodeURIComponent(v.token)}`;
+    const before = server.services.realtime.subscribers;
+    const open = [];
+    for (let i = 0; i < 3; i++) open.push(await sse(url, { origin: SITE }));
+    await vi.waitFor(() => expect(server.services.realtime.subscribers).toBe(before + 3));
+    const fourth = await fetch(url, { headers: { accept: 'text/event-stream', origin: SITE } });
+    expect(fourth.status).toBe(429);
+    expect((await fourth.json()).error).toMatchObject({ code: 'too_many_streams', details: { max: 3 } });
+    for (const s of open) s.close();
+    await vi.waitFor(() => expect(server.services.realtime.subscribers).toBe(before));
+    // The server ends a stream once its lifetime is over: the listener and the slot go with it.
+    const config = server.services.config;
+    const lifetime = config.WIDGET_STREAM_MAX_SECONDS;
+    config.WIDGET_STREAM_MAX_SECONDS = 1;
+    try {
+      const short = await sse(url, { origin: SITE });
+      await vi.waitFor(() => expect(short.ended).toBe(true), { timeout: 5000 });
+      await vi.waitFor(() => expect(server.services.realtime.subscribers).toBe(before));
+    } finally {
+      config.WIDGET_STREAM_MAX_SECONDS = lifetime;
+    }
+    const again = [];
+    for (let i = 0; i < 3; i++) again.push(await sse(url, { origin: SITE }));
+    for (const s of again) s.close();
+    await vi.waitFor(() => expect(server.services.realtime.subscribers).toBe(before));
   });
 });

@@ -3,10 +3,11 @@ import type { z } from 'zod';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest } from '../../platform/http/errors';
+import { scrubAiCalls } from '../ai/scrub-calls';
 import { recordAudit } from '../audit/record-audit';
 import { activities } from '../activities/activities.schema';
 import { memberships } from '../workspaces/workspaces.schema';
-import { appendMessage, lockConversation, presentSummaries, staffMessages, touchConversation } from './conversation-rows';
+import { appendMessage, conversationRecord, lockConversation, presentSummaries, staffMessages, touchConversation } from './conversation-rows';
 import type { inboxQuery, staffMessageBody, updateConversationBody } from './conversations.contract';
 import { conversationMessages, conversations, visitors } from './conversations.schema';
 import { autoAssign, joinConversation, returnToAssistant } from './handoff';
@@ -135,7 +136,9 @@ async function eraseOne(tx: Tx, ctx: WorkspaceContext, id: string) {
   const removed = await tx
     .delete(conversationMessages)
     .where(and(eq(conversationMessages.workspaceId, ctx.workspaceId), eq(conversationMessages.conversationId, id)))
-    .returning({ id: conversationMessages.id });
+    .returning({ id: conversationMessages.id, aiCallId: conversationMessages.aiCallId });
+  // The model calls that answered the visitor hold their words too (AI-4): keep the usage, forget the text.
+  await scrubAiCalls(tx, ctx, { ids: removed.flatMap((m) => (m.aiCallId ? [m.aiCallId] : [])), record: conversationRecord(id) });
   await tx
     .update(visitors)
     .set({ name: null, email: null, phone: null, ip: null, userAgent: null, pageUrl: null })

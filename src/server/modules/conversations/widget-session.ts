@@ -6,7 +6,8 @@ import { enqueue } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
 import { resolveProvider } from '../ai/resolve-provider';
 import { assistantReplyJob } from './assistant-reply.job';
-import { appendMessage, lockConversation, touchConversation, visitorMessages, type ConversationRow } from './conversation-rows';
+import type { Tx } from '../../platform/db/database';
+import { appendMessage, lockConversation, readConversation, touchConversation, visitorMessages, type ConversationRow } from './conversation-rows';
 import type { leaveContactBody, sendWidgetMessageBody, startConversationBody } from './conversations.contract';
 import { conversations, visitors } from './conversations.schema';
 import { autoAssign, HANDOFF_WORDS, requestHandoff } from './handoff';
@@ -41,11 +42,14 @@ export async function widgetConfig(services: Services, workspaceId: string) {
   });
 }
 
-/** The visitor's conversation, from a token of this workspace; anything else opens nothing. */
-async function conversationOf(services: Services, tx: Parameters<typeof lockConversation>[0], workspaceId: string, token: string): Promise<ConversationRow> {
+/**
+ * The visitor's conversation, from a token of this workspace; anything else opens nothing. Writers
+ * lock the row; readers (many live streams) do not, so they never queue behind or block a writer.
+ */
+async function conversationOf(services: Services, tx: Tx, workspaceId: string, token: string, lock = true): Promise<ConversationRow> {
   const ids = readVisitorToken(services.secrets.sessionSecret, workspaceId, token);
   if (!ids) throw sessionInvalid();
-  const conv = await lockConversation(tx, workspaceId, ids.conversationId).catch(() => null);
+  const conv = await (lock ? lockConversation : readConversation)(tx, workspaceId, ids.conversationId).catch(() => null);
   if (!conv || conv.visitorId !== ids.visitorId) throw sessionInvalid();
   return conv;
 }
@@ -53,7 +57,7 @@ async function conversationOf(services: Services, tx: Parameters<typeof lockConv
 /** The conversation the token names, read-only, for the routes that only read. */
 export async function readVisitorConversation(services: Services, workspaceId: string, token: string, after = 0) {
   return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
-    const conv = await conversationOf(services, tx, workspaceId, token);
+    const conv = await conversationOf(services, tx, workspaceId, token, false);
     return { conv, status: conv.status, holder: conv.holder, messages: await visitorMessages(tx, conv, after) };
   });
 }

@@ -20,6 +20,33 @@ export async function readSettings(tx: Tx, workspaceId: string): Promise<WidgetS
   return row;
 }
 
+/**
+ * CONV-1: the origins allowed to embed a workspace's widget, cached for a few seconds so that a
+ * page's calls (and a flood of made-up origins) do not each open a transaction. A change of the
+ * settings on this instance takes effect at once; on other instances within {@link ORIGIN_CACHE_MS}.
+ */
+const ORIGIN_CACHE_MS = 10_000;
+const ORIGIN_CACHE_MAX = 5000;
+const originCache = new Map<string, { origins: string[]; until: number }>();
+
+/** The cached origins, or undefined when they must be read again. */
+export function cachedAllowedOrigins(workspaceId: string): string[] | undefined {
+  const hit = originCache.get(workspaceId);
+  if (hit && hit.until > Date.now()) return hit.origins;
+  originCache.delete(workspaceId);
+  return undefined;
+}
+
+export async function allowedOrigins(db: Db, workspaceId: string): Promise<string[]> {
+  const cached = cachedAllowedOrigins(workspaceId);
+  if (cached) return cached;
+  const settings = await withTenant(db, { workspaceId, userId: null }, (tx) => readSettings(tx, workspaceId));
+  const origins = settings?.allowedOrigins ?? [];
+  if (originCache.size >= ORIGIN_CACHE_MAX) originCache.delete(originCache.keys().next().value!);
+  originCache.set(workspaceId, { origins, until: Date.now() + ORIGIN_CACHE_MS });
+  return origins;
+}
+
 export function scriptTag(publicUrl: string, workspaceId: string): string {
   return `<script src="${publicUrl.replace(/\/$/, '')}/widget.js" data-workspace="${workspaceId}" async></script>`;
 }
@@ -56,6 +83,7 @@ export async function updateWidgetSettings(db: Db, ctx: WorkspaceContext, public
       .set({ ...input, updatedAt: sql`now()` })
       .where(eq(widgetSettings.workspaceId, ctx.workspaceId))
       .returning();
+    originCache.delete(ctx.workspaceId);
     await recordAudit(tx, ctx, { action: 'widget.settings_changed', targetType: 'widget', targetId: ctx.workspaceId, details: { fields: Object.keys(input) } });
     return present(row!, publicUrl);
   });

@@ -4,17 +4,21 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { repoRoot } from '../../platform/paths';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { withTenant } from '../../platform/db/tenant';
 import { AppError, errorBodySchema } from '../../platform/http/errors';
 import { openEventStream, wantsEventStream } from '../../platform/http/event-stream';
 import type { Services } from '../../platform/services';
 import * as c from './conversations.contract';
 import { readVisitorToken } from './visitor-token';
 import { askForPerson, leaveContact, rateConversation, readVisitorConversation, sendVisitorMessage, startConversation, widgetConfig } from './widget-session';
-import { readSettings } from './widget-settings';
+import { allowedOrigins, cachedAllowedOrigins } from './widget-settings';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/widget/:workspaceId';
+/** Live streams one visitor, and one IP, may hold open at once on this instance. */
+const STREAMS_PER_VISITOR = 3;
+const STREAMS_PER_IP = 50;
+/** Uncached look-ups of a workspace's allowed origins one IP may cause per minute (each costs a transaction). */
+const ORIGIN_LOOKUPS_PER_IP = 60;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -28,6 +32,7 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
   const pub = { access: 'public' as const, crossOrigin: true };
   const tags = ['widget'];
   const open = new Set<() => void>();
+  const streams = new StreamCounter();
   app.addHook('onClose', async () => {
     for (const end of open) end();
   });
@@ -37,13 +42,22 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
     const origin = request.headers.origin;
     const workspaceId = (request.params as { workspaceId?: string }).workspaceId;
     if (!origin || !workspaceId || !UUID.test(workspaceId)) return;
-    if (origin !== new URL(services.config.publicUrl).origin && !(await originAllowed(services, workspaceId, origin))) {
+    if (origin !== new URL(services.config.publicUrl).origin && !(await originAllowed(request, workspaceId, origin))) {
       throw new AppError('origin_not_allowed', 403, 'This site is not allowed to use the chat widget. Add its origin in Settings → Website assistant.');
     }
     reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
   });
 
   const ipLimit = (request: FastifyRequest, name: string, max: number) => services.rateLimit.hit({ key: `widget-${name}:ip:${request.ip}`, max, windowSeconds: 60 });
+  /** Reading a workspace's origins is rate limited per IP before it touches the database; they are cached briefly after. */
+  const originAllowed = async (request: FastifyRequest, workspaceId: string, origin: string) => {
+    let origins = cachedAllowedOrigins(workspaceId);
+    if (!origins) {
+      await ipLimit(request, 'origin', ORIGIN_LOOKUPS_PER_IP);
+      origins = await allowedOrigins(services.database.db, workspaceId);
+    }
+    return origins.includes(origin);
+  };
   const visitorLimit = (workspaceId: string, token: string, name: string, max: number) => {
     const ids = readVisitorToken(services.secrets.sessionSecret, workspaceId, token);
     if (!ids) throw new AppError('visitor_token_invalid', 401, 'This chat session is not valid here. Start a new conversation.');
@@ -86,7 +100,8 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
     const after = Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : (request.query.after ?? 0);
     const first = await readVisitorConversation(services, workspaceId, request.query.token, after);
     if (!wantsEventStream(request)) return { status: first.status, holder: first.holder, messages: first.messages };
-    streamVisitor(services, reply, workspaceId, request.query.token, first, open);
+    const release = streams.take([`visitor:${first.conv.visitorId}`, STREAMS_PER_VISITOR], [`ip:${request.ip}`, STREAMS_PER_IP]);
+    streamVisitor(services, reply, workspaceId, request.query.token, first, open, release);
     return reply;
   });
 
@@ -114,20 +129,26 @@ async function sendWidgetFile(reply: FastifyReply, file: string, cacheControl: s
   return reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', cacheControl).header('cross-origin-resource-policy', 'cross-origin').send(code);
 }
 
-async function originAllowed(services: Services, workspaceId: string, origin: string): Promise<boolean> {
-  const settings = await withTenant(services.database.db, { workspaceId, userId: null }, (tx) => readSettings(tx, workspaceId));
-  return !!settings?.allowedOrigins.includes(origin);
-}
-
 /**
  * The visitor's live stream: what they missed since their cursor, then each new message as it
  * commits on any instance (ids are sequence numbers, so a reconnect resumes without loss or
  * duplicates), and status changes.
  */
-function streamVisitor(services: Services, reply: FastifyReply, workspaceId: string, token: string, first: Awaited<ReturnType<typeof readVisitorConversation>>, open: Set<() => void>): void {
+function streamVisitor(
+  services: Services,
+  reply: FastifyReply,
+  workspaceId: string,
+  token: string,
+  first: Awaited<ReturnType<typeof readVisitorConversation>>,
+  open: Set<() => void>,
+  release: () => void,
+): void {
   const stream = openEventStream(reply);
   const end = () => stream.end();
   open.add(end);
+  // A stream lives at most this long; the widget reconnects and resumes from Last-Event-ID.
+  const lifetime = setTimeout(end, services.config.WIDGET_STREAM_MAX_SECONDS * 1000);
+  lifetime.unref();
   let cursor = 0;
   const emit = (messages: typeof first.messages) => {
     for (const m of messages) {
@@ -159,8 +180,35 @@ function streamVisitor(services: Services, reply: FastifyReply, workspaceId: str
   const off = services.realtime.subscribe(workspaceId, (e) => {
     if (e.k === 'resync' || (e.c === conversationId && e.k !== 'note')) refresh();
   });
-  stream.signal.addEventListener('abort', () => {
+  // However the stream ends (the visitor left, a read failed, its lifetime ran out, shutdown), it lets go of everything.
+  stream.onClose(() => {
     off();
+    clearTimeout(lifetime);
     open.delete(end);
+    release();
   });
+}
+
+/** Open streams per key (visitor, IP) on this instance; a key at its cap is refused with a 429. */
+class StreamCounter {
+  private readonly counts = new Map<string, number>();
+
+  take(...limits: [key: string, max: number][]): () => void {
+    for (const [key, max] of limits) {
+      if ((this.counts.get(key) ?? 0) >= max) {
+        throw new AppError('too_many_streams', 429, `Too many live chat connections are open ${key.startsWith('ip:') ? 'from this network' : 'for this chat'}. Close another tab and try again.`, { max });
+      }
+    }
+    for (const [key] of limits) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const [key] of limits) {
+        const n = (this.counts.get(key) ?? 1) - 1;
+        if (n > 0) this.counts.set(key, n);
+        else this.counts.delete(key);
+      }
+    };
+  }
 }

@@ -6,6 +6,8 @@ export interface EventStream {
   end(): void;
   /** Aborts when the client goes away before `end`. */
   signal: AbortSignal;
+  /** Runs `fn` once when the stream is over, whoever ended it: the client leaving, or `end`. */
+  onClose(fn: () => void): void;
 }
 
 /** Whether the client asked for a stream of server-sent events rather than one JSON answer. */
@@ -19,6 +21,13 @@ export const wantsEventStream = (request: FastifyRequest) => (request.headers.ac
 export function openEventStream(reply: FastifyReply): EventStream {
   const gone = new AbortController();
   let ended = false;
+  let closed = false;
+  const closers: (() => void)[] = [];
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    for (const fn of closers.splice(0)) fn();
+  };
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -34,9 +43,14 @@ export function openEventStream(reply: FastifyReply): EventStream {
   raw.on('close', () => {
     clearInterval(keepAlive);
     if (!ended) gone.abort();
+    close();
   });
   return {
     signal: gone.signal,
+    onClose(fn) {
+      if (closed) fn();
+      else closers.push(fn);
+    },
     send(event, data, id) {
       if (ended || raw.destroyed) return;
       raw.write(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -46,6 +60,7 @@ export function openEventStream(reply: FastifyReply): EventStream {
       ended = true;
       clearInterval(keepAlive);
       raw.end();
+      close();
     },
   };
 }
