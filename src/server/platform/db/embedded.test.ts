@@ -102,6 +102,18 @@ describe('embedded PostgreSQL', () => {
         const again = await startEmbeddedPostgres({ dataDir, port, binariesDir: binaries, reachableDir: reachable });
         await again.stop();
 
+        // Starting over (`rm -rf data`) gets a new password and a new cluster, not the old cluster
+        // it could no longer open.
+        await rm(dataDir, { recursive: true, force: true });
+        const anew = await startEmbeddedPostgres({ dataDir, port, binariesDir: binaries, reachableDir: reachable });
+        try {
+          const client = new pg.Client({ connectionString: anew.adminUrl });
+          await client.connect();
+          await client.end();
+        } finally {
+          await anew.stop();
+        }
+
         // A start that fails (initdb cannot run) says so in a sentence and leaves nothing behind.
         const broken = path.join(home, 'broken/native');
         await linkTree(installedNative(), broken, (name) => name === 'initdb');

@@ -61,7 +61,8 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {}, bin
   }
   const passwordFile = path.join(root, 'pg-password');
   let password: string;
-  if (existsSync(passwordFile)) {
+  const freshPassword = !existsSync(passwordFile);
+  if (!freshPassword) {
     password = (await readFile(passwordFile, 'utf8')).trim();
   } else {
     password = randomBytes(18).toString('base64url');
@@ -74,7 +75,7 @@ export async function startEmbeddedPostgres({ dataDir, port, log = () => {}, bin
   if (runAs) {
     await chmod(root, 0o755); // the postgres user must reach its cluster directory
     if (!reachableByPostgres(runAs, path.join(binaries, 'bin', 'postgres'), 'x')) binaries = await reachableCopyOfBinaries(binaries, reachableDir);
-    clusterDir = await clusterDirFor(root, runAs, reachableDir, log);
+    clusterDir = await clusterDirFor(root, runAs, reachableDir, log, freshPassword);
   }
 
   let lastLines: string[] = [];
@@ -165,7 +166,7 @@ async function reachableCopyOfBinaries(source: string, base: string): Promise<st
  * folder under `base` named after the data folder, linked from `dataDir/pg` so that the next start,
  * and the person looking, find it.
  */
-async function clusterDirFor(root: string, runAs: RunAs, base: string, log: (m: string) => void): Promise<string> {
+async function clusterDirFor(root: string, runAs: RunAs, base: string, log: (m: string) => void, freshPassword: boolean): Promise<string> {
   const inside = path.join(root, 'pg');
   if (lstatSync(inside, { throwIfNoEntry: false })?.isSymbolicLink()) {
     const linked = path.resolve(root, await readlink(inside));
@@ -181,6 +182,12 @@ async function clusterDirFor(root: string, runAs: RunAs, base: string, log: (m: 
   const outside = path.join(base, `cluster-${[path.basename(path.dirname(root)), path.basename(root)].join('-').replace(/[^\w.-]/g, '_')}-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
   await mkdir(base, { recursive: true, mode: 0o755 });
   await chmod(base, 0o755);
+  // A cluster left there by a data folder that was deleted (`rm -rf data` to start over) was made
+  // with a password that went with it: it could never be opened again, so it goes too.
+  if (freshPassword && existsSync(outside)) {
+    log(`Removing ${outside}: the cluster of an earlier ${root} that no longer exists.`);
+    await rm(outside, { recursive: true, force: true });
+  }
   await mkdir(outside, { recursive: true, mode: 0o700 });
   await chown(outside, runAs.uid, runAs.gid);
   await rm(inside, { recursive: true, force: true }); // an empty leftover of a failed start
