@@ -183,6 +183,18 @@ describe('no double booking', () => {
 });
 
 describe('bookings in the CRM', () => {
+  it('BOOK-3 one email address can book a few times a day with a workspace, not flood a stranger with its mail; another address still books', async () => {
+    const e = await eventType();
+    const email = `flood${Date.now()}@example.test`;
+    const times = ['09:00', '10:00', '11:00', '12:00', '13:00', '14:00'];
+    const answers = [];
+    for (const [i, time] of times.entries()) answers.push(await visitor.post(page(e.slug), { start: nyWeekday(17, time), ...attendee({ email: i % 2 ? email.toUpperCase() : email }) }));
+    expect(answers.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201, 429]);
+    expect(answers[5]!.json().error.code).toBe('rate_limited');
+    const other = await visitor.post(page(e.slug), { start: nyWeekday(17, '14:00'), ...attendee() });
+    expect(other.statusCode, other.body).toBe(201);
+  });
+
   it('BOOK-5 CRM-4 a booking creates the contact, a second by the same email links to it; each meeting is on its timeline', async () => {
     const e = await eventType();
     const email = `Dedupe${Date.now()}@Example.test`;
