@@ -133,7 +133,7 @@ export function BookingPage() {
             </Button>
           </div>
         </form>
-        {schedules.data ? <p className="mt-2 text-xs text-stone-500">{schedules.data.items.length} set(s) of hours saved.</p> : null}
+        {schedules.data ? <p className="mt-2 text-xs text-stone-500">{schedules.data.items.length === 0 ? 'No hours saved yet.' : schedules.data.items.length === 1 ? 'One set of hours saved.' : `${schedules.data.items.length} sets of hours saved.`}</p> : null}
       </Card>
 
       <Card labelledBy="upcoming-heading">

@@ -17,7 +17,11 @@ export interface FreeSlot {
 
 /** The visitor's own zone, as the browser knows it. */
 export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-export const allTimeZones = (): string[] => (typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC']);
+/** Every IANA zone the browser knows, with UTC and the browser's own always among them (Chromium's list leaves UTC out, so a UTC machine showed the first zone, Africa/Abidjan, as chosen). */
+export const allTimeZones = (): string[] => {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return [...new Set(['UTC', browserTimeZone(), ...zones])];
+};
 
 export const bookingApi = {
   page: (workspaceId: string, slug: string, timeZone: string, from?: string) => api.get<PublicEvent>(`/api/public/booking/${workspaceId}/${slug}`, { query: { timeZone, days: 14, from } }),
