@@ -85,7 +85,7 @@ describe('Google Calendar', () => {
     expect(slots).not.toContain(nyWeekday(3, '10:30'));
     expect((await visitor.post(page(), { start: nyWeekday(3, '10:30'), ...attendee() })).statusCode).toBe(409);
     const freeBusy = google.apiCalls().find((r) => r.path === '/calendar/v3/freeBusy')!;
-    expect(freeBusy.authorization).toMatch(/^Bearer ya29\./);
+    expect(freeBusy.headers.authorization).toMatch(/^Bearer ya29\./);
 
     const made = await visitor.post(page(), { start: nyWeekday(3, '13:00'), ...attendee() });
     expect(made.statusCode, made.body).toBe(201);
