@@ -8,7 +8,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { streamText, tool } from 'ai';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { FakeAi } from '../test/helpers/fake-ai';
+import { FakeAi } from '../test/fakes/ai';
 import { users } from '../src/server/modules/accounts/accounts.schema';
 import { logActivity } from '../src/server/modules/activities/create-activity';
 import { agentResultSchema } from '../src/server/modules/agents/agents.contract';

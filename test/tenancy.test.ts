@@ -4,7 +4,7 @@ import { dataEntries, systemEntries } from '../src/server/platform/data/all';
 import { APP_ROLE } from '../src/server/platform/db/migrate';
 import { importFile } from '../src/server/modules/imports/imports.fixtures';
 import { addMember, ownerWithWorkspace } from './helpers/client';
-import { startFakeAi } from './helpers/fake-ai';
+import { startFakeAi } from './fakes/ai';
 import { startTestServer, type TestServer } from './helpers/server';
 
 let server: TestServer;

@@ -2,7 +2,7 @@ import type { Browser, Request } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../helpers/client';
 import { ensureWebBuild, heading, launchChromium, openPage, signIn } from '../helpers/browser';
-import { startFakeAi, type FakeAi } from '../helpers/fake-ai';
+import { startFakeAi, type FakeAi } from '../fakes/ai';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { addMember, ownerWithWorkspace } from '../helpers/client';
 import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn as signInAs } from '../helpers/browser';
-import { startFakeAi, type FakeAi } from '../helpers/fake-ai';
+import { startFakeAi, type FakeAi } from '../fakes/ai';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildWidget } from '../../scripts/build-widget.mjs';
 import { addMember, ownerWithWorkspace } from '../helpers/client';
 import { ensureWebBuild, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
-import { startFakeAi, type FakeAi } from '../helpers/fake-ai';
+import { startFakeAi, type FakeAi } from '../fakes/ai';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**

@@ -34,6 +34,8 @@ export interface FakeResponse {
   body?: unknown;
   raw?: string | Buffer;
   headers?: Record<string, string>;
+  /** Streams the answer itself (server-sent events): status, headers and body are its own. */
+  write?: (res: ServerResponse) => void;
 }
 
 export type FakeHandler = (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
@@ -56,11 +58,13 @@ export function route(method: string, path: string | RegExp, handler: FakeHandle
   return { method: method.toUpperCase(), pattern, handler };
 }
 
-export abstract class FakeProvider {
-  /** Every request, in order. */
-  readonly requests: FakeRequest[] = [];
+export abstract class FakeProvider<R extends FakeRequest = FakeRequest> {
+  /** Every request, in order (as {@link describe} recorded it). */
+  readonly requests: R[] = [];
   url = '';
   protected abstract routes: FakeRoute[];
+  /** Headers on every answer (e.g. CORS for APIs a browser calls directly). */
+  protected commonHeaders: Record<string, string> = {};
   private scripted: FakeResponse[] = [];
   private server: Server | null = null;
 
@@ -79,8 +83,16 @@ export abstract class FakeProvider {
     return this;
   }
 
+  /**
+   * What is recorded of a request: by default all of it. A fake adds what its tests read (which
+   * API, streamed or not) or answers null to leave a request out (CORS preflights).
+   */
+  protected describe(request: FakeRequest): R | null {
+    return request as R;
+  }
+
   /** Requests to paths starting with `prefix` (and of `method`, when given). */
-  calls(prefix: string, method?: string): FakeRequest[] {
+  calls(prefix: string, method?: string): R[] {
     return this.requests.filter((r) => r.path.startsWith(prefix) && (!method || r.method === method.toUpperCase()));
   }
 
@@ -121,11 +133,18 @@ export abstract class FakeProvider {
       const raw = Buffer.concat(chunks).toString('utf8');
       const type = req.headers['content-type'] ?? '';
       let body: unknown = raw === '' ? undefined : raw;
-      if (raw && type.includes('json')) body = JSON.parse(raw);
-      else if (raw && type.startsWith('application/x-www-form-urlencoded')) body = parseForm(raw);
+      if (raw && type.includes('json')) {
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(this.errorBody(400, 'Body is not JSON')));
+          return;
+        }
+      } else if (raw && type.startsWith('application/x-www-form-urlencoded')) body = parseForm(raw);
+      for (const [name, value] of Object.entries(this.commonHeaders)) res.setHeader(name, value);
       const request: FakeRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, raw, body, params: {} };
-      this.requests.push(request);
       const response = await this.answer(request);
+      if (response.write) return response.write(res);
       const payload = response.raw ?? (response.body === undefined ? '' : JSON.stringify(response.body));
       const headers = response.raw === undefined && response.body !== undefined ? { 'content-type': 'application/json', ...response.headers } : { ...response.headers };
       res.writeHead(response.status, headers).end(payload);
@@ -135,17 +154,21 @@ export abstract class FakeProvider {
   }
 
   private async answer(request: FakeRequest): Promise<FakeResponse> {
-    const scripted = this.scripted.shift();
-    if (scripted) return scripted;
+    let matched: FakeRoute | undefined;
     for (const r of this.routes) {
-      if (r.method !== request.method) continue;
-      const match = r.pattern.exec(request.path);
+      const match = r.method === request.method ? r.pattern.exec(request.path) : null;
       if (!match) continue;
+      matched = r;
       request.params = { ...(match.groups ?? {}) };
-      return r.handler(request);
+      break;
     }
-    return { status: 404, body: this.errorBody(404, `No route ${request.method} ${request.path}`) };
+    const recorded = this.describe(request);
+    if (recorded) this.requests.push(recorded);
+    if (!matched) return { status: 404, body: this.errorBody(404, `No route ${request.method} ${request.path}`) };
+    const scripted = recorded ? this.scripted.shift() : undefined;
+    return scripted ?? matched.handler(recorded ?? request);
   }
+
 }
 
 /**

@@ -4,7 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TestClient, ownerWithWorkspace, signUpUser, uniqueEmail } from '../../../../test/helpers/client';
-import { s256, startOidcServer, type OidcAccount, type OidcServer } from '../../../../test/helpers/oidc-server';
+import { s256, startOidcServer, type OidcAccount, type OidcServer } from '../../../../test/fakes/oidc';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { auditLog } from '../audit/audit.schema';
 import { sessions, users } from './accounts.schema';

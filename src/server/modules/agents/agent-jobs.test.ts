@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
-import { startFakeAi, type FakeAi } from '../../../../test/helpers/fake-ai';
+import { startFakeAi, type FakeAi } from '../../../../test/fakes/ai';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { startPlatform } from '../../platform/boot';
 import { enqueue } from '../../platform/jobs/jobs';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tool } from 'ai';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startFakeAi, type FakeAi } from '../../../../test/helpers/fake-ai';
+import { startFakeAi, type FakeAi } from '../../../../test/fakes/ai';
 import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { ConfigError, loadConfig } from '../../platform/config';

@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
-import { startFakeAi, type FakeAi } from '../../../../test/helpers/fake-ai';
+import { startFakeAi, type FakeAi } from '../../../../test/fakes/ai';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 
 let server: TestServer;

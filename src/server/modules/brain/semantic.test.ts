@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
-import { FAKE_EMBEDDING_DIMENSIONS, fakeEmbedding, startFakeAi, type FakeAi } from '../../../../test/helpers/fake-ai';
+import { FAKE_EMBEDDING_DIMENSIONS, fakeEmbedding, startFakeAi, type FakeAi } from '../../../../test/fakes/ai';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import { embedTexts, indexWorkspace, vectorInstalled } from './semantic';

@@ -4,7 +4,7 @@ import { buildApp } from '../../../server/app';
 import { startPlatform } from '../../../server/platform/boot';
 import { createLogger } from '../../../server/platform/logger';
 import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
-import { startFakeAi, type FakeAi } from '../../../../test/helpers/fake-ai';
+import { startFakeAi, type FakeAi } from '../../../../test/fakes/ai';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { isOpen } from './widget-settings';
 import { createServer } from 'node:http';

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
-import { startFakeAi, type FakeAi } from '../../../../test/helpers/fake-ai';
-import { startFakePdl, type FakePdl } from '../../../../test/helpers/fake-pdl';
+import { startFakeAi, type FakeAi } from '../../../../test/fakes/ai';
+import { startFakePdl, type FakePdl } from '../../../../test/fakes/pdl';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 
 let server: TestServer;

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { FakeProvider, route, type FakeRequest as HttpRequest, type FakeResponse } from './harness';
 
 /**
  * A local AI provider for tests (STYLE 13): a real HTTP server on 127.0.0.1 that speaks
@@ -18,15 +18,10 @@ export type FakeApi = 'openai' | 'anthropic' | 'google';
 /** Which of an API's endpoints a request went to. */
 export type FakeEndpoint = 'chat' | 'embeddings';
 
-export interface FakeRequest {
+/** A request as the tests read it: the harness's record plus which API and endpoint it went to. */
+export interface FakeRequest extends HttpRequest {
   api: FakeApi;
   endpoint: FakeEndpoint;
-  path: string;
-  headers: IncomingMessage['headers'];
-  /** The parsed JSON body. */
-  body: any;
-  /** The body as sent, for "this text never left" assertions. */
-  raw: string;
   stream: boolean;
   /** Embedding requests: the texts to embed, in order. */
   texts?: string[];
@@ -81,14 +76,20 @@ export function fakeEmbedding(text: string, dimensions = FAKE_EMBEDDING_DIMENSIO
   return length ? v.map((x) => x / length) : v.map((_, i) => (i === 0 ? 1 : 0));
 }
 
-export class FakeAi {
-  readonly requests: FakeRequest[] = [];
+export class FakeAi extends FakeProvider<FakeRequest> {
   private queue: Replier[] = [];
   private fallback: Replier = { text: 'OK' };
   private embeddingQueue: EmbeddingReplier[] = [];
   private embeddingFallback: EmbeddingReplier = {};
-  private server: Server | null = null;
-  url = '';
+
+  // Browsers call it directly in the browser-key mode (AI-1): answer CORS like the real APIs do.
+  protected override commonHeaders = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': 'POST, OPTIONS' };
+
+  protected routes = [
+    route('OPTIONS', /.*/, () => ({ status: 204 })),
+    route('POST', /(\/chat\/completions|\/messages|:(stream)?generateContent)$/i, (r) => this.chat(r as FakeRequest)),
+    route('POST', /(\/embeddings|:(batch)?EmbedContents?)$/i, (r) => this.embed(r as FakeRequest & { texts: string[] })),
+  ];
 
   /** Base URL to give a provider: both SDKs append their paths to `.../v1`. */
   get baseUrl(): string {
@@ -119,8 +120,8 @@ export class FakeAi {
     return this;
   }
 
-  reset(): void {
-    this.requests.length = 0;
+  override reset(): void {
+    super.reset();
     this.queue = [];
     this.fallback = { text: 'OK' };
     this.embeddingQueue = [];
@@ -133,87 +134,53 @@ export class FakeAi {
     return r;
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
+  protected errorBody(status: number, message: string) {
+    return { error: { message, type: status === 429 ? 'rate_limit_error' : 'api_error', param: null, code: null } };
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // Browsers call it directly in the browser-key mode (AI-1): answer CORS like the real APIs do.
-    res.setHeader('access-control-allow-origin', '*');
-    res.setHeader('access-control-allow-headers', '*');
-    res.setHeader('access-control-allow-methods', 'POST, OPTIONS');
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204).end();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const path = (req.url ?? '').split('?')[0]!;
+  /** Chat and embedding calls are recorded with their API; preflights and unknown paths are not. */
+  protected override describe(request: HttpRequest): FakeRequest | null {
+    const path = request.path;
     const api: FakeApi | null =
-      req.method !== 'POST' ? null
+      request.method !== 'POST' ? null
       : path.endsWith('/chat/completions') || path.endsWith('/embeddings') ? 'openai'
       : path.endsWith('/messages') ? 'anthropic'
       : /:((stream)?generateContent|(batch)?EmbedContents?)$/i.test(path) ? 'google'
       : null;
+    if (!api) return null;
     const endpoint: FakeEndpoint = /(\/embeddings|:(batch)?EmbedContents?)$/i.test(path) ? 'embeddings' : 'chat';
-    if (!api) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `No route ${req.method} ${path}` } }));
-      return;
-    }
-    let body: any;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Body is not JSON' } }));
-      return;
-    }
-    if (endpoint === 'embeddings') return this.embed(res, { api, endpoint, path, headers: req.headers, body, raw, stream: false, texts: embeddingTexts(api, body) });
+    if (endpoint === 'embeddings') return { ...request, api, endpoint, stream: false, texts: embeddingTexts(api, request.body) };
     // Gemini says "stream" in the path (`:streamGenerateContent?alt=sse`), not in the body.
-    const stream = api === 'google' ? path.endsWith(':streamGenerateContent') : body.stream === true;
-    const request: FakeRequest = { api, endpoint, path, headers: req.headers, body, raw, stream };
-    this.requests.push(request);
-    const next = this.queue.shift() ?? this.fallback;
-    const reply = typeof next === 'function' ? await next(request) : next;
-    if ('status' in reply) return sendError(res, api, reply);
-    const out = { text: reply.text ?? '', toolCalls: (reply.toolCalls ?? []).map((t, i) => ({ id: t.id ?? `call_${i + 1}`, name: t.name, input: t.input })), usage: reply.usage ?? DEFAULT_USAGE, chunkSize: reply.chunkSize ?? 4 };
-    const model = String(body.model ?? 'fake-model');
-    if (api === 'google') return request.stream ? googleStream(res, out) : googleJson(res, out);
-    if (api === 'openai') return request.stream ? openaiStream(res, model, out) : openaiJson(res, model, out);
-    return request.stream ? anthropicStream(res, model, out) : anthropicJson(res, model, out);
+    const stream = api === 'google' ? path.endsWith(':streamGenerateContent') : request.body?.stream === true;
+    return { ...request, api, endpoint, stream };
   }
 
-  private async embed(res: ServerResponse, request: FakeRequest & { texts: string[] }): Promise<void> {
-    this.requests.push(request);
+  private async chat(request: FakeRequest): Promise<FakeResponse> {
+    const next = this.queue.shift() ?? this.fallback;
+    const reply = typeof next === 'function' ? await next(request) : next;
+    if ('status' in reply) return errorReply(request.api, reply);
+    const out = { text: reply.text ?? '', toolCalls: (reply.toolCalls ?? []).map((t, i) => ({ id: t.id ?? `call_${i + 1}`, name: t.name, input: t.input })), usage: reply.usage ?? DEFAULT_USAGE, chunkSize: reply.chunkSize ?? 4 };
+    const model = String(request.body.model ?? 'fake-model');
+    if (!request.stream) return { status: 200, body: request.api === 'google' ? googleJson(out) : request.api === 'openai' ? openaiJson(model, out) : anthropicJson(model, out) };
+    return { status: 200, write: (res) => (request.api === 'google' ? googleStream(res, out) : request.api === 'openai' ? openaiStream(res, model, out) : anthropicStream(res, model, out)) };
+  }
+
+  private async embed(request: FakeRequest & { texts: string[] }): Promise<FakeResponse> {
     const next = this.embeddingQueue.shift() ?? this.embeddingFallback;
     const reply = typeof next === 'function' ? await next(request.texts, request) : next;
-    if ('status' in reply) return sendError(res, request.api, reply);
+    if ('status' in reply) return errorReply(request.api, reply);
     const vectors = reply.vectors ?? request.texts.map((t) => fakeEmbedding(t));
-    if (request.api === 'google') {
-      const body = request.path.endsWith(':embedContent') ? { embedding: { values: vectors[0] ?? [] } } : { embeddings: vectors.map((values) => ({ values })) };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      return;
-    }
+    if (request.api === 'google') return { status: 200, body: request.path.endsWith(':embedContent') ? { embedding: { values: vectors[0] ?? [] } } : { embeddings: vectors.map((values) => ({ values })) } };
     const tokens = reply.tokens ?? request.texts.reduce((n, t) => n + wordsOf(t).length, 0);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({
+    return {
+      status: 200,
+      body: {
         object: 'list',
         data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
         model: String(request.body.model ?? 'fake-embedding'),
         usage: { prompt_tokens: tokens, total_tokens: tokens },
-      }),
-    );
+      },
+    };
   }
 }
 
@@ -239,14 +206,14 @@ interface Out {
   chunkSize: number;
 }
 
-function sendError(res: ServerResponse, api: FakeApi, reply: { status: number; headers?: Record<string, string>; message?: string }) {
+function errorReply(api: FakeApi, reply: { status: number; headers?: Record<string, string>; message?: string }): FakeResponse {
   const message = reply.message ?? (reply.status === 429 ? 'Rate limit reached for requests' : 'The server had an error while processing your request.');
   const type = reply.status === 429 ? 'rate_limit_error' : reply.status === 401 ? 'authentication_error' : 'api_error';
   const body =
     api === 'openai' ? { error: { message, type, param: null, code: null } }
     : api === 'google' ? { error: { code: reply.status, message, status: reply.status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL' } }
     : { type: 'error', error: { type, message } };
-  res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(body));
+  return { status: reply.status, body, ...(reply.headers ? { headers: reply.headers } : {}) };
 }
 
 const pieces = (text: string, size: number) => {
@@ -266,19 +233,17 @@ function sse(res: ServerResponse) {
 
 // ---------------------------------------------------------------- OpenAI Chat Completions
 
-function openaiJson(res: ServerResponse, model: string, out: Out) {
+function openaiJson(model: string, out: Out) {
   const message: Record<string, unknown> = { role: 'assistant', content: out.text || null };
   if (out.toolCalls.length) message.tool_calls = out.toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: JSON.stringify(t.input) } }));
-  res.writeHead(200, { 'content-type': 'application/json' }).end(
-    JSON.stringify({
-      id: 'chatcmpl-fake',
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model,
-      choices: [{ index: 0, message, logprobs: null, finish_reason: out.toolCalls.length ? 'tool_calls' : 'stop' }],
-      usage: { prompt_tokens: out.usage.input, completion_tokens: out.usage.output, total_tokens: out.usage.input + out.usage.output },
-    }),
-  );
+  return {
+    id: 'chatcmpl-fake',
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: out.toolCalls.length ? 'tool_calls' : 'stop' }],
+    usage: { prompt_tokens: out.usage.input, completion_tokens: out.usage.output, total_tokens: out.usage.input + out.usage.output },
+  };
 }
 
 function openaiStream(res: ServerResponse, model: string, out: Out) {
@@ -298,22 +263,20 @@ function openaiStream(res: ServerResponse, model: string, out: Out) {
 
 // ---------------------------------------------------------------- Anthropic Messages
 
-function anthropicJson(res: ServerResponse, model: string, out: Out) {
+function anthropicJson(model: string, out: Out) {
   const content: unknown[] = [];
   if (out.text) content.push({ type: 'text', text: out.text });
   for (const t of out.toolCalls) content.push({ type: 'tool_use', id: t.id, name: t.name, input: t.input });
-  res.writeHead(200, { 'content-type': 'application/json' }).end(
-    JSON.stringify({
-      id: 'msg_fake',
-      type: 'message',
-      role: 'assistant',
-      model,
-      content,
-      stop_reason: out.toolCalls.length ? 'tool_use' : 'end_turn',
-      stop_sequence: null,
-      usage: { input_tokens: out.usage.input, output_tokens: out.usage.output },
-    }),
-  );
+  return {
+    id: 'msg_fake',
+    type: 'message',
+    role: 'assistant',
+    model,
+    content,
+    stop_reason: out.toolCalls.length ? 'tool_use' : 'end_turn',
+    stop_sequence: null,
+    usage: { input_tokens: out.usage.input, output_tokens: out.usage.output },
+  };
 }
 
 function anthropicStream(res: ServerResponse, model: string, out: Out) {
@@ -351,8 +314,8 @@ function googleCandidate(out: Out, text: string, withCalls: boolean, done: boole
 
 const googleUsage = (out: Out) => ({ promptTokenCount: out.usage.input, candidatesTokenCount: out.usage.output, totalTokenCount: out.usage.input + out.usage.output });
 
-function googleJson(res: ServerResponse, out: Out) {
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ candidates: [googleCandidate(out, out.text, true, true)], usageMetadata: googleUsage(out) }));
+function googleJson(out: Out) {
+  return { candidates: [googleCandidate(out, out.text, true, true)], usageMetadata: googleUsage(out) };
 }
 
 function googleStream(res: ServerResponse, out: Out) {

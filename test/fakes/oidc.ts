@@ -79,6 +79,8 @@ const ProviderClass = ProviderModule as new (issuer: string, configuration: Reco
  * standing in for Google in tests: discovery, authorization with PKCE required, a token
  * endpoint that authenticates the client, and RS256 ID tokens verifiable through its JWKS.
  * Login and consent are an interaction that signs in whichever account the test names.
+ * Not built on the harness: a certified provider implementation is a truer stand-in for an
+ * OpenID Connect server than anything we would write, and Kestrel's official client talks to it.
  */
 export async function startOidcServer(): Promise<OidcServer> {
   const clientId = `kestrel-test-${randomBytes(4).toString('hex')}`;
