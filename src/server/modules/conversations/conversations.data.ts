@@ -10,4 +10,6 @@ registerData(
   conv('conversation_messages', 'What visitors, the assistant and the team wrote, internal notes and system events (CONV-7).'),
   conv('knowledge_entries', "FAQ entries and pages the website assistant answers from (CONV-2)."),
   conv('canned_replies', 'Saved replies of the team (CONV-4).'),
+  conv('channel_settings', "The inbound email address and webhook secret, and the WhatsApp Business connection (access token and app secret sealed) (CONV-6)."),
+  conv('whatsapp_templates', "The WhatsApp Business account's message templates as last synced (CONV-6)."),
 );
