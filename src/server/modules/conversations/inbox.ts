@@ -106,7 +106,8 @@ export async function postStaffMessage(services: Services, ctx: WorkspaceContext
       body = check.body ?? body;
       meta = check.meta ?? {};
     } else if (!body) throw badRequest('validation_failed', 'Write a note.', { fields: { body: 'Write a note.' } });
-    if (reply && conv.holder === 'assistant') {
+    if (reply && (conv.holder === 'assistant' || (conv.channel !== 'web' && !conv.assigneeUserId))) {
+      // Answering an email or WhatsApp conversation nobody holds makes it the replier's.
       await joinConversation(tx, conv, ctx.userId!);
       conv = await lockConversation(tx, ctx.workspaceId, id);
     }

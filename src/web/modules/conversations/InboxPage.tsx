@@ -187,7 +187,7 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
           <button type="button" onClick={onBack} className={`${buttonClass('ghost', 'sm')} md:hidden`}>
             ← Back
           </button>
-          <h2 className="flex min-w-0 flex-1 items-center gap-2 font-semibold text-stone-900">
+          <h2 className="flex min-w-[10rem] flex-1 items-center gap-2 font-semibold text-stone-900">
             <ChannelIcon channel={c.channel} />
             <span className="truncate">{visitor.name ?? visitor.email ?? visitor.phone ?? 'Website visitor'}</span>
           </h2>
@@ -195,11 +195,11 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
             <Button size="sm" onClick={() => act.mutate(() => joinConversation(workspaceId, id))}>
               Join
             </Button>
-          ) : (
+          ) : c.channel === 'web' ? (
             <Button size="sm" variant="secondary" onClick={() => act.mutate(() => returnConversation(workspaceId, id))}>
               Return to assistant
             </Button>
-          )}
+          ) : null}
           <label className="text-sm text-stone-700">
             <span className="sr-only">Status</span>
             <select value={c.status} onChange={(e) => act.mutate(() => updateConversation(workspaceId, id, { status: e.target.value as 'open' }))} className={`${inputClass} py-1`}>
@@ -357,15 +357,19 @@ function ContactCard({ workspaceId, detail }: { workspaceId: string; detail: Con
           <dd>{contact.data.consentState}</dd>
         </dl>
       ) : (
-        <p className="mt-2 text-sm text-stone-600">{v.email ? `${v.name ?? ''} ${v.email}` : 'The visitor has not left contact details yet.'}</p>
+        <p className="mt-2 text-sm text-stone-600">{v.email || v.phone ? [v.name, v.email, v.phone].filter(Boolean).join(' · ') : 'The visitor has not left contact details yet.'}</p>
       )}
-      <h3 className="mt-4 text-sm font-semibold text-stone-900">Visit</h3>
-      <dl className="mt-1 space-y-1 text-xs text-stone-600">
-        <dt className="sr-only">Page</dt>
-        <dd className="break-all">{v.pageUrl ?? '—'}</dd>
-        <dt className="sr-only">Browser</dt>
-        <dd className="break-all">{v.userAgent ?? ''}</dd>
-      </dl>
+      {detail.conversation.channel === 'web' ? (
+        <>
+          <h3 className="mt-4 text-sm font-semibold text-stone-900">Visit</h3>
+          <dl className="mt-1 space-y-1 text-xs text-stone-600">
+            <dt className="sr-only">Page</dt>
+            <dd className="break-all">{v.pageUrl ?? '—'}</dd>
+            <dt className="sr-only">Browser</dt>
+            <dd className="break-all">{v.userAgent ?? ''}</dd>
+          </dl>
+        </>
+      ) : null}
     </div>
   );
 }
