@@ -35,6 +35,9 @@ export async function startInboundSmtp(services: Services, options: { port: numb
     disabledCommands: ['AUTH', 'STARTTLS'],
     banner: 'Kestrel inbound mail',
     size: services.config.INBOUND_MAIL_MAX_BYTES,
+    // Connections at once; each is one sender's session.
+    maxClients: 200,
+    socketTimeout: 60_000,
     logger: false,
     onRcptTo(address, session, callback) {
       workspaceForAddress(services, address.address)
