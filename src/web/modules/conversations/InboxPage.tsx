@@ -258,25 +258,25 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
           {useTemplate ? (
             <TemplatePicker templates={wa!.templates} value={template} onChange={setTemplate} pending={send.isPending} />
           ) : (
-          <>
-          <label htmlFor="inbox-compose" className="sr-only">
-            {kind === 'note' ? 'Internal note (the visitor never sees it)' : 'Reply to the visitor'}
-          </label>
-          <div className="flex gap-2">
-            <textarea
-              id="inbox-compose"
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              maxLength={4000}
-              rows={2}
-              placeholder={kind === 'note' ? 'Internal note — only your team sees it' : 'Write a reply…'}
-              className={`${inputClass} ${kind === 'note' ? 'bg-amber-50' : ''}`}
-            />
-            <Button type="submit" pending={send.isPending} pendingLabel="Sending…">
-              {kind === 'note' ? 'Add note' : 'Send'}
-            </Button>
-          </div>
-          </>
+            <>
+              <label htmlFor="inbox-compose" className="sr-only">
+                {kind === 'note' ? 'Internal note (the visitor never sees it)' : 'Reply to the visitor'}
+              </label>
+              <div className="flex gap-2">
+                <textarea
+                  id="inbox-compose"
+                  value={text}
+                  onChange={(e) => setText(e.target.value)}
+                  maxLength={4000}
+                  rows={2}
+                  placeholder={kind === 'note' ? 'Internal note — only your team sees it' : 'Write a reply…'}
+                  className={`${inputClass} ${kind === 'note' ? 'bg-amber-50' : ''}`}
+                />
+                <Button type="submit" pending={send.isPending} pendingLabel="Sending…">
+                  {kind === 'note' ? 'Add note' : 'Send'}
+                </Button>
+              </div>
+            </>
           )}
           {send.error ? <ErrorAlert className="mt-2">{errorMessage(send.error)}</ErrorAlert> : null}
         </form>
