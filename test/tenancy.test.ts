@@ -61,6 +61,9 @@ beforeAll(async () => {
     ok(await w.client.post(api('/canned-replies'), { shortcut: 'fixture', body: 'Fixture reply' }));
     const chat = ok(await w.client.post(`/api/widget/${w.workspaceId}/conversations`, {}));
     ok(await w.client.post(`/api/widget/${w.workspaceId}/handoff`, { token: chat.token }));
+    // CONV-6: channel settings (made on first read) and a WhatsApp template, as a sync leaves it.
+    ok(await w.client.get(api('/channel-settings')));
+    await server.services.database.systemPool.query(`INSERT INTO whatsapp_templates (workspace_id, name, language, status, body) VALUES ($1, 'fixture', 'en_US', 'APPROVED', 'Fixture')`, [w.workspaceId]);
     // Booking (booking_*): hours, an event type with its host, and a booking that holds time.
     const hours = ok(await w.client.post(api('/booking/schedules'), { name: 'Hours', timeZone: 'UTC', weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })), overrides: [] }));
     ok(await w.client.post(api('/booking/event-types'), { slug: 'fixture', title: 'Fixture call', durationMinutes: 30, hosts: [{ userId: hours.userId, scheduleId: hours.id }] }));

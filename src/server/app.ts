@@ -23,6 +23,7 @@ import { agentsModule } from './modules/agents/agents.routes';
 import { brainModule } from './modules/brain/brain.routes';
 import { enrichmentModule } from './modules/enrichment/enrichment.routes';
 import { homeModule } from './modules/home/home.routes';
+import { channelsModule, channelWebhooksModule } from './modules/conversations/channels.routes';
 import { conversationsModule } from './modules/conversations/conversations.routes';
 import { widgetModule } from './modules/conversations/widget.routes';
 import { bookingModule } from './modules/booking/booking.routes';
@@ -121,6 +122,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(enrichmentModule);
   await app.register(homeModule);
   await app.register(conversationsModule);
+  await app.register(channelsModule);
+  await app.register(channelWebhooksModule);
   await app.register(widgetModule);
   await app.register(bookingModule);
   await app.register(integrationsModule);

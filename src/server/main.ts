@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import { buildApp } from './app';
+import { startInboundSmtp } from './modules/conversations/inbound-smtp';
 import { ensureDemoWorkspace } from './demo';
 import { developmentExposureWarning } from './modules/dev/development-warning';
 import { startPlatform } from './platform/boot';
@@ -22,11 +23,16 @@ async function main(): Promise<void> {
   const platform = await startPlatform(config, logger);
   const app = await buildApp(platform.services);
 
+  // CONV-6: customers' email reaches the inbox here when the operator turns the receiver on.
+  const inboundSmtp = config.INBOUND_SMTP_PORT === undefined ? null : await startInboundSmtp(platform.services, { port: config.INBOUND_SMTP_PORT, host: config.INBOUND_SMTP_HOST });
+  if (inboundSmtp) logger.info({ port: inboundSmtp.port, domain: config.INBOUND_MAIL_DOMAIN }, 'inbound SMTP receiver listening');
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
+    await inboundSmtp?.close().catch(() => {});
     await app.close().catch(() => {});
     await platform.shutdown();
     process.exit(0);

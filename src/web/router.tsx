@@ -115,6 +115,7 @@ const inboxRoute = createRoute({
   },
   component: lazyRouteComponent(() => import('./modules/conversations/InboxPage'), 'InboxPage'),
 });
+const channelsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/channels', component: lazyRouteComponent(() => import('./modules/conversations/ChannelsSettings'), 'ChannelsSettings') });
 const websiteAssistantRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/website-assistant', component: lazyRouteComponent(() => import('./modules/conversations/WebsiteAssistantSettings'), 'WebsiteAssistantSettings') });
 const bookingRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/booking', component: lazyRouteComponent(() => import('./modules/booking/BookingPage'), 'BookingPage') });
 // BOOK-1/4: public, no sign-in.
@@ -204,7 +205,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, bookingRoute, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, websiteAssistantRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
+  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, bookingRoute, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
 ]);
 
 export const router = createRouter({

@@ -72,6 +72,17 @@ const configSchema = z
     RESEND_API_KEY: z.string().optional(),
     RESEND_BASE_URL: z.string().url().optional(),
 
+    /** CONV-6: inbound email reaches the inbox at `<workspace token>@INBOUND_MAIL_DOMAIN` (point its MX here, or forward to it). */
+    INBOUND_MAIL_DOMAIN: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, 'a domain like inbound.example.com').default('kestrel.localhost'),
+    /** CONV-6: the built-in SMTP receiver's port; unset, it is off (a mail provider's inbound webhook works either way). */
+    INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    INBOUND_SMTP_HOST: z.string().min(1).default('0.0.0.0'),
+    /** CONV-6: the largest inbound email accepted, in bytes (default 10 MiB). */
+    INBOUND_MAIL_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+    /** CONV-6: the WhatsApp Cloud API's root and version; tests point it at a local fake. */
+    WHATSAPP_GRAPH_URL: z.url({ protocol: /^https?$/ }).default('https://graph.facebook.com'),
+    WHATSAPP_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
+
     GOOGLE_CLIENT_ID: z.string().optional(),
     GOOGLE_CLIENT_SECRET: z.string().optional(),
     GOOGLE_ISSUER: z.string().url().default('https://accounts.google.com'),

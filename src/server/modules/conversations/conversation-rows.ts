@@ -3,7 +3,7 @@ import type { Tx } from '../../platform/db/database';
 import { notFound } from '../../platform/http/errors';
 import { publish } from '../../platform/realtime/realtime';
 import { users } from '../accounts/accounts.schema';
-import type { ConversationSummary, MessageSource, WidgetMessage } from './conversations.contract';
+import type { ConversationSummary, MessageMeta, MessageSource, WidgetMessage } from './conversations.contract';
 import { conversationMessages, conversations, visitors } from './conversations.schema';
 
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -40,6 +40,12 @@ export interface NewMessage {
   clientId?: string | null;
   sources?: MessageSource[];
   aiCallId?: string | null;
+  /** CONV-6: the channel's id for it (Message-ID, WhatsApp message id); a second copy is not stored. */
+  externalId?: string | null;
+  deliveryStatus?: MessageRow['deliveryStatus'];
+  meta?: MessageMeta;
+  /** CONV-6: an auto-reply is kept but neither counts as unread nor moves the preview. */
+  quiet?: boolean;
 }
 
 /**
@@ -59,28 +65,35 @@ export async function appendMessage(tx: Tx, conv: ConversationRow, m: NewMessage
       clientId: m.clientId ?? null,
       sources: m.sources ?? [],
       aiCallId: m.aiCallId ?? null,
+      externalId: m.externalId ?? null,
+      deliveryStatus: m.deliveryStatus ?? null,
+      meta: m.meta ?? {},
     })
-    .onConflictDoNothing({ target: [conversationMessages.workspaceId, conversationMessages.conversationId, conversationMessages.clientId] })
+    .onConflictDoNothing()
     .returning();
   if (!inserted) {
     const [existing] = await tx
       .select()
       .from(conversationMessages)
-      .where(and(eq(conversationMessages.workspaceId, conv.workspaceId), eq(conversationMessages.conversationId, conv.id), eq(conversationMessages.clientId, m.clientId!)));
+      .where(
+        m.externalId
+          ? and(eq(conversationMessages.workspaceId, conv.workspaceId), eq(conversationMessages.externalId, m.externalId))
+          : and(eq(conversationMessages.workspaceId, conv.workspaceId), eq(conversationMessages.conversationId, conv.id), eq(conversationMessages.clientId, m.clientId!)),
+      );
     return { message: existing!, duplicate: true };
   }
-  const visible = m.authorKind !== 'note';
+  const visible = m.authorKind !== 'note' && !m.quiet;
   await tx
     .update(conversations)
     .set({
       lastMessageAt: inserted.createdAt,
       ...(visible && m.authorKind !== 'system' ? { lastMessagePreview: m.body.slice(0, 200) } : {}),
-      unreadStaff: m.authorKind === 'visitor' ? sql`${conversations.unreadStaff} + 1` : conversations.unreadStaff,
+      unreadStaff: m.authorKind === 'visitor' && !m.quiet ? sql`${conversations.unreadStaff} + 1` : conversations.unreadStaff,
       unreadVisitor: m.authorKind === 'assistant' || m.authorKind === 'staff' ? sql`${conversations.unreadVisitor} + 1` : conversations.unreadVisitor,
       updatedAt: sql`now()`,
     })
     .where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)));
-  await publish(tx, { w: conv.workspaceId, c: conv.id, e: inserted.seq, k: visible ? 'message' : 'note' });
+  await publish(tx, { w: conv.workspaceId, c: conv.id, e: inserted.seq, k: visible || m.quiet ? 'message' : 'note' });
   return { message: inserted, duplicate: false };
 }
 
@@ -138,6 +151,8 @@ export async function staffMessages(tx: Tx, conv: ConversationRow) {
     body: r.body,
     sources: r.sources,
     aiCallId: r.aiCallId,
+    deliveryStatus: r.deliveryStatus,
+    meta: r.meta,
     createdAt: r.createdAt.toISOString(),
   }));
 }
@@ -170,5 +185,6 @@ export async function presentSummaries(tx: Tx, rows: ConversationRow[]): Promise
     rating: r.rating,
     lastMessageAt: r.lastMessageAt.toISOString(),
     lastMessagePreview: r.lastMessagePreview,
+    subject: r.subject,
   }));
 }

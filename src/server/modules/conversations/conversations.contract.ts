@@ -10,6 +10,19 @@ export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 
 export const MESSAGE_MAX = 4000;
 
+/** CONV-6: where an outbound email/WhatsApp message stands. */
+export const deliveryStatuses = ['queued', 'sent', 'delivered', 'read', 'failed'] as const;
+export const messageMetaSchema = z.object({
+  subject: z.string().optional(),
+  /** RFC 3834 auto-reply or out-of-office: kept, but it neither reopens nor notifies. */
+  autoReply: z.boolean().optional(),
+  media: z.object({ id: z.string(), mimeType: z.string(), caption: z.string().nullable(), kind: z.string() }).optional(),
+  template: z.object({ name: z.string(), language: z.string(), params: z.array(z.string()) }).optional(),
+  error: z.string().optional(),
+  bounce: z.object({ recipient: z.string().nullable(), status: z.string().nullable() }).optional(),
+});
+export type MessageMeta = z.infer<typeof messageMetaSchema>;
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a time like 09:00.');
 export const businessHoursSchema = z.strictObject({
   timeZone: z.string().min(1).max(64),
@@ -165,6 +178,8 @@ export const conversationSummary = z.object({
   rating: z.number().nullable(),
   lastMessageAt: z.string(),
   lastMessagePreview: z.string().nullable(),
+  /** CONV-6 email: the thread's subject. */
+  subject: z.string().nullable(),
 });
 export type ConversationSummary = z.infer<typeof conversationSummary>;
 export const inboxList = z.object({ items: z.array(conversationSummary) });
@@ -177,15 +192,63 @@ export const staffMessage = z.object({
   body: z.string(),
   sources: z.array(messageSourceSchema),
   aiCallId: z.string().nullable(),
+  deliveryStatus: z.enum(deliveryStatuses).nullable(),
+  meta: messageMetaSchema,
   createdAt: z.string(),
 });
+export const whatsappTemplateSchema = z.object({ name: z.string(), language: z.string(), category: z.string().nullable(), body: z.string(), paramCount: z.number() });
 export const conversationDetail = z.object({
   conversation: conversationSummary,
   visitor: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), consent: z.boolean().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable(), pageUrl: z.string().nullable() }),
   messages: z.array(staffMessage),
+  /** CONV-6 WhatsApp: when free-form replies stop being allowed (null: closed or never opened), and the approved templates for after. */
+  whatsapp: z.object({ windowClosesAt: z.string().nullable(), templates: z.array(whatsappTemplateSchema) }).nullable(),
 });
 export const unreadCounts = z.object({ total: z.number(), mine: z.number(), unassigned: z.number() });
-export const staffMessageBody = z.strictObject({ kind: z.enum(['reply', 'note']).default('reply'), body: text(MESSAGE_MAX).min(1, 'Write a message.'), clientId: clientId.optional() });
+const templateName = z.string().min(1).max(512).regex(/^[a-z0-9_]+$/, 'A template name: lower-case letters, digits and _.');
+const templateLanguage = z.string().min(2).max(15).regex(/^[A-Za-z_]+$/, 'A language code like en_US.');
+export const staffMessageBody = z.strictObject({
+  kind: z.enum(['reply', 'note']).default('reply'),
+  /** With a template, the body may be empty: the template's text is what is sent. */
+  body: text(MESSAGE_MAX),
+  clientId: clientId.optional(),
+  /** CONV-6 WhatsApp outside the 24-hour window: an approved template and its {{n}} parameters. */
+  template: z.strictObject({ name: templateName, language: templateLanguage, params: z.array(text(1000).min(1, 'Fill in every parameter.')).max(20).default([]) }).optional(),
+}).refine((b) => b.body.length > 0 || b.template, { message: 'Write a message.', path: ['body'] });
+
+// ---------------------------------------------------------------- channels (CONV-6)
+
+export const channelSettingsSchema = z.object({
+  email: z.object({ inboundAddress: z.string(), webhookUrl: z.string(), webhookSecret: z.string(), smtpReceiver: z.boolean() }),
+  whatsapp: z.object({
+    connected: z.boolean(),
+    phoneNumberId: z.string().nullable(),
+    businessAccountId: z.string().nullable(),
+    hasAccessToken: z.boolean(),
+    hasAppSecret: z.boolean(),
+    verifyToken: z.string().nullable(),
+    webhookUrl: z.string(),
+    displayPhone: z.string().nullable(),
+    checkedAt: z.string().nullable(),
+  }),
+});
+const graphId = z.string().trim().regex(/^\d{1,32}$/, 'Digits only, as Meta shows it.');
+export const updateChannelSettingsBody = z.strictObject({
+  whatsapp: z
+    .strictObject({
+      phoneNumberId: graphId.nullable().optional(),
+      businessAccountId: graphId.nullable().optional(),
+      accessToken: z.string().trim().min(10).max(1000).nullable().optional(),
+      appSecret: z.string().trim().min(8).max(200).nullable().optional(),
+      verifyToken: z.string().trim().min(8).max(200).nullable().optional(),
+    })
+    .optional(),
+  rotateInboundAddress: z.boolean().optional(),
+});
+export const whatsappCheck = z.object({ ok: z.literal(true), displayPhone: z.string().nullable(), templates: z.array(whatsappTemplateSchema) });
+export const mediaParams = z.strictObject({ workspaceId: uuid, conversationId: uuid, messageId: uuid });
+export const channelWorkspaceParams = z.strictObject({ workspaceId: uuid });
+export const whatsappVerifyQuery = z.object({ 'hub.mode': z.string().max(40).optional(), 'hub.verify_token': z.string().max(200).optional(), 'hub.challenge': z.string().max(200).optional() });
 export const updateConversationBody = z.strictObject({
   /** `me`, a teammate's user id, or null for unassigned. */
   assignee: z.union([z.literal('me'), uuid]).nullable().optional(),

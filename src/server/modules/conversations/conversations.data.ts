@@ -10,4 +10,9 @@ registerData(
   conv('conversation_messages', 'What visitors, the assistant and the team wrote, internal notes and system events (CONV-7).'),
   conv('knowledge_entries', "FAQ entries and pages the website assistant answers from (CONV-2)."),
   conv('canned_replies', 'Saved replies of the team (CONV-4).'),
+  {
+    ...conv('channel_settings', 'The inbound email address and the WhatsApp Business connection; the webhook secret, access token and app secret are sealed and never exported (CONV-6).'),
+    export: { kind: 'rows', omit: ['inbound_secret_sealed', 'wa_access_token_sealed', 'wa_app_secret_sealed'] },
+  },
+  conv('whatsapp_templates', "The WhatsApp Business account's message templates as last synced (CONV-6)."),
 );

@@ -61,7 +61,7 @@ export async function conversationsModule(server: FastifyInstance): Promise<void
     handBack(db, ctx(request), request.params.conversationId),
   );
   app.post(`${base}/conversations/:conversationId/messages`, { config: team, schema: { tags, summary: 'Reply to the visitor, or write an internal note (CONV-3, CONV-4)', params: c.conversationParams, body: c.staffMessageBody, response: { 201: c.staffMessage, ...errors } } }, async (request, reply) =>
-    reply.code(201).send(await postStaffMessage(db, ctx(request), request.params.conversationId, request.body)),
+    reply.code(201).send(await postStaffMessage(app.services, ctx(request), request.params.conversationId, request.body)),
   );
   app.patch(`${base}/conversations/:conversationId`, { config: team, schema: { tags, summary: 'Assign (me, a teammate, nobody), status, priority (CONV-4)', params: c.conversationParams, body: c.updateConversationBody, response: { 200: c.conversationDetail, ...errors } } }, async (request) =>
     updateConversation(db, ctx(request), request.params.conversationId, request.body),

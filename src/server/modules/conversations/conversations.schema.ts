@@ -4,7 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import { tenantPolicy, workspaceIdColumn } from '../../platform/db/tenancy-sql';
 import { users } from '../accounts/accounts.schema';
 import { workspaces } from '../workspaces/workspaces.schema';
-import type { BusinessHours, MessageSource } from './conversations.contract';
+import { deliveryStatuses, type BusinessHours, type MessageMeta, type MessageSource } from './conversations.contract';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -94,6 +94,10 @@ export const conversations = pgTable(
     chatActivityId: uuid('chat_activity_id'),
     snoozedUntil: ts('snoozed_until'),
     resolvedAt: ts('resolved_at'),
+    /** CONV-6 email: the thread's subject without Re:/Fwd:, for replies and for threading by sender + subject. */
+    subject: text('subject'),
+    /** CONV-6 WhatsApp: the customer's last message; replies are free-form for 24 hours after it. */
+    lastInboundAt: ts('last_inbound_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -131,6 +135,12 @@ export const conversationMessages = pgTable(
     clientId: text('client_id'),
     sources: jsonb('sources').$type<MessageSource[]>().notNull().default(sql`'[]'::jsonb`),
     aiCallId: uuid('ai_call_id'),
+    /** CONV-6: the channel's own id (an email's Message-ID, a WhatsApp message id): threading, statuses, replays. */
+    externalId: text('external_id'),
+    /** CONV-6: where an outbound message on email/WhatsApp stands; null on web chat. */
+    deliveryStatus: text('delivery_status', { enum: deliveryStatuses }),
+    /** CONV-6: channel details (subject, media, template, auto-reply mark, delivery error). */
+    meta: jsonb('meta').$type<MessageMeta>().notNull().default(sql`'{}'::jsonb`),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
@@ -140,6 +150,7 @@ export const conversationMessages = pgTable(
     check('conversation_messages_author_check', sql`${t.authorKind} IN ('visitor', 'assistant', 'staff', 'system', 'note')`),
     index('conversation_messages_thread_idx').on(t.workspaceId, t.conversationId, t.seq),
     uniqueIndex('conversation_messages_client_idx').on(t.workspaceId, t.conversationId, t.clientId),
+    uniqueIndex('conversation_messages_external_idx').on(t.workspaceId, t.externalId),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();
@@ -180,6 +191,55 @@ export const cannedReplies = pgTable(
     primaryKey({ columns: [t.workspaceId, t.id] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
     uniqueIndex('canned_replies_shortcut_idx').on(t.workspaceId, t.shortcut),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/**
+ * CONV-6: how a workspace's email and WhatsApp reach the inbox. The inbound email address is
+ * `<inbound_token>@<INBOUND_MAIL_DOMAIN>`; secrets are sealed with the secret box (SEC-2).
+ */
+export const channelSettings = pgTable(
+  'channel_settings',
+  {
+    workspaceId: workspaceIdColumn(),
+    inboundToken: text('inbound_token').notNull(),
+    /** Signs raw-MIME posts from a mail provider's inbound webhook (HMAC-SHA256). */
+    inboundSecretSealed: text('inbound_secret_sealed').notNull(),
+    waPhoneNumberId: text('wa_phone_number_id'),
+    waBusinessAccountId: text('wa_business_account_id'),
+    waAccessTokenSealed: text('wa_access_token_sealed'),
+    waAppSecretSealed: text('wa_app_secret_sealed'),
+    waVerifyToken: text('wa_verify_token'),
+    waDisplayPhone: text('wa_display_phone'),
+    waCheckedAt: ts('wa_checked_at'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    uniqueIndex('channel_settings_inbound_token_idx').on(t.inboundToken),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/** CONV-6: the WhatsApp message templates of the workspace's business account, as last synced. */
+export const whatsappTemplates = pgTable(
+  'whatsapp_templates',
+  {
+    workspaceId: workspaceIdColumn(),
+    name: text('name').notNull(),
+    language: text('language').notNull(),
+    status: text('status').notNull(),
+    category: text('category'),
+    /** The BODY component's text with {{1}}… placeholders. */
+    body: text('body').notNull(),
+    paramCount: smallint('param_count').notNull().default(0),
+    syncedAt: ts('synced_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.name, t.language] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();

@@ -2,14 +2,19 @@ import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { badRequest } from '../../platform/http/errors';
+import { badRequest, conflict } from '../../platform/http/errors';
+import type { Services } from '../../platform/services';
 import { scrubAiCalls } from '../ai/scrub-calls';
 import { recordAudit } from '../audit/record-audit';
 import { activities } from '../activities/activities.schema';
 import { memberships } from '../workspaces/workspaces.schema';
-import { appendMessage, conversationRecord, lockConversation, presentSummaries, staffMessages, touchConversation } from './conversation-rows';
+import type { ChannelAdapter } from './channels/channel';
+import { emailChannel } from './channels/email';
+import { webChannel } from './channels/web';
+import { whatsappChannel, windowClosesAt } from './channels/whatsapp';
+import { appendMessage, conversationRecord, lockConversation, presentSummaries, staffMessages, touchConversation, type ConversationRow } from './conversation-rows';
 import type { inboxQuery, staffMessageBody, updateConversationBody } from './conversations.contract';
-import { conversationMessages, conversations, visitors } from './conversations.schema';
+import { conversationMessages, conversations, visitors, whatsappTemplates } from './conversations.schema';
 import { autoAssign, joinConversation, returnToAssistant } from './handoff';
 import { writeTranscript } from './lead';
 
@@ -52,6 +57,7 @@ export async function getConversation(db: Db, ctx: WorkspaceContext, id: string)
       conversation: summary!,
       visitor: { id: v!.id, name: v!.name, email: v!.email, phone: v!.phone, consent: v!.consent, ip: v!.ip, userAgent: v!.userAgent, pageUrl: v!.pageUrl },
       messages: await staffMessages(tx, conv),
+      whatsapp: conv.channel === 'whatsapp' ? await whatsappState(tx, conv) : null,
     };
   });
 }
@@ -68,18 +74,50 @@ export async function handBack(db: Db, ctx: WorkspaceContext, id: string) {
   return getConversation(db, ctx, id);
 }
 
-/** CONV-3, CONV-4: a reply the visitor sees (replying takes the conversation from the assistant), or an internal note they never see. */
-export async function postStaffMessage(db: Db, ctx: WorkspaceContext, id: string, input: z.infer<typeof staffMessageBody>) {
-  return withTenant(db, ctx, async (tx) => {
+/** CONV-6: the WhatsApp window's end and the approved templates to offer once it has closed. */
+async function whatsappState(tx: Tx, conv: ConversationRow) {
+  const templates = await tx
+    .select({ name: whatsappTemplates.name, language: whatsappTemplates.language, category: whatsappTemplates.category, body: whatsappTemplates.body, paramCount: whatsappTemplates.paramCount })
+    .from(whatsappTemplates)
+    .where(and(eq(whatsappTemplates.workspaceId, conv.workspaceId), eq(whatsappTemplates.status, 'APPROVED')))
+    .orderBy(whatsappTemplates.name);
+  return { windowClosesAt: windowClosesAt(conv)?.toISOString() ?? null, templates };
+}
+
+const adapters: Record<ConversationRow['channel'], ChannelAdapter> = { web: webChannel, email: emailChannel, whatsapp: whatsappChannel };
+
+/**
+ * CONV-3, CONV-4, CONV-6: a reply the visitor sees (replying takes the conversation from the
+ * assistant), or an internal note they never see. A reply leaves by the conversation's channel:
+ * refused with a 409 when the channel will not take it now (WhatsApp outside its window without
+ * a template), queued with it (email), or sent after the commit (WhatsApp).
+ */
+export async function postStaffMessage(services: Services, ctx: WorkspaceContext, id: string, input: z.infer<typeof staffMessageBody>) {
+  const { db } = services.database;
+  const { conv, message, adapter } = await withTenant(db, ctx, async (tx) => {
     let conv = await lockConversation(tx, ctx.workspaceId, id);
-    if (input.kind === 'reply' && conv.holder === 'assistant') {
+    const reply = input.kind === 'reply';
+    const adapter = adapters[conv.channel];
+    let body = input.body;
+    let meta = {};
+    if (reply) {
+      const check = await adapter.canSend(tx, conv, { body: input.body, ...(input.template ? { template: input.template } : {}) });
+      if (!check.ok) throw conflict(check.code, check.message);
+      body = check.body ?? body;
+      meta = check.meta ?? {};
+    } else if (!body) throw badRequest('validation_failed', 'Write a note.', { fields: { body: 'Write a note.' } });
+    if (reply && (conv.holder === 'assistant' || (conv.channel !== 'web' && !conv.assigneeUserId))) {
+      // Answering an email or WhatsApp conversation nobody holds makes it the replier's.
       await joinConversation(tx, conv, ctx.userId!);
       conv = await lockConversation(tx, ctx.workspaceId, id);
     }
-    const { message } = await appendMessage(tx, conv, { authorKind: input.kind === 'note' ? 'note' : 'staff', authorUserId: ctx.userId, body: input.body, clientId: input.clientId ?? null });
-    if (input.kind === 'reply' && conv.status !== 'open') await touchConversation(tx, conv, { status: 'open', resolvedAt: null });
-    return (await staffMessages(tx, conv)).find((m) => m.id === message.id)!;
+    const { message, duplicate } = await appendMessage(tx, conv, { authorKind: reply ? 'staff' : 'note', authorUserId: ctx.userId, body, clientId: input.clientId ?? null, meta, deliveryStatus: reply ? adapter.initialStatus : null });
+    if (reply && conv.status !== 'open') await touchConversation(tx, conv, { status: 'open', resolvedAt: null });
+    if (reply && !duplicate) await adapter.enqueue?.(tx, services, conv, message);
+    return { conv, message, adapter: reply && !duplicate ? adapter : null };
   });
+  if (adapter?.deliver) await adapter.deliver(services, conv, message);
+  return withTenant(db, ctx, async (tx) => (await staffMessages(tx, conv)).find((m) => m.id === message.id)!);
 }
 
 /** CONV-4: assignee (me, a teammate, nobody), status and priority. Resolving frees capacity for queued conversations. */

@@ -28,6 +28,8 @@ export const mailOutbox = pgTable(
     textBody: text('text_body'),
     htmlBody: text('html_body'),
     attachments: jsonb('attachments').$type<MailAttachment[]>(),
+    /** Threading headers of a reply (Message-ID, In-Reply-To, References, Reply-To), CONV-6. */
+    headers: jsonb('headers').$type<Record<string, string>>(),
     status: text('status', { enum: mailStatuses }).notNull().default('queued'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),

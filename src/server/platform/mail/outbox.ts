@@ -18,7 +18,7 @@ export const sendMailJob = defineJob({
       return;
     }
     try {
-      const { messageId } = await mail.transport.send({ from: row.fromAddress, to: row.toAddress, subject: row.subject, text: row.textBody ?? '', html: row.htmlBody, attachments: row.attachments ?? undefined });
+      const { messageId } = await mail.transport.send({ from: row.fromAddress, to: row.toAddress, subject: row.subject, text: row.textBody ?? '', html: row.htmlBody, attachments: row.attachments ?? undefined, headers: row.headers ?? undefined });
       // The body held one-time codes and links: once delivered, it is not kept.
       await database.system
         .update(mailOutbox)
@@ -52,12 +52,12 @@ export async function queueMail<T extends TemplateName>(
  * Queues a message a module rendered itself (with `renderMail` for the shared look), with
  * attachments such as a calendar invitation. Same outbox, same job, same transaction rule.
  */
-export async function queueRenderedMail(tx: Queryable, m: { from: string; to: string; template: string; rendered: RenderedMail; attachments?: MailAttachment[] }): Promise<string> {
+export async function queueRenderedMail(tx: Queryable, m: { from: string; to: string; template: string; rendered: RenderedMail; attachments?: MailAttachment[]; headers?: Record<string, string> }): Promise<string> {
   // A subject is one header line whatever a name in it holds.
   const subject = m.rendered.subject.replace(/[\r\n]+/g, ' ').slice(0, 250);
   const [row] = await tx
     .insert(mailOutbox)
-    .values({ template: m.template, toAddress: m.to, fromAddress: m.from, subject, textBody: m.rendered.text, htmlBody: m.rendered.html, attachments: m.attachments ?? null })
+    .values({ template: m.template, toAddress: m.to, fromAddress: m.from, subject, textBody: m.rendered.text, htmlBody: m.rendered.html, attachments: m.attachments ?? null, headers: m.headers ?? null })
     .returning({ id: mailOutbox.id });
   await enqueue(tx, sendMailJob, { outboxId: row!.id });
   return row!.id;

@@ -22,8 +22,11 @@ import {
   updateConversation,
   type ConversationDetail,
   type InboxView,
+  mediaUrl,
   type StaffMessage,
+  type TemplateChoice,
 } from './api';
+import { ChannelIcon, channelLabel, DeliveryStatus, remaining, useNow } from './ChannelBits';
 
 const views: { id: InboxView; label: string }[] = [
   { id: 'all', label: 'All' },
@@ -50,8 +53,9 @@ export function InboxPage() {
   const workspace = useWorkspace(workspaceId);
   const [view, setView] = useState<InboxView>('all');
   const [status, setStatus] = useState<string>('');
+  const [channel, setChannel] = useState<string>('');
   const team = workspace.data ? workspace.data.role !== 'client' : true;
-  const list = useQuery({ queryKey: [...inboxKeys.all(workspaceId), 'list', view, status], queryFn: () => fetchInbox(workspaceId, { view, status: status || undefined }), enabled: team });
+  const list = useQuery({ queryKey: [...inboxKeys.all(workspaceId), 'list', view, status, channel], queryFn: () => fetchInbox(workspaceId, { view, status: status || undefined, channel: channel || undefined }), enabled: team });
   const selected = search.c;
   const select = (id: string | undefined) => void navigate({ to: `/w/${workspaceId}/inbox` as '/', search: (id ? { c: id } : {}) as never });
 
@@ -70,13 +74,26 @@ export function InboxPage() {
               </button>
             ))}
           </div>
-          <label className="mt-2 block text-sm text-stone-700">
-            Status{' '}
-            <select value={status} onChange={(e) => setStatus(e.target.value)} className={`${inputClass} mt-1`}>
-              <option value="">Any</option>
-              <StatusOptions />
-            </select>
-          </label>
+          <div className="mt-2 grid grid-cols-2 gap-2">
+            <label className="block text-sm text-stone-700">
+              Status{' '}
+              <select value={status} onChange={(e) => setStatus(e.target.value)} className={`${inputClass} mt-1`}>
+                <option value="">Any</option>
+                <StatusOptions />
+              </select>
+            </label>
+            <label className="block text-sm text-stone-700">
+              Channel{' '}
+              <select value={channel} onChange={(e) => setChannel(e.target.value)} className={`${inputClass} mt-1`}>
+                <option value="">All</option>
+                {Object.entries(channelLabel).map(([k, v]) => (
+                  <option key={k} value={k}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
         </div>
         <div className="min-h-0 flex-1 overflow-y-auto">
           {list.isPending ? (
@@ -84,7 +101,7 @@ export function InboxPage() {
           ) : list.error ? (
             <ErrorAlert className="m-3">{errorMessage(list.error)}</ErrorAlert>
           ) : list.data.items.length === 0 ? (
-            <EmptyState title="No conversations">Chats from your website appear here live. Set up the widget in Settings → Website assistant.</EmptyState>
+            <EmptyState title="No conversations">Chats from your website, email and WhatsApp appear here live. Set them up in Settings → Website assistant and Settings → Channels.</EmptyState>
           ) : (
             <ul aria-label="Conversations">
               {list.data.items.map((c) => (
@@ -96,9 +113,11 @@ export function InboxPage() {
                     className={`block w-full border-b border-stone-100 px-3 py-2 text-left hover:bg-stone-50 ${selected === c.id ? 'bg-amber-50' : ''}`}
                   >
                     <span className="flex items-center gap-2">
+                      <ChannelIcon channel={c.channel} />
                       <span className="flex-1 truncate font-medium text-stone-900">{c.visitorName ?? c.visitorEmail ?? 'Website visitor'}</span>
                       {c.unread > 0 ? <span className="rounded-full bg-red-600 px-2 text-xs font-semibold text-white" aria-label={`${c.unread} unread`}>{c.unread}</span> : null}
                     </span>
+                    {c.subject ? <span className="block truncate text-sm font-medium text-stone-800">{c.subject}</span> : null}
                     <span className="block truncate text-sm text-stone-600">{c.lastMessagePreview ?? ' '}</span>
                     <span className="mt-0.5 flex gap-2 text-xs text-stone-500">
                       <span>{statusLabel[c.status]}</span>
@@ -133,12 +152,17 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
     void queryClient.invalidateQueries({ queryKey: inboxKeys.all(workspaceId) });
   };
   const act = useMutation({ mutationFn: (f: () => Promise<ConversationDetail>) => f(), onSuccess: refresh });
+  const [template, setTemplate] = useState<TemplateChoice | null>(null);
+  const now = useNow();
   const send = useMutation({
-    mutationFn: () => postMessage(workspaceId, id, kind, text.trim()),
+    mutationFn: () => postMessage(workspaceId, id, kind, kind === 'reply' && template ? '' : text.trim(), kind === 'reply' && template ? template : undefined),
     onSuccess: () => {
       setText('');
+      setTemplate(null);
       refresh();
     },
+    // A refused WhatsApp message is kept, marked "Not delivered": show it.
+    onError: () => refresh(),
   });
   const count = detail.data?.messages.length ?? 0;
   useEffect(() => {
@@ -148,9 +172,13 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
   if (detail.isPending) return <SkeletonList rows={6} />;
   if (detail.error) return <ErrorAlert className="m-4">{errorMessage(detail.error)}</ErrorAlert>;
   const { conversation: c, visitor, messages } = detail.data;
+  const wa = detail.data.whatsapp;
+  const closesAt = wa?.windowClosesAt ? Date.parse(wa.windowClosesAt) : null;
+  const windowClosed = !!wa && (closesAt === null || closesAt <= now);
+  const useTemplate = kind === 'reply' && windowClosed;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (text.trim()) send.mutate();
+    if (useTemplate ? template && template.params.every((p) => p.trim()) : text.trim()) send.mutate();
   };
   return (
     <>
@@ -159,16 +187,19 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
           <button type="button" onClick={onBack} className={`${buttonClass('ghost', 'sm')} md:hidden`}>
             ← Back
           </button>
-          <h2 className="flex-1 truncate font-semibold text-stone-900">{visitor.name ?? visitor.email ?? 'Website visitor'}</h2>
+          <h2 className="flex min-w-[10rem] flex-1 items-center gap-2 font-semibold text-stone-900">
+            <ChannelIcon channel={c.channel} />
+            <span className="truncate">{visitor.name ?? visitor.email ?? visitor.phone ?? 'Website visitor'}</span>
+          </h2>
           {c.holder === 'assistant' || c.assigneeUserId === null ? (
             <Button size="sm" onClick={() => act.mutate(() => joinConversation(workspaceId, id))}>
               Join
             </Button>
-          ) : (
+          ) : c.channel === 'web' ? (
             <Button size="sm" variant="secondary" onClick={() => act.mutate(() => returnConversation(workspaceId, id))}>
               Return to assistant
             </Button>
-          )}
+          ) : null}
           <label className="text-sm text-stone-700">
             <span className="sr-only">Status</span>
             <select value={c.status} onChange={(e) => act.mutate(() => updateConversation(workspaceId, id, { status: e.target.value as 'open' }))} className={`${inputClass} py-1`}>
@@ -186,10 +217,16 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
             </select>
           </label>
         </div>
+        {c.subject ? (
+          <p className="border-b border-stone-200 bg-white px-3 py-2 text-sm text-stone-800">
+            <span className="text-stone-500">Subject: </span>
+            {c.subject}
+          </p>
+        ) : null}
         {act.error ? <ErrorAlert className="m-3">{errorMessage(act.error)}</ErrorAlert> : null}
         <ol ref={log} aria-label="Messages" aria-live="polite" className="min-h-0 flex-1 space-y-2 overflow-y-auto p-4">
           {messages.map((m) => (
-            <MessageItem key={m.id} m={m} />
+            <MessageItem key={m.id} m={m} media={m.meta.media ? mediaUrl(workspaceId, id, m.id) : null} />
           ))}
         </ol>
         <form onSubmit={submit} className="border-t border-stone-200 bg-white p-3">
@@ -211,23 +248,36 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
               </select>
             ) : null}
           </div>
-          <label htmlFor="inbox-compose" className="sr-only">
-            {kind === 'note' ? 'Internal note (the visitor never sees it)' : 'Reply to the visitor'}
-          </label>
-          <div className="flex gap-2">
-            <textarea
-              id="inbox-compose"
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              maxLength={4000}
-              rows={2}
-              placeholder={kind === 'note' ? 'Internal note — only your team sees it' : 'Write a reply…'}
-              className={`${inputClass} ${kind === 'note' ? 'bg-amber-50' : ''}`}
-            />
-            <Button type="submit" pending={send.isPending} pendingLabel="Sending…">
-              {kind === 'note' ? 'Add note' : 'Send'}
-            </Button>
-          </div>
+          {wa && kind === 'reply' ? (
+            <p className={`mb-2 text-sm ${windowClosed ? 'font-medium text-amber-900' : 'text-stone-600'}`} role="status">
+              {windowClosed
+                ? "WhatsApp's 24-hour window has closed: only an approved template can be sent until the customer writes again."
+                : `WhatsApp window: ${remaining(closesAt!, now)} left for free replies.`}
+            </p>
+          ) : null}
+          {useTemplate ? (
+            <TemplatePicker templates={wa!.templates} value={template} onChange={setTemplate} pending={send.isPending} />
+          ) : (
+            <>
+              <label htmlFor="inbox-compose" className="sr-only">
+                {kind === 'note' ? 'Internal note (the visitor never sees it)' : 'Reply to the visitor'}
+              </label>
+              <div className="flex gap-2">
+                <textarea
+                  id="inbox-compose"
+                  value={text}
+                  onChange={(e) => setText(e.target.value)}
+                  maxLength={4000}
+                  rows={2}
+                  placeholder={kind === 'note' ? 'Internal note — only your team sees it' : 'Write a reply…'}
+                  className={`${inputClass} ${kind === 'note' ? 'bg-amber-50' : ''}`}
+                />
+                <Button type="submit" pending={send.isPending} pendingLabel="Sending…">
+                  {kind === 'note' ? 'Add note' : 'Send'}
+                </Button>
+              </div>
+            </>
+          )}
           {send.error ? <ErrorAlert className="mt-2">{errorMessage(send.error)}</ErrorAlert> : null}
         </form>
       </section>
@@ -250,7 +300,7 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
   );
 }
 
-function MessageItem({ m }: { m: StaffMessage }) {
+function MessageItem({ m, media }: { m: StaffMessage; media: string | null }) {
   if (m.author === 'system') return <li className="text-center text-sm text-stone-600">{m.body}</li>;
   const mine = m.author === 'staff' || m.author === 'assistant';
   const style = m.author === 'note' ? 'border-amber-300 bg-amber-50' : m.author === 'visitor' ? 'border-stone-200 bg-white' : 'border-sky-200 bg-sky-50';
@@ -259,7 +309,19 @@ function MessageItem({ m }: { m: StaffMessage }) {
       <span className="block text-xs font-semibold text-stone-600">
         {m.author === 'note' ? `Note · ${m.authorName ?? ''}` : m.author === 'visitor' ? 'Visitor' : (m.authorName ?? 'Assistant')} · {formatDateTime(m.createdAt)}
       </span>
+      {m.meta.autoReply ? <span className="block text-xs font-medium text-stone-500">Automatic reply</span> : null}
+      {media && m.meta.media?.mimeType.startsWith('image/') ? (
+        <a href={media} target="_blank" rel="noreferrer" className="mb-1 block">
+          <img src={media} alt={m.meta.media.caption ?? 'Photo from the customer'} loading="lazy" className="max-h-48 rounded" />
+        </a>
+      ) : media ? (
+        <a href={media} target="_blank" rel="noreferrer" className="block text-sm text-sky-800 underline">
+          Open {m.meta.media?.kind ?? 'attachment'}
+        </a>
+      ) : null}
+      {m.meta.template ? <span className="block text-xs font-medium text-stone-500">Template · {m.meta.template.name}</span> : null}
       <span className="whitespace-pre-wrap text-stone-900">{m.body}</span>
+      <DeliveryStatus m={m} />
       {m.sources.length ? <span className="mt-1 block text-xs text-stone-600">Sources: {m.sources.map((s) => s.title).join(', ')}</span> : null}
     </li>
   );
@@ -295,15 +357,64 @@ function ContactCard({ workspaceId, detail }: { workspaceId: string; detail: Con
           <dd>{contact.data.consentState}</dd>
         </dl>
       ) : (
-        <p className="mt-2 text-sm text-stone-600">{v.email ? `${v.name ?? ''} ${v.email}` : 'The visitor has not left contact details yet.'}</p>
+        <p className="mt-2 text-sm text-stone-600">{v.email || v.phone ? [v.name, v.email, v.phone].filter(Boolean).join(' · ') : 'The visitor has not left contact details yet.'}</p>
       )}
-      <h3 className="mt-4 text-sm font-semibold text-stone-900">Visit</h3>
-      <dl className="mt-1 space-y-1 text-xs text-stone-600">
-        <dt className="sr-only">Page</dt>
-        <dd className="break-all">{v.pageUrl ?? '—'}</dd>
-        <dt className="sr-only">Browser</dt>
-        <dd className="break-all">{v.userAgent ?? ''}</dd>
-      </dl>
+      {detail.conversation.channel === 'web' ? (
+        <>
+          <h3 className="mt-4 text-sm font-semibold text-stone-900">Visit</h3>
+          <dl className="mt-1 space-y-1 text-xs text-stone-600">
+            <dt className="sr-only">Page</dt>
+            <dd className="break-all">{v.pageUrl ?? '—'}</dd>
+            <dt className="sr-only">Browser</dt>
+            <dd className="break-all">{v.userAgent ?? ''}</dd>
+          </dl>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+type Template = NonNullable<ConversationDetail['whatsapp']>['templates'][number];
+
+/** CONV-6: outside WhatsApp's window, the approved templates with a field per {{n}} parameter and a preview. */
+function TemplatePicker({ templates, value, onChange, pending }: { templates: Template[]; value: TemplateChoice | null; onChange: (t: TemplateChoice | null) => void; pending: boolean }) {
+  if (!templates.length) return <p className="text-sm text-stone-700">No approved templates. Add one in WhatsApp Manager, then press "Test connection" in Settings → Channels to sync it.</p>;
+  const chosen = value ? templates.find((t) => t.name === value.name && t.language === value.language) : undefined;
+  const preview = chosen ? chosen.body.replace(/\{\{(\d+)\}\}/g, (m, n: string) => value!.params[Number(n) - 1] || m) : '';
+  return (
+    <div className="space-y-2">
+      <label className="block text-sm text-stone-700">
+        Approved template
+        <select
+          value={chosen ? `${chosen.name}|${chosen.language}` : ''}
+          onChange={(e) => {
+            const t = templates.find((x) => `${x.name}|${x.language}` === e.target.value);
+            onChange(t ? { name: t.name, language: t.language, params: Array.from({ length: t.paramCount }, () => '') } : null);
+          }}
+          className={`${inputClass} mt-1`}
+        >
+          <option value="">Choose a template…</option>
+          {templates.map((t) => (
+            <option key={`${t.name}|${t.language}`} value={`${t.name}|${t.language}`}>
+              {t.name} ({t.language})
+            </option>
+          ))}
+        </select>
+      </label>
+      {chosen && value
+        ? value.params.map((p, i) => (
+            <label key={i} className="block text-sm text-stone-700">
+              {`Parameter {{${i + 1}}}`}
+              <input value={p} maxLength={1000} onChange={(e) => onChange({ ...value, params: value.params.map((x, j) => (j === i ? e.target.value : x)) })} className={`${inputClass} mt-1`} />
+            </label>
+          ))
+        : null}
+      {chosen ? <p className="rounded border border-stone-200 bg-stone-50 p-2 text-sm whitespace-pre-wrap text-stone-800" aria-label="Preview">{preview}</p> : null}
+      <div className="flex justify-end">
+        <Button type="submit" pending={pending} pendingLabel="Sending…" disabled={!chosen || value!.params.some((p) => !p.trim())}>
+          Send template
+        </Button>
+      </div>
     </div>
   );
 }

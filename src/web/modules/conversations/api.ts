@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { z } from 'zod';
-import type { cannedReplySchema, conversationDetail, inboxList, knowledgeEntrySchema, staffMessage, unreadCounts, updateConversationBody, updateWidgetSettingsBody, widgetSettingsSchema } from '../../../server/modules/conversations/conversations.contract';
+import type { cannedReplySchema, channelSettingsSchema, conversationDetail, updateChannelSettingsBody, whatsappCheck, inboxList, knowledgeEntrySchema, staffMessage, unreadCounts, updateConversationBody, updateWidgetSettingsBody, widgetSettingsSchema } from '../../../server/modules/conversations/conversations.contract';
 import { api } from '../../lib/api';
 
 export type InboxList = z.infer<typeof inboxList>;
@@ -12,6 +12,9 @@ export type WidgetSettings = z.infer<typeof widgetSettingsSchema>;
 export type KnowledgeEntry = z.infer<typeof knowledgeEntrySchema>;
 export type CannedReply = z.infer<typeof cannedReplySchema>;
 export type InboxView = 'all' | 'mine' | 'unassigned';
+export type ChannelSettings = z.infer<typeof channelSettingsSchema>;
+export type WhatsappCheck = z.infer<typeof whatsappCheck>;
+export type TemplateChoice = { name: string; language: string; params: string[] };
 
 const base = (w: string) => `/api/workspaces/${encodeURIComponent(w)}`;
 export const inboxKeys = { all: (w: string) => ['inbox', w] as const };
@@ -21,7 +24,13 @@ export const fetchConversation = (w: string, id: string) => api.get<Conversation
 export const fetchUnread = (w: string) => api.get<UnreadCounts>(`${base(w)}/conversations/unread`);
 export const joinConversation = (w: string, id: string) => api.post<ConversationDetail>(`${base(w)}/conversations/${id}/join`);
 export const returnConversation = (w: string, id: string) => api.post<ConversationDetail>(`${base(w)}/conversations/${id}/return`);
-export const postMessage = (w: string, id: string, kind: 'reply' | 'note', body: string) => api.post<StaffMessage>(`${base(w)}/conversations/${id}/messages`, { kind, body });
+export const postMessage = (w: string, id: string, kind: 'reply' | 'note', body: string, template?: TemplateChoice) =>
+  api.post<StaffMessage>(`${base(w)}/conversations/${id}/messages`, { kind, body, ...(template ? { template } : {}) });
+/** CONV-6: a WhatsApp photo or document, fetched from WhatsApp when opened. */
+export const mediaUrl = (w: string, conversationId: string, messageId: string) => `${base(w)}/conversations/${conversationId}/messages/${messageId}/media`;
+export const fetchChannelSettings = (w: string) => api.get<ChannelSettings>(`${base(w)}/channel-settings`);
+export const saveChannelSettings = (w: string, body: z.input<typeof updateChannelSettingsBody>) => api.patch<ChannelSettings>(`${base(w)}/channel-settings`, body);
+export const checkWhatsapp = (w: string) => api.post<WhatsappCheck>(`${base(w)}/channel-settings/whatsapp/check`);
 export const updateConversation = (w: string, id: string, body: z.input<typeof updateConversationBody>) => api.patch<ConversationDetail>(`${base(w)}/conversations/${id}`, body);
 export const eraseConversation = (w: string, id: string) => api.post<ConversationDetail>(`${base(w)}/conversations/${id}/erase`);
 export const fetchCanned = (w: string) => api.get<{ items: CannedReply[] }>(`${base(w)}/canned-replies`);

@@ -65,6 +65,11 @@ export function SettingsLayout() {
                 </Link>
               </li>
               <li>
+                <Link to={`/w/${params.workspaceId}/settings/channels` as '/'} className={tabClass}>
+                  Channels
+                </Link>
+              </li>
+              <li>
                 <Link to="/w/$workspaceId/settings/audit" params={params} className={tabClass}>
                   Audit log
                 </Link>

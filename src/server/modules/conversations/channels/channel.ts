@@ -1,20 +1,30 @@
+import type { Tx } from '../../../platform/db/database';
+import type { Services } from '../../../platform/services';
+import type { ConversationRow, MessageRow } from '../conversation-rows';
+import type { MessageMeta } from '../conversations.contract';
+
 /**
  * CONV-6: one interface per channel. The inbox stores every message the same way; an adapter
- * only says how a reply leaves Kestrel and whether it may leave now. Web chat is the first
- * adapter; email and WhatsApp are one file each when built (not yet: no route answers for them).
+ * only says whether a reply may leave now, and how it leaves: in the reply's own transaction
+ * (queued with it, so a rolled-back reply never leaves) and/or after the commit (a call to the
+ * provider whose answer decides what the message's delivery status shows).
  */
-export interface OutboundMessage {
-  workspaceId: string;
-  conversationId: string;
+export interface OutboundReply {
   body: string;
+  /** WhatsApp outside the 24-hour window: an approved template with its parameters. */
+  template?: { name: string; language: string; params: string[] };
 }
 
-export type SendCheck = { ok: true } | { ok: false; code: string; message: string };
+export type SendCheck = { ok: true; meta?: MessageMeta; body?: string } | { ok: false; code: string; message: string };
 
 export interface ChannelAdapter {
   name: 'web' | 'email' | 'whatsapp';
   /** Whether a reply can be delivered now (WhatsApp: the 24-hour window or an approved template). */
-  canSend(message: OutboundMessage): Promise<SendCheck>;
-  /** Delivers a stored reply. Web chat needs nothing: the visitor's stream reads it from the database. */
-  deliver(message: OutboundMessage): Promise<void>;
+  canSend(tx: Tx, conv: ConversationRow, reply: OutboundReply): Promise<SendCheck>;
+  /** Status a stored reply starts with: null where the channel has none (web chat). */
+  initialStatus: MessageRow['deliveryStatus'];
+  /** Queues the reply inside its transaction (email: the platform mail outbox). */
+  enqueue?(tx: Tx, services: Services, conv: ConversationRow, message: MessageRow): Promise<void>;
+  /** Delivers it after the commit (WhatsApp: the Cloud API), recording the outcome on the message. */
+  deliver?(services: Services, conv: ConversationRow, message: MessageRow): Promise<void>;
 }

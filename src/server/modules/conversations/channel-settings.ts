@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Tx } from '../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import type { Services } from '../../platform/services';
+import { recordAudit } from '../audit/record-audit';
+import type { updateChannelSettingsBody } from './conversations.contract';
+import { channelSettings, whatsappTemplates } from './conversations.schema';
+
+export type ChannelSettingsRow = typeof channelSettings.$inferSelect;
+
+export const inboundSecretAad = (workspaceId: string) => `workspace:${workspaceId}:inbound-mail-secret`;
+export const waTokenAad = (workspaceId: string) => `workspace:${workspaceId}:whatsapp-token`;
+export const waAppSecretAad = (workspaceId: string) => `workspace:${workspaceId}:whatsapp-app-secret`;
+
+/** CONV-6: the workspace's channel settings, made on first use with a fresh inbound address and webhook secret. */
+export async function ensureChannelSettings(tx: Tx, services: Services, workspaceId: string): Promise<ChannelSettingsRow> {
+  const [found] = await tx.select().from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
+  if (found) return found;
+  await tx
+    .insert(channelSettings)
+    .values({ workspaceId, inboundToken: randomBytes(9).toString('hex'), inboundSecretSealed: services.secrets.box.seal(randomBytes(24).toString('base64url'), inboundSecretAad(workspaceId)) })
+    .onConflictDoNothing();
+  const [row] = await tx.select().from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
+  return row!;
+}
+
+/** The address customers' mail reaches the inbox at (forward the business's own address to it). */
+export const inboundAddress = (services: Services, row: Pick<ChannelSettingsRow, 'inboundToken'>) => `${row.inboundToken}@${services.config.INBOUND_MAIL_DOMAIN}`;
+
+export function presentChannelSettings(services: Services, row: ChannelSettingsRow) {
+  const base = `${services.config.publicUrl}/api/channels`;
+  return {
+    email: {
+      inboundAddress: inboundAddress(services, row),
+      webhookUrl: `${base}/email/${row.workspaceId}/inbound`,
+      webhookSecret: services.secrets.box.open(row.inboundSecretSealed, inboundSecretAad(row.workspaceId)),
+      smtpReceiver: services.config.INBOUND_SMTP_PORT !== undefined,
+    },
+    whatsapp: {
+      connected: !!(row.waPhoneNumberId && row.waAccessTokenSealed && row.waAppSecretSealed),
+      phoneNumberId: row.waPhoneNumberId,
+      businessAccountId: row.waBusinessAccountId,
+      hasAccessToken: !!row.waAccessTokenSealed,
+      hasAppSecret: !!row.waAppSecretSealed,
+      verifyToken: row.waVerifyToken,
+      webhookUrl: `${base}/whatsapp/${row.workspaceId}/webhook`,
+      displayPhone: row.waDisplayPhone,
+      checkedAt: row.waCheckedAt?.toISOString() ?? null,
+    },
+  };
+}
+
+export async function getChannelSettings(services: Services, ctx: WorkspaceContext) {
+  return withTenant(services.database.db, ctx, async (tx) => presentChannelSettings(services, await ensureChannelSettings(tx, services, ctx.workspaceId)));
+}
+
+/** CONV-6: the WhatsApp connection; the access token and app secret are sealed and never shown again. Audited. */
+export async function updateChannelSettings(services: Services, ctx: WorkspaceContext, input: z.infer<typeof updateChannelSettingsBody>) {
+  return withTenant(services.database.db, ctx, async (tx) => {
+    const before = await ensureChannelSettings(tx, services, ctx.workspaceId);
+    const wa = input.whatsapp;
+    const changes: Partial<ChannelSettingsRow> = {};
+    if (wa) {
+      if (wa.phoneNumberId !== undefined) changes.waPhoneNumberId = wa.phoneNumberId;
+      if (wa.businessAccountId !== undefined) changes.waBusinessAccountId = wa.businessAccountId;
+      if (wa.accessToken !== undefined) changes.waAccessTokenSealed = wa.accessToken === null ? null : services.secrets.box.seal(wa.accessToken, waTokenAad(ctx.workspaceId));
+      if (wa.appSecret !== undefined) changes.waAppSecretSealed = wa.appSecret === null ? null : services.secrets.box.seal(wa.appSecret, waAppSecretAad(ctx.workspaceId));
+      if (wa.verifyToken !== undefined) changes.waVerifyToken = wa.verifyToken;
+      if (wa.phoneNumberId !== undefined && wa.phoneNumberId !== before.waPhoneNumberId) {
+        changes.waDisplayPhone = null;
+        changes.waCheckedAt = null;
+      }
+    }
+    if (input.rotateInboundAddress) {
+      changes.inboundToken = randomBytes(9).toString('hex');
+      changes.inboundSecretSealed = services.secrets.box.seal(randomBytes(24).toString('base64url'), inboundSecretAad(ctx.workspaceId));
+    }
+    const [row] = await tx.update(channelSettings).set({ ...changes, updatedAt: new Date() }).where(eq(channelSettings.workspaceId, ctx.workspaceId)).returning();
+    if (wa?.businessAccountId !== undefined && wa.businessAccountId !== before.waBusinessAccountId) await tx.delete(whatsappTemplates).where(eq(whatsappTemplates.workspaceId, ctx.workspaceId));
+    await recordAudit(tx, ctx, {
+      action: 'channels.settings_changed',
+      targetType: 'workspace',
+      targetId: ctx.workspaceId,
+      details: { fields: [...Object.keys(wa ?? {}), ...(input.rotateInboundAddress ? ['inboundAddress'] : [])] },
+    });
+    return presentChannelSettings(services, row!);
+  });
+}

@@ -1,0 +1,148 @@
+import { sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startFake } from '../../../../test/fakes/harness';
+import { FakeWhatsapp } from '../../../../test/fakes/whatsapp';
+import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
+import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+
+let server: TestServer;
+let wa: FakeWhatsapp;
+let owner: Awaited<ReturnType<typeof ownerWithWorkspace>>;
+let hook: string;
+const VERIFY = 'verify-me-0123456789';
+const api = (path: string) => `/api/workspaces/${owner.workspaceId}${path}`;
+const inbox = async () => (await owner.client.get(api('/conversations?channel=whatsapp'))).json().items as { id: string; visitorName: string | null; unread: number }[];
+const detail = async (id: string) => (await owner.client.get(api(`/conversations/${id}`))).json();
+const convOf = async (name: string) => (await inbox()).find((c) => c.visitorName === name)!;
+const messageCount = async () => Number((await server.services.database.system.execute(sql`SELECT count(*) AS n FROM conversation_messages`)).rows[0]!.n);
+
+beforeAll(async () => {
+  wa = await startFake(new FakeWhatsapp());
+  server = await startTestServer({ WHATSAPP_GRAPH_URL: wa.url, WHATSAPP_GRAPH_VERSION: 'v21.0' });
+  owner = await ownerWithWorkspace(server, 'Crumb Bakery');
+  const put = await owner.client.patch(api('/channel-settings'), { whatsapp: { phoneNumberId: wa.phoneNumberId, businessAccountId: wa.wabaId, accessToken: wa.token, appSecret: wa.appSecret, verifyToken: VERIFY } });
+  expect(put.statusCode, put.body).toBe(200);
+  expect(put.json().whatsapp).toMatchObject({ connected: true, hasAccessToken: true, hasAppSecret: true });
+  expect(put.body).not.toContain(wa.token);
+  expect(put.body).not.toContain(wa.appSecret);
+  hook = `${server.url}${new URL(put.json().whatsapp.webhookUrl).pathname}`;
+}, 300_000);
+
+describe('WhatsApp channel', () => {
+  it('CONV-6 "test connection" reads the number from the Graph API and syncs only approved templates; a wrong token is explained', async () => {
+    const ok = await owner.client.post(api('/channel-settings/whatsapp/check'));
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().displayPhone).toBe(wa.displayPhone);
+    expect(ok.json().templates.map((t: { name: string }) => t.name)).toEqual(['order_update', 'follow_up']);
+    expect(ok.json().templates[0]).toMatchObject({ paramCount: 2, body: 'Hi {{1}}, your order {{2}} is ready for pickup.' });
+    expect(wa.calls(`/v21.0/${wa.wabaId}/message_templates`, 'GET')[0]!.headers.authorization).toBe(`Bearer ${wa.token}`);
+
+    const other = await ownerWithWorkspace(server, 'Wrong Token Co');
+    await other.client.patch(`/api/workspaces/${other.workspaceId}/channel-settings`, { whatsapp: { phoneNumberId: wa.phoneNumberId, accessToken: 'EAAGexpired-token-000', appSecret: 'secret-000000' } });
+    const bad = await other.client.post(`/api/workspaces/${other.workspaceId}/channel-settings/whatsapp/check`);
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error.message).toBe('The WhatsApp access token is invalid or has expired. Paste a new one in Settings → Channels.');
+  });
+
+  it("CONV-6 the webhook answers Meta's GET challenge only with the workspace's verify token", async () => {
+    const good = await fetch(`${hook}?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=1158201444`);
+    expect(good.status).toBe(200);
+    expect(await good.text()).toBe('1158201444');
+    expect((await fetch(`${hook}?hub.mode=subscribe&hub.verify_token=wrong-token-123&hub.challenge=1`)).status).toBe(403);
+    expect((await fetch(`${hook}?hub.mode=unsubscribe&hub.verify_token=${VERIFY}&hub.challenge=1`)).status).toBe(403);
+  });
+
+  it('CONV-6 a signed message opens a conversation; a missing or forged X-Hub-Signature-256 is refused with 401 and nothing stored; a redelivery is stored once', async () => {
+    const before = await messageCount();
+    const value = { contacts: [{ profile: { name: 'Forged' }, wa_id: '15550001111' }], messages: [{ from: '15550001111', id: 'wamid.forged1', timestamp: '1700000000', type: 'text', text: { body: 'forged' } }] };
+    expect((await wa.notify(hook, value, {})).status).toBe(401);
+    expect((await wa.notify(hook, value, { 'x-hub-signature-256': wa.sign('{"other":"body"}') })).status).toBe(401);
+    expect((await wa.notify(hook, value, { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` })).status).toBe(401);
+    expect(await messageCount()).toBe(before);
+
+    const first = await wa.inbound(hook, { from: '15551234567', name: 'Priya Shah', text: 'Is the chocolate cake available today?' });
+    expect(first.status, first.text).toBe(200);
+    const again = await wa.deliver(hook, first.raw, { 'x-hub-signature-256': wa.sign(first.raw) });
+    expect(again.status).toBe(200);
+    const conv = await convOf('Priya Shah');
+    const d = await detail(conv.id);
+    expect(d.conversation.channel).toBe('whatsapp');
+    expect(d.visitor.phone).toBe('+15551234567');
+    expect(d.messages.map((m: { body: string }) => m.body)).toEqual(['Is the chocolate cake available today?']);
+    expect(conv.unread).toBe(1);
+    expect(Date.parse(d.whatsapp.windowClosesAt) - Date.now()).toBeGreaterThan(23.9 * 3600_000);
+  });
+
+  it('CONV-6 inside the 24-hour window a reply goes to the Cloud API and its statuses move it to delivered and read; a failed status shows why', async () => {
+    const conv = await convOf('Priya Shah');
+    const res = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'Yes! We have two left.' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().deliveryStatus).toBe('queued');
+    const sent = wa.sent.at(-1)!;
+    expect(sent).toMatchObject({ to: '15551234567', type: 'text', body: { messaging_product: 'whatsapp', text: { body: 'Yes! We have two left.' } } });
+    expect(wa.calls(`/v21.0/${wa.phoneNumberId}/messages`, 'POST').at(-1)!.headers.authorization).toBe(`Bearer ${wa.token}`);
+
+    for (const s of ['sent', 'read', 'delivered'] as const) expect((await wa.status(hook, sent.id, s, '15551234567')).status).toBe(200);
+    let m = (await detail(conv.id)).messages.find((x: { id: string }) => x.id === res.json().id);
+    expect(m.deliveryStatus).toBe('read'); // a late "delivered" does not move it back
+
+    const second = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'See you soon.' });
+    await wa.status(hook, wa.sent.at(-1)!.id, 'failed', '15551234567', { code: 131026, title: 'Message undeliverable' });
+    m = (await detail(conv.id)).messages.find((x: { id: string }) => x.id === second.json().id);
+    expect(m.deliveryStatus).toBe('failed');
+    expect(m.meta.error).toContain('could not deliver');
+  });
+
+  it('CONV-6 after the window closes free text is refused with a clear 409 and nothing is sent; an approved template with its parameters goes out; unapproved templates and wrong parameters are refused', async () => {
+    await wa.inbound(hook, { from: '15559876543', name: 'Tom Lee', text: 'Can I order for Saturday?', at: new Date(Date.now() - 25 * 3600_000) });
+    const conv = await convOf('Tom Lee');
+    const d = await detail(conv.id);
+    expect(Date.parse(d.whatsapp.windowClosesAt)).toBeLessThan(Date.now());
+    expect(d.whatsapp.templates.map((t: { name: string }) => t.name).sort()).toEqual(['follow_up', 'order_update']);
+
+    const sentBefore = wa.sent.length;
+    const refused = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'Sure, what would you like?' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('whatsapp_window_closed');
+    expect(refused.json().error.message).toMatch(/24-hour window .* closed at .* Send one of the approved templates instead\./);
+    expect(wa.sent.length).toBe(sentBefore);
+    expect((await detail(conv.id)).messages.some((m: { body: string }) => m.body === 'Sure, what would you like?')).toBe(false);
+
+    const pending = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: '', template: { name: 'spring_sale', language: 'en_US', params: ['Monday'] } });
+    expect(pending.statusCode).toBe(409);
+    expect(pending.json().error.code).toBe('template_not_approved');
+    const short = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: '', template: { name: 'order_update', language: 'en_US', params: ['Tom'] } });
+    expect(short.statusCode).toBe(409);
+    expect(short.json().error.message).toBe('The template "order_update" needs 2 parameters; 1 given.');
+
+    const ok = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: '', template: { name: 'order_update', language: 'en_US', params: ['Tom', '#1042'] } });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toMatchObject({ body: 'Hi Tom, your order #1042 is ready for pickup.', deliveryStatus: 'queued', meta: { template: { name: 'order_update', params: ['Tom', '#1042'] } } });
+    expect(wa.sent.at(-1)!.body.template).toEqual({ name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Tom' }, { type: 'text', text: '#1042' }] }] });
+  });
+
+  it('CONV-6 a refusal by WhatsApp itself is never shown as sent: the message is marked failed with the reason in words', async () => {
+    const conv = await convOf('Priya Shah');
+    wa.answerNext({ status: 400, body: { error: { message: '(#131030) Recipient phone number not in allowed list', type: 'OAuthException', code: 131030, error_subcode: 2655007, fbtrace_id: 'AbCdEf' } } });
+    const res = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'Are you still there?' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.message).toBe("This number is not in the test account's allowed recipient list.");
+    const m = (await detail(conv.id)).messages.find((x: { body: string }) => x.body === 'Are you still there?');
+    expect(m).toMatchObject({ deliveryStatus: 'failed', meta: { error: "This number is not in the test account's allowed recipient list." } });
+  });
+
+  it('CONV-6 a photo is stored as its media id, mime type and caption, and fetched from the Graph API only when a person opens it', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const before = wa.calls('/media-download/').length;
+    await wa.inbound(hook, { from: '15551234567', name: 'Priya Shah', image: { data: png, mimeType: 'image/png', caption: 'This one please' } });
+    const conv = await convOf('Priya Shah');
+    const m = (await detail(conv.id)).messages.at(-1);
+    expect(m).toMatchObject({ author: 'visitor', body: 'This one please', meta: { media: { mimeType: 'image/png', caption: 'This one please', kind: 'image' } } });
+    expect(wa.calls('/media-download/').length).toBe(before);
+    const file = await owner.client.get(api(`/conversations/${conv.id}/messages/${m.id}/media`));
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('image/png');
+    expect(file.rawPayload.equals(png)).toBe(true);
+    expect((await new TestClient(server.app).get(api(`/conversations/${conv.id}/messages/${m.id}/media`))).statusCode).toBe(401);
+  });
+});

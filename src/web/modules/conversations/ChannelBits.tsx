@@ -1,0 +1,55 @@
+import { useEffect, useState } from 'react';
+import type { ConversationDetail, StaffMessage } from './api';
+
+type Channel = ConversationDetail['conversation']['channel'];
+export const channelLabel: Record<Channel, string> = { web: 'Website chat', email: 'Email', whatsapp: 'WhatsApp' };
+
+/** CONV-6: which channel a conversation came in on, as a small icon with its name for screen readers. */
+export function ChannelIcon({ channel, className = '' }: { channel: Channel; className?: string }) {
+  const common = { width: 16, height: 16, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 2, strokeLinecap: 'round' as const, strokeLinejoin: 'round' as const, 'aria-hidden': true };
+  return (
+    <span role="img" aria-label={channelLabel[channel]} title={channelLabel[channel]} className={`inline-flex shrink-0 ${channel === 'whatsapp' ? 'text-emerald-700' : channel === 'email' ? 'text-sky-700' : 'text-stone-500'} ${className}`}>
+      {channel === 'email' ? (
+        <svg {...common}>
+          <rect x="3" y="5" width="18" height="14" rx="2" />
+          <path d="m3 7 9 6 9-6" />
+        </svg>
+      ) : channel === 'whatsapp' ? (
+        <svg {...common}>
+          <path d="M3 21l1.7-5A8.5 8.5 0 1 1 8 19.3Z" />
+          <path d="M9 9.5c0 3 2.5 5.5 5.5 5.5l1-1.5-2-1-1 1c-1 0-2.5-1.5-2.5-2.5l1-1-1-2Z" />
+        </svg>
+      ) : (
+        <svg {...common}>
+          <circle cx="12" cy="12" r="9" />
+          <path d="M3 12h18M12 3a14 14 0 0 1 0 18M12 3a14 14 0 0 0 0 18" />
+        </svg>
+      )}
+    </span>
+  );
+}
+
+const statusText: Record<NonNullable<StaffMessage['deliveryStatus']>, string> = { queued: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not delivered' };
+
+/** CONV-6: where an outbound email/WhatsApp message stands; a failure says why. */
+export function DeliveryStatus({ m }: { m: StaffMessage }) {
+  if (!m.deliveryStatus) return null;
+  if (m.deliveryStatus === 'failed') return <span className="mt-1 block text-xs font-semibold text-red-700">Not delivered{m.meta.error ? `: ${m.meta.error}` : ''}</span>;
+  return <span className="mt-1 block text-right text-xs text-stone-500">{statusText[m.deliveryStatus]}</span>;
+}
+
+/** Re-renders every `ms` so a countdown stays current. */
+export function useNow(ms = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
+export function remaining(until: number, now: number): string {
+  const mins = Math.max(0, Math.floor((until - now) / 60_000));
+  const h = Math.floor(mins / 60);
+  return h ? `${h} h ${mins % 60} min` : `${mins} min`;
+}

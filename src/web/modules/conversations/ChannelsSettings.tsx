@@ -1,0 +1,148 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useParams } from '@tanstack/react-router';
+import { useState, type FormEvent } from 'react';
+import { errorMessage, isApiError } from '../../lib/api';
+import { ErrorAlert, InfoNote, StatusNote } from '../../ui/Alert';
+import { Button } from '../../ui/Button';
+import { TextField } from '../../ui/Field';
+import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
+import { SkeletonList } from '../../ui/Skeleton';
+import { Forbidden } from '../settings/Forbidden';
+import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
+import { checkWhatsapp, fetchChannelSettings, saveChannelSettings, type ChannelSettings } from './api';
+
+/** CONV-6: Settings → Channels — the address to forward email to, and the WhatsApp Business connection. */
+export function ChannelsSettings() {
+  const { workspaceId } = useParams({ from: '/w/$workspaceId' });
+  const workspace = useWorkspace(workspaceId);
+  const allowed = workspace.data ? isManager(workspace.data.role) : true;
+  const settings = useQuery({ queryKey: ['channel-settings', workspaceId], queryFn: () => fetchChannelSettings(workspaceId), enabled: allowed });
+  if (!allowed) return <Forbidden what="the channel settings" />;
+  return (
+    <div>
+      <PageHeading description="Email and WhatsApp messages from customers arrive in the inbox next to website chats, and your replies go back the same way.">Channels</PageHeading>
+      {settings.isPending ? (
+        <SkeletonList rows={4} />
+      ) : settings.error ? (
+        <ErrorAlert>{errorMessage(settings.error)}</ErrorAlert>
+      ) : (
+        <>
+          <EmailCard s={settings.data} />
+          <WhatsappCard workspaceId={workspaceId} s={settings.data} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function Copyable({ label, value }: { label: string; value: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="mt-3">
+      <span className="block text-sm font-medium text-stone-700">{label}</span>
+      <div className="mt-1 flex flex-wrap items-center gap-2">
+        <code className="min-w-0 flex-1 break-all rounded border border-stone-200 bg-stone-50 px-2 py-1 text-sm text-stone-900">{value}</code>
+        <Button
+          size="sm"
+          variant="secondary"
+          onClick={() => {
+            void navigator.clipboard?.writeText(value);
+            setCopied(true);
+          }}
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function EmailCard({ s }: { s: ChannelSettings }) {
+  return (
+    <Card labelledBy="email-heading" className="mt-4">
+      <SectionHeading id="email-heading" description="Forward your business address (hello@yourshop.com) to this address; customers' mail then opens conversations in the inbox, and replies thread in their mail client.">
+        Email
+      </SectionHeading>
+      <Copyable label="Forward email to" value={s.email.inboundAddress} />
+      <details className="mt-4 text-sm text-stone-700">
+        <summary className="cursor-pointer font-medium">Receiving through a mail provider's webhook instead</summary>
+        <p className="mt-2">POST the raw message (Content-Type message/rfc822) with headers X-Kestrel-Timestamp (Unix seconds) and X-Kestrel-Signature: sha256=HMAC-SHA256(secret, timestamp + "." + body).</p>
+        <Copyable label="Webhook address" value={s.email.webhookUrl} />
+        <Copyable label="Signing secret" value={s.email.webhookSecret} />
+      </details>
+      {!s.email.smtpReceiver ? <InfoNote className="mt-3">The built-in mail receiver is off on this server (INBOUND_SMTP_PORT). Forwarded mail reaches Kestrel through the webhook.</InfoNote> : null}
+    </Card>
+  );
+}
+
+function WhatsappCard({ workspaceId, s }: { workspaceId: string; s: ChannelSettings }) {
+  const queryClient = useQueryClient();
+  const wa = s.whatsapp;
+  const [phoneNumberId, setPhone] = useState(wa.phoneNumberId ?? '');
+  const [businessAccountId, setWaba] = useState(wa.businessAccountId ?? '');
+  const [accessToken, setToken] = useState('');
+  const [appSecret, setSecret] = useState('');
+  const [verifyToken, setVerify] = useState(wa.verifyToken ?? '');
+  const save = useMutation({
+    mutationFn: () =>
+      saveChannelSettings(workspaceId, {
+        whatsapp: {
+          phoneNumberId: phoneNumberId.trim() || null,
+          businessAccountId: businessAccountId.trim() || null,
+          verifyToken: verifyToken.trim() || null,
+          ...(accessToken.trim() ? { accessToken: accessToken.trim() } : {}),
+          ...(appSecret.trim() ? { appSecret: appSecret.trim() } : {}),
+        },
+      }),
+    onSuccess: (data) => {
+      setToken('');
+      setSecret('');
+      queryClient.setQueryData(['channel-settings', workspaceId], data);
+    },
+  });
+  const check = useMutation({ mutationFn: () => checkWhatsapp(workspaceId), onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['channel-settings', workspaceId] }) });
+  const fields = isApiError(save.error) ? (save.error.details?.fields as Record<string, string> | undefined) : undefined;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate();
+  };
+  return (
+    <Card labelledBy="wa-heading" className="mt-6">
+      <SectionHeading id="wa-heading" description="Connect a WhatsApp Business number from Meta's Cloud API (developers.facebook.com → your app → WhatsApp → API setup).">
+        WhatsApp
+      </SectionHeading>
+      <p className="mt-2 text-sm">
+        {wa.connected ? (
+          <span className="font-medium text-emerald-800">Connected{wa.displayPhone ? ` · ${wa.displayPhone}` : ''}</span>
+        ) : (
+          <span className="text-stone-700">Not connected</span>
+        )}
+      </p>
+      <form onSubmit={submit} className="mt-3 grid gap-3 sm:grid-cols-2">
+        <TextField label="Phone number ID" value={phoneNumberId} onChange={(e) => setPhone(e.target.value)} inputMode="numeric" error={fields?.['whatsapp.phoneNumberId']} />
+        <TextField label="WhatsApp Business account ID" value={businessAccountId} onChange={(e) => setWaba(e.target.value)} inputMode="numeric" hint="For message templates." error={fields?.['whatsapp.businessAccountId']} />
+        <TextField label="Access token" type="password" autoComplete="off" value={accessToken} onChange={(e) => setToken(e.target.value)} placeholder={wa.hasAccessToken ? 'Saved — type to replace' : ''} hint="Kept encrypted; never shown again." />
+        <TextField label="App secret" type="password" autoComplete="off" value={appSecret} onChange={(e) => setSecret(e.target.value)} placeholder={wa.hasAppSecret ? 'Saved — type to replace' : ''} hint="Checks that webhooks come from Meta." />
+        <TextField label="Verify token" value={verifyToken} onChange={(e) => setVerify(e.target.value)} hint="Any phrase; enter the same in Meta's webhook setup." containerClassName="sm:col-span-2" error={fields?.['whatsapp.verifyToken']} />
+        <div className="flex flex-wrap gap-2 sm:col-span-2">
+          <Button type="submit" pending={save.isPending} pendingLabel="Saving…">
+            Save
+          </Button>
+          <Button type="button" variant="secondary" pending={check.isPending} pendingLabel="Testing…" onClick={() => check.mutate()} disabled={!wa.connected}>
+            Test connection
+          </Button>
+        </div>
+      </form>
+      {save.error && !fields ? <ErrorAlert className="mt-3">{errorMessage(save.error)}</ErrorAlert> : null}
+      {save.isSuccess ? <StatusNote className="mt-3">Saved.</StatusNote> : null}
+      {check.error ? <ErrorAlert className="mt-3">{errorMessage(check.error)}</ErrorAlert> : null}
+      {check.data ? (
+        <StatusNote className="mt-3">
+          Connection works{check.data.displayPhone ? ` for ${check.data.displayPhone}` : ''}. {check.data.templates.length} approved template{check.data.templates.length === 1 ? '' : 's'}
+          {check.data.templates.length ? `: ${check.data.templates.map((t) => t.name).join(', ')}` : ''}.
+        </StatusNote>
+      ) : null}
+      <Copyable label="Webhook callback URL (subscribe to the messages field)" value={wa.webhookUrl} />
+    </Card>
+  );
+}
