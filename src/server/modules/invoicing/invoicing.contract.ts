@@ -169,7 +169,7 @@ export const gstr3bSchema = z.object({
     osup_nil_exmp: z.object({ txval: rupeeAmount }),
   }),
 });
-export const reportsQuery = z.object({ months: z.coerce.number().int().min(1).max(24).default(12) });
+export const reportsQuery = z.object({ months: z.coerce.number().int().min(1).max(24).default(12), asOf: isoDate.optional().describe("The day ageing is counted to and the last month shown; today in India by default") });
 export const reportsSchema = z.object({
   asOf: z.string(),
   salesByMonth: z.array(z.object({ month: z.string(), taxablePaise: z.number().int(), taxPaise: z.number().int(), totalPaise: z.number().int(), invoices: z.number().int() })),

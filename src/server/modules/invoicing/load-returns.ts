@@ -22,7 +22,7 @@ export async function loadReturnDocuments(db: Db, ctx: WorkspaceContext, month: 
     const heads = await tx.select().from(documents).where(and(
       eq(documents.workspaceId, ctx.workspaceId), inArray(documents.documentType, ['invoice', 'credit_note']), isNotNull(documents.number),
       gte(documents.documentDate, from), lt(documents.documentDate, until),
-    ));
+    )).orderBy(documents.documentDate, documents.documentType, documents.sequence);
     const ids = heads.map((h) => h.id);
     const originalIds = [...new Set(heads.map((h) => h.originalDocumentId).filter((x): x is string => !!x))];
     const lines = new Map<string, ReturnLine[]>();

@@ -19,6 +19,8 @@ export function rupees(paise: number): string {
 }
 const qty = (milli: number) => (milli % 1000 === 0 ? String(milli / 1000) : (milli / 1000).toFixed(3).replace(/0+$/, ''));
 const pct = (bps: number) => `${bps / 100}%`;
+/** 15-06-2026: the day first, as Indian invoices are dated. */
+const dmy = (iso: string) => `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}`;
 const stateText = (code: string) => (code === '96' ? 'Outside India (96)' : `${gstState(code)?.name ?? code} (${code})`);
 const titles = { invoice: 'TAX INVOICE', quote: 'QUOTATION', credit_note: 'CREDIT NOTE' } as const;
 
@@ -63,11 +65,11 @@ export function drawInvoicePdf({ doc, supplier, original }: InvoicePdfInput): PD
 
   const meta: [string, string][] = [
     [doc.documentType === 'credit_note' ? 'Credit note no.' : doc.documentType === 'quote' ? 'Quote no.' : 'Invoice no.', doc.number ?? '(draft)'],
-    ['Date', doc.documentDate],
-    ...(doc.dueDate ? [['Due date', doc.dueDate] as [string, string]] : []),
+    ['Date', dmy(doc.documentDate)],
+    ...(doc.dueDate ? [['Due date', dmy(doc.dueDate)] as [string, string]] : []),
     ['Place of supply', stateText(doc.placeOfSupply)],
     ['Reverse charge', 'No'],
-    ...(original ? [['Against invoice', `${original.number ?? ''} dated ${original.documentDate}`] as [string, string]] : []),
+    ...(original ? [['Against invoice', `${original.number ?? ''} dated ${dmy(original.documentDate)}`] as [string, string]] : []),
   ];
   let y = top;
   for (const [k, v] of meta) {

@@ -9,8 +9,8 @@ const n = (v: unknown) => Number(v ?? 0);
  * INV-4: sales by month (invoices less credit notes), receivables ageing by days past due
  * (0–30 includes what is not yet due), and the top customers and products by taxable value.
  */
-export async function salesReports(db: Db, ctx: WorkspaceContext, q: { months: number; today?: string }) {
-  const today = q.today ?? todayInIndia();
+export async function salesReports(db: Db, ctx: WorkspaceContext, q: { months: number; asOf?: string | undefined }) {
+  const today = q.asOf ?? todayInIndia();
   const [y, m] = today.split('-').map(Number) as [number, number];
   const start = new Date(Date.UTC(y, m - 1 - (q.months - 1), 1)).toISOString().slice(0, 10);
   return withTenant(db, ctx, async (tx) => {
