@@ -9,7 +9,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { PageHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { invoicingApi, invoicingKeys, useInvoicingSettings, type DocumentStatus, type DocumentType } from './api';
-import { chipClass, chipLabels, chipOf, inr, typeLabels } from './format';
+import { chipClass, chipLabels, chipOf, inr, quantityText, typeLabels } from './format';
 import { InvoicingNav } from './InvoicingNav';
 
 type Filter = 'all' | 'draft' | 'issued' | 'partly_paid' | 'paid' | 'overdue' | 'void';
@@ -28,6 +28,7 @@ export function InvoicesPage() {
   const settings = useInvoicingSettings(workspaceId);
   const q = { ...query(filter), ...(type ? { documentType: type } : {}) };
   const docs = useQuery({ queryKey: invoicingKeys.documents(workspaceId, q), queryFn: () => invoicingApi.documents(workspaceId, q) });
+  const low = useQuery({ queryKey: [...invoicingKeys.products(workspaceId), 'low'], queryFn: () => invoicingApi.products(workspaceId, true), enabled: settings.data !== null && settings.isSuccess });
   const newLink = `/w/${workspaceId}/invoices/new` as '/';
   const ready = settings.data !== null;
 
@@ -40,6 +41,13 @@ export function InvoicesPage() {
         Invoices
       </PageHeading>
       <InvoicingNav workspaceId={workspaceId} />
+      {low.data && low.data.items.length > 0 ? (
+        <div role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900" data-testid="low-stock">
+          <span className="font-medium">Low stock:</span> {low.data.items.slice(0, 3).map((p) => `${p.name} (${quantityText(p.stockMilli)} left, reorder at ${quantityText(p.reorderLevelMilli)})`).join(', ')}
+          {low.data.items.length > 3 ? ` and ${low.data.items.length - 3} more` : ''}.{' '}
+          <Link to={`/w/${workspaceId}/invoices/products` as '/'} className="underline">Record a purchase</Link>
+        </div>
+      ) : null}
       {settings.data === null ? (
         <EmptyState
           title="Set up invoicing first"
