@@ -12,7 +12,7 @@ import { LoadingBlock } from '../../ui/Spinner';
 import { announce } from '../../ui/Announcer';
 import { RecordPicker } from '../crm/RecordPicker';
 import { invoicingApi, invoicingKeys, useInvoicingSettings, useProducts, useSeries, type DocumentBody, type DocumentType, type InvoiceDocument, type Product } from './api';
-import { quantityText, rateText, rupeesText, stateOptions, typeLabels } from './format';
+import { inr, quantityText, rateText, rupeesText, stateOptions, typeLabels } from './format';
 import { TotalsPanel } from './TotalsPanel';
 import { liveTotals, percentBps, type HeadDraft, type LineDraft } from './useLiveTotals';
 import { parseQuantity, parseRupees } from './format';
@@ -167,7 +167,7 @@ function Editor({ workspaceId, type, supplierStateCode, series, products, existi
           </fieldset>
           <fieldset className="grid gap-4 rounded-lg border border-stone-200 bg-white p-4 sm:grid-cols-3">
             <legend className="px-1 text-sm font-semibold text-stone-900">{typeLabels[type]}</legend>
-            <SelectField label="Series" value={seriesId} onChange={(e) => setSeriesId(e.target.value)} options={series.map((s) => ({ value: s.id, label: s.example }))} error={fieldError('seriesId')} hint="The number is given when you issue." />
+            <SelectField label="Series" value={seriesId} onChange={(e) => setSeriesId(e.target.value)} options={series.map((s) => ({ value: s.id, label: s.example.replace(/\d+$/, (d) => '#'.repeat(d.length)) }))} error={fieldError('seriesId')} hint="The number is given when you issue." />
             <TextField label="Date" type="date" value={head.documentDate} onChange={(e) => setHead({ ...head, documentDate: e.target.value })} error={fieldError('documentDate')} />
             <TextField label="Due date" optional type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} error={fieldError('dueDate')} />
           </fieldset>
@@ -206,7 +206,7 @@ function Editor({ workspaceId, type, supplierStateCode, series, products, existi
                   <TextField label="Discount %" optional value={l.discountPercent} inputMode="decimal" onChange={(e) => setLine(l.key, { discountPercent: e.target.value })} error={fieldError(`lines.${i}.discount`)} />
                   <div className="col-span-2 flex items-end justify-between gap-2 sm:col-span-6">
                     <span className="text-sm text-stone-600 tabular-nums" data-testid={`line-${i}-total`}>
-                      {live.ok ? `Taxable ${rupeesText(live.result.lines[i]!.taxablePaise)} · line total ₹${rupeesText(live.result.lines[i]!.totalPaise)}` : ''}
+                      {live.ok ? `Taxable ${inr(live.result.lines[i]!.taxablePaise)} · with tax ${inr(live.result.lines[i]!.totalPaise)}` : ''}
                     </span>
                     {lines.length > 1 ? <Button variant="ghost" size="sm" onClick={() => setLines((ls) => ls.filter((x) => x.key !== l.key))}>Remove line {i + 1}</Button> : null}
                   </div>

@@ -53,6 +53,7 @@ export function DocumentPage() {
 
   return (
     <div className="max-w-5xl">
+      <Link to={base as '/'} className="mb-2 inline-block text-sm font-medium text-teal-800 hover:underline">← All invoices</Link>
       <PageHeading
         description={<>{d.buyerName}{d.buyerGstin ? ` · GSTIN ${d.buyerGstin}` : ''} · {formatDate(d.documentDate)}{d.dueDate ? ` · due ${formatDate(d.dueDate)}` : ''}</>}
         actions={<span className={chipClass(chip)} data-testid="status-chip">{chipLabels[chip]}</span>}

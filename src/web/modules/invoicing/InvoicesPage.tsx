@@ -93,7 +93,7 @@ export function InvoicesPage() {
                 return (
                   <li key={d.id}>
                     <Link to={`/w/${workspaceId}/invoices/${d.id}` as '/'} className="flex flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 hover:bg-stone-50">
-                      <span className="min-w-0 flex-1">
+                      <span className="min-w-0 basis-full sm:basis-0 sm:flex-1">
                         <span className="block truncate font-medium text-stone-900">{d.buyerName}</span>
                         <span className="block text-xs text-stone-500">
                           {typeLabels[d.documentType]} {d.number ?? '(draft)'} · {formatDate(d.documentDate)}
@@ -101,7 +101,7 @@ export function InvoicesPage() {
                         </span>
                       </span>
                       <span className={chipClass(chip)}>{chipLabels[chip]}</span>
-                      <span className="w-32 text-right font-medium text-stone-900 tabular-nums">{inr(d.grandTotalPaise)}</span>
+                      <span className="ml-auto text-right font-medium text-stone-900 tabular-nums sm:ml-0 sm:w-32">{inr(d.grandTotalPaise)}</span>
                     </Link>
                   </li>
                 );

@@ -7,7 +7,7 @@ const tabClass =
 export function InvoicingNav({ workspaceId }: { workspaceId: string }) {
   const to = (path: string) => `/w/${workspaceId}/invoices${path}` as '/';
   return (
-    <nav aria-label="Invoicing" className="mb-6 flex gap-1 overflow-x-auto rounded-lg bg-stone-100 p-1">
+    <nav aria-label="Invoicing" className="mb-6 flex flex-wrap gap-1 rounded-lg bg-stone-100 p-1">
       <Link to={to('')} activeOptions={{ exact: true }} className={tabClass}>Documents</Link>
       <Link to={to('/products')} className={tabClass}>Products & stock</Link>
       <Link to={to('/reports')} className={tabClass}>Reports & GST</Link>

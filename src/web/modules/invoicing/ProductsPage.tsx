@@ -36,7 +36,7 @@ export function ProductsPage() {
         <ul className="divide-y divide-stone-200 overflow-hidden rounded-lg border border-stone-200 bg-white">
           {products.data.items.map((p) => (
             <li key={p.id} className="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
-              <div className="min-w-0 flex-1">
+              <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
                 <p className="truncate font-medium text-stone-900">{p.name}</p>
                 <p className="text-xs text-stone-500">{p.sku} · {p.kind === 'goods' ? 'HSN' : 'SAC'} {p.hsn} · {p.uqc} · GST {rateText(p.rateBps)}</p>
               </div>

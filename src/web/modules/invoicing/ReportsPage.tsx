@@ -84,7 +84,7 @@ function Charts({ r }: { r: Reports }) {
       <Card labelledBy="ageing-heading">
         <SectionHeading id="ageing-heading" description={`${inr(owed)} owed, by days past the due date.`}>Receivables ageing</SectionHeading>
         <BarPanel data={ageing} label="Owed" unit="invoice" color="#b45309" />
-        <ul className="mt-2 grid grid-cols-2 gap-1 text-sm" data-testid="ageing">
+        <ul className="mt-2 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2" data-testid="ageing">
           {r.ageing.map((a) => <li key={a.bucket} className="flex justify-between gap-2"><span className="text-stone-600">{a.bucket} days</span><span className="tabular-nums">{inr(a.balancePaise)}</span></li>)}
         </ul>
       </Card>
