@@ -1,9 +1,11 @@
 import { simpleParser } from 'mailparser';
 import { PDFParse } from 'pdf-parse';
+import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { lowStockJob } from './low-stock.job';
 
 /**
  * INV-2 (PDF, email) and INV-4 (GSTR-1, GSTR-3B, reports) over one hand-built month: June 2026 for
@@ -206,5 +208,30 @@ describe('INV-4 reports', () => {
       { name: 'Acme Exports LLC', companyId: null, taxablePaise: 50_000_00, invoices: 1 },
       { name: 'Walk-in', companyId: null, taxablePaise: 1_699_99, invoices: 2 },
     ]);
+  });
+});
+
+describe('INV-1 the daily low-stock notice', () => {
+  it('INV-1 the daily job mails owners the products at or below their reorder level, and nothing when none is', async () => {
+    const shop = await ownerWithWorkspace(server, 'Stock Shop');
+    const at = (p: string) => `/api/workspaces/${shop.workspaceId}/invoicing${p}`;
+    await shop.client.request('PUT', at('/settings'), { legalName: 'Stock Shop', stateCode: '29' });
+    const product = async (sku: string, name: string, stock: number, reorder: number) => {
+      const p = (await shop.client.post(at('/products'), { sku, name, hsn: '0902', uqc: 'KGS', pricePaise: 400_00, rateBps: 500, reorderLevelMilli: reorder })).json();
+      if (stock) expect((await shop.client.post(at(`/products/${p.id}/stock-movements`), { kind: 'purchase', quantityMilli: stock })).statusCode).toBe(201);
+      return p;
+    };
+    await product('TEA-1', 'Assam tea', 50_000, 10_000);
+    await lowStockJob.run({}, server.services);
+    const queued = async () => (await server.services.database.system.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM mail_outbox WHERE template = 'invoicing.low_stock'`)).rows[0]!.n;
+    expect(await queued()).toBe(0);
+    await product('TEA-2', 'Darjeeling tea', 2_500, 10_000);
+    await lowStockJob.run({}, server.services);
+    const mail = await server.smtp.waitForMail(shop.email, (m) => m.subject.startsWith('Low stock'));
+    expect(await queued()).toBe(1);
+    expect(mail.subject).toBe('Low stock at Stock Shop: 1 product');
+    expect(mail.text).toContain('Darjeeling tea (TEA-2): 2.5 KGS left, reorder level 10');
+    expect(mail.text).not.toContain('Assam');
+    expect(server.smtp.messages.filter((m) => m.to.includes(shop.email.toLowerCase()) && m.subject.startsWith('Low stock'))).toHaveLength(1);
   });
 });
