@@ -28,14 +28,20 @@ const r2 = (paise: number) => paise / 100; // exact to 2 places: an integer over
 const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}`;
 const isExport = (k: SupplyKind) => k === 'export-with-payment' || k === 'export-without-payment';
 const invTyp = (k: SupplyKind) => (k === 'sez-with-payment' ? 'SEWP' : k === 'sez-without-payment' ? 'SEWOP' : 'R');
+/** Appends to the list under `key` (in place: a month may hold 100,000 invoices for one buyer). */
+function push<T>(map: Map<string, T[]>, key: string, value: T) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 const live = (d: ReturnDocument) => d.status !== 'cancelled' && d.status !== 'draft' && d.number !== null;
 
 type ItemDet = { txval: number; rt: number; iamt: number; camt: number; samt: number; csamt: number };
 /** One item per rate, as the portal wants it (`num` = serial within the invoice). */
 function items(lines: readonly ReturnLine[], interState: boolean) {
-  const byRate = new Map<number, ReturnLine[]>();
-  for (const l of lines) byRate.set(l.rateBps, [...(byRate.get(l.rateBps) ?? []), l]);
-  return [...byRate.entries()].sort((a, b) => a[0] - b[0]).map(([rate, ls], i) => {
+  const byRate = new Map<string, ReturnLine[]>();
+  for (const l of lines) push(byRate, String(l.rateBps), l);
+  return [...byRate.entries()].map(([r, ls]) => [Number(r), ls] as const).sort((a, b) => a[0] - b[0]).map(([rate, ls], i) => {
     const sum = (f: (l: ReturnLine) => number) => ls.reduce((a, l) => a + f(l), 0);
     const det: Partial<ItemDet> = { txval: r2(sum((l) => l.taxablePaise)), rt: rate / 100 };
     if (interState) det.iamt = r2(sum((l) => l.igstPaise));
@@ -78,17 +84,17 @@ export function buildGstr1(gstin: string, fp: string, docs: readonly ReturnDocum
       const inv = { inum: d.number!, idt: ddmmyyyy(d.documentDate), val: r2(d.grandTotalPaise), pos: d.placeOfSupply };
       if (isExport(d.supplyKind)) {
         const typ = d.supplyKind === 'export-with-payment' ? 'WPAY' : 'WOPAY';
-        exp.set(typ, [...(exp.get(typ) ?? []), { inum: inv.inum, idt: inv.idt, val: inv.val, itms: items(d.lines, true).map((i) => ({ txval: i.itm_det.txval, rt: i.itm_det.rt, iamt: i.itm_det.iamt, csamt: i.itm_det.csamt })) }]);
+        push(exp, typ, { inum: inv.inum, idt: inv.idt, val: inv.val, itms: items(d.lines, true).map((i) => ({ txval: i.itm_det.txval, rt: i.itm_det.rt, iamt: i.itm_det.iamt, csamt: i.itm_det.csamt })) });
       } else if (d.buyerGstin) {
-        b2b.set(d.buyerGstin, [...(b2b.get(d.buyerGstin) ?? []), { ...inv, rchrg: 'N', inv_typ: invTyp(d.supplyKind), itms: items(d.lines, inter) }]);
+        push(b2b, d.buyerGstin, { ...inv, rchrg: 'N', inv_typ: invTyp(d.supplyKind), itms: items(d.lines, inter) });
       } else if (isB2cLarge({ date: d.documentDate, regime: d.regime, supplyKind: d.supplyKind, buyerRegistered: false, invoiceValuePaise: d.grandTotalPaise })) {
-        b2cl.set(d.placeOfSupply, [...(b2cl.get(d.placeOfSupply) ?? []), { inum: inv.inum, idt: inv.idt, val: inv.val, itms: items(d.lines, true) }]);
+        push(b2cl, d.placeOfSupply, { inum: inv.inum, idt: inv.idt, val: inv.val, itms: items(d.lines, true) });
       } else addB2cs(b2cs, d, 1);
     } else {
       const o = d.original;
       const note = { ntty: 'C', nt_num: d.number!, nt_dt: ddmmyyyy(d.documentDate), val: r2(d.grandTotalPaise), pos: d.placeOfSupply };
       if (d.buyerGstin) {
-        cdnr.set(d.buyerGstin, [...(cdnr.get(d.buyerGstin) ?? []), { ...note, rchrg: 'N', inv_typ: invTyp(d.supplyKind), itms: items(d.lines, inter) }]);
+        push(cdnr, d.buyerGstin, { ...note, rchrg: 'N', inv_typ: invTyp(d.supplyKind), itms: items(d.lines, inter) });
       } else if (o && isExport(o.supplyKind)) {
         cdnur.push({ typ: o.supplyKind === 'export-with-payment' ? 'EXPWP' : 'EXPWOP', ...note, itms: items(d.lines, true) });
       } else if (o && isB2cLarge({ date: o.documentDate, regime: o.regime, supplyKind: o.supplyKind, buyerRegistered: false, invoiceValuePaise: o.grandTotalPaise })) {
@@ -128,7 +134,7 @@ function docIssue(docs: readonly ReturnDocument[]) {
   const kinds = [{ type: 'invoice', doc_num: 1, doc_typ: 'Invoices for outward supply' }, { type: 'credit_note', doc_num: 5, doc_typ: 'Credit Note' }] as const;
   return kinds.map((k) => {
     const bySeries = new Map<string, ReturnDocument[]>();
-    for (const d of docs) if (d.documentType === k.type && d.number !== null) bySeries.set(d.seriesId, [...(bySeries.get(d.seriesId) ?? []), d]);
+    for (const d of docs) if (d.documentType === k.type && d.number !== null) push(bySeries, d.seriesId, d);
     const rows = [...bySeries.values()].map((ds, i) => {
       const sorted = [...ds].sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0));
       const cancel = ds.filter((d) => d.status === 'cancelled').length;

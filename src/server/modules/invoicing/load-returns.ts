@@ -19,26 +19,26 @@ export async function loadReturnDocuments(db: Db, ctx: WorkspaceContext, month: 
   return withTenant(db, ctx, async (tx) => {
     const settings = await requireSettings(tx, ctx);
     if (!settings.gstin) throw conflict('gstin_required', 'GST returns are filed under a GSTIN; enter it in invoicing settings.', { field: 'gstin' });
-    const heads = await tx.select().from(documents).where(and(
+    const inMonth = and(
       eq(documents.workspaceId, ctx.workspaceId), inArray(documents.documentType, ['invoice', 'credit_note']), isNotNull(documents.number),
       gte(documents.documentDate, from), lt(documents.documentDate, until),
-    )).orderBy(documents.documentDate, documents.documentType, documents.sequence);
-    const ids = heads.map((h) => h.id);
+    );
+    const heads = await tx.select().from(documents).where(inMonth).orderBy(documents.documentDate, documents.documentType, documents.sequence);
     const originalIds = [...new Set(heads.map((h) => h.originalDocumentId).filter((x): x is string => !!x))];
+    // One pass over the month's lines, joined to the same documents (no long lists of ids).
+    const rows = await tx.select({
+      documentId: documentLines.documentId, hsn: documentLines.hsn, uqc: documentLines.uqc, description: documentLines.description, quantityMilli: documentLines.quantityMilli,
+      rateBps: documentLines.rateBps, taxablePaise: documentLines.taxablePaise, cgstPaise: documentLines.cgstPaise, sgstPaise: documentLines.sgstPaise,
+      utgstPaise: documentLines.utgstPaise, igstPaise: documentLines.igstPaise, cessPaise: documentLines.cessPaise,
+    }).from(documentLines)
+      .innerJoin(documents, and(eq(documents.workspaceId, documentLines.workspaceId), eq(documents.id, documentLines.documentId)))
+      .where(and(inMonth, eq(documentLines.workspaceId, ctx.workspaceId)))
+      .orderBy(documentLines.documentId, documentLines.position);
     const lines = new Map<string, ReturnLine[]>();
-    // In chunks: a month may hold many thousands of documents.
-    for (let i = 0; i < ids.length; i += 5000) {
-      const rows = await tx.select({
-        documentId: documentLines.documentId, hsn: documentLines.hsn, uqc: documentLines.uqc, description: documentLines.description, quantityMilli: documentLines.quantityMilli,
-        rateBps: documentLines.rateBps, taxablePaise: documentLines.taxablePaise, cgstPaise: documentLines.cgstPaise, sgstPaise: documentLines.sgstPaise,
-        utgstPaise: documentLines.utgstPaise, igstPaise: documentLines.igstPaise, cessPaise: documentLines.cessPaise,
-      }).from(documentLines).where(and(eq(documentLines.workspaceId, ctx.workspaceId), inArray(documentLines.documentId, ids.slice(i, i + 5000))))
-        .orderBy(documentLines.documentId, documentLines.position);
-      for (const { documentId, ...l } of rows) {
-        const list = lines.get(documentId);
-        if (list) list.push(l);
-        else lines.set(documentId, [l]);
-      }
+    for (const { documentId, ...l } of rows) {
+      const list = lines.get(documentId);
+      if (list) list.push(l);
+      else lines.set(documentId, [l]);
     }
     const originals = originalIds.length
       ? new Map((await tx.select().from(documents).where(and(eq(documents.workspaceId, ctx.workspaceId), inArray(documents.id, originalIds)))).map((o) => [o.id, o]))

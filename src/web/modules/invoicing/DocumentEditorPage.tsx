@@ -23,10 +23,13 @@ const plusDays = (iso: string, n: number) => new Date(Date.parse(`${iso}T00:00:0
 let nextKey = 1;
 const emptyLine = (): LineDraft => ({ key: nextKey++, productId: '', description: '', hsn: '', uqc: 'NOS', quantity: '1', price: '', priceIncludesTax: false, rateBps: 1800, cessBps: 0, discountPercent: '' });
 const lineFromProduct = (p: Product, keep: LineDraft): LineDraft => ({ ...keep, productId: p.id, description: p.name, hsn: p.hsn, uqc: p.uqc, price: rupeesText(p.pricePaise), priceIncludesTax: p.priceIncludesTax, rateBps: p.rateBps, cessBps: p.cessBps });
+/** A percentage discount as the field shows it ("10"); amount discounts are kept by the API only. */
+const percentText = (d: InvoiceDocument['discount'] | undefined) => (d?.kind === 'percent' ? String(d.bps / 100) : '');
+
 const linesFrom = (d: InvoiceDocument): LineDraft[] => d.lines.map((l) => ({
   key: nextKey++, productId: l.productId ?? '', description: l.description, hsn: l.hsn, uqc: l.uqc, quantity: quantityText(l.quantityMilli),
   price: rupeesText(l.unitPricePaise), priceIncludesTax: l.priceIncludesTax, rateBps: l.rateBps, cessBps: l.cessBps,
-  discountPercent: l.discount?.kind === 'percent' ? String(l.discount.bps / 100) : '',
+  discountPercent: percentText(l.discount),
 }));
 
 const supplyKinds: { value: SupplyKind; label: string }[] = [
@@ -84,11 +87,11 @@ function Editor({ workspaceId, type, supplierStateCode, series, products, existi
   const [notes, setNotes] = useState(existing?.notes ?? '');
   const [head, setHead] = useState<HeadDraft>({
     documentDate: existing?.documentDate ?? todayInIndia(), buyerGstin: from?.buyerGstin ?? '', buyerStateCode: from?.buyerStateCode ?? '',
-    supplyKind: from?.supplyKind ?? 'regular', discountPercent: (existing ?? quote)?.discount?.kind === 'percent' ? String((existing ?? quote)!.discount!.kind === 'percent' ? ((existing ?? quote)!.discount as { bps: number }).bps / 100 : '') : '',
+    supplyKind: from?.supplyKind ?? 'regular', discountPercent: percentText((existing ?? quote)?.discount),
   });
   const [lines, setLines] = useState<LineDraft[]>(from ? linesFrom(from) : [emptyLine()]);
   const [serverError, setServerError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
-  const live = useMemo(() => liveTotals(head, lines, supplierStateCode), [head, lines, supplierStateCode]);
+  const live = useMemo(() => liveTotals(head, lines, supplierStateCode, original?.documentDate), [head, lines, supplierStateCode, original]);
   const rates = ratesOn(original?.documentDate ?? head.documentDate);
   useEffect(() => setServerError(null), [head, lines]);
 

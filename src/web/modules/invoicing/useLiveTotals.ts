@@ -36,9 +36,10 @@ export type Live = { ok: true; pos: string; result: DocumentResult } | { ok: fal
 
 /**
  * The same GST engine the server runs (pure, no server imports), so the totals on screen are the
- * totals the invoice will carry: place of supply, regime, tax per line, round-off.
+ * totals the invoice will carry: place of supply, regime, tax per line, round-off. A credit note's
+ * rates are those of its invoice's date (`rateDate`).
  */
-export function liveTotals(head: HeadDraft, lines: LineDraft[], supplierStateCode: string): Live {
+export function liveTotals(head: HeadDraft, lines: LineDraft[], supplierStateCode: string, rateDate?: string): Live {
   try {
     const pos = placeOfSupply({ supplyKind: head.supplyKind, supplierStateCode, buyerGstin: head.buyerGstin.trim() || null, buyerStateCode: head.buyerStateCode || null });
     const inputs = lines.map((l, i) => {
@@ -52,7 +53,7 @@ export function liveTotals(head: HeadDraft, lines: LineDraft[], supplierStateCod
     });
     const invoiceBps = percentBps(head.discountPercent);
     if (invoiceBps === null) throw new GstInputError('discount', 'A discount from 0 to 100 %.');
-    const result = computeDocument({ date: head.documentDate, supplierStateCode, placeOfSupply: pos, supplyKind: head.supplyKind, lines: inputs, discount: invoiceBps ? { kind: 'percent', bps: invoiceBps } : null });
+    const result = computeDocument({ date: head.documentDate, ...(rateDate ? { rateDate } : {}), supplierStateCode, placeOfSupply: pos, supplyKind: head.supplyKind, lines: inputs, discount: invoiceBps ? { kind: 'percent', bps: invoiceBps } : null });
     return { ok: true, pos, result };
   } catch (e) {
     if (e instanceof GstInputError) return { ok: false, field: e.field, message: e.message };
