@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { sendDownload } from '../../platform/http/download';
-import { notImplemented } from '../../platform/http/errors';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { managers, teamMembers } from '../../platform/http/access';
 import { errorBodySchema } from '../../platform/http/errors';
@@ -21,7 +20,6 @@ import { salesReports } from './sales-reports';
 import { Readable } from 'node:stream';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
-const notBuilt = { 501: errorBodySchema };
 const base = '/api/workspaces/:workspaceId/invoicing';
 
 /**
@@ -62,9 +60,6 @@ export async function invoicingModule(server: FastifyInstance): Promise<void> {
     return sendDownload(reply as FastifyReply, { stream: drawInvoicePdf(input) as unknown as Readable, filename: pdfFileName(input.doc), contentType: 'application/pdf' });
   });
   app.post(`${base}/documents/:documentId/send`, { config: team, schema: { tags, summary: 'Email an issued document with its PDF attached, through the mail outbox; an issued invoice becomes sent (INV-2)', params: c.documentParams, body: c.sendBody, response: { 202: c.sendResult, ...errors } } }, async (r, reply) => reply.code(202).send(await sendDocument(db, ctx(r), app.services.mail.from, r.params.documentId, r.body)));
-  app.post(`${base}/documents/:documentId/payment-link`, { config: team, schema: { tags, summary: 'A Razorpay or Stripe payment link (INV-5): not built yet — the provider fakes come with the billing work', params: c.documentParams, response: { ...errors, ...notBuilt } } }, async () => {
-    throw notImplemented('Payment links (INV-5, Razorpay and Stripe, built with the billing work)');
-  });
 
   app.get(`${base}/returns/gstr1`, { config: team, schema: { tags, summary: "GSTR-1 of a month: the GST portal's JSON (b2b, b2cl, b2cs, cdnr, cdnur, exp, hsn, doc_issue) or the same as an .xlsx workbook (INV-4)", params: c.workspaceParams, querystring: c.returnQuery, response: { 200: z.union([c.gstr1Schema, z.string()]), ...errors } } }, async (r, reply) => {
     const g = await gstr1ForMonth(db, ctx(r), r.query.month);

@@ -110,12 +110,6 @@ describe('INV-2 the invoice PDF and sending it', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.fields).toHaveProperty('to');
   });
-
-  it('INV-5 payment links answer 501 until the billing work brings Razorpay and Stripe', async () => {
-    const res = await owner.client.post(api(`/documents/${issued.b2b!.id}/payment-link`));
-    expect(res.statusCode).toBe(501);
-    expect(res.json().error.code).toBe('not_implemented');
-  });
 });
 
 describe('INV-4 GST returns for June 2026', () => {
