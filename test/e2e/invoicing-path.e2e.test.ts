@@ -29,7 +29,8 @@ async function shoot(page: Page, name: string) {
   if (!shots) return;
   await page.screenshot({ path: `${shots}/${name}-1280.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
-  expect(await noSidewaysScroll(page), `${name} at 390 wide`).toBe(true);
+  // Charts resize on the next layout (ResizeObserver): wait for it rather than read the first frame.
+  await expect.poll(() => noSidewaysScroll(page), { message: `${name} at 390 wide` }).toBe(true);
   await page.screenshot({ path: `${shots}/${name}-390.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
 }

@@ -1,6 +1,7 @@
 // INV-4: GSTR-1 in the shape of the GSTN offline tool's JSON, and GSTR-3B table 3.1, built from the
 // issued documents of one month. Pure: rows in, return out, so golden tests and the bench share it.
 import { isB2cLarge, type SupplyKind, type TaxRegime } from './gst';
+import { dayFirst as ddmmyyyy } from './pdf-figures';
 
 export interface ReturnLine {
   hsn: string; uqc: string; description: string; quantityMilli: number; rateBps: number;
@@ -25,7 +26,6 @@ export interface ReturnDocument {
 }
 
 const r2 = (paise: number) => paise / 100; // exact to 2 places: an integer over 100 prints as at most 2 decimals
-const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}`;
 const isExport = (k: SupplyKind) => k === 'export-with-payment' || k === 'export-without-payment';
 const invTyp = (k: SupplyKind) => (k === 'sez-with-payment' ? 'SEWP' : k === 'sez-without-payment' ? 'SEWOP' : 'R');
 /** Appends to the list under `key` (in place: a month may hold 100,000 invoices for one buyer). */

@@ -8,8 +8,8 @@ import type { Services } from '../../platform/services';
 import { users } from '../accounts/accounts.schema';
 import { memberships, workspaces } from '../workspaces/workspaces.schema';
 import { products } from './invoicing.schema';
+import { quantityText as qty } from './pdf-figures';
 
-const qty = (milli: number) => (milli % 1000 === 0 ? String(milli / 1000) : (milli / 1000).toFixed(3).replace(/0+$/, ''));
 
 /**
  * INV-1: every morning (09:00 in India) the owners and admins of each workspace with products at

@@ -1,6 +1,11 @@
 import type { InvoiceDocument } from './invoicing.contract';
 export { gstState } from './gst';
 
+/** 15-06-2026: the day first, as Indian invoices and the GST portal write dates. */
+export const dayFirst = (iso: string) => `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}`;
+/** 2, or 1.5 (thousandths of a unit shown without trailing zeros). */
+export const quantityText = (milli: number) => (milli % 1000 === 0 ? String(milli / 1000) : (milli / 1000).toFixed(3).replace(/0+$/, ''));
+
 type Line = InvoiceDocument['lines'][number];
 export interface HsnRow { hsn: string; uqc: string; rateBps: number; quantityMilli: number; taxablePaise: number; cgstPaise: number; sgstPaise: number; utgstPaise: number; igstPaise: number; cessPaise: number }
 

@@ -6,7 +6,7 @@ import { workspaces } from '../workspaces/workspaces.schema';
 import type { InvoiceDocument } from './invoicing.contract';
 import { findDocument, loadLines, presentDocument } from './get-document';
 import { requireSettings, type SettingsRow } from './invoicing-settings';
-import { gstState, hsnSummaryOf } from './pdf-figures';
+import { dayFirst as dmy, gstState, hsnSummaryOf, quantityText as qty } from './pdf-figures';
 
 /** Rs. 12,34,567.89 — the PDF's standard fonts have no ₹ glyph, so the rupee is written out. */
 export function rupees(paise: number): string {
@@ -17,10 +17,7 @@ export function rupees(paise: number): string {
   const rest = whole.slice(0, -3).replace(/\B(?=(\d{2})+(?!\d))/g, ',');
   return `${sign}${rest ? `${rest},` : ''}${last3}.${String(abs % 100).padStart(2, '0')}`;
 }
-const qty = (milli: number) => (milli % 1000 === 0 ? String(milli / 1000) : (milli / 1000).toFixed(3).replace(/0+$/, ''));
 const pct = (bps: number) => `${bps / 100}%`;
-/** 15-06-2026: the day first, as Indian invoices are dated. */
-const dmy = (iso: string) => `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}`;
 const stateText = (code: string) => (code === '96' ? 'Outside India (96)' : `${gstState(code)?.name ?? code} (${code})`);
 const titles = { invoice: 'TAX INVOICE', quote: 'QUOTATION', credit_note: 'CREDIT NOTE' } as const;
 

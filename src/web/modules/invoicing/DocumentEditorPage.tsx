@@ -12,13 +12,11 @@ import { LoadingBlock } from '../../ui/Spinner';
 import { announce } from '../../ui/Announcer';
 import { RecordPicker } from '../crm/RecordPicker';
 import { invoicingApi, invoicingKeys, useInvoicingSettings, useProducts, useSeries, type DocumentBody, type DocumentType, type InvoiceDocument, type Product } from './api';
-import { inr, quantityText, rateText, rupeesText, stateOptions, typeLabels } from './format';
+import { inr, parseQuantity, parseRupees, quantityText, rateText, rupeesText, stateOptions, todayInIndia, typeLabels } from './format';
 import { TotalsPanel } from './TotalsPanel';
 import { liveTotals, percentBps, type HeadDraft, type LineDraft } from './useLiveTotals';
-import { parseQuantity, parseRupees } from './format';
 import type { SupplyKind } from '../../../server/modules/invoicing/gst/compute';
 
-const todayInIndia = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' });
 const plusDays = (iso: string, n: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 let nextKey = 1;
 const emptyLine = (): LineDraft => ({ key: nextKey++, productId: '', description: '', hsn: '', uqc: 'NOS', quantity: '1', price: '', priceIncludesTax: false, rateBps: 1800, cessBps: 0, discountPercent: '' });

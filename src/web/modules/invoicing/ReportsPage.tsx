@@ -8,10 +8,9 @@ import { ErrorAlert } from '../../ui/Alert';
 import { buttonClass } from '../../ui/Button';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
-import { inr, quantityText } from './format';
+import { inr, quantityText, todayInIndia } from './format';
 import { InvoicingNav } from './InvoicingNav';
 
-const todayInIndia = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' });
 const compact = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', notation: 'compact', maximumFractionDigits: 1 });
 const monthLabel = (m: string) => new Date(`${m}-01T00:00:00Z`).toLocaleDateString('en-IN', { month: 'short', year: '2-digit', timeZone: 'UTC' });
 const rupeesFromPaise = (p: number) => p / 100;
@@ -76,23 +75,23 @@ function Charts({ r }: { r: Reports }) {
   const owed = r.ageing.reduce((s, a) => s + a.balancePaise, 0);
   return (
     <div className="grid gap-6 md:grid-cols-2">
-      <Card labelledBy="sales-heading" className="md:col-span-2">
+      <Card labelledBy="sales-heading" className="min-w-0 md:col-span-2">
         <SectionHeading id="sales-heading" description="Invoices less credit notes, tax included, by month.">Sales</SectionHeading>
         <BarPanel data={sales} label="Sales" unit="invoice" />
         <table className="sr-only"><caption>Sales by month</caption><tbody>{r.salesByMonth.map((m) => <tr key={m.month}><th>{m.month}</th><td>{inr(m.totalPaise)}</td></tr>)}</tbody></table>
       </Card>
-      <Card labelledBy="ageing-heading">
+      <Card labelledBy="ageing-heading" className="min-w-0">
         <SectionHeading id="ageing-heading" description={`${inr(owed)} owed, by days past the due date.`}>Receivables ageing</SectionHeading>
         <BarPanel data={ageing} label="Owed" unit="invoice" color="#b45309" />
         <ul className="mt-2 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2" data-testid="ageing">
           {r.ageing.map((a) => <li key={a.bucket} className="flex justify-between gap-2"><span className="text-stone-600">{a.bucket} days</span><span className="tabular-nums">{inr(a.balancePaise)}</span></li>)}
         </ul>
       </Card>
-      <Card labelledBy="customers-heading">
+      <Card labelledBy="customers-heading" className="min-w-0">
         <SectionHeading id="customers-heading" description="By taxable value over the last 12 months.">Top customers</SectionHeading>
         <TopList rows={r.topCustomers.map((c) => ({ name: c.name, value: c.taxablePaise, detail: `${c.invoices} ${c.invoices === 1 ? 'invoice' : 'invoices'}` }))} empty="No sales yet." />
       </Card>
-      <Card labelledBy="products-heading" className="md:col-span-2">
+      <Card labelledBy="products-heading" className="min-w-0 md:col-span-2">
         <SectionHeading id="products-heading" description="By taxable value over the last 12 months.">Top products</SectionHeading>
         <TopList rows={r.topProducts.map((p) => ({ name: p.name, value: p.taxablePaise, detail: `${quantityText(p.quantityMilli)} sold` }))} empty="No products sold yet." />
       </Card>

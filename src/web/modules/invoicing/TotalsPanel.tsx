@@ -1,16 +1,8 @@
+import type { TaxAmounts } from '../../../server/modules/invoicing/gst/compute';
 import { amountInWords } from '../../../server/modules/invoicing/gst/words';
 import { inr, stateName } from './format';
 
-interface Totals {
-  taxablePaise: number;
-  cgstPaise: number;
-  sgstPaise: number;
-  utgstPaise: number;
-  igstPaise: number;
-  cessPaise: number;
-  roundOffPaise: number;
-  grandTotalPaise: number;
-}
+type Totals = TaxAmounts & { roundOffPaise: number; grandTotalPaise: number };
 
 const regimeText = { 'cgst-sgst': 'CGST + SGST (same state)', 'cgst-utgst': 'CGST + UTGST (union territory)', igst: 'IGST (other state)', 'zero-rated': 'Zero-rated (no tax)' } as const;
 

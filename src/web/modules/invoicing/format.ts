@@ -1,6 +1,9 @@
 import { GST_STATES, gstState } from '../../../server/modules/invoicing/gst/state-codes';
 import type { DocumentStatus, DocumentSummary, DocumentType } from './api';
 
+/** Today's date in India (the GST calendar), as YYYY-MM-DD. */
+export const todayInIndia = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' });
+
 const rupees = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 /** ₹12,34,567.89 — always two places: an invoice shows its paise. */
 export const inr = (paise: number) => rupees.format(paise / 100);
