@@ -8,7 +8,8 @@ import { startTestServer, type TestServer } from '../helpers/server';
  * Issue 18's person's path in a real browser: an owner in Karnataka enters the GSTIN (the check
  * digit is checked as they type), adds a numbering series and a product with its HSN, records a
  * purchase of 50, invoices a Maharashtra company from the CRM (IGST, a line discount, live totals),
- * issues it, takes part payment (partly paid), sells one over the counter in Bengaluru (CGST+SGST),
+ * issues it, takes part payment (partly paid), credits one returned stand with a credit note, sells
+ * one over the counter in Bengaluru (CGST+SGST),
  * sees the low-stock alert and the month's GSTR-3B. (Payment links, INV-5, come with billing.)
  */
 let server: TestServer;
@@ -35,7 +36,7 @@ async function shoot(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
-it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product, invoices a Maharashtra company with IGST, takes part payment, sells over the counter with CGST+SGST, sees low stock and GSTR-3B', async () => {
+it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product, invoices a Maharashtra company with IGST, takes part payment, credits a return, sells over the counter with CGST+SGST, sees low stock and GSTR-3B', async () => {
   const owner = await ownerWithWorkspace(server, 'Bengaluru Traders');
   expect((await owner.client.post(`/api/workspaces/${owner.workspaceId}/companies`, { name: 'Pune Distributors' })).statusCode).toBe(201);
   const { page } = await openPage(browser, server.url, problems, { timezoneId: 'Asia/Kolkata', locale: 'en-IN' });
@@ -58,6 +59,10 @@ it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product,
   await page.getByLabel('Prefix').fill('INV');
   await page.getByRole('button', { name: 'Add series' }).click();
   await page.getByText('INV/2026-27/0042').waitFor();
+  await page.getByLabel('Document').selectOption('credit_note');
+  await page.getByLabel('Prefix').fill('CN');
+  await page.getByRole('button', { name: 'Add series' }).click();
+  await page.getByText('CN/2026-27/0042').waitFor();
 
   // A product with its HSN, and a purchase of 50.
   await page.getByRole('navigation', { name: 'Invoicing' }).getByRole('link', { name: 'Products & stock' }).click();
@@ -111,6 +116,16 @@ it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product,
   await expect.poll(() => page.getByTestId('balance').textContent()).toBe('₹41,065.00');
   await shoot(page, 'invoice');
 
+  // One stand comes back: a credit note against the invoice, its lines prefilled, quantity cut to 1.
+  // ₹1,250 less 10 % = ₹1,125; IGST ₹202.50; ₹1,327.50 rounds to ₹1,328.
+  const invoiceNumber = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Invoice ', '');
+  await page.getByRole('link', { name: 'Credit note' }).click();
+  await heading(page, `Credit note for ${invoiceNumber}`);
+  await page.getByRole('listitem', { name: 'Line 1' }).getByLabel('Quantity').fill('1');
+  await expect.poll(() => page.getByTestId('grand-total').textContent()).toBe('₹1,328.00');
+  await page.getByRole('button', { name: 'Save and issue' }).click();
+  await heading(page, /^Credit note CN\/\d{4}-\d{2}\/0001$/);
+
   // A walk-in sale at the counter in Bengaluru: CGST + SGST.
   await page.goto(`${home}/new`);
   await heading(page, 'New invoice');
@@ -121,10 +136,10 @@ it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product,
   await page.getByRole('button', { name: 'Save and issue' }).click();
   await heading(page, /^Invoice INV\/\d{4}-\d{2}\/0002$/);
 
-  // Stock is 50 − 46 − 1 = 3, below the reorder level of 10: the alert is on the invoices page.
+  // Stock is 50 − 46 + 1 − 1 = 4, below the reorder level of 10: the alert is on the invoices page.
   await page.getByRole('link', { name: 'All invoices' }).click();
   await heading(page, 'Invoices');
-  await expect.poll(() => page.getByTestId('low-stock').textContent()).toContain('Laptop stand (3 left, reorder at 10)');
+  await expect.poll(() => page.getByTestId('low-stock').textContent()).toContain('Laptop stand (4 left, reorder at 10)');
   await page.getByRole('button', { name: 'Partly paid' }).click();
   await expect.poll(() => page.getByRole('link', { name: /Walk-in customer/ }).count()).toBe(0);
   await page.getByRole('link', { name: /Pune Distributors/ }).waitFor();
@@ -132,12 +147,12 @@ it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product,
   await page.getByRole('link', { name: /Walk-in customer/ }).waitFor();
   await shoot(page, 'list');
 
-  // This month's GSTR-3B: ₹51,750 + ₹1,250 taxable; IGST ₹9,315; CGST = SGST = ₹112.50.
+  // This month's GSTR-3B: ₹51,750 + ₹1,250 − ₹1,125 taxable; IGST ₹9,315 − ₹202.50; CGST = SGST = ₹112.50.
   await page.getByRole('navigation', { name: 'Invoicing' }).getByRole('link', { name: 'Reports & GST' }).click();
   await heading(page, 'Reports & GST');
   const row = page.getByTestId('gstr3b').getByRole('row', { name: /Taxable outward supplies/ });
-  await expect.poll(() => row.textContent()).toContain('53,000.00');
-  expect(await row.textContent()).toContain('9,315.00');
+  await expect.poll(() => row.textContent()).toContain('51,875.00');
+  expect(await row.textContent()).toContain('9,112.50');
   expect(await row.textContent()).toContain('112.50');
   await expect.poll(() => page.getByTestId('ageing').textContent()).toContain('₹42,540.00');
   await shoot(page, 'reports');
