@@ -148,6 +148,21 @@ const viewListRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/companies', validateSearch: viewSearch, component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'CompaniesListPage') }),
   createRoute({ getParentRoute: () => workspaceRoute, path: '/deals', validateSearch: viewSearch, component: lazyRouteComponent(() => import('./modules/views/RecordsPage'), 'DealsListPage') }),
 ] as const;
+// INV-1…INV-4: invoices, products and stock, GST reports, invoicing settings. Static segments outrank '$documentId'.
+const invoiceEditorSearch = (search: Search): { creditFor?: string; fromQuote?: string; type?: 'invoice' | 'quote' | 'credit_note' } => {
+  const id = (v: unknown) => { const t = text(v); return t && uuidPattern.test(t) ? t : undefined; };
+  const type = text(search.type);
+  return { creditFor: id(search.creditFor), fromQuote: id(search.fromQuote), type: type === 'invoice' || type === 'quote' || type === 'credit_note' ? type : undefined };
+};
+const invoicingRoutes = [
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices', component: lazyRouteComponent(() => import('./modules/invoicing/InvoicesPage'), 'InvoicesPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices/new', validateSearch: invoiceEditorSearch, component: lazyRouteComponent(() => import('./modules/invoicing/DocumentEditorPage'), 'DocumentEditorPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices/products', component: lazyRouteComponent(() => import('./modules/invoicing/ProductsPage'), 'ProductsPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices/settings', component: lazyRouteComponent(() => import('./modules/invoicing/InvoicingSettingsPage'), 'InvoicingSettingsPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices/reports', component: lazyRouteComponent(() => import('./modules/invoicing/ReportsPage'), 'ReportsPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices/$documentId', component: lazyRouteComponent(() => import('./modules/invoicing/DocumentPage'), 'DocumentPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices/$documentId/edit', component: lazyRouteComponent(() => import('./modules/invoicing/DocumentEditorPage'), 'DocumentEditorPage') }),
+] as const;
 const settingsRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/settings', component: lazyRouteComponent(() => import('./modules/settings/SettingsLayout'), 'SettingsLayout') });
 const settingsIndexRoute = createRoute({
   getParentRoute: () => settingsRoute,
@@ -205,7 +220,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, bookingRoute, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
+  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, bookingRoute, ...invoicingRoutes, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
 ]);
 
 export const router = createRouter({

@@ -16,6 +16,7 @@ import { taskReminderJob, taskReminderSweepJob } from '../modules/activities/tas
 import { bookingReminderJob } from '../modules/booking/booking-mail';
 import { calendarSyncJob } from '../modules/booking/calendar-sync';
 import { agentRunJob, weeklyBriefJob } from '../modules/agents/agent-run.job';
+import { lowStockJob } from '../modules/invoicing/low-stock.job';
 import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.job';
 import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
 import { createMailTransport } from './mail/transport';
@@ -60,6 +61,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(semanticIndexJob, semanticIndexRefreshJob);
   jobs.register(...conversationJobs);
   jobs.register(bookingReminderJob, calendarSyncJob);
+  jobs.register(lowStockJob);
   const services: Services = {
     config,
     logger,

@@ -143,3 +143,39 @@ export type DocumentBody = z.infer<typeof documentBody>;
 export type UpdateDocumentBody = z.infer<typeof updateDocumentBody>;
 export type Product = z.infer<typeof productSchema>;
 export type InvoiceDocument = z.infer<typeof documentSchema>;
+
+// INV-2: the PDF and sending it.
+export const sendBody = z.object({
+  to: z.string().trim().email('An email address like accounts@example.in.').max(254),
+  message: z.string().trim().max(2000).optional(),
+});
+export const sendResult = z.object({ queued: z.literal(true), to: z.string() });
+
+// INV-4: GST returns and reports.
+const month = z.string().regex(/^20[0-9]{2}-(0[1-9]|1[0-2])$/, 'A month like 2026-06.');
+export const returnQuery = z.object({ month, format: z.enum(['json', 'xlsx']).default('json') });
+export const gstr3bQuery = z.object({ month });
+const rupeeAmount = z.number();
+export const gstr1Schema = z.object({
+  gstin: z.string(), fp: z.string().describe('Return period, MMYYYY'), version: z.string(), hash: z.string(),
+  b2b: z.array(z.unknown()), b2cl: z.array(z.unknown()), b2cs: z.array(z.unknown()), cdnr: z.array(z.unknown()), cdnur: z.array(z.unknown()), exp: z.array(z.unknown()),
+  hsn: z.object({ data: z.array(z.unknown()) }), doc_issue: z.object({ doc_det: z.array(z.unknown()) }),
+}).describe("GSTR-1 in the GSTN offline tool's JSON shape; amounts in rupees");
+export const gstr3bSchema = z.object({
+  gstin: z.string(), ret_period: z.string(),
+  sup_details: z.object({
+    osup_det: z.object({ txval: rupeeAmount, iamt: rupeeAmount, camt: rupeeAmount, samt: rupeeAmount, csamt: rupeeAmount }),
+    osup_zero: z.object({ txval: rupeeAmount, iamt: rupeeAmount, csamt: rupeeAmount }),
+    osup_nil_exmp: z.object({ txval: rupeeAmount }),
+  }),
+});
+export const reportsQuery = z.object({ months: z.coerce.number().int().min(1).max(24).default(12), asOf: isoDate.optional().describe("The day ageing is counted to and the last month shown; today in India by default") });
+export const reportsSchema = z.object({
+  asOf: z.string(),
+  salesByMonth: z.array(z.object({ month: z.string(), taxablePaise: z.number().int(), taxPaise: z.number().int(), totalPaise: z.number().int(), invoices: z.number().int() })),
+  ageing: z.array(z.object({ bucket: z.enum(['0-30', '31-60', '61-90', '90+']), balancePaise: z.number().int(), invoices: z.number().int() })),
+  topCustomers: z.array(z.object({ name: z.string(), companyId: uuid.nullable(), taxablePaise: z.number().int(), invoices: z.number().int() })),
+  topProducts: z.array(z.object({ name: z.string(), productId: uuid.nullable(), taxablePaise: z.number().int(), quantityMilli: z.number().int() })),
+});
+export type Reports = z.infer<typeof reportsSchema>;
+export type Gstr3bResult = z.infer<typeof gstr3bSchema>;

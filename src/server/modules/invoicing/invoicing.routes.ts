@@ -1,4 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { sendDownload } from '../../platform/http/download';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { managers, teamMembers } from '../../platform/http/access';
 import { errorBodySchema } from '../../platform/http/errors';
@@ -10,6 +12,12 @@ import { createProduct, getProduct, listProducts, listStockMovements, recordStoc
 import { createSeries, listSeries } from './manage-series';
 import { createDocument, updateDocument } from './save-document';
 import { listPayments, recordPayment, voidPayment } from './record-payment';
+import { drawInvoicePdf, loadPdfInput, pdfFileName } from './render-invoice-pdf';
+import { sendDocument } from './send-document';
+import { gstr1ForMonth, gstr3bForMonth } from './load-returns';
+import { gstr1Workbook } from './gstr1-xlsx';
+import { salesReports } from './sales-reports';
+import { Readable } from 'node:stream';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/workspaces/:workspaceId/invoicing';
@@ -47,5 +55,21 @@ export async function invoicingModule(server: FastifyInstance): Promise<void> {
   app.get(`${base}/documents/:documentId/payments`, { config: team, schema: { tags, summary: "An invoice's payments, oldest first, with its balance (INV-3)", params: c.documentParams, response: { 200: c.paymentList, ...errors } } }, async (r) => listPayments(db, ctx(r), r.params.documentId));
   app.post(`${base}/documents/:documentId/payments`, { config: team, schema: { tags, summary: 'Record a payment against an issued invoice; 409 beyond the balance (INV-3)', params: c.documentParams, body: c.paymentBody, response: { 201: c.paymentResult, ...errors } } }, async (r, reply) => reply.code(201).send(await recordPayment(db, ctx(r), r.params.documentId, r.body)));
   app.post(`${base}/documents/:documentId/payments/:paymentId/void`, { config: { access: managers }, schema: { tags, summary: 'Void a wrong payment (owner or admin; audited); the balance and status go back (INV-3)', params: c.paymentParams, body: c.voidPaymentBody, response: { 200: c.paymentResult, ...errors } } }, async (r) => voidPayment(db, ctx(r), r.params.documentId, r.params.paymentId, r.body.reason));
+  app.get(`${base}/documents/:documentId/pdf`, { config: team, schema: { tags, summary: 'The document as a PDF tax invoice (both GSTINs, place of supply, HSN per line, tax by rate, total in words, signature line), streamed (INV-2)', params: c.documentParams, response: { 200: z.string(), ...errors } } }, async (r, reply) => {
+    const input = await loadPdfInput(db, ctx(r), r.params.documentId);
+    return sendDownload(reply as FastifyReply, { stream: drawInvoicePdf(input) as unknown as Readable, filename: pdfFileName(input.doc), contentType: 'application/pdf' });
+  });
+  app.post(`${base}/documents/:documentId/send`, { config: team, schema: { tags, summary: 'Email an issued document with its PDF attached, through the mail outbox; an issued invoice becomes sent (INV-2)', params: c.documentParams, body: c.sendBody, response: { 202: c.sendResult, ...errors } } }, async (r, reply) => reply.code(202).send(await sendDocument(db, ctx(r), app.services.mail.from, r.params.documentId, r.body)));
+
+  app.get(`${base}/returns/gstr1`, { config: team, schema: { tags, summary: "GSTR-1 of a month: the GST portal's JSON (b2b, b2cl, b2cs, cdnr, cdnur, exp, hsn, doc_issue) or the same as an .xlsx workbook (INV-4)", params: c.workspaceParams, querystring: c.returnQuery, response: { 200: z.union([c.gstr1Schema, z.string()]), ...errors } } }, async (r, reply) => {
+    const g = await gstr1ForMonth(db, ctx(r), r.query.month);
+    const name = `GSTR1_${g.gstin}_${g.fp}`;
+    if (r.query.format === 'xlsx') {
+      return sendDownload(reply as FastifyReply, { stream: Readable.from([await gstr1Workbook(g)]), filename: `${name}.xlsx`, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+    }
+    return reply.header('content-disposition', `attachment; filename="${name}.json"`).send(g);
+  });
+  app.get(`${base}/returns/gstr3b`, { config: team, schema: { tags, summary: 'GSTR-3B table 3.1 of a month: taxable, zero-rated and nil-rated outward supplies by tax, net of credit notes (INV-4)', params: c.workspaceParams, querystring: c.gstr3bQuery, response: { 200: c.gstr3bSchema, ...errors } } }, async (r) => gstr3bForMonth(db, ctx(r), r.query.month));
+  app.get(`${base}/reports`, { config: team, schema: { tags, summary: 'Sales by month, receivables ageing (0–30/31–60/61–90/90+ days past due), top customers and products (INV-4)', params: c.workspaceParams, querystring: c.reportsQuery, response: { 200: c.reportsSchema, ...errors } } }, async (r) => salesReports(db, ctx(r), r.query));
   app.post(`${base}/documents/:documentId/cancel`, { config: team, schema: { tags, summary: 'Cancel an unpaid document; its number stays used, its stock returns (INV-2)', params: c.documentParams, body: c.versionBody, response: { 200: c.documentSchema, ...errors } } }, async (r) => cancelDocument(db, ctx(r), r.params.documentId, r.body.version));
 }

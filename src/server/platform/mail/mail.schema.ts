@@ -6,6 +6,8 @@ export interface MailAttachment {
   filename: string;
   contentType: string;
   content: string;
+  /** 'base64' for binary files (an invoice PDF); text (a calendar file) is sent as is. */
+  encoding?: 'base64';
 }
 
 export const mailKinds = ['transactional', 'marketing'] as const;

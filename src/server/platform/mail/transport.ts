@@ -26,7 +26,7 @@ export function createMailTransport(config: Config): MailTransport {
     return {
       name: 'smtp',
       async send(mail) {
-        const info = await transporter.sendMail({ ...mail, html: mail.html ?? undefined, attachments: mail.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) });
+        const info = await transporter.sendMail({ ...mail, html: mail.html ?? undefined, attachments: mail.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content, ...(a.encoding ? { encoding: a.encoding } : {}) })) });
         return { messageId: info.messageId ?? null };
       },
       async close() {
@@ -39,7 +39,7 @@ export function createMailTransport(config: Config): MailTransport {
     return {
       name: 'resend',
       async send(mail) {
-        const { data, error } = await resend.emails.send({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}), ...(mail.headers ? { headers: mail.headers } : {}), ...(mail.attachments?.length ? { attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, 'utf8') })) } : {}) });
+        const { data, error } = await resend.emails.send({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}), ...(mail.headers ? { headers: mail.headers } : {}), ...(mail.attachments?.length ? { attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content, a.encoding ?? 'utf8') })) } : {}) });
         if (error) throw new Error(`Resend refused the message: ${error.message}`);
         return { messageId: data?.id ?? null };
       },

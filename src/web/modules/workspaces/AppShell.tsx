@@ -111,6 +111,16 @@ export function AppShell() {
                 Booking
               </Link>
             </li>
+            {workspace.data && workspace.data.role !== 'client' ? (
+              <li>
+                <Link to={`/w/${workspaceId}/invoices` as '/'} className={navLinkClass}>
+                  <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+                    <path d="M5 2.5h10v15l-2.5-1.5L10 17.5 7.5 16 5 17.5zM8 7h4M8 10h4" />
+                  </svg>
+                  Invoices
+                </Link>
+              </li>
+            ) : null}
             <AiNavItems workspaceId={workspaceId} linkClass={navLinkClass} />
             <li>
               <Link to={`/w/${workspaceId}/import` as '/'} className={navLinkClass}>

@@ -1,0 +1,185 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { useState } from 'react';
+import { errorMessage, isApiError } from '../../lib/api';
+import { formatDate } from '../../lib/format';
+import { ErrorAlert, StatusNote } from '../../ui/Alert';
+import { announce } from '../../ui/Announcer';
+import { Button, buttonClass } from '../../ui/Button';
+import { SelectField, TextField } from '../../ui/Field';
+import { PageHeading } from '../../ui/PageHeading';
+import { LoadingBlock } from '../../ui/Spinner';
+import { Dialog } from '../crm/Dialog';
+import { invoicingApi, invoicingKeys, type InvoiceDocument } from './api';
+import { chipClass, chipLabels, chipOf, inr, parseRupees, quantityText, rateText, rupeesText, typeLabels } from './format';
+import { TotalsPanel } from './TotalsPanel';
+
+const methods = [
+  { value: 'upi', label: 'UPI' }, { value: 'cash', label: 'Cash' }, { value: 'bank_transfer', label: 'Bank transfer' },
+  { value: 'card', label: 'Card' }, { value: 'cheque', label: 'Cheque' }, { value: 'other', label: 'Other' },
+];
+const awaiting = ['issued', 'sent', 'partly_paid', 'overdue'];
+
+/** INV-2, INV-3: one document — its lines and taxes, payments, and what can be done with it next. */
+export function DocumentPage() {
+  const { workspaceId, documentId } = useParams({ strict: false }) as { workspaceId: string; documentId: string };
+  const queryClient = useQueryClient();
+  const doc = useQuery({ queryKey: invoicingKeys.document(workspaceId, documentId), queryFn: () => invoicingApi.document(workspaceId, documentId) });
+  const payments = useQuery({
+    queryKey: invoicingKeys.payments(workspaceId, documentId),
+    queryFn: () => invoicingApi.payments(workspaceId, documentId),
+    enabled: doc.data?.documentType === 'invoice' && doc.data.status !== 'draft',
+  });
+  const [dialog, setDialog] = useState<'pay' | 'send' | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: invoicingKeys.all(workspaceId) });
+  const act = useMutation({
+    mutationFn: (what: 'issue' | 'cancel') => (what === 'issue' ? invoicingApi.issue : invoicingApi.cancel)(workspaceId, documentId, doc.data!.version),
+    onSuccess: async (d, what) => {
+      await refresh();
+      const msg = what === 'issue' ? `${typeLabels[d.documentType]} ${d.number} issued.` : `${d.number ?? 'The document'} is void.`;
+      setNote(msg);
+      announce(msg);
+    },
+  });
+
+  if (doc.isPending) return <LoadingBlock label="Loading the invoice…" />;
+  if (doc.isError) return <ErrorAlert>{errorMessage(doc.error)}</ErrorAlert>;
+  const d = doc.data;
+  const chip = chipOf(d);
+  const base = `/w/${workspaceId}/invoices`;
+  const balance = d.grandTotalPaise - d.paidPaise;
+  const isInvoice = d.documentType === 'invoice';
+
+  return (
+    <div className="max-w-5xl">
+      <Link to={base as '/'} className="mb-2 inline-block text-sm font-medium text-teal-800 hover:underline">← All invoices</Link>
+      <PageHeading
+        description={<>{d.buyerName}{d.buyerGstin ? ` · GSTIN ${d.buyerGstin}` : ''} · {formatDate(d.documentDate)}{d.dueDate ? ` · due ${formatDate(d.dueDate)}` : ''}</>}
+        actions={<span className={chipClass(chip)} data-testid="status-chip">{chipLabels[chip]}</span>}
+      >
+        {`${typeLabels[d.documentType]} ${d.number ?? '(draft)'}`}
+      </PageHeading>
+      {note ? <StatusNote className="mb-4">{note}</StatusNote> : null}
+      {act.isError ? <ErrorAlert className="mb-4">{errorMessage(act.error)}</ErrorAlert> : null}
+      <div className="mb-6 flex flex-wrap gap-2">
+        {d.status === 'draft' ? (
+          <>
+            <Button onClick={() => act.mutate('issue')} pending={act.isPending && act.variables === 'issue'} pendingLabel="Issuing…">Issue {typeLabels[d.documentType].toLowerCase()}</Button>
+            <Link to={`${base}/${d.id}/edit` as '/'} className={buttonClass('secondary')}>Edit draft</Link>
+          </>
+        ) : null}
+        {d.number ? <a href={invoicingApi.pdfUrl(workspaceId, d.id)} className={buttonClass('secondary')} download>Download PDF</a> : null}
+        {d.number && d.status !== 'cancelled' ? <Button variant="secondary" onClick={() => setDialog('send')}>Send by email</Button> : null}
+        {isInvoice && awaiting.includes(d.status) ? <Button variant="secondary" onClick={() => setDialog('pay')}>Record payment</Button> : null}
+        {isInvoice && d.number && d.status !== 'cancelled' ? <Link to={`${base}/new?creditFor=${d.id}` as '/'} className={buttonClass('secondary')}>Credit note</Link> : null}
+        {d.documentType === 'quote' && d.status !== 'cancelled' ? <Link to={`${base}/new?fromQuote=${d.id}` as '/'} className={buttonClass('secondary')}>Make invoice</Link> : null}
+        {d.number && d.paidPaise === 0 && d.status !== 'cancelled' ? <Button variant="danger" onClick={() => act.mutate('cancel')} pending={act.isPending && act.variables === 'cancel'} pendingLabel="Voiding…">Void</Button> : null}
+      </div>
+      <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
+        <div className="min-w-0 space-y-6">
+          <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
+            <table className="w-full min-w-[36rem] text-sm">
+              <caption className="sr-only">Lines</caption>
+              <thead className="bg-stone-50 text-left text-xs text-stone-600">
+                <tr><th className="px-3 py-2">Item</th><th className="px-3 py-2">HSN/SAC</th><th className="px-3 py-2 text-right">Qty</th><th className="px-3 py-2 text-right">Rate</th><th className="px-3 py-2 text-right">GST</th><th className="px-3 py-2 text-right">Taxable</th><th className="px-3 py-2 text-right">Total</th></tr>
+              </thead>
+              <tbody className="divide-y divide-stone-100">
+                {d.lines.map((l) => (
+                  <tr key={l.position}>
+                    <td className="px-3 py-2">{l.description}{l.discount ? <span className="block text-xs text-stone-500">Discount {l.discount.kind === 'percent' ? `${l.discount.bps / 100}%` : inr(l.discount.paise)}</span> : null}</td>
+                    <td className="px-3 py-2">{l.hsn}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{quantityText(l.quantityMilli)} {l.uqc}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{rupeesText(l.unitPricePaise)}</td>
+                    <td className="px-3 py-2 text-right">{rateText(l.rateBps)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{inr(l.taxablePaise)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{inr(l.totalPaise)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {d.notes ? <p className="text-sm whitespace-pre-wrap text-stone-700">{d.notes}</p> : null}
+          {payments.data && payments.data.items.length > 0 ? (
+            <section aria-labelledby="payments-heading" className="rounded-lg border border-stone-200 bg-white p-4">
+              <h2 id="payments-heading" className="mb-2 font-semibold text-stone-900">Payments</h2>
+              <ul className="space-y-1 text-sm">
+                {payments.data.items.map((p) => (
+                  <li key={p.id} className={`flex justify-between gap-3 ${p.voidedAt ? 'text-stone-400 line-through' : ''}`}>
+                    <span>{formatDate(p.paidOn)} · {methods.find((m) => m.value === p.method)?.label}{p.reference ? ` · ${p.reference}` : ''}</span>
+                    <span className="tabular-nums">{inr(p.amountPaise)}</span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+        </div>
+        <aside className="space-y-3">
+          <TotalsPanel totals={d} regime={d.regime} placeOfSupply={d.placeOfSupply} />
+          {isInvoice && d.status !== 'draft' ? (
+            <p className="text-sm text-stone-700">Paid <span className="tabular-nums">{inr(d.paidPaise)}</span> · balance <span className="font-semibold tabular-nums" data-testid="balance">{inr(balance)}</span></p>
+          ) : null}
+        </aside>
+      </div>
+      <PaymentDialog open={dialog === 'pay'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} balance={balance} onDone={(msg) => { setNote(msg); announce(msg); void refresh(); }} />
+      <SendDialog open={dialog === 'send'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} onDone={(msg) => { setNote(msg); announce(msg); }} />
+    </div>
+  );
+}
+
+function PaymentDialog({ open, onClose, workspaceId, doc, balance, onDone }: { open: boolean; onClose: () => void; workspaceId: string; doc: InvoiceDocument; balance: number; onDone: (msg: string) => void }) {
+  const [amount, setAmount] = useState('');
+  const [method, setMethod] = useState('upi');
+  const [reference, setReference] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const pay = useMutation({
+    mutationFn: () => {
+      const paise = parseRupees(amount || rupeesText(balance));
+      if (!paise) throw new Error('Enter an amount in rupees, like 5000 or 499.50.');
+      return invoicingApi.recordPayment(workspaceId, doc.id, { method, amountPaise: paise, ...(reference.trim() ? { reference: reference.trim() } : {}) });
+    },
+    onSuccess: (r) => {
+      onDone(`Payment of ${inr(r.payment.amountPaise)} recorded; ${r.document.status === 'paid' ? 'the invoice is paid.' : `${inr(r.document.grandTotalPaise - r.document.paidPaise)} is still due.`}`);
+      setAmount('');
+      setReference('');
+      onClose();
+    },
+    onError: (e) => setError(isApiError(e) ? e.message : e instanceof Error ? e.message : errorMessage(e)),
+  });
+  return (
+    <Dialog open={open} onClose={onClose} title="Record payment" description={`${doc.number}: ${inr(balance)} due`}>
+      <form noValidate className="space-y-4" onSubmit={(e) => { e.preventDefault(); setError(null); pay.mutate(); }}>
+        <TextField label="Amount (₹)" inputMode="decimal" value={amount} placeholder={rupeesText(balance)} onChange={(e) => setAmount(e.target.value)} hint="Leave empty to record the whole balance." />
+        <SelectField label="Method" value={method} onChange={(e) => setMethod(e.target.value)} options={methods} />
+        <TextField label="Reference" optional value={reference} maxLength={100} onChange={(e) => setReference(e.target.value)} placeholder="UPI transaction id, cheque number…" />
+        {error ? <ErrorAlert>{error}</ErrorAlert> : null}
+        <div className="flex justify-end gap-2">
+          <Button variant="ghost" onClick={onClose}>Cancel</Button>
+          <Button type="submit" pending={pay.isPending}>Record payment</Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function SendDialog({ open, onClose, workspaceId, doc, onDone }: { open: boolean; onClose: () => void; workspaceId: string; doc: InvoiceDocument; onDone: (msg: string) => void }) {
+  const [to, setTo] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const send = useMutation({
+    mutationFn: () => invoicingApi.send(workspaceId, doc.id, { to: to.trim() }),
+    onSuccess: (r) => { onDone(`${doc.number} is on its way to ${r.to} with the PDF attached.`); onClose(); },
+    onError: (e) => setError(errorMessage(e)),
+  });
+  return (
+    <Dialog open={open} onClose={onClose} title={`Send ${doc.number}`} description="The PDF goes as an attachment from your workspace's mail.">
+      <form noValidate className="space-y-4" onSubmit={(e) => { e.preventDefault(); setError(null); send.mutate(); }}>
+        <TextField label="Email address" type="email" value={to} maxLength={254} onChange={(e) => setTo(e.target.value)} />
+        {error ? <ErrorAlert>{error}</ErrorAlert> : null}
+        <div className="flex justify-end gap-2">
+          <Button variant="ghost" onClick={onClose}>Cancel</Button>
+          <Button type="submit" pending={send.isPending} pendingLabel="Sending…">Send</Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

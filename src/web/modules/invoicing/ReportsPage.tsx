@@ -1,0 +1,133 @@
+import { useQuery } from '@tanstack/react-query';
+import { useParams } from '@tanstack/react-router';
+import { useState } from 'react';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Gstr3bResult, Reports } from '../../../server/modules/invoicing/invoicing.contract';
+import { api, errorMessage } from '../../lib/api';
+import { ErrorAlert } from '../../ui/Alert';
+import { buttonClass } from '../../ui/Button';
+import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
+import { SkeletonList } from '../../ui/Skeleton';
+import { inr, quantityText, todayInIndia } from './format';
+import { InvoicingNav } from './InvoicingNav';
+
+const compact = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', notation: 'compact', maximumFractionDigits: 1 });
+const monthLabel = (m: string) => new Date(`${m}-01T00:00:00Z`).toLocaleDateString('en-IN', { month: 'short', year: '2-digit', timeZone: 'UTC' });
+const rupeesFromPaise = (p: number) => p / 100;
+
+/** INV-4: the month's GST returns to download, GSTR-3B 3.1, and sales, ageing and top sellers as charts. */
+export function ReportsPage() {
+  const { workspaceId } = useParams({ strict: false }) as { workspaceId: string };
+  const [month, setMonth] = useState(todayInIndia().slice(0, 7));
+  const base = `/api/workspaces/${workspaceId}/invoicing`;
+  const reports = useQuery({ queryKey: ['invoicing', workspaceId, 'reports'], queryFn: () => api.get<Reports>(`${base}/reports`, { query: { months: 12 } }) });
+  const gstr3b = useQuery({ queryKey: ['invoicing', workspaceId, 'gstr3b', month], queryFn: () => api.get<Gstr3bResult>(`${base}/returns/gstr3b`, { query: { month } }), enabled: /^\d{4}-\d{2}$/.test(month), retry: false });
+  return (
+    <div className="max-w-5xl">
+      <PageHeading description="GST returns for a month, and how sales and money owed are going.">Reports & GST</PageHeading>
+      <InvoicingNav workspaceId={workspaceId} />
+      <div className="space-y-6">
+        <Card labelledBy="returns-heading">
+          <SectionHeading id="returns-heading" description="GSTR-1 in the GST portal's JSON shape (upload it in the offline tool or the portal), or as a workbook for your accountant.">GST returns</SectionHeading>
+          <div className="flex flex-wrap items-end gap-3">
+            <label className="text-sm font-medium text-stone-800">
+              Month
+              <input type="month" value={month} onChange={(e) => setMonth(e.target.value)} className="mt-1 block rounded-md border border-stone-300 px-3 py-2 text-sm" />
+            </label>
+            <a className={buttonClass('primary')} href={`${base}/returns/gstr1?month=${month}`} download>Download GSTR-1 (JSON)</a>
+            <a className={buttonClass('secondary')} href={`${base}/returns/gstr1?month=${month}&format=xlsx`} download>GSTR-1 spreadsheet</a>
+          </div>
+          <div className="mt-5">
+            <h3 className="mb-2 text-sm font-semibold text-stone-900">GSTR-3B · 3.1 outward supplies</h3>
+            {gstr3b.isPending ? <SkeletonList rows={1} label="Working out GSTR-3B…" /> : gstr3b.isError ? <ErrorAlert>{errorMessage(gstr3b.error)}</ErrorAlert> : (
+              <div className="overflow-x-auto">
+                <table className="w-full min-w-[32rem] text-sm" data-testid="gstr3b">
+                  <thead className="text-left text-xs text-stone-600"><tr><th className="py-1 pr-3">Nature of supplies</th><th className="py-1 pr-3 text-right">Taxable value</th><th className="py-1 pr-3 text-right">IGST</th><th className="py-1 pr-3 text-right">CGST</th><th className="py-1 pr-3 text-right">SGST/UTGST</th><th className="py-1 text-right">Cess</th></tr></thead>
+                  <tbody className="divide-y divide-stone-100 tabular-nums">
+                    <Row3b label="(a) Taxable outward supplies" v={gstr3b.data.sup_details.osup_det} />
+                    <Row3b label="(b) Zero-rated (exports, SEZ)" v={{ ...gstr3b.data.sup_details.osup_zero, camt: 0, samt: 0 }} />
+                    <Row3b label="(c) Nil-rated, exempted" v={{ txval: gstr3b.data.sup_details.osup_nil_exmp.txval, iamt: 0, camt: 0, samt: 0, csamt: 0 }} />
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </div>
+        </Card>
+        {reports.isPending ? <SkeletonList rows={3} label="Loading reports…" /> : reports.isError ? <ErrorAlert>{errorMessage(reports.error)}</ErrorAlert> : <Charts r={reports.data} />}
+      </div>
+    </div>
+  );
+}
+
+const rupeesText = (n: number) => n.toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+function Row3b({ label, v }: { label: string; v: { txval: number; iamt: number; camt: number; samt: number; csamt: number } }) {
+  return (
+    <tr>
+      <td className="py-1.5 pr-3 text-stone-700">{label}</td>
+      {[v.txval, v.iamt, v.camt, v.samt, v.csamt].map((x, i) => <td key={i} className="py-1.5 pr-3 text-right">{rupeesText(x)}</td>)}
+    </tr>
+  );
+}
+
+function Charts({ r }: { r: Reports }) {
+  const sales = r.salesByMonth.map((m) => ({ name: monthLabel(m.month), value: rupeesFromPaise(m.totalPaise), count: m.invoices }));
+  const ageing = r.ageing.map((a) => ({ name: `${a.bucket} days`, value: rupeesFromPaise(a.balancePaise), count: a.invoices }));
+  const owed = r.ageing.reduce((s, a) => s + a.balancePaise, 0);
+  return (
+    <div className="grid gap-6 md:grid-cols-2">
+      <Card labelledBy="sales-heading" className="min-w-0 md:col-span-2">
+        <SectionHeading id="sales-heading" description="Invoices less credit notes, tax included, by month.">Sales</SectionHeading>
+        <BarPanel data={sales} label="Sales" unit="invoice" />
+        <table className="sr-only"><caption>Sales by month</caption><tbody>{r.salesByMonth.map((m) => <tr key={m.month}><th>{m.month}</th><td>{inr(m.totalPaise)}</td></tr>)}</tbody></table>
+      </Card>
+      <Card labelledBy="ageing-heading" className="min-w-0">
+        <SectionHeading id="ageing-heading" description={`${inr(owed)} owed, by days past the due date.`}>Receivables ageing</SectionHeading>
+        <BarPanel data={ageing} label="Owed" unit="invoice" color="#b45309" />
+        <ul className="mt-2 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-2" data-testid="ageing">
+          {r.ageing.map((a) => <li key={a.bucket} className="flex justify-between gap-2"><span className="text-stone-600">{a.bucket} days</span><span className="tabular-nums">{inr(a.balancePaise)}</span></li>)}
+        </ul>
+      </Card>
+      <Card labelledBy="customers-heading" className="min-w-0">
+        <SectionHeading id="customers-heading" description="By taxable value over the last 12 months.">Top customers</SectionHeading>
+        <TopList rows={r.topCustomers.map((c) => ({ name: c.name, value: c.taxablePaise, detail: `${c.invoices} ${c.invoices === 1 ? 'invoice' : 'invoices'}` }))} empty="No sales yet." />
+      </Card>
+      <Card labelledBy="products-heading" className="min-w-0 md:col-span-2">
+        <SectionHeading id="products-heading" description="By taxable value over the last 12 months.">Top products</SectionHeading>
+        <TopList rows={r.topProducts.map((p) => ({ name: p.name, value: p.taxablePaise, detail: `${quantityText(p.quantityMilli)} sold` }))} empty="No products sold yet." />
+      </Card>
+    </div>
+  );
+}
+
+function BarPanel({ data, label, unit, color = '#0f766e' }: { data: { name: string; value: number; count: number }[]; label: string; unit: string; color?: string }) {
+  return (
+    <div className="h-56 w-full" aria-hidden="true">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e7e5e4" />
+          <XAxis dataKey="name" tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: '#57534e' }} />
+          <YAxis tickLine={false} axisLine={false} width={60} tick={{ fontSize: 11, fill: '#57534e' }} tickFormatter={(v: number) => compact.format(v)} />
+          <Tooltip cursor={{ fill: '#f5f5f4' }} formatter={(value, _n, item) => [`${compact.format(Number(value))} · ${(item.payload as { count: number }).count} ${unit}s`, label]} />
+          <Bar dataKey="value" fill={color} radius={[4, 4, 0, 0]} maxBarSize={48} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** A ranked list with a bar behind each figure: readable as text, seen as a chart. */
+function TopList({ rows, empty }: { rows: { name: string; value: number; detail: string }[]; empty: string }) {
+  if (rows.length === 0) return <p className="text-sm text-stone-600">{empty}</p>;
+  const max = Math.max(...rows.map((r) => r.value), 1);
+  return (
+    <ol className="space-y-2">
+      {rows.map((r, i) => (
+        <li key={`${r.name}-${i}`} className="text-sm">
+          <div className="flex justify-between gap-3"><span className="truncate text-stone-800">{r.name}</span><span className="shrink-0 tabular-nums">{inr(r.value)}</span></div>
+          <div className="mt-1 h-1.5 rounded bg-stone-100"><div className="h-1.5 rounded bg-teal-600" style={{ width: `${Math.max(2, (r.value / max) * 100)}%` }} /></div>
+          <p className="text-xs text-stone-500">{r.detail}</p>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,69 @@
+import { useQuery } from '@tanstack/react-query';
+import type { z } from 'zod';
+import { api, request } from '../../lib/api';
+import type {
+  DocumentBody, InvoiceDocument, movementSchema, paymentList, paymentResult, Product, ProductBody, seriesSchema, SettingsBody, settingsSchema, UpdateDocumentBody,
+} from '../../../server/modules/invoicing/invoicing.contract';
+
+export type { DocumentBody, InvoiceDocument, Product, ProductBody, SettingsBody };
+export type Settings = z.infer<typeof settingsSchema>;
+export type Series = z.infer<typeof seriesSchema>;
+export type Movement = z.infer<typeof movementSchema>;
+export type Payments = z.infer<typeof paymentList>;
+export type DocumentSummary = Omit<InvoiceDocument, 'lines'>;
+export type DocumentType = InvoiceDocument['documentType'];
+export type DocumentStatus = InvoiceDocument['status'];
+
+const base = (ws: string) => `/api/workspaces/${ws}/invoicing`;
+
+export const invoicingApi = {
+  settings: (ws: string) => api.get<Settings>(`${base(ws)}/settings`),
+  saveSettings: (ws: string, body: SettingsBody) => request<Settings>('PUT', `${base(ws)}/settings`, { body }),
+  series: (ws: string) => api.get<{ items: Series[] }>(`${base(ws)}/series`),
+  createSeries: (ws: string, body: { documentType: DocumentType; prefix: string; digits: number }) => api.post<Series>(`${base(ws)}/series`, body),
+  products: (ws: string, lowStock?: boolean) => api.get<{ items: Product[] }>(`${base(ws)}/products`, { query: { lowStock: lowStock ? 'true' : undefined } }),
+  createProduct: (ws: string, body: ProductBody) => api.post<Product>(`${base(ws)}/products`, body),
+  updateProduct: (ws: string, id: string, body: Partial<ProductBody> & { version: number }) => api.patch<Product>(`${base(ws)}/products/${id}`, body),
+  recordMovement: (ws: string, id: string, body: { kind: 'purchase' | 'adjustment' | 'return'; quantityMilli: number; note?: string }) =>
+    api.post<{ movement: Movement; product: Product }>(`${base(ws)}/products/${id}/stock-movements`, body),
+  documents: (ws: string, query: { documentType?: DocumentType; status?: DocumentStatus; overdue?: 'true' }) =>
+    api.get<{ items: DocumentSummary[] }>(`${base(ws)}/documents`, { query: { ...query, limit: 200 } }),
+  document: (ws: string, id: string) => api.get<InvoiceDocument>(`${base(ws)}/documents/${id}`),
+  createDocument: (ws: string, body: DocumentBody) => api.post<InvoiceDocument>(`${base(ws)}/documents`, body),
+  updateDocument: (ws: string, id: string, body: UpdateDocumentBody) => api.patch<InvoiceDocument>(`${base(ws)}/documents/${id}`, body),
+  issue: (ws: string, id: string, version: number) => api.post<InvoiceDocument>(`${base(ws)}/documents/${id}/issue`, { version }),
+  cancel: (ws: string, id: string, version: number) => api.post<InvoiceDocument>(`${base(ws)}/documents/${id}/cancel`, { version }),
+  payments: (ws: string, id: string) => api.get<Payments>(`${base(ws)}/documents/${id}/payments`),
+  recordPayment: (ws: string, id: string, body: { method: string; amountPaise: number; paidOn?: string; reference?: string }) =>
+    api.post<z.infer<typeof paymentResult>>(`${base(ws)}/documents/${id}/payments`, body),
+  send: (ws: string, id: string, body: { to: string; message?: string }) => api.post<{ queued: true; to: string }>(`${base(ws)}/documents/${id}/send`, body),
+  pdfUrl: (ws: string, id: string) => `${base(ws)}/documents/${id}/pdf`,
+};
+
+export const invoicingKeys = {
+  all: (ws: string) => ['invoicing', ws] as const,
+  settings: (ws: string) => ['invoicing', ws, 'settings'] as const,
+  series: (ws: string) => ['invoicing', ws, 'series'] as const,
+  products: (ws: string) => ['invoicing', ws, 'products'] as const,
+  documents: (ws: string, filter: object) => ['invoicing', ws, 'documents', filter] as const,
+  document: (ws: string, id: string) => ['invoicing', ws, 'document', id] as const,
+  payments: (ws: string, id: string) => ['invoicing', ws, 'payments', id] as const,
+};
+
+/** The GST identity, or null while the business has not entered it (the server answers 409). */
+export function useInvoicingSettings(ws: string) {
+  return useQuery({
+    queryKey: invoicingKeys.settings(ws),
+    queryFn: async () => {
+      try {
+        return await invoicingApi.settings(ws);
+      } catch (e) {
+        if (e instanceof Error && 'code' in e && (e as { code: string }).code === 'invoicing_not_set_up') return null;
+        throw e;
+      }
+    },
+  });
+}
+
+export const useSeries = (ws: string) => useQuery({ queryKey: invoicingKeys.series(ws), queryFn: () => invoicingApi.series(ws) });
+export const useProducts = (ws: string) => useQuery({ queryKey: invoicingKeys.products(ws), queryFn: () => invoicingApi.products(ws) });

@@ -1,0 +1,56 @@
+import { GST_STATES, gstState } from '../../../server/modules/invoicing/gst/state-codes';
+import type { DocumentStatus, DocumentSummary, DocumentType } from './api';
+
+/** Today's date in India (the GST calendar), as YYYY-MM-DD. */
+export const todayInIndia = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' });
+
+const rupees = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** ₹12,34,567.89 — always two places: an invoice shows its paise. */
+export const inr = (paise: number) => rupees.format(paise / 100);
+
+/** "1250.5" → 125050 paise, exactly (no floating point); null when it is not an amount. */
+export function parseRupees(text: string): number | null {
+  const m = /^\s*(\d{1,10})(?:\.(\d{0,2}))?\s*$/.exec(text.replace(/,/g, ''));
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+export const rupeesText = (paise: number) => `${Math.trunc(paise / 100)}.${String(paise % 100).padStart(2, '0')}`;
+
+/** "1.5" → 1500 thousandths of a unit. */
+export function parseQuantity(text: string): number | null {
+  const m = /^\s*(\d{1,7})(?:\.(\d{0,3}))?\s*$/.exec(text);
+  if (!m) return null;
+  return Number(m[1]) * 1000 + Number((m[2] ?? '').padEnd(3, '0'));
+}
+export const quantityText = (milli: number) => {
+  const whole = Math.trunc(milli / 1000);
+  const frac = String(Math.abs(milli % 1000)).padStart(3, '0').replace(/0+$/, '');
+  return frac ? `${milli < 0 && whole === 0 ? '-' : ''}${whole}.${frac}` : String(whole);
+};
+
+/** "18%" from 1800 basis points. */
+export const rateText = (bps: number) => `${bps / 100}%`;
+
+export const stateName = (code: string | null | undefined) => (code ? (gstState(code)?.name ?? code) : '—');
+export const stateOptions = [...GST_STATES.values()].filter((s) => s.kind !== 'foreign').map((s) => ({ value: s.code, label: `${s.code} · ${s.name}` }));
+
+export const typeLabels: Record<DocumentType, string> = { invoice: 'Invoice', quote: 'Quote', credit_note: 'Credit note' };
+
+/** What a person reads in the list: an issued invoice past its due date is "Overdue"; a cancelled one is void. */
+export type Chip = 'draft' | 'issued' | 'sent' | 'partly_paid' | 'paid' | 'overdue' | 'void';
+export function chipOf(d: Pick<DocumentSummary, 'status' | 'overdue'>): Chip {
+  if (d.status === 'cancelled') return 'void';
+  if (d.overdue) return 'overdue';
+  return d.status as Exclude<DocumentStatus, 'cancelled'>;
+}
+export const chipLabels: Record<Chip, string> = { draft: 'Draft', issued: 'Issued', sent: 'Sent', partly_paid: 'Partly paid', paid: 'Paid', overdue: 'Overdue', void: 'Void' };
+const chipClasses: Record<Chip, string> = {
+  draft: 'bg-stone-100 text-stone-700 ring-stone-300',
+  issued: 'bg-sky-50 text-sky-800 ring-sky-200',
+  sent: 'bg-sky-50 text-sky-800 ring-sky-200',
+  partly_paid: 'bg-amber-50 text-amber-900 ring-amber-200',
+  paid: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
+  overdue: 'bg-red-50 text-red-800 ring-red-200',
+  void: 'bg-stone-50 text-stone-500 ring-stone-200 line-through',
+};
+export const chipClass = (c: Chip) => `inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${chipClasses[c]}`;

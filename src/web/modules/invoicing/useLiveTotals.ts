@@ -1,0 +1,62 @@
+import { computeDocument, GstInputError, placeOfSupply, type DocumentResult, type SupplyKind } from '../../../server/modules/invoicing/gst/compute';
+import { parseQuantity, parseRupees } from './format';
+
+export interface LineDraft {
+  key: number;
+  productId: string;
+  description: string;
+  hsn: string;
+  uqc: string;
+  quantity: string;
+  price: string;
+  priceIncludesTax: boolean;
+  rateBps: number;
+  cessBps: number;
+  discountPercent: string;
+}
+
+export interface HeadDraft {
+  documentDate: string;
+  buyerGstin: string;
+  buyerStateCode: string;
+  supplyKind: SupplyKind;
+  discountPercent: string;
+}
+
+/** "10" or "12.5" percent → basis points; empty is no discount; null when unreadable. */
+export function percentBps(text: string): number | null | undefined {
+  if (!text.trim()) return undefined;
+  const m = /^\s*(\d{1,3})(?:\.(\d{0,2}))?\s*$/.exec(text);
+  if (!m) return null;
+  const bps = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  return bps <= 10000 ? bps : null;
+}
+
+export type Live = { ok: true; pos: string; result: DocumentResult } | { ok: false; field: string; message: string };
+
+/**
+ * The same GST engine the server runs (pure, no server imports), so the totals on screen are the
+ * totals the invoice will carry: place of supply, regime, tax per line, round-off. A credit note's
+ * rates are those of its invoice's date (`rateDate`).
+ */
+export function liveTotals(head: HeadDraft, lines: LineDraft[], supplierStateCode: string, rateDate?: string): Live {
+  try {
+    const pos = placeOfSupply({ supplyKind: head.supplyKind, supplierStateCode, buyerGstin: head.buyerGstin.trim() || null, buyerStateCode: head.buyerStateCode || null });
+    const inputs = lines.map((l, i) => {
+      const quantityMilli = parseQuantity(l.quantity);
+      if (quantityMilli === null) throw new GstInputError(`lines.${i}.quantityMilli`, 'A quantity like 2 or 1.5.');
+      const unitPricePaise = parseRupees(l.price);
+      if (unitPricePaise === null) throw new GstInputError(`lines.${i}.unitPricePaise`, 'A price in rupees like 1250 or 99.50.');
+      const bps = percentBps(l.discountPercent);
+      if (bps === null) throw new GstInputError(`lines.${i}.discount`, 'A discount from 0 to 100 %.');
+      return { hsn: l.hsn.trim(), uqc: l.uqc.trim().toUpperCase(), quantityMilli, unitPricePaise, priceIncludesTax: l.priceIncludesTax, rateBps: l.rateBps, cessBps: l.cessBps, discount: bps ? { kind: 'percent' as const, bps } : null };
+    });
+    const invoiceBps = percentBps(head.discountPercent);
+    if (invoiceBps === null) throw new GstInputError('discount', 'A discount from 0 to 100 %.');
+    const result = computeDocument({ date: head.documentDate, ...(rateDate ? { rateDate } : {}), supplierStateCode, placeOfSupply: pos, supplyKind: head.supplyKind, lines: inputs, discount: invoiceBps ? { kind: 'percent', bps: invoiceBps } : null });
+    return { ok: true, pos, result };
+  } catch (e) {
+    if (e instanceof GstInputError) return { ok: false, field: e.field, message: e.message };
+    throw e;
+  }
+}

@@ -1,0 +1,160 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ownerWithWorkspace } from '../helpers/client';
+import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+/**
+ * Issue 18's person's path in a real browser: an owner in Karnataka enters the GSTIN (the check
+ * digit is checked as they type), adds a numbering series and a product with its HSN, records a
+ * purchase of 50, invoices a Maharashtra company from the CRM (IGST, a line discount, live totals),
+ * issues it, takes part payment (partly paid), credits one returned stand with a credit note, sells
+ * one over the counter in Bengaluru (CGST+SGST),
+ * sees the low-stock alert and the month's GSTR-3B. (Payment links, INV-5, come with billing.)
+ */
+let server: TestServer;
+let browser: Browser;
+const problems: string[] = [];
+const shots = process.env.INVOICING_SCREENSHOTS ?? '';
+
+beforeAll(async () => {
+  await ensureWebBuild();
+  server = await startTestServer();
+  browser = await launchChromium();
+}, 300_000);
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function shoot(page: Page, name: string) {
+  if (!shots) return;
+  await page.screenshot({ path: `${shots}/${name}-1280.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  // Charts resize on the next layout (ResizeObserver): wait for it rather than read the first frame.
+  await expect.poll(() => noSidewaysScroll(page), { message: `${name} at 390 wide` }).toBe(true);
+  await page.screenshot({ path: `${shots}/${name}-390.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product, invoices a Maharashtra company with IGST, takes part payment, credits a return, sells over the counter with CGST+SGST, sees low stock and GSTR-3B', async () => {
+  const owner = await ownerWithWorkspace(server, 'Bengaluru Traders');
+  expect((await owner.client.post(`/api/workspaces/${owner.workspaceId}/companies`, { name: 'Pune Distributors' })).statusCode).toBe(201);
+  const { page } = await openPage(browser, server.url, problems, { timezoneId: 'Asia/Kolkata', locale: 'en-IN' });
+  const home = `/w/${owner.workspaceId}/invoices`;
+  await signIn(page, owner.email, owner.password, home);
+  await heading(page, 'Invoices');
+  await page.getByText('Set up invoicing first').waitFor();
+  await shoot(page, 'empty');
+
+  // GST identity: a mistyped GSTIN is caught by its check digit before saving.
+  await page.getByRole('link', { name: 'Enter GST details' }).click();
+  await heading(page, 'Invoicing settings');
+  await page.getByLabel('Legal name').fill('Bengaluru Traders Pvt Ltd');
+  await page.getByLabel('GSTIN').fill('29AAGCB7383J1Z5');
+  await page.getByText(/check (digit|character)/i).first().waitFor();
+  await page.getByLabel('GSTIN').fill('29AAGCB7383J1Z4');
+  await page.getByText('Valid · state 29').waitFor();
+  await page.getByRole('button', { name: 'Save business details' }).click();
+  await page.getByText('Saved.').waitFor();
+  await page.getByLabel('Prefix').fill('INV');
+  await page.getByRole('button', { name: 'Add series' }).click();
+  await page.getByText('INV/2026-27/0042').waitFor();
+  await page.getByLabel('Document').selectOption('credit_note');
+  await page.getByLabel('Prefix').fill('CN');
+  await page.getByRole('button', { name: 'Add series' }).click();
+  await page.getByText('CN/2026-27/0042').waitFor();
+
+  // A product with its HSN, and a purchase of 50.
+  await page.getByRole('navigation', { name: 'Invoicing' }).getByRole('link', { name: 'Products & stock' }).click();
+  await heading(page, 'Products & stock');
+  await page.getByRole('button', { name: 'Add product' }).first().click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name').fill('Laptop stand');
+  await dialog.getByLabel('SKU').fill('LS-1');
+  await dialog.getByLabel('HSN or SAC code').fill('8471');
+  await dialog.getByLabel('Price (₹)').fill('1250');
+  await dialog.getByLabel('Reorder level').fill('10');
+  await dialog.getByRole('button', { name: 'Save product' }).click();
+  await page.getByText('0 in stock · low').waitFor();
+  await page.getByRole('button', { name: 'Record stock for Laptop stand' }).click();
+  await dialog.getByLabel('Quantity').fill('50');
+  await dialog.getByRole('button', { name: 'Record' }).click();
+  await page.getByText('50 in stock').waitFor();
+  await shoot(page, 'products');
+
+  // An invoice to the CRM company in Maharashtra: IGST, 10 % off the line, totals live.
+  await page.getByRole('navigation', { name: 'Invoicing' }).getByRole('link', { name: 'Documents' }).click();
+  await page.getByRole('link', { name: 'New invoice' }).first().click();
+  await heading(page, 'New invoice');
+  await page.getByRole('combobox', { name: 'Company from the CRM' }).fill('Pune');
+  await page.getByRole('option', { name: /Pune Distributors/ }).click();
+  await expect.poll(() => page.getByLabel('Bill to (name)').inputValue()).toBe('Pune Distributors');
+  await page.getByLabel('Buyer GSTIN').fill('27AAPFU0939F1ZV');
+  const line1 = page.getByRole('listitem', { name: 'Line 1' });
+  await line1.getByLabel('Product or service').selectOption({ label: 'Laptop stand (LS-1)' });
+  await line1.getByLabel('Quantity').fill('46');
+  await line1.getByLabel(/Discount %/).fill('10');
+  // 46 × ₹1,250 = ₹57,500, less 10 % = ₹51,750 taxable; IGST 18 % = ₹9,315; total ₹61,065.
+  await expect.poll(() => page.getByTestId('tax-regime').textContent()).toBe('IGST (other state)');
+  await expect.poll(() => page.getByTestId('grand-total').textContent()).toBe('₹61,065.00');
+  await shoot(page, 'editor');
+  await page.getByRole('button', { name: 'Save and issue' }).click();
+  await heading(page, /^Invoice INV\/\d{4}-\d{2}\/0001$/);
+  await page.getByText('Maharashtra (27)').waitFor();
+  const pdfHref = await page.getByRole('link', { name: 'Download PDF' }).getAttribute('href');
+  const pdf = await page.request.get(pdfHref!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+  // Part payment by UPI: partly paid, ₹41,065 still due.
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await dialog.getByLabel('Amount (₹)').fill('20000');
+  await dialog.getByLabel('Reference').fill('UPI 4242');
+  await dialog.getByRole('button', { name: 'Record payment' }).click();
+  await expect.poll(() => page.getByTestId('status-chip').textContent()).toBe('Partly paid');
+  await expect.poll(() => page.getByTestId('balance').textContent()).toBe('₹41,065.00');
+  await shoot(page, 'invoice');
+
+  // One stand comes back: a credit note against the invoice, its lines prefilled, quantity cut to 1.
+  // ₹1,250 less 10 % = ₹1,125; IGST ₹202.50; ₹1,327.50 rounds to ₹1,328.
+  const invoiceNumber = (await page.getByRole('heading', { level: 1 }).textContent())!.replace('Invoice ', '');
+  await page.getByRole('link', { name: 'Credit note' }).click();
+  await heading(page, `Credit note for ${invoiceNumber}`);
+  await page.getByRole('listitem', { name: 'Line 1' }).getByLabel('Quantity').fill('1');
+  await expect.poll(() => page.getByTestId('grand-total').textContent()).toBe('₹1,328.00');
+  await page.getByRole('button', { name: 'Save and issue' }).click();
+  await heading(page, /^Credit note CN\/\d{4}-\d{2}\/0001$/);
+
+  // A walk-in sale at the counter in Bengaluru: CGST + SGST.
+  await page.goto(`${home}/new`);
+  await heading(page, 'New invoice');
+  await page.getByLabel('Bill to (name)').fill('Walk-in customer');
+  await page.getByRole('listitem', { name: 'Line 1' }).getByLabel('Product or service').selectOption({ label: 'Laptop stand (LS-1)' });
+  await expect.poll(() => page.getByTestId('tax-regime').textContent()).toBe('CGST + SGST (same state)');
+  await expect.poll(() => page.getByTestId('grand-total').textContent()).toBe('₹1,475.00');
+  await page.getByRole('button', { name: 'Save and issue' }).click();
+  await heading(page, /^Invoice INV\/\d{4}-\d{2}\/0002$/);
+
+  // Stock is 50 − 46 + 1 − 1 = 4, below the reorder level of 10: the alert is on the invoices page.
+  await page.getByRole('link', { name: 'All invoices' }).click();
+  await heading(page, 'Invoices');
+  await expect.poll(() => page.getByTestId('low-stock').textContent()).toContain('Laptop stand (4 left, reorder at 10)');
+  await page.getByRole('button', { name: 'Partly paid' }).click();
+  await expect.poll(() => page.getByRole('link', { name: /Walk-in customer/ }).count()).toBe(0);
+  await page.getByRole('link', { name: /Pune Distributors/ }).waitFor();
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+  await page.getByRole('link', { name: /Walk-in customer/ }).waitFor();
+  await shoot(page, 'list');
+
+  // This month's GSTR-3B: ₹51,750 + ₹1,250 − ₹1,125 taxable; IGST ₹9,315 − ₹202.50; CGST = SGST = ₹112.50.
+  await page.getByRole('navigation', { name: 'Invoicing' }).getByRole('link', { name: 'Reports & GST' }).click();
+  await heading(page, 'Reports & GST');
+  const row = page.getByTestId('gstr3b').getByRole('row', { name: /Taxable outward supplies/ });
+  await expect.poll(() => row.textContent()).toContain('51,875.00');
+  expect(await row.textContent()).toContain('9,112.50');
+  expect(await row.textContent()).toContain('112.50');
+  await expect.poll(() => page.getByTestId('ageing').textContent()).toContain('₹42,540.00');
+  await shoot(page, 'reports');
+  expect(problems).toEqual([]);
+}, 240_000);
