@@ -18,6 +18,7 @@ import { calendarSyncJob } from '../modules/booking/calendar-sync';
 import { agentRunJob, weeklyBriefJob } from '../modules/agents/agent-run.job';
 import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.job';
 import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
+import { dncImportJob } from '../modules/outreach/calls/dnc-import.job';
 import { createMailTransport } from './mail/transport';
 import type { Services } from './services';
 import { Realtime } from './realtime/realtime';
@@ -60,6 +61,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(semanticIndexJob, semanticIndexRefreshJob);
   jobs.register(...conversationJobs);
   jobs.register(bookingReminderJob, calendarSyncJob);
+  jobs.register(dncImportJob);
   const services: Services = {
     config,
     logger,

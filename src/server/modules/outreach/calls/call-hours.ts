@@ -1,0 +1,92 @@
+import { timezones as phoneTimezones } from 'libphonenumber-geo-carrier';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { DateTime } from 'luxon';
+import zipcodeToTimezone from 'zipcode-to-timezone';
+
+/**
+ * CALL-3: in which time zone(s) a contact answers the phone, and whether a call may be made now.
+ * Sources in order (docs/decisions/013-call-time-zones.md): the contact's own time zone field, the
+ * phone number's region (Google libphonenumber's prefix-to-zone map, through
+ * libphonenumber-geo-carrier), the US ZIP code (zipcode-to-timezone); otherwise the zone is unknown
+ * and the contact is not offered.
+ */
+
+export const CALL_DAY_START_HOUR = 8;
+export const CALL_DAY_END_HOUR = 21;
+
+export type ZoneSource = 'contact' | 'phone' | 'postal_code';
+
+export interface ContactZoneFacts {
+  timeZone: string | null;
+  phone: string | null;
+  postalCode: string | null;
+  country: string | null;
+}
+
+export interface ResolvedZones {
+  zones: string[];
+  source: ZoneSource;
+}
+
+const isZone = (zone: string) => DateTime.now().setZone(zone).isValid;
+
+/** The zones of a phone number's region; several when the prefix spans more than one. */
+export async function zonesOfPhone(e164: string): Promise<string[]> {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return [];
+  const zones = (await phoneTimezones(parsed)) ?? [];
+  // The map answers "Etc/Unknown" where it knows nothing.
+  return [...new Set(zones)].filter((z) => z !== 'Etc/Unknown' && isZone(z));
+}
+
+/** A US ZIP code (ZIP+4 too) to its zone, or null. Only for US addresses or ones without a country. */
+export function zoneOfPostalCode(postalCode: string | null, country: string | null): string | null {
+  if (!postalCode || (country && country.toUpperCase() !== 'US')) return null;
+  const match = /^\s*(\d{5})(?:-\d{4})?\s*$/.exec(postalCode);
+  if (!match) return null;
+  const zone = zipcodeToTimezone.lookup(match[1]!);
+  return zone && isZone(zone) ? zone : null;
+}
+
+export async function resolveZones(c: ContactZoneFacts): Promise<ResolvedZones | null> {
+  if (c.timeZone && isZone(c.timeZone)) return { zones: [c.timeZone], source: 'contact' };
+  if (c.phone) {
+    const zones = await zonesOfPhone(c.phone);
+    if (zones.length) return { zones, source: 'phone' };
+  }
+  const zone = zoneOfPostalCode(c.postalCode, c.country);
+  if (zone) return { zones: [zone], source: 'postal_code' };
+  return null;
+}
+
+/** 08:00 ≤ local time < 21:00 in this zone at this instant. */
+export function withinCallingHours(zone: string, at: DateTime): boolean {
+  const local = at.setZone(zone);
+  return local.hour >= CALL_DAY_START_HOUR && local.hour < CALL_DAY_END_HOUR;
+}
+
+export interface CallWindow {
+  allowed: boolean;
+  /** When not allowed: the first instant inside calling hours in every zone (null when there is none within a week). */
+  opensAt: DateTime | null;
+}
+
+/**
+ * Allowed only when the hour is allowed in every zone. Every zone's window opens at its own
+ * 08:00, so the joint window, if any, opens at one of those instants: the earliest one at which
+ * all zones are inside their hours is the answer. Luxon puts 08:00 on the right side of a DST change.
+ */
+export function callWindow(zones: string[], now: DateTime): CallWindow {
+  if (zones.length && zones.every((z) => withinCallingHours(z, now))) return { allowed: true, opensAt: null };
+  const candidates: DateTime[] = [];
+  for (const zone of zones) {
+    const local = now.setZone(zone);
+    for (let d = 0; d <= 7; d++) {
+      const opening = local.plus({ days: d }).set({ hour: CALL_DAY_START_HOUR, minute: 0, second: 0, millisecond: 0 });
+      if (opening > now) candidates.push(opening);
+    }
+  }
+  candidates.sort((a, b) => a.toMillis() - b.toMillis());
+  const opensAt = candidates.find((at) => zones.every((z) => withinCallingHours(z, at))) ?? null;
+  return { allowed: false, opensAt };
+}
