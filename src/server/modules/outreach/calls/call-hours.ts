@@ -50,12 +50,12 @@ export function zoneOfPostalCode(postalCode: string | null, country: string | nu
 
 export async function resolveZones(c: ContactZoneFacts): Promise<ResolvedZones | null> {
   if (c.timeZone && isZone(c.timeZone)) return { zones: [c.timeZone], source: 'contact' };
-  if (c.phone) {
-    const zones = await zonesOfPhone(c.phone);
-    if (zones.length) return { zones, source: 'phone' };
-  }
-  const zone = zoneOfPostalCode(c.postalCode, c.country);
-  if (zone) return { zones: [zone], source: 'postal_code' };
+  const phoneZones = c.phone ? await zonesOfPhone(c.phone) : [];
+  const zipZone = zoneOfPostalCode(c.postalCode, c.country);
+  // A number whose region spans several zones, with a ZIP code naming one of them: the ZIP is the finer answer.
+  if (phoneZones.length > 1 && zipZone && phoneZones.includes(zipZone)) return { zones: [zipZone], source: 'postal_code' };
+  if (phoneZones.length) return { zones: phoneZones, source: 'phone' };
+  if (zipZone) return { zones: [zipZone], source: 'postal_code' };
   return null;
 }
 
