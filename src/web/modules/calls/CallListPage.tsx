@@ -118,7 +118,7 @@ export function CallListPage() {
                     <span className="tabular-nums">{c.phone}</span> · score {c.score}
                   </p>
                 </div>
-                <div className="text-sm text-stone-700 sm:w-48">
+                <div className="text-sm text-stone-700 sm:w-60">
                   <p className="tabular-nums" data-testid="local-time">
                     {localClock(c.localTime, c.zones[0]!)} their time
                   </p>

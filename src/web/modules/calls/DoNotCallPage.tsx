@@ -95,7 +95,7 @@ export function DoNotCallPage() {
               <li key={e.number} className="flex flex-wrap items-baseline gap-x-4 gap-y-1 px-4 py-2.5">
                 <span className="font-medium tabular-nums text-stone-900 sm:w-40">{e.number}</span>
                 <span className="rounded-full bg-stone-100 px-2 py-0.5 text-xs font-medium text-stone-700">{sourceLabels[e.source]}</span>
-                <span className="min-w-0 flex-1 text-sm text-stone-600">
+                <span className="w-full min-w-0 text-sm text-stone-600 sm:w-auto sm:flex-1">
                   {e.reason ?? ''}
                   {e.contactId ? (
                     <>

@@ -69,7 +69,7 @@ export async function markContactDoNotCall(tx: Tx, ctx: WorkspaceContext, contac
   const row = await findContactRow(tx, ctx, contactId);
   const numbers = [...new Set([row?.phone, ...(row?.phones ?? [])].filter((n): n is string => !!n))];
   if (!numbers.length) throw new AppError('no_phone_number', 409, 'This contact has no phone number to put on the do-not-call list.');
-  return insertDoNotCall(tx, ctx, numbers, { source: 'contact_request', reason: reason ?? 'Asked not to be called.', contactId });
+  return insertDoNotCall(tx, ctx, numbers, { source: 'contact_request', reason: reason ?? 'Asked not to be called', contactId });
 }
 
 export async function markContactDoNotCallNow(db: Db, ctx: WorkspaceContext, contactId: string, reason: string | null): Promise<DncEntry[]> {

@@ -43,4 +43,4 @@ export const dncSourceLabel: Record<DncSource, string> = {
 };
 
 /** "On the do-not-call list: the contact asked not to be called (moved house)." */
-export const dncMessage = (hit: DncHit) => `On the do-not-call list: ${dncSourceLabel[hit.source]}${hit.reason ? ` (${hit.reason})` : ''}.`;
+export const dncMessage = (hit: DncHit) => `On the do-not-call list: ${dncSourceLabel[hit.source]}${hit.reason ? ` (${hit.reason.replace(/[.\s]+$/, '')})` : ''}.`;

@@ -61,7 +61,7 @@ export async function logCall(db: Db, ctx: WorkspaceContext, contactId: string, 
       callDurationSeconds: input.durationSeconds,
       links,
     });
-    const added = dnc ? await markContactDoNotCall(tx, ctx, contactId, 'Asked during a call not to be called again.') : [];
+    const added = dnc ? await markContactDoNotCall(tx, ctx, contactId, 'Asked during a call not to be called again') : [];
     const task =
       input.followUp && !dnc
         ? await logActivity(tx, ctx, { kind: 'task', subject: input.followUp.subject, taskDueAt: input.followUp.dueAt ? new Date(input.followUp.dueAt) : null, links })
