@@ -105,13 +105,24 @@ it('CALL-1 CALL-2 CALL-3 a staff member works through today\'s call list: only c
   expect(await noSidewaysScroll(page)).toBe(true);
   if (shots) await page.screenshot({ path: `${shots}/calls-390.png`, fullPage: true });
 
-  // The do-not-call page shows Sam's request with its source.
+  // Olivia's page: the call is on her timeline; later she asks not to be called, with one click.
   await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`/w/${owner.workspaceId}/contacts/${olivia}`);
+  await heading(page, 'Olivia Open');
+  await page.getByText('Call · Connected · 3 min 20 s').first().waitFor();
+  await page.getByRole('button', { name: 'Do not call' }).click();
+  await page.getByText('On the do-not-call list: Asked not to be called').waitFor();
+  if (shots) await page.screenshot({ path: `${shots}/contact-1280.png`, fullPage: true });
+
+  // The do-not-call page shows both requests with their source.
+  await page.goto(calls);
+  await heading(page, 'Calls');
   await page.getByRole('link', { name: 'Do-not-call list' }).click();
   await heading(page, 'Do-not-call list');
   const row = page.getByRole('listitem').filter({ hasText: '+12125550104' });
   await row.waitFor();
   await expect(row.textContent()).resolves.toContain('Contact asked');
+  await page.getByRole('listitem').filter({ hasText: '+12125550101' }).waitFor();
   if (shots) await page.screenshot({ path: `${shots}/dnc-1280.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await noSidewaysScroll(page)).toBe(true);
