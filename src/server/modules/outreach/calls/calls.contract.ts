@@ -25,7 +25,7 @@ export const queueQuery = z.strictObject({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   /** Plan for another moment (ISO 8601 with offset); now by default. */
-  at: z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date-time with an offset.' }).optional(),
+  at: z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date-time with an offset.' }).max(40).optional(),
 });
 
 const zoneSourceSchema = z.enum(['contact', 'phone', 'postal_code']);
@@ -76,7 +76,7 @@ export const logCallBody = z.strictObject({
   followUp: z
     .strictObject({
       subject: z.string().trim().min(1, 'Describe the follow-up.').max(300, 'At most 300 characters.'),
-      dueAt: z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date-time with an offset.' }).nullable().optional(),
+      dueAt: z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date-time with an offset.' }).max(40).nullable().optional(),
     })
     .optional(),
 });
