@@ -1,6 +1,5 @@
-import { api, ApiError } from '../../lib/api';
-import { queryClient } from '../../lib/queryClient';
-import { meQuery } from '../accounts/useMe';
+import { api } from '../../lib/api';
+import { uploadFileBody } from '../imports/api';
 import type { CallLogOutcome, CallQueue, DncEntry, DncImport, DncPage, LogCallInput, LogCallResult, OfferedCall, SkippedCall } from '../../../server/modules/outreach/calls/calls.contract';
 
 export type { CallLogOutcome, CallQueue, DncEntry, DncImport, DncPage, LogCallInput, OfferedCall, SkippedCall };
@@ -38,33 +37,6 @@ export const skipLabels: Record<SkippedCall['reason'], string> = {
 export const localClock = (iso: string, zone: string) =>
   new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', timeZone: zone, timeZoneName: 'short' });
 
-/**
- * Sends the registry file itself as the request body (the server streams it to disk), reporting
- * upload progress. XMLHttpRequest: fetch cannot tell how much has been sent.
- */
-export function uploadRegistry(workspaceId: string, file: File, onProgress: (fraction: number) => void): Promise<DncImport> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', `${base(workspaceId)}/do-not-call/imports?${new URLSearchParams({ fileName: file.name })}`);
-    xhr.setRequestHeader('content-type', 'application/octet-stream');
-    xhr.setRequestHeader('accept', 'application/json');
-    const token = queryClient.getQueryData(meQuery.queryKey)?.csrfToken;
-    if (token) xhr.setRequestHeader('x-csrf-token', token);
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(e.loaded / e.total);
-    };
-    xhr.onload = () => {
-      let body: unknown;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        body = undefined;
-      }
-      if (xhr.status === 201) return resolve(body as DncImport);
-      const error = (body as { error?: { code: string; message: string; details?: Record<string, unknown> } } | undefined)?.error;
-      reject(error ? new ApiError(xhr.status, error.code, error.message, error.details ?? {}) : new ApiError(xhr.status, `http_${xhr.status}`, 'The upload did not go through. Try again.'));
-    };
-    xhr.onerror = () => reject(new ApiError(0, 'network_error', 'Could not reach the server. Check your connection and try again.'));
-    xhr.send(file);
-  });
-}
+/** Sends the registry file itself as the request body (the server streams it to disk), with upload progress. */
+export const uploadRegistry = (workspaceId: string, file: File, onProgress: (fraction: number) => void) =>
+  uploadFileBody<DncImport>(`${base(workspaceId)}/do-not-call/imports?${new URLSearchParams({ fileName: file.name })}`, file, onProgress);

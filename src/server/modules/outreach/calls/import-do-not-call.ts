@@ -1,15 +1,15 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Database, Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, notFound } from '../../../platform/http/errors';
 import { enqueue } from '../../../platform/jobs/jobs';
+import { receiveUpload } from '../../imports/upload-import';
 import type { DncImport } from './calls.contract';
 import { dncImports, doNotCall } from './calls.schema';
 import { dncImportJob } from './dnc-import.job';
@@ -41,25 +41,10 @@ const present = (r: Row): DncImport => ({
  * transaction that records it.
  */
 export async function uploadDncImport(db: Db, ctx: WorkspaceContext, deps: { dataDir: string; maxBytes: number }, input: { fileName: string; body: Readable; declaredBytes?: number }): Promise<DncImport> {
-  const tooLarge = () => new AppError('file_too_large', 413, `The file is larger than the ${Math.floor(deps.maxBytes / (1024 * 1024))} MB an import accepts. Split it by area code.`, { maxBytes: deps.maxBytes });
-  if (input.declaredBytes !== undefined && input.declaredBytes > deps.maxBytes) {
-    input.body.resume();
-    throw tooLarge();
-  }
   const id = uuidv7();
   const file = filePath(deps.dataDir, ctx.workspaceId, id);
-  await mkdir(path.dirname(file), { recursive: true });
-  let bytes = 0;
-  const limit = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      bytes += chunk.length;
-      done(null, bytes > deps.maxBytes ? undefined : chunk);
-    },
-  });
+  const size = await receiveUpload(input.body, file, deps.maxBytes, input.declaredBytes);
   try {
-    await pipeline(input.body, limit, createWriteStream(file, { mode: 0o600 }));
-    if (bytes > deps.maxBytes) throw tooLarge();
-    const size = (await stat(file)).size;
     if (size === 0) throw new AppError('empty_file', 400, 'The file is empty.');
     return await withTenant(db, ctx, async (tx) => {
       const [row] = await tx.insert(dncImports).values({ workspaceId: ctx.workspaceId, id, fileName: input.fileName, fileSize: size, createdBy: ctx.userId }).returning();
