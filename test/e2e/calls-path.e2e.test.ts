@@ -127,5 +127,16 @@ it('CALL-1 CALL-2 CALL-3 a staff member works through today\'s call list: only c
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await noSidewaysScroll(page)).toBe(true);
   if (shots) await page.screenshot({ path: `${shots}/dnc-390.png`, fullPage: true });
+
+  // An owner imports a registry file from the same page and watches it finish.
+  const ownerPage = (await openPage(browser, server.url, problems)).page;
+  const dncPath = `/w/${owner.workspaceId}/calls/do-not-call`;
+  await signIn(ownerPage, owner.email, owner.password, dncPath);
+  await heading(ownerPage, 'Do-not-call list');
+  await ownerPage.getByLabel('File', { exact: true }).setInputFiles({ name: 'dnc-201.txt', mimeType: 'text/plain', buffer: Buffer.from('2015550142\n201,5550143\nnot a number\n') });
+  await ownerPage.getByRole('button', { name: 'Import' }).click();
+  await ownerPage.getByText('3 lines read · 2 added · 1 not numbers').waitFor();
+  await ownerPage.getByRole('listitem').filter({ hasText: '+12015550143' }).getByText('National registry').waitFor();
+  if (shots) await ownerPage.screenshot({ path: `${shots}/dnc-import-1280.png`, fullPage: true });
   expect(problems).toEqual([]);
 }, 240_000);
