@@ -78,6 +78,17 @@ beforeAll(async () => {
     ok(await w.client.post(api(`/invoicing/documents/${invoice.id}/issue`), { version: invoice.version }));
     // INV-3: a part payment against it.
     ok(await w.client.post(api(`/invoicing/documents/${invoice.id}/payments`), { method: 'upi', amountPaise: 10_00, reference: 'UPI-FX' }));
+    // Calls (CALL-2): a do-not-call number and a registry import (do_not_call, dnc_imports).
+    ok(await w.client.post(api('/calls/do-not-call'), { number: '+1 212 555 0100' }));
+    ok(
+      await server.app.inject({
+        method: 'POST',
+        url: api('/calls/do-not-call/imports?fileName=dnc.txt'),
+        remoteAddress: w.client.ip,
+        headers: { cookie: w.client.cookie!, 'x-csrf-token': w.client.csrf!, 'content-type': 'text/plain', 'user-agent': 'KestrelTest/1.0' },
+        payload: '2015550123\n',
+      }),
+    );
     // Semantic search (record_embeddings, semantic_index_state) needs pgvector, which the embedded
     // database lacks, so its rows are written directly, as the indexing job would.
     const system = server.services.database.systemPool;

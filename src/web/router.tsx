@@ -121,6 +121,11 @@ const bookingRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '
 // BOOK-1/4: public, no sign-in.
 const publicBookingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/book/$workspaceId/$slug', component: lazyRouteComponent(() => import('./modules/booking/PublicBookingPage'), 'PublicBookingPage') });
 const manageBookingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/book/manage/$token', component: lazyRouteComponent(() => import('./modules/booking/ManageBookingPage'), 'ManageBookingPage') });
+// CALL-1…CALL-3: today's call list and the do-not-call list.
+const callsRoutes = [
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/calls', component: lazyRouteComponent(() => import('./modules/calls/CallListPage'), 'CallListPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/calls/do-not-call', component: lazyRouteComponent(() => import('./modules/calls/DoNotCallPage'), 'DoNotCallPage') }),
+];
 const tasksRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/tasks', component: lazyRouteComponent(() => import('./modules/activities/MyTasksPage'), 'MyTasksPage') });
 const importRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/import', component: lazyRouteComponent(() => import('./modules/imports/ImportPage'), 'ImportPage') }),
@@ -220,7 +225,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, bookingRoute, ...invoicingRoutes, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
+  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...callsRoutes, bookingRoute, ...invoicingRoutes, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
 ]);
 
 export const router = createRouter({

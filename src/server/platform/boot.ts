@@ -19,6 +19,7 @@ import { agentRunJob, weeklyBriefJob } from '../modules/agents/agent-run.job';
 import { lowStockJob } from '../modules/invoicing/low-stock.job';
 import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.job';
 import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
+import { dncImportJob } from '../modules/outreach/calls/dnc-import.job';
 import { createMailTransport } from './mail/transport';
 import type { Services } from './services';
 import { Realtime } from './realtime/realtime';
@@ -62,6 +63,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(...conversationJobs);
   jobs.register(bookingReminderJob, calendarSyncJob);
   jobs.register(lowStockJob);
+  jobs.register(dncImportJob);
   const services: Services = {
     config,
     logger,

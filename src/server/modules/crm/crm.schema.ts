@@ -97,7 +97,9 @@ export const contacts = pgTable(
     index('contacts_company_idx').on(t.workspaceId, t.companyId),
     index('contacts_owner_idx').on(t.workspaceId, t.ownerUserId),
     index('contacts_lifecycle_idx').on(t.workspaceId, t.lifecycle),
-    index('contacts_score_idx').on(t.workspaceId, t.score),
+    // CRM-10 and CALL-1: by score, with the id as the tie-break, so the call queue pages by keyset
+    // (score, id) on the index alone, however many contacts share a score.
+    index('contacts_score_idx').on(t.workspaceId, t.score, t.id),
     // AI-6: the few restricted contacts, found without scanning the workspace.
     index('contacts_restricted_idx').on(t.workspaceId, t.id).where(sql`${t.restricted}`),
     // Home: the newest leads, without reading every lead of a large workspace.

@@ -31,30 +31,46 @@ export interface UploadInput {
 }
 
 /**
+ * Streams an uploaded body to `file` as it arrives (never whole in memory) and answers its size.
+ * A declared size over the limit is refused before reading; past the limit the rest of the body is
+ * read and dropped rather than the connection cut, so that the client gets its 413 answer (a body
+ * without Content-Length is only known by reading). The file is removed when this throws.
+ */
+export async function receiveUpload(body: Readable, file: string, maxBytes: number, declaredBytes?: number): Promise<number> {
+  if (declaredBytes !== undefined && declaredBytes > maxBytes) {
+    body.resume();
+    throw fileTooLarge(maxBytes);
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  let bytes = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      done(null, bytes > maxBytes ? undefined : chunk);
+    },
+  });
+  try {
+    await pipeline(body, limit, createWriteStream(file, { mode: 0o600 }));
+    if (bytes > maxBytes) throw fileTooLarge(maxBytes);
+    return (await stat(file)).size;
+  } catch (error) {
+    await rm(file, { force: true }).catch(() => {});
+    if ((error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE' || (error as { code?: string }).code === 'ECONNRESET') {
+      throw new AppError('upload_interrupted', 400, 'The upload was interrupted. Try again.');
+    }
+    throw error;
+  }
+}
+
+/**
  * CRM-7: stores an uploaded file on disk as it arrives (never whole in memory), checks that it
  * is a CSV or XLSX within the size limit, reads its columns and first rows, and records the import.
  */
 export async function uploadImport(db: Db, ctx: WorkspaceContext, deps: { dataDir: string; maxBytes: number }, input: UploadInput): Promise<Import> {
-  if (input.declaredBytes !== undefined && input.declaredBytes > deps.maxBytes) {
-    input.body.resume();
-    throw fileTooLarge(deps.maxBytes);
-  }
   const id = uuidv7();
   const file = storedFilePath(deps.dataDir, ctx.workspaceId, id);
-  await mkdir(path.dirname(file), { recursive: true });
-  let bytes = 0;
-  // Past the limit the rest of the body is read and dropped rather than the connection cut, so
-  // that the client gets its 413 answer (a body without Content-Length is only known by reading).
-  const limit = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      bytes += chunk.length;
-      done(null, bytes > deps.maxBytes ? undefined : chunk);
-    },
-  });
+  const size = await receiveUpload(input.body, file, deps.maxBytes, input.declaredBytes);
   try {
-    await pipeline(input.body, limit, createWriteStream(file, { mode: 0o600 }));
-    if (bytes > deps.maxBytes) throw fileTooLarge(deps.maxBytes);
-    const size = (await stat(file)).size;
     const shape = await sniffFile(file, input.fileName);
     const view = await overview(file, shape, size);
     return await withTenant(db, ctx, async (tx) => {
@@ -87,10 +103,6 @@ export async function uploadImport(db: Db, ctx: WorkspaceContext, deps: { dataDi
     });
   } catch (error) {
     await rm(file, { force: true }).catch(() => {});
-    if (error instanceof AppError) throw error;
-    if ((error as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE' || (error as { code?: string }).code === 'ECONNRESET') {
-      throw new AppError('upload_interrupted', 400, 'The upload was interrupted. Try again.');
-    }
     throw error;
   }
 }

@@ -12,6 +12,7 @@ import { contactName, formatMoney, lifecycleLabels } from './format';
 import { rememberLabel } from './RecordPicker';
 import { PropertiesPanel } from './PropertiesPanel';
 import { ContactBookings } from '../booking/ContactBookings';
+import { ContactDoNotCall } from '../calls/ContactDoNotCall';
 import { Badge, DeleteRecord, Fact, RecordFrame, RecordSkeleton, RecordStatus, SideCard } from './RecordParts';
 import { AgentPanel } from '../agents/AgentPanel';
 import { ScoreBadge } from '../rules/ScoreBadge';
@@ -113,6 +114,7 @@ function ContactView({ workspaceId, contact, custom }: { workspaceId: string; co
           </SideCard>
           <RelatedDeals workspaceId={workspaceId} filter={{ contactId: contact.id }} prefill={{ contactId: contact.id, companyId: shown.companyId }} canEdit={canEdit} />
           <ContactBookings workspaceId={workspaceId} contactId={contact.id} />
+          {canEdit && shown.phone ? <ContactDoNotCall workspaceId={workspaceId} contactId={contact.id} phone={shown.phone} /> : null}
           <ShareWithClient workspaceId={workspaceId} recordType="contacts" recordId={contact.id} />
         </>
       }

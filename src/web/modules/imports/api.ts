@@ -45,10 +45,14 @@ export const reportUrl = (workspaceId: string, id: string) => `${base(workspaceI
  * progress. XMLHttpRequest rather than fetch: fetch cannot tell how much has been sent.
  */
 export function uploadImport(workspaceId: string, file: File, object: ImportObject, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<Import> {
+  return uploadFileBody<Import>(`${base(workspaceId)}?${new URLSearchParams({ fileName: file.name, object })}`, file, onProgress, signal);
+}
+
+/** POSTs a file as the raw body with the session's CSRF token; answers the 201's JSON or throws the API's error. */
+export function uploadFileBody<T>(url: string, file: File, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    const qs = new URLSearchParams({ fileName: file.name, object });
-    xhr.open('POST', `${base(workspaceId)}?${qs}`);
+    xhr.open('POST', url);
     xhr.setRequestHeader('content-type', 'application/octet-stream');
     xhr.setRequestHeader('accept', 'application/json');
     const token = queryClient.getQueryData(meQuery.queryKey)?.csrfToken;
@@ -63,7 +67,7 @@ export function uploadImport(workspaceId: string, file: File, object: ImportObje
       } catch {
         body = undefined;
       }
-      if (xhr.status === 201) return resolve(body as Import);
+      if (xhr.status === 201) return resolve(body as T);
       const error = (body as { error?: { code: string; message: string; details?: Record<string, unknown> } } | undefined)?.error;
       reject(
         error

@@ -103,6 +103,16 @@ export function AppShell() {
                 Tasks
               </Link>
             </li>
+            {workspace.data && workspace.data.role !== 'client' ? (
+              <li>
+                <Link to={`/w/${workspaceId}/calls` as '/'} className={navLinkClass}>
+                  <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+                    <path d="M5 3h3l1.5 4-2 1.3a9 9 0 0 0 4.2 4.2L13 10.5l4 1.5v3a2 2 0 0 1-2 2A12 12 0 0 1 3 5a2 2 0 0 1 2-2z" />
+                  </svg>
+                  Calls
+                </Link>
+              </li>
+            ) : null}
             <li>
               <Link to={`/w/${workspaceId}/booking` as '/'} className={navLinkClass}>
                 <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">

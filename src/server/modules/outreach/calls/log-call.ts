@@ -1,0 +1,72 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
+import { AppError, badRequest } from '../../../platform/http/errors';
+import { logActivity, type LogActivityInput } from '../../activities';
+import { findContactRow } from '../../crm/contacts/get-contact';
+import { toE164 } from '../../crm/normalise';
+import { workspaceDefaults } from '../../crm/records';
+import { assertRecordAccess } from '../../crm/visibility';
+import { recordAudit } from '../../audit/record-audit';
+import { markContactDoNotCall } from './add-to-do-not-call';
+import type { LogCallInput, LogCallResult } from './calls.contract';
+import { doNotCall } from './calls.schema';
+import { dncMessage } from './dnc-numbers';
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const notesHtml = (notes: string) =>
+  notes
+    .trim()
+    .split(/\n{2,}/)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('');
+
+const subjects: Record<LogCallInput['outcome'], string> = {
+  connected: 'Call: connected',
+  left_voicemail: 'Call: left a voicemail',
+  no_answer: 'Call: no answer',
+  busy: 'Call: busy',
+  wrong_number: 'Call: wrong number',
+  do_not_call: 'Call: asked not to be called again',
+};
+
+/**
+ * CALL-1: a call's outcome and duration land on the contact's timeline, with an optional follow-up
+ * task. CALL-2: a call to a number on the do-not-call list is refused (409, with the reason); the
+ * outcome "do not call" puts every number of the contact on the list in the same transaction.
+ */
+export async function logCall(db: Db, ctx: WorkspaceContext, contactId: string, input: LogCallInput): Promise<LogCallResult> {
+  return withTenant(db, ctx, async (tx) => {
+    await assertRecordAccess(tx, ctx, 'contacts', contactId, 'write');
+    const contact = await findContactRow(tx, ctx, contactId, { lock: true });
+    const { region } = await workspaceDefaults(tx, ctx);
+    const number = input.number ? toE164(input.number, region) : contact?.phone ?? null;
+    if (input.number && !number) throw badRequest('validation_failed', 'Not a valid phone number.', { fields: { number: 'Not a valid phone number.' }, in: 'body' });
+    if (!number) throw new AppError('no_phone_number', 409, 'This contact has no phone number; add one before logging a call.');
+
+    const [listed] = await tx.select().from(doNotCall).where(and(eq(doNotCall.workspaceId, ctx.workspaceId), eq(doNotCall.number, number)));
+    if (listed) {
+      throw new AppError('do_not_call', 409, `${number} may not be called. ${dncMessage(listed)}`, { number, source: listed.source, reason: listed.reason, since: listed.createdAt.toISOString() });
+    }
+
+    const links: LogActivityInput['links'] = [{ recordType: 'contacts', recordId: contactId }];
+    const dnc = input.outcome === 'do_not_call';
+    const notes = input.notes?.trim() ? notesHtml(input.notes) : '';
+    const activity = await logActivity(tx, ctx, {
+      kind: 'call',
+      subject: subjects[input.outcome],
+      body: `<p>Called ${escapeHtml(number)}.</p>${notes}` || null,
+      // The person answered and asked not to be called: the call connected.
+      callOutcome: input.outcome === 'do_not_call' ? 'connected' : input.outcome,
+      callDurationSeconds: input.durationSeconds,
+      links,
+    });
+    const added = dnc ? await markContactDoNotCall(tx, ctx, contactId, 'Asked during a call not to be called again') : [];
+    const task =
+      input.followUp && !dnc
+        ? await logActivity(tx, ctx, { kind: 'task', subject: input.followUp.subject, taskDueAt: input.followUp.dueAt ? new Date(input.followUp.dueAt) : null, links })
+        : null;
+    if (dnc) await recordAudit(tx, ctx, { action: 'calls.do_not_call', targetType: 'contact', targetId: contactId, details: { numbers: added.map((a) => a.number) } });
+    return { activityId: activity.id, taskId: task?.id ?? null, addedToDoNotCall: added.map((a) => a.number) };
+  });
+}

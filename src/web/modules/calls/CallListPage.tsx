@@ -1,0 +1,189 @@
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { errorMessage } from '../../lib/api';
+import { ErrorAlert, StatusNote } from '../../ui/Alert';
+import { Button, buttonClass } from '../../ui/Button';
+import { EmptyState } from '../../ui/EmptyState';
+import { SelectField } from '../../ui/Field';
+import { PageHeading, SectionHeading } from '../../ui/PageHeading';
+import { SkeletonList } from '../../ui/Skeleton';
+import { fetchSavedViews } from '../views/api';
+import { callsApi, localClock, skipLabels, type OfferedCall, type SkippedCall } from './api';
+import { LogCallDialog } from './LogCallDialog';
+
+const typing = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+
+/** CALL-1…CALL-3: today's call list — who may be called now, by lead score, and why the others are not offered. */
+export function CallListPage() {
+  const { workspaceId } = useParams({ from: '/w/$workspaceId' });
+  const qc = useQueryClient();
+  const [viewId, setViewId] = useState('');
+  const views = useQuery({ queryKey: ['views', workspaceId, 'contacts'], queryFn: () => fetchSavedViews(workspaceId, 'contacts') });
+  const queue = useInfiniteQuery({
+    queryKey: ['calls', workspaceId, 'queue', viewId],
+    queryFn: ({ pageParam }) => callsApi.queue(workspaceId, { viewId: viewId || undefined, cursor: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const offered = useMemo(() => queue.data?.pages.flatMap((p) => p.offered) ?? [], [queue.data]);
+  const skipped = useMemo(() => queue.data?.pages.flatMap((p) => p.skipped) ?? [], [queue.data]);
+  const [current, setCurrent] = useState(0);
+  const [logging, setLogging] = useState<OfferedCall | null>(null);
+  const [notice, setNotice] = useState('');
+  const rows = useRef<(HTMLLIElement | null)[]>([]);
+
+  useEffect(() => setCurrent(0), [viewId]);
+  useEffect(() => {
+    if (current >= offered.length && offered.length) setCurrent(offered.length - 1);
+  }, [current, offered.length]);
+
+  // Keyboard: J / ↓ next, K / ↑ previous, L log the call of the chosen contact.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (logging || typing(e.target) || e.metaKey || e.ctrlKey || e.altKey) return;
+      const move = (by: number) => {
+        e.preventDefault();
+        setCurrent((c) => {
+          const next = Math.max(0, Math.min(offered.length - 1, c + by));
+          rows.current[next]?.focus();
+          return next;
+        });
+      };
+      if (e.key === 'j' || e.key === 'ArrowDown') move(1);
+      else if (e.key === 'k' || e.key === 'ArrowUp') move(-1);
+      else if (e.key === 'l' && offered[current]) {
+        e.preventDefault();
+        setLogging(offered[current]!);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [offered, current, logging]);
+
+  const refresh = () => qc.invalidateQueries({ queryKey: ['calls', workspaceId] });
+  const viewOptions = [{ value: '', label: 'All my contacts' }, ...(views.data?.views ?? []).map((v) => ({ value: v.id, label: v.name }))];
+
+  return (
+    <div className="max-w-5xl">
+      <PageHeading
+        description="People you may call now: inside 08:00–21:00 in their own time zone and not on the do-not-call list, highest lead score first."
+        actions={
+          <Link to={`/w/${workspaceId}/calls/do-not-call` as '/'} className={buttonClass('secondary')}>
+            Do-not-call list
+          </Link>
+        }
+      >
+        Calls
+      </PageHeading>
+
+      <div className="mb-4 flex flex-wrap items-end gap-3">
+        <SelectField label="Call list" options={viewOptions} value={viewId} onChange={(e) => setViewId(e.target.value)} containerClassName="w-full sm:w-72" />
+        <Button variant="secondary" onClick={() => void refresh()} pending={queue.isRefetching} pendingLabel="Refreshing…">
+          Refresh
+        </Button>
+      </div>
+      {notice ? <StatusNote className="mb-4">{notice}</StatusNote> : null}
+
+      <section aria-labelledby="call-queue-heading" className="mb-8">
+        <SectionHeading id="call-queue-heading" description="J or ↓ next, K or ↑ previous, L log a call.">
+          Today's queue
+        </SectionHeading>
+        {queue.isPending ? (
+          <SkeletonList rows={4} label="Loading the call list…" />
+        ) : queue.isError ? (
+          <ErrorAlert>{errorMessage(queue.error)}</ErrorAlert>
+        ) : offered.length === 0 ? (
+          <EmptyState title="Nobody to call right now">
+            {skipped.length ? 'Everyone in this list is outside their calling hours or may not be called; see why below.' : 'Add contacts with phone numbers, or choose another list.'}
+          </EmptyState>
+        ) : (
+          <ol className="divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white" aria-label="Contacts to call">
+            {offered.map((c, i) => (
+              <li
+                key={c.contactId}
+                ref={(el) => {
+                  rows.current[i] = el;
+                }}
+                tabIndex={i === current ? 0 : -1}
+                aria-current={i === current ? 'true' : undefined}
+                onFocus={() => setCurrent(i)}
+                className={`flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 focus:outline-none ${i === current ? 'bg-teal-50 ring-2 ring-inset ring-teal-600' : ''}`}
+              >
+                <div className="min-w-0 flex-1">
+                  <Link to={`/w/${workspaceId}/contacts/${c.contactId}` as '/'} className="font-medium text-stone-900 hover:underline">
+                    {c.name}
+                  </Link>
+                  <p className="text-sm text-stone-600">
+                    <span className="tabular-nums">{c.phone}</span> · score {c.score}
+                  </p>
+                </div>
+                <div className="text-sm text-stone-700 sm:w-60">
+                  <p className="tabular-nums" data-testid="local-time">
+                    {localClock(c.localTime, c.zones[0]!)} their time
+                  </p>
+                  <p className="truncate text-xs text-stone-500" title={c.zones.join(', ')}>
+                    {c.zones.length > 1 ? `${c.zones.length} possible zones` : c.zones[0]}
+                  </p>
+                </div>
+                <div className="flex gap-2">
+                  <a href={c.telUri} className={buttonClass('primary', 'sm')} aria-label={`Call ${c.name} at ${c.phone}`}>
+                    Call
+                  </a>
+                  <Button size="sm" variant="secondary" onClick={() => setLogging(c)}>
+                    Log call
+                  </Button>
+                </div>
+              </li>
+            ))}
+          </ol>
+        )}
+        {queue.hasNextPage ? (
+          <Button variant="secondary" className="mt-3" onClick={() => void queue.fetchNextPage()} pending={queue.isFetchingNextPage} pendingLabel="Loading…">
+            Show more
+          </Button>
+        ) : null}
+      </section>
+
+      <section aria-labelledby="not-offered-heading">
+        <SectionHeading id="not-offered-heading" description="Contacts in this list who are not offered now, and why.">
+          Why not offered
+        </SectionHeading>
+        {queue.isPending ? null : skipped.length === 0 ? (
+          <p className="text-sm text-stone-600">Everyone read so far may be called.</p>
+        ) : (
+          <ul className="divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white">
+            {skipped.map((s) => (
+              <SkippedRow key={s.contactId} workspaceId={workspaceId} s={s} />
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <LogCallDialog
+        workspaceId={workspaceId}
+        contact={logging}
+        onClose={() => setLogging(null)}
+        onLogged={(message) => {
+          setLogging(null);
+          setNotice(message);
+          void refresh();
+        }}
+      />
+    </div>
+  );
+}
+
+function SkippedRow({ workspaceId, s }: { workspaceId: string; s: SkippedCall }) {
+  return (
+    <li className="flex flex-wrap items-start gap-x-4 gap-y-1 px-4 py-3">
+      <div className="min-w-0 flex-1">
+        <Link to={`/w/${workspaceId}/contacts/${s.contactId}` as '/'} className="font-medium text-stone-900 hover:underline">
+          {s.name}
+        </Link>
+        <p className="text-sm text-stone-600">{s.message}</p>
+      </div>
+      <span className="rounded-full bg-stone-100 px-2 py-0.5 text-xs font-medium text-stone-700">{skipLabels[s.reason]}</span>
+    </li>
+  );
+}
