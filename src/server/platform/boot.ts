@@ -19,6 +19,7 @@ import { agentRunJob, weeklyBriefJob } from '../modules/agents/agent-run.job';
 import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.job';
 import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
 import { createMailTransport } from './mail/transport';
+import { configureBilling } from '../modules/billing/limits';
 import type { Services } from './services';
 import { Realtime } from './realtime/realtime';
 import { conversationJobs } from '../modules/conversations/conversations.jobs';
@@ -51,6 +52,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
     throw error;
   }
   const database = createDatabase({ ownerUrl, appUrl: config.DATABASE_APP_URL, poolSize: config.DATABASE_POOL_SIZE });
+  configureBilling(config);
   const jobs = new JobRunner();
   jobs.register(sendMailJob, maintenanceSweepJob);
   jobs.register(importJob);
