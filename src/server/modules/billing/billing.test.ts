@@ -4,7 +4,9 @@ import { withTenant } from '../../platform/db/tenant';
 import { dataEntries } from '../../platform/data/registry';
 import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { startFakeAi } from '../../../../test/helpers/fake-ai';
 import { csv, importFile, reportOf } from '../imports/imports.fixtures';
+import { runModel } from '../ai/run-model';
 import { clawBack, expireCredits, grantCredits, purchaseCredits, spendCredits } from './credits';
 import { ledgerBalance } from './get-billing';
 
@@ -19,7 +21,8 @@ const plans = {
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ BILLING_ENABLED: 'true', BILLING_PLANS: JSON.stringify(plans) });
+  const ai = await startFakeAi();
+  server = await startTestServer({ BILLING_ENABLED: 'true', BILLING_PLANS: JSON.stringify(plans), AI_PROVIDER: 'openai_compatible', AI_BASE_URL: ai.baseUrl, AI_MODEL: 'local-llama', AI_MAX_ATTEMPTS: '1' });
 }, 120_000);
 
 type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
@@ -148,6 +151,23 @@ describe('BILL-3 credits', () => {
     expect((await summary(o)).credits).toEqual({ free: 0, paid: 0, total: 0 });
     expect(await ledgerBalance(db, ctxOf(o))).toBe(0);
   });
+});
+
+describe('BILL-1 BILL-3 AI calls', () => {
+  it('BILL-1 BILL-3 AI calls spend the plan\'s monthly AI runs, then credits recorded with the call they paid for, then 402', async () => {
+    const o = await ownerWithWorkspace(server, 'AI Co');
+    const hi = { feature: 'brain' as const, messages: [{ role: 'user' as const, content: 'hi' }] };
+    for (let i = 0; i < 3; i++) await runModel(server.services, ctxOf(o), hi);
+    await expect(runModel(server.services, ctxOf(o), hi)).rejects.toMatchObject({ statusCode: 402, code: 'plan_limit_reached', message: expect.stringMatching(/Tiny plan includes 3 AI runs a month.*No credits are left either/) });
+    await withTenant(server.services.database.db, ctxOf(o), (tx) => grantCredits(tx, o.workspaceId, 2));
+    const paid = [await runModel(server.services, ctxOf(o), hi), await runModel(server.services, ctxOf(o), hi)];
+    await expect(runModel(server.services, ctxOf(o), hi)).rejects.toMatchObject({ statusCode: 402 });
+    const ledger = (await o.client.get(`/api/workspaces/${o.workspaceId}/billing/ledger`)).json();
+    const spent = ledger.entries.filter((e: { kind: string }) => e.kind === 'consumption');
+    expect(spent.map((e: { refId: string }) => e.refId).sort()).toEqual(paid.map((p) => p.callId).sort());
+    const { rows } = await server.services.database.systemPool.query(`SELECT outcome, count(*)::int AS n FROM ai_calls WHERE workspace_id = $1 GROUP BY 1 ORDER BY 1`, [o.workspaceId]);
+    expect(rows).toEqual([{ outcome: 'limit_exceeded', n: 2 }, { outcome: 'ok', n: 5 }]);
+  }, 60_000);
 });
 
 describe('BILL-5 retention', () => {
