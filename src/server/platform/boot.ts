@@ -20,6 +20,7 @@ import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.j
 import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
 import { createMailTransport } from './mail/transport';
 import { configureBilling } from '../modules/billing/limits';
+import { billingReconcileJob } from '../modules/billing/reconcile.job';
 import type { Services } from './services';
 import { Realtime } from './realtime/realtime';
 import { conversationJobs } from '../modules/conversations/conversations.jobs';
@@ -62,6 +63,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(semanticIndexJob, semanticIndexRefreshJob);
   jobs.register(...conversationJobs);
   jobs.register(bookingReminderJob, calendarSyncJob);
+  jobs.register(billingReconcileJob);
   const services: Services = {
     config,
     logger,

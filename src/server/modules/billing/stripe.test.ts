@@ -3,6 +3,7 @@ import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakeStripe, TEST_CARD } from '../../../../test/fakes/stripe';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { reconcileBilling } from './reconcile.job';
 
 const plans = {
   defaultPlan: 'free',
@@ -100,6 +101,17 @@ describe('BILL-2 Stripe', () => {
     expect(JSON.parse(replay.text)).toEqual({ received: true, duplicate: true });
     const audit = (await o.client.get(`/api/workspaces/${o.workspaceId}/audit?limit=50`)).json().entries.filter((e: { action: string }) => e.action === 'billing.plan_changed');
     expect(audit).toHaveLength(2);
+  }, 60_000);
+
+  it('BILL-2 the nightly reconcile catches up a change whose webhook never arrived', async () => {
+    const o = await ownerWithWorkspace(server, 'Reconcile Co');
+    await checkout(o, { planId: 'pro' });
+    const sub = stripe.subscriptions.get((await account(o)).subscription_id)!;
+    Object.assign(sub, { status: 'past_due', cancel_at_period_end: true });
+    const r = await reconcileBilling(server.services);
+    expect(r.failed).toBe(0);
+    expect(r.subscriptions).toBeGreaterThanOrEqual(1);
+    expect(await account(o)).toMatchObject({ status: 'past_due', plan_id: 'pro', cancel_at_period_end: true });
   }, 60_000);
 
   it('BILL-2 a provider outage at checkout: a clear 502 and nothing half-created', async () => {
