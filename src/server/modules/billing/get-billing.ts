@@ -7,7 +7,7 @@ import { metricLabels, metrics, monthlyMetrics, planById, type BillingConfig, ty
 import type { BillingSummary, InvoiceList, LedgerResponse } from './billing.contract';
 import { billingAccounts, billingInvoices, creditEntries } from './billing.schema';
 import { balances } from './credits';
-import { periodOf } from './limits';
+import { periodOf, seatsTaken } from './limits';
 
 /** BILL-4: with billing off, the billing routes answer as if they did not exist. */
 export function requireBilling(config: Pick<Config, 'billing'>): void {
@@ -31,11 +31,9 @@ export async function getBillingSummary(db: Db, billing: BillingConfig, ctx: Wor
     const counters = await tx.execute<{ metric: string; period_start: string; used: string }>(
       sql`SELECT metric, period_start::text, used FROM billing_counters WHERE workspace_id = ${ctx.workspaceId}`,
     );
-    const seats = await tx.execute<{ n: string }>(sql`
-      SELECT (SELECT count(*) FROM memberships WHERE workspace_id = ${ctx.workspaceId} AND role <> 'client')
-           + (SELECT count(*) FROM invitations WHERE workspace_id = ${ctx.workspaceId} AND role <> 'client' AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()) AS n`);
+    const seats = await seatsTaken(tx, ctx.workspaceId);
     const usage = metrics.map((metric) => {
-      const used = metric === 'seats' ? Number(seats.rows[0]!.n) : Number(counters.rows.find((c) => c.metric === metric && c.period_start === periodOf(metric))?.used ?? 0);
+      const used = metric === 'seats' ? seats : Number(counters.rows.find((c) => c.metric === metric && c.period_start === periodOf(metric))?.used ?? 0);
       const limit = plan.limits[metric] ?? null;
       const warning = limit === null ? null : used >= limit ? (100 as const) : used * 10 >= limit * 8 ? (80 as const) : null;
       return { metric, label: metricLabels[metric].many, used, limit, monthly: monthlyMetrics.has(metric), warning };

@@ -100,7 +100,7 @@ async function take(tx: Tx, config: BillingSettings, workspaceId: string, metric
 }
 
 /** Members who hold a seat (everyone but clients) and open invitations to such roles. */
-async function seatsTaken(tx: Tx, workspaceId: string): Promise<number> {
+export async function seatsTaken(tx: Tx, workspaceId: string): Promise<number> {
   const r = await tx.execute<{ n: number }>(sql`
     SELECT (SELECT count(*) FROM memberships WHERE workspace_id = ${workspaceId} AND role <> 'client')
          + (SELECT count(*) FROM invitations WHERE workspace_id = ${workspaceId} AND role <> 'client' AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()) AS n`);
