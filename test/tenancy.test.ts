@@ -95,6 +95,11 @@ beforeAll(async () => {
     await system.query(`INSERT INTO record_embeddings (workspace_id, record_type, record_id, model, content_hash, embedding) VALUES ($1, 'contacts', $2, 'fixture-embed', md5('x'), '{0.6,0.8}')`, [w.workspaceId, contact.id]);
     // INT-1: a connection, as the OAuth callback leaves it (Google is not configured here).
     await system.query(`INSERT INTO integration_connections (workspace_id, id, user_id, provider, status) VALUES ($1, gen_random_uuid(), $2, 'google_calendar', 'connected')`, [w.workspaceId, w.userId]);
+    // BILL-1…BILL-3: billing is off here, so its rows are written as checkout and the ledger would leave them.
+    await system.query(`INSERT INTO billing_accounts (workspace_id, plan_id, status, provider, customer_id) VALUES ($1, 'pro', 'active', 'stripe', 'cus_fixture')`, [w.workspaceId]);
+    await system.query(`INSERT INTO billing_invoices (workspace_id, id, provider, provider_invoice_id, amount_minor, currency, status, issued_at) VALUES ($1, gen_random_uuid(), 'stripe', 'in_fixture', 4900, 'USD', 'paid', now())`, [w.workspaceId]);
+    await system.query(`INSERT INTO credit_entries (workspace_id, id, txn_id, account, amount, kind) SELECT $1, gen_random_uuid(), t, a, n, 'grant' FROM (SELECT gen_random_uuid() AS t) x, (VALUES ('issued', -5), ('free', 5)) v(a, n)`, [w.workspaceId]);
+    await system.query(`INSERT INTO credit_balances (workspace_id, account, balance) VALUES ($1, 'free', 5)`, [w.workspaceId]);
     await system.query(`INSERT INTO semantic_index_state (workspace_id, model, state, total, walked, embedded) VALUES ($1, 'fixture-embed', 'done', 1, 1, 1)`, [w.workspaceId]);
   }
 }, 300_000);

@@ -10,6 +10,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { accountsModule } from './modules/accounts/accounts.routes';
 import { activitiesModule } from './modules/activities/activities.routes';
 import { invoicingModule } from './modules/invoicing/invoicing.routes';
+import { billingModule } from './modules/billing/billing.routes';
 import { auditModule } from './modules/audit/audit.routes';
 import { crmModule } from './modules/crm/crm.routes';
 import { importsModule } from './modules/imports/imports.routes';
@@ -130,6 +131,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(integrationsModule);
   await app.register(invoicingModule);
   await app.register(callsModule);
+  await app.register(billingModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

@@ -188,6 +188,8 @@ const scoringSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, 
 const territorySettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/territories', component: lazyRouteComponent(() => import('./modules/rules/TerritorySettings'), 'TerritorySettings') });
 const accessSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/access', component: lazyRouteComponent(() => import('./modules/rules/RecordAccessSettings'), 'RecordAccessSettings') });
 const crmSettingsRoutes = [pipelinesSettingsRoute, customFieldsSettingsRoute, tagsSettingsRoute, scoringSettingsRoute, territorySettingsRoute, accessSettingsRoute] as const;
+// BILL-1…BILL-3: plan, usage, credits and invoices (only when the server has billing on).
+const billingRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/billing', validateSearch: (s: Record<string, unknown>): { checkout?: string } => (typeof s.checkout === 'string' ? { checkout: s.checkout.slice(0, 20) } : {}), component: lazyRouteComponent(() => import('./modules/billing/BillingSettings'), 'BillingSettings') });
 // AI-1, AI-4, WS-5: the provider, and the record of AI calls with usage.
 const aiSettingsRoutes = [
   createRoute({ getParentRoute: () => settingsRoute, path: '/ai', component: lazyRouteComponent(() => import('./modules/ai/AiSettings'), 'AiSettings') }),
@@ -225,7 +227,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...callsRoutes, bookingRoute, ...invoicingRoutes, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
+  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...callsRoutes, bookingRoute, ...invoicingRoutes, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes, billingRoute])]),
 ]);
 
 export const router = createRouter({

@@ -21,6 +21,8 @@ import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.j
 import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
 import { dncImportJob } from '../modules/outreach/calls/dnc-import.job';
 import { createMailTransport } from './mail/transport';
+import { configureBilling } from '../modules/billing/limits';
+import { billingReconcileJob } from '../modules/billing/reconcile.job';
 import type { Services } from './services';
 import { Realtime } from './realtime/realtime';
 import { conversationJobs } from '../modules/conversations/conversations.jobs';
@@ -53,6 +55,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
     throw error;
   }
   const database = createDatabase({ ownerUrl, appUrl: config.DATABASE_APP_URL, poolSize: config.DATABASE_POOL_SIZE });
+  configureBilling(config);
   const jobs = new JobRunner();
   jobs.register(sendMailJob, maintenanceSweepJob);
   jobs.register(importJob);
@@ -64,6 +67,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(bookingReminderJob, calendarSyncJob);
   jobs.register(lowStockJob);
   jobs.register(dncImportJob);
+  jobs.register(billingReconcileJob);
   const services: Services = {
     config,
     logger,

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { aiProviderKinds, priceTableSchema, type AiProviderKind, type PriceTable } from '../modules/ai/ai.contract';
+import { billingProviders, parsePlanCatalog, type BillingConfig } from '../modules/billing/billing.config';
 
 /**
  * Every setting Kestrel reads from the environment, validated once at boot.
@@ -154,8 +155,24 @@ const configSchema = z
         for (const o of list) if (!/^https?:\/\/[^/\s]+$/.test(o)) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin like https://llm.example.lan` });
         return list;
       }),
+
+    /** BILL-4: billing (plans, limits, credits, payments) is off unless the operator turns it on. */
+    BILLING_ENABLED: booleanish.default(false),
+    /** BILL-2: the one payment provider; without one, plans are assigned by the operator only. */
+    BILLING_PROVIDER: z.enum(billingProviders).optional(),
+    /** BILL-1: plans as JSON (`{"plans": [...]}`) inline, or a JSON file's path; unset: the built-in Free, Starter and Pro. */
+    BILLING_PLANS: z.string().optional(),
+    BILLING_PLANS_FILE: z.string().optional(),
+    /** BILL-5: years billing records are kept after their workspace or account is deleted. */
+    BILLING_RETENTION_YEARS: z.coerce.number().int().min(1).max(30).default(7),
+    STRIPE_SECRET_KEY: z.string().min(1).optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+    /** Where the Stripe SDK connects (tests point it at a local fake), e.g. http://127.0.0.1:4242. */
+    STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.BILLING_PROVIDER === 'stripe' && (!c.STRIPE_SECRET_KEY || !c.STRIPE_WEBHOOK_SECRET))
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET with BILLING_PROVIDER=stripe' });
     if (c.NODE_ENV === 'production') {
       if (!c.KESTREL_SECRET_KEYS)
         ctx.addIssue({ code: 'custom', path: ['KESTREL_SECRET_KEYS'], message: 'required in production' });
@@ -196,8 +213,9 @@ export interface AiConfig {
   timeoutMs: number;
 }
 
-export interface Config extends Omit<RawConfig, 'AI_API_KEY'> {
+export interface Config extends Omit<RawConfig, 'AI_API_KEY' | 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET'> {
   publicUrl: string;
+  billing: BillingConfig;
   isProduction: boolean;
   demoWorkspace: boolean;
   ai: AiConfig;
@@ -218,12 +236,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   // The operator's AI key lives only in `ai.operator`, so that dumping the config cannot print it.
-  const { AI_API_KEY, ...c } = parsed.data;
+  const { AI_API_KEY, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, ...c } = parsed.data;
+  let plans;
+  try {
+    plans = parsePlanCatalog(c.BILLING_PLANS, c.BILLING_PLANS_FILE);
+  } catch (error) {
+    throw new ConfigError([`BILLING_PLANS: ${(error as Error).message}`]);
+  }
   const displayHost = c.HOST === '0.0.0.0' || c.HOST === '::' ? 'localhost' : c.HOST;
   return {
     ...c,
     publicUrl: (c.PUBLIC_URL ?? `http://${displayHost}:${c.PORT}`).replace(/\/$/, ''),
     isProduction: c.NODE_ENV === 'production',
+    billing: {
+      enabled: c.BILLING_ENABLED,
+      provider: c.BILLING_PROVIDER ?? null,
+      plans,
+      retentionYears: c.BILLING_RETENTION_YEARS,
+      stripe: STRIPE_SECRET_KEY && STRIPE_WEBHOOK_SECRET ? { secretKey: STRIPE_SECRET_KEY, webhookSecret: STRIPE_WEBHOOK_SECRET, apiUrl: c.STRIPE_API_URL ?? null } : null,
+    },
     demoWorkspace: c.DEMO_WORKSPACE ?? c.NODE_ENV === 'development',
     ai: {
       operator: c.AI_PROVIDER && c.AI_MODEL ? { kind: c.AI_PROVIDER, baseUrl: c.AI_BASE_URL?.replace(/\/+$/, '') ?? null, apiKey: AI_API_KEY ?? null, model: c.AI_MODEL, embeddingModel: c.AI_EMBEDDING_MODEL ?? null } : null,

@@ -72,6 +72,8 @@ export const meResponse = z
     mfaPending: z.boolean(),
     csrfToken: z.string().nullable(),
     googleEnabled: z.boolean(),
+    /** BILL-4: whether this server has billing (plans, limits, credits) turned on. */
+    billingEnabled: z.boolean(),
     workspaces: z.array(workspaceSummary),
   })
   .meta({ id: 'Me' });

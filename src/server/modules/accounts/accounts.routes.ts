@@ -67,7 +67,9 @@ export async function accountsModule(server: FastifyInstance): Promise<void> {
   app.get('/api/auth/me', { config: { access: 'public', sessionWorkspaces: true }, schema: { tags, summary: 'Who is signed in', response: { 200: meResponse } } }, async (request) => {
     const auth = request.auth;
     const googleEnabled = Boolean(config.GOOGLE_CLIENT_ID);
-    if (!auth) return { user: null, mfaPending: false, csrfToken: null, googleEnabled, workspaces: [] };
+    // BILL-4: the web app shows billing screens only when the operator turned billing on.
+    const billingEnabled = config.billing.enabled;
+    if (!auth) return { user: null, mfaPending: false, csrfToken: null, googleEnabled, billingEnabled, workspaces: [] };
     const list = auth.mfaPending ? [] : (auth.workspaces ?? (await userWorkspaces(db, auth.userId)));
     return {
       user: auth.mfaPending
@@ -76,6 +78,7 @@ export async function accountsModule(server: FastifyInstance): Promise<void> {
       mfaPending: auth.mfaPending,
       csrfToken: auth.csrfToken,
       googleEnabled,
+      billingEnabled,
       workspaces: list,
     };
   });

@@ -2,7 +2,7 @@ import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { aiCalls } from './ai.schema';
 
-export type NewAiCall = Omit<typeof aiCalls.$inferInsert, 'workspaceId' | 'userId' | 'id' | 'createdAt'>;
+export type NewAiCall = Omit<typeof aiCalls.$inferInsert, 'workspaceId' | 'userId' | 'createdAt'>;
 
 /**
  * AI-4: writes the record of one call, in its own transaction, after the provider answered.

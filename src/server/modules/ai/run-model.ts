@@ -12,6 +12,9 @@ import { recordCall, type NewAiCall } from './record-call';
 import { resolveProviderIn, type AiServices, type ResolvedProvider } from './resolve-provider';
 import { retryingFetch, type AttemptLog } from './retrying-fetch';
 import { limitBreach, limitsSet } from './usage-limits';
+import { uuidv7 } from 'uuidv7';
+import { chargeAiCall } from '../billing/charge';
+import { billingEnabled } from '../billing/limits';
 
 export type AiContext = Pick<WorkspaceContext, 'workspaceId' | 'userId'>;
 
@@ -186,6 +189,7 @@ async function prepare(services: AiServices, ctx: AiContext, req: ModelRequest<u
   if (!provider) throw aiNotConfigured();
   if (req.providerCache) req.providerCache.provider = provider;
   const base: Omit<NewAiCall, 'outcome'> = {
+    id: uuidv7(),
     feature: req.feature,
     runId: req.runId ?? null,
     providerKind: provider.kind,
@@ -199,6 +203,15 @@ async function prepare(services: AiServices, ctx: AiContext, req: ModelRequest<u
   if (breach) {
     const callId = await recordCall(db, ctx, { ...base, outcome: 'limit_exceeded', errorMessage: breach.message });
     throw aiLimitReached(breach.message, { limit: breach.limit, used: breach.used, max: breach.max, callId });
+  }
+  // BILL-1, BILL-3: the plan's AI runs, then credits, pay for the call (402 when neither is left).
+  if (billingEnabled()) {
+    try {
+      await withTenant(db, ctx, (tx) => chargeAiCall(tx, ctx, base.id!));
+    } catch (error) {
+      if ((error as AppError).statusCode === 402) await recordCall(db, ctx, { ...base, outcome: 'limit_exceeded', errorMessage: (error as Error).message });
+      throw error;
+    }
   }
   const log: AttemptLog = { attempts: 0, lastStatus: null };
   const model = providerModel({ ...provider, fetch: retryingFetch(services.config.ai.retry, log) });

@@ -96,12 +96,16 @@ export interface MergeOptions {
   /** Report lines already written; duplicates continue the numbering. */
   reportSeq: number;
   idExpr: string;
+  /** BILL-1: how many of `want` new records the plan still allows, and why not the rest. */
+  admitNew?: (want: number) => Promise<{ granted: number; message: string | null }>;
 }
 
 export interface MergeResult {
   created: number;
   updated: number;
   duplicates: number;
+  /** Why rows were left out at a plan limit (BILL-1), or null. */
+  limitMessage: string | null;
 }
 
 type Q = (sql: string, params?: unknown[]) => Promise<pg.QueryResult>;
@@ -165,6 +169,22 @@ export async function mergeStaged(q: Q, ws: string, importId: string, o: MergeOp
   const skipMatched = o.onMatch === 'skip' && !o.tagOnly;
   // Rows that will create or change something.
   const active = skipMatched ? 's.existing_id IS NULL' : 'true';
+
+  // 2b. BILL-1: new records beyond the plan's limit are left out, in file order, each reported.
+  let limitMessage: string | null = null;
+  if (o.admitNew) {
+    const want = Number((await q(`SELECT count(*) AS n FROM import_stage WHERE existing_id IS NULL`)).rows[0].n);
+    const admitted = await o.admitNew(want);
+    if (admitted.granted < want) {
+      limitMessage = admitted.message;
+      await q(
+        `WITH cut AS (DELETE FROM import_stage WHERE row_no IN (SELECT row_no FROM import_stage WHERE existing_id IS NULL ORDER BY row_no OFFSET $3) RETURNING row_no)
+         INSERT INTO import_row_errors (workspace_id, import_id, seq, row, "column", reason, value)
+         SELECT $1, $2, $4::int + row_number() OVER (ORDER BY row_no), row_no, NULL, $5, NULL FROM cut`,
+        [...p, admitted.granted, o.reportSeq + duplicates, `Not imported: ${admitted.message ?? 'the plan limit is reached.'}`],
+      );
+    }
+  }
 
   // 3. Contacts name their company: existing companies by name, new ones created.
   const companies = o.object === 'contacts';
@@ -254,5 +274,5 @@ export async function mergeStaged(q: Q, ws: string, importId: string, o: MergeOp
       updated = r.rows[0].n;
     }
   }
-  return { created, updated, duplicates };
+  return { created, updated, duplicates, limitMessage };
 }

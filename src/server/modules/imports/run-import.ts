@@ -19,6 +19,7 @@ import { rowNormaliser, type RowProblem } from './normalise-row';
 import { readRows, type Encoding, type FileType } from './read-file';
 import { copyStageSql, createStageSql, stageLine, type StagedObject } from './staging';
 import { storedFilePath } from './upload-import';
+import { admit } from '../billing/limits';
 
 /**
  * CRM-7: runs one queued import from its stored file to the end: stream-parse, check and
@@ -251,6 +252,7 @@ async function importInTransaction(tx: Tx, q: (text: string, params?: unknown[])
     keyLabel: keyColumn ? (row.columns[keyColumn.column]?.header ?? dedupeKey) : dedupeKey,
     reportSeq,
     idExpr: pg18 ? 'uuidv7()' : 'gen_random_uuid()',
+    ...(object === 'contacts' ? { admitNew: (want: number) => admit(tx, ws, 'contacts', want) } : {}),
   });
 
   if (object === 'contacts' && (await loadScoringRules(tx, ws)).length) {
@@ -262,6 +264,8 @@ async function importInTransaction(tx: Tx, q: (text: string, params?: unknown[])
   }
 
   const skipped = Math.max(0, staged - merged.created - merged.updated);
-  await finish({ status: 'completed', error: null, created: merged.created, updated: merged.updated, skipped });
-  return { status: 'completed', created: merged.created, updated: merged.updated, skipped, failed: failedRows, rows: processed, error: null };
+  // BILL-1: stopped at the plan limit — what was imported stays, and the import says why.
+  const error = merged.limitMessage ? `Stopped at the plan limit: ${merged.limitMessage}` : null;
+  await finish({ status: 'completed', error, created: merged.created, updated: merged.updated, skipped });
+  return { status: 'completed', created: merged.created, updated: merged.updated, skipped, failed: failedRows, rows: processed, error };
 }

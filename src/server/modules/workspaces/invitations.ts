@@ -10,6 +10,7 @@ import type { RequestMeta } from '../accounts/request-meta';
 import { issueSignInCode } from '../accounts/sign-in-codes';
 import { findUserByEmail } from '../accounts/users';
 import { recordAudit } from '../audit/record-audit';
+import { consume } from '../billing/limits';
 import type { Invitation } from './workspaces.contract';
 import { invitations, memberships, workspaces, type Role } from './workspaces.schema';
 
@@ -56,6 +57,8 @@ export async function createInvitation(services: Services, ctx: WorkspaceContext
       .update(invitations)
       .set({ revokedAt: sql`now()` })
       .where(and(eq(invitations.workspaceId, ctx.workspaceId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    // BILL-1: an invitation to the team holds a seat of the plan (clients take none).
+    if (role !== 'client') await consume(tx, ctx.workspaceId, 'seats', 1);
     const [row] = await tx
       .insert(invitations)
       .values({ workspaceId: ctx.workspaceId, email, role, tokenHash: sha256(token), invitedBy: ctx.userId, expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000) })

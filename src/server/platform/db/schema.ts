@@ -19,3 +19,4 @@ export * from '../../modules/booking/booking.schema';
 export * from '../../modules/integrations/integrations.schema';
 export * from '../../modules/invoicing/invoicing.schema';
 export * from '../../modules/outreach/calls/calls.schema';
+export * from '../../modules/billing/billing.schema';

@@ -1,5 +1,6 @@
 import { Link, Outlet, useParams } from '@tanstack/react-router';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
+import { useMe } from '../accounts/useMe';
 
 const tabClass =
   'whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium text-stone-600 hover:bg-stone-100 hover:text-stone-900 aria-[current=page]:bg-white aria-[current=page]:text-teal-900 aria-[current=page]:shadow-sm';
@@ -9,6 +10,8 @@ export function SettingsLayout() {
   const { workspaceId } = useParams({ from: '/w/$workspaceId' });
   const workspace = useWorkspace(workspaceId);
   const manager = isManager(workspace.data?.role);
+  // BILL-4: no billing screens unless the server has billing on.
+  const billing = useMe().data?.billingEnabled === true && !!workspace.data && workspace.data.role !== 'client';
   const params = { workspaceId };
   return (
     <div className="max-w-4xl">
@@ -30,6 +33,13 @@ export function SettingsLayout() {
               Team
             </Link>
           </li>
+          {billing ? (
+            <li>
+              <Link to="/w/$workspaceId/settings/billing" params={params} className={tabClass}>
+                Billing
+              </Link>
+            </li>
+          ) : null}
           {workspace.data && workspace.data.role !== 'client' ? (
             <li>
               <Link to="/w/$workspaceId/settings/ai-usage" params={params} className={tabClass}>

@@ -15,6 +15,7 @@ import { useMe, useRefreshSession } from '../accounts/useMe';
 import { rememberWorkspace, useWorkspace } from './useWorkspaces';
 import { CommandPalette } from '../views/CommandPalette';
 import { AiNavItems } from '../agents/AiNavItems';
+import { BillingBanner } from '../billing/BillingBanner';
 
 const navLinkClass =
   'flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-stone-700 hover:bg-stone-100 aria-[current=page]:bg-teal-50 aria-[current=page]:text-teal-900';
@@ -160,7 +161,10 @@ export function AppShell() {
               </Link>
             </div>
           ) : (
-            <Outlet />
+            <>
+              <BillingBanner workspaceId={workspaceId} />
+              <Outlet />
+            </>
           )}
         </main>
       </div>

@@ -8,6 +8,7 @@ import { checkCompany, checkOwner, workspaceDefaults } from '../records';
 import { loadTerritoryMatcher } from '../../rules/territories';
 import { rescoreContacts } from '../../rules/scoring';
 import { findContactRow, presentContact } from './get-contact';
+import { consume } from '../../billing/limits';
 
 /** CRM-1: a new contact, owned by its creator unless another owner is named. */
 export async function createContact(db: Db, ctx: WorkspaceContext, input: CreateContactInput): Promise<Contact> {
@@ -26,6 +27,8 @@ export async function insertContact(tx: Tx, ctx: WorkspaceContext, input: Create
   await checkCompany(tx, ctx, input.companyId, errors);
   const custom = await checkCustomValues(tx, ctx, 'contacts', input.custom, null, region, errors);
   errors.throwIfAny();
+  // BILL-1: within the plan's contacts, or 402.
+  await consume(tx, ctx.workspaceId, 'contacts', 1);
   const [row] = await tx
     .insert(contacts)
     .values({ ...input, workspaceId: ctx.workspaceId, emails, email: emails[0] ?? null, phones, phone: phones[0] ?? null, ownerUserId, custom })

@@ -1,0 +1,138 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ownerWithWorkspace } from '../../../../test/helpers/client';
+import { startFake } from '../../../../test/fakes/harness';
+import { FakeStripe, TEST_CARD } from '../../../../test/fakes/stripe';
+import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { reconcileBilling } from './reconcile.job';
+
+const plans = {
+  defaultPlan: 'free',
+  plans: [
+    { id: 'free', name: 'Free', priceMinor: 0, currency: 'USD', limits: { seats: 3, contacts: 2, ai_runs: 5 } },
+    { id: 'pro', name: 'Pro', priceMinor: 4900, currency: 'USD', limits: { seats: 25, contacts: 1000 }, monthlyCredits: 100, prices: { stripe: 'price_pro' } },
+  ],
+  packs: [{ id: 'credits-500', credits: 500, priceMinor: 1000, currency: 'USD', prices: { stripe: 'price_pack' } }],
+};
+
+let server: TestServer;
+let stripe: FakeStripe;
+beforeAll(async () => {
+  stripe = await startFake(new FakeStripe());
+  server = await startTestServer({ BILLING_ENABLED: 'true', BILLING_PROVIDER: 'stripe', BILLING_PLANS: JSON.stringify(plans), STRIPE_SECRET_KEY: stripe.secretKey, STRIPE_WEBHOOK_SECRET: stripe.webhookSecret, STRIPE_API_URL: stripe.url });
+  stripe.webhookUrl = `${server.url}/api/billing/webhooks/stripe`;
+}, 120_000);
+
+type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
+const summary = async (o: Owner) => (await o.client.get(`/api/workspaces/${o.workspaceId}/billing`)).json();
+const contact = (o: Owner, n: string) => o.client.post(`/api/workspaces/${o.workspaceId}/contacts`, { firstName: n });
+const account = async (o: Owner) => (await server.services.database.systemPool.query(`SELECT * FROM billing_accounts WHERE workspace_id = $1`, [o.workspaceId])).rows[0];
+
+/** The hosted checkout as a browser follows it: the page pays, Stripe's webhooks land, then the redirect back. */
+async function checkout(o: Owner, body: Record<string, string>) {
+  const res = await o.client.post(`/api/workspaces/${o.workspaceId}/billing/checkout`, body);
+  expect(res.statusCode, res.body).toBe(200);
+  const page = await fetch(res.json().url, { redirect: 'manual' });
+  expect(page.status).toBe(303);
+  return page.headers.get('location')!;
+}
+
+describe('BILL-2 Stripe', () => {
+  it('BILL-2 BILL-1 AUTH-9 checkout → webhook → plan active → limit lifted; receipt mailed, invoice listed, audit written, no card number stored', async () => {
+    const o = await ownerWithWorkspace(server, 'Stripe Co');
+    expect((await contact(o, 'a')).statusCode).toBe(201);
+    expect((await contact(o, 'b')).statusCode).toBe(201);
+    const limited = await contact(o, 'c');
+    expect(limited.statusCode).toBe(402);
+    expect(limited.json().error.message).toMatch(/Free plan includes 2 contacts/);
+
+    const back = await checkout(o, { planId: 'pro' });
+    expect(back).toBe(`${server.url}/w/${o.workspaceId}/settings/billing?checkout=success`);
+    const created = stripe.calls('/v1/checkout/sessions', 'POST').at(-1)!;
+    expect(created.body).toMatchObject({ mode: 'subscription', client_reference_id: o.workspaceId, line_items: [{ price: 'price_pro', quantity: '1' }] });
+    expect(stripe.delivered.every((d) => d.status === 200)).toBe(true);
+
+    const s = await summary(o);
+    expect(s).toMatchObject({ plan: { id: 'pro' }, status: 'active', provider: 'stripe', card: { last4: '4242', country: 'US' }, credits: { free: 100, paid: 0 } });
+    expect((await contact(o, 'c')).statusCode).toBe(201);
+    const receipt = await server.smtp.waitForMail(o.email, (m) => m.subject.includes('Pro plan is active'));
+    expect(receipt.text).toMatch(/\$49\.00 a month/);
+    const invoices = (await o.client.get(`/api/workspaces/${o.workspaceId}/billing/invoices`)).json().invoices;
+    expect(invoices).toHaveLength(1);
+    expect(invoices[0]).toMatchObject({ amountMinor: 4900, currency: 'USD', status: 'paid', documentUrl: expect.stringContaining('/invoices/sub_') });
+    const audit = (await o.client.get(`/api/workspaces/${o.workspaceId}/audit?limit=50`)).json().entries.map((e: { action: string }) => e.action);
+    expect(audit).toEqual(expect.arrayContaining(['billing.checkout_started', 'billing.plan_changed']));
+
+    // Only billing metadata: no text column of any table holds the card number.
+    const pool = server.services.database.systemPool;
+    const tables = (await pool.query<{ t: string }>(`SELECT quote_ident(table_name) AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)).rows;
+    for (const { t } of tables) {
+      const hit = await pool.query(`SELECT 1 FROM ${t} x WHERE x::text LIKE $1 LIMIT 1`, [`%${TEST_CARD}%`]);
+      expect(hit.rowCount, t).toBe(0);
+    }
+    // The portal is Stripe's own.
+    const portal = await o.client.post(`/api/workspaces/${o.workspaceId}/billing/portal`);
+    expect(portal.json().url).toBe(`${stripe.url}/portal/${(await account(o)).customer_id}`);
+  }, 60_000);
+
+  it('BILL-2 INT-5 forged, stale and replayed webhooks change nothing; a late old event never undoes a newer state', async () => {
+    const o = await ownerWithWorkspace(server, 'Order Co');
+    await checkout(o, { planId: 'pro' });
+    const acc = await account(o);
+    const sub = stripe.subscriptions.get(acc.subscription_id)!;
+    const oldState = stripe.subscriptionObject({ ...sub });
+
+    // Forged (wrong secret), stale (outside 300 s), unsigned.
+    const raw = JSON.stringify({ id: 'evt_forged', object: 'event', type: 'customer.subscription.deleted', created: 1, data: { object: { ...oldState, status: 'canceled' } } });
+    const forged = await stripe.deliver(stripe.webhookUrl, raw, { 'stripe-signature': stripe.sign(raw, undefined, 'whsec_wrong') });
+    expect(forged.status).toBe(401);
+    const stale = await stripe.deliver(stripe.webhookUrl, raw, { 'stripe-signature': stripe.sign(raw, Math.floor(Date.now() / 1000) - 600) });
+    expect(stale.status).toBe(401);
+    expect((await stripe.deliver(stripe.webhookUrl, raw, {})).status).toBe(400);
+    expect((await account(o)).status).toBe('active');
+
+    // Cancelled at Stripe; then an old "active" update arrives late, and the cancel is replayed.
+    const cancel = await stripe.update(sub.id, { status: 'canceled' }, 'customer.subscription.deleted');
+    expect(cancel.status).toBe(200);
+    expect(await account(o)).toMatchObject({ status: 'canceled', plan_id: 'free' });
+    const late = await stripe.fire('customer.subscription.updated', oldState);
+    expect(late.status).toBe(200);
+    expect(await account(o)).toMatchObject({ status: 'canceled', plan_id: 'free' });
+    const replay = await stripe.deliver(stripe.webhookUrl, cancel.raw, { 'stripe-signature': stripe.sign(cancel.raw) });
+    expect(JSON.parse(replay.text)).toEqual({ received: true, duplicate: true });
+    const audit = (await o.client.get(`/api/workspaces/${o.workspaceId}/audit?limit=50`)).json().entries.filter((e: { action: string }) => e.action === 'billing.plan_changed');
+    expect(audit).toHaveLength(2);
+  }, 60_000);
+
+  it('BILL-2 the nightly reconcile catches up a change whose webhook never arrived', async () => {
+    const o = await ownerWithWorkspace(server, 'Reconcile Co');
+    await checkout(o, { planId: 'pro' });
+    const sub = stripe.subscriptions.get((await account(o)).subscription_id)!;
+    Object.assign(sub, { status: 'past_due', cancel_at_period_end: true });
+    const r = await reconcileBilling(server.services);
+    expect(r.failed).toBe(0);
+    expect(r.subscriptions).toBeGreaterThanOrEqual(1);
+    expect(await account(o)).toMatchObject({ status: 'past_due', plan_id: 'pro', cancel_at_period_end: true });
+  }, 60_000);
+
+  it('BILL-2 a provider outage at checkout: a clear 502 and nothing half-created', async () => {
+    const o = await ownerWithWorkspace(server, 'Outage Co');
+    stripe.failNext(500, 500);
+    const res = await o.client.post(`/api/workspaces/${o.workspaceId}/billing/checkout`, { planId: 'pro' });
+    expect(res.statusCode).toBe(502);
+    expect(res.json().error).toMatchObject({ code: 'billing_provider_unavailable', message: expect.stringMatching(/Stripe did not answer, so nothing was started or charged/) });
+    expect(await account(o)).toBeUndefined();
+  }, 30_000);
+
+  it('BILL-3 AUTH-9 a credit pack bought through checkout adds paid credits with a receipt; a refund claws them back', async () => {
+    const o = await ownerWithWorkspace(server, 'Pack Co');
+    await checkout(o, { packId: 'credits-500' });
+    expect((await summary(o)).credits).toEqual({ free: 0, paid: 500, total: 500 });
+    await server.smtp.waitForMail(o.email, (m) => m.subject.includes('Receipt: 500 credits'));
+    const session = [...stripe.sessions.values()].at(-1)!;
+    const refund = await stripe.fire('charge.refunded', { id: 'ch_1', object: 'charge', payment_intent: session.payment_intent, metadata: {} });
+    expect(refund.status).toBe(200);
+    expect((await summary(o)).credits).toEqual({ free: 0, paid: 0, total: 0 });
+    const ledger = (await o.client.get(`/api/workspaces/${o.workspaceId}/billing/ledger`)).json();
+    expect(ledger.entries.map((e: { kind: string }) => e.kind)).toEqual(['refund', 'purchase']);
+  }, 60_000);
+});
