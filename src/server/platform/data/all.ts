@@ -19,3 +19,4 @@ import '../../modules/invoicing/invoicing.data';
 
 export { dataEntries, systemEntries } from './registry';
 import '../../modules/conversations/conversations.data';
+import '../../modules/outreach/outreach.data';

@@ -1,0 +1,10 @@
+import { registerData } from '../../platform/data/registry';
+
+const outreach = (table: string, description: string, omit?: string[]) =>
+  ({ table, module: 'outreach', scope: 'workspace', description, export: { kind: 'rows', ...(omit ? { omit } : {}) }, erase: { kind: 'with-workspace' } }) as const;
+
+registerData(
+  outreach('outreach_suppressions', 'Addresses no marketing mail may reach (unsubscribed, bounced, complained, erased), by the hash of the address (MAIL-4).'),
+  outreach('outreach_consents', "Contacts' marketing consent: granted or withdrawn, source, time and proof (MAIL-4)."),
+  outreach('outreach_messages', 'Outreach mail sent: contact, stream, subject, status and provider id; the address only as a hash (MAIL-4).'),
+);
