@@ -120,6 +120,8 @@ const bookingRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '
 // BOOK-1/4: public, no sign-in.
 const publicBookingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/book/$workspaceId/$slug', component: lazyRouteComponent(() => import('./modules/booking/PublicBookingPage'), 'PublicBookingPage') });
 const manageBookingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/book/manage/$token', component: lazyRouteComponent(() => import('./modules/booking/ManageBookingPage'), 'ManageBookingPage') });
+// MAIL-4: the footer link of a marketing email; public, no sign-in.
+const unsubscribeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/unsubscribe/$token', component: lazyRouteComponent(() => import('./modules/outreach/UnsubscribePage'), 'UnsubscribePage') });
 const tasksRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/tasks', component: lazyRouteComponent(() => import('./modules/activities/MyTasksPage'), 'MyTasksPage') });
 const importRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/import', component: lazyRouteComponent(() => import('./modules/imports/ImportPage'), 'ImportPage') }),
@@ -194,6 +196,7 @@ const aiRoutes = [
 const routeTree = rootRoute.addChildren([
   publicBookingRoute,
   manageBookingRoute,
+  unsubscribeRoute,
   indexRoute,
   signInRoute,
   signUpRoute,
