@@ -71,6 +71,8 @@ const configSchema = z
     SMTP_URL: z.string().url().optional(),
     RESEND_API_KEY: z.string().optional(),
     RESEND_BASE_URL: z.string().url().optional(),
+    /** MAIL-1: the DNS servers the sending-domain check asks (`1.1.1.1,9.9.9.9:53`); the system's when unset. */
+    DNS_SERVERS: z.string().max(500).optional(),
 
     GOOGLE_CLIENT_ID: z.string().optional(),
     GOOGLE_CLIENT_SECRET: z.string().optional(),

@@ -41,3 +41,53 @@ export const unsubscribeBody = z
   .object({ 'List-Unsubscribe': z.string().max(50).optional(), via: z.enum(['page']).optional() })
   .optional();
 export const unsubscribePageSchema = z.object({ workspaceName: z.string(), unsubscribed: z.boolean() });
+
+// ---------------------------------------------------------------- sending accounts (MAIL-1)
+
+const accountCommon = {
+  stream: z.enum(['marketing', 'transactional', 'both'], 'Choose marketing, transactional or both.').optional(),
+  fromName: z.string().trim().min(1).max(100).refine((s) => !/[\r\n"<>]/.test(s), 'No quotes, angle brackets or line breaks.'),
+  fromAddress: z.email('An email address.').max(254),
+  perMinute: z.number().int().min(1).max(10_000).optional(),
+  dailyCap: z.number().int().min(1).max(1_000_000).optional(),
+};
+const hostname = z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.-]+$/, 'A host name like smtp.example.com.');
+export const sendingAccountBody = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('smtp'),
+    ...accountCommon,
+    smtpHost: hostname,
+    smtpPort: z.number().int().min(1).max(65_535),
+    smtpSecure: z.boolean().optional(),
+    smtpUser: z.string().max(254).optional(),
+    secret: z.string().min(1).max(1000).optional(),
+    dkimSelector: z.string().trim().min(1).max(63).regex(/^[A-Za-z0-9_-]+$/, 'Letters, digits, - and _.').optional(),
+    dkimPrivateKey: z.string().max(10_000).refine((s) => /-----BEGIN (RSA )?PRIVATE KEY-----/.test(s), 'A PEM private key.').optional(),
+  }),
+  z.strictObject({ kind: z.literal('resend'), ...accountCommon, secret: z.string().trim().min(1).max(200) }),
+]);
+export type SendingAccountBody = z.infer<typeof sendingAccountBody>;
+export const accountParams = z.strictObject({ workspaceId: z.uuid(), accountId: z.uuid() });
+export const sendingAccountSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(['smtp', 'resend']),
+  stream: z.enum(['marketing', 'transactional', 'both']),
+  fromName: z.string(),
+  fromAddress: z.string(),
+  domain: z.string(),
+  smtpHost: z.string().nullable(),
+  smtpPort: z.number().nullable(),
+  smtpSecure: z.boolean(),
+  smtpUser: z.string().nullable(),
+  hasSecret: z.boolean(),
+  dkimSelector: z.string().nullable(),
+  dkimSigned: z.boolean(),
+  perMinute: z.number(),
+  dailyCap: z.number(),
+  createdAt: z.string(),
+});
+export const domainCheckSchema = z.object({
+  domain: z.string(),
+  records: z.array(z.object({ kind: z.enum(['spf', 'dkim', 'dmarc']), name: z.string(), found: z.string().nullable(), ok: z.boolean(), advice: z.string().nullable() })),
+  ok: z.boolean(),
+});

@@ -1,9 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { teamMembers } from '../../platform/http/access';
+import { managers, teamMembers } from '../../platform/http/access';
 import { AppError, errorBodySchema } from '../../platform/http/errors';
 import { htmlToText, sanitiseRichText } from '../activities/sanitise-html';
+import { checkSendingDomain } from './mail/check-domain';
 import { contactMailStatus, recordConsent } from './mail/consent';
+import { createSendingAccount, deleteSendingAccount, listSendingAccounts } from './mail/sending-accounts';
 import { sendOutreachMail } from './mail/send-outreach-mail';
 import { unsubscribe, unsubscribePage } from './mail/unsubscribe';
 import * as c from './outreach.contract';
@@ -41,6 +44,23 @@ export async function outreachModule(server: FastifyInstance): Promise<void> {
   );
   app.post(`${base}/contacts/:contactId/consent`, { config: team, schema: { tags, summary: 'Record marketing consent given or withdrawn, with its source and proof (MAIL-4)', params: c.contactParams, body: c.consentBody, response: { 200: c.mailStatusSchema, ...errors } } }, async (request) =>
     recordConsent(db, request.workspace!.ctx, { contactId: request.params.contactId, ...request.body }),
+  );
+
+  // ---------------------------------------------------------------- sending accounts (MAIL-1)
+
+  const manage = { access: managers };
+  app.get(`${base}/sending-accounts`, { config: manage, schema: { tags, summary: 'Sending accounts: SMTP or Resend, never their secrets (MAIL-1)', params: c.workspaceParams, response: { 200: z.object({ items: z.array(c.sendingAccountSchema) }), ...errors } } }, async (request) => ({
+    items: await listSendingAccounts(db, request.workspace!.ctx),
+  }));
+  app.post(`${base}/sending-accounts`, { config: manage, schema: { tags, summary: 'Connect an SMTP server (DKIM-signed when a key is set) or a Resend key; secrets sealed (MAIL-1, SEC-2)', params: c.workspaceParams, body: c.sendingAccountBody, response: { 201: c.sendingAccountSchema, ...errors } } }, async (request, reply) =>
+    reply.code(201).send(await createSendingAccount(services, request.workspace!.ctx, request.body)),
+  );
+  app.delete(`${base}/sending-accounts/:accountId`, { config: manage, schema: { tags, summary: 'Remove a sending account (MAIL-1)', params: c.accountParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+    await deleteSendingAccount(db, request.workspace!.ctx, request.params.accountId);
+    return reply.code(204).send(null);
+  });
+  app.post(`${base}/sending-accounts/:accountId/check-domain`, { config: manage, schema: { tags, summary: "Look up the sending domain's SPF, DKIM and DMARC records and say what is missing (MAIL-1)", params: c.accountParams, response: { 200: c.domainCheckSchema, ...errors, 502: errorBodySchema } } }, async (request) =>
+    checkSendingDomain(services, request.workspace!.ctx, request.params.accountId),
   );
 
   // ---------------------------------------------------------------- public unsubscribe

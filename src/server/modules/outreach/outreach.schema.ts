@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { tenantPolicy, workspaceIdColumn } from '../../platform/db/tenancy-sql';
 import { workspaces } from '../workspaces/workspaces.schema';
@@ -82,6 +82,45 @@ export const outreachMessages = pgTable(
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
     index('outreach_messages_contact_idx').on(t.workspaceId, t.contactId),
     uniqueIndex('outreach_messages_idempotency_idx').on(t.workspaceId, t.idempotencyKey),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+export const sendingAccountKinds = ['smtp', 'resend'] as const;
+export const accountStreams = ['marketing', 'transactional', 'both'] as const;
+
+/**
+ * MAIL-1: a workspace's own way to send: its SMTP server (DKIM-signed when a key is set) or its
+ * Resend key. Passwords, API keys and DKIM private keys are sealed (SEC-2). An account serves
+ * marketing, transactional or both streams, so the two can leave under separate identities.
+ */
+export const outreachSendingAccounts = pgTable(
+  'outreach_sending_accounts',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: uuid('id').notNull().$defaultFn(() => uuidv7()),
+    kind: text('kind', { enum: sendingAccountKinds }).notNull(),
+    stream: text('stream', { enum: accountStreams }).notNull().default('both'),
+    fromName: text('from_name').notNull(),
+    fromAddress: text('from_address').notNull(),
+    smtpHost: text('smtp_host'),
+    smtpPort: integer('smtp_port'),
+    smtpSecure: boolean('smtp_secure').notNull().default(false),
+    smtpUser: text('smtp_user'),
+    /** The SMTP password or the Resend API key. */
+    secretSealed: text('secret_sealed'),
+    dkimSelector: text('dkim_selector'),
+    dkimKeySealed: text('dkim_key_sealed'),
+    /** MAIL-1: per-minute rate and daily cap the provider allows. */
+    perMinute: integer('per_minute').notNull().default(60),
+    dailyCap: integer('daily_cap').notNull().default(2000),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    check('outreach_sending_accounts_smtp_check', sql`${t.kind} <> 'smtp' OR (${t.smtpHost} IS NOT NULL AND ${t.smtpPort} IS NOT NULL)`),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();

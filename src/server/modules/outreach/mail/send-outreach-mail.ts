@@ -11,6 +11,7 @@ import { workspaces } from '../../workspaces/workspaces.schema';
 import { outreachMessages, type mailStreams } from '../outreach.schema';
 import { latestConsent, suppressionOf } from './consent';
 import { withFooter } from './footer';
+import { accountForStream, transportForAccount } from './sending-accounts';
 import { addressHash, unsubscribeToken } from './unsubscribe-token';
 
 export type MailStream = (typeof mailStreams)[number];
@@ -90,12 +91,14 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
       .onConflictDoUpdate({ target: [outreachMessages.workspaceId, outreachMessages.idempotencyKey], set: { status: 'sending' } })
       .returning({ id: outreachMessages.id });
     const [sender] = ctx.userId ? await tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId)) : [];
-    return { email, messageId: row!.id, workspace: { name: ws.name, mailingAddress: ws.mailingAddress ?? '' }, replyTo: sender?.email ?? null };
+    const account = await accountForStream(tx, ctx.workspaceId, input.stream);
+    return { email, messageId: row!.id, workspace: { name: ws.name, mailingAddress: ws.mailingAddress ?? '' }, replyTo: sender?.email ?? null, account };
   });
   if ('done' in prepared) return prepared.done as SendOutcome;
 
-  const { email, messageId, workspace } = prepared;
-  const from = senderAddress(services, workspace.name);
+  const { email, messageId, workspace, account } = prepared;
+  // MAIL-1: the workspace's own account for this stream when it has one; the instance's otherwise.
+  const from = account ? `"${account.fromName}" <${account.fromAddress}>` : senderAddress(services, workspace.name);
   const subject = input.subject.replace(/[\r\n]+/g, ' ').slice(0, 250);
   let body = { html: input.html, text: input.text };
   const headers: Record<string, string> = { 'X-Kestrel-Message': messageId };
@@ -111,7 +114,9 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
 
   let providerMessageId: string | null = null;
   try {
-    if (services.mail.transport.name === 'none') {
+    if (account) {
+      ({ messageId: providerMessageId } = await transportForAccount(services, account).send({ from, to: email, subject, text: body.text, html: body.html, headers, idempotencyKey: messageId }));
+    } else if (services.mail.transport.name === 'none') {
       // No mail server (development): the mailbox shows what would have gone out.
       await db.insert(mailOutbox).values({ kind: input.stream, template: 'outreach', toAddress: email, fromAddress: from, subject, textBody: body.text, htmlBody: body.html, status: 'kept' });
     } else {
