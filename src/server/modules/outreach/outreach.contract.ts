@@ -91,3 +91,16 @@ export const domainCheckSchema = z.object({
   records: z.array(z.object({ kind: z.enum(['spf', 'dkim', 'dmarc']), name: z.string(), found: z.string().nullable(), ok: z.boolean(), advice: z.string().nullable() })),
   ok: z.boolean(),
 });
+
+// ---------------------------------------------------------------- templates (MAIL-2)
+
+export const templateBody = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  subject: z.string().trim().min(1).max(250),
+  html: z.string().min(1).max(100_000),
+});
+export const templateParams = z.strictObject({ workspaceId: z.uuid(), templateId: z.uuid() });
+export const templateSchema = z.object({ id: z.uuid(), name: z.string(), subject: z.string(), html: z.string(), createdAt: z.string(), updatedAt: z.string() });
+export const previewBody = z.strictObject({ contactId: z.uuid() });
+export const previewSchema = z.object({ subject: z.string(), html: z.string(), text: z.string() });
+export const sendTemplateBody = z.strictObject({ contactId: z.uuid(), stream: mailStreamSchema, advertisement: z.boolean().optional() });

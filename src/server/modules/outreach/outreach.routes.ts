@@ -10,6 +10,7 @@ import { createSendingAccount, deleteSendingAccount, listSendingAccounts } from 
 import { sendOutreachMail } from './mail/send-outreach-mail';
 import { unsubscribe, unsubscribePage } from './mail/unsubscribe';
 import * as c from './outreach.contract';
+import { createTemplate, deleteTemplate, listTemplates, previewTemplate, sendTemplate } from './templates/manage-templates';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/workspaces/:workspaceId/outreach';
@@ -45,6 +46,27 @@ export async function outreachModule(server: FastifyInstance): Promise<void> {
   app.post(`${base}/contacts/:contactId/consent`, { config: team, schema: { tags, summary: 'Record marketing consent given or withdrawn, with its source and proof (MAIL-4)', params: c.contactParams, body: c.consentBody, response: { 200: c.mailStatusSchema, ...errors } } }, async (request) =>
     recordConsent(db, request.workspace!.ctx, { contactId: request.params.contactId, ...request.body }),
   );
+
+  // ---------------------------------------------------------------- templates (MAIL-2)
+
+  app.get(`${base}/templates`, { config: team, schema: { tags, summary: 'Email templates (MAIL-2)', params: c.workspaceParams, response: { 200: z.object({ items: z.array(c.templateSchema) }), ...errors } } }, async (request) => ({
+    items: await listTemplates(db, request.workspace!.ctx),
+  }));
+  app.post(`${base}/templates`, { config: team, schema: { tags, summary: 'Save a template; an unknown merge field is refused by name (MAIL-2)', params: c.workspaceParams, body: c.templateBody, response: { 201: c.templateSchema, ...errors } } }, async (request, reply) =>
+    reply.code(201).send(await createTemplate(db, request.workspace!.ctx, request.body)),
+  );
+  app.delete(`${base}/templates/:templateId`, { config: team, schema: { tags, summary: 'Delete a template (MAIL-2)', params: c.templateParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+    await deleteTemplate(db, request.workspace!.ctx, request.params.templateId);
+    return reply.code(204).send(null);
+  });
+  app.post(`${base}/templates/:templateId/preview`, { config: team, schema: { tags, summary: 'The template as a real contact would get it; 409 naming a value it lacks (MAIL-2)', params: c.templateParams, body: c.previewBody, response: { 200: c.previewSchema, ...errors } } }, async (request) =>
+    previewTemplate(db, request.workspace!.ctx, request.params.templateId, request.body.contactId),
+  );
+  app.post(`${base}/templates/:templateId/send`, { config: team, schema: { tags, summary: 'Send the template to a contact through the checked send path (MAIL-2, MAIL-4)', params: c.templateParams, body: c.sendTemplateBody, response: { 200: c.sendResult, ...errors } } }, async (request) => {
+    const outcome = await sendTemplate(services, request.workspace!.ctx, request.params.templateId, request.body);
+    if (outcome.status === 'blocked') throw new AppError('recipient_blocked', 409, outcome.message, { reason: outcome.reason });
+    return outcome;
+  });
 
   // ---------------------------------------------------------------- sending accounts (MAIL-1)
 

@@ -124,3 +124,23 @@ export const outreachSendingAccounts = pgTable(
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();
+
+/** MAIL-2: a message with merge fields (`{{contact.firstName | "there"}}`), checked when saved. */
+export const outreachTemplates = pgTable(
+  'outreach_templates',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: uuid('id').notNull().$defaultFn(() => uuidv7()),
+    name: text('name').notNull(),
+    subject: text('subject').notNull(),
+    html: text('html').notNull(),
+    createdByUserId: uuid('created_by_user_id'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();

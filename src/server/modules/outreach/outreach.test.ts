@@ -183,3 +183,42 @@ describe('outreach mail that stays legal', () => {
     expect(server.smtp.mailsTo(r.email).concat(server.smtp.mailsTo(b.email))).toHaveLength(0);
   });
 });
+
+describe('templates with merge fields', () => {
+  const tpl = (body: Record<string, unknown>) => owner.client.post(api('/outreach/templates'), { name: 'Friday bake', subject: 'Fresh bread for {{contact.firstName | "you"}}', html: '<p>Hi {{contact.firstName | "there"}},</p><p>{{company.name}} gets 10% off.</p>', ...body });
+
+  it('MAIL-2 an unknown merge field is refused with a 400 that names it', async () => {
+    const res = await tpl({ html: '<p>Hi {{contact.nickname}}</p>' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'unknown_merge_field', details: { field: 'contact.nickname' } });
+    expect(res.json().error.message).toContain('contact.nickname');
+  });
+
+  it('MAIL-2 preview with a real contact: values escaped, fallbacks used, and a missing value without one blocks that send by name', async () => {
+    await setAddress('12 Quay Street, Portsmouth PO1 2AB, UK');
+    const company = (await owner.client.post(api('/companies'), { name: 'Crumb & <Co>' })).json();
+    const t = await tpl({});
+    expect(t.statusCode, t.body).toBe(201);
+    const withCompany = await consented({ firstName: '<b>Zoë</b>', companyId: company.id });
+    const preview = await owner.client.post(api(`/outreach/templates/${t.json().id}/preview`), { contactId: withCompany.id });
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.json().subject).toBe('Fresh bread for <b>Zoë</b>');
+    expect(preview.json().html).toContain('Hi &lt;b&gt;Zoë&lt;/b&gt;,');
+    expect(preview.json().html).toContain('Crumb &amp; &lt;Co&gt; gets 10% off.');
+
+    const noName = await consented({ firstName: null, lastName: 'Ng', companyId: company.id });
+    const fallback = (await owner.client.post(api(`/outreach/templates/${t.json().id}/preview`), { contactId: noName.id })).json();
+    expect(fallback.html).toContain('Hi there,');
+
+    const noCompany = await consented();
+    const blocked = await owner.client.post(api(`/outreach/templates/${t.json().id}/send`), { contactId: noCompany.id, stream: 'marketing' });
+    expect(blocked.statusCode).toBe(409);
+    expect(blocked.json().error).toMatchObject({ code: 'merge_value_missing', details: { field: 'company.name' } });
+    const sent = await owner.client.post(api(`/outreach/templates/${t.json().id}/send`), { contactId: withCompany.id, stream: 'marketing' });
+    expect(sent.statusCode, sent.body).toBe(200);
+    const mail = await server.smtp.waitForMail(withCompany.email);
+    expect(mail.subject).toBe('Fresh bread for <b>Zoë</b>');
+    expect(mail.html).toContain('Hi &lt;b&gt;Zoë&lt;/b&gt;,');
+    expect(server.smtp.mailsTo(noCompany.email)).toHaveLength(0);
+  });
+});

@@ -63,14 +63,29 @@ CREATE TABLE "outreach_suppressions" (
 );
 --> statement-breakpoint
 ALTER TABLE "outreach_suppressions" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+CREATE TABLE "outreach_templates" (
+	"workspace_id" uuid NOT NULL,
+	"id" uuid NOT NULL,
+	"name" text NOT NULL,
+	"subject" text NOT NULL,
+	"html" text NOT NULL,
+	"created_by_user_id" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "outreach_templates_workspace_id_id_pk" PRIMARY KEY("workspace_id","id")
+);
+--> statement-breakpoint
+ALTER TABLE "outreach_templates" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "outreach_consents" ADD CONSTRAINT "outreach_consents_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outreach_messages" ADD CONSTRAINT "outreach_messages_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outreach_sending_accounts" ADD CONSTRAINT "outreach_sending_accounts_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outreach_suppressions" ADD CONSTRAINT "outreach_suppressions_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "outreach_templates" ADD CONSTRAINT "outreach_templates_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "outreach_consents_contact_idx" ON "outreach_consents" USING btree ("workspace_id","contact_id","recorded_at");--> statement-breakpoint
 CREATE INDEX "outreach_messages_contact_idx" ON "outreach_messages" USING btree ("workspace_id","contact_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "outreach_messages_idempotency_idx" ON "outreach_messages" USING btree ("workspace_id","idempotency_key");--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "outreach_consents" AS PERMISSIVE FOR ALL TO public USING ("outreach_consents"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("outreach_consents"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "outreach_messages" AS PERMISSIVE FOR ALL TO public USING ("outreach_messages"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("outreach_messages"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "outreach_sending_accounts" AS PERMISSIVE FOR ALL TO public USING ("outreach_sending_accounts"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("outreach_sending_accounts"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);--> statement-breakpoint
-CREATE POLICY "tenant_isolation" ON "outreach_suppressions" AS PERMISSIVE FOR ALL TO public USING ("outreach_suppressions"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("outreach_suppressions"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);
+CREATE POLICY "tenant_isolation" ON "outreach_suppressions" AS PERMISSIVE FOR ALL TO public USING ("outreach_suppressions"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("outreach_suppressions"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);--> statement-breakpoint
+CREATE POLICY "tenant_isolation" ON "outreach_templates" AS PERMISSIVE FOR ALL TO public USING ("outreach_templates"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("outreach_templates"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);
