@@ -1,3 +1,4 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import { FakeProvider, route, type FakeRequest, type FakeResponse } from './harness';
 
 /**
@@ -32,6 +33,18 @@ export class FakeResend extends FakeProvider {
     this.sent.push({ id, body, idempotencyKey: key });
     if (key) this.byKey.set(key, id);
     return { status: 200, body: { id } };
+  }
+
+  /**
+   * A webhook as Resend sends it: Standard Webhooks (Svix) headers, the signature an HMAC-SHA256
+   * of `id.timestamp.body` with the base64 key of the `whsec_` secret. `at` moves the clock.
+   */
+  signedEvent(secret: string, event: { type: string; data: Record<string, unknown> }, at = new Date()): { raw: string; headers: Record<string, string> } {
+    const raw = JSON.stringify({ ...event, created_at: at.toISOString() });
+    const id = `msg_${randomUUID().replaceAll('-', '')}`;
+    const timestamp = String(Math.floor(at.getTime() / 1000));
+    const signature = createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64')).update(`${id}.${timestamp}.${raw}`).digest('base64');
+    return { raw, headers: { 'svix-id': id, 'svix-timestamp': timestamp, 'svix-signature': `v1,${signature}` } };
   }
 
   /** Messages to an address. */

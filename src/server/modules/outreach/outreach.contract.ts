@@ -64,7 +64,13 @@ export const sendingAccountBody = z.discriminatedUnion('kind', [
     dkimSelector: z.string().trim().min(1).max(63).regex(/^[A-Za-z0-9_-]+$/, 'Letters, digits, - and _.').optional(),
     dkimPrivateKey: z.string().max(10_000).refine((s) => /-----BEGIN (RSA )?PRIVATE KEY-----/.test(s), 'A PEM private key.').optional(),
   }),
-  z.strictObject({ kind: z.literal('resend'), ...accountCommon, secret: z.string().trim().min(1).max(200) }),
+  z.strictObject({
+    kind: z.literal('resend'),
+    ...accountCommon,
+    secret: z.string().trim().min(1).max(200),
+    /** MAIL-3: the signing secret of the Resend webhook pointed at this account's webhook address. */
+    webhookSecret: z.string().trim().regex(/^whsec_[A-Za-z0-9+/=]{16,200}$/, 'The signing secret Resend shows, starting whsec_.').optional(),
+  }),
 ]);
 export type SendingAccountBody = z.infer<typeof sendingAccountBody>;
 export const accountParams = z.strictObject({ workspaceId: z.uuid(), accountId: z.uuid() });
@@ -82,6 +88,8 @@ export const sendingAccountSchema = z.object({
   hasSecret: z.boolean(),
   dkimSelector: z.string().nullable(),
   dkimSigned: z.boolean(),
+  /** MAIL-3: where Resend posts delivery events for this account (null for SMTP). */
+  webhookUrl: z.string().nullable(),
   perMinute: z.number(),
   dailyCap: z.number(),
   createdAt: z.string(),
@@ -104,3 +112,6 @@ export const templateSchema = z.object({ id: z.uuid(), name: z.string(), subject
 export const previewBody = z.strictObject({ contactId: z.uuid() });
 export const previewSchema = z.object({ subject: z.string(), html: z.string(), text: z.string() });
 export const sendTemplateBody = z.strictObject({ contactId: z.uuid(), stream: mailStreamSchema, advertisement: z.boolean().optional() });
+
+export const webhookParams = z.strictObject({ workspaceId: z.uuid(), accountId: z.uuid() });
+export const deliverySummarySchema = z.object({ sent: z.number(), delivered: z.number(), opened: z.number(), clicked: z.number(), bounced: z.number(), complained: z.number() });

@@ -5,6 +5,7 @@ import { managers, teamMembers } from '../../platform/http/access';
 import { AppError, errorBodySchema } from '../../platform/http/errors';
 import { htmlToText, sanitiseRichText } from '../activities/sanitise-html';
 import { checkSendingDomain } from './mail/check-domain';
+import { deliverySummary, receiveResendWebhook } from './mail/delivery-webhook';
 import { contactMailStatus, recordConsent } from './mail/consent';
 import { createSendingAccount, deleteSendingAccount, listSendingAccounts } from './mail/sending-accounts';
 import { sendOutreachMail } from './mail/send-outreach-mail';
@@ -72,7 +73,7 @@ export async function outreachModule(server: FastifyInstance): Promise<void> {
 
   const manage = { access: managers };
   app.get(`${base}/sending-accounts`, { config: manage, schema: { tags, summary: 'Sending accounts: SMTP or Resend, never their secrets (MAIL-1)', params: c.workspaceParams, response: { 200: z.object({ items: z.array(c.sendingAccountSchema) }), ...errors } } }, async (request) => ({
-    items: await listSendingAccounts(db, request.workspace!.ctx),
+    items: await listSendingAccounts(services, request.workspace!.ctx),
   }));
   app.post(`${base}/sending-accounts`, { config: manage, schema: { tags, summary: 'Connect an SMTP server (DKIM-signed when a key is set) or a Resend key; secrets sealed (MAIL-1, SEC-2)', params: c.workspaceParams, body: c.sendingAccountBody, response: { 201: c.sendingAccountSchema, ...errors } } }, async (request, reply) =>
     reply.code(201).send(await createSendingAccount(services, request.workspace!.ctx, request.body)),
@@ -84,6 +85,27 @@ export async function outreachModule(server: FastifyInstance): Promise<void> {
   app.post(`${base}/sending-accounts/:accountId/check-domain`, { config: manage, schema: { tags, summary: "Look up the sending domain's SPF, DKIM and DMARC records and say what is missing (MAIL-1)", params: c.accountParams, response: { 200: c.domainCheckSchema, ...errors, 502: errorBodySchema } } }, async (request) =>
     checkSendingDomain(services, request.workspace!.ctx, request.params.accountId),
   );
+
+  app.get(`${base}/delivery-summary`, { config: team, schema: { tags, summary: 'Outreach mail sent, delivered, opened, clicked, bounced and complained (MAIL-3)', params: c.workspaceParams, response: { 200: c.deliverySummarySchema, ...errors } } }, async (request) =>
+    deliverySummary(db, request.workspace!.ctx),
+  );
+
+  // ---------------------------------------------------------------- delivery webhooks (MAIL-3)
+
+  // The signature covers the raw body: this route alone reads JSON as text.
+  await app.register(async (raw) => {
+    raw.removeContentTypeParser('application/json');
+    raw.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
+    raw.withTypeProvider<ZodTypeProvider>().post(
+      `${pub}/webhooks/resend/:workspaceId/:accountId`,
+      { config: { access: 'public', crossOrigin: true }, schema: { tags, summary: 'Resend delivery events, verified by their Standard Webhooks signature; forged or replayed → 401 (MAIL-3)', params: c.webhookParams, body: z.string().max(256 * 1024), response: { 204: z.null(), ...errors } } },
+      async (request, reply) => {
+        await limit(request, 'webhook', 600);
+        await receiveResendWebhook(services, request.params.workspaceId, request.params.accountId, request.headers, request.body);
+        return reply.code(204).send(null);
+      },
+    );
+  });
 
   // ---------------------------------------------------------------- public unsubscribe
 

@@ -82,6 +82,8 @@ export const outreachMessages = pgTable(
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
     index('outreach_messages_contact_idx').on(t.workspaceId, t.contactId),
     uniqueIndex('outreach_messages_idempotency_idx').on(t.workspaceId, t.idempotencyKey),
+    // MAIL-3: a provider's event names its own message id.
+    index('outreach_messages_provider_idx').on(t.workspaceId, t.providerMessageId),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();
@@ -111,6 +113,8 @@ export const outreachSendingAccounts = pgTable(
     secretSealed: text('secret_sealed'),
     dkimSelector: text('dkim_selector'),
     dkimKeySealed: text('dkim_key_sealed'),
+    /** MAIL-3: Resend's webhook signing secret (`whsec_…`), sealed. */
+    webhookSecretSealed: text('webhook_secret_sealed'),
     /** MAIL-1: per-minute rate and daily cap the provider allows. */
     perMinute: integer('per_minute').notNull().default(60),
     dailyCap: integer('daily_cap').notNull().default(2000),
@@ -141,6 +145,30 @@ export const outreachTemplates = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+export const deliveryEventKinds = ['delivered', 'opened', 'clicked', 'bounced', 'complained'] as const;
+
+/**
+ * MAIL-3: delivery events from the provider's signed webhooks, one row per webhook id: a replayed
+ * id is refused because its row exists. `messageId` is null for mail Kestrel does not know.
+ */
+export const outreachDeliveryEvents = pgTable(
+  'outreach_delivery_events',
+  {
+    workspaceId: workspaceIdColumn(),
+    webhookId: text('webhook_id').notNull(),
+    messageId: uuid('message_id'),
+    kind: text('kind', { enum: deliveryEventKinds }),
+    occurredAt: ts('occurred_at').notNull(),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.webhookId] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    index('outreach_delivery_events_message_idx').on(t.workspaceId, t.messageId),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();

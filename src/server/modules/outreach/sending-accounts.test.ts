@@ -122,3 +122,66 @@ describe('sending accounts', () => {
     expect(resend.sentTo(c.email)).toHaveLength(1);
   });
 });
+
+describe('delivery events', () => {
+  it('MAIL-3 signed Resend webhooks count delivered/opened/clicked/bounced/complained, suppress bounces and complaints and reach the timeline; forged, stale or replayed → 401 with nothing recorded', async () => {
+    // Marketing now leaves through Resend: the SMTP account serving it is removed.
+    for (const old of (await owner.client.get(api('/outreach/sending-accounts'))).json().items as { id: string; stream: string }[]) {
+      if (old.stream !== 'transactional') expect((await owner.client.delete(api(`/outreach/sending-accounts/${old.id}`))).statusCode).toBe(204);
+    }
+    const webhookSecret = `whsec_${Buffer.from('a-32-byte-signing-secret-0123456').toString('base64')}`;
+    const acc = await owner.client.post(api('/outreach/sending-accounts'), { kind: 'resend', stream: 'marketing', fromName: 'Harbour News', fromAddress: 'news@fresh.example', secret: 're_workspace_key', webhookSecret });
+    expect(acc.statusCode, acc.body).toBe(201);
+    const hook = acc.json().webhookUrl as string;
+    expect(hook).toMatch(/\/api\/public\/outreach\/webhooks\/resend\//);
+    const target = `${server.url}${new URL(hook).pathname}`;
+
+    const a = await consentedContact();
+    const b = await consentedContact();
+    const before = (await owner.client.get(api('/outreach/delivery-summary'))).json();
+    for (const c of [a, b]) expect((await owner.client.post(api('/outreach/send'), { contactId: c.id, stream: 'marketing', subject: 'Spring menu', html: '<p>New loaves.</p>' })).statusCode).toBe(200);
+    const idOf = (email: string) => resend.sentTo(email)[0]!.id;
+
+    const post = (event: { type: string; data: Record<string, unknown> }, at?: Date) => {
+      const signed = resend.signedEvent(webhookSecret, event, at);
+      return { signed, result: resend.deliver(target, signed.raw, signed.headers) };
+    };
+    // The fake signs as Resend does: the official SDK's verifier accepts its deliveries.
+    const probe = resend.signedEvent(webhookSecret, { type: 'email.delivered', data: { email_id: idOf(a.email) } });
+    expect(new Resend('re_x').webhooks.verify({ payload: probe.raw, headers: { id: probe.headers['svix-id']!, timestamp: probe.headers['svix-timestamp']!, signature: probe.headers['svix-signature']! }, webhookSecret })).toMatchObject({ type: 'email.delivered' });
+
+    const delivered = post({ type: 'email.delivered', data: { email_id: idOf(a.email) } });
+    expect((await delivered.result).status).toBe(204);
+    for (const type of ['email.opened', 'email.clicked']) expect((await post({ type, data: { email_id: idOf(a.email) } }).result).status).toBe(204);
+    expect((await post({ type: 'email.delivered', data: { email_id: idOf(b.email) } }).result).status).toBe(204);
+    expect((await post({ type: 'email.bounced', data: { email_id: idOf(b.email), bounce: { type: 'Permanent', message: 'mailbox does not exist' } } }).result).status).toBe(204);
+    expect((await post({ type: 'email.complained', data: { email_id: idOf(a.email) } }).result).status).toBe(204);
+
+    const counted = (await owner.client.get(api('/outreach/delivery-summary'))).json();
+    expect({ ...counted, sent: counted.sent - before.sent }).toEqual({ sent: 2, delivered: before.delivered + 2, opened: before.opened + 1, clicked: before.clicked + 1, bounced: before.bounced + 1, complained: before.complained + 1 });
+    expect((await owner.client.get(api(`/outreach/contacts/${b.id}/mail-status`))).json().suppression).toMatchObject({ reason: 'bounced', source: 'resend_webhook' });
+    expect((await owner.client.get(api(`/outreach/contacts/${a.id}/mail-status`))).json().suppression).toMatchObject({ reason: 'complained' });
+    const notes = (await owner.client.get(api(`/timeline?recordType=contacts&recordId=${b.id}&kinds=note`))).json().items.map((i: { subject: string }) => i.subject);
+    expect(notes).toEqual(expect.arrayContaining(['Email was delivered', 'Email bounced']));
+    expect((await owner.client.post(api('/outreach/send'), { contactId: b.id, stream: 'marketing', subject: 'Again', html: '<p>x</p>' })).json().error.details.reason).toBe('bounced');
+
+    // Replayed: the same signed delivery again.
+    const { signed } = delivered;
+    expect((await resend.deliver(target, signed.raw, signed.headers)).status).toBe(401);
+    // Forged: a body changed after signing, a wrong secret, no signature, a stale timestamp.
+    const forged = post({ type: 'email.opened', data: { email_id: idOf(b.email) } }).signed;
+    const wrong = resend.signedEvent(`whsec_${Buffer.from('another-secret-another-secret-00').toString('base64')}`, { type: 'email.opened', data: { email_id: idOf(b.email) } });
+    const stale = resend.signedEvent(webhookSecret, { type: 'email.opened', data: { email_id: idOf(b.email) } }, new Date(Date.now() - 6 * 60_000));
+    for (const [raw, headers] of [
+      [forged.raw.replace('email.opened', 'email.clicked'), forged.headers],
+      [wrong.raw, wrong.headers],
+      [stale.raw, stale.headers],
+      [forged.raw, { 'svix-id': 'msg_x', 'svix-timestamp': forged.headers['svix-timestamp']! }],
+    ] as const) {
+      expect((await resend.deliver(target, raw, headers)).status).toBe(401);
+    }
+    const after = (await owner.client.get(api('/outreach/delivery-summary'))).json();
+    // The changed body and the first valid copy of `forged` differ: only that one (opened for b) may count.
+    expect(after).toEqual({ ...counted, opened: counted.opened + 1 });
+  });
+});

@@ -11,9 +11,9 @@ import type { SendingAccountBody } from '../outreach.contract';
 
 type AccountRow = typeof outreachSendingAccounts.$inferSelect;
 
-const aad = (workspaceId: string, what: 'secret' | 'dkim') => `outreach-account:${workspaceId}:${what}`;
+export const aad = (workspaceId: string, what: 'secret' | 'dkim' | 'webhook') => `outreach-account:${workspaceId}:${what}`;
 
-export function presentAccount(a: AccountRow) {
+export function presentAccount(a: AccountRow, publicUrl: string) {
   return {
     id: a.id,
     kind: a.kind,
@@ -28,6 +28,7 @@ export function presentAccount(a: AccountRow) {
     hasSecret: a.secretSealed !== null,
     dkimSelector: a.dkimSelector,
     dkimSigned: a.dkimKeySealed !== null && a.dkimSelector !== null,
+    webhookUrl: a.kind === 'resend' ? `${publicUrl}/api/public/outreach/webhooks/resend/${a.workspaceId}/${a.id}` : null,
     perMinute: a.perMinute,
     dailyCap: a.dailyCap,
     createdAt: a.createdAt.toISOString(),
@@ -53,18 +54,19 @@ export async function createSendingAccount(services: Services, ctx: WorkspaceCon
         secretSealed: input.secret ? box.seal(input.secret, aad(ctx.workspaceId, 'secret')) : null,
         dkimSelector: input.kind === 'smtp' ? (input.dkimSelector ?? null) : null,
         dkimKeySealed: input.kind === 'smtp' && input.dkimPrivateKey ? box.seal(input.dkimPrivateKey, aad(ctx.workspaceId, 'dkim')) : null,
+        webhookSecretSealed: input.kind === 'resend' && input.webhookSecret ? box.seal(input.webhookSecret, aad(ctx.workspaceId, 'webhook')) : null,
         perMinute: input.perMinute ?? 60,
         dailyCap: input.dailyCap ?? 2000,
       })
       .returning();
-    return presentAccount(row!);
+    return presentAccount(row!, services.config.publicUrl);
   });
 }
 
-export async function listSendingAccounts(db: Db, ctx: WorkspaceContext) {
-  return withTenant(db, ctx, async (tx) => {
+export async function listSendingAccounts(services: Services, ctx: WorkspaceContext) {
+  return withTenant(services.database.db, ctx, async (tx) => {
     const rows = await tx.select().from(outreachSendingAccounts).where(eq(outreachSendingAccounts.workspaceId, ctx.workspaceId)).orderBy(asc(outreachSendingAccounts.createdAt));
-    return rows.map(presentAccount);
+    return rows.map((r) => presentAccount(r, services.config.publicUrl));
   });
 }
 
