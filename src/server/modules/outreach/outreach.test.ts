@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import type { ReceivedMail } from '../../../../test/helpers/smtp-sink';
+import { withTenant } from '../../platform/db/tenant';
+import { suppressErasedAddress } from '.';
 
 let server: TestServer;
 let owner: Awaited<ReturnType<typeof ownerWithWorkspace>>;
@@ -181,6 +183,19 @@ describe('outreach mail that stays legal', () => {
     const mail = await server.smtp.waitForMail(u.email, (m) => m.subject === 'Your receipt');
     expect(rawHeader(mail, 'List-Unsubscribe')).toBeNull();
     expect(server.smtp.mailsTo(r.email).concat(server.smtp.mailsTo(b.email))).toHaveLength(0);
+  });
+});
+
+describe('erasure', () => {
+  it('MAIL-4 an erased person stays unmailable: their address is kept only as a hash, and a re-imported contact with it gets nothing', async () => {
+    const gone = await consented();
+    await withTenant(server.services.database.db, { workspaceId: owner.workspaceId, userId: null }, (tx) => suppressErasedAddress(tx, owner.workspaceId, gone.email));
+    expect((await owner.client.delete(api(`/contacts/${gone.id}`))).statusCode).toBeLessThan(300);
+    const again = await consented({ emails: [gone.email.toUpperCase()] });
+    const res = await send(again.id);
+    expect(res.json().error).toMatchObject({ code: 'recipient_blocked', details: { reason: 'erased' } });
+    const { rows } = await server.services.database.system.execute(sql`SELECT reason, source FROM outreach_suppressions WHERE workspace_id = ${owner.workspaceId} AND reason = 'erased'`);
+    expect(rows).toEqual([{ reason: 'erased', source: 'erasure' }]);
   });
 });
 

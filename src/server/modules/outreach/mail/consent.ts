@@ -80,3 +80,14 @@ export async function latestConsent(tx: Tx, workspaceId: string, contactId: stri
     .limit(1);
   return consent ?? null;
 }
+
+/**
+ * MAIL-4 for PRIV-3: when a person is erased their address stays unmailable. The privacy module
+ * calls this in its erasure transaction; only the hash of the address is kept.
+ */
+export async function suppressErasedAddress(tx: Tx, workspaceId: string, address: string): Promise<void> {
+  await tx
+    .insert(outreachSuppressions)
+    .values({ workspaceId, addressHash: addressHash(address), reason: 'erased', source: 'erasure' })
+    .onConflictDoUpdate({ target: [outreachSuppressions.workspaceId, outreachSuppressions.addressHash], set: { reason: 'erased', source: 'erasure' } });
+}
