@@ -69,7 +69,7 @@ export const sendingAccountBody = z.discriminatedUnion('kind', [
     ...accountCommon,
     secret: z.string().trim().min(1).max(200),
     /** MAIL-3: the signing secret of the Resend webhook pointed at this account's webhook address. */
-    webhookSecret: z.string().trim().regex(/^whsec_[A-Za-z0-9+/=]{16,200}$/, 'The signing secret Resend shows, starting whsec_.').optional(),
+    webhookSecret: z.string().trim().max(210).regex(/^whsec_[A-Za-z0-9+/=]{16,200}$/, 'The signing secret Resend shows, starting whsec_.').optional(),
   }),
 ]);
 export type SendingAccountBody = z.infer<typeof sendingAccountBody>;
