@@ -68,7 +68,7 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
     const [ws] = await tx.select({ name: workspaces.name, mailingAddress: workspaces.mailingAddress }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
     if (!ws) throw notFound('Workspace');
     if (input.stream === 'marketing' && !ws.mailingAddress?.trim()) {
-      throw conflict('postal_address_missing', "Marketing mail must carry the business's physical postal address. Fill in the mailing address in Settings → Sending first.", { field: 'mailingAddress' });
+      throw conflict('postal_address_missing', "Marketing mail must carry the business's physical postal address. Fill in the mailing address in the workspace's business profile (Settings) first.", { field: 'mailingAddress' });
     }
     const [contact] = await tx
       .select({ email: contacts.email, restricted: contacts.restricted, consentState: contacts.consentState })
