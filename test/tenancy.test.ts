@@ -101,6 +101,16 @@ beforeAll(async () => {
     await system.query(`INSERT INTO credit_entries (workspace_id, id, txn_id, account, amount, kind) SELECT $1, gen_random_uuid(), t, a, n, 'grant' FROM (SELECT gen_random_uuid() AS t) x, (VALUES ('issued', -5), ('free', 5)) v(a, n)`, [w.workspaceId]);
     await system.query(`INSERT INTO credit_balances (workspace_id, account, balance) VALUES ($1, 'free', 5)`, [w.workspaceId]);
     await system.query(`INSERT INTO semantic_index_state (workspace_id, model, state, total, walked, embedded) VALUES ($1, 'fixture-embed', 'done', 1, 1, 1)`, [w.workspaceId]);
+    // Outreach (outreach_*, MAIL-1…MAIL-4): a sending account, a template, consent, a sent message, an unsubscribe, a delivery event.
+    ok(await w.client.patch(`/api/workspaces/${w.workspaceId}`, { mailingAddress: '1 Fixture Street' }));
+    ok(await w.client.post(api('/outreach/sending-accounts'), { kind: 'smtp', fromName: 'Fixture', fromAddress: 'news@fixture.example', smtpHost: '127.0.0.1', smtpPort: server.smtp.port }));
+    const reader = ok(await w.client.post(api('/contacts'), { firstName: 'Reader', emails: [`reader-${name}@example.com`] }));
+    ok(await w.client.post(api(`/outreach/contacts/${reader.id}/consent`), { state: 'granted', source: 'form' }));
+    const template = ok(await w.client.post(api('/outreach/templates'), { name: 'Fixture', subject: 'Hi {{contact.firstName}}', html: '<p>Fixture</p>' }));
+    const sent = ok(await w.client.post(api(`/outreach/templates/${template.id}/send`), { contactId: reader.id, stream: 'marketing' }));
+    const unsubscribe = /\/unsubscribe\/([\w.-]+)/.exec((await server.smtp.waitForMail(`reader-${name}@example.com`)).text)![1]!;
+    ok(await w.client.post(`/api/public/outreach/unsubscribe/${unsubscribe}`, { via: 'page' }));
+    await system.query(`INSERT INTO outreach_delivery_events (workspace_id, webhook_id, message_id, kind, occurred_at) VALUES ($1, 'msg_fixture', $2, 'delivered', now())`, [w.workspaceId, sent.messageId]);
   }
 }, 300_000);
 

@@ -30,6 +30,7 @@ import { widgetModule } from './modules/conversations/widget.routes';
 import { bookingModule } from './modules/booking/booking.routes';
 import { integrationsModule } from './modules/integrations/integrations.routes';
 import { callsModule } from './modules/outreach/calls/calls.routes';
+import { outreachModule } from './modules/outreach/outreach.routes';
 import './platform/data/all';
 import { requireAccessDeclarations } from './platform/http/access';
 import { requestContext } from './platform/http/context';
@@ -132,6 +133,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(invoicingModule);
   await app.register(callsModule);
   await app.register(billingModule);
+  await app.register(outreachModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

@@ -126,6 +126,8 @@ const callsRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/calls', component: lazyRouteComponent(() => import('./modules/calls/CallListPage'), 'CallListPage') }),
   createRoute({ getParentRoute: () => workspaceRoute, path: '/calls/do-not-call', component: lazyRouteComponent(() => import('./modules/calls/DoNotCallPage'), 'DoNotCallPage') }),
 ];
+// MAIL-4: the footer link of a marketing email; public, no sign-in.
+const unsubscribeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/unsubscribe/$token', component: lazyRouteComponent(() => import('./modules/outreach/UnsubscribePage'), 'UnsubscribePage') });
 const tasksRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/tasks', component: lazyRouteComponent(() => import('./modules/activities/MyTasksPage'), 'MyTasksPage') });
 const importRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/import', component: lazyRouteComponent(() => import('./modules/imports/ImportPage'), 'ImportPage') }),
@@ -217,6 +219,7 @@ const aiRoutes = [
 const routeTree = rootRoute.addChildren([
   publicBookingRoute,
   manageBookingRoute,
+  unsubscribeRoute,
   indexRoute,
   signInRoute,
   signUpRoute,

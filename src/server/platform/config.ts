@@ -72,6 +72,8 @@ const configSchema = z
     SMTP_URL: z.string().url().optional(),
     RESEND_API_KEY: z.string().optional(),
     RESEND_BASE_URL: z.string().url().optional(),
+    /** MAIL-1: the DNS servers the sending-domain check asks (`1.1.1.1,9.9.9.9:53`); the system's when unset. */
+    DNS_SERVERS: z.string().max(500).optional(),
 
     /** CONV-6: inbound email reaches the inbox at `<workspace token>@INBOUND_MAIL_DOMAIN` (point its MX here, or forward to it). */
     INBOUND_MAIL_DOMAIN: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, 'a domain like inbound.example.com').default('kestrel.localhost'),

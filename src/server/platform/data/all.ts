@@ -21,3 +21,4 @@ import '../../modules/billing/billing.data';
 export { dataEntries, systemEntries } from './registry';
 import '../../modules/conversations/conversations.data';
 import '../../modules/outreach/calls/calls.data';
+import '../../modules/outreach/outreach.data';

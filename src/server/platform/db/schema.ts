@@ -20,3 +20,4 @@ export * from '../../modules/integrations/integrations.schema';
 export * from '../../modules/invoicing/invoicing.schema';
 export * from '../../modules/outreach/calls/calls.schema';
 export * from '../../modules/billing/billing.schema';
+export * from '../../modules/outreach/outreach.schema';

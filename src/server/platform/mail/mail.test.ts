@@ -1,39 +1,13 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { FakeResend } from '../../../../test/fakes/resend';
+import { startFake } from '../../../../test/fakes/harness';
 import { TestClient, uniqueEmail } from '../../../../test/helpers/client';
 import { startTestServer } from '../../../../test/helpers/server';
 import { users } from '../../modules/accounts/accounts.schema';
 import { hashPassword } from '../auth/passwords';
 import { mailOutbox } from './mail.schema';
 import { queueMail } from './outbox';
-
-/** A local server speaking the Resend REST API (POST /emails with a bearer key). */
-async function fakeResend() {
-  const received: { auth: string | undefined; body: Record<string, unknown> }[] = [];
-  const read = (req: IncomingMessage) => new Promise<string>((resolve) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => resolve(data));
-  });
-  const http = createServer(async (req, res) => {
-    const body = JSON.parse(await read(req));
-    if (req.method !== 'POST' || req.url !== '/emails') {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'not_found', message: 'no', statusCode: 404 }));
-      return;
-    }
-    if (req.headers.authorization !== 'Bearer re_test_key') {
-      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'validation_error', message: 'API key is invalid', statusCode: 401 }));
-      return;
-    }
-    received.push({ auth: req.headers.authorization, body });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `re_${received.length}` }));
-  });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  afterAll(() => new Promise<void>((r) => http.close(() => r())));
-  return { url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, received };
-}
 
 async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
@@ -47,18 +21,19 @@ async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 15_000): Promis
 
 describe('mail transports', () => {
   it('AUTH-9 mail goes through the Resend API when configured, and the sent body is not kept', async () => {
-    const resend = await fakeResend();
+    const resend = await startFake(new FakeResend('re_test_key'));
     const server = await startTestServer({ SMTP_URL: '', RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: resend.url });
     const email = uniqueEmail('resend');
     await new TestClient(server.app).post('/api/auth/sign-up', { name: 'Rae', email, password: 'long enough pw', ageConfirmed: true });
-    const sent = await waitFor(async () => resend.received.find((r) => r.body.to === email || (r.body.to as string[])?.includes?.(email)));
+    const sent = await waitFor(async () => resend.sentTo(email)[0]);
+    expect(resend.calls('/emails')[0]!.headers.authorization).toBe('Bearer re_test_key');
     expect(sent.body.subject).toMatch(/sign-in code: \d{6}/);
     expect(sent.body.from).toBe(server.services.config.MAIL_FROM);
     const [row] = await waitFor(async () => {
       const rows = await server.services.database.system.select().from(mailOutbox).where(eq(mailOutbox.toAddress, email));
       return rows[0]?.status === 'sent' ? rows : undefined;
     });
-    expect(row).toMatchObject({ providerMessageId: 're_1', textBody: null, htmlBody: null });
+    expect(row).toMatchObject({ providerMessageId: sent.id, textBody: null, htmlBody: null });
   });
 
   it('AUTH-9 with no mail server, mail is kept and shown in the development mailbox, which production hides', async () => {

@@ -1,0 +1,93 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
+import { notFound } from '../../../platform/http/errors';
+import { contacts } from '../../crm/crm.schema';
+import { outreachConsents, outreachSuppressions, type consentSources, type suppressionReasons } from '../outreach.schema';
+import { addressHash } from './unsubscribe-token';
+
+export type ConsentSource = (typeof consentSources)[number];
+export type SuppressionReason = (typeof suppressionReasons)[number];
+
+export interface ConsentInput {
+  contactId: string;
+  state: 'granted' | 'withdrawn';
+  source: ConsentSource;
+  proof?: string | null;
+}
+
+/**
+ * MAIL-4: records a grant or withdrawal of marketing consent with its source, time and proof,
+ * and keeps the contact's consent state (what the CRM shows and filters on) in step.
+ */
+export async function recordConsentIn(tx: Tx, ctx: WorkspaceContext, input: ConsentInput): Promise<{ id: string; recordedAt: Date }> {
+  const [contact] = await tx
+    .update(contacts)
+    .set({ consentState: input.state, version: sql`${contacts.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, input.contactId)))
+    .returning({ id: contacts.id });
+  if (!contact) throw notFound('Contact');
+  const [row] = await tx
+    .insert(outreachConsents)
+    .values({ workspaceId: ctx.workspaceId, contactId: input.contactId, state: input.state, source: input.source, proof: input.proof ?? null, recordedByUserId: ctx.userId })
+    .returning({ id: outreachConsents.id, recordedAt: outreachConsents.recordedAt });
+  return row!;
+}
+
+export const recordConsent = (db: Db, ctx: WorkspaceContext, input: ConsentInput) => withTenant(db, ctx, (tx) => recordConsentIn(tx, ctx, input)).then(() => contactMailStatus(db, ctx, input.contactId));
+
+/** Puts an address on the suppression list; the first reason stays (an unsubscribed address that later bounces is still unsubscribed). */
+export async function suppressAddress(tx: Tx, workspaceId: string, hash: string, reason: SuppressionReason, source: string): Promise<boolean> {
+  const rows = await tx.insert(outreachSuppressions).values({ workspaceId, addressHash: hash, reason, source }).onConflictDoNothing().returning({ reason: outreachSuppressions.reason });
+  return rows.length > 0;
+}
+
+export async function suppressionOf(tx: Tx, workspaceId: string, address: string) {
+  const [row] = await tx
+    .select({ reason: outreachSuppressions.reason, source: outreachSuppressions.source, createdAt: outreachSuppressions.createdAt })
+    .from(outreachSuppressions)
+    .where(and(eq(outreachSuppressions.workspaceId, workspaceId), eq(outreachSuppressions.addressHash, addressHash(address))));
+  return row ?? null;
+}
+
+/** MAIL-4: whether a contact may get marketing mail, and why not: consent with its source and time, suppression, restriction. */
+export async function contactMailStatus(db: Db, ctx: WorkspaceContext, contactId: string) {
+  return withTenant(db, ctx, async (tx) => {
+    const [contact] = await tx
+      .select({ email: contacts.email, consentState: contacts.consentState, restricted: contacts.restricted })
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, contactId)));
+    if (!contact) throw notFound('Contact');
+    const consent = await latestConsent(tx, ctx.workspaceId, contactId);
+    const suppression = contact.email ? await suppressionOf(tx, ctx.workspaceId, contact.email) : null;
+    return {
+      consentState: contact.consentState,
+      consent: consent ? { ...consent, recordedAt: consent.recordedAt.toISOString() } : null,
+      suppression: suppression ? { ...suppression, createdAt: suppression.createdAt.toISOString() } : null,
+      restricted: contact.restricted,
+      marketingAllowed: !!contact.email && contact.consentState === 'granted' && consent?.state === 'granted' && !suppression && !contact.restricted,
+    };
+  });
+}
+
+/** The contact's latest recorded consent: a grant counts only with its source and time on record. */
+export async function latestConsent(tx: Tx, workspaceId: string, contactId: string) {
+  const [consent] = await tx
+    .select({ state: outreachConsents.state, source: outreachConsents.source, proof: outreachConsents.proof, recordedAt: outreachConsents.recordedAt })
+    .from(outreachConsents)
+    .where(and(eq(outreachConsents.workspaceId, workspaceId), eq(outreachConsents.contactId, contactId)))
+    .orderBy(desc(outreachConsents.recordedAt), desc(outreachConsents.id))
+    .limit(1);
+  return consent ?? null;
+}
+
+/**
+ * MAIL-4 for PRIV-3: when a person is erased their address stays unmailable. The privacy module
+ * calls this in its erasure transaction; only the hash of the address is kept.
+ */
+export async function suppressErasedAddress(tx: Tx, workspaceId: string, address: string): Promise<void> {
+  await tx
+    .insert(outreachSuppressions)
+    .values({ workspaceId, addressHash: addressHash(address), reason: 'erased', source: 'erasure' })
+    .onConflictDoUpdate({ target: [outreachSuppressions.workspaceId, outreachSuppressions.addressHash], set: { reason: 'erased', source: 'erasure' } });
+}

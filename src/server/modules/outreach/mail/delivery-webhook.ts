@@ -1,0 +1,115 @@
+import { createHmac } from 'node:crypto';
+import { and, count, countDistinct, eq } from 'drizzle-orm';
+import type { Db } from '../../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
+import { safeEqual } from '../../../platform/crypto/tokens';
+import { AppError } from '../../../platform/http/errors';
+import type { Services } from '../../../platform/services';
+import { logActivity } from '../../activities';
+import { deliveryEventKinds, outreachDeliveryEvents, outreachMessages, outreachSendingAccounts } from '../outreach.schema';
+import { suppressAddress } from './consent';
+import { aad } from './sending-accounts';
+
+type Kind = (typeof deliveryEventKinds)[number];
+const TOLERANCE_SECONDS = 5 * 60;
+
+const refused = () => new AppError('webhook_signature_invalid', 401, 'The webhook signature is missing, wrong, too old or replayed.');
+
+/**
+ * Standard Webhooks (Svix), as Resend signs: `svix-signature` holds one or more `v1,<base64>`
+ * HMAC-SHA256 of `<svix-id>.<svix-timestamp>.<raw body>` keyed with the base64 part of `whsec_…`;
+ * the timestamp must be within five minutes of now.
+ */
+export function verifyStandardWebhook(secret: string, headers: { id?: string; timestamp?: string; signature?: string }, raw: string, nowMs = Date.now()): boolean {
+  const { id, timestamp, signature } = headers;
+  if (!id || !timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return false;
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > TOLERANCE_SECONDS) return false;
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${raw}`).digest('base64');
+  return signature.split(' ').some((part) => {
+    const [version, sig] = part.split(',');
+    return version === 'v1' && sig !== undefined && safeEqual(sig, expected);
+  });
+}
+
+const kinds: Record<string, Kind> = {
+  'email.delivered': 'delivered',
+  'email.opened': 'opened',
+  'email.clicked': 'clicked',
+  'email.bounced': 'bounced',
+  'email.complained': 'complained',
+};
+const words: Record<Kind, string> = { delivered: 'was delivered', opened: 'was opened', clicked: 'had a link clicked', bounced: 'bounced', complained: 'was marked as spam' };
+
+/**
+ * MAIL-3: a Resend delivery event. Verified first — a forged, stale or replayed one is a 401 and
+ * records nothing; then counted on its message, put on the contact's timeline, and a bounce or
+ * complaint puts the address on the suppression list.
+ */
+export async function receiveResendWebhook(services: Services, workspaceId: string, accountId: string, headers: Record<string, string | string[] | undefined>, raw: string): Promise<void> {
+  const one = (name: string) => {
+    const v = headers[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const ctx: WorkspaceContext = { workspaceId, userId: null, role: 'admin', actorLabel: 'Resend' };
+  await withTenant(services.database.db, ctx, async (tx) => {
+    const [account] = await tx
+      .select({ secret: outreachSendingAccounts.webhookSecretSealed })
+      .from(outreachSendingAccounts)
+      .where(and(eq(outreachSendingAccounts.workspaceId, workspaceId), eq(outreachSendingAccounts.id, accountId), eq(outreachSendingAccounts.kind, 'resend')));
+    if (!account?.secret) throw refused();
+    const secret = services.secrets.box.open(account.secret, aad(workspaceId, 'webhook'));
+    const id = one('svix-id') ?? one('webhook-id');
+    if (!verifyStandardWebhook(secret, { id, timestamp: one('svix-timestamp') ?? one('webhook-timestamp'), signature: one('svix-signature') ?? one('webhook-signature') }, raw)) throw refused();
+
+    let event: { type?: unknown; created_at?: unknown; data?: { email_id?: unknown; bounce?: { type?: unknown } } };
+    try {
+      event = JSON.parse(raw);
+    } catch {
+      throw new AppError('validation_failed', 400, 'The webhook body is not JSON.');
+    }
+    const kind = typeof event.type === 'string' ? (kinds[event.type] ?? null) : null;
+    const providerId = typeof event.data?.email_id === 'string' ? event.data.email_id.slice(0, 200) : null;
+    const [message] = providerId
+      ? await tx
+          .select({ id: outreachMessages.id, contactId: outreachMessages.contactId, addressHash: outreachMessages.addressHash, subject: outreachMessages.subject })
+          .from(outreachMessages)
+          .where(and(eq(outreachMessages.workspaceId, workspaceId), eq(outreachMessages.providerMessageId, providerId)))
+      : [];
+    const occurred = typeof event.created_at === 'string' && !Number.isNaN(Date.parse(event.created_at)) ? new Date(event.created_at) : new Date();
+    // The webhook id is the replay guard: a second delivery of it finds its row.
+    const inserted = await tx
+      .insert(outreachDeliveryEvents)
+      .values({ workspaceId, webhookId: id!.slice(0, 200), messageId: message?.id ?? null, kind, occurredAt: occurred })
+      .onConflictDoNothing()
+      .returning({ webhookId: outreachDeliveryEvents.webhookId });
+    if (!inserted.length) throw refused();
+    if (!message || !kind) return;
+
+    const transient = kind === 'bounced' && event.data?.bounce?.type === 'Transient';
+    if ((kind === 'bounced' && !transient) || kind === 'complained') await suppressAddress(tx, workspaceId, message.addressHash, kind, 'resend_webhook');
+    if (message.contactId) {
+      await logActivity(tx, ctx, {
+        kind: 'note',
+        subject: `Email ${words[kind]}`,
+        body: `<p>"${message.subject.replace(/[<>&"]/g, '')}" ${words[kind]}${kind === 'bounced' || kind === 'complained' ? (transient ? ' (temporarily).' : '; the address gets no more marketing email.') : '.'}</p>`,
+        occurredAt: occurred,
+        links: [{ recordType: 'contacts', recordId: message.contactId }],
+      });
+    }
+  });
+}
+
+/** MAIL-3: how the workspace's outreach mail fared: sent, and messages with each delivery event. */
+export async function deliverySummary(db: Db, ctx: WorkspaceContext) {
+  return withTenant(db, ctx, async (tx) => {
+    const [sent] = await tx.select({ n: count() }).from(outreachMessages).where(and(eq(outreachMessages.workspaceId, ctx.workspaceId), eq(outreachMessages.status, 'sent')));
+    const rows = await tx
+      .select({ kind: outreachDeliveryEvents.kind, n: countDistinct(outreachDeliveryEvents.messageId) })
+      .from(outreachDeliveryEvents)
+      .where(eq(outreachDeliveryEvents.workspaceId, ctx.workspaceId))
+      .groupBy(outreachDeliveryEvents.kind);
+    const by = Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+    return { sent: sent?.n ?? 0, delivered: by.delivered ?? 0, opened: by.opened ?? 0, clicked: by.clicked ?? 0, bounced: by.bounced ?? 0, complained: by.complained ?? 0 };
+  });
+}

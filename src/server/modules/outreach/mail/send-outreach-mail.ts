@@ -1,0 +1,146 @@
+import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
+import { conflict, notFound } from '../../../platform/http/errors';
+import { mailOutbox } from '../../../platform/mail/mail.schema';
+import type { Services } from '../../../platform/services';
+import { logActivity } from '../../activities';
+import { contacts } from '../../crm/crm.schema';
+import { users } from '../../accounts/accounts.schema';
+import { workspaces } from '../../workspaces/workspaces.schema';
+import { outreachMessages, type mailStreams } from '../outreach.schema';
+import { latestConsent, suppressionOf } from './consent';
+import { withFooter } from './footer';
+import { accountForStream, transportForAccount } from './sending-accounts';
+import { addressHash, unsubscribeToken } from './unsubscribe-token';
+
+export type MailStream = (typeof mailStreams)[number];
+
+export interface OutreachMailInput {
+  contactId: string;
+  stream: MailStream;
+  /** Rendered and safe: merge values already escaped. */
+  subject: string;
+  html: string;
+  text: string;
+  /** MAIL-5: the optional "Advertisement" label in the footer. */
+  advertisement?: boolean;
+  /** A campaign step and recipient, say: a second send with the same key finds the first. */
+  idempotencyKey?: string;
+}
+
+export const blockReasons = ['no_address', 'unsubscribed', 'bounced', 'complained', 'erased', 'restricted', 'no_consent'] as const;
+export type BlockReason = (typeof blockReasons)[number];
+
+export type SendOutcome =
+  | { status: 'sent'; messageId: string }
+  | { status: 'already_sent'; messageId: string }
+  | { status: 'blocked'; reason: BlockReason; message: string };
+
+const blockMessages: Record<BlockReason, string> = {
+  no_address: 'The contact has no email address.',
+  unsubscribed: 'The contact unsubscribed from marketing mail.',
+  bounced: 'Mail to this address bounced; it is on the suppression list.',
+  complained: 'The recipient marked earlier mail as spam; the address is on the suppression list.',
+  erased: 'The person asked to be erased; the address is on the suppression list.',
+  restricted: 'The contact asked that their record be restricted: no campaigns (PRIV-5).',
+  no_consent: 'The contact has no recorded consent to marketing mail (with its source and time).',
+};
+
+/** The sender a workspace's outreach mail leaves as: its own name at the instance's address, replies to the person sending. */
+function senderAddress(services: Services, workspaceName: string): string {
+  const configured = services.mail.from;
+  const address = /<([^>]+)>/.exec(configured)?.[1] ?? configured;
+  const name = workspaceName.replace(/["\\\r\n]/g, '').slice(0, 100);
+  return `"${name}" <${address}>`;
+}
+
+/**
+ * MAIL-4, MAIL-5: the one way outreach mail leaves Kestrel. For every single message, at the
+ * moment it is sent: the suppression list, the contact's restriction (PRIV-5) and marketing
+ * consent, and for marketing the workspace's postal address in the footer, `List-Unsubscribe`
+ * (https and mailto) with `List-Unsubscribe-Post` (RFC 8058) and a signed footer link.
+ * A blocked recipient is an outcome, not an error: a campaign goes on to the next one.
+ */
+export async function sendOutreachMail(services: Services, ctx: WorkspaceContext, input: OutreachMailInput): Promise<SendOutcome> {
+  const { db } = services.database;
+  const prepared = await withTenant(db, ctx, async (tx) => {
+    const [ws] = await tx.select({ name: workspaces.name, mailingAddress: workspaces.mailingAddress }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+    if (!ws) throw notFound('Workspace');
+    if (input.stream === 'marketing' && !ws.mailingAddress?.trim()) {
+      throw conflict('postal_address_missing', "Marketing mail must carry the business's physical postal address. Fill in the mailing address in the workspace's business profile (Settings) first.", { field: 'mailingAddress' });
+    }
+    const [contact] = await tx
+      .select({ email: contacts.email, restricted: contacts.restricted, consentState: contacts.consentState })
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, input.contactId)));
+    if (!contact) throw notFound('Contact');
+    if (input.idempotencyKey) {
+      const [earlier] = await tx
+        .select({ id: outreachMessages.id, status: outreachMessages.status })
+        .from(outreachMessages)
+        .where(and(eq(outreachMessages.workspaceId, ctx.workspaceId), eq(outreachMessages.idempotencyKey, input.idempotencyKey)));
+      if (earlier?.status === 'sent') return { done: { status: 'already_sent', messageId: earlier.id } satisfies SendOutcome };
+    }
+    const reason = await blockReason(tx, ctx.workspaceId, input.stream, { ...contact, id: input.contactId });
+    if (reason) return { done: { status: 'blocked', reason, message: blockMessages[reason] } satisfies SendOutcome };
+    const email = contact.email!;
+    const [row] = await tx
+      .insert(outreachMessages)
+      .values({ workspaceId: ctx.workspaceId, contactId: input.contactId, addressHash: addressHash(email), stream: input.stream, subject: input.subject.slice(0, 500), idempotencyKey: input.idempotencyKey ?? null, sentByUserId: ctx.userId })
+      .onConflictDoUpdate({ target: [outreachMessages.workspaceId, outreachMessages.idempotencyKey], set: { status: 'sending' } })
+      .returning({ id: outreachMessages.id });
+    const [sender] = ctx.userId ? await tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId)) : [];
+    const account = await accountForStream(tx, ctx.workspaceId, input.stream);
+    return { email, messageId: row!.id, workspace: { name: ws.name, mailingAddress: ws.mailingAddress ?? '' }, replyTo: sender?.email ?? null, account };
+  });
+  if ('done' in prepared) return prepared.done as SendOutcome;
+
+  const { email, messageId, workspace, account } = prepared;
+  // MAIL-1: the workspace's own account for this stream when it has one; the instance's otherwise.
+  const from = account ? `"${account.fromName}" <${account.fromAddress}>` : senderAddress(services, workspace.name);
+  const subject = input.subject.replace(/[\r\n]+/g, ' ').slice(0, 250);
+  let body = { html: input.html, text: input.text };
+  const headers: Record<string, string> = { 'X-Kestrel-Message': messageId };
+  if (prepared.replyTo) headers['Reply-To'] = prepared.replyTo;
+  if (input.stream === 'marketing') {
+    const token = unsubscribeToken(services.secrets.sessionSecret, ctx.workspaceId, messageId);
+    const base = services.config.publicUrl;
+    const address = /<([^>]+)>/.exec(from)![1]!;
+    headers['List-Unsubscribe'] = `<${base}/api/public/outreach/unsubscribe/${token}>, <mailto:${address}?subject=unsubscribe%20${token}>`;
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    body = withFooter(body, { workspaceName: workspace.name, mailingAddress: workspace.mailingAddress, unsubscribeUrl: `${base}/unsubscribe/${token}`, advertisement: input.advertisement ?? false });
+  }
+
+  let providerMessageId: string | null = null;
+  try {
+    if (account) {
+      ({ messageId: providerMessageId } = await transportForAccount(services, account).send({ from, to: email, subject, text: body.text, html: body.html, headers, idempotencyKey: messageId }));
+    } else if (services.mail.transport.name === 'none') {
+      // No mail server (development): the mailbox shows what would have gone out.
+      await db.insert(mailOutbox).values({ kind: input.stream, template: 'outreach', toAddress: email, fromAddress: from, subject, textBody: body.text, htmlBody: body.html, status: 'kept' });
+    } else {
+      ({ messageId: providerMessageId } = await services.mail.transport.send({ from, to: email, subject, text: body.text, html: body.html, headers }));
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await withTenant(db, ctx, (tx) => tx.update(outreachMessages).set({ status: 'failed', lastError: message.slice(0, 500) }).where(and(eq(outreachMessages.workspaceId, ctx.workspaceId), eq(outreachMessages.id, messageId))));
+    throw error;
+  }
+  await withTenant(db, ctx, async (tx) => {
+    await tx.update(outreachMessages).set({ status: 'sent', sentAt: new Date(), providerMessageId, lastError: null }).where(and(eq(outreachMessages.workspaceId, ctx.workspaceId), eq(outreachMessages.id, messageId)));
+    await logActivity(tx, { ...ctx, role: 'admin' }, { kind: 'email', subject, body: input.html, emailDirection: 'outbound', emailFrom: from, emailTo: [email], links: [{ recordType: 'contacts', recordId: input.contactId }] });
+  });
+  return { status: 'sent', messageId };
+}
+
+async function blockReason(tx: Tx, workspaceId: string, stream: MailStream, contact: { id: string; email: string | null; restricted: boolean; consentState: string }): Promise<BlockReason | null> {
+  if (!contact.email) return 'no_address';
+  const suppressed = await suppressionOf(tx, workspaceId, contact.email);
+  // Transactional mail (a receipt, a booking) still reaches someone who only left the marketing list.
+  if (suppressed && (stream === 'marketing' || suppressed.reason !== 'unsubscribed')) return suppressed.reason;
+  if (stream === 'transactional') return null;
+  if (contact.restricted) return 'restricted';
+  if (contact.consentState !== 'granted' || (await latestConsent(tx, workspaceId, contact.id))?.state !== 'granted') return 'no_consent';
+  return null;
+}

@@ -1,0 +1,153 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import nodemailer from 'nodemailer';
+import { Resend } from 'resend';
+import type { Db, Tx } from '../../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
+import { notFound } from '../../../platform/http/errors';
+import type { OutgoingMail } from '../../../platform/mail/transport';
+import type { Services } from '../../../platform/services';
+import { outreachSendingAccounts } from '../outreach.schema';
+import type { SendingAccountBody } from '../outreach.contract';
+
+type AccountRow = typeof outreachSendingAccounts.$inferSelect;
+
+export const aad = (workspaceId: string, what: 'secret' | 'dkim' | 'webhook') => `outreach-account:${workspaceId}:${what}`;
+
+export function presentAccount(a: AccountRow, publicUrl: string) {
+  return {
+    id: a.id,
+    kind: a.kind,
+    stream: a.stream,
+    fromName: a.fromName,
+    fromAddress: a.fromAddress,
+    domain: a.fromAddress.split('@')[1] ?? '',
+    smtpHost: a.smtpHost,
+    smtpPort: a.smtpPort,
+    smtpSecure: a.smtpSecure,
+    smtpUser: a.smtpUser,
+    hasSecret: a.secretSealed !== null,
+    dkimSelector: a.dkimSelector,
+    dkimSigned: a.dkimKeySealed !== null && a.dkimSelector !== null,
+    webhookUrl: a.kind === 'resend' ? `${publicUrl}/api/public/outreach/webhooks/resend/${a.workspaceId}/${a.id}` : null,
+    perMinute: a.perMinute,
+    dailyCap: a.dailyCap,
+    createdAt: a.createdAt.toISOString(),
+  };
+}
+
+/** MAIL-1: connects an SMTP server or a Resend key; secrets are sealed before they reach the database (SEC-2). */
+export async function createSendingAccount(services: Services, ctx: WorkspaceContext, input: SendingAccountBody) {
+  const box = services.secrets.box;
+  return withTenant(services.database.db, ctx, async (tx) => {
+    const [row] = await tx
+      .insert(outreachSendingAccounts)
+      .values({
+        workspaceId: ctx.workspaceId,
+        kind: input.kind,
+        stream: input.stream ?? 'both',
+        fromName: input.fromName,
+        fromAddress: input.fromAddress.toLowerCase(),
+        smtpHost: input.kind === 'smtp' ? input.smtpHost : null,
+        smtpPort: input.kind === 'smtp' ? input.smtpPort : null,
+        smtpSecure: input.kind === 'smtp' ? (input.smtpSecure ?? false) : false,
+        smtpUser: input.kind === 'smtp' ? (input.smtpUser ?? null) : null,
+        secretSealed: input.secret ? box.seal(input.secret, aad(ctx.workspaceId, 'secret')) : null,
+        dkimSelector: input.kind === 'smtp' ? (input.dkimSelector ?? null) : null,
+        dkimKeySealed: input.kind === 'smtp' && input.dkimPrivateKey ? box.seal(input.dkimPrivateKey, aad(ctx.workspaceId, 'dkim')) : null,
+        webhookSecretSealed: input.kind === 'resend' && input.webhookSecret ? box.seal(input.webhookSecret, aad(ctx.workspaceId, 'webhook')) : null,
+        perMinute: input.perMinute ?? 60,
+        dailyCap: input.dailyCap ?? 2000,
+      })
+      .returning();
+    return presentAccount(row!, services.config.publicUrl);
+  });
+}
+
+export async function listSendingAccounts(services: Services, ctx: WorkspaceContext) {
+  return withTenant(services.database.db, ctx, async (tx) => {
+    const rows = await tx.select().from(outreachSendingAccounts).where(eq(outreachSendingAccounts.workspaceId, ctx.workspaceId)).orderBy(asc(outreachSendingAccounts.createdAt));
+    return rows.map((r) => presentAccount(r, services.config.publicUrl));
+  });
+}
+
+export async function getSendingAccountRow(tx: Tx, workspaceId: string, id: string): Promise<AccountRow> {
+  const [row] = await tx.select().from(outreachSendingAccounts).where(and(eq(outreachSendingAccounts.workspaceId, workspaceId), eq(outreachSendingAccounts.id, id)));
+  if (!row) throw notFound('Sending account');
+  return row;
+}
+
+export async function deleteSendingAccount(db: Db, ctx: WorkspaceContext, id: string): Promise<void> {
+  await withTenant(db, ctx, async (tx) => {
+    const rows = await tx.delete(outreachSendingAccounts).where(and(eq(outreachSendingAccounts.workspaceId, ctx.workspaceId), eq(outreachSendingAccounts.id, id))).returning({ id: outreachSendingAccounts.id });
+    if (!rows.length) throw notFound('Sending account');
+  });
+}
+
+/** The workspace's account for a stream (the oldest that serves it), or null: then the instance's own transport sends. */
+export async function accountForStream(tx: Tx, workspaceId: string, stream: 'marketing' | 'transactional'): Promise<AccountRow | null> {
+  const [row] = await tx
+    .select()
+    .from(outreachSendingAccounts)
+    .where(and(eq(outreachSendingAccounts.workspaceId, workspaceId), inArray(outreachSendingAccounts.stream, [stream, 'both'])))
+    .orderBy(asc(outreachSendingAccounts.createdAt))
+    .limit(1);
+  return row ?? null;
+}
+
+export interface AccountTransport {
+  send(mail: OutgoingMail & { idempotencyKey: string }): Promise<{ messageId: string | null }>;
+}
+
+/** A provider answered "try later" (429) or failed on its side (5xx): the same message may be sent again safely. */
+export class RetryableSendError extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
+
+const MAX_ATTEMPTS = 4;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** MAIL-1: the account's own transport: nodemailer (DKIM-signed when a key is set) or the Resend SDK. */
+export function transportForAccount(services: Services, account: AccountRow): AccountTransport {
+  const secret = account.secretSealed ? services.secrets.box.open(account.secretSealed, aad(account.workspaceId, 'secret')) : undefined;
+  if (account.kind === 'resend') {
+    const resend = new Resend(secret, services.config.RESEND_BASE_URL ? { baseUrl: services.config.RESEND_BASE_URL } : {});
+    return {
+      async send(mail) {
+        // 429 and 5xx are retried with back-off; the idempotency key makes Resend send it once whatever happens.
+        for (let attempt = 1; ; attempt++) {
+          const { data, error } = await resend.emails.send(
+            { from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}), ...(mail.headers ? { headers: mail.headers } : {}) },
+            { idempotencyKey: mail.idempotencyKey },
+          );
+          if (!error) return { messageId: data?.id ?? null };
+          const status = (error as { statusCode?: number | null }).statusCode ?? 0;
+          const retryable = status === 429 || status >= 500 || status === 0;
+          if (!retryable) throw new Error(`Resend refused the message: ${error.message}`);
+          if (attempt >= MAX_ATTEMPTS) throw new RetryableSendError(`Resend is unavailable (${status}): ${error.message}`, status);
+          await pause(250 * 2 ** (attempt - 1));
+        }
+      },
+    };
+  }
+  const domainName = account.fromAddress.split('@')[1]!;
+  const dkimKey = account.dkimKeySealed ? services.secrets.box.open(account.dkimKeySealed, aad(account.workspaceId, 'dkim')) : null;
+  const transporter = nodemailer.createTransport({
+    host: account.smtpHost!,
+    port: account.smtpPort!,
+    secure: account.smtpSecure,
+    ...(account.smtpUser ? { auth: { user: account.smtpUser, pass: secret ?? '' } } : {}),
+    ...(dkimKey && account.dkimSelector ? { dkim: { domainName, keySelector: account.dkimSelector, privateKey: dkimKey } } : {}),
+  });
+  return {
+    async send(mail) {
+      try {
+        const info = await transporter.sendMail({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? undefined, headers: mail.headers, messageId: `<${mail.idempotencyKey}@${domainName}>` });
+        return { messageId: info.messageId ?? null };
+      } finally {
+        transporter.close();
+      }
+    },
+  };
+}

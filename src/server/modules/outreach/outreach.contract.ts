@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/** Request and response shapes of outreach (MAIL-1…MAIL-5), shared with the web app. */
+
+export const mailStreamSchema = z.enum(['transactional', 'marketing'], 'Choose transactional or marketing.');
+/** Sources a person may record; the unsubscribe sources are recorded by Kestrel itself. */
+export const grantSourceSchema = z.enum(['form', 'import', 'double_opt_in', 'manual'], 'Choose form, import, double_opt_in or manual.');
+
+export const workspaceParams = z.strictObject({ workspaceId: z.uuid() });
+export const contactParams = z.strictObject({ workspaceId: z.uuid(), contactId: z.uuid() });
+export const tokenParams = z.strictObject({ token: z.string().min(1).max(200) });
+
+export const sendBody = z.strictObject({
+  contactId: z.uuid(),
+  stream: mailStreamSchema,
+  subject: z.string().trim().min(1).max(250),
+  /** HTML, sanitised like a note. */
+  html: z.string().min(1).max(100_000),
+  advertisement: z.boolean().optional(),
+});
+export const sendResult = z.object({ status: z.enum(['sent', 'already_sent']), messageId: z.uuid() });
+
+export const consentBody = z.strictObject({
+  state: z.enum(['granted', 'withdrawn'], 'Choose granted or withdrawn.'),
+  source: grantSourceSchema,
+  /** Where the consent was given: the form's address, the import file and column, the confirming message. */
+  proof: z.string().trim().max(2000).optional(),
+});
+
+export const mailStatusSchema = z.object({
+  consentState: z.enum(['unknown', 'granted', 'denied', 'withdrawn']),
+  consent: z.object({ state: z.enum(['granted', 'withdrawn']), source: z.string(), proof: z.string().nullable(), recordedAt: z.string() }).nullable(),
+  suppression: z.object({ reason: z.enum(['unsubscribed', 'bounced', 'complained', 'erased']), source: z.string(), createdAt: z.string() }).nullable(),
+  restricted: z.boolean(),
+  marketingAllowed: z.boolean(),
+});
+export type MailStatus = z.infer<typeof mailStatusSchema>;
+
+/** RFC 8058: a mail client posts `List-Unsubscribe=One-Click`; our own page says it came from the footer link. */
+export const unsubscribeBody = z
+  .object({ 'List-Unsubscribe': z.string().max(50).optional(), via: z.enum(['page']).optional() })
+  .optional();
+export const unsubscribePageSchema = z.object({ workspaceName: z.string(), unsubscribed: z.boolean() });
+
+// ---------------------------------------------------------------- sending accounts (MAIL-1)
+
+const accountCommon = {
+  stream: z.enum(['marketing', 'transactional', 'both'], 'Choose marketing, transactional or both.').optional(),
+  fromName: z.string().trim().min(1).max(100).refine((s) => !/[\r\n"<>]/.test(s), 'No quotes, angle brackets or line breaks.'),
+  fromAddress: z.email('An email address.').max(254),
+  perMinute: z.number().int().min(1).max(10_000).optional(),
+  dailyCap: z.number().int().min(1).max(1_000_000).optional(),
+};
+const hostname = z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.-]+$/, 'A host name like smtp.example.com.');
+export const sendingAccountBody = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('smtp'),
+    ...accountCommon,
+    smtpHost: hostname,
+    smtpPort: z.number().int().min(1).max(65_535),
+    smtpSecure: z.boolean().optional(),
+    smtpUser: z.string().max(254).optional(),
+    secret: z.string().min(1).max(1000).optional(),
+    dkimSelector: z.string().trim().min(1).max(63).regex(/^[A-Za-z0-9_-]+$/, 'Letters, digits, - and _.').optional(),
+    dkimPrivateKey: z.string().max(10_000).refine((s) => /-----BEGIN (RSA )?PRIVATE KEY-----/.test(s), 'A PEM private key.').optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('resend'),
+    ...accountCommon,
+    secret: z.string().trim().min(1).max(200),
+    /** MAIL-3: the signing secret of the Resend webhook pointed at this account's webhook address. */
+    webhookSecret: z.string().trim().max(210).regex(/^whsec_[A-Za-z0-9+/=]{16,200}$/, 'The signing secret Resend shows, starting whsec_.').optional(),
+  }),
+]);
+export type SendingAccountBody = z.infer<typeof sendingAccountBody>;
+export const accountParams = z.strictObject({ workspaceId: z.uuid(), accountId: z.uuid() });
+export const sendingAccountSchema = z.object({
+  id: z.uuid(),
+  kind: z.enum(['smtp', 'resend']),
+  stream: z.enum(['marketing', 'transactional', 'both']),
+  fromName: z.string(),
+  fromAddress: z.string(),
+  domain: z.string(),
+  smtpHost: z.string().nullable(),
+  smtpPort: z.number().nullable(),
+  smtpSecure: z.boolean(),
+  smtpUser: z.string().nullable(),
+  hasSecret: z.boolean(),
+  dkimSelector: z.string().nullable(),
+  dkimSigned: z.boolean(),
+  /** MAIL-3: where Resend posts delivery events for this account (null for SMTP). */
+  webhookUrl: z.string().nullable(),
+  perMinute: z.number(),
+  dailyCap: z.number(),
+  createdAt: z.string(),
+});
+export const domainCheckSchema = z.object({
+  domain: z.string(),
+  records: z.array(z.object({ kind: z.enum(['spf', 'dkim', 'dmarc']), name: z.string(), found: z.string().nullable(), ok: z.boolean(), advice: z.string().nullable() })),
+  ok: z.boolean(),
+});
+
+// ---------------------------------------------------------------- templates (MAIL-2)
+
+export const templateBody = z.strictObject({
+  name: z.string().trim().min(1).max(120),
+  subject: z.string().trim().min(1).max(250),
+  html: z.string().min(1).max(100_000),
+});
+export const templateParams = z.strictObject({ workspaceId: z.uuid(), templateId: z.uuid() });
+export const templateSchema = z.object({ id: z.uuid(), name: z.string(), subject: z.string(), html: z.string(), createdAt: z.string(), updatedAt: z.string() });
+export const previewBody = z.strictObject({ contactId: z.uuid() });
+export const previewSchema = z.object({ subject: z.string(), html: z.string(), text: z.string() });
+export const sendTemplateBody = z.strictObject({ contactId: z.uuid(), stream: mailStreamSchema, advertisement: z.boolean().optional() });
+
+export const webhookParams = z.strictObject({ workspaceId: z.uuid(), accountId: z.uuid() });
+export const deliverySummarySchema = z.object({ sent: z.number(), delivered: z.number(), opened: z.number(), clicked: z.number(), bounced: z.number(), complained: z.number() });

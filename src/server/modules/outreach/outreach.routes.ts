@@ -1,0 +1,122 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { managers, teamMembers } from '../../platform/http/access';
+import { AppError, errorBodySchema } from '../../platform/http/errors';
+import { htmlToText, sanitiseRichText } from '../activities/sanitise-html';
+import { checkSendingDomain } from './mail/check-domain';
+import { deliverySummary, receiveResendWebhook } from './mail/delivery-webhook';
+import { contactMailStatus, recordConsent } from './mail/consent';
+import { createSendingAccount, deleteSendingAccount, listSendingAccounts } from './mail/sending-accounts';
+import { sendOutreachMail } from './mail/send-outreach-mail';
+import { unsubscribe, unsubscribePage } from './mail/unsubscribe';
+import * as c from './outreach.contract';
+import { createTemplate, deleteTemplate, listTemplates, previewTemplate, sendTemplate } from './templates/manage-templates';
+
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
+const base = '/api/workspaces/:workspaceId/outreach';
+const pub = '/api/public/outreach';
+/** A mail provider posts one-click unsubscribes for many people from few addresses: generous, but bounded. */
+const UNSUBSCRIBES_PER_IP_PER_MINUTE = 120;
+
+/** MAIL-1…MAIL-5: outreach mail that stays legal. */
+export async function outreachModule(server: FastifyInstance): Promise<void> {
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  const { services } = app;
+  const { db } = services.database;
+  const team = { access: teamMembers };
+  const tags = ['outreach'];
+  const limit = (request: FastifyRequest, bucket: string, max: number) => services.rateLimit.hit({ key: `outreach-${bucket}:ip:${request.ip}`, max, windowSeconds: 60 });
+
+  // RFC 8058: a mail client's one-click unsubscribe is a form post (urlencoded, or multipart).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) =>
+    done(null, /List-Unsubscribe"?\s*\r?\n\r?\n\s*One-Click/i.test(body as string) ? { 'List-Unsubscribe': 'One-Click' } : {}),
+  );
+
+  app.post(`${base}/send`, { config: team, schema: { tags, summary: 'Send one outreach email to a contact, checked for suppression, consent and the postal address (MAIL-4, MAIL-5)', params: c.workspaceParams, body: c.sendBody, response: { 200: c.sendResult, ...errors } } }, async (request) => {
+    const html = sanitiseRichText(request.body.html) ?? '';
+    const outcome = await sendOutreachMail(services, request.workspace!.ctx, { ...request.body, html, text: htmlToText(html) });
+    if (outcome.status === 'blocked') throw new AppError('recipient_blocked', 409, outcome.message, { reason: outcome.reason });
+    return outcome;
+  });
+
+  app.get(`${base}/contacts/:contactId/mail-status`, { config: team, schema: { tags, summary: "A contact's marketing consent (source, time, proof), suppression and restriction (MAIL-4)", params: c.contactParams, response: { 200: c.mailStatusSchema, ...errors } } }, async (request) =>
+    contactMailStatus(db, request.workspace!.ctx, request.params.contactId),
+  );
+  app.post(`${base}/contacts/:contactId/consent`, { config: team, schema: { tags, summary: 'Record marketing consent given or withdrawn, with its source and proof (MAIL-4)', params: c.contactParams, body: c.consentBody, response: { 200: c.mailStatusSchema, ...errors } } }, async (request) =>
+    recordConsent(db, request.workspace!.ctx, { contactId: request.params.contactId, ...request.body }),
+  );
+
+  // ---------------------------------------------------------------- templates (MAIL-2)
+
+  app.get(`${base}/templates`, { config: team, schema: { tags, summary: 'Email templates (MAIL-2)', params: c.workspaceParams, response: { 200: z.object({ items: z.array(c.templateSchema) }), ...errors } } }, async (request) => ({
+    items: await listTemplates(db, request.workspace!.ctx),
+  }));
+  app.post(`${base}/templates`, { config: team, schema: { tags, summary: 'Save a template; an unknown merge field is refused by name (MAIL-2)', params: c.workspaceParams, body: c.templateBody, response: { 201: c.templateSchema, ...errors } } }, async (request, reply) =>
+    reply.code(201).send(await createTemplate(db, request.workspace!.ctx, request.body)),
+  );
+  app.delete(`${base}/templates/:templateId`, { config: team, schema: { tags, summary: 'Delete a template (MAIL-2)', params: c.templateParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+    await deleteTemplate(db, request.workspace!.ctx, request.params.templateId);
+    return reply.code(204).send(null);
+  });
+  app.post(`${base}/templates/:templateId/preview`, { config: team, schema: { tags, summary: 'The template as a real contact would get it; 409 naming a value it lacks (MAIL-2)', params: c.templateParams, body: c.previewBody, response: { 200: c.previewSchema, ...errors } } }, async (request) =>
+    previewTemplate(db, request.workspace!.ctx, request.params.templateId, request.body.contactId),
+  );
+  app.post(`${base}/templates/:templateId/send`, { config: team, schema: { tags, summary: 'Send the template to a contact through the checked send path (MAIL-2, MAIL-4)', params: c.templateParams, body: c.sendTemplateBody, response: { 200: c.sendResult, ...errors } } }, async (request) => {
+    const outcome = await sendTemplate(services, request.workspace!.ctx, request.params.templateId, request.body);
+    if (outcome.status === 'blocked') throw new AppError('recipient_blocked', 409, outcome.message, { reason: outcome.reason });
+    return outcome;
+  });
+
+  // ---------------------------------------------------------------- sending accounts (MAIL-1)
+
+  const manage = { access: managers };
+  app.get(`${base}/sending-accounts`, { config: manage, schema: { tags, summary: 'Sending accounts: SMTP or Resend, never their secrets (MAIL-1)', params: c.workspaceParams, response: { 200: z.object({ items: z.array(c.sendingAccountSchema) }), ...errors } } }, async (request) => ({
+    items: await listSendingAccounts(services, request.workspace!.ctx),
+  }));
+  app.post(`${base}/sending-accounts`, { config: manage, schema: { tags, summary: 'Connect an SMTP server (DKIM-signed when a key is set) or a Resend key; secrets sealed (MAIL-1, SEC-2)', params: c.workspaceParams, body: c.sendingAccountBody, response: { 201: c.sendingAccountSchema, ...errors } } }, async (request, reply) =>
+    reply.code(201).send(await createSendingAccount(services, request.workspace!.ctx, request.body)),
+  );
+  app.delete(`${base}/sending-accounts/:accountId`, { config: manage, schema: { tags, summary: 'Remove a sending account (MAIL-1)', params: c.accountParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+    await deleteSendingAccount(db, request.workspace!.ctx, request.params.accountId);
+    return reply.code(204).send(null);
+  });
+  app.post(`${base}/sending-accounts/:accountId/check-domain`, { config: manage, schema: { tags, summary: "Look up the sending domain's SPF, DKIM and DMARC records and say what is missing (MAIL-1)", params: c.accountParams, response: { 200: c.domainCheckSchema, ...errors, 502: errorBodySchema } } }, async (request) =>
+    checkSendingDomain(services, request.workspace!.ctx, request.params.accountId),
+  );
+
+  app.get(`${base}/delivery-summary`, { config: team, schema: { tags, summary: 'Outreach mail sent, delivered, opened, clicked, bounced and complained (MAIL-3)', params: c.workspaceParams, response: { 200: c.deliverySummarySchema, ...errors } } }, async (request) =>
+    deliverySummary(db, request.workspace!.ctx),
+  );
+
+  // ---------------------------------------------------------------- delivery webhooks (MAIL-3)
+
+  // The signature covers the raw body: this route alone reads JSON as text.
+  await app.register(async (raw) => {
+    raw.removeContentTypeParser('application/json');
+    raw.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
+    raw.withTypeProvider<ZodTypeProvider>().post(
+      `${pub}/webhooks/resend/:workspaceId/:accountId`,
+      { config: { access: 'public', crossOrigin: true }, schema: { tags, summary: 'Resend delivery events, verified by their Standard Webhooks signature; forged or replayed → 401 (MAIL-3)', params: c.webhookParams, body: z.string().max(256 * 1024), response: { 204: z.null(), ...errors } } },
+      async (request, reply) => {
+        await limit(request, 'webhook', 600);
+        await receiveResendWebhook(services, request.params.workspaceId, request.params.accountId, request.headers, request.body);
+        return reply.code(204).send(null);
+      },
+    );
+  });
+
+  // ---------------------------------------------------------------- public unsubscribe
+
+  app.get(`${pub}/unsubscribe/:token`, { config: { access: 'public' }, schema: { tags, summary: "What an unsubscribe link is for: the sender's name and whether it is done (MAIL-4)", params: c.tokenParams, response: { 200: c.unsubscribePageSchema, ...errors } } }, async (request) => {
+    await limit(request, 'unsubscribe', UNSUBSCRIBES_PER_IP_PER_MINUTE);
+    return unsubscribePage(services, request.params.token);
+  });
+  // A mail client posts from its own servers with no session and no CSRF token: the signed token is the authority.
+  app.post(`${pub}/unsubscribe/:token`, { config: { access: 'public', crossOrigin: true }, schema: { tags, summary: 'Unsubscribe: one-click (RFC 8058) or from the page of the footer link; honoured at once (MAIL-4)', params: c.tokenParams, body: c.unsubscribeBody, response: { 200: c.unsubscribePageSchema, ...errors } } }, async (request) => {
+    await limit(request, 'unsubscribe', UNSUBSCRIBES_PER_IP_PER_MINUTE);
+    const source = request.body?.via === 'page' ? 'unsubscribe_link' : 'unsubscribe_one_click';
+    return unsubscribe(services, request.params.token, source);
+  });
+}
