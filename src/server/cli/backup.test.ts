@@ -129,4 +129,12 @@ describe('kestrel backup and restore', () => {
     expect(readdirSync(dir).sort()).toEqual([...keep, 'notes.txt', 'kestrel-manual.kbackup'].sort());
     for (const name of drop) expect(existsSync(path.join(dir, name))).toBe(false);
   });
+
+  it('OPS-3 the CLI help lists backup and restore, and each command explains the key kept apart', async () => {
+    const overview = await cli(['--help'], {});
+    expect(overview.out).toMatch(/\n  backup +Back up the database/);
+    expect(overview.out).toMatch(/\n  restore +Restore a backup into a new, empty database/);
+    expect((await cli(['backup', '--help'], {})).out).toContain('The secrets key is NOT in the backup');
+    expect((await cli(['restore', '--help'], {})).out).toContain('Usage: kestrel restore --file FILE');
+  });
 });
