@@ -50,6 +50,7 @@ describe('breach incidents', () => {
     expect(res.statusCode).toBe(200);
     const contacts = res.json().categories.find((c: { key: string }) => c.key === 'contacts');
     expect(contacts.description.length).toBeGreaterThan(10);
+    expect(res.json().categories.every((c: { description: string }) => !/\([A-Z]+-\d+/.test(c.description))).toBe(true);
     expect(res.json().categories.some((c: { key: string }) => c.key === 'breach_incidents')).toBe(true);
   });
 

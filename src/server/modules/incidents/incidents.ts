@@ -44,7 +44,8 @@ export function toIncident(r: Row): Incident {
 export function dataCategories(): { key: string; description: string }[] {
   return dataEntries()
     .filter((e) => e.scope === 'workspace' || e.table === 'users')
-    .map((e) => ({ key: e.table, description: e.description }))
+    // Requirement ids in the descriptions ("(CRM-4)") mean nothing to the people a notice goes to.
+    .map((e) => ({ key: e.table, description: e.description.replace(/\s*\((?:[A-Z]+-\d+(?:,\s*)?)+\)/g, '') }))
     .sort((a, b) => a.key.localeCompare(b.key));
 }
 
