@@ -18,6 +18,8 @@ const notTenant: Record<string, { citus: 'distributed by id' | 'reference' | 'lo
   auth_tokens: { citus: 'reference', why: 'sign-in codes and reset links of users, before any workspace is chosen' },
   recovery_codes: { citus: 'reference', why: 'a user’s two-factor recovery codes' },
   rate_limit_buckets: { citus: 'local', why: 'short-lived counters keyed by IP or email, swept hourly; not tenant data' },
+  policy_versions: { citus: 'reference', why: 'the installation’s privacy policy versions (PRIV-7), the same for every workspace' },
+  policy_acknowledgements: { citus: 'reference', why: 'a person’s acknowledgements of policy versions, not a workspace’s' },
   mail_outbox: { citus: 'local', why: 'every outgoing mail, sign-in codes included, often before any workspace; write-heavy, so kept on the coordinator rather than copied to every node' },
 };
 

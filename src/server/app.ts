@@ -28,6 +28,7 @@ import { widgetModule } from './modules/conversations/widget.routes';
 import { bookingModule } from './modules/booking/booking.routes';
 import { integrationsModule } from './modules/integrations/integrations.routes';
 import { incidentsModule } from './modules/incidents/incidents.routes';
+import { policiesModule } from './modules/policies/policies.routes';
 import './platform/data/all';
 import { requireAccessDeclarations } from './platform/http/access';
 import { requestContext } from './platform/http/context';
@@ -127,6 +128,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(integrationsModule);
   await app.register(invoicingModule);
   await app.register(incidentsModule);
+  await app.register(policiesModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

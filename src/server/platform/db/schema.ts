@@ -19,3 +19,4 @@ export * from '../../modules/booking/booking.schema';
 export * from '../../modules/integrations/integrations.schema';
 export * from '../../modules/invoicing/invoicing.schema';
 export * from '../../modules/incidents/incidents.schema';
+export * from '../../modules/policies/policies.schema';

@@ -21,10 +21,30 @@ CREATE TABLE "breach_incidents" (
 );
 --> statement-breakpoint
 ALTER TABLE "breach_incidents" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+CREATE TABLE "policy_acknowledgements" (
+	"user_id" uuid NOT NULL,
+	"policy_version_id" uuid NOT NULL,
+	"acknowledged_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "policy_acknowledgements_user_id_policy_version_id_pk" PRIMARY KEY("user_id","policy_version_id")
+);
+--> statement-breakpoint
+CREATE TABLE "policy_versions" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"title" text NOT NULL,
+	"summary" text NOT NULL,
+	"body" text NOT NULL,
+	"material" boolean NOT NULL,
+	"effective_at" timestamp with time zone NOT NULL,
+	"published_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 DROP INDEX "invitations_token_hash_key";--> statement-breakpoint
 ALTER TABLE "breach_incidents" ADD CONSTRAINT "breach_incidents_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "breach_incidents" ADD CONSTRAINT "breach_incidents_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "policy_acknowledgements" ADD CONSTRAINT "policy_acknowledgements_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "policy_acknowledgements" ADD CONSTRAINT "policy_acknowledgements_policy_version_id_policy_versions_id_fk" FOREIGN KEY ("policy_version_id") REFERENCES "public"."policy_versions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "breach_incidents_discovered_idx" ON "breach_incidents" USING btree ("workspace_id","discovered_at");--> statement-breakpoint
+CREATE INDEX "policy_versions_effective_idx" ON "policy_versions" USING btree ("effective_at");--> statement-breakpoint
 CREATE INDEX "invitations_token_hash_idx" ON "invitations" USING btree ("token_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "invitations_token_hash_key" ON "invitations" USING btree ("workspace_id","token_hash");--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "breach_incidents" AS PERMISSIVE FOR ALL TO public USING ("breach_incidents"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid) WITH CHECK ("breach_incidents"."workspace_id" = nullif(current_setting('kestrel.workspace_id', true), '')::uuid);
