@@ -1,4 +1,5 @@
 import { Link, Outlet, useNavigate, useParams } from '@tanstack/react-router';
+import { PolicyNoticeDialog } from '../policies/PolicyNoticeDialog';
 import { InboxNavItem } from '../conversations/InboxNavItem';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
@@ -143,6 +144,7 @@ export function AppShell() {
             <Outlet />
           )}
         </main>
+        <PolicyNoticeDialog />
       </div>
     </div>
   );

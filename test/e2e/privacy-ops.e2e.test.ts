@@ -1,15 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { publishPolicy } from '../../src/server/modules/policies/policies';
 import { ownerWithWorkspace } from '../helpers/client';
 import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 
-/** PRIV-6 in a real browser: the owner records a breach, previews the notice and sends it; the deadline shows. */
+/** In a real browser: the owner records a breach and sends its notice (PRIV-6); a material policy change greets a person at sign-in (PRIV-7). */
 let server: TestServer;
 let browser: Browser;
 const problems: string[] = [];
-const shots = 'test-results/incidents';
+const shots = 'test-results/privacy-ops';
 
 beforeAll(async () => {
   await ensureWebBuild();
@@ -66,5 +67,28 @@ it('PRIV-6 the owner records a breach, scopes it, previews the notice and sends 
   await screenshots(page, 'sent');
   const mail = await server.smtp.waitForMail(contactEmail, (m) => m.subject.includes('personal data breach'));
   expect(mail.text).toContain('Owen Owner');
+  expect(problems).toEqual([]);
+});
+
+it('PRIV-7 a material policy change greets the person at sign-in until they acknowledge it', async () => {
+  const owner = await ownerWithWorkspace(server, 'Policy Pottery');
+  const effective = new Date(Date.now() + 35 * 86_400_000);
+  await publishPolicy(server.services, { title: 'Privacy policy 2027', summary: 'Chat transcripts now go to an AI provider in the EU.', body: 'Full text of the new policy.\n\nSection 2: subprocessors.', material: true, effectiveAt: effective });
+  const { page } = await openPage(browser, server.url, problems);
+  const url = `/w/${owner.workspaceId}`;
+  await signIn(page, owner.email, owner.password, url);
+  const dialog = page.getByRole('dialog', { name: 'Our privacy policy is changing' });
+  await dialog.waitFor();
+  await dialog.getByText('Chat transcripts now go to an AI provider in the EU.').waitFor();
+  await dialog.getByText('Read the new policy').click();
+  await dialog.getByText(/Section 2: subprocessors/).waitFor();
+  await screenshots(page, 'policy-notice');
+  await dialog.getByRole('button', { name: 'I have read it' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  // Acknowledged: not shown again after a reload.
+  await page.reload();
+  await heading(page, /.+/);
+  expect(await page.getByRole('dialog', { name: 'Our privacy policy is changing' }).isVisible()).toBe(false);
+  expect((await owner.client.get('/api/auth/policy-notices')).json().notices).toEqual([]);
   expect(problems).toEqual([]);
 });
