@@ -75,6 +75,8 @@ beforeAll(async () => {
     ok(await w.client.post(api(`/invoicing/documents/${invoice.id}/issue`), { version: invoice.version }));
     // INV-3: a part payment against it.
     ok(await w.client.post(api(`/invoicing/documents/${invoice.id}/payments`), { method: 'upi', amountPaise: 10_00, reference: 'UPI-FX' }));
+    // PRIV-6: a breach incident (breach_incidents).
+    ok(await w.client.post(api('/incidents'), { title: 'Fixture breach', discoveredAt: new Date().toISOString(), nature: 'Fixture', contactPoint: 'Fixture owner' }));
     // Semantic search (record_embeddings, semantic_index_state) needs pgvector, which the embedded
     // database lacks, so its rows are written directly, as the indexing job would.
     const system = server.services.database.systemPool;

@@ -6,7 +6,7 @@ export const incidentParams = z.strictObject({ workspaceId: z.uuid(), incidentId
 
 export const createIncidentBody = z.strictObject({
   title: text(200).min(1, 'Give the incident a title.'),
-  discoveredAt: z.iso.datetime({ offset: true }),
+  discoveredAt: z.iso.datetime({ offset: true }).max(40),
   nature: text(5000).min(1, 'Say what happened.'),
   consequences: text(5000).default(''),
   measures: text(5000).default(''),
@@ -21,7 +21,7 @@ export const createIncidentBody = z.strictObject({
 
 export const updateIncidentBody = z.strictObject({
   title: text(200).min(1).optional(),
-  discoveredAt: z.iso.datetime({ offset: true }).optional(),
+  discoveredAt: z.iso.datetime({ offset: true }).max(40).optional(),
   nature: text(5000).min(1).optional(),
   consequences: text(5000).optional(),
   measures: text(5000).optional(),
