@@ -194,8 +194,9 @@ export async function restoreDatabase(ownerUrl: string, box: SecretBox, file: st
   try {
     if (box.open(header.canary, CANARY_AAD) !== CANARY) throw new Error('canary differs');
   } catch {
+    const theirs = box.keyIdOf(header.canary) ?? '?';
     throw new BackupError(
-      `The secrets keys do not match this backup (it was sealed with key "${box.keyIdOf(header.canary) ?? '?'}"; KESTREL_SECRET_KEYS here holds "${box.currentKeyId}"…). ` +
+      `The secrets keys do not match this backup (${theirs === box.currentKeyId ? `it was sealed with another key, also named "${theirs}"` : `it was sealed with key "${theirs}", which is not among the keys here`}). ` +
         'Restore with the KESTREL_SECRET_KEYS (or DATA_DIR/dev-secrets.json) of the installation that made it. Nothing was restored.',
     );
   }
