@@ -89,6 +89,8 @@ beforeAll(async () => {
         payload: '2015550123\n',
       }),
     );
+    // PRIV-6: a breach incident (breach_incidents).
+    ok(await w.client.post(api('/incidents'), { title: 'Fixture breach', discoveredAt: new Date().toISOString(), nature: 'Fixture', contactPoint: 'Fixture owner' }));
     // Semantic search (record_embeddings, semantic_index_state) needs pgvector, which the embedded
     // database lacks, so its rows are written directly, as the indexing job would.
     const system = server.services.database.systemPool;

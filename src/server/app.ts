@@ -31,6 +31,8 @@ import { bookingModule } from './modules/booking/booking.routes';
 import { integrationsModule } from './modules/integrations/integrations.routes';
 import { callsModule } from './modules/outreach/calls/calls.routes';
 import { outreachModule } from './modules/outreach/outreach.routes';
+import { incidentsModule } from './modules/incidents/incidents.routes';
+import { policiesModule } from './modules/policies/policies.routes';
 import './platform/data/all';
 import { requireAccessDeclarations } from './platform/http/access';
 import { requestContext } from './platform/http/context';
@@ -134,6 +136,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(callsModule);
   await app.register(billingModule);
   await app.register(outreachModule);
+  await app.register(incidentsModule);
+  await app.register(policiesModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

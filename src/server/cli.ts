@@ -1,5 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { backupCommand, restoreCommand } from './cli/backup';
+import { policyPublishCommand } from './cli/policy';
 import { CliError, UsageError, parseCommandArgs, type CliIo, type Command } from './cli/command';
 import { createUserCommand } from './cli/create-user';
 import { createWorkspaceCommand } from './cli/create-workspace';
@@ -10,7 +12,7 @@ import { setOperatorCommand } from './cli/set-operator';
 import { billingPlansCommand } from './cli/billing';
 
 /** OPS-3: the operator's command line. Exit codes: 0 done, 1 failed, 2 wrong usage. */
-export const commands: Command[] = [migrateCommand, createUserCommand, setOperatorCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand, billingPlansCommand];
+export const commands: Command[] = [migrateCommand, createUserCommand, setOperatorCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand, billingPlansCommand, backupCommand, restoreCommand, policyPublishCommand];
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

@@ -182,6 +182,7 @@ const profileRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/
 const sessionsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/sessions', component: lazyRouteComponent(() => import('./modules/settings/SessionsSettings'), 'SessionsSettings') });
 const teamRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/team', component: lazyRouteComponent(() => import('./modules/settings/TeamSettings'), 'TeamSettings') });
 const businessRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/business', component: lazyRouteComponent(() => import('./modules/settings/BusinessSettings'), 'BusinessSettings') });
+const incidentsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/incidents', component: lazyRouteComponent(() => import('./modules/incidents/IncidentsPage'), 'IncidentsPage') });
 const auditRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/audit', component: lazyRouteComponent(() => import('./modules/audit/AuditLogPage'), 'AuditLogPage') });
 const pipelinesSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/pipelines', component: lazyRouteComponent(() => import('./modules/crm/settings/PipelinesSettings'), 'PipelinesSettings') });
 const customFieldsSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/custom-fields', component: lazyRouteComponent(() => import('./modules/crm/settings/CustomFieldsSettings'), 'CustomFieldsSettings') });
@@ -230,7 +231,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...callsRoutes, bookingRoute, ...invoicingRoutes, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes, billingRoute])]),
+  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...callsRoutes, bookingRoute, ...invoicingRoutes, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, incidentsRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes, billingRoute])]),
 ]);
 
 export const router = createRouter({

@@ -46,20 +46,45 @@ export async function startTestServer(env: Record<string, string> = {}, logTo?: 
     ...env,
   });
   const platform = await startPlatform(config, createLogger(config.LOG_LEVEL, logTo));
+  const { app, url, close } = await serve(platform, () => smtp.stop());
+  // Links in emails must point at this server.
+  if (!env.PUBLIC_URL) (platform.services.config as { publicUrl: string }).publicUrl = url;
+  return { app, services: platform.services, platform, smtp, url, close };
+}
+
+/** The app over a started platform, listening on a free port; stopped (once) after the file's tests. */
+async function serve(platform: Platform, alsoStop: () => Promise<void> = async () => {}) {
   const app = await buildApp(platform.services);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  // Links in emails must point at this server.
-  if (!env.PUBLIC_URL) (platform.services.config as { publicUrl: string }).publicUrl = url;
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
     await app.close();
     await platform.shutdown();
-    await smtp.stop();
+    await alsoStop();
   };
   afterAll(close);
-  return { app, services: platform.services, platform, smtp, url, close };
+  return { app, url, close };
+}
+
+export interface SecondInstance {
+  app: FastifyInstance;
+  services: Services;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * OPS-2: another Kestrel on the same database with the same settings, as a second instance behind
+ * a load balancer would be: its own pools, realtime listener and (with runJobs) job worker, on its
+ * own port. Closed after the file's tests unless closed before.
+ */
+export async function startSecondInstance(server: TestServer, options: { runJobs?: boolean } = {}): Promise<SecondInstance> {
+  const config = { ...server.services.config, PORT: 0 };
+  const platform = await startPlatform(config, createLogger(config.LOG_LEVEL), { runJobs: options.runJobs ?? false });
+  const { app, url, close } = await serve(platform);
+  return { app, services: platform.services, url, close };
 }

@@ -8,6 +8,7 @@ import { migrate } from './db/migrate';
 import { RateLimiter } from './http/rate-limit';
 import { JobRunner } from './jobs/jobs';
 import { maintenanceSweepJob } from './jobs/maintenance.job';
+import { scheduledBackupJob } from './jobs/backup.job';
 import { sendMailJob } from './mail/outbox';
 import { importJob } from '../modules/imports/import.job';
 import { rescoreAgingRulesJob, rescoreWorkspaceJob } from '../modules/rules/rescore.job';
@@ -57,7 +58,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   const database = createDatabase({ ownerUrl, appUrl: config.DATABASE_APP_URL, poolSize: config.DATABASE_POOL_SIZE });
   configureBilling(config);
   const jobs = new JobRunner();
-  jobs.register(sendMailJob, maintenanceSweepJob);
+  jobs.register(sendMailJob, maintenanceSweepJob, scheduledBackupJob);
   jobs.register(importJob);
   jobs.register(rescoreWorkspaceJob, rescoreAgingRulesJob, bulkOperationJob);
   jobs.register(taskReminderJob, taskReminderSweepJob);

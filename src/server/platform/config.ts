@@ -62,6 +62,9 @@ const configSchema = z
     DATABASE_APP_URL: z.string().url().optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+    /** SEC-3: when set, a backup is written here every night and backups older than BACKUP_RETENTION_DAYS are deleted. */
+    BACKUP_DIR: z.string().min(1).optional(),
+    BACKUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 
     /** Comma-separated `keyId:base64key` pairs; the first encrypts, all decrypt. */
     KESTREL_SECRET_KEYS: z.string().optional(),

@@ -1,11 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildApp } from '../../../server/app';
-import { startPlatform } from '../../../server/platform/boot';
-import { createLogger } from '../../../server/platform/logger';
 import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startFakeAi, type FakeAi } from '../../../../test/fakes/ai';
-import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { startSecondInstance, startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { sse } from '../../../../test/helpers/sse';
 import { isOpen } from './widget-settings';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -477,60 +475,10 @@ describe('handoff and inbox', () => {
 });
 
 /** Reads server-sent events from a real HTTP response. */
-async function sse(url: string, headers: Record<string, string>) {
-  const abort = new AbortController();
-  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
-  expect(res.status).toBe(200);
-  const events: { event: string; id?: string; data: any }[] = [];
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buf = '';
-  const state = { ended: false };
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) {
-          state.ended = true;
-          return;
-        }
-        buf += decoder.decode(value, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const e: { event: string; id?: string; data: any } = { event: 'message', data: null };
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event: ')) e.event = line.slice(7);
-            else if (line.startsWith('id: ')) e.id = line.slice(4);
-            else if (line.startsWith('data: ')) e.data = JSON.parse(line.slice(6));
-          }
-          if (block.startsWith(':')) continue;
-          events.push(e);
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
-  return {
-    events,
-    close: () => abort.abort(),
-    /** Whether the server ended the stream. */
-    get ended() {
-      return state.ended;
-    },
-  };
-}
-
 describe('live updates', () => {
   it('CONV-4 two app instances on one database see each other’s events: a visitor writes on one, staff streaming from the other hear it', async () => {
-    const cfg = { ...server.services.config, PORT: 0 } as typeof server.services.config;
-    const platformB = await startPlatform(cfg, createLogger('silent'), { runJobs: false });
-    const appB = await buildApp(platformB.services);
-    await appB.listen({ host: '127.0.0.1', port: 0 });
-    const addr = appB.server.address();
-    const urlB = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    const b = await startSecondInstance(server, { runJobs: false });
+    const urlB = b.url;
     try {
       const staffStream = await sse(`${urlB}${api(owner, '/conversations/live')}`, { cookie: staff.client.cookie! });
       await vi.waitFor(() => expect(staffStream.events.some((e) => e.event === 'unread')).toBe(true));
@@ -551,8 +499,7 @@ describe('live updates', () => {
       staffStream.close();
       visitorStream.close();
     } finally {
-      await appB.close();
-      await platformB.shutdown();
+      await b.close();
     }
   });
 

@@ -84,7 +84,10 @@ export const invitations = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
-    uniqueIndex('invitations_token_hash_key').on(t.tokenHash),
+    // OPS-2: unique within the workspace (Citus needs the distribution column in every unique key);
+    // the token is 256 random bits, and the link is found by its hash alone through the plain index.
+    uniqueIndex('invitations_token_hash_key').on(t.workspaceId, t.tokenHash),
+    index('invitations_token_hash_idx').on(t.tokenHash),
     index('invitations_email_idx').on(t.workspaceId, t.email),
     tenantPolicy(t.workspaceId),
   ],

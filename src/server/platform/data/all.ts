@@ -17,6 +17,8 @@ import '../../modules/booking/booking.data';
 import '../../modules/integrations/integrations.data';
 import '../../modules/invoicing/invoicing.data';
 import '../../modules/billing/billing.data';
+import '../../modules/incidents/incidents.data';
+import '../../modules/policies/policies.data';
 
 export { dataEntries, systemEntries } from './registry';
 import '../../modules/conversations/conversations.data';

@@ -21,3 +21,5 @@ export * from '../../modules/invoicing/invoicing.schema';
 export * from '../../modules/outreach/calls/calls.schema';
 export * from '../../modules/billing/billing.schema';
 export * from '../../modules/outreach/outreach.schema';
+export * from '../../modules/incidents/incidents.schema';
+export * from '../../modules/policies/policies.schema';

@@ -85,6 +85,11 @@ export function SettingsLayout() {
                 </Link>
               </li>
               <li>
+                <Link to="/w/$workspaceId/settings/incidents" params={params} className={tabClass}>
+                  Breach incidents
+                </Link>
+              </li>
+              <li>
                 <Link to="/w/$workspaceId/settings/pipelines" params={params} className={tabClass}>
                   Pipelines
                 </Link>

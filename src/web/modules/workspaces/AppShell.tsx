@@ -1,4 +1,5 @@
 import { Link, Outlet, useNavigate, useParams } from '@tanstack/react-router';
+import { PolicyNoticeDialog } from '../policies/PolicyNoticeDialog';
 import { InboxNavItem } from '../conversations/InboxNavItem';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
@@ -167,6 +168,7 @@ export function AppShell() {
             </>
           )}
         </main>
+        <PolicyNoticeDialog />
       </div>
     </div>
   );
