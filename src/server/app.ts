@@ -27,6 +27,7 @@ import { conversationsModule } from './modules/conversations/conversations.route
 import { widgetModule } from './modules/conversations/widget.routes';
 import { bookingModule } from './modules/booking/booking.routes';
 import { integrationsModule } from './modules/integrations/integrations.routes';
+import { privacyModule } from './modules/privacy/privacy.routes';
 import './platform/data/all';
 import { requireAccessDeclarations } from './platform/http/access';
 import { requestContext } from './platform/http/context';
@@ -125,6 +126,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(bookingModule);
   await app.register(integrationsModule);
   await app.register(invoicingModule);
+  await app.register(privacyModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

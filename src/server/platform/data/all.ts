@@ -16,6 +16,7 @@ import '../../modules/enrichment/enrichment.data';
 import '../../modules/booking/booking.data';
 import '../../modules/integrations/integrations.data';
 import '../../modules/invoicing/invoicing.data';
+import '../../modules/privacy/privacy.data';
 
 export { dataEntries, systemEntries } from './registry';
 import '../../modules/conversations/conversations.data';

@@ -18,3 +18,4 @@ export * from '../../modules/conversations/conversations.schema';
 export * from '../../modules/booking/booking.schema';
 export * from '../../modules/integrations/integrations.schema';
 export * from '../../modules/invoicing/invoicing.schema';
+export * from '../../modules/privacy/privacy.schema';

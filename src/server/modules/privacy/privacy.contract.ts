@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** PRIV-1, PRIV-3: a person is named by an email address and/or a phone number. */
+export const personQuery = z
+  .strictObject({
+    email: z.email('Not an email address.').max(320).optional(),
+    phone: z.string().trim().min(3).max(40).optional(),
+  })
+  .refine((q) => q.email !== undefined || q.phone !== undefined, { message: 'Give an email address or a phone number.', path: ['email'] });
+export type PersonQueryBody = z.infer<typeof personQuery>;
+
+export const personHitSchema = z.object({
+  table: z.string(),
+  module: z.string(),
+  description: z.string(),
+  retained: z.boolean(),
+  count: z.number().int(),
+  ids: z.array(z.string()),
+});
+
+export const personLookupSchema = z
+  .object({
+    found: z.boolean(),
+    /** Rows in all, across tables. */
+    total: z.number().int(),
+    contactIds: z.array(z.uuid()),
+    hits: z.array(personHitSchema),
+  })
+  .meta({ id: 'PersonLookup' });
+export type PersonLookup = z.infer<typeof personLookupSchema>;
+
+const perTable = z.record(z.string(), z.number().int());
+export const erasureSchema = z
+  .object({ deleted: perTable, unlinked: perTable, scrubbed: perTable, retained: z.array(z.string()) })
+  .meta({ id: 'PersonErasure' });
+export type Erasure = z.infer<typeof erasureSchema>;
