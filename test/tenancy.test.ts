@@ -75,6 +75,9 @@ beforeAll(async () => {
     ok(await w.client.post(api(`/invoicing/documents/${invoice.id}/issue`), { version: invoice.version }));
     // INV-3: a part payment against it.
     ok(await w.client.post(api(`/invoicing/documents/${invoice.id}/payments`), { method: 'upi', amountPaise: 10_00, reference: 'UPI-FX' }));
+    // PRIV-3 (privacy_suppressions): a person erased leaves the hash of their address.
+    ok(await w.client.post(api('/contacts'), { firstName: 'Erased', lastName: 'Person', emails: ['erased@example.com'] }));
+    ok(await w.client.post(api('/privacy/erase'), { email: 'erased@example.com' }));
     // Semantic search (record_embeddings, semantic_index_state) needs pgvector, which the embedded
     // database lacks, so its rows are written directly, as the indexing job would.
     const system = server.services.database.systemPool;
