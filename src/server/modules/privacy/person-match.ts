@@ -22,7 +22,7 @@ let catalogue: Map<string, Map<string, ColumnKind>> | undefined;
 export async function columnCatalogue(tx: Tx): Promise<Map<string, Map<string, ColumnKind>>> {
   if (catalogue) return catalogue;
   const { rows } = await tx.execute<{ table_name: string; column_name: string; data_type: string }>(
-    sql`SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public'`,
+    sql`SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`,
   );
   const out = new Map<string, Map<string, ColumnKind>>();
   for (const r of rows) {

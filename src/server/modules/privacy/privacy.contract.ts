@@ -34,3 +34,21 @@ export const erasureSchema = z
   .object({ deleted: perTable, unlinked: perTable, scrubbed: perTable, retained: z.array(z.string()) })
   .meta({ id: 'PersonErasure' });
 export type Erasure = z.infer<typeof erasureSchema>;
+
+/** PRIV-2: a data export and its progress. */
+export const exportSchema = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(['queued', 'running', 'ready', 'downloaded', 'expired', 'failed']),
+    rowsDone: z.number().int(),
+    rowsTotal: z.number().int(),
+    bytes: z.number().int().nullable(),
+    error: z.string().nullable(),
+    expiresAt: z.string(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: 'DataExport' });
+export const requestedExportSchema = exportSchema.extend({ downloadUrl: z.string() }).meta({ id: 'RequestedDataExport' });
+export const exportParams = z.strictObject({ workspaceId: z.uuid('Not a workspace id.'), exportId: z.uuid('Not an export id.') });
+export const downloadQuery = z.strictObject({ token: z.string().min(20).max(100) });

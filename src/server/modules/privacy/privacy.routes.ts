@@ -4,7 +4,10 @@ import { managers } from '../../platform/http/access';
 import { errorBodySchema } from '../../platform/http/errors';
 import { workspaceParams } from '../workspaces/workspaces.contract';
 import { eraseWorkspacePerson, lookUpPerson } from './person-privacy';
-import { erasureSchema, personLookupSchema, personQuery } from './privacy.contract';
+import { downloadExport, getExport, requestExport } from './manage-exports';
+import { sendDownload } from '../../platform/http/download';
+import { downloadQuery, erasureSchema, exportParams, exportSchema, personLookupSchema, personQuery, requestedExportSchema } from './privacy.contract';
+import { z } from 'zod';
 
 export async function privacyModule(server: FastifyInstance): Promise<void> {
   const app = server.withTypeProvider<ZodTypeProvider>();
@@ -33,5 +36,26 @@ export async function privacyModule(server: FastifyInstance): Promise<void> {
       },
     },
     async (request) => eraseWorkspacePerson(db, request.workspace!.ctx, request.body),
+  );
+
+  app.post(
+    '/api/workspaces/:workspaceId/privacy/exports',
+    { config: { access: managers }, schema: { tags: ['privacy'], summary: 'Export everything the workspace holds as JSON and CSV in a zip, built by a job (PRIV-2)', params: workspaceParams, response: { 201: requestedExportSchema } } },
+    async (request, reply) => reply.code(201).send(await requestExport(db, request.workspace!.ctx)),
+  );
+
+  app.get(
+    '/api/workspaces/:workspaceId/privacy/exports/:exportId',
+    { config: { access: managers }, schema: { tags: ['privacy'], summary: "An export's progress (PRIV-2)", params: exportParams, response: { 200: exportSchema } } },
+    async (request) => getExport(db, request.workspace!.ctx, request.params.exportId),
+  );
+
+  app.get(
+    '/api/workspaces/:workspaceId/privacy/exports/:exportId/download',
+    {
+      config: { access: managers },
+      schema: { tags: ['privacy'], summary: 'Download an export, once, before its link expires (PRIV-2)', params: exportParams, querystring: downloadQuery, response: { 200: z.string().describe('A zip archive'), 410: errorBodySchema } },
+    },
+    async (request, reply) => sendDownload(reply, await downloadExport(db, request.workspace!.ctx, app.services.config.DATA_DIR, request.params.exportId, request.query.token)),
   );
 }

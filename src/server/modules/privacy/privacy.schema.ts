@@ -1,4 +1,6 @@
-import { check, foreignKey, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, check, foreignKey, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { uuidv7 } from 'uuidv7';
+import { users } from '../accounts/accounts.schema';
 import { sql } from 'drizzle-orm';
 import { tenantPolicy, workspaceIdColumn } from '../../platform/db/tenancy-sql';
 import { workspaces } from '../workspaces/workspaces.schema';
@@ -22,6 +24,34 @@ export const privacySuppressions = pgTable(
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
     check('privacy_suppressions_kind_check', sql`${t.kind} IN ('email', 'phone')`),
     check('privacy_suppressions_hash_check', sql`${t.hash} ~ '^[0-9a-f]{64}$'`),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/**
+ * PRIV-2: a data export being built or waiting to be downloaded. The archive lives under
+ * DATA_DIR (mode 0600) until it is downloaded once or expires; only the token's hash is kept.
+ */
+export const privacyExports = pgTable(
+  'privacy_exports',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: uuid('id').notNull().$defaultFn(() => uuidv7()),
+    requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
+    status: text('status').$type<'queued' | 'running' | 'ready' | 'downloaded' | 'expired' | 'failed'>().notNull().default('queued'),
+    rowsDone: bigint('rows_done', { mode: 'number' }).notNull().default(0),
+    rowsTotal: bigint('rows_total', { mode: 'number' }).notNull().default(0),
+    bytes: bigint('bytes', { mode: 'number' }),
+    tokenHash: text('token_hash').notNull(),
+    error: text('error'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    check('privacy_exports_status_check', sql`${t.status} IN ('queued', 'running', 'ready', 'downloaded', 'expired', 'failed')`),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();
