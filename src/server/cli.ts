@@ -1,3 +1,4 @@
+import { exportCommand } from './cli/export';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CliError, UsageError, parseCommandArgs, type CliIo, type Command } from './cli/command';
@@ -9,7 +10,7 @@ import { rotateSecretsCommand } from './cli/rotate-secrets';
 import { setOperatorCommand } from './cli/set-operator';
 
 /** OPS-3: the operator's command line. Exit codes: 0 done, 1 failed, 2 wrong usage. */
-export const commands: Command[] = [migrateCommand, createUserCommand, setOperatorCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand];
+export const commands: Command[] = [migrateCommand, createUserCommand, setOperatorCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand, exportCommand];
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

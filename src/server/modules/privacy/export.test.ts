@@ -6,6 +6,10 @@ import { parseCsv } from '../../../../test/helpers/csv';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { exportedTables } from './build-archive';
 import { exportDir } from './manage-exports';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../cli';
 
 let server: TestServer;
 type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
@@ -89,5 +93,26 @@ describe('data export (PRIV-2)', () => {
     expect((await other.client.get(downloadUrl)).statusCode).toBe(404);
     // Still there for its owner.
     expect((await owner.client.get(downloadUrl)).statusCode).toBe(200);
+  });
+
+  it('OPS-3 PRIV-2 kestrel export --workspace ID --out FILE writes the same archive from the command line, mode 0600', async () => {
+    await made(other.client.post(api(other, '/contacts'), { firstName: 'Cli', lastName: 'Exported', emails: ['cli@example.test'] }));
+    const out = path.join(await mkdtemp(path.join(tmpdir(), 'kestrel-export-')), 'other.zip');
+    const c = server.services.config;
+    let stdout = '';
+    let stderr = '';
+    const env = { NODE_ENV: 'test', DATABASE_URL: c.DATABASE_URL!, DATABASE_POOL_SIZE: '2', DATA_DIR: c.DATA_DIR, KESTREL_SECRET_KEYS: c.KESTREL_SECRET_KEYS!, KESTREL_SESSION_SECRET: c.KESTREL_SESSION_SECRET! };
+    const code = await runCli(['export', '--workspace', other.workspaceId, '--out', out], { env, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+    expect(code, stderr).toBe(0);
+    expect(stdout.trim()).toBe(out);
+    expect(stderr).toMatch(/Exported \d+ rows from \d+ tables/);
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    const zip = await JSZip.loadAsync(await readFile(out));
+    const contacts = await zip.file('json/contacts.json')!.async('string');
+    expect(contacts).toContain('cli@example.test');
+    expect(contacts).not.toContain('esha@example.test');
+    const missing = await runCli(['export', '--workspace', '00000000-0000-4000-8000-000000000000'], { env, stdout: { write: () => 0 }, stderr: { write: (s: string) => (stderr += s) } });
+    expect(missing).toBe(1);
+    expect(stderr).toContain('No workspace has the id');
   });
 });
