@@ -1,3 +1,4 @@
+import { retentionCommand } from './cli/retention';
 import { exportCommand } from './cli/export';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,7 @@ import { rotateSecretsCommand } from './cli/rotate-secrets';
 import { setOperatorCommand } from './cli/set-operator';
 
 /** OPS-3: the operator's command line. Exit codes: 0 done, 1 failed, 2 wrong usage. */
-export const commands: Command[] = [migrateCommand, createUserCommand, setOperatorCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand, exportCommand];
+export const commands: Command[] = [migrateCommand, createUserCommand, setOperatorCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand, exportCommand, retentionCommand];
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

@@ -21,6 +21,7 @@ import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
 import { createMailTransport } from './mail/transport';
 import type { Services } from './services';
 import { Realtime } from './realtime/realtime';
+import { retentionJob } from '../modules/privacy/run-retention';
 import { privacyExportJob, privacyExportSweepJob } from '../modules/privacy/export.job';
 import { conversationJobs } from '../modules/conversations/conversations.jobs';
 import { semanticIndexJob, semanticIndexRefreshJob } from '../modules/brain/semantic-index';
@@ -61,7 +62,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(semanticIndexJob, semanticIndexRefreshJob);
   jobs.register(...conversationJobs);
   jobs.register(bookingReminderJob, calendarSyncJob);
-  jobs.register(privacyExportJob, privacyExportSweepJob);
+  jobs.register(privacyExportJob, privacyExportSweepJob, retentionJob);
   const services: Services = {
     config,
     logger,

@@ -116,3 +116,35 @@ describe('data export (PRIV-2)', () => {
     expect(stderr).toContain('No workspace has the id');
   });
 });
+
+describe('retention (PRIV-4)', () => {
+  it('PRIV-4 OPS-3 kestrel retention run deletes sent mail and audit entries past 90 days and expired export archives; recent ones and unsent mail stay', async () => {
+    const system = server.services.database.systemPool;
+    const old = "now() - interval '91 days'";
+    await system.query(`INSERT INTO mail_outbox (id, kind, template, to_address, from_address, subject, status, created_at) VALUES
+      (gen_random_uuid(), 'transactional', 'x', 'old-sent@example.test', 'k@example.test', 'Old', 'sent', ${old}),
+      (gen_random_uuid(), 'transactional', 'x', 'old-queued@example.test', 'k@example.test', 'Waiting', 'queued', ${old}),
+      (gen_random_uuid(), 'transactional', 'x', 'new-sent@example.test', 'k@example.test', 'New', 'sent', now())`);
+    await system.query(`INSERT INTO audit_log (workspace_id, id, action, created_at) VALUES ($1, gen_random_uuid(), 'retention.old', ${old}), ($1, gen_random_uuid(), 'retention.new', now())`, [owner.workspaceId]);
+    const { id } = await readyExport(owner);
+    const file = `${exportDir(server.services.config.DATA_DIR, owner.workspaceId)}/${id}.zip`;
+    await system.query(`UPDATE privacy_exports SET expires_at = now() - interval '1 minute' WHERE id = $1`, [id]);
+
+    const c = server.services.config;
+    const env = { NODE_ENV: 'test', DATABASE_URL: c.DATABASE_URL!, DATABASE_POOL_SIZE: '2', DATA_DIR: c.DATA_DIR, KESTREL_SECRET_KEYS: c.KESTREL_SECRET_KEYS!, KESTREL_SESSION_SECRET: c.KESTREL_SESSION_SECRET! };
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(['retention', 'run'], { env, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/mail log: [1-9]\d* deleted/);
+    expect(stdout).toMatch(/audit log: [1-9]\d* deleted/);
+    expect(stdout).toMatch(/expired exports: 1 deleted/);
+
+    const mail = (await system.query<{ to_address: string }>(`SELECT to_address FROM mail_outbox WHERE to_address LIKE '%-%@example.test' AND from_address = 'k@example.test'`)).rows.map((r) => r.to_address).sort();
+    expect(mail).toEqual(['new-sent@example.test', 'old-queued@example.test']);
+    const actions = (await system.query<{ action: string }>(`SELECT action FROM audit_log WHERE action LIKE 'retention.%'`)).rows.map((r) => r.action);
+    expect(actions).toEqual(['retention.new']);
+    await expect(stat(file)).rejects.toThrow();
+    expect((await owner.client.get(api(owner, `/privacy/exports/${id}`))).json().status).toBe('expired');
+  });
+});
