@@ -159,6 +159,7 @@ const profileRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/
 const sessionsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/sessions', component: lazyRouteComponent(() => import('./modules/settings/SessionsSettings'), 'SessionsSettings') });
 const teamRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/team', component: lazyRouteComponent(() => import('./modules/settings/TeamSettings'), 'TeamSettings') });
 const businessRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/business', component: lazyRouteComponent(() => import('./modules/settings/BusinessSettings'), 'BusinessSettings') });
+const dataRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/data', component: lazyRouteComponent(() => import('./modules/privacy/DataSettings'), 'DataSettings') });
 const auditRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/audit', component: lazyRouteComponent(() => import('./modules/audit/AuditLogPage'), 'AuditLogPage') });
 const pipelinesSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/pipelines', component: lazyRouteComponent(() => import('./modules/crm/settings/PipelinesSettings'), 'PipelinesSettings') });
 const customFieldsSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/custom-fields', component: lazyRouteComponent(() => import('./modules/crm/settings/CustomFieldsSettings'), 'CustomFieldsSettings') });
@@ -204,7 +205,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, bookingRoute, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, websiteAssistantRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
+  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, bookingRoute, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, dataRoute, websiteAssistantRoute, ...crmSettingsRoutes, ...aiSettingsRoutes])]),
 ]);
 
 export const router = createRouter({

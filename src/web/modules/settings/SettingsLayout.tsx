@@ -70,6 +70,11 @@ export function SettingsLayout() {
                 </Link>
               </li>
               <li>
+                <Link to="/w/$workspaceId/settings/data" params={params} className={tabClass}>
+                  Data
+                </Link>
+              </li>
+              <li>
                 <Link to="/w/$workspaceId/settings/pipelines" params={params} className={tabClass}>
                   Pipelines
                 </Link>
