@@ -33,6 +33,7 @@ import { callsModule } from './modules/outreach/calls/calls.routes';
 import { outreachModule } from './modules/outreach/outreach.routes';
 import { incidentsModule } from './modules/incidents/incidents.routes';
 import { policiesModule } from './modules/policies/policies.routes';
+import { privacyModule } from './modules/privacy/privacy.routes';
 import './platform/data/all';
 import { requireAccessDeclarations } from './platform/http/access';
 import { requestContext } from './platform/http/context';
@@ -138,6 +139,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(outreachModule);
   await app.register(incidentsModule);
   await app.register(policiesModule);
+  await app.register(privacyModule);
   await app.register(devMailboxModule);
 
   // 4. The web app: files from the Vite build, and index.html for every client-side route.

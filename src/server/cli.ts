@@ -1,3 +1,5 @@
+import { retentionCommand } from './cli/retention';
+import { exportCommand } from './cli/export';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { backupCommand, restoreCommand } from './cli/backup';
@@ -12,7 +14,7 @@ import { setOperatorCommand } from './cli/set-operator';
 import { billingPlansCommand } from './cli/billing';
 
 /** OPS-3: the operator's command line. Exit codes: 0 done, 1 failed, 2 wrong usage. */
-export const commands: Command[] = [migrateCommand, createUserCommand, setOperatorCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand, billingPlansCommand, backupCommand, restoreCommand, policyPublishCommand];
+export const commands: Command[] = [migrateCommand, createUserCommand, setOperatorCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand, billingPlansCommand, backupCommand, restoreCommand, policyPublishCommand, exportCommand, retentionCommand];
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

@@ -183,6 +183,7 @@ const sessionsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '
 const teamRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/team', component: lazyRouteComponent(() => import('./modules/settings/TeamSettings'), 'TeamSettings') });
 const businessRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/business', component: lazyRouteComponent(() => import('./modules/settings/BusinessSettings'), 'BusinessSettings') });
 const incidentsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/incidents', component: lazyRouteComponent(() => import('./modules/incidents/IncidentsPage'), 'IncidentsPage') });
+const dataRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/data', component: lazyRouteComponent(() => import('./modules/privacy/DataSettings'), 'DataSettings') });
 const auditRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/audit', component: lazyRouteComponent(() => import('./modules/audit/AuditLogPage'), 'AuditLogPage') });
 const pipelinesSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/pipelines', component: lazyRouteComponent(() => import('./modules/crm/settings/PipelinesSettings'), 'PipelinesSettings') });
 const customFieldsSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/custom-fields', component: lazyRouteComponent(() => import('./modules/crm/settings/CustomFieldsSettings'), 'CustomFieldsSettings') });
@@ -231,7 +232,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...callsRoutes, bookingRoute, ...invoicingRoutes, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, incidentsRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes, billingRoute])]),
+  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...callsRoutes, bookingRoute, ...invoicingRoutes, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, dataRoute, incidentsRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes, billingRoute])]),
 ]);
 
 export const router = createRouter({

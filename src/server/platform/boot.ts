@@ -26,6 +26,8 @@ import { configureBilling } from '../modules/billing/limits';
 import { billingReconcileJob } from '../modules/billing/reconcile.job';
 import type { Services } from './services';
 import { Realtime } from './realtime/realtime';
+import { retentionJob } from '../modules/privacy/run-retention';
+import { privacyExportJob, privacyExportSweepJob } from '../modules/privacy/export.job';
 import { conversationJobs } from '../modules/conversations/conversations.jobs';
 import { semanticIndexJob, semanticIndexRefreshJob } from '../modules/brain/semantic-index';
 
@@ -69,6 +71,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(lowStockJob);
   jobs.register(dncImportJob);
   jobs.register(billingReconcileJob);
+  jobs.register(privacyExportJob, privacyExportSweepJob, retentionJob);
   const services: Services = {
     config,
     logger,

@@ -98,6 +98,9 @@ const configSchema = z
     GOOGLE_API_ROOT_URL: z.string().url().default('https://www.googleapis.com/'),
 
     SESSION_IDLE_DAYS: z.coerce.number().positive().default(14),
+    /** PRIV-4: days the transactional mail log and the audit log are kept; older rows are deleted daily. */
+    MAIL_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    AUDIT_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().default(60),
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).default(19456),
     ARGON2_ITERATIONS: z.coerce.number().int().min(2).default(2),

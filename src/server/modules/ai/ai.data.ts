@@ -1,10 +1,10 @@
-import { registerData } from '../../platform/data/registry';
+import { registerData, type PersonColumns } from '../../platform/data/registry';
 
-const ai = (table: string, description: string, omit?: string[]) =>
-  ({ table, module: 'ai', scope: 'workspace', description, export: { kind: 'rows', ...(omit ? { omit } : {}) }, erase: { kind: 'with-workspace' } }) as const;
+const ai = (table: string, description: string, omit?: string[], person?: PersonColumns) =>
+  ({ table, module: 'ai', scope: 'workspace', description, export: { kind: 'rows', ...(omit ? { omit } : {}) }, erase: { kind: 'with-workspace' }, ...(person ? { person } : {}) }) as const;
 
 registerData(
   ai('ai_providers', "The workspace's own AI provider: kind, base URL, model and prices; the key is sealed and never exported (AI-1).", ['api_key_sealed']),
   ai('ai_settings', 'AI settings such as redacting emails and phone numbers from what is sent to a provider (AI-6).'),
-  ai('ai_calls', 'Every AI call: prompt, records used, output, provider, model, tokens, cost, latency and outcome (AI-4, WS-5).'),
+  ai('ai_calls', 'Every AI call: prompt, records used, output, provider, model, tokens, cost, latency and outcome (AI-4, WS-5).', undefined, { text: ['prompt', 'record_refs', 'output', 'error_message'] }),
 );

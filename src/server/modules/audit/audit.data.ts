@@ -7,4 +7,5 @@ registerData({
   description: 'Security- and data-relevant actions with actor, IP and user agent.',
   export: { kind: 'rows' },
   erase: { kind: 'with-workspace' },
+  person: { text: ['details'] },
 });

@@ -7,4 +7,5 @@ registerData({
   description: 'Bulk changes to records: action, selection, who asked, progress and outcome (CRM-9).',
   export: { kind: 'rows' },
   erase: { kind: 'with-workspace' },
+  person: { text: ['action', 'selection', 'error'] },
 });

@@ -1,13 +1,13 @@
-import { registerData } from '../../platform/data/registry';
+import { registerData, type PersonColumns } from '../../platform/data/registry';
 
-const conv = (table: string, description: string) =>
-  ({ table, module: 'conversations', scope: 'workspace', description, export: { kind: 'rows' }, erase: { kind: 'with-workspace' } }) as const;
+const conv = (table: string, description: string, person?: PersonColumns) =>
+  ({ table, module: 'conversations', scope: 'workspace', description, export: { kind: 'rows' }, erase: { kind: 'with-workspace' }, ...(person ? { person } : {}) }) as const;
 
 registerData(
   conv('widget_settings', "The website widget's look, business hours, privacy notice, qualifying questions and allowed origins (CONV-1)."),
-  conv('visitors', 'Website visitors and channel senders: lead details they gave, IP, user agent and page (CONV-7).'),
-  conv('conversations', 'Inbox threads: channel, status, holder, assignee, priority, unread counts, rating (CONV-4).'),
-  conv('conversation_messages', 'What visitors, the assistant and the team wrote, internal notes and system events (CONV-7).'),
+  conv('visitors', 'Website visitors and channel senders: lead details they gave, IP, user agent and page (CONV-7).', { email: ['email'], phone: ['phone'], name: ['name'], contactId: 'contact_id' }),
+  conv('conversations', 'Inbox threads: channel, status, holder, assignee, priority, unread counts, rating (CONV-4).', { contactId: 'contact_id', text: ['last_message_preview', 'flag_reason'] }),
+  conv('conversation_messages', 'What visitors, the assistant and the team wrote, internal notes and system events (CONV-7).', { text: ['body'] }),
   conv('knowledge_entries', "FAQ entries and pages the website assistant answers from (CONV-2)."),
   conv('canned_replies', 'Saved replies of the team (CONV-4).'),
   {

@@ -184,6 +184,23 @@ describe('Hunter enrichment', () => {
     }
   });
 
+  it('PRIV-5 a contact restricted after Hunter proposed their enrichment is not enriched: approving the waiting proposal is refused and the record stays as it was', async () => {
+    const ravi = await contact(owner, { firstName: 'Ravi', lastName: 'Later', emails: ['ravi@restrict-later.test'] });
+    pdl.people.set('ravi@restrict-later.test', { likelihood: 8, data: { full_name: 'Ravi Later', job_title: 'Head of Sales', location_locality: 'Pune' } });
+    fake.reply(enrich(ravi), finish('Proposed Ravi.'));
+    const run = await owner.client.post(api(owner, '/agents/hunter/runs'), { task: 'enrich', subject: { type: 'contacts', id: ravi } });
+    expect(run.statusCode, run.body).toBe(200);
+    const proposal = (await owner.client.get(api(owner, `/approvals?runId=${run.json().id}`))).json().items[0];
+    expect(proposal).toMatchObject({ kind: 'update_contact', status: 'pending' });
+    const { version } = (await owner.client.get(api(owner, `/contacts/${ravi}`))).json();
+    expect((await owner.client.patch(api(owner, `/contacts/${ravi}`), { restricted: true, version })).statusCode).toBe(200);
+    const approved = await owner.client.post(api(owner, `/approvals/${proposal.id}/approve`), {});
+    expect(approved.statusCode).toBe(400);
+    expect(approved.json().error.code).toBe('contact_restricted');
+    const after = (await owner.client.get(api(owner, `/contacts/${ravi}`))).json();
+    expect(after).toMatchObject({ title: null, city: null, restricted: true });
+  });
+
   it('AI-2 no match, provider refusals (401, 402, 429, 5xx), restricted and other-workspace contacts all come back to the model as clear answers, and nothing is proposed', async () => {
     const nobody = await contact(owner, { firstName: 'Nora', lastName: 'Nomatch', emails: ['nora@unknown.test'] });
     const hush = await contact(owner, { firstName: 'Priya', lastName: 'Hush', emails: ['priya@quiet.test'], restricted: true });

@@ -1,8 +1,8 @@
-import { registerData } from '../../platform/data/registry';
+import { registerData, type PersonColumns } from '../../platform/data/registry';
 
-const kept = (table: string, description: string) =>
+const kept = (table: string, description: string, person?: PersonColumns) =>
   ({
-    table, module: 'invoicing', scope: 'workspace', description, export: { kind: 'rows' },
+    table, module: 'invoicing', scope: 'workspace', description, export: { kind: 'rows' }, ...(person ? { person } : {}),
     // CGST Act s.36 and rule 56: accounts and tax invoices are kept for 72 months after the annual return's due date.
     erase: { kind: 'retained', years: 8, reason: 'GST records (CGST Act s.36, rule 56): invoices, credit notes and their series kept 72 months after the annual return of their year.' },
   }) as const;
@@ -15,7 +15,7 @@ registerData(
   kept('stock_movements', 'Purchases, sales, adjustments and returns of stock (INV-1); stock records are GST accounts too.'),
   kept('document_series', 'Numbering series of quotes, invoices and credit notes (INV-2).'),
   kept('document_counters', 'The last number given per series and financial year (INV-2).'),
-  kept('invoicing_documents', 'Quotes, invoices and credit notes with buyer, GSTINs, place of supply and totals (INV-2).'),
+  kept('invoicing_documents', 'Quotes, invoices and credit notes with buyer, GSTINs, place of supply and totals (INV-2).', { name: ['buyer_name'], contactId: 'contact_id', text: ['notes'] }),
   kept('invoicing_document_lines', 'Their lines: HSN, quantity, price, rate and tax per line (INV-2).'),
-  kept('invoicing_payments', 'Payments received against invoices: method, date, reference, amount, and voids (INV-3).'),
+  kept('invoicing_payments', 'Payments received against invoices: method, date, reference, amount, and voids (INV-3).', { text: ['reference', 'note'] }),
 );

@@ -1,11 +1,11 @@
-import { registerData } from '../../platform/data/registry';
+import { registerData, type PersonColumns } from '../../platform/data/registry';
 
-const rules = (table: string, description: string) =>
-  ({ table, module: 'rules', scope: 'workspace', description, export: { kind: 'rows' }, erase: { kind: 'with-workspace' } }) as const;
+const rules = (table: string, description: string, person?: PersonColumns) =>
+  ({ table, module: 'rules', scope: 'workspace', description, export: { kind: 'rows' }, erase: { kind: 'with-workspace' }, ...(person ? { person } : {}) }) as const;
 
 registerData(
   rules('crm_settings', 'CRM settings such as whether staff see only the records they own.'),
-  rules('record_shares', 'Which contacts, companies and deals are shared with which client members.'),
+  rules('record_shares', 'Which contacts, companies and deals are shared with which client members.', { record: { type: 'record_type', id: 'record_id' } }),
   rules('scoring_rules', 'Lead scoring rules: condition, points and label (CRM-10).'),
   rules('territory_rules', 'Territory rules: postal code prefixes, cities, states or countries and the owner they assign (CRM-10).'),
 );

@@ -7,4 +7,5 @@ registerData({
   description: 'Saved table views: name, object, columns, filters, sort and grouping; personal or shared (CRM-6).',
   export: { kind: 'rows' },
   erase: { kind: 'with-workspace' },
+  person: { text: ['name', 'definition'] },
 });

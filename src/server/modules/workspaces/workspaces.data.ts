@@ -3,5 +3,5 @@ import { registerData } from '../../platform/data/registry';
 registerData(
   { table: 'workspaces', module: 'workspaces', scope: 'workspace', description: 'Business profile and territory.', export: { kind: 'rows' }, erase: { kind: 'with-workspace' } },
   { table: 'memberships', module: 'workspaces', scope: 'workspace', description: 'Who belongs to the workspace, with which role.', export: { kind: 'rows' }, erase: { kind: 'with-workspace' } },
-  { table: 'invitations', module: 'workspaces', scope: 'workspace', description: 'Invitations by email.', export: { kind: 'rows', omit: ['token_hash'] }, erase: { kind: 'with-workspace' } },
+  { table: 'invitations', module: 'workspaces', scope: 'workspace', description: 'Invitations by email.', export: { kind: 'rows', omit: ['token_hash'] }, erase: { kind: 'with-workspace' }, person: { email: ['email'] } },
 );

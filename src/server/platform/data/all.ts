@@ -19,6 +19,7 @@ import '../../modules/invoicing/invoicing.data';
 import '../../modules/billing/billing.data';
 import '../../modules/incidents/incidents.data';
 import '../../modules/policies/policies.data';
+import '../../modules/privacy/privacy.data';
 
 export { dataEntries, systemEntries } from './registry';
 import '../../modules/conversations/conversations.data';

@@ -7,6 +7,7 @@ registerData({
   description: 'Transactional emails sent to a person; bodies are cleared once sent.',
   export: { kind: 'rows', omit: ['text_body', 'html_body'] },
   erase: { kind: 'with-account' },
+  person: { email: ['to_address'], text: ['subject', 'text_body', 'html_body', 'last_error'] },
 });
 
 registerSystemTables({ table: 'rate_limit_buckets', reason: 'Short-lived counters keyed by IP or address hash window; swept hourly.' });

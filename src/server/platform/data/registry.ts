@@ -15,6 +15,28 @@ export type EraseRule =
   /** Kept after deletion because the law requires it (BILL-5), for this many years. */
   | { kind: 'retained'; years: number; reason: string };
 
+/**
+ * How a table mentions a person (PRIV-1 access, PRIV-3 erasure). Optional: a table that holds
+ * no one's identifiers leaves it out. Column names are the database's (snake_case).
+ * - email / phone / name: columns that identify a person (text, citext or text[]); a row whose
+ *   email or phone equals the person's is *about* them.
+ * - contactId: a column holding `contacts.id`; record: a polymorphic reference to a record.
+ * - text: free text or JSON that may mention anyone (bodies, prompts, details); searched by
+ *   substring and, on erasure, the person's identifiers are replaced by `[erased]`.
+ * - onErase: what erasure does to a row about the person: `delete` it (the default) or `unlink`
+ *   it (the contactId column set to null: the row belongs to something else, a deal say).
+ * Tables whose erase rule is `retained` are shown by a lookup and left as they are.
+ */
+export interface PersonColumns {
+  email?: string[];
+  phone?: string[];
+  name?: string[];
+  contactId?: string;
+  record?: { type: string; id: string };
+  text?: string[];
+  onErase?: 'delete' | 'unlink';
+}
+
 export interface DataEntry {
   table: string;
   module: string;
@@ -23,6 +45,8 @@ export interface DataEntry {
   description: string;
   export: ExportRule;
   erase: EraseRule;
+  /** How its rows mention a person; absent when they never do. */
+  person?: PersonColumns;
 }
 
 /** Tables that hold no one's data: queue internals, counters, migrations bookkeeping. */

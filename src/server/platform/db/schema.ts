@@ -23,3 +23,4 @@ export * from '../../modules/billing/billing.schema';
 export * from '../../modules/outreach/outreach.schema';
 export * from '../../modules/incidents/incidents.schema';
 export * from '../../modules/policies/policies.schema';
+export * from '../../modules/privacy/privacy.schema';

@@ -85,6 +85,11 @@ export function SettingsLayout() {
                 </Link>
               </li>
               <li>
+                <Link to="/w/$workspaceId/settings/data" params={params} className={tabClass}>
+                  Data
+                </Link>
+              </li>
+              <li>
                 <Link to="/w/$workspaceId/settings/incidents" params={params} className={tabClass}>
                   Breach incidents
                 </Link>

@@ -1,0 +1,43 @@
+import type { Db } from '../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import { AppError } from '../../platform/http/errors';
+import { recordAudit } from '../audit/record-audit';
+import { erasePerson } from './erase-person';
+import { findPerson, resolveIdentity } from './find-person';
+import type { Erasure, PersonLookup, PersonQueryBody } from './privacy.contract';
+import { normaliseEmail, suppressionHash } from './suppression';
+
+/** The audit names the person by hash: who was looked up stays provable without keeping the address. */
+const subject = (q: PersonQueryBody) => ({
+  ...(q.email ? { emailSha256: suppressionHash(normaliseEmail(q.email)) } : {}),
+  ...(q.phone ? { phoneGiven: true } : {}),
+});
+
+/** PRIV-1: everything this workspace holds about a person, by table; audited, "nothing found" too. */
+export async function lookUpPerson(db: Db, ctx: WorkspaceContext, query: PersonQueryBody): Promise<PersonLookup> {
+  return withTenant(db, ctx, async (tx) => {
+    const who = await resolveIdentity(tx, ctx, query);
+    const hits = await findPerson(tx, ctx, who);
+    const total = hits.reduce((n, h) => n + h.count, 0);
+    await recordAudit(tx, ctx, { action: 'privacy.person_looked_up', targetType: 'person', details: { ...subject(query), found: total > 0, tables: hits.length, rows: total } });
+    return { found: total > 0, total, contactIds: who.contactIds, hits };
+  });
+}
+
+/** PRIV-3: erases the person from the workspace; audited. Nothing found is a 404, audited as well. */
+export async function eraseWorkspacePerson(db: Db, ctx: WorkspaceContext, query: PersonQueryBody): Promise<Erasure> {
+  const outcome = await withTenant(db, ctx, async (tx) => {
+    const who = await resolveIdentity(tx, ctx, query);
+    const hits = await findPerson(tx, ctx, who);
+    const retained = hits.filter((h) => h.retained).map((h) => h.table);
+    if (!hits.some((h) => !h.retained && h.table !== 'users')) {
+      await recordAudit(tx, ctx, { action: 'privacy.person_erased', targetType: 'person', details: { ...subject(query), found: false } });
+      return null;
+    }
+    const counts = await erasePerson(tx, ctx, who);
+    await recordAudit(tx, ctx, { action: 'privacy.person_erased', targetType: 'person', details: { ...subject(query), found: true, ...counts, retained } });
+    return { ...counts, retained };
+  });
+  if (!outcome) throw new AppError('nothing_found', 404, 'Nothing in this workspace mentions that person: nothing was erased.');
+  return outcome;
+}

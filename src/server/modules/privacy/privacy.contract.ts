@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/** PRIV-1, PRIV-3: a person is named by an email address and/or a phone number. */
+export const personQuery = z
+  .strictObject({
+    email: z.email('Not an email address.').max(320).optional(),
+    phone: z.string().trim().min(3).max(40).optional(),
+  })
+  .refine((q) => q.email !== undefined || q.phone !== undefined, { message: 'Give an email address or a phone number.', path: ['email'] });
+export type PersonQueryBody = z.infer<typeof personQuery>;
+
+export const personHitSchema = z.object({
+  table: z.string(),
+  module: z.string(),
+  description: z.string(),
+  retained: z.boolean(),
+  count: z.number().int(),
+  ids: z.array(z.string()),
+});
+
+export const personLookupSchema = z
+  .object({
+    found: z.boolean(),
+    /** Rows in all, across tables. */
+    total: z.number().int(),
+    contactIds: z.array(z.uuid()),
+    hits: z.array(personHitSchema),
+  })
+  .meta({ id: 'PersonLookup' });
+export type PersonLookup = z.infer<typeof personLookupSchema>;
+
+const perTable = z.record(z.string(), z.number().int());
+export const erasureSchema = z
+  .object({ deleted: perTable, unlinked: perTable, scrubbed: perTable, retained: z.array(z.string()) })
+  .meta({ id: 'PersonErasure' });
+export type Erasure = z.infer<typeof erasureSchema>;
+
+/** PRIV-2: a data export and its progress. */
+export const exportSchema = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(['queued', 'running', 'ready', 'downloaded', 'expired', 'failed']),
+    rowsDone: z.number().int(),
+    rowsTotal: z.number().int(),
+    bytes: z.number().int().nullable(),
+    error: z.string().nullable(),
+    expiresAt: z.string(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: 'DataExport' });
+export const requestedExportSchema = exportSchema.extend({ downloadUrl: z.string() }).meta({ id: 'RequestedDataExport' });
+export const exportParams = z.strictObject({ workspaceId: z.uuid('Not a workspace id.'), exportId: z.uuid('Not an export id.') });
+export const downloadQuery = z.strictObject({ token: z.string().min(20).max(100) });

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { managers } from '../../platform/http/access';
+import { errorBodySchema } from '../../platform/http/errors';
+import { workspaceParams } from '../workspaces/workspaces.contract';
+import { eraseWorkspacePerson, lookUpPerson } from './person-privacy';
+import { downloadExport, getExport, requestExport } from './manage-exports';
+import { sendDownload } from '../../platform/http/download';
+import { downloadQuery, erasureSchema, exportParams, exportSchema, personLookupSchema, personQuery, requestedExportSchema } from './privacy.contract';
+import { z } from 'zod';
+
+export async function privacyModule(server: FastifyInstance): Promise<void> {
+  const app = server.withTypeProvider<ZodTypeProvider>();
+  const { db } = app.services.database;
+
+  // POST, so that the address stays out of URLs and access logs.
+  app.post(
+    '/api/workspaces/:workspaceId/privacy/lookup',
+    {
+      config: { access: managers },
+      schema: { tags: ['privacy'], summary: 'Everything the workspace holds about a person, by email or phone (PRIV-1)', params: workspaceParams, body: personQuery, response: { 200: personLookupSchema } },
+    },
+    async (request) => lookUpPerson(db, request.workspace!.ctx, request.body),
+  );
+
+  app.post(
+    '/api/workspaces/:workspaceId/privacy/erase',
+    {
+      config: { access: managers },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Erase a person from the workspace, keeping a hash so they are not contacted again (PRIV-3)',
+        params: workspaceParams,
+        body: personQuery,
+        response: { 200: erasureSchema, 404: errorBodySchema },
+      },
+    },
+    async (request) => eraseWorkspacePerson(db, request.workspace!.ctx, request.body),
+  );
+
+  app.post(
+    '/api/workspaces/:workspaceId/privacy/exports',
+    { config: { access: managers }, schema: { tags: ['privacy'], summary: 'Export everything the workspace holds as JSON and CSV in a zip, built by a job (PRIV-2)', params: workspaceParams, response: { 201: requestedExportSchema } } },
+    async (request, reply) => reply.code(201).send(await requestExport(db, request.workspace!.ctx)),
+  );
+
+  app.get(
+    '/api/workspaces/:workspaceId/privacy/exports/:exportId',
+    { config: { access: managers }, schema: { tags: ['privacy'], summary: "An export's progress (PRIV-2)", params: exportParams, response: { 200: exportSchema } } },
+    async (request) => getExport(db, request.workspace!.ctx, request.params.exportId),
+  );
+
+  app.get(
+    '/api/workspaces/:workspaceId/privacy/exports/:exportId/download',
+    {
+      config: { access: managers },
+      schema: { tags: ['privacy'], summary: 'Download an export, once, before its link expires (PRIV-2)', params: exportParams, querystring: downloadQuery, response: { 200: z.string().describe('A zip archive'), 410: errorBodySchema } },
+    },
+    async (request, reply) => sendDownload(reply, await downloadExport(db, request.workspace!.ctx, app.services.config.DATA_DIR, request.params.exportId, request.query.token)),
+  );
+}

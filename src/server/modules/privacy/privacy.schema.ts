@@ -1,0 +1,57 @@
+import { bigint, check, foreignKey, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { uuidv7 } from 'uuidv7';
+import { users } from '../accounts/accounts.schema';
+import { sql } from 'drizzle-orm';
+import { tenantPolicy, workspaceIdColumn } from '../../platform/db/tenancy-sql';
+import { workspaces } from '../workspaces/workspaces.schema';
+
+/**
+ * PRIV-3: people erased from a workspace who must not be mailed or messaged again. Only the
+ * sha256 of the normalised address or number is kept, never the address itself; outreach asks
+ * `isSuppressed` before it sends.
+ */
+export const privacySuppressions = pgTable(
+  'privacy_suppressions',
+  {
+    workspaceId: workspaceIdColumn(),
+    kind: text('kind').$type<'email' | 'phone'>().notNull(),
+    /** Hex sha256 of the normalised value (see suppression.ts). */
+    hash: text('hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.kind, t.hash] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    check('privacy_suppressions_kind_check', sql`${t.kind} IN ('email', 'phone')`),
+    check('privacy_suppressions_hash_check', sql`${t.hash} ~ '^[0-9a-f]{64}$'`),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/**
+ * PRIV-2: a data export being built or waiting to be downloaded. The archive lives under
+ * DATA_DIR (mode 0600) until it is downloaded once or expires; only the token's hash is kept.
+ */
+export const privacyExports = pgTable(
+  'privacy_exports',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: uuid('id').notNull().$defaultFn(() => uuidv7()),
+    requestedBy: uuid('requested_by').references(() => users.id, { onDelete: 'set null' }),
+    status: text('status').$type<'queued' | 'running' | 'ready' | 'downloaded' | 'expired' | 'failed'>().notNull().default('queued'),
+    rowsDone: bigint('rows_done', { mode: 'number' }).notNull().default(0),
+    rowsTotal: bigint('rows_total', { mode: 'number' }).notNull().default(0),
+    bytes: bigint('bytes', { mode: 'number' }),
+    tokenHash: text('token_hash').notNull(),
+    error: text('error'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    check('privacy_exports_status_check', sql`${t.status} IN ('queued', 'running', 'ready', 'downloaded', 'expired', 'failed')`),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();

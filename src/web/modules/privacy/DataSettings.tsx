@@ -1,0 +1,141 @@
+import { useParams } from '@tanstack/react-router';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { errorMessage } from '../../lib/api';
+import { ErrorAlert, StatusNote } from '../../ui/Alert';
+import { Button, buttonClass } from '../../ui/Button';
+import { ConfirmRemove } from '../../ui/ConfirmRemove';
+import { TextField } from '../../ui/Field';
+import { PageHeading, SectionHeading } from '../../ui/PageHeading';
+import { Forbidden } from '../settings/Forbidden';
+import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
+import { erasePerson, fetchExport, lookUpPerson, requestExport, type PersonLookup, type RequestedExport } from './api';
+
+/** Settings → Data: export everything (PRIV-2), find and erase a person (PRIV-1, PRIV-3). Owners and admins. */
+export function DataSettings() {
+  const { workspaceId } = useParams({ from: '/w/$workspaceId' });
+  const workspace = useWorkspace(workspaceId);
+  if (workspace.data && !isManager(workspace.data.role)) return <Forbidden what="the workspace's data tools" />;
+  return (
+    <div className="space-y-10">
+      <PageHeading description="Everything this workspace holds: download it, or find and erase what it holds about one person.">Data</PageHeading>
+      <ExportSection workspaceId={workspaceId} />
+      <FindPersonSection workspaceId={workspaceId} />
+    </div>
+  );
+}
+
+function ExportSection({ workspaceId }: { workspaceId: string }) {
+  const [requested, setRequested] = useState<RequestedExport | null>(null);
+  const start = useMutation({ mutationFn: () => requestExport(workspaceId), onSuccess: setRequested });
+  const progress = useQuery({
+    queryKey: ['privacy-export', workspaceId, requested?.id],
+    queryFn: () => fetchExport(workspaceId, requested!.id),
+    enabled: requested !== null,
+    refetchInterval: (q) => (q.state.data && !['queued', 'running'].includes(q.state.data.status) ? false : 1000),
+  });
+  const status = progress.data ?? requested;
+  const percent = status && status.rowsTotal > 0 ? Math.round((status.rowsDone / status.rowsTotal) * 100) : 0;
+  return (
+    <section aria-labelledby="export-heading">
+      <SectionHeading id="export-heading" description="Every table as JSON and as CSV, in one zip archive. The link works once, for 24 hours.">
+        Export everything
+      </SectionHeading>
+      {start.error ? <ErrorAlert>{errorMessage(start.error)}</ErrorAlert> : null}
+      {!status || status.status === 'downloaded' || status.status === 'expired' || status.status === 'failed' ? (
+        <div className="space-y-2">
+          {status?.status === 'failed' ? <ErrorAlert>{status.error ?? 'The export failed.'}</ErrorAlert> : null}
+          <Button onClick={() => start.mutate()} pending={start.isPending} pendingLabel="Asking…">
+            Export all data
+          </Button>
+        </div>
+      ) : status.status === 'ready' ? (
+        <div className="space-y-2">
+          <StatusNote>Your export is ready: {status.rowsTotal.toLocaleString()} rows.</StatusNote>
+          <a className={buttonClass('primary')} href={requested!.downloadUrl} download onClick={() => setRequested({ ...requested!, status: 'downloaded' })}>
+            Download the zip
+          </a>
+        </div>
+      ) : (
+        <div className="space-y-2" role="status" aria-live="polite">
+          <p className="text-sm text-stone-700">
+            Building your export… {status.rowsDone.toLocaleString()} of {status.rowsTotal.toLocaleString()} rows
+          </p>
+          <div className="h-2 w-full max-w-md overflow-hidden rounded bg-stone-200" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-label="Export progress">
+            <div className="h-full bg-teal-700" style={{ width: `${percent}%` }} />
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function FindPersonSection({ workspaceId }: { workspaceId: string }) {
+  const [email, setEmail] = useState('');
+  const [phone, setPhone] = useState('');
+  const [asked, setAsked] = useState<{ email?: string; phone?: string } | null>(null);
+  const find = useMutation({ mutationFn: (who: { email?: string; phone?: string }) => lookUpPerson(workspaceId, who) });
+  const erase = useMutation({ mutationFn: () => erasePerson(workspaceId, asked!) });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const who = { ...(email.trim() ? { email: email.trim() } : {}), ...(phone.trim() ? { phone: phone.trim() } : {}) };
+    setAsked(who);
+    erase.reset();
+    find.mutate(who);
+  };
+  return (
+    <section aria-labelledby="person-heading">
+      <SectionHeading id="person-heading" description="Everything the workspace holds about someone, by their email or phone: their contact, conversations, emails, bookings, invoices and AI calls.">
+        Find a person
+      </SectionHeading>
+      <form onSubmit={submit} role="search" aria-label="Find a person" className="flex flex-wrap items-end gap-3">
+        <TextField label="Email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} containerClassName="min-w-0 basis-full sm:basis-auto sm:flex-1 sm:max-w-xs" />
+        <TextField label="Phone" optional type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} containerClassName="min-w-0 flex-1 sm:max-w-[12rem]" />
+        <Button type="submit" pending={find.isPending} pendingLabel="Looking…" disabled={!email.trim() && !phone.trim()}>
+          Find
+        </Button>
+      </form>
+      {find.error ? <ErrorAlert className="mt-4">{errorMessage(find.error)}</ErrorAlert> : null}
+      {erase.data ? (
+        <StatusNote className="mt-4">
+          Erased: {Object.values(erase.data.deleted).reduce((a, b) => a + b, 0)} rows deleted, {Object.values(erase.data.scrubbed).reduce((a, b) => a + b, 0)} scrubbed. Their address is kept only as a hash so they are not mailed again.
+        </StatusNote>
+      ) : find.data ? (
+        <Results result={find.data} onErase={() => erase.mutate()} erasing={erase.isPending} error={erase.error} />
+      ) : null}
+    </section>
+  );
+}
+
+const MODULE_LABELS: Record<string, string> = { crm: 'CRM', ai: 'AI', 'platform/mail': 'Email' };
+const moduleLabel = (m: string) => MODULE_LABELS[m] ?? m.charAt(0).toUpperCase() + m.slice(1);
+
+function Results({ result, onErase, erasing, error }: { result: PersonLookup; onErase: () => void; erasing: boolean; error: unknown }) {
+  if (!result.found) return <p className="mt-4 text-sm text-stone-700">Nothing found: no record in this workspace mentions them.</p>;
+  const modules = [...new Set(result.hits.map((h) => h.module))];
+  return (
+    <div className="mt-4 space-y-4">
+      <p className="text-sm text-stone-700">{result.total === 1 ? '1 record mentions them.' : `${result.total.toLocaleString()} records mention them.`}</p>
+      <ul className="space-y-3">
+        {modules.map((m) => (
+          <li key={m} className="rounded-lg border border-stone-200 bg-white p-3">
+            <h3 className="text-sm font-semibold text-stone-900">{moduleLabel(m)}</h3>
+            <ul className="mt-1 space-y-1">
+              {result.hits
+                .filter((h) => h.module === m)
+                .map((h) => (
+                  <li key={h.table} className="text-sm text-stone-700">
+                    <span className="font-medium">{h.table.replaceAll('_', ' ')}</span>: {h.count}
+                    {h.retained ? <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900">kept by law</span> : null}
+                    <span className="block text-xs text-stone-500">{h.description}</span>
+                  </li>
+                ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+      {error ? <ErrorAlert>{errorMessage(error)}</ErrorAlert> : null}
+      <ConfirmRemove label="Erase this person" question="Erase everything about them? This cannot be undone." onConfirm={onErase} pending={erasing} />
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import type { Erasure, PersonLookup } from '../../../server/modules/privacy/privacy.contract';
+import type { z } from 'zod';
+import type { exportSchema, requestedExportSchema } from '../../../server/modules/privacy/privacy.contract';
+import { api } from '../../lib/api';
+
+export type DataExport = z.infer<typeof exportSchema>;
+export type RequestedExport = z.infer<typeof requestedExportSchema>;
+export type { Erasure, PersonLookup };
+
+const base = (workspaceId: string) => `/api/workspaces/${encodeURIComponent(workspaceId)}/privacy`;
+
+export const requestExport = (workspaceId: string) => api.post<RequestedExport>(`${base(workspaceId)}/exports`);
+export const fetchExport = (workspaceId: string, id: string) => api.get<DataExport>(`${base(workspaceId)}/exports/${encodeURIComponent(id)}`);
+export const lookUpPerson = (workspaceId: string, who: { email?: string; phone?: string }) => api.post<PersonLookup>(`${base(workspaceId)}/lookup`, who);
+export const erasePerson = (workspaceId: string, who: { email?: string; phone?: string }) => api.post<Erasure>(`${base(workspaceId)}/erase`, who);
