@@ -128,7 +128,9 @@ export function BookingPage() {
         ) : (
           <p className="text-sm text-stone-600">No booking pages yet.</p>
         )}
-        <form onSubmit={submit} className="mt-6 grid gap-3 sm:grid-cols-2" aria-label="New booking page">
+        <h3 className="mt-6 border-t border-stone-200 pt-4 text-base font-semibold text-stone-900">New booking page</h3>
+        <p className="mt-1 text-sm text-stone-600">Your hours and a meeting on them in one go; edit it afterwards for every other rule.</p>
+        <form onSubmit={submit} className="mt-3 grid gap-3 sm:grid-cols-2" aria-label="New booking page">
           <TextField label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={fields.title} maxLength={200} />
           <TextField label="Link name" value={slug} onChange={(e) => setSlug(e.target.value)} error={fields.slug} hint="Lower-case letters, digits and dashes." maxLength={60} />
           <TextField label="Minutes" type="number" min={5} max={720} value={duration} onChange={(e) => setDuration(e.target.value)} error={fields.durationMinutes} />

@@ -65,13 +65,13 @@ export function HoursEditor({ workspaceId, schedule, onDone }: { workspaceId: st
           {weekdays.map((day, d) => (
             <li key={day} className="flex flex-wrap items-start gap-x-4 gap-y-2 p-3">
               <span className="w-24 pt-1 text-sm font-medium text-stone-900">{day}</span>
-              <div className="min-w-0 flex-1 space-y-2">
+              <div className="order-last w-full min-w-0 space-y-2 sm:order-none sm:w-auto sm:flex-1">
                 {week[d]!.length === 0 ? <p className="pt-1 text-sm text-stone-500">Not available</p> : null}
                 {week[d]!.map((x, i) => (
                   <div key={i} className="flex flex-wrap items-center gap-2">
-                    <input type="time" aria-label={`${day} from, interval ${i + 1}`} value={x.start} onChange={(e) => setDay(d, week[d]!.map((y, j) => (j === i ? { ...y, start: e.target.value } : y)))} className="rounded-md border border-stone-300 px-2 py-1 text-sm" />
+                    <input type="time" aria-label={`${day} from, interval ${i + 1}`} value={x.start} onChange={(e) => setDay(d, week[d]!.map((y, j) => (j === i ? { ...y, start: e.target.value } : y)))} className="w-32 rounded-md border border-stone-300 px-2 py-1 text-sm" />
                     <span aria-hidden="true" className="text-stone-500">–</span>
-                    <input type="time" aria-label={`${day} to, interval ${i + 1}`} value={x.end} onChange={(e) => setDay(d, week[d]!.map((y, j) => (j === i ? { ...y, end: e.target.value } : y)))} className="rounded-md border border-stone-300 px-2 py-1 text-sm" />
+                    <input type="time" aria-label={`${day} to, interval ${i + 1}`} value={x.end} onChange={(e) => setDay(d, week[d]!.map((y, j) => (j === i ? { ...y, end: e.target.value } : y)))} className="w-32 rounded-md border border-stone-300 px-2 py-1 text-sm" />
                     <Button size="sm" variant="secondary" aria-label={`Remove ${day} interval ${i + 1}`} onClick={() => setDay(d, week[d]!.filter((_, j) => j !== i))}>
                       Remove
                     </Button>
@@ -79,7 +79,7 @@ export function HoursEditor({ workspaceId, schedule, onDone }: { workspaceId: st
                 ))}
                 {dayError(d) ? <p className="text-sm text-red-700">{dayError(d)}</p> : null}
               </div>
-              <Button size="sm" variant="secondary" aria-label={`Add hours on ${day}`} onClick={() => setDay(d, [...week[d]!, week[d]!.length ? { start: '14:00', end: '17:00' } : { start: '09:00', end: '17:00' }])}>
+              <Button size="sm" variant="secondary" className="ml-auto sm:ml-0" aria-label={`Add hours on ${day}`} onClick={() => setDay(d, [...week[d]!, week[d]!.length ? { start: '14:00', end: '17:00' } : { start: '09:00', end: '17:00' }])}>
                 Add hours
               </Button>
             </li>
