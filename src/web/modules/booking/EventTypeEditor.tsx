@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { errorMessage, isApiError } from '../../lib/api';
-import { ErrorAlert } from '../../ui/Alert';
+import { isApiError } from '../../lib/api';
 import { Button } from '../../ui/Button';
 import { CheckboxField, SelectField, TextField } from '../../ui/Field';
+import { EditorActions } from './EditorActions';
 import { bookingApi, type EventType, type Schedule } from './api';
 
 type Question = EventType['questions'][number];
@@ -182,16 +182,7 @@ export function EventTypeEditor({ workspaceId, eventType, schedules, members, on
       </fieldset>
 
       <CheckboxField label="Bookable (the page is live)" checked={active} onChange={(x) => setActive(x.target.checked)} />
-      {save.error && !Object.keys(fields).length ? <ErrorAlert>{errorMessage(save.error)}</ErrorAlert> : null}
-      {save.error && Object.keys(fields).length ? <ErrorAlert>Check the fields marked above.</ErrorAlert> : null}
-      <div className="flex gap-2">
-        <Button type="submit" pending={save.isPending}>
-          Save changes
-        </Button>
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-      </div>
+      <EditorActions error={save.error} fieldErrors={fields} saveLabel="Save changes" pending={save.isPending} onCancel={onDone} />
     </form>
   );
 }

@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { errorMessage, isApiError } from '../../lib/api';
-import { ErrorAlert } from '../../ui/Alert';
+import { isApiError } from '../../lib/api';
 import { Button } from '../../ui/Button';
 import { CheckboxField, SelectField, TextField } from '../../ui/Field';
+import { EditorActions } from './EditorActions';
 import { allTimeZones, bookingApi, type Schedule } from './api';
 
 const weekdays = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -112,16 +112,7 @@ export function HoursEditor({ workspaceId, schedule, onDone }: { workspaceId: st
         </Button>
       </fieldset>
 
-      {save.error && !Object.keys(fields).length ? <ErrorAlert>{errorMessage(save.error)}</ErrorAlert> : null}
-      {save.error && Object.keys(fields).length ? <ErrorAlert>Check the hours marked above.</ErrorAlert> : null}
-      <div className="flex gap-2">
-        <Button type="submit" pending={save.isPending}>
-          Save hours
-        </Button>
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-      </div>
+      <EditorActions error={save.error} fieldErrors={fields} saveLabel="Save hours" pending={save.isPending} onCancel={onDone} />
     </form>
   );
 }
