@@ -1,4 +1,4 @@
-// `npm run bench [-- --write] [-- --only startup,http,passwords,ai,web]`: measures, prints a markdown
+// `npm run bench [-- --write] [-- --only startup,http,passwords,ai,web]` (also `crm` and `booking`, not in the default run): measures, prints a markdown
 // report, and with --write puts it into docs/benchmarks.md between the results markers.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -6,10 +6,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { aiGoals, aiMarkdown, benchAi } from './ai.bench';
 import { goalsMarkdown, type Goal } from './lib/goals';
+import { benchBooking, bookingMarkdown } from './booking.bench';
 import { benchCrm, crmMarkdown, writeCrmSection } from './crm.bench';
 import { benchHttp, defaultLoad, httpGoals, httpMarkdown } from './http.bench';
 import { cpuPressure, describeMachine, measureAvailability } from './lib/machine';
 import { repoRoot } from './lib/processes';
+import { writeBenchBlock } from './lib/report';
 import { benchPasswords, passwordsMarkdown } from './passwords.bench';
 import { benchStartup, startupMarkdown } from './startup.bench';
 import { benchWeb, webMarkdown, writeWebSection } from './web.bench';
@@ -17,8 +19,8 @@ import { benchWeb, webMarkdown, writeWebSection } from './web.bench';
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 const all = ['startup', 'http', 'passwords', 'ai', 'web'] as const;
-/** Not in the default run: the CRM bench generates (once) and reads a million-contact workspace. */
-const optional = ['crm'] as const;
+/** Not in the default run: the CRM bench generates (once) and reads a million-contact workspace; booking (issue 16) runs on its own. */
+const optional = ['crm', 'booking'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -61,6 +63,7 @@ let crmReport: string | null = null;
 /** Issue 14's goals, each with met or missed, printed and written with the figures. */
 const goals: Goal[] = [];
 let webReport: string | null = null;
+let bookingReport: string | null = null;
 
 try {
   if (only.has('startup')) {
@@ -106,6 +109,10 @@ try {
       }),
     );
   }
+  if (only.has('booking')) {
+    process.stderr.write('Booking: free slots of a 10-member team against bare SQL, 200 attempts on one slot…\n');
+    bookingReport = bookingMarkdown(await benchBooking());
+  }
 } finally {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
@@ -135,6 +142,10 @@ for (const g of goals) process.stderr.write(`${g.met ? 'MET   ' : 'MISSED'} ${g.
 if (webReport) {
   process.stdout.write(`\n## Web app\n\n${webReport}\n`);
   if (values.write) process.stderr.write(`Wrote the web section of ${path.relative(process.cwd(), writeWebSection(webReport))}\n`);
+}
+if (bookingReport) {
+  process.stdout.write(`\n## Booking (issue 16)\n\n${bookingReport}\n`);
+  if (values.write) process.stderr.write(`Wrote the booking section of ${path.relative(process.cwd(), writeBenchBlock('booking', '## Booking (issue 16)', bookingReport))}\n`);
 }
 if (crmReport) {
   process.stdout.write(`\n## CRM\n\n${crmReport}\n`);

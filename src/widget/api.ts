@@ -18,6 +18,7 @@ export interface Config {
   privacyUrl: string | null;
   openNow: boolean;
   assistant: boolean;
+  bookingPath: string | null;
 }
 export interface Session {
   token: string;

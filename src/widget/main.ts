@@ -68,7 +68,20 @@ async function boot(): Promise<void> {
     h('div', { class: 'k-head' }, h('h2', {}, config.title), close),
     !config.openNow && h('p', { class: 'k-note' }, "We're away right now. Leave a message and your email, and we'll reply later."),
     log,
-    h('div', { class: 'k-foot' }, form, h('div', { class: 'k-row' }, person, leave), status),
+    h(
+      'div',
+      { class: 'k-foot' },
+      form,
+      h(
+        'div',
+        { class: 'k-row' },
+        person,
+        leave,
+        // CONV-5, AI-8: with no assistant to book in the chat, the booking page is one click away.
+        !config.assistant && config.bookingPath && h('a', { class: 'k-link', href: base + config.bookingPath, target: '_blank', rel: 'noopener' }, 'Book a time'),
+      ),
+      status,
+    ),
   );
   wrap.append(panel, launch);
   root.append(wrap);

@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
  * weekday hours) and shares the link; a prospect in Kolkata, in a second browser context, sees
  * free slots in their own time, books one, gets the confirmation with an ICS invitation; the
  * event reaches the host's Google Calendar and the meeting is on the new contact's timeline.
- * (The chat tool, CONV-5, is left to the conversations issue.)
+ * (Booking from the chat, CONV-5, is tested in src/server/modules/booking/chat-booking.test.ts.)
  */
 let server: TestServer;
 let browser: Browser;

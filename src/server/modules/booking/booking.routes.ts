@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
@@ -13,6 +12,7 @@ import { bookSlot, findPublicEventType, type BookedSlot } from './book-slot';
 import { localParts } from './compute-slots';
 import { notifyBooking } from './booking-mail';
 import { calendarBusy } from './calendar-sync';
+import { limitBookingsPerAddress } from './chat-booking';
 import { hostsOf } from './event-types';
 import { createEventType, getEventType, listEventTypes, updateEventType } from './event-types';
 import { cancelBooking, getBooking, listBookings, markNoShow, rescheduleBooking } from './manage-booking';
@@ -26,8 +26,6 @@ const pub = '/api/public/booking';
  * BOOK-1…BOOK-5. The team manages hours, event types and bookings; the booking page is public,
  * rate limited per visitor, and shows free times only — never who booked the others.
  */
-/** BOOK-3: bookings one email address may make with one workspace in a day. */
-export const BOOKINGS_PER_ADDRESS_PER_DAY = 5;
 
 export async function bookingModule(server: FastifyInstance): Promise<void> {
   const app = server.withTypeProvider<ZodTypeProvider>();
@@ -116,11 +114,7 @@ export async function bookingModule(server: FastifyInstance): Promise<void> {
   });
   app.post(`${pub}/:workspaceId/:slug`, { config: open, schema: { tags, summary: 'Book a free slot; 409 with the next free slots when it was just taken (BOOK-3, BOOK-5)', params: c.publicEventParams, body: c.bookBody, response: { 201: c.bookedSchema, ...errors } } }, async (request, reply) => {
     await limit(request, 'book', services.config.BOOKING_RATE_LIMIT_PER_MINUTE);
-    // Each booking mails the address it names, in the business's name: however many addresses a
-    // caller has, one address gets at most a few a day from one workspace. Hashed: the counters'
-    // table is no place for someone's email.
-    const address = createHash('sha256').update(request.body.email.trim().toLowerCase()).digest('base64url');
-    await services.rateLimit.hit({ key: `booking-email:${request.params.workspaceId}:${address}`, max: BOOKINGS_PER_ADDRESS_PER_DAY, windowSeconds: 86_400 });
+    await limitBookingsPerAddress(services, request.params.workspaceId, request.body.email);
     const start = new Date(request.body.start);
     const busy = await calendarBusy(services, request.params.workspaceId, { slug: request.params.slug }, new Date(start.getTime() - 86_400_000), new Date(start.getTime() + 86_400_000));
     const result = await bookSlot(db, { workspaceId: request.params.workspaceId, eventType: { slug: request.params.slug } }, request.body, {

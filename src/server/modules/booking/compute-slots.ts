@@ -127,18 +127,21 @@ function hostSlots(rules: SlotRules, host: HostAvailability, from: Date, to: Dat
   if (rules.weeklyCap !== null) {
     for (const [date, n] of Object.entries(host.bookedPerDay)) perWeek.set(weekOf(date, zone), (perWeek.get(weekOf(date, zone)) ?? 0) + n);
   }
+  // Computed once, not per candidate start (Luxon's date arithmetic was most of a slot list's CPU).
+  const rollingEnd = rules.window.kind === 'rolling' ? DateTime.fromJSDate(now, { zone }).startOf('day').plus({ days: rules.window.days }).toMillis() : null;
   for (const range of workingRanges(host.schedule, from, to)) {
+    // A working interval lies within one host-local day: every start in it has that date.
+    const date = DateTime.fromJSDate(range.start, { zone }).toISODate()!;
+    if (rules.window.kind === 'range' && (date < rules.window.start || date > rules.window.end)) continue;
     for (let t = range.start.getTime(); t + rules.durationMinutes * MINUTE <= range.end.getTime(); t += rules.slotIntervalMinutes * MINUTE) {
       if (t < from.getTime() || t >= to.getTime() || t < earliest) continue;
-      const start = DateTime.fromMillis(t, { zone });
-      if (!inWindow(rules, start, now, zone)) continue;
+      if (rollingEnd !== null && t >= rollingEnd) continue;
       const seatsLeft = host.sessions?.[t];
       if (seatsLeft !== undefined) {
         // A group session already runs here: it has room or it does not; its own hold is not a conflict.
         if (seatsLeft > 0) starts.set(t, new Date(t));
         continue;
       }
-      const date = start.toISODate()!;
       if (rules.dailyCap !== null && (host.bookedPerDay[date] ?? 0) >= rules.dailyCap) continue;
       if (rules.weeklyCap !== null && (perWeek.get(weekOf(date, zone)) ?? 0) >= rules.weeklyCap) continue;
       const held = { start: new Date(t - rules.bufferBeforeMinutes * MINUTE), end: new Date(t + (rules.durationMinutes + rules.bufferAfterMinutes) * MINUTE) };

@@ -6,7 +6,6 @@ import { withTenant } from '../../platform/db/tenant';
 import { AppError } from '../../platform/http/errors';
 import { defineJob } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
-import { runModel } from '../ai/run-model';
 import { scrubAiCalls } from '../ai/scrub-calls';
 import { readAiSettings, redactPii } from '../ai/record-context';
 import { resolveProvider } from '../ai/resolve-provider';
@@ -15,6 +14,7 @@ import { appendMessage, conversationRecord, lockConversation } from './conversat
 import { conversationMessages, visitors } from './conversations.schema';
 import { requestHandoff, type FlagReason } from './handoff';
 import { searchKnowledge } from './knowledge';
+import { bookingInstructions, linkBookedContact, loadChatBooking, replyWithTools, type AssistantReply } from './assistant-tools';
 import { readSettings } from './widget-settings';
 
 /** The marker the model is told to answer with when the knowledge has no answer. */
@@ -80,14 +80,16 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
     const question = history.filter((m) => m.authorKind === 'visitor').slice(-2).map((m) => m.body).join(' ');
     const knowledge = await searchKnowledge(tx, p.workspaceId, question);
     const { redactPii: redact } = await readAiSettings(tx, p.workspaceId);
-    return { settings, restricted, history, knowledge, redact };
+    const booking = await loadChatBooking(tx, conv, visitor?.contactId ?? null);
+    return { settings, restricted, history, knowledge, redact, booking };
   });
   if (!prepared) return;
-  const { settings, restricted, history, knowledge, redact } = prepared;
+  const { settings, restricted, history, knowledge, redact, booking } = prepared;
   if (settings && !settings.assistantEnabled) return handOff('assistant_off');
   if (restricted) return handOff('restricted_contact');
   if (!(await resolveProvider(services, ctx))) return handOff('no_ai_provider');
-  if (!knowledge.length) return handOff('no_knowledge', NO_ANSWER);
+  // CONV-5: with something to book, a question the knowledge cannot answer may still be a booking.
+  if (!knowledge.length && !booking.eventTypes.length) return handOff('no_knowledge', NO_ANSWER);
 
   const clean = (t: string) => (redact ? redactPii(t) : t);
   const questions = settings?.questions ?? [];
@@ -99,6 +101,7 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
       ? `After answering, ask the next of these qualifying questions that the visitor has not answered yet, one at a time:\n${questions.map((q, i) => `${i + 1}. ${q}`).join('\n')}`
       : '',
     'When the visitor seems ready, suggest they leave their name and email in the chat so the team can follow up.',
+    bookingInstructions(booking),
     `Knowledge:\n${knowledge.map((k, i) => `[${i + 1}] ${k.title}${k.url ? ` (${k.url})` : ''}\n${k.body.slice(0, 3000)}`).join('\n\n')}`,
   ]
     .filter(Boolean)
@@ -106,10 +109,9 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
   // AI-6: every turn is redacted, the team's replies too (a teammate may have typed a phone number).
   const messages: ModelMessage[] = history.map((m) => ({ role: m.authorKind === 'visitor' ? 'user' : 'assistant', content: clean(m.body) }));
 
-  let reply: { text: string; callId: string };
+  let reply: AssistantReply;
   try {
-    const result = await runModel(services, ctx, { feature: 'assistant', system, messages, maxOutputTokens: 600, temperature: 0.2, recordRefs: [conversationRecord(p.conversationId)] });
-    reply = { text: result.text.trim(), callId: result.callId };
+    reply = await replyWithTools(services, ctx, { system, messages, recordRefs: [conversationRecord(p.conversationId)] }, booking);
   } catch (error) {
     const callId = error instanceof AppError && typeof error.details.callId === 'string' ? error.details.callId : null;
     if (callId && !(await withTenant(db, ctx, stillAsked))) await withTenant(db, ctx, (tx) => scrubAiCalls(tx, ctx, { ids: [callId] }));
@@ -125,13 +127,14 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
       await scrubAiCalls(tx, ctx, { ids: [reply.callId] });
       return;
     }
-    // A person joined while the model was thinking: the assistant stays silent.
-    if (conv.holder !== 'assistant') return;
+    if (reply.booked) await linkBookedContact(tx, conv, reply.booked);
+    // A person joined while the model was thinking: the assistant stays silent (a booking it made is still confirmed).
+    if (conv.holder !== 'assistant' && !reply.booked) return;
     await appendMessage(tx, conv, {
       authorKind: 'assistant',
       body: reply.text.slice(0, 4000),
       aiCallId: reply.callId,
-      sources: knowledge.map((k) => ({ title: k.title, url: k.url })),
+      sources: reply.booked ? [] : knowledge.map((k) => ({ title: k.title, url: k.url })),
     });
   });
 }

@@ -68,6 +68,8 @@ export const widgetConfig = z.object({
   openNow: z.boolean(),
   /** Whether the AI assistant answers (else live chat only, AI-8). */
   assistant: z.boolean(),
+  /** The booking page of the workspace's first public event type, a path on Kestrel's origin (CONV-5: offered when no assistant books). */
+  bookingPath: z.string().nullable(),
 });
 
 export const startConversationBody = z.strictObject({

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../platform/http/errors';
 import { enqueue } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
 import { resolveProvider } from '../ai/resolve-provider';
+import { firstBookingPath } from '../booking/chat-booking';
 import { assistantReplyJob } from './assistant-reply.job';
 import type { Tx } from '../../platform/db/database';
 import { appendMessage, lockConversation, readConversation, touchConversation, visitorMessages, type ConversationRow } from './conversation-rows';
@@ -38,6 +39,7 @@ export async function widgetConfig(services: Services, workspaceId: string) {
       privacyUrl: s.privacyUrl,
       openNow: isOpen(s.businessHours),
       assistant,
+      bookingPath: await firstBookingPath(tx, workspaceId),
     };
   });
 }

@@ -7,7 +7,10 @@ import { Button } from '../../ui/Button';
 import { SelectField, TextField } from '../../ui/Field';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { useMe } from '../accounts/useMe';
+import { fetchMembers } from '../workspaces/api';
 import { allTimeZones, bookingApi, browserTimeZone, whenIn } from './api';
+import { EventTypeEditor } from './EventTypeEditor';
+import { HoursEditor } from './HoursEditor';
 
 const weekdayNames = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -23,6 +26,9 @@ export function BookingPage() {
   const google = connections.data?.items.find((c) => c.provider === 'google_calendar' && c.status === 'connected');
   const connect = useMutation({ mutationFn: () => bookingApi.connectGoogle(workspaceId), onSuccess: (r) => window.location.assign(r.authorizationUrl) });
   const disconnect = useMutation({ mutationFn: () => bookingApi.disconnectGoogle(workspaceId), onSuccess: () => qc.invalidateQueries({ queryKey: ['booking', workspaceId, 'connections'] }) });
+  const members = useQuery({ queryKey: ['booking', workspaceId, 'members'], queryFn: () => fetchMembers(workspaceId) });
+  const [editing, setEditing] = useState<string | null>(null);
+  const [editingHours, setEditingHours] = useState<string | null>(null);
   const noShow = useMutation({ mutationFn: (id: string) => bookingApi.noShow(workspaceId, id), onSuccess: () => qc.invalidateQueries({ queryKey: ['booking', workspaceId, 'bookings'] }) });
 
   // The quick editor: weekday hours in a zone, and an event type on them.
@@ -85,6 +91,8 @@ export function BookingPage() {
 
       <Card labelledBy="types-heading">
         <SectionHeading id="types-heading">Booking pages</SectionHeading>
+        {types.isPending ? <p className="text-sm text-stone-600">Loading booking pages…</p> : null}
+        {types.error ? <ErrorAlert>{errorMessage(types.error)}</ErrorAlert> : null}
         {types.data?.items.length ? (
           <ul className="divide-y divide-stone-200">
             {types.data.items.map((t) => (
@@ -95,16 +103,34 @@ export function BookingPage() {
                     {t.durationMinutes} min · buffers {t.bufferBeforeMinutes}/{t.bufferAfterMinutes} min · {t.minNoticeMinutes / 60} h notice{t.dailyCap ? ` · at most ${t.dailyCap} a day` : ''} · {t.hosts.map((h) => h.name).join(', ')}
                   </p>
                 </div>
-                <a href={t.publicPath} className="break-all text-sm text-teal-800 underline" data-testid="public-link">
-                  {link(t.publicPath)}
-                </a>
+                <div className="flex flex-wrap items-center gap-3">
+                  <a href={t.publicPath} className="break-all text-sm text-teal-800 underline" data-testid="public-link">
+                    {link(t.publicPath)}
+                  </a>
+                  <Button size="sm" variant="secondary" aria-expanded={editing === t.id} aria-label={`Edit ${t.title}`} onClick={() => setEditing(editing === t.id ? null : t.id)}>
+                    Edit
+                  </Button>
+                </div>
+                {editing === t.id ? (
+                  <div className="w-full">
+                    <EventTypeEditor
+                      workspaceId={workspaceId}
+                      eventType={t}
+                      schedules={schedules.data?.items ?? []}
+                      members={members.data?.members ?? t.hosts.map((h) => ({ userId: h.userId, name: h.name }))}
+                      onDone={() => setEditing(null)}
+                    />
+                  </div>
+                ) : null}
               </li>
             ))}
           </ul>
         ) : (
           <p className="text-sm text-stone-600">No booking pages yet.</p>
         )}
-        <form onSubmit={submit} className="mt-6 grid gap-3 sm:grid-cols-2" aria-label="New booking page">
+        <h3 className="mt-6 border-t border-stone-200 pt-4 text-base font-semibold text-stone-900">New booking page</h3>
+        <p className="mt-1 text-sm text-stone-600">Your hours and a meeting on them in one go; edit it afterwards for every other rule.</p>
+        <form onSubmit={submit} className="mt-3 grid gap-3 sm:grid-cols-2" aria-label="New booking page">
           <TextField label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={fields.title} maxLength={200} />
           <TextField label="Link name" value={slug} onChange={(e) => setSlug(e.target.value)} error={fields.slug} hint="Lower-case letters, digits and dashes." maxLength={60} />
           <TextField label="Minutes" type="number" min={5} max={720} value={duration} onChange={(e) => setDuration(e.target.value)} error={fields.durationMinutes} />
@@ -136,6 +162,35 @@ export function BookingPage() {
         {schedules.data ? <p className="mt-2 text-xs text-stone-500">{schedules.data.items.length === 0 ? 'No hours saved yet.' : schedules.data.items.length === 1 ? 'One set of hours saved.' : `${schedules.data.items.length} sets of hours saved.`}</p> : null}
       </Card>
 
+      <Card labelledBy="hours-heading">
+        <SectionHeading id="hours-heading" description="When each host can be booked: several intervals a day, and dates that differ.">
+          Hours
+        </SectionHeading>
+        {schedules.isPending ? <p className="text-sm text-stone-600">Loading hours…</p> : null}
+        {schedules.data && !schedules.data.items.length ? <p className="text-sm text-stone-600">No hours yet: creating a booking page above sets your first ones.</p> : null}
+        <ul className="divide-y divide-stone-200">
+          {schedules.data?.items.map((s) => (
+            <li key={s.id} className="py-3">
+              <div className="flex flex-wrap items-center justify-between gap-2">
+                <div>
+                  <p className="font-medium text-stone-900">
+                    {s.name} · {members.data?.members.find((m) => m.userId === s.userId)?.name ?? 'Teammate'}
+                  </p>
+                  <p className="text-sm text-stone-600">
+                    {s.timeZone.replaceAll('_', ' ')} · {summariseWeek(s.weekly)}
+                    {s.overrides.length ? ` · ${s.overrides.length === 1 ? 'one date differs' : `${s.overrides.length} dates differ`}` : ''}
+                  </p>
+                </div>
+                <Button size="sm" variant="secondary" aria-expanded={editingHours === s.id} aria-label={`Edit hours ${s.name}`} onClick={() => setEditingHours(editingHours === s.id ? null : s.id)}>
+                  Edit hours
+                </Button>
+              </div>
+              {editingHours === s.id ? <HoursEditor workspaceId={workspaceId} schedule={s} onDone={() => setEditingHours(null)} /> : null}
+            </li>
+          ))}
+        </ul>
+      </Card>
+
       <Card labelledBy="upcoming-heading">
         <SectionHeading id="upcoming-heading">Upcoming bookings</SectionHeading>
         {upcoming.data?.items.length ? (
@@ -165,4 +220,22 @@ export function BookingPage() {
       </Card>
     </div>
   );
+}
+
+/** "Mon–Fri 09:00–17:00" style summary: each day's intervals, days with the same hours grouped. */
+function summariseWeek(weekly: { weekday: number; start: string; end: string }[]): string {
+  if (!weekly.length) return 'no weekly hours';
+  const byDay = weekdayNames.map((_, i) => weekly.filter((w) => w.weekday === i + 1).map((w) => `${w.start}–${w.end}`).join(', '));
+  const parts: string[] = [];
+  for (let i = 0; i < 7; ) {
+    if (!byDay[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < 7 && byDay[j + 1] === byDay[i]) j++;
+    parts.push(`${weekdayNames[i]}${j > i ? `–${weekdayNames[j]}` : ''} ${byDay[i]}`);
+    i = j + 1;
+  }
+  return parts.join('; ');
 }

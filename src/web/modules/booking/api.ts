@@ -34,6 +34,8 @@ export const bookingApi = {
   bookings: (ws: string, query: { contactId?: string } = {}) => api.get<{ items: Booking[] }>(`/api/workspaces/${ws}/booking/bookings`, { query }),
   createSchedule: (ws: string, body: unknown) => api.post<Schedule>(`/api/workspaces/${ws}/booking/schedules`, body),
   createEventType: (ws: string, body: unknown) => api.post<EventType>(`/api/workspaces/${ws}/booking/event-types`, body),
+  updateEventType: (ws: string, id: string, body: unknown) => api.patch<EventType>(`/api/workspaces/${ws}/booking/event-types/${id}`, body),
+  updateSchedule: (ws: string, id: string, body: unknown) => api.put<Schedule>(`/api/workspaces/${ws}/booking/schedules/${id}`, body),
   noShow: (ws: string, id: string) => api.post<Booking>(`/api/workspaces/${ws}/booking/bookings/${id}/no-show`),
   connections: (ws: string) => api.get<{ items: { provider: string; status: string; scopes: string[] }[] }>(`/api/workspaces/${ws}/integrations`),
   connectGoogle: (ws: string) => api.post<{ authorizationUrl: string }>(`/api/workspaces/${ws}/integrations/google_calendar/connect`),
