@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
-import { startFakeAi, type FakeAi, type FakeRequest } from '../../../../test/helpers/fake-ai';
+import { startFakeAi, type FakeAi, type FakeRequest } from '../../../../test/fakes/ai';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 
 let server: TestServer;
