@@ -1,13 +1,13 @@
-import { registerData } from '../../platform/data/registry';
+import { registerData, type PersonColumns } from '../../platform/data/registry';
 
-const outreach = (table: string, description: string, omit?: string[]) =>
-  ({ table, module: 'outreach', scope: 'workspace', description, export: { kind: 'rows', ...(omit ? { omit } : {}) }, erase: { kind: 'with-workspace' } }) as const;
+const outreach = (table: string, description: string, omit?: string[], person?: PersonColumns) =>
+  ({ table, module: 'outreach', scope: 'workspace', description, export: { kind: 'rows', ...(omit ? { omit } : {}) }, erase: { kind: 'with-workspace' }, ...(person ? { person } : {}) }) as const;
 
 registerData(
   outreach('outreach_suppressions', 'Addresses no marketing mail may reach (unsubscribed, bounced, complained, erased), by the hash of the address (MAIL-4).'),
-  outreach('outreach_consents', "Contacts' marketing consent: granted or withdrawn, source, time and proof (MAIL-4)."),
+  outreach('outreach_consents', "Contacts' marketing consent: granted or withdrawn, source, time and proof (MAIL-4).", undefined, { contactId: 'contact_id', text: ['proof'] }),
   outreach('outreach_sending_accounts', 'Sending accounts: SMTP server or Resend, sender name and address, limits; password, API key and DKIM key sealed (MAIL-1, SEC-2).', ['secret_sealed', 'dkim_key_sealed', 'webhook_secret_sealed']),
   outreach('outreach_templates', 'Email templates with merge fields: name, subject, body (MAIL-2).'),
   outreach('outreach_delivery_events', 'Delivery events from signed provider webhooks: delivered, opened, clicked, bounced, complained (MAIL-3).'),
-  outreach('outreach_messages', 'Outreach mail sent: contact, stream, subject, status and provider id; the address only as a hash (MAIL-4).'),
+  outreach('outreach_messages', 'Outreach mail sent: contact, stream, subject, status and provider id; the address only as a hash (MAIL-4).', undefined, { contactId: 'contact_id', text: ['subject', 'last_error'] }),
 );

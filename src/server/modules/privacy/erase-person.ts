@@ -5,6 +5,7 @@ import type { WorkspaceContext } from '../../platform/db/tenant';
 import { scrubAiCalls } from '../ai/scrub-calls';
 import { personTables } from './find-person';
 import { columnCatalogue, identifies, scrubNeedles, scrubStatement, type Identity } from './person-match';
+import { suppressErasedAddress } from '../outreach';
 import { suppress } from './suppression';
 
 export interface ErasureCounts {
@@ -94,5 +95,7 @@ export async function erasePerson(tx: Tx, ctx: Pick<WorkspaceContext, 'workspace
   }
 
   await suppress(tx, ctx.workspaceId, { emails: who.emails, phones: who.phones });
+  // MAIL-4: outreach checks its own suppression list at send time for every message.
+  for (const email of who.emails) await suppressErasedAddress(tx, ctx.workspaceId, email);
   return counts;
 }
