@@ -218,7 +218,9 @@ export const channelSettings = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
-    uniqueIndex('channel_settings_inbound_token_idx').on(t.inboundToken),
+    // Looked up across workspaces by the address a sender wrote to; a plain index so the table stays
+    // distributable by workspace (OPS-2). Tokens are 72 random bits; a lookup that finds two refuses.
+    index('channel_settings_inbound_token_idx').on(t.inboundToken),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();

@@ -14,8 +14,9 @@ export async function workspaceForAddress(services: Services, address: string): 
   const local = address.slice(0, at).toLowerCase();
   const domain = address.slice(at + 1).toLowerCase();
   if (domain !== services.config.INBOUND_MAIL_DOMAIN || !/^[a-f0-9]{18}$/.test(local)) return null;
-  const [row] = await services.database.system.select({ workspaceId: channelSettings.workspaceId }).from(channelSettings).where(eq(channelSettings.inboundToken, local));
-  return row?.workspaceId ?? null;
+  const rows = await services.database.system.select({ workspaceId: channelSettings.workspaceId }).from(channelSettings).where(eq(channelSettings.inboundToken, local)).limit(2);
+  // Never guess between two workspaces (the index is not unique, so that the table shards by workspace).
+  return rows.length === 1 ? rows[0]!.workspaceId : null;
 }
 
 export interface InboundSmtp {
