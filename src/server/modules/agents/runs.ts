@@ -5,6 +5,7 @@ import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest, conflict, notFound } from '../../platform/http/errors';
 import { enqueue } from '../../platform/jobs/jobs';
+import { publish } from '../../platform/realtime/realtime';
 import type { Services } from '../../platform/services';
 import { aiNotConfigured } from '../ai/ai-errors';
 import { readAiSettings } from '../ai/record-context';
@@ -151,6 +152,13 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
   };
   const env: ToolEnv = { services, ctx, run: { id: runId, agent: run.agent }, step: 0, records, emit, redact: redactPii };
   const { tools, notes } = await toolsFor(db, ctx, def);
+  // AI-2: Stop ends the model call in flight, not only the next step: cancelRun notifies every
+  // instance (LISTEN/NOTIFY), and the one running this run aborts it at once.
+  const stop = new AbortController();
+  const unsubscribe = services.realtime.subscribe(ctx.workspaceId, (event) => {
+    if (event.k === RUN_CANCEL_EVENT && event.c === runId) stop.abort();
+  });
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let outcome;
   try {
     const opening = await openingMessage(env, run, task);
@@ -164,7 +172,7 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
         messages,
         records,
         redact: redactPii,
-        ...(options.signal ? { signal: options.signal } : {}),
+        signal,
         // Saving the steps so far also reads whether someone pressed Stop.
         stopRequested: () => flush(),
         emit,
@@ -174,6 +182,8 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
   } catch (error) {
     services.logger.error({ err: error, runId, agent: run.agent }, 'agent run failed');
     outcome = { status: 'failed' as const, result: null, steps: 0, tokensIn: 0, tokensOut: 0, costUsd: null, error: 'The run failed unexpectedly; it is in the server log.' };
+  } finally {
+    unsubscribe();
   }
   const succeeded = outcome.status === 'succeeded';
   await flush(
@@ -229,6 +239,9 @@ export async function listRuns(db: Db, ctx: WorkspaceContext, q: z.infer<typeof 
 }
 
 /** "Stop": the run ends at its next step, wherever it runs; a run not yet picked up by a worker ends now. */
+/** The realtime event that tells the instance running a run to stop it now. */
+const RUN_CANCEL_EVENT = 'agent_run_cancel';
+
 export async function cancelRun(db: Db, ctx: WorkspaceContext, id: string): Promise<AgentRun> {
   return withTenant(db, ctx, async (tx) => {
     const [row] = await tx.select().from(agentRuns).where(and(eq(agentRuns.workspaceId, ctx.workspaceId), eq(agentRuns.id, id), visibleRuns(ctx))).for('update');
@@ -241,6 +254,7 @@ export async function cancelRun(db: Db, ctx: WorkspaceContext, id: string): Prom
       .where(and(eq(agentRuns.workspaceId, ctx.workspaceId), eq(agentRuns.id, id)))
       .returning();
     await recordAudit(tx, ctx, { action: 'agent.run_cancelled', targetType: 'agent_run', targetId: id, details: { agent: row.agent } });
+    if (!notStarted) await publish(tx, { w: ctx.workspaceId, c: id, e: null, k: RUN_CANCEL_EVENT });
     return presentRun(updated!);
   });
 }
