@@ -79,7 +79,7 @@ it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product,
   await page.getByRole('button', { name: 'Record stock for Laptop stand' }).click();
   await dialog.getByLabel('Quantity').fill('50');
   await dialog.getByRole('button', { name: 'Record' }).click();
-  await page.getByText('50 in stock').waitFor();
+  await page.getByText('50 in stock', { exact: true }).waitFor();
   await shoot(page, 'products');
 
   // An invoice to the CRM company in Maharashtra: IGST, 10 % off the line, totals live.
