@@ -179,6 +179,8 @@ const configSchema = z
     STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.BILLING_PROVIDER === 'paddle' || c.BILLING_PROVIDER === 'razorpay')
+      ctx.addIssue({ code: 'custom', path: ['BILLING_PROVIDER'], message: `${c.BILLING_PROVIDER} is not built yet (issue 19): use stripe, or leave it unset` });
     if (c.BILLING_PROVIDER === 'stripe' && (!c.STRIPE_SECRET_KEY || !c.STRIPE_WEBHOOK_SECRET))
       ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET with BILLING_PROVIDER=stripe' });
     if (c.NODE_ENV === 'production') {

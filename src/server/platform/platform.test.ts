@@ -128,11 +128,13 @@ describe('operations', () => {
     expect(requests.find((l) => l.req.url === '/api/invitations/…')?.req.route).toBe('/api/invitations/:token');
   });
 
-  it('OPS-1 config is validated at boot with a message naming each bad setting', () => {
+  it('OPS-1 BILL-2 config is validated at boot with a message naming each bad setting', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: /);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/KESTREL_SECRET_KEYS: required in production/);
     expect(() => loadConfig({ GOOGLE_CLIENT_ID: 'id-only' })).toThrow(/GOOGLE_CLIENT_ID/);
+    // BILL-2: a payment provider that is not built yet is refused, not silently ignored.
+    expect(() => loadConfig({ BILLING_ENABLED: 'true', BILLING_PROVIDER: 'paddle' })).toThrow(/BILLING_PROVIDER: paddle is not built yet/);
     expect(loadConfig({}).PORT).toBe(3000);
     expect(loadConfig({}).HOST).toBe('127.0.0.1');
   });
