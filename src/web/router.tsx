@@ -127,6 +127,8 @@ const callsRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/calls/do-not-call', component: lazyRouteComponent(() => import('./modules/calls/DoNotCallPage'), 'DoNotCallPage') }),
 ];
 // MAIL-4: the footer link of a marketing email; public, no sign-in.
+// PRIV-9: a workspace's public privacy page (linked from the widget and the booking page).
+const privacyPageRoute = createRoute({ getParentRoute: () => rootRoute, path: '/privacy/$workspaceId', component: lazyRouteComponent(() => import('./modules/privacy/PrivacyPage'), 'PrivacyPage') });
 const unsubscribeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/unsubscribe/$token', component: lazyRouteComponent(() => import('./modules/outreach/UnsubscribePage'), 'UnsubscribePage') });
 const tasksRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/tasks', component: lazyRouteComponent(() => import('./modules/activities/MyTasksPage'), 'MyTasksPage') });
 const importRoutes = [
@@ -222,6 +224,7 @@ const routeTree = rootRoute.addChildren([
   publicBookingRoute,
   manageBookingRoute,
   unsubscribeRoute,
+  privacyPageRoute,
   indexRoute,
   signInRoute,
   signUpRoute,

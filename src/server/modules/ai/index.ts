@@ -6,3 +6,4 @@ export { aiNotConfigured } from './ai-errors';
 export type { AiServices } from './resolve-provider';
 export type { AiRecordRef } from './ai.contract';
 export { scrubAiCalls } from './scrub-calls';
+export { workspaceAiProvider } from './provider-in-use';

@@ -88,3 +88,9 @@ export async function updateChannelSettings(services: Services, ctx: WorkspaceCo
     return presentChannelSettings(services, row!);
   });
 }
+
+/** PRIV-9: whether the workspace has connected WhatsApp Business (so Meta processes its messages). */
+export async function whatsappConnected(tx: Tx, workspaceId: string): Promise<boolean> {
+  const [row] = await tx.select({ phone: channelSettings.waPhoneNumberId }).from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
+  return Boolean(row?.phone);
+}

@@ -36,7 +36,8 @@ export async function widgetConfig(services: Services, workspaceId: string) {
       accentColor: s.accentColor,
       position: s.position,
       privacyNotice: s.privacyNotice,
-      privacyUrl: s.privacyUrl,
+      // PRIV-9: without a notice of the owner's own, the widget links the generated privacy page.
+      privacyUrl: s.privacyUrl ?? `${services.config.publicUrl}/privacy/${workspaceId}`,
       openNow: isOpen(s.businessHours),
       assistant,
       bookingPath: await firstBookingPath(tx, workspaceId),

@@ -1,3 +1,4 @@
 /** What other modules use of outreach: privacy's erasure keeps an erased address unmailable (MAIL-4, PRIV-3). */
 export { suppressErasedAddress } from './mail/consent';
 export { sendOutreachMail, type OutreachMailInput, type SendOutcome } from './mail/send-outreach-mail';
+export { sendingAccountKindsInUse } from './mail/account-kinds';

@@ -8,10 +8,36 @@ import { downloadExport, getExport, requestExport } from './manage-exports';
 import { sendDownload } from '../../platform/http/download';
 import { downloadQuery, erasureSchema, exportParams, exportSchema, personLookupSchema, personQuery, requestedExportSchema } from './privacy.contract';
 import { z } from 'zod';
+import { describeSubprocessors } from './privacy-page';
 
 export async function privacyModule(server: FastifyInstance): Promise<void> {
   const app = server.withTypeProvider<ZodTypeProvider>();
   const { db } = app.services.database;
+
+  // PRIV-9: public, linked from the chat widget and the booking page; names providers, nothing else.
+  app.get(
+    '/api/public/privacy/:workspaceId',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['privacy'],
+        summary: 'The services that process personal data for this workspace, from the live configuration (PRIV-9)',
+        params: workspaceParams,
+        response: {
+          200: z.object({
+            workspaceName: z.string(),
+            subprocessors: z.array(z.object({ name: z.string(), purpose: z.string(), scope: z.enum(['operator', 'workspace']) })),
+          }),
+          404: errorBodySchema,
+          429: errorBodySchema,
+        },
+      },
+    },
+    async (request) => {
+      await app.services.rateLimit.hit({ key: `privacy-page:ip:${request.ip}`, max: 60, windowSeconds: 60 });
+      return describeSubprocessors(app.services, request.params.workspaceId);
+    },
+  );
 
   // POST, so that the address stays out of URLs and access logs.
   app.post(

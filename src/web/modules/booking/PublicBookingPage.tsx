@@ -89,6 +89,11 @@ export function PublicBookingPage() {
           </div>
         </>
       )}
+      <p className="mt-10 text-center text-sm text-stone-500">
+        <a className="underline hover:text-stone-700" href={`/privacy/${encodeURIComponent(workspaceId)}`}>
+          Privacy: how your details are handled
+        </a>
+      </p>
     </main>
   );
 }

@@ -13,3 +13,9 @@ export const requestExport = (workspaceId: string) => api.post<RequestedExport>(
 export const fetchExport = (workspaceId: string, id: string) => api.get<DataExport>(`${base(workspaceId)}/exports/${encodeURIComponent(id)}`);
 export const lookUpPerson = (workspaceId: string, who: { email?: string; phone?: string }) => api.post<PersonLookup>(`${base(workspaceId)}/lookup`, who);
 export const erasePerson = (workspaceId: string, who: { email?: string; phone?: string }) => api.post<Erasure>(`${base(workspaceId)}/erase`, who);
+
+export interface PrivacyPage {
+  workspaceName: string;
+  subprocessors: { name: string; purpose: string; scope: 'operator' | 'workspace' }[];
+}
+export const fetchPrivacyPage = (workspaceId: string) => api.get<PrivacyPage>(`/api/public/privacy/${encodeURIComponent(workspaceId)}`);
