@@ -247,7 +247,9 @@ export async function cancelRun(db: Db, ctx: WorkspaceContext, id: string): Prom
     const [row] = await tx.select().from(agentRuns).where(and(eq(agentRuns.workspaceId, ctx.workspaceId), eq(agentRuns.id, id), visibleRuns(ctx))).for('update');
     if (!row) throw notFound('Agent run');
     if (row.status !== 'running') return presentRun(row);
-    const notStarted = row.steps === 0 && row.events.length === 0;
+    // Not started: no worker has taken it yet (executeRun marks a heartbeat before its first model
+    // call). A run in its first model call has no saved step yet but is under way: it is stopped in flight.
+    const notStarted = row.heartbeatAt === null && row.steps === 0 && row.events.length === 0;
     const [updated] = await tx
       .update(agentRuns)
       .set(notStarted ? { cancelRequested: true, status: 'cancelled', error: 'Stopped by a person before it started.', finishedAt: new Date() } : { cancelRequested: true })
