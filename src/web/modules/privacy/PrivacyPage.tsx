@@ -29,7 +29,7 @@ export function PrivacyPage() {
           </p>
           <h2 className="text-lg font-semibold text-stone-900">Services that process your data</h2>
           {data.subprocessors.length === 0 ? (
-            <p>None: no outside service receives your data. Everything runs on the business’s own server.</p>
+            <p>None: no outside service receives your data. It stays on the server this service runs on.</p>
           ) : (
             <ul className="divide-y divide-stone-200 rounded-md border border-stone-200 bg-white">
               {data.subprocessors.map((s) => (
