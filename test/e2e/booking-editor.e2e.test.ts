@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { addMember, ownerWithWorkspace } from '../helpers/client';
-import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { heading, noSidewaysScroll, openPage, signIn, startBrowserSuite } from '../helpers/browser';
+import { type TestServer } from '../helpers/server';
 
 /**
  * BOOK-1's editors in a real browser: an owner opens an event type and sets every rule (buffers
@@ -16,14 +16,7 @@ let browser: Browser;
 const problems: string[] = [];
 const shots = process.env.BOOKING_SCREENSHOTS ?? '';
 
-beforeAll(async () => {
-  await ensureWebBuild();
-  server = await startTestServer();
-  browser = await launchChromium();
-}, 300_000);
-afterAll(async () => {
-  await browser?.close();
-});
+beforeAll(async () => ({ server, browser } = await startBrowserSuite()), 300_000);
 
 it('BOOK-1 the event-type editor sets buffers, notice, caps, seats, collective hosts, location and questions; the hours editor sets several intervals a day and a day off', async () => {
   const owner = await ownerWithWorkspace(server, 'Editor Electric');

@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { addMember, ownerWithWorkspace } from '../helpers/client';
-import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { heading, noSidewaysScroll, openPage, signIn, startBrowserSuite } from '../helpers/browser';
+import { type TestServer } from '../helpers/server';
 
 /**
  * Issue 17's call path in a real browser: a staff member opens today's call list; only contacts
@@ -15,14 +15,7 @@ let browser: Browser;
 const problems: string[] = [];
 const shots = process.env.CALLS_SCREENSHOTS ?? '';
 
-beforeAll(async () => {
-  await ensureWebBuild();
-  server = await startTestServer();
-  browser = await launchChromium();
-}, 300_000);
-afterAll(async () => {
-  await browser?.close();
-});
+beforeAll(async () => ({ server, browser } = await startBrowserSuite()), 300_000);
 
 /** A fixed-offset IANA zone in which it is now `hour` o'clock (Etc/GMT signs are inverted). */
 function zoneAtLocalHour(hour: number): string {

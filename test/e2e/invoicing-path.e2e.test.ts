@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../helpers/client';
-import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { heading, noSidewaysScroll, openPage, signIn, startBrowserSuite } from '../helpers/browser';
+import { type TestServer } from '../helpers/server';
 
 /**
  * Issue 18's person's path in a real browser: an owner in Karnataka enters the GSTIN (the check
@@ -17,14 +17,7 @@ let browser: Browser;
 const problems: string[] = [];
 const shots = process.env.INVOICING_SCREENSHOTS ?? '';
 
-beforeAll(async () => {
-  await ensureWebBuild();
-  server = await startTestServer();
-  browser = await launchChromium();
-}, 300_000);
-afterAll(async () => {
-  await browser?.close();
-});
+beforeAll(async () => ({ server, browser } = await startBrowserSuite()), 300_000);
 
 async function shoot(page: Page, name: string) {
   if (!shots) return;

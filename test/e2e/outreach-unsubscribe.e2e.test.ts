@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../helpers/client';
-import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { heading, noSidewaysScroll, openPage, startBrowserSuite } from '../helpers/browser';
+import { type TestServer } from '../helpers/server';
 
 /**
  * Issue 17's unsubscribe path over real HTTP: a bakery sends marketing mail to two consenting
@@ -14,14 +14,7 @@ let browser: Browser;
 const problems: string[] = [];
 const shots = process.env.OUTREACH_SCREENSHOTS ?? '';
 
-beforeAll(async () => {
-  await ensureWebBuild();
-  server = await startTestServer();
-  browser = await launchChromium();
-}, 300_000);
-afterAll(async () => {
-  await browser?.close();
-});
+beforeAll(async () => ({ server, browser } = await startBrowserSuite()), 300_000);
 
 it('MAIL-4 unsubscribe by a one-click POST as a mail client does it, and by the footer link in a browser', async () => {
   const owner = await ownerWithWorkspace(server, 'Harbour Bakery');

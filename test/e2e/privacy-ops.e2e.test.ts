@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { publishPolicy } from '../../src/server/modules/policies/policies';
 import { ownerWithWorkspace } from '../helpers/client';
-import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { heading, noSidewaysScroll, openPage, signIn, startBrowserSuite } from '../helpers/browser';
+import { type TestServer } from '../helpers/server';
 
 /** In a real browser: the owner records a breach and sends its notice (PRIV-6); a material policy change greets a person at sign-in (PRIV-7). */
 let server: TestServer;
@@ -13,15 +13,9 @@ const problems: string[] = [];
 const shots = 'test-results/privacy-ops';
 
 beforeAll(async () => {
-  await ensureWebBuild();
-  server = await startTestServer();
-  browser = await launchChromium();
+  ({ server, browser } = await startBrowserSuite());
   mkdirSync(shots, { recursive: true });
 }, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
 
 async function screenshots(page: Page, name: string) {
   await page.screenshot({ path: `${shots}/${name}-1280.png`, fullPage: true });

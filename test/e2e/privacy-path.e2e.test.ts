@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../helpers/client';
-import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { heading, noSidewaysScroll, openPage, signIn, startBrowserSuite } from '../helpers/browser';
+import { type TestServer } from '../helpers/server';
 
 /**
  * Issue 20's person's path in a real browser: the owner opens Settings → Data, exports everything
@@ -14,14 +14,7 @@ let browser: Browser;
 const problems: string[] = [];
 const shots = process.env.PRIVACY_SCREENSHOTS ?? '';
 
-beforeAll(async () => {
-  await ensureWebBuild();
-  server = await startTestServer();
-  browser = await launchChromium();
-}, 300_000);
-afterAll(async () => {
-  await browser?.close();
-});
+beforeAll(async () => ({ server, browser } = await startBrowserSuite()), 300_000);
 
 it('PRIV-1 PRIV-2 PRIV-3 the owner exports the workspace, finds a person by email and erases them, on desktop and phone widths', async () => {
   const owner = await ownerWithWorkspace(server, 'Privacy Path Bakery');

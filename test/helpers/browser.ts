@@ -2,6 +2,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll } from 'vitest';
+import { startTestServer, type TestServer } from './server';
 
 /** What every browser test shares: the web build, Chromium, a page that reports breakage, signing in. */
 
@@ -76,3 +78,16 @@ export async function signIn(page: Page, email: string, password: string, to: st
 
 /** A phone-width page must not scroll sideways. */
 export const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+/**
+ * What a browser test file needs before its first test: the built web app, one server for the
+ * file (with `env` on top of the test defaults) and Chromium, closed after the file.
+ *   beforeAll(async () => ({ server, browser } = await startBrowserSuite()), 300_000);
+ */
+export async function startBrowserSuite(env: Record<string, string> = {}): Promise<{ server: TestServer; browser: Browser }> {
+  await ensureWebBuild();
+  const server = await startTestServer(env);
+  const browser = await launchChromium();
+  afterAll(() => browser.close());
+  return { server, browser };
+}

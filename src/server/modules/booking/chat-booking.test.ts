@@ -3,6 +3,7 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startFakeAi, type FakeAi, type FakeRequest } from '../../../../test/fakes/ai';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { widgetVisitor } from '../../../../test/helpers/widget-visitor';
 
 let server: TestServer;
 let fake: FakeAi;
@@ -13,25 +14,18 @@ let plain: Owner;
 const SITE = 'https://bakery.example';
 const api = (o: { workspaceId: string }, path: string) => `/api/workspaces/${o.workspaceId}${path}`;
 const w = (o: { workspaceId: string }, path: string) => `/api/widget/${o.workspaceId}${path}`;
-let visitorIp = 1;
 let slugCounter = 0;
 
+/** A visitor on the site; each message it sends must be accepted. */
 function visitor(o: { workspaceId: string }) {
-  const c = new TestClient(server.app, `172.17.${visitorIp >> 8}.${visitorIp++ & 255}`);
-  let token = '';
+  const v = widgetVisitor(server.app, o, SITE);
   return {
-    c,
-    async start() {
-      const res = await c.post(w(o, '/conversations'), { page: `${SITE}/` }, { origin: SITE });
-      expect(res.statusCode, res.body).toBe(200);
-      token = res.json().token;
-      return res.json() as { conversationId: string };
-    },
+    ...v,
+    start: () => v.start(`${SITE}/`),
     async send(body: string) {
-      const res = await c.post(w(o, '/messages'), { token, clientId: `c${Math.random().toString(36).slice(2)}`, body }, { origin: SITE });
+      const res = await v.send(body);
       expect(res.statusCode, res.body).toBe(200);
     },
-    read: async () => (await c.get(`${w(o, '/messages')}?token=${encodeURIComponent(token)}`, { origin: SITE })).json() as { messages: { author: string; body: string }[] },
   };
 }
 

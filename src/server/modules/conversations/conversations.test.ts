@@ -4,6 +4,7 @@ import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/help
 import { startFakeAi, type FakeAi } from '../../../../test/fakes/ai';
 import { startSecondInstance, startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { sse } from '../../../../test/helpers/sse';
+import { widgetVisitor } from '../../../../test/helpers/widget-visitor';
 import { isOpen } from './widget-settings';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,27 +21,8 @@ let plain: Owner;
 const SITE = 'https://bakery.example';
 const api = (o: { workspaceId: string }, path: string) => `/api/workspaces/${o.workspaceId}${path}`;
 const w = (o: { workspaceId: string }, path: string) => `/api/widget/${o.workspaceId}${path}`;
-let visitorIp = 1;
-
 /** A visitor on the workspace's site: its own IP, the site's Origin, no cookies. */
-function visitor(o: { workspaceId: string }) {
-  const c = new TestClient(server.app, `172.16.${visitorIp >> 8}.${visitorIp++ & 255}`);
-  let token = '';
-  return {
-    c,
-    get token() {
-      return token;
-    },
-    async start(page = `${SITE}/prices`) {
-      const res = await c.post(w(o, '/conversations'), { page }, { origin: SITE });
-      expect(res.statusCode, res.body).toBe(200);
-      token = res.json().token;
-      return res.json();
-    },
-    send: (body: string, clientId = `c${Math.random().toString(36).slice(2)}`) => c.post(w(o, '/messages'), { token, clientId, body }, { origin: SITE }),
-    read: async (after = 0) => (await c.get(`${w(o, '/messages')}?token=${encodeURIComponent(token)}&after=${after}`, { origin: SITE })).json(),
-  };
-}
+const visitor = (o: { workspaceId: string }) => widgetVisitor(server.app, o, SITE);
 
 beforeAll(async () => {
   fake = await startFakeAi();
