@@ -1,4 +1,5 @@
-import { Link, Outlet, useParams } from '@tanstack/react-router';
+import { useEffect, useRef } from 'react';
+import { Link, Outlet, useLocation, useParams } from '@tanstack/react-router';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
 import { useMe } from '../accounts/useMe';
 
@@ -13,11 +14,18 @@ export function SettingsLayout() {
   // BILL-4: no billing screens unless the server has billing on.
   const billing = useMe().data?.billingEnabled === true && !!workspace.data && workspace.data.role !== 'client';
   const params = { workspaceId };
+  // Fifteen sections do not fit one row: they wrap on wider screens and scroll sideways on a phone,
+  // where the open section is brought into view.
+  const nav = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  useEffect(() => {
+    nav.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [pathname, manager, billing]);
   return (
     <div className="max-w-4xl">
       <p className="mb-2 text-sm font-medium text-stone-500">Settings</p>
-      <nav aria-label="Settings" className="relative -mx-1 mb-6 overflow-x-auto px-1">
-        <ul className="inline-flex min-w-full gap-1 rounded-lg bg-stone-100 p-1">
+      <nav ref={nav} aria-label="Settings" className="relative -mx-1 mb-6 overflow-x-auto px-1 sm:overflow-visible">
+        <ul className="inline-flex min-w-full gap-1 rounded-lg bg-stone-100 p-1 sm:flex sm:flex-wrap">
           <li>
             <Link to="/w/$workspaceId/settings/profile" params={params} className={tabClass}>
               Profile

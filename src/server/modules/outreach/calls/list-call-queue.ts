@@ -110,7 +110,7 @@ export async function listCallQueue(db: Db, ctx: WorkspaceContext, query: { view
         const window = callWindow(resolved.zones, now);
         if (!window.allowed) {
           const local = now.setZone(resolved.zones[0]!);
-          const where = resolved.zones.length > 1 ? `in all of their ${resolved.zones.length} possible time zones` : `their time (${fmt(local)})`;
+          const where = resolved.zones.length > 1 ? `in all of their ${resolved.zones.length} possible time zones` : `for them: it is ${fmt(local)} there`;
           const opens = window.opensAt ? ` Calling hours open ${fmt(window.opensAt.setZone(resolved.zones[0]!))}.` : ' Their possible time zones never share calling hours; set the time zone on the contact.';
           skipped.push({ ...base, reason: 'outside_hours', message: `Outside calling hours (08:00–21:00) ${where}.${opens}`, zones: resolved.zones, opensAt: window.opensAt?.toISO() ?? null });
           continue;
