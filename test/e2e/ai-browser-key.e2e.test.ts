@@ -1,9 +1,9 @@
 import type { Browser, Request } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../helpers/client';
-import { ensureWebBuild, heading, launchChromium, openPage, signIn } from '../helpers/browser';
+import { heading, openPage, signIn, startBrowserSuite } from '../helpers/browser';
 import { startFakeAi, type FakeAi } from '../fakes/ai';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { type TestServer } from '../helpers/server';
 
 /**
  * AI-1 browser-key mode in a real browser: a person keeps their own provider key in this
@@ -18,15 +18,9 @@ const problems: string[] = [];
 const KEY = 'sk-browser-only-7f3a9c1e5b2d';
 
 beforeAll(async () => {
-  await ensureWebBuild();
   fake = await startFakeAi();
-  server = await startTestServer();
-  browser = await launchChromium();
+  ({ server, browser } = await startBrowserSuite());
 }, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
 
 it('AI-1 AI-3 with a personal key kept in the browser, the page calls the provider itself and the key never reaches Kestrel', async () => {
   // No provider is connected to the workspace, and none in the operator's configuration.

@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { addMember, ownerWithWorkspace } from '../helpers/client';
-import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn as signInAs } from '../helpers/browser';
+import { heading, noSidewaysScroll, openPage, signIn as signInAs, startBrowserSuite } from '../helpers/browser';
 import { startFakeAi, type FakeAi } from '../fakes/ai';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { type TestServer } from '../helpers/server';
 
 /**
  * The AI path in a real browser, against a real server and database, with a scripted model
@@ -27,9 +27,8 @@ const api = (p: string) => `/api/workspaces/${owner.workspaceId}${p}`;
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
 
 beforeAll(async () => {
-  await ensureWebBuild();
   fake = await startFakeAi();
-  server = await startTestServer({ AI_RETRY_BASE_MS: '5' });
+  ({ server, browser } = await startBrowserSuite({ AI_RETRY_BASE_MS: '5' }));
   owner = await ownerWithWorkspace(server, 'Falcon Fitters');
   const put = await owner.client.request('PUT', api('/ai/provider'), { kind: 'openai', baseUrl: fake.baseUrl, apiKey: 'sk-test-1234567890', model: 'gpt-4o-mini' });
   expect(put.statusCode, put.body).toBe(200);
@@ -45,12 +44,7 @@ beforeAll(async () => {
     const res = await owner.client.post(api('/activities'), { kind: 'meeting', subject: 'Product demo', body: `<p>${note}</p>`, occurredAt: daysAgo(when), meetingStartsAt: daysAgo(when), links: [{ recordType: 'deals', recordId: id }] });
     expect(res.statusCode, res.body).toBe(201);
   }
-  browser = await launchChromium();
 }, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
 
 beforeEach(() => fake.reset());
 

@@ -6,8 +6,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../helpers/client';
 import { parseCsv } from '../helpers/csv';
-import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { heading, noSidewaysScroll, openPage, signIn, startBrowserSuite } from '../helpers/browser';
+import { type TestServer } from '../helpers/server';
 
 /**
  * The CRM "person's path" in a real browser, against a real server and database: import a
@@ -17,7 +17,6 @@ import { startTestServer, type TestServer } from '../helpers/server';
  * 14 days"), export it as CSV — and open the import page and the view on a phone.
  */
 
-
 let server: TestServer;
 let browser: Browser;
 const problems: string[] = [];
@@ -25,25 +24,13 @@ const problems: string[] = [];
 const newContext = (options: Parameters<Browser['newContext']>[0] = {}) => openPage(browser, server.url, problems, { acceptDownloads: true, timeoutMs: 60_000, ...options });
 const workDir = mkdtempSync(path.join(tmpdir(), 'kestrel-crm-path-'));
 
+beforeAll(async () => ({ server, browser } = await startBrowserSuite()), 300_000);
 
-beforeAll(async () => {
-  await ensureWebBuild();
-  server = await startTestServer();
-  browser = await launchChromium();
-}, 300_000);
-
-afterAll(async () => {
-  await browser?.close();
-  rmSync(workDir, { recursive: true, force: true });
-});
-
-
-
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
 const testStart = Date.now();
 /** Where the time goes, in the test's output: the path is long and the import dominates it. */
 const step = (name: string) => console.info(`[crm-path] ${((Date.now() - testStart) / 1000).toFixed(1)} s  ${name}`);
-
 
 /** `<input type="datetime-local">` text for an instant, as the browser's zone (America/Chicago) shows it. */
 function chicagoLocal(date: Date): string {

@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../helpers/client';
-import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { heading, noSidewaysScroll, openPage, signIn, startBrowserSuite } from '../helpers/browser';
+import { type TestServer } from '../helpers/server';
 
 /**
  * What a salesperson does with records in a real browser, against a real server and database:
@@ -10,26 +10,12 @@ import { startTestServer, type TestServer } from '../helpers/server';
  * create a deal and drag it across the board — then do the same on a phone.
  */
 
-
 let server: TestServer;
 let browser: Browser;
 const problems: string[] = [];
 const newContext = (options: Parameters<Browser['newContext']>[0] = {}) => openPage(browser, server.url, problems, options);
 
-
-beforeAll(async () => {
-  await ensureWebBuild();
-  server = await startTestServer();
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-
-
-
+beforeAll(async () => ({ server, browser } = await startBrowserSuite()), 300_000);
 
 it(
   'CRM-1 CRM-2 CRM-3 CRM-5 CRM-6 a person adds a company and a contact, edits and tags the contact, keeps both edits when a colleague saved first, creates a deal and drags it from Qualified to Proposal on the board; on a phone the record and board fit and a deal moves with the Move menu',

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { runCli } from '../../src/server/cli';
 import { csv, importFile } from '../../src/server/modules/imports/imports.fixtures';
 import { ownerWithWorkspace, TestClient, uniqueEmail } from '../helpers/client';
-import { ensureWebBuild, heading, launchChromium, openPage, signIn } from '../helpers/browser';
+import { heading, openPage, signIn, startBrowserSuite } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 /**
@@ -23,15 +23,9 @@ const problems: string[] = [];
 const shots = 'test-results/details';
 
 beforeAll(async () => {
-  await ensureWebBuild();
-  server = await startTestServer();
-  browser = await launchChromium();
+  ({ server, browser } = await startBrowserSuite());
   mkdirSync(shots, { recursive: true });
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+}, 300_000);
 
 /** Desktop and phone screenshots of what the page shows now. */
 async function screenshots(page: Page, name: string) {

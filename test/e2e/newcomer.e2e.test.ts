@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ensureWebBuild, heading, launchChromium, openPage } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { beforeAll, expect, it } from 'vitest';
+import { heading, openPage, startBrowserSuite } from '../helpers/browser';
+import { type TestServer } from '../helpers/server';
 import { codeFrom, linkFrom, type ReceivedMail } from '../helpers/smtp-sink';
 
 /**
@@ -10,23 +10,12 @@ import { codeFrom, linkFrom, type ReceivedMail } from '../helpers/smtp-sink';
  * the audit log and sessions. Role and label locators double as an accessibility check.
  */
 
-
 let server: TestServer;
 let browser: Browser;
 const problems: string[] = [];
 const newContext = (options: Parameters<Browser['newContext']>[0] = {}) => openPage(browser, server.url, problems, { locale: 'en-IN', timezoneId: 'Asia/Kolkata', viewport: { width: 1280, height: 800 }, ...options });
 
-
-beforeAll(async () => {
-  await ensureWebBuild();
-  server = await startTestServer();
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
-
+beforeAll(async () => ({ server, browser } = await startBrowserSuite()), 300_000);
 
 /** E2E_VERBOSE=1 prints how long each stage took, to find what is slow on a given machine. */
 let last = Date.now();
@@ -43,7 +32,6 @@ async function nextCode(to: string, seen: Set<ReceivedMail>): Promise<string> {
   seen.add(mail);
   return codeFrom(mail);
 }
-
 
 async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: /Account menu/ }).click();
