@@ -32,6 +32,8 @@ interface BusyEntry {
   to: number;
   busy: TimeRange[];
   fetchedAt: number;
+  /** The calendar changed since: read it again, but keep these for an outage. */
+  changed?: boolean;
 }
 
 /** One cache per running app: a process restart, or another instance, simply asks Google again. */
@@ -43,9 +45,10 @@ const cacheOf = (services: Services) => {
 };
 const cacheKey = (workspaceId: string, userId: string) => `${workspaceId}:${userId}`;
 
-/** Forget a member's cached busy times (Kestrel wrote to their calendar, or Google said it changed). */
+/** A member's calendar changed (Kestrel wrote to it, or Google said so): read it again next time. */
 export function forgetBusy(services: Services, workspaceId: string, userId: string): void {
-  cacheOf(services).delete(cacheKey(workspaceId, userId));
+  const entry = cacheOf(services).get(cacheKey(workspaceId, userId));
+  if (entry) entry.changed = true;
 }
 
 export interface CalendarBusy {
@@ -70,7 +73,7 @@ export async function readCalendarBusy(services: Services, workspaceId: string, 
       const key = cacheKey(workspaceId, userId);
       const entry = cache.get(key);
       const covers = entry !== undefined && entry.from <= from.getTime() && entry.to >= to.getTime();
-      if (covers && !opts.fresh && now - entry.fetchedAt < BUSY_FRESH_MS) {
+      if (covers && !opts.fresh && !entry.changed && now - entry.fetchedAt < BUSY_FRESH_MS) {
         busy.set(userId, inRange(entry.busy));
         return;
       }
