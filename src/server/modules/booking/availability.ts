@@ -24,7 +24,7 @@ export interface LoadedHosts {
  * bookings of this type per local day for the caps and the open group sessions. Busy times
  * from calendars are added by the caller (read outside the transaction).
  */
-export async function loadHosts(tx: Tx, e: EventTypeRow, from: Date, to: Date, calendarBusy: Map<string, TimeRange[]> = new Map()): Promise<LoadedHosts> {
+export async function loadHosts(tx: Tx, e: EventTypeRow, from: Date, to: Date, calendarBusy: Map<string, TimeRange[]> = new Map(), opts: { loadDays?: number } = {}): Promise<LoadedHosts> {
   const hostRows = await tx
     .select({
       userId: bookingEventHosts.userId,
@@ -46,8 +46,9 @@ export async function loadHosts(tx: Tx, e: EventTypeRow, from: Date, to: Date, c
     .orderBy(asc(users.name));
   const userIds = hostRows.map((h) => h.userId);
   if (!userIds.length) return { hosts: [], names: new Map(), load: new Map(), calendarHostIds: [] };
-  // Host-local days touching the range (a day either side) for the daily cap; whole ISO weeks for the weekly cap.
-  const margin = (e.weeklyCap !== null ? 8 : 1) * DAY;
+  // Host-local days touching the range (a day either side) for the daily cap; whole ISO weeks for the
+  // weekly cap; `loadDays` either side when round-robin weighs each member's recent load.
+  const margin = Math.max(e.weeklyCap !== null ? 8 : 1, opts.loadDays ?? 0) * DAY;
   const holds = await tx
     .select({ hostUserId: bookingHolds.hostUserId, eventTypeId: bookingHolds.eventTypeId, startsAt: bookingHolds.startsAt, blocksFrom: bookingHolds.blocksFrom, blocksUntil: bookingHolds.blocksUntil, seats: bookingHolds.seats, seatsTaken: bookingHolds.seatsTaken })
     .from(bookingHolds)
