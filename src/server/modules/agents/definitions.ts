@@ -4,6 +4,7 @@ import { dataProviderMissingMessage } from '../enrichment/enrichment-errors';
 import { hasDataProvider } from '../enrichment/manage-data-provider';
 import type { AgentName, SubjectType } from './agents.contract';
 import type { AgentTool } from './runtime/tool';
+import { findNoShows } from './tools/booking-tools';
 import { enrichContact } from './tools/enrichment-tools';
 import { proposeDealMove, proposeEmail, proposeTasks } from './tools/proposal-tools';
 import { findRecords, getRecord, pipelineSummary, searchRecordsTool } from './tools/record-tools';
@@ -100,7 +101,7 @@ export const agents: Record<AgentName, AgentDefinition> = {
     label: 'Recovery',
     description: 'Scans for stalled deals, lost leads and silent customers, with reasons and recovery drafts.',
     role: 'You are Recovery, who wins back what slipped.',
-    tools: [findRecords, getRecord, searchTimeline, proposeEmail, proposeTasks, proposeDealMove],
+    tools: [findRecords, getRecord, searchTimeline, proposeEmail, proposeTasks, proposeDealMove, findNoShows],
     maxSteps: 14,
     tasks: [
       task('scan', 'Find what slipped', ['workspace'], 'Finds stalled deals, leads gone cold and silent customers, and drafts a way back for each.',
@@ -108,6 +109,8 @@ export const agents: Record<AgentName, AgentDefinition> = {
         true),
       task('deal', 'Revive this deal', ['deals'], 'Works out why this deal stalled and drafts a way back.',
         'Work out from the timeline why this deal stalled, then draft one recovery email with propose_email and, if useful, propose a task.'),
+      task('no_shows', 'Re-book no-shows', ['workspace', 'contacts'], 'Drafts a short, friendly email to each person who missed a booked meeting, with the link to book a new time.',
+        'List the no-shows with find_no_shows (for a contact: only theirs). For each, draft one short, friendly email with propose_email: no blame, mention the meeting they missed, and include the booking link exactly as given so they can pick a new time. One finding per person.'),
     ],
   },
   strategist: {

@@ -1,8 +1,10 @@
-import { and, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database';
-import { bookingHolds, bookingSchedules } from './booking.schema';
+import { users } from '../accounts/accounts.schema';
+import { integrationConnections } from '../integrations/integrations.schema';
+import { bookingEventHosts, bookingHolds, bookingSchedules } from './booking.schema';
 import { computeSlots, localParts, type HostAvailability, type Slot, type TimeRange } from './compute-slots';
-import { hostsOf, rulesOf, type EventTypeRow } from './event-types';
+import { rulesOf, type EventTypeRow } from './event-types';
 
 const DAY = 86_400_000;
 
@@ -11,45 +13,76 @@ export interface LoadedHosts {
   names: Map<string, { name: string; email: string }>;
   /** Bookings of this event type per host in the loaded range: round-robin gives the next to the least booked. */
   load: Map<string, number>;
+  /** Hosts with a live Google Calendar connection, whose busy times are read from Google too. */
+  calendarHostIds: string[];
 }
 
 /**
- * BOOK-1: everything the slot computation needs about an event type's hosts around [from, to):
- * their hours, the time their holds take (any event type, buffers included), their bookings of
- * this type per local day for the caps, open group sessions, and busy times from calendars.
+ * BOOK-1: everything the slot computation needs about an event type's hosts around [from, to),
+ * in two queries: the hosts with their hours, names and whether their calendar is connected; and
+ * the time all of their holds take (any event type, buffers included), from which come their
+ * bookings of this type per local day for the caps and the open group sessions. Busy times
+ * from calendars are added by the caller (read outside the transaction).
  */
-export async function loadHosts(tx: Tx, e: EventTypeRow, from: Date, to: Date, calendarBusy: Map<string, TimeRange[]> = new Map()): Promise<LoadedHosts> {
-  const ws = { workspaceId: e.workspaceId };
-  const hostRows = await hostsOf(tx, ws, [e.id]);
+export async function loadHosts(tx: Tx, e: EventTypeRow, from: Date, to: Date, calendarBusy: Map<string, TimeRange[]> = new Map(), opts: { loadDays?: number } = {}): Promise<LoadedHosts> {
+  const hostRows = await tx
+    .select({
+      userId: bookingEventHosts.userId,
+      name: users.name,
+      email: users.email,
+      timeZone: bookingSchedules.timeZone,
+      weekly: bookingSchedules.weekly,
+      overrides: bookingSchedules.overrides,
+      calendar: sql<boolean>`${integrationConnections.id} IS NOT NULL`,
+    })
+    .from(bookingEventHosts)
+    .innerJoin(users, eq(users.id, bookingEventHosts.userId))
+    .innerJoin(bookingSchedules, and(eq(bookingSchedules.workspaceId, bookingEventHosts.workspaceId), eq(bookingSchedules.id, bookingEventHosts.scheduleId)))
+    .leftJoin(
+      integrationConnections,
+      and(eq(integrationConnections.workspaceId, bookingEventHosts.workspaceId), eq(integrationConnections.userId, bookingEventHosts.userId), eq(integrationConnections.provider, 'google_calendar'), eq(integrationConnections.status, 'connected')),
+    )
+    .where(and(eq(bookingEventHosts.workspaceId, e.workspaceId), eq(bookingEventHosts.eventTypeId, e.id)))
+    .orderBy(asc(users.name));
   const userIds = hostRows.map((h) => h.userId);
-  if (!userIds.length) return { hosts: [], names: new Map(), load: new Map() };
-  const schedules = await tx.select().from(bookingSchedules).where(and(eq(bookingSchedules.workspaceId, e.workspaceId), inArray(bookingSchedules.id, hostRows.map((h) => h.scheduleId))));
-  // A week either side, for the weekly cap.
+  if (!userIds.length) return { hosts: [], names: new Map(), load: new Map(), calendarHostIds: [] };
+  // Host-local days touching the range (a day either side) for the daily cap; whole ISO weeks for the
+  // weekly cap; `loadDays` either side when round-robin weighs each member's recent load.
+  const margin = Math.max(e.weeklyCap !== null ? 8 : 1, opts.loadDays ?? 0) * DAY;
   const holds = await tx
-    .select()
+    .select({ hostUserId: bookingHolds.hostUserId, eventTypeId: bookingHolds.eventTypeId, startsAt: bookingHolds.startsAt, blocksFrom: bookingHolds.blocksFrom, blocksUntil: bookingHolds.blocksUntil, seats: bookingHolds.seats, seatsTaken: bookingHolds.seatsTaken })
     .from(bookingHolds)
-    .where(and(eq(bookingHolds.workspaceId, e.workspaceId), inArray(bookingHolds.hostUserId, userIds), isNull(bookingHolds.releasedAt), lt(bookingHolds.blocksFrom, new Date(to.getTime() + 8 * DAY)), gt(bookingHolds.blocksUntil, new Date(from.getTime() - 8 * DAY))));
+    .where(and(eq(bookingHolds.workspaceId, e.workspaceId), inArray(bookingHolds.hostUserId, userIds), isNull(bookingHolds.releasedAt), lt(bookingHolds.blocksFrom, new Date(to.getTime() + margin)), gt(bookingHolds.blocksUntil, new Date(from.getTime() - margin))));
+  const byHost = new Map<string, typeof holds>(userIds.map((id) => [id, []]));
+  for (const x of holds) byHost.get(x.hostUserId)?.push(x);
   const load = new Map<string, number>();
   const hosts = hostRows.map((h): HostAvailability => {
-    const schedule = schedules.find((s) => s.id === h.scheduleId)!;
-    const mine = holds.filter((x) => x.hostUserId === h.userId);
+    const mine = byHost.get(h.userId)!;
     const bookedPerDay: Record<string, number> = {};
     const sessions: Record<number, number> = {};
-    for (const x of mine.filter((x) => x.eventTypeId === e.id)) {
-      const day = localParts(x.startsAt, schedule.timeZone).date;
+    let ofThisType = 0;
+    for (const x of mine) {
+      if (x.eventTypeId !== e.id) continue;
+      ofThisType++;
+      const day = localParts(x.startsAt, h.timeZone).date;
       bookedPerDay[day] = (bookedPerDay[day] ?? 0) + 1;
       if (x.seats > 1) sessions[x.startsAt.getTime()] = x.seats - x.seatsTaken;
     }
-    load.set(h.userId, mine.filter((x) => x.eventTypeId === e.id).length);
+    load.set(h.userId, ofThisType);
     return {
       userId: h.userId,
-      schedule: { timeZone: schedule.timeZone, weekly: schedule.weekly, overrides: schedule.overrides },
+      schedule: { timeZone: h.timeZone, weekly: h.weekly, overrides: h.overrides },
       busy: [...mine.map((x) => ({ start: x.blocksFrom, end: x.blocksUntil })), ...(calendarBusy.get(h.userId) ?? [])],
       bookedPerDay,
       sessions,
     };
   });
-  return { hosts, names: new Map(hostRows.map((h) => [h.userId, { name: h.name, email: h.email }])), load };
+  return { hosts, names: new Map(hostRows.map((h) => [h.userId, { name: h.name, email: h.email }])), load, calendarHostIds: hostRows.filter((h) => h.calendar).map((h) => h.userId) };
+}
+
+/** Adds busy times read from calendars to loaded hosts. */
+export function withCalendarBusy(hosts: HostAvailability[], calendarBusy: Map<string, TimeRange[]>): HostAvailability[] {
+  return hosts.map((h) => (calendarBusy.has(h.userId) ? { ...h, busy: [...h.busy, ...calendarBusy.get(h.userId)!] } : h));
 }
 
 /** BOOK-1: free slots of an event type in [from, to). */

@@ -121,7 +121,7 @@ export async function bookSlot(
       const e = 'slug' in ref.eventType ? await findPublicEventType(tx, ref.workspaceId, ref.eventType.slug) : await findEventTypeById(tx, ref.workspaceId, ref.eventType.id);
       const rules = rulesOf(e);
       await opts.beforeHold?.(tx);
-      const loaded = await loadHosts(tx, e, new Date(start.getTime() - 86_400_000), new Date(start.getTime() + 86_400_000), opts.calendarBusy);
+      const loaded = await loadHosts(tx, e, new Date(start.getTime() - 86_400_000), new Date(start.getTime() + 86_400_000), opts.calendarBusy, { loadDays: e.assignment === 'round_robin' ? 8 : 0 });
       if (!loaded.hosts.length) throw notFound('Booking page');
       const problem = explainStart({ rules, hosts: loaded.hosts, start, now });
       if (problem) throw badRequest(`slot_${problem}`, problems[problem], { start: input.start });

@@ -148,6 +148,8 @@ export const publicEventSchema = z.object({
   hostNames: z.array(z.string()),
   questions: z.array(question),
   timeZone: z.string(),
+  /** BOOK-2: set when a host's calendar could not be read just now and the slots rest on what was read last. */
+  calendarNotice: z.string().nullable(),
   slots: z.array(slotSchema),
 });
 export const bookBody = z.strictObject({

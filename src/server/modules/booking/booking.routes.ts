@@ -7,14 +7,13 @@ import { teamMembers } from '../../platform/http/access';
 import { badRequest, errorBodySchema } from '../../platform/http/errors';
 import * as c from './booking.contract';
 import { bookingToken, readBookingToken } from './booking-tokens';
-import { freeSlots } from './availability';
+import { loadHosts, withCalendarBusy } from './availability';
 import { bookSlot, findPublicEventType, type BookedSlot } from './book-slot';
-import { localParts } from './compute-slots';
+import { computeSlots, localParts } from './compute-slots';
 import { notifyBooking } from './booking-mail';
-import { calendarBusy } from './calendar-sync';
+import { calendarBusy, readCalendarBusy } from './calendar-sync';
 import { limitBookingsPerAddress } from './chat-booking';
-import { hostsOf } from './event-types';
-import { createEventType, getEventType, listEventTypes, updateEventType } from './event-types';
+import { createEventType, rulesOf, getEventType, listEventTypes, updateEventType } from './event-types';
 import { cancelBooking, getBooking, listBookings, markNoShow, rescheduleBooking } from './manage-booking';
 import { createSchedule, deleteSchedule, listSchedules, updateSchedule } from './schedules';
 
@@ -85,22 +84,31 @@ export async function bookingModule(server: FastifyInstance): Promise<void> {
     const from = first.toJSDate();
     const to = first.plus({ days }).toJSDate();
     const now = new Date();
-    const busy = await calendarBusy(services, request.params.workspaceId, { slug: request.params.slug }, from, to);
-    return withTenant(db, { workspaceId: request.params.workspaceId, userId: null }, async (tx) => {
-      const e = await findPublicEventType(tx, request.params.workspaceId, request.params.slug);
-      const slots = await freeSlots(tx, e, from, to, now, busy);
-      const hosts = await hostsOf(tx, e, [e.id]);
-      return {
-        title: e.title,
-        description: e.description,
-        durationMinutes: e.durationMinutes,
-        locationKind: e.locationKind,
-        hostNames: hosts.map((h) => h.name),
-        questions: e.questions,
-        timeZone,
-        slots: slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), ...localParts(s.start, timeZone) })),
-      };
+    const workspaceId = request.params.workspaceId;
+    // Kestrel's own data in one transaction; calendars are read after it, not while it holds a connection.
+    const { e, loaded } = await withTenant(db, { workspaceId, userId: null }, async (tx) => {
+      const e = await findPublicEventType(tx, workspaceId, request.params.slug);
+      return { e, loaded: await loadHosts(tx, e, from, to) };
     });
+    const calendars = loaded.calendarHostIds.length ? await readCalendarBusy(services, workspaceId, loaded.calendarHostIds, from, to) : null;
+    const hosts = calendars ? withCalendarBusy(loaded.hosts, calendars.busy) : loaded.hosts;
+    const slots = hosts.length ? computeSlots({ rules: rulesOf(e), assignment: e.assignment, hosts, from, to, now }) : [];
+    const since = calendars?.unavailable?.since;
+    return {
+      title: e.title,
+      description: e.description,
+      durationMinutes: e.durationMinutes,
+      locationKind: e.locationKind,
+      hostNames: [...loaded.names.values()].map((n) => n.name),
+      questions: e.questions,
+      timeZone,
+      calendarNotice: !calendars?.unavailable
+        ? null
+        : since
+          ? `The calendar could not be checked just now; these times are as of ${localParts(since, timeZone).time}. Your booking is checked again when you book.`
+          : 'The calendar could not be checked just now; your booking is checked again when you book.',
+      slots: slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), ...localParts(s.start, timeZone) })),
+    };
   });
 
   const booked = (b: BookedSlot) => ({

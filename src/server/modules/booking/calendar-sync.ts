@@ -4,6 +4,7 @@ import type { Tx } from '../../platform/db/database';
 import { withTenant } from '../../platform/db/tenant';
 import { defineJob, enqueue } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
+import { integrationConnections } from '../integrations/integrations.schema';
 import { GoogleCalendar } from '../integrations/providers/google-calendar';
 import { bookingEventHosts, bookingEventTypes, bookings } from './booking.schema';
 import type { BookingRow } from './book-slot';
@@ -14,29 +15,114 @@ import type { TimeRange } from './compute-slots';
  * held; when Google does not answer, Kestrel's own data decides and the visitor still books.
  * Events are written by a job after the booking commits: until it succeeds the booking reads
  * "not yet synced" (its synced sequence is behind), and the job retries until it does.
+ *
+ * Busy times are cached per connection for a short while (BUSY_FRESH_MS), over a window wider
+ * than asked (a visitor paging through weeks costs one call), and dropped when Kestrel writes
+ * to that calendar or Google says it changed (a watch channel). When Google does not answer,
+ * the last busy times read (up to BUSY_KEEP_MS old) still shape the slots and the page says so;
+ * a booking always asks Google afresh.
  */
-export async function calendarBusy(services: Services, workspaceId: string, eventType: { slug: string } | { id: string }, from: Date, to: Date): Promise<Map<string, TimeRange[]>> {
-  const hostIds = await withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
+export const BUSY_FRESH_MS = 60_000;
+export const BUSY_KEEP_MS = 24 * 3_600_000;
+const DAY = 86_400_000;
+const BUSY_WINDOW_MS = 35 * DAY;
+
+interface BusyEntry {
+  from: number;
+  to: number;
+  busy: TimeRange[];
+  fetchedAt: number;
+  /** The calendar changed since: read it again, but keep these for an outage. */
+  changed?: boolean;
+}
+
+/** One cache per running app: a process restart, or another instance, simply asks Google again. */
+const caches = new WeakMap<Services, Map<string, BusyEntry>>();
+const cacheOf = (services: Services) => {
+  let c = caches.get(services);
+  if (!c) caches.set(services, (c = new Map()));
+  return c;
+};
+const cacheKey = (workspaceId: string, userId: string) => `${workspaceId}:${userId}`;
+
+/** A member's calendar changed (Kestrel wrote to it, or Google said so): read it again next time. */
+export function forgetBusy(services: Services, workspaceId: string, userId: string): void {
+  const entry = cacheOf(services).get(cacheKey(workspaceId, userId));
+  if (entry) entry.changed = true;
+}
+
+export interface CalendarBusy {
+  busy: Map<string, TimeRange[]>;
+  /** When some calendar could not be read now: the oldest busy times used instead (null: none were known). */
+  unavailable: { since: Date | null } | null;
+}
+
+/**
+ * Busy times of the given members' Google Calendars over [from, to): from the cache while it is
+ * fresh (unless `fresh`), else from Google; on an outage, from the cache however old (up to a day).
+ */
+export async function readCalendarBusy(services: Services, workspaceId: string, userIds: string[], from: Date, to: Date, opts: { fresh?: boolean } = {}): Promise<CalendarBusy> {
+  const cache = cacheOf(services);
+  const google = new GoogleCalendar(services);
+  const busy = new Map<string, TimeRange[]>();
+  let unavailable: CalendarBusy['unavailable'] = null;
+  const now = Date.now();
+  const inRange = (list: TimeRange[]) => list.filter((b) => b.start < to && b.end > from);
+  await Promise.all(
+    userIds.map(async (userId) => {
+      const key = cacheKey(workspaceId, userId);
+      const entry = cache.get(key);
+      const covers = entry !== undefined && entry.from <= from.getTime() && entry.to >= to.getTime();
+      if (covers && !opts.fresh && !entry.changed && now - entry.fetchedAt < BUSY_FRESH_MS) {
+        busy.set(userId, inRange(entry.busy));
+        return;
+      }
+      const windowFrom = new Date(from.getTime() - DAY);
+      const windowTo = new Date(Math.max(to.getTime(), from.getTime() + BUSY_WINDOW_MS));
+      try {
+        const read = await google.busy(workspaceId, userId, windowFrom, windowTo);
+        if (!read) {
+          cache.delete(key);
+          return;
+        }
+        cache.set(key, { from: windowFrom.getTime(), to: windowTo.getTime(), busy: read, fetchedAt: Date.now() });
+        busy.set(userId, inRange(read));
+      } catch (error) {
+        services.logger.warn({ workspaceId, userId, err: (error as Error).message }, 'Google Calendar busy times unavailable; using the last ones read and Kestrel’s own bookings');
+        const kept = covers && now - entry.fetchedAt < BUSY_KEEP_MS ? entry : null;
+        if (kept) busy.set(userId, inRange(kept.busy));
+        const since = kept ? new Date(kept.fetchedAt) : null;
+        if (!unavailable || (unavailable.since && (!since || since < unavailable.since))) unavailable = { since };
+      }
+    }),
+  );
+  return { busy, unavailable };
+}
+
+/** The hosts of an event type whose Google Calendar is connected. */
+async function connectedHosts(services: Services, workspaceId: string, eventType: { slug: string } | { id: string }): Promise<string[]> {
+  return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
     const rows = await tx
       .select({ userId: bookingEventHosts.userId })
       .from(bookingEventHosts)
       .innerJoin(bookingEventTypes, and(eq(bookingEventTypes.workspaceId, bookingEventHosts.workspaceId), eq(bookingEventTypes.id, bookingEventHosts.eventTypeId)))
+      .innerJoin(
+        integrationConnections,
+        and(eq(integrationConnections.workspaceId, bookingEventHosts.workspaceId), eq(integrationConnections.userId, bookingEventHosts.userId), eq(integrationConnections.provider, 'google_calendar'), eq(integrationConnections.status, 'connected')),
+      )
       .where(and(eq(bookingEventHosts.workspaceId, workspaceId), 'slug' in eventType ? eq(bookingEventTypes.slug, eventType.slug) : eq(bookingEventTypes.id, eventType.id)));
     return rows.map((r) => r.userId);
   });
-  const google = new GoogleCalendar(services);
-  const busy = new Map<string, TimeRange[]>();
-  await Promise.all(
-    hostIds.map(async (userId) => {
-      try {
-        const b = await google.busy(workspaceId, userId, from, to);
-        if (b) busy.set(userId, b);
-      } catch (error) {
-        services.logger.warn({ workspaceId, userId, err: (error as Error).message }, 'Google Calendar busy times unavailable; using Kestrel’s own bookings');
-      }
-    }),
-  );
-  return busy;
+}
+
+/**
+ * BOOK-2: the busy times of an event type's connected hosts. At booking time (the default) they
+ * come straight from Google, the cache serving only when Google does not answer.
+ */
+export async function calendarBusy(services: Services, workspaceId: string, eventType: { slug: string } | { id: string }, from: Date, to: Date, opts: { fresh?: boolean } = { fresh: true }): Promise<Map<string, TimeRange[]>> {
+  const hostIds = await connectedHosts(services, workspaceId, eventType);
+  if (!hostIds.length) return new Map();
+  return (await readCalendarBusy(services, workspaceId, hostIds, from, to, opts)).busy;
 }
 
 export const calendarSyncJob = defineJob({
@@ -88,6 +174,8 @@ export async function syncBookingCalendars(services: Services, workspaceId: stri
       const id = await google.insert(workspaceId, hostId, input);
       if (id) events[hostId] = id;
     }
+    // Kestrel changed this calendar: its cached busy times are out of date.
+    forgetBusy(services, workspaceId, hostId);
     // Saved host by host, so a retry after a failure does not create an event twice.
     await withTenant(db, scope, (tx) => tx.update(bookings).set({ calendarEvents: events }).where(and(eq(bookings.workspaceId, workspaceId), eq(bookings.id, bookingId))));
   }

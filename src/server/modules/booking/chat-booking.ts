@@ -139,7 +139,7 @@ async function listFree(env: ChatBookingEnv, type: PublicEventType, fromDate: st
   const day = fromDate ? DateTime.fromISO(fromDate, { zone: timeZone }) : null;
   const from = new Date(Math.max(now.getTime(), day?.isValid ? day.toMillis() : 0));
   const to = new Date(from.getTime() + 14 * DAY);
-  const busy = await calendarBusy(env.services, env.workspaceId, { slug: type.slug }, from, to);
+  const busy = await calendarBusy(env.services, env.workspaceId, { slug: type.slug }, from, to, { fresh: false });
   const slots = await withTenant(env.services.database.db, { workspaceId: env.workspaceId, userId: null }, async (tx) => {
     return freeSlots(tx, await findPublicEventType(tx, env.workspaceId, type.slug), from, to, now, busy);
   });

@@ -1,5 +1,6 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { computeSlots, explainStart, isValidTimeZone, localParts, type HostAvailability, type SlotRules } from './compute-slots';
+import { computeSlots, explainStart, isoWeek, isValidTimeZone, localParts, type HostAvailability, type SlotRules } from './compute-slots';
 
 const rules = (over: Partial<SlotRules> = {}): SlotRules => ({
   durationMinutes: 30,
@@ -137,6 +138,42 @@ describe('slot computation', () => {
     const h = host('UTC', { busy: held, sessions: { [start]: 2, [start + 30 * 60_000]: 0 } });
     const slots = computeSlots({ rules: rules({ seats: 3 }), assignment: 'single', hosts: [h], from: d('2026-06-02T00:00:00Z'), to: d('2026-06-02T10:30:00Z'), now: longAgo });
     expect(iso(slots)).toEqual(['2026-06-02T09:00:00.000Z', '2026-06-02T10:00:00.000Z']);
+  });
+
+  it('BOOK-1 local dates and times agree with the IANA database in zones with odd offsets and DST (Kathmandu +05:45, Lord Howe’s half-hour DST, Chatham, New York)', () => {
+    const zones = ['Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/New_York', 'America/St_Johns', 'UTC'];
+    // Every 7 h 13 min through 2026, so every hour of the day and both DST changes are crossed.
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += (7 * 60 + 13) * 60_000) {
+      for (const zone of zones) {
+        const luxon = DateTime.fromMillis(t, { zone });
+        expect(localParts(new Date(t), zone)).toEqual({ date: luxon.toISODate(), time: luxon.toFormat('HH:mm') });
+      }
+    }
+  });
+
+  it('BOOK-1 overlapping and unsorted busy times (bookings and calendar events mixed) block every slot they touch, and only those', () => {
+    const busy = [
+      { start: d('2026-06-02T11:00:00Z'), end: d('2026-06-02T11:20:00Z') },
+      { start: d('2026-06-02T09:00:00Z'), end: d('2026-06-02T09:45:00Z') },
+      { start: d('2026-06-02T09:10:00Z'), end: d('2026-06-02T09:20:00Z') },
+      { start: d('2026-06-01T23:00:00Z'), end: d('2026-06-02T09:05:00Z') },
+    ];
+    const h = host('UTC', { busy });
+    const slots = computeSlots({ rules: rules({ bufferAfterMinutes: 5 }), assignment: 'single', hosts: [h], from: d('2026-06-02T00:00:00Z'), to: d('2026-06-03T00:00:00Z'), now: longAgo });
+    // 10:30 + 30 min + 5 min after-buffer reaches into 11:00; 11:30 is clear of 11:20.
+    expect(iso(slots)).toEqual(['2026-06-02T10:00:00.000Z', '2026-06-02T11:30:00.000Z']);
+  });
+
+  it('BOOK-1 the weekly cap counts ISO weeks across a new year (2026-12-28 … 2027-01-03 is one week)', () => {
+    expect(isoWeek('2026-12-28')).toBe(isoWeek('2027-01-03'));
+    expect(isoWeek('2027-01-04')).not.toBe(isoWeek('2027-01-03'));
+    for (const date of ['2026-01-01', '2026-06-15', '2027-01-01', '2020-12-31', '2021-01-04']) {
+      const dt = DateTime.fromISO(date);
+      expect(isoWeek(date)).toBe(`${dt.weekYear}-W${dt.weekNumber}`);
+    }
+    const h = host('UTC', { bookedPerDay: { '2026-12-29': 2, '2027-01-02': 1 } });
+    const slots = computeSlots({ rules: rules({ weeklyCap: 3, window: { kind: 'rolling', days: 800 } }), assignment: 'single', hosts: [h], from: d('2026-12-28T00:00:00Z'), to: d('2027-01-06T00:00:00Z'), now: longAgo });
+    expect(localParts(slots[0]!.start, 'UTC').date).toBe('2027-01-04');
   });
 
   it('BOOK-1 IANA zones only', () => {

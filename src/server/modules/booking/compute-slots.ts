@@ -75,11 +75,58 @@ function inWindow(rules: SlotRules, start: DateTime, now: Date, zone: string): b
   return day >= rules.window.start && day <= rules.window.end;
 }
 
-/** ISO week of a host-local date, for the weekly cap. */
-const weekOf = (date: string, zone: string) => {
-  const d = DateTime.fromISO(date, { zone });
-  return `${d.weekYear}-${d.weekNumber}`;
-};
+const DAY = 86_400_000;
+
+/** A "YYYY-MM-DD" date moved by whole days (calendar arithmetic, no zone involved). */
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+}
+
+/** ISO weekday of a date: 1 Monday … 7 Sunday. */
+const weekdayOf = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay() || 7;
+
+/** ISO week of a host-local date ("2026-W23"), for the weekly cap: the week its Thursday falls in. */
+export function isoWeek(date: string): string {
+  const thursday = new Date(Date.parse(`${date}T00:00:00Z`) + (4 - weekdayOf(date)) * DAY);
+  const year = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / DAY / 7) + 1;
+  return `${year}-W${week}`;
+}
+
+/** Bounded memo: the oldest entries go first once it is full. */
+function memo<V>(limit: number) {
+  const map = new Map<string, V>();
+  return (key: string, make: () => V): V => {
+    const hit = map.get(key);
+    if (hit !== undefined) return hit;
+    const value = make();
+    if (map.size >= limit) map.delete(map.keys().next().value!);
+    map.set(key, value);
+    return value;
+  };
+}
+
+const formatters = memo<Intl.DateTimeFormat>(500);
+const offsets = memo<number>(50_000);
+const QUARTER_HOUR = 15 * MINUTE;
+
+/**
+ * A zone's UTC offset (ms) at an instant. Offsets and their changes fall on quarter hours in every
+ * IANA zone in use, so one lookup per zone and quarter hour is exact; Intl does the lookup.
+ */
+function offsetAt(zone: string, ms: number): number {
+  const bucket = Math.floor(ms / QUARTER_HOUR);
+  return offsets(`${zone}\u0000${bucket}`, () => {
+    const f = formatters(zone, () => new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' }));
+    const at = bucket * QUARTER_HOUR;
+    const p: Record<string, number> = {};
+    for (const part of f.formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+    return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!) - at;
+  });
+}
+
+/** The host-local date of an instant. */
+const localDate = (zone: string, ms: number) => new Date(ms + offsetAt(zone, ms)).toISOString().slice(0, 10);
 
 /**
  * A wall-clock time on a host-local date. A time skipped by a spring-forward moves on past the
@@ -96,74 +143,134 @@ function wallTime(date: string, hhmm: string, zone: string, earliest: boolean): 
   return first.toFormat('yyyy-MM-dd HH:mm') === dt.toFormat('yyyy-MM-dd HH:mm') ? first : dt;
 }
 
-/** The host's working intervals as instants, for the host-local days touching [from, to). */
-export function workingRanges(schedule: Schedule, from: Date, to: Date): TimeRange[] {
+/** One host-local day's working intervals as instants (ms), sorted. The same hours in the same zone on the same date are computed once per process. */
+const dayIntervals = memo<[number, number][]>(20_000);
+function intervalsOn(zone: string, date: string, intervals: Interval[]): [number, number][] {
+  if (!intervals.length) return [];
+  const key = `${zone}\u0000${date}\u0000${intervals.map((i) => `${i.start}-${i.end}`).join(',')}`;
+  return dayIntervals(key, () =>
+    intervals
+      .map((i): [number, number] => [wallTime(date, i.start, zone, true).toMillis(), wallTime(date, i.end, zone, false).toMillis()])
+      .filter(([s, e]) => e > s)
+      .sort((a, b) => a[0] - b[0]),
+  );
+}
+
+interface DayRange {
+  date: string;
+  start: number;
+  end: number;
+}
+
+/** The host's working intervals (ms) with their host-local dates, for the days touching [from, to), in time order. */
+function dayRanges(schedule: Schedule, from: number, to: number): DayRange[] {
   const zone = schedule.timeZone;
   const overrides = new Map(schedule.overrides.map((o) => [o.date, o.intervals]));
-  const ranges: TimeRange[] = [];
-  let day = DateTime.fromJSDate(from, { zone }).startOf('day').minus({ days: 1 });
-  const last = DateTime.fromJSDate(to, { zone }).startOf('day').plus({ days: 1 });
-  while (day <= last) {
-    const date = day.toISODate()!;
-    const intervals = overrides.get(date) ?? schedule.weekly.filter((w) => w.weekday === day.weekday);
-    for (const i of intervals) {
-      const start = wallTime(date, i.start, zone, true);
-      const end = wallTime(date, i.end, zone, false);
-      if (end > start) ranges.push({ start: start.toJSDate(), end: end.toJSDate() });
-    }
-    day = day.plus({ days: 1 });
+  const byWeekday: Interval[][] = [[], [], [], [], [], [], [], []];
+  for (const w of schedule.weekly) byWeekday[w.weekday]?.push(w);
+  const ranges: DayRange[] = [];
+  const last = addDays(localDate(zone, to), 1);
+  for (let date = addDays(localDate(zone, from), -1); date <= last; date = addDays(date, 1)) {
+    for (const [start, end] of intervalsOn(zone, date, overrides.get(date) ?? byWeekday[weekdayOf(date)]!)) ranges.push({ date, start, end });
   }
   return ranges;
 }
 
-const overlaps = (a: TimeRange, b: TimeRange) => a.start < b.end && b.start < a.end;
+/** The host's working intervals as instants, for the host-local days touching [from, to). */
+export function workingRanges(schedule: Schedule, from: Date, to: Date): TimeRange[] {
+  return dayRanges(schedule, from.getTime(), to.getTime()).map((r) => ({ start: new Date(r.start), end: new Date(r.end) }));
+}
 
-/** A host's free starts in [from, to), each checked against every rule. */
-function hostSlots(rules: SlotRules, host: HostAvailability, from: Date, to: Date, now: Date): Map<number, Date> {
+/** Busy times as disjoint [start, end) pairs in time order, for a sweep. */
+function mergeBusy(busy: TimeRange[]): [number, number][] {
+  const sorted = busy.map((b): [number, number] => [b.start.getTime(), b.end.getTime()]).sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const b of sorted) {
+    const top = merged[merged.length - 1];
+    if (top && b[0] <= top[1]) top[1] = Math.max(top[1], b[1]);
+    else merged.push(b);
+  }
+  return merged;
+}
+
+/** The first busy interval ending after `at` (binary search). */
+function firstEndingAfter(busy: [number, number][], at: number): number {
+  let lo = 0;
+  let hi = busy.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (busy[mid]![1] <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A host's free starts in [from, to), each checked against every rule. Candidates come in time
+ * order within a working interval and the busy times are merged and sorted, so the busy check is
+ * one forward sweep; dates, weeks and caps are worked out once per interval, not per start.
+ */
+function hostSlots(rules: SlotRules, host: HostAvailability, from: Date, to: Date, now: Date): number[] {
   const zone = host.schedule.timeZone;
-  const starts = new Map<number, Date>();
-  const earliest = now.getTime() + rules.minNoticeMinutes * MINUTE;
+  const starts: number[] = [];
+  const fromMs = from.getTime();
+  const toMs = to.getTime();
+  const earliest = Math.max(fromMs, now.getTime() + rules.minNoticeMinutes * MINUTE);
   const perWeek = new Map<string, number>();
   if (rules.weeklyCap !== null) {
-    for (const [date, n] of Object.entries(host.bookedPerDay)) perWeek.set(weekOf(date, zone), (perWeek.get(weekOf(date, zone)) ?? 0) + n);
+    for (const [date, n] of Object.entries(host.bookedPerDay)) perWeek.set(isoWeek(date), (perWeek.get(isoWeek(date)) ?? 0) + n);
   }
-  // Computed once, not per candidate start (Luxon's date arithmetic was most of a slot list's CPU).
-  const rollingEnd = rules.window.kind === 'rolling' ? DateTime.fromJSDate(now, { zone }).startOf('day').plus({ days: rules.window.days }).toMillis() : null;
-  for (const range of workingRanges(host.schedule, from, to)) {
-    // A working interval lies within one host-local day: every start in it has that date.
-    const date = DateTime.fromJSDate(range.start, { zone }).toISODate()!;
-    if (rules.window.kind === 'range' && (date < rules.window.start || date > rules.window.end)) continue;
-    for (let t = range.start.getTime(); t + rules.durationMinutes * MINUTE <= range.end.getTime(); t += rules.slotIntervalMinutes * MINUTE) {
-      if (t < from.getTime() || t >= to.getTime() || t < earliest) continue;
-      if (rollingEnd !== null && t >= rollingEnd) continue;
+  const rollingEnd = rules.window.kind === 'rolling' ? dayStart(zone, addDays(localDate(zone, now.getTime()), rules.window.days)) : Infinity;
+  const last = Math.min(toMs, rollingEnd);
+  const busy = mergeBusy(host.busy);
+  const duration = rules.durationMinutes * MINUTE;
+  const step = rules.slotIntervalMinutes * MINUTE;
+  const before = rules.bufferBeforeMinutes * MINUTE;
+  const after = rules.bufferAfterMinutes * MINUTE;
+  for (const range of dayRanges(host.schedule, fromMs, toMs)) {
+    if (range.end <= earliest || range.start >= last) continue;
+    if (rules.window.kind === 'range' && (range.date < rules.window.start || range.date > rules.window.end)) continue;
+    const capped =
+      (rules.dailyCap !== null && (host.bookedPerDay[range.date] ?? 0) >= rules.dailyCap) ||
+      (rules.weeklyCap !== null && (perWeek.get(isoWeek(range.date)) ?? 0) >= rules.weeklyCap);
+    let b = firstEndingAfter(busy, range.start - before);
+    for (let t = range.start; t + duration <= range.end && t < last; t += step) {
+      if (t < earliest) continue;
       const seatsLeft = host.sessions?.[t];
       if (seatsLeft !== undefined) {
         // A group session already runs here: it has room or it does not; its own hold is not a conflict.
-        if (seatsLeft > 0) starts.set(t, new Date(t));
+        if (seatsLeft > 0) starts.push(t);
         continue;
       }
-      if (rules.dailyCap !== null && (host.bookedPerDay[date] ?? 0) >= rules.dailyCap) continue;
-      if (rules.weeklyCap !== null && (perWeek.get(weekOf(date, zone)) ?? 0) >= rules.weeklyCap) continue;
-      const held = { start: new Date(t - rules.bufferBeforeMinutes * MINUTE), end: new Date(t + (rules.durationMinutes + rules.bufferAfterMinutes) * MINUTE) };
-      if (host.busy.some((b) => overlaps(held, b))) continue;
-      starts.set(t, new Date(t));
+      if (capped) continue;
+      while (b < busy.length && busy[b]![1] <= t - before) b++;
+      if (b < busy.length && busy[b]![0] < t + duration + after) continue;
+      starts.push(t);
     }
   }
   return starts;
 }
 
+/** Midnight of a host-local date, as an instant. */
+const midnights = memo<number>(20_000);
+const dayStart = (zone: string, date: string) => midnights(`${zone}\u0000${date}`, () => DateTime.fromISO(date, { zone }).startOf('day').toMillis());
+
 /** BOOK-1: free slots in [from, to) for one host, any of several (round-robin) or all of them (collective). */
 export function computeSlots(input: { rules: SlotRules; assignment: Assignment; hosts: HostAvailability[]; from: Date; to: Date; now: Date }): Slot[] {
   const { rules, hosts, from, to, now } = input;
-  const perHost = hosts.map((h) => ({ userId: h.userId, starts: hostSlots(rules, h, from, to, now) }));
-  const all = new Set<number>();
-  for (const h of perHost) for (const t of h.starts.keys()) all.add(t);
+  const free = new Map<number, string[]>();
+  for (const h of hosts) {
+    for (const t of hostSlots(rules, h, from, to, now)) {
+      const list = free.get(t);
+      if (!list) free.set(t, [h.userId]);
+      else if (list[list.length - 1] !== h.userId) list.push(h.userId);
+    }
+  }
   const slots: Slot[] = [];
-  for (const t of [...all].sort((a, b) => a - b)) {
-    const free = perHost.filter((h) => h.starts.has(t)).map((h) => h.userId);
-    if (input.assignment === 'collective' && free.length < hosts.length) continue;
-    if (!free.length) continue;
-    slots.push({ start: new Date(t), end: new Date(t + rules.durationMinutes * MINUTE), hostUserIds: free });
+  for (const t of [...free.keys()].sort((a, b) => a - b)) {
+    const hostUserIds = free.get(t)!;
+    if (input.assignment === 'collective' && hostUserIds.length < hosts.length) continue;
+    slots.push({ start: new Date(t), end: new Date(t + rules.durationMinutes * MINUTE), hostUserIds });
   }
   return slots;
 }
@@ -184,6 +291,6 @@ export function explainStart(input: { rules: SlotRules; hosts: HostAvailability[
 
 /** Shows an instant in a zone, for lists grouped by the visitor's own days. */
 export function localParts(at: Date, zone: string): { date: string; time: string } {
-  const d = DateTime.fromJSDate(at, { zone });
-  return { date: d.toISODate()!, time: d.toFormat('HH:mm') };
+  const local = new Date(at.getTime() + offsetAt(zone, at.getTime())).toISOString();
+  return { date: local.slice(0, 10), time: local.slice(11, 16) };
 }

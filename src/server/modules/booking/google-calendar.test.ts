@@ -112,6 +112,53 @@ describe('Google Calendar', () => {
     await until(async () => (await owner.client.get(api(`/booking/bookings?from=${encodeURIComponent(start)}`))).json().items.find((b: { id: string }) => b.id === made.json().id).calendarSynced, 'synced');
   });
 
+  it('BOOK-2 busy times are cached: pages reuse one read, a booking checks Google afresh, Kestrel’s own write refreshes it, and a Google outage serves the last read with a notice', async () => {
+    const day = 6;
+    const date = nyWeekday(day, '09:00').slice(0, 10);
+    const freeBusyCalls = () => google.apiCalls().filter((r) => r.path === '/calendar/v3/freeBusy').length;
+    const open = async () => {
+      const r = await visitor.get(page(`?timeZone=America/New_York&from=${date}&days=1`));
+      expect(r.statusCode, r.body).toBe(200);
+      return { starts: r.json().slots.map((s: { start: string }) => s.start) as string[], notice: r.json().calendarNotice as string | null };
+    };
+    google.busy = [{ start: nyWeekday(day, '10:00'), end: nyWeekday(day, '11:00') }];
+    await open();
+    const calls = freeBusyCalls();
+    const first = await open();
+    expect(first.starts).not.toContain(nyWeekday(day, '10:00'));
+    expect(first.notice).toBeNull();
+    // A second visitor, and another day within five weeks: no new call to Google.
+    await visitor.get(page(`?timeZone=Europe/Paris&from=${nyWeekday(day + 3, '09:00').slice(0, 10)}&days=7`));
+    expect(freeBusyCalls()).toBe(calls);
+
+    // Someone adds a meeting in Google: the page may show that time for up to a minute, but booking it asks Google and refuses.
+    google.busy.push({ start: nyWeekday(day, '15:00'), end: nyWeekday(day, '16:00') });
+    expect((await open()).starts).toContain(nyWeekday(day, '15:00'));
+    const refused = await visitor.post(page(), { start: nyWeekday(day, '15:00'), ...attendee() });
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(freeBusyCalls()).toBeGreaterThan(calls);
+
+    // A booking: once its event is written to Google, the page reads Google again.
+    const made = await visitor.post(page(), { start: nyWeekday(day, '13:00'), ...attendee() });
+    expect(made.statusCode, made.body).toBe(201);
+    await until(() => [...google.events.values()].find((e) => e.start?.dateTime === nyWeekday(day, '13:00')), 'the event in Google');
+    await until(async () => (await owner.client.get(api(`/booking/bookings?from=${encodeURIComponent(nyWeekday(day, '13:00'))}`))).json().items.find((b: { id: string }) => b.id === made.json().id)?.calendarSynced, 'synced');
+
+    // Google is down now: the slots still leave out what Google said was busy, and say they rest on an earlier read.
+    google.failNext(1);
+    const down = await open();
+    expect(down.starts).not.toContain(nyWeekday(day, '10:00'));
+    expect(down.starts).not.toContain(nyWeekday(day, '15:00'));
+    expect(down.starts).not.toContain(nyWeekday(day, '13:00'));
+    expect(down.starts).toContain(nyWeekday(day, '14:00'));
+    expect(down.notice).toMatch(/^The calendar could not be checked just now; these times are as of \d\d:\d\d\./);
+    // Back up: a fresh read, no notice.
+    const before = freeBusyCalls();
+    const up = await open();
+    expect(freeBusyCalls()).toBe(before + 1);
+    expect(up.notice).toBeNull();
+  });
+
   it('INT-1 callers asking for an expired token at once share one refresh', async () => {
     await server.services.database.system.execute(sql`UPDATE integration_connections SET access_expires_at = now() - interval '1 minute' WHERE workspace_id = ${owner.workspaceId}`);
     const refreshes = () => google.requests.filter((r) => r.path === '/token' && (r.body as Record<string, string>).grant_type === 'refresh_token').length;

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { errorMessage } from '../../lib/api';
-import { ErrorAlert } from '../../ui/Alert';
+import { ErrorAlert, InfoNote } from '../../ui/Alert';
 import { SkeletonList } from '../../ui/Skeleton';
 import { allTimeZones, bookingApi, dayLabel, type FreeSlot, type PublicEvent } from './api';
 
@@ -41,6 +41,7 @@ export function SlotPicker({ workspaceId, slug, timeZone, onTimeZone, selected, 
       </select>
       {page.isPending ? <SkeletonList rows={4} /> : null}
       {page.error ? <ErrorAlert>{errorMessage(page.error)}</ErrorAlert> : null}
+      {page.data?.calendarNotice ? <InfoNote className="mb-4">{page.data.calendarNotice}</InfoNote> : null}
       {page.data && !days.length ? <p className="text-sm text-stone-600">No free times in the next two weeks.</p> : null}
       {days.length ? (
         <fieldset>
