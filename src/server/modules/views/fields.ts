@@ -155,7 +155,26 @@ export async function loadFieldCatalog(tx: Tx, ctx: WorkspaceContext, object: Re
   return buildCatalog(object, defs);
 }
 
+/*
+ * Issue 14: a catalog is built from the workspace's custom field definitions, read in the request's
+ * own transaction (so it is never stale); building it (some forty fields with their SQL) was a
+ * share of a contacts page's CPU. The same definitions give the same catalog, so it is built once
+ * per distinct set of definitions and shared; nothing changes a catalog after it is built.
+ */
+const MAX_CATALOGS = 1_000;
+const catalogs = new Map<string, FieldCatalog>();
+
 export function buildCatalog(object: RecordType, defs: { key: string; label: string; type: CustomFieldType; options: string[] }[]): FieldCatalog {
+  const key = `${object}\u0000${JSON.stringify(defs.map((d) => [d.key, d.label, d.type, d.options]))}`;
+  const known = catalogs.get(key);
+  if (known) return known;
+  const catalog = freshCatalog(object, defs);
+  if (catalogs.size >= MAX_CATALOGS) catalogs.clear();
+  catalogs.set(key, catalog);
+  return catalog;
+}
+
+function freshCatalog(object: RecordType, defs: { key: string; label: string; type: CustomFieldType; options: string[] }[]): FieldCatalog {
   const catalog: FieldCatalog = new Map();
   const cols = builtinColumns(object);
   const infos = [...builtinFields[object]];
