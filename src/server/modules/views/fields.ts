@@ -1,7 +1,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../platform/db/database';
-import type { WorkspaceContext } from '../../platform/db/tenant';
+import type { FirstRead, WorkspaceContext } from '../../platform/db/tenant';
 import { activityLinks } from '../activities/activities.schema';
 import type { CustomFieldType, RecordType } from '../crm/crm.contract';
 import { companies, contacts, customFieldDefinitions, deals } from '../crm/crm.schema';
@@ -145,14 +145,32 @@ function customField(object: RecordType, def: { key: string; label: string; type
   };
 }
 
+type DefinitionRow = { key: string; label: string; type: CustomFieldType; options: string[] };
+
 /** Every field of `object` in this workspace: built-in ones, then custom fields in form order. */
 export async function loadFieldCatalog(tx: Tx, ctx: WorkspaceContext, object: RecordType): Promise<FieldCatalog> {
-  const defs = await tx
+  return buildCatalog(object, await readDefinitions(tx, ctx, object));
+}
+
+/**
+ * The custom field definitions loadFieldCatalog reads, as the first read of a transaction
+ * (withTenantReading: in the round trip of BEGIN, issue 14). `object` is one of the three record
+ * tables' names, checked here, so the text holds nothing but checked values.
+ */
+export function catalogRead(ctx: WorkspaceContext, object: RecordType): FirstRead<DefinitionRow> {
+  if (!Object.hasOwn(recordTables, object)) throw new Error(`Not a record type: ${String(object)}`);
+  return {
+    text: (workspaceId) => `SELECT key, label, type, options FROM custom_field_definitions WHERE workspace_id = '${workspaceId}' AND object = '${object}' ORDER BY position, key`,
+    fallback: (tx) => readDefinitions(tx, ctx, object),
+  };
+}
+
+async function readDefinitions(tx: Tx, ctx: WorkspaceContext, object: RecordType): Promise<DefinitionRow[]> {
+  return tx
     .select({ key: customFieldDefinitions.key, label: customFieldDefinitions.label, type: customFieldDefinitions.type, options: customFieldDefinitions.options })
     .from(customFieldDefinitions)
     .where(and(eq(customFieldDefinitions.workspaceId, ctx.workspaceId), eq(customFieldDefinitions.object, object)))
     .orderBy(asc(customFieldDefinitions.position), asc(customFieldDefinitions.key));
-  return buildCatalog(object, defs);
 }
 
 /*

@@ -1,9 +1,10 @@
 import { and, asc, desc, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../platform/db/database';
-import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import { withTenantReading, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest } from '../../platform/http/errors';
 import { prepareView, type CompiledView } from './compile-view';
+import { buildCatalog, catalogRead } from './fields';
 import { chosenColumns, labelledSelectList, presentRows, type RawRow } from './read-rows';
 import type { queryViewBody, ViewPage } from './views.contract';
 
@@ -68,8 +69,9 @@ async function totalOf(tx: Tx, view: CompiledView): Promise<{ count: number; exa
 
 export async function queryView(db: Db, ctx: WorkspaceContext, body: z.infer<typeof queryViewBody>): Promise<ViewPage> {
   const after = body.cursor ? decode(body.cursor) : null;
-  return withTenant(db, ctx, async (tx) => {
-    const view = await prepareView(tx, ctx, body.view);
+  // The field catalog's definitions come with BEGIN, in one round trip (issue 14).
+  return withTenantReading(db, ctx, catalogRead(ctx, body.view.object), async (tx, definitions) => {
+    const view = await prepareView(tx, ctx, body.view, 'view', buildCatalog(body.view.object, definitions));
     const columns = chosenColumns(view.catalog, view.object, body.view.columns);
     const select = labelledSelectList(view.object, view.table, columns, { sortKey: sql`(${view.sort.expr})::text` });
     const want = body.limit + 1;
