@@ -65,23 +65,6 @@ export const requestSerializer = (req: LoggableRequest) => ({
   remotePort: req.socket?.remotePort,
 });
 
-/**
- * Where the server's log goes by default: standard output, written in batches of up to 4 KiB
- * and at least every 250 ms instead of one write per line (issue 14: a write per request was a
- * visible share of a request's CPU). pino writes what is buffered when the process exits.
- */
-function batchedStdout(): pino.DestinationStream {
-  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => {
-    try {
-      stream.flush();
-    } catch {
-      // Closing or closed: pino's own exit handler writes the rest.
-    }
-  }, 250).unref();
-  return stream;
-}
-
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -91,7 +74,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       base: { service: 'kestrel' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination ?? (level === 'silent' ? undefined : batchedStdout()),
+    destination,
   );
 }
 
