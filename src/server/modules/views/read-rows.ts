@@ -39,13 +39,16 @@ export function selectList(table: RecordTable, columns: ServerField[], extra: Re
  * trip per kind of reference after it. Row-level security applies inside them as in the look-ups.
  */
 
+/** How a contact is named where it is referred to. */
+const contactLabel = sql`coalesce(nullif(concat_ws(' ', ${contacts.firstName}, ${contacts.lastName}), ''), ${contacts.email}::text, ${contacts.phone}, 'Unnamed contact')`;
+
 /** The label of what a user/ref column points to, as one subquery per row. */
 function labelOf(table: RecordTable, f: ServerField, value: SQL): SQL | null {
   if (f.kind === 'user') return sql`(SELECT ${users.name} FROM ${users} WHERE ${users.id} = ${value})`;
   if (f.kind !== 'ref' || !f.ref) return null;
   if (f.ref === 'companies') return sql`(SELECT ${companies.name} FROM ${companies} WHERE ${companies.workspaceId} = ${table.workspaceId} AND ${companies.id} = ${value})`;
   if (f.ref === 'contacts')
-    return sql`(SELECT coalesce(nullif(concat_ws(' ', ${contacts.firstName}, ${contacts.lastName}), ''), ${contacts.email}::text, ${contacts.phone}, 'Unnamed contact') FROM ${contacts} WHERE ${contacts.workspaceId} = ${table.workspaceId} AND ${contacts.id} = ${value})`;
+    return sql`(SELECT ${contactLabel} FROM ${contacts} WHERE ${contacts.workspaceId} = ${table.workspaceId} AND ${contacts.id} = ${value})`;
   const t = f.ref === 'pipelines' ? pipelines : pipelineStages;
   return sql`(SELECT ${t.name} FROM ${t} WHERE ${t.workspaceId} = ${table.workspaceId} AND ${t.id} = ${value})`;
 }
@@ -89,7 +92,7 @@ async function refLabels(tx: Tx, ctx: WorkspaceContext, ref: ServerField['ref'],
   }
   if (ref === 'contacts') {
     const rows = await tx
-      .select({ id: contacts.id, label: sql<string>`coalesce(nullif(concat_ws(' ', ${contacts.firstName}, ${contacts.lastName}), ''), ${contacts.email}::text, ${contacts.phone}, 'Unnamed contact')` })
+      .select({ id: contacts.id, label: sql<string>`${contactLabel}` })
       .from(contacts)
       .where(and(eq(contacts.workspaceId, ctx.workspaceId), inArray(contacts.id, ids)));
     return new Map(rows.map((r) => [r.id, r.label]));
