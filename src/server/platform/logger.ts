@@ -28,6 +28,7 @@ export const redactPaths = [
 ];
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LONG_SEGMENT = /[^/]{20}/;
 
 /**
  * SEC-2: a request path fit for logs: no query string (widget visitor tokens, reset links), and
@@ -37,6 +38,8 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function loggablePath(url: string): string {
   const cut = url.search(/[?#]/);
   const path = cut === -1 ? url : url.slice(0, cut);
+  // Most paths have no segment long enough to be a token: nothing to mask (issue 14).
+  if (!LONG_SEGMENT.test(path)) return path;
   return path
     .split('/')
     .map((segment) => (segment.length >= 20 && /^[\w.~%-]+$/.test(segment) && !uuid.test(segment) ? '…' : segment))

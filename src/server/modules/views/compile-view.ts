@@ -331,8 +331,8 @@ export function compileView(def: Pick<ViewDefinition, 'object' | 'filter' | 'sor
  * Loads the workspace's fields and the member's visibility, validates and compiles: what the
  * routes, export and bulk actions call. `prefix` names where the definition sat in the request.
  */
-export async function prepareView(tx: Tx, ctx: WorkspaceContext, def: ViewDefinition, prefix = 'view'): Promise<CompiledView> {
-  const catalog = await loadFieldCatalog(tx, ctx, def.object);
+export async function prepareView(tx: Tx, ctx: WorkspaceContext, def: ViewDefinition, prefix = 'view', known?: FieldCatalog): Promise<CompiledView> {
+  const catalog = known ?? (await loadFieldCatalog(tx, ctx, def.object));
   validateView(def, catalog, prefix);
   const visibility = await loadVisibility(tx, ctx);
   return compileView(def, { catalog, ctx, visibility });

@@ -1,10 +1,11 @@
 import { and, asc, desc, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../platform/db/database';
-import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import { withTenantReading, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest } from '../../platform/http/errors';
 import { prepareView, type CompiledView } from './compile-view';
-import { chosenColumns, presentRows, selectList, type RawRow } from './read-rows';
+import { buildCatalog, catalogRead } from './fields';
+import { chosenColumns, labelledSelectList, presentRows, type RawRow } from './read-rows';
 import type { queryViewBody, ViewPage } from './views.contract';
 
 /**
@@ -32,7 +33,7 @@ function decode(raw: string): Cursor {
 
 type Segment = 'values' | 'nulls';
 
-async function readSegment(tx: Tx, view: CompiledView, select: ReturnType<typeof selectList>, segment: Segment, after: Cursor | null, limit: number): Promise<RawRow[]> {
+async function readSegment(tx: Tx, view: CompiledView, select: ReturnType<typeof labelledSelectList>, segment: Segment, after: Cursor | null, limit: number): Promise<RawRow[]> {
   const { table, sort } = view;
   const dir = sort.direction === 'asc' ? asc : desc;
   const cmp = sql.raw(sort.direction === 'asc' ? '>' : '<');
@@ -68,10 +69,11 @@ async function totalOf(tx: Tx, view: CompiledView): Promise<{ count: number; exa
 
 export async function queryView(db: Db, ctx: WorkspaceContext, body: z.infer<typeof queryViewBody>): Promise<ViewPage> {
   const after = body.cursor ? decode(body.cursor) : null;
-  return withTenant(db, ctx, async (tx) => {
-    const view = await prepareView(tx, ctx, body.view);
+  // The field catalog's definitions come with BEGIN, in one round trip (issue 14).
+  return withTenantReading(db, ctx, catalogRead(ctx, body.view.object), async (tx, definitions) => {
+    const view = await prepareView(tx, ctx, body.view, 'view', buildCatalog(body.view.object, definitions));
     const columns = chosenColumns(view.catalog, view.object, body.view.columns);
-    const select = selectList(view.table, columns, { sortKey: sql`(${view.sort.expr})::text` });
+    const select = labelledSelectList(view.object, view.table, columns, { sortKey: sql`(${view.sort.expr})::text` });
     const want = body.limit + 1;
     let rows: RawRow[] = [];
     const inNulls = after !== null && after.v === null && view.sort.nullable;
@@ -82,7 +84,7 @@ export async function queryView(db: Db, ctx: WorkspaceContext, body: z.infer<typ
     const nextCursor = rows.length > body.limit && last ? encode({ v: (last.sortKey as string | null) ?? null, id: last.id }) : null;
     return {
       columns: columns.map((f) => ({ key: f.key, label: f.label, kind: f.kind, sortable: f.sortable, ...(f.custom?.type === 'currency' || (view.object === 'deals' && f.key === 'amount') ? { money: true } : {}) })),
-      rows: await presentRows(tx, ctx, view.object, columns, page),
+      rows: await presentRows(tx, ctx, view.object, columns, page, true),
       nextCursor,
       total: body.withTotal ? await totalOf(tx, view) : null,
     };

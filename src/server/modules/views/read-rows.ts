@@ -3,7 +3,7 @@ import type { Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import { users } from '../accounts/accounts.schema';
 import type { RecordType } from '../crm/crm.contract';
-import { companies, contacts, pipelines, pipelineStages } from '../crm/crm.schema';
+import { companies, contacts, pipelines, pipelineStages, recordTags, tags as tagsTable } from '../crm/crm.schema';
 import { tagsByRecord, type TagSummary } from '../crm/records';
 import type { FieldCatalog, RecordTable, ServerField } from './fields';
 import { defaultColumns, type ViewRow } from './views.contract';
@@ -32,6 +32,50 @@ export function selectList(table: RecordTable, columns: ServerField[], extra: Re
   return out;
 }
 
+/*
+ * Issue 14: a page of a view reads the labels of its references (owners, companies, contacts,
+ * pipelines, stages) and its rows' tags in its own SELECT, as correlated subqueries the planner
+ * evaluates for the page's rows only (after the sort and the LIMIT), instead of one look-up round
+ * trip per kind of reference after it. Row-level security applies inside them as in the look-ups.
+ */
+
+/** How a contact is named where it is referred to. */
+const contactLabel = sql`coalesce(nullif(concat_ws(' ', ${contacts.firstName}, ${contacts.lastName}), ''), ${contacts.email}::text, ${contacts.phone}, 'Unnamed contact')`;
+
+/** The label of what a user/ref column points to, as one subquery per row. */
+function labelOf(table: RecordTable, f: ServerField, value: SQL): SQL | null {
+  if (f.kind === 'user') return sql`(SELECT ${users.name} FROM ${users} WHERE ${users.id} = ${value})`;
+  if (f.kind !== 'ref' || !f.ref) return null;
+  if (f.ref === 'companies') return sql`(SELECT ${companies.name} FROM ${companies} WHERE ${companies.workspaceId} = ${table.workspaceId} AND ${companies.id} = ${value})`;
+  if (f.ref === 'contacts')
+    return sql`(SELECT ${contactLabel} FROM ${contacts} WHERE ${contacts.workspaceId} = ${table.workspaceId} AND ${contacts.id} = ${value})`;
+  const t = f.ref === 'pipelines' ? pipelines : pipelineStages;
+  return sql`(SELECT ${t.name} FROM ${t} WHERE ${t.workspaceId} = ${table.workspaceId} AND ${t.id} = ${value})`;
+}
+
+/** The row's tags as a JSON array ordered by name, as tagsByRecord reads them. */
+function tagsOf(object: RecordType, table: RecordTable): SQL {
+  return sql`(SELECT coalesce(json_agg(json_build_object('id', ${tagsTable.id}, 'name', ${tagsTable.name}, 'color', ${tagsTable.color}) ORDER BY ${tagsTable.name}), '[]'::json) FROM ${recordTags} JOIN ${tagsTable} ON ${tagsTable.workspaceId} = ${recordTags.workspaceId} AND ${tagsTable.id} = ${recordTags.tagId} WHERE ${recordTags.workspaceId} = ${table.workspaceId} AND ${recordTags.recordType} = ${object} AND ${recordTags.recordId} = ${table.id})`;
+}
+
+/**
+ * The SELECT list of a page with its labels: `selectList`'s, plus `l<i>` for the label of each
+ * user/ref column and `tags` for the row's tags. presentRows reads them instead of looking up.
+ */
+export function labelledSelectList(object: RecordType, table: RecordTable, columns: ServerField[], extra: Record<string, SQL> = {}): Record<string, SQL.Aliased | RecordTable['id']> {
+  const out = selectList(table, columns, extra);
+  // Nested one level (sql`${…}`): drizzle writes the top-level columns of a one-table SELECT
+  // list without their table's name, which inside a subquery would name the inner table's.
+  let withTags = false;
+  columns.forEach((f, i) => {
+    const label = f.value ? labelOf(table, f, f.value) : null;
+    if (label) out[`l${i}`] = sql`${label}`.as(`l${i}`);
+    if (f.kind === 'tags') withTags = true;
+  });
+  if (withTags) out.tags = sql`${tagsOf(object, table)}`.as('tags');
+  return out;
+}
+
 type Labels = Map<string, string>;
 
 async function userLabels(tx: Tx, ids: string[]): Promise<Labels> {
@@ -48,7 +92,7 @@ async function refLabels(tx: Tx, ctx: WorkspaceContext, ref: ServerField['ref'],
   }
   if (ref === 'contacts') {
     const rows = await tx
-      .select({ id: contacts.id, label: sql<string>`coalesce(nullif(concat_ws(' ', ${contacts.firstName}, ${contacts.lastName}), ''), ${contacts.email}::text, ${contacts.phone}, 'Unnamed contact')` })
+      .select({ id: contacts.id, label: sql<string>`${contactLabel}` })
       .from(contacts)
       .where(and(eq(contacts.workspaceId, ctx.workspaceId), inArray(contacts.id, ids)));
     return new Map(rows.map((r) => [r.id, r.label]));
@@ -68,14 +112,25 @@ function plain(value: unknown): Cell {
   return JSON.stringify(value);
 }
 
-/** Raw rows to `{ id, cells }`, keyed by field key, with references resolved to labels. */
-export async function presentRows(tx: Tx, ctx: WorkspaceContext, object: RecordType, columns: ServerField[], rows: RawRow[]): Promise<ViewRow[]> {
+/**
+ * Raw rows to `{ id, cells }`, keyed by field key, with references resolved to labels. Rows read
+ * with labelledSelectList (`labelled`) carry their labels and tags; others are looked up here, one
+ * statement per kind of reference for the whole page.
+ */
+export async function presentRows(tx: Tx, ctx: WorkspaceContext, object: RecordType, columns: ServerField[], rows: RawRow[], labelled = false): Promise<ViewRow[]> {
   const labels = new Map<number, Labels>();
   let tags: Map<string, TagSummary[]> | null = null;
-  for (const [i, f] of columns.entries()) {
-    if (f.kind === 'user') labels.set(i, await userLabels(tx, idsOf(rows, `c${i}`)));
-    else if (f.kind === 'ref') labels.set(i, await refLabels(tx, ctx, f.ref, idsOf(rows, `c${i}`)));
-    else if (f.kind === 'tags' && !tags) tags = await tagsByRecord(tx, ctx, object, rows.map((r) => r.id));
+  if (labelled) {
+    columns.forEach((f, i) => {
+      if (f.kind === 'user' || f.kind === 'ref') labels.set(i, new Map(rows.flatMap((r) => (typeof r[`c${i}`] === 'string' && typeof r[`l${i}`] === 'string' ? [[r[`c${i}`] as string, r[`l${i}`] as string]] : []))));
+    });
+    if (columns.some((f) => f.kind === 'tags')) tags = new Map(rows.map((r) => [r.id, (r.tags as TagSummary[] | null) ?? []]));
+  } else {
+    for (const [i, f] of columns.entries()) {
+      if (f.kind === 'user') labels.set(i, await userLabels(tx, idsOf(rows, `c${i}`)));
+      else if (f.kind === 'ref') labels.set(i, await refLabels(tx, ctx, f.ref, idsOf(rows, `c${i}`)));
+      else if (f.kind === 'tags' && !tags) tags = await tagsByRecord(tx, ctx, object, rows.map((r) => r.id));
+    }
   }
   return rows.map((row) => {
     const cells: Record<string, Cell> = {};

@@ -35,6 +35,23 @@ interface RootSession {
  * own path, with the scope as bound parameters, and fails or succeeds exactly as before.
  */
 export function withTenant<T>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, fn: (tx: Tx) => Promise<T>, options: TenantOptions = {}): Promise<T> {
+  return withTenantReading<never, T>(db, ctx, null, (tx) => fn(tx), options);
+}
+
+/**
+ * A first read of the transaction, sent in the same round trip as BEGIN and the scope (issue 14).
+ * `text` gets the workspace id only after it has passed the UUID check and must build the
+ * statement from nothing else but fixed text and values checked the same way; `fallback` reads
+ * the same rows through drizzle when the scope cannot be written into the text. Row-level
+ * security applies to both: the read runs after the scope is set, in the same transaction.
+ */
+export interface FirstRead<R> {
+  text: (workspaceId: string) => string;
+  fallback: (tx: Tx) => Promise<R[]>;
+}
+
+/** withTenant, with `read`'s rows handed to `fn`. */
+export function withTenantReading<R, T>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, read: FirstRead<R> | null, fn: (tx: Tx, rows: R[]) => Promise<T>, options: TenantOptions = {}): Promise<T> {
   const root = db._.session as unknown as RootSession;
   const literal = UUID.test(ctx.workspaceId) && (ctx.userId === null || ctx.userId === undefined || UUID.test(ctx.userId));
   const noWait = options.waitForDisk === false ? 'SET LOCAL synchronous_commit = off; ' : '';
@@ -42,10 +59,11 @@ export function withTenant<T>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' 
     return db.transaction(async (tx) => {
       if (noWait) await tx.execute(sql.raw(noWait));
       await setScope(tx, ctx);
-      return fn(tx);
+      return fn(tx, read ? await read.fallback(tx) : []);
     });
   }
-  return scopedTransaction(root, root.client, `BEGIN; ${noWait}SELECT set_config('kestrel.workspace_id', '${ctx.workspaceId}', true), set_config('kestrel.user_id', '${ctx.userId ?? ''}', true)`, fn);
+  const opening = `BEGIN; ${noWait}SELECT set_config('kestrel.workspace_id', '${ctx.workspaceId}', true), set_config('kestrel.user_id', '${ctx.userId ?? ''}', true)`;
+  return scopedTransaction(root, root.client, read ? `${opening}; ${read.text(ctx.workspaceId)}` : opening, (tx, results) => fn(tx, read ? (results.at(-1)?.rows as R[]) : []));
 }
 
 export interface TenantOptions {
@@ -58,21 +76,24 @@ export interface TenantOptions {
 }
 
 /** drizzle's transaction (commit, rollback on any error, savepoints inside) with our opening statement. */
-async function scopedTransaction<T>(root: RootSession, pool: pg.Pool, opening: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function scopedTransaction<T>(root: RootSession, pool: pg.Pool, opening: string, fn: (tx: Tx, results: pg.QueryResult[]) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   const session = new NodePgSession(client, root.dialect, root.schema, root.options);
   const tx = new NodePgTransaction(root.dialect, session, root.schema) as unknown as Tx;
   let broken: Error | undefined;
   try {
+    let results: pg.QueryResult[];
     try {
-      await client.query(opening);
+      // A text of several statements answers with one result for each.
+      const answer = (await client.query(opening)) as pg.QueryResult | pg.QueryResult[];
+      results = Array.isArray(answer) ? answer : [answer];
     } catch (error) {
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
       throw error;
     }
     let result: T;
     try {
-      result = await fn(tx);
+      result = await fn(tx, results);
     } catch (error) {
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
       throw error;

@@ -48,8 +48,25 @@ class SessionAuth implements RequestAuth {
   }
 
   get csrfToken(): string {
-    return (this.#csrf ??= csrfTokenFor(this.secret, this.sessionId));
+    return (this.#csrf ??= csrfTokenOf(this.secret, this.sessionId));
   }
+}
+
+/*
+ * Issue 14: the CSRF token of a live session, kept once derived (an HMAC per signed-in write and
+ * per `GET /api/auth/me` was a visible share of their CPU). The token is what the session's own
+ * pages are given anyway; the memo is bounded and only ever maps a session to its own token.
+ */
+const MAX_CSRF_TOKENS = 10_000;
+const csrfTokens = new Map<string, { secret: string; token: string }>();
+
+function csrfTokenOf(secret: string, sessionId: string): string {
+  const known = csrfTokens.get(sessionId);
+  if (known?.secret === secret) return known.token;
+  const token = csrfTokenFor(secret, sessionId);
+  if (csrfTokens.size >= MAX_CSRF_TOKENS) csrfTokens.clear();
+  csrfTokens.set(sessionId, { secret, token });
+  return token;
 }
 
 export interface RequestWorkspace {
