@@ -27,6 +27,8 @@ export interface OutreachMailInput {
   advertisement?: boolean;
   /** A campaign step and recipient, say: a second send with the same key finds the first. */
   idempotencyKey?: string;
+  /** Runs in the send's transaction once the recipient passed every check (a campaign spends the plan's emails here); throwing stops the send. */
+  beforeSend?: (tx: Tx) => Promise<void>;
 }
 
 export const blockReasons = ['no_address', 'unsubscribed', 'bounced', 'complained', 'erased', 'restricted', 'no_consent'] as const;
@@ -84,6 +86,7 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
     }
     const reason = await blockReason(tx, ctx.workspaceId, input.stream, { ...contact, id: input.contactId });
     if (reason) return { done: { status: 'blocked', reason, message: blockMessages[reason] } satisfies SendOutcome };
+    if (input.beforeSend) await input.beforeSend(tx);
     const email = contact.email!;
     const [row] = await tx
       .insert(outreachMessages)
