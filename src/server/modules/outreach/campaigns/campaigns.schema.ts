@@ -72,8 +72,8 @@ export const outreachCampaignRecipients = pgTable(
     foreignKey({ columns: [t.workspaceId, t.campaignId], foreignColumns: [outreachCampaigns.workspaceId, outreachCampaigns.id] }).onDelete('cascade'),
     check('outreach_campaign_recipients_status_check', oneOf('status', recipientStatuses)),
     index('outreach_campaign_recipients_status_idx').on(t.workspaceId, t.campaignId, t.status),
-    // Throttling counts what an account sent in the last minute and day.
-    index('outreach_campaign_recipients_sent_idx').on(t.workspaceId, t.sentAt),
+    // Throttling counts what was claimed (sent or in flight) in the last minute and day.
+    index('outreach_campaign_recipients_claimed_idx').on(t.workspaceId, t.claimedAt),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();

@@ -38,12 +38,15 @@ const setCampaign = (tx: Tx, row: { workspaceId: string; id: string }, values: P
  */
 async function room(tx: Tx, workspaceId: string, limits: { perMinute: number; dailyCap: number } | null): Promise<{ n: number; retryAt: Date | null }> {
   if (!limits) return { n: BATCH, retryAt: null };
+  // One claimer at a time per workspace, so two workers cannot both take the last of the minute.
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`outreach-throttle:${workspaceId}`}))`);
+  // Counted by claim time: a mail in flight counts as much as one sent.
   const r = await tx.execute<{ minute: number; day: number; minute_first: string | null; day_first: string | null }>(sql`
-    SELECT count(*) FILTER (WHERE sent_at > now() - interval '1 minute')::int AS minute,
+    SELECT count(*) FILTER (WHERE claimed_at > now() - interval '1 minute')::int AS minute,
            count(*)::int AS day,
-           min(sent_at) FILTER (WHERE sent_at > now() - interval '1 minute') AS minute_first,
-           min(sent_at) AS day_first
-    FROM ${recipients} WHERE workspace_id = ${workspaceId} AND sent_at > now() - interval '1 day'`);
+           min(claimed_at) FILTER (WHERE claimed_at > now() - interval '1 minute') AS minute_first,
+           min(claimed_at) AS day_first
+    FROM ${recipients} WHERE workspace_id = ${workspaceId} AND claimed_at > now() - interval '1 day' AND status IN ('sending', 'sent')`);
   const { minute, day, minute_first, day_first } = r.rows[0]!;
   const n = Math.min(BATCH, limits.perMinute - minute, limits.dailyCap - day);
   if (n > 0) return { n, retryAt: null };
@@ -98,14 +101,16 @@ export async function runCampaign(services: Services, workspaceId: string, campa
         return { stop: true as const };
       }
       await setCampaign(tx, row, { heartbeatAt: new Date() });
+      // Materialised, so the LIMIT is applied once (an IN-subquery may be run again and claim more).
       const r = await tx.execute<{ contact_id: string; attempts: number }>(sql`
-        UPDATE ${recipients} SET status = 'sending', claimed_at = now(), attempts = attempts + 1
-        WHERE workspace_id = ${workspaceId} AND campaign_id = ${campaignId} AND contact_id IN (
+        WITH picked AS MATERIALIZED (
           SELECT contact_id FROM ${recipients}
           WHERE workspace_id = ${workspaceId} AND campaign_id = ${campaignId}
             AND (status = 'queued' OR (status = 'sending' AND claimed_at < now() - make_interval(secs => ${lease})))
           ORDER BY contact_id LIMIT ${space.n} FOR UPDATE SKIP LOCKED)
-        RETURNING contact_id, attempts`);
+        UPDATE ${recipients} r SET status = 'sending', claimed_at = now(), attempts = r.attempts + 1
+        FROM picked WHERE r.workspace_id = ${workspaceId} AND r.campaign_id = ${campaignId} AND r.contact_id = picked.contact_id
+        RETURNING r.contact_id, r.attempts`);
       if (r.rows.length) return { batch: r.rows };
       // Nothing to claim: done, unless another worker holds claims (then look again when they would lapse).
       const [open] = await tx.select({ n: sql<number>`count(*)::int` }).from(recipients).where(and(eq(recipients.workspaceId, workspaceId), eq(recipients.campaignId, campaignId), inArray(recipients.status, ['queued', 'sending'])));
@@ -192,7 +197,7 @@ export async function resumeStalledCampaigns(services: Services): Promise<number
   const { system } = services.database;
   const stalled = await system.execute<{ workspace_id: string; id: string }>(sql`
     SELECT workspace_id, id FROM ${campaigns}
-    WHERE status = 'sending' AND (heartbeat_at IS NULL OR heartbeat_at < now() - make_interval(secs => ${lease}))
+    WHERE status = 'sending' AND coalesce(heartbeat_at, started_at) < now() - make_interval(secs => ${lease})
     LIMIT 1000`);
   for (const c of stalled.rows) {
     await system.transaction((tx) => later(tx, c.workspace_id, c.id, new Date()));
