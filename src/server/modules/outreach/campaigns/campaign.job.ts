@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineJob } from '../../../platform/jobs/jobs';
+import type { Queryable } from '../../../platform/db/database';
+import { defineJob, enqueue } from '../../../platform/jobs/jobs';
 import { resumeStalledCampaigns, runCampaign } from './send-campaign';
 
 /** MAIL-2: sends a campaign in batches, for a slice of time, then hands over to a fresh job. */
@@ -24,3 +25,8 @@ export const campaignSweepJob = defineJob({
     await resumeStalledCampaigns(services);
   },
 });
+
+/** Hands the campaign to a worker at `at` (now when absent); a job already waiting is moved, not doubled (one job key per campaign). */
+export async function scheduleCampaignJob(tx: Queryable, workspaceId: string, campaignId: string, at?: Date): Promise<void> {
+  await enqueue(tx, campaignJob, { workspaceId, campaignId }, { workspaceId, jobKey: `outreach-campaign:${campaignId}`, ...(at ? { runAt: at } : {}) });
+}

@@ -2,15 +2,15 @@ import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { badRequest, conflict, notFound } from '../../../platform/http/errors';
-import { enqueue } from '../../../platform/jobs/jobs';
 import type { Services } from '../../../platform/services';
 import { contacts, recordTags, tags } from '../../crm/crm.schema';
 import { loadVisibility, withVisibility } from '../../crm/visibility';
 import { prepareView } from '../../views/compile-view';
 import { findVisibleView } from '../../views/saved-views/present';
 import { workspaces } from '../../workspaces/workspaces.schema';
+import { postalAddressMissing } from '../mail/send-outreach-mail';
 import { outreachDeliveryEvents, outreachTemplates } from '../outreach.schema';
-import { campaignJob } from './campaign.job';
+import { scheduleCampaignJob } from './campaign.job';
 import type { Campaign, CampaignBody } from './campaigns.contract';
 import { outreachCampaignRecipients as recipients, outreachCampaigns as campaigns } from './campaigns.schema';
 
@@ -18,13 +18,6 @@ type CampaignRow = typeof campaigns.$inferSelect;
 type Counts = Campaign['counts'];
 
 const emptyCounts = (): Counts => ({ total: 0, queued: 0, sending: 0, sent: 0, skipped: 0, failed: 0, delivered: 0, opened: 0, clicked: 0, bounced: 0, complained: 0 });
-
-export const campaignJobKey = (campaignId: string) => `outreach-campaign:${campaignId}`;
-
-/** Hands the campaign to a worker at `at` (now when absent); a job already waiting is moved, not doubled. */
-export async function scheduleCampaignJob(tx: Tx, workspaceId: string, campaignId: string, at?: Date): Promise<void> {
-  await enqueue(tx, campaignJob, { workspaceId, campaignId }, { workspaceId, jobKey: campaignJobKey(campaignId), ...(at ? { runAt: at } : {}) });
-}
 
 /** Who a campaign may reach, decided when it is made: consent with its source on record, an address, no restriction (MAIL-4, PRIV-5). */
 const recipientReason = sql`CASE
@@ -55,9 +48,7 @@ async function audienceWhere(tx: Tx, ctx: WorkspaceContext, body: CampaignBody):
 export async function createCampaign(services: Services, ctx: WorkspaceContext, body: CampaignBody): Promise<Campaign> {
   return withTenant(services.database.db, ctx, async (tx) => {
     const [ws] = await tx.select({ mailingAddress: workspaces.mailingAddress }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
-    if (!ws?.mailingAddress?.trim()) {
-      throw conflict('postal_address_missing', "Marketing mail must carry the business's physical postal address. Fill in the mailing address in the workspace's business profile (Settings) first.", { field: 'mailingAddress' });
-    }
+    if (!ws?.mailingAddress?.trim()) throw postalAddressMissing();
     const [template] = await tx.select().from(outreachTemplates).where(and(eq(outreachTemplates.workspaceId, ctx.workspaceId), eq(outreachTemplates.id, body.templateId)));
     if (!template) throw notFound('Template');
     const where = await audienceWhere(tx, ctx, body);

@@ -2,7 +2,6 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError } from '../../../platform/http/errors';
-import { enqueue } from '../../../platform/jobs/jobs';
 import type { Services } from '../../../platform/services';
 import { htmlToText } from '../../activities/sanitise-html';
 import { consume } from '../../billing/limits';
@@ -11,7 +10,7 @@ import { sendOutreachMail } from '../mail/send-outreach-mail';
 import { accountForStream } from '../mail/sending-accounts';
 import { mergeValuesFor } from '../templates/manage-templates';
 import { renderTemplate } from '../templates/merge-fields';
-import { campaignJob } from './campaign.job';
+import { scheduleCampaignJob } from './campaign.job';
 import { outreachCampaignRecipients as recipients, outreachCampaigns as campaigns } from './campaigns.schema';
 
 /** Recipients claimed per transaction. */
@@ -22,11 +21,7 @@ const SLICE_MS = 15_000;
 const MAX_ATTEMPTS = 3;
 
 type CampaignRow = typeof campaigns.$inferSelect;
-const jobKey = (campaignId: string) => `outreach-campaign:${campaignId}`;
-
-async function later(tx: Tx, workspaceId: string, campaignId: string, at: Date): Promise<void> {
-  await enqueue(tx, campaignJob, { workspaceId, campaignId }, { workspaceId, jobKey: jobKey(campaignId), runAt: at });
-}
+const later = scheduleCampaignJob;
 
 /** Sets the campaign's own fields and, with `where`, only while it is in that status. */
 const setCampaign = (tx: Tx, row: { workspaceId: string; id: string }, values: Partial<CampaignRow>) =>

@@ -49,6 +49,10 @@ const blockMessages: Record<BlockReason, string> = {
   no_consent: 'The contact has no recorded consent to marketing mail (with its source and time).',
 };
 
+/** MAIL-5: 409 naming what to fill in before marketing mail may leave. */
+export const postalAddressMissing = () =>
+  conflict('postal_address_missing', "Marketing mail must carry the business's physical postal address. Fill in the mailing address in the workspace's business profile (Settings) first.", { field: 'mailingAddress' });
+
 /** The sender a workspace's outreach mail leaves as: its own name at the instance's address, replies to the person sending. */
 function senderAddress(services: Services, workspaceName: string): string {
   const configured = services.mail.from;
@@ -70,7 +74,7 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
     const [ws] = await tx.select({ name: workspaces.name, mailingAddress: workspaces.mailingAddress }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
     if (!ws) throw notFound('Workspace');
     if (input.stream === 'marketing' && !ws.mailingAddress?.trim()) {
-      throw conflict('postal_address_missing', "Marketing mail must carry the business's physical postal address. Fill in the mailing address in the workspace's business profile (Settings) first.", { field: 'mailingAddress' });
+      throw postalAddressMissing();
     }
     const [contact] = await tx
       .select({ email: contacts.email, restricted: contacts.restricted, consentState: contacts.consentState })
