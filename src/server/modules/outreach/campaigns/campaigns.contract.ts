@@ -13,7 +13,7 @@ export const campaignBody = z
     viewId: z.uuid().optional(),
     tagId: z.uuid().optional(),
     /** When to send; absent or past means now. */
-    sendAt: z.iso.datetime({ offset: true }).optional(),
+    sendAt: z.iso.datetime({ offset: true }).max(40).optional(),
     advertisement: z.boolean().optional(),
   })
   .refine((b) => (b.viewId ? 1 : 0) + (b.tagId ? 1 : 0) === 1, { message: 'Choose the audience: a saved view (viewId) or a tag (tagId), one of them.', path: ['viewId'] });
