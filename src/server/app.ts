@@ -31,6 +31,7 @@ import { bookingModule } from './modules/booking/booking.routes';
 import { integrationsModule } from './modules/integrations/integrations.routes';
 import { callsModule } from './modules/outreach/calls/calls.routes';
 import { outreachModule } from './modules/outreach/outreach.routes';
+import { campaignsModule } from './modules/outreach/campaigns/campaigns.routes';
 import { incidentsModule } from './modules/incidents/incidents.routes';
 import { policiesModule } from './modules/policies/policies.routes';
 import { privacyModule } from './modules/privacy/privacy.routes';
@@ -137,6 +138,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(callsModule);
   await app.register(billingModule);
   await app.register(outreachModule);
+  await app.register(campaignsModule);
   await app.register(incidentsModule);
   await app.register(policiesModule);
   await app.register(privacyModule);

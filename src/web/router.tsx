@@ -125,6 +125,8 @@ const manageBookingRoute = createRoute({ getParentRoute: () => rootRoute, path: 
 const callsRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/calls', component: lazyRouteComponent(() => import('./modules/calls/CallListPage'), 'CallListPage') }),
   createRoute({ getParentRoute: () => workspaceRoute, path: '/calls/do-not-call', component: lazyRouteComponent(() => import('./modules/calls/DoNotCallPage'), 'DoNotCallPage') }),
+  // MAIL-2, MAIL-3: campaigns.
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/campaigns', component: lazyRouteComponent(() => import('./modules/outreach/CampaignsPage'), 'CampaignsPage') }),
 ];
 // MAIL-4: the footer link of a marketing email; public, no sign-in.
 // PRIV-9: a workspace's public privacy page (linked from the widget and the booking page).

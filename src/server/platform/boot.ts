@@ -21,6 +21,8 @@ import { lowStockJob } from '../modules/invoicing/low-stock.job';
 import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.job';
 import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
 import { dncImportJob } from '../modules/outreach/calls/dnc-import.job';
+import { campaignJob, campaignSweepJob } from '../modules/outreach/campaigns/campaign.job';
+import { resumeStalledCampaigns } from '../modules/outreach/campaigns/send-campaign';
 import { createMailTransport } from './mail/transport';
 import { configureBilling } from '../modules/billing/limits';
 import { billingReconcileJob } from '../modules/billing/reconcile.job';
@@ -69,7 +71,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(...conversationJobs);
   jobs.register(bookingReminderJob, calendarSyncJob);
   jobs.register(lowStockJob);
-  jobs.register(dncImportJob);
+  jobs.register(dncImportJob, campaignJob, campaignSweepJob);
   jobs.register(billingReconcileJob);
   jobs.register(privacyExportJob, privacyExportSweepJob, retentionJob);
   const services: Services = {
@@ -88,6 +90,8 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
     await jobs.start(services, database.systemPool, config.WORKER_CONCURRENCY, logger.child({ component: 'jobs' }));
     // AI-2: runs this (or another) instance was working on when it stopped are ended now, not at the next sweep.
     await sweepStaleRuns(services).catch((e) => logger.warn({ err: e }, 'sweeping interrupted agent runs failed'));
+    // MAIL-2: campaigns whose worker died (a kill -9, a lost machine) carry on here.
+    await resumeStalledCampaigns(services).catch((e) => logger.warn({ err: e }, 'resuming stalled campaigns failed'));
   }
 
   let stopped = false;

@@ -115,6 +115,8 @@ const configSchema = z
     /** CONV-1: the longest a visitor's live stream stays open before the widget reconnects (Last-Event-ID resumes it). */
     WIDGET_STREAM_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1800),
     WORKER_CONCURRENCY: z.coerce.number().int().min(0).max(50).default(2),
+    /** MAIL-2: seconds without a heartbeat after which a sending campaign's worker is taken for dead and its claims are sent again. */
+    CAMPAIGN_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
     /** CRM-7: the largest file an import accepts, in bytes (default 200 MiB). */
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
 

@@ -25,3 +25,4 @@ export { dataEntries, systemEntries } from './registry';
 import '../../modules/conversations/conversations.data';
 import '../../modules/outreach/calls/calls.data';
 import '../../modules/outreach/outreach.data';
+import '../../modules/outreach/campaigns/campaigns.data';

@@ -21,6 +21,7 @@ export * from '../../modules/invoicing/invoicing.schema';
 export * from '../../modules/outreach/calls/calls.schema';
 export * from '../../modules/billing/billing.schema';
 export * from '../../modules/outreach/outreach.schema';
+export * from '../../modules/outreach/campaigns/campaigns.schema';
 export * from '../../modules/incidents/incidents.schema';
 export * from '../../modules/policies/policies.schema';
 export * from '../../modules/privacy/privacy.schema';

@@ -1,10 +1,34 @@
 import type { z } from 'zod';
 import { api } from '../../lib/api';
-import type { unsubscribePageSchema } from '../../../server/modules/outreach/outreach.contract';
+import type { Campaign } from '../../../server/modules/outreach/campaigns/campaigns.contract';
+import type { templateSchema, unsubscribePageSchema } from '../../../server/modules/outreach/outreach.contract';
 
 export type UnsubscribeInfo = z.infer<typeof unsubscribePageSchema>;
 
 export const outreachApi = {
   unsubscribeInfo: (token: string) => api.get<UnsubscribeInfo>(`/api/public/outreach/unsubscribe/${token}`),
   unsubscribe: (token: string) => api.post<UnsubscribeInfo>(`/api/public/outreach/unsubscribe/${token}`, { via: 'page' }),
+};
+
+// ---------------------------------------------------------------- campaigns (MAIL-2, MAIL-3)
+
+
+export type { Campaign };
+export type Template = z.infer<typeof templateSchema>;
+export interface NewCampaign {
+  name: string;
+  templateId: string;
+  viewId?: string;
+  tagId?: string;
+  sendAt?: string;
+  advertisement?: boolean;
+}
+
+const ws = (workspaceId: string) => `/api/workspaces/${encodeURIComponent(workspaceId)}/outreach`;
+
+export const campaignsApi = {
+  list: (w: string) => api.get<{ items: Campaign[] }>(`${ws(w)}/campaigns`),
+  create: (w: string, body: NewCampaign) => api.post<Campaign>(`${ws(w)}/campaigns`, body),
+  act: (w: string, id: string, action: 'pause' | 'resume' | 'cancel') => api.post<Campaign>(`${ws(w)}/campaigns/${encodeURIComponent(id)}/${action}`, {}),
+  templates: (w: string) => api.get<{ items: Template[] }>(`${ws(w)}/templates`),
 };

@@ -115,6 +115,16 @@ export function AppShell() {
                 </Link>
               </li>
             ) : null}
+            {workspace.data && workspace.data.role !== 'client' ? (
+              <li>
+                <Link to={`/w/${workspaceId}/campaigns` as '/'} className={navLinkClass}>
+                  <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+                    <path d="M3 8v4h3l6 4V4L6 8H3zM15 7.5a3.5 3.5 0 0 1 0 5" />
+                  </svg>
+                  Campaigns
+                </Link>
+              </li>
+            ) : null}
             <li>
               <Link to={`/w/${workspaceId}/booking` as '/'} className={navLinkClass}>
                 <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">

@@ -27,6 +27,8 @@ export interface OutreachMailInput {
   advertisement?: boolean;
   /** A campaign step and recipient, say: a second send with the same key finds the first. */
   idempotencyKey?: string;
+  /** Runs in the send's transaction once the recipient passed every check (a campaign spends the plan's emails here); throwing stops the send. */
+  beforeSend?: (tx: Tx) => Promise<void>;
 }
 
 export const blockReasons = ['no_address', 'unsubscribed', 'bounced', 'complained', 'erased', 'restricted', 'no_consent'] as const;
@@ -46,6 +48,10 @@ const blockMessages: Record<BlockReason, string> = {
   restricted: 'The contact asked that their record be restricted: no campaigns (PRIV-5).',
   no_consent: 'The contact has no recorded consent to marketing mail (with its source and time).',
 };
+
+/** MAIL-5: 409 naming what to fill in before marketing mail may leave. */
+export const postalAddressMissing = () =>
+  conflict('postal_address_missing', "Marketing mail must carry the business's physical postal address. Fill in the mailing address in the workspace's business profile (Settings) first.", { field: 'mailingAddress' });
 
 /** The sender a workspace's outreach mail leaves as: its own name at the instance's address, replies to the person sending. */
 function senderAddress(services: Services, workspaceName: string): string {
@@ -68,7 +74,7 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
     const [ws] = await tx.select({ name: workspaces.name, mailingAddress: workspaces.mailingAddress }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
     if (!ws) throw notFound('Workspace');
     if (input.stream === 'marketing' && !ws.mailingAddress?.trim()) {
-      throw conflict('postal_address_missing', "Marketing mail must carry the business's physical postal address. Fill in the mailing address in the workspace's business profile (Settings) first.", { field: 'mailingAddress' });
+      throw postalAddressMissing();
     }
     const [contact] = await tx
       .select({ email: contacts.email, restricted: contacts.restricted, consentState: contacts.consentState })
@@ -84,6 +90,7 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
     }
     const reason = await blockReason(tx, ctx.workspaceId, input.stream, { ...contact, id: input.contactId });
     if (reason) return { done: { status: 'blocked', reason, message: blockMessages[reason] } satisfies SendOutcome };
+    if (input.beforeSend) await input.beforeSend(tx);
     const email = contact.email!;
     const [row] = await tx
       .insert(outreachMessages)

@@ -1,0 +1,201 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '../../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
+import { AppError } from '../../../platform/http/errors';
+import type { Services } from '../../../platform/services';
+import { htmlToText } from '../../activities/sanitise-html';
+import { consume } from '../../billing/limits';
+import { memberships } from '../../workspaces/workspaces.schema';
+import { sendOutreachMail } from '../mail/send-outreach-mail';
+import { accountForStream } from '../mail/sending-accounts';
+import { mergeValuesFor } from '../templates/manage-templates';
+import { renderTemplate } from '../templates/merge-fields';
+import { scheduleCampaignJob } from './campaign.job';
+import { outreachCampaignRecipients as recipients, outreachCampaigns as campaigns } from './campaigns.schema';
+
+/** Recipients claimed per transaction. */
+const BATCH = 25;
+/** A job sends for this long, then queues its continuation, so other jobs (and workspaces) get their turn. */
+const SLICE_MS = 15_000;
+/** Sends retried this many times (a provider's 5xx, a dropped connection) before the recipient is marked failed. */
+const MAX_ATTEMPTS = 3;
+
+type CampaignRow = typeof campaigns.$inferSelect;
+const later = scheduleCampaignJob;
+
+/** Sets the campaign's own fields and, with `where`, only while it is in that status. */
+const setCampaign = (tx: Tx, row: { workspaceId: string; id: string }, values: Partial<CampaignRow>) =>
+  tx.update(campaigns).set(values).where(and(eq(campaigns.workspaceId, row.workspaceId), eq(campaigns.id, row.id)));
+
+/**
+ * MAIL-1: how many more mails the sending account allows now (its per-minute rate and daily cap,
+ * counted over every campaign of the workspace), and when to look again if none.
+ */
+async function room(tx: Tx, workspaceId: string, limits: { perMinute: number; dailyCap: number } | null): Promise<{ n: number; retryAt: Date | null }> {
+  if (!limits) return { n: BATCH, retryAt: null };
+  // One claimer at a time per workspace, so two workers cannot both take the last of the minute.
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`outreach-throttle:${workspaceId}`}))`);
+  // Counted by claim time: a mail in flight counts as much as one sent.
+  const r = await tx.execute<{ minute: number; day: number; minute_first: string | null; day_first: string | null }>(sql`
+    SELECT count(*) FILTER (WHERE claimed_at > now() - interval '1 minute')::int AS minute,
+           count(*)::int AS day,
+           min(claimed_at) FILTER (WHERE claimed_at > now() - interval '1 minute') AS minute_first,
+           min(claimed_at) AS day_first
+    FROM ${recipients} WHERE workspace_id = ${workspaceId} AND claimed_at > now() - interval '1 day' AND status IN ('sending', 'sent')`);
+  const { minute, day, minute_first, day_first } = r.rows[0]!;
+  const n = Math.min(BATCH, limits.perMinute - minute, limits.dailyCap - day);
+  if (n > 0) return { n, retryAt: null };
+  const first = day >= limits.dailyCap ? day_first : minute_first;
+  const span = day >= limits.dailyCap ? 86_400_000 : 60_000;
+  return { n: 0, retryAt: new Date(new Date(first ?? Date.now()).getTime() + span + 50) };
+}
+
+/**
+ * MAIL-2: sends a campaign. Each recipient is claimed (`sending`, with the time), sent through the
+ * one checked send path with an idempotency key naming the campaign and contact, then marked; a
+ * claim older than the lease (its worker died) is taken again, and the key makes that second send
+ * find the first one when it got through. The plan's emails a month are spent per mail sent
+ * (BILL-1); at the limit the rest are skipped with the reason.
+ */
+export async function runCampaign(services: Services, workspaceId: string, campaignId: string): Promise<void> {
+  const { db } = services.database;
+  const system = { workspaceId, userId: null };
+  const lease = services.config.CAMPAIGN_LEASE_SECONDS;
+  const loaded = await withTenant(db, system, async (tx) => {
+    const [row] = await tx.select().from(campaigns).where(and(eq(campaigns.workspaceId, workspaceId), eq(campaigns.id, campaignId))).for('update');
+    if (!row) return null;
+    if (row.status === 'scheduled') {
+      if (row.scheduledAt.getTime() > Date.now()) {
+        await later(tx, workspaceId, campaignId, row.scheduledAt);
+        return null;
+      }
+      await setCampaign(tx, row, { status: 'sending', startedAt: new Date() });
+    } else if (row.status !== 'sending') return null;
+    await setCampaign(tx, row, { heartbeatAt: new Date() });
+    // It sends as the member who made it (their address for replies) while they are still a member.
+    const [member] = row.createdBy ? await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, row.createdBy))) : [];
+    const ctx: WorkspaceContext = { workspaceId, userId: member ? row.createdBy : null, role: 'admin', actorLabel: `campaign ${row.name}` };
+    const account = await accountForStream(tx, workspaceId, 'marketing');
+    return { row, ctx, limits: account ? { perMinute: account.perMinute, dailyCap: account.dailyCap } : null };
+  });
+  if (!loaded) return;
+  const { row, ctx, limits } = loaded;
+  const started = Date.now();
+
+  for (;;) {
+    const claimed = await withTenant(db, system, async (tx) => {
+      const [now] = await tx.select({ status: campaigns.status }).from(campaigns).where(and(eq(campaigns.workspaceId, workspaceId), eq(campaigns.id, campaignId)));
+      if (now?.status !== 'sending') return { stop: true as const };
+      if (Date.now() - started > SLICE_MS) {
+        await later(tx, workspaceId, campaignId, new Date());
+        return { stop: true as const };
+      }
+      const space = await room(tx, workspaceId, limits);
+      if (space.n <= 0) {
+        await later(tx, workspaceId, campaignId, space.retryAt!);
+        return { stop: true as const };
+      }
+      await setCampaign(tx, row, { heartbeatAt: new Date() });
+      // Materialised, so the LIMIT is applied once (an IN-subquery may be run again and claim more).
+      const r = await tx.execute<{ contact_id: string; attempts: number }>(sql`
+        WITH picked AS MATERIALIZED (
+          SELECT contact_id FROM ${recipients}
+          WHERE workspace_id = ${workspaceId} AND campaign_id = ${campaignId}
+            AND (status = 'queued' OR (status = 'sending' AND claimed_at < now() - make_interval(secs => ${lease})))
+          ORDER BY contact_id LIMIT ${space.n} FOR UPDATE SKIP LOCKED)
+        UPDATE ${recipients} r SET status = 'sending', claimed_at = now(), attempts = r.attempts + 1
+        FROM picked WHERE r.workspace_id = ${workspaceId} AND r.campaign_id = ${campaignId} AND r.contact_id = picked.contact_id
+        RETURNING r.contact_id, r.attempts`);
+      if (r.rows.length) return { batch: r.rows };
+      // Nothing to claim: done, unless another worker holds claims (then look again when they would lapse).
+      const [open] = await tx.select({ n: sql<number>`count(*)::int` }).from(recipients).where(and(eq(recipients.workspaceId, workspaceId), eq(recipients.campaignId, campaignId), inArray(recipients.status, ['queued', 'sending'])));
+      if (open!.n > 0) await later(tx, workspaceId, campaignId, new Date(Date.now() + lease * 1000));
+      else await setCampaign(tx, row, { status: 'completed', finishedAt: new Date() });
+      return { stop: true as const };
+    });
+    if ('stop' in claimed) return;
+    for (const r of claimed.batch) {
+      const next = await sendOne(services, ctx, row, r.contact_id, r.attempts);
+      if (next === 'stop') return;
+    }
+  }
+}
+
+const mark = (services: Services, row: CampaignRow, contactId: string, values: Partial<typeof recipients.$inferSelect>) =>
+  withTenant(services.database.db, { workspaceId: row.workspaceId, userId: null }, (tx) =>
+    tx
+      .update(recipients)
+      .set(values)
+      .where(and(eq(recipients.workspaceId, row.workspaceId), eq(recipients.campaignId, row.id), eq(recipients.contactId, contactId), eq(recipients.status, 'sending'))),
+  );
+
+async function sendOne(services: Services, ctx: WorkspaceContext, row: CampaignRow, contactId: string, attempts: number): Promise<'next' | 'stop'> {
+  try {
+    const rendered = await withTenant(services.database.db, ctx, async (tx) => renderTemplate(row, await mergeValuesFor(tx, ctx, contactId)));
+    if (!rendered.ok) {
+      await mark(services, row, contactId, { status: 'skipped', reason: `merge_value_missing:${rendered.field}`.slice(0, 100) });
+      return 'next';
+    }
+    const outcome = await sendOutreachMail(services, ctx, {
+      contactId,
+      stream: 'marketing',
+      subject: rendered.subject,
+      html: rendered.html,
+      text: htmlToText(rendered.html),
+      advertisement: row.advertisement,
+      idempotencyKey: `campaign:${row.id}:${contactId}`,
+      // BILL-1: a mail is counted against the plan only once it passed every check and is about to leave.
+      beforeSend: (tx) => consume(tx, row.workspaceId, 'emails', 1),
+    });
+    if (outcome.status === 'blocked') await mark(services, row, contactId, { status: 'skipped', reason: outcome.reason });
+    else await mark(services, row, contactId, { status: 'sent', messageId: outcome.messageId, sentAt: new Date() });
+    return 'next';
+  } catch (error) {
+    const { db } = services.database;
+    const system = { workspaceId: row.workspaceId, userId: null };
+    if (error instanceof AppError && error.code === 'plan_limit_reached') {
+      // BILL-1: the plan's emails this month are spent: the rest are skipped, and the campaign says why.
+      await withTenant(db, system, async (tx) => {
+        await tx
+          .update(recipients)
+          .set({ status: 'skipped', reason: 'plan_limit' })
+          .where(and(eq(recipients.workspaceId, row.workspaceId), eq(recipients.campaignId, row.id), inArray(recipients.status, ['queued', 'sending'])));
+        await setCampaign(tx, row, { status: 'completed', finishedAt: new Date(), stopReason: error.message.slice(0, 500) });
+      });
+      return 'stop';
+    }
+    if (error instanceof AppError && error.code === 'postal_address_missing') {
+      await withTenant(db, system, async (tx) => {
+        await tx.update(recipients).set({ status: 'queued', claimedAt: null }).where(and(eq(recipients.workspaceId, row.workspaceId), eq(recipients.campaignId, row.id), eq(recipients.status, 'sending')));
+        await setCampaign(tx, row, { status: 'paused', stopReason: error.message.slice(0, 500) });
+      });
+      return 'stop';
+    }
+    if (error instanceof AppError && error.statusCode === 404) {
+      await mark(services, row, contactId, { status: 'skipped', reason: 'contact_deleted' });
+      return 'next';
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    services.logger.warn({ err: error, campaignId: row.id }, 'campaign mail failed');
+    await mark(services, row, contactId, attempts >= MAX_ATTEMPTS ? { status: 'failed', reason: message.slice(0, 300) } : { status: 'queued', claimedAt: null });
+    return 'next';
+  }
+}
+
+/**
+ * MAIL-2: campaigns still sending whose worker has not written a heartbeat within the lease (it was
+ * killed, or its machine went away) get a fresh job; their claims lapse and are sent again. Runs
+ * at boot and every minute.
+ */
+export async function resumeStalledCampaigns(services: Services): Promise<number> {
+  const lease = services.config.CAMPAIGN_LEASE_SECONDS;
+  const { system } = services.database;
+  const stalled = await system.execute<{ workspace_id: string; id: string }>(sql`
+    SELECT workspace_id, id FROM ${campaigns}
+    WHERE status = 'sending' AND coalesce(heartbeat_at, started_at) < now() - make_interval(secs => ${lease})
+    LIMIT 1000`);
+  for (const c of stalled.rows) {
+    await system.transaction((tx) => later(tx, c.workspace_id, c.id, new Date()));
+  }
+  return stalled.rows.length;
+}
