@@ -1,6 +1,6 @@
 import { int8 } from '../../platform/http/bounds';
 import { z } from 'zod';
-import { documentStatuses, documentTypes, movementKinds, paymentMethods, supplyKinds, taxRegimes } from './invoicing.schema';
+import { documentStatuses, documentTypes, linkProviders, movementKinds, paymentMethods, supplyKinds, taxRegimes } from './invoicing.schema';
 
 const MAX_PAISE = 100_00_00_000_00; // ₹100 crore
 const MAX_QTY_MILLI = 1_000_000_000; // a million units
@@ -121,9 +121,10 @@ export const paymentSchema = z.object({
   id: uuid, documentId: uuid, method: z.enum(paymentMethods), paidOn: z.string(), amountPaise: z.number().int(),
   reference: z.string().nullable(), note: z.string().nullable(), recordedBy: uuid.nullable(),
   voidedAt: z.string().nullable(), voidedBy: uuid.nullable(), voidReason: z.string().nullable(), createdAt: z.string(),
+  provider: z.enum(linkProviders).nullable().describe('Set when the payment came through a payment link (INV-5)'),
 });
 export const paymentBody = z.object({
-  method: z.enum(paymentMethods),
+  method: z.enum(paymentMethods).exclude(['payment_link']).describe('Payments by link are recorded by the provider\'s webhook (INV-5)'),
   paidOn: isoDate.optional().describe("Defaults to today's date in India"),
   amountPaise: int8(1, MAX_PAISE).describe('At most the balance still due'),
   reference: z.string().trim().min(1).max(100).optional().describe('UPI transaction id, cheque number, bank reference…'),
@@ -149,7 +150,24 @@ export const sendBody = z.object({
   to: z.string().trim().email('An email address like accounts@example.in.').max(254),
   message: z.string().trim().max(2000).optional(),
 });
-export const sendResult = z.object({ queued: z.literal(true), to: z.string() });
+export const sendResult = z.object({ queued: z.literal(true), to: z.string(), paymentLinkUrl: z.string().nullable().describe('The payment link the email carries (INV-5)') });
+
+// INV-5: payment links on the workspace's own provider account.
+export const linkProviderParams = workspaceParams.extend({ provider: z.enum(linkProviders) });
+export const paymentAccountList = z.object({
+  items: z.array(z.object({ provider: z.enum(linkProviders), connected: z.boolean(), secretKeyLast4: z.string().nullable(), updatedAt: z.string().nullable(), webhookUrl: z.string() })),
+});
+export const paymentAccountBody = z.object({
+  secretKey: z.string().trim().min(8).max(255).regex(/^(sk|rk)_[A-Za-z0-9_]+$/, 'A secret or restricted key like sk_live_… from the provider\'s dashboard.'),
+  webhookSecret: z.string().trim().min(8).max(255).regex(/^whsec_[A-Za-z0-9_+/=]+$/, "The webhook endpoint's signing secret, like whsec_…."),
+});
+export const paymentLinkSchema = z.object({
+  id: uuid, documentId: uuid, provider: z.enum(linkProviders), providerLinkId: z.string(), url: z.string(), amountPaise: z.number().int(), paidAt: z.string().nullable(), createdAt: z.string(),
+});
+export const paymentLinkBody = z.object({ amountPaise: int8(1, MAX_PAISE).optional().describe('Defaults to the balance due; less asks for an instalment') });
+export const paymentLinkList = z.object({ items: z.array(paymentLinkSchema) });
+export const linkWebhookParams = z.object({ provider: z.enum(linkProviders), workspaceId: uuid });
+export const linkWebhookAck = z.object({ received: z.boolean(), duplicate: z.boolean(), recorded: z.boolean() });
 
 // INV-4: GST returns and reports.
 const month = z.string().regex(/^20[0-9]{2}-(0[1-9]|1[0-2])$/, 'A month like 2026-06.');

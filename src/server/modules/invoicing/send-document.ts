@@ -1,11 +1,12 @@
-import type { Db } from '../../platform/db/database';
+import type { Services } from '../../platform/services';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { conflict } from '../../platform/http/errors';
 import { queueRenderedMail } from '../../platform/mail/outbox';
 import { renderMail } from '../../platform/mail/templates';
 import { and, eq } from 'drizzle-orm';
 import { documents } from './invoicing.schema';
-import { loadPdfInput, pdfFileName, renderInvoicePdf } from './render-invoice-pdf';
+import { loadPdfInput, payLinkOf, pdfFileName, renderInvoicePdf } from './render-invoice-pdf';
+import { createPaymentLink, listPaymentAccounts } from './payment-links';
 import { typeNames } from './pdf-figures';
 
 const rupees = (paise: number) => `₹${(paise / 100).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
@@ -14,15 +15,24 @@ const rupees = (paise: number) => `₹${(paise / 100).toLocaleString('en-IN', { 
  * INV-2: emails an issued document with its PDF attached, through the workspace's mail outbox
  * (the send itself is the outbox's job, retried there). An issued invoice becomes "sent".
  */
-export async function sendDocument(db: Db, ctx: WorkspaceContext, mailFrom: string, id: string, input: { to: string; message?: string | undefined }) {
-  const { doc, supplier, original } = await loadPdfInput(db, ctx, id);
+export async function sendDocument(services: Services, ctx: WorkspaceContext, id: string, input: { to: string; message?: string | undefined }) {
+  const db = services.database.db;
+  const mailFrom = services.mail.from;
+  const { doc, supplier, original, payLink: open } = await loadPdfInput(db, ctx, id);
   if (!doc.number) throw conflict('document_not_issued', 'Issue the document before sending it; a draft has no number.', { field: 'status' });
   if (doc.status === 'cancelled') throw conflict('document_cancelled', `${doc.number} is cancelled.`, { field: 'status' });
-  const pdf = await renderInvoicePdf({ doc, supplier, original });
+  // INV-5: an invoice with money due carries a payment link when the workspace connected a provider.
+  let payLink = open ?? null;
+  if (!payLink && doc.documentType === 'invoice' && doc.grandTotalPaise > doc.paidPaise && (await listPaymentAccounts(services, ctx)).items.some((a) => a.connected)) {
+    const link = await createPaymentLink(services, ctx, id, {});
+    payLink = await payLinkOf(link.url, link.amountPaise);
+  }
+  const pdf = await renderInvoicePdf({ doc, supplier, original, payLink });
   const name = typeNames[doc.documentType];
   const paragraphs = [
     `Dear ${doc.buyerName},`,
     `Please find attached ${name} ${doc.number} dated ${doc.documentDate} for ${rupees(doc.grandTotalPaise)}${doc.dueDate && doc.documentType === 'invoice' ? `, due on ${doc.dueDate}` : ''}.`,
+    ...(payLink ? [`Pay ${rupees(payLink.amountPaise)} online: ${payLink.url}`] : []),
     ...(input.message ? [input.message] : []),
     `Regards,\n${supplier.legalName}`,
   ];
@@ -37,5 +47,5 @@ export async function sendDocument(db: Db, ctx: WorkspaceContext, mailFrom: stri
         .where(and(eq(documents.workspaceId, ctx.workspaceId), eq(documents.id, id), eq(documents.status, 'issued')));
     }
   });
-  return { queued: true as const, to: input.to };
+  return { queued: true as const, to: input.to, paymentLinkUrl: payLink?.url ?? null };
 }
