@@ -13,11 +13,13 @@ import { Dialog } from '../crm/Dialog';
 import { invoicingApi, invoicingKeys, type InvoiceDocument } from './api';
 import { chipClass, chipLabels, chipOf, inr, parseRupees, quantityText, rateText, rupeesText, typeLabels } from './format';
 import { TotalsPanel } from './TotalsPanel';
+import { PaymentLinkSection } from './PaymentLinks';
 
 const methods = [
   { value: 'upi', label: 'UPI' }, { value: 'cash', label: 'Cash' }, { value: 'bank_transfer', label: 'Bank transfer' },
   { value: 'card', label: 'Card' }, { value: 'cheque', label: 'Cheque' }, { value: 'other', label: 'Other' },
 ];
+const methodLabel = (m: string) => (m === 'payment_link' ? 'Payment link' : methods.find((x) => x.value === m)?.label ?? m);
 const awaiting = ['issued', 'sent', 'partly_paid', 'overdue'];
 
 /** INV-2, INV-3: one document — its lines and taxes, payments, and what can be done with it next. */
@@ -100,13 +102,14 @@ export function DocumentPage() {
             </table>
           </div>
           {d.notes ? <p className="text-sm whitespace-pre-wrap text-stone-700">{d.notes}</p> : null}
+          {isInvoice && awaiting.includes(d.status) ? <PaymentLinkSection workspaceId={workspaceId} doc={d} balance={balance} /> : null}
           {payments.data && payments.data.items.length > 0 ? (
             <section aria-labelledby="payments-heading" className="rounded-lg border border-stone-200 bg-white p-4">
               <h2 id="payments-heading" className="mb-2 font-semibold text-stone-900">Payments</h2>
               <ul className="space-y-1 text-sm">
                 {payments.data.items.map((p) => (
                   <li key={p.id} className={`flex justify-between gap-3 ${p.voidedAt ? 'text-stone-400 line-through' : ''}`}>
-                    <span>{formatDate(p.paidOn)} · {methods.find((m) => m.value === p.method)?.label}{p.reference ? ` · ${p.reference}` : ''}</span>
+                    <span>{formatDate(p.paidOn)} · {methodLabel(p.method)}{p.reference ? ` · ${p.reference}` : ''}</span>
                     <span className="tabular-nums">{inr(p.amountPaise)}</span>
                   </li>
                 ))}
@@ -122,7 +125,7 @@ export function DocumentPage() {
         </aside>
       </div>
       <PaymentDialog open={dialog === 'pay'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} balance={balance} onDone={(msg) => { setNote(msg); announce(msg); void refresh(); }} />
-      <SendDialog open={dialog === 'send'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} onDone={(msg) => { setNote(msg); announce(msg); }} />
+      <SendDialog open={dialog === 'send'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} onDone={(msg) => { setNote(msg); announce(msg); void refresh(); }} />
     </div>
   );
 }
@@ -167,7 +170,7 @@ function SendDialog({ open, onClose, workspaceId, doc, onDone }: { open: boolean
   const [error, setError] = useState<string | null>(null);
   const send = useMutation({
     mutationFn: () => invoicingApi.send(workspaceId, doc.id, { to: to.trim() }),
-    onSuccess: (r) => { onDone(`${doc.number} is on its way to ${r.to} with the PDF attached.`); onClose(); },
+    onSuccess: (r) => { onDone(`${doc.number} is on its way to ${r.to} with the PDF attached${r.paymentLinkUrl ? ' and a payment link' : ''}.`); onClose(); },
     onError: (e) => setError(errorMessage(e)),
   });
   return (

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { api, request } from '../../lib/api';
 import type {
-  DocumentBody, InvoiceDocument, movementSchema, paymentList, paymentResult, Product, ProductBody, seriesSchema, SettingsBody, settingsSchema, UpdateDocumentBody,
+  DocumentBody, InvoiceDocument, movementSchema, paymentAccountList, paymentLinkSchema, paymentList, paymentResult, Product, ProductBody, seriesSchema, SettingsBody, settingsSchema, UpdateDocumentBody,
 } from '../../../server/modules/invoicing/invoicing.contract';
 
 export type { DocumentBody, InvoiceDocument, Product, ProductBody, SettingsBody };
@@ -10,6 +10,8 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type Series = z.infer<typeof seriesSchema>;
 export type Movement = z.infer<typeof movementSchema>;
 export type Payments = z.infer<typeof paymentList>;
+export type PaymentAccounts = z.infer<typeof paymentAccountList>;
+export type PaymentLink = z.infer<typeof paymentLinkSchema>;
 export type DocumentSummary = Omit<InvoiceDocument, 'lines'>;
 export type DocumentType = InvoiceDocument['documentType'];
 export type DocumentStatus = InvoiceDocument['status'];
@@ -36,7 +38,12 @@ export const invoicingApi = {
   payments: (ws: string, id: string) => api.get<Payments>(`${base(ws)}/documents/${id}/payments`),
   recordPayment: (ws: string, id: string, body: { method: string; amountPaise: number; paidOn?: string; reference?: string }) =>
     api.post<z.infer<typeof paymentResult>>(`${base(ws)}/documents/${id}/payments`, body),
-  send: (ws: string, id: string, body: { to: string; message?: string }) => api.post<{ queued: true; to: string }>(`${base(ws)}/documents/${id}/send`, body),
+  send: (ws: string, id: string, body: { to: string; message?: string }) => api.post<{ queued: true; to: string; paymentLinkUrl: string | null }>(`${base(ws)}/documents/${id}/send`, body),
+  paymentAccounts: (ws: string) => api.get<PaymentAccounts>(`${base(ws)}/payment-accounts`),
+  savePaymentAccount: (ws: string, provider: string, body: { secretKey: string; webhookSecret: string }) => request<PaymentAccounts>('PUT', `${base(ws)}/payment-accounts/${provider}`, { body }),
+  removePaymentAccount: (ws: string, provider: string) => request<PaymentAccounts>('DELETE', `${base(ws)}/payment-accounts/${provider}`),
+  paymentLinks: (ws: string, id: string) => api.get<{ items: PaymentLink[] }>(`${base(ws)}/documents/${id}/payment-links`),
+  createPaymentLink: (ws: string, id: string, body: { amountPaise?: number }) => api.post<PaymentLink>(`${base(ws)}/documents/${id}/payment-links`, body),
   pdfUrl: (ws: string, id: string) => `${base(ws)}/documents/${id}/pdf`,
 };
 
@@ -48,6 +55,8 @@ export const invoicingKeys = {
   documents: (ws: string, filter: object) => ['invoicing', ws, 'documents', filter] as const,
   document: (ws: string, id: string) => ['invoicing', ws, 'document', id] as const,
   payments: (ws: string, id: string) => ['invoicing', ws, 'payments', id] as const,
+  paymentLinks: (ws: string, id: string) => ['invoicing', ws, 'payment-links', id] as const,
+  paymentAccounts: (ws: string) => ['invoicing', ws, 'payment-accounts'] as const,
 };
 
 /** The GST identity, or null while the business has not entered it (the server answers 409). */
