@@ -23,5 +23,6 @@ registerData(
     export: { kind: 'rows', omit: ['secret_key_sealed', 'webhook_secret_sealed'] },
   },
   kept('invoicing_payment_links', 'Payment links made for invoices: provider, link id and address, amount asked, when paid (INV-5).'),
+  kept('invoicing_expenses', 'Expenses: date, category, description, vendor and GSTIN, amount, GST and whether it is claimed as input tax credit (INV-3).', { text: ['description', 'vendor_name'] }),
   kept('invoicing_payments', 'Payments received against invoices: method, date, reference, amount, and voids (INV-3).', { text: ['reference', 'note'] }),
 );
