@@ -7,9 +7,10 @@ import { heading, noSidewaysScroll, openPage, signIn, startBrowserSuite } from '
 import { type TestServer } from '../helpers/server';
 
 /**
- * INV-5 in a browser: the owner connects the shop's Stripe account in Invoicing settings, makes a
- * payment link for part of an invoice, the customer pays it on Stripe's page, and the invoice shows
- * "Partly paid" with the payment by link.
+ * Money in and out, in a browser. INV-5: the owner connects the shop's Stripe account in Invoicing
+ * settings, makes a payment link for part of an invoice, the customer pays it on Stripe's page, and
+ * the invoice shows "Partly paid" with the payment by link. INV-3/INV-4: a purchase at a cost, an
+ * expense, and the month's profit on the reports page.
  */
 let server: TestServer;
 let browser: Browser;
@@ -70,5 +71,48 @@ it('INV-5 an owner connects Stripe, sends a payment link for part of an invoice,
   await page.getByText(/Payment link · stripe pi_/).waitFor();
   await expect(page.getByTestId('balance').textContent()).resolves.toBe('₹5,400.00');
   await shoot(page, 'links-paid');
+  expect(problems).toEqual([]);
+}, 180_000);
+
+it('INV-3 INV-4 an owner buys stock at a cost, sells some, records the rent, and sees the month\'s profit', async () => {
+  const owner = await ownerWithWorkspace(server, 'Hosapete Paints');
+  const api = (p: string) => `/api/workspaces/${owner.workspaceId}/invoicing${p}`;
+  expect((await owner.client.request('PUT', api('/settings'), { legalName: 'Hosapete Paints', gstin: '29AAGCB7383J1Z4' })).statusCode).toBe(200);
+  const series = (await owner.client.post(api('/series'), { documentType: 'invoice', prefix: 'HP', digits: 4 })).json().id;
+  const product = (await owner.client.post(api('/products'), { sku: 'EMUL-20', name: 'Emulsion 20 L', hsn: '3209', uqc: 'NOS', pricePaise: 4_000_00, rateBps: 1800 })).json();
+  const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' });
+
+  const { page } = await openPage(browser, server.url, problems, { timezoneId: 'Asia/Kolkata', locale: 'en-IN' });
+  await signIn(page, owner.email, owner.password, `/w/${owner.workspaceId}/invoices/products`);
+  await heading(page, /Products/);
+  await page.getByRole('button', { name: /stock/i }).first().click();
+  await page.getByLabel('Quantity').fill('10');
+  await page.getByLabel(/Cost per unit/).fill('2500');
+  await page.getByRole('button', { name: 'Record', exact: true }).click();
+  await expect.poll(async () => (await owner.client.get(api(`/products/${product.id}`))).json().costPricePaise).toBe(2_500_00);
+
+  const draft = (await owner.client.post(api('/documents'), { documentType: 'invoice', seriesId: series, documentDate: today, buyerName: 'Walk-in', lines: [{ productId: product.id, description: 'Emulsion 20 L', hsn: '3209', uqc: 'NOS', quantityMilli: 4000, unitPricePaise: 4_000_00, rateBps: 1800 }] })).json();
+  expect((await owner.client.post(api(`/documents/${draft.id}/issue`), { version: draft.version })).statusCode).toBe(200);
+
+  await page.goto(`${server.url}/w/${owner.workspaceId}/invoices/expenses`);
+  await heading(page, 'Expenses');
+  await page.getByText('No expenses in this month yet.').waitFor();
+  await page.getByLabel('Description').fill('Shop rent');
+  await page.getByLabel('Amount before GST (₹)').fill('3000');
+  await page.getByLabel(/GST paid/).fill('540');
+  await page.getByLabel('Vendor GSTIN').fill('29AAGCB7383J1Z5');
+  await page.getByRole('button', { name: 'Record expense' }).click();
+  await page.getByText(/check (digit|character)/i).first().waitFor();
+  await page.getByLabel('Vendor GSTIN').fill('29AAGCB7383J1Z4');
+  await page.getByRole('button', { name: 'Record expense' }).click();
+  await expect.poll(() => page.getByTestId('expense-totals').textContent()).toContain('input tax credit ₹540.00');
+  await shoot(page, 'expenses');
+
+  // Sales ₹16,000 − 4 × ₹2,500 − rent ₹3,000 = ₹3,000.
+  await page.goto(`${server.url}/w/${owner.workspaceId}/invoices/reports`);
+  await heading(page, 'Reports & GST');
+  const profit = page.getByTestId('profit');
+  await expect.poll(() => profit.textContent()).toMatch(/Sales.*₹16,000\.00.*Cost of goods.*-?₹10,000\.00.*Expenses.*-?₹3,000\.00.*Profit₹3,000\.00/);
+  await shoot(page, 'profit');
   expect(problems).toEqual([]);
 }, 180_000);
