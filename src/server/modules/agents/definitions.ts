@@ -5,6 +5,7 @@ import { hasDataProvider } from '../enrichment/manage-data-provider';
 import type { AgentName, SubjectType } from './agents.contract';
 import type { AgentTool } from './runtime/tool';
 import { enrichContact } from './tools/enrichment-tools';
+import { findOverdueInvoices } from './tools/invoice-tools';
 import { proposeDealMove, proposeEmail, proposeTasks } from './tools/proposal-tools';
 import { findRecords, getRecord, pipelineSummary, searchRecordsTool } from './tools/record-tools';
 import { searchTimeline } from './tools/timeline-tools';
@@ -100,7 +101,7 @@ export const agents: Record<AgentName, AgentDefinition> = {
     label: 'Recovery',
     description: 'Scans for stalled deals, lost leads and silent customers, with reasons and recovery drafts.',
     role: 'You are Recovery, who wins back what slipped.',
-    tools: [findRecords, getRecord, searchTimeline, proposeEmail, proposeTasks, proposeDealMove],
+    tools: [findRecords, getRecord, searchTimeline, proposeEmail, proposeTasks, proposeDealMove, findOverdueInvoices],
     maxSteps: 14,
     tasks: [
       task('scan', 'Find what slipped', ['workspace'], 'Finds stalled deals, leads gone cold and silent customers, and drafts a way back for each.',
@@ -108,6 +109,9 @@ export const agents: Record<AgentName, AgentDefinition> = {
         true),
       task('deal', 'Revive this deal', ['deals'], 'Works out why this deal stalled and drafts a way back.',
         'Work out from the timeline why this deal stalled, then draft one recovery email with propose_email and, if useful, propose a task.'),
+      task('overdue_invoices', 'Chase overdue invoices', ['workspace'], 'Finds invoices past their due date and drafts a polite payment reminder for each.',
+        'List the overdue invoices (find_overdue_invoices). For each one with a contact, draft one short, polite reminder with propose_email: the invoice number, the amount still due and the due date, an offer to help if something is wrong with the invoice, no threats. For one without a contact, propose a task to call the buyer. One finding per invoice.',
+        true),
     ],
   },
   strategist: {

@@ -32,7 +32,7 @@ export function DocumentPage() {
     queryFn: () => invoicingApi.payments(workspaceId, documentId),
     enabled: doc.data?.documentType === 'invoice' && doc.data.status !== 'draft',
   });
-  const [dialog, setDialog] = useState<'pay' | 'send' | null>(null);
+  const [dialog, setDialog] = useState<'pay' | 'send' | 'remind' | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: invoicingKeys.all(workspaceId) });
   const act = useMutation({
@@ -74,6 +74,7 @@ export function DocumentPage() {
         {d.number ? <a href={invoicingApi.pdfUrl(workspaceId, d.id)} className={buttonClass('secondary')} download>Download PDF</a> : null}
         {d.number && d.status !== 'cancelled' ? <Button variant="secondary" onClick={() => setDialog('send')}>Send by email</Button> : null}
         {isInvoice && awaiting.includes(d.status) ? <Button variant="secondary" onClick={() => setDialog('pay')}>Record payment</Button> : null}
+        {isInvoice && d.overdue && balance > 0 ? <Button variant="secondary" onClick={() => setDialog('remind')}>Send reminder</Button> : null}
         {isInvoice && d.number && d.status !== 'cancelled' ? <Link to={`${base}/new?creditFor=${d.id}` as '/'} className={buttonClass('secondary')}>Credit note</Link> : null}
         {d.documentType === 'quote' && d.status !== 'cancelled' ? <Link to={`${base}/new?fromQuote=${d.id}` as '/'} className={buttonClass('secondary')}>Make invoice</Link> : null}
         {d.number && d.paidPaise === 0 && d.status !== 'cancelled' ? <Button variant="danger" onClick={() => act.mutate('cancel')} pending={act.isPending && act.variables === 'cancel'} pendingLabel="Voiding…">Void</Button> : null}
@@ -125,7 +126,7 @@ export function DocumentPage() {
         </aside>
       </div>
       <PaymentDialog open={dialog === 'pay'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} balance={balance} onDone={(msg) => { setNote(msg); announce(msg); void refresh(); }} />
-      <SendDialog open={dialog === 'send'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} onDone={(msg) => { setNote(msg); announce(msg); void refresh(); }} />
+      <SendDialog open={dialog === 'send' || dialog === 'remind'} reminder={dialog === 'remind'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} onDone={(msg) => { setNote(msg); announce(msg); void refresh(); }} />
     </div>
   );
 }
@@ -165,22 +166,22 @@ function PaymentDialog({ open, onClose, workspaceId, doc, balance, onDone }: { o
   );
 }
 
-function SendDialog({ open, onClose, workspaceId, doc, onDone }: { open: boolean; onClose: () => void; workspaceId: string; doc: InvoiceDocument; onDone: (msg: string) => void }) {
+function SendDialog({ open, reminder, onClose, workspaceId, doc, onDone }: { open: boolean; reminder: boolean; onClose: () => void; workspaceId: string; doc: InvoiceDocument; onDone: (msg: string) => void }) {
   const [to, setTo] = useState('');
   const [error, setError] = useState<string | null>(null);
   const send = useMutation({
-    mutationFn: () => invoicingApi.send(workspaceId, doc.id, { to: to.trim() }),
-    onSuccess: (r) => { onDone(`${doc.number} is on its way to ${r.to} with the PDF attached${r.paymentLinkUrl ? ' and a payment link' : ''}.`); onClose(); },
+    mutationFn: () => (reminder ? invoicingApi.remind : invoicingApi.send)(workspaceId, doc.id, { to: to.trim() }),
+    onSuccess: (r) => { onDone(reminder ? `A reminder for ${doc.number} is on its way to ${r.to}.` : `${doc.number} is on its way to ${r.to} with the PDF attached${r.paymentLinkUrl ? ' and a payment link' : ''}.`); onClose(); },
     onError: (e) => setError(errorMessage(e)),
   });
   return (
-    <Dialog open={open} onClose={onClose} title={`Send ${doc.number}`} description="The PDF goes as an attachment from your workspace's mail.">
+    <Dialog open={open} onClose={onClose} title={reminder ? `Remind about ${doc.number}` : `Send ${doc.number}`} description={reminder ? 'A polite note with the balance, the due date, the PDF again and a payment link when Stripe is connected.' : "The PDF goes as an attachment from your workspace's mail."}>
       <form noValidate className="space-y-4" onSubmit={(e) => { e.preventDefault(); setError(null); send.mutate(); }}>
         <TextField label="Email address" type="email" value={to} maxLength={254} onChange={(e) => setTo(e.target.value)} />
         {error ? <ErrorAlert>{error}</ErrorAlert> : null}
         <div className="flex justify-end gap-2">
           <Button variant="ghost" onClick={onClose}>Cancel</Button>
-          <Button type="submit" pending={send.isPending} pendingLabel="Sending…">Send</Button>
+          <Button type="submit" pending={send.isPending} pendingLabel="Sending…">{reminder ? 'Send reminder' : 'Send'}</Button>
         </div>
       </form>
     </Dialog>

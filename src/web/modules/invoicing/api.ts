@@ -44,6 +44,7 @@ export const invoicingApi = {
   expenses: (ws: string, month?: string) => api.get<Expenses>(`${base(ws)}/expenses`, { query: { month } }),
   createExpense: (ws: string, body: Partial<ExpenseBody> & Pick<ExpenseBody, 'spentOn' | 'category' | 'description' | 'amountPaise'>) => api.post<Expenses['items'][number]>(`${base(ws)}/expenses`, body),
   deleteExpense: (ws: string, id: string) => request<{ deleted: true }>('DELETE', `${base(ws)}/expenses/${id}`),
+  remind: (ws: string, id: string, body: { to: string; message?: string }) => api.post<{ queued: true; to: string; paymentLinkUrl: string | null }>(`${base(ws)}/documents/${id}/remind`, body),
   paymentAccounts: (ws: string) => api.get<PaymentAccounts>(`${base(ws)}/payment-accounts`),
   savePaymentAccount: (ws: string, provider: string, body: { secretKey: string; webhookSecret: string }) => request<PaymentAccounts>('PUT', `${base(ws)}/payment-accounts/${provider}`, { body }),
   removePaymentAccount: (ws: string, provider: string) => request<PaymentAccounts>('DELETE', `${base(ws)}/payment-accounts/${provider}`),
