@@ -10,7 +10,7 @@ import { createPaymentLink, listPaymentAccounts } from './payment-links';
 import { typeNames } from './pdf-figures';
 import { recordAudit } from '../audit/record-audit';
 
-const rupees = (paise: number) => `₹${(paise / 100).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+export const rupees = (paise: number) => `₹${(paise / 100).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /**
  * INV-2: emails an issued document with its PDF attached, through the workspace's mail outbox

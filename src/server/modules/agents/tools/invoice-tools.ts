@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { overdueInvoices } from '../../invoicing/reminders';
+import { rupees } from '../../invoicing/send-document';
 import { defineTool } from '../runtime/tool';
-
-const rupees = (paise: number) => `₹${(paise / 100).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /**
  * Recovery (issue 18): the invoices past their due date with money owed, for a polite reminder

@@ -26,14 +26,19 @@ export function verifyStripeEvent(raw: Buffer, headers: Record<string, string | 
   }
 }
 
-/** BILL-2: Stripe through its official SDK (Checkout, the Billing portal, subscriptions, signed webhooks). */
-export function stripeProvider(options: { secretKey: string; webhookSecret: string; apiUrl: string | null }): BillingProvider {
-  const api = options.apiUrl ? new URL(options.apiUrl) : null;
-  const stripe = new Stripe(options.secretKey, {
+/** The official SDK for one account; `apiUrl` points it elsewhere (tests: a local fake). Billing and invoicing's payment links share it. */
+export function stripeClient(secretKey: string, apiUrl: string | null): Stripe {
+  const api = apiUrl ? new URL(apiUrl) : null;
+  return new Stripe(secretKey, {
     maxNetworkRetries: 1,
     timeout: 20_000,
     ...(api ? { host: api.hostname, port: Number(api.port || (api.protocol === 'https:' ? 443 : 80)), protocol: api.protocol.replace(':', '') as 'http' | 'https' } : {}),
   });
+}
+
+/** BILL-2: Stripe through its official SDK (Checkout, the Billing portal, subscriptions, signed webhooks). */
+export function stripeProvider(options: { secretKey: string; webhookSecret: string; apiUrl: string | null }): BillingProvider {
+  const stripe = stripeClient(options.secretKey, options.apiUrl);
 
   return {
     kind: 'stripe',

@@ -1,5 +1,4 @@
-import Stripe from 'stripe';
-import { verifyStripeEvent } from '../../billing/providers/stripe';
+import { stripeClient, verifyStripeEvent } from '../../billing/providers/stripe';
 import type { LinkCredentials, LinkEvent, PaymentLinkProvider } from './provider';
 
 const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === 'string' ? v : v.id);
@@ -11,12 +10,7 @@ const idOf = (v: string | { id: string } | null | undefined) => (v == null ? nul
  * naming the link; its signature is checked by billing's Stripe verification.
  */
 export function stripeLinks(credentials: LinkCredentials, apiUrl: string | null): PaymentLinkProvider {
-  const api = apiUrl ? new URL(apiUrl) : null;
-  const stripe = new Stripe(credentials.secretKey, {
-    maxNetworkRetries: 1,
-    timeout: 20_000,
-    ...(api ? { host: api.hostname, port: Number(api.port || (api.protocol === 'https:' ? 443 : 80)), protocol: api.protocol.replace(':', '') as 'http' | 'https' } : {}),
-  });
+  const stripe = stripeClient(credentials.secretKey, apiUrl);
   return {
     kind: 'stripe',
     async createLink(input) {
