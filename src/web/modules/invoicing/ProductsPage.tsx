@@ -110,7 +110,7 @@ function ProductForm({ workspaceId, product, onDone }: { workspaceId: string; pr
       <TextField label="HSN or SAC code" value={v.hsn} maxLength={8} inputMode="numeric" onChange={(e) => setV({ ...v, hsn: e.target.value })} error={f('hsn')} hint="Goods: HSN, 4–8 digits. Services: SAC, 6 digits starting 99." />
       <SelectField label="Unit (UQC)" value={v.uqc} onChange={(e) => setV({ ...v, uqc: e.target.value })} options={UQC_CODES.map((u) => ({ value: u, label: u }))} error={f('uqc')} />
       <TextField label="Price (₹)" value={v.price} inputMode="decimal" onChange={(e) => setV({ ...v, price: e.target.value })} error={f('pricePaise')} />
-      <TextField label="Cost price (₹)" value={v.cost} inputMode="decimal" onChange={(e) => setV({ ...v, cost: e.target.value })} error={f('costPricePaise')} hint="Before GST; a purchase with a unit cost updates it. Used for profit." />
+      <TextField label="Unit cost (₹)" value={v.cost} inputMode="decimal" onChange={(e) => setV({ ...v, cost: e.target.value })} error={f('costPricePaise')} hint="Before GST; a purchase with a unit cost updates it. Used for profit." />
       <SelectField label="GST rate" value={String(v.rateBps)} onChange={(e) => setV({ ...v, rateBps: Number(e.target.value) })} options={ALL_RATES_BPS.map((r) => ({ value: String(r), label: rateText(r) }))} error={f('rateBps')} />
       <TextField label="Reorder level" value={v.reorder} inputMode="decimal" onChange={(e) => setV({ ...v, reorder: e.target.value })} error={f('reorderLevelMilli')} hint="Below this, the product shows as low on stock." />
       <div className="flex items-end"><CheckboxField label="The price includes GST" checked={v.priceIncludesTax} onChange={(e) => setV({ ...v, priceIncludesTax: e.target.checked })} /></div>
