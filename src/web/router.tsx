@@ -170,6 +170,7 @@ const invoicingRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices/new', validateSearch: invoiceEditorSearch, component: lazyRouteComponent(() => import('./modules/invoicing/DocumentEditorPage'), 'DocumentEditorPage') }),
   createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices/products', component: lazyRouteComponent(() => import('./modules/invoicing/ProductsPage'), 'ProductsPage') }),
   createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices/settings', component: lazyRouteComponent(() => import('./modules/invoicing/InvoicingSettingsPage'), 'InvoicingSettingsPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices/expenses', component: lazyRouteComponent(() => import('./modules/invoicing/ExpensesPage'), 'ExpensesPage') }),
   createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices/reports', component: lazyRouteComponent(() => import('./modules/invoicing/ReportsPage'), 'ReportsPage') }),
   createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices/$documentId', component: lazyRouteComponent(() => import('./modules/invoicing/DocumentPage'), 'DocumentPage') }),
   createRoute({ getParentRoute: () => workspaceRoute, path: '/invoices/$documentId/edit', component: lazyRouteComponent(() => import('./modules/invoicing/DocumentEditorPage'), 'DocumentEditorPage') }),

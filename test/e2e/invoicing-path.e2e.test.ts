@@ -10,7 +10,7 @@ import { type TestServer } from '../helpers/server';
  * purchase of 50, invoices a Maharashtra company from the CRM (IGST, a line discount, live totals),
  * issues it, takes part payment (partly paid), credits one returned stand with a credit note, sells
  * one over the counter in Bengaluru (CGST+SGST),
- * sees the low-stock alert and the month's GSTR-3B. (Payment links, INV-5, come with billing.)
+ * sees the low-stock alert and the month's GSTR-3B. (Payment links, INV-5: invoicing-money.e2e.test.ts.)
  */
 let server: TestServer;
 let browser: Browser;

@@ -6,15 +6,22 @@ import { FakeProvider, route, type FakeRequest, type FakeResponse } from './harn
  * does (form-encoded requests, JSON objects, Stripe's `{ error: { type, message } }`):
  * Checkout Sessions, the hosted checkout page (which "pays" with a test card, fires the signed
  * webhooks Stripe would — `Stripe-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")` — and
- * redirects to the success URL), subscriptions, the billing portal and refunds.
+ * redirects to the success URL), subscriptions, the billing portal and refunds; and for a shop's
+ * own sales (INV-5) prices with inline product data and Payment Links, whose hosted page pays the
+ * link's amount and fires `checkout.session.completed` naming the link.
  */
 export const TEST_CARD = '4242424242424242';
 
 interface Session { id: string; mode: 'subscription' | 'payment'; price: string; customer: string | null; customer_email: string | null; client_reference_id: string | null; metadata: Record<string, string>; subscription_metadata: Record<string, string>; success_url: string; cancel_url: string; status: 'open' | 'complete'; subscription: string | null; payment_intent: string | null }
 export interface FakeSubscription { id: string; customer: string; status: string; price: string; metadata: Record<string, string>; current_period_start: number; current_period_end: number; cancel_at_period_end: boolean }
 
+interface FakePrice { id: string; currency: string; unit_amount: number; product: string; name: string }
+interface FakeLink { id: string; price: string; quantity: number; metadata: Record<string, string>; payment_intent_metadata: Record<string, string>; limit: number | null; completed: number; active: boolean }
+
 export class FakeStripe extends FakeProvider {
   readonly sessions = new Map<string, Session>();
+  readonly prices = new Map<string, FakePrice>();
+  readonly links = new Map<string, FakeLink>();
   readonly subscriptions = new Map<string, FakeSubscription>();
   /** Every webhook delivered: its body and Kestrel's answer. */
   readonly delivered: { raw: string; header: string; status: number }[] = [];
@@ -92,6 +99,26 @@ export class FakeStripe extends FakeProvider {
     }
   }
 
+  linkObject(l: FakeLink) {
+    return { id: l.id, object: 'payment_link', active: l.active, currency: this.prices.get(l.price)!.currency, metadata: l.metadata, url: `${this.url}/l/${l.id}`, restrictions: l.limit ? { completed_sessions: { count: l.completed, limit: l.limit } } : null };
+  }
+
+  /** The customer pays a Payment Link on its hosted page: a completed Checkout Session for the link's amount, announced by webhook. */
+  async payLink(id: string): Promise<{ status: number; paymentIntent: string | null }> {
+    const l = this.links.get(id);
+    if (!l || !l.active || (l.limit !== null && l.completed >= l.limit)) return { status: 410, paymentIntent: null };
+    const price = this.prices.get(l.price)!;
+    l.completed += 1;
+    if (l.limit !== null && l.completed >= l.limit) l.active = false;
+    const paymentIntent = `pi_${randomBytes(8).toString('hex')}`;
+    const session = {
+      id: `cs_test_${randomBytes(8).toString('hex')}`, object: 'checkout.session', mode: 'payment', payment_link: l.id, payment_intent: paymentIntent, payment_status: 'paid', status: 'complete',
+      amount_total: price.unit_amount * l.quantity, amount_subtotal: price.unit_amount * l.quantity, currency: price.currency, metadata: l.metadata, customer: null, customer_details: { email: 'buyer@example.in' },
+    };
+    await this.fire('checkout.session.completed', session);
+    return { status: 200, paymentIntent };
+  }
+
   sessionObject(s: Session) {
     return {
       id: s.id, object: 'checkout.session', mode: s.mode, customer: s.customer, client_reference_id: s.client_reference_id, metadata: s.metadata, subscription: s.subscription,
@@ -111,6 +138,34 @@ export class FakeStripe extends FakeProvider {
       };
       this.sessions.set(s.id, s);
       return { status: 200, body: this.sessionObject(s) };
+    }),
+    route('POST', '/v1/prices', (r) => {
+      if (!this.authorised(r)) return { status: 401, body: this.errorBody(401, 'Invalid API Key provided') };
+      const b = r.body as Record<string, any>;
+      const amount = Number(b.unit_amount);
+      if (!b.currency || !Number.isInteger(amount) || amount < 1) return { status: 400, body: this.errorBody(400, 'Missing required param: unit_amount.') };
+      if (!b.product && !b.product_data?.name) return { status: 400, body: this.errorBody(400, 'Missing required param: product_data[name].') };
+      const p: FakePrice = { id: `price_${randomBytes(8).toString('hex')}`, currency: b.currency, unit_amount: amount, product: b.product ?? `prod_${randomBytes(6).toString('hex')}`, name: b.product_data?.name ?? '' };
+      this.prices.set(p.id, p);
+      return { status: 200, body: { id: p.id, object: 'price', active: true, currency: p.currency, unit_amount: p.unit_amount, product: p.product, type: 'one_time' } };
+    }),
+    route('POST', '/v1/payment_links', (r) => {
+      if (!this.authorised(r)) return { status: 401, body: this.errorBody(401, 'Invalid API Key provided') };
+      const b = r.body as Record<string, any>;
+      const item = b.line_items?.[0];
+      if (!item?.price || !this.prices.has(item.price)) return { status: 400, body: this.errorBody(400, `No such price: '${item?.price ?? ''}'`) };
+      const l: FakeLink = {
+        id: `plink_${randomBytes(8).toString('hex')}`, price: item.price, quantity: Number(item.quantity ?? 1), metadata: b.metadata ?? {}, payment_intent_metadata: b.payment_intent_data?.metadata ?? {},
+        limit: b.restrictions?.completed_sessions?.limit ? Number(b.restrictions.completed_sessions.limit) : null, completed: 0, active: true,
+      };
+      this.links.set(l.id, l);
+      return { status: 200, body: this.linkObject(l) };
+    }),
+    route('GET', '/l/:id', async (r): Promise<FakeResponse> => {
+      const paid = await this.payLink(r.params.id!);
+      return paid.status === 200
+        ? { status: 200, raw: '<!doctype html><title>Paid</title><p>Thanks for your payment</p>', headers: { 'content-type': 'text/html' } }
+        : { status: paid.status, raw: 'This link is no longer active', headers: { 'content-type': 'text/plain' } };
     }),
     route('GET', '/pay/:id', async (r): Promise<FakeResponse> => {
       const s = this.sessions.get(r.params.id!);

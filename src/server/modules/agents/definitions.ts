@@ -6,6 +6,7 @@ import type { AgentName, SubjectType } from './agents.contract';
 import type { AgentTool } from './runtime/tool';
 import { findNoShows } from './tools/booking-tools';
 import { enrichContact } from './tools/enrichment-tools';
+import { findOverdueInvoices } from './tools/invoice-tools';
 import { proposeDealMove, proposeEmail, proposeTasks } from './tools/proposal-tools';
 import { findRecords, getRecord, pipelineSummary, searchRecordsTool } from './tools/record-tools';
 import { searchTimeline } from './tools/timeline-tools';
@@ -101,7 +102,7 @@ export const agents: Record<AgentName, AgentDefinition> = {
     label: 'Recovery',
     description: 'Scans for stalled deals, lost leads and silent customers, with reasons and recovery drafts.',
     role: 'You are Recovery, who wins back what slipped.',
-    tools: [findRecords, getRecord, searchTimeline, proposeEmail, proposeTasks, proposeDealMove, findNoShows],
+    tools: [findRecords, getRecord, searchTimeline, proposeEmail, proposeTasks, proposeDealMove, findNoShows, findOverdueInvoices],
     maxSteps: 14,
     tasks: [
       task('scan', 'Find what slipped', ['workspace'], 'Finds stalled deals, leads gone cold and silent customers, and drafts a way back for each.',
@@ -111,6 +112,9 @@ export const agents: Record<AgentName, AgentDefinition> = {
         'Work out from the timeline why this deal stalled, then draft one recovery email with propose_email and, if useful, propose a task.'),
       task('no_shows', 'Re-book no-shows', ['workspace', 'contacts'], 'Drafts a short, friendly email to each person who missed a booked meeting, with the link to book a new time.',
         'List the no-shows with find_no_shows (for a contact: only theirs). For each, draft one short, friendly email with propose_email: no blame, mention the meeting they missed, and include the booking link exactly as given so they can pick a new time. One finding per person.'),
+      task('overdue_invoices', 'Chase overdue invoices', ['workspace'], 'Finds invoices past their due date and drafts a polite payment reminder for each.',
+        'List the overdue invoices (find_overdue_invoices). For each one with a contact, draft one short, polite reminder with propose_email: the invoice number, the amount still due and the due date, an offer to help if something is wrong with the invoice, no threats. For one without a contact, propose a task to call the buyer. One finding per invoice.',
+        true),
     ],
   },
   strategist: {

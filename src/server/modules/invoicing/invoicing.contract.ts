@@ -1,6 +1,6 @@
 import { int8 } from '../../platform/http/bounds';
 import { z } from 'zod';
-import { documentStatuses, documentTypes, movementKinds, paymentMethods, supplyKinds, taxRegimes } from './invoicing.schema';
+import { documentStatuses, documentTypes, expenseCategories, linkProviders, movementKinds, paymentMethods, supplyKinds, taxRegimes } from './invoicing.schema';
 
 const MAX_PAISE = 100_00_00_000_00; // ₹100 crore
 const MAX_QTY_MILLI = 1_000_000_000; // a million units
@@ -36,13 +36,13 @@ export const settingsBody = z.object({
 
 export const productSchema = z.object({
   id: uuid, sku: z.string(), name: z.string(), hsn: z.string(), uqc: z.string(), kind: z.enum(['goods', 'service']),
-  pricePaise: z.number().int(), priceIncludesTax: z.boolean(), rateBps: z.number().int(), cessBps: z.number().int(),
+  pricePaise: z.number().int(), costPricePaise: z.number().int(), priceIncludesTax: z.boolean(), rateBps: z.number().int(), cessBps: z.number().int(),
   trackStock: z.boolean(), stockMilli: z.number().int(), reorderLevelMilli: z.number().int(), lowStock: z.boolean(),
   version: z.number().int(), createdAt: z.string(), updatedAt: z.string(),
 });
 export const productBody = z.object({
   sku: code(40), name: z.string().trim().min(1).max(200), hsn: code(8), uqc: code(3),
-  pricePaise: paise, priceIncludesTax: z.boolean().default(false), rateBps, cessBps: cessBps.default(0),
+  pricePaise: paise, costPricePaise: paise.optional().describe('What one unit costs you before GST; a purchase with a unit cost updates it'), priceIncludesTax: z.boolean().default(false), rateBps, cessBps: cessBps.default(0),
   trackStock: z.boolean().optional(), reorderLevelMilli: z.number().int().min(0).max(MAX_QTY_MILLI).default(0),
 });
 export const updateProductBody = productBody.partial().extend({ version: z.number().int().min(1).max(2_147_483_647) });
@@ -50,11 +50,12 @@ export const productList = z.object({ items: z.array(productSchema) });
 export const productListQuery = z.object({ lowStock: z.enum(['true', 'false']).optional() });
 
 export const movementSchema = z.object({
-  id: uuid, productId: uuid, kind: z.enum(movementKinds), quantityMilli: z.number().int(), documentId: uuid.nullable(), note: z.string().nullable(), createdAt: z.string(),
+  id: uuid, productId: uuid, kind: z.enum(movementKinds), quantityMilli: z.number().int(), unitCostPaise: z.number().int().nullable(), documentId: uuid.nullable(), note: z.string().nullable(), createdAt: z.string(),
 });
 export const movementBody = z.object({
   kind: z.enum(['purchase', 'adjustment', 'return']).describe('Sales are recorded by issuing invoices'),
   quantityMilli: quantity.describe('Positive; an adjustment may be negative'),
+  unitCostPaise: paise.optional().describe("A purchase's cost of one unit before GST; becomes the product's cost price"),
   note: z.string().trim().max(500).optional(),
 });
 export const movementResult = z.object({ movement: movementSchema, product: productSchema });
@@ -121,9 +122,10 @@ export const paymentSchema = z.object({
   id: uuid, documentId: uuid, method: z.enum(paymentMethods), paidOn: z.string(), amountPaise: z.number().int(),
   reference: z.string().nullable(), note: z.string().nullable(), recordedBy: uuid.nullable(),
   voidedAt: z.string().nullable(), voidedBy: uuid.nullable(), voidReason: z.string().nullable(), createdAt: z.string(),
+  provider: z.enum(linkProviders).nullable().describe('Set when the payment came through a payment link (INV-5)'),
 });
 export const paymentBody = z.object({
-  method: z.enum(paymentMethods),
+  method: z.enum(paymentMethods).exclude(['payment_link']).describe('Payments by link are recorded by the provider\'s webhook (INV-5)'),
   paidOn: isoDate.optional().describe("Defaults to today's date in India"),
   amountPaise: int8(1, MAX_PAISE).describe('At most the balance still due'),
   reference: z.string().trim().min(1).max(100).optional().describe('UPI transaction id, cheque number, bank reference…'),
@@ -149,7 +151,24 @@ export const sendBody = z.object({
   to: z.string().trim().email('An email address like accounts@example.in.').max(254),
   message: z.string().trim().max(2000).optional(),
 });
-export const sendResult = z.object({ queued: z.literal(true), to: z.string() });
+export const sendResult = z.object({ queued: z.literal(true), to: z.string(), paymentLinkUrl: z.string().nullable().describe('The payment link the email carries (INV-5)') });
+
+// INV-5: payment links on the workspace's own provider account.
+export const linkProviderParams = workspaceParams.extend({ provider: z.enum(linkProviders) });
+export const paymentAccountList = z.object({
+  items: z.array(z.object({ provider: z.enum(linkProviders), connected: z.boolean(), secretKeyLast4: z.string().nullable(), updatedAt: z.string().nullable(), webhookUrl: z.string() })),
+});
+export const paymentAccountBody = z.object({
+  secretKey: z.string().trim().min(8).max(255).regex(/^(sk|rk)_[A-Za-z0-9_]+$/, 'A secret or restricted key like sk_live_… from the provider\'s dashboard.'),
+  webhookSecret: z.string().trim().min(8).max(255).regex(/^whsec_[A-Za-z0-9_+/=]+$/, "The webhook endpoint's signing secret, like whsec_…."),
+});
+export const paymentLinkSchema = z.object({
+  id: uuid, documentId: uuid, provider: z.enum(linkProviders), providerLinkId: z.string(), url: z.string(), amountPaise: z.number().int(), paidAt: z.string().nullable(), createdAt: z.string(),
+});
+export const paymentLinkBody = z.object({ amountPaise: int8(1, MAX_PAISE).optional().describe('Defaults to the balance due; less asks for an instalment') });
+export const paymentLinkList = z.object({ items: z.array(paymentLinkSchema) });
+export const linkWebhookParams = z.object({ provider: z.enum(linkProviders), workspaceId: uuid });
+export const linkWebhookAck = z.object({ received: z.boolean(), duplicate: z.boolean(), recorded: z.boolean() });
 
 // INV-4: GST returns and reports.
 const month = z.string().regex(/^20[0-9]{2}-(0[1-9]|1[0-2])$/, 'A month like 2026-06.');
@@ -176,6 +195,25 @@ export const reportsSchema = z.object({
   ageing: z.array(z.object({ bucket: z.enum(['0-30', '31-60', '61-90', '90+']), balancePaise: z.number().int(), invoices: z.number().int() })),
   topCustomers: z.array(z.object({ name: z.string(), companyId: uuid.nullable(), taxablePaise: z.number().int(), invoices: z.number().int() })),
   topProducts: z.array(z.object({ name: z.string(), productId: uuid.nullable(), taxablePaise: z.number().int(), quantityMilli: z.number().int() })),
+  profitByMonth: z.array(z.object({
+    month: z.string(), salesPaise: z.number().int().describe('Taxable value of invoices less credit notes'), costOfGoodsPaise: z.number().int(),
+    expensesPaise: z.number().int().describe('Expenses, with the GST not claimed as input credit'), profitPaise: z.number().int(),
+  })),
 });
+
+// INV-3: expenses.
+export const expenseSchema = z.object({
+  id: uuid, spentOn: z.string(), category: z.enum(expenseCategories), description: z.string(), vendorName: z.string().nullable(), vendorGstin: z.string().nullable(),
+  amountPaise: z.number().int(), gstPaise: z.number().int(), itcEligible: z.boolean(), createdAt: z.string(),
+});
+export const expenseBody = z.object({
+  spentOn: isoDate, category: z.enum(expenseCategories), description: z.string().trim().min(1).max(300),
+  vendorName: z.string().trim().max(200).optional(), vendorGstin: z.string().trim().max(15).optional(),
+  amountPaise: int8(1, MAX_PAISE).describe('Before GST'), gstPaise: paise.default(0), itcEligible: z.boolean().default(true),
+});
+export const expenseParams = workspaceParams.extend({ expenseId: uuid });
+export const expenseListQuery = z.object({ month: month.optional() });
+export const expenseList = z.object({ items: z.array(expenseSchema), amountPaise: z.number().int(), gstPaise: z.number().int(), itcPaise: z.number().int() });
+export type ExpenseBody = z.infer<typeof expenseBody>;
 export type Reports = z.infer<typeof reportsSchema>;
 export type Gstr3bResult = z.infer<typeof gstr3bSchema>;

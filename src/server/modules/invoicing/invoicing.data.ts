@@ -17,5 +17,12 @@ registerData(
   kept('document_counters', 'The last number given per series and financial year (INV-2).'),
   kept('invoicing_documents', 'Quotes, invoices and credit notes with buyer, GSTINs, place of supply and totals (INV-2).', { name: ['buyer_name'], contactId: 'contact_id', text: ['notes'] }),
   kept('invoicing_document_lines', 'Their lines: HSN, quantity, price, rate and tax per line (INV-2).'),
+  {
+    table: 'invoicing_payment_accounts', module: 'invoicing', scope: 'workspace', erase: { kind: 'with-workspace' },
+    description: "The workspace's own payment-link account (Stripe, Razorpay): provider and the key's last four; the key and webhook secret are sealed and never exported (INV-5, SEC-2).",
+    export: { kind: 'rows', omit: ['secret_key_sealed', 'webhook_secret_sealed'] },
+  },
+  kept('invoicing_payment_links', 'Payment links made for invoices: provider, link id and address, amount asked, when paid (INV-5).'),
+  kept('invoicing_expenses', 'Expenses: date, category, description, vendor and GSTIN, amount, GST and whether it is claimed as input tax credit (INV-3).', { text: ['description', 'vendor_name'] }),
   kept('invoicing_payments', 'Payments received against invoices: method, date, reference, amount, and voids (INV-3).', { text: ['reference', 'note'] }),
 );

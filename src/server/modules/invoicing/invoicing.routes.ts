@@ -17,9 +17,12 @@ import { sendDocument } from './send-document';
 import { gstr1ForMonth, gstr3bForMonth } from './load-returns';
 import { gstr1Workbook } from './gstr1-xlsx';
 import { salesReports } from './sales-reports';
+import { createExpense, deleteExpense, listExpenses } from './expenses';
 import { Readable } from 'node:stream';
+import { AppError } from '../../platform/http/errors';
+import { createPaymentLink, handleLinkWebhook, listPaymentAccounts, listPaymentLinks, removePaymentAccount, savePaymentAccount } from './payment-links';
 
-const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema, 502: errorBodySchema };
 const base = '/api/workspaces/:workspaceId/invoicing';
 
 /**
@@ -29,7 +32,8 @@ const base = '/api/workspaces/:workspaceId/invoicing';
  */
 export async function invoicingModule(server: FastifyInstance): Promise<void> {
   const app = server.withTypeProvider<ZodTypeProvider>();
-  const { db } = app.services.database;
+  const services = app.services;
+  const { db } = services.database;
   const team = { access: teamMembers };
   const tags = ['invoicing'];
   const ctx = (r: { workspace?: { ctx: Parameters<typeof getProduct>[1] } | null }) => r.workspace!.ctx;
@@ -59,7 +63,26 @@ export async function invoicingModule(server: FastifyInstance): Promise<void> {
     const input = await loadPdfInput(db, ctx(r), r.params.documentId);
     return sendDownload(reply as FastifyReply, { stream: drawInvoicePdf(input) as unknown as Readable, filename: pdfFileName(input.doc), contentType: 'application/pdf' });
   });
-  app.post(`${base}/documents/:documentId/send`, { config: team, schema: { tags, summary: 'Email an issued document with its PDF attached, through the mail outbox; an issued invoice becomes sent (INV-2)', params: c.documentParams, body: c.sendBody, response: { 202: c.sendResult, ...errors } } }, async (r, reply) => reply.code(202).send(await sendDocument(db, ctx(r), app.services.mail.from, r.params.documentId, r.body)));
+  app.post(`${base}/documents/:documentId/send`, { config: team, schema: { tags, summary: 'Email an issued document with its PDF attached, through the mail outbox; an issued invoice becomes sent (INV-2)', params: c.documentParams, body: c.sendBody, response: { 202: c.sendResult, ...errors } } }, async (r, reply) => reply.code(202).send(await sendDocument(services, ctx(r), r.params.documentId, r.body)));
+
+  app.post(`${base}/documents/:documentId/remind`, { config: team, schema: { tags, summary: 'Email a polite payment reminder for an invoice with money due: balance, due date, the PDF again and a payment link when Stripe is connected (audited)', params: c.documentParams, body: c.sendBody, response: { 202: c.sendResult, ...errors } } }, async (r, reply) => reply.code(202).send(await sendDocument(services, ctx(r), r.params.documentId, r.body, 'reminder')));
+  app.get(`${base}/expenses`, { config: team, schema: { tags, summary: 'Expenses, newest first (of a month when asked), with totals and input tax credit (INV-3)', params: c.workspaceParams, querystring: c.expenseListQuery, response: { 200: c.expenseList, ...errors } } }, async (r) => listExpenses(db, ctx(r), r.query));
+  app.post(`${base}/expenses`, { config: team, schema: { tags, summary: 'Record an expense with its category and GST paid (INV-3)', params: c.workspaceParams, body: c.expenseBody, response: { 201: c.expenseSchema, ...errors } } }, async (r, reply) => reply.code(201).send(await createExpense(db, ctx(r), r.body)));
+  app.delete(`${base}/expenses/:expenseId`, { config: { access: managers }, schema: { tags, summary: 'Remove an expense entered by mistake (owner or admin; audited) (INV-3)', params: c.expenseParams, response: { 200: z.object({ deleted: z.literal(true) }), ...errors } } }, async (r) => deleteExpense(db, ctx(r), r.params.expenseId));
+  app.get(`${base}/payment-accounts`, { config: team, schema: { tags, summary: 'Payment-link providers: connected or not, the key\'s last four, the webhook address to give the provider (INV-5)', params: c.workspaceParams, response: { 200: c.paymentAccountList, ...errors } } }, async (r) => listPaymentAccounts(services, ctx(r)));
+  app.put(`${base}/payment-accounts/:provider`, { config: { access: managers }, schema: { tags, summary: "Connect the shop's own provider account for payment links; key and webhook secret stored sealed (INV-5, SEC-2)", params: c.linkProviderParams, body: c.paymentAccountBody, response: { 200: c.paymentAccountList, ...errors } } }, async (r) => savePaymentAccount(services, ctx(r), r.params.provider, r.body));
+  app.delete(`${base}/payment-accounts/:provider`, { config: { access: managers }, schema: { tags, summary: 'Disconnect a payment-link provider (INV-5)', params: c.linkProviderParams, response: { 200: c.paymentAccountList, ...errors } } }, async (r) => removePaymentAccount(services, ctx(r), r.params.provider));
+  app.get(`${base}/documents/:documentId/payment-links`, { config: team, schema: { tags, summary: "An invoice's payment links, newest first (INV-5)", params: c.documentParams, response: { 200: c.paymentLinkList, ...errors } } }, async (r) => listPaymentLinks(services, ctx(r), r.params.documentId));
+  app.post(`${base}/documents/:documentId/payment-links`, { config: team, schema: { tags, summary: 'A payment link for the balance due or an instalment of it, on the connected provider (INV-5)', params: c.documentParams, body: c.paymentLinkBody, response: { 201: c.paymentLinkSchema, ...errors } } }, async (r, reply) => reply.code(201).send(await createPaymentLink(services, ctx(r), r.params.documentId, r.body)));
+
+  // INV-5: the providers' signed events, verified over the raw body: this scope keeps JSON bodies as bytes.
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'buffer', bodyLimit: 512 * 1024 }, (_req, body, done) => done(null, body));
+    scope.withTypeProvider<ZodTypeProvider>().post('/api/invoicing/webhooks/:provider/:workspaceId', { config: { access: 'public' }, schema: { tags, summary: "A payment-link provider's signed event on the workspace's own account: a paid link records a payment once (INV-5)", params: c.linkWebhookParams, response: { 200: c.linkWebhookAck, ...errors } } }, async (r) => {
+      if (!Buffer.isBuffer(r.body)) throw new AppError('webhook_invalid', 400, 'The webhook has no body.');
+      return handleLinkWebhook(services, r.params.provider, r.params.workspaceId, r.body, r.headers);
+    });
+  });
 
   app.get(`${base}/returns/gstr1`, { config: team, schema: { tags, summary: "GSTR-1 of a month: the GST portal's JSON (b2b, b2cl, b2cs, cdnr, cdnur, exp, hsn, doc_issue) or the same as an .xlsx workbook (INV-4)", params: c.workspaceParams, querystring: c.returnQuery, response: { 200: z.union([c.gstr1Schema, z.string()]), ...errors } } }, async (r, reply) => {
     const g = await gstr1ForMonth(db, ctx(r), r.query.month);
@@ -70,6 +93,6 @@ export async function invoicingModule(server: FastifyInstance): Promise<void> {
     return reply.header('content-disposition', `attachment; filename="${name}.json"`).send(g);
   });
   app.get(`${base}/returns/gstr3b`, { config: team, schema: { tags, summary: 'GSTR-3B table 3.1 of a month: taxable, zero-rated and nil-rated outward supplies by tax, net of credit notes (INV-4)', params: c.workspaceParams, querystring: c.gstr3bQuery, response: { 200: c.gstr3bSchema, ...errors } } }, async (r) => gstr3bForMonth(db, ctx(r), r.query.month));
-  app.get(`${base}/reports`, { config: team, schema: { tags, summary: 'Sales by month, receivables ageing (0–30/31–60/61–90/90+ days past due), top customers and products (INV-4)', params: c.workspaceParams, querystring: c.reportsQuery, response: { 200: c.reportsSchema, ...errors } } }, async (r) => salesReports(db, ctx(r), r.query));
+  app.get(`${base}/reports`, { config: team, schema: { tags, summary: 'Sales and profit (sales − cost of goods − expenses) by month, receivables ageing (0–30/31–60/61–90/90+ days past due), top customers and products (INV-4)', params: c.workspaceParams, querystring: c.reportsQuery, response: { 200: c.reportsSchema, ...errors } } }, async (r) => salesReports(db, ctx(r), r.query));
   app.post(`${base}/documents/:documentId/cancel`, { config: team, schema: { tags, summary: 'Cancel an unpaid document; its number stays used, its stock returns (INV-2)', params: c.documentParams, body: c.versionBody, response: { 200: c.documentSchema, ...errors } } }, async (r) => cancelDocument(db, ctx(r), r.params.documentId, r.body.version));
 }

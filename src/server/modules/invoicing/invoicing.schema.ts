@@ -24,7 +24,11 @@ export const documentStatuses = ['draft', 'issued', 'sent', 'partly_paid', 'paid
 export const supplyKinds = ['regular', 'sez-with-payment', 'sez-without-payment', 'export-with-payment', 'export-without-payment'] as const;
 export const taxRegimes = ['cgst-sgst', 'cgst-utgst', 'igst', 'zero-rated'] as const;
 export const movementKinds = ['purchase', 'sale', 'adjustment', 'return'] as const;
-export const paymentMethods = ['cash', 'upi', 'bank_transfer', 'card', 'cheque', 'other'] as const;
+export const expenseCategories = ['rent', 'salaries', 'utilities', 'travel', 'marketing', 'supplies', 'professional_fees', 'repairs', 'bank_charges', 'other'] as const;
+export const paymentMethods = ['cash', 'upi', 'bank_transfer', 'card', 'cheque', 'other', 'payment_link'] as const;
+/** INV-5: the payment-link providers a workspace can connect its own account of. */
+export const linkProviders = ['stripe', 'razorpay'] as const;
+export type LinkProviderKind = (typeof linkProviders)[number];
 
 /** INV-1/INV-2: the business's own GST identity and stock policy, one row per workspace. */
 export const invoicingSettings = pgTable(
@@ -52,6 +56,8 @@ export const products = pgTable(
     hsn: text('hsn').notNull(),
     uqc: text('uqc').notNull(),
     pricePaise: paise('price_paise'),
+    /** What one unit costs the business (the last purchase's cost), before GST: the cost of goods sold in the profit report. */
+    costPricePaise: paise('cost_price_paise'),
     priceIncludesTax: boolean('price_includes_tax').notNull().default(false),
     rateBps: integer('rate_bps').notNull(),
     cessBps: integer('cess_bps').notNull().default(0),
@@ -74,6 +80,8 @@ export const stockMovements = pgTable(
     productId: uuid('product_id').notNull(),
     kind: text('kind', { enum: movementKinds }).notNull(),
     quantityMilli: bigint('quantity_milli', { mode: 'number' }).notNull(),
+    /** Cost of one unit: paid on a purchase, the product's cost price on a sale or return by document. */
+    unitCostPaise: bigint('unit_cost_paise', { mode: 'number' }),
     documentId: uuid('document_id'),
     note: text('note'),
     createdAt: createdAt(),
@@ -210,6 +218,9 @@ export const payments = pgTable(
     voidedAt: timestamp('voided_at', { withTimezone: true }),
     voidedBy: uuid('voided_by'),
     voidReason: text('void_reason'),
+    /** INV-5: a payment that came through a payment link: its provider and the provider's payment id (recorded once). */
+    provider: text('provider', { enum: linkProviders }),
+    providerPaymentId: text('provider_payment_id'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -217,6 +228,71 @@ export const payments = pgTable(
     workspaceFk(t),
     foreignKey({ columns: [t.workspaceId, t.documentId], foreignColumns: [documents.workspaceId, documents.id] }).onDelete('cascade'),
     index('invoicing_payments_document_idx').on(t.workspaceId, t.documentId, t.paidOn),
+    unique('invoicing_payments_provider_payment_key').on(t.workspaceId, t.provider, t.providerPaymentId),
     tenantPolicy(t.workspaceId),
   ],
+).enableRLS();
+
+/**
+ * INV-5: the workspace's own account at a payment-link provider (the shop's sales, not Kestrel's
+ * billing). Its secret key and webhook secret are sealed (SEC-2), bound to the workspace; only
+ * the key's last four characters are kept in the clear.
+ */
+export const paymentLinkAccounts = pgTable(
+  'invoicing_payment_accounts',
+  {
+    workspaceId: workspaceIdColumn(),
+    provider: text('provider', { enum: linkProviders }).notNull(),
+    secretKeySealed: text('secret_key_sealed').notNull(),
+    secretKeyLast4: text('secret_key_last4').notNull(),
+    webhookSecretSealed: text('webhook_secret_sealed').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.provider] }), workspaceFk(t), tenantPolicy(t.workspaceId)],
+).enableRLS();
+
+/** INV-5: a payment link made for an invoice: the provider's link id, its address and the amount it asks for. */
+export const paymentLinks = pgTable(
+  'invoicing_payment_links',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: id(),
+    documentId: uuid('document_id').notNull(),
+    provider: text('provider', { enum: linkProviders }).notNull(),
+    providerLinkId: text('provider_link_id').notNull(),
+    url: text('url').notNull(),
+    amountPaise: bigint('amount_paise', { mode: 'number' }).notNull(),
+    paidAt: timestamp('paid_at', { withTimezone: true }),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId, t.documentId], foreignColumns: [documents.workspaceId, documents.id] }).onDelete('cascade'),
+    unique('invoicing_payment_links_provider_key').on(t.workspaceId, t.provider, t.providerLinkId),
+    index('invoicing_payment_links_document_idx').on(t.workspaceId, t.documentId, t.createdAt),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/** INV-3: money the business spends, by category, with the GST paid on it (input tax credit when eligible). */
+export const expenses = pgTable(
+  'invoicing_expenses',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: id(),
+    spentOn: date('spent_on', { mode: 'string' }).notNull(),
+    category: text('category', { enum: expenseCategories }).notNull(),
+    description: text('description').notNull(),
+    vendorName: text('vendor_name'),
+    vendorGstin: char('vendor_gstin', { length: 15 }),
+    /** Before GST. */
+    amountPaise: bigint('amount_paise', { mode: 'number' }).notNull(),
+    gstPaise: bigint('gst_paise', { mode: 'number' }).notNull().default(0),
+    /** Whether the GST is claimed as input tax credit (then it is not a cost). */
+    itcEligible: boolean('itc_eligible').notNull().default(true),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), workspaceFk(t), index('invoicing_expenses_date_idx').on(t.workspaceId, t.spentOn), tenantPolicy(t.workspaceId)],
 ).enableRLS();

@@ -91,9 +91,12 @@ export async function updateProduct(db: Db, ctx: WorkspaceContext, id: string, i
 }
 
 /** Moves stock of a locked product and records why; the caller decides whether below zero is allowed. */
-export async function moveStock(tx: Tx, ctx: WorkspaceContext, product: ProductRow, m: { kind: MovementRow['kind']; quantityMilli: number; documentId?: string | null; note?: string | null }) {
-  const [movement] = await tx.insert(stockMovements).values({ workspaceId: ctx.workspaceId, productId: product.id, ...m }).returning();
-  const [next] = await tx.update(products).set({ stockMilli: sql`${products.stockMilli} + ${m.quantityMilli}`, updatedAt: new Date() })
+export async function moveStock(tx: Tx, ctx: WorkspaceContext, product: ProductRow, m: { kind: MovementRow['kind']; quantityMilli: number; documentId?: string | null; note?: string | null; unitCostPaise?: number | null }) {
+  // A sale or return by document carries the product's cost price then: the profit report's cost of goods.
+  const unitCostPaise = m.unitCostPaise ?? (m.documentId ? product.costPricePaise : null);
+  const [movement] = await tx.insert(stockMovements).values({ workspaceId: ctx.workspaceId, productId: product.id, ...m, unitCostPaise }).returning();
+  const cost = m.kind === 'purchase' && m.unitCostPaise != null ? { costPricePaise: m.unitCostPaise } : {};
+  const [next] = await tx.update(products).set({ stockMilli: sql`${products.stockMilli} + ${m.quantityMilli}`, ...cost, updatedAt: new Date() })
     .where(and(eq(products.workspaceId, ctx.workspaceId), eq(products.id, product.id))).returning();
   return { movement: movement!, product: next! };
 }
@@ -107,7 +110,7 @@ export async function recordStockMovement(db: Db, ctx: WorkspaceContext, product
     const product = await findProduct(tx, ctx, productId, true);
     if (!product.trackStock) throw conflict('stock_not_tracked', 'This product does not track stock.', { field: 'productId' });
     if (product.stockMilli + input.quantityMilli < 0) throw conflict('insufficient_stock', 'Stock would fall below zero.', { field: 'quantityMilli', stockMilli: product.stockMilli });
-    const { movement, product: next } = await moveStock(tx, ctx, product, { kind: input.kind, quantityMilli: input.quantityMilli, note: input.note ?? null });
+    const { movement, product: next } = await moveStock(tx, ctx, product, { kind: input.kind, quantityMilli: input.quantityMilli, note: input.note ?? null, unitCostPaise: input.kind === 'purchase' ? (input.unitCostPaise ?? null) : null });
     return { movement: presentMovement(movement), product: presentProduct(next) };
   });
 }

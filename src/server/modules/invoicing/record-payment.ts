@@ -21,7 +21,7 @@ function statusFor(doc: DocumentRow, paidPaise: number): DocumentRow['status'] {
 }
 
 /** Recomputes `paid_paise` from the payments not voided and sets the status, in the caller's transaction. */
-async function settle(tx: Tx, ctx: WorkspaceContext, doc: DocumentRow): Promise<DocumentRow> {
+export async function settle(tx: Tx, ctx: WorkspaceContext, doc: DocumentRow): Promise<DocumentRow> {
   const [sum] = await tx.select({ paid: sql<string>`coalesce(sum(${payments.amountPaise}), 0)` }).from(payments)
     .where(and(eq(payments.workspaceId, ctx.workspaceId), eq(payments.documentId, doc.id), isNull(payments.voidedAt)));
   const paidPaise = Number(sum!.paid);

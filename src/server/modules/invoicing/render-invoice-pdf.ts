@@ -1,4 +1,6 @@
 import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import { openLinkOf } from './payment-links';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
@@ -22,7 +24,9 @@ const stateText = (code: string) => (code === '96' ? 'Outside India (96)' : `${g
 const titles = { invoice: 'TAX INVOICE', quote: 'QUOTATION', credit_note: 'CREDIT NOTE' } as const;
 
 export interface PdfParty { legalName: string; gstin: string | null; stateCode: string; address: string[] }
-export interface InvoicePdfInput { doc: InvoiceDocument; supplier: PdfParty; original: { number: string | null; documentDate: string } | null }
+/** INV-5: the invoice's open payment link, with its QR code as a PNG. */
+export interface PdfPayLink { url: string; amountPaise: number; qrPng: Buffer }
+export interface InvoicePdfInput { doc: InvoiceDocument; supplier: PdfParty; original: { number: string | null; documentDate: string } | null; payLink?: PdfPayLink | null }
 
 /** The whole PDF in memory (an email attachment). */
 export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
@@ -40,7 +44,7 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
  * supply, HSN/SAC per line, taxable value and each tax by rate, total in words, reverse charge and a
  * signature line. pdfkit's document is a readable stream: the route pipes it to the browser as drawn.
  */
-export function drawInvoicePdf({ doc, supplier, original }: InvoicePdfInput): PDFKit.PDFDocument {
+export function drawInvoicePdf({ doc, supplier, original, payLink }: InvoicePdfInput): PDFKit.PDFDocument {
   const pdf = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `${titles[doc.documentType]} ${doc.number ?? 'draft'}`, Author: supplier.legalName } });
   const left = 40;
   const width = pdf.page.width - 80;
@@ -135,9 +139,15 @@ export function drawInvoicePdf({ doc, supplier, original }: InvoicePdfInput): PD
   if (doc.regime === 'zero-rated') pdf.text('Supply meant for export / SEZ under bond or letter of undertaking without payment of IGST.', { width });
   if (doc.notes) pdf.moveDown(0.5).text(doc.notes, { width });
 
-  // Signature block.
+  // Signature block, with the payment link's QR code beside it (INV-5).
   pdf.moveDown(2);
+  if (payLink && pdf.y > pdf.page.height - 150) pdf.addPage();
   const signY = Math.min(pdf.y, pdf.page.height - 100);
+  if (payLink) {
+    pdf.image(payLink.qrPng, left, signY, { width: 84, height: 84 });
+    pdf.font('Helvetica-Bold').fontSize(9).text(`Scan to pay Rs. ${rupees(payLink.amountPaise)} online`, left + 92, signY + 4, { width: width - 300 });
+    pdf.font('Helvetica').fontSize(8).fillColor('#1d4ed8').text(payLink.url, left + 92, pdf.y + 2, { width: width - 300, link: payLink.url, underline: true }).fillColor('black');
+  }
   pdf.font('Helvetica-Bold').fontSize(9).text(`For ${supplier.legalName}`, left + width - 200, signY, { width: 200, align: 'right' });
   pdf.moveTo(left + width - 160, signY + 45).lineTo(left + width, signY + 45).strokeColor('black').stroke();
   pdf.font('Helvetica').text('Authorised signatory', left + width - 200, signY + 50, { width: 200, align: 'right' });
@@ -158,7 +168,9 @@ export async function loadPdfInput(db: Db, ctx: WorkspaceContext, id: string): P
     const doc = presentDocument(await findDocument(tx, ctx, id), await loadLines(tx, ctx, id));
     const [ws] = await tx.select().from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
     const original = doc.originalDocumentId ? await findDocument(tx, ctx, doc.originalDocumentId) : null;
+    const link = doc.documentType === 'invoice' && doc.grandTotalPaise > doc.paidPaise && doc.status !== 'cancelled' ? await openLinkOf(tx, ctx, id) : null;
     return {
+      payLink: link ? await payLinkOf(link.url, link.amountPaise) : null,
       settings,
       doc,
       supplier: { legalName: settings.legalName, gstin: doc.supplierGstin, stateCode: doc.supplierStateCode, address: addressOf(ws) },
@@ -168,3 +180,8 @@ export async function loadPdfInput(db: Db, ctx: WorkspaceContext, id: string): P
 }
 
 export const pdfFileName = (doc: Pick<InvoiceDocument, 'number' | 'documentType'>) => `${(doc.number ?? `${doc.documentType}-draft`).replace(/[^A-Za-z0-9-]+/g, '-')}.pdf`;
+
+/** INV-5: the link and its QR code (error correction M: still reads when printed small or smudged). */
+export async function payLinkOf(url: string, amountPaise: number): Promise<PdfPayLink> {
+  return { url, amountPaise, qrPng: await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 240 }) };
+}

@@ -40,15 +40,32 @@ export async function salesReports(db: Db, ctx: WorkspaceContext, q: { months: n
       FROM invoicing_documents d JOIN invoicing_document_lines l ON l.workspace_id = d.workspace_id AND l.document_id = d.id
       WHERE ${live} AND d.document_date >= ${start}
       GROUP BY l.product_id, CASE WHEN l.product_id IS NULL THEN l.description END ORDER BY 3 DESC LIMIT 10`);
+    // Profit (INV-4): sales less the cost of the goods sold (the cost carried by each sale's and return's stock movement) less expenses.
+    const cogs = await tx.execute<{ month: string; cost: string }>(sql`
+      SELECT to_char(d.document_date, 'YYYY-MM') AS month, round(sum(-m.quantity_milli * coalesce(m.unit_cost_paise, 0))::numeric / 1000) AS cost
+      FROM invoicing_documents d JOIN stock_movements m ON m.workspace_id = d.workspace_id AND m.document_id = d.id
+      WHERE ${live} AND d.document_date >= ${start} AND m.kind IN ('sale', 'return')
+      GROUP BY 1`);
+    const spent = await tx.execute<{ month: string; cost: string }>(sql`
+      SELECT to_char(e.spent_on, 'YYYY-MM') AS month, sum(e.amount_paise + CASE WHEN e.itc_eligible THEN 0 ELSE e.gst_paise END) AS cost
+      FROM invoicing_expenses e WHERE e.workspace_id = ${ctx.workspaceId} AND e.spent_on >= ${start} GROUP BY 1`);
+    const cogsByMonth = new Map(cogs.rows.map((r) => [r.month, n(r.cost)]));
+    const spentByMonth = new Map(spent.rows.map((r) => [r.month, n(r.cost)]));
     const byMonth = new Map(months.rows.map((r) => [r.month, r]));
     const buckets = ['0-30', '31-60', '61-90', '90+'] as const;
     const byBucket = new Map(ageing.rows.map((r) => [r.bucket, r]));
+    const monthList = Array.from({ length: q.months }, (_, i) => new Date(Date.UTC(y, m - 1 - (q.months - 1) + i, 1)).toISOString().slice(0, 7));
     return {
       asOf: today,
-      salesByMonth: Array.from({ length: q.months }, (_, i) => {
-        const month = new Date(Date.UTC(y, m - 1 - (q.months - 1) + i, 1)).toISOString().slice(0, 7);
+      salesByMonth: monthList.map((month) => {
         const r = byMonth.get(month);
         return { month, taxablePaise: n(r?.taxable), taxPaise: n(r?.tax), totalPaise: n(r?.total), invoices: n(r?.count) };
+      }),
+      profitByMonth: monthList.map((month) => {
+        const salesPaise = n(byMonth.get(month)?.taxable);
+        const costOfGoodsPaise = cogsByMonth.get(month) ?? 0;
+        const expensesPaise = spentByMonth.get(month) ?? 0;
+        return { month, salesPaise, costOfGoodsPaise, expensesPaise, profitPaise: salesPaise - costOfGoodsPaise - expensesPaise };
       }),
       ageing: buckets.map((bucket) => ({ bucket, balancePaise: n(byBucket.get(bucket)?.balance), invoices: n(byBucket.get(bucket)?.count) })),
       topCustomers: customers.rows.map((r) => ({ name: r.name, companyId: r.company_id, taxablePaise: n(r.total), invoices: n(r.count) })),

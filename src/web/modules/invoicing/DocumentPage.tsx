@@ -13,11 +13,13 @@ import { Dialog } from '../crm/Dialog';
 import { invoicingApi, invoicingKeys, type InvoiceDocument } from './api';
 import { chipClass, chipLabels, chipOf, inr, parseRupees, quantityText, rateText, rupeesText, typeLabels } from './format';
 import { TotalsPanel } from './TotalsPanel';
+import { PaymentLinkSection } from './PaymentLinks';
 
 const methods = [
   { value: 'upi', label: 'UPI' }, { value: 'cash', label: 'Cash' }, { value: 'bank_transfer', label: 'Bank transfer' },
   { value: 'card', label: 'Card' }, { value: 'cheque', label: 'Cheque' }, { value: 'other', label: 'Other' },
 ];
+const methodLabel = (m: string) => (m === 'payment_link' ? 'Payment link' : methods.find((x) => x.value === m)?.label ?? m);
 const awaiting = ['issued', 'sent', 'partly_paid', 'overdue'];
 
 /** INV-2, INV-3: one document — its lines and taxes, payments, and what can be done with it next. */
@@ -30,7 +32,7 @@ export function DocumentPage() {
     queryFn: () => invoicingApi.payments(workspaceId, documentId),
     enabled: doc.data?.documentType === 'invoice' && doc.data.status !== 'draft',
   });
-  const [dialog, setDialog] = useState<'pay' | 'send' | null>(null);
+  const [dialog, setDialog] = useState<'pay' | 'send' | 'remind' | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: invoicingKeys.all(workspaceId) });
   const act = useMutation({
@@ -72,6 +74,7 @@ export function DocumentPage() {
         {d.number ? <a href={invoicingApi.pdfUrl(workspaceId, d.id)} className={buttonClass('secondary')} download>Download PDF</a> : null}
         {d.number && d.status !== 'cancelled' ? <Button variant="secondary" onClick={() => setDialog('send')}>Send by email</Button> : null}
         {isInvoice && awaiting.includes(d.status) ? <Button variant="secondary" onClick={() => setDialog('pay')}>Record payment</Button> : null}
+        {isInvoice && d.overdue && balance > 0 ? <Button variant="secondary" onClick={() => setDialog('remind')}>Send reminder</Button> : null}
         {isInvoice && d.number && d.status !== 'cancelled' ? <Link to={`${base}/new?creditFor=${d.id}` as '/'} className={buttonClass('secondary')}>Credit note</Link> : null}
         {d.documentType === 'quote' && d.status !== 'cancelled' ? <Link to={`${base}/new?fromQuote=${d.id}` as '/'} className={buttonClass('secondary')}>Make invoice</Link> : null}
         {d.number && d.paidPaise === 0 && d.status !== 'cancelled' ? <Button variant="danger" onClick={() => act.mutate('cancel')} pending={act.isPending && act.variables === 'cancel'} pendingLabel="Voiding…">Void</Button> : null}
@@ -100,13 +103,14 @@ export function DocumentPage() {
             </table>
           </div>
           {d.notes ? <p className="text-sm whitespace-pre-wrap text-stone-700">{d.notes}</p> : null}
+          {isInvoice && awaiting.includes(d.status) ? <PaymentLinkSection workspaceId={workspaceId} doc={d} balance={balance} /> : null}
           {payments.data && payments.data.items.length > 0 ? (
             <section aria-labelledby="payments-heading" className="rounded-lg border border-stone-200 bg-white p-4">
               <h2 id="payments-heading" className="mb-2 font-semibold text-stone-900">Payments</h2>
               <ul className="space-y-1 text-sm">
                 {payments.data.items.map((p) => (
                   <li key={p.id} className={`flex justify-between gap-3 ${p.voidedAt ? 'text-stone-400 line-through' : ''}`}>
-                    <span>{formatDate(p.paidOn)} · {methods.find((m) => m.value === p.method)?.label}{p.reference ? ` · ${p.reference}` : ''}</span>
+                    <span>{formatDate(p.paidOn)} · {methodLabel(p.method)}{p.reference ? ` · ${p.reference}` : ''}</span>
                     <span className="tabular-nums">{inr(p.amountPaise)}</span>
                   </li>
                 ))}
@@ -122,7 +126,7 @@ export function DocumentPage() {
         </aside>
       </div>
       <PaymentDialog open={dialog === 'pay'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} balance={balance} onDone={(msg) => { setNote(msg); announce(msg); void refresh(); }} />
-      <SendDialog open={dialog === 'send'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} onDone={(msg) => { setNote(msg); announce(msg); }} />
+      <SendDialog open={dialog === 'send' || dialog === 'remind'} reminder={dialog === 'remind'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} onDone={(msg) => { setNote(msg); announce(msg); void refresh(); }} />
     </div>
   );
 }
@@ -162,22 +166,22 @@ function PaymentDialog({ open, onClose, workspaceId, doc, balance, onDone }: { o
   );
 }
 
-function SendDialog({ open, onClose, workspaceId, doc, onDone }: { open: boolean; onClose: () => void; workspaceId: string; doc: InvoiceDocument; onDone: (msg: string) => void }) {
+function SendDialog({ open, reminder, onClose, workspaceId, doc, onDone }: { open: boolean; reminder: boolean; onClose: () => void; workspaceId: string; doc: InvoiceDocument; onDone: (msg: string) => void }) {
   const [to, setTo] = useState('');
   const [error, setError] = useState<string | null>(null);
   const send = useMutation({
-    mutationFn: () => invoicingApi.send(workspaceId, doc.id, { to: to.trim() }),
-    onSuccess: (r) => { onDone(`${doc.number} is on its way to ${r.to} with the PDF attached.`); onClose(); },
+    mutationFn: () => (reminder ? invoicingApi.remind : invoicingApi.send)(workspaceId, doc.id, { to: to.trim() }),
+    onSuccess: (r) => { onDone(reminder ? `A reminder for ${doc.number} is on its way to ${r.to}.` : `${doc.number} is on its way to ${r.to} with the PDF attached${r.paymentLinkUrl ? ' and a payment link' : ''}.`); onClose(); },
     onError: (e) => setError(errorMessage(e)),
   });
   return (
-    <Dialog open={open} onClose={onClose} title={`Send ${doc.number}`} description="The PDF goes as an attachment from your workspace's mail.">
+    <Dialog open={open} onClose={onClose} title={reminder ? `Remind about ${doc.number}` : `Send ${doc.number}`} description={reminder ? 'A polite note with the balance, the due date, the PDF again and a payment link when Stripe is connected.' : "The PDF goes as an attachment from your workspace's mail."}>
       <form noValidate className="space-y-4" onSubmit={(e) => { e.preventDefault(); setError(null); send.mutate(); }}>
         <TextField label="Email address" type="email" value={to} maxLength={254} onChange={(e) => setTo(e.target.value)} />
         {error ? <ErrorAlert>{error}</ErrorAlert> : null}
         <div className="flex justify-end gap-2">
           <Button variant="ghost" onClick={onClose}>Cancel</Button>
-          <Button type="submit" pending={send.isPending} pendingLabel="Sending…">Send</Button>
+          <Button type="submit" pending={send.isPending} pendingLabel="Sending…">{reminder ? 'Send reminder' : 'Send'}</Button>
         </div>
       </form>
     </Dialog>

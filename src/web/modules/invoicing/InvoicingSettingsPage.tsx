@@ -11,6 +11,7 @@ import { LoadingBlock } from '../../ui/Spinner';
 import { invoicingApi, invoicingKeys, useInvoicingSettings, useSeries, type DocumentType, type Settings } from './api';
 import { stateOptions, typeLabels } from './format';
 import { InvoicingNav } from './InvoicingNav';
+import { PaymentAccountsCard } from './PaymentLinks';
 
 /** INV-2: the business's GST identity and its numbering series. */
 export function InvoicingSettingsPage() {
@@ -33,6 +34,7 @@ export function InvoicingSettingsPage() {
             ) : <p className="mb-4 text-sm text-stone-600">No series yet. Add one for invoices to begin.</p>}
             <SeriesForm workspaceId={workspaceId} disabled={!settings.data} />
           </Card>
+          <PaymentAccountsCard workspaceId={workspaceId} />
         </div>
       )}
     </div>

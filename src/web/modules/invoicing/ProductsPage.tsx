@@ -60,7 +60,7 @@ export function ProductsPage() {
   );
 }
 
-const productFields = ['sku', 'name', 'hsn', 'uqc', 'pricePaise', 'rateBps', 'reorderLevelMilli'] as const;
+const productFields = ['sku', 'name', 'hsn', 'uqc', 'pricePaise', 'costPricePaise', 'rateBps', 'reorderLevelMilli'] as const;
 
 function ProductDialog({ workspaceId, product, onClose }: { workspaceId: string; product: Product | 'new' | null; onClose: () => void }) {
   const p = product === 'new' ? null : product;
@@ -75,7 +75,7 @@ function ProductForm({ workspaceId, product, onDone }: { workspaceId: string; pr
   const queryClient = useQueryClient();
   const [v, setV] = useState({
     sku: product?.sku ?? '', name: product?.name ?? '', hsn: product?.hsn ?? '', uqc: product?.uqc ?? 'NOS', price: product ? rupeesText(product.pricePaise) : '',
-    priceIncludesTax: product?.priceIncludesTax ?? false, rateBps: product?.rateBps ?? 1800, reorder: product ? quantityText(product.reorderLevelMilli) : '0',
+    cost: product ? rupeesText(product.costPricePaise) : '0', priceIncludesTax: product?.priceIncludesTax ?? false, rateBps: product?.rateBps ?? 1800, reorder: product ? quantityText(product.reorderLevelMilli) : '0',
   });
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
@@ -83,11 +83,13 @@ function ProductForm({ workspaceId, product, onDone }: { workspaceId: string; pr
     mutationFn: () => {
       const pricePaise = parseRupees(v.price);
       const reorderLevelMilli = parseQuantity(v.reorder);
+      const costPricePaise = parseRupees(v.cost);
       const bad: Record<string, string> = {};
+      if (costPricePaise === null) bad.costPricePaise = 'What one unit costs you, like 600 or 0.';
       if (pricePaise === null) bad.pricePaise = 'A price in rupees, like 1250 or 99.50.';
       if (reorderLevelMilli === null) bad.reorderLevelMilli = 'A quantity, like 10.';
       if (Object.keys(bad).length) throw Object.assign(new Error('Check the form.'), { fields: bad });
-      const body = { sku: v.sku.trim(), name: v.name.trim(), hsn: v.hsn.trim(), uqc: v.uqc, pricePaise: pricePaise!, priceIncludesTax: v.priceIncludesTax, rateBps: v.rateBps, cessBps: 0, reorderLevelMilli: reorderLevelMilli! };
+      const body = { sku: v.sku.trim(), name: v.name.trim(), hsn: v.hsn.trim(), uqc: v.uqc, pricePaise: pricePaise!, costPricePaise: costPricePaise!, priceIncludesTax: v.priceIncludesTax, rateBps: v.rateBps, cessBps: 0, reorderLevelMilli: reorderLevelMilli! };
       return product ? invoicingApi.updateProduct(workspaceId, product.id, { ...body, version: product.version }) : invoicingApi.createProduct(workspaceId, body);
     },
     onSuccess: async (saved) => {
@@ -108,6 +110,7 @@ function ProductForm({ workspaceId, product, onDone }: { workspaceId: string; pr
       <TextField label="HSN or SAC code" value={v.hsn} maxLength={8} inputMode="numeric" onChange={(e) => setV({ ...v, hsn: e.target.value })} error={f('hsn')} hint="Goods: HSN, 4–8 digits. Services: SAC, 6 digits starting 99." />
       <SelectField label="Unit (UQC)" value={v.uqc} onChange={(e) => setV({ ...v, uqc: e.target.value })} options={UQC_CODES.map((u) => ({ value: u, label: u }))} error={f('uqc')} />
       <TextField label="Price (₹)" value={v.price} inputMode="decimal" onChange={(e) => setV({ ...v, price: e.target.value })} error={f('pricePaise')} />
+      <TextField label="Unit cost (₹)" value={v.cost} inputMode="decimal" onChange={(e) => setV({ ...v, cost: e.target.value })} error={f('costPricePaise')} hint="Before GST; a purchase with a unit cost updates it. Used for profit." />
       <SelectField label="GST rate" value={String(v.rateBps)} onChange={(e) => setV({ ...v, rateBps: Number(e.target.value) })} options={ALL_RATES_BPS.map((r) => ({ value: String(r), label: rateText(r) }))} error={f('rateBps')} />
       <TextField label="Reorder level" value={v.reorder} inputMode="decimal" onChange={(e) => setV({ ...v, reorder: e.target.value })} error={f('reorderLevelMilli')} hint="Below this, the product shows as low on stock." />
       <div className="flex items-end"><CheckboxField label="The price includes GST" checked={v.priceIncludesTax} onChange={(e) => setV({ ...v, priceIncludesTax: e.target.checked })} /></div>
@@ -124,18 +127,22 @@ function StockDialog({ workspaceId, product, onClose }: { workspaceId: string; p
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<'purchase' | 'adjustment' | 'return'>('purchase');
   const [qty, setQty] = useState('');
+  const [cost, setCost] = useState('');
   const [error, setError] = useState<string | null>(null);
   const save = useMutation({
     mutationFn: () => {
       const negative = kind === 'adjustment' && qty.trim().startsWith('-');
       const milli = parseQuantity(qty.trim().replace(/^-/, ''));
       if (!milli) throw new Error('A quantity more than zero, like 50 (an adjustment may be negative: -2).');
-      return invoicingApi.recordMovement(workspaceId, product!.id, { kind, quantityMilli: negative ? -milli : milli });
+      const unitCostPaise = kind === 'purchase' && cost.trim() ? parseRupees(cost) : undefined;
+      if (unitCostPaise === null) throw new Error('A cost per unit in rupees, like 600 or 99.50.');
+      return invoicingApi.recordMovement(workspaceId, product!.id, { kind, quantityMilli: negative ? -milli : milli, ...(unitCostPaise !== undefined ? { unitCostPaise } : {}) });
     },
     onSuccess: async (r) => {
       await queryClient.invalidateQueries({ queryKey: invoicingKeys.products(workspaceId) });
       announce(`${r.product.name}: ${quantityText(r.product.stockMilli)} in stock.`);
       setQty('');
+      setCost('');
       onClose();
     },
     onError: (e) => setError(e instanceof Error && !isApiError(e) ? e.message : errorMessage(e)),
@@ -145,6 +152,7 @@ function StockDialog({ workspaceId, product, onClose }: { workspaceId: string; p
       <form noValidate className="space-y-4" onSubmit={(e) => { e.preventDefault(); setError(null); save.mutate(); }}>
         <SelectField label="What happened" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} options={[{ value: 'purchase', label: 'Purchase (stock in)' }, { value: 'return', label: 'Customer return (stock in)' }, { value: 'adjustment', label: 'Adjustment (count correction)' }]} />
         <TextField label="Quantity" inputMode="decimal" value={qty} onChange={(e) => setQty(e.target.value)} />
+        {kind === 'purchase' ? <TextField label="Cost per unit (₹)" optional inputMode="decimal" value={cost} onChange={(e) => setCost(e.target.value)} hint={product ? `Before GST. Now ${inr(product.costPricePaise)}.` : undefined} /> : null}
         {error ? <ErrorAlert>{error}</ErrorAlert> : null}
         <div className="flex justify-end gap-2">
           <Button variant="ghost" onClick={onClose}>Cancel</Button>

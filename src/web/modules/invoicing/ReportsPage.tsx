@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Gstr3bResult, Reports } from '../../../server/modules/invoicing/invoicing.contract';
 import { api, errorMessage } from '../../lib/api';
 import { ErrorAlert } from '../../ui/Alert';
@@ -80,6 +80,11 @@ function Charts({ r }: { r: Reports }) {
         <BarPanel data={sales} label="Sales" unit="invoice" />
         <table className="sr-only"><caption>Sales by month</caption><tbody>{r.salesByMonth.map((m) => <tr key={m.month}><th>{m.month}</th><td>{inr(m.totalPaise)}</td></tr>)}</tbody></table>
       </Card>
+      <Card labelledBy="profit-heading" className="min-w-0 md:col-span-2">
+        <SectionHeading id="profit-heading" description="Sales before tax, less what the goods sold cost you, less expenses.">Profit</SectionHeading>
+        <ProfitChart rows={r.profitByMonth} />
+        <ProfitTable row={r.profitByMonth.at(-1)!} />
+      </Card>
       <Card labelledBy="ageing-heading" className="min-w-0">
         <SectionHeading id="ageing-heading" description={`${inr(owed)} owed, by days past the due date.`}>Receivables ageing</SectionHeading>
         <BarPanel data={ageing} label="Owed" unit="invoice" color="#b45309" />
@@ -96,6 +101,37 @@ function Charts({ r }: { r: Reports }) {
         <TopList rows={r.topProducts.map((p) => ({ name: p.name, value: p.taxablePaise, detail: `${quantityText(p.quantityMilli)} sold` }))} empty="No products sold yet." />
       </Card>
     </div>
+  );
+}
+
+function ProfitChart({ rows }: { rows: Reports['profitByMonth'] }) {
+  const data = rows.map((m) => ({ name: monthLabel(m.month), value: rupeesFromPaise(m.profitPaise) }));
+  return (
+    <div className="h-56 w-full" aria-hidden="true">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e7e5e4" />
+          <XAxis dataKey="name" tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: '#57534e' }} />
+          <YAxis tickLine={false} axisLine={false} width={60} tick={{ fontSize: 11, fill: '#57534e' }} tickFormatter={(v: number) => compact.format(v)} />
+          <ReferenceLine y={0} stroke="#a8a29e" />
+          <Tooltip cursor={{ fill: '#f5f5f4' }} formatter={(value) => [compact.format(Number(value)), 'Profit']} />
+          <Bar dataKey="value" radius={[4, 4, 0, 0]} maxBarSize={48} isAnimationActive={false}>
+            {data.map((d) => <Cell key={d.name} fill={d.value < 0 ? '#b91c1c' : '#0f766e'} />)}
+          </Bar>
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** The latest month's profit as figures (also what a screen reader reads). */
+function ProfitTable({ row }: { row: Reports['profitByMonth'][number] }) {
+  const cells: [string, number][] = [['Sales', row.salesPaise], ['Cost of goods', -row.costOfGoodsPaise], ['Expenses', -row.expensesPaise]];
+  return (
+    <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4" data-testid="profit">
+      {cells.map(([k, v]) => <div key={k} className="flex justify-between gap-2 sm:block"><dt className="text-stone-600">{k}, {monthLabel(row.month)}</dt><dd className="tabular-nums">{inr(v)}</dd></div>)}
+      <div className="flex justify-between gap-2 sm:block"><dt className="font-semibold text-stone-900">Profit</dt><dd className={`font-semibold tabular-nums ${row.profitPaise < 0 ? 'text-red-700' : ''}`}>{inr(row.profitPaise)}</dd></div>
+    </dl>
   );
 }
 

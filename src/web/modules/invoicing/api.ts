@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { api, request } from '../../lib/api';
 import type {
-  DocumentBody, InvoiceDocument, movementSchema, paymentList, paymentResult, Product, ProductBody, seriesSchema, SettingsBody, settingsSchema, UpdateDocumentBody,
+  DocumentBody, ExpenseBody, expenseList, InvoiceDocument, movementSchema, paymentAccountList, paymentLinkSchema, paymentList, paymentResult, Product, ProductBody, seriesSchema, SettingsBody, settingsSchema, UpdateDocumentBody,
 } from '../../../server/modules/invoicing/invoicing.contract';
 
 export type { DocumentBody, InvoiceDocument, Product, ProductBody, SettingsBody };
@@ -10,6 +10,10 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type Series = z.infer<typeof seriesSchema>;
 export type Movement = z.infer<typeof movementSchema>;
 export type Payments = z.infer<typeof paymentList>;
+export type Expenses = z.infer<typeof expenseList>;
+export type { ExpenseBody };
+export type PaymentAccounts = z.infer<typeof paymentAccountList>;
+export type PaymentLink = z.infer<typeof paymentLinkSchema>;
 export type DocumentSummary = Omit<InvoiceDocument, 'lines'>;
 export type DocumentType = InvoiceDocument['documentType'];
 export type DocumentStatus = InvoiceDocument['status'];
@@ -24,7 +28,7 @@ export const invoicingApi = {
   products: (ws: string, lowStock?: boolean) => api.get<{ items: Product[] }>(`${base(ws)}/products`, { query: { lowStock: lowStock ? 'true' : undefined } }),
   createProduct: (ws: string, body: ProductBody) => api.post<Product>(`${base(ws)}/products`, body),
   updateProduct: (ws: string, id: string, body: Partial<ProductBody> & { version: number }) => api.patch<Product>(`${base(ws)}/products/${id}`, body),
-  recordMovement: (ws: string, id: string, body: { kind: 'purchase' | 'adjustment' | 'return'; quantityMilli: number; note?: string }) =>
+  recordMovement: (ws: string, id: string, body: { kind: 'purchase' | 'adjustment' | 'return'; quantityMilli: number; unitCostPaise?: number; note?: string }) =>
     api.post<{ movement: Movement; product: Product }>(`${base(ws)}/products/${id}/stock-movements`, body),
   documents: (ws: string, query: { documentType?: DocumentType; status?: DocumentStatus; overdue?: 'true' }) =>
     api.get<{ items: DocumentSummary[] }>(`${base(ws)}/documents`, { query: { ...query, limit: 200 } }),
@@ -36,7 +40,16 @@ export const invoicingApi = {
   payments: (ws: string, id: string) => api.get<Payments>(`${base(ws)}/documents/${id}/payments`),
   recordPayment: (ws: string, id: string, body: { method: string; amountPaise: number; paidOn?: string; reference?: string }) =>
     api.post<z.infer<typeof paymentResult>>(`${base(ws)}/documents/${id}/payments`, body),
-  send: (ws: string, id: string, body: { to: string; message?: string }) => api.post<{ queued: true; to: string }>(`${base(ws)}/documents/${id}/send`, body),
+  send: (ws: string, id: string, body: { to: string; message?: string }) => api.post<{ queued: true; to: string; paymentLinkUrl: string | null }>(`${base(ws)}/documents/${id}/send`, body),
+  expenses: (ws: string, month?: string) => api.get<Expenses>(`${base(ws)}/expenses`, { query: { month } }),
+  createExpense: (ws: string, body: Partial<ExpenseBody> & Pick<ExpenseBody, 'spentOn' | 'category' | 'description' | 'amountPaise'>) => api.post<Expenses['items'][number]>(`${base(ws)}/expenses`, body),
+  deleteExpense: (ws: string, id: string) => request<{ deleted: true }>('DELETE', `${base(ws)}/expenses/${id}`),
+  remind: (ws: string, id: string, body: { to: string; message?: string }) => api.post<{ queued: true; to: string; paymentLinkUrl: string | null }>(`${base(ws)}/documents/${id}/remind`, body),
+  paymentAccounts: (ws: string) => api.get<PaymentAccounts>(`${base(ws)}/payment-accounts`),
+  savePaymentAccount: (ws: string, provider: string, body: { secretKey: string; webhookSecret: string }) => request<PaymentAccounts>('PUT', `${base(ws)}/payment-accounts/${provider}`, { body }),
+  removePaymentAccount: (ws: string, provider: string) => request<PaymentAccounts>('DELETE', `${base(ws)}/payment-accounts/${provider}`),
+  paymentLinks: (ws: string, id: string) => api.get<{ items: PaymentLink[] }>(`${base(ws)}/documents/${id}/payment-links`),
+  createPaymentLink: (ws: string, id: string, body: { amountPaise?: number }) => api.post<PaymentLink>(`${base(ws)}/documents/${id}/payment-links`, body),
   pdfUrl: (ws: string, id: string) => `${base(ws)}/documents/${id}/pdf`,
 };
 
@@ -48,6 +61,9 @@ export const invoicingKeys = {
   documents: (ws: string, filter: object) => ['invoicing', ws, 'documents', filter] as const,
   document: (ws: string, id: string) => ['invoicing', ws, 'document', id] as const,
   payments: (ws: string, id: string) => ['invoicing', ws, 'payments', id] as const,
+  paymentLinks: (ws: string, id: string) => ['invoicing', ws, 'payment-links', id] as const,
+  paymentAccounts: (ws: string) => ['invoicing', ws, 'payment-accounts'] as const,
+  expenses: (ws: string, month: string) => ['invoicing', ws, 'expenses', month] as const,
 };
 
 /** The GST identity, or null while the business has not entered it (the server answers 409). */

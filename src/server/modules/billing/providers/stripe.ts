@@ -11,14 +11,34 @@ const header = (h: Record<string, string | string[] | undefined>, name: string) 
 };
 const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === 'string' ? v : v.id);
 
-/** BILL-2: Stripe through its official SDK (Checkout, the Billing portal, subscriptions, signed webhooks). */
-export function stripeProvider(options: { secretKey: string; webhookSecret: string; apiUrl: string | null }): BillingProvider {
-  const api = options.apiUrl ? new URL(options.apiUrl) : null;
-  const stripe = new Stripe(options.secretKey, {
+/**
+ * BILL-2, INV-5: a Stripe event read from its raw body once its `Stripe-Signature` checks out:
+ * HMAC over `t.body` with the endpoint's secret, and no older than the tolerance (a replay of an
+ * old delivery is refused). Throws WebhookRefused. Billing and invoicing's payment links share it.
+ */
+export function verifyStripeEvent(raw: Buffer, headers: Record<string, string | string[] | undefined>, webhookSecret: string): Stripe.Event {
+  const signature = header(headers, 'stripe-signature');
+  if (!signature) throw new WebhookRefused(400, 'Missing Stripe-Signature header.');
+  try {
+    return Stripe.webhooks.constructEvent(raw, signature, webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
+  } catch (error) {
+    throw new WebhookRefused(401, `Stripe signature refused: ${(error as Error).message}`);
+  }
+}
+
+/** The official SDK for one account; `apiUrl` points it elsewhere (tests: a local fake). Billing and invoicing's payment links share it. */
+export function stripeClient(secretKey: string, apiUrl: string | null): Stripe {
+  const api = apiUrl ? new URL(apiUrl) : null;
+  return new Stripe(secretKey, {
     maxNetworkRetries: 1,
     timeout: 20_000,
     ...(api ? { host: api.hostname, port: Number(api.port || (api.protocol === 'https:' ? 443 : 80)), protocol: api.protocol.replace(':', '') as 'http' | 'https' } : {}),
   });
+}
+
+/** BILL-2: Stripe through its official SDK (Checkout, the Billing portal, subscriptions, signed webhooks). */
+export function stripeProvider(options: { secretKey: string; webhookSecret: string; apiUrl: string | null }): BillingProvider {
+  const stripe = stripeClient(options.secretKey, options.apiUrl);
 
   return {
     kind: 'stripe',
@@ -59,14 +79,7 @@ export function stripeProvider(options: { secretKey: string; webhookSecret: stri
       };
     },
     parseWebhook(raw, headers): ProviderEvent {
-      const signature = header(headers, 'stripe-signature');
-      if (!signature) throw new WebhookRefused(400, 'Missing Stripe-Signature header.');
-      let event: Stripe.Event;
-      try {
-        event = stripe.webhooks.constructEvent(raw, signature, options.webhookSecret, WEBHOOK_TOLERANCE_SECONDS);
-      } catch (error) {
-        throw new WebhookRefused(401, `Stripe signature refused: ${(error as Error).message}`);
-      }
+      const event = verifyStripeEvent(raw, headers, options.webhookSecret);
       const base = { id: event.id, type: event.type };
       switch (event.type) {
         case 'checkout.session.completed': {
