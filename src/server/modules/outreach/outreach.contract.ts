@@ -71,13 +71,18 @@ export const sendingAccountBody = z.discriminatedUnion('kind', [
     /** MAIL-3: the signing secret of the Resend webhook pointed at this account's webhook address. */
     webhookSecret: z.string().trim().max(210).regex(/^whsec_[A-Za-z0-9+/=]{16,200}$/, 'The signing secret Resend shows, starting whsec_.').optional(),
   }),
+  /** MAIL-1: the signed-in member's connected mailbox (connect it first under integrations); fromAddress is that mailbox's address. */
+  z.strictObject({ kind: z.literal('gmail'), ...accountCommon }),
+  z.strictObject({ kind: z.literal('outlook'), ...accountCommon }),
 ]);
 export type SendingAccountBody = z.infer<typeof sendingAccountBody>;
 export const accountParams = z.strictObject({ workspaceId: z.uuid(), accountId: z.uuid() });
 export const sendingAccountSchema = z.object({
   id: z.uuid(),
-  kind: z.enum(['smtp', 'resend']),
+  kind: z.enum(['smtp', 'resend', 'gmail', 'outlook']),
   stream: z.enum(['marketing', 'transactional', 'both']),
+  /** Gmail and Outlook: whether the member's connection still works; `reconnect` stops sends until they connect again. Null for SMTP and Resend. */
+  connection: z.enum(['connected', 'reconnect']).nullable(),
   fromName: z.string(),
   fromAddress: z.string(),
   domain: z.string(),
