@@ -42,6 +42,16 @@ export const unsubscribeBody = z
   .optional();
 export const unsubscribePageSchema = z.object({ workspaceName: z.string(), unsubscribed: z.boolean() });
 
+/** MAIL-4: a subscription form (on the business's site, or any client) asks for a double opt-in. */
+export const subscribeBody = z.object({
+  email: z.email('An email address.').max(254),
+  firstName: z.string().trim().max(100).optional(),
+  /** The page the form is on, kept as proof of where consent was asked. */
+  pageUrl: z.url().max(500).optional(),
+});
+export const subscribeResult = z.object({ status: z.literal('check_your_inbox') });
+export const optInPageSchema = z.object({ workspaceName: z.string(), confirmed: z.boolean(), expired: z.boolean() });
+
 // ---------------------------------------------------------------- sending accounts (MAIL-1)
 
 const accountCommon = {
