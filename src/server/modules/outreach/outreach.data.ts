@@ -10,6 +10,5 @@ registerData(
   outreach('outreach_templates', 'Email templates with merge fields: name, subject, body (MAIL-2).'),
   outreach('outreach_delivery_events', 'Delivery events from signed provider webhooks: delivered, opened, clicked, bounced, complained (MAIL-3).'),
   outreach('outreach_opt_ins', 'Double opt-in requests: contact, hash of the address, form source, request and confirmation time and IP (MAIL-4).', undefined, { contactId: 'contact_id', text: ['requested_ip', 'confirmed_ip', 'source'] }),
-  outreach('outreach_call_scripts', 'Call scripts callers read from; Forge drafts them (CALL-1, AI-7).'),
   outreach('outreach_messages', 'Outreach mail sent: contact, stream, subject, status and provider id; the address only as a hash (MAIL-4).', undefined, { contactId: 'contact_id', text: ['subject', 'last_error'] }),
 );

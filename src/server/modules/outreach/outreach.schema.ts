@@ -203,22 +203,3 @@ export const outreachOptIns = pgTable(
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();
-
-/** CALL-1, AI-7: a call script (opening, questions, objections, close) a caller reads from; Forge drafts them. */
-export const outreachCallScripts = pgTable(
-  'outreach_call_scripts',
-  {
-    workspaceId: workspaceIdColumn(),
-    id: uuid('id').notNull().$defaultFn(() => uuidv7()),
-    name: text('name').notNull(),
-    body: text('body').notNull(),
-    createdByUserId: uuid('created_by_user_id'),
-    createdAt: ts('created_at').notNull().defaultNow(),
-    updatedAt: ts('updated_at').notNull().defaultNow(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.workspaceId, t.id] }),
-    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
-    tenantPolicy(t.workspaceId),
-  ],
-).enableRLS();
