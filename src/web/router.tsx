@@ -131,6 +131,7 @@ const callsRoutes = [
 // MAIL-4: the footer link of a marketing email; public, no sign-in.
 // PRIV-9: a workspace's public privacy page (linked from the widget and the booking page).
 const privacyPageRoute = createRoute({ getParentRoute: () => rootRoute, path: '/privacy/$workspaceId', component: lazyRouteComponent(() => import('./modules/privacy/PrivacyPage'), 'PrivacyPage') });
+const optInRoute = createRoute({ getParentRoute: () => rootRoute, path: '/opt-in/$token', component: lazyRouteComponent(() => import('./modules/outreach/OptInPage'), 'OptInPage') });
 const unsubscribeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/unsubscribe/$token', component: lazyRouteComponent(() => import('./modules/outreach/UnsubscribePage'), 'UnsubscribePage') });
 const tasksRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/tasks', component: lazyRouteComponent(() => import('./modules/activities/MyTasksPage'), 'MyTasksPage') });
 const importRoutes = [
@@ -227,6 +228,7 @@ const routeTree = rootRoute.addChildren([
   publicBookingRoute,
   manageBookingRoute,
   unsubscribeRoute,
+  optInRoute,
   privacyPageRoute,
   indexRoute,
   signInRoute,

@@ -1,5 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { FakeProvider, route, type FakeRequest, type FakeResponse } from './harness';
+import { FakeOAuthAuthority } from './oauth-authority';
+
+/** Google's OAuth endpoints as the fakes serve them (`GOOGLE_OAUTH_*_URL` point here). */
+export const googleOAuthPaths = { authorize: '/o/oauth2/v2/auth', token: '/token' };
+export const googleTestClient = { id: 'kestrel-test-client', secret: 'kestrel-test-secret' };
 
 /**
  * A local Google for tests (STYLE 13, 18): the OAuth 2.0 endpoints (`/o/oauth2/v2/auth` consents
@@ -24,19 +29,10 @@ export class FakeGoogleCalendar extends FakeProvider {
   readonly events = new Map<string, FakeEvent>();
   /** Busy intervals returned by freeBusy for every calendar. */
   busy: { start: string; end: string }[] = [];
-  /** Access tokens live this many seconds. */
-  tokenLifetime = 3600;
-  private readonly codes = new Map<string, { challenge: string; redirectUri: string; scope: string }>();
-  private readonly accessTokens = new Set<string>();
-  private readonly refreshTokens = new Set<string>();
+  readonly clientId = googleTestClient.id;
+  readonly clientSecret = googleTestClient.secret;
+  readonly oauth = new FakeOAuthAuthority(this.clientId, this.clientSecret, googleOAuthPaths);
   private outage = 0;
-
-  constructor(
-    readonly clientId = 'kestrel-test-client',
-    readonly clientSecret = 'kestrel-test-secret',
-  ) {
-    super();
-  }
 
   /** The next `n` Calendar API calls (not OAuth) answer 503 as Google does when it is down. */
   override failNext(n: number): this {
@@ -53,32 +49,7 @@ export class FakeGoogleCalendar extends FakeProvider {
   }
 
   protected routes = [
-    route('GET', '/o/oauth2/v2/auth', ({ query: q }) => {
-      if (q.client_id !== this.clientId || q.code_challenge_method !== 'S256' || !q.code_challenge) return { status: 400, body: { error: 'invalid_request' } };
-      const code = randomBytes(12).toString('hex');
-      this.codes.set(code, { challenge: q.code_challenge, redirectUri: q.redirect_uri!, scope: q.scope ?? '' });
-      const to = new URL(q.redirect_uri!);
-      to.searchParams.set('code', code);
-      to.searchParams.set('state', q.state ?? '');
-      to.searchParams.set('scope', q.scope ?? '');
-      return { status: 302, headers: { location: to.toString() } };
-    }),
-    route('POST', '/token', ({ body }) => {
-      const f = (body ?? {}) as Record<string, string | undefined>;
-      if (f.client_id !== this.clientId || f.client_secret !== this.clientSecret) return { status: 401, body: { error: 'invalid_client' } };
-      if (f.grant_type === 'authorization_code') {
-        const grant = this.codes.get(f.code ?? '');
-        this.codes.delete(f.code ?? '');
-        const challenge = createHash('sha256').update(f.code_verifier ?? '').digest('base64url');
-        if (!grant || grant.challenge !== challenge || grant.redirectUri !== f.redirect_uri) return { status: 400, body: { error: 'invalid_grant' } };
-        return { status: 200, body: this.issue(grant.scope, true) };
-      }
-      if (f.grant_type === 'refresh_token') {
-        if (!this.refreshTokens.has(f.refresh_token ?? '')) return { status: 400, body: { error: 'invalid_grant' } };
-        return { status: 200, body: this.issue('https://www.googleapis.com/auth/calendar.freebusy https://www.googleapis.com/auth/calendar.events', false) };
-      }
-      return { status: 400, body: { error: 'unsupported_grant_type' } };
-    }),
+    ...this.oauth.routes(),
     route('POST', '/calendar/v3/freeBusy', (r) =>
       this.calendar(r, () => {
         const b = r.body as { timeMin: string; timeMax: string; items: { id: string }[] };
@@ -113,20 +84,11 @@ export class FakeGoogleCalendar extends FakeProvider {
 
   /** Calendar API calls: a Bearer token Google issued, then the scripted outage, then the call. */
   private calendar(r: FakeRequest, then: () => FakeResponse): FakeResponse {
-    const token = r.headers.authorization?.replace(/^Bearer /, '') ?? '';
-    if (!this.accessTokens.has(token)) return { status: 401, body: this.errorBody(401, 'Request had invalid authentication credentials.') };
+    if (!this.oauth.bearer(r)) return { status: 401, body: this.errorBody(401, 'Request had invalid authentication credentials.') };
     if (this.outage > 0) {
       this.outage--;
       return { status: 503, body: this.errorBody(503, 'The service is currently unavailable.') };
     }
     return then();
-  }
-
-  private issue(scope: string, withRefresh: boolean) {
-    const access = `ya29.${randomBytes(16).toString('hex')}`;
-    this.accessTokens.add(access);
-    const refresh = withRefresh ? `1//${randomBytes(16).toString('hex')}` : undefined;
-    if (refresh) this.refreshTokens.add(refresh);
-    return { access_token: access, expires_in: this.tokenLifetime, token_type: 'Bearer', scope, ...(refresh ? { refresh_token: refresh } : {}) };
   }
 }

@@ -96,6 +96,14 @@ const configSchema = z
     GOOGLE_OAUTH_AUTHORIZE_URL: z.string().url().default('https://accounts.google.com/o/oauth2/v2/auth'),
     GOOGLE_OAUTH_TOKEN_URL: z.string().url().default('https://oauth2.googleapis.com/token'),
     GOOGLE_API_ROOT_URL: z.string().url().default('https://www.googleapis.com/'),
+    /** MAIL-1: the Gmail API's root for Gmail sending accounts (`gmail.send` only). */
+    GMAIL_API_ROOT_URL: z.string().url().default('https://gmail.googleapis.com/'),
+    /** MAIL-1: Outlook sending accounts through Microsoft identity (`Mail.Send` + `offline_access`) and Microsoft Graph. */
+    MICROSOFT_CLIENT_ID: z.string().optional(),
+    MICROSOFT_CLIENT_SECRET: z.string().optional(),
+    MICROSOFT_OAUTH_AUTHORIZE_URL: z.string().url().default('https://login.microsoftonline.com/common/oauth2/v2.0/authorize'),
+    MICROSOFT_OAUTH_TOKEN_URL: z.string().url().default('https://login.microsoftonline.com/common/oauth2/v2.0/token'),
+    MICROSOFT_GRAPH_URL: z.string().url().default('https://graph.microsoft.com/'),
 
     SESSION_IDLE_DAYS: z.coerce.number().positive().default(14),
     /** PRIV-4: days the transactional mail log and the audit log are kept; older rows are deleted daily. */
@@ -193,6 +201,9 @@ const configSchema = z
     }
     if ((c.GOOGLE_CLIENT_ID && !c.GOOGLE_CLIENT_SECRET) || (!c.GOOGLE_CLIENT_ID && c.GOOGLE_CLIENT_SECRET)) {
       ctx.addIssue({ code: 'custom', path: ['GOOGLE_CLIENT_ID'], message: 'set both GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET, or neither' });
+    }
+    if (Boolean(c.MICROSOFT_CLIENT_ID) !== Boolean(c.MICROSOFT_CLIENT_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_CLIENT_ID'], message: 'set both MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET, or neither' });
     }
     if (c.AI_PROVIDER) {
       if (!c.AI_MODEL) ctx.addIssue({ code: 'custom', path: ['AI_MODEL'], message: 'required with AI_PROVIDER (e.g. gpt-4o-mini)' });

@@ -5,6 +5,7 @@ import type { Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import type { Services } from '../../platform/services';
 import { insertContact } from '../crm/contacts/create-contact';
+import { receiveOutreachDsn, receiveUnsubscribeMail } from '../outreach';
 import { contacts } from '../crm/crm.schema';
 import { newTextOfReply, threadSubject } from './channels/email';
 import { appendMessage, touchConversation, type ConversationRow } from './conversation-rows';
@@ -15,6 +16,7 @@ import { autoAssign } from './handoff';
 export type ReceivedEmail =
   | { outcome: 'stored' | 'auto_reply' | 'duplicate'; conversationId: string; messageId: string }
   | { outcome: 'bounce'; conversationId: string | null }
+  | { outcome: 'unsubscribed' }
   | { outcome: 'ignored'; reason: string };
 
 const BODY_MAX = 20_000;
@@ -51,10 +53,16 @@ const messageIdsIn = (v: string | string[] | undefined): string[] => (Array.isAr
 export async function receiveEmail(services: Services, workspaceId: string, raw: Buffer): Promise<ReceivedEmail> {
   const mail = await simpleParser(raw, { skipImageLinks: true });
   const ctx = emailContext(workspaceId);
-  if (isBounce(mail)) return recordBounce(services, ctx, mail, raw);
+  if (isBounce(mail)) {
+    // MAIL-3: a bounce of outreach mail suppresses the address there; others mark an inbox reply.
+    if (await receiveOutreachDsn(services, workspaceId, raw.toString('utf8'))) return { outcome: 'bounce', conversationId: null };
+    return recordBounce(services, ctx, mail, raw);
+  }
   const sender = mail.from?.value[0];
   const email = sender?.address?.trim().toLowerCase();
   if (!email || email.length > 254) return { outcome: 'ignored', reason: 'no sender address' };
+  // MAIL-4: a mail client's List-Unsubscribe mailto ("unsubscribe <signed token>") is honoured, not shown.
+  if (await receiveUnsubscribeMail(services, workspaceId, mail.subject ?? '')) return { outcome: 'unsubscribed' };
   // Without a Message-ID the content names the message, so a redelivery is still recognised.
   const messageId = messageIdsIn(mail.messageId)[0] ?? `<${createHash('sha256').update(raw).digest('hex').slice(0, 40)}@inbound.kestrel>`;
   const refs = [...messageIdsIn(mail.inReplyTo), ...messageIdsIn(mail.references)].slice(0, 100);

@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { teamMembers } from '../../platform/http/access';
 import { AppError, errorBodySchema } from '../../platform/http/errors';
 import { connectionProviders } from './integrations.schema';
-import { disconnect, finishConnection, listConnections, startConnection } from './oauth-connections';
+import { connectedPage, disconnect, finishConnection, listConnections, startConnection } from './oauth-connections';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/workspaces/:workspaceId/integrations';
 const providerParams = z.strictObject({ workspaceId: z.uuid(), provider: z.enum(connectionProviders) });
-const connectionSchema = z.object({ provider: z.enum(connectionProviders), status: z.enum(['pending', 'connected', 'disconnected', 'failed']), scopes: z.array(z.string()), connectedAt: z.string().nullable() }).meta({ id: 'IntegrationConnection' });
+const connectionSchema = z.object({ provider: z.enum(connectionProviders), status: z.enum(['pending', 'connected', 'disconnected', 'failed']), scopes: z.array(z.string()), connectedAt: z.string().nullable(), lastError: z.string().nullable() }).meta({ id: 'IntegrationConnection' });
 
 /** INT-1: a member connects, checks and disconnects their own outside accounts. */
 export async function integrationsModule(server: FastifyInstance): Promise<void> {
@@ -22,7 +22,7 @@ export async function integrationsModule(server: FastifyInstance): Promise<void>
   app.get(base, { config: team, schema: { tags, summary: 'My connections and the scopes they hold (INT-1)', params: z.strictObject({ workspaceId: z.uuid() }), response: { 200: z.object({ items: z.array(connectionSchema) }), ...errors } } }, async (request) => ({
     items: await listConnections(db, request.workspace!.ctx),
   }));
-  app.post(`${base}/:provider/connect`, { config: team, schema: { tags, summary: "Start connecting: the provider's consent page, PKCE and a single-use state (INT-1, BOOK-2)", params: providerParams, response: { 200: z.object({ authorizationUrl: z.string() }), ...errors } } }, async (request) => {
+  app.post(`${base}/:provider/connect`, { config: team, schema: { tags, summary: "Start connecting: the provider's consent page, PKCE and a single-use state (INT-1, BOOK-2, MAIL-1)", params: providerParams, response: { 200: z.object({ authorizationUrl: z.string() }), ...errors } } }, async (request) => {
     await services.rateLimit.hit({ key: `integration-connect:user:${request.workspace!.ctx.userId}`, max: 20, windowSeconds: 600 });
     return startConnection(services, request.workspace!.ctx, request.params.provider);
   });
@@ -32,8 +32,8 @@ export async function integrationsModule(server: FastifyInstance): Promise<void>
   });
   app.get('/api/integrations/oauth/callback', { config: { access: 'user' }, schema: { tags, summary: 'Where the provider sends the member back (INT-1)', querystring: z.object({ state: z.string().max(200).optional(), code: z.string().max(2000).optional(), error: z.string().max(200).optional() }).loose(), response: { 302: z.null(), ...errors } } }, async (request, reply) => {
     try {
-      const { workspaceId } = await finishConnection(services, request.auth!.userId, request.query);
-      return reply.redirect(`/w/${workspaceId}/booking?connected=google_calendar`, 302);
+      const { workspaceId, provider } = await finishConnection(services, request.auth!.userId, request.query);
+      return reply.redirect(connectedPage(workspaceId, provider), 302);
     } catch (error) {
       if (error instanceof AppError && error.statusCode < 500) throw error;
       request.log.warn({ err: (error as Error).message }, 'OAuth connection failed');

@@ -4,7 +4,8 @@ import { tenantPolicy, workspaceIdColumn } from '../../platform/db/tenancy-sql';
 import { memberships, workspaces } from '../workspaces/workspaces.schema';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
-export const connectionProviders = ['google_calendar'] as const;
+/** Google Calendar (BOOK-2); Gmail and Outlook as send-only sending accounts (MAIL-1). */
+export const connectionProviders = ['google_calendar', 'gmail', 'outlook'] as const;
 export type ConnectionProvider = (typeof connectionProviders)[number];
 export const connectionStatuses = ['pending', 'connected', 'disconnected', 'failed'] as const;
 

@@ -25,20 +25,32 @@ export interface OAuthProvider {
 
 export function providerConfig(services: Services, provider: ConnectionProvider): OAuthProvider {
   const c = services.config;
+  if (provider === 'outlook') {
+    if (!c.MICROSOFT_CLIENT_ID || !c.MICROSOFT_CLIENT_SECRET) throw new AppError('integration_not_configured', 409, 'Microsoft is not set up on this server (MICROSOFT_CLIENT_ID and MICROSOFT_CLIENT_SECRET).');
+    return {
+      authorizeUrl: c.MICROSOFT_OAUTH_AUTHORIZE_URL,
+      tokenUrl: c.MICROSOFT_OAUTH_TOKEN_URL,
+      clientId: c.MICROSOFT_CLIENT_ID,
+      clientSecret: c.MICROSOFT_CLIENT_SECRET,
+      // MAIL-1: send as the member, and stay connected — never read the mailbox.
+      scopes: ['https://graph.microsoft.com/Mail.Send', 'offline_access'],
+    };
+  }
   if (!c.GOOGLE_CLIENT_ID || !c.GOOGLE_CLIENT_SECRET) throw new AppError('integration_not_configured', 409, 'Google is not set up on this server (GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET).');
+  const google = { authorizeUrl: c.GOOGLE_OAUTH_AUTHORIZE_URL, tokenUrl: c.GOOGLE_OAUTH_TOKEN_URL, clientId: c.GOOGLE_CLIENT_ID, clientSecret: c.GOOGLE_CLIENT_SECRET, extraAuthorizeParams: { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'false' } };
   switch (provider) {
     case 'google_calendar':
-      return {
-        authorizeUrl: c.GOOGLE_OAUTH_AUTHORIZE_URL,
-        tokenUrl: c.GOOGLE_OAUTH_TOKEN_URL,
-        clientId: c.GOOGLE_CLIENT_ID,
-        clientSecret: c.GOOGLE_CLIENT_SECRET,
-        // BOOK-2: read free/busy, write the events booking makes — not the whole calendar.
-        scopes: ['https://www.googleapis.com/auth/calendar.freebusy', 'https://www.googleapis.com/auth/calendar.events'],
-        extraAuthorizeParams: { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'false' },
-      };
+      // BOOK-2: read free/busy, write the events booking makes — not the whole calendar.
+      return { ...google, scopes: ['https://www.googleapis.com/auth/calendar.freebusy', 'https://www.googleapis.com/auth/calendar.events'] };
+    case 'gmail':
+      // MAIL-1: send only; the inbox of a connected account is never read.
+      return { ...google, scopes: ['https://www.googleapis.com/auth/gmail.send'] };
   }
 }
+
+/** Where the member lands after consenting: the page that asked for the connection. */
+export const connectedPage = (workspaceId: string, provider: ConnectionProvider) =>
+  provider === 'google_calendar' ? `/w/${workspaceId}/booking?connected=${provider}` : `/w/${workspaceId}/settings?connected=${provider}`;
 
 export const oauthCallbackUrl = (services: Services) => `${services.config.publicUrl}/api/integrations/oauth/callback`;
 const STATE_MINUTES = 10;
@@ -98,7 +110,7 @@ async function tokenRequest(p: OAuthProvider, body: Record<string, string>): Pro
   if (res.ok && typeof json.access_token === 'string' && json.access_token) return json as TokenAnswer;
   // The provider's error code only: its body may echo what was sent.
   const code = typeof json.error === 'string' ? json.error.slice(0, 60) : null;
-  if (res.status >= 400 && res.status < 500) {
+  if (res.status >= 400 && res.status < 500 && res.status !== 429) {
     throw new AppError('oauth_exchange_failed', 400, 'The provider did not accept the connection. Start again.', { providerStatus: res.status, providerError: code });
   }
   throw new AppError('provider_unavailable', 502, 'The provider did not answer properly. Try again in a few minutes.', { providerStatus: res.status, providerError: code });
@@ -110,7 +122,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * The provider sent the person back: the state must be one this user started in the last ten
  * minutes (used once), and the code is exchanged with the PKCE verifier. Returns the workspace.
  */
-export async function finishConnection(services: Services, userId: string, query: { state?: string; code?: string; error?: string }): Promise<{ workspaceId: string }> {
+export async function finishConnection(services: Services, userId: string, query: { state?: string; code?: string; error?: string }): Promise<{ workspaceId: string; provider: ConnectionProvider }> {
   const workspaceId = query.state?.split('.')[0] ?? '';
   if (!uuidPattern.test(workspaceId)) throw badRequest('oauth_state_invalid', 'This connection link is not valid. Start again.');
   // The state is used up in its own transaction, before the provider is called: a failed exchange
@@ -149,7 +161,7 @@ export async function finishConnection(services: Services, userId: string, query
       })
       .where(and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.id, claimed.id)));
   });
-  return { workspaceId };
+  return { workspaceId, provider: claimed.provider };
 }
 
 /**
@@ -167,7 +179,18 @@ export async function accessToken(services: Services, workspaceId: string, userI
     if (!locked || locked.status !== 'connected' || !locked.accessTokenSealed) return null;
     if (locked.accessExpiresAt && locked.accessExpiresAt.getTime() > Date.now() + 60_000) return services.secrets.box.open(locked.accessTokenSealed, aad(row.id, 'access'));
     if (!locked.refreshTokenSealed) return null;
-    const t = await tokenRequest(providerConfig(services, provider), { grant_type: 'refresh_token', refresh_token: services.secrets.box.open(locked.refreshTokenSealed, aad(row.id, 'refresh')) });
+    let t: TokenAnswer;
+    try {
+      t = await tokenRequest(providerConfig(services, provider), { grant_type: 'refresh_token', refresh_token: services.secrets.box.open(locked.refreshTokenSealed, aad(row.id, 'refresh')) });
+    } catch (error) {
+      // The person took the access back (or it lapsed): the connection needs them to reconnect.
+      if (!(error instanceof AppError && error.code === 'oauth_exchange_failed' && (error.details as { providerError?: unknown } | undefined)?.providerError === 'invalid_grant')) throw error;
+      await tx
+        .update(integrationConnections)
+        .set({ status: 'failed', accessTokenSealed: null, refreshTokenSealed: null, accessExpiresAt: null, lastError: 'access_revoked', updatedAt: new Date() })
+        .where(and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.id, row.id)));
+      return null;
+    }
     await tx
       .update(integrationConnections)
       .set({
@@ -181,17 +204,41 @@ export async function accessToken(services: Services, workspaceId: string, userI
   });
 }
 
+/**
+ * The provider refused a token it issued (the person revoked access): the next call refreshes,
+ * and a refused refresh marks the connection "reconnect" (see {@link accessToken}).
+ */
+export async function expireAccessToken(services: Services, workspaceId: string, userId: string, provider: ConnectionProvider): Promise<void> {
+  await withTenant(services.database.db, { workspaceId, userId: null }, (tx) =>
+    tx
+      .update(integrationConnections)
+      .set({ accessExpiresAt: new Date(0), updatedAt: new Date() })
+      .where(and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.userId, userId), eq(integrationConnections.provider, provider))),
+  );
+}
+
+/** The state of each member's connection to a provider in a workspace (a sending account shows it). */
+export async function connectionStates(tx: Tx, workspaceId: string, provider: ConnectionProvider): Promise<Map<string, ConnectionStatus['status']>> {
+  const rows = await tx
+    .select({ userId: integrationConnections.userId, status: integrationConnections.status })
+    .from(integrationConnections)
+    .where(and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.provider, provider)));
+  return new Map(rows.map((r) => [r.userId, r.status]));
+}
+
 export interface ConnectionStatus {
   provider: ConnectionProvider;
   status: 'connected' | 'disconnected' | 'pending' | 'failed';
   scopes: string[];
   connectedAt: string | null;
+  /** Why a failed connection stopped: `access_revoked` means reconnect. */
+  lastError: string | null;
 }
 
 export async function listConnections(db: Db, ctx: WorkspaceContext): Promise<ConnectionStatus[]> {
   return withTenant(db, ctx, async (tx) => {
     const rows = await tx.select().from(integrationConnections).where(and(eq(integrationConnections.workspaceId, ctx.workspaceId), eq(integrationConnections.userId, ctx.userId!)));
-    return rows.map((r) => ({ provider: r.provider, status: r.status, scopes: r.scopes, connectedAt: r.connectedAt?.toISOString() ?? null }));
+    return rows.map((r) => ({ provider: r.provider, status: r.status, scopes: r.scopes, connectedAt: r.connectedAt?.toISOString() ?? null, lastError: r.lastError }));
   });
 }
 

@@ -42,6 +42,16 @@ export const unsubscribeBody = z
   .optional();
 export const unsubscribePageSchema = z.object({ workspaceName: z.string(), unsubscribed: z.boolean() });
 
+/** MAIL-4: a subscription form (on the business's site, or any client) asks for a double opt-in. */
+export const subscribeBody = z.object({
+  email: z.email('An email address.').max(254),
+  firstName: z.string().trim().max(100).optional(),
+  /** The page the form is on, kept as proof of where consent was asked. */
+  pageUrl: z.url().max(500).optional(),
+});
+export const subscribeResult = z.object({ status: z.literal('check_your_inbox') });
+export const optInPageSchema = z.object({ workspaceName: z.string(), confirmed: z.boolean(), expired: z.boolean() });
+
 // ---------------------------------------------------------------- sending accounts (MAIL-1)
 
 const accountCommon = {
@@ -71,13 +81,18 @@ export const sendingAccountBody = z.discriminatedUnion('kind', [
     /** MAIL-3: the signing secret of the Resend webhook pointed at this account's webhook address. */
     webhookSecret: z.string().trim().max(210).regex(/^whsec_[A-Za-z0-9+/=]{16,200}$/, 'The signing secret Resend shows, starting whsec_.').optional(),
   }),
+  /** MAIL-1: the signed-in member's connected mailbox (connect it first under integrations); fromAddress is that mailbox's address. */
+  z.strictObject({ kind: z.literal('gmail'), ...accountCommon }),
+  z.strictObject({ kind: z.literal('outlook'), ...accountCommon }),
 ]);
 export type SendingAccountBody = z.infer<typeof sendingAccountBody>;
 export const accountParams = z.strictObject({ workspaceId: z.uuid(), accountId: z.uuid() });
 export const sendingAccountSchema = z.object({
   id: z.uuid(),
-  kind: z.enum(['smtp', 'resend']),
+  kind: z.enum(['smtp', 'resend', 'gmail', 'outlook']),
   stream: z.enum(['marketing', 'transactional', 'both']),
+  /** Gmail and Outlook: whether the member's connection still works; `reconnect` stops sends until they connect again. Null for SMTP and Resend. */
+  connection: z.enum(['connected', 'reconnect']).nullable(),
   fromName: z.string(),
   fromAddress: z.string(),
   domain: z.string(),

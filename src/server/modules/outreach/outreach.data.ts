@@ -6,8 +6,9 @@ const outreach = (table: string, description: string, omit?: string[], person?: 
 registerData(
   outreach('outreach_suppressions', 'Addresses no marketing mail may reach (unsubscribed, bounced, complained, erased), by the hash of the address (MAIL-4).'),
   outreach('outreach_consents', "Contacts' marketing consent: granted or withdrawn, source, time and proof (MAIL-4).", undefined, { contactId: 'contact_id', text: ['proof'] }),
-  outreach('outreach_sending_accounts', 'Sending accounts: SMTP server or Resend, sender name and address, limits; password, API key and DKIM key sealed (MAIL-1, SEC-2).', ['secret_sealed', 'dkim_key_sealed', 'webhook_secret_sealed']),
+  outreach('outreach_sending_accounts', 'Sending accounts: SMTP server, Resend, or a member’s Gmail/Outlook connection; sender name and address, limits; password, API key and DKIM key sealed (MAIL-1, SEC-2).', ['secret_sealed', 'dkim_key_sealed', 'webhook_secret_sealed']),
   outreach('outreach_templates', 'Email templates with merge fields: name, subject, body (MAIL-2).'),
   outreach('outreach_delivery_events', 'Delivery events from signed provider webhooks: delivered, opened, clicked, bounced, complained (MAIL-3).'),
+  outreach('outreach_opt_ins', 'Double opt-in requests: contact, hash of the address, form source, request and confirmation time and IP (MAIL-4).', undefined, { contactId: 'contact_id', text: ['requested_ip', 'confirmed_ip', 'source'] }),
   outreach('outreach_messages', 'Outreach mail sent: contact, stream, subject, status and provider id; the address only as a hash (MAIL-4).', undefined, { contactId: 'contact_id', text: ['subject', 'last_error'] }),
 );

@@ -7,6 +7,7 @@ import { htmlToText, sanitiseRichText } from '../activities/sanitise-html';
 import { checkSendingDomain } from './mail/check-domain';
 import { deliverySummary, receiveResendWebhook } from './mail/delivery-webhook';
 import { contactMailStatus, recordConsent } from './mail/consent';
+import { confirmOptIn, optInPage, requestOptIn } from './mail/double-opt-in';
 import { createSendingAccount, deleteSendingAccount, listSendingAccounts } from './mail/sending-accounts';
 import { sendOutreachMail } from './mail/send-outreach-mail';
 import { unsubscribe, unsubscribePage } from './mail/unsubscribe';
@@ -113,6 +114,23 @@ export async function outreachModule(server: FastifyInstance): Promise<void> {
     await limit(request, 'unsubscribe', UNSUBSCRIBES_PER_IP_PER_MINUTE);
     return unsubscribePage(services, request.params.token);
   });
+  // ---------------------------------------------------------------- double opt-in (MAIL-4)
+
+  // A form on the business's own site posts here (any origin): the answer is the same whatever the address.
+  app.post(`${pub}/subscribe/:workspaceId`, { config: { access: 'public', crossOrigin: true }, schema: { tags, summary: 'Ask to subscribe: records the request and mails a signed, expiring confirmation link; nothing is granted until it is used (MAIL-4)', params: c.workspaceParams, body: c.subscribeBody, response: { 202: c.subscribeResult, ...errors } } }, async (request, reply) => {
+    await limit(request, 'subscribe', 10);
+    await requestOptIn(services, request.params.workspaceId, request.body, request.ip);
+    return reply.code(202).send({ status: 'check_your_inbox' as const });
+  });
+  app.get(`${pub}/opt-in/:token`, { config: { access: 'public' }, schema: { tags, summary: 'What a confirmation link is for; opening it changes nothing (MAIL-4)', params: c.tokenParams, response: { 200: c.optInPageSchema, ...errors } } }, async (request) => {
+    await limit(request, 'opt-in', 60);
+    return optInPage(services, request.params.token);
+  });
+  app.post(`${pub}/opt-in/:token`, { config: { access: 'public' }, schema: { tags, summary: 'Confirm a subscription: consent recorded with source double_opt_in, times and IPs as proof; an expired link is 410 (MAIL-4)', params: c.tokenParams, response: { 200: c.optInPageSchema, ...errors, 410: errorBodySchema } } }, async (request) => {
+    await limit(request, 'opt-in', 60);
+    return confirmOptIn(services, request.params.token, request.ip);
+  });
+
   // A mail client posts from its own servers with no session and no CSRF token: the signed token is the authority.
   app.post(`${pub}/unsubscribe/:token`, { config: { access: 'public', crossOrigin: true }, schema: { tags, summary: 'Unsubscribe: one-click (RFC 8058) or from the page of the footer link; honoured at once (MAIL-4)', params: c.tokenParams, body: c.unsubscribeBody, response: { 200: c.unsubscribePageSchema, ...errors } } }, async (request) => {
     await limit(request, 'unsubscribe', UNSUBSCRIBES_PER_IP_PER_MINUTE);

@@ -88,12 +88,12 @@ export const outreachMessages = pgTable(
   ],
 ).enableRLS();
 
-export const sendingAccountKinds = ['smtp', 'resend'] as const;
+export const sendingAccountKinds = ['smtp', 'resend', 'gmail', 'outlook'] as const;
 export const accountStreams = ['marketing', 'transactional', 'both'] as const;
 
 /**
- * MAIL-1: a workspace's own way to send: its SMTP server (DKIM-signed when a key is set) or its
- * Resend key. Passwords, API keys and DKIM private keys are sealed (SEC-2). An account serves
+ * MAIL-1: a workspace's own way to send: its SMTP server (DKIM-signed when a key is set), its
+ * Resend key, or a member's Gmail or Outlook mailbox connected with a send-only grant. Passwords, API keys and DKIM private keys are sealed (SEC-2). An account serves
  * marketing, transactional or both streams, so the two can leave under separate identities.
  */
 export const outreachSendingAccounts = pgTable(
@@ -115,6 +115,8 @@ export const outreachSendingAccounts = pgTable(
     dkimKeySealed: text('dkim_key_sealed'),
     /** MAIL-3: Resend's webhook signing secret (`whsec_…`), sealed. */
     webhookSecretSealed: text('webhook_secret_sealed'),
+    /** MAIL-1: Gmail and Outlook accounts send through this member's OAuth connection (INT-1). */
+    connectionUserId: uuid('connection_user_id'),
     /** MAIL-1: per-minute rate and daily cap the provider allows. */
     perMinute: integer('per_minute').notNull().default(60),
     dailyCap: integer('daily_cap').notNull().default(2000),
@@ -125,6 +127,7 @@ export const outreachSendingAccounts = pgTable(
     primaryKey({ columns: [t.workspaceId, t.id] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
     check('outreach_sending_accounts_smtp_check', sql`${t.kind} <> 'smtp' OR (${t.smtpHost} IS NOT NULL AND ${t.smtpPort} IS NOT NULL)`),
+    check('outreach_sending_accounts_oauth_check', sql`${t.kind} NOT IN ('gmail', 'outlook') OR ${t.connectionUserId} IS NOT NULL`),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();
@@ -169,6 +172,34 @@ export const outreachDeliveryEvents = pgTable(
     primaryKey({ columns: [t.workspaceId, t.webhookId] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
     index('outreach_delivery_events_message_idx').on(t.workspaceId, t.messageId),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/**
+ * MAIL-4, MAIL-5: a double opt-in: someone asked to subscribe (form or API), a confirmation mail
+ * went out with a signed, expiring link naming this row; confirming records consent with the
+ * request's and the confirmation's time and IP as proof. The address only as a hash.
+ */
+export const outreachOptIns = pgTable(
+  'outreach_opt_ins',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: uuid('id').notNull().$defaultFn(() => uuidv7()),
+    contactId: uuid('contact_id').notNull(),
+    addressHash: text('address_hash').notNull(),
+    /** Where the form was (its page URL), or `api`. */
+    source: text('source').notNull(),
+    requestedIp: text('requested_ip'),
+    requestedAt: ts('requested_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+    confirmedAt: ts('confirmed_at'),
+    confirmedIp: text('confirmed_ip'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    index('outreach_opt_ins_address_idx').on(t.workspaceId, t.addressHash, t.requestedAt),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();

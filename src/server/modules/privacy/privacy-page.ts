@@ -44,7 +44,10 @@ export async function describeSubprocessors(services: Services, workspaceId: str
     if (ai) add(aiName(ai.kind, ai.host), aiPurpose, 'workspace');
     if (await whatsappConnected(tx, workspaceId)) add('Meta (WhatsApp Business)', 'Carries WhatsApp messages between the business and its customers.', 'workspace');
     if ((await connectedProviders(tx, workspaceId)).includes('google_calendar')) add('Google (Calendar)', 'Reads busy times and holds booked meetings in the team’s calendars.', 'workspace');
-    if ((await sendingAccountKindsInUse(tx, workspaceId)).includes('resend')) add('Resend', 'Delivers the business’s own emails to its contacts.', 'workspace');
+    const kinds = await sendingAccountKindsInUse(tx, workspaceId);
+    if (kinds.includes('resend')) add('Resend', 'Delivers the business’s own emails to its contacts.', 'workspace');
+    if (kinds.includes('gmail')) add('Google (Gmail)', 'Sends the business’s emails to its contacts from a team member’s Gmail; Kestrel cannot read that mailbox.', 'workspace');
+    if (kinds.includes('outlook')) add('Microsoft (Outlook)', 'Sends the business’s emails to its contacts from a team member’s Outlook mailbox; Kestrel cannot read it.', 'workspace');
     if ((await workspaceDataProvider(tx, workspaceId)) === 'people_data_labs') add('People Data Labs', 'Looks up public business details of contacts when the team asks.', 'workspace');
     return { workspaceName: ws.name, subprocessors: list };
   });

@@ -1,17 +1,19 @@
 import type { z } from 'zod';
 import { api } from '../../lib/api';
 import type { Campaign } from '../../../server/modules/outreach/campaigns/campaigns.contract';
-import type { templateSchema, unsubscribePageSchema } from '../../../server/modules/outreach/outreach.contract';
+import type { optInPageSchema, templateSchema, unsubscribePageSchema } from '../../../server/modules/outreach/outreach.contract';
 
 export type UnsubscribeInfo = z.infer<typeof unsubscribePageSchema>;
+export type OptInInfo = z.infer<typeof optInPageSchema>;
 
 export const outreachApi = {
   unsubscribeInfo: (token: string) => api.get<UnsubscribeInfo>(`/api/public/outreach/unsubscribe/${token}`),
   unsubscribe: (token: string) => api.post<UnsubscribeInfo>(`/api/public/outreach/unsubscribe/${token}`, { via: 'page' }),
+  optInInfo: (token: string) => api.get<OptInInfo>(`/api/public/outreach/opt-in/${token}`),
+  confirmOptIn: (token: string) => api.post<OptInInfo>(`/api/public/outreach/opt-in/${token}`),
 };
 
 // ---------------------------------------------------------------- campaigns (MAIL-2, MAIL-3)
-
 
 export type { Campaign };
 export type Template = z.infer<typeof templateSchema>;

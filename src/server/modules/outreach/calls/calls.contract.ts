@@ -109,6 +109,8 @@ export const dncPageSchema = z.object({ items: z.array(dncEntrySchema), nextCurs
 
 export const addDncBody = z.strictObject({ number: phoneInput, reason: reasonInput });
 export const contactDncBody = z.strictObject({ reason: reasonInput });
+/** CALL-2: removing a number needs a reason (it goes to the audit log). */
+export const removeDncBody = z.strictObject({ number: phoneInput, reason: z.string('Say why the number comes off the list.').trim().min(3, 'Say why the number comes off the list.').max(500, 'At most 500 characters.') });
 export const contactDncResultSchema = z.object({ added: z.array(dncEntrySchema) });
 
 export const dncUploadQuery = z.strictObject({ fileName: z.string().trim().min(1, 'Name the file.').max(255, 'At most 255 characters.') });

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { managers, teamMembers } from '../../../platform/http/access';
 import { AppError, errorBodySchema } from '../../../platform/http/errors';
 import { addToDoNotCall, markContactDoNotCallNow } from './add-to-do-not-call';
@@ -9,6 +10,7 @@ import { getDncImport, listDncImports, uploadDncImport } from './import-do-not-c
 import { listCallQueue } from './list-call-queue';
 import { listDoNotCall } from './list-do-not-call';
 import { logCall } from './log-call';
+import { removeFromDoNotCall } from './remove-from-do-not-call';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema, 415: errorBodySchema, 429: errorBodySchema };
 const base = '/api/workspaces/:workspaceId/calls';
@@ -56,6 +58,15 @@ export async function callsModule(server: FastifyInstance): Promise<void> {
     `${base}/do-not-call`,
     { config: team, schema: { tags, summary: 'Add a number to the do-not-call list (CALL-2)', params: c.workspaceParams, body: c.addDncBody, response: { 201: c.dncEntrySchema, ...errors } } },
     async (request, reply) => reply.code(201).send(await addToDoNotCall(db, request.workspace!.ctx, request.body)),
+  );
+
+  app.post(
+    `${base}/do-not-call/remove`,
+    { config: { access: managers }, schema: { tags, summary: 'Take a number off the do-not-call list, with a reason; owners and admins only, audited (CALL-2)', params: c.workspaceParams, body: c.removeDncBody, response: { 204: z.null(), ...errors } } },
+    async (request, reply) => {
+      await removeFromDoNotCall(db, request.workspace!.ctx, request.body);
+      return reply.code(204).send(null);
+    },
   );
 
   app.get(

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { and, count, countDistinct, eq } from 'drizzle-orm';
-import type { Db } from '../../../platform/db/database';
+import type { Db, Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { safeEqual } from '../../../platform/crypto/tokens';
 import { AppError } from '../../../platform/http/errors';
@@ -86,18 +86,32 @@ export async function receiveResendWebhook(services: Services, workspaceId: stri
     if (!inserted.length) throw refused();
     if (!message || !kind) return;
 
-    const transient = kind === 'bounced' && event.data?.bounce?.type === 'Transient';
-    if ((kind === 'bounced' && !transient) || kind === 'complained') await suppressAddress(tx, workspaceId, message.addressHash, kind, 'resend_webhook');
-    if (message.contactId) {
-      await logActivity(tx, ctx, {
-        kind: 'note',
-        subject: `Email ${words[kind]}`,
-        body: `<p>"${message.subject.replace(/[<>&"]/g, '')}" ${words[kind]}${kind === 'bounced' || kind === 'complained' ? (transient ? ' (temporarily).' : '; the address gets no more marketing email.') : '.'}</p>`,
-        occurredAt: occurred,
-        links: [{ recordType: 'contacts', recordId: message.contactId }],
-      });
-    }
+    await applyDeliveryEvent(tx, ctx, message, kind, { transient: kind === 'bounced' && event.data?.bounce?.type === 'Transient', source: 'resend_webhook', occurredAt: occurred });
   });
+}
+
+/**
+ * MAIL-3: what a delivery event does, however it came (a provider's webhook, a DSN on the inbound
+ * route): a hard bounce or a complaint suppresses the address; the contact's timeline says so.
+ */
+export async function applyDeliveryEvent(
+  tx: Tx,
+  ctx: WorkspaceContext,
+  message: { contactId: string | null; addressHash: string; subject: string },
+  kind: Kind,
+  how: { transient: boolean; source: string; occurredAt: Date },
+): Promise<void> {
+  const { transient } = how;
+  if ((kind === 'bounced' && !transient) || kind === 'complained') await suppressAddress(tx, ctx.workspaceId, message.addressHash, kind, how.source);
+  if (message.contactId) {
+    await logActivity(tx, ctx, {
+      kind: 'note',
+      subject: `Email ${words[kind]}`,
+      body: `<p>"${message.subject.replace(/[<>&"]/g, '')}" ${words[kind]}${kind === 'bounced' || kind === 'complained' ? (transient ? ' (temporarily).' : '; the address gets no more marketing email.') : '.'}</p>`,
+      occurredAt: how.occurredAt,
+      links: [{ recordType: 'contacts', recordId: message.contactId }],
+    });
+  }
 }
 
 /** MAIL-3: how the workspace's outreach mail fared: sent, and messages with each delivery event. */

@@ -8,6 +8,8 @@ import { logActivity } from '../../activities';
 import { contacts } from '../../crm/crm.schema';
 import { users } from '../../accounts/accounts.schema';
 import { workspaces } from '../../workspaces/workspaces.schema';
+import { inboundAddress } from '../../conversations/channel-settings';
+import { channelSettings } from '../../conversations/conversations.schema';
 import { outreachMessages, type mailStreams } from '../outreach.schema';
 import { latestConsent, suppressionOf } from './consent';
 import { withFooter } from './footer';
@@ -99,7 +101,9 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
       .returning({ id: outreachMessages.id });
     const [sender] = ctx.userId ? await tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId)) : [];
     const account = await accountForStream(tx, ctx.workspaceId, input.stream);
-    return { email, messageId: row!.id, workspace: { name: ws.name, mailingAddress: ws.mailingAddress ?? '' }, replyTo: sender?.email ?? null, account };
+    // MAIL-4: the List-Unsubscribe mailto goes where Kestrel reads it: the workspace's inbound address.
+    const [inbound] = await tx.select({ inboundToken: channelSettings.inboundToken }).from(channelSettings).where(eq(channelSettings.workspaceId, ctx.workspaceId));
+    return { email, messageId: row!.id, workspace: { name: ws.name, mailingAddress: ws.mailingAddress ?? '' }, replyTo: sender?.email ?? null, account, unsubscribeMailbox: inbound ? inboundAddress(services, inbound) : null };
   });
   if ('done' in prepared) return prepared.done as SendOutcome;
 
@@ -113,7 +117,7 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
   if (input.stream === 'marketing') {
     const token = unsubscribeToken(services.secrets.sessionSecret, ctx.workspaceId, messageId);
     const base = services.config.publicUrl;
-    const address = /<([^>]+)>/.exec(from)![1]!;
+    const address = prepared.unsubscribeMailbox ?? /<([^>]+)>/.exec(from)![1]!;
     headers['List-Unsubscribe'] = `<${base}/api/public/outreach/unsubscribe/${token}>, <mailto:${address}?subject=unsubscribe%20${token}>`;
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     body = withFooter(body, { workspaceName: workspace.name, mailingAddress: workspace.mailingAddress, unsubscribeUrl: `${base}/unsubscribe/${token}`, advertisement: input.advertisement ?? false });

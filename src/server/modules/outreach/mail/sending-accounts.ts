@@ -3,21 +3,27 @@ import nodemailer from 'nodemailer';
 import { Resend } from 'resend';
 import type { Db, Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
-import { notFound } from '../../../platform/http/errors';
+import { conflict, notFound } from '../../../platform/http/errors';
 import type { OutgoingMail } from '../../../platform/mail/transport';
 import type { Services } from '../../../platform/services';
 import { outreachSendingAccounts } from '../outreach.schema';
 import type { SendingAccountBody } from '../outreach.contract';
+import { connectionStates } from '../../integrations/oauth-connections';
+import { mailboxTransport } from './mailbox-transports';
 
 type AccountRow = typeof outreachSendingAccounts.$inferSelect;
 
 export const aad = (workspaceId: string, what: 'secret' | 'dkim' | 'webhook') => `outreach-account:${workspaceId}:${what}`;
 
-export function presentAccount(a: AccountRow, publicUrl: string) {
+/** Gmail/Outlook: whether the member's connection is live (`reconnect` when revoked or disconnected). */
+type ConnectionState = 'connected' | 'reconnect' | null;
+
+export function presentAccount(a: AccountRow, publicUrl: string, connection: ConnectionState = null) {
   return {
     id: a.id,
     kind: a.kind,
     stream: a.stream,
+    connection,
     fromName: a.fromName,
     fromAddress: a.fromAddress,
     domain: a.fromAddress.split('@')[1] ?? '',
@@ -35,10 +41,29 @@ export function presentAccount(a: AccountRow, publicUrl: string) {
   };
 }
 
-/** MAIL-1: connects an SMTP server or a Resend key; secrets are sealed before they reach the database (SEC-2). */
+const isMailbox = (kind: AccountRow['kind']): kind is 'gmail' | 'outlook' => kind === 'gmail' || kind === 'outlook';
+
+async function mailboxStates(tx: Tx, workspaceId: string, rows: AccountRow[]): Promise<Map<string, ConnectionState>> {
+  const out = new Map<string, ConnectionState>();
+  for (const kind of ['gmail', 'outlook'] as const) {
+    if (!rows.some((r) => r.kind === kind)) continue;
+    const states = await connectionStates(tx, workspaceId, kind);
+    for (const r of rows) if (r.kind === kind) out.set(r.id, states.get(r.connectionUserId!) === 'connected' ? 'connected' : 'reconnect');
+  }
+  return out;
+}
+
+/**
+ * MAIL-1: connects an SMTP server or a Resend key (secrets sealed before they reach the database,
+ * SEC-2), or the signed-in member's Gmail/Outlook mailbox they connected under integrations.
+ */
 export async function createSendingAccount(services: Services, ctx: WorkspaceContext, input: SendingAccountBody) {
   const box = services.secrets.box;
   return withTenant(services.database.db, ctx, async (tx) => {
+    if (isMailbox(input.kind) && (await connectionStates(tx, ctx.workspaceId, input.kind)).get(ctx.userId!) !== 'connected') {
+      const name = input.kind === 'gmail' ? 'Gmail' : 'Outlook';
+      throw conflict('mailbox_not_connected', `Connect your ${name} account first (send-only permission), then add it as a sending account.`, { provider: input.kind });
+    }
     const [row] = await tx
       .insert(outreachSendingAccounts)
       .values({
@@ -51,22 +76,24 @@ export async function createSendingAccount(services: Services, ctx: WorkspaceCon
         smtpPort: input.kind === 'smtp' ? input.smtpPort : null,
         smtpSecure: input.kind === 'smtp' ? (input.smtpSecure ?? false) : false,
         smtpUser: input.kind === 'smtp' ? (input.smtpUser ?? null) : null,
-        secretSealed: input.secret ? box.seal(input.secret, aad(ctx.workspaceId, 'secret')) : null,
+        secretSealed: 'secret' in input && input.secret ? box.seal(input.secret, aad(ctx.workspaceId, 'secret')) : null,
         dkimSelector: input.kind === 'smtp' ? (input.dkimSelector ?? null) : null,
         dkimKeySealed: input.kind === 'smtp' && input.dkimPrivateKey ? box.seal(input.dkimPrivateKey, aad(ctx.workspaceId, 'dkim')) : null,
         webhookSecretSealed: input.kind === 'resend' && input.webhookSecret ? box.seal(input.webhookSecret, aad(ctx.workspaceId, 'webhook')) : null,
+        connectionUserId: isMailbox(input.kind) ? ctx.userId : null,
         perMinute: input.perMinute ?? 60,
         dailyCap: input.dailyCap ?? 2000,
       })
       .returning();
-    return presentAccount(row!, services.config.publicUrl);
+    return presentAccount(row!, services.config.publicUrl, isMailbox(input.kind) ? 'connected' : null);
   });
 }
 
 export async function listSendingAccounts(services: Services, ctx: WorkspaceContext) {
   return withTenant(services.database.db, ctx, async (tx) => {
     const rows = await tx.select().from(outreachSendingAccounts).where(eq(outreachSendingAccounts.workspaceId, ctx.workspaceId)).orderBy(asc(outreachSendingAccounts.createdAt));
-    return rows.map((r) => presentAccount(r, services.config.publicUrl));
+    const states = await mailboxStates(tx, ctx.workspaceId, rows);
+    return rows.map((r) => presentAccount(r, services.config.publicUrl, states.get(r.id) ?? null));
   });
 }
 
@@ -108,8 +135,9 @@ export class RetryableSendError extends Error {
 const MAX_ATTEMPTS = 4;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** MAIL-1: the account's own transport: nodemailer (DKIM-signed when a key is set) or the Resend SDK. */
+/** MAIL-1: the account's own transport: nodemailer (DKIM-signed when a key is set), the Resend SDK, or the member's Gmail/Outlook mailbox. */
 export function transportForAccount(services: Services, account: AccountRow): AccountTransport {
+  if (isMailbox(account.kind)) return mailboxTransport(services, { ...account, kind: account.kind });
   const secret = account.secretSealed ? services.secrets.box.open(account.secretSealed, aad(account.workspaceId, 'secret')) : undefined;
   if (account.kind === 'resend') {
     const resend = new Resend(secret, services.config.RESEND_BASE_URL ? { baseUrl: services.config.RESEND_BASE_URL } : {});

@@ -1,0 +1,29 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
+import { badRequest, notFound } from '../../../platform/http/errors';
+import { toE164 } from '../../crm/normalise';
+import { workspaceDefaults } from '../../crm/records';
+import { recordAudit } from '../../audit/record-audit';
+import { doNotCall } from './calls.schema';
+
+/**
+ * CALL-2: takes a number off the list (entered by mistake, the number changed hands). Owners and
+ * admins only, with a reason, and the audit log keeps what the entry was — its source, reason and
+ * when it was added — so the list's history can be shown to a regulator.
+ */
+export async function removeFromDoNotCall(db: Db, ctx: WorkspaceContext, input: { number: string; reason: string }): Promise<void> {
+  await withTenant(db, ctx, async (tx) => {
+    const { region } = await workspaceDefaults(tx, ctx);
+    const number = toE164(input.number, region);
+    if (!number) throw badRequest('validation_failed', 'Not a valid phone number; include the country code, like +1 512 555 0100.', { fields: { number: 'Not a valid phone number.' }, in: 'body' });
+    const [removed] = await tx.delete(doNotCall).where(and(eq(doNotCall.workspaceId, ctx.workspaceId), eq(doNotCall.number, number))).returning();
+    if (!removed) throw notFound('Do-not-call number');
+    await recordAudit(tx, ctx, {
+      action: 'do_not_call.removed',
+      targetType: 'do_not_call',
+      targetId: null,
+      details: { number, reason: input.reason, entry: { source: removed.source, reason: removed.reason, contactId: removed.contactId, importId: removed.importId, addedAt: removed.createdAt.toISOString() } },
+    });
+  });
+}
