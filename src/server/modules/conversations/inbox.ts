@@ -90,11 +90,11 @@ const adapters: Record<ConversationRow['channel'], ChannelAdapter> = { web: webC
  * CONV-3, CONV-4, CONV-6: a reply the visitor sees (replying takes the conversation from the
  * assistant), or an internal note they never see. A reply leaves by the conversation's channel:
  * refused with a 409 when the channel will not take it now (WhatsApp outside its window without
- * a template), queued with it (email), or sent after the commit (WhatsApp).
+ * a template), else queued with it (email: the mail outbox; WhatsApp: a retried send job).
  */
 export async function postStaffMessage(services: Services, ctx: WorkspaceContext, id: string, input: z.infer<typeof staffMessageBody>) {
   const { db } = services.database;
-  const { conv, message, adapter } = await withTenant(db, ctx, async (tx) => {
+  const { conv, message } = await withTenant(db, ctx, async (tx) => {
     let conv = await lockConversation(tx, ctx.workspaceId, id);
     const reply = input.kind === 'reply';
     const adapter = adapters[conv.channel];
@@ -114,9 +114,8 @@ export async function postStaffMessage(services: Services, ctx: WorkspaceContext
     const { message, duplicate } = await appendMessage(tx, conv, { authorKind: reply ? 'staff' : 'note', authorUserId: ctx.userId, body, clientId: input.clientId ?? null, meta, deliveryStatus: reply ? adapter.initialStatus : null });
     if (reply && conv.status !== 'open') await touchConversation(tx, conv, { status: 'open', resolvedAt: null });
     if (reply && !duplicate) await adapter.enqueue?.(tx, services, conv, message);
-    return { conv, message, adapter: reply && !duplicate ? adapter : null };
+    return { conv, message };
   });
-  if (adapter?.deliver) await adapter.deliver(services, conv, message);
   return withTenant(db, ctx, async (tx) => (await staffMessages(tx, conv)).find((m) => m.id === message.id)!);
 }
 
