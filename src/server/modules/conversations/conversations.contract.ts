@@ -20,6 +20,8 @@ export const messageMetaSchema = z.object({
   template: z.object({ name: z.string(), language: z.string(), params: z.array(z.string()) }).optional(),
   error: z.string().optional(),
   bounce: z.object({ recipient: z.string().nullable(), status: z.string().nullable() }).optional(),
+  /** AI-5: written by an agent and approved by a person (or sent on the agent's autopilot). */
+  agent: z.object({ name: z.string(), proposalId: z.string(), autopilot: z.boolean() }).optional(),
 });
 export type MessageMeta = z.infer<typeof messageMetaSchema>;
 

@@ -8,10 +8,8 @@ import { scrubAiCalls } from '../ai/scrub-calls';
 import { recordAudit } from '../audit/record-audit';
 import { activities } from '../activities/activities.schema';
 import { memberships } from '../workspaces/workspaces.schema';
-import type { ChannelAdapter } from './channels/channel';
-import { emailChannel } from './channels/email';
-import { webChannel } from './channels/web';
-import { whatsappChannel, windowClosesAt } from './channels/whatsapp';
+import { channelAdapters } from './channels/adapters';
+import { windowClosesAt } from './channels/whatsapp';
 import { appendMessage, conversationRecord, lockConversation, presentSummaries, staffMessages, touchConversation, type ConversationRow } from './conversation-rows';
 import type { inboxQuery, staffMessageBody, updateConversationBody } from './conversations.contract';
 import { conversationMessages, conversations, visitors, whatsappTemplates } from './conversations.schema';
@@ -84,8 +82,6 @@ async function whatsappState(tx: Tx, conv: ConversationRow) {
   return { windowClosesAt: windowClosesAt(conv)?.toISOString() ?? null, templates };
 }
 
-const adapters: Record<ConversationRow['channel'], ChannelAdapter> = { web: webChannel, email: emailChannel, whatsapp: whatsappChannel };
-
 /**
  * CONV-3, CONV-4, CONV-6: a reply the visitor sees (replying takes the conversation from the
  * assistant), or an internal note they never see. A reply leaves by the conversation's channel:
@@ -97,7 +93,7 @@ export async function postStaffMessage(services: Services, ctx: WorkspaceContext
   const { conv, message } = await withTenant(db, ctx, async (tx) => {
     let conv = await lockConversation(tx, ctx.workspaceId, id);
     const reply = input.kind === 'reply';
-    const adapter = adapters[conv.channel];
+    const adapter = channelAdapters[conv.channel];
     let body = input.body;
     let meta = {};
     if (reply) {
