@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { defineJob, enqueue } from '../../platform/jobs/jobs';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest, conflict } from '../../platform/http/errors';
@@ -115,7 +116,27 @@ export async function postStaffMessage(services: Services, ctx: WorkspaceContext
   return withTenant(db, ctx, async (tx) => (await staffMessages(tx, conv)).find((m) => m.id === message.id)!);
 }
 
-/** CONV-4: assignee (me, a teammate, nobody), status and priority. Resolving frees capacity for queued conversations. */
+/**
+ * CONV-4: a snoozed conversation wakes up when its time comes: open again (pending while the
+ * assistant holds it), unread, and at the top of the inbox with a note saying why.
+ */
+export const wakeSnoozedJob = defineJob({
+  name: 'conversations.wake-snoozed',
+  version: 1,
+  payload: z.object({ workspaceId: z.uuid(), conversationId: z.uuid() }),
+  maxAttempts: 5,
+  async run(p, services) {
+    await withTenant(services.database.db, { workspaceId: p.workspaceId, userId: null }, async (tx) => {
+      const conv = await lockConversation(tx, p.workspaceId, p.conversationId).catch(() => null);
+      // Woken early (a message came, someone reopened it) or snoozed again for later: nothing to do now.
+      if (!conv || conv.status !== 'snoozed' || !conv.snoozedUntil || conv.snoozedUntil.getTime() > Date.now() + 1000) return;
+      await appendMessage(tx, conv, { authorKind: 'note', body: 'The snooze ended: this conversation is back.' });
+      await touchConversation(tx, conv, { status: conv.holder === 'assistant' ? 'pending' : 'open', snoozedUntil: null, unreadStaff: Math.max(conv.unreadStaff, 1) });
+    });
+  },
+});
+
+/** CONV-4: assignee (me, a teammate, nobody), status (snoozed until a time) and priority. Resolving frees capacity for queued conversations. */
 export async function updateConversation(db: Db, ctx: WorkspaceContext, id: string, input: z.infer<typeof updateConversationBody>) {
   await withTenant(db, ctx, async (tx) => {
     const conv = await lockConversation(tx, ctx.workspaceId, id);
@@ -129,6 +150,15 @@ export async function updateConversation(db: Db, ctx: WorkspaceContext, id: stri
       changes.assigneeUserId = userId;
     }
     if (input.priority) changes.priority = input.priority;
+    if (input.snoozedUntil !== undefined && input.status !== 'snoozed') throw badRequest('validation_failed', 'A snooze time goes with the status "snoozed".', { fields: { snoozedUntil: 'Only when snoozing.' } });
+    if (input.status === 'snoozed') {
+      const until = input.snoozedUntil ? new Date(input.snoozedUntil) : null;
+      if (!until || until.getTime() <= Date.now() || until.getTime() > Date.now() + 366 * 86_400_000)
+        throw badRequest('validation_failed', 'Snooze until a time in the next year.', { fields: { snoozedUntil: until ? 'Pick a time in the next year.' : 'Say until when.' } });
+      changes.snoozedUntil = until;
+      // One wake-up per conversation: snoozing again moves it (graphile-worker's job key).
+      await enqueue(tx, wakeSnoozedJob, { workspaceId: ctx.workspaceId, conversationId: id }, { workspaceId: ctx.workspaceId, runAt: until, jobKey: `conversation-wake:${id}` });
+    } else if (input.status) changes.snoozedUntil = null;
     if (input.status && input.status !== conv.status) {
       changes.status = input.status;
       changes.resolvedAt = input.status === 'resolved' ? new Date() : null;

@@ -12,7 +12,7 @@ let owner: Awaited<ReturnType<typeof ownerWithWorkspace>>;
 let hook: string;
 const VERIFY = 'verify-me-0123456789';
 const api = (path: string) => `/api/workspaces/${owner.workspaceId}${path}`;
-const inbox = async () => (await owner.client.get(api('/conversations?channel=whatsapp'))).json().items as { id: string; visitorName: string | null; unread: number }[];
+const inbox = async () => (await owner.client.get(api('/conversations?channel=whatsapp'))).json().items as { id: string; visitorName: string | null; unread: number; status: string }[];
 const detail = async (id: string) => (await owner.client.get(api(`/conversations/${id}`))).json();
 const convOf = async (name: string) => (await inbox()).find((c) => c.visitorName === name)!;
 /** WhatsApp's id for a reply, once the send job has had it accepted. */
@@ -154,6 +154,28 @@ describe('WhatsApp channel', () => {
     expect(calls()).toBe(before + 2);
     expect(wa.sent.filter((x) => x.body.text?.body === 'Still here, sorry for the wait.').map((x) => x.id)).toEqual([wamid]);
     expect(await messageOf(conv.id, res.json().id)).toMatchObject({ deliveryStatus: 'queued', meta: {} });
+  });
+
+  it('CONV-4 a snoozed conversation wakes up at its time: open again, unread, with a note saying why', async () => {
+    const conv = await convOf('Priya Shah');
+    await detail(conv.id); // read: nothing unread
+    const patch = (body: unknown) => owner.client.patch(api(`/conversations/${conv.id}`), body);
+    expect((await patch({ status: 'snoozed' })).statusCode).toBe(400);
+    expect((await patch({ status: 'snoozed', snoozedUntil: new Date(Date.now() - 60_000).toISOString() })).json().error.details.fields.snoozedUntil).toBeTruthy();
+    expect((await patch({ status: 'open', snoozedUntil: new Date(Date.now() + 60_000).toISOString() })).statusCode).toBe(400);
+    // Snoozed for an hour, then again for two seconds: only the later choice counts, and it wakes once.
+    expect((await patch({ status: 'snoozed', snoozedUntil: new Date(Date.now() + 3600_000).toISOString() })).statusCode).toBe(200);
+    const snoozed = await patch({ status: 'snoozed', snoozedUntil: new Date(Date.now() + 2000).toISOString() });
+    expect(snoozed.statusCode, snoozed.body).toBe(200);
+    expect(snoozed.json().conversation.status).toBe('snoozed');
+    expect((await convOf('Priya Shah')).unread).toBe(0);
+    const woke = await until(async () => {
+      const c = await convOf('Priya Shah');
+      return c.status === 'open' && c;
+    }, 'the snoozed conversation to wake up');
+    expect(woke.unread).toBe(1);
+    const notes = (await detail(conv.id)).messages.filter((m: { body: string }) => m.body === 'The snooze ended: this conversation is back.');
+    expect(notes).toMatchObject([{ author: 'note' }]);
   });
 
   it('CONV-6 a photo is stored as its media id, mime type and caption, and fetched from the Graph API only when a person opens it', async () => {
