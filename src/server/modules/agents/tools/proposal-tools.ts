@@ -2,7 +2,7 @@ import { and, desc, eq, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { withTenant } from '../../../platform/db/tenant';
 import { conversations } from '../../conversations/conversations.schema';
-import { createTasksPayload, moveDealPayload, sendEmailPayload, type ProposalKind } from '../agents.contract';
+import { createTasksPayload, messageTemplateInput, moveDealPayload, sendEmailPayload, type ProposalKind } from '../agents.contract';
 import { propose } from '../proposals/proposals';
 import { defineTool, type ToolEnv, type ToolOutcome } from '../runtime/tool';
 
@@ -60,7 +60,7 @@ export const proposeMessage = defineTool({
     contactId: z.uuid('Not a contact id.'),
     channel: z.enum(['email', 'whatsapp']),
     body: z.string().trim().max(4000).default(''),
-    template: z.strictObject({ name: z.string().trim().min(1).max(512), language: z.string().trim().min(1).max(20), params: z.array(z.string().trim().min(1).max(1000)).max(20).default([]) }).optional(),
+    template: messageTemplateInput.optional(),
     rationale,
   }),
   changes: true,
