@@ -73,6 +73,8 @@ it('CONV-6 a WhatsApp message arrives, is answered in the window, and after the 
   const log = page.getByRole('list', { name: 'Messages' });
   await log.getByText('Yes! Two left.').waitFor();
   await expect.poll(() => wa.sent.length).toBe(1);
+  // The send job records WhatsApp's id just after WhatsApp answers: statuses name that id.
+  await expect.poll(async () => (await server.services.database.system.execute(sql`SELECT count(*)::int AS n FROM conversation_messages WHERE external_id = ${wa.sent[0]!.id}`)).rows[0]!.n).toBe(1);
   await wa.status(hook, wa.sent[0]!.id, 'delivered', '15551234567');
   await log.getByText('Delivered').waitFor();
   await page.screenshot({ path: `${shots}/whatsapp-window-open-1280.png` });

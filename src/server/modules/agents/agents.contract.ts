@@ -13,7 +13,7 @@ export type SubjectType = (typeof subjectTypes)[number];
 export const runStatuses = ['running', 'succeeded', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
-export const proposalKinds = ['send_email', 'move_deal', 'create_tasks', 'update_contact'] as const;
+export const proposalKinds = ['send_email', 'move_deal', 'create_tasks', 'update_contact', 'send_message'] as const;
 export type ProposalKind = (typeof proposalKinds)[number];
 export const proposalStatuses = ['pending', 'approved', 'rejected', 'failed'] as const;
 export type ProposalStatus = (typeof proposalStatuses)[number];
@@ -75,12 +75,26 @@ export const updateContactPayload = z.strictObject({
   /** The provider's confidence in the match, 1 to 10, when it gave one. */
   likelihood: z.number().int().min(0).max(10).nullable().optional(),
 });
-export const proposalPayloads = { send_email: sendEmailPayload, move_deal: moveDealPayload, create_tasks: createTasksPayload, update_contact: updateContactPayload } as const;
+/** A WhatsApp approved template by name and language, with its body's parameters in order. */
+export const messageTemplateInput = z.strictObject({ name: z.string().trim().min(1).max(512), language: z.string().trim().min(1).max(20), params: z.array(z.string().trim().min(1).max(1000)).max(20).default([]) });
+/**
+ * AI-5, CONV-6: a message in an inbox conversation, sent by that conversation's channel (an email
+ * reply in the thread, a WhatsApp message: free text inside the 24-hour window, else an approved template).
+ */
+export const sendMessagePayload = z.strictObject({
+  conversationId: z.uuid('Not a conversation id.'),
+  channel: z.enum(['email', 'whatsapp']),
+  /** Plain text (for a template: what the customer will read is the template filled in). */
+  body: z.string().trim().max(4000, 'At most 4000 characters.').default(''),
+  template: messageTemplateInput.optional(),
+}).refine((p) => p.body.length > 0 || p.template, { message: 'Enter the message.', path: ['body'] });
+export const proposalPayloads = { send_email: sendEmailPayload, move_deal: moveDealPayload, create_tasks: createTasksPayload, update_contact: updateContactPayload, send_message: sendMessagePayload } as const;
 export type SendEmailPayload = z.infer<typeof sendEmailPayload>;
 export type MoveDealPayload = z.infer<typeof moveDealPayload>;
 export type CreateTasksPayload = z.infer<typeof createTasksPayload>;
 export type UpdateContactPayload = z.infer<typeof updateContactPayload>;
-export type ProposalPayload = SendEmailPayload | MoveDealPayload | CreateTasksPayload | UpdateContactPayload;
+export type SendMessagePayload = z.infer<typeof sendMessagePayload>;
+export type ProposalPayload = SendEmailPayload | MoveDealPayload | CreateTasksPayload | UpdateContactPayload | SendMessagePayload;
 
 // ---------------------------------------------------------------- an agent's answer (zod-validated structured output)
 

@@ -7,7 +7,7 @@ import type { AgentTool } from './runtime/tool';
 import { findNoShows } from './tools/booking-tools';
 import { enrichContact } from './tools/enrichment-tools';
 import { findOverdueInvoices } from './tools/invoice-tools';
-import { proposeDealMove, proposeEmail, proposeTasks } from './tools/proposal-tools';
+import { proposeDealMove, proposeEmail, proposeMessage, proposeTasks } from './tools/proposal-tools';
 import { findRecords, getRecord, pipelineSummary, searchRecordsTool } from './tools/record-tools';
 import { searchTimeline } from './tools/timeline-tools';
 
@@ -84,7 +84,7 @@ export const agents: Record<AgentName, AgentDefinition> = {
     label: 'Closer',
     description: 'Moves deals: the next step, follow-up drafts grounded in the timeline, objection handling, personalised sales emails.',
     role: 'You are Closer, a seasoned account executive helping a colleague close a deal.',
-    tools: [getRecord, findRecords, searchRecordsTool, searchTimeline, pipelineSummary, proposeEmail, proposeDealMove, proposeTasks],
+    tools: [getRecord, findRecords, searchRecordsTool, searchTimeline, pipelineSummary, proposeEmail, proposeMessage, proposeDealMove, proposeTasks],
     maxSteps: 8,
     tasks: [
       task('next_step', 'Next step', ['deals', 'contacts'], 'Reads the timeline and says what to do next, drafting the follow-up.',
@@ -102,7 +102,7 @@ export const agents: Record<AgentName, AgentDefinition> = {
     label: 'Recovery',
     description: 'Scans for stalled deals, lost leads and silent customers, with reasons and recovery drafts.',
     role: 'You are Recovery, who wins back what slipped.',
-    tools: [findRecords, getRecord, searchTimeline, proposeEmail, proposeTasks, proposeDealMove, findNoShows, findOverdueInvoices],
+    tools: [findRecords, getRecord, searchTimeline, proposeEmail, proposeMessage, proposeTasks, proposeDealMove, findNoShows, findOverdueInvoices],
     maxSteps: 14,
     tasks: [
       task('scan', 'Find what slipped', ['workspace'], 'Finds stalled deals, leads gone cold and silent customers, and drafts a way back for each.',

@@ -5,6 +5,7 @@ import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client'
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { accessToken } from '../integrations/oauth-connections';
 import { nyWeekday } from './booking.fixtures';
+import { until } from '../../../../test/helpers/wait';
 
 let server: TestServer;
 let google: FakeGoogleCalendar;
@@ -16,17 +17,6 @@ const api = (path: string) => `/api/workspaces/${owner.workspaceId}${path}`;
 const page = (qs = '') => `/api/public/booking/${owner.workspaceId}/${slug}${qs}`;
 const attendee = () => ({ name: 'Gia Google', email: `gia${Math.random().toString(36).slice(2, 8)}@example.test`, timeZone: 'Europe/London' });
 
-
-/** Waits (without sleeping blindly) until `check` holds. */
-async function until<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   google = await new FakeGoogleCalendar().start();

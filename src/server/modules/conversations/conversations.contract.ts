@@ -20,6 +20,8 @@ export const messageMetaSchema = z.object({
   template: z.object({ name: z.string(), language: z.string(), params: z.array(z.string()) }).optional(),
   error: z.string().optional(),
   bounce: z.object({ recipient: z.string().nullable(), status: z.string().nullable() }).optional(),
+  /** AI-5: written by an agent and approved by a person (or sent on the agent's autopilot). */
+  agent: z.object({ name: z.string(), proposalId: z.string(), autopilot: z.boolean() }).optional(),
 });
 export type MessageMeta = z.infer<typeof messageMetaSchema>;
 
@@ -256,6 +258,8 @@ export const updateConversationBody = z.strictObject({
   assignee: z.union([z.literal('me'), uuid]).nullable().optional(),
   status: z.enum(statuses).optional(),
   priority: z.enum(priorities).optional(),
+  /** CONV-4: with status `snoozed`, when the conversation comes back (open and unread). */
+  snoozedUntil: z.iso.datetime({ offset: true, message: 'Use a date and time like 2026-05-01T09:00:00Z.' }).optional(),
 });
 export const eraseByContactBody = z.strictObject({ contactId: uuid });
 

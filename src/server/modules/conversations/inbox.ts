@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { defineJob, enqueue } from '../../platform/jobs/jobs';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest, conflict } from '../../platform/http/errors';
@@ -8,10 +9,8 @@ import { scrubAiCalls } from '../ai/scrub-calls';
 import { recordAudit } from '../audit/record-audit';
 import { activities } from '../activities/activities.schema';
 import { memberships } from '../workspaces/workspaces.schema';
-import type { ChannelAdapter } from './channels/channel';
-import { emailChannel } from './channels/email';
-import { webChannel } from './channels/web';
-import { whatsappChannel, windowClosesAt } from './channels/whatsapp';
+import { channelAdapters } from './channels/adapters';
+import { windowClosesAt } from './channels/whatsapp';
 import { appendMessage, conversationRecord, lockConversation, presentSummaries, staffMessages, touchConversation, type ConversationRow } from './conversation-rows';
 import type { inboxQuery, staffMessageBody, updateConversationBody } from './conversations.contract';
 import { conversationMessages, conversations, visitors, whatsappTemplates } from './conversations.schema';
@@ -84,20 +83,18 @@ async function whatsappState(tx: Tx, conv: ConversationRow) {
   return { windowClosesAt: windowClosesAt(conv)?.toISOString() ?? null, templates };
 }
 
-const adapters: Record<ConversationRow['channel'], ChannelAdapter> = { web: webChannel, email: emailChannel, whatsapp: whatsappChannel };
-
 /**
  * CONV-3, CONV-4, CONV-6: a reply the visitor sees (replying takes the conversation from the
  * assistant), or an internal note they never see. A reply leaves by the conversation's channel:
  * refused with a 409 when the channel will not take it now (WhatsApp outside its window without
- * a template), queued with it (email), or sent after the commit (WhatsApp).
+ * a template), else queued with it (email: the mail outbox; WhatsApp: a retried send job).
  */
 export async function postStaffMessage(services: Services, ctx: WorkspaceContext, id: string, input: z.infer<typeof staffMessageBody>) {
   const { db } = services.database;
-  const { conv, message, adapter } = await withTenant(db, ctx, async (tx) => {
+  const { conv, message } = await withTenant(db, ctx, async (tx) => {
     let conv = await lockConversation(tx, ctx.workspaceId, id);
     const reply = input.kind === 'reply';
-    const adapter = adapters[conv.channel];
+    const adapter = channelAdapters[conv.channel];
     let body = input.body;
     let meta = {};
     if (reply) {
@@ -114,13 +111,32 @@ export async function postStaffMessage(services: Services, ctx: WorkspaceContext
     const { message, duplicate } = await appendMessage(tx, conv, { authorKind: reply ? 'staff' : 'note', authorUserId: ctx.userId, body, clientId: input.clientId ?? null, meta, deliveryStatus: reply ? adapter.initialStatus : null });
     if (reply && conv.status !== 'open') await touchConversation(tx, conv, { status: 'open', resolvedAt: null });
     if (reply && !duplicate) await adapter.enqueue?.(tx, services, conv, message);
-    return { conv, message, adapter: reply && !duplicate ? adapter : null };
+    return { conv, message };
   });
-  if (adapter?.deliver) await adapter.deliver(services, conv, message);
   return withTenant(db, ctx, async (tx) => (await staffMessages(tx, conv)).find((m) => m.id === message.id)!);
 }
 
-/** CONV-4: assignee (me, a teammate, nobody), status and priority. Resolving frees capacity for queued conversations. */
+/**
+ * CONV-4: a snoozed conversation wakes up when its time comes: open again (pending while the
+ * assistant holds it), unread, and at the top of the inbox with a note saying why.
+ */
+export const wakeSnoozedJob = defineJob({
+  name: 'conversations.wake-snoozed',
+  version: 1,
+  payload: z.object({ workspaceId: z.uuid(), conversationId: z.uuid() }),
+  maxAttempts: 5,
+  async run(p, services) {
+    await withTenant(services.database.db, { workspaceId: p.workspaceId, userId: null }, async (tx) => {
+      const conv = await lockConversation(tx, p.workspaceId, p.conversationId).catch(() => null);
+      // Woken early (a message came, someone reopened it) or snoozed again for later: nothing to do now.
+      if (!conv || conv.status !== 'snoozed' || !conv.snoozedUntil || conv.snoozedUntil.getTime() > Date.now() + 1000) return;
+      await appendMessage(tx, conv, { authorKind: 'note', body: 'The snooze ended: this conversation is back.' });
+      await touchConversation(tx, conv, { status: conv.holder === 'assistant' ? 'pending' : 'open', snoozedUntil: null, unreadStaff: Math.max(conv.unreadStaff, 1) });
+    });
+  },
+});
+
+/** CONV-4: assignee (me, a teammate, nobody), status (snoozed until a time) and priority. Resolving frees capacity for queued conversations. */
 export async function updateConversation(db: Db, ctx: WorkspaceContext, id: string, input: z.infer<typeof updateConversationBody>) {
   await withTenant(db, ctx, async (tx) => {
     const conv = await lockConversation(tx, ctx.workspaceId, id);
@@ -134,6 +150,15 @@ export async function updateConversation(db: Db, ctx: WorkspaceContext, id: stri
       changes.assigneeUserId = userId;
     }
     if (input.priority) changes.priority = input.priority;
+    if (input.snoozedUntil !== undefined && input.status !== 'snoozed') throw badRequest('validation_failed', 'A snooze time goes with the status "snoozed".', { fields: { snoozedUntil: 'Only when snoozing.' } });
+    if (input.status === 'snoozed') {
+      const until = input.snoozedUntil ? new Date(input.snoozedUntil) : null;
+      if (!until || until.getTime() <= Date.now() || until.getTime() > Date.now() + 366 * 86_400_000)
+        throw badRequest('validation_failed', 'Snooze until a time in the next year.', { fields: { snoozedUntil: until ? 'Pick a time in the next year.' : 'Say until when.' } });
+      changes.snoozedUntil = until;
+      // One wake-up per conversation: snoozing again moves it (graphile-worker's job key).
+      await enqueue(tx, wakeSnoozedJob, { workspaceId: ctx.workspaceId, conversationId: id }, { workspaceId: ctx.workspaceId, runAt: until, jobKey: `conversation-wake:${id}` });
+    } else if (input.status) changes.snoozedUntil = null;
     if (input.status && input.status !== conv.status) {
       changes.status = input.status;
       changes.resolvedAt = input.status === 'resolved' ? new Date() : null;

@@ -4,6 +4,7 @@ import { startFake } from '../../../../test/fakes/harness';
 import { FakeWhatsapp } from '../../../../test/fakes/whatsapp';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { until } from '../../../../test/helpers/wait';
 
 let server: TestServer;
 let wa: FakeWhatsapp;
@@ -11,9 +12,13 @@ let owner: Awaited<ReturnType<typeof ownerWithWorkspace>>;
 let hook: string;
 const VERIFY = 'verify-me-0123456789';
 const api = (path: string) => `/api/workspaces/${owner.workspaceId}${path}`;
-const inbox = async () => (await owner.client.get(api('/conversations?channel=whatsapp'))).json().items as { id: string; visitorName: string | null; unread: number }[];
+const inbox = async () => (await owner.client.get(api('/conversations?channel=whatsapp'))).json().items as { id: string; visitorName: string | null; unread: number; status: string }[];
 const detail = async (id: string) => (await owner.client.get(api(`/conversations/${id}`))).json();
 const convOf = async (name: string) => (await inbox()).find((c) => c.visitorName === name)!;
+/** WhatsApp's id for a reply, once the send job has had it accepted. */
+const accepted = (messageId: string) =>
+  until(async () => (await server.services.database.system.execute(sql`SELECT external_id FROM conversation_messages WHERE id = ${messageId}`)).rows[0]?.external_id as string | null, 'WhatsApp to accept the reply');
+const messageOf = async (convId: string, messageId: string) => (await detail(convId)).messages.find((x: { id: string }) => x.id === messageId);
 const messageCount = async () => Number((await server.services.database.system.execute(sql`SELECT count(*) AS n FROM conversation_messages`)).rows[0]!.n);
 
 beforeAll(async () => {
@@ -78,7 +83,8 @@ describe('WhatsApp channel', () => {
     const res = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'Yes! We have two left.' });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().deliveryStatus).toBe('queued');
-    const sent = wa.sent.at(-1)!;
+    const wamid = await accepted(res.json().id);
+    const sent = wa.sent.find((x) => x.id === wamid)!;
     expect(sent).toMatchObject({ to: '15551234567', type: 'text', body: { messaging_product: 'whatsapp', text: { body: 'Yes! We have two left.' } } });
     expect(wa.calls(`/v21.0/${wa.phoneNumberId}/messages`, 'POST').at(-1)!.headers.authorization).toBe(`Bearer ${wa.token}`);
 
@@ -87,7 +93,7 @@ describe('WhatsApp channel', () => {
     expect(m.deliveryStatus).toBe('read'); // a late "delivered" does not move it back
 
     const second = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'See you soon.' });
-    await wa.status(hook, wa.sent.at(-1)!.id, 'failed', '15551234567', { code: 131026, title: 'Message undeliverable' });
+    await wa.status(hook, await accepted(second.json().id), 'failed', '15551234567', { code: 131026, title: 'Message undeliverable' });
     m = (await detail(conv.id)).messages.find((x: { id: string }) => x.id === second.json().id);
     expect(m.deliveryStatus).toBe('failed');
     expect(m.meta.error).toContain('could not deliver');
@@ -118,17 +124,58 @@ describe('WhatsApp channel', () => {
     const ok = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: '', template: { name: 'order_update', language: 'en_US', params: ['Tom', '#1042'] } });
     expect(ok.statusCode, ok.body).toBe(201);
     expect(ok.json()).toMatchObject({ body: 'Hi Tom, your order #1042 is ready for pickup.', deliveryStatus: 'queued', meta: { template: { name: 'order_update', params: ['Tom', '#1042'] } } });
-    expect(wa.sent.at(-1)!.body.template).toEqual({ name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Tom' }, { type: 'text', text: '#1042' }] }] });
+    const wamid = await accepted(ok.json().id);
+    expect(wa.sent.find((x) => x.id === wamid)!.body.template).toEqual({ name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Tom' }, { type: 'text', text: '#1042' }] }] });
   });
 
-  it('CONV-6 a refusal by WhatsApp itself is never shown as sent: the message is marked failed with the reason in words', async () => {
+  it('CONV-6 a refusal by WhatsApp itself is never shown as sent: the send job marks the message failed with the reason in words, and does not retry it', async () => {
     const conv = await convOf('Priya Shah');
+    const calls = wa.calls(`/v21.0/${wa.phoneNumberId}/messages`, 'POST').length;
     wa.answerNext({ status: 400, body: { error: { message: '(#131030) Recipient phone number not in allowed list', type: 'OAuthException', code: 131030, error_subcode: 2655007, fbtrace_id: 'AbCdEf' } } });
     const res = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'Are you still there?' });
-    expect(res.statusCode).toBe(422);
-    expect(res.json().error.message).toBe("This number is not in the test account's allowed recipient list.");
-    const m = (await detail(conv.id)).messages.find((x: { body: string }) => x.body === 'Are you still there?');
-    expect(m).toMatchObject({ deliveryStatus: 'failed', meta: { error: "This number is not in the test account's allowed recipient list." } });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().deliveryStatus).toBe('queued');
+    const m = await until(async () => {
+      const x = await messageOf(conv.id, res.json().id);
+      return x.deliveryStatus === 'failed' && x;
+    }, 'the refused reply to be marked failed');
+    expect(m.meta.error).toBe("This number is not in the test account's allowed recipient list.");
+    expect(wa.calls(`/v21.0/${wa.phoneNumberId}/messages`, 'POST').length).toBe(calls + 1);
+  });
+
+  it("CONV-6 when WhatsApp is unavailable the send job tries again with back-off and the reply goes out once", async () => {
+    const conv = await convOf('Priya Shah');
+    const calls = () => wa.calls(`/v21.0/${wa.phoneNumberId}/messages`, 'POST').length;
+    const before = calls();
+    wa.answerNext({ status: 503, body: { error: { message: 'Service temporarily unavailable', type: 'OAuthException', code: 2, fbtrace_id: 'Zz' } } });
+    const res = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'Still here, sorry for the wait.' });
+    expect(res.statusCode, res.body).toBe(201);
+    const wamid = await accepted(res.json().id);
+    expect(calls()).toBe(before + 2);
+    expect(wa.sent.filter((x) => x.body.text?.body === 'Still here, sorry for the wait.').map((x) => x.id)).toEqual([wamid]);
+    expect(await messageOf(conv.id, res.json().id)).toMatchObject({ deliveryStatus: 'queued', meta: {} });
+  });
+
+  it('CONV-4 a snoozed conversation wakes up at its time: open again, unread, with a note saying why', async () => {
+    const conv = await convOf('Priya Shah');
+    await detail(conv.id); // read: nothing unread
+    const patch = (body: unknown) => owner.client.patch(api(`/conversations/${conv.id}`), body);
+    expect((await patch({ status: 'snoozed' })).statusCode).toBe(400);
+    expect((await patch({ status: 'snoozed', snoozedUntil: new Date(Date.now() - 60_000).toISOString() })).json().error.details.fields.snoozedUntil).toBeTruthy();
+    expect((await patch({ status: 'open', snoozedUntil: new Date(Date.now() + 60_000).toISOString() })).statusCode).toBe(400);
+    // Snoozed for an hour, then again for two seconds: only the later choice counts, and it wakes once.
+    expect((await patch({ status: 'snoozed', snoozedUntil: new Date(Date.now() + 3600_000).toISOString() })).statusCode).toBe(200);
+    const snoozed = await patch({ status: 'snoozed', snoozedUntil: new Date(Date.now() + 2000).toISOString() });
+    expect(snoozed.statusCode, snoozed.body).toBe(200);
+    expect(snoozed.json().conversation.status).toBe('snoozed');
+    expect((await convOf('Priya Shah')).unread).toBe(0);
+    const woke = await until(async () => {
+      const c = await convOf('Priya Shah');
+      return c.status === 'open' && c;
+    }, 'the snoozed conversation to wake up');
+    expect(woke.unread).toBe(1);
+    const notes = (await detail(conv.id)).messages.filter((m: { body: string }) => m.body === 'The snooze ended: this conversation is back.');
+    expect(notes).toMatchObject([{ author: 'note' }]);
   });
 
   it('CONV-6 a photo is stored as its media id, mime type and caption, and fetched from the Graph API only when a person opens it', async () => {

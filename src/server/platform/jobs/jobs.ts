@@ -17,7 +17,13 @@ export interface JobDefinition<P extends z.ZodType> {
   maxAttempts?: number;
   /** A crontab schedule (`0 * * * *`): the job also runs on its own, with an empty payload. */
   cron?: string;
-  run(payload: z.infer<P>, services: Services): Promise<void>;
+  /** `attempt` says which try this is (1-based) of `maxAttempts` (absent when run by hand: the only try). */
+  run(payload: z.infer<P>, services: Services, attempt?: JobAttempt): Promise<void>;
+}
+
+export interface JobAttempt {
+  number: number;
+  max: number;
 }
 
 export function defineJob<P extends z.ZodType>(definition: JobDefinition<P>): JobDefinition<P> {
@@ -57,12 +63,12 @@ export class JobRunner {
     for (const [name, job] of this.definitions) {
       list[name] = async (raw, helpers) => {
         if (job.cron && raw && typeof raw === 'object' && '_cron' in raw) {
-          await job.run(job.payload.parse({}), services);
+          await job.run(job.payload.parse({}), services, { number: helpers.job.attempts, max: helpers.job.max_attempts });
           return;
         }
         const { v, data } = envelope.parse(raw);
         if (v !== job.version) throw new Error(`Job ${name} payload v${v} cannot be run by v${job.version}`);
-        await job.run(job.payload.parse(data), services);
+        await job.run(job.payload.parse(data), services, { number: helpers.job.attempts, max: helpers.job.max_attempts });
         helpers.logger.debug(`job ${name} done`);
       };
     }

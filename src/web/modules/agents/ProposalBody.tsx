@@ -1,13 +1,15 @@
+import { Link } from '@tanstack/react-router';
 import { useQuery } from '@tanstack/react-query';
 import { crmKeys, fetchContact } from '../crm/api';
 import { usePipelines } from '../crm/useCrm';
 import { RecordLink, recordTypeName } from './RecordLink';
-import type { CitedRecord, CreateTasksPayload, MoveDealPayload, Proposal, SendEmailPayload, UpdateContactPayload } from './api';
+import type { CitedRecord, CreateTasksPayload, MoveDealPayload, Proposal, SendEmailPayload, SendMessagePayload, UpdateContactPayload } from './api';
 
 /** What the agent proposes, in full: the email (to, subject, body), the stage move, the tasks, or the contact's new details. */
 export function ProposalBody({ workspaceId, proposal }: { workspaceId: string; proposal: Proposal }) {
   if (proposal.kind === 'send_email') return <EmailBody workspaceId={workspaceId} proposal={proposal} payload={proposal.payload as SendEmailPayload} />;
   if (proposal.kind === 'move_deal') return <MoveBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as MoveDealPayload} />;
+  if (proposal.kind === 'send_message') return <MessageBody workspaceId={workspaceId} proposal={proposal} payload={proposal.payload as SendMessagePayload} />;
   if (proposal.kind === 'update_contact') return <ContactUpdateBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as UpdateContactPayload} />;
   return <TasksBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as CreateTasksPayload} />;
 }
@@ -125,6 +127,33 @@ function ContactUpdateBody({ workspaceId, records, payload }: { workspaceId: str
           </div>
         ))}
       </dl>
+    </div>
+  );
+}
+
+/** AI-5: a message for an inbox conversation, by its channel (an email reply in the thread, or WhatsApp). */
+function MessageBody({ workspaceId, proposal, payload }: { workspaceId: string; proposal: Proposal; payload: SendMessagePayload }) {
+  const contact = proposal.records.find((r) => r.type === 'contacts');
+  const original = proposal.originalPayload as Partial<SendMessagePayload> | null;
+  return (
+    <div className="rounded-md border border-stone-200 bg-white">
+      <p className="px-3 py-2 text-sm text-stone-600">
+        {payload.channel === 'email' ? 'Email reply' : 'WhatsApp message'} to {contact ? <RecordLink workspaceId={workspaceId} record={contact} /> : 'the customer'} in their{' '}
+        <Link to="/w/$workspaceId/inbox" params={{ workspaceId }} search={{ c: payload.conversationId }} className="font-medium text-teal-800 underline underline-offset-2 hover:text-teal-950">
+          inbox conversation
+        </Link>
+      </p>
+      <div className="border-t border-stone-100 px-3 py-3">
+        <p className="sr-only">Message</p>
+        {payload.template ? <p className="mb-1 text-xs text-stone-500">Template {payload.template.name} ({payload.template.language})</p> : null}
+        <p className="text-sm break-words whitespace-pre-wrap text-stone-800">{payload.body}</p>
+      </div>
+      {original?.body !== undefined ? (
+        <details className="border-t border-stone-100 px-3 py-2 text-sm">
+          <summary className="cursor-pointer text-stone-600">Edited before sending — see the agent’s draft</summary>
+          <p className="mt-1 break-words whitespace-pre-wrap text-stone-600">{original.body}</p>
+        </details>
+      ) : null}
     </div>
   );
 }

@@ -82,7 +82,7 @@ function Actions({ workspaceId, proposal, onEdit, onReject }: { workspaceId: str
           pending={approve.isPending}
           pendingLabel="Approving…"
         >
-          {proposal.kind === 'send_email' ? 'Approve and send' : 'Approve'}
+          {proposal.kind === 'send_email' || proposal.kind === 'send_message' ? 'Approve and send' : 'Approve'}
         </Button>
         {proposal.kind === 'send_email' ? (
           <Button variant="secondary" onClick={onEdit} disabled={approve.isPending}>

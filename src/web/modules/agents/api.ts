@@ -19,7 +19,7 @@ import type {
 import { api, request } from '../../lib/api';
 import { formatCost } from '../ai/api';
 
-export type { AgentFinding, AgentInfo, AgentName, AgentRun, AgentRunSummary, AgentSettings, CitedRecord, CreateTasksPayload, MoveDealPayload, Proposal, ProposalKind, ProposalStatus, RunEvent, RunStatus, SendEmailPayload, StartRunBody, SubjectType, UpdateContactPayload } from '../../../server/modules/agents/agents.contract';
+export type { AgentFinding, AgentInfo, AgentName, AgentRun, AgentRunSummary, AgentSettings, CitedRecord, CreateTasksPayload, MoveDealPayload, Proposal, ProposalKind, ProposalStatus, RunEvent, RunStatus, SendEmailPayload, SendMessagePayload, StartRunBody, SubjectType, UpdateContactPayload } from '../../../server/modules/agents/agents.contract';
 export { agentNames, proposalStatuses, sendEmailPayload } from '../../../server/modules/agents/agents.contract';
 
 export type RunPage = z.infer<typeof agentRunPageSchema>;
@@ -84,7 +84,7 @@ export const runStatusClass: Record<RunStatus, string> = {
   cancelled: 'bg-stone-100 text-stone-700 ring-stone-200',
 };
 
-export const proposalKindLabels: Record<ProposalKind, string> = { send_email: 'Send an email', move_deal: 'Move a deal', create_tasks: 'Create tasks', update_contact: 'Update a contact' };
+export const proposalKindLabels: Record<ProposalKind, string> = { send_email: 'Send an email', move_deal: 'Move a deal', create_tasks: 'Create tasks', update_contact: 'Update a contact', send_message: 'Send a message' };
 export const proposalStatusLabels: Record<ProposalStatus, string> = { pending: 'Waiting for approval', approved: 'Approved', rejected: 'Rejected', failed: 'Failed' };
 export const proposalStatusClass: Record<ProposalStatus, string> = {
   pending: 'bg-amber-50 text-amber-900 ring-amber-200',

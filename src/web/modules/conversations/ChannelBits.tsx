@@ -31,11 +31,19 @@ export function ChannelIcon({ channel, className = '' }: { channel: Channel; cla
 
 const statusText: Record<NonNullable<StaffMessage['deliveryStatus']>, string> = { queued: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not delivered' };
 
+/** AI-5: a message an agent wrote, approved by a person or sent on the agent's autopilot. */
+const agentNote = (m: StaffMessage) => {
+  const a = m.meta.agent;
+  if (!a) return '';
+  const name = a.name.charAt(0).toUpperCase() + a.name.slice(1);
+  return a.autopilot ? `Written by ${name} on autopilot · ` : `Written by ${name}, approved · `;
+};
+
 /** CONV-6: where an outbound email/WhatsApp message stands; a failure says why. */
 export function DeliveryStatus({ m }: { m: StaffMessage }) {
   if (!m.deliveryStatus) return null;
-  if (m.deliveryStatus === 'failed') return <span className="mt-1 block text-xs font-semibold text-red-700">Not delivered{m.meta.error ? `: ${m.meta.error}` : ''}</span>;
-  return <span className="mt-1 block text-right text-xs text-stone-500">{statusText[m.deliveryStatus]}</span>;
+  if (m.deliveryStatus === 'failed') return <span className="mt-1 block text-xs font-semibold text-red-700">{agentNote(m)}Not delivered{m.meta.error ? `: ${m.meta.error}` : ''}</span>;
+  return <span className="mt-1 block text-right text-xs text-stone-500">{agentNote(m)}{statusText[m.deliveryStatus]}</span>;
 }
 
 /** Re-renders every `ms` so a countdown stays current. */

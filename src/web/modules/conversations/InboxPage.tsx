@@ -33,6 +33,15 @@ const views: { id: InboxView; label: string }[] = [
   { id: 'mine', label: 'Mine' },
   { id: 'unassigned', label: 'Unassigned' },
 ];
+/** CONV-4: snoozing brings the conversation back tomorrow at 9:00 (this browser's time), open and unread. */
+function statusChange(status: 'open' | 'pending' | 'snoozed' | 'resolved') {
+  if (status !== 'snoozed') return { status };
+  const until = new Date();
+  until.setDate(until.getDate() + 1);
+  until.setHours(9, 0, 0, 0);
+  return { status, snoozedUntil: until.toISOString() };
+}
+
 const statusLabel: Record<string, string> = { open: 'Open', pending: 'With assistant', snoozed: 'Snoozed', resolved: 'Resolved' };
 
 const StatusOptions = () => (
@@ -202,7 +211,7 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
           ) : null}
           <label className="text-sm text-stone-700">
             <span className="sr-only">Status</span>
-            <select value={c.status} onChange={(e) => act.mutate(() => updateConversation(workspaceId, id, { status: e.target.value as 'open' }))} className={`${inputClass} py-1`}>
+            <select value={c.status} onChange={(e) => act.mutate(() => updateConversation(workspaceId, id, statusChange(e.target.value as 'open')))} className={`${inputClass} py-1`}>
               <StatusOptions />
             </select>
           </label>

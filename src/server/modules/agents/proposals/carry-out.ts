@@ -11,7 +11,8 @@ import { findDealRow } from '../../crm/deals/get-deal';
 import { moveDealIn } from '../../crm/deals/move-deal';
 import { assertRecordAccess } from '../../crm/visibility';
 import { workspaces } from '../../workspaces/workspaces.schema';
-import { proposalPayloads, type CitedRecord, type CreateTasksPayload, type MoveDealPayload, type ProposalKind, type SendEmailPayload, type UpdateContactPayload } from '../agents.contract';
+import { proposalPayloads, type AgentName, type CitedRecord, type CreateTasksPayload, type MoveDealPayload, type ProposalKind, type SendEmailPayload, type SendMessagePayload, type UpdateContactPayload } from '../agents.contract';
+import { checkSendMessage, sendApprovedMessage } from './send-message';
 import { applyContactUpdate, checkContactUpdate } from './update-contact';
 
 const DAY = 86_400_000;
@@ -57,6 +58,8 @@ export async function checkProposal(tx: Tx, ctx: WorkspaceContext, kind: Proposa
     records.push({ type: 'deals', id: deal.id, label: deal.name });
   } else if (kind === 'update_contact') {
     records.push(...(await checkContactUpdate(tx, ctx, parsed.data as UpdateContactPayload)));
+  } else if (kind === 'send_message') {
+    records.push(...(await checkSendMessage(tx, ctx, parsed.data as SendMessagePayload)));
   } else {
     const p = parsed.data as CreateTasksPayload;
     for (const t of p.tasks) await assertRecordAccess(tx, ctx, t.recordType, t.recordId, 'read');
@@ -72,8 +75,16 @@ export async function checkProposal(tx: Tx, ctx: WorkspaceContext, kind: Proposa
  * AI-5: carries out an approved proposal inside the caller's transaction, as the approver (or,
  * on autopilot, as the person who ran the agent): their role and record access apply.
  */
-export async function carryOut(services: Services, tx: Tx, ctx: WorkspaceContext, kind: ProposalKind, raw: unknown): Promise<Record<string, unknown>> {
+export async function carryOut(
+  services: Services,
+  tx: Tx,
+  ctx: WorkspaceContext,
+  kind: ProposalKind,
+  raw: unknown,
+  origin: { agent: AgentName; proposalId: string; autopilot: boolean },
+): Promise<Record<string, unknown>> {
   const { payload } = await checkProposal(tx, ctx, kind, raw);
+  if (kind === 'send_message') return sendApprovedMessage(services, tx, ctx, payload as SendMessagePayload, origin);
   if (kind === 'send_email') {
     const p = payload as SendEmailPayload;
     await assertRecordAccess(tx, ctx, 'contacts', p.contactId, 'write');

@@ -64,7 +64,7 @@ export async function propose(
     if (!auto) return presentProposal(row!);
     // Autopilot: carried out now; a failure is recorded on the proposal rather than lost.
     try {
-      const result = await tx.transaction(async (inner) => carryOut(services, inner as unknown as Tx, ctx, kind, checked.payload));
+      const result = await tx.transaction(async (inner) => carryOut(services, inner as unknown as Tx, ctx, kind, checked.payload, { agent: run.agent, proposalId: row!.id, autopilot: true }));
       const [done] = await tx
         .update(agentProposals)
         .set({ status: 'approved', autopilot: true, decidedAt: new Date(), result })
@@ -109,7 +109,7 @@ export async function approveProposal(services: Services, ctx: WorkspaceContext,
     const row = await lockProposal(tx, ctx, id);
     const payload = edits ? { ...row.payload, ...edits } : row.payload;
     const checked = await checkProposal(tx, ctx, row.kind, payload);
-    const result = await carryOut(services, tx, ctx, row.kind, checked.payload);
+    const result = await carryOut(services, tx, ctx, row.kind, checked.payload, { agent: row.agent, proposalId: row.id, autopilot: false });
     const edited = edits !== undefined && JSON.stringify(checked.payload) !== JSON.stringify(row.payload);
     const [done] = await tx
       .update(agentProposals)

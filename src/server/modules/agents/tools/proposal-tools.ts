@@ -1,5 +1,8 @@
+import { and, desc, eq, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { createTasksPayload, moveDealPayload, sendEmailPayload, type ProposalKind } from '../agents.contract';
+import { withTenant } from '../../../platform/db/tenant';
+import { conversations } from '../../conversations/conversations.schema';
+import { createTasksPayload, messageTemplateInput, moveDealPayload, sendEmailPayload, type ProposalKind } from '../agents.contract';
 import { propose } from '../proposals/proposals';
 import { defineTool, type ToolEnv, type ToolOutcome } from '../runtime/tool';
 
@@ -45,5 +48,39 @@ export const proposeTasks = defineTool({
   changes: true,
   async run({ rationale: why, ...payload }, env) {
     return proposeAndReport(env, 'create_tasks', payload, why, `${payload.tasks.length} task(s)`);
+  },
+});
+
+export const proposeMessage = defineTool({
+  name: 'propose_message',
+  description:
+    "Draft a message to a contact in their latest email or WhatsApp conversation in the team's inbox, for a person to approve before it is sent by that channel (an email reply in the thread, or a WhatsApp message). " +
+    'WhatsApp takes free text only within 24 hours of the customer\'s last message; after that only an approved template (name, language, parameters). Plain text, brief, signed by first name only.',
+  input: z.strictObject({
+    contactId: z.uuid('Not a contact id.'),
+    channel: z.enum(['email', 'whatsapp']),
+    body: z.string().trim().max(4000).default(''),
+    template: messageTemplateInput.optional(),
+    rationale,
+  }),
+  changes: true,
+  async run({ rationale: why, contactId, ...rest }, env) {
+    const [conv] = await withTenant(env.services.database.db, env.ctx, (tx) =>
+      tx
+        .select({ id: conversations.id })
+        .from(conversations)
+        .where(
+          and(
+            eq(conversations.workspaceId, env.ctx.workspaceId),
+            eq(conversations.channel, rest.channel),
+            or(eq(conversations.contactId, contactId), sql`${conversations.visitorId} IN (SELECT id FROM visitors WHERE workspace_id = ${env.ctx.workspaceId} AND contact_id = ${contactId})`),
+          ),
+        )
+        .orderBy(desc(conversations.lastMessageAt))
+        .limit(1),
+    );
+    if (!conv) return { output: `This contact has no ${rest.channel} conversation in the inbox; propose an email (propose_email) or a task instead.`, summary: `No ${rest.channel} conversation` };
+    const payload = { conversationId: conv.id, ...rest };
+    return proposeAndReport(env, 'send_message', payload, why, `${rest.channel === 'email' ? 'Email reply' : 'WhatsApp message'}`);
   },
 });

@@ -5,9 +5,9 @@ import type { MessageMeta } from '../conversations.contract';
 
 /**
  * CONV-6: one interface per channel. The inbox stores every message the same way; an adapter
- * only says whether a reply may leave now, and how it leaves: in the reply's own transaction
- * (queued with it, so a rolled-back reply never leaves) and/or after the commit (a call to the
- * provider whose answer decides what the message's delivery status shows).
+ * only says whether a reply may leave now, and how it leaves: queued in the reply's own
+ * transaction (the mail outbox, a job), so a rolled-back reply never leaves and a committed one
+ * is retried until the provider answers; the answer decides what the delivery status shows.
  */
 export interface OutboundReply {
   body: string;
@@ -23,8 +23,6 @@ export interface ChannelAdapter {
   canSend(tx: Tx, conv: ConversationRow, reply: OutboundReply): Promise<SendCheck>;
   /** Status a stored reply starts with: null where the channel has none (web chat). */
   initialStatus: MessageRow['deliveryStatus'];
-  /** Queues the reply inside its transaction (email: the platform mail outbox). */
+  /** Queues the reply inside its transaction (email: the platform mail outbox; WhatsApp: a send job). */
   enqueue?(tx: Tx, services: Services, conv: ConversationRow, message: MessageRow): Promise<void>;
-  /** Delivers it after the commit (WhatsApp: the Cloud API), recording the outcome on the message. */
-  deliver?(services: Services, conv: ConversationRow, message: MessageRow): Promise<void>;
 }

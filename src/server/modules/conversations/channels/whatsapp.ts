@@ -1,10 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/database';
 import { withTenant } from '../../../platform/db/tenant';
-import { AppError } from '../../../platform/http/errors';
+import { z } from 'zod';
+import { defineJob, enqueue, type JobAttempt } from '../../../platform/jobs/jobs';
 import type { Services } from '../../../platform/services';
 import { waAppSecretAad, waTokenAad, type ChannelSettingsRow } from '../channel-settings';
-import type { ConversationRow, MessageRow } from '../conversation-rows';
+import { readConversation, touchConversation, type ConversationRow, type MessageRow } from '../conversation-rows';
 import { channelSettings, conversationMessages, visitors, whatsappTemplates } from '../conversations.schema';
 import type { ChannelAdapter } from './channel';
 
@@ -116,7 +117,7 @@ export const renderTemplate = (body: string, params: string[]) => body.replace(/
 /**
  * CONV-6: WhatsApp Business Cloud API. A reply is checked before it is stored: free text only
  * inside the 24-hour window, an approved template (with every parameter) outside it, else a 409
- * that says so. After the commit it is sent; WhatsApp's answer decides its state — accepted
+ * that says so. It is sent by a job queued with it; WhatsApp's answer decides its state — accepted
  * (queued), then sent / delivered / read / failed from the status webhooks — so a message is
  * never shown as sent when WhatsApp refused it.
  */
@@ -146,41 +147,66 @@ export const whatsappChannel: ChannelAdapter = {
     }
     return { ok: true };
   },
-  async deliver(services, conv, message) {
-    await sendWhatsapp(services, conv, message);
+  async enqueue(tx, _services, conv, message) {
+    await enqueue(tx, whatsappSendJob, { workspaceId: conv.workspaceId, messageId: message.id }, { workspaceId: conv.workspaceId });
   },
 };
 
-async function sendWhatsapp(services: Services, conv: ConversationRow, message: MessageRow): Promise<void> {
+/** Graph errors worth another try: no answer, WhatsApp's own trouble, or its rate limits. */
+const transient = (e: unknown) => !(e instanceof GraphError) || e.status === 0 || e.status === 429 || e.status >= 500 || [4, 80007, 130429, 131056].includes(e.code ?? -1);
+
+/**
+ * CONV-6: a WhatsApp reply leaves as a job queued in the reply's own transaction (a rolled-back
+ * reply never leaves). WhatsApp's trouble (no answer, 5xx, rate limits) is retried with
+ * graphile-worker's exponential back-off; a refusal, or the last try failing, marks the message
+ * failed with the reason in words. A message already accepted (it has WhatsApp's id) is not sent again.
+ */
+export const whatsappSendJob = defineJob({
+  name: 'conversations.whatsapp-send',
+  version: 1,
+  payload: z.object({ workspaceId: z.uuid(), messageId: z.uuid() }),
+  maxAttempts: 8,
+  async run(p, services, attempt) {
+    await sendWhatsapp(services, p.workspaceId, p.messageId, attempt ?? { number: 1, max: 1 });
+  },
+});
+
+async function sendWhatsapp(services: Services, workspaceId: string, messageId: string, attempt: JobAttempt): Promise<void> {
   const { db } = services.database;
-  const ctx = { workspaceId: conv.workspaceId, userId: null };
-  const { connection, phone } = await withTenant(db, ctx, async (tx) => {
-    const [v] = await tx.select({ phone: visitors.phone }).from(visitors).where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
-    return { connection: await readConnection(tx, services, conv.workspaceId), phone: v?.phone?.replace(/^\+/, '') ?? null };
+  const ctx = { workspaceId, userId: null };
+  const found = await withTenant(db, ctx, async (tx) => {
+    const [message] = await tx.select().from(conversationMessages).where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.id, messageId)));
+    // Erased meanwhile (CONV-7), already accepted, or already failed: nothing to send.
+    if (!message || message.externalId || message.deliveryStatus !== 'queued') return null;
+    const conv = await readConversation(tx, workspaceId, message.conversationId);
+    const [v] = await tx.select({ phone: visitors.phone }).from(visitors).where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, conv.visitorId)));
+    return { message, conv, connection: await readConnection(tx, services, workspaceId), phone: v?.phone?.replace(/^\+/, '') ?? null };
   });
+  if (!found) return;
+  const { message, conv, connection, phone } = found;
   const record = (changes: Partial<MessageRow>) =>
     withTenant(db, ctx, async (tx) => {
-      await tx.update(conversationMessages).set(changes).where(and(eq(conversationMessages.workspaceId, conv.workspaceId), eq(conversationMessages.id, message.id)));
+      await tx.update(conversationMessages).set(changes).where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.id, message.id)));
+      await touchConversation(tx, conv, {});
     });
-  const fail = async (why: string, status = 502, code = 'whatsapp_refused') => {
-    await record({ deliveryStatus: 'failed', meta: { ...message.meta, error: why } });
-    throw new AppError(code, status, why, { messageId: message.id });
-  };
-  if (!connection) return fail('WhatsApp is not connected. Connect it in Settings → Channels.', 409, 'whatsapp_not_connected');
-  if (!phone) return fail('This conversation has no WhatsApp number to reply to.', 409, 'no_whatsapp_number');
+  const fail = (why: string) => record({ deliveryStatus: 'failed', meta: { ...message.meta, error: why } });
+  if (!connection) return fail('WhatsApp is not connected. Connect it in Settings → Channels.');
+  if (!phone) return fail('This conversation has no WhatsApp number to reply to.');
   const t = message.meta.template;
   const payload = t
     ? { messaging_product: 'whatsapp', recipient_type: 'individual', to: phone, type: 'template', template: { name: t.name, language: { code: t.language }, ...(t.params.length ? { components: [{ type: 'body', parameters: t.params.map((p) => ({ type: 'text', text: p })) }] } : {}) } }
     : { messaging_product: 'whatsapp', recipient_type: 'individual', to: phone, type: 'text', text: { preview_url: false, body: message.body } };
+  let wamid: string | undefined;
   try {
     const sent = await graph<{ messages?: { id: string }[] }>(services, connection.token, 'POST', `${connection.phoneNumberId}/messages`, payload);
-    const wamid = sent.messages?.[0]?.id;
-    if (!wamid) return fail('WhatsApp did not accept the message.');
-    // Accepted, not yet sent: the status webhooks say sent, delivered, read or failed.
-    await record({ externalId: wamid, deliveryStatus: 'queued' });
+    wamid = sent.messages?.[0]?.id;
   } catch (error) {
-    if (error instanceof AppError) throw error;
-    services.logger.warn({ err: (error as Error).message, code: (error as GraphError).code }, 'WhatsApp send refused');
-    return fail(explainGraphError(error), error instanceof GraphError && error.status >= 400 && error.status < 500 ? 422 : 502);
+    services.logger.warn({ err: (error as Error).message, code: (error as GraphError).code, attempt: attempt.number }, 'WhatsApp send failed');
+    if (transient(error) && attempt.number < attempt.max) throw error;
+    return fail(explainGraphError(error));
   }
+  if (!wamid) return fail('WhatsApp did not accept the message.');
+  // Accepted, not yet sent: the status webhooks say sent, delivered, read or failed.
+  const { error: _cleared, ...meta } = message.meta;
+  await record({ externalId: wamid, deliveryStatus: 'queued', meta });
 }
