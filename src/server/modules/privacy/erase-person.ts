@@ -22,7 +22,13 @@ export interface ErasureCounts {
  * the AI calls that read them scrubbed, and a hash of each address kept so they are not
  * contacted again. Tables the law keeps (BILL-5: invoices) are left as they are.
  */
-export async function erasePerson(tx: Tx, ctx: Pick<WorkspaceContext, 'workspaceId'>, who: Identity): Promise<ErasureCounts> {
+export async function erasePerson(
+  tx: Tx,
+  ctx: Pick<WorkspaceContext, 'workspaceId'>,
+  who: Identity,
+  /** A deleted account's owner is not an erased contact: their address is not put on the do-not-contact list. */
+  options: { suppress: boolean } = { suppress: true },
+): Promise<ErasureCounts> {
   const columns = await columnCatalogue(tx);
   const counts: ErasureCounts = { deleted: {}, unlinked: {}, scrubbed: {} };
   const note = (bucket: Record<string, number>, table: string, n: number) => {
@@ -94,8 +100,10 @@ export async function erasePerson(tx: Tx, ctx: Pick<WorkspaceContext, 'workspace
     note(counts.deleted, 'search_terms', words.rowCount ?? 0);
   }
 
-  await suppress(tx, ctx.workspaceId, { emails: who.emails, phones: who.phones });
-  // MAIL-4: outreach checks its own suppression list at send time for every message.
-  for (const email of who.emails) await suppressErasedAddress(tx, ctx.workspaceId, email);
+  if (options.suppress) {
+    await suppress(tx, ctx.workspaceId, { emails: who.emails, phones: who.phones });
+    // MAIL-4: outreach checks its own suppression list at send time for every message.
+    for (const email of who.emails) await suppressErasedAddress(tx, ctx.workspaceId, email);
+  }
   return counts;
 }
