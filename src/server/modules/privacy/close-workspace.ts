@@ -98,6 +98,8 @@ export async function purgeWorkspace(system: Db, workspaceId: string): Promise<{
       if (blocked.length === pending.length) throw new Error(`Workspace purge: foreign keys block ${blocked.join(', ')}`);
       pending = blocked;
     }
+    // Rate-limit counters keyed by the workspace (its public forms) go too.
+    await tx.execute(sql`DELETE FROM rate_limit_buckets WHERE key LIKE ${`%${workspaceId}%`}`);
     let kept = false;
     for (const table of retained) {
       if (!withWorkspaceColumn.has(table)) continue;

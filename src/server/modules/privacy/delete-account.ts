@@ -153,6 +153,8 @@ export async function purgeDeletedAccounts(services: Services, now = new Date())
     }
     await system.transaction(async (tx) => {
       await tx.execute(sql`UPDATE audit_log SET actor_label = '[deleted account]', ip = NULL, user_agent = NULL WHERE actor_user_id = ${user.id}`);
+      // The instance's own mail to them (sign-in codes, resets) holds no workspace.
+      await tx.execute(sql`DELETE FROM mail_outbox WHERE workspace_id IS NULL AND lower(to_address) = ${user.email.toLowerCase()}`);
       // Rate-limit buckets are keyed by the address that tried to sign in.
       await tx.execute(sql`DELETE FROM rate_limit_buckets WHERE key LIKE ${`%:${user.email.toLowerCase()}`}`);
       if (member.length) await tx.delete(memberships).where(and(eq(memberships.userId, user.id), inArray(memberships.workspaceId, member.map((m) => m.workspaceId))));

@@ -81,13 +81,13 @@ export async function erasePerson(
     note(counts.scrubbed, entry.table, r.rowCount ?? 0);
   }
 
-  // The transactional mail log holds no workspace: mail to the person goes, mentions are scrubbed.
+  // The mail this workspace sent (not another's, not the instance's own): mail to the person goes, mentions are scrubbed.
   const outbox = dataEntries().find((e) => e.table === 'mail_outbox');
   const outboxColumns = columns.get('mail_outbox');
   if (outbox && outboxColumns) {
     const match = identifies(outbox, outboxColumns, who);
-    if (match) note(counts.deleted, 'mail_outbox', (await tx.execute(sql`DELETE FROM mail_outbox WHERE ${match}`)).rowCount ?? 0);
-    const statement = scrubStatement(outbox, outboxColumns, needles, null);
+    if (match) note(counts.deleted, 'mail_outbox', (await tx.execute(sql`DELETE FROM mail_outbox WHERE ${ws} AND (${match})`)).rowCount ?? 0);
+    const statement = scrubStatement(outbox, outboxColumns, needles, ws);
     if (statement) note(counts.scrubbed, 'mail_outbox', (await tx.execute(statement)).rowCount ?? 0);
   }
 
