@@ -30,6 +30,8 @@ export class FakeGoogleCalendar extends FakeProvider {
   private readonly accessTokens = new Set<string>();
   private readonly refreshTokens = new Set<string>();
   private outage = 0;
+  /** Tokens revoked through `/revoke`, in order. */
+  readonly revoked: string[] = [];
 
   constructor(
     readonly clientId = 'kestrel-test-client',
@@ -78,6 +80,13 @@ export class FakeGoogleCalendar extends FakeProvider {
         return { status: 200, body: this.issue('https://www.googleapis.com/auth/calendar.freebusy https://www.googleapis.com/auth/calendar.events', false) };
       }
       return { status: 400, body: { error: 'unsupported_grant_type' } };
+    }),
+    // RFC 7009-style revocation as Google answers it: 200 with an empty body, or 400 invalid_token.
+    route('POST', '/revoke', ({ body, query: q }) => {
+      const token = ((body ?? {}) as Record<string, string | undefined>).token ?? q.token ?? '';
+      if (!this.refreshTokens.delete(token) && !this.accessTokens.delete(token)) return { status: 400, body: { error: 'invalid_token', error_description: 'Token expired or revoked' } };
+      this.revoked.push(token);
+      return { status: 200, body: {} };
     }),
     route('POST', '/calendar/v3/freeBusy', (r) =>
       this.calendar(r, () => {

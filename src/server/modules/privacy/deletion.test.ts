@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGoogleCalendar } from '../../../../test/fakes/google-calendar';
 import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { scanDatabase } from '../../../../test/helpers/db-scan';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
@@ -9,9 +10,20 @@ import { purgeDeletedAccounts } from './delete-account';
 let server: TestServer;
 const DAY = 86_400_000;
 
+let google: FakeGoogleCalendar;
+
 beforeAll(async () => {
-  server = await startTestServer();
+  google = await new FakeGoogleCalendar().start();
+  server = await startTestServer({
+    GOOGLE_CLIENT_ID: google.clientId,
+    GOOGLE_CLIENT_SECRET: google.clientSecret,
+    GOOGLE_OAUTH_AUTHORIZE_URL: `${google.url}/o/oauth2/v2/auth`,
+    GOOGLE_OAUTH_TOKEN_URL: `${google.url}/token`,
+    GOOGLE_OAUTH_REVOKE_URL: `${google.url}/revoke`,
+    GOOGLE_API_ROOT_URL: `${google.url}/`,
+  });
 }, 300_000);
+afterAll(async () => google?.stop());
 
 async function ok(res: Promise<{ statusCode: number; body: string; json(): any }>, status = 200) {
   const r = await res;
@@ -59,6 +71,32 @@ describe('PRIV-3 deleting an account', () => {
     expect(rows[0]!.n).toBe(0);
     // What the member made for the business stays with the business.
     expect((await owner.client.get(api(owner.workspaceId, `/contacts/${contact.id}`))).statusCode).toBe(200);
+  });
+
+  it('PRIV-3 deleting an account disconnects its Google Calendar at once and revokes the token at Google', async () => {
+    const owner = await ownerWithWorkspace(server, 'Revoking Rolls');
+    const member = await addMember(server, owner, 'admin');
+    const start = await ok(member.client.post(api(owner.workspaceId, '/integrations/google_calendar/connect')));
+    const back = await fetch(new URL(start.authorizationUrl), { redirect: 'manual' });
+    const callback = new URL(back.headers.get('location')!);
+    expect((await member.client.get(`${callback.pathname}${callback.search}`)).statusCode).toBe(302);
+    const before = (await ok(member.client.get(api(owner.workspaceId, '/integrations')))) as { provider: string; status: string }[] | { connections: { provider: string; status: string }[] };
+    expect(JSON.stringify(before)).toContain('"connected"');
+
+    const deleted = await ok(member.client.post('/api/account/delete', { password: member.password }), 202);
+    expect(deleted).toMatchObject({ disconnected: 1, revoked: 1 });
+    expect(google.revoked).toHaveLength(1);
+    const { rows } = await server.services.database.system.execute(
+      sql`SELECT status, access_token_sealed, refresh_token_sealed FROM integration_connections WHERE workspace_id = ${owner.workspaceId} AND user_id = ${member.userId}`,
+    );
+    expect(rows).toEqual([{ status: 'disconnected', access_token_sealed: null, refresh_token_sealed: null }]);
+    // Google no longer honours the refresh token.
+    const refresh = await fetch(`${google.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: google.revoked[0]!, client_id: google.clientId, client_secret: google.clientSecret }),
+    });
+    expect(refresh.status).toBe(400);
   });
 
   it('PRIV-3 the last owner of a workspace is told to hand it over or close it first', async () => {
