@@ -70,6 +70,21 @@ export async function privacyModule(server: FastifyInstance): Promise<void> {
   );
 
   app.post(
+    '/api/workspaces/:workspaceId/privacy/minor-report',
+    {
+      config: { access: managers },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Report that a person is a minor: they are erased at once and the report is kept without their data (PRIV-10)',
+        params: workspaceParams,
+        body: personQuery,
+        response: { 200: erasureSchema, 404: errorBodySchema },
+      },
+    },
+    async (request) => eraseWorkspacePerson(db, request.workspace!.ctx, request.body, 'minor'),
+  );
+
+  app.post(
     '/api/workspaces/:workspaceId/privacy/exports',
     { config: { access: managers }, schema: { tags: ['privacy'], summary: 'Export everything the workspace holds as JSON and CSV in a zip, built by a job (PRIV-2)', params: workspaceParams, response: { 201: requestedExportSchema } } },
     async (request, reply) => reply.code(201).send(await requestExport(db, request.workspace!.ctx)),

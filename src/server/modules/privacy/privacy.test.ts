@@ -131,4 +131,16 @@ describe('privacy: a person (PRIV-1, PRIV-3)', () => {
     const audit = (await owner.client.get(api('/audit?action=privacy.person_erased'))).json().entries;
     expect(audit[0].details).toMatchObject({ found: false, emailSha256: suppressionHash('never-seen@example.test') });
   });
+
+  it('PRIV-10 a report that a person is a minor erases them at once and keeps the report, by hash, without their data', async () => {
+    const p = await knownPerson('Tilly', 'Youngling', '+91 98765 33333');
+    expect((await staff.client.post(api('/privacy/minor-report'), { email: p.email })).statusCode).toBe(403);
+    const erased = await ok(owner.client.post(api('/privacy/minor-report'), { email: p.email }), 200);
+    expect(erased.deleted).toMatchObject({ contacts: 1 });
+    for (const needle of [p.email, 'Tilly Youngling']) expect(await scanDatabase(needle), needle).toEqual([]);
+    const audit = (await owner.client.get(api('/audit?action=privacy.minor_reported'))).json().entries;
+    expect(audit).toHaveLength(1);
+    expect(audit[0].details).toMatchObject({ found: true, emailSha256: suppressionHash(p.email), deleted: { contacts: 1 } });
+    expect(JSON.stringify(audit)).not.toContain(p.email);
+  });
 });
