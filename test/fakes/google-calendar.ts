@@ -40,6 +40,18 @@ export class FakeGoogleCalendar extends FakeProvider {
     super();
   }
 
+  /** The server configuration that points Kestrel's Google sign-in, OAuth and Calendar calls at this fake. */
+  env(): Record<string, string> {
+    return {
+      GOOGLE_CLIENT_ID: this.clientId,
+      GOOGLE_CLIENT_SECRET: this.clientSecret,
+      GOOGLE_OAUTH_AUTHORIZE_URL: `${this.url}/o/oauth2/v2/auth`,
+      GOOGLE_OAUTH_TOKEN_URL: `${this.url}/token`,
+      GOOGLE_OAUTH_REVOKE_URL: `${this.url}/revoke`,
+      GOOGLE_API_ROOT_URL: `${this.url}/`,
+    };
+  }
+
   /** The next `n` Calendar API calls (not OAuth) answer 503 as Google does when it is down. */
   override failNext(n: number): this {
     this.outage = n;

@@ -14,14 +14,7 @@ let google: FakeGoogleCalendar;
 
 beforeAll(async () => {
   google = await new FakeGoogleCalendar().start();
-  server = await startTestServer({
-    GOOGLE_CLIENT_ID: google.clientId,
-    GOOGLE_CLIENT_SECRET: google.clientSecret,
-    GOOGLE_OAUTH_AUTHORIZE_URL: `${google.url}/o/oauth2/v2/auth`,
-    GOOGLE_OAUTH_TOKEN_URL: `${google.url}/token`,
-    GOOGLE_OAUTH_REVOKE_URL: `${google.url}/revoke`,
-    GOOGLE_API_ROOT_URL: `${google.url}/`,
-  });
+  server = await startTestServer(google.env());
 }, 300_000);
 afterAll(async () => google?.stop());
 
