@@ -21,7 +21,7 @@ const notTenant: Record<string, { citus: 'distributed by id' | 'reference' | 'lo
   policy_versions: { citus: 'reference', why: 'the installation’s privacy policy versions (PRIV-7), the same for every workspace' },
   policy_acknowledgements: { citus: 'reference', why: 'a person’s acknowledgements of policy versions, not a workspace’s' },
   billing_events: { citus: 'local', why: 'payment providers’ event ids already applied (BILL-2, INT-5): arrive before the workspace is known, checked once per webhook; no personal data' },
-  mail_outbox: { citus: 'local', why: 'every outgoing mail, sign-in codes included, often before any workspace; write-heavy, so kept on the coordinator rather than copied to every node' },
+  mail_outbox: { citus: 'local', why: 'every outgoing mail, sign-in codes included, often before any workspace; write-heavy, so kept on the coordinator rather than copied to every node (its nullable workspace_id only scopes erasure and purges, PRIV-3)' },
 };
 
 let client: pg.Client;
@@ -49,7 +49,8 @@ async function tables(): Promise<{ name: string; tenant: boolean }[]> {
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
      ORDER BY 1`);
-  return rows;
+  // A local table may carry a workspace_id to scope deletes by (mail_outbox) without being distributed by it.
+  return rows.map((r) => ({ ...r, tenant: r.tenant && notTenant[r.name]?.citus !== 'local' }));
 }
 
 /** Primary keys, unique constraints, foreign keys, and unique indexes that are not constraints. */

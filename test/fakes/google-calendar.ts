@@ -33,6 +33,20 @@ export class FakeGoogleCalendar extends FakeProvider {
   readonly clientSecret = googleTestClient.secret;
   readonly oauth = new FakeOAuthAuthority(this.clientId, this.clientSecret, googleOAuthPaths);
   private outage = 0;
+  /** Tokens revoked through `/revoke`, in order. */
+  readonly revoked: string[] = [];
+
+  /** The server configuration that points Kestrel's Google sign-in, OAuth and Calendar calls at this fake. */
+  env(): Record<string, string> {
+    return {
+      GOOGLE_CLIENT_ID: this.clientId,
+      GOOGLE_CLIENT_SECRET: this.clientSecret,
+      GOOGLE_OAUTH_AUTHORIZE_URL: `${this.url}${googleOAuthPaths.authorize}`,
+      GOOGLE_OAUTH_TOKEN_URL: `${this.url}${googleOAuthPaths.token}`,
+      GOOGLE_OAUTH_REVOKE_URL: `${this.url}/revoke`,
+      GOOGLE_API_ROOT_URL: `${this.url}/`,
+    };
+  }
 
   /** The next `n` Calendar API calls (not OAuth) answer 503 as Google does when it is down. */
   override failNext(n: number): this {
@@ -50,6 +64,13 @@ export class FakeGoogleCalendar extends FakeProvider {
 
   protected routes = [
     ...this.oauth.routes(),
+    // RFC 7009-style revocation as Google answers it: 200 with an empty body, or 400 invalid_token.
+    route('POST', '/revoke', ({ body, query: q }) => {
+      const token = ((body ?? {}) as Record<string, string | undefined>).token ?? q.token ?? '';
+      if (!this.oauth.revokeToken(token)) return { status: 400, body: { error: 'invalid_token', error_description: 'Token expired or revoked' } };
+      this.revoked.push(token);
+      return { status: 200, body: {} };
+    }),
     route('POST', '/calendar/v3/freeBusy', (r) =>
       this.calendar(r, () => {
         const b = r.body as { timeMin: string; timeMax: string; items: { id: string }[] };

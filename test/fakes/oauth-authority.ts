@@ -65,6 +65,11 @@ export class FakeOAuthAuthority {
     this.refreshTokens.clear();
   }
 
+  /** One token (access or refresh) revoked, as an RFC 7009 revocation endpoint does; false when unknown. */
+  revokeToken(token: string): boolean {
+    return this.refreshTokens.delete(token) || this.accessTokens.delete(token);
+  }
+
   private issue(scope: string, withRefresh: boolean) {
     const access = `${this.accessPrefix}${randomBytes(16).toString('hex')}`;
     this.accessTokens.add(access);

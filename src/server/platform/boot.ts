@@ -29,6 +29,8 @@ import { billingReconcileJob } from '../modules/billing/reconcile.job';
 import type { Services } from './services';
 import { Realtime } from './realtime/realtime';
 import { retentionJob } from '../modules/privacy/run-retention';
+import { accountPurgeJob } from '../modules/privacy/delete-account';
+import { workspacePurgeJob } from '../modules/privacy/close-workspace';
 import { privacyExportJob, privacyExportSweepJob } from '../modules/privacy/export.job';
 import { conversationJobs } from '../modules/conversations/conversations.jobs';
 import { semanticIndexJob, semanticIndexRefreshJob } from '../modules/brain/semantic-index';
@@ -73,7 +75,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(lowStockJob);
   jobs.register(dncImportJob, campaignJob, campaignSweepJob);
   jobs.register(billingReconcileJob);
-  jobs.register(privacyExportJob, privacyExportSweepJob, retentionJob);
+  jobs.register(privacyExportJob, privacyExportSweepJob, retentionJob, accountPurgeJob, workspacePurgeJob);
   const services: Services = {
     config,
     logger,

@@ -95,6 +95,8 @@ const configSchema = z
     /** INT-1: Google's OAuth endpoints and API root for connections (Calendar); tests point them at a local fake. */
     GOOGLE_OAUTH_AUTHORIZE_URL: z.string().url().default('https://accounts.google.com/o/oauth2/v2/auth'),
     GOOGLE_OAUTH_TOKEN_URL: z.string().url().default('https://oauth2.googleapis.com/token'),
+    /** PRIV-3: where a deleted account's Google tokens are revoked. */
+    GOOGLE_OAUTH_REVOKE_URL: z.string().url().default('https://oauth2.googleapis.com/revoke'),
     GOOGLE_API_ROOT_URL: z.string().url().default('https://www.googleapis.com/'),
     /** MAIL-1: the Gmail API's root for Gmail sending accounts (`gmail.send` only). */
     GMAIL_API_ROOT_URL: z.string().url().default('https://gmail.googleapis.com/'),
@@ -109,6 +111,10 @@ const configSchema = z
     /** PRIV-4: days the transactional mail log and the audit log are kept; older rows are deleted daily. */
     MAIL_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     AUDIT_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** PRIV-3: days between an account deletion request and the purge of its rows (at most 7). */
+    ACCOUNT_PURGE_DAYS: z.coerce.number().int().min(0).max(7).default(7),
+    /** PRIV-3, PRIV-4: grace days a closed workspace can be reopened before it is purged (at most 30). */
+    WORKSPACE_GRACE_DAYS: z.coerce.number().int().min(0).max(30).default(30),
     SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().default(60),
     ARGON2_MEMORY_KIB: z.coerce.number().int().min(19456).default(19456),
     ARGON2_ITERATIONS: z.coerce.number().int().min(2).default(2),

@@ -54,7 +54,13 @@ export const disableTwoFactorBody = z.strictObject({ code: z.string().trim().min
 export const signInResult = z.object({ next: z.enum(['done', 'two_factor']) }).meta({ id: 'SignInResult' });
 export const acceptedResult = z.object({ status: z.literal('accepted'), message: z.string() }).meta({ id: 'Accepted' });
 
-export const workspaceSummary = z.object({ id: z.uuid(), name: z.string(), role: z.enum(['owner', 'admin', 'staff', 'client']) }).meta({ id: 'WorkspaceSummary' });
+export const workspaceSummary = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  role: z.enum(['owner', 'admin', 'staff', 'client']),
+  /** PRIV-3: a closed workspace's purge date (ISO); absent or null when it is open. */
+  closedUntil: z.string().nullable().optional(),
+}).meta({ id: 'WorkspaceSummary' });
 
 export const meResponse = z
   .object({

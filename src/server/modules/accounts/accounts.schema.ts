@@ -23,6 +23,10 @@ export const users = pgTable(
      * `kestrel user operator`; the demo owner is one in development.
      */
     operator: boolean('operator').notNull().default(false),
+    /** PRIV-3: the person asked to delete the account; sign-in is refused from then on. */
+    deletionRequestedAt: timestamp('deletion_requested_at', { withTimezone: true }),
+    /** PRIV-3: when the purge job removes the account's rows (7 days after the request by default). */
+    purgeAfter: timestamp('purge_after', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -50,7 +50,7 @@ export async function enableTwoFactor(services: Services, userId: string, code: 
 }
 
 /** A TOTP code or an unused recovery code (which is then spent). */
-async function checkSecondFactor(services: Services, user: User, code: string, tx: Parameters<Parameters<Services['database']['db']['transaction']>[0]>[0]) {
+export async function checkSecondFactor(services: Services, user: User, code: string, tx: Parameters<Parameters<Services['database']['db']['transaction']>[0]>[0]) {
   if (await totpMatches(services, user, code.trim())) return 'totp' as const;
   const [spent] = await tx
     .update(recoveryCodes)

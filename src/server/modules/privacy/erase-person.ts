@@ -22,7 +22,13 @@ export interface ErasureCounts {
  * the AI calls that read them scrubbed, and a hash of each address kept so they are not
  * contacted again. Tables the law keeps (BILL-5: invoices) are left as they are.
  */
-export async function erasePerson(tx: Tx, ctx: Pick<WorkspaceContext, 'workspaceId'>, who: Identity): Promise<ErasureCounts> {
+export async function erasePerson(
+  tx: Tx,
+  ctx: Pick<WorkspaceContext, 'workspaceId'>,
+  who: Identity,
+  /** A deleted account's owner is not an erased contact: their address is not put on the do-not-contact list. */
+  options: { suppress: boolean } = { suppress: true },
+): Promise<ErasureCounts> {
   const columns = await columnCatalogue(tx);
   const counts: ErasureCounts = { deleted: {}, unlinked: {}, scrubbed: {} };
   const note = (bucket: Record<string, number>, table: string, n: number) => {
@@ -75,13 +81,13 @@ export async function erasePerson(tx: Tx, ctx: Pick<WorkspaceContext, 'workspace
     note(counts.scrubbed, entry.table, r.rowCount ?? 0);
   }
 
-  // The transactional mail log holds no workspace: mail to the person goes, mentions are scrubbed.
+  // The mail this workspace sent (not another's, not the instance's own): mail to the person goes, mentions are scrubbed.
   const outbox = dataEntries().find((e) => e.table === 'mail_outbox');
   const outboxColumns = columns.get('mail_outbox');
   if (outbox && outboxColumns) {
     const match = identifies(outbox, outboxColumns, who);
-    if (match) note(counts.deleted, 'mail_outbox', (await tx.execute(sql`DELETE FROM mail_outbox WHERE ${match}`)).rowCount ?? 0);
-    const statement = scrubStatement(outbox, outboxColumns, needles, null);
+    if (match) note(counts.deleted, 'mail_outbox', (await tx.execute(sql`DELETE FROM mail_outbox WHERE ${ws} AND (${match})`)).rowCount ?? 0);
+    const statement = scrubStatement(outbox, outboxColumns, needles, ws);
     if (statement) note(counts.scrubbed, 'mail_outbox', (await tx.execute(statement)).rowCount ?? 0);
   }
 
@@ -94,8 +100,10 @@ export async function erasePerson(tx: Tx, ctx: Pick<WorkspaceContext, 'workspace
     note(counts.deleted, 'search_terms', words.rowCount ?? 0);
   }
 
-  await suppress(tx, ctx.workspaceId, { emails: who.emails, phones: who.phones });
-  // MAIL-4: outreach checks its own suppression list at send time for every message.
-  for (const email of who.emails) await suppressErasedAddress(tx, ctx.workspaceId, email);
+  if (options.suppress) {
+    await suppress(tx, ctx.workspaceId, { emails: who.emails, phones: who.phones });
+    // MAIL-4: outreach checks its own suppression list at send time for every message.
+    for (const email of who.emails) await suppressErasedAddress(tx, ctx.workspaceId, email);
+  }
   return counts;
 }

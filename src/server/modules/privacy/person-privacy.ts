@@ -25,17 +25,24 @@ export async function lookUpPerson(db: Db, ctx: WorkspaceContext, query: PersonQ
 }
 
 /** PRIV-3: erases the person from the workspace; audited. Nothing found is a 404, audited as well. */
-export async function eraseWorkspacePerson(db: Db, ctx: WorkspaceContext, query: PersonQueryBody): Promise<Erasure> {
+export async function eraseWorkspacePerson(
+  db: Db,
+  ctx: WorkspaceContext,
+  query: PersonQueryBody,
+  /** PRIV-10: a report that the person is a minor erases them the same way; the audit records the report, by hash. */
+  reason: 'request' | 'minor' = 'request',
+): Promise<Erasure> {
+  const action = reason === 'minor' ? 'privacy.minor_reported' : 'privacy.person_erased';
   const outcome = await withTenant(db, ctx, async (tx) => {
     const who = await resolveIdentity(tx, ctx, query);
     const hits = await findPerson(tx, ctx, who);
     const retained = hits.filter((h) => h.retained).map((h) => h.table);
     if (!hits.some((h) => !h.retained && h.table !== 'users')) {
-      await recordAudit(tx, ctx, { action: 'privacy.person_erased', targetType: 'person', details: { ...subject(query), found: false } });
+      await recordAudit(tx, ctx, { action, targetType: 'person', details: { ...subject(query), found: false } });
       return null;
     }
     const counts = await erasePerson(tx, ctx, who);
-    await recordAudit(tx, ctx, { action: 'privacy.person_erased', targetType: 'person', details: { ...subject(query), found: true, ...counts, retained } });
+    await recordAudit(tx, ctx, { action, targetType: 'person', details: { ...subject(query), found: true, ...counts, retained } });
     return { ...counts, retained };
   });
   if (!outcome) throw new AppError('nothing_found', 404, 'Nothing in this workspace mentions that person: nothing was erased.');

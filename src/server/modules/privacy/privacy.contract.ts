@@ -52,3 +52,26 @@ export const exportSchema = z
 export const requestedExportSchema = exportSchema.extend({ downloadUrl: z.string() }).meta({ id: 'RequestedDataExport' });
 export const exportParams = z.strictObject({ workspaceId: z.uuid('Not a workspace id.'), exportId: z.uuid('Not an export id.') });
 export const downloadQuery = z.strictObject({ token: z.string().min(20).max(100) });
+
+/** PRIV-3: deleting one's account is confirmed with the password and, with two-factor on, a fresh code. */
+export const accountDeletionBody = z.strictObject({
+  password: z.string().min(1).max(1000).optional(),
+  code: z.string().trim().min(6).max(20).optional(),
+});
+export const accountDeletionSchema = z.object({
+  /** When the purge job removes what is left (ISO). */
+  purgeAfter: z.string(),
+  disconnected: z.number().int(),
+  revoked: z.number().int(),
+});
+
+/** PRIV-3: closing a workspace is confirmed by typing its name. */
+export const closeWorkspaceBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
+export const workspaceClosureSchema = z
+  .object({
+    closed: z.boolean(),
+    closedAt: z.string().nullable(),
+    purgeAfter: z.string().nullable(),
+    kept: z.array(z.string()),
+  })
+  .meta({ id: 'WorkspaceClosure' });

@@ -9,6 +9,11 @@ import { sendDownload } from '../../platform/http/download';
 import { downloadQuery, erasureSchema, exportParams, exportSchema, personLookupSchema, personQuery, requestedExportSchema } from './privacy.contract';
 import { z } from 'zod';
 import { describeSubprocessors } from './privacy-page';
+import { requestAccountDeletion } from './delete-account';
+import { closeWorkspace, getClosure, reopenWorkspace } from './close-workspace';
+import { accountDeletionBody, accountDeletionSchema, closeWorkspaceBody, workspaceClosureSchema } from './privacy.contract';
+import { clearSessionCookie, requestMeta } from '../accounts/accounts.routes';
+import { anyMember, ownersOnly } from '../../platform/http/access';
 
 export async function privacyModule(server: FastifyInstance): Promise<void> {
   const app = server.withTypeProvider<ZodTypeProvider>();
@@ -65,6 +70,21 @@ export async function privacyModule(server: FastifyInstance): Promise<void> {
   );
 
   app.post(
+    '/api/workspaces/:workspaceId/privacy/minor-report',
+    {
+      config: { access: managers },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Report that a person is a minor: they are erased at once and the report is kept without their data (PRIV-10)',
+        params: workspaceParams,
+        body: personQuery,
+        response: { 200: erasureSchema, 404: errorBodySchema },
+      },
+    },
+    async (request) => eraseWorkspacePerson(db, request.workspace!.ctx, request.body, 'minor'),
+  );
+
+  app.post(
     '/api/workspaces/:workspaceId/privacy/exports',
     { config: { access: managers }, schema: { tags: ['privacy'], summary: 'Export everything the workspace holds as JSON and CSV in a zip, built by a job (PRIV-2)', params: workspaceParams, response: { 201: requestedExportSchema } } },
     async (request, reply) => reply.code(201).send(await requestExport(db, request.workspace!.ctx)),
@@ -83,5 +103,56 @@ export async function privacyModule(server: FastifyInstance): Promise<void> {
       schema: { tags: ['privacy'], summary: 'Download an export, once, before its link expires (PRIV-2)', params: exportParams, querystring: downloadQuery, response: { 200: z.string().describe('A zip archive'), 410: errorBodySchema } },
     },
     async (request, reply) => sendDownload(reply, await downloadExport(db, request.workspace!.ctx, app.services.config.DATA_DIR, request.params.exportId, request.query.token)),
+  );
+
+  app.post(
+    '/api/account/delete',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Delete your account: signed out everywhere and connections revoked now, everything else purged within 7 days (PRIV-3)',
+        body: accountDeletionBody,
+        response: { 202: accountDeletionSchema, 400: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema },
+      },
+    },
+    async (request, reply) => {
+      const result = await requestAccountDeletion(app.services, request.auth!, request.body, requestMeta(request));
+      clearSessionCookie(reply, app.services.config);
+      return reply.code(202).send(result);
+    },
+  );
+
+  app.get(
+    '/api/workspaces/:workspaceId/closure',
+    {
+      config: { access: anyMember, whileClosed: true },
+      schema: { tags: ['privacy'], summary: 'Whether the workspace is closed and when it will be purged (PRIV-3)', params: workspaceParams, response: { 200: workspaceClosureSchema } },
+    },
+    async (request) => getClosure(db, request.workspace!.ctx),
+  );
+
+  app.post(
+    '/api/workspaces/:workspaceId/close',
+    {
+      config: { access: ownersOnly, whileClosed: true },
+      schema: {
+        tags: ['privacy'],
+        summary: "Close the workspace, typing its name to confirm: suspended now, purged after the grace period (PRIV-3, PRIV-4)",
+        params: workspaceParams,
+        body: closeWorkspaceBody,
+        response: { 200: workspaceClosureSchema, 400: errorBodySchema, 409: errorBodySchema },
+      },
+    },
+    async (request) => closeWorkspace(app.services, request.workspace!.ctx, request.body.name),
+  );
+
+  app.post(
+    '/api/workspaces/:workspaceId/reopen',
+    {
+      config: { access: ownersOnly, whileClosed: true },
+      schema: { tags: ['privacy'], summary: 'Reopen a closed workspace within its grace period (PRIV-3)', params: workspaceParams, response: { 200: workspaceClosureSchema, 409: errorBodySchema } },
+    },
+    async (request) => reopenWorkspace(db, request.workspace!.ctx),
   );
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { scanDatabase as scan } from '../../../../test/helpers/db-scan';
 import { nyWeekday } from '../booking/booking.fixtures';
 import { withTenant } from '../../platform/db/tenant';
 import { isSuppressed, suppressionHash } from './suppression';
@@ -58,22 +59,7 @@ async function knownPerson(first: string, last: string, phone: string) {
   return { email, phone, contactId, bookingId: booked.id as string, name: `${first} ${last}` };
 }
 
-/** Every text-like column of every table in every schema, from the catalogue — not a list of tables. */
-async function scanDatabase(needle: string): Promise<string[]> {
-  const pool = server.services.database.systemPool;
-  const { rows: columns } = await pool.query<{ table_schema: string; table_name: string; column_name: string }>(`
-    SELECT c.table_schema, c.table_name, c.column_name FROM information_schema.columns c
-    JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
-    WHERE c.table_schema NOT IN ('pg_catalog', 'information_schema') AND c.data_type IN ('text', 'character varying', 'character', 'USER-DEFINED', 'ARRAY', 'jsonb', 'json')`);
-  expect(columns.length).toBeGreaterThan(200);
-  const hits: string[] = [];
-  for (const c of columns) {
-    const id = (s: string) => `"${s.replaceAll('"', '""')}"`;
-    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${id(c.table_schema)}.${id(c.table_name)} WHERE ${id(c.column_name)}::text ILIKE $1`, [`%${needle}%`]);
-    if (rows[0]!.n > 0) hits.push(`${c.table_schema}.${c.table_name}.${c.column_name}`);
-  }
-  return hits;
-}
+const scanDatabase = (needle: string) => scan(server, needle);
 
 describe('privacy: a person (PRIV-1, PRIV-3)', () => {
   it('PRIV-1 an admin looks a person up by email or phone and sees every record that mentions them, table by table; audited', async () => {
@@ -144,5 +130,17 @@ describe('privacy: a person (PRIV-1, PRIV-3)', () => {
     expect(res.json().error.code).toBe('nothing_found');
     const audit = (await owner.client.get(api('/audit?action=privacy.person_erased'))).json().entries;
     expect(audit[0].details).toMatchObject({ found: false, emailSha256: suppressionHash('never-seen@example.test') });
+  });
+
+  it('PRIV-10 a report that a person is a minor erases them at once and keeps the report, by hash, without their data', async () => {
+    const p = await knownPerson('Tilly', 'Youngling', '+91 98765 33333');
+    expect((await staff.client.post(api('/privacy/minor-report'), { email: p.email })).statusCode).toBe(403);
+    const erased = await ok(owner.client.post(api('/privacy/minor-report'), { email: p.email }), 200);
+    expect(erased.deleted).toMatchObject({ contacts: 1 });
+    for (const needle of [p.email, 'Tilly Youngling']) expect(await scanDatabase(needle), needle).toEqual([]);
+    const audit = (await owner.client.get(api('/audit?action=privacy.minor_reported'))).json().entries;
+    expect(audit).toHaveLength(1);
+    expect(audit[0].details).toMatchObject({ found: true, emailSha256: suppressionHash(p.email), deleted: { contacts: 1 } });
+    expect(JSON.stringify(audit)).not.toContain(p.email);
   });
 });

@@ -33,6 +33,10 @@ export const workspaces = pgTable(
     /** The physical mailing address marketing mail must carry (MAIL-5). */
     mailingAddress: text('mailing_address'),
     territory: jsonb('territory').$type<Territory>().notNull().default({ zipCodes: [], cities: [], states: [] }),
+    /** PRIV-3: the owner closed the workspace; it is suspended until reopened or purged. */
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** PRIV-3, PRIV-4: the end of the grace period, when the purge job deletes the workspace. */
+    purgeAfter: timestamp('purge_after', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

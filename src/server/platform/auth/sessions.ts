@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { Role } from '../../modules/workspaces/workspaces.schema';
-import { sessions } from '../../modules/accounts/accounts.schema';
+import { eq } from 'drizzle-orm';
+import { sessions, users } from '../../modules/accounts/accounts.schema';
+import { AppError } from '../http/errors';
 import type { Config } from '../config';
 import type { Queryable } from '../db/database';
 import { hmac, randomToken, sha256 } from '../crypto/tokens';
@@ -21,6 +23,9 @@ export type SignInMethod = 'password' | 'email_code' | 'google' | 'password_rese
 
 /** AUTH-5: creates a server-side session; returns the cookie token (only its hash is stored). */
 export async function createSession(tx: Queryable, config: Config, userId: string, meta: SessionMeta): Promise<{ token: string; id: string }> {
+  // PRIV-3: every way of signing in ends here, so an account being deleted is refused here.
+  const [user] = await tx.select({ deletionRequestedAt: users.deletionRequestedAt }).from(users).where(eq(users.id, userId));
+  if (user?.deletionRequestedAt) throw new AppError('account_deleted', 403, 'This account was deleted at its owner\'s request and can no longer sign in.');
   const token = randomToken();
   const id = sha256(token);
   await tx.insert(sessions).values({
@@ -52,7 +57,9 @@ export interface SessionContext extends ResolvedSession {
   /** The caller's role in the workspace asked for, or null (not a member, or none asked for). */
   role: Role | null;
   /** The caller's workspaces by name, when asked for (`GET /api/auth/me`), else null. */
-  workspaces: { id: string; name: string; role: Role }[] | null;
+  workspaces: { id: string; name: string; role: Role; closedUntil: string | null }[] | null;
+  /** PRIV-3: when the workspace asked for is closed, the day it will be purged; else null. */
+  workspacePurgeAfter: Date | null;
 }
 
 interface SessionContextRow {
@@ -66,7 +73,8 @@ interface SessionContextRow {
   two_factor: boolean;
   joined_at: Date;
   member_role: Role | null;
-  workspace_list: { id: string; name: string; role: Role }[] | null;
+  workspace_list: { id: string; name: string; role: Role; closedUntil: string | null }[] | null;
+  workspace_purge_after: Date | null;
 }
 
 /*
@@ -108,6 +116,7 @@ export async function resolveSessionContext(
     createdAt: row.joined_at,
     role: row.member_role,
     workspaces: row.workspace_list,
+    workspacePurgeAfter: row.workspace_purge_after,
   };
 }
 

@@ -72,6 +72,8 @@ function csrfTokenOf(secret: string, sessionId: string): string {
 export interface RequestWorkspace {
   id: string;
   role: Role;
+  /** PRIV-3: set while the workspace is closed: the day its grace period ends and it is purged. */
+  closedUntil: Date | null;
   /** Ready to hand to a use case. */
   ctx: WorkspaceContext;
 }
@@ -84,6 +86,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Read the caller's workspaces with the session, in the same round trip (`GET /api/auth/me`). */
     sessionWorkspaces?: boolean;
+    /** PRIV-3: the route still answers while the workspace is closed (its status, reopening it). */
+    whileClosed?: boolean;
   }
 }
 
@@ -115,6 +119,7 @@ export const requestContext = fp(async function requestContext(app: FastifyInsta
       request.workspace = {
         id: workspaceId,
         role: session.role,
+        closedUntil: session.workspacePurgeAfter,
         ctx: { workspaceId, userId: session.userId, role: session.role, actorLabel: session.email, ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
       };
     }
@@ -124,9 +129,18 @@ export const requestContext = fp(async function requestContext(app: FastifyInsta
   app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!SAFE_METHODS.has(request.method) && !(request.routeOptions.config.crossOrigin && request.routeOptions.config.access === 'public')) checkCrossSite(request, config.publicUrl);
     await enforceAccess(request, reply);
+    refuseWhileClosed(request);
     checkBodyDepth(request.body);
   });
 });
+
+/** PRIV-3: a closed workspace is suspended: every route of it but its status and reopening answers 423, in words. */
+function refuseWhileClosed(request: FastifyRequest): void {
+  const until = request.workspace?.closedUntil;
+  if (!until || request.routeOptions.config.whileClosed) return;
+  const day = until.toISOString().slice(0, 10);
+  throw new AppError('workspace_closed', 423, `This workspace is closed and will be deleted for good on ${day}. An owner can reopen it until then.`, { purgeAfter: until.toISOString() });
+}
 
 /**
  * SEC-1: writes must come from our own pages. A browser always sends Origin on cross-site

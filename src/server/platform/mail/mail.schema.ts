@@ -1,3 +1,4 @@
+import { currentWorkspace } from '../db/tenancy-sql';
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 
@@ -22,6 +23,11 @@ export const mailOutbox = pgTable(
   'mail_outbox',
   {
     id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    /**
+     * The workspace the mail was sent for, taken from the transaction's tenant scope; null for
+     * the instance's own mail (sign-in codes, resets). Erasure and purges act on one workspace's rows.
+     */
+    workspaceId: uuid('workspace_id').default(currentWorkspace),
     kind: text('kind', { enum: mailKinds }).notNull().default('transactional'),
     template: text('template').notNull(),
     toAddress: text('to_address').notNull(),
@@ -39,5 +45,5 @@ export const mailOutbox = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
-  (t) => [index('mail_outbox_created_idx').on(t.createdAt), index('mail_outbox_to_idx').on(t.toAddress)],
+  (t) => [index('mail_outbox_created_idx').on(t.createdAt), index('mail_outbox_to_idx').on(t.toAddress), index('mail_outbox_workspace_idx').on(t.workspaceId)],
 );

@@ -1,5 +1,6 @@
-import { useParams } from '@tanstack/react-router';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useNavigate, useParams } from '@tanstack/react-router';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMe, useRefreshSession } from '../accounts/useMe';
 import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../../lib/api';
 import { ErrorAlert, StatusNote } from '../../ui/Alert';
@@ -9,19 +10,103 @@ import { TextField } from '../../ui/Field';
 import { PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { Forbidden } from '../settings/Forbidden';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
-import { erasePerson, fetchExport, lookUpPerson, requestExport, type PersonLookup, type RequestedExport } from './api';
+import { closeWorkspace, deleteAccount, erasePerson, fetchExport, lookUpPerson, requestExport, type PersonLookup, type RequestedExport } from './api';
 
 /** Settings → Data: export everything (PRIV-2), find and erase a person (PRIV-1, PRIV-3). Owners and admins. */
 export function DataSettings() {
   const { workspaceId } = useParams({ from: '/w/$workspaceId' });
   const workspace = useWorkspace(workspaceId);
-  if (workspace.data && !isManager(workspace.data.role)) return <Forbidden what="the workspace's data tools" />;
+  if (workspace.data && !isManager(workspace.data.role)) {
+    return (
+      <div className="space-y-10">
+        <Forbidden what="the workspace's data tools" />
+        <DeleteAccountSection />
+      </div>
+    );
+  }
   return (
     <div className="space-y-10">
       <PageHeading description="Everything this workspace holds: download it, or find and erase what it holds about one person.">Data</PageHeading>
       <ExportSection workspaceId={workspaceId} />
       <FindPersonSection workspaceId={workspaceId} />
+      {workspace.data?.role === 'owner' ? <CloseWorkspaceSection workspaceId={workspaceId} name={workspace.data.name} /> : null}
+      <DeleteAccountSection />
     </div>
+  );
+}
+
+/** PRIV-3: the owner closes the workspace by typing its name; it can be reopened during the grace period. */
+function CloseWorkspaceSection({ workspaceId, name }: { workspaceId: string; name: string }) {
+  const [typed, setTyped] = useState('');
+  const client = useQueryClient();
+  const close = useMutation({
+    mutationFn: () => closeWorkspace(workspaceId, typed),
+    onSuccess: async () => {
+      await client.invalidateQueries();
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    close.mutate();
+  };
+  return (
+    <section aria-labelledby="close-heading">
+      <SectionHeading id="close-heading" description="Members lose access at once. For 30 days you can reopen it; then everything in it is deleted for good, except billing records the law requires us to keep.">
+        Close this workspace
+      </SectionHeading>
+      <form onSubmit={submit} className="flex flex-wrap items-end gap-3">
+        <TextField label={`Type ${name} to confirm`} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" containerClassName="min-w-0 basis-full sm:basis-auto sm:flex-1 sm:max-w-xs" />
+        <Button type="submit" variant="danger" pending={close.isPending} pendingLabel="Closing…" disabled={typed.trim() !== name.trim()}>
+          Close workspace
+        </Button>
+      </form>
+      {close.error ? <ErrorAlert className="mt-4">{errorMessage(close.error)}</ErrorAlert> : null}
+    </section>
+  );
+}
+
+/** PRIV-3: anyone deletes their own account, confirming with their password and, with two-factor on, a code. */
+function DeleteAccountSection() {
+  const me = useMe();
+  const user = me.data?.user;
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const refresh = useRefreshSession();
+  const navigate = useNavigate();
+  const remove = useMutation({
+    mutationFn: () => deleteAccount({ ...(password ? { password } : {}), ...(code.trim() ? { code: code.trim() } : {}) }),
+    onSuccess: async () => {
+      await refresh({ clearOthers: true });
+      await navigate({ to: '/sign-in' });
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    remove.mutate();
+  };
+  if (!user) return null;
+  return (
+    <section aria-labelledby="delete-account-heading">
+      <SectionHeading
+        id="delete-account-heading"
+        description="You are signed out everywhere at once and your calendar connections are revoked. Within 7 days your account, your memberships and what mentions you are deleted; what you made for a workspace stays with it. Billing records are kept as the law requires."
+      >
+        Delete your account
+      </SectionHeading>
+      <form onSubmit={submit} className="flex flex-wrap items-end gap-3">
+        {user.hasPassword ? (
+          <TextField label="Your password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} containerClassName="min-w-0 basis-full sm:basis-auto sm:flex-1 sm:max-w-xs" />
+        ) : null}
+        {user.twoFactorEnabled ? (
+          <TextField label="Code from your authenticator app" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} containerClassName="min-w-0 flex-1 sm:max-w-[12rem]" />
+        ) : null}
+        <Button type="submit" variant="danger" pending={remove.isPending} pendingLabel="Deleting…" disabled={(user.hasPassword && !password) || (user.twoFactorEnabled && !code.trim())}>
+          Delete my account
+        </Button>
+      </form>
+      {!user.hasPassword && !user.twoFactorEnabled ? <p className="mt-2 text-sm text-stone-600">To confirm, you must have signed in within the last 10 minutes.</p> : null}
+      {remove.error ? <ErrorAlert className="mt-4">{errorMessage(remove.error)}</ErrorAlert> : null}
+    </section>
   );
 }
 

@@ -1,6 +1,6 @@
 import type { Erasure, PersonLookup } from '../../../server/modules/privacy/privacy.contract';
 import type { z } from 'zod';
-import type { exportSchema, requestedExportSchema } from '../../../server/modules/privacy/privacy.contract';
+import type { accountDeletionSchema, exportSchema, requestedExportSchema, workspaceClosureSchema } from '../../../server/modules/privacy/privacy.contract';
 import { api } from '../../lib/api';
 
 export type DataExport = z.infer<typeof exportSchema>;
@@ -19,3 +19,11 @@ export interface PrivacyPage {
   subprocessors: { name: string; purpose: string; scope: 'operator' | 'workspace' }[];
 }
 export const fetchPrivacyPage = (workspaceId: string) => api.get<PrivacyPage>(`/api/public/privacy/${encodeURIComponent(workspaceId)}`);
+
+export type WorkspaceClosure = z.infer<typeof workspaceClosureSchema>;
+export type AccountDeletion = z.infer<typeof accountDeletionSchema>;
+const ws = (workspaceId: string) => `/api/workspaces/${encodeURIComponent(workspaceId)}`;
+export const fetchClosure = (workspaceId: string) => api.get<WorkspaceClosure>(`${ws(workspaceId)}/closure`);
+export const closeWorkspace = (workspaceId: string, name: string) => api.post<WorkspaceClosure>(`${ws(workspaceId)}/close`, { name });
+export const reopenWorkspace = (workspaceId: string) => api.post<WorkspaceClosure>(`${ws(workspaceId)}/reopen`);
+export const deleteAccount = (confirm: { password?: string; code?: string }) => api.post<AccountDeletion>('/api/account/delete', confirm);

@@ -14,6 +14,7 @@ import { Logo } from '../../ui/Logo';
 import { signOut } from '../accounts/api';
 import { useMe, useRefreshSession } from '../accounts/useMe';
 import { rememberWorkspace, useWorkspace } from './useWorkspaces';
+import { ClosedWorkspace } from '../privacy/ClosedWorkspace';
 import { CommandPalette } from '../views/CommandPalette';
 import { AiNavItems } from '../agents/AiNavItems';
 import { BillingBanner } from '../billing/BillingBanner';
@@ -35,6 +36,9 @@ export function AppShell() {
   }, [workspace.isSuccess, workspaceId]);
 
   const noAccess = isApiError(workspace.error) && [403, 404].includes(workspace.error.status);
+  // PRIV-3: a closed workspace answers 423 until it is reopened or purged.
+  const closed = isApiError(workspace.error) && workspace.error.status === 423;
+  const myRole = useMe().data?.workspaces.find((w) => w.id === workspaceId)?.role;
 
   return (
     <div className="min-h-dvh bg-stone-50">
@@ -171,6 +175,8 @@ export function AppShell() {
                 Go to your workspaces
               </Link>
             </div>
+          ) : closed ? (
+            <ClosedWorkspace workspaceId={workspaceId} isOwner={myRole === 'owner'} />
           ) : (
             <>
               <BillingBanner workspaceId={workspaceId} />

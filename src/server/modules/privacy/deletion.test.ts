@@ -1,0 +1,162 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGoogleCalendar } from '../../../../test/fakes/google-calendar';
+import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
+import { scanDatabase } from '../../../../test/helpers/db-scan';
+import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { purgeClosedWorkspaces } from './close-workspace';
+import { purgeDeletedAccounts } from './delete-account';
+
+let server: TestServer;
+const DAY = 86_400_000;
+
+let google: FakeGoogleCalendar;
+
+beforeAll(async () => {
+  google = await new FakeGoogleCalendar().start();
+  server = await startTestServer(google.env());
+}, 300_000);
+afterAll(async () => google?.stop());
+
+async function ok(res: Promise<{ statusCode: number; body: string; json(): any }>, status = 200) {
+  const r = await res;
+  expect(r.statusCode, r.body).toBe(status);
+  return r.body ? r.json() : null;
+}
+
+const api = (workspaceId: string, path: string) => `/api/workspaces/${workspaceId}${path}`;
+
+describe('PRIV-3 deleting an account', () => {
+  it('PRIV-3 a member deletes their account with their password: signed out everywhere at once, sign-in refused, and after the purge job no row in any table holds their email or name', async () => {
+    const owner = await ownerWithWorkspace(server, 'Deletion Deli');
+    const member = await addMember(server, owner, 'admin');
+    await ok(member.client.patch('/api/auth/profile', { name: 'Dagny Deletewell' }), 204);
+    // A second browser, and rows the member made and that mention them.
+    const laptop = new TestClient(server.app);
+    expect((await laptop.post('/api/auth/sign-in', { email: member.email, password: member.password })).statusCode).toBe(200);
+    const contact = await ok(member.client.post(api(owner.workspaceId, '/contacts'), { firstName: 'Kept', lastName: 'Customer' }), 201);
+    await ok(owner.client.post(api(owner.workspaceId, '/activities'), { kind: 'note', body: '<p>Dagny Deletewell will call back.</p>', links: [{ recordType: 'contacts', recordId: contact.id }] }), 201);
+    expect((await scanDatabase(server, member.email)).length).toBeGreaterThan(1);
+    expect((await scanDatabase(server, 'Dagny Deletewell')).length).toBeGreaterThan(1);
+
+    // Confirmation is required, and the wrong password deletes nothing.
+    const wrong = await member.client.post('/api/account/delete', { password: 'not my password' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.code).toBe('confirmation_invalid');
+    expect((await member.client.get('/api/auth/me')).json().user.email).toBe(member.email);
+
+    const deleted = await ok(member.client.post('/api/account/delete', { password: member.password }), 202);
+    const purgeAfter = new Date(deleted.purgeAfter).getTime();
+    expect(purgeAfter - Date.now()).toBeGreaterThan(7 * DAY - 60_000);
+    expect(purgeAfter - Date.now()).toBeLessThanOrEqual(7 * DAY);
+    // Signed out in every browser at once; signing in again is refused in words.
+    expect((await member.client.get('/api/auth/me')).json().user).toBeNull();
+    expect((await laptop.get('/api/auth/me')).json().user).toBeNull();
+    const again = await new TestClient(server.app).post('/api/auth/sign-in', { email: member.email, password: member.password });
+    expect(again.statusCode).toBe(403);
+    expect(again.json().error).toMatchObject({ code: 'account_deleted', message: expect.stringContaining('deleted') });
+
+    // The purge job leaves the account alone until its day, then removes it.
+    expect(await purgeDeletedAccounts(server.services, new Date(Date.now() + DAY))).toBe(0);
+    expect(await purgeDeletedAccounts(server.services, new Date(Date.now() + 8 * DAY))).toBe(1);
+    for (const needle of [member.email, 'Dagny Deletewell']) expect(await scanDatabase(server, needle), needle).toEqual([]);
+    const { rows } = await server.services.database.system.execute(sql`SELECT count(*)::int AS n FROM memberships WHERE user_id = ${member.userId}`);
+    expect(rows[0]!.n).toBe(0);
+    // What the member made for the business stays with the business.
+    expect((await owner.client.get(api(owner.workspaceId, `/contacts/${contact.id}`))).statusCode).toBe(200);
+  });
+
+  it('PRIV-3 deleting an account disconnects its Google Calendar at once and revokes the token at Google', async () => {
+    const owner = await ownerWithWorkspace(server, 'Revoking Rolls');
+    const member = await addMember(server, owner, 'admin');
+    const start = await ok(member.client.post(api(owner.workspaceId, '/integrations/google_calendar/connect')));
+    const back = await fetch(new URL(start.authorizationUrl), { redirect: 'manual' });
+    const callback = new URL(back.headers.get('location')!);
+    expect((await member.client.get(`${callback.pathname}${callback.search}`)).statusCode).toBe(302);
+    const before = (await ok(member.client.get(api(owner.workspaceId, '/integrations')))) as { provider: string; status: string }[] | { connections: { provider: string; status: string }[] };
+    expect(JSON.stringify(before)).toContain('"connected"');
+
+    const deleted = await ok(member.client.post('/api/account/delete', { password: member.password }), 202);
+    expect(deleted).toMatchObject({ disconnected: 1, revoked: 1 });
+    expect(google.revoked).toHaveLength(1);
+    const { rows } = await server.services.database.system.execute(
+      sql`SELECT status, access_token_sealed, refresh_token_sealed FROM integration_connections WHERE workspace_id = ${owner.workspaceId} AND user_id = ${member.userId}`,
+    );
+    expect(rows).toEqual([{ status: 'disconnected', access_token_sealed: null, refresh_token_sealed: null }]);
+    // Google no longer honours the refresh token.
+    const refresh = await fetch(`${google.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: google.revoked[0]!, client_id: google.clientId, client_secret: google.clientSecret }),
+    });
+    expect(refresh.status).toBe(400);
+  });
+
+  it('PRIV-3 the last owner of a workspace is told to hand it over or close it first', async () => {
+    const owner = await ownerWithWorkspace(server, 'Sole Owner Sweets');
+    const res = await owner.client.post('/api/account/delete', { password: owner.password });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.code).toBe('last_owner');
+    expect(res.json().error.message).toContain('Sole Owner Sweets');
+    expect(res.json().error.message).toMatch(/owner.*close the workspace/);
+    expect((await owner.client.get('/api/auth/me')).json().user.email).toBe(owner.email);
+  });
+});
+
+describe('PRIV-3 PRIV-4 closing a workspace', () => {
+  it('PRIV-3 the owner closes the workspace by typing its name; members find it suspended (423, in words) until the owner reopens it', async () => {
+    const owner = await ownerWithWorkspace(server, 'Closing Cafe');
+    const staff = await addMember(server, owner, 'staff');
+    const wrongRole = await staff.client.post(api(owner.workspaceId, '/close'), { name: 'Closing Cafe' });
+    expect(wrongRole.statusCode).toBe(403);
+    const wrongName = await owner.client.post(api(owner.workspaceId, '/close'), { name: 'Closing Caf' });
+    expect(wrongName.statusCode).toBe(400);
+    expect(wrongName.json().error.message).toContain('Closing Cafe');
+    expect((await staff.client.get(api(owner.workspaceId, '/contacts'))).statusCode).toBe(200);
+
+    const closed = await ok(owner.client.post(api(owner.workspaceId, '/close'), { name: 'Closing Cafe' }));
+    expect(closed.closed).toBe(true);
+    expect(new Date(closed.purgeAfter).getTime() - Date.now()).toBeGreaterThan(30 * DAY - 60_000);
+    expect(closed.kept.join(' ')).toMatch(/Billing records/);
+
+    const suspended = await staff.client.get(api(owner.workspaceId, '/contacts'));
+    expect(suspended.statusCode).toBe(423);
+    expect(suspended.json().error).toMatchObject({ code: 'workspace_closed', message: expect.stringContaining(closed.purgeAfter.slice(0, 10)) });
+    expect((await owner.client.post(api(owner.workspaceId, '/contacts'), { firstName: 'Late' })).statusCode).toBe(423);
+    expect((await ok(staff.client.get(api(owner.workspaceId, '/closure')))).closed).toBe(true);
+    const me = (await staff.client.get('/api/auth/me')).json();
+    expect(me.workspaces.find((w: { id: string }) => w.id === owner.workspaceId).closedUntil).toBeTruthy();
+    expect((await staff.client.post(api(owner.workspaceId, '/reopen'))).statusCode).toBe(403);
+
+    const reopened = await ok(owner.client.post(api(owner.workspaceId, '/reopen')));
+    expect(reopened).toMatchObject({ closed: false, purgeAfter: null });
+    expect((await staff.client.get(api(owner.workspaceId, '/contacts'))).statusCode).toBe(200);
+    const audit = (await owner.client.get(api(owner.workspaceId, '/audit'))).json().entries.map((e: { action: string }) => e.action);
+    expect(audit).toEqual(expect.arrayContaining(['workspace.closed', 'workspace.reopened']));
+  });
+
+  it('PRIV-3 PRIV-4 a closed workspace is purged when its 30-day grace ends: no row in any table holds its people, other workspaces untouched', async () => {
+    const owner = await ownerWithWorkspace(server, 'Purged Pantry');
+    const staff = await addMember(server, owner, 'staff');
+    const other = await ownerWithWorkspace(server, 'Staying Stores');
+    const email = 'xavier.purgeable@example.test';
+    const contact = await ok(owner.client.post(api(owner.workspaceId, '/contacts'), { firstName: 'Xavier', lastName: 'Purgeable', emails: [email] }), 201);
+    await ok(owner.client.post(api(owner.workspaceId, '/activities'), { kind: 'note', body: '<p>Xavier Purgeable ordered bread.</p>', links: [{ recordType: 'contacts', recordId: contact.id }] }), 201);
+    await ok(other.client.post(api(other.workspaceId, '/contacts'), { firstName: 'Yasmin', lastName: 'Remainwell' }), 201);
+    expect((await scanDatabase(server, 'Purgeable')).length).toBeGreaterThan(1);
+
+    await ok(owner.client.post(api(owner.workspaceId, '/close'), { name: 'Purged Pantry' }));
+    // Not before its day.
+    expect(await purgeClosedWorkspaces(server.services, new Date(Date.now() + 29 * DAY))).toBe(0);
+    expect((await scanDatabase(server, 'Purgeable')).length).toBeGreaterThan(1);
+    expect(await purgeClosedWorkspaces(server.services, new Date(Date.now() + 31 * DAY))).toBe(1);
+
+    for (const needle of ['Purgeable', email, 'Purged Pantry', owner.workspaceId]) expect(await scanDatabase(server, needle), needle).toEqual([]);
+    const { rows } = await server.services.database.system.execute(sql`SELECT count(*)::int AS n FROM workspaces WHERE id = ${owner.workspaceId}`);
+    expect(rows[0]!.n).toBe(0);
+    expect((await staff.client.get(api(owner.workspaceId, '/contacts'))).statusCode).toBe(404);
+    // The people keep their accounts; the other workspace keeps everything.
+    expect((await owner.client.get('/api/auth/me')).json().user.email).toBe(owner.email);
+    expect((await scanDatabase(server, 'Remainwell')).length).toBeGreaterThan(0);
+  });
+});
