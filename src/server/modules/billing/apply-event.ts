@@ -8,7 +8,7 @@ import { renderMail } from '../../platform/mail/templates';
 import type { Services } from '../../platform/services';
 import { recordAudit } from '../audit/record-audit';
 import { planById, type BillingConfig, type Plan } from './billing.config';
-import { billingAccounts, billingEvents, billingInvoices } from './billing.schema';
+import { billingAccounts, billingEvents, billingInvoices, creditEntries } from './billing.schema';
 import { clawBack, grantCredits, purchaseCredits } from './credits';
 import { WebhookRefused, type BillingProvider, type ProviderEvent, type SubscriptionState } from './providers/provider';
 
@@ -71,6 +71,9 @@ export async function applyEvent(tx: Tx, services: Services, kind: string, ctx: 
   } else if (event.kind === 'pack_paid') {
     const pack = billing.plans.packs.find((p) => p.id === event.packId);
     if (!pack) return;
+    // One payment can be announced by more than one event (Razorpay: payment.captured and payment_link.paid).
+    const bought = await tx.select({ id: creditEntries.id }).from(creditEntries).where(and(eq(creditEntries.workspaceId, ctx.workspaceId), eq(creditEntries.kind, 'purchase'), eq(creditEntries.refId, event.paymentId))).limit(1);
+    if (bought.length) return;
     await purchaseCredits(tx, ctx.workspaceId, pack.credits, { refId: event.paymentId, note: `${pack.credits} credits bought (${pack.id})` });
     await tx.insert(billingAccounts).values({ workspaceId: ctx.workspaceId, planId: billing.plans.defaultPlan.id, provider: kind, customerId: event.customerId }).onConflictDoNothing();
     await recordAudit(tx, ctx, { action: 'billing.credits_bought', targetType: 'workspace', targetId: ctx.workspaceId, details: { credits: pack.credits, pack: pack.id, provider: kind } });
