@@ -46,12 +46,15 @@ export async function handleWebhook(services: Services, provider: BillingProvide
   });
 }
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The workspace an event belongs to: named in its metadata, else found by the customer or payment it names. */
 async function workspaceOf(services: Services, kind: string, event: ProviderEvent, state: SubscriptionState | null): Promise<string | null> {
   if (event.kind === 'ignored') return null;
-  const named = state?.workspaceId ?? ('workspaceId' in event ? event.workspaceId : null);
-  if (named) return named;
   const pool = services.database.systemPool;
+  const named = state?.workspaceId ?? ('workspaceId' in event ? event.workspaceId : null);
+  // Metadata is the provider's copy of what Kestrel sent; a workspace that is not (or no longer) here is no one's event.
+  if (named) return uuidPattern.test(named) && (await pool.query(`SELECT 1 FROM workspaces WHERE id = $1`, [named])).rowCount ? named : null;
   const customer = state?.customerId ?? (event.kind === 'invoice' ? event.customerId : null);
   if (customer) {
     const r = await pool.query<{ workspace_id: string }>(`SELECT workspace_id FROM billing_accounts WHERE provider = $1 AND customer_id = $2 LIMIT 1`, [kind, customer]);

@@ -83,6 +83,7 @@ export async function cancelAtPeriodEnd(services: Services, ctx: WorkspaceContex
   const account = await withTenant(services.database.db, ctx, async (tx) => (await tx.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, ctx.workspaceId)))[0]);
   if (!account?.subscriptionId || account.provider !== provider.kind || account.status === 'canceled' || account.status === 'none') throw conflict('no_subscription', 'This workspace has no running subscription to cancel.');
   if (!provider.cancelAtPeriodEnd) throw conflict('use_portal', `Cancel in the ${provider.kind} customer portal: it ends the plan at the end of the period.`);
+  if (account.cancelAtPeriodEnd) throw conflict('already_cancelled', 'The plan already ends at the end of this period.');
   let state;
   try {
     await provider.cancelAtPeriodEnd(account.subscriptionId);
