@@ -40,7 +40,7 @@ export function BillingSettings() {
           owner && s.canPay && s.status !== 'none' ? (
             <div className="flex flex-wrap gap-2">
               <Button variant="secondary" onClick={() => go.mutate('portal')} pending={go.isPending && go.variables === 'portal'} pendingLabel="Opening…">
-                {s.canCancel ? 'Card' : 'Card and cancellation'}
+                {s.canCancel || s.cancelAtPeriodEnd ? 'Card' : 'Card and cancellation'}
               </Button>
               {s.canCancel ? (
                 <Button variant="secondary" onClick={() => window.confirm(`Cancel the ${s.plan.name} plan? It stays until the end of the paid period.`) && cancel.mutate()} pending={cancel.isPending} pendingLabel="Cancelling…">
