@@ -58,3 +58,19 @@ export async function checkoutPath(server: TestServer, browser: Browser, opts: {
   await context.close();
   return problems;
 }
+
+type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
+
+/** What the provider tests read of a workspace: its billing summary, a contact create, its billing_accounts row (`server` is read when called, after beforeAll). */
+export const billingReads = (server: () => TestServer) => ({
+  summary: async (o: Owner) => (await o.client.get(`/api/workspaces/${o.workspaceId}/billing`)).json(),
+  contact: (o: Owner, n: string) => o.client.post(`/api/workspaces/${o.workspaceId}/contacts`, { firstName: n }),
+  account: async (o: Owner) => (await server().services.database.systemPool.query(`SELECT * FROM billing_accounts WHERE workspace_id = $1`, [o.workspaceId])).rows[0],
+});
+
+/** BILL-2: only billing metadata is stored — no text column of any table holds the test card's number. */
+export async function expectNoCardStored(server: TestServer, card: string): Promise<void> {
+  const pool = server.services.database.systemPool;
+  const tables = (await pool.query<{ t: string }>(`SELECT quote_ident(table_name) AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)).rows;
+  for (const { t } of tables) expect((await pool.query(`SELECT 1 FROM ${t} x WHERE x::text LIKE $1 LIMIT 1`, [`%${card}%`])).rowCount, t).toBe(0);
+}

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakePaddle, PADDLE_TEST_CARD } from '../../../../test/fakes/paddle';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
+import { billingReads, expectNoCardStored } from '../../../../test/helpers/billing-path';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { reconcileBilling } from './reconcile.job';
 
@@ -25,9 +26,7 @@ beforeAll(async () => {
 }, 120_000);
 
 type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
-const summary = async (o: Owner) => (await o.client.get(`/api/workspaces/${o.workspaceId}/billing`)).json();
-const contact = (o: Owner, n: string) => o.client.post(`/api/workspaces/${o.workspaceId}/contacts`, { firstName: n });
-const account = async (o: Owner) => (await server.services.database.systemPool.query(`SELECT * FROM billing_accounts WHERE workspace_id = $1`, [o.workspaceId])).rows[0];
+const { summary, contact, account } = billingReads(() => server);
 
 /** Paddle's hosted checkout as a browser follows it: the page pays, the notifications land, then the redirect back. */
 async function checkout(o: Owner, body: Record<string, string>) {
@@ -80,9 +79,7 @@ describe('BILL-2 Paddle Billing', () => {
     const audit = (await o.client.get(`/api/workspaces/${o.workspaceId}/audit?limit=50`)).json().entries.map((e: { action: string }) => e.action);
     expect(audit).toEqual(expect.arrayContaining(['billing.checkout_started', 'billing.plan_changed']));
 
-    const pool = server.services.database.systemPool;
-    const tables = (await pool.query<{ t: string }>(`SELECT quote_ident(table_name) AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)).rows;
-    for (const { t } of tables) expect((await pool.query(`SELECT 1 FROM ${t} x WHERE x::text LIKE $1 LIMIT 1`, [`%${PADDLE_TEST_CARD}%`])).rowCount, t).toBe(0);
+    await expectNoCardStored(server, PADDLE_TEST_CARD);
 
     // The portal is Paddle's; a cancel there ends the plan at the period's end, not now.
     const portal = await o.client.post(`/api/workspaces/${o.workspaceId}/billing/portal`);

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakeRazorpay, RAZORPAY_TEST_CARD } from '../../../../test/fakes/razorpay';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
+import { billingReads, expectNoCardStored } from '../../../../test/helpers/billing-path';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { reconcileBilling } from './reconcile.job';
 
@@ -28,9 +29,7 @@ beforeAll(async () => {
 }, 120_000);
 
 type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
-const summary = async (o: Owner) => (await o.client.get(`/api/workspaces/${o.workspaceId}/billing`)).json();
-const contact = (o: Owner, n: string) => o.client.post(`/api/workspaces/${o.workspaceId}/contacts`, { firstName: n });
-const account = async (o: Owner) => (await server.services.database.systemPool.query(`SELECT * FROM billing_accounts WHERE workspace_id = $1`, [o.workspaceId])).rows[0];
+const { summary, contact, account } = billingReads(() => server);
 
 async function checkout(o: Owner, body: Record<string, string>) {
   const res = await o.client.post(`/api/workspaces/${o.workspaceId}/billing/checkout`, body);
@@ -86,9 +85,7 @@ describe('BILL-2 Razorpay', () => {
     const invoices = (await o.client.get(`/api/workspaces/${o.workspaceId}/billing/invoices`)).json().invoices;
     expect(invoices).toEqual([expect.objectContaining({ provider: 'razorpay', amountMinor: 199900, currency: 'INR', status: 'paid' })]);
 
-    const pool = server.services.database.systemPool;
-    const tables = (await pool.query<{ t: string }>(`SELECT quote_ident(table_name) AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)).rows;
-    for (const { t } of tables) expect((await pool.query(`SELECT 1 FROM ${t} x WHERE x::text LIKE $1 LIMIT 1`, [`%${RAZORPAY_TEST_CARD}%`])).rowCount, t).toBe(0);
+    await expectNoCardStored(server, RAZORPAY_TEST_CARD);
 
     // No portal at Razorpay: its hosted subscription page; cancellation is Kestrel's button, at cycle end.
     const acc = await account(o);
