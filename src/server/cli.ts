@@ -11,10 +11,10 @@ import { generateKeyCommand } from './cli/generate-key';
 import { migrateCommand } from './cli/migrate';
 import { rotateSecretsCommand } from './cli/rotate-secrets';
 import { setOperatorCommand } from './cli/set-operator';
-import { billingPlansCommand } from './cli/billing';
+import { billingPlansCommand, billingSetPlanCommand } from './cli/billing';
 
 /** OPS-3: the operator's command line. Exit codes: 0 done, 1 failed, 2 wrong usage. */
-export const commands: Command[] = [migrateCommand, createUserCommand, setOperatorCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand, billingPlansCommand, backupCommand, restoreCommand, policyPublishCommand, exportCommand, retentionCommand];
+export const commands: Command[] = [migrateCommand, createUserCommand, setOperatorCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand, billingPlansCommand, billingSetPlanCommand, backupCommand, restoreCommand, policyPublishCommand, exportCommand, retentionCommand];
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

@@ -193,10 +193,23 @@ const configSchema = z
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
     /** Where the Stripe SDK connects (tests point it at a local fake), e.g. http://127.0.0.1:4242. */
     STRIPE_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** BILL-2 Paddle Billing: an API key and the notification destination's secret key. */
+    PADDLE_API_KEY: z.string().min(1).max(500).optional(),
+    PADDLE_WEBHOOK_SECRET: z.string().min(1).max(500).optional(),
+    /** `production`, `sandbox`, or a URL the Paddle SDK connects to (tests point it at a local fake). */
+    PADDLE_ENVIRONMENT: z.union([z.enum(['production', 'sandbox']), z.url({ protocol: /^https?$/ })]).default('production'),
+    /** BILL-2 Razorpay: the key id and secret, and the webhook secret. */
+    RAZORPAY_KEY_ID: z.string().min(1).max(200).optional(),
+    RAZORPAY_KEY_SECRET: z.string().min(1).max(500).optional(),
+    RAZORPAY_WEBHOOK_SECRET: z.string().min(1).max(500).optional(),
+    /** Where the Razorpay SDK connects (tests point it at a local fake), e.g. http://127.0.0.1:4243. */
+    RAZORPAY_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   })
   .superRefine((c, ctx) => {
-    if (c.BILLING_PROVIDER === 'paddle' || c.BILLING_PROVIDER === 'razorpay')
-      ctx.addIssue({ code: 'custom', path: ['BILLING_PROVIDER'], message: `${c.BILLING_PROVIDER} is not built yet (issue 19): use stripe, or leave it unset` });
+    if (c.BILLING_PROVIDER === 'paddle' && (!c.PADDLE_API_KEY || !c.PADDLE_WEBHOOK_SECRET))
+      ctx.addIssue({ code: 'custom', path: ['PADDLE_API_KEY'], message: 'set PADDLE_API_KEY and PADDLE_WEBHOOK_SECRET with BILLING_PROVIDER=paddle' });
+    if (c.BILLING_PROVIDER === 'razorpay' && (!c.RAZORPAY_KEY_ID || !c.RAZORPAY_KEY_SECRET || !c.RAZORPAY_WEBHOOK_SECRET))
+      ctx.addIssue({ code: 'custom', path: ['RAZORPAY_KEY_ID'], message: 'set RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET with BILLING_PROVIDER=razorpay' });
     if (c.BILLING_PROVIDER === 'stripe' && (!c.STRIPE_SECRET_KEY || !c.STRIPE_WEBHOOK_SECRET))
       ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET with BILLING_PROVIDER=stripe' });
     if (c.NODE_ENV === 'production') {
@@ -242,7 +255,7 @@ export interface AiConfig {
   timeoutMs: number;
 }
 
-export interface Config extends Omit<RawConfig, 'AI_API_KEY' | 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET'> {
+export interface Config extends Omit<RawConfig, 'AI_API_KEY' | 'STRIPE_SECRET_KEY' | 'STRIPE_WEBHOOK_SECRET' | 'PADDLE_API_KEY' | 'PADDLE_WEBHOOK_SECRET' | 'RAZORPAY_KEY_SECRET' | 'RAZORPAY_WEBHOOK_SECRET'> {
   publicUrl: string;
   billing: BillingConfig;
   isProduction: boolean;
@@ -265,7 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   // The operator's AI key lives only in `ai.operator`, so that dumping the config cannot print it.
-  const { AI_API_KEY, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, ...c } = parsed.data;
+  const { AI_API_KEY, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, PADDLE_API_KEY, PADDLE_WEBHOOK_SECRET, RAZORPAY_KEY_SECRET, RAZORPAY_WEBHOOK_SECRET, ...c } = parsed.data;
   let plans;
   try {
     plans = parsePlanCatalog(c.BILLING_PLANS, c.BILLING_PLANS_FILE);
@@ -283,6 +296,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       plans,
       retentionYears: c.BILLING_RETENTION_YEARS,
       stripe: STRIPE_SECRET_KEY && STRIPE_WEBHOOK_SECRET ? { secretKey: STRIPE_SECRET_KEY, webhookSecret: STRIPE_WEBHOOK_SECRET, apiUrl: c.STRIPE_API_URL ?? null } : null,
+      paddle: PADDLE_API_KEY && PADDLE_WEBHOOK_SECRET ? { apiKey: PADDLE_API_KEY, webhookSecret: PADDLE_WEBHOOK_SECRET, environment: c.PADDLE_ENVIRONMENT } : null,
+      razorpay:
+        c.RAZORPAY_KEY_ID && RAZORPAY_KEY_SECRET && RAZORPAY_WEBHOOK_SECRET ? { keyId: c.RAZORPAY_KEY_ID, keySecret: RAZORPAY_KEY_SECRET, webhookSecret: RAZORPAY_WEBHOOK_SECRET, apiUrl: c.RAZORPAY_API_URL ?? null } : null,
     },
     demoWorkspace: c.DEMO_WORKSPACE ?? c.NODE_ENV === 'development',
     ai: {

@@ -133,8 +133,10 @@ describe('operations', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: /);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/KESTREL_SECRET_KEYS: required in production/);
     expect(() => loadConfig({ GOOGLE_CLIENT_ID: 'id-only' })).toThrow(/GOOGLE_CLIENT_ID/);
-    // BILL-2: a payment provider that is not built yet is refused, not silently ignored.
-    expect(() => loadConfig({ BILLING_ENABLED: 'true', BILLING_PROVIDER: 'paddle' })).toThrow(/BILLING_PROVIDER: paddle is not built yet/);
+    // BILL-2: a payment provider without its keys is refused, not silently ignored.
+    expect(() => loadConfig({ BILLING_ENABLED: 'true', BILLING_PROVIDER: 'paddle' })).toThrow(/PADDLE_API_KEY: set PADDLE_API_KEY and PADDLE_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ BILLING_ENABLED: 'true', BILLING_PROVIDER: 'razorpay', RAZORPAY_KEY_ID: 'rzp_test' })).toThrow(/RAZORPAY_KEY_ID: set RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET/);
+    expect(loadConfig({ BILLING_ENABLED: 'true', BILLING_PROVIDER: 'paddle', PADDLE_API_KEY: 'pdl_k', PADDLE_WEBHOOK_SECRET: 'pdl_ntfset_s' }).billing.paddle).toMatchObject({ environment: 'production' });
     expect(loadConfig({}).PORT).toBe(3000);
     expect(loadConfig({}).HOST).toBe('127.0.0.1');
   });

@@ -13,7 +13,7 @@ import { resolveProviderIn, type AiServices, type ResolvedProvider } from './res
 import { retryingFetch, type AttemptLog } from './retrying-fetch';
 import { limitBreach, limitsSet } from './usage-limits';
 import { uuidv7 } from 'uuidv7';
-import { chargeAiCall } from '../billing/charge';
+import { chargeAiCall, releaseAiCall, type AiCharge } from '../billing/charge';
 import { billingEnabled } from '../billing/limits';
 
 export type AiContext = Pick<WorkspaceContext, 'workspaceId' | 'userId'>;
@@ -74,6 +74,8 @@ interface Prepared {
   timeout: AbortSignal;
   stop: AbortController;
   base: Omit<NewAiCall, 'outcome'>;
+  /** BILL-3: what the call was charged before it was made; given back if the provider fails. */
+  charge: AiCharge;
 }
 
 /**
@@ -205,9 +207,10 @@ async function prepare(services: AiServices, ctx: AiContext, req: ModelRequest<u
     throw aiLimitReached(breach.message, { limit: breach.limit, used: breach.used, max: breach.max, callId });
   }
   // BILL-1, BILL-3: the plan's AI runs, then credits, pay for the call (402 when neither is left).
+  let charge: AiCharge = null;
   if (billingEnabled()) {
     try {
-      await withTenant(db, ctx, (tx) => chargeAiCall(tx, ctx, base.id!));
+      charge = await withTenant(db, ctx, (tx) => chargeAiCall(tx, ctx, base.id!));
     } catch (error) {
       if ((error as AppError).statusCode === 402) await recordCall(db, ctx, { ...base, outcome: 'limit_exceeded', errorMessage: (error as Error).message });
       throw error;
@@ -218,7 +221,7 @@ async function prepare(services: AiServices, ctx: AiContext, req: ModelRequest<u
   const timeout = AbortSignal.timeout(services.config.ai.timeoutMs);
   const stop = new AbortController();
   const signal = AbortSignal.any([timeout, stop.signal, ...(req.abortSignal ? [req.abortSignal] : [])]);
-  return { provider, model, log, signal, timeout, stop, base };
+  return { provider, model, log, signal, timeout, stop, base, charge };
 }
 
 async function succeed<T>(
@@ -260,6 +263,8 @@ async function fail(services: AiServices, ctx: AiContext, p: Prepared, req: Mode
     : describeProviderFailure(error, p.provider, p.provider.model, status);
   const output: StoredOutput | null = partialText ? { text: partialText, toolCalls: [] } : null;
   const callId = await recordCall(services.database.db, ctx, { ...p.base, outcome, errorMessage: message, output, latencyMs, attempts: p.log.attempts });
+  // BILL-3: a call the provider failed costs nothing (one stopped by the person still does: the provider may have worked on it).
+  if (outcome !== 'cancelled' && p.charge) await withTenant(services.database.db, ctx, (tx) => releaseAiCall(tx, ctx, callId, p.charge));
   if (outcome !== 'cancelled') {
     services.logger.warn({ workspaceId: ctx.workspaceId, feature: p.base.feature, kind: p.provider.kind, model: p.provider.model, status, outcome, callId }, 'AI call failed');
   }

@@ -8,7 +8,7 @@ import { renderMail } from '../../platform/mail/templates';
 import type { Services } from '../../platform/services';
 import { recordAudit } from '../audit/record-audit';
 import { planById, type BillingConfig, type Plan } from './billing.config';
-import { billingAccounts, billingEvents, billingInvoices } from './billing.schema';
+import { billingAccounts, billingEvents, billingInvoices, creditEntries } from './billing.schema';
 import { clawBack, grantCredits, purchaseCredits } from './credits';
 import { WebhookRefused, type BillingProvider, type ProviderEvent, type SubscriptionState } from './providers/provider';
 
@@ -46,12 +46,15 @@ export async function handleWebhook(services: Services, provider: BillingProvide
   });
 }
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The workspace an event belongs to: named in its metadata, else found by the customer or payment it names. */
 async function workspaceOf(services: Services, kind: string, event: ProviderEvent, state: SubscriptionState | null): Promise<string | null> {
   if (event.kind === 'ignored') return null;
-  const named = state?.workspaceId ?? ('workspaceId' in event ? event.workspaceId : null);
-  if (named) return named;
   const pool = services.database.systemPool;
+  const named = state?.workspaceId ?? ('workspaceId' in event ? event.workspaceId : null);
+  // Metadata is the provider's copy of what Kestrel sent; a workspace that is not (or no longer) here is no one's event.
+  if (named) return uuidPattern.test(named) && (await pool.query(`SELECT 1 FROM workspaces WHERE id = $1`, [named])).rowCount ? named : null;
   const customer = state?.customerId ?? (event.kind === 'invoice' ? event.customerId : null);
   if (customer) {
     const r = await pool.query<{ workspace_id: string }>(`SELECT workspace_id FROM billing_accounts WHERE provider = $1 AND customer_id = $2 LIMIT 1`, [kind, customer]);
@@ -71,6 +74,9 @@ export async function applyEvent(tx: Tx, services: Services, kind: string, ctx: 
   } else if (event.kind === 'pack_paid') {
     const pack = billing.plans.packs.find((p) => p.id === event.packId);
     if (!pack) return;
+    // One payment can be announced by more than one event (Razorpay: payment.captured and payment_link.paid).
+    const bought = await tx.select({ id: creditEntries.id }).from(creditEntries).where(and(eq(creditEntries.workspaceId, ctx.workspaceId), eq(creditEntries.kind, 'purchase'), eq(creditEntries.refId, event.paymentId))).limit(1);
+    if (bought.length) return;
     await purchaseCredits(tx, ctx.workspaceId, pack.credits, { refId: event.paymentId, note: `${pack.credits} credits bought (${pack.id})` });
     await tx.insert(billingAccounts).values({ workspaceId: ctx.workspaceId, planId: billing.plans.defaultPlan.id, provider: kind, customerId: event.customerId }).onConflictDoNothing();
     await recordAudit(tx, ctx, { action: 'billing.credits_bought', targetType: 'workspace', targetId: ctx.workspaceId, details: { credits: pack.credits, pack: pack.id, provider: kind } });

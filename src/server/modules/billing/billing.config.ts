@@ -102,6 +102,8 @@ export interface BillingConfig {
   plans: PlanCatalog;
   retentionYears: number;
   stripe: { secretKey: string; webhookSecret: string; apiUrl: string | null } | null;
+  paddle: { apiKey: string; webhookSecret: string; environment: string } | null;
+  razorpay: { keyId: string; keySecret: string; webhookSecret: string; apiUrl: string | null } | null;
 }
 
 export const planById = (billing: BillingConfig, id: string | null | undefined): Plan => billing.plans.plans.find((p) => p.id === id) ?? billing.plans.defaultPlan;

@@ -41,6 +41,8 @@ export const billingSummary = z
     packs: z.array(packItem),
     /** Whether checkout and the customer portal are available (a provider is configured). */
     canPay: z.boolean(),
+    /** Whether Kestrel itself cancels at period end (a provider without a portal that does it: Razorpay). */
+    canCancel: z.boolean(),
   })
   .meta({ id: 'BillingSummary' });
 
@@ -66,6 +68,7 @@ export const ledgerResponse = z.object({
 
 export const checkoutBody = z.union([z.strictObject({ planId: id }), z.strictObject({ packId: id })]);
 export const redirectResponse = z.object({ url: z.string() });
+export const cancelResponse = z.object({ cancelAtPeriodEnd: z.boolean(), periodEnd: z.string().nullable() });
 
 export const invoiceItem = z.object({
   id: z.string(),

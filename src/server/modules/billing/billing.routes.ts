@@ -5,7 +5,7 @@ import { managers, ownersOnly, teamMembers } from '../../platform/http/access';
 import { AppError, errorBodySchema } from '../../platform/http/errors';
 import { handleWebhook } from './apply-event';
 import * as c from './billing.contract';
-import { openPortal, startCheckout } from './checkout';
+import { cancelAtPeriodEnd, openPortal, startCheckout } from './checkout';
 import { getBillingSummary, getLedger, listInvoices, requireBilling } from './get-billing';
 import { billingProvider } from './providers';
 
@@ -42,6 +42,10 @@ export async function billingModule(server: FastifyInstance): Promise<void> {
     startCheckout(services, ctx(r), r.auth!.email, r.body),
   );
   app.post(`${base}/portal`, { config: { access: ownersOnly }, schema: { tags, summary: "The provider's customer portal: card, cancellation at period end (BILL-2)", params: c.workspaceParams, response: { 200: c.redirectResponse, ...errors } } }, async (r) => openPortal(services, ctx(r)));
+
+  app.post(`${base}/cancel`, { config: { access: ownersOnly }, schema: { tags, summary: 'Cancel the subscription at the end of the paid period, where the provider has no portal for it (BILL-2)', params: c.workspaceParams, response: { 200: c.cancelResponse, ...errors } } }, async (r) =>
+    cancelAtPeriodEnd(services, ctx(r)),
+  );
 
   // Webhooks are verified over the raw body: this scope keeps JSON bodies as bytes.
   await app.register(async (scope) => {

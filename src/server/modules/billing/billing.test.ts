@@ -86,6 +86,24 @@ describe('BILL-1 plans with limits', () => {
     expect((await o.client.post(`/api/workspaces/${o.workspaceId}/invitations`, { email: 'client@example.test', role: 'client' })).statusCode).toBe(201);
   }, 60_000);
 
+  it('BILL-1 `kestrel billing set-plan` puts a workspace on a plan by hand, audited; an unknown plan or workspace is refused', async () => {
+    const o = await ownerWithWorkspace(server, 'Operator Deal Co');
+    const c = server.services.config;
+    const env = { NODE_ENV: 'test', DATABASE_URL: c.DATABASE_URL!, DATABASE_POOL_SIZE: '2', DATA_DIR: c.DATA_DIR, KESTREL_SECRET_KEYS: c.KESTREL_SECRET_KEYS!, KESTREL_SESSION_SECRET: c.KESTREL_SESSION_SECRET!, BILLING_ENABLED: 'true', BILLING_PLANS: JSON.stringify(plans) };
+    let out = '';
+    let err = '';
+    const io = { env, stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) } } as never;
+    expect(await runCli(['billing', 'set-plan', '--workspace', o.workspaceId, '--plan', 'pro'], io), err).toBe(0);
+    expect(out).toMatch(/is on the Pro plan \(was tiny\)/);
+    expect(await summary(o)).toMatchObject({ plan: { id: 'pro' }, status: 'active' });
+    const audit = (await o.client.get(`/api/workspaces/${o.workspaceId}/audit?limit=10`)).json().entries.find((e: { action: string }) => e.action === 'billing.plan_changed');
+    expect(audit.details).toMatchObject({ from: 'tiny', to: 'pro', by: 'operator' });
+    expect(await runCli(['billing', 'set-plan', '--workspace', o.workspaceId, '--plan', 'gold'], io)).not.toBe(0);
+    expect(err).toMatch(/No plan "gold"/);
+    expect(await runCli(['billing', 'set-plan', '--workspace', '00000000-0000-4000-8000-000000000000', '--plan', 'pro'], io)).not.toBe(0);
+    expect(err).toMatch(/No workspace has the id/);
+  });
+
   it('BILL-1 `kestrel billing plans` lists the operator\'s plans and their limits', async () => {
     let out = '';
     const code = await runCli(['billing', 'plans'], { env: { BILLING_ENABLED: 'true', BILLING_PLANS: JSON.stringify(plans) }, stdout: { write: (s: string) => ((out += s), true) } as never });

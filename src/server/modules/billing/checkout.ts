@@ -4,6 +4,7 @@ import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { AppError, conflict, notFound } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
 import { recordAudit } from '../audit/record-audit';
+import { applySubscription } from './apply-event';
 import { billingAccounts } from './billing.schema';
 import { requireBilling } from './get-billing';
 import { billingProvider } from './providers';
@@ -74,6 +75,28 @@ export async function openPortal(services: Services, ctx: WorkspaceContext): Pro
     services.logger.warn({ err: error, provider: provider.kind }, 'billing portal failed');
     throw unavailable(provider.kind);
   }
+}
+
+/** BILL-2: cancels at the end of the paid period, where the provider has no portal for it (Razorpay); the plan stays until then. */
+export async function cancelAtPeriodEnd(services: Services, ctx: WorkspaceContext): Promise<{ cancelAtPeriodEnd: boolean; periodEnd: string | null }> {
+  const provider = providerOrConflict(services);
+  const account = await withTenant(services.database.db, ctx, async (tx) => (await tx.select().from(billingAccounts).where(eq(billingAccounts.workspaceId, ctx.workspaceId)))[0]);
+  if (!account?.subscriptionId || account.provider !== provider.kind || account.status === 'canceled' || account.status === 'none') throw conflict('no_subscription', 'This workspace has no running subscription to cancel.');
+  if (!provider.cancelAtPeriodEnd) throw conflict('use_portal', `Cancel in the ${provider.kind} customer portal: it ends the plan at the end of the period.`);
+  if (account.cancelAtPeriodEnd) throw conflict('already_cancelled', 'The plan already ends at the end of this period.');
+  let state;
+  try {
+    await provider.cancelAtPeriodEnd(account.subscriptionId);
+    state = await provider.readSubscription(account.subscriptionId);
+  } catch (error) {
+    services.logger.warn({ err: error, provider: provider.kind }, 'billing cancel failed');
+    throw unavailable(provider.kind);
+  }
+  await withTenant(services.database.db, ctx, async (tx) => {
+    await applySubscription(tx, services, provider.kind, ctx, state);
+    await recordAudit(tx, ctx, { action: 'billing.cancel_requested', targetType: 'workspace', targetId: ctx.workspaceId, details: { provider: provider.kind, periodEnd: state.periodEnd?.toISOString() ?? null } });
+  });
+  return { cancelAtPeriodEnd: state.cancelAtPeriodEnd, periodEnd: state.periodEnd?.toISOString() ?? null };
 }
 
 const audit = (db: Db, ctx: WorkspaceContext, action: string, details: Record<string, unknown>) =>

@@ -1,3 +1,4 @@
+import { billingProvider } from './providers';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Config } from '../../platform/config';
 import type { Db } from '../../platform/db/database';
@@ -50,6 +51,7 @@ export async function getBillingSummary(db: Db, billing: BillingConfig, ctx: Wor
       plans: billing.plans.plans.map(presentPlan),
       packs: billing.plans.packs.map((p) => ({ id: p.id, credits: p.credits, priceMinor: p.priceMinor, currency: p.currency })),
       canPay: billing.provider !== null,
+      canCancel: !!billingProvider(billing)?.cancelAtPeriodEnd && account?.provider === billing.provider && (account?.status === 'active' || account?.status === 'past_due') && !account.cancelAtPeriodEnd,
     };
   });
 }

@@ -50,10 +50,12 @@ export const billingEnabled = () => settings?.billing.enabled === true;
  * lock on its counter row, held until the caller commits, so two requests cannot both pass the
  * last unit. With billing off (BILL-4) it does nothing.
  */
-export async function consume(tx: Tx, workspaceId: string, metric: Metric, n = 1): Promise<void> {
-  if (!settings?.billing.enabled) return;
+export async function consume(tx: Tx, workspaceId: string, metric: Metric, n = 1): Promise<{ counted: boolean }> {
+  if (!settings?.billing.enabled) return { counted: false };
   const { granted, plan, limit, used } = await take(tx, settings, workspaceId, metric, n, false);
   if (granted < n) throw limitReached(plan!, metric, limit!, used, workspaceId);
+  // Counted: a limit applies, so a counter was raised (contacts by their trigger).
+  return { counted: limit !== null };
 }
 
 /**

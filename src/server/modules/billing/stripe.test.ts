@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakeStripe, TEST_CARD } from '../../../../test/fakes/stripe';
+import { billingReads, expectNoCardStored } from '../../../../test/helpers/billing-path';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { reconcileBilling } from './reconcile.job';
 
@@ -23,9 +24,7 @@ beforeAll(async () => {
 }, 120_000);
 
 type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
-const summary = async (o: Owner) => (await o.client.get(`/api/workspaces/${o.workspaceId}/billing`)).json();
-const contact = (o: Owner, n: string) => o.client.post(`/api/workspaces/${o.workspaceId}/contacts`, { firstName: n });
-const account = async (o: Owner) => (await server.services.database.systemPool.query(`SELECT * FROM billing_accounts WHERE workspace_id = $1`, [o.workspaceId])).rows[0];
+const { summary, contact, account } = billingReads(() => server);
 
 /** The hosted checkout as a browser follows it: the page pays, Stripe's webhooks land, then the redirect back. */
 async function checkout(o: Owner, body: Record<string, string>) {
@@ -62,13 +61,7 @@ describe('BILL-2 Stripe', () => {
     const audit = (await o.client.get(`/api/workspaces/${o.workspaceId}/audit?limit=50`)).json().entries.map((e: { action: string }) => e.action);
     expect(audit).toEqual(expect.arrayContaining(['billing.checkout_started', 'billing.plan_changed']));
 
-    // Only billing metadata: no text column of any table holds the card number.
-    const pool = server.services.database.systemPool;
-    const tables = (await pool.query<{ t: string }>(`SELECT quote_ident(table_name) AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`)).rows;
-    for (const { t } of tables) {
-      const hit = await pool.query(`SELECT 1 FROM ${t} x WHERE x::text LIKE $1 LIMIT 1`, [`%${TEST_CARD}%`]);
-      expect(hit.rowCount, t).toBe(0);
-    }
+    await expectNoCardStored(server, TEST_CARD);
     // The portal is Stripe's own.
     const portal = await o.client.post(`/api/workspaces/${o.workspaceId}/billing/portal`);
     expect(portal.json().url).toBe(`${stripe.url}/portal/${(await account(o)).customer_id}`);

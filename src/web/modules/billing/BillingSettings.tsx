@@ -1,4 +1,4 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams, useSearch } from '@tanstack/react-router';
 import { errorMessage } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
@@ -9,7 +9,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { PageHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { useWorkspace } from '../workspaces/useWorkspaces';
-import { billingKey, fetchBilling, fetchInvoices, fetchLedger, openPortal, startCheckout, type BillingSummary } from './api';
+import { billingKey, cancelAtPeriodEnd, fetchBilling, fetchInvoices, fetchLedger, openPortal, startCheckout, type BillingSummary } from './api';
 
 const number = (n: number) => n.toLocaleString();
 
@@ -26,6 +26,8 @@ export function BillingSettings() {
     mutationFn: (body: { planId: string } | { packId: string } | 'portal') => (body === 'portal' ? openPortal(workspaceId) : startCheckout(workspaceId, body)),
     onSuccess: ({ url }) => window.location.assign(url),
   });
+  const queryClient = useQueryClient();
+  const cancel = useMutation({ mutationFn: () => cancelAtPeriodEnd(workspaceId), onSuccess: () => queryClient.invalidateQueries({ queryKey: billingKey(workspaceId) }) });
 
   if (summary.isPending) return <SkeletonList label="Loading billing…" />;
   if (summary.isError) return <ErrorAlert title="Billing could not be loaded">{errorMessage(summary.error)}</ErrorAlert>;
@@ -34,13 +36,27 @@ export function BillingSettings() {
     <div className="space-y-8">
       <PageHeading
         description={<>Your plan, what this workspace has used of it, credits and invoices.</>}
-        actions={owner && s.canPay && s.status !== 'none' ? <Button variant="secondary" onClick={() => go.mutate('portal')} pending={go.isPending && go.variables === 'portal'} pendingLabel="Opening…">Card and cancellation</Button> : null}
+        actions={
+          owner && s.canPay && s.status !== 'none' ? (
+            <div className="flex flex-wrap gap-2">
+              <Button variant="secondary" onClick={() => go.mutate('portal')} pending={go.isPending && go.variables === 'portal'} pendingLabel="Opening…">
+                {s.canCancel || s.cancelAtPeriodEnd ? 'Card' : 'Card and cancellation'}
+              </Button>
+              {s.canCancel ? (
+                <Button variant="secondary" onClick={() => window.confirm(`Cancel the ${s.plan.name} plan? It stays until the end of the paid period.`) && cancel.mutate()} pending={cancel.isPending} pendingLabel="Cancelling…">
+                  Cancel at period end
+                </Button>
+              ) : null}
+            </div>
+          ) : null
+        }
       >
         Billing
       </PageHeading>
       {search.checkout === 'success' ? <StatusNote>Thank you — the payment went through. Your plan updates here as soon as the provider confirms it.</StatusNote> : null}
       {search.checkout === 'cancelled' ? <InfoNote>Checkout was cancelled; nothing was charged.</InfoNote> : null}
       {go.isError ? <ErrorAlert>{errorMessage(go.error)}</ErrorAlert> : null}
+      {cancel.isError ? <ErrorAlert>{errorMessage(cancel.error)}</ErrorAlert> : null}
 
       <section aria-labelledby="plan-usage" className="rounded-lg border border-stone-200 bg-white p-4">
         <h2 id="plan-usage" className="text-base font-semibold text-stone-900">

@@ -11,3 +11,4 @@ export const fetchLedger = (workspaceId: string) => api.get<LedgerResponse>(`${b
 export const fetchInvoices = (workspaceId: string) => api.get<InvoiceList>(`${base(workspaceId)}/invoices`);
 export const startCheckout = (workspaceId: string, body: z.input<typeof checkoutBody>) => api.post<{ url: string }>(`${base(workspaceId)}/checkout`, body);
 export const openPortal = (workspaceId: string) => api.post<{ url: string }>(`${base(workspaceId)}/portal`);
+export const cancelAtPeriodEnd = (workspaceId: string) => api.post<{ cancelAtPeriodEnd: boolean; periodEnd: string | null }>(`${base(workspaceId)}/cancel`);

@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { withTenant } from '../../../platform/db/tenant';
-import { notFound } from '../../../platform/http/errors';
+import { AppError, notFound } from '../../../platform/http/errors';
+import { chargeEnrichment, releaseEnrichment } from '../../billing/charge';
 import { companies, contacts } from '../../crm/crm.schema';
 import { canSeeRecord } from '../../crm/visibility';
 import { dataProviderMissingMessage } from '../../enrichment/enrichment-errors';
@@ -75,8 +76,27 @@ export const enrichContact = defineTool({
     env.records.add('contacts', contact.id, name || '(no name)');
     if (!query) return { output: 'This contact has no email, phone, or name with a company to look up.', summary: 'nothing to look up' };
     const enricher = enrichers[provider.kind];
-    const match = await enricher.enrichPerson(provider, query);
-    if (!match) return { output: `${enricher.label} has no match for this contact. Nothing was changed and no credit was used.`, summary: 'no match' };
+    // BILL-3: a credit is reserved before the look-up and given back unless it finds someone.
+    const { db } = env.services.database;
+    let charged: string | null;
+    try {
+      charged = await withTenant(db, env.ctx, (tx) => chargeEnrichment(tx, env.ctx, contact.id));
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'credits_exhausted') return { output: `${error.message} Nothing was looked up.`, summary: 'no credits left' };
+      throw error;
+    }
+    const giveBack = (why: string) => withTenant(db, env.ctx, (tx) => releaseEnrichment(tx, env.ctx, contact.id, charged, why));
+    let match: PersonMatch | null;
+    try {
+      match = await enricher.enrichPerson(provider, query);
+    } catch (error) {
+      await giveBack(`${enricher.label} failed: the credit is given back`);
+      throw error;
+    }
+    if (!match) {
+      await giveBack(`${enricher.label} found no match: the credit is given back`);
+      return { output: `${enricher.label} has no match for this contact. Nothing was changed and no credit was used.`, summary: 'no match' };
+    }
     const changes = enrichmentChanges(contact, companyName, match);
     const facts = describe(match) || 'no usable facts';
     if (Object.keys(changes).length === 0) return { output: `${enricher.label} found: ${facts}. The contact already has all of it; nothing to propose.`, summary: 'already up to date' };

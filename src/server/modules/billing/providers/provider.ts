@@ -8,6 +8,8 @@ export interface BillingProvider {
   createCheckout(input: CheckoutInput): Promise<{ url: string; sessionId: string }>;
   /** The provider's customer portal (change the card, cancel at period end), or its equivalent. */
   portalUrl(input: { customerId: string; subscriptionId: string | null; returnUrl: string }): Promise<string>;
+  /** Cancels at the end of the paid period, for a provider with no portal that does it (Razorpay). */
+  cancelAtPeriodEnd?(subscriptionId: string): Promise<void>;
   /** The subscription as the provider holds it now: the truth an event is checked against. */
   readSubscription(subscriptionId: string): Promise<SubscriptionState>;
   /** Verifies the signature over the raw body (and its age) and reads the event; throws WebhookRefused. */

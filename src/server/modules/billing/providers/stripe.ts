@@ -1,14 +1,11 @@
 import Stripe from 'stripe';
 import type { SubscriptionStatus } from '../billing.schema';
+import { header } from './headers';
 import { WEBHOOK_TOLERANCE_SECONDS, WebhookRefused, type BillingProvider, type CheckoutInput, type ProviderEvent, type SubscriptionState } from './provider';
 
 const statusOf = (s: Stripe.Subscription.Status): SubscriptionStatus =>
   s === 'active' ? 'active' : s === 'trialing' ? 'trialing' : s === 'past_due' || s === 'unpaid' || s === 'incomplete' ? 'past_due' : 'canceled';
 
-const header = (h: Record<string, string | string[] | undefined>, name: string) => {
-  const v = h[name];
-  return Array.isArray(v) ? v[0] : v;
-};
 const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === 'string' ? v : v.id);
 
 /**

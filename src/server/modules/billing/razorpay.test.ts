@@ -1,0 +1,158 @@
+import Razorpay from 'razorpay';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startFake } from '../../../../test/fakes/harness';
+import { FakeRazorpay, RAZORPAY_TEST_CARD } from '../../../../test/fakes/razorpay';
+import { ownerWithWorkspace } from '../../../../test/helpers/client';
+import { billingReads, expectNoCardStored } from '../../../../test/helpers/billing-path';
+import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { reconcileBilling } from './reconcile.job';
+
+const plans = {
+  defaultPlan: 'free',
+  plans: [
+    { id: 'free', name: 'Free', priceMinor: 0, currency: 'INR', limits: { seats: 3, contacts: 2, ai_runs: 5 } },
+    { id: 'pro', name: 'Pro', priceMinor: 199900, currency: 'INR', limits: { seats: 25, contacts: 1000 }, monthlyCredits: 100, prices: { razorpay: 'plan_pro' } },
+  ],
+  packs: [{ id: 'credits-500', credits: 500, priceMinor: 49900, currency: 'INR', prices: { razorpay: 'link' } }],
+};
+
+let server: TestServer;
+let razorpay: FakeRazorpay;
+beforeAll(async () => {
+  razorpay = await startFake(new FakeRazorpay({ plan_pro: { amount: 199900, currency: 'INR' } }));
+  server = await startTestServer({
+    BILLING_ENABLED: 'true', BILLING_PROVIDER: 'razorpay', BILLING_PLANS: JSON.stringify(plans),
+    RAZORPAY_KEY_ID: razorpay.keyId, RAZORPAY_KEY_SECRET: razorpay.keySecret, RAZORPAY_WEBHOOK_SECRET: razorpay.webhookSecret, RAZORPAY_API_URL: razorpay.url,
+  });
+  razorpay.webhookUrl = `${server.url}/api/billing/webhooks/razorpay`;
+  razorpay.successUrl = (s) => `${server.url}/w/${s.notes.workspace_id}/settings/billing?checkout=success`;
+}, 120_000);
+
+type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
+const { summary, contact, account } = billingReads(() => server);
+
+async function checkout(o: Owner, body: Record<string, string>) {
+  const res = await o.client.post(`/api/workspaces/${o.workspaceId}/billing/checkout`, body);
+  expect(res.statusCode, res.body).toBe(200);
+  const page = await fetch(res.json().url, { redirect: 'manual' });
+  expect(page.status).toBe(302);
+  return page.headers.get('location')!;
+}
+
+describe('BILL-2 Razorpay', () => {
+  it('BILL-2 INV-5 the fake speaks the official SDK: subscriptions, cancel at cycle end, Payment Links, and validateWebhookSignature accepts what it signs', async () => {
+    const sdk = new Razorpay({ key_id: razorpay.keyId, key_secret: razorpay.keySecret });
+    (sdk.api as unknown as { rq: { defaults: { baseURL: string } } }).rq.defaults.baseURL = razorpay.url;
+    const sub = await sdk.subscriptions.create({ plan_id: 'plan_pro', total_count: 12, notes: { workspace_id: 'w' } });
+    expect(sub).toMatchObject({ status: 'created', short_url: `${razorpay.url}/subscriptions/${sub.id}/pay` });
+    await fetch(sub.short_url, { redirect: 'manual' });
+    expect(await sdk.subscriptions.fetch(sub.id)).toMatchObject({ status: 'active', paid_count: 1 });
+    const cancelled = await sdk.subscriptions.cancel(sub.id, true);
+    expect(cancelled).toMatchObject({ status: 'active', end_at: cancelled.current_end });
+    await expect(sdk.subscriptions.fetch('sub_missing')).rejects.toMatchObject({ statusCode: 400, error: { code: 'BAD_REQUEST_ERROR' } });
+    const wrong = new Razorpay({ key_id: razorpay.keyId, key_secret: 'wrong' });
+    (wrong.api as unknown as { rq: { defaults: { baseURL: string } } }).rq.defaults.baseURL = razorpay.url;
+    await expect(wrong.subscriptions.fetch(sub.id)).rejects.toMatchObject({ statusCode: 401 });
+
+    const link = await sdk.paymentLink.create({ amount: 50000, currency: 'INR', description: 'Invoice 7', reference_id: 'INV-7', customer: { email: 'payer@example.com' }, notes: { invoice: '7' }, callback_url: 'https://example.com/back', callback_method: 'get' });
+    expect(link).toMatchObject({ status: 'created', amount: 50000, short_url: `${razorpay.url}/links/${link.id}` });
+    const paid = await fetch(link.short_url, { redirect: 'manual' });
+    expect(paid.headers.get('location')).toMatch(/^https:\/\/example\.com\/back\?razorpay_payment_id=pay_/);
+    expect(await sdk.paymentLink.fetch(link.id)).toMatchObject({ status: 'paid', amount_paid: 50000 });
+    await expect(sdk.paymentLink.create({ amount: 50000, currency: 'INR', description: 'again', reference_id: 'INV-7', customer: { email: 'payer@example.com' } })).rejects.toMatchObject({ statusCode: 400 });
+
+    const delivered = razorpay.delivered.at(-1)!;
+    expect(JSON.parse(delivered.raw).event).toBe('payment_link.paid');
+    expect(Razorpay.validateWebhookSignature(delivered.raw, delivered.signature, razorpay.webhookSecret)).toBe(true);
+    expect(Razorpay.validateWebhookSignature(delivered.raw, delivered.signature, 'other')).toBe(false);
+  }, 60_000);
+
+  it('BILL-2 BILL-1 AUTH-9 checkout → webhook → plan active → limit lifted; receipt, invoice, audit, no card number stored; cancel at cycle end keeps the plan until then', async () => {
+    const o = await ownerWithWorkspace(server, 'Razorpay Co');
+    expect((await contact(o, 'a')).statusCode).toBe(201);
+    expect((await contact(o, 'b')).statusCode).toBe(201);
+    expect((await contact(o, 'c')).statusCode).toBe(402);
+
+    expect(await checkout(o, { planId: 'pro' })).toBe(`${server.url}/w/${o.workspaceId}/settings/billing?checkout=success`);
+    expect(razorpay.calls('/v1/subscriptions', 'POST').at(-1)!.body).toMatchObject({ plan_id: 'plan_pro', total_count: 120, notes: { workspace_id: o.workspaceId, plan_id: 'pro' } });
+    expect(razorpay.delivered.every((d) => d.status === 200)).toBe(true);
+
+    const s = await summary(o);
+    expect(s).toMatchObject({ plan: { id: 'pro' }, status: 'active', provider: 'razorpay', canCancel: true, credits: { free: 100, paid: 0 } });
+    expect((await contact(o, 'c')).statusCode).toBe(201);
+    const receipt = await server.smtp.waitForMail(o.email, (m) => m.subject.includes('Pro plan is active'));
+    expect(receipt.text).toMatch(/₹1,999\.00 a month/);
+    const invoices = (await o.client.get(`/api/workspaces/${o.workspaceId}/billing/invoices`)).json().invoices;
+    expect(invoices).toEqual([expect.objectContaining({ provider: 'razorpay', amountMinor: 199900, currency: 'INR', status: 'paid' })]);
+
+    await expectNoCardStored(server, RAZORPAY_TEST_CARD);
+
+    // No portal at Razorpay: its hosted subscription page; cancellation is Kestrel's button, at cycle end.
+    const acc = await account(o);
+    expect((await o.client.post(`/api/workspaces/${o.workspaceId}/billing/portal`)).json().url).toBe(`${razorpay.url}/subscriptions/${acc.subscription_id}/pay`);
+    const cancel = await o.client.post(`/api/workspaces/${o.workspaceId}/billing/cancel`);
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect(razorpay.calls(`/v1/subscriptions/${acc.subscription_id}/cancel`, 'POST').at(-1)!.body).toEqual({ cancel_at_cycle_end: 1 });
+    expect(await account(o)).toMatchObject({ status: 'active', plan_id: 'pro', cancel_at_period_end: true });
+    expect(await summary(o)).toMatchObject({ cancelAtPeriodEnd: true, canCancel: false });
+    expect((await o.client.post(`/api/workspaces/${o.workspaceId}/billing/cancel`)).statusCode).toBe(409);
+    const audit = (await o.client.get(`/api/workspaces/${o.workspaceId}/audit?limit=50`)).json().entries.map((e: { action: string }) => e.action);
+    expect(audit).toEqual(expect.arrayContaining(['billing.checkout_started', 'billing.plan_changed', 'billing.cancel_requested']));
+    // The cycle ends: Razorpay cancels it, and the workspace is back on Free.
+    await razorpay.update(acc.subscription_id, { status: 'cancelled' }, 'subscription.cancelled');
+    expect(await account(o)).toMatchObject({ status: 'canceled', plan_id: 'free' });
+  }, 60_000);
+
+  it('BILL-2 INT-5 forged, unsigned, id-less and replayed webhooks change nothing; a late old event never undoes a newer state', async () => {
+    const o = await ownerWithWorkspace(server, 'Razorpay Order Co');
+    await checkout(o, { planId: 'pro' });
+    const sub = razorpay.subscriptions.get((await account(o)).subscription_id)!;
+    const oldState = razorpay.subscriptionObject({ ...sub });
+
+    const raw = JSON.stringify({ entity: 'event', event: 'subscription.cancelled', payload: { subscription: { entity: { ...oldState, status: 'cancelled' } } } });
+    expect((await razorpay.deliver(razorpay.webhookUrl, raw, { 'x-razorpay-signature': razorpay.sign(raw, 'wrong'), 'x-razorpay-event-id': 'evt_f1' })).status).toBe(401);
+    expect((await razorpay.deliver(razorpay.webhookUrl, raw, { 'x-razorpay-event-id': 'evt_f2' })).status).toBe(400);
+    expect((await razorpay.deliver(razorpay.webhookUrl, raw, { 'x-razorpay-signature': razorpay.sign(raw) })).status).toBe(400);
+    expect((await razorpay.deliver(razorpay.webhookUrl, `${raw} `, { 'x-razorpay-signature': razorpay.sign(raw), 'x-razorpay-event-id': 'evt_f3' })).status).toBe(401);
+    expect((await account(o)).status).toBe('active');
+
+    await razorpay.update(sub.id, { status: 'halted' }, 'subscription.halted');
+    expect(await account(o)).toMatchObject({ status: 'past_due', plan_id: 'pro' });
+    const cancel = await razorpay.update(sub.id, { status: 'cancelled' }, 'subscription.cancelled');
+    expect(await account(o)).toMatchObject({ status: 'canceled', plan_id: 'free' });
+    expect((await razorpay.fire('subscription.activated', { subscription: oldState })).status).toBe(200);
+    expect(await account(o)).toMatchObject({ status: 'canceled', plan_id: 'free' });
+    const replay = await razorpay.deliver(razorpay.webhookUrl, cancel.raw, { 'x-razorpay-signature': cancel.signature, 'x-razorpay-event-id': cancel.id });
+    expect(JSON.parse(replay.text)).toEqual({ received: true, duplicate: true });
+  }, 60_000);
+
+  it('BILL-2 the nightly reconcile reads Razorpay; an outage at checkout is a clear 502 with nothing half-created', async () => {
+    const o = await ownerWithWorkspace(server, 'Razorpay Reconcile Co');
+    await checkout(o, { planId: 'pro' });
+    Object.assign(razorpay.subscriptions.get((await account(o)).subscription_id)!, { status: 'pending' });
+    expect((await reconcileBilling(server.services)).failed).toBe(0);
+    expect(await account(o)).toMatchObject({ status: 'past_due', plan_id: 'pro' });
+
+    const other = await ownerWithWorkspace(server, 'Razorpay Outage Co');
+    razorpay.failNext(502);
+    const res = await other.client.post(`/api/workspaces/${other.workspaceId}/billing/checkout`, { planId: 'pro' });
+    expect(res.statusCode).toBe(502);
+    expect(res.json().error.message).toMatch(/Razorpay did not answer, so nothing was started or charged/);
+    expect(await account(other)).toBeUndefined();
+  }, 60_000);
+
+  it('BILL-3 AUTH-9 a credit pack bought by Payment Link adds paid credits once (payment.captured and payment_link.paid) with a receipt; a refund claws them back', async () => {
+    const o = await ownerWithWorkspace(server, 'Razorpay Pack Co');
+    const back = await checkout(o, { packId: 'credits-500' });
+    expect(back).toMatch(new RegExp(`^${server.url}/w/${o.workspaceId}/settings/billing\\?checkout=success&razorpay_payment_id=pay_`));
+    expect(razorpay.calls('/v1/payment_links', 'POST').at(-1)!.body).toMatchObject({ amount: 49900, currency: 'INR', notes: { workspace_id: o.workspaceId, pack_id: 'credits-500' } });
+    expect(razorpay.delivered.slice(-2).map((d) => [JSON.parse(d.raw).event, d.status])).toEqual([['payment.captured', 200], ['payment_link.paid', 200]]);
+    expect((await summary(o)).credits).toEqual({ free: 0, paid: 500, total: 500 });
+    await server.smtp.waitForMail(o.email, (m) => m.subject.includes('Receipt: 500 credits'));
+    const link = [...razorpay.links.values()].at(-1)!;
+    expect((await razorpay.refund(link.payment_id!)).status).toBe(200);
+    expect((await summary(o)).credits).toEqual({ free: 0, paid: 0, total: 0 });
+    const ledger = (await o.client.get(`/api/workspaces/${o.workspaceId}/billing/ledger`)).json();
+    expect(ledger.entries.map((e: { kind: string }) => e.kind)).toEqual(['refund', 'purchase']);
+  }, 60_000);
+});
