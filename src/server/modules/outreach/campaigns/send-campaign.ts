@@ -145,7 +145,9 @@ async function sendOne(services: Services, ctx: WorkspaceContext, row: CampaignR
       advertisement: row.advertisement,
       idempotencyKey: `campaign:${row.id}:${contactId}`,
       // BILL-1: a mail is counted against the plan only once it passed every check and is about to leave.
-      beforeSend: (tx) => consume(tx, row.workspaceId, 'emails', 1),
+      beforeSend: async (tx) => {
+        await consume(tx, row.workspaceId, 'emails', 1);
+      },
     });
     if (outcome.status === 'blocked') await mark(services, row, contactId, { status: 'skipped', reason: outcome.reason });
     else await mark(services, row, contactId, { status: 'sent', messageId: outcome.messageId, sentAt: new Date() });
