@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import dns2 from 'dns2';
 import { Resend } from 'resend';
@@ -120,6 +121,23 @@ describe('sending accounts', () => {
     const again = await sdk.emails.send({ from: 'hello@fresh.example', to: c.email, subject: 'x', text: 'x' }, { idempotencyKey: key });
     expect(again.data?.id).toBe(resend.sentTo(c.email)[0]!.id);
     expect(resend.sentTo(c.email)).toHaveLength(1);
+  });
+
+  it('MAIL-1 a sending account whose server cannot be reached: the send answers 502 with the reason in words, and the message is kept as failed', async () => {
+    const other = await ownerWithWorkspace(server, 'Closed Port Deli');
+    const at = (path: string) => `/api/workspaces/${other.workspaceId}${path}`;
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const account = await other.client.post(at('/outreach/sending-accounts'), { kind: 'smtp', stream: 'transactional', fromName: 'Deli', fromAddress: 'orders@deli.example', smtpHost: '127.0.0.1', smtpPort: port, smtpSecure: false, smtpUser: '', secret: 'pw-123456' });
+    expect(account.statusCode, account.body).toBe(201);
+    const contact = (await other.client.post(at('/contacts'), { firstName: 'Dee', emails: ['dee@example.test'] })).json();
+    const sent = await other.client.post(at('/outreach/send'), { contactId: contact.id, stream: 'transactional', subject: 'Your order', html: '<p>Ready.</p>' });
+    expect(sent.statusCode, sent.body).toBe(502);
+    expect(sent.json().error).toMatchObject({ code: 'mail_send_failed', message: expect.stringMatching(/^The mail could not be sent: .*ECONNREFUSED/) });
+    const { rows } = await server.services.database.system.execute(sql`SELECT status, last_error FROM outreach_messages WHERE workspace_id = ${other.workspaceId}`);
+    expect(rows).toEqual([expect.objectContaining({ status: 'failed', last_error: expect.stringContaining('ECONNREFUSED') })]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
-import { conflict, notFound } from '../../../platform/http/errors';
+import { AppError, conflict, notFound } from '../../../platform/http/errors';
 import { mailOutbox } from '../../../platform/mail/mail.schema';
 import type { Services } from '../../../platform/services';
 import { logActivity } from '../../activities';
@@ -136,7 +136,9 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await withTenant(db, ctx, (tx) => tx.update(outreachMessages).set({ status: 'failed', lastError: message.slice(0, 500) }).where(and(eq(outreachMessages.workspaceId, ctx.workspaceId), eq(outreachMessages.id, messageId))));
-    throw error;
+    if (error instanceof AppError) throw error;
+    // The mail server or provider refused or could not be reached: their failure, said in words (never a 500).
+    throw new AppError('mail_send_failed', 502, `The mail could not be sent: ${message.slice(0, 300)}`, { messageId });
   }
   await withTenant(db, ctx, async (tx) => {
     await tx.update(outreachMessages).set({ status: 'sent', sentAt: new Date(), providerMessageId, lastError: null }).where(and(eq(outreachMessages.workspaceId, ctx.workspaceId), eq(outreachMessages.id, messageId)));
