@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -17,16 +18,34 @@ export async function ensureWebBuild(): Promise<void> {
       const full = path.join(dir, entry.name);
       return Math.max(max, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
     }, 0);
-  const sources = Math.max(newest(path.join(repoRoot, 'src/web')), statSync(path.join(repoRoot, 'vite.config.ts')).mtimeMs);
-  if (existsSync(webDist) && statSync(webDist).mtimeMs >= sources) return;
-  const { build } = await import('vite');
-  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
+  const stale = () => {
+    const sources = Math.max(newest(path.join(repoRoot, 'src/web')), statSync(path.join(repoRoot, 'vite.config.ts')).mtimeMs);
+    return !existsSync(webDist) || statSync(webDist).mtimeMs < sources;
+  };
+  if (!stale()) return;
+  // Several browser test files start at once in parallel workers: one builds while the others wait,
+  // so no two builds empty the same directory under each other.
+  const lock = path.join(repoRoot, 'dist/.web-build.lock');
+  mkdirSync(path.dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than ten minutes belongs to a run that died.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
   try {
-    await build({ configFile: path.join(repoRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+    if (!stale()) return;
+    // Exactly `npm run build:web`, in its own process: Vitest's NODE_ENV=test must not make Vite bundle
+    // React's development build (the first page would weigh twice as much).
+    const { NODE_ENV: _test, ...env } = process.env;
+    const result = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: repoRoot, env: { ...env, NODE_ENV: 'production' }, stdio: 'inherit' });
+    if (result.status !== 0) throw new Error(`vite build failed (${result.status ?? result.signal})`);
   } finally {
-    process.env.NODE_ENV = nodeEnv;
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 

@@ -259,7 +259,7 @@ export const updateConversationBody = z.strictObject({
   status: z.enum(statuses).optional(),
   priority: z.enum(priorities).optional(),
   /** CONV-4: with status `snoozed`, when the conversation comes back (open and unread). */
-  snoozedUntil: z.iso.datetime({ offset: true, message: 'Use a date and time like 2026-05-01T09:00:00Z.' }).optional(),
+  snoozedUntil: z.iso.datetime({ offset: true, message: 'Use a date and time like 2026-05-01T09:00:00Z.' }).max(40).optional(),
 });
 export const eraseByContactBody = z.strictObject({ contactId: uuid });
 
