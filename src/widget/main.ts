@@ -1,6 +1,7 @@
 import { client, type Config, type Message, type Session } from './api';
 import { h } from './dom';
 import { css } from './styles';
+import { Thread } from './thread';
 
 /**
  * CONV-1: the website chat widget. One script tag; everything lives in a shadow root. The visitor
@@ -45,7 +46,9 @@ async function boot(): Promise<void> {
   let session: Session | null = null;
   let stream: EventSource | null = null;
   let lastSeq = 0;
-  const shown = new Map<string, HTMLElement>();
+  const thread = new Thread();
+  /** The visitor's messages shown before they are saved, by client id. */
+  const pendingEls = new Map<string, HTMLElement>();
 
   const host = document.createElement('kestrel-chat');
   const root = host.attachShadow({ mode: 'open' });
@@ -91,12 +94,8 @@ async function boot(): Promise<void> {
   const scroll = () => (log.scrollTop = log.scrollHeight);
 
   function render(m: Message | { id: string; author: 'visitor'; body: string; pending: true }): void {
-    const key = 'pending' in m ? `c:${m.id}` : m.id;
-    if (shown.has(key)) return;
-    if (!('pending' in m) && m.clientId && shown.has(`c:${m.clientId}`)) {
-      shown.get(`c:${m.clientId}`)!.remove();
-      shown.delete(`c:${m.clientId}`);
-    }
+    const action = 'pending' in m ? thread.pending(m.id) : thread.saved(m);
+    if (action === 'skip') return;
     const el = h('div', { class: `k-msg k-${m.author}${'pending' in m ? ' k-pending' : ''}` });
     if (!('pending' in m) && m.authorName && (m.author === 'staff' || m.author === 'assistant')) el.append(h('span', { class: 'k-who' }, m.authorName));
     el.append(m.body);
@@ -108,8 +107,13 @@ async function boot(): Promise<void> {
       });
       el.append(src);
     }
-    log.append(el);
-    shown.set(key, el);
+    if ('pending' in m) pendingEls.set(m.id, el);
+    const replaced = !('pending' in m) && m.clientId ? pendingEls.get(m.clientId) : undefined;
+    if (action === 'replace' && replaced) {
+      // Where the visitor saw it written, so a reply that came first stays below it.
+      replaced.replaceWith(el);
+      pendingEls.delete((m as Message).clientId!);
+    } else log.append(el);
     if (!('pending' in m)) {
       lastSeq = Math.max(lastSeq, m.seq);
       if (m.author === 'system' && /resolved/.test(m.body)) showRating();
@@ -129,22 +133,34 @@ async function boot(): Promise<void> {
     scroll();
   }
 
-  async function flush(): Promise<void> {
+  let flushing: Promise<void> | null = null;
+  /** Sends the waiting messages in order, one flush at a time (the stream's open, a submit and a session start all ask). */
+  function flush(): Promise<void> {
+    flushing ??= sendWaiting().finally(() => (flushing = null));
+    return flushing;
+  }
+  async function sendWaiting(): Promise<void> {
     if (!session) return;
     while (state.outbox.length) {
       const next = state.outbox[0]!;
-      try {
-        render(await api.send(session.token, next.clientId, next.body));
-      } catch (e) {
-        if ((e as { status?: number }).status && (e as { status: number }).status < 500 && (e as { status: number }).status !== 429) {
-          state.outbox.shift(); // Refused for good (too long, say): do not retry forever.
+      if (!thread.isSaved(next.clientId)) {
+        try {
+          render(await api.send(session.token, next.clientId, next.body));
+        } catch (e) {
+          const status = (e as { status?: number }).status;
+          if (!status || status >= 500 || status === 429) {
+            setTimeout(() => void flush(), 3000);
+            return;
+          }
+          // Refused for good (too long, say): do not retry forever.
+          // Its text goes back into the box to be changed and sent again.
+          pendingEls.get(next.clientId)?.remove();
+          pendingEls.delete(next.clientId);
+          if (!input.value) input.value = next.body;
           announce((e as Error).message);
-        } else {
-          setTimeout(() => void flush(), 3000);
-          return;
         }
       }
-      state.outbox.shift();
+      state.outbox = state.outbox.filter((o) => o.clientId !== next.clientId);
       save(state);
     }
   }
@@ -168,6 +184,9 @@ async function boot(): Promise<void> {
     state.token = session.token;
     save(state);
     session.messages.forEach(render);
+    // Sent before the page went away, answer unseen: saved already, so neither shown twice nor sent again.
+    state.outbox = state.outbox.filter((o) => !thread.isSaved(o.clientId));
+    save(state);
     for (const o of state.outbox) render({ id: o.clientId, author: 'visitor', body: o.body, pending: true });
     if (session.status === 'resolved' && !session.rating) showRating();
     listen();
@@ -235,7 +254,7 @@ async function boot(): Promise<void> {
     state.outbox.push(item);
     save(state);
     render({ id: item.clientId, author: 'visitor', body, pending: true });
-    void ensureSession().then(flush);
+    void ensureSession().then(() => flush());
   });
   person.addEventListener('click', () => void ensureSession().then(() => session && api.handoff(session.token).catch(() => {})));
   leave.addEventListener('click', contactForm);

@@ -108,3 +108,33 @@ it('CONV-6 a WhatsApp message arrives, is answered in the window, and after the 
   await context.close();
   expect(problems).toEqual([]);
 }, 180_000);
+
+it('CONV-6 an email reply the mail server refuses shows "Not delivered" with the reason and a Retry button; Retry sends it', async () => {
+  const { page, context } = await openPage(browser, server.url, problems);
+  const settings = (await owner.client.get(`/api/workspaces/${owner.workspaceId}/channel-settings`)).json();
+  const raw = ['From: Tom Baker <tom@customer.test>', 'To: x@example.test', 'Subject: Birthday cake', 'Message-ID: <t1@customer.test>', 'Content-Type: text/plain', '', 'Can you write a name on a cake?', ''].join('\r\n');
+  const at = Math.floor(Date.now() / 1000);
+  const posted = await new TestClient(server.app).request('POST', new URL(settings.email.webhookUrl).pathname, raw, { 'content-type': 'message/rfc822', 'x-kestrel-timestamp': String(at), 'x-kestrel-signature': `sha256=${createHmac('sha256', settings.email.webhookSecret).update(`${at}.${raw}`).digest('hex')}` });
+  expect(posted.statusCode, posted.body).toBe(200);
+  server.smtp.refuse.add('tom@customer.test');
+
+  await signIn(page, owner.email, owner.password, `/w/${owner.workspaceId}/inbox`);
+  await page.getByRole('list', { name: 'Conversations' }).getByText('Birthday cake', { exact: true }).click();
+  await page.getByLabel('Reply to the visitor').fill('Of course, up to 20 letters.');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const log = page.getByRole('list', { name: 'Messages' });
+  await log.getByText(/Not delivered: The mail server refused it \(550: .*mailbox unavailable\)\./).waitFor();
+  await page.screenshot({ path: `${shots}/email-not-delivered-1280.png` });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await log.getByRole('button', { name: 'Retry' }).waitFor();
+  expect(await noSidewaysScroll(page)).toBe(true);
+  await page.screenshot({ path: `${shots}/email-not-delivered-390.png` });
+
+  server.smtp.refuse.delete('tom@customer.test');
+  await log.getByRole('button', { name: 'Retry' }).click();
+  await log.getByText('Sent', { exact: true }).waitFor();
+  expect((await server.smtp.waitForMail('tom@customer.test')).text).toContain('up to 20 letters');
+  await expect(log.getByRole('button', { name: 'Retry' }).count()).resolves.toBe(0);
+  await context.close();
+  expect(problems).toEqual([]);
+}, 180_000);

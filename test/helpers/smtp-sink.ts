@@ -20,12 +20,18 @@ export class SmtpSink {
   private waiters: (() => void)[] = [];
   private server: SMTPServer;
   port = 0;
+  /** Recipients this server refuses at RCPT TO with a permanent 550, as a real mail server does an unknown mailbox. */
+  readonly refuse = new Set<string>();
 
   constructor() {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onRcptTo: (address, _session, callback) => {
+        if (!this.refuse.has(address.address.toLowerCase())) return callback();
+        callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: mailbox unavailable`), { responseCode: 550 }));
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));

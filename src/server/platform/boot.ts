@@ -9,7 +9,7 @@ import { RateLimiter } from './http/rate-limit';
 import { JobRunner } from './jobs/jobs';
 import { maintenanceSweepJob } from './jobs/maintenance.job';
 import { scheduledBackupJob } from './jobs/backup.job';
-import { sendMailJob } from './mail/outbox';
+import { onMailOutcome, sendMailJob } from './mail/outbox';
 import { importJob } from '../modules/imports/import.job';
 import { rescoreAgingRulesJob, rescoreWorkspaceJob } from '../modules/rules/rescore.job';
 import { bulkOperationJob } from '../modules/bulk/bulk.job';
@@ -33,6 +33,7 @@ import { accountPurgeJob } from '../modules/privacy/delete-account';
 import { workspacePurgeJob } from '../modules/privacy/close-workspace';
 import { privacyExportJob, privacyExportSweepJob } from '../modules/privacy/export.job';
 import { conversationJobs } from '../modules/conversations/conversations.jobs';
+import { EMAIL_REPLY_TEMPLATE, emailReplyOutcome } from '../modules/conversations/channels/email';
 import { semanticIndexJob, semanticIndexRefreshJob } from '../modules/brain/semantic-index';
 
 export interface Platform {
@@ -71,6 +72,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(agentRunJob, weeklyBriefJob, weeklyBriefMailJob, staleRunSweepJob);
   jobs.register(semanticIndexJob, semanticIndexRefreshJob);
   jobs.register(...conversationJobs);
+  onMailOutcome(EMAIL_REPLY_TEMPLATE, emailReplyOutcome);
   jobs.register(bookingReminderJob, calendarSyncJob);
   jobs.register(lowStockJob);
   jobs.register(dncImportJob, campaignJob, campaignSweepJob);

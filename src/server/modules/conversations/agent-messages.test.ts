@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeAi, type FakeAi } from '../../../../test/fakes/ai';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakeWhatsapp } from '../../../../test/fakes/whatsapp';
@@ -97,8 +97,11 @@ describe('agent-written messages on channels', () => {
     expect(mail.text).toContain('Any allergies we should know of?');
     expect(mail.text).not.toContain('Rejected draft');
     expect(mail.headers.get('in-reply-to')).toBeTruthy();
-    const msgs = (await detail(rita.conversationId)).messages;
-    expect(msgs.filter((m: { author: string }) => m.author === 'staff')).toMatchObject([{ deliveryStatus: 'sent', meta: { subject: 'Re: Catering for 40', agent: { name: 'closer', proposalId: second.id } } }]);
+    // Sent once the mail server took it (CONV-6).
+    await vi.waitFor(async () => {
+      const msgs = (await detail(rita.conversationId)).messages;
+      expect(msgs.filter((m: { author: string }) => m.author === 'staff')).toMatchObject([{ deliveryStatus: 'sent', meta: { subject: 'Re: Catering for 40', agent: { name: 'closer', proposalId: second.id } } }]);
+    }, { timeout: 10_000, interval: 100 });
   });
 
   it('AI-5 with autopilot on for Closer its WhatsApp message is sent at once; a restricted contact is never written to', async () => {

@@ -159,6 +159,7 @@ export const fetchPageBody = z.strictObject({ url: httpUrl });
 // ---------------------------------------------------------------- inbox (team)
 
 export const conversationParams = z.strictObject({ workspaceId: uuid, conversationId: uuid });
+export const messageParams = z.strictObject({ workspaceId: uuid, conversationId: uuid, messageId: uuid });
 export const inboxQuery = z.strictObject({
   view: z.enum(['all', 'mine', 'unassigned']).default('all'),
   channel: z.enum(channels).optional(),

@@ -6,7 +6,7 @@ import { errorBodySchema } from '../../platform/http/errors';
 import { openEventStream, wantsEventStream } from '../../platform/http/event-stream';
 import { createCanned, deleteCanned, listCanned, updateCanned } from './canned-replies';
 import * as c from './conversations.contract';
-import { eraseContactTranscripts, eraseTranscript, getConversation, handBack, join, listInbox, postStaffMessage, unreadCounts, updateConversation } from './inbox';
+import { eraseContactTranscripts, eraseTranscript, getConversation, handBack, join, listInbox, postStaffMessage, retryStaffMessage, unreadCounts, updateConversation } from './inbox';
 import { addPageFromUrl, createKnowledge, deleteKnowledge, listKnowledge, updateKnowledge } from './knowledge';
 import { getWidgetSettings, updateWidgetSettings } from './widget-settings';
 
@@ -62,6 +62,9 @@ export async function conversationsModule(server: FastifyInstance): Promise<void
   );
   app.post(`${base}/conversations/:conversationId/messages`, { config: team, schema: { tags, summary: 'Reply to the visitor, or write an internal note (CONV-3, CONV-4)', params: c.conversationParams, body: c.staffMessageBody, response: { 201: c.staffMessage, ...errors } } }, async (request, reply) =>
     reply.code(201).send(await postStaffMessage(app.services, ctx(request), request.params.conversationId, request.body)),
+  );
+  app.post(`${base}/conversations/:conversationId/messages/:messageId/retry`, { config: team, schema: { tags, summary: 'Send again a reply the email or WhatsApp channel could not deliver (CONV-6)', params: c.messageParams, response: { 200: c.staffMessage, ...errors } } }, async (request) =>
+    retryStaffMessage(app.services, ctx(request), request.params.conversationId, request.params.messageId),
   );
   app.patch(`${base}/conversations/:conversationId`, { config: team, schema: { tags, summary: 'Assign (me, a teammate, nobody), status, priority (CONV-4)', params: c.conversationParams, body: c.updateConversationBody, response: { 200: c.conversationDetail, ...errors } } }, async (request) =>
     updateConversation(db, ctx(request), request.params.conversationId, request.body),

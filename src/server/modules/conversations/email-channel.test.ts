@@ -45,9 +45,10 @@ describe('email channel', () => {
 
     const reply = await owner.client.post(api(`/conversations/${conv!.id}/messages`), { body: 'Yes we do!\n\nWhen is the wedding?' });
     expect(reply.statusCode, reply.body).toBe(201);
-    expect(reply.json()).toMatchObject({ author: 'staff', deliveryStatus: 'sent', meta: { subject: 'Re: Wedding cake for 80 guests' } });
+    expect(reply.json()).toMatchObject({ author: 'staff', deliveryStatus: 'queued', meta: { subject: 'Re: Wedding cake for 80 guests' } });
 
     const out = await server.smtp.waitForMail('rita@customer.test');
+    await vi.waitFor(async () => expect((await detail(conv!.id)).messages.find((m: { id: string }) => m.id === reply.json().id).deliveryStatus).toBe('sent'), { timeout: 10_000, interval: 100 });
     expect(out.subject).toBe('Re: Wedding cake for 80 guests');
     expect(out.text).toContain('When is the wedding?');
     expect(out.raw).toMatch(new RegExp(`^From: "?Crumb Bakery"? <${address}>`, 'm'));
@@ -145,6 +146,35 @@ describe('email channel', () => {
     expect(d.messages.filter((m: { author: string }) => m.author === 'visitor')).toHaveLength(2);
     expect(d.messages.at(-1)).toMatchObject({ author: 'note' });
     expect(d.messages.at(-1).body).toContain('did not reach sam@customer.test');
+  });
+
+  it('CONV-6 a reply the mail server refuses shows failed with the reason in words; Retry sends it once the address takes mail', async () => {
+    await customer().sendMail({ from: 'tom@customer.test', to: address, subject: 'Birthday cake', text: 'Can you write a name on a cake?' });
+    const conv = (await inbox()).find((c) => c.visitorEmail === 'tom@customer.test')!;
+    server.smtp.refuse.add('tom@customer.test');
+    const reply = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'Of course, up to 20 letters.' });
+    expect(reply.statusCode, reply.body).toBe(201);
+    const mine = async () => (await detail(conv.id)).messages.find((m: { id: string }) => m.id === reply.json().id);
+    await vi.waitFor(async () => expect((await mine()).deliveryStatus).toBe('failed'), { timeout: 15_000, interval: 100 });
+    expect((await mine()).meta.error).toMatch(/^The mail server refused it \(550: .*mailbox unavailable\)\. Kestrel tries again by itself; Retry sends it now\.$/);
+    expect(server.smtp.mailsTo('tom@customer.test')).toHaveLength(0);
+
+    // Only a failed reply can be retried; another conversation's message is not found.
+    const other = (await inbox()).find((c) => c.visitorEmail !== 'tom@customer.test')!;
+    expect((await owner.client.post(api(`/conversations/${other.id}/messages/${reply.json().id}/retry`))).statusCode).toBe(404);
+
+    server.smtp.refuse.delete('tom@customer.test');
+    const retried = await owner.client.post(api(`/conversations/${conv.id}/messages/${reply.json().id}/retry`));
+    expect(retried.statusCode, retried.body).toBe(200);
+    expect(retried.json()).toMatchObject({ deliveryStatus: 'queued' });
+    expect(retried.json().meta.error).toBeUndefined();
+    const out = await server.smtp.waitForMail('tom@customer.test');
+    expect(out.text).toContain('up to 20 letters');
+    await vi.waitFor(async () => expect((await mine()).deliveryStatus).toBe('sent'), { timeout: 10_000, interval: 100 });
+    const again = await owner.client.post(api(`/conversations/${conv.id}/messages/${reply.json().id}/retry`));
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('not_failed');
+    expect(server.smtp.mailsTo('tom@customer.test')).toHaveLength(1);
   });
 
   it('CONV-6 a mail provider posts raw MIME signed with the workspace secret; forged or stale posts are refused, a redelivery is stored once, and a mail without threading headers joins by sender and subject', async () => {

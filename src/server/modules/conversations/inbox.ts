@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineJob, enqueue } from '../../platform/jobs/jobs';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { badRequest, conflict } from '../../platform/http/errors';
+import { badRequest, conflict, notFound } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
 import { scrubAiCalls } from '../ai/scrub-calls';
 import { recordAudit } from '../audit/record-audit';
@@ -114,6 +114,30 @@ export async function postStaffMessage(services: Services, ctx: WorkspaceContext
     return { conv, message };
   });
   return withTenant(db, ctx, async (tx) => (await staffMessages(tx, conv)).find((m) => m.id === message.id)!);
+}
+
+/**
+ * CONV-6: Retry on a reply the channel could not deliver (the mail server refused it, WhatsApp
+ * would not take it): checked against the channel again (WhatsApp's window), queued again, and
+ * shown queued until the channel answers. Only a failed staff reply can be retried (409 otherwise).
+ */
+export async function retryStaffMessage(services: Services, ctx: WorkspaceContext, id: string, messageId: string) {
+  const { db } = services.database;
+  const conv = await withTenant(db, ctx, async (tx) => {
+    const conv = await lockConversation(tx, ctx.workspaceId, id);
+    const [message] = await tx.select().from(conversationMessages).where(and(eq(conversationMessages.workspaceId, ctx.workspaceId), eq(conversationMessages.conversationId, id), eq(conversationMessages.id, messageId))).for('update');
+    if (!message || message.authorKind !== 'staff') throw notFound('Message');
+    if (message.deliveryStatus !== 'failed') throw conflict('not_failed', 'Only a message that failed to send can be sent again.');
+    const adapter = channelAdapters[conv.channel];
+    const check = await adapter.canSend(tx, conv, { body: message.body, ...(message.meta.template ? { template: message.meta.template } : {}) });
+    if (!check.ok) throw conflict(check.code, check.message);
+    const { error: _old, ...meta } = message.meta;
+    await tx.update(conversationMessages).set({ deliveryStatus: 'queued', meta }).where(and(eq(conversationMessages.workspaceId, ctx.workspaceId), eq(conversationMessages.id, message.id)));
+    if (!(await adapter.retry?.(tx, services, conv, { ...message, deliveryStatus: 'queued', meta }))) throw conflict('cannot_retry', 'This message cannot be sent again as it is: write it again.');
+    await touchConversation(tx, conv, {});
+    return conv;
+  });
+  return withTenant(db, ctx, async (tx) => (await staffMessages(tx, conv)).find((m) => m.id === messageId)!);
 }
 
 /**

@@ -128,7 +128,7 @@ describe('WhatsApp channel', () => {
     expect(wa.sent.find((x) => x.id === wamid)!.body.template).toEqual({ name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Tom' }, { type: 'text', text: '#1042' }] }] });
   });
 
-  it('CONV-6 a refusal by WhatsApp itself is never shown as sent: the send job marks the message failed with the reason in words, and does not retry it', async () => {
+  it('CONV-6 a refusal by WhatsApp itself is never shown as sent: the send job marks the message failed with the reason in words and does not retry it by itself; Retry sends it once', async () => {
     const conv = await convOf('Priya Shah');
     const calls = wa.calls(`/v21.0/${wa.phoneNumberId}/messages`, 'POST').length;
     wa.answerNext({ status: 400, body: { error: { message: '(#131030) Recipient phone number not in allowed list', type: 'OAuthException', code: 131030, error_subcode: 2655007, fbtrace_id: 'AbCdEf' } } });
@@ -141,6 +141,19 @@ describe('WhatsApp channel', () => {
     }, 'the refused reply to be marked failed');
     expect(m.meta.error).toBe("This number is not in the test account's allowed recipient list.");
     expect(wa.calls(`/v21.0/${wa.phoneNumberId}/messages`, 'POST').length).toBe(calls + 1);
+
+    // Once the number is allowed, Retry sends the same message again, and it goes out once.
+    const retried = await owner.client.post(api(`/conversations/${conv.id}/messages/${res.json().id}/retry`));
+    expect(retried.statusCode, retried.body).toBe(200);
+    expect(retried.json()).toMatchObject({ deliveryStatus: 'queued', meta: {} });
+    const wamid = await accepted(res.json().id);
+    expect(wa.sent.filter((x) => x.body.text?.body === 'Are you still there?').map((x) => x.id)).toEqual([wamid]);
+    expect((await owner.client.post(api(`/conversations/${conv.id}/messages/${res.json().id}/retry`))).json().error.code).toBe('not_failed');
+    // A message WhatsApp accepted and then failed has spent its id: it is written anew, not retried.
+    const failedLater = (await detail(conv.id)).messages.find((x: { body: string }) => x.body === 'See you soon.');
+    const refusedRetry = await owner.client.post(api(`/conversations/${conv.id}/messages/${failedLater.id}/retry`));
+    expect(refusedRetry.statusCode).toBe(409);
+    expect(refusedRetry.json().error.code).toBe('cannot_retry');
   });
 
   it("CONV-6 when WhatsApp is unavailable the send job tries again with back-off and the reply goes out once", async () => {

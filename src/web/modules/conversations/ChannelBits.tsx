@@ -40,9 +40,19 @@ const agentNote = (m: StaffMessage) => {
 };
 
 /** CONV-6: where an outbound email/WhatsApp message stands; a failure says why. */
-export function DeliveryStatus({ m }: { m: StaffMessage }) {
+export function DeliveryStatus({ m, onRetry }: { m: StaffMessage; onRetry?: (() => void) | null }) {
   if (!m.deliveryStatus) return null;
-  if (m.deliveryStatus === 'failed') return <span className="mt-1 block text-xs font-semibold text-red-700">{agentNote(m)}Not delivered{m.meta.error ? `: ${m.meta.error}` : ''}</span>;
+  if (m.deliveryStatus === 'failed')
+    return (
+      <span className="mt-1 block text-xs font-semibold text-red-700">
+        {agentNote(m)}Not delivered{m.meta.error ? `: ${m.meta.error}` : ''}
+        {onRetry !== undefined && m.author === 'staff' && !m.meta.bounce ? (
+          <button type="button" onClick={onRetry ?? undefined} disabled={!onRetry} className="ml-2 rounded border border-red-300 bg-white px-2 py-0.5 font-semibold text-red-800 hover:bg-red-50 disabled:opacity-50">
+            Retry
+          </button>
+        ) : null}
+      </span>
+    );
   return <span className="mt-1 block text-right text-xs text-stone-500">{agentNote(m)}{statusText[m.deliveryStatus]}</span>;
 }
 

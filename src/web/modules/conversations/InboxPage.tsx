@@ -18,6 +18,7 @@ import {
   inboxKeys,
   joinConversation,
   postMessage,
+  retryMessage,
   returnConversation,
   updateConversation,
   type ConversationDetail,
@@ -161,6 +162,7 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
     void queryClient.invalidateQueries({ queryKey: inboxKeys.all(workspaceId) });
   };
   const act = useMutation({ mutationFn: (f: () => Promise<ConversationDetail>) => f(), onSuccess: refresh });
+  const retry = useMutation({ mutationFn: (messageId: string) => retryMessage(workspaceId, id, messageId), onSettled: () => refresh() });
   const [template, setTemplate] = useState<TemplateChoice | null>(null);
   const now = useNow();
   const send = useMutation({
@@ -233,9 +235,10 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
           </p>
         ) : null}
         {act.error ? <ErrorAlert className="m-3">{errorMessage(act.error)}</ErrorAlert> : null}
+        {retry.error ? <ErrorAlert className="m-3">{errorMessage(retry.error)}</ErrorAlert> : null}
         <ol ref={log} aria-label="Messages" aria-live="polite" className="min-h-0 flex-1 space-y-2 overflow-y-auto p-4">
           {messages.map((m) => (
-            <MessageItem key={m.id} m={m} media={m.meta.media ? mediaUrl(workspaceId, id, m.id) : null} />
+            <MessageItem key={m.id} m={m} media={m.meta.media ? mediaUrl(workspaceId, id, m.id) : null} onRetry={retry.isPending ? null : () => retry.mutate(m.id)} />
           ))}
         </ol>
         <form onSubmit={submit} className="border-t border-stone-200 bg-white p-3">
@@ -309,7 +312,7 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
   );
 }
 
-function MessageItem({ m, media }: { m: StaffMessage; media: string | null }) {
+function MessageItem({ m, media, onRetry }: { m: StaffMessage; media: string | null; onRetry: (() => void) | null }) {
   if (m.author === 'system') return <li className="text-center text-sm text-stone-600">{m.body}</li>;
   const mine = m.author === 'staff' || m.author === 'assistant';
   const style = m.author === 'note' ? 'border-amber-300 bg-amber-50' : m.author === 'visitor' ? 'border-stone-200 bg-white' : 'border-sky-200 bg-sky-50';
@@ -330,7 +333,7 @@ function MessageItem({ m, media }: { m: StaffMessage; media: string | null }) {
       ) : null}
       {m.meta.template ? <span className="block text-xs font-medium text-stone-500">Template · {m.meta.template.name}</span> : null}
       <span className="whitespace-pre-wrap text-stone-900">{m.body}</span>
-      <DeliveryStatus m={m} />
+      <DeliveryStatus m={m} onRetry={onRetry} />
       {m.sources.length ? <span className="mt-1 block text-xs text-stone-600">Sources: {m.sources.map((s) => s.title).join(', ')}</span> : null}
     </li>
   );

@@ -27,6 +27,8 @@ export const returnConversation = (w: string, id: string) => api.post<Conversati
 export const postMessage = (w: string, id: string, kind: 'reply' | 'note', body: string, template?: TemplateChoice) =>
   api.post<StaffMessage>(`${base(w)}/conversations/${id}/messages`, { kind, body, ...(template ? { template } : {}) });
 /** CONV-6: a WhatsApp photo or document, fetched from WhatsApp when opened. */
+/** CONV-6: send again a reply the channel could not deliver. */
+export const retryMessage = (w: string, conversationId: string, messageId: string) => api.post<StaffMessage>(`${base(w)}/conversations/${conversationId}/messages/${messageId}/retry`);
 export const mediaUrl = (w: string, conversationId: string, messageId: string) => `${base(w)}/conversations/${conversationId}/messages/${messageId}/media`;
 export const fetchChannelSettings = (w: string) => api.get<ChannelSettings>(`${base(w)}/channel-settings`);
 export const saveChannelSettings = (w: string, body: z.input<typeof updateChannelSettingsBody>) => api.patch<ChannelSettings>(`${base(w)}/channel-settings`, body);

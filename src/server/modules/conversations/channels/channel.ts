@@ -25,4 +25,6 @@ export interface ChannelAdapter {
   initialStatus: MessageRow['deliveryStatus'];
   /** Queues the reply inside its transaction (email: the platform mail outbox; WhatsApp: a send job). */
   enqueue?(tx: Tx, services: Services, conv: ConversationRow, message: MessageRow): Promise<void>;
+  /** Sends a failed reply again now; false when this channel cannot (then it must be written anew). */
+  retry?(tx: Tx, services: Services, conv: ConversationRow, message: MessageRow): Promise<boolean>;
 }

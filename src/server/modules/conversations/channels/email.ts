@@ -1,11 +1,13 @@
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/database';
-import { queueRenderedMail } from '../../../platform/mail/outbox';
+import { withTenant } from '../../../platform/db/tenant';
+import { mailOutbox } from '../../../platform/mail/mail.schema';
+import { queueRenderedMail, retryMail, type MailOutcome } from '../../../platform/mail/outbox';
 import type { Services } from '../../../platform/services';
 import { workspaces } from '../../workspaces/workspaces.schema';
 import { ensureChannelSettings, inboundAddress } from '../channel-settings';
 import { conversationMessages, visitors } from '../conversations.schema';
-import type { ConversationRow, MessageRow } from '../conversation-rows';
+import { readConversation, touchConversation, type ConversationRow, type MessageRow } from '../conversation-rows';
 import type { ChannelAdapter } from './channel';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -34,7 +36,8 @@ export function newTextOfReply(text: string): string {
  */
 export const emailChannel: ChannelAdapter = {
   name: 'email',
-  initialStatus: 'sent',
+  // Sent once the mail server took it (`emailReplyOutcome`), failed with the reason if it would not.
+  initialStatus: 'queued',
   async canSend(tx, conv) {
     const [v] = await tx.select({ email: visitors.email }).from(visitors).where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
     if (!v?.email) return { ok: false, code: 'no_email_address', message: 'This conversation has no email address to reply to.' };
@@ -45,7 +48,53 @@ export const emailChannel: ChannelAdapter = {
     await tx.update(conversationMessages).set({ externalId }).where(and(eq(conversationMessages.workspaceId, conv.workspaceId), eq(conversationMessages.id, message.id)));
     await queueEmailReply(tx, services, conv, { ...message, externalId });
   },
+  async retry(tx, _services, _conv, message) {
+    if (!message.externalId) return false;
+    const [row] = await tx
+      .select({ id: mailOutbox.id })
+      .from(mailOutbox)
+      .where(and(eq(mailOutbox.workspaceId, message.workspaceId), sql`${mailOutbox.headers}->>'Message-ID' = ${message.externalId}`))
+      .orderBy(desc(mailOutbox.createdAt))
+      .limit(1);
+    return !!row && (await retryMail(tx, row.id));
+  },
 };
+
+export const EMAIL_REPLY_TEMPLATE = 'conversations.email-reply';
+
+/** An SMTP server's or provider's answer, in words a person can act on (CONV-6). */
+export function explainMailError(raw: string | null, willRetry: boolean): string {
+  const text = (raw ?? '').replace(/\s+/g, ' ').trim();
+  const smtp = /\b([45]\d\d)[ -](?:\d\.\d{1,3}\.\d{1,3}\s+)?(.*)$/.exec(text);
+  let why: string;
+  if (/ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|ECONNRESET|ESOCKET|Greeting never received|Connection (closed|timeout)/i.test(text)) why = 'The mail server could not be reached.';
+  else if (/EAUTH|Invalid login|\b535\b/i.test(text)) why = "The mail server refused Kestrel's sign-in: check the mail settings.";
+  else if (/Resend refused/i.test(text)) why = `${text.slice(0, 240)}.`;
+  else if (smtp && smtp[1]!.startsWith('5')) why = `The mail server refused it (${smtp[1]}: ${smtp[2]!.slice(0, 200) || 'no reason given'}).`;
+  else if (smtp) why = `The mail server asked to try later (${smtp[1]}: ${smtp[2]!.slice(0, 200) || 'no reason given'}).`;
+  else why = `The mail could not be sent: ${text.slice(0, 200) || 'no reason given'}.`;
+  return willRetry ? `${why} Kestrel tries again by itself; Retry sends it now.` : `${why} Press Retry to send it again.`;
+}
+
+/**
+ * CONV-6: what the mail outbox made of a reply shows on the message: sent once the mail server
+ * took it, failed with the reason in words when it would not (the outbox keeps retrying, and
+ * Retry sends it now). A message erased meanwhile (CONV-7) is left alone.
+ */
+export async function emailReplyOutcome(services: Services, outcome: MailOutcome): Promise<void> {
+  const externalId = outcome.headers?.['Message-ID'];
+  if (!externalId || !outcome.workspaceId) return;
+  const workspaceId = outcome.workspaceId;
+  await withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
+    const [message] = await tx.select().from(conversationMessages).where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.externalId, externalId))).for('update');
+    // A bounce came back after the server took it (DSN): that is the later word.
+    if (!message || message.authorKind !== 'staff' || message.meta.bounce) return;
+    const { error: _old, ...meta } = message.meta;
+    const changes: Partial<MessageRow> = outcome.status === 'sent' ? { deliveryStatus: 'sent', meta } : { deliveryStatus: 'failed', meta: { ...meta, error: explainMailError(outcome.error, outcome.willRetry) } };
+    await tx.update(conversationMessages).set(changes).where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.id, message.id)));
+    await touchConversation(tx, await readConversation(tx, workspaceId, message.conversationId), {});
+  });
+}
 
 async function queueEmailReply(tx: Tx, services: Services, conv: ConversationRow, message: MessageRow): Promise<void> {
   const settings = await ensureChannelSettings(tx, services, conv.workspaceId);
@@ -68,7 +117,7 @@ async function queueEmailReply(tx: Tx, services: Services, conv: ConversationRow
   const refs = ids.length > 20 ? [ids[0]!, ...ids.slice(-19)] : ids;
   if (refs.length) headers.References = refs.join(' ');
   const html = message.body.split(/\n{2,}/).map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('');
-  await queueRenderedMail(tx, { from, to: v!.email!, template: 'conversations.email-reply', rendered: { subject, text: message.body, html }, headers });
+  await queueRenderedMail(tx, { from, to: v!.email!, template: EMAIL_REPLY_TEMPLATE, rendered: { subject, text: message.body, html }, headers });
 }
 
 /** The Message-ID a reply is sent with: the message's own id at the inbound domain. */

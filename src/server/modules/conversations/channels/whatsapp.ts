@@ -150,6 +150,12 @@ export const whatsappChannel: ChannelAdapter = {
   async enqueue(tx, _services, conv, message) {
     await enqueue(tx, whatsappSendJob, { workspaceId: conv.workspaceId, messageId: message.id }, { workspaceId: conv.workspaceId });
   },
+  async retry(tx, services, conv, message) {
+    // Accepted by WhatsApp and failed afterwards: that message id is spent; write the message anew.
+    if (message.externalId) return false;
+    await this.enqueue!(tx, services, conv, message);
+    return true;
+  },
 };
 
 /** Graph errors worth another try: no answer, WhatsApp's own trouble, or its rate limits. */
