@@ -9,6 +9,8 @@ import { csv, importFile, reportOf } from '../imports/imports.fixtures';
 import { runModel } from '../ai/run-model';
 import { clawBack, expireCredits, grantCredits, purchaseCredits, spendCredits } from './credits';
 import { ledgerBalance } from './get-billing';
+import { purgeBillingRecords } from './purge.job';
+import { purgeWorkspace } from '../privacy/close-workspace';
 
 const plans = {
   defaultPlan: 'tiny',
@@ -200,5 +202,55 @@ describe('BILL-5 retention', () => {
       const e = dataEntries().find((d) => d.table === table)!;
       expect(e.erase, table).toMatchObject({ kind: 'retained', years: 7 });
     }
+  });
+
+  it('BILL-5 a daily job deletes billing records once their workspace has been closed (or gone) longer than the retention, and not before', async () => {
+    const { db, system, systemPool } = server.services.database;
+    const q = (text: string, values: unknown[]) => systemPool.query(text, values);
+    const withRecords = async (name: string) => {
+      const o = await ownerWithWorkspace(server, name);
+      await withTenant(db, ctxOf(o), (tx) => purchaseCredits(tx, o.workspaceId, 10, { refId: `pi_${name}` }));
+      await q(`INSERT INTO billing_accounts (workspace_id, plan_id, status) VALUES ($1, 'pro', 'canceled')`, [o.workspaceId]);
+      await q(`INSERT INTO billing_invoices (workspace_id, id, provider, provider_invoice_id, amount_minor, currency, status, issued_at) VALUES ($1, gen_random_uuid(), 'stripe', 'in_1', 4900, 'USD', 'paid', now())`, [o.workspaceId]);
+      return o.workspaceId;
+    };
+    const records = async (id: string) =>
+      Number((await q(`SELECT (SELECT count(*) FROM credit_entries WHERE workspace_id = $1) + (SELECT count(*) FROM credit_balances WHERE workspace_id = $1) + (SELECT count(*) FROM billing_accounts WHERE workspace_id = $1) + (SELECT count(*) FROM billing_invoices WHERE workspace_id = $1) AS n`, [id])).rows[0].n);
+    const workspaceRow = async (id: string) => (await q(`SELECT 1 FROM workspaces WHERE id = $1`, [id])).rows.length;
+
+    // Closed and purged: the purge leaves a nameless stub the billing records point at.
+    const closed = await withRecords('Closed Billing Co');
+    await q(`UPDATE workspaces SET closed_at = now(), purge_after = NULL WHERE id = $1`, [closed]);
+    expect((await purgeWorkspace(system, closed)).kept).toBe(true);
+    // Deleted outright: its records outlive the row.
+    const gone = await withRecords('Deleted Billing Co');
+    await q(`DELETE FROM workspaces WHERE id = $1`, [gone]);
+    const open = await withRecords('Open Billing Co');
+    for (const id of [closed, gone, open]) expect(await records(id)).toBe(5);
+
+    const day = 86_400_000;
+    const inYears = (y: number) => new Date(Date.now() + y * 365.25 * day);
+    // Six years on (and a day short of seven): everything is still kept.
+    await purgeBillingRecords(system, 7, inYears(6));
+    await purgeBillingRecords(system, 7, new Date(inYears(7).getTime() - 2 * day));
+    for (const id of [closed, gone, open]) expect(await records(id)).toBe(5);
+    expect(await workspaceRow(closed)).toBe(1);
+
+    // Past seven years: the closed and the deleted workspace's records go, the stub too; an open workspace keeps its own.
+    const result = await purgeBillingRecords(system, 7, new Date(inYears(7).getTime() + 2 * day));
+    expect(result.rows).toBeGreaterThanOrEqual(10);
+    expect(await records(closed)).toBe(0);
+    expect(await records(gone)).toBe(0);
+    expect(await workspaceRow(closed)).toBe(0);
+    expect(await records(open)).toBe(5);
+    expect(await workspaceRow(open)).toBe(1);
+
+    // BILLING_RETENTION_YEARS shortens or lengthens it.
+    const short = await withRecords('Short Retention Co');
+    await q(`DELETE FROM workspaces WHERE id = $1`, [short]);
+    await purgeBillingRecords(system, 2, inYears(1.5));
+    expect(await records(short)).toBe(5);
+    await purgeBillingRecords(system, 2, inYears(2.1));
+    expect(await records(short)).toBe(0);
   });
 });
