@@ -8,6 +8,7 @@ import { startFakeAi } from '../../../../test/fakes/ai';
 import { csv, importFile, reportOf } from '../imports/imports.fixtures';
 import { runModel } from '../ai/run-model';
 import { clawBack, expireCredits, grantCredits, purchaseCredits, spendCredits } from './credits';
+import { consume } from './limits';
 import { ledgerBalance } from './get-billing';
 import { purgeBillingRecords } from './purge.job';
 import { purgeWorkspace } from '../privacy/close-workspace';
@@ -174,6 +175,23 @@ describe('BILL-3 credits', () => {
 });
 
 describe('BILL-1 BILL-3 AI calls', () => {
+  it('BILL-1 150 concurrent spends of a monthly limit of 100 (one statement each): exactly 100 pass, owners warned once at 80 % and 100 %; a plan change applies to the next spend', async () => {
+    const o = await ownerWithWorkspace(server, 'Monthly Race Co');
+    const { db, systemPool } = server.services.database;
+    const results = await Promise.allSettled(Array.from({ length: 150 }, () => withTenant(db, ctxOf(o), (tx) => consume(tx, o.workspaceId, 'emails', 1))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(100);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused.every((r) => r.reason.code === 'plan_limit_reached' && /Tiny plan includes 100 emails a month/.test(r.reason.message))).toBe(true);
+    const used = await systemPool.query(`SELECT used FROM billing_counters WHERE workspace_id = $1 AND metric = 'emails'`, [o.workspaceId]);
+    expect(Number(used.rows[0].used)).toBe(100);
+    await server.smtp.waitForMail(o.email, (m) => m.subject.includes('80 % of its emails a month'));
+    await server.smtp.waitForMail(o.email, (m) => m.subject.includes('reached its emails a month limit'));
+    expect(server.smtp.mailsTo(o.email).filter((m) => /emails a month/.test(m.subject))).toHaveLength(2);
+    // The plan is read by the spending statement itself: Pro (no emails limit) lets the next one through at once.
+    await systemPool.query(`INSERT INTO billing_accounts (workspace_id, plan_id, status) VALUES ($1, 'pro', 'active')`, [o.workspaceId]);
+    expect(await withTenant(db, ctxOf(o), (tx) => consume(tx, o.workspaceId, 'emails', 1))).toEqual({ counted: false });
+  }, 60_000);
+
   it('BILL-1 BILL-3 AI calls spend the plan\'s monthly AI runs, then credits recorded with the call they paid for, then 402', async () => {
     const o = await ownerWithWorkspace(server, 'AI Co');
     const hi = { feature: 'brain' as const, messages: [{ role: 'user' as const, content: 'hi' }] };
