@@ -103,7 +103,7 @@ const md = [
     row('Contact create, billing on (plan read, counter row locked, trigger counts)', contacts.on, contacts.off),
     row('Contact create, billing off', contacts.off, contacts.off),
     row('Contact create, billing off and the count trigger disabled', contacts.offNoTrigger, contacts.off),
-    row('AI call, billing on (plan read, monthly AI runs counter)', ai.on, ai.off),
+    row('AI call, billing on (one statement reads the plan and raises the AI runs counter, in the provider lookup\'s transaction)', ai.on, ai.off),
     row('AI call, billing off', ai.off, ai.off),
   ]),
   '',

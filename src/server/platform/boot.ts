@@ -25,6 +25,7 @@ import { campaignJob, campaignSweepJob } from '../modules/outreach/campaigns/cam
 import { resumeStalledCampaigns } from '../modules/outreach/campaigns/send-campaign';
 import { createMailTransport } from './mail/transport';
 import { configureBilling } from '../modules/billing/limits';
+import { billingPurgeJob } from '../modules/billing/purge.job';
 import { billingReconcileJob } from '../modules/billing/reconcile.job';
 import type { Services } from './services';
 import { Realtime } from './realtime/realtime';
@@ -76,7 +77,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(bookingReminderJob, calendarSyncJob);
   jobs.register(lowStockJob);
   jobs.register(dncImportJob, campaignJob, campaignSweepJob);
-  jobs.register(billingReconcileJob);
+  jobs.register(billingReconcileJob, billingPurgeJob);
   jobs.register(privacyExportJob, privacyExportSweepJob, retentionJob, accountPurgeJob, workspacePurgeJob);
   const services: Services = {
     config,

@@ -178,20 +178,41 @@ function routeSdkWarnings(logger: AiServices['logger']): void {
 async function prepare(services: AiServices, ctx: AiContext, req: ModelRequest<unknown>, streamed: boolean): Promise<Prepared> {
   routeSdkWarnings(services.logger);
   const { db } = services.database;
-  // Issue 14: the provider (unless this run has it already) and the day's usage in one transaction.
+  // Issue 14: the provider (unless this run has it already) and the day's usage in one transaction;
+  // BILL-1, BILL-3: the plan's AI runs, then credits, pay for the call in that same transaction
+  // (402 when neither is left). With billing on, the transaction exists for the charge alone
+  // when nothing else needs reading.
   const limits = services.config.ai.limits;
   const cached = req.providerCache?.provider;
-  const { provider, breach } =
-    cached && !limitsSet(limits)
-      ? { provider: cached, breach: null }
-      : await withTenant(db, ctx, async (tx) => {
-          const found = cached ?? (await resolveProviderIn(tx, services, ctx));
-          return { provider: found, breach: found ? await limitBreach(tx, ctx, limits) : null };
-        });
+  const callId = uuidv7();
+  const billed = billingEnabled();
+  let refused: AppError | null = null;
+  const { provider, breach, charge } =
+    cached && !limitsSet(limits) && !billed
+      ? { provider: cached, breach: null, charge: null }
+      : await withTenant(
+          db,
+          ctx,
+          async (tx) => {
+            const found = cached ?? (await resolveProviderIn(tx, services, ctx));
+            const over = found && limitsSet(limits) ? await limitBreach(tx, ctx, limits) : null;
+            if (!found || over || !billed) return { provider: found, breach: over, charge: null };
+            try {
+              return { provider: found, breach: null, charge: await chargeAiCall(tx, ctx, callId) };
+            } catch (error) {
+              if ((error as AppError).statusCode !== 402) throw error;
+              refused = error as AppError;
+              return { provider: found, breach: null, charge: null };
+            }
+          },
+          // A charge lost in a database crash is lost together with the call's own record (also
+          // written without waiting): the workspace is never charged twice, at worst once less.
+          { waitForDisk: false },
+        );
   if (!provider) throw aiNotConfigured();
   if (req.providerCache) req.providerCache.provider = provider;
   const base: Omit<NewAiCall, 'outcome'> = {
-    id: uuidv7(),
+    id: callId,
     feature: req.feature,
     runId: req.runId ?? null,
     providerKind: provider.kind,
@@ -203,18 +224,12 @@ async function prepare(services: AiServices, ctx: AiContext, req: ModelRequest<u
     attempts: 0,
   };
   if (breach) {
-    const callId = await recordCall(db, ctx, { ...base, outcome: 'limit_exceeded', errorMessage: breach.message });
-    throw aiLimitReached(breach.message, { limit: breach.limit, used: breach.used, max: breach.max, callId });
+    const recorded = await recordCall(db, ctx, { ...base, outcome: 'limit_exceeded', errorMessage: breach.message });
+    throw aiLimitReached(breach.message, { limit: breach.limit, used: breach.used, max: breach.max, callId: recorded });
   }
-  // BILL-1, BILL-3: the plan's AI runs, then credits, pay for the call (402 when neither is left).
-  let charge: AiCharge = null;
-  if (billingEnabled()) {
-    try {
-      charge = await withTenant(db, ctx, (tx) => chargeAiCall(tx, ctx, base.id!));
-    } catch (error) {
-      if ((error as AppError).statusCode === 402) await recordCall(db, ctx, { ...base, outcome: 'limit_exceeded', errorMessage: (error as Error).message });
-      throw error;
-    }
+  if (refused) {
+    await recordCall(db, ctx, { ...base, outcome: 'limit_exceeded', errorMessage: (refused as AppError).message });
+    throw refused;
   }
   const log: AttemptLog = { attempts: 0, lastStatus: null };
   const model = providerModel({ ...provider, fetch: retryingFetch(services.config.ai.retry, log) });

@@ -8,7 +8,10 @@ import { startFakeAi } from '../../../../test/fakes/ai';
 import { csv, importFile, reportOf } from '../imports/imports.fixtures';
 import { runModel } from '../ai/run-model';
 import { clawBack, expireCredits, grantCredits, purchaseCredits, spendCredits } from './credits';
+import { consume } from './limits';
 import { ledgerBalance } from './get-billing';
+import { purgeBillingRecords } from './purge.job';
+import { purgeWorkspace } from '../privacy/close-workspace';
 
 const plans = {
   defaultPlan: 'tiny',
@@ -172,6 +175,23 @@ describe('BILL-3 credits', () => {
 });
 
 describe('BILL-1 BILL-3 AI calls', () => {
+  it('BILL-1 150 concurrent spends of a monthly limit of 100 (one statement each): exactly 100 pass, owners warned once at 80 % and 100 %; a plan change applies to the next spend', async () => {
+    const o = await ownerWithWorkspace(server, 'Monthly Race Co');
+    const { db, systemPool } = server.services.database;
+    const results = await Promise.allSettled(Array.from({ length: 150 }, () => withTenant(db, ctxOf(o), (tx) => consume(tx, o.workspaceId, 'emails', 1))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(100);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused.every((r) => r.reason.code === 'plan_limit_reached' && /Tiny plan includes 100 emails a month/.test(r.reason.message))).toBe(true);
+    const used = await systemPool.query(`SELECT used FROM billing_counters WHERE workspace_id = $1 AND metric = 'emails'`, [o.workspaceId]);
+    expect(Number(used.rows[0].used)).toBe(100);
+    await server.smtp.waitForMail(o.email, (m) => m.subject.includes('80 % of its emails a month'));
+    await server.smtp.waitForMail(o.email, (m) => m.subject.includes('reached its emails a month limit'));
+    expect(server.smtp.mailsTo(o.email).filter((m) => /emails a month/.test(m.subject))).toHaveLength(2);
+    // The plan is read by the spending statement itself: Pro (no emails limit) lets the next one through at once.
+    await systemPool.query(`INSERT INTO billing_accounts (workspace_id, plan_id, status) VALUES ($1, 'pro', 'active')`, [o.workspaceId]);
+    expect(await withTenant(db, ctxOf(o), (tx) => consume(tx, o.workspaceId, 'emails', 1))).toEqual({ counted: false });
+  }, 60_000);
+
   it('BILL-1 BILL-3 AI calls spend the plan\'s monthly AI runs, then credits recorded with the call they paid for, then 402', async () => {
     const o = await ownerWithWorkspace(server, 'AI Co');
     const hi = { feature: 'brain' as const, messages: [{ role: 'user' as const, content: 'hi' }] };
@@ -200,5 +220,55 @@ describe('BILL-5 retention', () => {
       const e = dataEntries().find((d) => d.table === table)!;
       expect(e.erase, table).toMatchObject({ kind: 'retained', years: 7 });
     }
+  });
+
+  it('BILL-5 a daily job deletes billing records once their workspace has been closed (or gone) longer than the retention, and not before', async () => {
+    const { db, system, systemPool } = server.services.database;
+    const q = (text: string, values: unknown[]) => systemPool.query(text, values);
+    const withRecords = async (name: string) => {
+      const o = await ownerWithWorkspace(server, name);
+      await withTenant(db, ctxOf(o), (tx) => purchaseCredits(tx, o.workspaceId, 10, { refId: `pi_${name}` }));
+      await q(`INSERT INTO billing_accounts (workspace_id, plan_id, status) VALUES ($1, 'pro', 'canceled')`, [o.workspaceId]);
+      await q(`INSERT INTO billing_invoices (workspace_id, id, provider, provider_invoice_id, amount_minor, currency, status, issued_at) VALUES ($1, gen_random_uuid(), 'stripe', 'in_1', 4900, 'USD', 'paid', now())`, [o.workspaceId]);
+      return o.workspaceId;
+    };
+    const records = async (id: string) =>
+      Number((await q(`SELECT (SELECT count(*) FROM credit_entries WHERE workspace_id = $1) + (SELECT count(*) FROM credit_balances WHERE workspace_id = $1) + (SELECT count(*) FROM billing_accounts WHERE workspace_id = $1) + (SELECT count(*) FROM billing_invoices WHERE workspace_id = $1) AS n`, [id])).rows[0].n);
+    const workspaceRow = async (id: string) => (await q(`SELECT 1 FROM workspaces WHERE id = $1`, [id])).rows.length;
+
+    // Closed and purged: the purge leaves a nameless stub the billing records point at.
+    const closed = await withRecords('Closed Billing Co');
+    await q(`UPDATE workspaces SET closed_at = now(), purge_after = NULL WHERE id = $1`, [closed]);
+    expect((await purgeWorkspace(system, closed)).kept).toBe(true);
+    // Deleted outright: its records outlive the row.
+    const gone = await withRecords('Deleted Billing Co');
+    await q(`DELETE FROM workspaces WHERE id = $1`, [gone]);
+    const open = await withRecords('Open Billing Co');
+    for (const id of [closed, gone, open]) expect(await records(id)).toBe(5);
+
+    const day = 86_400_000;
+    const inYears = (y: number) => new Date(Date.now() + y * 365.25 * day);
+    // Six years on (and a day short of seven): everything is still kept.
+    await purgeBillingRecords(system, 7, inYears(6));
+    await purgeBillingRecords(system, 7, new Date(inYears(7).getTime() - 2 * day));
+    for (const id of [closed, gone, open]) expect(await records(id)).toBe(5);
+    expect(await workspaceRow(closed)).toBe(1);
+
+    // Past seven years: the closed and the deleted workspace's records go, the stub too; an open workspace keeps its own.
+    const result = await purgeBillingRecords(system, 7, new Date(inYears(7).getTime() + 2 * day));
+    expect(result.rows).toBeGreaterThanOrEqual(10);
+    expect(await records(closed)).toBe(0);
+    expect(await records(gone)).toBe(0);
+    expect(await workspaceRow(closed)).toBe(0);
+    expect(await records(open)).toBe(5);
+    expect(await workspaceRow(open)).toBe(1);
+
+    // BILLING_RETENTION_YEARS shortens or lengthens it.
+    const short = await withRecords('Short Retention Co');
+    await q(`DELETE FROM workspaces WHERE id = $1`, [short]);
+    await purgeBillingRecords(system, 2, inYears(1.5));
+    expect(await records(short)).toBe(5);
+    await purgeBillingRecords(system, 2, inYears(2.1));
+    expect(await records(short)).toBe(0);
   });
 });

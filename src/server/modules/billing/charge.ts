@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database';
 import { AppError } from '../../platform/http/errors';
 import { post, spendCredits } from './credits';
-import { billingEnabled, consume, periodOf } from './limits';
+import { billingEnabled, billingSettings, currentPlan, limitReached, spendMonthly } from './limits';
 
 /** What one AI call was charged, so that a provider failure can give it back. */
 export type AiCharge = { kind: 'run'; period: string } | { kind: 'credit'; txnId: string } | null;
@@ -11,22 +11,21 @@ export type AiCharge = { kind: 'run'; period: string } | { kind: 'credit'; txnId
  * BILL-1, BILL-3: reserves the price of one AI call before it is made (so two calls cannot both
  * take the last unit) — from the plan's monthly AI runs, and once those are used, one credit
  * (recorded with the call's id). 402 when neither is left; with billing off (BILL-4), nothing.
+ * Runs in the caller's transaction: while the month's runs last, that is one statement
+ * (`spendMonthly`: plan, limit and counter together); credits are read only once they are needed.
  * If the provider then fails, `releaseAiCall` gives it back: a failed call costs nothing.
  */
 export async function chargeAiCall(tx: Tx, ctx: { workspaceId: string; userId: string | null }, callId: string): Promise<AiCharge> {
   if (!billingEnabled()) return null;
+  const run = await spendMonthly(tx, ctx.workspaceId, 'ai_runs', 1);
+  if (run.limit === null) return null;
+  if (run.used !== null) return { kind: 'run', period: run.period };
   try {
-    const period = periodOf('ai_runs');
-    const { counted } = await tx.transaction((inner) => consume(inner, ctx.workspaceId, 'ai_runs', 1));
-    return counted ? { kind: 'run', period } : null;
-  } catch (error) {
-    if (!(error instanceof AppError) || error.code !== 'plan_limit_reached') throw error;
-    try {
-      return { kind: 'credit', txnId: await spendCredits(tx, ctx.workspaceId, 1, { refType: 'ai_call', refId: callId, userId: ctx.userId }) };
-    } catch (spend) {
-      if (spend instanceof AppError && spend.code === 'credits_exhausted') throw new AppError(error.code, 402, `${error.message.replace(/ An owner can upgrade.*$/, '')} No credits are left either: an owner can upgrade the plan or buy credits under Settings → Billing.`, error.details);
-      throw spend;
-    }
+    return { kind: 'credit', txnId: await spendCredits(tx, ctx.workspaceId, 1, { refType: 'ai_call', refId: callId, userId: ctx.userId }) };
+  } catch (spend) {
+    if (!(spend instanceof AppError && spend.code === 'credits_exhausted')) throw spend;
+    const reached = limitReached(await currentPlan(tx, billingSettings().billing, ctx.workspaceId), 'ai_runs', run.limit, run.limit, ctx.workspaceId);
+    throw new AppError(reached.code, 402, `${reached.message.replace(/ An owner can upgrade.*$/, '')} No credits are left either: an owner can upgrade the plan or buy credits under Settings → Billing.`, reached.details);
   }
 }
 

@@ -42,6 +42,8 @@ export function configureBilling(config: BillingSettings): void {
   settings = config;
 }
 export const billingEnabled = () => settings?.billing.enabled === true;
+/** The settings given at boot (only called where billing is on). */
+export const billingSettings = (): BillingSettings => settings!;
 
 /**
  * BILL-1: spends `n` units of `metric` for the workspace inside the caller's transaction, or
@@ -52,6 +54,11 @@ export const billingEnabled = () => settings?.billing.enabled === true;
  */
 export async function consume(tx: Tx, workspaceId: string, metric: Metric, n = 1): Promise<{ counted: boolean }> {
   if (!settings?.billing.enabled) return { counted: false };
+  if (monthlyMetrics.has(metric)) {
+    const r = await spendMonthly(tx, workspaceId, metric, n);
+    if (r.limit !== null && r.used === null) throw limitReached(await currentPlan(tx, settings.billing, workspaceId), metric, r.limit, r.limit, workspaceId);
+    return { counted: r.limit !== null };
+  }
   const { granted, plan, limit, used } = await take(tx, settings, workspaceId, metric, n, false);
   if (granted < n) throw limitReached(plan!, metric, limit!, used, workspaceId);
   // Counted: a limit applies, so a counter was raised (contacts by their trigger).
@@ -68,35 +75,65 @@ export async function admit(tx: Tx, workspaceId: string, metric: Metric, want: n
   return { granted: r.granted, limit: r.limit, plan: r.plan, message: r.granted < want && r.plan ? limitReached(r.plan, metric, r.limit!, r.used, workspaceId).message : null };
 }
 
+/** Per metric, each plan's limit (null: none) as JSON, so that one statement finds the workspace's plan and its limit. */
+const limitsJson = new WeakMap<BillingConfig, Map<Metric, string>>();
+function limitsOf(billing: BillingConfig, metric: Metric): string {
+  let byMetric = limitsJson.get(billing);
+  if (!byMetric) limitsJson.set(billing, (byMetric = new Map()));
+  let json = byMetric.get(metric);
+  if (json === undefined) byMetric.set(metric, (json = JSON.stringify(Object.fromEntries(billing.plans.plans.map((p) => [p.id, p.limits[metric] ?? null])))));
+  return json;
+}
+
+/**
+ * BILL-1: spends `n` units of a monthly metric in ONE statement in the caller's transaction:
+ * it reads the workspace's plan (no cache to go stale when a webhook or the operator's command
+ * changes it), takes that plan's limit and raises the month's counter only while used + n stays
+ * within it, so concurrent spends never pass the last unit. No error is raised inside the
+ * database (no savepoint needed): `used` null with a `limit` means refused; `limit` null means
+ * the plan has none (nothing is counted). The 80 %/100 % warnings go out when first crossed.
+ */
+export async function spendMonthly(tx: Tx, workspaceId: string, metric: Metric, n: number): Promise<{ limit: number | null; used: number | null; period: string }> {
+  const config = settings!;
+  const period = periodOf(metric);
+  const limits = limitsOf(config.billing, metric);
+  const r = await tx.execute<{ lim: string | null; used: string | null; w80: boolean | null; w100: boolean | null }>(sql`
+    WITH p AS (
+      SELECT (coalesce(${limits}::jsonb -> (SELECT plan_id FROM billing_accounts WHERE workspace_id = ${workspaceId}::uuid), ${limits}::jsonb -> ${config.billing.plans.defaultPlan.id}::text) #>> '{}')::bigint AS lim
+    ), up AS (
+      INSERT INTO billing_counters (workspace_id, metric, period_start, used)
+      SELECT ${workspaceId}::uuid, ${metric}::text, ${period}::date, ${n}::bigint FROM p WHERE p.lim IS NOT NULL AND ${n}::bigint <= p.lim
+      ON CONFLICT (workspace_id, metric, period_start) DO UPDATE SET used = billing_counters.used + EXCLUDED.used
+        WHERE billing_counters.used + EXCLUDED.used <= (SELECT lim FROM p)
+      RETURNING used, warned_80_at IS NULL AS w80, warned_100_at IS NULL AS w100
+    )
+    SELECT p.lim, up.used, up.w80, up.w100 FROM p LEFT JOIN up ON true`);
+  const row = r.rows[0]!;
+  const limit = row.lim === null ? null : Number(row.lim);
+  const used = row.used === null ? null : Number(row.used);
+  if (limit !== null && used !== null && limit > 0) {
+    // Only a counter that has crossed a level not yet warned of costs more statements.
+    const due = (used >= limit && row.w100) || (used * 10 >= limit * 8 && row.w80);
+    if (due) await warnIfCrossed(tx, config, workspaceId, await currentPlan(tx, config.billing, workspaceId), metric, period, used, limit);
+  }
+  return { limit, used, period };
+}
+
 async function take(tx: Tx, config: BillingSettings, workspaceId: string, metric: Metric, n: number, partial: boolean) {
   if (n <= 0) return { granted: n, plan: null, limit: null, used: 0 };
   const plan = await currentPlan(tx, config.billing, workspaceId);
   const limit = plan.limits[metric] ?? null;
   if (limit === null) return { granted: n, plan, limit, used: 0 };
   const period = periodOf(metric);
-  let used: number;
-  let granted = n;
-  if (monthlyMetrics.has(metric) && !partial) {
-    // One conditional statement decides, whatever runs beside it.
-    if (n > limit) return { granted: 0, plan, limit, used: 0 };
-    const r = await tx.execute<{ used: string }>(sql`
-      INSERT INTO billing_counters (workspace_id, metric, period_start, used) VALUES (${workspaceId}, ${metric}, ${period}, ${n})
-      ON CONFLICT (workspace_id, metric, period_start) DO UPDATE SET used = billing_counters.used + EXCLUDED.used
-        WHERE billing_counters.used + EXCLUDED.used <= ${limit}::bigint
-      RETURNING used`);
-    if (!r.rows.length) return { granted: 0, plan, limit, used: limit };
-    used = Number(r.rows[0]!.used);
-  } else {
-    // Standing counts (and partial grants) are decided under a lock on the counter row, held to commit.
-    await tx.execute(sql`INSERT INTO billing_counters (workspace_id, metric, period_start, used) VALUES (${workspaceId}, ${metric}, ${period}, 0) ON CONFLICT DO NOTHING`);
-    const r = await tx.execute<{ used: string }>(sql`SELECT used FROM billing_counters WHERE workspace_id = ${workspaceId} AND metric = ${metric} AND period_start = ${period} FOR UPDATE`);
-    used = metric === 'seats' ? await seatsTaken(tx, workspaceId) : Number(r.rows[0]!.used);
-    granted = Math.max(0, Math.min(n, limit - used));
-    if (granted < n && !partial) return { granted: 0, plan, limit, used };
-    // Contacts are counted by the database as they are inserted; monthly metrics are counted here.
-    if (monthlyMetrics.has(metric) && granted > 0) await tx.execute(sql`UPDATE billing_counters SET used = used + ${granted} WHERE workspace_id = ${workspaceId} AND metric = ${metric} AND period_start = ${period}`);
-    used += granted;
-  }
+  // Standing counts (and partial grants) are decided under a lock on the counter row, held to commit.
+  await tx.execute(sql`INSERT INTO billing_counters (workspace_id, metric, period_start, used) VALUES (${workspaceId}, ${metric}, ${period}, 0) ON CONFLICT DO NOTHING`);
+  const r = await tx.execute<{ used: string }>(sql`SELECT used FROM billing_counters WHERE workspace_id = ${workspaceId} AND metric = ${metric} AND period_start = ${period} FOR UPDATE`);
+  let used = metric === 'seats' ? await seatsTaken(tx, workspaceId) : Number(r.rows[0]!.used);
+  const granted = Math.max(0, Math.min(n, limit - used));
+  if (granted < n && !partial) return { granted: 0, plan, limit, used };
+  // Contacts are counted by the database as they are inserted; monthly metrics are counted here.
+  if (monthlyMetrics.has(metric) && granted > 0) await tx.execute(sql`UPDATE billing_counters SET used = used + ${granted} WHERE workspace_id = ${workspaceId} AND metric = ${metric} AND period_start = ${period}`);
+  used += granted;
   await warnIfCrossed(tx, config, workspaceId, plan, metric, period, used, limit);
   return { granted, plan, limit, used };
 }
