@@ -96,7 +96,7 @@ beforeAll(async () => {
     );
     // PRIV-6: a breach incident (breach_incidents).
     ok(await w.client.post(api('/incidents'), { title: 'Fixture breach', discoveredAt: new Date().toISOString(), nature: 'Fixture', contactPoint: 'Fixture owner' }));
-    // PRIV-3 (privacy_suppressions): a person erased leaves the hash of their address.
+    // PRIV-3 (outreach_suppressions, kind email): a person erased leaves the hash of their address.
     ok(await w.client.post(api('/contacts'), { firstName: 'Erased', lastName: 'Person', emails: ['erased@example.com'] }));
     ok(await w.client.post(api('/privacy/erase'), { email: 'erased@example.com' }));
     // PRIV-2 (privacy_exports): an export asked for.

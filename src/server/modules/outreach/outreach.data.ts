@@ -4,7 +4,7 @@ const outreach = (table: string, description: string, omit?: string[], person?: 
   ({ table, module: 'outreach', scope: 'workspace', description, export: { kind: 'rows', ...(omit ? { omit } : {}) }, erase: { kind: 'with-workspace' }, ...(person ? { person } : {}) }) as const;
 
 registerData(
-  outreach('outreach_suppressions', 'Addresses no marketing mail may reach (unsubscribed, bounced, complained, erased), by the hash of the address (MAIL-4).'),
+  outreach('outreach_suppressions', 'The one suppression list: email addresses and phone numbers nobody may contact any more (unsubscribed, bounced, complained, erased), by the hash of the address, never the address (MAIL-4, PRIV-3).'),
   outreach('outreach_consents', "Contacts' marketing consent: granted or withdrawn, source, time and proof (MAIL-4).", undefined, { contactId: 'contact_id', text: ['proof'] }),
   outreach('outreach_sending_accounts', 'Sending accounts: SMTP server, Resend, or a member’s Gmail/Outlook connection; sender name and address, limits; password, API key and DKIM key sealed (MAIL-1, SEC-2).', ['secret_sealed', 'dkim_key_sealed', 'webhook_secret_sealed']),
   outreach('outreach_templates', 'Email templates with merge fields: name, subject, body (MAIL-2).'),

@@ -6,6 +6,7 @@ import { workspaces } from '../workspaces/workspaces.schema';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
 
+export const suppressionKinds = ['email', 'phone'] as const;
 export const suppressionReasons = ['unsubscribed', 'bounced', 'complained', 'erased'] as const;
 export const consentSources = ['form', 'import', 'double_opt_in', 'manual', 'unsubscribe_one_click', 'unsubscribe_link', 'unsubscribe_mail'] as const;
 export const consentStates = ['granted', 'withdrawn'] as const;
@@ -13,13 +14,17 @@ export const mailStreams = ['transactional', 'marketing'] as const;
 export const outreachMessageStatuses = ['sending', 'sent', 'failed'] as const;
 
 /**
- * MAIL-4: addresses no marketing mail may reach. Keyed by the SHA-256 of the lower-cased address,
- * not the address, so that erasing a person (PRIV-3) can keep the row that keeps them unmailed.
+ * MAIL-4, PRIV-3: the one suppression list of a workspace — addresses and numbers nobody may
+ * contact any more: unsubscribed, bounced, complained (email) and erased people (email and phone).
+ * Keyed by the SHA-256 of the trimmed, lower-cased address (E.164 for a phone), never the address,
+ * so that erasing a person can keep the row that keeps them uncontacted. Outreach reads it at send
+ * time for every message; privacy's erasure writes it (through `suppressErased`).
  */
 export const outreachSuppressions = pgTable(
   'outreach_suppressions',
   {
     workspaceId: workspaceIdColumn(),
+    kind: text('kind', { enum: suppressionKinds }).notNull().default('email'),
     addressHash: text('address_hash').notNull(),
     reason: text('reason', { enum: suppressionReasons }).notNull(),
     /** How it came: one-click, footer link, a provider's bounce event, erasure. */
@@ -27,8 +32,9 @@ export const outreachSuppressions = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.workspaceId, t.addressHash] }),
+    primaryKey({ columns: [t.workspaceId, t.kind, t.addressHash] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    check('outreach_suppressions_kind_check', sql`${t.kind} IN ('email', 'phone')`),
     check('outreach_suppressions_hash_check', sql`${t.addressHash} ~ '^[0-9a-f]{64}$'`),
     tenantPolicy(t.workspaceId),
   ],

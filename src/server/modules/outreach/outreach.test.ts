@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
@@ -196,6 +198,31 @@ describe('erasure', () => {
     expect(res.json().error).toMatchObject({ code: 'recipient_blocked', details: { reason: 'erased' } });
     const { rows } = await server.services.database.system.execute(sql`SELECT reason, source FROM outreach_suppressions WHERE workspace_id = ${owner.workspaceId} AND reason = 'erased'`);
     expect(rows).toEqual([{ reason: 'erased', source: 'erasure' }]);
+  });
+
+  it('MAIL-4 PRIV-3 one suppression list: the migration moves the erased emails and phones of the old privacy list into it, erasure winning over an earlier reason, and drops the old table', async () => {
+    const file = readdirSync('db/migrations').find((f) => f.endsWith('_one_suppression_list.sql'))!;
+    const statements = readFileSync(`db/migrations/${file}`, 'utf8').split('--> statement-breakpoint');
+    const hash = (v: string) => createHash('sha256').update(v).digest('hex');
+    const [erasedOnly, wasUnsubscribed, phone] = [hash(`old-erased-${n++}@example.test`), hash(`old-unsub-${n++}@example.test`), hash(`+9198765${String(n++).padStart(5, '0')}`)];
+    const client = await server.services.database.systemPool.connect();
+    try {
+      await client.query('BEGIN');
+      // The old table as it was, with rows an earlier version wrote.
+      await client.query('CREATE TABLE privacy_suppressions (workspace_id uuid NOT NULL, kind text NOT NULL, hash text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (workspace_id, kind, hash))');
+      await client.query(`INSERT INTO privacy_suppressions VALUES ($1, 'email', $2, '2026-01-02T03:04:05Z'), ($1, 'email', $3, now()), ($1, 'phone', $4, now())`, [owner.workspaceId, erasedOnly, wasUnsubscribed, phone]);
+      await client.query(`INSERT INTO outreach_suppressions (workspace_id, address_hash, reason, source) VALUES ($1, $2, 'unsubscribed', 'unsubscribe_link')`, [owner.workspaceId, wasUnsubscribed]);
+      for (const statement of statements) await client.query(statement);
+      const { rows } = await client.query(`SELECT kind, address_hash, reason, source, created_at FROM outreach_suppressions WHERE workspace_id = $1 AND address_hash = ANY($2) ORDER BY kind, address_hash`, [owner.workspaceId, [erasedOnly, wasUnsubscribed, phone]]);
+      expect(rows.map((r) => [r.kind, r.address_hash, r.reason, r.source])).toEqual(
+        [['email', erasedOnly, 'erased', 'erasure'], ['email', wasUnsubscribed, 'erased', 'erasure'], ['phone', phone, 'erased', 'erasure']].sort((a, b) => `${a[0]}${a[1]}`.localeCompare(`${b[0]}${b[1]}`)),
+      );
+      expect(rows.find((r) => r.address_hash === erasedOnly).created_at.toISOString()).toBe('2026-01-02T03:04:05.000Z');
+      expect((await client.query(`SELECT to_regclass('privacy_suppressions') AS t`)).rows[0].t).toBeNull();
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 });
 

@@ -5,7 +5,6 @@ import type { WorkspaceContext } from '../../platform/db/tenant';
 import { scrubAiCalls } from '../ai/scrub-calls';
 import { personTables } from './find-person';
 import { columnCatalogue, identifies, scrubNeedles, scrubStatement, type Identity } from './person-match';
-import { suppressErasedAddress } from '../outreach';
 import { suppress } from './suppression';
 
 export interface ErasureCounts {
@@ -101,9 +100,8 @@ export async function erasePerson(
   }
 
   if (options.suppress) {
+    // MAIL-4: the one suppression list, which outreach checks at send time for every message.
     await suppress(tx, ctx.workspaceId, { emails: who.emails, phones: who.phones });
-    // MAIL-4: outreach checks its own suppression list at send time for every message.
-    for (const email of who.emails) await suppressErasedAddress(tx, ctx.workspaceId, email);
   }
   return counts;
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database';
-import { privacySuppressions } from './privacy.schema';
+import { suppressErased, suppressionOf } from '../outreach';
 
 /** The form an address is hashed in: trimmed, lower-cased (emails); E.164 (phones, normalised by the caller). */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -10,24 +9,14 @@ export function suppressionHash(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-/** PRIV-3: remembers an erased person's addresses, as hashes, so they are not contacted again. */
-export async function suppress(tx: Tx, workspaceId: string, values: { emails: string[]; phones: string[] }): Promise<void> {
-  const rows = [
-    ...values.emails.map((e) => ({ workspaceId, kind: 'email' as const, hash: suppressionHash(normaliseEmail(e)) })),
-    ...values.phones.map((p) => ({ workspaceId, kind: 'phone' as const, hash: suppressionHash(p.trim()) })),
-  ];
-  if (rows.length) await tx.insert(privacySuppressions).values(rows).onConflictDoNothing();
-}
-
 /**
- * PRIV-3: whether an address belongs to someone erased from this workspace. Outreach (campaigns,
- * sequences) asks before it mails; the caller's transaction is scoped to the workspace.
+ * PRIV-3: remembers an erased person's addresses, as hashes, so they are not contacted again. The
+ * list is outreach's suppression list (one list for unsubscribed, bounced, complained and erased),
+ * since outreach is what reads it before every message.
  */
+export const suppress = (tx: Tx, workspaceId: string, values: { emails: string[]; phones: string[] }): Promise<void> => suppressErased(tx, workspaceId, values);
+
+/** PRIV-3: whether an address belongs to someone erased from this workspace; the caller's transaction is scoped to the workspace. */
 export async function isSuppressed(tx: Tx, workspaceId: string, email: string): Promise<boolean> {
-  const [row] = await tx
-    .select({ hash: privacySuppressions.hash })
-    .from(privacySuppressions)
-    .where(and(eq(privacySuppressions.workspaceId, workspaceId), eq(privacySuppressions.kind, 'email'), eq(privacySuppressions.hash, suppressionHash(normaliseEmail(email)))))
-    .limit(1);
-  return row !== undefined;
+  return (await suppressionOf(tx, workspaceId, email))?.reason === 'erased';
 }

@@ -36,7 +36,7 @@ export async function recordConsentIn(tx: Tx, ctx: WorkspaceContext, input: Cons
 
 export const recordConsent = (db: Db, ctx: WorkspaceContext, input: ConsentInput) => withTenant(db, ctx, (tx) => recordConsentIn(tx, ctx, input)).then(() => contactMailStatus(db, ctx, input.contactId));
 
-/** Puts an address on the suppression list; the first reason stays (an unsubscribed address that later bounces is still unsubscribed). */
+/** Puts an email address on the suppression list; the first reason stays (an unsubscribed address that later bounces is still unsubscribed). */
 export async function suppressAddress(tx: Tx, workspaceId: string, hash: string, reason: SuppressionReason, source: string): Promise<boolean> {
   const rows = await tx.insert(outreachSuppressions).values({ workspaceId, addressHash: hash, reason, source }).onConflictDoNothing().returning({ reason: outreachSuppressions.reason });
   return rows.length > 0;
@@ -46,7 +46,7 @@ export async function suppressionOf(tx: Tx, workspaceId: string, address: string
   const [row] = await tx
     .select({ reason: outreachSuppressions.reason, source: outreachSuppressions.source, createdAt: outreachSuppressions.createdAt })
     .from(outreachSuppressions)
-    .where(and(eq(outreachSuppressions.workspaceId, workspaceId), eq(outreachSuppressions.addressHash, addressHash(address))));
+    .where(and(eq(outreachSuppressions.workspaceId, workspaceId), eq(outreachSuppressions.kind, 'email'), eq(outreachSuppressions.addressHash, addressHash(address))));
   return row ?? null;
 }
 
@@ -82,12 +82,21 @@ export async function latestConsent(tx: Tx, workspaceId: string, contactId: stri
 }
 
 /**
- * MAIL-4 for PRIV-3: when a person is erased their address stays unmailable. The privacy module
- * calls this in its erasure transaction; only the hash of the address is kept.
+ * MAIL-4 for PRIV-3: when a person is erased their email addresses and phone numbers (E.164,
+ * normalised by the caller) stay uncontactable. The privacy module calls this in its erasure
+ * transaction; only the hashes are kept, and erasure wins over an earlier reason.
  */
-export async function suppressErasedAddress(tx: Tx, workspaceId: string, address: string): Promise<void> {
+export async function suppressErased(tx: Tx, workspaceId: string, values: { emails: string[]; phones: string[] }): Promise<void> {
+  const rows = [
+    ...values.emails.map((e) => ({ workspaceId, kind: 'email' as const, addressHash: addressHash(e), reason: 'erased' as const, source: 'erasure' })),
+    ...values.phones.map((p) => ({ workspaceId, kind: 'phone' as const, addressHash: addressHash(p), reason: 'erased' as const, source: 'erasure' })),
+  ];
+  if (!rows.length) return;
   await tx
     .insert(outreachSuppressions)
-    .values({ workspaceId, addressHash: addressHash(address), reason: 'erased', source: 'erasure' })
-    .onConflictDoUpdate({ target: [outreachSuppressions.workspaceId, outreachSuppressions.addressHash], set: { reason: 'erased', source: 'erasure' } });
+    .values(rows)
+    .onConflictDoUpdate({ target: [outreachSuppressions.workspaceId, outreachSuppressions.kind, outreachSuppressions.addressHash], set: { reason: 'erased', source: 'erasure' } });
 }
+
+/** MAIL-4 for PRIV-3: one erased email address stays unmailable (see `suppressErased`). */
+export const suppressErasedAddress = (tx: Tx, workspaceId: string, address: string): Promise<void> => suppressErased(tx, workspaceId, { emails: [address], phones: [] });

@@ -124,7 +124,7 @@ export async function confirmOptIn(services: Services, token: string, ip: string
     if (optIn.expiresAt < new Date()) throw new AppError('opt_in_expired', 410, 'This confirmation link has expired. Subscribe again to get a new one.');
     const now = new Date();
     await tx.update(outreachOptIns).set({ confirmedAt: now, confirmedIp: ip }).where(and(eq(outreachOptIns.workspaceId, ref.workspaceId), eq(outreachOptIns.id, optIn.id)));
-    await tx.delete(outreachSuppressions).where(and(eq(outreachSuppressions.workspaceId, ref.workspaceId), eq(outreachSuppressions.addressHash, optIn.addressHash), eq(outreachSuppressions.reason, 'unsubscribed')));
+    await tx.delete(outreachSuppressions).where(and(eq(outreachSuppressions.workspaceId, ref.workspaceId), eq(outreachSuppressions.kind, 'email'), eq(outreachSuppressions.addressHash, optIn.addressHash), eq(outreachSuppressions.reason, 'unsubscribed')));
     const proof = `Asked on ${optIn.source} at ${optIn.requestedAt.toISOString()} from ${optIn.requestedIp ?? 'unknown IP'}; confirmed by the emailed link at ${now.toISOString()} from ${ip ?? 'unknown IP'} (opt-in ${optIn.id}).`;
     await recordConsentIn(tx, ctx, { contactId: optIn.contactId, state: 'granted', source: 'double_opt_in', proof });
     await logActivity(tx, ctx, { kind: 'note', subject: 'Subscribed to marketing email (double opt-in)', body: `<p>${escapeHtml(proof)}</p>`, links: [{ recordType: 'contacts', recordId: optIn.contactId }] });

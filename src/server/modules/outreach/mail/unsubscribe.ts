@@ -25,7 +25,7 @@ export async function unsubscribePage(services: Services, token: string): Promis
       .select({ workspaceName: workspaces.name, suppressed: outreachSuppressions.reason })
       .from(outreachMessages)
       .innerJoin(workspaces, eq(workspaces.id, outreachMessages.workspaceId))
-      .leftJoin(outreachSuppressions, and(eq(outreachSuppressions.workspaceId, outreachMessages.workspaceId), eq(outreachSuppressions.addressHash, outreachMessages.addressHash)))
+      .leftJoin(outreachSuppressions, and(eq(outreachSuppressions.workspaceId, outreachMessages.workspaceId), eq(outreachSuppressions.kind, 'email'), eq(outreachSuppressions.addressHash, outreachMessages.addressHash)))
       .where(and(eq(outreachMessages.workspaceId, ref.workspaceId), eq(outreachMessages.id, ref.messageId)));
     if (!row) throw notFound('Unsubscribe link');
     return { workspaceName: row.workspaceName, unsubscribed: row.suppressed !== null };
