@@ -23,6 +23,7 @@ import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
 import { dncImportJob } from '../modules/outreach/calls/dnc-import.job';
 import { campaignJob, campaignSweepJob } from '../modules/outreach/campaigns/campaign.job';
 import { resumeStalledCampaigns } from '../modules/outreach/campaigns/send-campaign';
+import { sequenceDueJob } from '../modules/outreach/sequences/sequence.job';
 import { createMailTransport } from './mail/transport';
 import { configureBilling } from '../modules/billing/limits';
 import { billingReconcileJob } from '../modules/billing/reconcile.job';
@@ -73,7 +74,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(...conversationJobs);
   jobs.register(bookingReminderJob, calendarSyncJob);
   jobs.register(lowStockJob);
-  jobs.register(dncImportJob, campaignJob, campaignSweepJob);
+  jobs.register(dncImportJob, campaignJob, campaignSweepJob, sequenceDueJob);
   jobs.register(billingReconcileJob);
   jobs.register(privacyExportJob, privacyExportSweepJob, retentionJob, accountPurgeJob, workspacePurgeJob);
   const services: Services = {
