@@ -32,6 +32,7 @@ import { integrationsModule } from './modules/integrations/integrations.routes';
 import { callsModule } from './modules/outreach/calls/calls.routes';
 import { outreachModule } from './modules/outreach/outreach.routes';
 import { campaignsModule } from './modules/outreach/campaigns/campaigns.routes';
+import { sequencesModule } from './modules/outreach/sequences/sequences.routes';
 import { incidentsModule } from './modules/incidents/incidents.routes';
 import { policiesModule } from './modules/policies/policies.routes';
 import { privacyModule } from './modules/privacy/privacy.routes';
@@ -139,6 +140,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(billingModule);
   await app.register(outreachModule);
   await app.register(campaignsModule);
+  await app.register(sequencesModule);
   await app.register(incidentsModule);
   await app.register(policiesModule);
   await app.register(privacyModule);

@@ -127,6 +127,8 @@ const callsRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/calls/do-not-call', component: lazyRouteComponent(() => import('./modules/calls/DoNotCallPage'), 'DoNotCallPage') }),
   // MAIL-2, MAIL-3: campaigns.
   createRoute({ getParentRoute: () => workspaceRoute, path: '/campaigns', component: lazyRouteComponent(() => import('./modules/outreach/CampaignsPage'), 'CampaignsPage') }),
+  // MAIL-2: sequences.
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/sequences', component: lazyRouteComponent(() => import('./modules/outreach/SequencesPage'), 'SequencesPage') }),
 ];
 // MAIL-4: the footer link of a marketing email; public, no sign-in.
 // PRIV-9: a workspace's public privacy page (linked from the widget and the booking page).

@@ -23,6 +23,7 @@ import { weeklyBriefMailJob } from '../modules/agents/weekly-brief-mail.job';
 import { dncImportJob } from '../modules/outreach/calls/dnc-import.job';
 import { campaignJob, campaignSweepJob } from '../modules/outreach/campaigns/campaign.job';
 import { resumeStalledCampaigns } from '../modules/outreach/campaigns/send-campaign';
+import { sequenceDueJob } from '../modules/outreach/sequences/sequence.job';
 import { createMailTransport } from './mail/transport';
 import { configureBilling } from '../modules/billing/limits';
 import { billingPurgeJob } from '../modules/billing/purge.job';
@@ -76,7 +77,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   onMailOutcome(EMAIL_REPLY_TEMPLATE, emailReplyOutcome);
   jobs.register(bookingReminderJob, calendarSyncJob);
   jobs.register(lowStockJob);
-  jobs.register(dncImportJob, campaignJob, campaignSweepJob);
+  jobs.register(dncImportJob, campaignJob, campaignSweepJob, sequenceDueJob);
   jobs.register(billingReconcileJob, billingPurgeJob);
   jobs.register(privacyExportJob, privacyExportSweepJob, retentionJob, accountPurgeJob, workspacePurgeJob);
   const services: Services = {

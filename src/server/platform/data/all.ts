@@ -26,3 +26,4 @@ import '../../modules/conversations/conversations.data';
 import '../../modules/outreach/calls/calls.data';
 import '../../modules/outreach/outreach.data';
 import '../../modules/outreach/campaigns/campaigns.data';
+import '../../modules/outreach/sequences/sequences.data';

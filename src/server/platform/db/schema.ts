@@ -22,6 +22,7 @@ export * from '../../modules/outreach/calls/calls.schema';
 export * from '../../modules/billing/billing.schema';
 export * from '../../modules/outreach/outreach.schema';
 export * from '../../modules/outreach/campaigns/campaigns.schema';
+export * from '../../modules/outreach/sequences/sequences.schema';
 export * from '../../modules/incidents/incidents.schema';
 export * from '../../modules/policies/policies.schema';
 export * from '../../modules/privacy/privacy.schema';

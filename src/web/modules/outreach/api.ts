@@ -34,3 +34,25 @@ export const campaignsApi = {
   act: (w: string, id: string, action: 'pause' | 'resume' | 'cancel') => api.post<Campaign>(`${ws(w)}/campaigns/${encodeURIComponent(id)}/${action}`, {}),
   templates: (w: string) => api.get<{ items: Template[] }>(`${ws(w)}/templates`),
 };
+
+// ---------------------------------------------------------------- sequences (MAIL-2)
+
+export type { Sequence, Enrolment } from '../../../server/modules/outreach/sequences/sequences.contract';
+import type { Enrolment, Sequence } from '../../../server/modules/outreach/sequences/sequences.contract';
+export interface NewSequence {
+  name: string;
+  steps: { templateId: string; delayDays: number }[];
+}
+export interface EnrolResult {
+  enrolled: number;
+  alreadyEnrolled: number;
+  skipped: { reason: string; count: number }[];
+}
+
+export const sequencesApi = {
+  list: (w: string) => api.get<{ items: Sequence[] }>(`${ws(w)}/sequences`),
+  create: (w: string, body: NewSequence) => api.post<Sequence>(`${ws(w)}/sequences`, body),
+  enrol: (w: string, id: string, viewId: string) => api.post<EnrolResult>(`${ws(w)}/sequences/${encodeURIComponent(id)}/enrolments`, { viewId }),
+  enrolments: (w: string, id: string) => api.get<{ items: Enrolment[] }>(`${ws(w)}/sequences/${encodeURIComponent(id)}/enrolments`),
+  stop: (w: string, id: string, contactId: string) => api.post<Enrolment>(`${ws(w)}/sequences/${encodeURIComponent(id)}/enrolments/${encodeURIComponent(contactId)}/stop`, {}),
+};

@@ -129,6 +129,16 @@ export function AppShell() {
                 </Link>
               </li>
             ) : null}
+            {workspace.data && workspace.data.role !== 'client' ? (
+              <li>
+                <Link to={`/w/${workspaceId}/sequences` as '/'} className={navLinkClass}>
+                  <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+                    <path d="M4 5h12M4 10h8M4 15h4M14 13l2 2-2 2" />
+                  </svg>
+                  Sequences
+                </Link>
+              </li>
+            ) : null}
             <li>
               <Link to={`/w/${workspaceId}/booking` as '/'} className={navLinkClass}>
                 <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">

@@ -20,7 +20,7 @@ type Counts = Campaign['counts'];
 const emptyCounts = (): Counts => ({ total: 0, queued: 0, sending: 0, sent: 0, skipped: 0, failed: 0, delivered: 0, opened: 0, clicked: 0, bounced: 0, complained: 0 });
 
 /** Who a campaign may reach, decided when it is made: consent with its source on record, an address, no restriction (MAIL-4, PRIV-5). */
-const recipientReason = sql`CASE
+export const recipientReason = sql`CASE
   WHEN ${contacts.email} IS NULL THEN 'no_address'
   WHEN ${contacts.restricted} THEN 'restricted'
   WHEN ${contacts.consentState} <> 'granted'
@@ -28,10 +28,11 @@ const recipientReason = sql`CASE
         ORDER BY oc.recorded_at DESC, oc.id DESC LIMIT 1) IS DISTINCT FROM 'granted' THEN 'no_consent'
   END`;
 
-async function audienceWhere(tx: Tx, ctx: WorkspaceContext, body: CampaignBody): Promise<SQL | undefined> {
+/** MAIL-2: the contacts of a saved view of contacts (as its viewer sees them), or those with a tag; shared by campaigns and sequences. */
+export async function audienceWhere(tx: Tx, ctx: WorkspaceContext, body: { viewId?: string | undefined; tagId?: string | undefined }): Promise<SQL | undefined> {
   if (body.viewId) {
     const view = await findVisibleView(tx, ctx, body.viewId);
-    if (view.object !== 'contacts') throw badRequest('not_a_contacts_view', 'Campaigns go to saved views of contacts; this view lists something else.', { fields: { viewId: 'Choose a view of contacts.' }, in: 'body' });
+    if (view.object !== 'contacts') throw badRequest('not_a_contacts_view', 'Mail goes to saved views of contacts; this view lists something else.', { fields: { viewId: 'Choose a view of contacts.' }, in: 'body' });
     return (await prepareView(tx, ctx, view.definition, 'view')).where;
   }
   const [tag] = await tx.select({ id: tags.id }).from(tags).where(and(eq(tags.workspaceId, ctx.workspaceId), eq(tags.id, body.tagId!)));

@@ -5,6 +5,7 @@ import { notFound } from '../../../platform/http/errors';
 import { contacts } from '../../crm/crm.schema';
 import { outreachConsents, outreachSuppressions, type consentSources, type suppressionReasons } from '../outreach.schema';
 import { addressHash } from './unsubscribe-token';
+import { stopSequencesForAddress } from '../sequences/stop-enrolments';
 
 export type ConsentSource = (typeof consentSources)[number];
 export type SuppressionReason = (typeof suppressionReasons)[number];
@@ -39,6 +40,8 @@ export const recordConsent = (db: Db, ctx: WorkspaceContext, input: ConsentInput
 /** Puts an email address on the suppression list; the first reason stays (an unsubscribed address that later bounces is still unsubscribed). */
 export async function suppressAddress(tx: Tx, workspaceId: string, hash: string, reason: SuppressionReason, source: string): Promise<boolean> {
   const rows = await tx.insert(outreachSuppressions).values({ workspaceId, addressHash: hash, reason, source }).onConflictDoNothing().returning({ reason: outreachSuppressions.reason });
+  // MAIL-2, MAIL-4: whoever has this address gets no further step of any sequence.
+  await stopSequencesForAddress(tx, workspaceId, hash, reason);
   return rows.length > 0;
 }
 

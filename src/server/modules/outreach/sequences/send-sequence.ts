@@ -1,0 +1,144 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
+import { AppError } from '../../../platform/http/errors';
+import type { Services } from '../../../platform/services';
+import { htmlToText } from '../../activities/sanitise-html';
+import { consume } from '../../billing/limits';
+import { memberships } from '../../workspaces/workspaces.schema';
+import { sendOutreachMail } from '../mail/send-outreach-mail';
+import { mergeValuesFor } from '../templates/manage-templates';
+import { renderTemplate } from '../templates/merge-fields';
+import { DAY_MS, nextSendTime } from './send-window';
+import { outreachSequenceEnrolments as enrolments, outreachSequenceSteps as steps, outreachSequences as sequences } from './sequences.schema';
+import { endStateFor } from './stop-enrolments';
+
+/** Enrolments claimed per statement. */
+const BATCH = 25;
+/** A run sends for this long at most; the next minute's run carries on. */
+const SLICE_MS = 50_000;
+/** A send retried this many times (a provider's 5xx, a dropped connection) before the enrolment is stopped with the error. */
+const MAX_ATTEMPTS = 3;
+
+type Claimed = {
+  workspace_id: string;
+  sequence_id: string;
+  contact_id: string;
+  current_step: number;
+  attempts: number;
+  time_zone: string | null;
+};
+
+/** Thrown inside the send's transaction when the enrolment ended (a reply) between its claim and its send. */
+class EnrolmentEnded extends Error {}
+
+const key = (c: Claimed) => and(eq(enrolments.workspaceId, c.workspace_id), eq(enrolments.sequenceId, c.sequence_id), eq(enrolments.contactId, c.contact_id));
+
+/** Updates a claimed enrolment, only while it is still active (a reply that ended it meanwhile wins). */
+const settle = (services: Services, c: Claimed, values: Partial<typeof enrolments.$inferSelect>) =>
+  withTenant(services.database.db, { workspaceId: c.workspace_id, userId: null }, (tx) => tx.update(enrolments).set(values).where(and(key(c), eq(enrolments.state, 'active'))));
+
+/**
+ * MAIL-2: sends every sequence step due by `now` (a clock, for tests; the real time otherwise).
+ * Each enrolment is claimed (`claimed_at`), its step sent through the one checked send path with
+ * an idempotency key naming sequence, contact and step (a claim that lapsed because its worker died
+ * is taken again, and the key finds the first send), then moved to its next step, due that many
+ * days later at the next weekday 09:00–17:00 in the lead's zone. A send blocked by suppression
+ * ends the enrolment as unsubscribed or bounced. Returns how many steps were sent.
+ */
+export async function sendDueSteps(services: Services, now: Date = new Date()): Promise<number> {
+  const lease = services.config.CAMPAIGN_LEASE_SECONDS;
+  const started = Date.now();
+  let sent = 0;
+  while (Date.now() - started < SLICE_MS) {
+    const r = await services.database.system.execute<Claimed>(sql`
+      WITH picked AS MATERIALIZED (
+        SELECT workspace_id, sequence_id, contact_id FROM ${enrolments}
+        WHERE state = 'active' AND next_send_at <= ${now.toISOString()}::timestamptz
+          AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => ${lease}))
+        ORDER BY next_send_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+      UPDATE ${enrolments} e SET claimed_at = now(), attempts = e.attempts + 1
+      FROM picked WHERE e.workspace_id = picked.workspace_id AND e.sequence_id = picked.sequence_id AND e.contact_id = picked.contact_id
+      RETURNING e.workspace_id, e.sequence_id, e.contact_id, e.current_step, e.attempts, e.time_zone`);
+    if (!r.rows.length) break;
+    for (const c of r.rows) if (await sendStep(services, c, now)) sent++;
+  }
+  return sent;
+}
+
+async function sendStep(services: Services, c: Claimed, now: Date): Promise<boolean> {
+  const { db } = services.database;
+  const loaded = await withTenant(db, { workspaceId: c.workspace_id, userId: null }, async (tx) => {
+    const [seq] = await tx.select().from(sequences).where(and(eq(sequences.workspaceId, c.workspace_id), eq(sequences.id, c.sequence_id)));
+    const all = await tx.select().from(steps).where(and(eq(steps.workspaceId, c.workspace_id), eq(steps.sequenceId, c.sequence_id))).orderBy(steps.position);
+    const [enrolment] = await tx.select({ enrolledBy: enrolments.enrolledBy }).from(enrolments).where(key(c));
+    // It sends as the member who enrolled the contact (their address for replies) while they are still a member.
+    const by = enrolment?.enrolledBy;
+    const [member] = by ? await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, c.workspace_id), eq(memberships.userId, by))) : [];
+    return { seq, all, userId: member ? by! : null };
+  });
+  const step = loaded.all[c.current_step];
+  if (!loaded.seq || !step) {
+    await settle(services, c, { state: 'finished', nextSendAt: null, claimedAt: null, endedAt: new Date() });
+    return false;
+  }
+  const ctx: WorkspaceContext = { workspaceId: c.workspace_id, userId: loaded.userId, role: 'admin', actorLabel: `sequence ${loaded.seq.name}` };
+  const stop = (reason: string, state = endStateFor(reason)) => settle(services, c, { state, stopReason: reason.slice(0, 300), nextSendAt: null, claimedAt: null, endedAt: new Date() });
+  try {
+    const rendered = await withTenant(db, ctx, async (tx) => renderTemplate(step, await mergeValuesFor(tx, ctx, c.contact_id)));
+    if (!rendered.ok) {
+      await stop(`merge_value_missing:${rendered.field}`, 'stopped');
+      return false;
+    }
+    const outcome = await sendOutreachMail(services, ctx, {
+      contactId: c.contact_id,
+      stream: 'marketing',
+      subject: rendered.subject,
+      html: rendered.html,
+      text: htmlToText(rendered.html),
+      idempotencyKey: `sequence:${c.sequence_id}:${c.contact_id}:${c.current_step}`,
+      beforeSend: async (tx: Tx) => {
+        // A reply that ended the enrolment after its claim: nothing leaves.
+        const [now] = await tx.select({ state: enrolments.state }).from(enrolments).where(key(c));
+        if (now?.state !== 'active') throw new EnrolmentEnded();
+        // BILL-1: counted against the plan only once it passed every check and is about to leave.
+        await consume(tx, c.workspace_id, 'emails', 1);
+      },
+    });
+    if (outcome.status === 'blocked') {
+      await stop(outcome.reason);
+      return false;
+    }
+    const next = loaded.all[c.current_step + 1];
+    const zones = c.time_zone ? c.time_zone.split(',') : [];
+    await settle(services, c, {
+      currentStep: c.current_step + 1,
+      lastSentAt: new Date(),
+      claimedAt: null,
+      attempts: 0,
+      ...(next ? { nextSendAt: nextSendTime(new Date(now.getTime() + next.delayDays * DAY_MS), zones) } : { state: 'finished', nextSendAt: null, endedAt: new Date() }),
+    });
+    return outcome.status === 'sent';
+  } catch (error) {
+    if (error instanceof EnrolmentEnded) return false;
+    if (error instanceof AppError && error.code === 'plan_limit_reached') {
+      await stop('plan_limit', 'stopped');
+      return false;
+    }
+    if (error instanceof AppError && error.statusCode === 404) {
+      await stop('contact_deleted', 'stopped');
+      return false;
+    }
+    if (error instanceof AppError && error.code === 'postal_address_missing') {
+      // MAIL-5: held, not dropped: tried again in an hour, once the address may be filled in.
+      await settle(services, c, { claimedAt: null, attempts: 0, nextSendAt: new Date(now.getTime() + 3_600_000) });
+      return false;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    services.logger.warn({ err: error, sequenceId: c.sequence_id }, 'sequence mail failed');
+    if (c.attempts >= MAX_ATTEMPTS) await stop(message, 'stopped');
+    // Tried again a few minutes later, not at once.
+    else await settle(services, c, { claimedAt: null, nextSendAt: new Date(now.getTime() + c.attempts * 300_000) });
+    return false;
+  }
+}
