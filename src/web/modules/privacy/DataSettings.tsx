@@ -293,30 +293,8 @@ function RetentionSection({ workspaceId }: { workspaceId: string }) {
       </SectionHeading>
       {current.error ? <ErrorAlert>{errorMessage(current.error)}</ErrorAlert> : null}
       <form onSubmit={submit} className="flex flex-wrap items-end gap-3">
-        <TextField
-          label="Conversations (days after the last message)"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={3650}
-          required
-          value={conversationDays}
-          onChange={(e) => setConversationDays(e.target.value)}
-          hint={defaults ? `Default ${defaults.conversationDays}; 1 to 3,650.` : undefined}
-          containerClassName="min-w-0 basis-full sm:basis-auto sm:flex-1 sm:max-w-xs"
-        />
-        <TextField
-          label="AI call records (days)"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={3650}
-          required
-          value={aiCallDays}
-          onChange={(e) => setAiCallDays(e.target.value)}
-          hint={defaults ? `Default ${defaults.aiCallDays}; 1 to 3,650.` : undefined}
-          containerClassName="min-w-0 basis-full sm:basis-auto sm:flex-1 sm:max-w-xs"
-        />
+        <DaysField label="Conversations (days after the last message)" value={conversationDays} onChange={setConversationDays} fallback={defaults?.conversationDays} />
+        <DaysField label="AI call records (days)" value={aiCallDays} onChange={setAiCallDays} fallback={defaults?.aiCallDays} />
         <Button type="submit" pending={save.isPending} pendingLabel="Saving…" disabled={!current.data}>
           Save
         </Button>
@@ -324,5 +302,22 @@ function RetentionSection({ workspaceId }: { workspaceId: string }) {
       {save.error ? <ErrorAlert className="mt-4">{errorMessage(save.error)}</ErrorAlert> : null}
       {save.isSuccess && !save.isPending ? <StatusNote className="mt-4">Saved. The next nightly run deletes what is older.</StatusNote> : null}
     </section>
+  );
+}
+
+function DaysField({ label, value, onChange, fallback }: { label: string; value: string; onChange: (value: string) => void; fallback: number | undefined }) {
+  return (
+    <TextField
+      label={label}
+      type="number"
+      inputMode="numeric"
+      min={1}
+      max={3650}
+      required
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      hint={fallback === undefined ? undefined : `Default ${fallback}; 1 to 3,650.`}
+      containerClassName="min-w-0 basis-full sm:basis-auto sm:flex-1 sm:max-w-xs"
+    />
   );
 }
