@@ -204,8 +204,8 @@ async function boot(): Promise<void> {
       h('label', {}, 'Name', name),
       h('label', {}, 'Email', email),
       h('label', { class: 'k-check' }, consent, 'You may contact me about my request and offers.'),
-      (config.privacyNotice || config.privacyUrl) &&
-        h('p', { class: 'k-privacy' }, config.privacyNotice ?? '', ' ', config.privacyUrl && /^https?:/.test(config.privacyUrl) ? h('a', { href: config.privacyUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Privacy notice') : null),
+      // PRIV-10: the chat is not meant for children, whatever else the notice says.
+      h('p', { class: 'k-privacy' }, config.privacyNotice ?? '', ' ', config.privacyUrl && /^https?:/.test(config.privacyUrl) ? h('a', { href: config.privacyUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Privacy notice') : null, ' ', 'This chat is not meant for children under 18.'),
       h('button', { class: 'k-btn', type: 'submit' }, 'Send my details'),
     );
     f.addEventListener('submit', (e) => {

@@ -8,10 +8,13 @@ interface ConfirmRemoveProps {
   question: ReactNode;
   onConfirm: () => void;
   pending: boolean;
+  /** The confirming button, "Remove" unless said otherwise. */
+  confirmLabel?: string;
+  pendingLabel?: string;
 }
 
 /** A removal that asks first, in place: the button becomes the question with Remove and Keep it. */
-export function ConfirmRemove({ label, question, onConfirm, pending }: ConfirmRemoveProps) {
+export function ConfirmRemove({ label, question, onConfirm, pending, confirmLabel = 'Remove', pendingLabel = 'Removing…' }: ConfirmRemoveProps) {
   const [asking, setAsking] = useState(false);
   if (!asking) {
     return (
@@ -23,8 +26,8 @@ export function ConfirmRemove({ label, question, onConfirm, pending }: ConfirmRe
   return (
     <span className="flex flex-wrap items-center gap-2 text-sm text-stone-700" role="group" aria-label="Confirm removal">
       {question}
-      <Button variant="danger" size="sm" onClick={onConfirm} pending={pending} pendingLabel="Removing…">
-        Remove
+      <Button variant="danger" size="sm" onClick={onConfirm} pending={pending} pendingLabel={pendingLabel}>
+        {confirmLabel}
       </Button>
       <Button variant="ghost" size="sm" onClick={() => setAsking(false)}>
         Keep it

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, foreignKey, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { tenantPolicy, workspaceIdColumn } from '../../platform/db/tenancy-sql';
 import { users } from '../accounts/accounts.schema';
@@ -108,6 +108,33 @@ export const aiCalls = pgTable(
     index('ai_calls_run_idx').on(t.workspaceId, t.runId).where(sql`${t.runId} IS NOT NULL`),
     // Daily limits and usage per day read a time range.
     index('ai_calls_created_idx').on(t.workspaceId, t.createdAt),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/**
+ * PRIV-4, WS-5: what is left of AI calls the retention job deleted — per UTC day, provider and
+ * model, counts and sums only, no ids, no user, no prompt — so usage and cost figures stay right.
+ * Columns mean what `get-usage.ts` computes from `ai_calls`.
+ */
+export const aiUsageDaily = pgTable(
+  'ai_usage_daily',
+  {
+    workspaceId: workspaceIdColumn(),
+    day: date('day', { mode: 'string' }).notNull(),
+    providerKind: text('provider_kind', { enum: aiProviderKinds }).notNull(),
+    model: text('model').notNull(),
+    /** Calls that reached a provider (not refused by a limit). */
+    calls: bigint('calls', { mode: 'number' }).notNull().default(0),
+    failed: bigint('failed', { mode: 'number' }).notNull().default(0),
+    tokensIn: bigint('tokens_in', { mode: 'number' }).notNull().default(0),
+    tokensOut: bigint('tokens_out', { mode: 'number' }).notNull().default(0),
+    costUsd: numeric('cost_usd', { precision: 20, scale: 8, mode: 'number' }).notNull().default(0),
+    unpricedCalls: bigint('unpriced_calls', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.day, t.providerKind, t.model] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();

@@ -75,3 +75,11 @@ export const workspaceClosureSchema = z
     kept: z.array(z.string()),
   })
   .meta({ id: 'WorkspaceClosure' });
+
+/** PRIV-4: how many days the workspace keeps conversations (after their last message) and AI call records. */
+const retentionDays = (what: string) => z.int('Use a whole number of days.').min(1, `Keep ${what} at least 1 day.`).max(3650, `Keep ${what} at most 3,650 days (10 years).`);
+export const retentionSettingsBody = z.strictObject({ conversationDays: retentionDays('conversations'), aiCallDays: retentionDays('AI call records') });
+export type RetentionSettings = z.infer<typeof retentionSettingsBody>;
+export const retentionSettingsSchema = z
+  .object({ conversationDays: z.int(), aiCallDays: z.int(), defaults: z.object({ conversationDays: z.int(), aiCallDays: z.int() }) })
+  .meta({ id: 'RetentionSettings' });

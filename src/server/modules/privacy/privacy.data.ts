@@ -7,4 +7,11 @@ registerData({
   description: 'Data exports asked for: who, when, progress, and until when the download link works (PRIV-2).',
   export: { kind: 'rows', omit: ['token_hash'] },
   erase: { kind: 'with-workspace' },
+}, {
+  table: 'privacy_settings',
+  module: 'privacy',
+  scope: 'workspace',
+  description: 'How many days the workspace keeps conversations and AI call records (PRIV-4).',
+  export: { kind: 'rows' },
+  erase: { kind: 'with-workspace' },
 });

@@ -14,6 +14,8 @@ import { closeWorkspace, getClosure, reopenWorkspace } from './close-workspace';
 import { accountDeletionBody, accountDeletionSchema, closeWorkspaceBody, workspaceClosureSchema } from './privacy.contract';
 import { clearSessionCookie, requestMeta } from '../accounts/accounts.routes';
 import { anyMember, ownersOnly } from '../../platform/http/access';
+import { retentionSettingsBody, retentionSettingsSchema } from './privacy.contract';
+import { getRetentionSettings, updateRetentionSettings } from './workspace-retention';
 
 export async function privacyModule(server: FastifyInstance): Promise<void> {
   const app = server.withTypeProvider<ZodTypeProvider>();
@@ -82,6 +84,30 @@ export async function privacyModule(server: FastifyInstance): Promise<void> {
       },
     },
     async (request) => eraseWorkspacePerson(db, request.workspace!.ctx, request.body, 'minor'),
+  );
+
+  app.get(
+    '/api/workspaces/:workspaceId/privacy/retention',
+    {
+      config: { access: managers },
+      schema: { tags: ['privacy'], summary: 'How many days the workspace keeps conversations and AI call records (PRIV-4)', params: workspaceParams, response: { 200: retentionSettingsSchema } },
+    },
+    async (request) => getRetentionSettings(db, request.workspace!.ctx),
+  );
+
+  app.put(
+    '/api/workspaces/:workspaceId/privacy/retention',
+    {
+      config: { access: managers },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Choose how many days conversations and AI call records are kept; older ones are deleted by the daily retention job, AI calls leaving only daily usage totals (PRIV-4)',
+        params: workspaceParams,
+        body: retentionSettingsBody,
+        response: { 200: retentionSettingsSchema, 400: errorBodySchema },
+      },
+    },
+    async (request) => updateRetentionSettings(db, request.workspace!.ctx, request.body),
   );
 
   app.post(

@@ -1,4 +1,4 @@
-import { bigint, check, foreignKey, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, foreignKey, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { users } from '../accounts/accounts.schema';
 import { sql } from 'drizzle-orm';
@@ -29,6 +29,28 @@ export const privacyExports = pgTable(
     primaryKey({ columns: [t.workspaceId, t.id] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
     check('privacy_exports_status_check', sql`${t.status} IN ('queued', 'running', 'ready', 'downloaded', 'expired', 'failed')`),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
+/**
+ * PRIV-4: how long this workspace keeps conversations and AI call records, in days. A workspace
+ * without a row keeps the defaults (retention-policy.ts); the daily retention job reads it.
+ */
+export const privacySettings = pgTable(
+  'privacy_settings',
+  {
+    workspaceId: workspaceIdColumn(),
+    conversationDays: integer('conversation_days').notNull(),
+    aiCallDays: integer('ai_call_days').notNull(),
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    check('privacy_settings_conversation_days_check', sql`${t.conversationDays} BETWEEN 1 AND 3650`),
+    check('privacy_settings_ai_call_days_check', sql`${t.aiCallDays} BETWEEN 1 AND 3650`),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();

@@ -93,6 +93,7 @@ export function PublicBookingPage() {
         <a className="underline hover:text-stone-700" href={`/privacy/${encodeURIComponent(workspaceId)}`}>
           Privacy: how your details are handled
         </a>
+        <span className="mt-1 block">This booking page is not meant for children under 18.</span>
       </p>
     </main>
   );

@@ -1,7 +1,7 @@
 import { useNavigate, useParams } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMe, useRefreshSession } from '../accounts/useMe';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../lib/api';
 import { ErrorAlert, StatusNote } from '../../ui/Alert';
 import { Button, buttonClass } from '../../ui/Button';
@@ -10,9 +10,9 @@ import { TextField } from '../../ui/Field';
 import { PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { Forbidden } from '../settings/Forbidden';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
-import { closeWorkspace, deleteAccount, erasePerson, fetchExport, lookUpPerson, requestExport, type PersonLookup, type RequestedExport } from './api';
+import { closeWorkspace, deleteAccount, erasePerson, fetchExport, fetchRetention, lookUpPerson, reportMinor, requestExport, saveRetention, type Erasure, type PersonLookup, type RequestedExport } from './api';
 
-/** Settings → Data: export everything (PRIV-2), find and erase a person (PRIV-1, PRIV-3). Owners and admins. */
+/** Settings → Data: export everything (PRIV-2), find and erase a person or report a minor (PRIV-1, PRIV-3, PRIV-10), retention (PRIV-4). Owners and admins. */
 export function DataSettings() {
   const { workspaceId } = useParams({ from: '/w/$workspaceId' });
   const workspace = useWorkspace(workspaceId);
@@ -29,6 +29,7 @@ export function DataSettings() {
       <PageHeading description="Everything this workspace holds: download it, or find and erase what it holds about one person.">Data</PageHeading>
       <ExportSection workspaceId={workspaceId} />
       <FindPersonSection workspaceId={workspaceId} />
+      <RetentionSection workspaceId={workspaceId} />
       {workspace.data?.role === 'owner' ? <CloseWorkspaceSection workspaceId={workspaceId} name={workspace.data.name} /> : null}
       <DeleteAccountSection />
     </div>
@@ -161,11 +162,13 @@ function FindPersonSection({ workspaceId }: { workspaceId: string }) {
   const [asked, setAsked] = useState<{ email?: string; phone?: string } | null>(null);
   const find = useMutation({ mutationFn: (who: { email?: string; phone?: string }) => lookUpPerson(workspaceId, who) });
   const erase = useMutation({ mutationFn: () => erasePerson(workspaceId, asked!) });
+  const minor = useMutation({ mutationFn: () => reportMinor(workspaceId, asked!) });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const who = { ...(email.trim() ? { email: email.trim() } : {}), ...(phone.trim() ? { phone: phone.trim() } : {}) };
     setAsked(who);
     erase.reset();
+    minor.reset();
     find.mutate(who);
   };
   return (
@@ -183,19 +186,42 @@ function FindPersonSection({ workspaceId }: { workspaceId: string }) {
       {find.error ? <ErrorAlert className="mt-4">{errorMessage(find.error)}</ErrorAlert> : null}
       {erase.data ? (
         <StatusNote className="mt-4">
-          Erased: {Object.values(erase.data.deleted).reduce((a, b) => a + b, 0)} rows deleted, {Object.values(erase.data.scrubbed).reduce((a, b) => a + b, 0)} scrubbed. Their address is kept only as a hash so they are not mailed again.
+          Erased: {erasedCounts(erase.data)}. Their address is kept only as a hash so they are not mailed again.
+        </StatusNote>
+      ) : minor.data ? (
+        <StatusNote className="mt-4">
+          Reported as a minor and erased: {erasedCounts(minor.data)}. The report is kept in the audit log without their details.
         </StatusNote>
       ) : find.data ? (
-        <Results result={find.data} onErase={() => erase.mutate()} erasing={erase.isPending} error={erase.error} />
+        <Results
+          result={find.data}
+          onErase={() => erase.mutate()}
+          erasing={erase.isPending}
+          onReportMinor={() => minor.mutate()}
+          reporting={minor.isPending}
+          error={erase.error ?? minor.error}
+        />
       ) : null}
     </section>
   );
 }
 
+const erasedCounts = (e: Erasure) =>
+  `${Object.values(e.deleted).reduce((a, b) => a + b, 0)} rows deleted, ${Object.values(e.scrubbed).reduce((a, b) => a + b, 0)} scrubbed`;
+
 const MODULE_LABELS: Record<string, string> = { crm: 'CRM', ai: 'AI', 'platform/mail': 'Email' };
 const moduleLabel = (m: string) => MODULE_LABELS[m] ?? m.charAt(0).toUpperCase() + m.slice(1);
 
-function Results({ result, onErase, erasing, error }: { result: PersonLookup; onErase: () => void; erasing: boolean; error: unknown }) {
+interface ResultsProps {
+  result: PersonLookup;
+  onErase: () => void;
+  erasing: boolean;
+  onReportMinor: () => void;
+  reporting: boolean;
+  error: unknown;
+}
+
+function Results({ result, onErase, erasing, onReportMinor, reporting, error }: ResultsProps) {
   if (!result.found) return <p className="mt-4 text-sm text-stone-700">Nothing found: no record in this workspace mentions them.</p>;
   const modules = [...new Set(result.hits.map((h) => h.module))];
   return (
@@ -220,7 +246,78 @@ function Results({ result, onErase, erasing, error }: { result: PersonLookup; on
         ))}
       </ul>
       {error ? <ErrorAlert>{errorMessage(error)}</ErrorAlert> : null}
-      <ConfirmRemove label="Erase this person" question="Erase everything about them? This cannot be undone." onConfirm={onErase} pending={erasing} />
+      <div className="flex flex-wrap items-center gap-3">
+        <ConfirmRemove label="Erase this person" question="Erase everything about them? This cannot be undone." onConfirm={onErase} pending={erasing} />
+        <ConfirmRemove
+          label="Report a minor"
+          question="Report that they are under 18? Everything about them is erased now; the report is kept without their details."
+          confirmLabel="Report and erase"
+          pendingLabel="Erasing…"
+          onConfirm={onReportMinor}
+          pending={reporting}
+        />
+      </div>
+      <p className="text-xs text-stone-500">Kestrel is not meant for children. If you learn someone here is under 18, report them: their data is deleted at once.</p>
     </div>
+  );
+}
+
+/** PRIV-4: how long conversations and AI call records are kept; the daily retention job deletes older ones. */
+function RetentionSection({ workspaceId }: { workspaceId: string }) {
+  const client = useQueryClient();
+  const current = useQuery({ queryKey: ['privacy-retention', workspaceId], queryFn: () => fetchRetention(workspaceId) });
+  const [conversationDays, setConversationDays] = useState('');
+  const [aiCallDays, setAiCallDays] = useState('');
+  useEffect(() => {
+    if (current.data) {
+      setConversationDays(String(current.data.conversationDays));
+      setAiCallDays(String(current.data.aiCallDays));
+    }
+  }, [current.data]);
+  const save = useMutation({
+    mutationFn: () => saveRetention(workspaceId, { conversationDays: Number(conversationDays), aiCallDays: Number(aiCallDays) }),
+    onSuccess: (data) => client.setQueryData(['privacy-retention', workspaceId], data),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+  const defaults = current.data?.defaults;
+  return (
+    <section aria-labelledby="retention-heading">
+      <SectionHeading
+        id="retention-heading"
+        description="Older conversations and AI call records are deleted every night. Deleted AI calls leave only daily totals of calls, tokens and cost, so usage figures stay right."
+      >
+        How long we keep data
+      </SectionHeading>
+      {current.error ? <ErrorAlert>{errorMessage(current.error)}</ErrorAlert> : null}
+      <form onSubmit={submit} className="flex flex-wrap items-end gap-3">
+        <DaysField label="Conversations (days after the last message)" value={conversationDays} onChange={setConversationDays} fallback={defaults?.conversationDays} />
+        <DaysField label="AI call records (days)" value={aiCallDays} onChange={setAiCallDays} fallback={defaults?.aiCallDays} />
+        <Button type="submit" pending={save.isPending} pendingLabel="Saving…" disabled={!current.data}>
+          Save
+        </Button>
+      </form>
+      {save.error ? <ErrorAlert className="mt-4">{errorMessage(save.error)}</ErrorAlert> : null}
+      {save.isSuccess && !save.isPending ? <StatusNote className="mt-4">Saved. The next nightly run deletes what is older.</StatusNote> : null}
+    </section>
+  );
+}
+
+function DaysField({ label, value, onChange, fallback }: { label: string; value: string; onChange: (value: string) => void; fallback: number | undefined }) {
+  return (
+    <TextField
+      label={label}
+      type="number"
+      inputMode="numeric"
+      min={1}
+      max={3650}
+      required
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      hint={fallback === undefined ? undefined : `Default ${fallback}; 1 to 3,650.`}
+      containerClassName="min-w-0 basis-full sm:basis-auto sm:flex-1 sm:max-w-xs"
+    />
   );
 }

@@ -1,6 +1,6 @@
 import type { Erasure, PersonLookup } from '../../../server/modules/privacy/privacy.contract';
 import type { z } from 'zod';
-import type { accountDeletionSchema, exportSchema, requestedExportSchema, workspaceClosureSchema } from '../../../server/modules/privacy/privacy.contract';
+import type { accountDeletionSchema, exportSchema, requestedExportSchema, RetentionSettings, retentionSettingsSchema, workspaceClosureSchema } from '../../../server/modules/privacy/privacy.contract';
 import { api } from '../../lib/api';
 
 export type DataExport = z.infer<typeof exportSchema>;
@@ -13,6 +13,12 @@ export const requestExport = (workspaceId: string) => api.post<RequestedExport>(
 export const fetchExport = (workspaceId: string, id: string) => api.get<DataExport>(`${base(workspaceId)}/exports/${encodeURIComponent(id)}`);
 export const lookUpPerson = (workspaceId: string, who: { email?: string; phone?: string }) => api.post<PersonLookup>(`${base(workspaceId)}/lookup`, who);
 export const erasePerson = (workspaceId: string, who: { email?: string; phone?: string }) => api.post<Erasure>(`${base(workspaceId)}/erase`, who);
+/** PRIV-10: the person is a minor: erased at once, the report audited without their details. */
+export const reportMinor = (workspaceId: string, who: { email?: string; phone?: string }) => api.post<Erasure>(`${base(workspaceId)}/minor-report`, who);
+
+export type Retention = z.infer<typeof retentionSettingsSchema>;
+export const fetchRetention = (workspaceId: string) => api.get<Retention>(`${base(workspaceId)}/retention`);
+export const saveRetention = (workspaceId: string, settings: RetentionSettings) => api.put<Retention>(`${base(workspaceId)}/retention`, settings);
 
 export interface PrivacyPage {
   workspaceName: string;
