@@ -26,13 +26,31 @@ export const settingsSchema = z.object({
   gstin: z.string().nullable(),
   stateCode: z.string(),
   allowNegativeStock: z.boolean(),
+  bankAccountName: z.string().nullable(),
+  bankAccountNumber: z.string().nullable(),
+  bankIfsc: z.string().nullable(),
+  bankName: z.string().nullable(),
+  bankBranch: z.string().nullable(),
+  upiId: z.string().nullable(),
+  /** The logo's type when one is uploaded (GET …/settings/logo serves it). */
+  logoType: z.enum(['image/png', 'image/jpeg']).nullable(),
 });
+const optionalText = (max: number) => z.string().trim().max(max).nullable().optional().describe('Left out: kept as it is; null or empty: removed');
 export const settingsBody = z.object({
   legalName: z.string().trim().min(1).max(200),
   gstin: z.string().trim().max(15).nullable().optional(),
   stateCode: z.string().length(2).optional().describe('Required without a GSTIN; taken from the GSTIN otherwise'),
   allowNegativeStock: z.boolean().optional(),
+  bankAccountName: optionalText(200),
+  bankAccountNumber: optionalText(18).describe('9 to 18 digits'),
+  bankIfsc: optionalText(11).describe('IFSC: 4 letters, 0, then 6 letters or digits (e.g. HDFC0001234)'),
+  bankName: optionalText(100),
+  bankBranch: optionalText(100),
+  upiId: optionalText(100).describe('A UPI id such as shop@okhdfcbank'),
 });
+/** INV-2: the logo, PNG or JPEG, at most 512 KB once decoded. */
+export const logoBody = z.object({ dataBase64: z.string().min(1).max(Math.ceil((512 * 1024) / 3) * 4 + 4, 'The logo is larger than 512 KB.').describe('The image file, base64-encoded') });
+export const LOGO_MAX_BYTES = 512 * 1024;
 
 export const productSchema = z.object({
   id: uuid, sku: z.string(), name: z.string(), hsn: z.string(), uqc: z.string(), kind: z.enum(['goods', 'service']),
