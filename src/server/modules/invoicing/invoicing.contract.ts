@@ -196,7 +196,13 @@ const rupeeAmount = z.number();
 export const gstr1Schema = z.object({
   gstin: z.string(), fp: z.string().describe('Return period, MMYYYY'), version: z.string(), hash: z.string(),
   b2b: z.array(z.unknown()), b2cl: z.array(z.unknown()), b2cs: z.array(z.unknown()), cdnr: z.array(z.unknown()), cdnur: z.array(z.unknown()), exp: z.array(z.unknown()),
-  hsn: z.object({ data: z.array(z.unknown()) }), doc_issue: z.object({ doc_det: z.array(z.unknown()) }),
+  hsn: z.object({ data: z.array(z.unknown()) }), doc_issue: z.object({
+    // GSTN's table 13 shape exactly: no other keys (the portal refuses unknown ones).
+    doc_det: z.array(z.strictObject({
+      doc_num: z.number().int().min(1).max(12),
+      docs: z.array(z.strictObject({ num: z.number().int().min(1), from: z.string().max(16), to: z.string().max(16), totnum: z.number().int().min(0), cancel: z.number().int().min(0), net_issue: z.number().int().min(0) })),
+    })),
+  }),
 }).describe("GSTR-1 in the GSTN offline tool's JSON shape; amounts in rupees");
 export const gstr3bSchema = z.object({
   gstin: z.string(), ret_period: z.string(),
