@@ -207,16 +207,21 @@ function Editor({ workspaceId, type, supplierStateCode, series, products, existi
                     </select>
                     {fieldError(`lines.${i}.rateBps`) ? <span className="mt-1 block text-sm font-normal text-red-700">{fieldError(`lines.${i}.rateBps`)}</span> : null}
                   </label>
-                  <div className="flex items-end gap-1">
-                    <TextField containerClassName="min-w-0 flex-1" label={l.discountKind === 'percent' ? 'Discount %' : 'Discount ₹'} optional value={l.discountText} inputMode="decimal"
-                      onChange={(e) => setLine(l.key, { discountText: e.target.value })} error={fieldError(`lines.${i}.discount`)} />
-                    <div role="group" aria-label={`Line ${i + 1} discount in`} className={`mb-px flex shrink-0 overflow-hidden rounded-md border border-stone-300 ${fieldError(`lines.${i}.discount`) ? 'self-center' : ''}`}>
-                      {(['percent', 'amount'] as const).map((k) => (
-                        <button key={k} type="button" aria-pressed={l.discountKind === k} aria-label={k === 'percent' ? 'Percent' : 'Rupees'}
-                          className={`h-9 w-8 text-sm font-medium ${l.discountKind === k ? 'bg-stone-800 text-white' : 'bg-white text-stone-700 hover:bg-stone-100'}`}
-                          onClick={() => setLine(l.key, { discountKind: k })}>{k === 'percent' ? '%' : '₹'}</button>
-                      ))}
+                  <div className="text-sm">
+                    <div className="mb-1 flex flex-wrap items-center justify-between gap-1">
+                      <label htmlFor={`line-${l.key}-discount`} className="font-medium text-stone-800">Discount<span className="sr-only"> {l.discountKind === 'percent' ? '%' : '₹'}</span></label>
+                      <div role="group" aria-label={`Line ${i + 1} discount in`} className="flex overflow-hidden rounded border border-stone-300 text-xs">
+                        {(['percent', 'amount'] as const).map((k) => (
+                          <button key={k} type="button" aria-pressed={l.discountKind === k} aria-label={k === 'percent' ? 'Percent' : 'Rupees'}
+                            className={`h-5 w-5 font-medium ${l.discountKind === k ? 'bg-stone-800 text-white' : 'bg-white text-stone-700 hover:bg-stone-100'}`}
+                            onClick={() => setLine(l.key, { discountKind: k })}>{k === 'percent' ? '%' : '₹'}</button>
+                        ))}
+                      </div>
                     </div>
+                    <input id={`line-${l.key}-discount`} className={inputClass} value={l.discountText} inputMode="decimal" placeholder={l.discountKind === 'percent' ? '0 %' : '₹ 0'}
+                      aria-invalid={fieldError(`lines.${i}.discount`) ? true : undefined} aria-describedby={fieldError(`lines.${i}.discount`) ? `line-${l.key}-discount-error` : undefined}
+                      onChange={(e) => setLine(l.key, { discountText: e.target.value })} />
+                    {fieldError(`lines.${i}.discount`) ? <p id={`line-${l.key}-discount-error`} className="mt-1 text-sm text-red-700">{fieldError(`lines.${i}.discount`)}</p> : null}
                   </div>
                   <div className="col-span-2 flex items-end justify-between gap-2 sm:col-span-6">
                     <span className="text-sm text-stone-600 tabular-nums" data-testid={`line-${i}-total`}>
