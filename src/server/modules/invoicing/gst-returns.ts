@@ -55,7 +55,7 @@ const interStateOf = (d: Pick<ReturnDocument, 'regime'>) => d.regime === 'igst' 
 export interface Gstr1 {
   gstin: string; fp: string; version: string; hash: string;
   b2b: unknown[]; b2cl: unknown[]; b2cs: unknown[]; cdnr: unknown[]; cdnur: unknown[]; exp: unknown[];
-  hsn: { data: unknown[] }; doc_issue: { doc_det: unknown[] };
+  hsn: { data: unknown[] }; doc_issue: { doc_det: DocDet[] };
 }
 
 /** GSTR-1 for the period `fp` (MMYYYY) from that month's numbered invoices and credit notes. */
@@ -129,9 +129,19 @@ function addB2cs(b2cs: Map<string, { sply_ty: string; pos: string; typ: string; 
   }
 }
 
-/** Table 13: per series, the first and last number of the month, how many, how many cancelled. */
-function docIssue(docs: readonly ReturnDocument[]) {
-  const kinds = [{ type: 'invoice', doc_num: 1, doc_typ: 'Invoices for outward supply' }, { type: 'credit_note', doc_num: 5, doc_typ: 'Credit Note' }] as const;
+/** One nature of document in table 13 and its series. */
+export interface DocDet { doc_num: number; docs: { num: number; from: string; to: string; totnum: number; cancel: number; net_issue: number }[] }
+
+/** Table 13's natures of document by their `doc_num` (the portal's numbering; 1 and 5 are the ones made here). */
+export const documentNatures: Record<number, string> = { 1: 'Invoices for outward supply', 5: 'Credit Note' };
+
+/**
+ * Table 13: per series, the first and last number of the month, how many, how many cancelled. The
+ * portal's shape is `doc_det: [{ doc_num, docs: [{ num, from, to, totnum, cancel, net_issue }] }]`:
+ * the nature is named by `doc_num` alone (GSTN's save payload and the offline tool carry no `doc_typ`).
+ */
+function docIssue(docs: readonly ReturnDocument[]): DocDet[] {
+  const kinds = [{ type: 'invoice', doc_num: 1 }, { type: 'credit_note', doc_num: 5 }] as const;
   return kinds.map((k) => {
     const bySeries = new Map<string, ReturnDocument[]>();
     for (const d of docs) if (d.documentType === k.type && d.number !== null) push(bySeries, d.seriesId, d);
@@ -140,7 +150,7 @@ function docIssue(docs: readonly ReturnDocument[]) {
       const cancel = ds.filter((d) => d.status === 'cancelled').length;
       return { num: i + 1, from: sorted[0]!.number!, to: sorted.at(-1)!.number!, totnum: ds.length, cancel, net_issue: ds.length - cancel };
     });
-    return { doc_num: k.doc_num, doc_typ: k.doc_typ, docs: rows };
+    return { doc_num: k.doc_num, docs: rows };
   }).filter((k) => k.docs.length > 0);
 }
 

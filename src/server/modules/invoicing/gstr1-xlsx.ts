@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { Gstr1 } from './gst-returns';
+import { documentNatures, type Gstr1 } from './gst-returns';
 import { gstState } from './gst';
 
 type Row = Record<string, unknown>;
@@ -32,6 +32,6 @@ export async function gstr1Workbook(g: Gstr1): Promise<Buffer> {
   sheet('hsn', ['HSN', 'Description', 'UQC', 'Total Quantity', 'Total Value', 'Rate', 'Taxable Value', 'Integrated Tax Amount', 'Central Tax Amount', 'State/UT Tax Amount', 'Cess Amount'],
     (g.hsn.data as Row[]).map((h) => [h.hsn_sc, h.desc, h.uqc, h.qty, Math.round(((h.txval as number) + (h.iamt as number) + (h.camt as number) + (h.samt as number) + (h.csamt as number)) * 100) / 100, h.rt, h.txval, h.iamt, h.camt, h.samt, h.csamt]));
   sheet('docs', ['Nature of Document', 'Sr. No. From', 'Sr. No. To', 'Total Number', 'Cancelled'],
-    (g.doc_issue.doc_det as { doc_typ: string; docs: Row[] }[]).flatMap((d) => d.docs.map((x) => [d.doc_typ, x.from, x.to, x.totnum, x.cancel])));
+    g.doc_issue.doc_det.flatMap((d) => d.docs.map((x) => [documentNatures[d.doc_num] ?? String(d.doc_num), x.from, x.to, x.totnum, x.cancel])));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

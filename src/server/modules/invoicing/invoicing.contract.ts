@@ -26,13 +26,31 @@ export const settingsSchema = z.object({
   gstin: z.string().nullable(),
   stateCode: z.string(),
   allowNegativeStock: z.boolean(),
+  bankAccountName: z.string().nullable(),
+  bankAccountNumber: z.string().nullable(),
+  bankIfsc: z.string().nullable(),
+  bankName: z.string().nullable(),
+  bankBranch: z.string().nullable(),
+  upiId: z.string().nullable(),
+  /** The logo's type when one is uploaded (GET …/settings/logo serves it). */
+  logoType: z.enum(['image/png', 'image/jpeg']).nullable(),
 });
+const optionalText = (max: number) => z.string().trim().max(max).nullable().optional().describe('Left out: kept as it is; null or empty: removed');
 export const settingsBody = z.object({
   legalName: z.string().trim().min(1).max(200),
   gstin: z.string().trim().max(15).nullable().optional(),
   stateCode: z.string().length(2).optional().describe('Required without a GSTIN; taken from the GSTIN otherwise'),
   allowNegativeStock: z.boolean().optional(),
+  bankAccountName: optionalText(200),
+  bankAccountNumber: optionalText(18).describe('9 to 18 digits'),
+  bankIfsc: optionalText(11).describe('IFSC: 4 letters, 0, then 6 letters or digits (e.g. HDFC0001234)'),
+  bankName: optionalText(100),
+  bankBranch: optionalText(100),
+  upiId: optionalText(100).describe('A UPI id such as shop@okhdfcbank'),
 });
+/** INV-2: the logo, PNG or JPEG, at most 512 KB once decoded. */
+export const logoBody = z.object({ dataBase64: z.string().min(1).max(Math.ceil((512 * 1024) / 3) * 4 + 4, 'The logo is larger than 512 KB.').describe('The image file, base64-encoded') });
+export const LOGO_MAX_BYTES = 512 * 1024;
 
 export const productSchema = z.object({
   id: uuid, sku: z.string(), name: z.string(), hsn: z.string(), uqc: z.string(), kind: z.enum(['goods', 'service']),
@@ -178,7 +196,13 @@ const rupeeAmount = z.number();
 export const gstr1Schema = z.object({
   gstin: z.string(), fp: z.string().describe('Return period, MMYYYY'), version: z.string(), hash: z.string(),
   b2b: z.array(z.unknown()), b2cl: z.array(z.unknown()), b2cs: z.array(z.unknown()), cdnr: z.array(z.unknown()), cdnur: z.array(z.unknown()), exp: z.array(z.unknown()),
-  hsn: z.object({ data: z.array(z.unknown()) }), doc_issue: z.object({ doc_det: z.array(z.unknown()) }),
+  hsn: z.object({ data: z.array(z.unknown()) }), doc_issue: z.object({
+    // GSTN's table 13 shape exactly: no other keys (the portal refuses unknown ones).
+    doc_det: z.array(z.strictObject({
+      doc_num: z.number().int().min(1).max(12),
+      docs: z.array(z.strictObject({ num: z.number().int().min(1), from: z.string().max(16), to: z.string().max(16), totnum: z.number().int().min(0), cancel: z.number().int().min(0), net_issue: z.number().int().min(0) })),
+    })),
+  }),
 }).describe("GSTR-1 in the GSTN offline tool's JSON shape; amounts in rupees");
 export const gstr3bSchema = z.object({
   gstin: z.string(), ret_period: z.string(),

@@ -10,7 +10,11 @@ const plain = (table: string, description: string) =>
   ({ table, module: 'invoicing', scope: 'workspace', description, export: { kind: 'rows' }, erase: { kind: 'with-workspace' } }) as const;
 
 registerData(
-  plain('invoicing_settings', "The business's legal name, GSTIN, state and stock policy (INV-2)."),
+  {
+    ...plain('invoicing_settings', "The business's legal name, GSTIN, state, stock policy, bank account and UPI id printed on invoices, and its logo (INV-2)."),
+    // The logo's bytes are no table cell a person reads; it is downloaded from the settings page.
+    export: { kind: 'rows', omit: ['logo'] },
+  },
   plain('products', 'Products and services: SKU, HSN/SAC, unit, price, GST rate, stock level, reorder level (INV-1).'),
   kept('stock_movements', 'Purchases, sales, adjustments and returns of stock (INV-1); stock records are GST accounts too.'),
   kept('document_series', 'Numbering series of quotes, invoices and credit notes (INV-2).'),

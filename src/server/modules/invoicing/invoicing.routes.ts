@@ -6,7 +6,7 @@ import { managers, teamMembers } from '../../platform/http/access';
 import { errorBodySchema } from '../../platform/http/errors';
 import * as c from './invoicing.contract';
 import { getDocument, listDocuments } from './get-document';
-import { getInvoicingSettings, saveInvoicingSettings } from './invoicing-settings';
+import { getInvoicingSettings, getLogo, removeLogo, saveInvoicingSettings, saveLogo } from './invoicing-settings';
 import { cancelDocument, issueDocument } from './issue-document';
 import { createProduct, getProduct, listProducts, listStockMovements, recordStockMovement, updateProduct } from './manage-products';
 import { createSeries, listSeries } from './manage-series';
@@ -39,7 +39,13 @@ export async function invoicingModule(server: FastifyInstance): Promise<void> {
   const ctx = (r: { workspace?: { ctx: Parameters<typeof getProduct>[1] } | null }) => r.workspace!.ctx;
 
   app.get(`${base}/settings`, { config: team, schema: { tags, summary: "The business's GST identity (INV-2)", params: c.workspaceParams, response: { 200: c.settingsSchema, ...errors } } }, async (r) => getInvoicingSettings(db, ctx(r)));
-  app.put(`${base}/settings`, { config: team, schema: { tags, summary: "Set the business's legal name, GSTIN (check digit validated) and stock policy (INV-2)", params: c.workspaceParams, body: c.settingsBody, response: { 200: c.settingsSchema, ...errors } } }, async (r) => saveInvoicingSettings(db, ctx(r), r.body));
+  app.put(`${base}/settings`, { config: team, schema: { tags, summary: "Set the business's legal name, GSTIN (check digit validated), stock policy, bank account (IFSC checked) and UPI id (INV-2)", params: c.workspaceParams, body: c.settingsBody, response: { 200: c.settingsSchema, ...errors } } }, async (r) => saveInvoicingSettings(db, ctx(r), r.body));
+  app.get(`${base}/settings/logo`, { config: team, schema: { tags, summary: 'The logo printed on invoices (INV-2)', params: c.workspaceParams, response: { 200: z.string(), ...errors } } }, async (r, reply) => {
+    const logo = await getLogo(db, ctx(r));
+    return (reply as FastifyReply).header('content-type', logo.type).header('cache-control', 'private, no-cache').send(logo.bytes);
+  });
+  app.put(`${base}/settings/logo`, { config: team, schema: { tags, summary: 'Upload the logo printed at the top left of invoices: PNG or JPEG (checked by its bytes), at most 512 KB (INV-2)', params: c.workspaceParams, body: c.logoBody, response: { 200: c.settingsSchema, ...errors } } }, async (r) => saveLogo(db, ctx(r), r.body.dataBase64));
+  app.delete(`${base}/settings/logo`, { config: team, schema: { tags, summary: 'Remove the logo (INV-2)', params: c.workspaceParams, response: { 200: c.settingsSchema, ...errors } } }, async (r) => removeLogo(db, ctx(r)));
 
   app.get(`${base}/products`, { config: team, schema: { tags, summary: 'Products and services; lowStock=true lists those at or below their reorder level (INV-1)', params: c.workspaceParams, querystring: c.productListQuery, response: { 200: c.productList, ...errors } } }, async (r) => listProducts(db, ctx(r), r.query));
   app.post(`${base}/products`, { config: team, schema: { tags, summary: 'Add a product (HSN) or service (SAC) (INV-1)', params: c.workspaceParams, body: c.productBody, response: { 201: c.productSchema, ...errors } } }, async (r, reply) => reply.code(201).send(await createProduct(db, ctx(r), r.body)));

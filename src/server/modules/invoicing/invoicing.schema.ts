@@ -1,9 +1,11 @@
-import { bigint, boolean, char, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, customType, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { tenantPolicy, workspaceIdColumn } from '../../platform/db/tenancy-sql';
 import { workspaces } from '../workspaces/workspaces.schema';
 import type { Discount } from './gst/compute';
 
+/** Raw bytes (the invoice logo). */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
 const id = () => uuid('id').notNull().$defaultFn(() => uuidv7());
 const paise = (name: string) => bigint(name, { mode: 'number' }).notNull().default(0);
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -40,6 +42,16 @@ export const invoicingSettings = pgTable(
     stateCode: char('state_code', { length: 2 }).notNull(),
     /** Issuing an invoice that takes stock below zero: refused (false) or allowed and recorded (true). */
     allowNegativeStock: boolean('allow_negative_stock').notNull().default(false),
+    /** INV-2: where the customer pays, printed on the PDF. */
+    bankAccountName: text('bank_account_name'),
+    bankAccountNumber: text('bank_account_number'),
+    bankIfsc: char('bank_ifsc', { length: 11 }),
+    bankName: text('bank_name'),
+    bankBranch: text('bank_branch'),
+    upiId: text('upi_id'),
+    /** INV-2: the logo at the PDF's top left (PNG or JPEG, at most 512 KB). */
+    logo: bytea('logo'),
+    logoType: text('logo_type'),
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId] }), workspaceFk(t), tenantPolicy(t.workspaceId)],

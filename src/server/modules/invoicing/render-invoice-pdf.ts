@@ -23,7 +23,9 @@ const pct = (bps: number) => `${bps / 100}%`;
 const stateText = (code: string) => (code === '96' ? 'Outside India (96)' : `${gstState(code)?.name ?? code} (${code})`);
 const titles = { invoice: 'TAX INVOICE', quote: 'QUOTATION', credit_note: 'CREDIT NOTE' } as const;
 
-export interface PdfParty { legalName: string; gstin: string | null; stateCode: string; address: string[] }
+/** INV-2: where the customer pays by transfer or UPI. */
+export interface PdfBank { accountName: string | null; accountNumber: string | null; ifsc: string | null; bankName: string | null; branch: string | null; upiId: string | null }
+export interface PdfParty { legalName: string; gstin: string | null; stateCode: string; address: string[]; logo?: Buffer | null; bank?: PdfBank | null }
 /** INV-5: the invoice's open payment link, with its QR code as a PNG. */
 export interface PdfPayLink { url: string; amountPaise: number; qrPng: Buffer }
 export interface InvoicePdfInput { doc: InvoiceDocument; supplier: PdfParty; original: { number: string | null; documentDate: string } | null; payLink?: PdfPayLink | null }
@@ -51,10 +53,14 @@ export function drawInvoicePdf({ doc, supplier, original, payLink }: InvoicePdfI
   const igst = doc.regime === 'igst';
   const stateTax = doc.regime === 'cgst-utgst' ? 'UTGST' : 'SGST';
 
+  // The logo at the top left, fitted in a box that leaves the centred title clear.
+  const logoBox = { w: 130, h: 56 };
+  if (supplier.logo) pdf.image(supplier.logo, left, 40, { fit: [logoBox.w, logoBox.h] });
   pdf.font('Helvetica-Bold').fontSize(16).text(titles[doc.documentType], left, 40, { width, align: 'center' });
   if (doc.status === 'cancelled') pdf.font('Helvetica-Bold').fontSize(10).fillColor('#b91c1c').text('CANCELLED', { width, align: 'center' }).fillColor('black');
   if (doc.status === 'draft') pdf.font('Helvetica').fontSize(9).text('Draft - not a valid tax invoice until issued', { width, align: 'center' });
   pdf.moveDown(0.8);
+  if (supplier.logo) pdf.y = Math.max(pdf.y, 40 + logoBox.h + 8);
 
   const top = pdf.y;
   pdf.font('Helvetica-Bold').fontSize(11).text(supplier.legalName, left, top, { width: width / 2 - 10 });
@@ -138,6 +144,14 @@ export function drawInvoicePdf({ doc, supplier, original, payLink }: InvoicePdfI
   pdf.font('Helvetica').fontSize(9).text(`Amount in words: ${doc.amountInWords}`, left, pdf.y, { width });
   if (doc.regime === 'zero-rated') pdf.text('Supply meant for export / SEZ under bond or letter of undertaking without payment of IGST.', { width });
   if (doc.notes) pdf.moveDown(0.5).text(doc.notes, { width });
+  const bankLines = bankLinesOf(supplier.bank);
+  if (bankLines.length && doc.documentType !== 'credit_note') {
+    pdf.moveDown(0.8);
+    if (pdf.y > pdf.page.height - 200) pdf.addPage();
+    pdf.font('Helvetica-Bold').fontSize(9).text('Payment details', left, pdf.y, { width });
+    pdf.font('Helvetica').fontSize(9);
+    for (const [k, v] of bankLines) pdf.text(`${k}: ${v}`, left, pdf.y, { width });
+  }
 
   // Signature block, with the payment link's QR code beside it (INV-5).
   pdf.moveDown(2);
@@ -153,6 +167,19 @@ export function drawInvoicePdf({ doc, supplier, original, payLink }: InvoicePdfI
   pdf.font('Helvetica').text('Authorised signatory', left + width - 200, signY + 50, { width: 200, align: 'right' });
   pdf.end();
   return pdf;
+}
+
+/** The bank and UPI particulars that are set, in the order a payer types them. */
+export function bankLinesOf(bank: PdfBank | null | undefined): [string, string][] {
+  if (!bank) return [];
+  const rows: [string, string | null][] = [
+    ['Account name', bank.accountName],
+    ['Account number', bank.accountNumber],
+    ['IFSC', bank.ifsc],
+    ['Bank', [bank.bankName, bank.branch].filter(Boolean).join(', ') || null],
+    ['UPI', bank.upiId],
+  ];
+  return rows.filter((r): r is [string, string] => !!r[1]);
 }
 
 function addressOf(w: typeof workspaces.$inferSelect | undefined): string[] {
@@ -173,7 +200,10 @@ export async function loadPdfInput(db: Db, ctx: WorkspaceContext, id: string): P
       payLink: link ? await payLinkOf(link.url, link.amountPaise) : null,
       settings,
       doc,
-      supplier: { legalName: settings.legalName, gstin: doc.supplierGstin, stateCode: doc.supplierStateCode, address: addressOf(ws) },
+      supplier: {
+        legalName: settings.legalName, gstin: doc.supplierGstin, stateCode: doc.supplierStateCode, address: addressOf(ws), logo: settings.logo,
+        bank: { accountName: settings.bankAccountName, accountNumber: settings.bankAccountNumber, ifsc: settings.bankIfsc, bankName: settings.bankName, branch: settings.bankBranch, upiId: settings.upiId },
+      },
       original: original ? { number: original.number, documentDate: original.documentDate } : null,
     };
   });

@@ -14,20 +14,23 @@ import { RecordPicker } from '../crm/RecordPicker';
 import { invoicingApi, invoicingKeys, useInvoicingSettings, useProducts, useSeries, type DocumentBody, type DocumentType, type InvoiceDocument, type Product } from './api';
 import { inr, parseQuantity, parseRupees, quantityText, rateText, rupeesText, stateOptions, todayInIndia, typeLabels } from './format';
 import { TotalsPanel } from './TotalsPanel';
-import { liveTotals, percentBps, type HeadDraft, type LineDraft } from './useLiveTotals';
+import { lineDiscount, liveTotals, percentBps, type HeadDraft, type LineDraft } from './useLiveTotals';
 import type { SupplyKind } from '../../../server/modules/invoicing/gst/compute';
 
 const plusDays = (iso: string, n: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 let nextKey = 1;
-const emptyLine = (): LineDraft => ({ key: nextKey++, productId: '', description: '', hsn: '', uqc: 'NOS', quantity: '1', price: '', priceIncludesTax: false, rateBps: 1800, cessBps: 0, discountPercent: '' });
+const emptyLine = (): LineDraft => ({ key: nextKey++, productId: '', description: '', hsn: '', uqc: 'NOS', quantity: '1', price: '', priceIncludesTax: false, rateBps: 1800, cessBps: 0, discountText: '', discountKind: 'percent' });
 const lineFromProduct = (p: Product, keep: LineDraft): LineDraft => ({ ...keep, productId: p.id, description: p.name, hsn: p.hsn, uqc: p.uqc, price: rupeesText(p.pricePaise), priceIncludesTax: p.priceIncludesTax, rateBps: p.rateBps, cessBps: p.cessBps });
-/** A percentage discount as the field shows it ("10"); amount discounts are kept by the API only. */
+/** A percentage discount as the field shows it ("10"); the invoice-level field takes percentages only. */
 const percentText = (d: InvoiceDocument['discount'] | undefined) => (d?.kind === 'percent' ? String(d.bps / 100) : '');
+/** A line's discount as its field shows it: "10" (%) or "150.00" (₹). */
+const discountFields = (d: InvoiceDocument['discount'] | undefined): Pick<LineDraft, 'discountText' | 'discountKind'> =>
+  d?.kind === 'amount' ? { discountKind: 'amount', discountText: rupeesText(d.paise) } : { discountKind: 'percent', discountText: percentText(d) };
 
 const linesFrom = (d: InvoiceDocument): LineDraft[] => d.lines.map((l) => ({
   key: nextKey++, productId: l.productId ?? '', description: l.description, hsn: l.hsn, uqc: l.uqc, quantity: quantityText(l.quantityMilli),
   price: rupeesText(l.unitPricePaise), priceIncludesTax: l.priceIncludesTax, rateBps: l.rateBps, cessBps: l.cessBps,
-  discountPercent: percentText(l.discount),
+  ...discountFields(l.discount),
 }));
 
 const supplyKinds: { value: SupplyKind; label: string }[] = [
@@ -106,11 +109,11 @@ function Editor({ workspaceId, type, supplierStateCode, series, products, existi
       discount: invoiceBps ? { kind: 'percent', bps: invoiceBps } : null,
       ...(notes.trim() ? { notes: notes.trim() } : {}),
       lines: lines.map((l) => {
-        const bps = percentBps(l.discountPercent);
+        const discount = lineDiscount(l.discountText, l.discountKind);
         return {
           ...(l.productId ? { productId: l.productId } : {}), description: l.description.trim() || undefined, hsn: l.hsn.trim(), uqc: l.uqc.trim().toUpperCase(),
           quantityMilli: parseQuantity(l.quantity)!, unitPricePaise: parseRupees(l.price)!, priceIncludesTax: l.priceIncludesTax, rateBps: l.rateBps, cessBps: l.cessBps,
-          discount: bps ? { kind: 'percent' as const, bps } : null,
+          discount: discount ?? null,
         };
       }),
     };
@@ -204,7 +207,22 @@ function Editor({ workspaceId, type, supplierStateCode, series, products, existi
                     </select>
                     {fieldError(`lines.${i}.rateBps`) ? <span className="mt-1 block text-sm font-normal text-red-700">{fieldError(`lines.${i}.rateBps`)}</span> : null}
                   </label>
-                  <TextField label="Discount %" optional value={l.discountPercent} inputMode="decimal" onChange={(e) => setLine(l.key, { discountPercent: e.target.value })} error={fieldError(`lines.${i}.discount`)} />
+                  <div className="text-sm">
+                    <div className="mb-1 flex flex-wrap items-center justify-between gap-1">
+                      <label htmlFor={`line-${l.key}-discount`} className="font-medium text-stone-800">Discount<span className="sr-only"> {l.discountKind === 'percent' ? '%' : '₹'}</span></label>
+                      <div role="group" aria-label={`Line ${i + 1} discount in`} className="flex overflow-hidden rounded border border-stone-300 text-xs">
+                        {(['percent', 'amount'] as const).map((k) => (
+                          <button key={k} type="button" aria-pressed={l.discountKind === k} aria-label={k === 'percent' ? 'Percent' : 'Rupees'}
+                            className={`h-5 w-5 font-medium ${l.discountKind === k ? 'bg-stone-800 text-white' : 'bg-white text-stone-700 hover:bg-stone-100'}`}
+                            onClick={() => setLine(l.key, { discountKind: k })}>{k === 'percent' ? '%' : '₹'}</button>
+                        ))}
+                      </div>
+                    </div>
+                    <input id={`line-${l.key}-discount`} className={inputClass} value={l.discountText} inputMode="decimal" placeholder={l.discountKind === 'percent' ? '0 %' : '₹ 0'}
+                      aria-invalid={fieldError(`lines.${i}.discount`) ? true : undefined} aria-describedby={fieldError(`lines.${i}.discount`) ? `line-${l.key}-discount-error` : undefined}
+                      onChange={(e) => setLine(l.key, { discountText: e.target.value })} />
+                    {fieldError(`lines.${i}.discount`) ? <p id={`line-${l.key}-discount-error`} className="mt-1 text-sm text-red-700">{fieldError(`lines.${i}.discount`)}</p> : null}
+                  </div>
                   <div className="col-span-2 flex items-end justify-between gap-2 sm:col-span-6">
                     <span className="text-sm text-stone-600 tabular-nums" data-testid={`line-${i}-total`}>
                       {live.ok ? `Taxable ${inr(live.result.lines[i]!.taxablePaise)} · with tax ${inr(live.result.lines[i]!.totalPaise)}` : ''}

@@ -23,6 +23,9 @@ const base = (ws: string) => `/api/workspaces/${ws}/invoicing`;
 export const invoicingApi = {
   settings: (ws: string) => api.get<Settings>(`${base(ws)}/settings`),
   saveSettings: (ws: string, body: SettingsBody) => request<Settings>('PUT', `${base(ws)}/settings`, { body }),
+  uploadLogo: (ws: string, dataBase64: string) => request<Settings>('PUT', `${base(ws)}/settings/logo`, { body: { dataBase64 } }),
+  removeLogo: (ws: string) => request<Settings>('DELETE', `${base(ws)}/settings/logo`),
+  logoUrl: (ws: string) => `${base(ws)}/settings/logo`,
   series: (ws: string) => api.get<{ items: Series[] }>(`${base(ws)}/series`),
   createSeries: (ws: string, body: { documentType: DocumentType; prefix: string; digits: number }) => api.post<Series>(`${base(ws)}/series`, body),
   products: (ws: string, lowStock?: boolean) => api.get<{ items: Product[] }>(`${base(ws)}/products`, { query: { lowStock: lowStock ? 'true' : undefined } }),

@@ -1,4 +1,4 @@
-import { computeDocument, GstInputError, placeOfSupply, type DocumentResult, type SupplyKind } from '../../../server/modules/invoicing/gst/compute';
+import { computeDocument, GstInputError, placeOfSupply, type Discount, type DocumentResult, type SupplyKind } from '../../../server/modules/invoicing/gst/compute';
 import { parseQuantity, parseRupees } from './format';
 
 export interface LineDraft {
@@ -12,7 +12,9 @@ export interface LineDraft {
   priceIncludesTax: boolean;
   rateBps: number;
   cessBps: number;
-  discountPercent: string;
+  /** The discount as typed: a percentage, or rupees off the line when `discountKind` is 'amount'. */
+  discountText: string;
+  discountKind: Discount['kind'];
 }
 
 export interface HeadDraft {
@@ -32,6 +34,17 @@ export function percentBps(text: string): number | null | undefined {
   return bps <= 10000 ? bps : null;
 }
 
+/** A line's discount from its field: "10" % → 1000 bps, or "150.50" ₹ → 15050 paise; empty is none; null when unreadable. */
+export function lineDiscount(text: string, kind: Discount['kind']): Discount | null | undefined {
+  if (!text.trim()) return undefined;
+  if (kind === 'percent') {
+    const bps = percentBps(text);
+    return bps === null ? null : bps ? { kind: 'percent', bps } : undefined;
+  }
+  const paise = parseRupees(text);
+  return paise === null ? null : paise ? { kind: 'amount', paise } : undefined;
+}
+
 export type Live = { ok: true; pos: string; result: DocumentResult } | { ok: false; field: string; message: string };
 
 /**
@@ -47,9 +60,9 @@ export function liveTotals(head: HeadDraft, lines: LineDraft[], supplierStateCod
       if (quantityMilli === null) throw new GstInputError(`lines.${i}.quantityMilli`, 'A quantity like 2 or 1.5.');
       const unitPricePaise = parseRupees(l.price);
       if (unitPricePaise === null) throw new GstInputError(`lines.${i}.unitPricePaise`, 'A price in rupees like 1250 or 99.50.');
-      const bps = percentBps(l.discountPercent);
-      if (bps === null) throw new GstInputError(`lines.${i}.discount`, 'A discount from 0 to 100 %.');
-      return { hsn: l.hsn.trim(), uqc: l.uqc.trim().toUpperCase(), quantityMilli, unitPricePaise, priceIncludesTax: l.priceIncludesTax, rateBps: l.rateBps, cessBps: l.cessBps, discount: bps ? { kind: 'percent' as const, bps } : null };
+      const discount = lineDiscount(l.discountText, l.discountKind);
+      if (discount === null) throw new GstInputError(`lines.${i}.discount`, l.discountKind === 'percent' ? 'A discount from 0 to 100 %.' : 'A discount in rupees like 150 or 99.50.');
+      return { hsn: l.hsn.trim(), uqc: l.uqc.trim().toUpperCase(), quantityMilli, unitPricePaise, priceIncludesTax: l.priceIncludesTax, rateBps: l.rateBps, cessBps: l.cessBps, discount: discount ?? null };
     });
     const invoiceBps = percentBps(head.discountPercent);
     if (invoiceBps === null) throw new GstInputError('discount', 'A discount from 0 to 100 %.');
