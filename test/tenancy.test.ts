@@ -122,6 +122,14 @@ beforeAll(async () => {
     // MAIL-2 (outreach_campaigns, outreach_campaign_recipients): a campaign to a tag, scheduled for later.
     ok(await w.client.post(api(`/contacts/${reader.id}/tags`), { tagId: tag.id }));
     ok(await w.client.post(api('/outreach/campaigns'), { name: 'Fixture campaign', templateId: template.id, tagId: tag.id, sendAt: new Date(Date.now() + 86_400_000).toISOString() }));
+    // MAIL-2 (outreach_sequences, outreach_sequence_steps, outreach_sequence_enrolments): a sequence, the
+    // reader enrolled from a view, its first step due tomorrow.
+    const everyone = ok(await w.client.post(api('/views'), { name: 'Fixture audience', shared: true, definition: { object: 'contacts' } }));
+    const sequence = ok(await w.client.post(api('/outreach/sequences'), { name: 'Fixture sequence', steps: [{ templateId: template.id, delayDays: 1 }] }));
+    ok(await w.client.post(api(`/outreach/sequences/${sequence.id}/enrolments`), { viewId: everyone.id }));
+    // PRIV-4 (privacy_settings, ai_usage_daily): retention chosen, and a day of purged AI calls kept as totals.
+    ok(await w.client.request('PUT', api('/privacy/retention'), { conversationDays: 400, aiCallDays: 60 }));
+    await server.services.database.systemPool.query(`INSERT INTO ai_usage_daily (workspace_id, day, provider_kind, model, calls) VALUES ($1, current_date - 100, 'openai', 'fixture-model', 3)`, [w.workspaceId]);
     // MAIL-4 (outreach_opt_ins): a double opt-in asked for on a form.
     const optIn = await w.client.post(`/api/public/outreach/subscribe/${w.workspaceId}`, { email: `optin-${name}@example.com` });
     expect(optIn.statusCode, optIn.body).toBe(202);
