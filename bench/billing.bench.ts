@@ -17,7 +17,7 @@ import { startPlatform } from '../src/server/platform/boot';
 import { loadConfig } from '../src/server/platform/config';
 import type { WorkspaceContext } from '../src/server/platform/db/tenant';
 import { createLogger } from '../src/server/platform/logger';
-import { describeMachine } from './lib/machine';
+import { describeMachine, measureAvailability } from './lib/machine';
 import { freePort } from './lib/processes';
 import { writeBenchBlock } from './lib/report';
 import { ms, percentile, ratio, table } from './lib/stats';
@@ -40,6 +40,8 @@ const config = loadConfig({
 });
 const platform = await startPlatform(config, createLogger('silent'), { runJobs: false });
 const machine = describeMachine();
+const availabilityStart = measureAvailability();
+let availabilityEnd = availabilityStart;
 const contacts = empty();
 const ai = empty();
 try {
@@ -89,6 +91,7 @@ try {
   process.stderr.write('\n');
   await setArm('on');
 } finally {
+  availabilityEnd = measureAvailability();
   await platform.shutdown();
   await fake.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -97,7 +100,7 @@ try {
 const p = (s: Sample, q: number) => percentile(s.times, q);
 const row = (label: string, s: Sample, base: Sample) => [label, ms(p(s, 0.5)), ms(p(s, 0.95)), `${(s.cpuMs / s.n).toFixed(2)} ms`, ratio(p(s, 0.5) / p(base, 0.5))];
 const md = [
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${machine.cores} cores of ${machine.cpu} (load ${machine.loadAtStart.toFixed(1)} at the start, shared with other work), in process against embedded PostgreSQL; ${RUNS} timed operations per arm after 5 warm-ups, the arms interleaved in batches of ${BATCH}. The AI provider is the test suite's wire-format fake on localhost answering at once, so the AI call's time is Kestrel's own (provider resolution, limits, billing, the call record). CPU is the Node process's per operation (PostgreSQL's own work is not in it). Ratios are p50 against billing off.`,
+  `Measured ${machine.date} on ${machine.cores} cores of ${machine.cpu}, Node ${machine.node}, commit ${machine.commit} (load ${machine.loadAtStart.toFixed(1)} at the start, shared with other work), in process against embedded PostgreSQL; ${RUNS} timed operations per arm after 5 warm-ups, the arms interleaved in batches of ${BATCH}. The AI provider is the test suite's wire-format fake on localhost answering at once, so the AI call's time is Kestrel's own (provider resolution, limits, billing, the call record). CPU is the Node process's per operation (PostgreSQL's own work is not in it). Ratios are p50 against billing off.`,
   '',
   table(['Operation', 'p50', 'p95', 'CPU / op', 'p50 vs off'], [
     row('Contact create, billing on (plan read, counter row locked, trigger counts)', contacts.on, contacts.off),
@@ -109,6 +112,7 @@ const md = [
   '',
   `- Billing adds ${ms(p(contacts.on, 0.5) - p(contacts.off, 0.5))} to a contact create and ${ms(p(ai.on, 0.5) - p(ai.off, 0.5))} to an AI call at p50 (issue 19: "at most a few milliseconds").`,
   `- The contact-count trigger with billing off: ${ms(p(contacts.off, 0.5) - p(contacts.offNoTrigger, 0.5))} at p50.`,
+  `- A busy loop ran ${availabilityStart.runningPct.toFixed(0)} % of a 3 s wall-clock window at the start (${availabilityStart.pauses} pauses of 5 ms or more, longest ${availabilityStart.longestMs.toFixed(0)} ms) and ${availabilityEnd.runningPct.toFixed(0)} % at the end (${availabilityEnd.pauses} pauses, longest ${availabilityEnd.longestMs.toFixed(0)} ms): the host's pauses stretch both arms alike.`,
 ].join('\n');
 console.log(md);
 if (values.write) console.log(`Written to ${writeBenchBlock('billing', '## Billing (BILL-1)', md)}`);

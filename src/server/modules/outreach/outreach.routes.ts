@@ -35,7 +35,7 @@ export async function outreachModule(server: FastifyInstance): Promise<void> {
     done(null, /List-Unsubscribe"?\s*\r?\n\r?\n\s*One-Click/i.test(body as string) ? { 'List-Unsubscribe': 'One-Click' } : {}),
   );
 
-  app.post(`${base}/send`, { config: team, schema: { tags, summary: 'Send one outreach email to a contact, checked for suppression, consent and the postal address (MAIL-4, MAIL-5)', params: c.workspaceParams, body: c.sendBody, response: { 200: c.sendResult, ...errors, 502: errorBodySchema } } }, async (request) => {
+  app.post(`${base}/send`, { config: team, schema: { tags, summary: 'Send one outreach email to a contact, checked for suppression, consent and the postal address (MAIL-4, MAIL-5)', params: c.workspaceParams, body: c.sendBody, response: { 200: c.sendResult, ...errors, 402: errorBodySchema, 502: errorBodySchema } } }, async (request) => {
     const html = sanitiseRichText(request.body.html) ?? '';
     const outcome = await sendOutreachMail(services, request.workspace!.ctx, { ...request.body, html, text: htmlToText(html) });
     if (outcome.status === 'blocked') throw new AppError('recipient_blocked', 409, outcome.message, { reason: outcome.reason });
@@ -64,7 +64,7 @@ export async function outreachModule(server: FastifyInstance): Promise<void> {
   app.post(`${base}/templates/:templateId/preview`, { config: team, schema: { tags, summary: 'The template as a real contact would get it; 409 naming a value it lacks (MAIL-2)', params: c.templateParams, body: c.previewBody, response: { 200: c.previewSchema, ...errors } } }, async (request) =>
     previewTemplate(db, request.workspace!.ctx, request.params.templateId, request.body.contactId),
   );
-  app.post(`${base}/templates/:templateId/send`, { config: team, schema: { tags, summary: 'Send the template to a contact through the checked send path (MAIL-2, MAIL-4)', params: c.templateParams, body: c.sendTemplateBody, response: { 200: c.sendResult, ...errors, 502: errorBodySchema } } }, async (request) => {
+  app.post(`${base}/templates/:templateId/send`, { config: team, schema: { tags, summary: 'Send the template to a contact through the checked send path (MAIL-2, MAIL-4)', params: c.templateParams, body: c.sendTemplateBody, response: { 200: c.sendResult, ...errors, 402: errorBodySchema, 502: errorBodySchema } } }, async (request) => {
     const outcome = await sendTemplate(services, request.workspace!.ctx, request.params.templateId, request.body);
     if (outcome.status === 'blocked') throw new AppError('recipient_blocked', 409, outcome.message, { reason: outcome.reason });
     return outcome;

@@ -180,5 +180,13 @@ describe('campaigns', () => {
     expect(done.counts).toMatchObject({ total: 5, sent: 3, skipped: 2 });
     expect(done.reasons).toEqual([{ reason: 'plan_limit', count: 2 }]);
     expect(done.stopReason).toMatch(/Tiny plan includes 3 emails a month/);
+
+    // A single marketing mail is counted on the same limit; a transactional one is not.
+    const one = await contact(o, t);
+    const single = await o.client.post(api(o, '/outreach/send'), { contactId: one.id, stream: 'marketing', subject: 'One more', html: '<p>Hello</p>' });
+    expect(single.statusCode, single.body).toBe(402);
+    expect(single.json().error.message).toMatch(/3 emails a month/);
+    const receipt = await o.client.post(api(o, '/outreach/send'), { contactId: one.id, stream: 'transactional', subject: 'Your receipt', html: '<p>Thanks</p>' });
+    expect(receipt.statusCode, receipt.body).toBe(200);
   });
 });

@@ -4,7 +4,6 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { htmlToText } from '../../activities/sanitise-html';
-import { consume } from '../../billing/limits';
 import { memberships } from '../../workspaces/workspaces.schema';
 import { sendOutreachMail } from '../mail/send-outreach-mail';
 import { accountForStream } from '../mail/sending-accounts';
@@ -144,10 +143,7 @@ async function sendOne(services: Services, ctx: WorkspaceContext, row: CampaignR
       text: htmlToText(rendered.html),
       advertisement: row.advertisement,
       idempotencyKey: `campaign:${row.id}:${contactId}`,
-      // BILL-1: a mail is counted against the plan only once it passed every check and is about to leave.
-      beforeSend: async (tx) => {
-        await consume(tx, row.workspaceId, 'emails', 1);
-      },
+      // BILL-1: the send path counts it against the plan's emails a month once it passed every check.
     });
     if (outcome.status === 'blocked') await mark(services, row, contactId, { status: 'skipped', reason: outcome.reason });
     else await mark(services, row, contactId, { status: 'sent', messageId: outcome.messageId, sentAt: new Date() });

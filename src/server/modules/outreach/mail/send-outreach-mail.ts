@@ -3,6 +3,7 @@ import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, conflict, notFound } from '../../../platform/http/errors';
 import { mailOutbox } from '../../../platform/mail/mail.schema';
+import { consume } from '../../billing/limits';
 import type { Services } from '../../../platform/services';
 import { logActivity } from '../../activities';
 import { contacts } from '../../crm/crm.schema';
@@ -93,6 +94,9 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
     const reason = await blockReason(tx, ctx.workspaceId, input.stream, { ...contact, id: input.contactId });
     if (reason) return { done: { status: 'blocked', reason, message: blockMessages[reason] } satisfies SendOutcome };
     if (input.beforeSend) await input.beforeSend(tx);
+    // BILL-1: a marketing mail counts against the plan's emails a month once it passed every check and is
+    // about to leave, in this transaction (a refused mail counts nothing); with billing off nothing is counted.
+    if (input.stream === 'marketing') await consume(tx, ctx.workspaceId, 'emails', 1);
     const email = contact.email!;
     const [row] = await tx
       .insert(outreachMessages)

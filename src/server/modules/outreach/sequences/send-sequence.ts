@@ -4,7 +4,6 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { htmlToText } from '../../activities/sanitise-html';
-import { consume } from '../../billing/limits';
 import { memberships } from '../../workspaces/workspaces.schema';
 import { sendOutreachMail } from '../mail/send-outreach-mail';
 import { mergeValuesFor } from '../templates/manage-templates';
@@ -101,8 +100,7 @@ async function sendStep(services: Services, c: Claimed, now: Date): Promise<bool
         // A reply that ended the enrolment after its claim: nothing leaves.
         const [now] = await tx.select({ state: enrolments.state }).from(enrolments).where(key(c));
         if (now?.state !== 'active') throw new EnrolmentEnded();
-        // BILL-1: counted against the plan only once it passed every check and is about to leave.
-        await consume(tx, c.workspace_id, 'emails', 1);
+        // BILL-1: the send path then counts it against the plan's emails a month.
       },
     });
     if (outcome.status === 'blocked') {
