@@ -1,5 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { spendCredits } from '../../src/server/modules/billing/credits';
+import { withTenant } from '../../src/server/platform/db/tenant';
 import { FakeStripe } from '../fakes/stripe';
 import { browserPlans, checkoutPath } from '../helpers/billing-path';
 import { startBrowserSuite } from '../helpers/browser';
@@ -17,6 +19,23 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(() => stripe?.stop());
 
-it('BILL-1 BILL-2 Stripe: limit reached → banner → checkout → webhook → Pro plan active → limit lifted', async () => {
-  expect(await checkoutPath(server, browser, { name: 'stripe', card: '4242' })).toEqual([]);
+it('BILL-1 BILL-2 BILL-3 Stripe: limit reached → banner → checkout → webhook → Pro plan active → limit lifted; the page shows where credits went, per person', async () => {
+  const problems = await checkoutPath(server, browser, {
+    name: 'stripe',
+    card: '4242',
+    more: async (page, o) => {
+      // Credits spent as AI calls and enrichment spend them (through the ledger's own use case).
+      const { db } = server.services.database;
+      const ctx = { workspaceId: o.workspaceId, userId: o.userId };
+      for (const [n, refType] of [[7, 'ai_call'], [2, 'enrichment']] as const) {
+        await withTenant(db, ctx, (tx) => spendCredits(tx, o.workspaceId, n, { refType, refId: `${refType}-fixture`, userId: o.userId }));
+      }
+      await page.reload();
+      await page.getByRole('heading', { name: 'Where credits went, last 31 days' }).waitFor();
+      const row = page.getByTestId('credit-spend').getByRole('row').filter({ hasText: '9' });
+      await row.getByText('7 AI calls, 2 enrichment').waitFor();
+      expect(await row.getByRole('cell').last().textContent()).toBe('9');
+    },
+  });
+  expect(problems).toEqual([]);
 }, 180_000);

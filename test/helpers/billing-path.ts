@@ -21,7 +21,7 @@ export const browserPlans = (prices: { plan: Record<string, string>; pack: Recor
  * lifted; screenshots at 1280 and 390 wide when BILLING_SCREENSHOTS names a folder.
  * `more` runs on the Pro page (desktop) before the phone check.
  */
-export async function checkoutPath(server: TestServer, browser: Browser, opts: { name: string; card?: string; more?: (page: Page) => Promise<void> }): Promise<string[]> {
+export async function checkoutPath(server: TestServer, browser: Browser, opts: { name: string; card?: string; more?: (page: Page, owner: Owner) => Promise<void> }): Promise<string[]> {
   const problems: string[] = [];
   const shots = process.env.BILLING_SCREENSHOTS ?? '';
   const o = await ownerWithWorkspace(server, `${opts.name} Bakery`);
@@ -47,7 +47,7 @@ export async function checkoutPath(server: TestServer, browser: Browser, opts: {
   expect(await page.getByText("This workspace has reached its plan's limit").count()).toBe(0);
   if (shots) await page.screenshot({ path: `${shots}/billing-${opts.name}-pro-1280.png`, fullPage: true });
   expect((await contact('Cy')).statusCode).toBe(201);
-  await opts.more?.(page);
+  await opts.more?.(page, o);
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();

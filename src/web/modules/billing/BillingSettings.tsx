@@ -9,6 +9,7 @@ import { EmptyState } from '../../ui/EmptyState';
 import { PageHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { useWorkspace } from '../workspaces/useWorkspaces';
+import { CreditSpend } from './CreditSpend';
 import { billingKey, cancelAtPeriodEnd, fetchBilling, fetchInvoices, fetchLedger, openPortal, startCheckout, type BillingSummary } from './api';
 
 const number = (n: number) => n.toLocaleString();
@@ -113,6 +114,12 @@ export function BillingSettings() {
                 Buy {number(k.credits)} credits · {formatMoney(k.priceMinor, k.currency)}
               </Button>
             ))}
+          </div>
+        ) : null}
+        {ledger.data ? (
+          <div className="space-y-2">
+            <h3 className="text-sm font-semibold text-stone-900">Where credits went, last 31 days</h3>
+            <CreditSpend spent={ledger.data.spentByDay} />
           </div>
         ) : null}
         {ledger.isPending ? (
