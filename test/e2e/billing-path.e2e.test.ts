@@ -33,7 +33,7 @@ it('BILL-1 BILL-2 BILL-3 Stripe: limit reached → banner → checkout → webho
       await page.reload();
       await page.getByRole('heading', { name: 'Where credits went, last 31 days' }).waitFor();
       const row = page.getByTestId('credit-spend').getByRole('row').filter({ hasText: '9' });
-      await row.getByText('7 AI calls, 2 enrichment').waitFor();
+      await row.getByText('7 on AI calls, 2 on enrichment').waitFor();
       expect(await row.getByRole('cell').last().textContent()).toBe('9');
     },
   });

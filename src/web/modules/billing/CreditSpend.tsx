@@ -65,7 +65,7 @@ export function CreditSpend({ spent }: { spent: Spent }) {
           {ranked.map(([name, t]) => (
             <tr key={name}>
               <th scope="row" className="py-1 text-left font-normal text-stone-800">{name}</th>
-              <td className="py-1 text-stone-600">{[...t.byWhat.entries()].map(([k, v]) => `${v.toLocaleString()} ${k}`).join(', ')}</td>
+              <td className="py-1 text-stone-600">{[...t.byWhat.entries()].map(([k, v]) => `${v.toLocaleString()} on ${k}`).join(', ')}</td>
               <td className="py-1 text-right tabular-nums font-medium">{t.total.toLocaleString()}</td>
             </tr>
           ))}
