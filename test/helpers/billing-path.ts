@@ -39,7 +39,10 @@ export async function checkoutPath(server: TestServer, browser: Browser, opts: {
   if (shots) await page.screenshot({ path: `${shots}/billing-${opts.name}-free-1280.png`, fullPage: true });
 
   await page.getByRole('button', { name: 'Upgrade to Pro' }).click();
-  await page.waitForURL((u) => u.pathname === billingPath && u.search.includes('checkout=success'));
+  // Back from the provider: the note is shown once and the address is cleaned of ?checkout=success,
+  // so a reload (below) does not claim a payment again.
+  await page.getByText('Thank you — the payment went through.', { exact: false }).waitFor();
+  await page.waitForURL((u) => u.pathname === billingPath && !u.search.includes('checkout'));
   await page.getByText('Your plan', { exact: true }).waitFor();
   await page.getByRole('heading', { name: /Pro plan/ }).waitFor();
   if (opts.card) await page.getByText(`Card ending ${opts.card}`).waitFor();
@@ -53,6 +56,7 @@ export async function checkoutPath(server: TestServer, browser: Browser, opts: {
   await page.reload();
   await heading(page, 'Billing');
   await page.getByRole('heading', { name: /Pro plan/ }).waitFor();
+  expect(await page.getByText('the payment went through', { exact: false }).count()).toBe(0);
   expect(await noSidewaysScroll(page)).toBe(true);
   if (shots) await page.screenshot({ path: `${shots}/billing-${opts.name}-pro-390.png`, fullPage: true });
   await context.close();

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useParams, useSearch } from '@tanstack/react-router';
+import { useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { useEffect, useState } from 'react';
 import { errorMessage } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
@@ -18,9 +19,16 @@ const number = (n: number) => n.toLocaleString();
 export function BillingSettings() {
   const { workspaceId } = useParams({ from: '/w/$workspaceId' });
   const search = useSearch({ strict: false }) as { checkout?: string };
+  // The provider sends the person back with ?checkout=…; the note is shown once, then the address is
+  // cleaned so a reload or a bookmark does not claim a payment again.
+  const [checkout] = useState(search.checkout);
+  const navigate = useNavigate();
+  useEffect(() => {
+    if (search.checkout) void navigate({ to: '.', search: (prev: Record<string, unknown>) => ({ ...prev, checkout: undefined }), replace: true });
+  }, [search.checkout, navigate]);
   const role = useWorkspace(workspaceId).data?.role;
   const owner = role === 'owner';
-  const summary = useQuery({ queryKey: billingKey(workspaceId), queryFn: () => fetchBilling(workspaceId), refetchInterval: search.checkout === 'success' ? 2000 : false });
+  const summary = useQuery({ queryKey: billingKey(workspaceId), queryFn: () => fetchBilling(workspaceId), refetchInterval: (q) => (checkout === 'success' && q.state.dataUpdateCount < 30 ? 2000 : false) });
   const ledger = useQuery({ queryKey: [...billingKey(workspaceId), 'ledger'], queryFn: () => fetchLedger(workspaceId) });
   const invoices = useQuery({ queryKey: [...billingKey(workspaceId), 'invoices'], queryFn: () => fetchInvoices(workspaceId), enabled: role === 'owner' || role === 'admin' });
   const go = useMutation({
@@ -54,8 +62,8 @@ export function BillingSettings() {
       >
         Billing
       </PageHeading>
-      {search.checkout === 'success' ? <StatusNote>Thank you — the payment went through. Your plan updates here as soon as the provider confirms it.</StatusNote> : null}
-      {search.checkout === 'cancelled' ? <InfoNote>Checkout was cancelled; nothing was charged.</InfoNote> : null}
+      {checkout === 'success' ? <StatusNote>Thank you — the payment went through. Your plan updates here as soon as the provider confirms it.</StatusNote> : null}
+      {checkout === 'cancelled' ? <InfoNote>Checkout was cancelled; nothing was charged.</InfoNote> : null}
       {go.isError ? <ErrorAlert>{errorMessage(go.error)}</ErrorAlert> : null}
       {cancel.isError ? <ErrorAlert>{errorMessage(cancel.error)}</ErrorAlert> : null}
 
