@@ -14,7 +14,7 @@ import { repoRoot } from './lib/processes';
 import { writeBenchBlock } from './lib/report';
 import { benchPasswords, passwordsMarkdown } from './passwords.bench';
 import { benchStartup, startupMarkdown } from './startup.bench';
-import { benchWeb, webMarkdown, writeWebSection } from './web.bench';
+import { benchWeb, webGoals, webMarkdown, writeWebSection } from './web.bench';
 
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
@@ -98,6 +98,7 @@ try {
     const r = await benchWeb(dataDir, values['web-runs'] ? Number(values['web-runs']) : undefined);
     const busy = `Other work on this shared machine: CPU pressure (share of the last minute some task waited for a CPU) ${pct(pressureAtStart)} at the start and ${pct(cpuPressure())} at the end.`;
     webReport = webMarkdown(r, machine, busy);
+    goals.push(...webGoals(r));
   }
   if (only.has('crm')) {
     process.stderr.write('CRM at a million contacts…\n');

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import { conflict } from '../../platform/http/errors';
@@ -57,6 +58,23 @@ export async function tagsByRecord(tx: Tx, ctx: WorkspaceContext, recordType: Re
     .orderBy(asc(tags.name));
   for (const { recordId, ...tag } of rows) out.get(recordId)?.push(tag);
   return out;
+}
+
+/*
+ * Issue 14: a page's tags and company summaries read inside the page's own SELECT, as correlated
+ * subqueries PostgreSQL evaluates for the rows the LIMIT keeps, instead of one look-up round trip
+ * each after it. Row-level security applies inside them as in the look-ups. Use them nested one
+ * level (sql`${…}`), so drizzle writes the outer table's columns with its name.
+ */
+
+/** A record's tags as a JSON array in name order, as tagsByRecord reads them. */
+export function tagsJsonOf(recordType: RecordType, table: { workspaceId: AnyPgColumn; id: AnyPgColumn }): SQL {
+  return sql`(SELECT coalesce(json_agg(json_build_object('id', ${tags.id}, 'name', ${tags.name}, 'color', ${tags.color}) ORDER BY ${tags.name}), '[]'::json) FROM ${recordTags} JOIN ${tags} ON ${tags.workspaceId} = ${recordTags.workspaceId} AND ${tags.id} = ${recordTags.tagId} WHERE ${recordTags.workspaceId} = ${table.workspaceId} AND ${recordTags.recordType} = ${recordType} AND ${recordTags.recordId} = ${table.id})`;
+}
+
+/** The summary of the company a record points to, as companiesById reads it, or null. */
+export function companyJsonOf(table: { workspaceId: AnyPgColumn; companyId: AnyPgColumn }): SQL {
+  return sql`(SELECT json_build_object('id', ${companies.id}, 'name', ${companies.name}, 'domain', ${companies.domain}) FROM ${companies} WHERE ${companies.workspaceId} = ${table.workspaceId} AND ${companies.id} = ${table.companyId})`;
 }
 
 /** Company summaries by id, for contacts and deals. */

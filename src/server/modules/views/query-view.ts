@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenantReading, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest } from '../../platform/http/errors';
+import { selectRows } from '../../platform/db/rows';
 import { prepareView, type CompiledView } from './compile-view';
 import { buildCatalog, catalogRead } from './fields';
 import { chosenColumns, labelledSelectList, presentRows, type RawRow } from './read-rows';
@@ -48,13 +49,8 @@ async function readSegment(tx: Tx, view: CompiledView, select: ReturnType<typeof
     if (after) conditions.push(sql`${table.id} ${cmp} CAST(${after.id} AS uuid)`);
     order = [dir(table.id)];
   }
-  const rows = await tx
-    .select(select)
-    .from(table)
-    .where(and(...conditions))
-    .orderBy(...order)
-    .limit(limit);
-  return rows as unknown as RawRow[];
+  // selectRows: the same query, its rows mapped without drizzle's per-row field checks (issue 14).
+  return selectRows<RawRow>(tx.select(select).from(table).where(and(...conditions)).orderBy(...order).limit(limit) as never);
 }
 
 /** The planner's row estimate for the view, or an exact count when that is cheap (small). */

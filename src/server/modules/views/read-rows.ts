@@ -3,8 +3,8 @@ import type { Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import { users } from '../accounts/accounts.schema';
 import type { RecordType } from '../crm/crm.contract';
-import { companies, contacts, pipelines, pipelineStages, recordTags, tags as tagsTable } from '../crm/crm.schema';
-import { tagsByRecord, type TagSummary } from '../crm/records';
+import { companies, contacts, pipelines, pipelineStages } from '../crm/crm.schema';
+import { tagsByRecord, tagsJsonOf, type TagSummary } from '../crm/records';
 import type { FieldCatalog, RecordTable, ServerField } from './fields';
 import { defaultColumns, type ViewRow } from './views.contract';
 
@@ -53,11 +53,6 @@ function labelOf(table: RecordTable, f: ServerField, value: SQL): SQL | null {
   return sql`(SELECT ${t.name} FROM ${t} WHERE ${t.workspaceId} = ${table.workspaceId} AND ${t.id} = ${value})`;
 }
 
-/** The row's tags as a JSON array ordered by name, as tagsByRecord reads them. */
-function tagsOf(object: RecordType, table: RecordTable): SQL {
-  return sql`(SELECT coalesce(json_agg(json_build_object('id', ${tagsTable.id}, 'name', ${tagsTable.name}, 'color', ${tagsTable.color}) ORDER BY ${tagsTable.name}), '[]'::json) FROM ${recordTags} JOIN ${tagsTable} ON ${tagsTable.workspaceId} = ${recordTags.workspaceId} AND ${tagsTable.id} = ${recordTags.tagId} WHERE ${recordTags.workspaceId} = ${table.workspaceId} AND ${recordTags.recordType} = ${object} AND ${recordTags.recordId} = ${table.id})`;
-}
-
 /**
  * The SELECT list of a page with its labels: `selectList`'s, plus `l<i>` for the label of each
  * user/ref column and `tags` for the row's tags. presentRows reads them instead of looking up.
@@ -72,7 +67,7 @@ export function labelledSelectList(object: RecordType, table: RecordTable, colum
     if (label) out[`l${i}`] = sql`${label}`.as(`l${i}`);
     if (f.kind === 'tags') withTags = true;
   });
-  if (withTags) out.tags = sql`${tagsOf(object, table)}`.as('tags');
+  if (withTags) out.tags = sql`${tagsJsonOf(object, table)}`.as('tags');
   return out;
 }
 

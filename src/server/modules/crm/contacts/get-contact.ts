@@ -4,7 +4,7 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { notFound } from '../../../platform/http/errors';
 import type { Contact } from '../crm.contract';
 import { contacts } from '../crm.schema';
-import { companiesById, iso, tagsByRecord } from '../records';
+import { companiesById, iso, tagsByRecord, type TagSummary } from '../records';
 import { assertRecordAccess } from '../visibility';
 
 export type ContactRow = typeof contacts.$inferSelect;
@@ -13,13 +13,12 @@ export type ContactRow = typeof contacts.$inferSelect;
 export async function presentContacts(tx: Tx, ctx: WorkspaceContext, rows: ContactRow[]): Promise<Contact[]> {
   const tagMap = await tagsByRecord(tx, ctx, 'contacts', rows.map((r) => r.id));
   const companyMap = await companiesById(tx, ctx, rows.map((r) => r.companyId));
-  return rows.map(({ workspaceId: _, ...r }) => ({
-    ...r,
-    company: (r.companyId && companyMap.get(r.companyId)) || null,
-    tags: tagMap.get(r.id) ?? [],
-    createdAt: iso(r.createdAt)!,
-    updatedAt: iso(r.updatedAt)!,
-  }));
+  return rows.map((r) => presentContactWith(r, tagMap.get(r.id) ?? [], (r.companyId && companyMap.get(r.companyId)) || null));
+}
+
+/** A row as the API shows it, its tags and company already read (with the row, or looked up). */
+export function presentContactWith({ workspaceId: _, ...r }: ContactRow, tags: TagSummary[], company: Contact['company']): Contact {
+  return { ...r, company, tags, createdAt: iso(r.createdAt)!, updatedAt: iso(r.updatedAt)! };
 }
 
 export async function findContactRow(tx: Tx, ctx: WorkspaceContext, id: string, opts: { lock?: boolean } = {}): Promise<ContactRow | undefined> {
