@@ -36,13 +36,33 @@ function precompress(): Plugin {
 }
 
 /**
+ * Writes dist/web/.sources.json: every file of ours the build read (the web app and the server
+ * contracts it imports). `npm start` rebuilds only when one of them (or src/web) changed, not on
+ * every server-only change.
+ */
+function recordSources(): Plugin {
+  return {
+    name: 'kestrel-record-sources',
+    apply: 'build',
+    async writeBundle(options) {
+      const ours = [...this.getModuleIds()]
+        .map((id) => id.split('?')[0]!)
+        .filter((id) => path.isAbsolute(id) && id.startsWith(repoRoot) && !id.includes(`${path.sep}node_modules${path.sep}`))
+        .map((id) => path.relative(repoRoot, id))
+        .sort();
+      await writeFile(path.join(options.dir!, '.sources.json'), JSON.stringify([...new Set(ours)]));
+    },
+  };
+}
+
+/**
  * The web app lives in src/web and builds to dist/web, which the server serves with a SPA
  * fallback. The server's CSP forbids inline scripts and styles, so nothing may be inlined.
  */
 export default defineConfig({
   root: path.resolve(repoRoot, 'src/web'),
   base: '/',
-  plugins: [react(), tailwindcss(), precompress()],
+  plugins: [react(), tailwindcss(), precompress(), recordSources()],
   build: {
     outDir: path.resolve(repoRoot, 'dist/web'),
     emptyOutDir: true,

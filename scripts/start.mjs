@@ -2,7 +2,7 @@
 // `npm start`: builds the web app and the server bundle when their sources are newer than the last
 // build, then runs the server.
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,8 +31,16 @@ function newest(dir) {
   return t;
 }
 
-const sources = [path.join(root, 'src/web'), path.join(root, 'src/server/modules')].filter(existsSync);
-const stale = !existsSync(built) || Math.max(...sources.map(newest), statSync(path.join(root, 'package.json')).mtimeMs) > statSync(built).mtimeMs;
+// The build lists the files of ours it read (vite.config.ts, recordSources): src/web and the server
+// contracts it imports. A change to any other server file does not rebuild the web app.
+const sourceList = path.join(root, 'dist/web/.sources.json');
+function newestSource() {
+  const fixed = [newest(path.join(root, 'src/web')), statSync(path.join(root, 'package.json')).mtimeMs, statSync(path.join(root, 'vite.config.ts')).mtimeMs];
+  if (!existsSync(sourceList)) return Math.max(...fixed, newest(path.join(root, 'src/server/modules')));
+  const listed = JSON.parse(readFileSync(sourceList, 'utf8')).map((f) => statSync(path.join(root, f), { throwIfNoEntry: false })?.mtimeMs ?? Infinity);
+  return Math.max(...fixed, ...listed);
+}
+const stale = !existsSync(built) || newestSource() > statSync(built).mtimeMs;
 if (stale && existsSync(path.join(root, 'src/web/index.html'))) {
   console.log('Building the web app…');
   const r = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
