@@ -193,6 +193,8 @@ export interface ImportResult {
   mapped: string[];
   memory: Memory;
   undo: { seconds: number; deleted: number; restored: number; kept: number; error: string | null } | null;
+  /** Where the job's time went, from its own log line. */
+  profile?: { seconds: number; staging: number; steps: string[] };
 }
 
 /** Upload, map (the suggestion), start with dedupe by email (matches updated), wait; then undo. */

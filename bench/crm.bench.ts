@@ -66,7 +66,7 @@ export async function benchCrm(options: { runs?: number; importRows?: number; re
     args: ['scripts/start.mjs'],
     env: {
       NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), DEMO_WORKSPACE: 'false',
-      RATE_LIMIT_PER_MINUTE: '100000000', IMPORT_MAX_BYTES: String(2 * 1024 ** 3), LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '1',
+      RATE_LIMIT_PER_MINUTE: '100000000', IMPORT_MAX_BYTES: String(2 * 1024 ** 3), LOG_LEVEL: 'info', WORKER_CONCURRENCY: '1',
       DATABASE_URL: undefined, DATABASE_APP_URL: undefined, PUBLIC_URL: undefined, KESTREL_SECRET_KEYS: undefined, KESTREL_SESSION_SECRET: undefined, SMTP_URL: undefined, RESEND_API_KEY: undefined,
     },
     logFile: path.join(os.tmpdir(), `kestrel-bench-crm-${Date.now()}.log`),
@@ -138,6 +138,13 @@ export async function benchCrm(options: { runs?: number; importRows?: number; re
     try {
       imported = await phase('import', () => benchImport(session, dataset.workspaceId, serverProcess(server.pid), file, log));
       log(`  import: ${imported.status}, ${int(imported.rowsPerSecond)} rows/s, peak RSS ${mib(imported.memory.peakRssKib)}`);
+      // The import job logs where its time went (run-import.ts, "import profile").
+      const line = server.output().split('\n').reverse().find((l) => l.includes('"import profile"'));
+      if (line) {
+        const p = JSON.parse(line) as { seconds: number; staging: number; steps: string[] };
+        imported.profile = p;
+        log(`  import profile: ${p.seconds} s, staging ${p.staging.toFixed(1)} s\n    ${p.steps.join('\n    ')}`);
+      }
     } catch (error) {
       problems.push(`import: ${String(error).slice(0, 400)}`);
       log(`  import: FAILED ${String(error).slice(0, 400)}`);
@@ -229,6 +236,17 @@ export function crmMarkdown(r: CrmResult): string {
   if (r.import?.undo) {
     const u = r.import.undo;
     out.push(u.error ? `Undo of the import failed: ${u.error}` : `Undo of the whole import afterwards: ${u.seconds.toFixed(1)} s (${int(u.deleted)} deleted, ${int(u.restored)} restored, ${int(u.kept)} kept).`);
+  }
+  if (r.import?.profile) {
+    const p = r.import.profile;
+    out.push('');
+    out.push(`Where the import's ${p.seconds.toFixed(1)} s went (the job's own log; wall time per statement, summed):`);
+    out.push('');
+    out.push('```');
+    out.push(`${p.staging.toFixed(2)} s  reading, checking and normalising the file while COPYing good rows into the stage`);
+    for (const step of p.steps) if (!step.includes('staging:')) out.push(step);
+    out.push('```');
+    out.push('');
   }
   if (r.import?.mapped.length) out.push(`Mapping used (the suggestion): ${r.import.mapped.join(', ')}.`);
   if (r.problems.length) {
