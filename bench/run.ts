@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { aiGoals, aiMarkdown, benchAi } from './ai.bench';
 import { goalsMarkdown, type Goal } from './lib/goals';
 import { benchBooking, bookingMarkdown } from './booking.bench';
-import { benchCrm, crmMarkdown, writeCrmSection } from './crm.bench';
+import { benchCrm, crmGoals, crmMarkdown, writeCrmSection } from './crm.bench';
 import { benchHttp, defaultLoad, httpGoals, httpMarkdown } from './http.bench';
 import { cpuPressure, describeMachine, measureAvailability } from './lib/machine';
 import { repoRoot } from './lib/processes';
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     'crm-import-rows': { type: 'string' },
     /** CRM: only the reading scenarios (no export, COPY or import), e.g. to check a plan quickly. */
     'crm-reads-only': { type: 'boolean' },
+    /** CRM: only COPY and the import (no reading scenarios, no export). */
+    'crm-import-only': { type: 'boolean' },
     /** HTTP: seconds per load run (default 8), e.g. 3 for a quick check while developing. */
     'http-seconds': { type: 'string' },
     /** Web: visits per network profile and cache state (default 10). */
@@ -102,13 +104,14 @@ try {
   }
   if (only.has('crm')) {
     process.stderr.write('CRM at a million contacts…\n');
-    crmReport = crmMarkdown(
-      await benchCrm({
+    const crm = await benchCrm({
         runs: values['crm-runs'] ? Number(values['crm-runs']) : undefined,
         importRows: values['crm-import-rows'] ? Number(values['crm-import-rows']) : undefined,
         readsOnly: values['crm-reads-only'] ?? false,
-      }),
-    );
+        importOnly: values['crm-import-only'] ?? false,
+    });
+    goals.push(...crmGoals(crm));
+    crmReport = crmMarkdown(crm);
   }
   if (only.has('booking')) {
     process.stderr.write('Booking: free slots of a 10-member team against bare SQL, 200 attempts on one slot…\n');
