@@ -100,7 +100,7 @@ export async function outreachModule(server: FastifyInstance): Promise<void> {
   app.get(`${base}/settings`, { config: team, schema: { tags, summary: "The workspace's outreach settings: own open and click tracking (MAIL-3)", params: c.workspaceParams, response: { 200: c.outreachSettingsSchema, ...errors } } }, async (request) =>
     getOutreachSettings(db, request.workspace!.ctx),
   );
-  app.put(`${base}/settings`, { config: manage, schema: { tags, summary: 'Turn own open and click tracking of marketing mail on or off (MAIL-3)', params: c.workspaceParams, body: c.outreachSettingsPatch, response: { 200: c.outreachSettingsSchema, ...errors } } }, async (request) =>
+  app.patch(`${base}/settings`, { config: manage, schema: { tags, summary: 'Turn own open and click tracking of marketing mail on or off (MAIL-3)', params: c.workspaceParams, body: c.outreachSettingsPatch, response: { 200: c.outreachSettingsSchema, ...errors } } }, async (request) =>
     updateOutreachSettings(db, request.workspace!.ctx, request.body),
   );
   app.post(`${base}/sending-accounts/:accountId/check-domain`, { config: manage, schema: { tags, summary: "Look up the sending domain's SPF, DKIM and DMARC records and say what is missing (MAIL-1)", params: c.accountParams, response: { 200: c.domainCheckSchema, ...errors, 502: errorBodySchema } } }, async (request) =>
