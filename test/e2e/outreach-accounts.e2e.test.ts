@@ -30,8 +30,8 @@ it('MAIL-1 MAIL-2 the owner adds an SMTP account, sends a test, writes a templat
   await page.getByLabel('From name').fill('Lantern Books');
   await page.getByLabel('From address').fill('news@lantern.example');
   await page.getByLabel('SMTP host').fill('127.0.0.1');
-  await page.getByLabel('Port').fill(String(server.smtp.port));
-  await page.getByLabel('Password').fill('sink-password-1');
+  await page.getByLabel('Port', { exact: true }).fill(String(server.smtp.port));
+  await page.getByLabel(/^Password/).fill('sink-password-1');
   await page.getByRole('button', { name: 'Add account' }).click();
   await page.getByText('news@lantern.example was added.').waitFor();
   const card = page.getByRole('region', { name: 'Lantern Books <news@lantern.example>' });

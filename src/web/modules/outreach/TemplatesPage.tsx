@@ -255,7 +255,7 @@ function Preview({ workspaceId, subject, html }: { workspaceId: string; subject:
           <p className="mb-3 break-words font-medium text-stone-900" data-testid="preview-subject">
             {preview.data.subject}
           </p>
-          <iframe title="Email body preview" sandbox="" srcDoc={`<!doctype html><meta charset="utf-8"><body style="font:14px/1.5 system-ui,sans-serif;color:#1c1917;margin:12px">${preview.data.html}</body>`} className="h-72 w-full rounded-md border border-stone-200 bg-white" />
+          <iframe title="Email body preview" sandbox="" srcDoc={`<!doctype html><meta charset="utf-8"><body>${preview.data.html}</body>`} className="h-72 w-full rounded-md border border-stone-200 bg-white" />
         </div>
       )}
     </Card>

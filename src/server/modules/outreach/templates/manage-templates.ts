@@ -130,3 +130,25 @@ export async function sendTemplate(services: Services, ctx: WorkspaceContext, te
   const rendered = await previewTemplate(services.database.db, ctx, templateId, input.contactId);
   return sendOutreachMail(services, ctx, { contactId: input.contactId, stream: input.stream ?? t.stream, advertisement: input.advertisement, ...rendered });
 }
+
+/** Plain text (paragraphs split by blank lines) as template HTML; merge fields and their quoted fallbacks kept as written. */
+export function textToTemplateHtml(text: string): string {
+  return text
+    .trim()
+    .split(/\n\s*\n/)
+    .map((para) => `<p>${para.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('\n', '<br>')}</p>`)
+    .join('');
+}
+
+/**
+ * AI-2: what Forge wrote, saved once a person approved it, in the approval's transaction: an email
+ * template, or a call script (kind `call_script`). An unknown merge field is refused by name (400).
+ */
+export async function saveWrittenTemplate(tx: Tx, ctx: WorkspaceContext, input: { kind: 'email' | 'call_script'; name: string; subject: string; text: string; stream?: MailStream }): Promise<Template> {
+  return createTemplateIn(tx, ctx, { kind: input.kind, name: input.name, subject: input.subject, html: textToTemplateHtml(input.text), stream: input.stream ?? 'marketing' });
+}
+
+/** AI-2: refuses (400, naming it) a merge field Kestrel does not know, before a proposal is made. */
+export function checkWrittenTemplate(input: { subject: string; text: string }): void {
+  checkMergeFields({ subject: input.subject, html: textToTemplateHtml(input.text) });
+}
