@@ -103,6 +103,8 @@ const toolLabels: Record<string, string> = {
   propose_email: 'Drafted an email',
   propose_deal_move: 'Proposed a stage move',
   propose_tasks: 'Proposed tasks',
+  propose_template: 'Proposed an email template',
+  propose_call_script: 'Proposed a call script',
 };
 export const toolLabel = (name: string) => toolLabels[name] ?? name.replaceAll('_', ' ');
 
