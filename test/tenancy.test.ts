@@ -119,6 +119,8 @@ beforeAll(async () => {
     const reader = ok(await w.client.post(api('/contacts'), { firstName: 'Reader', emails: [`reader-${name}@example.com`] }));
     ok(await w.client.post(api(`/outreach/contacts/${reader.id}/consent`), { state: 'granted', source: 'form' }));
     const template = ok(await w.client.post(api('/outreach/templates'), { name: 'Fixture', subject: 'Hi {{contact.firstName}}', html: '<p>Fixture</p>' }));
+    // MAIL-3 (outreach_settings): own open and click tracking turned on.
+    ok(await w.client.patch(api('/outreach/settings'), { trackEngagement: true }));
     // MAIL-2 (outreach_campaigns, outreach_campaign_recipients): a campaign to a tag, scheduled for later.
     ok(await w.client.post(api(`/contacts/${reader.id}/tags`), { tagId: tag.id }));
     ok(await w.client.post(api('/outreach/campaigns'), { name: 'Fixture campaign', templateId: template.id, tagId: tag.id, sendAt: new Date(Date.now() + 86_400_000).toISOString() }));

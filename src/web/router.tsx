@@ -129,6 +129,7 @@ const callsRoutes = [
   createRoute({ getParentRoute: () => workspaceRoute, path: '/campaigns', component: lazyRouteComponent(() => import('./modules/outreach/CampaignsPage'), 'CampaignsPage') }),
   // MAIL-2: sequences.
   createRoute({ getParentRoute: () => workspaceRoute, path: '/sequences', component: lazyRouteComponent(() => import('./modules/outreach/SequencesPage'), 'SequencesPage') }),
+  createRoute({ getParentRoute: () => workspaceRoute, path: '/templates', component: lazyRouteComponent(() => import('./modules/outreach/TemplatesPage'), 'TemplatesPage') }),
 ];
 // MAIL-4: the footer link of a marketing email; public, no sign-in.
 // PRIV-9: a workspace's public privacy page (linked from the widget and the booking page).
@@ -201,6 +202,7 @@ const territorySettingsRoute = createRoute({ getParentRoute: () => settingsRoute
 const accessSettingsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/access', component: lazyRouteComponent(() => import('./modules/rules/RecordAccessSettings'), 'RecordAccessSettings') });
 const crmSettingsRoutes = [pipelinesSettingsRoute, customFieldsSettingsRoute, tagsSettingsRoute, scoringSettingsRoute, territorySettingsRoute, accessSettingsRoute] as const;
 // BILL-1…BILL-3: plan, usage, credits and invoices (only when the server has billing on).
+const sendingAccountsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/sending-accounts', component: lazyRouteComponent(() => import('./modules/outreach/SendingAccountsPage'), 'SendingAccountsPage') });
 const billingRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/billing', validateSearch: (s: Record<string, unknown>): { checkout?: string } => (typeof s.checkout === 'string' ? { checkout: s.checkout.slice(0, 20) } : {}), component: lazyRouteComponent(() => import('./modules/billing/BillingSettings'), 'BillingSettings') });
 // AI-1, AI-4, WS-5: the provider, and the record of AI calls with usage.
 const aiSettingsRoutes = [
@@ -242,7 +244,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...callsRoutes, bookingRoute, ...invoicingRoutes, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, dataRoute, incidentsRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes, billingRoute])]),
+  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...callsRoutes, bookingRoute, ...invoicingRoutes, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, dataRoute, incidentsRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes, billingRoute, sendingAccountsRoute])]),
 ]);
 
 export const router = createRouter({

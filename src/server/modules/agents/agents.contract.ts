@@ -13,7 +13,7 @@ export type SubjectType = (typeof subjectTypes)[number];
 export const runStatuses = ['running', 'succeeded', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
-export const proposalKinds = ['send_email', 'move_deal', 'create_tasks', 'update_contact', 'send_message'] as const;
+export const proposalKinds = ['send_email', 'move_deal', 'create_tasks', 'update_contact', 'send_message', 'save_template', 'save_call_script'] as const;
 export type ProposalKind = (typeof proposalKinds)[number];
 export const proposalStatuses = ['pending', 'approved', 'rejected', 'failed'] as const;
 export type ProposalStatus = (typeof proposalStatuses)[number];
@@ -88,7 +88,21 @@ export const sendMessagePayload = z.strictObject({
   body: z.string().trim().max(4000, 'At most 4000 characters.').default(''),
   template: messageTemplateInput.optional(),
 }).refine((p) => p.body.length > 0 || p.template, { message: 'Enter the message.', path: ['body'] });
-export const proposalPayloads = { send_email: sendEmailPayload, move_deal: moveDealPayload, create_tasks: createTasksPayload, update_contact: updateContactPayload, send_message: sendMessagePayload } as const;
+/**
+ * AI-2: an email template Forge wrote, saved to outreach's templates once approved. Plain text with
+ * Kestrel's merge fields (`{{contact.firstName | "there"}}`); an unknown field is refused by name.
+ */
+export const saveTemplatePayload = z.strictObject({
+  name: trimmed(120, 'a template name'),
+  subject: trimmed(250, 'a subject'),
+  body: trimmed(20_000, 'the body'),
+  stream: z.enum(['marketing', 'transactional']).default('marketing'),
+});
+/** AI-2: a call script Forge wrote (opening, questions, objections, close), kept with the templates as a call script. */
+export const saveCallScriptPayload = z.strictObject({ name: trimmed(120, 'a script name'), body: trimmed(20_000, 'the script') });
+export const proposalPayloads = { send_email: sendEmailPayload, move_deal: moveDealPayload, create_tasks: createTasksPayload, update_contact: updateContactPayload, send_message: sendMessagePayload, save_template: saveTemplatePayload, save_call_script: saveCallScriptPayload } as const;
+export type SaveTemplatePayload = z.infer<typeof saveTemplatePayload>;
+export type SaveCallScriptPayload = z.infer<typeof saveCallScriptPayload>;
 export type SendEmailPayload = z.infer<typeof sendEmailPayload>;
 export type MoveDealPayload = z.infer<typeof moveDealPayload>;
 export type CreateTasksPayload = z.infer<typeof createTasksPayload>;

@@ -50,7 +50,7 @@ export function providerConfig(services: Services, provider: ConnectionProvider)
 
 /** Where the member lands after consenting: the page that asked for the connection. */
 export const connectedPage = (workspaceId: string, provider: ConnectionProvider) =>
-  provider === 'google_calendar' ? `/w/${workspaceId}/booking?connected=${provider}` : `/w/${workspaceId}/settings?connected=${provider}`;
+  provider === 'google_calendar' ? `/w/${workspaceId}/booking?connected=${provider}` : `/w/${workspaceId}/settings/sending-accounts?connected=${provider}`;
 
 export const oauthCallbackUrl = (services: Services) => `${services.config.publicUrl}/api/integrations/oauth/callback`;
 const STATE_MINUTES = 10;

@@ -4,3 +4,5 @@ export { sendOutreachMail, type OutreachMailInput, type SendOutcome } from './ma
 export { sendingAccountKindsInUse } from './mail/account-kinds';
 export { receiveOutreachDsn, receiveUnsubscribeMail } from './mail/inbound-mail';
 export { stopSequencesOnReply } from './sequences/stop-enrolments';
+/** AI-2: Forge's approved templates and call scripts become outreach templates. */
+export { checkWrittenTemplate, saveWrittenTemplate } from './templates/manage-templates';

@@ -50,7 +50,7 @@ async function connect(provider: 'gmail' | 'outlook') {
   const callback = new URL(back.headers.get('location')!);
   const landed = await owner.client.get(`${callback.pathname}${callback.search}`);
   expect(landed.statusCode, landed.body).toBe(302);
-  expect(landed.headers.location).toBe(`/w/${owner.workspaceId}/settings?connected=${provider}`);
+  expect(landed.headers.location).toBe(`/w/${owner.workspaceId}/settings/sending-accounts?connected=${provider}`);
   return consent;
 }
 

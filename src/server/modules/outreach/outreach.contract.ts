@@ -107,8 +107,26 @@ export const sendingAccountSchema = z.object({
   webhookUrl: z.string().nullable(),
   perMinute: z.number(),
   dailyCap: z.number(),
+  /** MAIL-1, SEC-2: never the secret: "set" for a password, the last four characters of an API key. */
+  secretHint: z.string().nullable(),
+  webhookSecretSet: z.boolean(),
+  /** The streams this account is the chosen default for (otherwise the oldest account serving a stream sends it). */
+  defaultFor: z.array(z.enum(['marketing', 'transactional'])),
+  /** Why it cannot send now, in words (a Gmail/Outlook grant revoked): null when it can. */
+  problem: z.string().nullable(),
   createdAt: z.string(),
 });
+export type SendingAccount = z.infer<typeof sendingAccountSchema>;
+/** MAIL-1: change how an account is used; `defaultFor` makes it the default of that stream (and lets it serve it). */
+export const sendingAccountPatch = z.strictObject({
+  stream: accountCommon.stream,
+  fromName: accountCommon.fromName.optional(),
+  perMinute: accountCommon.perMinute,
+  dailyCap: accountCommon.dailyCap,
+  defaultFor: mailStreamSchema.optional(),
+});
+export const testSendBody = z.strictObject({ to: z.email('An email address.').max(254).optional() });
+export const testSendResult = z.object({ sentTo: z.string(), messageId: z.string().nullable() });
 export const domainCheckSchema = z.object({
   domain: z.string(),
   records: z.array(z.object({ kind: z.enum(['spf', 'dkim', 'dmarc']), name: z.string(), found: z.string().nullable(), ok: z.boolean(), advice: z.string().nullable() })),
@@ -117,16 +135,40 @@ export const domainCheckSchema = z.object({
 
 // ---------------------------------------------------------------- templates (MAIL-2)
 
+/** MAIL-2: the merge fields a template may use (`{{contact.firstName | "fallback"}}`). */
+export const mergeFieldNames = ['contact.firstName', 'contact.lastName', 'contact.fullName', 'contact.email', 'contact.title', 'company.name', 'workspace.name', 'sender.name'] as const;
+
 export const templateBody = z.strictObject({
   name: z.string().trim().min(1).max(120),
   subject: z.string().trim().min(1).max(250),
   html: z.string().min(1).max(100_000),
+  /** Marketing (consent, footer, unsubscribe) or transactional mail; marketing unless said. */
+  stream: mailStreamSchema.optional(),
 });
+export const templatePatch = templateBody.partial();
 export const templateParams = z.strictObject({ workspaceId: z.uuid(), templateId: z.uuid() });
-export const templateSchema = z.object({ id: z.uuid(), name: z.string(), subject: z.string(), html: z.string(), createdAt: z.string(), updatedAt: z.string() });
+export const templateSchema = z.object({ id: z.uuid(), kind: z.enum(['email', 'call_script']), stream: mailStreamSchema, name: z.string(), subject: z.string(), html: z.string(), createdAt: z.string(), updatedAt: z.string() });
+export const templatesQuery = z.strictObject({ kind: z.enum(['email', 'call_script']).optional() });
 export const previewBody = z.strictObject({ contactId: z.uuid() });
 export const previewSchema = z.object({ subject: z.string(), html: z.string(), text: z.string() });
-export const sendTemplateBody = z.strictObject({ contactId: z.uuid(), stream: mailStreamSchema, advertisement: z.boolean().optional() });
+/** MAIL-2: a draft (not yet saved) rendered for a real contact, as the send path would see it. */
+export const draftPreviewBody = z.strictObject({ contactId: z.uuid(), subject: z.string().max(250), html: z.string().max(100_000) });
+export const draftPreviewSchema = z.object({
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+  /** Set when this contact's send would be blocked: the field without a value and the sentence the send path gives. */
+  blocked: z.object({ field: z.string(), message: z.string() }).nullable(),
+  /** Every field without a value and without a fallback for this contact. */
+  missing: z.array(z.string()),
+});
+
+/** MAIL-3: own open and click tracking for the workspace's marketing mail. */
+export const outreachSettingsSchema = z.object({ trackEngagement: z.boolean() });
+export const outreachSettingsPatch = z.strictObject({ trackEngagement: z.boolean() });
+export const trackParams = z.strictObject({ token: z.string().min(1).max(200) });
+export const clickQuery = z.object({ u: z.string().min(1).max(4000) }).loose();
+export const sendTemplateBody = z.strictObject({ contactId: z.uuid(), stream: mailStreamSchema.optional(), advertisement: z.boolean().optional() });
 
 export const webhookParams = z.strictObject({ workspaceId: z.uuid(), accountId: z.uuid() });
 export const deliverySummarySchema = z.object({ sent: z.number(), delivered: z.number(), opened: z.number(), clicked: z.number(), bounced: z.number(), complained: z.number() });

@@ -8,11 +8,12 @@ import { checkSendingDomain } from './mail/check-domain';
 import { deliverySummary, receiveResendWebhook } from './mail/delivery-webhook';
 import { contactMailStatus, recordConsent } from './mail/consent';
 import { confirmOptIn, optInPage, requestOptIn } from './mail/double-opt-in';
-import { createSendingAccount, deleteSendingAccount, listSendingAccounts } from './mail/sending-accounts';
+import { createSendingAccount, deleteSendingAccount, listSendingAccounts, sendTestMail, updateSendingAccount } from './mail/sending-accounts';
+import { getOutreachSettings, PIXEL, readTrackToken, recordEngagement, updateOutreachSettings } from './mail/tracking';
 import { sendOutreachMail } from './mail/send-outreach-mail';
 import { unsubscribe, unsubscribePage } from './mail/unsubscribe';
 import * as c from './outreach.contract';
-import { createTemplate, deleteTemplate, listTemplates, previewTemplate, sendTemplate } from './templates/manage-templates';
+import { createTemplate, deleteTemplate, listTemplates, previewDraft, previewTemplate, sendTemplate, updateTemplate } from './templates/manage-templates';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/workspaces/:workspaceId/outreach';
@@ -51,9 +52,15 @@ export async function outreachModule(server: FastifyInstance): Promise<void> {
 
   // ---------------------------------------------------------------- templates (MAIL-2)
 
-  app.get(`${base}/templates`, { config: team, schema: { tags, summary: 'Email templates (MAIL-2)', params: c.workspaceParams, response: { 200: z.object({ items: z.array(c.templateSchema) }), ...errors } } }, async (request) => ({
-    items: await listTemplates(db, request.workspace!.ctx),
+  app.get(`${base}/templates`, { config: team, schema: { tags, summary: 'Email templates, or call scripts with ?kind=call_script (MAIL-2, AI-2)', params: c.workspaceParams, querystring: c.templatesQuery, response: { 200: z.object({ items: z.array(c.templateSchema) }), ...errors } } }, async (request) => ({
+    items: await listTemplates(db, request.workspace!.ctx, request.query.kind),
   }));
+  app.patch(`${base}/templates/:templateId`, { config: team, schema: { tags, summary: 'Change a template; merge fields checked again (MAIL-2)', params: c.templateParams, body: c.templatePatch, response: { 200: c.templateSchema, ...errors } } }, async (request) =>
+    updateTemplate(db, request.workspace!.ctx, request.params.templateId, request.body),
+  );
+  app.post(`${base}/template-preview`, { config: team, schema: { tags, summary: 'A draft rendered for a real contact, values escaped; says which value would block the send (MAIL-2)', params: c.workspaceParams, body: c.draftPreviewBody, response: { 200: c.draftPreviewSchema, ...errors } } }, async (request) =>
+    previewDraft(db, request.workspace!.ctx, request.body),
+  );
   app.post(`${base}/templates`, { config: team, schema: { tags, summary: 'Save a template; an unknown merge field is refused by name (MAIL-2)', params: c.workspaceParams, body: c.templateBody, response: { 201: c.templateSchema, ...errors } } }, async (request, reply) =>
     reply.code(201).send(await createTemplate(db, request.workspace!.ctx, request.body)),
   );
@@ -83,6 +90,19 @@ export async function outreachModule(server: FastifyInstance): Promise<void> {
     await deleteSendingAccount(db, request.workspace!.ctx, request.params.accountId);
     return reply.code(204).send(null);
   });
+  app.patch(`${base}/sending-accounts/:accountId`, { config: manage, schema: { tags, summary: 'Change streams, sender name, limits, or make it the default of a stream (MAIL-1)', params: c.accountParams, body: c.sendingAccountPatch, response: { 200: c.sendingAccountSchema, ...errors } } }, async (request) =>
+    updateSendingAccount(services, request.workspace!.ctx, request.params.accountId, request.body),
+  );
+  app.post(`${base}/sending-accounts/:accountId/test`, { config: manage, schema: { tags, summary: 'Send a test mail through the account to yourself (or the address given) (MAIL-1)', params: c.accountParams, body: c.testSendBody, response: { 200: c.testSendResult, ...errors, 502: errorBodySchema } } }, async (request) => {
+    await services.rateLimit.hit({ key: `outreach-test-send:user:${request.workspace!.ctx.userId}`, max: 10, windowSeconds: 60 });
+    return sendTestMail(services, request.workspace!.ctx, request.params.accountId, request.body.to);
+  });
+  app.get(`${base}/settings`, { config: team, schema: { tags, summary: "The workspace's outreach settings: own open and click tracking (MAIL-3)", params: c.workspaceParams, response: { 200: c.outreachSettingsSchema, ...errors } } }, async (request) =>
+    getOutreachSettings(db, request.workspace!.ctx),
+  );
+  app.patch(`${base}/settings`, { config: manage, schema: { tags, summary: 'Turn own open and click tracking of marketing mail on or off (MAIL-3)', params: c.workspaceParams, body: c.outreachSettingsPatch, response: { 200: c.outreachSettingsSchema, ...errors } } }, async (request) =>
+    updateOutreachSettings(db, request.workspace!.ctx, request.body),
+  );
   app.post(`${base}/sending-accounts/:accountId/check-domain`, { config: manage, schema: { tags, summary: "Look up the sending domain's SPF, DKIM and DMARC records and say what is missing (MAIL-1)", params: c.accountParams, response: { 200: c.domainCheckSchema, ...errors, 502: errorBodySchema } } }, async (request) =>
     checkSendingDomain(services, request.workspace!.ctx, request.params.accountId),
   );
@@ -106,6 +126,23 @@ export async function outreachModule(server: FastifyInstance): Promise<void> {
         return reply.code(204).send(null);
       },
     );
+  });
+
+  // ---------------------------------------------------------------- own open and click tracking (MAIL-3)
+
+  // Mail clients and scanners fetch these with no session; the signed token is the authority.
+  const TRACKS_PER_IP_PER_MINUTE = 300;
+  app.get(`${pub}/t/o/:token`, { config: { access: 'public', crossOrigin: true }, schema: { tags, summary: 'The open pixel of a tracked mail: records one open per message, an estimate (MAIL-3)', params: c.trackParams, response: { 200: z.any(), ...errors } } }, async (request, reply) => {
+    await limit(request, 'track', TRACKS_PER_IP_PER_MINUTE);
+    await recordEngagement(services, readTrackToken(services.secrets.sessionSecret, 'open', request.params.token), 'opened');
+    return reply.header('content-type', 'image/gif').header('cache-control', 'no-store, private').send(PIXEL);
+  });
+  app.get(`${pub}/t/c/:token`, { config: { access: 'public', crossOrigin: true }, schema: { tags, summary: 'A tracked link: records the click once per message and URL, then redirects to the signed URL only (MAIL-3)', params: c.trackParams, querystring: c.clickQuery, response: { 302: z.null(), ...errors } } }, async (request, reply) => {
+    await limit(request, 'track', TRACKS_PER_IP_PER_MINUTE);
+    const url = request.query.u;
+    const ids = readTrackToken(services.secrets.sessionSecret, 'click', request.params.token, url);
+    await recordEngagement(services, ids, 'clicked', url);
+    return reply.header('cache-control', 'no-store, private').header('referrer-policy', 'no-referrer').redirect(url, 302);
   });
 
   // ---------------------------------------------------------------- public unsubscribe

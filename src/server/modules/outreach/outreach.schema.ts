@@ -126,24 +126,37 @@ export const outreachSendingAccounts = pgTable(
     /** MAIL-1: per-minute rate and daily cap the provider allows. */
     perMinute: integer('per_minute').notNull().default(60),
     dailyCap: integer('daily_cap').notNull().default(2000),
+    /** MAIL-1, MAIL-4: the account a stream leaves through first (at most one per stream); otherwise the oldest that serves it. */
+    defaultMarketing: boolean('default_marketing').notNull().default(false),
+    defaultTransactional: boolean('default_transactional').notNull().default(false),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    uniqueIndex('outreach_sending_accounts_default_marketing_idx').on(t.workspaceId).where(sql`default_marketing`),
+    uniqueIndex('outreach_sending_accounts_default_transactional_idx').on(t.workspaceId).where(sql`default_transactional`),
     check('outreach_sending_accounts_smtp_check', sql`${t.kind} <> 'smtp' OR (${t.smtpHost} IS NOT NULL AND ${t.smtpPort} IS NOT NULL)`),
     check('outreach_sending_accounts_oauth_check', sql`${t.kind} NOT IN ('gmail', 'outlook') OR ${t.connectionUserId} IS NOT NULL`),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();
 
-/** MAIL-2: a message with merge fields (`{{contact.firstName | "there"}}`), checked when saved. */
+export const templateKinds = ['email', 'call_script'] as const;
+
+/**
+ * MAIL-2: a message with merge fields (`{{contact.firstName | "there"}}`), checked when saved,
+ * meant for the marketing or the transactional stream. AI-2: a call script Forge wrote is kept
+ * here too, as kind `call_script` (its subject is its title; it is never mailed).
+ */
 export const outreachTemplates = pgTable(
   'outreach_templates',
   {
     workspaceId: workspaceIdColumn(),
     id: uuid('id').notNull().$defaultFn(() => uuidv7()),
+    kind: text('kind', { enum: templateKinds }).notNull().default('email'),
+    stream: text('stream', { enum: mailStreams }).notNull().default('marketing'),
     name: text('name').notNull(),
     subject: text('subject').notNull(),
     html: text('html').notNull(),
@@ -154,8 +167,24 @@ export const outreachTemplates = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    check('outreach_templates_kind_check', sql`${t.kind} IN ('email', 'call_script')`),
+    check('outreach_templates_stream_check', sql`${t.stream} IN ('marketing', 'transactional')`),
     tenantPolicy(t.workspaceId),
   ],
+).enableRLS();
+
+/**
+ * MAIL-3: a workspace's outreach settings. `trackEngagement`: marketing mail carries Kestrel's own
+ * open pixel and signed click links (off by default; opens are an estimate).
+ */
+export const outreachSettings = pgTable(
+  'outreach_settings',
+  {
+    workspaceId: workspaceIdColumn(),
+    trackEngagement: boolean('track_engagement').notNull().default(false),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId] }), foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'), tenantPolicy(t.workspaceId)],
 ).enableRLS();
 
 export const deliveryEventKinds = ['delivered', 'opened', 'clicked', 'bounced', 'complained'] as const;

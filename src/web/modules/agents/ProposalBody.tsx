@@ -10,6 +10,7 @@ export function ProposalBody({ workspaceId, proposal }: { workspaceId: string; p
   if (proposal.kind === 'send_email') return <EmailBody workspaceId={workspaceId} proposal={proposal} payload={proposal.payload as SendEmailPayload} />;
   if (proposal.kind === 'move_deal') return <MoveBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as MoveDealPayload} />;
   if (proposal.kind === 'send_message') return <MessageBody workspaceId={workspaceId} proposal={proposal} payload={proposal.payload as SendMessagePayload} />;
+  if (proposal.kind === 'save_template' || proposal.kind === 'save_call_script') return <WrittenTemplateBody payload={proposal.payload as { name: string; subject?: string; body: string; stream?: string }} script={proposal.kind === 'save_call_script'} />;
   if (proposal.kind === 'update_contact') return <ContactUpdateBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as UpdateContactPayload} />;
   return <TasksBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as CreateTasksPayload} />;
 }
@@ -154,6 +155,33 @@ function MessageBody({ workspaceId, proposal, payload }: { workspaceId: string; 
           <p className="mt-1 break-words whitespace-pre-wrap text-stone-600">{original.body}</p>
         </details>
       ) : null}
+    </div>
+  );
+}
+
+/** AI-2: a template or call script Forge wrote: saved to the templates once approved. */
+function WrittenTemplateBody({ payload, script }: { payload: { name: string; subject?: string; body: string; stream?: string }; script: boolean }) {
+  return (
+    <div className="rounded-md border border-stone-200 bg-white text-sm">
+      <dl className="divide-y divide-stone-100">
+        <div className="flex flex-wrap gap-x-2 px-3 py-2">
+          <dt className="text-stone-500">{script ? 'Call script' : 'Template'}</dt>
+          <dd className="font-medium text-stone-900">{payload.name}</dd>
+        </div>
+        {!script && payload.subject ? (
+          <div className="flex flex-wrap gap-x-2 px-3 py-2">
+            <dt className="text-stone-500">Subject</dt>
+            <dd className="text-stone-900">{payload.subject}</dd>
+          </div>
+        ) : null}
+        {!script && payload.stream ? (
+          <div className="flex flex-wrap gap-x-2 px-3 py-2">
+            <dt className="text-stone-500">Kind of mail</dt>
+            <dd className="text-stone-900">{payload.stream === 'transactional' ? 'Transactional' : 'Marketing'}</dd>
+          </div>
+        ) : null}
+      </dl>
+      <p className="whitespace-pre-wrap break-words border-t border-stone-100 px-3 py-2 text-stone-800">{payload.body}</p>
     </div>
   );
 }

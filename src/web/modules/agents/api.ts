@@ -84,7 +84,7 @@ export const runStatusClass: Record<RunStatus, string> = {
   cancelled: 'bg-stone-100 text-stone-700 ring-stone-200',
 };
 
-export const proposalKindLabels: Record<ProposalKind, string> = { send_email: 'Send an email', move_deal: 'Move a deal', create_tasks: 'Create tasks', update_contact: 'Update a contact', send_message: 'Send a message' };
+export const proposalKindLabels: Record<ProposalKind, string> = { send_email: 'Send an email', move_deal: 'Move a deal', create_tasks: 'Create tasks', update_contact: 'Update a contact', send_message: 'Send a message', save_template: 'Save an email template', save_call_script: 'Save a call script' };
 export const proposalStatusLabels: Record<ProposalStatus, string> = { pending: 'Waiting for approval', approved: 'Approved', rejected: 'Rejected', failed: 'Failed' };
 export const proposalStatusClass: Record<ProposalStatus, string> = {
   pending: 'bg-amber-50 text-amber-900 ring-amber-200',
@@ -103,6 +103,8 @@ const toolLabels: Record<string, string> = {
   propose_email: 'Drafted an email',
   propose_deal_move: 'Proposed a stage move',
   propose_tasks: 'Proposed tasks',
+  propose_template: 'Proposed an email template',
+  propose_call_script: 'Proposed a call script',
 };
 export const toolLabel = (name: string) => toolLabels[name] ?? name.replaceAll('_', ' ');
 

@@ -44,7 +44,7 @@ const parts = [
 ] as const;
 const events = [
   { key: 'delivered', label: 'Delivered' },
-  { key: 'opened', label: 'Opened' },
+  { key: 'opened', label: 'Opened (estimate)' },
   { key: 'clicked', label: 'Clicked' },
   { key: 'bounced', label: 'Bounced' },
   { key: 'complained', label: 'Complained' },

@@ -88,6 +88,11 @@ export function SettingsLayout() {
                 </Link>
               </li>
               <li>
+                <Link to={`/w/${params.workspaceId}/settings/sending-accounts` as '/'} className={tabClass}>
+                  Sending accounts
+                </Link>
+              </li>
+              <li>
                 <Link to="/w/$workspaceId/settings/audit" params={params} className={tabClass}>
                   Audit log
                 </Link>

@@ -139,6 +139,16 @@ export function AppShell() {
                 </Link>
               </li>
             ) : null}
+            {workspace.data && workspace.data.role !== 'client' ? (
+              <li>
+                <Link to={`/w/${workspaceId}/templates` as '/'} className={navLinkClass}>
+                  <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
+                    <path d="M3 5h14v10H3zM3 5l7 6 7-6" />
+                  </svg>
+                  Templates
+                </Link>
+              </li>
+            ) : null}
             <li>
               <Link to={`/w/${workspaceId}/booking` as '/'} className={navLinkClass}>
                 <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">

@@ -11,7 +11,8 @@ import { findDealRow } from '../../crm/deals/get-deal';
 import { moveDealIn } from '../../crm/deals/move-deal';
 import { assertRecordAccess } from '../../crm/visibility';
 import { workspaces } from '../../workspaces/workspaces.schema';
-import { proposalPayloads, type AgentName, type CitedRecord, type CreateTasksPayload, type MoveDealPayload, type ProposalKind, type SendEmailPayload, type SendMessagePayload, type UpdateContactPayload } from '../agents.contract';
+import { proposalPayloads, type AgentName, type CitedRecord, type CreateTasksPayload, type MoveDealPayload, type ProposalKind, type SaveCallScriptPayload, type SaveTemplatePayload, type SendEmailPayload, type SendMessagePayload, type UpdateContactPayload } from '../agents.contract';
+import { checkWrittenTemplate, saveWrittenTemplate } from '../../outreach';
 import { checkSendMessage, sendApprovedMessage } from './send-message';
 import { applyContactUpdate, checkContactUpdate } from './update-contact';
 
@@ -60,6 +61,12 @@ export async function checkProposal(tx: Tx, ctx: WorkspaceContext, kind: Proposa
     records.push(...(await checkContactUpdate(tx, ctx, parsed.data as UpdateContactPayload)));
   } else if (kind === 'send_message') {
     records.push(...(await checkSendMessage(tx, ctx, parsed.data as SendMessagePayload)));
+  } else if (kind === 'save_template') {
+    const p = parsed.data as SaveTemplatePayload;
+    checkWrittenTemplate({ subject: p.subject, text: p.body });
+  } else if (kind === 'save_call_script') {
+    const p = parsed.data as SaveCallScriptPayload;
+    checkWrittenTemplate({ subject: p.name, text: p.body });
   } else {
     const p = parsed.data as CreateTasksPayload;
     for (const t of p.tasks) await assertRecordAccess(tx, ctx, t.recordType, t.recordId, 'read');
@@ -116,6 +123,16 @@ export async function carryOut(
     return { dealId: moved.id, stage: moved.stage.name, status: moved.status };
   }
   if (kind === 'update_contact') return applyContactUpdate(tx, ctx, payload as UpdateContactPayload);
+  if (kind === 'save_template') {
+    const p = payload as SaveTemplatePayload;
+    const t = await saveWrittenTemplate(tx, ctx, { kind: 'email', name: p.name, subject: p.subject, text: p.body, stream: p.stream });
+    return { templateId: t.id, name: t.name };
+  }
+  if (kind === 'save_call_script') {
+    const p = payload as SaveCallScriptPayload;
+    const t = await saveWrittenTemplate(tx, ctx, { kind: 'call_script', name: p.name, subject: p.name, text: p.body });
+    return { templateId: t.id, name: t.name };
+  }
   const p = payload as CreateTasksPayload;
   const ids: string[] = [];
   for (const t of p.tasks) {

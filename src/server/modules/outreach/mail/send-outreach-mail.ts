@@ -14,6 +14,7 @@ import { channelSettings } from '../../conversations/conversations.schema';
 import { outreachMessages, type mailStreams } from '../outreach.schema';
 import { latestConsent, suppressionOf } from './consent';
 import { withFooter } from './footer';
+import { trackingEnabled, withTracking } from './tracking';
 import { accountForStream, transportForAccount } from './sending-accounts';
 import { addressHash, unsubscribeToken } from './unsubscribe-token';
 
@@ -30,6 +31,8 @@ export interface OutreachMailInput {
   advertisement?: boolean;
   /** A campaign step and recipient, say: a second send with the same key finds the first. */
   idempotencyKey?: string;
+  /** MAIL-3: own open/click tracking for this mail (marketing only); the workspace's setting when not given. */
+  track?: boolean;
   /** Runs in the send's transaction once the recipient passed every check (a campaign spends the plan's emails here); throwing stops the send. */
   beforeSend?: (tx: Tx) => Promise<void>;
 }
@@ -107,7 +110,8 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
     const account = await accountForStream(tx, ctx.workspaceId, input.stream);
     // MAIL-4: the List-Unsubscribe mailto goes where Kestrel reads it: the workspace's inbound address.
     const [inbound] = await tx.select({ inboundToken: channelSettings.inboundToken }).from(channelSettings).where(eq(channelSettings.workspaceId, ctx.workspaceId));
-    return { email, messageId: row!.id, workspace: { name: ws.name, mailingAddress: ws.mailingAddress ?? '' }, replyTo: sender?.email ?? null, account, unsubscribeMailbox: inbound ? inboundAddress(services, inbound) : null };
+    const track = input.stream === 'marketing' && (input.track ?? (await trackingEnabled(tx, ctx.workspaceId)));
+    return { email, messageId: row!.id, workspace: { name: ws.name, mailingAddress: ws.mailingAddress ?? '' }, replyTo: sender?.email ?? null, account, track, unsubscribeMailbox: inbound ? inboundAddress(services, inbound) : null };
   });
   if ('done' in prepared) return prepared.done as SendOutcome;
 
@@ -124,6 +128,8 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
     const address = prepared.unsubscribeMailbox ?? /<([^>]+)>/.exec(from)![1]!;
     headers['List-Unsubscribe'] = `<${base}/api/public/outreach/unsubscribe/${token}>, <mailto:${address}?subject=unsubscribe%20${token}>`;
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    // MAIL-3: links rewritten and the pixel added before the footer, so its unsubscribe link stays as it is.
+    if (prepared.track) body = { ...body, html: withTracking(services, ctx.workspaceId, messageId, body.html) };
     body = withFooter(body, { workspaceName: workspace.name, mailingAddress: workspace.mailingAddress, unsubscribeUrl: `${base}/unsubscribe/${token}`, advertisement: input.advertisement ?? false });
   }
 

@@ -1,13 +1,18 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
 import nodemailer from 'nodemailer';
 import { Resend } from 'resend';
 import type { Db, Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
-import { conflict, notFound } from '../../../platform/http/errors';
+import { AppError, conflict, notFound } from '../../../platform/http/errors';
 import type { OutgoingMail } from '../../../platform/mail/transport';
 import type { Services } from '../../../platform/services';
 import { outreachSendingAccounts } from '../outreach.schema';
-import type { SendingAccountBody } from '../outreach.contract';
+import type { SendingAccountBody, sendingAccountPatch } from '../outreach.contract';
+import type { z } from 'zod';
+import { users } from '../../accounts/accounts.schema';
+
+type SendingAccountPatch = z.infer<typeof sendingAccountPatch>;
 import { connectionStates } from '../../integrations/oauth-connections';
 import { mailboxTransport } from './mailbox-transports';
 
@@ -18,7 +23,21 @@ export const aad = (workspaceId: string, what: 'secret' | 'dkim' | 'webhook') =>
 /** Gmail/Outlook: whether the member's connection is live (`reconnect` when revoked or disconnected). */
 type ConnectionState = 'connected' | 'reconnect' | null;
 
-export function presentAccount(a: AccountRow, publicUrl: string, connection: ConnectionState = null) {
+const providerNames = { smtp: 'SMTP', resend: 'Resend', gmail: 'Gmail', outlook: 'Outlook' } as const;
+
+/** SEC-2: what the browser may see of a secret: that a password is set, the last four of an API key. */
+function secretHint(services: Services, a: AccountRow): string | null {
+  if (!a.secretSealed) return null;
+  if (a.kind !== 'resend') return 'set';
+  try {
+    return `…${services.secrets.box.open(a.secretSealed, aad(a.workspaceId, 'secret')).slice(-4)}`;
+  } catch {
+    return 'set';
+  }
+}
+
+export function presentAccount(services: Services, a: AccountRow, connection: ConnectionState = null) {
+  const publicUrl = services.config.publicUrl;
   return {
     id: a.id,
     kind: a.kind,
@@ -37,6 +56,10 @@ export function presentAccount(a: AccountRow, publicUrl: string, connection: Con
     webhookUrl: a.kind === 'resend' ? `${publicUrl}/api/public/outreach/webhooks/resend/${a.workspaceId}/${a.id}` : null,
     perMinute: a.perMinute,
     dailyCap: a.dailyCap,
+    secretHint: secretHint(services, a),
+    webhookSecretSet: a.webhookSecretSealed !== null,
+    defaultFor: [...(a.defaultMarketing ? (['marketing'] as const) : []), ...(a.defaultTransactional ? (['transactional'] as const) : [])],
+    problem: connection === 'reconnect' ? `The ${providerNames[a.kind]} connection of ${a.fromAddress} was revoked or disconnected: nothing is sent from it until you reconnect ${providerNames[a.kind]}.` : null,
     createdAt: a.createdAt.toISOString(),
   };
 }
@@ -85,7 +108,7 @@ export async function createSendingAccount(services: Services, ctx: WorkspaceCon
         dailyCap: input.dailyCap ?? 2000,
       })
       .returning();
-    return presentAccount(row!, services.config.publicUrl, isMailbox(input.kind) ? 'connected' : null);
+    return presentAccount(services, row!, isMailbox(input.kind) ? 'connected' : null);
   });
 }
 
@@ -93,7 +116,7 @@ export async function listSendingAccounts(services: Services, ctx: WorkspaceCont
   return withTenant(services.database.db, ctx, async (tx) => {
     const rows = await tx.select().from(outreachSendingAccounts).where(eq(outreachSendingAccounts.workspaceId, ctx.workspaceId)).orderBy(asc(outreachSendingAccounts.createdAt));
     const states = await mailboxStates(tx, ctx.workspaceId, rows);
-    return rows.map((r) => presentAccount(r, services.config.publicUrl, states.get(r.id) ?? null));
+    return rows.map((r) => presentAccount(services, r, states.get(r.id) ?? null));
   });
 }
 
@@ -110,15 +133,68 @@ export async function deleteSendingAccount(db: Db, ctx: WorkspaceContext, id: st
   });
 }
 
-/** The workspace's account for a stream (the oldest that serves it), or null: then the instance's own transport sends. */
+/** The workspace's account for a stream (the one chosen as its default, else the oldest that serves it), or null: then the instance's own transport sends. */
 export async function accountForStream(tx: Tx, workspaceId: string, stream: 'marketing' | 'transactional'): Promise<AccountRow | null> {
+  const chosen = stream === 'marketing' ? outreachSendingAccounts.defaultMarketing : outreachSendingAccounts.defaultTransactional;
   const [row] = await tx
     .select()
     .from(outreachSendingAccounts)
     .where(and(eq(outreachSendingAccounts.workspaceId, workspaceId), inArray(outreachSendingAccounts.stream, [stream, 'both'])))
-    .orderBy(asc(outreachSendingAccounts.createdAt))
+    .orderBy(desc(chosen), asc(outreachSendingAccounts.createdAt))
     .limit(1);
   return row ?? null;
+}
+
+/**
+ * MAIL-1: changes how an account is used: the streams it serves, its sender name, its limits;
+ * `defaultFor` makes it the one a stream leaves through (the previous default of that stream
+ * gives way, and the account is made to serve that stream if it did not).
+ */
+export async function updateSendingAccount(services: Services, ctx: WorkspaceContext, id: string, input: SendingAccountPatch) {
+  return withTenant(services.database.db, ctx, async (tx) => {
+    const current = await getSendingAccountRow(tx, ctx.workspaceId, id);
+    let stream = input.stream ?? current.stream;
+    const set: Partial<typeof outreachSendingAccounts.$inferInsert> = { updatedAt: new Date() };
+    if (input.fromName !== undefined) set.fromName = input.fromName;
+    if (input.perMinute !== undefined) set.perMinute = input.perMinute;
+    if (input.dailyCap !== undefined) set.dailyCap = input.dailyCap;
+    if (input.defaultFor) {
+      const column = input.defaultFor === 'marketing' ? 'defaultMarketing' : 'defaultTransactional';
+      await tx.update(outreachSendingAccounts).set({ [column]: false }).where(and(eq(outreachSendingAccounts.workspaceId, ctx.workspaceId), eq(outreachSendingAccounts[column], true)));
+      set[column] = true;
+      if (stream !== 'both' && stream !== input.defaultFor) stream = 'both';
+    }
+    // An account that no longer serves a stream is no longer its default.
+    if (stream === 'marketing') set.defaultTransactional = false;
+    if (stream === 'transactional') set.defaultMarketing = false;
+    set.stream = stream;
+    const [row] = await tx.update(outreachSendingAccounts).set(set).where(and(eq(outreachSendingAccounts.workspaceId, ctx.workspaceId), eq(outreachSendingAccounts.id, id))).returning();
+    const states = await mailboxStates(tx, ctx.workspaceId, [row!]);
+    return presentAccount(services, row!, states.get(row!.id) ?? null);
+  });
+}
+
+/**
+ * MAIL-1: "Send a test": a short mail through the account's own transport to the signed-in member
+ * (or the address given), so a wrong host, password or key shows now, in words, not mid-campaign.
+ */
+export async function sendTestMail(services: Services, ctx: WorkspaceContext, id: string, to: string | undefined) {
+  const { account, recipient } = await withTenant(services.database.db, ctx, async (tx) => {
+    const account = await getSendingAccountRow(tx, ctx.workspaceId, id);
+    const [me] = ctx.userId ? await tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId)) : [];
+    return { account, recipient: to ?? me?.email ?? null };
+  });
+  if (!recipient) throw conflict('no_recipient', 'Give an address to send the test to.');
+  const subject = `Test from ${account.fromName} through Kestrel`;
+  const text = `This is a test of the sending account ${account.fromAddress} (${providerNames[account.kind]}). If you can read it, the account works.`;
+  try {
+    const { messageId } = await transportForAccount(services, account).send({ from: `"${account.fromName}" <${account.fromAddress}>`, to: recipient, subject, text, html: `<p>${text}</p>`, idempotencyKey: uuidv7() });
+    return { sentTo: recipient, messageId };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new AppError('mail_send_failed', 502, `The test could not be sent: ${message.slice(0, 300)}`);
+  }
 }
 
 export interface AccountTransport {

@@ -1,5 +1,6 @@
 import { badRequest } from '../../../platform/http/errors';
 import { escapeHtml } from '../../../platform/mail/templates';
+import { mergeFieldNames } from '../outreach.contract';
 
 /**
  * MAIL-2: merge fields. `{{contact.firstName}}` takes the contact's value; `{{contact.firstName |
@@ -7,7 +8,7 @@ import { escapeHtml } from '../../../platform/mail/templates';
  * unknown field is refused when the template is saved; a missing value without a fallback
  * blocks that recipient's send, naming the field.
  */
-export const mergeFields = ['contact.firstName', 'contact.lastName', 'contact.fullName', 'contact.email', 'contact.title', 'company.name', 'workspace.name', 'sender.name'] as const;
+export const mergeFields = mergeFieldNames;
 export type MergeField = (typeof mergeFields)[number];
 export type MergeValues = Partial<Record<MergeField, string | null>>;
 
@@ -38,23 +39,24 @@ export function checkMergeFields(parts: { subject: string; html: string }): void
   }
 }
 
-export type Rendered = { ok: true; subject: string; html: string } | { ok: false; field: MergeField; message: string };
+export type Rendered = { ok: true; subject: string; html: string } | { ok: false; field: MergeField; message: string; missing: MergeField[]; subject: string; html: string };
 
 export function renderTemplate(parts: { subject: string; html: string }, values: MergeValues): Rendered {
-  let missing: MergeField | null = null;
+  const all: MergeField[] = [];
   const fill = (text: string, escape: (s: string) => string) =>
     text.replace(TAG, (raw, inner: string) => {
       const parsed = FIELD.exec(inner);
       const field = (parsed?.[1] ?? '') as MergeField;
       const value = values[field]?.trim() || parsed?.[2] || null;
       if (value === null) {
-        missing ??= field;
+        if (!all.includes(field)) all.push(field);
         return raw;
       }
       return escape(value);
     });
   const subject = fill(parts.subject, (s) => s.replace(/[\r\n]+/g, ' '));
   const html = fill(parts.html, escapeHtml);
-  if (missing) return { ok: false, field: missing, message: `This contact has no value for {{${missing}}} and the template gives no fallback (write {{${missing} | "…"}}).` };
+  const missing = all[0];
+  if (missing) return { ok: false, field: missing, missing: all, subject, html, message: `This contact has no value for {{${missing}}} and the template gives no fallback (write {{${missing} | "…"}}).` };
   return { ok: true, subject, html };
 }
