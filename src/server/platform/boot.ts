@@ -16,6 +16,7 @@ import { bulkOperationJob } from '../modules/bulk/bulk.job';
 import { taskReminderJob, taskReminderSweepJob } from '../modules/activities/task-reminder.job';
 import { bookingReminderJob } from '../modules/booking/booking-mail';
 import { calendarSyncJob } from '../modules/booking/calendar-sync';
+import { calendarChannelRenewJob, calendarWatchJob } from '../modules/integrations/calendar-channels';
 import { agentRunJob, weeklyBriefJob } from '../modules/agents/agent-run.job';
 import { lowStockJob } from '../modules/invoicing/low-stock.job';
 import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.job';
@@ -75,7 +76,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(semanticIndexJob, semanticIndexRefreshJob);
   jobs.register(...conversationJobs);
   onMailOutcome(EMAIL_REPLY_TEMPLATE, emailReplyOutcome);
-  jobs.register(bookingReminderJob, calendarSyncJob);
+  jobs.register(bookingReminderJob, calendarSyncJob, calendarWatchJob, calendarChannelRenewJob);
   jobs.register(lowStockJob);
   jobs.register(dncImportJob, campaignJob, campaignSweepJob, sequenceDueJob);
   jobs.register(billingReconcileJob, billingPurgeJob);
