@@ -17,6 +17,8 @@ import { taskReminderJob, taskReminderSweepJob } from '../modules/activities/tas
 import { bookingReminderJob } from '../modules/booking/booking-mail';
 import { calendarSyncJob } from '../modules/booking/calendar-sync';
 import { calendarChannelRenewJob, calendarWatchJob } from '../modules/integrations/calendar-channels';
+import { onBookingEvent } from '../modules/booking';
+import { queueNoShowRecovery } from '../modules/agents/no-show-recovery';
 import { agentRunJob, weeklyBriefJob } from '../modules/agents/agent-run.job';
 import { lowStockJob } from '../modules/invoicing/low-stock.job';
 import { staleRunSweepJob, sweepStaleRuns } from '../modules/agents/stale-runs.job';
@@ -77,6 +79,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(...conversationJobs);
   onMailOutcome(EMAIL_REPLY_TEMPLATE, emailReplyOutcome);
   jobs.register(bookingReminderJob, calendarSyncJob, calendarWatchJob, calendarChannelRenewJob);
+  onBookingEvent(queueNoShowRecovery);
   jobs.register(lowStockJob);
   jobs.register(dncImportJob, campaignJob, campaignSweepJob, sequenceDueJob);
   jobs.register(billingReconcileJob, billingPurgeJob);
