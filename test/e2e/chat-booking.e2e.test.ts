@@ -79,7 +79,7 @@ it('CONV-5 AI-8 with no AI provider the widget offers "Book a time", which opens
 
 type Message = { role: string; content: unknown; tool_calls?: { function: { name: string } }[] };
 const text = (m: Message | undefined) => (typeof m?.content === 'string' ? m.content : JSON.stringify(m?.content ?? ''));
-const startsIn = (t: string) => [...t.matchAll(/start=([0-9TZ:.-]+)/g)].map((m) => m[1]!);
+const startsIn = (t: string) => [...t.matchAll(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g)].map((m) => m[0]);
 
 /**
  * The model, as a function of what it is asked: a visitor asking for a call gets the free times
@@ -90,10 +90,11 @@ function scriptedModel(slug: string) {
     const messages = r.body.messages as Message[];
     const last = messages.at(-1);
     const tools = messages.filter((m) => m.role === 'tool').map(text).join('\n');
-    const offered = startsIn(tools).slice(0, 3);
+    // What was offered: the tool's list this turn, or the times the assistant wrote in an earlier turn.
+    const offered = startsIn(tools || messages.filter((m) => m.role === 'assistant').map(text).join('\n')).slice(0, 3);
     const visitorSaid = messages.filter((m) => m.role === 'user').map(text);
     if (last?.role === 'tool' && tools.includes("You're booked")) return { text: 'See you then!' };
-    if (last?.role === 'tool') return { text: `I have these times: ${offered.map((s, i) => `(${i + 1}) ${s}`).join(' ')}. Which one suits you?` };
+    if (last?.role === 'tool') return { text: `I have these times: ${offered.join(', ')} — which one suits you?` };
     const email = /[\w.+-]+@example\.test/.exec(visitorSaid.at(-1) ?? '')?.[0];
     if (email && offered.length) return { toolCalls: [{ name: 'book_slot', input: { eventType: slug, start: offered[1], name: 'Bea Booker', email, timeZone: 'Europe/Berlin' } }] };
     if (/intro call/i.test(visitorSaid.at(-1) ?? '')) return { toolCalls: [{ name: 'list_free_slots', input: { eventType: slug, timeZone: 'Europe/Berlin' } }] };
@@ -120,9 +121,9 @@ it('CONV-5 BOOK-5 a visitor on another site books a time through the assistant i
   const input = chat(page).getByLabel('Your message');
   await input.fill('Hi! Could I have an intro call next week?');
   await input.press('Enter');
-  const offer = chat(page).getByText(/I have these times: \(1\) \S+ \(2\) \S+ \(3\) \S+\. Which one suits you\?$/);
+  const offer = chat(page).getByText(/I have these times: \S+, \S+, \S+ — which one suits you\?$/);
   await offer.waitFor();
-  const offered = startsIn(((await offer.textContent()) ?? '').replaceAll(/\(\d\) /g, 'start='));
+  const offered = startsIn((await offer.textContent()) ?? '');
   expect(offered).toHaveLength(3);
   // Real free times: the booking page's own.
   for (const s of offered) expect(before).toContain(s);

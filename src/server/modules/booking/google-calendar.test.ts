@@ -85,10 +85,10 @@ describe('Google Calendar', () => {
     expect(event.iCalUID).toBe(`${made.json().id}@kestrel`);
     const moved = await visitor.post(`/api/public/booking/reschedule/${made.json().rescheduleToken}`, { start: nyWeekday(3, '14:00') });
     expect(moved.statusCode, moved.body).toBe(201);
-    await until(() => event.start?.dateTime === nyWeekday(3, '14:00') && event.sequence === 1, 'the event moved in Google');
+    await until(() => event.start?.dateTime === nyWeekday(3, '14:00') && event.sequence === 1, 'the event moved in Google', 90_000);
     expect(google.events.size).toBe(1);
     expect((await visitor.post(`/api/public/booking/cancel/${moved.json().cancelToken}`, {})).statusCode).toBe(204);
-    await until(() => event.status === 'cancelled', 'the event cancelled in Google');
+    await until(() => event.status === 'cancelled', 'the event cancelled in Google', 90_000);
   });
 
   it('BOOK-2 a Google outage: the visitor still books from Kestrel’s own data, the booking reads "not yet synced", and a job syncs it later', async () => {
@@ -157,7 +157,11 @@ describe('Google Calendar', () => {
     const channel = await until(() => google.openChannels()[0], 'the watch channel');
     expect(channel.address).toBe(`${server.url}/api/integrations/google-calendar/notifications`);
     expect(channel.token).toMatch(new RegExp(`^${owner.workspaceId}\\.[\\w-]{32}$`));
-    const rows = (await db.execute<{ id: string; resource_id: string; token_hash: string }>(sql`SELECT id, resource_id, token_hash FROM integration_calendar_channels WHERE workspace_id = ${owner.workspaceId}`)).rows;
+    // The row gets Google's resource id once Google has answered the watch.
+    const rows = await until(async () => {
+      const r = (await db.execute<{ id: string; resource_id: string | null; token_hash: string }>(sql`SELECT id, resource_id, token_hash FROM integration_calendar_channels WHERE workspace_id = ${owner.workspaceId}`)).rows;
+      return r.length === 1 && r[0]!.resource_id ? r : null;
+    }, 'the channel row complete');
     expect(rows).toEqual([{ id: channel.id, resource_id: channel.resourceId, token_hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     expect(rows[0]!.token_hash).not.toContain(channel.token!.split('.')[1]);
     await google.delivered();
@@ -211,8 +215,10 @@ describe('Google Calendar', () => {
     await until(() => old.stopped && google.openChannels().length === 1, 'the channel renewed');
     const renewed = google.openChannels()[0]!;
     expect(renewed.id).not.toBe(old.id);
-    const rows = (await db.execute<{ id: string }>(sql`SELECT id FROM integration_calendar_channels WHERE workspace_id = ${owner.workspaceId}`)).rows;
-    expect(rows.map((r) => r.id)).toEqual([renewed.id]);
+    // The old row goes once Google has answered the stop.
+    const ids = async () => (await db.execute<{ id: string }>(sql`SELECT id FROM integration_calendar_channels WHERE workspace_id = ${owner.workspaceId}`)).rows.map((r) => r.id);
+    await until(async () => (await ids()).length === 1, 'the old channel row removed');
+    expect(await ids()).toEqual([renewed.id]);
     // Nothing else is due now.
     expect(await renewCalendarChannels(server.services)).toBe(0);
   });
