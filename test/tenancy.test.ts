@@ -106,7 +106,10 @@ beforeAll(async () => {
     const system = server.services.database.systemPool;
     await system.query(`INSERT INTO record_embeddings (workspace_id, record_type, record_id, model, content_hash, embedding) VALUES ($1, 'contacts', $2, 'fixture-embed', md5('x'), '{0.6,0.8}')`, [w.workspaceId, contact.id]);
     // INT-1: a connection, as the OAuth callback leaves it (Google is not configured here).
-    await system.query(`INSERT INTO integration_connections (workspace_id, id, user_id, provider, status) VALUES ($1, gen_random_uuid(), $2, 'google_calendar', 'connected')`, [w.workspaceId, w.userId]);
+    const connection = (await system.query<{ id: string }>(`INSERT INTO integration_connections (workspace_id, id, user_id, provider, status) VALUES ($1, gen_random_uuid(), $2, 'google_calendar', 'connected') RETURNING id`, [w.workspaceId, w.userId])).rows[0]!;
+    // BOOK-2: its push channel and its cached busy times, as the watch job and a slot read leave them.
+    await system.query(`INSERT INTO integration_calendar_channels (workspace_id, id, connection_id, resource_id, token_hash, expires_at) VALUES ($1, gen_random_uuid(), $2, 'res-fixture', md5('x'), now() + interval '7 days')`, [w.workspaceId, connection.id]);
+    await system.query(`INSERT INTO integration_calendar_busy (workspace_id, connection_id, window_from, window_to, busy, fetched_at) VALUES ($1, $2, now(), now() + interval '35 days', '[[0, 1]]', now())`, [w.workspaceId, connection.id]);
     // BILL-1…BILL-3: billing is off here, so its rows are written as checkout and the ledger would leave them.
     await system.query(`INSERT INTO billing_accounts (workspace_id, plan_id, status, provider, customer_id) VALUES ($1, 'pro', 'active', 'stripe', 'cus_fixture')`, [w.workspaceId]);
     await system.query(`INSERT INTO billing_invoices (workspace_id, id, provider, provider_invoice_id, amount_minor, currency, status, issued_at) VALUES ($1, gen_random_uuid(), 'stripe', 'in_fixture', 4900, 'USD', 'paid', now())`, [w.workspaceId]);

@@ -70,7 +70,16 @@ it('BOOK-1 BOOK-2 BOOK-4 BOOK-5 staff set up and share a booking page; a prospec
   await expect.poll(() => prospect.page.getByLabel('Times shown in').inputValue()).toMatch(/^Asia\/(Kolkata|Calcutta)$/);
   const first = prospect.page.getByRole('button', { pressed: false }).filter({ hasText: /^\d\d:\d\d$/ }).first();
   await first.waitFor();
+  // No time chosen yet: "Book this time" is disabled, and says so legibly (stone on stone, dashed edge).
+  const bookButton = prospect.page.getByRole('button', { name: 'Book this time' });
+  expect(await bookButton.isDisabled()).toBe(true);
+  expect(await bookButton.evaluate((b) => getComputedStyle(b).borderStyle)).toBe('dashed');
   if (shots) await prospect.page.screenshot({ path: `${shots}/booking-1280.png`, fullPage: true });
+  if (shots) {
+    await prospect.page.setViewportSize({ width: 390, height: 844 });
+    await prospect.page.screenshot({ path: `${shots}/booking-disabled-390.png`, fullPage: true });
+    await prospect.page.setViewportSize({ width: 1280, height: 900 });
+  }
   const time = (await first.textContent())!;
   await first.click();
   await prospect.page.getByLabel('Your name').fill('Priya Prospect');

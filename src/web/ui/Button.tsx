@@ -3,11 +3,18 @@ import { Spinner } from './Spinner';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 
+/**
+ * Disabled looks the same for every variant: a flat stone face with a dashed edge, so it reads as
+ * "not now" rather than as a faded colour, and its text keeps WCAG AA contrast (stone-600 on
+ * stone-100 is 7.0:1; the old faded teal with white text was 2.9:1).
+ */
+const disabled = 'disabled:border disabled:border-dashed disabled:border-stone-400 disabled:bg-stone-100 disabled:text-stone-600 disabled:shadow-none';
+
 const variants: Record<Variant, string> = {
-  primary: 'bg-teal-700 text-white hover:bg-teal-800 disabled:bg-teal-700/60',
-  secondary: 'border border-stone-300 bg-white text-stone-800 hover:bg-stone-50 disabled:text-stone-400',
-  danger: 'border border-red-200 bg-white text-red-700 hover:bg-red-50 disabled:text-red-300',
-  ghost: 'text-stone-700 hover:bg-stone-100 disabled:text-stone-400',
+  primary: `border border-transparent bg-teal-700 text-white hover:bg-teal-800 ${disabled}`,
+  secondary: `border border-stone-300 bg-white text-stone-800 hover:bg-stone-50 ${disabled}`,
+  danger: `border border-red-200 bg-white text-red-700 hover:bg-red-50 ${disabled}`,
+  ghost: `border border-transparent text-stone-700 hover:bg-stone-100 ${disabled}`,
 };
 
 export const buttonClass = (variant: Variant = 'primary', size: 'sm' | 'md' = 'md') =>

@@ -14,6 +14,7 @@ import { oneLine } from './booking.contract';
 import { bookingToken } from './booking-tokens';
 import { queueCalendarSync } from './calendar-sync';
 import { bookingEventTypes, bookings } from './booking.schema';
+import { emitBookingEvent } from './booking-events';
 import type { BookingRow } from './book-slot';
 import { hostsOf } from './event-types';
 
@@ -84,6 +85,10 @@ export function reminderTime(b: Pick<BookingRow, 'startsAt' | 'createdAt'>, now 
  */
 export async function notifyBooking(tx: Tx, services: Services, b: BookingRow, change: BookingChange, previous?: BookingRow): Promise<void> {
   if (change === 'no_show') return;
+  if (change !== 'reminder') {
+    const kind = change === 'booked' ? 'booked' : change === 'rescheduled' ? 'rescheduled' : 'cancelled';
+    await emitBookingEvent(tx, services, { kind, booking: b, ...(previous ? { previous } : {}), actor: null });
+  }
   const [e] = await tx.select().from(bookingEventTypes).where(and(eq(bookingEventTypes.workspaceId, b.workspaceId), eq(bookingEventTypes.id, b.eventTypeId)));
   const [ws] = await tx.select({ name: workspaces.name, timeZone: workspaces.timeZone }).from(workspaces).where(eq(workspaces.id, b.workspaceId));
   const hosts = (await hostsOf(tx, b, [b.eventTypeId])).filter((h) => b.hostUserIds.includes(h.userId));

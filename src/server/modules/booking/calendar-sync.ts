@@ -5,6 +5,7 @@ import { withTenant } from '../../platform/db/tenant';
 import { defineJob, enqueue } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
 import { integrationConnections } from '../integrations/integrations.schema';
+import { invalidateMemberBusy, readBusyCache, storeBusy } from '../integrations/calendar-channels';
 import { GoogleCalendar } from '../integrations/providers/google-calendar';
 import { bookingEventHosts, bookingEventTypes, bookings } from './booking.schema';
 import type { BookingRow } from './book-slot';
@@ -17,38 +18,20 @@ import type { TimeRange } from './compute-slots';
  * "not yet synced" (its synced sequence is behind), and the job retries until it does.
  *
  * Busy times are cached per connection for a short while (BUSY_FRESH_MS), over a window wider
- * than asked (a visitor paging through weeks costs one call), and dropped when Kestrel writes
- * to that calendar or Google says it changed (a watch channel). When Google does not answer,
- * the last busy times read (up to BUSY_KEEP_MS old) still shape the slots and the page says so;
- * a booking always asks Google afresh.
+ * than asked (a visitor paging through weeks costs one call), in a table every instance reads
+ * (`integration_calendar_busy`), and marked stale when Kestrel writes to that calendar or Google
+ * says it changed (a push channel, see integrations/calendar-channels.ts). When Google does not
+ * answer, the last busy times read (up to BUSY_KEEP_MS old) still shape the slots and the page
+ * says so; a booking always asks Google afresh.
  */
 export const BUSY_FRESH_MS = 60_000;
 export const BUSY_KEEP_MS = 24 * 3_600_000;
 const DAY = 86_400_000;
 const BUSY_WINDOW_MS = 35 * DAY;
 
-interface BusyEntry {
-  from: number;
-  to: number;
-  busy: TimeRange[];
-  fetchedAt: number;
-  /** The calendar changed since: read it again, but keep these for an outage. */
-  changed?: boolean;
-}
-
-/** One cache per running app: a process restart, or another instance, simply asks Google again. */
-const caches = new WeakMap<Services, Map<string, BusyEntry>>();
-const cacheOf = (services: Services) => {
-  let c = caches.get(services);
-  if (!c) caches.set(services, (c = new Map()));
-  return c;
-};
-const cacheKey = (workspaceId: string, userId: string) => `${workspaceId}:${userId}`;
-
-/** A member's calendar changed (Kestrel wrote to it, or Google said so): read it again next time. */
-export function forgetBusy(services: Services, workspaceId: string, userId: string): void {
-  const entry = cacheOf(services).get(cacheKey(workspaceId, userId));
-  if (entry) entry.changed = true;
+/** A member's calendar changed (Kestrel wrote to it): every instance reads it again next time. */
+export async function forgetBusy(services: Services, workspaceId: string, userId: string): Promise<void> {
+  await invalidateMemberBusy(services, workspaceId, userId);
 }
 
 export interface CalendarBusy {
@@ -58,22 +41,23 @@ export interface CalendarBusy {
 }
 
 /**
- * Busy times of the given members' Google Calendars over [from, to): from the cache while it is
- * fresh (unless `fresh`), else from Google; on an outage, from the cache however old (up to a day).
+ * Busy times of the given members' Google Calendars over [from, to): from the shared cache while
+ * it is fresh (unless `fresh`), else from Google; on an outage, from the cache however old (up to a day).
  */
 export async function readCalendarBusy(services: Services, workspaceId: string, userIds: string[], from: Date, to: Date, opts: { fresh?: boolean } = {}): Promise<CalendarBusy> {
-  const cache = cacheOf(services);
+  const cached = await readBusyCache(services, workspaceId, userIds, BUSY_FRESH_MS / 1000);
   const google = new GoogleCalendar(services);
   const busy = new Map<string, TimeRange[]>();
   let unavailable: CalendarBusy['unavailable'] = null;
-  const now = Date.now();
-  const inRange = (list: TimeRange[]) => list.filter((b) => b.start < to && b.end > from);
+  const inRange = (list: [number, number][]) => {
+    const out: TimeRange[] = [];
+    for (const [s, e] of list) if (s < to.getTime() && e > from.getTime()) out.push({ start: new Date(s), end: new Date(e) });
+    return out;
+  };
   await Promise.all(
-    userIds.map(async (userId) => {
-      const key = cacheKey(workspaceId, userId);
-      const entry = cache.get(key);
-      const covers = entry !== undefined && entry.from <= from.getTime() && entry.to >= to.getTime();
-      if (covers && !opts.fresh && !entry.changed && now - entry.fetchedAt < BUSY_FRESH_MS) {
+    cached.map(async ({ userId, connectionId, entry, dbNow }) => {
+      const covers = entry !== null && entry.from <= from.getTime() && entry.to >= to.getTime();
+      if (covers && !opts.fresh && entry.fresh) {
         busy.set(userId, inRange(entry.busy));
         return;
       }
@@ -81,17 +65,14 @@ export async function readCalendarBusy(services: Services, workspaceId: string, 
       const windowTo = new Date(Math.max(to.getTime(), from.getTime() + BUSY_WINDOW_MS));
       try {
         const read = await google.busy(workspaceId, userId, windowFrom, windowTo);
-        if (!read) {
-          cache.delete(key);
-          return;
-        }
-        cache.set(key, { from: windowFrom.getTime(), to: windowTo.getTime(), busy: read, fetchedAt: Date.now() });
-        busy.set(userId, inRange(read));
+        if (!read) return;
+        await storeBusy(services, workspaceId, connectionId, { from: windowFrom, to: windowTo, busy: read, fetchedAt: dbNow });
+        busy.set(userId, read.filter((b) => b.start < to && b.end > from));
       } catch (error) {
         services.logger.warn({ workspaceId, userId, err: (error as Error).message }, 'Google Calendar busy times unavailable; using the last ones read and Kestrel’s own bookings');
-        const kept = covers && now - entry.fetchedAt < BUSY_KEEP_MS ? entry : null;
+        const kept = covers && dbNow.getTime() - entry.fetchedAt.getTime() < BUSY_KEEP_MS ? entry : null;
         if (kept) busy.set(userId, inRange(kept.busy));
-        const since = kept ? new Date(kept.fetchedAt) : null;
+        const since = kept ? kept.fetchedAt : null;
         if (!unavailable || (unavailable.since && (!since || since < unavailable.since))) unavailable = { since };
       }
     }),
@@ -175,7 +156,7 @@ export async function syncBookingCalendars(services: Services, workspaceId: stri
       if (id) events[hostId] = id;
     }
     // Kestrel changed this calendar: its cached busy times are out of date.
-    forgetBusy(services, workspaceId, hostId);
+    await forgetBusy(services, workspaceId, hostId);
     // Saved host by host, so a retry after a failure does not create an event twice.
     await withTenant(db, scope, (tx) => tx.update(bookings).set({ calendarEvents: events }).where(and(eq(bookings.workspaceId, workspaceId), eq(bookings.id, bookingId))));
   }

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGoogleCalendar } from '../../../../test/fakes/google-calendar';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
-import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { startSecondInstance, startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { renewCalendarChannels } from '../integrations/calendar-channels';
 import { accessToken } from '../integrations/oauth-connections';
 import { nyWeekday } from './booking.fixtures';
 import { until } from '../../../../test/helpers/wait';
@@ -84,10 +85,10 @@ describe('Google Calendar', () => {
     expect(event.iCalUID).toBe(`${made.json().id}@kestrel`);
     const moved = await visitor.post(`/api/public/booking/reschedule/${made.json().rescheduleToken}`, { start: nyWeekday(3, '14:00') });
     expect(moved.statusCode, moved.body).toBe(201);
-    await until(() => event.start?.dateTime === nyWeekday(3, '14:00') && event.sequence === 1, 'the event moved in Google');
+    await until(() => event.start?.dateTime === nyWeekday(3, '14:00') && event.sequence === 1, 'the event moved in Google', 90_000);
     expect(google.events.size).toBe(1);
     expect((await visitor.post(`/api/public/booking/cancel/${moved.json().cancelToken}`, {})).statusCode).toBe(204);
-    await until(() => event.status === 'cancelled', 'the event cancelled in Google');
+    await until(() => event.status === 'cancelled', 'the event cancelled in Google', 90_000);
   });
 
   it('BOOK-2 a Google outage: the visitor still books from Kestrel’s own data, the booking reads "not yet synced", and a job syncs it later', async () => {
@@ -103,6 +104,8 @@ describe('Google Calendar', () => {
   });
 
   it('BOOK-2 busy times are cached: pages reuse one read, a booking checks Google afresh, Kestrel’s own write refreshes it, and a Google outage serves the last read with a notice', async () => {
+    // Notifications of earlier writes have all arrived: nothing drops the cache behind the test's back.
+    await google.delivered();
     const day = 6;
     const date = nyWeekday(day, '09:00').slice(0, 10);
     const freeBusyCalls = () => google.apiCalls().filter((r) => r.path === '/calendar/v3/freeBusy').length;
@@ -149,6 +152,77 @@ describe('Google Calendar', () => {
     expect(up.notice).toBeNull();
   });
 
+  it('BOOK-2 connecting opens a Google push channel; a change in Google drops the cached busy times at once, on every instance; forged or unknown notifications change nothing', async () => {
+    const db = server.services.database.system;
+    const channel = await until(() => google.openChannels()[0], 'the watch channel');
+    expect(channel.address).toBe(`${server.url}/api/integrations/google-calendar/notifications`);
+    expect(channel.token).toMatch(new RegExp(`^${owner.workspaceId}\\.[\\w-]{32}$`));
+    // The row gets Google's resource id once Google has answered the watch.
+    const rows = await until(async () => {
+      const r = (await db.execute<{ id: string; resource_id: string | null; token_hash: string }>(sql`SELECT id, resource_id, token_hash FROM integration_calendar_channels WHERE workspace_id = ${owner.workspaceId}`)).rows;
+      return r.length === 1 && r[0]!.resource_id ? r : null;
+    }, 'the channel row complete');
+    expect(rows).toEqual([{ id: channel.id, resource_id: channel.resourceId, token_hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+    expect(rows[0]!.token_hash).not.toContain(channel.token!.split('.')[1]);
+    await google.delivered();
+    expect(google.notifications.find((n) => n.channelId === channel.id && n.state === 'sync')?.status).toBe(204);
+
+    const day = 9;
+    const date = nyWeekday(day, '09:00').slice(0, 10);
+    const freeBusyCalls = () => google.apiCalls().filter((r) => r.path === '/calendar/v3/freeBusy').length;
+    const second = await startSecondInstance(server);
+    const open = async (base: string) => {
+      const r = await fetch(`${base}${page(`?timeZone=America/New_York&from=${date}&days=1`)}`);
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { slots: { start: string }[] }).slots.map((s) => s.start);
+    };
+    google.busy = [];
+    expect(await open(server.url)).toContain(nyWeekday(day, '10:00'));
+    const calls = freeBusyCalls();
+    // Another instance (or this one after a restart) uses the same read: the cache is a table.
+    expect(await open(second.url)).toContain(nyWeekday(day, '10:00'));
+    expect(freeBusyCalls()).toBe(calls);
+
+    const post = (headers: Record<string, string>) => fetch(`${second.url}/api/integrations/google-calendar/notifications`, { method: 'POST', headers });
+    const base = { 'X-Goog-Channel-ID': channel.id, 'X-Goog-Resource-ID': channel.resourceId, 'X-Goog-Resource-State': 'exists', 'X-Goog-Message-Number': '9' };
+    const forged = await post({ ...base, 'X-Goog-Channel-Token': `${owner.workspaceId}.not-the-secret` });
+    expect(forged.status).toBe(401);
+    expect(await forged.json()).toEqual({ error: { code: 'unauthenticated', message: 'The notification is not signed.', details: {} } });
+    expect((await post({ ...base })).status).toBe(401);
+    expect((await post({ ...base, 'X-Goog-Channel-ID': '01890000-0000-7000-8000-000000000000', 'X-Goog-Channel-Token': channel.token! })).status).toBe(404);
+    expect((await post({ ...base, 'X-Goog-Resource-ID': 'another-resource', 'X-Goog-Channel-Token': channel.token! })).status).toBe(404);
+    expect((await post({ ...base, 'X-Goog-Channel-Token': `not-a-workspace.${channel.token!.split('.')[1]}` })).status).toBe(401);
+    // None of them dropped the cache.
+    await open(server.url);
+    expect(freeBusyCalls()).toBe(calls);
+
+    // Someone books 10:00 in Google itself: Google posts to the channel, and both instances stop offering it at once.
+    google.changeOutside([{ start: nyWeekday(day, '10:00'), end: nyWeekday(day, '11:00') }]);
+    const delivered = await google.delivered();
+    expect(delivered.at(-1)).toEqual({ channelId: channel.id, state: 'exists', status: 204 });
+    expect(await open(second.url)).not.toContain(nyWeekday(day, '10:00'));
+    expect(freeBusyCalls()).toBe(calls + 1);
+    expect(await open(server.url)).not.toContain(nyWeekday(day, '10:00'));
+    expect(freeBusyCalls()).toBe(calls + 1);
+    await second.close();
+  });
+
+  it('BOOK-2 a channel close to expiry is renewed by the hourly job: a new one opens, then the old one is stopped', async () => {
+    const db = server.services.database.system;
+    const old = google.openChannels()[0]!;
+    await db.execute(sql`UPDATE integration_calendar_channels SET expires_at = now() + interval '2 hours' WHERE workspace_id = ${owner.workspaceId}`);
+    expect(await renewCalendarChannels(server.services)).toBeGreaterThanOrEqual(1);
+    await until(() => old.stopped && google.openChannels().length === 1, 'the channel renewed');
+    const renewed = google.openChannels()[0]!;
+    expect(renewed.id).not.toBe(old.id);
+    // The old row goes once Google has answered the stop.
+    const ids = async () => (await db.execute<{ id: string }>(sql`SELECT id FROM integration_calendar_channels WHERE workspace_id = ${owner.workspaceId}`)).rows.map((r) => r.id);
+    await until(async () => (await ids()).length === 1, 'the old channel row removed');
+    expect(await ids()).toEqual([renewed.id]);
+    // Nothing else is due now.
+    expect(await renewCalendarChannels(server.services)).toBe(0);
+  });
+
   it('INT-1 callers asking for an expired token at once share one refresh', async () => {
     await server.services.database.system.execute(sql`UPDATE integration_connections SET access_expires_at = now() - interval '1 minute' WHERE workspace_id = ${owner.workspaceId}`);
     const refreshes = () => google.requests.filter((r) => r.path === '/token' && (r.body as Record<string, string>).grant_type === 'refresh_token').length;
@@ -165,7 +239,13 @@ describe('Google Calendar', () => {
     expect((await visitor.get(page('?timeZone=UTC&days=3'))).statusCode).toBe(200);
     expect(google.requests.filter((r) => r.path === '/token' && (r.body as Record<string, string>).grant_type === 'refresh_token').length).toBe(before + 1);
 
+    const channel = google.openChannels()[0]!;
     expect((await owner.client.delete(api('/integrations/google_calendar'))).statusCode).toBe(204);
+    // BOOK-2: the push channel was stopped with the last token, and nothing of the calendar is kept.
+    expect(channel.stopped).toBe(true);
+    expect(google.calls('/calendar/v3/channels/stop').at(-1)!.body).toEqual({ id: channel.id, resourceId: channel.resourceId });
+    const left = (await server.services.database.system.execute<{ n: number }>(sql`SELECT (SELECT count(*) FROM integration_calendar_channels WHERE workspace_id = ${owner.workspaceId}) + (SELECT count(*) FROM integration_calendar_busy WHERE workspace_id = ${owner.workspaceId}) AS n`)).rows[0]!;
+    expect(Number(left.n)).toBe(0);
     const calls = google.apiCalls().length;
     const made = await visitor.post(page(), { start: nyWeekday(5, '10:00'), ...attendee() });
     expect(made.statusCode).toBe(201);

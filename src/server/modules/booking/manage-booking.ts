@@ -7,6 +7,7 @@ import type { Booking, bookingsQuery } from './booking.contract';
 import { bookingEventTypes, bookings } from './booking.schema';
 import { bookSlot, releaseHolds, type BookedSlot, type BookingRow } from './book-slot';
 import { notifyBooking } from './booking-mail';
+import { emitBookingEvent } from './booking-events';
 import { calendarBusy } from './calendar-sync';
 import type { Services } from '../../platform/services';
 
@@ -57,6 +58,8 @@ export async function markNoShow(services: Services, ctx: WorkspaceContext, id: 
     if (b.startsAt > new Date()) throw conflict('booking_not_started', 'A no-show can be marked once the meeting has started.');
     const [row] = await tx.update(bookings).set({ status: 'no_show', noShowAt: new Date(), updatedAt: new Date() }).where(and(eq(bookings.workspaceId, ctx.workspaceId), eq(bookings.id, id))).returning();
     await notifyBooking(tx, services, row!, 'no_show');
+    // Recovery's "Re-book no-shows" (AI-2) listens here and queues its run in this transaction.
+    await emitBookingEvent(tx, services, { kind: 'no_show', booking: row!, actor: ctx });
     return (await present(tx, [row!]))[0]!;
   });
 }

@@ -4,6 +4,7 @@ import { startFakeAi, type FakeAi } from '../../../../test/fakes/ai';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { nyWeekday } from './booking.fixtures';
+import { until } from '../../../../test/helpers/wait';
 
 let server: TestServer;
 let fake: FakeAi;
@@ -37,10 +38,17 @@ async function missed(name: string, email: string, day: number) {
   return marked.json() as { contactId: string };
 }
 
+type RunSummary = { id: string; agent: string; task: string; status: string; subjectType: string | null; subjectId: string | null };
+const recoveryRuns = async (): Promise<RunSummary[]> => ((await owner.client.get(api('/agents/runs?agent=recovery'))).json().items as RunSummary[]).filter((r) => r.task === 'no_shows' && r.subjectType === 'contacts');
+
 describe('no-shows to Recovery', () => {
   it('BOOK-4 AI-5 a no-show feeds Recovery: find_no_shows lists who missed a meeting (not those who booked again) with the booking link, and the re-booking email waits for approval', async () => {
     const nora = await missed('Nora Noshow', 'nora@example.test', 2);
     const rebooked = await missed('Rita Rebooked', 'rita@example.test', 3);
+    // Marking each no-show started Recovery for that person in the background (see the next test);
+    // let those runs end (the fake answers them "OK") so this run's script is its own.
+    await until(async () => (await recoveryRuns()).length === 2 && (await recoveryRuns()).every((r) => r.status !== 'running'), 'the queued Recovery runs to end');
+    fake.reset();
     // Rita already picked a new time herself: nothing to win back.
     expect((await visitor.post(page(), { start: nyWeekday(4, '11:00'), name: 'Rita Rebooked', email: 'rita@example.test', timeZone: 'Europe/London' })).statusCode).toBe(201);
 
@@ -74,4 +82,64 @@ describe('no-shows to Recovery', () => {
     expect(inbox.items[0]).toMatchObject({ kind: 'send_email', status: 'pending', agent: 'recovery', payload: expect.objectContaining({ contactId: nora.contactId, body: expect.stringContaining(link) }) });
     expect(server.smtp.mailsTo('nora@example.test').filter((m) => m.subject === 'Sorry we missed you')).toHaveLength(0);
   });
+
+  it('BOOK-4 AI-2 marking a no-show queues Recovery’s "Re-book no-shows" for that contact in the same transaction; the email waits for approval, and goes at once on autopilot', async () => {
+    const script = (contactId: string, subject: string) =>
+      fake.reply(
+        { toolCalls: [{ name: 'find_no_shows', input: { contactId } }] },
+        { toolCalls: [{ name: 'propose_email', input: { contactId, subject, body: `We missed you. Pick a new time: ${server.services.config.publicUrl}/book/${owner.workspaceId}/${slug}`, rationale: 'Missed the demo.' } }] },
+        { toolCalls: [{ name: 'finish', input: { summary: 'Drafted.', findings: [] } }] },
+      );
+    const before = (await recoveryRuns()).length;
+    // No provider call happens until the run is picked up, so the script can follow the marking.
+    const olga = await missedWith('Olga Absent', 'olga@example.test', 5, (contactId) => script(contactId, 'Sorry we missed you, Olga'));
+    const runs = await recoveryRuns();
+    expect(runs.length).toBe(before + 1);
+    const run = runs.find((r) => r.subjectId === olga.contactId)!;
+    expect(run).toMatchObject({ agent: 'recovery', task: 'no_shows', subjectType: 'contacts' });
+    await until(async () => (await recoveryRuns()).find((r) => r.id === run.id)?.status === 'succeeded', 'the Recovery run');
+    const pending = (await owner.client.get(api('/approvals'))).json().items.find((p: { payload: { subject?: string } }) => p.payload.subject === 'Sorry we missed you, Olga');
+    expect(pending).toMatchObject({ kind: 'send_email', status: 'pending', agent: 'recovery', payload: expect.objectContaining({ contactId: olga.contactId }) });
+    expect(server.smtp.mailsTo('olga@example.test').filter((m) => m.subject === 'Sorry we missed you, Olga')).toHaveLength(0);
+
+    // On autopilot the re-booking email leaves without waiting.
+    expect((await owner.client.request('PUT', api('/agents/settings'), { autopilot: ['recovery'], weeklyBrief: false })).statusCode).toBe(200);
+    try {
+      const pia = await missedWith('Pia Away', 'pia@example.test', 6, (contactId) => script(contactId, 'Sorry we missed you, Pia'));
+      const piaRun = (await recoveryRuns()).find((r) => r.subjectId === pia.contactId)!;
+      await until(async () => (await recoveryRuns()).find((r) => r.id === piaRun.id)?.status === 'succeeded', 'the autopilot run');
+      await until(() => server.smtp.mailsTo('pia@example.test').find((m) => m.subject === 'Sorry we missed you, Pia'), 'the re-booking email');
+    } finally {
+      await owner.client.request('PUT', api('/agents/settings'), { autopilot: [], weeklyBrief: false });
+    }
+  });
+
+  it('BOOK-4 a no-show whose follow-up cannot be queued is not marked either (one transaction)', async () => {
+    const made = await visitor.post(page(), { start: nyWeekday(7, '10:00'), name: 'Tom Tx', email: 'tom@example.test', timeZone: 'Europe/London' });
+    await server.services.database.system.execute(sql`UPDATE bookings SET starts_at = now() - interval '2 hours', ends_at = now() - interval '90 minutes' WHERE id = ${made.json().id}`);
+    const { onBookingEvent } = await import('./index');
+    const stop = onBookingEvent(async (_tx, _s, e) => {
+      if (e.kind === 'no_show') throw new Error('listener failed');
+    });
+    try {
+      const before = (await recoveryRuns()).length;
+      expect((await owner.client.post(api(`/booking/bookings/${made.json().id}/no-show`))).statusCode).toBe(500);
+      expect((await recoveryRuns()).length).toBe(before);
+      const status = (await server.services.database.system.execute<{ status: string }>(sql`SELECT status FROM bookings WHERE id = ${made.json().id}`)).rows[0]!.status;
+      expect(status).toBe('confirmed');
+    } finally {
+      stop();
+    }
+  });
 });
+
+/** Books, lets the meeting pass, scripts the model for the contact, then marks the no-show. */
+async function missedWith(name: string, email: string, day: number, scriptFor: (contactId: string) => void) {
+  const made = await visitor.post(page(), { start: nyWeekday(day, '10:00'), name, email, timeZone: 'Europe/London' });
+  expect(made.statusCode, made.body).toBe(201);
+  const [row] = (await server.services.database.system.execute<{ contact_id: string }>(sql`UPDATE bookings SET starts_at = now() - interval '2 hours', ends_at = now() - interval '90 minutes' WHERE id = ${made.json().id} RETURNING contact_id`)).rows;
+  scriptFor(row!.contact_id);
+  const marked = await owner.client.post(api(`/booking/bookings/${made.json().id}/no-show`));
+  expect(marked.statusCode, marked.body).toBe(200);
+  return marked.json() as { contactId: string };
+}

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { teamMembers } from '../../platform/http/access';
 import { AppError, errorBodySchema } from '../../platform/http/errors';
 import { connectionProviders } from './integrations.schema';
+import { notificationPath, receiveCalendarNotification } from './calendar-channels';
 import { connectedPage, disconnect, finishConnection, listConnections, startConnection } from './oauth-connections';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
@@ -27,7 +28,28 @@ export async function integrationsModule(server: FastifyInstance): Promise<void>
     return startConnection(services, request.workspace!.ctx, request.params.provider);
   });
   app.delete(`${base}/:provider`, { config: team, schema: { tags, summary: 'Disconnect now: tokens wiped, no further calls (INT-1)', params: providerParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
-    await disconnect(db, request.workspace!.ctx, request.params.provider);
+    await disconnect(services, request.workspace!.ctx, request.params.provider);
+    return reply.code(204).send(null);
+  });
+  // BOOK-2: Google Calendar's push notifications. Public (Google calls it), rate limited per
+  // address, answers nothing but a status: the channel token proves who it is for.
+  app.post(notificationPath, {
+    config: { access: 'public' },
+    schema: {
+      tags,
+      summary: 'Google Calendar says a watched calendar changed: its cached busy times are dropped (BOOK-2)',
+      headers: z.object({
+        'x-goog-channel-id': z.string().max(64).optional(),
+        'x-goog-channel-token': z.string().max(256).optional(),
+        'x-goog-resource-id': z.string().max(256).optional(),
+        'x-goog-resource-state': z.string().max(32).optional(),
+      }).loose(),
+      response: { 204: z.null(), ...errors },
+    },
+  }, async (request, reply) => {
+    await services.rateLimit.hit({ key: `calendar-push:ip:${request.ip}`, max: 600, windowSeconds: 60 });
+    const h = request.headers;
+    await receiveCalendarNotification(services, { channelId: h['x-goog-channel-id'], token: h['x-goog-channel-token'], resourceId: h['x-goog-resource-id'], resourceState: h['x-goog-resource-state'] });
     return reply.code(204).send(null);
   });
   app.get('/api/integrations/oauth/callback', { config: { access: 'user' }, schema: { tags, summary: 'Where the provider sends the member back (INT-1)', querystring: z.object({ state: z.string().max(200).optional(), code: z.string().max(2000).optional(), error: z.string().max(200).optional() }).loose(), response: { 302: z.null(), ...errors } } }, async (request, reply) => {

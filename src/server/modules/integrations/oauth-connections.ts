@@ -5,7 +5,8 @@ import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { randomToken, sha256 } from '../../platform/crypto/tokens';
 import { AppError, badRequest, notFound } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
-import { integrationConnections, type ConnectionProvider } from './integrations.schema';
+import { integrationCalendarBusy, integrationCalendarChannels, integrationConnections, type ConnectionProvider } from './integrations.schema';
+import { queueCalendarWatch, stopCalendarWatches } from './calendar-channels';
 
 /**
  * INT-1: OAuth connections, one general piece every provider (Google Calendar now; Gmail,
@@ -160,6 +161,8 @@ export async function finishConnection(services: Services, userId: string, query
         updatedAt: new Date(),
       })
       .where(and(eq(integrationConnections.workspaceId, workspaceId), eq(integrationConnections.id, claimed.id)));
+    // BOOK-2: Google tells us when the calendar changes (a push channel, opened by a job).
+    if (claimed.provider === 'google_calendar') await queueCalendarWatch(tx, workspaceId, claimed.id);
   });
   return { workspaceId, provider: claimed.provider };
 }
@@ -242,11 +245,17 @@ export async function listConnections(db: Db, ctx: WorkspaceContext): Promise<Co
   });
 }
 
-/** Disconnects at once: the tokens are wiped in this transaction, so the next call finds none. */
-export async function disconnect(db: Db, ctx: WorkspaceContext, provider: ConnectionProvider): Promise<void> {
-  await withTenant(db, ctx, async (tx) => {
+/**
+ * Disconnects at once: the tokens are wiped in this transaction, so the next call finds none. A
+ * calendar's push channels are stopped first (they need a token), and its cached busy times go.
+ */
+export async function disconnect(services: Services, ctx: WorkspaceContext, provider: ConnectionProvider): Promise<void> {
+  if (provider === 'google_calendar') await stopCalendarWatches(services, ctx.workspaceId, ctx.userId!);
+  await withTenant(services.database.db, ctx, async (tx) => {
     const row = await findConnection(tx, ctx.workspaceId, ctx.userId!, provider);
     if (!row) throw notFound('Connection');
+    await tx.delete(integrationCalendarChannels).where(and(eq(integrationCalendarChannels.workspaceId, ctx.workspaceId), eq(integrationCalendarChannels.connectionId, row.id)));
+    await tx.delete(integrationCalendarBusy).where(and(eq(integrationCalendarBusy.workspaceId, ctx.workspaceId), eq(integrationCalendarBusy.connectionId, row.id)));
     await tx
       .update(integrationConnections)
       .set({ status: 'disconnected', accessTokenSealed: null, refreshTokenSealed: null, accessExpiresAt: null, stateHash: null, verifierSealed: null, updatedAt: new Date() })

@@ -57,8 +57,16 @@ export function BookingPage() {
         hosts: [{ userId: s.userId, scheduleId: s.id }],
       });
     },
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['booking', workspaceId] }),
+    // The form empties its name and link once the page exists, so a second click cannot make a
+    // duplicate set of hours and then fail on the link; the new page is listed above.
+    onSuccess: (made) => {
+      setCreated(made.title);
+      setTitle('');
+      setSlug('');
+      return qc.invalidateQueries({ queryKey: ['booking', workspaceId] });
+    },
   });
+  const [created, setCreated] = useState<string | null>(null);
   const fields = isApiError(create.error) ? create.error.fields : {};
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -154,9 +162,14 @@ export function BookingPage() {
           <TextField label="A day off" type="date" value={dayOff} onChange={(e) => setDayOff(e.target.value)} optional />
           {create.error && !Object.keys(fields).length ? <ErrorAlert className="sm:col-span-2">{errorMessage(create.error)}</ErrorAlert> : null}
           <div className="sm:col-span-2">
-            <Button type="submit" pending={create.isPending} disabled={!me.data}>
+            <Button type="submit" pending={create.isPending} disabled={!me.data || !title.trim() || !slug.trim()}>
               Create booking page
             </Button>
+            {created && !create.isPending ? (
+              <p role="status" className="mt-2 text-sm text-teal-800">
+                “{created}” is ready: its link is in the list above. Fill in a new title and link for another.
+              </p>
+            ) : null}
           </div>
         </form>
         {schedules.data ? <p className="mt-2 text-xs text-stone-500">{schedules.data.items.length === 0 ? 'No hours saved yet.' : schedules.data.items.length === 1 ? 'One set of hours saved.' : `${schedules.data.items.length} sets of hours saved.`}</p> : null}

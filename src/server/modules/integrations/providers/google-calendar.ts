@@ -67,6 +67,33 @@ export class GoogleCalendar {
     return true;
   }
 
+  /**
+   * BOOK-2: opens a push channel on the member's calendar: Google posts to `address` with the
+   * channel id and `token` whenever its events change. Returns Google's resource id and expiry.
+   */
+  async watch(workspaceId: string, userId: string, channel: { id: string; address: string; token: string; ttlSeconds: number; calendarId?: string }): Promise<{ resourceId: string | null; expiresAt: Date } | null> {
+    const auth = await this.auth(workspaceId, userId);
+    if (!auth) return null;
+    const res = await this.api.events.watch(
+      { calendarId: channel.calendarId ?? 'primary', requestBody: { id: channel.id, type: 'web_hook', address: channel.address, token: channel.token, params: { ttl: String(channel.ttlSeconds) } } },
+      auth,
+    );
+    const expiration = Number(res.data.expiration);
+    return { resourceId: res.data.resourceId ?? null, expiresAt: new Date(Number.isFinite(expiration) && expiration > 0 ? expiration : Date.now() + channel.ttlSeconds * 1000) };
+  }
+
+  /** BOOK-2: stops a push channel; one Google no longer knows is already stopped. */
+  async stopChannel(workspaceId: string, userId: string, id: string, resourceId: string): Promise<boolean> {
+    const auth = await this.auth(workspaceId, userId);
+    if (!auth) return false;
+    try {
+      await this.api.channels.stop({ requestBody: { id, resourceId } }, auth);
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw error;
+    }
+    return true;
+  }
+
   async remove(workspaceId: string, userId: string, eventId: string): Promise<boolean> {
     const auth = await this.auth(workspaceId, userId);
     if (!auth) return false;
