@@ -3,4 +3,4 @@ export { suppressErased, suppressErasedAddress, suppressionOf } from './mail/con
 export { sendOutreachMail, type OutreachMailInput, type SendOutcome } from './mail/send-outreach-mail';
 export { sendingAccountKindsInUse } from './mail/account-kinds';
 export { receiveOutreachDsn, receiveUnsubscribeMail } from './mail/inbound-mail';
-export { stopSequencesOnReply } from './sequences/stop-enrolments';
+export { pauseSequencesOnAutoReply, stopSequencesForContact, stopSequencesOnReply } from './sequences/stop-enrolments';

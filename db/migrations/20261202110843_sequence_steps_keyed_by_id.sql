@@ -1,0 +1,2 @@
+ALTER TABLE "outreach_sequence_steps" DROP CONSTRAINT "outreach_sequence_steps_workspace_id_sequence_id_position_pk";--> statement-breakpoint
+ALTER TABLE "outreach_sequence_steps" ADD CONSTRAINT "outreach_sequence_steps_workspace_id_sequence_id_id_pk" PRIMARY KEY("workspace_id","sequence_id","id");
