@@ -38,7 +38,9 @@ it('MAIL-2 the owner builds a two-step sequence on the Sequences page, enrols a 
   await page.getByRole('button', { name: 'Save sequence' }).click();
 
   const card = page.getByRole('region', { name: 'Kiln follow-up' });
-  await card.getByText('Following up on the kiln — 3 days later').waitFor();
+  // MAIL-2: a follow-up without its own subject is a reply in the thread.
+  await card.getByText('Reply in the thread (“Re: …”)').waitFor();
+  await card.getByText('— 3 days later').waitFor();
   await card.getByLabel('Enrol a saved view').selectOption({ label: 'Leads' });
   await card.getByRole('button', { name: 'Enrol' }).click();
   await card.getByText('2 enrolled; skipped: 1 no recorded consent.').waitFor();
@@ -48,6 +50,15 @@ it('MAIL-2 the owner builds a two-step sequence on the Sequences page, enrols a 
 
   await card.getByRole('button', { name: 'Take Potter0 Lead out of Kiln follow-up' }).click();
   await expect.poll(() => card.getByTestId('sequence-counts').textContent()).toBe('1 active · 1 stopped');
+
+  // MAIL-2: the steps are edited while the sequence runs: step 2 gets its own subject and a new day.
+  await card.getByRole('button', { name: 'Edit steps' }).click();
+  await card.getByText('1 lead(s) wait for this step').waitFor();
+  await card.getByLabel(/Own subject/).first().fill('Following up on the kiln');
+  await card.getByLabel('Days after step 1').fill('4');
+  await card.getByRole('button', { name: 'Save steps' }).click();
+  await card.getByText('— 4 days later').waitFor();
+  await card.getByText('Following up on the kiln').waitFor();
 
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await noSidewaysScroll(page)).toBe(true);

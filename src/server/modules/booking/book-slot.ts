@@ -4,6 +4,7 @@ import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { AppError, badRequest, notFound } from '../../platform/http/errors';
 import { logActivity } from '../activities';
+import { stopSequencesForContact } from '../outreach';
 import { contacts } from '../crm/crm.schema';
 import { insertContact } from '../crm/contacts/create-contact';
 import type { BookInput } from './booking.contract';
@@ -177,6 +178,8 @@ export async function bookSlot(
           calendarEvents: input.rescheduledFrom?.calendarEvents ?? {},
         })
         .returning();
+      // MAIL-2: a contact who booked a meeting gets no more sequence mail.
+      await stopSequencesForContact(tx, e.workspaceId, contactId);
       const booked = { booking: booking!, eventType: e, hostNames: hostUserIds.map((id) => loaded.names.get(id)?.name ?? '') };
       await opts.afterBooked?.(tx, booked);
       return booked;

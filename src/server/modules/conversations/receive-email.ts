@@ -5,7 +5,7 @@ import type { Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import type { Services } from '../../platform/services';
 import { insertContact } from '../crm/contacts/create-contact';
-import { receiveOutreachDsn, receiveUnsubscribeMail, stopSequencesOnReply } from '../outreach';
+import { pauseSequencesOnAutoReply, receiveOutreachDsn, receiveUnsubscribeMail, stopSequencesOnReply } from '../outreach';
 import { contacts } from '../crm/crm.schema';
 import { newTextOfReply, threadSubject } from './channels/email';
 import { appendMessage, touchConversation, type ConversationRow } from './conversation-rows';
@@ -68,8 +68,9 @@ export async function receiveEmail(services: Services, workspaceId: string, raw:
   const refs = [...messageIdsIn(mail.inReplyTo), ...messageIdsIn(mail.references)].slice(0, 100);
   const subject = threadSubject(mail.subject);
   const auto = isAutoReply(mail);
-  // MAIL-2: a person's reply (not an automatic one) takes them out of every outreach sequence at once.
+  // MAIL-2: a person's reply takes them out of every outreach sequence at once; an automatic one (out of office) only pauses them.
   if (!auto) await stopSequencesOnReply(services, workspaceId, email);
+  else await pauseSequencesOnAutoReply(services, workspaceId, email);
   const text = (newTextOfReply(mail.text ?? '') || (mail.text ?? '').trim() || subject || '(no text)').slice(0, BODY_MAX);
 
   return withTenant(services.database.db, ctx, async (tx) => {

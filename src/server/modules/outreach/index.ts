@@ -3,6 +3,6 @@ export { suppressErased, suppressErasedAddress, suppressionOf } from './mail/con
 export { sendOutreachMail, type OutreachMailInput, type SendOutcome } from './mail/send-outreach-mail';
 export { sendingAccountKindsInUse } from './mail/account-kinds';
 export { receiveOutreachDsn, receiveUnsubscribeMail } from './mail/inbound-mail';
-export { stopSequencesOnReply } from './sequences/stop-enrolments';
+export { pauseSequencesOnAutoReply, stopSequencesForContact, stopSequencesOnReply } from './sequences/stop-enrolments';
 /** AI-2: Forge's approved templates and call scripts become outreach templates. */
 export { checkWrittenTemplate, saveWrittenTemplate } from './templates/manage-templates';

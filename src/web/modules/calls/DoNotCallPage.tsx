@@ -6,7 +6,7 @@ import { formatDateTime } from '../../lib/format';
 import { ErrorAlert, StatusNote } from '../../ui/Alert';
 import { Button, buttonClass } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
-import { TextField } from '../../ui/Field';
+import { SelectField, TextField } from '../../ui/Field';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { ProgressBar } from '../imports/ProgressBar';
@@ -127,10 +127,11 @@ export function DoNotCallPage() {
 function RegistryImport({ workspaceId }: { workspaceId: string }) {
   const qc = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
+  const [kind, setKind] = useState<'full' | 'additions' | 'deletions'>('full');
   const [sent, setSent] = useState<number | null>(null);
   const [current, setCurrent] = useState<string | null>(null);
   const upload = useMutation({
-    mutationFn: () => uploadRegistry(workspaceId, file!, setSent),
+    mutationFn: () => uploadRegistry(workspaceId, file!, setSent, kind),
     onSuccess: (imp) => {
       setCurrent(imp.id);
       setSent(null);
@@ -152,7 +153,7 @@ function RegistryImport({ workspaceId }: { workspaceId: string }) {
   const imp = progress.data;
   return (
     <Card labelledBy="dnc-import-heading">
-      <SectionHeading id="dnc-import-heading" description="The US National Do Not Call Registry's full-list file: one area code and number per line (2015550123 or 201,5550123).">
+      <SectionHeading id="dnc-import-heading" description="The US National Do Not Call Registry's full-list file (one area code and number per line: 2015550123 or 201,5550123), or one of its change-list files of additions or deletions.">
         Import a registry file
       </SectionHeading>
       <form
@@ -169,6 +170,16 @@ function RegistryImport({ workspaceId }: { workspaceId: string }) {
           </label>
           <input id="dnc-file" type="file" accept=".txt,.csv,text/plain,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} className="block w-full text-sm text-stone-700 file:mr-3 file:rounded-md file:border file:border-stone-300 file:bg-white file:px-3 file:py-1.5 file:text-sm" />
         </div>
+        <SelectField
+          label="What the file is"
+          value={kind}
+          onChange={(e) => setKind(e.target.value as typeof kind)}
+          options={[
+            { value: 'full', label: 'Full list' },
+            { value: 'additions', label: 'Change list: additions' },
+            { value: 'deletions', label: 'Change list: deletions (registry numbers come off; your own entries stay)' },
+          ]}
+        />
         {sent !== null ? <ProgressBar value={sent} label="Uploading" detail={`${Math.round(sent * 100)}%`} /> : null}
         <Button type="submit" disabled={!file} pending={upload.isPending} pendingLabel="Uploading…">
           Import
@@ -182,7 +193,7 @@ function RegistryImport({ workspaceId }: { workspaceId: string }) {
             <ProgressBar
               value={imp.fileSize ? imp.bytesRead / imp.fileSize : null}
               label={imp.status === 'completed' ? 'Import finished' : 'Importing'}
-              detail={`${imp.linesRead.toLocaleString()} lines read · ${imp.added.toLocaleString()} added${imp.invalid ? ` · ${imp.invalid.toLocaleString()} not numbers` : ''}`}
+              detail={`${imp.linesRead.toLocaleString()} lines read · ${imp.added.toLocaleString()} added${imp.removed ? ` · ${imp.removed.toLocaleString()} removed` : ''}${imp.invalid ? ` · ${imp.invalid.toLocaleString()} not numbers` : ''}`}
             />
           )}
         </div>

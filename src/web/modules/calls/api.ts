@@ -38,5 +38,5 @@ export const localClock = (iso: string, zone: string) =>
   new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', timeZone: zone, timeZoneName: 'short' });
 
 /** Sends the registry file itself as the request body (the server streams it to disk), with upload progress. */
-export const uploadRegistry = (workspaceId: string, file: File, onProgress: (fraction: number) => void) =>
-  uploadFileBody<DncImport>(`${base(workspaceId)}/do-not-call/imports?${new URLSearchParams({ fileName: file.name })}`, file, onProgress);
+export const uploadRegistry = (workspaceId: string, file: File, onProgress: (fraction: number) => void, kind: 'full' | 'additions' | 'deletions' = 'full') =>
+  uploadFileBody<DncImport>(`${base(workspaceId)}/do-not-call/imports?${new URLSearchParams({ fileName: file.name, kind })}`, file, onProgress);

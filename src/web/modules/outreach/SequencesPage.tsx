@@ -11,7 +11,7 @@ import { SkeletonList } from '../../ui/Skeleton';
 import { fetchSavedViews } from '../views/api';
 import { campaignsApi, sequencesApi, type Enrolment, type Sequence } from './api';
 
-const stateLabels: Record<Enrolment['state'], string> = { active: 'Active', replied: 'Replied', unsubscribed: 'Unsubscribed', bounced: 'Bounced', finished: 'Finished', stopped: 'Stopped' };
+const stateLabels: Record<Enrolment['state'], string> = { active: 'Active', paused: 'Paused (automatic reply)', replied: 'Replied', unsubscribed: 'Unsubscribed', bounced: 'Bounced', finished: 'Finished', stopped: 'Stopped' };
 const skipLabels: Record<string, string> = { no_consent: 'no recorded consent', no_address: 'no email address', restricted: 'record restricted', suppressed: 'address suppressed' };
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { weekday: 'short', dateStyle: undefined, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
@@ -48,8 +48,9 @@ function NewSequenceForm({ workspaceId }: { workspaceId: string }) {
   const templates = useQuery({ queryKey: ['outreach-templates', workspaceId], queryFn: () => campaignsApi.templates(workspaceId) });
   const [name, setName] = useState('');
   const [steps, setSteps] = useState([{ templateId: '', delayDays: '0' }]);
+  const [draft, setDraft] = useState(false);
   const create = useMutation({
-    mutationFn: () => sequencesApi.create(workspaceId, { name: name.trim(), steps: steps.map((s) => ({ templateId: s.templateId, delayDays: Number(s.delayDays) })) }),
+    mutationFn: () => sequencesApi.create(workspaceId, { name: name.trim(), status: draft ? 'draft' : 'active', steps: steps.map((s) => ({ templateId: s.templateId, delayDays: Number(s.delayDays) })) }),
     onSuccess: () => {
       setName('');
       setSteps([{ templateId: '', delayDays: '0' }]);
@@ -91,6 +92,10 @@ function NewSequenceForm({ workspaceId }: { workspaceId: string }) {
             </Button>
           ) : null}
         </div>
+        <label className="flex items-center gap-2 text-sm text-stone-700">
+          <input type="checkbox" checked={draft} onChange={(e) => setDraft(e.target.checked)} className="h-4 w-4" />
+          Save as a draft (nobody can be enrolled until it is made active)
+        </label>
         {create.isError ? <ErrorAlert>{errorMessage(create.error)}</ErrorAlert> : null}
         <Button type="submit" disabled={!ready} pending={create.isPending} pendingLabel="Saving…">
           Save sequence
@@ -119,21 +124,42 @@ function SequenceCard({ workspaceId, s }: { workspaceId: string; s: Sequence }) 
     },
   });
   const stop = useMutation({ mutationFn: (contactId: string) => sequencesApi.stop(workspaceId, s.id, contactId), onSuccess: refresh });
+  const setStatus = useMutation({ mutationFn: (status: 'draft' | 'active') => sequencesApi.update(workspaceId, s.id, { status }), onSuccess: refresh });
+  const [editing, setEditing] = useState(false);
   const headingId = `sequence-${s.id}`;
   const counts = Object.entries(s.counts).filter(([, n]) => n > 0);
   return (
     <li>
       <Card labelledBy={headingId}>
-        <h3 id={headingId} className="font-semibold text-stone-900">
-          {s.name}
-        </h3>
-        <ol className="mt-1 list-decimal pl-5 text-sm text-stone-700">
-          {s.steps.map((st) => (
-            <li key={st.position}>
-              {st.subject} <span className="text-stone-500">— {st.position === 0 ? (st.delayDays ? `day ${st.delayDays}` : 'on enrolment') : `${st.delayDays} day${st.delayDays === 1 ? '' : 's'} later`}</span>
-            </li>
-          ))}
-        </ol>
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h3 id={headingId} className="font-semibold text-stone-900">
+            {s.name} {s.status === 'draft' ? <span className="ml-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900">Draft</span> : null}
+          </h3>
+          <div className="flex flex-wrap gap-2">
+            <Button type="button" variant="secondary" size="sm" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+              {editing ? 'Close the editor' : 'Edit steps'}
+            </Button>
+            <Button type="button" variant="secondary" size="sm" pending={setStatus.isPending} pendingLabel="Saving…" onClick={() => setStatus.mutate(s.status === 'draft' ? 'active' : 'draft')}>
+              {s.status === 'draft' ? 'Make active' : 'Back to draft'}
+            </Button>
+          </div>
+        </div>
+        {setStatus.isError ? <ErrorAlert className="mt-2">{errorMessage(setStatus.error)}</ErrorAlert> : null}
+        {editing ? (
+          <StepEditor workspaceId={workspaceId} s={s} onSaved={() => { setEditing(false); refresh(); }} />
+        ) : (
+          <ol className="mt-1 list-decimal pl-5 text-sm text-stone-700">
+            {s.steps.map((st) => (
+              <li key={st.id}>
+                {st.subject || <span className="italic">Reply in the thread (“Re: …”)</span>}{' '}
+                <span className="text-stone-500">
+                  — {st.position === 0 ? (st.delayDays ? `day ${st.delayDays}` : 'on enrolment') : `${st.delayDays} day${st.delayDays === 1 ? '' : 's'} later`}
+                  {st.waiting ? ` · ${st.waiting} waiting` : ''}
+                </span>
+              </li>
+            ))}
+          </ol>
+        )}
         <p className="mt-2 text-sm text-stone-600" data-testid="sequence-counts">
           {counts.length ? counts.map(([k, n]) => `${n} ${stateLabels[k as Enrolment['state']].toLowerCase()}`).join(' · ') : 'Nobody enrolled yet.'}
         </p>
@@ -161,9 +187,10 @@ function SequenceCard({ workspaceId, s }: { workspaceId: string; s: Sequence }) 
                 <span className="min-w-0 truncate font-medium text-stone-800">{e.name}</span>
                 <span className="text-stone-600">
                   {stateLabels[e.state]}
-                  {e.state === 'active' && e.nextSendAt ? ` · step ${e.currentStep + 1} ${when(e.nextSendAt)}` : ''}
+                  {e.state === 'active' && e.nextSendAt ? ` · step ${s.steps.findIndex((st) => st.id === e.nextStepId) + 1 || e.currentStep + 1} ${when(e.nextSendAt)}` : ''}
+                  {e.state === 'paused' && e.pausedUntil ? ` · until ${when(e.pausedUntil)}` : ''}
                 </span>
-                {e.state === 'active' ? (
+                {e.state === 'active' || e.state === 'paused' ? (
                   <Button type="button" variant="secondary" size="sm" onClick={() => stop.mutate(e.contactId)} aria-label={`Take ${e.name} out of ${s.name}`}>
                     Stop
                   </Button>
@@ -174,5 +201,91 @@ function SequenceCard({ workspaceId, s }: { workspaceId: string; s: Sequence }) 
         ) : null}
       </Card>
     </li>
+  );
+}
+
+type DraftStep = { key: string; id?: string; templateId: string; delayDays: string; subject: string };
+
+/**
+ * MAIL-2: edits the steps of a sequence while it runs: template, delay and subject per step, add,
+ * remove and reorder. Kept steps keep their id, so every enrolled lead keeps its place.
+ */
+function StepEditor({ workspaceId, s, onSaved }: { workspaceId: string; s: Sequence; onSaved: () => void }) {
+  const templates = useQuery({ queryKey: ['outreach-templates', workspaceId], queryFn: () => campaignsApi.templates(workspaceId) });
+  const [steps, setSteps] = useState<DraftStep[]>(() => s.steps.map((st) => ({ key: st.id, id: st.id, templateId: st.templateId ?? '', delayDays: String(st.delayDays), subject: st.position === 0 ? '' : st.subject })));
+  const save = useMutation({
+    mutationFn: () =>
+      sequencesApi.update(workspaceId, s.id, {
+        steps: steps.map((st) => ({ ...(st.id ? { id: st.id } : {}), ...(st.templateId ? { templateId: st.templateId } : {}), delayDays: Number(st.delayDays), ...(st.subject.trim() ? { subject: st.subject.trim() } : {}) })),
+      }),
+    onSuccess: onSaved,
+  });
+  const options = [{ value: '', label: 'Choose a template' }, ...(templates.data?.items ?? []).map((t) => ({ value: t.id, label: t.name }))];
+  const set = (i: number, patch: Partial<DraftStep>) => setSteps(steps.map((st, j) => (j === i ? { ...st, ...patch } : st)));
+  const move = (i: number, by: -1 | 1) => {
+    const next = [...steps];
+    [next[i], next[i + by]] = [next[i + by]!, next[i]!];
+    setSteps(next);
+  };
+  const ready = steps.length > 0 && steps.every((st) => (st.id || st.templateId) && /^\d{1,3}$/.test(st.delayDays) && Number(st.delayDays) <= 365);
+  const waiting = (id?: string) => s.steps.find((st) => st.id === id)?.waiting ?? 0;
+  return (
+    <form
+      className="mt-3 space-y-3"
+      noValidate
+      aria-label={`Edit the steps of ${s.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (ready) save.mutate();
+      }}
+    >
+      {templates.isPending ? <SkeletonList rows={1} label="Loading templates…" /> : templates.isError ? <ErrorAlert>{errorMessage(templates.error)}</ErrorAlert> : null}
+      <ol className="space-y-3">
+        {steps.map((st, i) => (
+          <li key={st.key} className="rounded border border-stone-200 p-3">
+            <div className="grid gap-3 sm:grid-cols-[1fr_9rem]">
+              <SelectField label={`Step ${i + 1}: template`} options={options} value={st.templateId} onChange={(e) => set(i, { templateId: e.target.value })} />
+              <TextField label={i === 0 ? 'Days after enrolment' : `Days after step ${i}`} inputMode="numeric" value={st.delayDays} onChange={(e) => set(i, { delayDays: e.target.value })} />
+            </div>
+            <TextField
+              className="mt-2"
+              label={i === 0 ? 'Subject (empty: the template’s)' : 'Own subject (empty: a reply, “Re: <first subject>”)'}
+              value={st.subject}
+              maxLength={300}
+              onChange={(e) => set(i, { subject: e.target.value })}
+            />
+            <div className="mt-2 flex flex-wrap items-center gap-2">
+              {i > 0 ? (
+                <Button type="button" variant="secondary" size="sm" onClick={() => move(i, -1)} aria-label={`Move step ${i + 1} up`}>
+                  Up
+                </Button>
+              ) : null}
+              {i < steps.length - 1 ? (
+                <Button type="button" variant="secondary" size="sm" onClick={() => move(i, 1)} aria-label={`Move step ${i + 1} down`}>
+                  Down
+                </Button>
+              ) : null}
+              {steps.length > 1 ? (
+                <Button type="button" variant="secondary" size="sm" onClick={() => setSteps(steps.filter((_, j) => j !== i))} aria-label={`Remove step ${i + 1}`}>
+                  Remove
+                </Button>
+              ) : null}
+              {waiting(st.id) ? <span className="text-xs text-stone-600">{waiting(st.id)} lead(s) wait for this step{steps.length > 1 ? '; removing it sends them the next one' : ''}.</span> : null}
+            </div>
+          </li>
+        ))}
+      </ol>
+      <div className="flex flex-wrap gap-2">
+        {steps.length < 10 ? (
+          <Button type="button" variant="secondary" onClick={() => setSteps([...steps, { key: `new-${Date.now()}`, templateId: '', delayDays: '3', subject: '' }])}>
+            Add a step
+          </Button>
+        ) : null}
+        <Button type="submit" disabled={!ready} pending={save.isPending} pendingLabel="Saving…">
+          Save steps
+        </Button>
+      </div>
+      {save.isError ? <ErrorAlert>{errorMessage(save.error)}</ErrorAlert> : null}
+    </form>
   );
 }

@@ -41,7 +41,14 @@ export type { Sequence, Enrolment } from '../../../server/modules/outreach/seque
 import type { Enrolment, Sequence } from '../../../server/modules/outreach/sequences/sequences.contract';
 export interface NewSequence {
   name: string;
-  steps: { templateId: string; delayDays: number }[];
+  status?: 'draft' | 'active';
+  steps: { templateId: string; delayDays: number; subject?: string }[];
+}
+/** MAIL-2: an edit of a running sequence: kept steps by id, new ones without. */
+export interface SequenceEdit {
+  name?: string;
+  status?: 'draft' | 'active';
+  steps?: { id?: string; templateId?: string; delayDays: number; subject?: string }[];
 }
 export interface EnrolResult {
   enrolled: number;
@@ -52,6 +59,7 @@ export interface EnrolResult {
 export const sequencesApi = {
   list: (w: string) => api.get<{ items: Sequence[] }>(`${ws(w)}/sequences`),
   create: (w: string, body: NewSequence) => api.post<Sequence>(`${ws(w)}/sequences`, body),
+  update: (w: string, id: string, body: SequenceEdit) => api.patch<Sequence>(`${ws(w)}/sequences/${encodeURIComponent(id)}`, body),
   enrol: (w: string, id: string, viewId: string) => api.post<EnrolResult>(`${ws(w)}/sequences/${encodeURIComponent(id)}/enrolments`, { viewId }),
   enrolments: (w: string, id: string) => api.get<{ items: Enrolment[] }>(`${ws(w)}/sequences/${encodeURIComponent(id)}/enrolments`),
   stop: (w: string, id: string, contactId: string) => api.post<Enrolment>(`${ws(w)}/sequences/${encodeURIComponent(id)}/enrolments/${encodeURIComponent(contactId)}/stop`, {}),

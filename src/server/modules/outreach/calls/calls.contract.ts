@@ -5,6 +5,8 @@ import { callOutcomes } from '../../activities/activities.contract';
 
 export const dncSources = ['contact_request', 'manual', 'registry'] as const;
 export const dncImportStatuses = ['queued', 'running', 'completed', 'failed'] as const;
+/** CALL-2: the registry's full list, or one of its change-list files (numbers added to, or deleted from, the registry since the last download). */
+export const dncImportKinds = ['full', 'additions', 'deletions'] as const;
 
 export const callLogOutcomes = [...callOutcomes, 'do_not_call'] as const;
 export type CallLogOutcome = (typeof callLogOutcomes)[number];
@@ -113,16 +115,23 @@ export const contactDncBody = z.strictObject({ reason: reasonInput });
 export const removeDncBody = z.strictObject({ number: phoneInput, reason: z.string('Say why the number comes off the list.').trim().min(3, 'Say why the number comes off the list.').max(500, 'At most 500 characters.') });
 export const contactDncResultSchema = z.object({ added: z.array(dncEntrySchema) });
 
-export const dncUploadQuery = z.strictObject({ fileName: z.string().trim().min(1, 'Name the file.').max(255, 'At most 255 characters.') });
+export const dncUploadQuery = z.strictObject({
+  fileName: z.string().trim().min(1, 'Name the file.').max(255, 'At most 255 characters.'),
+  /** CALL-2: `full` (the default), or a change-list file of `additions` or `deletions`. */
+  kind: z.enum(dncImportKinds, 'One of full, additions, deletions.').default('full'),
+});
 
 export const dncImportSchema = z.object({
   id: z.uuid(),
   status: z.enum(dncImportStatuses),
+  kind: z.enum(dncImportKinds),
   fileName: z.string(),
   fileSize: z.number().int(),
   bytesRead: z.number().int(),
   linesRead: z.number().int(),
   added: z.number().int(),
+  /** Registry numbers taken off the list by a deletions file (entries of the workspace's own list stay). */
+  removed: z.number().int(),
   invalid: z.number().int(),
   error: z.string().nullable(),
   createdAt: z.string(),

@@ -81,7 +81,7 @@ export async function callsModule(server: FastifyInstance): Promise<void> {
       config: { access: managers },
       schema: {
         tags,
-        summary: 'Import a national do-not-call registry file (one area code and number per line) sent as the raw request body; runs as a job (CALL-2)',
+        summary: 'Import a national do-not-call registry file sent as the raw request body: the full list (one area code and number per line) or a change-list file of additions or deletions (`kind`); runs as a job (CALL-2)',
         params: c.workspaceParams,
         querystring: c.dncUploadQuery,
         response: { 201: c.dncImportSchema, ...errors },
@@ -95,6 +95,7 @@ export async function callsModule(server: FastifyInstance): Promise<void> {
       const declared = Number(request.headers['content-length']);
       const created = await uploadDncImport(db, request.workspace!.ctx, { dataDir: config.DATA_DIR, maxBytes: config.IMPORT_MAX_BYTES }, {
         fileName: request.query.fileName,
+        kind: request.query.kind,
         body: body as Readable,
         ...(Number.isFinite(declared) && declared > 0 ? { declaredBytes: declared } : {}),
       });

@@ -4,7 +4,7 @@ import { uuidv7 } from 'uuidv7';
 import { tenantPolicy, workspaceIdColumn } from '../../../platform/db/tenancy-sql';
 import { users } from '../../accounts/accounts.schema';
 import { workspaces } from '../../workspaces/workspaces.schema';
-import { dncImportStatuses, dncSources } from './calls.contract';
+import { dncImportKinds, dncImportStatuses, dncSources } from './calls.contract';
 
 
 /**
@@ -43,11 +43,13 @@ export const dncImports = pgTable(
     workspaceId: workspaceIdColumn(),
     id: uuid('id').notNull().$defaultFn(() => uuidv7()),
     status: text('status', { enum: dncImportStatuses }).notNull().default('queued'),
+    kind: text('kind', { enum: dncImportKinds }).notNull().default('full'),
     fileName: text('file_name').notNull(),
     fileSize: bigint('file_size', { mode: 'number' }).notNull(),
     bytesRead: bigint('bytes_read', { mode: 'number' }).notNull().default(0),
     linesRead: integer('lines_read').notNull().default(0),
     added: integer('added').notNull().default(0),
+    removed: integer('removed').notNull().default(0),
     invalid: integer('invalid').notNull().default(0),
     error: text('error'),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
@@ -58,6 +60,7 @@ export const dncImports = pgTable(
     primaryKey({ columns: [t.workspaceId, t.id] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
     check('dnc_imports_status_check', sql.raw(`status IN (${dncImportStatuses.map((s) => `'${s}'`).join(', ')})`)),
+    check('dnc_imports_kind_check', sql.raw(`kind IN (${dncImportKinds.map((s) => `'${s}'`).join(', ')})`)),
     index('dnc_imports_created_idx').on(t.workspaceId, t.createdAt),
     tenantPolicy(t.workspaceId),
   ],

@@ -220,4 +220,51 @@ describe('CALL-2 national registry import', () => {
     const q = await queue();
     expect(q.skipped.find((s) => s.name === 'Zed Zip')).toMatchObject({ reason: 'do_not_call', message: 'On the do-not-call list: on the national do-not-call registry.' });
   }, 300_000);
+  async function upload(fileName: string, kind: string, text: string): Promise<DncImport> {
+    const res = await fetch(`${server.url}${api(`/calls/do-not-call/imports?fileName=${fileName}&kind=${kind}`)}`, {
+      method: 'POST',
+      headers: { cookie: owner.client.cookie!, 'x-csrf-token': owner.client.csrf!, 'content-type': 'text/plain', origin: server.url },
+      body: text,
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    let imp = (await res.json()) as DncImport;
+    for (let i = 0; i < 600 && (imp.status === 'queued' || imp.status === 'running'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      imp = (await owner.client.get(api(`/calls/do-not-call/imports/${imp.id}`))).json();
+    }
+    return imp;
+  }
+
+  it('CALL-2 the registry\'s change-list files: additions put numbers on the list, deletions take registry numbers off (the workspace\'s own entries stay)', async () => {
+    const hal = await contact({ firstName: 'Hal', lastName: 'Added', phones: ['+1 646 555 0141'], timeZone: 'America/New_York' }, 5);
+    const ivy = await contact({ firstName: 'Ivy', lastName: 'Deleted', phones: ['+1 646 555 0142'], timeZone: 'America/New_York' }, 5);
+    // Change-list records: several comma-separated items, area code and number first (a date after them).
+    const added = await upload('dnc-additions.txt', 'additions', '"646","5550141","2026-05-30"\n646,5550142,2026-05-30\n6465550143,2026-05-30\nnot a number\n');
+    expect(added).toMatchObject({ status: 'completed', kind: 'additions', linesRead: 4, added: 3, removed: 0, invalid: 1 });
+    let q = await queue();
+    expect(q.skipped.find((x) => x.contactId === hal)).toMatchObject({ reason: 'do_not_call' });
+    expect(q.skipped.find((x) => x.contactId === ivy)).toMatchObject({ reason: 'do_not_call' });
+
+    // Ivy's number leaves the registry; (201) 555-0123 is on the workspace's own list (added by hand) and stays.
+    const deleted = await upload('dnc-deletions.txt', 'deletions', '646,5550142,2026-06-01\n201,5550123,2026-06-01\n');
+    expect(deleted).toMatchObject({ status: 'completed', kind: 'deletions', linesRead: 2, added: 0, removed: 1, invalid: 0 });
+    q = await queue();
+    expect(q.offered.find((x) => x.contactId === ivy)).toBeTruthy();
+    expect(q.skipped.find((x) => x.contactId === hal)).toMatchObject({ reason: 'do_not_call' });
+    expect(q.skipped.find((x) => x.contactId === ids.cal)).toMatchObject({ reason: 'do_not_call' });
+    const bad = await fetch(`${server.url}${api('/calls/do-not-call/imports?fileName=x.txt&kind=changes')}`, { method: 'POST', headers: { cookie: owner.client.cookie!, 'x-csrf-token': owner.client.csrf!, 'content-type': 'text/plain', origin: server.url }, body: '646,5550142\n' });
+    expect(bad.status).toBe(400);
+  });
+
+  it('CALL-2 an erased person\'s number (kept only as a hash on the suppression list) is never offered, and a call logged to it is refused', async () => {
+    const jo = await contact({ firstName: 'Jo', lastName: 'Erased', phones: ['+1 646 555 0177'], timeZone: 'America/New_York' }, 5);
+    expect((await queue()).offered.find((x) => x.contactId === jo)).toBeTruthy();
+    const { suppressErased } = await import('../index');
+    const { withTenant } = await import('../../../platform/db/tenant');
+    await withTenant(server.services.database.db, { workspaceId: owner.workspaceId, userId: null }, (tx) => suppressErased(tx, owner.workspaceId, { emails: [], phones: ['+16465550177'] }));
+    expect((await queue()).skipped.find((x) => x.contactId === jo)).toMatchObject({ reason: 'do_not_call', message: 'On the do-not-call list: the person asked to be erased.' });
+    const logged = await owner.client.post(api(`/calls/contacts/${jo}/log`), { outcome: 'connected', durationSeconds: 30 });
+    expect(logged.statusCode, logged.body).toBe(409);
+    expect(logged.json().error.code).toBe('do_not_call');
+  });
 });

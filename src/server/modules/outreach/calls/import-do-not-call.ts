@@ -10,10 +10,12 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, notFound } from '../../../platform/http/errors';
 import { enqueue } from '../../../platform/jobs/jobs';
 import { receiveUpload } from '../../imports/upload-import';
-import type { DncImport } from './calls.contract';
+import type { DncImport, dncImportKinds } from './calls.contract';
 import { dncImports, doNotCall } from './calls.schema';
 import { dncImportJob } from './dnc-import.job';
-import { registryLineToE164 } from './dnc-numbers';
+import { registryChangeToE164, registryLineToE164 } from './dnc-numbers';
+
+type DncImportKind = (typeof dncImportKinds)[number];
 
 /** Numbers per INSERT: a million-line file is two hundred statements. */
 const BATCH = 5000;
@@ -24,11 +26,13 @@ type Row = typeof dncImports.$inferSelect;
 const present = (r: Row): DncImport => ({
   id: r.id,
   status: r.status,
+  kind: r.kind,
   fileName: r.fileName,
   fileSize: r.fileSize,
   bytesRead: r.bytesRead,
   linesRead: r.linesRead,
   added: r.added,
+  removed: r.removed,
   invalid: r.invalid,
   error: r.error,
   createdAt: r.createdAt.toISOString(),
@@ -37,17 +41,17 @@ const present = (r: Row): DncImport => ({
 
 /**
  * CALL-2: a national registry file (the FTC's full-list flat file: one area code and number per
- * line) is streamed to disk as it arrives — never whole in memory — and queued as a job in the
- * transaction that records it.
+ * line, or one of its change-list files of additions or deletions) is streamed to disk as it
+ * arrives — never whole in memory — and queued as a job in the transaction that records it.
  */
-export async function uploadDncImport(db: Db, ctx: WorkspaceContext, deps: { dataDir: string; maxBytes: number }, input: { fileName: string; body: Readable; declaredBytes?: number }): Promise<DncImport> {
+export async function uploadDncImport(db: Db, ctx: WorkspaceContext, deps: { dataDir: string; maxBytes: number }, input: { fileName: string; kind?: DncImportKind; body: Readable; declaredBytes?: number }): Promise<DncImport> {
   const id = uuidv7();
   const file = filePath(deps.dataDir, ctx.workspaceId, id);
   const size = await receiveUpload(input.body, file, deps.maxBytes, input.declaredBytes);
   try {
     if (size === 0) throw new AppError('empty_file', 400, 'The file is empty.');
     return await withTenant(db, ctx, async (tx) => {
-      const [row] = await tx.insert(dncImports).values({ workspaceId: ctx.workspaceId, id, fileName: input.fileName, fileSize: size, createdBy: ctx.userId }).returning();
+      const [row] = await tx.insert(dncImports).values({ workspaceId: ctx.workspaceId, id, kind: input.kind ?? 'full', fileName: input.fileName, fileSize: size, createdBy: ctx.userId }).returning();
       await enqueue(tx, dncImportJob, { workspaceId: ctx.workspaceId, importId: id }, { workspaceId: ctx.workspaceId });
       return present(row!);
     });
@@ -71,7 +75,9 @@ export async function listDncImports(db: Db, ctx: WorkspaceContext): Promise<Dnc
 /**
  * The job: reads the stored file line by line, inserts numbers in batches (a number already on the
  * list keeps its entry), and writes progress after each batch so the page shows it live. Batches
- * commit one by one; a rerun after a crash adds only what is missing.
+ * commit one by one; a rerun after a crash adds only what is missing. A deletions change-list
+ * takes registry entries off the list (an entry the workspace made itself — a contact's request,
+ * by hand — stays); a change-list record carrying its own add/delete flag goes by the flag.
  */
 export async function runDncImport(deps: { database: Pick<Database, 'db'>; dataDir: string }, workspaceId: string, importId: string): Promise<void> {
   const { db } = deps.database;
@@ -80,19 +86,23 @@ export async function runDncImport(deps: { database: Pick<Database, 'db'>; dataD
   const row = await withTenant(db, scope, async (tx) => {
     const [r] = await tx.select().from(dncImports).where(where).for('update');
     if (!r || r.status === 'completed' || r.status === 'failed') return null;
-    await tx.update(dncImports).set({ status: 'running', linesRead: 0, added: 0, invalid: 0, bytesRead: 0 }).where(where);
+    await tx.update(dncImports).set({ status: 'running', linesRead: 0, added: 0, removed: 0, invalid: 0, bytesRead: 0 }).where(where);
     return r;
   });
   if (!row) return;
   const file = filePath(deps.dataDir, workspaceId, importId);
   let lines = 0;
   let added = 0;
+  let removed = 0;
   let invalid = 0;
   let batch: string[] = [];
+  let deletions: string[] = [];
   const input = createReadStream(file);
   const flush = async () => {
     const numbers = batch;
+    const gone = deletions;
     batch = [];
+    deletions = [];
     await withTenant(db, scope, async (tx) => {
       if (numbers.length) {
         const result = await tx.execute(sql`
@@ -101,17 +111,29 @@ export async function runDncImport(deps: { database: Pick<Database, 'db'>; dataD
           ON CONFLICT DO NOTHING`);
         added += result.rowCount ?? 0;
       }
-      await tx.update(dncImports).set({ linesRead: lines, added, invalid, bytesRead: input.bytesRead }).where(where);
+      if (gone.length) {
+        const result = await tx.execute(sql`
+          DELETE FROM ${doNotCall} WHERE workspace_id = ${workspaceId} AND source = 'registry' AND number = ANY(${sql.param(gone)}::text[])`);
+        removed += result.rowCount ?? 0;
+      }
+      await tx.update(dncImports).set({ linesRead: lines, added, removed, invalid, bytesRead: input.bytesRead }).where(where);
     });
   };
   try {
     for await (const line of createInterface({ input, crlfDelay: Infinity })) {
       if (!line.trim()) continue;
       lines++;
-      const number = registryLineToE164(line);
-      if (number) batch.push(number);
-      else invalid++;
-      if (batch.length >= BATCH) await flush();
+      if (row.kind === 'full') {
+        const number = registryLineToE164(line);
+        if (number) batch.push(number);
+        else invalid++;
+      } else {
+        const record = registryChangeToE164(line);
+        if (!record) invalid++;
+        else if ((record.change ?? (row.kind === 'additions' ? 'add' : 'delete')) === 'add') batch.push(record.number);
+        else deletions.push(record.number);
+      }
+      if (batch.length + deletions.length >= BATCH) await flush();
     }
     await flush();
     await withTenant(db, scope, (tx) => tx.update(dncImports).set({ status: 'completed', bytesRead: row.fileSize, finishedAt: new Date() }).where(where));

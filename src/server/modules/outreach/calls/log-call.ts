@@ -11,7 +11,7 @@ import { recordAudit } from '../../audit/record-audit';
 import { markContactDoNotCall } from './add-to-do-not-call';
 import type { LogCallInput, LogCallResult } from './calls.contract';
 import { doNotCall } from './calls.schema';
-import { dncMessage } from './dnc-numbers';
+import { dncMessage, findDoNotCall } from './dnc-numbers';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const notesHtml = (notes: string) =>
@@ -48,6 +48,9 @@ export async function logCall(db: Db, ctx: WorkspaceContext, contactId: string, 
     if (listed) {
       throw new AppError('do_not_call', 409, `${number} may not be called. ${dncMessage(listed)}`, { number, source: listed.source, reason: listed.reason, since: listed.createdAt.toISOString() });
     }
+    // CALL-2, PRIV-3: an erased person's number (kept only as a hash on the suppression list) is refused too.
+    const erased = (await findDoNotCall(tx, ctx.workspaceId, [number])).get(number);
+    if (erased) throw new AppError('do_not_call', 409, `${number} may not be called. ${dncMessage(erased)}`, { number, source: erased.source, reason: null, since: null });
 
     const links: LogActivityInput['links'] = [{ recordType: 'contacts', recordId: contactId }];
     const dnc = input.outcome === 'do_not_call';

@@ -9,6 +9,7 @@ import { sendOutreachMail } from '../mail/send-outreach-mail';
 import { accountForStream } from '../mail/sending-accounts';
 import { mergeValuesFor } from '../templates/manage-templates';
 import { renderTemplate } from '../templates/merge-fields';
+import { sendingRoom, type SendLimits } from '../throttle';
 import { scheduleCampaignJob } from './campaign.job';
 import { outreachCampaignRecipients as recipients, outreachCampaigns as campaigns } from './campaigns.schema';
 
@@ -26,28 +27,8 @@ const later = scheduleCampaignJob;
 const setCampaign = (tx: Tx, row: { workspaceId: string; id: string }, values: Partial<CampaignRow>) =>
   tx.update(campaigns).set(values).where(and(eq(campaigns.workspaceId, row.workspaceId), eq(campaigns.id, row.id)));
 
-/**
- * MAIL-1: how many more mails the sending account allows now (its per-minute rate and daily cap,
- * counted over every campaign of the workspace), and when to look again if none.
- */
-async function room(tx: Tx, workspaceId: string, limits: { perMinute: number; dailyCap: number } | null): Promise<{ n: number; retryAt: Date | null }> {
-  if (!limits) return { n: BATCH, retryAt: null };
-  // One claimer at a time per workspace, so two workers cannot both take the last of the minute.
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`outreach-throttle:${workspaceId}`}))`);
-  // Counted by claim time: a mail in flight counts as much as one sent.
-  const r = await tx.execute<{ minute: number; day: number; minute_first: string | null; day_first: string | null }>(sql`
-    SELECT count(*) FILTER (WHERE claimed_at > now() - interval '1 minute')::int AS minute,
-           count(*)::int AS day,
-           min(claimed_at) FILTER (WHERE claimed_at > now() - interval '1 minute') AS minute_first,
-           min(claimed_at) AS day_first
-    FROM ${recipients} WHERE workspace_id = ${workspaceId} AND claimed_at > now() - interval '1 day' AND status IN ('sending', 'sent')`);
-  const { minute, day, minute_first, day_first } = r.rows[0]!;
-  const n = Math.min(BATCH, limits.perMinute - minute, limits.dailyCap - day);
-  if (n > 0) return { n, retryAt: null };
-  const first = day >= limits.dailyCap ? day_first : minute_first;
-  const span = day >= limits.dailyCap ? 86_400_000 : 60_000;
-  return { n: 0, retryAt: new Date(new Date(first ?? Date.now()).getTime() + span + 50) };
-}
+/** MAIL-1: the sending account's room now, shared with sequences (`sendingRoom`); without an account, a batch. */
+const room = (tx: Tx, workspaceId: string, limits: SendLimits | null) => (limits ? sendingRoom(tx, workspaceId, limits, BATCH) : Promise.resolve({ n: BATCH, retryAt: null }));
 
 /**
  * MAIL-2: sends a campaign. Each recipient is claimed (`sending`, with the time), sent through the

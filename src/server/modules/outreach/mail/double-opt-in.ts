@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { logActivity } from '../../activities';
 import { insertContact } from '../../crm/contacts/create-contact';
-import { contacts } from '../../crm/crm.schema';
+import { findContactByEmail } from '../../crm';
 import { workspaces } from '../../workspaces/workspaces.schema';
 import { outreachOptIns, outreachSuppressions } from '../outreach.schema';
 import { latestConsent, recordConsentIn, suppressionOf } from './consent';
@@ -20,15 +20,7 @@ const RESEND_MINUTES = 10;
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const systemCtx = (workspaceId: string, ip: string | null): WorkspaceContext => ({ workspaceId, userId: null, role: 'admin', actorLabel: 'Double opt-in', ip });
 
-async function contactByEmail(tx: Tx, workspaceId: string, email: string): Promise<string | null> {
-  const [found] = await tx
-    .select({ id: contacts.id })
-    .from(contacts)
-    .where(and(eq(contacts.workspaceId, workspaceId), sql`(${contacts.email} = ${email} OR ${contacts.emails} @> ARRAY[${email}]::text[])`))
-    .orderBy(contacts.createdAt)
-    .limit(1);
-  return found?.id ?? null;
-}
+const contactByEmail = (tx: Tx, workspaceId: string, email: string) => findContactByEmail(tx, { workspaceId }, email);
 
 export interface OptInRequest {
   email: string;

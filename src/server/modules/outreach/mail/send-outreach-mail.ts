@@ -35,13 +35,15 @@ export interface OutreachMailInput {
   track?: boolean;
   /** Runs in the send's transaction once the recipient passed every check (a campaign spends the plan's emails here); throwing stops the send. */
   beforeSend?: (tx: Tx) => Promise<void>;
+  /** MAIL-2: a follow-up sent as a reply: the Message-ID it answers and the thread's Message-IDs so far. */
+  thread?: { inReplyTo: string; references: string[] };
 }
 
 export const blockReasons = ['no_address', 'unsubscribed', 'bounced', 'complained', 'erased', 'restricted', 'no_consent'] as const;
 export type BlockReason = (typeof blockReasons)[number];
 
 export type SendOutcome =
-  | { status: 'sent'; messageId: string }
+  | { status: 'sent'; messageId: string; /** The mail's `Message-ID` header, for threading replies to it. */ headerMessageId: string }
   | { status: 'already_sent'; messageId: string }
   | { status: 'blocked'; reason: BlockReason; message: string };
 
@@ -120,7 +122,13 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
   const from = account ? `"${account.fromName}" <${account.fromAddress}>` : senderAddress(services, workspace.name);
   const subject = input.subject.replace(/[\r\n]+/g, ' ').slice(0, 250);
   let body = { html: input.html, text: input.text };
-  const headers: Record<string, string> = { 'X-Kestrel-Message': messageId };
+  // MAIL-2: our own Message-ID (as the account transports already write it), so a follow-up can answer it.
+  const headerMessageId = `<${messageId}@${/@([^>\s]+)>?$/.exec(from)?.[1] ?? 'kestrel.invalid'}>`;
+  const headers: Record<string, string> = { 'X-Kestrel-Message': messageId, 'Message-ID': headerMessageId };
+  if (input.thread) {
+    headers['In-Reply-To'] = input.thread.inReplyTo;
+    headers['References'] = input.thread.references.join(' ');
+  }
   if (prepared.replyTo) headers['Reply-To'] = prepared.replyTo;
   if (input.stream === 'marketing') {
     const token = unsubscribeToken(services.secrets.sessionSecret, ctx.workspaceId, messageId);
@@ -154,7 +162,7 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
     await tx.update(outreachMessages).set({ status: 'sent', sentAt: new Date(), providerMessageId, lastError: null }).where(and(eq(outreachMessages.workspaceId, ctx.workspaceId), eq(outreachMessages.id, messageId)));
     await logActivity(tx, { ...ctx, role: 'admin' }, { kind: 'email', subject, body: input.html, emailDirection: 'outbound', emailFrom: from, emailTo: [email], links: [{ recordType: 'contacts', recordId: input.contactId }] });
   });
-  return { status: 'sent', messageId };
+  return { status: 'sent', messageId, headerMessageId };
 }
 
 async function blockReason(tx: Tx, workspaceId: string, stream: MailStream, contact: { id: string; email: string | null; restricted: boolean; consentState: string }): Promise<BlockReason | null> {

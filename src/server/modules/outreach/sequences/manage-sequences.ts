@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { badRequest, conflict, notFound } from '../../../platform/http/errors';
@@ -11,7 +11,7 @@ import { postalAddressMissing } from '../mail/send-outreach-mail';
 import { outreachSuppressions, outreachTemplates } from '../outreach.schema';
 import { scheduleSequenceRun } from './sequence.job';
 import { emailHashSql } from './stop-enrolments';
-import type { Enrolment, Sequence, SequenceBody } from './sequences.contract';
+import type { Enrolment, Sequence, SequenceBody, SequenceUpdateBody } from './sequences.contract';
 import { DAY_MS, nextSendTime } from './send-window';
 import { enrolmentStates, outreachSequenceEnrolments as enrolments, outreachSequenceSteps as steps, outreachSequences as sequences } from './sequences.schema';
 
@@ -21,22 +21,132 @@ export const MAX_ENROL = 5000;
 type State = (typeof enrolmentStates)[number];
 const emptyCounts = () => Object.fromEntries(enrolmentStates.map((s) => [s, 0])) as Record<State, number>;
 
+type StepInput = { id?: string | undefined; templateId?: string | undefined; delayDays: number; subject?: string | undefined };
+type TemplateRow = typeof outreachTemplates.$inferSelect;
+
+/** The templates the steps name, all of this workspace, or a 400 naming the step. */
+async function templatesOf(tx: Tx, workspaceId: string, input: StepInput[]): Promise<Map<string, TemplateRow>> {
+  const ids = [...new Set(input.map((s) => s.templateId).filter((id): id is string => !!id))];
+  const found = ids.length ? await tx.select().from(outreachTemplates).where(and(eq(outreachTemplates.workspaceId, workspaceId), inArray(outreachTemplates.id, ids))) : [];
+  const byId = new Map(found.map((t) => [t.id, t]));
+  const missing = input.findIndex((s) => s.templateId && !byId.has(s.templateId));
+  if (missing >= 0) throw badRequest('template_not_found', `Step ${missing + 1}: no such template in this workspace.`, { fields: { [`steps.${missing}.templateId`]: 'Choose one of your templates.' }, in: 'body' });
+  return byId;
+}
+
+/**
+ * A step's subject as stored: its own when it has one; the template's for the first step; empty for
+ * a follow-up, which is then sent as a reply ("Re: <first subject>").
+ */
+function subjectOf(s: StepInput, template: TemplateRow | undefined, position: number, earlier: string | null): string {
+  if (s.subject) return s.subject;
+  if (position > 0) return '';
+  const subject = template?.subject ?? earlier ?? '';
+  if (!subject.trim()) throw badRequest('first_step_subject', 'The first step needs a subject: give it one or choose a template.', { fields: { 'steps.0.subject': 'Required for the first step.' }, in: 'body' });
+  return subject;
+}
+
 /** MAIL-2: a sequence of steps from templates; each template's subject and body are copied, so editing it later changes nothing here. */
 export async function createSequence(services: Services, ctx: WorkspaceContext, body: SequenceBody): Promise<Sequence> {
   const id = await withTenant(services.database.db, ctx, async (tx) => {
-    const ids = [...new Set(body.steps.map((s) => s.templateId))];
-    const found = await tx.select().from(outreachTemplates).where(and(eq(outreachTemplates.workspaceId, ctx.workspaceId), inArray(outreachTemplates.id, ids)));
-    const byId = new Map(found.map((t) => [t.id, t]));
-    const missing = body.steps.findIndex((s) => !byId.has(s.templateId));
-    if (missing >= 0) throw badRequest('template_not_found', `Step ${missing + 1}: no such template in this workspace.`, { fields: { [`steps.${missing}.templateId`]: 'Choose one of your templates.' }, in: 'body' });
-    const [row] = await tx.insert(sequences).values({ workspaceId: ctx.workspaceId, name: body.name, createdBy: ctx.userId }).returning({ id: sequences.id });
+    const byId = await templatesOf(tx, ctx.workspaceId, body.steps);
+    const [row] = await tx.insert(sequences).values({ workspaceId: ctx.workspaceId, name: body.name, status: body.status ?? 'active', createdBy: ctx.userId }).returning({ id: sequences.id });
     await tx.insert(steps).values(
       body.steps.map((s, position) => {
         const t = byId.get(s.templateId)!;
-        return { workspaceId: ctx.workspaceId, sequenceId: row!.id, position, templateId: t.id, subject: t.subject, html: t.html, delayDays: s.delayDays };
+        return { workspaceId: ctx.workspaceId, sequenceId: row!.id, position, templateId: t.id, subject: subjectOf(s, t, position, null), html: t.html, delayDays: s.delayDays };
       }),
     );
     return row!.id;
+  });
+  return getSequence(services, ctx, id);
+}
+
+/**
+ * MAIL-2: edits a sequence while it runs (see `sequenceUpdateBody`). Kept steps keep their id, so
+ * every enrolment keeps its place; a removed step is kept as a row with `removed_at` and the
+ * position of the step that followed it, and enrolments waiting on it are moved to that step (or
+ * finish, when it was the last). Enrolments whose next step or its delay changed are due again at
+ * that delay after their last mail, in their send window.
+ */
+export async function updateSequence(services: Services, ctx: WorkspaceContext, id: string, body: SequenceUpdateBody): Promise<Sequence> {
+  await withTenant(services.database.db, ctx, async (tx) => {
+    const [seq] = await tx.select().from(sequences).where(and(eq(sequences.workspaceId, ctx.workspaceId), eq(sequences.id, id))).for('update');
+    if (!seq) throw notFound('Sequence');
+    if (body.name !== undefined || body.status !== undefined) {
+      await tx.update(sequences).set({ ...(body.name !== undefined ? { name: body.name } : {}), ...(body.status !== undefined ? { status: body.status } : {}) }).where(and(eq(sequences.workspaceId, ctx.workspaceId), eq(sequences.id, id)));
+    }
+    if (!body.steps) {
+      if (body.status === 'active') await scheduleSequenceRun(tx);
+      return;
+    }
+    const input = body.steps;
+    const current = await tx.select().from(steps).where(and(eq(steps.workspaceId, ctx.workspaceId), eq(steps.sequenceId, id), isNull(steps.removedAt)));
+    const byStepId = new Map(current.map((s) => [s.id, s]));
+    const unknown = input.findIndex((s) => s.id && !byStepId.has(s.id));
+    if (unknown >= 0) throw badRequest('step_not_found', `Step ${unknown + 1}: no such step in this sequence (it may have been removed); leave out its id to add it as a new step.`, { fields: { [`steps.${unknown}.id`]: 'Not a step of this sequence.' }, in: 'body' });
+    const twice = input.findIndex((s, i) => s.id && input.findIndex((o) => o.id === s.id) !== i);
+    if (twice >= 0) throw badRequest('step_repeated', `Step ${twice + 1} repeats an earlier step.`, { fields: { [`steps.${twice}.id`]: 'Named twice.' }, in: 'body' });
+    const fresh = input.findIndex((s) => !s.id && !s.templateId);
+    if (fresh >= 0) throw badRequest('template_required', `Step ${fresh + 1}: a new step needs a template.`, { fields: { [`steps.${fresh}.templateId`]: 'Choose a template.' }, in: 'body' });
+    const templates = await templatesOf(tx, ctx.workspaceId, input);
+
+    const kept: (typeof steps.$inferSelect)[] = [];
+    for (const [position, s] of input.entries()) {
+      const old = s.id ? byStepId.get(s.id) : undefined;
+      const t = s.templateId ? templates.get(s.templateId) : undefined;
+      const templateChanged = !!t && t.id !== old?.templateId;
+      const subject = s.subject ? s.subject : templateChanged || !old || position === 0 || old.position === 0 ? subjectOf(s, t, position, old?.subject || null) : old.subject;
+      const values = { position, delayDays: s.delayDays, subject, ...(t && (templateChanged || !old) ? { templateId: t.id, html: t.html } : {}) };
+      if (old) {
+        const [row] = await tx.update(steps).set(values).where(and(eq(steps.workspaceId, ctx.workspaceId), eq(steps.sequenceId, id), eq(steps.id, old.id))).returning();
+        kept.push(row!);
+      } else {
+        const [row] = await tx.insert(steps).values({ workspaceId: ctx.workspaceId, sequenceId: id, templateId: t!.id, html: t!.html, ...values }).returning();
+        kept.push(row!);
+      }
+    }
+    // Removed steps: kept as rows (mail already sent names them), placed where their successor now is.
+    const keptIds = new Set(kept.map((k) => k.id));
+    const successor = new Map<string, string | null>();
+    const oldOrder = [...current].sort((a, b) => a.position - b.position);
+    for (const [i, old] of oldOrder.entries()) {
+      if (keptIds.has(old.id)) continue;
+      const next = oldOrder.slice(i + 1).find((o) => keptIds.has(o.id));
+      successor.set(old.id, next?.id ?? null);
+      const position = next ? kept.find((k) => k.id === next.id)!.position : kept.length;
+      await tx.update(steps).set({ removedAt: new Date(), position }).where(and(eq(steps.workspaceId, ctx.workspaceId), eq(steps.sequenceId, id), eq(steps.id, old.id)));
+    }
+
+    // Enrolments still to send: to their (possibly new) next step, due at its (possibly new) delay.
+    const open = await tx
+      .select({ contactId: enrolments.contactId, state: enrolments.state, nextStepId: enrolments.nextStepId, currentStep: enrolments.currentStep, nextSendAt: enrolments.nextSendAt, lastSentAt: enrolments.lastSentAt, enrolledAt: enrolments.enrolledAt, timeZone: enrolments.timeZone })
+      .from(enrolments)
+      .where(and(eq(enrolments.workspaceId, ctx.workspaceId), eq(enrolments.sequenceId, id), inArray(enrolments.state, ['active', 'paused'])))
+      .for('update');
+    const oldById = new Map(current.map((s) => [s.id, s]));
+    const now = Date.now();
+    let earliest: number | null = null;
+    for (const e of open) {
+      // Before steps had ids an enrolment went by count: its step in the old order.
+      let target = e.nextStepId ?? oldOrder[e.currentStep]?.id ?? null;
+      if (target && successor.has(target)) target = successor.get(target)!;
+      const where = and(eq(enrolments.workspaceId, ctx.workspaceId), eq(enrolments.sequenceId, id), eq(enrolments.contactId, e.contactId));
+      if (!target) {
+        await tx.update(enrolments).set({ state: 'finished', nextStepId: null, nextSendAt: null, pausedUntil: null, claimedAt: null, endedAt: new Date() }).where(where);
+        continue;
+      }
+      const step = kept.find((k) => k.id === target)!;
+      const before = e.nextStepId ? oldById.get(e.nextStepId) : oldOrder[e.currentStep];
+      let nextSendAt = e.nextSendAt;
+      if (before?.id !== step.id || before.delayDays !== step.delayDays) {
+        const base = (e.lastSentAt ?? e.enrolledAt).getTime() + step.delayDays * DAY_MS;
+        nextSendAt = nextSendTime(new Date(Math.max(base, now)), e.timeZone ? e.timeZone.split(',') : []);
+      }
+      await tx.update(enrolments).set({ nextStepId: step.id, nextSendAt }).where(where);
+      if (e.state === 'active' && nextSendAt) earliest = Math.min(earliest ?? Infinity, nextSendAt.getTime());
+    }
+    if (earliest !== null) await scheduleSequenceRun(tx, new Date(earliest));
   });
   return getSequence(services, ctx, id);
 }
@@ -50,7 +160,13 @@ async function sequenceRow(tx: Tx, workspaceId: string, id: string) {
 async function present(tx: Tx, workspaceId: string, rows: (typeof sequences.$inferSelect)[]): Promise<Sequence[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const stepRows = await tx.select().from(steps).where(and(eq(steps.workspaceId, workspaceId), inArray(steps.sequenceId, ids))).orderBy(asc(steps.position));
+  const stepRows = await tx.select().from(steps).where(and(eq(steps.workspaceId, workspaceId), inArray(steps.sequenceId, ids), isNull(steps.removedAt))).orderBy(asc(steps.position));
+  const waiting = await tx
+    .select({ stepId: enrolments.nextStepId, n: sql<number>`count(*)::int` })
+    .from(enrolments)
+    .where(and(eq(enrolments.workspaceId, workspaceId), inArray(enrolments.sequenceId, ids), eq(enrolments.state, 'active')))
+    .groupBy(enrolments.nextStepId);
+  const waitingBy = new Map(waiting.map((w) => [w.stepId, w.n]));
   const counts = await tx
     .select({ sequenceId: enrolments.sequenceId, state: enrolments.state, n: sql<number>`count(*)::int` })
     .from(enrolments)
@@ -62,8 +178,9 @@ async function present(tx: Tx, workspaceId: string, rows: (typeof sequences.$inf
     return {
       id: r.id,
       name: r.name,
+      status: r.status,
       createdAt: r.createdAt.toISOString(),
-      steps: stepRows.filter((s) => s.sequenceId === r.id).map((s) => ({ position: s.position, templateId: s.templateId, subject: s.subject, delayDays: s.delayDays })),
+      steps: stepRows.filter((s) => s.sequenceId === r.id).map((s) => ({ id: s.id, position: s.position, templateId: s.templateId, subject: s.subject, delayDays: s.delayDays, waiting: waitingBy.get(s.id) ?? 0 })),
       counts: c,
     };
   });
@@ -92,8 +209,14 @@ export async function enrolFromView(services: Services, ctx: WorkspaceContext, s
   return withTenant(services.database.db, ctx, async (tx) => {
     const [ws] = await tx.select({ mailingAddress: workspaces.mailingAddress, timeZone: workspaces.timeZone }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
     if (!ws?.mailingAddress?.trim()) throw postalAddressMissing();
-    await sequenceRow(tx, ctx.workspaceId, sequenceId);
-    const [first] = await tx.select({ delayDays: steps.delayDays }).from(steps).where(and(eq(steps.workspaceId, ctx.workspaceId), eq(steps.sequenceId, sequenceId), eq(steps.position, 0)));
+    const seq = await sequenceRow(tx, ctx.workspaceId, sequenceId);
+    if (seq.status !== 'active') throw conflict('sequence_draft', 'This sequence is a draft: make it active before enrolling contacts.', { status: seq.status });
+    const [first] = await tx
+      .select({ id: steps.id, delayDays: steps.delayDays })
+      .from(steps)
+      .where(and(eq(steps.workspaceId, ctx.workspaceId), eq(steps.sequenceId, sequenceId), isNull(steps.removedAt)))
+      .orderBy(asc(steps.position))
+      .limit(1);
     const where = await audienceWhere(tx, ctx, { viewId });
     const suppressed = sql`EXISTS (SELECT 1 FROM ${outreachSuppressions} s WHERE s.workspace_id = ${contacts.workspaceId} AND s.address_hash = ${emailHashSql(contacts.email)})`;
     const rows = await tx
@@ -121,7 +244,7 @@ export async function enrolFromView(services: Services, ctx: WorkspaceContext, s
     const values = [];
     for (const r of eligible) {
       const zones = (await resolveZones(r))?.zones ?? [ws.timeZone];
-      values.push({ workspaceId: ctx.workspaceId, sequenceId, contactId: r.id, timeZone: zones.join(','), nextSendAt: nextSendTime(due, zones), enrolledBy: ctx.userId });
+      values.push({ workspaceId: ctx.workspaceId, sequenceId, contactId: r.id, nextStepId: first?.id ?? null, timeZone: zones.join(','), nextSendAt: nextSendTime(due, zones), enrolledBy: ctx.userId });
     }
     let enrolled = 0;
     for (let i = 0; i < values.length; i += 500) {
@@ -138,6 +261,8 @@ const presentEnrolment = (r: typeof enrolments.$inferSelect & { firstName: strin
   state: r.state,
   currentStep: r.currentStep,
   nextSendAt: r.nextSendAt?.toISOString() ?? null,
+  nextStepId: r.nextStepId,
+  pausedUntil: r.pausedUntil?.toISOString() ?? null,
   timeZone: r.timeZone,
   stopReason: r.stopReason,
   lastSentAt: r.lastSentAt?.toISOString() ?? null,
@@ -168,10 +293,10 @@ export async function stopEnrolment(services: Services, ctx: WorkspaceContext, s
   return withTenant(services.database.db, ctx, async (tx) => {
     const [row] = await tx.select({ state: enrolments.state }).from(enrolments).where(and(eq(enrolments.workspaceId, ctx.workspaceId), eq(enrolments.sequenceId, sequenceId), eq(enrolments.contactId, contactId))).for('update');
     if (!row) throw notFound('Enrolment');
-    if (row.state !== 'active') throw conflict('enrolment_state', `This enrolment is ${row.state} already; only an active one can be stopped.`, { state: row.state });
+    if (row.state !== 'active' && row.state !== 'paused') throw conflict('enrolment_state', `This enrolment is ${row.state} already; only an active or paused one can be stopped.`, { state: row.state });
     await tx
       .update(enrolments)
-      .set({ state: 'stopped', stopReason: 'stopped_by_user', nextSendAt: null, endedAt: new Date() })
+      .set({ state: 'stopped', stopReason: 'stopped_by_user', nextSendAt: null, pausedUntil: null, endedAt: new Date() })
       .where(and(eq(enrolments.workspaceId, ctx.workspaceId), eq(enrolments.sequenceId, sequenceId), eq(enrolments.contactId, contactId)));
     return (await enrolmentRows(tx, ctx.workspaceId, sequenceId, { contactId, limit: 1 }))[0]!;
   });

@@ -6,6 +6,8 @@ import type { Services } from '../../../platform/services';
 import { htmlToText } from '../../activities/sanitise-html';
 import { memberships } from '../../workspaces/workspaces.schema';
 import { sendOutreachMail } from '../mail/send-outreach-mail';
+import { accountForStream } from '../mail/sending-accounts';
+import { sendingRoom } from '../throttle';
 import { mergeValuesFor } from '../templates/manage-templates';
 import { renderTemplate } from '../templates/merge-fields';
 import { DAY_MS, nextSendTime } from './send-window';
@@ -24,9 +26,41 @@ type Claimed = {
   sequence_id: string;
   contact_id: string;
   current_step: number;
+  next_step_id: string | null;
   attempts: number;
   time_zone: string | null;
+  thread_subject: string | null;
+  thread_references: string | null;
 };
+
+type StepRow = typeof steps.$inferSelect;
+
+/** Thrown in the send's transaction when the sending account's cap or spacing leaves no room now. */
+class NoRoom extends Error {
+  constructor(readonly retryAt: Date) {
+    super('sending account limit');
+  }
+}
+
+/** A thread's References are kept to this many Message-IDs (the first and the latest ones, as RFC 5322 allows trimming). */
+const MAX_REFERENCES = 20;
+
+/**
+ * MAIL-2: the step an enrolment sends next. By id: a step reordered meanwhile is still found; a
+ * step removed meanwhile is skipped for the one that followed it (a removed step keeps the
+ * position of its successor). An enrolment from before steps had ids goes by how many it was sent.
+ */
+export function stepToSend(all: StepRow[], nextStepId: string | null, sentCount: number): StepRow | null {
+  const live = all.filter((s) => !s.removedAt).sort((a, b) => a.position - b.position);
+  if (!nextStepId) return live[sentCount] ?? null;
+  const step = all.find((s) => s.id === nextStepId);
+  if (!step) return null;
+  if (!step.removedAt) return step;
+  return live.find((s) => s.position >= step.position) ?? null;
+}
+
+/** The live step after `step`, by position. */
+export const stepAfter = (all: StepRow[], step: StepRow): StepRow | null => all.filter((s) => !s.removedAt && s.position > step.position).sort((a, b) => a.position - b.position)[0] ?? null;
 
 /** Thrown inside the send's transaction when the enrolment ended (a reply) between its claim and its send. */
 class EnrolmentEnded extends Error {}
@@ -49,16 +83,22 @@ export async function sendDueSteps(services: Services, now: Date = new Date()): 
   const lease = services.config.CAMPAIGN_LEASE_SECONDS;
   const started = Date.now();
   let sent = 0;
+  // MAIL-2: enrolments paused by an out-of-office reply go on once its return date has passed.
+  await services.database.system.execute(sql`
+    UPDATE ${enrolments} SET state = 'active', paused_until = NULL, claimed_at = NULL
+    WHERE state = 'paused' AND paused_until <= ${now.toISOString()}::timestamptz`);
   while (Date.now() - started < SLICE_MS) {
     const r = await services.database.system.execute<Claimed>(sql`
       WITH picked AS MATERIALIZED (
-        SELECT workspace_id, sequence_id, contact_id FROM ${enrolments}
-        WHERE state = 'active' AND next_send_at <= ${now.toISOString()}::timestamptz
-          AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => ${lease}))
-        ORDER BY next_send_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+        SELECT e.workspace_id, e.sequence_id, e.contact_id FROM ${enrolments} e
+        WHERE e.state = 'active' AND e.next_send_at <= ${now.toISOString()}::timestamptz
+          AND (e.claimed_at IS NULL OR e.claimed_at < now() - make_interval(secs => ${lease}))
+          -- A sequence set back to draft holds its enrolments where they are.
+          AND EXISTS (SELECT 1 FROM ${sequences} s WHERE s.workspace_id = e.workspace_id AND s.id = e.sequence_id AND s.status = 'active')
+        ORDER BY e.next_send_at LIMIT ${BATCH} FOR UPDATE OF e SKIP LOCKED)
       UPDATE ${enrolments} e SET claimed_at = now(), attempts = e.attempts + 1
       FROM picked WHERE e.workspace_id = picked.workspace_id AND e.sequence_id = picked.sequence_id AND e.contact_id = picked.contact_id
-      RETURNING e.workspace_id, e.sequence_id, e.contact_id, e.current_step, e.attempts, e.time_zone`);
+      RETURNING e.workspace_id, e.sequence_id, e.contact_id, e.current_step, e.next_step_id, e.attempts, e.time_zone, e.thread_subject, e.thread_references`);
     if (!r.rows.length) break;
     for (const c of r.rows) if (await sendStep(services, c, now)) sent++;
   }
@@ -70,13 +110,14 @@ async function sendStep(services: Services, c: Claimed, now: Date): Promise<bool
   const loaded = await withTenant(db, { workspaceId: c.workspace_id, userId: null }, async (tx) => {
     const [seq] = await tx.select().from(sequences).where(and(eq(sequences.workspaceId, c.workspace_id), eq(sequences.id, c.sequence_id)));
     const all = await tx.select().from(steps).where(and(eq(steps.workspaceId, c.workspace_id), eq(steps.sequenceId, c.sequence_id))).orderBy(steps.position);
+    const account = await accountForStream(tx, c.workspace_id, 'marketing');
     const [enrolment] = await tx.select({ enrolledBy: enrolments.enrolledBy }).from(enrolments).where(key(c));
     // It sends as the member who enrolled the contact (their address for replies) while they are still a member.
     const by = enrolment?.enrolledBy;
     const [member] = by ? await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, c.workspace_id), eq(memberships.userId, by))) : [];
-    return { seq, all, userId: member ? by! : null };
+    return { seq, all, userId: member ? by! : null, limits: account ? { perMinute: account.perMinute, dailyCap: account.dailyCap } : null };
   });
-  const step = loaded.all[c.current_step];
+  const step = stepToSend(loaded.all, c.next_step_id, c.current_step);
   if (!loaded.seq || !step) {
     await settle(services, c, { state: 'finished', nextSendAt: null, claimedAt: null, endedAt: new Date() });
     return false;
@@ -84,22 +125,33 @@ async function sendStep(services: Services, c: Claimed, now: Date): Promise<bool
   const ctx: WorkspaceContext = { workspaceId: c.workspace_id, userId: loaded.userId, role: 'admin', actorLabel: `sequence ${loaded.seq.name}` };
   const stop = (reason: string, state = endStateFor(reason)) => settle(services, c, { state, stopReason: reason.slice(0, 300), nextSendAt: null, claimedAt: null, endedAt: new Date() });
   try {
-    const rendered = await withTenant(db, ctx, async (tx) => renderTemplate(step, await mergeValuesFor(tx, ctx, c.contact_id)));
+    // MAIL-2: a follow-up without its own subject answers the first mail: "Re: <its subject>".
+    const replying = !!c.thread_subject && !step.subject.trim();
+    const rendered = await withTenant(db, ctx, async (tx) => renderTemplate({ subject: step.subject.trim() || loaded.seq!.name, html: step.html }, await mergeValuesFor(tx, ctx, c.contact_id)));
     if (!rendered.ok) {
       await stop(`merge_value_missing:${rendered.field}`, 'stopped');
       return false;
     }
+    const subject = replying ? `Re: ${c.thread_subject!.replace(/^(re:\s*)+/i, '')}` : rendered.subject;
+    const references = c.thread_references ? c.thread_references.split(' ').filter(Boolean) : [];
     const outcome = await sendOutreachMail(services, ctx, {
       contactId: c.contact_id,
       stream: 'marketing',
-      subject: rendered.subject,
+      subject,
       html: rendered.html,
       text: htmlToText(rendered.html),
-      idempotencyKey: `sequence:${c.sequence_id}:${c.contact_id}:${c.current_step}`,
+      // By step id: a step sent once is never sent again to this contact, however the steps are edited.
+      idempotencyKey: `sequence:${c.sequence_id}:${c.contact_id}:${c.next_step_id ? `step:${step.id}` : c.current_step}`,
+      ...(references.length ? { thread: { inReplyTo: references.at(-1)!, references } } : {}),
       beforeSend: async (tx: Tx) => {
         // A reply that ended the enrolment after its claim: nothing leaves.
         const [now] = await tx.select({ state: enrolments.state }).from(enrolments).where(key(c));
         if (now?.state !== 'active') throw new EnrolmentEnded();
+        // MAIL-1: the sending account's daily cap and spacing, shared with campaigns; the lock is held until this send's message row commits.
+        if (loaded.limits) {
+          const space = await sendingRoom(tx, c.workspace_id, loaded.limits, 1);
+          if (space.n <= 0) throw new NoRoom(space.retryAt!);
+        }
         // BILL-1: the send path then counts it against the plan's emails a month.
       },
     });
@@ -107,18 +159,28 @@ async function sendStep(services: Services, c: Claimed, now: Date): Promise<bool
       await stop(outcome.reason);
       return false;
     }
-    const next = loaded.all[c.current_step + 1];
+    const next = stepAfter(loaded.all, step);
     const zones = c.time_zone ? c.time_zone.split(',') : [];
+    const thread = outcome.status === 'sent' ? [...references, outcome.headerMessageId] : references;
     await settle(services, c, {
       currentStep: c.current_step + 1,
+      nextStepId: next?.id ?? null,
       lastSentAt: new Date(),
       claimedAt: null,
       attempts: 0,
+      threadSubject: c.thread_subject ?? subject.slice(0, 500),
+      threadReferences: (thread.length > MAX_REFERENCES ? [thread[0]!, ...thread.slice(-(MAX_REFERENCES - 1))] : thread).join(' ') || null,
       ...(next ? { nextSendAt: nextSendTime(new Date(now.getTime() + next.delayDays * DAY_MS), zones) } : { state: 'finished', nextSendAt: null, endedAt: new Date() }),
     });
     return outcome.status === 'sent';
   } catch (error) {
     if (error instanceof EnrolmentEnded) return false;
+    if (error instanceof NoRoom) {
+      // MAIL-1: over the account's cap: it waits for the next window (inside the lead's send hours), never dropped.
+      const zones = c.time_zone ? c.time_zone.split(',') : [];
+      await settle(services, c, { claimedAt: null, attempts: 0, nextSendAt: nextSendTime(new Date(Math.max(error.retryAt.getTime(), now.getTime())), zones) });
+      return false;
+    }
     if (error instanceof AppError && error.code === 'plan_limit_reached') {
       await stop('plan_limit', 'stopped');
       return false;

@@ -5,7 +5,7 @@ import { teamMembers } from '../../../platform/http/access';
 import { errorBodySchema } from '../../../platform/http/errors';
 import { workspaceParams } from '../outreach.contract';
 import * as c from './sequences.contract';
-import { createSequence, enrolFromView, getSequence, listEnrolments, listSequences, stopEnrolment } from './manage-sequences';
+import { createSequence, enrolFromView, getSequence, listEnrolments, listSequences, stopEnrolment, updateSequence } from './manage-sequences';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/workspaces/:workspaceId/outreach/sequences';
@@ -25,6 +25,9 @@ export async function sequencesModule(server: FastifyInstance): Promise<void> {
   );
   app.get(`${base}/:sequenceId`, { config, schema: { tags, summary: 'A sequence, its steps and enrolments per state (MAIL-2)', params: c.sequenceParams, response: { 200: c.sequenceSchema, ...errors } } }, async (request) =>
     getSequence(services, request.workspace!.ctx, request.params.sequenceId),
+  );
+  app.patch(`${base}/:sequenceId`, { config, schema: { tags, summary: 'Edit a sequence while it runs: name, draft or active, and its steps (kept by id, added, removed) (MAIL-2)', params: c.sequenceParams, body: c.sequenceUpdateBody, response: { 200: c.sequenceSchema, ...errors } } }, async (request) =>
+    updateSequence(services, request.workspace!.ctx, request.params.sequenceId, request.body),
   );
   app.post(`${base}/:sequenceId/enrolments`, { config, schema: { tags, summary: 'Enrol the contacts of a saved view; only those with recorded marketing consent and an unsuppressed address (MAIL-2, MAIL-4)', params: c.sequenceParams, body: c.enrolBody, response: { 201: c.enrolResultSchema, ...errors } } }, async (request, reply) =>
     reply.code(201).send(await enrolFromView(services, request.workspace!.ctx, request.params.sequenceId, request.body.viewId)),

@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from '../../../../../test/helpers/se
 import type { ReceivedMail } from '../../../../../test/helpers/smtp-sink';
 import { startInboundSmtp, type InboundSmtp } from '../../conversations/inbound-smtp';
 import { sendDueSteps } from './send-sequence';
+import { AUTO_REPLY_PAUSE_DAYS } from './stop-enrolments';
 
 let server: TestServer;
 let receiver: InboundSmtp;
@@ -47,7 +48,7 @@ async function sequenceAndView(o: Owner) {
   return { sequenceId: seq.json().id as string, viewId: view.json().id as string };
 }
 
-const enrolments = async (o: Owner, sequenceId: string) => (await o.client.get(api(o, `/outreach/sequences/${sequenceId}/enrolments`))).json().items as { contactId: string; state: string; currentStep: number; nextSendAt: string | null; stopReason: string | null }[];
+const enrolments = async (o: Owner, sequenceId: string) => (await o.client.get(api(o, `/outreach/sequences/${sequenceId}/enrolments`))).json().items as { contactId: string; state: string; currentStep: number; nextSendAt: string | null; nextStepId: string | null; pausedUntil: string | null; stopReason: string | null }[];
 const stateOf = async (o: Owner, sequenceId: string, contactId: string) => (await enrolments(o, sequenceId)).find((e) => e.contactId === contactId);
 const mails = (email: string) => server.smtp.mailsTo(email);
 const waitFor = <T>(fn: () => Promise<T> | T) => vi.waitFor(fn, { timeout: 20_000, interval: 100 });
@@ -97,7 +98,13 @@ describe('sequences', () => {
       expect(states).toEqual({ [leads[0]!.id]: 'replied', [leads[1]!.id]: 'finished', [leads[2]!.id]: 'finished' });
     });
     expect(mails(leads[0]!.email)).toHaveLength(1);
-    expect(mails(leads[1]!.email)[1]!.subject).toBe('Following up');
+    // MAIL-2: the follow-up answers the first mail: "Re:" its subject, In-Reply-To and References its Message-ID.
+    const [first, second] = mails(leads[1]!.email) as ReceivedMail[];
+    expect(second!.subject).toBe('Re: Hello from Mill Flour');
+    const firstId = first!.headers.get('message-id') as string;
+    expect(firstId).toMatch(/^<[0-9a-f-]{36}@/);
+    expect(second!.headers.get('in-reply-to')).toBe(firstId);
+    expect(second!.headers.get('references')).toBe(firstId);
     const seq = (await o.client.get(api(o, `/outreach/sequences/${sequenceId}`))).json();
     expect(seq.counts).toMatchObject({ active: 0, replied: 1, finished: 2 });
   });
@@ -142,5 +149,118 @@ describe('sequences', () => {
     expect((await o.client.post(api(o, '/outreach/sequences'), { name: 'X', steps: [{ templateId: t, delayDays: 366 }] })).statusCode).toBe(400);
     const other = await workspace('Other Mill');
     expect((await other.client.get(`/api/workspaces/${other.workspaceId}/outreach/sequences/${sequenceId}`)).statusCode).toBe(404);
+  });
+  it('MAIL-2 an out-of-office reply pauses the lead (never stops them) until after their return; a step with its own subject is not a reply', async () => {
+    const o = await workspace('Spelt & Co');
+    const t1 = await o.client.post(api(o, '/outreach/templates'), { name: 'Intro', subject: 'Spelt for {{contact.firstName | "you"}}', html: '<p>Hello</p>' });
+    const t2 = await o.client.post(api(o, '/outreach/templates'), { name: 'Nudge', subject: 'ignored', html: '<p>Any thoughts?</p>' });
+    const seq = await o.client.post(api(o, '/outreach/sequences'), { name: 'Spelt', steps: [{ templateId: t1.json().id, delayDays: 0 }, { templateId: t2.json().id, delayDays: 2, subject: 'Samples are ready' }] });
+    expect(seq.statusCode, seq.body).toBe(201);
+    const sequenceId = seq.json().id as string;
+    expect(seq.json().steps.map((s: { subject: string }) => s.subject)).toEqual(['Spelt for {{contact.firstName | "you"}}', 'Samples are ready']);
+    const view = await o.client.post(api(o, '/views'), { name: 'Leads', shared: true, definition: { object: 'contacts', columns: ['name'], filter: { match: 'all', conditions: [{ field: 'lifecycle', op: 'eq', value: 'lead' }] } } });
+    const l = await lead(o);
+    expect((await o.client.post(api(o, `/outreach/sequences/${sequenceId}/enrolments`), { viewId: view.json().id })).json()).toMatchObject({ enrolled: 1 });
+    const t0 = new Date(Date.now() + 7 * DAY);
+    await runAt(t0, [[l.email, 1]]);
+    await waitFor(async () => expect(await stateOf(o, sequenceId, l.id)).toMatchObject({ currentStep: 1 }));
+
+    const inbound = (await o.client.get(api(o, '/channel-settings'))).json().email.inboundAddress as string;
+    const client = nodemailer.createTransport({ host: '127.0.0.1', port: receiver.port, secure: false, ignoreTLS: true });
+    await client.sendMail({ from: l.email, to: inbound, subject: 'Automatic reply: Spelt for Lead', text: 'I am out of the office until further notice.', headers: { 'Auto-Submitted': 'auto-replied' } });
+    await waitFor(async () => expect(await stateOf(o, sequenceId, l.id)).toMatchObject({ state: 'paused' }));
+    const paused = (await stateOf(o, sequenceId, l.id))!;
+    expect(new Date(paused.pausedUntil!).getTime()).toBeGreaterThanOrEqual(Date.now() + AUTO_REPLY_PAUSE_DAYS * DAY - 60_000);
+
+    // Before the return date nothing is sent, however late the clock (the pause holds the step).
+    await sendDueSteps(server.services, new Date(Date.now() + 3 * DAY));
+    expect(await stateOf(o, sequenceId, l.id)).toMatchObject({ state: 'paused' });
+    expect(mails(l.email)).toHaveLength(1);
+
+    // After it: resumed, step 2 under its own subject (still threaded), and the enrolment finishes.
+    await runAt(new Date(Math.max(new Date(paused.pausedUntil!).getTime(), t0.getTime() + 2 * DAY) + DAY), [[l.email, 2]]);
+    const second = mails(l.email)[1] as ReceivedMail;
+    expect(second.subject).toBe('Samples are ready');
+    expect(second.headers.get('in-reply-to')).toBe(mails(l.email)[0]!.headers.get('message-id'));
+    await waitFor(async () => expect(await stateOf(o, sequenceId, l.id)).toMatchObject({ state: 'finished' }));
+  });
+
+  it('MAIL-2 a lead who books a meeting is taken out of the sequence in the booking transaction', async () => {
+    const o = await workspace('Barley Barn');
+    const { sequenceId, viewId } = await sequenceAndView(o);
+    const l = await lead(o);
+    const other = await lead(o);
+    expect((await o.client.post(api(o, `/outreach/sequences/${sequenceId}/enrolments`), { viewId })).json()).toMatchObject({ enrolled: 2 });
+    const { stopSequencesForContact } = await import('../index');
+    const { withTenant } = await import('../../../platform/db/tenant');
+    const ended = await withTenant(server.services.database.db, { workspaceId: o.workspaceId, userId: null }, (tx) => stopSequencesForContact(tx, o.workspaceId, l.id));
+    expect(ended).toBe(1);
+    expect(await stateOf(o, sequenceId, l.id)).toMatchObject({ state: 'stopped', stopReason: 'meeting_booked', nextSendAt: null });
+    expect(await stateOf(o, sequenceId, other.id)).toMatchObject({ state: 'active' });
+  });
+
+  it('MAIL-2 editing a running sequence: enrolments keep their step by id, a removed step is skipped, a new step is sent, a draft enrols nobody', async () => {
+    const o = await workspace('Millet Mill');
+    const tpl = async (name: string) => (await o.client.post(api(o, '/outreach/templates'), { name, subject: `${name} subject`, html: `<p>${name} body</p>` })).json().id as string;
+    const [a, b, c, d] = [await tpl('A'), await tpl('B'), await tpl('C'), await tpl('D')];
+    const created = await o.client.post(api(o, '/outreach/sequences'), { name: 'Edited', status: 'draft', steps: [{ templateId: a, delayDays: 0 }, { templateId: b, delayDays: 2 }, { templateId: c, delayDays: 2 }] });
+    expect(created.statusCode, created.body).toBe(201);
+    const sequenceId = created.json().id as string;
+    expect(created.json().status).toBe('draft');
+    const view = await o.client.post(api(o, '/views'), { name: 'Leads', shared: true, definition: { object: 'contacts', columns: ['name'], filter: { match: 'all', conditions: [{ field: 'lifecycle', op: 'eq', value: 'lead' }] } } });
+    const l = await lead(o);
+    const draft = await o.client.post(api(o, `/outreach/sequences/${sequenceId}/enrolments`), { viewId: view.json().id });
+    expect(draft.statusCode).toBe(409);
+    expect(draft.json().error.code).toBe('sequence_draft');
+    const activated = await o.client.patch(api(o, `/outreach/sequences/${sequenceId}`), { status: 'active' });
+    expect(activated.statusCode, activated.body).toBe(200);
+    expect((await o.client.post(api(o, `/outreach/sequences/${sequenceId}/enrolments`), { viewId: view.json().id })).json()).toMatchObject({ enrolled: 1 });
+    const t0 = new Date(Date.now() + 7 * DAY);
+    await runAt(t0, [[l.email, 1]]);
+    const [stepA, stepB, stepC] = created.json().steps as { id: string }[];
+    await waitFor(async () => expect(await stateOf(o, sequenceId, l.id)).toMatchObject({ nextStepId: stepB!.id }));
+
+    // B (the step the lead waits on) is removed; C moves first... no: order becomes A, C, D (new).
+    const edited = await o.client.patch(api(o, `/outreach/sequences/${sequenceId}`), {
+      steps: [
+        { id: stepA!.id, templateId: a, delayDays: 0 },
+        { id: stepC!.id, templateId: c, delayDays: 1 },
+        { templateId: d, delayDays: 1, subject: 'Last one' },
+      ],
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json().steps.map((s: { id: string }) => s.id).slice(0, 2)).toEqual([stepA!.id, stepC!.id]);
+    expect(edited.json().steps[1].waiting).toBe(1);
+    expect(await stateOf(o, sequenceId, l.id)).toMatchObject({ state: 'active', nextStepId: stepC!.id });
+
+    await runAt(new Date(t0.getTime() + 4 * DAY), [[l.email, 2]]);
+    expect(mails(l.email)[1]!.html).toContain('C body');
+    await runAt(new Date(t0.getTime() + 8 * DAY), [[l.email, 3]]);
+    expect(mails(l.email)[2]!.subject).toBe('Last one');
+    expect(mails(l.email).some((m) => m.html.includes('B body'))).toBe(false);
+    await waitFor(async () => expect(await stateOf(o, sequenceId, l.id)).toMatchObject({ state: 'finished', currentStep: 3 }));
+
+    // Bad edits are 400s naming the step.
+    const unknown = await o.client.patch(api(o, `/outreach/sequences/${sequenceId}`), { steps: [{ id: stepB!.id, delayDays: 0 }] });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.code).toBe('step_not_found');
+    const noTemplate = await o.client.patch(api(o, `/outreach/sequences/${sequenceId}`), { steps: [{ delayDays: 0 }] });
+    expect(noTemplate.statusCode).toBe(400);
+    expect(noTemplate.json().error.code).toBe('template_required');
+  });
+
+  it('MAIL-2 the sending account\'s daily cap applies to sequence mail too: a step over the cap waits for the next window, never dropped', async () => {
+    const o = await workspace('Quinoa Quay');
+    const account = await o.client.post(api(o, '/outreach/sending-accounts'), { kind: 'smtp', stream: 'marketing', fromName: 'Quinoa', fromAddress: 'hello@quinoa.test', smtpHost: '127.0.0.1', smtpPort: server.smtp.port, smtpSecure: false, perMinute: 60, dailyCap: 2 });
+    expect(account.statusCode, account.body).toBe(201);
+    const { sequenceId, viewId } = await sequenceAndView(o);
+    const leads = [await lead(o), await lead(o), await lead(o)];
+    expect((await o.client.post(api(o, `/outreach/sequences/${sequenceId}/enrolments`), { viewId })).json()).toMatchObject({ enrolled: 3 });
+    await sendDueSteps(server.services, new Date(Date.now() + 7 * DAY));
+    await waitFor(() => expect(leads.map((l) => mails(l.email).length).sort()).toEqual([0, 1, 1]));
+    const held = (await enrolments(o, sequenceId)).find((e) => e.currentStep === 0)!;
+    expect(held).toMatchObject({ state: 'active' });
+    // Due again once the first mail of the day leaves the 24-hour window, not before.
+    expect(new Date(held.nextSendAt!).getTime()).toBeGreaterThan(Date.now() + DAY - 120_000);
   });
 });
