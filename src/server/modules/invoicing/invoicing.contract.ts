@@ -1,6 +1,6 @@
 import { int8 } from '../../platform/http/bounds';
 import { z } from 'zod';
-import { documentStatuses, documentTypes, expenseCategories, linkProviders, movementKinds, paymentMethods, supplyKinds, taxRegimes } from './invoicing.schema';
+import { documentStatuses, documentTypes, expenseCategories, linkProviders, movementKinds, paymentIssueReasons, paymentIssueResolutions, paymentMethods, supplyKinds, taxRegimes } from './invoicing.schema';
 
 const MAX_PAISE = 100_00_00_000_00; // ₹100 crore
 const MAX_QTY_MILLI = 1_000_000_000; // a million units
@@ -174,16 +174,31 @@ export const sendResult = z.object({ queued: z.literal(true), to: z.string(), pa
 // INV-5: payment links on the workspace's own provider account.
 export const linkProviderParams = workspaceParams.extend({ provider: z.enum(linkProviders) });
 export const paymentAccountList = z.object({
-  items: z.array(z.object({ provider: z.enum(linkProviders), connected: z.boolean(), secretKeyLast4: z.string().nullable(), updatedAt: z.string().nullable(), webhookUrl: z.string() })),
+  items: z.array(z.object({ provider: z.enum(linkProviders), connected: z.boolean(), keyId: z.string().nullable().describe("Razorpay's key id"), secretKeyLast4: z.string().nullable(), updatedAt: z.string().nullable(), webhookUrl: z.string() })),
 });
 export const paymentAccountBody = z.object({
-  secretKey: z.string().trim().min(8).max(255).regex(/^(sk|rk)_[A-Za-z0-9_]+$/, 'A secret or restricted key like sk_live_… from the provider\'s dashboard.'),
-  webhookSecret: z.string().trim().min(8).max(255).regex(/^whsec_[A-Za-z0-9_+/=]+$/, "The webhook endpoint's signing secret, like whsec_…."),
+  keyId: z.string().trim().min(8).max(100).optional().describe("Razorpay: the key id, like rzp_live_…; Stripe: none"),
+  secretKey: z.string().trim().min(8).max(255).describe("Stripe: a secret or restricted key like sk_live_…; Razorpay: the key secret"),
+  webhookSecret: z.string().trim().min(8).max(255).describe("Stripe: the endpoint's signing secret, whsec_…; Razorpay: the secret typed when adding the webhook"),
 });
 export const paymentLinkSchema = z.object({
   id: uuid, documentId: uuid, provider: z.enum(linkProviders), providerLinkId: z.string(), url: z.string(), amountPaise: z.number().int(), paidAt: z.string().nullable(), createdAt: z.string(),
 });
-export const paymentLinkBody = z.object({ amountPaise: int8(1, MAX_PAISE).optional().describe('Defaults to the balance due; less asks for an instalment') });
+export const paymentLinkBody = z.object({
+  amountPaise: int8(1, MAX_PAISE).optional().describe('Defaults to the balance due; less asks for an instalment'),
+  provider: z.enum(linkProviders).optional().describe('Which connected account makes the link; the one connected last by default'),
+});
+
+// INV-5, INV-3: money that arrived and did not fit its invoice.
+export const paymentIssueParams = documentParams.extend({ issueId: uuid });
+export const paymentIssueSchema = z.object({
+  id: uuid, documentId: uuid, provider: z.enum(linkProviders), providerPaymentId: z.string(), amountPaise: z.number().int(), currency: z.string(),
+  reason: z.enum(paymentIssueReasons), balancePaise: z.number().int().describe('What was still due when the money came'),
+  why: z.string(), todo: z.string().describe('What to do: refund it or keep it as credit'),
+  resolution: z.enum(paymentIssueResolutions).nullable(), resolvedAt: z.string().nullable(), resolvedBy: uuid.nullable(), createdAt: z.string(),
+});
+export const paymentIssueList = z.object({ items: z.array(paymentIssueSchema), open: z.number().int().describe('How many still need attention') });
+export const resolveIssueBody = z.object({ resolution: z.enum(paymentIssueResolutions) });
 export const paymentLinkList = z.object({ items: z.array(paymentLinkSchema) });
 export const linkWebhookParams = z.object({ provider: z.enum(linkProviders), workspaceId: uuid });
 export const linkWebhookAck = z.object({ received: z.boolean(), duplicate: z.boolean(), recorded: z.boolean() });

@@ -20,6 +20,7 @@ import { salesReports } from './sales-reports';
 import { createExpense, deleteExpense, listExpenses } from './expenses';
 import { Readable } from 'node:stream';
 import { AppError } from '../../platform/http/errors';
+import { listPaymentIssues, resolvePaymentIssue } from './payment-issues';
 import { createPaymentLink, handleLinkWebhook, listPaymentAccounts, listPaymentLinks, removePaymentAccount, savePaymentAccount } from './payment-links';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema, 502: errorBodySchema };
@@ -78,6 +79,8 @@ export async function invoicingModule(server: FastifyInstance): Promise<void> {
   app.get(`${base}/payment-accounts`, { config: team, schema: { tags, summary: 'Payment-link providers: connected or not, the key\'s last four, the webhook address to give the provider (INV-5)', params: c.workspaceParams, response: { 200: c.paymentAccountList, ...errors } } }, async (r) => listPaymentAccounts(services, ctx(r)));
   app.put(`${base}/payment-accounts/:provider`, { config: { access: managers }, schema: { tags, summary: "Connect the shop's own provider account for payment links; key and webhook secret stored sealed (INV-5, SEC-2)", params: c.linkProviderParams, body: c.paymentAccountBody, response: { 200: c.paymentAccountList, ...errors } } }, async (r) => savePaymentAccount(services, ctx(r), r.params.provider, r.body));
   app.delete(`${base}/payment-accounts/:provider`, { config: { access: managers }, schema: { tags, summary: 'Disconnect a payment-link provider (INV-5)', params: c.linkProviderParams, response: { 200: c.paymentAccountList, ...errors } } }, async (r) => removePaymentAccount(services, ctx(r), r.params.provider));
+  app.get(`${base}/documents/:documentId/payment-issues`, { config: team, schema: { tags, summary: 'Payments a provider took that did not fit the invoice (cancelled, over the balance), with what to do, and those already settled (INV-3, INV-5)', params: c.documentParams, response: { 200: c.paymentIssueList, ...errors } } }, async (r) => listPaymentIssues(db, ctx(r), r.params.documentId));
+  app.post(`${base}/documents/:documentId/payment-issues/:issueId/resolve`, { config: { access: managers }, schema: { tags, summary: 'Say what was done with money that did not fit: refunded, or kept as credit (owner or admin; audited) (INV-3)', params: c.paymentIssueParams, body: c.resolveIssueBody, response: { 200: c.paymentIssueSchema, ...errors } } }, async (r) => resolvePaymentIssue(db, ctx(r), r.params.documentId, r.params.issueId, r.body.resolution));
   app.get(`${base}/documents/:documentId/payment-links`, { config: team, schema: { tags, summary: "An invoice's payment links, newest first (INV-5)", params: c.documentParams, response: { 200: c.paymentLinkList, ...errors } } }, async (r) => listPaymentLinks(services, ctx(r), r.params.documentId));
   app.post(`${base}/documents/:documentId/payment-links`, { config: team, schema: { tags, summary: 'A payment link for the balance due or an instalment of it, on the connected provider (INV-5)', params: c.documentParams, body: c.paymentLinkBody, response: { 201: c.paymentLinkSchema, ...errors } } }, async (r, reply) => reply.code(201).send(await createPaymentLink(services, ctx(r), r.params.documentId, r.body)));
 
