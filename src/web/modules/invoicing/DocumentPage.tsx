@@ -14,6 +14,7 @@ import { invoicingApi, invoicingKeys, type InvoiceDocument } from './api';
 import { chipClass, chipLabels, chipOf, inr, parseRupees, quantityText, rateText, rupeesText, typeLabels } from './format';
 import { TotalsPanel } from './TotalsPanel';
 import { PaymentLinkSection } from './PaymentLinks';
+import { PaymentIssuesSection } from './PaymentIssues';
 
 const methods = [
   { value: 'upi', label: 'UPI' }, { value: 'cash', label: 'Cash' }, { value: 'bank_transfer', label: 'Bank transfer' },
@@ -102,7 +103,13 @@ export function DocumentPage() {
               </tbody>
             </table>
           </div>
+          {d.discount ? (
+            <p className="text-sm text-stone-700" data-testid="invoice-discount">
+              Invoice discount {d.discount.kind === 'percent' ? `${d.discount.bps / 100}%` : inr(d.discount.paise)}, spread over the lines before tax (the taxable values above are after it).
+            </p>
+          ) : null}
           {d.notes ? <p className="text-sm whitespace-pre-wrap text-stone-700">{d.notes}</p> : null}
+          {isInvoice && d.number ? <PaymentIssuesSection workspaceId={workspaceId} doc={d} /> : null}
           {isInvoice && awaiting.includes(d.status) ? <PaymentLinkSection workspaceId={workspaceId} doc={d} balance={balance} /> : null}
           {payments.data && payments.data.items.length > 0 ? (
             <section aria-labelledby="payments-heading" className="rounded-lg border border-stone-200 bg-white p-4">
