@@ -219,6 +219,7 @@ export const gstr1Schema = z.object({
     })),
   }),
 }).describe("GSTR-1 in the GSTN offline tool's JSON shape; amounts in rupees");
+const itcRow = z.object({ ty: z.string(), iamt: rupeeAmount, camt: rupeeAmount, samt: rupeeAmount, csamt: rupeeAmount });
 export const gstr3bSchema = z.object({
   gstin: z.string(), ret_period: z.string(),
   sup_details: z.object({
@@ -226,6 +227,12 @@ export const gstr3bSchema = z.object({
     osup_zero: z.object({ txval: rupeeAmount, iamt: rupeeAmount, csamt: rupeeAmount }),
     osup_nil_exmp: z.object({ txval: rupeeAmount }),
   }),
+  itc_elg: z.object({
+    itc_avl: z.array(itcRow).describe('4(A): IMPG, IMPS, ISRC, ISD, OTH (all other ITC: expenses billed by a registered vendor)'),
+    itc_rev: z.array(itcRow).describe('4(B): reversed'),
+    itc_net: itcRow.omit({ ty: true }).describe('4(C): net ITC available'),
+    itc_inelg: z.array(itcRow).describe('4(D): ineligible (OTH: expenses marked not claimable)'),
+  }).describe('GSTR-3B table 4, eligible ITC'),
 });
 export const reportsQuery = z.object({ months: z.coerce.number().int().min(1).max(24).default(12), asOf: isoDate.optional().describe("The day ageing is counted to and the last month shown; today in India by default") });
 export const reportsSchema = z.object({
@@ -244,6 +251,13 @@ export const reportsSchema = z.object({
 export const expenseSchema = z.object({
   id: uuid, spentOn: z.string(), category: z.enum(expenseCategories), description: z.string(), vendorName: z.string().nullable(), vendorGstin: z.string().nullable(),
   amountPaise: z.number().int(), gstPaise: z.number().int(), itcEligible: z.boolean(), createdAt: z.string(),
+  attachmentType: z.enum(['application/pdf', 'image/jpeg', 'image/png']).nullable().describe("The vendor's bill, when attached (GET …/attachment serves it)"),
+  attachmentName: z.string().nullable(),
+});
+/** INV-3: the vendor's bill, PDF, JPEG or PNG, at most 2 MB once decoded. */
+export const attachmentBody = z.object({
+  dataBase64: z.string().min(1).max(Math.ceil((2 * 1024 * 1024) / 3) * 4 + 4, 'The bill is larger than 2 MB.').describe('The file, base64-encoded'),
+  fileName: z.string().trim().max(200).optional(),
 });
 export const expenseBody = z.object({
   spentOn: isoDate, category: z.enum(expenseCategories), description: z.string().trim().min(1).max(300),

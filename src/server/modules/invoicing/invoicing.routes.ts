@@ -17,7 +17,7 @@ import { sendDocument } from './send-document';
 import { gstr1ForMonth, gstr3bForMonth } from './load-returns';
 import { gstr1Workbook } from './gstr1-xlsx';
 import { salesReports } from './sales-reports';
-import { createExpense, deleteExpense, listExpenses } from './expenses';
+import { createExpense, deleteExpense, getExpenseAttachment, listExpenses, removeExpenseAttachment, saveExpenseAttachment } from './expenses';
 import { Readable } from 'node:stream';
 import { AppError } from '../../platform/http/errors';
 import { listPaymentIssues, resolvePaymentIssue } from './payment-issues';
@@ -76,6 +76,12 @@ export async function invoicingModule(server: FastifyInstance): Promise<void> {
   app.get(`${base}/expenses`, { config: team, schema: { tags, summary: 'Expenses, newest first (of a month when asked), with totals and input tax credit (INV-3)', params: c.workspaceParams, querystring: c.expenseListQuery, response: { 200: c.expenseList, ...errors } } }, async (r) => listExpenses(db, ctx(r), r.query));
   app.post(`${base}/expenses`, { config: team, schema: { tags, summary: 'Record an expense with its category and GST paid (INV-3)', params: c.workspaceParams, body: c.expenseBody, response: { 201: c.expenseSchema, ...errors } } }, async (r, reply) => reply.code(201).send(await createExpense(db, ctx(r), r.body)));
   app.delete(`${base}/expenses/:expenseId`, { config: { access: managers }, schema: { tags, summary: 'Remove an expense entered by mistake (owner or admin; audited) (INV-3)', params: c.expenseParams, response: { 200: z.object({ deleted: z.literal(true) }), ...errors } } }, async (r) => deleteExpense(db, ctx(r), r.params.expenseId));
+  app.put(`${base}/expenses/:expenseId/attachment`, { config: team, bodyLimit: 3 * 1024 * 1024, schema: { tags, summary: "Attach the vendor's bill to an expense: PDF, JPEG or PNG (checked by its bytes), at most 2 MB (INV-3)", params: c.expenseParams, body: c.attachmentBody, response: { 200: c.expenseSchema, ...errors } } }, async (r) => saveExpenseAttachment(db, ctx(r), r.params.expenseId, r.body));
+  app.get(`${base}/expenses/:expenseId/attachment`, { config: team, schema: { tags, summary: "Download an expense's bill (INV-3)", params: c.expenseParams, response: { 200: z.string(), ...errors } } }, async (r, reply) => {
+    const bill = await getExpenseAttachment(db, ctx(r), r.params.expenseId);
+    return sendDownload(reply as FastifyReply, { stream: Readable.from([bill.bytes]), filename: bill.name, contentType: bill.type });
+  });
+  app.delete(`${base}/expenses/:expenseId/attachment`, { config: team, schema: { tags, summary: "Remove an expense's bill (INV-3)", params: c.expenseParams, response: { 200: c.expenseSchema, ...errors } } }, async (r) => removeExpenseAttachment(db, ctx(r), r.params.expenseId));
   app.get(`${base}/payment-accounts`, { config: team, schema: { tags, summary: 'Payment-link providers: connected or not, the key\'s last four, the webhook address to give the provider (INV-5)', params: c.workspaceParams, response: { 200: c.paymentAccountList, ...errors } } }, async (r) => listPaymentAccounts(services, ctx(r)));
   app.put(`${base}/payment-accounts/:provider`, { config: { access: managers }, schema: { tags, summary: "Connect the shop's own provider account for payment links; key and webhook secret stored sealed (INV-5, SEC-2)", params: c.linkProviderParams, body: c.paymentAccountBody, response: { 200: c.paymentAccountList, ...errors } } }, async (r) => savePaymentAccount(services, ctx(r), r.params.provider, r.body));
   app.delete(`${base}/payment-accounts/:provider`, { config: { access: managers }, schema: { tags, summary: 'Disconnect a payment-link provider (INV-5)', params: c.linkProviderParams, response: { 200: c.paymentAccountList, ...errors } } }, async (r) => removePaymentAccount(services, ctx(r), r.params.provider));
@@ -101,7 +107,7 @@ export async function invoicingModule(server: FastifyInstance): Promise<void> {
     }
     return reply.header('content-disposition', `attachment; filename="${name}.json"`).send(g);
   });
-  app.get(`${base}/returns/gstr3b`, { config: team, schema: { tags, summary: 'GSTR-3B table 3.1 of a month: taxable, zero-rated and nil-rated outward supplies by tax, net of credit notes (INV-4)', params: c.workspaceParams, querystring: c.gstr3bQuery, response: { 200: c.gstr3bSchema, ...errors } } }, async (r) => gstr3bForMonth(db, ctx(r), r.query.month));
+  app.get(`${base}/returns/gstr3b`, { config: team, schema: { tags, summary: 'GSTR-3B of a month: table 3.1 (taxable, zero-rated and nil-rated outward supplies by tax, net of credit notes) and table 4 (eligible ITC from expenses billed by a registered vendor) (INV-4)', params: c.workspaceParams, querystring: c.gstr3bQuery, response: { 200: c.gstr3bSchema, ...errors } } }, async (r) => gstr3bForMonth(db, ctx(r), r.query.month));
   app.get(`${base}/reports`, { config: team, schema: { tags, summary: 'Sales and profit (sales − cost of goods − expenses) by month, receivables ageing (0–30/31–60/61–90/90+ days past due), top customers and products (INV-4)', params: c.workspaceParams, querystring: c.reportsQuery, response: { 200: c.reportsSchema, ...errors } } }, async (r) => salesReports(db, ctx(r), r.query));
   app.post(`${base}/documents/:documentId/cancel`, { config: team, schema: { tags, summary: 'Cancel an unpaid document; its number stays used, its stock returns (INV-2)', params: c.documentParams, body: c.versionBody, response: { 200: c.documentSchema, ...errors } } }, async (r) => cancelDocument(db, ctx(r), r.params.documentId, r.body.version));
 }
