@@ -171,6 +171,12 @@ export const sendBody = z.object({
 });
 export const sendResult = z.object({ queued: z.literal(true), to: z.string(), paymentLinkUrl: z.string().nullable().describe('The payment link the email carries (INV-5)') });
 
+export const whatsappSendBody = z.object({
+  template: z.object({ name: z.string().trim().min(1).max(512), language: z.string().trim().min(2).max(15) }).optional()
+    .describe("Outside WhatsApp's 24-hour window: an approved template with a document header (the 409 names the ones that fit)"),
+});
+export const whatsappSendResult = z.object({ conversationId: uuid, messageId: uuid, template: z.string().nullable(), paymentLinkUrl: z.string().nullable() });
+
 // INV-5: payment links on the workspace's own provider account.
 export const linkProviderParams = workspaceParams.extend({ provider: z.enum(linkProviders) });
 export const paymentAccountList = z.object({

@@ -13,7 +13,7 @@ import { createSeries, listSeries } from './manage-series';
 import { createDocument, updateDocument } from './save-document';
 import { listPayments, recordPayment, voidPayment } from './record-payment';
 import { drawInvoicePdf, loadPdfInput, pdfFileName } from './render-invoice-pdf';
-import { sendDocument } from './send-document';
+import { sendDocument, sendDocumentOnWhatsapp } from './send-document';
 import { gstr1ForMonth, gstr3bForMonth } from './load-returns';
 import { gstr1Workbook } from './gstr1-xlsx';
 import { salesReports } from './sales-reports';
@@ -72,6 +72,7 @@ export async function invoicingModule(server: FastifyInstance): Promise<void> {
   });
   app.post(`${base}/documents/:documentId/send`, { config: team, schema: { tags, summary: 'Email an issued document with its PDF attached, through the mail outbox; an issued invoice becomes sent (INV-2)', params: c.documentParams, body: c.sendBody, response: { 202: c.sendResult, ...errors } } }, async (r, reply) => reply.code(202).send(await sendDocument(services, ctx(r), r.params.documentId, r.body)));
 
+  app.post(`${base}/documents/:documentId/send-whatsapp`, { config: team, schema: { tags, summary: "Send an issued document's PDF on WhatsApp into the customer's conversation: a document with the payment link inside the 24-hour window, else an approved template with a document header; 409 says why not (INV-2)", params: c.documentParams, body: c.whatsappSendBody, response: { 202: c.whatsappSendResult, ...errors } } }, async (r, reply) => reply.code(202).send(await sendDocumentOnWhatsapp(services, ctx(r), r.params.documentId, r.body)));
   app.post(`${base}/documents/:documentId/remind`, { config: team, schema: { tags, summary: 'Email a polite payment reminder for an invoice with money due: balance, due date, the PDF again and a payment link when Stripe is connected (audited)', params: c.documentParams, body: c.sendBody, response: { 202: c.sendResult, ...errors } } }, async (r, reply) => reply.code(202).send(await sendDocument(services, ctx(r), r.params.documentId, r.body, 'reminder')));
   app.get(`${base}/expenses`, { config: team, schema: { tags, summary: 'Expenses, newest first (of a month when asked), with totals and input tax credit (INV-3)', params: c.workspaceParams, querystring: c.expenseListQuery, response: { 200: c.expenseList, ...errors } } }, async (r) => listExpenses(db, ctx(r), r.query));
   app.post(`${base}/expenses`, { config: team, schema: { tags, summary: 'Record an expense with its category and GST paid (INV-3)', params: c.workspaceParams, body: c.expenseBody, response: { 201: c.expenseSchema, ...errors } } }, async (r, reply) => reply.code(201).send(await createExpense(db, ctx(r), r.body)));
