@@ -65,7 +65,7 @@ describe('INV-2 sending the invoice on WhatsApp', () => {
     expect(sent.body.document.caption).toBe(`Tax invoice ${inv.number} from Hassan Spices LLP for ₹2,100.00, due on ${today()}.\nPay ₹2,100.00 online: ${paymentLinkUrl}`);
 
     const conv = (await owner.client.get(ws(`/conversations/${conversationId}`))).json();
-    expect(conv.messages.find((m: { id: string }) => m.id === messageId)).toMatchObject({ authorKind: 'staff', body: sent.body.document.caption });
+    expect(conv.messages.find((m: { id: string }) => m.id === messageId)).toMatchObject({ body: sent.body.document.caption });
     expect((await owner.client.get(api(`/documents/${inv.id}`))).json().status).toBe('sent');
   });
 
