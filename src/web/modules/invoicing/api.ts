@@ -47,6 +47,10 @@ export const invoicingApi = {
   send: (ws: string, id: string, body: { to: string; message?: string }) => api.post<{ queued: true; to: string; paymentLinkUrl: string | null }>(`${base(ws)}/documents/${id}/send`, body),
   expenses: (ws: string, month?: string) => api.get<Expenses>(`${base(ws)}/expenses`, { query: { month } }),
   createExpense: (ws: string, body: Partial<ExpenseBody> & Pick<ExpenseBody, 'spentOn' | 'category' | 'description' | 'amountPaise'>) => api.post<Expenses['items'][number]>(`${base(ws)}/expenses`, body),
+  attachBill: (ws: string, id: string, body: { dataBase64: string; fileName?: string }) => request<Expenses['items'][number]>('PUT', `${base(ws)}/expenses/${id}/attachment`, { body }),
+  billUrl: (ws: string, id: string) => `${base(ws)}/expenses/${id}/attachment`,
+  sendWhatsapp: (ws: string, id: string, body: { template?: { name: string; language: string } }) =>
+    api.post<{ conversationId: string; messageId: string; template: string | null; paymentLinkUrl: string | null }>(`${base(ws)}/documents/${id}/send-whatsapp`, body),
   deleteExpense: (ws: string, id: string) => request<{ deleted: true }>('DELETE', `${base(ws)}/expenses/${id}`),
   remind: (ws: string, id: string, body: { to: string; message?: string }) => api.post<{ queued: true; to: string; paymentLinkUrl: string | null }>(`${base(ws)}/documents/${id}/remind`, body),
   paymentAccounts: (ws: string) => api.get<PaymentAccounts>(`${base(ws)}/payment-accounts`),
