@@ -83,6 +83,8 @@ beforeAll(async () => {
     ok(await w.client.post(api('/invoicing/expenses'), { spentOn: '2026-06-02', category: 'rent', description: 'Fixture rent', amountPaise: 500_00 }));
     ok(await w.client.request('PUT', api('/invoicing/payment-accounts/stripe'), { secretKey: 'sk_test_fixture123', webhookSecret: 'whsec_fixture123' }));
     await server.services.database.systemPool.query(`INSERT INTO invoicing_payment_links (workspace_id, id, document_id, provider, provider_link_id, url, amount_paise) VALUES ($1, gen_random_uuid(), $2, 'stripe', 'plink_fixture', 'https://buy.stripe.com/fixture', 1000)`, [w.workspaceId, invoice.id]);
+    // INV-5/INV-3 (invoicing_payment_issues): money that arrived for the invoice and did not fit it, as the webhook leaves it.
+    await server.services.database.systemPool.query(`INSERT INTO invoicing_payment_issues (workspace_id, id, document_id, provider, provider_payment_id, amount_paise, currency, reason, balance_paise) VALUES ($1, gen_random_uuid(), $2, 'stripe', 'pi_fixture', 1000, 'INR', 'over_balance', 0)`, [w.workspaceId, invoice.id]);
     // Calls (CALL-2): a do-not-call number and a registry import (do_not_call, dnc_imports).
     ok(await w.client.post(api('/calls/do-not-call'), { number: '+1 212 555 0100' }));
     ok(

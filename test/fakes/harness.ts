@@ -22,6 +22,8 @@ export interface FakeRequest {
   headers: IncomingMessage['headers'];
   /** The body as sent, for signature checks and "this text never left" assertions. */
   raw: string;
+  /** The same body as bytes (a multipart upload's file survives here; `raw` is its UTF-8 reading). */
+  bytes: Buffer;
   /** JSON or form bodies parsed; otherwise the raw text (undefined when empty). */
   body: any;
   /** Named groups of the route's pattern. */
@@ -130,7 +132,8 @@ export abstract class FakeProvider<R extends FakeRequest = FakeRequest> {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const bytes = Buffer.concat(chunks);
+      const raw = bytes.toString('utf8');
       const type = req.headers['content-type'] ?? '';
       let body: unknown = raw === '' ? undefined : raw;
       if (raw && type.includes('json')) {
@@ -142,7 +145,7 @@ export abstract class FakeProvider<R extends FakeRequest = FakeRequest> {
         }
       } else if (raw && type.startsWith('application/x-www-form-urlencoded')) body = parseForm(raw);
       for (const [name, value] of Object.entries(this.commonHeaders)) res.setHeader(name, value);
-      const request: FakeRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, raw, body, params: {} };
+      const request: FakeRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, raw, bytes, body, params: {} };
       const response = await this.answer(request);
       if (response.write) return response.write(res);
       const payload = response.raw ?? (response.body === undefined ? '' : JSON.stringify(response.body));

@@ -6,7 +6,9 @@ import { FakeProvider, route, type FakeRequest, type FakeResponse } from './harn
  * `POST /{version}/{phone-number-id}/messages` (text and template messages, with the 24-hour
  * customer-service window enforced as WhatsApp does: error 131047), `GET /{version}/{media-id}`
  * and the media download it points at, `GET /{version}/{waba-id}/message_templates`, and
- * `GET /{version}/{phone-number-id}`. Errors use Graph's body
+ * `GET /{version}/{phone-number-id}`, `POST /{version}/{phone-number-id}/media` (multipart upload)
+ * and document messages (by media id; a template with a DOCUMENT header takes one as its header
+ * parameter). Errors use Graph's body
  * `{ error: { message, type, code, error_subcode, fbtrace_id } }`. It also plays Meta's side of
  * the webhooks: `inbound()` and `status()` deliver signed (`X-Hub-Signature-256`) change
  * notifications to Kestrel. Meta maintains no Node SDK for the Cloud API (docs/decisions/014),
@@ -18,6 +20,8 @@ export interface FakeTemplate {
   status: 'APPROVED' | 'PENDING' | 'REJECTED';
   category: string;
   body: string;
+  /** A HEADER component's format, when the template has one (DOCUMENT: a file sent with it). */
+  header?: 'DOCUMENT' | 'IMAGE' | 'TEXT';
 }
 
 export interface SentMessage {
@@ -50,6 +54,7 @@ export class FakeWhatsapp extends FakeProvider {
 
   protected routes = [
     route('POST', '/:version/:phone/messages', (r) => this.authorised(r) ?? this.send(r)),
+    route('POST', '/:version/:phone/media', (r) => this.authorised(r) ?? this.upload(r)),
     route('GET', '/:version/:waba/message_templates', (r) => this.authorised(r) ?? this.listTemplates(r)),
     route('GET', '/media-download/:id', (r) => {
       const m = this.media.get(r.params.id!);
@@ -74,8 +79,27 @@ export class FakeWhatsapp extends FakeProvider {
 
   private listTemplates(r: FakeRequest): FakeResponse {
     if (r.params.waba !== this.wabaId) return { status: 400, body: graphError(100, 'Invalid parameter', 'OAuthException') };
-    const data = this.templates.map((t, i) => ({ id: String(9000 + i), name: t.name, language: t.language, status: t.status, category: t.category, components: [{ type: 'BODY', text: t.body }] }));
+    const data = this.templates.map((t, i) => ({ id: String(9000 + i), name: t.name, language: t.language, status: t.status, category: t.category, components: [...(t.header ? [{ type: 'HEADER', format: t.header }] : []), { type: 'BODY', text: t.body }] }));
     return { status: 200, body: { data, paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' } } } };
+  }
+
+  /** `POST /{phone-number-id}/media`: a multipart upload (messaging_product, type, file) answered with the media id. */
+  private async upload(r: FakeRequest): Promise<FakeResponse> {
+    if (r.params.phone !== this.phoneNumberId) return { status: 400, body: graphError(100, 'Invalid parameter', 'OAuthException', 33) };
+    let form: FormData;
+    try {
+      form = await new Request('http://fake/', { method: 'POST', body: new Uint8Array(r.bytes), headers: { 'content-type': String(r.headers['content-type'] ?? '') } }).formData();
+    } catch {
+      return { status: 400, body: graphError(100, 'The parameter file is required.', 'OAuthException') };
+    }
+    const file = form.get('file');
+    if (form.get('messaging_product') !== 'whatsapp') return { status: 400, body: graphError(100, 'The parameter messaging_product is required.', 'OAuthException') };
+    if (!(file instanceof Blob) || !file.size) return { status: 400, body: graphError(100, 'The parameter file is required.', 'OAuthException') };
+    const type = String(form.get('type') ?? file.type);
+    if (!['application/pdf', 'image/jpeg', 'image/png', 'text/plain'].includes(type)) return { status: 400, body: graphError(131053, 'Media upload error: unsupported type', 'OAuthException') };
+    const id = String(800000 + ++this.seq);
+    this.media.set(id, { mimeType: type, data: Buffer.from(await file.arrayBuffer()) });
+    return { status: 200, body: { id } };
   }
 
   private send(r: FakeRequest): FakeResponse {
@@ -88,6 +112,12 @@ export class FakeWhatsapp extends FakeProvider {
       const wanted = new Set([...t.body.matchAll(/\{\{(\d+)\}\}/g)].map((m) => m[1])).size;
       const given = b.template.components?.find((c: any) => c.type === 'body')?.parameters?.length ?? 0;
       if (wanted !== given) return { status: 400, body: graphError(132000, '(#132000) Number of parameters does not match the expected number of params', 'OAuthException', 2494002) };
+      const head = b.template.components?.find((c: any) => c.type === 'header')?.parameters?.[0];
+      if (t.header === 'DOCUMENT' && (head?.type !== 'document' || !this.media.has(head.document?.id))) return { status: 400, body: graphError(132012, '(#132012) Parameter format does not match format in the created template', 'OAuthException', 2494073) };
+    } else if (b.type === 'document') {
+      if (!this.media.has(b.document?.id) && !b.document?.link) return { status: 400, body: graphError(131053, 'Media upload error: the media id is not valid', 'OAuthException') };
+      const last = this.lastInbound.get(b.to);
+      if (!last || Date.now() - last > 24 * 3600 * 1000) return { status: 400, body: graphError(131047, 'Re-engagement message', 'OAuthException', 2494010) };
     } else if (b.type === 'text') {
       if (typeof b.text?.body !== 'string' || !b.text.body) return { status: 400, body: graphError(100, 'The parameter text[\'body\'] is required.', 'OAuthException') };
       const last = this.lastInbound.get(b.to);

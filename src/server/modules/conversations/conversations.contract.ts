@@ -18,6 +18,8 @@ export const messageMetaSchema = z.object({
   autoReply: z.boolean().optional(),
   media: z.object({ id: z.string(), mimeType: z.string(), caption: z.string().nullable(), kind: z.string() }).optional(),
   template: z.object({ name: z.string(), language: z.string(), params: z.array(z.string()) }).optional(),
+  /** CONV-6: a file sent with the message (uploaded to WhatsApp first; the body is its caption), e.g. an invoice PDF. */
+  document: z.object({ mediaId: z.string(), filename: z.string(), mimeType: z.string() }).optional(),
   error: z.string().optional(),
   bounce: z.object({ recipient: z.string().nullable(), status: z.string().nullable() }).optional(),
   /** AI-5: written by an agent and approved by a person (or sent on the agent's autopilot). */

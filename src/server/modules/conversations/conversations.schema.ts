@@ -237,6 +237,8 @@ export const whatsappTemplates = pgTable(
     /** The BODY component's text with {{1}}… placeholders. */
     body: text('body').notNull(),
     paramCount: smallint('param_count').notNull().default(0),
+    /** The HEADER component's format (DOCUMENT: the template carries a file, e.g. an invoice PDF). */
+    headerFormat: text('header_format'),
     syncedAt: ts('synced_at').notNull().defaultNow(),
   },
   (t) => [

@@ -194,18 +194,18 @@ interface GraphTemplate {
   language: string;
   status: string;
   category?: string;
-  components?: { type: string; text?: string }[];
+  components?: { type: string; text?: string; format?: string }[];
 }
 
 async function fetchTemplates(services: Services, token: string, wabaId: string) {
-  const out: { name: string; language: string; status: string; category: string | null; body: string; paramCount: number }[] = [];
+  const out: { name: string; language: string; status: string; category: string | null; body: string; paramCount: number; headerFormat: string | null }[] = [];
   let path: string | null = `${wabaId}/message_templates?fields=name,language,status,category,components&limit=100`;
   for (let page = 0; path && page < 10; page++) {
     const res: { data?: GraphTemplate[]; paging?: { cursors?: { after?: string }; next?: string } } = await graph(services, token, 'GET', path);
     for (const t of res.data ?? []) {
       const body = t.components?.find((c) => c.type === 'BODY')?.text ?? '';
       const paramCount = new Set([...body.matchAll(/\{\{(\d+)\}\}/g)].map((m) => m[1])).size;
-      if (/^[a-z0-9_]{1,512}$/.test(t.name) && /^[A-Za-z_]{2,15}$/.test(t.language)) out.push({ name: t.name, language: t.language, status: String(t.status).slice(0, 40), category: t.category?.slice(0, 40) ?? null, body: body.slice(0, 2000), paramCount });
+      if (/^[a-z0-9_]{1,512}$/.test(t.name) && /^[A-Za-z_]{2,15}$/.test(t.language)) out.push({ name: t.name, language: t.language, status: String(t.status).slice(0, 40), category: t.category?.slice(0, 40) ?? null, body: body.slice(0, 2000), paramCount, headerFormat: t.components?.find((c) => c.type === 'HEADER')?.format?.slice(0, 20) ?? null });
     }
     const after = res.paging?.next ? res.paging.cursors?.after : undefined;
     path = after ? `${wabaId}/message_templates?fields=name,language,status,category,components&limit=100&after=${encodeURIComponent(after)}` : null;

@@ -3,6 +3,8 @@ import QRCode from 'qrcode';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { pngGrey } from '../../../../test/helpers/png-pixels';
+import { rupees, upiPayUri } from './render-invoice-pdf';
 
 /** INV-2: the invoice PDF carries the business's logo at the top left and where to pay it (bank account, UPI). */
 let server: TestServer;
@@ -81,3 +83,50 @@ describe('INV-2 the logo on the invoice', () => {
     expect(await pdfImages((await owner.client.get(api(`/documents/${invoiceId}/pdf`))).rawPayload)).toEqual([]);
   });
 });
+
+describe('INV-2 a UPI QR for the balance on the PDF', () => {
+  it('INV-2 the UPI link is upi://pay with payee, name, balance in rupees, INR and the invoice number, each percent-encoded', () => {
+    expect(upiPayUri({ upiId: 'mysurusilks@okhdfcbank', payeeName: 'Mysuru Silks Pvt Ltd', amountPaise: 5_250_05, note: 'MS/26-27/0001' }))
+      .toBe('upi://pay?pa=mysurusilks%40okhdfcbank&pn=Mysuru%20Silks%20Pvt%20Ltd&am=5250.05&cu=INR&tn=MS%2F26-27%2F0001');
+    expect(upiPayUri({ upiId: 'a.b@ybl', payeeName: 'R & D Traders #1', amountPaise: 99, note: 'X' })).toBe('upi://pay?pa=a.b%40ybl&pn=R%20%26%20D%20Traders%20%231&am=0.99&cu=INR&tn=X');
+  });
+
+  it('INV-2 with a UPI id set, the issued invoice\'s PDF carries a QR whose modules are exactly those of the UPI link for the balance due; paid in full, none', async () => {
+    expect((await owner.client.request('PUT', api('/settings'), { ...identity, ...bank })).statusCode).toBe(200);
+    const doc = (await owner.client.get(api(`/documents/${invoiceId}`))).json();
+    expect((await owner.client.post(api(`/documents/${invoiceId}/payments`), { method: 'cash', amountPaise: 1_000_00 })).statusCode).toBe(201);
+    const balance = doc.grandTotalPaise - 1_000_00;
+    const pdf = (await owner.client.get(api(`/documents/${invoiceId}/pdf`))).rawPayload;
+    const text = await pdfText(pdf);
+    expect(text).toContain('Scan with any UPI app');
+    expect(text.replace(/\s+/g, ' ')).toContain(`Pays Rs. ${rupees(balance)} for ${doc.number}`);
+    const uri = upiPayUri({ upiId: bank.upiId, payeeName: identity.legalName, amountPaise: balance, note: doc.number });
+    const [image, ...others] = (await new PDFParse({ data: new Uint8Array(pdf) }).getImage({ imageThreshold: 0 })).pages.flatMap((p) => p.images);
+    expect(others).toEqual([]);
+    expect(qrModulesOf(image!)).toEqual(expectedModules(uri));
+    expect(qrModulesOf(image!)).not.toEqual(expectedModules(uri.replace('am=', 'am=1')));
+
+    expect((await owner.client.post(api(`/documents/${invoiceId}/payments`), { method: 'cash', amountPaise: balance })).statusCode).toBe(201);
+    const paid = (await owner.client.get(api(`/documents/${invoiceId}/pdf`))).rawPayload;
+    expect(await pdfText(paid)).not.toContain('Scan with any UPI app');
+  });
+});
+
+/** The QR's dark/light modules read back from the PDF's image, sampled at each module's centre. */
+function qrModulesOf(image: { data: Uint8Array }): boolean[][] {
+  const png = pngGrey(image.data);
+  const dark = (x: number, y: number) => png.at(x, y) < 128;
+  // The quiet zone ends where the top-left finder pattern starts; that pattern is 7 modules wide.
+  let start = 0;
+  while (!dark(start, start) && start < png.width) start++;
+  let end = start;
+  while (dark(end, start) && end < png.width) end++;
+  const module = (end - start) / 7;
+  const count = Math.round((png.width - 2 * start) / module);
+  return Array.from({ length: count }, (_, y) => Array.from({ length: count }, (_, x) => dark(start + (x + 0.5) * module, start + (y + 0.5) * module)));
+}
+function expectedModules(text: string): boolean[][] {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  return Array.from({ length: n }, (_, y) => Array.from({ length: n }, (_, x) => !!qr.modules.get(y, x)));
+}

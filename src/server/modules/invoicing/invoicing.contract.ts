@@ -1,6 +1,6 @@
 import { int8 } from '../../platform/http/bounds';
 import { z } from 'zod';
-import { documentStatuses, documentTypes, expenseCategories, linkProviders, movementKinds, paymentMethods, supplyKinds, taxRegimes } from './invoicing.schema';
+import { documentStatuses, documentTypes, expenseCategories, linkProviders, movementKinds, paymentIssueReasons, paymentIssueResolutions, paymentMethods, supplyKinds, taxRegimes } from './invoicing.schema';
 
 const MAX_PAISE = 100_00_00_000_00; // ₹100 crore
 const MAX_QTY_MILLI = 1_000_000_000; // a million units
@@ -171,19 +171,40 @@ export const sendBody = z.object({
 });
 export const sendResult = z.object({ queued: z.literal(true), to: z.string(), paymentLinkUrl: z.string().nullable().describe('The payment link the email carries (INV-5)') });
 
+export const whatsappSendBody = z.object({
+  template: z.object({ name: z.string().trim().min(1).max(512), language: z.string().trim().min(2).max(15) }).optional()
+    .describe("Outside WhatsApp's 24-hour window: an approved template with a document header (the 409 names the ones that fit)"),
+});
+export const whatsappSendResult = z.object({ conversationId: uuid, messageId: uuid, template: z.string().nullable(), paymentLinkUrl: z.string().nullable() });
+
 // INV-5: payment links on the workspace's own provider account.
 export const linkProviderParams = workspaceParams.extend({ provider: z.enum(linkProviders) });
 export const paymentAccountList = z.object({
-  items: z.array(z.object({ provider: z.enum(linkProviders), connected: z.boolean(), secretKeyLast4: z.string().nullable(), updatedAt: z.string().nullable(), webhookUrl: z.string() })),
+  items: z.array(z.object({ provider: z.enum(linkProviders), connected: z.boolean(), keyId: z.string().nullable().describe("Razorpay's key id"), secretKeyLast4: z.string().nullable(), updatedAt: z.string().nullable(), webhookUrl: z.string() })),
 });
 export const paymentAccountBody = z.object({
-  secretKey: z.string().trim().min(8).max(255).regex(/^(sk|rk)_[A-Za-z0-9_]+$/, 'A secret or restricted key like sk_live_… from the provider\'s dashboard.'),
-  webhookSecret: z.string().trim().min(8).max(255).regex(/^whsec_[A-Za-z0-9_+/=]+$/, "The webhook endpoint's signing secret, like whsec_…."),
+  keyId: z.string().trim().min(8).max(100).optional().describe("Razorpay: the key id, like rzp_live_…; Stripe: none"),
+  secretKey: z.string().trim().min(8).max(255).describe("Stripe: a secret or restricted key like sk_live_…; Razorpay: the key secret"),
+  webhookSecret: z.string().trim().min(8).max(255).describe("Stripe: the endpoint's signing secret, whsec_…; Razorpay: the secret typed when adding the webhook"),
 });
 export const paymentLinkSchema = z.object({
   id: uuid, documentId: uuid, provider: z.enum(linkProviders), providerLinkId: z.string(), url: z.string(), amountPaise: z.number().int(), paidAt: z.string().nullable(), createdAt: z.string(),
 });
-export const paymentLinkBody = z.object({ amountPaise: int8(1, MAX_PAISE).optional().describe('Defaults to the balance due; less asks for an instalment') });
+export const paymentLinkBody = z.object({
+  amountPaise: int8(1, MAX_PAISE).optional().describe('Defaults to the balance due; less asks for an instalment'),
+  provider: z.enum(linkProviders).optional().describe('Which connected account makes the link; the one connected last by default'),
+});
+
+// INV-5, INV-3: money that arrived and did not fit its invoice.
+export const paymentIssueParams = documentParams.extend({ issueId: uuid });
+export const paymentIssueSchema = z.object({
+  id: uuid, documentId: uuid, provider: z.enum(linkProviders), providerPaymentId: z.string(), amountPaise: z.number().int(), currency: z.string(),
+  reason: z.enum(paymentIssueReasons), balancePaise: z.number().int().describe('What was still due when the money came'),
+  why: z.string(), todo: z.string().describe('What to do: refund it or keep it as credit'),
+  resolution: z.enum(paymentIssueResolutions).nullable(), resolvedAt: z.string().nullable(), resolvedBy: uuid.nullable(), createdAt: z.string(),
+});
+export const paymentIssueList = z.object({ items: z.array(paymentIssueSchema), open: z.number().int().describe('How many still need attention') });
+export const resolveIssueBody = z.object({ resolution: z.enum(paymentIssueResolutions) });
 export const paymentLinkList = z.object({ items: z.array(paymentLinkSchema) });
 export const linkWebhookParams = z.object({ provider: z.enum(linkProviders), workspaceId: uuid });
 export const linkWebhookAck = z.object({ received: z.boolean(), duplicate: z.boolean(), recorded: z.boolean() });
@@ -204,6 +225,7 @@ export const gstr1Schema = z.object({
     })),
   }),
 }).describe("GSTR-1 in the GSTN offline tool's JSON shape; amounts in rupees");
+const itcRow = z.object({ ty: z.string(), iamt: rupeeAmount, camt: rupeeAmount, samt: rupeeAmount, csamt: rupeeAmount });
 export const gstr3bSchema = z.object({
   gstin: z.string(), ret_period: z.string(),
   sup_details: z.object({
@@ -211,6 +233,12 @@ export const gstr3bSchema = z.object({
     osup_zero: z.object({ txval: rupeeAmount, iamt: rupeeAmount, csamt: rupeeAmount }),
     osup_nil_exmp: z.object({ txval: rupeeAmount }),
   }),
+  itc_elg: z.object({
+    itc_avl: z.array(itcRow).describe('4(A): IMPG, IMPS, ISRC, ISD, OTH (all other ITC: expenses billed by a registered vendor)'),
+    itc_rev: z.array(itcRow).describe('4(B): reversed'),
+    itc_net: itcRow.omit({ ty: true }).describe('4(C): net ITC available'),
+    itc_inelg: z.array(itcRow).describe('4(D): ineligible (OTH: expenses marked not claimable)'),
+  }).describe('GSTR-3B table 4, eligible ITC'),
 });
 export const reportsQuery = z.object({ months: z.coerce.number().int().min(1).max(24).default(12), asOf: isoDate.optional().describe("The day ageing is counted to and the last month shown; today in India by default") });
 export const reportsSchema = z.object({
@@ -229,6 +257,13 @@ export const reportsSchema = z.object({
 export const expenseSchema = z.object({
   id: uuid, spentOn: z.string(), category: z.enum(expenseCategories), description: z.string(), vendorName: z.string().nullable(), vendorGstin: z.string().nullable(),
   amountPaise: z.number().int(), gstPaise: z.number().int(), itcEligible: z.boolean(), createdAt: z.string(),
+  attachmentType: z.enum(['application/pdf', 'image/jpeg', 'image/png']).nullable().describe("The vendor's bill, when attached (GET …/attachment serves it)"),
+  attachmentName: z.string().nullable(),
+});
+/** INV-3: the vendor's bill, PDF, JPEG or PNG, at most 2 MB once decoded. */
+export const attachmentBody = z.object({
+  dataBase64: z.string().min(1).max(Math.ceil((2 * 1024 * 1024) / 3) * 4 + 4, 'The bill is larger than 2 MB.').describe('The file, base64-encoded'),
+  fileName: z.string().trim().max(200).optional(),
 });
 export const expenseBody = z.object({
   spentOn: isoDate, category: z.enum(expenseCategories), description: z.string().trim().min(1).max(300),

@@ -27,6 +27,11 @@ registerData(
     export: { kind: 'rows', omit: ['secret_key_sealed', 'webhook_secret_sealed'] },
   },
   kept('invoicing_payment_links', 'Payment links made for invoices: provider, link id and address, amount asked, when paid (INV-5).'),
-  kept('invoicing_expenses', 'Expenses: date, category, description, vendor and GSTIN, amount, GST and whether it is claimed as input tax credit (INV-3).', { text: ['description', 'vendor_name'] }),
+  {
+    ...kept('invoicing_expenses', "Expenses: date, category, description, vendor and GSTIN, amount, GST, whether it is claimed as input tax credit, and the vendor's bill (INV-3).", { text: ['description', 'vendor_name'] }),
+    // The bill's bytes are no table cell a person reads; each is downloaded from the expenses page.
+    export: { kind: 'rows', omit: ['attachment'] },
+  },
+  kept('invoicing_payment_issues', 'Payments a provider took that did not fit their invoice (cancelled, or over the balance) and what was done about them: refunded or kept as credit (INV-5, INV-3).'),
   kept('invoicing_payments', 'Payments received against invoices: method, date, reference, amount, and voids (INV-3).', { text: ['reference', 'note'] }),
 );

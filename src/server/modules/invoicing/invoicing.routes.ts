@@ -13,13 +13,14 @@ import { createSeries, listSeries } from './manage-series';
 import { createDocument, updateDocument } from './save-document';
 import { listPayments, recordPayment, voidPayment } from './record-payment';
 import { drawInvoicePdf, loadPdfInput, pdfFileName } from './render-invoice-pdf';
-import { sendDocument } from './send-document';
+import { sendDocument, sendDocumentOnWhatsapp } from './send-document';
 import { gstr1ForMonth, gstr3bForMonth } from './load-returns';
 import { gstr1Workbook } from './gstr1-xlsx';
 import { salesReports } from './sales-reports';
-import { createExpense, deleteExpense, listExpenses } from './expenses';
+import { createExpense, deleteExpense, getExpenseAttachment, listExpenses, removeExpenseAttachment, saveExpenseAttachment } from './expenses';
 import { Readable } from 'node:stream';
 import { AppError } from '../../platform/http/errors';
+import { listPaymentIssues, resolvePaymentIssue } from './payment-issues';
 import { createPaymentLink, handleLinkWebhook, listPaymentAccounts, listPaymentLinks, removePaymentAccount, savePaymentAccount } from './payment-links';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema, 502: errorBodySchema };
@@ -71,13 +72,22 @@ export async function invoicingModule(server: FastifyInstance): Promise<void> {
   });
   app.post(`${base}/documents/:documentId/send`, { config: team, schema: { tags, summary: 'Email an issued document with its PDF attached, through the mail outbox; an issued invoice becomes sent (INV-2)', params: c.documentParams, body: c.sendBody, response: { 202: c.sendResult, ...errors } } }, async (r, reply) => reply.code(202).send(await sendDocument(services, ctx(r), r.params.documentId, r.body)));
 
+  app.post(`${base}/documents/:documentId/send-whatsapp`, { config: team, schema: { tags, summary: "Send an issued document's PDF on WhatsApp into the customer's conversation: a document with the payment link inside the 24-hour window, else an approved template with a document header; 409 says why not (INV-2)", params: c.documentParams, body: c.whatsappSendBody, response: { 202: c.whatsappSendResult, ...errors } } }, async (r, reply) => reply.code(202).send(await sendDocumentOnWhatsapp(services, ctx(r), r.params.documentId, r.body)));
   app.post(`${base}/documents/:documentId/remind`, { config: team, schema: { tags, summary: 'Email a polite payment reminder for an invoice with money due: balance, due date, the PDF again and a payment link when Stripe is connected (audited)', params: c.documentParams, body: c.sendBody, response: { 202: c.sendResult, ...errors } } }, async (r, reply) => reply.code(202).send(await sendDocument(services, ctx(r), r.params.documentId, r.body, 'reminder')));
   app.get(`${base}/expenses`, { config: team, schema: { tags, summary: 'Expenses, newest first (of a month when asked), with totals and input tax credit (INV-3)', params: c.workspaceParams, querystring: c.expenseListQuery, response: { 200: c.expenseList, ...errors } } }, async (r) => listExpenses(db, ctx(r), r.query));
   app.post(`${base}/expenses`, { config: team, schema: { tags, summary: 'Record an expense with its category and GST paid (INV-3)', params: c.workspaceParams, body: c.expenseBody, response: { 201: c.expenseSchema, ...errors } } }, async (r, reply) => reply.code(201).send(await createExpense(db, ctx(r), r.body)));
   app.delete(`${base}/expenses/:expenseId`, { config: { access: managers }, schema: { tags, summary: 'Remove an expense entered by mistake (owner or admin; audited) (INV-3)', params: c.expenseParams, response: { 200: z.object({ deleted: z.literal(true) }), ...errors } } }, async (r) => deleteExpense(db, ctx(r), r.params.expenseId));
+  app.put(`${base}/expenses/:expenseId/attachment`, { config: team, bodyLimit: 3 * 1024 * 1024, schema: { tags, summary: "Attach the vendor's bill to an expense: PDF, JPEG or PNG (checked by its bytes), at most 2 MB (INV-3)", params: c.expenseParams, body: c.attachmentBody, response: { 200: c.expenseSchema, ...errors } } }, async (r) => saveExpenseAttachment(db, ctx(r), r.params.expenseId, r.body));
+  app.get(`${base}/expenses/:expenseId/attachment`, { config: team, schema: { tags, summary: "Download an expense's bill (INV-3)", params: c.expenseParams, response: { 200: z.string(), ...errors } } }, async (r, reply) => {
+    const bill = await getExpenseAttachment(db, ctx(r), r.params.expenseId);
+    return sendDownload(reply as FastifyReply, { stream: Readable.from([bill.bytes]), filename: bill.name, contentType: bill.type });
+  });
+  app.delete(`${base}/expenses/:expenseId/attachment`, { config: team, schema: { tags, summary: "Remove an expense's bill (INV-3)", params: c.expenseParams, response: { 200: c.expenseSchema, ...errors } } }, async (r) => removeExpenseAttachment(db, ctx(r), r.params.expenseId));
   app.get(`${base}/payment-accounts`, { config: team, schema: { tags, summary: 'Payment-link providers: connected or not, the key\'s last four, the webhook address to give the provider (INV-5)', params: c.workspaceParams, response: { 200: c.paymentAccountList, ...errors } } }, async (r) => listPaymentAccounts(services, ctx(r)));
   app.put(`${base}/payment-accounts/:provider`, { config: { access: managers }, schema: { tags, summary: "Connect the shop's own provider account for payment links; key and webhook secret stored sealed (INV-5, SEC-2)", params: c.linkProviderParams, body: c.paymentAccountBody, response: { 200: c.paymentAccountList, ...errors } } }, async (r) => savePaymentAccount(services, ctx(r), r.params.provider, r.body));
   app.delete(`${base}/payment-accounts/:provider`, { config: { access: managers }, schema: { tags, summary: 'Disconnect a payment-link provider (INV-5)', params: c.linkProviderParams, response: { 200: c.paymentAccountList, ...errors } } }, async (r) => removePaymentAccount(services, ctx(r), r.params.provider));
+  app.get(`${base}/documents/:documentId/payment-issues`, { config: team, schema: { tags, summary: 'Payments a provider took that did not fit the invoice (cancelled, over the balance), with what to do, and those already settled (INV-3, INV-5)', params: c.documentParams, response: { 200: c.paymentIssueList, ...errors } } }, async (r) => listPaymentIssues(db, ctx(r), r.params.documentId));
+  app.post(`${base}/documents/:documentId/payment-issues/:issueId/resolve`, { config: { access: managers }, schema: { tags, summary: 'Say what was done with money that did not fit: refunded, or kept as credit (owner or admin; audited) (INV-3)', params: c.paymentIssueParams, body: c.resolveIssueBody, response: { 200: c.paymentIssueSchema, ...errors } } }, async (r) => resolvePaymentIssue(db, ctx(r), r.params.documentId, r.params.issueId, r.body.resolution));
   app.get(`${base}/documents/:documentId/payment-links`, { config: team, schema: { tags, summary: "An invoice's payment links, newest first (INV-5)", params: c.documentParams, response: { 200: c.paymentLinkList, ...errors } } }, async (r) => listPaymentLinks(services, ctx(r), r.params.documentId));
   app.post(`${base}/documents/:documentId/payment-links`, { config: team, schema: { tags, summary: 'A payment link for the balance due or an instalment of it, on the connected provider (INV-5)', params: c.documentParams, body: c.paymentLinkBody, response: { 201: c.paymentLinkSchema, ...errors } } }, async (r, reply) => reply.code(201).send(await createPaymentLink(services, ctx(r), r.params.documentId, r.body)));
 
@@ -98,7 +108,7 @@ export async function invoicingModule(server: FastifyInstance): Promise<void> {
     }
     return reply.header('content-disposition', `attachment; filename="${name}.json"`).send(g);
   });
-  app.get(`${base}/returns/gstr3b`, { config: team, schema: { tags, summary: 'GSTR-3B table 3.1 of a month: taxable, zero-rated and nil-rated outward supplies by tax, net of credit notes (INV-4)', params: c.workspaceParams, querystring: c.gstr3bQuery, response: { 200: c.gstr3bSchema, ...errors } } }, async (r) => gstr3bForMonth(db, ctx(r), r.query.month));
+  app.get(`${base}/returns/gstr3b`, { config: team, schema: { tags, summary: 'GSTR-3B of a month: table 3.1 (taxable, zero-rated and nil-rated outward supplies by tax, net of credit notes) and table 4 (eligible ITC from expenses billed by a registered vendor) (INV-4)', params: c.workspaceParams, querystring: c.gstr3bQuery, response: { 200: c.gstr3bSchema, ...errors } } }, async (r) => gstr3bForMonth(db, ctx(r), r.query.month));
   app.get(`${base}/reports`, { config: team, schema: { tags, summary: 'Sales and profit (sales − cost of goods − expenses) by month, receivables ageing (0–30/31–60/61–90/90+ days past due), top customers and products (INV-4)', params: c.workspaceParams, querystring: c.reportsQuery, response: { 200: c.reportsSchema, ...errors } } }, async (r) => salesReports(db, ctx(r), r.query));
   app.post(`${base}/documents/:documentId/cancel`, { config: team, schema: { tags, summary: 'Cancel an unpaid document; its number stays used, its stock returns (INV-2)', params: c.documentParams, body: c.versionBody, response: { 200: c.documentSchema, ...errors } } }, async (r) => cancelDocument(db, ctx(r), r.params.documentId, r.body.version));
 }

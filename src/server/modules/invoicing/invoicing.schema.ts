@@ -255,6 +255,8 @@ export const paymentLinkAccounts = pgTable(
   {
     workspaceId: workspaceIdColumn(),
     provider: text('provider', { enum: linkProviders }).notNull(),
+    /** Razorpay's key id (public; it names the account, the secret proves it). Stripe has none. */
+    keyId: text('key_id'),
     secretKeySealed: text('secret_key_sealed').notNull(),
     secretKeyLast4: text('secret_key_last4').notNull(),
     webhookSecretSealed: text('webhook_secret_sealed').notNull(),
@@ -303,8 +305,47 @@ export const expenses = pgTable(
     gstPaise: bigint('gst_paise', { mode: 'number' }).notNull().default(0),
     /** Whether the GST is claimed as input tax credit (then it is not a cost). */
     itcEligible: boolean('itc_eligible').notNull().default(true),
+    /** INV-3: the vendor's bill (PDF, JPEG or PNG by its bytes, at most 2 MB), kept as the logo is. */
+    attachment: bytea('attachment'),
+    attachmentType: text('attachment_type'),
+    attachmentName: text('attachment_name'),
     createdBy: uuid('created_by'),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.id] }), workspaceFk(t), index('invoicing_expenses_date_idx').on(t.workspaceId, t.spentOn), tenantPolicy(t.workspaceId)],
+).enableRLS();
+
+/**
+ * INV-5, INV-3: money a provider took for an invoice that could not be recorded against it (the
+ * invoice was cancelled, or paid meanwhile so the payment is more than the balance, or not in
+ * rupees). Owners and admins are told once per provider payment; the invoice shows it as needing
+ * attention until someone says what was done (refunded, or kept as the customer's credit).
+ */
+export const paymentIssueReasons = ['cancelled', 'over_balance', 'currency'] as const;
+export const paymentIssueResolutions = ['refunded', 'credit'] as const;
+export const paymentIssues = pgTable(
+  'invoicing_payment_issues',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: id(),
+    documentId: uuid('document_id').notNull(),
+    provider: text('provider', { enum: linkProviders }).notNull(),
+    providerPaymentId: text('provider_payment_id').notNull(),
+    amountPaise: bigint('amount_paise', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    reason: text('reason', { enum: paymentIssueReasons }).notNull(),
+    /** What was still due when the money came. */
+    balancePaise: bigint('balance_paise', { mode: 'number' }).notNull(),
+    resolution: text('resolution', { enum: paymentIssueResolutions }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    resolvedBy: uuid('resolved_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId, t.documentId], foreignColumns: [documents.workspaceId, documents.id] }).onDelete('cascade'),
+    unique('invoicing_payment_issues_provider_key').on(t.workspaceId, t.provider, t.providerPaymentId),
+    index('invoicing_payment_issues_document_idx').on(t.workspaceId, t.documentId),
+    tenantPolicy(t.workspaceId),
+  ],
 ).enableRLS();

@@ -4,6 +4,7 @@ import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { conflict } from '../../platform/http/errors';
 import { documentLines, documents } from './invoicing.schema';
 import { requireSettings } from './invoicing-settings';
+import { itcOfMonth } from './expenses';
 import { buildGstr1, buildGstr3b, type ReturnDocument, type ReturnLine } from './gst-returns';
 
 /** "2026-06" → the month's first day, the next month's first day and the return period "062026". */
@@ -62,8 +63,9 @@ export async function gstr1ForMonth(db: Db, ctx: WorkspaceContext, month: string
   return buildGstr1(gstin, fp, docs);
 }
 
-/** INV-4: GSTR-3B table 3.1 totals of a month. */
+/** INV-4: GSTR-3B of a month: table 3.1 (outward supplies) and table 4 (input tax credit from expenses). */
 export async function gstr3bForMonth(db: Db, ctx: WorkspaceContext, month: string) {
   const { gstin, fp, docs } = await loadReturnDocuments(db, ctx, month);
-  return { gstin, ...buildGstr3b(fp, docs) };
+  const itc = await withTenant(db, ctx, async (tx) => itcOfMonth(tx, ctx, month, (await requireSettings(tx, ctx)).stateCode));
+  return { gstin, ...buildGstr3b(fp, docs), itc_elg: itc };
 }

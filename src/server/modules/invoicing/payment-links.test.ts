@@ -39,7 +39,10 @@ describe('INV-5 payment links through Stripe', () => {
   it('INV-5 SEC-2 the shop connects its own Stripe account: key and webhook secret sealed, never returned; staff cannot change it', async () => {
     const staff = await addMember(server, owner, 'staff');
     const before = (await owner.client.get(api('/payment-accounts'))).json();
-    expect(before.items).toEqual([expect.objectContaining({ provider: 'stripe', connected: false, webhookUrl: `${server.services.config.publicUrl}/api/invoicing/webhooks/stripe/${owner.workspaceId}` })]);
+    expect(before.items).toEqual([
+      expect.objectContaining({ provider: 'stripe', connected: false, webhookUrl: `${server.services.config.publicUrl}/api/invoicing/webhooks/stripe/${owner.workspaceId}` }),
+      expect.objectContaining({ provider: 'razorpay', connected: false }),
+    ]);
     const inv = await invoice();
     const early = await owner.client.post(api(`/documents/${inv.id}/payment-links`), {});
     expect(early.statusCode).toBe(409);

@@ -28,7 +28,9 @@ export interface PdfBank { accountName: string | null; accountNumber: string | n
 export interface PdfParty { legalName: string; gstin: string | null; stateCode: string; address: string[]; logo?: Buffer | null; bank?: PdfBank | null }
 /** INV-5: the invoice's open payment link, with its QR code as a PNG. */
 export interface PdfPayLink { url: string; amountPaise: number; qrPng: Buffer }
-export interface InvoicePdfInput { doc: InvoiceDocument; supplier: PdfParty; original: { number: string | null; documentDate: string } | null; payLink?: PdfPayLink | null }
+/** INV-2: a UPI QR for the balance due (any UPI app pays it), when the business has a UPI id. */
+export interface PdfUpi { uri: string; amountPaise: number; qrPng: Buffer }
+export interface InvoicePdfInput { doc: InvoiceDocument; supplier: PdfParty; original: { number: string | null; documentDate: string } | null; payLink?: PdfPayLink | null; upi?: PdfUpi | null }
 
 /** The whole PDF in memory (an email attachment). */
 export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
@@ -46,7 +48,7 @@ export function renderInvoicePdf(input: InvoicePdfInput): Promise<Buffer> {
  * supply, HSN/SAC per line, taxable value and each tax by rate, total in words, reverse charge and a
  * signature line. pdfkit's document is a readable stream: the route pipes it to the browser as drawn.
  */
-export function drawInvoicePdf({ doc, supplier, original, payLink }: InvoicePdfInput): PDFKit.PDFDocument {
+export function drawInvoicePdf({ doc, supplier, original, payLink, upi }: InvoicePdfInput): PDFKit.PDFDocument {
   const pdf = new PDFDocument({ size: 'A4', margin: 40, info: { Title: `${titles[doc.documentType]} ${doc.number ?? 'draft'}`, Author: supplier.legalName } });
   const left = 40;
   const width = pdf.page.width - 80;
@@ -126,6 +128,10 @@ export function drawInvoicePdf({ doc, supplier, original, payLink }: InvoicePdfI
     const taxes = igst ? `IGST ${rupees(h.igstPaise)}` : `CGST ${rupees(h.cgstPaise)}  ${stateTax} ${rupees(h.sgstPaise + h.utgstPaise)}`;
     pdf.text(`HSN/SAC ${h.hsn} @ ${pct(h.rateBps)}: taxable ${rupees(h.taxablePaise)}  ${taxes}${h.cessPaise ? `  Cess ${rupees(h.cessPaise)}` : ''}`, left);
   }
+  if (doc.discount) {
+    pdf.moveDown(0.3).font('Helvetica').fontSize(8)
+      .text(`Invoice discount ${doc.discount.kind === 'percent' ? pct(doc.discount.bps) : `Rs. ${rupees(doc.discount.paise)}`}, spread over the lines in proportion before tax: the taxable values above are after it.`, left, pdf.y, { width });
+  }
   pdf.moveDown(0.6);
   const totals: [string, number][] = [['Taxable value', doc.taxablePaise]];
   if (igst) totals.push(['IGST', doc.igstPaise]);
@@ -148,9 +154,19 @@ export function drawInvoicePdf({ doc, supplier, original, payLink }: InvoicePdfI
   if (bankLines.length && doc.documentType !== 'credit_note') {
     pdf.moveDown(0.8);
     if (pdf.y > pdf.page.height - 200) pdf.addPage();
-    pdf.font('Helvetica-Bold').fontSize(9).text('Payment details', left, pdf.y, { width });
+    const blockY = pdf.y;
+    const textWidth = upi ? width - 200 : width;
+    pdf.font('Helvetica-Bold').fontSize(9).text('Payment details', left, pdf.y, { width: textWidth });
     pdf.font('Helvetica').fontSize(9);
-    for (const [k, v] of bankLines) pdf.text(`${k}: ${v}`, left, pdf.y, { width });
+    for (const [k, v] of bankLines) pdf.text(`${k}: ${v}`, left, pdf.y, { width: textWidth });
+    if (upi) {
+      // Beside the bank details: any UPI app scans it and fills in the payee, the balance and the invoice number.
+      const qrX = left + width - 190;
+      pdf.image(upi.qrPng, qrX, blockY, { width: 78, height: 78 });
+      pdf.font('Helvetica-Bold').fontSize(8).text('Scan with any UPI app', qrX + 84, blockY + 10, { width: 106 });
+      pdf.font('Helvetica').fontSize(8).text(`Pays Rs. ${rupees(upi.amountPaise)} for ${doc.number}`, qrX + 84, pdf.y + 2, { width: 106 });
+      pdf.y = Math.max(pdf.y, blockY + 82);
+    }
   }
 
   // Signature block, with the payment link's QR code beside it (INV-5).
@@ -195,9 +211,12 @@ export async function loadPdfInput(db: Db, ctx: WorkspaceContext, id: string): P
     const doc = presentDocument(await findDocument(tx, ctx, id), await loadLines(tx, ctx, id));
     const [ws] = await tx.select().from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
     const original = doc.originalDocumentId ? await findDocument(tx, ctx, doc.originalDocumentId) : null;
-    const link = doc.documentType === 'invoice' && doc.grandTotalPaise > doc.paidPaise && doc.status !== 'cancelled' ? await openLinkOf(tx, ctx, id) : null;
+    const due = doc.documentType === 'invoice' && !!doc.number && doc.grandTotalPaise > doc.paidPaise && doc.status !== 'cancelled';
+    const link = due ? await openLinkOf(tx, ctx, id) : null;
+    const upiUri = due && settings.upiId ? upiPayUri({ upiId: settings.upiId, payeeName: settings.legalName, amountPaise: doc.grandTotalPaise - doc.paidPaise, note: doc.number! }) : null;
     return {
       payLink: link ? await payLinkOf(link.url, link.amountPaise) : null,
+      upi: upiUri ? { uri: upiUri, amountPaise: doc.grandTotalPaise - doc.paidPaise, qrPng: await qrPng(upiUri) } : null,
       settings,
       doc,
       supplier: {
@@ -211,7 +230,21 @@ export async function loadPdfInput(db: Db, ctx: WorkspaceContext, id: string): P
 
 export const pdfFileName = (doc: Pick<InvoiceDocument, 'number' | 'documentType'>) => `${(doc.number ?? `${doc.documentType}-draft`).replace(/[^A-Za-z0-9-]+/g, '-')}.pdf`;
 
-/** INV-5: the link and its QR code (error correction M: still reads when printed small or smudged). */
+/** A QR code as a PNG (error correction M: still reads when printed small or smudged). */
+export const qrPng = (text: string) => QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 240 });
+
+/** INV-5: the link and its QR code. */
 export async function payLinkOf(url: string, amountPaise: number): Promise<PdfPayLink> {
-  return { url, amountPaise, qrPng: await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M', margin: 1, width: 240 }) };
+  return { url, amountPaise, qrPng: await qrPng(url) };
+}
+
+/**
+ * INV-2: the UPI deep link NPCI's linking specification describes — payee address `pa`, payee name
+ * `pn`, amount `am` in rupees with two decimals, currency `cu=INR`, and the note `tn` (the invoice
+ * number, so the payment shows which invoice it settles). Each value is percent-encoded.
+ */
+export function upiPayUri(p: { upiId: string; payeeName: string; amountPaise: number; note: string }): string {
+  const am = `${Math.trunc(p.amountPaise / 100)}.${String(p.amountPaise % 100).padStart(2, '0')}`;
+  const q = [['pa', p.upiId], ['pn', p.payeeName.slice(0, 50)], ['am', am], ['cu', 'INR'], ['tn', p.note]] as const;
+  return `upi://pay?${q.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
 }

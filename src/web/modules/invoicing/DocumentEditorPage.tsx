@@ -14,14 +14,14 @@ import { RecordPicker } from '../crm/RecordPicker';
 import { invoicingApi, invoicingKeys, useInvoicingSettings, useProducts, useSeries, type DocumentBody, type DocumentType, type InvoiceDocument, type Product } from './api';
 import { inr, parseQuantity, parseRupees, quantityText, rateText, rupeesText, stateOptions, todayInIndia, typeLabels } from './format';
 import { TotalsPanel } from './TotalsPanel';
-import { lineDiscount, liveTotals, percentBps, type HeadDraft, type LineDraft } from './useLiveTotals';
+import { lineDiscount, liveTotals, type HeadDraft, type LineDraft } from './useLiveTotals';
 import type { SupplyKind } from '../../../server/modules/invoicing/gst/compute';
 
 const plusDays = (iso: string, n: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 let nextKey = 1;
 const emptyLine = (): LineDraft => ({ key: nextKey++, productId: '', description: '', hsn: '', uqc: 'NOS', quantity: '1', price: '', priceIncludesTax: false, rateBps: 1800, cessBps: 0, discountText: '', discountKind: 'percent' });
 const lineFromProduct = (p: Product, keep: LineDraft): LineDraft => ({ ...keep, productId: p.id, description: p.name, hsn: p.hsn, uqc: p.uqc, price: rupeesText(p.pricePaise), priceIncludesTax: p.priceIncludesTax, rateBps: p.rateBps, cessBps: p.cessBps });
-/** A percentage discount as the field shows it ("10"); the invoice-level field takes percentages only. */
+/** A percentage discount as the field shows it ("10"). */
 const percentText = (d: InvoiceDocument['discount'] | undefined) => (d?.kind === 'percent' ? String(d.bps / 100) : '');
 /** A line's discount as its field shows it: "10" (%) or "150.00" (₹). */
 const discountFields = (d: InvoiceDocument['discount'] | undefined): Pick<LineDraft, 'discountText' | 'discountKind'> =>
@@ -88,7 +88,7 @@ function Editor({ workspaceId, type, supplierStateCode, series, products, existi
   const [notes, setNotes] = useState(existing?.notes ?? '');
   const [head, setHead] = useState<HeadDraft>({
     documentDate: existing?.documentDate ?? todayInIndia(), buyerGstin: from?.buyerGstin ?? '', buyerStateCode: from?.buyerStateCode ?? '',
-    supplyKind: from?.supplyKind ?? 'regular', discountPercent: percentText((existing ?? quote)?.discount),
+    supplyKind: from?.supplyKind ?? 'regular', ...discountFields((existing ?? quote)?.discount),
   });
   const [lines, setLines] = useState<LineDraft[]>(from ? linesFrom(from) : [emptyLine()]);
   const [serverError, setServerError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
@@ -99,14 +99,14 @@ function Editor({ workspaceId, type, supplierStateCode, series, products, existi
   const setLine = (key: number, patch: Partial<LineDraft>) => setLines((ls) => ls.map((l) => (l.key === key ? { ...l, ...patch } : l)));
   const body = (): DocumentBody | null => {
     if (!live.ok) return null;
-    const invoiceBps = percentBps(head.discountPercent);
+    const invoiceDiscount = lineDiscount(head.discountText, head.discountKind);
     return {
       documentType: type, seriesId, documentDate: head.documentDate, dueDate: dueDate || null,
       ...(company.id ? { companyId: company.id } : {}),
       ...(buyerName.trim() ? { buyerName: buyerName.trim() } : {}),
       buyerGstin: head.buyerGstin.trim() || null, buyerStateCode: head.buyerStateCode || null, supplyKind: head.supplyKind,
       ...(original ? { originalDocumentId: original.id } : {}),
-      discount: invoiceBps ? { kind: 'percent', bps: invoiceBps } : null,
+      discount: invoiceDiscount ?? null,
       ...(notes.trim() ? { notes: notes.trim() } : {}),
       lines: lines.map((l) => {
         const discount = lineDiscount(l.discountText, l.discountKind);
@@ -207,22 +207,8 @@ function Editor({ workspaceId, type, supplierStateCode, series, products, existi
                     </select>
                     {fieldError(`lines.${i}.rateBps`) ? <span className="mt-1 block text-sm font-normal text-red-700">{fieldError(`lines.${i}.rateBps`)}</span> : null}
                   </label>
-                  <div className="text-sm">
-                    <div className="mb-1 flex flex-wrap items-center justify-between gap-1">
-                      <label htmlFor={`line-${l.key}-discount`} className="font-medium text-stone-800">Discount<span className="sr-only"> {l.discountKind === 'percent' ? '%' : '₹'}</span></label>
-                      <div role="group" aria-label={`Line ${i + 1} discount in`} className="flex overflow-hidden rounded border border-stone-300 text-xs">
-                        {(['percent', 'amount'] as const).map((k) => (
-                          <button key={k} type="button" aria-pressed={l.discountKind === k} aria-label={k === 'percent' ? 'Percent' : 'Rupees'}
-                            className={`h-5 w-5 font-medium ${l.discountKind === k ? 'bg-stone-800 text-white' : 'bg-white text-stone-700 hover:bg-stone-100'}`}
-                            onClick={() => setLine(l.key, { discountKind: k })}>{k === 'percent' ? '%' : '₹'}</button>
-                        ))}
-                      </div>
-                    </div>
-                    <input id={`line-${l.key}-discount`} className={inputClass} value={l.discountText} inputMode="decimal" placeholder={l.discountKind === 'percent' ? '0 %' : '₹ 0'}
-                      aria-invalid={fieldError(`lines.${i}.discount`) ? true : undefined} aria-describedby={fieldError(`lines.${i}.discount`) ? `line-${l.key}-discount-error` : undefined}
-                      onChange={(e) => setLine(l.key, { discountText: e.target.value })} />
-                    {fieldError(`lines.${i}.discount`) ? <p id={`line-${l.key}-discount-error`} className="mt-1 text-sm text-red-700">{fieldError(`lines.${i}.discount`)}</p> : null}
-                  </div>
+                  <DiscountField id={`line-${l.key}-discount`} label="Discount" groupLabel={`Line ${i + 1} discount in`} kind={l.discountKind} text={l.discountText} error={fieldError(`lines.${i}.discount`)}
+                    onKind={(k) => setLine(l.key, { discountKind: k })} onText={(t) => setLine(l.key, { discountText: t })} />
                   <div className="col-span-2 flex items-end justify-between gap-2 sm:col-span-6">
                     <span className="text-sm text-stone-600 tabular-nums" data-testid={`line-${i}-total`}>
                       {live.ok ? `Taxable ${inr(live.result.lines[i]!.taxablePaise)} · with tax ${inr(live.result.lines[i]!.totalPaise)}` : ''}
@@ -234,14 +220,16 @@ function Editor({ workspaceId, type, supplierStateCode, series, products, existi
             </ol>
             <div className="mt-3 flex flex-wrap items-end justify-between gap-3">
               <Button variant="secondary" size="sm" onClick={() => setLines((ls) => [...ls, emptyLine()])} disabled={lines.length >= 200}>Add line</Button>
-              <TextField containerClassName="w-40" label="Invoice discount %" optional value={head.discountPercent} inputMode="decimal" onChange={(e) => setHead({ ...head, discountPercent: e.target.value })} error={fieldError('discount')} />
+              <DiscountField id="invoice-discount" label="Invoice discount" groupLabel="Invoice discount in" kind={head.discountKind} text={head.discountText} error={fieldError('discount')} className="w-48"
+                hint="On the whole invoice, spread over the lines before tax."
+                onKind={(k) => setHead({ ...head, discountKind: k })} onText={(t) => setHead({ ...head, discountText: t })} />
             </div>
           </fieldset>
           <TextField label="Notes" optional value={notes} maxLength={2000} onChange={(e) => setNotes(e.target.value)} placeholder="Bank details, terms…" />
         </div>
         <aside className="space-y-4 lg:sticky lg:top-20 lg:self-start">
           {live.ok ? (
-            <TotalsPanel totals={live.result} regime={live.result.regime} placeOfSupply={live.pos} label="Live totals" />
+            <TotalsPanel totals={live.result} regime={live.result.regime} placeOfSupply={live.pos} label="Live totals" discountPaise={live.result.discountPaise} />
           ) : (
             <p role="status" className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">Totals appear when every line is complete: {live.message}</p>
           )}
@@ -259,6 +247,32 @@ function Editor({ workspaceId, type, supplierStateCode, series, products, existi
           </div>
         </aside>
       </form>
+    </div>
+  );
+}
+
+/** A discount typed as a percentage or in rupees, with a % / ₹ switch (a line's, or the whole invoice's). */
+function DiscountField({ id, label, groupLabel, kind, text, error, hint, className = '', onKind, onText }: {
+  id: string; label: string; groupLabel: string; kind: 'percent' | 'amount'; text: string; error?: string | undefined; hint?: string; className?: string;
+  onKind: (k: 'percent' | 'amount') => void; onText: (t: string) => void;
+}) {
+  const described = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`text-sm ${className}`}>
+      <div className="mb-1 flex flex-wrap items-center justify-between gap-1">
+        <label htmlFor={id} className="font-medium text-stone-800">{label}<span className="sr-only"> {kind === 'percent' ? '%' : '₹'}</span></label>
+        <div role="group" aria-label={groupLabel} className="flex overflow-hidden rounded border border-stone-300 text-xs">
+          {(['percent', 'amount'] as const).map((k) => (
+            <button key={k} type="button" aria-pressed={kind === k} aria-label={k === 'percent' ? 'Percent' : 'Rupees'}
+              className={`h-5 w-5 font-medium ${kind === k ? 'bg-stone-800 text-white' : 'bg-white text-stone-700 hover:bg-stone-100'}`}
+              onClick={() => onKind(k)}>{k === 'percent' ? '%' : '₹'}</button>
+          ))}
+        </div>
+      </div>
+      <input id={id} className={inputClass} value={text} inputMode="decimal" placeholder={kind === 'percent' ? '0 %' : '₹ 0'}
+        aria-invalid={error ? true : undefined} aria-describedby={described} onChange={(e) => onText(e.target.value)} />
+      {hint ? <p id={`${id}-hint`} className="mt-1 text-xs text-stone-500">{hint}</p> : null}
+      {error ? <p id={`${id}-error`} className="mt-1 text-sm text-red-700">{error}</p> : null}
     </div>
   );
 }

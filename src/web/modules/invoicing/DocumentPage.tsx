@@ -14,6 +14,7 @@ import { invoicingApi, invoicingKeys, type InvoiceDocument } from './api';
 import { chipClass, chipLabels, chipOf, inr, parseRupees, quantityText, rateText, rupeesText, typeLabels } from './format';
 import { TotalsPanel } from './TotalsPanel';
 import { PaymentLinkSection } from './PaymentLinks';
+import { PaymentIssuesSection } from './PaymentIssues';
 
 const methods = [
   { value: 'upi', label: 'UPI' }, { value: 'cash', label: 'Cash' }, { value: 'bank_transfer', label: 'Bank transfer' },
@@ -32,7 +33,7 @@ export function DocumentPage() {
     queryFn: () => invoicingApi.payments(workspaceId, documentId),
     enabled: doc.data?.documentType === 'invoice' && doc.data.status !== 'draft',
   });
-  const [dialog, setDialog] = useState<'pay' | 'send' | 'remind' | null>(null);
+  const [dialog, setDialog] = useState<'pay' | 'send' | 'remind' | 'whatsapp' | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: invoicingKeys.all(workspaceId) });
   const act = useMutation({
@@ -73,6 +74,7 @@ export function DocumentPage() {
         ) : null}
         {d.number ? <a href={invoicingApi.pdfUrl(workspaceId, d.id)} className={buttonClass('secondary')} download>Download PDF</a> : null}
         {d.number && d.status !== 'cancelled' ? <Button variant="secondary" onClick={() => setDialog('send')}>Send by email</Button> : null}
+        {d.number && d.status !== 'cancelled' ? <Button variant="secondary" onClick={() => setDialog('whatsapp')}>Send on WhatsApp</Button> : null}
         {isInvoice && awaiting.includes(d.status) ? <Button variant="secondary" onClick={() => setDialog('pay')}>Record payment</Button> : null}
         {isInvoice && d.overdue && balance > 0 ? <Button variant="secondary" onClick={() => setDialog('remind')}>Send reminder</Button> : null}
         {isInvoice && d.number && d.status !== 'cancelled' ? <Link to={`${base}/new?creditFor=${d.id}` as '/'} className={buttonClass('secondary')}>Credit note</Link> : null}
@@ -102,7 +104,13 @@ export function DocumentPage() {
               </tbody>
             </table>
           </div>
+          {d.discount ? (
+            <p className="text-sm text-stone-700" data-testid="invoice-discount">
+              Invoice discount {d.discount.kind === 'percent' ? `${d.discount.bps / 100}%` : inr(d.discount.paise)}, spread over the lines before tax (the taxable values above are after it).
+            </p>
+          ) : null}
           {d.notes ? <p className="text-sm whitespace-pre-wrap text-stone-700">{d.notes}</p> : null}
+          {isInvoice && d.number ? <PaymentIssuesSection workspaceId={workspaceId} doc={d} /> : null}
           {isInvoice && awaiting.includes(d.status) ? <PaymentLinkSection workspaceId={workspaceId} doc={d} balance={balance} /> : null}
           {payments.data && payments.data.items.length > 0 ? (
             <section aria-labelledby="payments-heading" className="rounded-lg border border-stone-200 bg-white p-4">
@@ -126,6 +134,7 @@ export function DocumentPage() {
         </aside>
       </div>
       <PaymentDialog open={dialog === 'pay'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} balance={balance} onDone={(msg) => { setNote(msg); announce(msg); void refresh(); }} />
+      <WhatsappDialog open={dialog === 'whatsapp'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} onDone={(msg) => { setNote(msg); announce(msg); void refresh(); }} />
       <SendDialog open={dialog === 'send' || dialog === 'remind'} reminder={dialog === 'remind'} onClose={() => setDialog(null)} workspaceId={workspaceId} doc={d} onDone={(msg) => { setNote(msg); announce(msg); void refresh(); }} />
     </div>
   );
@@ -182,6 +191,48 @@ function SendDialog({ open, reminder, onClose, workspaceId, doc, onDone }: { ope
         <div className="flex justify-end gap-2">
           <Button variant="ghost" onClick={onClose}>Cancel</Button>
           <Button type="submit" pending={send.isPending} pendingLabel="Sending…">{reminder ? 'Send reminder' : 'Send'}</Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+type OfferedTemplate = { name: string; language: string; body: string; paramCount: number };
+
+/**
+ * INV-2: sends the PDF into the customer's WhatsApp conversation. Inside WhatsApp's 24-hour window it
+ * goes at once; outside it the server answers which approved templates with a document header fit,
+ * and the person picks one (or reads why it cannot go, as the inbox says it).
+ */
+function WhatsappDialog({ open, onClose, workspaceId, doc, onDone }: { open: boolean; onClose: () => void; workspaceId: string; doc: InvoiceDocument; onDone: (msg: string) => void }) {
+  const [offered, setOffered] = useState<OfferedTemplate[] | null>(null);
+  const [chosen, setChosen] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const close = () => { setOffered(null); setChosen(''); setError(null); onClose(); };
+  const send = useMutation({
+    mutationFn: () => {
+      const t = offered?.find((x) => `${x.name}/${x.language}` === (chosen || (offered[0] ? `${offered[0].name}/${offered[0].language}` : '')));
+      return invoicingApi.sendWhatsapp(workspaceId, doc.id, t ? { template: { name: t.name, language: t.language } } : {});
+    },
+    onSuccess: (r) => { onDone(`${doc.number} is on its way on WhatsApp${r.template ? ` with the template ${r.template}` : ''}${r.paymentLinkUrl ? ', with a payment link' : ''}. It shows in the customer's conversation in the inbox.`); close(); },
+    onError: (e) => {
+      setError(errorMessage(e));
+      const templates = isApiError(e) ? (e.details as { templates?: OfferedTemplate[] } | undefined)?.templates : undefined;
+      if (templates?.length) setOffered(templates);
+    },
+  });
+  return (
+    <Dialog open={open} onClose={close} title={`Send ${doc.number} on WhatsApp`} description="The PDF goes into the customer's WhatsApp conversation with the payment link, and shows in the inbox.">
+      <form noValidate className="space-y-4" onSubmit={(e) => { e.preventDefault(); setError(null); send.mutate(); }}>
+        {error ? <ErrorAlert>{error}</ErrorAlert> : null}
+        {offered?.length ? (
+          <SelectField label="Approved template" value={chosen || `${offered[0]!.name}/${offered[0]!.language}`} onChange={(e) => setChosen(e.target.value)}
+            options={offered.map((t) => ({ value: `${t.name}/${t.language}`, label: `${t.name} (${t.language})` }))}
+            hint={offered.find((t) => `${t.name}/${t.language}` === (chosen || `${offered[0]!.name}/${offered[0]!.language}`))?.body} />
+        ) : null}
+        <div className="flex justify-end gap-2">
+          <Button variant="ghost" onClick={close}>Cancel</Button>
+          <Button type="submit" pending={send.isPending} pendingLabel="Sending…">{offered?.length ? 'Send with template' : 'Send'}</Button>
         </div>
       </form>
     </Dialog>

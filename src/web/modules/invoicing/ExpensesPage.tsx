@@ -5,11 +5,11 @@ import { errorMessage, isApiError } from '../../lib/api';
 import { formatDate } from '../../lib/format';
 import { ErrorAlert } from '../../ui/Alert';
 import { announce } from '../../ui/Announcer';
-import { Button } from '../../ui/Button';
+import { Button, buttonClass } from '../../ui/Button';
 import { CheckboxField, SelectField, TextField } from '../../ui/Field';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
-import { invoicingApi, invoicingKeys, type ExpenseBody } from './api';
+import { invoicingApi, invoicingKeys, type ExpenseBody, type Expenses } from './api';
 import { inr, parseRupees, todayInIndia } from './format';
 import { InvoicingNav } from './InvoicingNav';
 
@@ -53,8 +53,9 @@ export function ExpensesPage() {
                       <p className="font-medium text-stone-900">{e.description}</p>
                       <p className="text-xs text-stone-600">{formatDate(e.spentOn)} · {categoryLabels[e.category]}{e.vendorName ? ` · ${e.vendorName}` : ''}{e.gstPaise ? ` · GST ${inr(e.gstPaise)}${e.itcEligible ? ' (credit)' : ''}` : ''}</p>
                     </div>
-                    <div className="flex items-center gap-2">
+                    <div className="flex flex-wrap items-center gap-2">
                       <span className="tabular-nums">{inr(e.amountPaise)}</span>
+                      <BillControl workspaceId={workspaceId} month={month} expense={e} />
                       <Button variant="ghost" size="sm" aria-label={`Remove ${e.description}`} onClick={() => remove.mutate(e.id)}>Remove</Button>
                     </div>
                   </li>
@@ -114,5 +115,31 @@ function ExpenseForm({ workspaceId }: { workspaceId: string }) {
         <Button type="submit" pending={save.isPending}>Record expense</Button>
       </form>
     </Card>
+  );
+}
+
+/** INV-3: the vendor's bill on an expense: attach a PDF, JPEG or PNG (checked again by the server), download it, replace it. */
+function BillControl({ workspaceId, month, expense }: { workspaceId: string; month: string; expense: Expenses['items'][number] }) {
+  const queryClient = useQueryClient();
+  const inputId = `bill-${expense.id}`;
+  const attach = useMutation({
+    mutationFn: async (file: File) => {
+      if (file.size > 2 * 1024 * 1024) throw new Error('The bill is larger than 2 MB.');
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return invoicingApi.attachBill(workspaceId, expense.id, { dataBase64: btoa(binary), fileName: file.name.slice(0, 200) });
+    },
+    onSuccess: async () => { await queryClient.invalidateQueries({ queryKey: invoicingKeys.expenses(workspaceId, month) }); announce('Bill attached.'); },
+  });
+  return (
+    <span className="flex flex-wrap items-center gap-2">
+      {expense.attachmentName ? (
+        <a className="text-sm font-medium text-teal-800 underline" href={invoicingApi.billUrl(workspaceId, expense.id)} download aria-label={`Download the bill for ${expense.description}`}>Bill</a>
+      ) : null}
+      <label htmlFor={inputId} className={`${buttonClass('ghost', 'sm')} cursor-pointer`}>{attach.isPending ? 'Attaching…' : expense.attachmentName ? 'Replace bill' : 'Attach bill'}<span className="sr-only"> for {expense.description}</span></label>
+      <input id={inputId} type="file" accept="application/pdf,image/jpeg,image/png" className="sr-only" onChange={(ev) => { const f = ev.target.files?.[0]; if (f) attach.mutate(f); ev.target.value = ''; }} />
+      {attach.isError ? <span role="alert" className="basis-full text-xs text-red-700">{errorMessage(attach.error)}</span> : null}
+    </span>
   );
 }

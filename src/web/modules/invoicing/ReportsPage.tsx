@@ -51,6 +51,20 @@ export function ReportsPage() {
                 </table>
               </div>
             )}
+            <h3 className="mt-5 mb-2 text-sm font-semibold text-stone-900">GSTR-3B · 4 eligible input tax credit</h3>
+            {gstr3b.isPending ? <SkeletonList rows={1} label="Working out input tax credit…" /> : gstr3b.isError ? null : (
+              <div className="overflow-x-auto">
+                <table className="w-full min-w-[32rem] text-sm" data-testid="gstr3b-itc">
+                  <thead className="text-left text-xs text-stone-600"><tr><th className="py-1 pr-3">Details</th><th className="py-1 pr-3 text-right">IGST</th><th className="py-1 pr-3 text-right">CGST</th><th className="py-1 pr-3 text-right">SGST/UTGST</th><th className="py-1 text-right">Cess</th></tr></thead>
+                  <tbody className="divide-y divide-stone-100 tabular-nums">
+                    <RowItc label="(A)(5) All other ITC (expenses billed by a registered vendor)" v={gstr3b.data.itc_elg.itc_avl.find((r) => r.ty === 'OTH')!} />
+                    <RowItc label="(C) Net ITC available" v={gstr3b.data.itc_elg.itc_net} />
+                    <RowItc label="(D)(2) Ineligible (marked not claimable)" v={gstr3b.data.itc_elg.itc_inelg.find((r) => r.ty === 'OTH')!} />
+                  </tbody>
+                </table>
+                <p className="mt-2 text-xs text-stone-500">From this month's expenses with a vendor GSTIN: IGST when the vendor is in another state, CGST and SGST when in yours. Attach each bill on the Expenses page.</p>
+              </div>
+            )}
           </div>
         </Card>
         {reports.isPending ? <SkeletonList rows={3} label="Loading reports…" /> : reports.isError ? <ErrorAlert>{errorMessage(reports.error)}</ErrorAlert> : <Charts r={reports.data} />}
@@ -59,6 +73,14 @@ export function ReportsPage() {
   );
 }
 
+function RowItc({ label, v }: { label: string; v: { iamt: number; camt: number; samt: number; csamt: number } }) {
+  return (
+    <tr>
+      <td className="py-1.5 pr-3 text-stone-700">{label}</td>
+      {[v.iamt, v.camt, v.samt, v.csamt].map((x, i) => <td key={i} className="py-1.5 pr-3 text-right">{rupeesText(x)}</td>)}
+    </tr>
+  );
+}
 const rupeesText = (n: number) => n.toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 function Row3b({ label, v }: { label: string; v: { txval: number; iamt: number; camt: number; samt: number; csamt: number } }) {
   return (

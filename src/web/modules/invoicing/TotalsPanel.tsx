@@ -7,8 +7,10 @@ type Totals = TaxAmounts & { roundOffPaise: number; grandTotalPaise: number };
 const regimeText = { 'cgst-sgst': 'CGST + SGST (same state)', 'cgst-utgst': 'CGST + UTGST (union territory)', igst: 'IGST (other state)', 'zero-rated': 'Zero-rated (no tax)' } as const;
 
 /** The taxable value, each tax that applies and the rounded total, with the total in words. */
-export function TotalsPanel({ totals, regime, placeOfSupply, label = 'Totals' }: { totals: Totals; regime: keyof typeof regimeText; placeOfSupply: string; label?: string }) {
-  const rows: [string, number][] = [['Taxable value', totals.taxablePaise]];
+export function TotalsPanel({ totals, regime, placeOfSupply, label = 'Totals', discountPaise = 0 }: { totals: Totals; regime: keyof typeof regimeText; placeOfSupply: string; label?: string; discountPaise?: number }) {
+  const rows: [string, number][] = [];
+  if (discountPaise) rows.push(['Discount (before tax)', -discountPaise]);
+  rows.push(['Taxable value', totals.taxablePaise]);
   if (regime === 'cgst-sgst' || regime === 'cgst-utgst') rows.push(['CGST', totals.cgstPaise], [regime === 'cgst-sgst' ? 'SGST' : 'UTGST', regime === 'cgst-sgst' ? totals.sgstPaise : totals.utgstPaise]);
   if (regime === 'igst') rows.push(['IGST', totals.igstPaise]);
   if (totals.cessPaise) rows.push(['Cess', totals.cessPaise]);

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { api, request } from '../../lib/api';
 import type {
-  DocumentBody, ExpenseBody, expenseList, InvoiceDocument, movementSchema, paymentAccountList, paymentLinkSchema, paymentList, paymentResult, Product, ProductBody, seriesSchema, SettingsBody, settingsSchema, UpdateDocumentBody,
+  DocumentBody, ExpenseBody, expenseList, InvoiceDocument, movementSchema, paymentAccountList, paymentIssueList, paymentLinkSchema, paymentList, paymentResult, Product, ProductBody, seriesSchema, SettingsBody, settingsSchema, UpdateDocumentBody,
 } from '../../../server/modules/invoicing/invoicing.contract';
 
 export type { DocumentBody, InvoiceDocument, Product, ProductBody, SettingsBody };
@@ -14,6 +14,7 @@ export type Expenses = z.infer<typeof expenseList>;
 export type { ExpenseBody };
 export type PaymentAccounts = z.infer<typeof paymentAccountList>;
 export type PaymentLink = z.infer<typeof paymentLinkSchema>;
+export type PaymentIssues = z.infer<typeof paymentIssueList>;
 export type DocumentSummary = Omit<InvoiceDocument, 'lines'>;
 export type DocumentType = InvoiceDocument['documentType'];
 export type DocumentStatus = InvoiceDocument['status'];
@@ -46,13 +47,19 @@ export const invoicingApi = {
   send: (ws: string, id: string, body: { to: string; message?: string }) => api.post<{ queued: true; to: string; paymentLinkUrl: string | null }>(`${base(ws)}/documents/${id}/send`, body),
   expenses: (ws: string, month?: string) => api.get<Expenses>(`${base(ws)}/expenses`, { query: { month } }),
   createExpense: (ws: string, body: Partial<ExpenseBody> & Pick<ExpenseBody, 'spentOn' | 'category' | 'description' | 'amountPaise'>) => api.post<Expenses['items'][number]>(`${base(ws)}/expenses`, body),
+  attachBill: (ws: string, id: string, body: { dataBase64: string; fileName?: string }) => request<Expenses['items'][number]>('PUT', `${base(ws)}/expenses/${id}/attachment`, { body }),
+  billUrl: (ws: string, id: string) => `${base(ws)}/expenses/${id}/attachment`,
+  sendWhatsapp: (ws: string, id: string, body: { template?: { name: string; language: string } }) =>
+    api.post<{ conversationId: string; messageId: string; template: string | null; paymentLinkUrl: string | null }>(`${base(ws)}/documents/${id}/send-whatsapp`, body),
   deleteExpense: (ws: string, id: string) => request<{ deleted: true }>('DELETE', `${base(ws)}/expenses/${id}`),
   remind: (ws: string, id: string, body: { to: string; message?: string }) => api.post<{ queued: true; to: string; paymentLinkUrl: string | null }>(`${base(ws)}/documents/${id}/remind`, body),
   paymentAccounts: (ws: string) => api.get<PaymentAccounts>(`${base(ws)}/payment-accounts`),
-  savePaymentAccount: (ws: string, provider: string, body: { secretKey: string; webhookSecret: string }) => request<PaymentAccounts>('PUT', `${base(ws)}/payment-accounts/${provider}`, { body }),
+  savePaymentAccount: (ws: string, provider: string, body: { keyId?: string; secretKey: string; webhookSecret: string }) => request<PaymentAccounts>('PUT', `${base(ws)}/payment-accounts/${provider}`, { body }),
   removePaymentAccount: (ws: string, provider: string) => request<PaymentAccounts>('DELETE', `${base(ws)}/payment-accounts/${provider}`),
   paymentLinks: (ws: string, id: string) => api.get<{ items: PaymentLink[] }>(`${base(ws)}/documents/${id}/payment-links`),
-  createPaymentLink: (ws: string, id: string, body: { amountPaise?: number }) => api.post<PaymentLink>(`${base(ws)}/documents/${id}/payment-links`, body),
+  createPaymentLink: (ws: string, id: string, body: { amountPaise?: number; provider?: 'stripe' | 'razorpay' }) => api.post<PaymentLink>(`${base(ws)}/documents/${id}/payment-links`, body),
+  paymentIssues: (ws: string, id: string) => api.get<PaymentIssues>(`${base(ws)}/documents/${id}/payment-issues`),
+  resolvePaymentIssue: (ws: string, id: string, issueId: string, resolution: 'refunded' | 'credit') => api.post<PaymentIssues['items'][number]>(`${base(ws)}/documents/${id}/payment-issues/${issueId}/resolve`, { resolution }),
   pdfUrl: (ws: string, id: string) => `${base(ws)}/documents/${id}/pdf`,
 };
 
@@ -65,6 +72,7 @@ export const invoicingKeys = {
   document: (ws: string, id: string) => ['invoicing', ws, 'document', id] as const,
   payments: (ws: string, id: string) => ['invoicing', ws, 'payments', id] as const,
   paymentLinks: (ws: string, id: string) => ['invoicing', ws, 'payment-links', id] as const,
+  paymentIssues: (ws: string, id: string) => ['invoicing', ws, 'payment-issues', id] as const,
   paymentAccounts: (ws: string) => ['invoicing', ws, 'payment-accounts'] as const,
   expenses: (ws: string, month: string) => ['invoicing', ws, 'expenses', month] as const,
 };

@@ -22,7 +22,9 @@ export interface HeadDraft {
   buyerGstin: string;
   buyerStateCode: string;
   supplyKind: SupplyKind;
-  discountPercent: string;
+  /** The invoice-level discount as typed: a percentage, or rupees off the whole invoice, spread over the lines before tax. */
+  discountText: string;
+  discountKind: Discount['kind'];
 }
 
 /** "10" or "12.5" percent → basis points; empty is no discount; null when unreadable. */
@@ -64,9 +66,9 @@ export function liveTotals(head: HeadDraft, lines: LineDraft[], supplierStateCod
       if (discount === null) throw new GstInputError(`lines.${i}.discount`, l.discountKind === 'percent' ? 'A discount from 0 to 100 %.' : 'A discount in rupees like 150 or 99.50.');
       return { hsn: l.hsn.trim(), uqc: l.uqc.trim().toUpperCase(), quantityMilli, unitPricePaise, priceIncludesTax: l.priceIncludesTax, rateBps: l.rateBps, cessBps: l.cessBps, discount: discount ?? null };
     });
-    const invoiceBps = percentBps(head.discountPercent);
-    if (invoiceBps === null) throw new GstInputError('discount', 'A discount from 0 to 100 %.');
-    const result = computeDocument({ date: head.documentDate, ...(rateDate ? { rateDate } : {}), supplierStateCode, placeOfSupply: pos, supplyKind: head.supplyKind, lines: inputs, discount: invoiceBps ? { kind: 'percent', bps: invoiceBps } : null });
+    const discount = lineDiscount(head.discountText, head.discountKind);
+    if (discount === null) throw new GstInputError('discount', head.discountKind === 'percent' ? 'A discount from 0 to 100 %.' : 'A discount in rupees like 500 or 99.50.');
+    const result = computeDocument({ date: head.documentDate, ...(rateDate ? { rateDate } : {}), supplierStateCode, placeOfSupply: pos, supplyKind: head.supplyKind, lines: inputs, discount: discount ?? null });
     return { ok: true, pos, result };
   } catch (e) {
     if (e instanceof GstInputError) return { ok: false, field: e.field, message: e.message };

@@ -90,6 +90,27 @@ export async function graph<T>(services: Services, token: string, method: 'GET' 
   return json as T;
 }
 
+/** CONV-6: uploads a file to WhatsApp's media store (`POST /{phone-number-id}/media`, multipart) and answers its media id, for a document message. */
+export async function uploadWhatsappMedia(services: Services, connection: WhatsappConnection, file: { bytes: Buffer; mimeType: string; filename: string }): Promise<string> {
+  const url = `${services.config.WHATSAPP_GRAPH_URL.replace(/\/+$/, '')}/${services.config.WHATSAPP_GRAPH_VERSION}/${connection.phoneNumberId}/media`;
+  const form = new FormData();
+  form.set('messaging_product', 'whatsapp');
+  form.set('type', file.mimeType);
+  form.set('file', new Blob([new Uint8Array(file.bytes)], { type: file.mimeType }), file.filename);
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${connection.token}` }, body: form, signal: AbortSignal.timeout(60_000) });
+  } catch (error) {
+    throw new GraphError(0, null, null, (error as Error).message, null);
+  }
+  const json = (await response.json().catch(() => null)) as { id?: string; error?: { code?: number; error_subcode?: number; message?: string; fbtrace_id?: string } } | null;
+  if (!response.ok || !json?.id) {
+    const err = json?.error ?? {};
+    throw new GraphError(response.status, typeof err.code === 'number' ? err.code : null, typeof err.error_subcode === 'number' ? err.error_subcode : null, String(err.message ?? `HTTP ${response.status}`).slice(0, 300), err.fbtrace_id ?? null);
+  }
+  return json.id;
+}
+
 export interface WhatsappConnection {
   phoneNumberId: string;
   businessAccountId: string | null;
@@ -199,9 +220,17 @@ async function sendWhatsapp(services: Services, workspaceId: string, messageId: 
   if (!connection) return fail('WhatsApp is not connected. Connect it in Settings → Channels.');
   if (!phone) return fail('This conversation has no WhatsApp number to reply to.');
   const t = message.meta.template;
+  const doc = message.meta.document;
+  // A template with a DOCUMENT header takes the file as its header parameter; inside the window a file goes as a document message with the body as its caption.
+  const components = t ? [
+    ...(doc ? [{ type: 'header', parameters: [{ type: 'document', document: { id: doc.mediaId, filename: doc.filename } }] }] : []),
+    ...(t.params.length ? [{ type: 'body', parameters: t.params.map((p) => ({ type: 'text', text: p })) }] : []),
+  ] : [];
   const payload = t
-    ? { messaging_product: 'whatsapp', recipient_type: 'individual', to: phone, type: 'template', template: { name: t.name, language: { code: t.language }, ...(t.params.length ? { components: [{ type: 'body', parameters: t.params.map((p) => ({ type: 'text', text: p })) }] } : {}) } }
-    : { messaging_product: 'whatsapp', recipient_type: 'individual', to: phone, type: 'text', text: { preview_url: false, body: message.body } };
+    ? { messaging_product: 'whatsapp', recipient_type: 'individual', to: phone, type: 'template', template: { name: t.name, language: { code: t.language }, ...(components.length ? { components } : {}) } }
+    : doc
+      ? { messaging_product: 'whatsapp', recipient_type: 'individual', to: phone, type: 'document', document: { id: doc.mediaId, filename: doc.filename, caption: message.body.slice(0, 1024) } }
+      : { messaging_product: 'whatsapp', recipient_type: 'individual', to: phone, type: 'text', text: { preview_url: false, body: message.body } };
   let wamid: string | undefined;
   try {
     const sent = await graph<{ messages?: { id: string }[] }>(services, connection.token, 'POST', `${connection.phoneNumberId}/messages`, payload);

@@ -155,6 +155,33 @@ describe('INV-2 golden invoices (hand-computed, all money in paise)', () => {
     expect(amountInWords(doc.grandTotalPaise)).toBe('Rupees Thirty Seven Thousand Two Hundred Fifty Six Only');
   });
 
+  it('INV-2 intra-state with a 7.5 % invoice discount on top of a line discount: spread before tax by largest remainder; lines, totals and HSN summary agree', () => {
+    const doc = computeDocument({
+      date: '2026-08-01', supplierStateCode: '29', placeOfSupply: '29', supplyKind: 'regular', discount: { kind: 'percent', bps: 750 },
+      lines: [
+        { hsn: '6109', uqc: 'PCS', quantityMilli: 3000, unitPricePaise: 499_00, rateBps: 500 },
+        { hsn: '6109', uqc: 'PCS', quantityMilli: 2000, unitPricePaise: 1_299_00, rateBps: 1800, discount: { kind: 'percent', bps: 1000 } },
+        { hsn: '6109', uqc: 'PCS', quantityMilli: 1000, unitPricePaise: 350_50, rateBps: 500 },
+      ],
+    });
+    // nets after line discounts: 3 × 49900 = 149700; 2 × 129900 = 259800 − 10 % (25980) = 233820; 35050; sum 418570
+    // invoice discount 7.5 % of 418570 = 31392.75 → 31393
+    // shares: 31393 × 149700/418570 = 11227.589; × 233820/… = 17536.640; × 35050/… = 2628.771
+    // floors 11227 + 17536 + 2628 = 31391; 2 left → largest remainders (line 3, then line 2) → 11227, 17537, 2629
+    // taxable 138473, 216283, 32421 (sum 387177 = 418570 − 31393)
+    // halves: 138473 × 2.5 % = 3461.825 → 3462; 216283 × 9 % = 19465.47 → 19465; 32421 × 2.5 % = 810.525 → 811
+    // CGST = SGST = 23738; line totals 145397 + 255213 + 34043 = 434653 (₹4,346.53) → ₹4,347, round-off +47
+    expect(doc.regime).toBe('cgst-sgst');
+    expect(doc.lines.map((l) => l.invoiceDiscountPaise)).toEqual([11227, 17537, 2629]);
+    expect(doc.lines.map((l) => [l.taxablePaise, l.cgstPaise, l.sgstPaise, l.totalPaise])).toEqual([[138473, 3462, 3462, 145397], [216283, 19465, 19465, 255213], [32421, 811, 811, 34043]]);
+    expect(doc).toMatchObject({ taxablePaise: 387177, cgstPaise: 23738, sgstPaise: 23738, discountPaise: 57373, exactTotalPaise: 434653, roundOffPaise: 47, grandTotalPaise: 434700 });
+    // HSN summary by code, unit and rate: the 5 % lines together.
+    expect(doc.hsnSummary.map((h) => [h.hsn, h.rateBps, h.quantityMilli, h.taxablePaise, h.cgstPaise, h.sgstPaise])).toEqual([
+      ['6109', 500, 4000, 170894, 4273, 4273], ['6109', 1800, 2000, 216283, 19465, 19465],
+    ]);
+    expect(amountInWords(doc.grandTotalPaise)).toBe('Rupees Four Thousand Three Hundred Forty Seven Only');
+  });
+
   it('INV-2 union territory Chandigarh: CGST+UTGST, 0.25 % split into halves rounded per line', () => {
     const doc = computeDocument({
       date: '2026-05-10', supplierStateCode: '04', placeOfSupply: '04', supplyKind: 'regular',

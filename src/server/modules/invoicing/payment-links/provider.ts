@@ -1,8 +1,7 @@
 import type { LinkProviderKind } from '../invoicing.schema';
 
 /**
- * INV-5: what invoicing needs of a payment-link provider, whichever it is (Stripe now; Razorpay's
- * payment links plug in here). The shop's own account: its key and webhook secret, never the
+ * INV-5: what invoicing needs of a payment-link provider, whichever it is (Stripe, Razorpay). The shop's own account: its key and webhook secret, never the
  * operator's billing account.
  */
 export interface PaymentLinkProvider {
@@ -18,14 +17,23 @@ export interface LinkInput {
   documentId: string;
   /** The invoice number, shown to the customer on the provider's page. */
   number: string;
+  /** The provider's own reference for the link (Razorpay's `reference_id`, unique per account): the invoice number, with `-2`, `-3`… for later links. */
+  reference: string;
   buyerName: string;
   supplierName: string;
   amountPaise: number;
 }
 
 export type LinkEvent =
-  | { id: string; type: string; kind: 'paid'; linkId: string; paymentId: string; amountPaise: number; currency: string; paidAt: Date }
+  | {
+      id: string; type: string; kind: 'paid';
+      /** The link paid; null when the event names only the payment (Razorpay's payment.captured), then `documentId` says whose it is. */
+      linkId: string | null;
+      documentId?: string | null;
+      /** The workspace the provider's notes name, when they do: an event for another workspace is not taken. */
+      workspaceId?: string | null;
+      paymentId: string; amountPaise: number; currency: string; paidAt: Date }
   | { id: string; type: string; kind: 'ignored' };
 
 /** The credentials a workspace keeps for a provider, opened from their sealed form. */
-export interface LinkCredentials { secretKey: string; webhookSecret: string }
+export interface LinkCredentials { keyId: string | null; secretKey: string; webhookSecret: string }
