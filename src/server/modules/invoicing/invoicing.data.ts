@@ -1,4 +1,4 @@
-import { registerData, type PersonColumns } from '../../platform/data/registry';
+import { registerData, type PersonColumns, relateToAccounts } from '../../platform/data/registry';
 
 const kept = (table: string, description: string, person?: PersonColumns) =>
   ({
@@ -30,3 +30,9 @@ registerData(
   kept('invoicing_expenses', 'Expenses: date, category, description, vendor and GSTIN, amount, GST and whether it is claimed as input tax credit (INV-3).', { text: ['description', 'vendor_name'] }),
   kept('invoicing_payments', 'Payments received against invoices: method, date, reference, amount, and voids (INV-3).', { text: ['reference', 'note'] }),
 );
+
+// PRIV-2: how these tables' rows belong to a user account (the per-account export).
+relateToAccounts({
+  invoicing_payment_links: { ids: ['created_by'] },
+  invoicing_expenses: { ids: ['created_by'] },
+});
