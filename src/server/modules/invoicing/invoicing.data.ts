@@ -35,4 +35,5 @@ registerData(
 relateToAccounts({
   invoicing_payment_links: { ids: ['created_by'] },
   invoicing_expenses: { ids: ['created_by'] },
+  invoicing_payments: { ids: ['recorded_by', 'voided_by'] },
 });
