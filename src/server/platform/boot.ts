@@ -36,7 +36,7 @@ import { Realtime } from './realtime/realtime';
 import { retentionJob } from '../modules/privacy/run-retention';
 import { accountPurgeJob } from '../modules/privacy/delete-account';
 import { workspacePurgeJob } from '../modules/privacy/close-workspace';
-import { privacyExportJob, privacyExportSweepJob } from '../modules/privacy/export.job';
+import { privacyAccountExportJob, privacyExportJob, privacyExportSweepJob } from '../modules/privacy/export.job';
 import { conversationJobs } from '../modules/conversations/conversations.jobs';
 import { EMAIL_REPLY_TEMPLATE, emailReplyOutcome } from '../modules/conversations/channels/email';
 import { semanticIndexJob, semanticIndexRefreshJob } from '../modules/brain/semantic-index';
@@ -83,7 +83,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   jobs.register(lowStockJob);
   jobs.register(dncImportJob, campaignJob, campaignSweepJob, sequenceDueJob);
   jobs.register(billingReconcileJob, billingPurgeJob);
-  jobs.register(privacyExportJob, privacyExportSweepJob, retentionJob, accountPurgeJob, workspacePurgeJob);
+  jobs.register(privacyExportJob, privacyAccountExportJob, privacyExportSweepJob, retentionJob, accountPurgeJob, workspacePurgeJob);
   const services: Services = {
     config,
     logger,

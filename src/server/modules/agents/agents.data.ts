@@ -1,4 +1,4 @@
-import { registerData, type PersonColumns } from '../../platform/data/registry';
+import { registerData, type PersonColumns, relateToAccounts } from '../../platform/data/registry';
 
 const rows = (table: string, description: string, person?: PersonColumns) =>
   ({ table, module: 'agents', scope: 'workspace', description, export: { kind: 'rows' }, erase: { kind: 'with-workspace' }, ...(person ? { person } : {}) }) as const;
@@ -8,3 +8,10 @@ registerData(
   rows('agent_proposals', 'What agents proposed (emails, stage changes, tasks) and who approved or rejected it (AI-5).', { text: ['rationale', 'payload', 'original_payload', 'records', 'note', 'result', 'error'] }),
   rows('agent_settings', 'Per-agent settings: autopilot and the weekly brief (AI-5).'),
 );
+
+// PRIV-2: how these tables' rows belong to a user account (the per-account export).
+relateToAccounts({
+  agent_settings: { ids: ['updated_by_user_id'] },
+  agent_runs: { ids: ['user_id'] },
+  agent_proposals: { ids: ['decided_by_user_id', 'proposed_by_user_id'] },
+});

@@ -1,4 +1,4 @@
-import { registerData, type PersonColumns } from '../../platform/data/registry';
+import { registerData, type PersonColumns, relateToAccounts } from '../../platform/data/registry';
 
 const ai = (table: string, description: string, omit?: string[], person?: PersonColumns) =>
   ({ table, module: 'ai', scope: 'workspace', description, export: { kind: 'rows', ...(omit ? { omit } : {}) }, erase: { kind: 'with-workspace' }, ...(person ? { person } : {}) }) as const;
@@ -9,3 +9,9 @@ registerData(
   ai('ai_usage_daily', 'What remains of AI calls deleted by retention: calls, tokens and cost per day, provider and model, without ids or users (PRIV-4).'),
   ai('ai_calls', 'Every AI call: prompt, records used, output, provider, model, tokens, cost, latency and outcome (AI-4, WS-5).', undefined, { text: ['prompt', 'record_refs', 'output', 'error_message'] }),
 );
+
+// PRIV-2: how these tables' rows belong to a user account (the per-account export).
+relateToAccounts({
+  ai_providers: { ids: ['updated_by_user_id'] },
+  ai_calls: { ids: ['user_id'] },
+});

@@ -1,7 +1,7 @@
 import { registerData } from '../../platform/data/registry';
 
 registerData({
-  table: 'audit_log',
+  table: 'audit_log', user: { ids: ['actor_user_id'], target: { type: 'target_type', id: 'target_id', value: 'user' } },
   module: 'audit',
   scope: 'workspace',
   description: 'Security- and data-relevant actions with actor, IP and user agent.',

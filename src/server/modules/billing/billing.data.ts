@@ -1,4 +1,4 @@
-import { registerData, registerSystemTables } from '../../platform/data/registry';
+import { registerData, registerSystemTables, relateToAccounts } from '../../platform/data/registry';
 
 // BILL-5: billing records outlive their workspace and account (tax and accounting law; the operator
 // sets the years with BILLING_RETENTION_YEARS, 7 by default). No foreign key cascades them away.
@@ -16,3 +16,8 @@ registerData(
   { table: 'billing_counters', module: 'billing', scope: 'workspace', description: 'Usage of each plan limit per period, and when the 80 % and 100 % warnings went out (BILL-1).', export: { kind: 'rows' }, erase: { kind: 'with-workspace' } },
 );
 registerSystemTables({ table: 'billing_events', reason: "Payment providers' event ids already applied (BILL-2, INT-5): provider, event id, type and time, no personal data." });
+
+// PRIV-2: how these tables' rows belong to a user account (the per-account export).
+relateToAccounts({
+  credit_entries: { ids: ['user_id'] },
+});

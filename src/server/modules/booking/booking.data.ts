@@ -1,4 +1,4 @@
-import { registerData, type PersonColumns } from '../../platform/data/registry';
+import { registerData, type PersonColumns, relateToAccounts } from '../../platform/data/registry';
 
 const booking = (table: string, description: string, person?: PersonColumns) =>
   ({ table, module: 'booking', scope: 'workspace', description, export: { kind: 'rows' }, erase: { kind: 'with-workspace' }, ...(person ? { person } : {}) }) as const;
@@ -12,3 +12,12 @@ registerData(
     email: ['attendee_email'], name: ['attendee_name'], contactId: 'contact_id', text: ['answers', 'cancel_reason', 'calendar_events'],
   }),
 );
+
+// PRIV-2: how these tables' rows belong to a user account (the per-account export).
+relateToAccounts({
+  booking_event_hosts: { ids: ['user_id'] },
+  bookings: { ids: ['host_user_ids'] },
+  booking_holds: { ids: ['host_user_id'] },
+  booking_schedules: { ids: ['user_id'] },
+  booking_event_types: { ids: ['created_by_user_id'] },
+});

@@ -1,4 +1,4 @@
-import { registerData, type PersonColumns } from '../../platform/data/registry';
+import { registerData, type PersonColumns, relateToAccounts } from '../../platform/data/registry';
 
 const rows = (table: string, description: string, person?: PersonColumns) =>
   ({ table, module: 'brain', scope: 'workspace', description, export: { kind: 'rows' }, erase: { kind: 'with-workspace' }, ...(person ? { person } : {}) }) as const;
@@ -17,3 +17,9 @@ registerData(
   rows('brain_conversations', "Each member's conversations with the brain (AI-3).", { text: ['title'] }),
   rows('brain_messages', 'Questions and answers, with the records each answer cites (AI-3).', { text: ['content', 'citations', 'records', 'events', 'error'] }),
 );
+
+// PRIV-2: how these tables' rows belong to a user account (the per-account export).
+relateToAccounts({
+  semantic_index_state: { ids: ['requested_by'] },
+  brain_conversations: { ids: ['user_id'] },
+});

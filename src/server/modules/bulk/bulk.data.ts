@@ -1,7 +1,7 @@
 import { registerData } from '../../platform/data/registry';
 
 registerData({
-  table: 'bulk_operations',
+  table: 'bulk_operations', user: { ids: ['created_by'] },
   module: 'bulk',
   scope: 'workspace',
   description: 'Bulk changes to records: action, selection, who asked, progress and outcome (CRM-9).',

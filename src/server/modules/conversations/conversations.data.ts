@@ -1,4 +1,4 @@
-import { registerData, type PersonColumns } from '../../platform/data/registry';
+import { registerData, type PersonColumns, relateToAccounts } from '../../platform/data/registry';
 
 const conv = (table: string, description: string, person?: PersonColumns) =>
   ({ table, module: 'conversations', scope: 'workspace', description, export: { kind: 'rows' }, erase: { kind: 'with-workspace' }, ...(person ? { person } : {}) }) as const;
@@ -16,3 +16,10 @@ registerData(
   },
   conv('whatsapp_templates', "The WhatsApp Business account's message templates as last synced (CONV-6)."),
 );
+
+// PRIV-2: how these tables' rows belong to a user account (the per-account export).
+relateToAccounts({
+  widget_settings: { ids: ['last_assigned_user_id'] },
+  conversation_messages: { ids: ['author_user_id'] },
+  conversations: { ids: ['assignee_user_id'] },
+});

@@ -1,4 +1,4 @@
-import { registerData, type PersonColumns } from '../../platform/data/registry';
+import { registerData, type PersonColumns, relateToAccounts } from '../../platform/data/registry';
 
 const crm = (table: string, description: string, person?: PersonColumns) =>
   ({ table, module: 'crm', scope: 'workspace', description, export: { kind: 'rows' }, erase: { kind: 'with-workspace' }, ...(person ? { person } : {}) }) as const;
@@ -16,3 +16,10 @@ registerData(
   crm('custom_field_definitions', 'Typed custom fields per object (CRM-5).'),
   crm('search_terms', 'The name words of the workspace\'s records, for fuzzy search (CRM-6); derived from the records.'),
 );
+
+// PRIV-2: how these tables' rows belong to a user account (the per-account export).
+relateToAccounts({
+  contacts: { ids: ['owner_user_id'] },
+  deals: { ids: ['owner_user_id'] },
+  companies: { ids: ['owner_user_id'] },
+});

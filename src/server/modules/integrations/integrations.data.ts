@@ -3,6 +3,7 @@ import { registerData } from '../../platform/data/registry';
 registerData(
   {
     table: 'integration_connections',
+    user: { ids: ['user_id'] },
     module: 'integrations',
     scope: 'workspace',
     description: "Members' OAuth connections (Google Calendar): provider, status, granted scopes; tokens sealed (INT-1, SEC-2).",

@@ -1,4 +1,4 @@
-import { registerData, type PersonColumns } from '../../platform/data/registry';
+import { registerData, type PersonColumns, relateToAccounts } from '../../platform/data/registry';
 
 const kept = (table: string, description: string, person?: PersonColumns) =>
   ({
@@ -35,3 +35,10 @@ registerData(
   kept('invoicing_payment_issues', 'Payments a provider took that did not fit their invoice (cancelled, or over the balance) and what was done about them: refunded or kept as credit (INV-5, INV-3).'),
   kept('invoicing_payments', 'Payments received against invoices: method, date, reference, amount, and voids (INV-3).', { text: ['reference', 'note'] }),
 );
+
+// PRIV-2: how these tables' rows belong to a user account (the per-account export).
+relateToAccounts({
+  invoicing_payment_links: { ids: ['created_by'] },
+  invoicing_expenses: { ids: ['created_by'] },
+  invoicing_payments: { ids: ['recorded_by', 'voided_by'] },
+});

@@ -1,4 +1,4 @@
-import { registerData, type PersonColumns } from '../../platform/data/registry';
+import { registerData, type PersonColumns, relateToAccounts } from '../../platform/data/registry';
 
 const outreach = (table: string, description: string, omit?: string[], person?: PersonColumns) =>
   ({ table, module: 'outreach', scope: 'workspace', description, export: { kind: 'rows', ...(omit ? { omit } : {}) }, erase: { kind: 'with-workspace' }, ...(person ? { person } : {}) }) as const;
@@ -13,3 +13,11 @@ registerData(
   outreach('outreach_opt_ins', 'Double opt-in requests: contact, hash of the address, form source, request and confirmation time and IP (MAIL-4).', undefined, { contactId: 'contact_id', text: ['requested_ip', 'confirmed_ip', 'source'] }),
   outreach('outreach_messages', 'Outreach mail sent: contact, stream, subject, status and provider id; the address only as a hash (MAIL-4).', undefined, { contactId: 'contact_id', text: ['subject', 'last_error'] }),
 );
+
+// PRIV-2: how these tables' rows belong to a user account (the per-account export).
+relateToAccounts({
+  outreach_messages: { ids: ['sent_by_user_id'] },
+  outreach_sending_accounts: { ids: ['connection_user_id'] },
+  outreach_templates: { ids: ['created_by_user_id'] },
+  outreach_consents: { ids: ['recorded_by_user_id'] },
+});

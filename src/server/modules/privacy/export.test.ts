@@ -1,58 +1,34 @@
 import { stat } from 'node:fs/promises';
 import JSZip from 'jszip';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
+import { describe, expect, it } from 'vitest';
+import { addMember } from '../../../../test/helpers/client';
 import { parseCsv } from '../../../../test/helpers/csv';
-import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { privacyTestBed } from '../../../../test/helpers/privacy';
 import { exportedTables } from './build-archive';
 import { exportDir } from './manage-exports';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCli } from '../../cli';
 
-let server: TestServer;
-type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
-let owner: Owner;
-let other: Owner;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  owner = await ownerWithWorkspace(server, 'Export Everything Co');
-  other = await ownerWithWorkspace(server, 'Someone Else');
-}, 300_000);
-
-const api = (o: Owner, path: string) => `/api/workspaces/${o.workspaceId}${path}`;
-
-async function made(res: Promise<{ statusCode: number; body: string; json(): any }>) {
-  const r = await res;
-  expect([200, 201], r.body).toContain(r.statusCode);
-  return r.json();
-}
-
-async function readyExport(o: Owner) {
-  const requested = await made(o.client.post(api(o, '/privacy/exports')));
-  expect(requested.downloadUrl).toMatch(/\/download\?token=[\w-]{40,}$/);
-  await expect.poll(async () => (await o.client.get(api(o, `/privacy/exports/${requested.id}`))).json().status, { timeout: 60_000, interval: 200 }).toBe('ready');
-  return requested as { id: string; downloadUrl: string };
-}
+const bed = privacyTestBed('Export Everything Co', 'Someone Else');
+const { api, made, readyExport } = bed;
 
 describe('data export (PRIV-2)', () => {
   it('PRIV-2 the owner exports everything — every exported registry table as JSON and CSV in a zip — built by a job with progress, downloadable once', async () => {
-    const contact = await made(owner.client.post(api(owner, '/contacts'), { firstName: 'Esha', lastName: 'Exported', emails: ['esha@example.test'], title: '=SUM(A1)' }));
-    await made(owner.client.post(api(owner, '/activities'), { kind: 'note', body: '<p>A note that must be exported</p>', links: [{ recordType: 'contacts', recordId: contact.id }] }));
-    await made(owner.client.post(api(owner, '/deals'), { name: 'Exported deal', contactId: contact.id }));
-    await made(other.client.post(api(other, '/contacts'), { firstName: 'Not', lastName: 'Mine', emails: ['other@example.test'] }));
+    const contact = await made(bed.owner.client.post(api(bed.owner, '/contacts'), { firstName: 'Esha', lastName: 'Exported', emails: ['esha@example.test'], title: '=SUM(A1)' }));
+    await made(bed.owner.client.post(api(bed.owner, '/activities'), { kind: 'note', body: '<p>A note that must be exported</p>', links: [{ recordType: 'contacts', recordId: contact.id }] }));
+    await made(bed.owner.client.post(api(bed.owner, '/deals'), { name: 'Exported deal', contactId: contact.id }));
+    await made(bed.other.client.post(api(bed.other, '/contacts'), { firstName: 'Not', lastName: 'Mine', emails: ['other@example.test'] }));
 
-    const { id, downloadUrl } = await readyExport(owner);
-    const status = (await owner.client.get(api(owner, `/privacy/exports/${id}`))).json();
+    const { id, downloadUrl } = await readyExport(bed.owner);
+    const status = (await bed.owner.client.get(api(bed.owner, `/privacy/exports/${id}`))).json();
     expect(status.rowsTotal).toBeGreaterThan(5);
     expect(status.rowsDone).toBe(status.rowsTotal);
     // On disk under DATA_DIR, readable by the server's user only.
-    const file = `${exportDir(server.services.config.DATA_DIR, owner.workspaceId)}/${id}.zip`;
+    const file = `${exportDir(bed.server.services.config.DATA_DIR, bed.owner.workspaceId)}/${id}.zip`;
     expect((await stat(file)).mode & 0o777).toBe(0o600);
 
-    const res = await owner.client.get(downloadUrl);
+    const res = await bed.owner.client.get(downloadUrl);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
     const zip = await JSZip.loadAsync(res.rawPayload);
@@ -77,32 +53,28 @@ describe('data export (PRIV-2)', () => {
 
     // Once: the second download is refused and the file is gone.
     await expect.poll(async () => stat(file).then(() => true, () => false)).toBe(false);
-    const again = await owner.client.get(downloadUrl);
+    const again = await bed.owner.client.get(downloadUrl);
     expect(again.statusCode).toBe(410);
     expect(again.json().error.code).toBe('export_unavailable');
-    const audit = (await owner.client.get(api(owner, '/audit?limit=50'))).json().entries.map((e: { action: string }) => e.action);
+    const audit = (await bed.owner.client.get(api(bed.owner, '/audit?limit=50'))).json().entries.map((e: { action: string }) => e.action);
     expect(audit).toEqual(expect.arrayContaining(['privacy.export_requested', 'privacy.export_downloaded']));
   });
 
   it('PRIV-2 a wrong token, a staff member and another workspace cannot download; staff cannot ask for an export (403)', async () => {
-    const { downloadUrl } = await readyExport(owner);
-    expect((await owner.client.get(downloadUrl.replace(/token=.*/, `token=${'x'.repeat(43)}`))).statusCode).toBe(410);
-    const staff = await addMember(server, owner, 'staff');
-    expect((await staff.client.post(api(owner, '/privacy/exports'))).statusCode).toBe(403);
+    const { downloadUrl } = await readyExport(bed.owner);
+    expect((await bed.owner.client.get(downloadUrl.replace(/token=.*/, `token=${'x'.repeat(43)}`))).statusCode).toBe(410);
+    const staff = await addMember(bed.server, bed.owner, 'staff');
+    expect((await staff.client.post(api(bed.owner, '/privacy/exports'))).statusCode).toBe(403);
     expect((await staff.client.get(downloadUrl)).statusCode).toBe(403);
-    expect((await other.client.get(downloadUrl)).statusCode).toBe(404);
-    // Still there for its owner.
-    expect((await owner.client.get(downloadUrl)).statusCode).toBe(200);
+    expect((await bed.other.client.get(downloadUrl)).statusCode).toBe(404);
+    // Still there for its bed.owner.
+    expect((await bed.owner.client.get(downloadUrl)).statusCode).toBe(200);
   });
 
   it('OPS-3 PRIV-2 kestrel export --workspace ID --out FILE writes the same archive from the command line, mode 0600', async () => {
-    await made(other.client.post(api(other, '/contacts'), { firstName: 'Cli', lastName: 'Exported', emails: ['cli@example.test'] }));
-    const out = path.join(await mkdtemp(path.join(tmpdir(), 'kestrel-export-')), 'other.zip');
-    const c = server.services.config;
-    let stdout = '';
-    let stderr = '';
-    const env = { NODE_ENV: 'test', DATABASE_URL: c.DATABASE_URL!, DATABASE_POOL_SIZE: '2', DATA_DIR: c.DATA_DIR, KESTREL_SECRET_KEYS: c.KESTREL_SECRET_KEYS!, KESTREL_SESSION_SECRET: c.KESTREL_SESSION_SECRET! };
-    const code = await runCli(['export', '--workspace', other.workspaceId, '--out', out], { env, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+    await made(bed.other.client.post(api(bed.other, '/contacts'), { firstName: 'Cli', lastName: 'Exported', emails: ['cli@example.test'] }));
+    const out = path.join(await mkdtemp(path.join(tmpdir(), 'kestrel-export-')), 'bed.other.zip');
+    const { code, stdout, stderr } = await bed.cli(['export', '--workspace', bed.other.workspaceId, '--out', out]);
     expect(code, stderr).toBe(0);
     expect(stdout.trim()).toBe(out);
     expect(stderr).toMatch(/Exported \d+ rows from \d+ tables/);
@@ -111,30 +83,26 @@ describe('data export (PRIV-2)', () => {
     const contacts = await zip.file('json/contacts.json')!.async('string');
     expect(contacts).toContain('cli@example.test');
     expect(contacts).not.toContain('esha@example.test');
-    const missing = await runCli(['export', '--workspace', '00000000-0000-4000-8000-000000000000'], { env, stdout: { write: () => 0 }, stderr: { write: (s: string) => (stderr += s) } });
-    expect(missing).toBe(1);
-    expect(stderr).toContain('No workspace has the id');
+    const missing = await bed.cli(['export', '--workspace', '00000000-0000-4000-8000-000000000000']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('No workspace has the id');
   });
 });
 
 describe('retention (PRIV-4)', () => {
   it('PRIV-4 OPS-3 kestrel retention run deletes sent mail and audit entries past 90 days and expired export archives; recent ones and unsent mail stay', async () => {
-    const system = server.services.database.systemPool;
+    const system = bed.sys();
     const old = "now() - interval '91 days'";
     await system.query(`INSERT INTO mail_outbox (id, kind, template, to_address, from_address, subject, status, created_at) VALUES
       (gen_random_uuid(), 'transactional', 'x', 'old-sent@example.test', 'k@example.test', 'Old', 'sent', ${old}),
       (gen_random_uuid(), 'transactional', 'x', 'old-queued@example.test', 'k@example.test', 'Waiting', 'queued', ${old}),
       (gen_random_uuid(), 'transactional', 'x', 'new-sent@example.test', 'k@example.test', 'New', 'sent', now())`);
-    await system.query(`INSERT INTO audit_log (workspace_id, id, action, created_at) VALUES ($1, gen_random_uuid(), 'retention.old', ${old}), ($1, gen_random_uuid(), 'retention.new', now())`, [owner.workspaceId]);
-    const { id } = await readyExport(owner);
-    const file = `${exportDir(server.services.config.DATA_DIR, owner.workspaceId)}/${id}.zip`;
+    await system.query(`INSERT INTO audit_log (workspace_id, id, action, created_at) VALUES ($1, gen_random_uuid(), 'retention.old', ${old}), ($1, gen_random_uuid(), 'retention.new', now())`, [bed.owner.workspaceId]);
+    const { id } = await readyExport(bed.owner);
+    const file = `${exportDir(bed.server.services.config.DATA_DIR, bed.owner.workspaceId)}/${id}.zip`;
     await system.query(`UPDATE privacy_exports SET expires_at = now() - interval '1 minute' WHERE id = $1`, [id]);
 
-    const c = server.services.config;
-    const env = { NODE_ENV: 'test', DATABASE_URL: c.DATABASE_URL!, DATABASE_POOL_SIZE: '2', DATA_DIR: c.DATA_DIR, KESTREL_SECRET_KEYS: c.KESTREL_SECRET_KEYS!, KESTREL_SESSION_SECRET: c.KESTREL_SESSION_SECRET! };
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(['retention', 'run'], { env, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+    const { code, stdout, stderr } = await bed.cli(['retention', 'run']);
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/mail log: [1-9]\d* deleted/);
     expect(stdout).toMatch(/audit log: [1-9]\d* deleted/);
@@ -145,6 +113,6 @@ describe('retention (PRIV-4)', () => {
     const actions = (await system.query<{ action: string }>(`SELECT action FROM audit_log WHERE action LIKE 'retention.%'`)).rows.map((r) => r.action);
     expect(actions).toEqual(['retention.new']);
     await expect(stat(file)).rejects.toThrow();
-    expect((await owner.client.get(api(owner, `/privacy/exports/${id}`))).json().status).toBe('expired');
+    expect((await bed.owner.client.get(api(bed.owner, `/privacy/exports/${id}`))).json().status).toBe('expired');
   });
 });

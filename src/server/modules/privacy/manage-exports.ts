@@ -10,6 +10,7 @@ import { AppError, notFound } from '../../platform/http/errors';
 import { enqueue } from '../../platform/jobs/jobs';
 import type { Logger } from 'pino';
 import { recordAudit } from '../audit/record-audit';
+import { sweepAccountExports } from './account-export';
 import { writeWorkspaceArchive } from './build-archive';
 import { privacyExportJob } from './export.job';
 import { privacyExports } from './privacy.schema';
@@ -111,5 +112,5 @@ export async function sweepExports(system: Db, dataDir: string): Promise<number>
     sql`UPDATE privacy_exports SET status = 'expired' WHERE status IN ('ready', 'queued', 'running') AND expires_at <= now() RETURNING workspace_id, id`,
   );
   for (const r of rows) await rm(exportFile(dataDir, r.workspace_id, r.id), { force: true });
-  return rows.length;
+  return rows.length + (await sweepAccountExports(system, dataDir));
 }

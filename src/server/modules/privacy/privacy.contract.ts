@@ -51,6 +51,8 @@ export const exportSchema = z
   .meta({ id: 'DataExport' });
 export const requestedExportSchema = exportSchema.extend({ downloadUrl: z.string() }).meta({ id: 'RequestedDataExport' });
 export const exportParams = z.strictObject({ workspaceId: z.uuid('Not a workspace id.'), exportId: z.uuid('Not an export id.') });
+export const accountExportParams = z.strictObject({ exportId: z.uuid('Not an export id.') });
+export const latestAccountExportSchema = z.object({ export: exportSchema.nullable() }).meta({ id: 'LatestAccountExport' });
 export const downloadQuery = z.strictObject({ token: z.string().min(20).max(100) });
 
 /** PRIV-3: deleting one's account is confirmed with the password and, with two-factor on, a fresh code. */

@@ -1,14 +1,22 @@
 import { registerData } from '../../platform/data/registry';
 
 registerData({
-  table: 'privacy_exports',
+  table: 'privacy_exports', user: { ids: ['requested_by'] },
   module: 'privacy',
   scope: 'workspace',
   description: 'Data exports asked for: who, when, progress, and until when the download link works (PRIV-2).',
   export: { kind: 'rows', omit: ['token_hash'] },
   erase: { kind: 'with-workspace' },
 }, {
-  table: 'privacy_settings',
+  table: 'privacy_account_exports',
+  user: { ids: ['user_id'] },
+  module: 'privacy',
+  scope: 'account',
+  description: 'A person\'s own data exports ("Download my data"): when, progress, and until when the link works (PRIV-2).',
+  export: { kind: 'rows', omit: ['token_hash'] },
+  erase: { kind: 'with-account' },
+}, {
+  table: 'privacy_settings', user: { ids: ['updated_by'] },
   module: 'privacy',
   scope: 'workspace',
   description: 'How many days the workspace keeps conversations and AI call records (PRIV-4).',

@@ -16,6 +16,8 @@ import { clearSessionCookie, requestMeta } from '../accounts/accounts.routes';
 import { anyMember, ownersOnly } from '../../platform/http/access';
 import { retentionSettingsBody, retentionSettingsSchema } from './privacy.contract';
 import { getRetentionSettings, updateRetentionSettings } from './workspace-retention';
+import { downloadAccountExport, getAccountExport, latestAccountExport, requestAccountExport } from './account-export';
+import { accountExportParams, latestAccountExportSchema } from './privacy.contract';
 
 export async function privacyModule(server: FastifyInstance): Promise<void> {
   const app = server.withTypeProvider<ZodTypeProvider>();
@@ -129,6 +131,40 @@ export async function privacyModule(server: FastifyInstance): Promise<void> {
       schema: { tags: ['privacy'], summary: 'Download an export, once, before its link expires (PRIV-2)', params: exportParams, querystring: downloadQuery, response: { 200: z.string().describe('A zip archive'), 410: errorBodySchema } },
     },
     async (request, reply) => sendDownload(reply, await downloadExport(db, request.workspace!.ctx, app.services.config.DATA_DIR, request.params.exportId, request.query.token)),
+  );
+
+  // PRIV-2: "Download my data" — everything about the signed-in person, across their workspaces.
+  app.post(
+    '/api/account/exports',
+    {
+      config: { access: 'user' },
+      schema: { tags: ['privacy'], summary: 'Export everything about you across your workspaces as JSON and CSV in a zip, built by a job (PRIV-2)', response: { 201: requestedExportSchema, 429: errorBodySchema } },
+    },
+    async (request, reply) => {
+      await app.services.rateLimit.hit({ key: `account-export:user:${request.auth!.userId}`, max: 10, windowSeconds: 3600 });
+      return reply.code(201).send(await requestAccountExport(db, request.auth!.userId));
+    },
+  );
+
+  app.get(
+    '/api/account/exports/latest',
+    { config: { access: 'user' }, schema: { tags: ['privacy'], summary: 'Your latest export and its progress (PRIV-2)', response: { 200: latestAccountExportSchema } } },
+    async (request) => ({ export: await latestAccountExport(db, request.auth!.userId) }),
+  );
+
+  app.get(
+    '/api/account/exports/:exportId',
+    { config: { access: 'user' }, schema: { tags: ['privacy'], summary: "Your export's progress (PRIV-2)", params: accountExportParams, response: { 200: exportSchema, 404: errorBodySchema } } },
+    async (request) => getAccountExport(db, request.auth!.userId, request.params.exportId),
+  );
+
+  app.get(
+    '/api/account/exports/:exportId/download',
+    {
+      config: { access: 'user' },
+      schema: { tags: ['privacy'], summary: 'Download your export, once, before its link expires (PRIV-2)', params: accountExportParams, querystring: downloadQuery, response: { 200: z.string().describe('A zip archive'), 410: errorBodySchema } },
+    },
+    async (request, reply) => sendDownload(reply, await downloadAccountExport(db, request.auth!.userId, app.services.config.DATA_DIR, request.params.exportId, request.query.token)),
   );
 
   app.post(

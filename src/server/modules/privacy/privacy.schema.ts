@@ -1,4 +1,4 @@
-import { bigint, check, foreignKey, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { users } from '../accounts/accounts.schema';
 import { sql } from 'drizzle-orm';
@@ -32,6 +32,32 @@ export const privacyExports = pgTable(
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();
+
+/**
+ * PRIV-2: a person's own export ("Download my data"): everything about one account across the
+ * workspaces they belong to. Account-scoped like sessions (no workspace); the archive lives under
+ * DATA_DIR/exports/accounts until it is downloaded once or expires; only the token's hash is kept.
+ */
+export const privacyAccountExports = pgTable(
+  'privacy_account_exports',
+  {
+    id: uuid('id').primaryKey().$defaultFn(() => uuidv7()),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status').$type<'queued' | 'running' | 'ready' | 'downloaded' | 'expired' | 'failed'>().notNull().default('queued'),
+    rowsDone: bigint('rows_done', { mode: 'number' }).notNull().default(0),
+    rowsTotal: bigint('rows_total', { mode: 'number' }).notNull().default(0),
+    bytes: bigint('bytes', { mode: 'number' }),
+    tokenHash: text('token_hash').notNull(),
+    error: text('error'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('privacy_account_exports_user_idx').on(t.userId, t.createdAt),
+    check('privacy_account_exports_status_check', sql`${t.status} IN ('queued', 'running', 'ready', 'downloaded', 'expired', 'failed')`),
+  ],
+);
 
 /**
  * PRIV-4: how long this workspace keeps conversations and AI call records, in days. A workspace

@@ -37,6 +37,18 @@ export interface PersonColumns {
   onErase?: 'delete' | 'unlink';
 }
 
+/**
+ * PRIV-2: how a row belongs to a user account, for the per-account export ("Download my data"):
+ * `ids` are columns holding a user's id (uuid or uuid[]) — made, owned, assigned, written,
+ * decided or changed by them; `target` a polymorphic reference (`type` column = `value`, `id`
+ * column = the user's id), e.g. audit entries about them. A row is the person's when any matches
+ * (or, through `person.email`, when it carries their sign-in address).
+ */
+export interface AccountColumns {
+  ids: string[];
+  target?: { type: string; id: string; value: string };
+}
+
 export interface DataEntry {
   table: string;
   module: string;
@@ -47,6 +59,8 @@ export interface DataEntry {
   erase: EraseRule;
   /** How its rows mention a person; absent when they never do. */
   person?: PersonColumns;
+  /** How its rows belong to a user account; absent when they never do (a test checks every user column is named). */
+  user?: AccountColumns;
 }
 
 /** Tables that hold no one's data: queue internals, counters, migrations bookkeeping. */
@@ -69,6 +83,16 @@ export function registerSystemTables(...list: SystemEntry[]): void {
   for (const e of list) {
     if (entries.has(e.table) || systemTables.has(e.table)) throw new Error(`Data registry: ${e.table} registered twice`);
     systemTables.set(e.table, e);
+  }
+}
+
+/** PRIV-2: declares how already registered tables relate to user accounts (for modules whose entries are built by a helper). */
+export function relateToAccounts(map: Record<string, AccountColumns>): void {
+  for (const [table, user] of Object.entries(map)) {
+    const e = entries.get(table);
+    if (!e) throw new Error(`Data registry: ${table} is not registered`);
+    if (e.user) throw new Error(`Data registry: ${table} relates to accounts twice`);
+    entries.set(table, { ...e, user });
   }
 }
 

@@ -1,7 +1,7 @@
 import { registerData } from '../../../platform/data/registry';
 
 registerData(
-  { table: 'outreach_campaigns', module: 'outreach', scope: 'workspace', description: 'Campaigns: name, subject and body copied from the template, audience (saved view or tag), schedule, status (MAIL-2).', export: { kind: 'rows' }, erase: { kind: 'with-workspace' } },
+  { table: 'outreach_campaigns', user: { ids: ['created_by'] }, module: 'outreach', scope: 'workspace', description: 'Campaigns: name, subject and body copied from the template, audience (saved view or tag), schedule, status (MAIL-2).', export: { kind: 'rows' }, erase: { kind: 'with-workspace' } },
   {
     table: 'outreach_campaign_recipients',
     module: 'outreach',

@@ -1,0 +1,161 @@
+// `npx tsx bench/privacy.bench.ts [--contacts 1000000] [--write]`: issue 20's Measure, in one process
+// against embedded PostgreSQL: the workspace export (PRIV-2) of a workspace of N contacts — rows/s
+// and the process's peak memory while it runs (goal < 300 MB) — against a baseline in the same
+// run that reads the same rows through the same cursor and writes nothing; erasure of one person
+// in it (PRIV-3); backup and restore of the database (SEC-3). The workspace is seeded with the CRM
+// bench's set-based SQL (generate_series), not row by row.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { seedBig, defaultSeedOptions } from '../scripts/seed-big/generate';
+import { hashPassword } from '../src/server/platform/auth/passwords';
+import { startPlatform } from '../src/server/platform/boot';
+import { loadConfig } from '../src/server/platform/config';
+import { backupDatabase, restoreDatabase } from '../src/server/platform/db/backup';
+import { migrate } from '../src/server/platform/db/migrate';
+import { createLogger } from '../src/server/platform/logger';
+import { to as copyTo } from 'pg-copy-streams';
+import { exportedTables } from '../src/server/modules/privacy/build-archive';
+import { eraseWorkspacePerson } from '../src/server/modules/privacy/person-privacy';
+import { describeMachine, measureAvailability } from './lib/machine';
+import { repoRoot } from './lib/processes';
+import { writeBenchBlock } from './lib/report';
+import { int, ms, ratio, table } from './lib/stats';
+
+const { values } = parseArgs({ options: { write: { type: 'boolean' }, contacts: { type: 'string', default: '1000000' }, port: { type: 'string', default: '55279' } } });
+const CONTACTS = Number(values.contacts);
+
+/** Linux: the process's peak resident memory since the last reset (VmHWM), in MiB; writing 5 to clear_refs resets it. */
+const peakRssMib = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024;
+const resetPeak = () => writeFileSync('/proc/self/clear_refs', '5');
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(from);
+  return (c.user + c.system) / 1000;
+};
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kestrel-bench-privacy-'));
+const config = loadConfig({ NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EMBEDDED_PG_PORT: values.port!, DEMO_WORKSPACE: 'false', WORKER_CONCURRENCY: '0' });
+const platform = await startPlatform(config, createLogger('silent'), { runJobs: false });
+const machine = describeMachine();
+const availabilityStart = measureAvailability();
+const log = (l: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${l}\n`);
+const rows: (string | number)[][] = [];
+let notes: string[] = [];
+try {
+  const { db, ownerUrl } = platform.services.database;
+  log(`Seeding a workspace of ${int(CONTACTS)} contacts (generate_series)…`);
+  const seedStart = performance.now();
+  const seeded = await seedBig(
+    ownerUrl,
+    { ...defaultSeedOptions, contacts: CONTACTS, companies: Math.round(CONTACTS / 10), deals: Math.round(CONTACTS / 10), activitiesPerContact: 0, workspaces: 2, otherContacts: 1000 },
+    (p) => hashPassword(p),
+    log,
+  );
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  const workspaceId = seeded.workspaces[0]!.id;
+  const owner = await platform.services.database.system.execute<{ user_id: string }>(sql`SELECT user_id FROM memberships WHERE workspace_id = ${workspaceId} AND role = 'owner' LIMIT 1`);
+  const ctx = { workspaceId, userId: owner.rows[0]!.user_id, role: 'owner' as const };
+  await platform.services.database.systemPool.query('VACUUM ANALYZE');
+
+  // Baseline: the same rows leaving PostgreSQL by a bare COPY (its own text format), drained to nowhere.
+  log('Baseline: bare COPY of every exported row…');
+  const { systemPool } = platform.services.database;
+  const tables = (await systemPool.query<{ t: string }>(`SELECT table_name AS t FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'workspace_id'`)).rows.map((r) => r.t);
+  const exported = exportedTables().map((e) => e.table).filter((t) => tables.includes(t));
+  const baseClient = await systemPool.connect();
+  const baseStart = performance.now();
+  let baseRows = 0;
+  try {
+    for (const t of exported) {
+      const stream = baseClient.query(copyTo(`COPY (SELECT * FROM ${baseClient.escapeIdentifier(t)} WHERE workspace_id = '${workspaceId}') TO STDOUT`));
+      for await (const chunk of stream as AsyncIterable<Buffer>) for (const b of chunk) if (b === 10) baseRows++;
+    }
+  } finally {
+    baseClient.release();
+  }
+  const baseMs = performance.now() - baseStart;
+
+  // The export itself, in its own Node process booted the way `kestrel export` boots: its memory
+  // before the export (after a full GC) and its peak while exporting (VmHWM) are the export's alone.
+  log('Export (its own process)…');
+  const file = path.join(dataDir, 'export.zip');
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/lib/export-child.ts', workspaceId, file], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: ownerUrl, DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '2' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (child.status !== 0) throw new Error(`export failed (${child.status}): ${child.stderr}`);
+  const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { rows: number; tables: number; ms: number; cpuMs: number; beforeMib: number; peakMib: number };
+  const zipBytes = statSync(file).size;
+  rmSync(file);
+  rows.push([
+    `Workspace export (PRIV-2): ${int(result.rows)} rows of ${result.tables} tables, JSON + CSV in a zip (${(zipBytes / 1048576).toFixed(0)} MiB)`,
+    `${int(result.rows / (result.ms / 1000))} rows/s`,
+    ms(result.ms),
+    `${ratio(result.ms / baseMs)} a bare COPY of the same rows (${ms(baseMs)}, ${int(baseRows / (baseMs / 1000))} rows/s)`,
+    `${((result.cpuMs / result.rows) * 1000).toFixed(1)} µs/row`,
+  ]);
+  const peak = result.peakMib;
+  const before = result.beforeMib;
+
+  log('Erasure of one person…');
+  const { rows: [victim] } = await platform.services.database.systemPool.query<{ email: string }>(
+    `SELECT email::text FROM contacts WHERE workspace_id = $1 AND email IS NOT NULL ORDER BY id OFFSET $2 LIMIT 1`, [workspaceId, Math.floor(CONTACTS / 2)]);
+  const eraseStart = performance.now();
+  const erased = await eraseWorkspacePerson(db, ctx, { email: victim!.email });
+  const eraseMs = performance.now() - eraseStart;
+  rows.push([`Erasure of one person (PRIV-3): every registry table searched, ${Object.entries(erased).filter(([k, v]) => typeof v === 'number' && v > 0).map(([k, v]) => `${v} ${k}`).join(', ') || 'rows'} erased`, '—', ms(eraseMs), '—', '—']);
+
+  log('Backup…');
+  const backupFile = path.join(dataDir, 'bench.kbackup');
+  const backupCpu = process.cpuUsage();
+  const backupStart = performance.now();
+  const backup = await backupDatabase(ownerUrl, platform.services.secrets.box, backupFile);
+  const backupMs = performance.now() - backupStart;
+  const backupRows = Object.values(backup.rows).reduce((a, b) => a + b, 0);
+  rows.push([`Backup (SEC-3): ${int(backupRows)} rows, ${(backup.bytes / 1048576).toFixed(0)} MiB gzipped`, `${int(backupRows / (backupMs / 1000))} rows/s`, ms(backupMs), '—', `${(cpuMs(backupCpu) / backupRows * 1000).toFixed(1)} µs/row`]);
+
+  log('Restore into a new, migrated database…');
+  const admin = new pg.Client({ connectionString: ownerUrl });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS kestrel_restore_bench');
+  await admin.query('CREATE DATABASE kestrel_restore_bench');
+  await admin.end();
+  const target = new URL(ownerUrl);
+  target.pathname = '/kestrel_restore_bench';
+  await migrate(target.toString());
+  resetPeak();
+  const restoreCpu = process.cpuUsage();
+  const restoreStart = performance.now();
+  await restoreDatabase(target.toString(), platform.services.secrets.box, backupFile);
+  const restoreMs = performance.now() - restoreStart;
+  rows.push([`Restore (SEC-3) into an empty database, one transaction`, `${int(backupRows / (restoreMs / 1000))} rows/s`, ms(restoreMs), `${ratio(restoreMs / backupMs)} the backup`, `${(cpuMs(restoreCpu) / backupRows * 1000).toFixed(1)} µs/row; this process peaked at ${peakRssMib().toFixed(0)} MiB`]);
+
+  notes = [
+    `- Peak memory of the process while the export ran: **${peak.toFixed(0)} MiB** (VmHWM of a process booted like \`kestrel export\`, under tsx) ; the process held ${before.toFixed(0)} MiB before it began (booted, after a full GC), so the export itself added **${(peak - before).toFixed(0)} MiB** — goal < 300 MB: ${peak < 286 ? 'met' : `missed by the whole process (tsx, every module loaded); the export's own share ${peak - before < 286 ? 'met' : 'missed'}`}.`,
+    `- Seeding took ${seedSeconds.toFixed(0)} s (set-based, \`scripts/seed-big\`): ${int(CONTACTS)} contacts, ${int(CONTACTS / 10)} companies, ${int(CONTACTS / 10)} deals, one more workspace of 1,000 contacts beside it.`,
+  ];
+} finally {
+  const availabilityEnd = measureAvailability();
+  notes.push(
+    `- Load average (1 min) ${machine.loadAtStart.toFixed(2)} at the start and ${os.loadavg()[0]!.toFixed(2)} at the end. A busy loop ran ${availabilityStart.runningPct.toFixed(0)} % of a 3 s window at the start (${availabilityStart.pauses} pauses ≥ 5 ms, longest ${availabilityStart.longestMs.toFixed(0)} ms) and ${availabilityEnd.runningPct.toFixed(0)} % at the end (${availabilityEnd.pauses} pauses, longest ${availabilityEnd.longestMs.toFixed(0)} ms).`,
+  );
+  await platform.shutdown();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const md = [
+  `Measured ${machine.date} on ${machine.cores} cores of ${machine.cpu}, Node ${machine.node}, commit ${machine.commit}, in one process (the server's own code paths) against embedded PostgreSQL, on the shared development machine while other work ran. CPU is the Node process's.`,
+  '',
+  table(['What', 'Rate', 'Time', 'Against baseline', 'CPU'], rows),
+  '',
+  ...notes,
+].join('\n');
+console.log(md);
+if (values.write) console.log(`Written to ${writeBenchBlock(`privacy-${CONTACTS}`, '## Privacy: export, erasure, backup and restore (issue 20)', md)}`);
+process.exit(0);
