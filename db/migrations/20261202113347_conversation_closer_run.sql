@@ -1,0 +1,1 @@
+ALTER TABLE "conversations" ADD COLUMN "closer_run_id" uuid;
