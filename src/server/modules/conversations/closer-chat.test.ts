@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.setConfig({ testTimeout: 240_000 });
 import { startFakeAi, type FakeAi, type FakeRequest } from '../../../../test/fakes/ai';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
@@ -56,10 +58,16 @@ async function qualify(owner: Owner) {
       },
       { timeout: 30_000, interval: 100 },
     );
-  await v.send('How much is a birthday cake?');
+  expect((await v.send('How much is a birthday cake?')).statusCode).toBe(200);
   await waitFor((m) => m.author === 'assistant');
-  await v.send('Saturday the 14th, for 10 people');
-  await vi.waitFor(async () => expect((await v.read()).messages.filter((m: { author: string }) => m.author === 'assistant')).toHaveLength(2), { timeout: 30_000, interval: 100 });
+  expect((await v.send('Saturday the 14th, for 10 people')).statusCode).toBe(200);
+  await vi.waitFor(
+    async () => {
+      const msgs = (await v.read()).messages as { author: string; body: string }[];
+      expect(msgs.filter((m) => m.author === 'assistant'), JSON.stringify(msgs.map((m) => [m.author, m.body]))).toHaveLength(2);
+    },
+    { timeout: 45_000, interval: 200 },
+  );
   const left = await v.c.post(`/api/widget/${owner.workspaceId}/contact`, { token: v.token, name: 'Mia Lopez', email: 'mia@example.test', consent: true }, { origin: SITE });
   expect(left.statusCode, left.body).toBe(200);
   return { v, waitFor };
