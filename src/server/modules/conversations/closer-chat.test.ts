@@ -60,7 +60,7 @@ async function qualify(owner: Owner) {
     );
   expect((await v.send('How much is a birthday cake?')).statusCode).toBe(200);
   await waitFor((m) => m.author === 'assistant');
-  expect((await v.send('Saturday the 14th, for 10 people')).statusCode).toBe(200);
+  expect((await v.send('Saturday the 14th, ten guests')).statusCode).toBe(200);
   await vi.waitFor(
     async () => {
       const msgs = (await v.read()).messages as { author: string; body: string }[];
@@ -103,7 +103,7 @@ describe('Closer in the website assistant', () => {
     const calls = (await owner.client.get(api(owner, '/ai/calls?feature=agent%3Acloser'))).json().items;
     expect(calls.length).toBe(2);
     // Closer was told the visitor's answer to the qualifying question.
-    expect(fake.requests.filter(isCloser)[0]!.raw).toContain('Saturday the 14th, for 10 people');
+    expect(fake.requests.filter(isCloser)[0]!.raw).toContain('Saturday the 14th, ten guests');
     // One run per conversation: a later reply does not start another.
     const runs = await server.services.database.system.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM agent_runs WHERE workspace_id = ${owner.workspaceId} AND agent = 'closer'`);
     expect(runs.rows[0]!.n).toBe(1);
