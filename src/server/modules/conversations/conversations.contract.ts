@@ -275,8 +275,8 @@ export const updateChannelSettingsBody = z.strictObject({
   rotateInboundAddress: z.boolean().optional(),
   resend: z
     .strictObject({
-      apiKey: z.string().trim().regex(/^re_[A-Za-z0-9_]{4,200}$/, 'A Resend API key starts with re_.').nullable().optional(),
-      webhookSecret: z.string().trim().regex(/^whsec_[A-Za-z0-9+/=]{16,200}$/, "The webhook's signing secret starts with whsec_.").nullable().optional(),
+      apiKey: z.string().trim().max(210).regex(/^re_[A-Za-z0-9_]{4,200}$/, 'A Resend API key starts with re_.').nullable().optional(),
+      webhookSecret: z.string().trim().max(210).regex(/^whsec_[A-Za-z0-9+/=]{16,200}$/, "The webhook's signing secret starts with whsec_.").nullable().optional(),
     })
     .optional(),
 });
