@@ -9,8 +9,8 @@ import { FakeProvider, route, type FakeRequest as HttpRequest, type FakeResponse
  * Google (`POST …/models/<m>:batchEmbedContents`, or `:embedContent` for a single text).
  * Each test scripts the replies (a queue, or a function of the request; chat and embeddings
  * have a queue each) and reads back every request body exactly as the SDK sent it. Unscripted
- * embeddings are a bag-of-words hash of the text ({@link fakeEmbedding}), so that texts sharing
- * words are closer. The AI benchmark uses it too, as a provider that answers at once.
+ * embeddings are a bag-of-concepts hash of the text ({@link fakeEmbedding}), so that texts sharing
+ * words, or words of one concept group, are closer. The AI benchmark uses it too, as a provider that answers at once.
  */
 
 export type FakeApi = 'openai' | 'anthropic' | 'google';
@@ -55,19 +55,45 @@ type EmbeddingReplier = FakeEmbeddingReply | ((texts: string[], request: FakeReq
 const DEFAULT_USAGE = { input: 12, output: 5 };
 
 /** Dimensions of the fake's default embeddings. */
-export const FAKE_EMBEDDING_DIMENSIONS = 16;
+export const FAKE_EMBEDDING_DIMENSIONS = 64;
 
 const wordsOf = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 
 /**
- * A deterministic stand-in for an embedding: each word (lower-cased) adds 1 to the dimension its
- * FNV-1a hash picks; the sum is scaled to length 1. Texts sharing words are closer in cosine
- * distance; a text without words points along the first dimension (never a zero vector, whose
- * cosine distance is undefined).
+ * Words that carry no meaning here: left out of the fake's embeddings, so that two sentences are
+ * not "close" for sharing "the" and "is".
+ */
+const FILLER = new Set('a an and are as at be but by can could do does for from had has have how i if in is it its me my no not of on or our so than that the their them then there these they this to us was we what when where which who why will with would you your'.split(' '));
+
+/**
+ * Bag-of-concepts: words of one group count as the group's name, so a question can be close in
+ * meaning to an answer it shares no word with ("return … cash" and "refund … money back").
+ * Deterministic and small: enough for tests of retrieval by meaning, not a language model.
+ */
+export const FAKE_CONCEPTS: Record<string, string[]> = {
+  price: ['price', 'prices', 'pricing', 'priced', 'cost', 'costs', 'fee', 'fees', 'charge', 'charges', 'expensive', 'cheap', 'pay', 'afford', 'quote'],
+  delivery: ['deliver', 'delivers', 'delivery', 'deliveries', 'ship', 'ships', 'shipping', 'courier', 'dispatch', 'post', 'postage'],
+  hours: ['open', 'opens', 'opening', 'hours', 'close', 'closes', 'closing', 'closed', 'trading'],
+  refund: ['refund', 'refunds', 'refunded', 'return', 'returns', 'returned', 'money', 'cash', 'back', 'reimburse', 'exchange'],
+  allergy: ['gluten', 'coeliac', 'celiac', 'allergy', 'allergies', 'allergen', 'allergens', 'wheat', 'nut', 'nuts'],
+  damage: ['broken', 'damaged', 'wrong', 'faulty', 'unhappy', 'crushed', 'spoiled'],
+  purchase: ['item', 'items', 'purchase', 'purchases', 'order', 'orders', 'bought', 'product', 'products'],
+  meeting: ['call', 'meeting', 'meet', 'appointment', 'chat', 'demo', 'consultation'],
+};
+const conceptOf = new Map(Object.entries(FAKE_CONCEPTS).flatMap(([concept, words]) => words.map((w) => [w, concept] as const)));
+
+/**
+ * A deterministic stand-in for an embedding: each meaningful word (lower-cased; a word of a
+ * concept group counts as its concept, {@link FAKE_CONCEPTS}) adds 1 to the dimension its FNV-1a
+ * hash picks; the sum is scaled to length 1. Texts sharing words or concepts are closer in cosine
+ * distance; a text without such words points along the first dimension (never a zero vector,
+ * whose cosine distance is undefined).
  */
 export function fakeEmbedding(text: string, dimensions = FAKE_EMBEDDING_DIMENSIONS): number[] {
   const v = new Array<number>(dimensions).fill(0);
-  for (const word of wordsOf(text)) {
+  for (const raw of wordsOf(text)) {
+    if (FILLER.has(raw)) continue;
+    const word = conceptOf.get(raw) ?? raw;
     let h = 0x811c9dc5;
     for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193) >>> 0;
     v[h % dimensions]! += 1;

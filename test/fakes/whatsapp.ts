@@ -8,7 +8,8 @@ import { FakeProvider, route, type FakeRequest, type FakeResponse } from './harn
  * and the media download it points at, `GET /{version}/{waba-id}/message_templates`, and
  * `GET /{version}/{phone-number-id}`, `POST /{version}/{phone-number-id}/media` (multipart upload)
  * and document messages (by media id; a template with a DOCUMENT header takes one as its header
- * parameter). Errors use Graph's body
+ * parameter). A message's `biz_opaque_callback_data` comes back in its statuses, as Meta's webhooks
+ * carry it. Errors use Graph's body
  * `{ error: { message, type, code, error_subcode, fbtrace_id } }`. It also plays Meta's side of
  * the webhooks: `inbound()` and `status()` deliver signed (`X-Hub-Signature-256`) change
  * notifications to Kestrel. Meta maintains no Node SDK for the Cloud API (docs/decisions/014),
@@ -29,6 +30,8 @@ export interface SentMessage {
   to: string;
   type: string;
   body: any;
+  /** `biz_opaque_callback_data` as sent: WhatsApp echoes it in the message's statuses. */
+  callbackData?: string;
 }
 
 export class FakeWhatsapp extends FakeProvider {
@@ -124,7 +127,9 @@ export class FakeWhatsapp extends FakeProvider {
       if (!last || Date.now() - last > 24 * 3600 * 1000) return { status: 400, body: graphError(131047, 'Re-engagement message', 'OAuthException', 2494010) };
     } else return { status: 400, body: graphError(131051, 'Unsupported message type', 'OAuthException') };
     const id = `wamid.${Buffer.from(`fake-${++this.seq}-${randomBytes(6).toString('hex')}`).toString('base64')}`;
-    this.sent.push({ id, to: b.to, type: b.type, body: b });
+    if (b.biz_opaque_callback_data !== undefined && (typeof b.biz_opaque_callback_data !== 'string' || b.biz_opaque_callback_data.length > 512))
+      return { status: 400, body: graphError(100, 'Param biz_opaque_callback_data must be a string of at most 512 characters.', 'OAuthException') };
+    this.sent.push({ id, to: b.to, type: b.type, body: b, ...(b.biz_opaque_callback_data ? { callbackData: b.biz_opaque_callback_data } : {}) });
     return { status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: b.to, wa_id: b.to }], messages: [{ id }] } };
   }
 
@@ -164,8 +169,9 @@ export class FakeWhatsapp extends FakeProvider {
 
   /** WhatsApp reports what became of an outbound message. */
   status(webhookUrl: string, id: string, status: 'sent' | 'delivered' | 'read' | 'failed', recipient: string, error?: { code: number; title: string }) {
+    const callbackData = this.sent.find((m) => m.id === id)?.callbackData;
     return this.notify(webhookUrl, {
-      statuses: [{ id, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: recipient, ...(error ? { errors: [{ ...error, message: error.title, error_data: { details: error.title } }] } : {}) }],
+      statuses: [{ id, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: recipient, ...(callbackData ? { biz_opaque_callback_data: callbackData } : {}), ...(error ? { errors: [{ ...error, message: error.title, error_data: { details: error.title } }] } : {}) }],
     });
   }
 }

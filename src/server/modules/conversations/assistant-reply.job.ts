@@ -13,9 +13,10 @@ import { contacts } from '../crm/crm.schema';
 import { appendMessage, conversationRecord, lockConversation } from './conversation-rows';
 import { conversationMessages, visitors } from './conversations.schema';
 import { requestHandoff, type FlagReason } from './handoff';
-import { searchKnowledge } from './knowledge';
+import { retrieveKnowledge } from './knowledge-meaning';
 import { bookingInstructions, linkBookedContact, loadChatBooking, replyWithTools, type AssistantReply } from './assistant-tools';
 import { readSettings } from './widget-settings';
+import { queueCloserIfQualified } from './closer-next-step';
 
 /** The marker the model is told to answer with when the knowledge has no answer. */
 const HANDOFF_MARK = '[HANDOFF]';
@@ -78,16 +79,17 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
         .limit(20)
     ).reverse();
     const question = history.filter((m) => m.authorKind === 'visitor').slice(-2).map((m) => m.body).join(' ');
-    const knowledge = await searchKnowledge(tx, p.workspaceId, question);
     const { redactPii: redact } = await readAiSettings(tx, p.workspaceId);
     const booking = await loadChatBooking(tx, conv, visitor?.contactId ?? null);
-    return { settings, restricted, history, knowledge, redact, booking };
+    return { settings, restricted, history, question, redact, booking };
   });
   if (!prepared) return;
-  const { settings, restricted, history, knowledge, redact, booking } = prepared;
+  const { settings, restricted, history, question, redact, booking } = prepared;
   if (settings && !settings.assistantEnabled) return handOff('assistant_off');
   if (restricted) return handOff('restricted_contact');
   if (!(await resolveProvider(services, ctx))) return handOff('no_ai_provider');
+  // CONV-2: by words and, once the knowledge is indexed, by meaning (AI-6: asked only after the restriction check).
+  const { hits: knowledge } = await retrieveKnowledge(services, p.workspaceId, redact ? redactPii(question) : question, [conversationRecord(p.conversationId)]);
   // CONV-5: with something to book, a question the knowledge cannot answer may still be a booking.
   if (!knowledge.length && !booking.eventTypes.length) return handOff('no_knowledge', NO_ANSWER);
 
@@ -136,5 +138,7 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
       aiCallId: reply.callId,
       sources: reply.booked ? [] : knowledge.map((k) => ({ title: k.title, url: k.url })),
     });
+    // CONV-2: that answer may have been the last qualifying one: Closer proposes the next step.
+    await queueCloserIfQualified(tx, conv);
   });
 }

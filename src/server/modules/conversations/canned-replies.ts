@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
@@ -26,7 +26,7 @@ export async function createCanned(db: Db, ctx: WorkspaceContext, input: z.infer
 export async function updateCanned(db: Db, ctx: WorkspaceContext, id: string, input: z.infer<typeof cannedPatch>) {
   try {
     return await withTenant(db, ctx, async (tx) => {
-      const [row] = await tx.update(cannedReplies).set(input).where(and(eq(cannedReplies.workspaceId, ctx.workspaceId), eq(cannedReplies.id, id))).returning();
+      const [row] = await tx.update(cannedReplies).set({ ...input, id: sql`${cannedReplies.id}` }).where(and(eq(cannedReplies.workspaceId, ctx.workspaceId), eq(cannedReplies.id, id))).returning();
       if (!row) throw notFound('Saved reply');
       return present(row);
     });

@@ -13,6 +13,8 @@ export type ChannelSettingsRow = typeof channelSettings.$inferSelect;
 export const inboundSecretAad = (workspaceId: string) => `workspace:${workspaceId}:inbound-mail-secret`;
 export const waTokenAad = (workspaceId: string) => `workspace:${workspaceId}:whatsapp-token`;
 export const waAppSecretAad = (workspaceId: string) => `workspace:${workspaceId}:whatsapp-app-secret`;
+export const resendKeyAad = (workspaceId: string) => `workspace:${workspaceId}:resend-inbound-key`;
+export const resendSecretAad = (workspaceId: string) => `workspace:${workspaceId}:resend-inbound-secret`;
 
 /** CONV-6: the workspace's channel settings, made on first use with a fresh inbound address and webhook secret. */
 export async function ensureChannelSettings(tx: Tx, services: Services, workspaceId: string): Promise<ChannelSettingsRow> {
@@ -37,6 +39,12 @@ export function presentChannelSettings(services: Services, row: ChannelSettingsR
       webhookUrl: `${base}/email/${row.workspaceId}/inbound`,
       webhookSecret: services.secrets.box.open(row.inboundSecretSealed, inboundSecretAad(row.workspaceId)),
       smtpReceiver: services.config.INBOUND_SMTP_PORT !== undefined,
+      resend: {
+        webhookUrl: `${base}/email/${row.workspaceId}/resend`,
+        hasApiKey: !!row.resendApiKeySealed,
+        hasWebhookSecret: !!row.resendWebhookSecretSealed,
+        connected: !!(row.resendApiKeySealed && row.resendWebhookSecretSealed),
+      },
     },
     whatsapp: {
       connected: !!(row.waPhoneNumberId && row.waAccessTokenSealed && row.waAppSecretSealed),
@@ -73,6 +81,9 @@ export async function updateChannelSettings(services: Services, ctx: WorkspaceCo
         changes.waCheckedAt = null;
       }
     }
+    const rs = input.resend;
+    if (rs?.apiKey !== undefined) changes.resendApiKeySealed = rs.apiKey === null ? null : services.secrets.box.seal(rs.apiKey, resendKeyAad(ctx.workspaceId));
+    if (rs?.webhookSecret !== undefined) changes.resendWebhookSecretSealed = rs.webhookSecret === null ? null : services.secrets.box.seal(rs.webhookSecret, resendSecretAad(ctx.workspaceId));
     if (input.rotateInboundAddress) {
       changes.inboundToken = randomBytes(9).toString('hex');
       changes.inboundSecretSealed = services.secrets.box.seal(randomBytes(24).toString('base64url'), inboundSecretAad(ctx.workspaceId));
@@ -83,7 +94,7 @@ export async function updateChannelSettings(services: Services, ctx: WorkspaceCo
       action: 'channels.settings_changed',
       targetType: 'workspace',
       targetId: ctx.workspaceId,
-      details: { fields: [...Object.keys(wa ?? {}), ...(input.rotateInboundAddress ? ['inboundAddress'] : [])] },
+      details: { fields: [...Object.keys(wa ?? {}), ...Object.keys(rs ?? {}).map((k) => `resend.${k}`), ...(input.rotateInboundAddress ? ['inboundAddress'] : [])] },
     });
     return presentChannelSettings(services, row!);
   });

@@ -10,6 +10,7 @@ import { getChannelSettings, inboundSecretAad, updateChannelSettings } from './c
 import * as c from './conversations.contract';
 import { channelSettings } from './conversations.schema';
 import { receiveEmail } from './receive-email';
+import { receiveResendInbound } from './receive-resend';
 import { checkWhatsapp, fetchWhatsappMedia, receiveWhatsappWebhook, verifyWhatsappSubscription } from './receive-whatsapp';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 422: errorBodySchema, 429: errorBodySchema, 502: errorBodySchema };
@@ -75,6 +76,10 @@ export async function channelWebhooksModule(server: FastifyInstance): Promise<vo
     if (sent.length !== expected.length || !timingSafeEqual(Buffer.from(sent), Buffer.from(expected))) throw new AppError('bad_signature', 401, 'The X-Kestrel-Signature header is missing or does not match.');
     if (Math.abs(Date.now() / 1000 - Number(stamp)) > INBOUND_TOLERANCE_S) throw new AppError('stale_signature', 401, 'The signed timestamp is too old: a replay is refused.');
     const result = await receiveEmail(services, workspaceId, raw);
+    return { outcome: result.outcome };
+  });
+  app.post('/api/channels/email/:workspaceId/resend', { config: pub, schema: { tags, summary: "Resend Inbound's email.received webhook, signed (svix-id, svix-timestamp, svix-signature); the email is read from Resend's API (CONV-6)", params: c.channelWorkspaceParams, response: { 200: z.object({ outcome: z.string() }), ...errors } } }, async (request) => {
+    const result = await receiveResendInbound(services, request.params.workspaceId, request.headers, rawBody(request.body));
     return { outcome: result.outcome };
   });
 }

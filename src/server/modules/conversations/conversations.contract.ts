@@ -24,6 +24,10 @@ export const messageMetaSchema = z.object({
   bounce: z.object({ recipient: z.string().nullable(), status: z.string().nullable() }).optional(),
   /** AI-5: written by an agent and approved by a person (or sent on the agent's autopilot). */
   agent: z.object({ name: z.string(), proposalId: z.string(), autopilot: z.boolean() }).optional(),
+  /** CONV-6: a WhatsApp send was attempted at this time and its answer is not saved yet (decision 014, addendum). */
+  sendAttempt: z.object({ at: z.string() }).optional(),
+  /** CONV-2, AI-5: a note of what Closer proposed for this conversation's lead (the proposals wait in approvals). */
+  closer: z.object({ runId: z.string(), proposals: z.array(z.object({ id: z.string(), kind: z.string(), status: z.string() })) }).optional(),
 });
 export type MessageMeta = z.infer<typeof messageMetaSchema>;
 
@@ -152,7 +156,20 @@ export const updateWidgetSettingsBody = z.strictObject({
   assignCap: z.number().int().min(1).max(100).optional(),
 });
 
-export const knowledgeEntrySchema = z.object({ id: z.string(), kind: z.enum(['faq', 'page']), title: z.string(), body: z.string(), url: z.string().nullable(), updatedAt: z.string() });
+export const knowledgeEntrySchema = z.object({
+  id: z.string(),
+  kind: z.enum(['faq', 'page']),
+  title: z.string(),
+  body: z.string(),
+  url: z.string().nullable(),
+  updatedAt: z.string(),
+  /** CONV-2: its text as it is now is embedded, so the assistant finds it by meaning too. */
+  indexedByMeaning: z.boolean(),
+});
+export const knowledgeList = z.object({
+  items: z.array(knowledgeEntrySchema),
+  meaning: z.object({ available: z.boolean(), model: z.string().nullable(), reason: z.string().nullable() }),
+});
 export const knowledgeParams = z.strictObject({ workspaceId: uuid, entryId: uuid });
 export const knowledgeBody = z.strictObject({ kind: z.enum(['faq', 'page']), title: text(300).min(1, 'Enter a title or question.'), body: text(50_000).min(1, 'Enter the answer or page text.'), url: httpUrl.nullable().optional() });
 export const knowledgePatch = knowledgeBody.partial();
@@ -226,7 +243,14 @@ export const staffMessageBody = z.strictObject({
 // ---------------------------------------------------------------- channels (CONV-6)
 
 export const channelSettingsSchema = z.object({
-  email: z.object({ inboundAddress: z.string(), webhookUrl: z.string(), webhookSecret: z.string(), smtpReceiver: z.boolean() }),
+  email: z.object({
+    inboundAddress: z.string(),
+    webhookUrl: z.string(),
+    webhookSecret: z.string(),
+    smtpReceiver: z.boolean(),
+    /** Resend Inbound: its `email.received` webhook URL, and whether its API key and signing secret are set. */
+    resend: z.object({ webhookUrl: z.string(), hasApiKey: z.boolean(), hasWebhookSecret: z.boolean(), connected: z.boolean() }),
+  }),
   whatsapp: z.object({
     connected: z.boolean(),
     phoneNumberId: z.string().nullable(),
@@ -251,6 +275,12 @@ export const updateChannelSettingsBody = z.strictObject({
     })
     .optional(),
   rotateInboundAddress: z.boolean().optional(),
+  resend: z
+    .strictObject({
+      apiKey: z.string().trim().max(210).regex(/^re_[A-Za-z0-9_]{4,200}$/, 'A Resend API key starts with re_.').nullable().optional(),
+      webhookSecret: z.string().trim().max(210).regex(/^whsec_[A-Za-z0-9+/=]{16,200}$/, "The webhook's signing secret starts with whsec_.").nullable().optional(),
+    })
+    .optional(),
 });
 export const whatsappCheck = z.object({ ok: z.literal(true), displayPhone: z.string().nullable(), templates: z.array(whatsappTemplateSchema) });
 export const mediaParams = z.strictObject({ workspaceId: uuid, conversationId: uuid, messageId: uuid });

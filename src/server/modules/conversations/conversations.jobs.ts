@@ -3,6 +3,8 @@ import type { JobDefinition } from '../../platform/jobs/jobs';
 import { assistantReplyJob } from './assistant-reply.job';
 import { whatsappSendJob } from './channels/whatsapp';
 import { wakeSnoozedJob } from './inbox';
+import { knowledgeIndexJob } from './knowledge-meaning';
+import { closerNextStepJob } from './closer-next-step';
 
 /** The conversation module's background jobs, registered at boot. */
-export const conversationJobs: JobDefinition<z.ZodType>[] = [assistantReplyJob, whatsappSendJob, wakeSnoozedJob] as unknown as JobDefinition<z.ZodType>[];
+export const conversationJobs: JobDefinition<z.ZodType>[] = [assistantReplyJob, whatsappSendJob, wakeSnoozedJob, knowledgeIndexJob, closerNextStepJob] as unknown as JobDefinition<z.ZodType>[];

@@ -97,7 +97,7 @@ export async function conversationsModule(server: FastifyInstance): Promise<void
   app.patch(`${base}/widget-settings`, { config: mgr, schema: { tags: stags, summary: 'Change greeting, colours, hours, questions, privacy notice, allowed origins (CONV-1)', params: c.workspaceParams, body: c.updateWidgetSettingsBody, response: { 200: c.widgetSettingsSchema, ...errors } } }, async (request) =>
     updateWidgetSettings(db, ctx(request), publicUrl(), request.body),
   );
-  app.get(`${base}/knowledge`, { config: mgr, schema: { tags: stags, summary: 'What the assistant answers from (CONV-2)', params: c.workspaceParams, response: { 200: z.object({ items: z.array(c.knowledgeEntrySchema) }), ...errors } } }, async (request) => listKnowledge(db, ctx(request)));
+  app.get(`${base}/knowledge`, { config: mgr, schema: { tags: stags, summary: 'What the assistant answers from (CONV-2)', params: c.workspaceParams, response: { 200: c.knowledgeList, ...errors } } }, async (request) => listKnowledge(app.services, ctx(request)));
   app.post(`${base}/knowledge`, { config: mgr, schema: { tags: stags, summary: 'Add an FAQ entry or a page (CONV-2)', params: c.workspaceParams, body: c.knowledgeBody, response: { 201: c.knowledgeEntrySchema, ...errors } } }, async (request, reply) =>
     reply.code(201).send(await createKnowledge(db, ctx(request), request.body)),
   );

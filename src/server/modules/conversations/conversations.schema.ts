@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, foreignKey, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, foreignKey, index, integer, jsonb, pgTable, primaryKey, real, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { tenantPolicy, workspaceIdColumn } from '../../platform/db/tenancy-sql';
 import { users } from '../accounts/accounts.schema';
@@ -92,6 +92,8 @@ export const conversations = pgTable(
     contactId: uuid('contact_id'),
     /** CRM-4: the "chat" timeline item holding this transcript. */
     chatActivityId: uuid('chat_activity_id'),
+    /** CONV-2, AI-5: Closer's run on this conversation's qualified lead (one per conversation). */
+    closerRunId: uuid('closer_run_id'),
     snoozedUntil: ts('snoozed_until'),
     resolvedAt: ts('resolved_at'),
     /** CONV-6 email: the thread's subject without Re:/Fwd:, for replies and for threading by sender + subject. */
@@ -177,6 +179,34 @@ export const knowledgeEntries = pgTable(
   ],
 ).enableRLS();
 
+/**
+ * CONV-2: the knowledge cut into chunks (an FAQ entry is one; a long page several), each with its
+ * embedding, for retrieval by meaning (docs/decisions/009, addendum). Like `record_embeddings`
+ * the vector is real[] (cast to `vector` at query time when pgvector is there); the md5 of what
+ * was embedded decides when a chunk is embedded again. A sibling table, not record_embeddings:
+ * one entry has many chunks, and the chunk text is kept to put in front of the model.
+ */
+export const knowledgeChunks = pgTable(
+  'knowledge_chunks',
+  {
+    workspaceId: workspaceIdColumn(),
+    entryId: uuid('entry_id').notNull(),
+    chunk: smallint('chunk').notNull(),
+    model: text('model').notNull(),
+    contentHash: text('content_hash').notNull(),
+    body: text('body').notNull(),
+    embedding: real('embedding').array().notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.entryId, t.chunk] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.workspaceId, t.entryId], foreignColumns: [knowledgeEntries.workspaceId, knowledgeEntries.id] }).onDelete('cascade'),
+    check('knowledge_chunks_chunk_check', sql`${t.chunk} >= 0 AND ${t.chunk} < 200`),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();
+
 /** CONV-4: saved answers the team inserts with a shortcut. */
 export const cannedReplies = pgTable(
   'canned_replies',
@@ -210,6 +240,9 @@ export const channelSettings = pgTable(
     waBusinessAccountId: text('wa_business_account_id'),
     waAccessTokenSealed: text('wa_access_token_sealed'),
     waAppSecretSealed: text('wa_app_secret_sealed'),
+    /** CONV-6: Resend Inbound — the API key that reads received emails and the webhook's signing secret, sealed. */
+    resendApiKeySealed: text('resend_api_key_sealed'),
+    resendWebhookSecretSealed: text('resend_webhook_secret_sealed'),
     waVerifyToken: text('wa_verify_token'),
     waDisplayPhone: text('wa_display_phone'),
     waCheckedAt: ts('wa_checked_at'),

@@ -131,7 +131,7 @@ export async function retryStaffMessage(services: Services, ctx: WorkspaceContex
     const adapter = channelAdapters[conv.channel];
     const check = await adapter.canSend(tx, conv, { body: message.body, ...(message.meta.template ? { template: message.meta.template } : {}) });
     if (!check.ok) throw conflict(check.code, check.message);
-    const { error: _old, ...meta } = message.meta;
+    const { error: _old, sendAttempt: _unknown, ...meta } = message.meta;
     await tx.update(conversationMessages).set({ deliveryStatus: 'queued', meta }).where(and(eq(conversationMessages.workspaceId, ctx.workspaceId), eq(conversationMessages.id, message.id)));
     if (!(await adapter.retry?.(tx, services, conv, { ...message, deliveryStatus: 'queued', meta }))) throw conflict('cannot_retry', 'This message cannot be sent again as it is: write it again.');
     await touchConversation(tx, conv, {});

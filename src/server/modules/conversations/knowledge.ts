@@ -6,19 +6,35 @@ import { notFound } from '../../platform/http/errors';
 import type { knowledgeBody, knowledgePatch } from './conversations.contract';
 import { knowledgeEntries } from './conversations.schema';
 import { fetchPage } from './fetch-page';
+import { meaningState, queueKnowledgeIndex } from './knowledge-meaning';
+import type { Services } from '../../platform/services';
+import { resolveProvider } from '../ai/resolve-provider';
+import { embeddingModelOf } from '../brain/semantic';
 
 type Entry = typeof knowledgeEntries.$inferSelect;
-const present = (e: Entry) => ({ id: e.id, kind: e.kind, title: e.title, body: e.body, url: e.url, updatedAt: e.updatedAt.toISOString() });
+const present = (e: Entry, indexed = false) => ({ id: e.id, kind: e.kind, title: e.title, body: e.body, url: e.url, updatedAt: e.updatedAt.toISOString(), indexedByMeaning: indexed });
 
-export async function listKnowledge(db: Db, ctx: WorkspaceContext) {
-  return withTenant(db, ctx, async (tx) => ({
-    items: (await tx.select().from(knowledgeEntries).where(eq(knowledgeEntries.workspaceId, ctx.workspaceId)).orderBy(desc(knowledgeEntries.updatedAt)).limit(500)).map(present),
-  }));
+/**
+ * CONV-2: the knowledge, each entry saying whether it is indexed by meaning yet, and whether the
+ * workspace's provider can index by meaning at all (and with which model).
+ */
+export async function listKnowledge(services: Services, ctx: WorkspaceContext) {
+  const provider = await resolveProvider(services, ctx);
+  const model = provider ? embeddingModelOf(provider) : null;
+  return withTenant(services.database.db, ctx, async (tx) => {
+    const rows = await tx.select().from(knowledgeEntries).where(eq(knowledgeEntries.workspaceId, ctx.workspaceId)).orderBy(desc(knowledgeEntries.updatedAt)).limit(500);
+    const state = model ? await meaningState(tx, ctx.workspaceId) : new Map<string, boolean>();
+    return {
+      items: rows.map((r) => present(r, state.get(r.id) ?? false)),
+      meaning: { available: !!model, model, reason: model ? null : provider ? 'The AI provider offers no embedding model: the assistant finds knowledge by its words only.' : 'No AI provider is set up: the assistant finds knowledge by its words only.' },
+    };
+  });
 }
 
 export async function createKnowledge(db: Db, ctx: WorkspaceContext, input: z.infer<typeof knowledgeBody>) {
   return withTenant(db, ctx, async (tx) => {
     const [row] = await tx.insert(knowledgeEntries).values({ workspaceId: ctx.workspaceId, kind: input.kind, title: input.title, body: input.body, url: input.url ?? null }).returning();
+    await queueKnowledgeIndex(tx, ctx.workspaceId);
     return present(row!);
   });
 }
@@ -37,6 +53,7 @@ export async function updateKnowledge(db: Db, ctx: WorkspaceContext, id: string,
       .where(and(eq(knowledgeEntries.workspaceId, ctx.workspaceId), eq(knowledgeEntries.id, id)))
       .returning();
     if (!row) throw notFound('Knowledge entry');
+    await queueKnowledgeIndex(tx, ctx.workspaceId);
     return present(row);
   });
 }

@@ -10,6 +10,7 @@ import { createContact } from '../crm/contacts/create-contact';
 import { contacts } from '../crm/crm.schema';
 import { lockConversation, visitorMessages, type ConversationRow } from './conversation-rows';
 import type { leaveContactBody } from './conversations.contract';
+import { queueCloserIfQualified } from './closer-next-step';
 import { conversations, visitors } from './conversations.schema';
 
 /** Who the website chat acts as when it writes into the CRM. */
@@ -49,7 +50,10 @@ export async function captureLead(services: Services, conv: ConversationRow, inp
   await withTenant(db, ctx, async (tx) => {
     await tx.update(visitors).set({ contactId }).where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
     await tx.update(conversations).set({ contactId }).where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)));
-    await writeTranscript(tx, ctx, await lockConversation(tx, conv.workspaceId, conv.id));
+    const linked = await lockConversation(tx, conv.workspaceId, conv.id);
+    await writeTranscript(tx, ctx, linked);
+    // CONV-2: with the qualifying questions answered too, the visitor is a qualified lead for Closer.
+    await queueCloserIfQualified(tx, linked);
   });
   return contactId;
 }

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { AppError, notFound } from '../../platform/http/errors';
@@ -50,6 +50,8 @@ interface WaStatus {
   id: string;
   status: 'sent' | 'delivered' | 'read' | 'failed';
   timestamp: string;
+  /** What Kestrel sent with the message (`kestrel:<message id>`): ties a status to a send whose answer was lost. */
+  biz_opaque_callback_data?: string;
   errors?: { code: number; title?: string; message?: string; error_data?: { details?: string } }[];
 }
 interface WaChangeValue {
@@ -155,7 +157,8 @@ async function startWhatsappConversation(tx: Tx, ctx: WorkspaceContext, phone: s
 async function applyStatus(services: Services, workspaceId: string, s: WaStatus): Promise<boolean> {
   if (typeof s.id !== 'string' || !(s.status in statusRank)) return false;
   return withTenant(services.database.db, waContext(workspaceId), async (tx) => {
-    const [msg] = await tx.select().from(conversationMessages).where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.externalId, s.id))).for('update');
+    let [msg] = await tx.select().from(conversationMessages).where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.externalId, s.id))).for('update');
+    if (!msg) msg = await reconcileLostSend(tx, workspaceId, s);
     if (!msg || msg.deliveryStatus === 'failed') return false;
     // Webhooks may arrive out of order: a status never moves a message backwards.
     if (s.status !== 'failed' && statusRank[s.status] <= statusRank[msg.deliveryStatus ?? 'queued']) return false;
@@ -166,6 +169,26 @@ async function applyStatus(services: Services, workspaceId: string, s: WaStatus)
     await touchConversation(tx, conv!, {});
     return true;
   });
+}
+
+/**
+ * CONV-6 (decision 014, addendum): a send whose answer was lost — WhatsApp accepted it, but the
+ * worker died before saving its id — is found again by the key Kestrel sent along with it
+ * (`biz_opaque_callback_data`, which Meta echoes in every status); the message takes WhatsApp's
+ * id, so the send job's retry sees it accepted and does not send it a second time.
+ */
+async function reconcileLostSend(tx: Tx, workspaceId: string, s: WaStatus): Promise<MessageRow | undefined> {
+  const key = /^kestrel:([0-9a-f-]{36})$/.exec(s.biz_opaque_callback_data ?? '')?.[1];
+  if (!key) return undefined;
+  const [lost] = await tx
+    .select()
+    .from(conversationMessages)
+    .where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.id, key), isNull(conversationMessages.externalId), eq(conversationMessages.authorKind, 'staff')))
+    .for('update');
+  if (!lost?.meta.sendAttempt) return undefined;
+  const { sendAttempt: _done, ...meta } = lost.meta;
+  const [saved] = await tx.update(conversationMessages).set({ externalId: s.id, meta }).where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.id, lost.id))).returning();
+  return saved;
 }
 
 /** CONV-6: "test connection": the number's display name from the Graph API, and the approved templates synced. */

@@ -5,6 +5,7 @@ import { FakeWhatsapp } from '../../../../test/fakes/whatsapp';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { until } from '../../../../test/helpers/wait';
+import { sendWhatsapp, UNKNOWN_OUTCOME } from './channels/whatsapp';
 
 let server: TestServer;
 let wa: FakeWhatsapp;
@@ -204,5 +205,68 @@ describe('WhatsApp channel', () => {
     expect(file.headers['content-type']).toBe('image/png');
     expect(file.rawPayload.equals(png)).toBe(true);
     expect((await new TestClient(server.app).get(api(`/conversations/${conv.id}/messages/${m.id}/media`))).statusCode).toBe(401);
+  });
+
+  it('CONV-6 a worker killed after WhatsApp accepted a reply but before saving its id does not send it twice: the retry waits, and the status webhook carrying the callback key ties WhatsApp\'s id to the message', async () => {
+    const conv = await convOf('Priya Shah');
+    const system = server.services.database.system;
+    // The "kill": the first save of WhatsApp's id for these bodies fails, after the send went out
+    // (a sequence counts the tries, as it survives the rolled-back save).
+    await system.execute(sql`CREATE SEQUENCE IF NOT EXISTS test_wamid_save_failures`);
+    await system.execute(sql.raw(`CREATE OR REPLACE FUNCTION test_fail_wamid_save() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+      BEGIN
+        IF OLD.external_id IS NULL AND NEW.external_id IS NOT NULL AND NEW.body IN ('Only once, please.', 'Lost in the post.') THEN
+          IF nextval('test_wamid_save_failures') % 2 = 1 THEN
+            RAISE EXCEPTION 'worker killed between the send and the save';
+          END IF;
+        END IF;
+        RETURN NEW;
+      END $$`));
+    await system.execute(sql`CREATE OR REPLACE TRIGGER test_fail_wamid_save BEFORE UPDATE ON conversation_messages FOR EACH ROW EXECUTE FUNCTION test_fail_wamid_save()`);
+    const sentWith = (body: string) => wa.sent.filter((x) => x.body.text?.body === body);
+    const jobOf = (messageId: string) =>
+      system.execute<{ attempts: number; last_error: string | null }>(sql`SELECT j.attempts, j.last_error FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'conversations.whatsapp-send' AND j.payload->'data'->>'messageId' = ${messageId}`);
+    try {
+      const res = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'Only once, please.' });
+      expect(res.statusCode, res.body).toBe(201);
+      const id = res.json().id as string;
+      // The retry ran and, finding the earlier attempt on record, sent nothing: it waits for WhatsApp's word.
+      const job = await until(async () => {
+        const j = (await jobOf(id)).rows[0];
+        return j && j.attempts >= 2 && j.last_error?.includes('waiting for its status') && j;
+      }, 'the send job to retry after the lost save');
+      expect(job.attempts).toBeGreaterThanOrEqual(2);
+      expect(sentWith('Only once, please.')).toHaveLength(1);
+      const only = sentWith('Only once, please.')[0]!;
+      expect(only.body.biz_opaque_callback_data).toBe(`kestrel:${id}`);
+      expect(await messageOf(conv.id, id)).toMatchObject({ deliveryStatus: 'queued', meta: { sendAttempt: {} } });
+
+      // WhatsApp's status names the message by the key sent with it: it takes WhatsApp's id and moves on.
+      expect((await wa.status(hook, only.id, 'sent', only.to)).status).toBe(200);
+      expect(await accepted(id)).toBe(only.id);
+      const m = await messageOf(conv.id, id);
+      expect(m.deliveryStatus).toBe('sent');
+      expect(m.meta.sendAttempt).toBeUndefined();
+      // The next run of the job finds it accepted: still one message at WhatsApp.
+      await sendWhatsapp(server.services, owner.workspaceId, id, { number: 3, max: 8 });
+      expect(sentWith('Only once, please.')).toHaveLength(1);
+
+      // No status ever comes: on its last try the job does not guess — failed, in words, still sent once;
+      // Retry is then a person's decision and sends it again.
+      const lost = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'Lost in the post.' });
+      const lostId = lost.json().id as string;
+      await until(async () => (await jobOf(lostId)).rows[0]?.last_error, 'the second send to lose its answer');
+      expect(sentWith('Lost in the post.')).toHaveLength(1);
+      await sendWhatsapp(server.services, owner.workspaceId, lostId, { number: 8, max: 8 });
+      const failed = await messageOf(conv.id, lostId);
+      expect(failed).toMatchObject({ deliveryStatus: 'failed', meta: { error: UNKNOWN_OUTCOME } });
+      expect(sentWith('Lost in the post.')).toHaveLength(1);
+      const retried = await owner.client.post(api(`/conversations/${conv.id}/messages/${lostId}/retry`));
+      expect(retried.statusCode, retried.body).toBe(200);
+      await accepted(lostId);
+      expect(sentWith('Lost in the post.')).toHaveLength(2);
+    } finally {
+      await system.execute(sql`DROP TRIGGER IF EXISTS test_fail_wamid_save ON conversation_messages`);
+    }
   });
 });

@@ -238,7 +238,7 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
         {retry.error ? <ErrorAlert className="m-3">{errorMessage(retry.error)}</ErrorAlert> : null}
         <ol ref={log} aria-label="Messages" aria-live="polite" className="min-h-0 flex-1 space-y-2 overflow-y-auto p-4">
           {messages.map((m) => (
-            <MessageItem key={m.id} m={m} media={m.meta.media ? mediaUrl(workspaceId, id, m.id) : null} onRetry={retry.isPending ? null : () => retry.mutate(m.id)} />
+            <MessageItem key={m.id} workspaceId={workspaceId} m={m} media={m.meta.media ? mediaUrl(workspaceId, id, m.id) : null} onRetry={retry.isPending ? null : () => retry.mutate(m.id)} />
           ))}
         </ol>
         <form onSubmit={submit} className="border-t border-stone-200 bg-white p-3">
@@ -312,14 +312,14 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
   );
 }
 
-function MessageItem({ m, media, onRetry }: { m: StaffMessage; media: string | null; onRetry: (() => void) | null }) {
+function MessageItem({ workspaceId, m, media, onRetry }: { workspaceId: string; m: StaffMessage; media: string | null; onRetry: (() => void) | null }) {
   if (m.author === 'system') return <li className="text-center text-sm text-stone-600">{m.body}</li>;
   const mine = m.author === 'staff' || m.author === 'assistant';
   const style = m.author === 'note' ? 'border-amber-300 bg-amber-50' : m.author === 'visitor' ? 'border-stone-200 bg-white' : 'border-sky-200 bg-sky-50';
   return (
     <li className={`max-w-[80%] rounded-lg border p-2 ${style} ${mine || m.author === 'note' ? 'ml-auto' : ''}`}>
       <span className="block text-xs font-semibold text-stone-600">
-        {m.author === 'note' ? `Note · ${m.authorName ?? ''}` : m.author === 'visitor' ? 'Visitor' : (m.authorName ?? 'Assistant')} · {formatDateTime(m.createdAt)}
+        {m.author === 'note' && m.meta.closer ? 'Closer suggested' : m.author === 'note' ? `Note · ${m.authorName ?? ''}` : m.author === 'visitor' ? 'Visitor' : (m.authorName ?? 'Assistant')} · {formatDateTime(m.createdAt)}
       </span>
       {m.meta.autoReply ? <span className="block text-xs font-medium text-stone-500">Automatic reply</span> : null}
       {media && m.meta.media?.mimeType.startsWith('image/') ? (
@@ -334,6 +334,11 @@ function MessageItem({ m, media, onRetry }: { m: StaffMessage; media: string | n
       {m.meta.template ? <span className="block text-xs font-medium text-stone-500">Template · {m.meta.template.name}</span> : null}
       <span className="whitespace-pre-wrap text-stone-900">{m.body}</span>
       <DeliveryStatus m={m} onRetry={onRetry} />
+      {m.meta.closer?.proposals.some((p) => p.status === 'pending') ? (
+        <Link to="/w/$workspaceId/approvals" params={{ workspaceId }} className="mt-1 block text-sm font-medium text-sky-800 underline">
+          Review in Approvals
+        </Link>
+      ) : null}
       {m.sources.length ? <span className="mt-1 block text-xs text-stone-600">Sources: {m.sources.map((s) => s.title).join(', ')}</span> : null}
     </li>
   );

@@ -161,12 +161,23 @@ function KnowledgeEditor({ workspaceId }: { workspaceId: string }) {
   return (
     <Card className="mt-6">
       <SectionHeading description="The assistant answers only from these, and shows which it used. Without an answer here it asks a person.">Knowledge</SectionHeading>
+      {list.isPending ? <p className="mb-2 text-sm text-stone-600">Loading knowledge…</p> : null}
+      {list.error ? <ErrorAlert className="mb-2">{errorMessage(list.error)}</ErrorAlert> : null}
+      {list.data ? (
+        <p className="mb-2 text-sm text-stone-600" role="status">
+          {list.data.meaning.available ? `Found by meaning as well as by words (embeddings: ${list.data.meaning.model}). New and changed entries are indexed within a minute.` : list.data.meaning.reason}
+        </p>
+      ) : null}
+      {list.data && !list.data.items.length ? <p className="mb-4 text-sm text-stone-600">No knowledge yet: add an FAQ entry or a page below.</p> : null}
       <ul className="mb-4 divide-y divide-stone-100" aria-label="Knowledge entries">
         {list.data?.items.map((k) => (
           <li key={k.id} className="flex items-start gap-2 py-2">
             <span className="rounded bg-stone-100 px-1.5 text-xs uppercase text-stone-600">{k.kind}</span>
             <span className="flex-1">
               <span className="block font-medium text-stone-900">{k.title}</span>
+              {list.data?.meaning.available ? (
+                <span className={`text-xs ${k.indexedByMeaning ? 'text-emerald-700' : 'text-amber-800'}`}>{k.indexedByMeaning ? 'Indexed by meaning' : 'Indexing by meaning…'}</span>
+              ) : null}
               <span className="line-clamp-2 text-sm text-stone-600">{k.body}</span>
             </span>
             <Button size="sm" variant="ghost" onClick={() => remove.mutate(k.id)} aria-label={`Remove ${k.title}`}>

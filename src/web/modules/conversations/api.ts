@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import type { z } from 'zod';
-import type { cannedReplySchema, channelSettingsSchema, conversationDetail, updateChannelSettingsBody, whatsappCheck, inboxList, knowledgeEntrySchema, staffMessage, unreadCounts, updateConversationBody, updateWidgetSettingsBody, widgetSettingsSchema } from '../../../server/modules/conversations/conversations.contract';
+import type { cannedReplySchema, channelSettingsSchema, conversationDetail, updateChannelSettingsBody, whatsappCheck, inboxList, knowledgeEntrySchema, knowledgeList, staffMessage, unreadCounts, updateConversationBody, updateWidgetSettingsBody, widgetSettingsSchema } from '../../../server/modules/conversations/conversations.contract';
 import { api } from '../../lib/api';
 
 export type InboxList = z.infer<typeof inboxList>;
@@ -39,7 +39,7 @@ export const fetchCanned = (w: string) => api.get<{ items: CannedReply[] }>(`${b
 
 export const fetchWidgetSettings = (w: string) => api.get<WidgetSettings>(`${base(w)}/widget-settings`);
 export const saveWidgetSettings = (w: string, body: z.input<typeof updateWidgetSettingsBody>) => api.patch<WidgetSettings>(`${base(w)}/widget-settings`, body);
-export const fetchKnowledge = (w: string) => api.get<{ items: KnowledgeEntry[] }>(`${base(w)}/knowledge`);
+export const fetchKnowledge = (w: string) => api.get<z.infer<typeof knowledgeList>>(`${base(w)}/knowledge`);
 export const addKnowledge = (w: string, body: { kind: 'faq' | 'page'; title: string; body: string; url?: string | null }) => api.post<KnowledgeEntry>(`${base(w)}/knowledge`, body);
 export const fetchKnowledgePage = (w: string, url: string) => api.post<KnowledgeEntry>(`${base(w)}/knowledge/fetch`, { url });
 export const removeKnowledge = (w: string, id: string) => api.delete(`${base(w)}/knowledge/${id}`);

@@ -198,50 +198,91 @@ export const whatsappSendJob = defineJob({
   },
 });
 
-async function sendWhatsapp(services: Services, workspaceId: string, messageId: string, attempt: JobAttempt): Promise<void> {
+/**
+ * How long a send whose answer was lost waits for WhatsApp's status webhook to say what became
+ * of it (statuses normally follow within seconds) before it is shown failed for a person to judge.
+ */
+export const RECONCILE_MS = 10 * 60_000;
+
+/** The words for a send whose outcome nobody knows: Kestrel will not guess by sending it again. */
+export const UNKNOWN_OUTCOME =
+  'Kestrel lost WhatsApp\'s answer to this message and heard nothing about it since, so it may or may not have arrived. Check with the customer before sending it again.';
+
+/** Thrown to try again later: an earlier attempt's fate is still unknown. */
+class AwaitingStatus extends Error {}
+
+export async function sendWhatsapp(services: Services, workspaceId: string, messageId: string, attempt: JobAttempt): Promise<void> {
   const { db } = services.database;
   const ctx = { workspaceId, userId: null };
+  const where = and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.id, messageId));
   const found = await withTenant(db, ctx, async (tx) => {
-    const [message] = await tx.select().from(conversationMessages).where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.id, messageId)));
+    const [message] = await tx.select().from(conversationMessages).where(where).for('update');
     // Erased meanwhile (CONV-7), already accepted, or already failed: nothing to send.
     if (!message || message.externalId || message.deliveryStatus !== 'queued') return null;
     const conv = await readConversation(tx, workspaceId, message.conversationId);
+    // Decision 014, addendum: an earlier attempt may have reached WhatsApp with its answer lost
+    // (the worker died between the send and the save). The Cloud API takes no idempotency key, so
+    // sending again could deliver it twice: wait for the status webhook that names this message
+    // (its callback data) instead, and after RECONCILE_MS say plainly that nobody knows.
+    if (message.meta.sendAttempt) {
+      const age = Date.now() - Date.parse(message.meta.sendAttempt.at);
+      if (age < RECONCILE_MS && attempt.number < attempt.max) return { wait: true as const };
+      const { sendAttempt: _unknown, ...meta } = message.meta;
+      await tx.update(conversationMessages).set({ deliveryStatus: 'failed', meta: { ...meta, error: UNKNOWN_OUTCOME } }).where(where);
+      await touchConversation(tx, conv, {});
+      return null;
+    }
     const [v] = await tx.select({ phone: visitors.phone }).from(visitors).where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, conv.visitorId)));
-    return { message, conv, connection: await readConnection(tx, services, workspaceId), phone: v?.phone?.replace(/^\+/, '') ?? null };
+    const connection = await readConnection(tx, services, workspaceId);
+    const phone = v?.phone?.replace(/^\+/, '') ?? null;
+    // The attempt is on record (committed) before anything leaves.
+    const at = new Date().toISOString();
+    if (connection && phone) await tx.update(conversationMessages).set({ meta: { ...message.meta, sendAttempt: { at } } }).where(where);
+    return { wait: false as const, message, conv, connection, phone };
   });
   if (!found) return;
+  if (found.wait) throw new AwaitingStatus('An earlier attempt to send this WhatsApp message may have been accepted; waiting for its status before deciding.');
   const { message, conv, connection, phone } = found;
+  const { sendAttempt: _attempt, ...baseMeta } = message.meta;
   const record = (changes: Partial<MessageRow>) =>
     withTenant(db, ctx, async (tx) => {
-      await tx.update(conversationMessages).set(changes).where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.id, message.id)));
+      await tx.update(conversationMessages).set(changes).where(where);
       await touchConversation(tx, conv, {});
     });
-  const fail = (why: string) => record({ deliveryStatus: 'failed', meta: { ...message.meta, error: why } });
+  const fail = (why: string) => record({ deliveryStatus: 'failed', meta: { ...baseMeta, error: why } });
   if (!connection) return fail('WhatsApp is not connected. Connect it in Settings → Channels.');
   if (!phone) return fail('This conversation has no WhatsApp number to reply to.');
   const t = message.meta.template;
   const doc = message.meta.document;
+  // Meta echoes `biz_opaque_callback_data` in every status of this message: how a lost answer is found again.
+  const common = { messaging_product: 'whatsapp', recipient_type: 'individual', to: phone, biz_opaque_callback_data: `kestrel:${message.id}` };
   // A template with a DOCUMENT header takes the file as its header parameter; inside the window a file goes as a document message with the body as its caption.
   const components = t ? [
     ...(doc ? [{ type: 'header', parameters: [{ type: 'document', document: { id: doc.mediaId, filename: doc.filename } }] }] : []),
     ...(t.params.length ? [{ type: 'body', parameters: t.params.map((p) => ({ type: 'text', text: p })) }] : []),
   ] : [];
   const payload = t
-    ? { messaging_product: 'whatsapp', recipient_type: 'individual', to: phone, type: 'template', template: { name: t.name, language: { code: t.language }, ...(components.length ? { components } : {}) } }
+    ? { ...common, type: 'template', template: { name: t.name, language: { code: t.language }, ...(components.length ? { components } : {}) } }
     : doc
-      ? { messaging_product: 'whatsapp', recipient_type: 'individual', to: phone, type: 'document', document: { id: doc.mediaId, filename: doc.filename, caption: message.body.slice(0, 1024) } }
-      : { messaging_product: 'whatsapp', recipient_type: 'individual', to: phone, type: 'text', text: { preview_url: false, body: message.body } };
+      ? { ...common, type: 'document', document: { id: doc.mediaId, filename: doc.filename, caption: message.body.slice(0, 1024) } }
+      : { ...common, type: 'text', text: { preview_url: false, body: message.body } };
   let wamid: string | undefined;
   try {
     const sent = await graph<{ messages?: { id: string }[] }>(services, connection.token, 'POST', `${connection.phoneNumberId}/messages`, payload);
     wamid = sent.messages?.[0]?.id;
   } catch (error) {
     services.logger.warn({ err: (error as Error).message, code: (error as GraphError).code, attempt: attempt.number }, 'WhatsApp send failed');
-    if (transient(error) && attempt.number < attempt.max) throw error;
-    return fail(explainGraphError(error));
+    const retrying = transient(error) && attempt.number < attempt.max;
+    // WhatsApp answered with an error: it did not take the message, so the next try may send it.
+    // No answer at all (status 0: the connection broke or timed out) keeps the attempt on record.
+    if (retrying) {
+      if (error instanceof GraphError && error.status > 0) await record({ meta: baseMeta });
+      throw error;
+    }
+    return fail(error instanceof GraphError && error.status > 0 ? explainGraphError(error) : UNKNOWN_OUTCOME);
   }
   if (!wamid) return fail('WhatsApp did not accept the message.');
   // Accepted, not yet sent: the status webhooks say sent, delivered, read or failed.
-  const { error: _cleared, ...meta } = message.meta;
+  const { error: _cleared, ...meta } = baseMeta;
   await record({ externalId: wamid, deliveryStatus: 'queued', meta });
 }

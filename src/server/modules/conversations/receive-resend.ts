@@ -1,0 +1,96 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import nodemailer from 'nodemailer';
+import { Resend } from 'resend';
+import { withTenant } from '../../platform/db/tenant';
+import { AppError } from '../../platform/http/errors';
+import type { Services } from '../../platform/services';
+import { resendKeyAad, resendSecretAad } from './channel-settings';
+import { channelSettings } from './conversations.schema';
+import { receiveEmail, type ReceivedEmail } from './receive-email';
+
+/** How far a webhook's signed timestamp may be from now (Standard Webhooks' usual five minutes). */
+const TOLERANCE_S = 5 * 60;
+/** Attachments fetched per email, and their total size: beyond that the email is stored without the rest. */
+const MAX_ATTACHMENTS = 10;
+const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+const refused = () => new AppError('webhook_signature_invalid', 401, 'The webhook signature is missing, wrong, too old or replayed.');
+
+/**
+ * Standard Webhooks (Svix), as Resend signs: `svix-signature` holds one or more `v1,<base64>`
+ * HMAC-SHA256 of `<svix-id>.<svix-timestamp>.<raw body>` keyed with the base64 part of `whsec_…`.
+ */
+export function verifySvix(secret: string, h: { id?: string; timestamp?: string; signature?: string }, raw: Buffer, nowMs = Date.now()): boolean {
+  if (!h.id || !h.timestamp || !h.signature || !/^\d{1,12}$/.test(h.timestamp)) return false;
+  if (Math.abs(nowMs / 1000 - Number(h.timestamp)) > TOLERANCE_S) return false;
+  const expected = Buffer.from(createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64')).update(`${h.id}.${h.timestamp}.`).update(raw).digest('base64'));
+  return h.signature.split(' ').some((part) => {
+    const [version, sig] = part.split(',');
+    const given = Buffer.from(sig ?? '');
+    return version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected);
+  });
+}
+
+/**
+ * CONV-6: an email received through Resend Inbound. Resend posts `email.received` with the
+ * message's metadata only (signed, Standard Webhooks); the body, headers and attachments are read
+ * with the official SDK (`emails.receiving.get`, `emails.receiving.attachments.list`). The message
+ * is then rebuilt as RFC 822 and goes the way every inbound email goes (`receiveEmail`): threaded
+ * by Message-ID / In-Reply-To / References, auto-replies and bounces recognised, sequences ended
+ * on a reply (outreach), a second delivery stored once (same Message-ID).
+ */
+export async function receiveResendInbound(services: Services, workspaceId: string, headers: Record<string, string | string[] | undefined>, raw: Buffer): Promise<ReceivedEmail> {
+  const one = (name: string) => {
+    const v = headers[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const [row] = await withTenant(services.database.db, { workspaceId, userId: null }, (tx) => tx.select().from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId)));
+  if (!row?.resendWebhookSecretSealed || !row.resendApiKeySealed) throw refused();
+  const secret = services.secrets.box.open(row.resendWebhookSecretSealed, resendSecretAad(workspaceId));
+  if (!verifySvix(secret, { id: one('svix-id'), timestamp: one('svix-timestamp'), signature: one('svix-signature') }, raw)) throw refused();
+
+  let event: { type?: unknown; data?: { email_id?: unknown } };
+  try {
+    event = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new AppError('validation_failed', 400, 'The webhook body is not JSON.');
+  }
+  if (event.type !== 'email.received') return { outcome: 'ignored', reason: `not an inbound email (${String(event.type).slice(0, 40)})` };
+  const emailId = typeof event.data?.email_id === 'string' && /^[\w-]{1,100}$/.test(event.data.email_id) ? event.data.email_id : null;
+  if (!emailId) throw new AppError('validation_failed', 400, 'The event names no email_id.');
+
+  const resend = new Resend(services.secrets.box.open(row.resendApiKeySealed, resendKeyAad(workspaceId)), services.config.RESEND_BASE_URL ? { baseUrl: services.config.RESEND_BASE_URL } : {});
+  const { data: email, error } = await resend.emails.receiving.get(emailId);
+  if (error || !email) throw new AppError('provider_unavailable', 502, `Resend did not give the received email: ${error?.message ?? 'no answer'}.`);
+  const attachments: { filename: string; contentType: string; content: Buffer; cid?: string }[] = [];
+  if (email.attachments?.length) {
+    const listed = await resend.emails.receiving.attachments.list({ emailId });
+    let total = 0;
+    for (const a of (listed.data?.data ?? []).slice(0, MAX_ATTACHMENTS)) {
+      if (!a.download_url || total + (a.size ?? 0) > MAX_ATTACHMENT_BYTES) continue;
+      const res = await fetch(a.download_url, { signal: AbortSignal.timeout(20_000) });
+      if (!res.ok) continue;
+      const content = Buffer.from(await res.arrayBuffer());
+      total += content.length;
+      if (total > MAX_ATTACHMENT_BYTES) break;
+      attachments.push({ filename: a.filename ?? 'attachment', contentType: a.content_type ?? 'application/octet-stream', content, ...(a.content_id ? { cid: a.content_id } : {}) });
+    }
+  }
+  // The headers as received (In-Reply-To, References, Auto-Submitted …), the addresses and body as Resend parsed them.
+  const kept = Object.fromEntries(Object.entries(email.headers ?? {}).filter(([k]) => /^(in-reply-to|references|auto-submitted|precedence|x-autoreply|x-autorespond|list-id)$/i.test(k)));
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const built = await composer.sendMail({
+    from: email.from,
+    to: email.to,
+    ...(email.cc?.length ? { cc: email.cc } : {}),
+    subject: email.subject ?? '',
+    messageId: email.message_id,
+    date: new Date(email.created_at),
+    headers: kept,
+    ...(email.text ? { text: email.text } : {}),
+    ...(email.html ? { html: email.html } : {}),
+    attachments,
+  });
+  return receiveEmail(services, workspaceId, built.message as Buffer);
+}
