@@ -6,7 +6,21 @@ import { memberships } from '../workspaces/workspaces.schema';
 import { appendMessage, firstName, touchConversation, type ConversationRow } from './conversation-rows';
 import { conversations, widgetSettings } from './conversations.schema';
 
-export const HANDOFF_WORDS = /\b(human|humans|agent|person|people|someone real|real person|operator)\b/i;
+const WHO = String.raw`(human|humans|agent|person|people|someone|somebody|operator|representative|staff|team member)`;
+const ASK = String.raw`(talk|speak|chat|connect|transfer|put me through|get me|want|need)`;
+const shortAsk = /^\W*(i want |i need |get me |give me )?(a |an |the )?(human|agent|person|operator|representative|someone real|real person)( please| now| pls)?\W*$/i;
+const askThenWho = new RegExp(String.raw`\b${ASK}\b[^.?!\n]{0,30}\b${WHO}\b`, 'i');
+const whoThenAsk = new RegExp(String.raw`\b${WHO}\b[^.?!\n]{0,30}\b(talk|speak|chat)\b`, 'i');
+const realWho = /\b(real|live|actual) (person|human|agent|people)\b/i;
+
+/**
+ * CONV-3: whether a visitor's words ask for a person. A short message naming one ("human", "agent
+ * please") or a sentence asking to talk to one counts; a word in passing ("a table for 10 people",
+ * "our agent said…") does not.
+ */
+export function asksForPerson(text: string): boolean {
+  return shortAsk.test(text) || realWho.test(text) || askThenWho.test(text) || whoThenAsk.test(text);
+}
 
 /** Why a person is needed, shown in the inbox. */
 export type FlagReason = 'asked' | 'no_knowledge' | 'ai_failed' | 'no_ai_provider' | 'restricted_contact' | 'assistant_off';

@@ -11,7 +11,7 @@ import type { Tx } from '../../platform/db/database';
 import { appendMessage, lockConversation, readConversation, touchConversation, visitorMessages, type ConversationRow } from './conversation-rows';
 import type { leaveContactBody, sendWidgetMessageBody, startConversationBody } from './conversations.contract';
 import { conversations, visitors } from './conversations.schema';
-import { autoAssign, HANDOFF_WORDS, requestHandoff } from './handoff';
+import { asksForPerson, autoAssign, requestHandoff } from './handoff';
 import { captureLead } from './lead';
 import { readVisitorToken, signVisitorToken } from './visitor-token';
 import { isOpen, readSettings } from './widget-settings';
@@ -114,7 +114,7 @@ export async function sendVisitorMessage(services: Services, workspaceId: string
         conv = await lockConversation(tx, workspaceId, conv.id);
         if (conv.holder === 'human') await autoAssign(tx, workspaceId);
       }
-      if (conv.holder === 'assistant' && HANDOFF_WORDS.test(input.body)) await requestHandoff(tx, conv, 'asked');
+      if (conv.holder === 'assistant' && asksForPerson(input.body)) await requestHandoff(tx, conv, 'asked');
       else if (conv.holder === 'assistant') await enqueue(tx, assistantReplyJob, { workspaceId, conversationId: conv.id, messageId: message.id }, { workspaceId });
     }
     const [shown] = await visitorMessages(tx, conv, message.seq - 1, 1);
