@@ -19,6 +19,7 @@ const notTenant: Record<string, { citus: 'distributed by id' | 'reference' | 'lo
   recovery_codes: { citus: 'reference', why: 'a user’s two-factor recovery codes' },
   rate_limit_buckets: { citus: 'local', why: 'short-lived counters keyed by IP or email, swept hourly; not tenant data' },
   policy_versions: { citus: 'reference', why: 'the installation’s privacy policy versions (PRIV-7), the same for every workspace' },
+  privacy_account_exports: { citus: 'reference', why: 'a person’s own data exports (PRIV-2), across all their workspaces; few rows per person' },
   policy_acknowledgements: { citus: 'reference', why: 'a person’s acknowledgements of policy versions, not a workspace’s' },
   billing_events: { citus: 'local', why: 'payment providers’ event ids already applied (BILL-2, INT-5): arrive before the workspace is known, checked once per webhook; no personal data' },
   mail_outbox: { citus: 'local', why: 'every outgoing mail, sign-in codes included, often before any workspace; write-heavy, so kept on the coordinator rather than copied to every node (its nullable workspace_id only scopes erasure and purges, PRIV-3)' },

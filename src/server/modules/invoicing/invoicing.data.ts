@@ -41,4 +41,5 @@ relateToAccounts({
   invoicing_payment_links: { ids: ['created_by'] },
   invoicing_expenses: { ids: ['created_by'] },
   invoicing_payments: { ids: ['recorded_by', 'voided_by'] },
+  invoicing_payment_issues: { ids: ['resolved_by'] },
 });

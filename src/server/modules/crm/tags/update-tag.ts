@@ -19,6 +19,8 @@ export async function updateTag(db: Db, ctx: WorkspaceContext, tagId: string, in
       const [taken] = await tx.select({ id: tags.id }).from(tags).where(and(eq(tags.workspaceId, ctx.workspaceId), eq(tags.name, input.name), ne(tags.id, tagId)));
       if (taken) throw conflict('tag_name_taken', `There is already a tag named "${input.name}".`, { fields: { name: 'Already taken.' } });
     }
+    // A PATCH that names nothing changes nothing (an empty SET is not SQL).
+    if (input.name === undefined && input.color === undefined) return presentTag(before);
     const [row] = await tx.update(tags).set(input).where(where).returning();
     return presentTag(row!);
   });
