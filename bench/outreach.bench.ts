@@ -69,22 +69,25 @@ class CountingSink {
   stop = () => new Promise<void>((resolve) => this.server.close(() => resolve()));
 }
 
-/** CPU seconds of every PostgreSQL process under the embedded server's data directory (utime + stime, in ms). */
+/** CPU of the embedded PostgreSQL server (in ms): its postmaster (with its exited children) and its live backends. */
 function postgresCpuMs(): number | null {
   try {
-    let ticks = 0;
+    const stats = new Map<number, string[]>();
+    let postmaster = 0;
     for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
       try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8') 
-        const name = /\(([^)]*)\)/.exec(stat)?.[1] ?? '';
-        if (!name.startsWith('postgres')) continue;
-        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        if (!cmd.includes(pgMarker)) continue;
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]);
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        stats.set(Number(pid), stat.slice(stat.lastIndexOf(')') + 2).split(' '));
+        if (!postmaster && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(pgMarker) && /\(postgres\)/.test(stat)) postmaster = Number(pid);
       } catch {
         /* gone */
       }
+    }
+    if (!postmaster) return null;
+    let ticks = 0;
+    for (const [pid, f] of stats) {
+      if (pid === postmaster) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      else if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
     }
     return (ticks * 1000) / 100;
   } catch {
@@ -104,7 +107,7 @@ export async function benchOutreach(options: { mails?: number } = {}): Promise<O
   const smtpUrl = `smtp://127.0.0.1:${sink.port}?pool=true`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kestrel-bench-outreach-'));
   const pgPort = await freePort();
-  pgMarker = String(pgPort);
+  pgMarker = dataDir;
   const config = loadConfig({
     NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort),
     DEMO_WORKSPACE: 'false', WORKER_CONCURRENCY: '0', SMTP_URL: smtpUrl, MAIL_FROM: 'Kestrel <mail@kestrel.example>', PUBLIC_URL: 'https://crm.example.com',
