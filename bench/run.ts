@@ -1,4 +1,4 @@
-// `npm run bench [-- --write] [-- --only startup,http,passwords,ai,web]` (also `crm` and `booking`, not in the default run): measures, prints a markdown
+// `npm run bench [-- --write] [-- --only startup,http,passwords,ai,web]` (also `crm`, `booking` and `outreach`, not in the default run): measures, prints a markdown
 // report, and with --write puts it into docs/benchmarks.md between the results markers.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import { benchHttp, defaultLoad, httpGoals, httpMarkdown } from './http.bench';
 import { cpuPressure, describeMachine, measureAvailability } from './lib/machine';
 import { repoRoot } from './lib/processes';
 import { writeBenchBlock } from './lib/report';
+import { benchOutreach, outreachMarkdown } from './outreach.bench';
 import { benchPasswords, passwordsMarkdown } from './passwords.bench';
 import { benchStartup, startupMarkdown } from './startup.bench';
 import { benchWeb, webGoals, webMarkdown, writeWebSection } from './web.bench';
@@ -20,7 +21,7 @@ const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 const all = ['startup', 'http', 'passwords', 'ai', 'web'] as const;
 /** Not in the default run: the CRM bench generates (once) and reads a million-contact workspace; booking (issue 16) runs on its own. */
-const optional = ['crm', 'booking'] as const;
+const optional = ['crm', 'booking', 'outreach'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +30,8 @@ const { values } = parseArgs({
     /** CRM: runs per reading scenario (default 200) and rows in the import file (default 1,000,000). */
     'crm-runs': { type: 'string' },
     'crm-import-rows': { type: 'string' },
+    /** Outreach: mails in the campaign (default 100,000), e.g. 5000 for a quick check. */
+    mails: { type: 'string' },
     /** CRM: only the reading scenarios (no export, COPY or import), e.g. to check a plan quickly. */
     'crm-reads-only': { type: 'boolean' },
     /** CRM: only COPY and the import (no reading scenarios, no export). */
@@ -66,6 +69,7 @@ let crmReport: string | null = null;
 const goals: Goal[] = [];
 let webReport: string | null = null;
 let bookingReport: string | null = null;
+let outreachReport: string | null = null;
 
 try {
   if (only.has('startup')) {
@@ -117,6 +121,10 @@ try {
     process.stderr.write('Booking: free slots of a 10-member team against bare SQL, 200 attempts on one slot…\n');
     bookingReport = bookingMarkdown(await benchBooking());
   }
+  if (only.has('outreach')) {
+    process.stderr.write('Outreach: a campaign into a local SMTP sink against nodemailer…\n');
+    outreachReport = outreachMarkdown(await benchOutreach({ mails: values.mails ? Number(values.mails) : undefined }));
+  }
 } finally {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
@@ -150,6 +158,10 @@ if (webReport) {
 if (bookingReport) {
   process.stdout.write(`\n## Booking (issue 16)\n\n${bookingReport}\n`);
   if (values.write) process.stderr.write(`Wrote the booking section of ${path.relative(process.cwd(), writeBenchBlock('booking', '## Booking (issue 16)', bookingReport))}\n`);
+}
+if (outreachReport) {
+  process.stdout.write(`\n## Outreach campaigns (issue 17)\n\n${outreachReport}\n`);
+  if (values.write) process.stderr.write(`Wrote the outreach section of ${path.relative(process.cwd(), writeBenchBlock('outreach', '## Outreach campaigns (issue 17)', outreachReport))}\n`);
 }
 if (crmReport) {
   process.stdout.write(`\n## CRM\n\n${crmReport}\n`);
