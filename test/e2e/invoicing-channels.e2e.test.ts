@@ -74,7 +74,9 @@ it('INV-5 INV-3 an owner connects Razorpay, a Razorpay link takes an instalment 
   await page.getByRole('region', { name: 'Payments' }).getByText(/Payment link/).waitFor();
 
   // A link for the rest goes out; the customer pays cash at the counter; then pays the link too.
-  await page.getByRole('button', { name: 'New link' }).click();
+  // The paid link is no longer the open one: "Make a payment link" again, for the balance by default.
+  await page.getByText('1 paid through a link.').waitFor();
+  await page.getByRole('button', { name: 'Make a payment link' }).click();
   await expect.poll(() => dialog.getByLabel('Amount (₹)').inputValue()).toBe('780.00');
   await dialog.getByRole('button', { name: 'Make link' }).click();
   await page.getByText('Asks for ₹780.00 through Razorpay').waitFor();
@@ -114,7 +116,7 @@ it('INV-2 an owner sends the invoice on WhatsApp inside the 24-hour window and f
   await dialog.getByText("The PDF goes into the customer's WhatsApp conversation").waitFor();
   await shoot(page, 'document-whatsapp-dialog');
   await dialog.getByRole('button', { name: 'Send', exact: true }).click();
-  await page.getByText(`${inv.number} is on its way on WhatsApp`, { exact: false }).waitFor();
+  await page.locator('#main').getByText(`${inv.number} is on its way on WhatsApp`, { exact: false }).waitFor();
   await expect.poll(() => wa.sent.filter((m) => m.to === '919845012345' && m.type === 'document').length).toBe(1);
   await expect.poll(() => page.getByTestId('status-chip').textContent()).toBe('Sent');
 
