@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import QRCode from 'qrcode';
 import { beforeAll, expect, it } from 'vitest';
-import { ownerWithWorkspace } from '../helpers/client';
-import { heading, noSidewaysScroll, openPage, signIn, startBrowserSuite } from '../helpers/browser';
+import { heading, startBrowserSuite } from '../helpers/browser';
+import { openAsOwner, shoot, shopWithSeries } from '../helpers/invoicing-browser';
 import { type TestServer } from '../helpers/server';
 
 /**
@@ -12,26 +12,13 @@ import { type TestServer } from '../helpers/server';
 let server: TestServer;
 let browser: Browser;
 const problems: string[] = [];
-const shots = process.env.INVOICING_SCREENSHOTS ?? '';
 
 beforeAll(async () => ({ server, browser } = await startBrowserSuite()), 300_000);
 
-async function shoot(page: Page, name: string) {
-  await page.setViewportSize({ width: 390, height: 844 });
-  await expect.poll(() => noSidewaysScroll(page), { message: `${name} at 390 wide` }).toBe(true);
-  if (shots) await page.screenshot({ path: `${shots}/${name}-390.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-  if (shots) await page.screenshot({ path: `${shots}/${name}-1280.png`, fullPage: true });
-}
-
 it('INV-2 an owner sets bank and UPI details and a logo, and gives a rupee discount on an invoice line', async () => {
-  const owner = await ownerWithWorkspace(server, 'Mysuru Silks');
-  const api = (p: string) => `/api/workspaces/${owner.workspaceId}/invoicing${p}`;
-  expect((await owner.client.request('PUT', api('/settings'), { legalName: 'Mysuru Silks Pvt Ltd', gstin: '29AAGCB7383J1Z4' })).statusCode).toBe(200);
-  expect((await owner.client.post(api('/series'), { documentType: 'invoice', prefix: 'MS', digits: 4 })).statusCode).toBe(201);
-
-  const { page } = await openPage(browser, server.url, problems, { timezoneId: 'Asia/Kolkata', locale: 'en-IN' });
-  await signIn(page, owner.email, owner.password, `/w/${owner.workspaceId}/invoices/settings`);
+  const owner = await shopWithSeries(server, 'Mysuru Silks', 'MS');
+  const { api } = owner;
+  const page = await openAsOwner(browser, server, owner, `/w/${owner.workspaceId}/invoices/settings`, problems);
   await heading(page, 'Invoicing settings');
   const bank = page.getByRole('region', { name: 'Payment details' });
   await bank.getByLabel('Account name').fill('Mysuru Silks Pvt Ltd');

@@ -1,9 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { startFake } from '../fakes/harness';
 import { FakeStripe } from '../fakes/stripe';
-import { ownerWithWorkspace } from '../helpers/client';
-import { heading, noSidewaysScroll, openPage, signIn, startBrowserSuite } from '../helpers/browser';
+import { heading, startBrowserSuite } from '../helpers/browser';
+import { issueInvoice, openAsOwner, shoot, shopWithSeries, todayInIndia } from '../helpers/invoicing-browser';
 import { type TestServer } from '../helpers/server';
 
 /**
@@ -16,40 +16,25 @@ let server: TestServer;
 let browser: Browser;
 let stripe: FakeStripe;
 const problems: string[] = [];
-const shots = process.env.INVOICING_SCREENSHOTS ?? '';
 
 beforeAll(async () => {
   stripe = await startFake(new FakeStripe('sk_test_shop_e2e', 'whsec_shop_e2e'));
   ({ server, browser } = await startBrowserSuite({ STRIPE_API_URL: stripe.url }));
 }, 300_000);
 
-async function shoot(page: Page, name: string) {
-  if (!shots) return;
-  await page.screenshot({ path: `${shots}/${name}-1280.png`, fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await expect.poll(() => noSidewaysScroll(page), { message: `${name} at 390 wide` }).toBe(true);
-  await page.screenshot({ path: `${shots}/${name}-390.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
-
 it('INV-5 an owner connects Stripe, sends a payment link for part of an invoice, the customer pays and the invoice is partly paid', async () => {
-  const owner = await ownerWithWorkspace(server, 'Mangaluru Spices');
-  const api = (p: string) => `/api/workspaces/${owner.workspaceId}/invoicing${p}`;
-  expect((await owner.client.request('PUT', api('/settings'), { legalName: 'Mangaluru Spices LLP', gstin: '29AAGCB7383J1Z4' })).statusCode).toBe(200);
-  const series = (await owner.client.post(api('/series'), { documentType: 'invoice', prefix: 'MS', digits: 4 })).json().id;
-  const draft = (await owner.client.post(api('/documents'), { documentType: 'invoice', seriesId: series, documentDate: '2026-11-20', dueDate: '2026-12-20', buyerName: 'Udupi Stores', lines: [{ description: 'Pepper, 1 kg', hsn: '0904', uqc: 'KGS', quantityMilli: 10_000, unitPricePaise: 800_00, rateBps: 500 }] })).json();
-  const inv = (await owner.client.post(api(`/documents/${draft.id}/issue`), { version: draft.version })).json();
+  const owner = await shopWithSeries(server, 'Mangaluru Spices', 'MS');
+  const inv = await issueInvoice(owner, { documentDate: '2026-11-20', dueDate: '2026-12-20', buyerName: 'Udupi Stores', lines: [{ description: 'Pepper, 1 kg', hsn: '0904', uqc: 'KGS', quantityMilli: 10_000, unitPricePaise: 800_00, rateBps: 500 }] });
   stripe.webhookUrl = `${server.url}/api/invoicing/webhooks/stripe/${owner.workspaceId}`;
 
-  const { page } = await openPage(browser, server.url, problems, { timezoneId: 'Asia/Kolkata', locale: 'en-IN' });
-  await signIn(page, owner.email, owner.password, `/w/${owner.workspaceId}/invoices/settings`);
+  const page = await openAsOwner(browser, server, owner, `/w/${owner.workspaceId}/invoices/settings`, problems);
   await heading(page, 'Invoicing settings');
   await page.getByText('Stripe is not connected.').waitFor();
   await page.getByLabel('Secret key').fill(stripe.secretKey);
   await page.getByLabel('Webhook signing secret').fill(stripe.webhookSecret);
   await page.getByRole('button', { name: 'Connect Stripe' }).click();
-  await page.getByText('Stripe connected · key ending').waitFor();
-  await expect(page.getByLabel('Webhook address').textContent()).resolves.toBe(stripe.webhookUrl.replace(server.url, server.services.config.publicUrl));
+  await page.getByText('Stripe connected · secret ending').waitFor();
+  await expect(page.getByLabel('Stripe webhook address').textContent()).resolves.toBe(stripe.webhookUrl.replace(server.url, server.services.config.publicUrl));
   await shoot(page, 'links-settings');
 
   await page.goto(`${server.url}/w/${owner.workspaceId}/invoices/${inv.id}`);
@@ -75,15 +60,11 @@ it('INV-5 an owner connects Stripe, sends a payment link for part of an invoice,
 }, 180_000);
 
 it('INV-3 INV-4 an owner buys stock at a cost, sells some, records the rent, and sees the month\'s profit', async () => {
-  const owner = await ownerWithWorkspace(server, 'Hosapete Paints');
-  const api = (p: string) => `/api/workspaces/${owner.workspaceId}/invoicing${p}`;
-  expect((await owner.client.request('PUT', api('/settings'), { legalName: 'Hosapete Paints', gstin: '29AAGCB7383J1Z4' })).statusCode).toBe(200);
-  const series = (await owner.client.post(api('/series'), { documentType: 'invoice', prefix: 'HP', digits: 4 })).json().id;
+  const owner = await shopWithSeries(server, 'Hosapete Paints', 'HP');
+  const { api } = owner;
   const product = (await owner.client.post(api('/products'), { sku: 'EMUL-20', name: 'Emulsion 20 L', hsn: '3209', uqc: 'NOS', pricePaise: 4_000_00, rateBps: 1800 })).json();
-  const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' });
 
-  const { page } = await openPage(browser, server.url, problems, { timezoneId: 'Asia/Kolkata', locale: 'en-IN' });
-  await signIn(page, owner.email, owner.password, `/w/${owner.workspaceId}/invoices/products`);
+  const page = await openAsOwner(browser, server, owner, `/w/${owner.workspaceId}/invoices/products`, problems);
   await heading(page, /Products/);
   await page.getByRole('button', { name: /stock/i }).first().click();
   await page.getByLabel('Quantity').fill('10');
@@ -91,8 +72,7 @@ it('INV-3 INV-4 an owner buys stock at a cost, sells some, records the rent, and
   await page.getByRole('button', { name: 'Record', exact: true }).click();
   await expect.poll(async () => (await owner.client.get(api(`/products/${product.id}`))).json().costPricePaise).toBe(2_500_00);
 
-  const draft = (await owner.client.post(api('/documents'), { documentType: 'invoice', seriesId: series, documentDate: today, buyerName: 'Walk-in', lines: [{ productId: product.id, description: 'Emulsion 20 L', hsn: '3209', uqc: 'NOS', quantityMilli: 4000, unitPricePaise: 4_000_00, rateBps: 1800 }] })).json();
-  expect((await owner.client.post(api(`/documents/${draft.id}/issue`), { version: draft.version })).statusCode).toBe(200);
+  await issueInvoice(owner, { documentDate: todayInIndia(), buyerName: 'Walk-in', lines: [{ productId: product.id, description: 'Emulsion 20 L', hsn: '3209', uqc: 'NOS', quantityMilli: 4000, unitPricePaise: 4_000_00, rateBps: 1800 }] });
 
   await page.goto(`${server.url}/w/${owner.workspaceId}/invoices/expenses`);
   await heading(page, 'Expenses');

@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../helpers/client';
-import { heading, noSidewaysScroll, openPage, signIn, startBrowserSuite } from '../helpers/browser';
+import { heading, openPage, signIn, startBrowserSuite } from '../helpers/browser';
+import { shoot } from '../helpers/invoicing-browser';
 import { type TestServer } from '../helpers/server';
 
 /**
@@ -15,19 +16,8 @@ import { type TestServer } from '../helpers/server';
 let server: TestServer;
 let browser: Browser;
 const problems: string[] = [];
-const shots = process.env.INVOICING_SCREENSHOTS ?? '';
 
 beforeAll(async () => ({ server, browser } = await startBrowserSuite()), 300_000);
-
-async function shoot(page: Page, name: string) {
-  if (!shots) return;
-  await page.screenshot({ path: `${shots}/${name}-1280.png`, fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  // Charts resize on the next layout (ResizeObserver): wait for it rather than read the first frame.
-  await expect.poll(() => noSidewaysScroll(page), { message: `${name} at 390 wide` }).toBe(true);
-  await page.screenshot({ path: `${shots}/${name}-390.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product, invoices a Maharashtra company with IGST, takes part payment, credits a return, sells over the counter with CGST+SGST, sees low stock and GSTR-3B', async () => {
   const owner = await ownerWithWorkspace(server, 'Bengaluru Traders');

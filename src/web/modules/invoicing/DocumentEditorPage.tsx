@@ -211,7 +211,7 @@ function Editor({ workspaceId, type, supplierStateCode, series, products, existi
                     onKind={(k) => setLine(l.key, { discountKind: k })} onText={(t) => setLine(l.key, { discountText: t })} />
                   <div className="col-span-2 flex items-end justify-between gap-2 sm:col-span-6">
                     <span className="text-sm text-stone-600 tabular-nums" data-testid={`line-${i}-total`}>
-                      {live.ok ? `Taxable ${inr(live.result.lines[i]!.taxablePaise)} · with tax ${inr(live.result.lines[i]!.totalPaise)}` : ''}
+                      {live.ok ? `Taxable ${inr(live.result.lines[i]!.taxablePaise)} · with tax ${inr(live.result.lines[i]!.totalPaise)}${Number.parseFloat(head.discountText) > 0 ? ' · after the invoice discount' : ''}` : ''}
                     </span>
                     {lines.length > 1 ? <Button variant="ghost" size="sm" onClick={() => setLines((ls) => ls.filter((x) => x.key !== l.key))}>Remove line {i + 1}</Button> : null}
                   </div>
@@ -261,10 +261,10 @@ function DiscountField({ id, label, groupLabel, kind, text, error, hint, classNa
     <div className={`text-sm ${className}`}>
       <div className="mb-1 flex flex-wrap items-center justify-between gap-1">
         <label htmlFor={id} className="font-medium text-stone-800">{label}<span className="sr-only"> {kind === 'percent' ? '%' : '₹'}</span></label>
-        <div role="group" aria-label={groupLabel} className="flex overflow-hidden rounded border border-stone-300 text-xs">
+        <div role="group" aria-label={groupLabel} className="-my-0.5 flex overflow-hidden rounded border border-stone-300 text-xs">
           {(['percent', 'amount'] as const).map((k) => (
             <button key={k} type="button" aria-pressed={kind === k} aria-label={k === 'percent' ? 'Percent' : 'Rupees'}
-              className={`h-5 w-5 font-medium ${kind === k ? 'bg-stone-800 text-white' : 'bg-white text-stone-700 hover:bg-stone-100'}`}
+              className={`h-6 w-6 font-medium ${kind === k ? 'bg-stone-800 text-white' : 'bg-white text-stone-700 hover:bg-stone-100'}`}
               onClick={() => onKind(k)}>{k === 'percent' ? '%' : '₹'}</button>
           ))}
         </div>

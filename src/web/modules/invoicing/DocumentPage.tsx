@@ -206,6 +206,9 @@ type OfferedTemplate = { name: string; language: string; body: string; paramCoun
  */
 function WhatsappDialog({ open, onClose, workspaceId, doc, onDone }: { open: boolean; onClose: () => void; workspaceId: string; doc: InvoiceDocument; onDone: (msg: string) => void }) {
   const [offered, setOffered] = useState<OfferedTemplate[] | null>(null);
+  // Only promise a payment link when Stripe or Razorpay is connected (sending makes one for the balance).
+  const accounts = useQuery({ queryKey: invoicingKeys.paymentAccounts(workspaceId), queryFn: () => invoicingApi.paymentAccounts(workspaceId), enabled: open });
+  const withLink = doc.documentType === 'invoice' && (accounts.data?.items ?? []).some((a) => a.connected);
   const [chosen, setChosen] = useState('');
   const [error, setError] = useState<string | null>(null);
   const close = () => { setOffered(null); setChosen(''); setError(null); onClose(); };
@@ -222,7 +225,7 @@ function WhatsappDialog({ open, onClose, workspaceId, doc, onDone }: { open: boo
     },
   });
   return (
-    <Dialog open={open} onClose={close} title={`Send ${doc.number} on WhatsApp`} description="The PDF goes into the customer's WhatsApp conversation with the payment link, and shows in the inbox.">
+    <Dialog open={open} onClose={close} title={`Send ${doc.number} on WhatsApp`} description={`The PDF goes into the customer's WhatsApp conversation${withLink ? ' with a payment link for the balance' : ''}, and shows in the inbox.`}>
       <form noValidate className="space-y-4" onSubmit={(e) => { e.preventDefault(); setError(null); send.mutate(); }}>
         {error ? <ErrorAlert>{error}</ErrorAlert> : null}
         {offered?.length ? (

@@ -41,7 +41,7 @@ export function ReportsPage() {
             <h3 className="mb-2 text-sm font-semibold text-stone-900">GSTR-3B · 3.1 outward supplies</h3>
             {gstr3b.isPending ? <SkeletonList rows={1} label="Working out GSTR-3B…" /> : gstr3b.isError ? <ErrorAlert>{errorMessage(gstr3b.error)}</ErrorAlert> : (
               <div className="overflow-x-auto">
-                <table className="w-full min-w-[32rem] text-sm" data-testid="gstr3b">
+                <table className="w-full min-w-[20rem] text-xs sm:min-w-[32rem] sm:text-sm" data-testid="gstr3b">
                   <thead className="text-left text-xs text-stone-600"><tr><th className="py-1 pr-3">Nature of supplies</th><th className="py-1 pr-3 text-right">Taxable value</th><th className="py-1 pr-3 text-right">IGST</th><th className="py-1 pr-3 text-right">CGST</th><th className="py-1 pr-3 text-right">SGST/UTGST</th><th className="py-1 text-right">Cess</th></tr></thead>
                   <tbody className="divide-y divide-stone-100 tabular-nums">
                     <Row3b label="(a) Taxable outward supplies" v={gstr3b.data.sup_details.osup_det} />
@@ -54,7 +54,7 @@ export function ReportsPage() {
             <h3 className="mt-5 mb-2 text-sm font-semibold text-stone-900">GSTR-3B · 4 eligible input tax credit</h3>
             {gstr3b.isPending ? <SkeletonList rows={1} label="Working out input tax credit…" /> : gstr3b.isError ? null : (
               <div className="overflow-x-auto">
-                <table className="w-full min-w-[32rem] text-sm" data-testid="gstr3b-itc">
+                <table className="w-full min-w-[20rem] text-xs sm:min-w-[32rem] sm:text-sm" data-testid="gstr3b-itc">
                   <thead className="text-left text-xs text-stone-600"><tr><th className="py-1 pr-3">Details</th><th className="py-1 pr-3 text-right">IGST</th><th className="py-1 pr-3 text-right">CGST</th><th className="py-1 pr-3 text-right">SGST/UTGST</th><th className="py-1 text-right">Cess</th></tr></thead>
                   <tbody className="divide-y divide-stone-100 tabular-nums">
                     <RowItc label="(A)(5) All other ITC (expenses billed by a registered vendor)" v={gstr3b.data.itc_elg.itc_avl.find((r) => r.ty === 'OTH')!} />
