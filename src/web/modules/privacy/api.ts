@@ -38,3 +38,11 @@ export const deleteAccount = (confirm: { password?: string; code?: string }) => 
 export const requestMyExport = () => api.post<RequestedExport>('/api/account/exports');
 export const fetchMyExport = (id: string) => api.get<DataExport>(`/api/account/exports/${encodeURIComponent(id)}`);
 export const fetchMyLatestExport = () => api.get<{ export: DataExport | null }>('/api/account/exports/latest');
+
+export interface OperatorPrivacy {
+  operator: { name: string | null; email: string | null };
+  subprocessors: { name: string; purpose: string }[];
+  retention: { what: string; days: number }[];
+  storage: string[];
+}
+export const fetchOperatorPrivacy = () => api.get<OperatorPrivacy>('/api/public/privacy');

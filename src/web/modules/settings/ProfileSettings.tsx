@@ -29,7 +29,9 @@ export function ProfileSettings() {
           <NameSection user={user} />
           <PasswordSection user={user} />
           <TwoFactorSection user={user} />
-          <MyDataExport />
+          <Card>
+            <MyDataExport />
+          </Card>
         </div>
       )}
     </div>
