@@ -133,6 +133,7 @@ const callsRoutes = [
 ];
 // MAIL-4: the footer link of a marketing email; public, no sign-in.
 // PRIV-9: a workspace's public privacy page (linked from the widget and the booking page).
+const operatorPrivacyRoute = createRoute({ getParentRoute: () => rootRoute, path: '/privacy', component: lazyRouteComponent(() => import('./modules/privacy/OperatorPrivacyPage'), 'OperatorPrivacyPage') });
 const privacyPageRoute = createRoute({ getParentRoute: () => rootRoute, path: '/privacy/$workspaceId', component: lazyRouteComponent(() => import('./modules/privacy/PrivacyPage'), 'PrivacyPage') });
 const optInRoute = createRoute({ getParentRoute: () => rootRoute, path: '/opt-in/$token', component: lazyRouteComponent(() => import('./modules/outreach/OptInPage'), 'OptInPage') });
 const unsubscribeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/unsubscribe/$token', component: lazyRouteComponent(() => import('./modules/outreach/UnsubscribePage'), 'UnsubscribePage') });
@@ -234,6 +235,7 @@ const routeTree = rootRoute.addChildren([
   unsubscribeRoute,
   optInRoute,
   privacyPageRoute,
+  operatorPrivacyRoute,
   indexRoute,
   signInRoute,
   signUpRoute,

@@ -71,6 +71,10 @@ const configSchema = z
     /** Signs CSRF tokens and other server-side MACs. */
     KESTREL_SESSION_SECRET: z.string().min(32).optional(),
 
+    /** PRIV-9: who runs this installation, shown on the public privacy page (/privacy). */
+    OPERATOR_NAME: z.string().trim().min(1).max(200).optional(),
+    OPERATOR_EMAIL: z.email().max(320).optional(),
+
     MAIL_FROM: z.string().default('Kestrel <no-reply@kestrel.localhost>'),
     SMTP_URL: z.string().url().optional(),
     RESEND_API_KEY: z.string().optional(),

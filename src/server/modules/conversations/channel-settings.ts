@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, isNotNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
@@ -101,6 +101,12 @@ export async function updateChannelSettings(services: Services, ctx: WorkspaceCo
 }
 
 /** PRIV-9: whether the workspace has connected WhatsApp Business (so Meta processes its messages). */
+/** PRIV-9: whether any workspace of the installation has WhatsApp connected (read with the owner connection, across workspaces). */
+export async function whatsappConnectedAnywhere(system: Pick<Tx, 'select'>): Promise<boolean> {
+  const [row] = await system.select({ phone: channelSettings.waPhoneNumberId }).from(channelSettings).where(isNotNull(channelSettings.waPhoneNumberId)).limit(1);
+  return Boolean(row?.phone);
+}
+
 export async function whatsappConnected(tx: Tx, workspaceId: string): Promise<boolean> {
   const [row] = await tx.select({ phone: channelSettings.waPhoneNumberId }).from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
   return Boolean(row?.phone);

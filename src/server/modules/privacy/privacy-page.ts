@@ -3,7 +3,7 @@ import { withTenant } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
 import { workspaceAiProvider } from '../ai';
-import { whatsappConnected } from '../conversations/channel-settings';
+import { whatsappConnected, whatsappConnectedAnywhere } from '../conversations/channel-settings';
 import { workspaceDataProvider } from '../enrichment/provider-in-use';
 import { connectedProviders } from '../integrations/connected-providers';
 import { sendingAccountKindsInUse } from '../outreach';
@@ -59,4 +59,49 @@ function safeHost(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+const billingNames: Record<string, string> = { stripe: 'Stripe', paddle: 'Paddle', razorpay: 'Razorpay' };
+
+export interface OperatorPrivacy {
+  operator: { name: string | null; email: string | null };
+  subprocessors: Subprocessor[];
+  retention: { what: string; days: number }[];
+  storage: string[];
+}
+
+/**
+ * PRIV-9, operator-wide: who runs this installation, the subprocessors it uses for everyone (from
+ * the live configuration, plus WhatsApp when any workspace connected it), the retention periods
+ * in force and where data is kept. Public: names providers and periods, never keys or hosts of
+ * internal services.
+ */
+export async function describeOperatorPrivacy(services: Services): Promise<OperatorPrivacy> {
+  const c = services.config;
+  const list: Subprocessor[] = [];
+  const add = (name: string, purpose: string) => list.push({ name, purpose, scope: 'operator' });
+  if (c.SMTP_URL) add(`The operator’s mail server${safeHost(c.SMTP_URL) ? ` (${safeHost(c.SMTP_URL)!.replace(/:\d+$/, '')})` : ''}`, 'Delivers the emails the service sends (sign-in codes, notices, confirmations).');
+  else if (c.RESEND_API_KEY) add('Resend', 'Delivers the emails the service sends (sign-in codes, notices, confirmations).');
+  if (c.AI_PROVIDER) add(aiName(c.AI_PROVIDER, c.AI_BASE_URL ? safeHost(c.AI_BASE_URL) : null), aiPurpose);
+  if (c.BILLING_ENABLED && c.BILLING_PROVIDER) add(billingNames[c.BILLING_PROVIDER] ?? c.BILLING_PROVIDER, 'Takes payments for the subscription and credits; card details stay with the payment provider.');
+  if (c.GOOGLE_CLIENT_ID) add('Google', 'Signs people in with their Google account, and connects calendars and Gmail, when they choose to.');
+  if (c.MICROSOFT_CLIENT_ID) add('Microsoft', 'Connects Outlook mailboxes and calendars when a team member chooses to.');
+  if (await whatsappConnectedAnywhere(services.database.system)) add('Meta (WhatsApp Business)', 'Carries WhatsApp messages between businesses that connected it and their customers.');
+  return {
+    operator: { name: c.OPERATOR_NAME ?? null, email: c.OPERATOR_EMAIL ?? null },
+    subprocessors: list,
+    retention: [
+      { what: 'Email delivery logs', days: c.MAIL_LOG_RETENTION_DAYS },
+      { what: 'Audit logs', days: c.AUDIT_LOG_RETENTION_DAYS },
+      { what: 'A deleted account, before it is purged', days: c.ACCOUNT_PURGE_DAYS },
+      { what: 'A closed workspace, before it is purged', days: c.WORKSPACE_GRACE_DAYS },
+      ...(c.BACKUP_DIR ? [{ what: 'Backups', days: c.BACKUP_RETENTION_DAYS }] : []),
+      ...(c.BILLING_ENABLED ? [{ what: 'Billing records, as the law requires', days: c.BILLING_RETENTION_YEARS * 365 }] : []),
+    ],
+    storage: [
+      c.DATABASE_URL ? 'Records are kept in the operator’s PostgreSQL database.' : 'Records are kept in a PostgreSQL database on the server this service runs on.',
+      'Files (uploads, exports) are kept on that server’s disk; exports are deleted once downloaded or after 24 hours.',
+      ...(c.BACKUP_DIR ? [`Backups are written every night and kept ${c.BACKUP_RETENTION_DAYS} days.`] : []),
+    ],
+  };
 }

@@ -8,7 +8,7 @@ import { downloadExport, getExport, requestExport } from './manage-exports';
 import { sendDownload } from '../../platform/http/download';
 import { downloadQuery, erasureSchema, exportParams, exportSchema, personLookupSchema, personQuery, requestedExportSchema } from './privacy.contract';
 import { z } from 'zod';
-import { describeSubprocessors } from './privacy-page';
+import { describeOperatorPrivacy, describeSubprocessors } from './privacy-page';
 import { requestAccountDeletion } from './delete-account';
 import { closeWorkspace, getClosure, reopenWorkspace } from './close-workspace';
 import { accountDeletionBody, accountDeletionSchema, closeWorkspaceBody, workspaceClosureSchema } from './privacy.contract';
@@ -45,6 +45,32 @@ export async function privacyModule(server: FastifyInstance): Promise<void> {
     async (request) => {
       await app.services.rateLimit.hit({ key: `privacy-page:ip:${request.ip}`, max: 60, windowSeconds: 60 });
       return describeSubprocessors(app.services, request.params.workspaceId);
+    },
+  );
+
+  // PRIV-9, operator-wide: linked from the sign-in page and from every workspace's privacy page.
+  const sub = z.object({ name: z.string(), purpose: z.string(), scope: z.enum(['operator', 'workspace']) });
+  app.get(
+    '/api/public/privacy',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Who runs this installation, the services that process personal data for everyone, retention periods and where data is kept, from the live configuration (PRIV-9)',
+        response: {
+          200: z.object({
+            operator: z.object({ name: z.string().nullable(), email: z.string().nullable() }),
+            subprocessors: z.array(sub),
+            retention: z.array(z.object({ what: z.string(), days: z.number().int() })),
+            storage: z.array(z.string()),
+          }),
+          429: errorBodySchema,
+        },
+      },
+    },
+    async (request) => {
+      await app.services.rateLimit.hit({ key: `privacy-page:ip:${request.ip}`, max: 60, windowSeconds: 60 });
+      return describeOperatorPrivacy(app.services);
     },
   );
 

@@ -83,6 +83,11 @@ export function SignInPage() {
         </div>
       ) : null}
       <DevMailboxLink />
+      <p className="mt-6 text-center text-sm">
+        <Link to="/privacy" className={linkClass}>
+          Privacy
+        </Link>
+      </p>
     </AuthLayout>
   );
 }

@@ -9,6 +9,7 @@ import { ConfirmRemove } from '../../ui/ConfirmRemove';
 import { TextField } from '../../ui/Field';
 import { PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { Forbidden } from '../settings/Forbidden';
+import { MyDataExport } from './MyDataExport';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
 import { closeWorkspace, deleteAccount, erasePerson, fetchExport, fetchRetention, lookUpPerson, reportMinor, requestExport, saveRetention, type Erasure, type PersonLookup, type RequestedExport } from './api';
 
@@ -19,6 +20,7 @@ export function DataSettings() {
   if (workspace.data && !isManager(workspace.data.role)) {
     return (
       <div className="space-y-10">
+        <MyDataExport />
         <Forbidden what="the workspace's data tools" />
         <DeleteAccountSection />
       </div>
@@ -30,6 +32,7 @@ export function DataSettings() {
       <ExportSection workspaceId={workspaceId} />
       <FindPersonSection workspaceId={workspaceId} />
       <RetentionSection workspaceId={workspaceId} />
+      <MyDataExport />
       {workspace.data?.role === 'owner' ? <CloseWorkspaceSection workspaceId={workspaceId} name={workspace.data.name} /> : null}
       <DeleteAccountSection />
     </div>

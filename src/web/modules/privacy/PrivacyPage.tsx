@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useParams } from '@tanstack/react-router';
+import { Link, useParams } from '@tanstack/react-router';
 import { errorMessage } from '../../lib/api';
 import { ErrorAlert } from '../../ui/Alert';
 import { fetchPrivacyPage } from './api';
@@ -41,6 +41,11 @@ export function PrivacyPage() {
             </ul>
           )}
           <p className="text-sm text-stone-500">This list is read from the service’s live settings each time the page opens. No advertising or tracking services are used.</p>
+          <p className="text-sm">
+            <Link to="/privacy" className="font-medium text-teal-800 underline">
+              How this service itself handles data
+            </Link>
+          </p>
         </section>
       ) : null}
     </main>

@@ -33,3 +33,16 @@ export const fetchClosure = (workspaceId: string) => api.get<WorkspaceClosure>(`
 export const closeWorkspace = (workspaceId: string, name: string) => api.post<WorkspaceClosure>(`${ws(workspaceId)}/close`, { name });
 export const reopenWorkspace = (workspaceId: string) => api.post<WorkspaceClosure>(`${ws(workspaceId)}/reopen`);
 export const deleteAccount = (confirm: { password?: string; code?: string }) => api.post<AccountDeletion>('/api/account/delete', confirm);
+
+/** PRIV-2: "Download my data" — the signed-in person's own export, across their workspaces. */
+export const requestMyExport = () => api.post<RequestedExport>('/api/account/exports');
+export const fetchMyExport = (id: string) => api.get<DataExport>(`/api/account/exports/${encodeURIComponent(id)}`);
+export const fetchMyLatestExport = () => api.get<{ export: DataExport | null }>('/api/account/exports/latest');
+
+export interface OperatorPrivacy {
+  operator: { name: string | null; email: string | null };
+  subprocessors: { name: string; purpose: string }[];
+  retention: { what: string; days: number }[];
+  storage: string[];
+}
+export const fetchOperatorPrivacy = () => api.get<OperatorPrivacy>('/api/public/privacy');

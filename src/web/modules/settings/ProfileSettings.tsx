@@ -13,6 +13,7 @@ import type { Me, SignedInUser } from '../accounts/api';
 import { useMe, useRefreshSession } from '../accounts/useMe';
 import { changePassword, updateProfile } from './api';
 import { TwoFactorSection } from './TwoFactorSection';
+import { MyDataExport } from '../privacy/MyDataExport';
 
 /** Your name, your password and two-step verification (AUTH-1, AUTH-6). */
 export function ProfileSettings() {
@@ -28,6 +29,9 @@ export function ProfileSettings() {
           <NameSection user={user} />
           <PasswordSection user={user} />
           <TwoFactorSection user={user} />
+          <Card>
+            <MyDataExport />
+          </Card>
         </div>
       )}
     </div>
