@@ -11,8 +11,8 @@ import { findDealRow } from '../../crm/deals/get-deal';
 import { moveDealIn } from '../../crm/deals/move-deal';
 import { assertRecordAccess } from '../../crm/visibility';
 import { workspaces } from '../../workspaces/workspaces.schema';
-import { proposalPayloads, type AgentName, type CitedRecord, type CreateTasksPayload, type MoveDealPayload, type ProposalKind, type SaveCallScriptPayload, type SaveTemplatePayload, type SendEmailPayload, type SendMessagePayload, type UpdateContactPayload } from '../agents.contract';
-import { checkWrittenTemplate, saveWrittenTemplate } from '../../outreach';
+import { proposalPayloads, type AgentName, type CitedRecord, type CreateTasksPayload, type MoveDealPayload, type ProposalKind, type SaveCallScriptPayload, type SaveSequencePayload, type SaveTemplatePayload, type SendEmailPayload, type SendMessagePayload, type UpdateContactPayload } from '../agents.contract';
+import { checkWrittenSequence, checkWrittenTemplate, saveWrittenSequence, saveWrittenTemplate } from '../../outreach';
 import { checkSendMessage, sendApprovedMessage } from './send-message';
 import { applyContactUpdate, checkContactUpdate } from './update-contact';
 
@@ -67,6 +67,8 @@ export async function checkProposal(tx: Tx, ctx: WorkspaceContext, kind: Proposa
   } else if (kind === 'save_call_script') {
     const p = parsed.data as SaveCallScriptPayload;
     checkWrittenTemplate({ subject: p.name, text: p.body });
+  } else if (kind === 'save_sequence') {
+    checkWrittenSequence(parsed.data as SaveSequencePayload);
   } else {
     const p = parsed.data as CreateTasksPayload;
     for (const t of p.tasks) await assertRecordAccess(tx, ctx, t.recordType, t.recordId, 'read');
@@ -132,6 +134,11 @@ export async function carryOut(
     const p = payload as SaveCallScriptPayload;
     const t = await saveWrittenTemplate(tx, ctx, { kind: 'call_script', name: p.name, subject: p.name, text: p.body });
     return { templateId: t.id, name: t.name };
+  }
+  if (kind === 'save_sequence') {
+    const p = payload as SaveSequencePayload;
+    const saved = await saveWrittenSequence(tx, ctx, p);
+    return { sequenceId: saved.sequenceId, templateIds: saved.templateIds, name: p.name, status: 'draft' };
   }
   const p = payload as CreateTasksPayload;
   const ids: string[] = [];
