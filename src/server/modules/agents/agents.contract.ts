@@ -13,7 +13,7 @@ export type SubjectType = (typeof subjectTypes)[number];
 export const runStatuses = ['running', 'succeeded', 'failed', 'cancelled'] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
-export const proposalKinds = ['send_email', 'move_deal', 'create_tasks', 'update_contact', 'send_message', 'save_template', 'save_call_script'] as const;
+export const proposalKinds = ['send_email', 'move_deal', 'create_tasks', 'update_contact', 'send_message', 'save_template', 'save_call_script', 'save_sequence'] as const;
 export type ProposalKind = (typeof proposalKinds)[number];
 export const proposalStatuses = ['pending', 'approved', 'rejected', 'failed'] as const;
 export type ProposalStatus = (typeof proposalStatuses)[number];
@@ -100,9 +100,30 @@ export const saveTemplatePayload = z.strictObject({
 });
 /** AI-2: a call script Forge wrote (opening, questions, objections, close), kept with the templates as a call script. */
 export const saveCallScriptPayload = z.strictObject({ name: trimmed(120, 'a script name'), body: trimmed(20_000, 'the script') });
-export const proposalPayloads = { send_email: sendEmailPayload, move_deal: moveDealPayload, create_tasks: createTasksPayload, update_contact: updateContactPayload, send_message: sendMessagePayload, save_template: saveTemplatePayload, save_call_script: saveCallScriptPayload } as const;
+/**
+ * AI-2, MAIL-2: a sequence Forge wrote: each step's email in plain text with merge fields and the days
+ * after the step before. Once approved each step is saved as a marketing template and the sequence is
+ * made as a draft (it enrols nobody until a person makes it active). A follow-up without a subject is
+ * sent as a reply to the first mail.
+ */
+export const saveSequencePayload = z.strictObject({
+  name: trimmed(200, 'a sequence name'),
+  steps: z
+    .array(
+      z.strictObject({
+        delayDays: z.number().int().min(0).max(365),
+        subject: z.string().trim().max(250).optional(),
+        body: trimmed(20_000, 'the email'),
+      }),
+    )
+    .min(1, 'Write at least one email.')
+    .max(10, 'At most 10 emails.')
+    .refine((s) => !!s[0]?.subject, { message: 'The first email needs a subject.', path: [0, 'subject'] }),
+});
+export const proposalPayloads = { send_email: sendEmailPayload, move_deal: moveDealPayload, create_tasks: createTasksPayload, update_contact: updateContactPayload, send_message: sendMessagePayload, save_template: saveTemplatePayload, save_call_script: saveCallScriptPayload, save_sequence: saveSequencePayload } as const;
 export type SaveTemplatePayload = z.infer<typeof saveTemplatePayload>;
 export type SaveCallScriptPayload = z.infer<typeof saveCallScriptPayload>;
+export type SaveSequencePayload = z.infer<typeof saveSequencePayload>;
 export type SendEmailPayload = z.infer<typeof sendEmailPayload>;
 export type MoveDealPayload = z.infer<typeof moveDealPayload>;
 export type CreateTasksPayload = z.infer<typeof createTasksPayload>;

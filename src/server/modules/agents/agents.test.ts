@@ -2,6 +2,8 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startFakeAi, type FakeAi, type FakeRequest } from '../../../../test/fakes/ai';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
+import { withTenant } from '../../platform/db/tenant';
+import { suppressErased } from '../outreach';
 
 let server: TestServer;
 let fake: FakeAi;
@@ -139,6 +141,22 @@ describe('agents', () => {
     expect(timeline.items.some((i: { subject: string }) => i.subject === 'Quick follow-up')).toBe(true);
     const again = await owner.client.post(api(owner, `/approvals/${proposal.id}/reject`), {});
     expect(again.statusCode).toBe(409);
+  });
+
+  it('AI-7 an approved email to an address on the suppression list is not sent; the proposal shows why', async () => {
+    const email = `gone${Date.now().toString(36)}@acme.test`;
+    const contact = (await owner.client.post(api(owner, '/contacts'), { firstName: 'Gone', emails: [email] })).json();
+    fake.reply({ toolCalls: [{ name: 'propose_email', input: { contactId: contact.id, subject: 'Checking in', body: 'Hi,\n\nChecking in.', rationale: 'Follow up' } }] }, finish('Drafted.'));
+    await run(owner, 'closer', { task: 'follow_up', subject: { type: 'contacts', id: contact.id } });
+    const proposal = (await owner.client.get(api(owner, '/approvals'))).json().items.find((p: { payload: { contactId?: string } }) => p.payload.contactId === contact.id);
+    expect(proposal).toMatchObject({ kind: 'send_email', status: 'pending' });
+    // The person asks to be erased after the draft was written: their address is suppressed.
+    await withTenant(server.services.database.db, { workspaceId: owner.workspaceId, userId: null, role: 'owner' } as never, (tx) => suppressErased(tx, owner.workspaceId, { emails: [email], phones: [] }));
+    const approved = await owner.client.post(api(owner, `/approvals/${proposal.id}/approve`), {});
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json()).toMatchObject({ status: 'failed', error: expect.stringContaining('suppression list (erased)') });
+    expect((await owner.client.get(api(owner, '/approvals?status=failed'))).json().items.map((p: { id: string }) => p.id)).toContain(proposal.id);
+    expect(server.smtp.mailsTo(email)).toHaveLength(0);
   });
 
   it('AI-5 a rejected proposal is never carried out; the rejection is audited', async () => {

@@ -8,7 +8,7 @@ import { findNoShows } from './tools/booking-tools';
 import { enrichContact } from './tools/enrichment-tools';
 import { findOverdueInvoices } from './tools/invoice-tools';
 import { proposeDealMove, proposeEmail, proposeMessage, proposeTasks } from './tools/proposal-tools';
-import { proposeCallScript, proposeTemplate } from './tools/outreach-tools';
+import { proposeCallScript, proposeSequence, proposeTemplate } from './tools/outreach-tools';
 import { findRecords, getRecord, pipelineSummary, searchRecordsTool } from './tools/record-tools';
 import { searchTimeline } from './tools/timeline-tools';
 
@@ -143,13 +143,13 @@ export const agents: Record<AgentName, AgentDefinition> = {
     label: 'Forge',
     description: 'Writes emails, sequences, call scripts, proposals and templates.',
     role: 'You are Forge, a sales copywriter.',
-    tools: [getRecord, findRecords, searchRecordsTool, proposeTemplate, proposeCallScript],
+    tools: [getRecord, findRecords, searchRecordsTool, proposeTemplate, proposeSequence, proposeCallScript],
     maxSteps: 6,
     tasks: [
       task('email_template', 'Email template', ['workspace', 'deals', 'contacts'], 'A reusable email template with merge fields, saved to your templates once approved.',
         'Write a reusable email template for the purpose given in the instructions (or a first outreach email). Use merge fields like {{contact.firstName | "there"}} and {{company.name}}. Propose saving it with propose_template. Finding: title = subject line, detail = body.'),
-      task('sequence', 'Email sequence', ['workspace', 'deals', 'contacts'], 'A short sequence of emails with the days between them.',
-        'Write a sequence of 3 to 5 emails for the purpose given. One finding per email: title = "Day N: subject", detail = body.'),
+      task('sequence', 'Email sequence', ['workspace', 'deals', 'contacts'], 'A short sequence of emails with the days between them, saved as a draft sequence once approved.',
+        'Write a sequence of 3 to 5 emails for the purpose given, with merge fields like {{contact.firstName | "there"}}. Propose saving it with propose_sequence (follow-ups without a subject are sent as replies). One finding per email: title = "Day N: subject", detail = body.'),
       task('call_script', 'Call script', ['workspace', 'deals', 'contacts'], 'An opening, questions, answers to likely objections, and a close.',
         'Write a call script: opening, discovery questions, answers to the likely objections, and a close. Propose saving the whole script with propose_call_script. One finding per part.'),
       task('proposal', 'Proposal', ['deals'], 'A proposal draft for this deal from its timeline.',

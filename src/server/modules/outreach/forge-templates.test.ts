@@ -82,3 +82,63 @@ it('AI-2 a template Forge proposes with a merge field Kestrel does not know is r
   expect(refused.statusCode).toBe(409);
   expect(refused.json().error.code).toBe('not_an_email_template');
 });
+
+it('AI-2 Forge proposes a sequence; approved, it is a draft sequence of its own templates; a call script is refused as a step', async () => {
+  fake.reply(
+    {
+      toolCalls: [
+        {
+          name: 'propose_sequence',
+          input: {
+            name: 'Spring follow-up',
+            steps: [
+              { delayDays: 0, subject: 'Spring picks for {{contact.firstName | "you"}}', body: 'Hi {{contact.firstName | "there"}},\n\nOur spring picks are in.' },
+              { delayDays: 3, body: 'Just checking you saw these.' },
+            ],
+            rationale: 'A two-step nudge.',
+          },
+        },
+      ],
+    },
+    finish('A sequence.'),
+  );
+  const run = await owner.client.post(api('/agents/forge/runs'), { task: 'sequence', subject: { type: 'workspace' }, background: false });
+  expect(run.statusCode, run.body).toBe(200);
+  expect((await owner.client.get(api('/outreach/sequences'))).json().items.map((s: { name: string }) => s.name)).not.toContain('Spring follow-up');
+  const proposal = (await owner.client.get(api('/approvals'))).json().items.find((p: { kind: string }) => p.kind === 'save_sequence');
+  expect(proposal).toMatchObject({ agent: 'forge', status: 'pending', payload: { name: 'Spring follow-up' } });
+  const approved = await owner.client.post(api(`/approvals/${proposal.id}/approve`), {});
+  expect(approved.statusCode, approved.body).toBe(200);
+  const { sequenceId, templateIds } = approved.json().result as { sequenceId: string; templateIds: string[] };
+  const seq = (await owner.client.get(api(`/outreach/sequences/${sequenceId}`))).json();
+  expect(seq).toMatchObject({ name: 'Spring follow-up', status: 'draft' });
+  expect(seq.steps.map((s: { templateId: string; delayDays: number; subject: string }) => [s.templateId, s.delayDays, s.subject])).toEqual([
+    [templateIds[0], 0, 'Spring picks for {{contact.firstName | "you"}}'],
+    [templateIds[1], 3, ''],
+  ]);
+  const templates = (await owner.client.get(api('/outreach/templates'))).json().items as { id: string; kind: string; stream: string }[];
+  expect(templates.filter((t) => templateIds.includes(t.id)).map((t) => [t.kind, t.stream])).toEqual([
+    ['email', 'marketing'],
+    ['email', 'marketing'],
+  ]);
+  // MAIL-2: a call script cannot be a sequence step or a campaign's template (409, in words).
+  const script = (await owner.client.get(api('/outreach/templates?kind=call_script'))).json().items[0] as { id: string };
+  const asStep = await owner.client.post(api('/outreach/sequences'), { name: 'Bad', steps: [{ templateId: script.id, delayDays: 0, subject: 'Hi' }] });
+  expect(asStep.statusCode).toBe(409);
+  expect(asStep.json().error).toMatchObject({ code: 'not_an_email_template', message: expect.stringContaining('is a call script, not an email template') });
+  const asCampaign = await owner.client.post(api('/outreach/campaigns'), { name: 'Bad', templateId: script.id, tagId: '00000000-0000-4000-8000-000000000000' });
+  expect(asCampaign.statusCode, asCampaign.body).toBe(409);
+  expect(asCampaign.json().error.code).toBe('not_an_email_template');
+});
+
+it('AI-2 a sequence Forge proposes with an unknown merge field in a follow-up is refused by name', async () => {
+  fake.reply(
+    { toolCalls: [{ name: 'propose_sequence', input: { name: 'Broken', steps: [{ delayDays: 0, subject: 'Hi', body: 'Hello' }, { delayDays: 2, body: 'Hi {{first_name}}' }], rationale: 'x' } }] },
+    finish('Nothing.'),
+  );
+  const run = await owner.client.post(api('/agents/forge/runs'), { task: 'sequence', subject: { type: 'workspace' }, background: false });
+  expect(run.statusCode, run.body).toBe(200);
+  const told = JSON.stringify(fake.requests.at(-1)!.body.messages.filter((m: { role: string }) => m.role === 'tool'));
+  expect(told).toContain('Unknown merge field \\"first_name\\"');
+  expect((await owner.client.get(api('/approvals'))).json().items.some((p: { payload: { name: string } }) => p.payload.name === 'Broken')).toBe(false);
+});

@@ -6,3 +6,5 @@ export { receiveOutreachDsn, receiveUnsubscribeMail } from './mail/inbound-mail'
 export { pauseSequencesOnAutoReply, stopSequencesForContact, stopSequencesOnReply } from './sequences/stop-enrolments';
 /** AI-2: Forge's approved templates and call scripts become outreach templates. */
 export { checkWrittenTemplate, saveWrittenTemplate } from './templates/manage-templates';
+/** AI-2: Forge's approved sequence becomes a draft sequence of its own templates. */
+export { checkWrittenSequence, saveWrittenSequence } from './sequences/manage-sequences';

@@ -11,6 +11,7 @@ export function ProposalBody({ workspaceId, proposal }: { workspaceId: string; p
   if (proposal.kind === 'move_deal') return <MoveBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as MoveDealPayload} />;
   if (proposal.kind === 'send_message') return <MessageBody workspaceId={workspaceId} proposal={proposal} payload={proposal.payload as SendMessagePayload} />;
   if (proposal.kind === 'save_template' || proposal.kind === 'save_call_script') return <WrittenTemplateBody payload={proposal.payload as { name: string; subject?: string; body: string; stream?: string }} script={proposal.kind === 'save_call_script'} />;
+  if (proposal.kind === 'save_sequence') return <WrittenSequenceBody payload={proposal.payload as { name: string; steps: { delayDays: number; subject?: string; body: string }[] }} />;
   if (proposal.kind === 'update_contact') return <ContactUpdateBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as UpdateContactPayload} />;
   return <TasksBody workspaceId={workspaceId} records={proposal.records} payload={proposal.payload as CreateTasksPayload} />;
 }
@@ -182,6 +183,28 @@ function WrittenTemplateBody({ payload, script }: { payload: { name: string; sub
         ) : null}
       </dl>
       <p className="whitespace-pre-wrap break-words border-t border-stone-100 px-3 py-2 text-stone-800">{payload.body}</p>
+    </div>
+  );
+}
+
+/** AI-2: the sequence Forge wrote, step by step; once approved it is a draft sequence. */
+function WrittenSequenceBody({ payload }: { payload: { name: string; steps: { delayDays: number; subject?: string; body: string }[] } }) {
+  return (
+    <div className="rounded-md border border-stone-200 bg-white">
+      <p className="px-3 py-2 text-sm font-medium break-words text-stone-900">
+        {payload.name} <span className="font-normal text-stone-500">— saved as a draft; nobody is enrolled until you make it active</span>
+      </p>
+      <ol className="divide-y divide-stone-100 border-t border-stone-100 text-sm">
+        {payload.steps.map((s, i) => (
+          <li key={i} className="px-3 py-2">
+            <p className="text-stone-500">
+              Step {i + 1} · {i === 0 ? `day ${s.delayDays} after enrolment` : `${s.delayDays} day(s) later`}
+            </p>
+            <p className="font-medium break-words text-stone-900">{s.subject || (i > 0 ? 'Sent as a reply in the same thread' : '')}</p>
+            <p className="mt-1 break-words whitespace-pre-wrap text-stone-800">{s.body}</p>
+          </li>
+        ))}
+      </ol>
     </div>
   );
 }

@@ -84,7 +84,7 @@ export const runStatusClass: Record<RunStatus, string> = {
   cancelled: 'bg-stone-100 text-stone-700 ring-stone-200',
 };
 
-export const proposalKindLabels: Record<ProposalKind, string> = { send_email: 'Send an email', move_deal: 'Move a deal', create_tasks: 'Create tasks', update_contact: 'Update a contact', send_message: 'Send a message', save_template: 'Save an email template', save_call_script: 'Save a call script' };
+export const proposalKindLabels: Record<ProposalKind, string> = { send_email: 'Send an email', move_deal: 'Move a deal', create_tasks: 'Create tasks', update_contact: 'Update a contact', send_message: 'Send a message', save_template: 'Save an email template', save_call_script: 'Save a call script', save_sequence: 'Save a draft sequence' };
 export const proposalStatusLabels: Record<ProposalStatus, string> = { pending: 'Waiting for approval', approved: 'Approved', rejected: 'Rejected', failed: 'Failed' };
 export const proposalStatusClass: Record<ProposalStatus, string> = {
   pending: 'bg-amber-50 text-amber-900 ring-amber-200',

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/database';
 import type { WorkspaceContext } from '../../../platform/db/tenant';
-import { badRequest, notFound } from '../../../platform/http/errors';
+import { badRequest, conflict, notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { queueMail } from '../../../platform/mail/outbox';
 import { users } from '../../accounts/accounts.schema';
@@ -11,8 +11,8 @@ import { findDealRow } from '../../crm/deals/get-deal';
 import { moveDealIn } from '../../crm/deals/move-deal';
 import { assertRecordAccess } from '../../crm/visibility';
 import { workspaces } from '../../workspaces/workspaces.schema';
-import { proposalPayloads, type AgentName, type CitedRecord, type CreateTasksPayload, type MoveDealPayload, type ProposalKind, type SaveCallScriptPayload, type SaveTemplatePayload, type SendEmailPayload, type SendMessagePayload, type UpdateContactPayload } from '../agents.contract';
-import { checkWrittenTemplate, saveWrittenTemplate } from '../../outreach';
+import { proposalPayloads, type AgentName, type CitedRecord, type CreateTasksPayload, type MoveDealPayload, type ProposalKind, type SaveCallScriptPayload, type SaveSequencePayload, type SaveTemplatePayload, type SendEmailPayload, type SendMessagePayload, type UpdateContactPayload } from '../agents.contract';
+import { checkWrittenSequence, checkWrittenTemplate, saveWrittenSequence, saveWrittenTemplate, sendOutreachMail, suppressionOf } from '../../outreach';
 import { checkSendMessage, sendApprovedMessage } from './send-message';
 import { applyContactUpdate, checkContactUpdate } from './update-contact';
 
@@ -67,6 +67,8 @@ export async function checkProposal(tx: Tx, ctx: WorkspaceContext, kind: Proposa
   } else if (kind === 'save_call_script') {
     const p = parsed.data as SaveCallScriptPayload;
     checkWrittenTemplate({ subject: p.name, text: p.body });
+  } else if (kind === 'save_sequence') {
+    checkWrittenSequence(parsed.data as SaveSequencePayload);
   } else {
     const p = parsed.data as CreateTasksPayload;
     for (const t of p.tasks) await assertRecordAccess(tx, ctx, t.recordType, t.recordId, 'read');
@@ -93,27 +95,21 @@ export async function carryOut(
   const { payload } = await checkProposal(tx, ctx, kind, raw);
   if (kind === 'send_message') return sendApprovedMessage(services, tx, ctx, payload as SendMessagePayload, origin);
   if (kind === 'send_email') {
+    // AI-7: an approved email leaves through outreach's one send path: suppression, restriction and the
+    // address are checked there at the moment it is sent; an agent also never writes to an address on
+    // the suppression list for any reason (unsubscribed included). Sent once per proposal.
     const p = payload as SendEmailPayload;
     await assertRecordAccess(tx, ctx, 'contacts', p.contactId, 'write');
     const [contact] = await tx.select({ email: contacts.email }).from(contacts).where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, p.contactId)));
-    const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
-    const [sender] = ctx.userId ? await tx.select({ name: users.name }).from(users).where(eq(users.id, ctx.userId)) : [];
-    const workspaceName = ws?.name ?? 'Kestrel';
-    const outboxId = await queueMail(tx, services.mail.from, contact!.email!, 'salesEmail', { subject: p.subject, body: p.body, senderName: sender?.name ?? workspaceName, workspaceName });
+    const suppressed = contact?.email ? await suppressionOf(tx, ctx.workspaceId, contact.email) : null;
+    if (suppressed) throw conflict('mail_blocked', `Not sent: this address is on the suppression list (${suppressed.reason}).`, { reason: suppressed.reason });
     const html = p.body
       .split(/\n\s*\n/)
       .map((para) => `<p>${para.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('\n', '<br>')}</p>`)
       .join('');
-    const activity = await logActivity(tx, ctx, {
-      kind: 'email',
-      subject: p.subject,
-      body: html,
-      emailDirection: 'outbound',
-      emailFrom: services.mail.from,
-      emailTo: [contact!.email!],
-      links: [{ recordType: 'contacts', recordId: p.contactId }, ...(p.dealId ? [{ recordType: 'deals' as const, recordId: p.dealId }] : [])],
-    });
-    return { outboxId, activityId: activity.id, to: contact!.email };
+    const outcome = await sendOutreachMail(services, ctx, { contactId: p.contactId, stream: 'transactional', subject: p.subject, html, text: p.body, idempotencyKey: `proposal:${origin.proposalId}`, dealId: p.dealId ?? undefined });
+    if (outcome.status === 'blocked') throw conflict('mail_blocked', `Not sent: ${outcome.message}`, { reason: outcome.reason });
+    return { messageId: outcome.messageId, to: contact!.email };
   }
   if (kind === 'move_deal') {
     const p = payload as MoveDealPayload;
@@ -132,6 +128,11 @@ export async function carryOut(
     const p = payload as SaveCallScriptPayload;
     const t = await saveWrittenTemplate(tx, ctx, { kind: 'call_script', name: p.name, subject: p.name, text: p.body });
     return { templateId: t.id, name: t.name };
+  }
+  if (kind === 'save_sequence') {
+    const p = payload as SaveSequencePayload;
+    const saved = await saveWrittenSequence(tx, ctx, p);
+    return { sequenceId: saved.sequenceId, templateIds: saved.templateIds, name: p.name, status: 'draft' };
   }
   const p = payload as CreateTasksPayload;
   const ids: string[] = [];

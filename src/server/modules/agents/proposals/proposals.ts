@@ -109,7 +109,19 @@ export async function approveProposal(services: Services, ctx: WorkspaceContext,
     const row = await lockProposal(tx, ctx, id);
     const payload = edits ? { ...row.payload, ...edits } : row.payload;
     const checked = await checkProposal(tx, ctx, row.kind, payload);
-    const result = await carryOut(services, tx, ctx, row.kind, checked.payload, { agent: row.agent, proposalId: row.id, autopilot: false });
+    let result: Record<string, unknown>;
+    try {
+      result = await tx.transaction(async (inner) => carryOut(services, inner as unknown as Tx, ctx, row.kind, checked.payload, { agent: row.agent, proposalId: row.id, autopilot: false }));
+    } catch (error) {
+      // AI-7: mail the one send path refused at send time (suppressed, no address): the proposal shows why.
+      if (!(error instanceof AppError) || error.code !== 'mail_blocked') throw error;
+      const [failed] = await tx
+        .update(agentProposals)
+        .set({ status: 'failed', payload: checked.payload, decidedByUserId: ctx.userId, decidedAt: new Date(), error: error.message })
+        .where(and(eq(agentProposals.workspaceId, ctx.workspaceId), eq(agentProposals.id, id)))
+        .returning();
+      return presentProposal(failed!);
+    }
     const edited = edits !== undefined && JSON.stringify(checked.payload) !== JSON.stringify(row.payload);
     const [done] = await tx
       .update(agentProposals)

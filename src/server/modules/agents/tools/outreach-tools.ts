@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mergeFieldNames } from '../../outreach/outreach.contract';
-import { saveCallScriptPayload, saveTemplatePayload } from '../agents.contract';
+import { saveCallScriptPayload, saveSequencePayload, saveTemplatePayload } from '../agents.contract';
 import { defineTool } from '../runtime/tool';
 import { proposeAndReport } from './proposal-tools';
 
@@ -28,5 +28,18 @@ export const proposeCallScript = defineTool({
   changes: true,
   async run({ rationale: why, ...payload }, env) {
     return proposeAndReport(env, 'save_call_script', payload, why, `Call script "${payload.name}"`);
+  },
+});
+
+/** AI-2, MAIL-2: Forge proposes a sequence; once approved its emails are templates and the sequence is a draft a person makes active. */
+export const proposeSequence = defineTool({
+  name: 'propose_sequence',
+  description:
+    'Propose a sequence of 2 to 5 emails for a person to approve; it is saved as a draft sequence (nobody is enrolled until a person makes it active). ' +
+    `Each step: delayDays (days after the step before; the first counts from enrolment, usually 0), subject (required for the first; leave it out of a follow-up to send it as a reply in the same thread), body (plain text, short paragraphs separated by blank lines). Merge fields, only these: ${fields}; give fallbacks: {{contact.firstName | "there"}}.`,
+  input: saveSequencePayload.extend({ rationale }),
+  changes: true,
+  async run({ rationale: why, ...payload }, env) {
+    return proposeAndReport(env, 'save_sequence', payload, why, `Sequence "${payload.name}" (${payload.steps.length} emails)`);
   },
 });

@@ -52,6 +52,7 @@ export async function createCampaign(services: Services, ctx: WorkspaceContext, 
     if (!ws?.mailingAddress?.trim()) throw postalAddressMissing();
     const [template] = await tx.select().from(outreachTemplates).where(and(eq(outreachTemplates.workspaceId, ctx.workspaceId), eq(outreachTemplates.id, body.templateId)));
     if (!template) throw notFound('Template');
+    if (template.kind !== 'email') throw conflict('not_an_email_template', `"${template.name}" is a call script, not an email template: a campaign sends email templates only.`, { templateId: template.id });
     const where = await audienceWhere(tx, ctx, body);
 
     const now = new Date();

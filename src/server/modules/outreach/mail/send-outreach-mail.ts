@@ -37,6 +37,8 @@ export interface OutreachMailInput {
   beforeSend?: (tx: Tx) => Promise<void>;
   /** MAIL-2: a follow-up sent as a reply: the Message-ID it answers and the thread's Message-IDs so far. */
   thread?: { inReplyTo: string; references: string[] };
+  /** AI-7: a deal the mail is also put on the timeline of (an agent's approved follow-up). */
+  dealId?: string | undefined;
 }
 
 export const blockReasons = ['no_address', 'unsubscribed', 'bounced', 'complained', 'erased', 'restricted', 'no_consent'] as const;
@@ -160,7 +162,7 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
   }
   await withTenant(db, ctx, async (tx) => {
     await tx.update(outreachMessages).set({ status: 'sent', sentAt: new Date(), providerMessageId, lastError: null }).where(and(eq(outreachMessages.workspaceId, ctx.workspaceId), eq(outreachMessages.id, messageId)));
-    await logActivity(tx, { ...ctx, role: 'admin' }, { kind: 'email', subject, body: input.html, emailDirection: 'outbound', emailFrom: from, emailTo: [email], links: [{ recordType: 'contacts', recordId: input.contactId }] });
+    await logActivity(tx, { ...ctx, role: 'admin' }, { kind: 'email', subject, body: input.html, emailDirection: 'outbound', emailFrom: from, emailTo: [email], links: [{ recordType: 'contacts', recordId: input.contactId }, ...(input.dealId ? [{ recordType: 'deals' as const, recordId: input.dealId }] : [])] });
   });
   return { status: 'sent', messageId, headerMessageId };
 }

@@ -9,6 +9,7 @@ import { resolveZones } from '../calls/call-hours';
 import { audienceWhere, recipientReason } from '../campaigns/manage-campaigns';
 import { postalAddressMissing } from '../mail/send-outreach-mail';
 import { outreachSuppressions, outreachTemplates } from '../outreach.schema';
+import { checkWrittenTemplate, saveWrittenTemplate } from '../templates/manage-templates';
 import { scheduleSequenceRun } from './sequence.job';
 import { emailHashSql } from './stop-enrolments';
 import type { Enrolment, Sequence, SequenceBody, SequenceUpdateBody } from './sequences.contract';
@@ -31,6 +32,8 @@ async function templatesOf(tx: Tx, workspaceId: string, input: StepInput[]): Pro
   const byId = new Map(found.map((t) => [t.id, t]));
   const missing = input.findIndex((s) => s.templateId && !byId.has(s.templateId));
   if (missing >= 0) throw badRequest('template_not_found', `Step ${missing + 1}: no such template in this workspace.`, { fields: { [`steps.${missing}.templateId`]: 'Choose one of your templates.' }, in: 'body' });
+  const script = input.findIndex((s) => s.templateId && byId.get(s.templateId)!.kind !== 'email');
+  if (script >= 0) throw conflict('not_an_email_template', `Step ${script + 1}: "${byId.get(input[script]!.templateId!)!.name}" is a call script, not an email template; a sequence sends email templates only.`, { fields: { [`steps.${script}.templateId`]: 'Choose an email template.' } });
   return byId;
 }
 
@@ -46,20 +49,43 @@ function subjectOf(s: StepInput, template: TemplateRow | undefined, position: nu
   return subject;
 }
 
+/**
+ * AI-2, MAIL-2: a sequence Forge wrote, once a person approved it, in the approval's transaction:
+ * each step's email saved as a marketing template, then the sequence made from them as a draft.
+ */
+export async function saveWrittenSequence(tx: Tx, ctx: WorkspaceContext, input: { name: string; steps: { delayDays: number; subject?: string | undefined; body: string }[] }): Promise<{ sequenceId: string; templateIds: string[] }> {
+  const templateIds: string[] = [];
+  for (const [i, s] of input.steps.entries()) {
+    const subject = s.subject || (i > 0 ? `Re: ${input.steps[0]!.subject ?? ''}` : '');
+    const t = await saveWrittenTemplate(tx, ctx, { kind: 'email', name: `${input.name.slice(0, 100)} — step ${i + 1}`, subject, text: s.body, stream: 'marketing' });
+    templateIds.push(t.id);
+  }
+  const sequenceId = await createSequenceIn(tx, ctx, { name: input.name, status: 'draft', steps: input.steps.map((s, i) => ({ templateId: templateIds[i]!, delayDays: s.delayDays, ...(s.subject ? { subject: s.subject } : {}) })) });
+  return { sequenceId, templateIds };
+}
+
+/** AI-2: refuses (400, naming it) a merge field Kestrel does not know in any step, before a proposal is made. */
+export function checkWrittenSequence(input: { steps: { subject?: string | undefined; body: string }[] }): void {
+  for (const s of input.steps) checkWrittenTemplate({ subject: s.subject ?? '', text: s.body });
+}
+
 /** MAIL-2: a sequence of steps from templates; each template's subject and body are copied, so editing it later changes nothing here. */
 export async function createSequence(services: Services, ctx: WorkspaceContext, body: SequenceBody): Promise<Sequence> {
-  const id = await withTenant(services.database.db, ctx, async (tx) => {
-    const byId = await templatesOf(tx, ctx.workspaceId, body.steps);
-    const [row] = await tx.insert(sequences).values({ workspaceId: ctx.workspaceId, name: body.name, status: body.status ?? 'active', createdBy: ctx.userId }).returning({ id: sequences.id });
-    await tx.insert(steps).values(
-      body.steps.map((s, position) => {
-        const t = byId.get(s.templateId)!;
-        return { workspaceId: ctx.workspaceId, sequenceId: row!.id, position, templateId: t.id, subject: subjectOf(s, t, position, null), html: t.html, delayDays: s.delayDays };
-      }),
-    );
-    return row!.id;
-  });
+  const id = await withTenant(services.database.db, ctx, (tx) => createSequenceIn(tx, ctx, body));
   return getSequence(services, ctx, id);
+}
+
+/** `createSequence` inside the caller's transaction; the new sequence's id. */
+export async function createSequenceIn(tx: Tx, ctx: WorkspaceContext, body: SequenceBody): Promise<string> {
+  const byId = await templatesOf(tx, ctx.workspaceId, body.steps);
+  const [row] = await tx.insert(sequences).values({ workspaceId: ctx.workspaceId, name: body.name, status: body.status ?? 'active', createdBy: ctx.userId }).returning({ id: sequences.id });
+  await tx.insert(steps).values(
+    body.steps.map((s, position) => {
+      const t = byId.get(s.templateId)!;
+      return { workspaceId: ctx.workspaceId, sequenceId: row!.id, position, templateId: t.id, subject: subjectOf(s, t, position, null), html: t.html, delayDays: s.delayDays };
+    }),
+  );
+  return row!.id;
 }
 
 /**

@@ -1,0 +1,2 @@
+ALTER TABLE "agent_proposals" DROP CONSTRAINT "agent_proposals_kind_check";--> statement-breakpoint
+ALTER TABLE "agent_proposals" ADD CONSTRAINT "agent_proposals_kind_check" CHECK (kind IN ('send_email', 'move_deal', 'create_tasks', 'update_contact', 'send_message', 'save_template', 'save_call_script', 'save_sequence'));
