@@ -208,7 +208,11 @@ export function hostile(schema: JsonSchema, opts: ArbitraryOptions, depth = 0): 
         weight: 1,
         arbitrary: fc
           .tuple(valid(s, opts, '', depth) as fc.Arbitrary<Record<string, unknown>>, fc.constantFrom('__proto__', 'constructor', 'unknownField', 'x'.repeat(300)), hostileLeaf)
-          .map(([value, key, bad]) => JSON.parse(JSON.stringify({ ...value }).replace(/^\{/, `{${JSON.stringify(key)}:${JSON.stringify(bad) ?? 'null'}${Object.keys(value).length ? ',' : ''}`))),
+          .map(([value, key, bad]) => {
+            // Keys whose value is undefined vanish from JSON: decide the comma on the JSON, not on the keys.
+            const rest = JSON.stringify({ ...value }).slice(1);
+            return JSON.parse(`{${JSON.stringify(key)}:${JSON.stringify(bad) ?? 'null'}${rest === '}' ? '' : ','}${rest}`);
+          }),
       },
     );
   }

@@ -33,6 +33,8 @@ export async function qualifiedAnswers(tx: Tx, conv: ConversationRow): Promise<{
   const [visitor] = await tx.select({ contactId: visitors.contactId }).from(visitors).where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
   if (!(conv.contactId ?? visitor?.contactId)) return null;
   const questions = (await readSettings(tx, conv.workspaceId))?.questions ?? [];
+  // An owner who set no qualifying questions has not asked for leads to be qualified: no Closer run.
+  if (!questions.length) return null;
   const lines = await tx
     .select({ authorKind: conversationMessages.authorKind, body: conversationMessages.body })
     .from(conversationMessages)
