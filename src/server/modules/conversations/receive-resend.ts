@@ -1,36 +1,19 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { Resend } from 'resend';
 import { withTenant } from '../../platform/db/tenant';
 import { AppError } from '../../platform/http/errors';
+import { verifyStandardWebhook } from '../../platform/http/standard-webhooks';
 import type { Services } from '../../platform/services';
 import { resendKeyAad, resendSecretAad } from './channel-settings';
 import { channelSettings } from './conversations.schema';
 import { receiveEmail, type ReceivedEmail } from './receive-email';
 
-/** How far a webhook's signed timestamp may be from now (Standard Webhooks' usual five minutes). */
-const TOLERANCE_S = 5 * 60;
 /** Attachments fetched per email, and their total size: beyond that the email is stored without the rest. */
 const MAX_ATTACHMENTS = 10;
 const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
 const refused = () => new AppError('webhook_signature_invalid', 401, 'The webhook signature is missing, wrong, too old or replayed.');
-
-/**
- * Standard Webhooks (Svix), as Resend signs: `svix-signature` holds one or more `v1,<base64>`
- * HMAC-SHA256 of `<svix-id>.<svix-timestamp>.<raw body>` keyed with the base64 part of `whsec_…`.
- */
-export function verifySvix(secret: string, h: { id?: string; timestamp?: string; signature?: string }, raw: Buffer, nowMs = Date.now()): boolean {
-  if (!h.id || !h.timestamp || !h.signature || !/^\d{1,12}$/.test(h.timestamp)) return false;
-  if (Math.abs(nowMs / 1000 - Number(h.timestamp)) > TOLERANCE_S) return false;
-  const expected = Buffer.from(createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64')).update(`${h.id}.${h.timestamp}.`).update(raw).digest('base64'));
-  return h.signature.split(' ').some((part) => {
-    const [version, sig] = part.split(',');
-    const given = Buffer.from(sig ?? '');
-    return version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected);
-  });
-}
 
 /**
  * CONV-6: an email received through Resend Inbound. Resend posts `email.received` with the
@@ -48,7 +31,7 @@ export async function receiveResendInbound(services: Services, workspaceId: stri
   const [row] = await withTenant(services.database.db, { workspaceId, userId: null }, (tx) => tx.select().from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId)));
   if (!row?.resendWebhookSecretSealed || !row.resendApiKeySealed) throw refused();
   const secret = services.secrets.box.open(row.resendWebhookSecretSealed, resendSecretAad(workspaceId));
-  if (!verifySvix(secret, { id: one('svix-id'), timestamp: one('svix-timestamp'), signature: one('svix-signature') }, raw)) throw refused();
+  if (!verifyStandardWebhook(secret, { id: one('svix-id'), timestamp: one('svix-timestamp'), signature: one('svix-signature') }, raw)) throw refused();
 
   let event: { type?: unknown; data?: { email_id?: unknown } };
   try {

@@ -1,8 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { and, count, countDistinct, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
-import { safeEqual } from '../../../platform/crypto/tokens';
+import { verifyStandardWebhook } from '../../../platform/http/standard-webhooks';
 import { AppError } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { logActivity } from '../../activities';
@@ -11,26 +10,8 @@ import { suppressAddress } from './consent';
 import { aad } from './sending-accounts';
 
 type Kind = (typeof deliveryEventKinds)[number];
-const TOLERANCE_SECONDS = 5 * 60;
 
 const refused = () => new AppError('webhook_signature_invalid', 401, 'The webhook signature is missing, wrong, too old or replayed.');
-
-/**
- * Standard Webhooks (Svix), as Resend signs: `svix-signature` holds one or more `v1,<base64>`
- * HMAC-SHA256 of `<svix-id>.<svix-timestamp>.<raw body>` keyed with the base64 part of `whsec_…`;
- * the timestamp must be within five minutes of now.
- */
-export function verifyStandardWebhook(secret: string, headers: { id?: string; timestamp?: string; signature?: string }, raw: string, nowMs = Date.now()): boolean {
-  const { id, timestamp, signature } = headers;
-  if (!id || !timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return false;
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > TOLERANCE_SECONDS) return false;
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${raw}`).digest('base64');
-  return signature.split(' ').some((part) => {
-    const [version, sig] = part.split(',');
-    return version === 'v1' && sig !== undefined && safeEqual(sig, expected);
-  });
-}
 
 const kinds: Record<string, Kind> = {
   'email.delivered': 'delivered',
