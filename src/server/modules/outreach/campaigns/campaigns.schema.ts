@@ -36,8 +36,10 @@ export const outreachCampaigns = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     startedAt: ts('started_at'),
     finishedAt: ts('finished_at'),
-    /** Written by the worker sending it with every batch: a stale heartbeat means that worker died. */
+    /** Written by the worker sending it while it sends: a stale heartbeat means that worker died. */
     heartbeatAt: ts('heartbeat_at'),
+    /** The one run sending it now (null between runs); another run takes over only once its heartbeat is stale. */
+    runnerId: uuid('runner_id'),
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
@@ -49,9 +51,10 @@ export const outreachCampaigns = pgTable(
 ).enableRLS();
 
 /**
- * MAIL-2: one row per contact per campaign. A worker claims a row (`sending`, `claimed_at`), sends
- * with an idempotency key naming the campaign and contact, then marks it, so a killed worker's
- * claims are taken again after the lease and nobody gets the campaign twice.
+ * MAIL-2: one row per contact per campaign. The campaign's one run claims a row (`sending`,
+ * `claimed_at`), sends with an idempotency key naming the campaign and contact, then marks it; the
+ * run that takes over from a dead one puts that one's claims back in the queue, and the key finds a
+ * mail that had got through.
  */
 export const outreachCampaignRecipients = pgTable(
   'outreach_campaign_recipients',

@@ -31,6 +31,8 @@ type Claimed = {
   time_zone: string | null;
   thread_subject: string | null;
   thread_references: string | null;
+  /** The claim's time as PostgreSQL wrote it (text: a Date would lose the microseconds). */
+  claimed_at: string;
 };
 
 type StepRow = typeof steps.$inferSelect;
@@ -98,11 +100,31 @@ export async function sendDueSteps(services: Services, now: Date = new Date()): 
         ORDER BY e.next_send_at LIMIT ${BATCH} FOR UPDATE OF e SKIP LOCKED)
       UPDATE ${enrolments} e SET claimed_at = now(), attempts = e.attempts + 1
       FROM picked WHERE e.workspace_id = picked.workspace_id AND e.sequence_id = picked.sequence_id AND e.contact_id = picked.contact_id
-      RETURNING e.workspace_id, e.sequence_id, e.contact_id, e.current_step, e.next_step_id, e.attempts, e.time_zone, e.thread_subject, e.thread_references`);
+      RETURNING e.workspace_id, e.sequence_id, e.contact_id, e.current_step, e.next_step_id, e.attempts, e.time_zone, e.thread_subject, e.thread_references, e.claimed_at::text`);
     if (!r.rows.length) break;
-    for (const c of r.rows) if (await sendStep(services, c, now)) sent++;
+    const claimedAt = Date.now();
+    for (const c of r.rows) {
+      // A batch sent slowly (a throttled account, a frozen host) renews each claim before its send, and
+      // leaves one another worker took over after the lease lapsed to that worker: never sent twice.
+      if (Date.now() - claimedAt > (lease * 1000) / 4 && !(await renewClaim(services, c))) continue;
+      if (await sendStep(services, c, now)) sent++;
+    }
   }
   return sent;
+}
+
+/** Extends a claim while it is still this worker's (the same claim time); false when another worker has it now. */
+async function renewClaim(services: Services, c: Claimed): Promise<boolean> {
+  const r = await withTenant(services.database.db, { workspaceId: c.workspace_id, userId: null }, (tx) =>
+    tx.execute<{ claimed_at: string }>(sql`
+      UPDATE ${enrolments} SET claimed_at = now()
+      WHERE workspace_id = ${c.workspace_id} AND sequence_id = ${c.sequence_id} AND contact_id = ${c.contact_id}
+        AND state = 'active' AND claimed_at = ${c.claimed_at}::timestamptz
+      RETURNING claimed_at::text`),
+  );
+  if (!r.rows[0]) return false;
+  c.claimed_at = r.rows[0].claimed_at;
+  return true;
 }
 
 async function sendStep(services: Services, c: Claimed, now: Date): Promise<boolean> {

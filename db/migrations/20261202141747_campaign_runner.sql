@@ -1,0 +1,1 @@
+ALTER TABLE "outreach_campaigns" ADD COLUMN "runner_id" uuid;
