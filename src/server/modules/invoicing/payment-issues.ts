@@ -25,7 +25,9 @@ export function explainIssue(i: Pick<IssueRow, 'reason' | 'amountPaise' | 'curre
     ? `${amount} arrived through ${providerName[i.provider]} for ${inv}, which is cancelled.`
     : i.reason === 'currency'
       ? `${amount} arrived through ${providerName[i.provider]} for ${inv}, not in rupees.`
-      : `${amount} arrived through ${providerName[i.provider]} for ${inv}, but only ${rupees(i.balancePaise)} was still due.`;
+      : i.balancePaise <= 0
+        ? `${amount} arrived through ${providerName[i.provider]} for ${inv}, which was already paid in full.`
+        : `${amount} arrived through ${providerName[i.provider]} for ${inv}, but only ${rupees(i.balancePaise)} was still due.`;
   return { why, todo: `Refund it from your ${providerName[i.provider]} dashboard, or keep it as the customer's credit against their next invoice; then mark here what you did.` };
 }
 
