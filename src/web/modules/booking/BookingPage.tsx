@@ -11,6 +11,7 @@ import { fetchMembers } from '../workspaces/api';
 import { allTimeZones, bookingApi, browserTimeZone, whenIn } from './api';
 import { EventTypeEditor } from './EventTypeEditor';
 import { HoursEditor } from './HoursEditor';
+import { freeSlug, slugFrom } from './slug';
 
 const weekdayNames = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
@@ -38,7 +39,9 @@ export function BookingPage() {
   const [to, setTo] = useState('17:00');
   const [dayOff, setDayOff] = useState('');
   const [title, setTitle] = useState('30-minute intro call');
-  const [slug, setSlug] = useState('intro');
+  // The link name follows the title until the person edits it, and is never one a page already has.
+  const [slugEdited, setSlugEdited] = useState<string | null>(null);
+  const slug = slugEdited ?? freeSlug(slugFrom(title), new Set(types.data?.items.map((t) => t.slug) ?? []));
   const [duration, setDuration] = useState('30');
   const [buffer, setBuffer] = useState('10');
   const [notice, setNotice] = useState('4');
@@ -62,7 +65,7 @@ export function BookingPage() {
     onSuccess: (made) => {
       setCreated(made.title);
       setTitle('');
-      setSlug('');
+      setSlugEdited(null);
       return qc.invalidateQueries({ queryKey: ['booking', workspaceId] });
     },
   });
@@ -140,7 +143,7 @@ export function BookingPage() {
         <p className="mt-1 text-sm text-stone-600">Your hours and a meeting on them in one go; edit it afterwards for every other rule.</p>
         <form onSubmit={submit} className="mt-3 grid gap-3 sm:grid-cols-2" aria-label="New booking page">
           <TextField label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={fields.title} maxLength={200} />
-          <TextField label="Link name" value={slug} onChange={(e) => setSlug(e.target.value)} error={fields.slug} hint="Lower-case letters, digits and dashes." maxLength={60} />
+          <TextField label="Link name" value={slug} onChange={(e) => setSlugEdited(e.target.value)} error={fields.slug} hint="Lower-case letters, digits and dashes." maxLength={60} />
           <TextField label="Minutes" type="number" min={5} max={720} value={duration} onChange={(e) => setDuration(e.target.value)} error={fields.durationMinutes} />
           <TextField label="Buffer before and after (minutes)" type="number" min={0} max={240} value={buffer} onChange={(e) => setBuffer(e.target.value)} error={fields.bufferBeforeMinutes} />
           <TextField label="Minimum notice (hours)" type="number" min={0} value={notice} onChange={(e) => setNotice(e.target.value)} error={fields.minNoticeMinutes} />
@@ -252,3 +255,4 @@ function summariseWeek(weekly: { weekday: number; start: string; end: string }[]
   }
   return parts.join('; ');
 }
+
