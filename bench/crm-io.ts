@@ -55,9 +55,23 @@ export async function signInOverHttp(base: string, login: { email: string; passw
 
 export interface Memory {
   samples: number;
+  /** The server's RSS just before the phase began: what the phase itself added is peak − this. */
+  idleRssKib?: number;
+  /** The largest RSS seen at each phase of the job (polled once a second). */
+  rssByPhase?: Record<string, number>;
   peakRssKib: number;
   meanRssKib: number;
   postgresPeakPssKib: number;
+}
+
+/** A process's resident memory now, from /proc (null when it cannot be read). */
+function rssKib(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
 }
 
 const memoryOf = (m: { rss: number[]; pss: number[] }): Memory => ({
@@ -200,6 +214,9 @@ export interface ImportResult {
 /** Upload, map (the suggestion), start with dedupe by email (matches updated), wait; then undo. */
 export async function benchImport(s: HttpSession, workspaceId: string, pid: number, file: ImportFile, log: (l: string) => void): Promise<ImportResult> {
   const base = `/api/workspaces/${workspaceId}/imports`;
+  const idleRssKib = rssKib(pid);
+  /** Largest RSS seen at the once-a-second polls, by the import's phase: where the memory goes. */
+  const rssByPhase: Record<string, number> = {};
   const sampler = sampleMemory(pid, 250);
   const t0 = performance.now();
   let memory: Memory;
@@ -223,13 +240,16 @@ export async function benchImport(s: HttpSession, workspaceId: string, pid: numb
     for (;;) {
       await new Promise((r) => setTimeout(r, 1000));
       done = await json<ImportView>(s, 'GET', `${base}/${uploaded.id}`);
+      const rss = rssKib(pid);
+      const phase = done.phase ?? done.status;
+      if (rss !== null && rss > (rssByPhase[phase] ?? 0)) rssByPhase[phase] = rss;
       const line = `  import: ${done.status}${done.phase ? ` (${done.phase})` : ''}, ${done.rowsProcessed.toLocaleString('en-US')} rows`;
       if (line !== last && (done.rowsProcessed % 100_000 < 5_000 || done.status !== 'running')) log(line);
       last = line;
       if (done.status === 'completed' || done.status === 'failed') break;
     }
   } finally {
-    memory = memoryOf(await sampler.stop());
+    memory = { ...memoryOf(await sampler.stop()), ...(idleRssKib !== null ? { idleRssKib } : {}), rssByPhase };
   }
   const endToEndSeconds = (performance.now() - t0) / 1000;
   const runSeconds = done.startedAt && done.finishedAt ? (Date.parse(done.finishedAt) - Date.parse(done.startedAt)) / 1000 : Number.NaN;

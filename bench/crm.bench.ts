@@ -137,7 +137,7 @@ export async function benchCrm(options: { runs?: number; importRows?: number; re
     }
     try {
       imported = await phase('import', () => benchImport(session, dataset.workspaceId, serverProcess(server.pid), file, log));
-      log(`  import: ${imported.status}, ${int(imported.rowsPerSecond)} rows/s, peak RSS ${mib(imported.memory.peakRssKib)}`);
+      log(`  import: ${imported.status}, ${int(imported.rowsPerSecond)} rows/s, peak RSS ${mib(imported.memory.peakRssKib)}${imported.memory.idleRssKib ? ` (${mib(imported.memory.idleRssKib)} before the upload)` : ''}${imported.memory.rssByPhase ? `; by phase ${Object.entries(imported.memory.rssByPhase).map(([k, v]) => `${k} ${mib(v)}`).join(', ')}` : ''}`);
       // The import job logs where its time went (run-import.ts, "import profile").
       const line = server.output().split('\n').reverse().find((l) => l.includes('"import profile"'));
       if (line) {
@@ -167,7 +167,7 @@ export function crmGoals(r: CrmResult): Goal[] {
     goals.push({ goal: 'Import ≥ 0.25× a COPY of the same rows into a copy of the contacts table (indexes, constraints, triggers)', measured: `${ratio(x)} (${int(i.rowsPerSecond)} against ${int(r.copyContacts.rowsPerSecond)} rows/s)`, met: x >= 0.25 });
   }
   goals.push({ goal: 'Import ≥ 4,500 rows/s (10× the 450 rows/s of session 7)', measured: `${int(i.rowsPerSecond)} rows/s over ${int(i.rows)} rows`, met: i.rowsPerSecond >= 4_500 });
-  goals.push({ goal: 'Server memory during the import < 300 MiB', measured: `peak RSS ${mib(i.memory.peakRssKib)}; PostgreSQL peak PSS ${mib(i.memory.postgresPeakPssKib)}`, met: i.memory.peakRssKib < MEMORY_BOUND_KIB });
+  goals.push({ goal: 'Server memory during the import < 300 MiB', measured: `peak RSS ${mib(i.memory.peakRssKib)}${i.memory.idleRssKib ? ` (${mib(i.memory.idleRssKib)} before the upload)` : ''}; PostgreSQL peak PSS ${mib(i.memory.postgresPeakPssKib)}`, met: i.memory.peakRssKib < MEMORY_BOUND_KIB });
   if (i.undo) goals.push({ goal: 'Undo of the whole import works', measured: i.undo.error ?? `${i.undo.seconds.toFixed(1)} s: ${int(i.undo.deleted)} deleted, ${int(i.undo.restored)} restored, ${int(i.undo.kept)} kept`, met: !i.undo.error && i.undo.kept === 0 && i.undo.deleted >= i.created });
   return goals;
 }

@@ -10,6 +10,7 @@ import { objectSql } from './merge';
 
 type Row = Record<string, unknown>;
 const rows = async (tx: Tx, query: ReturnType<typeof sql>) => ((await tx.execute(query)) as unknown as { rows: Row[] }).rows;
+const count = async (tx: Tx, query: ReturnType<typeof sql>) => Number((await rows(tx, query))[0]?.n ?? 0);
 
 /**
  * Whatever else now points at a record: foreign keys into its table (deals → contacts) and
@@ -69,26 +70,29 @@ export async function undoImport(db: Db, ctx: WorkspaceContext, id: string): Pro
     for (const table of ['contacts', 'companies'] as const) {
       const cols = objectSql[table].update.map(([c]) => c);
       // 1. Updated records get their before-image back (a new version, so open editors see a conflict).
-      const restored = await rows(
+      // Counted in the database: a million ids need not cross to Node (issue 14, memory).
+      result.restored += await count(
         tx,
-        sql`UPDATE ${raw(table)} c SET ${raw(cols.map((col) => `${col} = b.${col}`).join(', '))}, version = c.version + 1, updated_at = now()
-            FROM import_records r CROSS JOIN LATERAL jsonb_populate_record(NULL::${raw(table)}, r.before) b
-            WHERE ${mine} AND r.record_type = ${table} AND r.action = 'updated'
-              AND c.workspace_id = ${ws} AND c.id = r.record_id AND c.version = r.version_after
-            RETURNING c.id`,
+        sql`WITH done AS (
+              UPDATE ${raw(table)} c SET ${raw(cols.map((col) => `${col} = b.${col}`).join(', '))}, version = c.version + 1, updated_at = now()
+              FROM import_records r CROSS JOIN LATERAL jsonb_populate_record(NULL::${raw(table)}, r.before) b
+              WHERE ${mine} AND r.record_type = ${table} AND r.action = 'updated'
+                AND c.workspace_id = ${ws} AND c.id = r.record_id AND c.version = r.version_after
+              RETURNING 1)
+            SELECT count(*)::int AS n FROM done`,
       );
-      result.restored += restored.length;
     }
 
     // 2. Tags the import put on records that stay.
-    const untagged = await rows(
+    result.untagged = await count(
       tx,
-      sql`DELETE FROM record_tags rt USING import_records r
-          WHERE ${mine} AND r.added_tag_ids IS NOT NULL AND r.record_type IN ('contacts', 'companies')
-            AND rt.workspace_id = ${ws} AND rt.record_type = r.record_type AND rt.record_id = r.record_id AND rt.tag_id = ANY(r.added_tag_ids)
-          RETURNING rt.record_id`,
+      sql`WITH done AS (
+            DELETE FROM record_tags rt USING import_records r
+            WHERE ${mine} AND r.added_tag_ids IS NOT NULL AND r.record_type IN ('contacts', 'companies')
+              AND rt.workspace_id = ${ws} AND rt.record_type = r.record_type AND rt.record_id = r.record_id AND rt.tag_id = ANY(r.added_tag_ids)
+            RETURNING 1)
+          SELECT count(*)::int AS n FROM done`,
     );
-    result.untagged = untagged.length;
 
     // 3. Created records, contacts before the companies they may point at.
     for (const table of ['contacts', 'companies'] as const) {
@@ -100,7 +104,7 @@ export async function undoImport(db: Db, ctx: WorkspaceContext, id: string): Pro
       );
       result.keptInUse += inUse.length;
       for (const k of inUse) if (result.keptIds.length < 100) result.keptIds.push(String(k.id));
-      const gone = await rows(
+      result.deleted += await count(
         tx,
         sql`WITH gone AS (
               DELETE FROM ${raw(table)} c USING import_records r
@@ -108,9 +112,8 @@ export async function undoImport(db: Db, ctx: WorkspaceContext, id: string): Pro
                 AND c.workspace_id = ${ws} AND c.id = r.record_id AND c.version = r.version_after AND NOT ${raw(busy)}
               RETURNING c.id),
             links AS (DELETE FROM record_tags rt USING gone WHERE rt.workspace_id = ${ws} AND rt.record_type = ${table} AND rt.record_id = gone.id)
-            SELECT id FROM gone`,
+            SELECT count(*)::int AS n FROM gone`,
       );
-      result.deleted += gone.length;
     }
 
     // 4. Tags the import created that nothing carries any more.
