@@ -18,8 +18,8 @@ import { cpuPressure, describeMachine, measureAvailability, type Availability, t
 import { cpuSeconds, spawnServer, type SpawnedServer } from './lib/processes';
 import { int, ms, percentile, ratio, table } from './lib/stats';
 
-/** The brief's ports: app 3183–3186, embedded PostgreSQL 55283–55286. */
-const PORTS = { a: 3183, b: 3184, echo: 3185, pg: 55283 };
+/** The brief's ports: app 3161–3164, embedded PostgreSQL 55261–55264. */
+const PORTS = { a: 3161, b: 3162, echo: 3163, pg: 55261 };
 const STAFF = 10;
 
 export interface LiveOptions {
