@@ -391,7 +391,7 @@ function startKestrelInstance(dataDir: string, port: number, extra: Record<strin
     logFile: path.join(dataDir, `server-${port}.log`),
     readyPattern: /Kestrel is ready at/,
     url: `http://127.0.0.1:${port}`,
-    timeoutMs: 240_000,
+    timeoutMs: 600_000,
   });
 }
 
