@@ -1,4 +1,4 @@
-// `npm run bench [-- --write] [-- --only startup,http,passwords,ai,web]` (also `crm`, `booking` and `outreach`, not in the default run): measures, prints a markdown
+// `npm run bench [-- --write] [-- --only startup,http,passwords,ai,web]` (also `crm`, `booking`, `outreach` and `live`, not in the default run): measures, prints a markdown
 // report, and with --write puts it into docs/benchmarks.md between the results markers.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { aiGoals, aiMarkdown, benchAi } from './ai.bench';
 import { goalsMarkdown, type Goal } from './lib/goals';
 import { benchBooking, bookingMarkdown } from './booking.bench';
+import { benchLive, liveMarkdown } from './live.bench';
 import { benchCrm, crmGoals, crmMarkdown, writeCrmSection } from './crm.bench';
 import { benchHttp, defaultLoad, httpGoals, httpMarkdown } from './http.bench';
 import { cpuPressure, describeMachine, measureAvailability } from './lib/machine';
@@ -21,7 +22,7 @@ const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 const all = ['startup', 'http', 'passwords', 'ai', 'web'] as const;
 /** Not in the default run: the CRM bench generates (once) and reads a million-contact workspace; booking (issue 16) runs on its own. */
-const optional = ['crm', 'booking', 'outreach'] as const;
+const optional = ['crm', 'booking', 'outreach', 'live'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +41,10 @@ const { values } = parseArgs({
     'http-seconds': { type: 'string' },
     /** Web: visits per network profile and cache state (default 10). */
     'web-runs': { type: 'string' },
+    /** Live chat: visitors (default 1000), seconds of sending (30), mean ms between one visitor's messages (5000). */
+    'live-visitors': { type: 'string' },
+    'live-seconds': { type: 'string' },
+    'live-interval': { type: 'string' },
     /** Wait (up to --quiet-wait seconds) until CPU pressure over 10 s is below this %, on a shared machine. */
     'quiet-below': { type: 'string' },
     'quiet-wait': { type: 'string', default: '600' },
@@ -70,6 +75,7 @@ const goals: Goal[] = [];
 let webReport: string | null = null;
 let bookingReport: string | null = null;
 let outreachReport: string | null = null;
+let liveReport: string | null = null;
 
 try {
   if (only.has('startup')) {
@@ -125,6 +131,10 @@ try {
     process.stderr.write('Outreach: a campaign into a local SMTP sink against nodemailer…\n');
     outreachReport = outreachMarkdown(await benchOutreach({ mails: values.mails ? Number(values.mails) : undefined }));
   }
+  if (only.has('live')) {
+    const num = (v: string | undefined) => (v ? Number(v) : undefined);
+    liveReport = liveMarkdown(await benchLive({ visitors: num(values['live-visitors']), seconds: num(values['live-seconds']), intervalMs: num(values['live-interval']) }));
+  }
 } finally {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
@@ -162,6 +172,10 @@ if (bookingReport) {
 if (outreachReport) {
   process.stdout.write(`\n## Outreach campaigns (issue 17)\n\n${outreachReport}\n`);
   if (values.write) process.stderr.write(`Wrote the outreach section of ${path.relative(process.cwd(), writeBenchBlock('outreach', '## Outreach campaigns (issue 17)', outreachReport))}\n`);
+}
+if (liveReport) {
+  process.stdout.write(`\n## Live chat (issue 15)\n\n${liveReport}\n`);
+  if (values.write) process.stderr.write(`Wrote the live chat section of ${path.relative(process.cwd(), writeBenchBlock('live', '## Live chat (issue 15)', liveReport))}\n`);
 }
 if (crmReport) {
   process.stdout.write(`\n## CRM\n\n${crmReport}\n`);

@@ -41,8 +41,9 @@ it('CONV-6 a WhatsApp message arrives, is answered in the window, and after the 
   await page.getByLabel('Access token').fill(wa.token);
   await page.getByLabel('App secret').fill(wa.appSecret);
   await page.getByLabel('Verify token').fill('bakery-verify-phrase');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByText('Connected').first().waitFor();
+  const whatsapp = page.getByRole('region', { name: 'WhatsApp' });
+  await whatsapp.getByRole('button', { name: 'Save' }).click();
+  await whatsapp.getByText('Connected', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Test connection' }).click();
   await page.getByText(/Connection works for \+1 555-010-0199\. 2 approved templates: order_update, follow_up\./).waitFor();
   await page.screenshot({ path: `${shots}/channels-settings-1280.png`, fullPage: true });

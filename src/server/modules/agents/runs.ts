@@ -155,9 +155,13 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
   // AI-2: Stop ends the model call in flight, not only the next step: cancelRun notifies every
   // instance (LISTEN/NOTIFY), and the one running this run aborts it at once.
   const stop = new AbortController();
-  const unsubscribe = services.realtime.subscribe(ctx.workspaceId, (event) => {
-    if (event.k === RUN_CANCEL_EVENT && event.c === runId) stop.abort();
-  });
+  const unsubscribe = services.realtime.subscribe(
+    ctx.workspaceId,
+    (event) => {
+      if (event.k === RUN_CANCEL_EVENT && event.c === runId) stop.abort();
+    },
+    { subject: runId, kinds: new Set([RUN_CANCEL_EVENT]) },
+  );
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   let outcome;
   try {

@@ -10,7 +10,7 @@ import { defaultEmbeddingModels, providerEmbeddingModel } from '../ai/providers/
 import { recordCall } from '../ai/record-call';
 import { resolveProvider, type AiServices, type ResolvedProvider } from '../ai/resolve-provider';
 import { retryingFetch, type AttemptLog } from '../ai/retrying-fetch';
-import { limitBreach } from '../ai/usage-limits';
+import { limitBreach, limitsSet } from '../ai/usage-limits';
 
 /**
  * AI-3: semantic retrieval. When the provider offers embeddings and the database has the
@@ -48,6 +48,8 @@ export interface EmbedRequest {
   texts: string[];
   recordRefs?: AiRecordRef[];
   abortSignal?: AbortSignal;
+  /** The workspace's provider when the caller has just resolved it (saves a transaction). */
+  provider?: ResolvedProvider;
 }
 
 /**
@@ -55,7 +57,7 @@ export interface EmbedRequest {
  * and the call recorded whatever happens (the texts as the prompt, tokens, cost, latency).
  */
 export async function embedTexts(services: AiServices, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, req: EmbedRequest): Promise<{ vectors: number[][]; model: string; callId: string }> {
-  const provider = await resolveProvider(services, ctx);
+  const provider = req.provider ?? (await resolveProvider(services, ctx));
   if (!provider) throw aiNotConfigured();
   const modelId = embeddingModelOf(provider);
   const log: AttemptLog = { attempts: 0, lastStatus: null };
@@ -72,7 +74,7 @@ export async function embedTexts(services: AiServices, ctx: Pick<WorkspaceContex
     streamed: false,
   };
   const { db } = services.database;
-  const breach = await withTenant(db, ctx, (tx) => limitBreach(tx, ctx, services.config.ai.limits));
+  const breach = limitsSet(services.config.ai.limits) ? await withTenant(db, ctx, (tx) => limitBreach(tx, ctx, services.config.ai.limits)) : null;
   if (breach) {
     const callId = await recordCall(db, ctx, { ...base, attempts: 0, outcome: 'limit_exceeded', errorMessage: breach.message });
     throw aiLimitReached(breach.message, { limit: breach.limit, used: breach.used, max: breach.max, callId });

@@ -8,12 +8,12 @@ import { defineJob } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
 import { scrubAiCalls } from '../ai/scrub-calls';
 import { readAiSettings, redactPii } from '../ai/record-context';
-import { resolveProvider } from '../ai/resolve-provider';
+import { resolveProviderIn } from '../ai/resolve-provider';
 import { contacts } from '../crm/crm.schema';
 import { appendMessage, conversationRecord, lockConversation } from './conversation-rows';
 import { conversationMessages, visitors } from './conversations.schema';
 import { requestHandoff, type FlagReason } from './handoff';
-import { retrieveKnowledge } from './knowledge-meaning';
+import { readForRetrieval, retrieveKnowledge } from './knowledge-meaning';
 import { bookingInstructions, linkBookedContact, loadChatBooking, replyWithTools, type AssistantReply } from './assistant-tools';
 import { readSettings } from './widget-settings';
 import { queueCloserIfQualified } from './closer-next-step';
@@ -78,18 +78,23 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
         .orderBy(desc(conversationMessages.seq))
         .limit(20)
     ).reverse();
-    const question = history.filter((m) => m.authorKind === 'visitor').slice(-2).map((m) => m.body).join(' ');
+    const asked = history.filter((m) => m.authorKind === 'visitor').slice(-2).map((m) => m.body).join(' ');
     const { redactPii: redact } = await readAiSettings(tx, p.workspaceId);
     const booking = await loadChatBooking(tx, conv, visitor?.contactId ?? null);
-    return { settings, restricted, history, question, redact, booking };
+    const question = redact ? redactPii(asked) : asked;
+    // Issue 15: the provider, the words search and whether the knowledge is indexed by meaning are
+    // read in this same transaction (nothing leaves the database before the checks below).
+    const provider = await resolveProviderIn(tx, services, ctx);
+    const reads = await readForRetrieval(tx, services, p.workspaceId, question, provider);
+    return { settings, restricted, history, question, redact, booking, provider, reads };
   });
   if (!prepared) return;
-  const { settings, restricted, history, question, redact, booking } = prepared;
+  const { settings, restricted, history, question, redact, booking, provider, reads } = prepared;
   if (settings && !settings.assistantEnabled) return handOff('assistant_off');
   if (restricted) return handOff('restricted_contact');
-  if (!(await resolveProvider(services, ctx))) return handOff('no_ai_provider');
-  // CONV-2: by words and, once the knowledge is indexed, by meaning (AI-6: asked only after the restriction check).
-  const { hits: knowledge } = await retrieveKnowledge(services, p.workspaceId, redact ? redactPii(question) : question, [conversationRecord(p.conversationId)]);
+  if (!provider) return handOff('no_ai_provider');
+  // CONV-2: by words and, once the knowledge is indexed, by meaning (AI-6: embedded only after the restriction check).
+  const { hits: knowledge } = await retrieveKnowledge(services, p.workspaceId, question, [conversationRecord(p.conversationId)], 3, reads);
   // CONV-5: with something to book, a question the knowledge cannot answer may still be a booking.
   if (!knowledge.length && !booking.eventTypes.length) return handOff('no_knowledge', NO_ANSWER);
 
@@ -113,7 +118,7 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
 
   let reply: AssistantReply;
   try {
-    reply = await replyWithTools(services, ctx, { system, messages, recordRefs: [conversationRecord(p.conversationId)] }, booking);
+    reply = await replyWithTools(services, ctx, { system, messages, recordRefs: [conversationRecord(p.conversationId)], providerCache: { provider } }, booking);
   } catch (error) {
     const callId = error instanceof AppError && typeof error.details.callId === 'string' ? error.details.callId : null;
     if (callId && !(await withTenant(db, ctx, stillAsked))) await withTenant(db, ctx, (tx) => scrubAiCalls(tx, ctx, { ids: [callId] }));

@@ -46,6 +46,8 @@ export interface NewMessage {
   meta?: MessageMeta;
   /** CONV-6: an auto-reply is kept but neither counts as unread nor moves the preview. */
   quiet?: boolean;
+  /** A staff author's name when the caller has it (else it is read once here, for the live event). */
+  authorName?: string | null;
 }
 
 /**
@@ -93,17 +95,29 @@ export async function appendMessage(tx: Tx, conv: ConversationRow, m: NewMessage
       updatedAt: sql`now()`,
     })
     .where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)));
-  await publish(tx, { w: conv.workspaceId, c: conv.id, e: inserted.seq, k: visible || m.quiet ? 'message' : 'note' });
+  // The visitor's stream shows the message from the event itself instead of reading it back
+  // (issue 15); a note carries nothing.
+  const shown = visible || m.quiet;
+  const d = shown ? widgetMessage(inserted, inserted.authorKind === 'staff' ? (m.authorName ?? (await userNames(tx, [inserted.authorUserId])).get(inserted.authorUserId ?? '') ?? 'Team') : null) : undefined;
+  await publish(tx, { w: conv.workspaceId, c: conv.id, e: inserted.seq, k: shown ? 'message' : 'note', ...(d ? { d } : {}) });
   return { message: inserted, duplicate: false };
 }
 
 /** Tells live clients the conversation changed (status, assignee, holder) without a message. */
 export async function touchConversation(tx: Tx, conv: Pick<ConversationRow, 'workspaceId' | 'id'>, changes: Partial<ConversationRow>): Promise<void> {
-  await tx
+  const [now] = await tx
     .update(conversations)
     .set({ ...changes, updatedAt: sql`now()` })
-    .where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)));
-  await publish(tx, { w: conv.workspaceId, c: conv.id, e: null, k: 'conversation' });
+    .where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)))
+    .returning({ status: conversations.status, holder: conversations.holder });
+  // The visitor's stream shows the status from the event (issue 15).
+  await publish(tx, { w: conv.workspaceId, c: conv.id, e: null, k: 'conversation', ...(now ? { d: now satisfies VisitorStatus } : {}) });
+}
+
+/** What a visitor's stream shows of a conversation besides its messages. */
+export interface VisitorStatus {
+  status: ConversationRow['status'];
+  holder: ConversationRow['holder'];
 }
 
 async function userNames(tx: Tx, ids: (string | null)[]): Promise<Map<string, string>> {
@@ -122,23 +136,29 @@ export async function visitorMessages(tx: Tx, conv: ConversationRow, after = 0, 
     .orderBy(asc(conversationMessages.seq))
     .limit(limit);
   const names = await userNames(tx, rows.map((r) => r.authorUserId));
-  return rows.map((r) => ({
+  return rows.map((r) => widgetMessage(r, names.get(r.authorUserId ?? '') ?? 'Team'));
+}
+
+/** A message as the visitor sees it; `staffName` is the staff author's full name (shown by first name only). */
+function widgetMessage(r: MessageRow, staffName: string | null): WidgetMessage {
+  return {
     id: r.id,
     seq: r.seq,
     author: r.authorKind as WidgetMessage['author'],
-    authorName: r.authorKind === 'staff' ? firstName(names.get(r.authorUserId ?? '') ?? 'Team') : r.authorKind === 'assistant' ? 'Assistant' : null,
+    authorName: r.authorKind === 'staff' ? firstName(staffName ?? 'Team') : r.authorKind === 'assistant' ? 'Assistant' : null,
     body: r.body,
     clientId: r.clientId,
     sources: r.sources,
     createdAt: r.createdAt.toISOString(),
-  }));
+  };
 }
 
-export async function staffMessages(tx: Tx, conv: ConversationRow) {
+/** A conversation's messages for the team, notes included; with `messageId`, only that one. */
+export async function staffMessages(tx: Tx, conv: ConversationRow, messageId?: string) {
   const rows = await tx
     .select()
     .from(conversationMessages)
-    .where(and(eq(conversationMessages.workspaceId, conv.workspaceId), eq(conversationMessages.conversationId, conv.id)))
+    .where(and(eq(conversationMessages.workspaceId, conv.workspaceId), eq(conversationMessages.conversationId, conv.id), messageId === undefined ? undefined : eq(conversationMessages.id, messageId)))
     .orderBy(asc(conversationMessages.seq))
     .limit(1000);
   const names = await userNames(tx, rows.map((r) => r.authorUserId));

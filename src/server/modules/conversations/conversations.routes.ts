@@ -10,6 +10,8 @@ import { eraseContactTranscripts, eraseTranscript, getConversation, handBack, jo
 import { addPageFromUrl, createKnowledge, deleteKnowledge, listKnowledge, updateKnowledge } from './knowledge';
 import { getWidgetSettings, updateWidgetSettings } from './widget-settings';
 
+/** What the inbox's live stream tells (plus `resync`). */
+const INBOX_KINDS: ReadonlySet<string> = new Set(['message', 'note', 'conversation', 'assigned']);
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/workspaces/:workspaceId';
 
@@ -44,7 +46,9 @@ export async function conversationsModule(server: FastifyInstance): Promise<void
     open.add(end);
     stream.send('unread', counts);
     // Only where something changed travels; the page re-reads what it shows.
-    const off = realtime.subscribe(request.params.workspaceId, (e) => stream.send('change', { conversationId: e.c, kind: e.k, seq: e.e }));
+    // Issue 15: the inbox's events only (a team member sees every conversation of the workspace;
+    // clients never reach this route), not an agent run's.
+    const off = realtime.subscribe(request.params.workspaceId, (e) => stream.send('change', { conversationId: e.c, kind: e.k, seq: e.e }), { kinds: INBOX_KINDS });
     stream.onClose(() => {
       off();
       open.delete(end);

@@ -507,6 +507,29 @@ describe('live updates', () => {
     second.close();
   });
 
+  it('CONV-1 CONV-3 the visitor stream shows replies and status from the event itself, notes never; a reply too large for NOTIFY is read instead', async () => {
+    const v = visitor(owner);
+    const { conversationId: id } = await v.start();
+    await v.c.post(w(owner, '/handoff'), { token: v.token }, { origin: SITE });
+    const stream = await sse(`${server.url}${w(owner, '/messages')}?token=${encodeURIComponent(v.token)}`, { origin: SITE });
+    await vi.waitFor(() => expect(stream.events.some((e) => e.event === 'status')).toBe(true));
+    const big = 'क'.repeat(3000);
+    for (const m of [{ kind: 'note', body: 'internal: VIP customer' }, { kind: 'reply', body: 'short reply' }, { kind: 'reply', body: big }, { kind: 'reply', body: 'after the big one' }]) {
+      expect((await staff.client.post(api(owner, `/conversations/${id}/messages`), m)).statusCode).toBe(201);
+    }
+    await vi.waitFor(() => expect(stream.events.filter((e) => e.event === 'message').map((e) => e.data.body)).toEqual(expect.arrayContaining(['short reply', big, 'after the big one'])), { timeout: 10_000 });
+    expect((await staff.client.patch(api(owner, `/conversations/${id}`), { status: 'resolved' })).statusCode).toBe(200);
+    await vi.waitFor(() => expect(stream.events.filter((e) => e.event === 'status').at(-1)!.data).toEqual({ status: 'resolved', holder: 'human' }), { timeout: 10_000 });
+    const messages = stream.events.filter((e) => e.event === 'message');
+    expect(messages.map((e) => e.data.body)).not.toContain('internal: VIP customer');
+    // In order, each once, staff by first name, the same as a read returns.
+    const seqs = messages.map((e) => Number(e.id));
+    expect(seqs).toEqual([...new Set(seqs)].sort((x, y) => x - y));
+    const read = (await v.read()).messages;
+    expect(messages.map((e) => e.data)).toEqual(read.filter((m: { seq: number }) => seqs.includes(m.seq)));
+    stream.close();
+  });
+
   it('CONV-4 a visitor holds at most 3 live streams (a 4th is a 429); a stream the server ends lets go of its realtime listener and its slot', async () => {
     const v = visitor(owner);
     await v.start();

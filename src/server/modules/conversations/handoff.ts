@@ -74,6 +74,9 @@ export async function returnToAssistant(tx: Tx, conv: ConversationRow): Promise<
  * at once take turns.
  */
 export async function autoAssign(tx: Tx, workspaceId: string): Promise<number> {
+  // A workspace that does not auto-assign takes no lock: its handoffs do not queue behind each other.
+  const [on] = await tx.select({ autoAssign: widgetSettings.autoAssign }).from(widgetSettings).where(eq(widgetSettings.workspaceId, workspaceId));
+  if (!on?.autoAssign) return 0;
   const [settings] = await tx.select().from(widgetSettings).where(eq(widgetSettings.workspaceId, workspaceId)).for('update');
   if (!settings?.autoAssign) return 0;
   const team = (

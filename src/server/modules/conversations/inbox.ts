@@ -11,6 +11,7 @@ import { activities } from '../activities/activities.schema';
 import { memberships } from '../workspaces/workspaces.schema';
 import { channelAdapters } from './channels/adapters';
 import { windowClosesAt } from './channels/whatsapp';
+import { forgetQuestionVectors } from './knowledge-meaning';
 import { appendMessage, conversationRecord, lockConversation, presentSummaries, staffMessages, touchConversation, type ConversationRow } from './conversation-rows';
 import type { inboxQuery, staffMessageBody, updateConversationBody } from './conversations.contract';
 import { conversationMessages, conversations, visitors, whatsappTemplates } from './conversations.schema';
@@ -91,7 +92,7 @@ async function whatsappState(tx: Tx, conv: ConversationRow) {
  */
 export async function postStaffMessage(services: Services, ctx: WorkspaceContext, id: string, input: z.infer<typeof staffMessageBody>) {
   const { db } = services.database;
-  const { conv, message } = await withTenant(db, ctx, async (tx) => {
+  return withTenant(db, ctx, async (tx) => {
     let conv = await lockConversation(tx, ctx.workspaceId, id);
     const reply = input.kind === 'reply';
     const adapter = channelAdapters[conv.channel];
@@ -111,9 +112,10 @@ export async function postStaffMessage(services: Services, ctx: WorkspaceContext
     const { message, duplicate } = await appendMessage(tx, conv, { authorKind: reply ? 'staff' : 'note', authorUserId: ctx.userId, body, clientId: input.clientId ?? null, meta, deliveryStatus: reply ? adapter.initialStatus : null });
     if (reply && conv.status !== 'open') await touchConversation(tx, conv, { status: 'open', resolvedAt: null });
     if (reply && !duplicate) await adapter.enqueue?.(tx, services, conv, message);
-    return { conv, message };
+    // The message as the team sees it, read in the same transaction (only it, not the whole thread).
+    const [shown] = await staffMessages(tx, conv, message.id);
+    return shown!;
   });
-  return withTenant(db, ctx, async (tx) => (await staffMessages(tx, conv)).find((m) => m.id === message.id)!);
 }
 
 /**
@@ -137,7 +139,7 @@ export async function retryStaffMessage(services: Services, ctx: WorkspaceContex
     await touchConversation(tx, conv, {});
     return conv;
   });
-  return withTenant(db, ctx, async (tx) => (await staffMessages(tx, conv)).find((m) => m.id === messageId)!);
+  return withTenant(db, ctx, async (tx) => (await staffMessages(tx, conv, messageId))[0]!);
 }
 
 /**
@@ -203,6 +205,8 @@ export async function updateConversation(db: Db, ctx: WorkspaceContext, id: stri
  */
 export async function eraseTranscript(db: Db, ctx: WorkspaceContext, id: string) {
   await withTenant(db, ctx, (tx) => eraseOne(tx, ctx, id));
+  // The assistant's cached vectors of recent questions go too (on this instance; elsewhere they expire).
+  forgetQuestionVectors(ctx.workspaceId);
   return getConversation(db, ctx, id);
 }
 
@@ -214,6 +218,7 @@ export async function eraseContactTranscripts(db: Db, ctx: WorkspaceContext, con
       .from(conversations)
       .where(and(eq(conversations.workspaceId, ctx.workspaceId), sql`(${conversations.contactId} = ${contactId} OR ${conversations.visitorId} IN (SELECT id FROM visitors WHERE workspace_id = ${ctx.workspaceId} AND contact_id = ${contactId}))`));
     for (const r of rows) await eraseOne(tx, ctx, r.id);
+    forgetQuestionVectors(ctx.workspaceId);
     return { erased: rows.length };
   });
 }

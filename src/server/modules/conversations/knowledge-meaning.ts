@@ -7,7 +7,7 @@ import { AppError } from '../../platform/http/errors';
 import { defineJob, enqueue } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
 import type { AiRecordRef } from '../ai/ai.contract';
-import { resolveProvider } from '../ai/resolve-provider';
+import { resolveProvider, resolveProviderIn, type ResolvedProvider } from '../ai/resolve-provider';
 import { EMBED_BATCH, embeddingModelOf, embedTexts, vectorInstalled } from '../brain/semantic';
 import { knowledgeChunks, knowledgeEntries } from './conversations.schema';
 import { searchKnowledge } from './knowledge';
@@ -185,32 +185,85 @@ export function nearestChunksSql(workspaceId: string, model: string, query: numb
     LIMIT ${limit}`;
 }
 
+/** What retrieval reads before it may embed the question: read inside the caller's transaction (issue 15: one round of reads per reply). */
+export interface RetrievalReads {
+  byWords: Entry[];
+  provider: ResolvedProvider | null;
+  /** The embedding model, when the provider has one and the knowledge is indexed with it. */
+  model: string | null;
+}
+
+export async function readForRetrieval(tx: Tx, services: Services, workspaceId: string, question: string, provider?: ResolvedProvider | null): Promise<RetrievalReads> {
+  const byWords = await searchKnowledge(tx, workspaceId, question, 5);
+  const found = provider !== undefined ? provider : question.trim() ? await resolveProviderIn(tx, services, { workspaceId, userId: null }) : null;
+  const model = found && question.trim() ? embeddingModelOf(found) : null;
+  const indexed = model ? (await tx.select({ n: sql<number>`1` }).from(knowledgeChunks).where(and(eq(knowledgeChunks.workspaceId, workspaceId), eq(knowledgeChunks.model, model))).limit(1)).length > 0 : false;
+  return { byWords, provider: found, model: indexed ? model : null };
+}
+
+/**
+ * Vectors of questions asked lately, per workspace and model (issue 15): a question asked again
+ * (the same words, as FAQ visitors do) is not embedded again. Small and short-lived; erasing a
+ * transcript (CONV-7) forgets it too (`forgetQuestionVectors`).
+ */
+const QUESTION_CACHE_MAX = 500;
+const QUESTION_CACHE_MS = 10 * 60_000;
+const questionVectors = new Map<string, { vector: number[]; at: number }>();
+const questionKey = (workspaceId: string, model: string, question: string) => `${workspaceId}\n${model}\n${createHash('sha256').update(question).digest('base64')}`;
+
+export function forgetQuestionVectors(workspaceId: string): void {
+  for (const key of questionVectors.keys()) if (key.startsWith(`${workspaceId}\n`)) questionVectors.delete(key);
+}
+
+async function questionVector(services: Services, workspaceId: string, provider: ResolvedProvider, model: string, question: string, recordRefs: AiRecordRef[]): Promise<{ vector: number[]; callId: string | null }> {
+  const key = questionKey(workspaceId, model, question);
+  const hit = questionVectors.get(key);
+  if (hit && Date.now() - hit.at < QUESTION_CACHE_MS) return { vector: hit.vector, callId: null };
+  const embedded = await embedTexts(services, { workspaceId, userId: null }, { feature: 'assistant:query', texts: [question], recordRefs, provider });
+  questionVectors.delete(key);
+  questionVectors.set(key, { vector: embedded.vectors[0]!, at: Date.now() });
+  if (questionVectors.size > QUESTION_CACHE_MAX) questionVectors.delete(questionVectors.keys().next().value!);
+  return { vector: embedded.vectors[0]!, callId: embedded.callId };
+}
+
+interface NearEntryChunk extends NearChunk {
+  kind: 'faq' | 'page';
+  title: string;
+  url: string | null;
+  entry_body: string;
+}
+
 /**
  * CONV-2: what the assistant may answer from for a question: the full-text hits and, when the
  * provider embeds and the knowledge is indexed, the hits by meaning, fused by reciprocal rank
  * (an entry found both ways comes first). Embedding the question failing (limit, provider) leaves
- * the words alone: the reply goes on.
+ * the words alone: the reply goes on. `reads` are what `readForRetrieval` read in the caller's
+ * transaction; without them they are read here.
  */
-export async function retrieveKnowledge(services: Services, workspaceId: string, question: string, recordRefs: AiRecordRef[] = [], limit = 3): Promise<Retrieval> {
+export async function retrieveKnowledge(services: Services, workspaceId: string, question: string, recordRefs: AiRecordRef[] = [], limit = 3, reads?: RetrievalReads): Promise<Retrieval> {
   const { db } = services.database;
   const ctx = { workspaceId, userId: null };
-  const byWords = await withTenant(db, ctx, (tx) => searchKnowledge(tx, workspaceId, question, 5));
-  let near: NearChunk[] = [];
+  const { byWords, provider, model } = reads ?? (await withTenant(db, ctx, (tx) => readForRetrieval(tx, services, workspaceId, question)));
+  let near: NearEntryChunk[] = [];
   let queryCallId: string | null = null;
-  const provider = question.trim() ? await resolveProvider(services, ctx) : null;
-  const model = provider ? embeddingModelOf(provider) : null;
-  if (model) {
-    const indexed = await withTenant(db, ctx, async (tx) => (await tx.select({ n: sql<number>`1` }).from(knowledgeChunks).where(and(eq(knowledgeChunks.workspaceId, workspaceId), eq(knowledgeChunks.model, model))).limit(1)).length > 0);
-    if (indexed) {
-      try {
-        const embedded = await embedTexts(services, ctx, { feature: 'assistant:query', texts: [question.slice(0, 2_000)], recordRefs });
-        queryCallId = embedded.callId;
-        const pgvector = await vectorInstalled(db);
-        near = (await withTenant(db, ctx, (tx) => tx.execute<NearChunk>(nearestChunksSql(workspaceId, model, embedded.vectors[0]!, pgvector, 8)))).rows;
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        services.logger.warn({ err: error.message, workspaceId }, 'knowledge search by meaning unavailable; words only');
-      }
+  if (model && provider) {
+    try {
+      const asked = await questionVector(services, workspaceId, provider, model, question.slice(0, 2_000), recordRefs);
+      queryCallId = asked.callId;
+      const pgvector = await vectorInstalled(db);
+      // The chunks and their entries in one statement.
+      near = (
+        await withTenant(db, ctx, (tx) =>
+          tx.execute<NearEntryChunk>(sql`
+            SELECT n.*, e.kind, e.title, e.url, e.body AS entry_body
+            FROM (${nearestChunksSql(workspaceId, model, asked.vector, pgvector, 8)}) n
+            JOIN knowledge_entries e ON e.workspace_id = ${workspaceId} AND e.id = n.entry_id
+            ORDER BY n.similarity DESC, n.entry_id, n.chunk`),
+        )
+      ).rows;
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      services.logger.warn({ err: error.message, workspaceId }, 'knowledge search by meaning unavailable; words only');
     }
   }
   const score = new Map<string, number>();
@@ -224,12 +277,8 @@ export async function retrieveKnowledge(services: Services, workspaceId: string,
   meaningOrder.forEach((id, i) => add(id, i + 1, 'meaning'));
   const ranked = [...score].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([id]) => id);
   if (!ranked.length) return { hits: [], queryCallId };
-  const known = new Map(byWords.map((e) => [e.id, e]));
-  const missing = ranked.filter((id) => !known.has(id));
-  if (missing.length) {
-    const rows = await withTenant(db, ctx, (tx) => tx.select().from(knowledgeEntries).where(and(eq(knowledgeEntries.workspaceId, workspaceId), inArray(knowledgeEntries.id, missing))));
-    for (const r of rows) known.set(r.id, r);
-  }
+  const known = new Map<string, Pick<Entry, 'id' | 'kind' | 'title' | 'url' | 'body'>>(byWords.map((e) => [e.id, e]));
+  for (const c of near) if (!known.has(c.entry_id)) known.set(c.entry_id, { id: c.entry_id, kind: c.kind, title: c.title, url: c.url, body: c.entry_body });
   const hits = ranked.flatMap((id): KnowledgeHit[] => {
     const e = known.get(id);
     if (!e) return [];

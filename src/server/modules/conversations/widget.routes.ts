@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { AppError, errorBodySchema } from '../../platform/http/errors';
 import { openEventStream, wantsEventStream } from '../../platform/http/event-stream';
 import type { Services } from '../../platform/services';
+import type { VisitorStatus } from './conversation-rows';
 import * as c from './conversations.contract';
+import type { WidgetMessage } from './conversations.contract';
 import { readVisitorToken } from './visitor-token';
 import { askForPerson, leaveContact, rateConversation, readVisitorConversation, sendVisitorMessage, startConversation, widgetConfig } from './widget-session';
 import { allowedOrigins, cachedAllowedOrigins } from './widget-settings';
@@ -161,25 +163,41 @@ function streamVisitor(
   stream.send('status', status);
   emit(first.messages);
   cursor = Math.max(cursor, first.messages.at(-1)?.seq ?? 0);
+  const showStatus = (next: VisitorStatus) => {
+    if (next.status === status.status && next.holder === status.holder) return;
+    status = { status: next.status, holder: next.holder };
+    stream.send('status', status);
+  };
+  // Events and reads are handled in arrival order, so a read's answer never goes behind an event's.
   let chain = Promise.resolve();
   const refresh = () => {
     chain = chain.then(async () => {
       try {
         const next = await readVisitorConversation(services, workspaceId, token, cursor);
         emit(next.messages);
-        if (next.status !== status.status || next.holder !== status.holder) {
-          status = { status: next.status, holder: next.holder };
-          stream.send('status', status);
-        }
+        showStatus(next);
       } catch {
         stream.end();
       }
     });
   };
   const conversationId = first.conv.id;
-  const off = services.realtime.subscribe(workspaceId, (e) => {
-    if (e.k === 'resync' || (e.c === conversationId && e.k !== 'note')) refresh();
-  });
+  // Issue 15: only this conversation's events reach this stream, and they carry what it shows (a
+  // message, a status), so nothing is read per stream; one without it (too large for NOTIFY, or
+  // `resync` after the LISTEN connection was down) is read from the cursor on.
+  const off = services.realtime.subscribe(
+    workspaceId,
+    (e) => {
+      if (e.k === 'message' && isWidgetMessage(e.d)) {
+        const m = e.d;
+        chain = chain.then(() => emit([m]));
+      } else if (e.k === 'conversation' && isVisitorStatus(e.d)) {
+        const next = e.d;
+        chain = chain.then(() => showStatus(next));
+      } else refresh();
+    },
+    { subject: conversationId, kinds: VISITOR_KINDS },
+  );
   // However the stream ends (the visitor left, a read failed, its lifetime ran out, shutdown), it lets go of everything.
   stream.onClose(() => {
     off();
@@ -188,6 +206,12 @@ function streamVisitor(
     release();
   });
 }
+
+/** The events a visitor's stream hears of (notes never). */
+const VISITOR_KINDS: ReadonlySet<string> = new Set(['message', 'conversation']);
+
+const isWidgetMessage = (d: unknown): d is WidgetMessage => typeof d === 'object' && d !== null && typeof (d as WidgetMessage).seq === 'number' && typeof (d as WidgetMessage).body === 'string';
+const isVisitorStatus = (d: unknown): d is VisitorStatus => typeof d === 'object' && d !== null && typeof (d as VisitorStatus).status === 'string' && typeof (d as VisitorStatus).holder === 'string';
 
 /** Open streams per key (visitor, IP) on this instance; a key at its cap is refused with a 429. */
 class StreamCounter {

@@ -4,9 +4,11 @@ import type { Logger } from 'pino';
 import type { Queryable } from '../db/database';
 
 /**
- * What travels over NOTIFY: only where something happened, never what. A subscriber re-reads
- * what its caller may see (CONV-4), so the payload leaks nothing and stays far below
- * PostgreSQL's 8,000-byte limit.
+ * What travels over NOTIFY: where something happened and, when a subscriber would otherwise read
+ * it back for each of its streams, what it needs to show (`d`). `d` holds only what every
+ * subscriber of the subject may see (a visitor-visible message, a status), never internal notes;
+ * it travels inside the app's own database connection, as the rows themselves do. A payload that
+ * would come near PostgreSQL's 8,000-byte limit is sent without `d`, and subscribers read instead.
  */
 export interface RealtimeEvent {
   /** Workspace. */
@@ -17,21 +19,47 @@ export interface RealtimeEvent {
   e: number | null;
   /** Kind, e.g. `message`, `conversation`. */
   k: string;
+  /** What the subject's subscribers show, so they need not read it (optional: read when absent). */
+  d?: unknown;
 }
+
+/** Bytes of payload above which `d` is left out (PostgreSQL refuses 8,000 and more). */
+export const PAYLOAD_LIMIT = 7_500;
 
 export const REALTIME_CHANNEL = 'kestrel_events';
 
 type Listener = (event: RealtimeEvent) => void;
+
+export interface SubscribeOptions {
+  /** Only events about this subject (a conversation id), plus `resync`. */
+  subject?: string;
+  /** Only events of these kinds, plus `resync`. */
+  kinds?: ReadonlySet<string>;
+}
+
+interface Entry {
+  workspaceId: string;
+  key: string;
+  fn: Listener;
+  kinds: ReadonlySet<string> | null;
+}
 
 /**
  * Platform realtime: one dedicated LISTEN connection per app instance, fanned out in memory to
  * the SSE clients of this instance. Events are published with `pg_notify` inside the writer's
  * transaction, so they arrive only when the change commits, on every instance sharing the
  * database. The connection reconnects after a drop; clients resume from their last event id.
+ *
+ * Routing (CONV-4, issue 15): subscribers are kept by workspace and, when they name one, by
+ * subject, so an event reaches only the streams that may show it (a visitor's stream: its own
+ * conversation) in time proportional to those streams, not to every stream of the instance.
+ * The payload is parsed once per instance.
  */
 export class Realtime {
   private client: pg.Client | null = null;
-  private readonly listeners = new Set<{ workspaceId: string; fn: Listener }>();
+  /** `w` → workspace-wide subscribers; `w c` → one subject's subscribers. */
+  private readonly byKey = new Map<string, Set<Entry>>();
+  private count = 0;
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
   /** Resolves once LISTEN is in place (tests wait on it). */
@@ -45,6 +73,29 @@ export class Realtime {
   start(): Promise<void> {
     this.ready = this.connect();
     return this.ready;
+  }
+
+  private deliver(entries: Set<Entry> | undefined, event: RealtimeEvent): void {
+    if (!entries) return;
+    for (const l of entries) {
+      if (l.kinds && !l.kinds.has(event.k) && event.k !== 'resync') continue;
+      try {
+        l.fn(event);
+      } catch (error) {
+        this.logger.warn({ err: error }, 'realtime listener failed');
+      }
+    }
+  }
+
+  /** Hands an event to the subscribers of its workspace and of its subject (public for tests of routing). */
+  dispatch(event: RealtimeEvent): void {
+    if (event.k === 'resync') {
+      // Rare (a reconnect): every subscriber of the workspace re-reads, whatever its subject.
+      for (const entries of [...this.byKey.values()]) this.deliver(new Set([...entries].filter((l) => l.workspaceId === event.w)), event);
+      return;
+    }
+    this.deliver(this.byKey.get(event.w), event);
+    if (event.c !== null) this.deliver(this.byKey.get(`${event.w} ${event.c}`), event);
   }
 
   private async connect(): Promise<void> {
@@ -63,21 +114,17 @@ export class Realtime {
       } catch {
         return;
       }
-      for (const l of this.listeners) {
-        if (l.workspaceId !== event.w) continue;
-        try {
-          l.fn(event);
-        } catch (error) {
-          this.logger.warn({ err: error }, 'realtime listener failed');
-        }
-      }
+      if (typeof event.w !== 'string') return;
+      this.dispatch(event);
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${REALTIME_CHANNEL}`);
       this.client = client;
       // Clients missed what happened while the connection was down: tell them to re-read.
-      for (const l of this.listeners) l.fn({ w: l.workspaceId, c: null, e: null, k: 'resync' });
+      for (const entries of [...this.byKey.values()]) {
+        for (const l of [...entries]) l.fn({ w: l.workspaceId, c: null, e: null, k: 'resync' });
+      }
     } catch (error) {
       this.logger.warn({ err: error }, 'realtime LISTEN failed; retrying');
       this.reconnect(client);
@@ -95,21 +142,38 @@ export class Realtime {
     }, 1000);
   }
 
-  /** Calls `fn` for every event of the workspace until the returned function is called. */
-  subscribe(workspaceId: string, fn: Listener): () => void {
-    const entry = { workspaceId, fn };
-    this.listeners.add(entry);
-    return () => this.listeners.delete(entry);
+  /**
+   * Calls `fn` for the workspace's events (only `options.subject`'s and of `options.kinds`, when
+   * given; `resync` always) until the returned function is called.
+   */
+  subscribe(workspaceId: string, fn: Listener, options: SubscribeOptions = {}): () => void {
+    const key = options.subject === undefined ? workspaceId : `${workspaceId} ${options.subject}`;
+    const entry: Entry = { workspaceId, key, fn, kinds: options.kinds ?? null };
+    let set = this.byKey.get(key);
+    if (!set) this.byKey.set(key, (set = new Set()));
+    set.add(entry);
+    this.count++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.count--;
+      const current = this.byKey.get(key);
+      if (!current) return;
+      current.delete(entry);
+      if (!current.size) this.byKey.delete(key);
+    };
   }
 
   get subscribers(): number {
-    return this.listeners.size;
+    return this.count;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retry) clearTimeout(this.retry);
-    this.listeners.clear();
+    this.byKey.clear();
+    this.count = 0;
     const client = this.client;
     this.client = null;
     if (client) {
@@ -119,7 +183,15 @@ export class Realtime {
   }
 }
 
+/** The NOTIFY payload of an event: with its data when that fits, else without (subscribers read instead). */
+export function payloadOf(event: RealtimeEvent): string {
+  const full = JSON.stringify(event);
+  if (event.d === undefined || Buffer.byteLength(full) <= PAYLOAD_LIMIT) return full;
+  const { d: _dropped, ...bare } = event;
+  return JSON.stringify(bare);
+}
+
 /** Publishes an event; inside a transaction it is delivered when (and only if) the transaction commits. */
 export async function publish(tx: Queryable, event: RealtimeEvent): Promise<void> {
-  await tx.execute(sql`SELECT pg_notify(${REALTIME_CHANNEL}, ${JSON.stringify(event)})`);
+  await tx.execute(sql`SELECT pg_notify(${REALTIME_CHANNEL}, ${payloadOf(event)})`);
 }

@@ -28,6 +28,7 @@ export function ChannelsSettings() {
       ) : (
         <>
           <EmailCard s={settings.data} />
+          <ResendCard workspaceId={workspaceId} s={settings.data} />
           <WhatsappCard workspaceId={workspaceId} s={settings.data} />
         </>
       )}
@@ -71,6 +72,100 @@ function EmailCard({ s }: { s: ChannelSettings }) {
         <Copyable label="Signing secret" value={s.email.webhookSecret} />
       </details>
       {!s.email.smtpReceiver ? <InfoNote className="mt-3">The built-in mail receiver is off on this server (INBOUND_SMTP_PORT). Forwarded mail reaches Kestrel through the webhook.</InfoNote> : null}
+    </Card>
+  );
+}
+
+/**
+ * CONV-6: receiving email through Resend Inbound — its API key and the webhook's signing secret
+ * (kept encrypted, never shown again), and the address Resend posts `email.received` to.
+ */
+function ResendCard({ workspaceId, s }: { workspaceId: string; s: ChannelSettings }) {
+  const queryClient = useQueryClient();
+  const rs = s.email.resend;
+  const [apiKey, setApiKey] = useState('');
+  const [webhookSecret, setWebhookSecret] = useState('');
+  const [done, setDone] = useState<'saved' | 'disconnected' | null>(null);
+  const save = useMutation({
+    mutationFn: (body: { apiKey?: string | null; webhookSecret?: string | null }) => saveChannelSettings(workspaceId, { resend: body }),
+    onSuccess: (data, body) => {
+      setApiKey('');
+      setWebhookSecret('');
+      setDone(body.apiKey === null ? 'disconnected' : 'saved');
+      queryClient.setQueryData(['channel-settings', workspaceId], data);
+    },
+  });
+  const fields = isApiError(save.error) ? (save.error.details?.fields as Record<string, string> | undefined) : undefined;
+  const nothingTyped = !apiKey.trim() && !webhookSecret.trim();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setDone(null);
+    save.mutate({ ...(apiKey.trim() ? { apiKey: apiKey.trim() } : {}), ...(webhookSecret.trim() ? { webhookSecret: webhookSecret.trim() } : {}) });
+  };
+  const status = rs.connected
+    ? { tone: 'text-emerald-800 font-medium', text: 'Connected: mail Resend receives for your domain arrives in the inbox.' }
+    : rs.hasApiKey || rs.hasWebhookSecret
+      ? { tone: 'text-amber-900', text: rs.hasApiKey ? 'API key saved; the signing secret is missing.' : 'Signing secret saved; the API key is missing.' }
+      : { tone: 'text-stone-700', text: 'Not connected.' };
+  return (
+    <Card labelledBy="resend-heading" className="mt-6">
+      <SectionHeading id="resend-heading" description="If your domain receives mail through Resend, Resend tells Kestrel of each email and Kestrel fetches it with your API key; it is threaded like any other email.">
+        Email through Resend
+      </SectionHeading>
+      <p className={`mt-2 text-sm ${status.tone}`} data-testid="resend-status">
+        {status.text}
+      </p>
+      <ol className="mt-3 list-decimal space-y-1 pl-5 text-sm text-stone-700">
+        <li>In Resend, create an API key that can read received emails and paste it below.</li>
+        <li>
+          In Resend → Webhooks, add the address below for the <code>email.received</code> event, then paste the webhook's signing secret (it starts with <code>whsec_</code>).
+        </li>
+      </ol>
+      <Copyable label="Resend webhook address" value={rs.webhookUrl} />
+      <form onSubmit={submit} className="mt-4 grid gap-3 sm:grid-cols-2" aria-label="Resend inbound">
+        <TextField
+          label="Resend API key"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={apiKey}
+          onChange={(e) => setApiKey(e.target.value)}
+          placeholder={rs.hasApiKey ? 'Saved — type to replace' : 're_…'}
+          hint="Kept encrypted; never shown again."
+          error={fields?.['resend.apiKey']}
+        />
+        <TextField
+          label="Webhook signing secret"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={webhookSecret}
+          onChange={(e) => setWebhookSecret(e.target.value)}
+          placeholder={rs.hasWebhookSecret ? 'Saved — type to replace' : 'whsec_…'}
+          hint="Checks that each call comes from Resend."
+          error={fields?.['resend.webhookSecret']}
+        />
+        <div className="flex flex-wrap gap-2 sm:col-span-2">
+          <Button type="submit" pending={save.isPending} pendingLabel="Saving…" disabled={nothingTyped}>
+            Save
+          </Button>
+          {rs.hasApiKey || rs.hasWebhookSecret ? (
+            <Button
+              type="button"
+              variant="secondary"
+              onClick={() => {
+                setDone(null);
+                save.mutate({ apiKey: null, webhookSecret: null });
+              }}
+            >
+              Disconnect Resend
+            </Button>
+          ) : null}
+        </div>
+      </form>
+      {save.error && !fields ? <ErrorAlert className="mt-3">{errorMessage(save.error)}</ErrorAlert> : null}
+      {done === 'saved' ? <StatusNote className="mt-3">Saved. The key and secret are stored encrypted.</StatusNote> : null}
+      {done === 'disconnected' ? <StatusNote className="mt-3">Resend is disconnected: its key and secret are deleted.</StatusNote> : null}
     </Card>
   );
 }
