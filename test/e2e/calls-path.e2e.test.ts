@@ -153,7 +153,7 @@ it('CALL-1 a call script chosen for the list shows beside the contact being call
   await heading(page, 'Email templates');
   await page.getByRole('region', { name: 'Call scripts' }).getByText('Opener').waitFor();
   await page.getByRole('button', { name: 'New template' }).click();
-  await page.getByLabel('Call script').check();
+  await page.getByRole('radio', { name: 'Call script' }).check();
   await page.getByLabel('Name').fill('Follow-up');
   await page.getByLabel('Body').fill('<p>Hello again {{contact.firstName}}, did the samples arrive?</p>');
   await page.getByRole('button', { name: 'Save call script' }).click();
@@ -164,7 +164,7 @@ it('CALL-1 a call script chosen for the list shows beside the contact being call
   await heading(page, 'Calls');
   const queue = page.getByRole('list', { name: 'Contacts to call' });
   await expect.poll(() => queue.getByRole('listitem').allTextContents()).toHaveLength(2);
-  await page.getByLabel('Call script').selectOption({ label: 'Opener' });
+  await page.getByRole('combobox', { name: 'Call script' }).selectOption({ label: 'Opener' });
   const script = queue.getByTestId('call-script');
   await expect.poll(() => script.textContent()).toContain('Hi Rosa, staff person from Scripted Bakery here.');
   await expect(script.textContent()).resolves.toContain('As Head Baker, do you buy rye flour?');
@@ -178,7 +178,7 @@ it('CALL-1 a call script chosen for the list shows beside the contact being call
   // This call alone uses the other script; the list keeps its own.
   await script.getByLabel('Script for this call').selectOption({ label: 'Follow-up' });
   await expect.poll(() => script.textContent()).toContain('Hello again Tom, did the samples arrive?');
-  await expect(page.getByLabel('Call script').inputValue()).resolves.toBe(made.json().id);
+  await expect(page.getByRole('combobox', { name: 'Call script' }).inputValue()).resolves.toBe(made.json().id);
 
   // The choice stays with the list after a reload.
   await page.reload();
