@@ -159,6 +159,7 @@ it('CALL-1 a call script chosen for the list shows beside the contact being call
   await page.getByRole('button', { name: 'Save call script' }).click();
   await page.getByText('"Follow-up" is saved.').waitFor();
   await page.getByRole('region', { name: 'Call scripts' }).getByText('Follow-up').waitFor();
+  if (shots) await page.screenshot({ path: `${shots}/templates-script-1280.png`, fullPage: true });
 
   await page.goto(`/w/${owner.workspaceId}/calls`);
   await heading(page, 'Calls');
