@@ -162,7 +162,7 @@ function TemplateEditor({ workspaceId, template, onClose }: { workspaceId: strin
           {template ? `Edit "${template.name}"` : script ? 'New call script' : 'New template'}
         </h2>
         <form onSubmit={submit} className="space-y-4" noValidate>
-          <TextField label="Name" value={name} maxLength={120} onChange={(e) => setName(e.target.value)} error={fields.name} hint="For you; recipients see the subject." />
+          <TextField label="Name" value={name} maxLength={120} onChange={(e) => setName(e.target.value)} error={fields.name} hint={script ? "Shown in the call list's script picker." : "For you; recipients see the subject."} />
           {template ? null : (
             <fieldset>
               <legend className="text-sm font-medium text-stone-800">What it is</legend>
