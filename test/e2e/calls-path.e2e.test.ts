@@ -133,3 +133,60 @@ it('CALL-1 CALL-2 CALL-3 a staff member works through today\'s call list: only c
   if (shots) await ownerPage.screenshot({ path: `${shots}/dnc-import-1280.png`, fullPage: true });
   expect(problems).toEqual([]);
 }, 240_000);
+
+it('CALL-1 a call script chosen for the list shows beside the contact being called, filled in for them; one call can use another script; a script is written on the Templates page', async () => {
+  const owner = await ownerWithWorkspace(server, 'Scripted Bakery');
+  const staff = await addMember(server, owner, 'staff');
+  const api = (p: string) => `/api/workspaces/${owner.workspaceId}${p}`;
+  const open = zoneAtLocalHour(14);
+  for (const [firstName, lastName, phone, title, score] of [['Rosa', 'Rye', '+1 212 555 0201', 'Head Baker', 30], ['Tom', 'Toast', '+1 212 555 0202', null, 20]] as const) {
+    const res = await owner.client.post(api('/contacts'), { firstName, lastName, phones: [phone], timeZone: open, ...(title ? { title } : {}) });
+    expect(res.statusCode, res.body).toBe(201);
+    await server.services.database.systemPool.query('UPDATE contacts SET score = $2 WHERE id = $1', [res.json().id, score]);
+  }
+  const made = await owner.client.post(api('/outreach/templates'), { kind: 'call_script', name: 'Opener', subject: 'Opener', html: '<p>Hi {{contact.firstName | "there"}}, {{sender.name}} from {{workspace.name}} here.</p><p>As {{contact.title}}, do you buy rye flour?</p>' });
+  expect(made.statusCode, made.body).toBe(201);
+
+  // A staff member writes a second script on the Templates page.
+  const { page } = await openPage(browser, server.url, problems);
+  await signIn(page, staff.email, staff.password, `/w/${owner.workspaceId}/templates`);
+  await heading(page, 'Email templates');
+  await page.getByRole('region', { name: 'Call scripts' }).getByText('Opener').waitFor();
+  await page.getByRole('button', { name: 'New template' }).click();
+  await page.getByRole('radio', { name: 'Call script' }).check();
+  await page.getByLabel('Name').fill('Follow-up');
+  await page.getByLabel('Body').fill('<p>Hello again {{contact.firstName}}, did the samples arrive?</p>');
+  await page.getByRole('button', { name: 'Save call script' }).click();
+  await page.getByText('"Follow-up" is saved.').waitFor();
+  await page.getByRole('region', { name: 'Call scripts' }).getByText('Follow-up').waitFor();
+  if (shots) await page.screenshot({ path: `${shots}/templates-script-1280.png`, fullPage: true });
+
+  await page.goto(`/w/${owner.workspaceId}/calls`);
+  await heading(page, 'Calls');
+  const queue = page.getByRole('list', { name: 'Contacts to call' });
+  await expect.poll(() => queue.getByRole('listitem').allTextContents()).toHaveLength(2);
+  await page.getByRole('combobox', { name: 'Call script' }).selectOption({ label: 'Opener' });
+  const script = queue.getByTestId('call-script');
+  await expect.poll(() => script.textContent()).toContain('Hi Rosa, staff person from Scripted Bakery here.');
+  await expect(script.textContent()).resolves.toContain('As Head Baker, do you buy rye flour?');
+  if (shots) await page.screenshot({ path: `${shots}/calls-script-1280.png`, fullPage: true });
+
+  // The next contact: their own values; the one they lack is named.
+  await queue.getByRole('listitem').first().focus();
+  await page.keyboard.press('j');
+  await expect.poll(() => script.textContent()).toContain('Hi Tom, staff person from Scripted Bakery here.');
+  await expect(script.textContent()).resolves.toContain('No value for {{contact.title}}');
+  // This call alone uses the other script; the list keeps its own.
+  await script.getByLabel('Script for this call').selectOption({ label: 'Follow-up' });
+  await expect.poll(() => script.textContent()).toContain('Hello again Tom, did the samples arrive?');
+  await expect(page.getByRole('combobox', { name: 'Call script' }).inputValue()).resolves.toBe(made.json().id);
+
+  // The choice stays with the list after a reload.
+  await page.reload();
+  await heading(page, 'Calls');
+  await expect.poll(() => queue.getByTestId('call-script').textContent()).toContain('Hi Rosa');
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await noSidewaysScroll(page)).toBe(true);
+  if (shots) await page.screenshot({ path: `${shots}/calls-script-390.png`, fullPage: true });
+  expect(problems).toEqual([]);
+}, 240_000);

@@ -18,6 +18,7 @@ import { bookingReminderJob } from '../modules/booking/booking-mail';
 import { calendarSyncJob } from '../modules/booking/calendar-sync';
 import { calendarChannelRenewJob, calendarWatchJob } from '../modules/integrations/calendar-channels';
 import { onBookingEvent } from '../modules/booking';
+import { registerOutreachListeners } from '../modules/outreach';
 import { queueNoShowRecovery } from '../modules/agents/no-show-recovery';
 import { agentRunJob, weeklyBriefJob } from '../modules/agents/agent-run.job';
 import { lowStockJob } from '../modules/invoicing/low-stock.job';
@@ -80,6 +81,7 @@ export async function startPlatform(config: Config, logger: Logger, options: { r
   onMailOutcome(EMAIL_REPLY_TEMPLATE, emailReplyOutcome);
   jobs.register(bookingReminderJob, calendarSyncJob, calendarWatchJob, calendarChannelRenewJob);
   onBookingEvent(queueNoShowRecovery);
+  registerOutreachListeners();
   jobs.register(lowStockJob);
   jobs.register(dncImportJob, campaignJob, campaignSweepJob, sequenceDueJob);
   jobs.register(billingReconcileJob, billingPurgeJob);

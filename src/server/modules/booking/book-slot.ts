@@ -4,8 +4,7 @@ import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { AppError, badRequest, notFound } from '../../platform/http/errors';
 import { logActivity } from '../activities';
-import { stopSequencesForContact } from '../outreach';
-import { contacts } from '../crm/crm.schema';
+import { findContactByEmail } from '../crm';
 import { insertContact } from '../crm/contacts/create-contact';
 import type { BookInput } from './booking.contract';
 import { bookingEventTypes, bookingHolds, bookings } from './booking.schema';
@@ -178,8 +177,6 @@ export async function bookSlot(
           calendarEvents: input.rescheduledFrom?.calendarEvents ?? {},
         })
         .returning();
-      // MAIL-2: a contact who booked a meeting gets no more sequence mail.
-      await stopSequencesForContact(tx, e.workspaceId, contactId);
       const booked = { booking: booking!, eventType: e, hostNames: hostUserIds.map((id) => loaded.names.get(id)?.name ?? '') };
       await opts.afterBooked?.(tx, booked);
       return booked;
@@ -203,13 +200,8 @@ async function findEventTypeById(tx: Tx, workspaceId: string, id: string): Promi
 }
 
 async function findOrCreateContact(tx: Tx, ctx: WorkspaceContext, name: string, email: string): Promise<string> {
-  const [found] = await tx
-    .select({ id: contacts.id })
-    .from(contacts)
-    .where(and(eq(contacts.workspaceId, ctx.workspaceId), sql`(${contacts.email} = ${email} OR ${email} = ANY(${contacts.emails}))`))
-    .orderBy(contacts.createdAt)
-    .limit(1);
-  if (found) return found.id;
+  const found = await findContactByEmail(tx, ctx, email);
+  if (found) return found;
   const [firstName, ...rest] = name.trim().split(/\s+/);
   return insertContact(tx, ctx, { firstName: firstName!.slice(0, 100), lastName: rest.join(' ').slice(0, 100) || null, emails: [email], ownerUserId: ctx.userId, source: 'Booking page' });
 }

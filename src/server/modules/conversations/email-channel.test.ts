@@ -76,6 +76,19 @@ describe('email channel', () => {
     expect(second.headers.get('in-reply-to')).toBe(refs[2]);
   });
 
+  it('CONV-6 a new sender the CRM already has (by their other address, or their primary one in another case) is linked to that contact through crm findContactByEmail, not made twice', async () => {
+    const made = await owner.client.post(api('/contacts'), { firstName: 'Omar', emails: ['Omar.Office@Customer.test', 'omar@customer.test'] });
+    expect(made.statusCode, made.body).toBe(201);
+    const contactId = made.json().id as string;
+    await customer().sendMail({ from: 'omar@customer.test', to: address, subject: 'Rye loaves', text: 'Twelve rye loaves for Friday?' });
+    await customer().sendMail({ from: 'OMAR.OFFICE@customer.test', to: address, subject: 'Invoice address', text: 'Please invoice the office.' });
+    const convs = (await inbox()).filter((c) => c.visitorEmail.startsWith('omar'));
+    expect(convs).toHaveLength(2);
+    for (const c of convs) expect((await detail(c.id)).conversation.contactId).toBe(contactId);
+    const found = (await owner.client.get(api('/contacts?q=omar'))).json().items as { id: string }[];
+    expect(found.map((c) => c.id)).toEqual([contactId]);
+  });
+
   it('CONV-6 the receiver refuses unknown recipients at RCPT and mail over the size limit', async () => {
     await expect(customer().sendMail({ from: 'x@customer.test', to: `000000000000000000@${DOMAIN}`, subject: 'hi', text: 'hi' })).rejects.toMatchObject({ responseCode: 550 });
     await expect(customer().sendMail({ from: 'x@customer.test', to: 'someone@elsewhere.test', subject: 'hi', text: 'hi' })).rejects.toMatchObject({ responseCode: 550 });

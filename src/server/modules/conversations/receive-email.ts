@@ -6,7 +6,7 @@ import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import type { Services } from '../../platform/services';
 import { insertContact } from '../crm/contacts/create-contact';
 import { pauseSequencesOnAutoReply, receiveOutreachDsn, receiveUnsubscribeMail, stopSequencesOnReply } from '../outreach';
-import { contacts } from '../crm/crm.schema';
+import { findContactByEmail } from '../crm';
 import { newTextOfReply, threadSubject } from './channels/email';
 import { appendMessage, touchConversation, type ConversationRow } from './conversation-rows';
 import { conversationMessages, conversations, visitors } from './conversations.schema';
@@ -69,9 +69,9 @@ export async function receiveEmail(services: Services, workspaceId: string, raw:
   const subject = threadSubject(mail.subject);
   const auto = isAutoReply(mail);
   // MAIL-2: a person's reply takes them out of every outreach sequence at once; an automatic one (out of office) only pauses them.
-  if (!auto) await stopSequencesOnReply(services, workspaceId, email);
-  else await pauseSequencesOnAutoReply(services, workspaceId, email);
   const text = (newTextOfReply(mail.text ?? '') || (mail.text ?? '').trim() || subject || '(no text)').slice(0, BODY_MAX);
+  if (!auto) await stopSequencesOnReply(services, workspaceId, email);
+  else await pauseSequencesOnAutoReply(services, workspaceId, email, { text: `${mail.subject ?? ''}\n${text}` });
 
   return withTenant(services.database.db, ctx, async (tx) => {
     const [seen] = await tx.select({ id: conversationMessages.id, conversationId: conversationMessages.conversationId }).from(conversationMessages).where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.externalId, messageId)));
@@ -116,12 +116,7 @@ async function bySenderAndSubject(tx: Tx, workspaceId: string, email: string, su
 
 /** A new sender: a contact through the CRM's own use case (found by email when the CRM has it), a visitor and a conversation. */
 async function startEmailConversation(tx: Tx, ctx: WorkspaceContext, who: { email: string; name: string | null; subject: string }): Promise<ConversationRow> {
-  const [found] = await tx
-    .select({ id: contacts.id })
-    .from(contacts)
-    .where(and(eq(contacts.workspaceId, ctx.workspaceId), sql`(${contacts.email} = ${who.email} OR ${contacts.emails} @> ARRAY[${who.email}]::text[])`))
-    .limit(1);
-  let contactId = found?.id ?? null;
+  let contactId = await findContactByEmail(tx, ctx, who.email);
   if (!contactId) {
     const [firstName, ...rest] = (who.name ?? '').split(/\s+/).filter(Boolean);
     contactId = await insertContact(tx, ctx, { firstName: firstName ?? null, lastName: rest.join(' ') || null, emails: [who.email], source: 'email' });

@@ -8,3 +8,5 @@ export { pauseSequencesOnAutoReply, stopSequencesForContact, stopSequencesOnRepl
 export { checkWrittenTemplate, saveWrittenTemplate } from './templates/manage-templates';
 /** AI-2: Forge's approved sequence becomes a draft sequence of its own templates. */
 export { checkWrittenSequence, saveWrittenSequence } from './sequences/manage-sequences';
+/** MAIL-2: outreach listens to booking (a booked lead's sequences stop); wired at boot. */
+export { registerOutreachListeners } from './outreach.events';

@@ -144,8 +144,10 @@ export const templateBody = z.strictObject({
   html: z.string().min(1).max(100_000),
   /** Marketing (consent, footer, unsubscribe) or transactional mail; marketing unless said. */
   stream: mailStreamSchema.optional(),
+  /** CALL-1: a call script (shown in the call list, never sent) instead of an email template; fixed once made. */
+  kind: z.enum(['email', 'call_script']).optional(),
 });
-export const templatePatch = templateBody.partial();
+export const templatePatch = templateBody.omit({ kind: true }).partial();
 export const templateParams = z.strictObject({ workspaceId: z.uuid(), templateId: z.uuid() });
 export const templateSchema = z.object({ id: z.uuid(), kind: z.enum(['email', 'call_script']), stream: mailStreamSchema, name: z.string(), subject: z.string(), html: z.string(), createdAt: z.string(), updatedAt: z.string() });
 export const templatesQuery = z.strictObject({ kind: z.enum(['email', 'call_script']).optional() });

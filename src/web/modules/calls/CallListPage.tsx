@@ -9,6 +9,7 @@ import { SelectField } from '../../ui/Field';
 import { PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { fetchSavedViews } from '../views/api';
+import { templatesApi, type OutreachTemplate } from '../outreach/mail-api';
 import { callsApi, localClock, skipLabels, type OfferedCall, type SkippedCall } from './api';
 import { LogCallDialog } from './LogCallDialog';
 
@@ -20,9 +21,15 @@ export function CallListPage() {
   const qc = useQueryClient();
   const [viewId, setViewId] = useState('');
   const views = useQuery({ queryKey: ['views', workspaceId, 'contacts'], queryFn: () => fetchSavedViews(workspaceId, 'contacts') });
+  // CALL-1: the call script chosen for this list (remembered per list on this device); a call may use another.
+  const scripts = useQuery({ queryKey: ['outreach-templates', workspaceId, 'call_script'], queryFn: () => templatesApi.callScripts(workspaceId) });
+  const [scriptId, setScriptId] = useListScript(workspaceId, viewId);
+  const listScript = scripts.data?.items.some((t) => t.id === scriptId) ? scriptId : '';
+  const [perCall, setPerCall] = useState<Record<string, string>>({});
   const queue = useInfiniteQuery({
-    queryKey: ['calls', workspaceId, 'queue', viewId],
-    queryFn: ({ pageParam }) => callsApi.queue(workspaceId, { viewId: viewId || undefined, cursor: pageParam }),
+    queryKey: ['calls', workspaceId, 'queue', viewId, listScript],
+    queryFn: ({ pageParam }) => callsApi.queue(workspaceId, { viewId: viewId || undefined, cursor: pageParam, scriptId: listScript || undefined }),
+    enabled: !scripts.isPending,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -63,6 +70,7 @@ export function CallListPage() {
 
   const refresh = () => qc.invalidateQueries({ queryKey: ['calls', workspaceId] });
   const viewOptions = [{ value: '', label: 'All my contacts' }, ...(views.data?.views ?? []).map((v) => ({ value: v.id, label: v.name }))];
+  const scriptOptions = [{ value: '', label: 'No script' }, ...(scripts.data?.items ?? []).map((t) => ({ value: t.id, label: t.name }))];
 
   return (
     <div className="max-w-5xl">
@@ -79,6 +87,18 @@ export function CallListPage() {
 
       <div className="mb-4 flex flex-wrap items-end gap-3">
         <SelectField label="Call list" options={viewOptions} value={viewId} onChange={(e) => setViewId(e.target.value)} containerClassName="w-full sm:w-72" />
+        <SelectField
+          label="Call script"
+          hint={scripts.isError ? 'Call scripts could not be loaded.' : scripts.data && !scripts.data.items.length ? 'No call scripts yet: ask Forge to write one.' : undefined}
+          options={scriptOptions}
+          value={listScript}
+          disabled={!scripts.data?.items.length}
+          onChange={(e) => {
+            setScriptId(e.target.value);
+            setPerCall({});
+          }}
+          containerClassName="w-full sm:w-72"
+        />
         <Button variant="secondary" onClick={() => void refresh()} pending={queue.isRefetching} pendingLabel="Refreshing…">
           Refresh
         </Button>
@@ -134,6 +154,15 @@ export function CallListPage() {
                     Log call
                   </Button>
                 </div>
+                {i === current && scripts.data?.items.length ? (
+                  <CallScript
+                    workspaceId={workspaceId}
+                    call={c}
+                    scripts={scripts.data.items}
+                    chosen={perCall[c.contactId] ?? listScript}
+                    onChoose={(id) => setPerCall((p) => ({ ...p, [c.contactId]: id }))}
+                  />
+                ) : null}
               </li>
             ))}
           </ol>
@@ -185,5 +214,85 @@ function SkippedRow({ workspaceId, s }: { workspaceId: string; s: SkippedCall })
       </div>
       <span className="rounded-full bg-stone-100 px-2 py-0.5 text-xs font-medium text-stone-700">{skipLabels[s.reason]}</span>
     </li>
+  );
+}
+
+/** The script chosen for a list, kept per list on this device. */
+function useListScript(workspaceId: string, viewId: string): [string, (id: string) => void] {
+  const key = `kestrel.callScript.${workspaceId}.${viewId || 'all'}`;
+  const [chosen, setChosen] = useState<Record<string, string>>({});
+  let value = chosen[key];
+  if (value === undefined) {
+    try {
+      value = window.localStorage.getItem(key) ?? '';
+    } catch {
+      value = '';
+    }
+  }
+  const set = (id: string) => {
+    setChosen((c) => ({ ...c, [key]: id }));
+    try {
+      if (id) window.localStorage.setItem(key, id);
+      else window.localStorage.removeItem(key);
+    } catch {
+      // Private mode: the choice lasts for this page only.
+    }
+  };
+  return [value, set];
+}
+
+/** CALL-1: the script for this call, filled in for the contact; another script can be chosen for this call alone. */
+function CallScript({ workspaceId, call, scripts, chosen, onChoose }: { workspaceId: string; call: OfferedCall; scripts: OutreachTemplate[]; chosen: string; onChoose: (id: string) => void }) {
+  const fromList = call.script && call.script.templateId === chosen ? call.script : null;
+  const template = scripts.find((t) => t.id === chosen);
+  const other = useQuery({
+    queryKey: ['calls', workspaceId, 'script', chosen, call.contactId],
+    queryFn: () => templatesApi.preview(workspaceId, { contactId: call.contactId, subject: template!.subject, html: template!.html }),
+    enabled: Boolean(template && !fromList),
+  });
+  const shown = fromList ?? (other.data ? { text: other.data.text, missing: other.data.missing } : null);
+  const headingId = `script-${call.contactId}`;
+  return (
+    <section aria-labelledby={headingId} className="basis-full rounded-md border border-stone-200 bg-white p-3 text-sm" data-testid="call-script">
+      <div className="mb-2 flex flex-wrap items-center gap-2">
+        <h3 id={headingId} className="font-medium text-stone-900">
+          Script
+        </h3>
+        <label className="sr-only" htmlFor={`${headingId}-pick`}>
+          Script for this call
+        </label>
+        <select
+          id={`${headingId}-pick`}
+          value={chosen}
+          onChange={(e) => onChoose(e.target.value)}
+          className="min-w-0 max-w-full rounded-md border border-stone-300 bg-white px-2 py-1 text-sm focus:outline-none focus:ring-2 focus:ring-teal-600"
+        >
+          <option value="">No script</option>
+          {scripts.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      {!chosen ? (
+        <p className="text-stone-600">Choose a script for this call, or one for the whole list above.</p>
+      ) : other.isError ? (
+        <ErrorAlert>{errorMessage(other.error)}</ErrorAlert>
+      ) : !shown ? (
+        <p className="text-stone-600" role="status">
+          Filling in the script…
+        </p>
+      ) : (
+        <>
+          <p className="whitespace-pre-line break-words text-stone-800">{shown.text}</p>
+          {shown.missing.length ? (
+            <p className="mt-2 text-xs text-amber-800">
+              No value for {shown.missing.map((f) => `{{${f}}}`).join(', ')}: ask, or fill it in on the contact.
+            </p>
+          ) : null}
+        </>
+      )}
+    </section>
   );
 }

@@ -7,7 +7,7 @@ export type { CallLogOutcome, CallQueue, DncEntry, DncImport, DncPage, LogCallIn
 const base = (workspaceId: string) => `/api/workspaces/${encodeURIComponent(workspaceId)}/calls`;
 
 export const callsApi = {
-  queue: (ws: string, query: { viewId?: string | undefined; cursor?: string | undefined }) => api.get<CallQueue>(`${base(ws)}/queue`, { query: { ...query, limit: 25 } }),
+  queue: (ws: string, query: { viewId?: string | undefined; cursor?: string | undefined; scriptId?: string | undefined }) => api.get<CallQueue>(`${base(ws)}/queue`, { query: { ...query, limit: 25 } }),
   logCall: (ws: string, contactId: string, body: LogCallInput) => api.post<LogCallResult>(`${base(ws)}/contacts/${encodeURIComponent(contactId)}/log`, body),
   contactDoNotCall: (ws: string, contactId: string, reason?: string) => api.post<{ added: DncEntry[] }>(`${base(ws)}/contacts/${encodeURIComponent(contactId)}/do-not-call`, reason ? { reason } : {}),
   list: (ws: string, query: { q?: string; cursor?: string | undefined }) => api.get<DncPage>(`${base(ws)}/do-not-call`, { query }),

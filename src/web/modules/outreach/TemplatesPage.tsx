@@ -29,6 +29,7 @@ const contactName = (c: Pick<Contact, 'firstName' | 'lastName' | 'email'>) => [c
 export function TemplatesPage() {
   const { workspaceId } = useParams({ from: '/w/$workspaceId' });
   const list = useQuery({ queryKey: ['outreach-templates', workspaceId], queryFn: () => templatesApi.list(workspaceId) });
+  const scripts = useQuery({ queryKey: ['outreach-templates', workspaceId, 'call_script'], queryFn: () => templatesApi.callScripts(workspaceId) });
   const [editing, setEditing] = useState<OutreachTemplate | 'new' | null>(null);
   return (
     <div className="max-w-6xl">
@@ -74,6 +75,29 @@ export function TemplatesPage() {
           </ul>
         )}
       </section>
+      <section aria-labelledby="scripts-heading" className="mt-8">
+        <SectionHeading id="scripts-heading" description="Read out on calls: the call list shows the one you choose beside each contact, filled in for them.">
+          Call scripts
+        </SectionHeading>
+        {scripts.isPending ? (
+          <SkeletonList rows={2} label="Loading call scripts…" />
+        ) : scripts.isError ? (
+          <ErrorAlert>{errorMessage(scripts.error)}</ErrorAlert>
+        ) : scripts.data.items.length === 0 ? (
+          <p className="text-sm text-stone-600">No call scripts yet. Choose "Call script" in a new template, or ask Forge to write one.</p>
+        ) : (
+          <ul className="divide-y divide-stone-200 rounded-lg border border-stone-200 bg-white">
+            {scripts.data.items.map((t) => (
+              <li key={t.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3">
+                <p className="min-w-0 font-medium text-stone-900">{t.name}</p>
+                <Button size="sm" variant="secondary" onClick={() => setEditing(t)} aria-label={`Edit ${t.name}`}>
+                  Edit
+                </Button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
     </div>
   );
 }
@@ -84,6 +108,9 @@ function TemplateEditor({ workspaceId, template, onClose }: { workspaceId: strin
   const [subject, setSubject] = useState(template?.subject ?? '');
   const [html, setHtml] = useState(template?.html ?? '');
   const [stream, setStream] = useState<'marketing' | 'transactional'>(template?.stream ?? 'marketing');
+  // CALL-1: a call script is never sent: no stream, and its name stands for the subject.
+  const [kind, setKind] = useState<'email' | 'call_script'>(template?.kind ?? 'email');
+  const script = kind === 'call_script';
   const [field, setField] = useState<string>(mergeFieldNames[0]);
   const [notice, setNotice] = useState('');
   const lastFocus = useRef<'subject' | 'body'>('body');
@@ -91,7 +118,10 @@ function TemplateEditor({ workspaceId, template, onClose }: { workspaceId: strin
   const bodyBox = useRef<HTMLDivElement>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: ['outreach-templates', workspaceId] });
   const save = useMutation({
-    mutationFn: () => (template ? templatesApi.update(workspaceId, template.id, { name, subject, html, stream }) : templatesApi.create(workspaceId, { name, subject, html, stream })),
+    mutationFn: () => {
+      const parts = { name, subject: script ? name : subject, html, ...(script ? {} : { stream }) };
+      return template ? templatesApi.update(workspaceId, template.id, parts) : templatesApi.create(workspaceId, { ...parts, kind });
+    },
     onSuccess: (t) => {
       setNotice(`"${t.name}" is saved.`);
       void refresh();
@@ -129,10 +159,24 @@ function TemplateEditor({ workspaceId, template, onClose }: { workspaceId: strin
     <div className="grid gap-6 lg:grid-cols-2">
       <Card labelledBy="editor-heading">
         <h2 id="editor-heading" className="mb-3 text-base font-semibold text-stone-900">
-          {template ? `Edit "${template.name}"` : 'New template'}
+          {template ? `Edit "${template.name}"` : script ? 'New call script' : 'New template'}
         </h2>
         <form onSubmit={submit} className="space-y-4" noValidate>
-          <TextField label="Name" value={name} maxLength={120} onChange={(e) => setName(e.target.value)} error={fields.name} hint="For you; recipients see the subject." />
+          <TextField label="Name" value={name} maxLength={120} onChange={(e) => setName(e.target.value)} error={fields.name} hint={script ? "Shown in the call list's script picker." : "For you; recipients see the subject."} />
+          {template ? null : (
+            <fieldset>
+              <legend className="text-sm font-medium text-stone-800">What it is</legend>
+              <div className="mt-1 flex flex-wrap gap-4 text-sm">
+                <label className="flex items-center gap-2">
+                  <input type="radio" name="kind" checked={!script} onChange={() => setKind('email')} className="accent-teal-700" /> Email template
+                </label>
+                <label className="flex items-center gap-2">
+                  <input type="radio" name="kind" checked={script} onChange={() => setKind('call_script')} className="accent-teal-700" /> Call script
+                </label>
+              </div>
+            </fieldset>
+          )}
+          {script ? null : (
           <fieldset>
             <legend className="text-sm font-medium text-stone-800">Kind of mail</legend>
             <div className="mt-1 flex flex-wrap gap-4 text-sm">
@@ -145,9 +189,12 @@ function TemplateEditor({ workspaceId, template, onClose }: { workspaceId: strin
             </div>
             <p className="mt-1 text-xs text-stone-500">{stream === 'marketing' ? 'Goes only to contacts who consented, with your address and an unsubscribe link.' : 'Receipts and replies someone expects: no consent needed, no unsubscribe link.'}</p>
           </fieldset>
-          <div ref={subjectBox}>
-            <TextField label="Subject" value={subject} maxLength={250} onChange={(e) => setSubject(e.target.value)} onFocus={() => (lastFocus.current = 'subject')} error={fields.subject} />
-          </div>
+          )}
+          {script ? null : (
+            <div ref={subjectBox}>
+              <TextField label="Subject" value={subject} maxLength={250} onChange={(e) => setSubject(e.target.value)} onFocus={() => (lastFocus.current = 'subject')} error={fields.subject} />
+            </div>
+          )}
           <div ref={bodyBox}>
           <TextAreaField label="Body" rows={10} value={html} maxLength={100000} onChange={(e) => setHtml(e.target.value)} onFocus={() => (lastFocus.current = 'body')} error={fields.html} hint='HTML such as <p>, <a href="…">, <strong>. A field with a fallback: {{contact.firstName | "there"}}.' className="font-mono text-sm" />
           </div>
@@ -160,8 +207,8 @@ function TemplateEditor({ workspaceId, template, onClose }: { workspaceId: strin
           {save.isError ? <ErrorAlert>{errorMessage(save.error)}</ErrorAlert> : null}
           {notice ? <StatusNote>{notice}</StatusNote> : null}
           <div className="flex flex-wrap gap-2">
-            <Button type="submit" pending={save.isPending} disabled={!name.trim() || !subject.trim() || !html.trim()}>
-              Save template
+            <Button type="submit" pending={save.isPending} disabled={!name.trim() || (!script && !subject.trim()) || !html.trim()}>
+              {script ? 'Save call script' : 'Save template'}
             </Button>
             <Button variant="secondary" onClick={onClose}>
               Close
@@ -171,7 +218,7 @@ function TemplateEditor({ workspaceId, template, onClose }: { workspaceId: strin
           {remove.isError ? <ErrorAlert>{errorMessage(remove.error)}</ErrorAlert> : null}
         </form>
       </Card>
-      <Preview workspaceId={workspaceId} subject={subject} html={html} />
+      <Preview workspaceId={workspaceId} subject={script ? name || 'Call script' : subject} html={html} />
     </div>
   );
 }

@@ -28,6 +28,8 @@ export const queueQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   /** Plan for another moment (ISO 8601 with offset); now by default. */
   at: z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date-time with an offset.' }).max(40).optional(),
+  /** CALL-1: a call script (an outreach template of kind `call_script`) shown filled in for each contact offered. */
+  scriptId: z.uuid('Not a call script id.').optional(),
 });
 
 const zoneSourceSchema = z.enum(['contact', 'phone', 'postal_code']);
@@ -44,6 +46,16 @@ export const offeredCallSchema = z.object({
   localTime: z.string(),
   /** When their calling day ends (21:00 in the earliest-closing zone). */
   closesAt: z.string(),
+  /** CALL-1: the chosen call script with this contact's merge fields filled in; null when no script was chosen. */
+  script: z
+    .object({
+      templateId: z.uuid(),
+      /** Plain text, paragraphs split by blank lines. */
+      text: z.string(),
+      /** Merge fields this contact has no value for and the script gives no fallback: left as written, named here. */
+      missing: z.array(z.string()),
+    })
+    .nullable(),
 });
 
 export const skippedCallSchema = z.object({
@@ -61,6 +73,8 @@ export const skippedCallSchema = z.object({
 
 export const callQueueSchema = z.object({
   at: z.string(),
+  /** CALL-1: the call script chosen for this list, or null. */
+  script: z.object({ id: z.uuid(), name: z.string() }).nullable(),
   offered: z.array(offeredCallSchema),
   skipped: z.array(skippedCallSchema),
   /** Contacts read for this page; the next page continues after them. */

@@ -72,6 +72,42 @@ describe('CALL-1 call planner queue', () => {
     expect(later.offered.map((o) => o.name)).not.toContain('Fay Kolkata');
   });
 
+  it('CALL-1 a call script chosen for the list is shown beside each contact offered, merge fields filled for them (escaped nowhere into markup: plain text), a missing value named; no script, no script', async () => {
+    await server.services.database.systemPool.query(`UPDATE contacts SET title = 'Head <b>Baker</b>' WHERE workspace_id = $1 AND id = $2`, [owner.workspaceId, ids.gus]);
+    const made = await staff.client.post(api('/outreach/templates'), {
+      kind: 'call_script',
+      name: 'Spring opener',
+      subject: 'Call',
+      html: '<p>Hi {{contact.firstName | "there"}}, this is {{sender.name}} from {{workspace.name}}.</p><p>As {{contact.title}}, would rye suit you?</p>',
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    expect(made.json().kind).toBe('call_script');
+    const scriptId = made.json().id as string;
+
+    const q = await queue({ scriptId }, staff);
+    expect(q.script).toEqual({ id: scriptId, name: 'Spring opener' });
+    const byName = Object.fromEntries(q.offered.map((o) => [o.name, o.script]));
+    const staffName = 'staff person';
+    expect(byName['Gus NewYork']).toEqual({ templateId: scriptId, text: `Hi Gus, this is ${staffName} from Call Bakery.\nAs Head <b>Baker</b>, would rye suit you?`, missing: [] });
+    expect(byName['Ava Chicago']).toEqual({ templateId: scriptId, text: `Hi Ava, this is ${staffName} from Call Bakery.\nAs {{contact.title}}, would rye suit you?`, missing: ['contact.title'] });
+    expect(Object.keys(byName).sort()).toEqual(['Ava Chicago', 'Gus NewYork', 'Zed Zip']);
+
+    // Without a script the queue carries none.
+    const plain = await queue({}, staff);
+    expect(plain.script).toBeNull();
+    expect(plain.offered.every((o) => o.script === null)).toBe(true);
+
+    // An email template is not a call script; an unknown id or another workspace's script is a 404.
+    const email = await owner.client.post(api('/outreach/templates'), { name: 'Intro mail', subject: 'Hello', html: '<p>Hello</p>' });
+    const notScript = await owner.client.get(api(`/calls/queue?${new URLSearchParams({ at: AT, scriptId: email.json().id })}`));
+    expect(notScript.statusCode).toBe(400);
+    expect(notScript.json().error.code).toBe('not_a_call_script');
+    expect((await owner.client.get(api(`/calls/queue?scriptId=01890000-0000-7000-8000-000000000000`))).statusCode).toBe(404);
+    const other = await ownerWithWorkspace(server, 'Script Thief Ltd');
+    expect((await other.client.get(api(`/calls/queue?scriptId=${scriptId}`, other))).statusCode).toBe(404);
+    expect((await owner.client.get(api('/calls/queue?scriptId=not-a-uuid'))).statusCode).toBe(400);
+  });
+
   it('CALL-3 a contact whose zone cannot be told is not offered, with the reason', async () => {
     const o = await ownerWithWorkspace(server, 'Unknown Zone Ltd');
     await contact({ firstName: 'Una', lastName: 'Known', phones: ['+1 212 555 0142'], timeZone: null, postalCode: 'SW1A 1AA', country: 'GB' }, 0, o);

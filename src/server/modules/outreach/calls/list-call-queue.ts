@@ -7,6 +7,7 @@ import { contacts } from '../../crm/crm.schema';
 import { loadVisibility, withVisibility } from '../../crm/visibility';
 import { prepareView } from '../../views/compile-view';
 import { findVisibleView } from '../../views/saved-views/present';
+import { callScriptFor } from '../templates/manage-templates';
 import { callWindow, CALL_DAY_END_HOUR, resolveZones } from './call-hours';
 import type { CallQueue, OfferedCall, SkippedCall } from './calls.contract';
 import { dncMessage, findDoNotCall } from './dnc-numbers';
@@ -42,7 +43,7 @@ const fmt = (at: DateTime) => at.toFormat("ccc d LLL, HH:mm '('ZZZZ')'");
  * backwards, so a page costs the same at the millionth contact as at the first. Within a page,
  * contacts of equal score are ordered by local time: whoever's calling day closes soonest first.
  */
-export async function listCallQueue(db: Db, ctx: WorkspaceContext, query: { viewId?: string | undefined; cursor?: string | undefined; limit: number; at?: string | undefined }): Promise<CallQueue> {
+export async function listCallQueue(db: Db, ctx: WorkspaceContext, query: { viewId?: string | undefined; cursor?: string | undefined; limit: number; at?: string | undefined; scriptId?: string | undefined }): Promise<CallQueue> {
   const now = query.at ? DateTime.fromISO(query.at, { setZone: true }) : DateTime.now();
   if (!now.isValid) throw badRequest('validation_failed', 'Not a valid date-time.', { fields: { at: 'Not a valid date-time.' }, in: 'query' });
   let after = query.cursor ? decode(query.cursor) : null;
@@ -57,7 +58,7 @@ export async function listCallQueue(db: Db, ctx: WorkspaceContext, query: { view
       scope = withVisibility(await loadVisibility(tx, ctx), 'contacts', eq(contacts.workspaceId, ctx.workspaceId));
     }
 
-    const offered: (OfferedCall & { closesMs: number })[] = [];
+    const offered: (Omit<OfferedCall, 'script'> & { closesMs: number })[] = [];
     const skipped: SkippedCall[] = [];
     let scanned = 0;
     let exhausted = false;
@@ -135,9 +136,12 @@ export async function listCallQueue(db: Db, ctx: WorkspaceContext, query: { view
       }
     }
     offered.sort((a, b) => b.score - a.score || a.closesMs - b.closesMs);
+    // CALL-1: the chosen script, filled in for each contact offered (one statement for the page).
+    const script = query.scriptId ? await callScriptFor(tx, ctx, query.scriptId, offered.map((o) => o.contactId)) : null;
     return {
       at: now.toISO()!,
-      offered: offered.map(({ closesMs: _, ...o }) => o),
+      script: script?.script ?? null,
+      offered: offered.map(({ closesMs: _, ...o }) => ({ ...o, script: script?.filled.get(o.contactId) ?? null })),
       skipped,
       scanned,
       nextCursor: exhausted || !after ? null : encode(after),

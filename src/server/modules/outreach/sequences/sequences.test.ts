@@ -7,6 +7,8 @@ import type { ReceivedMail } from '../../../../../test/helpers/smtp-sink';
 import { startInboundSmtp, type InboundSmtp } from '../../conversations/inbound-smtp';
 import { sendDueSteps } from './send-sequence';
 import { AUTO_REPLY_PAUSE_DAYS } from './stop-enrolments';
+import { nextSendTime } from './send-window';
+import { nyWeekday } from '../../booking/booking.fixtures';
 
 let server: TestServer;
 let receiver: InboundSmtp;
@@ -185,6 +187,26 @@ describe('sequences', () => {
     await waitFor(async () => expect(await stateOf(o, sequenceId, l.id)).toMatchObject({ state: 'finished' }));
   });
 
+  it('MAIL-2 an out-of-office reply naming its return date pauses the lead until the first send window of that day in their own time zone', async () => {
+    const o = await workspace('Kamut Kitchen');
+    const { sequenceId, viewId } = await sequenceAndView(o);
+    const l = await lead(o);
+    expect((await o.client.post(api(o, `/outreach/sequences/${sequenceId}/enrolments`), { viewId })).json()).toMatchObject({ enrolled: 1 });
+    await runAt(new Date(Date.now() + 7 * DAY), [[l.email, 1]]);
+    await waitFor(async () => expect(await stateOf(o, sequenceId, l.id)).toMatchObject({ currentStep: 1 }));
+
+    const back = DateTime.now().setZone('America/New_York').plus({ days: 12 }).startOf('day');
+    const inbound = (await o.client.get(api(o, '/channel-settings'))).json().email.inboundAddress as string;
+    const client = nodemailer.createTransport({ host: '127.0.0.1', port: receiver.port, secure: false, ignoreTLS: true });
+    await client.sendMail({ from: l.email, to: inbound, subject: 'Out of office', text: `Thank you for your message. I am travelling and back on ${back.toFormat('d LLLL yyyy')}.\n\nKind regards`, headers: { 'Auto-Submitted': 'auto-replied' } });
+    await waitFor(async () => expect(await stateOf(o, sequenceId, l.id)).toMatchObject({ state: 'paused' }));
+    const paused = (await stateOf(o, sequenceId, l.id))!;
+    expect(paused.pausedUntil).toBe(nextSendTime(back.toJSDate(), ['America/New_York']).toISOString());
+    const local = DateTime.fromISO(paused.pausedUntil!).setZone('America/New_York');
+    expect([local.hour, local.minute, local.weekday <= 5]).toEqual([9, 0, true]);
+    expect(local.toISODate()! >= back.toISODate()!).toBe(true);
+  });
+
   it('MAIL-2 a lead who books a meeting is taken out of the sequence in the booking transaction', async () => {
     const o = await workspace('Barley Barn');
     const { sequenceId, viewId } = await sequenceAndView(o);
@@ -197,6 +219,25 @@ describe('sequences', () => {
     expect(ended).toBe(1);
     expect(await stateOf(o, sequenceId, l.id)).toMatchObject({ state: 'stopped', stopReason: 'meeting_booked', nextSendAt: null });
     expect(await stateOf(o, sequenceId, other.id)).toMatchObject({ state: 'active' });
+  });
+
+  it('MAIL-2 a lead who books through the public booking page is taken out of their sequences by outreach listening to the booking event; the booking finds them by email whatever its case', async () => {
+    const o = await workspace('Emmer Hall');
+    const { sequenceId, viewId } = await sequenceAndView(o);
+    const l = await lead(o);
+    const other = await lead(o);
+    expect((await o.client.post(api(o, `/outreach/sequences/${sequenceId}/enrolments`), { viewId })).json()).toMatchObject({ enrolled: 2 });
+    const schedule = await o.client.post(api(o, '/booking/schedules'), { name: 'Hours', timeZone: 'America/New_York', weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })), overrides: [] });
+    expect(schedule.statusCode, schedule.body).toBe(201);
+    const type = await o.client.post(api(o, '/booking/event-types'), { slug: 'demo', title: 'Demo', durationMinutes: 30, hosts: [{ userId: schedule.json().userId, scheduleId: schedule.json().id }] });
+    expect(type.statusCode, type.body).toBe(201);
+    const booked = await new TestClient(server.app).post(`/api/public/booking/${o.workspaceId}/demo`, { start: nyWeekday(6), name: 'Lead Person', email: l.email.toUpperCase(), timeZone: 'America/New_York' });
+    expect(booked.statusCode, booked.body).toBe(201);
+    expect(await stateOf(o, sequenceId, l.id)).toMatchObject({ state: 'stopped', stopReason: 'meeting_booked', nextSendAt: null });
+    expect(await stateOf(o, sequenceId, other.id)).toMatchObject({ state: 'active' });
+    // No second contact was made for the upper-cased address: the booking is on the lead's timeline.
+    const found = (await o.client.get(api(o, `/contacts?q=${encodeURIComponent(l.email)}`))).json().items as { id: string }[];
+    expect(found.map((c) => c.id)).toEqual([l.id]);
   });
 
   it('MAIL-2 editing a running sequence: enrolments keep their step by id, a removed step is skipped, a new step is sent, a draft enrols nobody', async () => {

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/database';
 import { withTenant } from '../../../platform/db/tenant';
 import type { Services } from '../../../platform/services';
+import { readReturnDate } from './return-date';
 import { DAY_MS, nextSendTime } from './send-window';
 import { outreachSequenceEnrolments as enrolments } from './sequences.schema';
 
@@ -43,7 +44,7 @@ export async function stopSequencesForAddress(tx: Tx, workspaceId: string, hash:
 
 /**
  * MAIL-2: the contact booked a meeting: every sequence they are in ends at once (`meeting_booked`),
- * in the booking's own transaction. Called by booking when a slot is booked. Returns how many ended.
+ * in the booking's own transaction. Called by outreach's own listener on booking's `booked` event (outreach.events.ts). Returns how many ended.
  */
 export async function stopSequencesForContact(tx: Tx, workspaceId: string, contactId: string, reason = 'meeting_booked'): Promise<number> {
   const r = await tx.execute(sql`
@@ -58,11 +59,12 @@ export const AUTO_REPLY_PAUSE_DAYS = 7;
 /**
  * MAIL-2: an automatic reply (RFC 3834 `Auto-Submitted`, `Precedence: bulk`, out of office) is not a
  * reply: the contact's active enrolments are paused, never stopped, and resumed by the due sender
- * on the day after the return date — `AUTO_REPLY_PAUSE_DAYS` days on, as no maintained date parser
- * is among our dependencies to read one from free text — and inside their send window again.
- * Returns how many were paused.
+ * in the first send window on or after the return date the reply names, read in the lead's own
+ * time zone (`readReturnDate`: "back on 14 December", "bis zum 3.1.", "until Friday"), or
+ * `AUTO_REPLY_PAUSE_DAYS` days on when it names none. Returns how many were paused.
  */
-export async function pauseSequencesOnAutoReply(services: Services, workspaceId: string, senderEmail: string, now: Date = new Date()): Promise<number> {
+export async function pauseSequencesOnAutoReply(services: Services, workspaceId: string, senderEmail: string, reply: { text?: string; now?: Date } = {}): Promise<number> {
+  const now = reply.now ?? new Date();
   return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
     const rows = await tx.execute<{ sequence_id: string; contact_id: string; time_zone: string | null }>(sql`
       SELECT e.sequence_id, e.contact_id, e.time_zone FROM ${enrolments} e
@@ -70,9 +72,11 @@ export async function pauseSequencesOnAutoReply(services: Services, workspaceId:
       WHERE e.workspace_id = ${workspaceId} AND e.state = 'active'
         AND (c.email = ${senderEmail} OR c.emails @> ARRAY[${senderEmail}]::text[])
       FOR UPDATE OF e`);
-    const until = new Date(now.getTime() + AUTO_REPLY_PAUSE_DAYS * DAY_MS);
+    const fallback = new Date(now.getTime() + AUTO_REPLY_PAUSE_DAYS * DAY_MS);
     for (const r of rows.rows) {
-      const resume = nextSendTime(until, r.time_zone ? r.time_zone.split(',') : []);
+      const zones = r.time_zone ? r.time_zone.split(',') : [];
+      const back = reply.text ? readReturnDate(reply.text, zones[0] ?? 'UTC', now) : null;
+      const resume = nextSendTime(back ?? fallback, zones);
       await tx.execute(sql`
         UPDATE ${enrolments} SET state = 'paused', paused_until = ${resume.toISOString()}::timestamptz, claimed_at = NULL,
           next_send_at = greatest(next_send_at, ${resume.toISOString()}::timestamptz)

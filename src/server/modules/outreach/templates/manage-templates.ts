@@ -1,7 +1,7 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
-import { AppError, notFound } from '../../../platform/http/errors';
+import { AppError, badRequest, notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { htmlToText, sanitiseRichText } from '../../activities/sanitise-html';
 import { users } from '../../accounts/accounts.schema';
@@ -70,32 +70,60 @@ export async function deleteTemplate(db: Db, ctx: WorkspaceContext, id: string) 
   });
 }
 
-async function templateRow(tx: Tx, workspaceId: string, id: string): Promise<TemplateRow> {
+async function templateRow(tx: Tx, workspaceId: string, id: string, what = 'Template'): Promise<TemplateRow> {
   const [row] = await tx.select().from(outreachTemplates).where(and(eq(outreachTemplates.workspaceId, workspaceId), eq(outreachTemplates.id, id)));
-  if (!row) throw notFound('Template');
+  if (!row) throw notFound(what);
   return row;
 }
 
 /** The values a template may use for one contact. */
 export async function mergeValuesFor(tx: Tx, ctx: WorkspaceContext, contactId: string): Promise<MergeValues> {
-  const [row] = await tx
-    .select({ firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.email, title: contacts.title, companyName: companies.name, workspaceName: workspaces.name })
+  const values = (await mergeValuesForContacts(tx, ctx, [contactId])).get(contactId);
+  if (!values) throw notFound('Contact');
+  return values;
+}
+
+/** The same for many contacts in one statement (a call list fills its script for a whole page); contacts not found are absent. */
+export async function mergeValuesForContacts(tx: Tx, ctx: WorkspaceContext, contactIds: string[]): Promise<Map<string, MergeValues>> {
+  const out = new Map<string, MergeValues>();
+  if (!contactIds.length) return out;
+  const rows = await tx
+    .select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.email, title: contacts.title, companyName: companies.name, workspaceName: workspaces.name })
     .from(contacts)
     .innerJoin(workspaces, eq(workspaces.id, contacts.workspaceId))
     .leftJoin(companies, and(eq(companies.workspaceId, contacts.workspaceId), eq(companies.id, contacts.companyId)))
-    .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, contactId)));
-  if (!row) throw notFound('Contact');
+    .where(and(eq(contacts.workspaceId, ctx.workspaceId), inArray(contacts.id, contactIds)));
+  if (!rows.length) return out;
   const [sender] = ctx.userId ? await tx.select({ name: users.name }).from(users).where(eq(users.id, ctx.userId)) : [];
-  return {
-    'contact.firstName': row.firstName,
-    'contact.lastName': row.lastName,
-    'contact.fullName': [row.firstName, row.lastName].filter(Boolean).join(' ') || null,
-    'contact.email': row.email,
-    'contact.title': row.title,
-    'company.name': row.companyName,
-    'workspace.name': row.workspaceName,
-    'sender.name': sender?.name ?? null,
-  };
+  for (const row of rows) {
+    out.set(row.id, {
+      'contact.firstName': row.firstName,
+      'contact.lastName': row.lastName,
+      'contact.fullName': [row.firstName, row.lastName].filter(Boolean).join(' ') || null,
+      'contact.email': row.email,
+      'contact.title': row.title,
+      'company.name': row.companyName,
+      'workspace.name': row.workspaceName,
+      'sender.name': sender?.name ?? null,
+    });
+  }
+  return out;
+}
+
+/**
+ * CALL-1: a call script (template of kind `call_script`) filled in for each of these contacts, as
+ * plain text. A value a contact lacks does not block a call: the field stays as written and is named.
+ */
+export async function callScriptFor(tx: Tx, ctx: WorkspaceContext, scriptId: string, contactIds: string[]) {
+  const t = await templateRow(tx, ctx.workspaceId, scriptId, 'Call script');
+  if (t.kind !== 'call_script') throw badRequest('not_a_call_script', `"${t.name}" is an email template, not a call script: choose a call script.`, { fields: { scriptId: 'Not a call script.' }, in: 'query' });
+  const values = await mergeValuesForContacts(tx, ctx, contactIds);
+  const filled = new Map<string, { templateId: string; text: string; missing: string[] }>();
+  for (const id of contactIds) {
+    const r = renderTemplate({ subject: '', html: t.html }, values.get(id) ?? {});
+    filled.set(id, { templateId: t.id, text: htmlToText(r.html), missing: r.ok ? [] : r.missing });
+  }
+  return { script: { id: t.id, name: t.name }, filled };
 }
 
 const missingValue = (message: string, field: string) => new AppError('merge_value_missing', 409, message, { field });
