@@ -49,7 +49,7 @@ describe('route access', () => {
     }
     const after = (await home.client.get(`/api/workspaces/${home.workspaceId}/audit?limit=200`)).json().entries.length;
     expect(after).toBe(before);
-  });
+  }, 240_000); // every workspace route, as a member of another workspace
 
   it('WS-2 each role gets 403 exactly on the workspace routes it is not allowed', async () => {
     for (const route of routes().filter((r) => Array.isArray(r.access))) {
@@ -61,7 +61,7 @@ describe('route access', () => {
         else expect(res.statusCode, `${role} ${route.method} ${route.url}`).toBe(403);
       }
     }
-  });
+  }, 240_000); // every workspace route × four roles, one request at a time: about a minute on a busy machine
 
   it('AUTH-5 signed-in routes refuse anonymous callers with 401', async () => {
     const anon = new TestClient(server.app);
