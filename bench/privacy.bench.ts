@@ -94,7 +94,8 @@ try {
     maxBuffer: 1 << 24,
   });
   if (child.status !== 0) throw new Error(`export failed (${child.status}): ${child.stderr}`);
-  const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { rows: number; tables: number; ms: number; cpuMs: number; beforeMib: number; peakMib: number };
+  const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as { rows: number; tables: number; ms: number; cpuMs: number; beforeMib: number; peakMib: number; beforeHeapMib: number; beforeExternalMib: number; execArgv: string[]; nodeOptions: string | null };
+  log(`Export child: ${JSON.stringify(result)}`);
   const zipBytes = statSync(file).size;
   rmSync(file);
   rows.push([
@@ -157,7 +158,7 @@ try {
   rows.push([`Restore (SEC-3) into an empty database, one transaction, secondary indexes built after the data (maintenance_work_mem 256MB)`, `${int(backupRows / (restoreMs / 1000))} rows/s`, ms(restoreMs), `${ratio(restoreMs / backupMs)} the backup${keptMs ? `; ${ratio(restoreMs / keptMs)} the restore with indexes kept` : ''}`, `${(restored.cpu / backupRows * 1000).toFixed(1)} µs/row; this process peaked at ${restored.peak.toFixed(0)} MiB`]);
 
   notes = [
-    `- Peak memory of the process while the export ran: **${peak.toFixed(0)} MiB** (VmHWM of a process booted like \`kestrel export\`, run from an esbuild bundle as \`npm start\` runs the server; it is the only Node process of the export — PostgreSQL's own memory is not in it) ; the process held ${before.toFixed(0)} MiB before it began (booted, after a full GC), so the export itself added **${(peak - before).toFixed(0)} MiB** — goal < 300 MB: ${peak < 286 ? 'met' : `missed by the whole process (every module loaded); the export's own share ${peak - before < 286 ? 'met' : 'missed'}`}.`,
+    `- Peak memory of the process while the export ran: **${peak.toFixed(0)} MiB** (VmHWM of a process booted like \`kestrel export\`, run from an esbuild bundle as \`npm start\` runs the server; it is the only Node process of the export — PostgreSQL's own memory is not in it) ; the process held ${before.toFixed(0)} MiB before it began (booted, after a full GC; ${result.beforeHeapMib.toFixed(0)} MiB of it JavaScript heap, ${result.beforeExternalMib.toFixed(0)} MiB external), so the export itself added **${(peak - before).toFixed(0)} MiB** — goal < 300 MB: ${peak < 286 ? 'met' : `missed by the whole process (every module loaded); the export's own share ${peak - before < 286 ? 'met' : 'missed'}`}.`,
     `- Seeding took ${seedSeconds.toFixed(0)} s (set-based, \`scripts/seed-big\`): ${int(CONTACTS)} contacts, ${int(CONTACTS / 10)} companies, ${int(CONTACTS / 10)} deals, one more workspace of 1,000 contacts beside it.`,
   ];
 } finally {
