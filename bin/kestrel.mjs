@@ -44,7 +44,10 @@ async function builtCli() {
 }
 
 const built = await builtCli();
-const args = built ? [built] : ['--import', import.meta.resolve('tsx'), cli];
+// A smaller young generation: Node 24's default keeps ~100 MiB more resident than 16 MiB semi-spaces
+// (measured with the bundle loaded: 285 against 183 MiB). The CLI runs batch work (exports, imports,
+// backups), where memory matters more than the few extra scavenges.
+const args = ['--max-semi-space-size=16', ...(built ? [built] : ['--import', import.meta.resolve('tsx'), cli])];
 const child = spawn(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' });
 
 // Ctrl-C reaches the child through the terminal's process group too; forwarding covers `kill <pid>`.
