@@ -1,5 +1,6 @@
-// `npm run bench [-- --write] [-- --only startup,http,passwords,ai,web]` (also `crm`, `booking`, `outreach` and `live`, not in the default run): measures, prints a markdown
+// `npm run bench [-- --write] [-- --only startup,http,passwords,ai,web]` (also `crm`, `booking`, `outreach`, `live` and `privacy`, not in the default run): measures, prints a markdown
 // report, and with --write puts it into docs/benchmarks.md between the results markers.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +23,7 @@ const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 const all = ['startup', 'http', 'passwords', 'ai', 'web'] as const;
 /** Not in the default run: the CRM bench generates (once) and reads a million-contact workspace; booking (issue 16) runs on its own. */
-const optional = ['crm', 'booking', 'outreach', 'live'] as const;
+const optional = ['crm', 'booking', 'outreach', 'live', 'privacy'] as const;
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +34,9 @@ const { values } = parseArgs({
     'crm-import-rows': { type: 'string' },
     /** Outreach: mails in the campaign (default 100,000), e.g. 5000 for a quick check. */
     mails: { type: 'string' },
+    /** Privacy (issue 20): contacts in the workspace (default 1,000,000), and --restore-compare to also time the restore with every index kept. */
+    contacts: { type: 'string' },
+    'restore-compare': { type: 'boolean' },
     /** CRM: only the reading scenarios (no export, COPY or import), e.g. to check a plan quickly. */
     'crm-reads-only': { type: 'boolean' },
     /** CRM: only COPY and the import (no reading scenarios, no export). */
@@ -134,6 +138,13 @@ try {
   if (only.has('live')) {
     const num = (v: string | undefined) => (v ? Number(v) : undefined);
     liveReport = liveMarkdown(await benchLive({ visitors: num(values['live-visitors']), seconds: num(values['live-seconds']), intervalMs: num(values['live-interval']) }));
+  }
+  if (only.has('privacy')) {
+    // Its own process (bench/privacy.bench.ts): it spawns the export child and measures its peak memory, and writes its own block.
+    process.stderr.write('Privacy: workspace export, erasure, backup and restore…\n');
+    const args = ['--import', 'tsx', path.join(repoRoot, 'bench/privacy.bench.ts'), ...(values.contacts ? ['--contacts', values.contacts] : []), ...(values['restore-compare'] ? ['--restore-compare'] : []), ...(values.write ? ['--write'] : [])];
+    const r = spawnSync(process.execPath, args, { cwd: repoRoot, stdio: 'inherit' });
+    if (r.status !== 0) throw new Error(`the privacy bench failed (${r.status ?? r.signal})`);
   }
 } finally {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ const platform = await startPlatform(loadConfig(process.env), createLogger('sile
 const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))![1]);
 (globalThis as { gc?: () => void }).gc?.();
 const beforeKib = kib('VmRSS');
+const beforeUsage = process.memoryUsage();
 writeFileSync('/proc/self/clear_refs', '5');
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
@@ -20,5 +21,5 @@ const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 const peakKib = kib('VmHWM');
 await platform.shutdown();
-process.stdout.write(`${JSON.stringify({ ...result, ms, cpuMs: (cpu.user + cpu.system) / 1000, beforeMib: beforeKib / 1024, peakMib: peakKib / 1024 })}\n`);
+process.stdout.write(`${JSON.stringify({ ...result, ms, cpuMs: (cpu.user + cpu.system) / 1000, beforeMib: beforeKib / 1024, peakMib: peakKib / 1024, beforeHeapMib: beforeUsage.heapUsed / 1048576, beforeExternalMib: beforeUsage.external / 1048576, execArgv: process.execArgv, nodeOptions: process.env.NODE_OPTIONS ?? null })}\n`);
 process.exit(0);
