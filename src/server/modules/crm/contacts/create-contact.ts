@@ -14,7 +14,9 @@ import { consume } from '../../billing/limits';
 export async function createContact(db: Db, ctx: WorkspaceContext, input: CreateContactInput): Promise<Contact> {
   // Issue 14: the workspace's defaults are read in the round trip of BEGIN and the scope.
   return withTenantReading(db, ctx, defaultsRead(ctx), async (tx, [ws]) => {
-    const defaults = { region: ws?.country ?? null, currency: ws?.currency ?? 'USD' };
+    // The caller is a team member of this workspace: their role was read with the session in this
+    // request, and only team roles may create contacts.
+    const defaults = { region: ws?.country ?? null, callerIsMember: true };
     return presentContact(tx, ctx, (await findContactRow(tx, ctx, await insertContact(tx, ctx, input, defaults)))!);
   });
 }
@@ -31,16 +33,16 @@ function defaultsRead(ctx: WorkspaceContext): FirstRead<{ country: string | null
 }
 
 /** The same use case inside a caller's transaction (a booking makes its attendee a contact, BOOK-5); returns the new id. */
-export async function insertContact(tx: Tx, ctx: WorkspaceContext, input: CreateContactInput, defaults?: { region: string | null }): Promise<string> {
+export async function insertContact(tx: Tx, ctx: WorkspaceContext, input: CreateContactInput, defaults?: { region: string | null; callerIsMember?: boolean }): Promise<string> {
   const errors = new FieldErrors();
   const { region } = defaults ?? (await workspaceDefaults(tx, ctx));
   const emails = normaliseEmails(input.emails ?? []);
   const phones = normalisePhones(input.phones ?? [], region, 'phones', errors);
   // CRM-10: without a named owner, the first matching territory rule decides, else the creator.
   const ownerUserId = input.ownerUserId === undefined ? ((await loadTerritoryMatcher(tx, ctx.workspaceId))(input) ?? ctx.userId) : input.ownerUserId;
-  // The caller is a team member of this workspace (their role was read with the session in this
-  // request, and only team roles may create): owning what they create needs no second look-up.
-  if (!(ownerUserId === ctx.userId && ctx.role !== 'client')) await checkOwner(tx, ctx, ownerUserId, errors);
+  // A caller known to be a team member (createContact) owning what they create needs no second
+  // look-up; other callers (bookings, inbound mail) are checked as before.
+  if (!(defaults?.callerIsMember && ownerUserId === ctx.userId && ctx.role !== 'client')) await checkOwner(tx, ctx, ownerUserId, errors);
   await checkCompany(tx, ctx, input.companyId, errors);
   const custom = await checkCustomValues(tx, ctx, 'contacts', input.custom, null, region, errors);
   errors.throwIfAny();
