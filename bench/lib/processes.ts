@@ -7,7 +7,38 @@ import { Worker } from 'node:worker_threads';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export function freePort(): Promise<number> {
+/**
+ * Ports a shared machine gave this run (`BENCH_PORTS=3151-3154,55251-55254`), handed out in turn,
+ * each checked free; without it, any free port the system picks.
+ */
+const assignedPorts = (process.env.BENCH_PORTS ?? '')
+  .split(',')
+  .filter(Boolean)
+  .flatMap((range) => {
+    const [from, to = from] = range.split('-').map(Number) as [number, number?];
+    return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  });
+let nextAssigned = 0;
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < assignedPorts.length; tries++) {
+    const port = assignedPorts[nextAssigned++ % assignedPorts.length]!;
+    if (await portIsFree(port)) return port;
+  }
+  if (assignedPorts.length) throw new Error(`BENCH_PORTS: none of ${assignedPorts.join(', ')} is free`);
+  return anyFreePort();
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

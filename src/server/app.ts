@@ -62,7 +62,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     trustProxy: fastifyTrustProxy(services.config.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
-    logController: new OneLinePerRequest(),
+    logController: new OneLinePerRequest(services.logger),
     frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

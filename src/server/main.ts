@@ -5,7 +5,7 @@ import { ensureDemoWorkspace } from './demo';
 import { developmentExposureWarning } from './modules/dev/development-warning';
 import { startPlatform } from './platform/boot';
 import { ConfigError, loadConfig } from './platform/config';
-import { createLogger } from './platform/logger';
+import { createLogger, flushLogs } from './platform/logger';
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     await inboundSmtp?.close().catch(() => {});
     await app.close().catch(() => {});
     await platform.shutdown();
+    // Decision 020: lines still buffered are written before the process ends.
+    await flushLogs(logger);
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +127,38 @@ describe('operations', () => {
     // What was asked for is still plain: the path with its workspace, and the route.
     expect(requests.find((l) => l.req.url === `/api/widget/${ws}/messages`)).toBeDefined();
     expect(requests.find((l) => l.req.url === '/api/invitations/…')?.req.route).toBe('/api/invitations/:token');
+    // Issue 14: a completed request's line is written without the redaction pass, so it may only
+    // carry what the serializers build — never headers, cookies or a body.
+    lines.length = 0;
+    const cookie = `kestrel_session=${randomToken()}`;
+    const bearer = randomToken();
+    const csrf = randomToken();
+    await logged.app.inject({ method: 'GET', url: '/api/auth/me', headers: { cookie, authorization: `Bearer ${bearer}`, 'x-csrf-token': csrf } });
+    await logged.app.inject({ method: 'GET', url: '/api/health', headers: { cookie, authorization: `Bearer ${bearer}`, 'x-csrf-token': csrf } });
+    const completed = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request completed');
+    expect(completed.length).toBe(2);
+    for (const line of completed) {
+      expect(Object.keys(line).sort()).toEqual(['level', 'msg', 'req', 'reqId', 'res', 'responseTime', 'service', 'time']);
+      expect(['host', 'method', 'remoteAddress', 'remotePort', 'route', 'url']).toEqual(expect.arrayContaining(Object.keys(line.req)));
+      expect(line.req).toMatchObject({ method: 'GET', route: expect.stringMatching(/^\/api\//) });
+      expect(line.res).toEqual({ statusCode: expect.any(Number) });
+    }
+    for (const secret of [cookie.split('=')[1]!, bearer, csrf]) expect(lines.join('')).not.toContain(secret);
+  });
+
+  it('OPS-1 log lines written asynchronously are all out when the process exits or dies (decision 020)', () => {
+    const script = (end: string) => `
+      const { createLogger } = await import('./src/server/platform/logger.ts');
+      const log = createLogger('info');
+      for (let i = 0; i < 5000; i++) log.info({ i, password: 'hunter2hunter2' }, 'line');
+      ${end}`;
+    for (const end of ['process.exit(0);', "throw new Error('fatal');"]) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(end)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const out = r.stdout.trim().split('\n');
+      expect(out.length, r.stderr).toBe(5000);
+      expect(JSON.parse(out.at(-1)!)).toMatchObject({ i: 4999, password: '[redacted]' });
+      expect(r.stdout).not.toContain('hunter2hunter2');
+    }
   });
 
   it('OPS-1 BILL-2 config is validated at boot with a message naming each bad setting', () => {

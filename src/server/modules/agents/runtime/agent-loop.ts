@@ -67,6 +67,21 @@ const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}â€
  * limit, or a person's Stop. Retries on 429/5xx happen inside each model call.
  */
 export async function runLoop(services: Services, ctx: WorkspaceContext, def: LoopDefinition, o: LoopOptions): Promise<LoopOutcome> {
+  // Issue 14: a tool call's audit entry is written while the next model call runs, not before it
+  // (its transaction was half of a step's round trips). The run ends only once every entry is
+  // written, and fails as before if one could not be (AI-5: every tool call is audited).
+  const audits: Promise<unknown>[] = [];
+  let outcome: LoopOutcome;
+  try {
+    outcome = await loop(services, ctx, def, o, audits);
+  } finally {
+    const failed = (await Promise.all(audits)).find((r) => r !== null);
+    if (failed !== undefined) throw failed;
+  }
+  return outcome;
+}
+
+async function loop(services: Services, ctx: WorkspaceContext, def: LoopDefinition, o: LoopOptions, audits: Promise<unknown>[]): Promise<LoopOutcome> {
   const messages = [...o.messages];
   const byName = new Map(def.tools.map((t) => [t.name, t]));
   const sdkTools: ToolSet = Object.fromEntries(def.tools.map((t) => [t.name, tool({ description: t.description, inputSchema: t.input })]));
@@ -145,7 +160,7 @@ export async function runLoop(services: Services, ctx: WorkspaceContext, def: Lo
         }
         continue;
       }
-      const value = await runTool(services, ctx, def, o, byName.get(call.name), call, step);
+      const value = await runTool(services, ctx, def, o, byName.get(call.name), call, step, audits);
       results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.name, output: { type: 'text', value } });
     }
     messages.push({ role: 'tool', content: results });
@@ -177,6 +192,7 @@ async function runTool(
   t: AgentTool | undefined,
   call: { toolCallId: string; name: string; input: unknown },
   step: number,
+  audits: Promise<unknown>[],
 ): Promise<string> {
   let ok = false;
   let value: string;
@@ -205,7 +221,7 @@ async function runTool(
   }
   o.emit({ type: 'tool', step, tool: call.name, input: call.input, ok, summary });
   // Not waiting for the disk here: a proposal's own audit entry commits with the proposal.
-  await withTenant(
+  const audit = withTenant(
     services.database.db,
     ctx,
     (tx) =>
@@ -217,5 +233,7 @@ async function runTool(
       }),
     { waitForDisk: false },
   );
+  // Settles to null, or to the error: never an unhandled rejection while the run goes on.
+  audits.push(audit.then(() => null, (error: unknown) => error ?? new Error('The audit entry was not written.')));
   return value;
 }
