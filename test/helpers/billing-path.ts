@@ -4,15 +4,27 @@ import { ownerWithWorkspace } from './client';
 import { heading, noSidewaysScroll, openPage, signIn } from './browser';
 import type { TestServer } from './server';
 
-/** The plans every billing browser test uses: Free with 2 contacts, Pro at the provider's price ids. */
-export const browserPlans = (prices: { plan: Record<string, string>; pack: Record<string, string> }, currency = 'USD', proPrice = 4900) => ({
+type Prices = { plan: Record<string, string>; pack: Record<string, string> };
+type Money = { currency: string; pro: number; pack: number };
+type Limits = Record<string, number>;
+
+/** Free, Pro at the provider's price ids, and a 500-credit pack; prices in `currency`'s minor units. */
+const planSet = (prices: Prices, money: Money, free: Limits, pro: { limits: Limits; monthlyCredits: number }) => ({
   defaultPlan: 'free',
   plans: [
-    { id: 'free', name: 'Free', priceMinor: 0, currency, limits: { seats: 3, contacts: 2, ai_runs: 50, emails: 500 } },
-    { id: 'pro', name: 'Pro', priceMinor: proPrice, currency, limits: { seats: 25, contacts: 100_000, ai_runs: 10_000, emails: 100_000 }, monthlyCredits: 1000, prices: prices.plan },
+    { id: 'free', name: 'Free', priceMinor: 0, currency: money.currency, limits: free },
+    { id: 'pro', name: 'Pro', priceMinor: money.pro, currency: money.currency, limits: pro.limits, monthlyCredits: pro.monthlyCredits, prices: prices.plan },
   ],
-  packs: [{ id: 'credits-500', credits: 500, priceMinor: 1000, currency, prices: prices.pack }],
+  packs: [{ id: 'credits-500', credits: 500, priceMinor: money.pack, currency: money.currency, prices: prices.pack }],
 });
+
+/** The plans every billing browser test uses: Free with 2 contacts, Pro with 1,000 monthly credits. */
+export const browserPlans = (prices: Prices, currency = 'USD', proPrice = 4900) =>
+  planSet(prices, { currency, pro: proPrice, pack: 1000 }, { seats: 3, contacts: 2, ai_runs: 50, emails: 500 }, { limits: { seats: 25, contacts: 100_000, ai_runs: 10_000, emails: 100_000 }, monthlyCredits: 1000 });
+
+/** The plans every provider test uses: Free with 2 contacts and 5 AI runs, Pro with 100 monthly credits. */
+export const providerPlans = (prices: Prices, money: Money = { currency: 'USD', pro: 4900, pack: 1000 }) =>
+  planSet(prices, money, { seats: 3, contacts: 2, ai_runs: 5 }, { limits: { seats: 25, contacts: 1000 }, monthlyCredits: 100 });
 
 /**
  * Issue 19's path in a real browser with a provider played by its local fake: an owner on Free at
@@ -71,6 +83,22 @@ export const billingReads = (server: () => TestServer) => ({
   contact: (o: Owner, n: string) => o.client.post(`/api/workspaces/${o.workspaceId}/contacts`, { firstName: n }),
   account: async (o: Owner) => (await server().services.database.systemPool.query(`SELECT * FROM billing_accounts WHERE workspace_id = $1`, [o.workspaceId])).rows[0],
 });
+
+/**
+ * The provider's hosted checkout as a browser follows it: Kestrel answers the page's address
+ * (matching `hosted`, when given), the fake's page pays and sends the signed webhooks, then
+ * redirects back with `redirect`; resolves to where it sends the browser.
+ */
+export const hostedCheckout =
+  (redirect: 302 | 303, hosted?: () => RegExp) =>
+  async (o: Owner, body: Record<string, string>): Promise<string> => {
+    const res = await o.client.post(`/api/workspaces/${o.workspaceId}/billing/checkout`, body);
+    expect(res.statusCode, res.body).toBe(200);
+    if (hosted) expect(res.json().url).toMatch(hosted());
+    const page = await fetch(res.json().url, { redirect: 'manual' });
+    expect(page.status).toBe(redirect);
+    return page.headers.get('location')!;
+  };
 
 /** BILL-2: only billing metadata is stored — no text column of any table holds the test card's number. */
 export async function expectNoCardStored(server: TestServer, card: string): Promise<void> {

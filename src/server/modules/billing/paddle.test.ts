@@ -3,18 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakePaddle, PADDLE_TEST_CARD } from '../../../../test/fakes/paddle';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
-import { billingReads, expectNoCardStored } from '../../../../test/helpers/billing-path';
+import { billingReads, expectNoCardStored, hostedCheckout, providerPlans } from '../../../../test/helpers/billing-path';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { reconcileBilling } from './reconcile.job';
 
-const plans = {
-  defaultPlan: 'free',
-  plans: [
-    { id: 'free', name: 'Free', priceMinor: 0, currency: 'USD', limits: { seats: 3, contacts: 2, ai_runs: 5 } },
-    { id: 'pro', name: 'Pro', priceMinor: 4900, currency: 'USD', limits: { seats: 25, contacts: 1000 }, monthlyCredits: 100, prices: { paddle: 'pri_pro' } },
-  ],
-  packs: [{ id: 'credits-500', credits: 500, priceMinor: 1000, currency: 'USD', prices: { paddle: 'pri_pack' } }],
-};
+const plans = providerPlans({ plan: { paddle: 'pri_pro' }, pack: { paddle: 'pri_pack' } });
 
 let server: TestServer;
 let paddle: FakePaddle;
@@ -28,15 +21,7 @@ beforeAll(async () => {
 type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
 const { summary, contact, account } = billingReads(() => server);
 
-/** Paddle's hosted checkout as a browser follows it: the page pays, the notifications land, then the redirect back. */
-async function checkout(o: Owner, body: Record<string, string>) {
-  const res = await o.client.post(`/api/workspaces/${o.workspaceId}/billing/checkout`, body);
-  expect(res.statusCode, res.body).toBe(200);
-  expect(res.json().url).toMatch(new RegExp(`^${paddle.url}/pay\\?_ptxn=txn_`));
-  const page = await fetch(res.json().url, { redirect: 'manual' });
-  expect(page.status).toBe(302);
-  return page.headers.get('location')!;
-}
+const checkout = hostedCheckout(302, () => new RegExp(`^${paddle.url}/pay\\?_ptxn=txn_`));
 
 describe('BILL-2 Paddle Billing', () => {
   it('BILL-2 the fake speaks the official SDK: a transaction, a subscription, a portal session, and Webhooks.unmarshal accepts what it signs', async () => {

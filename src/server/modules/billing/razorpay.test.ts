@@ -3,18 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakeRazorpay, RAZORPAY_TEST_CARD } from '../../../../test/fakes/razorpay';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
-import { billingReads, expectNoCardStored } from '../../../../test/helpers/billing-path';
+import { billingReads, expectNoCardStored, hostedCheckout, providerPlans } from '../../../../test/helpers/billing-path';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { reconcileBilling } from './reconcile.job';
 
-const plans = {
-  defaultPlan: 'free',
-  plans: [
-    { id: 'free', name: 'Free', priceMinor: 0, currency: 'INR', limits: { seats: 3, contacts: 2, ai_runs: 5 } },
-    { id: 'pro', name: 'Pro', priceMinor: 199900, currency: 'INR', limits: { seats: 25, contacts: 1000 }, monthlyCredits: 100, prices: { razorpay: 'plan_pro' } },
-  ],
-  packs: [{ id: 'credits-500', credits: 500, priceMinor: 49900, currency: 'INR', prices: { razorpay: 'link' } }],
-};
+const plans = providerPlans({ plan: { razorpay: 'plan_pro' }, pack: { razorpay: 'link' } }, { currency: 'INR', pro: 199900, pack: 49900 });
 
 let server: TestServer;
 let razorpay: FakeRazorpay;
@@ -31,13 +24,7 @@ beforeAll(async () => {
 type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
 const { summary, contact, account } = billingReads(() => server);
 
-async function checkout(o: Owner, body: Record<string, string>) {
-  const res = await o.client.post(`/api/workspaces/${o.workspaceId}/billing/checkout`, body);
-  expect(res.statusCode, res.body).toBe(200);
-  const page = await fetch(res.json().url, { redirect: 'manual' });
-  expect(page.status).toBe(302);
-  return page.headers.get('location')!;
-}
+const checkout = hostedCheckout(302);
 
 describe('BILL-2 Razorpay', () => {
   it('BILL-2 INV-5 the fake speaks the official SDK: subscriptions, cancel at cycle end, Payment Links, and validateWebhookSignature accepts what it signs', async () => {

@@ -2,18 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakeStripe, TEST_CARD } from '../../../../test/fakes/stripe';
-import { billingReads, expectNoCardStored } from '../../../../test/helpers/billing-path';
+import { billingReads, expectNoCardStored, hostedCheckout, providerPlans } from '../../../../test/helpers/billing-path';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { reconcileBilling } from './reconcile.job';
 
-const plans = {
-  defaultPlan: 'free',
-  plans: [
-    { id: 'free', name: 'Free', priceMinor: 0, currency: 'USD', limits: { seats: 3, contacts: 2, ai_runs: 5 } },
-    { id: 'pro', name: 'Pro', priceMinor: 4900, currency: 'USD', limits: { seats: 25, contacts: 1000 }, monthlyCredits: 100, prices: { stripe: 'price_pro' } },
-  ],
-  packs: [{ id: 'credits-500', credits: 500, priceMinor: 1000, currency: 'USD', prices: { stripe: 'price_pack' } }],
-};
+const plans = providerPlans({ plan: { stripe: 'price_pro' }, pack: { stripe: 'price_pack' } });
 
 let server: TestServer;
 let stripe: FakeStripe;
@@ -26,14 +19,7 @@ beforeAll(async () => {
 type Owner = Awaited<ReturnType<typeof ownerWithWorkspace>>;
 const { summary, contact, account } = billingReads(() => server);
 
-/** The hosted checkout as a browser follows it: the page pays, Stripe's webhooks land, then the redirect back. */
-async function checkout(o: Owner, body: Record<string, string>) {
-  const res = await o.client.post(`/api/workspaces/${o.workspaceId}/billing/checkout`, body);
-  expect(res.statusCode, res.body).toBe(200);
-  const page = await fetch(res.json().url, { redirect: 'manual' });
-  expect(page.status).toBe(303);
-  return page.headers.get('location')!;
-}
+const checkout = hostedCheckout(303);
 
 describe('BILL-2 Stripe', () => {
   it('BILL-2 BILL-1 AUTH-9 checkout → webhook → plan active → limit lifted; receipt mailed, invoice listed, audit written, no card number stored', async () => {

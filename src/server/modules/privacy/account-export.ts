@@ -1,5 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
@@ -14,26 +13,12 @@ import { enqueue } from '../../platform/jobs/jobs';
 import { users } from '../accounts/accounts.schema';
 import { writeArchive, type ArchivePart, type ArchiveProgress } from './build-archive';
 import { privacyAccountExportJob } from './export.job';
-import { EXPORT_LINK_HOURS } from './manage-exports';
+import { EXPORT_LINK_HOURS, hashExportToken, newExportToken, presentExport, sendArchiveOnce } from './export-link';
 import { columnCatalogue } from './person-match';
 import { privacyAccountExports } from './privacy.schema';
 
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 export const accountExportDir = (dataDir: string) => path.join(path.resolve(dataDir), 'exports', 'accounts');
 const exportFile = (dataDir: string, id: string) => path.join(accountExportDir(dataDir), `${id}.zip`);
-
-type Row = typeof privacyAccountExports.$inferSelect;
-const present = (r: Row) => ({
-  id: r.id,
-  status: r.status,
-  rowsDone: r.rowsDone,
-  rowsTotal: r.rowsTotal,
-  bytes: r.bytes,
-  error: r.error,
-  expiresAt: r.expiresAt.toISOString(),
-  createdAt: r.createdAt.toISOString(),
-  finishedAt: r.finishedAt?.toISOString() ?? null,
-});
 
 const USER = sql.raw(`current_setting('kestrel.export_user_id')`);
 const EMAIL = sql.raw(`current_setting('kestrel.export_email')`);
@@ -86,28 +71,28 @@ export async function writeAccountArchive(system: Db, userId: string, out: Writa
 
 /** PRIV-2: a person asks for their own data; a job builds it. The link (with its one-time token) is given only now. */
 export async function requestAccountExport(db: Db, userId: string) {
-  const token = randomBytes(32).toString('base64url');
+  const token = newExportToken();
   const row = await db.transaction(async (tx) => {
     const [created] = await tx
       .insert(privacyAccountExports)
-      .values({ userId, tokenHash: hash(token), expiresAt: new Date(Date.now() + EXPORT_LINK_HOURS * 3600_000) })
+      .values({ userId, tokenHash: hashExportToken(token), expiresAt: new Date(Date.now() + EXPORT_LINK_HOURS * 3600_000) })
       .returning();
     await enqueue(tx, privacyAccountExportJob, { userId, exportId: created!.id });
     return created!;
   });
-  return { ...present(row), downloadUrl: `/api/account/exports/${row.id}/download?token=${token}` };
+  return { ...presentExport(row), downloadUrl: `/api/account/exports/${row.id}/download?token=${token}` };
 }
 
 export async function getAccountExport(db: Db, userId: string, id: string) {
   const [row] = await db.select().from(privacyAccountExports).where(and(eq(privacyAccountExports.userId, userId), eq(privacyAccountExports.id, id)));
   if (!row) throw notFound('Export');
-  return present(row);
+  return presentExport(row);
 }
 
 /** The person's latest export, so that a reloaded page shows its progress (no link: that was given once). */
 export async function latestAccountExport(db: Db, userId: string) {
   const [row] = await db.select().from(privacyAccountExports).where(eq(privacyAccountExports.userId, userId)).orderBy(desc(privacyAccountExports.createdAt)).limit(1);
-  return row ? present(row) : null;
+  return row ? presentExport(row) : null;
 }
 
 /** The job: builds the archive under DATA_DIR (0600), reporting rows done as it goes. */
@@ -142,13 +127,11 @@ export async function downloadAccountExport(db: Db, userId: string, dataDir: str
   const taken = await db
     .update(privacyAccountExports)
     .set({ status: 'downloaded' })
-    .where(and(eq(privacyAccountExports.userId, userId), eq(privacyAccountExports.id, id), eq(privacyAccountExports.tokenHash, hash(token)), eq(privacyAccountExports.status, 'ready'), gt(privacyAccountExports.expiresAt, new Date())))
+    .where(and(eq(privacyAccountExports.userId, userId), eq(privacyAccountExports.id, id), eq(privacyAccountExports.tokenHash, hashExportToken(token)), eq(privacyAccountExports.status, 'ready'), gt(privacyAccountExports.expiresAt, new Date())))
     .returning({ id: privacyAccountExports.id });
   if (!taken.length) throw new AppError('export_unavailable', 410, 'This download link has been used, has expired or is not valid. Ask for a new export.');
   const file = exportFile(dataDir, id);
-  const stream = createReadStream(file);
-  stream.once('close', () => void rm(file, { force: true }));
-  return { stream, filename: `kestrel-my-data-${new Date().toISOString().slice(0, 10)}.zip`, contentType: 'application/zip' };
+  return sendArchiveOnce(file, 'kestrel-my-data');
 }
 
 /** Hourly, with the workspace exports: account archives not downloaded in time are deleted. */

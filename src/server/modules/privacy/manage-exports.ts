@@ -1,5 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq, gt, sql } from 'drizzle-orm';
@@ -13,35 +12,19 @@ import { recordAudit } from '../audit/record-audit';
 import { sweepAccountExports } from './account-export';
 import { writeWorkspaceArchive } from './build-archive';
 import { privacyExportJob } from './export.job';
+import { EXPORT_LINK_HOURS, hashExportToken, newExportToken, presentExport, sendArchiveOnce } from './export-link';
 import { privacyExports } from './privacy.schema';
 
-/** How long a finished export waits to be downloaded. */
-export const EXPORT_LINK_HOURS = 24;
-
-const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 export const exportDir = (dataDir: string, workspaceId: string) => path.join(path.resolve(dataDir), 'exports', workspaceId);
 const exportFile = (dataDir: string, workspaceId: string, id: string) => path.join(exportDir(dataDir, workspaceId), `${id}.zip`);
 
-type ExportRow = typeof privacyExports.$inferSelect;
-export const presentExport = (r: ExportRow) => ({
-  id: r.id,
-  status: r.status,
-  rowsDone: r.rowsDone,
-  rowsTotal: r.rowsTotal,
-  bytes: r.bytes,
-  error: r.error,
-  expiresAt: r.expiresAt.toISOString(),
-  createdAt: r.createdAt.toISOString(),
-  finishedAt: r.finishedAt?.toISOString() ?? null,
-});
-
 /** PRIV-2: asks for an export of the whole workspace; a job builds it. The link (with its one-time token) is given only now. */
 export async function requestExport(db: Db, ctx: WorkspaceContext) {
-  const token = randomBytes(32).toString('base64url');
+  const token = newExportToken();
   const row = await withTenant(db, ctx, async (tx) => {
     const [created] = await tx
       .insert(privacyExports)
-      .values({ workspaceId: ctx.workspaceId, requestedBy: ctx.userId, tokenHash: hash(token), expiresAt: new Date(Date.now() + EXPORT_LINK_HOURS * 3600_000) })
+      .values({ workspaceId: ctx.workspaceId, requestedBy: ctx.userId, tokenHash: hashExportToken(token), expiresAt: new Date(Date.now() + EXPORT_LINK_HOURS * 3600_000) })
       .returning();
     await enqueue(tx, privacyExportJob, { workspaceId: ctx.workspaceId, exportId: created!.id }, { workspaceId: ctx.workspaceId });
     await recordAudit(tx, ctx, { action: 'privacy.export_requested', targetType: 'export', targetId: created!.id });
@@ -94,16 +77,14 @@ export async function downloadExport(db: Db, ctx: WorkspaceContext, dataDir: str
     const taken = await tx
       .update(privacyExports)
       .set({ status: 'downloaded' })
-      .where(and(eq(privacyExports.workspaceId, ctx.workspaceId), eq(privacyExports.id, id), eq(privacyExports.tokenHash, hash(token)), eq(privacyExports.status, 'ready'), gt(privacyExports.expiresAt, new Date())))
+      .where(and(eq(privacyExports.workspaceId, ctx.workspaceId), eq(privacyExports.id, id), eq(privacyExports.tokenHash, hashExportToken(token)), eq(privacyExports.status, 'ready'), gt(privacyExports.expiresAt, new Date())))
       .returning();
     if (taken.length) await recordAudit(tx, ctx, { action: 'privacy.export_downloaded', targetType: 'export', targetId: id });
     return taken;
   });
   if (!row) throw new AppError('export_unavailable', 410, 'This download link has been used, has expired or is not valid. Ask for a new export.');
   const file = exportFile(dataDir, ctx.workspaceId, id);
-  const stream = createReadStream(file);
-  stream.once('close', () => void rm(file, { force: true }));
-  return { stream, filename: `kestrel-export-${new Date().toISOString().slice(0, 10)}.zip`, contentType: 'application/zip' };
+  return sendArchiveOnce(file, 'kestrel-export');
 }
 
 /** Hourly: archives not downloaded in time are deleted, their exports marked expired. */

@@ -10,6 +10,7 @@ import { ConfirmRemove } from '../../ui/ConfirmRemove';
 import { PasswordField, SelectField, TextField } from '../../ui/Field';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
+import { SwitchRow } from '../../ui/Switch';
 import { useFormErrors } from '../../ui/useFormErrors';
 import { AgentSettingsSection } from '../agents/AgentSettingsSection';
 import { brainKeys } from '../brain/api';
@@ -268,28 +269,13 @@ function PrivacySettings({ workspaceId }: { workspaceId: string }) {
       ) : settings.isError ? (
         <ErrorAlert>{errorMessage(settings.error)}</ErrorAlert>
       ) : (
-        <div className="flex items-start justify-between gap-4">
-          <div>
-            <p id="ai-redact-label" className="font-medium text-stone-900">
-              Redact emails and phone numbers
-            </p>
-            <p id="ai-redact-hint" className="mt-1 text-sm text-stone-600">
-              Replaces them with placeholders in record details sent to the provider. Drafting emails still works; the assistant just won’t see the addresses.
-            </p>
-          </div>
-          <button
-            type="button"
-            role="switch"
-            aria-checked={settings.data.redactPii}
-            aria-labelledby="ai-redact-label"
-            aria-describedby="ai-redact-hint"
-            disabled={save.isPending}
-            onClick={() => save.mutate(!settings.data.redactPii)}
-            className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors disabled:opacity-60 ${settings.data.redactPii ? 'bg-teal-700' : 'bg-stone-300'}`}
-          >
-            <span aria-hidden="true" className={`inline-block size-5 rounded-full bg-white shadow transition-transform ${settings.data.redactPii ? 'translate-x-5' : 'translate-x-0.5'}`} />
-          </button>
-        </div>
+        <SwitchRow
+          label="Redact emails and phone numbers"
+          hint="Replaces them with placeholders in record details sent to the provider. Drafting emails still works; the assistant just won’t see the addresses."
+          checked={settings.data.redactPii}
+          pending={save.isPending}
+          onToggle={() => save.mutate(!settings.data.redactPii)}
+        />
       )}
       {save.isError ? <ErrorAlert className="mt-3">{errorMessage(save.error)}</ErrorAlert> : null}
     </Card>

@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { errorMessage } from '../../lib/api';
-import { ErrorAlert } from '../../ui/Alert';
 import { fetchOperatorPrivacy } from './api';
+import { PublicPrivacyPage, Subprocessors } from './PublicPrivacyPage';
 
 const period = (days: number) => (days % 365 === 0 && days >= 365 ? `${days / 365} year${days === 365 ? '' : 's'}` : `${days} day${days === 1 ? '' : 's'}`);
 
@@ -12,25 +11,16 @@ const period = (days: number) => (days % 365 === 0 && days >= 365 ? `${days / 36
  */
 export function OperatorPrivacyPage() {
   const page = useQuery({ queryKey: ['operator-privacy'], queryFn: fetchOperatorPrivacy, retry: false });
-  const data = page.data;
-  const who = data?.operator.name ?? 'The operator of this service';
   return (
-    <main className="mx-auto max-w-2xl px-4 py-12">
-      <h1 className="text-2xl font-semibold text-stone-900">Privacy</h1>
-      {page.isPending ? (
-        <p role="status" aria-busy="true" className="mt-4 text-stone-600">
-          Loading…
-        </p>
-      ) : null}
-      {page.error ? <ErrorAlert className="mt-4">{errorMessage(page.error)}</ErrorAlert> : null}
-      {data ? (
+    <PublicPrivacyPage title="Privacy" page={page}>
+      {(data) => (
         <div className="mt-6 space-y-6 text-stone-700">
           <section aria-labelledby="who-heading" className="space-y-2">
             <h2 id="who-heading" className="text-lg font-semibold text-stone-900">
               Who runs this service
             </h2>
             <p>
-              {who} runs this Kestrel installation and is responsible for the data kept in it.
+              {data.operator.name ?? 'The operator of this service'} runs this Kestrel installation and is responsible for the data kept in it.
               {data.operator.email ? (
                 <>
                   {' '}
@@ -48,18 +38,7 @@ export function OperatorPrivacyPage() {
             <h2 id="subprocessors-heading" className="text-lg font-semibold text-stone-900">
               Services that process your data
             </h2>
-            {data.subprocessors.length === 0 ? (
-              <p>None: no outside service receives your data. It stays on the server this service runs on.</p>
-            ) : (
-              <ul className="divide-y divide-stone-200 rounded-md border border-stone-200 bg-white">
-                {data.subprocessors.map((s) => (
-                  <li key={s.name} className="px-4 py-3">
-                    <p className="font-medium text-stone-900">{s.name}</p>
-                    <p className="text-sm">{s.purpose}</p>
-                  </li>
-                ))}
-              </ul>
-            )}
+            <Subprocessors items={data.subprocessors} />
             <p className="text-sm text-stone-500">Each workspace may switch on more services of its own; its own privacy page lists them.</p>
           </section>
           <section aria-labelledby="retention-heading" className="space-y-2">
@@ -87,7 +66,7 @@ export function OperatorPrivacyPage() {
             Sign in
           </Link>
         </div>
-      ) : null}
-    </main>
+      )}
+    </PublicPrivacyPage>
   );
 }

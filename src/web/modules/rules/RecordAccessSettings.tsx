@@ -5,6 +5,7 @@ import { ErrorAlert } from '../../ui/Alert';
 import { announce } from '../../ui/Announcer';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
+import { SwitchRow } from '../../ui/Switch';
 import { crmKeys } from '../crm/api';
 import { useCrmRole } from '../crm/useCrm';
 import { Forbidden } from '../settings/Forbidden';
@@ -36,28 +37,13 @@ export function RecordAccessSettings() {
         ) : settings.isError ? (
           <ErrorAlert>{errorMessage(settings.error)}</ErrorAlert>
         ) : (
-          <div className="flex items-start justify-between gap-4">
-            <div>
-              <p id="staff-own-label" className="font-medium text-stone-900">
-                Staff see only records they own
-              </p>
-              <p id="staff-own-hint" className="mt-1 text-sm text-stone-600">
-                When on, a staff member sees, changes and bulk-edits only the contacts, companies and deals assigned to them. The change is recorded in the audit log.
-              </p>
-            </div>
-            <button
-              type="button"
-              role="switch"
-              aria-checked={settings.data.staffOwnRecordsOnly}
-              aria-labelledby="staff-own-label"
-              aria-describedby="staff-own-hint"
-              disabled={save.isPending}
-              onClick={() => save.mutate(!settings.data.staffOwnRecordsOnly)}
-              className={`relative inline-flex h-6 w-11 shrink-0 items-center rounded-full transition-colors disabled:opacity-60 ${settings.data.staffOwnRecordsOnly ? 'bg-teal-700' : 'bg-stone-300'}`}
-            >
-              <span aria-hidden="true" className={`inline-block size-5 rounded-full bg-white shadow transition-transform ${settings.data.staffOwnRecordsOnly ? 'translate-x-5' : 'translate-x-0.5'}`} />
-            </button>
-          </div>
+          <SwitchRow
+            label="Staff see only records they own"
+            hint="When on, a staff member sees, changes and bulk-edits only the contacts, companies and deals assigned to them. The change is recorded in the audit log."
+            checked={settings.data.staffOwnRecordsOnly}
+            pending={save.isPending}
+            onToggle={() => save.mutate(!settings.data.staffOwnRecordsOnly)}
+          />
         )}
         {save.isError ? <ErrorAlert className="mt-3">{errorMessage(save.error)}</ErrorAlert> : null}
       </Card>

@@ -18,9 +18,48 @@ import { ClosedWorkspace } from '../privacy/ClosedWorkspace';
 import { CommandPalette } from '../views/CommandPalette';
 import { AiNavItems } from '../agents/AiNavItems';
 import { BillingBanner } from '../billing/BillingBanner';
+import { NavItem, navLinkClass } from './NavItem';
 
-const navLinkClass =
-  'flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-stone-700 hover:bg-stone-100 aria-[current=page]:bg-teal-50 aria-[current=page]:text-teal-900';
+type NavEntry = { path: string; label: string; icon: ReactNode; exact?: boolean; team?: boolean };
+
+/** The side navigation, in order: records (H4), then the Inbox, work, the AI entries, and setup. `team`: hidden from clients. */
+const records: NavEntry[] = [
+  { path: '', label: 'Home', exact: true, icon: <path d="M3 9l7-6 7 6v8h-5v-5H8v5H3z" /> },
+  {
+    path: '/contacts',
+    label: 'Contacts',
+    icon: (
+      <>
+        <circle cx="10" cy="7" r="3" />
+        <path d="M4 17c.8-3 3.2-4.5 6-4.5s5.2 1.5 6 4.5" />
+      </>
+    ),
+  },
+  { path: '/companies', label: 'Companies', icon: <path d="M4 17V4h8v13M12 8h4v9M3 17h14M7 7h2M7 10h2M7 13h2" /> },
+  { path: '/deals', label: 'Deals', icon: <path d="M3 5h4v11H3zM8 5h4v7H8zM13 5h4v4h-4z" /> },
+];
+const work: NavEntry[] = [
+  { path: '/tasks', label: 'Tasks', icon: <path d="M4 4h12v12H4zM7 10l2 2 4-4" /> },
+  { path: '/calls', label: 'Calls', team: true, icon: <path d="M5 3h3l1.5 4-2 1.3a9 9 0 0 0 4.2 4.2L13 10.5l4 1.5v3a2 2 0 0 1-2 2A12 12 0 0 1 3 5a2 2 0 0 1 2-2z" /> },
+  { path: '/campaigns', label: 'Campaigns', team: true, icon: <path d="M3 8v4h3l6 4V4L6 8H3zM15 7.5a3.5 3.5 0 0 1 0 5" /> },
+  { path: '/sequences', label: 'Sequences', team: true, icon: <path d="M4 5h12M4 10h8M4 15h4M14 13l2 2-2 2" /> },
+  { path: '/templates', label: 'Templates', team: true, icon: <path d="M3 5h14v10H3zM3 5l7 6 7-6" /> },
+  { path: '/booking', label: 'Booking', icon: <path d="M4 5h12v11H4zM4 8h12M7 3v3M13 3v3" /> },
+  { path: '/invoices', label: 'Invoices', team: true, icon: <path d="M5 2.5h10v15l-2.5-1.5L10 17.5 7.5 16 5 17.5zM8 7h4M8 10h4" /> },
+];
+const setup: NavEntry[] = [
+  { path: '/import', label: 'Import', icon: <path d="M10 3v9M6 8l4 4 4-4M4 14v3h12v-3" /> },
+  {
+    path: '/settings',
+    label: 'Settings',
+    icon: (
+      <>
+        <circle cx="10" cy="10" r="2.5" />
+        <path d="M10 2v2.5M10 15.5V18M2 10h2.5M15.5 10H18M4.3 4.3l1.8 1.8M13.9 13.9l1.8 1.8M4.3 15.7l1.8-1.8M13.9 6.1l1.8-1.8" />
+      </>
+    ),
+  },
+];
 
 /** The signed-in frame: top bar (menu, workspace switcher, user menu), side navigation, content. */
 export function AppShell() {
@@ -39,6 +78,8 @@ export function AppShell() {
   // PRIV-3: a closed workspace answers 423 until it is reopened or purged.
   const closed = isApiError(workspace.error) && workspace.error.status === 423;
   const myRole = useMe().data?.workspaces.find((w) => w.id === workspaceId)?.role;
+  // Clients see the records, tasks and booking; the rest of the navigation is the team's.
+  const team = !!workspace.data && workspace.data.role !== 'client';
 
   return (
     <div className="min-h-dvh bg-stone-50">
@@ -68,120 +109,19 @@ export function AppShell() {
           className={`${nav.open ? 'block' : 'hidden'} fixed inset-x-0 top-14 z-10 border-b border-stone-200 bg-white p-3 shadow-md md:sticky md:top-14 md:block md:h-[calc(100dvh-3.5rem)] md:w-56 md:shrink-0 md:border-r md:border-b-0 md:bg-transparent md:shadow-none`}
         >
           <ul className="space-y-1">
-            <li>
-              <Link to="/w/$workspaceId" params={{ workspaceId }} activeOptions={{ exact: true }} className={navLinkClass}>
-                <HomeIcon />
-                Home
-              </Link>
-            </li>
-            {/* CRM (H4). Typed by path: the list and import routes belong to other modules and may register later. */}
-            <li>
-              <Link to={`/w/${workspaceId}/contacts` as '/'} className={navLinkClass}>
-                <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round">
-                  <circle cx="10" cy="7" r="3" />
-                  <path d="M4 17c.8-3 3.2-4.5 6-4.5s5.2 1.5 6 4.5" />
-                </svg>
-                Contacts
-              </Link>
-            </li>
-            <li>
-              <Link to={`/w/${workspaceId}/companies` as '/'} className={navLinkClass}>
-                <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round">
-                  <path d="M4 17V4h8v13M12 8h4v9M3 17h14M7 7h2M7 10h2M7 13h2" />
-                </svg>
-                Companies
-              </Link>
-            </li>
-            <li>
-              <Link to={`/w/${workspaceId}/deals` as '/'} className={navLinkClass}>
-                <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round">
-                  <path d="M3 5h4v11H3zM8 5h4v7H8zM13 5h4v4h-4z" />
-                </svg>
-                Deals
-              </Link>
-            </li>
-            <InboxNavItem workspaceId={workspaceId} linkClass={navLinkClass} team={!!workspace.data && workspace.data.role !== 'client'} />
-            <li>
-              <Link to="/w/$workspaceId/tasks" params={{ workspaceId }} className={navLinkClass}>
-                <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
-                  <path d="M4 4h12v12H4zM7 10l2 2 4-4" />
-                </svg>
-                Tasks
-              </Link>
-            </li>
-            {workspace.data && workspace.data.role !== 'client' ? (
-              <li>
-                <Link to={`/w/${workspaceId}/calls` as '/'} className={navLinkClass}>
-                  <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
-                    <path d="M5 3h3l1.5 4-2 1.3a9 9 0 0 0 4.2 4.2L13 10.5l4 1.5v3a2 2 0 0 1-2 2A12 12 0 0 1 3 5a2 2 0 0 1 2-2z" />
-                  </svg>
-                  Calls
-                </Link>
-              </li>
-            ) : null}
-            {workspace.data && workspace.data.role !== 'client' ? (
-              <li>
-                <Link to={`/w/${workspaceId}/campaigns` as '/'} className={navLinkClass}>
-                  <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
-                    <path d="M3 8v4h3l6 4V4L6 8H3zM15 7.5a3.5 3.5 0 0 1 0 5" />
-                  </svg>
-                  Campaigns
-                </Link>
-              </li>
-            ) : null}
-            {workspace.data && workspace.data.role !== 'client' ? (
-              <li>
-                <Link to={`/w/${workspaceId}/sequences` as '/'} className={navLinkClass}>
-                  <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
-                    <path d="M4 5h12M4 10h8M4 15h4M14 13l2 2-2 2" />
-                  </svg>
-                  Sequences
-                </Link>
-              </li>
-            ) : null}
-            {workspace.data && workspace.data.role !== 'client' ? (
-              <li>
-                <Link to={`/w/${workspaceId}/templates` as '/'} className={navLinkClass}>
-                  <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
-                    <path d="M3 5h14v10H3zM3 5l7 6 7-6" />
-                  </svg>
-                  Templates
-                </Link>
-              </li>
-            ) : null}
-            <li>
-              <Link to={`/w/${workspaceId}/booking` as '/'} className={navLinkClass}>
-                <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
-                  <path d="M4 5h12v11H4zM4 8h12M7 3v3M13 3v3" />
-                </svg>
-                Booking
-              </Link>
-            </li>
-            {workspace.data && workspace.data.role !== 'client' ? (
-              <li>
-                <Link to={`/w/${workspaceId}/invoices` as '/'} className={navLinkClass}>
-                  <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
-                    <path d="M5 2.5h10v15l-2.5-1.5L10 17.5 7.5 16 5 17.5zM8 7h4M8 10h4" />
-                  </svg>
-                  Invoices
-                </Link>
-              </li>
-            ) : null}
-            <AiNavItems workspaceId={workspaceId} linkClass={navLinkClass} />
-            <li>
-              <Link to={`/w/${workspaceId}/import` as '/'} className={navLinkClass}>
-                <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
-                  <path d="M10 3v9M6 8l4 4 4-4M4 14v3h12v-3" />
-                </svg>
-                Import
-              </Link>
-            </li>
-            <li>
-              <Link to="/w/$workspaceId/settings" params={{ workspaceId }} className={navLinkClass}>
-                <SettingsIcon />
-                Settings
-              </Link>
-            </li>
+            {records.map((item) => (
+              <NavItem key={item.path} workspaceId={workspaceId} {...item} />
+            ))}
+            <InboxNavItem workspaceId={workspaceId} linkClass={navLinkClass} team={team} />
+            {work
+              .filter((item) => team || !item.team)
+              .map(({ team: _, ...item }) => (
+                <NavItem key={item.path} workspaceId={workspaceId} {...item} />
+              ))}
+            <AiNavItems workspaceId={workspaceId} />
+            {setup.map((item) => (
+              <NavItem key={item.path} workspaceId={workspaceId} {...item} />
+            ))}
           </ul>
         </nav>
         <main id="main" className="min-w-0 flex-1 px-4 py-6 sm:px-8 sm:py-8">
@@ -314,21 +254,6 @@ function ChevronIcon() {
   return (
     <svg viewBox="0 0 20 20" aria-hidden="true" className="size-4 shrink-0 text-stone-500" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round">
       <path d="M6 8l4 4 4-4" />
-    </svg>
-  );
-}
-function HomeIcon() {
-  return (
-    <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round">
-      <path d="M3 9l7-6 7 6v8h-5v-5H8v5H3z" />
-    </svg>
-  );
-}
-function SettingsIcon() {
-  return (
-    <svg viewBox="0 0 20 20" aria-hidden="true" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.6">
-      <circle cx="10" cy="10" r="2.5" />
-      <path d="M10 2v2.5M10 15.5V18M2 10h2.5M15.5 10H18M4.3 4.3l1.8 1.8M13.9 13.9l1.8 1.8M4.3 15.7l1.8-1.8M13.9 6.1l1.8-1.8" strokeLinecap="round" />
     </svg>
   );
 }

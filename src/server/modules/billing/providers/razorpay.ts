@@ -11,8 +11,55 @@ const statusOf = (s: string): SubscriptionStatus =>
   s === 'active' ? 'active' : s === 'pending' || s === 'halted' ? 'past_due' : s === 'created' || s === 'authenticated' ? 'none' : 'canceled';
 
 const seconds = (v: unknown) => (typeof v === 'number' && v > 0 ? new Date(v * 1000) : null);
-const notesOf = (entity: any): Record<string, unknown> => (entity?.notes && typeof entity.notes === 'object' && !Array.isArray(entity.notes) ? entity.notes : {});
-const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+/** The notes Kestrel put on a Razorpay entity (Razorpay copies a link's notes onto its payment). */
+export const notesOf = (entity: any): Record<string, unknown> => (entity?.notes && typeof entity.notes === 'object' && !Array.isArray(entity.notes) ? entity.notes : {});
+/** A non-empty string from Razorpay's JSON, else null. */
+export const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
+
+/** The official SDK for one account. Billing and invoicing's payment links share it. */
+export function razorpayClient(keyId: string, keySecret: string, apiUrl: string | null): Razorpay {
+  const razorpay = new Razorpay({ key_id: keyId, key_secret: keySecret });
+  // The SDK has no host option; its axios instance is the documented `api.rq` (see docs/decisions/018).
+  if (apiUrl) (razorpay.api as unknown as { rq: { defaults: { baseURL: string } } }).rq.defaults.baseURL = apiUrl.replace(/\/+$/, '');
+  return razorpay;
+}
+
+export interface RazorpayEvent {
+  /** `x-razorpay-event-id`, by which the inbox refuses a replay. */
+  id: string;
+  type: string;
+  /** Unix seconds, when the event says. */
+  createdAt: number | null;
+  payload: Record<string, { entity?: any } | undefined>;
+}
+
+/**
+ * BILL-2, INV-5: a Razorpay webhook read from its raw body once `X-Razorpay-Signature` (hex
+ * HMAC-SHA256 of the body with the webhook secret) checks out through the SDK's
+ * `validateWebhookSignature`, with its event id. Throws WebhookRefused. Billing and invoicing's
+ * payment links share it.
+ */
+export function verifyRazorpayEvent(raw: Buffer, headers: Record<string, string | string[] | undefined>, webhookSecret: string): RazorpayEvent {
+  const signature = header(headers, 'x-razorpay-signature');
+  if (!signature) throw new WebhookRefused(400, 'Missing X-Razorpay-Signature header.');
+  const eventId = header(headers, 'x-razorpay-event-id');
+  if (!eventId || eventId.length > 200) throw new WebhookRefused(400, 'Missing x-razorpay-event-id header.');
+  let valid = false;
+  try {
+    valid = Razorpay.validateWebhookSignature(raw.toString('utf8'), signature, webhookSecret);
+  } catch {
+    valid = false;
+  }
+  if (!valid) throw new WebhookRefused(401, 'Razorpay signature refused: it does not match the body.');
+  let event: { event?: unknown; created_at?: unknown; payload?: Record<string, { entity?: any }> };
+  try {
+    event = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new WebhookRefused(400, 'The Razorpay webhook is not JSON.');
+  }
+  if (typeof event?.event !== 'string' || !event.payload || typeof event.payload !== 'object') throw new WebhookRefused(400, 'The Razorpay webhook has no event or payload.');
+  return { id: eventId, type: event.event, createdAt: typeof event.created_at === 'number' ? event.created_at : null, payload: event.payload };
+}
 
 /** A subscription runs this many monthly cycles at most (Razorpay needs a count); ten years. */
 const TOTAL_COUNT = 120;
@@ -24,9 +71,7 @@ const TOTAL_COUNT = 120;
  * `x-razorpay-event-id` (the inbox refuses a replay by it).
  */
 export function razorpayProvider(options: { keyId: string; keySecret: string; webhookSecret: string; apiUrl: string | null }): BillingProvider {
-  const razorpay = new Razorpay({ key_id: options.keyId, key_secret: options.keySecret });
-  // The SDK has no host option; its axios instance is the documented `api.rq` (see docs/decisions/018).
-  if (options.apiUrl) (razorpay.api as unknown as { rq: { defaults: { baseURL: string } } }).rq.defaults.baseURL = options.apiUrl.replace(/\/+$/, '');
+  const razorpay = razorpayClient(options.keyId, options.keySecret, options.apiUrl);
 
   const readSubscription = async (subscriptionId: string): Promise<SubscriptionState & { shortUrl: string | null }> => {
     const s = (await razorpay.subscriptions.fetch(subscriptionId)) as any;
@@ -82,28 +127,11 @@ export function razorpayProvider(options: { keyId: string; keySecret: string; we
     },
     readSubscription,
     parseWebhook(raw, headers): ProviderEvent {
-      const signature = header(headers, 'x-razorpay-signature');
-      if (!signature) throw new WebhookRefused(400, 'Missing X-Razorpay-Signature header.');
-      const eventId = header(headers, 'x-razorpay-event-id');
-      if (!eventId || eventId.length > 200) throw new WebhookRefused(400, 'Missing x-razorpay-event-id header.');
-      let valid = false;
-      try {
-        valid = Razorpay.validateWebhookSignature(raw.toString('utf8'), signature, options.webhookSecret);
-      } catch {
-        valid = false;
-      }
-      if (!valid) throw new WebhookRefused(401, 'Razorpay signature refused: it does not match the body.');
-      let event: { event?: unknown; payload?: Record<string, { entity?: any }> };
-      try {
-        event = JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new WebhookRefused(400, 'The Razorpay webhook is not JSON.');
-      }
-      if (typeof event?.event !== 'string' || !event.payload || typeof event.payload !== 'object') throw new WebhookRefused(400, 'The Razorpay webhook has no event or payload.');
-      const base = { id: eventId, type: event.event };
+      const event = verifyRazorpayEvent(raw, headers, options.webhookSecret);
+      const base = { id: event.id, type: event.type };
       const sub = event.payload.subscription?.entity;
       const payment = event.payload.payment?.entity;
-      switch (event.event) {
+      switch (event.type) {
         case 'subscription.charged': {
           // A cycle paid: the receipt. The subscription's state comes with subscription.activated and the reconcile job.
           if (!sub?.id || !payment?.id) return { ...base, kind: 'ignored' };
@@ -126,13 +154,13 @@ export function razorpayProvider(options: { keyId: string; keySecret: string; we
         }
         case 'refund.processed':
         case 'payment.dispute.created': {
-          const entity = event.event === 'refund.processed' ? event.payload.refund?.entity : event.payload.dispute?.entity;
+          const entity = event.type === 'refund.processed' ? event.payload.refund?.entity : event.payload.dispute?.entity;
           const paymentId = str(entity?.payment_id);
           if (!paymentId) return { ...base, kind: 'ignored' };
-          return { ...base, kind: 'refund', workspaceId: null, paymentId, reason: event.event === 'refund.processed' ? 'refund' : 'chargeback' };
+          return { ...base, kind: 'refund', workspaceId: null, paymentId, reason: event.type === 'refund.processed' ? 'refund' : 'chargeback' };
         }
         default:
-          if (event.event.startsWith('subscription.') && sub?.id) return { ...base, kind: 'subscription', subscriptionId: String(sub.id), workspaceId: str(notesOf(sub).workspace_id) };
+          if (event.type.startsWith('subscription.') && sub?.id) return { ...base, kind: 'subscription', subscriptionId: String(sub.id), workspaceId: str(notesOf(sub).workspace_id) };
           return { ...base, kind: 'ignored' };
       }
     },

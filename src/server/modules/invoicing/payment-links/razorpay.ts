@@ -1,10 +1,5 @@
-import Razorpay from 'razorpay';
-import { header } from '../../billing/providers/headers';
-import { WebhookRefused } from '../../billing/providers/provider';
+import { notesOf, razorpayClient, str, verifyRazorpayEvent } from '../../billing/providers/razorpay';
 import type { LinkCredentials, LinkEvent, PaymentLinkProvider } from './provider';
-
-const str = (v: unknown) => (typeof v === 'string' && v ? v : null);
-const notesOf = (entity: any): Record<string, unknown> => (entity?.notes && typeof entity.notes === 'object' && !Array.isArray(entity.notes) ? entity.notes : {});
 
 /**
  * INV-5: Razorpay Payment Links on the shop's own account through the official `razorpay` SDK
@@ -14,12 +9,11 @@ const notesOf = (entity: any): Record<string, unknown> => (entity?.notes && type
  * Razorpay copies onto the payment. Paid arrives as `payment_link.paid` (naming the link) and
  * `payment.captured` (the payment with the link's notes): both carry the payment id, so the one
  * that comes second records nothing. Signed `X-Razorpay-Signature` = hex HMAC-SHA256 of the raw
- * body with the webhook secret, checked by the SDK's `validateWebhookSignature`.
+ * body with the webhook secret, checked by billing's Razorpay verification.
  */
 export function razorpayLinks(credentials: LinkCredentials, apiUrl: string | null): PaymentLinkProvider {
   if (!credentials.keyId) throw new Error('A Razorpay account needs its key id.');
-  const razorpay = new Razorpay({ key_id: credentials.keyId, key_secret: credentials.secretKey });
-  if (apiUrl) (razorpay.api as unknown as { rq: { defaults: { baseURL: string } } }).rq.defaults.baseURL = apiUrl.replace(/\/+$/, '');
+  const razorpay = razorpayClient(credentials.keyId, credentials.secretKey, apiUrl);
   return {
     kind: 'razorpay',
     async createLink(input) {
@@ -43,33 +37,16 @@ export function razorpayLinks(credentials: LinkCredentials, apiUrl: string | nul
       }
     },
     parseWebhook(raw, headers): LinkEvent {
-      const signature = header(headers, 'x-razorpay-signature');
-      if (!signature) throw new WebhookRefused(400, 'Missing X-Razorpay-Signature header.');
-      const eventId = header(headers, 'x-razorpay-event-id');
-      if (!eventId || eventId.length > 200) throw new WebhookRefused(400, 'Missing x-razorpay-event-id header.');
-      let valid = false;
-      try {
-        valid = Razorpay.validateWebhookSignature(raw.toString('utf8'), signature, credentials.webhookSecret);
-      } catch {
-        valid = false;
-      }
-      if (!valid) throw new WebhookRefused(401, 'Razorpay signature refused: it does not match the body.');
-      let event: { event?: unknown; created_at?: unknown; payload?: Record<string, { entity?: any }> };
-      try {
-        event = JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new WebhookRefused(400, 'The Razorpay webhook is not JSON.');
-      }
-      if (typeof event?.event !== 'string' || !event.payload || typeof event.payload !== 'object') throw new WebhookRefused(400, 'The Razorpay webhook has no event or payload.');
-      const base = { id: eventId, type: event.event };
-      if (event.event !== 'payment_link.paid' && event.event !== 'payment.captured') return { ...base, kind: 'ignored' };
+      const event = verifyRazorpayEvent(raw, headers, credentials.webhookSecret);
+      const base = { id: event.id, type: event.type };
+      if (event.type !== 'payment_link.paid' && event.type !== 'payment.captured') return { ...base, kind: 'ignored' };
       const payment = event.payload.payment?.entity;
       const link = event.payload.payment_link?.entity;
       const notes = { ...notesOf(payment), ...notesOf(link) };
       const paymentId = str(payment?.id);
       const documentId = str(notes.invoice_id);
       if (!paymentId || !Number.isSafeInteger(payment?.amount) || (!link?.id && !documentId)) return { ...base, kind: 'ignored' };
-      const at = typeof payment.created_at === 'number' ? payment.created_at : typeof event.created_at === 'number' ? event.created_at : Date.now() / 1000;
+      const at = typeof payment.created_at === 'number' ? payment.created_at : event.createdAt ?? Date.now() / 1000;
       return {
         ...base, kind: 'paid', linkId: str(link?.id), documentId, workspaceId: str(notes.workspace_id), paymentId,
         amountPaise: payment.amount, currency: String(payment.currency ?? 'INR').toUpperCase(), paidAt: new Date(at * 1000),
