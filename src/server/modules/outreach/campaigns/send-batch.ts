@@ -76,7 +76,7 @@ export async function openCampaignRun(services: Services, tx: Tx, ctx: Workspace
   };
 }
 
-interface Facts {
+type Facts = {
   id: string;
   contact_id: string | null;
   email: string | null;
@@ -91,7 +91,7 @@ interface Facts {
   latest_consent: string | null;
   message_id: string | null;
   message_status: string | null;
-}
+};
 
 type Mark = { contactId: string; status: 'sent' | 'skipped' | 'failed' | 'queued'; reason?: string | null; messageId?: string | null };
 
