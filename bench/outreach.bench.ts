@@ -247,7 +247,7 @@ export function outreachMarkdown(r: OutreachBenchResult): string {
     ]),
     '',
     `- Goal ≥ 1,000 mails/s: ${rate(k) >= 1000 ? 'met' : 'missed'} (${int(rate(k))} mails/s). Server RSS < 300 MB: ${k.peakRssKib / 1024 < 300 ? 'met' : 'missed'} (peak ${mib(k.peakRssKib)} of the Node process during the campaign, the sink included).`,
-    `- Kestrel's p50/p95 per mail is the gap between two mails arriving at the sink (the runner sends one at a time, so it includes the suppressed recipients' checks); nodemailer's is each \`sendMail\` call.`,
+    `- Kestrel's p50/p95 per mail is the gap between two mails arriving at the sink (the runner sends a wave of mails at once and checks a batch before it, so the gaps are near zero within a wave and long between batches); nodemailer's is each \`sendMail\` call.`,
     `- PostgreSQL's CPU during the campaign: ${k.pgCpuMs === null ? 'not measured' : `${ms(k.pgCpuMs)} in all, ${(k.pgCpuMs / k.mails).toFixed(2)} ms per mail sent`} (not in the Node figure).`,
     `- A busy loop ran ${pause(r.availability.start)} of a 3 s window at the start and ${pause(r.availability.end)} at the end: below 100 % the host froze the virtual machine, which stretches both arms alike.`,
   ].join('\n');

@@ -1,8 +1,10 @@
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import { contacts, deals } from '../crm/crm.schema';
 import { FieldErrors } from '../crm/normalise';
 import type { Activity, ActivityKind, CallOutcome, CreateActivityInput, RecordLink } from './activities.contract';
-import { activities } from './activities.schema';
+import { activities, activityLinks } from './activities.schema';
 import { checkAssignee, presentActivity, resolveLinks, writeLinks, type ActivityRow } from './activity-rows';
 import { htmlToText, sanitiseRichText } from './sanitise-html';
 import { scheduleReminder } from './task-reminder.job';
@@ -101,4 +103,66 @@ async function insertActivity(tx: Tx, ctx: WorkspaceContext, input: CreateActivi
   await writeLinks(tx, ctx, row!, links);
   if (row!.reminderAt) await scheduleReminder(tx, row!);
   return row!;
+}
+
+/**
+ * CRM-4: many timeline items in one go inside the caller's transaction (a campaign's batch of sent
+ * mails): links checked once for all of them, the rows and their links written in one statement
+ * each. Not for tasks (reminders are scheduled one by one through `logActivity`).
+ */
+export async function logActivities(tx: Tx, ctx: WorkspaceContext, inputs: LogActivityInput[]): Promise<void> {
+  if (!inputs.length) return;
+  if (inputs.some((i) => i.kind === 'task' || !i.links.length)) throw new Error('logActivities takes linked, non-task items only');
+  const errors = new FieldErrors();
+  const unique = new Map(inputs.flatMap((i) => i.links).map((l) => [`${l.recordType}:${l.recordId}`, l]));
+  // Every link checked as `logActivity` checks it; the companies inferred from contacts and deals found once.
+  await resolveLinks(tx, ctx, [...unique.values()], errors);
+  errors.throwIfAny();
+  const contactIds = [...unique.values()].filter((l) => l.recordType === 'contacts').map((l) => l.recordId);
+  const dealIds = [...unique.values()].filter((l) => l.recordType === 'deals').map((l) => l.recordId);
+  const [cs, ds] = await Promise.all([
+    contactIds.length ? tx.select({ id: contacts.id, companyId: contacts.companyId }).from(contacts).where(and(eq(contacts.workspaceId, ctx.workspaceId), inArray(contacts.id, contactIds))) : [],
+    dealIds.length ? tx.select({ id: deals.id, companyId: deals.companyId }).from(deals).where(and(eq(deals.workspaceId, ctx.workspaceId), inArray(deals.id, dealIds))) : [],
+  ]);
+  const companyOf = new Map([...cs, ...ds].map((r) => [r.id, r.companyId]));
+  const now = new Date();
+  // Bodies repeat across a batch only when not personalised; each distinct one is sanitised once.
+  const clean = new Map<string, string | null>();
+  const rows = await tx
+    .insert(activities)
+    .values(
+      inputs.map((input) => {
+        const raw = input.body ?? null;
+        let body = raw === null ? null : clean.get(raw);
+        if (body === undefined) clean.set(raw!, (body = sanitiseRichText(raw)));
+        return {
+          workspaceId: ctx.workspaceId,
+          kind: input.kind,
+          subject: input.subject ?? null,
+          body,
+          bodyText: body ? htmlToText(body) : null,
+          occurredAt: input.occurredAt ?? now,
+          callOutcome: input.callOutcome ?? null,
+          callDurationSeconds: input.callDurationSeconds ?? null,
+          emailDirection: input.kind === 'email' ? (input.emailDirection ?? 'outbound') : null,
+          emailFrom: input.emailFrom ?? null,
+          emailTo: input.emailTo ?? [],
+          meetingStartsAt: input.meetingStartsAt ?? null,
+          meetingEndsAt: input.meetingEndsAt ?? null,
+          meetingLocation: input.meetingLocation ?? null,
+          authorUserId: ctx.userId,
+        };
+      }),
+    )
+    .returning({ id: activities.id, occurredAt: activities.occurredAt, kind: activities.kind });
+  const links = rows.flatMap((row, i) => {
+    const out = new Map<string, { recordType: RecordLink['recordType']; recordId: string; inferred: boolean }>();
+    for (const l of inputs[i]!.links) out.set(`${l.recordType}:${l.recordId}`, { recordType: l.recordType, recordId: l.recordId, inferred: false });
+    for (const l of inputs[i]!.links) {
+      const companyId = l.recordType === 'companies' ? null : companyOf.get(l.recordId);
+      if (companyId && !out.has(`companies:${companyId}`)) out.set(`companies:${companyId}`, { recordType: 'companies', recordId: companyId, inferred: true });
+    }
+    return [...out.values()].map((l) => ({ workspaceId: ctx.workspaceId, activityId: row.id, occurredAt: row.occurredAt, kind: row.kind, ...l }));
+  });
+  if (links.length) await tx.insert(activityLinks).values(links);
 }

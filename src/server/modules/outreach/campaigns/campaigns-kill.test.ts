@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ownerWithWorkspace } from '../../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../../test/helpers/server';
 import { SecretBox } from '../../../platform/crypto/secret-box';
+import { CAMPAIGN_CONNECTIONS } from '../mail/sending-accounts';
 
 /**
  * MAIL-2: `kill -9` of the process sending a campaign. This server takes the requests and runs no
@@ -120,8 +121,11 @@ describe('a campaign survives kill -9 of its worker', () => {
       if (mails.length > 1) duplicates.push(e);
     }
     // SMTP cannot take a mail back: a mail accepted by the server in the instant before the kill,
-    // not yet marked, is sent again under the same Message-ID, which mail clients show once.
-    expect(duplicates.length).toBeLessThanOrEqual(1);
+    // not yet marked, is sent again under the same Message-ID, which mail clients show once. The
+    // runner sends a wave of at most CAMPAIGN_CONNECTIONS mails at once and marks each wave in one
+    // transaction before it starts the next, and the next run reads a message marked sent as sent:
+    // so only the wave in flight at the kill can be unmarked, and at most that many go out twice.
+    expect(duplicates.length).toBeLessThanOrEqual(CAMPAIGN_CONNECTIONS);
     console.log(`kill -9 after ${atKill} of 80 mails; ${received()} received in all, ${duplicates.length} re-sent under the same Message-ID`);
   }, 240_000);
 });

@@ -4,22 +4,16 @@ import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
-import { htmlToText } from '../../activities/sanitise-html';
 import { memberships } from '../../workspaces/workspaces.schema';
-import { sendOutreachMail } from '../mail/send-outreach-mail';
-import { accountForStream } from '../mail/sending-accounts';
-import { mergeValuesFor } from '../templates/manage-templates';
-import { renderTemplate } from '../templates/merge-fields';
 import { sendingRoom, type SendLimits } from '../throttle';
 import { scheduleCampaignJob } from './campaign.job';
+import { openCampaignRun, sendCampaignBatch } from './send-batch';
 import { outreachCampaignRecipients as recipients, outreachCampaigns as campaigns } from './campaigns.schema';
 
 /** Recipients claimed per transaction. */
-const BATCH = 25;
+const BATCH = 100;
 /** A job sends for this long, then queues its continuation, so other jobs (and workspaces) get their turn. */
 const SLICE_MS = 15_000;
-/** Sends retried this many times (a provider's 5xx, a dropped connection) before the recipient is marked failed. */
-const MAX_ATTEMPTS = 3;
 
 type CampaignRow = typeof campaigns.$inferSelect;
 const later = scheduleCampaignJob;
@@ -37,11 +31,13 @@ const room = (tx: Tx, workspaceId: string, limits: SendLimits | null) => (limits
  * account's limit reached) or ends. A run that takes over from a dead one (its heartbeat older than
  * the lease) puts that run's claims back in the queue. Each recipient is claimed (`sending`), sent
  * through the one checked send path with an idempotency key naming the campaign and contact, then
- * marked; the key makes a second send of a claim find the first one when it had got through. Before
- * each mail the run renews its heartbeat when a quarter of the lease has passed, and stops at once
- * when the campaign is no longer its own (paused, or taken over after the host froze it), so at most
- * the one mail in flight at that moment can go out twice, under the same Message-ID. The plan's
- * emails a month are spent per mail sent (BILL-1); at the limit the rest are skipped with the reason.
+ * marked; the key makes a second send of a claim find the first one when it had got through. A batch
+ * is read, checked and counted in one transaction and sent a wave (`inFlight` mails) at a time
+ * (`sendCampaignBatch`). Before each wave the run renews its heartbeat when a quarter of the lease
+ * has passed, and stops at once when the campaign is no longer its own (paused, or taken over after
+ * the host froze it), so at most the one wave in flight at that moment can go out twice, under the
+ * same Message-IDs. The plan's emails a month are spent per batch for the mails about to leave
+ * (BILL-1); at the limit the rest are skipped with the reason.
  */
 export async function runCampaign(services: Services, workspaceId: string, campaignId: string): Promise<void> {
   const { db } = services.database;
@@ -71,11 +67,21 @@ export async function runCampaign(services: Services, workspaceId: string, campa
     // It sends as the member who made it (their address for replies) while they are still a member.
     const [member] = row.createdBy ? await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, row.createdBy))) : [];
     const ctx: WorkspaceContext = { workspaceId, userId: member ? row.createdBy : null, role: 'admin', actorLabel: `campaign ${row.name}` };
-    const account = await accountForStream(tx, workspaceId, 'marketing');
-    return { row, ctx, limits: account ? { perMinute: account.perMinute, dailyCap: account.dailyCap } : null };
+    // MAIL-5: without the postal address nothing leaves: the campaign pauses and says what to fill in.
+    const run = await openCampaignRun(services, tx, ctx, row).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'postal_address_missing') return error;
+      throw error;
+    });
+    if (run instanceof AppError) {
+      await tx.update(recipients).set({ status: 'queued', claimedAt: null }).where(and(eq(recipients.workspaceId, workspaceId), eq(recipients.campaignId, campaignId), eq(recipients.status, 'sending')));
+      await tx.update(campaigns).set({ status: 'paused', stopReason: run.message.slice(0, 500), runnerId: null }).where(and(eq(campaigns.workspaceId, workspaceId), eq(campaigns.id, campaignId)));
+      return null;
+    }
+    const account = run.sending.account;
+    return { run, limits: account ? { perMinute: account.perMinute, dailyCap: account.dailyCap } : null };
   });
   if (!loaded) return;
-  const { row, ctx, limits } = loaded;
+  const { run, limits } = loaded;
   const started = Date.now();
   let beat = Date.now();
   /** Claimed by this run and not yet sent or marked. */
@@ -127,11 +133,25 @@ export async function runCampaign(services: Services, workspaceId: string, campa
       });
       if ('stop' in claimed) return;
       pending = claimed.batch.map((r) => r.contact_id);
-      for (const r of claimed.batch) {
-        if (!(await stillOurs())) return;
-        const next = await sendOne(services, ctx, row, r.contact_id, r.attempts);
-        pending.shift();
-        if (next === 'stop') return;
+      const outcome = await sendCampaignBatch(run, claimed.batch, {
+        stillOurs,
+        sent: (ids) => {
+          const done = new Set(ids);
+          pending = pending.filter((id) => !done.has(id));
+        },
+      });
+      if (outcome.status === 'stop') return;
+      if (outcome.status === 'plan_limit') {
+        // BILL-1: the plan's emails this month are spent: the rest are skipped, and the campaign says why.
+        await withTenant(db, system, async (tx) => {
+          await tx
+            .update(recipients)
+            .set({ status: 'skipped', reason: 'plan_limit' })
+            .where(and(eq(recipients.workspaceId, workspaceId), eq(recipients.campaignId, campaignId), inArray(recipients.status, ['queued', 'sending'])));
+          await handOver(tx, { status: 'completed', finishedAt: new Date(), stopReason: outcome.message.slice(0, 500) });
+        });
+        pending = [];
+        return;
       }
     }
   } finally {
@@ -143,66 +163,7 @@ export async function runCampaign(services: Services, workspaceId: string, campa
       if (pending.length) await tx.update(recipients).set({ status: 'queued', claimedAt: null }).where(and(eq(recipients.workspaceId, workspaceId), eq(recipients.campaignId, campaignId), inArray(recipients.contactId, pending), eq(recipients.status, 'sending')));
       await tx.update(campaigns).set({ runnerId: null }).where(ours);
     }).catch((err: unknown) => services.logger.warn({ err, campaignId }, 'campaign hand-over failed'));
-  }
-}
-
-const mark = (services: Services, row: CampaignRow, contactId: string, values: Partial<typeof recipients.$inferSelect>) =>
-  withTenant(services.database.db, { workspaceId: row.workspaceId, userId: null }, (tx) =>
-    tx
-      .update(recipients)
-      .set(values)
-      .where(and(eq(recipients.workspaceId, row.workspaceId), eq(recipients.campaignId, row.id), eq(recipients.contactId, contactId), eq(recipients.status, 'sending'))),
-  );
-
-async function sendOne(services: Services, ctx: WorkspaceContext, row: CampaignRow, contactId: string, attempts: number): Promise<'next' | 'stop'> {
-  try {
-    const rendered = await withTenant(services.database.db, ctx, async (tx) => renderTemplate(row, await mergeValuesFor(tx, ctx, contactId)));
-    if (!rendered.ok) {
-      await mark(services, row, contactId, { status: 'skipped', reason: `merge_value_missing:${rendered.field}`.slice(0, 100) });
-      return 'next';
-    }
-    const outcome = await sendOutreachMail(services, ctx, {
-      contactId,
-      stream: 'marketing',
-      subject: rendered.subject,
-      html: rendered.html,
-      text: htmlToText(rendered.html),
-      advertisement: row.advertisement,
-      idempotencyKey: `campaign:${row.id}:${contactId}`,
-      // BILL-1: the send path counts it against the plan's emails a month once it passed every check.
-    });
-    if (outcome.status === 'blocked') await mark(services, row, contactId, { status: 'skipped', reason: outcome.reason });
-    else await mark(services, row, contactId, { status: 'sent', messageId: outcome.messageId, sentAt: new Date() });
-    return 'next';
-  } catch (error) {
-    const { db } = services.database;
-    const system = { workspaceId: row.workspaceId, userId: null };
-    if (error instanceof AppError && error.code === 'plan_limit_reached') {
-      // BILL-1: the plan's emails this month are spent: the rest are skipped, and the campaign says why.
-      await withTenant(db, system, async (tx) => {
-        await tx
-          .update(recipients)
-          .set({ status: 'skipped', reason: 'plan_limit' })
-          .where(and(eq(recipients.workspaceId, row.workspaceId), eq(recipients.campaignId, row.id), inArray(recipients.status, ['queued', 'sending'])));
-        await setCampaign(tx, row, { status: 'completed', finishedAt: new Date(), stopReason: error.message.slice(0, 500) });
-      });
-      return 'stop';
-    }
-    if (error instanceof AppError && error.code === 'postal_address_missing') {
-      await withTenant(db, system, async (tx) => {
-        await tx.update(recipients).set({ status: 'queued', claimedAt: null }).where(and(eq(recipients.workspaceId, row.workspaceId), eq(recipients.campaignId, row.id), eq(recipients.status, 'sending')));
-        await setCampaign(tx, row, { status: 'paused', stopReason: error.message.slice(0, 500) });
-      });
-      return 'stop';
-    }
-    if (error instanceof AppError && error.statusCode === 404) {
-      await mark(services, row, contactId, { status: 'skipped', reason: 'contact_deleted' });
-      return 'next';
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    services.logger.warn({ err: error, campaignId: row.id }, 'campaign mail failed');
-    await mark(services, row, contactId, attempts >= MAX_ATTEMPTS ? { status: 'failed', reason: message.slice(0, 300) } : { status: 'queued', claimedAt: null });
-    return 'next';
+    run.close();
   }
 }
 

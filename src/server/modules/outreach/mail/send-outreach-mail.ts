@@ -12,10 +12,10 @@ import { workspaces } from '../../workspaces/workspaces.schema';
 import { inboundAddress } from '../../conversations/channel-settings';
 import { channelSettings } from '../../conversations/conversations.schema';
 import { outreachMessages, type mailStreams } from '../outreach.schema';
-import { latestConsent, suppressionOf } from './consent';
+import { latestConsent, suppressionOf, type SuppressionReason } from './consent';
 import { withFooter } from './footer';
 import { trackingEnabled, withTracking } from './tracking';
-import { accountForStream, transportForAccount } from './sending-accounts';
+import { accountForStream, transportForAccount, type AccountRow } from './sending-accounts';
 import { addressHash, unsubscribeToken } from './unsubscribe-token';
 
 export type MailStream = (typeof mailStreams)[number];
@@ -112,37 +112,13 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
       .returning({ id: outreachMessages.id });
     const [sender] = ctx.userId ? await tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId)) : [];
     const account = await accountForStream(tx, ctx.workspaceId, input.stream);
-    // MAIL-4: the List-Unsubscribe mailto goes where Kestrel reads it: the workspace's inbound address.
-    const [inbound] = await tx.select({ inboundToken: channelSettings.inboundToken }).from(channelSettings).where(eq(channelSettings.workspaceId, ctx.workspaceId));
     const track = input.stream === 'marketing' && (input.track ?? (await trackingEnabled(tx, ctx.workspaceId)));
-    return { email, messageId: row!.id, workspace: { name: ws.name, mailingAddress: ws.mailingAddress ?? '' }, replyTo: sender?.email ?? null, account, track, unsubscribeMailbox: inbound ? inboundAddress(services, inbound) : null };
+    return { email, messageId: row!.id, workspace: { name: ws.name, mailingAddress: ws.mailingAddress ?? '' }, replyTo: sender?.email ?? null, account, track, unsubscribeMailbox: await unsubscribeMailboxOf(services, tx, ctx.workspaceId) };
   });
   if ('done' in prepared) return prepared.done as SendOutcome;
 
   const { email, messageId, workspace, account } = prepared;
-  // MAIL-1: the workspace's own account for this stream when it has one; the instance's otherwise.
-  const from = account ? `"${account.fromName}" <${account.fromAddress}>` : senderAddress(services, workspace.name);
-  const subject = input.subject.replace(/[\r\n]+/g, ' ').slice(0, 250);
-  let body = { html: input.html, text: input.text };
-  // MAIL-2: our own Message-ID (as the account transports already write it), so a follow-up can answer it.
-  const headerMessageId = `<${messageId}@${/@([^>\s]+)>?$/.exec(from)?.[1] ?? 'kestrel.invalid'}>`;
-  const headers: Record<string, string> = { 'X-Kestrel-Message': messageId, 'Message-ID': headerMessageId };
-  if (input.thread) {
-    headers['In-Reply-To'] = input.thread.inReplyTo;
-    headers['References'] = input.thread.references.join(' ');
-  }
-  if (prepared.replyTo) headers['Reply-To'] = prepared.replyTo;
-  if (input.stream === 'marketing') {
-    const token = unsubscribeToken(services.secrets.sessionSecret, ctx.workspaceId, messageId);
-    const base = services.config.publicUrl;
-    const address = prepared.unsubscribeMailbox ?? /<([^>]+)>/.exec(from)![1]!;
-    headers['List-Unsubscribe'] = `<${base}/api/public/outreach/unsubscribe/${token}>, <mailto:${address}?subject=unsubscribe%20${token}>`;
-    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
-    // MAIL-3: links rewritten and the pixel added before the footer, so its unsubscribe link stays as it is.
-    if (prepared.track) body = { ...body, html: withTracking(services, ctx.workspaceId, messageId, body.html) };
-    body = withFooter(body, { workspaceName: workspace.name, mailingAddress: workspace.mailingAddress, unsubscribeUrl: `${base}/unsubscribe/${token}`, advertisement: input.advertisement ?? false });
-  }
-
+  const { from, subject, headers, body, headerMessageId } = composeOutreachMail(services, ctx.workspaceId, { ...prepared, workspace }, { ...input, messageId });
   let providerMessageId: string | null = null;
   try {
     if (account) {
@@ -169,11 +145,81 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
 
 async function blockReason(tx: Tx, workspaceId: string, stream: MailStream, contact: { id: string; email: string | null; restricted: boolean; consentState: string }): Promise<BlockReason | null> {
   if (!contact.email) return 'no_address';
-  const suppressed = await suppressionOf(tx, workspaceId, contact.email);
+  const suppression = (await suppressionOf(tx, workspaceId, contact.email))?.reason ?? null;
+  const needsConsent = stream === 'marketing' && !contact.restricted && contact.consentState === 'granted';
+  const latest = needsConsent ? ((await latestConsent(tx, workspaceId, contact.id))?.state ?? null) : null;
+  return blockReasonOf(stream, { ...contact, suppression, latestConsent: latest });
+}
+
+/**
+ * MAIL-4, PRIV-5: the one rule deciding whether a message may go to a contact, over facts read
+ * beforehand (one contact by `sendOutreachMail`, a whole batch by a campaign): the suppression
+ * list, the contact's restriction and its marketing consent (the contact's state and the latest
+ * recorded consent, which must carry a source and time).
+ */
+export function blockReasonOf(
+  stream: MailStream,
+  facts: { email: string | null; restricted: boolean; consentState: string; suppression: SuppressionReason | null; latestConsent: string | null },
+): BlockReason | null {
+  if (!facts.email) return 'no_address';
   // Transactional mail (a receipt, a booking) still reaches someone who only left the marketing list.
-  if (suppressed && (stream === 'marketing' || suppressed.reason !== 'unsubscribed')) return suppressed.reason;
+  if (facts.suppression && (stream === 'marketing' || facts.suppression !== 'unsubscribed')) return facts.suppression;
   if (stream === 'transactional') return null;
-  if (contact.restricted) return 'restricted';
-  if (contact.consentState !== 'granted' || (await latestConsent(tx, workspaceId, contact.id))?.state !== 'granted') return 'no_consent';
+  if (facts.restricted) return 'restricted';
+  if (facts.consentState !== 'granted' || facts.latestConsent !== 'granted') return 'no_consent';
   return null;
+}
+
+export const blockMessage = (reason: BlockReason) => blockMessages[reason];
+
+/** What a workspace's outreach mail is sent with, the same for each of its mails (a campaign reads it once per run). */
+export interface SendingContext {
+  workspace: { name: string; mailingAddress: string };
+  account: AccountRow | null;
+  replyTo: string | null;
+  track: boolean;
+  unsubscribeMailbox: string | null;
+}
+
+/**
+ * MAIL-2, MAIL-3, MAIL-4, MAIL-5: one mail as it leaves: the sender, our own Message-ID, threading,
+ * Reply-To, and for marketing `List-Unsubscribe` (https and mailto) with `List-Unsubscribe-Post`
+ * (RFC 8058), tracked links and the footer with the postal address and the unsubscribe link.
+ */
+export function composeOutreachMail(
+  services: Services,
+  workspaceId: string,
+  s: SendingContext,
+  input: { messageId: string; stream: MailStream; subject: string; html: string; text: string; advertisement?: boolean | undefined; thread?: OutreachMailInput['thread'] },
+) {
+  const { messageId } = input;
+  // MAIL-1: the workspace's own account for this stream when it has one; the instance's otherwise.
+  const from = s.account ? `"${s.account.fromName}" <${s.account.fromAddress}>` : senderAddress(services, s.workspace.name);
+  const subject = input.subject.replace(/[\r\n]+/g, ' ').slice(0, 250);
+  let body = { html: input.html, text: input.text };
+  // MAIL-2: our own Message-ID (as the account transports already write it), so a follow-up can answer it.
+  const headerMessageId = `<${messageId}@${/@([^>\s]+)>?$/.exec(from)?.[1] ?? 'kestrel.invalid'}>`;
+  const headers: Record<string, string> = { 'X-Kestrel-Message': messageId, 'Message-ID': headerMessageId };
+  if (input.thread) {
+    headers['In-Reply-To'] = input.thread.inReplyTo;
+    headers['References'] = input.thread.references.join(' ');
+  }
+  if (s.replyTo) headers['Reply-To'] = s.replyTo;
+  if (input.stream === 'marketing') {
+    const token = unsubscribeToken(services.secrets.sessionSecret, workspaceId, messageId);
+    const base = services.config.publicUrl;
+    const address = s.unsubscribeMailbox ?? /<([^>]+)>/.exec(from)![1]!;
+    headers['List-Unsubscribe'] = `<${base}/api/public/outreach/unsubscribe/${token}>, <mailto:${address}?subject=unsubscribe%20${token}>`;
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    // MAIL-3: links rewritten and the pixel added before the footer, so its unsubscribe link stays as it is.
+    if (s.track) body = { ...body, html: withTracking(services, workspaceId, messageId, body.html) };
+    body = withFooter(body, { workspaceName: s.workspace.name, mailingAddress: s.workspace.mailingAddress, unsubscribeUrl: `${base}/unsubscribe/${token}`, advertisement: input.advertisement ?? false });
+  }
+  return { from, subject, headers, body, headerMessageId };
+}
+
+/** MAIL-4: the List-Unsubscribe mailto's mailbox: the workspace's inbound address, where Kestrel reads it. */
+export async function unsubscribeMailboxOf(services: Services, tx: Tx, workspaceId: string): Promise<string | null> {
+  const [inbound] = await tx.select({ inboundToken: channelSettings.inboundToken }).from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
+  return inbound ? inboundAddress(services, inbound) : null;
 }

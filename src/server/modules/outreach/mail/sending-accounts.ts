@@ -16,7 +16,7 @@ type SendingAccountPatch = z.infer<typeof sendingAccountPatch>;
 import { connectionStates } from '../../integrations/oauth-connections';
 import { mailboxTransport } from './mailbox-transports';
 
-type AccountRow = typeof outreachSendingAccounts.$inferSelect;
+export type AccountRow = typeof outreachSendingAccounts.$inferSelect;
 
 export const aad = (workspaceId: string, what: 'secret' | 'dkim' | 'webhook') => `outreach-account:${workspaceId}:${what}`;
 
@@ -199,7 +199,12 @@ export async function sendTestMail(services: Services, ctx: WorkspaceContext, id
 
 export interface AccountTransport {
   send(mail: OutgoingMail & { idempotencyKey: string }): Promise<{ messageId: string | null }>;
+  /** Closes a pooled transport's connections. */
+  close?(): void;
 }
+
+/** MAIL-1: SMTP connections a campaign run keeps open to the account's server (and so its mails in flight). */
+export const CAMPAIGN_CONNECTIONS = 8;
 
 /** A provider answered "try later" (429) or failed on its side (5xx): the same message may be sent again safely. */
 export class RetryableSendError extends Error {
@@ -211,8 +216,12 @@ export class RetryableSendError extends Error {
 const MAX_ATTEMPTS = 4;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** MAIL-1: the account's own transport: nodemailer (DKIM-signed when a key is set), the Resend SDK, or the member's Gmail/Outlook mailbox. */
-export function transportForAccount(services: Services, account: AccountRow): AccountTransport {
+/**
+ * MAIL-1: the account's own transport: nodemailer (DKIM-signed when a key is set), the Resend SDK,
+ * or the member's Gmail/Outlook mailbox. `pooled`: one SMTP connection pool kept open for many sends
+ * (a campaign run, closed with `close()`); otherwise each send opens and closes its connection.
+ */
+export function transportForAccount(services: Services, account: AccountRow, options: { pooled?: boolean } = {}): AccountTransport {
   if (isMailbox(account.kind)) return mailboxTransport(services, { ...account, kind: account.kind });
   const secret = account.secretSealed ? services.secrets.box.open(account.secretSealed, aad(account.workspaceId, 'secret')) : undefined;
   if (account.kind === 'resend') {
@@ -238,6 +247,7 @@ export function transportForAccount(services: Services, account: AccountRow): Ac
   const domainName = account.fromAddress.split('@')[1]!;
   const dkimKey = account.dkimKeySealed ? services.secrets.box.open(account.dkimKeySealed, aad(account.workspaceId, 'dkim')) : null;
   const transporter = nodemailer.createTransport({
+    ...(options.pooled ? { pool: true, maxConnections: CAMPAIGN_CONNECTIONS } : {}),
     host: account.smtpHost!,
     port: account.smtpPort!,
     secure: account.smtpSecure,
@@ -250,8 +260,9 @@ export function transportForAccount(services: Services, account: AccountRow): Ac
         const info = await transporter.sendMail({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html ?? undefined, headers: mail.headers, messageId: `<${mail.idempotencyKey}@${domainName}>` });
         return { messageId: info.messageId ?? null };
       } finally {
-        transporter.close();
+        if (!options.pooled) transporter.close();
       }
     },
+    close: () => transporter.close(),
   };
 }

@@ -1,0 +1,262 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../../../platform/db/database';
+import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
+import { AppError } from '../../../platform/http/errors';
+import { mailOutbox } from '../../../platform/mail/mail.schema';
+import type { Services } from '../../../platform/services';
+import { users } from '../../accounts/accounts.schema';
+import { logActivities } from '../../activities';
+import { htmlToText } from '../../activities/sanitise-html';
+import { consume } from '../../billing/limits';
+import { workspaces } from '../../workspaces/workspaces.schema';
+import { suppressionOf, type SuppressionReason } from '../mail/consent';
+import { blockReasonOf, composeOutreachMail, postalAddressMissing, unsubscribeMailboxOf, type SendingContext } from '../mail/send-outreach-mail';
+import { accountForStream, CAMPAIGN_CONNECTIONS, transportForAccount } from '../mail/sending-accounts';
+import { trackingEnabled } from '../mail/tracking';
+import { addressHash } from '../mail/unsubscribe-token';
+import { outreachMessages } from '../outreach.schema';
+import { renderTemplate, type MergeValues } from '../templates/merge-fields';
+import { outreachCampaignRecipients as recipients } from './campaigns.schema';
+
+/** Sends retried this many times (a provider's 5xx, a dropped connection) before the recipient is marked failed. */
+export const MAX_ATTEMPTS = 3;
+
+/** What a campaign run reads once: the sending context, the merge values every mail shares, the transport. */
+export interface CampaignRun {
+  services: Services;
+  ctx: WorkspaceContext;
+  campaign: { id: string; subject: string; html: string; advertisement: boolean };
+  sending: SendingContext;
+  shared: MergeValues;
+  /** Mails in flight at once (the pool's connections, at most the account's per-minute rate). */
+  inFlight: number;
+  deliver(mail: { from: string; to: string; subject: string; text: string; html: string; headers: Record<string, string>; messageId: string }): Promise<string | null>;
+  close(): void;
+}
+
+/**
+ * MAIL-1, MAIL-5: reads the campaign's fixed context once per run: the workspace's name and postal
+ * address (a marketing mail without one is refused: `postal_address_missing`), the marketing
+ * account, the inbound address for List-Unsubscribe's mailto, the tracking setting and the sender.
+ */
+export async function openCampaignRun(services: Services, tx: Tx, ctx: WorkspaceContext, campaign: CampaignRun['campaign']): Promise<CampaignRun> {
+  const [ws] = await tx.select({ name: workspaces.name, mailingAddress: workspaces.mailingAddress }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+  if (!ws?.mailingAddress?.trim()) throw postalAddressMissing();
+  const [sender] = ctx.userId ? await tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, ctx.userId)) : [];
+  const account = await accountForStream(tx, ctx.workspaceId, 'marketing');
+  const sending: SendingContext = {
+    workspace: { name: ws.name, mailingAddress: ws.mailingAddress },
+    account,
+    replyTo: sender?.email ?? null,
+    track: await trackingEnabled(tx, ctx.workspaceId),
+    unsubscribeMailbox: await unsubscribeMailboxOf(services, tx, ctx.workspaceId),
+  };
+  const shared: MergeValues = { 'workspace.name': ws.name, 'sender.name': sender?.name ?? null };
+  const inFlight = Math.max(1, Math.min(CAMPAIGN_CONNECTIONS, account?.perMinute ?? CAMPAIGN_CONNECTIONS));
+  if (account) {
+    const transport = transportForAccount(services, account, { pooled: true });
+    return {
+      services, ctx, campaign, sending, shared, inFlight,
+      deliver: async (m) => (await transport.send({ from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers, idempotencyKey: m.messageId })).messageId,
+      close: () => transport.close?.(),
+    };
+  }
+  const instance = services.mail.transport;
+  return {
+    services, ctx, campaign, sending, shared, inFlight,
+    deliver: async (m) => {
+      if (instance.name === 'none') {
+        // No mail server (development): the mailbox shows what would have gone out.
+        await services.database.db.insert(mailOutbox).values({ kind: 'marketing', template: 'outreach', toAddress: m.to, fromAddress: m.from, subject: m.subject, textBody: m.text, htmlBody: m.html, status: 'kept' });
+        return null;
+      }
+      return (await instance.send({ from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers })).messageId;
+    },
+    close: () => {},
+  };
+}
+
+type Facts = {
+  id: string;
+  contact_id: string | null;
+  email: string | null;
+  restricted: boolean | null;
+  consent_state: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  title: string | null;
+  company_name: string | null;
+  hash: string | null;
+  suppression: SuppressionReason | null;
+  latest_consent: string | null;
+  message_id: string | null;
+  message_status: string | null;
+};
+
+type Mark = { contactId: string; status: 'sent' | 'skipped' | 'failed' | 'queued'; reason?: string | null; messageId?: string | null };
+
+/** Marks recipients still claimed (`sending`) in one statement. */
+async function markRecipients(tx: Tx, workspaceId: string, campaignId: string, marks: Mark[]): Promise<void> {
+  if (!marks.length) return;
+  await tx.execute(sql`
+    UPDATE ${recipients} r SET status = v.status, reason = v.reason, message_id = COALESCE(v.message_id, r.message_id),
+      sent_at = CASE WHEN v.status = 'sent' THEN now() ELSE r.sent_at END,
+      claimed_at = CASE WHEN v.status = 'queued' THEN NULL ELSE r.claimed_at END
+    FROM unnest(${sql.param(marks.map((m) => m.contactId))}::uuid[], ${sql.param(marks.map((m) => m.status))}::text[], ${sql.param(marks.map((m) => m.reason ?? null))}::text[], ${sql.param(marks.map((m) => m.messageId ?? null))}::uuid[]) AS v(contact_id, status, reason, message_id)
+    WHERE r.workspace_id = ${workspaceId} AND r.campaign_id = ${campaignId} AND r.contact_id = v.contact_id AND r.status = 'sending'`);
+}
+
+interface Outgoing {
+  contactId: string;
+  attempts: number;
+  email: string;
+  messageId: string;
+  subject: string;
+  html: string;
+}
+
+export type BatchOutcome = { status: 'next' } | { status: 'stop' } | { status: 'plan_limit'; message: string };
+
+/**
+ * MAIL-2, MAIL-4, BILL-1: sends one batch of claimed recipients. One transaction reads every
+ * recipient's contact, merge values, suppression, restriction, latest consent and earlier message
+ * in ONE statement, decides each with the same rule as `sendOutreachMail` (`blockReasonOf`),
+ * spends the plan's emails for those about to leave (a refused mail counts nothing; a message row
+ * already made by an earlier attempt was counted then), inserts their message rows in one statement
+ * (an idempotency key seen before reuses its row, so its Message-ID) and marks the skipped ones.
+ * Then the mails leave `inFlight` at a time; after each such wave one transaction marks the
+ * messages sent or failed, puts them on the timelines and marks the recipients — so a kill loses
+ * the marks of at most one wave, whose mails go out again under the same Message-ID.
+ * `stillOurs` is asked before each wave; `sent` is told of each wave marked.
+ */
+export async function sendCampaignBatch(run: CampaignRun, batch: { contact_id: string; attempts: number }[], hooks: { stillOurs(): Promise<boolean>; sent(contactIds: string[]): void }): Promise<BatchOutcome> {
+  const { services, ctx, campaign } = run;
+  const { db } = services.database;
+  const ws = ctx.workspaceId;
+  const keyOf = (contactId: string) => `campaign:${campaign.id}:${contactId}`;
+  const attempts = new Map(batch.map((r) => [r.contact_id, r.attempts]));
+  const prepared = await withTenant(db, ctx, async (tx) => {
+    const ids = batch.map((r) => r.contact_id);
+    const r = await tx.execute<Facts>(sql`
+      SELECT x.id, c.id AS contact_id, c.email, c.restricted, c.consent_state, c.first_name, c.last_name, c.title, co.name AS company_name,
+        encode(sha256(convert_to(lower(btrim(c.email)), 'UTF8')), 'hex') AS hash, s.reason AS suppression,
+        (SELECT oc.state FROM outreach_consents oc WHERE oc.workspace_id = ${ws} AND oc.contact_id = x.id ORDER BY oc.recorded_at DESC, oc.id DESC LIMIT 1) AS latest_consent,
+        m.id AS message_id, m.status AS message_status
+      FROM unnest(${sql.param(ids)}::uuid[]) AS x(id)
+      LEFT JOIN contacts c ON c.workspace_id = ${ws} AND c.id = x.id
+      LEFT JOIN companies co ON co.workspace_id = ${ws} AND co.id = c.company_id
+      LEFT JOIN outreach_suppressions s ON s.workspace_id = ${ws} AND s.kind = 'email' AND s.address_hash = encode(sha256(convert_to(lower(btrim(c.email)), 'UTF8')), 'hex')
+      LEFT JOIN outreach_messages m ON m.workspace_id = ${ws} AND m.idempotency_key = ${`campaign:${campaign.id}:`} || x.id::text`);
+    const marks: Mark[] = [];
+    const toSend: Omit<Outgoing, 'messageId'>[] = [];
+    const earlier = new Map<string, string>();
+    for (const f of r.rows) {
+      if (!f.contact_id) {
+        marks.push({ contactId: f.id, status: 'skipped', reason: 'contact_deleted' });
+        continue;
+      }
+      if (f.message_status === 'sent') {
+        // Sent by an earlier attempt whose mark was lost: not sent again.
+        marks.push({ contactId: f.id, status: 'sent', messageId: f.message_id });
+        continue;
+      }
+      // The address hash as the suppression list writes it; SQL's lower() could differ for some non-ASCII address.
+      let suppression = f.suppression;
+      if (f.email && f.hash !== addressHash(f.email)) suppression = (await suppressionOf(tx, ws, f.email))?.reason ?? null;
+      const reason = blockReasonOf('marketing', { email: f.email, restricted: !!f.restricted, consentState: f.consent_state ?? '', suppression, latestConsent: f.latest_consent });
+      if (reason) {
+        marks.push({ contactId: f.id, status: 'skipped', reason });
+        continue;
+      }
+      const rendered = renderTemplate(campaign, {
+        ...run.shared,
+        'contact.firstName': f.first_name,
+        'contact.lastName': f.last_name,
+        'contact.fullName': [f.first_name, f.last_name].filter(Boolean).join(' ') || null,
+        'contact.email': f.email,
+        'contact.title': f.title,
+        'company.name': f.company_name,
+      });
+      if (!rendered.ok) {
+        marks.push({ contactId: f.id, status: 'skipped', reason: `merge_value_missing:${rendered.field}`.slice(0, 100) });
+        continue;
+      }
+      if (f.message_id) earlier.set(f.id, f.message_id);
+      toSend.push({ contactId: f.id, attempts: attempts.get(f.id) ?? 1, email: f.email!, subject: rendered.subject, html: rendered.html });
+    }
+    // BILL-1: the batch's new mails counted at once; at the limit, as many as it still allows, one by one.
+    const fresh = toSend.filter((m) => !earlier.has(m.contactId));
+    let granted = fresh.length;
+    let planMessage: string | null = null;
+    try {
+      if (fresh.length) await consume(tx, ws, 'emails', fresh.length);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'plan_limit_reached')) throw error;
+      planMessage = error.message;
+      granted = 0;
+      for (; granted < fresh.length; granted++) {
+        try {
+          await consume(tx, ws, 'emails', 1);
+        } catch (e) {
+          if (e instanceof AppError && e.code === 'plan_limit_reached') break;
+          throw e;
+        }
+      }
+    }
+    const refused = new Set(fresh.slice(granted).map((m) => m.contactId));
+    for (const id of refused) marks.push({ contactId: id, status: 'skipped', reason: 'plan_limit' });
+    const going = toSend.filter((m) => !refused.has(m.contactId));
+    const rows = going.length
+      ? await tx
+          .insert(outreachMessages)
+          .values(going.map((m) => ({ workspaceId: ws, contactId: m.contactId, addressHash: addressHash(m.email), stream: 'marketing' as const, subject: m.subject.slice(0, 500), idempotencyKey: keyOf(m.contactId), sentByUserId: ctx.userId })))
+          .onConflictDoUpdate({ target: [outreachMessages.workspaceId, outreachMessages.idempotencyKey], set: { status: 'sending' } })
+          .returning({ id: outreachMessages.id, key: outreachMessages.idempotencyKey })
+      : [];
+    const idOf = new Map(rows.map((x) => [x.key, x.id]));
+    await markRecipients(tx, ws, campaign.id, marks);
+    return { outgoing: going.map((m) => ({ ...m, messageId: idOf.get(keyOf(m.contactId))! })), planMessage, done: marks.map((m) => m.contactId) };
+  });
+  hooks.sent(prepared.done);
+
+  for (let i = 0; i < prepared.outgoing.length; i += run.inFlight) {
+    if (!(await hooks.stillOurs())) return { status: 'stop' };
+    const wave = prepared.outgoing.slice(i, i + run.inFlight);
+    const results = await Promise.all(
+      wave.map(async (m) => {
+        const mail = composeOutreachMail(services, ws, run.sending, { messageId: m.messageId, stream: 'marketing', subject: m.subject, html: m.html, text: htmlToText(m.html), advertisement: campaign.advertisement });
+        try {
+          const providerMessageId = await run.deliver({ from: mail.from, to: m.email, subject: mail.subject, text: mail.body.text, html: mail.body.html, headers: mail.headers, messageId: m.messageId });
+          return { m, mail, ok: true as const, providerMessageId };
+        } catch (error) {
+          services.logger.warn({ err: error, campaignId: campaign.id }, 'campaign mail failed');
+          return { m, mail, ok: false as const, error: (error instanceof Error ? error.message : String(error)).slice(0, 300) };
+        }
+      }),
+    );
+    await withTenant(db, ctx, async (tx) => {
+      const sent = results.filter((x) => x.ok);
+      const failed = results.filter((x) => !x.ok);
+      if (sent.length) {
+        await tx.execute(sql`
+          UPDATE ${outreachMessages} m SET status = 'sent', sent_at = now(), provider_message_id = v.provider, last_error = NULL
+          FROM unnest(${sql.param(sent.map((x) => x.m.messageId))}::uuid[], ${sql.param(sent.map((x) => (x.ok ? x.providerMessageId : null)))}::text[]) AS v(id, provider)
+          WHERE m.workspace_id = ${ws} AND m.id = v.id`);
+        await logActivities(
+          tx,
+          { ...ctx, role: 'admin' },
+          sent.map((x) => ({ kind: 'email' as const, subject: x.mail.subject, body: x.m.html, emailDirection: 'outbound' as const, emailFrom: x.mail.from, emailTo: [x.m.email], links: [{ recordType: 'contacts' as const, recordId: x.m.contactId }] })),
+        );
+      }
+      for (const x of failed) {
+        if (!x.ok) await tx.update(outreachMessages).set({ status: 'failed', lastError: x.error }).where(and(eq(outreachMessages.workspaceId, ws), eq(outreachMessages.id, x.m.messageId)));
+      }
+      await markRecipients(tx, ws, campaign.id, [
+        ...sent.map((x) => ({ contactId: x.m.contactId, status: 'sent' as const, messageId: x.m.messageId })),
+        ...failed.map((x) => (x.m.attempts >= MAX_ATTEMPTS ? { contactId: x.m.contactId, status: 'failed' as const, reason: x.ok ? null : x.error } : { contactId: x.m.contactId, status: 'queued' as const })),
+      ]);
+    });
+    hooks.sent(wave.map((m) => m.contactId));
+  }
+  return prepared.planMessage ? { status: 'plan_limit', message: prepared.planMessage } : { status: 'next' };
+}
