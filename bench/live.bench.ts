@@ -16,6 +16,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { cpuPressure, describeMachine, measureAvailability, type Availability, type Machine } from './lib/machine';
 import { cpuSeconds, spawnServer, type SpawnedServer } from './lib/processes';
+import { isolatedEnv } from './lib/kestrel';
 import { int, ms, percentile, ratio, table } from './lib/stats';
 
 /** The brief's ports: app 3161–3164, embedded PostgreSQL 55261–55264. */
@@ -370,24 +371,7 @@ async function drive(target: Target, o: Required<LiveOptions>): Promise<LivePhas
 function startKestrelInstance(dataDir: string, port: number, extra: Record<string, string | undefined>): Promise<SpawnedServer> {
   return spawnServer({
     args: ['--import', 'tsx', 'src/server/main.ts'],
-    env: {
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: String(PORTS.pg),
-      LOG_LEVEL: 'warn',
-      TRUST_PROXY: 'loopback',
-      RATE_LIMIT_PER_MINUTE: '100000',
-      DATABASE_URL: undefined,
-      DATABASE_APP_URL: undefined,
-      PUBLIC_URL: undefined,
-      KESTREL_SECRET_KEYS: undefined,
-      KESTREL_SESSION_SECRET: undefined,
-      SMTP_URL: undefined,
-      RESEND_API_KEY: undefined,
-      ...extra,
-    },
+    env: { ...isolatedEnv(dataDir, port, PORTS.pg), LOG_LEVEL: 'warn', TRUST_PROXY: 'loopback', RATE_LIMIT_PER_MINUTE: '100000', ...extra },
     logFile: path.join(dataDir, `server-${port}.log`),
     readyPattern: /Kestrel is ready at/,
     url: `http://127.0.0.1:${port}`,

@@ -10,6 +10,28 @@ export interface KestrelProcess extends SpawnedServer {
 }
 
 /**
+ * A bench server's environment: development defaults on its own port and embedded PostgreSQL in
+ * DATA_DIR; nothing from the bench's own environment may point it at another database, mail server
+ * or set of keys.
+ */
+export function isolatedEnv(dataDir: string, port: number, pgPort: number): Record<string, string | undefined> {
+  return {
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(pgPort),
+    DATABASE_URL: undefined,
+    DATABASE_APP_URL: undefined,
+    PUBLIC_URL: undefined,
+    KESTREL_SECRET_KEYS: undefined,
+    KESTREL_SESSION_SECRET: undefined,
+    SMTP_URL: undefined,
+    RESEND_API_KEY: undefined,
+  };
+}
+
+/**
  * Runs the server the way `npm start` does (scripts/start.mjs: rebuilds what is stale, then runs
  * the bundled server in its own Node process), embedded PostgreSQL in DATA_DIR, development defaults. Nothing from the bench's
  * own environment may point it at another database.
@@ -20,21 +42,7 @@ export async function startKestrel(dataDir: string, env: Record<string, string> 
   const url = `http://127.0.0.1:${port}`;
   const server = await spawnServer({
     args: ['scripts/start.mjs'],
-    env: {
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: String(embeddedPort),
-      DATABASE_URL: undefined,
-      DATABASE_APP_URL: undefined,
-      PUBLIC_URL: undefined,
-      KESTREL_SECRET_KEYS: undefined,
-      KESTREL_SESSION_SECRET: undefined,
-      SMTP_URL: undefined,
-      RESEND_API_KEY: undefined,
-      ...env,
-    },
+    env: { ...isolatedEnv(dataDir, port, embeddedPort), ...env },
     logFile: path.join(dataDir, `server-${Date.now()}.log`),
     readyPattern: /Kestrel is ready at/,
     url,
