@@ -49,18 +49,38 @@ export function useUnread(workspaceId: string, enabled: boolean) {
   return useQuery({ queryKey: [...inboxKeys.all(workspaceId), 'unread'], queryFn: () => fetchUnread(workspaceId), enabled, staleTime: 30_000 });
 }
 
+/** A busy inbox's changes read again at most this often (the first at once, the rest of a burst together). */
+const LIVE_REFRESH_MS = 400;
+
 /**
  * CONV-4: live inbox. The server's stream says only which conversation changed (from any app
- * instance); the inbox queries are read again. EventSource reconnects by itself.
+ * instance); the inbox queries are read again: the first change at once, a burst of changes (a
+ * busy workspace, many visitors typing) once more at the end of it rather than once per change in
+ * every open browser. EventSource reconnects by itself.
  */
 export function useInboxLive(workspaceId: string, enabled: boolean) {
   const queryClient = useQueryClient();
   useEffect(() => {
     if (!enabled) return;
     const source = new EventSource(`${base(workspaceId)}/conversations/live`);
-    const refresh = () => void queryClient.invalidateQueries({ queryKey: inboxKeys.all(workspaceId) });
+    let last = 0;
+    let trailing: ReturnType<typeof setTimeout> | null = null;
+    const read = () => {
+      last = Date.now();
+      trailing = null;
+      void queryClient.invalidateQueries({ queryKey: inboxKeys.all(workspaceId) });
+    };
+    const refresh = () => {
+      if (trailing) return;
+      const wait = last + LIVE_REFRESH_MS - Date.now();
+      if (wait <= 0) read();
+      else trailing = setTimeout(read, wait);
+    };
     source.addEventListener('change', refresh);
     source.addEventListener('open', refresh);
-    return () => source.close();
+    return () => {
+      if (trailing) clearTimeout(trailing);
+      source.close();
+    };
   }, [workspaceId, enabled, queryClient]);
 }
