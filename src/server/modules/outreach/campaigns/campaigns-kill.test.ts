@@ -15,11 +15,13 @@ import { CAMPAIGN_CONNECTIONS } from '../mail/sending-accounts';
  */
 const KEYS = SecretBox.generateSpec('kill1');
 const SESSION = 'kill-test-session-secret-that-is-long-enough-0123456789';
+/** Short, so the test does not wait long for the dead worker's lease; long enough that a live run on a busy machine renews it (every quarter) between waves. */
+const LEASE_SECONDS = 5;
 let server: TestServer;
 const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer({ WORKER_CONCURRENCY: '0', KESTREL_SECRET_KEYS: KEYS, KESTREL_SESSION_SECRET: SESSION, CAMPAIGN_LEASE_SECONDS: '2' });
+  server = await startTestServer({ WORKER_CONCURRENCY: '0', KESTREL_SECRET_KEYS: KEYS, KESTREL_SESSION_SECRET: SESSION, CAMPAIGN_LEASE_SECONDS: String(LEASE_SECONDS) });
 }, 300_000);
 afterAll(() => {
   for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGTERM');
@@ -40,7 +42,7 @@ async function startWorker(): Promise<ChildProcess> {
     KESTREL_SECRET_KEYS: KEYS,
     KESTREL_SESSION_SECRET: SESSION,
     WORKER_CONCURRENCY: '2',
-    CAMPAIGN_LEASE_SECONDS: '2',
+    CAMPAIGN_LEASE_SECONDS: String(LEASE_SECONDS),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/processes/job-worker.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   workers.push(child);
@@ -96,10 +98,10 @@ describe('a campaign survives kill -9 of its worker', () => {
     // The dead worker's heartbeat lapses; the next process to start picks the campaign up.
     await vi.waitFor(
       async () => {
-        const r = await server.services.database.system.execute<{ stale: boolean }>(sql`SELECT heartbeat_at < now() - interval '2 seconds' AS stale FROM outreach_campaigns WHERE id = ${id}`);
+        const r = await server.services.database.system.execute<{ stale: boolean }>(sql`SELECT heartbeat_at < now() - make_interval(secs => ${LEASE_SECONDS}) AS stale FROM outreach_campaigns WHERE id = ${id}`);
         expect(r.rows[0]!.stale).toBe(true);
       },
-      { timeout: 10_000, interval: 100 },
+      { timeout: 20_000, interval: 100 },
     );
     await startWorker();
     const done = await vi.waitFor(
