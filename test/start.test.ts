@@ -13,7 +13,7 @@ import { freePort } from './helpers/ports';
  * SIGTERM stops PostgreSQL and exits cleanly.
  */
 describe('npm start', () => {
-  it('OPS-1 SEC-1 starts on embedded PostgreSQL with a demo login (the operator, who alone reads the development mailbox) to a workspace with a CRM to look at, answers, and shuts down cleanly on SIGTERM', async () => {
+  it('OPS-1 SEC-1 starts on embedded PostgreSQL with a demo login (the operator, who alone reads the development mailbox) to a workspace with a CRM, a booking page, templates and assistant answers to look at, answers, and shuts down cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'kestrel-start-'));
     const [port, pgPort] = [await freePort(), await freePort()];
     const child = spawn(process.execPath, ['scripts/start.mjs'], {
@@ -61,6 +61,19 @@ describe('npm start', () => {
       expect(timeline.items.map((i: { kind: string }) => i.kind).sort()).toEqual(['call', 'email']);
       const tasks = await get('/tasks?assignee=me&status=open');
       expect(tasks.items.length).toBe(3);
+      // BOOK-1 MAIL-2 CONV-2: a booking page whose public page offers times, a template and a call script, FAQ answers for the assistant.
+      const eventTypes = await get('/booking/event-types');
+      expect(eventTypes.items.map((e: { slug: string }) => e.slug)).toEqual(['cake-tasting']);
+      const slots = await (await fetch(`${base}/api/public/booking/${me.workspaces[0].id}/cake-tasting?timeZone=Europe/London`)).json();
+      expect(slots.slots.length).toBeGreaterThan(0);
+      expect((await get('/outreach/templates')).items.map((t: { name: string }) => t.name)).toEqual(['Wedding season tasting invitation']);
+      expect((await get('/outreach/templates?kind=call_script')).items.map((t: { name: string }) => t.name)).toEqual(['Wholesale intro call']);
+      expect((await get('/knowledge')).items.filter((k: { kind: string }) => k.kind === 'faq').length).toBe(3);
+      // CONV-6: a customer's email waits in the inbox, on Nora's contact.
+      const inbox = await get('/conversations?status=open');
+      expect(inbox.items.map((c: { subject: string | null }) => c.subject)).toEqual(['Tasting for the Haddad wedding']);
+      const nora = contacts.items.find((c: { firstName: string }) => c.firstName === 'Nora');
+      expect(inbox.items[0]).toMatchObject({ channel: 'email', contactId: nora.id, unread: 1 });
     } finally {
       child.kill('SIGTERM');
     }

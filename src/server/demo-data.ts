@@ -1,4 +1,6 @@
 import type { Db } from './platform/db/database';
+import type { Services } from './platform/services';
+import { receiveEmail } from './modules/conversations/receive-email';
 import { withTenant, type WorkspaceContext } from './platform/db/tenant';
 import { createActivity } from './modules/activities/create-activity';
 import { createActivityBody } from './modules/activities/activities.contract';
@@ -7,12 +9,21 @@ import { createContact } from './modules/crm/contacts/create-contact';
 import { createCompanyBody, createContactBody, createDealBody, type Company, type Contact } from './modules/crm/crm.contract';
 import { createDeal } from './modules/crm/deals/create-deal';
 import { ensureDefaultPipeline, loadPipelines } from './modules/crm/deals/list-pipelines';
+import { createEventTypeBody, scheduleBody } from './modules/booking/booking.contract';
+import { createEventType } from './modules/booking/event-types';
+import { createSchedule } from './modules/booking/schedules';
+import { knowledgeBody } from './modules/conversations/conversations.contract';
+import { createKnowledge } from './modules/conversations/knowledge';
+import { templateBody } from './modules/outreach/outreach.contract';
+import { createTemplate } from './modules/outreach/templates/manage-templates';
 
 /**
  * What the demo workspace holds on its first start, so that a newcomer signing in with the
  * printed login finds a living CRM rather than empty tables: a bakery's wholesale customers
  * and prospects, deals in every stage of the pipeline, and timelines with notes, calls,
- * emails, a meeting and open tasks. Everything goes through the same checks as the API.
+ * emails, a meeting and open tasks; a booking page for cake tastings, an email template and a
+ * call script, and answers the website assistant gives from its knowledge. Everything goes
+ * through the same checks as the API.
  */
 
 const COMPANIES = [
@@ -129,4 +140,83 @@ async function seedIn(db: Db, ctx: WorkspaceContext, now: Date): Promise<void> {
     { kind: 'task', subject: 'Book a tasting with Nora', taskDueAt: new Date(now.getTime() + 3 * DAY).toISOString(), links: link(['contacts', contacts[8]!.id], ['deals', deals[6]!.id]) },
   ];
   for (const item of items) await createActivity(db, ctx, createActivityBody.parse(item));
+
+
+  // BOOK-1: the owner's hours and a booking page to share, so /booking and its public page have something to show.
+  const hours = await createSchedule(
+    db,
+    ctx,
+    scheduleBody.parse({ name: 'Bakery hours', timeZone: 'America/Chicago', weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '10:00', end: '16:00' })), overrides: [] }),
+  );
+  await createEventType(
+    db,
+    ctx,
+    createEventTypeBody.parse({
+      slug: 'cake-tasting',
+      title: 'Cake tasting',
+      description: 'Taste three of our cakes and talk through your order: flavours, tiers, delivery.',
+      hosts: [{ userId: ctx.userId!, scheduleId: hours.id }],
+      durationMinutes: 30,
+      bufferBeforeMinutes: 10,
+      bufferAfterMinutes: 10,
+      minNoticeMinutes: 24 * 60,
+      dailyCap: 6,
+      locationKind: 'address',
+      locationValue: '100 Congress Ave, Austin, TX 78701',
+      questions: [{ id: 'guests', label: 'How many guests is the cake for?', kind: 'text', required: false }],
+    }),
+  );
+
+  // MAIL-2 / CALL-1: a template to send or put in a sequence, and a call script for the call list.
+  await createTemplate(
+    db,
+    ctx,
+    templateBody.parse({
+      name: 'Wedding season tasting invitation',
+      subject: 'A tasting for your wedding cake, {{contact.firstName | "friend"}}?',
+      html: '<p>Hi {{contact.firstName | "there"}},</p><p>Our 2027 wedding season menu is out: lemon and elderflower, salted caramel, and a dark chocolate torte. Book a free 30-minute tasting and we will bring three of them.</p><p>{{sender.name}}, {{workspace.name}}</p>',
+    }),
+  );
+  await createTemplate(
+    db,
+    ctx,
+    templateBody.parse({
+      kind: 'call_script',
+      name: 'Wholesale intro call',
+      subject: 'Wholesale intro call',
+      html: '<p>Hi {{contact.firstName}}, this is {{sender.name}} from {{workspace.name}}. We bake fresh bread and pastries for cafés around Austin every morning.</p><p>Ask: how many covers a day? Who supplies their bread today? Would a free sample box on Friday help?</p>',
+    }),
+  );
+
+  // CONV-2: what the website assistant answers from until the owner adds their own.
+  const faq = [
+    ['Do you deliver?', 'Yes: anywhere in Austin for orders over $60, from 7:00 to 11:00 on weekdays. Wedding cakes are delivered and set up by us.'],
+    ['How far ahead should I order a wedding cake?', 'Four to eight weeks ahead in spring and summer, two to four weeks otherwise. Book a cake tasting first; the date is held once you pay the deposit.'],
+    ['Do you have gluten-free or vegan options?', 'Yes: our almond-orange cake is gluten-free and the dark chocolate torte can be made vegan. Both are baked in a kitchen that also handles wheat and nuts.'],
+  ] as const;
+  for (const [title, body] of faq) await createKnowledge(db, ctx, knowledgeBody.parse({ kind: 'faq', title, body }));
+}
+
+/**
+ * CONV-6: a customer's email waiting in the inbox, received through the same path as any mail to
+ * the workspace's inbound address (linked to Nora's contact by her address), so the inbox is not
+ * empty on the first visit.
+ */
+export async function seedDemoInbox(services: Services, workspaceId: string, now = new Date()): Promise<void> {
+  const mail = [
+    'From: Nora Haddad <nora.haddad@example.com>',
+    'To: hello@demo-bakery.example',
+    'Subject: Tasting for the Haddad wedding',
+    `Date: ${new Date(now.getTime() - 3 * 3_600_000).toUTCString()}`,
+    'Message-ID: <demo-nora-1@example.com>',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'Hi! Thanks for the proposal. Could we come in for a tasting next week, ideally Tuesday or Wednesday afternoon?',
+    'We are now expecting about 170 guests, and two of them need a gluten-free slice.',
+    '',
+    'Nora',
+    '',
+  ].join('\r\n');
+  await receiveEmail(services, workspaceId, Buffer.from(mail, 'utf8'));
 }

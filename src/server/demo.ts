@@ -7,7 +7,7 @@ import type { Services } from './platform/services';
 import { users } from './modules/accounts/accounts.schema';
 import { findUserByEmail } from './modules/accounts/users';
 import { createWorkspace } from './modules/workspaces/manage-workspace';
-import { seedDemoCrm } from './demo-data';
+import { seedDemoCrm, seedDemoInbox } from './demo-data';
 
 export const DEMO_EMAIL = 'demo@kestrel.localhost';
 
@@ -49,6 +49,7 @@ export async function ensureDemoWorkspace(services: Services): Promise<{ email: 
       territory: { zipCodes: ['78701', '78702', '78703'], cities: ['Austin'], states: ['TX'] },
     });
     await seedDemoCrm(db, { workspaceId: workspace.id, userId: user!.id, role: 'owner', actorLabel: 'Demo set-up' });
+    await seedDemoInbox(services, workspace.id);
   }
   const login = { email: DEMO_EMAIL, password };
   writeFileSync(file, JSON.stringify(login), { mode: 0o600 });
