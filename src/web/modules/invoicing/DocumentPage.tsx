@@ -11,7 +11,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { LoadingBlock } from '../../ui/Spinner';
 import { Dialog } from '../crm/Dialog';
 import { invoicingApi, invoicingKeys, type InvoiceDocument } from './api';
-import { chipClass, chipLabels, chipOf, inr, parseRupees, quantityText, rateText, rupeesText, typeLabels } from './format';
+import { chipClass, chipLabels, chipOf, inr, parseRupees, quantityText, rateText, rupeesText, issuedText, takeIssueNotice, typeLabels } from './format';
 import { TotalsPanel } from './TotalsPanel';
 import { PaymentLinkSection } from './PaymentLinks';
 import { PaymentIssuesSection } from './PaymentIssues';
@@ -34,13 +34,13 @@ export function DocumentPage() {
     enabled: doc.data?.documentType === 'invoice' && doc.data.status !== 'draft',
   });
   const [dialog, setDialog] = useState<'pay' | 'send' | 'remind' | 'whatsapp' | null>(null);
-  const [note, setNote] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(() => takeIssueNotice(documentId));
   const refresh = () => queryClient.invalidateQueries({ queryKey: invoicingKeys.all(workspaceId) });
   const act = useMutation({
     mutationFn: (what: 'issue' | 'cancel') => (what === 'issue' ? invoicingApi.issue : invoicingApi.cancel)(workspaceId, documentId, doc.data!.version),
     onSuccess: async (d, what) => {
       await refresh();
-      const msg = what === 'issue' ? `${typeLabels[d.documentType]} ${d.number} issued.` : `${d.number ?? 'The document'} is void.`;
+      const msg = what === 'issue' ? issuedText(d) : `${d.number ?? 'The document'} is void.`;
       setNote(msg);
       announce(msg);
     },
