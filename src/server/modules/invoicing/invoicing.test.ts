@@ -193,6 +193,9 @@ describe('INV-2 invoices', () => {
       [draft([{ ...line, rateBps: 4000 }], { documentDate: '2025-09-21' }), 'lines.0.rateBps'],
       [draft([line], { buyerStateCode: '42' }), 'buyerStateCode'],
       [draft([{ ...line, quantityMilli: -1000 }]), 'lines.0.quantityMilli'],
+      // Money is integer paise: a fraction of a paisa is refused, never rounded silently.
+      [draft([{ ...line, unitPricePaise: 100.5 }]), 'lines.0.unitPricePaise'],
+      [draft([line], { discount: { kind: 'amount', paise: 10.25 } }), 'discount.paise'],
       [draft([line], { seriesId: creditSeries }), 'seriesId'],
       [{ ...draft([line]), documentType: 'credit_note', seriesId: creditSeries }, 'originalDocumentId'],
     ];

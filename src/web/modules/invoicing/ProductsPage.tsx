@@ -42,9 +42,9 @@ export function ProductsPage() {
               </div>
               <span className="text-sm tabular-nums">{inr(p.pricePaise)}{p.priceIncludesTax ? ' incl. tax' : ''}</span>
               {p.trackStock ? (
-                <span className={`text-sm tabular-nums ${p.lowStock ? 'font-medium text-red-700' : 'text-stone-700'}`}>
-                  {quantityText(p.stockMilli)} in stock{p.lowStock ? ' · low' : ''}
-                  {p.stockValuePaise ? <span className="block text-xs font-normal text-stone-500">worth {inr(p.stockValuePaise)} at cost</span> : null}
+                <span className="text-sm tabular-nums">
+                  <span className={`block ${p.lowStock ? 'font-medium text-red-700' : 'text-stone-700'}`}>{quantityText(p.stockMilli)} in stock{p.lowStock ? ' · low' : ''}</span>
+                  {p.stockValuePaise ? <span className="block text-xs text-stone-500">worth {inr(p.stockValuePaise)} at cost</span> : null}
                 </span>
               ) : <span className="text-sm text-stone-500">No stock kept</span>}
               <span className="flex gap-1">
