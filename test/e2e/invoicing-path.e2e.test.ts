@@ -1,3 +1,4 @@
+import { simpleParser } from 'mailparser';
 import type { Browser } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../helpers/client';
@@ -19,7 +20,7 @@ const problems: string[] = [];
 
 beforeAll(async () => ({ server, browser } = await startBrowserSuite()), 300_000);
 
-it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product valued at cost, quotes a Maharashtra company and turns the quote into an IGST invoice, takes part payment, credits a return, sells over the counter with CGST+SGST, sees low stock, GSTR-3B (cards on a phone) and downloads GSTR-1', async () => {
+it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product valued at cost, quotes a Maharashtra company and turns the quote into an IGST invoice, emails it with the PDF, takes part payment, credits a return, sells over the counter with CGST+SGST, sees low stock, GSTR-3B (cards on a phone) and downloads GSTR-1', async () => {
   const owner = await ownerWithWorkspace(server, 'Bengaluru Traders');
   expect((await owner.client.post(`/api/workspaces/${owner.workspaceId}/companies`, { name: 'Pune Distributors' })).statusCode).toBe(201);
   const { page } = await openPage(browser, server.url, problems, { timezoneId: 'Asia/Kolkata', locale: 'en-IN' });
@@ -105,6 +106,16 @@ it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product 
   expect(pdf.status()).toBe(200);
   expect(pdf.headers()['content-type']).toBe('application/pdf');
   expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+  // Sent by email through the workspace's mail: the PDF arrives attached and the invoice is sent.
+  await page.getByRole('button', { name: 'Send by email' }).click();
+  await dialog.getByLabel('Email address').fill('accounts@pune-distributors.example');
+  await dialog.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.getByText(/is on its way to accounts@pune-distributors\.example with the PDF attached/).waitFor();
+  const mail = await simpleParser((await server.smtp.waitForMail('accounts@pune-distributors.example')).raw);
+  expect(mail.subject).toMatch(/INV\/\d{4}-\d{2}\/0001/);
+  expect(mail.attachments.map((x) => x.contentType)).toContain('application/pdf');
+  await expect.poll(() => page.getByTestId('status-chip').textContent()).toBe('Sent');
 
   // Part payment by UPI: partly paid, ₹41,065 still due.
   await page.getByRole('button', { name: 'Record payment' }).click();
