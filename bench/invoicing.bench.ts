@@ -1,8 +1,9 @@
 // `npx tsx bench/invoicing.bench.ts [--write] [--invoices 100000] [--pdf-runs 200]`: INV-2 invoice PDF
 // rendering (20 lines) and INV-4 GSTR-1 for a month of 100,000 invoices, each against a baseline
 // measured in the same run (a one-line PDF; a bare SQL aggregate of the same rows), so the ratios
-// hold on a busy or slow machine. With --write the report goes into docs/benchmarks.md.
-import { mkdirSync } from 'node:fs';
+// hold on a busy or slow machine. With --write the report goes into docs/benchmarks.md; --out FILE
+// keeps the GSTR-1 JSON of the last run.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import PDFDocument from 'pdfkit';
@@ -19,7 +20,7 @@ import { describeMachine } from './lib/machine';
 import { median, ms, percentile, ratio, table } from './lib/stats';
 import { repoRoot } from './lib/processes';
 
-const { values } = parseArgs({ options: { write: { type: 'boolean' }, invoices: { type: 'string', default: '100000' }, 'pdf-runs': { type: 'string', default: '200' }, port: { type: 'string', default: '55217' } } });
+const { values } = parseArgs({ options: { write: { type: 'boolean' }, invoices: { type: 'string', default: '100000' }, 'pdf-runs': { type: 'string', default: '200' }, port: { type: 'string', default: '55217' }, out: { type: 'string' } } });
 const INVOICES = Number(values.invoices);
 const PDF_RUNS = Number(values['pdf-runs']);
 
@@ -138,6 +139,8 @@ async function benchGstr1() {
       const g = await gstr1ForMonth(database.db, ctx, '2026-06');
       const json = JSON.stringify(g);
       fullMs.push(performance.now() - t);
+      // --out keeps the JSON, to check a change to the loader gives the same bytes.
+      if (values.out && i === runs - 1) writeFileSync(values.out, json);
       clearInterval(sampler);
       peakRss = Math.max(peakRss, process.memoryUsage().rss - before);
       sizes = { b2b: (g.b2b as { inv: unknown[] }[]).reduce((s, b) => s + b.inv.length, 0), b2cl: (g.b2cl as { inv: unknown[] }[]).reduce((s, b) => s + b.inv.length, 0), b2cs: g.b2cs.length, exp: (g.exp as { inv: unknown[] }[]).reduce((s, b) => s + b.inv.length, 0), hsn: g.hsn.data.length, bytes: json.length };

@@ -71,3 +71,24 @@ it('INV-2 an owner sets bank and UPI details and a logo, and gives a rupee disco
   await expect.poll(() => page.getByRole('listitem', { name: 'Line 1' }).getByLabel('Discount ₹').inputValue()).toBe('150.00');
   expect(problems).toEqual([]);
 }, 240_000);
+
+it('INV-1 where stock may go below zero, issuing an invoice for more than is in stock says so on the invoice, and the product shows as low', async () => {
+  const shop = await shopWithSeries(server, 'Hubballi Crockery', 'HC');
+  expect((await shop.client.request('PUT', shop.api('/settings'), { legalName: 'Hubballi Crockery LLP', gstin: '29AAGCB7383J1Z4', allowNegativeStock: true })).statusCode).toBe(200);
+  expect((await shop.client.post(shop.api('/products'), { sku: 'MUG', name: 'Mug', hsn: '6912', uqc: 'NOS', pricePaise: 150_00, rateBps: 500 })).statusCode).toBe(201);
+  const page = await openAsOwner(browser, server, shop, `/w/${shop.workspaceId}/invoices/new`, problems);
+  await heading(page, 'New invoice');
+  await page.getByLabel('Bill to (name)').fill('Walk-in customer');
+  const line = page.getByRole('listitem', { name: 'Line 1' });
+  await line.getByLabel('Product or service').selectOption({ label: 'Mug (MUG)' });
+  await line.getByLabel('Quantity').fill('2');
+  await expect.poll(() => page.getByTestId('grand-total').textContent()).toBe('₹315.00');
+  await page.getByRole('button', { name: 'Save and issue' }).click();
+  await heading(page, /^Invoice HC\/\d{4}-\d{2}\/0001$/);
+  await page.getByText('Stock is now below zero for Mug (-2): record the purchase or an adjustment when the goods arrive.').waitFor();
+  await page.goto(`${server.url}/w/${shop.workspaceId}/invoices/products`);
+  await heading(page, 'Products & stock');
+  await page.getByText('-2 in stock · low', { exact: true }).waitFor();
+  await shoot(page, 'products-below-zero');
+  expect(problems).toEqual([]);
+}, 180_000);

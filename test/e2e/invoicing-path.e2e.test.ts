@@ -1,3 +1,4 @@
+import { simpleParser } from 'mailparser';
 import type { Browser } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { ownerWithWorkspace } from '../helpers/client';
@@ -8,10 +9,10 @@ import { type TestServer } from '../helpers/server';
 /**
  * Issue 18's person's path in a real browser: an owner in Karnataka enters the GSTIN (the check
  * digit is checked as they type), adds a numbering series and a product with its HSN, records a
- * purchase of 50, invoices a Maharashtra company from the CRM (IGST, a line discount, live totals),
- * issues it, takes part payment (partly paid), credits one returned stand with a credit note, sells
+ * purchase of 50 (valued at cost), quotes a Maharashtra company from the CRM (IGST, a line discount,
+ * live totals) and turns the quote into the invoice, takes part payment (partly paid), credits one returned stand with a credit note, sells
  * one over the counter in Bengaluru (CGST+SGST),
- * sees the low-stock alert and the month's GSTR-3B. (Payment links, INV-5: invoicing-money.e2e.test.ts.)
+ * sees the low-stock alert and the month's GSTR-3B, and downloads GSTR-1 as JSON and spreadsheet. (Payment links, INV-5: invoicing-money.e2e.test.ts.)
  */
 let server: TestServer;
 let browser: Browser;
@@ -19,7 +20,7 @@ const problems: string[] = [];
 
 beforeAll(async () => ({ server, browser } = await startBrowserSuite()), 300_000);
 
-it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product, invoices a Maharashtra company with IGST, takes part payment, credits a return, sells over the counter with CGST+SGST, sees low stock and GSTR-3B', async () => {
+it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product valued at cost, quotes a Maharashtra company and turns the quote into an IGST invoice, emails it with the PDF, takes part payment, credits a return, sells over the counter with CGST+SGST, sees low stock, GSTR-3B (cards on a phone) and downloads GSTR-1', async () => {
   const owner = await ownerWithWorkspace(server, 'Bengaluru Traders');
   expect((await owner.client.post(`/api/workspaces/${owner.workspaceId}/companies`, { name: 'Pune Distributors' })).statusCode).toBe(201);
   const { page } = await openPage(browser, server.url, problems, { timezoneId: 'Asia/Kolkata', locale: 'en-IN' });
@@ -46,6 +47,10 @@ it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product,
   await page.getByLabel('Prefix').fill('CN');
   await page.getByRole('button', { name: 'Add series' }).click();
   await page.getByText('CN/2026-27/0042').waitFor();
+  await page.getByLabel('Document').selectOption('quote');
+  await page.getByLabel('Prefix').fill('QT');
+  await page.getByRole('button', { name: 'Add series' }).click();
+  await page.getByText('QT/2026-27/0042').waitFor();
 
   // A product with its HSN, and a purchase of 50.
   await page.getByRole('navigation', { name: 'Invoicing' }).getByRole('link', { name: 'Products & stock' }).click();
@@ -56,6 +61,7 @@ it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product,
   await dialog.getByLabel('SKU').fill('LS-1');
   await dialog.getByLabel('HSN or SAC code').fill('8471');
   await dialog.getByLabel('Price (₹)').fill('1250');
+  await dialog.getByLabel('Unit cost (₹)').fill('900');
   await dialog.getByLabel('Reorder level').fill('10');
   await dialog.getByRole('button', { name: 'Save product' }).click();
   await page.getByText('0 in stock · low').waitFor();
@@ -63,12 +69,14 @@ it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product,
   await dialog.getByLabel('Quantity').fill('50');
   await dialog.getByRole('button', { name: 'Record' }).click();
   await page.getByText('50 in stock', { exact: true }).waitFor();
+  // Stock valued at cost: 50 × ₹900.
+  await expect.poll(() => page.getByTestId('stock-value').textContent()).toContain('₹45,000.00');
   await shoot(page, 'products');
 
-  // An invoice to the CRM company in Maharashtra: IGST, 10 % off the line, totals live.
+  // A quote to the CRM company in Maharashtra: IGST, 10 % off the line, totals live; then it becomes the invoice.
   await page.getByRole('navigation', { name: 'Invoicing' }).getByRole('link', { name: 'Documents' }).click();
-  await page.getByRole('link', { name: 'New invoice' }).first().click();
-  await heading(page, 'New invoice');
+  await page.getByRole('link', { name: 'New quote' }).click();
+  await heading(page, 'New quote');
   await page.getByRole('combobox', { name: 'Company from the CRM' }).fill('Pune');
   await page.getByRole('option', { name: /Pune Distributors/ }).click();
   await expect.poll(() => page.getByLabel('Bill to (name)').inputValue()).toBe('Pune Distributors');
@@ -81,6 +89,15 @@ it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product,
   await expect.poll(() => page.getByTestId('tax-regime').textContent()).toBe('IGST (other state)');
   await expect.poll(() => page.getByTestId('grand-total').textContent()).toBe('₹61,065.00');
   await shoot(page, 'editor');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await heading(page, 'Quote (draft)');
+  await page.getByRole('button', { name: 'Issue quote' }).click();
+  await heading(page, /^Quote QT\/\d{4}-\d{2}\/0001$/);
+  await page.getByRole('link', { name: 'Make invoice' }).click();
+  await heading(page, /^Invoice from quote QT\/\d{4}-\d{2}\/0001$/);
+  await expect.poll(() => page.getByLabel('Buyer GSTIN').inputValue()).toBe('27AAPFU0939F1ZV');
+  await expect.poll(() => page.getByTestId('tax-regime').textContent()).toBe('IGST (other state)');
+  await expect.poll(() => page.getByTestId('grand-total').textContent()).toBe('₹61,065.00');
   await page.getByRole('button', { name: 'Save and issue' }).click();
   await heading(page, /^Invoice INV\/\d{4}-\d{2}\/0001$/);
   await page.getByText('Maharashtra (27)').waitFor();
@@ -89,6 +106,16 @@ it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product,
   expect(pdf.status()).toBe(200);
   expect(pdf.headers()['content-type']).toBe('application/pdf');
   expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+  // Sent by email through the workspace's mail: the PDF arrives attached and the invoice is sent.
+  await page.getByRole('button', { name: 'Send by email' }).click();
+  await dialog.getByLabel('Email address').fill('accounts@pune-distributors.example');
+  await dialog.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.getByText(/is on its way to accounts@pune-distributors\.example with the PDF attached/).waitFor();
+  const mail = await simpleParser((await server.smtp.waitForMail('accounts@pune-distributors.example')).raw);
+  expect(mail.subject).toMatch(/INV\/\d{4}-\d{2}\/0001/);
+  expect(mail.attachments.map((x) => x.contentType)).toContain('application/pdf');
+  await expect.poll(() => page.getByTestId('status-chip').textContent()).toBe('Sent');
 
   // Part payment by UPI: partly paid, ₹41,065 still due.
   await page.getByRole('button', { name: 'Record payment' }).click();
@@ -138,6 +165,20 @@ it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product,
   expect(await row.textContent()).toContain('9,112.50');
   expect(await row.textContent()).toContain('112.50');
   await expect.poll(() => page.getByTestId('ageing').textContent()).toContain('₹42,540.00');
+  // GSTR-1 for the month, as the portal's JSON: the invoice to Pune under b2b, the credit note under cdnr.
+  const gstr1 = await page.request.get((await page.getByRole('link', { name: 'Download GSTR-1 (JSON)' }).getAttribute('href'))!);
+  expect(gstr1.status()).toBe(200);
+  const g = await gstr1.json();
+  expect(g.b2b[0]).toMatchObject({ ctin: '27AAPFU0939F1ZV', inv: [{ val: 61065, pos: '27', itms: [{ itm_det: { txval: 51750, rt: 18, iamt: 9315 } }] }] });
+  expect(g.cdnr[0]).toMatchObject({ ctin: '27AAPFU0939F1ZV', nt: [{ val: 1328 }] });
+  const sheet = await page.request.get((await page.getByRole('link', { name: 'GSTR-1 spreadsheet' }).getAttribute('href'))!);
+  expect(sheet.headers()['content-type']).toContain('spreadsheetml');
   await shoot(page, 'reports');
+  // On a phone the GSTR-3B rows are cards: every figure, Cess included, shows without scrolling sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const card = page.getByTestId('gstr3b-cards').getByRole('listitem').filter({ hasText: 'Taxable outward supplies' });
+  await expect.poll(() => card.textContent()).toMatch(/Cess\s*0\.00/);
+  expect(await card.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  await page.setViewportSize({ width: 1280, height: 900 });
   expect(problems).toEqual([]);
 }, 240_000);

@@ -56,6 +56,7 @@ export const productSchema = z.object({
   id: uuid, sku: z.string(), name: z.string(), hsn: z.string(), uqc: z.string(), kind: z.enum(['goods', 'service']),
   pricePaise: z.number().int(), costPricePaise: z.number().int(), priceIncludesTax: z.boolean(), rateBps: z.number().int(), cessBps: z.number().int(),
   trackStock: z.boolean(), stockMilli: z.number().int(), reorderLevelMilli: z.number().int(), lowStock: z.boolean(),
+  stockValuePaise: z.number().int().describe('Stock on hand at its cost price before GST; nothing when none is on hand (INV-1)'),
   version: z.number().int(), createdAt: z.string(), updatedAt: z.string(),
 });
 export const productBody = z.object({
@@ -64,7 +65,10 @@ export const productBody = z.object({
   trackStock: z.boolean().optional(), reorderLevelMilli: z.number().int().min(0).max(MAX_QTY_MILLI).default(0),
 });
 export const updateProductBody = productBody.partial().extend({ version: z.number().int().min(1).max(2_147_483_647) });
-export const productList = z.object({ items: z.array(productSchema) });
+export const productList = z.object({
+  items: z.array(productSchema),
+  stockValuePaise: z.number().int().describe('All stock on hand at cost price: the sum of every product\'s value (INV-1)'),
+});
 export const productListQuery = z.object({ lowStock: z.enum(['true', 'false']).optional() });
 
 export const movementSchema = z.object({
@@ -127,6 +131,8 @@ export const documentSchema = z.object({
   roundOffPaise: z.number().int(), grandTotalPaise: z.number().int(), paidPaise: z.number().int(), amountInWords: z.string(),
   notes: z.string().nullable(), version: z.number().int(), issuedAt: z.string().nullable(), cancelledAt: z.string().nullable(),
   overdue: z.boolean().describe('Issued or partly paid, and past its due date (INV-3)'),
+  stockBelowZero: z.array(z.object({ productId: uuid, name: z.string(), stockMilli: z.number().int() })).optional()
+    .describe('Only in the answer to issuing: products this invoice took below zero, where the workspace allows it (INV-1)'),
   createdAt: z.string(), updatedAt: z.string(), lines: z.array(lineSchema),
 });
 export const documentListQuery = z.object({

@@ -60,6 +60,61 @@ describe('INV-1 products and stock', () => {
     expect((await owner.client.get(api(`/documents/${doc.id}`))).json()).toMatchObject({ status: 'draft', number: null });
   });
 
+  it('INV-1 stock is valued at cost price, per product and in total; adjustments and returns move it', async () => {
+    const shop = await ownerWithWorkspace(server, 'Valued Stock');
+    const at = (p: string) => `/api/workspaces/${shop.workspaceId}/invoicing${p}`;
+    expect((await shop.client.request('PUT', at('/settings'), { legalName: 'Valued Stock LLP', gstin: KARNATAKA_GSTIN })).statusCode).toBe(200);
+    const make = async (body: object) => (await shop.client.post(at('/products'), { hsn: '8471', uqc: 'NOS', pricePaise: 1_000_00, rateBps: 1800, ...body })).json();
+    const stand = await make({ sku: 'ST', name: 'Stand' });
+    const tea = await make({ sku: 'TEA', name: 'Tea', hsn: '0902', uqc: 'KGS', rateBps: 500, costPricePaise: 333_33 });
+    const service = await make({ sku: 'SVC', name: 'Setup', hsn: '998314', uqc: 'OTH', costPricePaise: 500_00 });
+    const move = async (id: string, body: object) => {
+      const res = await shop.client.post(at(`/products/${id}/stock-movements`), body);
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().product;
+    };
+    // 50 bought at ₹600.50, 3 found broken (adjustment −3), 1 returned by a customer: 48 × ₹600.50 = ₹28,824.
+    expect(await move(stand.id, { kind: 'purchase', quantityMilli: 50_000, unitCostPaise: 600_50 })).toMatchObject({ stockValuePaise: 30_025_00 });
+    expect(await move(stand.id, { kind: 'adjustment', quantityMilli: -3000, note: 'broken in transit' })).toMatchObject({ stockMilli: 47_000, stockValuePaise: 28_223_50 });
+    expect(await move(stand.id, { kind: 'return', quantityMilli: 1000 })).toMatchObject({ stockMilli: 48_000, stockValuePaise: 28_824_00 });
+    // 2.5 kg of tea at ₹333.33 a kg = ₹833.325, rounded to ₹833.33.
+    expect(await move(tea.id, { kind: 'purchase', quantityMilli: 2500 })).toMatchObject({ stockValuePaise: 833_33 });
+    const list = (await shop.client.get(at('/products'))).json();
+    expect(list.items.find((p: { id: string }) => p.id === service.id)).toMatchObject({ trackStock: false, stockValuePaise: 0 });
+    expect(list.stockValuePaise).toBe(28_824_00 + 833_33);
+    const moves = (await shop.client.get(at(`/products/${stand.id}/stock-movements`))).json().items;
+    expect(moves.map((m: { kind: string; quantityMilli: number }) => [m.kind, m.quantityMilli]).sort()).toEqual([['adjustment', -3000], ['purchase', 50_000], ['return', 1000]]);
+    // By hand, never below zero: an adjustment of −49 is refused naming the quantity.
+    const tooMuch = await shop.client.post(at(`/products/${stand.id}/stock-movements`), { kind: 'adjustment', quantityMilli: -49_000 });
+    expect(tooMuch.statusCode).toBe(409);
+    expect(tooMuch.json().error).toMatchObject({ code: 'insufficient_stock', details: { field: 'quantityMilli' } });
+  });
+
+  it('INV-1 where the workspace allows stock below zero, an invoice may take it there and the answer says so; refused otherwise', async () => {
+    const shop = await ownerWithWorkspace(server, 'Counter Sales');
+    const at = (p: string) => `/api/workspaces/${shop.workspaceId}/invoicing${p}`;
+    expect((await shop.client.request('PUT', at('/settings'), { legalName: 'Counter Sales', gstin: KARNATAKA_GSTIN, allowNegativeStock: true })).statusCode).toBe(200);
+    const series = (await shop.client.post(at('/series'), { documentType: 'invoice', prefix: 'CS', digits: 4 })).json().id;
+    const p = (await shop.client.post(at('/products'), { sku: 'MUG', name: 'Mug', hsn: '6912', uqc: 'NOS', pricePaise: 150_00, rateBps: 500, costPricePaise: 80_00 })).json();
+    expect((await shop.client.post(at(`/products/${p.id}/stock-movements`), { kind: 'purchase', quantityMilli: 1000 })).statusCode).toBe(201);
+    const sell = async (quantityMilli: number) => {
+      const d = (await shop.client.post(at('/documents'), { documentType: 'invoice', seriesId: series, documentDate: '2026-06-15', buyerName: 'Walk-in', lines: [{ productId: p.id, quantityMilli }] })).json();
+      return shop.client.post(at(`/documents/${d.id}/issue`), { version: d.version });
+    };
+    const within = await sell(1000);
+    expect(within.statusCode, within.body).toBe(200);
+    expect(within.json()).not.toHaveProperty('stockBelowZero');
+    const beyond = await sell(3000);
+    expect(beyond.statusCode, beyond.body).toBe(200);
+    expect(beyond.json().stockBelowZero).toEqual([{ productId: p.id, name: 'Mug', stockMilli: -3000 }]);
+    expect((await shop.client.get(at(`/products/${p.id}`))).json()).toMatchObject({ stockMilli: -3000, lowStock: true, stockValuePaise: 0 });
+    // Turned off again: the next such invoice is refused, naming its line.
+    expect((await shop.client.request('PUT', at('/settings'), { legalName: 'Counter Sales', gstin: KARNATAKA_GSTIN, allowNegativeStock: false })).statusCode).toBe(200);
+    const refused = await sell(1000);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatchObject({ code: 'insufficient_stock', details: { field: 'lines.0.quantityMilli' } });
+  });
+
   it('INV-1 bad products name the field: HSN, unit, a rate no longer in force', async () => {
     for (const [body, field] of [[{ hsn: '84713' }, 'hsn'], [{ uqc: 'PIECES' }, 'uqc'], [{ uqc: 'XYZ' }, 'uqc'], [{ rateBps: 1200 }, 'rateBps']] as const) {
       const res = await owner.client.post(api('/products'), { sku: `BAD-${field}-${Math.random()}`, name: 'x', hsn: '8471', uqc: 'NOS', pricePaise: 1, rateBps: 1800, ...(body as object) });
@@ -138,6 +193,9 @@ describe('INV-2 invoices', () => {
       [draft([{ ...line, rateBps: 4000 }], { documentDate: '2025-09-21' }), 'lines.0.rateBps'],
       [draft([line], { buyerStateCode: '42' }), 'buyerStateCode'],
       [draft([{ ...line, quantityMilli: -1000 }]), 'lines.0.quantityMilli'],
+      // Money is integer paise: a fraction of a paisa is refused, never rounded silently.
+      [draft([{ ...line, unitPricePaise: 100.5 }]), 'lines.0.unitPricePaise'],
+      [draft([line], { discount: { kind: 'amount', paise: 10.25 } }), 'discount.paise'],
       [draft([line], { seriesId: creditSeries }), 'seriesId'],
       [{ ...draft([line]), documentType: 'credit_note', seriesId: creditSeries }, 'originalDocumentId'],
     ];

@@ -26,6 +26,7 @@ export async function issueDocument(db: Db, ctx: WorkspaceContext, id: string, v
     const fy = financialYear(doc.documentDate);
 
     const lines = await loadLines(tx, ctx, id);
+    const belowZero: NonNullable<InvoiceDocument['stockBelowZero']> = [];
     if (doc.documentType !== 'quote') {
       // Invoices take stock out, credit notes put it back; locks in id order so issues never deadlock.
       const sign = doc.documentType === 'invoice' ? -1 : 1;
@@ -42,7 +43,9 @@ export async function issueDocument(db: Db, ctx: WorkspaceContext, id: string, v
         if (sign < 0 && product.stockMilli - qty < 0 && !settings.allowNegativeStock) {
           throw conflict('insufficient_stock', `${product.name}: ${product.stockMilli / 1000} in stock, ${qty / 1000} on the invoice.`, { field: `lines.${position}.quantityMilli`, productId, stockMilli: product.stockMilli });
         }
-        await moveStock(tx, ctx, product, { kind: sign < 0 ? 'sale' : 'return', quantityMilli: sign * qty, documentId: id });
+        const { product: moved } = await moveStock(tx, ctx, product, { kind: sign < 0 ? 'sale' : 'return', quantityMilli: sign * qty, documentId: id });
+        // Allowed by the workspace, but never silent: the answer names what went below zero.
+        if (sign < 0 && moved.stockMilli < 0) belowZero.push({ productId, name: moved.name, stockMilli: moved.stockMilli });
       }
     }
 
@@ -55,7 +58,8 @@ export async function issueDocument(db: Db, ctx: WorkspaceContext, id: string, v
     const [row] = await tx.update(documents)
       .set({ status: 'issued', financialYear: fy, sequence, number: formatDocumentNumber(series, fy, sequence), issuedAt: new Date(), version: doc.version + 1, updatedAt: new Date() })
       .where(and(eq(documents.workspaceId, ctx.workspaceId), eq(documents.id, id))).returning();
-    return presentDocument(row!, lines);
+    const issued = presentDocument(row!, lines);
+    return belowZero.length ? { ...issued, stockBelowZero: belowZero } : issued;
   });
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lt, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { withTenant } from '../../platform/db/tenant';
 import { defineJob } from '../../platform/jobs/jobs';
@@ -23,7 +23,7 @@ export const lowStockJob = defineJob({
   async run(_payload, services) {
     const rows = await services.database.system.execute<{ workspace_id: string }>(sql`
       SELECT DISTINCT workspace_id FROM ${products}
-      WHERE track_stock AND reorder_level_milli > 0 AND stock_milli <= reorder_level_milli`);
+      WHERE track_stock AND (stock_milli < 0 OR (reorder_level_milli > 0 AND stock_milli <= reorder_level_milli))`);
     for (const { workspace_id } of rows.rows) await noticeLowStock(services, workspace_id);
   },
 });
@@ -32,7 +32,8 @@ export const lowStockJob = defineJob({
 export async function noticeLowStock(services: Services, workspaceId: string): Promise<string[]> {
   return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
     const low = await tx.select().from(products).where(and(
-      eq(products.workspaceId, workspaceId), eq(products.trackStock, true), gt(products.reorderLevelMilli, 0), lte(products.stockMilli, products.reorderLevelMilli),
+      eq(products.workspaceId, workspaceId), eq(products.trackStock, true),
+      or(lt(products.stockMilli, 0), and(gt(products.reorderLevelMilli, 0), lte(products.stockMilli, products.reorderLevelMilli))),
     )).orderBy(asc(products.name)).limit(50);
     if (low.length === 0) return [];
     const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, workspaceId));

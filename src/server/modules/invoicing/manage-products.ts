@@ -5,7 +5,7 @@ import { conflict, notFound } from '../../platform/http/errors';
 import { FieldErrors, invalidFields } from '../crm/normalise';
 import type { MovementBody, Product, ProductBody, UpdateProductBody } from './invoicing.contract';
 import { products, stockMovements } from './invoicing.schema';
-import { checkHsnOrSac, formatRate, isRateValidOn, isUqc } from './gst';
+import { checkHsnOrSac, formatRate, isRateValidOn, isUqc, mulDivRound } from './gst';
 
 export type ProductRow = typeof products.$inferSelect;
 export type MovementRow = typeof stockMovements.$inferSelect;
@@ -16,11 +16,17 @@ export function presentProduct({ workspaceId: _, ...r }: ProductRow): Product {
   return {
     ...r,
     kind: r.hsn.startsWith('99') ? 'service' : 'goods',
-    lowStock: r.trackStock && r.reorderLevelMilli > 0 && r.stockMilli <= r.reorderLevelMilli,
+    // Below zero is below any reorder level, 0 included.
+    lowStock: r.trackStock && (r.stockMilli < 0 || (r.reorderLevelMilli > 0 && r.stockMilli <= r.reorderLevelMilli)),
+    stockValuePaise: stockValue(r),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };
 }
+
+/** INV-1: what the stock on hand cost, at the product's cost price (stock below zero is worth nothing). */
+const stockValue = (r: Pick<ProductRow, 'trackStock' | 'stockMilli' | 'costPricePaise'>) =>
+  r.trackStock && r.stockMilli > 0 ? mulDivRound(r.stockMilli, r.costPricePaise, 1000) : 0;
 
 export const presentMovement = ({ workspaceId: _, ...m }: MovementRow) => ({ ...m, createdAt: m.createdAt.toISOString() });
 
@@ -63,12 +69,15 @@ export async function getProduct(db: Db, ctx: WorkspaceContext, id: string): Pro
   return withTenant(db, ctx, async (tx) => presentProduct(await findProduct(tx, ctx, id)));
 }
 
-export async function listProducts(db: Db, ctx: WorkspaceContext, query: { lowStock?: 'true' | 'false' }): Promise<{ items: Product[] }> {
+export async function listProducts(db: Db, ctx: WorkspaceContext, query: { lowStock?: 'true' | 'false' }): Promise<{ items: Product[]; stockValuePaise: number }> {
   return withTenant(db, ctx, async (tx) => {
-    const low = sql`${products.trackStock} and ${products.reorderLevelMilli} > 0 and ${products.stockMilli} <= ${products.reorderLevelMilli}`;
+    const low = sql`${products.trackStock} and (${products.stockMilli} < 0 or (${products.reorderLevelMilli} > 0 and ${products.stockMilli} <= ${products.reorderLevelMilli}))`;
     const where = query.lowStock === 'true' ? and(eq(products.workspaceId, ctx.workspaceId), low) : eq(products.workspaceId, ctx.workspaceId);
     const rows = await tx.select().from(products).where(where).orderBy(asc(products.name)).limit(1000);
-    return { items: rows.map(presentProduct) };
+    // The total covers every product, not only the first 1,000: each rounded as on its own row, so they add up.
+    const [total] = await tx.select({ paise: sql<string>`coalesce(sum(round(${products.stockMilli}::numeric * ${products.costPricePaise} / 1000)), 0)` })
+      .from(products).where(and(where, eq(products.trackStock, true), sql`${products.stockMilli} > 0`));
+    return { items: rows.map(presentProduct), stockValuePaise: Number(total!.paise) };
   });
 }
 

@@ -12,7 +12,7 @@ import { LoadingBlock } from '../../ui/Spinner';
 import { announce } from '../../ui/Announcer';
 import { RecordPicker } from '../crm/RecordPicker';
 import { invoicingApi, invoicingKeys, useInvoicingSettings, useProducts, useSeries, type DocumentBody, type DocumentType, type InvoiceDocument, type Product } from './api';
-import { inr, parseQuantity, parseRupees, quantityText, rateText, rupeesText, stateOptions, todayInIndia, typeLabels } from './format';
+import { inr, parseQuantity, parseRupees, quantityText, rateText, rupeesText, stateOptions, todayInIndia, typeLabels, issuedText, keepIssueNotice } from './format';
 import { TotalsPanel } from './TotalsPanel';
 import { lineDiscount, liveTotals, type HeadDraft, type LineDraft } from './useLiveTotals';
 import type { SupplyKind } from '../../../server/modules/invoicing/gst/compute';
@@ -130,7 +130,9 @@ function Editor({ workspaceId, type, supplierStateCode, series, products, existi
     },
     onSuccess: async (doc) => {
       await queryClient.invalidateQueries({ queryKey: invoicingKeys.all(workspaceId) });
-      announce(doc.number ? `${typeLabels[doc.documentType]} ${doc.number} issued.` : 'Draft saved.');
+      const said = doc.number ? issuedText(doc) : 'Draft saved.';
+      announce(said);
+      if (doc.stockBelowZero?.length) keepIssueNotice(doc.id, said);
       await navigate({ to: `/w/${workspaceId}/invoices/${doc.id}` as '/' });
     },
     onError: (e) => setServerError({ message: errorMessage(e), fields: isApiError(e) ? e.fields : {} }),

@@ -11,7 +11,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { LoadingBlock } from '../../ui/Spinner';
 import { Dialog } from '../crm/Dialog';
 import { invoicingApi, invoicingKeys, type InvoiceDocument } from './api';
-import { chipClass, chipLabels, chipOf, inr, parseRupees, quantityText, rateText, rupeesText, typeLabels } from './format';
+import { chipClass, chipLabels, chipOf, inr, parseRupees, quantityText, rateText, rupeesText, issuedText, takeIssueNotice, typeLabels } from './format';
 import { TotalsPanel } from './TotalsPanel';
 import { PaymentLinkSection } from './PaymentLinks';
 import { PaymentIssuesSection } from './PaymentIssues';
@@ -34,13 +34,13 @@ export function DocumentPage() {
     enabled: doc.data?.documentType === 'invoice' && doc.data.status !== 'draft',
   });
   const [dialog, setDialog] = useState<'pay' | 'send' | 'remind' | 'whatsapp' | null>(null);
-  const [note, setNote] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(() => takeIssueNotice(documentId));
   const refresh = () => queryClient.invalidateQueries({ queryKey: invoicingKeys.all(workspaceId) });
   const act = useMutation({
     mutationFn: (what: 'issue' | 'cancel') => (what === 'issue' ? invoicingApi.issue : invoicingApi.cancel)(workspaceId, documentId, doc.data!.version),
     onSuccess: async (d, what) => {
       await refresh();
-      const msg = what === 'issue' ? `${typeLabels[d.documentType]} ${d.number} issued.` : `${d.number ?? 'The document'} is void.`;
+      const msg = what === 'issue' ? issuedText(d) : `${d.number ?? 'The document'} is void.`;
       setNote(msg);
       announce(msg);
     },
@@ -83,7 +83,21 @@ export function DocumentPage() {
       </div>
       <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
         <div className="min-w-0 space-y-6">
-          <div className="overflow-x-auto rounded-lg border border-stone-200 bg-white">
+          {/* On a phone each line is a card, so no figure hides behind a sideways scroll. */}
+          <ul className="divide-y divide-stone-100 rounded-lg border border-stone-200 bg-white sm:hidden" aria-label="Lines" data-testid="line-cards">
+            {d.lines.map((l) => (
+              <li key={l.position} className="px-3 py-2 text-sm">
+                <div className="flex justify-between gap-3">
+                  <span className="min-w-0 font-medium text-stone-900">{l.description}</span>
+                  <span className="tabular-nums font-medium">{inr(l.totalPaise)}</span>
+                </div>
+                <p className="text-xs text-stone-600 tabular-nums">
+                  {l.hsn} · {quantityText(l.quantityMilli)} {l.uqc} × {rupeesText(l.unitPricePaise)}{l.discount ? ` · discount ${l.discount.kind === 'percent' ? `${l.discount.bps / 100}%` : inr(l.discount.paise)}` : ''} · GST {rateText(l.rateBps)}{l.cessBps ? ` + cess ${rateText(l.cessBps)}` : ''} · taxable {inr(l.taxablePaise)}
+                </p>
+              </li>
+            ))}
+          </ul>
+          <div className="hidden overflow-x-auto rounded-lg border border-stone-200 bg-white sm:block">
             <table className="w-full min-w-[36rem] text-sm">
               <caption className="sr-only">Lines</caption>
               <thead className="bg-stone-50 text-left text-xs text-stone-600">

@@ -36,7 +36,12 @@ export function InvoicesPage() {
     <div className="max-w-5xl">
       <PageHeading
         description="GST invoices, quotes and credit notes, numbered per financial year."
-        actions={ready ? <Link to={newLink} className={buttonClass('primary')}>New invoice</Link> : undefined}
+        actions={ready ? (
+          <span className="flex flex-wrap gap-2">
+            <Link to={`/w/${workspaceId}/invoices/new?type=quote` as '/'} className={buttonClass('secondary')}>New quote</Link>
+            <Link to={newLink} className={buttonClass('primary')}>New invoice</Link>
+          </span>
+        ) : undefined}
       >
         Invoices
       </PageHeading>

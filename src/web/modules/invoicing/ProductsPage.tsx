@@ -13,7 +13,7 @@ import { PageHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { Dialog } from '../crm/Dialog';
 import { invoicingApi, invoicingKeys, useProducts, type Product } from './api';
-import { inr, parseQuantity, parseRupees, quantityText, rateText, rupeesText } from './format';
+import { inr, parsePercentBps, parseQuantity, parseRupees, quantityText, rateText, rupeesText } from './format';
 import { InvoicingNav } from './InvoicingNav';
 
 /** INV-1: products and services with HSN/SAC, unit, price, GST rate and stock. */
@@ -38,12 +38,13 @@ export function ProductsPage() {
             <li key={p.id} className="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3">
               <div className="min-w-0 basis-full sm:basis-0 sm:flex-1">
                 <p className="truncate font-medium text-stone-900">{p.name}</p>
-                <p className="text-xs text-stone-500">{p.sku} · {p.kind === 'goods' ? 'HSN' : 'SAC'} {p.hsn} · {p.uqc} · GST {rateText(p.rateBps)}</p>
+                <p className="text-xs text-stone-500">{p.sku} · {p.kind === 'goods' ? 'HSN' : 'SAC'} {p.hsn} · {p.uqc} · GST {rateText(p.rateBps)}{p.cessBps ? ` + cess ${rateText(p.cessBps)}` : ''}</p>
               </div>
               <span className="text-sm tabular-nums">{inr(p.pricePaise)}{p.priceIncludesTax ? ' incl. tax' : ''}</span>
               {p.trackStock ? (
-                <span className={`text-sm tabular-nums ${p.lowStock ? 'font-medium text-red-700' : 'text-stone-700'}`}>
-                  {quantityText(p.stockMilli)} in stock{p.lowStock ? ' · low' : ''}
+                <span className="text-sm tabular-nums">
+                  <span className={`block ${p.lowStock ? 'font-medium text-red-700' : 'text-stone-700'}`}>{quantityText(p.stockMilli)} in stock{p.lowStock ? ' · low' : ''}</span>
+                  {p.stockValuePaise ? <span className="block text-xs text-stone-500">worth {inr(p.stockValuePaise)} at cost</span> : null}
                 </span>
               ) : <span className="text-sm text-stone-500">No stock kept</span>}
               <span className="flex gap-1">
@@ -54,13 +55,19 @@ export function ProductsPage() {
           ))}
         </ul>
       )}
+      {products.data && products.data.items.length > 0 ? (
+        <p className="mt-3 text-sm text-stone-700" data-testid="stock-value">
+          Stock on hand at cost: <span className="font-semibold tabular-nums">{inr(products.data.stockValuePaise)}</span>
+          <span className="text-stone-500"> · each product's stock at its unit cost before GST</span>
+        </p>
+      ) : null}
       <ProductDialog workspaceId={workspaceId} product={editing} onClose={() => setEditing(null)} />
       <StockDialog workspaceId={workspaceId} product={stockFor} onClose={() => setStockFor(null)} />
     </div>
   );
 }
 
-const productFields = ['sku', 'name', 'hsn', 'uqc', 'pricePaise', 'costPricePaise', 'rateBps', 'reorderLevelMilli'] as const;
+const productFields = ['sku', 'name', 'hsn', 'uqc', 'pricePaise', 'costPricePaise', 'rateBps', 'cessBps', 'reorderLevelMilli'] as const;
 
 function ProductDialog({ workspaceId, product, onClose }: { workspaceId: string; product: Product | 'new' | null; onClose: () => void }) {
   const p = product === 'new' ? null : product;
@@ -75,7 +82,7 @@ function ProductForm({ workspaceId, product, onDone }: { workspaceId: string; pr
   const queryClient = useQueryClient();
   const [v, setV] = useState({
     sku: product?.sku ?? '', name: product?.name ?? '', hsn: product?.hsn ?? '', uqc: product?.uqc ?? 'NOS', price: product ? rupeesText(product.pricePaise) : '',
-    cost: product ? rupeesText(product.costPricePaise) : '0', priceIncludesTax: product?.priceIncludesTax ?? false, rateBps: product?.rateBps ?? 1800, reorder: product ? quantityText(product.reorderLevelMilli) : '0',
+    cost: product ? rupeesText(product.costPricePaise) : '0', priceIncludesTax: product?.priceIncludesTax ?? false, rateBps: product?.rateBps ?? 1800, cess: product ? String(product.cessBps / 100) : '0', reorder: product ? quantityText(product.reorderLevelMilli) : '0',
   });
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
@@ -84,12 +91,14 @@ function ProductForm({ workspaceId, product, onDone }: { workspaceId: string; pr
       const pricePaise = parseRupees(v.price);
       const reorderLevelMilli = parseQuantity(v.reorder);
       const costPricePaise = parseRupees(v.cost);
+      const cessBps = parsePercentBps(v.cess);
       const bad: Record<string, string> = {};
+      if (cessBps === null) bad.cessBps = 'A percentage, like 0 or 12; 0 when no cess applies.';
       if (costPricePaise === null) bad.costPricePaise = 'What one unit costs you, like 600 or 0.';
       if (pricePaise === null) bad.pricePaise = 'A price in rupees, like 1250 or 99.50.';
       if (reorderLevelMilli === null) bad.reorderLevelMilli = 'A quantity, like 10.';
       if (Object.keys(bad).length) throw Object.assign(new Error('Check the form.'), { fields: bad });
-      const body = { sku: v.sku.trim(), name: v.name.trim(), hsn: v.hsn.trim(), uqc: v.uqc, pricePaise: pricePaise!, costPricePaise: costPricePaise!, priceIncludesTax: v.priceIncludesTax, rateBps: v.rateBps, cessBps: 0, reorderLevelMilli: reorderLevelMilli! };
+      const body = { sku: v.sku.trim(), name: v.name.trim(), hsn: v.hsn.trim(), uqc: v.uqc, pricePaise: pricePaise!, costPricePaise: costPricePaise!, priceIncludesTax: v.priceIncludesTax, rateBps: v.rateBps, cessBps: cessBps!, reorderLevelMilli: reorderLevelMilli! };
       return product ? invoicingApi.updateProduct(workspaceId, product.id, { ...body, version: product.version }) : invoicingApi.createProduct(workspaceId, body);
     },
     onSuccess: async (saved) => {
@@ -112,6 +121,7 @@ function ProductForm({ workspaceId, product, onDone }: { workspaceId: string; pr
       <TextField label="Price (₹)" value={v.price} inputMode="decimal" onChange={(e) => setV({ ...v, price: e.target.value })} error={f('pricePaise')} />
       <TextField label="Unit cost (₹)" value={v.cost} inputMode="decimal" onChange={(e) => setV({ ...v, cost: e.target.value })} error={f('costPricePaise')} hint="Before GST; a purchase with a unit cost updates it. Used for profit." />
       <SelectField label="GST rate" value={String(v.rateBps)} onChange={(e) => setV({ ...v, rateBps: Number(e.target.value) })} options={ALL_RATES_BPS.map((r) => ({ value: String(r), label: rateText(r) }))} error={f('rateBps')} />
+      <TextField label="Cess (%)" value={v.cess} inputMode="decimal" onChange={(e) => setV({ ...v, cess: e.target.value })} error={f('cessBps')} hint="Compensation cess on top of GST, where it applies (tobacco, some old invoices); else 0." />
       <TextField label="Reorder level" value={v.reorder} inputMode="decimal" onChange={(e) => setV({ ...v, reorder: e.target.value })} error={f('reorderLevelMilli')} hint="Below this, the product shows as low on stock." />
       <div className="flex items-end"><CheckboxField label="The price includes GST" checked={v.priceIncludesTax} onChange={(e) => setV({ ...v, priceIncludesTax: e.target.checked })} /></div>
       {error ? <ErrorAlert className="sm:col-span-2">{error}</ErrorAlert> : null}

@@ -40,28 +40,20 @@ export function ReportsPage() {
           <div className="mt-5">
             <h3 className="mb-2 text-sm font-semibold text-stone-900">GSTR-3B · 3.1 outward supplies</h3>
             {gstr3b.isPending ? <SkeletonList rows={1} label="Working out GSTR-3B…" /> : gstr3b.isError ? <ErrorAlert>{errorMessage(gstr3b.error)}</ErrorAlert> : (
-              <div className="overflow-x-auto">
-                <table className="w-full min-w-[20rem] text-xs sm:min-w-[32rem] sm:text-sm" data-testid="gstr3b">
-                  <thead className="text-left text-xs text-stone-600"><tr><th className="py-1 pr-3">Nature of supplies</th><th className="py-1 pr-3 text-right">Taxable value</th><th className="py-1 pr-3 text-right">IGST</th><th className="py-1 pr-3 text-right">CGST</th><th className="py-1 pr-3 text-right">SGST/UTGST</th><th className="py-1 text-right">Cess</th></tr></thead>
-                  <tbody className="divide-y divide-stone-100 tabular-nums">
-                    <Row3b label="(a) Taxable outward supplies" v={gstr3b.data.sup_details.osup_det} />
-                    <Row3b label="(b) Zero-rated (exports, SEZ)" v={{ ...gstr3b.data.sup_details.osup_zero, camt: 0, samt: 0 }} />
-                    <Row3b label="(c) Nil-rated, exempted" v={{ txval: gstr3b.data.sup_details.osup_nil_exmp.txval, iamt: 0, camt: 0, samt: 0, csamt: 0 }} />
-                  </tbody>
-                </table>
-              </div>
+              <ReturnFigures testId="gstr3b" head="Nature of supplies" columns={['Taxable value', 'IGST', 'CGST', 'SGST/UTGST', 'Cess']} rows={[
+                ['(a) Taxable outward supplies', row3b(gstr3b.data.sup_details.osup_det)],
+                ['(b) Zero-rated (exports, SEZ)', row3b({ ...gstr3b.data.sup_details.osup_zero, camt: 0, samt: 0 })],
+                ['(c) Nil-rated, exempted', row3b({ txval: gstr3b.data.sup_details.osup_nil_exmp.txval, iamt: 0, camt: 0, samt: 0, csamt: 0 })],
+              ]} />
             )}
             <h3 className="mt-5 mb-2 text-sm font-semibold text-stone-900">GSTR-3B · 4 eligible input tax credit</h3>
             {gstr3b.isPending ? <SkeletonList rows={1} label="Working out input tax credit…" /> : gstr3b.isError ? null : (
-              <div className="overflow-x-auto">
-                <table className="w-full min-w-[20rem] text-xs sm:min-w-[32rem] sm:text-sm" data-testid="gstr3b-itc">
-                  <thead className="text-left text-xs text-stone-600"><tr><th className="py-1 pr-3">Details</th><th className="py-1 pr-3 text-right">IGST</th><th className="py-1 pr-3 text-right">CGST</th><th className="py-1 pr-3 text-right">SGST/UTGST</th><th className="py-1 text-right">Cess</th></tr></thead>
-                  <tbody className="divide-y divide-stone-100 tabular-nums">
-                    <RowItc label="(A)(5) All other ITC (expenses billed by a registered vendor)" v={gstr3b.data.itc_elg.itc_avl.find((r) => r.ty === 'OTH')!} />
-                    <RowItc label="(C) Net ITC available" v={gstr3b.data.itc_elg.itc_net} />
-                    <RowItc label="(D)(2) Ineligible (marked not claimable)" v={gstr3b.data.itc_elg.itc_inelg.find((r) => r.ty === 'OTH')!} />
-                  </tbody>
-                </table>
+              <div>
+                <ReturnFigures testId="gstr3b-itc" head="Details" columns={['IGST', 'CGST', 'SGST/UTGST', 'Cess']} rows={[
+                  ['(A)(5) All other ITC (expenses billed by a registered vendor)', rowItc(gstr3b.data.itc_elg.itc_avl.find((r) => r.ty === 'OTH')!)],
+                  ['(C) Net ITC available', rowItc(gstr3b.data.itc_elg.itc_net)],
+                  ['(D)(2) Ineligible (marked not claimable)', rowItc(gstr3b.data.itc_elg.itc_inelg.find((r) => r.ty === 'OTH')!)],
+                ]} />
                 <p className="mt-2 text-xs text-stone-500">From this month's expenses with a vendor GSTIN: IGST when the vendor is in another state, CGST and SGST when in yours. Attach each bill on the Expenses page.</p>
               </div>
             )}
@@ -73,21 +65,40 @@ export function ReportsPage() {
   );
 }
 
-function RowItc({ label, v }: { label: string; v: { iamt: number; camt: number; samt: number; csamt: number } }) {
-  return (
-    <tr>
-      <td className="py-1.5 pr-3 text-stone-700">{label}</td>
-      {[v.iamt, v.camt, v.samt, v.csamt].map((x, i) => <td key={i} className="py-1.5 pr-3 text-right">{rupeesText(x)}</td>)}
-    </tr>
-  );
-}
 const rupeesText = (n: number) => n.toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-function Row3b({ label, v }: { label: string; v: { txval: number; iamt: number; camt: number; samt: number; csamt: number } }) {
+const rowItc = (v: { iamt: number; camt: number; samt: number; csamt: number }) => [v.iamt, v.camt, v.samt, v.csamt];
+const row3b = (v: { txval: number; iamt: number; camt: number; samt: number; csamt: number }) => [v.txval, v.iamt, v.camt, v.samt, v.csamt];
+
+/**
+ * A GSTR-3B table: a table from 640 px up; on a phone each row is a card of label and figures, so no
+ * column (Cess last) hides behind a sideways scroll.
+ */
+function ReturnFigures({ testId, head, columns, rows }: { testId: string; head: string; columns: string[]; rows: [string, number[]][] }) {
   return (
-    <tr>
-      <td className="py-1.5 pr-3 text-stone-700">{label}</td>
-      {[v.txval, v.iamt, v.camt, v.samt, v.csamt].map((x, i) => <td key={i} className="py-1.5 pr-3 text-right">{rupeesText(x)}</td>)}
-    </tr>
+    <>
+      <table className="hidden w-full text-sm sm:table" data-testid={testId}>
+        <thead className="text-left text-xs text-stone-600">
+          <tr><th className="py-1 pr-3">{head}</th>{columns.map((c, i) => <th key={c} className={`py-1 text-right ${i < columns.length - 1 ? 'pr-3' : ''}`}>{c}</th>)}</tr>
+        </thead>
+        <tbody className="divide-y divide-stone-100 tabular-nums">
+          {rows.map(([label, figures]) => (
+            <tr key={label}><td className="py-1.5 pr-3 text-stone-700">{label}</td>{figures.map((x, i) => <td key={i} className="py-1.5 pr-3 text-right last:pr-0">{rupeesText(x)}</td>)}</tr>
+          ))}
+        </tbody>
+      </table>
+      <ul className="space-y-2 sm:hidden" data-testid={`${testId}-cards`}>
+        {rows.map(([label, figures]) => (
+          <li key={label} className="rounded-md border border-stone-200 px-3 py-2">
+            <p className="text-sm font-medium text-stone-800">{label}</p>
+            <dl className="mt-1 grid gap-y-0.5 text-sm tabular-nums">
+              {figures.map((x, i) => (
+                <div key={columns[i]} className="flex justify-between gap-2"><dt className="text-stone-500">{columns[i]}</dt><dd className="text-stone-900">{rupeesText(x)}</dd></div>
+              ))}
+            </dl>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

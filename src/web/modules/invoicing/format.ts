@@ -1,5 +1,5 @@
 import { GST_STATES, gstState } from '../../../server/modules/invoicing/gst/state-codes';
-import type { DocumentStatus, DocumentSummary, DocumentType } from './api';
+import type { DocumentStatus, DocumentSummary, DocumentType, InvoiceDocument } from './api';
 
 /** Today's date in India (the GST calendar), as YYYY-MM-DD. */
 export const todayInIndia = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' });
@@ -31,6 +31,14 @@ export const quantityText = (milli: number) => {
 /** "18%" from 1800 basis points. */
 export const rateText = (bps: number) => `${bps / 100}%`;
 
+/** "12" or "0.5" percent as basis points (1200, 50), exactly; null when it is not a percentage 0–500 with at most 2 decimals. */
+export function parsePercentBps(text: string): number | null {
+  const m = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!m) return null;
+  const bps = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  return bps <= 50000 ? bps : null;
+}
+
 export const stateName = (code: string | null | undefined) => (code ? (gstState(code)?.name ?? code) : '—');
 export const stateOptions = [...GST_STATES.values()].filter((s) => s.kind !== 'foreign').map((s) => ({ value: s.code, label: `${s.code} · ${s.name}` }));
 
@@ -54,3 +62,18 @@ const chipClasses: Record<Chip, string> = {
   void: 'bg-stone-50 text-stone-500 ring-stone-200 line-through',
 };
 export const chipClass = (c: Chip) => `inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${chipClasses[c]}`;
+
+/** What issuing said, worded for the owner: the invoice's number, and any product it took below zero (INV-1: never silently). */
+export function issuedText(d: Pick<InvoiceDocument, 'documentType' | 'number' | 'stockBelowZero'>): string {
+  const below = (d.stockBelowZero ?? []).map((p) => `${p.name} (${quantityText(p.stockMilli)})`);
+  return `${typeLabels[d.documentType]} ${d.number} issued.${below.length ? ` Stock is now below zero for ${below.join(', ')}: record the purchase or an adjustment when the goods arrive.` : ''}`;
+}
+
+/** The issue message carried from the editor to the document page it opens (one read, then gone). */
+const issueNotices = new Map<string, string>();
+export const keepIssueNotice = (documentId: string, text: string) => void issueNotices.set(documentId, text);
+export function takeIssueNotice(documentId: string): string | null {
+  const text = issueNotices.get(documentId) ?? null;
+  issueNotices.delete(documentId);
+  return text;
+}
