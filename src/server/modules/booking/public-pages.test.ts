@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
+import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { nyWeekday } from './booking.fixtures';
 
 /**
- * BOOK-1 / SEC: every public booking route is rate limited per visitor (by IP), before it reads
+ * BOOK-1: the team's page and each member's list what can be booked. BOOK-1 / SEC: every public booking route is rate limited per visitor (by IP), before it reads
  * anything — the page's free times, booking, the reschedule/cancel links and what they show.
  * A small booking limit here (3 a minute) so the test stays short; the page and link limits are fixed.
  */
@@ -60,5 +60,48 @@ describe('public booking routes are rate limited', () => {
     const forged = `/api/public/booking/manage/${'x'.repeat(43)}`;
     for (let i = 0; i < 60; i++) expect((await guesser.get(forged)).statusCode).toBe(404);
     expect((await guesser.get(forged)).statusCode).toBe(429);
+  });
+});
+
+describe('the team’s page and a member’s page', () => {
+  it('BOOK-1 the team page lists every active event type that has a host, with its hosts; a member’s page only theirs; nothing about bookings; unknown member or workspace is a 404', async () => {
+    const api = (path: string) => `/api/workspaces/${owner.workspaceId}/booking${path}`;
+    const staff = await addMember(server, owner, 'staff');
+    const hoursOf = async (who: { client: TestClient }) => (await who.client.post(api('/schedules'), { name: 'Hours', timeZone: 'Europe/Berlin', weekly: [{ weekday: 1, start: '09:00', end: '12:00' }], overrides: [] })).json() as { id: string; userId: string };
+    const mine = await hoursOf(owner);
+    const theirs = await hoursOf(staff);
+    const make = async (body: Record<string, unknown>) => {
+      const res = await owner.client.post(api('/event-types'), { durationMinutes: 30, ...body });
+      expect(res.statusCode, res.body).toBe(201);
+    };
+    await make({ slug: 'staff-chat', title: 'Chat with staff', locationKind: 'phone', hosts: [{ userId: theirs.userId, scheduleId: theirs.id }] });
+    await make({ slug: 'team-demo', title: 'Team demo', assignment: 'round_robin', hosts: [{ userId: mine.userId, scheduleId: mine.id }, { userId: theirs.userId, scheduleId: theirs.id }] });
+    await make({ slug: 'retired', title: 'Retired call', active: false, hosts: [{ userId: mine.userId, scheduleId: mine.id }] });
+
+    const visitor = new TestClient(server.app);
+    const team = await visitor.get(`/api/public/booking/${owner.workspaceId}`);
+    expect(team.statusCode, team.body).toBe(200);
+    expect(team.json().workspaceName).toBe('Limits Lodge');
+    expect(team.json().hostName).toBeNull();
+    const titles = (team.json().pages as { title: string }[]).map((p) => p.title);
+    expect(titles).toEqual(['Intro call', 'Chat with staff', 'Team demo']);
+    const demo = (team.json().pages as { title: string; hostNames: string[]; assignment: string; path: string }[]).find((p) => p.title === 'Team demo')!;
+    expect(demo.assignment).toBe('round_robin');
+    expect(demo.hostNames).toHaveLength(2);
+    expect(demo.path).toBe(`/book/${owner.workspaceId}/team-demo`);
+    // The page names hosts, never who booked (bookings exist from the tests above).
+    expect(team.body).not.toContain('@example.test');
+    expect(team.body).not.toContain('Visitor');
+
+    const staffPage = await visitor.get(`/api/public/booking/${owner.workspaceId}?host=${theirs.userId}`);
+    expect(staffPage.statusCode, staffPage.body).toBe(200);
+    expect((staffPage.json().pages as { title: string }[]).map((p) => p.title)).toEqual(['Chat with staff', 'Team demo']);
+    // Named after the member: the one host of their personal page.
+    expect(staffPage.json().hostName).toBe(staffPage.json().pages[0].hostNames[0]);
+    expect(demo.hostNames).toContain(staffPage.json().hostName);
+
+    expect((await visitor.get(`/api/public/booking/${owner.workspaceId}?host=01900000-0000-7000-8000-000000000000`)).statusCode).toBe(404);
+    expect((await visitor.get('/api/public/booking/01900000-0000-7000-8000-000000000000')).statusCode).toBe(404);
+    expect((await visitor.get(`/api/public/booking/${owner.workspaceId}?host=nope`)).statusCode).toBe(400);
   });
 });
