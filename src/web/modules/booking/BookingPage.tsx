@@ -80,6 +80,13 @@ export function BookingPage() {
     <div className="space-y-8">
       <PageHeading description="Booking pages your prospects use to pick a time; every booking lands in the CRM.">Booking</PageHeading>
 
+      <Card labelledBy="upcoming-heading">
+        <SectionHeading id="upcoming-heading" description="Day by day, with the meetings that just ended so you can mark who did not come.">
+          Bookings calendar
+        </SectionHeading>
+        <BookingsCalendar workspaceId={workspaceId} />
+      </Card>
+
       <Card labelledBy="google-heading">
         <SectionHeading id="google-heading" description="Busy times in your Google Calendar are never offered; bookings appear there.">
           Google Calendar
@@ -222,12 +229,6 @@ export function BookingPage() {
         </ul>
       </Card>
 
-      <Card labelledBy="upcoming-heading">
-        <SectionHeading id="upcoming-heading" description="Day by day, with the meetings that just ended so you can mark who did not come.">
-          Bookings calendar
-        </SectionHeading>
-        <BookingsCalendar workspaceId={workspaceId} />
-      </Card>
     </div>
   );
 }

@@ -56,8 +56,8 @@ export function BookingsCalendar({ workspaceId }: { workspaceId: string }) {
     return (
       <li key={b.id} className="flex flex-wrap items-start justify-between gap-2 py-3" data-testid="calendar-booking">
         <div className="flex min-w-0 gap-3">
-          <p className="w-24 shrink-0 text-sm font-semibold tabular-nums text-stone-900">
-            {past ? new Date(b.startsAt).toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: zone }) + ' ' : ''}
+          <p className="w-28 shrink-0 whitespace-nowrap text-sm font-semibold tabular-nums text-stone-900">
+            {past ? <span className="block font-normal text-stone-600">{new Date(b.startsAt).toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: zone })}</span> : null}
             {clock(b.startsAt, zone)}–{clock(b.endsAt, zone)}
           </p>
           <div className="min-w-0">
