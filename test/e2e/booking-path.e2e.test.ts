@@ -136,6 +136,11 @@ it('BOOK-3 BOOK-4 two prospects click the same last slot: one gets it, the other
       // The team's page lists its booking pages; the prospect picks one.
       await p.goto(`/book/${owner.workspaceId}`);
       await heading(p, 'Book a time with Racing Roofers');
+      if (shots) {
+        await p.setViewportSize({ width: 390, height: 844 });
+        await p.screenshot({ path: `${shots}/team-page-390.png`, fullPage: true });
+        await p.setViewportSize({ width: 1280, height: 900 });
+      }
       await p.getByRole('link', { name: /Roof check call/ }).click();
     } else await p.goto(path);
     await heading(p, 'Roof check call');
