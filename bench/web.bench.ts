@@ -31,6 +31,8 @@ interface Visit {
   /** JavaScript fetched over the network (not from the cache): compressed body bytes and files. */
   jsBytes: number;
   jsFiles: number;
+  /** Each fetched script: path and compressed bytes (so a run can say which chunks it counted). */
+  scripts: { path: string; bytes: number }[];
   lcpElement: string;
 }
 
@@ -76,6 +78,7 @@ async function visit(context: BrowserContext, url: string, profile: NetworkProfi
               rowsMs: (window as unknown as { __rowsAt: number }).__rowsAt,
               jsBytes: scripts.reduce((sum, r) => sum + r.encodedBodySize, 0),
               jsFiles: scripts.length,
+              scripts: scripts.map((r) => ({ path: new URL(r.name).pathname, bytes: r.encodedBodySize })),
               lcpElement: element,
             });
           }).observe({ type: 'largest-contentful-paint', buffered: true });
@@ -128,6 +131,7 @@ export async function benchWeb(dataDir: string, runs = 10): Promise<WebResult> {
         await context.addInitScript({ content: watchRows });
         cold.push(await visit(context, url, profile));
         await context.close();
+        if (process.env.WEB_BENCH_FILES && i === 0) for (const f of cold[0]!.scripts) process.stderr.write(`    ${(f.bytes / 1024).toFixed(1)} kB ${f.path}\n`);
       }
       const context = await browser.newContext({ ...contextOptions, storageState });
       await context.addInitScript({ content: watchRows });

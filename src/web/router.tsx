@@ -120,6 +120,7 @@ const websiteAssistantRoute = createRoute({ getParentRoute: () => settingsRoute,
 const bookingRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/booking', component: lazyRouteComponent(() => import('./modules/booking/BookingPage'), 'BookingPage') });
 // BOOK-1/4: public, no sign-in.
 const publicBookingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/book/$workspaceId/$slug', component: lazyRouteComponent(() => import('./modules/booking/PublicBookingPage'), 'PublicBookingPage') });
+const teamBookingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/book/$workspaceId', component: lazyRouteComponent(() => import('./modules/booking/TeamBookingPage'), 'TeamBookingPage') });
 const manageBookingRoute = createRoute({ getParentRoute: () => rootRoute, path: '/book/manage/$token', component: lazyRouteComponent(() => import('./modules/booking/ManageBookingPage'), 'ManageBookingPage') });
 // CALL-1…CALL-3: today's call list and the do-not-call list.
 const callsRoutes = [
@@ -231,6 +232,7 @@ const aiRoutes = [
 
 const routeTree = rootRoute.addChildren([
   publicBookingRoute,
+  teamBookingRoute,
   manageBookingRoute,
   unsubscribeRoute,
   optInRoute,

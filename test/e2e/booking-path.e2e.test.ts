@@ -1,10 +1,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import ICAL from 'ical.js';
+import { sql } from 'drizzle-orm';
+import { startFakeAi, type FakeAi } from '../fakes/ai';
 import { FakeGoogleCalendar } from '../fakes/google-calendar';
 import { ownerWithWorkspace } from '../helpers/client';
 import { ensureWebBuild, heading, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { until } from '../helpers/wait';
 
 /**
  * Issue 16's person's path in real browsers: a staff member connects Google Calendar (the local
@@ -17,12 +20,14 @@ import { startTestServer, type TestServer } from '../helpers/server';
 let server: TestServer;
 let browser: Browser;
 let google: FakeGoogleCalendar;
+let ai: FakeAi;
 const problems: string[] = [];
 const shots = process.env.BOOKING_SCREENSHOTS ?? '';
 
 beforeAll(async () => {
   await ensureWebBuild();
   google = await new FakeGoogleCalendar().start();
+  ai = await startFakeAi();
   server = await startTestServer({
     GOOGLE_CLIENT_ID: google.clientId,
     GOOGLE_CLIENT_SECRET: google.clientSecret,
@@ -110,5 +115,90 @@ it('BOOK-1 BOOK-2 BOOK-4 BOOK-5 staff set up and share a booking page; a prospec
   await staff.page.getByText('30-minute intro call with Priya Prospect').first().waitFor();
   await staff.page.getByRole('region', { name: 'Bookings' }).getByText('confirmed').waitFor();
   if (shots) await staff.page.screenshot({ path: `${shots}/contact-1280.png`, fullPage: true });
+  expect(problems).toEqual([]);
+}, 240_000);
+
+it('BOOK-3 BOOK-4 two prospects click the same last slot: one gets it, the other is offered the next free times and books one; a reminder goes out before the meeting; afterwards staff mark a no-show in the bookings calendar and Recovery picks it up', async () => {
+  const owner = await ownerWithWorkspace(server, 'Racing Roofers');
+  const api = (path: string) => `/api/workspaces/${owner.workspaceId}${path}`;
+  // Recovery drafts its re-booking email with the workspace's AI provider (the local fake).
+  expect((await owner.client.request('PUT', api('/ai/provider'), { kind: 'openai', model: 'gpt-4o-mini', apiKey: 'sk-test-0123456789', baseUrl: ai.baseUrl })).statusCode).toBe(200);
+  const hours = (await owner.client.post(api('/booking/schedules'), { name: 'Hours', timeZone: 'America/New_York', weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })), overrides: [] })).json();
+  const made = await owner.client.post(api('/booking/event-types'), { slug: 'roof-check', title: 'Roof check call', durationMinutes: 30, minNoticeMinutes: 240, hosts: [{ userId: hours.userId, scheduleId: hours.id }] });
+  expect(made.statusCode, made.body).toBe(201);
+  const path = made.json().publicPath as string;
+
+  // Two prospects in two zones open the page and pick the same time.
+  const first = await openPage(browser, server.url, problems, { timezoneId: 'Europe/London' });
+  const second = await openPage(browser, server.url, problems, { timezoneId: 'Australia/Sydney' });
+  const pickFirst = async (p: typeof first.page, name: string, email: string, viaTeamPage = false) => {
+    if (viaTeamPage) {
+      // The team's page lists its booking pages; the prospect picks one.
+      await p.goto(`/book/${owner.workspaceId}`);
+      await heading(p, 'Book a time with Racing Roofers');
+      if (shots) {
+        await p.setViewportSize({ width: 390, height: 844 });
+        await p.screenshot({ path: `${shots}/team-page-390.png`, fullPage: true });
+        await p.setViewportSize({ width: 1280, height: 900 });
+      }
+      await p.getByRole('link', { name: /Roof check call/ }).click();
+    } else await p.goto(path);
+    await heading(p, 'Roof check call');
+    const slot = p.getByRole('button', { pressed: false }).filter({ hasText: /^\d\d:\d\d$/ }).first();
+    await slot.click();
+    await p.getByLabel('Your name').fill(name);
+    await p.getByLabel('Email').fill(email);
+  };
+  await pickFirst(first.page, 'Fran First', 'fran@example.test', true);
+  await pickFirst(second.page, 'Sam Second', 'sam@example.test');
+  await Promise.all([first.page.getByRole('button', { name: 'Book this time' }).click(), second.page.getByRole('button', { name: 'Book this time' }).click()]);
+  // Exactly one is booked; the other is told and offered the next three free times.
+  const booked = async (p: typeof first.page) => (await p.getByRole('heading', { name: 'You are booked' }).count()) > 0;
+  const offered = (p: typeof first.page) => p.getByText('These times are still free:');
+  await until(async () => ((await booked(first.page)) || (await offered(first.page).count()) > 0) && ((await booked(second.page)) || (await offered(second.page).count()) > 0), 'both prospects to hear back');
+  const outcomes = [await booked(first.page), await booked(second.page)];
+  expect(outcomes.filter(Boolean)).toHaveLength(1);
+  const loser = outcomes[0] ? second.page : first.page;
+  const winnerEmail = outcomes[0] ? 'fran@example.test' : 'sam@example.test';
+  const offers = loser.locator('div', { has: offered(loser) }).last().getByRole('button');
+  expect(await offers.count()).toBe(3);
+  await offers.first().click();
+  await loser.getByRole('button', { name: 'Book this time' }).click();
+  await heading(loser, 'You are booked');
+  const list = (await owner.client.get(api('/booking/bookings'))).json().items as { id: string; attendeeEmail: string; status: string; startsAt: string; contactId: string }[];
+  expect(list.filter((b) => b.status === 'confirmed')).toHaveLength(2);
+  expect(new Set(list.map((b) => b.startsAt)).size).toBe(2);
+  const meeting = list.find((b) => b.attendeeEmail === winnerEmail)!;
+
+  // The staff member's bookings calendar shows both, day by day.
+  const staff = await openPage(browser, server.url, problems, { timezoneId: 'America/New_York' });
+  await signIn(staff.page, owner.email, owner.password, `/w/${owner.workspaceId}/booking`);
+  await heading(staff.page, 'Booking');
+  const calendar = staff.page.getByRole('region', { name: 'Bookings calendar' });
+  await expect.poll(() => calendar.getByTestId('calendar-booking').count()).toBe(2);
+  if (shots) await staff.page.screenshot({ path: `${shots}/calendar-1280.png`, fullPage: true });
+  await staff.page.setViewportSize({ width: 390, height: 844 });
+  expect(await noSidewaysScroll(staff.page)).toBe(true);
+  if (shots) await calendar.screenshot({ path: `${shots}/calendar-390.png` });
+  await staff.page.setViewportSize({ width: 1280, height: 900 });
+
+  // The reminder is a job queued for before the meeting; when its time comes the worker sends it.
+  const reminderKey = `booking-reminder:${meeting.id}`;
+  const job = (await server.services.database.system.execute<{ run_at: Date }>(sql`SELECT run_at FROM graphile_worker.jobs WHERE key = ${reminderKey}`)).rows[0]!;
+  expect(new Date(job.run_at).getTime()).toBeLessThan(new Date(meeting.startsAt).getTime());
+  await server.services.database.system.execute(sql`UPDATE graphile_worker._private_jobs SET run_at = now() WHERE key = ${reminderKey}`);
+  const reminder = await server.smtp.waitForMail(winnerEmail, (m) => m.subject.startsWith('Reminder:'));
+  expect(reminder.attachments.some((a) => a.contentType.startsWith('text/calendar'))).toBe(true);
+
+  // The meeting's time passes; the attendee did not come. Staff mark it in the calendar.
+  await server.services.database.system.execute(sql`UPDATE bookings SET starts_at = now() - interval '2 hours', ends_at = now() - interval '90 minutes' WHERE id = ${meeting.id}`);
+  await staff.page.reload();
+  const ended = staff.page.getByRole('region', { name: 'Ended meetings' });
+  const attendeeName = winnerEmail.startsWith('fran') ? 'Fran First' : 'Sam Second';
+  await ended.getByRole('button', { name: `Mark ${attendeeName} as a no-show` }).click();
+  await ended.getByText('no-show', { exact: true }).waitFor();
+  expect((await owner.client.get(api(`/booking/bookings?contactId=${meeting.contactId}`))).json().items[0].status).toBe('no_show');
+  // Recovery's "Re-book no-shows" started for that contact.
+  await until(async () => ((await owner.client.get(api('/agents/runs?agent=recovery'))).json().items as { task: string; subjectId: string }[]).some((r) => r.task === 'no_shows' && r.subjectId === meeting.contactId), 'Recovery to pick up the no-show');
   expect(problems).toEqual([]);
 }, 240_000);

@@ -10,7 +10,8 @@ export const googleTestClient = { id: 'kestrel-test-client', secret: 'kestrel-te
  * A local Google for tests (STYLE 13, 18): the OAuth 2.0 endpoints (`/o/oauth2/v2/auth` consents
  * at once and redirects with a code; `/token` checks the client secret and the PKCE verifier,
  * and refreshes) and Calendar API v3 as the official client library speaks it
- * (`POST /calendar/v3/freeBusy`, `POST/PATCH/DELETE /calendar/v3/calendars/primary/events[/id]`
+ * (`POST /calendar/v3/freeBusy`, `POST/PATCH/DELETE /calendar/v3/calendars/primary/events[/id]`,
+ * `GET …/primary/events?iCalUID=` and a 409 for a second event with one iCalUID,
  * with a Bearer token, Google's error body otherwise). Tests script busy times and outages and
  * read back every request.
  *
@@ -172,6 +173,9 @@ export class FakeGoogleCalendar extends FakeProvider {
     ),
     route('POST', '/calendar/v3/calendars/primary/events', (r) =>
       this.calendar(r, () => {
+        // Google keeps one event per iCalUID in a calendar: a second insert is refused (409 duplicate).
+        const uid = (r.body as { iCalUID?: string }).iCalUID;
+        if (uid && [...this.events.values()].some((e) => e.iCalUID === uid && e.status !== 'cancelled')) return { status: 409, body: this.errorBody(409, 'The requested identifier already exists.') };
         const event: FakeEvent = { ...(r.body as object), id: randomBytes(8).toString('hex'), status: 'confirmed', kind: 'calendar#event' };
         this.events.set(event.id, event);
         this.notifyChange('primary');
@@ -193,6 +197,13 @@ export class FakeGoogleCalendar extends FakeProvider {
           return { status: 204 };
         }),
       ),
+    ),
+    // events.list, as far as booking uses it: the calendar's live events with one iCalUID.
+    route('GET', '/calendar/v3/calendars/primary/events', (r) =>
+      this.calendar(r, () => ({
+        status: 200,
+        body: { kind: 'calendar#events', items: [...this.events.values()].filter((e) => e.status !== 'cancelled' && (!r.query.iCalUID || e.iCalUID === r.query.iCalUID)) },
+      })),
     ),
     route('GET', /^\/calendar\//, (r) => this.calendar(r, () => ({ status: 404, body: this.errorBody(404, 'Not Found') }))),
   ];

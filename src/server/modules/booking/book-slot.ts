@@ -11,6 +11,7 @@ import { bookingEventTypes, bookingHolds, bookings } from './booking.schema';
 import { loadHosts, nextFreeSlots } from './availability';
 import { computeSlots, explainStart, localParts, type SlotProblem, type TimeRange } from './compute-slots';
 import { rulesOf, type EventTypeRow } from './event-types';
+import { meetingPlace } from './meeting-text';
 
 const MINUTE = 60_000;
 export type BookingRow = typeof bookings.$inferSelect;
@@ -148,7 +149,7 @@ export async function bookSlot(
         body,
         meetingStartsAt: start,
         meetingEndsAt: end,
-        meetingLocation: e.locationValue ?? e.locationKind,
+        meetingLocation: meetingPlace(e),
         links: [{ recordType: 'contacts', recordId: contactId }],
       });
       const id = uuidv7();

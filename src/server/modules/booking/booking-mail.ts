@@ -13,6 +13,7 @@ import { workspaces } from '../workspaces/workspaces.schema';
 import { oneLine } from './booking.contract';
 import { bookingToken } from './booking-tokens';
 import { queueCalendarSync } from './calendar-sync';
+import { answerLines, meetingPlace } from './meeting-text';
 import { bookingEventTypes, bookings } from './booking.schema';
 import { emitBookingEvent } from './booking-events';
 import type { BookingRow } from './book-slot';
@@ -28,7 +29,7 @@ const when = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toFor
  * the booking across reschedules, SEQUENCE raised on every change. Built with the `ics` library,
  * which escapes and folds text; values are made single-line first all the same.
  */
-export function bookingIcs(b: BookingRow, e: { title: string; locationKind: string; locationValue: string | null }, organizer: { name: string; email: string }, method: 'REQUEST' | 'CANCEL'): MailAttachment {
+export function bookingIcs(b: BookingRow, e: { title: string; locationKind: string; locationValue: string | null; questions: { id: string; label: string }[] }, organizer: { name: string; email: string }, method: 'REQUEST' | 'CANCEL'): MailAttachment {
   const { error, value } = createEvent({
     productId: 'kestrel/booking',
     method,
@@ -42,8 +43,8 @@ export function bookingIcs(b: BookingRow, e: { title: string; locationKind: stri
     endInputType: 'utc',
     endOutputType: 'utc',
     title: oneLine(`${e.title} with ${b.attendeeName}`),
-    description: Object.entries(b.answers).map(([k, v]) => `${k}: ${oneLine(v)}`).join('\n') || undefined,
-    location: oneLine(e.locationValue ?? e.locationKind),
+    description: answerLines(b.answers, e.questions).join('\n') || undefined,
+    location: meetingPlace(e),
     organizer: { name: oneLine(organizer.name), email: organizer.email },
     attendees: [{ name: oneLine(b.attendeeName), email: b.attendeeEmail, rsvp: false, partstat: 'ACCEPTED', role: 'REQ-PARTICIPANT' }],
   });
@@ -114,11 +115,11 @@ export async function notifyBooking(tx: Tx, services: Services, b: BookingRow, c
     reminder: `Reminder: ${title} with ${hostNames}`,
   };
   const lines: Record<Exclude<BookingChange, 'no_show'>, string[]> = {
-    booked: [`Hi ${attendee},`, `Your ${title} with ${hostNames} is booked for ${theirTime}.`, `Where: ${oneLine(e!.locationValue ?? e!.locationKind)}.`, 'The invitation is attached for your calendar.'],
-    rescheduled: [`Hi ${attendee},`, `Your ${title} with ${hostNames} moved${previous ? ` from ${when(previous.startsAt, b.attendeeTimeZone)}` : ''} to ${theirTime}.`, 'The updated invitation is attached.'],
+    booked: [`Hi ${attendee},`, `Your ${title} with ${hostNames} is booked for ${theirTime}.`, `Where: ${meetingPlace(e!)}.`, 'The invitation is attached for your calendar.'],
+    rescheduled: [`Hi ${attendee},`, `Your ${title} with ${hostNames} moved${previous ? ` from ${when(previous.startsAt, b.attendeeTimeZone)}` : ''} to ${theirTime}.`, `Where: ${meetingPlace(e!)}.`, 'The updated invitation is attached.'],
     cancelled_by_attendee: [`Hi ${attendee},`, `Your ${title} with ${hostNames} on ${theirTime} is cancelled.`],
     cancelled_by_host: [`Hi ${attendee},`, `${hostNames} cancelled your ${title} on ${theirTime}.${b.cancelReason ? ` Their note: ${oneLine(b.cancelReason)}` : ''}`],
-    reminder: [`Hi ${attendee},`, `A reminder: your ${title} with ${hostNames} is on ${theirTime}.`, `Where: ${oneLine(e!.locationValue ?? e!.locationKind)}.`],
+    reminder: [`Hi ${attendee},`, `A reminder: your ${title} with ${hostNames} is on ${theirTime}.`, `Where: ${meetingPlace(e!)}.`],
   };
   await queueRenderedMail(tx, { from: services.mail.from, to: b.attendeeEmail, template: `booking.${change}`, rendered: renderMail(subjects[change], lines[change], undefined, links), attachments: [ics] });
 
@@ -127,7 +128,7 @@ export async function notifyBooking(tx: Tx, services: Services, b: BookingRow, c
     const verb = change === 'booked' ? 'booked' : change === 'rescheduled' ? 'rescheduled' : 'cancelled';
     for (const h of hosts) {
       const hostTime = when(b.startsAt, ws!.timeZone);
-      const answers = Object.entries(b.answers).map(([k, v]) => `${k}: ${oneLine(v)}`);
+      const answers = answerLines(b.answers, e!.questions);
       await queueRenderedMail(tx, {
         from: services.mail.from,
         to: h.email,

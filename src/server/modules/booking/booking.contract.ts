@@ -152,6 +152,15 @@ export const publicEventSchema = z.object({
   calendarNotice: z.string().nullable(),
   slots: z.array(slotSchema),
 });
+export const bookingPagesParams = z.strictObject({ workspaceId: z.uuid('Not a booking page.') });
+export const bookingPagesQuery = z.strictObject({ host: z.uuid('Not a member.').optional() });
+export const bookingPagesSchema = z.object({
+  workspaceName: z.string(),
+  /** Set on one member's page. */
+  hostName: z.string().nullable(),
+  pages: z.array(z.object({ slug: z.string(), title: z.string(), description: z.string().nullable(), durationMinutes: z.number(), assignment: z.enum(assignments), locationKind: z.enum(locationKinds), hostNames: z.array(z.string()), path: z.string() })),
+});
+export type BookingPages = z.infer<typeof bookingPagesSchema>;
 export const bookBody = z.strictObject({
   start: z.iso.datetime({ offset: true, message: 'A start time like 2026-03-09T14:00:00Z.' }).max(40),
   // A name is one line: control characters (line breaks included) become spaces.

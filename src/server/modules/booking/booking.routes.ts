@@ -16,6 +16,7 @@ import { limitBookingsPerAddress } from './chat-booking';
 import { createEventType, rulesOf, getEventType, listEventTypes, updateEventType } from './event-types';
 import { cancelBooking, getBooking, listBookings, markNoShow, rescheduleBooking } from './manage-booking';
 import { createSchedule, deleteSchedule, listSchedules, updateSchedule } from './schedules';
+import { listBookingPages } from './list-booking-pages';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/workspaces/:workspaceId/booking';
@@ -75,6 +76,11 @@ export async function bookingModule(server: FastifyInstance): Promise<void> {
   });
 
   // ---------------------------------------------------------------- public booking page
+
+  app.get(`${pub}/:workspaceId`, { config: open, schema: { tags, summary: 'The team’s booking page, or one member’s (?host=): its bookable event types (BOOK-1)', params: c.bookingPagesParams, querystring: c.bookingPagesQuery, response: { 200: c.bookingPagesSchema, ...errors } } }, async (request) => {
+    await limit(request, 'slots', 120);
+    return withTenant(db, { workspaceId: request.params.workspaceId, userId: null }, (tx) => listBookingPages(tx, request.params.workspaceId, request.query.host));
+  });
 
   app.get(`${pub}/:workspaceId/:slug`, {
     config: open,

@@ -267,6 +267,7 @@ describe('booking emails', () => {
       start: (event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString(),
       summary: event.getFirstPropertyValue('summary'),
       description: event.getFirstPropertyValue('description'),
+      location: event.getFirstPropertyValue('location'),
       attendees: event.getAllProperties('attendee').map((p) => p.getFirstValue()),
       propertyNames: event.getAllProperties().map((p) => p.name),
     };
@@ -296,7 +297,7 @@ describe('booking emails', () => {
     const links = [...confirmation.text.matchAll(/\/book\/manage\/([\w.-]+)/g)].map((m) => m[1]!);
     expect(links).toEqual([made.json().rescheduleToken, made.json().cancelToken]);
     const hostMail = await server.smtp.waitForMail(owner.email, (m) => m.subject === 'Ines Invite booked 30-minute intro call');
-    expect(hostMail.text).toContain('topic: Pricing');
+    expect(hostMail.text).toContain('What should we talk about?: Pricing');
 
     const moved = await visitor.post(`/api/public/booking/reschedule/${links[0]}`, { start: nyWeekday(14, '11:00') });
     expect(moved.statusCode, moved.body).toBe(201);
@@ -308,6 +309,24 @@ describe('booking emails', () => {
     const third = ics(await server.smtp.waitForMail(email, (m) => m.subject.startsWith('Cancelled:')));
     expect(third).toMatchObject({ method: 'CANCEL', uid: first.uid, sequence: 2, status: 'CANCELLED' });
     await server.smtp.waitForMail(owner.email, (m) => m.subject === 'Ines Invite cancelled 30-minute intro call');
+  });
+
+  it('BOOK-1 BOOK-4 each kind of meeting place reaches the attendee in the mail and the invitation: a video link, a phone number, an address, or the kind in words when none is given', async () => {
+    const cases = [
+      { locationKind: 'video', locationValue: 'https://meet.example/abc-defg', where: 'Video call: https://meet.example/abc-defg' },
+      { locationKind: 'phone', locationValue: '+44 20 7946 0000', where: 'Phone call: +44 20 7946 0000' },
+      { locationKind: 'address', locationValue: '12 Baker Street, London', where: '12 Baker Street, London' },
+      { locationKind: 'video', locationValue: null, where: 'Video call (the host sends the link)' },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const e = await eventType({ locationKind: c.locationKind, locationValue: c.locationValue });
+      const email = `place${i}-${Date.now()}@example.test`;
+      const made = await visitor.post(page(e.slug), { start: nyWeekday(18, `${10 + i}:00`), ...attendee({ email }) });
+      expect(made.statusCode, made.body).toBe(201);
+      const mail = await server.smtp.waitForMail(email, (m) => m.subject.startsWith('Confirmed:'));
+      expect(mail.text).toContain(`Where: ${c.where}.`);
+      expect(ics(mail).location).toBe(c.where);
+    }
   });
 
   it('BOOK-4 a reminder goes out once before the meeting, with the invitation; none for a cancelled booking', async () => {

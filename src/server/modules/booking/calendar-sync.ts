@@ -9,6 +9,7 @@ import { invalidateMemberBusy, readBusyCache, storeBusy } from '../integrations/
 import { GoogleCalendar } from '../integrations/providers/google-calendar';
 import { bookingEventHosts, bookingEventTypes, bookings } from './booking.schema';
 import type { BookingRow } from './book-slot';
+import { answerLines, meetingPlace } from './meeting-text';
 import type { TimeRange } from './compute-slots';
 
 /**
@@ -136,8 +137,8 @@ export async function syncBookingCalendars(services: Services, workspaceId: stri
   const events = { ...b.calendarEvents };
   const input = {
     summary: `${e.title} with ${b.attendeeName}`,
-    description: Object.entries(b.answers).map(([k, v]) => `${k}: ${v}`).join('\n') || undefined,
-    location: e.locationValue ?? e.locationKind,
+    description: answerLines(b.answers, e.questions).join('\n') || undefined,
+    location: meetingPlace(e),
     start: b.startsAt,
     end: b.endsAt,
     attendeeEmail: b.attendeeEmail,

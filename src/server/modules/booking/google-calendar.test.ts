@@ -91,6 +91,23 @@ describe('Google Calendar', () => {
     await until(() => event.status === 'cancelled', 'the event cancelled in Google', 90_000);
   });
 
+  it('BOOK-2 a booking moved before its first sync saved the Google event’s id still ends as one event in Google, at the new time (no duplicate, no stale old time)', async () => {
+    google.busy = [];
+    const made = await visitor.post(page(), { start: nyWeekday(11, '13:00'), ...attendee() });
+    expect(made.statusCode, made.body).toBe(201);
+    const uid = `${made.json().id}@kestrel`;
+    const live = () => [...google.events.values()].filter((e) => e.iCalUID === uid && e.status !== 'cancelled');
+    await until(async () => live().length === 1 && (await owner.client.get(api(`/booking/bookings?from=${encodeURIComponent(nyWeekday(11, '00:00'))}`))).json().items.find((b: { id: string }) => b.id === made.json().id)?.calendarSynced, 'the first sync');
+    // The race: the event exists in Google, but the booking has not recorded its id yet.
+    await server.services.database.system.execute(sql`UPDATE bookings SET calendar_events = '{}'::jsonb WHERE id = ${made.json().id}`);
+    const moved = await visitor.post(`/api/public/booking/reschedule/${made.json().rescheduleToken}`, { start: nyWeekday(11, '15:00') });
+    expect(moved.statusCode, moved.body).toBe(201);
+    await until(async () => (await owner.client.get(api(`/booking/bookings?from=${encodeURIComponent(nyWeekday(11, '00:00'))}`))).json().items.find((b: { id: string }) => b.id === moved.json().id)?.calendarSynced, 'the moved booking synced');
+    expect(live()).toHaveLength(1);
+    expect(live()[0]!.start?.dateTime).toBe(nyWeekday(11, '15:00'));
+    expect(live()[0]!.sequence).toBe(1);
+  });
+
   it('BOOK-2 a Google outage: the visitor still books from Kestrel’s own data, the booking reads "not yet synced", and a job syncs it later', async () => {
     google.busy = [];
     google.failNext(3);

@@ -8,7 +8,8 @@ import { SelectField, TextField } from '../../ui/Field';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { useMe } from '../accounts/useMe';
 import { fetchMembers } from '../workspaces/api';
-import { allTimeZones, bookingApi, browserTimeZone, whenIn } from './api';
+import { allTimeZones, bookingApi, browserTimeZone } from './api';
+import { BookingsCalendar } from './BookingsCalendar';
 import { EventTypeEditor } from './EventTypeEditor';
 import { HoursEditor } from './HoursEditor';
 import { freeSlug, slugFrom } from './slug';
@@ -22,7 +23,6 @@ export function BookingPage() {
   const me = useMe();
   const types = useQuery({ queryKey: ['booking', workspaceId, 'types'], queryFn: () => bookingApi.eventTypes(workspaceId) });
   const schedules = useQuery({ queryKey: ['booking', workspaceId, 'schedules'], queryFn: () => bookingApi.schedules(workspaceId) });
-  const upcoming = useQuery({ queryKey: ['booking', workspaceId, 'bookings'], queryFn: () => bookingApi.bookings(workspaceId) });
   const connections = useQuery({ queryKey: ['booking', workspaceId, 'connections'], queryFn: () => bookingApi.connections(workspaceId) });
   const google = connections.data?.items.find((c) => c.provider === 'google_calendar' && c.status === 'connected');
   const connect = useMutation({ mutationFn: () => bookingApi.connectGoogle(workspaceId), onSuccess: (r) => window.location.assign(r.authorizationUrl) });
@@ -30,7 +30,6 @@ export function BookingPage() {
   const members = useQuery({ queryKey: ['booking', workspaceId, 'members'], queryFn: () => fetchMembers(workspaceId) });
   const [editing, setEditing] = useState<string | null>(null);
   const [editingHours, setEditingHours] = useState<string | null>(null);
-  const noShow = useMutation({ mutationFn: (id: string) => bookingApi.noShow(workspaceId, id), onSuccess: () => qc.invalidateQueries({ queryKey: ['booking', workspaceId, 'bookings'] }) });
 
   // The quick editor: weekday hours in a zone, and an event type on them.
   const [zone, setZone] = useState(browserTimeZone);
@@ -81,6 +80,13 @@ export function BookingPage() {
     <div className="space-y-8">
       <PageHeading description="Booking pages your prospects use to pick a time; every booking lands in the CRM.">Booking</PageHeading>
 
+      <Card labelledBy="upcoming-heading">
+        <SectionHeading id="upcoming-heading" description="Day by day, with the meetings that just ended so you can mark who did not come.">
+          Bookings calendar
+        </SectionHeading>
+        <BookingsCalendar workspaceId={workspaceId} />
+      </Card>
+
       <Card labelledBy="google-heading">
         <SectionHeading id="google-heading" description="Busy times in your Google Calendar are never offered; bookings appear there.">
           Google Calendar
@@ -102,6 +108,22 @@ export function BookingPage() {
 
       <Card labelledBy="types-heading">
         <SectionHeading id="types-heading">Booking pages</SectionHeading>
+        {types.data?.items.length ? (
+          <p className="mb-2 text-sm text-stone-700">
+            All of them on one page:{' '}
+            <a href={`/book/${workspaceId}`} className="break-all text-teal-800 underline" data-testid="team-page-link">
+              {link(`/book/${workspaceId}`)}
+            </a>
+            {me.data?.user?.id && types.data.items.some((t) => t.hosts.some((h) => h.userId === me.data?.user?.id)) ? (
+              <>
+                {' '}· just yours:{' '}
+                <a href={`/book/${workspaceId}?host=${me.data.user.id}`} className="text-teal-800 underline" data-testid="my-page-link">
+                  your page
+                </a>
+              </>
+            ) : null}
+          </p>
+        ) : null}
         {types.isPending ? <p className="text-sm text-stone-600">Loading booking pages…</p> : null}
         {types.error ? <ErrorAlert>{errorMessage(types.error)}</ErrorAlert> : null}
         {types.data?.items.length ? (
@@ -207,33 +229,6 @@ export function BookingPage() {
         </ul>
       </Card>
 
-      <Card labelledBy="upcoming-heading">
-        <SectionHeading id="upcoming-heading">Upcoming bookings</SectionHeading>
-        {upcoming.data?.items.length ? (
-          <ul className="divide-y divide-stone-200">
-            {upcoming.data.items.map((b) => (
-              <li key={b.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
-                <div>
-                  <p className="font-medium text-stone-900">
-                    {b.attendeeName} · {b.eventTitle}
-                  </p>
-                  <p className="text-sm text-stone-600">
-                    {whenIn(b.startsAt, browserTimeZone())} · {b.status.replace('_', '-')}
-                    {b.calendarSynced ? '' : ' · not yet synced to Google'}
-                  </p>
-                </div>
-                {b.status === 'confirmed' && new Date(b.startsAt) < new Date() ? (
-                  <Button size="sm" variant="secondary" onClick={() => noShow.mutate(b.id)}>
-                    Mark no-show
-                  </Button>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="text-sm text-stone-600">Nothing booked yet.</p>
-        )}
-      </Card>
     </div>
   );
 }

@@ -10,10 +10,14 @@ const shortDay = (date: string) => new Date(`${date}T12:00:00Z`).toLocaleDateStr
 /** BOOK-1: free times grouped by the visitor's days, in the zone they choose (their own by default). */
 export function SlotPicker({ workspaceId, slug, timeZone, onTimeZone, selected, onSelect, onLoaded }: { workspaceId: string; slug: string; timeZone: string; onTimeZone: (z: string) => void; selected: string | null; onSelect: (s: FreeSlot) => void; onLoaded?: (e: PublicEvent) => void }) {
   const zoneId = useId();
+  // Two weeks at a time; "Later dates" walks on through the booking window.
+  const [weeksAhead, setWeeksAhead] = useState(0);
+  const firstDay = weeksAhead ? new Date(Date.now() + weeksAhead * 7 * 86_400_000).toLocaleDateString('en-CA', { timeZone }) : undefined;
   const page = useQuery({
-    queryKey: ['booking-page', workspaceId, slug, timeZone],
+    queryKey: ['booking-page', workspaceId, slug, timeZone, firstDay ?? 'today'],
+    placeholderData: (previous) => previous,
     queryFn: async () => {
-      const e = await bookingApi.page(workspaceId, slug, timeZone);
+      const e = await bookingApi.page(workspaceId, slug, timeZone, firstDay);
       onLoaded?.(e);
       return e;
     },
@@ -42,7 +46,17 @@ export function SlotPicker({ workspaceId, slug, timeZone, onTimeZone, selected, 
       {page.isPending ? <SkeletonList rows={4} /> : null}
       {page.error ? <ErrorAlert>{errorMessage(page.error)}</ErrorAlert> : null}
       {page.data?.calendarNotice ? <InfoNote className="mb-4">{page.data.calendarNotice}</InfoNote> : null}
-      {page.data && !days.length ? <p className="text-sm text-stone-600">No free times in the next two weeks.</p> : null}
+      {page.data && !days.length ? <p className="text-sm text-stone-600">{weeksAhead ? 'No free times in these two weeks.' : 'No free times in the next two weeks.'}</p> : null}
+      {page.data ? (
+        <div className="mb-3 flex items-center justify-between gap-2">
+          <button type="button" disabled={!weeksAhead || page.isFetching} onClick={() => { setPicked(null); setWeeksAhead(Math.max(0, weeksAhead - 2)); }} className="rounded-md px-2 py-1 text-sm text-teal-800 underline disabled:cursor-not-allowed disabled:text-stone-500 disabled:no-underline">
+            ← Earlier dates
+          </button>
+          <button type="button" disabled={page.isFetching} onClick={() => { setPicked(null); setWeeksAhead(weeksAhead + 2); }} className="rounded-md px-2 py-1 text-sm text-teal-800 underline disabled:cursor-not-allowed disabled:text-stone-500 disabled:no-underline">
+            Later dates →
+          </button>
+        </div>
+      ) : null}
       {days.length ? (
         <fieldset>
           <legend className="mb-2 text-sm font-medium text-stone-800">Day</legend>

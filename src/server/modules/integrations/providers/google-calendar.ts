@@ -52,12 +52,26 @@ export class GoogleCalendar {
     };
   }
 
-  /** Creates the event; returns its id, or null without a connection. */
+  /**
+   * Creates the event; returns its id, or null without a connection. When the calendar already
+   * holds an event with this iCalUID (Google answers 409: a booking moved while its first sync
+   * was still saving the event's id), that event is the booking's: it is brought up to this
+   * version unless it already has a later one, and its id returned — never a second event.
+   */
   async insert(workspaceId: string, userId: string, e: CalendarEventInput): Promise<string | null> {
     const auth = await this.auth(workspaceId, userId);
     if (!auth) return null;
-    const res = await this.api.events.insert({ calendarId: 'primary', sendUpdates: 'none', requestBody: { ...this.body(e), iCalUID: e.iCalUID } }, auth);
-    return res.data.id ?? null;
+    try {
+      const res = await this.api.events.insert({ calendarId: 'primary', sendUpdates: 'none', requestBody: { ...this.body(e), iCalUID: e.iCalUID } }, auth);
+      return res.data.id ?? null;
+    } catch (error) {
+      if ((error as { status?: number }).status !== 409) throw error;
+      const found = await this.api.events.list({ calendarId: 'primary', iCalUID: e.iCalUID, maxResults: 1 }, auth);
+      const existing = found.data.items?.[0];
+      if (!existing?.id) throw error;
+      if ((existing.sequence ?? 0) <= e.sequence) await this.api.events.patch({ calendarId: 'primary', eventId: existing.id, sendUpdates: 'none', requestBody: this.body(e) }, auth);
+      return existing.id;
+    }
   }
 
   async update(workspaceId: string, userId: string, eventId: string, e: CalendarEventInput): Promise<boolean> {
