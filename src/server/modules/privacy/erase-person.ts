@@ -25,7 +25,7 @@ export async function erasePerson(
   tx: Tx,
   ctx: Pick<WorkspaceContext, 'workspaceId'>,
   who: Identity,
-  /** A deleted account's owner is not an erased contact: their address is not put on the do-not-contact list. */
+  /** A deleted account's owner is not an erased contact: their address is not put on the do-not-contact list (nor is anyone when nothing was about them). */
   options: { suppress: boolean } = { suppress: true },
 ): Promise<ErasureCounts> {
   const columns = await columnCatalogue(tx);
@@ -99,7 +99,8 @@ export async function erasePerson(
     note(counts.deleted, 'search_terms', words.rowCount ?? 0);
   }
 
-  if (options.suppress) {
+  const erased = [counts.deleted, counts.unlinked, counts.scrubbed].some((bucket) => Object.keys(bucket).length > 0);
+  if (options.suppress && erased) {
     // MAIL-4: the one suppression list, which outreach checks at send time for every message.
     await suppress(tx, ctx.workspaceId, { emails: who.emails, phones: who.phones });
   }

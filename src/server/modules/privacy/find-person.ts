@@ -82,10 +82,16 @@ async function workspaceCountry(tx: Tx, workspaceId: string): Promise<string | n
 }
 
 /** PRIV-1: every row of the workspace that is about the person or mentions their address or number, table by table. */
-export async function findPerson(tx: Tx, ctx: Pick<WorkspaceContext, 'workspaceId'>, who: Identity): Promise<PersonHits[]> {
+export async function findPerson(
+  tx: Tx,
+  ctx: Pick<WorkspaceContext, 'workspaceId'>,
+  who: Identity,
+  /** Only these tables (erasure asks only of the retained ones); every person table by default, the workspace's members too. */
+  only?: (entry: DataEntry) => boolean,
+): Promise<PersonHits[]> {
   const columns = await columnCatalogue(tx);
   const hits: PersonHits[] = [];
-  for (const entry of personTables()) {
+  for (const entry of personTables().filter((e) => !only || only(e))) {
     const tableColumns = columns.get(entry.table);
     if (!tableColumns) continue;
     const conditions = [identifies(entry, tableColumns, who), mentions(entry, tableColumns, lookupNeedles(who))].filter((c): c is SQL => c !== null);
@@ -99,7 +105,7 @@ export async function findPerson(tx: Tx, ctx: Pick<WorkspaceContext, 'workspaceI
     if (count > 0) hits.push({ table: entry.table, module: entry.module, description: entry.description, retained: entry.erase.kind === 'retained', count, ids: rows[0]?.ids ?? [] });
   }
   // Members of this workspace with that address (their account is theirs to delete, PRIV-3).
-  if (who.emails.length) {
+  if (who.emails.length && !only) {
     const { rows } = await tx.execute<{ id: string }>(
       sql`SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id AND m.workspace_id = ${ctx.workspaceId} WHERE lower(u.email::text) = ANY(${sql.param(who.emails)}::text[])`,
     );

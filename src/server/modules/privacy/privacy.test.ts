@@ -129,6 +129,10 @@ describe('privacy: a person (PRIV-1, PRIV-3)', () => {
     expect(res.json().error.code).toBe('nothing_found');
     const audit = (await owner.client.get(api('/audit?action=privacy.person_erased'))).json().entries;
     expect(audit[0].details).toMatchObject({ found: false, emailSha256: suppressionHash('never-seen@example.test') });
+    // The erasure ran (it is what says nothing was there) but suppressed no one.
+    await withTenant(server.services.database.db, { workspaceId: owner.workspaceId, userId: null }, async (tx) => {
+      expect(await isSuppressed(tx, owner.workspaceId, 'never-seen@example.test')).toBe(false);
+    });
   });
 
   it('PRIV-10 a report that a person is a minor erases them at once and keeps the report, by hash, without their data', async () => {
