@@ -5,7 +5,7 @@ import type { Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest } from '../../platform/http/errors';
 import { toE164 } from '../crm/normalise';
-import { columnCatalogue, identifies, lookupNeedles, mentions, type Identity } from './person-match';
+import { columnCatalogue, identifies, indexedCandidates, lookupNeedles, mentions, type Identity } from './person-match';
 import { normaliseEmail } from './suppression';
 
 export interface PersonQuery {
@@ -50,6 +50,7 @@ export async function resolveIdentity(tx: Tx, ctx: Pick<WorkspaceContext, 'works
     SELECT id, first_name, last_name, array_remove(array_prepend(email::text, emails::text[]), NULL) AS emails, array_remove(array_prepend(phone, phones), NULL) AS phones
     FROM contacts
     WHERE workspace_id = ${ctx.workspaceId}
+      AND ${indexedCandidates('contacts', { emails, phones, names: [], contactIds: [] }, [])}
       AND (lower(email::text) = ANY(${sql.param(emails)}::text[]) OR emails::text[] && ${sql.param(emails)}::text[] OR phone = ANY(${sql.param(phones)}::text[]) OR phones && ${sql.param(phones)}::text[])`);
   const who: Identity = { emails: [...emails], phones: [...phones], names: [], contactIds: [] };
   const add = (list: string[], v: string | null | undefined) => {
@@ -96,7 +97,8 @@ export async function findPerson(
     if (!tableColumns) continue;
     const conditions = [identifies(entry, tableColumns, who), mentions(entry, tableColumns, lookupNeedles(who))].filter((c): c is SQL => c !== null);
     if (!conditions.length) continue;
-    const where = sql`workspace_id = ${ctx.workspaceId} AND (${sql.join(conditions, sql` OR `)})`;
+    const narrowed = indexedCandidates(entry.table, who, lookupNeedles(who));
+    const where = sql`workspace_id = ${ctx.workspaceId} AND (${sql.join(conditions, sql` OR `)})${narrowed ? sql` AND ${narrowed}` : sql``}`;
     const hasId = tableColumns.has('id');
     const { rows } = await tx.execute<{ count: number; ids: string[] | null }>(
       sql`SELECT count(*)::int AS count, ${hasId ? sql`(array_agg(id::text ORDER BY id))[1:${SAMPLE}]` : sql`NULL::text[]`} AS ids FROM ${sql.identifier(entry.table)} WHERE ${where}`,
