@@ -6,38 +6,15 @@
 // a large workspace above 300 MB (bench/privacy.bench.ts). When the bundle cannot be built (no
 // esbuild, a read-only install), the CLI runs through tsx as before. Any working directory works.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildServerBundle, root } from '../scripts/server-bundle.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'src/server/cli.ts');
-const bundle = path.join(root, 'dist/server/cli.js');
-
-function newest(p) {
-  const s = statSync(p);
-  if (!s.isDirectory()) return s.mtimeMs;
-  let t = s.mtimeMs;
-  for (const entry of readdirSync(p)) t = Math.max(t, newest(path.join(p, entry)));
-  return t;
-}
 
 async function builtCli() {
   try {
-    if (!existsSync(cli)) return existsSync(bundle) ? bundle : null;
-    const sources = [path.join(root, 'src/server'), path.join(root, 'package.json'), path.join(root, 'package-lock.json')].filter(existsSync);
-    if (existsSync(bundle) && Math.max(...sources.map(newest)) <= statSync(bundle).mtimeMs) return bundle;
-    const { build } = await import('esbuild');
-    // Built beside, then renamed: two commands started at once never run a half-written file.
-    const partial = `${bundle}.${process.pid}.partial.js`;
-    try {
-      await build({ entryPoints: [cli], outfile: partial, bundle: true, platform: 'node', format: 'esm', target: 'node24', packages: 'external', logLevel: 'error' });
-      renameSync(partial, bundle);
-    } finally {
-      rmSync(partial, { force: true });
-    }
-    return bundle;
+    return await buildServerBundle({ entry: cli, outfile: path.join(root, 'dist/server/cli.js'), logLevel: 'error' });
   } catch {
     return null;
   }
