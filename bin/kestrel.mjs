@@ -23,8 +23,10 @@ async function builtCli() {
 const built = await builtCli();
 // A smaller young generation: Node 24's default keeps ~100 MiB more resident than 16 MiB semi-spaces
 // (measured with the bundle loaded: 285 against 183 MiB). The CLI runs batch work (exports, imports,
-// backups), where memory matters more than the few extra scavenges.
-const args = ['--max-semi-space-size=16', ...(built ? [built] : ['--import', import.meta.resolve('tsx'), cli])];
+// backups), where memory matters more than the few extra scavenges. 8 MiB rather than 16: the export
+// of a 200,000-contact workspace peaked at 295–305 MiB against 325–330 MiB, and took less CPU, not
+// more (7.3–7.7 s against 10.1–11.9 s; docs/benchmarks.md, issue 20).
+const args = ['--max-semi-space-size=8', ...(built ? [built] : ['--import', import.meta.resolve('tsx'), cli])];
 const child = spawn(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' });
 
 // Ctrl-C reaches the child through the terminal's process group too; forwarding covers `kill <pid>`.
