@@ -26,7 +26,7 @@ import { repoRoot } from './lib/processes';
 import { writeBenchBlock } from './lib/report';
 import { int, ms, ratio, table } from './lib/stats';
 
-const { values } = parseArgs({ options: { write: { type: 'boolean' }, contacts: { type: 'string', default: '1000000' }, port: { type: 'string', default: '55279' }, 'restore-compare': { type: 'boolean' }, 'semi-space': { type: 'string', default: '16' } } });
+const { values } = parseArgs({ options: { write: { type: 'boolean' }, contacts: { type: 'string', default: '1000000' }, port: { type: 'string', default: '55279' }, 'restore-compare': { type: 'boolean' }, 'semi-space': { type: 'string', default: '8' } } });
 const CONTACTS = Number(values.contacts);
 
 /** Linux: the process's peak resident memory since the last reset (VmHWM), in MiB; writing 5 to clear_refs resets it. */
@@ -88,7 +88,8 @@ try {
   const childBundle = path.join(repoRoot, 'dist/bench/export-child.mjs');
   await (await import('esbuild')).build({ entryPoints: [path.join(repoRoot, 'bench/lib/export-child.ts')], outfile: childBundle, bundle: true, platform: 'node', format: 'esm', target: 'node24', packages: 'external', logLevel: 'warning' });
   // Node 24's default young generation alone keeps ~120 MiB more resident than Node 20's (measured:
-  // the bundle loaded, 285 MiB by default, 183 MiB with 16 MiB semi-spaces); 0 keeps Node's default.
+  // the bundle loaded, 285 MiB by default, 183 MiB with 16 MiB semi-spaces); 8, as bin/kestrel.mjs
+  // runs the CLI; 0 keeps Node's default.
   const semiSpace = Number(values['semi-space']);
   const child = spawnSync(process.execPath, ['--expose-gc', ...(semiSpace ? [`--max-semi-space-size=${semiSpace}`] : []), childBundle, workspaceId, file], {
     cwd: repoRoot,
@@ -117,7 +118,8 @@ try {
   const eraseStart = performance.now();
   const erased = await eraseWorkspacePerson(db, ctx, { email: victim!.email });
   const eraseMs = performance.now() - eraseStart;
-  rows.push([`Erasure of one person (PRIV-3): every registry table searched, ${Object.entries(erased).filter(([k, v]) => typeof v === 'number' && v > 0).map(([k, v]) => `${v} ${k}`).join(', ') || 'rows'} erased`, '—', ms(eraseMs), '—', '—']);
+  const what = (['deleted', 'unlinked', 'scrubbed'] as const).flatMap((bucket) => Object.entries(erased[bucket]).map(([table, n]) => `${n} ${table} ${bucket}`)).join(', ');
+  rows.push([`Erasure of one person (PRIV-3): every registry table searched; ${what || 'nothing'}`, '—', ms(eraseMs), '—', '—']);
 
   log('Backup…');
   const backupFile = path.join(dataDir, 'bench.kbackup');

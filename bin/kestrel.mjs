@@ -6,38 +6,15 @@
 // a large workspace above 300 MB (bench/privacy.bench.ts). When the bundle cannot be built (no
 // esbuild, a read-only install), the CLI runs through tsx as before. Any working directory works.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildServerBundle, root } from '../scripts/server-bundle.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'src/server/cli.ts');
-const bundle = path.join(root, 'dist/server/cli.js');
-
-function newest(p) {
-  const s = statSync(p);
-  if (!s.isDirectory()) return s.mtimeMs;
-  let t = s.mtimeMs;
-  for (const entry of readdirSync(p)) t = Math.max(t, newest(path.join(p, entry)));
-  return t;
-}
 
 async function builtCli() {
   try {
-    if (!existsSync(cli)) return existsSync(bundle) ? bundle : null;
-    const sources = [path.join(root, 'src/server'), path.join(root, 'package.json'), path.join(root, 'package-lock.json')].filter(existsSync);
-    if (existsSync(bundle) && Math.max(...sources.map(newest)) <= statSync(bundle).mtimeMs) return bundle;
-    const { build } = await import('esbuild');
-    // Built beside, then renamed: two commands started at once never run a half-written file.
-    const partial = `${bundle}.${process.pid}.partial.js`;
-    try {
-      await build({ entryPoints: [cli], outfile: partial, bundle: true, platform: 'node', format: 'esm', target: 'node24', packages: 'external', logLevel: 'error' });
-      renameSync(partial, bundle);
-    } finally {
-      rmSync(partial, { force: true });
-    }
-    return bundle;
+    return await buildServerBundle({ entry: cli, outfile: path.join(root, 'dist/server/cli.js'), logLevel: 'error' });
   } catch {
     return null;
   }
@@ -46,8 +23,10 @@ async function builtCli() {
 const built = await builtCli();
 // A smaller young generation: Node 24's default keeps ~100 MiB more resident than 16 MiB semi-spaces
 // (measured with the bundle loaded: 285 against 183 MiB). The CLI runs batch work (exports, imports,
-// backups), where memory matters more than the few extra scavenges.
-const args = ['--max-semi-space-size=16', ...(built ? [built] : ['--import', import.meta.resolve('tsx'), cli])];
+// backups), where memory matters more than the few extra scavenges. 8 MiB rather than 16: the export
+// of a 200,000-contact workspace peaked at 295–305 MiB against 325–330 MiB, and took less CPU, not
+// more (7.3–7.7 s against 10.1–11.9 s; docs/benchmarks.md, issue 20).
+const args = ['--max-semi-space-size=8', ...(built ? [built] : ['--import', import.meta.resolve('tsx'), cli])];
 const child = spawn(process.execPath, [...args, ...process.argv.slice(2)], { stdio: 'inherit' });
 
 // Ctrl-C reaches the child through the terminal's process group too; forwarding covers `kill <pid>`.

@@ -2,11 +2,9 @@
 // `npm start`: builds the web app and the server bundle when their sources are newer than the last
 // build, then runs the server.
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { buildServerBundle, newest, root } from './server-bundle.mjs';
 
 /**
  * Kestrel runs on Node 24 (docs/decisions/010). `npm start` already runs this script on the Node 24
@@ -21,15 +19,6 @@ function supportedNode() {
   return process.execPath;
 }
 const built = path.join(root, 'dist/web/index.html');
-
-function newest(dir) {
-  let t = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    t = Math.max(t, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 // The build lists the files of ours it read (vite.config.ts, recordSources): src/web and the server
 // contracts it imports. A change to any other server file does not rebuild the web app.
@@ -61,30 +50,20 @@ if (existsSync(widgetDir) && (!existsSync(widgetLoader) || newest(widgetDir) > s
 
 // The server runs from one bundled file (dependencies stay in node_modules): loading it takes a
 // fraction of the time that compiling every TypeScript file at start-up with tsx does.
-const serverBundle = path.join(root, 'dist/server/main.js');
-const serverSources = [path.join(root, 'src/server'), path.join(root, 'package.json'), path.join(root, 'package-lock.json')].filter(existsSync);
-const newestOf = (p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs);
-if (!existsSync(serverBundle) || Math.max(...serverSources.map(newestOf)) > statSync(serverBundle).mtimeMs) {
-  console.log('Building the server…');
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [path.join(root, 'src/server/main.ts')],
-    outfile: serverBundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    packages: 'external',
-    sourcemap: true,
-    logLevel: 'warning',
-  });
-}
+const serverBundle = await buildServerBundle({
+  entry: path.join(root, 'src/server/main.ts'),
+  outfile: path.join(root, 'dist/server/main.js'),
+  sourcemap: true,
+  onBuild: () => console.log('Building the server…'),
+});
 
 // Source-mapped stack traces are off by default: with them on, every error stack is translated
 // through the bundle's map, and a library that builds errors as part of its normal work (the phone
 // parser does for each number it rejects) made a million-row import's server grow from ~185 to
 // ~325 MiB (measured, 2026-11-24). Stack traces still name the bundle's functions and source files;
 // NODE_OPTIONS=--enable-source-maps turns the translation back on for debugging.
+// Node's default young generation (decision 024): 16 MiB semi-spaces keep ~126 MiB less resident but
+// cost a contacts page 40–60 % more CPU; NODE_OPTIONS=--max-semi-space-size=16 (passed through) chooses memory.
 const server = spawn(supportedNode(), [serverBundle], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

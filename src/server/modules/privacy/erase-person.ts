@@ -4,7 +4,7 @@ import type { Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import { scrubAiCalls } from '../ai/scrub-calls';
 import { personTables } from './find-person';
-import { columnCatalogue, identifies, scrubNeedles, scrubStatement, type Identity } from './person-match';
+import { columnCatalogue, identifies, indexedCandidates, scrubNeedles, scrubStatement, type Identity } from './person-match';
 import { suppress } from './suppression';
 
 export interface ErasureCounts {
@@ -25,7 +25,7 @@ export async function erasePerson(
   tx: Tx,
   ctx: Pick<WorkspaceContext, 'workspaceId'>,
   who: Identity,
-  /** A deleted account's owner is not an erased contact: their address is not put on the do-not-contact list. */
+  /** A deleted account's owner is not an erased contact: their address is not put on the do-not-contact list (nor is anyone when nothing was about them). */
   options: { suppress: boolean } = { suppress: true },
 ): Promise<ErasureCounts> {
   const columns = await columnCatalogue(tx);
@@ -65,7 +65,8 @@ export async function erasePerson(
       const r = await tx.execute(sql`UPDATE ${sql.identifier(entry.table)} SET ${sql.identifier(entry.person.contactId)} = NULL WHERE ${ws} AND ${sql.identifier(entry.person.contactId)} = ANY(${ids})`);
       note(counts.unlinked, entry.table, r.rowCount ?? 0);
     } else {
-      const r = await tx.execute(sql`DELETE FROM ${sql.identifier(entry.table)} WHERE ${ws} AND (${match})`);
+      const narrowed = indexedCandidates(entry.table, who, []);
+      const r = await tx.execute(sql`DELETE FROM ${sql.identifier(entry.table)} WHERE ${ws} AND (${match})${narrowed ? sql` AND ${narrowed}` : sql``}`);
       note(counts.deleted, entry.table, r.rowCount ?? 0);
     }
   }
@@ -74,7 +75,8 @@ export async function erasePerson(
   const needles = scrubNeedles(who);
   for (const entry of tables) {
     const tableColumns = columns.get(entry.table);
-    const statement = tableColumns && scrubStatement(entry, tableColumns, needles, ws);
+    const narrowed = indexedCandidates(entry.table, { ...who, emails: [], phones: [], contactIds: [] }, needles);
+    const statement = tableColumns && scrubStatement(entry, tableColumns, needles, narrowed ? sql`${ws} AND ${narrowed}` : ws);
     if (!statement) continue;
     const r = await tx.execute(statement);
     note(counts.scrubbed, entry.table, r.rowCount ?? 0);
@@ -99,7 +101,8 @@ export async function erasePerson(
     note(counts.deleted, 'search_terms', words.rowCount ?? 0);
   }
 
-  if (options.suppress) {
+  const erased = [counts.deleted, counts.unlinked, counts.scrubbed].some((bucket) => Object.keys(bucket).length > 0);
+  if (options.suppress && erased) {
     // MAIL-4: the one suppression list, which outreach checks at send time for every message.
     await suppress(tx, ctx.workspaceId, { emails: who.emails, phones: who.phones });
   }

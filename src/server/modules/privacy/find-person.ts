@@ -5,7 +5,7 @@ import type { Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest } from '../../platform/http/errors';
 import { toE164 } from '../crm/normalise';
-import { columnCatalogue, identifies, lookupNeedles, mentions, type Identity } from './person-match';
+import { columnCatalogue, identifies, indexedCandidates, lookupNeedles, mentions, type Identity } from './person-match';
 import { normaliseEmail } from './suppression';
 
 export interface PersonQuery {
@@ -50,6 +50,7 @@ export async function resolveIdentity(tx: Tx, ctx: Pick<WorkspaceContext, 'works
     SELECT id, first_name, last_name, array_remove(array_prepend(email::text, emails::text[]), NULL) AS emails, array_remove(array_prepend(phone, phones), NULL) AS phones
     FROM contacts
     WHERE workspace_id = ${ctx.workspaceId}
+      AND ${indexedCandidates('contacts', { emails, phones, names: [], contactIds: [] }, [])}
       AND (lower(email::text) = ANY(${sql.param(emails)}::text[]) OR emails::text[] && ${sql.param(emails)}::text[] OR phone = ANY(${sql.param(phones)}::text[]) OR phones && ${sql.param(phones)}::text[])`);
   const who: Identity = { emails: [...emails], phones: [...phones], names: [], contactIds: [] };
   const add = (list: string[], v: string | null | undefined) => {
@@ -82,15 +83,22 @@ async function workspaceCountry(tx: Tx, workspaceId: string): Promise<string | n
 }
 
 /** PRIV-1: every row of the workspace that is about the person or mentions their address or number, table by table. */
-export async function findPerson(tx: Tx, ctx: Pick<WorkspaceContext, 'workspaceId'>, who: Identity): Promise<PersonHits[]> {
+export async function findPerson(
+  tx: Tx,
+  ctx: Pick<WorkspaceContext, 'workspaceId'>,
+  who: Identity,
+  /** Only these tables (erasure asks only of the retained ones); every person table by default, the workspace's members too. */
+  only?: (entry: DataEntry) => boolean,
+): Promise<PersonHits[]> {
   const columns = await columnCatalogue(tx);
   const hits: PersonHits[] = [];
-  for (const entry of personTables()) {
+  for (const entry of personTables().filter((e) => !only || only(e))) {
     const tableColumns = columns.get(entry.table);
     if (!tableColumns) continue;
     const conditions = [identifies(entry, tableColumns, who), mentions(entry, tableColumns, lookupNeedles(who))].filter((c): c is SQL => c !== null);
     if (!conditions.length) continue;
-    const where = sql`workspace_id = ${ctx.workspaceId} AND (${sql.join(conditions, sql` OR `)})`;
+    const narrowed = indexedCandidates(entry.table, who, lookupNeedles(who));
+    const where = sql`workspace_id = ${ctx.workspaceId} AND (${sql.join(conditions, sql` OR `)})${narrowed ? sql` AND ${narrowed}` : sql``}`;
     const hasId = tableColumns.has('id');
     const { rows } = await tx.execute<{ count: number; ids: string[] | null }>(
       sql`SELECT count(*)::int AS count, ${hasId ? sql`(array_agg(id::text ORDER BY id))[1:${SAMPLE}]` : sql`NULL::text[]`} AS ids FROM ${sql.identifier(entry.table)} WHERE ${where}`,
@@ -99,7 +107,7 @@ export async function findPerson(tx: Tx, ctx: Pick<WorkspaceContext, 'workspaceI
     if (count > 0) hits.push({ table: entry.table, module: entry.module, description: entry.description, retained: entry.erase.kind === 'retained', count, ids: rows[0]?.ids ?? [] });
   }
   // Members of this workspace with that address (their account is theirs to delete, PRIV-3).
-  if (who.emails.length) {
+  if (who.emails.length && !only) {
     const { rows } = await tx.execute<{ id: string }>(
       sql`SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id AND m.workspace_id = ${ctx.workspaceId} WHERE lower(u.email::text) = ANY(${sql.param(who.emails)}::text[])`,
     );

@@ -35,13 +35,16 @@ export async function eraseWorkspacePerson(
   const action = reason === 'minor' ? 'privacy.minor_reported' : 'privacy.person_erased';
   const outcome = await withTenant(db, ctx, async (tx) => {
     const who = await resolveIdentity(tx, ctx, query);
-    const hits = await findPerson(tx, ctx, who);
-    const retained = hits.filter((h) => h.retained).map((h) => h.table);
-    if (!hits.some((h) => !h.retained && h.table !== 'users')) {
+    // Issue 20: no lookup of every table first (one more read of each, a million-row contacts
+    // table included): the erasure itself says whether anything was about the person. When
+    // nothing was, it changed nothing and suppressed no one.
+    const counts = await erasePerson(tx, ctx, who);
+    const found = [counts.deleted, counts.unlinked, counts.scrubbed].some((bucket) => Object.keys(bucket).length > 0);
+    if (!found) {
       await recordAudit(tx, ctx, { action, targetType: 'person', details: { ...subject(query), found: false } });
       return null;
     }
-    const counts = await erasePerson(tx, ctx, who);
+    const retained = (await findPerson(tx, ctx, who, (e) => e.erase.kind === 'retained')).map((h) => h.table);
     await recordAudit(tx, ctx, { action, targetType: 'person', details: { ...subject(query), found: true, ...counts, retained } });
     return { ...counts, retained };
   });

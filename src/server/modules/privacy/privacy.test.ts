@@ -96,6 +96,9 @@ describe('privacy: a person (PRIV-1, PRIV-3)', () => {
   it('PRIV-3 erasing a person leaves no row anywhere in the database with their email, phone or name, only a hash that keeps them from being mailed again', async () => {
     const p = await knownPerson('Zorawar', 'Quillfeather', '+91 98765 43210');
     const other = await knownPerson('Meera', 'Staysafe', '+91 98765 22222');
+    // Another contact's own free text mentions them (found through the contacts' trigram index, issue 20), in capitals too.
+    await withTenant(server.services.database.db, { workspaceId: owner.workspaceId, userId: null }, (tx) =>
+      tx.execute(sql`UPDATE contacts SET title = ${`Assistant to ${p.email.toUpperCase()}`}, address_line2 = 'c/o ZORAWAR Quillfeather' WHERE id = ${other.contactId}`));
     // Before: the scan finds them (so the scan can fail).
     expect((await scanDatabase(p.email)).length).toBeGreaterThan(3);
     expect((await scanDatabase('Zorawar Quillfeather')).length).toBeGreaterThan(3);
@@ -103,6 +106,9 @@ describe('privacy: a person (PRIV-1, PRIV-3)', () => {
     const erased = await ok(owner.client.post(api('/privacy/erase'), { email: p.email }), 200);
     expect(erased.deleted).toMatchObject({ contacts: 1, bookings: 1, visitors: 1 });
     expect(erased.unlinked).toMatchObject({ deals: 1 });
+    expect(erased.scrubbed).toMatchObject({ contacts: 1 });
+    const { rows: [mention] } = await server.services.database.system.execute<{ title: string; address_line2: string }>(sql`SELECT title, address_line2 FROM contacts WHERE id = ${other.contactId}`);
+    expect(mention).toEqual({ title: 'Assistant to [erased]', address_line2: 'c/o [erased]' });
 
     for (const needle of [p.email, '9876543210', 'Zorawar Quillfeather', 'Quillfeather']) expect(await scanDatabase(needle), needle).toEqual([]);
     // Everyone else is untouched.
@@ -129,6 +135,10 @@ describe('privacy: a person (PRIV-1, PRIV-3)', () => {
     expect(res.json().error.code).toBe('nothing_found');
     const audit = (await owner.client.get(api('/audit?action=privacy.person_erased'))).json().entries;
     expect(audit[0].details).toMatchObject({ found: false, emailSha256: suppressionHash('never-seen@example.test') });
+    // The erasure ran (it is what says nothing was there) but suppressed no one.
+    await withTenant(server.services.database.db, { workspaceId: owner.workspaceId, userId: null }, async (tx) => {
+      expect(await isSuppressed(tx, owner.workspaceId, 'never-seen@example.test')).toBe(false);
+    });
   });
 
   it('PRIV-10 a report that a person is a minor erases them at once and keeps the report, by hash, without their data', async () => {
