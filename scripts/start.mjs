@@ -82,6 +82,16 @@ if (!existsSync(serverBundle) || Math.max(...serverSources.map(newestOf)) > stat
 // parser does for each number it rejects) made a million-row import's server grow from ~185 to
 // ~325 MiB (measured, 2026-11-24). Stack traces still name the bundle's functions and source files;
 // NODE_OPTIONS=--enable-source-maps turns the translation back on for debugging.
-const server = spawn(supportedNode(), [serverBundle], { cwd: root, stdio: 'inherit' });
+// A young generation of 16 MiB semi-spaces, as the `kestrel` CLI runs (bin/kestrel.mjs): Node 24's
+// default sizes it from the machine's memory and keeps ~100 MiB more resident with the bundle loaded
+// (285 against 183 MiB, docs/benchmarks.md "Privacy"); an import in the server went over 300 MiB with
+// it (issue 14). KESTREL_SEMI_SPACE_MIB sets another size (0: Node's default).
+const semiSpace = process.env.KESTREL_SEMI_SPACE_MIB || '16';
+if (!/^\d{1,4}$/.test(semiSpace)) {
+  console.error(`KESTREL_SEMI_SPACE_MIB must be a whole number of MiB (0: Node's default), not "${semiSpace}".`);
+  process.exit(1);
+}
+const nodeArgs = semiSpace === '0' ? [] : [`--max-semi-space-size=${semiSpace}`];
+const server = spawn(supportedNode(), [...nodeArgs, serverBundle], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
