@@ -31,8 +31,9 @@ const log = (l: string) => process.stderr.write(`${l}\n`);
 const began = performance.now();
 const pressureStart = cpuPressure(10);
 
-const port = await freePort();
-const pgPort = await freePort();
+// BENCH_APP_PORT / BENCH_PG_PORT: fixed ports on a machine shared with other runs (as the CRM bench).
+const port = process.env.BENCH_APP_PORT ? Number(process.env.BENCH_APP_PORT) : await freePort();
+const pgPort = process.env.BENCH_PG_PORT ? Number(process.env.BENCH_PG_PORT) : await freePort();
 log(`Calls: starting Kestrel on ${path.relative(repoRoot, dataDir)}…`);
 const server = await spawnServer({
   args: ['scripts/start.mjs'],

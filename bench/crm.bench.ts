@@ -141,9 +141,10 @@ export async function benchCrm(options: { runs?: number; importRows?: number; re
       // The import job logs where its time went (run-import.ts, "import profile").
       const line = server.output().split('\n').reverse().find((l) => l.includes('"import profile"'));
       if (line) {
-        const p = JSON.parse(line) as { seconds: number; staging: number; steps: string[] };
+        const p = JSON.parse(line) as NonNullable<ImportResult['profile']>;
         imported.profile = p;
         log(`  import profile: ${p.seconds} s, staging ${p.staging.toFixed(1)} s\n    ${p.steps.join('\n    ')}`);
+        if (p.memory) log(`  import memory (MiB): ${memoryLine(p.memory)}`);
       }
     } catch (error) {
       problems.push(`import: ${String(error).slice(0, 400)}`);
@@ -171,6 +172,10 @@ export function crmGoals(r: CrmResult): Goal[] {
   if (i.undo) goals.push({ goal: 'Undo of the whole import works', measured: i.undo.error ?? `${i.undo.seconds.toFixed(1)} s: ${int(i.undo.deleted)} deleted, ${int(i.undo.restored)} restored, ${int(i.undo.kept)} kept`, met: !i.undo.error && i.undo.kept === 0 && i.undo.deleted >= i.created });
   return goals;
 }
+
+/** The import job's own memory notes: RSS (V8 heap used / total, external) per phase, in MiB. */
+const memoryLine = (m: NonNullable<NonNullable<ImportResult['profile']>['memory']>) =>
+  Object.entries(m).map(([phase, v]) => `${phase} ${v.rss} (heap ${v.heapUsed}/${v.heapTotal}, external ${v.external})`).join('; ');
 
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 const pct = (v: number | null) => (v === null ? '?' : `${v.toFixed(0)} %`);
@@ -246,6 +251,10 @@ export function crmMarkdown(r: CrmResult): string {
     out.push(`${p.staging.toFixed(2)} s  reading, checking and normalising the file while COPYing good rows into the stage`);
     for (const step of p.steps) if (!step.includes('staging:')) out.push(step);
     out.push('```');
+    if (p.memory) {
+      out.push('');
+      out.push(`The job's own memory notes, RSS (V8 heap used/total, external) in MiB: ${memoryLine(p.memory)}.`);
+    }
     out.push('');
   }
   if (r.import?.mapped.length) out.push(`Mapping used (the suggestion): ${r.import.mapped.join(', ')}.`);

@@ -63,7 +63,14 @@ const serverBundle = await buildServerBundle({
 // ~325 MiB (measured, 2026-11-24). Stack traces still name the bundle's functions and source files;
 // NODE_OPTIONS=--enable-source-maps turns the translation back on for debugging.
 // Node's default young generation (decision 024): 16 MiB semi-spaces keep ~126 MiB less resident but
-// cost a contacts page 40–60 % more CPU; NODE_OPTIONS=--max-semi-space-size=16 (passed through) chooses memory.
-const server = spawn(supportedNode(), [serverBundle], { cwd: root, stdio: 'inherit' });
+// cost a contacts page 40–60 % more CPU. KESTREL_SEMI_SPACE_MIB=16 chooses memory (a server importing a
+// million rows then stays near 300 MiB, docs/benchmarks.md "perf-import3"); 0 or unset is Node's default.
+const semiSpace = process.env.KESTREL_SEMI_SPACE_MIB || '0';
+if (!/^\d{1,4}$/.test(semiSpace)) {
+  console.error(`KESTREL_SEMI_SPACE_MIB must be a whole number of MiB (0: Node's default), not "${semiSpace}".`);
+  process.exit(1);
+}
+const nodeArgs = semiSpace === '0' ? [] : [`--max-semi-space-size=${semiSpace}`];
+const server = spawn(supportedNode(), [...nodeArgs, serverBundle], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

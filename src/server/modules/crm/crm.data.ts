@@ -4,9 +4,13 @@ const crm = (table: string, description: string, person?: PersonColumns) =>
   ({ table, module: 'crm', scope: 'workspace', description, export: { kind: 'rows' }, erase: { kind: 'with-workspace' }, ...(person ? { person } : {}) }) as const;
 
 registerData(
-  crm('contacts', 'People: names, emails, phones, address, owner, lifecycle, consent and custom fields (CRM-1).', {
-    email: ['email', 'emails'], phone: ['phone', 'phones'], name: ['first_name', 'last_name'], contactId: 'id', text: ['title', 'address_line1', 'address_line2', 'custom'],
-  }),
+  {
+    ...crm('contacts', 'People: names, emails, phones, address, owner, lifecycle, consent and custom fields (CRM-1).', {
+      email: ['email', 'emails'], phone: ['phone', 'phones'], name: ['first_name', 'last_name'], contactId: 'id', text: ['title', 'address_line1', 'address_line2', 'custom'],
+    }),
+    // `words`: the name split for search (a generated column, the contacts_words_column migration), not data of its own.
+    export: { kind: 'rows', omit: ['words'] },
+  },
   crm('companies', 'Companies (accounts): name, domain, industry, size, address and custom fields (CRM-2).', { text: ['custom'] }),
   crm('pipelines', 'Sales pipelines (CRM-3).'),
   crm('pipeline_stages', 'Ordered stages of each pipeline with probability and open/won/lost kind (CRM-3).'),

@@ -223,7 +223,7 @@ export async function mergeStaged(q: Q, ws: string, importId: string, o: MergeOp
     const changed = `ROW(${spec.update.map(([, e]) => e).join(', ')}) IS DISTINCT FROM ROW(${spec.update.map(([c]) => `c.${c}`).join(', ')})`;
     const r = await q(
       `WITH cand AS (
-         SELECT c.id, to_jsonb(c) AS before FROM import_stage s JOIN ${spec.table} c ON c.workspace_id = $1 AND c.id = s.existing_id),
+         SELECT c.id, to_jsonb(c) - 'words' AS before FROM import_stage s JOIN ${spec.table} c ON c.workspace_id = $1 AND c.id = s.existing_id),
        upd AS (
          UPDATE ${spec.table} c SET ${sets.join(', ')}, version = c.version + 1, updated_at = now()
          FROM import_stage s ${cmJoin}

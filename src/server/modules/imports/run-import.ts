@@ -81,6 +81,8 @@ export async function runImport(deps: RunImportDeps, workspaceId: string, import
   await client.connect();
   // Where the time goes (issue 14): each statement's wall time, summed by its first words, logged at the end.
   const profile = new Map<string, { ms: number; n: number }>();
+  // And where the memory goes (issue 14, < 300 MB): the process's RSS and V8 heap at each phase, in MiB.
+  const memory: Record<string, MemoryNote> = { start: memoryNote() };
   const began = performance.now();
   const q = async (text: string, params?: unknown[]) => {
     const t0 = performance.now();
@@ -100,7 +102,7 @@ export async function runImport(deps: RunImportDeps, workspaceId: string, import
     await q(`SET temp_buffers = '128MB'`).catch(() => {});
     result = await drizzle(client, { schema }).transaction(async (tx) => {
       await setScope(tx as unknown as Tx, scope);
-      return importInTransaction(tx as unknown as Tx, q, client, { row, options, filePath, progress, profile });
+      return importInTransaction(tx as unknown as Tx, q, client, { row, options, filePath, progress, profile, memory });
     });
   } catch (error) {
     const message = error instanceof AppError ? error.message : 'The import stopped because of an unexpected error; nothing was imported. Try again, or contact support if it happens again.';
@@ -116,7 +118,8 @@ export async function runImport(deps: RunImportDeps, workspaceId: string, import
   }
   await progressChain;
   const steps = [...profile].filter(([, p]) => p.ms >= 1).sort((a, b) => b[1].ms - a[1].ms).slice(0, 20).map(([label, p]) => `${(p.ms / 1000).toFixed(2)} s ×${p.n} ${label}`);
-  deps.logger?.info?.({ importId, seconds: Math.round(performance.now() - began) / 1000, staging: stagingSeconds(profile), steps }, 'import profile');
+  memory.end = memoryNote();
+  deps.logger?.info?.({ importId, seconds: Math.round(performance.now() - began) / 1000, staging: stagingSeconds(profile), steps, memory }, 'import profile');
   return result;
 }
 
@@ -124,12 +127,21 @@ export async function runImport(deps: RunImportDeps, workspaceId: string, import
 const stagingSeconds = (profile: Map<string, { ms: number; n: number }>) => (profile.get(STAGING_LABEL)?.ms ?? 0) / 1000;
 const STAGING_LABEL = 'staging: read, normalise and COPY the rows (wall time)';
 
+interface MemoryNote { rss: number; heapUsed: number; heapTotal: number; external: number }
+const mib = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
+function memoryNote(): MemoryNote {
+  const m = process.memoryUsage();
+  return { rss: mib(m.rss), heapUsed: mib(m.heapUsed), heapTotal: mib(m.heapTotal), external: mib(m.external) };
+}
+
 interface RunState {
   row: typeof imports.$inferSelect;
   options: NonNullable<(typeof imports.$inferSelect)['options']>;
   filePath: string;
   progress: (values: Partial<typeof imports.$inferInsert>, force?: boolean) => void;
   profile?: Map<string, { ms: number; n: number }>;
+  /** Memory notes by phase; `staging peak` is the highest RSS sampled every 8,192 rows while reading. */
+  memory?: Record<string, MemoryNote>;
 }
 
 async function importInTransaction(tx: Tx, q: (text: string, params?: unknown[]) => Promise<pg.QueryResult>, client: pg.Client, s: RunState): Promise<RunImportResult> {
@@ -238,10 +250,15 @@ async function importInTransaction(tx: Tx, q: (text: string, params?: unknown[])
       openCopy();
     }
     if ((processed & 1023) === 0) s.progress({ rowsProcessed: processed, rowsTotal: row.rowsTotal === null ? null : Math.max(row.rowsTotal, processed) });
+    if (s.memory && (processed & 8191) === 0) {
+      const m = memoryNote();
+      if (m.rss > (s.memory['staging peak']?.rss ?? 0)) s.memory['staging peak'] = m;
+    }
   }
   await closeCopy();
   await flushReport();
   s.profile?.set(STAGING_LABEL, { ms: performance.now() - stagingBegan, n: 1 });
+  if (s.memory) s.memory.staged = memoryNote();
   s.progress({ rowsProcessed: processed, rowsTotal: processed, phase: 'merging' }, true);
 
   const finish = async (values: Partial<typeof imports.$inferInsert>) => {

@@ -97,7 +97,7 @@ export async function erasePerson(
     const words = await tx.execute(sql`
       DELETE FROM search_terms t WHERE t.${ws} AND t.record_type = 'contacts'
         AND t.term = ANY(SELECT unnest(kestrel_words(${who.names.join(' ')})))
-        AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.workspace_id = t.workspace_id AND kestrel_words(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) @> ARRAY[t.term])`);
+        AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.workspace_id = t.workspace_id AND c.words @> ARRAY[t.term])`);
     note(counts.deleted, 'search_terms', words.rowCount ?? 0);
   }
 
