@@ -6,7 +6,7 @@ import { mailOutbox } from '../../../platform/mail/mail.schema';
 import { consume } from '../../billing/limits';
 import type { Services } from '../../../platform/services';
 import { logActivity } from '../../activities';
-import { contacts } from '../../crm/crm.schema';
+import { readMergeValuesBatch } from '../../crm';
 import { users } from '../../accounts/accounts.schema';
 import { workspaces } from '../../workspaces/workspaces.schema';
 import { inboundAddress } from '../../conversations/channel-settings';
@@ -86,10 +86,7 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
     if (input.stream === 'marketing' && !ws.mailingAddress?.trim()) {
       throw postalAddressMissing();
     }
-    const [contact] = await tx
-      .select({ email: contacts.email, restricted: contacts.restricted, consentState: contacts.consentState })
-      .from(contacts)
-      .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, input.contactId)));
+    const contact = (await readMergeValuesBatch(tx, ctx.workspaceId, [input.contactId])).get(input.contactId);
     if (!contact) throw notFound('Contact');
     if (input.idempotencyKey) {
       const [earlier] = await tx
