@@ -31,6 +31,8 @@ export interface LogActivityInput {
   links: RecordLink[];
   callOutcome?: CallOutcome | null;
   callDurationSeconds?: number | null;
+  /** CALL-1: the call script used on the call. */
+  callScript?: { id: string; name: string } | null;
   emailDirection?: 'outbound' | 'inbound';
   emailFrom?: string | null;
   emailTo?: string[];
@@ -89,6 +91,8 @@ async function insertActivity(tx: Tx, ctx: WorkspaceContext, input: CreateActivi
       occurredAt,
       callOutcome: (fields.callOutcome as ActivityRow['callOutcome']) ?? null,
       callDurationSeconds: (fields.callDurationSeconds as number | null | undefined) ?? null,
+      callScriptId: (fields.callScript as LogActivityInput['callScript'])?.id ?? null,
+      callScriptName: (fields.callScript as LogActivityInput['callScript'])?.name ?? null,
       emailDirection: input.kind === 'email' ? ((fields.emailDirection as ActivityRow['emailDirection']) ?? 'outbound') : null,
       emailFrom: (fields.emailFrom as string | null | undefined) ?? null,
       emailTo: (fields.emailTo as string[] | undefined) ?? [],
@@ -153,6 +157,8 @@ export async function logActivities(tx: Tx, ctx: WorkspaceContext, inputs: LogAc
           occurredAt: input.occurredAt ?? now,
           callOutcome: input.callOutcome ?? null,
           callDurationSeconds: input.callDurationSeconds ?? null,
+          callScriptId: input.callScript?.id ?? null,
+          callScriptName: input.callScript?.name ?? null,
           emailDirection: input.kind === 'email' ? (input.emailDirection ?? 'outbound') : null,
           emailFrom: input.emailFrom ?? null,
           emailTo: input.emailTo ?? [],
