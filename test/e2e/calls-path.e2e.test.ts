@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { addMember, ownerWithWorkspace } from '../helpers/client';
 import { heading, noSidewaysScroll, openPage, signIn, startBrowserSuite } from '../helpers/browser';
 import { type TestServer } from '../helpers/server';
@@ -193,9 +193,16 @@ it('CALL-1 a call script chosen for the list shows beside the contact being call
 
   // A call logged with the list's script on screen records it; the timeline entry names it.
   await page.setViewportSize({ width: 1280, height: 900 });
-  await queue.getByRole('listitem').filter({ hasText: 'Tom Toast' }).getByRole('button', { name: 'Log call' }).click();
   const dialog = page.getByRole('dialog', { name: 'Log call with Tom Toast' });
-  await dialog.getByText('Script used: Opener').waitFor();
+  const logTom = queue.getByRole('listitem').filter({ hasText: 'Tom Toast' }).getByRole('button', { name: 'Log call' });
+  // The click can land while the page lays itself out again at the new width: clicked again until the dialog is open.
+  await vi.waitFor(
+    async () => {
+      if (!(await dialog.isVisible())) await logTom.click();
+      await dialog.getByText('Script used: Opener').waitFor({ timeout: 2000 });
+    },
+    { timeout: 20_000, interval: 100 },
+  );
   if (shots) await page.screenshot({ path: `${shots}/log-call-script-1280.png` });
   await dialog.getByRole('button', { name: 'Log call' }).click();
   await dialog.waitFor({ state: 'hidden' });
