@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { addMember, ownerWithWorkspace } from '../helpers/client';
 import { heading, noSidewaysScroll, openPage, signIn, startBrowserSuite } from '../helpers/browser';
 import { type TestServer } from '../helpers/server';
@@ -139,9 +139,11 @@ it('CALL-1 a call script chosen for the list shows beside the contact being call
   const staff = await addMember(server, owner, 'staff');
   const api = (p: string) => `/api/workspaces/${owner.workspaceId}${p}`;
   const open = zoneAtLocalHour(14);
+  const ids: Record<string, string> = {};
   for (const [firstName, lastName, phone, title, score] of [['Rosa', 'Rye', '+1 212 555 0201', 'Head Baker', 30], ['Tom', 'Toast', '+1 212 555 0202', null, 20]] as const) {
     const res = await owner.client.post(api('/contacts'), { firstName, lastName, phones: [phone], timeZone: open, ...(title ? { title } : {}) });
     expect(res.statusCode, res.body).toBe(201);
+    ids[firstName] = res.json().id as string;
     await server.services.database.systemPool.query('UPDATE contacts SET score = $2 WHERE id = $1', [res.json().id, score]);
   }
   const made = await owner.client.post(api('/outreach/templates'), { kind: 'call_script', name: 'Opener', subject: 'Opener', html: '<p>Hi {{contact.firstName | "there"}}, {{sender.name}} from {{workspace.name}} here.</p><p>As {{contact.title}}, do you buy rye flour?</p>' });
@@ -188,5 +190,28 @@ it('CALL-1 a call script chosen for the list shows beside the contact being call
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await noSidewaysScroll(page)).toBe(true);
   if (shots) await page.screenshot({ path: `${shots}/calls-script-390.png`, fullPage: true });
+
+  // A call logged with the list's script on screen records it; the timeline entry names it.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const dialog = page.getByRole('dialog', { name: 'Log call with Tom Toast' });
+  const logTom = queue.getByRole('listitem').filter({ hasText: 'Tom Toast' }).getByRole('button', { name: 'Log call' });
+  // The click can land while the page lays itself out again at the new width: clicked again until the dialog is open.
+  await vi.waitFor(
+    async () => {
+      if (!(await dialog.isVisible())) await logTom.click();
+      await dialog.getByText('Script used: Opener').waitFor({ timeout: 2000 });
+    },
+    { timeout: 20_000, interval: 100 },
+  );
+  if (shots) await page.screenshot({ path: `${shots}/log-call-script-1280.png` });
+  await dialog.getByRole('button', { name: 'Log call' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await page.goto(`/w/${owner.workspaceId}/contacts/${ids.Tom}`);
+  await heading(page, 'Tom Toast');
+  await page.getByText('Call · Connected · 0 s · script “Opener”').first().waitFor();
+  if (shots) await page.screenshot({ path: `${shots}/contact-script-1280.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await noSidewaysScroll(page)).toBe(true);
+  if (shots) await page.screenshot({ path: `${shots}/contact-script-390.png`, fullPage: true });
   expect(problems).toEqual([]);
 }, 240_000);

@@ -162,6 +162,8 @@ export const activitySchema = z
     occurredAt: z.string(),
     callOutcome: callOutcomeSchema.nullable(),
     callDurationSeconds: z.number().int().nullable(),
+    /** CALL-1: the call script used on the call, as it was named then. */
+    callScript: z.object({ id: z.uuid(), name: z.string() }).nullable(),
     emailDirection: emailDirectionSchema.nullable(),
     emailFrom: z.string().nullable(),
     emailTo: z.array(z.string()),

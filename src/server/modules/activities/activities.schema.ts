@@ -28,6 +28,9 @@ export const activities = pgTable(
     occurredAt: ts('occurred_at').notNull(),
     callOutcome: text('call_outcome', { enum: callOutcomes }),
     callDurationSeconds: integer('call_duration_seconds'),
+    /** CALL-1: the call script used on the call, and its name when the call was logged (the script may be renamed or deleted later). */
+    callScriptId: uuid('call_script_id'),
+    callScriptName: text('call_script_name'),
     emailDirection: text('email_direction', { enum: emailDirections }),
     emailFrom: text('email_from'),
     emailTo: text('email_to').array().notNull().default(sql`'{}'::text[]`),

@@ -157,6 +157,7 @@ export async function presentActivities(tx: Tx, ctx: WorkspaceContext, rows: Act
     occurredAt: iso(r.occurredAt)!,
     callOutcome: r.callOutcome,
     callDurationSeconds: r.callDurationSeconds,
+    callScript: r.callScriptId ? { id: r.callScriptId, name: r.callScriptName ?? '' } : null,
     emailDirection: r.emailDirection,
     emailFrom: r.emailFrom,
     emailTo: r.emailTo,

@@ -6,7 +6,7 @@ import { FieldErrors } from '../crm/normalise';
 import type { Activity, ActivityKind, CallOutcome, CreateActivityInput, RecordLink } from './activities.contract';
 import { activities, activityLinks } from './activities.schema';
 import { checkAssignee, presentActivity, resolveLinks, writeLinks, type ActivityRow } from './activity-rows';
-import { htmlToText, sanitiseRichText } from './sanitise-html';
+import { htmlToText, isSanitisedBody, sanitiseRichText, type SanitisedBody } from './sanitise-html';
 import { scheduleReminder } from './task-reminder.job';
 
 /** CRM-4: adds a note, call, email, meeting or task to the timelines of the records it links. */
@@ -25,12 +25,14 @@ export async function createActivity(db: Db, ctx: WorkspaceContext, input: Creat
 export interface LogActivityInput {
   kind: ActivityKind;
   subject?: string | null;
-  /** HTML; sanitised like a person's note. */
-  body?: string | null;
+  /** HTML; sanitised like a person's note. `logActivities` also takes a body a `SanitisedTemplate` filled (sanitised once for many). */
+  body?: string | SanitisedBody | null;
   occurredAt?: Date;
   links: RecordLink[];
   callOutcome?: CallOutcome | null;
   callDurationSeconds?: number | null;
+  /** CALL-1: the call script used on the call. */
+  callScript?: { id: string; name: string } | null;
   emailDirection?: 'outbound' | 'inbound';
   emailFrom?: string | null;
   emailTo?: string[];
@@ -46,6 +48,7 @@ export async function logActivity(tx: Tx, ctx: WorkspaceContext, input: LogActiv
   const iso = (d: Date | null | undefined) => (d === undefined ? undefined : d === null ? null : d.toISOString());
   const row = await insertActivity(tx, ctx, {
     ...input,
+    body: isSanitisedBody(input.body) ? input.body.html : input.body,
     occurredAt: iso(input.occurredAt) ?? undefined,
     meetingStartsAt: iso(input.meetingStartsAt),
     meetingEndsAt: iso(input.meetingEndsAt),
@@ -88,6 +91,8 @@ async function insertActivity(tx: Tx, ctx: WorkspaceContext, input: CreateActivi
       occurredAt,
       callOutcome: (fields.callOutcome as ActivityRow['callOutcome']) ?? null,
       callDurationSeconds: (fields.callDurationSeconds as number | null | undefined) ?? null,
+      callScriptId: (fields.callScript as LogActivityInput['callScript'])?.id ?? null,
+      callScriptName: (fields.callScript as LogActivityInput['callScript'])?.name ?? null,
       emailDirection: input.kind === 'email' ? ((fields.emailDirection as ActivityRow['emailDirection']) ?? 'outbound') : null,
       emailFrom: (fields.emailFrom as string | null | undefined) ?? null,
       emailTo: (fields.emailTo as string[] | undefined) ?? [],
@@ -133,17 +138,27 @@ export async function logActivities(tx: Tx, ctx: WorkspaceContext, inputs: LogAc
     .values(
       inputs.map((input) => {
         const raw = input.body ?? null;
-        let body = raw === null ? null : clean.get(raw);
-        if (body === undefined) clean.set(raw!, (body = sanitiseRichText(raw)));
+        let body: string | null | undefined;
+        let bodyText: string | null;
+        if (isSanitisedBody(raw)) {
+          ({ html: body, text: bodyText } = raw);
+        } else {
+          if (typeof raw === 'object' && raw !== null) throw new Error('A timeline body is HTML or a SanitisedTemplate filling');
+          body = raw === null ? null : clean.get(raw);
+          if (body === undefined) clean.set(raw!, (body = sanitiseRichText(raw)));
+          bodyText = body ? htmlToText(body) : null;
+        }
         return {
           workspaceId: ctx.workspaceId,
           kind: input.kind,
           subject: input.subject ?? null,
           body,
-          bodyText: body ? htmlToText(body) : null,
+          bodyText,
           occurredAt: input.occurredAt ?? now,
           callOutcome: input.callOutcome ?? null,
           callDurationSeconds: input.callDurationSeconds ?? null,
+          callScriptId: input.callScript?.id ?? null,
+          callScriptName: input.callScript?.name ?? null,
           emailDirection: input.kind === 'email' ? (input.emailDirection ?? 'outbound') : null,
           emailFrom: input.emailFrom ?? null,
           emailTo: input.emailTo ?? [],

@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
+import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startFakeAi, type FakeAi, type FakeRequest } from '../../../../test/fakes/ai';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { withTenant } from '../../platform/db/tenant';
@@ -53,6 +53,8 @@ beforeAll(async () => {
   fake = await startFakeAi();
   server = await startTestServer({ AI_RETRY_BASE_MS: '5' });
   owner = await ownerWithWorkspace(server, 'Agents Inc');
+  // MAIL-5, decision 022: a sales email carries the business's postal address.
+  expect((await owner.client.patch(`/api/workspaces/${owner.workspaceId}`, { mailingAddress: '4 Mill Lane, Austin TX 78701, USA' })).statusCode).toBe(200);
   admin = await addMember(server, owner, 'admin');
   staff = await addMember(server, owner, 'staff');
   client = await addMember(server, owner, 'client');
@@ -157,6 +159,54 @@ describe('agents', () => {
     expect(approved.json()).toMatchObject({ status: 'failed', error: expect.stringContaining('suppression list (erased)') });
     expect((await owner.client.get(api(owner, '/approvals?status=failed'))).json().items.map((p: { id: string }) => p.id)).toContain(proposal.id);
     expect(server.smtp.mailsTo(email)).toHaveLength(0);
+  });
+
+  it('AI-7 MAIL-5 an approved sales email carries the postal address and an opt-out (footer link, List-Unsubscribe one-click); after an unsubscribe the next one is not sent; without an address it is refused naming it', async () => {
+    const email = `sales${Date.now().toString(36)}@acme.test`;
+    const contact = (await owner.client.post(api(owner, '/contacts'), { firstName: 'Sal', emails: [email] })).json();
+    const propose = async (subject: string): Promise<string> => {
+      fake.reply({ toolCalls: [{ name: 'propose_email', input: { contactId: contact.id, subject, body: 'Hi Sal,\n\nA quote for 40 seats.', rationale: 'Follow up' } }] }, finish('Drafted.'));
+      await run(owner, 'closer', { task: 'follow_up', subject: { type: 'contacts', id: contact.id } });
+      return (await owner.client.get(api(owner, '/approvals'))).json().items.find((p: { payload: { subject?: string } }) => p.payload.subject === subject).id;
+    };
+    const approve = (id: string) => owner.client.post(api(owner, `/approvals/${id}/approve`), {});
+    const first = await propose('Your quote');
+    // Drafted before the unsubscribe, approved after it.
+    const second = await propose('One more thing');
+    // No recorded marketing consent: a 1:1 sales mail is opt-out (CAN-SPAM), so it goes.
+    expect((await approve(first)).json()).toMatchObject({ status: 'approved' });
+    const mail = await server.smtp.waitForMail(email, (m) => m.subject === 'Your quote');
+    const head = mail.raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+    const listUnsubscribe = /^List-Unsubscribe:[ \t]*(.*)$/im.exec(head)?.[1];
+    expect(listUnsubscribe).toMatch(/^<https?:\/\/[^>]+\/api\/public\/outreach\/unsubscribe\/[^>]+>, <mailto:/);
+    expect(head).toMatch(/^List-Unsubscribe-Post:[ \t]*List-Unsubscribe=One-Click/im);
+    expect(mail.text).toContain('4 Mill Lane, Austin TX 78701, USA');
+    expect(mail.text).toMatch(/This is a sales email from Agents Inc\. Don't want more\? Unsubscribe: \S+\/unsubscribe\//);
+    expect(mail.text).not.toContain('agreed to hear from');
+
+    // The recipient unsubscribes the way a mail client does; the next approved sales email is refused.
+    const url = new URL(/^<([^>]+)>/.exec(listUnsubscribe!)![1]!);
+    const res = await new TestClient(server.app).request('POST', url.pathname, 'List-Unsubscribe=One-Click', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.statusCode, res.body).toBe(200);
+    // The unsubscribe withdrew the contact's consent to be contacted: the approval is refused with that reason, nothing sent.
+    const refusedAfter = await approve(second);
+    expect(refusedAfter.statusCode, refusedAfter.body).toBeGreaterThanOrEqual(400);
+    expect(refusedAfter.statusCode).toBeLessThan(500);
+    expect(refusedAfter.json().error).toMatchObject({ code: 'cannot_email_contact', message: expect.stringContaining('withdrawn consent') });
+    expect(server.smtp.mailsTo(email).filter((m) => m.subject === 'One more thing')).toHaveLength(0);
+
+    // MAIL-5: without the postal address no sales email leaves, and the reason names what to fill in.
+    const o2 = await ownerWithWorkspace(server, 'No Address Ltd');
+    await connect(o2);
+    const leeEmail = `lee${Date.now().toString(36)}@example.test`;
+    const lead = (await o2.client.post(api(o2, '/contacts'), { firstName: 'Lee', emails: [leeEmail] })).json();
+    fake.reply({ toolCalls: [{ name: 'propose_email', input: { contactId: lead.id, subject: 'Hello Lee', body: 'Hi Lee.', rationale: 'Intro' } }] }, finish('Drafted.'));
+    await run(o2, 'closer', { task: 'follow_up', subject: { type: 'contacts', id: lead.id } }, o2);
+    const p2 = (await o2.client.get(api(o2, '/approvals'))).json().items.find((p: { payload: { subject?: string } }) => p.payload.subject === 'Hello Lee');
+    const refused = await o2.client.post(api(o2, `/approvals/${p2.id}/approve`), {});
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json().error).toMatchObject({ code: 'postal_address_missing', details: { field: 'mailingAddress' }, message: expect.stringContaining('sales email must carry') });
+    expect(server.smtp.mailsTo(leeEmail)).toHaveLength(0);
   });
 
   it('AI-5 a rejected proposal is never carried out; the rejection is audited', async () => {

@@ -22,7 +22,7 @@ export function formatDuration(seconds: number): string {
 export function headline(a: Activity): string {
   switch (a.kind) {
     case 'call':
-      return ['Call', a.callOutcome ? outcomeLabels[a.callOutcome] : null, a.callDurationSeconds !== null ? formatDuration(a.callDurationSeconds) : null].filter(Boolean).join(' · ');
+      return ['Call', a.callOutcome ? outcomeLabels[a.callOutcome] : null, a.callDurationSeconds !== null ? formatDuration(a.callDurationSeconds) : null, a.callScript ? `script “${a.callScript.name}”` : null].filter(Boolean).join(' · ');
     case 'email':
       return `${a.emailDirection === 'inbound' ? 'Email received' : 'Email sent'}: ${a.subject ?? ''}`;
     case 'meeting':

@@ -192,6 +192,7 @@ export function CallListPage() {
       <LogCallDialog
         workspaceId={workspaceId}
         contact={logging}
+        script={logging ? (scripts.data?.items.find((t) => t.id === (perCall[logging.contactId] ?? listScript)) ?? null) : null}
         onClose={() => setLogging(null)}
         onLogged={(message) => {
           setLogging(null);

@@ -10,7 +10,20 @@ import { callsApi, outcomeLabels, type CallLogOutcome, type OfferedCall } from '
 const outcomes = Object.entries(outcomeLabels).map(([value, label]) => ({ value, label }));
 
 /** CALL-1: outcome, duration, notes and an optional follow-up; "asked not to be called" puts them on the list (CALL-2). */
-export function LogCallDialog({ workspaceId, contact, onClose, onLogged }: { workspaceId: string; contact: OfferedCall | null; onClose: () => void; onLogged: (message: string) => void }) {
+export function LogCallDialog({
+  workspaceId,
+  contact,
+  script,
+  onClose,
+  onLogged,
+}: {
+  workspaceId: string;
+  contact: OfferedCall | null;
+  /** CALL-1: the call script in use for this call, recorded with the call. */
+  script: { id: string; name: string } | null;
+  onClose: () => void;
+  onLogged: (message: string) => void;
+}) {
   const [outcome, setOutcome] = useState<CallLogOutcome>('connected');
   const [minutes, setMinutes] = useState('0');
   const [seconds, setSeconds] = useState('0');
@@ -36,6 +49,7 @@ export function LogCallDialog({ workspaceId, contact, onClose, onLogged }: { wor
         outcome,
         durationSeconds: Math.max(0, Math.round(Number(minutes || 0) * 60 + Number(seconds || 0))),
         ...(notes.trim() ? { notes } : {}),
+        ...(script ? { scriptId: script.id } : {}),
         ...(followUp && outcome !== 'do_not_call' ? { followUp: { subject, dueAt: due ? new Date(due).toISOString() : null } } : {}),
       }),
     onSuccess: (r) =>
@@ -52,6 +66,7 @@ export function LogCallDialog({ workspaceId, contact, onClose, onLogged }: { wor
     <Dialog open={!!contact} onClose={onClose} title={contact ? `Log call with ${contact.name}` : 'Log call'} description={contact ? contact.phone : undefined}>
       <form onSubmit={submit} className="space-y-4" noValidate>
         {log.isError ? <ErrorAlert>{errorMessage(log.error)}</ErrorAlert> : null}
+        {script ? <p className="text-sm text-stone-600">Script used: {script.name}</p> : null}
         <SelectField label="Outcome" options={outcomes} value={outcome} onChange={(e) => setOutcome(e.target.value as CallLogOutcome)} />
         {outcome === 'do_not_call' ? <p className="text-sm text-amber-800">All of this contact's numbers go on the do-not-call list and they will not be offered again.</p> : null}
         <fieldset>

@@ -107,7 +107,7 @@ export async function carryOut(
       .split(/\n\s*\n/)
       .map((para) => `<p>${para.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('\n', '<br>')}</p>`)
       .join('');
-    const outcome = await sendOutreachMail(services, ctx, { contactId: p.contactId, stream: 'transactional', subject: p.subject, html, text: p.body, idempotencyKey: `proposal:${origin.proposalId}`, dealId: p.dealId ?? undefined });
+    const outcome = await sendOutreachMail(services, ctx, { contactId: p.contactId, stream: 'transactional', commercial: true, subject: p.subject, html, text: p.body, idempotencyKey: `proposal:${origin.proposalId}`, dealId: p.dealId ?? undefined });
     if (outcome.status === 'blocked') throw conflict('mail_blocked', `Not sent: ${outcome.message}`, { reason: outcome.reason });
     return { messageId: outcome.messageId, to: contact!.email };
   }

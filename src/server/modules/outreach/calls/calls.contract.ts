@@ -89,6 +89,8 @@ export const logCallBody = z.strictObject({
   notes: z.string().max(5000, 'At most 5000 characters.').optional(),
   /** The number called; the contact's primary number by default. */
   number: phoneInput.optional(),
+  /** CALL-1: the call script used on the call (a template of kind call_script); shown on the timeline entry. */
+  scriptId: z.uuid('Not a call script id.').optional(),
   followUp: z
     .strictObject({
       subject: z.string().trim().min(1, 'Describe the follow-up.').max(300, 'At most 300 characters.'),

@@ -171,6 +171,37 @@ describe('CALL-1 logging calls', () => {
     expect(items.find((i) => i.id === taskId)).toMatchObject({ kind: 'task', subject: 'Send the bread quote', taskDueAt: '2026-06-05T15:00:00.000Z' });
   });
 
+  it('CALL-1 a call logged with the script used records it: the timeline entry names the script (as named then); an email template or a script of another workspace is a 400', async () => {
+    const made = await staff.client.post(api('/outreach/templates'), { kind: 'call_script', name: 'Rye follow-up', subject: 'Call', html: '<p>Hi {{contact.firstName | "there"}}, about the rye.</p>' });
+    expect(made.statusCode, made.body).toBe(201);
+    const scriptId = made.json().id as string;
+    const res = await staff.client.post(api(`/calls/contacts/${ids.gus}/log`), { outcome: 'left_voicemail', durationSeconds: 30, scriptId });
+    expect(res.statusCode, res.body).toBe(201);
+    const { activityId } = res.json();
+    // Renamed afterwards: the call keeps the name it was made with.
+    expect((await staff.client.patch(api(`/outreach/templates/${scriptId}`), { name: 'Rye follow-up v2' })).statusCode).toBe(200);
+    const items = (await staff.client.get(api(`/timeline?recordType=contacts&recordId=${ids.gus}`))).json().items as { id: string; callScript: { id: string; name: string } | null }[];
+    expect(items.find((i) => i.id === activityId)!.callScript).toEqual({ id: scriptId, name: 'Rye follow-up' });
+    const single = await staff.client.get(api(`/activities/${activityId}`));
+    expect(single.statusCode, single.body).toBe(200);
+    expect(single.json().callScript).toEqual({ id: scriptId, name: 'Rye follow-up' });
+    // A call logged without a script records none.
+    const plain = await staff.client.post(api(`/calls/contacts/${ids.gus}/log`), { outcome: 'no_answer', durationSeconds: 0 });
+    const plainItems = (await staff.client.get(api(`/timeline?recordType=contacts&recordId=${ids.gus}`))).json().items as { id: string; callScript: unknown }[];
+    expect(plainItems.find((i) => i.id === plain.json().activityId)!.callScript).toBeNull();
+
+    const email = await staff.client.post(api('/outreach/templates'), { name: 'Not a script', subject: 'Hi', html: '<p>Hi</p>' });
+    const wrong = await staff.client.post(api(`/calls/contacts/${ids.gus}/log`), { outcome: 'connected', durationSeconds: 10, scriptId: email.json().id });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.code).toBe('not_a_call_script');
+    const other = await ownerWithWorkspace(server, 'Other Bakery');
+    const theirs = await other.client.post(`/api/workspaces/${other.workspaceId}/outreach/templates`, { kind: 'call_script', name: 'Theirs', subject: 'Call', html: '<p>Hi</p>' });
+    expect(theirs.statusCode, theirs.body).toBe(201);
+    const foreign = await staff.client.post(api(`/calls/contacts/${ids.gus}/log`), { outcome: 'connected', durationSeconds: 10, scriptId: theirs.json().id });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.json().error.code).toBe('call_script_not_found');
+  });
+
   it('CALL-2 a call logged to a number on the do-not-call list is refused with the reason', async () => {
     const res = await staff.client.post(api(`/calls/contacts/${ids.cal}/log`), { outcome: 'no_answer', durationSeconds: 0 });
     expect(res.statusCode).toBe(409);

@@ -10,6 +10,7 @@ import { assertRecordAccess } from '../../crm/visibility';
 import { recordAudit } from '../../audit/record-audit';
 import { markContactDoNotCall } from './add-to-do-not-call';
 import type { LogCallInput, LogCallResult } from './calls.contract';
+import { outreachTemplates } from '../outreach.schema';
 import { doNotCall } from './calls.schema';
 import { dncMessage, findDoNotCall } from './dnc-numbers';
 
@@ -52,6 +53,14 @@ export async function logCall(db: Db, ctx: WorkspaceContext, contactId: string, 
     const erased = (await findDoNotCall(tx, ctx.workspaceId, [number])).get(number);
     if (erased) throw new AppError('do_not_call', 409, `${number} may not be called. ${dncMessage(erased)}`, { number, source: erased.source, reason: null, since: null });
 
+    // CALL-1: the script used on the call, recorded with its name as it is now.
+    let callScript: { id: string; name: string } | null = null;
+    if (input.scriptId) {
+      const [script] = await tx.select({ id: outreachTemplates.id, name: outreachTemplates.name, kind: outreachTemplates.kind }).from(outreachTemplates).where(and(eq(outreachTemplates.workspaceId, ctx.workspaceId), eq(outreachTemplates.id, input.scriptId)));
+      if (!script) throw badRequest('call_script_not_found', 'No call script with this id in this workspace.', { fields: { scriptId: 'No such call script.' }, in: 'body' });
+      if (script.kind !== 'call_script') throw badRequest('not_a_call_script', `"${script.name}" is an email template, not a call script: choose a call script.`, { fields: { scriptId: 'Not a call script.' }, in: 'body' });
+      callScript = { id: script.id, name: script.name };
+    }
     const links: LogActivityInput['links'] = [{ recordType: 'contacts', recordId: contactId }];
     const dnc = input.outcome === 'do_not_call';
     const notes = input.notes?.trim() ? notesHtml(input.notes) : '';
@@ -62,6 +71,7 @@ export async function logCall(db: Db, ctx: WorkspaceContext, contactId: string, 
       // The person answered and asked not to be called: the call connected.
       callOutcome: input.outcome === 'do_not_call' ? 'connected' : input.outcome,
       callDurationSeconds: input.durationSeconds,
+      callScript,
       links,
     });
     const added = dnc ? await markContactDoNotCall(tx, ctx, contactId, 'Asked during a call not to be called again') : [];

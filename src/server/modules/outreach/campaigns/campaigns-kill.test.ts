@@ -124,9 +124,10 @@ describe('a campaign survives kill -9 of its worker', () => {
     }
     // SMTP cannot take a mail back: a mail accepted by the server in the instant before the kill,
     // not yet marked, is sent again under the same Message-ID, which mail clients show once. The
-    // runner sends a wave of at most CAMPAIGN_CONNECTIONS mails at once and marks each wave in one
-    // transaction before it starts the next, and the next run reads a message marked sent as sent:
-    // so only the wave in flight at the kill can be unmarked, and at most that many go out twice.
+    // runner sends through a window of CAMPAIGN_CONNECTIONS mails: a mail starts only while fewer
+    // than that many are sending or sent-but-unmarked (what came back is marked in one transaction
+    // while the next mails go out), and the next run reads a message marked sent as sent: so at the
+    // kill at most CAMPAIGN_CONNECTIONS mails can be unmarked, and at most that many go out twice.
     expect(duplicates.length).toBeLessThanOrEqual(CAMPAIGN_CONNECTIONS);
     console.log(`kill -9 after ${atKill} of 80 mails; ${received()} received in all, ${duplicates.length} re-sent under the same Message-ID`);
   }, 240_000);

@@ -6,16 +6,16 @@ import { mailOutbox } from '../../../platform/mail/mail.schema';
 import type { Services } from '../../../platform/services';
 import { users } from '../../accounts/accounts.schema';
 import { logActivities } from '../../activities';
-import { htmlToText } from '../../activities/sanitise-html';
 import { consume } from '../../billing/limits';
+import { readMergeValuesBatch } from '../../crm';
 import { workspaces } from '../../workspaces/workspaces.schema';
-import { suppressionOf, type SuppressionReason } from '../mail/consent';
+import type { SuppressionReason } from '../mail/consent';
 import { blockReasonOf, composeOutreachMail, postalAddressMissing, unsubscribeMailboxOf, type SendingContext } from '../mail/send-outreach-mail';
 import { accountForStream, CAMPAIGN_CONNECTIONS, transportForAccount } from '../mail/sending-accounts';
 import { trackingEnabled } from '../mail/tracking';
 import { addressHash } from '../mail/unsubscribe-token';
 import { outreachMessages } from '../outreach.schema';
-import { renderTemplate, type MergeValues } from '../templates/merge-fields';
+import { compileTemplate, type CompiledTemplate, type MergeValues } from '../templates/merge-fields';
 import { outreachCampaignRecipients as recipients } from './campaigns.schema';
 
 /** Sends retried this many times (a provider's 5xx, a dropped connection) before the recipient is marked failed. */
@@ -28,6 +28,8 @@ export interface CampaignRun {
   campaign: { id: string; subject: string; html: string; advertisement: boolean };
   sending: SendingContext;
   shared: MergeValues;
+  /** The campaign's template compiled once for the run: each mail only joins strings (MAIL-2). */
+  template: CompiledTemplate;
   /** Mails in flight at once (the pool's connections, at most the account's per-minute rate). */
   inFlight: number;
   deliver(mail: { from: string; to: string; subject: string; text: string; html: string; headers: Record<string, string>; messageId: string }): Promise<string | null>;
@@ -52,18 +54,19 @@ export async function openCampaignRun(services: Services, tx: Tx, ctx: Workspace
     unsubscribeMailbox: await unsubscribeMailboxOf(services, tx, ctx.workspaceId),
   };
   const shared: MergeValues = { 'workspace.name': ws.name, 'sender.name': sender?.name ?? null };
+  const template = compileTemplate(campaign);
   const inFlight = Math.max(1, Math.min(CAMPAIGN_CONNECTIONS, account?.perMinute ?? CAMPAIGN_CONNECTIONS));
   if (account) {
     const transport = transportForAccount(services, account, { pooled: true });
     return {
-      services, ctx, campaign, sending, shared, inFlight,
+      services, ctx, campaign, sending, shared, template, inFlight,
       deliver: async (m) => (await transport.send({ from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers, idempotencyKey: m.messageId })).messageId,
       close: () => transport.close?.(),
     };
   }
   const instance = services.mail.transport;
   return {
-    services, ctx, campaign, sending, shared, inFlight,
+    services, ctx, campaign, sending, shared, template, inFlight,
     deliver: async (m) => {
       if (instance.name === 'none') {
         // No mail server (development): the mailbox shows what would have gone out.
@@ -78,15 +81,6 @@ export async function openCampaignRun(services: Services, tx: Tx, ctx: Workspace
 
 type Facts = {
   id: string;
-  contact_id: string | null;
-  email: string | null;
-  restricted: boolean | null;
-  consent_state: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  title: string | null;
-  company_name: string | null;
-  hash: string | null;
   suppression: SuppressionReason | null;
   latest_consent: string | null;
   message_id: string | null;
@@ -113,6 +107,8 @@ interface Outgoing {
   messageId: string;
   subject: string;
   html: string;
+  text: string;
+  merge: MergeValues;
 }
 
 export type BatchOutcome = { status: 'next' } | { status: 'stop' } | { status: 'plan_limit'; message: string };
@@ -124,10 +120,10 @@ export type BatchOutcome = { status: 'next' } | { status: 'stop' } | { status: '
  * spends the plan's emails for those about to leave (a refused mail counts nothing; a message row
  * already made by an earlier attempt was counted then), inserts their message rows in one statement
  * (an idempotency key seen before reuses its row, so its Message-ID) and marks the skipped ones.
- * Then the mails leave `inFlight` at a time; after each such wave one transaction marks the
- * messages sent or failed, puts them on the timelines and marks the recipients — so a kill loses
- * the marks of at most one wave, whose mails go out again under the same Message-ID.
- * `stillOurs` is asked before each wave; `sent` is told of each wave marked.
+ * Then the mails leave through a window of `inFlight`: while what came back is marked (messages
+ * sent or failed, timeline entries, recipients) in one transaction, the next mails go out; a kill
+ * loses the marks of at most `inFlight` mails, which go out again under the same Message-IDs.
+ * `stillOurs` is asked before each mail starts; `sent` is told of each group marked.
  */
 export async function sendCampaignBatch(run: CampaignRun, batch: { contact_id: string; attempts: number }[], hooks: { stillOurs(): Promise<boolean>; sent(contactIds: string[]): void }): Promise<BatchOutcome> {
   const { services, ctx, campaign } = run;
@@ -137,21 +133,25 @@ export async function sendCampaignBatch(run: CampaignRun, batch: { contact_id: s
   const attempts = new Map(batch.map((r) => [r.contact_id, r.attempts]));
   const prepared = await withTenant(db, ctx, async (tx) => {
     const ids = batch.map((r) => r.contact_id);
+    // The contacts through the CRM's own read; the outreach facts by the address hash as the suppression list writes it.
+    const people = await readMergeValuesBatch(tx, ws, ids);
+    const hashes = ids.map((id) => {
+      const email = people.get(id)?.email;
+      return email ? addressHash(email) : null;
+    });
     const r = await tx.execute<Facts>(sql`
-      SELECT x.id, c.id AS contact_id, c.email, c.restricted, c.consent_state, c.first_name, c.last_name, c.title, co.name AS company_name,
-        encode(sha256(convert_to(lower(btrim(c.email)), 'UTF8')), 'hex') AS hash, s.reason AS suppression,
+      SELECT x.id, s.reason AS suppression,
         (SELECT oc.state FROM outreach_consents oc WHERE oc.workspace_id = ${ws} AND oc.contact_id = x.id ORDER BY oc.recorded_at DESC, oc.id DESC LIMIT 1) AS latest_consent,
         m.id AS message_id, m.status AS message_status
-      FROM unnest(${sql.param(ids)}::uuid[]) AS x(id)
-      LEFT JOIN contacts c ON c.workspace_id = ${ws} AND c.id = x.id
-      LEFT JOIN companies co ON co.workspace_id = ${ws} AND co.id = c.company_id
-      LEFT JOIN outreach_suppressions s ON s.workspace_id = ${ws} AND s.kind = 'email' AND s.address_hash = encode(sha256(convert_to(lower(btrim(c.email)), 'UTF8')), 'hex')
+      FROM unnest(${sql.param(ids)}::uuid[], ${sql.param(hashes)}::text[]) AS x(id, hash)
+      LEFT JOIN outreach_suppressions s ON s.workspace_id = ${ws} AND s.kind = 'email' AND s.address_hash = x.hash
       LEFT JOIN outreach_messages m ON m.workspace_id = ${ws} AND m.idempotency_key = ${`campaign:${campaign.id}:`} || x.id::text`);
     const marks: Mark[] = [];
     const toSend: Omit<Outgoing, 'messageId'>[] = [];
     const earlier = new Map<string, string>();
     for (const f of r.rows) {
-      if (!f.contact_id) {
+      const c = people.get(f.id);
+      if (!c) {
         marks.push({ contactId: f.id, status: 'skipped', reason: 'contact_deleted' });
         continue;
       }
@@ -160,29 +160,19 @@ export async function sendCampaignBatch(run: CampaignRun, batch: { contact_id: s
         marks.push({ contactId: f.id, status: 'sent', messageId: f.message_id });
         continue;
       }
-      // The address hash as the suppression list writes it; SQL's lower() could differ for some non-ASCII address.
-      let suppression = f.suppression;
-      if (f.email && f.hash !== addressHash(f.email)) suppression = (await suppressionOf(tx, ws, f.email))?.reason ?? null;
-      const reason = blockReasonOf('marketing', { email: f.email, restricted: !!f.restricted, consentState: f.consent_state ?? '', suppression, latestConsent: f.latest_consent });
+      const reason = blockReasonOf('marketing', { email: c.email, restricted: c.restricted, consentState: c.consentState, suppression: f.suppression, latestConsent: f.latest_consent });
       if (reason) {
         marks.push({ contactId: f.id, status: 'skipped', reason });
         continue;
       }
-      const rendered = renderTemplate(campaign, {
-        ...run.shared,
-        'contact.firstName': f.first_name,
-        'contact.lastName': f.last_name,
-        'contact.fullName': [f.first_name, f.last_name].filter(Boolean).join(' ') || null,
-        'contact.email': f.email,
-        'contact.title': f.title,
-        'company.name': f.company_name,
-      });
+      const merge: MergeValues = { ...run.shared, ...c.merge };
+      const rendered = run.template.render(merge);
       if (!rendered.ok) {
         marks.push({ contactId: f.id, status: 'skipped', reason: `merge_value_missing:${rendered.field}`.slice(0, 100) });
         continue;
       }
       if (f.message_id) earlier.set(f.id, f.message_id);
-      toSend.push({ contactId: f.id, attempts: attempts.get(f.id) ?? 1, email: f.email!, subject: rendered.subject, html: rendered.html });
+      toSend.push({ contactId: f.id, attempts: attempts.get(f.id) ?? 1, email: c.email!, subject: rendered.subject, html: rendered.html, text: run.template.text(merge), merge });
     }
     // BILL-1: the batch's new mails counted at once; at the limit, as many as it still allows, one by one.
     const fresh = toSend.filter((m) => !earlier.has(m.contactId));
@@ -219,22 +209,20 @@ export async function sendCampaignBatch(run: CampaignRun, batch: { contact_id: s
   });
   hooks.sent(prepared.done);
 
-  for (let i = 0; i < prepared.outgoing.length; i += run.inFlight) {
-    if (!(await hooks.stillOurs())) return { status: 'stop' };
-    const wave = prepared.outgoing.slice(i, i + run.inFlight);
-    const results = await Promise.all(
-      wave.map(async (m) => {
-        const mail = composeOutreachMail(services, ws, run.sending, { messageId: m.messageId, stream: 'marketing', subject: m.subject, html: m.html, text: htmlToText(m.html), advertisement: campaign.advertisement });
-        try {
-          const providerMessageId = await run.deliver({ from: mail.from, to: m.email, subject: mail.subject, text: mail.body.text, html: mail.body.html, headers: mail.headers, messageId: m.messageId });
-          return { m, mail, ok: true as const, providerMessageId };
-        } catch (error) {
-          services.logger.warn({ err: error, campaignId: campaign.id }, 'campaign mail failed');
-          return { m, mail, ok: false as const, error: (error instanceof Error ? error.message : String(error)).slice(0, 300) };
-        }
-      }),
-    );
-    await withTenant(db, ctx, async (tx) => {
+  type Result = { m: Outgoing; mail: ReturnType<typeof composeOutreachMail> } & ({ ok: true; providerMessageId: string | null } | { ok: false; error: string });
+  const sendOne = async (m: Outgoing): Promise<Result> => {
+    const mail = composeOutreachMail(services, ws, run.sending, { messageId: m.messageId, stream: 'marketing', subject: m.subject, html: m.html, text: m.text, advertisement: campaign.advertisement });
+    try {
+      const providerMessageId = await run.deliver({ from: mail.from, to: m.email, subject: mail.subject, text: mail.body.text, html: mail.body.html, headers: mail.headers, messageId: m.messageId });
+      return { m, mail, ok: true, providerMessageId };
+    } catch (error) {
+      services.logger.warn({ err: error, campaignId: campaign.id }, 'campaign mail failed');
+      return { m, mail, ok: false, error: (error instanceof Error ? error.message : String(error)).slice(0, 300) };
+    }
+  };
+  /** One transaction: the messages sent or failed, on the timelines, the recipients marked. */
+  const markDone = (results: Result[]) =>
+    withTenant(db, ctx, async (tx) => {
       const sent = results.filter((x) => x.ok);
       const failed = results.filter((x) => !x.ok);
       if (sent.length) {
@@ -245,7 +233,7 @@ export async function sendCampaignBatch(run: CampaignRun, batch: { contact_id: s
         await logActivities(
           tx,
           { ...ctx, role: 'admin' },
-          sent.map((x) => ({ kind: 'email' as const, subject: x.mail.subject, body: x.m.html, emailDirection: 'outbound' as const, emailFrom: x.mail.from, emailTo: [x.m.email], links: [{ recordType: 'contacts' as const, recordId: x.m.contactId }] })),
+          sent.map((x) => ({ kind: 'email' as const, subject: x.mail.subject, body: run.template.timelineBody(x.m.merge, x.m.html), emailDirection: 'outbound' as const, emailFrom: x.mail.from, emailTo: [x.m.email], links: [{ recordType: 'contacts' as const, recordId: x.m.contactId }] })),
         );
       }
       for (const x of failed) {
@@ -256,7 +244,45 @@ export async function sendCampaignBatch(run: CampaignRun, batch: { contact_id: s
         ...failed.map((x) => (x.m.attempts >= MAX_ATTEMPTS ? { contactId: x.m.contactId, status: 'failed' as const, reason: x.ok ? null : x.error } : { contactId: x.m.contactId, status: 'queued' as const })),
       ]);
     });
-    hooks.sent(wave.map((m) => m.contactId));
+
+  // A window of `inFlight` mails: a mail starts when fewer than `inFlight` are sent-or-sending and
+  // not yet marked; what has come back is marked in one transaction while the next mails go out.
+  // So the sending never waits for a commit while the window has room, and a kill leaves at most
+  // `inFlight` mails unmarked (the bound the kill -9 test checks).
+  const queue = prepared.outgoing;
+  let next = 0;
+  let unmarked = 0;
+  let stopped = false;
+  const inFlight = new Set<Promise<void>>();
+  const back: Result[] = [];
+  let marking: Promise<void> | null = null;
+  for (;;) {
+    while (!stopped && next < queue.length && unmarked < run.inFlight) {
+      if (!(await hooks.stillOurs())) {
+        stopped = true;
+        break;
+      }
+      const m = queue[next++]!;
+      unmarked++;
+      const p: Promise<void> = sendOne(m).then((r) => {
+        back.push(r);
+        inFlight.delete(p);
+      });
+      inFlight.add(p);
+    }
+    if (!marking && back.length) {
+      const group = back.splice(0);
+      marking = markDone(group).then(() => {
+        unmarked -= group.length;
+        marking = null;
+        hooks.sent(group.map((x) => x.m.contactId));
+      });
+      // Raced below; this only keeps a failure from counting as unhandled while a mail is being started.
+      marking.catch(() => {});
+    }
+    if (!inFlight.size && !marking) break;
+    await Promise.race(marking ? [...inFlight, marking] : inFlight);
   }
+  if (stopped) return { status: 'stop' };
   return prepared.planMessage ? { status: 'plan_limit', message: prepared.planMessage } : { status: 'next' };
 }

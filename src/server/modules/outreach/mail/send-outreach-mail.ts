@@ -6,7 +6,7 @@ import { mailOutbox } from '../../../platform/mail/mail.schema';
 import { consume } from '../../billing/limits';
 import type { Services } from '../../../platform/services';
 import { logActivity } from '../../activities';
-import { contacts } from '../../crm/crm.schema';
+import { readMergeValuesBatch } from '../../crm';
 import { users } from '../../accounts/accounts.schema';
 import { workspaces } from '../../workspaces/workspaces.schema';
 import { inboundAddress } from '../../conversations/channel-settings';
@@ -39,7 +39,17 @@ export interface OutreachMailInput {
   thread?: { inReplyTo: string; references: string[] };
   /** AI-7: a deal the mail is also put on the timeline of (an agent's approved follow-up). */
   dealId?: string | undefined;
+  /**
+   * MAIL-5, decision 022: a one-to-one commercial (sales) mail on the transactional stream's account:
+   * CAN-SPAM's postal address and opt-out (footer link, List-Unsubscribe) and every suppression
+   * honoured (an unsubscribe included), but no recorded marketing consent asked for.
+   */
+  commercial?: boolean;
 }
+
+/** Which rule a mail is checked and composed by: a stream's, or a 1:1 sales mail's (decision 022). */
+export type MailRule = MailStream | 'sales';
+const ruleOf = (input: { stream: MailStream; commercial?: boolean | undefined }): MailRule => (input.stream === 'transactional' && input.commercial ? 'sales' : input.stream);
 
 export const blockReasons = ['no_address', 'unsubscribed', 'bounced', 'complained', 'erased', 'restricted', 'no_consent'] as const;
 export type BlockReason = (typeof blockReasons)[number];
@@ -61,7 +71,7 @@ const blockMessages: Record<BlockReason, string> = {
 
 /** MAIL-5: 409 naming what to fill in before marketing mail may leave. */
 export const postalAddressMissing = () =>
-  conflict('postal_address_missing', "Marketing mail must carry the business's physical postal address. Fill in the mailing address in the workspace's business profile (Settings) first.", { field: 'mailingAddress' });
+  conflict('postal_address_missing', "Marketing and sales email must carry the business's physical postal address (CAN-SPAM). Fill in the mailing address in the workspace's business profile (Settings) first.", { field: 'mailingAddress' });
 
 /** The sender a workspace's outreach mail leaves as: its own name at the instance's address, replies to the person sending. */
 function senderAddress(services: Services, workspaceName: string): string {
@@ -83,13 +93,10 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
   const prepared = await withTenant(db, ctx, async (tx) => {
     const [ws] = await tx.select({ name: workspaces.name, mailingAddress: workspaces.mailingAddress }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
     if (!ws) throw notFound('Workspace');
-    if (input.stream === 'marketing' && !ws.mailingAddress?.trim()) {
+    if (ruleOf(input) !== 'transactional' && !ws.mailingAddress?.trim()) {
       throw postalAddressMissing();
     }
-    const [contact] = await tx
-      .select({ email: contacts.email, restricted: contacts.restricted, consentState: contacts.consentState })
-      .from(contacts)
-      .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, input.contactId)));
+    const contact = (await readMergeValuesBatch(tx, ctx.workspaceId, [input.contactId])).get(input.contactId);
     if (!contact) throw notFound('Contact');
     if (input.idempotencyKey) {
       const [earlier] = await tx
@@ -98,7 +105,7 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
         .where(and(eq(outreachMessages.workspaceId, ctx.workspaceId), eq(outreachMessages.idempotencyKey, input.idempotencyKey)));
       if (earlier?.status === 'sent') return { done: { status: 'already_sent', messageId: earlier.id } satisfies SendOutcome };
     }
-    const reason = await blockReason(tx, ctx.workspaceId, input.stream, { ...contact, id: input.contactId });
+    const reason = await blockReason(tx, ctx.workspaceId, ruleOf(input), { ...contact, id: input.contactId });
     if (reason) return { done: { status: 'blocked', reason, message: blockMessages[reason] } satisfies SendOutcome };
     if (input.beforeSend) await input.beforeSend(tx);
     // BILL-1: a marketing mail counts against the plan's emails a month once it passed every check and is
@@ -143,7 +150,7 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
   return { status: 'sent', messageId, headerMessageId };
 }
 
-async function blockReason(tx: Tx, workspaceId: string, stream: MailStream, contact: { id: string; email: string | null; restricted: boolean; consentState: string }): Promise<BlockReason | null> {
+async function blockReason(tx: Tx, workspaceId: string, stream: MailRule, contact: { id: string; email: string | null; restricted: boolean; consentState: string }): Promise<BlockReason | null> {
   if (!contact.email) return 'no_address';
   const suppression = (await suppressionOf(tx, workspaceId, contact.email))?.reason ?? null;
   const needsConsent = stream === 'marketing' && !contact.restricted && contact.consentState === 'granted';
@@ -158,14 +165,17 @@ async function blockReason(tx: Tx, workspaceId: string, stream: MailStream, cont
  * recorded consent, which must carry a source and time).
  */
 export function blockReasonOf(
-  stream: MailStream,
+  stream: MailRule,
   facts: { email: string | null; restricted: boolean; consentState: string; suppression: SuppressionReason | null; latestConsent: string | null },
 ): BlockReason | null {
   if (!facts.email) return 'no_address';
-  // Transactional mail (a receipt, a booking) still reaches someone who only left the marketing list.
-  if (facts.suppression && (stream === 'marketing' || facts.suppression !== 'unsubscribed')) return facts.suppression;
+  // Transactional mail (a receipt, a booking) still reaches someone who only left the marketing list;
+  // a sales mail does not (CAN-SPAM: an opt-out is honoured for every commercial message, decision 022).
+  if (facts.suppression && (stream !== 'transactional' || facts.suppression !== 'unsubscribed')) return facts.suppression;
   if (stream === 'transactional') return null;
   if (facts.restricted) return 'restricted';
+  // A one-to-one sales mail is opt-out, not opt-in: no recorded marketing consent needed.
+  if (stream === 'sales') return null;
   if (facts.consentState !== 'granted' || facts.latestConsent !== 'granted') return 'no_consent';
   return null;
 }
@@ -190,7 +200,7 @@ export function composeOutreachMail(
   services: Services,
   workspaceId: string,
   s: SendingContext,
-  input: { messageId: string; stream: MailStream; subject: string; html: string; text: string; advertisement?: boolean | undefined; thread?: OutreachMailInput['thread'] },
+  input: { messageId: string; stream: MailStream; commercial?: boolean | undefined; subject: string; html: string; text: string; advertisement?: boolean | undefined; thread?: OutreachMailInput['thread'] },
 ) {
   const { messageId } = input;
   // MAIL-1: the workspace's own account for this stream when it has one; the instance's otherwise.
@@ -205,15 +215,16 @@ export function composeOutreachMail(
     headers['References'] = input.thread.references.join(' ');
   }
   if (s.replyTo) headers['Reply-To'] = s.replyTo;
-  if (input.stream === 'marketing') {
+  const rule = ruleOf(input);
+  if (rule !== 'transactional') {
     const token = unsubscribeToken(services.secrets.sessionSecret, workspaceId, messageId);
     const base = services.config.publicUrl;
     const address = s.unsubscribeMailbox ?? /<([^>]+)>/.exec(from)![1]!;
     headers['List-Unsubscribe'] = `<${base}/api/public/outreach/unsubscribe/${token}>, <mailto:${address}?subject=unsubscribe%20${token}>`;
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     // MAIL-3: links rewritten and the pixel added before the footer, so its unsubscribe link stays as it is.
-    if (s.track) body = { ...body, html: withTracking(services, workspaceId, messageId, body.html) };
-    body = withFooter(body, { workspaceName: s.workspace.name, mailingAddress: s.workspace.mailingAddress, unsubscribeUrl: `${base}/unsubscribe/${token}`, advertisement: input.advertisement ?? false });
+    if (s.track && rule === 'marketing') body = { ...body, html: withTracking(services, workspaceId, messageId, body.html) };
+    body = withFooter(body, { workspaceName: s.workspace.name, mailingAddress: s.workspace.mailingAddress, unsubscribeUrl: `${base}/unsubscribe/${token}`, advertisement: input.advertisement ?? false, oneToOne: rule === 'sales' });
   }
   return { from, subject, headers, body, headerMessageId };
 }
