@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ModelMessage } from 'ai';
 import { z } from 'zod';
 import type { Tx } from '../../platform/db/database';
@@ -55,39 +55,35 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
   const prepared = await withTenant(db, ctx, async (tx) => {
     const conv = await lockConversation(tx, p.workspaceId, p.conversationId);
     if (conv.holder !== 'assistant' || conv.status === 'resolved') return null;
-    const [latest] = await tx
-      .select({ seq: conversationMessages.seq })
+    // The last turns, newest first; the visitor's message must be the latest of theirs (a later one
+    // has its own job, which answers both; an erased one gets no answer).
+    const turns = await tx
+      .select({ id: conversationMessages.id, authorKind: conversationMessages.authorKind, body: conversationMessages.body })
       .from(conversationMessages)
-      .where(and(eq(conversationMessages.workspaceId, p.workspaceId), eq(conversationMessages.conversationId, p.conversationId), eq(conversationMessages.authorKind, 'visitor')))
+      .where(and(eq(conversationMessages.workspaceId, p.workspaceId), eq(conversationMessages.conversationId, p.conversationId), inArray(conversationMessages.authorKind, ['visitor', 'assistant', 'staff'])))
       .orderBy(desc(conversationMessages.seq))
-      .limit(1);
-    const [mine] = await tx.select({ seq: conversationMessages.seq }).from(conversationMessages).where(and(eq(conversationMessages.workspaceId, p.workspaceId), eq(conversationMessages.id, p.messageId)));
-    // A later visitor message has its own job, which answers both.
-    if (!mine || (latest && latest.seq !== mine.seq)) return null;
-    const settings = await readSettings(tx, p.workspaceId);
-    const [visitor] = await tx.select({ contactId: visitors.contactId }).from(visitors).where(and(eq(visitors.workspaceId, p.workspaceId), eq(visitors.id, conv.visitorId)));
-    const contactIds = [conv.contactId, visitor?.contactId].filter((x): x is string => !!x);
-    const restricted = contactIds.length
-      ? (await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.workspaceId, p.workspaceId), inArray(contacts.id, contactIds), eq(contacts.restricted, true)))).length > 0
-      : false;
-    const history = (
-      await tx
-        .select({ authorKind: conversationMessages.authorKind, body: conversationMessages.body })
-        .from(conversationMessages)
-        .where(and(eq(conversationMessages.workspaceId, p.workspaceId), eq(conversationMessages.conversationId, p.conversationId), inArray(conversationMessages.authorKind, ['visitor', 'assistant', 'staff'])))
-        .orderBy(desc(conversationMessages.seq))
-        .limit(20)
-    ).reverse();
+      .limit(20);
+    if (turns.find((m) => m.authorKind === 'visitor')?.id !== p.messageId) return null;
+    const history = turns.reverse();
+    const settings = await readSettings(services, tx, p.workspaceId);
+    // AI-6: the visitor's contact, and whether it (or the conversation's) is restricted, in one read.
+    const { rows: [visitor] } = await tx.execute<{ contact_id: string | null; restricted: boolean }>(sql`
+      SELECT v.contact_id, EXISTS (
+        SELECT 1 FROM contacts c WHERE c.workspace_id = ${p.workspaceId} AND c.id IN (v.contact_id, ${conv.contactId}::uuid) AND c.restricted
+      ) AS restricted
+      FROM (SELECT 1) AS one LEFT JOIN visitors v ON v.workspace_id = ${p.workspaceId} AND v.id = ${conv.visitorId}`);
+    const restricted = visitor?.restricted ?? false;
     const asked = history.filter((m) => m.authorKind === 'visitor').slice(-2).map((m) => m.body).join(' ');
     const { redactPii: redact } = await readAiSettings(tx, p.workspaceId);
-    const booking = await loadChatBooking(tx, conv, visitor?.contactId ?? null);
+    const booking = await loadChatBooking(tx, conv, visitor?.contact_id ?? null);
     const question = redact ? redactPii(asked) : asked;
     // Issue 15: the provider, the words search and whether the knowledge is indexed by meaning are
     // read in this same transaction (nothing leaves the database before the checks below).
     const provider = await resolveProviderIn(tx, services, ctx);
     const reads = await readForRetrieval(tx, services, p.workspaceId, question, provider);
     return { settings, restricted, history, question, redact, booking, provider, reads };
-  });
+    // It only read and locked: its commit need not wait for the disk.
+  }, { waitForDisk: false });
   if (!prepared) return;
   const { settings, restricted, history, question, redact, booking, provider, reads } = prepared;
   if (settings && !settings.assistantEnabled) return handOff('assistant_off');
