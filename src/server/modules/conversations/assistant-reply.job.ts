@@ -6,6 +6,7 @@ import { withTenant } from '../../platform/db/tenant';
 import { AppError } from '../../platform/http/errors';
 import { defineJob } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
+import { recordCall } from '../ai/record-call';
 import { scrubAiCalls } from '../ai/scrub-calls';
 import { readAiSettings, redactPii } from '../ai/record-context';
 import { resolveProviderIn } from '../ai/resolve-provider';
@@ -90,9 +91,15 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
   if (restricted) return handOff('restricted_contact');
   if (!provider) return handOff('no_ai_provider');
   // CONV-2: by words and, once the knowledge is indexed, by meaning (AI-6: embedded only after the restriction check).
-  const { hits: knowledge } = await retrieveKnowledge(services, p.workspaceId, question, [conversationRecord(p.conversationId)], 3, reads);
+  // Issue 15: the question's embedding is recorded with the model call's record, in one statement.
+  const { hits: knowledge, pending, queryCallId } = await retrieveKnowledge(services, p.workspaceId, question, [conversationRecord(p.conversationId)], 3, reads, { deferRecord: true });
+  const earlierCalls = pending ? [pending] : [];
+  const queryCalls = queryCallId ? [queryCallId] : [];
   // CONV-5: with something to book, a question the knowledge cannot answer may still be a booking.
-  if (!knowledge.length && !booking.eventTypes.length) return handOff('no_knowledge', NO_ANSWER);
+  if (!knowledge.length && !booking.eventTypes.length) {
+    if (pending) await recordCall(db, ctx, pending);
+    return handOff('no_knowledge', NO_ANSWER);
+  }
 
   const clean = (t: string) => (redact ? redactPii(t) : t);
   const questions = settings?.questions ?? [];
@@ -114,10 +121,10 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
 
   let reply: AssistantReply;
   try {
-    reply = await replyWithTools(services, ctx, { system, messages, recordRefs: [conversationRecord(p.conversationId)], providerCache: { provider } }, booking);
+    reply = await replyWithTools(services, ctx, { system, messages, recordRefs: [conversationRecord(p.conversationId)], providerCache: { provider }, earlierCalls }, booking);
   } catch (error) {
     const callId = error instanceof AppError && typeof error.details.callId === 'string' ? error.details.callId : null;
-    if (callId && !(await withTenant(db, ctx, stillAsked))) await withTenant(db, ctx, (tx) => scrubAiCalls(tx, ctx, { ids: [callId] }));
+    if (callId && !(await withTenant(db, ctx, stillAsked))) await withTenant(db, ctx, (tx) => scrubAiCalls(tx, ctx, { ids: [callId, ...queryCalls] }));
     services.logger.warn({ err: error, workspaceId: p.workspaceId, conversationId: p.conversationId }, 'assistant reply failed; handed to a person');
     return handOff('ai_failed');
   }
@@ -127,7 +134,7 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
     const conv = await lockConversation(tx, p.workspaceId, p.conversationId);
     // The transcript was erased while the model was thinking: no reply, and the call forgets the words.
     if (!(await stillAsked(tx))) {
-      await scrubAiCalls(tx, ctx, { ids: [reply.callId] });
+      await scrubAiCalls(tx, ctx, { ids: [reply.callId, ...queryCalls] });
       return;
     }
     if (reply.booked) await linkBookedContact(tx, conv, reply.booked);
