@@ -20,7 +20,7 @@ import { isolatedEnv } from './lib/kestrel';
 import { int, ms, percentile, ratio, table } from './lib/stats';
 
 /** The brief's ports: app 3161–3164, embedded PostgreSQL 55261–55264. */
-const PORTS = { a: 3161, b: 3162, echo: 3163, pg: 55261 };
+const PORTS = { a: Number(process.env.LIVE_PORT_A ?? 3161), b: Number(process.env.LIVE_PORT_B ?? 3162), echo: Number(process.env.LIVE_PORT_ECHO ?? 3163), pg: Number(process.env.LIVE_PORT_PG ?? 55261) };
 const STAFF = 10;
 
 export interface LiveOptions {

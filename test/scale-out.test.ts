@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { peekSettings } from '../src/server/modules/conversations/workspace-cache';
 import { queueRenderedMail } from '../src/server/platform/mail/outbox';
 import { ownerWithWorkspace, TestClient } from './helpers/client';
 import { startSecondInstance, startTestServer, type SecondInstance, type TestServer } from './helpers/server';
@@ -80,5 +81,25 @@ describe('two instances behind a load balancer', () => {
     const subjects = a.smtp.mailsTo(to).map((m) => m.subject).sort();
     expect(new Set(subjects).size).toBe(count);
     expect(subjects).toEqual(Array.from({ length: count }, (_, i) => `Job ${i}`).sort());
+  });
+
+  it('CONV-2 CONV-1 a change of the widget settings made on instance A reaches the copy instance B keeps of them at once (LISTEN/NOTIFY), origins and greeting alike', async () => {
+    const owner = await ownerWithWorkspace(a, 'Cached Cakes');
+    const w = owner.workspaceId;
+    const other = 'https://other.example';
+    expect((await owner.client.patch(`/api/workspaces/${w}/widget-settings`, { allowedOrigins: [SITE], greeting: 'First greeting' })).statusCode).toBe(200);
+    const configOnB = (origin: string) => fetch(`${b.url}/api/widget/${w}/config`, { headers: { origin } });
+    await vi.waitFor(async () => expect(((await (await configOnB(SITE)).json()) as { greeting: string }).greeting).toBe('First greeting'));
+    // B now answers from its own copy: it reads the settings no more.
+    expect(peekSettings(b.services, w)?.greeting).toBe('First greeting');
+    expect((await configOnB(other)).status).toBe(403);
+
+    expect((await owner.client.patch(`/api/workspaces/${w}/widget-settings`, { allowedOrigins: [other], greeting: 'Second greeting' })).statusCode).toBe(200);
+    // Within the wait's one second (the copy used to live ten), B forgets its copy and reads the new settings.
+    await vi.waitFor(async () => expect(peekSettings(b.services, w)).toBeUndefined(), { timeout: 1_000, interval: 5 });
+    const now = await configOnB(other);
+    expect(now.status).toBe(200);
+    expect(((await now.json()) as { greeting: string }).greeting).toBe('Second greeting');
+    expect((await configOnB(SITE)).status).toBe(403);
   });
 });

@@ -37,6 +37,8 @@ export interface ModelRequest<T = unknown> {
   abortSignal?: AbortSignal;
   /** Steps of one agent run share it: the provider is resolved on the first call and reused. */
   providerCache?: ProviderCache;
+  /** Records of calls made just before this one and not written yet: written with this call's own, in one statement (issue 15). */
+  earlierCalls?: NewAiCall[];
 }
 
 /** The provider a run resolved on its first call; it lives only as long as the run. */
@@ -76,6 +78,7 @@ interface Prepared {
   base: Omit<NewAiCall, 'outcome'>;
   /** BILL-3: what the call was charged before it was made; given back if the provider fails. */
   charge: AiCharge;
+  earlier: NewAiCall[];
 }
 
 /**
@@ -224,11 +227,11 @@ async function prepare(services: AiServices, ctx: AiContext, req: ModelRequest<u
     attempts: 0,
   };
   if (breach) {
-    const recorded = await recordCall(db, ctx, { ...base, outcome: 'limit_exceeded', errorMessage: breach.message });
+    const recorded = await recordCall(db, ctx, { ...base, outcome: 'limit_exceeded', errorMessage: breach.message }, req.earlierCalls);
     throw aiLimitReached(breach.message, { limit: breach.limit, used: breach.used, max: breach.max, callId: recorded });
   }
   if (refused) {
-    await recordCall(db, ctx, { ...base, outcome: 'limit_exceeded', errorMessage: (refused as AppError).message });
+    await recordCall(db, ctx, { ...base, outcome: 'limit_exceeded', errorMessage: (refused as AppError).message }, req.earlierCalls);
     throw refused;
   }
   const log: AttemptLog = { attempts: 0, lastStatus: null };
@@ -236,7 +239,7 @@ async function prepare(services: AiServices, ctx: AiContext, req: ModelRequest<u
   const timeout = AbortSignal.timeout(services.config.ai.timeoutMs);
   const stop = new AbortController();
   const signal = AbortSignal.any([timeout, stop.signal, ...(req.abortSignal ? [req.abortSignal] : [])]);
-  return { provider, model, log, signal, timeout, stop, base, charge };
+  return { provider, model, log, signal, timeout, stop, base, charge, earlier: req.earlierCalls ?? [] };
 }
 
 async function succeed<T>(
@@ -251,7 +254,7 @@ async function succeed<T>(
   const tokensOut = out.usage?.outputTokens ?? null;
   const costUsd = costOf(priceOf(p.provider.model, p.provider.prices, services.config.ai.prices), tokensIn, tokensOut);
   const output: StoredOutput = { text: out.text || null, toolCalls: out.toolCalls.map((c) => ({ name: c.name, input: c.input })), ...(out.object !== undefined ? { object: out.object } : {}) };
-  const callId = await recordCall(services.database.db, ctx, { ...p.base, outcome: 'ok', output, tokensIn, tokensOut, costUsd, latencyMs, attempts: p.log.attempts });
+  const callId = await recordCall(services.database.db, ctx, { ...p.base, outcome: 'ok', output, tokensIn, tokensOut, costUsd, latencyMs, attempts: p.log.attempts }, p.earlier);
   return {
     callId,
     text: out.text,
@@ -277,7 +280,7 @@ async function fail(services: AiServices, ctx: AiContext, p: Prepared, req: Mode
     : p.timeout.aborted ? timedOut(services.config.ai.timeoutMs)
     : describeProviderFailure(error, p.provider, p.provider.model, status);
   const output: StoredOutput | null = partialText ? { text: partialText, toolCalls: [] } : null;
-  const callId = await recordCall(services.database.db, ctx, { ...p.base, outcome, errorMessage: message, output, latencyMs, attempts: p.log.attempts });
+  const callId = await recordCall(services.database.db, ctx, { ...p.base, outcome, errorMessage: message, output, latencyMs, attempts: p.log.attempts }, p.earlier);
   // BILL-3: a call the provider failed costs nothing (one stopped by the person still does: the provider may have worked on it).
   if (outcome !== 'cancelled' && p.charge) await withTenant(services.database.db, ctx, (tx) => releaseAiCall(tx, ctx, callId, p.charge));
   if (outcome !== 'cancelled') {

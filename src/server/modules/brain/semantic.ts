@@ -7,7 +7,8 @@ import { aiCancelled, aiLimitReached, aiNoEmbeddings, aiNotConfigured, aiProvide
 import type { AiRecordRef } from '../ai/ai.contract';
 import { costOf, priceOf } from '../ai/prices';
 import { defaultEmbeddingModels, providerEmbeddingModel } from '../ai/providers/embeddings';
-import { recordCall } from '../ai/record-call';
+import { recordCall, type NewAiCall } from '../ai/record-call';
+import { uuidv7 } from 'uuidv7';
 import { resolveProvider, type AiServices, type ResolvedProvider } from '../ai/resolve-provider';
 import { retryingFetch, type AttemptLog } from '../ai/retrying-fetch';
 import { limitBreach, limitsSet } from '../ai/usage-limits';
@@ -50,13 +51,18 @@ export interface EmbedRequest {
   abortSignal?: AbortSignal;
   /** The workspace's provider when the caller has just resolved it (saves a transaction). */
   provider?: ResolvedProvider;
+  /**
+   * Issue 15: a successful call's record is handed back (`pending`) for the caller to write with
+   * its next call's record, in one statement; failures are written at once as always.
+   */
+  deferRecord?: boolean;
 }
 
 /**
  * Embeds texts with the workspace's provider: limits checked first, retries on 429/5xx inside,
  * and the call recorded whatever happens (the texts as the prompt, tokens, cost, latency).
  */
-export async function embedTexts(services: AiServices, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, req: EmbedRequest): Promise<{ vectors: number[][]; model: string; callId: string }> {
+export async function embedTexts(services: AiServices, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, req: EmbedRequest): Promise<{ vectors: number[][]; model: string; callId: string; pending?: NewAiCall }> {
   const provider = req.provider ?? (await resolveProvider(services, ctx));
   if (!provider) throw aiNotConfigured();
   const modelId = embeddingModelOf(provider);
@@ -97,8 +103,9 @@ export async function embedTexts(services: AiServices, ctx: Pick<WorkspaceContex
   // A provider that reports no usage (Google's embeddings) leaves NaN here: unknown, not a number.
   const tokens = result.usage?.tokens;
   const tokensIn = typeof tokens === 'number' && Number.isFinite(tokens) ? tokens : null;
-  const callId = await recordCall(db, ctx, {
+  const done: NewAiCall = {
     ...base,
+    id: uuidv7(),
     outcome: 'ok',
     output: { text: `${result.embeddings.length} embeddings of ${result.embeddings[0]?.length ?? 0} dimensions`, toolCalls: [] },
     tokensIn,
@@ -106,7 +113,9 @@ export async function embedTexts(services: AiServices, ctx: Pick<WorkspaceContex
     costUsd: costOf(priceOf(modelId, provider.prices, services.config.ai.prices), tokensIn, 0),
     latencyMs: Math.round(performance.now() - started),
     attempts: log.attempts,
-  });
+  };
+  if (req.deferRecord) return { vectors: result.embeddings, model: modelId, callId: done.id!, pending: done };
+  const callId = await recordCall(db, ctx, done);
   return { vectors: result.embeddings, model: modelId, callId };
 }
 

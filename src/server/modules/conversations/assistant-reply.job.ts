@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ModelMessage } from 'ai';
 import { z } from 'zod';
 import type { Tx } from '../../platform/db/database';
@@ -6,6 +6,7 @@ import { withTenant } from '../../platform/db/tenant';
 import { AppError } from '../../platform/http/errors';
 import { defineJob } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
+import { recordCall } from '../ai/record-call';
 import { scrubAiCalls } from '../ai/scrub-calls';
 import { readAiSettings, redactPii } from '../ai/record-context';
 import { resolveProviderIn } from '../ai/resolve-provider';
@@ -55,48 +56,50 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
   const prepared = await withTenant(db, ctx, async (tx) => {
     const conv = await lockConversation(tx, p.workspaceId, p.conversationId);
     if (conv.holder !== 'assistant' || conv.status === 'resolved') return null;
-    const [latest] = await tx
-      .select({ seq: conversationMessages.seq })
+    // The last turns, newest first; the visitor's message must be the latest of theirs (a later one
+    // has its own job, which answers both; an erased one gets no answer).
+    const turns = await tx
+      .select({ id: conversationMessages.id, authorKind: conversationMessages.authorKind, body: conversationMessages.body })
       .from(conversationMessages)
-      .where(and(eq(conversationMessages.workspaceId, p.workspaceId), eq(conversationMessages.conversationId, p.conversationId), eq(conversationMessages.authorKind, 'visitor')))
+      .where(and(eq(conversationMessages.workspaceId, p.workspaceId), eq(conversationMessages.conversationId, p.conversationId), inArray(conversationMessages.authorKind, ['visitor', 'assistant', 'staff'])))
       .orderBy(desc(conversationMessages.seq))
-      .limit(1);
-    const [mine] = await tx.select({ seq: conversationMessages.seq }).from(conversationMessages).where(and(eq(conversationMessages.workspaceId, p.workspaceId), eq(conversationMessages.id, p.messageId)));
-    // A later visitor message has its own job, which answers both.
-    if (!mine || (latest && latest.seq !== mine.seq)) return null;
-    const settings = await readSettings(tx, p.workspaceId);
-    const [visitor] = await tx.select({ contactId: visitors.contactId }).from(visitors).where(and(eq(visitors.workspaceId, p.workspaceId), eq(visitors.id, conv.visitorId)));
-    const contactIds = [conv.contactId, visitor?.contactId].filter((x): x is string => !!x);
-    const restricted = contactIds.length
-      ? (await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.workspaceId, p.workspaceId), inArray(contacts.id, contactIds), eq(contacts.restricted, true)))).length > 0
-      : false;
-    const history = (
-      await tx
-        .select({ authorKind: conversationMessages.authorKind, body: conversationMessages.body })
-        .from(conversationMessages)
-        .where(and(eq(conversationMessages.workspaceId, p.workspaceId), eq(conversationMessages.conversationId, p.conversationId), inArray(conversationMessages.authorKind, ['visitor', 'assistant', 'staff'])))
-        .orderBy(desc(conversationMessages.seq))
-        .limit(20)
-    ).reverse();
+      .limit(20);
+    if (turns.find((m) => m.authorKind === 'visitor')?.id !== p.messageId) return null;
+    const history = turns.reverse();
+    const settings = await readSettings(services, tx, p.workspaceId);
+    // AI-6: the visitor's contact, and whether it (or the conversation's) is restricted, in one read.
+    const { rows: [visitor] } = await tx.execute<{ contact_id: string | null; restricted: boolean }>(sql`
+      SELECT v.contact_id, EXISTS (
+        SELECT 1 FROM contacts c WHERE c.workspace_id = ${p.workspaceId} AND c.id IN (v.contact_id, ${conv.contactId}::uuid) AND c.restricted
+      ) AS restricted
+      FROM (SELECT 1) AS one LEFT JOIN visitors v ON v.workspace_id = ${p.workspaceId} AND v.id = ${conv.visitorId}`);
+    const restricted = visitor?.restricted ?? false;
     const asked = history.filter((m) => m.authorKind === 'visitor').slice(-2).map((m) => m.body).join(' ');
     const { redactPii: redact } = await readAiSettings(tx, p.workspaceId);
-    const booking = await loadChatBooking(tx, conv, visitor?.contactId ?? null);
+    const booking = await loadChatBooking(tx, conv, visitor?.contact_id ?? null);
     const question = redact ? redactPii(asked) : asked;
     // Issue 15: the provider, the words search and whether the knowledge is indexed by meaning are
     // read in this same transaction (nothing leaves the database before the checks below).
     const provider = await resolveProviderIn(tx, services, ctx);
     const reads = await readForRetrieval(tx, services, p.workspaceId, question, provider);
     return { settings, restricted, history, question, redact, booking, provider, reads };
-  });
+    // It only read and locked: its commit need not wait for the disk.
+  }, { waitForDisk: false });
   if (!prepared) return;
   const { settings, restricted, history, question, redact, booking, provider, reads } = prepared;
   if (settings && !settings.assistantEnabled) return handOff('assistant_off');
   if (restricted) return handOff('restricted_contact');
   if (!provider) return handOff('no_ai_provider');
   // CONV-2: by words and, once the knowledge is indexed, by meaning (AI-6: embedded only after the restriction check).
-  const { hits: knowledge } = await retrieveKnowledge(services, p.workspaceId, question, [conversationRecord(p.conversationId)], 3, reads);
+  // Issue 15: the question's embedding is recorded with the model call's record, in one statement.
+  const { hits: knowledge, pending, queryCallId } = await retrieveKnowledge(services, p.workspaceId, question, [conversationRecord(p.conversationId)], 3, reads, { deferRecord: true });
+  const earlierCalls = pending ? [pending] : [];
+  const queryCalls = queryCallId ? [queryCallId] : [];
   // CONV-5: with something to book, a question the knowledge cannot answer may still be a booking.
-  if (!knowledge.length && !booking.eventTypes.length) return handOff('no_knowledge', NO_ANSWER);
+  if (!knowledge.length && !booking.eventTypes.length) {
+    if (pending) await recordCall(db, ctx, pending);
+    return handOff('no_knowledge', NO_ANSWER);
+  }
 
   const clean = (t: string) => (redact ? redactPii(t) : t);
   const questions = settings?.questions ?? [];
@@ -118,10 +121,10 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
 
   let reply: AssistantReply;
   try {
-    reply = await replyWithTools(services, ctx, { system, messages, recordRefs: [conversationRecord(p.conversationId)], providerCache: { provider } }, booking);
+    reply = await replyWithTools(services, ctx, { system, messages, recordRefs: [conversationRecord(p.conversationId)], providerCache: { provider }, earlierCalls }, booking);
   } catch (error) {
     const callId = error instanceof AppError && typeof error.details.callId === 'string' ? error.details.callId : null;
-    if (callId && !(await withTenant(db, ctx, stillAsked))) await withTenant(db, ctx, (tx) => scrubAiCalls(tx, ctx, { ids: [callId] }));
+    if (callId && !(await withTenant(db, ctx, stillAsked))) await withTenant(db, ctx, (tx) => scrubAiCalls(tx, ctx, { ids: [callId, ...queryCalls] }));
     services.logger.warn({ err: error, workspaceId: p.workspaceId, conversationId: p.conversationId }, 'assistant reply failed; handed to a person');
     return handOff('ai_failed');
   }
@@ -131,7 +134,7 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
     const conv = await lockConversation(tx, p.workspaceId, p.conversationId);
     // The transcript was erased while the model was thinking: no reply, and the call forgets the words.
     if (!(await stillAsked(tx))) {
-      await scrubAiCalls(tx, ctx, { ids: [reply.callId] });
+      await scrubAiCalls(tx, ctx, { ids: [reply.callId, ...queryCalls] });
       return;
     }
     if (reply.booked) await linkBookedContact(tx, conv, reply.booked);

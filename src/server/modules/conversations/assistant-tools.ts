@@ -4,6 +4,7 @@ import type { Tx } from '../../platform/db/database';
 import type { Services } from '../../platform/services';
 import { runModel, type AiContext } from '../ai/run-model';
 import type { AiRecordRef } from '../ai/ai.contract';
+import type { NewAiCall } from '../ai/record-call';
 import type { ResolvedProvider } from '../ai/resolve-provider';
 import { contacts } from '../crm/crm.schema';
 import { chatBookingToolSpecs, confirmationMessage, publicEventTypes, runChatBookingTool, type ChatBookingEnv, type PublicEventType } from '../booking/chat-booking';
@@ -70,7 +71,7 @@ export interface AssistantReply {
 export async function replyWithTools(
   services: Services,
   ctx: AiContext,
-  req: { system: string; messages: ModelMessage[]; recordRefs: AiRecordRef[]; providerCache?: { provider?: ResolvedProvider } },
+  req: { system: string; messages: ModelMessage[]; recordRefs: AiRecordRef[]; providerCache?: { provider?: ResolvedProvider }; earlierCalls?: NewAiCall[] },
   booking: ChatBooking,
 ): Promise<AssistantReply> {
   const env: ChatBookingEnv = { services, workspaceId: ctx.workspaceId, eventTypes: booking.eventTypes, visitorEmails: booking.visitorEmails };
@@ -78,7 +79,7 @@ export async function replyWithTools(
   const messages = [...req.messages];
   let last = { text: '', callId: '' };
   for (let step = 1; step <= MAX_STEPS; step++) {
-    const result = await runModel(services, ctx, { feature: 'assistant', system: req.system, messages, ...(tools ? { tools } : {}), maxOutputTokens: 600, temperature: 0.2, recordRefs: req.recordRefs, ...(req.providerCache ? { providerCache: req.providerCache } : {}) });
+    const result = await runModel(services, ctx, { feature: 'assistant', system: req.system, messages, ...(tools ? { tools } : {}), maxOutputTokens: 600, temperature: 0.2, recordRefs: req.recordRefs, ...(req.providerCache ? { providerCache: req.providerCache } : {}), ...(step === 1 && req.earlierCalls?.length ? { earlierCalls: req.earlierCalls } : {}) });
     last = { text: result.text.trim(), callId: result.callId };
     if (!tools || !result.toolCalls.length || step === MAX_STEPS) return last;
     messages.push(...result.responseMessages);

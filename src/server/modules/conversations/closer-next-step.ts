@@ -12,8 +12,7 @@ import { executeRun, startRun } from '../agents/runs';
 import { publicEventTypes } from '../booking/chat-booking';
 import { contacts } from '../crm/crm.schema';
 import { appendMessage, lockConversation, type ConversationRow } from './conversation-rows';
-import { conversationMessages, conversations, visitors } from './conversations.schema';
-import { readSettings } from './widget-settings';
+import { conversationMessages, conversations, visitors, widgetSettings } from './conversations.schema';
 
 /** Who Closer acts as when the website chat starts it: the workspace, as its admins would, by name. */
 const closerContext = (workspaceId: string): WorkspaceContext => ({ workspaceId, userId: null, role: 'admin', actorLabel: 'Closer (website chat)' });
@@ -32,7 +31,8 @@ export const PROMISE_FOLLOW_UP = 'Thanks! A person from the team will follow up 
 export async function qualifiedAnswers(tx: Tx, conv: ConversationRow): Promise<{ question: string; answer: string }[] | null> {
   const [visitor] = await tx.select({ contactId: visitors.contactId }).from(visitors).where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
   if (!(conv.contactId ?? visitor?.contactId)) return null;
-  const questions = (await readSettings(tx, conv.workspaceId))?.questions ?? [];
+  const [settings] = await tx.select({ questions: widgetSettings.questions }).from(widgetSettings).where(eq(widgetSettings.workspaceId, conv.workspaceId));
+  const questions = settings?.questions ?? [];
   // An owner who set no qualifying questions has not asked for leads to be qualified: no Closer run.
   if (!questions.length) return null;
   const lines = await tx

@@ -8,7 +8,7 @@ registerData(
   conv('visitors', 'Website visitors and channel senders: lead details they gave, IP, user agent and page (CONV-7).', { email: ['email'], phone: ['phone'], name: ['name'], contactId: 'contact_id' }),
   conv('conversations', 'Inbox threads: channel, status, holder, assignee, priority, unread counts, rating (CONV-4).', { contactId: 'contact_id', text: ['last_message_preview', 'flag_reason'] }),
   conv('conversation_messages', 'What visitors, the assistant and the team wrote, internal notes and system events (CONV-7).', { text: ['body'] }),
-  conv('knowledge_entries', "FAQ entries and pages the website assistant answers from (CONV-2)."),
+  { ...conv('knowledge_entries', 'FAQ entries and pages the website assistant answers from (CONV-2).'), export: { kind: 'rows', omit: ['search'] } },
   conv('knowledge_chunks', 'The knowledge cut into chunks with their embeddings, for the assistant\'s retrieval by meaning (CONV-2).'),
   conv('canned_replies', 'Saved replies of the team (CONV-4).'),
   {

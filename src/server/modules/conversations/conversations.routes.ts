@@ -94,12 +94,11 @@ export async function conversationsModule(server: FastifyInstance): Promise<void
   });
 
   const stags = ['website assistant'];
-  const publicUrl = () => app.services.config.publicUrl;
   app.get(`${base}/widget-settings`, { config: mgr, schema: { tags: stags, summary: 'Website assistant settings and the script tag (CONV-1)', params: c.workspaceParams, response: { 200: c.widgetSettingsSchema, ...errors } } }, async (request) =>
-    getWidgetSettings(db, ctx(request), publicUrl()),
+    getWidgetSettings(app.services, ctx(request)),
   );
   app.patch(`${base}/widget-settings`, { config: mgr, schema: { tags: stags, summary: 'Change greeting, colours, hours, questions, privacy notice, allowed origins (CONV-1)', params: c.workspaceParams, body: c.updateWidgetSettingsBody, response: { 200: c.widgetSettingsSchema, ...errors } } }, async (request) =>
-    updateWidgetSettings(db, ctx(request), publicUrl(), request.body),
+    updateWidgetSettings(app.services, ctx(request), request.body),
   );
   app.get(`${base}/knowledge`, { config: mgr, schema: { tags: stags, summary: 'What the assistant answers from (CONV-2)', params: c.workspaceParams, response: { 200: c.knowledgeList, ...errors } } }, async (request) => listKnowledge(app.services, ctx(request)));
   app.post(`${base}/knowledge`, { config: mgr, schema: { tags: stags, summary: 'Add an FAQ entry or a page (CONV-2)', params: c.workspaceParams, body: c.knowledgeBody, response: { 201: c.knowledgeEntrySchema, ...errors } } }, async (request, reply) =>
@@ -112,7 +111,7 @@ export async function conversationsModule(server: FastifyInstance): Promise<void
     updateKnowledge(db, ctx(request), request.params.entryId, request.body),
   );
   app.delete(`${base}/knowledge/:entryId`, { config: mgr, schema: { tags: stags, summary: 'Delete a knowledge entry (CONV-2)', params: c.knowledgeParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
-    await deleteKnowledge(db, ctx(request), request.params.entryId);
+    await deleteKnowledge(app.services, ctx(request), request.params.entryId);
     return reply.code(204).send(null);
   });
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, foreignKey, index, integer, jsonb, pgTable, primaryKey, real, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, customType, foreignKey, index, integer, jsonb, pgTable, primaryKey, real, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 import { tenantPolicy, workspaceIdColumn } from '../../platform/db/tenancy-sql';
 import { users } from '../accounts/accounts.schema';
@@ -7,6 +7,7 @@ import { workspaces } from '../workspaces/workspaces.schema';
 import { deliveryStatuses, type BusinessHours, type MessageMeta, type MessageSource } from './conversations.contract';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true });
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 /** CONV-1: how a workspace's website widget looks and behaves, and which sites may embed it. */
 export const widgetSettings = pgTable(
@@ -169,12 +170,20 @@ export const knowledgeEntries = pgTable(
     url: text('url'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
+    /**
+     * Issue 15: the words of title and text, parsed once when the entry is written rather than
+     * for every entry on every question (matching and ranking read it). Never selected by the
+     * app; left out of exports (generated again on restore).
+     */
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('simple', title || ' ' || body)`),
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
     check('knowledge_entries_kind_check', sql`${t.kind} IN ('faq', 'page')`),
-    index('knowledge_entries_search_idx').using('gin', sql`to_tsvector('simple', ${t.title} || ' ' || ${t.body})`),
+    index('knowledge_entries_words_idx').using('gin', t.search),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();

@@ -7,10 +7,12 @@ import { AppError } from '../../platform/http/errors';
 import { defineJob, enqueue } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
 import type { AiRecordRef } from '../ai/ai.contract';
+import type { NewAiCall } from '../ai/record-call';
 import { resolveProvider, resolveProviderIn, type ResolvedProvider } from '../ai/resolve-provider';
 import { EMBED_BATCH, embeddingModelOf, embedTexts, vectorInstalled } from '../brain/semantic';
 import { knowledgeChunks, knowledgeEntries } from './conversations.schema';
-import { searchKnowledge } from './knowledge';
+import { searchKnowledge, type KnowledgeEntry } from './knowledge';
+import { announceChange, KNOWLEDGE_CHANGED, knowledgeIndexedWith } from './workspace-cache';
 
 /**
  * CONV-2: retrieval by meaning for the website assistant (docs/decisions/009, addendum). FAQ
@@ -33,7 +35,7 @@ export const MIN_SIMILARITY = 0.4;
 /** Reciprocal rank fusion's constant (Cormack et al.): later ranks still count, but less. */
 const RRF_K = 60;
 
-type Entry = typeof knowledgeEntries.$inferSelect;
+type Entry = KnowledgeEntry;
 
 /** An entry cut into chunks: an FAQ entry is one; a page is cut at paragraph, then sentence, ends. Each chunk carries the title. */
 export function chunkEntry(e: Pick<Entry, 'kind' | 'title' | 'body'>): string[] {
@@ -124,6 +126,7 @@ export async function indexKnowledge(services: Services, workspaceId: string): P
         (SELECT n FROM jsonb_to_recordset(${JSON.stringify([...counts].map(([id, n]) => ({ id, n })))}::jsonb) AS c(id uuid, n int) WHERE c.id = k.entry_id), 0))`),
   );
   result.removed = rowCount ?? 0;
+  if (result.embedded || result.removed) await withTenant(db, ctx, (tx) => announceChange(services, tx, workspaceId, KNOWLEDGE_CHANGED));
   // Entries whose chunks were already right (an edit of the address, or back to the same text) are current too.
   await withTenant(db, ctx, (tx) =>
     tx.execute(sql`
@@ -160,6 +163,8 @@ export interface Retrieval {
   hits: KnowledgeHit[];
   /** The recorded call that embedded the question, when there was one. */
   queryCallId: string | null;
+  /** With `deferRecord`: that call's record, for the caller to write with its model call's (issue 15). */
+  pending: NewAiCall | null;
 }
 
 interface NearChunk extends Record<string, unknown> {
@@ -197,7 +202,8 @@ export async function readForRetrieval(tx: Tx, services: Services, workspaceId: 
   const byWords = await searchKnowledge(tx, workspaceId, question, 5);
   const found = provider !== undefined ? provider : question.trim() ? await resolveProviderIn(tx, services, { workspaceId, userId: null }) : null;
   const model = found && question.trim() ? embeddingModelOf(found) : null;
-  const indexed = model ? (await tx.select({ n: sql<number>`1` }).from(knowledgeChunks).where(and(eq(knowledgeChunks.workspaceId, workspaceId), eq(knowledgeChunks.model, model))).limit(1)).length > 0 : false;
+  // Issue 15: from this instance's copy once known (the index job announces what it changes).
+  const indexed = model ? await knowledgeIndexedWith(services, tx, workspaceId, model) : false;
   return { byWords, provider: found, model: indexed ? model : null };
 }
 
@@ -215,15 +221,15 @@ export function forgetQuestionVectors(workspaceId: string): void {
   for (const key of questionVectors.keys()) if (key.startsWith(`${workspaceId}\n`)) questionVectors.delete(key);
 }
 
-async function questionVector(services: Services, workspaceId: string, provider: ResolvedProvider, model: string, question: string, recordRefs: AiRecordRef[]): Promise<{ vector: number[]; callId: string | null }> {
+async function questionVector(services: Services, workspaceId: string, provider: ResolvedProvider, model: string, question: string, recordRefs: AiRecordRef[], deferRecord: boolean): Promise<{ vector: number[]; callId: string | null; pending?: NewAiCall }> {
   const key = questionKey(workspaceId, model, question);
   const hit = questionVectors.get(key);
   if (hit && Date.now() - hit.at < QUESTION_CACHE_MS) return { vector: hit.vector, callId: null };
-  const embedded = await embedTexts(services, { workspaceId, userId: null }, { feature: 'assistant:query', texts: [question], recordRefs, provider });
+  const embedded = await embedTexts(services, { workspaceId, userId: null }, { feature: 'assistant:query', texts: [question], recordRefs, provider, deferRecord });
   questionVectors.delete(key);
   questionVectors.set(key, { vector: embedded.vectors[0]!, at: Date.now() });
   if (questionVectors.size > QUESTION_CACHE_MAX) questionVectors.delete(questionVectors.keys().next().value!);
-  return { vector: embedded.vectors[0]!, callId: embedded.callId };
+  return { vector: embedded.vectors[0]!, callId: embedded.callId, ...(embedded.pending ? { pending: embedded.pending } : {}) };
 }
 
 interface NearEntryChunk extends NearChunk {
@@ -240,16 +246,18 @@ interface NearEntryChunk extends NearChunk {
  * the words alone: the reply goes on. `reads` are what `readForRetrieval` read in the caller's
  * transaction; without them they are read here.
  */
-export async function retrieveKnowledge(services: Services, workspaceId: string, question: string, recordRefs: AiRecordRef[] = [], limit = 3, reads?: RetrievalReads): Promise<Retrieval> {
+export async function retrieveKnowledge(services: Services, workspaceId: string, question: string, recordRefs: AiRecordRef[] = [], limit = 3, reads?: RetrievalReads, options: { deferRecord?: boolean } = {}): Promise<Retrieval> {
   const { db } = services.database;
   const ctx = { workspaceId, userId: null };
   const { byWords, provider, model } = reads ?? (await withTenant(db, ctx, (tx) => readForRetrieval(tx, services, workspaceId, question)));
   let near: NearEntryChunk[] = [];
   let queryCallId: string | null = null;
+  let pending: NewAiCall | null = null;
   if (model && provider) {
     try {
-      const asked = await questionVector(services, workspaceId, provider, model, question.slice(0, 2_000), recordRefs);
+      const asked = await questionVector(services, workspaceId, provider, model, question.slice(0, 2_000), recordRefs, options.deferRecord ?? false);
       queryCallId = asked.callId;
+      pending = asked.pending ?? null;
       const pgvector = await vectorInstalled(db);
       // The chunks and their entries in one statement.
       near = (
@@ -276,7 +284,7 @@ export async function retrieveKnowledge(services: Services, workspaceId: string,
   const meaningOrder = [...new Set(near.map((c) => c.entry_id))];
   meaningOrder.forEach((id, i) => add(id, i + 1, 'meaning'));
   const ranked = [...score].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([id]) => id);
-  if (!ranked.length) return { hits: [], queryCallId };
+  if (!ranked.length) return { hits: [], queryCallId, pending };
   const known = new Map<string, Pick<Entry, 'id' | 'kind' | 'title' | 'url' | 'body'>>(byWords.map((e) => [e.id, e]));
   for (const c of near) if (!known.has(c.entry_id)) known.set(c.entry_id, { id: c.entry_id, kind: c.kind, title: c.title, url: c.url, body: c.entry_body });
   const hits = ranked.flatMap((id): KnowledgeHit[] => {
@@ -287,5 +295,5 @@ export async function retrieveKnowledge(services: Services, workspaceId: string,
     const body = e.kind === 'page' && e.body.length > CHUNK_CHARS && chunks.length && !via.get(id)!.has('words') ? chunks.map((c) => c.body.slice(c.body.indexOf('\n') + 1)).join('\n…\n') : e.body;
     return [{ id, kind: e.kind, title: e.title, url: e.url, body, via: [...via.get(id)!] }];
   });
-  return { hits, queryCallId };
+  return { hits, queryCallId, pending };
 }

@@ -10,8 +10,21 @@ import { meaningState, queueKnowledgeIndex } from './knowledge-meaning';
 import type { Services } from '../../platform/services';
 import { resolveProvider } from '../ai/resolve-provider';
 import { embeddingModelOf } from '../brain/semantic';
+import { announceChange, KNOWLEDGE_CHANGED } from './workspace-cache';
 
-type Entry = typeof knowledgeEntries.$inferSelect;
+/** An entry as the app reads it: everything but the parsed words (`search`), which stay in the database. */
+export const entryColumns = {
+  workspaceId: knowledgeEntries.workspaceId,
+  id: knowledgeEntries.id,
+  kind: knowledgeEntries.kind,
+  title: knowledgeEntries.title,
+  body: knowledgeEntries.body,
+  url: knowledgeEntries.url,
+  createdAt: knowledgeEntries.createdAt,
+  updatedAt: knowledgeEntries.updatedAt,
+};
+export type KnowledgeEntry = Omit<typeof knowledgeEntries.$inferSelect, 'search'>;
+type Entry = KnowledgeEntry;
 const present = (e: Entry, indexed = false) => ({ id: e.id, kind: e.kind, title: e.title, body: e.body, url: e.url, updatedAt: e.updatedAt.toISOString(), indexedByMeaning: indexed });
 
 /**
@@ -22,7 +35,7 @@ export async function listKnowledge(services: Services, ctx: WorkspaceContext) {
   const provider = await resolveProvider(services, ctx);
   const model = provider ? embeddingModelOf(provider) : null;
   return withTenant(services.database.db, ctx, async (tx) => {
-    const rows = await tx.select().from(knowledgeEntries).where(eq(knowledgeEntries.workspaceId, ctx.workspaceId)).orderBy(desc(knowledgeEntries.updatedAt)).limit(500);
+    const rows = await tx.select(entryColumns).from(knowledgeEntries).where(eq(knowledgeEntries.workspaceId, ctx.workspaceId)).orderBy(desc(knowledgeEntries.updatedAt)).limit(500);
     const state = model ? await meaningState(tx, ctx.workspaceId) : new Map<string, boolean>();
     return {
       items: rows.map((r) => present(r, state.get(r.id) ?? false)),
@@ -33,7 +46,7 @@ export async function listKnowledge(services: Services, ctx: WorkspaceContext) {
 
 export async function createKnowledge(db: Db, ctx: WorkspaceContext, input: z.infer<typeof knowledgeBody>) {
   return withTenant(db, ctx, async (tx) => {
-    const [row] = await tx.insert(knowledgeEntries).values({ workspaceId: ctx.workspaceId, kind: input.kind, title: input.title, body: input.body, url: input.url ?? null }).returning();
+    const [row] = await tx.insert(knowledgeEntries).values({ workspaceId: ctx.workspaceId, kind: input.kind, title: input.title, body: input.body, url: input.url ?? null }).returning(entryColumns);
     await queueKnowledgeIndex(tx, ctx.workspaceId);
     return present(row!);
   });
@@ -51,17 +64,19 @@ export async function updateKnowledge(db: Db, ctx: WorkspaceContext, id: string,
       .update(knowledgeEntries)
       .set({ ...input, updatedAt: sql`now()` })
       .where(and(eq(knowledgeEntries.workspaceId, ctx.workspaceId), eq(knowledgeEntries.id, id)))
-      .returning();
+      .returning(entryColumns);
     if (!row) throw notFound('Knowledge entry');
     await queueKnowledgeIndex(tx, ctx.workspaceId);
     return present(row);
   });
 }
 
-export async function deleteKnowledge(db: Db, ctx: WorkspaceContext, id: string) {
-  return withTenant(db, ctx, async (tx) => {
+export async function deleteKnowledge(services: Pick<Services, 'database' | 'realtime'>, ctx: WorkspaceContext, id: string) {
+  return withTenant(services.database.db, ctx, async (tx) => {
     const gone = await tx.delete(knowledgeEntries).where(and(eq(knowledgeEntries.workspaceId, ctx.workspaceId), eq(knowledgeEntries.id, id))).returning({ id: knowledgeEntries.id });
     if (!gone.length) throw notFound('Knowledge entry');
+    // Its chunks went with it (issue 15: instances forget what they knew of the index).
+    await announceChange(services, tx, ctx.workspaceId, KNOWLEDGE_CHANGED);
   });
 }
 
@@ -79,11 +94,11 @@ export async function searchKnowledge(tx: Tx, workspaceId: string, question: str
   const words = [...new Set((question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 1 && !STOP.has(w)))].slice(0, 20);
   if (!words.length) return [];
   const query = words.map((w) => `${w}:*`).join(' | ');
-  const doc = sql`to_tsvector('simple', ${knowledgeEntries.title} || ' ' || ${knowledgeEntries.body})`;
+  const q = sql`to_tsquery('simple', ${query})`;
   return tx
-    .select()
+    .select(entryColumns)
     .from(knowledgeEntries)
-    .where(and(eq(knowledgeEntries.workspaceId, workspaceId), sql`${doc} @@ to_tsquery('simple', ${query})`))
-    .orderBy(sql`ts_rank(${doc}, to_tsquery('simple', ${query})) DESC`, desc(knowledgeEntries.updatedAt))
+    .where(and(eq(knowledgeEntries.workspaceId, workspaceId), sql`${knowledgeEntries.search} @@ ${q}`))
+    .orderBy(sql`ts_rank(${knowledgeEntries.search}, ${q}) DESC`, desc(knowledgeEntries.updatedAt))
     .limit(limit);
 }

@@ -27,7 +27,7 @@ const sessionInvalid = () => new AppError('visitor_token_invalid', 401, 'This ch
 /** CONV-1: what the widget shows before anyone writes. A workspace without a widget reveals nothing. */
 export async function widgetConfig(services: Services, workspaceId: string) {
   return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
-    const s = await readSettings(tx, workspaceId);
+    const s = await readSettings(services, tx, workspaceId);
     if (!s?.enabled) throw widgetNotFound();
     const assistant = s.assistantEnabled && (await resolveProvider(services, { workspaceId, userId: null })) !== null;
     return {
@@ -68,7 +68,7 @@ export async function readVisitorConversation(services: Services, workspaceId: s
 /** CONV-1: resumes the conversation of a token from an earlier page load, or starts one. */
 export async function startConversation(services: Services, workspaceId: string, input: z.infer<typeof startConversationBody>, meta: VisitorMeta) {
   return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
-    const s = await readSettings(tx, workspaceId);
+    const s = await readSettings(services, tx, workspaceId);
     if (!s?.enabled) throw widgetNotFound();
     if (input.token) {
       const ids = readVisitorToken(services.secrets.sessionSecret, workspaceId, input.token);

@@ -4,47 +4,45 @@ import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { recordAudit } from '../audit/record-audit';
 import type { BusinessHours, updateWidgetSettingsBody, weekdays, widgetSettingsSchema } from './conversations.contract';
 import { widgetSettings } from './conversations.schema';
+import type { Services } from '../../platform/services';
+import type { Realtime } from '../../platform/realtime/realtime';
+import { announceChange, cachedSettings, peekSettings, SETTINGS_CHANGED, type WidgetSettingsRow } from './workspace-cache';
+
+type HasRealtime = { realtime: Realtime };
 import type { z } from 'zod';
 
-export type WidgetSettingsRow = typeof widgetSettings.$inferSelect;
+export type { WidgetSettingsRow } from './workspace-cache';
 
 /** The workspace's widget settings, made with defaults the first time a manager opens them. */
-export async function ensureSettings(tx: Tx, workspaceId: string): Promise<WidgetSettingsRow> {
-  await tx.insert(widgetSettings).values({ workspaceId }).onConflictDoNothing();
+export async function ensureSettings(services: HasRealtime, tx: Tx, workspaceId: string): Promise<WidgetSettingsRow> {
+  const made = await tx.insert(widgetSettings).values({ workspaceId }).onConflictDoNothing().returning();
+  if (made[0]) {
+    // Instances that cached "no settings" learn of the new row.
+    await announceChange(services, tx, workspaceId, SETTINGS_CHANGED);
+    return made[0];
+  }
   const [row] = await tx.select().from(widgetSettings).where(eq(widgetSettings.workspaceId, workspaceId));
   return row!;
 }
 
-export async function readSettings(tx: Tx, workspaceId: string): Promise<WidgetSettingsRow | undefined> {
-  const [row] = await tx.select().from(widgetSettings).where(eq(widgetSettings.workspaceId, workspaceId));
-  return row;
+/** The settings as stored (undefined: none yet), from this instance's copy when it has one (issue 15). */
+export async function readSettings(services: HasRealtime, tx: Tx, workspaceId: string): Promise<WidgetSettingsRow | undefined> {
+  return (await cachedSettings(services, tx, workspaceId)) ?? undefined;
 }
 
 /**
- * CONV-1: the origins allowed to embed a workspace's widget, cached for a few seconds so that a
- * page's calls (and a flood of made-up origins) do not each open a transaction. A change of the
- * settings on this instance takes effect at once; on other instances within {@link ORIGIN_CACHE_MS}.
+ * CONV-1: the origins allowed to embed a workspace's widget, from the instance's copy of the
+ * settings, so that a page's calls (and a flood of made-up origins) do not each open a
+ * transaction. A change on any instance takes effect on all at once (LISTEN/NOTIFY, issue 15).
  */
-const ORIGIN_CACHE_MS = 10_000;
-const ORIGIN_CACHE_MAX = 5000;
-const originCache = new Map<string, { origins: string[]; until: number }>();
-
-/** The cached origins, or undefined when they must be read again. */
-export function cachedAllowedOrigins(workspaceId: string): string[] | undefined {
-  const hit = originCache.get(workspaceId);
-  if (hit && hit.until > Date.now()) return hit.origins;
-  originCache.delete(workspaceId);
-  return undefined;
+export function cachedAllowedOrigins(services: HasRealtime, workspaceId: string): string[] | undefined {
+  const held = peekSettings(services, workspaceId);
+  return held === undefined ? undefined : (held?.allowedOrigins ?? []);
 }
 
-export async function allowedOrigins(db: Db, workspaceId: string): Promise<string[]> {
-  const cached = cachedAllowedOrigins(workspaceId);
-  if (cached) return cached;
-  const settings = await withTenant(db, { workspaceId, userId: null }, (tx) => readSettings(tx, workspaceId));
-  const origins = settings?.allowedOrigins ?? [];
-  if (originCache.size >= ORIGIN_CACHE_MAX) originCache.delete(originCache.keys().next().value!);
-  originCache.set(workspaceId, { origins, until: Date.now() + ORIGIN_CACHE_MS });
-  return origins;
+export async function allowedOrigins(services: HasRealtime & { database: { db: Db } }, workspaceId: string): Promise<string[]> {
+  const settings = await withTenant(services.database.db, { workspaceId, userId: null }, (tx) => cachedSettings(services, tx, workspaceId));
+  return settings?.allowedOrigins ?? [];
 }
 
 export function scriptTag(publicUrl: string, workspaceId: string): string {
@@ -70,22 +68,23 @@ function present(row: WidgetSettingsRow, publicUrl: string): z.infer<typeof widg
   };
 }
 
-export async function getWidgetSettings(db: Db, ctx: WorkspaceContext, publicUrl: string) {
-  return withTenant(db, ctx, async (tx) => present(await ensureSettings(tx, ctx.workspaceId), publicUrl));
+export async function getWidgetSettings(services: Services, ctx: WorkspaceContext) {
+  return withTenant(services.database.db, ctx, async (tx) => present(await ensureSettings(services, tx, ctx.workspaceId), services.config.publicUrl));
 }
 
 /** CONV-1: a manager changes the widget; audited (allowed origins decide who may embed it). */
-export async function updateWidgetSettings(db: Db, ctx: WorkspaceContext, publicUrl: string, input: z.infer<typeof updateWidgetSettingsBody>) {
-  return withTenant(db, ctx, async (tx) => {
-    await ensureSettings(tx, ctx.workspaceId);
+export async function updateWidgetSettings(services: Services, ctx: WorkspaceContext, input: z.infer<typeof updateWidgetSettingsBody>) {
+  return withTenant(services.database.db, ctx, async (tx) => {
+    await ensureSettings(services, tx, ctx.workspaceId);
     const [row] = await tx
       .update(widgetSettings)
       .set({ ...input, updatedAt: sql`now()` })
       .where(eq(widgetSettings.workspaceId, ctx.workspaceId))
       .returning();
-    originCache.delete(ctx.workspaceId);
+    // Issue 15: every instance forgets its copy when this commits.
+    await announceChange(services, tx, ctx.workspaceId, SETTINGS_CHANGED);
     await recordAudit(tx, ctx, { action: 'widget.settings_changed', targetType: 'widget', targetId: ctx.workspaceId, details: { fields: Object.keys(input) } });
-    return present(row!, publicUrl);
+    return present(row!, services.config.publicUrl);
   });
 }
 

@@ -50,21 +50,23 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
     reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
   });
 
-  const ipLimit = (request: FastifyRequest, name: string, max: number) => services.rateLimit.hit({ key: `widget-${name}:ip:${request.ip}`, max, windowSeconds: 60 });
+  const ipBucket = (request: FastifyRequest, name: string, max: number) => ({ key: `widget-${name}:ip:${request.ip}`, max, windowSeconds: 60 });
+  const ipLimit = (request: FastifyRequest, name: string, max: number) => services.rateLimit.hit(ipBucket(request, name, max));
   /** Reading a workspace's origins is rate limited per IP before it touches the database; they are cached briefly after. */
   const originAllowed = async (request: FastifyRequest, workspaceId: string, origin: string) => {
-    let origins = cachedAllowedOrigins(workspaceId);
+    let origins = cachedAllowedOrigins(services, workspaceId);
     if (!origins) {
       await ipLimit(request, 'origin', ORIGIN_LOOKUPS_PER_IP);
-      origins = await allowedOrigins(services.database.db, workspaceId);
+      origins = await allowedOrigins(services, workspaceId);
     }
     return origins.includes(origin);
   };
-  const visitorLimit = (workspaceId: string, token: string, name: string, max: number) => {
+  const visitorBucket = (workspaceId: string, token: string, name: string, max: number) => {
     const ids = readVisitorToken(services.secrets.sessionSecret, workspaceId, token);
     if (!ids) throw new AppError('visitor_token_invalid', 401, 'This chat session is not valid here. Start a new conversation.');
-    return services.rateLimit.hit({ key: `widget-${name}:visitor:${ids.visitorId}`, max, windowSeconds: 60 });
+    return { key: `widget-${name}:visitor:${ids.visitorId}`, max, windowSeconds: 60 };
   };
+  const visitorLimit = (workspaceId: string, token: string, name: string, max: number) => services.rateLimit.hit(visitorBucket(workspaceId, token, name, max));
 
   // The loader sites embed: cached briefly so a new widget version reaches them within minutes.
   app.get('/widget.js', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
@@ -90,8 +92,15 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
   });
 
   app.post(`${base}/messages`, { config: pub, schema: { tags, summary: 'Send a message; a resend with the same clientId is stored once (CONV-1)', params: c.widgetParams, body: c.sendWidgetMessageBody, response: { 200: c.widgetMessage, ...errors } } }, async (request) => {
-    await ipLimit(request, 'message', 120);
-    await visitorLimit(request.params.workspaceId, request.body.token, 'message', 30);
+    // Issue 15: both limits in one statement.
+    let visitor;
+    try {
+      visitor = visitorBucket(request.params.workspaceId, request.body.token, 'message', 30);
+    } catch (error) {
+      await ipLimit(request, 'message', 120);
+      throw error;
+    }
+    await services.rateLimit.hit(ipBucket(request, 'message', 120), visitor);
     return sendVisitorMessage(services, request.params.workspaceId, request.body);
   });
 

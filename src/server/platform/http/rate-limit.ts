@@ -17,22 +17,36 @@ export interface Limit {
 export class RateLimiter {
   constructor(private readonly db: Db) {}
 
+  /**
+   * Counts a hit against each limit and refuses (429) when any is over. Issue 15: all of them in
+   * one statement (one round trip, however many limits a request checks); every limit is counted,
+   * also when an earlier one refuses.
+   */
   async hit(...limits: Limit[]): Promise<void> {
-    for (const { key, ...rest } of limits) {
-      const limit = { key: bucketKey(key), ...rest };
-      const { rows } = await this.db.execute<{ hits: number; window_ends_at: Date }>(sql`
-        INSERT INTO rate_limit_buckets (key, hits, window_ends_at)
-        VALUES (${limit.key}, 1, now() + make_interval(secs => ${limit.windowSeconds}))
-        ON CONFLICT (key) DO UPDATE SET
-          hits = CASE WHEN rate_limit_buckets.window_ends_at <= now() THEN 1 ELSE rate_limit_buckets.hits + 1 END,
-          window_ends_at = CASE WHEN rate_limit_buckets.window_ends_at <= now()
-            THEN now() + make_interval(secs => ${limit.windowSeconds}) ELSE rate_limit_buckets.window_ends_at END
-        RETURNING hits, window_ends_at`);
-      const row = rows[0]!;
-      if (row.hits > limit.max) {
-        const retryAfter = Math.max(1, Math.ceil((new Date(row.window_ends_at).getTime() - Date.now()) / 1000));
-        throw new AppError('rate_limited', 429, `Too many attempts. Try again in ${humanSeconds(retryAfter)}.`, { retryAfterSeconds: retryAfter });
-      }
+    if (!limits.length) return;
+    // Two limits on one bucket count once, under the stricter one.
+    const byKey = new Map<string, { max: number; windowSeconds: number }>();
+    for (const { key, max, windowSeconds } of limits) {
+      const k = bucketKey(key);
+      const seen = byKey.get(k);
+      byKey.set(k, seen ? { max: Math.min(seen.max, max), windowSeconds: Math.max(seen.windowSeconds, windowSeconds) } : { max, windowSeconds });
+    }
+    const keys = [...byKey.keys()];
+    const { rows } = await this.db.execute<{ key: string; hits: number; window_ends_at: Date }>(sql`
+      INSERT INTO rate_limit_buckets (key, hits, window_ends_at)
+      SELECT l.key, 1, now() + make_interval(secs => l.secs)
+      FROM jsonb_to_recordset(${JSON.stringify(keys.map((key) => ({ key, secs: byKey.get(key)!.windowSeconds })))}::jsonb) AS l(key text, secs int)
+      ON CONFLICT (key) DO UPDATE SET
+        hits = CASE WHEN rate_limit_buckets.window_ends_at <= now() THEN 1 ELSE rate_limit_buckets.hits + 1 END,
+        window_ends_at = CASE WHEN rate_limit_buckets.window_ends_at <= now()
+          THEN EXCLUDED.window_ends_at ELSE rate_limit_buckets.window_ends_at END
+      RETURNING key, hits, window_ends_at`);
+    const over = rows
+      .filter((r) => r.hits > byKey.get(r.key)!.max)
+      .map((r) => Math.max(1, Math.ceil((new Date(r.window_ends_at).getTime() - Date.now()) / 1000)));
+    if (over.length) {
+      const retryAfter = Math.max(...over);
+      throw new AppError('rate_limited', 429, `Too many attempts. Try again in ${humanSeconds(retryAfter)}.`, { retryAfterSeconds: retryAfter });
     }
   }
 

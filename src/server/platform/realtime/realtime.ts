@@ -60,6 +60,9 @@ export class Realtime {
   /** `w` → workspace-wide subscribers; `w c` → one subject's subscribers. */
   private readonly byKey = new Map<string, Set<Entry>>();
   private count = 0;
+  /** Listeners of some kinds in every workspace (per-instance caches), see {@link watch}. */
+  private readonly watchers = new Set<{ kinds: ReadonlySet<string>; fn: Listener }>();
+  private epoch = 0;
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
   /** Resolves once LISTEN is in place (tests wait on it). */
@@ -94,8 +97,31 @@ export class Realtime {
       for (const entries of [...this.byKey.values()]) this.deliver(new Set([...entries].filter((l) => l.workspaceId === event.w)), event);
       return;
     }
+    for (const w of this.watchers) if (w.kinds.has(event.k)) w.fn(event);
     this.deliver(this.byKey.get(event.w), event);
     if (event.c !== null) this.deliver(this.byKey.get(`${event.w} ${event.c}`), event);
+  }
+
+  /**
+   * Issue 15: calls `fn` for events of `kinds` in any workspace, for caches of this instance that
+   * a change on any instance must clear. What was cached is trustworthy only while {@link epoch}
+   * stays the same and {@link listening} is true: the epoch changes whenever the LISTEN connection
+   * drops or comes back, since notifications sent in between are lost.
+   */
+  watch(kinds: ReadonlySet<string>, fn: Listener): () => void {
+    const entry = { kinds, fn };
+    this.watchers.add(entry);
+    return () => this.watchers.delete(entry);
+  }
+
+  /** Whether LISTEN is in place now (a cache must not keep what it reads while it is not). */
+  get listening(): boolean {
+    return this.client !== null;
+  }
+
+  /** Changes each time the LISTEN connection drops or comes back. */
+  get generation(): number {
+    return this.epoch;
   }
 
   private async connect(): Promise<void> {
@@ -121,6 +147,7 @@ export class Realtime {
       await client.connect();
       await client.query(`LISTEN ${REALTIME_CHANNEL}`);
       this.client = client;
+      this.epoch++;
       // Clients missed what happened while the connection was down: tell them to re-read.
       for (const entries of [...this.byKey.values()]) {
         for (const l of [...entries]) l.fn({ w: l.workspaceId, c: null, e: null, k: 'resync' });
@@ -133,7 +160,10 @@ export class Realtime {
 
   private reconnect(client: pg.Client): void {
     if (this.stopped || this.retry) return;
-    if (this.client === client) this.client = null;
+    if (this.client === client) {
+      this.client = null;
+      this.epoch++;
+    }
     client.removeAllListeners('end');
     void client.end().catch(() => {});
     this.retry = setTimeout(() => {
@@ -176,6 +206,7 @@ export class Realtime {
     this.count = 0;
     const client = this.client;
     this.client = null;
+    this.epoch++;
     if (client) {
       client.removeAllListeners('end');
       await client.end().catch(() => {});
