@@ -35,20 +35,9 @@ try {
     await client.query(`INSERT INTO memberships (workspace_id, user_id, role) VALUES ($1, $2, 'owner')`, [w, user]);
     ws.push(w);
   }
-  // The same function without its SET search_path clause (schema-qualified names instead), to see what the clause costs.
-  const body = (await client.query<{ def: string }>(`SELECT pg_get_functiondef('kestrel_session_context(text,timestamptz,uuid,boolean)'::regprocedure) AS def`)).rows[0]!.def;
-  await client.query(
-    body
-      .replace('public.kestrel_session_context', 'public.kestrel_session_context_noset')
-      .replace(/\n\s*SET search_path TO [^\n]*\n/, '\n')
-      .replaceAll('FROM sessions', 'FROM public.sessions').replaceAll('JOIN users', 'JOIN public.users').replaceAll('UPDATE sessions', 'UPDATE public.sessions')
-      .replaceAll('FROM memberships', 'FROM public.memberships').replaceAll('JOIN workspaces', 'JOIN public.workspaces'),
-  );
-  // The same function as SECURITY DEFINER: its reads filtered by the session's own user, as its
-  // owner (no policy evaluated), to see what row-level security inside it costs.
-  await client.query(body.replace('public.kestrel_session_context', 'public.kestrel_session_context_definer').replace(/\n\s*LANGUAGE plpgsql\n/, '\n LANGUAGE plpgsql\n SECURITY DEFINER\n'));
-  const definer = (await client.query<{ d: boolean }>(`SELECT prosecdef AS d FROM pg_proc WHERE proname = 'kestrel_session_context_definer'`)).rows[0]?.d;
-  if (!definer) throw new Error(`not a SECURITY DEFINER function:\n${body}`);
+  // The function as it was before decision 023 (SECURITY INVOKER, the policies evaluated inside it), renamed, to compare in one run.
+  const before = readFileSync(path.join(import.meta.dirname, '../db/migrations/20261202064152_session_context_closed_workspace.sql'), 'utf8');
+  await client.query(before.slice(before.indexOf('CREATE FUNCTION')).replace('kestrel_session_context(', 'kestrel_session_context_invoker('));
   await client.query('SET ROLE kestrel_app');
   const backend = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
   const cutoff = new Date(Date.now() - 14 * 86_400_000);
@@ -56,18 +45,16 @@ try {
     ['SELECT \'world\' (the baseline\'s statement)', `SELECT 'world' AS hello`, []],
     ['BEGIN … COMMIT around it', 'BEGIN; SELECT 1; COMMIT', []],
     ['session only (no workspace)', 'SELECT * FROM kestrel_session_context($1, $2, $3, $4)', [hash, cutoff, null, false]],
-    ['session + role in a workspace (a workspace route)', 'SELECT * FROM kestrel_session_context($1, $2, $3, $4)', [hash, cutoff, ws[0], false]],
+    ['session + role in a workspace (every workspace route)', 'SELECT * FROM kestrel_session_context($1, $2, $3, $4)', [hash, cutoff, ws[0], false]],
+    ['  before decision 023 (policies inside)', 'SELECT * FROM kestrel_session_context_invoker($1, $2, $3, $4)', [hash, cutoff, ws[0], false]],
     ['session + workspaces list (GET /api/auth/me)', 'SELECT * FROM kestrel_session_context($1, $2, $3, $4)', [hash, cutoff, null, true]],
-    ['  the same, function without SET search_path', 'SELECT * FROM kestrel_session_context_noset($1, $2, $3, $4)', [hash, cutoff, null, true]],
-    ['  session + role, without SET search_path', 'SELECT * FROM kestrel_session_context_noset($1, $2, $3, $4)', [hash, cutoff, ws[0], false]],
-    ['  the same, SECURITY DEFINER (no policies inside)', 'SELECT * FROM kestrel_session_context_definer($1, $2, $3, $4)', [hash, cutoff, null, true]],
-    ['  session + role, SECURITY DEFINER', 'SELECT * FROM kestrel_session_context_definer($1, $2, $3, $4)', [hash, cutoff, ws[0], false]],
+    ['  before decision 023 (policies inside)', 'SELECT * FROM kestrel_session_context_invoker($1, $2, $3, $4)', [hash, cutoff, null, true]],
     ['two set_config calls', `SELECT set_config('kestrel.workspace_id', $1, false), set_config('kestrel.workspace_id', '', false)`, [ws[0]]],
   ];
   const results: string[] = [];
   for (let round = 0; round < 2; round++) {
     for (const [name, text, values] of variants) {
-      const q = values.length ? { name: `v${variants.findIndex((v) => v[0] === name)}`, text, values } : text;
+      const q = values.length ? { name: `v${variants.findIndex((v) => v[1] === text && v[2] === values)}`, text, values } : text;
       for (let i = 0; i < 200; i++) await client.query(q as string);
       const before = ticks(backend);
       const t0 = performance.now();
