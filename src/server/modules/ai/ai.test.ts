@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from '../../platform/config';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import { buildRecordContext, runModel, streamModel } from './index';
 import { recordCall } from './record-call';
+import { recordAuditAlone } from '../audit/record-audit';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import * as schema from '../../platform/db/schema';
@@ -466,7 +467,7 @@ describe('record and usage', () => {
     expect(own.users.map((u: { userId: string }) => u.userId)).toEqual([staff.userId]);
   });
 
-  it('AI-4 issue 14: a call record written in one statement leaves no workspace scope on the pooled connection', async () => {
+  it('AI-4 WS-4 issue 14: a call record and an audit entry written in one statement each leave no workspace scope on the pooled connection', async () => {
     // One connection, so the statement after the record runs where the record was written.
     const pool = new pg.Pool({ ...server.services.database.pool.options, max: 1 });
     try {
@@ -477,6 +478,12 @@ describe('record and usage', () => {
         `SELECT current_setting('kestrel.workspace_id', true) AS w, current_setting('kestrel.user_id', true) AS u, current_setting('synchronous_commit') AS sync, (SELECT count(*) FROM ai_calls) AS visible`,
       );
       expect(after.rows[0]).toEqual({ w: expect.toBeOneOf(['', null]), u: expect.toBeOneOf(['', null]), sync: 'on', visible: 0 });
+      // The agent's audit entries use the same one-statement rule (decision 023).
+      await recordAuditAlone(db, ctxOf(owner), { action: 'test.one_statement', targetType: 'agent_run', targetId: id }, { waitForDisk: false });
+      const afterAudit = await pool.query(`SELECT current_setting('kestrel.workspace_id', true) AS w, current_setting('synchronous_commit') AS sync, (SELECT count(*) FROM audit_log) AS visible`);
+      expect(afterAudit.rows[0]).toEqual({ w: expect.toBeOneOf(['', null]), sync: 'on', visible: 0 });
+      const audit = (await owner.client.get(`/api/workspaces/${owner.workspaceId}/audit?action=test.one_statement`)).json();
+      expect(audit.entries.map((e: { targetId: string }) => e.targetId)).toEqual([id]);
       // Written in the owner's workspace, under the owner, as before.
       const listed = (await owner.client.get(api('/calls?limit=50'))).json();
       expect(listed.items.find((c: { id: string }) => c.id === id)).toMatchObject({ feature: 'test:one-statement', outcome: 'ok', tokensIn: 3 });
