@@ -94,18 +94,9 @@ async function load(label: string, owners: CpuOwners, url: string, settings: Loa
  * Kestrel's memory is sampled every 250 ms while it is under load.
  */
 export async function benchHttp(dataDir: string, settings: LoadSettings = defaultLoad): Promise<HttpResult> {
-  const helloPort = await freePort();
-  const hello = await spawnServer({
-    args: ['--import', 'tsx', 'bench/hello-server.ts'],
-    env: { PORT: String(helloPort) },
-    logFile: path.join(dataDir, 'hello.log'),
-    readyPattern: /hello server ready/,
-    url: `http://127.0.0.1:${helloPort}/`,
-  });
   // The flood guard would answer 429 within a second at these rates.
   const kestrel = await startKestrel(dataDir, { DEMO_WORKSPACE: 'true', RATE_LIMIT_PER_MINUTE: '100000000' });
-  let helloDb: Awaited<ReturnType<typeof spawnServer>> | null = null;
-  let helloPage: Awaited<ReturnType<typeof spawnServer>> | null = null;
+  let hello: Awaited<ReturnType<typeof spawnServer>> | null = null;
   try {
     if (!kestrel.demoLogin) throw new Error('Kestrel printed no demo login');
     const signIn = await fetch(`${kestrel.url}/api/auth/sign-in`, {
@@ -119,31 +110,24 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
     const meUrl = `${kestrel.url}/api/auth/me`;
     const server = serverProcess(kestrel.pid);
     const kestrelCpu: CpuOwners = { node: server, postgresParent: server };
-    const helloCpu: CpuOwners = { node: hello.pid, postgresParent: null };
     const meBody = await (await fetch(meUrl, { headers: { cookie } })).text();
     if (JSON.parse(meBody).user?.email !== kestrel.demoLogin.email) throw new Error(`Not signed in: ${meBody}`);
-    const helloBody = await (await fetch(hello.url)).text();
     const password = encodeURIComponent(readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim());
-    const dbPort = await freePort();
-    const db = await spawnServer({
+    // The three baselines in one process (bench/hello-server.ts): `/`, `/db` and `/page`.
+    const helloPort = await freePort();
+    hello = await spawnServer({
       args: ['--import', 'tsx', 'bench/hello-server.ts'],
-      env: { PORT: String(dbPort), DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${kestrel.pgPort}/kestrel` },
-      logFile: path.join(dataDir, 'hello-db.log'),
+      env: { PORT: String(helloPort), DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${kestrel.pgPort}/kestrel`, ROUND_TRIPS: String(PAGE_ROUND_TRIPS) },
+      logFile: path.join(dataDir, 'hello.log'),
       readyPattern: /hello server ready/,
-      url: `http://127.0.0.1:${dbPort}/`,
+      url: `http://127.0.0.1:${helloPort}/`,
     });
-    helloDb = db;
-    const helloDbCpu: CpuOwners = { node: db.pid, postgresParent: server };
-    const pagePort = await freePort();
-    const pageDb = await spawnServer({
-      args: ['--import', 'tsx', 'bench/hello-server.ts'],
-      env: { PORT: String(pagePort), DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${kestrel.pgPort}/kestrel`, ROUND_TRIPS: String(PAGE_ROUND_TRIPS) },
-      logFile: path.join(dataDir, 'hello-page.log'),
-      readyPattern: /hello server ready/,
-      url: `http://127.0.0.1:${pagePort}/`,
-    });
-    helloPage = pageDb;
-    const pageDbCpu: CpuOwners = { node: pageDb.pid, postgresParent: server };
+    const helloCpu: CpuOwners = { node: hello.pid, postgresParent: null };
+    const helloBody = await (await fetch(hello.url)).text();
+    const db = { url: `${hello.url}db` };
+    const helloDbCpu: CpuOwners = { node: hello.pid, postgresParent: server };
+    const pageDb = { url: `${hello.url}page` };
+    const pageDbCpu: CpuOwners = { node: hello.pid, postgresParent: server };
     const page = await contactsPage(kestrel.url, cookie, JSON.parse(meBody));
 
     // Idle: started, one sign-in, no load yet.
@@ -197,10 +181,8 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
       },
     };
   } finally {
-    await helloPage?.stop();
-    await helloDb?.stop();
+    await hello?.stop();
     await kestrel.stop();
-    await hello.stop();
   }
 }
 

@@ -124,28 +124,41 @@ export async function checkAssignee(tx: Tx, ctx: WorkspaceContext, userId: strin
 
 // ---------------------------------------------------------------- presentation
 
-/** Rows as the API shows them: with linked records (labelled) and author and assignee names. */
-export async function presentActivities(tx: Tx, ctx: WorkspaceContext, rows: ActivityRow[]): Promise<Activity[]> {
+/** Display names of the people on the rows, by user id, when the caller read them with the rows. */
+export type PeopleNames = Map<string, string>;
+
+/**
+ * Rows as the API shows them: with linked records (labelled) and author and assignee names.
+ * Issue 14: the links and the labels of their records (each under the member's visibility) in
+ * one statement, and the names in a second only when the caller did not read them with the rows.
+ */
+export async function presentActivities(tx: Tx, ctx: WorkspaceContext, rows: ActivityRow[], knownNames?: PeopleNames): Promise<Activity[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const linkRows = await tx
-    .select({ activityId: activityLinks.activityId, recordType: activityLinks.recordType, recordId: activityLinks.recordId, inferred: activityLinks.inferred })
-    .from(activityLinks)
-    .where(and(eq(activityLinks.workspaceId, ctx.workspaceId), inArray(activityLinks.activityId, ids)));
   const v = await loadVisibility(tx, ctx);
-  const labels = new Map<string, string>();
-  for (const recordType of ['contacts', 'companies', 'deals'] as const) {
-    const found = await visibleRecordLabels(tx, ctx, v, recordType, linkRows.filter((l) => l.recordType === recordType).map((l) => l.recordId));
-    for (const [id, label] of found) labels.set(`${recordType}:${id}`, label);
-  }
+  const joined = (t: (typeof recordTables)[RecordType], type: RecordType) =>
+    and(eq(activityLinks.recordType, type), eq(t.workspaceId, activityLinks.workspaceId), eq(t.id, activityLinks.recordId), visibleRecords(v, type));
+  const linkRows = await tx
+    .select({
+      activityId: activityLinks.activityId,
+      recordType: activityLinks.recordType,
+      recordId: activityLinks.recordId,
+      inferred: activityLinks.inferred,
+      // A record that is gone or not visible to the member has no label, as before.
+      label: sql<string | null>`CASE WHEN ${contacts.id} IS NOT NULL THEN ${labelOf.contacts} WHEN ${companies.id} IS NOT NULL THEN ${labelOf.companies} WHEN ${deals.id} IS NOT NULL THEN ${labelOf.deals} END`,
+    })
+    .from(activityLinks)
+    .leftJoin(contacts, joined(contacts, 'contacts'))
+    .leftJoin(companies, joined(companies, 'companies'))
+    .leftJoin(deals, joined(deals, 'deals'))
+    .where(and(eq(activityLinks.workspaceId, ctx.workspaceId), inArray(activityLinks.activityId, ids)));
   const linksById = new Map<string, LinkedRecord[]>(ids.map((id) => [id, []]));
-  for (const l of linkRows) linksById.get(l.activityId)?.push({ recordType: l.recordType, recordId: l.recordId, inferred: l.inferred, label: labels.get(`${l.recordType}:${l.recordId}`) ?? null });
+  for (const l of linkRows) linksById.get(l.activityId)?.push({ recordType: l.recordType, recordId: l.recordId, inferred: l.inferred, label: l.label ?? null });
   const typeOrder = { contacts: 0, deals: 1, companies: 2 };
   for (const list of linksById.values()) list.sort((a, b) => Number(a.inferred) - Number(b.inferred) || typeOrder[a.recordType] - typeOrder[b.recordType]);
 
   const peopleIds = [...new Set(rows.flatMap((r) => [r.authorUserId, r.assigneeUserId]).filter((id): id is string => !!id))];
-  const people = peopleIds.length ? await tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, peopleIds)) : [];
-  const names = new Map(people.map((p) => [p.id, p.name]));
+  const names = knownNames ?? new Map((peopleIds.length ? await tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, peopleIds)) : []).map((p) => [p.id, p.name]));
   const person = (id: string | null) => (id ? { id, name: names.get(id) ?? 'Former member' } : null);
 
   return rows.map((r) => ({

@@ -1,4 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { users } from '../accounts/accounts.schema';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
@@ -20,18 +22,27 @@ export async function listTimeline(db: Db, ctx: WorkspaceContext, query: Timelin
     const where = [eq(activityLinks.workspaceId, ctx.workspaceId), eq(activityLinks.recordType, query.recordType), eq(activityLinks.recordId, query.recordId)];
     if (query.kinds) where.push(inArray(activityLinks.kind, query.kinds));
     if (cursor) where.push(afterCursor(activityLinks.occurredAt, activityLinks.activityId, cursor, 'desc'));
+    // Issue 14: the page of links and its items, with their people's names, in one statement.
+    const author = alias(users, 'author');
+    const assignee = alias(users, 'assignee');
     const page = await tx
-      .select({ activityId: activityLinks.activityId, occurredAt: activityLinks.occurredAt })
+      .select({ occurredAt: activityLinks.occurredAt, item: activities, authorName: author.name, assigneeName: assignee.name })
       .from(activityLinks)
+      .innerJoin(activities, and(eq(activities.workspaceId, activityLinks.workspaceId), eq(activities.id, activityLinks.activityId)))
+      .leftJoin(author, eq(author.id, activities.authorUserId))
+      .leftJoin(assignee, eq(assignee.id, activities.assigneeUserId))
       .where(and(...where))
       .orderBy(desc(activityLinks.occurredAt), desc(activityLinks.activityId))
       .limit(query.limit + 1);
     const more = page.length > query.limit;
-    const ids = page.slice(0, query.limit).map((p) => p.activityId);
-    const rows = ids.length ? await tx.select().from(activities).where(and(eq(activities.workspaceId, ctx.workspaceId), inArray(activities.id, ids))) : [];
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    const ordered = ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
-    const last = page[query.limit - 1];
-    return { items: await presentActivities(tx, ctx, ordered), nextCursor: more && last ? encodeCursor(last.occurredAt, last.activityId) : null };
+    const shown = page.slice(0, query.limit);
+    const names = new Map<string, string>();
+    for (const p of shown) {
+      if (p.item.authorUserId && p.authorName !== null) names.set(p.item.authorUserId, p.authorName);
+      if (p.item.assigneeUserId && p.assigneeName !== null) names.set(p.item.assigneeUserId, p.assigneeName);
+    }
+    const ordered = shown.map((p) => p.item);
+    const last = more ? page[query.limit - 1] : undefined;
+    return { items: await presentActivities(tx, ctx, ordered, names), nextCursor: last ? encodeCursor(last.occurredAt, last.item.id) : null };
   });
 }

@@ -9,6 +9,12 @@ import { startTestServer, type TestServer } from '../../../../test/helpers/serve
 import { ConfigError, loadConfig } from '../../platform/config';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import { buildRecordContext, runModel, streamModel } from './index';
+import { recordCall } from './record-call';
+import { recordAuditAlone } from '../audit/record-audit';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import * as schema from '../../platform/db/schema';
+import pg from 'pg';
 import { rejection } from '../../../../test/helpers/errors';
 
 let server: TestServer;
@@ -460,4 +466,43 @@ describe('record and usage', () => {
     expect(own.scope).toBe('own');
     expect(own.users.map((u: { userId: string }) => u.userId)).toEqual([staff.userId]);
   });
+
+  it('AI-4 WS-4 issue 14: a call record and an audit entry written in one statement each leave no workspace scope on the pooled connection', async () => {
+    // One connection, so the statement after the record runs where the record was written.
+    const pool = new pg.Pool({ ...server.services.database.pool.options, max: 1 });
+    try {
+      const db = drizzle(pool, { schema });
+      const base = { feature: 'test:one-statement', providerKind: 'openai' as const, providerSource: 'workspace' as const, model: 'gpt-4o-mini', prompt: { system: null, messages: [] }, outcome: 'ok' as const };
+      const id = await recordCall(db, ctxOf(owner), { ...base, tokensIn: 3, streamed: true });
+      const after = await pool.query<{ w: string | null; u: string | null; sync: string; visible: number }>(
+        `SELECT current_setting('kestrel.workspace_id', true) AS w, current_setting('kestrel.user_id', true) AS u, current_setting('synchronous_commit') AS sync, (SELECT count(*) FROM ai_calls) AS visible`,
+      );
+      expect(after.rows[0]).toEqual({ w: expect.toBeOneOf(['', null]), u: expect.toBeOneOf(['', null]), sync: 'on', visible: 0 });
+      // The agent's audit entries use the same one-statement rule (decision 023).
+      await recordAuditAlone(db, ctxOf(owner), { action: 'test.one_statement', targetType: 'agent_run', targetId: id }, { waitForDisk: false });
+      const afterAudit = await pool.query(`SELECT current_setting('kestrel.workspace_id', true) AS w, current_setting('synchronous_commit') AS sync, (SELECT count(*) FROM audit_log) AS visible`);
+      expect(afterAudit.rows[0]).toEqual({ w: expect.toBeOneOf(['', null]), sync: 'on', visible: 0 });
+      const audit = (await owner.client.get(`/api/workspaces/${owner.workspaceId}/audit?action=test.one_statement`)).json();
+      expect(audit.entries.map((e: { targetId: string }) => e.targetId)).toEqual([id]);
+      // Written in the owner's workspace, under the owner, as before.
+      const listed = (await owner.client.get(api('/calls?limit=50'))).json();
+      expect(listed.items.find((c: { id: string }) => c.id === id)).toMatchObject({ feature: 'test:one-statement', outcome: 'ok', tokensIn: 3 });
+      expect((await stranger.client.get(api('/calls?limit=50', stranger))).json().items.map((c: { id: string }) => c.id)).not.toContain(id);
+      // Inside a longer transaction the caller's own scope is back after the record.
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(`SELECT set_config('kestrel.workspace_id', $1, true), set_config('kestrel.user_id', $2, true)`, [stranger.workspaceId, stranger.userId]);
+        await drizzle(client).execute(sql`SELECT kestrel_record_ai_call(${owner.workspaceId}::uuid, ${owner.userId}::uuid, gen_random_uuid(), 'test:nested', null, 'openai', 'workspace', 'm', '{}'::jsonb, null, null, null, null, null, null, null, null, 'ok', null)`);
+        const inside = await client.query<{ w: string; u: string }>(`SELECT current_setting('kestrel.workspace_id', true) AS w, current_setting('kestrel.user_id', true) AS u`);
+        expect(inside.rows[0]).toEqual({ w: stranger.workspaceId, u: stranger.userId });
+        await client.query('ROLLBACK');
+      } finally {
+        client.release();
+      }
+    } finally {
+      await pool.end();
+    }
+  });
 });
+

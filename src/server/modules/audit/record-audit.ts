@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
 import { setScope, type Db, type Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import { memberships } from '../workspaces/workspaces.schema';
@@ -24,6 +25,19 @@ export async function recordAudit(tx: Tx, ctx: WorkspaceContext, event: AuditEve
     userAgent: ctx.userAgent?.slice(0, 500) ?? null,
     details: event.details ?? {},
   });
+}
+
+/**
+ * WS-4: one audit entry on its own, in one round trip (issue 14; decision 023): through
+ * kestrel_record_audit, whose statement is its own transaction with the workspace scope set for
+ * that transaction only and row-level security checking the row as in `recordAudit`.
+ * `waitForDisk: false` for entries whose loss in a database crash costs at most the last fraction
+ * of a second of history (an agent's tool calls).
+ */
+export async function recordAuditAlone(db: Db, ctx: WorkspaceContext, event: AuditEvent, options: { waitForDisk?: boolean } = {}): Promise<void> {
+  await db.execute(sql`SELECT kestrel_record_audit(${ctx.workspaceId}::uuid, ${uuidv7()}::uuid, ${ctx.userId ?? null}::uuid, ${ctx.actorLabel ?? null}, ${event.action},
+    ${event.targetType ?? null}, ${event.targetId ?? null}, ${ctx.ip ?? null}, ${ctx.userAgent?.slice(0, 500) ?? null}, ${JSON.stringify(event.details ?? {})}::jsonb,
+    ${options.waitForDisk !== false})`);
 }
 
 /**

@@ -61,13 +61,6 @@ function rank(q: string, texts: (string | null)[], tierScore: number): number {
   return 0.75 * best + 0.25 * tierScore;
 }
 
-interface Hit {
-  id: string;
-  title: string | null;
-  subtitle: string | null;
-  score: number;
-}
-
 /**
  * Per query word, the vocabulary words it may stand for: `best` (exact, else the closest) and
  * `all` accepted. A word with no reading is left out, so "john zzz" still finds John.
@@ -108,37 +101,66 @@ function titleAndSubtitle(type: RecordType): { title: SQL; subtitle: SQL } {
   return { title: sql`${deals.name}`, subtitle: sql`nullif(concat_ws(' ', ${deals.amount}::text, ${deals.currency}), '')` };
 }
 
-async function searchOne(tx: Tx, visibility: Visibility, type: RecordType, q: string, limit: number): Promise<(Hit & { type: RecordType })[]> {
-  const table = { contacts, companies, deals }[type];
-  const { title, subtitle } = titleAndSubtitle(type);
+/** What one type's records are found by, from the query and its readings; null when nothing can match. */
+function matchPlan(type: RecordType, q: string, terms: { wordNo: number; word: string; term: string }[]): { tiers: string[][][]; prefix: string; phone: string } | null {
   const digits = q.replace(/[^\d]/g, '');
   // A phone number typed in any format: its digits inside the stored E.164 form.
   const phone = type === 'contacts' && digits.length >= 4 && /^[\d\s()+.-]+$/.test(q) ? digits : '';
   // One token may also be the start of an email address or a domain.
   const prefix = type !== 'deals' && !/\s/.test(q.trim()) && q.trim().length >= 2 ? q.trim() : '';
-  const terms = await tx.execute<{ word_no: number; word: string; term: string }>(sql`SELECT word_no, word, term FROM kestrel_search_terms(${type}, ${q}, ${TERMS_PER_WORD}::int)`);
-  const { best, all } = readings(terms.rows.map((r) => ({ wordNo: Number(r.word_no), word: r.word, term: r.term })));
+  const { best, all } = readings(terms);
   const tiers = best.length ? (JSON.stringify(best) === JSON.stringify(all) ? [best] : [best, all]) : [];
-  if (!tiers.length && !prefix && !phone) return [];
-  // A restricted member's matches are narrowed by visibility after the match: look wider.
-  const candidates = Math.max(CANDIDATES, visibility.kind === 'all' ? limit : limit * 10);
-  const found = sql`kestrel_search_records(${type}, ${JSON.stringify(tiers)}::jsonb, ${prefix}, ${phone}, ${candidates}::int)`;
-  const rows = await tx
-    .select({ id: table.id, title: sql<string | null>`${title}`, subtitle: sql<string | null>`${subtitle}`, tier: sql<number>`found.tier` })
+  if (!tiers.length && !prefix && !phone) return null;
+  return { tiers, prefix, phone };
+}
+
+/** One type's matches joined back under RLS and the member's visibility, as a subquery of the union. */
+function recordsQuery(tx: Tx, visibility: Visibility, type: RecordType, plan: { tiers: string[][][]; prefix: string; phone: string }, candidates: number): SQL {
+  const table = { contacts, companies, deals }[type];
+  const { title, subtitle } = titleAndSubtitle(type);
+  const found = sql`kestrel_search_records(${type}, ${JSON.stringify(plan.tiers)}::jsonb, ${plan.prefix}, ${plan.phone}, ${candidates}::int)`;
+  const query = tx
+    .select({ type: sql<RecordType>`${type}::text`.as('type'), id: table.id, title: sql<string | null>`${title}`.as('title'), subtitle: sql<string | null>`${subtitle}`.as('subtitle'), tier: sql<number>`found.tier`.as('tier') })
     .from(table)
     .innerJoin(sql`${found} AS found`, sql`found.id = ${table.id}`)
     .where(and(eq(table.workspaceId, visibility.workspaceId), visibleRecords(visibility, type)))
     .orderBy(sql`found.tier`, table.id)
     .limit(candidates);
-  return rows.map((r) => ({ ...r, type, score: rank(q, [r.title, r.subtitle], r.tier === 1 ? 1 : 0.7) }));
+  return sql`(${query})`;
 }
+
+/*
+ * Issue 14: two statements whatever the number of types: the vocabulary readings of every type
+ * in one (a UNION ALL of kestrel_search_terms), then every type's matches in one (a UNION ALL of
+ * each type's own ordered, limited query) — was two per type.
+ */
 export async function searchRecords(db: Db, ctx: WorkspaceContext, query: { q: string; types: RecordType[]; limit: number }): Promise<SearchResult[]> {
   const q = query.q.toLowerCase();
+  const types = [...new Set(query.types)];
   return withTenant(db, ctx, async (tx) => {
     const visibility = await loadVisibility(tx, ctx);
-    const hits = [];
-    for (const type of query.types) hits.push(...(await searchOne(tx, visibility, type, q, query.limit)));
-    return hits
+    if (!types.length) return [];
+    const termsOf = sql.join(
+      types.map((type) => sql`SELECT ${type}::text AS type, word_no, word, term FROM kestrel_search_terms(${type}, ${q}, ${TERMS_PER_WORD}::int)`),
+      sql` UNION ALL `,
+    );
+    const terms = await tx.execute<{ type: RecordType; word_no: number; word: string; term: string }>(termsOf);
+    // A restricted member's matches are narrowed by visibility after the match: look wider.
+    const candidates = Math.max(CANDIDATES, visibility.kind === 'all' ? query.limit : query.limit * 10);
+    const parts: SQL[] = [];
+    for (const type of types) {
+      const plan = matchPlan(type, q, terms.rows.filter((r) => r.type === type).map((r) => ({ wordNo: Number(r.word_no), word: r.word, term: r.term })));
+      if (plan) parts.push(recordsQuery(tx, visibility, type, plan, candidates));
+    }
+    if (!parts.length) return [];
+    const rows = (await tx.execute<{ type: RecordType; id: string; title: string | null; subtitle: string | null; tier: number }>(sql.join(parts, sql` UNION ALL `))).rows;
+    // Each part's rows in its own order, the parts in the order the types were asked for (ties keep it).
+    const byType = new Map(types.map((t, i) => [t, i]));
+    return rows
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => byType.get(a.r.type)! - byType.get(b.r.type)! || a.i - b.i)
+      .map(({ r }) => r)
+      .map((r) => ({ type: r.type, id: r.id, title: r.title, subtitle: r.subtitle, score: rank(q, [r.title, r.subtitle], Number(r.tier) === 1 ? 1 : 0.7) }))
       .sort((a, b) => b.score - a.score)
       .slice(0, query.limit)
       .map((h) => ({ type: h.type, id: h.id, title: h.title ?? '', subtitle: h.subtitle, score: Math.round(h.score * 1000) / 1000 }));

@@ -1,10 +1,10 @@
 import { tool, type ModelMessage, type ToolSet } from 'ai';
 import { z } from 'zod';
-import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
+import type { WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { streamModel, type ProviderCache } from '../../ai/run-model';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAuditAlone } from '../../audit/record-audit';
 import { agentResultSchema, type AgentName, type AgentResult, type RunEvent } from '../agents.contract';
 import { describeToolError } from '../tools/record-tools';
 import type { AgentTool, RecordBook, ToolEnv } from './tool';
@@ -221,16 +221,16 @@ async function runTool(
   }
   o.emit({ type: 'tool', step, tool: call.name, input: call.input, ok, summary });
   // Not waiting for the disk here: a proposal's own audit entry commits with the proposal.
-  const audit = withTenant(
+  // One round trip (issue 14): the entry's statement is its own transaction.
+  const audit = recordAuditAlone(
     services.database.db,
     ctx,
-    (tx) =>
-      recordAudit(tx, ctx, {
-        action: 'agent.tool_call',
-        targetType: 'agent_run',
-        targetId: o.runId,
-        details: { agent: def.agent, tool: call.name, ok, input: clip(JSON.stringify(call.input ?? null), 2000), summary },
-      }),
+    {
+      action: 'agent.tool_call',
+      targetType: 'agent_run',
+      targetId: o.runId,
+      details: { agent: def.agent, tool: call.name, ok, input: clip(JSON.stringify(call.input ?? null), 2000), summary },
+    },
     { waitForDisk: false },
   );
   // Settles to null, or to the error: never an unhandled rejection while the run goes on.
