@@ -30,6 +30,8 @@ beforeAll(async () => {
   fake = await startFakeAi();
   ({ server, browser } = await startBrowserSuite({ AI_RETRY_BASE_MS: '5' }));
   owner = await ownerWithWorkspace(server, 'Falcon Fitters');
+  // AI-7 / decision 022: a sales email carries the business's postal address.
+  expect((await owner.client.patch(`/api/workspaces/${owner.workspaceId}`, { mailingAddress: '3 Forge Street, Austin TX 78701, USA' })).statusCode).toBe(200);
   const put = await owner.client.request('PUT', api('/ai/provider'), { kind: 'openai', baseUrl: fake.baseUrl, apiKey: 'sk-test-1234567890', model: 'gpt-4o-mini' });
   expect(put.statusCode, put.body).toBe(200);
   const company = (await owner.client.post(api('/companies'), { name: 'Acme Tooling', state: 'TX', city: 'Austin' })).json();

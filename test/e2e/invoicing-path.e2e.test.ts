@@ -111,7 +111,7 @@ it('INV-1 INV-2 INV-3 INV-4 an owner in Karnataka sets up GST, stocks a product 
   await page.getByRole('button', { name: 'Send by email' }).click();
   await dialog.getByLabel('Email address').fill('accounts@pune-distributors.example');
   await dialog.getByRole('button', { name: 'Send', exact: true }).click();
-  await page.getByText(/is on its way to accounts@pune-distributors\.example with the PDF attached/).waitFor();
+  await page.locator('#main').getByText(/is on its way to accounts@pune-distributors\.example with the PDF attached/).waitFor();
   const mail = await simpleParser((await server.smtp.waitForMail('accounts@pune-distributors.example')).raw);
   expect(mail.subject).toMatch(/INV\/\d{4}-\d{2}\/0001/);
   expect(mail.attachments.map((x) => x.contentType)).toContain('application/pdf');

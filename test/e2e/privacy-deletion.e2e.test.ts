@@ -50,11 +50,12 @@ it('PRIV-3 a member deletes their account with their password and cannot sign in
   const dataPath = `/w/${owner.workspaceId}/settings/data`;
   await signIn(page, member.email, member.password, dataPath);
   await page.getByRole('heading', { name: 'Delete your account' }).waitFor();
-  await page.getByLabel('Your password').fill(member.password);
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await noSidewaysScroll(page)).toBe(true);
   if (shots) await page.screenshot({ path: `${shots}/delete-390.png`, fullPage: true });
   await page.setViewportSize({ width: 1280, height: 900 });
+  // Typed after the resize: a layout change may mount the settings page again, as a person's rotation would.
+  await page.getByLabel('Your password').fill(member.password);
   await page.getByRole('button', { name: 'Delete my account' }).click();
   await page.waitForURL(/\/sign-in/);
   await page.getByLabel('Email', { exact: true }).fill(member.email);

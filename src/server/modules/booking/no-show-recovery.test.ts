@@ -20,6 +20,8 @@ beforeAll(async () => {
   server = await startTestServer({ BOOKING_RATE_LIMIT_PER_MINUTE: '1000' });
   owner = await ownerWithWorkspace(server, 'No-show Studio');
   visitor = new TestClient(server.app);
+  // AI-7 / decision 022: a sales email carries the business's postal address.
+  expect((await owner.client.patch(`/api/workspaces/${owner.workspaceId}`, { mailingAddress: '7 Harbour Row, Portland ME 04101, USA' })).statusCode).toBe(200);
   const put = await owner.client.request('PUT', api('/ai/provider'), { kind: 'openai', model: 'gpt-4o-mini', apiKey: 'sk-test-0123456789', baseUrl: fake.baseUrl });
   expect(put.statusCode, put.body).toBe(200);
   const s = (await owner.client.post(api('/booking/schedules'), { name: 'Hours', timeZone: 'America/New_York', weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })), overrides: [] })).json();

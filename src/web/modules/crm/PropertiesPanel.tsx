@@ -84,6 +84,8 @@ function InlineField({
   const buttonRef = useRef<HTMLButtonElement>(null);
   const returnFocus = useRef(false);
   const stepping = useRef(false);
+  const savingRef = useRef(false);
+  const refocus = useRef(false);
   const hintId = useId();
   const picker = def.input === 'company' || def.input === 'contact';
   const current = editor.value(def.key);
@@ -115,14 +117,25 @@ function InlineField({
     close(byKeyboard);
   };
   const commit = async (value: FormValue, byKeyboard: boolean) => {
-    if (saving) return;
+    // A ref, not the state: the field is disabled while it saves, and the blur that causes must not save twice.
+    if (savingRef.current) return;
     if (picker && value === '') return cancel(byKeyboard);
     if (sameValue(value, def.read(editor.base as never))) return cancel(byKeyboard);
+    savingRef.current = true;
     setSaving(true);
     const outcome = await editor.saveField(def.key, value);
+    savingRef.current = false;
     setSaving(false);
     if (outcome !== 'invalid') close(byKeyboard);
+    // Refused after Enter: the field stays open with its sentence and gets back the focus that
+    // disabling it took away, so Enter and Escape still reach it.
+    else if (byKeyboard) refocus.current = true;
   };
+  useEffect(() => {
+    if (saving || !editing || !refocus.current) return;
+    refocus.current = false;
+    wrapperRef.current?.querySelector<HTMLElement>('input:not([type=hidden]), select, textarea, button')?.focus();
+  }, [saving, editing]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     stepping.current = event.key !== 'Enter' && event.key !== 'Escape' && event.key !== 'Tab';
