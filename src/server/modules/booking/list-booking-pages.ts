@@ -25,8 +25,9 @@ export async function listBookingPages(tx: Tx, workspaceId: string, hostUserId?:
     const names = hosts.filter((h) => h.eventTypeId === r.id).map((h) => h.name);
     return names.length ? [{ slug: r.slug, title: r.title, description: r.description, durationMinutes: r.durationMinutes, assignment: r.assignment, locationKind: r.locationKind, hostNames: names, path: `/book/${workspaceId}/${r.slug}` }] : [];
   });
-  // A member with nothing to book is not a page (and says nothing about whether they exist).
-  if (hostUserId && !pages.length) throw notFound('Booking page');
+  // A member, or a workspace, with nothing to book is not a page: the answer says nothing about
+  // whether they exist (not even the workspace's name).
+  if (!pages.length) throw notFound('Booking page');
   const hostName = hostUserId ? (hosts.find((h) => h.userId === hostUserId)?.name ?? null) : null;
   return { workspaceName: ws.name, hostName, pages };
 }

@@ -102,6 +102,11 @@ describe('the team’s page and a member’s page', () => {
 
     expect((await visitor.get(`/api/public/booking/${owner.workspaceId}?host=01900000-0000-7000-8000-000000000000`)).statusCode).toBe(404);
     expect((await visitor.get('/api/public/booking/01900000-0000-7000-8000-000000000000')).statusCode).toBe(404);
+    // A workspace with nothing to book answers as an unknown one would, without its name.
+    const quiet = await ownerWithWorkspace(server, 'Quiet Quarry');
+    const none = await visitor.get(`/api/public/booking/${quiet.workspaceId}`);
+    expect(none.statusCode).toBe(404);
+    expect(none.body).not.toContain('Quiet Quarry');
     expect((await visitor.get(`/api/public/booking/${owner.workspaceId}?host=nope`)).statusCode).toBe(400);
   });
 });

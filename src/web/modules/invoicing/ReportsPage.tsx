@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { useParams } from '@tanstack/react-router';
+import { Link, useParams } from '@tanstack/react-router';
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Gstr3bResult, Reports } from '../../../server/modules/invoicing/invoicing.contract';
-import { api, errorMessage } from '../../lib/api';
+import { api, ApiError, errorMessage } from '../../lib/api';
 import { ErrorAlert } from '../../ui/Alert';
 import { buttonClass } from '../../ui/Button';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
@@ -39,14 +39,26 @@ export function ReportsPage() {
           </div>
           <div className="mt-5">
             <h3 className="mb-2 text-sm font-semibold text-stone-900">GSTR-3B · 3.1 outward supplies</h3>
-            {gstr3b.isPending ? <SkeletonList rows={1} label="Working out GSTR-3B…" /> : gstr3b.isError ? <ErrorAlert>{errorMessage(gstr3b.error)}</ErrorAlert> : (
+            {gstr3b.isPending ? <SkeletonList rows={1} label="Working out GSTR-3B…" /> : gstr3b.isError ? (
+              <ErrorAlert>
+                {errorMessage(gstr3b.error)}
+                {gstr3b.error instanceof ApiError && gstr3b.error.code === 'invoicing_not_set_up' ? (
+                  <>
+                    {' '}
+                    <Link to={`/w/${workspaceId}/invoices/settings` as '/'} className="font-medium underline">
+                      Open invoicing settings
+                    </Link>
+                  </>
+                ) : null}
+              </ErrorAlert>
+            ) : (
               <ReturnFigures testId="gstr3b" head="Nature of supplies" columns={['Taxable value', 'IGST', 'CGST', 'SGST/UTGST', 'Cess']} rows={[
                 ['(a) Taxable outward supplies', row3b(gstr3b.data.sup_details.osup_det)],
                 ['(b) Zero-rated (exports, SEZ)', row3b({ ...gstr3b.data.sup_details.osup_zero, camt: 0, samt: 0 })],
                 ['(c) Nil-rated, exempted', row3b({ txval: gstr3b.data.sup_details.osup_nil_exmp.txval, iamt: 0, camt: 0, samt: 0, csamt: 0 })],
               ]} />
             )}
-            <h3 className="mt-5 mb-2 text-sm font-semibold text-stone-900">GSTR-3B · 4 eligible input tax credit</h3>
+            {gstr3b.isError ? null : <h3 className="mt-5 mb-2 text-sm font-semibold text-stone-900">GSTR-3B · 4 eligible input tax credit</h3>}
             {gstr3b.isPending ? <SkeletonList rows={1} label="Working out input tax credit…" /> : gstr3b.isError ? null : (
               <div>
                 <ReturnFigures testId="gstr3b-itc" head="Details" columns={['IGST', 'CGST', 'SGST/UTGST', 'Cess']} rows={[
