@@ -57,6 +57,11 @@ export class SmtpSink {
   }
 
   async start(): Promise<string> {
+    // A sender that dies mid-conversation (a worker killed with SIGKILL) resets its connection: a real
+    // mail server logs that and goes on, and so does this one (smtp-server reports it as an 'error').
+    this.server.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') throw err;
+    });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.server.address() as AddressInfo).port;
     return `smtp://127.0.0.1:${this.port}`;
