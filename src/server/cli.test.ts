@@ -203,7 +203,7 @@ describe('kestrel CLI', () => {
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     }
-  });
+  }, 180_000); // two CLI processes each boot Node and migrate a fresh database: over a minute on a 2-core host at load 10+
 
   it('OPS-3 usage errors exit 2 with a helpful message', async () => {
     const none = await cli([]);
