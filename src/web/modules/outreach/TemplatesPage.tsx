@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { errorMessage, isApiError } from '../../lib/api';
 import { ErrorAlert, StatusNote } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
@@ -144,11 +145,12 @@ function TemplateEditor({ workspaceId, template, onClose }: { workspaceId: strin
     const start = target?.selectionStart ?? value.length;
     const end = target?.selectionEnd ?? value.length;
     const next = value.slice(0, start) + tag + value.slice(end);
-    (lastFocus.current === 'subject' ? setSubject : setHtml)(next);
-    requestAnimationFrame(() => {
-      target?.focus();
-      target?.setSelectionRange(start + tag.length, start + tag.length);
-    });
+    // The field is rendered with its new value at once, then focused with the caret after the tag: a focus
+    // deferred to the next frame could land after the person (or a test) had moved on to another field,
+    // pulling what they typed next into this one.
+    flushSync(() => (lastFocus.current === 'subject' ? setSubject : setHtml)(next));
+    target?.focus();
+    target?.setSelectionRange(start + tag.length, start + tag.length);
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -237,7 +239,9 @@ function Preview({ workspaceId, subject, html }: { workspaceId: string; subject:
   const [q, setQ] = useState('');
   const [contact, setContact] = useState<Contact | null>(null);
   const query = useDebounced(q.trim(), 250);
-  const draft = useDebounced({ subject, html }, 400);
+  // Debounced as strings: an object literal is new on every render, so its timer restarted on each one and a
+  // page re-rendering more often than the delay never previewed (stuck on "Rendering…").
+  const draft = { subject: useDebounced(subject, 400), html: useDebounced(html, 400) };
   const found = useQuery({ queryKey: ['template-preview-contacts', workspaceId, query], queryFn: () => fetchContacts(workspaceId, { q: query, limit: 6 }), enabled: query.length > 0 && !contact });
   const preview = useQuery({
     queryKey: ['template-preview', workspaceId, contact?.id, draft.subject, draft.html],
