@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGoogleCalendar } from '../../../../test/fakes/google-calendar';
 import { startFake } from '../../../../test/fakes/harness';
@@ -90,6 +91,23 @@ describe('PRIV-3 deleting an account', () => {
     expect(rows[0]!.n).toBe(0);
     // What the member made for the business stays with the business.
     expect((await owner.client.get(api(owner.workspaceId, `/contacts/${contact.id}`))).statusCode).toBe(200);
+  });
+
+  it('PRIV-3 with two-factor on, deleting an account needs a fresh code from the authenticator beside the password: without one, or with a wrong one, nothing is deleted', async () => {
+    const owner = await ownerWithWorkspace(server, 'Two Factor Tearoom');
+    const member = await addMember(server, owner, 'staff');
+    const setup = await ok(member.client.post('/api/auth/two-factor/setup'));
+    await ok(member.client.post('/api/auth/two-factor/enable', { code: await generate({ secret: setup.secret }) }));
+
+    for (const confirm of [{ password: member.password }, { password: member.password, code: '000000' }, { password: 'not my password', code: await generate({ secret: setup.secret }) }]) {
+      const refused = await member.client.post('/api/account/delete', confirm);
+      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.json().error.code).toBe('confirmation_invalid');
+    }
+    expect((await member.client.get('/api/auth/me')).json().user.email).toBe(member.email);
+
+    await ok(member.client.post('/api/account/delete', { password: member.password, code: await generate({ secret: setup.secret }) }), 202);
+    expect((await member.client.get('/api/auth/me')).json().user).toBeNull();
   });
 
   it('PRIV-3 deleting an account disconnects its Google Calendar at once and revokes the token at Google', async () => {
