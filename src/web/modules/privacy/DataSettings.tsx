@@ -93,7 +93,7 @@ function DeleteAccountSection() {
     <section aria-labelledby="delete-account-heading">
       <SectionHeading
         id="delete-account-heading"
-        description="You are signed out everywhere at once and your calendar connections are revoked. Within 7 days your account, your memberships and what mentions you are deleted; what you made for a workspace stays with it. Billing records are kept as the law requires."
+        description="You are signed out everywhere at once and your calendar and mailbox connections are disconnected (Google grants are revoked at Google). Within 7 days your account, your memberships and what mentions you are deleted; what you made for a workspace stays with it. Billing records are kept as the law requires."
       >
         Delete your account
       </SectionHeading>
