@@ -59,8 +59,12 @@ export function CampaignsPage() {
   const list = useQuery({
     queryKey: ['campaigns', workspaceId],
     queryFn: () => campaignsApi.list(workspaceId),
-    // Live counts while something is going out.
-    refetchInterval: (q) => (q.state.data?.items.some((c) => c.status === 'sending' || c.status === 'scheduled') ? 2000 : false),
+    // Live counts while something is going out; then, for two days, the delivery events (opens, clicks, bounces) that keep arriving.
+    refetchInterval: (q) => {
+      const items = q.state.data?.items ?? [];
+      if (items.some((c) => c.status === 'sending' || c.status === 'scheduled')) return 2000;
+      return items.some((c) => c.finishedAt && Date.now() - new Date(c.finishedAt).getTime() < 2 * 86_400_000) ? 30_000 : false;
+    },
   });
   return (
     <div className="max-w-5xl">
