@@ -218,7 +218,7 @@ function TemplateEditor({ workspaceId, template, onClose }: { workspaceId: strin
           {remove.isError ? <ErrorAlert>{errorMessage(remove.error)}</ErrorAlert> : null}
         </form>
       </Card>
-      <Preview workspaceId={workspaceId} subject={script ? name || 'Call script' : subject} html={html} />
+      <Preview workspaceId={workspaceId} subject={script ? name || 'Call script' : subject} html={html} marketing={!script && stream === 'marketing'} />
     </div>
   );
 }
@@ -233,7 +233,7 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 /** MAIL-2: the draft rendered on the server for a contact found by search: values escaped, and the same block the send would meet. */
-function Preview({ workspaceId, subject, html }: { workspaceId: string; subject: string; html: string }) {
+function Preview({ workspaceId, subject, html, marketing }: { workspaceId: string; subject: string; html: string; marketing: boolean }) {
   const [q, setQ] = useState('');
   const [contact, setContact] = useState<Contact | null>(null);
   const query = useDebounced(q.trim(), 250);
@@ -303,6 +303,7 @@ function Preview({ workspaceId, subject, html }: { workspaceId: string; subject:
             {preview.data.subject}
           </p>
           <iframe title="Email body preview" sandbox="" srcDoc={`<!doctype html><meta charset="utf-8"><body>${preview.data.html}</body>`} className="h-72 w-full rounded-md border border-stone-200 bg-white" />
+          {marketing ? <p className="mt-2 text-xs text-stone-500">Sent as marketing, it ends with your business's postal address and an unsubscribe link (the law asks for both).</p> : null}
         </div>
       )}
     </Card>
