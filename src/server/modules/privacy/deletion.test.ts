@@ -110,6 +110,23 @@ describe('PRIV-3 deleting an account', () => {
     expect((await member.client.get('/api/auth/me')).json().user).toBeNull();
   });
 
+  it('PRIV-3 an account without a password or two-factor (Google or emailed codes only) confirms by a sign-in of the last ten minutes: an older one is told to sign in again, a fresh one deletes', async () => {
+    const owner = await ownerWithWorkspace(server, 'Codes Only Cafe');
+    const member = await addMember(server, owner, 'staff');
+    await server.services.database.system.execute(sql`UPDATE users SET password_hash = NULL WHERE id = ${member.userId}`);
+    // Signed in eleven minutes ago.
+    await server.services.database.system.execute(sql`UPDATE sessions SET created_at = now() - interval '11 minutes' WHERE user_id = ${member.userId}`);
+    const stale = await member.client.post('/api/account/delete', {});
+    expect(stale.statusCode, stale.body).toBe(400);
+    expect(stale.json().error).toMatchObject({ code: 'confirmation_stale', message: expect.stringContaining('within 10 minutes') });
+    expect((await member.client.get('/api/auth/me')).json().user.email).toBe(member.email);
+
+    // Just signed in again.
+    await server.services.database.system.execute(sql`UPDATE sessions SET created_at = now() WHERE user_id = ${member.userId}`);
+    await ok(member.client.post('/api/account/delete', {}), 202);
+    expect((await member.client.get('/api/auth/me')).json().user).toBeNull();
+  });
+
   it('PRIV-3 deleting an account disconnects its Google Calendar at once and revokes the token at Google', async () => {
     const owner = await ownerWithWorkspace(server, 'Revoking Rolls');
     const member = await addMember(server, owner, 'admin');
