@@ -11,6 +11,7 @@ import { SkeletonList } from '../../ui/Skeleton';
 import { fetchTags } from '../crm/api';
 import { fetchSavedViews } from '../views/api';
 import { campaignsApi, type Campaign } from './api';
+import { readableMergeFields } from './merge-fields';
 
 const statusLabels: Record<Campaign['status'], string> = { scheduled: 'Scheduled', sending: 'Sending', paused: 'Paused', cancelled: 'Cancelled', completed: 'Completed' };
 const statusClass: Record<Campaign['status'], string> = {
@@ -185,7 +186,9 @@ function CampaignCard({ workspaceId, c }: { workspaceId: string; c: Campaign }) 
             <h3 id={headingId} className="font-semibold text-stone-900">
               {c.name}
             </h3>
-            <p className="truncate text-sm text-stone-600">Subject: {c.subject}</p>
+            <p className="truncate text-sm text-stone-600" title={c.subject}>
+              Subject: {readableMergeFields(c.subject)}
+            </p>
             <p className="text-xs text-stone-500">{c.status === 'scheduled' ? `Sends ${when(c.scheduledAt)}` : c.finishedAt ? `Finished ${when(c.finishedAt)}` : `Started ${when(c.startedAt ?? c.createdAt)}`}</p>
           </div>
           <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${statusClass[c.status]}`} data-testid="campaign-status">

@@ -11,6 +11,7 @@ import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { Spinner } from '../../ui/Spinner';
 import { fetchContacts, type Contact } from '../crm/api';
+import { readableMergeFields } from './merge-fields';
 import { mergeFieldNames, templatesApi, type OutreachTemplate } from './mail-api';
 
 const fieldLabels: Record<(typeof mergeFieldNames)[number], string> = {
@@ -62,7 +63,9 @@ export function TemplatesPage() {
               <li key={t.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3">
                 <div className="min-w-0">
                   <p className="font-medium text-stone-900">{t.name}</p>
-                  <p className="truncate text-sm text-stone-600">{t.subject}</p>
+                  <p className="truncate text-sm text-stone-600" title={t.subject}>
+                    {readableMergeFields(t.subject)}
+                  </p>
                 </div>
                 <div className="flex items-center gap-2">
                   <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${t.stream === 'marketing' ? 'bg-sky-100 text-sky-900' : 'bg-stone-100 text-stone-700'}`}>{t.stream === 'marketing' ? 'Marketing' : 'Transactional'}</span>
