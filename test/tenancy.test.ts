@@ -139,6 +139,9 @@ beforeAll(async () => {
     // PRIV-4 (privacy_settings, ai_usage_daily): retention chosen, and a day of purged AI calls kept as totals.
     ok(await w.client.request('PUT', api('/privacy/retention'), { conversationDays: 400, aiCallDays: 60 }));
     await server.services.database.systemPool.query(`INSERT INTO ai_usage_daily (workspace_id, day, provider_kind, model, calls) VALUES ($1, current_date - 100, 'openai', 'fixture-model', 3)`, [w.workspaceId]);
+    // PRIV-10 (privacy_minor_reports): a report from the public privacy page, waiting for the owner.
+    const minor = await w.client.post(`/api/public/privacy/${w.workspaceId}/minor-reports`, { email: `minor-${name}@example.com`, details: 'fixture report' });
+    expect(minor.statusCode, minor.body).toBe(202);
     // MAIL-4 (outreach_opt_ins): a double opt-in asked for on a form.
     const optIn = await w.client.post(`/api/public/outreach/subscribe/${w.workspaceId}`, { email: `optin-${name}@example.com` });
     expect(optIn.statusCode, optIn.body).toBe(202);

@@ -1,5 +1,6 @@
 import { retentionCommand } from './cli/retention';
 import { exportCommand } from './cli/export';
+import { importCommand } from './cli/import';
 import { citusPlanCommand } from './cli/citus-plan';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,7 @@ import { setOperatorCommand } from './cli/set-operator';
 import { billingPlansCommand, billingSetPlanCommand } from './cli/billing';
 
 /** OPS-3: the operator's command line. Exit codes: 0 done, 1 failed, 2 wrong usage. */
-export const commands: Command[] = [migrateCommand, createUserCommand, setOperatorCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand, billingPlansCommand, billingSetPlanCommand, backupCommand, restoreCommand, policyPublishCommand, exportCommand, retentionCommand, citusPlanCommand];
+export const commands: Command[] = [migrateCommand, createUserCommand, setOperatorCommand, createWorkspaceCommand, rotateSecretsCommand, generateKeyCommand, billingPlansCommand, billingSetPlanCommand, backupCommand, restoreCommand, policyPublishCommand, importCommand, exportCommand, retentionCommand, citusPlanCommand];
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

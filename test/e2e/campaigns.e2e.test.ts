@@ -46,6 +46,9 @@ it('MAIL-2 MAIL-3 the owner sends a campaign to a tag from the Campaigns page an
   await expect.poll(() => card.getByTestId('campaign-counts').textContent()).toContain('Sent3');
   await expect(card.textContent()).resolves.toContain('Not sent: 1 no recorded consent.');
   await expect(card.getByRole('img').getAttribute('aria-label')).resolves.toBe('3 of 4 sent, 0 queued, 1 skipped, 0 failed');
+  // MAIL-3: what happened to the mails sent, as bars against the number sent (no provider events yet).
+  const report = card.getByRole('figure', { name: 'What happened to the 3 mails sent' });
+  await expect(report.getByTestId('campaign-events').textContent()).resolves.toMatch(/^Delivered0 \(0%\)Opened \(estimate\)0 \(0%\)Clicked0 \(0%\)Bounced0 \(0%\)Complained0 \(0%\)$/);
   for (const e of emails.slice(0, 3)) await server.smtp.waitForMail(e, (m) => m.subject === 'This month at Lantern Books');
   expect(server.smtp.mailsTo(emails[3]!)).toHaveLength(0);
   if (shots) await page.screenshot({ path: `${shots}/campaigns-1280.png`, fullPage: true });

@@ -81,7 +81,7 @@ it('MAIL-1 MAIL-2 the owner adds an SMTP account, sends a test, writes a templat
   await expect(preview.getByText("This contact's mail would not be sent").count()).resolves.toBe(0);
   await page.getByRole('button', { name: 'Save template' }).click();
   await page.getByText('"Welcome" is saved.').waitFor();
-  await page.getByRole('listitem').filter({ hasText: 'Welcome, {{contact.firstName}}' }).waitFor();
+  await page.getByRole('listitem').filter({ hasText: 'Welcome, [first name]' }).waitFor();
   if (shots) await page.screenshot({ path: `${shots}/templates-1280.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await noSidewaysScroll(page)).toBe(true);

@@ -60,6 +60,8 @@ export class FakeGoogleCalendar extends FakeProvider {
   private outage = 0;
   /** Tokens revoked through `/revoke`, in order. */
   readonly revoked: string[] = [];
+  /** Every token posted to `/revoke`, revoked or not (a token Google never issued is refused). */
+  readonly revokeRequests: string[] = [];
   /** Push channels opened through `events.watch`, by channel id. */
   readonly channels = new Map<string, FakeChannel>();
   /** Every notification posted, once the receiver answered. */
@@ -138,6 +140,7 @@ export class FakeGoogleCalendar extends FakeProvider {
     // RFC 7009-style revocation as Google answers it: 200 with an empty body, or 400 invalid_token.
     route('POST', '/revoke', ({ body, query: q }) => {
       const token = ((body ?? {}) as Record<string, string | undefined>).token ?? q.token ?? '';
+      this.revokeRequests.push(token);
       if (!this.oauth.revokeToken(token)) return { status: 400, body: { error: 'invalid_token', error_description: 'Token expired or revoked' } };
       this.revoked.push(token);
       return { status: 200, body: {} };

@@ -74,6 +74,27 @@ describe('sending accounts screen', () => {
     for (const id of [a.id, b.id]) await owner.client.delete(api(`/outreach/sending-accounts/${id}`));
   });
 
+  it('MAIL-1 MAIL-4 marketing and transactional mail leave in separate streams through separate sending identities: the newsletter from news@, the receipt from hello@ without List-Unsubscribe', async () => {
+    const a = (await owner.client.post(api('/outreach/sending-accounts'), smtpAccount(first, 'news@harbour.example', { stream: 'marketing' }))).json();
+    const b = (await owner.client.post(api('/outreach/sending-accounts'), smtpAccount(second, 'hello@harbour.example', { stream: 'transactional' }))).json();
+    expect((await owner.client.patch(api(`/outreach/sending-accounts/${a.id}`), { defaultFor: 'marketing' })).json()).toMatchObject({ stream: 'marketing', defaultFor: ['marketing'] });
+    expect((await owner.client.patch(api(`/outreach/sending-accounts/${b.id}`), { defaultFor: 'transactional' })).json()).toMatchObject({ stream: 'transactional', defaultFor: ['transactional'] });
+    const c = await contact({ firstName: 'Edda' });
+
+    expect((await owner.client.post(api('/outreach/send'), { contactId: c.id, stream: 'marketing', subject: 'Harbour news', html: '<p>Rye is back.</p>' })).statusCode).toBe(200);
+    expect((await owner.client.post(api('/outreach/send'), { contactId: c.id, stream: 'transactional', subject: 'Your order', html: '<p>Your loaf is ready.</p>' })).statusCode).toBe(200);
+    const news = await first.waitForMail(c.email, (m) => m.subject === 'Harbour news');
+    const receipt = await second.waitForMail(c.email, (m) => m.subject === 'Your order');
+    expect(news.from).toContain('news@harbour.example');
+    expect(news.raw).toMatch(/^List-Unsubscribe:/m);
+    expect(receipt.from).toContain('hello@harbour.example');
+    expect(receipt.raw).not.toMatch(/^List-Unsubscribe/m);
+    // Each identity carried only its own stream.
+    expect(first.mailsTo(c.email).map((m) => m.subject)).toEqual(['Harbour news']);
+    expect(second.mailsTo(c.email).map((m) => m.subject)).toEqual(['Your order']);
+    for (const id of [a.id, b.id]) await owner.client.delete(api(`/outreach/sending-accounts/${id}`));
+  });
+
   it('MAIL-1 "Send a test" reaches the signed-in owner through the account; a server that cannot be reached is a 502 in words', async () => {
     const account = (await owner.client.post(api('/outreach/sending-accounts'), smtpAccount(first, 'test@harbour.example'))).json();
     const sent = await owner.client.post(api(`/outreach/sending-accounts/${account.id}/test`), {});

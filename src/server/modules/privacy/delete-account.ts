@@ -14,6 +14,7 @@ import { recordAccountAudit } from '../audit/record-audit';
 import { integrationConnections } from '../integrations/integrations.schema';
 import { memberships, workspaces } from '../workspaces/workspaces.schema';
 import { erasePerson } from './erase-person';
+import { liveConnectionTokens, revokeAtProvider } from './revoke-connections';
 
 const DAY = 86_400_000;
 const FRESH_SESSION_MINUTES = 10;
@@ -84,7 +85,7 @@ export async function requestAccountDeletion(services: Services, auth: { userId:
     );
   }
   const purgeAfter = new Date(Date.now() + services.config.ACCOUNT_PURGE_DAYS * DAY);
-  const tokens = await connectionTokens(services, user.id);
+  const tokens = await liveConnectionTokens(services, eq(integrationConnections.userId, user.id));
   const disconnected = await system.transaction(async (tx) => {
     await recordAccountAudit(tx, user, meta, { action: 'account.deletion_requested', details: { purgeAfter: purgeAfter.toISOString() } });
     await tx.update(users).set({ deletionRequestedAt: new Date(), purgeAfter, updatedAt: new Date() }).where(eq(users.id, user.id));
@@ -98,42 +99,6 @@ export async function requestAccountDeletion(services: Services, auth: { userId:
   });
   const revoked = await revokeAtProvider(services, tokens);
   return { purgeAfter: purgeAfter.toISOString(), disconnected, revoked };
-}
-
-/** The person's live connection tokens, opened, so the provider can be told to revoke them. */
-async function connectionTokens(services: Services, userId: string): Promise<{ provider: string; token: string }[]> {
-  const rows = await services.database.system
-    .select()
-    .from(integrationConnections)
-    .where(and(eq(integrationConnections.userId, userId), eq(integrationConnections.status, 'connected')));
-  return rows.flatMap((row) => {
-    const sealed = row.refreshTokenSealed ?? row.accessTokenSealed;
-    if (!sealed) return [];
-    return [{ provider: row.provider, token: services.secrets.box.open(sealed, `integration:${row.id}:${row.refreshTokenSealed ? 'refresh' : 'access'}`) }];
-  });
-}
-
-/**
- * PRIV-3: Google offers token revocation (RFC 7009 style): revoking the refresh token ends the
- * grant there too, not only here. A provider that refuses is logged; the tokens are already wiped.
- */
-async function revokeAtProvider(services: Services, tokens: { provider: string; token: string }[]): Promise<number> {
-  let revoked = 0;
-  for (const { provider, token } of tokens) {
-    try {
-      const res = await fetch(services.config.GOOGLE_OAUTH_REVOKE_URL, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ token }),
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (res.ok) revoked++;
-      else services.logger.warn({ status: res.status, provider }, 'token revocation refused by the provider');
-    } catch (err) {
-      services.logger.warn({ err, provider }, 'token revocation failed');
-    }
-  }
-  return revoked;
 }
 
 /**

@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGoogleCalendar } from '../../../../test/fakes/google-calendar';
+import { startFake } from '../../../../test/fakes/harness';
+import { FakeMicrosoftGraph } from '../../../../test/fakes/microsoft-graph';
 import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { scanDatabase } from '../../../../test/helpers/db-scan';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
@@ -11,12 +14,36 @@ let server: TestServer;
 const DAY = 86_400_000;
 
 let google: FakeGoogleCalendar;
+let graph: FakeMicrosoftGraph;
 
 beforeAll(async () => {
   google = await new FakeGoogleCalendar().start();
-  server = await startTestServer(google.env());
+  graph = await startFake(new FakeMicrosoftGraph());
+  server = await startTestServer({
+    ...google.env(),
+    MICROSOFT_CLIENT_ID: graph.clientId,
+    MICROSOFT_CLIENT_SECRET: graph.clientSecret,
+    MICROSOFT_OAUTH_AUTHORIZE_URL: `${graph.url}/common/oauth2/v2.0/authorize`,
+    MICROSOFT_OAUTH_TOKEN_URL: `${graph.url}/common/oauth2/v2.0/token`,
+    MICROSOFT_GRAPH_URL: `${graph.url}/`,
+  });
 }, 300_000);
-afterAll(async () => google?.stop());
+afterAll(async () => {
+  await google?.stop();
+  await graph?.stop();
+});
+
+/** The member consents at the provider, which sends the browser back to Kestrel with a code. */
+async function connect(member: { client: TestClient }, workspaceId: string, provider: 'google_calendar' | 'gmail' | 'outlook') {
+  const start = await ok(member.client.post(api(workspaceId, `/integrations/${provider}/connect`)));
+  const back = await fetch(new URL(start.authorizationUrl), { redirect: 'manual' });
+  const callback = new URL(back.headers.get('location')!);
+  expect((await member.client.get(`${callback.pathname}${callback.search}`)).statusCode).toBe(302);
+}
+
+/** The sealed tokens of a workspace's connections, as stored. */
+const connectionRows = async (workspaceId: string) =>
+  (await server.services.database.system.execute<{ provider: string; status: string; refresh_token_sealed: string | null }>(sql`SELECT provider, status, refresh_token_sealed FROM integration_connections WHERE workspace_id = ${workspaceId} ORDER BY provider`)).rows;
 
 async function ok(res: Promise<{ statusCode: number; body: string; json(): any }>, status = 200) {
   const r = await res;
@@ -66,6 +93,40 @@ describe('PRIV-3 deleting an account', () => {
     expect((await owner.client.get(api(owner.workspaceId, `/contacts/${contact.id}`))).statusCode).toBe(200);
   });
 
+  it('PRIV-3 with two-factor on, deleting an account needs a fresh code from the authenticator beside the password: without one, or with a wrong one, nothing is deleted', async () => {
+    const owner = await ownerWithWorkspace(server, 'Two Factor Tearoom');
+    const member = await addMember(server, owner, 'staff');
+    const setup = await ok(member.client.post('/api/auth/two-factor/setup'));
+    await ok(member.client.post('/api/auth/two-factor/enable', { code: await generate({ secret: setup.secret }) }));
+
+    for (const confirm of [{ password: member.password }, { password: member.password, code: '000000' }, { password: 'not my password', code: await generate({ secret: setup.secret }) }]) {
+      const refused = await member.client.post('/api/account/delete', confirm);
+      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.json().error.code).toBe('confirmation_invalid');
+    }
+    expect((await member.client.get('/api/auth/me')).json().user.email).toBe(member.email);
+
+    await ok(member.client.post('/api/account/delete', { password: member.password, code: await generate({ secret: setup.secret }) }), 202);
+    expect((await member.client.get('/api/auth/me')).json().user).toBeNull();
+  });
+
+  it('PRIV-3 an account without a password or two-factor (Google or emailed codes only) confirms by a sign-in of the last ten minutes: an older one is told to sign in again, a fresh one deletes', async () => {
+    const owner = await ownerWithWorkspace(server, 'Codes Only Cafe');
+    const member = await addMember(server, owner, 'staff');
+    await server.services.database.system.execute(sql`UPDATE users SET password_hash = NULL WHERE id = ${member.userId}`);
+    // Signed in eleven minutes ago.
+    await server.services.database.system.execute(sql`UPDATE sessions SET created_at = now() - interval '11 minutes' WHERE user_id = ${member.userId}`);
+    const stale = await member.client.post('/api/account/delete', {});
+    expect(stale.statusCode, stale.body).toBe(400);
+    expect(stale.json().error).toMatchObject({ code: 'confirmation_stale', message: expect.stringContaining('within 10 minutes') });
+    expect((await member.client.get('/api/auth/me')).json().user.email).toBe(member.email);
+
+    // Just signed in again.
+    await server.services.database.system.execute(sql`UPDATE sessions SET created_at = now() WHERE user_id = ${member.userId}`);
+    await ok(member.client.post('/api/account/delete', {}), 202);
+    expect((await member.client.get('/api/auth/me')).json().user).toBeNull();
+  });
+
   it('PRIV-3 deleting an account disconnects its Google Calendar at once and revokes the token at Google', async () => {
     const owner = await ownerWithWorkspace(server, 'Revoking Rolls');
     const member = await addMember(server, owner, 'admin');
@@ -90,6 +151,39 @@ describe('PRIV-3 deleting an account', () => {
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: google.revoked[0]!, client_id: google.clientId, client_secret: google.clientSecret }),
     });
     expect(refresh.status).toBe(400);
+  });
+
+  it('PRIV-3 deleting an account revokes its Gmail and Calendar grants at Google, and its Outlook token (Microsoft offers no revocation of one grant) is wiped here and sent to no one', async () => {
+    const owner = await ownerWithWorkspace(server, 'Three Grants Bakery');
+    const member = await addMember(server, owner, 'admin');
+    for (const p of ['google_calendar', 'gmail', 'outlook'] as const) await connect(member, owner.workspaceId, p);
+    expect((await connectionRows(owner.workspaceId)).map((r) => [r.provider, r.status])).toEqual([
+      ['gmail', 'connected'],
+      ['google_calendar', 'connected'],
+      ['outlook', 'connected'],
+    ]);
+    const asked = google.revokeRequests.length;
+
+    const deleted = await ok(member.client.post('/api/account/delete', { password: member.password }), 202);
+    expect(deleted).toMatchObject({ disconnected: 3, revoked: 2 });
+    // Google was asked about its own two tokens only, and took both back.
+    const posted = google.revokeRequests.slice(asked);
+    expect(posted).toHaveLength(2);
+    expect(google.revoked.slice(-2).sort()).toEqual([...posted].sort());
+    expect((await connectionRows(owner.workspaceId)).every((r) => r.status === 'disconnected' && r.refresh_token_sealed === null)).toBe(true);
+  });
+
+  it('PRIV-3 purging a closed workspace revokes its Google grants at Google', async () => {
+    const owner = await ownerWithWorkspace(server, 'Grant Closing Grocer');
+    await connect(owner, owner.workspaceId, 'google_calendar');
+    await connect(owner, owner.workspaceId, 'outlook');
+    await ok(owner.client.post(api(owner.workspaceId, '/close'), { name: 'Grant Closing Grocer' }));
+    const asked = google.revokeRequests.length;
+    const revokedBefore = google.revoked.length;
+    expect(await purgeClosedWorkspaces(server.services, new Date(Date.now() + 31 * DAY))).toBeGreaterThanOrEqual(1);
+    expect(google.revokeRequests.slice(asked)).toHaveLength(1);
+    expect(google.revoked.slice(revokedBefore)).toEqual(google.revokeRequests.slice(asked));
+    expect(await connectionRows(owner.workspaceId)).toEqual([]);
   });
 
   it('PRIV-3 the last owner of a workspace is told to hand it over or close it first', async () => {

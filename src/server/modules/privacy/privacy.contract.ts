@@ -85,3 +85,26 @@ export type RetentionSettings = z.infer<typeof retentionSettingsBody>;
 export const retentionSettingsSchema = z
   .object({ conversationDays: z.int(), aiCallDays: z.int(), defaults: z.object({ conversationDays: z.int(), aiCallDays: z.int() }) })
   .meta({ id: 'RetentionSettings' });
+
+/** PRIV-10: a report from the public privacy page that the workspace holds a child's data. */
+export const minorReportBody = z
+  .strictObject({
+    email: z.email('Not an email address.').max(320).optional(),
+    phone: z.string().trim().min(3, 'Not a phone number.').max(40).optional(),
+    details: z.string().trim().max(2000).optional(),
+    reporterEmail: z.email('Not an email address.').max(320).optional(),
+  })
+  .refine((q) => q.email !== undefined || q.phone !== undefined, { message: "Give the child's email address or phone number.", path: ['email'] });
+export type MinorReportBody = z.infer<typeof minorReportBody>;
+export const minorReportReceived = z.object({ status: z.literal('received') });
+export const minorReportSchema = z.object({
+  id: z.uuid(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  details: z.string().nullable(),
+  reporterEmail: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type MinorReport = z.infer<typeof minorReportSchema>;
+export const minorReportListSchema = z.object({ items: z.array(minorReportSchema) });
+export const minorReportParams = z.strictObject({ workspaceId: z.uuid(), reportId: z.uuid() });

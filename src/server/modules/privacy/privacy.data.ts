@@ -22,4 +22,12 @@ registerData({
   description: 'How many days the workspace keeps conversations and AI call records (PRIV-4).',
   export: { kind: 'rows' },
   erase: { kind: 'with-workspace' },
+}, {
+  table: 'privacy_minor_reports',
+  module: 'privacy',
+  scope: 'workspace',
+  description: "Reports from the public privacy page that the workspace holds a child's data, waiting for an owner or admin (PRIV-10).",
+  export: { kind: 'rows' },
+  erase: { kind: 'with-workspace' },
+  person: { email: ['email', 'reporter_email'], phone: ['phone'], text: ['details'] },
 });

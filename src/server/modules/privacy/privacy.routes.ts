@@ -18,10 +18,67 @@ import { retentionSettingsBody, retentionSettingsSchema } from './privacy.contra
 import { getRetentionSettings, updateRetentionSettings } from './workspace-retention';
 import { downloadAccountExport, getAccountExport, latestAccountExport, requestAccountExport } from './account-export';
 import { accountExportParams, latestAccountExportSchema } from './privacy.contract';
+import { minorReportBody, minorReportListSchema, minorReportParams, minorReportReceived } from './privacy.contract';
+import { dismissMinorReport, eraseReportedMinor, listMinorReports, receiveMinorReport } from './minor-reports';
 
 export async function privacyModule(server: FastifyInstance): Promise<void> {
   const app = server.withTypeProvider<ZodTypeProvider>();
   const { db } = app.services.database;
+
+  // PRIV-10: a report from outside that the workspace holds a child's data, from its public privacy page.
+  app.post(
+    '/api/public/privacy/:workspaceId/minor-reports',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['privacy'],
+        summary: "Report that the workspace holds a child's data: kept for an owner or admin to erase (PRIV-10)",
+        params: workspaceParams,
+        body: minorReportBody,
+        response: { 202: minorReportReceived, 400: errorBodySchema, 404: errorBodySchema, 429: errorBodySchema },
+      },
+    },
+    async (request, reply) => {
+      await app.services.rateLimit.hit({ key: `minor-report:ip:${request.ip}`, max: 5, windowSeconds: 3600 });
+      await receiveMinorReport(db, request.params.workspaceId, request.body, request.ip);
+      return reply.code(202).send({ status: 'received' as const });
+    },
+  );
+
+  app.get(
+    '/api/workspaces/:workspaceId/privacy/minor-reports',
+    {
+      config: { access: managers },
+      schema: { tags: ['privacy'], summary: "Reports from the public privacy page that the workspace holds a child's data, newest first (PRIV-10)", params: workspaceParams, response: { 200: minorReportListSchema } },
+    },
+    async (request) => ({ items: await listMinorReports(db, request.workspace!.ctx) }),
+  );
+
+  app.post(
+    '/api/workspaces/:workspaceId/privacy/minor-reports/:reportId/erase',
+    {
+      config: { access: managers },
+      schema: {
+        tags: ['privacy'],
+        summary: 'Erase the child a report names, as a minor; the report goes with their data, the audit keeps a hash (PRIV-10)',
+        params: minorReportParams,
+        response: { 200: erasureSchema, 404: errorBodySchema },
+      },
+    },
+    async (request) => eraseReportedMinor(db, request.workspace!.ctx, request.params.reportId),
+  );
+
+  app.delete(
+    '/api/workspaces/:workspaceId/privacy/minor-reports/:reportId',
+    {
+      config: { access: managers },
+      schema: { tags: ['privacy'], summary: 'Dismiss a report found to be wrong: it is deleted, the audit keeps a hash (PRIV-10)', params: minorReportParams, response: { 204: z.null(), 404: errorBodySchema } },
+    },
+    async (request, reply) => {
+      await dismissMinorReport(db, request.workspace!.ctx, request.params.reportId);
+      return reply.code(204).send(null);
+    },
+  );
 
   // PRIV-9: public, linked from the chat widget and the booking page; names providers, nothing else.
   app.get(

@@ -80,3 +80,30 @@ export const privacySettings = pgTable(
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();
+
+/**
+ * PRIV-10: a report from outside (a parent, a guardian, the child) that the workspace holds a
+ * minor's data, made on the workspace's public privacy page and waiting for an owner or admin.
+ * Erasing the person named removes the report with everything else about them (the data
+ * registry finds it by its email and phone); dismissing it deletes it. The audit keeps only that
+ * it happened, by hash.
+ */
+export const privacyMinorReports = pgTable(
+  'privacy_minor_reports',
+  {
+    workspaceId: workspaceIdColumn(),
+    id: uuid('id').notNull().$defaultFn(() => uuidv7()),
+    email: text('email'),
+    phone: text('phone'),
+    details: text('details'),
+    reporterEmail: text('reporter_email'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.id] }),
+    foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    index('privacy_minor_reports_created_idx').on(t.workspaceId, t.createdAt),
+    check('privacy_minor_reports_person_check', sql`${t.email} IS NOT NULL OR ${t.phone} IS NOT NULL`),
+    tenantPolicy(t.workspaceId),
+  ],
+).enableRLS();

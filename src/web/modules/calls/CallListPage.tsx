@@ -106,7 +106,7 @@ export function CallListPage() {
       {notice ? <StatusNote className="mb-4">{notice}</StatusNote> : null}
 
       <section aria-labelledby="call-queue-heading" className="mb-8">
-        <SectionHeading id="call-queue-heading" description="J or ↓ next, K or ↑ previous, L log a call.">
+        <SectionHeading id="call-queue-heading" description={<span className="hidden sm:inline">J or ↓ next, K or ↑ previous, L log a call.</span>}>
           Today's queue
         </SectionHeading>
         {queue.isPending ? (

@@ -15,6 +15,9 @@ import { fetchMembers } from '../workspaces/api';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
 import { createIncident, fetchDataCategories, fetchIncidents, fetchNotice, sendNotice, type Incident, type NewIncident } from './api';
 
+/** "1 contact", "3 contacts". */
+const count = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
 const HOUR = 3_600_000;
 
 /** "41 h left to notify", "3 h past the deadline", "Notified 4 people". */
@@ -93,8 +96,8 @@ function IncidentCard({ workspaceId, incident, now }: { workspaceId: string; inc
       </div>
       <p className="mt-3 text-sm break-words whitespace-pre-line text-stone-800">{incident.nature}</p>
       <p className="mt-2 text-sm text-stone-600">
-        Affected: {incident.scopeKind === 'all_users' ? 'every member of the workspace' : `${incident.userIds.length} member(s)`}
-        {incident.contactIds.length ? `, ${incident.contactIds.length} contact(s)` : ''} · {incident.categories.length} kind(s) of data
+        Affected: {incident.scopeKind === 'all_users' ? 'every member of the workspace' : count(incident.userIds.length, 'member', 'members')}
+        {incident.contactIds.length ? `, ${count(incident.contactIds.length, 'contact', 'contacts')}` : ''} · {count(incident.categories.length, 'kind of data', 'kinds of data')}
       </p>
       <div className="mt-3">
         <Button variant="secondary" size="sm" onClick={() => setShowNotice((v) => !v)} aria-expanded={showNotice}>
@@ -126,7 +129,7 @@ function NoticePanel({ workspaceId, incident }: { workspaceId: string; incident:
             Send to {notice.data.recipients} {notice.data.recipients === 1 ? 'person' : 'people'}
           </Button>
           <span className="text-sm text-stone-600">
-            {notice.data.affectedUsers} member(s) and {notice.data.affectedContacts} contact(s) affected. The notice is sent once.
+            {count(notice.data.affectedUsers, 'member', 'members')} and {count(notice.data.affectedContacts, 'contact', 'contacts')} affected. The notice is sent once.
           </span>
         </div>
       )}

@@ -11,6 +11,7 @@ import { SkeletonList } from '../../ui/Skeleton';
 import { fetchTags } from '../crm/api';
 import { fetchSavedViews } from '../views/api';
 import { campaignsApi, type Campaign } from './api';
+import { readableMergeFields } from './merge-fields';
 
 const statusLabels: Record<Campaign['status'], string> = { scheduled: 'Scheduled', sending: 'Sending', paused: 'Paused', cancelled: 'Cancelled', completed: 'Completed' };
 const statusClass: Record<Campaign['status'], string> = {
@@ -43,12 +44,13 @@ const parts = [
   { key: 'failed', label: 'Failed', className: 'bg-red-600' },
 ] as const;
 const events = [
-  { key: 'delivered', label: 'Delivered' },
-  { key: 'opened', label: 'Opened (estimate)' },
-  { key: 'clicked', label: 'Clicked' },
-  { key: 'bounced', label: 'Bounced' },
-  { key: 'complained', label: 'Complained' },
+  { key: 'delivered', label: 'Delivered', className: 'bg-teal-600' },
+  { key: 'opened', label: 'Opened (estimate)', className: 'bg-sky-500' },
+  { key: 'clicked', label: 'Clicked', className: 'bg-indigo-500' },
+  { key: 'bounced', label: 'Bounced', className: 'bg-amber-500' },
+  { key: 'complained', label: 'Complained', className: 'bg-red-600' },
 ] as const;
+const percent = (n: number, of: number) => (of > 0 ? `${Math.round((n / of) * 100)}%` : '–');
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -58,8 +60,12 @@ export function CampaignsPage() {
   const list = useQuery({
     queryKey: ['campaigns', workspaceId],
     queryFn: () => campaignsApi.list(workspaceId),
-    // Live counts while something is going out.
-    refetchInterval: (q) => (q.state.data?.items.some((c) => c.status === 'sending' || c.status === 'scheduled') ? 2000 : false),
+    // Live counts while something is going out; then, for two days, the delivery events (opens, clicks, bounces) that keep arriving.
+    refetchInterval: (q) => {
+      const items = q.state.data?.items ?? [];
+      if (items.some((c) => c.status === 'sending' || c.status === 'scheduled')) return 2000;
+      return items.some((c) => c.finishedAt && Date.now() - new Date(c.finishedAt).getTime() < 2 * 86_400_000) ? 30_000 : false;
+    },
   });
   return (
     <div className="max-w-5xl">
@@ -180,7 +186,9 @@ function CampaignCard({ workspaceId, c }: { workspaceId: string; c: Campaign }) 
             <h3 id={headingId} className="font-semibold text-stone-900">
               {c.name}
             </h3>
-            <p className="truncate text-sm text-stone-600">Subject: {c.subject}</p>
+            <p className="truncate text-sm text-stone-600" title={c.subject}>
+              Subject: {readableMergeFields(c.subject)}
+            </p>
             <p className="text-xs text-stone-500">{c.status === 'scheduled' ? `Sends ${when(c.scheduledAt)}` : c.finishedAt ? `Finished ${when(c.finishedAt)}` : `Started ${when(c.startedAt ?? c.createdAt)}`}</p>
           </div>
           <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${statusClass[c.status]}`} data-testid="campaign-status">
@@ -202,14 +210,7 @@ function CampaignCard({ workspaceId, c }: { workspaceId: string; c: Campaign }) 
             </div>
           ))}
         </dl>
-        <dl className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm">
-          {events.map((e) => (
-            <div key={e.key} className="flex gap-1.5">
-              <dt className="text-stone-500">{e.label}</dt>
-              <dd className="tabular-nums text-stone-800">{c.counts[e.key]}</dd>
-            </div>
-          ))}
-        </dl>
+        <DeliveryChart c={c} />
         {c.reasons.length ? <p className="mt-2 text-sm text-stone-600">Not sent: {c.reasons.map((r) => `${r.count} ${reasonLabel(r.reason)}`).join(', ')}.</p> : null}
         {c.stopReason ? <StatusNote className="mt-2">{c.stopReason}</StatusNote> : null}
         {act.isError ? <ErrorAlert className="mt-2">{errorMessage(act.error)}</ErrorAlert> : null}
@@ -232,5 +233,38 @@ function CampaignCard({ workspaceId, c }: { workspaceId: string; c: Campaign }) 
         ) : null}
       </Card>
     </li>
+  );
+}
+
+/**
+ * MAIL-3: what happened to the mails sent, each as a bar against the number sent (delivered,
+ * opened — an estimate, as images may be blocked or fetched by a privacy proxy —, clicked,
+ * bounced, complained). Counts come from the provider's webhooks and Kestrel's own tracking.
+ */
+function DeliveryChart({ c }: { c: Campaign }) {
+  const sent = c.counts.sent;
+  return (
+    <figure className="mt-4" aria-labelledby={`delivery-${c.id}`}>
+      <figcaption id={`delivery-${c.id}`} className="text-sm font-medium text-stone-700">
+        What happened to the {sent} {sent === 1 ? 'mail' : 'mails'} sent
+      </figcaption>
+      <ul className="mt-2 space-y-1.5" data-testid="campaign-events">
+        {events.map((e) => {
+          const n = c.counts[e.key];
+          const width = sent > 0 ? Math.min(100, (n / sent) * 100) : 0;
+          return (
+            <li key={e.key} className="grid grid-cols-[8.5rem_1fr_4.5rem] items-center gap-2 text-sm sm:grid-cols-[10rem_1fr_5rem]">
+              <span className="text-stone-600">{e.label}</span>
+              <span aria-hidden="true" className="h-2.5 overflow-hidden rounded-full bg-stone-100">
+                <span className={`block h-full rounded-full ${e.className}`} style={{ width: `${width}%` }} />
+              </span>
+              <span className="text-right tabular-nums text-stone-900">
+                {n} <span className="text-stone-500">({percent(n, sent)})</span>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </figure>
   );
 }

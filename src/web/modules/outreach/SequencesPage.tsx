@@ -21,7 +21,7 @@ export function SequencesPage() {
   const list = useQuery({ queryKey: ['sequences', workspaceId], queryFn: () => sequencesApi.list(workspaceId) });
   return (
     <div className="max-w-5xl">
-      <PageHeading description="Follow-up mails sent step by step, on weekdays 09:00–17:00 in each lead's own time zone. A lead who replies, unsubscribes or bounces gets nothing more.">Sequences</PageHeading>
+      <PageHeading description="Follow-up mails sent step by step, on weekdays 09:00–17:00 in each lead's own time zone. A lead who replies, books a meeting, unsubscribes or bounces gets nothing more; an out-of-office reply pauses them until they are back.">Sequences</PageHeading>
       <NewSequenceForm workspaceId={workspaceId} />
       <section aria-labelledby="sequences-heading" className="mt-8">
         <SectionHeading id="sequences-heading">Your sequences</SectionHeading>

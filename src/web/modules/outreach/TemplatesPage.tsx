@@ -12,6 +12,7 @@ import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { Spinner } from '../../ui/Spinner';
 import { fetchContacts, type Contact } from '../crm/api';
+import { readableMergeFields } from './merge-fields';
 import { mergeFieldNames, templatesApi, type OutreachTemplate } from './mail-api';
 
 const fieldLabels: Record<(typeof mergeFieldNames)[number], string> = {
@@ -63,7 +64,9 @@ export function TemplatesPage() {
               <li key={t.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3">
                 <div className="min-w-0">
                   <p className="font-medium text-stone-900">{t.name}</p>
-                  <p className="truncate text-sm text-stone-600">{t.subject}</p>
+                  <p className="truncate text-sm text-stone-600" title={t.subject}>
+                    {readableMergeFields(t.subject)}
+                  </p>
                 </div>
                 <div className="flex items-center gap-2">
                   <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${t.stream === 'marketing' ? 'bg-sky-100 text-sky-900' : 'bg-stone-100 text-stone-700'}`}>{t.stream === 'marketing' ? 'Marketing' : 'Transactional'}</span>
@@ -220,7 +223,7 @@ function TemplateEditor({ workspaceId, template, onClose }: { workspaceId: strin
           {remove.isError ? <ErrorAlert>{errorMessage(remove.error)}</ErrorAlert> : null}
         </form>
       </Card>
-      <Preview workspaceId={workspaceId} subject={script ? name || 'Call script' : subject} html={html} />
+      <Preview workspaceId={workspaceId} subject={script ? name || 'Call script' : subject} html={html} marketing={!script && stream === 'marketing'} />
     </div>
   );
 }
@@ -235,7 +238,7 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 /** MAIL-2: the draft rendered on the server for a contact found by search: values escaped, and the same block the send would meet. */
-function Preview({ workspaceId, subject, html }: { workspaceId: string; subject: string; html: string }) {
+function Preview({ workspaceId, subject, html, marketing }: { workspaceId: string; subject: string; html: string; marketing: boolean }) {
   const [q, setQ] = useState('');
   const [contact, setContact] = useState<Contact | null>(null);
   const query = useDebounced(q.trim(), 250);
@@ -307,6 +310,7 @@ function Preview({ workspaceId, subject, html }: { workspaceId: string; subject:
             {preview.data.subject}
           </p>
           <iframe title="Email body preview" sandbox="" srcDoc={`<!doctype html><meta charset="utf-8"><body>${preview.data.html}</body>`} className="h-72 w-full rounded-md border border-stone-200 bg-white" />
+          {marketing ? <p className="mt-2 text-xs text-stone-500">Sent as marketing, it ends with your business's postal address and an unsubscribe link (the law asks for both).</p> : null}
         </div>
       )}
     </Card>

@@ -11,6 +11,7 @@ import { PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { Forbidden } from '../settings/Forbidden';
 import { MyDataExport } from './MyDataExport';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
+import { dismissMinorReport, eraseReportedMinor, fetchMinorReports, type MinorReport } from './api';
 import { closeWorkspace, deleteAccount, erasePerson, fetchExport, fetchRetention, lookUpPerson, reportMinor, requestExport, saveRetention, type Erasure, type PersonLookup, type RequestedExport } from './api';
 
 /** Settings → Data: export everything (PRIV-2), find and erase a person or report a minor (PRIV-1, PRIV-3, PRIV-10), retention (PRIV-4). Owners and admins. */
@@ -31,6 +32,7 @@ export function DataSettings() {
       <PageHeading description="Everything this workspace holds: download it, or find and erase what it holds about one person.">Data</PageHeading>
       <ExportSection workspaceId={workspaceId} />
       <FindPersonSection workspaceId={workspaceId} />
+      <MinorReportsSection workspaceId={workspaceId} />
       <RetentionSection workspaceId={workspaceId} />
       <MyDataExport />
       {workspace.data?.role === 'owner' ? <CloseWorkspaceSection workspaceId={workspaceId} name={workspace.data.name} /> : null}
@@ -93,7 +95,7 @@ function DeleteAccountSection() {
     <section aria-labelledby="delete-account-heading">
       <SectionHeading
         id="delete-account-heading"
-        description="You are signed out everywhere at once and your calendar connections are revoked. Within 7 days your account, your memberships and what mentions you are deleted; what you made for a workspace stays with it. Billing records are kept as the law requires."
+        description="You are signed out everywhere at once and your calendar and mailbox connections are disconnected (Google grants are revoked at Google). Within 7 days your account, your memberships and what mentions you are deleted; what you made for a workspace stays with it. Billing records are kept as the law requires."
       >
         Delete your account
       </SectionHeading>
@@ -322,5 +324,75 @@ function DaysField({ label, value, onChange, fallback }: { label: string; value:
       hint={fallback === undefined ? undefined : `Default ${fallback}; 1 to 3,650.`}
       containerClassName="min-w-0 basis-full sm:basis-auto sm:flex-1 sm:max-w-xs"
     />
+  );
+}
+
+/**
+ * PRIV-10: reports from the public privacy page that the workspace holds a child's data. Erasing
+ * removes the child named (and the report with them); a report found to be wrong is dismissed.
+ */
+function MinorReportsSection({ workspaceId }: { workspaceId: string }) {
+  const qc = useQueryClient();
+  const list = useQuery({ queryKey: ['minor-reports', workspaceId], queryFn: () => fetchMinorReports(workspaceId) });
+  const [done, setDone] = useState<string | null>(null);
+  const refresh = () => qc.invalidateQueries({ queryKey: ['minor-reports', workspaceId] });
+  const erase = useMutation({
+    mutationFn: (id: string) => eraseReportedMinor(workspaceId, id),
+    onSuccess: () => {
+      setDone('Erased: everything about them, the report with it. The audit log keeps that it happened, without their details.');
+      void refresh();
+    },
+  });
+  const dismiss = useMutation({
+    mutationFn: (id: string) => dismissMinorReport(workspaceId, id),
+    onSuccess: () => {
+      setDone('Report dismissed.');
+      void refresh();
+    },
+  });
+  return (
+    <section aria-labelledby="minor-reports-heading">
+      <SectionHeading id="minor-reports-heading" description="Sent from your public privacy page by a parent, a guardian or the child. Erase the child's data, or dismiss a report that is wrong.">
+        Reports of a child's data
+      </SectionHeading>
+      {done ? <StatusNote className="mb-3">{done}</StatusNote> : null}
+      {erase.isError ? <ErrorAlert className="mb-3">{errorMessage(erase.error)}</ErrorAlert> : null}
+      {dismiss.isError ? <ErrorAlert className="mb-3">{errorMessage(dismiss.error)}</ErrorAlert> : null}
+      {list.isPending ? (
+        <p role="status" className="text-sm text-stone-600">
+          Loading reports…
+        </p>
+      ) : list.isError ? (
+        <ErrorAlert>{errorMessage(list.error)}</ErrorAlert>
+      ) : list.data.items.length === 0 ? (
+        <p className="text-sm text-stone-600">No reports waiting.</p>
+      ) : (
+        <ul className="space-y-3">
+          {list.data.items.map((r) => (
+            <MinorReportItem key={r.id} r={r} onErase={() => erase.mutate(r.id)} erasing={erase.isPending && erase.variables === r.id} onDismiss={() => dismiss.mutate(r.id)} dismissing={dismiss.isPending && dismiss.variables === r.id} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function MinorReportItem({ r, onErase, erasing, onDismiss, dismissing }: { r: MinorReport; onErase: () => void; erasing: boolean; onDismiss: () => void; dismissing: boolean }) {
+  const who = [r.email, r.phone].filter(Boolean).join(' · ');
+  return (
+    <li className="rounded-lg border border-stone-200 bg-white p-3" aria-label={`Report about ${who}`}>
+      <p className="font-medium text-stone-900">{who}</p>
+      <p className="text-xs text-stone-500">
+        Received {new Date(r.createdAt).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}
+        {r.reporterEmail ? ` from ${r.reporterEmail}` : ''}
+      </p>
+      {r.details ? <p className="mt-1 whitespace-pre-line text-sm text-stone-700">{r.details}</p> : null}
+      <div className="mt-2 flex flex-wrap items-center gap-3">
+        <ConfirmRemove label="Erase the child's data" question="Erase everything about them? This cannot be undone." confirmLabel="Erase" pendingLabel="Erasing…" onConfirm={onErase} pending={erasing} />
+        <Button size="sm" variant="secondary" onClick={onDismiss} pending={dismissing} pendingLabel="Dismissing…">
+          Dismiss
+        </Button>
+      </div>
+    </li>
   );
 }

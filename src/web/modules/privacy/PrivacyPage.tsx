@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { fetchPrivacyPage } from './api';
+import { MinorReportForm } from './MinorReportForm';
 import { PublicPrivacyPage, Subprocessors } from './PublicPrivacyPage';
 
 /**
@@ -21,6 +22,7 @@ export function PrivacyPage() {
           <h2 className="text-lg font-semibold text-stone-900">Services that process your data</h2>
           <Subprocessors items={data.subprocessors} />
           <p className="text-sm text-stone-500">This list is read from the service’s live settings each time the page opens. No advertising or tracking services are used.</p>
+          <MinorReportForm workspaceId={workspaceId} workspaceName={data.workspaceName} />
           <p className="text-sm">
             <Link to="/privacy" className="font-medium text-teal-800 underline">
               How this service itself handles data

@@ -46,3 +46,11 @@ export interface OperatorPrivacy {
   storage: string[];
 }
 export const fetchOperatorPrivacy = () => api.get<OperatorPrivacy>('/api/public/privacy');
+
+/** PRIV-10: a report from outside that the workspace holds a child's data, and the owner's list of them. */
+export type MinorReport = { id: string; email: string | null; phone: string | null; details: string | null; reporterEmail: string | null; createdAt: string };
+export const sendMinorReport = (workspaceId: string, body: { email?: string; phone?: string; details?: string; reporterEmail?: string }) =>
+  api.post<{ status: 'received' }>(`/api/public/privacy/${encodeURIComponent(workspaceId)}/minor-reports`, body);
+export const fetchMinorReports = (workspaceId: string) => api.get<{ items: MinorReport[] }>(`${base(workspaceId)}/minor-reports`);
+export const eraseReportedMinor = (workspaceId: string, id: string) => api.post<Erasure>(`${base(workspaceId)}/minor-reports/${encodeURIComponent(id)}/erase`);
+export const dismissMinorReport = (workspaceId: string, id: string) => api.delete(`${base(workspaceId)}/minor-reports/${encodeURIComponent(id)}`);

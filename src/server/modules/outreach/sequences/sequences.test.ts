@@ -140,6 +140,66 @@ describe('sequences', () => {
     expect(mails(leads[1]!.email)).toHaveLength(1);
   });
 
+  it('MAIL-2 MAIL-3 PRIV-5 a lead whose first mail hard-bounces (a DSN on the inbound route) is taken out as bounced; a lead restricted after enrolment gets no further step', async () => {
+    const o = await workspace('Spelt Barn');
+    const { sequenceId, viewId } = await sequenceAndView(o);
+    const leads = [await lead(o), await lead(o), await lead(o)];
+    expect((await o.client.post(api(o, `/outreach/sequences/${sequenceId}/enrolments`), { viewId })).json()).toMatchObject({ enrolled: 3 });
+    const t1 = new Date(Date.now() + 7 * DAY);
+    await runAt(t1, leads.map((l) => [l.email, 1]));
+    await waitFor(async () => expect((await enrolments(o, sequenceId)).every((e) => e.currentStep === 1)).toBe(true));
+
+    // The first lead's mailbox does not exist: their provider answers with a delivery status notification.
+    const inbound = (await o.client.get(api(o, '/channel-settings'))).json().email.inboundAddress as string;
+    const kestrelId = (mails(leads[0]!.email)[0] as ReceivedMail).headers.get('x-kestrel-message') as string;
+    expect(kestrelId).toBeTruthy();
+    const boundary = 'dsn-boundary';
+    const dsn = [
+      'From: Mail Delivery System <MAILER-DAEMON@mx.prospect.test>',
+      `To: ${inbound}`,
+      'Subject: Undelivered Mail Returned to Sender',
+      `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
+      '',
+      `--${boundary}`,
+      'Content-Type: text/plain',
+      '',
+      'Your message could not be delivered.',
+      `--${boundary}`,
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.prospect.test',
+      '',
+      `Final-Recipient: rfc822; ${leads[0]!.email}`,
+      'Action: failed',
+      'Status: 5.1.1',
+      'Diagnostic-Code: smtp; 550 5.1.1 mailbox unavailable',
+      `--${boundary}`,
+      'Content-Type: text/rfc822-headers',
+      '',
+      `To: ${leads[0]!.email}`,
+      `X-Kestrel-Message: ${kestrelId}`,
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    const mx = nodemailer.createTransport({ host: '127.0.0.1', port: receiver.port, secure: false, ignoreTLS: true });
+    await mx.sendMail({ envelope: { from: '', to: inbound }, raw: dsn });
+    await waitFor(async () => expect(await stateOf(o, sequenceId, leads[0]!.id)).toMatchObject({ state: 'bounced', stopReason: 'bounced', nextSendAt: null }));
+
+    // The second lead asks that their record be restricted (PRIV-5) while enrolled.
+    const contact = (await o.client.get(api(o, `/contacts/${leads[1]!.id}`))).json();
+    const restricted = await o.client.patch(api(o, `/contacts/${leads[1]!.id}`), { restricted: true, version: contact.version });
+    expect(restricted.statusCode, restricted.body).toBe(200);
+
+    // Ten days on: step 2 reaches only the third lead.
+    await runAt(new Date(t1.getTime() + 10 * DAY), [[leads[2]!.email, 2]]);
+    await waitFor(async () => {
+      const states = Object.fromEntries((await enrolments(o, sequenceId)).map((e) => [e.contactId, [e.state, e.stopReason]]));
+      expect(states).toEqual({ [leads[0]!.id]: ['bounced', 'bounced'], [leads[1]!.id]: ['stopped', 'restricted'], [leads[2]!.id]: ['finished', null] });
+    });
+    expect(mails(leads[0]!.email)).toHaveLength(1);
+    expect(mails(leads[1]!.email)).toHaveLength(1);
+  });
+
   it('MAIL-2 bad input: a sequence with an unknown template, no steps, or a delay over a year is a 400 naming the field; another workspace cannot see it', async () => {
     const o = await workspace('Rye House');
     const bad = await o.client.post(api(o, '/outreach/sequences'), { name: 'X', steps: [{ templateId: '01890000-0000-7000-8000-000000000000', delayDays: 0 }] });
