@@ -158,7 +158,7 @@ export const updateWidgetSettingsBody = z.strictObject({
 
 export const knowledgeEntrySchema = z.object({
   id: z.string(),
-  kind: z.enum(['faq', 'page']),
+  kind: z.enum(['faq', 'page', 'product']),
   title: z.string(),
   body: z.string(),
   url: z.string().nullable(),

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useParams } from '@tanstack/react-router';
+import { Link, useParams } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../lib/api';
 import { ErrorAlert, StatusNote } from '../../ui/Alert';
@@ -160,7 +160,7 @@ function KnowledgeEditor({ workspaceId }: { workspaceId: string }) {
   const remove = useMutation({ mutationFn: (id: string) => removeKnowledge(workspaceId, id), onSuccess: () => void queryClient.invalidateQueries({ queryKey: key }) });
   return (
     <Card className="mt-6">
-      <SectionHeading description="The assistant answers only from these, and shows which it used. Without an answer here it asks a person.">Knowledge</SectionHeading>
+      <SectionHeading description="The assistant answers only from these, and shows which it used. Without an answer here it asks a person. The products and services in Invoicing are here too, with their prices.">Knowledge</SectionHeading>
       {list.isPending ? <p className="mb-2 text-sm text-stone-600">Loading knowledge…</p> : null}
       {list.error ? <ErrorAlert className="mb-2">{errorMessage(list.error)}</ErrorAlert> : null}
       {list.data ? (
@@ -180,12 +180,20 @@ function KnowledgeEditor({ workspaceId }: { workspaceId: string }) {
               ) : null}
               <span className="line-clamp-2 text-sm text-stone-600">{k.body}</span>
             </span>
-            <Button size="sm" variant="ghost" onClick={() => remove.mutate(k.id)} aria-label={`Remove ${k.title}`}>
-              Remove
-            </Button>
+            {k.kind === 'product' ? (
+              // CONV-2: written from the product, so changed there.
+              <Link to={`/w/${workspaceId}/invoices/products` as '/'} className="px-2 py-1 text-sm text-teal-800 underline">
+                Change in Products
+              </Link>
+            ) : (
+              <Button size="sm" variant="ghost" onClick={() => remove.mutate(k.id)} aria-label={`Remove ${k.title}`}>
+                Remove
+              </Button>
+            )}
           </li>
         ))}
       </ul>
+      {remove.error ? <ErrorAlert className="mb-4">{errorMessage(remove.error)}</ErrorAlert> : null}
       <form
         className="mb-6 flex flex-wrap items-end gap-2"
         aria-label="Add a page from its address"
