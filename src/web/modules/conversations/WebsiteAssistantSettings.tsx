@@ -171,9 +171,10 @@ function KnowledgeEditor({ workspaceId }: { workspaceId: string }) {
       {list.data && !list.data.items.length ? <p className="mb-4 text-sm text-stone-600">No knowledge yet: add an FAQ entry or a page below.</p> : null}
       <ul className="mb-4 divide-y divide-stone-100" aria-label="Knowledge entries">
         {list.data?.items.map((k) => (
-          <li key={k.id} className="flex items-start gap-2 py-2">
+          <li key={k.id} className="flex flex-wrap items-start gap-2 py-2 sm:flex-nowrap">
             <span className="rounded bg-stone-100 px-1.5 text-xs uppercase text-stone-600">{k.kind}</span>
-            <span className="flex-1">
+            {/* At phone width the action goes under the entry rather than squeezing its title. */}
+            <span className="min-w-0 flex-1 basis-48">
               <span className="block font-medium text-stone-900">{k.title}</span>
               {list.data?.meaning.available ? (
                 <span className={`text-xs ${k.indexedByMeaning ? 'text-emerald-700' : 'text-amber-800'}`}>{k.indexedByMeaning ? 'Indexed by meaning' : 'Indexing by meaning…'}</span>
