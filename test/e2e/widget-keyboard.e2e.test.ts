@@ -124,3 +124,36 @@ it('CONV-1 with the keyboard alone, outside business hours: the visitor opens th
   await context.close();
   expect(problems).toEqual([]);
 });
+
+it('CONV-1 the owner sets opening hours day by day (Saturday morning, Sunday closed) in a time zone they choose; saved as set, and a range that closes before it opens refused in words', async () => {
+  const shop = await ownerWithWorkspace(server, 'Weekend Bakes');
+  const { page, context } = await openPage(browser, server.url, problems);
+  await signIn(page, shop.email, shop.password, `/w/${shop.workspaceId}/settings/website-assistant`);
+  await page.getByLabel(/^Business hours/).check();
+  const hours = page.getByRole('group', { name: 'Opening hours' });
+  // Monday to Friday 9–5 to start with; the weekend closed.
+  await expect(hours.getByLabel('Friday to').inputValue()).resolves.toBe('17:00');
+  expect(await hours.getByLabel('Saturday', { exact: true }).isChecked()).toBe(false);
+  await hours.getByLabel('Saturday', { exact: true }).check();
+  await hours.getByLabel('Saturday from').fill('10:00');
+  await hours.getByLabel('Saturday to').fill('14:00');
+  await hours.getByLabel('Wednesday', { exact: true }).uncheck();
+  await hours.getByLabel('Time zone').selectOption('Europe/Berlin');
+  await page.screenshot({ path: `${shots}/website-assistant-hours-1280.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('Saved.').waitFor();
+  const saved = (await shop.client.get(`/api/workspaces/${shop.workspaceId}/widget-settings`)).json().businessHours;
+  expect(saved).toEqual({
+    timeZone: 'Europe/Berlin',
+    days: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']], sat: [['10:00', '14:00']] },
+  });
+  // A range that closes before it opens is refused in words.
+  await hours.getByLabel('Saturday to').fill('09:00');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('The closing time must be after the opening time.').waitFor();
+  await page.setViewportSize({ width: 390, height: 800 });
+  await hours.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${shots}/website-assistant-hours-390.png` });
+  await context.close();
+  expect(problems).toEqual([]);
+});

@@ -153,6 +153,12 @@ describe('business hours', () => {
     expect((await new TestClient(server.app).get(w(shop, '/config'))).json().openNow).toBe(false);
     const bad = await shop.client.patch(api(shop, '/widget-settings'), { businessHours: { timeZone: 'UTC', days: { mon: [['25:00', '26:00']] } } });
     expect(bad.statusCode).toBe(400);
+    // A made-up time zone would leave the widget open at all hours; a range that closes before it opens, never.
+    for (const businessHours of [{ timeZone: 'Mars/Olympus', days: {} }, { timeZone: 'UTC', days: { sat: [['14:00', '10:00']] } }]) {
+      const refused = await shop.client.patch(api(shop, '/widget-settings'), { businessHours });
+      expect(refused.statusCode, JSON.stringify(businessHours)).toBe(400);
+      expect(refused.json().error.code).toBe('validation_failed');
+    }
   });
 });
 
