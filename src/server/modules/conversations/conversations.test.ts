@@ -382,7 +382,7 @@ describe('handoff and inbox', () => {
     await waitForMessage(v, (m) => m.author === 'assistant');
   });
 
-  it('CONV-4 client-role members see nothing of the inbox; filters by mine, unassigned and status', async () => {
+  it('CONV-4 client-role members see nothing of the inbox; filters by mine, unassigned, channel and status', async () => {
     expect((await client.client.get(api(owner, '/conversations'))).statusCode).toBe(403);
     expect((await client.client.get(api(owner, '/conversations/unread'))).statusCode).toBe(403);
     const v = visitor(owner);
@@ -393,6 +393,9 @@ describe('handoff and inbox', () => {
     const mine = (await staff.client.get(api(owner, '/conversations?view=mine'))).json().items;
     expect(mine.find((c: { id: string }) => c.id === id)).toMatchObject({ priority: 'high', assigneeUserId: staff.userId });
     expect((await owner.client.get(api(owner, '/conversations?view=mine'))).json().items.some((c: { id: string }) => c.id === id)).toBe(false);
+    // By channel: a web chat is under web, not under email or WhatsApp.
+    expect((await staff.client.get(api(owner, '/conversations?channel=web'))).json().items.some((c: { id: string }) => c.id === id)).toBe(true);
+    for (const other of ['email', 'whatsapp']) expect((await staff.client.get(api(owner, `/conversations?channel=${other}`))).json().items.some((c: { id: string }) => c.id === id), other).toBe(false);
     const bad = await staff.client.patch(api(owner, `/conversations/${id}`), { assignee: client.userId });
     expect(bad.statusCode).toBe(400);
     // CONV-4: a rating only after resolution.
