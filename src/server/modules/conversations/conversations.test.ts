@@ -140,7 +140,7 @@ describe('website widget (public API)', () => {
 });
 
 describe('business hours', () => {
-  it('CONV-1 business hours are read in their own time zone, across a DST change; outside them the widget says no one answers now', async () => {
+  it('CONV-1 business hours are read in their own time zone, across a DST change; outside them the widget says no one answers now, and a handoff says the reply comes when the team is back', async () => {
     const hours = { timeZone: 'America/Chicago', days: { mon: [['09:00', '17:00']] as [string, string][] } };
     // Monday 9 March 2026, the day after clocks went forward: 14:30Z is 09:30 CDT (it would be 08:30 in CST).
     expect(isOpen(hours, new Date('2026-03-09T14:30:00Z'))).toBe(true);
@@ -148,9 +148,24 @@ describe('business hours', () => {
     expect(isOpen(hours, new Date('2026-03-08T16:00:00Z'))).toBe(false); // Sunday
     expect(isOpen(null)).toBe(true);
     const shop = await ownerWithWorkspace(server, 'Night Owl Bakery');
-    const res = await shop.client.patch(api(shop, '/widget-settings'), { businessHours: { timeZone: 'UTC', days: {} } });
+    const res = await shop.client.patch(api(shop, '/widget-settings'), { allowedOrigins: [SITE], businessHours: { timeZone: 'UTC', days: {} } });
     expect(res.statusCode, res.body).toBe(200);
     expect((await new TestClient(server.app).get(w(shop, '/config'))).json().openNow).toBe(false);
+    // Nobody joins "shortly" while the team is away: the visitor is told the reply comes when they are back.
+    const late = visitor(shop);
+    await late.start();
+    await late.send('Do you bake on Sundays?');
+    await waitForMessage(late, (m) => m.author === 'system' && m.body === "Thanks! We're away right now: a person from the team will reply here when we're back.");
+    const asker = visitor(shop);
+    await asker.start();
+    await asker.c.post(w(shop, '/handoff'), { token: asker.token }, { origin: SITE });
+    expect((await asker.read()).messages.map((m: { body: string }) => m.body)).toContain("You asked for a person. We're away right now: someone from the team will reply here when we're back.");
+    // Open at all hours again: "shortly".
+    await shop.client.patch(api(shop, '/widget-settings'), { businessHours: null });
+    const day = visitor(shop);
+    await day.start();
+    await day.c.post(w(shop, '/handoff'), { token: day.token }, { origin: SITE });
+    expect((await day.read()).messages.map((m: { body: string }) => m.body)).toContain('You asked for a person. Someone from the team will join here shortly.');
     const bad = await shop.client.patch(api(shop, '/widget-settings'), { businessHours: { timeZone: 'UTC', days: { mon: [['25:00', '26:00']] } } });
     expect(bad.statusCode).toBe(400);
     // A made-up time zone would leave the widget open at all hours; a range that closes before it opens, never.
