@@ -167,13 +167,23 @@ function SettingsForm({ workspaceId, initial }: { workspaceId: string; initial: 
             <div className="px-3 py-2 font-semibold text-white" style={{ background: s.accentColor }}>
               {s.title}
             </div>
+            {hoursOn ? <p className="bg-amber-50 px-3 py-1.5 text-xs text-amber-900">Outside your hours: “We're away right now. Leave a message and your email, and we'll reply later.”</p> : null}
             <div className="space-y-2 bg-stone-50 p-3 text-sm">
               <p className="text-center text-stone-600">{s.greeting}</p>
               <p className="ml-auto w-fit rounded-lg px-2 py-1 text-white" style={{ background: s.accentColor }}>
                 How much is a cake?
               </p>
-              {s.privacyNotice ? <p className="text-xs text-stone-500">{s.privacyNotice}</p> : null}
+              {s.privacyNotice || s.privacyUrl ? (
+                <p className="text-xs text-stone-500">
+                  {s.privacyNotice}{' '}
+                  {s.privacyUrl ? <span className="underline">Privacy notice</span> : null}
+                </p>
+              ) : null}
             </div>
+          </div>
+          {/* Where the chat button sits on the visitor's screen. */}
+          <div className={`mt-3 flex ${s.position === 'left' ? 'justify-start' : 'justify-end'}`} aria-hidden="true">
+            <span className="block h-10 w-10 rounded-full shadow" style={{ background: s.accentColor }} />
           </div>
         </Card>
       </div>
