@@ -116,6 +116,7 @@ const inboxRoute = createRoute({
   component: lazyRouteComponent(() => import('./modules/conversations/InboxPage'), 'InboxPage'),
 });
 const channelsRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/channels', component: lazyRouteComponent(() => import('./modules/conversations/ChannelsSettings'), 'ChannelsSettings') });
+const savedRepliesRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/saved-replies', component: lazyRouteComponent(() => import('./modules/conversations/SavedRepliesSettings'), 'SavedRepliesSettings') });
 const websiteAssistantRoute = createRoute({ getParentRoute: () => settingsRoute, path: '/website-assistant', component: lazyRouteComponent(() => import('./modules/conversations/WebsiteAssistantSettings'), 'WebsiteAssistantSettings') });
 const bookingRoute = createRoute({ getParentRoute: () => workspaceRoute, path: '/booking', component: lazyRouteComponent(() => import('./modules/booking/BookingPage'), 'BookingPage') });
 // BOOK-1/4: public, no sign-in.
@@ -248,7 +249,7 @@ const routeTree = rootRoute.addChildren([
   inviteRoute,
   onboardingRoute,
   mailboxRoute,
-  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...callsRoutes, bookingRoute, ...invoicingRoutes, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, dataRoute, incidentsRoute, websiteAssistantRoute, channelsRoute, ...crmSettingsRoutes, ...aiSettingsRoutes, billingRoute, sendingAccountsRoute])]),
+  workspaceRoute.addChildren([homeRoute, inboxRoute, ...crmRecordRoutes, ...viewListRoutes, tasksRoute, ...callsRoutes, bookingRoute, ...invoicingRoutes, ...importRoutes, ...aiRoutes, settingsRoute.addChildren([settingsIndexRoute, profileRoute, sessionsRoute, teamRoute, businessRoute, auditRoute, dataRoute, incidentsRoute, websiteAssistantRoute, channelsRoute, savedRepliesRoute, ...crmSettingsRoutes, ...aiSettingsRoutes, billingRoute, sendingAccountsRoute])]),
 ]);
 
 export const router = createRouter({

@@ -16,6 +16,8 @@ const KEY = `kestrel-chat:${workspace}`;
 interface Stored {
   token: string | null;
   outbox: { clientId: string; body: string }[];
+  /** Name and email were left: outside business hours the form is not put in front of them again. */
+  contactLeft?: boolean;
 }
 const load = (): Stored => {
   try {
@@ -213,7 +215,12 @@ async function boot(): Promise<void> {
       void ensureSession().then(() =>
         api
           .contact(session!.token, name.value, email.value, consent.checked)
-          .then(() => f.remove())
+          .then(() => {
+            f.remove();
+            state.contactLeft = true;
+            save(state);
+            input.focus();
+          })
           .catch((err: Error) => announce(err.message)),
       );
     });
@@ -228,7 +235,7 @@ async function boot(): Promise<void> {
     launch.setAttribute('aria-expanded', String(open));
     if (open) {
       void ensureSession().then(() => {
-        if (!config.openNow && !session?.messages.some((m) => m.author === 'visitor')) contactForm();
+        if (!config.openNow && !state.contactLeft && !session?.messages.some((m) => m.author === 'visitor')) contactForm();
       });
       input.focus();
     } else launch.focus();

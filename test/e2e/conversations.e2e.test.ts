@@ -71,6 +71,18 @@ it('CONV-1 CONV-2 CONV-3 CONV-4 the website assistant answers from knowledge, ca
   await ownerPage.getByRole('list', { name: 'Knowledge entries' }).getByText('How much does a birthday cake cost?').waitFor();
   await expect(ownerPage.getByLabel('Script tag').textContent()).resolves.toContain(`data-workspace="${owner.workspaceId}"`);
   await ownerPage.screenshot({ path: `${shots}/website-assistant-1280.png`, fullPage: true });
+  // CONV-4: a saved reply for the team, from Settings → Saved replies.
+  await ownerPage.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Saved replies' }).click();
+  await ownerPage.getByText('No saved replies yet', { exact: false }).waitFor();
+  await ownerPage.getByLabel('Shortcut').fill('custom');
+  await ownerPage.getByLabel('Reply', { exact: true }).fill('We make custom cakes for any event.');
+  await ownerPage.getByRole('button', { name: 'Add saved reply' }).click();
+  await ownerPage.getByRole('list', { name: 'Saved replies' }).getByText('/custom').waitFor();
+  await ownerPage.getByLabel('Shortcut').fill('custom');
+  await ownerPage.getByLabel('Reply', { exact: true }).fill('Twice');
+  await ownerPage.getByRole('button', { name: 'Add saved reply' }).click();
+  await ownerPage.getByText('Already used.').waitFor();
+  await ownerPage.screenshot({ path: `${shots}/saved-replies-1280.png`, fullPage: true });
   await ownerContext.close();
 
   // A visitor on the bakery's site.
@@ -113,9 +125,11 @@ it('CONV-1 CONV-2 CONV-3 CONV-4 the website assistant answers from knowledge, ca
   await item.click();
   await staffPage.getByRole('button', { name: 'Join' }).click();
   await chat(visitor).getByText('staff joined the conversation.').waitFor();
-  await staffPage.getByLabel('Reply to the visitor').fill('Hi Mia, I can help with a custom cake.');
+  await staffPage.getByLabel('Reply to the visitor').fill('Hi Mia, I can help with a custom cake. ');
+  await staffPage.getByLabel('Insert a saved reply').selectOption({ label: '/custom' });
+  await expect(staffPage.getByLabel('Reply to the visitor').inputValue()).resolves.toBe('Hi Mia, I can help with a custom cake. We make custom cakes for any event.');
   await staffPage.getByRole('button', { name: 'Send', exact: true }).click();
-  await chat(visitor).getByText('Hi Mia, I can help with a custom cake.').waitFor();
+  await chat(visitor).getByText('Hi Mia, I can help with a custom cake. We make custom cakes for any event.').waitFor();
   await staffPage.getByRole('button', { name: 'Internal note' }).click();
   await staffPage.getByLabel(/Internal note/).fill('Probably a wedding order');
   await staffPage.getByRole('button', { name: 'Add note' }).click();
@@ -131,7 +145,7 @@ it('CONV-1 CONV-2 CONV-3 CONV-4 the website assistant answers from knowledge, ca
   // The conversation survives a page load.
   await visitor.reload();
   await chat(visitor).getByRole('button', { name: /Open chat/ }).click();
-  await chat(visitor).getByText('Hi Mia, I can help with a custom cake.').waitFor();
+  await chat(visitor).getByText(/Hi Mia, I can help with a custom cake\./).waitFor();
   expect(await chat(visitor).getByText('How much is a birthday cake?').count()).toBe(1);
 
   // Phone width: the widget fills the screen; the inbox shows one pane at a time.
@@ -140,8 +154,8 @@ it('CONV-1 CONV-2 CONV-3 CONV-4 the website assistant answers from knowledge, ca
   await staffPage.setViewportSize({ width: 390, height: 800 });
   await staffPage.getByRole('button', { name: '← Back' }).click();
   await staffPage.getByRole('list', { name: 'Conversations' }).waitFor();
-  expect(await noSidewaysScroll(staffPage)).toBe(true);
   await staffPage.screenshot({ path: `${shots}/inbox-390.png` });
+  expect(await noSidewaysScroll(staffPage)).toBe(true);
   await staffPage.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Mia Lopez/ }).click();
   await staffPage.getByRole('button', { name: '← Back' }).waitFor();
   await staffPage.screenshot({ path: `${shots}/inbox-thread-390.png` });

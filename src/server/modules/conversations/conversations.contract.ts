@@ -32,10 +32,19 @@ export const messageMetaSchema = z.object({
 export type MessageMeta = z.infer<typeof messageMetaSchema>;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Use a time like 09:00.');
+const knownZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
 export const businessHoursSchema = z.strictObject({
-  timeZone: z.string().min(1).max(64),
+  /** An IANA time zone (an unknown one would leave the widget open at all hours). */
+  timeZone: z.string().min(1).max(64).refine(knownZone, 'Choose a time zone such as Europe/London.'),
   /** Per weekday, open ranges; a missing day is closed. */
-  days: z.partialRecord(z.enum(weekdays), z.array(z.tuple([hhmm, hhmm])).max(4)),
+  days: z.partialRecord(z.enum(weekdays), z.array(z.tuple([hhmm, hhmm]).refine(([from, to]) => from < to, 'The closing time must be after the opening time.')).max(4)),
 });
 export type BusinessHours = z.infer<typeof businessHoursSchema>;
 
@@ -158,7 +167,7 @@ export const updateWidgetSettingsBody = z.strictObject({
 
 export const knowledgeEntrySchema = z.object({
   id: z.string(),
-  kind: z.enum(['faq', 'page']),
+  kind: z.enum(['faq', 'page', 'product']),
   title: z.string(),
   body: z.string(),
   url: z.string().nullable(),

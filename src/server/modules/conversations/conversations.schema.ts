@@ -164,10 +164,12 @@ export const knowledgeEntries = pgTable(
   {
     workspaceId: workspaceIdColumn(),
     id: uuid('id').notNull().$defaultFn(() => uuidv7()),
-    kind: text('kind', { enum: ['faq', 'page'] }).notNull(),
+    kind: text('kind', { enum: ['faq', 'page', 'product'] }).notNull(),
     title: text('title').notNull(),
     body: text('body').notNull(),
     url: text('url'),
+    /** CONV-2: for kind `product`, the invoicing product it is written from (kept in step by invoicing's product use cases). */
+    productId: uuid('product_id'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     /**
@@ -182,7 +184,9 @@ export const knowledgeEntries = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
-    check('knowledge_entries_kind_check', sql`${t.kind} IN ('faq', 'page')`),
+    check('knowledge_entries_kind_check', sql`${t.kind} IN ('faq', 'page', 'product')`),
+    check('knowledge_entries_product_check', sql`(${t.kind} = 'product') = (${t.productId} IS NOT NULL)`),
+    uniqueIndex('knowledge_entries_product_idx').on(t.workspaceId, t.productId),
     index('knowledge_entries_words_idx').using('gin', t.search),
     tenantPolicy(t.workspaceId),
   ],

@@ -140,7 +140,7 @@ describe('website widget (public API)', () => {
 });
 
 describe('business hours', () => {
-  it('CONV-1 business hours are read in their own time zone, across a DST change; outside them the widget says no one answers now', async () => {
+  it('CONV-1 business hours are read in their own time zone, across a DST change; outside them the widget says no one answers now, and a handoff says the reply comes when the team is back', async () => {
     const hours = { timeZone: 'America/Chicago', days: { mon: [['09:00', '17:00']] as [string, string][] } };
     // Monday 9 March 2026, the day after clocks went forward: 14:30Z is 09:30 CDT (it would be 08:30 in CST).
     expect(isOpen(hours, new Date('2026-03-09T14:30:00Z'))).toBe(true);
@@ -148,11 +148,32 @@ describe('business hours', () => {
     expect(isOpen(hours, new Date('2026-03-08T16:00:00Z'))).toBe(false); // Sunday
     expect(isOpen(null)).toBe(true);
     const shop = await ownerWithWorkspace(server, 'Night Owl Bakery');
-    const res = await shop.client.patch(api(shop, '/widget-settings'), { businessHours: { timeZone: 'UTC', days: {} } });
+    const res = await shop.client.patch(api(shop, '/widget-settings'), { allowedOrigins: [SITE], businessHours: { timeZone: 'UTC', days: {} } });
     expect(res.statusCode, res.body).toBe(200);
     expect((await new TestClient(server.app).get(w(shop, '/config'))).json().openNow).toBe(false);
+    // Nobody joins "shortly" while the team is away: the visitor is told the reply comes when they are back.
+    const late = visitor(shop);
+    await late.start();
+    await late.send('Do you bake on Sundays?');
+    await waitForMessage(late, (m) => m.author === 'system' && m.body === "Thanks! We're away right now: a person from the team will reply here when we're back.");
+    const asker = visitor(shop);
+    await asker.start();
+    await asker.c.post(w(shop, '/handoff'), { token: asker.token }, { origin: SITE });
+    expect((await asker.read()).messages.map((m: { body: string }) => m.body)).toContain("You asked for a person. We're away right now: someone from the team will reply here when we're back.");
+    // Open at all hours again: "shortly".
+    await shop.client.patch(api(shop, '/widget-settings'), { businessHours: null });
+    const day = visitor(shop);
+    await day.start();
+    await day.c.post(w(shop, '/handoff'), { token: day.token }, { origin: SITE });
+    expect((await day.read()).messages.map((m: { body: string }) => m.body)).toContain('You asked for a person. Someone from the team will join here shortly.');
     const bad = await shop.client.patch(api(shop, '/widget-settings'), { businessHours: { timeZone: 'UTC', days: { mon: [['25:00', '26:00']] } } });
     expect(bad.statusCode).toBe(400);
+    // A made-up time zone would leave the widget open at all hours; a range that closes before it opens, never.
+    for (const businessHours of [{ timeZone: 'Mars/Olympus', days: {} }, { timeZone: 'UTC', days: { sat: [['14:00', '10:00']] } }]) {
+      const refused = await shop.client.patch(api(shop, '/widget-settings'), { businessHours });
+      expect(refused.statusCode, JSON.stringify(businessHours)).toBe(400);
+      expect(refused.json().error.code).toBe('validation_failed');
+    }
   });
 });
 
@@ -200,6 +221,48 @@ describe('assistant', () => {
     expect(sent).toContain('How many guests?');
     const calls = (await owner.client.get(api(owner, '/ai/calls?feature=assistant'))).json().items;
     expect(calls.length).toBeGreaterThan(0);
+  });
+
+  it('CONV-2 the products invoicing sells are knowledge: a price comes from the product, cited; a changed price is what the assistant is told next; cost never; the entry changes only in invoicing', async () => {
+    const shop = await ownerWithWorkspace(server, 'Desk Outfitters');
+    expect((await shop.client.request('PUT', api(shop, '/ai/provider'), { kind: 'openai', model: 'gpt-4o-mini', apiKey: 'sk-test-0123456789', baseUrl: fake.baseUrl })).statusCode).toBe(200);
+    await shop.client.patch(api(shop, '/widget-settings'), { allowedOrigins: [SITE] });
+    const made = await shop.client.post(api(shop, '/invoicing/products'), { sku: 'STAND-1', name: 'Laptop stand', hsn: '8471', uqc: 'NOS', pricePaise: 1_250_00, costPricePaise: 777_00, rateBps: 1800 });
+    expect(made.statusCode, made.body).toBe(201);
+    const knowledge = async () => (await shop.client.get(api(shop, '/knowledge'))).json().items as { id: string; kind: string; title: string; body: string }[];
+    const [entry] = (await knowledge()).filter((k) => k.kind === 'product');
+    expect(entry).toMatchObject({ title: 'Laptop stand', body: 'Laptop stand (SKU STAND-1) is a product we sell. Price: ₹1,250.00 each, plus GST of 18%.' });
+
+    fake.otherwise({ text: 'The laptop stand is ₹1,250.00 plus 18% GST.' });
+    const v = visitor(shop);
+    await v.start();
+    await v.send('What does the laptop stand cost?');
+    const answer = await waitForMessage(v, (m) => m.author === 'assistant');
+    expect((answer as unknown as { sources: { title: string }[] }).sources.map((s) => s.title)).toEqual(['Laptop stand']);
+    const sent = fake.requests.find((r) => r.endpoint === 'chat' && r.raw.includes('laptop stand cost'))!.raw;
+    expect(sent).toContain('₹1,250.00 each, plus GST of 18%');
+    expect(sent).not.toContain('777');
+
+    // A new price (GST now included) rewrites the same entry, and the next answer is given it.
+    const changed = await shop.client.patch(api(shop, `/invoicing/products/${made.json().id}`), { version: 1, pricePaise: 1_499_00, priceIncludesTax: true });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const products = (await knowledge()).filter((k) => k.kind === 'product');
+    expect(products).toHaveLength(1);
+    expect(products[0]).toMatchObject({ id: entry!.id, body: 'Laptop stand (SKU STAND-1) is a product we sell. Price: ₹1,499.00 each, GST of 18% included.' });
+    fake.reset();
+    fake.otherwise({ text: 'It is ₹1,499.00 including GST.' });
+    await v.send('And the laptop stand price today?');
+    await waitForMessage(v, (m) => m.author === 'assistant' && m.body.includes('1,499'));
+    expect(fake.requests.find((r) => r.endpoint === 'chat')!.raw).toContain('₹1,499.00 each, GST of 18% included');
+
+    // Written from invoicing: the knowledge editor cannot change or remove it.
+    const edit = await shop.client.patch(api(shop, `/knowledge/${entry!.id}`), { body: 'Free laptop stands!' });
+    expect(edit.statusCode).toBe(409);
+    expect(edit.json().error.code).toBe('product_entry');
+    expect((await shop.client.delete(api(shop, `/knowledge/${entry!.id}`))).statusCode).toBe(409);
+    // A product with no price is not given a made-up one.
+    await shop.client.post(api(shop, '/invoicing/products'), { sku: 'FIT-1', name: 'Desk fitting', hsn: '998719', uqc: 'NOS', pricePaise: 0, rateBps: 1800 });
+    expect((await knowledge()).find((k) => k.title === 'Desk fitting')?.body).toBe('Desk fitting (SKU FIT-1) is a service we offer. Its price is not listed: a person from the team will tell you.');
   });
 
   it('CONV-2 with no knowledge for the question the assistant calls no chat model, never invents, and asks a person', async () => {
@@ -334,7 +397,7 @@ describe('handoff and inbox', () => {
     await waitForMessage(v, (m) => m.author === 'assistant');
   });
 
-  it('CONV-4 client-role members see nothing of the inbox; filters by mine, unassigned and status', async () => {
+  it('CONV-4 client-role members see nothing of the inbox; filters by mine, unassigned, channel and status', async () => {
     expect((await client.client.get(api(owner, '/conversations'))).statusCode).toBe(403);
     expect((await client.client.get(api(owner, '/conversations/unread'))).statusCode).toBe(403);
     const v = visitor(owner);
@@ -345,6 +408,9 @@ describe('handoff and inbox', () => {
     const mine = (await staff.client.get(api(owner, '/conversations?view=mine'))).json().items;
     expect(mine.find((c: { id: string }) => c.id === id)).toMatchObject({ priority: 'high', assigneeUserId: staff.userId });
     expect((await owner.client.get(api(owner, '/conversations?view=mine'))).json().items.some((c: { id: string }) => c.id === id)).toBe(false);
+    // By channel: a web chat is under web, not under email or WhatsApp.
+    expect((await staff.client.get(api(owner, '/conversations?channel=web'))).json().items.some((c: { id: string }) => c.id === id)).toBe(true);
+    for (const other of ['email', 'whatsapp']) expect((await staff.client.get(api(owner, `/conversations?channel=${other}`))).json().items.some((c: { id: string }) => c.id === id), other).toBe(false);
     const bad = await staff.client.patch(api(owner, `/conversations/${id}`), { assignee: client.userId });
     expect(bad.statusCode).toBe(400);
     // CONV-4: a rating only after resolution.
@@ -352,6 +418,26 @@ describe('handoff and inbox', () => {
     await staff.client.patch(api(owner, `/conversations/${id}`), { status: 'resolved' });
     expect((await v.c.post(w(owner, '/rating'), { token: v.token, rating: 4 }, { origin: SITE })).statusCode).toBe(200);
     expect((await staff.client.get(api(owner, `/conversations/${id}`))).json().conversation.rating).toBe(4);
+  });
+
+  it('CONV-4 saved replies: staff save, change and delete them for the whole team; a shortcut is taken once; bad input is a 400; clients see none', async () => {
+    const made = await staff.client.post(api(owner, '/canned-replies'), { shortcut: 'prices', body: 'A birthday cake for 10 people costs $40.' });
+    expect(made.statusCode, made.body).toBe(201);
+    const id = made.json().id as string;
+    // The owner sees what staff saved: they are the team's, not one person's.
+    expect((await owner.client.get(api(owner, '/canned-replies'))).json().items).toContainEqual({ id, shortcut: 'prices', body: 'A birthday cake for 10 people costs $40.' });
+    const again = await owner.client.post(api(owner, '/canned-replies'), { shortcut: 'prices', body: 'Another text' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toMatchObject({ code: 'shortcut_taken', details: { fields: { shortcut: 'Already used.' } } });
+    expect((await staff.client.post(api(owner, '/canned-replies'), { shortcut: 'two words', body: 'x' })).statusCode).toBe(400);
+    expect((await staff.client.post(api(owner, '/canned-replies'), { shortcut: 'empty', body: '' })).statusCode).toBe(400);
+    const changed = await owner.client.patch(api(owner, `/canned-replies/${id}`), { body: 'Cakes start at $40 for 10 people.' });
+    expect(changed.json()).toMatchObject({ id, shortcut: 'prices', body: 'Cakes start at $40 for 10 people.' });
+    expect((await client.client.get(api(owner, '/canned-replies'))).statusCode).toBe(403);
+    expect((await client.client.post(api(owner, '/canned-replies'), { shortcut: 'sneaky', body: 'x' })).statusCode).toBe(403);
+    expect((await staff.client.delete(api(owner, `/canned-replies/${id}`))).statusCode).toBe(204);
+    expect((await owner.client.get(api(owner, '/canned-replies'))).json().items.some((r: { id: string }) => r.id === id)).toBe(false);
+    expect((await staff.client.delete(api(owner, `/canned-replies/${id}`))).statusCode).toBe(404);
   });
 
   it('CONV-4 auto-assignment goes round-robin up to each member’s cap; queued conversations are assigned as capacity frees', async () => {

@@ -5,6 +5,7 @@ import { users } from '../accounts/accounts.schema';
 import { memberships } from '../workspaces/workspaces.schema';
 import { appendMessage, firstName, touchConversation, type ConversationRow } from './conversation-rows';
 import { conversations, widgetSettings } from './conversations.schema';
+import { isOpen } from './widget-settings';
 
 const WHO = String.raw`(human|humans|agent|person|people|someone|somebody|operator|representative|staff|team member)`;
 const ASK = String.raw`(talk|speak|chat|connect|transfer|put me through|get me|want|need)`;
@@ -34,6 +35,23 @@ const handoffNotice: Record<FlagReason, string> = {
   assistant_off: 'Thanks! A person from the team will reply here.',
 };
 
+/** CONV-1: outside the opening hours nobody joins "shortly": the visitor is told the reply comes when the team is back. */
+const awayNotice: Record<FlagReason, string> = {
+  asked: "You asked for a person. We're away right now: someone from the team will reply here when we're back.",
+  no_knowledge: "I'll ask a person from the team. We're away right now: they will reply here when we're back.",
+  ai_failed: "Our assistant is unavailable right now, and so are we: a person from the team will reply here when we're back.",
+  no_ai_provider: "Thanks! We're away right now: a person from the team will reply here when we're back.",
+  restricted_contact: "We're away right now: a person from the team will reply here when we're back.",
+  assistant_off: "Thanks! We're away right now: a person from the team will reply here when we're back.",
+};
+
+/** What the visitor is told on a handoff: the web chat's opening hours are read only then (a handoff is rare; messages never read them here). */
+async function noticeFor(tx: Tx, conv: ConversationRow, reason: FlagReason): Promise<string> {
+  if (conv.channel !== 'web') return handoffNotice[reason];
+  const [settings] = await tx.select({ businessHours: widgetSettings.businessHours }).from(widgetSettings).where(eq(widgetSettings.workspaceId, conv.workspaceId));
+  return isOpen(settings?.businessHours) ? handoffNotice[reason] : awayNotice[reason];
+}
+
 /**
  * CONV-3: the conversation goes to a person (the assistant stays silent from now on), is open
  * for the inbox, and is auto-assigned when the workspace does that. Asking twice says it once.
@@ -47,7 +65,7 @@ export async function requestHandoff(tx: Tx, conv: ConversationRow, reason: Flag
     flagReason: reason,
     resolvedAt: null,
   });
-  if (!already) await appendMessage(tx, conv, { authorKind: 'system', body: handoffNotice[reason] });
+  if (!already) await appendMessage(tx, conv, { authorKind: 'system', body: await noticeFor(tx, conv, reason) });
   await autoAssign(tx, conv.workspaceId);
 }
 

@@ -150,7 +150,7 @@ export async function meaningState(tx: Tx, workspaceId: string): Promise<Map<str
 
 export interface KnowledgeHit {
   id: string;
-  kind: 'faq' | 'page';
+  kind: Entry['kind'];
   title: string;
   url: string | null;
   /** What the model is given: the entry's text, or for a long page the chunks that matched. */
@@ -233,7 +233,7 @@ async function questionVector(services: Services, workspaceId: string, provider:
 }
 
 interface NearEntryChunk extends NearChunk {
-  kind: 'faq' | 'page';
+  kind: Entry['kind'];
   title: string;
   url: string | null;
   entry_body: string;

@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { notFound } from '../../platform/http/errors';
+import { conflict, notFound } from '../../platform/http/errors';
 import type { knowledgeBody, knowledgePatch } from './conversations.contract';
 import { knowledgeEntries } from './conversations.schema';
 import { fetchPage } from './fetch-page';
@@ -20,6 +20,7 @@ export const entryColumns = {
   title: knowledgeEntries.title,
   body: knowledgeEntries.body,
   url: knowledgeEntries.url,
+  productId: knowledgeEntries.productId,
   createdAt: knowledgeEntries.createdAt,
   updatedAt: knowledgeEntries.updatedAt,
 };
@@ -58,8 +59,33 @@ export async function addPageFromUrl(db: Db, ctx: WorkspaceContext, url: string,
   return createKnowledge(db, ctx, { kind: 'page', title: page.title, body: page.text, url: page.url });
 }
 
+/** CONV-2: an entry written from an invoicing product changes with the product, not here. */
+async function refuseProductEntry(tx: Tx, workspaceId: string, id: string): Promise<void> {
+  const [row] = await tx.select({ kind: knowledgeEntries.kind }).from(knowledgeEntries).where(and(eq(knowledgeEntries.workspaceId, workspaceId), eq(knowledgeEntries.id, id)));
+  if (row?.kind === 'product') throw conflict('product_entry', 'This entry is written from Invoicing → Products: change the product there.');
+}
+
+/**
+ * CONV-2: a product the business sells (invoicing's products), as knowledge the assistant answers
+ * from: written, or rewritten when its text changed, by invoicing's product use cases in their own
+ * transaction. `title` and `body` are the product as a visitor may be told it (invoicing words its price).
+ */
+export async function setProductKnowledge(tx: Tx, workspaceId: string, product: { productId: string; title: string; body: string }): Promise<void> {
+  const changed = await tx
+    .insert(knowledgeEntries)
+    .values({ workspaceId, kind: 'product', productId: product.productId, title: product.title, body: product.body })
+    .onConflictDoUpdate({
+      target: [knowledgeEntries.workspaceId, knowledgeEntries.productId],
+      set: { title: product.title, body: product.body, updatedAt: sql`now()` },
+      setWhere: sql`(${knowledgeEntries.title}, ${knowledgeEntries.body}) IS DISTINCT FROM (excluded.title, excluded.body)`,
+    })
+    .returning({ id: knowledgeEntries.id });
+  if (changed.length) await queueKnowledgeIndex(tx, workspaceId);
+}
+
 export async function updateKnowledge(db: Db, ctx: WorkspaceContext, id: string, input: z.infer<typeof knowledgePatch>) {
   return withTenant(db, ctx, async (tx) => {
+    await refuseProductEntry(tx, ctx.workspaceId, id);
     const [row] = await tx
       .update(knowledgeEntries)
       .set({ ...input, updatedAt: sql`now()` })
@@ -73,6 +99,7 @@ export async function updateKnowledge(db: Db, ctx: WorkspaceContext, id: string,
 
 export async function deleteKnowledge(services: Pick<Services, 'database' | 'realtime'>, ctx: WorkspaceContext, id: string) {
   return withTenant(services.database.db, ctx, async (tx) => {
+    await refuseProductEntry(tx, ctx.workspaceId, id);
     const gone = await tx.delete(knowledgeEntries).where(and(eq(knowledgeEntries.workspaceId, ctx.workspaceId), eq(knowledgeEntries.id, id))).returning({ id: knowledgeEntries.id });
     if (!gone.length) throw notFound('Knowledge entry');
     // Its chunks went with it (issue 15: instances forget what they knew of the index).

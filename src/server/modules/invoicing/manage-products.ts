@@ -6,6 +6,7 @@ import { FieldErrors, invalidFields } from '../crm/normalise';
 import type { MovementBody, Product, ProductBody, UpdateProductBody } from './invoicing.contract';
 import { products, stockMovements } from './invoicing.schema';
 import { checkHsnOrSac, formatRate, isRateValidOn, isUqc, mulDivRound } from './gst';
+import { setProductKnowledge } from '../conversations';
 
 export type ProductRow = typeof products.$inferSelect;
 export type MovementRow = typeof stockMovements.$inferSelect;
@@ -41,6 +42,20 @@ function checkProduct(input: Partial<ProductBody>): void {
   errors.throwIfAny();
 }
 
+/**
+ * CONV-2: a product as the website assistant may tell a visitor: its name, what it is and its
+ * price as invoiced (with or without GST), nothing else (not the cost or the stock). No price set:
+ * the assistant is told the price is not listed, so it asks a person rather than guessing.
+ */
+const inr = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR' });
+
+export function productKnowledge(r: Pick<ProductRow, 'id' | 'name' | 'sku' | 'hsn' | 'pricePaise' | 'priceIncludesTax' | 'rateBps'>) {
+  const what = r.hsn.startsWith('99') ? 'a service we offer' : 'a product we sell';
+  const tax = r.rateBps === 0 ? 'no GST' : r.priceIncludesTax ? `GST of ${formatRate(r.rateBps)} included` : `plus GST of ${formatRate(r.rateBps)}`;
+  const price = r.pricePaise > 0 ? `Price: ${inr.format(r.pricePaise / 100)} each, ${tax}.` : 'Its price is not listed: a person from the team will tell you.';
+  return { productId: r.id, title: r.name, body: `${r.name} (SKU ${r.sku}) is ${what}. ${price}` };
+}
+
 const skuTaken = (e: unknown) => (e as { code?: string; cause?: { code?: string } }).code === '23505' || (e as { cause?: { code?: string } }).cause?.code === '23505';
 
 /** INV-1: a product (HSN) or service (SAC). Services do not track stock unless asked. */
@@ -50,6 +65,7 @@ export async function createProduct(db: Db, ctx: WorkspaceContext, input: Produc
   try {
     return await withTenant(db, ctx, async (tx) => {
       const [row] = await tx.insert(products).values({ ...input, trackStock, workspaceId: ctx.workspaceId }).returning();
+      await setProductKnowledge(tx, ctx.workspaceId, productKnowledge(row!));
       return presentProduct(row!);
     });
   } catch (e) {
@@ -91,6 +107,7 @@ export async function updateProduct(db: Db, ctx: WorkspaceContext, id: string, i
       if (row.version !== version) throw conflict('version_conflict', 'The product changed since you opened it.', { field: 'version', current: row.version });
       const [next] = await tx.update(products).set({ ...changes, version: row.version + 1, updatedAt: new Date() })
         .where(and(eq(products.workspaceId, ctx.workspaceId), eq(products.id, id))).returning();
+      await setProductKnowledge(tx, ctx.workspaceId, productKnowledge(next!));
       return presentProduct(next!);
     });
   } catch (e) {

@@ -70,8 +70,9 @@ export function InboxPage() {
   const select = (id: string | undefined) => void navigate({ to: `/w/${workspaceId}/inbox` as '/', search: (id ? { c: id } : {}) as never });
 
   if (!team) return <Forbidden what="the inbox" />;
+  // minmax(0,1fr): a long last message is cut short in its row, never widening the pane past a phone's screen.
   return (
-    <div className="-m-4 grid h-[calc(100dvh-3.5rem)] md:-m-6 md:grid-cols-[20rem_1fr] xl:grid-cols-[20rem_1fr_18rem]">
+    <div className="-m-4 grid h-[calc(100dvh-3.5rem)] grid-cols-[minmax(0,1fr)] md:-m-6 md:grid-cols-[20rem_minmax(0,1fr)] xl:grid-cols-[20rem_minmax(0,1fr)_18rem]">
       <section aria-labelledby="inbox-heading" className={`${selected ? 'hidden md:flex' : 'flex'} min-h-0 flex-col border-r border-stone-200 bg-white`}>
         <div className="border-b border-stone-200 p-3">
           <h1 id="inbox-heading" className="text-lg font-semibold text-stone-900">

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useParams } from '@tanstack/react-router';
+import { Link, useParams } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
-import { errorMessage } from '../../lib/api';
+import { ApiError, errorMessage } from '../../lib/api';
 import { ErrorAlert, StatusNote } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../ui/Field';
@@ -12,7 +12,24 @@ import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
 import { addKnowledge, fetchKnowledge, fetchKnowledgePage, fetchWidgetSettings, removeKnowledge, saveWidgetSettings, type WidgetSettings } from './api';
 
 const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean);
-const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'] as const;
+const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+type Weekday = (typeof weekdays)[number];
+const dayNames: Record<Weekday, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
+type DayHours = { open: boolean; from: string; to: string };
+/** CONV-1: the week as the form shows it: a day is open or closed, with one range (Monday–Friday 9–5 to start with). */
+const weekOf = (hours: WidgetSettings['businessHours']): Record<Weekday, DayHours> =>
+  Object.fromEntries(
+    weekdays.map((d) => {
+      const range = hours ? hours.days[d]?.[0] : d === 'sat' || d === 'sun' ? undefined : ['09:00', '17:00'];
+      return [d, { open: !!range, from: range?.[0] ?? '09:00', to: range?.[1] ?? '17:00' }];
+    }),
+  ) as Record<Weekday, DayHours>;
+/** "Saturday: " for a server message about `businessHours.days.sat…`. */
+const dayOfField = (field: string) => {
+  const day = /\.days\.(\w+)/.exec(field)?.[1];
+  return day && day in dayNames ? `${dayNames[day as Weekday]}: ` : '';
+};
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** CONV-1, CONV-2: Settings → Website assistant — look, hours, questions, privacy, origins, knowledge, the script tag. */
 export function WebsiteAssistantSettings() {
@@ -30,14 +47,21 @@ export function WebsiteAssistantSettings() {
   );
 }
 
+/** Every time zone the browser knows, with the one in use first if it is not among them. */
+function zoneOptions(current: string) {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return (zones.includes(current) ? zones : [current, ...zones]).map((z) => ({ value: z, label: z.replace(/_/g, ' ') }));
+}
+
 function SettingsForm({ workspaceId, initial }: { workspaceId: string; initial: WidgetSettings }) {
   const queryClient = useQueryClient();
   const [s, setS] = useState(initial);
   const [origins, setOrigins] = useState(initial.allowedOrigins.join('\n'));
   const [questions, setQuestions] = useState(initial.questions.join('\n'));
   const [hoursOn, setHoursOn] = useState(!!initial.businessHours);
-  const [from, setFrom] = useState(initial.businessHours?.days.mon?.[0]?.[0] ?? '09:00');
-  const [to, setTo] = useState(initial.businessHours?.days.mon?.[0]?.[1] ?? '17:00');
+  const [week, setWeek] = useState(() => weekOf(initial.businessHours));
+  const [timeZone, setTimeZone] = useState(initial.businessHours?.timeZone ?? browserZone());
+  const setDay = (d: Weekday, change: Partial<DayHours>) => setWeek((w) => ({ ...w, [d]: { ...w[d], ...change } }));
   const [copied, setCopied] = useState(false);
   useEffect(() => setS(initial), [initial]);
   const save = useMutation({
@@ -54,7 +78,7 @@ function SettingsForm({ workspaceId, initial }: { workspaceId: string; initial: 
         assistantEnabled: s.assistantEnabled,
         autoAssign: s.autoAssign,
         assignCap: s.assignCap,
-        businessHours: hoursOn ? { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, days: Object.fromEntries(weekdays.map((d) => [d, [[from, to]]])) } : null,
+        businessHours: hoursOn ? { timeZone, days: Object.fromEntries(weekdays.filter((d) => week[d].open).map((d) => [d, [[week[d].from, week[d].to]]])) } : null,
       }),
     onSuccess: (data) => queryClient.setQueryData(['widget-settings', workspaceId], data),
   });
@@ -62,6 +86,8 @@ function SettingsForm({ workspaceId, initial }: { workspaceId: string; initial: 
     e.preventDefault();
     save.mutate();
   };
+  /** The server's word on the hours (a range closing before it opens, an unknown zone), by the day it concerns. */
+  const hoursErrors = save.error instanceof ApiError ? Object.entries(save.error.fields).filter(([field]) => field.startsWith('businessHours')) : [];
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
       <Card>
@@ -77,10 +103,33 @@ function SettingsForm({ workspaceId, initial }: { workspaceId: string; initial: 
           </div>
           <CheckboxField label="Business hours (outside them, visitors leave a message and an email)" checked={hoursOn} onChange={(e) => setHoursOn(e.target.checked)} />
           {hoursOn ? (
-            <div className="flex gap-3">
-              <TextField label="Monday–Friday from" type="time" value={from} onChange={(e) => setFrom(e.target.value)} />
-              <TextField label="to" type="time" value={to} onChange={(e) => setTo(e.target.value)} />
-            </div>
+            <fieldset className="space-y-2 rounded-md border border-stone-200 p-3">
+              <legend className="px-1 text-sm font-medium text-stone-800">Opening hours</legend>
+              {weekdays.map((d) => (
+                <div key={d} className="flex flex-wrap items-center gap-2 text-sm">
+                  <label className="flex w-full items-center gap-2 text-stone-800 sm:w-32">
+                    <input type="checkbox" checked={week[d].open} onChange={(e) => setDay(d, { open: e.target.checked })} />
+                    {dayNames[d]}
+                  </label>
+                  {week[d].open ? (
+                    <>
+                      <input type="time" aria-label={`${dayNames[d]} from`} value={week[d].from} onChange={(e) => setDay(d, { from: e.target.value })} className="rounded border border-stone-300 px-2 py-1" />
+                      <span aria-hidden="true">–</span>
+                      <input type="time" aria-label={`${dayNames[d]} to`} value={week[d].to} onChange={(e) => setDay(d, { to: e.target.value })} className="rounded border border-stone-300 px-2 py-1" />
+                    </>
+                  ) : (
+                    <span className="text-stone-500">Closed</span>
+                  )}
+                </div>
+              ))}
+              <SelectField label="Time zone" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} options={zoneOptions(timeZone)} />
+              {hoursErrors.map(([field, message]) => (
+                <p key={field} className="text-sm text-red-700" role="alert">
+                  {dayOfField(field)}
+                  {message}
+                </p>
+              ))}
+            </fieldset>
           ) : null}
           <TextAreaField label="Qualifying questions (one per line)" hint="The assistant asks them one at a time." value={questions} rows={3} onChange={(e) => setQuestions(e.target.value)} />
           <TextAreaField label="Privacy notice" value={s.privacyNotice ?? ''} maxLength={1000} rows={2} onChange={(e) => setS({ ...s, privacyNotice: e.target.value })} />
@@ -118,13 +167,23 @@ function SettingsForm({ workspaceId, initial }: { workspaceId: string; initial: 
             <div className="px-3 py-2 font-semibold text-white" style={{ background: s.accentColor }}>
               {s.title}
             </div>
+            {hoursOn ? <p className="bg-amber-50 px-3 py-1.5 text-xs text-amber-900">Outside your hours: “We're away right now. Leave a message and your email, and we'll reply later.”</p> : null}
             <div className="space-y-2 bg-stone-50 p-3 text-sm">
               <p className="text-center text-stone-600">{s.greeting}</p>
               <p className="ml-auto w-fit rounded-lg px-2 py-1 text-white" style={{ background: s.accentColor }}>
                 How much is a cake?
               </p>
-              {s.privacyNotice ? <p className="text-xs text-stone-500">{s.privacyNotice}</p> : null}
+              {s.privacyNotice || s.privacyUrl ? (
+                <p className="text-xs text-stone-500">
+                  {s.privacyNotice}{' '}
+                  {s.privacyUrl ? <span className="underline">Privacy notice</span> : null}
+                </p>
+              ) : null}
             </div>
+          </div>
+          {/* Where the chat button sits on the visitor's screen. */}
+          <div className={`mt-3 flex ${s.position === 'left' ? 'justify-start' : 'justify-end'}`} aria-hidden="true">
+            <span className="block h-10 w-10 rounded-full shadow" style={{ background: s.accentColor }} />
           </div>
         </Card>
       </div>
@@ -160,7 +219,7 @@ function KnowledgeEditor({ workspaceId }: { workspaceId: string }) {
   const remove = useMutation({ mutationFn: (id: string) => removeKnowledge(workspaceId, id), onSuccess: () => void queryClient.invalidateQueries({ queryKey: key }) });
   return (
     <Card className="mt-6">
-      <SectionHeading description="The assistant answers only from these, and shows which it used. Without an answer here it asks a person.">Knowledge</SectionHeading>
+      <SectionHeading description="The assistant answers only from these, and shows which it used. Without an answer here it asks a person. The products and services in Invoicing are here too, with their prices.">Knowledge</SectionHeading>
       {list.isPending ? <p className="mb-2 text-sm text-stone-600">Loading knowledge…</p> : null}
       {list.error ? <ErrorAlert className="mb-2">{errorMessage(list.error)}</ErrorAlert> : null}
       {list.data ? (
@@ -171,21 +230,30 @@ function KnowledgeEditor({ workspaceId }: { workspaceId: string }) {
       {list.data && !list.data.items.length ? <p className="mb-4 text-sm text-stone-600">No knowledge yet: add an FAQ entry or a page below.</p> : null}
       <ul className="mb-4 divide-y divide-stone-100" aria-label="Knowledge entries">
         {list.data?.items.map((k) => (
-          <li key={k.id} className="flex items-start gap-2 py-2">
+          <li key={k.id} className="flex flex-wrap items-start gap-2 py-2 sm:flex-nowrap">
             <span className="rounded bg-stone-100 px-1.5 text-xs uppercase text-stone-600">{k.kind}</span>
-            <span className="flex-1">
+            {/* At phone width the action goes under the entry rather than squeezing its title. */}
+            <span className="min-w-0 flex-1 basis-48">
               <span className="block font-medium text-stone-900">{k.title}</span>
               {list.data?.meaning.available ? (
                 <span className={`text-xs ${k.indexedByMeaning ? 'text-emerald-700' : 'text-amber-800'}`}>{k.indexedByMeaning ? 'Indexed by meaning' : 'Indexing by meaning…'}</span>
               ) : null}
               <span className="line-clamp-2 text-sm text-stone-600">{k.body}</span>
             </span>
-            <Button size="sm" variant="ghost" onClick={() => remove.mutate(k.id)} aria-label={`Remove ${k.title}`}>
-              Remove
-            </Button>
+            {k.kind === 'product' ? (
+              // CONV-2: written from the product, so changed there.
+              <Link to={`/w/${workspaceId}/invoices/products` as '/'} className="px-2 py-1 text-sm text-teal-800 underline">
+                Change in Products
+              </Link>
+            ) : (
+              <Button size="sm" variant="ghost" onClick={() => remove.mutate(k.id)} aria-label={`Remove ${k.title}`}>
+                Remove
+              </Button>
+            )}
           </li>
         ))}
       </ul>
+      {remove.error ? <ErrorAlert className="mb-4">{errorMessage(remove.error)}</ErrorAlert> : null}
       <form
         className="mb-6 flex flex-wrap items-end gap-2"
         aria-label="Add a page from its address"

@@ -36,6 +36,8 @@ export const checkWhatsapp = (w: string) => api.post<WhatsappCheck>(`${base(w)}/
 export const updateConversation = (w: string, id: string, body: z.input<typeof updateConversationBody>) => api.patch<ConversationDetail>(`${base(w)}/conversations/${id}`, body);
 export const eraseConversation = (w: string, id: string) => api.post<ConversationDetail>(`${base(w)}/conversations/${id}/erase`);
 export const fetchCanned = (w: string) => api.get<{ items: CannedReply[] }>(`${base(w)}/canned-replies`);
+export const createCanned = (w: string, body: { shortcut: string; body: string }) => api.post<CannedReply>(`${base(w)}/canned-replies`, body);
+export const removeCanned = (w: string, id: string) => api.delete(`${base(w)}/canned-replies/${id}`);
 
 export const fetchWidgetSettings = (w: string) => api.get<WidgetSettings>(`${base(w)}/widget-settings`);
 export const saveWidgetSettings = (w: string, body: z.input<typeof updateWidgetSettingsBody>) => api.patch<WidgetSettings>(`${base(w)}/widget-settings`, body);

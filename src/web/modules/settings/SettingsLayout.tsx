@@ -22,6 +22,7 @@ const sections: { path: string; label: string; for?: Audience }[] = [
   { path: 'business', label: 'Business', for: 'managers' },
   { path: 'website-assistant', label: 'Website assistant', for: 'managers' },
   { path: 'channels', label: 'Channels', for: 'managers' },
+  { path: 'saved-replies', label: 'Saved replies', for: 'team' },
   { path: 'sending-accounts', label: 'Sending accounts', for: 'managers' },
   { path: 'audit', label: 'Audit log', for: 'managers' },
   { path: 'data', label: 'Data', for: 'managers' },
