@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npx kestrel <command>`: runs the CLI in a child Node process and hands back its exit code. Like
-// `npm start` (scripts/start.mjs) it runs one bundled file, dist/server/cli.js, built with esbuild
+// `npm start` (scripts/start.mjs) it runs the bundle's dist/server/cli.js, built with esbuild
 // when the server's sources are newer than it: a process that loads the bundle holds ~170 MiB where
 // one compiling every TypeScript file with tsx holds ~290 MiB, which is what kept `kestrel export` of
 // a large workspace above 300 MB (bench/privacy.bench.ts). When the bundle cannot be built (no
@@ -14,7 +14,7 @@ const cli = path.join(root, 'src/server/cli.ts');
 
 async function builtCli() {
   try {
-    return await buildServerBundle({ entry: cli, outfile: path.join(root, 'dist/server/cli.js'), logLevel: 'error' });
+    return await buildServerBundle({ name: 'cli', logLevel: 'error' });
   } catch {
     return null;
   }
