@@ -1,7 +1,7 @@
 // The one "build when stale" of the server's bundles, shared by `npm start` (scripts/start.mjs,
 // dist/server/main.js) and the `kestrel` CLI (bin/kestrel.mjs, dist/server/cli.js): both entry points
-// are rebuilt together with esbuild when any file under src/server, package.json or
-// package-lock.json is newer than the one asked for. Code is split (ESM chunks under
+// are rebuilt together with esbuild when any file under src/server, package.json,
+// package-lock.json or this file is newer than the one asked for. Code is split (ESM chunks under
 // dist/server/chunks): what an entry loads lazily (`await import(…)`, as the job handlers are by
 // platform/boot.ts) stays on disk until a process asks for it, so `kestrel export` never loads the
 // server's routes or job handlers.
@@ -20,7 +20,8 @@ export function newest(p) {
   return t;
 }
 
-const serverSources = () => [path.join(root, 'src/server'), path.join(root, 'package.json'), path.join(root, 'package-lock.json')].filter(existsSync);
+// This file too: a change in how the bundle is built makes it stale.
+const serverSources = () => [path.join(root, 'src/server'), path.join(root, 'package.json'), path.join(root, 'package-lock.json'), fileURLToPath(import.meta.url)].filter(existsSync);
 
 /** Whether `bundle` is missing or older than the server's sources. */
 export function serverBundleStale(bundle) {
