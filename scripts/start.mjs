@@ -48,14 +48,9 @@ if (existsSync(widgetDir) && (!existsSync(widgetLoader) || newest(widgetDir) > s
   await buildWidget();
 }
 
-// The server runs from one bundled file (dependencies stay in node_modules): loading it takes a
+// The server runs from a bundle (most dependencies stay in node_modules; scripts/server-bundle.mjs): loading it takes a
 // fraction of the time that compiling every TypeScript file at start-up with tsx does.
-const serverBundle = await buildServerBundle({
-  entry: path.join(root, 'src/server/main.ts'),
-  outfile: path.join(root, 'dist/server/main.js'),
-  sourcemap: true,
-  onBuild: () => console.log('Building the server…'),
-});
+const serverBundle = await buildServerBundle({ name: 'main', onBuild: () => console.log('Building the server…') });
 
 // Source-mapped stack traces are off by default: with them on, every error stack is translated
 // through the bundle's map, and a library that builds errors as part of its normal work (the phone

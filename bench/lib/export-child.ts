@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/server/platform/config';
 import { createLogger } from '../../src/server/platform/logger';
 
 const [workspaceId, file] = process.argv.slice(2) as [string, string];
-const platform = await startPlatform(loadConfig(process.env), createLogger('silent'), { runJobs: false });
+const platform = await startPlatform(loadConfig(process.env), createLogger('silent'), { runJobs: false, handlers: false });
 const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))![1]);
 (globalThis as { gc?: () => void }).gc?.();
 const beforeKib = kib('VmRSS');

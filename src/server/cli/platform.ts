@@ -39,7 +39,7 @@ export async function runningEmbeddedUrl(config: Config): Promise<string | null>
 }
 
 /**
- * Starts what a command needs (database, migrations, secrets; no jobs, no HTTP), runs it, and
+ * Starts what a command needs (database, migrations, secrets; no jobs nor their code, no HTTP), runs it, and
  * stops everything again. Logs go to stderr at warn level so stdout carries only the answer.
  */
 export async function withServices<T>(io: CliIo, run: (services: Services, config: Config) => Promise<T>): Promise<T> {
@@ -51,7 +51,7 @@ export async function withServices<T>(io: CliIo, run: (services: Services, confi
   const logger = createLogger('warn', { write: (line: string) => void io.stderr.write(line) });
   let platform: Platform;
   try {
-    platform = await startPlatform(config, logger, { runJobs: false });
+    platform = await startPlatform(config, logger, { runJobs: false, handlers: false });
   } catch (error) {
     throw new CliError(`Could not open the database: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -100,6 +100,16 @@ export async function erasePerson(
         AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.workspace_id = t.workspace_id AND c.words @> ARRAY[t.term])`);
     note(counts.deleted, 'search_terms', words.rowCount ?? 0);
   }
+  // A company's or deal's name that held the person's name (scrubbed above) fed the vocabulary too.
+  // Only then: no index answers "does another deal's name still have this word", so this reads them all.
+  for (const table of ['companies', 'deals'] as const) {
+    if (!counts.scrubbed[table] || !who.names.length) continue;
+    const words = await tx.execute(sql`
+      DELETE FROM search_terms t WHERE t.${ws} AND t.record_type = ${table}
+        AND t.term = ANY(SELECT unnest(kestrel_words(${who.names.join(' ')})))
+        AND NOT EXISTS (SELECT 1 FROM ${sql.identifier(table)} r WHERE r.workspace_id = t.workspace_id AND kestrel_words(r.name) @> ARRAY[t.term])`);
+    note(counts.deleted, 'search_terms', words.rowCount ?? 0);
+  }
 
   const erased = [counts.deleted, counts.unlinked, counts.scrubbed].some((bucket) => Object.keys(bucket).length > 0);
   if (options.suppress && erased) {

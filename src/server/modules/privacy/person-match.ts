@@ -84,17 +84,25 @@ export function mentions(entry: DataEntry, columns: Map<string, ColumnKind>, nee
   return sql`lower(${text}) LIKE ANY(ARRAY(SELECT lower(p) FROM unnest(${textArray(patterns)}) AS p))`;
 }
 
+/** Tables kestrel_person_rows searches by index (db/migrations/…_person_search_more_tables.sql). */
+const indexedTables = new Set(['activities', 'companies', 'deals']);
+
 /**
- * Issue 20: the contacts a statement about the person can touch, found through the indexes on
- * contacts by kestrel_person_contacts (row-level security keeps the app role's own conditions
- * from using them, so each would read every contact). ANDed with the statement's own condition,
- * which still decides: the narrowing only turns a read of every row into a primary-key lookup.
- * Null for every other table.
+ * Issue 20: the rows a statement about the person can touch, found through indexes — contacts'
+ * by kestrel_person_contacts, activities', companies' and deals' by kestrel_person_rows (row-level
+ * security keeps the app role's own conditions from using them, so each would read every row).
+ * ANDed with the statement's own condition, which still decides: the narrowing only turns a read
+ * of every row into a primary-key lookup, so it must find at least every row that condition
+ * would (an address, number or contact the table identifies the person by, a needle in its
+ * person.text columns). Null for every other table.
  */
 export function indexedCandidates(table: string, who: Identity, needles: string[]): SQL | null {
-  if (table !== 'contacts') return null;
   const patterns = needles.map((n) => `%${escapeLike(n)}%`);
-  return sql`(id = ANY(ARRAY(SELECT id FROM kestrel_person_contacts(${textArray(who.emails)}, ${textArray(who.phones)}, ${textArray(patterns)}))) OR id = ANY(${sql.param(who.contactIds)}::uuid[]))`;
+  if (table === 'contacts') {
+    return sql`(id = ANY(ARRAY(SELECT id FROM kestrel_person_contacts(${textArray(who.emails)}, ${textArray(who.phones)}, ${textArray(patterns)}))) OR id = ANY(${sql.param(who.contactIds)}::uuid[]))`;
+  }
+  if (!indexedTables.has(table)) return null;
+  return sql`id = ANY(ARRAY(SELECT id FROM kestrel_person_rows(${table}, ${textArray(who.emails)}, ${textArray(patterns)}, ${sql.param(who.contactIds)}::uuid[])))`;
 }
 
 /** The needles a lookup searches free text for: addresses and numbers (names are too common to find a person by). */

@@ -4,6 +4,7 @@ import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/help
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { scanDatabase as scan } from '../../../../test/helpers/db-scan';
 import { nyWeekday } from '../booking/booking.fixtures';
+import { dataEntries } from '../../platform/data/all';
 import { withTenant } from '../../platform/db/tenant';
 import { isSuppressed, suppressionHash } from './suppression';
 
@@ -99,6 +100,15 @@ describe('privacy: a person (PRIV-1, PRIV-3)', () => {
     // Another contact's own free text mentions them (found through the contacts' trigram index, issue 20), in capitals too.
     await withTenant(server.services.database.db, { workspaceId: owner.workspaceId, userId: null }, (tx) =>
       tx.execute(sql`UPDATE contacts SET title = ${`Assistant to ${p.email.toUpperCase()}`}, address_line2 = 'c/o ZORAWAR Quillfeather' WHERE id = ${other.contactId}`));
+    // Records not linked to them mention them too, found through the indexes on activities, companies and deals (issue 20):
+    // an email to their address in capitals on another's timeline, a note on it, a company's field, another's deal.
+    await ok(owner.client.post(api('/custom-fields'), { object: 'companies', key: 'planner', label: 'Planner', type: 'text' }));
+    const company = await ok(owner.client.post(api('/companies'), { name: 'Quill Events', custom: { planner: `ZORAWAR QUILLFEATHER <${p.email}>` } }));
+    const otherDeal = await ok(owner.client.post(api('/deals'), { name: 'Cake Zorawar Quillfeather ordered for Meera', contactId: other.contactId }));
+    await ok(owner.client.post(api('/activities'), { kind: 'note', body: `<p>Meera asked us to call ${p.phone.replace(/\s/g, '')} too.</p>`, links: [{ recordType: 'contacts', recordId: other.contactId }] }));
+    await withTenant(server.services.database.db, { workspaceId: owner.workspaceId, userId: null }, (tx) =>
+      tx.execute(sql`INSERT INTO activities (workspace_id, id, kind, subject, body, occurred_at, email_direction, email_from, email_to)
+        VALUES (${owner.workspaceId}, gen_random_uuid(), 'email', 'Cake tasting', 'See you on Friday', now(), 'outbound', 'bakery@example.test', ARRAY[${p.email.toUpperCase()}]::text[])`));
     // Before: the scan finds them (so the scan can fail).
     expect((await scanDatabase(p.email)).length).toBeGreaterThan(3);
     expect((await scanDatabase('Zorawar Quillfeather')).length).toBeGreaterThan(3);
@@ -109,6 +119,11 @@ describe('privacy: a person (PRIV-1, PRIV-3)', () => {
     expect(erased.scrubbed).toMatchObject({ contacts: 1 });
     const { rows: [mention] } = await server.services.database.system.execute<{ title: string; address_line2: string }>(sql`SELECT title, address_line2 FROM contacts WHERE id = ${other.contactId}`);
     expect(mention).toEqual({ title: 'Assistant to [erased]', address_line2: 'c/o [erased]' });
+    expect(erased.scrubbed).toMatchObject({ companies: 1, deals: 1 });
+    expect(erased.scrubbed.activities).toBeGreaterThanOrEqual(1);
+    expect(erased.deleted.activities).toBeGreaterThanOrEqual(1);
+    const { rows: [kept] } = await server.services.database.system.execute<{ custom: unknown; name: string }>(sql`SELECT c.custom, d.name FROM companies c, deals d WHERE c.id = ${company.id} AND d.id = ${otherDeal.id}`);
+    expect(kept).toEqual({ custom: { planner: '[erased] <[erased]>' }, name: 'Cake [erased] ordered for Meera' });
 
     for (const needle of [p.email, '9876543210', 'Zorawar Quillfeather', 'Quillfeather']) expect(await scanDatabase(needle), needle).toEqual([]);
     // Everyone else is untouched.
@@ -127,6 +142,25 @@ describe('privacy: a person (PRIV-1, PRIV-3)', () => {
     expect(blocked).toEqual([{ kind: 'email', reason: 'erased', source: 'erasure' }, { kind: 'phone', reason: 'erased', source: 'erasure' }]);
     const audit = (await owner.client.get(api('/audit?action=privacy.person_erased'))).json().entries;
     expect(audit[0].details).toMatchObject({ found: true, deleted: { contacts: 1 } });
+  });
+
+  it('PRIV-1 PRIV-3 the indexed search of activities, companies and deals reads every column the data registry says identifies or mentions a person there', async () => {
+    // kestrel_person_rows narrows erasure and lookup to the rows it finds: a column the registry adds but the function does not read would leave a person behind.
+    const { rows: [fn] } = await server.services.database.system.execute<{ def: string }>(sql`SELECT pg_get_functiondef('kestrel_person_rows(text, text[], text[], uuid[])'::regprocedure) AS def`);
+    const entries = dataEntries().filter((e) => ['activities', 'companies', 'deals'].includes(e.table));
+    expect(entries.map((e) => e.table).sort()).toEqual(['activities', 'companies', 'deals']);
+    for (const e of entries) {
+      const start = fn!.def.indexOf(`tbl = '${e.table}'`);
+      expect(start, e.table).toBeGreaterThan(0);
+      const section = fn!.def.slice(start, fn!.def.indexOf('$q$ USING', start));
+      expect(section, e.table).toContain(`FROM ${e.table} `);
+      for (const c of e.person?.text ?? []) expect(section, `${e.table}.${c}`).toMatch(new RegExp(`coalesce\\(\\w\\.${c}(::text)?, ''\\)`));
+      for (const c of e.person?.email ?? []) expect(section, `${e.table}.${c}`).toContain(`kestrel_lower_all(a.${c}) && $2`);
+      if (e.person?.contactId) expect(section, `${e.table}.${e.person.contactId}`).toContain(`.${e.person.contactId} = ANY($2)`);
+      // Numbers and record links are not searched there: a registry that declares them needs the function to.
+      expect(e.person?.phone ?? [], e.table).toEqual([]);
+      expect(e.person?.record, e.table).toBeUndefined();
+    }
   });
 
   it('PRIV-3 erasing an address that is nowhere says "nothing found", audited, and erases nothing', async () => {
