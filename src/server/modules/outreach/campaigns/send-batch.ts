@@ -11,7 +11,8 @@ import { readMergeValuesBatch } from '../../crm';
 import { workspaces } from '../../workspaces/workspaces.schema';
 import type { SuppressionReason } from '../mail/consent';
 import { blockReasonOf, composeOutreachMail, postalAddressMissing, unsubscribeMailboxOf, type SendingContext } from '../mail/send-outreach-mail';
-import { accountForStream, CAMPAIGN_CONNECTIONS, transportForAccount } from '../mail/sending-accounts';
+import { BulkSmtp, smtpTargetOfUrl } from '../../../platform/mail/bulk-smtp';
+import { accountForStream, bulkSmtpForAccount, CAMPAIGN_CONNECTIONS, CAMPAIGN_WINDOW, transportForAccount } from '../mail/sending-accounts';
 import { trackingEnabled } from '../mail/tracking';
 import { addressHash } from '../mail/unsubscribe-token';
 import { outreachMessages } from '../outreach.schema';
@@ -30,7 +31,7 @@ export interface CampaignRun {
   shared: MergeValues;
   /** The campaign's template compiled once for the run: each mail only joins strings (MAIL-2). */
   template: CompiledTemplate;
-  /** Mails in flight at once (the pool's connections, at most the account's per-minute rate). */
+  /** Mails sent and not yet marked at once (the pool's connections, or `CAMPAIGN_WINDOW` pipelined; at most the account's per-minute rate). */
   inFlight: number;
   deliver(mail: { from: string; to: string; subject: string; text: string; html: string; headers: Record<string, string>; messageId: string }): Promise<string | null>;
   close(): void;
@@ -56,6 +57,15 @@ export async function openCampaignRun(services: Services, tx: Tx, ctx: Workspace
   const shared: MergeValues = { 'workspace.name': ws.name, 'sender.name': sender?.name ?? null };
   const template = compileTemplate(campaign);
   const inFlight = Math.max(1, Math.min(CAMPAIGN_CONNECTIONS, account?.perMinute ?? CAMPAIGN_CONNECTIONS));
+  const bulk = account ? bulkSmtpForAccount(services, account) : services.mail.transport.name === 'smtp' && services.config.SMTP_URL ? new BulkSmtp(smtpTargetOfUrl(services.config.SMTP_URL, CAMPAIGN_CONNECTIONS)) : null;
+  if (bulk) {
+    // SMTP (an account's or the instance's): one buffer per mail, pipelined over kept-open connections.
+    return {
+      services, ctx, campaign, sending, shared, template, inFlight: Math.max(1, Math.min(CAMPAIGN_WINDOW, account?.perMinute ?? CAMPAIGN_WINDOW)),
+      deliver: async (m) => (await bulk.send({ from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers })).messageId,
+      close: () => bulk.close(),
+    };
+  }
   if (account) {
     const transport = transportForAccount(services, account, { pooled: true });
     return {
