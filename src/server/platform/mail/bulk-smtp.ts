@@ -244,8 +244,7 @@ class Connection {
    * mail before it on this connection), the content once DATA is answered 354; replies come back in order.
    */
   async send(from: string, to: string, message: Buffer): Promise<Reply> {
-    this.busy++;
-    try {
+    {
       if (!this.pipelining) {
         // One mail at a time on this connection, each command answered before the next.
         const previous = this.chain;
@@ -316,13 +315,15 @@ class Connection {
       }
       if (end.code !== 250) throw new SmtpError(`The message was refused: ${end.text}`, end.code);
       return end;
-    } finally {
-      this.busy--;
     }
   }
 
   close() {
     if (this.closed) return;
+    if (!this.socket) {
+      this.closed = new Error('closed');
+      return;
+    }
     this.socket.end('QUIT\r\n');
     this.fail(new Error('closed'));
   }
@@ -330,27 +331,27 @@ class Connection {
 
 /** Sends mails over `target.connections` kept-open connections, each to the least busy one. */
 export class BulkSmtp {
-  private connections: Promise<Connection>[] = [];
+  private connections: { c: Connection; ready: Promise<void> }[] = [];
   private dkim: DKIM | null;
 
   constructor(private target: SmtpTarget) {
     this.dkim = target.dkim ? new DKIM({ ...target.dkim, hashAlgo: 'sha256' }) : null;
   }
 
-  private async connection(): Promise<Connection> {
-    // Drop the ones that failed; open another while fewer than asked for.
-    const settled = await Promise.all(this.connections.map((p) => p.then((c) => (c.usable ? c : null)).catch(() => null)));
-    this.connections = this.connections.filter((_, i) => settled[i]);
-    const live = settled.filter((c): c is Connection => c !== null);
-    const idle = live.find((c) => c.busy === 0);
+  /** Chosen synchronously, so mails started together spread over the connections and never open more than asked. */
+  private pick(): { c: Connection; ready: Promise<void> } {
+    this.connections = this.connections.filter((x) => x.c.usable);
+    const idle = this.connections.find((x) => x.c.busy === 0);
     if (idle) return idle;
-    if (live.length < this.target.connections) {
+    if (this.connections.length < this.target.connections) {
       const c = new Connection(this.target);
-      const opening = c.open().then(() => c);
-      this.connections.push(opening);
-      return opening;
+      const ready = c.open();
+      ready.catch(() => c.close());
+      const entry = { c, ready };
+      this.connections.push(entry);
+      return entry;
     }
-    return live.reduce((a, b) => (b.busy < a.busy ? b : a));
+    return this.connections.reduce((a, b) => (b.c.busy < a.c.busy ? b : a));
   }
 
   private async sign(message: Buffer): Promise<Buffer> {
@@ -364,13 +365,19 @@ export class BulkSmtp {
   async send(mail: BulkMail): Promise<{ messageId: string }> {
     const { message, messageId } = buildMime(mail);
     const signed = await this.sign(message);
-    const c = await this.connection();
-    await c.send(addressOf(mail.from), addressOf(mail.to), signed);
+    const { c, ready } = this.pick();
+    c.busy++;
+    try {
+      await ready;
+      await c.send(addressOf(mail.from), addressOf(mail.to), signed);
+    } finally {
+      c.busy--;
+    }
     return { messageId };
   }
 
   close() {
-    for (const p of this.connections) p.then((c) => c.close()).catch(() => {});
+    for (const { c, ready } of this.connections) ready.then(() => c.close()).catch(() => {});
     this.connections = [];
   }
 }
