@@ -255,12 +255,42 @@ export async function sendCampaignBatch(run: CampaignRun, batch: { contact_id: s
       ]);
     });
 
+  /**
+   * MAIL-4: right before a group of mails starts (a window's worth), the suppression list and the
+   * latest consent are read again for that group in one statement, so someone who unsubscribes (or
+   * bounces, complains, is erased or restricted onto the list, or withdraws consent) while the batch
+   * is sending gets no further mail. A mail stopped here never left: its message row goes, and the
+   * recipient is skipped with the reason. Returns the contacts stopped.
+   */
+  const recheck = async (group: Outgoing[]): Promise<Set<string>> =>
+    withTenant(db, ctx, async (tx) => {
+      const r = await tx.execute<{ id: string; suppression: SuppressionReason | null; latest_consent: string | null }>(sql`
+        SELECT x.id, s.reason AS suppression,
+          (SELECT oc.state FROM outreach_consents oc WHERE oc.workspace_id = ${ws} AND oc.contact_id = x.id ORDER BY oc.recorded_at DESC, oc.id DESC LIMIT 1) AS latest_consent
+        FROM unnest(${sql.param(group.map((m) => m.contactId))}::uuid[], ${sql.param(group.map((m) => addressHash(m.email)))}::text[]) AS x(id, hash)
+        LEFT JOIN outreach_suppressions s ON s.workspace_id = ${ws} AND s.kind = 'email' AND s.address_hash = x.hash`);
+      const stop: Mark[] = [];
+      for (const f of r.rows) {
+        const reason = blockReasonOf('marketing', { email: 'checked', restricted: false, consentState: 'granted', suppression: f.suppression, latestConsent: f.latest_consent });
+        if (reason) stop.push({ contactId: f.id, status: 'skipped', reason });
+      }
+      if (!stop.length) return new Set<string>();
+      const ids = new Set(stop.map((x) => x.contactId));
+      const messageIds = group.filter((m) => ids.has(m.contactId)).map((m) => m.messageId);
+      await tx.execute(sql`DELETE FROM ${outreachMessages} WHERE workspace_id = ${ws} AND id = ANY(${sql.param(messageIds)}::uuid[]) AND status <> 'sent'`);
+      await markRecipients(tx, ws, campaign.id, stop);
+      return ids;
+    });
+
   // A window of `inFlight` mails: a mail starts when fewer than `inFlight` are sent-or-sending and
   // not yet marked; what has come back is marked in one transaction while the next mails go out.
   // So the sending never waits for a commit while the window has room, and a kill leaves at most
   // `inFlight` mails unmarked (the bound the kill -9 test checks).
   const queue = prepared.outgoing;
   let next = 0;
+  /** Mails before this index were re-checked (MAIL-4); `stopped` among them are not sent. */
+  let checkedUntil = 0;
+  const blocked = new Set<string>();
   let unmarked = 0;
   let stopped = false;
   const inFlight = new Set<Promise<void>>();
@@ -272,7 +302,17 @@ export async function sendCampaignBatch(run: CampaignRun, batch: { contact_id: s
         stopped = true;
         break;
       }
+      if (next >= checkedUntil) {
+        const group = queue.slice(next, next + run.inFlight);
+        checkedUntil = next + group.length;
+        const stop = await recheck(group);
+        if (stop.size) {
+          for (const id of stop) blocked.add(id);
+          hooks.sent([...stop]);
+        }
+      }
       const m = queue[next++]!;
+      if (blocked.has(m.contactId)) continue;
       unmarked++;
       const p: Promise<void> = sendOne(m).then((r) => {
         back.push(r);
