@@ -93,6 +93,19 @@ describe('the campaign SMTP sender', () => {
     expect(got.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `reader${200 + i}@example.test`).sort());
   });
 
+  it('MAIL-2 a server that never answers fails the mail after the timeout instead of holding the campaign', async () => {
+    const net = await import('node:net');
+    const silent = net.createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const sender = new BulkSmtp({ host: '127.0.0.1', port: (silent.address() as AddressInfo).port, secure: false, connections: 1, timeoutMs: 300 });
+    try {
+      await expect(sender.send(mail(400))).rejects.toThrow(/did not answer in time/);
+    } finally {
+      sender.close();
+      silent.close();
+    }
+  });
+
   it('MAIL-1 a mail signed with the account\'s DKIM key verifies against its public key (relaxed/relaxed, rsa-sha256)', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const sender = new BulkSmtp({ host: '127.0.0.1', port: sink.port, secure: false, connections: 1, dkim: { domainName: 'harbour.example', keySelector: 'mail2024', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } });

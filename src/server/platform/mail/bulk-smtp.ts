@@ -33,6 +33,8 @@ export interface SmtpTarget {
   /** Connections kept open (mails in flight at once is up to the caller). */
   connections: number;
   dkim?: { domainName: string; keySelector: string; privateKey: string } | undefined;
+  /** A connection waiting this long for a reply is given up (its mails fail, to be retried); 60 s unless said. */
+  timeoutMs?: number | undefined;
   /** The name said in EHLO. */
   clientName?: string | undefined;
   tls?: tls.ConnectionOptions | undefined;
@@ -155,6 +157,10 @@ class Connection {
     socket.on('data', (chunk: string) => this.onData(chunk));
     socket.on('error', (e) => this.fail(e));
     socket.on('close', () => this.fail(new Error('The SMTP server closed the connection')));
+    // Idle while replies are owed: the server hangs; the connection is given up and its mails fail.
+    socket.setTimeout(this.target.timeoutMs ?? 60_000, () => {
+      if (this.waiting.length) socket.destroy(new Error('The SMTP server did not answer in time'));
+    });
   }
 
   private onData(chunk: string) {
