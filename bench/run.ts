@@ -34,6 +34,9 @@ const { values } = parseArgs({
     'crm-import-rows': { type: 'string' },
     /** Outreach: mails in the campaign (default 100,000), e.g. 5000 for a quick check. */
     mails: { type: 'string' },
+    /** Outreach: the server's and its embedded PostgreSQL's ports (free ones when not given). */
+    'outreach-port': { type: 'string' },
+    'outreach-pg-port': { type: 'string' },
     /** Privacy (issue 20): contacts in the workspace (default 1,000,000), and --restore-compare to also time the restore with every index kept. */
     contacts: { type: 'string' },
     'restore-compare': { type: 'boolean' },
@@ -133,7 +136,7 @@ try {
   }
   if (only.has('outreach')) {
     process.stderr.write('Outreach: a campaign into a local SMTP sink against nodemailer…\n');
-    outreachReport = outreachMarkdown(await benchOutreach({ mails: values.mails ? Number(values.mails) : undefined }));
+    outreachReport = outreachMarkdown(await benchOutreach({ mails: values.mails ? Number(values.mails) : undefined, port: values['outreach-port'] ? Number(values['outreach-port']) : undefined, pgPort: values['outreach-pg-port'] ? Number(values['outreach-pg-port']) : undefined }));
   }
   if (only.has('live')) {
     const num = (v: string | undefined) => (v ? Number(v) : undefined);

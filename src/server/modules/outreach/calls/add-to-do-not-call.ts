@@ -3,10 +3,7 @@ import type { Db, Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, badRequest } from '../../../platform/http/errors';
 import { users } from '../../accounts/accounts.schema';
-import { findContactRow } from '../../crm/contacts/get-contact';
-import { toE164 } from '../../crm/normalise';
-import { workspaceDefaults } from '../../crm/records';
-import { assertRecordAccess } from '../../crm/visibility';
+import { contactPhonesForCall, normalisePhone } from '../../crm';
 import type { DncEntry } from './calls.contract';
 import { doNotCall } from './calls.schema';
 
@@ -55,8 +52,7 @@ export async function insertDoNotCall(
 /** CALL-2: a number added by hand, normalised to E.164 with the workspace's country as default. */
 export async function addToDoNotCall(db: Db, ctx: WorkspaceContext, input: { number: string; reason?: string | null | undefined }): Promise<DncEntry> {
   return withTenant(db, ctx, async (tx) => {
-    const { region } = await workspaceDefaults(tx, ctx);
-    const number = toE164(input.number, region);
+    const number = await normalisePhone(tx, ctx, input.number);
     if (!number) throw badRequest('validation_failed', 'Not a valid phone number; include the country code, like +1 512 555 0100.', { fields: { number: 'Not a valid phone number.' }, in: 'body' });
     const [entry] = await insertDoNotCall(tx, ctx, [number], { source: 'manual', reason: input.reason ?? null });
     return entry!;
@@ -65,8 +61,7 @@ export async function addToDoNotCall(db: Db, ctx: WorkspaceContext, input: { num
 
 /** CALL-2: a contact said "don't call me": every number of theirs is on the list from this moment. */
 export async function markContactDoNotCall(tx: Tx, ctx: WorkspaceContext, contactId: string, reason: string | null): Promise<DncEntry[]> {
-  await assertRecordAccess(tx, ctx, 'contacts', contactId, 'write');
-  const row = await findContactRow(tx, ctx, contactId);
+  const row = await contactPhonesForCall(tx, ctx, contactId);
   const numbers = [...new Set([row?.phone, ...(row?.phones ?? [])].filter((n): n is string => !!n))];
   if (!numbers.length) throw new AppError('no_phone_number', 409, 'This contact has no phone number to put on the do-not-call list.');
   return insertDoNotCall(tx, ctx, numbers, { source: 'contact_request', reason: reason ?? 'Asked not to be called', contactId });

@@ -3,10 +3,7 @@ import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, badRequest } from '../../../platform/http/errors';
 import { logActivity, type LogActivityInput } from '../../activities';
-import { findContactRow } from '../../crm/contacts/get-contact';
-import { toE164 } from '../../crm/normalise';
-import { workspaceDefaults } from '../../crm/records';
-import { assertRecordAccess } from '../../crm/visibility';
+import { contactPhonesForCall, normalisePhone } from '../../crm';
 import { recordAudit } from '../../audit/record-audit';
 import { markContactDoNotCall } from './add-to-do-not-call';
 import type { LogCallInput, LogCallResult } from './calls.contract';
@@ -38,10 +35,8 @@ const subjects: Record<LogCallInput['outcome'], string> = {
  */
 export async function logCall(db: Db, ctx: WorkspaceContext, contactId: string, input: LogCallInput): Promise<LogCallResult> {
   return withTenant(db, ctx, async (tx) => {
-    await assertRecordAccess(tx, ctx, 'contacts', contactId, 'write');
-    const contact = await findContactRow(tx, ctx, contactId, { lock: true });
-    const { region } = await workspaceDefaults(tx, ctx);
-    const number = input.number ? toE164(input.number, region) : contact?.phone ?? null;
+    const contact = await contactPhonesForCall(tx, ctx, contactId, { lock: true });
+    const number = input.number ? await normalisePhone(tx, ctx, input.number) : contact?.phone ?? null;
     if (input.number && !number) throw badRequest('validation_failed', 'Not a valid phone number.', { fields: { number: 'Not a valid phone number.' }, in: 'body' });
     if (!number) throw new AppError('no_phone_number', 409, 'This contact has no phone number; add one before logging a call.');
 

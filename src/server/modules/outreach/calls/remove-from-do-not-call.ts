@@ -2,8 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { badRequest, notFound } from '../../../platform/http/errors';
-import { toE164 } from '../../crm/normalise';
-import { workspaceDefaults } from '../../crm/records';
+import { normalisePhone } from '../../crm';
 import { recordAudit } from '../../audit/record-audit';
 import { doNotCall } from './calls.schema';
 
@@ -14,8 +13,7 @@ import { doNotCall } from './calls.schema';
  */
 export async function removeFromDoNotCall(db: Db, ctx: WorkspaceContext, input: { number: string; reason: string }): Promise<void> {
   await withTenant(db, ctx, async (tx) => {
-    const { region } = await workspaceDefaults(tx, ctx);
-    const number = toE164(input.number, region);
+    const number = await normalisePhone(tx, ctx, input.number);
     if (!number) throw badRequest('validation_failed', 'Not a valid phone number; include the country code, like +1 512 555 0100.', { fields: { number: 'Not a valid phone number.' }, in: 'body' });
     const [removed] = await tx.delete(doNotCall).where(and(eq(doNotCall.workspaceId, ctx.workspaceId), eq(doNotCall.number, number))).returning();
     if (!removed) throw notFound('Do-not-call number');

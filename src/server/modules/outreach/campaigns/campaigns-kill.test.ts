@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ownerWithWorkspace } from '../../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../../test/helpers/server';
 import { SecretBox } from '../../../platform/crypto/secret-box';
-import { CAMPAIGN_CONNECTIONS } from '../mail/sending-accounts';
+import { CAMPAIGN_WINDOW } from '../mail/sending-accounts';
 
 /**
  * MAIL-2: `kill -9` of the process sending a campaign. This server takes the requests and runs no
@@ -124,11 +124,11 @@ describe('a campaign survives kill -9 of its worker', () => {
     }
     // SMTP cannot take a mail back: a mail accepted by the server in the instant before the kill,
     // not yet marked, is sent again under the same Message-ID, which mail clients show once. The
-    // runner sends through a window of CAMPAIGN_CONNECTIONS mails: a mail starts only while fewer
+    // runner sends through a window of CAMPAIGN_WINDOW mails: a mail starts only while fewer
     // than that many are sending or sent-but-unmarked (what came back is marked in one transaction
     // while the next mails go out), and the next run reads a message marked sent as sent: so at the
-    // kill at most CAMPAIGN_CONNECTIONS mails can be unmarked, and at most that many go out twice.
-    expect(duplicates.length).toBeLessThanOrEqual(CAMPAIGN_CONNECTIONS);
+    // kill at most CAMPAIGN_WINDOW mails can be unmarked, and at most that many go out twice.
+    expect(duplicates.length).toBeLessThanOrEqual(CAMPAIGN_WINDOW);
     console.log(`kill -9 after ${atKill} of 80 mails; ${received()} received in all, ${duplicates.length} re-sent under the same Message-ID`);
   }, 240_000);
 });

@@ -11,7 +11,8 @@ import { readMergeValuesBatch } from '../../crm';
 import { workspaces } from '../../workspaces/workspaces.schema';
 import type { SuppressionReason } from '../mail/consent';
 import { blockReasonOf, composeOutreachMail, postalAddressMissing, unsubscribeMailboxOf, type SendingContext } from '../mail/send-outreach-mail';
-import { accountForStream, CAMPAIGN_CONNECTIONS, transportForAccount } from '../mail/sending-accounts';
+import { BulkSmtp, smtpTargetOfUrl } from '../../../platform/mail/bulk-smtp';
+import { accountForStream, bulkSmtpForAccount, CAMPAIGN_CONNECTIONS, CAMPAIGN_WINDOW, transportForAccount } from '../mail/sending-accounts';
 import { trackingEnabled } from '../mail/tracking';
 import { addressHash } from '../mail/unsubscribe-token';
 import { outreachMessages } from '../outreach.schema';
@@ -30,7 +31,7 @@ export interface CampaignRun {
   shared: MergeValues;
   /** The campaign's template compiled once for the run: each mail only joins strings (MAIL-2). */
   template: CompiledTemplate;
-  /** Mails in flight at once (the pool's connections, at most the account's per-minute rate). */
+  /** Mails sent and not yet marked at once (the pool's connections, or `CAMPAIGN_WINDOW` pipelined; at most the account's per-minute rate). */
   inFlight: number;
   deliver(mail: { from: string; to: string; subject: string; text: string; html: string; headers: Record<string, string>; messageId: string }): Promise<string | null>;
   close(): void;
@@ -56,6 +57,15 @@ export async function openCampaignRun(services: Services, tx: Tx, ctx: Workspace
   const shared: MergeValues = { 'workspace.name': ws.name, 'sender.name': sender?.name ?? null };
   const template = compileTemplate(campaign);
   const inFlight = Math.max(1, Math.min(CAMPAIGN_CONNECTIONS, account?.perMinute ?? CAMPAIGN_CONNECTIONS));
+  const bulk = account ? bulkSmtpForAccount(services, account) : services.mail.transport.name === 'smtp' && services.config.SMTP_URL ? new BulkSmtp(smtpTargetOfUrl(services.config.SMTP_URL, CAMPAIGN_CONNECTIONS)) : null;
+  if (bulk) {
+    // SMTP (an account's or the instance's): one buffer per mail, pipelined over kept-open connections.
+    return {
+      services, ctx, campaign, sending, shared, template, inFlight: Math.max(1, Math.min(CAMPAIGN_WINDOW, account?.perMinute ?? CAMPAIGN_WINDOW)),
+      deliver: async (m) => (await bulk.send({ from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers })).messageId,
+      close: () => bulk.close(),
+    };
+  }
   if (account) {
     const transport = transportForAccount(services, account, { pooled: true });
     return {
@@ -245,12 +255,42 @@ export async function sendCampaignBatch(run: CampaignRun, batch: { contact_id: s
       ]);
     });
 
+  /**
+   * MAIL-4: right before a group of mails starts (a window's worth), the suppression list and the
+   * latest consent are read again for that group in one statement, so someone who unsubscribes (or
+   * bounces, complains, is erased or restricted onto the list, or withdraws consent) while the batch
+   * is sending gets no further mail. A mail stopped here never left: its message row goes, and the
+   * recipient is skipped with the reason. Returns the contacts stopped.
+   */
+  const recheck = async (group: Outgoing[]): Promise<Set<string>> =>
+    withTenant(db, ctx, async (tx) => {
+      const r = await tx.execute<{ id: string; suppression: SuppressionReason | null; latest_consent: string | null }>(sql`
+        SELECT x.id, s.reason AS suppression,
+          (SELECT oc.state FROM outreach_consents oc WHERE oc.workspace_id = ${ws} AND oc.contact_id = x.id ORDER BY oc.recorded_at DESC, oc.id DESC LIMIT 1) AS latest_consent
+        FROM unnest(${sql.param(group.map((m) => m.contactId))}::uuid[], ${sql.param(group.map((m) => addressHash(m.email)))}::text[]) AS x(id, hash)
+        LEFT JOIN outreach_suppressions s ON s.workspace_id = ${ws} AND s.kind = 'email' AND s.address_hash = x.hash`);
+      const stop: Mark[] = [];
+      for (const f of r.rows) {
+        const reason = blockReasonOf('marketing', { email: 'checked', restricted: false, consentState: 'granted', suppression: f.suppression, latestConsent: f.latest_consent });
+        if (reason) stop.push({ contactId: f.id, status: 'skipped', reason });
+      }
+      if (!stop.length) return new Set<string>();
+      const ids = new Set(stop.map((x) => x.contactId));
+      const messageIds = group.filter((m) => ids.has(m.contactId)).map((m) => m.messageId);
+      await tx.execute(sql`DELETE FROM ${outreachMessages} WHERE workspace_id = ${ws} AND id = ANY(${sql.param(messageIds)}::uuid[]) AND status <> 'sent'`);
+      await markRecipients(tx, ws, campaign.id, stop);
+      return ids;
+    });
+
   // A window of `inFlight` mails: a mail starts when fewer than `inFlight` are sent-or-sending and
   // not yet marked; what has come back is marked in one transaction while the next mails go out.
   // So the sending never waits for a commit while the window has room, and a kill leaves at most
   // `inFlight` mails unmarked (the bound the kill -9 test checks).
   const queue = prepared.outgoing;
   let next = 0;
+  /** Mails before this index were re-checked (MAIL-4); `stopped` among them are not sent. */
+  let checkedUntil = 0;
+  const blocked = new Set<string>();
   let unmarked = 0;
   let stopped = false;
   const inFlight = new Set<Promise<void>>();
@@ -262,7 +302,17 @@ export async function sendCampaignBatch(run: CampaignRun, batch: { contact_id: s
         stopped = true;
         break;
       }
+      if (next >= checkedUntil) {
+        const group = queue.slice(next, next + run.inFlight);
+        checkedUntil = next + group.length;
+        const stop = await recheck(group);
+        if (stop.size) {
+          for (const id of stop) blocked.add(id);
+          hooks.sent([...stop]);
+        }
+      }
       const m = queue[next++]!;
+      if (blocked.has(m.contactId)) continue;
       unmarked++;
       const p: Promise<void> = sendOne(m).then((r) => {
         back.push(r);

@@ -11,7 +11,7 @@ import { openCampaignRun, sendCampaignBatch } from './send-batch';
 import { outreachCampaignRecipients as recipients, outreachCampaigns as campaigns } from './campaigns.schema';
 
 /** Recipients claimed per transaction. */
-const BATCH = 100;
+const BATCH = 250;
 /** A job sends for this long, then queues its continuation, so other jobs (and workspaces) get their turn. */
 const SLICE_MS = 15_000;
 

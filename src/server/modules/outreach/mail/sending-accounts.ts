@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import nodemailer from 'nodemailer';
+import { BulkSmtp } from '../../../platform/mail/bulk-smtp';
 import { Resend } from 'resend';
 import type { Db, Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
@@ -205,6 +206,12 @@ export interface AccountTransport {
 
 /** MAIL-1: SMTP connections a campaign run keeps open to the account's server (and so its mails in flight). */
 export const CAMPAIGN_CONNECTIONS = 8;
+/**
+ * MAIL-2: mails a campaign run has sent and not yet marked, at most, through the pipelined SMTP
+ * sender: the marks go in groups this large (one transaction each, so PostgreSQL's work per mail
+ * falls), and a kill -9 re-sends at most this many, under their own Message-IDs.
+ */
+export const CAMPAIGN_WINDOW = 32;
 
 /** A provider answered "try later" (429) or failed on its side (5xx): the same message may be sent again safely. */
 export class RetryableSendError extends Error {
@@ -215,6 +222,27 @@ export class RetryableSendError extends Error {
 
 const MAX_ATTEMPTS = 4;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * MAIL-1, MAIL-2: a campaign run's sender for an SMTP account: the lean pipelined sender
+ * (platform/mail/bulk-smtp.ts), `CAMPAIGN_CONNECTIONS` connections at most (never more than the
+ * account's per-minute rate), DKIM-signed when a key is set, our own Message-ID as the headers carry it.
+ * Other kinds (Resend, mailboxes) send through `transportForAccount`.
+ */
+export function bulkSmtpForAccount(services: Services, account: AccountRow): BulkSmtp | null {
+  if (account.kind !== 'smtp' || !account.smtpHost || !account.smtpPort) return null;
+  const secret = account.secretSealed ? services.secrets.box.open(account.secretSealed, aad(account.workspaceId, 'secret')) : undefined;
+  const dkimKey = account.dkimKeySealed ? services.secrets.box.open(account.dkimKeySealed, aad(account.workspaceId, 'dkim')) : null;
+  return new BulkSmtp({
+    host: account.smtpHost,
+    port: account.smtpPort,
+    secure: account.smtpSecure,
+    user: account.smtpUser ?? undefined,
+    pass: account.smtpUser ? (secret ?? '') : undefined,
+    connections: Math.max(1, Math.min(CAMPAIGN_CONNECTIONS, account.perMinute)),
+    dkim: dkimKey && account.dkimSelector ? { domainName: account.fromAddress.split('@')[1]!, keySelector: account.dkimSelector, privateKey: dkimKey } : undefined,
+  });
+}
 
 /**
  * MAIL-1: the account's own transport: nodemailer (DKIM-signed when a key is set), the Resend SDK,
