@@ -5,6 +5,7 @@ import { users } from '../accounts/accounts.schema';
 import { memberships } from '../workspaces/workspaces.schema';
 import { appendMessage, firstName, touchConversation, type ConversationRow } from './conversation-rows';
 import { conversations, widgetSettings } from './conversations.schema';
+import { cachedSettings, type HasRealtime } from './workspace-cache';
 
 const WHO = String.raw`(human|humans|agent|person|people|someone|somebody|operator|representative|staff|team member)`;
 const ASK = String.raw`(talk|speak|chat|connect|transfer|put me through|get me|want|need)`;
@@ -38,7 +39,7 @@ const handoffNotice: Record<FlagReason, string> = {
  * CONV-3: the conversation goes to a person (the assistant stays silent from now on), is open
  * for the inbox, and is auto-assigned when the workspace does that. Asking twice says it once.
  */
-export async function requestHandoff(tx: Tx, conv: ConversationRow, reason: FlagReason): Promise<void> {
+export async function requestHandoff(services: HasRealtime, tx: Tx, conv: ConversationRow, reason: FlagReason): Promise<void> {
   const already = conv.holder === 'human' && conv.handoffRequestedAt !== null;
   await touchConversation(tx, conv, {
     holder: 'human',
@@ -48,7 +49,7 @@ export async function requestHandoff(tx: Tx, conv: ConversationRow, reason: Flag
     resolvedAt: null,
   });
   if (!already) await appendMessage(tx, conv, { authorKind: 'system', body: handoffNotice[reason] });
-  await autoAssign(tx, conv.workspaceId);
+  await autoAssign(services, tx, conv.workspaceId);
 }
 
 /** CONV-3: a team member takes the conversation ("Ana joined") and it is theirs. */
@@ -61,10 +62,10 @@ export async function joinConversation(tx: Tx, conv: ConversationRow, userId: st
 }
 
 /** CONV-3: back to the assistant ("The assistant is back"); it is pending again, not counted against anyone's cap. */
-export async function returnToAssistant(tx: Tx, conv: ConversationRow): Promise<void> {
+export async function returnToAssistant(services: HasRealtime, tx: Tx, conv: ConversationRow): Promise<void> {
   await touchConversation(tx, conv, { holder: 'assistant', status: 'pending', handoffRequestedAt: null, flagReason: null });
   if (conv.holder !== 'assistant') await appendMessage(tx, conv, { authorKind: 'system', body: 'The assistant is back. Ask for a person at any time.' });
-  await autoAssign(tx, conv.workspaceId);
+  await autoAssign(services, tx, conv.workspaceId);
 }
 
 /**
@@ -73,10 +74,11 @@ export async function returnToAssistant(tx: Tx, conv: ConversationRow): Promise<
  * conversation is resolved or returned. The settings row is locked, so two instances assigning
  * at once take turns.
  */
-export async function autoAssign(tx: Tx, workspaceId: string): Promise<number> {
-  // A workspace that does not auto-assign takes no lock: its handoffs do not queue behind each other.
-  const [on] = await tx.select({ autoAssign: widgetSettings.autoAssign }).from(widgetSettings).where(eq(widgetSettings.workspaceId, workspaceId));
-  if (!on?.autoAssign) return 0;
+export async function autoAssign(services: HasRealtime, tx: Tx, workspaceId: string): Promise<number> {
+  // A workspace that does not auto-assign takes no lock: its handoffs do not queue behind each
+  // other, and (issue 15) whether it does is read from this instance's copy of the settings, so
+  // such a handoff or reopened conversation reads nothing here.
+  if (!(await cachedSettings(services, tx, workspaceId))?.autoAssign) return 0;
   const [settings] = await tx.select().from(widgetSettings).where(eq(widgetSettings.workspaceId, workspaceId)).for('update');
   if (!settings?.autoAssign) return 0;
   const team = (

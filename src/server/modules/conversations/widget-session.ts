@@ -112,9 +112,9 @@ export async function sendVisitorMessage(services: Services, workspaceId: string
       if (conv.status === 'resolved' || conv.status === 'snoozed') {
         await touchConversation(tx, conv, { status: conv.holder === 'assistant' ? 'pending' : 'open', resolvedAt: null, snoozedUntil: null });
         conv = await lockConversation(tx, workspaceId, conv.id);
-        if (conv.holder === 'human') await autoAssign(tx, workspaceId);
+        if (conv.holder === 'human') await autoAssign(services, tx, workspaceId);
       }
-      if (conv.holder === 'assistant' && asksForPerson(input.body)) await requestHandoff(tx, conv, 'asked');
+      if (conv.holder === 'assistant' && asksForPerson(input.body)) await requestHandoff(services, tx, conv, 'asked');
       else if (conv.holder === 'assistant') await enqueue(tx, assistantReplyJob, { workspaceId, conversationId: conv.id, messageId: message.id }, { workspaceId });
     }
     const [shown] = await visitorMessages(tx, conv, message.seq - 1, 1);
@@ -126,7 +126,7 @@ export async function sendVisitorMessage(services: Services, workspaceId: string
 export async function askForPerson(services: Services, workspaceId: string, token: string) {
   return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
     const conv = await conversationOf(services, tx, workspaceId, token);
-    await requestHandoff(tx, conv, 'asked');
+    await requestHandoff(services, tx, conv, 'asked');
     return { status: 'open' as const, holder: 'human' as const };
   });
 }
