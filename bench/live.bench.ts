@@ -56,7 +56,7 @@ export interface LivePhase {
   load: number;
   /** How long the visitor's POST took (stored and committed), p50 / p95, ms. */
   sendMs: { p50: number; p95: number };
-  /** PostgreSQL backends' wait events sampled every 20 ms over the window (active app backends), share of samples. */
+  /** The app's PostgreSQL connections sampled every 20 ms over the window: mean number waiting on each event (or idle in a transaction). */
   waits: Record<string, number>;
 }
 
@@ -272,7 +272,8 @@ function sampleWaits(connectionString: string | null): { stop(): Promise<Record<
     await client.connect();
     while (running) {
       const { rows } = await client.query<{ w: string }>(
-        `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND query NOT LIKE 'LISTEN%'`,
+        // 'idle in transaction': a connection held by the app between two statements (waiting for Node, not for PostgreSQL).
+        `SELECT CASE WHEN state = 'idle in transaction' THEN 'idle in transaction' ELSE coalesce(wait_event_type || ':' || wait_event, 'CPU') END AS w FROM pg_stat_activity WHERE state IN ('active', 'idle in transaction') AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND query NOT LIKE 'LISTEN%'`,
       );
       total++;
       for (const r of rows) counts[r.w] = (counts[r.w] ?? 0) + 1;
@@ -519,7 +520,7 @@ export function liveMarkdown(r: LiveBenchResult): string {
       rows,
     ),
     '',
-    ...r.phases.filter((p) => Object.keys(p.waits).length).map((p) => `PostgreSQL backends working on the app's statements (${p.name}), mean per 20 ms sample: ${Object.entries(p.waits).slice(0, 8).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.`),
+    ...r.phases.filter((p) => Object.keys(p.waits).length).map((p) => `The app's PostgreSQL connections in a transaction (${p.name}), mean number per 20 ms sample by what they wait on: ${Object.entries(p.waits).slice(0, 8).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.`),
     '',
     `Goal: p95 ≤ 50 ms on this machine's terms, i.e. ≤ ${ratio(50 / Math.max(baseP50, 0.001))} the bare relay's p50 (${ms(baseP50)}) measured in this run.`,
   ].join('\n');
