@@ -148,7 +148,7 @@ export async function visitorMessages(tx: Tx, conv: ConversationRow, after = 0, 
 }
 
 /** A message as the visitor sees it; `staffName` is the staff author's full name (shown by first name only). */
-function widgetMessage(r: MessageRow, staffName: string | null): WidgetMessage {
+export function widgetMessage(r: MessageRow, staffName: string | null): WidgetMessage {
   return {
     id: r.id,
     seq: r.seq,
