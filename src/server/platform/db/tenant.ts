@@ -132,8 +132,9 @@ async function scopedTransaction<T>(root: RootSession, pool: pg.Pool, opening: s
       throw e;
     });
     if (pending.length) {
-      // The change is committed whatever happens here; a notification that could not be sent is
-      // reported, and the connection is not reused (what its listeners missed, a reconnect resyncs).
+      // The change is committed whatever happens here. A notification that could not be sent is
+      // reported and the connection not reused; listeners catch up with the subject's next event
+      // (a message event names the message before it, so a visitor stream reads what it missed).
       await sendNotifications(client, pending).catch((e: Error) => {
         broken = e;
         process.emitWarning(`NOTIFY after commit failed: ${e.message}`);
