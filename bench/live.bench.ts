@@ -18,6 +18,7 @@ import { cpuPressure, describeMachine, measureAvailability, type Availability, t
 import { cpuSeconds, spawnServer, type SpawnedServer } from './lib/processes';
 import { isolatedEnv } from './lib/kestrel';
 import { int, ms, percentile, ratio, table } from './lib/stats';
+import pg from 'pg';
 
 /** The brief's ports: app 3161–3164, embedded PostgreSQL 55261–55264. */
 const PORTS = { a: Number(process.env.LIVE_PORT_A ?? 3161), b: Number(process.env.LIVE_PORT_B ?? 3162), echo: Number(process.env.LIVE_PORT_ECHO ?? 3163), pg: Number(process.env.LIVE_PORT_PG ?? 55261) };
@@ -53,6 +54,10 @@ export interface LivePhase {
   /** The load generator's own event loop: if it lagged, latencies include its lag. */
   clientLagP99Ms: number;
   load: number;
+  /** How long the visitor's POST took (stored and committed), p50 / p95, ms. */
+  sendMs: { p50: number; p95: number };
+  /** The app's PostgreSQL connections sampled every 20 ms over the window: mean number waiting on each event (or idle in a transaction). */
+  waits: Record<string, number>;
 }
 
 export interface LiveBenchResult {
@@ -256,7 +261,37 @@ function rssKib(pid: number): number {
 
 const sleep = (millis: number) => new Promise((r) => setTimeout(r, millis));
 
-async function drive(target: Target, o: Required<LiveOptions>): Promise<LivePhase> {
+/** Samples what the database's active backends wait on (pg_stat_activity), every 20 ms until stopped. */
+function sampleWaits(connectionString: string | null): { stop(): Promise<Record<string, number>> } {
+  if (!connectionString) return { stop: async () => ({}) };
+  const counts: Record<string, number> = {};
+  let total = 0;
+  let running = true;
+  const client = new pg.Client({ connectionString });
+  const loop = (async () => {
+    await client.connect();
+    while (running) {
+      const { rows } = await client.query<{ w: string }>(
+        // 'idle in transaction': a connection held by the app between two statements (waiting for Node, not for PostgreSQL).
+        `SELECT CASE WHEN state = 'idle in transaction' THEN 'idle in transaction' ELSE coalesce(wait_event_type || ':' || wait_event, 'CPU') END AS w FROM pg_stat_activity WHERE state IN ('active', 'idle in transaction') AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND query NOT LIKE 'LISTEN%'`,
+      );
+      total++;
+      for (const r of rows) counts[r.w] = (counts[r.w] ?? 0) + 1;
+      await sleep(20);
+    }
+    await client.end();
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop.catch(() => {});
+      // Mean backends in each state per sample.
+      return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / Math.max(1, total)]));
+    },
+  };
+}
+
+async function drive(target: Target, o: Required<LiveOptions>, database: string | null = null): Promise<LivePhase> {
   process.stderr.write(`  ${target.name}: opening ${o.visitors} visitors and ${STAFF} staff…\n`);
   const errors: Record<string, number> = {};
   const fail = (where: string, e: unknown) => {
@@ -310,6 +345,8 @@ async function drive(target: Target, o: Required<LiveOptions>): Promise<LivePhas
   const rssTimer = setInterval(() => rss.push(pids.reduce((a, p) => a + rssKib(p), 0)), 1000);
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
+  const sendTimes: number[] = [];
+  const waits = sampleWaits(database);
   measuring = true;
   sending = true;
   const windowStart = performance.now();
@@ -322,6 +359,7 @@ async function drive(target: Target, o: Required<LiveOptions>): Promise<LivePhas
       try {
         sent.visitor++;
         const id = await target.visitorSend(i, v.key, `v|${t.toFixed(3)}`, clientId);
+        if (sending) sendTimes.push(performance.now() - t);
         const entry = { t, owner: i % STAFF, key: v.key, heard: 0 };
         sentAt.set(id, entry);
         for (const e of early.get(id) ?? []) heard(e.j, id, e.t);
@@ -334,6 +372,7 @@ async function drive(target: Target, o: Required<LiveOptions>): Promise<LivePhas
   });
   await sleep(o.seconds * 1000);
   sending = false;
+  const waited = await waits.stop();
   const windowMs = performance.now() - windowStart;
   await Promise.all(loops);
   await sleep(3000); // what is still on its way arrives
@@ -363,14 +402,21 @@ async function drive(target: Target, o: Required<LiveOptions>): Promise<LivePhas
     windowMs,
     clientLagP99Ms: lag.percentile(99) / 1e6,
     load: os.loadavg()[0]!,
+    sendMs: { p50: sendTimes.length ? percentile(sendTimes, 0.5) : Number.NaN, p95: sendTimes.length ? percentile(sendTimes, 0.95) : Number.NaN },
+    waits: waited,
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 
+/** LIVE_PHASES=bare,one,two (default all three): which targets to drive, e.g. `one` while profiling. */
+const PHASES = new Set((process.env.LIVE_PHASES ?? 'bare,one,two').split(','));
+
 function startKestrelInstance(dataDir: string, port: number, extra: Record<string, string | undefined>): Promise<SpawnedServer> {
+  // LIVE_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops.
+  const prof = process.env.LIVE_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.LIVE_CPU_PROF] : [];
   return spawnServer({
-    args: ['--import', 'tsx', 'src/server/main.ts'],
+    args: [...prof, '--import', 'tsx', 'src/server/main.ts'],
     env: { ...isolatedEnv(dataDir, port, PORTS.pg), LOG_LEVEL: 'warn', TRUST_PROXY: 'loopback', RATE_LIMIT_PER_MINUTE: '100000', ...extra },
     logFile: path.join(dataDir, `server-${port}.log`),
     readyPattern: /Kestrel is ready at/,
@@ -388,12 +434,14 @@ export async function benchLive(options: LiveOptions = {}): Promise<LiveBenchRes
   const pressureStart = cpuPressure(10);
   const phases: LivePhase[] = [];
 
-  process.stderr.write('Live chat: bare SSE relay…\n');
-  const echo = await spawnServer({ args: ['bench/live-echo-server.mjs'], env: { PORT: String(PORTS.echo) }, logFile: path.join(os.tmpdir(), `live-echo-${process.pid}.log`), readyPattern: /echo ready/, url: `http://127.0.0.1:${PORTS.echo}` });
-  try {
-    phases.push(await drive(bareTarget(echo.url, echo.pid), o));
-  } finally {
-    await echo.stop();
+  if (PHASES.has('bare')) {
+    process.stderr.write('Live chat: bare SSE relay…\n');
+    const echo = await spawnServer({ args: ['bench/live-echo-server.mjs'], env: { PORT: String(PORTS.echo) }, logFile: path.join(os.tmpdir(), `live-echo-${process.pid}.log`), readyPattern: /echo ready/, url: `http://127.0.0.1:${PORTS.echo}` });
+    try {
+      phases.push(await drive(bareTarget(echo.url, echo.pid), o));
+    } finally {
+      await echo.stop();
+    }
   }
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kestrel-bench-live-'));
@@ -412,19 +460,24 @@ export async function benchLive(options: LiveOptions = {}): Promise<LiveBenchRes
       for (let j = 0; j < STAFF; j++) out.push(await signIn(url, login, j).catch(() => out[0] ?? first));
       return out;
     };
-    phases.push(await drive(kestrelTarget('Kestrel, one instance', a.url, a.url, first.workspaceId, await sessionsOn(a.url), [a.pid]), o));
+    const password = encodeURIComponent(readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim());
+    const database = `postgres://postgres:${password}@127.0.0.1:${PORTS.pg}/kestrel`;
+    if (PHASES.has('one')) phases.push(await drive(kestrelTarget('Kestrel, one instance', a.url, a.url, first.workspaceId, await sessionsOn(a.url), [a.pid]), o, database));
+    if (!PHASES.has('two')) return finish();
 
     process.stderr.write('Live chat: starting instance B on the same database…\n');
-    const password = encodeURIComponent(readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim());
-    b = await startKestrelInstance(dataDir, PORTS.b, { DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${PORTS.pg}/kestrel`, DEMO_WORKSPACE: 'false' });
-    phases.push(await drive(kestrelTarget('Kestrel, two instances (visitors on A, staff on B)', a.url, b.url, first.workspaceId, await sessionsOn(b.url), [a.pid, b.pid]), o));
+    b = await startKestrelInstance(dataDir, PORTS.b, { DATABASE_URL: database, DEMO_WORKSPACE: 'false' });
+    phases.push(await drive(kestrelTarget('Kestrel, two instances (visitors on A, staff on B)', a.url, b.url, first.workspaceId, await sessionsOn(b.url), [a.pid, b.pid]), o, database));
   } finally {
     agent.destroy();
     await b?.stop();
     await a.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return { machine, options: o, phases, pressure: { start: pressureStart, end: cpuPressure(10) }, availability: { start: availabilityStart, end: measureAvailability() }, load: { start: loadStart, end: os.loadavg() } };
+  return finish();
+  function finish(): LiveBenchResult {
+    return { machine, options: o, phases, pressure: { start: pressureStart, end: cpuPressure(10) }, availability: { start: availabilityStart, end: measureAvailability() }, load: { start: loadStart, end: os.loadavg() } };
+  }
 }
 
 const loadavg = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
@@ -444,6 +497,7 @@ export function liveMarkdown(r: LiveBenchResult): string {
       `${int(p.sent.visitor)} / ${int(p.sent.staff)}`,
       `${q(p.latency.toStaff, 0.5)} / ${q(p.latency.toStaff, 0.95)} / ${q(p.latency.toStaff, 0.99)}`,
       `${q(p.latency.toVisitor, 0.5)} / ${q(p.latency.toVisitor, 0.95)} / ${q(p.latency.toVisitor, 0.99)}`,
+      `${ms(p.sendMs.p50)} / ${ms(p.sendMs.p95)}`,
       p.latency.toStaff.length && baseAll.length ? ratio(percentile([...p.latency.toStaff, ...p.latency.toVisitor], 0.95) / baseP50) : '—',
       msgs ? `${((p.cpu.server * 1000) / msgs).toFixed(2)} + ${((p.cpu.postgres * 1000) / msgs).toFixed(2)} ms` : '—',
       `${p.rssMiB.peak.toFixed(0)} MiB`,
@@ -462,9 +516,11 @@ export function liveMarkdown(r: LiveBenchResult): string {
     `${int(r.options.visitors)} visitors asked for a person and held the widget's SSE stream open, each sending a message every ${ms(r.options.intervalMs)} on average (0.5–1.5×) for ${r.options.seconds} s; ${STAFF} signed-in staff held the inbox live stream; the conversation's staff member replied to ${(r.options.replyShare * 100).toFixed(0)} % of messages. Visitor → staff: send to the staff stream's change event (every staff stream hears every message, so ${STAFF} samples a message); staff → visitor: send to the visitor stream's message event (timestamp in the text). The load generator, the servers and PostgreSQL share the machine.`,
     '',
     table(
-      ['Target', 'Visitors + staff', 'Sent (visitor / staff)', 'Visitor → staff p50 / p95 / p99', 'Staff → visitor p50 / p95 / p99', 'p95 ÷ bare p50', 'CPU per message (server + PG)', 'Server RSS peak', 'Lost (staff events / replies)', 'Errors', 'Ramp-up', 'Client lag p99', 'Load'],
+      ['Target', 'Visitors + staff', 'Sent (visitor / staff)', 'Visitor → staff p50 / p95 / p99', 'Staff → visitor p50 / p95 / p99', 'Visitor POST p50 / p95', 'p95 ÷ bare p50', 'CPU per message (server + PG)', 'Server RSS peak', 'Lost (staff events / replies)', 'Errors', 'Ramp-up', 'Client lag p99', 'Load'],
       rows,
     ),
+    '',
+    ...r.phases.filter((p) => Object.keys(p.waits).length).map((p) => `The app's PostgreSQL connections in a transaction (${p.name}), mean number per 20 ms sample by what they wait on: ${Object.entries(p.waits).slice(0, 8).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.`),
     '',
     `Goal: p95 ≤ 50 ms on this machine's terms, i.e. ≤ ${ratio(50 / Math.max(baseP50, 0.001))} the bare relay's p50 (${ms(baseP50)}) measured in this run.`,
   ].join('\n');

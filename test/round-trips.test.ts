@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ownerWithWorkspace } from './helpers/client';
 import { startTestServer, type TestServer } from './helpers/server';
+import { widgetVisitor, WIDGET_SITE } from './helpers/widget-visitor';
 
 /*
  * The hot path as a test (issue 14): how many statements and round trips the main reads and
@@ -133,5 +134,35 @@ describe('CRM-6 fast at a million records (issue 14): round trips of the hot pat
     const bo = page.rows.find((r: { cells: { name: string } }) => r.cells.name === 'Bo Berg');
     expect(bo.cells.company).toBeNull();
     expect(bo.cells.tags).toEqual([]);
+  });
+});
+
+describe('CONV-1 CONV-4 a visitor\'s message on the live path (issue 15)', () => {
+  it('CONV-1 CONV-4 a message to a person commits first, then tells every instance in a transaction that does not wait for the disk; no settings are read per message', async () => {
+    const owner = await ownerWithWorkspace(server, 'Live Bakery');
+    await ok(owner.client.patch(`/api/workspaces/${owner.workspaceId}/widget-settings`, { enabled: true, allowedOrigins: [WIDGET_SITE] }));
+    const v = widgetVisitor(server.app, owner);
+    await v.start();
+    // Asking for a person: in a workspace without auto-assignment, the handoff reads no settings (issue 15: the instance's copy).
+    const handoff = await measure(() => v.c.post(`/api/widget/${owner.workspaceId}/handoff`, { token: v.token }, { origin: WIDGET_SITE }));
+    expect((handoff.result as { statusCode: number }).statusCode).toBe(200);
+    expect(handoff.sent.filter((s) => /widget_settings/.test(s.text)), show(handoff.sent)).toEqual([]);
+    await v.send('warm');
+    const r = await measure(() => v.send('Is the shop open on Sunday?'));
+    expect((r.result as { statusCode: number }).statusCode).toBe(200);
+    const texts = r.sent.map((s) => s.text);
+    expect(texts.filter((t) => /widget_settings/.test(t)), show(r.sent)).toEqual([]);
+    // The message's own transaction waits for the disk at its commit: no synchronous_commit change
+    // and no NOTIFY inside it (the rate-limit statement before it is its own transaction).
+    const begin = texts.findIndex((t) => t.startsWith('BEGIN'));
+    const commit = texts.indexOf('COMMIT');
+    expect(begin, show(r.sent)).toBeGreaterThan(0);
+    expect(commit, show(r.sent)).toBeGreaterThan(begin);
+    expect(texts.slice(begin, commit).some((t) => /pg_notify|synchronous_commit/.test(t)), show(r.sent)).toBe(false);
+    // The event goes after it, in its own transaction whose commit does not wait for the disk.
+    const after = texts.slice(commit + 1).find((t) => /pg_notify/.test(t));
+    expect(after, show(r.sent)).toMatch(/^BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify\('kestrel_events', .*"k":"message".*; COMMIT$/s);
+    // Rate limits (one statement), BEGIN with the scope, lock, insert, counters, COMMIT, the event (the message is not read back).
+    expect(counted(r).roundTrips, show(r.sent)).toBe(7);
   });
 });

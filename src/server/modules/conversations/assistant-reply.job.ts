@@ -50,7 +50,7 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
       const conv = await lockConversation(tx, p.workspaceId, p.conversationId);
       if (conv.holder !== 'assistant' || !(await stillAsked(tx))) return;
       if (say) await appendMessage(tx, conv, { authorKind: 'assistant', body: say });
-      await requestHandoff(tx, conv, reason);
+      await requestHandoff(services, tx, conv, reason);
     });
 
   const prepared = await withTenant(db, ctx, async (tx) => {
@@ -147,6 +147,6 @@ export async function answerVisitor(services: Services, p: { workspaceId: string
       sources: reply.booked ? [] : knowledge.map((k) => ({ title: k.title, url: k.url })),
     });
     // CONV-2: that answer may have been the last qualifying one: Closer proposes the next step.
-    await queueCloserIfQualified(tx, conv);
+    await queueCloserIfQualified(services, tx, conv);
   });
 }

@@ -12,7 +12,8 @@ import { executeRun, startRun } from '../agents/runs';
 import { publicEventTypes } from '../booking/chat-booking';
 import { contacts } from '../crm/crm.schema';
 import { appendMessage, lockConversation, type ConversationRow } from './conversation-rows';
-import { conversationMessages, conversations, visitors, widgetSettings } from './conversations.schema';
+import { conversationMessages, conversations, visitors } from './conversations.schema';
+import { cachedSettings, type HasRealtime } from './workspace-cache';
 
 /** Who Closer acts as when the website chat starts it: the workspace, as its admins would, by name. */
 const closerContext = (workspaceId: string): WorkspaceContext => ({ workspaceId, userId: null, role: 'admin', actorLabel: 'Closer (website chat)' });
@@ -28,13 +29,13 @@ export const PROMISE_FOLLOW_UP = 'Thanks! A person from the team will follow up 
  * the owner's qualifying questions — an assistant message asked it and a visitor message came
  * after. The answers, in order, are what Closer is told.
  */
-export async function qualifiedAnswers(tx: Tx, conv: ConversationRow): Promise<{ question: string; answer: string }[] | null> {
-  const [visitor] = await tx.select({ contactId: visitors.contactId }).from(visitors).where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
-  if (!(conv.contactId ?? visitor?.contactId)) return null;
-  const [settings] = await tx.select({ questions: widgetSettings.questions }).from(widgetSettings).where(eq(widgetSettings.workspaceId, conv.workspaceId));
-  const questions = settings?.questions ?? [];
+export async function qualifiedAnswers(services: HasRealtime, tx: Tx, conv: ConversationRow): Promise<{ question: string; answer: string }[] | null> {
+  // Issue 15: the questions from this instance's copy of the settings (read after every reply).
+  const questions = (await cachedSettings(services, tx, conv.workspaceId))?.questions ?? [];
   // An owner who set no qualifying questions has not asked for leads to be qualified: no Closer run.
   if (!questions.length) return null;
+  const [visitor] = await tx.select({ contactId: visitors.contactId }).from(visitors).where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
+  if (!(conv.contactId ?? visitor?.contactId)) return null;
   const lines = await tx
     .select({ authorKind: conversationMessages.authorKind, body: conversationMessages.body })
     .from(conversationMessages)
@@ -55,9 +56,9 @@ export async function qualifiedAnswers(tx: Tx, conv: ConversationRow): Promise<{
  * CONV-2, AI-5: once the conversation's visitor is a qualified lead (and Closer has not looked at
  * it yet), Closer is queued, in the caller's transaction.
  */
-export async function queueCloserIfQualified(tx: Tx, conv: ConversationRow): Promise<boolean> {
+export async function queueCloserIfQualified(services: HasRealtime, tx: Tx, conv: ConversationRow): Promise<boolean> {
   if (conv.channel !== 'web' || conv.closerRunId) return false;
-  if (!(await qualifiedAnswers(tx, conv))) return false;
+  if (!(await qualifiedAnswers(services, tx, conv))) return false;
   await enqueue(tx, closerNextStepJob, { workspaceId: conv.workspaceId, conversationId: conv.id }, { workspaceId: conv.workspaceId, jobKey: `closer-next-step:${conv.id}` });
   return true;
 }
@@ -86,7 +87,7 @@ export async function closeTheLead(services: Services, workspaceId: string, conv
   const claim = await withTenant(db, ctx, async (tx) => {
     const conv = await lockConversation(tx, workspaceId, conversationId);
     if (conv.closerRunId) return null;
-    const answers = await qualifiedAnswers(tx, conv);
+    const answers = await qualifiedAnswers(services, tx, conv);
     if (!answers) return null;
     const [visitor] = await tx.select({ contactId: visitors.contactId }).from(visitors).where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, conv.visitorId)));
     const contactId = (conv.contactId ?? visitor?.contactId)!;

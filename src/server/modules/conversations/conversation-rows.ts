@@ -85,7 +85,7 @@ export async function appendMessage(tx: Tx, conv: ConversationRow, m: NewMessage
     return { message: existing!, duplicate: true };
   }
   const visible = m.authorKind !== 'note' && !m.quiet;
-  await tx
+  const [counted] = await tx
     .update(conversations)
     .set({
       lastMessageAt: inserted.createdAt,
@@ -94,12 +94,17 @@ export async function appendMessage(tx: Tx, conv: ConversationRow, m: NewMessage
       unreadVisitor: m.authorKind === 'assistant' || m.authorKind === 'staff' ? sql`${conversations.unreadVisitor} + 1` : conversations.unreadVisitor,
       updatedAt: sql`now()`,
     })
-    .where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)));
+    .where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)))
+    // What the visitor saw last before this one: their stream reads back when it missed it (issue 15).
+    .returning({
+      prev: sql<string | number | null>`(SELECT max(m.seq) FROM ${conversationMessages} m WHERE m.workspace_id = ${conv.workspaceId} AND m.conversation_id = ${conv.id} AND m.seq < ${inserted.seq} AND m.author_kind <> 'note')`,
+    });
   // The visitor's stream shows the message from the event itself instead of reading it back
   // (issue 15); a note carries nothing.
   const shown = visible || m.quiet;
   const d = shown ? widgetMessage(inserted, inserted.authorKind === 'staff' ? (m.authorName ?? (await userNames(tx, [inserted.authorUserId])).get(inserted.authorUserId ?? '') ?? 'Team') : null) : undefined;
-  await publish(tx, { w: conv.workspaceId, c: conv.id, e: inserted.seq, k: shown ? 'message' : 'note', ...(d ? { d } : {}) });
+  const prev = counted?.prev === null || counted?.prev === undefined ? null : Number(counted.prev);
+  await publish(tx, { w: conv.workspaceId, c: conv.id, e: inserted.seq, k: shown ? 'message' : 'note', ...(d ? { d, p: prev } : {}) });
   return { message: inserted, duplicate: false };
 }
 
@@ -109,7 +114,8 @@ export async function touchConversation(tx: Tx, conv: Pick<ConversationRow, 'wor
     .update(conversations)
     .set({ ...changes, updatedAt: sql`now()` })
     .where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)))
-    .returning({ status: conversations.status, holder: conversations.holder });
+    // `at`: when the change took the row's lock, so a stream that hears two changes out of order keeps the later (issue 15).
+    .returning({ status: conversations.status, holder: conversations.holder, at: sql<number>`(extract(epoch from clock_timestamp()) * 1000)::float8` });
   // The visitor's stream shows the status from the event (issue 15).
   await publish(tx, { w: conv.workspaceId, c: conv.id, e: null, k: 'conversation', ...(now ? { d: now satisfies VisitorStatus } : {}) });
 }
@@ -118,6 +124,8 @@ export async function touchConversation(tx: Tx, conv: Pick<ConversationRow, 'wor
 export interface VisitorStatus {
   status: ConversationRow['status'];
   holder: ConversationRow['holder'];
+  /** In events: when the change was made (ms), to order changes that arrive out of order. */
+  at?: number;
 }
 
 async function userNames(tx: Tx, ids: (string | null)[]): Promise<Map<string, string>> {
@@ -140,7 +148,7 @@ export async function visitorMessages(tx: Tx, conv: ConversationRow, after = 0, 
 }
 
 /** A message as the visitor sees it; `staffName` is the staff author's full name (shown by first name only). */
-function widgetMessage(r: MessageRow, staffName: string | null): WidgetMessage {
+export function widgetMessage(r: MessageRow, staffName: string | null): WidgetMessage {
   return {
     id: r.id,
     seq: r.seq,

@@ -62,7 +62,7 @@ export async function conversationsModule(server: FastifyInstance): Promise<void
     join(db, ctx(request), request.params.conversationId),
   );
   app.post(`${base}/conversations/:conversationId/return`, { config: team, schema: { tags, summary: 'Return to the assistant ("The assistant is back") (CONV-3)', params: c.conversationParams, response: { 200: c.conversationDetail, ...errors } } }, async (request) =>
-    handBack(db, ctx(request), request.params.conversationId),
+    handBack(app.services, ctx(request), request.params.conversationId),
   );
   app.post(`${base}/conversations/:conversationId/messages`, { config: team, schema: { tags, summary: 'Reply to the visitor, or write an internal note (CONV-3, CONV-4)', params: c.conversationParams, body: c.staffMessageBody, response: { 201: c.staffMessage, ...errors } } }, async (request, reply) =>
     reply.code(201).send(await postStaffMessage(app.services, ctx(request), request.params.conversationId, request.body)),
@@ -71,7 +71,7 @@ export async function conversationsModule(server: FastifyInstance): Promise<void
     retryStaffMessage(app.services, ctx(request), request.params.conversationId, request.params.messageId),
   );
   app.patch(`${base}/conversations/:conversationId`, { config: team, schema: { tags, summary: 'Assign (me, a teammate, nobody), status, priority (CONV-4)', params: c.conversationParams, body: c.updateConversationBody, response: { 200: c.conversationDetail, ...errors } } }, async (request) =>
-    updateConversation(db, ctx(request), request.params.conversationId, request.body),
+    updateConversation(app.services, ctx(request), request.params.conversationId, request.body),
   );
   app.post(`${base}/conversations/:conversationId/erase`, { config: mgr, schema: { tags, summary: "Erase a visitor's transcript on request; audited (CONV-7)", params: c.conversationParams, response: { 200: c.conversationDetail, ...errors } } }, async (request) =>
     eraseTranscript(db, ctx(request), request.params.conversationId),

@@ -6,6 +6,7 @@ import { memberships } from '../workspaces/workspaces.schema';
 import { appendMessage, firstName, touchConversation, type ConversationRow } from './conversation-rows';
 import { conversations, widgetSettings } from './conversations.schema';
 import { isOpen } from './widget-settings';
+import { cachedSettings, type HasRealtime } from './workspace-cache';
 
 const WHO = String.raw`(human|humans|agent|person|people|someone|somebody|operator|representative|staff|team member)`;
 const ASK = String.raw`(talk|speak|chat|connect|transfer|put me through|get me|want|need)`;
@@ -46,9 +47,9 @@ const awayNotice: Record<FlagReason, string> = {
 };
 
 /** What the visitor is told on a handoff: the web chat's opening hours are read only then (a handoff is rare; messages never read them here). */
-async function noticeFor(tx: Tx, conv: ConversationRow, reason: FlagReason): Promise<string> {
+async function noticeFor(services: HasRealtime, tx: Tx, conv: ConversationRow, reason: FlagReason): Promise<string> {
   if (conv.channel !== 'web') return handoffNotice[reason];
-  const [settings] = await tx.select({ businessHours: widgetSettings.businessHours }).from(widgetSettings).where(eq(widgetSettings.workspaceId, conv.workspaceId));
+  const settings = await cachedSettings(services, tx, conv.workspaceId);
   return isOpen(settings?.businessHours) ? handoffNotice[reason] : awayNotice[reason];
 }
 
@@ -56,7 +57,7 @@ async function noticeFor(tx: Tx, conv: ConversationRow, reason: FlagReason): Pro
  * CONV-3: the conversation goes to a person (the assistant stays silent from now on), is open
  * for the inbox, and is auto-assigned when the workspace does that. Asking twice says it once.
  */
-export async function requestHandoff(tx: Tx, conv: ConversationRow, reason: FlagReason): Promise<void> {
+export async function requestHandoff(services: HasRealtime, tx: Tx, conv: ConversationRow, reason: FlagReason): Promise<void> {
   const already = conv.holder === 'human' && conv.handoffRequestedAt !== null;
   await touchConversation(tx, conv, {
     holder: 'human',
@@ -65,8 +66,8 @@ export async function requestHandoff(tx: Tx, conv: ConversationRow, reason: Flag
     flagReason: reason,
     resolvedAt: null,
   });
-  if (!already) await appendMessage(tx, conv, { authorKind: 'system', body: await noticeFor(tx, conv, reason) });
-  await autoAssign(tx, conv.workspaceId);
+  if (!already) await appendMessage(tx, conv, { authorKind: 'system', body: await noticeFor(services, tx, conv, reason) });
+  await autoAssign(services, tx, conv.workspaceId);
 }
 
 /** CONV-3: a team member takes the conversation ("Ana joined") and it is theirs. */
@@ -79,10 +80,10 @@ export async function joinConversation(tx: Tx, conv: ConversationRow, userId: st
 }
 
 /** CONV-3: back to the assistant ("The assistant is back"); it is pending again, not counted against anyone's cap. */
-export async function returnToAssistant(tx: Tx, conv: ConversationRow): Promise<void> {
+export async function returnToAssistant(services: HasRealtime, tx: Tx, conv: ConversationRow): Promise<void> {
   await touchConversation(tx, conv, { holder: 'assistant', status: 'pending', handoffRequestedAt: null, flagReason: null });
   if (conv.holder !== 'assistant') await appendMessage(tx, conv, { authorKind: 'system', body: 'The assistant is back. Ask for a person at any time.' });
-  await autoAssign(tx, conv.workspaceId);
+  await autoAssign(services, tx, conv.workspaceId);
 }
 
 /**
@@ -91,10 +92,11 @@ export async function returnToAssistant(tx: Tx, conv: ConversationRow): Promise<
  * conversation is resolved or returned. The settings row is locked, so two instances assigning
  * at once take turns.
  */
-export async function autoAssign(tx: Tx, workspaceId: string): Promise<number> {
-  // A workspace that does not auto-assign takes no lock: its handoffs do not queue behind each other.
-  const [on] = await tx.select({ autoAssign: widgetSettings.autoAssign }).from(widgetSettings).where(eq(widgetSettings.workspaceId, workspaceId));
-  if (!on?.autoAssign) return 0;
+export async function autoAssign(services: HasRealtime, tx: Tx, workspaceId: string): Promise<number> {
+  // A workspace that does not auto-assign takes no lock: its handoffs do not queue behind each
+  // other, and (issue 15) whether it does is read from this instance's copy of the settings, so
+  // such a handoff or reopened conversation reads nothing here.
+  if (!(await cachedSettings(services, tx, workspaceId))?.autoAssign) return 0;
   const [settings] = await tx.select().from(widgetSettings).where(eq(widgetSettings.workspaceId, workspaceId)).for('update');
   if (!settings?.autoAssign) return 0;
   const team = (

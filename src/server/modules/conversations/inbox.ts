@@ -69,8 +69,9 @@ export async function join(db: Db, ctx: WorkspaceContext, id: string) {
 }
 
 /** CONV-3: hand back to the assistant ("The assistant is back"). */
-export async function handBack(db: Db, ctx: WorkspaceContext, id: string) {
-  await withTenant(db, ctx, async (tx) => returnToAssistant(tx, await lockConversation(tx, ctx.workspaceId, id)));
+export async function handBack(services: Services, ctx: WorkspaceContext, id: string) {
+  const { db } = services.database;
+  await withTenant(db, ctx, async (tx) => returnToAssistant(services, tx, await lockConversation(tx, ctx.workspaceId, id)));
   return getConversation(db, ctx, id);
 }
 
@@ -163,7 +164,8 @@ export const wakeSnoozedJob = defineJob({
 });
 
 /** CONV-4: assignee (me, a teammate, nobody), status (snoozed until a time) and priority. Resolving frees capacity for queued conversations. */
-export async function updateConversation(db: Db, ctx: WorkspaceContext, id: string, input: z.infer<typeof updateConversationBody>) {
+export async function updateConversation(services: Services, ctx: WorkspaceContext, id: string, input: z.infer<typeof updateConversationBody>) {
+  const { db } = services.database;
   await withTenant(db, ctx, async (tx) => {
     const conv = await lockConversation(tx, ctx.workspaceId, id);
     const changes: Partial<typeof conv> = {};
@@ -194,7 +196,7 @@ export async function updateConversation(db: Db, ctx: WorkspaceContext, id: stri
       await appendMessage(tx, conv, { authorKind: 'system', body: 'This conversation was marked resolved. How did we do? Rate us from 1 to 5.' });
       await writeTranscript(tx, ctx, await lockConversation(tx, ctx.workspaceId, id));
     }
-    if (changes.status || changes.assigneeUserId !== undefined) await autoAssign(tx, ctx.workspaceId);
+    if (changes.status || changes.assigneeUserId !== undefined) await autoAssign(services, tx, ctx.workspaceId);
   });
   return getConversation(db, ctx, id);
 }

@@ -53,7 +53,7 @@ export async function captureLead(services: Services, conv: ConversationRow, inp
     const linked = await lockConversation(tx, conv.workspaceId, conv.id);
     await writeTranscript(tx, ctx, linked);
     // CONV-2: with the qualifying questions answered too, the visitor is a qualified lead for Closer.
-    await queueCloserIfQualified(tx, linked);
+    await queueCloserIfQualified(services, tx, linked);
   });
   return contactId;
 }

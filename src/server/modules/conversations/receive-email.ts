@@ -85,7 +85,7 @@ export async function receiveEmail(services: Services, workspaceId: string, raw:
     if (duplicate) return { outcome: 'duplicate' as const, conversationId: conv.id, messageId: message.id };
     if (!auto) {
       await touchConversation(tx, conv, { status: 'open', holder: 'human', resolvedAt: null, snoozedUntil: null, lastInboundAt: message.createdAt });
-      await autoAssign(tx, workspaceId);
+      await autoAssign(services, tx, workspaceId);
     }
     return { outcome: auto ? ('auto_reply' as const) : ('stored' as const), conversationId: conv.id, messageId: message.id };
   });

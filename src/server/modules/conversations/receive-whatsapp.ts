@@ -118,7 +118,7 @@ async function storeInbound(services: Services, workspaceId: string, m: WaMessag
     if (duplicate) return false;
     const latest = conv.lastInboundAt && conv.lastInboundAt > at ? conv.lastInboundAt : at;
     await touchConversation(tx, conv, { status: 'open', holder: 'human', resolvedAt: null, snoozedUntil: null, lastInboundAt: latest });
-    await autoAssign(tx, workspaceId);
+    await autoAssign(services, tx, workspaceId);
     return !!message;
   });
 }

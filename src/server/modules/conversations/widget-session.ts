@@ -8,7 +8,7 @@ import { resolveProvider } from '../ai/resolve-provider';
 import { firstBookingPath } from '../booking/chat-booking';
 import { assistantReplyJob } from './assistant-reply.job';
 import type { Tx } from '../../platform/db/database';
-import { appendMessage, lockConversation, readConversation, touchConversation, visitorMessages, type ConversationRow } from './conversation-rows';
+import { appendMessage, lockConversation, readConversation, touchConversation, visitorMessages, widgetMessage, type ConversationRow } from './conversation-rows';
 import type { leaveContactBody, sendWidgetMessageBody, startConversationBody } from './conversations.contract';
 import { conversations, visitors } from './conversations.schema';
 import { asksForPerson, autoAssign, requestHandoff } from './handoff';
@@ -112,11 +112,13 @@ export async function sendVisitorMessage(services: Services, workspaceId: string
       if (conv.status === 'resolved' || conv.status === 'snoozed') {
         await touchConversation(tx, conv, { status: conv.holder === 'assistant' ? 'pending' : 'open', resolvedAt: null, snoozedUntil: null });
         conv = await lockConversation(tx, workspaceId, conv.id);
-        if (conv.holder === 'human') await autoAssign(tx, workspaceId);
+        if (conv.holder === 'human') await autoAssign(services, tx, workspaceId);
       }
-      if (conv.holder === 'assistant' && asksForPerson(input.body)) await requestHandoff(tx, conv, 'asked');
+      if (conv.holder === 'assistant' && asksForPerson(input.body)) await requestHandoff(services, tx, conv, 'asked');
       else if (conv.holder === 'assistant') await enqueue(tx, assistantReplyJob, { workspaceId, conversationId: conv.id, messageId: message.id }, { workspaceId });
     }
+    // The visitor's own message, as stored (issue 15: from the insert's answer, not read back).
+    if (message.authorKind === 'visitor') return widgetMessage(message, null);
     const [shown] = await visitorMessages(tx, conv, message.seq - 1, 1);
     return shown!;
   });
@@ -126,7 +128,7 @@ export async function sendVisitorMessage(services: Services, workspaceId: string
 export async function askForPerson(services: Services, workspaceId: string, token: string) {
   return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
     const conv = await conversationOf(services, tx, workspaceId, token);
-    await requestHandoff(tx, conv, 'asked');
+    await requestHandoff(services, tx, conv, 'asked');
     return { status: 'open' as const, holder: 'human' as const };
   });
 }

@@ -169,6 +169,8 @@ function streamVisitor(
     }
   };
   let status = { status: first.status, holder: first.holder };
+  /** The latest change heard (ms); an older one arriving after it is not shown. */
+  let statusAt = 0;
   stream.send('status', status);
   emit(first.messages);
   cursor = Math.max(cursor, first.messages.at(-1)?.seq ?? 0);
@@ -179,16 +181,17 @@ function streamVisitor(
   };
   // Events and reads are handled in arrival order, so a read's answer never goes behind an event's.
   let chain = Promise.resolve();
+  const read = async () => {
+    try {
+      const next = await readVisitorConversation(services, workspaceId, token, cursor);
+      emit(next.messages);
+      showStatus(next);
+    } catch {
+      stream.end();
+    }
+  };
   const refresh = () => {
-    chain = chain.then(async () => {
-      try {
-        const next = await readVisitorConversation(services, workspaceId, token, cursor);
-        emit(next.messages);
-        showStatus(next);
-      } catch {
-        stream.end();
-      }
-    });
+    chain = chain.then(read);
   };
   const conversationId = first.conv.id;
   // Issue 15: only this conversation's events reach this stream, and they carry what it shows (a
@@ -199,10 +202,19 @@ function streamVisitor(
     (e) => {
       if (e.k === 'message' && isWidgetMessage(e.d)) {
         const m = e.d;
-        chain = chain.then(() => emit([m]));
+        // Events of different transactions may arrive out of commit order (they are sent just
+        // after each commit): one whose predecessor was not shown yet means a read, not a gap.
+        const before = e.p;
+        chain = chain.then(() => (typeof before === 'number' && before > cursor ? read() : emit([m])));
       } else if (e.k === 'conversation' && isVisitorStatus(e.d)) {
         const next = e.d;
-        chain = chain.then(() => showStatus(next));
+        chain = chain.then(() => {
+          if (next.at !== undefined) {
+            if (next.at < statusAt) return;
+            statusAt = next.at;
+          }
+          showStatus(next);
+        });
       } else refresh();
     },
     { subject: conversationId, kinds: VISITOR_KINDS },

@@ -87,7 +87,7 @@ function cacheOf(realtime: Realtime): WorkspaceCache {
   return cache;
 }
 
-type HasRealtime = { realtime: Realtime };
+export type HasRealtime = { realtime: Realtime };
 
 /** The workspace's widget settings (null: none yet), from this instance's copy when it has one. */
 export function cachedSettings(services: HasRealtime, tx: Tx, workspaceId: string): Promise<WidgetSettingsRow | null> {

@@ -75,11 +75,40 @@ export interface TenantOptions {
   waitForDisk?: boolean;
 }
 
+/** Notifications (channel, payload) a transaction asked to send once it has committed, see {@link notifyAfterCommit}. */
+const afterCommit = new WeakMap<object, [channel: string, payload: string][]>();
+
+/**
+ * Issue 15: queues a NOTIFY to be sent right after `tx` commits, in a transaction of its own whose
+ * commit does not wait for the disk; false when `tx` cannot (a savepoint, or a transaction not
+ * opened by {@link withTenant}): the caller then notifies inside it.
+ *
+ * Why: PostgreSQL serializes the commits of all transactions that NOTIFY on one lock, held
+ * through the commit's WAL flush, so with the notification inside the message's transaction
+ * every message commit on the database waited for the ones before it to reach the disk, one at
+ * a time (under 1,000 chatting visitors: seconds). The data's own commit still waits for the
+ * disk; only the notification, which is not durable anyway, does not. Listeners hear of a change
+ * only once it has committed, as before; notifications of one transaction keep their order.
+ */
+export function notifyAfterCommit(tx: object, channel: string, payload: string): boolean {
+  const pending = afterCommit.get(tx);
+  if (!pending) return false;
+  pending.push([channel, payload]);
+  return true;
+}
+
+async function sendNotifications(client: pg.PoolClient, pending: [string, string][]): Promise<void> {
+  const calls = pending.map(([channel, payload]) => `pg_notify(${client.escapeLiteral(channel)}, ${client.escapeLiteral(payload)})`).join(', ');
+  await client.query(`BEGIN; SET LOCAL synchronous_commit = off; SELECT ${calls}; COMMIT`);
+}
+
 /** drizzle's transaction (commit, rollback on any error, savepoints inside) with our opening statement. */
 async function scopedTransaction<T>(root: RootSession, pool: pg.Pool, opening: string, fn: (tx: Tx, results: pg.QueryResult[]) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   const session = new NodePgSession(client, root.dialect, root.schema, root.options);
   const tx = new NodePgTransaction(root.dialect, session, root.schema) as unknown as Tx;
+  const pending: [string, string][] = [];
+  afterCommit.set(tx, pending);
   let broken: Error | undefined;
   try {
     let results: pg.QueryResult[];
@@ -102,6 +131,15 @@ async function scopedTransaction<T>(root: RootSession, pool: pg.Pool, opening: s
       broken = e;
       throw e;
     });
+    if (pending.length) {
+      // The change is committed whatever happens here. A notification that could not be sent is
+      // reported and the connection not reused; listeners catch up with the subject's next event
+      // (a message event names the message before it, so a visitor stream reads what it missed).
+      await sendNotifications(client, pending).catch((e: Error) => {
+        broken = e;
+        process.emitWarning(`NOTIFY after commit failed: ${e.message}`);
+      });
+    }
     return result;
   } finally {
     // A connection that failed to commit or roll back is not handed to the next request.

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { Queryable } from '../db/database';
+import { notifyAfterCommit } from '../db/tenant';
 
 /**
  * What travels over NOTIFY: where something happened and, when a subscriber would otherwise read
@@ -21,6 +22,12 @@ export interface RealtimeEvent {
   k: string;
   /** What the subject's subscribers show, so they need not read it (optional: read when absent). */
   d?: unknown;
+  /**
+   * For a message: the `e` of the subject's message before it (null: none), so a subscriber that
+   * has not shown that one yet knows it missed something (events of different transactions may
+   * arrive out of commit order) and reads instead. Absent: unknown.
+   */
+  p?: number | null;
 }
 
 /** Bytes of payload above which `d` is left out (PostgreSQL refuses 8,000 and more). */
@@ -222,7 +229,13 @@ export function payloadOf(event: RealtimeEvent): string {
   return JSON.stringify(bare);
 }
 
-/** Publishes an event; inside a transaction it is delivered when (and only if) the transaction commits. */
+/**
+ * Publishes an event; inside a transaction it is delivered when (and only if) the transaction
+ * commits: right after the commit for a tenant transaction (issue 15, see notifyAfterCommit),
+ * else from inside it.
+ */
 export async function publish(tx: Queryable, event: RealtimeEvent): Promise<void> {
-  await tx.execute(sql`SELECT pg_notify(${REALTIME_CHANNEL}, ${payloadOf(event)})`);
+  const payload = payloadOf(event);
+  if (notifyAfterCommit(tx, REALTIME_CHANNEL, payload)) return;
+  await tx.execute(sql`SELECT pg_notify(${REALTIME_CHANNEL}, ${payload})`);
 }
