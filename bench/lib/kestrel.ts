@@ -36,8 +36,8 @@ export function isolatedEnv(dataDir: string, port: number, pgPort: number): Reco
  * the bundled server in its own Node process), embedded PostgreSQL in DATA_DIR, development defaults. Nothing from the bench's
  * own environment may point it at another database.
  */
-export async function startKestrel(dataDir: string, env: Record<string, string> = {}, pgPort?: number): Promise<KestrelProcess> {
-  const port = await freePort();
+export async function startKestrel(dataDir: string, env: Record<string, string> = {}, pgPort?: number, appPort?: number): Promise<KestrelProcess> {
+  const port = appPort ?? (await freePort());
   const embeddedPort = pgPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const server = await spawnServer({
