@@ -33,11 +33,6 @@ export interface CompiledView {
   orderBy: SQL[];
   sort: CompiledSort;
   catalog: FieldCatalog;
-  /**
-   * No filter and no role restriction: the workspace, the sort and the page size are the whole
-   * statement, so one plan serves every value bound (its page may be kept prepared, issue 14).
-   */
-  unfiltered: boolean;
 }
 
 export interface CompileEnv {
@@ -329,7 +324,7 @@ export function compileView(def: Pick<ViewDefinition, 'object' | 'filter' | 'sor
   const sort: CompiledSort = { field, expr: field.sortExpr!, cast: field.sortCast!, direction: sortDef.direction, nullable: field.nullable };
   const dir = sort.direction === 'asc' ? asc : desc;
   const orderBy = [sort.nullable ? sql`${sort.expr} ${sql.raw(sort.direction)} NULLS LAST` : dir(sort.expr), dir(table.id)];
-  return { object: def.object, table, where, orderBy, sort, catalog: env.catalog, unfiltered: !filter && !visible };
+  return { object: def.object, table, where, orderBy, sort, catalog: env.catalog };
 }
 
 /**

@@ -49,9 +49,8 @@ async function readSegment(tx: Tx, view: CompiledView, select: ReturnType<typeof
     if (after) conditions.push(sql`${table.id} ${cmp} CAST(${after.id} AS uuid)`);
     order = [dir(table.id)];
   }
-  // selectRows: the same query, its rows mapped without drizzle's per-row field checks (issue 14);
-  // an unfiltered page (the contacts table as it opens) kept prepared on its connection, planned once.
-  return selectRows<RawRow>(tx.select(select).from(table).where(and(...conditions)).orderBy(...order).limit(limit) as never, { reuse: view.unfiltered });
+  // selectRows: the same query, its rows mapped without drizzle's per-row field checks (issue 14).
+  return selectRows<RawRow>(tx.select(select).from(table).where(and(...conditions)).orderBy(...order).limit(limit) as never);
 }
 
 /** The planner's row estimate for the view, or an exact count when that is cheap (small). */

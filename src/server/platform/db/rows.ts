@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { Column, SQL, Subquery, fillPlaceholders, is } from 'drizzle-orm';
-import pg from 'pg';
 
 /*
  * Issue 14: drizzle maps every row of a SELECT by asking, for every column of every row, what kind
@@ -18,7 +16,7 @@ interface Decoder {
 /** What drizzle's node-postgres prepared query holds (drizzle-orm/node-postgres/session.js). */
 interface PreparedSelect {
   client?: { query(config: unknown, values: unknown[]): Promise<{ rows: unknown[][] }> };
-  queryConfig?: { rowMode?: string; text?: string };
+  queryConfig?: { rowMode?: string };
   params?: unknown[];
   fields?: { path: string[]; field: unknown }[];
 }
@@ -33,49 +31,18 @@ function decoderOf(field: unknown): Decoder {
   return decoderOfSql((field as SQL.Aliased).sql);
 }
 
-export interface SelectOptions {
-  /**
-   * Keep the statement prepared on its connection and run it by name from then on, so that
-   * PostgreSQL parses, rewrites (row-level security included) and plans it once per connection
-   * instead of once per request. Only for statements of a fixed shape whose plan does not depend
-   * on the values bound (issue 14: a 50-row contacts page spent more PostgreSQL CPU planning its
-   * SELECT than running it). A statement whose best plan depends on a value (a LIKE pattern, a
-   * filter on a rare value) must stay unnamed: it is planned for its values every time.
-   */
-  reuse?: boolean;
-}
-
-/** How many statements one connection keeps prepared through `reuse`, at most: beyond, unnamed. */
-export const MAX_REUSED_PER_CONNECTION = 64;
-const reusedOn = new WeakMap<object, Set<string>>();
-
-/** The statement's name on this connection, or undefined when it is not to be kept. */
-function reusedName(client: object, text: string): string | undefined {
-  // A pool hands each query to any of its connections: only a checked-out connection is counted.
-  if (client instanceof pg.Pool) return undefined;
-  let names = reusedOn.get(client);
-  if (!names) reusedOn.set(client, (names = new Set()));
-  // Named by the text itself: the same text is the same statement, a different one never collides.
-  const name = `k_${createHash('sha1').update(text).digest('base64url')}`;
-  if (names.has(name)) return name;
-  if (names.size >= MAX_REUSED_PER_CONNECTION) return undefined;
-  names.add(name);
-  return name;
-}
-
 /**
  * The rows of a drizzle SELECT with a flat selection (`{ id: t.id, c0: sql`…`.as('c0') }`),
  * exactly as awaiting the query would give them. A nested selection (joins selected as objects)
  * takes drizzle's own path.
  */
-export async function selectRows<T>(query: { prepare(name?: string): unknown; execute(): Promise<T[]> }, options: SelectOptions = {}): Promise<T[]> {
+export async function selectRows<T>(query: { prepare(name?: string): unknown; execute(): Promise<T[]> }): Promise<T[]> {
   const prepared = query.prepare() as PreparedSelect;
   const { client, queryConfig, fields } = prepared;
   if (!client || queryConfig?.rowMode !== 'array' || !fields || fields.some((f) => f.path.length !== 1)) return query.execute();
   const keys = fields.map((f) => f.path[0]!);
   const decoders = fields.map((f) => decoderOf(f.field));
-  const name = options.reuse && typeof queryConfig.text === 'string' ? reusedName(client, queryConfig.text) : undefined;
-  const { rows } = await client.query(name ? { ...queryConfig, name } : queryConfig, fillPlaceholders(prepared.params ?? [], {}));
+  const { rows } = await client.query(queryConfig, fillPlaceholders(prepared.params ?? [], {}));
   const width = keys.length;
   return rows.map((row) => {
     const out: Record<string, unknown> = {};

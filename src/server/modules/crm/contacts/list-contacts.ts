@@ -29,11 +29,8 @@ export async function listContacts(db: Db, ctx: WorkspaceContext, query: z.infer
       ),
     );
   }
-  // Only the workspace and the cursor: one plan serves every page, kept prepared (issue 14).
-  const unfiltered = where.length === (query.cursor ? 2 : 1);
   return withTenant(db, ctx, async (tx) => {
-    const visible = visibleRecords(await loadVisibility(tx, ctx), 'contacts');
-    where.push(visible);
+    where.push(visibleRecords(await loadVisibility(tx, ctx), 'contacts'));
     // The page with its rows' tags and companies in one statement (issue 14): 6 round trips -> 4.
     const rows = await selectRows<ContactRow & { tagList: TagSummary[]; companySummary: Contact['company'] }>(
       tx
@@ -42,7 +39,6 @@ export async function listContacts(db: Db, ctx: WorkspaceContext, query: z.infer
         .where(and(...where))
         .orderBy(desc(contacts.id))
         .limit(query.limit + 1) as never,
-      { reuse: unfiltered && !visible },
     );
     const { page, nextCursor } = pageOf(rows, query.limit);
     return { items: page.map(({ tagList, companySummary, ...row }) => presentContactWith(row, tagList ?? [], companySummary ?? null)), nextCursor };
