@@ -83,7 +83,6 @@ try {
   const logged = loggedStatements(from);
   const first = logged.findIndex((s) => s.text.includes('kestrel_session_context'));
   const sent = logged.slice(first, logged.findIndex((s, i) => i > first && s.text === 'COMMIT') + 1);
-  if (process.env.DEBUG) console.log(sent.map((s) => `${s.values.length} ${s.text.slice(0, 100)}`).join("\n"));
   const page = sent.find((s) => s.text.startsWith('select "id"'));
   if (!page) throw new Error(`The page's statement was not logged:\n${sent.map((s) => s.text.slice(0, 120)).join('\n')}`);
 
