@@ -171,4 +171,24 @@ describe('CRM-6 TEN-1 fast at a million records (issue 14): pages on statements 
     // The pages above did run on prepared statements, generic plans among them.
     expect((await preparedOnNextConnection()).generic).toBeGreaterThan(0);
   });
+
+  it('TEN-1 every idle pooled connection carries no workspace scope after a page, and after a view refused inside its transaction', async () => {
+    const d = await ownerWithWorkspace(server, 'Dogwood Florist');
+    const scopesOfIdleConnections = async () => {
+      const pool = server.services.database.pool;
+      const clients = await Promise.all(Array.from({ length: Math.max(1, pool.idleCount) }, () => pool.connect()));
+      try {
+        return await Promise.all(clients.map(async (c) => (await c.query<{ w: string | null; u: string | null }>(`SELECT current_setting('kestrel.workspace_id', true) AS w, current_setting('kestrel.user_id', true) AS u`)).rows[0]!));
+      } finally {
+        for (const c of clients) c.release();
+      }
+    };
+    const none = (scopes: { w: string | null; u: string | null }[]) => scopes.every((x) => !x.w && !x.u);
+    await ok(d.client.post(`/api/workspaces/${d.workspaceId}/views/query`, { view: { object: 'contacts' }, limit: 50, withTotal: true }));
+    expect(none(await scopesOfIdleConnections())).toBe(true);
+    // Refused after BEGIN and the scope: the filter names a field contacts do not have (checked against the catalog read in the transaction).
+    const refused = await d.client.post(`/api/workspaces/${d.workspaceId}/views/query`, { view: { object: 'contacts', filter: { match: 'all', conditions: [{ field: 'noSuchField', op: 'eq', value: 'x' }] } }, limit: 50 });
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(none(await scopesOfIdleConnections())).toBe(true);
+  });
 });
