@@ -54,6 +54,8 @@ export interface HttpResult {
 
 const cpu = (millis: number) => (Number.isFinite(millis) ? `${millis.toFixed(millis < 1 ? 3 : 2)} ms` : '—');
 
+const fixedPort = (name: string) => (process.env[name] ? Number(process.env[name]) : undefined);
+
 const sleep = (millis: number) => new Promise((r) => setTimeout(r, millis));
 
 /** Whose CPU a run is charged: the server's Node process, and the process the embedded PostgreSQL runs under. */
@@ -95,7 +97,8 @@ async function load(label: string, owners: CpuOwners, url: string, settings: Loa
  */
 export async function benchHttp(dataDir: string, settings: LoadSettings = defaultLoad): Promise<HttpResult> {
   // The flood guard would answer 429 within a second at these rates.
-  const kestrel = await startKestrel(dataDir, { DEMO_WORKSPACE: 'true', RATE_LIMIT_PER_MINUTE: '100000000' });
+  // BENCH_APP_PORT / BENCH_PG_PORT: fixed ports on a machine shared with other runs (as the CRM bench).
+  const kestrel = await startKestrel(dataDir, { DEMO_WORKSPACE: 'true', RATE_LIMIT_PER_MINUTE: '100000000' }, fixedPort('BENCH_PG_PORT'), fixedPort('BENCH_APP_PORT'));
   let hello: Awaited<ReturnType<typeof spawnServer>> | null = null;
   try {
     if (!kestrel.demoLogin) throw new Error('Kestrel printed no demo login');

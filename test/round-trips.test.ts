@@ -91,6 +91,10 @@ describe('CRM-6 fast at a million records (issue 14): round trips of the hot pat
     { name: 'CRM-1 contacts page', request: () => owner.client.get(api('/contacts?limit=50')), status: 200, roundTrips: 4, statements: 5 },
     // CRM-6: the field catalog with BEGIN, then the page with its companies', owners' and contacts' labels and tags in the same SELECT [10].
     { name: 'CRM-6 view query (the contacts table)', request: () => owner.client.post(api('/views/query'), { view: { object: 'contacts' }, limit: 50 }), status: 200, roundTrips: 4, statements: 6 },
+    // CRM-6: the contacts table as the web app opens it (first page with its total, src/web/modules/views/api.ts). All rows on the page: their number is the total, nothing more asked [6].
+    { name: 'CRM-6 view query, first page with its total, the whole view on it', request: () => owner.client.post(api('/views/query'), { view: { object: 'contacts' }, limit: 50, withTotal: true }), status: 200, roundTrips: 4, statements: 6 },
+    // CRM-6: more rows than the page: then the planner's estimate of the view and, below 20,000, its exact count.
+    { name: 'CRM-6 view query, first page with its total, more rows than the page', request: () => owner.client.post(api('/views/query'), { view: { object: 'contacts' }, limit: 2, withTotal: true }), status: 200, roundTrips: 6, statements: 8 },
     // CRM-4: the record, then the page's items with their people's names, then their links with the linked records' labels [12; 10 before branch perf-req3].
     { name: 'CRM-4 timeline page', request: () => owner.client.get(api(`/timeline?recordType=contacts&recordId=${contactId}`)), status: 200, roundTrips: 6, statements: 7 },
     // CRM-6: the terms of contacts, companies and deals in one statement, their matches in another [10; 8 before branch perf-req3].
@@ -164,5 +168,58 @@ describe('CONV-1 CONV-4 a visitor\'s message on the live path (issue 15)', () =>
     expect(after, show(r.sent)).toMatch(/^BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify\('kestrel_events', .*"k":"message".*; COMMIT$/s);
     // Rate limits (one statement), BEGIN with the scope, lock, insert, counters, COMMIT, the event (the message is not read back).
     expect(counted(r).roundTrips, show(r.sent)).toBe(7);
+  });
+});
+
+describe('CRM-6 TEN-1 fast at a million records (issue 14): pages on statements prepared per connection', () => {
+  /** Plans of named statements on the connection the pool hands out next (the last one released). */
+  async function preparedOnNextConnection(): Promise<{ generic: number; custom: number }> {
+    const client = await server.services.database.pool.connect();
+    try {
+      const { rows } = await client.query<{ generic: number; custom: number }>(`SELECT coalesce(sum(generic_plans), 0)::int AS generic, coalesce(sum(custom_plans), 0)::int AS custom FROM pg_prepared_statements WHERE statement ILIKE '%from "contacts"%'`);
+      return rows[0]!;
+    } finally {
+      client.release();
+    }
+  }
+
+  it('CRM-6 TEN-1 the contacts page on a statement prepared per connection (and its generic plan) shows each workspace only its own rows, page after page', async () => {
+    const a = await ownerWithWorkspace(server, 'Alder Cafe');
+    const b = await ownerWithWorkspace(server, 'Birch Bakery');
+    for (const [who, name] of [[a, 'Alder'], [b, 'Birch']] as const) {
+      for (let i = 0; i < 3; i++) await ok(who.client.post(`/api/workspaces/${who.workspaceId}/contacts`, { firstName: `${name}${i}`, lastName: 'Guest' }), 201);
+    }
+    // More than PostgreSQL's five custom plans, so the statements also run on their generic plans,
+    // alternating workspaces on the same pooled connections (the pool hands out the last released).
+    for (let round = 0; round < 8; round++) {
+      for (const [who, name] of [[a, 'Alder'], [b, 'Birch']] as const) {
+        const page = await ok(who.client.post(`/api/workspaces/${who.workspaceId}/views/query`, { view: { object: 'contacts' }, limit: 50 }));
+        expect(page.rows.map((r: { cells: { name: string } }) => r.cells.name).sort()).toEqual([`${name}0 Guest`, `${name}1 Guest`, `${name}2 Guest`]);
+        const list = await ok(who.client.get(`/api/workspaces/${who.workspaceId}/contacts?limit=50`));
+        expect(list.items.map((c: { firstName: string }) => c.firstName).sort()).toEqual([`${name}0`, `${name}1`, `${name}2`]);
+      }
+    }
+    // The pages above did run on prepared statements, generic plans among them.
+    expect((await preparedOnNextConnection()).generic).toBeGreaterThan(0);
+  });
+
+  it('TEN-1 every idle pooled connection carries no workspace scope after a page, and after a view refused inside its transaction', async () => {
+    const d = await ownerWithWorkspace(server, 'Dogwood Florist');
+    const scopesOfIdleConnections = async () => {
+      const pool = server.services.database.pool;
+      const clients = await Promise.all(Array.from({ length: Math.max(1, pool.idleCount) }, () => pool.connect()));
+      try {
+        return await Promise.all(clients.map(async (c) => (await c.query<{ w: string | null; u: string | null }>(`SELECT current_setting('kestrel.workspace_id', true) AS w, current_setting('kestrel.user_id', true) AS u`)).rows[0]!));
+      } finally {
+        for (const c of clients) c.release();
+      }
+    };
+    const none = (scopes: { w: string | null; u: string | null }[]) => scopes.every((x) => !x.w && !x.u);
+    await ok(d.client.post(`/api/workspaces/${d.workspaceId}/views/query`, { view: { object: 'contacts' }, limit: 50, withTotal: true }));
+    expect(none(await scopesOfIdleConnections())).toBe(true);
+    // Refused after BEGIN and the scope: the filter names a field contacts do not have (checked against the catalog read in the transaction).
+    const refused = await d.client.post(`/api/workspaces/${d.workspaceId}/views/query`, { view: { object: 'contacts', filter: { match: 'all', conditions: [{ field: 'noSuchField', op: 'eq', value: 'x' }] } }, limit: 50 });
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(none(await scopesOfIdleConnections())).toBe(true);
   });
 });

@@ -82,7 +82,9 @@ export async function queryView(db: Db, ctx: WorkspaceContext, body: z.infer<typ
       columns: columns.map((f) => ({ key: f.key, label: f.label, kind: f.kind, sortable: f.sortable, ...(f.custom?.type === 'currency' || (view.object === 'deals' && f.key === 'amount') ? { money: true } : {}) })),
       rows: await presentRows(tx, ctx, view.object, columns, page, true),
       nextCursor,
-      total: body.withTotal ? await totalOf(tx, view) : null,
+      // A first page with no next page holds the whole view: its length is the exact count, with
+      // no estimate or count to ask PostgreSQL for (issue 14: the table opens with a total).
+      total: body.withTotal ? (after === null && nextCursor === null ? { count: page.length, exact: true } : await totalOf(tx, view)) : null,
     };
   });
 }

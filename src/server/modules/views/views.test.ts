@@ -231,6 +231,17 @@ describe('views: sort, paging and groups (CRM-6)', () => {
     const second = (await query(owner.client, owner, { object: 'contacts' }, { limit: 5, cursor: first.nextCursor })).json();
     expect([...first.rows, ...second.rows].map((r: { id: string }) => r.id)).toEqual(created.map((c) => c.id).reverse().slice(0, 10));
     expect(first.total).toEqual({ count: lastNames.length, exact: true });
+    // The whole view on its first page (issue 14: counted from the page, not asked of PostgreSQL):
+    // by a nullable sort (rows without a phone come from the second segment), and filtered.
+    const whole = (await query(owner.client, owner, { object: 'contacts', columns: ['lastName'], sort: { field: 'phone', direction: 'asc' } }, { limit: 50, withTotal: true })).json();
+    expect(whole.nextCursor).toBeNull();
+    expect(whole.rows).toHaveLength(lastNames.length);
+    expect(whole.total).toEqual({ count: lastNames.length, exact: true });
+    // Text equality ignores case: 'Stone' and 'stone'.
+    const filter = { match: 'all', conditions: [{ field: 'lastName', op: 'eq', value: 'Stone' }] };
+    const filtered = (await query(owner.client, owner, { object: 'contacts', columns: ['lastName'], filter }, { limit: 50, withTotal: true })).json();
+    expect(filtered.total).toEqual({ count: lastNames.filter((n) => n?.toLowerCase() === 'stone').length, exact: true });
+    expect(filtered.rows).toHaveLength(filtered.total.count);
   });
 
   it('CRM-6 group counts count the filtered rows per value, with owner names and tags', async () => {
