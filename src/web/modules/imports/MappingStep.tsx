@@ -34,7 +34,10 @@ export function MappingStep({ workspaceId, imp }: { workspaceId: string; imp: Im
   const [object, setObject] = useState<ImportObject>(imp.object);
   const [mapping, setMapping] = useState<ImportMapping | undefined>(imp.mapping.length ? imp.mapping : undefined);
   const [options, setOptions] = useState({ ...defaultOptions(imp.object), ...(imp.options ?? {}), tagName: imp.options?.tagName ?? '' });
-  const request = useDebounced({ object, mapping, options }, 300);
+  // Memoised: a fresh object literal each render would restart the timer on every render, and its
+  // own update would render again 300 ms later, for ever.
+  const current = useMemo(() => ({ object, mapping, options }), [object, mapping, options]);
+  const request = useDebounced(current, 300);
 
   const preview = useQuery({
     queryKey: ['imports', workspaceId, imp.id, 'preview', request],
