@@ -1,4 +1,4 @@
-import { boolean, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { uuidv7 } from 'uuidv7';
 
 export const citext = customType<{ data: string }>({ dataType: () => 'citext' });
@@ -18,6 +18,8 @@ export const users = pgTable(
     /** AUTH-6: TOTP secret, sealed by the secret box. */
     totpSecretSealed: text('totp_secret_sealed'),
     totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /** AUTH-6: the RFC 6238 time step of the last code accepted; a code of that step or an earlier one is refused (no replay). */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
     /**
      * SEC-1: runs this Kestrel (not a workspace role): may read the development mailbox. Set with
      * `kestrel user operator`; the demo owner is one in development.

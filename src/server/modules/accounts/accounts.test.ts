@@ -258,7 +258,7 @@ describe('sessions', () => {
 });
 
 describe('two-factor', () => {
-  it('AUTH-6 TOTP setup, sign-in needs the second factor, recovery codes work once', async () => {
+  it('AUTH-6 TOTP setup, sign-in needs the second factor, an app code and a recovery code each work once', async () => {
     const user = await signUpUser(server);
     const setup = (await user.client.post('/api/auth/two-factor/setup')).json();
     expect(setup.otpauthUrl).toContain('otpauth://totp/');
@@ -279,8 +279,18 @@ describe('two-factor', () => {
     expect((await client.get('/api/auth/sessions')).json().error.code).toBe('second_factor_required');
     expect((await client.get('/api/auth/me')).json()).toMatchObject({ user: null, mfaPending: true });
     expect((await client.post('/api/auth/two-factor/verify', { code: '123456' })).statusCode).toBe(400);
-    expect((await client.post('/api/auth/two-factor/verify', { code: await generate({ secret: setup.secret }) })).statusCode).toBe(200);
+    // The code that turned it on is spent: the next step's code (accepted one step early for clock drift) signs in.
+    const spent = new TestClient(server.app);
+    await spent.post('/api/auth/sign-in', { email: user.email, password: user.password });
+    expect((await spent.post('/api/auth/two-factor/verify', { code: await generate({ secret: setup.secret }) })).statusCode).toBe(400);
+    const next = await generate({ secret: setup.secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    expect((await client.post('/api/auth/two-factor/verify', { code: next })).statusCode).toBe(200);
     expect((await client.get('/api/auth/sessions')).statusCode).toBe(200);
+    // Seen over a shoulder: the same code does not sign in a second time, not even within its 30 seconds.
+    const replay = new TestClient(server.app);
+    await replay.post('/api/auth/sign-in', { email: user.email, password: user.password });
+    expect((await replay.post('/api/auth/two-factor/verify', { code: next })).json().error.code).toBe('two_factor_code_invalid');
+    expect((await replay.get('/api/auth/sessions')).json().error.code).toBe('second_factor_required');
 
     const c2 = new TestClient(server.app);
     await c2.post('/api/auth/sign-in', { email: user.email, password: user.password });
@@ -306,7 +316,7 @@ describe('audit of sign-ins', () => {
     const mail = await server.smtp.waitForMail(owner.email, (m) => m.subject.includes('sign-in code') && server.smtp.mailsTo(owner.email).indexOf(m) >= before);
     const verified = await byCode.post('/api/auth/code/verify', { email: owner.email, code: codeFrom(mail) });
     expect(verified.json().next).toBe('two_factor');
-    expect((await byCode.post('/api/auth/two-factor/verify', { code: await generate({ secret: setup.secret }) })).statusCode).toBe(200);
+    expect((await byCode.post('/api/auth/two-factor/verify', { code: await generate({ secret: setup.secret, epoch: Math.floor(Date.now() / 1000) + 30 }) })).statusCode).toBe(200);
     // A password, then a recovery code.
     const byPassword = new TestClient(server.app);
     await byPassword.post('/api/auth/sign-in', { email: owner.email, password: owner.password });

@@ -162,7 +162,7 @@ describe('AUTH-4 Sign in with Google', () => {
     // Only the account id and email came from Google; everything else is Kestrel's own.
     const [row] = await db.select().from(users).where(eq(users.googleSub, account.sub));
     expect(Object.keys(row!).sort()).toEqual(
-      ['ageConfirmedAt', 'createdAt', 'deletionRequestedAt', 'email', 'emailVerifiedAt', 'googleSub', 'id', 'name', 'operator', 'passwordHash', 'purgeAfter', 'totpEnabledAt', 'totpSecretSealed', 'updatedAt'].sort(),
+      ['ageConfirmedAt', 'createdAt', 'deletionRequestedAt', 'email', 'emailVerifiedAt', 'googleSub', 'id', 'name', 'operator', 'passwordHash', 'purgeAfter', 'totpEnabledAt', 'totpLastStep', 'totpSecretSealed', 'updatedAt'].sort(),
     );
   });
 

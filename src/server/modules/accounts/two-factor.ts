@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { generateSecret, generateURI, verify } from 'otplib';
 import { randomToken, sha256 } from '../../platform/crypto/tokens';
 import { badRequest, conflict } from '../../platform/http/errors';
@@ -22,11 +22,26 @@ export async function startTwoFactorSetup(services: Services, userId: string) {
   return { secret, otpauthUrl: generateURI({ secret, label: user.email, issuer: 'Kestrel' }) };
 }
 
-async function totpMatches(services: Services, user: User, code: string): Promise<boolean> {
+type Executor = Pick<Services['database']['db'], 'update'>;
+
+/**
+ * AUTH-6: the code is right for this time step or a neighbour, and no code of that step or a later
+ * one was accepted before (RFC 6238 §5.2): a code seen over a shoulder or caught in transit cannot
+ * be used a second time. The step is claimed by a conditional update, so two requests racing with
+ * the same code cannot both pass.
+ */
+async function totpMatches(services: Services, db: Executor, user: User, code: string): Promise<boolean> {
   if (!user.totpSecretSealed || !/^\d{6}$/.test(code)) return false;
   const secret = services.secrets.box.open(user.totpSecretSealed, aad(user.id));
-  const result = await verify({ secret, token: code, epochTolerance: 30 });
-  return result.valid;
+  const result = await verify({ secret, token: code, epochTolerance: 30, ...(user.totpLastStep !== null ? { afterTimeStep: user.totpLastStep } : {}) });
+  // A TOTP result always carries its step (the union type also covers HOTP's).
+  if (!result.valid || !('timeStep' in result)) return false;
+  const claimed = await db
+    .update(users)
+    .set({ totpLastStep: result.timeStep })
+    .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, result.timeStep))))
+    .returning({ id: users.id });
+  return claimed.length > 0;
 }
 
 export async function enableTwoFactor(services: Services, userId: string, code: string, meta: RequestMeta) {
@@ -34,7 +49,7 @@ export async function enableTwoFactor(services: Services, userId: string, code: 
   const user = (await findUserById(services.database.db, userId))!;
   if (user.totpEnabledAt) throw conflict('two_factor_already_enabled', 'Two-factor authentication is already on.');
   if (!user.totpSecretSealed) throw badRequest('two_factor_not_started', 'Start two-factor setup first.');
-  if (!(await totpMatches(services, user, code))) throw badRequest('two_factor_code_invalid', 'That code is not right. Check the time on your phone and try the newest code.');
+  if (!(await totpMatches(services, services.database.db, user, code))) throw badRequest('two_factor_code_invalid', 'That code is not right. Check the time on your phone and try the newest code.');
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
     const raw = randomToken(8).replace(/[^a-zA-Z0-9]/g, '').toLowerCase().padEnd(10, '0').slice(0, 10);
     return `${raw.slice(0, 5)}-${raw.slice(5)}`;
@@ -51,7 +66,7 @@ export async function enableTwoFactor(services: Services, userId: string, code: 
 
 /** A TOTP code or an unused recovery code (which is then spent). */
 export async function checkSecondFactor(services: Services, user: User, code: string, tx: Parameters<Parameters<Services['database']['db']['transaction']>[0]>[0]) {
-  if (await totpMatches(services, user, code.trim())) return 'totp' as const;
+  if (await totpMatches(services, tx, user, code.trim())) return 'totp' as const;
   const [spent] = await tx
     .update(recoveryCodes)
     .set({ usedAt: sql`now()` })
