@@ -81,7 +81,7 @@ export async function receiveEmail(services: Services, workspaceId: string, raw:
       if (auto) return { outcome: 'ignored' as const, reason: 'auto-reply outside any thread' };
       conv = await startEmailConversation(tx, ctx, { email, name: sender?.name?.trim().slice(0, 200) || null, subject });
     }
-    const { message, duplicate } = await appendMessage(tx, conv, { authorKind: 'visitor', body: text, externalId: messageId, meta: { subject: (mail.subject ?? '').slice(0, 300), ...(auto ? { autoReply: true } : {}) }, quiet: auto });
+    const { message, duplicate } = await appendMessage(tx, conv, { authorKind: 'visitor', body: text, externalId: messageId, meta: { subject: (mail.subject ?? '').slice(0, 300), ...(auto ? { autoReply: true } : {}), ...(conv.channel === 'web' ? { viaEmail: true } : {}) }, quiet: auto });
     if (duplicate) return { outcome: 'duplicate' as const, conversationId: conv.id, messageId: message.id };
     if (!auto) {
       await touchConversation(tx, conv, { status: 'open', holder: 'human', resolvedAt: null, snoozedUntil: null, lastInboundAt: message.createdAt });
@@ -97,7 +97,8 @@ async function byReferences(tx: Tx, workspaceId: string, refs: string[]): Promis
     .select({ conversation: conversations })
     .from(conversationMessages)
     .innerJoin(conversations, and(eq(conversations.workspaceId, conversationMessages.workspaceId), eq(conversations.id, conversationMessages.conversationId)))
-    .where(and(eq(conversationMessages.workspaceId, workspaceId), inArray(conversationMessages.externalId, refs), eq(conversations.channel, 'email')))
+    // A web chat too: the visitor answering a reply that was emailed to them after they left (CONV-6).
+    .where(and(eq(conversationMessages.workspaceId, workspaceId), inArray(conversationMessages.externalId, refs), inArray(conversations.channel, ['email', 'web'])))
     .orderBy(desc(conversationMessages.seq))
     .limit(1);
   return hit?.conversation ?? null;

@@ -57,12 +57,43 @@ async function conversationOf(services: Services, tx: Tx, workspaceId: string, t
   return conv;
 }
 
-/** The conversation the token names, read-only, for the routes that only read. */
-export async function readVisitorConversation(services: Services, workspaceId: string, token: string, after = 0) {
+/**
+ * The conversation the token names, read-only, for the routes that only read. With `streamOpens`,
+ * a live stream is about to open: the visitor counts as connected (CONV-6), in the same transaction.
+ */
+export async function readVisitorConversation(services: Services, workspaceId: string, token: string, after = 0, streamOpens = false) {
   return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
     const conv = await conversationOf(services, tx, workspaceId, token, false);
+    if (streamOpens) await markStreamOpen(services, tx, workspaceId, conv.visitorId);
     return { conv, status: conv.status, holder: conv.holder, messages: await visitorMessages(tx, conv, after) };
   });
+}
+
+/**
+ * CONV-6: one more live stream of this visitor. A count whose time ran out (an instance died with
+ * streams open) starts again at one; the time is the stream's longest life plus a margin, after
+ * which the widget has reconnected (and counted itself again) or is gone.
+ */
+async function markStreamOpen(services: Services, tx: Tx, workspaceId: string, visitorId: string) {
+  const seconds = services.config.WIDGET_STREAM_MAX_SECONDS + 60;
+  await tx
+    .update(visitors)
+    .set({
+      liveStreams: sql`CASE WHEN ${visitors.liveUntil} > now() THEN least(${visitors.liveStreams} + 1, 100) ELSE 1 END`,
+      liveUntil: sql`now() + make_interval(secs => ${seconds})`,
+      lastSeenAt: sql`now()`,
+    })
+    .where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, visitorId)));
+}
+
+/** CONV-6: a live stream of this visitor ended; what it showed until now counts as seen. */
+export async function markStreamClosed(services: Services, workspaceId: string, visitorId: string) {
+  await withTenant(services.database.db, { workspaceId, userId: null }, (tx) =>
+    tx
+      .update(visitors)
+      .set({ liveStreams: sql`greatest(${visitors.liveStreams} - 1, 0)`, lastSeenAt: sql`now()` })
+      .where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, visitorId))),
+  );
 }
 
 /** CONV-1: resumes the conversation of a token from an earlier page load, or starts one. */
