@@ -150,13 +150,15 @@ async function sendAwayMail(services: Services, tx: Tx, conv: ConversationRow): 
     headers.References = (refs.length > 20 ? [refs[0]!, ...refs.slice(-19)] : refs).join(' ');
   }
   const link = await siteLink(services, tx, conv);
-  const lines = unseen.map((m) => `${nameOf.get(m.authorUserId ?? '') ?? 'The team'}:\n${m.body}`);
+  // Each reply says who wrote it only when more than one person did.
+  const label = (m: (typeof unseen)[number]) => (who.length > 1 ? `${nameOf.get(m.authorUserId ?? '') ?? 'The team'}:\n` : '');
+  const lines = unseen.map((m) => `${label(m)}${m.body}`);
   const intro = `${who.join(' and ')} from ${workspaceName} replied to your message:`;
   const outro = `Reply to this email to answer; it reaches us in the same conversation.${link ? `\nOr continue on our site: ${link}` : ''}`;
   const text = `${intro}\n\n${lines.join('\n\n')}\n\n${outro}\n`;
   const html = [
     `<p>${escapeHtml(intro)}</p>`,
-    ...unseen.map((m) => `<p><strong>${escapeHtml(nameOf.get(m.authorUserId ?? '') ?? 'The team')}</strong><br>${m.body.split(/\n{2,}/).map((para) => escapeHtml(para).replace(/\n/g, '<br>')).join('<br><br>')}</p>`),
+    ...unseen.map((m) => `<p>${who.length > 1 ? `<strong>${escapeHtml(nameOf.get(m.authorUserId ?? '') ?? 'The team')}</strong><br>` : ''}${m.body.split(/\n{2,}/).map((para) => escapeHtml(para).replace(/\n/g, '<br>')).join('<br><br>')}</p>`),
     `<p>Reply to this email to answer; it reaches us in the same conversation.${link ? `<br>Or continue on our site: <a href="${escapeHtml(link)}">${escapeHtml(link)}</a>` : ''}</p>`,
   ].join('');
   const subject = `${refs.length ? 'Re: ' : ''}Your conversation with ${workspaceName}`;
