@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { withTenant } from '../../platform/db/tenant';
 import { AppError, notFound } from '../../platform/http/errors';
 import { enqueue } from '../../platform/jobs/jobs';
+import { publish } from '../../platform/realtime/realtime';
 import type { Services } from '../../platform/services';
 import { resolveProvider } from '../ai/resolve-provider';
 import { firstBookingPath } from '../booking/chat-booking';
@@ -64,7 +65,7 @@ async function conversationOf(services: Services, tx: Tx, workspaceId: string, t
 export async function readVisitorConversation(services: Services, workspaceId: string, token: string, after = 0, streamOpens = false) {
   return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
     const conv = await conversationOf(services, tx, workspaceId, token, false);
-    if (streamOpens) await markStreamOpen(services, tx, workspaceId, conv.visitorId);
+    if (streamOpens) await markStreamOpen(services, tx, conv);
     return { conv, status: conv.status, holder: conv.holder, messages: await visitorMessages(tx, conv, after) };
   });
 }
@@ -74,7 +75,7 @@ export async function readVisitorConversation(services: Services, workspaceId: s
  * streams open) starts again at one; the time is the stream's longest life plus a margin, after
  * which the widget has reconnected (and counted itself again) or is gone.
  */
-async function markStreamOpen(services: Services, tx: Tx, workspaceId: string, visitorId: string) {
+async function markStreamOpen(services: Services, tx: Tx, conv: ConversationRow) {
   const seconds = services.config.WIDGET_STREAM_MAX_SECONDS + 60;
   await tx
     .update(visitors)
@@ -83,17 +84,20 @@ async function markStreamOpen(services: Services, tx: Tx, workspaceId: string, v
       liveUntil: sql`now() + make_interval(secs => ${seconds})`,
       lastSeenAt: sql`now()`,
     })
-    .where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, visitorId)));
+    .where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
+  // The inbox's composer says whether the visitor is there (not the visitor's own stream: not one of its kinds).
+  await publish(tx, { w: conv.workspaceId, c: conv.id, e: null, k: 'presence' });
 }
 
 /** CONV-6: a live stream of this visitor ended; what it showed until now counts as seen. */
-export async function markStreamClosed(services: Services, workspaceId: string, visitorId: string) {
-  await withTenant(services.database.db, { workspaceId, userId: null }, (tx) =>
-    tx
+export async function markStreamClosed(services: Services, conv: Pick<ConversationRow, 'workspaceId' | 'id' | 'visitorId'>) {
+  await withTenant(services.database.db, { workspaceId: conv.workspaceId, userId: null }, async (tx) => {
+    await tx
       .update(visitors)
       .set({ liveStreams: sql`greatest(${visitors.liveStreams} - 1, 0)`, lastSeenAt: sql`now()` })
-      .where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, visitorId))),
-  );
+      .where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
+    await publish(tx, { w: conv.workspaceId, c: conv.id, e: null, k: 'presence' });
+  });
 }
 
 /** CONV-1: resumes the conversation of a token from an earlier page load, or starts one. */

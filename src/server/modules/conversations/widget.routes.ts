@@ -125,13 +125,13 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
       slot();
       throw error;
     }
-    const visitorId = first.conv.visitorId;
+    const conv = first.conv;
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       slot();
-      markStreamClosed(services, workspaceId, visitorId).catch((err: unknown) => services.logger.warn({ err }, 'visitor presence not updated'));
+      markStreamClosed(services, conv).catch((err: unknown) => services.logger.warn({ err }, 'visitor presence not updated'));
     };
     streamVisitor(services, reply, workspaceId, request.query.token, first, open, release);
     return reply;
