@@ -53,7 +53,7 @@ it('CONV-6 the inbox says a visitor has left and that the reply is emailed to th
   await page.setViewportSize({ width: 390, height: 800 });
   await page.getByRole('button', { name: '← Back' }).click();
   await page.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: /Ana Lima/ }).click();
-  await page.getByText('Emailed to a***@example.test').waitFor();
+  await page.getByRole('list', { name: 'Messages' }).getByText('Emailed to a***@example.test').first().waitFor();
   await page.screenshot({ path: `${shots}/inbox-away-390.png` });
   expect(await noSidewaysScroll(page)).toBe(true);
   expect(problems).toEqual([]);

@@ -82,7 +82,9 @@ describe('replies to a visitor who has left the chat', () => {
     expect(mail.text).not.toContain('ref=ad');
     expect(mail.text).not.toContain(v.token);
     expect(mail.raw).toMatch(new RegExp(`^From: "?Crumb Bakery"? <${address}>`, 'm'));
-    expect(mail.headers.get('reply-to')).toMatchObject({ text: address });
+    // Reply-To: an address of this conversation (the workspace's token, the conversation, a tag).
+    const replyTo = (mail.headers.get('reply-to') as { value: { address: string }[] }).value[0]!.address;
+    expect(replyTo).toMatch(new RegExp(`^${address.split('@')[0]}\\+c${conversationId.replace(/-/g, '')}[0-9a-f]{10}@${DOMAIN.replace(/\./g, '\\.')}$`));
     const ourId = mail.headers.get('message-id') as string;
     expect(ourId).toMatch(new RegExp(`^<[0-9a-f-]{36}@${DOMAIN}>$`));
 
@@ -103,13 +105,13 @@ describe('replies to a visitor who has left the chat', () => {
     // The visitor answers from their mail client, quoting the email.
     const answer = await mailClient().sendMail({
       from: `Ana Lima <${email}>`,
-      to: address,
+      to: replyTo,
       subject: 'Re: Your conversation with Crumb Bakery',
       text: 'About 80 guests, in June.\n\nOn Thu, Dec 3, 2026 at 9:00 Crumb Bakery wrote:\n> Yes, we do!',
       inReplyTo: ourId,
       references: [ourId],
     });
-    expect(answer.accepted).toEqual([address]);
+    expect(answer.accepted).toEqual([replyTo]);
     // Unread for the team (read before opening it, which marks it read).
     const listed = (await owner.client.get(api('/conversations?channel=web'))).json().items.find((c: { id: string }) => c.id === conversationId);
     expect(listed).toMatchObject({ unread: 1, status: 'open', lastMessagePreview: 'About 80 guests, in June.' });
@@ -130,6 +132,15 @@ describe('replies to a visitor who has left the chat', () => {
     expect(second.headers.get('in-reply-to')).toBe(answer.messageId);
     expect(([] as string[]).concat(second.headers.get('references') as string | string[])).toEqual([ourId, answer.messageId]);
     expect(second.text).not.toContain('almond sponge');
+
+    // A mail client that keeps no threading headers: the reply address alone brings it back here.
+    await mailClient().sendMail({ from: email, to: replyTo, subject: 'Quote', text: 'Thanks, waiting for it.' });
+    expect((await detail(conversationId)).messages.at(-1)).toMatchObject({ author: 'visitor', body: 'Thanks, waiting for it.', meta: { viaEmail: true } });
+    // A made-up tag names no conversation: the mail starts an email conversation of its own.
+    const forged = replyTo.replace(/[0-9a-f]{10}@/, '0000000000@');
+    await mailClient().sendMail({ from: 'mallory@attacker.test', to: forged, subject: 'Quote', text: 'Pay to my account instead.' });
+    expect((await detail(conversationId)).messages.some((m: { body: string }) => m.body.includes('Pay to my account'))).toBe(false);
+    expect((await owner.client.get(api('/conversations?channel=email'))).json().items).toMatchObject([{ visitorEmail: 'mallory@attacker.test' }]);
   });
 
   it('CONV-1 a visitor who is still on the page gets no email, nor one who came back and saw the reply', async () => {

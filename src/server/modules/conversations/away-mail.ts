@@ -10,6 +10,7 @@ import { suppressionOf } from '../outreach';
 import { workspaces } from '../workspaces/workspaces.schema';
 import { ensureChannelSettings, inboundAddress } from './channel-settings';
 import { explainMailError, outboundMessageId } from './channels/email';
+import { conversationReplyAddress } from './reply-address';
 import { firstName, lockConversation, touchConversation, type ConversationRow } from './conversation-rows';
 import type { AwayState } from './conversations.contract';
 import { conversationMessages, visitors } from './conversations.schema';
@@ -130,6 +131,8 @@ async function sendAwayMail(services: Services, tx: Tx, conv: ConversationRow): 
   const messageId = outboundMessageId(services, last.id);
   const settings = await ensureChannelSettings(tx, services, conv.workspaceId);
   const address = inboundAddress(services, settings);
+  // Replies come back to this conversation even from a mail client that drops the threading headers.
+  const replyAddress = conversationReplyAddress(services, settings.inboundToken, conv.workspaceId, conv.id);
   const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, conv.workspaceId));
   const workspaceName = (ws?.name ?? 'Kestrel').replace(/["\\\r\n]/g, '');
   const authorIds = [...new Set(unseen.map((m) => m.authorUserId).filter((x): x is string => !!x))];
@@ -144,7 +147,7 @@ async function sendAwayMail(services: Services, tx: Tx, conv: ConversationRow): 
     .orderBy(asc(conversationMessages.seq))
     .limit(200);
   const refs = thread.map((m) => m.externalId!).filter((id) => id !== messageId);
-  const headers: Record<string, string> = { 'Message-ID': messageId, 'Reply-To': address };
+  const headers: Record<string, string> = { 'Message-ID': messageId, 'Reply-To': replyAddress };
   if (refs.length) {
     headers['In-Reply-To'] = refs.at(-1)!;
     headers.References = (refs.length > 20 ? [refs[0]!, ...refs.slice(-19)] : refs).join(' ');
