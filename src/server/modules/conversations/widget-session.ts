@@ -77,26 +77,30 @@ export async function readVisitorConversation(services: Services, workspaceId: s
  */
 async function markStreamOpen(services: Services, tx: Tx, conv: ConversationRow) {
   const seconds = services.config.WIDGET_STREAM_MAX_SECONDS + 60;
-  await tx
+  const [now] = await tx
     .update(visitors)
     .set({
       liveStreams: sql`CASE WHEN ${visitors.liveUntil} > now() THEN least(${visitors.liveStreams} + 1, 100) ELSE 1 END`,
       liveUntil: sql`now() + make_interval(secs => ${seconds})`,
       lastSeenAt: sql`now()`,
     })
-    .where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
-  // The inbox's composer says whether the visitor is there (not the visitor's own stream: not one of its kinds).
-  await publish(tx, { w: conv.workspaceId, c: conv.id, e: null, k: 'presence' });
+    .where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)))
+    .returning({ streams: visitors.liveStreams });
+  // The inbox's composer says whether the visitor is there (not the visitor's own stream: not one of
+  // its kinds); only when they arrive, not for a second tab or a reconnect while another is open.
+  if (now?.streams === 1) await publish(tx, { w: conv.workspaceId, c: conv.id, e: null, k: 'presence' });
 }
 
 /** CONV-6: a live stream of this visitor ended; what it showed until now counts as seen. */
 export async function markStreamClosed(services: Services, conv: Pick<ConversationRow, 'workspaceId' | 'id' | 'visitorId'>) {
   await withTenant(services.database.db, { workspaceId: conv.workspaceId, userId: null }, async (tx) => {
-    await tx
+    const [now] = await tx
       .update(visitors)
       .set({ liveStreams: sql`greatest(${visitors.liveStreams} - 1, 0)`, lastSeenAt: sql`now()` })
-      .where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
-    await publish(tx, { w: conv.workspaceId, c: conv.id, e: null, k: 'presence' });
+      .where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)))
+      .returning({ streams: visitors.liveStreams });
+    // Only when the last of their streams went.
+    if (now?.streams === 0) await publish(tx, { w: conv.workspaceId, c: conv.id, e: null, k: 'presence' });
   });
 }
 
