@@ -102,6 +102,9 @@ describe('replies to a visitor who has left the chat', () => {
     expect((await detail(conversationId)).conversation.unread).toBe(0);
     expect((await owner.client.patch(api(`/conversations/${conversationId}`), { status: 'resolved' })).statusCode).toBe(200);
 
+    // The team's inbox is open (its live stream): the answer reaches it as it lands.
+    const inboxStream = await sse(`${server.url}${api('/conversations/live')}`, { cookie: owner.client.cookie! });
+    await vi.waitFor(() => expect(inboxStream.events.some((e) => e.event === 'unread')).toBe(true));
     // The visitor answers from their mail client, quoting the email.
     const answer = await mailClient().sendMail({
       from: `Ana Lima <${email}>`,
@@ -112,6 +115,8 @@ describe('replies to a visitor who has left the chat', () => {
       references: [ourId],
     });
     expect(answer.accepted).toEqual([replyTo]);
+    await vi.waitFor(() => expect(inboxStream.events.some((e) => e.event === 'change' && e.data.conversationId === conversationId && e.data.kind === 'message')).toBe(true), { timeout: 10_000 });
+    inboxStream.close();
     // Unread for the team (read before opening it, which marks it read).
     const listed = (await owner.client.get(api('/conversations?channel=web'))).json().items.find((c: { id: string }) => c.id === conversationId);
     expect(listed).toMatchObject({ unread: 1, status: 'open', lastMessagePreview: 'About 80 guests, in June.' });
