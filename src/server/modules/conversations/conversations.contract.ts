@@ -28,6 +28,12 @@ export const messageMetaSchema = z.object({
   sendAttempt: z.object({ at: z.string() }).optional(),
   /** CONV-2, AI-5: a note of what Closer proposed for this conversation's lead (the proposals wait in approvals). */
   closer: z.object({ runId: z.string(), proposals: z.array(z.object({ id: z.string(), kind: z.string(), status: z.string() })) }).optional(),
+  /** CONV-6: a web chat reply emailed to a visitor who had left (the address masked), and what the mail server made of it. */
+  emailed: z.object({ at: z.string(), to: z.string(), status: z.enum(['queued', 'sent', 'failed']), error: z.string().optional() }).optional(),
+  /** CONV-6: a web chat reply to a visitor who had left that was not emailed, and why. */
+  notEmailed: z.enum(['no_email', 'suppressed', 'erased', 'restricted']).optional(),
+  /** CONV-6: a visitor's message that came by email (their answer to an emailed reply). */
+  viaEmail: z.boolean().optional(),
 });
 export type MessageMeta = z.infer<typeof messageMetaSchema>;
 
@@ -230,12 +236,23 @@ export const staffMessage = z.object({
   createdAt: z.string(),
 });
 export const whatsappTemplateSchema = z.object({ name: z.string(), language: z.string(), category: z.string().nullable(), body: z.string(), paramCount: z.number() });
+/** CONV-4, CONV-6: in a web chat, whether the visitor is connected now, and if not, where (and whether) a reply is emailed. */
+export const awayStateSchema = z.object({
+  connected: z.boolean(),
+  lastSeenAt: z.string(),
+  /** The address the visitor left, masked (`a***@example.com`). */
+  emailTo: z.string().nullable(),
+  notMailedBecause: z.enum(['no_email', 'suppressed', 'erased', 'restricted']).nullable(),
+});
+export type AwayState = z.infer<typeof awayStateSchema>;
 export const conversationDetail = z.object({
   conversation: conversationSummary,
   visitor: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), consent: z.boolean().nullable(), ip: z.string().nullable(), userAgent: z.string().nullable(), pageUrl: z.string().nullable() }),
   messages: z.array(staffMessage),
   /** CONV-6 WhatsApp: when free-form replies stop being allowed (null: closed or never opened), and the approved templates for after. */
   whatsapp: z.object({ windowClosesAt: z.string().nullable(), templates: z.array(whatsappTemplateSchema) }).nullable(),
+  /** CONV-6 web chat: the visitor's presence and whether a reply reaches them by email (null on other channels). */
+  away: awayStateSchema.nullable(),
 });
 export const unreadCounts = z.object({ total: z.number(), mine: z.number(), unassigned: z.number() });
 const templateName = z.string().min(1).max(512).regex(/^[a-z0-9_]+$/, 'A template name: lower-case letters, digits and _.');

@@ -10,8 +10,8 @@ import { eraseContactTranscripts, eraseTranscript, getConversation, handBack, jo
 import { addPageFromUrl, createKnowledge, deleteKnowledge, listKnowledge, updateKnowledge } from './knowledge';
 import { getWidgetSettings, updateWidgetSettings } from './widget-settings';
 
-/** What the inbox's live stream tells (plus `resync`). */
-const INBOX_KINDS: ReadonlySet<string> = new Set(['message', 'note', 'conversation', 'assigned']);
+/** What the inbox's live stream tells (plus `resync`); `presence`: a visitor's widget connected or left (CONV-6). */
+const INBOX_KINDS: ReadonlySet<string> = new Set(['message', 'note', 'conversation', 'assigned', 'presence']);
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
 const base = '/api/workspaces/:workspaceId';
 

@@ -58,7 +58,15 @@ export const visitors = pgTable(
     userAgent: text('user_agent'),
     pageUrl: text('page_url'),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /** CONV-1: when the visitor last had the widget open (a live stream opened or closed, a page load resumed the chat): their read cursor. */
     lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+    /**
+     * CONV-6: the widget's live streams open now, on any instance, and until when they may at most
+     * last (a crashed instance's count expires with them). Connected = streams > 0 and not expired;
+     * a staff reply to a visitor who is not is emailed to them.
+     */
+    liveStreams: smallint('live_streams').notNull().default(0),
+    liveUntil: ts('live_until'),
   },
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.id] }),

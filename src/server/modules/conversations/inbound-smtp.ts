@@ -4,17 +4,16 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Services } from '../../platform/services';
 import { channelSettings } from './conversations.schema';
 import { receiveEmail } from './receive-email';
+import { parseInboundAddress } from './reply-address';
 
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 
 /** The workspace an inbound address belongs to, across workspaces (the address is the only key a sender has). */
 export async function workspaceForAddress(services: Services, address: string): Promise<string | null> {
-  const at = address.lastIndexOf('@');
-  if (at < 1) return null;
-  const local = address.slice(0, at).toLowerCase();
-  const domain = address.slice(at + 1).toLowerCase();
-  if (domain !== services.config.INBOUND_MAIL_DOMAIN || !/^[a-f0-9]{18}$/.test(local)) return null;
-  const rows = await services.database.system.select({ workspaceId: channelSettings.workspaceId }).from(channelSettings).where(eq(channelSettings.inboundToken, local)).limit(2);
+  // The workspace's address, or one of its per-conversation reply addresses (`<token>+c…`, reply-address.ts).
+  const parsed = parseInboundAddress(services, address);
+  if (!parsed) return null;
+  const rows = await services.database.system.select({ workspaceId: channelSettings.workspaceId }).from(channelSettings).where(eq(channelSettings.inboundToken, parsed.token)).limit(2);
   // Never guess between two workspaces (the index is not unique, so that the table shards by workspace).
   return rows.length === 1 ? rows[0]!.workspaceId : null;
 }

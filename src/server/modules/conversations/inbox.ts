@@ -9,6 +9,7 @@ import { scrubAiCalls } from '../ai/scrub-calls';
 import { recordAudit } from '../audit/record-audit';
 import { activities } from '../activities/activities.schema';
 import { memberships } from '../workspaces/workspaces.schema';
+import { awayState } from './away-mail';
 import { channelAdapters } from './channels/adapters';
 import { windowClosesAt } from './channels/whatsapp';
 import { forgetQuestionVectors } from './knowledge-meaning';
@@ -58,6 +59,7 @@ export async function getConversation(db: Db, ctx: WorkspaceContext, id: string)
       visitor: { id: v!.id, name: v!.name, email: v!.email, phone: v!.phone, consent: v!.consent, ip: v!.ip, userAgent: v!.userAgent, pageUrl: v!.pageUrl },
       messages: await staffMessages(tx, conv),
       whatsapp: conv.channel === 'whatsapp' ? await whatsappState(tx, conv) : null,
+      away: await awayState(tx, conv),
     };
   });
 }

@@ -11,6 +11,7 @@ import { newTextOfReply, threadSubject } from './channels/email';
 import { appendMessage, touchConversation, type ConversationRow } from './conversation-rows';
 import { conversationMessages, conversations, visitors } from './conversations.schema';
 import { autoAssign } from './handoff';
+import { conversationNamedBy } from './reply-address';
 
 /** What became of an inbound email. */
 export type ReceivedEmail =
@@ -45,7 +46,7 @@ const messageIdsIn = (v: string | string[] | undefined): string[] => (Array.isAr
 /**
  * CONV-6: one inbound email, from the built-in SMTP receiver or a provider's webhook, into the
  * inbox. Threaded by `In-Reply-To`/`References` against the Message-IDs of stored messages, then
- * by sender and subject; a new sender becomes a contact (found by email first) and a new
+ * by a per-conversation reply address it was sent to (reply-address.ts), then by sender and subject; a new sender becomes a contact (found by email first) and a new
  * conversation on channel `email`. Auto-replies are kept, marked, and neither reopen nor notify;
  * bounces mark the reply that bounced and are not shown as the customer's words. A second copy of
  * one message (same Message-ID) is stored once.
@@ -67,6 +68,9 @@ export async function receiveEmail(services: Services, workspaceId: string, raw:
   const messageId = messageIdsIn(mail.messageId)[0] ?? `<${createHash('sha256').update(raw).digest('hex').slice(0, 40)}@inbound.kestrel>`;
   const refs = [...messageIdsIn(mail.inReplyTo), ...messageIdsIn(mail.references)].slice(0, 100);
   const subject = threadSubject(mail.subject);
+  // The conversation a per-conversation reply address names (its tag checked), when the mail went to one.
+  const recipients = [mail.to, mail.cc].flatMap((a) => (a ? (Array.isArray(a) ? a : [a]) : [])).flatMap((a) => a.value.map((v) => v.address ?? ''));
+  const replyTo = conversationNamedBy(services, workspaceId, [...recipients, headerText(mail.headers.get('delivered-to'))].filter(Boolean));
   const auto = isAutoReply(mail);
   // MAIL-2: a person's reply takes them out of every outreach sequence at once; an automatic one (out of office) only pauses them.
   const text = (newTextOfReply(mail.text ?? '') || (mail.text ?? '').trim() || subject || '(no text)').slice(0, BODY_MAX);
@@ -76,12 +80,12 @@ export async function receiveEmail(services: Services, workspaceId: string, raw:
   return withTenant(services.database.db, ctx, async (tx) => {
     const [seen] = await tx.select({ id: conversationMessages.id, conversationId: conversationMessages.conversationId }).from(conversationMessages).where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.externalId, messageId)));
     if (seen) return { outcome: 'duplicate' as const, conversationId: seen.conversationId, messageId: seen.id };
-    let conv = (await byReferences(tx, workspaceId, refs)) ?? (subject ? await bySenderAndSubject(tx, workspaceId, email, subject) : null);
+    let conv = (await byReferences(tx, workspaceId, refs)) ?? (await byReplyAddress(tx, workspaceId, replyTo)) ?? (subject ? await bySenderAndSubject(tx, workspaceId, email, subject) : null);
     if (!conv) {
       if (auto) return { outcome: 'ignored' as const, reason: 'auto-reply outside any thread' };
       conv = await startEmailConversation(tx, ctx, { email, name: sender?.name?.trim().slice(0, 200) || null, subject });
     }
-    const { message, duplicate } = await appendMessage(tx, conv, { authorKind: 'visitor', body: text, externalId: messageId, meta: { subject: (mail.subject ?? '').slice(0, 300), ...(auto ? { autoReply: true } : {}) }, quiet: auto });
+    const { message, duplicate } = await appendMessage(tx, conv, { authorKind: 'visitor', body: text, externalId: messageId, meta: { subject: (mail.subject ?? '').slice(0, 300), ...(auto ? { autoReply: true } : {}), ...(conv.channel === 'web' ? { viaEmail: true } : {}) }, quiet: auto });
     if (duplicate) return { outcome: 'duplicate' as const, conversationId: conv.id, messageId: message.id };
     if (!auto) {
       await touchConversation(tx, conv, { status: 'open', holder: 'human', resolvedAt: null, snoozedUntil: null, lastInboundAt: message.createdAt });
@@ -97,10 +101,20 @@ async function byReferences(tx: Tx, workspaceId: string, refs: string[]): Promis
     .select({ conversation: conversations })
     .from(conversationMessages)
     .innerJoin(conversations, and(eq(conversations.workspaceId, conversationMessages.workspaceId), eq(conversations.id, conversationMessages.conversationId)))
-    .where(and(eq(conversationMessages.workspaceId, workspaceId), inArray(conversationMessages.externalId, refs), eq(conversations.channel, 'email')))
+    // A web chat too: the visitor answering a reply that was emailed to them after they left (CONV-6).
+    .where(and(eq(conversationMessages.workspaceId, workspaceId), inArray(conversationMessages.externalId, refs), inArray(conversations.channel, ['email', 'web'])))
     .orderBy(desc(conversationMessages.seq))
     .limit(1);
   return hit?.conversation ?? null;
+}
+
+async function byReplyAddress(tx: Tx, workspaceId: string, conversationId: string | null): Promise<ConversationRow | null> {
+  if (!conversationId) return null;
+  const [hit] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, conversationId), inArray(conversations.channel, ['email', 'web'])));
+  return hit ?? null;
 }
 
 async function bySenderAndSubject(tx: Tx, workspaceId: string, email: string, subject: string): Promise<ConversationRow | null> {

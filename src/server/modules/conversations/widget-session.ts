@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { withTenant } from '../../platform/db/tenant';
 import { AppError, notFound } from '../../platform/http/errors';
 import { enqueue } from '../../platform/jobs/jobs';
+import { publish } from '../../platform/realtime/realtime';
 import type { Services } from '../../platform/services';
 import { resolveProvider } from '../ai/resolve-provider';
 import { firstBookingPath } from '../booking/chat-booking';
@@ -57,11 +58,49 @@ async function conversationOf(services: Services, tx: Tx, workspaceId: string, t
   return conv;
 }
 
-/** The conversation the token names, read-only, for the routes that only read. */
-export async function readVisitorConversation(services: Services, workspaceId: string, token: string, after = 0) {
+/**
+ * The conversation the token names, read-only, for the routes that only read. With `streamOpens`,
+ * a live stream is about to open: the visitor counts as connected (CONV-6), in the same transaction.
+ */
+export async function readVisitorConversation(services: Services, workspaceId: string, token: string, after = 0, streamOpens = false) {
   return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
     const conv = await conversationOf(services, tx, workspaceId, token, false);
+    if (streamOpens) await markStreamOpen(services, tx, conv);
     return { conv, status: conv.status, holder: conv.holder, messages: await visitorMessages(tx, conv, after) };
+  });
+}
+
+/**
+ * CONV-6: one more live stream of this visitor. A count whose time ran out (an instance died with
+ * streams open) starts again at one; the time is the stream's longest life plus a margin, after
+ * which the widget has reconnected (and counted itself again) or is gone.
+ */
+async function markStreamOpen(services: Services, tx: Tx, conv: ConversationRow) {
+  const seconds = services.config.WIDGET_STREAM_MAX_SECONDS + 60;
+  const [now] = await tx
+    .update(visitors)
+    .set({
+      liveStreams: sql`CASE WHEN ${visitors.liveUntil} > now() THEN least(${visitors.liveStreams} + 1, 100) ELSE 1 END`,
+      liveUntil: sql`now() + make_interval(secs => ${seconds})`,
+      lastSeenAt: sql`now()`,
+    })
+    .where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)))
+    .returning({ streams: visitors.liveStreams });
+  // The inbox's composer says whether the visitor is there (not the visitor's own stream: not one of
+  // its kinds); only when they arrive, not for a second tab or a reconnect while another is open.
+  if (now?.streams === 1) await publish(tx, { w: conv.workspaceId, c: conv.id, e: null, k: 'presence' });
+}
+
+/** CONV-6: a live stream of this visitor ended; what it showed until now counts as seen. */
+export async function markStreamClosed(services: Services, conv: Pick<ConversationRow, 'workspaceId' | 'id' | 'visitorId'>) {
+  await withTenant(services.database.db, { workspaceId: conv.workspaceId, userId: null }, async (tx) => {
+    const [now] = await tx
+      .update(visitors)
+      .set({ liveStreams: sql`greatest(${visitors.liveStreams} - 1, 0)`, lastSeenAt: sql`now()` })
+      .where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)))
+      .returning({ streams: visitors.liveStreams });
+    // Only when the last of their streams went.
+    if (now?.streams === 0) await publish(tx, { w: conv.workspaceId, c: conv.id, e: null, k: 'presence' });
   });
 }
 

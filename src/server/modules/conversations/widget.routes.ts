@@ -11,7 +11,7 @@ import type { VisitorStatus } from './conversation-rows';
 import * as c from './conversations.contract';
 import type { WidgetMessage } from './conversations.contract';
 import { readVisitorToken } from './visitor-token';
-import { askForPerson, leaveContact, rateConversation, readVisitorConversation, sendVisitorMessage, startConversation, widgetConfig } from './widget-session';
+import { askForPerson, leaveContact, markStreamClosed, rateConversation, readVisitorConversation, sendVisitorMessage, startConversation, widgetConfig } from './widget-session';
 import { allowedOrigins, cachedAllowedOrigins } from './widget-settings';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
@@ -109,9 +109,30 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
     const { workspaceId } = request.params;
     const lastEventId = Number(request.headers['last-event-id']);
     const after = Number.isSafeInteger(lastEventId) && lastEventId > 0 ? lastEventId : (request.query.after ?? 0);
-    const first = await readVisitorConversation(services, workspaceId, request.query.token, after);
-    if (!wantsEventStream(request)) return { status: first.status, holder: first.holder, messages: first.messages };
-    const release = streams.take([`visitor:${first.conv.visitorId}`, STREAMS_PER_VISITOR], [`ip:${request.ip}`, STREAMS_PER_IP]);
+    const live = wantsEventStream(request);
+    if (!live) {
+      const first = await readVisitorConversation(services, workspaceId, request.query.token, after);
+      return { status: first.status, holder: first.holder, messages: first.messages };
+    }
+    // The slot is checked before the visitor counts as connected (CONV-6), and given back if the read fails.
+    const ids = readVisitorToken(services.secrets.sessionSecret, workspaceId, request.query.token);
+    if (!ids) throw new AppError('visitor_token_invalid', 401, 'This chat session is not valid here. Start a new conversation.');
+    const slot = streams.take([`visitor:${ids.visitorId}`, STREAMS_PER_VISITOR], [`ip:${request.ip}`, STREAMS_PER_IP]);
+    let first;
+    try {
+      first = await readVisitorConversation(services, workspaceId, request.query.token, after, true);
+    } catch (error) {
+      slot();
+      throw error;
+    }
+    const conv = first.conv;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      slot();
+      markStreamClosed(services, conv).catch((err: unknown) => services.logger.warn({ err }, 'visitor presence not updated'));
+    };
     streamVisitor(services, reply, workspaceId, request.query.token, first, open, release);
     return reply;
   });

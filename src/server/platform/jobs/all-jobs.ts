@@ -28,6 +28,7 @@ import { workspacePurgeJob } from '../../modules/privacy/close-workspace';
 import { privacyAccountExportJob, privacyExportJob, privacyExportSweepJob } from '../../modules/privacy/export.job';
 import { conversationJobs } from '../../modules/conversations/conversations.jobs';
 import { EMAIL_REPLY_TEMPLATE, emailReplyOutcome } from '../../modules/conversations/channels/email';
+import { AWAY_MAIL_TEMPLATE, awayMailOutcome } from '../../modules/conversations/away-mail';
 import { semanticIndexJob, semanticIndexRefreshJob } from '../../modules/brain/semantic-index';
 import type { JobRunner } from './jobs';
 
@@ -43,6 +44,7 @@ export function registerAllJobs(jobs: JobRunner): void {
   jobs.register(semanticIndexJob, semanticIndexRefreshJob);
   jobs.register(...conversationJobs);
     onMailOutcome(EMAIL_REPLY_TEMPLATE, emailReplyOutcome);
+    onMailOutcome(AWAY_MAIL_TEMPLATE, awayMailOutcome);
   jobs.register(bookingReminderJob, calendarSyncJob, calendarWatchJob, calendarChannelRenewJob);
     onBookingEvent(queueNoShowRecovery);
     registerOutreachListeners();

@@ -71,3 +71,53 @@ export function remaining(until: number, now: number): string {
   const h = Math.floor(mins / 60);
   return h ? `${h} h ${mins % 60} min` : `${mins} min`;
 }
+
+type Away = NonNullable<ConversationDetail['away']>;
+const notMailedText: Record<NonNullable<Away['notMailedBecause']>, string> = {
+  no_email: 'left no email',
+  suppressed: 'their address is on the suppression list (unsubscribed or bounced), so it is not emailed',
+  erased: 'their address was erased at their request, so it is not emailed',
+  restricted: 'their contact is restricted, so it is not emailed',
+};
+
+/**
+ * CONV-1, CONV-6: in a web chat, whether the visitor is still there; if not, whether a reply also
+ * reaches them by email (to the address they left, masked) or only when they come back.
+ */
+export function AwayNotice({ away, name }: { away: Away; name: string | null }) {
+  const who = name?.trim().split(/\s+/)[0] || 'The visitor';
+  if (away.connected)
+    return (
+      <p className="mb-2 flex items-center gap-2 text-sm text-stone-600" role="status">
+        <span aria-hidden className="inline-block h-2 w-2 rounded-full bg-emerald-600" />
+        {who} is in the chat now.
+      </p>
+    );
+  const why = away.notMailedBecause;
+  return (
+    <p className={`mb-2 text-sm ${why ? 'font-medium text-amber-900' : 'text-stone-700'}`} role="status">
+      {why === null
+        ? `${who} left the chat — your reply will also be emailed to ${away.emailTo} (a minute or so after you send it; replies sent meanwhile go in one email).`
+        : why === 'no_email'
+          ? `${who} left the chat and left no email: they will see your reply if they come back.`
+          : `${who} left the chat; ${notMailedText[why]}: they will see your reply if they come back.`}
+    </p>
+  );
+}
+
+const notEmailedShort: Record<NonNullable<Away['notMailedBecause']>, string> = { no_email: 'no email address', suppressed: 'the address is suppressed', erased: 'the address was erased', restricted: 'the contact is restricted' };
+const emailedText = { queued: 'Emailing', sent: 'Emailed', failed: 'Email not delivered' } as const;
+
+/** CONV-6: a web chat reply that was emailed to a visitor who had left (or why it was not); a visitor's answer that came by email. */
+export function EmailedNote({ m }: { m: StaffMessage }) {
+  if (m.meta.viaEmail) return <span className="block text-xs font-medium text-stone-500">By email</span>;
+  if (m.meta.emailed)
+    return (
+      <span className={`mt-1 block text-right text-xs ${m.meta.emailed.status === 'failed' ? 'font-semibold text-red-700' : 'text-stone-500'}`}>
+        {emailedText[m.meta.emailed.status]} to {m.meta.emailed.to}
+        {m.meta.emailed.error ? `: ${m.meta.emailed.error}` : ''}
+      </span>
+    );
+  if (m.meta.notEmailed) return <span className="mt-1 block text-right text-xs text-amber-900">Not emailed: {notEmailedShort[m.meta.notEmailed]}</span>;
+  return null;
+}

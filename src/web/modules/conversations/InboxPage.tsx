@@ -27,7 +27,7 @@ import {
   type StaffMessage,
   type TemplateChoice,
 } from './api';
-import { ChannelIcon, channelLabel, DeliveryStatus, remaining, useNow } from './ChannelBits';
+import { AwayNotice, ChannelIcon, channelLabel, DeliveryStatus, EmailedNote, remaining, useNow } from './ChannelBits';
 
 const views: { id: InboxView; label: string }[] = [
   { id: 'all', label: 'All' },
@@ -261,6 +261,7 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
               </select>
             ) : null}
           </div>
+          {detail.data.away && kind === 'reply' ? <AwayNotice away={detail.data.away} name={visitor.name} /> : null}
           {wa && kind === 'reply' ? (
             <p className={`mb-2 text-sm ${windowClosed ? 'font-medium text-amber-900' : 'text-stone-600'}`} role="status">
               {windowClosed
@@ -335,6 +336,7 @@ function MessageItem({ workspaceId, m, media, onRetry }: { workspaceId: string; 
       {m.meta.template ? <span className="block text-xs font-medium text-stone-500">Template · {m.meta.template.name}</span> : null}
       <span className="whitespace-pre-wrap text-stone-900">{m.body}</span>
       <DeliveryStatus m={m} onRetry={onRetry} />
+      <EmailedNote m={m} />
       {m.meta.closer?.proposals.some((p) => p.status === 'pending') ? (
         <Link to="/w/$workspaceId/approvals" params={{ workspaceId }} className="mt-1 block text-sm font-medium text-sky-800 underline">
           Review in Approvals
