@@ -177,16 +177,21 @@ describe('replies to a visitor who has left the chat', () => {
     ]);
   });
 
-  it('MAIL-4 a suppressed visitor address is not mailed and the inbox says why; PRIV-5 nor is a restricted contact; a visitor with no email is told apart', async () => {
+  it('MAIL-4 a bounced or complained visitor address is not mailed and the inbox says why (a marketing unsubscribe is not a reason); PRIV-5 nor is a restricted contact; a visitor with no email is told apart', async () => {
     const db = server.services.database.system;
     const suppressed = `cy.${Date.now()}@visitor.test`;
     const a = await visitorWhoLeft(suppressed, 'Cy Dee');
-    await db.execute(sql`INSERT INTO outreach_suppressions (workspace_id, kind, address_hash, reason, source) VALUES (${owner.workspaceId}, 'email', ${addressHash(suppressed)}, 'unsubscribed', 'unsubscribe_link')`);
+    await db.execute(sql`INSERT INTO outreach_suppressions (workspace_id, kind, address_hash, reason, source) VALUES (${owner.workspaceId}, 'email', ${addressHash(suppressed)}, 'complained', 'resend_webhook')`);
     expect((await detail(a.conversationId)).away).toMatchObject({ connected: false, emailTo: 'c***@visitor.test', notMailedBecause: 'suppressed' });
     await reply(a.conversationId, 'Here is the price list.');
     await runAwayJob(a.conversationId);
     expect(await outbox(suppressed)).toHaveLength(0);
     expect((await detail(a.conversationId)).messages.at(-1)).toMatchObject({ author: 'staff', meta: { notEmailed: 'suppressed' } });
+    // Unsubscribed from marketing only: the reply they asked for is transactional and still goes.
+    const unsubscribed = `cu.${Date.now()}@visitor.test`;
+    const u = await visitorWhoLeft(unsubscribed, 'Cu Dee');
+    await db.execute(sql`INSERT INTO outreach_suppressions (workspace_id, kind, address_hash, reason, source) VALUES (${owner.workspaceId}, 'email', ${addressHash(unsubscribed)}, 'unsubscribed', 'unsubscribe_link')`);
+    expect((await detail(u.conversationId)).away).toMatchObject({ connected: false, notMailedBecause: null });
 
     const restricted = `di.${Date.now()}@visitor.test`;
     const b = await visitorWhoLeft(restricted, 'Di Eve');

@@ -53,7 +53,9 @@ async function readPresence(tx: Tx, conv: ConversationRow): Promise<VisitorPrese
 async function notMailedBecause(tx: Tx, conv: ConversationRow, v: VisitorPresence): Promise<AwayState['notMailedBecause']> {
   if (!v.email) return 'no_email';
   const suppression = await suppressionOf(tx, conv.workspaceId, v.email);
-  if (suppression) return suppression.reason === 'erased' ? 'erased' : 'suppressed';
+  // MAIL-4: the reply the visitor asked for is transactional mail: unsubscribing from marketing does
+  // not stop it (as outreach's own rule for the transactional stream); a bounce, a complaint or an erasure does.
+  if (suppression && suppression.reason !== 'unsubscribed') return suppression.reason === 'erased' ? 'erased' : 'suppressed';
   if (await anyContactRestricted(tx, conv.workspaceId, [v.contactId, conv.contactId])) return 'restricted';
   return null;
 }
