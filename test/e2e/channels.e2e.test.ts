@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFake } from '../fakes/harness';
-import { FakeWhatsapp } from '../fakes/whatsapp';
+import { FakeMeta } from '../fakes/meta';
 import { ensureWebBuild, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
 import { ownerWithWorkspace, TestClient } from '../helpers/client';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -15,7 +15,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
  * composer offers the approved templates, and the template goes out. Desktop and phone width.
  */
 let server: TestServer;
-let wa: FakeWhatsapp;
+let wa: FakeMeta;
 let browser: Browser;
 let owner: Awaited<ReturnType<typeof ownerWithWorkspace>>;
 const problems: string[] = [];
@@ -23,7 +23,7 @@ const shots = 'test/e2e/screens';
 
 beforeAll(async () => {
   await ensureWebBuild();
-  wa = await startFake(new FakeWhatsapp());
+  wa = await startFake(new FakeMeta());
   server = await startTestServer({ WHATSAPP_GRAPH_URL: wa.url });
   owner = await ownerWithWorkspace(server, 'Crumb Bakery');
   browser = await launchChromium();

@@ -12,8 +12,8 @@ registerData(
   conv('knowledge_chunks', 'The knowledge cut into chunks with their embeddings, for the assistant\'s retrieval by meaning (CONV-2).'),
   conv('canned_replies', 'Saved replies of the team (CONV-4).'),
   {
-    ...conv('channel_settings', 'The inbound email address and the WhatsApp Business connection; the webhook secret, access token and app secret are sealed and never exported (CONV-6).'),
-    export: { kind: 'rows', omit: ['inbound_secret_sealed', 'wa_access_token_sealed', 'wa_app_secret_sealed', 'resend_api_key_sealed', 'resend_webhook_secret_sealed'] },
+    ...conv('channel_settings', 'The inbound email address and the WhatsApp Business, Messenger and Instagram connections; the webhook secret, access tokens and app secrets are sealed and never exported (CONV-6).'),
+    export: { kind: 'rows', omit: ['inbound_secret_sealed', 'wa_access_token_sealed', 'wa_app_secret_sealed', 'resend_api_key_sealed', 'resend_webhook_secret_sealed', 'messenger_token_sealed', 'messenger_app_secret_sealed', 'instagram_token_sealed', 'instagram_app_secret_sealed'] },
   },
   conv('whatsapp_templates', "The WhatsApp Business account's message templates as last synced (CONV-6)."),
 );

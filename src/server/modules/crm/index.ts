@@ -1,4 +1,5 @@
-/** What other modules use of the CRM: finding a contact by email address (booking, conversations, double opt-in); contacts' mail facts and merge values (outreach); a contact's phones and a typed number in E.164 (outreach's calls). */
+/** What other modules use of the CRM: creating a contact inside the caller's transaction (a channel's new sender, a booking's attendee); finding a contact by email address (booking, conversations, double opt-in); contacts' mail facts and merge values (outreach); a contact's phones and a typed number in E.164 (outreach's calls). */
 export { findContactByEmail } from './contacts/find-contact-by-email';
 export { readMergeValuesBatch, type ContactForMail } from './contacts/read-merge-values';
 export { contactPhonesForCall, normalisePhone } from './contacts/phones-for-calls';
+export { insertContact } from './contacts/create-contact';

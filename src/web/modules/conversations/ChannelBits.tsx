@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ConversationDetail, StaffMessage } from './api';
 
 type Channel = ConversationDetail['conversation']['channel'];
-export const channelLabel: Record<Channel, string> = { web: 'Website chat', email: 'Email', whatsapp: 'WhatsApp' };
+export const channelLabel: Record<Channel, string> = { web: 'Website chat', email: 'Email', whatsapp: 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram' };
 
 /** CONV-6: which channel a conversation came in on, as a small icon with its name for screen readers. */
 export function ChannelIcon({ channel, className = '' }: { channel: Channel; className?: string }) {
