@@ -64,7 +64,9 @@ export function MessagingChannelCard({ workspaceId, s, channel, copyable }: { wo
     <Card labelledBy={id} className="mt-6">
       <SectionHeading id={id} description={setup[channel]}>
         <span className="inline-flex items-center gap-2">
-          <ChannelIcon channel={channel} className="size-5" />
+          <span aria-hidden="true">
+            <ChannelIcon channel={channel} />
+          </span>
           {label[channel]}
         </span>
       </SectionHeading>
