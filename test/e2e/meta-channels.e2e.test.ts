@@ -50,8 +50,7 @@ it('CONV-6 Messenger and Instagram are connected in Settings → Channels, their
   await instagram.getByLabel('Page access token').fill(meta.instagram.token);
   await instagram.getByLabel('App secret').fill(meta.appSecret);
   await instagram.getByRole('button', { name: 'Save' }).click();
-  await instagram.getByText(`Connected · Page ${meta.instagram.pageId}`).waitFor();
-  await messenger.scrollIntoViewIfNeeded();
+  await instagram.getByText(`Connected · account ${meta.instagram.accountId} through Page ${meta.instagram.pageId}`).waitFor();
   await page.screenshot({ path: `${shots}/meta-channels-settings-1280.png`, fullPage: true });
 
   const settings = (await owner.client.get(`/api/workspaces/${owner.workspaceId}/channel-settings`)).json();
@@ -92,12 +91,11 @@ it('CONV-6 Messenger and Instagram are connected in Settings → Channels, their
 
   // Phone width: one pane, nothing scrolls sideways.
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.getByText('Yes, from 10 to 4.').waitFor();
+  await log.getByText('Yes, from 10 to 4.').waitFor();
   expect(await noSidewaysScroll(page)).toBe(true);
   await page.screenshot({ path: `${shots}/messenger-window-closed-390.png` });
   await page.goto(`/w/${owner.workspaceId}/settings/channels`);
   await page.getByRole('heading', { level: 1, name: 'Channels' }).waitFor();
-  await instagram.scrollIntoViewIfNeeded();
   expect(await noSidewaysScroll(page)).toBe(true);
   await page.screenshot({ path: `${shots}/meta-channels-settings-390.png`, fullPage: true });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { eq, isNotNull } from 'drizzle-orm';
+import { eq, isNotNull, or } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
@@ -150,4 +150,16 @@ export async function whatsappConnectedAnywhere(system: Pick<Tx, 'select'>): Pro
 export async function whatsappConnected(tx: Tx, workspaceId: string): Promise<boolean> {
   const [row] = await tx.select({ phone: channelSettings.waPhoneNumberId }).from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
   return Boolean(row?.phone);
+}
+
+/** PRIV-9: whether the workspace has connected Messenger or Instagram (so Meta carries those messages). */
+export async function metaMessagingConnected(tx: Pick<Tx, 'select'>, workspaceId: string): Promise<boolean> {
+  const [row] = await tx.select({ messenger: channelSettings.messengerPageId, instagram: channelSettings.instagramAccountId }).from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
+  return Boolean(row?.messenger || row?.instagram);
+}
+
+/** PRIV-9: whether any workspace of the installation has Messenger or Instagram connected (read with the owner connection). */
+export async function metaMessagingConnectedAnywhere(system: Pick<Tx, 'select'>): Promise<boolean> {
+  const [row] = await system.select({ id: channelSettings.workspaceId }).from(channelSettings).where(or(isNotNull(channelSettings.messengerPageId), isNotNull(channelSettings.instagramAccountId))).limit(1);
+  return Boolean(row);
 }

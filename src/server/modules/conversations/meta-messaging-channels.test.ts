@@ -153,6 +153,15 @@ describe('Messenger and Instagram channels', () => {
     expect((await detail(conv.id)).messages.map((m: { body: string }) => m.body)).toEqual(['Hello once']);
   });
 
+  it('PRIV-9 CONV-6 the public privacy page names Meta once Messenger or Instagram is connected', async () => {
+    const privacy = await server.app.inject({ method: 'GET', url: `/api/public/privacy/${owner.workspaceId}` });
+    expect(privacy.statusCode).toBe(200);
+    expect(privacy.json().subprocessors.map((s: { name: string; scope: string }) => `${s.name}:${s.scope}`)).toContain('Meta (Messenger and Instagram):workspace');
+    const other = await ownerWithWorkspace(server, 'Not On Meta');
+    const theirs = await server.app.inject({ method: 'GET', url: `/api/public/privacy/${other.workspaceId}` });
+    expect(theirs.json().subprocessors.map((s: { name: string }) => s.name)).not.toContain('Meta (Messenger and Instagram)');
+  });
+
   it('CONV-6 a reply after the 24-hour window is refused with a clear 409', async () => {
     const page = meta.messenger;
     const hook = hooks.messenger;

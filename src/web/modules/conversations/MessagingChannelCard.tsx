@@ -70,7 +70,7 @@ export function MessagingChannelCard({ workspaceId, s, channel, copyable }: { wo
           {label[channel]}
         </span>
       </SectionHeading>
-      <p className="mt-2 text-sm">{current.connected ? <span className="font-medium text-emerald-800">Connected · Page {current.pageId}</span> : <span className="text-stone-700">Not connected</span>}</p>
+      <p className="mt-2 text-sm">{current.connected ? <span className="font-medium text-emerald-800">Connected · {accountId ? `account ${accountId} through Page ${current.pageId}` : `Page ${current.pageId}`}</span> : <span className="text-stone-700">Not connected</span>}</p>
       <form onSubmit={submit} className="mt-3 grid gap-3 sm:grid-cols-2">
         {channel === 'instagram' ? <TextField label="Instagram account ID" value={account} onChange={(e) => setAccount(e.target.value)} inputMode="numeric" hint="The professional account's ID; webhooks name it." error={field('accountId')} /> : null}
         <TextField label={channel === 'instagram' ? 'Linked Facebook Page ID' : 'Facebook Page ID'} value={pageId} onChange={(e) => setPage(e.target.value)} inputMode="numeric" error={field('pageId')} />
