@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startFake } from '../../../../test/fakes/harness';
-import { FakeMeta, type FakeMessagingPage } from '../../../../test/fakes/meta';
+import { FakeMeta, graphError, type FakeMessagingPage } from '../../../../test/fakes/meta';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { until } from '../../../../test/helpers/wait';
@@ -151,6 +151,58 @@ describe('Messenger and Instagram channels', () => {
     expect(await messageCount()).toBe(before + 1);
     const conv = await convOf('messenger', '7011111111111111');
     expect((await detail(conv.id)).messages.map((m: { body: string }) => m.body)).toEqual(['Hello once']);
+  });
+
+  it('CONV-6 a Messenger reply Meta refuses is shown failed with the reason in words; Meta being down is retried and the reply goes out once', async () => {
+    const page = meta.messenger;
+    const hook = hooks.messenger;
+    const psid = '7044444444444444';
+    await meta.customerWrites(page, hook, { from: psid, text: 'Are you open today?' });
+    const conv = await convOf('messenger', psid);
+    const failedStatus = (id: string) => until(async () => ((await messageOf(conv.id, id))?.deliveryStatus === 'failed' ? messageOf(conv.id, id) : null), 'the reply to be marked failed');
+
+    meta.answerNext({ status: 400, body: graphError(551, "This person isn't available right now.", 'OAuthException', 1545041) });
+    const refused = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'Yes, until 6.' });
+    expect(refused.statusCode, refused.body).toBe(201);
+    const m = await failedStatus(refused.json().id);
+    expect(m.meta.error).toBe("This person isn't available on Messenger right now (they may have blocked the Page or deleted their account).");
+    expect(page.sent.some((s) => s.to === psid)).toBe(false);
+
+    meta.failNext(500);
+    const retried = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'Yes, until 6!' });
+    const mid = await accepted(retried.json().id);
+    expect(page.sent.filter((s) => s.to === psid)).toEqual([{ mid, to: psid, text: 'Yes, until 6!', messagingType: 'RESPONSE' }]);
+    expect(meta.calls(`/v21.0/${page.pageId}/messages`, 'POST').filter((c) => c.body?.recipient?.id === psid).length).toBe(3);
+    expect((await messageOf(conv.id, retried.json().id)).deliveryStatus).toBe('sent');
+  });
+
+  it('CONV-6 a worker killed after Meta took a Messenger reply but before saving its id does not send it twice: the retry shows it failed, saying it may have arrived', async () => {
+    const page = meta.messenger;
+    const psid = '7055555555555555';
+    await meta.customerWrites(page, hooks.messenger, { from: psid, text: 'Hi there' });
+    const conv = await convOf('messenger', psid);
+    const system = db();
+    // The "kill": saving Meta's id for this body fails once the Send API has taken it.
+    await system.execute(sql.raw(`CREATE OR REPLACE FUNCTION test_fail_mid_save() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+      BEGIN
+        IF OLD.external_id IS NULL AND NEW.external_id IS NOT NULL AND NEW.body = 'Only once on Messenger.' THEN
+          RAISE EXCEPTION 'worker killed between the send and the save';
+        END IF;
+        RETURN NEW;
+      END $$`));
+    await system.execute(sql`CREATE OR REPLACE TRIGGER test_fail_mid_save BEFORE UPDATE ON conversation_messages FOR EACH ROW EXECUTE FUNCTION test_fail_mid_save()`);
+    try {
+      const res = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'Only once on Messenger.' });
+      expect(res.statusCode, res.body).toBe(201);
+      const m = await until(async () => {
+        const found = await messageOf(conv.id, res.json().id);
+        return found?.deliveryStatus === 'failed' && found;
+      }, 'the retry to mark the reply failed');
+      expect(m.meta.error).toBe("Kestrel lost Messenger's answer to this message, so it may or may not have arrived. Check with the customer before sending it again.");
+      expect(page.sent.filter((x) => x.text === 'Only once on Messenger.')).toHaveLength(1);
+    } finally {
+      await system.execute(sql`DROP TRIGGER IF EXISTS test_fail_mid_save ON conversation_messages`);
+    }
   });
 
   it('PRIV-9 CONV-6 the public privacy page names Meta once Messenger or Instagram is connected', async () => {
