@@ -5,7 +5,7 @@ const conv = (table: string, description: string, person?: PersonColumns) =>
 
 registerData(
   conv('widget_settings', "The website widget's look, business hours, privacy notice, qualifying questions and allowed origins (CONV-1)."),
-  conv('visitors', 'Website visitors and channel senders: lead details they gave, IP, user agent and page (CONV-7).', { email: ['email'], phone: ['phone'], name: ['name'], contactId: 'contact_id' }),
+  conv('visitors', "Website visitors and channel senders: lead details they gave, IP, user agent and page, and a Messenger or Instagram sender's id (CONV-7).", { email: ['email'], phone: ['phone'], name: ['name'], contactId: 'contact_id' }),
   conv('conversations', 'Inbox threads: channel, status, holder, assignee, priority, unread counts, rating (CONV-4).', { contactId: 'contact_id', text: ['last_message_preview', 'flag_reason'] }),
   conv('conversation_messages', 'What visitors, the assistant and the team wrote, internal notes and system events (CONV-7).', { text: ['body'] }),
   { ...conv('knowledge_entries', 'FAQ entries and pages the website assistant answers from (CONV-2).'), export: { kind: 'rows', omit: ['search'] } },
