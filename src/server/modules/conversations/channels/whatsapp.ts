@@ -10,8 +10,6 @@ import { channelSettings, conversationMessages, visitors, whatsappTemplates } fr
 import type { ChannelAdapter } from './channel';
 import { graph, graphUrl, GraphError, windowClosesAt, windowOpen } from './meta-graph';
 
-export { graph, GraphError, windowClosesAt, windowOpen };
-
 /** What a person can do about a Graph error, in words (codes from Meta's Cloud API error reference). */
 export function explainGraphError(e: unknown): string {
   if (!(e instanceof GraphError)) return 'WhatsApp could not be reached. Try again in a moment.';
