@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFake } from '../fakes/harness';
-import { FakeWhatsapp } from '../fakes/whatsapp';
+import { FakeMeta } from '../fakes/meta';
 import { ensureWebBuild, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
 import { ownerWithWorkspace, TestClient } from '../helpers/client';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -15,7 +15,7 @@ import { startTestServer, type TestServer } from '../helpers/server';
  * composer offers the approved templates, and the template goes out. Desktop and phone width.
  */
 let server: TestServer;
-let wa: FakeWhatsapp;
+let wa: FakeMeta;
 let browser: Browser;
 let owner: Awaited<ReturnType<typeof ownerWithWorkspace>>;
 const problems: string[] = [];
@@ -23,7 +23,7 @@ const shots = 'test/e2e/screens';
 
 beforeAll(async () => {
   await ensureWebBuild();
-  wa = await startFake(new FakeWhatsapp());
+  wa = await startFake(new FakeMeta());
   server = await startTestServer({ WHATSAPP_GRAPH_URL: wa.url });
   owner = await ownerWithWorkspace(server, 'Crumb Bakery');
   browser = await launchChromium();
@@ -36,12 +36,13 @@ it('CONV-6 a WhatsApp message arrives, is answered in the window, and after the 
   await page.getByRole('heading', { level: 1, name: 'Channels' }).waitFor();
   await page.getByText(/^[a-f0-9]{18}@kestrel\.localhost$/).waitFor();
 
-  await page.getByLabel('Phone number ID').fill(wa.phoneNumberId);
-  await page.getByLabel('WhatsApp Business account ID').fill(wa.wabaId);
-  await page.getByLabel('Access token').fill(wa.token);
-  await page.getByLabel('App secret').fill(wa.appSecret);
-  await page.getByLabel('Verify token').fill('bakery-verify-phrase');
+  // Messenger's and Instagram's cards have fields of the same names: WhatsApp's are found in its own card.
   const whatsapp = page.getByRole('region', { name: 'WhatsApp' });
+  await whatsapp.getByLabel('Phone number ID').fill(wa.phoneNumberId);
+  await whatsapp.getByLabel('WhatsApp Business account ID').fill(wa.wabaId);
+  await whatsapp.getByLabel('Access token').fill(wa.token);
+  await whatsapp.getByLabel('App secret').fill(wa.appSecret);
+  await whatsapp.getByLabel('Verify token').fill('bakery-verify-phrase');
   await whatsapp.getByRole('button', { name: 'Save' }).click();
   await whatsapp.getByText('Connected', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Test connection' }).click();

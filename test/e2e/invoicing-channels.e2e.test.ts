@@ -4,7 +4,7 @@ import QRCode from 'qrcode';
 import { beforeAll, expect, it } from 'vitest';
 import { startFake } from '../fakes/harness';
 import { FakeRazorpay } from '../fakes/razorpay';
-import { FakeWhatsapp } from '../fakes/whatsapp';
+import { FakeMeta } from '../fakes/meta';
 import { heading, startBrowserSuite } from '../helpers/browser';
 import { issueInvoice, openAsOwner, shoot, shopWithSeries, todayInIndia } from '../helpers/invoicing-browser';
 import { type TestServer } from '../helpers/server';
@@ -20,12 +20,12 @@ import { type TestServer } from '../helpers/server';
 let server: TestServer;
 let browser: Browser;
 let razorpay: FakeRazorpay;
-let wa: FakeWhatsapp;
+let wa: FakeMeta;
 const problems: string[] = [];
 
 beforeAll(async () => {
   razorpay = await startFake(new FakeRazorpay({}, 'rzp_test_UdupiShop1', 'udupiKeySecret0001', 'udupi-webhook-secret'));
-  wa = await startFake(new FakeWhatsapp());
+  wa = await startFake(new FakeMeta());
   ({ server, browser } = await startBrowserSuite({ RAZORPAY_API_URL: razorpay.url, WHATSAPP_GRAPH_URL: wa.url, WHATSAPP_GRAPH_VERSION: 'v21.0' }));
 }, 300_000);
 

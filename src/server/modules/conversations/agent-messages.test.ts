@@ -3,7 +3,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startFakeAi, type FakeAi } from '../../../../test/fakes/ai';
 import { startFake } from '../../../../test/fakes/harness';
-import { FakeWhatsapp } from '../../../../test/fakes/whatsapp';
+import { FakeMeta } from '../../../../test/fakes/meta';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { until } from '../../../../test/helpers/wait';
@@ -11,7 +11,7 @@ import { startInboundSmtp, type InboundSmtp } from './inbound-smtp';
 
 let server: TestServer;
 let ai: FakeAi;
-let wa: FakeWhatsapp;
+let wa: FakeMeta;
 let receiver: InboundSmtp;
 let owner: Awaited<ReturnType<typeof ownerWithWorkspace>>;
 let hook: string;
@@ -31,7 +31,7 @@ let rita: { conversationId: string; contactId: string };
 
 beforeAll(async () => {
   ai = await startFakeAi();
-  wa = await startFake(new FakeWhatsapp());
+  wa = await startFake(new FakeMeta());
   server = await startTestServer({ WHATSAPP_GRAPH_URL: wa.url, WHATSAPP_GRAPH_VERSION: 'v21.0', INBOUND_MAIL_DOMAIN: 'in.kestrel.test', AI_RETRY_BASE_MS: '5' });
   receiver = await startInboundSmtp(server.services, { port: 0, host: '127.0.0.1' });
   owner = await ownerWithWorkspace(server, 'Crumb Bakery');

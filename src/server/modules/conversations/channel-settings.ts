@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { eq, isNotNull } from 'drizzle-orm';
+import { eq, isNotNull, or } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
@@ -13,6 +13,9 @@ export type ChannelSettingsRow = typeof channelSettings.$inferSelect;
 export const inboundSecretAad = (workspaceId: string) => `workspace:${workspaceId}:inbound-mail-secret`;
 export const waTokenAad = (workspaceId: string) => `workspace:${workspaceId}:whatsapp-token`;
 export const waAppSecretAad = (workspaceId: string) => `workspace:${workspaceId}:whatsapp-app-secret`;
+/** CONV-6: Messenger's and Instagram's Page access token and app secret, each sealed for its own channel. */
+export const metaTokenAad = (workspaceId: string, channel: 'messenger' | 'instagram') => `workspace:${workspaceId}:${channel}-token`;
+export const metaAppSecretAad = (workspaceId: string, channel: 'messenger' | 'instagram') => `workspace:${workspaceId}:${channel}-app-secret`;
 export const resendKeyAad = (workspaceId: string) => `workspace:${workspaceId}:resend-inbound-key`;
 export const resendSecretAad = (workspaceId: string) => `workspace:${workspaceId}:resend-inbound-secret`;
 
@@ -57,6 +60,25 @@ export function presentChannelSettings(services: Services, row: ChannelSettingsR
       displayPhone: row.waDisplayPhone,
       checkedAt: row.waCheckedAt?.toISOString() ?? null,
     },
+    messenger: {
+      connected: !!(row.messengerPageId && row.messengerTokenSealed && row.messengerAppSecretSealed),
+      pageId: row.messengerPageId,
+      hasPageAccessToken: !!row.messengerTokenSealed,
+      hasAppSecret: !!row.messengerAppSecretSealed,
+      verifyToken: row.messengerVerifyToken,
+      humanAgent: row.messengerHumanAgent,
+      webhookUrl: `${base}/messenger/${row.workspaceId}/webhook`,
+    },
+    instagram: {
+      connected: !!(row.instagramAccountId && row.instagramPageId && row.instagramTokenSealed && row.instagramAppSecretSealed),
+      accountId: row.instagramAccountId,
+      pageId: row.instagramPageId,
+      hasPageAccessToken: !!row.instagramTokenSealed,
+      hasAppSecret: !!row.instagramAppSecretSealed,
+      verifyToken: row.instagramVerifyToken,
+      humanAgent: row.instagramHumanAgent,
+      webhookUrl: `${base}/instagram/${row.workspaceId}/webhook`,
+    },
   };
 }
 
@@ -81,6 +103,24 @@ export async function updateChannelSettings(services: Services, ctx: WorkspaceCo
         changes.waCheckedAt = null;
       }
     }
+    const seal = (value: string | null, aad: string) => (value === null ? null : services.secrets.box.seal(value, aad));
+    const ms = input.messenger;
+    if (ms) {
+      if (ms.pageId !== undefined) changes.messengerPageId = ms.pageId;
+      if (ms.pageAccessToken !== undefined) changes.messengerTokenSealed = seal(ms.pageAccessToken, metaTokenAad(ctx.workspaceId, 'messenger'));
+      if (ms.appSecret !== undefined) changes.messengerAppSecretSealed = seal(ms.appSecret, metaAppSecretAad(ctx.workspaceId, 'messenger'));
+      if (ms.verifyToken !== undefined) changes.messengerVerifyToken = ms.verifyToken;
+      if (ms.humanAgent !== undefined) changes.messengerHumanAgent = ms.humanAgent;
+    }
+    const ig = input.instagram;
+    if (ig) {
+      if (ig.accountId !== undefined) changes.instagramAccountId = ig.accountId;
+      if (ig.pageId !== undefined) changes.instagramPageId = ig.pageId;
+      if (ig.pageAccessToken !== undefined) changes.instagramTokenSealed = seal(ig.pageAccessToken, metaTokenAad(ctx.workspaceId, 'instagram'));
+      if (ig.appSecret !== undefined) changes.instagramAppSecretSealed = seal(ig.appSecret, metaAppSecretAad(ctx.workspaceId, 'instagram'));
+      if (ig.verifyToken !== undefined) changes.instagramVerifyToken = ig.verifyToken;
+      if (ig.humanAgent !== undefined) changes.instagramHumanAgent = ig.humanAgent;
+    }
     const rs = input.resend;
     if (rs?.apiKey !== undefined) changes.resendApiKeySealed = rs.apiKey === null ? null : services.secrets.box.seal(rs.apiKey, resendKeyAad(ctx.workspaceId));
     if (rs?.webhookSecret !== undefined) changes.resendWebhookSecretSealed = rs.webhookSecret === null ? null : services.secrets.box.seal(rs.webhookSecret, resendSecretAad(ctx.workspaceId));
@@ -94,7 +134,7 @@ export async function updateChannelSettings(services: Services, ctx: WorkspaceCo
       action: 'channels.settings_changed',
       targetType: 'workspace',
       targetId: ctx.workspaceId,
-      details: { fields: [...Object.keys(wa ?? {}), ...Object.keys(rs ?? {}).map((k) => `resend.${k}`), ...(input.rotateInboundAddress ? ['inboundAddress'] : [])] },
+      details: { fields: [...Object.keys(wa ?? {}), ...Object.keys(ms ?? {}).map((k) => `messenger.${k}`), ...Object.keys(ig ?? {}).map((k) => `instagram.${k}`), ...Object.keys(rs ?? {}).map((k) => `resend.${k}`), ...(input.rotateInboundAddress ? ['inboundAddress'] : [])] },
     });
     return presentChannelSettings(services, row!);
   });
@@ -110,4 +150,16 @@ export async function whatsappConnectedAnywhere(system: Pick<Tx, 'select'>): Pro
 export async function whatsappConnected(tx: Tx, workspaceId: string): Promise<boolean> {
   const [row] = await tx.select({ phone: channelSettings.waPhoneNumberId }).from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
   return Boolean(row?.phone);
+}
+
+/** PRIV-9: whether the workspace has connected Messenger or Instagram (so Meta carries those messages). */
+export async function metaMessagingConnected(tx: Pick<Tx, 'select'>, workspaceId: string): Promise<boolean> {
+  const [row] = await tx.select({ messenger: channelSettings.messengerPageId, instagram: channelSettings.instagramAccountId }).from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
+  return Boolean(row?.messenger || row?.instagram);
+}
+
+/** PRIV-9: whether any workspace of the installation has Messenger or Instagram connected (read with the owner connection). */
+export async function metaMessagingConnectedAnywhere(system: Pick<Tx, 'select'>): Promise<boolean> {
+  const [row] = await system.select({ id: channelSettings.workspaceId }).from(channelSettings).where(or(isNotNull(channelSettings.messengerPageId), isNotNull(channelSettings.instagramAccountId))).limit(1);
+  return Boolean(row);
 }

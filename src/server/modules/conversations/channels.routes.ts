@@ -11,12 +11,18 @@ import * as c from './conversations.contract';
 import { channelSettings } from './conversations.schema';
 import { receiveEmail } from './receive-email';
 import { receiveResendInbound } from './receive-resend';
+import { instagram } from './channels/instagram';
+import type { MetaPlatform } from './channels/meta-messaging';
+import { messenger } from './channels/messenger';
+import { receiveMetaWebhook, verifyMetaSubscription } from './receive-meta';
 import { checkWhatsapp, fetchWhatsappMedia, receiveWhatsappWebhook, verifyWhatsappSubscription } from './receive-whatsapp';
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 422: errorBodySchema, 429: errorBodySchema, 502: errorBodySchema };
 const base = '/api/workspaces/:workspaceId';
 /** How old a signed inbound-mail post may be (its timestamp is signed with it): older ones are replays. */
 const INBOUND_TOLERANCE_S = 300;
+/** Messenger/Instagram webhook calls per sending IP a minute: Meta batches events, so this is far above its real rate. */
+const META_WEBHOOK_PER_MINUTE = 600;
 
 /** CONV-6: channel settings (managers) and WhatsApp media for the team. */
 export async function channelsModule(server: FastifyInstance): Promise<void> {
@@ -64,6 +70,19 @@ export async function channelWebhooksModule(server: FastifyInstance): Promise<vo
     const signature = request.headers['x-hub-signature-256'];
     return receiveWhatsappWebhook(services, request.params.workspaceId, rawBody(request.body), typeof signature === 'string' ? signature : undefined);
   });
+  // CONV-6: Messenger and Instagram Direct, one webhook each, limited per sending address before anything is read.
+  const metaLimit = (ip: string, p: MetaPlatform) => services.rateLimit.hit({ key: `${p.channel}-webhook:ip:${ip}`, max: META_WEBHOOK_PER_MINUTE, windowSeconds: 60 });
+  for (const p of [messenger, instagram]) {
+    app.get(`/api/channels/${p.channel}/:workspaceId/webhook`, { config: pub, schema: { tags, summary: `${p.label}'s subscription check: answers hub.challenge when hub.verify_token matches (CONV-6)`, params: c.channelWorkspaceParams, querystring: c.whatsappVerifyQuery, response: { 200: z.string(), ...errors } } }, async (request, reply) => {
+      await metaLimit(request.ip, p);
+      return reply.type('text/plain').send(await verifyMetaSubscription(services, p, request.params.workspaceId, request.query));
+    });
+    app.post(`/api/channels/${p.channel}/:workspaceId/webhook`, { config: pub, schema: { tags, summary: `${p.label} messages, deliveries and reads (object "${p.webhookObject}"), signed with X-Hub-Signature-256 (CONV-6)`, params: c.channelWorkspaceParams, response: { 200: z.object({ messages: z.number(), statuses: z.number() }), ...errors } } }, async (request) => {
+      await metaLimit(request.ip, p);
+      const signature = request.headers['x-hub-signature-256'];
+      return receiveMetaWebhook(services, p, request.params.workspaceId, rawBody(request.body), typeof signature === 'string' ? signature : undefined);
+    });
+  }
   app.post('/api/channels/email/:workspaceId/inbound', { config: pub, schema: { tags, summary: 'Raw MIME from a mail provider, signed: X-Kestrel-Timestamp and X-Kestrel-Signature = sha256=HMAC(secret, timestamp + "." + body) (CONV-6)', params: c.channelWorkspaceParams, response: { 200: z.object({ outcome: z.string() }), ...errors } } }, async (request) => {
     const raw = rawBody(request.body);
     const workspaceId = request.params.workspaceId;

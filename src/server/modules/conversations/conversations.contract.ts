@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Request and response shapes of the widget and inbox APIs (CONV-1..7), shared with the web app. */
 
-export const channels = ['web', 'email', 'whatsapp'] as const;
+export const channels = ['web', 'email', 'whatsapp', 'messenger', 'instagram'] as const;
 export const statuses = ['open', 'pending', 'snoozed', 'resolved'] as const;
 export const priorities = ['low', 'normal', 'high', 'urgent'] as const;
 export const authorKinds = ['visitor', 'assistant', 'staff', 'system', 'note'] as const;
@@ -26,6 +26,8 @@ export const messageMetaSchema = z.object({
   agent: z.object({ name: z.string(), proposalId: z.string(), autopilot: z.boolean() }).optional(),
   /** CONV-6: a WhatsApp send was attempted at this time and its answer is not saved yet (decision 014, addendum). */
   sendAttempt: z.object({ at: z.string() }).optional(),
+  /** CONV-6 Messenger/Instagram: sent after the 24-hour window, tagged as a person's reply (Meta's HUMAN_AGENT tag, up to 7 days). */
+  messagingTag: z.literal('HUMAN_AGENT').optional(),
   /** CONV-2, AI-5: a note of what Closer proposed for this conversation's lead (the proposals wait in approvals). */
   closer: z.object({ runId: z.string(), proposals: z.array(z.object({ id: z.string(), kind: z.string(), status: z.string() })) }).optional(),
   /** CONV-6: a web chat reply emailed to a visitor who had left (the address masked), and what the mail server made of it. */
@@ -253,6 +255,8 @@ export const conversationDetail = z.object({
   whatsapp: z.object({ windowClosesAt: z.string().nullable(), templates: z.array(whatsappTemplateSchema) }).nullable(),
   /** CONV-6 web chat: the visitor's presence and whether a reply reaches them by email (null on other channels). */
   away: awayStateSchema.nullable(),
+  /** CONV-6 Messenger and Instagram: when standard replies stop (24 hours after the customer's last message), and until when a person may still reply tagged HUMAN_AGENT (null: not allowed for this app). */
+  messaging: z.object({ windowClosesAt: z.string().nullable(), humanAgentClosesAt: z.string().nullable() }).nullable(),
 });
 export const unreadCounts = z.object({ total: z.number(), mine: z.number(), unassigned: z.number() });
 const templateName = z.string().min(1).max(512).regex(/^[a-z0-9_]+$/, 'A template name: lower-case letters, digits and _.');
@@ -268,6 +272,16 @@ export const staffMessageBody = z.strictObject({
 
 // ---------------------------------------------------------------- channels (CONV-6)
 
+/** CONV-6: a Messenger or Instagram connection as shown: the token and app secret are never sent back. */
+const metaChannelSettings = z.object({
+  connected: z.boolean(),
+  pageId: z.string().nullable(),
+  hasPageAccessToken: z.boolean(),
+  hasAppSecret: z.boolean(),
+  verifyToken: z.string().nullable(),
+  humanAgent: z.boolean(),
+  webhookUrl: z.string(),
+});
 export const channelSettingsSchema = z.object({
   email: z.object({
     inboundAddress: z.string(),
@@ -288,8 +302,17 @@ export const channelSettingsSchema = z.object({
     displayPhone: z.string().nullable(),
     checkedAt: z.string().nullable(),
   }),
+  messenger: metaChannelSettings,
+  instagram: metaChannelSettings.extend({ accountId: z.string().nullable() }),
 });
 const graphId = z.string().trim().regex(/^\d{1,32}$/, 'Digits only, as Meta shows it.');
+const metaConnectionFields = {
+  pageId: graphId.nullable().optional(),
+  pageAccessToken: z.string().trim().min(10).max(1000).nullable().optional(),
+  appSecret: z.string().trim().min(8).max(200).nullable().optional(),
+  verifyToken: z.string().trim().min(8).max(200).nullable().optional(),
+  humanAgent: z.boolean().optional(),
+};
 export const updateChannelSettingsBody = z.strictObject({
   whatsapp: z
     .strictObject({
@@ -300,6 +323,8 @@ export const updateChannelSettingsBody = z.strictObject({
       verifyToken: z.string().trim().min(8).max(200).nullable().optional(),
     })
     .optional(),
+  messenger: z.strictObject(metaConnectionFields).optional(),
+  instagram: z.strictObject({ ...metaConnectionFields, accountId: graphId.nullable().optional() }).optional(),
   rotateInboundAddress: z.boolean().optional(),
   resend: z
     .strictObject({

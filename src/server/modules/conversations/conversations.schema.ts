@@ -52,6 +52,8 @@ export const visitors = pgTable(
     name: text('name'),
     email: text('email'),
     phone: text('phone'),
+    /** CONV-6: the sender's id on Messenger (page-scoped, PSID) or Instagram (IGSID), as a WhatsApp sender's number is their phone. */
+    channelUserId: text('channel_user_id'),
     consent: boolean('consent'),
     contactId: uuid('contact_id'),
     ip: text('ip'),
@@ -72,6 +74,7 @@ export const visitors = pgTable(
     primaryKey({ columns: [t.workspaceId, t.id] }),
     foreignKey({ columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
     index('visitors_contact_idx').on(t.workspaceId, t.contactId),
+    index('visitors_channel_user_idx').on(t.workspaceId, t.channelUserId),
     tenantPolicy(t.workspaceId),
   ],
 ).enableRLS();
@@ -83,7 +86,7 @@ export const conversations = pgTable(
     workspaceId: workspaceIdColumn(),
     id: uuid('id').notNull().$defaultFn(() => uuidv7()),
     visitorId: uuid('visitor_id').notNull(),
-    channel: text('channel', { enum: ['web', 'email', 'whatsapp'] }).notNull().default('web'),
+    channel: text('channel', { enum: ['web', 'email', 'whatsapp', 'messenger', 'instagram'] }).notNull().default('web'),
     status: text('status', { enum: ['open', 'pending', 'snoozed', 'resolved'] }).notNull().default('pending'),
     /** Who answers: the assistant, or a person (the assistant stays silent). */
     holder: text('holder', { enum: ['assistant', 'human'] }).notNull().default('assistant'),
@@ -118,7 +121,7 @@ export const conversations = pgTable(
     foreignKey({ columns: [t.workspaceId, t.visitorId], foreignColumns: [visitors.workspaceId, visitors.id] }).onDelete('cascade'),
     check('conversations_status_check', sql`${t.status} IN ('open', 'pending', 'snoozed', 'resolved')`),
     check('conversations_holder_check', sql`${t.holder} IN ('assistant', 'human')`),
-    check('conversations_channel_check', sql`${t.channel} IN ('web', 'email', 'whatsapp')`),
+    check('conversations_channel_check', sql`${t.channel} IN ('web', 'email', 'whatsapp', 'messenger', 'instagram')`),
     check('conversations_priority_check', sql`${t.priority} IN ('low', 'normal', 'high', 'urgent')`),
     check('conversations_rating_check', sql`${t.rating} BETWEEN 1 AND 5`),
     index('conversations_inbox_idx').on(t.workspaceId, t.status, t.lastMessageAt.desc()),
@@ -267,6 +270,20 @@ export const channelSettings = pgTable(
     waVerifyToken: text('wa_verify_token'),
     waDisplayPhone: text('wa_display_phone'),
     waCheckedAt: ts('wa_checked_at'),
+    /** CONV-6 Messenger: the Facebook Page, its Page access token and the app's secret (sealed), the webhook's verify token. */
+    messengerPageId: text('messenger_page_id'),
+    messengerTokenSealed: text('messenger_token_sealed'),
+    messengerAppSecretSealed: text('messenger_app_secret_sealed'),
+    messengerVerifyToken: text('messenger_verify_token'),
+    /** The app has Meta's Human Agent permission: replies may go out tagged HUMAN_AGENT up to 7 days after the customer's last message. */
+    messengerHumanAgent: boolean('messenger_human_agent').notNull().default(false),
+    /** CONV-6 Instagram Direct: the professional account (webhooks name it), the Facebook Page linked to it (replies go through it), sealed secrets, verify token. */
+    instagramAccountId: text('instagram_account_id'),
+    instagramPageId: text('instagram_page_id'),
+    instagramTokenSealed: text('instagram_token_sealed'),
+    instagramAppSecretSealed: text('instagram_app_secret_sealed'),
+    instagramVerifyToken: text('instagram_verify_token'),
+    instagramHumanAgent: boolean('instagram_human_agent').notNull().default(false),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [

@@ -11,11 +11,12 @@ import { activities } from '../activities/activities.schema';
 import { memberships } from '../workspaces/workspaces.schema';
 import { awayState } from './away-mail';
 import { channelAdapters } from './channels/adapters';
-import { windowClosesAt } from './channels/whatsapp';
+import { windowClosesAt } from './channels/meta-graph';
+import { humanAgentClosesAt } from './channels/meta-messaging';
 import { forgetQuestionVectors } from './knowledge-meaning';
 import { appendMessage, conversationRecord, lockConversation, presentSummaries, staffMessages, touchConversation, type ConversationRow } from './conversation-rows';
 import type { inboxQuery, staffMessageBody, updateConversationBody } from './conversations.contract';
-import { conversationMessages, conversations, visitors, whatsappTemplates } from './conversations.schema';
+import { channelSettings, conversationMessages, conversations, visitors, whatsappTemplates } from './conversations.schema';
 import { autoAssign, joinConversation, returnToAssistant } from './handoff';
 import { writeTranscript } from './lead';
 
@@ -60,6 +61,7 @@ export async function getConversation(db: Db, ctx: WorkspaceContext, id: string)
       messages: await staffMessages(tx, conv),
       whatsapp: conv.channel === 'whatsapp' ? await whatsappState(tx, conv) : null,
       away: await awayState(tx, conv),
+      messaging: conv.channel === 'messenger' || conv.channel === 'instagram' ? await messagingState(tx, conv) : null,
     };
   });
 }
@@ -78,6 +80,13 @@ export async function handBack(services: Services, ctx: WorkspaceContext, id: st
 }
 
 /** CONV-6: the WhatsApp window's end and the approved templates to offer once it has closed. */
+/** CONV-6: Messenger's and Instagram's windows: standard replies for 24 hours, tagged HUMAN_AGENT for 7 days where the app may. */
+async function messagingState(tx: Tx, conv: ConversationRow) {
+  const [row] = await tx.select().from(channelSettings).where(eq(channelSettings.workspaceId, conv.workspaceId));
+  const humanAgent = conv.channel === 'messenger' ? !!row?.messengerHumanAgent : !!row?.instagramHumanAgent;
+  return { windowClosesAt: windowClosesAt(conv)?.toISOString() ?? null, humanAgentClosesAt: humanAgent ? (humanAgentClosesAt(conv)?.toISOString() ?? null) : null };
+}
+
 async function whatsappState(tx: Tx, conv: ConversationRow) {
   const templates = await tx
     .select({ name: whatsappTemplates.name, language: whatsappTemplates.language, category: whatsappTemplates.category, body: whatsappTemplates.body, paramCount: whatsappTemplates.paramCount })

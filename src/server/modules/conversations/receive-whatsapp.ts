@@ -1,18 +1,17 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { AppError, notFound } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
-import { insertContact } from '../crm/contacts/create-contact';
+import { insertContact } from '../crm';
 import { contacts } from '../crm/crm.schema';
-import { explainGraphError, graph, GraphError, openConnection, readConnection } from './channels/whatsapp';
+import { graph, GraphError, hubChallenge, hubSignatureMatches } from './channels/meta-graph';
+import { explainGraphError, openConnection, readConnection } from './channels/whatsapp';
 import { appendMessage, touchConversation, type ConversationRow, type MessageRow } from './conversation-rows';
 import { channelSettings, conversationMessages, conversations, visitors, whatsappTemplates } from './conversations.schema';
 import { autoAssign } from './handoff';
 
 const waContext = (workspaceId: string): WorkspaceContext => ({ workspaceId, userId: null, role: 'admin', actorLabel: 'WhatsApp' });
-const safeEqual = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 async function settingsOf(services: Services, workspaceId: string) {
   const [row] = await withTenant(services.database.db, waContext(workspaceId), (tx) => tx.select().from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId)));
@@ -22,11 +21,9 @@ async function settingsOf(services: Services, workspaceId: string) {
 /** CONV-6: Meta's subscription check: `hub.mode=subscribe` with the workspace's verify token answers the challenge. */
 export async function verifyWhatsappSubscription(services: Services, workspaceId: string, q: Record<string, string | undefined>): Promise<string> {
   const row = await settingsOf(services, workspaceId);
-  const token = q['hub.verify_token'] ?? '';
-  if (q['hub.mode'] !== 'subscribe' || !row?.waVerifyToken || !safeEqual(token, row.waVerifyToken) || !q['hub.challenge']) {
-    throw new AppError('verification_failed', 403, 'The verify token does not match this workspace’s WhatsApp settings.');
-  }
-  return q['hub.challenge'];
+  const challenge = hubChallenge(row?.waVerifyToken, q);
+  if (challenge === null) throw new AppError('verification_failed', 403, 'The verify token does not match this workspace’s WhatsApp settings.');
+  return challenge;
 }
 
 interface WaMessage {
@@ -71,8 +68,7 @@ const statusRank = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 } as c
 export async function receiveWhatsappWebhook(services: Services, workspaceId: string, raw: Buffer, signature: string | undefined): Promise<{ messages: number; statuses: number }> {
   const row = await settingsOf(services, workspaceId);
   const connection = openConnection(services, row);
-  const expected = connection ? `sha256=${createHmac('sha256', connection.appSecret).update(raw).digest('hex')}` : null;
-  if (!expected || !signature || !safeEqual(signature, expected)) throw new AppError('bad_signature', 401, 'The X-Hub-Signature-256 header is missing or does not match.');
+  if (!connection || !hubSignatureMatches(connection.appSecret, raw, signature)) throw new AppError('bad_signature', 401, 'The X-Hub-Signature-256 header is missing or does not match.');
   let payload: { object?: string; entry?: { changes?: { field?: string; value?: WaChangeValue }[] }[] };
   try {
     payload = JSON.parse(raw.toString('utf8'));

@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startFake } from '../../../../test/fakes/harness';
-import { FakeWhatsapp } from '../../../../test/fakes/whatsapp';
+import { FakeMeta } from '../../../../test/fakes/meta';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { until } from '../../../../test/helpers/wait';
 import { sendWhatsapp, UNKNOWN_OUTCOME } from './channels/whatsapp';
 
 let server: TestServer;
-let wa: FakeWhatsapp;
+let wa: FakeMeta;
 let owner: Awaited<ReturnType<typeof ownerWithWorkspace>>;
 let hook: string;
 const VERIFY = 'verify-me-0123456789';
@@ -23,7 +23,7 @@ const messageOf = async (convId: string, messageId: string) => (await detail(con
 const messageCount = async () => Number((await server.services.database.system.execute(sql`SELECT count(*) AS n FROM conversation_messages`)).rows[0]!.n);
 
 beforeAll(async () => {
-  wa = await startFake(new FakeWhatsapp());
+  wa = await startFake(new FakeMeta());
   server = await startTestServer({ WHATSAPP_GRAPH_URL: wa.url, WHATSAPP_GRAPH_VERSION: 'v21.0' });
   owner = await ownerWithWorkspace(server, 'Crumb Bakery');
   const put = await owner.client.patch(api('/channel-settings'), { whatsapp: { phoneNumberId: wa.phoneNumberId, businessAccountId: wa.wabaId, accessToken: wa.token, appSecret: wa.appSecret, verifyToken: VERIFY } });

@@ -2,14 +2,14 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakeRazorpay } from '../../../../test/fakes/razorpay';
-import { FakeWhatsapp } from '../../../../test/fakes/whatsapp';
+import { FakeMeta } from '../../../../test/fakes/meta';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { until } from '../../../../test/helpers/wait';
 
 /** INV-2: the invoice PDF sent on WhatsApp through the conversations module's WhatsApp channel. */
 let server: TestServer;
-let wa: FakeWhatsapp;
+let wa: FakeMeta;
 let razorpay: FakeRazorpay;
 let owner: Awaited<ReturnType<typeof ownerWithWorkspace>>;
 let hook: string;
@@ -23,7 +23,7 @@ const accepted = (messageId: string) =>
   until(async () => (await server.services.database.system.execute(sql`SELECT external_id FROM conversation_messages WHERE id = ${messageId}`)).rows[0]?.external_id as string | null, 'WhatsApp to accept the document');
 
 beforeAll(async () => {
-  wa = await startFake(new FakeWhatsapp());
+  wa = await startFake(new FakeMeta());
   razorpay = await startFake(new FakeRazorpay({}, 'rzp_test_WaShop01', 'waShopSecret0000001', 'wa-shop-webhook'));
   server = await startTestServer({ WHATSAPP_GRAPH_URL: wa.url, WHATSAPP_GRAPH_VERSION: 'v21.0', RAZORPAY_API_URL: razorpay.url });
   owner = await ownerWithWorkspace(server, 'Hassan Spices');

@@ -3,7 +3,7 @@ import { withTenant } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
 import { workspaceAiProvider } from '../ai';
-import { whatsappConnected, whatsappConnectedAnywhere } from '../conversations/channel-settings';
+import { metaMessagingConnected, metaMessagingConnectedAnywhere, whatsappConnected, whatsappConnectedAnywhere } from '../conversations/channel-settings';
 import { workspaceDataProvider } from '../enrichment/provider-in-use';
 import { connectedProviders } from '../integrations/connected-providers';
 import { sendingAccountKindsInUse } from '../outreach';
@@ -43,6 +43,7 @@ export async function describeSubprocessors(services: Services, workspaceId: str
     const ai = await workspaceAiProvider(tx, workspaceId);
     if (ai) add(aiName(ai.kind, ai.host), aiPurpose, 'workspace');
     if (await whatsappConnected(tx, workspaceId)) add('Meta (WhatsApp Business)', 'Carries WhatsApp messages between the business and its customers.', 'workspace');
+    if (await metaMessagingConnected(tx, workspaceId)) add('Meta (Messenger and Instagram)', 'Carries Messenger and Instagram Direct messages between the business and its customers.', 'workspace');
     if ((await connectedProviders(tx, workspaceId)).includes('google_calendar')) add('Google (Calendar)', 'Reads busy times and holds booked meetings in the team’s calendars.', 'workspace');
     const kinds = await sendingAccountKindsInUse(tx, workspaceId);
     if (kinds.includes('resend')) add('Resend', 'Delivers the business’s own emails to its contacts.', 'workspace');
@@ -87,6 +88,7 @@ export async function describeOperatorPrivacy(services: Services): Promise<Opera
   if (c.GOOGLE_CLIENT_ID) add('Google', 'Signs people in with their Google account, and connects calendars and Gmail, when they choose to.');
   if (c.MICROSOFT_CLIENT_ID) add('Microsoft', 'Connects Outlook mailboxes and calendars when a team member chooses to.');
   if (await whatsappConnectedAnywhere(services.database.system)) add('Meta (WhatsApp Business)', 'Carries WhatsApp messages between businesses that connected it and their customers.');
+  if (await metaMessagingConnectedAnywhere(services.database.system)) add('Meta (Messenger and Instagram)', 'Carries Messenger and Instagram Direct messages between businesses that connected them and their customers.');
   return {
     operator: { name: c.OPERATOR_NAME ?? null, email: c.OPERATOR_EMAIL ?? null },
     subprocessors: list,

@@ -9,9 +9,10 @@ import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { Forbidden } from '../settings/Forbidden';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
+import { MessagingChannelCard } from './MessagingChannelCard';
 import { checkWhatsapp, fetchChannelSettings, saveChannelSettings, type ChannelSettings } from './api';
 
-/** CONV-6: Settings → Channels — the address to forward email to, and the WhatsApp Business connection. */
+/** CONV-6: Settings → Channels — the address to forward email to, and the WhatsApp Business, Messenger and Instagram connections. */
 export function ChannelsSettings() {
   const { workspaceId } = useParams({ from: '/w/$workspaceId' });
   const workspace = useWorkspace(workspaceId);
@@ -20,7 +21,7 @@ export function ChannelsSettings() {
   if (!allowed) return <Forbidden what="the channel settings" />;
   return (
     <div>
-      <PageHeading description="Email and WhatsApp messages from customers arrive in the inbox next to website chats, and your replies go back the same way.">Channels</PageHeading>
+      <PageHeading description="Email, WhatsApp, Messenger and Instagram messages from customers arrive in the inbox next to website chats, and your replies go back the same way.">Channels</PageHeading>
       {settings.isPending ? (
         <SkeletonList rows={4} />
       ) : settings.error ? (
@@ -30,6 +31,8 @@ export function ChannelsSettings() {
           <EmailCard s={settings.data} />
           <ResendCard workspaceId={workspaceId} s={settings.data} />
           <WhatsappCard workspaceId={workspaceId} s={settings.data} />
+          <MessagingChannelCard workspaceId={workspaceId} s={settings.data} channel="messenger" copyable={(label, value) => <Copyable label={label} value={value} />} />
+          <MessagingChannelCard workspaceId={workspaceId} s={settings.data} channel="instagram" copyable={(label, value) => <Copyable label={label} value={value} />} />
         </>
       )}
     </div>

@@ -27,7 +27,7 @@ import {
   type StaffMessage,
   type TemplateChoice,
 } from './api';
-import { AwayNotice, ChannelIcon, channelLabel, DeliveryStatus, EmailedNote, remaining, useNow } from './ChannelBits';
+import { AwayNotice, ChannelIcon, channelLabel, DeliveryStatus, EmailedNote, remaining, useNow, visitorFallback } from './ChannelBits';
 
 const views: { id: InboxView; label: string }[] = [
   { id: 'all', label: 'All' },
@@ -112,7 +112,7 @@ export function InboxPage() {
           ) : list.error ? (
             <ErrorAlert className="m-3">{errorMessage(list.error)}</ErrorAlert>
           ) : list.data.items.length === 0 ? (
-            <EmptyState title="No conversations">Chats from your website, email and WhatsApp appear here live. Set them up in Settings → Website assistant and Settings → Channels.</EmptyState>
+            <EmptyState title="No conversations">Chats from your website, email, WhatsApp, Messenger and Instagram appear here live. Set them up in Settings → Website assistant and Settings → Channels.</EmptyState>
           ) : (
             <ul aria-label="Conversations">
               {list.data.items.map((c) => (
@@ -125,7 +125,7 @@ export function InboxPage() {
                   >
                     <span className="flex items-center gap-2">
                       <ChannelIcon channel={c.channel} />
-                      <span className="flex-1 truncate font-medium text-stone-900">{c.visitorName ?? c.visitorEmail ?? 'Website visitor'}</span>
+                      <span className="flex-1 truncate font-medium text-stone-900">{c.visitorName ?? c.visitorEmail ?? visitorFallback(c.channel)}</span>
                       {c.unread > 0 ? <span className="rounded-full bg-red-600 px-2 text-xs font-semibold text-white" aria-label={`${c.unread} unread`}>{c.unread}</span> : null}
                     </span>
                     {c.subject ? <span className="block truncate text-sm font-medium text-stone-800">{c.subject}</span> : null}
@@ -188,6 +188,18 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
   const closesAt = wa?.windowClosesAt ? Date.parse(wa.windowClosesAt) : null;
   const windowClosed = !!wa && (closesAt === null || closesAt <= now);
   const useTemplate = kind === 'reply' && windowClosed;
+  // CONV-6 Messenger and Instagram: 24 hours of standard replies, then (if the app may) 7 days tagged as a person's.
+  const messaging = detail.data.messaging;
+  const messagingLabel = channelLabel[detail.data.conversation.channel];
+  const standardUntil = messaging?.windowClosesAt ? Date.parse(messaging.windowClosesAt) : null;
+  const humanUntil = messaging?.humanAgentClosesAt ? Date.parse(messaging.humanAgentClosesAt) : null;
+  const messagingNote = !messaging
+    ? null
+    : standardUntil !== null && standardUntil > now
+      ? { closed: false, text: `${messagingLabel} window: ${remaining(standardUntil, now)} left for replies.` }
+      : humanUntil !== null && humanUntil > now
+        ? { closed: false, text: `${messagingLabel}'s 24-hour window has closed: replies go out tagged as a person's (Human Agent) for ${remaining(humanUntil, now)} more.` }
+        : { closed: true, text: `${messagingLabel} allows replies within 24 hours of the customer's last message; that window has closed. You can reply when they write again.` };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (useTemplate ? template && template.params.every((p) => p.trim()) : text.trim()) send.mutate();
@@ -201,7 +213,7 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
           </button>
           <h2 className="flex min-w-[10rem] flex-1 items-center gap-2 font-semibold text-stone-900">
             <ChannelIcon channel={c.channel} />
-            <span className="truncate">{visitor.name ?? visitor.email ?? visitor.phone ?? 'Website visitor'}</span>
+            <span className="truncate">{visitor.name ?? visitor.email ?? visitor.phone ?? visitorFallback(detail.data.conversation.channel)}</span>
           </h2>
           {c.holder === 'assistant' || c.assigneeUserId === null ? (
             <Button size="sm" onClick={() => act.mutate(() => joinConversation(workspaceId, id))}>
@@ -267,6 +279,11 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
               {windowClosed
                 ? "WhatsApp's 24-hour window has closed: only an approved template can be sent until the customer writes again."
                 : `WhatsApp window: ${remaining(closesAt!, now)} left for free replies.`}
+            </p>
+          ) : null}
+          {messagingNote && kind === 'reply' ? (
+            <p className={`mb-2 text-sm ${messagingNote.closed ? 'font-medium text-amber-900' : 'text-stone-600'}`} role="status">
+              {messagingNote.text}
             </p>
           ) : null}
           {useTemplate ? (

@@ -18,7 +18,7 @@ export interface OutboundReply {
 export type SendCheck = { ok: true; meta?: MessageMeta; body?: string } | { ok: false; code: string; message: string };
 
 export interface ChannelAdapter {
-  name: 'web' | 'email' | 'whatsapp';
+  name: ConversationRow['channel'];
   /** Whether a reply can be delivered now (WhatsApp: the 24-hour window or an approved template). */
   canSend(tx: Tx, conv: ConversationRow, reply: OutboundReply): Promise<SendCheck>;
   /** Status a stored reply starts with: null where the channel has none (web chat). */

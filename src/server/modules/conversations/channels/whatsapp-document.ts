@@ -5,7 +5,8 @@ import type { Services } from '../../../platform/services';
 import { contacts } from '../../crm/crm.schema';
 import { appendMessage, lockConversation, touchConversation } from '../conversation-rows';
 import { conversations, visitors, whatsappTemplates } from '../conversations.schema';
-import { explainGraphError, readConnection, renderTemplate, uploadWhatsappMedia, whatsappChannel, windowClosesAt, windowOpen } from './whatsapp';
+import { windowClosesAt, windowOpen } from './meta-graph';
+import { explainGraphError, readConnection, renderTemplate, uploadWhatsappMedia, whatsappChannel } from './whatsapp';
 
 export interface DocumentToSend {
   /** Whose WhatsApp conversation: a contact, or any contact of a company (the latest conversation wins). */

@@ -8,28 +8,7 @@ import { waAppSecretAad, waTokenAad, type ChannelSettingsRow } from '../channel-
 import { readConversation, touchConversation, type ConversationRow, type MessageRow } from '../conversation-rows';
 import { channelSettings, conversationMessages, visitors, whatsappTemplates } from '../conversations.schema';
 import type { ChannelAdapter } from './channel';
-
-/** CONV-6: free-form replies are allowed for 24 hours after the customer's last message (WhatsApp's customer-service window). */
-export const WINDOW_MS = 24 * 60 * 60 * 1000;
-
-export const windowClosesAt = (conv: Pick<ConversationRow, 'lastInboundAt'>): Date | null => (conv.lastInboundAt ? new Date(conv.lastInboundAt.getTime() + WINDOW_MS) : null);
-export const windowOpen = (conv: Pick<ConversationRow, 'lastInboundAt'>, now = Date.now()) => {
-  const closes = windowClosesAt(conv);
-  return !!closes && closes.getTime() > now;
-};
-
-/** An error body of the Graph API: `{ error: { message, type, code, error_subcode, fbtrace_id } }`. */
-export class GraphError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: number | null,
-    readonly subcode: number | null,
-    message: string,
-    readonly fbtraceId: string | null,
-  ) {
-    super(message);
-  }
-}
+import { graph, graphUrl, GraphError, windowClosesAt, windowOpen } from './meta-graph';
 
 /** What a person can do about a Graph error, in words (codes from Meta's Cloud API error reference). */
 export function explainGraphError(e: unknown): string {
@@ -62,37 +41,9 @@ export function explainGraphError(e: unknown): string {
   }
 }
 
-/** The Cloud API over plain fetch (Meta maintains no Node SDK for it; docs/decisions/014). */
-export async function graph<T>(services: Services, token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const url = `${services.config.WHATSAPP_GRAPH_URL.replace(/\/+$/, '')}/${services.config.WHATSAPP_GRAPH_VERSION}/${path}`;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(20_000),
-    });
-  } catch (error) {
-    throw new GraphError(0, null, null, (error as Error).message, null);
-  }
-  const text = await response.text();
-  let json: any = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    // not JSON: reported below
-  }
-  if (!response.ok) {
-    const err = json?.error ?? {};
-    throw new GraphError(response.status, typeof err.code === 'number' ? err.code : null, typeof err.error_subcode === 'number' ? err.error_subcode : null, String(err.message ?? `HTTP ${response.status}`).slice(0, 300), err.fbtrace_id ?? null);
-  }
-  return json as T;
-}
-
 /** CONV-6: uploads a file to WhatsApp's media store (`POST /{phone-number-id}/media`, multipart) and answers its media id, for a document message. */
 export async function uploadWhatsappMedia(services: Services, connection: WhatsappConnection, file: { bytes: Buffer; mimeType: string; filename: string }): Promise<string> {
-  const url = `${services.config.WHATSAPP_GRAPH_URL.replace(/\/+$/, '')}/${services.config.WHATSAPP_GRAPH_VERSION}/${connection.phoneNumberId}/media`;
+  const url = graphUrl(services, `${connection.phoneNumberId}/media`);
   const form = new FormData();
   form.set('messaging_product', 'whatsapp');
   form.set('type', file.mimeType);

@@ -2,7 +2,9 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { FakeProvider, route, type FakeRequest, type FakeResponse } from './harness';
 
 /**
- * A local WhatsApp Business Cloud API (STYLE 13, 18) speaking the Graph API's wire format:
+ * A local Meta Graph API (STYLE 13, 18) — one provider, one fake: the WhatsApp Business Cloud API,
+ * and the Messenger Platform's Send API for Messenger and Instagram Direct (see `FakeMessagingPage`
+ * below). WhatsApp speaks the Graph API's wire format:
  * `POST /{version}/{phone-number-id}/messages` (text and template messages, with the 24-hour
  * customer-service window enforced as WhatsApp does: error 131047), `GET /{version}/{media-id}`
  * and the media download it points at, `GET /{version}/{waba-id}/message_templates`, and
@@ -34,7 +36,7 @@ export interface SentMessage {
   callbackData?: string;
 }
 
-export class FakeWhatsapp extends FakeProvider {
+export class FakeMeta extends FakeProvider {
   readonly token = `EAAG${randomBytes(12).toString('hex')}`;
   readonly appSecret = randomBytes(16).toString('hex');
   readonly phoneNumberId = '106540352242922';
@@ -56,7 +58,11 @@ export class FakeWhatsapp extends FakeProvider {
   }
 
   protected routes = [
-    route('POST', '/:version/:phone/messages', (r) => this.authorised(r) ?? this.send(r)),
+    // The Send API of a Facebook Page (Messenger, and Instagram through its linked Page) shares WhatsApp's path shape.
+    route('POST', '/:version/:phone/messages', (r) => {
+      const page = this.pages.find((x) => x.pageId === r.params.phone);
+      return page ? this.sendAsPage(page, r) : (this.authorised(r) ?? this.send(r));
+    }),
     route('POST', '/:version/:phone/media', (r) => this.authorised(r) ?? this.upload(r)),
     route('GET', '/:version/:waba/message_templates', (r) => this.authorised(r) ?? this.listTemplates(r)),
     route('GET', '/media-download/:id', (r) => {
@@ -133,6 +139,73 @@ export class FakeWhatsapp extends FakeProvider {
     return { status: 200, body: { messaging_product: 'whatsapp', contacts: [{ input: b.to, wa_id: b.to }], messages: [{ id }] } };
   }
 
+  /** The Facebook Pages Kestrel may send as: one on Messenger, one linked to an Instagram professional account. */
+  readonly messenger = new FakeMessagingPage('messenger', '104200000000001', '104200000000001', 2000);
+  readonly instagram = new FakeMessagingPage('instagram', '17841400000000002', '104200000000002', 1000);
+  private get pages() {
+    return [this.messenger, this.instagram];
+  }
+
+  /**
+   * `POST /{page-id}/messages` as the Messenger Platform answers it: the Page access token, a
+   * `recipient.id` that wrote to this Page, `messaging_type` RESPONSE inside the 24-hour standard
+   * messaging window, or MESSAGE_TAG with `tag: HUMAN_AGENT` within 7 days when the app was granted
+   * it; else `(#10) … outside of allowed window` (subcode 2018278). Answers `{ recipient_id, message_id }`.
+   */
+  private sendAsPage(page: FakeMessagingPage, r: FakeRequest): FakeResponse {
+    const bearer = r.headers.authorization === `Bearer ${page.token}`;
+    const query = r.query.access_token === page.token;
+    if (!bearer && !query) return { status: 401, body: graphError(190, 'Invalid OAuth access token - Cannot parse access token', 'OAuthException') };
+    const b = r.body ?? {};
+    const to = b.recipient?.id;
+    if (typeof to !== 'string' || !page.lastInbound.has(to)) return { status: 400, body: graphError(100, 'No matching user found', 'OAuthException', 2018001) };
+    const text = b.message?.text;
+    if (typeof text !== 'string' || !text) return { status: 400, body: graphError(100, "param message must be non-empty with 'text' or 'attachment'", 'OAuthException') };
+    if (text.length > page.maxText) return { status: 400, body: graphError(100, `Length of param message[text] must be less than or equal to ${page.maxText}`, 'OAuthException') };
+    const age = Date.now() - page.lastInbound.get(to)!;
+    if (b.messaging_type === 'RESPONSE' || b.messaging_type === 'UPDATE') {
+      if (age > 24 * 3600_000) return { status: 400, body: graphError(10, '(#10) This message is sent outside of allowed window.', 'OAuthException', 2018278) };
+    } else if (b.messaging_type === 'MESSAGE_TAG') {
+      if (b.tag !== 'HUMAN_AGENT') return { status: 400, body: graphError(100, 'Invalid tag', 'OAuthException') };
+      if (!page.humanAgentGranted) return { status: 400, body: graphError(200, '(#200) The app lacks the Human Agent permission', 'OAuthException') };
+      if (age > 7 * 24 * 3600_000) return { status: 400, body: graphError(10, '(#10) This message is sent outside of allowed window.', 'OAuthException', 2018278) };
+    } else return { status: 400, body: graphError(100, 'The parameter messaging_type is required', 'OAuthException') };
+    const mid = `${page.channel === 'instagram' ? 'aWdf' : 'm_'}${randomBytes(12).toString('base64url')}`;
+    page.sent.push({ mid, to, text, messagingType: b.messaging_type, ...(b.tag ? { tag: b.tag } : {}) });
+    return { status: 200, body: { recipient_id: to, message_id: mid } };
+  }
+
+  /** Posts Messenger Platform events (`entry[].messaging[]`) for a Page or Instagram account to Kestrel's webhook, signed (or with the headers given). */
+  async messaging(page: FakeMessagingPage, webhookUrl: string, events: Record<string, unknown>[], headers?: Record<string, string>): Promise<{ status: number; text: string; raw: string }> {
+    const raw = JSON.stringify({ object: page.channel === 'instagram' ? 'instagram' : 'page', entry: [{ id: page.accountId, time: Date.now(), messaging: events }] });
+    const res = await this.deliver(webhookUrl, raw, headers ?? { 'x-hub-signature-256': this.sign(raw) });
+    return { ...res, raw };
+  }
+
+  /** A customer writes to the Page (or Instagram account): text, or attachments only. */
+  async customerWrites(page: FakeMessagingPage, webhookUrl: string, m: { from: string; text?: string; attachments?: { type: string; url: string }[]; at?: Date; mid?: string }) {
+    const mid = m.mid ?? `${page.channel === 'instagram' ? 'aWdf' : 'm_'}in${++this.seq}${randomBytes(6).toString('hex')}`;
+    const at = m.at ?? new Date();
+    page.lastInbound.set(m.from, Math.max(page.lastInbound.get(m.from) ?? 0, at.getTime()));
+    const message = { mid, ...(m.text !== undefined ? { text: m.text } : {}), ...(m.attachments ? { attachments: m.attachments.map((a) => ({ type: a.type, payload: { url: a.url } })) } : {}) };
+    const res = await this.messaging(page, webhookUrl, [{ sender: { id: m.from }, recipient: { id: page.accountId }, timestamp: at.getTime(), message }]);
+    return { ...res, mid };
+  }
+
+  /** The Page's own message echoed back (`is_echo`), as Meta sends for every message a Page sends. */
+  echo(page: FakeMessagingPage, webhookUrl: string, to: string, text: string) {
+    return this.messaging(page, webhookUrl, [{ sender: { id: page.accountId }, recipient: { id: to }, timestamp: Date.now(), message: { mid: `m_echo${++this.seq}`, is_echo: true, text } }]);
+  }
+
+  /** Messenger's `message_deliveries` event, or a `message_reads` one naming the message (as Instagram sends it). */
+  delivered(page: FakeMessagingPage, webhookUrl: string, from: string, mids: string[]) {
+    return this.messaging(page, webhookUrl, [{ sender: { id: from }, recipient: { id: page.accountId }, timestamp: Date.now(), delivery: { mids, watermark: Date.now() } }]);
+  }
+
+  read(page: FakeMessagingPage, webhookUrl: string, from: string, mid: string) {
+    return this.messaging(page, webhookUrl, [{ sender: { id: from }, recipient: { id: page.accountId }, timestamp: Date.now(), read: { mid } }]);
+  }
+
   /** Signs a body as Meta does: `sha256=` + hex HMAC-SHA256 of the raw bytes with the app secret. */
   sign(raw: string, secret = this.appSecret): string {
     return `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
@@ -178,4 +251,21 @@ export class FakeWhatsapp extends FakeProvider {
 
 export function graphError(code: number, message: string, type = 'OAuthException', subcode?: number) {
   return { error: { message, type, code, ...(subcode ? { error_subcode: subcode } : {}), fbtrace_id: `A${randomBytes(8).toString('hex')}` } };
+}
+
+/** A Facebook Page the fake Send API answers for, with what was sent and when each customer last wrote. */
+export class FakeMessagingPage {
+  readonly token = `EAAP${randomBytes(12).toString('hex')}`;
+  readonly sent: { mid: string; to: string; text: string; messagingType: string; tag?: string }[] = [];
+  /** The customer's last message per PSID/IGSID, in ms. */
+  readonly lastInbound = new Map<string, number>();
+  /** Whether Meta granted the app the Human Agent permission. */
+  humanAgentGranted = false;
+  constructor(
+    readonly channel: 'messenger' | 'instagram',
+    /** What webhook entries carry as `entry[].id`: the Page, or the Instagram professional account. */
+    readonly accountId: string,
+    readonly pageId: string,
+    readonly maxText: number,
+  ) {}
 }
