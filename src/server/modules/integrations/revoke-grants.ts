@@ -58,10 +58,11 @@ async function wipeWhere(services: Services, tx: Tx, where: SQL): Promise<WipedC
     .for('update');
   if (!rows.length) return { disconnected: 0, revoke: async () => 0 };
   const grants = rows.flatMap((r) => heldGrant(services, r) ?? []);
+  // Exactly the rows whose tokens were opened: one that connects meanwhile keeps its tokens rather than losing them unrevoked.
   await tx
     .update(integrationConnections)
     .set({ ...wipedTokens, updatedAt: new Date() })
-    .where(and(where, eq(integrationConnections.status, 'connected')));
+    .where(and(where, inArray(integrationConnections.id, rows.map((r) => r.id))));
   return { disconnected: rows.length, revoke: () => revokeGrants(services, grants) };
 }
 
