@@ -13,7 +13,8 @@ import { heldGrant, revokeGrants, wipedTokens } from './revoke-grants';
  * INT-1: OAuth connections, one general piece every provider (Google Calendar now; Gmail,
  * Outlook, Salesforce later) reuses: authorization code with PKCE (S256) and a single-use state,
  * tokens sealed with the secret box (SEC-2) under the connection's id, refresh before expiry,
- * disconnect that wipes the tokens so no call can follow.
+ * disconnect that wipes the tokens so no call can follow, then revokes the grant at Google
+ * (revoke-grants.ts).
  */
 export interface OAuthProvider {
   authorizeUrl: string;

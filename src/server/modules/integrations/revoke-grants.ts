@@ -43,8 +43,14 @@ type ConnectionRow = typeof integrationConnections.$inferSelect;
 export function heldGrant(services: Services, row: ConnectionRow): HeldGrant | null {
   const sealed = row.refreshTokenSealed ?? row.accessTokenSealed;
   if (!sealed) return null;
-  const token = services.secrets.box.open(sealed, `integration:${row.id}:${row.refreshTokenSealed ? 'refresh' : 'access'}`);
-  return { workspaceId: row.workspaceId, userId: row.userId, provider: row.provider, token };
+  try {
+    const token = services.secrets.box.open(sealed, `integration:${row.id}:${row.refreshTokenSealed ? 'refresh' : 'access'}`);
+    return { workspaceId: row.workspaceId, userId: row.userId, provider: row.provider, token };
+  } catch (err) {
+    // A token sealed under a key no longer configured cannot be sent to be revoked; it is still wiped.
+    services.logger.warn({ err: (err as Error).message, provider: row.provider, workspaceId: row.workspaceId }, 'a connection token could not be opened for revocation');
+    return null;
+  }
 }
 
 export const wipedTokens = { status: 'disconnected', accessTokenSealed: null, refreshTokenSealed: null, accessExpiresAt: null, stateHash: null, verifierSealed: null } as const;
