@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { calendar } from '@googleapis/calendar';
+import { auth as googleAuth, calendar } from '@googleapis/calendar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../helpers/wait';
 import { FakeGoogleCalendar, googleOAuthPaths } from './google-calendar';
@@ -9,7 +9,8 @@ import { FakeGoogleCalendar, googleOAuthPaths } from './google-calendar';
 /**
  * The Google Calendar fake driven by Google's official client library (STYLE 18), so its push
  * channels cannot drift from what `events.watch` and `channels.stop` send and read: the channel
- * answer, the `sync` message, an `exists` message per change, nothing after a stop.
+ * answer, the `sync` message, an `exists` message per change, nothing after a stop; and its
+ * revocation endpoint through google-auth-library's `revokeToken` (token in the query, as it sends it).
  */
 let google: FakeGoogleCalendar;
 const received: IncomingHttpHeaders[] = [];
@@ -20,6 +21,7 @@ const receiver = createServer((req, res) => {
 });
 let address = '';
 let auth: { headers: { authorization: string } };
+let refreshToken = '';
 
 beforeAll(async () => {
   google = await new FakeGoogleCalendar().start();
@@ -35,7 +37,9 @@ beforeAll(async () => {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: 'http://127.0.0.1/cb', client_id: google.clientId, client_secret: google.clientSecret }),
   });
-  auth = { headers: { authorization: `Bearer ${((await token.json()) as { access_token: string }).access_token}` } };
+  const issued = (await token.json()) as { access_token: string; refresh_token: string };
+  auth = { headers: { authorization: `Bearer ${issued.access_token}` } };
+  refreshToken = issued.refresh_token;
 });
 afterAll(async () => {
   await google.stop();
@@ -75,5 +79,16 @@ describe('the Google Calendar fake speaks what the official client sends and rea
     const api = calendar({ version: 'v3', rootUrl: `${google.url}/`, retry: false });
     await expect(api.events.watch({ calendarId: 'primary', requestBody: { id: 'chan-2', type: 'web_hook', address } }, { headers: { authorization: 'Bearer forged' } })).rejects.toMatchObject({ status: 401 });
     expect(google.channels.has('chan-2')).toBe(false);
+  });
+
+  it('INT-1 PRIV-3 the revocation endpoint answers google-auth-library’s revokeToken as Google does: 200 for a token it issued, then 400 invalid_token, and the token no longer refreshes', async () => {
+    // google-auth-library's OAuth2Client, as the official Calendar package ships it.
+    const client = new googleAuth.OAuth2({ clientId: google.clientId, clientSecret: google.clientSecret, endpoints: { oauth2TokenUrl: `${google.url}${googleOAuthPaths.token}`, oauth2RevokeUrl: `${google.url}/revoke` } });
+    const revoked = await client.revokeToken(refreshToken);
+    expect(revoked.status).toBe(200);
+    expect(google.revoked).toEqual([refreshToken]);
+    await expect(client.revokeToken(refreshToken)).rejects.toMatchObject({ status: 400, response: { data: { error: 'invalid_token' } } });
+    client.setCredentials({ refresh_token: refreshToken });
+    await expect(client.getAccessToken()).rejects.toMatchObject({ response: { data: { error: 'invalid_grant' } } });
   });
 });

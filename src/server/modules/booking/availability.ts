@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database';
 import { users } from '../accounts/accounts.schema';
-import { integrationConnections } from '../integrations/integrations.schema';
+import { hasLiveConnection } from '../integrations';
 import { bookingEventHosts, bookingHolds, bookingSchedules } from './booking.schema';
 import { computeSlots, localParts, type HostAvailability, type Slot, type TimeRange } from './compute-slots';
 import { rulesOf, type EventTypeRow } from './event-types';
@@ -33,15 +33,11 @@ export async function loadHosts(tx: Tx, e: EventTypeRow, from: Date, to: Date, c
       timeZone: bookingSchedules.timeZone,
       weekly: bookingSchedules.weekly,
       overrides: bookingSchedules.overrides,
-      calendar: sql<boolean>`${integrationConnections.id} IS NOT NULL`,
+      calendar: hasLiveConnection('google_calendar', bookingEventHosts.workspaceId, bookingEventHosts.userId),
     })
     .from(bookingEventHosts)
     .innerJoin(users, eq(users.id, bookingEventHosts.userId))
     .innerJoin(bookingSchedules, and(eq(bookingSchedules.workspaceId, bookingEventHosts.workspaceId), eq(bookingSchedules.id, bookingEventHosts.scheduleId)))
-    .leftJoin(
-      integrationConnections,
-      and(eq(integrationConnections.workspaceId, bookingEventHosts.workspaceId), eq(integrationConnections.userId, bookingEventHosts.userId), eq(integrationConnections.provider, 'google_calendar'), eq(integrationConnections.status, 'connected')),
-    )
     .where(and(eq(bookingEventHosts.workspaceId, e.workspaceId), eq(bookingEventHosts.eventTypeId, e.id)))
     .orderBy(asc(users.name));
   const userIds = hostRows.map((h) => h.userId);

@@ -4,9 +4,7 @@ import type { Tx } from '../../platform/db/database';
 import { withTenant } from '../../platform/db/tenant';
 import { defineJob, enqueue } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
-import { integrationConnections } from '../integrations/integrations.schema';
-import { invalidateMemberBusy, readBusyCache, storeBusy } from '../integrations/calendar-channels';
-import { GoogleCalendar } from '../integrations/providers/google-calendar';
+import { GoogleCalendar, hasLiveConnection, invalidateMemberBusy, readBusyCache, storeBusy } from '../integrations';
 import { bookingEventHosts, bookingEventTypes, bookings } from './booking.schema';
 import type { BookingRow } from './book-slot';
 import { answerLines, meetingPlace } from './meeting-text';
@@ -21,7 +19,7 @@ import type { TimeRange } from './compute-slots';
  * Busy times are cached per connection for a short while (BUSY_FRESH_MS), over a window wider
  * than asked (a visitor paging through weeks costs one call), in a table every instance reads
  * (`integration_calendar_busy`), and marked stale when Kestrel writes to that calendar or Google
- * says it changed (a push channel, see integrations/calendar-channels.ts). When Google does not
+ * says it changed (a push channel, kept by the integrations module). When Google does not
  * answer, the last busy times read (up to BUSY_KEEP_MS old) still shape the slots and the page
  * says so; a booking always asks Google afresh.
  */
@@ -88,11 +86,13 @@ async function connectedHosts(services: Services, workspaceId: string, eventType
       .select({ userId: bookingEventHosts.userId })
       .from(bookingEventHosts)
       .innerJoin(bookingEventTypes, and(eq(bookingEventTypes.workspaceId, bookingEventHosts.workspaceId), eq(bookingEventTypes.id, bookingEventHosts.eventTypeId)))
-      .innerJoin(
-        integrationConnections,
-        and(eq(integrationConnections.workspaceId, bookingEventHosts.workspaceId), eq(integrationConnections.userId, bookingEventHosts.userId), eq(integrationConnections.provider, 'google_calendar'), eq(integrationConnections.status, 'connected')),
-      )
-      .where(and(eq(bookingEventHosts.workspaceId, workspaceId), 'slug' in eventType ? eq(bookingEventTypes.slug, eventType.slug) : eq(bookingEventTypes.id, eventType.id)));
+      .where(
+        and(
+          eq(bookingEventHosts.workspaceId, workspaceId),
+          'slug' in eventType ? eq(bookingEventTypes.slug, eventType.slug) : eq(bookingEventTypes.id, eventType.id),
+          hasLiveConnection('google_calendar', bookingEventHosts.workspaceId, bookingEventHosts.userId),
+        ),
+      );
     return rows.map((r) => r.userId);
   });
 }

@@ -4,7 +4,7 @@ import { FakeGoogleCalendar } from '../../../../test/fakes/google-calendar';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startSecondInstance, startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { renewCalendarChannels } from '../integrations/calendar-channels';
-import { accessToken } from '../integrations/oauth-connections';
+import { accessToken } from '../integrations';
 import { nyWeekday } from './booking.fixtures';
 import { until } from '../../../../test/helpers/wait';
 
@@ -26,6 +26,7 @@ beforeAll(async () => {
     GOOGLE_CLIENT_SECRET: google.clientSecret,
     GOOGLE_OAUTH_AUTHORIZE_URL: `${google.url}/o/oauth2/v2/auth`,
     GOOGLE_OAUTH_TOKEN_URL: `${google.url}/token`,
+    GOOGLE_OAUTH_REVOKE_URL: `${google.url}/revoke`,
     GOOGLE_API_ROOT_URL: `${google.url}/`,
     BOOKING_RATE_LIMIT_PER_MINUTE: '1000',
   });

@@ -7,12 +7,14 @@ import { AppError, badRequest, notFound } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
 import { integrationCalendarBusy, integrationCalendarChannels, integrationConnections, type ConnectionProvider } from './integrations.schema';
 import { queueCalendarWatch, stopCalendarWatches } from './calendar-channels';
+import { heldGrant, revokeGrants, wipedTokens } from './revoke-grants';
 
 /**
  * INT-1: OAuth connections, one general piece every provider (Google Calendar now; Gmail,
  * Outlook, Salesforce later) reuses: authorization code with PKCE (S256) and a single-use state,
  * tokens sealed with the secret box (SEC-2) under the connection's id, refresh before expiry,
- * disconnect that wipes the tokens so no call can follow.
+ * disconnect that wipes the tokens so no call can follow, then revokes the grant at Google
+ * (revoke-grants.ts).
  */
 export interface OAuthProvider {
   authorizeUrl: string;
@@ -248,17 +250,21 @@ export async function listConnections(db: Db, ctx: WorkspaceContext): Promise<Co
 /**
  * Disconnects at once: the tokens are wiped in this transaction, so the next call finds none. A
  * calendar's push channels are stopped first (they need a token), and its cached busy times go.
+ * Once that has committed, Google is asked to take its grant back (INT-1: the person expects
+ * Kestrel to lose access there too); a refusal or an outage is logged and undoes nothing.
  */
 export async function disconnect(services: Services, ctx: WorkspaceContext, provider: ConnectionProvider): Promise<void> {
   if (provider === 'google_calendar') await stopCalendarWatches(services, ctx.workspaceId, ctx.userId!);
-  await withTenant(services.database.db, ctx, async (tx) => {
+  const grant = await withTenant(services.database.db, ctx, async (tx) => {
     const row = await findConnection(tx, ctx.workspaceId, ctx.userId!, provider);
     if (!row) throw notFound('Connection');
     await tx.delete(integrationCalendarChannels).where(and(eq(integrationCalendarChannels.workspaceId, ctx.workspaceId), eq(integrationCalendarChannels.connectionId, row.id)));
     await tx.delete(integrationCalendarBusy).where(and(eq(integrationCalendarBusy.workspaceId, ctx.workspaceId), eq(integrationCalendarBusy.connectionId, row.id)));
     await tx
       .update(integrationConnections)
-      .set({ status: 'disconnected', accessTokenSealed: null, refreshTokenSealed: null, accessExpiresAt: null, stateHash: null, verifierSealed: null, updatedAt: new Date() })
+      .set({ ...wipedTokens, updatedAt: new Date() })
       .where(and(eq(integrationConnections.workspaceId, ctx.workspaceId), eq(integrationConnections.id, row.id)));
+    return row.status === 'connected' ? heldGrant(services, row) : null;
   });
+  if (grant) await revokeGrants(services, [grant]);
 }

@@ -7,9 +7,8 @@ import { badRequest, conflict } from '../../platform/http/errors';
 import { defineJob } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
 import { recordAudit } from '../audit/record-audit';
-import { integrationConnections } from '../integrations/integrations.schema';
+import { revokeWorkspaceConnections } from '../integrations';
 import { workspaces } from '../workspaces/workspaces.schema';
-import { liveConnectionTokens, revokeAtProvider } from './revoke-connections';
 
 const DAY = 86_400_000;
 
@@ -130,10 +129,10 @@ export async function purgeClosedWorkspaces(services: Services, now = new Date()
     .where(and(isNotNull(workspaces.closedAt), lte(workspaces.purgeAfter, now)));
   let purged = 0;
   for (const { id } of due) {
-    // PRIV-3: its calendar and mailbox grants end at the provider too, once the rows holding them are gone.
-    const tokens = await liveConnectionTokens(services, eq(integrationConnections.workspaceId, id));
+    // PRIV-3: its calendar and mailbox grants end at the provider too: wiped and revoked first, so a
+    // purge that fails and is retried leaves no token behind that was never revoked.
+    await revokeWorkspaceConnections(services, id);
     const result = await purgeWorkspace(system, id);
-    if (tokens.length) await revokeAtProvider(services, tokens);
     if (result.kept) await system.update(workspaces).set({ purgeAfter: null }).where(eq(workspaces.id, id));
     services.logger.info({ workspaceId: id, ...result }, 'closed workspace purged');
     purged++;

@@ -11,10 +11,9 @@ import type { RequestMeta } from '../accounts/request-meta';
 import { checkSecondFactor } from '../accounts/two-factor';
 import { findUserById } from '../accounts/users';
 import { recordAccountAudit } from '../audit/record-audit';
-import { integrationConnections } from '../integrations/integrations.schema';
+import { wipeUserConnections } from '../integrations';
 import { memberships, workspaces } from '../workspaces/workspaces.schema';
 import { erasePerson } from './erase-person';
-import { liveConnectionTokens, revokeAtProvider } from './revoke-connections';
 
 const DAY = 86_400_000;
 const FRESH_SESSION_MINUTES = 10;
@@ -85,20 +84,14 @@ export async function requestAccountDeletion(services: Services, auth: { userId:
     );
   }
   const purgeAfter = new Date(Date.now() + services.config.ACCOUNT_PURGE_DAYS * DAY);
-  const tokens = await liveConnectionTokens(services, eq(integrationConnections.userId, user.id));
-  const disconnected = await system.transaction(async (tx) => {
+  const wiped = await system.transaction(async (tx) => {
     await recordAccountAudit(tx, user, meta, { action: 'account.deletion_requested', details: { purgeAfter: purgeAfter.toISOString() } });
     await tx.update(users).set({ deletionRequestedAt: new Date(), purgeAfter, updatedAt: new Date() }).where(eq(users.id, user.id));
     await tx.delete(sessions).where(eq(sessions.userId, user.id));
-    const wiped = await tx
-      .update(integrationConnections)
-      .set({ status: 'disconnected', accessTokenSealed: null, refreshTokenSealed: null, accessExpiresAt: null, stateHash: null, verifierSealed: null, updatedAt: new Date() })
-      .where(and(eq(integrationConnections.userId, user.id), eq(integrationConnections.status, 'connected')))
-      .returning({ id: integrationConnections.id });
-    return wiped.length;
+    return wipeUserConnections(services, tx, user.id);
   });
-  const revoked = await revokeAtProvider(services, tokens);
-  return { purgeAfter: purgeAfter.toISOString(), disconnected, revoked };
+  const revoked = await wiped.revoke();
+  return { purgeAfter: purgeAfter.toISOString(), disconnected: wiped.disconnected, revoked };
 }
 
 /**

@@ -187,6 +187,21 @@ describe('PRIV-3 deleting an account', () => {
     expect(await connectionRows(owner.workspaceId)).toEqual([]);
   });
 
+  it('PRIV-3 INT-1 purging a closed workspace wipes its tokens but keeps the Google grant of an owner who still uses Google in another workspace (Google revokes a whole grant)', async () => {
+    const owner = await ownerWithWorkspace(server, 'Closing Half Cafe');
+    const other = await owner.client.post('/api/workspaces', { name: 'Open Half Cafe', country: 'US', state: 'TX', timeZone: 'America/Chicago', currency: 'USD' });
+    expect(other.statusCode, other.body).toBe(201);
+    const otherId = other.json().id as string;
+    await connect(owner, owner.workspaceId, 'google_calendar');
+    await connect(owner, otherId, 'gmail');
+    await ok(owner.client.post(api(owner.workspaceId, '/close'), { name: 'Closing Half Cafe' }));
+    const asked = google.revokeRequests.length;
+    expect(await purgeClosedWorkspaces(server.services, new Date(Date.now() + 31 * DAY))).toBeGreaterThanOrEqual(1);
+    expect(google.revokeRequests.slice(asked)).toEqual([]);
+    expect(await connectionRows(owner.workspaceId)).toEqual([]);
+    expect((await connectionRows(otherId)).map((r) => [r.provider, r.status])).toEqual([['gmail', 'connected']]);
+  });
+
   it('PRIV-3 the last owner of a workspace is told to hand it over or close it first', async () => {
     const owner = await ownerWithWorkspace(server, 'Sole Owner Sweets');
     const res = await owner.client.post('/api/account/delete', { password: owner.password });

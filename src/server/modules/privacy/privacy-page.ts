@@ -5,7 +5,7 @@ import type { Services } from '../../platform/services';
 import { workspaceAiProvider } from '../ai';
 import { metaMessagingConnected, metaMessagingConnectedAnywhere, whatsappConnected, whatsappConnectedAnywhere } from '../conversations/channel-settings';
 import { workspaceDataProvider } from '../enrichment/provider-in-use';
-import { connectedProviders } from '../integrations/connected-providers';
+import { connectedProviders } from '../integrations';
 import { sendingAccountKindsInUse } from '../outreach';
 import { workspaces } from '../workspaces/workspaces.schema';
 

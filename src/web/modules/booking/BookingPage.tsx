@@ -92,18 +92,25 @@ export function BookingPage() {
           Google Calendar
         </SectionHeading>
         {google ? (
-          <div className="flex flex-wrap items-center gap-3">
-            <StatusNote>Connected</StatusNote>
-            <Button variant="secondary" pending={disconnect.isPending} onClick={() => disconnect.mutate()}>
-              Disconnect
-            </Button>
-          </div>
+          <>
+            <div className="flex flex-wrap items-center gap-3">
+              <StatusNote>Connected</StatusNote>
+              <Button variant="secondary" pending={disconnect.isPending} pendingLabel="Disconnecting…" onClick={() => disconnect.mutate()} aria-describedby="google-disconnect-note">
+                Disconnect
+              </Button>
+            </div>
+            {/* INT-1: Google revokes a whole grant, so it is kept while a Gmail sending account of yours still uses it. */}
+            <p id="google-disconnect-note" className="mt-2 text-sm text-stone-600">
+              Disconnecting deletes Kestrel’s keys to your calendar at once, and Kestrel also asks Google to remove its access (unless you still send mail through Gmail from Kestrel).
+            </p>
+          </>
         ) : (
           <Button pending={connect.isPending} pendingLabel="Opening Google…" onClick={() => connect.mutate()}>
             Connect Google Calendar
           </Button>
         )}
         {connect.error ? <ErrorAlert className="mt-3">{errorMessage(connect.error)}</ErrorAlert> : null}
+        {disconnect.error ? <ErrorAlert className="mt-3">{errorMessage(disconnect.error)}</ErrorAlert> : null}
       </Card>
 
       <Card labelledBy="types-heading">
