@@ -8,7 +8,7 @@ import { resolveProvider } from '../ai/resolve-provider';
 import { firstBookingPath } from '../booking/chat-booking';
 import { assistantReplyJob } from './assistant-reply.job';
 import type { Tx } from '../../platform/db/database';
-import { appendMessage, lockConversation, readConversation, touchConversation, visitorMessages, widgetMessage, type ConversationRow } from './conversation-rows';
+import { appendMessage, lockConversation, readConversation, touchConversation, visitorMessages, widgetMessage, withLockedConversation, type ConversationRow } from './conversation-rows';
 import type { leaveContactBody, sendWidgetMessageBody, startConversationBody } from './conversations.contract';
 import { conversations, visitors } from './conversations.schema';
 import { asksForPerson, autoAssign, requestHandoff } from './handoff';
@@ -105,8 +105,12 @@ export async function startConversation(services: Services, workspaceId: string,
  * holds it, an answer is queued in the same transaction.
  */
 export async function sendVisitorMessage(services: Services, workspaceId: string, input: z.infer<typeof sendWidgetMessageBody>) {
-  return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
-    let conv = await conversationOf(services, tx, workspaceId, input.token);
+  const ids = readVisitorToken(services.secrets.sessionSecret, workspaceId, input.token);
+  if (!ids) throw sessionInvalid();
+  // Issue 15: the conversation is locked in the round trip of BEGIN and the scope.
+  return withLockedConversation(services.database.db, { workspaceId, userId: null }, ids.conversationId, async (tx, locked) => {
+    if (!locked || locked.visitorId !== ids.visitorId) throw sessionInvalid();
+    let conv = locked;
     const { message, duplicate } = await appendMessage(tx, conv, { authorKind: 'visitor', body: input.body, clientId: input.clientId });
     if (!duplicate) {
       if (conv.status === 'resolved' || conv.status === 'snoozed') {

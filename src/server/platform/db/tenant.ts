@@ -97,9 +97,14 @@ export function notifyAfterCommit(tx: object, channel: string, payload: string):
   return true;
 }
 
-async function sendNotifications(client: pg.PoolClient, pending: [string, string][]): Promise<void> {
+/**
+ * Issue 15: the COMMIT and the notifications in one round trip. PostgreSQL runs the statements of
+ * one query text in order and stops at the first error, so nothing is sent unless the COMMIT
+ * succeeded, and the data's commit has waited for the disk before the notifying transaction begins.
+ */
+function commitThenNotify(client: pg.PoolClient, pending: [string, string][]): string {
   const calls = pending.map(([channel, payload]) => `pg_notify(${client.escapeLiteral(channel)}, ${client.escapeLiteral(payload)})`).join(', ');
-  await client.query(`BEGIN; SET LOCAL synchronous_commit = off; SELECT ${calls}; COMMIT`);
+  return `COMMIT; BEGIN; SET LOCAL synchronous_commit = off; SELECT ${calls}; COMMIT`;
 }
 
 /** drizzle's transaction (commit, rollback on any error, savepoints inside) with our opening statement. */
@@ -127,19 +132,22 @@ async function scopedTransaction<T>(root: RootSession, pool: pg.Pool, opening: s
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
       throw error;
     }
-    await client.query('COMMIT').catch((e: Error) => {
-      broken = e;
-      throw e;
-    });
-    if (pending.length) {
-      // The change is committed whatever happens here. A notification that could not be sent is
-      // reported and the connection not reused; listeners catch up with the subject's next event
-      // (a message event names the message before it, so a visitor stream reads what it missed).
-      await sendNotifications(client, pending).catch((e: Error) => {
+    if (!pending.length) {
+      await client.query('COMMIT').catch((e: Error) => {
         broken = e;
-        process.emitWarning(`NOTIFY after commit failed: ${e.message}`);
+        throw e;
       });
+      return result;
     }
+    await client.query(commitThenNotify(client, pending)).catch((e: Error) => {
+      broken = e;
+      // Inside the notifying transaction (its block failed, 'E'): the data's COMMIT before it
+      // succeeded. A notification that could not be sent is reported and the connection not
+      // reused; listeners catch up with the subject's next event (a message event names the
+      // message before it, so a visitor stream reads what it missed). Otherwise the COMMIT failed.
+      if (client.getTransactionStatus() === 'E') process.emitWarning(`NOTIFY after commit failed: ${e.message}`);
+      else throw e;
+    });
     return result;
   } finally {
     // A connection that failed to commit or roll back is not handed to the next request.
