@@ -1,7 +1,7 @@
 import { and, asc, eq, getTableColumns, gt, inArray, ne, sql, type Column } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db, Tx } from '../../platform/db/database';
-import { withTenant, withTenantReading, type FirstRead, type WorkspaceContext } from '../../platform/db/tenant';
+import { withTenantReading, type FirstRead, type TenantOptions, type WorkspaceContext } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
 import { publish } from '../../platform/realtime/realtime';
 import { users } from '../accounts/accounts.schema';
@@ -72,8 +72,8 @@ function fromDriver<T>(columns: Record<string, Column>, raw: Record<string, unkn
  * id and `id`, a UUID checked here; anything else locks through drizzle, as before). `conv` is
  * null when the workspace has no such conversation. Row-level security applies as to any read.
  */
-export function withLockedConversation<T>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, id: string, fn: (tx: Tx, conv: ConversationRow | null) => Promise<T>): Promise<T> {
-  if (!UUID.test(id)) return withTenant(db, ctx, async (tx) => fn(tx, await lockConversation(tx, ctx.workspaceId, id).catch(() => null)));
+export function withLockedConversation<T>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, id: string, fn: (tx: Tx, conv: ConversationRow | null) => Promise<T>, options: TenantOptions = {}): Promise<T> {
+  if (!UUID.test(id)) return withTenantReading(db, ctx, null, async (tx) => fn(tx, await lockConversation(tx, ctx.workspaceId, id).catch(() => null)), options);
   const read: FirstRead<Record<string, unknown>> = {
     text: (workspaceId) => `SELECT ${selectList(conversationColumns, 'c')} FROM conversations c WHERE c.workspace_id = '${workspaceId}' AND c.id = '${id}' FOR UPDATE`,
     fallback: async (tx) => {
@@ -81,7 +81,7 @@ export function withLockedConversation<T>(db: Db, ctx: Pick<WorkspaceContext, 'w
       return row ? [row] : [];
     },
   };
-  return withTenantReading(db, ctx, read, (tx, [row]) => fn(tx, row ? fromDriver<ConversationRow>(conversationColumns, row) : null));
+  return withTenantReading(db, ctx, read, (tx, [row]) => fn(tx, row ? fromDriver<ConversationRow>(conversationColumns, row) : null), options);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { withTenant } from '../../platform/db/tenant';
+import type { Limit } from '../../platform/http/rate-limit';
 import { AppError, notFound } from '../../platform/http/errors';
 import { enqueue } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
@@ -104,10 +105,12 @@ export async function startConversation(services: Services, workspaceId: string,
  * words "human", "agent" or "person" hand the conversation over; otherwise, while the assistant
  * holds it, an answer is queued in the same transaction.
  */
-export async function sendVisitorMessage(services: Services, workspaceId: string, input: z.infer<typeof sendWidgetMessageBody>) {
+export async function sendVisitorMessage(services: Services, workspaceId: string, input: z.infer<typeof sendWidgetMessageBody>, limits: Limit[] = []) {
   const ids = readVisitorToken(services.secrets.sessionSecret, workspaceId, input.token);
   if (!ids) throw sessionInvalid();
-  // Issue 15: the conversation is locked in the round trip of BEGIN and the scope.
+  // Issue 15: the rate-limit hits (committed on their own, refused with 429 before anything is
+  // written) and the conversation's lock go in the round trip of BEGIN and the scope.
+  const before = limits.length ? services.rateLimit.statement(...limits) : undefined;
   return withLockedConversation(services.database.db, { workspaceId, userId: null }, ids.conversationId, async (tx, locked) => {
     if (!locked || locked.visitorId !== ids.visitorId) throw sessionInvalid();
     let conv = locked;
@@ -125,7 +128,7 @@ export async function sendVisitorMessage(services: Services, workspaceId: string
     if (message.authorKind === 'visitor') return widgetMessage(message, null);
     const [shown] = await visitorMessages(tx, conv, message.seq - 1, 1);
     return shown!;
-  });
+  }, before ? { before: { text: before.text, check: before.judge } } : {});
 }
 
 /** CONV-3: the "Talk to a person" button. */

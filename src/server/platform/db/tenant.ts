@@ -55,15 +55,23 @@ export function withTenantReading<R, T>(db: Db, ctx: Pick<WorkspaceContext, 'wor
   const root = db._.session as unknown as RootSession;
   const literal = UUID.test(ctx.workspaceId) && (ctx.userId === null || ctx.userId === undefined || UUID.test(ctx.userId));
   const noWait = options.waitForDisk === false ? 'SET LOCAL synchronous_commit = off; ' : '';
+  const { before } = options;
   if (!literal || !(root.client instanceof pg.Pool)) {
-    return db.transaction(async (tx) => {
-      if (noWait) await tx.execute(sql.raw(noWait));
-      await setScope(tx, ctx);
-      return fn(tx, read ? await read.fallback(tx) : []);
-    });
+    return (async () => {
+      if (before) before.check((await db.execute(sql.raw(before.text))).rows);
+      return db.transaction(async (tx) => {
+        if (noWait) await tx.execute(sql.raw(noWait));
+        await setScope(tx, ctx);
+        return fn(tx, read ? await read.fallback(tx) : []);
+      });
+    })();
   }
-  const opening = `BEGIN; ${noWait}SELECT set_config('kestrel.workspace_id', '${ctx.workspaceId}', true), set_config('kestrel.user_id', '${ctx.userId ?? ''}', true)`;
-  return scopedTransaction(root, root.client, read ? `${opening}; ${read.text(ctx.workspaceId)}` : opening, (tx, results) => fn(tx, read ? (results.at(-1)?.rows as R[]) : []));
+  const opening = `${before ? `BEGIN; ${before.text}; COMMIT; ` : ''}BEGIN; ${noWait}SELECT set_config('kestrel.workspace_id', '${ctx.workspaceId}', true), set_config('kestrel.user_id', '${ctx.userId ?? ''}', true)`;
+  return scopedTransaction(root, root.client, read ? `${opening}; ${read.text(ctx.workspaceId)}` : opening, (tx, results) => {
+    // A refusal rolls back the transaction just opened; the statement before it stays committed.
+    if (before) before.check(results[1]?.rows ?? []);
+    return fn(tx, read ? (results.at(-1)?.rows as R[]) : []);
+  });
 }
 
 export interface TenantOptions {
@@ -73,6 +81,13 @@ export interface TenantOptions {
    * second of history, never consistency: AI call records, agent tool audit entries.
    */
   waitForDisk?: boolean;
+  /**
+   * Issue 15: one statement committed in a transaction of its own before this one, sent in the
+   * same round trip as BEGIN (the widget's rate-limit hits). `text` must be built only from fixed
+   * text and escaped literals; `check` gets its rows before `fn` runs, and a throw from it rolls
+   * the tenant transaction back (the statement before stays committed, as it would alone).
+   */
+  before?: { text: string; check: (rows: unknown[]) => void };
 }
 
 /** Notifications (channel, payload) a transaction asked to send once it has committed, see {@link notifyAfterCommit}. */
