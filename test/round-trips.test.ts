@@ -156,18 +156,47 @@ describe('CONV-1 CONV-4 a visitor\'s message on the live path (issue 15)', () =>
     expect((r.result as { statusCode: number }).statusCode).toBe(200);
     const texts = r.sent.map((s) => s.text);
     expect(texts.filter((t) => /widget_settings/.test(t)), show(r.sent)).toEqual([]);
+    // One round trip opens the message: the rate-limit hits (both limits in one statement) in a
+    // transaction of their own, committed without waiting for the disk, then BEGIN with the
+    // workspace's scope and the conversation's lock (issue 15).
+    const [opening = '', message = '', closing = ''] = texts;
+    expect(opening, show(r.sent)).toMatch(/^BEGIN; INSERT INTO rate_limit_buckets .*set_config\('synchronous_commit', 'off', true\).*RETURNING key, hits, window_ends_at; COMMIT; BEGIN; SELECT set_config\('kestrel\.workspace_id'.*FROM conversations c WHERE .* FOR UPDATE$/s);
     // The message's own transaction waits for the disk at its commit: no synchronous_commit change
-    // and no NOTIFY inside it (the rate-limit statement before it is its own transaction).
+    // and no NOTIFY inside it. The event goes after its COMMIT, in the same round trip, in a
+    // transaction whose commit does not wait.
+    const messageTransaction = opening.slice(opening.lastIndexOf('COMMIT; BEGIN; ') + 'COMMIT; '.length) + message;
+    expect(messageTransaction, show(r.sent)).not.toMatch(/pg_notify|synchronous_commit/);
+    expect(closing, show(r.sent)).toMatch(/^COMMIT; BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify\('kestrel_events', .*"k":"message".*; COMMIT$/s);
+    // The insert and the counters are one statement.
+    expect(message, show(r.sent)).toMatch(/INSERT INTO "conversation_messages".*UPDATE "conversations"/s);
+    // Rate limits with BEGIN, the scope and the lock; the insert with the counters; COMMIT with the event.
+    expect(counted(r).roundTrips, show(r.sent)).toBe(3);
+  });
+
+  it('CONV-3 CONV-4 a staff reply on the live path: lock with BEGIN, one statement for the message, COMMIT with the event; the reply is shown from the insert\'s answer', async () => {
+    const owner = await ownerWithWorkspace(server, 'Live Florist');
+    await ok(owner.client.patch(`/api/workspaces/${owner.workspaceId}/widget-settings`, { enabled: true, allowedOrigins: [WIDGET_SITE] }));
+    const v = widgetVisitor(server.app, owner);
+    const started = await v.start();
+    await ok(v.c.post(`/api/widget/${owner.workspaceId}/handoff`, { token: v.token }, { origin: WIDGET_SITE }));
+    const path = `/api/workspaces/${owner.workspaceId}/conversations/${started.conversationId}/messages`;
+    await ok(owner.client.post(path, { kind: 'reply', body: 'warm' }), 201);
+    const r = await measure(() => owner.client.post(path, { kind: 'reply', body: 'We open at nine on Sunday.' }));
+    const res = r.result as { statusCode: number; json(): { author: string; authorName: string | null; body: string; seq: number } };
+    expect(res.statusCode, show(r.sent)).toBe(201);
+    expect(res.json()).toMatchObject({ author: 'staff', authorName: 'Olive Owner', body: 'We open at nine on Sunday.' });
+    const texts = r.sent.filter((s) => s.pool === 'app').map((s) => s.text);
     const begin = texts.findIndex((t) => t.startsWith('BEGIN'));
-    const commit = texts.indexOf('COMMIT');
-    expect(begin, show(r.sent)).toBeGreaterThan(0);
-    expect(commit, show(r.sent)).toBeGreaterThan(begin);
-    expect(texts.slice(begin, commit).some((t) => /pg_notify|synchronous_commit/.test(t)), show(r.sent)).toBe(false);
-    // The event goes after it, in its own transaction whose commit does not wait for the disk.
-    const after = texts.slice(commit + 1).find((t) => /pg_notify/.test(t));
-    expect(after, show(r.sent)).toMatch(/^BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify\('kestrel_events', .*"k":"message".*; COMMIT$/s);
-    // Rate limits (one statement), BEGIN with the scope, lock, insert, counters, COMMIT, the event (the message is not read back).
-    expect(counted(r).roundTrips, show(r.sent)).toBe(7);
+    expect(texts[begin], show(r.sent)).toMatch(/FROM conversations c WHERE .* FOR UPDATE$/s);
+    const commit = texts.findIndex((t) => t.startsWith('COMMIT'));
+    expect(texts[commit], show(r.sent)).toMatch(/^COMMIT; BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify\('kestrel_events', .*"k":"message".*"authorName":"Olive".*; COMMIT$/s);
+    expect(texts.slice(begin + 1, commit), show(r.sent)).toHaveLength(1);
+    // The signed-in session, BEGIN with the lock, the message, COMMIT with the event.
+    expect(begin, show(r.sent)).toBe(1);
+    expect(counted(r).roundTrips, show(r.sent)).toBe(4);
+    // The reply is what a reader of the conversation sees.
+    const detail = await ok(owner.client.get(`/api/workspaces/${owner.workspaceId}/conversations/${started.conversationId}`));
+    expect(detail.messages.at(-1)).toEqual(res.json());
   });
 });
 

@@ -1,5 +1,7 @@
-import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
-import type { Tx } from '../../platform/db/database';
+import { and, asc, eq, getTableColumns, gt, inArray, ne, sql, type Column } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import type { Db, Tx } from '../../platform/db/database';
+import { withTenantReading, type FirstRead, type TenantOptions, type WorkspaceContext } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
 import { publish } from '../../platform/realtime/realtime';
 import { users } from '../accounts/accounts.schema';
@@ -50,30 +52,78 @@ export interface NewMessage {
   authorName?: string | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const conversationColumns = getTableColumns(conversations);
+const messageColumns = getTableColumns(conversationMessages);
+
+/** A select list naming each column by its property (`visitor_id AS "visitorId"`); only the schema's own names. */
+const selectList = (columns: Record<string, Column>, from: string) => Object.entries(columns).map(([key, c]) => `${from}."${c.name}" AS "${key}"`).join(', ');
+
+/** A row read by raw SQL as drizzle would give it: each value through its column's own mapping. */
+function fromDriver<T>(columns: Record<string, Column>, raw: Record<string, unknown>): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, c] of Object.entries(columns)) out[key] = raw[key] === null || raw[key] === undefined ? null : c.mapFromDriverValue(raw[key]);
+  return out as T;
+}
+
+/**
+ * Issue 15: runs `fn` in the workspace's transaction with the conversation's row locked by a
+ * read sent in the round trip of BEGIN and the scope (the text holds only the checked workspace
+ * id and `id`, a UUID checked here; anything else locks through drizzle, as before). `conv` is
+ * null when the workspace has no such conversation. Row-level security applies as to any read.
+ */
+export function withLockedConversation<T>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, id: string, fn: (tx: Tx, conv: ConversationRow | null) => Promise<T>, options: TenantOptions = {}): Promise<T> {
+  if (!UUID.test(id)) return withTenantReading(db, ctx, null, async (tx) => fn(tx, await lockConversation(tx, ctx.workspaceId, id).catch(() => null)), options);
+  const read: FirstRead<Record<string, unknown>> = {
+    text: (workspaceId) => `SELECT ${selectList(conversationColumns, 'c')} FROM conversations c WHERE c.workspace_id = '${workspaceId}' AND c.id = '${id}' FOR UPDATE`,
+    fallback: async (tx) => {
+      const row = await lockConversation(tx, ctx.workspaceId, id).catch(() => null);
+      return row ? [row] : [];
+    },
+  };
+  return withTenantReading(db, ctx, read, (tx, [row]) => fn(tx, row ? fromDriver<ConversationRow>(conversationColumns, row) : null), options);
+}
+
 /**
  * Appends a message and updates the conversation's counters, in the caller's transaction; live
  * clients on every instance hear of it when the transaction commits. A message whose client id
  * was already stored is not stored again: the earlier one is returned (a resend after a reconnect).
+ * The caller holds the conversation's row lock (lockConversation), so no other message of the
+ * conversation is written between the insert and the counters.
+ *
+ * Issue 15: the insert, the counters and what the live event needs (the visible message before
+ * this one; the staff author's name) are one statement, one round trip. `authorName` is the
+ * author's name as stored, when the message has an author user (null otherwise).
  */
-export async function appendMessage(tx: Tx, conv: ConversationRow, m: NewMessage): Promise<{ message: MessageRow; duplicate: boolean }> {
-  const [inserted] = await tx
-    .insert(conversationMessages)
-    .values({
-      workspaceId: conv.workspaceId,
-      conversationId: conv.id,
-      authorKind: m.authorKind,
-      authorUserId: m.authorUserId ?? null,
-      body: m.body,
-      clientId: m.clientId ?? null,
-      sources: m.sources ?? [],
-      aiCallId: m.aiCallId ?? null,
-      externalId: m.externalId ?? null,
-      deliveryStatus: m.deliveryStatus ?? null,
-      meta: m.meta ?? {},
-    })
-    .onConflictDoNothing()
-    .returning();
-  if (!inserted) {
+export async function appendMessage(tx: Tx, conv: ConversationRow, m: NewMessage): Promise<{ message: MessageRow; duplicate: boolean; authorName: string | null }> {
+  const visible = m.authorKind !== 'note' && !m.quiet;
+  // The visitor's stream shows the message from the event itself instead of reading it back
+  // (issue 15); a note carries nothing.
+  const shown = visible || m.quiet;
+  const readName = !!m.authorUserId && m.authorName === undefined;
+  const { rows } = await tx.execute<Record<string, unknown>>(sql`
+    WITH ins AS (
+      INSERT INTO ${conversationMessages} (workspace_id, id, conversation_id, author_kind, author_user_id, body, client_id, sources, ai_call_id, external_id, delivery_status, meta)
+      VALUES (${conv.workspaceId}, ${uuidv7()}, ${conv.id}, ${m.authorKind}, ${m.authorUserId ?? null}, ${m.body}, ${m.clientId ?? null}, ${JSON.stringify(m.sources ?? [])}::jsonb,
+        ${m.aiCallId ?? null}, ${m.externalId ?? null}, ${m.deliveryStatus ?? null}, ${JSON.stringify(m.meta ?? {})}::jsonb)
+      ON CONFLICT DO NOTHING
+      RETURNING *
+    ), counted AS (
+      UPDATE ${conversations} c SET
+        last_message_at = ins.created_at,
+        last_message_preview = ${visible && m.authorKind !== 'system' ? sql`${m.body.slice(0, 200)}::text` : sql`c.last_message_preview`},
+        unread_staff = c.unread_staff + ${m.authorKind === 'visitor' && !m.quiet ? 1 : 0}::int,
+        unread_visitor = c.unread_visitor + ${m.authorKind === 'assistant' || m.authorKind === 'staff' ? 1 : 0}::int,
+        updated_at = now()
+      FROM ins
+      WHERE c.workspace_id = ${conv.workspaceId} AND c.id = ${conv.id}
+      -- What the visitor saw last before this one: their stream reads back when it missed it (issue 15).
+      RETURNING (SELECT max(p.seq) FROM ${conversationMessages} p WHERE p.workspace_id = ${conv.workspaceId} AND p.conversation_id = ${conv.id} AND p.seq < ins.seq AND p.author_kind <> 'note') AS prev
+    )
+    SELECT ${sql.raw(selectList(messageColumns, 'ins'))}, (SELECT prev FROM counted) AS "prev"${readName ? sql`, (SELECT u.name FROM ${users} u WHERE u.id = ins.author_user_id) AS "authorName"` : sql``}
+    FROM ins`);
+  const raw = rows[0];
+  if (!raw) {
     const [existing] = await tx
       .select()
       .from(conversationMessages)
@@ -82,30 +132,15 @@ export async function appendMessage(tx: Tx, conv: ConversationRow, m: NewMessage
           ? and(eq(conversationMessages.workspaceId, conv.workspaceId), eq(conversationMessages.externalId, m.externalId))
           : and(eq(conversationMessages.workspaceId, conv.workspaceId), eq(conversationMessages.conversationId, conv.id), eq(conversationMessages.clientId, m.clientId!)),
       );
-    return { message: existing!, duplicate: true };
+    const authorName = existing?.authorUserId ? ((await userNames(tx, [existing.authorUserId])).get(existing.authorUserId) ?? null) : null;
+    return { message: existing!, duplicate: true, authorName };
   }
-  const visible = m.authorKind !== 'note' && !m.quiet;
-  const [counted] = await tx
-    .update(conversations)
-    .set({
-      lastMessageAt: inserted.createdAt,
-      ...(visible && m.authorKind !== 'system' ? { lastMessagePreview: m.body.slice(0, 200) } : {}),
-      unreadStaff: m.authorKind === 'visitor' && !m.quiet ? sql`${conversations.unreadStaff} + 1` : conversations.unreadStaff,
-      unreadVisitor: m.authorKind === 'assistant' || m.authorKind === 'staff' ? sql`${conversations.unreadVisitor} + 1` : conversations.unreadVisitor,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)))
-    // What the visitor saw last before this one: their stream reads back when it missed it (issue 15).
-    .returning({
-      prev: sql<string | number | null>`(SELECT max(m.seq) FROM ${conversationMessages} m WHERE m.workspace_id = ${conv.workspaceId} AND m.conversation_id = ${conv.id} AND m.seq < ${inserted.seq} AND m.author_kind <> 'note')`,
-    });
-  // The visitor's stream shows the message from the event itself instead of reading it back
-  // (issue 15); a note carries nothing.
-  const shown = visible || m.quiet;
-  const d = shown ? widgetMessage(inserted, inserted.authorKind === 'staff' ? (m.authorName ?? (await userNames(tx, [inserted.authorUserId])).get(inserted.authorUserId ?? '') ?? 'Team') : null) : undefined;
-  const prev = counted?.prev === null || counted?.prev === undefined ? null : Number(counted.prev);
+  const inserted = fromDriver<MessageRow>(messageColumns, raw);
+  const authorName = readName ? ((raw.authorName as string | null) ?? null) : (m.authorName ?? null);
+  const d = shown ? widgetMessage(inserted, inserted.authorKind === 'staff' ? (authorName ?? 'Team') : null) : undefined;
+  const prev = raw.prev === null || raw.prev === undefined ? null : Number(raw.prev);
   await publish(tx, { w: conv.workspaceId, c: conv.id, e: inserted.seq, k: shown ? 'message' : 'note', ...(d ? { d, p: prev } : {}) });
-  return { message: inserted, duplicate: false };
+  return { message: inserted, duplicate: false, authorName };
 }
 
 /** Tells live clients the conversation changed (status, assignee, holder) without a message. */
@@ -170,19 +205,24 @@ export async function staffMessages(tx: Tx, conv: ConversationRow, messageId?: s
     .orderBy(asc(conversationMessages.seq))
     .limit(1000);
   const names = await userNames(tx, rows.map((r) => r.authorUserId));
-  return rows.map((r) => ({
+  return rows.map((r) => staffMessage(r, r.authorUserId ? (names.get(r.authorUserId) ?? null) : null));
+}
+
+/** A message as the team sees it; `authorUserName` is its author user's name. */
+export function staffMessage(r: MessageRow, authorUserName: string | null) {
+  return {
     id: r.id,
     seq: r.seq,
     author: r.authorKind,
     authorUserId: r.authorUserId,
-    authorName: r.authorUserId ? (names.get(r.authorUserId) ?? null) : r.authorKind === 'assistant' ? 'Assistant' : null,
+    authorName: r.authorUserId ? authorUserName : r.authorKind === 'assistant' ? 'Assistant' : null,
     body: r.body,
     sources: r.sources,
     aiCallId: r.aiCallId,
     deliveryStatus: r.deliveryStatus,
     meta: r.meta,
     createdAt: r.createdAt.toISOString(),
-  }));
+  };
 }
 
 export const firstName = (name: string) => name.trim().split(/\s+/)[0] ?? name;

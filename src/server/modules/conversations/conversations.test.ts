@@ -115,6 +115,10 @@ describe('website widget (public API)', () => {
     for (let i = 0; i < 32; i++) codes.push((await v.send(`cake ${i}`)).statusCode);
     expect(codes.slice(0, 30).every((c) => c === 200)).toBe(true);
     expect(codes.at(-1)).toBe(429);
+    // A refused message is not stored (issue 15: the limit is checked in the message's first round trip).
+    const stored = (await v.read()).messages.filter((m: { author: string }) => m.author === 'visitor').map((m: { body: string }) => m.body);
+    expect(stored).toHaveLength(30);
+    expect(stored).not.toContain('cake 31');
   });
   it('CONV-1 made-up origins and workspaces are rate limited per IP before any database work; a change of allowed origins applies at once', async () => {
     const flood = new TestClient(server.app, '172.31.250.1');

@@ -14,7 +14,7 @@ import { channelAdapters } from './channels/adapters';
 import { windowClosesAt } from './channels/meta-graph';
 import { humanAgentClosesAt } from './channels/meta-messaging';
 import { forgetQuestionVectors } from './knowledge-meaning';
-import { appendMessage, conversationRecord, lockConversation, presentSummaries, staffMessages, touchConversation, type ConversationRow } from './conversation-rows';
+import { appendMessage, conversationRecord, lockConversation, presentSummaries, staffMessage, staffMessages, touchConversation, withLockedConversation, type ConversationRow } from './conversation-rows';
 import type { inboxQuery, staffMessageBody, updateConversationBody } from './conversations.contract';
 import { channelSettings, conversationMessages, conversations, visitors, whatsappTemplates } from './conversations.schema';
 import { autoAssign, joinConversation, returnToAssistant } from './handoff';
@@ -104,8 +104,10 @@ async function whatsappState(tx: Tx, conv: ConversationRow) {
  */
 export async function postStaffMessage(services: Services, ctx: WorkspaceContext, id: string, input: z.infer<typeof staffMessageBody>) {
   const { db } = services.database;
-  return withTenant(db, ctx, async (tx) => {
-    let conv = await lockConversation(tx, ctx.workspaceId, id);
+  // Issue 15: the conversation is locked in the round trip of BEGIN and the scope.
+  return withLockedConversation(db, ctx, id, async (tx, locked) => {
+    if (!locked) throw notFound('Conversation');
+    let conv = locked;
     const reply = input.kind === 'reply';
     const adapter = channelAdapters[conv.channel];
     let body = input.body;
@@ -121,12 +123,16 @@ export async function postStaffMessage(services: Services, ctx: WorkspaceContext
       await joinConversation(tx, conv, ctx.userId!);
       conv = await lockConversation(tx, ctx.workspaceId, id);
     }
-    const { message, duplicate } = await appendMessage(tx, conv, { authorKind: reply ? 'staff' : 'note', authorUserId: ctx.userId, body, clientId: input.clientId ?? null, meta, deliveryStatus: reply ? adapter.initialStatus : null });
+    const { message, duplicate, authorName } = await appendMessage(tx, conv, { authorKind: reply ? 'staff' : 'note', authorUserId: ctx.userId, body, clientId: input.clientId ?? null, meta, deliveryStatus: reply ? adapter.initialStatus : null });
     if (reply && conv.status !== 'open') await touchConversation(tx, conv, { status: 'open', resolvedAt: null });
-    if (reply && !duplicate) await adapter.enqueue?.(tx, services, conv, message);
-    // The message as the team sees it, read in the same transaction (only it, not the whole thread).
-    const [shown] = await staffMessages(tx, conv, message.id);
-    return shown!;
+    if (reply && !duplicate && adapter.enqueue) {
+      // A channel's send may add to the message (email: its Message-ID): read it back, only it.
+      await adapter.enqueue(tx, services, conv, message);
+      const [shown] = await staffMessages(tx, conv, message.id);
+      return shown!;
+    }
+    // The message as the team sees it, from the insert's answer (issue 15: not read back).
+    return staffMessage(message, authorName);
   });
 }
 

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { withTenant } from '../../platform/db/tenant';
+import type { Limit } from '../../platform/http/rate-limit';
 import { AppError, notFound } from '../../platform/http/errors';
 import { enqueue } from '../../platform/jobs/jobs';
 import { publish } from '../../platform/realtime/realtime';
@@ -9,7 +10,7 @@ import { resolveProvider } from '../ai/resolve-provider';
 import { firstBookingPath } from '../booking/chat-booking';
 import { assistantReplyJob } from './assistant-reply.job';
 import type { Tx } from '../../platform/db/database';
-import { appendMessage, lockConversation, readConversation, touchConversation, visitorMessages, widgetMessage, type ConversationRow } from './conversation-rows';
+import { appendMessage, lockConversation, readConversation, touchConversation, visitorMessages, widgetMessage, withLockedConversation, type ConversationRow } from './conversation-rows';
 import type { leaveContactBody, sendWidgetMessageBody, startConversationBody } from './conversations.contract';
 import { conversations, visitors } from './conversations.schema';
 import { asksForPerson, autoAssign, requestHandoff } from './handoff';
@@ -143,9 +144,15 @@ export async function startConversation(services: Services, workspaceId: string,
  * words "human", "agent" or "person" hand the conversation over; otherwise, while the assistant
  * holds it, an answer is queued in the same transaction.
  */
-export async function sendVisitorMessage(services: Services, workspaceId: string, input: z.infer<typeof sendWidgetMessageBody>) {
-  return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
-    let conv = await conversationOf(services, tx, workspaceId, input.token);
+export async function sendVisitorMessage(services: Services, workspaceId: string, input: z.infer<typeof sendWidgetMessageBody>, limits: Limit[] = []) {
+  const ids = readVisitorToken(services.secrets.sessionSecret, workspaceId, input.token);
+  if (!ids) throw sessionInvalid();
+  // Issue 15: the rate-limit hits (committed on their own, refused with 429 before anything is
+  // written) and the conversation's lock go in the round trip of BEGIN and the scope.
+  const before = limits.length ? services.rateLimit.statement(...limits) : undefined;
+  return withLockedConversation(services.database.db, { workspaceId, userId: null }, ids.conversationId, async (tx, locked) => {
+    if (!locked || locked.visitorId !== ids.visitorId) throw sessionInvalid();
+    let conv = locked;
     const { message, duplicate } = await appendMessage(tx, conv, { authorKind: 'visitor', body: input.body, clientId: input.clientId });
     if (!duplicate) {
       if (conv.status === 'resolved' || conv.status === 'snoozed') {
@@ -160,7 +167,7 @@ export async function sendVisitorMessage(services: Services, workspaceId: string
     if (message.authorKind === 'visitor') return widgetMessage(message, null);
     const [shown] = await visitorMessages(tx, conv, message.seq - 1, 1);
     return shown!;
-  });
+  }, before ? { before: { text: before.text, check: before.judge } } : {});
 }
 
 /** CONV-3: the "Talk to a person" button. */

@@ -92,7 +92,6 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
   });
 
   app.post(`${base}/messages`, { config: pub, schema: { tags, summary: 'Send a message; a resend with the same clientId is stored once (CONV-1)', params: c.widgetParams, body: c.sendWidgetMessageBody, response: { 200: c.widgetMessage, ...errors } } }, async (request) => {
-    // Issue 15: both limits in one statement.
     let visitor;
     try {
       visitor = visitorBucket(request.params.workspaceId, request.body.token, 'message', 30);
@@ -100,8 +99,8 @@ export async function widgetModule(server: FastifyInstance): Promise<void> {
       await ipLimit(request, 'message', 120);
       throw error;
     }
-    await services.rateLimit.hit(ipBucket(request, 'message', 120), visitor);
-    return sendVisitorMessage(services, request.params.workspaceId, request.body);
+    // Issue 15: both limits in one statement, sent in the round trip that opens the message's transaction.
+    return sendVisitorMessage(services, request.params.workspaceId, request.body, [ipBucket(request, 'message', 120), visitor]);
   });
 
   app.get(`${base}/messages`, { config: pub, schema: { tags, summary: 'Messages after a cursor (CONV-1); with Accept: text/event-stream, a live stream that resumes from Last-Event-ID', params: c.widgetParams, querystring: c.widgetTokenQuery, response: { 200: c.widgetMessages, ...errors } } }, async (request, reply) => {

@@ -55,15 +55,23 @@ export function withTenantReading<R, T>(db: Db, ctx: Pick<WorkspaceContext, 'wor
   const root = db._.session as unknown as RootSession;
   const literal = UUID.test(ctx.workspaceId) && (ctx.userId === null || ctx.userId === undefined || UUID.test(ctx.userId));
   const noWait = options.waitForDisk === false ? 'SET LOCAL synchronous_commit = off; ' : '';
+  const { before } = options;
   if (!literal || !(root.client instanceof pg.Pool)) {
-    return db.transaction(async (tx) => {
-      if (noWait) await tx.execute(sql.raw(noWait));
-      await setScope(tx, ctx);
-      return fn(tx, read ? await read.fallback(tx) : []);
-    });
+    return (async () => {
+      if (before) before.check((await db.execute(sql.raw(before.text))).rows);
+      return db.transaction(async (tx) => {
+        if (noWait) await tx.execute(sql.raw(noWait));
+        await setScope(tx, ctx);
+        return fn(tx, read ? await read.fallback(tx) : []);
+      });
+    })();
   }
-  const opening = `BEGIN; ${noWait}SELECT set_config('kestrel.workspace_id', '${ctx.workspaceId}', true), set_config('kestrel.user_id', '${ctx.userId ?? ''}', true)`;
-  return scopedTransaction(root, root.client, read ? `${opening}; ${read.text(ctx.workspaceId)}` : opening, (tx, results) => fn(tx, read ? (results.at(-1)?.rows as R[]) : []));
+  const opening = `${before ? `BEGIN; ${before.text}; COMMIT; ` : ''}BEGIN; ${noWait}SELECT set_config('kestrel.workspace_id', '${ctx.workspaceId}', true), set_config('kestrel.user_id', '${ctx.userId ?? ''}', true)`;
+  return scopedTransaction(root, root.client, read ? `${opening}; ${read.text(ctx.workspaceId)}` : opening, (tx, results) => {
+    // A refusal rolls back the transaction just opened; the statement before it stays committed.
+    if (before) before.check(results[1]?.rows ?? []);
+    return fn(tx, read ? (results.at(-1)?.rows as R[]) : []);
+  });
 }
 
 export interface TenantOptions {
@@ -73,6 +81,13 @@ export interface TenantOptions {
    * second of history, never consistency: AI call records, agent tool audit entries.
    */
   waitForDisk?: boolean;
+  /**
+   * Issue 15: one statement committed in a transaction of its own before this one, sent in the
+   * same round trip as BEGIN (the widget's rate-limit hits). `text` must be built only from fixed
+   * text and escaped literals; `check` gets its rows before `fn` runs, and a throw from it rolls
+   * the tenant transaction back (the statement before stays committed, as it would alone).
+   */
+  before?: { text: string; check: (rows: unknown[]) => void };
 }
 
 /** Notifications (channel, payload) a transaction asked to send once it has committed, see {@link notifyAfterCommit}. */
@@ -97,9 +112,14 @@ export function notifyAfterCommit(tx: object, channel: string, payload: string):
   return true;
 }
 
-async function sendNotifications(client: pg.PoolClient, pending: [string, string][]): Promise<void> {
+/**
+ * Issue 15: the COMMIT and the notifications in one round trip. PostgreSQL runs the statements of
+ * one query text in order and stops at the first error, so nothing is sent unless the COMMIT
+ * succeeded, and the data's commit has waited for the disk before the notifying transaction begins.
+ */
+function commitThenNotify(client: pg.PoolClient, pending: [string, string][]): string {
   const calls = pending.map(([channel, payload]) => `pg_notify(${client.escapeLiteral(channel)}, ${client.escapeLiteral(payload)})`).join(', ');
-  await client.query(`BEGIN; SET LOCAL synchronous_commit = off; SELECT ${calls}; COMMIT`);
+  return `COMMIT; BEGIN; SET LOCAL synchronous_commit = off; SELECT ${calls}; COMMIT`;
 }
 
 /** drizzle's transaction (commit, rollback on any error, savepoints inside) with our opening statement. */
@@ -127,19 +147,22 @@ async function scopedTransaction<T>(root: RootSession, pool: pg.Pool, opening: s
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
       throw error;
     }
-    await client.query('COMMIT').catch((e: Error) => {
-      broken = e;
-      throw e;
-    });
-    if (pending.length) {
-      // The change is committed whatever happens here. A notification that could not be sent is
-      // reported and the connection not reused; listeners catch up with the subject's next event
-      // (a message event names the message before it, so a visitor stream reads what it missed).
-      await sendNotifications(client, pending).catch((e: Error) => {
+    if (!pending.length) {
+      await client.query('COMMIT').catch((e: Error) => {
         broken = e;
-        process.emitWarning(`NOTIFY after commit failed: ${e.message}`);
+        throw e;
       });
+      return result;
     }
+    await client.query(commitThenNotify(client, pending)).catch((e: Error) => {
+      broken = e;
+      // Inside the notifying transaction (its block failed, 'E'): the data's COMMIT before it
+      // succeeded. A notification that could not be sent is reported and the connection not
+      // reused; listeners catch up with the subject's next event (a message event names the
+      // message before it, so a visitor stream reads what it missed). Otherwise the COMMIT failed.
+      if (client.getTransactionStatus() === 'E') process.emitWarning(`NOTIFY after commit failed: ${e.message}`);
+      else throw e;
+    });
     return result;
   } finally {
     // A connection that failed to commit or roll back is not handed to the next request.

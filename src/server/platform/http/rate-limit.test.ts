@@ -23,4 +23,31 @@ describe('AUTH-7 rate limits (issue 15: their commit does not wait for the disk)
     const { rows: setting } = await database.pool.query<{ synchronous_commit: string }>('SHOW synchronous_commit');
     expect(setting[0]!.synchronous_commit).toBe('on');
   });
+
+  it('AUTH-7 CONV-1 the hits as a statement sent before a transaction in one round trip (issue 15) count and refuse like hit(), and the transaction after them waits for the disk', async () => {
+    const limiter = new RateLimiter(database.db);
+    const key = `widget-message:visitor:${crypto.randomUUID()}`;
+    const once = async () => {
+      const { text, judge } = limiter.statement({ key, max: 2, windowSeconds: 60 }, { key: 'widget-message:ip:10.9.9.8', max: 120, windowSeconds: 60 });
+      const client = await database.pool.connect();
+      try {
+        const results = (await client.query(`BEGIN; ${text}; COMMIT; BEGIN; SHOW synchronous_commit`)) as unknown as { rows: Record<string, unknown>[] }[];
+        // The transaction after the hits is back to the default: its commit waits for the disk.
+        expect(results[4]!.rows[0]!.synchronous_commit).toBe('on');
+        try {
+          judge(results[1]!.rows);
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      } finally {
+        client.release();
+      }
+    };
+    await once();
+    await once();
+    await expect(once()).rejects.toMatchObject({ code: 'rate_limited', statusCode: 429 });
+    // The refused hit is counted too: it was committed before the transaction that was rolled back.
+    const { rows } = await database.pool.query<{ hits: number }>('SELECT hits FROM rate_limit_buckets WHERE key = $1', [key]);
+    expect(rows[0]!.hits).toBe(3);
+  });
 });

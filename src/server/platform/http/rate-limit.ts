@@ -1,7 +1,14 @@
 import { isIPv6 } from 'node:net';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import type { Db } from '../db/database';
 import { AppError } from './errors';
+
+type HitRow = {
+  key: string;
+  hits: number;
+  window_ends_at: Date | string;
+};
 
 export interface Limit {
   /** Bucket name and subject, e.g. `sign-in:ip:1.2.3.4`; an IPv6 subject after `:ip:` is counted by its /64. */
@@ -27,6 +34,19 @@ export class RateLimiter {
    */
   async hit(...limits: Limit[]): Promise<void> {
     if (!limits.length) return;
+    const counted = this.statement(...limits);
+    const { rows } = await this.db.execute<HitRow>(sql.raw(counted.text));
+    counted.judge(rows);
+  }
+
+  /**
+   * The hits of {@link hit} as one statement's text, for a caller that sends it in a round trip
+   * with other statements (issue 15: before a widget message's transaction, see `TenantOptions.before`),
+   * and `judge`, which refuses (429) from that statement's rows as `hit` does. The text holds the
+   * bucket keys as escaped literals only. Run it in a transaction of its own: it sets that
+   * transaction's commit not to wait for the disk.
+   */
+  statement(...limits: Limit[]): { text: string; judge: (rows: unknown[]) => void } {
     // Two limits on one bucket count once, under the stricter one.
     const byKey = new Map<string, { max: number; windowSeconds: number }>();
     for (const { key, max, windowSeconds } of limits) {
@@ -34,24 +54,26 @@ export class RateLimiter {
       const seen = byKey.get(k);
       byKey.set(k, seen ? { max: Math.min(seen.max, max), windowSeconds: Math.max(seen.windowSeconds, windowSeconds) } : { max, windowSeconds });
     }
-    const keys = [...byKey.keys()];
-    const { rows } = await this.db.execute<{ key: string; hits: number; window_ends_at: Date }>(sql`
-      INSERT INTO rate_limit_buckets (key, hits, window_ends_at)
+    const buckets = JSON.stringify([...byKey].map(([key, l]) => ({ key, secs: l.windowSeconds })));
+    const text = `INSERT INTO rate_limit_buckets (key, hits, window_ends_at)
       SELECT l.key, 1, now() + make_interval(secs => l.secs)
-      FROM jsonb_to_recordset(${JSON.stringify(keys.map((key) => ({ key, secs: byKey.get(key)!.windowSeconds })))}::jsonb) AS l(key text, secs int),
+      FROM jsonb_to_recordset(${pg.escapeLiteral(buckets)}::jsonb) AS l(key text, secs int),
         (SELECT set_config('synchronous_commit', 'off', true)) AS no_disk_wait
       ON CONFLICT (key) DO UPDATE SET
         hits = CASE WHEN rate_limit_buckets.window_ends_at <= now() THEN 1 ELSE rate_limit_buckets.hits + 1 END,
         window_ends_at = CASE WHEN rate_limit_buckets.window_ends_at <= now()
           THEN EXCLUDED.window_ends_at ELSE rate_limit_buckets.window_ends_at END
-      RETURNING key, hits, window_ends_at`);
-    const over = rows
-      .filter((r) => r.hits > byKey.get(r.key)!.max)
-      .map((r) => Math.max(1, Math.ceil((new Date(r.window_ends_at).getTime() - Date.now()) / 1000)));
-    if (over.length) {
-      const retryAfter = Math.max(...over);
-      throw new AppError('rate_limited', 429, `Too many attempts. Try again in ${humanSeconds(retryAfter)}.`, { retryAfterSeconds: retryAfter });
-    }
+      RETURNING key, hits, window_ends_at`;
+    const judge = (rows: unknown[]) => {
+      const over = (rows as HitRow[])
+        .filter((r) => r.hits > byKey.get(r.key)!.max)
+        .map((r) => Math.max(1, Math.ceil((new Date(r.window_ends_at).getTime() - Date.now()) / 1000)));
+      if (over.length) {
+        const retryAfter = Math.max(...over);
+        throw new AppError('rate_limited', 429, `Too many attempts. Try again in ${humanSeconds(retryAfter)}.`, { retryAfterSeconds: retryAfter });
+      }
+    };
+    return { text, judge };
   }
 
   /** Forget a subject's failures (after a successful sign-in, say). */
