@@ -13,7 +13,7 @@ import { workspaces } from '../../workspaces/workspaces.schema';
 import type { SuppressionReason } from '../mail/consent';
 import { blockReasonOf, composeOutreachMail, postalAddressMissing, unsubscribeMailboxOf, type SendingContext } from '../mail/send-outreach-mail';
 import { BulkSmtp, smtpTargetOfUrl } from '../../../platform/mail/bulk-smtp';
-import { accountForStream, bulkSmtpForAccount, CAMPAIGN_CONNECTIONS, CAMPAIGN_WINDOW, transportForAccount } from '../mail/sending-accounts';
+import { accountForStream, bulkSmtpForAccount, CAMPAIGN_CONNECTIONS, CAMPAIGN_WINDOW, resendBatchSender, transportForAccount } from '../mail/sending-accounts';
 import { trackingEnabled } from '../mail/tracking';
 import { addressHash } from '../mail/unsubscribe-token';
 import { outreachMessages } from '../outreach.schema';
@@ -65,6 +65,15 @@ export async function openCampaignRun(services: Services, tx: Tx, ctx: Workspace
       services, ctx, campaign, sending, shared, template, inFlight: Math.max(1, Math.min(CAMPAIGN_WINDOW, account?.perMinute ?? CAMPAIGN_WINDOW)),
       deliver: async (m) => (await bulk.send({ from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers })).messageId,
       close: () => bulk.close(),
+    };
+  }
+  if (account?.kind === 'resend') {
+    // Resend: the window's mails in one call of its batch endpoint; the window stays `CAMPAIGN_WINDOW`, the kill bound.
+    const batch = resendBatchSender(services, account);
+    return {
+      services, ctx, campaign, sending, shared, template, inFlight: Math.max(1, Math.min(CAMPAIGN_WINDOW, account.perMinute)),
+      deliver: async (m) => (await batch.send({ from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers, idempotencyKey: m.messageId })).messageId,
+      close: () => batch.close(),
     };
   }
   if (account) {
