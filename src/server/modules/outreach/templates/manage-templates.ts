@@ -3,7 +3,7 @@ import type { Db, Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, badRequest, notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
-import { htmlToText, sanitiseRichText } from '../../activities/sanitise-html';
+import { htmlToText, sanitiseRichText } from '../../activities';
 import { users } from '../../accounts/accounts.schema';
 import { companies, contacts } from '../../crm/crm.schema';
 import { workspaces } from '../../workspaces/workspaces.schema';
