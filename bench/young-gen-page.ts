@@ -20,7 +20,7 @@ const results: string[] = [];
 for (let r = 0; r < runs; r++) {
   for (const semi of settings) {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kestrel-bench-younggen-'));
-    const k = await startKestrel(dataDir, { LOG_LEVEL: 'warn', DEMO_WORKSPACE: 'true', KESTREL_SEMI_SPACE_MIB: semi }, values['pg-port'] ? Number(values['pg-port']) : undefined, values.port ? Number(values.port) : undefined);
+    const k = await startKestrel(dataDir, { LOG_LEVEL: 'warn', DEMO_WORKSPACE: 'true', RATE_LIMIT_PER_MINUTE: '100000000', KESTREL_SEMI_SPACE_MIB: semi }, values['pg-port'] ? Number(values['pg-port']) : undefined, values.port ? Number(values.port) : undefined);
     try {
       const pid = serverProcess(k.pid);
       const signIn = await fetch(`${k.url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', origin: k.url }, body: JSON.stringify(k.demoLogin) });
@@ -39,6 +39,7 @@ for (let r = 0; r < runs; r++) {
       const res = await autocannon({ url, method: 'POST', headers, body, connections: 10, duration: seconds });
       clearInterval(sampler);
       const cpu = cpuSeconds(pid).self - cpu0;
+      if (res.non2xx || res.errors) throw new Error(`${res.non2xx} non-2xx answers, ${res.errors} errors`);
       const line = `| ${r + 1} | ${semi === '0' ? "Node's default" : `${semi} MiB`} | ${idle.toFixed(0)} MiB | ${peak.toFixed(0)} MiB | ${res.requests.average.toFixed(0)} | ${((cpu * 1000) / res.requests.total).toFixed(2)} ms | ${os.loadavg()[0]!.toFixed(1)} |`;
       console.log(line);
       results.push(line);
