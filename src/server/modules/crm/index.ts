@@ -4,3 +4,4 @@ export { readMergeValuesBatch, type ContactForMail } from './contacts/read-merge
 export { contactPhonesForCall, normalisePhone } from './contacts/phones-for-calls';
 export { readContactMailFacts, setContactConsentState } from './contacts/contact-consent';
 export { insertContact } from './contacts/create-contact';
+export { loadVisibility, withVisibility } from './visibility';

@@ -7,7 +7,7 @@ import { mailOutbox } from '../../../platform/mail/mail.schema';
 import type { Services } from '../../../platform/services';
 import { users } from '../../accounts/accounts.schema';
 import { logActivities } from '../../activities';
-import { consume } from '../../billing/limits';
+import { consume } from '../../billing';
 import { readMergeValuesBatch } from '../../crm';
 import { workspaces } from '../../workspaces/workspaces.schema';
 import type { SuppressionReason } from '../mail/consent';

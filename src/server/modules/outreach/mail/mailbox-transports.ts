@@ -1,7 +1,7 @@
 import { gmail, type gmail_v1 } from '@googleapis/gmail';
 import { Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { accessToken, expireAccessToken } from '../../integrations/oauth-connections';
+import { accessToken, expireAccessToken } from '../../integrations';
 import { AppError } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import type { outreachSendingAccounts } from '../outreach.schema';

@@ -15,7 +15,7 @@ import type { z } from 'zod';
 import { users } from '../../accounts/accounts.schema';
 
 type SendingAccountPatch = z.infer<typeof sendingAccountPatch>;
-import { connectionStates } from '../../integrations/oauth-connections';
+import { connectionStates } from '../../integrations';
 import { mailboxTransport } from './mailbox-transports';
 
 export type AccountRow = typeof outreachSendingAccounts.$inferSelect;
