@@ -46,6 +46,7 @@ export class FakeResend extends FakeProvider {
   readonly received = new Map<string, ReceivedEmail>();
 
   protected routes = [
+    route('POST', '/emails/batch', (r) => this.sendBatch(r)),
     route('POST', '/emails', (r) => this.send(r)),
     route('GET', '/emails/receiving/:id/attachments', (r) => this.authorised(r) ?? this.attachmentsOf(r.params.id!)),
     route('GET', '/emails/receiving/:id', (r) => this.authorised(r) ?? this.receivedEmail(r.params.id!)),
@@ -121,6 +122,36 @@ export class FakeResend extends FakeProvider {
     if (key) this.byKey.set(key, id);
     return { status: 200, body: { id } };
   }
+
+  /**
+   * `POST /emails/batch` as `resend.batch.send` sends it: a JSON array of up to 100 emails (no
+   * attachments), `x-batch-validation: strict` (any invalid email refuses the whole call, 422) and
+   * an optional `Idempotency-Key` for the whole call (a repeated key answers the first call's ids and
+   * sends nothing new). Answers `{ data: [{ id }, …] }` in the order sent.
+   */
+  private sendBatch(r: FakeRequest): FakeResponse {
+    if (r.headers.authorization !== `Bearer ${this.apiKey}`) return { status: 401, body: this.errorBody(401, 'API key is invalid') };
+    const body = r.body as Record<string, any>[] | undefined;
+    if (!Array.isArray(body) || !body.length) return { status: 422, body: { statusCode: 422, name: 'validation_error', message: 'The body must be an array of emails.' } };
+    if (body.length > 100) return { status: 422, body: { statusCode: 422, name: 'validation_error', message: 'Too many emails: at most 100 per batch.' } };
+    const invalid = body.findIndex((e) => !e?.from || !e.to || !e.subject || e.attachments);
+    if (invalid >= 0) return { status: 422, body: { statusCode: 422, name: 'validation_error', message: `emails[${invalid}]: missing \`from\`, \`to\` or \`subject\`, or has attachments.` } };
+    const key = typeof r.headers['idempotency-key'] === 'string' ? r.headers['idempotency-key'] : null;
+    const earlier = key ? this.batchByKey.get(key) : undefined;
+    if (earlier) return { status: 200, body: { data: earlier.map((id) => ({ id })) } };
+    const ids = body.map((email) => {
+      const id = `re_${this.sent.length + 1}_${Math.random().toString(36).slice(2, 8)}`;
+      this.sent.push({ id, body: email, idempotencyKey: key });
+      return id;
+    });
+    if (key) this.batchByKey.set(key, ids);
+    this.batches.push({ ids, idempotencyKey: key, validation: typeof r.headers['x-batch-validation'] === 'string' ? r.headers['x-batch-validation'] : null });
+    return { status: 200, body: { data: ids.map((id) => ({ id })) } };
+  }
+
+  /** Batch calls accepted (`POST /emails/batch`), in order: the ids of their emails, the key, the validation mode. */
+  readonly batches: { ids: string[]; idempotencyKey: string | null; validation: string | null }[] = [];
+  private readonly batchByKey = new Map<string, string[]>();
 
   /**
    * A webhook as Resend sends it: Standard Webhooks (Svix) headers, the signature an HMAC-SHA256

@@ -1,4 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { contacts, deals } from '../crm/crm.schema';
@@ -133,43 +134,44 @@ export async function logActivities(tx: Tx, ctx: WorkspaceContext, inputs: LogAc
   const now = new Date();
   // Bodies repeat across a batch only when not personalised; each distinct one is sanitised once.
   const clean = new Map<string, string | null>();
-  const rows = await tx
-    .insert(activities)
-    .values(
-      inputs.map((input) => {
-        const raw = input.body ?? null;
-        let body: string | null | undefined;
-        let bodyText: string | null;
-        if (isSanitisedBody(raw)) {
-          ({ html: body, text: bodyText } = raw);
-        } else {
-          if (typeof raw === 'object' && raw !== null) throw new Error('A timeline body is HTML or a SanitisedTemplate filling');
-          body = raw === null ? null : clean.get(raw);
-          if (body === undefined) clean.set(raw!, (body = sanitiseRichText(raw)));
-          bodyText = body ? htmlToText(body) : null;
-        }
-        return {
-          workspaceId: ctx.workspaceId,
-          kind: input.kind,
-          subject: input.subject ?? null,
-          body,
-          bodyText,
-          occurredAt: input.occurredAt ?? now,
-          callOutcome: input.callOutcome ?? null,
-          callDurationSeconds: input.callDurationSeconds ?? null,
-          callScriptId: input.callScript?.id ?? null,
-          callScriptName: input.callScript?.name ?? null,
-          emailDirection: input.kind === 'email' ? (input.emailDirection ?? 'outbound') : null,
-          emailFrom: input.emailFrom ?? null,
-          emailTo: input.emailTo ?? [],
-          meetingStartsAt: input.meetingStartsAt ?? null,
-          meetingEndsAt: input.meetingEndsAt ?? null,
-          meetingLocation: input.meetingLocation ?? null,
-          authorUserId: ctx.userId,
-        };
-      }),
-    )
-    .returning({ id: activities.id, occurredAt: activities.occurredAt, kind: activities.kind });
+  // The rows go as one JSON parameter (jsonb_to_recordset), not through the query builder: a
+  // campaign logs a timeline entry per mail, and drizzle's insert of many rows builds a chunk per
+  // column per row (most of them `default`), which was most of what a campaign allocated (issue 17).
+  const rows = inputs.map((input) => {
+    const raw = input.body ?? null;
+    let body: string | null | undefined;
+    let bodyText: string | null;
+    if (isSanitisedBody(raw)) {
+      ({ html: body, text: bodyText } = raw);
+    } else {
+      if (typeof raw === 'object' && raw !== null) throw new Error('A timeline body is HTML or a SanitisedTemplate filling');
+      body = raw === null ? null : clean.get(raw);
+      if (body === undefined) clean.set(raw!, (body = sanitiseRichText(raw)));
+      bodyText = body ? htmlToText(body) : null;
+    }
+    return {
+      id: uuidv7(),
+      kind: input.kind,
+      subject: input.subject ?? null,
+      body: body ?? null,
+      body_text: bodyText,
+      occurred_at: (input.occurredAt ?? now).toISOString(),
+      call_outcome: input.callOutcome ?? null,
+      call_duration_seconds: input.callDurationSeconds ?? null,
+      call_script_id: input.callScript?.id ?? null,
+      call_script_name: input.callScript?.name ?? null,
+      email_direction: input.kind === 'email' ? (input.emailDirection ?? 'outbound') : null,
+      email_from: input.emailFrom ?? null,
+      email_to: input.emailTo ?? [],
+      meeting_starts_at: input.meetingStartsAt?.toISOString() ?? null,
+      meeting_ends_at: input.meetingEndsAt?.toISOString() ?? null,
+      meeting_location: input.meetingLocation ?? null,
+    };
+  });
+  await tx.execute(sql`
+    INSERT INTO ${activities} (workspace_id, id, kind, subject, body, body_text, occurred_at, call_outcome, call_duration_seconds, call_script_id, call_script_name, email_direction, email_from, email_to, meeting_starts_at, meeting_ends_at, meeting_location, author_user_id)
+    SELECT ${ctx.workspaceId}::uuid, r.id, r.kind, r.subject, r.body, r.body_text, r.occurred_at, r.call_outcome, r.call_duration_seconds, r.call_script_id, r.call_script_name, r.email_direction, r.email_from, r.email_to, r.meeting_starts_at, r.meeting_ends_at, r.meeting_location, ${ctx.userId}::uuid
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id uuid, kind text, subject text, body text, body_text text, occurred_at timestamptz, call_outcome text, call_duration_seconds integer, call_script_id uuid, call_script_name text, email_direction text, email_from text, email_to text[], meeting_starts_at timestamptz, meeting_ends_at timestamptz, meeting_location text)`);
   const links = rows.flatMap((row, i) => {
     const out = new Map<string, { recordType: RecordLink['recordType']; recordId: string; inferred: boolean }>();
     for (const l of inputs[i]!.links) out.set(`${l.recordType}:${l.recordId}`, { recordType: l.recordType, recordId: l.recordId, inferred: false });
@@ -177,7 +179,11 @@ export async function logActivities(tx: Tx, ctx: WorkspaceContext, inputs: LogAc
       const companyId = l.recordType === 'companies' ? null : companyOf.get(l.recordId);
       if (companyId && !out.has(`companies:${companyId}`)) out.set(`companies:${companyId}`, { recordType: 'companies', recordId: companyId, inferred: true });
     }
-    return [...out.values()].map((l) => ({ workspaceId: ctx.workspaceId, activityId: row.id, occurredAt: row.occurredAt, kind: row.kind, ...l }));
+    return [...out.values()].map((l) => ({ activity_id: row.id, occurred_at: row.occurred_at, kind: row.kind, record_type: l.recordType, record_id: l.recordId, inferred: l.inferred }));
   });
-  if (links.length) await tx.insert(activityLinks).values(links);
+  if (links.length)
+    await tx.execute(sql`
+      INSERT INTO ${activityLinks} (workspace_id, activity_id, occurred_at, kind, record_type, record_id, inferred)
+      SELECT ${ctx.workspaceId}::uuid, l.activity_id, l.occurred_at, l.kind, l.record_type, l.record_id, l.inferred
+      FROM jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS l(activity_id uuid, occurred_at timestamptz, kind text, record_type text, record_id uuid, inferred boolean)`);
 }

@@ -4,4 +4,4 @@ export { activityKinds, type ActivityKind, type RecordLink } from './activities.
 export { dropActivityLinks } from './activity-rows';
 export { listTasks } from './list-tasks';
 export { listRecentActivity } from './list-recent-activity';
-export { htmlToText, SanitisedTemplate, type SanitisedBody } from './sanitise-html';
+export { htmlToText, sanitiseRichText, SanitisedTemplate, type SanitisedBody } from './sanitise-html';

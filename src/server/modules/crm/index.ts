@@ -3,4 +3,6 @@ export { findContactByEmail } from './contacts/find-contact-by-email';
 export { readMergeValuesBatch, type ContactForMail } from './contacts/read-merge-values';
 export { contactPhonesForCall, normalisePhone } from './contacts/phones-for-calls';
 export { anyContactRestricted } from './contacts/contact-restricted';
+export { readContactMailFacts, setContactConsentState } from './contacts/contact-consent';
 export { insertContact } from './contacts/create-contact';
+export { loadVisibility, withVisibility } from './visibility';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { managers, teamMembers } from '../../platform/http/access';
 import { AppError, errorBodySchema } from '../../platform/http/errors';
-import { htmlToText, sanitiseRichText } from '../activities/sanitise-html';
+import { htmlToText, sanitiseRichText } from '../activities';
 import { checkSendingDomain } from './mail/check-domain';
 import { deliverySummary, receiveResendWebhook } from './mail/delivery-webhook';
 import { contactMailStatus, recordConsent } from './mail/consent';

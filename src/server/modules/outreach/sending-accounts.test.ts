@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import dns2 from 'dns2';
 import { Resend } from 'resend';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakeResend } from '../../../../test/fakes/resend';
 import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
@@ -201,5 +201,76 @@ describe('delivery events', () => {
     const after = (await owner.client.get(api('/outreach/delivery-summary'))).json();
     // The changed body and the first valid copy of `forged` differ: only that one (opened for b) may count.
     expect(after).toEqual({ ...counted, opened: counted.opened + 1 });
+  });
+});
+
+describe('campaigns on a Resend account', () => {
+  it("MAIL-1 MAIL-2 a campaign on a Resend account leaves through Resend's batch endpoint: the window's mails in one call with an idempotency key, a 503 retried under the same key, each person once with their own Message-ID and unsubscribe headers", async () => {
+    const o = await ownerWithWorkspace(server, 'Batch Bakery');
+    const wapi = (path: string) => `/api/workspaces/${o.workspaceId}${path}`;
+    expect((await o.client.patch(`/api/workspaces/${o.workspaceId}`, { mailingAddress: '3 Mill Lane, Bath BA1 1AA, UK' })).statusCode).toBe(200);
+    const acc = await o.client.post(wapi('/outreach/sending-accounts'), { kind: 'resend', stream: 'marketing', fromName: 'Batch Bakery', fromAddress: 'news@fresh.example', secret: 're_workspace_key' });
+    expect(acc.statusCode, acc.body).toBe(201);
+    const tagId = (await o.client.post(wapi('/tags'), { name: 'Newsletter' })).json().id as string;
+    const people: { id: string; email: string }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const email = `batch${i}${Date.now().toString(36)}@example.test`;
+      const id = (await o.client.post(wapi('/contacts'), { firstName: `Reader${i}`, emails: [email] })).json().id as string;
+      expect((await o.client.post(wapi(`/contacts/${id}/tags`), { tagId })).statusCode).toBe(200);
+      expect((await o.client.post(wapi(`/outreach/contacts/${id}/consent`), { state: 'granted', source: 'form', proof: 'shop sign-up form' })).statusCode).toBe(200);
+      people.push({ id, email });
+    }
+    const tpl = await o.client.post(wapi('/outreach/templates'), { name: 'Batch news', subject: 'News from {{workspace.name}}', html: '<p>Hello {{contact.firstName | "there"}}.</p>' });
+    expect(tpl.statusCode, tpl.body).toBe(201);
+    const batchesBefore = resend.batches.length;
+    resend.failNext(503);
+    const created = await o.client.post(wapi('/outreach/campaigns'), { name: 'Batch news', templateId: tpl.json().id, tagId });
+    expect(created.statusCode, created.body).toBe(201);
+    const done = await vi.waitFor(
+      async () => {
+        const c = (await o.client.get(wapi(`/outreach/campaigns/${created.json().id}`))).json();
+        expect(c.status).toBe('completed');
+        return c;
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(done.counts).toMatchObject({ total: 5, sent: 5 });
+
+    // One accepted batch call carried all five (the first try answered 503 and was retried under the same key).
+    const calls = resend.calls('/emails/batch', 'POST').filter((r) => people.some((p) => r.raw.includes(p.email)));
+    expect(calls).toHaveLength(2);
+    expect(new Set(calls.map((r) => r.headers['idempotency-key'])).size).toBe(1);
+    expect(calls[0]!.headers['x-batch-validation']).toBe('strict');
+    const accepted = resend.batches.slice(batchesBefore);
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0]!.ids).toHaveLength(5);
+    expect(resend.calls('/emails', 'POST').filter((r) => r.path === '/emails' && people.some((p) => r.raw.includes(p.email)))).toHaveLength(0);
+    const messageIds = new Set<string>();
+    for (const p of people) {
+      const got = resend.sentTo(p.email);
+      expect(got).toHaveLength(1);
+      expect(got[0]!.body.from).toBe('"Batch Bakery" <news@fresh.example>');
+      expect(got[0]!.body.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+      expect(got[0]!.body.headers['List-Unsubscribe']).toMatch(/^<https?:\/\/.+\/unsubscribe\/.+>, <mailto:.+>$/);
+      messageIds.add(got[0]!.body.headers['Message-ID']);
+      expect(got[0]!.body.html).toContain('3 Mill Lane, Bath BA1 1AA, UK');
+    }
+    expect(messageIds.size).toBe(5);
+    // Each message row names Resend's id for it, so delivery webhooks (MAIL-3) find it.
+    const rows = await server.services.database.system.execute<{ contact_id: string; provider_message_id: string }>(sql`SELECT contact_id, provider_message_id FROM outreach_messages WHERE workspace_id = ${o.workspaceId}`);
+    expect(rows.rows).toHaveLength(5);
+    for (const row of rows.rows) expect(row.provider_message_id).toBe(resend.sentTo(people.find((p) => p.id === row.contact_id)!.email)[0]!.id);
+
+    // The fake speaks the batch endpoint as the official SDK sends and reads it: a replayed key answers the same ids and sends nothing new.
+    const sdk = new Resend('re_workspace_key', { baseUrl: resend.url });
+    const replay = await sdk.batch.send(JSON.parse(calls[1]!.raw), { idempotencyKey: calls[1]!.headers['idempotency-key'] as string });
+    expect(replay.error).toBeNull();
+    expect(replay.data?.data.map((d) => d.id)).toEqual(accepted[0]!.ids);
+    for (const p of people) expect(resend.sentTo(p.email)).toHaveLength(1);
+    const fresh = await sdk.batch.send([{ from: 'news@fresh.example', to: 'one@example.test', subject: 'a', text: 'a' }, { from: 'news@fresh.example', to: 'two@example.test', subject: 'b', text: 'b' }]);
+    expect(fresh.data?.data).toHaveLength(2);
+    expect(resend.sentTo('two@example.test')[0]!.id).toBe(fresh.data!.data[1]!.id);
+    const refused = await sdk.batch.send([{ from: 'news@fresh.example', to: 'three@example.test', subject: '', text: 'c' }]);
+    expect(refused.error?.statusCode).toBe(422);
   });
 });

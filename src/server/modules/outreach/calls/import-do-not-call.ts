@@ -9,7 +9,7 @@ import type { Database, Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, notFound } from '../../../platform/http/errors';
 import { enqueue } from '../../../platform/jobs/jobs';
-import { receiveUpload } from '../../imports/upload-import';
+import { receiveUpload } from '../../imports';
 import type { DncImport, dncImportKinds } from './calls.contract';
 import { dncImports, doNotCall } from './calls.schema';
 import { dncImportJob } from './dnc-import.job';

@@ -4,7 +4,7 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, badRequest } from '../../../platform/http/errors';
 import { logActivity, type LogActivityInput } from '../../activities';
 import { contactPhonesForCall, normalisePhone } from '../../crm';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAudit } from '../../audit';
 import { markContactDoNotCall } from './add-to-do-not-call';
 import type { LogCallInput, LogCallResult } from './calls.contract';
 import { outreachTemplates } from '../outreach.schema';

@@ -3,7 +3,7 @@ import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { badRequest, notFound } from '../../../platform/http/errors';
 import { normalisePhone } from '../../crm';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAudit } from '../../audit';
 import { doNotCall } from './calls.schema';
 
 /**

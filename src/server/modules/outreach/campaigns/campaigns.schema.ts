@@ -74,7 +74,8 @@ export const outreachCampaignRecipients = pgTable(
     primaryKey({ columns: [t.workspaceId, t.campaignId, t.contactId] }),
     foreignKey({ columns: [t.workspaceId, t.campaignId], foreignColumns: [outreachCampaigns.workspaceId, outreachCampaigns.id] }).onDelete('cascade'),
     check('outreach_campaign_recipients_status_check', oneOf('status', recipientStatuses)),
-    index('outreach_campaign_recipients_status_idx').on(t.workspaceId, t.campaignId, t.status),
+    // The claim reads a campaign's queued recipients in contact order, LIMIT a batch: the index gives that order, no sort of the queue (issue 17).
+    index('outreach_campaign_recipients_status_idx').on(t.workspaceId, t.campaignId, t.status, t.contactId),
     // Throttling counts what was claimed (sent or in flight) in the last minute and day.
     index('outreach_campaign_recipients_claimed_idx').on(t.workspaceId, t.claimedAt),
     tenantPolicy(t.workspaceId),

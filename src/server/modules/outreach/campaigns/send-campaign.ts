@@ -118,13 +118,16 @@ export async function runCampaign(services: Services, workspaceId: string, campa
           return { stop: true as const };
         }
         // Materialised, so the LIMIT is applied once (an IN-subquery may be run again and claim more).
+        // The rows are found by their ctid (locked by this statement, so it cannot move): joined by
+        // contact_id instead, the planner scanned the campaign's whole queue once per picked row on a
+        // table the campaign had just filled and never analysed (2.5 s a claim at 20,000; issue 17).
         const r = await tx.execute<{ contact_id: string; attempts: number }>(sql`
           WITH picked AS MATERIALIZED (
-            SELECT contact_id FROM ${recipients}
+            SELECT ctid FROM ${recipients}
             WHERE workspace_id = ${workspaceId} AND campaign_id = ${campaignId} AND status = 'queued'
             ORDER BY contact_id LIMIT ${space.n} FOR UPDATE SKIP LOCKED)
           UPDATE ${recipients} r SET status = 'sending', claimed_at = now(), attempts = r.attempts + 1
-          FROM picked WHERE r.workspace_id = ${workspaceId} AND r.campaign_id = ${campaignId} AND r.contact_id = picked.contact_id
+          WHERE r.ctid = ANY(ARRAY(SELECT ctid FROM picked))
           RETURNING r.contact_id, r.attempts`);
         if (r.rows.length) return { batch: r.rows };
         // Nothing left to claim, and this run marks each claim before it claims again: done.

@@ -1,8 +1,8 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { notFound } from '../../../platform/http/errors';
-import { contacts } from '../../crm/crm.schema';
+import { readContactMailFacts, setContactConsentState } from '../../crm';
 import { outreachConsents, outreachSuppressions, type consentSources, type suppressionReasons } from '../outreach.schema';
 import { addressHash } from './unsubscribe-token';
 import { stopSequencesForAddress } from '../sequences/stop-enrolments';
@@ -22,12 +22,7 @@ export interface ConsentInput {
  * and keeps the contact's consent state (what the CRM shows and filters on) in step.
  */
 export async function recordConsentIn(tx: Tx, ctx: WorkspaceContext, input: ConsentInput): Promise<{ id: string; recordedAt: Date }> {
-  const [contact] = await tx
-    .update(contacts)
-    .set({ consentState: input.state, version: sql`${contacts.version} + 1`, updatedAt: new Date() })
-    .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, input.contactId)))
-    .returning({ id: contacts.id });
-  if (!contact) throw notFound('Contact');
+  if (!(await setContactConsentState(tx, ctx.workspaceId, input.contactId, input.state))) throw notFound('Contact');
   const [row] = await tx
     .insert(outreachConsents)
     .values({ workspaceId: ctx.workspaceId, contactId: input.contactId, state: input.state, source: input.source, proof: input.proof ?? null, recordedByUserId: ctx.userId })
@@ -56,10 +51,7 @@ export async function suppressionOf(tx: Tx, workspaceId: string, address: string
 /** MAIL-4: whether a contact may get marketing mail, and why not: consent with its source and time, suppression, restriction. */
 export async function contactMailStatus(db: Db, ctx: WorkspaceContext, contactId: string) {
   return withTenant(db, ctx, async (tx) => {
-    const [contact] = await tx
-      .select({ email: contacts.email, consentState: contacts.consentState, restricted: contacts.restricted })
-      .from(contacts)
-      .where(and(eq(contacts.workspaceId, ctx.workspaceId), eq(contacts.id, contactId)));
+    const contact = await readContactMailFacts(tx, ctx.workspaceId, contactId);
     if (!contact) throw notFound('Contact');
     const consent = await latestConsent(tx, ctx.workspaceId, contactId);
     const suppression = contact.email ? await suppressionOf(tx, ctx.workspaceId, contact.email) : null;

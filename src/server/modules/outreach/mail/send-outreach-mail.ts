@@ -3,7 +3,7 @@ import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, conflict, notFound } from '../../../platform/http/errors';
 import { mailOutbox } from '../../../platform/mail/mail.schema';
-import { consume } from '../../billing/limits';
+import { consume } from '../../billing';
 import type { Services } from '../../../platform/services';
 import { logActivity } from '../../activities';
 import { readMergeValuesBatch } from '../../crm';

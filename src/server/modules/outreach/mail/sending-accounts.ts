@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
 import nodemailer from 'nodemailer';
 import { BulkSmtp } from '../../../platform/mail/bulk-smtp';
@@ -242,6 +243,65 @@ export function bulkSmtpForAccount(services: Services, account: AccountRow): Bul
     connections: Math.max(1, Math.min(CAMPAIGN_CONNECTIONS, account.perMinute)),
     dkim: dkimKey && account.dkimSelector ? { domainName: account.fromAddress.split('@')[1]!, keySelector: account.dkimSelector, privateKey: dkimKey } : undefined,
   });
+}
+
+/** Resend's batch endpoint takes at most this many mails a call. */
+export const RESEND_BATCH_MAX = 100;
+
+/**
+ * MAIL-1, MAIL-2: a campaign's mails on a Resend account through Resend's batch endpoint
+ * (`resend.batch.send`, POST /emails/batch): the mails handed to `send` while the campaign's window
+ * fills (the same turn of the event loop) leave in one call of up to {@link RESEND_BATCH_MAX}. The
+ * call's idempotency key names its mails (a hash of their Message-IDs), so a retry after a 429 or
+ * 5xx sends nothing twice; strict validation, so one refused mail fails the call and each of its
+ * mails is retried or marked failed as a single send's would be.
+ */
+export function resendBatchSender(services: Services, account: AccountRow): { send(mail: OutgoingMail & { idempotencyKey: string }): Promise<{ messageId: string | null }>; close(): void } {
+  const secret = account.secretSealed ? services.secrets.box.open(account.secretSealed, aad(account.workspaceId, 'secret')) : undefined;
+  const resend = new Resend(secret, services.config.RESEND_BASE_URL ? { baseUrl: services.config.RESEND_BASE_URL } : {});
+  type Waiting = { mail: OutgoingMail & { idempotencyKey: string }; resolve(r: { messageId: string | null }): void; reject(e: unknown): void };
+  let waiting: Waiting[] = [];
+  let scheduled = false;
+  const flush = async (group: Waiting[]) => {
+    const key = `campaign-batch:${createHash('sha256').update(group.map((w) => w.mail.idempotencyKey).join(',')).digest('hex')}`;
+    for (let attempt = 1; ; attempt++) {
+      const { data, error } = await resend.batch.send(
+        group.map(({ mail }) => ({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.html ? { html: mail.html } : {}), ...(mail.headers ? { headers: mail.headers } : {}) })),
+        { idempotencyKey: key },
+      );
+      if (!error) {
+        group.forEach((w, i) => w.resolve({ messageId: data?.data[i]?.id ?? null }));
+        return;
+      }
+      const status = (error as { statusCode?: number | null }).statusCode ?? 0;
+      const retryable = status === 429 || status >= 500 || status === 0;
+      if (!retryable || attempt >= MAX_ATTEMPTS) {
+        const failure = retryable ? new RetryableSendError(`Resend is unavailable (${status}): ${error.message}`, status) : new Error(`Resend refused the batch: ${error.message}`);
+        for (const w of group) w.reject(failure);
+        return;
+      }
+      await pause(250 * 2 ** (attempt - 1));
+    }
+  };
+  return {
+    send(mail) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ mail, resolve, reject });
+        if (scheduled) return;
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          const all = waiting;
+          waiting = [];
+          for (let i = 0; i < all.length; i += RESEND_BATCH_MAX) {
+            const group = all.slice(i, i + RESEND_BATCH_MAX);
+            flush(group).catch((e: unknown) => group.forEach((w) => w.reject(e)));
+          }
+        });
+      });
+    },
+    close() {},
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { logActivity } from '../../activities';
-import { contacts } from '../../crm/crm.schema';
+import { readContactMailFacts } from '../../crm';
 import { workspaces } from '../../workspaces/workspaces.schema';
 import { outreachMessages, outreachSuppressions } from '../outreach.schema';
 import { recordConsentIn, suppressAddress } from './consent';
@@ -49,7 +49,7 @@ export async function unsubscribe(services: Services, token: string, source: Uns
     if (!msg) throw notFound('Unsubscribe link');
     const added = await suppressAddress(tx, ref.workspaceId, msg.addressHash, 'unsubscribed', source);
     if (added && msg.contactId) {
-      const [contact] = await tx.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.workspaceId, ref.workspaceId), eq(contacts.id, msg.contactId)));
+      const contact = (await readContactMailFacts(tx, ref.workspaceId, msg.contactId)) ? { id: msg.contactId } : null;
       if (contact) {
         await recordConsentIn(tx, ctx, { contactId: contact.id, state: 'withdrawn', source, proof: `Outreach message ${ref.messageId}` });
         await logActivity(tx, ctx, {

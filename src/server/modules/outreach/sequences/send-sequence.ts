@@ -3,7 +3,7 @@ import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
-import { htmlToText } from '../../activities/sanitise-html';
+import { htmlToText } from '../../activities';
 import { memberships } from '../../workspaces/workspaces.schema';
 import { sendOutreachMail } from '../mail/send-outreach-mail';
 import { accountForStream } from '../mail/sending-accounts';

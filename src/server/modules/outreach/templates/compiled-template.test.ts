@@ -31,7 +31,7 @@ describe('a campaign template compiled once per run', () => {
     const compiled = compileTemplate(template);
     const rendered = compiled.render(hostile);
     if (!rendered.ok) throw new Error(rendered.message);
-    const body = compiled.timelineBody(hostile, rendered.html);
+    const body = compiled.timelineBody(hostile, () => rendered.html);
     expect(typeof body).not.toBe('string');
     if (typeof body === 'string') return;
     const perMail = sanitiseRichText(rendered.html)!;
@@ -49,7 +49,7 @@ describe('a campaign template compiled once per run', () => {
     const compiled = compileTemplate(inLink);
     const rendered = compiled.render(values);
     if (!rendered.ok) throw new Error(rendered.message);
-    const body = compiled.timelineBody(values, rendered.html);
+    const body = compiled.timelineBody(values, () => rendered.html);
     expect(body).toBe(rendered.html);
     expect(sanitiseRichText(body as string)).not.toMatch(/javascript:/);
   });

@@ -1,11 +1,11 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, badRequest, notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
-import { htmlToText, sanitiseRichText } from '../../activities/sanitise-html';
+import { htmlToText, sanitiseRichText } from '../../activities';
 import { users } from '../../accounts/accounts.schema';
-import { companies, contacts } from '../../crm/crm.schema';
+import { readMergeValuesBatch } from '../../crm';
 import { workspaces } from '../../workspaces/workspaces.schema';
 import { sendOutreachMail, type MailStream } from '../mail/send-outreach-mail';
 import { outreachTemplates } from '../outreach.schema';
@@ -87,26 +87,12 @@ export async function mergeValuesFor(tx: Tx, ctx: WorkspaceContext, contactId: s
 export async function mergeValuesForContacts(tx: Tx, ctx: WorkspaceContext, contactIds: string[]): Promise<Map<string, MergeValues>> {
   const out = new Map<string, MergeValues>();
   if (!contactIds.length) return out;
-  const rows = await tx
-    .select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.email, title: contacts.title, companyName: companies.name, workspaceName: workspaces.name })
-    .from(contacts)
-    .innerJoin(workspaces, eq(workspaces.id, contacts.workspaceId))
-    .leftJoin(companies, and(eq(companies.workspaceId, contacts.workspaceId), eq(companies.id, contacts.companyId)))
-    .where(and(eq(contacts.workspaceId, ctx.workspaceId), inArray(contacts.id, contactIds)));
-  if (!rows.length) return out;
+  // The contacts through the CRM's own read (CRM-1), not its tables.
+  const people = await readMergeValuesBatch(tx, ctx.workspaceId, contactIds);
+  if (!people.size) return out;
+  const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
   const [sender] = ctx.userId ? await tx.select({ name: users.name }).from(users).where(eq(users.id, ctx.userId)) : [];
-  for (const row of rows) {
-    out.set(row.id, {
-      'contact.firstName': row.firstName,
-      'contact.lastName': row.lastName,
-      'contact.fullName': [row.firstName, row.lastName].filter(Boolean).join(' ') || null,
-      'contact.email': row.email,
-      'contact.title': row.title,
-      'company.name': row.companyName,
-      'workspace.name': row.workspaceName,
-      'sender.name': sender?.name ?? null,
-    });
-  }
+  for (const [id, c] of people) out.set(id, { ...c.merge, 'workspace.name': ws?.name ?? null, 'sender.name': sender?.name ?? null });
   return out;
 }
 

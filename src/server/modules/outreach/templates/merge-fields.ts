@@ -70,7 +70,8 @@ export interface CompiledTemplate {
   /** The HTML's plain text for these values (a mail's text part), as `htmlToText` of the rendered HTML says. */
   text(values: MergeValues): string;
   /** CRM-4: the rendered HTML as the timeline keeps it, sanitised once for the template (per mail only when a field sits inside a tag). */
-  timelineBody(values: MergeValues, rendered: string): SanitisedBody | string;
+  /** The timeline's body; `rendered` (the mail's HTML) is asked for only when the template cannot be filled sanitised. */
+  timelineBody(values: MergeValues, rendered: () => string): SanitisedBody | string;
 }
 
 /**
@@ -117,7 +118,7 @@ export function compileTemplate(parts: { subject: string; html: string }): Compi
     },
     timelineBody(values, rendered) {
       if (timeline === undefined) timeline = SanitisedTemplate.compile(slotted);
-      return timeline ? timeline.fill(slotValues(values)) : rendered;
+      return timeline ? timeline.fill(slotValues(values)) : rendered();
     },
   };
 }

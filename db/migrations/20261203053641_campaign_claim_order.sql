@@ -1,0 +1,2 @@
+DROP INDEX "outreach_campaign_recipients_status_idx";--> statement-breakpoint
+CREATE INDEX "outreach_campaign_recipients_status_idx" ON "outreach_campaign_recipients" USING btree ("workspace_id","campaign_id","status","contact_id");
