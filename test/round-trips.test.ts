@@ -173,7 +173,7 @@ describe('CONV-1 CONV-4 a visitor\'s message on the live path (issue 15)', () =>
     expect(counted(r).roundTrips, show(r.sent)).toBe(3);
   });
 
-  it('CONV-3 CONV-4 a staff reply on the live path: lock with BEGIN, one statement for the message, COMMIT with the event; the reply is shown from the insert\'s answer', async () => {
+  it('CONV-3 CONV-4 CONV-6 a staff reply on the live path: lock with BEGIN, one statement for the message, the visitor\'s presence, COMMIT with the event; the reply is shown from the insert\'s answer', async () => {
     const owner = await ownerWithWorkspace(server, 'Live Florist');
     await ok(owner.client.patch(`/api/workspaces/${owner.workspaceId}/widget-settings`, { enabled: true, allowedOrigins: [WIDGET_SITE] }));
     const v = widgetVisitor(server.app, owner);
@@ -190,10 +190,14 @@ describe('CONV-1 CONV-4 a visitor\'s message on the live path (issue 15)', () =>
     expect(texts[begin], show(r.sent)).toMatch(/FROM conversations c WHERE .* FOR UPDATE$/s);
     const commit = texts.findIndex((t) => t.startsWith('COMMIT'));
     expect(texts[commit], show(r.sent)).toMatch(/^COMMIT; BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify\('kestrel_events', .*"k":"message".*"authorName":"Olive".*; COMMIT$/s);
-    expect(texts.slice(begin + 1, commit), show(r.sent)).toHaveLength(1);
-    // The signed-in session, BEGIN with the lock, the message, COMMIT with the event.
+    // The message, then (web chat) whether the visitor is still there, to email the reply if not (CONV-6).
+    const inside = texts.slice(begin + 1, commit);
+    expect(inside, show(r.sent)).toHaveLength(2);
+    expect(inside[0], show(r.sent)).toMatch(/INSERT INTO "conversation_messages"/);
+    expect(inside[1], show(r.sent)).toMatch(/^select .*"live_streams".* from "visitors"/);
+    // The signed-in session, BEGIN with the lock, the message, the visitor's presence, COMMIT with the event.
     expect(begin, show(r.sent)).toBe(1);
-    expect(counted(r).roundTrips, show(r.sent)).toBe(4);
+    expect(counted(r).roundTrips, show(r.sent)).toBe(5);
     // The reply is what a reader of the conversation sees.
     const detail = await ok(owner.client.get(`/api/workspaces/${owner.workspaceId}/conversations/${started.conversationId}`));
     expect(detail.messages.at(-1)).toEqual(res.json());

@@ -128,8 +128,10 @@ export async function postStaffMessage(services: Services, ctx: WorkspaceContext
     if (reply && !duplicate && adapter.enqueue) {
       // A channel's send may add to the message (email: its Message-ID): read it back, only it.
       await adapter.enqueue(tx, services, conv, message);
-      const [shown] = await staffMessages(tx, conv, message.id);
-      return shown!;
+      if (!adapter.enqueueKeepsMessage) {
+        const [shown] = await staffMessages(tx, conv, message.id);
+        return shown!;
+      }
     }
     // The message as the team sees it, from the insert's answer (issue 15: not read back).
     return staffMessage(message, authorName);

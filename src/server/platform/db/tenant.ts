@@ -154,15 +154,27 @@ async function scopedTransaction<T>(root: RootSession, pool: pg.Pool, opening: s
       });
       return result;
     }
-    await client.query(commitThenNotify(client, pending)).catch((e: Error) => {
-      broken = e;
-      // Inside the notifying transaction (its block failed, 'E'): the data's COMMIT before it
-      // succeeded. A notification that could not be sent is reported and the connection not
-      // reused; listeners catch up with the subject's next event (a message event names the
-      // message before it, so a visitor stream reads what it missed). Otherwise the COMMIT failed.
-      if (client.getTransactionStatus() === 'E') process.emitWarning(`NOTIFY after commit failed: ${e.message}`);
-      else throw e;
-    });
+    const failed = await client.query(commitThenNotify(client, pending)).then(
+      () => null,
+      (e: Error) => e,
+    );
+    if (failed) {
+      broken = failed;
+      // pg answers the error before it has read the server's ready-for-query that follows it, so
+      // the client's transaction status may still be the one from before the COMMIT. One more
+      // statement, sent after that message, tells: inside the notifying transaction (its block
+      // failed) it is refused — the data's COMMIT before it succeeded; after a failed COMMIT there
+      // is no transaction, and it runs.
+      const inFailedBlock = await client.query('SELECT 1').then(
+        () => false,
+        () => true,
+      );
+      // A notification that could not be sent is reported and the connection not reused; listeners
+      // catch up with the subject's next event (a message event names the message before it, so a
+      // visitor stream reads what it missed). Otherwise the COMMIT failed, and so does the call.
+      if (!inFailedBlock) throw failed;
+      process.emitWarning(`NOTIFY after commit failed: ${failed.message}`);
+    }
     return result;
   } finally {
     // A connection that failed to commit or roll back is not handed to the next request.

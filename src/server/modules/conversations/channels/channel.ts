@@ -25,6 +25,8 @@ export interface ChannelAdapter {
   initialStatus: MessageRow['deliveryStatus'];
   /** Queues the reply inside its transaction (email: the platform mail outbox; WhatsApp: a send job). */
   enqueue?(tx: Tx, services: Services, conv: ConversationRow, message: MessageRow): Promise<void>;
+  /** True when `enqueue` never changes the stored reply (web chat), so it is shown from the insert's answer without reading it back. */
+  enqueueKeepsMessage?: boolean;
   /** Sends a failed reply again now; false when this channel cannot (then it must be written anew). */
   retry?(tx: Tx, services: Services, conv: ConversationRow, message: MessageRow): Promise<boolean>;
 }

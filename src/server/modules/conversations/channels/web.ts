@@ -14,4 +14,6 @@ export const webChannel: ChannelAdapter = {
   async enqueue(tx, _services, conv) {
     await scheduleAwayMail(tx, conv);
   },
+  // Scheduling the email changes nothing on the reply (the job marks it once sent).
+  enqueueKeepsMessage: true,
 };
