@@ -33,6 +33,8 @@ import { admit } from '../billing/limits';
 export interface RunImportDeps {
   database: Pick<Database, 'db' | 'pool'>;
   dataDir: string;
+  /** Issue 14: config.IMPORT_YOUNG_MIB (young-generation.ts); absent: its default. */
+  youngGenerationMiB?: number;
   logger?: { warn: (o: object, m: string) => void; info?: (o: object, m: string) => void };
 }
 
@@ -106,7 +108,7 @@ export async function runImport(deps: RunImportDeps, workspaceId: string, import
     await q(`SET temp_buffers = '128MB'`).catch(() => {});
     result = await drizzle(client, { schema }).transaction(async (tx) => {
       await setScope(tx as unknown as Tx, scope);
-      return importInTransaction(tx as unknown as Tx, q, client, { row, options, filePath, progress, profile, memory });
+      return importInTransaction(tx as unknown as Tx, q, client, { row, options, filePath, progress, profile, memory, youngGenerationMiB: deps.youngGenerationMiB });
     });
   } catch (error) {
     const message = error instanceof AppError ? error.message : 'The import stopped because of an unexpected error; nothing was imported. Try again, or contact support if it happens again.';
@@ -145,6 +147,7 @@ interface RunState {
   filePath: string;
   progress: (values: Partial<typeof imports.$inferInsert>, force?: boolean) => void;
   profile?: Map<string, { ms: number; n: number }>;
+  youngGenerationMiB?: number | undefined;
   /** Memory notes by phase; `staging peak` is the highest RSS sampled every 8,192 rows while reading. */
   memory?: Record<string, MemoryNote>;
 }
@@ -210,6 +213,7 @@ async function importInTransaction(tx: Tx, q: (text: string, params?: unknown[])
         addProblems(rowNo, problems);
       },
       betweenBatches: flushReport,
+      youngGenerationMiB: s.youngGenerationMiB,
       onRow: (n) => {
         if ((n & 1023) === 0) s.progress({ rowsProcessed: n, rowsTotal: row.rowsTotal === null ? null : Math.max(row.rowsTotal, n) });
         if (s.memory && (n & 8191) === 0) {
@@ -282,6 +286,8 @@ export interface StageHooks {
   betweenBatches: () => Promise<void>;
   /** After each data row, with the count so far. */
   onRow?: (processed: number) => void;
+  /** The cap on V8's new space while reading (young-generation.ts); 0: none. */
+  youngGenerationMiB?: number | undefined;
 }
 
 /**
@@ -319,7 +325,7 @@ export async function stageRows(client: pg.Client, object: StagedObject, rows: A
     });
   };
 
-  const young = capYoungGeneration();
+  const young = capYoungGeneration(hooks.youngGenerationMiB);
   try {
     openCopy();
     for await (const fileRow of rows) {

@@ -17,18 +17,14 @@ import vm from 'node:vm';
  * shrinks it: one "last resort" full collection (V8's own memory-reducing GC, the one that gives
  * the new space back; tens to a few hundred milliseconds), called again when the reading ends.
  *
- * `KESTREL_IMPORT_YOUNG_MIB` (default 32, the new space that 16 MiB semi-spaces give) sets the cap;
- * 0 turns this off.
+ * `IMPORT_YOUNG_MIB` (config; default 32, the new space that 16 MiB semi-spaces give) sets the cap;
+ * 0 turns all of this off.
  */
 const DEFAULT_GROWTH_FACTOR = 2;
 let holders = 0;
 let held = false;
 
-export const importYoungCapMiB = () => {
-  const raw = process.env.KESTREL_IMPORT_YOUNG_MIB;
-  const n = raw === undefined || raw === '' ? 32 : Number(raw);
-  return Number.isFinite(n) && n >= 0 ? n : 32;
-};
+export const DEFAULT_IMPORT_YOUNG_MIB = 32;
 
 const newSpaceMiB = () => (v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0) / 1024 / 1024;
 
@@ -51,7 +47,7 @@ export interface YoungGenerationCap {
   release(): void;
 }
 
-export function capYoungGeneration(capMiB = importYoungCapMiB()): YoungGenerationCap {
+export function capYoungGeneration(capMiB = DEFAULT_IMPORT_YOUNG_MIB): YoungGenerationCap {
   if (capMiB <= 0) return { check() {}, release() {} };
   holders++;
   reduceHeap();
