@@ -9,13 +9,18 @@ import vm from 'node:vm';
  * `--max-semi-space-size`, but V8 reads `--semi-space-growth-factor` each time it grows the new
  * space: holding it at 1 once the new space has reached `capMiB` stops the growth there, and
  * putting V8's default (2) back when the last reading import ends lets request traffic grow it
- * again. Nothing else changes: the new space keeps the size it has, V8 still shrinks it when idle.
- *
+ * again. The server's own flags and its requests outside an import are unchanged.
  *
  * The new space may already be at its maximum when the import starts (an idle server keeps the size
  * its last busy moment left: 109 MiB of heap in one measured run, 233 in the next), so the cap first
  * shrinks it: one "last resort" full collection (V8's own memory-reducing GC, the one that gives
- * the new space back; tens to a few hundred milliseconds), called again when the reading ends.
+ * the new space back; it stops the event loop while it runs — 28 ms on a small test heap, not
+ * measured inside the server), done again when the reading ends.
+ *
+ * Both use `v8.setFlagsFromString` after start-up, which Node documents as "use with care": the two
+ * flags here are read by V8 when it acts on them (tested in young-generation.test.ts, so a Node whose
+ * V8 stops honouring them fails that test rather than silently using more memory). `--expose-gc` only
+ * puts a `gc` function into contexts created afterwards; the one used here lives in its own context.
  *
  * `IMPORT_YOUNG_MIB` (config; default 32, the new space that 16 MiB semi-spaces give) sets the cap;
  * 0 turns all of this off.
