@@ -214,6 +214,7 @@ async function importInTransaction(tx: Tx, q: (text: string, params?: unknown[])
       },
       betweenBatches: flushReport,
       youngGenerationMiB: s.youngGenerationMiB,
+      onHeapReduced: (ms) => s.profile?.set('young generation: memory-reducing GC before and after reading (event loop held)', { ms, n: 2 }),
       onRow: (n) => {
         if ((n & 1023) === 0) s.progress({ rowsProcessed: n, rowsTotal: row.rowsTotal === null ? null : Math.max(row.rowsTotal, n) });
         if (s.memory && (n & 8191) === 0) {
@@ -288,6 +289,8 @@ export interface StageHooks {
   onRow?: (processed: number) => void;
   /** The cap on V8's new space while reading (young-generation.ts); 0: none. */
   youngGenerationMiB?: number | undefined;
+  /** Told, at the end, how long the memory-reducing collections held the event loop. */
+  onHeapReduced?: (ms: number) => void;
 }
 
 /**
@@ -354,6 +357,7 @@ export async function stageRows(client: pg.Client, object: StagedObject, rows: A
     await closeCopy();
   } finally {
     young.release();
+    hooks.onHeapReduced?.(young.gcMs);
   }
   return { processed, staged };
 }

@@ -36,28 +36,35 @@ const newSpaceMiB = () => (v8.getHeapSpaceStatistics().find((s) => s.space_name 
 type GcFunction = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 let gcFunction: GcFunction | null = null;
 
-/** A full, memory-reducing collection (it shrinks the new space back to its initial size). */
-export function reduceHeap(): void {
+/** A full, memory-reducing collection (it shrinks the new space back to its initial size); answers its milliseconds. */
+export function reduceHeap(): number {
+  const began = performance.now();
   if (!gcFunction) {
     // The gc function exists only in contexts created after --expose-gc; this leaves the server's own global alone.
     v8.setFlagsFromString('--expose-gc');
     gcFunction = vm.runInNewContext('gc') as GcFunction;
   }
   gcFunction({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  return performance.now() - began;
 }
 
 export interface YoungGenerationCap {
   /** Cheap; call often (every few hundred rows): stops the growth once the new space is at the cap. */
   check(): void;
   release(): void;
+  /** Milliseconds the event loop spent in the memory-reducing collections so far. */
+  readonly gcMs: number;
 }
 
 export function capYoungGeneration(capMiB = DEFAULT_IMPORT_YOUNG_MIB): YoungGenerationCap {
-  if (capMiB <= 0) return { check() {}, release() {} };
+  if (capMiB <= 0) return { check() {}, release() {}, gcMs: 0 };
   holders++;
-  reduceHeap();
+  let gcMs = reduceHeap();
   let released = false;
   return {
+    get gcMs() {
+      return gcMs;
+    },
     check() {
       if (held || newSpaceMiB() < capMiB) return;
       v8.setFlagsFromString('--semi-space-growth-factor=1');
@@ -71,7 +78,7 @@ export function capYoungGeneration(capMiB = DEFAULT_IMPORT_YOUNG_MIB): YoungGene
         v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
         held = false;
       }
-      if (holders === 0) reduceHeap();
+      if (holders === 0) gcMs += reduceHeap();
     },
   };
 }
