@@ -2,7 +2,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 
 /**
- * Issue 14 (import memory < 300 MB): while an import reads its file, its steady allocation makes
+ * Issue 14 (import memory < 300 MB): while an import reads its file (or its upload is received: upload-import.ts), its steady allocation makes
  * V8 grow the young generation of the whole process to its maximum — with `npm start`'s default
  * flags (decision 024) that is 128 MiB of new space, +125 MiB resident for the import's duration
  * (measured: heap total 109 → 234 MiB with the heap in use unchanged). A job cannot pass
