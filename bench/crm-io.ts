@@ -208,7 +208,7 @@ export interface ImportResult {
   memory: Memory;
   undo: { seconds: number; deleted: number; restored: number; kept: number; error: string | null } | null;
   /** Where the job's time went, from its own log line. */
-  profile?: { seconds: number; staging: number; steps: string[]; memory?: Record<string, { rss: number; heapUsed: number; heapTotal: number; external: number }> };
+  profile?: { seconds: number; staging: number; steps: string[]; memory?: Record<string, { rss: number; heapUsed: number; heapTotal: number; external: number; newSpace?: number }> };
 }
 
 /** Upload, map (the suggestion), start with dedupe by email (matches updated), wait; then undo. */

@@ -43,7 +43,8 @@ export async function benchCrm(options: { runs?: number; importRows?: number; re
   const log = options.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const began = performance.now();
   const machine = describeMachine();
-  const dataDir = path.join(repoRoot, 'data/bench-crm');
+  // BENCH_CRM_DATA_DIR: keep the generated million-contact dataset outside the worktree (it is reused).
+  const dataDir = process.env.BENCH_CRM_DATA_DIR ? path.resolve(process.env.BENCH_CRM_DATA_DIR) : path.join(repoRoot, 'data/bench-crm');
   const pressure: CrmResult['pressure'] = [];
   const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const entry = { phase: name, start: cpuPressure(10), end: null as number | null };
@@ -61,7 +62,7 @@ export async function benchCrm(options: { runs?: number; importRows?: number; re
   const port = process.env.BENCH_APP_PORT ? Number(process.env.BENCH_APP_PORT) : await freePort();
   const pgPort = process.env.BENCH_PG_PORT ? Number(process.env.BENCH_PG_PORT) : await freePort();
   const url = `http://127.0.0.1:${port}`;
-  log('CRM: starting Kestrel on data/bench-crm…');
+  log(`CRM: starting Kestrel on ${dataDir}…`);
   const server = await spawnServer({
     args: ['scripts/start.mjs'],
     env: {
@@ -96,7 +97,7 @@ export async function benchCrm(options: { runs?: number; importRows?: number; re
     const dataset = await phase('seed', () => ensureDataset(ownerUrl, dataDir, undefined, (l) => log(`  seed: ${l}`)));
     seededSeconds = dataset.seededSeconds;
     contacts = dataset.contacts;
-    log(seededSeconds === null ? '  seed: reusing the generated data in data/bench-crm' : `  seed: generated in ${seededSeconds.toFixed(0)} s`);
+    log(seededSeconds === null ? `  seed: reusing the generated data in ${dataDir}` : `  seed: generated in ${seededSeconds.toFixed(0)} s`);
 
     // Latency in this process through app.inject, on a pool of its own to the same database.
     const config = loadConfig({ NODE_ENV: 'development', DATABASE_URL: ownerUrl, DATA_DIR: appDir, DEMO_WORKSPACE: 'false', RATE_LIMIT_PER_MINUTE: '100000000', LOG_LEVEL: 'silent', WORKER_CONCURRENCY: '0' });
@@ -175,7 +176,7 @@ export function crmGoals(r: CrmResult): Goal[] {
 
 /** The import job's own memory notes: RSS (V8 heap used / total, external) per phase, in MiB. */
 const memoryLine = (m: NonNullable<NonNullable<ImportResult['profile']>['memory']>) =>
-  Object.entries(m).map(([phase, v]) => `${phase} ${v.rss} (heap ${v.heapUsed}/${v.heapTotal}, external ${v.external})`).join('; ');
+  Object.entries(m).map(([phase, v]) => `${phase} ${v.rss} (heap ${v.heapUsed}/${v.heapTotal}, external ${v.external}${v.newSpace === undefined ? "" : `, new space ${v.newSpace}`})`).join('; ');
 
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 const pct = (v: number | null) => (v === null ? '?' : `${v.toFixed(0)} %`);

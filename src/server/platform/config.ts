@@ -137,6 +137,8 @@ const configSchema = z
     CAMPAIGN_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
     /** CRM-7: the largest file an import accepts, in bytes (default 200 MiB). */
     IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).default(200 * 1024 * 1024),
+    /** Issue 14: the new space (MiB) an import's reading may grow V8's young generation to (modules/imports/young-generation.ts); 0: no cap. */
+    IMPORT_YOUNG_MIB: z.coerce.number().int().min(0).max(1024).default(32),
 
     /** AI-1: the operator's provider, used by workspaces that connect none of their own. */
     AI_PROVIDER: z.enum(aiProviderKinds).optional(),

@@ -12,6 +12,6 @@ export const importJob = defineJob({
   payload: z.object({ workspaceId: z.uuid(), importId: z.uuid() }),
   maxAttempts: 1,
   async run({ workspaceId, importId }, { database, config, logger }) {
-    await runImport({ database, dataDir: config.DATA_DIR, logger }, workspaceId, importId);
+    await runImport({ database, dataDir: config.DATA_DIR, youngGenerationMiB: config.IMPORT_YOUNG_MIB, logger }, workspaceId, importId);
   },
 });

@@ -29,7 +29,7 @@ export async function importsModule(server: FastifyInstance): Promise<void> {
   const app = server.withTypeProvider<ZodTypeProvider>();
   const { db } = app.services.database;
   const { config } = app.services;
-  const deps = { dataDir: config.DATA_DIR, maxBytes: config.IMPORT_MAX_BYTES };
+  const deps = { dataDir: config.DATA_DIR, maxBytes: config.IMPORT_MAX_BYTES, youngGenerationMiB: config.IMPORT_YOUNG_MIB };
   const access = { access: teamMembers };
   const tags = ['imports'];
 

@@ -178,7 +178,7 @@ export async function* readRows(source: RowSource, options: ReadOptions = {}): A
 }
 
 async function* readCsv(source: RowSource, options: ReadOptions): AsyncGenerator<FileRow & { header?: boolean }> {
-  const input = createReadStream(source.path, { highWaterMark: 256 * 1024 });
+  const input = createReadStream(source.path, { highWaterMark: 64 * 1024 });
   if (options.onBytes) {
     let bytes = 0;
     input.on('data', (c) => options.onBytes!((bytes += c.length)));

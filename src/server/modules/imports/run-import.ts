@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import v8 from 'node:v8';
 import { and, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
@@ -15,9 +16,10 @@ import { loadTerritoryMatcher } from '../rules/territories';
 import { loadWorkspaceFacts } from './import-context';
 import { importRecords, imports } from './imports.schema';
 import { mergeStaged } from './merge';
-import { rowNormaliser, type RowProblem } from './normalise-row';
-import { readRows, type Encoding, type FileType } from './read-file';
+import { rowNormaliser, type RowProblem, type RowResult } from './normalise-row';
+import { readRows, type Encoding, type FileRow, type FileType } from './read-file';
 import { copyStageSql, createStageSql, stageLine, type StagedObject } from './staging';
+import { capYoungGeneration } from './young-generation';
 import { storedFilePath } from './upload-import';
 import { admit } from '../billing/limits';
 
@@ -31,6 +33,8 @@ import { admit } from '../billing/limits';
 export interface RunImportDeps {
   database: Pick<Database, 'db' | 'pool'>;
   dataDir: string;
+  /** Issue 14: config.IMPORT_YOUNG_MIB (young-generation.ts); absent: its default. */
+  youngGenerationMiB?: number;
   logger?: { warn: (o: object, m: string) => void; info?: (o: object, m: string) => void };
 }
 
@@ -49,6 +53,8 @@ const MAX_REPORT = 100_000;
 /** Rows per COPY statement: between two, the report lines found so far are written. */
 const COPY_BATCH = 100_000;
 const PROGRESS_EVERY_MS = 500;
+/** Characters of COPY text gathered before one write to the COPY stream. */
+const STAGE_WRITE_CHARS = 16 * 1024;
 
 export async function runImport(deps: RunImportDeps, workspaceId: string, importId: string): Promise<RunImportResult> {
   const { db, pool } = deps.database;
@@ -102,7 +108,7 @@ export async function runImport(deps: RunImportDeps, workspaceId: string, import
     await q(`SET temp_buffers = '128MB'`).catch(() => {});
     result = await drizzle(client, { schema }).transaction(async (tx) => {
       await setScope(tx as unknown as Tx, scope);
-      return importInTransaction(tx as unknown as Tx, q, client, { row, options, filePath, progress, profile, memory });
+      return importInTransaction(tx as unknown as Tx, q, client, { row, options, filePath, progress, profile, memory, youngGenerationMiB: deps.youngGenerationMiB });
     });
   } catch (error) {
     const message = error instanceof AppError ? error.message : 'The import stopped because of an unexpected error; nothing was imported. Try again, or contact support if it happens again.';
@@ -127,11 +133,12 @@ export async function runImport(deps: RunImportDeps, workspaceId: string, import
 const stagingSeconds = (profile: Map<string, { ms: number; n: number }>) => (profile.get(STAGING_LABEL)?.ms ?? 0) / 1000;
 const STAGING_LABEL = 'staging: read, normalise and COPY the rows (wall time)';
 
-interface MemoryNote { rss: number; heapUsed: number; heapTotal: number; external: number }
+interface MemoryNote { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; newSpace: number }
 const mib = (bytes: number) => Math.round(bytes / 1024 / 102.4) / 10;
 function memoryNote(): MemoryNote {
   const m = process.memoryUsage();
-  return { rss: mib(m.rss), heapUsed: mib(m.heapUsed), heapTotal: mib(m.heapTotal), external: mib(m.external) };
+  const newSpace = v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0;
+  return { rss: mib(m.rss), heapUsed: mib(m.heapUsed), heapTotal: mib(m.heapTotal), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers), newSpace: mib(newSpace) };
 }
 
 interface RunState {
@@ -140,6 +147,7 @@ interface RunState {
   filePath: string;
   progress: (values: Partial<typeof imports.$inferInsert>, force?: boolean) => void;
   profile?: Map<string, { ms: number; n: number }>;
+  youngGenerationMiB?: number | undefined;
   /** Memory notes by phase; `staging peak` is the highest RSS sampled every 8,192 rows while reading. */
   memory?: Record<string, MemoryNote>;
 }
@@ -189,73 +197,33 @@ async function importInTransaction(tx: Tx, q: (text: string, params?: unknown[])
     reportSeq += batch.length;
   };
 
-  let copy: ReturnType<typeof copyFrom> | null = null;
-  let inBatch = 0;
-  let buffer = '';
-  let staged = 0;
-  let processed = 0;
-  const openCopy = () => {
-    copy = client.query(copyFrom(copyStageSql(object)));
-    inBatch = 0;
-  };
-  const write = async (chunk: string) => {
-    if (!copy!.write(chunk)) await new Promise<void>((resolve, reject) => {
-      copy!.once('drain', resolve);
-      copy!.once('error', reject);
-    });
-  };
-  const closeCopy = async () => {
-    if (!copy) return;
-    if (buffer) await write(buffer);
-    buffer = '';
-    const c = copy as ReturnType<typeof copyFrom>;
-    copy = null;
-    await new Promise<void>((resolve, reject) => {
-      c.once('finish', resolve);
-      c.once('error', reject);
-      c.end();
-    });
-  };
-
-  let headerSeen = !row.hasHeader;
   const stagingBegan = performance.now();
-  openCopy();
-  for await (const fileRow of readRows(
-    { path: s.filePath, fileType: row.fileType as FileType, encoding: row.encoding as Encoding, delimiter: row.delimiter, hasHeader: row.hasHeader },
-    { onBadRecord: (rowNo, reason) => { failedRows++; addProblems(rowNo, [{ column: null, reason }]); } },
-  )) {
-    if (!headerSeen) {
-      headerSeen = true;
-      continue;
-    }
-    processed++;
-    const r = normalise(fileRow.cells);
-    if (!r.ok) {
-      if (r.problems.length) {
+  const { processed, staged } = await stageRows(
+    client,
+    object,
+    readRows(
+      { path: s.filePath, fileType: row.fileType as FileType, encoding: row.encoding as Encoding, delimiter: row.delimiter, hasHeader: row.hasHeader },
+      { onBadRecord: (rowNo, reason) => { failedRows++; addProblems(rowNo, [{ column: null, reason }]); } },
+    ),
+    {
+      normalise,
+      newId: uuidv7,
+      onProblems: (rowNo, problems) => {
         failedRows++;
-        addProblems(fileRow.row, r.problems);
-      }
-    } else {
-      buffer += stageLine(object, fileRow.row, r.key, uuidv7(), r.values);
-      staged++;
-      inBatch++;
-      if (buffer.length > 64 * 1024) {
-        await write(buffer);
-        buffer = '';
-      }
-    }
-    if (inBatch >= COPY_BATCH) {
-      await closeCopy();
-      await flushReport();
-      openCopy();
-    }
-    if ((processed & 1023) === 0) s.progress({ rowsProcessed: processed, rowsTotal: row.rowsTotal === null ? null : Math.max(row.rowsTotal, processed) });
-    if (s.memory && (processed & 8191) === 0) {
-      const m = memoryNote();
-      if (m.rss > (s.memory['staging peak']?.rss ?? 0)) s.memory['staging peak'] = m;
-    }
-  }
-  await closeCopy();
+        addProblems(rowNo, problems);
+      },
+      betweenBatches: flushReport,
+      youngGenerationMiB: s.youngGenerationMiB,
+      onHeapReduced: (ms) => s.profile?.set('young generation: memory-reducing GC before and after reading (event loop held)', { ms, n: 2 }),
+      onRow: (n) => {
+        if ((n & 1023) === 0) s.progress({ rowsProcessed: n, rowsTotal: row.rowsTotal === null ? null : Math.max(row.rowsTotal, n) });
+        if (s.memory && (n & 8191) === 0) {
+          const m = memoryNote();
+          if (m.rss > (s.memory['staging peak']?.rss ?? 0)) s.memory['staging peak'] = m;
+        }
+      },
+    },
+  );
   await flushReport();
   s.profile?.set(STAGING_LABEL, { ms: performance.now() - stagingBegan, n: 1 });
   if (s.memory) s.memory.staged = memoryNote();
@@ -308,4 +276,88 @@ async function importInTransaction(tx: Tx, q: (text: string, params?: unknown[])
   const error = merged.limitMessage ? `Stopped at the plan limit: ${merged.limitMessage}` : null;
   await finish({ status: 'completed', error, created: merged.created, updated: merged.updated, skipped });
   return { status: 'completed', created: merged.created, updated: merged.updated, skipped, failed: failedRows, rows: processed, error };
+}
+
+export interface StageHooks {
+  normalise: (cells: string[]) => RowResult;
+  newId: () => string;
+  /** A row with problems (it is not staged). */
+  onProblems: (rowNo: number, problems: RowProblem[]) => void;
+  /** Between two COPY statements (the connection is free): the report lines found so far are written. */
+  betweenBatches: () => Promise<void>;
+  /** After each data row, with the count so far. */
+  onRow?: (processed: number) => void;
+  /** The cap on V8's new space while reading (young-generation.ts); 0: none. */
+  youngGenerationMiB?: number | undefined;
+  /** Told, at the end, how long the memory-reducing collections held the event loop. */
+  onHeapReduced?: (ms: number) => void;
+}
+
+/**
+ * CRM-7: the staging phase — each data row checked and normalised, the good ones COPYed into
+ * `import_stage` in statements of COPY_BATCH rows. Memory (issue 14): rows go out in small writes
+ * (STAGE_WRITE_CHARS) and the next row is not read until PostgreSQL's socket has taken the last
+ * write, so nothing accumulates in Node whatever the file's size.
+ */
+export async function stageRows(client: pg.Client, object: StagedObject, rows: AsyncIterable<FileRow & { header?: boolean }>, hooks: StageHooks): Promise<{ processed: number; staged: number }> {
+  let copy: ReturnType<typeof copyFrom> | null = null;
+  let inBatch = 0;
+  let buffer = '';
+  let staged = 0;
+  let processed = 0;
+  const openCopy = () => {
+    copy = client.query(copyFrom(copyStageSql(object)));
+    inBatch = 0;
+  };
+  const write = async (chunk: string) => {
+    if (!copy!.write(chunk)) await new Promise<void>((resolve, reject) => {
+      copy!.once('drain', resolve);
+      copy!.once('error', reject);
+    });
+  };
+  const closeCopy = async () => {
+    if (!copy) return;
+    if (buffer) await write(buffer);
+    buffer = '';
+    const c = copy as ReturnType<typeof copyFrom>;
+    copy = null;
+    await new Promise<void>((resolve, reject) => {
+      c.once('finish', resolve);
+      c.once('error', reject);
+      c.end();
+    });
+  };
+
+  const young = capYoungGeneration(hooks.youngGenerationMiB);
+  try {
+    openCopy();
+    for await (const fileRow of rows) {
+      if (fileRow.header) continue;
+      processed++;
+      const r = hooks.normalise(fileRow.cells);
+      if (!r.ok) {
+        if (r.problems.length) hooks.onProblems(fileRow.row, r.problems);
+      } else {
+        buffer += stageLine(object, fileRow.row, r.key, hooks.newId(), r.values);
+        staged++;
+        inBatch++;
+        if (buffer.length > STAGE_WRITE_CHARS) {
+          await write(buffer);
+          buffer = '';
+        }
+      }
+      if (inBatch >= COPY_BATCH) {
+        await closeCopy();
+        await hooks.betweenBatches();
+        openCopy();
+      }
+      if ((processed & 255) === 0) young.check();
+      hooks.onRow?.(processed);
+    }
+    await closeCopy();
+  } finally {
+    young.release();
+    hooks.onHeapReduced?.(young.gcMs);
+  }
+  return { processed, staged };
 }

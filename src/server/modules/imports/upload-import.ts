@@ -13,6 +13,7 @@ import { imports } from './imports.schema';
 import { presentImport } from './list-imports';
 import { overview, sniffFile } from './read-file';
 import { suggestMapping } from './targets';
+import { capYoungGeneration } from './young-generation';
 
 /** Where an uploaded file waits for its import job; deleted when the import ends or is discarded. */
 export const storedFilePath = (dataDir: string, workspaceId: string, importId: string) => path.join(path.resolve(dataDir), 'imports', workspaceId, `${importId}.upload`);
@@ -66,10 +67,19 @@ export async function receiveUpload(body: Readable, file: string, maxBytes: numb
  * CRM-7: stores an uploaded file on disk as it arrives (never whole in memory), checks that it
  * is a CSV or XLSX within the size limit, reads its columns and first rows, and records the import.
  */
-export async function uploadImport(db: Db, ctx: WorkspaceContext, deps: { dataDir: string; maxBytes: number }, input: UploadInput): Promise<Import> {
+export async function uploadImport(db: Db, ctx: WorkspaceContext, deps: { dataDir: string; maxBytes: number; youngGenerationMiB?: number }, input: UploadInput): Promise<Import> {
   const id = uuidv7();
   const file = storedFilePath(deps.dataDir, ctx.workspaceId, id);
-  const size = await receiveUpload(input.body, file, deps.maxBytes, input.declaredBytes);
+  // Issue 14: a large upload is as much steady allocation as an import's reading (young-generation.ts).
+  const young = capYoungGeneration(deps.youngGenerationMiB);
+  const checks = setInterval(() => young.check(), 50);
+  let size: number;
+  try {
+    size = await receiveUpload(input.body, file, deps.maxBytes, input.declaredBytes);
+  } finally {
+    clearInterval(checks);
+    young.release();
+  }
   try {
     const shape = await sniffFile(file, input.fileName);
     const view = await overview(file, shape, size);
