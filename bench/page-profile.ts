@@ -2,7 +2,7 @@
 // server (as bench/http.bench.ts: demo workspace topped up to 50 contacts) with `node --cpu-prof`,
 // loads `POST …/views/query` (50 rows) with autocannon, stops the server so the profile is
 // written, and prints where the samples of the load window went (bench/lib/cpu-profile.ts). Not part
-// of `npm run bench`: `BENCH_APP_PORT=3113 BENCH_PG_PORT=55233 npx tsx bench/page-profile.ts [seconds]`.
+// of `npm run bench`: `BENCH_APP_PORT=3113 BENCH_PG_PORT=55233 npx tsx bench/page-profile.ts [seconds] [--statements | --measure]`.
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,11 +16,13 @@ import { summariseProfile } from './lib/cpu-profile';
 const seconds = Number(process.argv[2] ?? 8);
 /** `--statements`: no profile; pg_stat_statements (loaded by a restart) says what each statement cost under the load. */
 const statements = process.argv.includes('--statements');
+/** `--measure`: neither; only the CPU per page (for before/after runs of two builds). */
+const measureOnly = process.argv.includes('--measure');
 const dataDir = await mkdtemp(path.join(tmpdir(), 'kestrel-page-profile-'));
 const profDir = path.join(dataDir, 'prof');
 const pgPort = process.env.BENCH_PG_PORT ? Number(process.env.BENCH_PG_PORT) : await freePort();
 const appPort = process.env.BENCH_APP_PORT ? Number(process.env.BENCH_APP_PORT) : undefined;
-const env = { DEMO_WORKSPACE: 'true', RATE_LIMIT_PER_MINUTE: '100000000', ...(statements ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` }) };
+const env = { DEMO_WORKSPACE: 'true', RATE_LIMIT_PER_MINUTE: '100000000', ...(statements || measureOnly ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` }) };
 let kestrel = await startKestrel(dataDir, env, pgPort, appPort);
 const admin = () => {
   const password = encodeURIComponent(readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim());
@@ -116,7 +118,7 @@ function postgresProcesses(root: number): Map<number, { kind: string; ticks: num
   return out;
 }
 
-if (statements) process.exit(0);
+if (statements || measureOnly) process.exit(0);
 const files = (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile'));
 // The largest profile is the server's (start.mjs, its parent, writes a small one too).
 const { statSync } = await import('node:fs');
