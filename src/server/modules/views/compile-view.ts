@@ -33,6 +33,8 @@ export interface CompiledView {
   orderBy: SQL[];
   sort: CompiledSort;
   catalog: FieldCatalog;
+  /** The member's visibility the view was compiled with (part of `where`). */
+  visibility?: Visibility;
 }
 
 export interface CompileEnv {
@@ -324,7 +326,7 @@ export function compileView(def: Pick<ViewDefinition, 'object' | 'filter' | 'sor
   const sort: CompiledSort = { field, expr: field.sortExpr!, cast: field.sortCast!, direction: sortDef.direction, nullable: field.nullable };
   const dir = sort.direction === 'asc' ? asc : desc;
   const orderBy = [sort.nullable ? sql`${sort.expr} ${sql.raw(sort.direction)} NULLS LAST` : dir(sort.expr), dir(table.id)];
-  return { object: def.object, table, where, orderBy, sort, catalog: env.catalog };
+  return { object: def.object, table, where, orderBy, sort, catalog: env.catalog, ...(env.visibility ? { visibility: env.visibility } : {}) };
 }
 
 /**

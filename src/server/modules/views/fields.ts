@@ -161,6 +161,8 @@ export function catalogRead(ctx: WorkspaceContext, object: RecordType): FirstRea
   if (!Object.hasOwn(recordTables, object)) throw new Error(`Not a record type: ${String(object)}`);
   return {
     text: (workspaceId) => `SELECT key, label, type, options FROM custom_field_definitions WHERE workspace_id = '${workspaceId}' AND object = '${object}' ORDER BY position, key`,
+    // Planned once per connection (issue 14, decision 030); `object` is checked above.
+    prepared: { name: 'kestrel_field_definitions', statement: 'SELECT key, label, type, options FROM custom_field_definitions WHERE workspace_id = $1::uuid AND object = $2::text ORDER BY position, key', args: (workspaceId) => `'${workspaceId}', '${object}'` },
     fallback: (tx) => readDefinitions(tx, ctx, object),
   };
 }

@@ -73,6 +73,27 @@ export function labelledSelectList(object: RecordType, table: RecordTable, colum
 
 type Labels = Map<string, string>;
 
+/**
+ * A row read with labelledSelectList as `{ id, cells }`: each cell straight from its own row (its
+ * value `c<i>`, its label `l<i>`, the row's `tags`). Issue 14: the keys are worked out once per
+ * page, not per cell, and no map of labels is built in between (a share of the page's Node CPU).
+ */
+function labelledRow(columns: ServerField[]): (row: RawRow) => ViewRow {
+  const plan = columns.map((f, i) => ({ key: f.key, kind: f.kind, value: `c${i}`, label: `l${i}` }));
+  return (row) => {
+    const cells: Record<string, Cell> = {};
+    for (const c of plan) {
+      if (c.kind === 'tags') cells[c.key] = (row.tags as TagSummary[] | null) ?? [];
+      else if (c.kind === 'user' || c.kind === 'ref') {
+        const id = row[c.value];
+        const label = row[c.label];
+        cells[c.key] = typeof id === 'string' ? { id, label: typeof label === 'string' ? label : c.kind === 'user' ? 'Former member' : 'Unknown' } : null;
+      } else cells[c.key] = plain(row[c.value]);
+    }
+    return { id: row.id, cells };
+  };
+}
+
 async function userLabels(tx: Tx, ids: string[]): Promise<Labels> {
   if (!ids.length) return new Map();
   const rows = await tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
@@ -113,19 +134,13 @@ function plain(value: unknown): Cell {
  * statement per kind of reference for the whole page.
  */
 export async function presentRows(tx: Tx, ctx: WorkspaceContext, object: RecordType, columns: ServerField[], rows: RawRow[], labelled = false): Promise<ViewRow[]> {
+  if (labelled) return rows.map(labelledRow(columns));
   const labels = new Map<number, Labels>();
   let tags: Map<string, TagSummary[]> | null = null;
-  if (labelled) {
-    columns.forEach((f, i) => {
-      if (f.kind === 'user' || f.kind === 'ref') labels.set(i, new Map(rows.flatMap((r) => (typeof r[`c${i}`] === 'string' && typeof r[`l${i}`] === 'string' ? [[r[`c${i}`] as string, r[`l${i}`] as string]] : []))));
-    });
-    if (columns.some((f) => f.kind === 'tags')) tags = new Map(rows.map((r) => [r.id, (r.tags as TagSummary[] | null) ?? []]));
-  } else {
-    for (const [i, f] of columns.entries()) {
-      if (f.kind === 'user') labels.set(i, await userLabels(tx, idsOf(rows, `c${i}`)));
-      else if (f.kind === 'ref') labels.set(i, await refLabels(tx, ctx, f.ref, idsOf(rows, `c${i}`)));
-      else if (f.kind === 'tags' && !tags) tags = await tagsByRecord(tx, ctx, object, rows.map((r) => r.id));
-    }
+  for (const [i, f] of columns.entries()) {
+    if (f.kind === 'user') labels.set(i, await userLabels(tx, idsOf(rows, `c${i}`)));
+    else if (f.kind === 'ref') labels.set(i, await refLabels(tx, ctx, f.ref, idsOf(rows, `c${i}`)));
+    else if (f.kind === 'tags' && !tags) tags = await tagsByRecord(tx, ctx, object, rows.map((r) => r.id));
   }
   return rows.map((row) => {
     const cells: Record<string, Cell> = {};

@@ -289,6 +289,37 @@ describe('views: roles (CRM-6)', () => {
   });
 });
 
+describe('views: a page built once per shape (CRM-6, issue 14)', () => {
+  it('CRM-6 TEN-1 issue 14: the same view asked again follows a changed custom field, the asking member and the workspace', async () => {
+    const owner = await ownerWithWorkspace(server);
+    const staff = await addMember(server, owner, 'staff');
+    const c = (body: Record<string, unknown>) => make(owner.client, owner, '/contacts', body).then((r) => r.id as string);
+    const field = await make(owner.client, owner, '/custom-fields', { object: 'contacts', key: 'rank', label: 'Rank', type: 'number' });
+    const nine = await c({ firstName: 'Nine', custom: { rank: 9 } });
+    const ten = await c({ firstName: 'Ten', custom: { rank: 10 }, ownerUserId: staff.userId });
+    const byRank = { object: 'contacts', columns: ['name', 'custom.rank'], sort: { field: 'custom.rank', direction: 'asc' } };
+    const order = async (client: TestClient, o: Owner) => ((await query(client, o, byRank)).json().rows as { id: string }[]).map((r) => r.id);
+    expect(await order(owner.client, owner)).toEqual([nine, ten]);
+    expect(await order(owner.client, owner)).toEqual([nine, ten]);
+    // The same key, now text: "10" sorts before "9". A page kept from the number's catalog would not.
+    expect((await owner.client.request('DELETE', api(owner, `/custom-fields/${field.id}`))).statusCode).toBe(204);
+    await make(owner.client, owner, '/custom-fields', { object: 'contacts', key: 'rank', label: 'Rank', type: 'text' });
+    const nineText = await c({ firstName: 'Nine as text', custom: { rank: '9' } });
+    const tenText = await c({ firstName: 'Ten as text', custom: { rank: '10' } });
+    // The deleted field's values went with it: those two come last, without a rank.
+    expect((await order(owner.client, owner)).slice(0, 2)).toEqual([tenText, nineText]);
+    // Owner "me": the same view body names another member's records when another member asks.
+    const mine = { object: 'contacts', filter: { match: 'all', conditions: [{ field: 'owner', op: 'eq', value: 'me' }] } };
+    expect(idsOf(await query(owner.client, owner, mine))).toEqual([nine, nineText, tenText].sort());
+    expect(idsOf(await query(staff.client, owner, mine))).toEqual([ten]);
+    // Another workspace asking the same views sees its own rows only.
+    const other = await ownerWithWorkspace(server);
+    const theirs = (await make(other.client, other, '/contacts', { firstName: 'Other' })).id as string;
+    expect(idsOf(await query(other.client, other, mine))).toEqual([theirs]);
+    expect(idsOf(await query(owner.client, owner, mine))).toEqual([nine, nineText, tenText].sort());
+  });
+});
+
 describe('saved views (CRM-6)', () => {
   it('CRM-6 a personal view is seen only by its creator; a shared one by the team, changed only by its creator or a manager', async () => {
     const owner = await ownerWithWorkspace(server);

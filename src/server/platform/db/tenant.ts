@@ -48,6 +48,36 @@ export function withTenant<T>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' 
 export interface FirstRead<R> {
   text: (workspaceId: string) => string;
   fallback: (tx: Tx) => Promise<R[]>;
+  /**
+   * The same read as a statement prepared once per connection (issue 14): `statement` is its
+   * parameterised text, fixed for its `name`; `args` writes its arguments as literals, from the
+   * checked workspace id and fixed text only, as `text` does. Without it, `text` is sent.
+   */
+  prepared?: { name: string; statement: string; args: (workspaceId: string) => string };
+}
+
+/*
+ * Issue 14: the opening of a tenant transaction is a simple-protocol text (several statements in
+ * one round trip), and PostgreSQL parses, rewrites (row-level security) and plans every statement
+ * of such a text each time it is sent: under a contacts-page load pg_stat_statements showed the
+ * scope's `set_config` and the field catalog's read planned on every page (19 and 88 µs of
+ * planning against 8 and 12 µs of execution). On each connection they are now PREPAREd once, in
+ * the round trip of their first use, and the opening EXECUTEs them: same statements, same scope,
+ * same transaction, planned once per connection. A prepared statement outlives a rollback, so a
+ * connection whose opening failed after preparing is not reused (its record of what it prepared
+ * could be wrong); pg's own named statements are a separate set of names (`k<n>`).
+ */
+const preparedOn = new WeakMap<object, Set<string>>();
+const SCOPE = { name: 'kestrel_scope', statement: `SELECT set_config('kestrel.workspace_id', $1, true), set_config('kestrel.user_id', $2, true)` };
+
+/** The opening's statements after BEGIN on `client`: PREPAREs it still needs, then the EXECUTEs. */
+function preparedOpening(client: object, scope: { workspaceId: string; userId: string }, read: FirstRead<unknown>['prepared'] | null): { text: string; names: string[] } {
+  const done = preparedOn.get(client);
+  const wanted = read ? [SCOPE, read] : [SCOPE];
+  const missing = wanted.filter((s) => !done?.has(s.name));
+  const prepare = missing.map((s) => `PREPARE ${s.name} AS ${s.statement}; `).join('');
+  const execute = `EXECUTE ${SCOPE.name}('${scope.workspaceId}', '${scope.userId}')${read ? `; EXECUTE ${read.name}(${read.args(scope.workspaceId)})` : ''}`;
+  return { text: prepare + execute, names: missing.map((s) => s.name) };
 }
 
 /** withTenant, with `read`'s rows handed to `fn`. */
@@ -66,8 +96,14 @@ export function withTenantReading<R, T>(db: Db, ctx: Pick<WorkspaceContext, 'wor
       });
     })();
   }
-  const opening = `${before ? `BEGIN; ${before.text}; COMMIT; ` : ''}BEGIN; ${noWait}SELECT set_config('kestrel.workspace_id', '${ctx.workspaceId}', true), set_config('kestrel.user_id', '${ctx.userId ?? ''}', true)`;
-  return scopedTransaction(root, root.client, read ? `${opening}; ${read.text(ctx.workspaceId)}` : opening, (tx, results) => {
+  const start = `${before ? `BEGIN; ${before.text}; COMMIT; ` : ''}BEGIN; ${noWait}`;
+  const scope = { workspaceId: ctx.workspaceId, userId: ctx.userId ?? '' };
+  const opening = (client: object) => {
+    if (read && !read.prepared) return { text: `${start}SELECT set_config('kestrel.workspace_id', '${scope.workspaceId}', true), set_config('kestrel.user_id', '${scope.userId}', true); ${read.text(ctx.workspaceId)}`, names: [] };
+    const { text, names } = preparedOpening(client, scope, read?.prepared ?? null);
+    return { text: start + text, names };
+  };
+  return scopedTransaction(root, root.client, opening, (tx, results) => {
     // A refusal rolls back the transaction just opened; the statement before it stays committed.
     if (before) before.check(results[1]?.rows ?? []);
     return fn(tx, read ? (results.at(-1)?.rows as R[]) : []);
@@ -122,11 +158,37 @@ function commitThenNotify(client: pg.PoolClient, pending: [string, string][]): s
   return `COMMIT; BEGIN; SET LOCAL synchronous_commit = off; SELECT ${calls}; COMMIT`;
 }
 
+/**
+ * drizzle's transaction object, as `db.transaction` makes it, except that its relational query
+ * builders (`tx.query.<table>`: one object per table of the schema, some hundred and fifty) are
+ * built on first use instead of with every transaction. Issue 14: building them was 2.4 % of the
+ * Node CPU of a contacts page (profiled under autocannon); nothing in the request path uses them.
+ */
+function transactionOn(root: RootSession, session: ConstructorParameters<typeof NodePgTransaction>[1]): Tx {
+  const tx = new NodePgTransaction(root.dialect, session, undefined);
+  const schema = root.schema;
+  if (!schema) return tx as unknown as Tx;
+  // What the constructor sets from the schema, but the builders: savepoints (`tx.transaction`) pass it on.
+  Object.assign(tx, { schema });
+  Object.assign(tx._, { schema: schema.schema, fullSchema: schema.fullSchema, tableNamesMap: schema.tableNamesMap });
+  Object.defineProperty(tx, 'query', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const { query } = new NodePgTransaction(root.dialect, session, schema);
+      Object.defineProperty(tx, 'query', { value: query, configurable: true, enumerable: true, writable: true });
+      return query;
+    },
+  });
+  return tx as unknown as Tx;
+}
+
 /** drizzle's transaction (commit, rollback on any error, savepoints inside) with our opening statement. */
-async function scopedTransaction<T>(root: RootSession, pool: pg.Pool, opening: string, fn: (tx: Tx, results: pg.QueryResult[]) => Promise<T>): Promise<T> {
+async function scopedTransaction<T>(root: RootSession, pool: pg.Pool, openingOn: (client: object) => { text: string; names: string[] }, fn: (tx: Tx, results: pg.QueryResult[]) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  const { text: opening, names } = openingOn(client);
   const session = new NodePgSession(client, root.dialect, root.schema, root.options);
-  const tx = new NodePgTransaction(root.dialect, session, root.schema) as unknown as Tx;
+  const tx = transactionOn(root, session);
   const pending: [string, string][] = [];
   afterCommit.set(tx, pending);
   let broken: Error | undefined;
@@ -136,8 +198,15 @@ async function scopedTransaction<T>(root: RootSession, pool: pg.Pool, opening: s
       // A text of several statements answers with one result for each.
       const answer = (await client.query(opening)) as pg.QueryResult | pg.QueryResult[];
       results = Array.isArray(answer) ? answer : [answer];
+      if (names.length) {
+        const done = preparedOn.get(client) ?? new Set<string>();
+        for (const name of names) done.add(name);
+        preparedOn.set(client, done);
+      }
     } catch (error) {
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      // Some of its PREPAREs may have run: this connection's record of them is not to be trusted.
+      if (names.length && !broken) broken = error instanceof Error ? error : new Error(String(error));
       throw error;
     }
     let result: T;
