@@ -29,14 +29,14 @@ function resolveTarget(fromFile: string, spec: string): string | null {
 }
 
 /** The imports of one source file (static, re-exports, type-only and dynamic) that break the rule. */
-export function violationsIn(file: string, source: string): CrossImport[] {
-  const rel = path.relative(modulesRoot, file);
+export function violationsIn(file: string, source: string, root = modulesRoot): CrossImport[] {
+  const rel = path.relative(root, file);
   const own = rel.split(path.sep)[0];
   const out: CrossImport[] = [];
   for (const { fileName: spec } of ts.preProcessFile(source, true, true).importedFiles) {
     if (!spec.startsWith('.')) continue;
     const target = resolveTarget(file, spec) ?? path.resolve(path.dirname(file), spec.replace(/\.js$/, ''));
-    const to = path.relative(modulesRoot, target);
+    const to = path.relative(root, target);
     if (to.startsWith('..')) continue; // platform, shared code: not a module
     const [module, ...rest] = to.split(path.sep);
     if (module === own) continue;
@@ -57,11 +57,11 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** Every import across modules in src/server/modules that breaks the rule, as `from -> to`, sorted and distinct. */
-export function scanModuleBoundaries(): string[] {
+export function scanModuleBoundaries(root = modulesRoot): string[] {
   const found = new Set<string>();
-  for (const file of sourceFiles(modulesRoot)) {
+  for (const file of sourceFiles(root)) {
     if (exempt(file)) continue;
-    for (const v of violationsIn(file, readFileSync(file, 'utf8'))) found.add(`${v.from} -> ${v.to}`);
+    for (const v of violationsIn(file, readFileSync(file, 'utf8'), root)) found.add(`${v.from} -> ${v.to}`);
   }
   return [...found].sort();
 }
