@@ -1,9 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { sessionCookieName } from '../../platform/auth/sessions';
-import type { Config } from '../../platform/config';
 import { errorBodySchema, notFound } from '../../platform/http/errors';
 import {
   acceptedResult,
@@ -28,32 +26,15 @@ import {
 import { sessions, users } from './accounts.schema';
 import { googleRoutes } from './google.routes';
 import { changePassword, requestPasswordReset, resetPassword } from './password-reset';
-import type { RequestMeta } from './request-meta';
+import { requestMeta } from './request-meta';
+import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import { requestSignInCode, verifySignInCode } from './sign-in-codes';
 import { signIn } from './sign-in';
 import { signUp } from './sign-up';
 import { disableTwoFactor, enableTwoFactor, startTwoFactorSetup, verifySecondFactor } from './two-factor';
-import { userWorkspaces } from '../workspaces/memberships';
+import { userWorkspaces } from '../workspaces';
 
-const DAY_SECONDS = 86_400;
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema };
-
-export const requestMeta = (request: FastifyRequest): RequestMeta => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
-
-/** AUTH-5: one HttpOnly, SameSite=Lax cookie; Secure whenever Kestrel is served over TLS or in production. */
-export function setSessionCookie(reply: FastifyReply, config: Config, token: string): void {
-  reply.setCookie(sessionCookieName(config), token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: config.isProduction || config.publicUrl.startsWith('https:'),
-    path: '/',
-    maxAge: config.SESSION_ABSOLUTE_DAYS * DAY_SECONDS,
-  });
-}
-
-export function clearSessionCookie(reply: FastifyReply, config: Config): void {
-  reply.clearCookie(sessionCookieName(config), { path: '/' });
-}
 
 const accepted = (message: string) => ({ status: 'accepted' as const, message });
 

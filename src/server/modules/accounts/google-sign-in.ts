@@ -6,7 +6,7 @@ import type { Config } from '../../platform/config';
 import { hmac, safeEqual } from '../../platform/crypto/tokens';
 import type { Queryable } from '../../platform/db/database';
 import type { Services } from '../../platform/services';
-import { recordAccountAudit } from '../audit/record-audit';
+import { recordAccountAudit } from '../audit';
 import { emailSchema } from './accounts.contract';
 import { recoveryCodes, sessions, users } from './accounts.schema';
 import type { RequestMeta } from './request-meta';

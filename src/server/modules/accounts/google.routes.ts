@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../platform/config';
 import { AppError, errorBodySchema } from '../../platform/http/errors';
-import { requestMeta, setSessionCookie } from './accounts.routes';
+import { requestMeta } from './request-meta';
+import { setSessionCookie } from './session-cookie';
 import {
   completeGoogleSignUp,
   GoogleOidcClient,

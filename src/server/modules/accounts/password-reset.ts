@@ -5,7 +5,7 @@ import { randomToken, sha256 } from '../../platform/crypto/tokens';
 import { badRequest } from '../../platform/http/errors';
 import { queueMail } from '../../platform/mail/outbox';
 import type { Services } from '../../platform/services';
-import { recordAccountAudit } from '../audit/record-audit';
+import { recordAccountAudit } from '../audit';
 import { authTokens, sessions, users } from './accounts.schema';
 import type { RequestMeta } from './request-meta';
 import { findUserByEmail, findUserById } from './users';

@@ -5,7 +5,7 @@ import type { Queryable } from '../../platform/db/database';
 import { badRequest } from '../../platform/http/errors';
 import { queueMail } from '../../platform/mail/outbox';
 import type { Services } from '../../platform/services';
-import { recordAccountAudit } from '../audit/record-audit';
+import { recordAccountAudit } from '../audit';
 import { authTokens, users } from './accounts.schema';
 import type { RequestMeta } from './request-meta';
 import { findUserByEmail, type User } from './users';

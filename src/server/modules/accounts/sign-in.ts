@@ -3,7 +3,7 @@ import { burnPasswordCheck, hashPassword, verifyPassword } from '../../platform/
 import { createSession } from '../../platform/auth/sessions';
 import { badRequest } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
-import { recordAccountAudit } from '../audit/record-audit';
+import { recordAccountAudit } from '../audit';
 import { users } from './accounts.schema';
 import type { RequestMeta } from './request-meta';
 import { findUserByEmail } from './users';

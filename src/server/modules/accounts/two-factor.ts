@@ -4,7 +4,7 @@ import { randomToken, sha256 } from '../../platform/crypto/tokens';
 import { badRequest, conflict } from '../../platform/http/errors';
 import { queueMail } from '../../platform/mail/outbox';
 import type { Services } from '../../platform/services';
-import { recordAccountAudit } from '../audit/record-audit';
+import { recordAccountAudit } from '../audit';
 import { recoveryCodes, sessions, users } from './accounts.schema';
 import type { RequestMeta } from './request-meta';
 import { findUserById, type User } from './users';

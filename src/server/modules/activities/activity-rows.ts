@@ -2,12 +2,12 @@ import { and, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest, forbidden } from '../../platform/http/errors';
-import { users } from '../accounts/accounts.schema';
+import { userNames } from '../accounts';
 import type { RecordType } from '../crm/crm.contract';
 import { companies, contacts, deals } from '../crm/crm.schema';
-import type { FieldErrors } from '../crm/normalise';
-import { loadVisibility, visibleRecords, type Visibility } from '../crm/visibility';
-import { memberships } from '../workspaces/workspaces.schema';
+import type { FieldErrors } from '../../platform/http/field-errors';
+import { loadVisibility, visibleRecords, type Visibility } from '../crm';
+import { memberRole } from '../workspaces';
 import type { Activity, LinkedRecord, RecordLink } from './activities.contract';
 import { activities, activityLinks } from './activities.schema';
 
@@ -115,11 +115,8 @@ export async function syncLinkTimes(tx: Tx, ctx: WorkspaceContext, row: Activity
 /** A task's assignee must be a team member of this workspace (a client cannot be given tasks). */
 export async function checkAssignee(tx: Tx, ctx: WorkspaceContext, userId: string | null | undefined, errors: FieldErrors): Promise<void> {
   if (!userId) return;
-  const [m] = await tx
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.workspaceId, ctx.workspaceId), eq(memberships.userId, userId)));
-  if (!m || m.role === 'client') errors.add('assigneeUserId', 'Not a team member of this workspace.');
+  const role = await memberRole(tx, ctx.workspaceId, userId);
+  if (!role || role === 'client') errors.add('assigneeUserId', 'Not a team member of this workspace.');
 }
 
 // ---------------------------------------------------------------- presentation
@@ -158,7 +155,7 @@ export async function presentActivities(tx: Tx, ctx: WorkspaceContext, rows: Act
   for (const list of linksById.values()) list.sort((a, b) => Number(a.inferred) - Number(b.inferred) || typeOrder[a.recordType] - typeOrder[b.recordType]);
 
   const peopleIds = [...new Set(rows.flatMap((r) => [r.authorUserId, r.assigneeUserId]).filter((id): id is string => !!id))];
-  const names = knownNames ?? new Map((peopleIds.length ? await tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, peopleIds)) : []).map((p) => [p.id, p.name]));
+  const names = knownNames ?? (await userNames(tx, peopleIds));
   const person = (id: string | null) => (id ? { id, name: names.get(id) ?? 'Former member' } : null);
 
   return rows.map((r) => ({

@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { contacts, deals } from '../crm/crm.schema';
-import { FieldErrors } from '../crm/normalise';
+import { FieldErrors } from '../../platform/http/field-errors';
 import type { Activity, ActivityKind, CallOutcome, CreateActivityInput, RecordLink } from './activities.contract';
 import { activities, activityLinks } from './activities.schema';
 import { checkAssignee, presentActivity, resolveLinks, writeLinks, type ActivityRow } from './activity-rows';

@@ -2,7 +2,7 @@ import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { companies, contacts, deals } from '../crm/crm.schema';
-import { loadVisibility, visibleRecords } from '../crm/visibility';
+import { loadVisibility, visibleRecords } from '../crm';
 import type { Activity } from './activities.contract';
 import { activities, activityLinks } from './activities.schema';
 import { presentActivities } from './activity-rows';

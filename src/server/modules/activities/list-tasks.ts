@@ -1,7 +1,7 @@
 import { and, asc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { workspaces } from '../workspaces/workspaces.schema';
+import { workspaceProfile } from '../workspaces';
 import type { ActivityPage, TasksQuery } from './activities.contract';
 import { activities } from './activities.schema';
 import { afterCursor, decodeCursor, encodeCursor, presentActivities } from './activity-rows';
@@ -21,7 +21,7 @@ export async function listTasks(db: Db, ctx: WorkspaceContext, query: TasksQuery
     if (query.status === 'open') where.push(isNull(activities.completedAt));
     if (query.status === 'completed') where.push(isNotNull(activities.completedAt));
     if (query.due) {
-      const [ws] = await tx.select({ timeZone: workspaces.timeZone }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+      const ws = await workspaceProfile(tx, ctx.workspaceId);
       const tz = ws?.timeZone ?? 'UTC';
       const startOfToday = sql`(date_trunc('day', now() AT TIME ZONE ${tz}) AT TIME ZONE ${tz})`;
       const startOfTomorrow = sql`((date_trunc('day', now() AT TIME ZONE ${tz}) + interval '1 day') AT TIME ZONE ${tz})`;

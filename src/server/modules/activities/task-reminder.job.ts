@@ -5,8 +5,7 @@ import { withTenant } from '../../platform/db/tenant';
 import { defineJob, enqueue } from '../../platform/jobs/jobs';
 import { queueMail } from '../../platform/mail/outbox';
 import type { Services } from '../../platform/services';
-import { users } from '../accounts/accounts.schema';
-import { memberships, workspaces } from '../workspaces/workspaces.schema';
+import { workspaceProfile, workspaceMembers } from '../workspaces';
 import { activities, activityLinks } from './activities.schema';
 import type { ActivityRow } from './activity-rows';
 
@@ -61,14 +60,10 @@ export async function sendTaskReminder(services: Services, workspaceId: string, 
       .for('update');
     if (!task || task.kind !== 'task' || task.completedAt || task.reminderSentAt || !task.reminderAt || !task.assigneeUserId) return false;
     if (task.reminderAt.getTime() > Date.now() + EARLY_TOLERANCE_MS) return false;
-    const [assignee] = await tx
-      .select({ email: users.email, name: users.name, role: memberships.role })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, task.assigneeUserId)));
+    const [assignee] = await workspaceMembers(tx, workspaceId, { userIds: [task.assigneeUserId] });
     // Someone who left the workspace is not mailed about its work; the reminder is spent.
     if (assignee) {
-      const [ws] = await tx.select({ name: workspaces.name, timeZone: workspaces.timeZone }).from(workspaces).where(eq(workspaces.id, workspaceId));
+      const ws = await workspaceProfile(tx, workspaceId);
       const url = await taskUrl(tx, config.publicUrl, workspaceId, activityId);
       await queueMail(tx, mail.from, assignee.email, 'taskReminder', {
         name: assignee.name,

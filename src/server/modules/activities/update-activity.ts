@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { conflict, notFound } from '../../platform/http/errors';
-import { FieldErrors } from '../crm/normalise';
+import { FieldErrors } from '../../platform/http/field-errors';
 import type { Activity, ActivityKind, UpdateActivityInput } from './activities.contract';
 import { activities } from './activities.schema';
 import { assertMayChange, checkAssignee, findActivityRow, presentActivity, resolveLinks, syncLinkTimes, writeLinks, type ActivityRow } from './activity-rows';

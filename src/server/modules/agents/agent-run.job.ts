@@ -4,8 +4,8 @@ import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { AppError } from '../../platform/http/errors';
 import { defineJob, enqueue } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
-import { resolveProvider } from '../ai/resolve-provider';
-import { memberships } from '../workspaces/workspaces.schema';
+import { resolveProvider } from '../ai';
+import { memberRole } from '../workspaces';
 import { agentRuns, agentSettings } from './agents.schema';
 
 /** One queued job per run: the stale-run sweep tells a run still waiting in the queue from a lost one. */
@@ -47,10 +47,8 @@ async function actingContext(services: Services, workspaceId: string, userId: st
   // A scheduled run (the weekly brief) acts for the workspace as its owners would.
   if (trigger === 'schedule') return { workspaceId, userId: null, role: 'owner', actorLabel: 'Strategist (scheduled)' };
   if (!userId) return null;
-  const [m] = await withTenant(services.database.db, { workspaceId, userId }, (tx) =>
-    tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId))),
-  );
-  return m && m.role !== 'client' ? { workspaceId, userId, role: m.role } : null;
+  const role = await withTenant(services.database.db, { workspaceId, userId }, (tx) => memberRole(tx, workspaceId, userId));
+  return role && role !== 'client' ? { workspaceId, userId, role } : null;
 }
 
 /**

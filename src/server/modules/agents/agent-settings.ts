@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import { agentNames, type AgentInfo, type AgentSettings } from './agents.contract';
 import { agentSettings } from './agents.schema';
 import { agents, toolsFor } from './definitions';

@@ -1,8 +1,8 @@
 import { enqueue } from '../../platform/jobs/jobs';
 import type { Tx } from '../../platform/db/database';
 import type { Services } from '../../platform/services';
-import { resolveProviderIn } from '../ai/resolve-provider';
-import { recordAudit } from '../audit/record-audit';
+import { resolveProviderIn } from '../ai';
+import { recordAudit } from '../audit';
 import type { BookingListener } from '../booking';
 import { agentRunJob, runJobKey } from './agent-run.job';
 import { agentRuns } from './agents.schema';

@@ -1,11 +1,10 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { withTenant } from '../../platform/db/tenant';
 import { defineJob } from '../../platform/jobs/jobs';
 import { queueMail } from '../../platform/mail/outbox';
 import type { Services } from '../../platform/services';
-import { users } from '../accounts/accounts.schema';
-import { memberships, workspaces } from '../workspaces/workspaces.schema';
+import { workspaceProfile, workspaceMembers } from '../workspaces';
 import { agentRuns } from './agents.schema';
 
 /** The scheduled Strategist run that writes the weekly brief (weeklyBriefJob starts it). */
@@ -33,12 +32,8 @@ export async function mailWeeklyBrief(services: Services, workspaceId: string, r
   return withTenant(database.db, { workspaceId, userId: null }, async (tx) => {
     const [run] = await tx.select().from(agentRuns).where(and(eq(agentRuns.workspaceId, workspaceId), eq(agentRuns.id, runId)));
     if (!run || run.status !== 'succeeded' || !run.result || !isScheduledBrief(run)) return [];
-    const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, workspaceId));
-    const recipients = await tx
-      .select({ email: users.email, name: users.name })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.role, ['owner', 'admin'])));
+    const ws = await workspaceProfile(tx, workspaceId);
+    const recipients = await workspaceMembers(tx, workspaceId, { roles: ['owner', 'admin'] });
     const values = {
       workspaceName: ws?.name ?? 'your workspace',
       summary: run.result.summary,

@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import type { AiSettings } from './ai.contract';
 import { aiSettings } from './ai.schema';
 import { readAiSettings } from './record-context';

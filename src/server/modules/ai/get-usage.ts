@@ -2,7 +2,7 @@ import { and, eq, gte, sql, type SQL } from 'drizzle-orm';
 import type { AiConfig } from '../../platform/config';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { users } from '../accounts/accounts.schema';
+import { userNameOf } from '../accounts';
 import type { AiUsage } from './ai.contract';
 import { aiCalls, aiUsageDaily } from './ai.schema';
 import { seesAllCalls } from './list-calls';
@@ -58,9 +58,8 @@ export async function getUsage(db: Db, ctx: WorkspaceContext, limits: AiConfig['
     const [sum] = await tx.select(totals).from(aiCalls).where(and(...where));
     const days = await tx.select({ day, ...totals }).from(aiCalls).where(and(...where)).groupBy(day).orderBy(day);
     const perUser = await tx
-      .select({ userId: aiCalls.userId, userName: sql<string | null>`min(${users.name})`, ...totals })
+      .select({ userId: aiCalls.userId, userName: userNameOf(aiCalls.userId), ...totals })
       .from(aiCalls)
-      .leftJoin(users, eq(users.id, aiCalls.userId))
       .where(and(...where))
       .groupBy(aiCalls.userId)
       .orderBy(sql`count(*) DESC`);

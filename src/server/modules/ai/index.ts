@@ -3,7 +3,7 @@ export { runModel, streamModel, type AiContext, type ModelRequest, type ModelRes
 export { buildRecordContext, redactPii, type RecordContext } from './record-context';
 export { getAiStatus } from './ai-status';
 export { aiNotConfigured } from './ai-errors';
-export type { AiServices } from './resolve-provider';
+export { resolveProvider, resolveProviderIn, type AiServices, type ResolvedProvider } from './resolve-provider';
 export type { AiRecordRef } from './ai.contract';
 export { scrubAiCalls } from './scrub-calls';
 export { workspaceAiProvider } from './provider-in-use';

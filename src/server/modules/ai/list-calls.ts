@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
-import { users } from '../accounts/accounts.schema';
+import { userNameOf } from '../accounts';
 import type { AiCall, AiCallPage, AiCallSummary, listAiCallsQuery } from './ai.contract';
 import { aiCalls } from './ai.schema';
 import { unknownPriceNote } from './prices';
@@ -15,7 +15,7 @@ const summaryColumns = {
   id: aiCalls.id,
   createdAt: aiCalls.createdAt,
   userId: aiCalls.userId,
-  userName: users.name,
+  userName: userNameOf(aiCalls.userId),
   feature: aiCalls.feature,
   providerKind: aiCalls.providerKind,
   providerSource: aiCalls.providerSource,
@@ -53,7 +53,6 @@ export async function listCalls(db: Db, ctx: WorkspaceContext, query: z.output<t
     const rows = await tx
       .select(summaryColumns)
       .from(aiCalls)
-      .leftJoin(users, eq(users.id, aiCalls.userId))
       .where(and(...where))
       .orderBy(desc(aiCalls.id))
       .limit(query.limit + 1);
@@ -68,7 +67,6 @@ export async function getCall(db: Db, ctx: WorkspaceContext, id: string): Promis
     const [row] = await tx
       .select({ ...summaryColumns, runId: aiCalls.runId, prompt: aiCalls.prompt, recordRefs: aiCalls.recordRefs, output: aiCalls.output, streamed: aiCalls.streamed })
       .from(aiCalls)
-      .leftJoin(users, eq(users.id, aiCalls.userId))
       .where(and(eq(aiCalls.workspaceId, ctx.workspaceId), eq(aiCalls.id, id)));
     // Another member's call looks, to staff, like no call at all.
     if (!row || (!seesAllCalls(ctx) && row.userId !== ctx.userId)) throw notFound('AI call');

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import type { AiProvider, AiProviderState, saveAiProviderBody } from './ai.contract';
 import { aiProviders } from './ai.schema';
 import { apiKeyAad, type AiServices } from './resolve-provider';

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { companies, contacts, deals, pipelineStages } from '../crm/crm.schema';
-import { loadVisibility, withVisibility } from '../crm/visibility';
+import { loadVisibility, withVisibility } from '../crm';
 import type { AiRecordRef } from './ai.contract';
 import { aiSettings } from './ai.schema';
 

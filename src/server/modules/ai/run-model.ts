@@ -13,8 +13,7 @@ import { resolveProviderIn, type AiServices, type ResolvedProvider } from './res
 import { retryingFetch, type AttemptLog } from './retrying-fetch';
 import { limitBreach, limitsSet } from './usage-limits';
 import { uuidv7 } from 'uuidv7';
-import { chargeAiCall, releaseAiCall, type AiCharge } from '../billing/charge';
-import { billingEnabled } from '../billing/limits';
+import { chargeAiCall, releaseAiCall, type AiCharge, billingEnabled } from '../billing';
 
 export type AiContext = Pick<WorkspaceContext, 'workspaceId' | 'userId'>;
 

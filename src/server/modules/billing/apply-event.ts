@@ -6,7 +6,7 @@ import { AppError } from '../../platform/http/errors';
 import { queueRenderedMail } from '../../platform/mail/outbox';
 import { renderMail } from '../../platform/mail/templates';
 import type { Services } from '../../platform/services';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import { planById, type BillingConfig, type Plan } from './billing.config';
 import { billingAccounts, billingEvents, billingInvoices, creditEntries } from './billing.schema';
 import { clawBack, grantCredits, purchaseCredits } from './credits';

@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { AppError, conflict, notFound } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import { applySubscription } from './apply-event';
 import { billingAccounts } from './billing.schema';
 import { requireBilling } from './get-billing';

@@ -9,7 +9,7 @@ import type { MailAttachment } from '../../platform/mail/mail.schema';
 import { queueRenderedMail } from '../../platform/mail/outbox';
 import { renderMail } from '../../platform/mail/templates';
 import type { Services } from '../../platform/services';
-import { workspaces } from '../workspaces/workspaces.schema';
+import { workspaceProfile } from '../workspaces';
 import { oneLine } from './booking.contract';
 import { bookingToken } from './booking-tokens';
 import { queueCalendarSync } from './calendar-sync';
@@ -91,7 +91,7 @@ export async function notifyBooking(tx: Tx, services: Services, b: BookingRow, c
     await emitBookingEvent(tx, services, { kind, booking: b, ...(previous ? { previous } : {}), actor: null });
   }
   const [e] = await tx.select().from(bookingEventTypes).where(and(eq(bookingEventTypes.workspaceId, b.workspaceId), eq(bookingEventTypes.id, b.eventTypeId)));
-  const [ws] = await tx.select({ name: workspaces.name, timeZone: workspaces.timeZone }).from(workspaces).where(eq(workspaces.id, b.workspaceId));
+  const ws = await workspaceProfile(tx, b.workspaceId);
   const hosts = (await hostsOf(tx, b, [b.eventTypeId])).filter((h) => b.hostUserIds.includes(h.userId));
   const organizer = hosts[0] ?? { name: ws!.name, email: services.mail.from };
   const title = oneLine(e!.title);

@@ -3,11 +3,11 @@ import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { conflict, notFound } from '../../platform/http/errors';
 import { users } from '../accounts/accounts.schema';
-import { FieldErrors } from '../crm/normalise';
-import { memberships } from '../workspaces/workspaces.schema';
+import { FieldErrors } from '../../platform/http/field-errors';
 import type { CreateEventTypeInput, EventType, UpdateEventTypeInput } from './booking.contract';
 import { bookingEventHosts, bookingEventTypes, bookingSchedules } from './booking.schema';
 import type { SlotRules } from './compute-slots';
+import { workspaceMembers } from '../workspaces';
 
 export type EventTypeRow = typeof bookingEventTypes.$inferSelect;
 
@@ -67,7 +67,7 @@ async function present(tx: Tx, ctx: WorkspaceContext, rows: EventTypeRow[]): Pro
 
 /** Each host must be a team member and host by one of their own schedules. */
 async function checkHosts(tx: Tx, ctx: WorkspaceContext, hosts: { userId: string; scheduleId: string }[], errors: FieldErrors) {
-  const members = await tx.select({ userId: memberships.userId, role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, ctx.workspaceId), inArray(memberships.userId, hosts.map((h) => h.userId))));
+  const members = await workspaceMembers(tx, ctx.workspaceId, { userIds: hosts.map((h) => h.userId) });
   const schedules = await tx.select({ id: bookingSchedules.id, userId: bookingSchedules.userId }).from(bookingSchedules).where(and(eq(bookingSchedules.workspaceId, ctx.workspaceId), inArray(bookingSchedules.id, hosts.map((h) => h.scheduleId))));
   if (new Set(hosts.map((h) => h.userId)).size !== hosts.length) errors.add('hosts', 'A host is named twice.');
   hosts.forEach((h, i) => {

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database';
 import { notFound } from '../../platform/http/errors';
-import { workspaces } from '../workspaces/workspaces.schema';
+import { workspaceProfile } from '../workspaces';
 import type { BookingPages } from './booking.contract';
 import { bookingEventHosts, bookingEventTypes } from './booking.schema';
 import { hostsOf } from './event-types';
@@ -12,7 +12,7 @@ import { hostsOf } from './event-types';
  * how a time is given out and the hosts' names — nothing about bookings.
  */
 export async function listBookingPages(tx: Tx, workspaceId: string, hostUserId?: string): Promise<BookingPages> {
-  const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const ws = await workspaceProfile(tx, workspaceId);
   if (!ws) throw notFound('Booking page');
   const where = [eq(bookingEventTypes.workspaceId, workspaceId), eq(bookingEventTypes.active, true)];
   if (hostUserId) {

@@ -3,8 +3,8 @@ import type { z } from 'zod';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { conflict, forbidden, notFound } from '../../platform/http/errors';
-import { invalidFields } from '../crm/normalise';
-import { memberships } from '../workspaces/workspaces.schema';
+import { invalidFields } from '../../platform/http/field-errors';
+import { memberRole } from '../workspaces';
 import type { scheduleBody, scheduleSchema } from './booking.contract';
 import { bookingEventHosts, bookingSchedules } from './booking.schema';
 
@@ -17,8 +17,8 @@ const present = (r: typeof bookingSchedules.$inferSelect): Schedule => ({ id: r.
 /** BOOK-1: whose hours a request may set — one's own, or anyone's for a manager. */
 async function checkOwner(tx: Tx, ctx: WorkspaceContext, userId: string): Promise<void> {
   if (userId !== ctx.userId && !isManager(ctx)) throw forbidden("Only owners and admins set a teammate's hours.");
-  const [m] = await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, ctx.workspaceId), eq(memberships.userId, userId)));
-  if (!m || m.role === 'client') throw invalidFields({ userId: 'Not a member of the team.' });
+  const role = await memberRole(tx, ctx.workspaceId, userId);
+  if (!role || role === 'client') throw invalidFields({ userId: 'Not a member of the team.' });
 }
 
 export async function createSchedule(db: Db, ctx: WorkspaceContext, input: ScheduleInput): Promise<Schedule> {

@@ -2,10 +2,10 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { canSeeRecord, loadVisibility } from '../crm/visibility';
+import { canSeeRecord, loadVisibility } from '../crm';
 import { toUuidArray } from '../rules/scoring';
-import { resolveProvider, type AiServices } from '../ai/resolve-provider';
-import { defineTool } from '../agents/runtime/tool';
+import { resolveProvider, type AiServices } from '../ai';
+import { defineTool } from '../agents';
 import { embeddedTypes, embeddingModelOf, embedTexts, nearestRecordsSql, vectorInstalled, type EmbeddedType } from './semantic';
 
 /**

@@ -9,7 +9,7 @@ import { costOf, priceOf } from '../ai/prices';
 import { defaultEmbeddingModels, providerEmbeddingModel } from '../ai/providers/embeddings';
 import { recordCall, type NewAiCall } from '../ai/record-call';
 import { uuidv7 } from 'uuidv7';
-import { resolveProvider, type AiServices, type ResolvedProvider } from '../ai/resolve-provider';
+import { resolveProvider, type AiServices, type ResolvedProvider } from '../ai';
 import { retryingFetch, type AttemptLog } from '../ai/retrying-fetch';
 import { limitBreach, limitsSet } from '../ai/usage-limits';
 

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { memberships } from '../workspaces/workspaces.schema';
+import { memberRole } from '../workspaces';
 import { applyBulkAction } from './apply-bulk-action';
 import { bulkOperations } from './bulk.schema';
 import { recordTables, selectionWhere } from './selection';
@@ -39,16 +39,14 @@ export async function runBulkOperation(db: Db, workspaceId: string, operationId:
   const loaded = await withTenant(db, system, async (tx) => {
     const [op] = await tx.select().from(bulkOperations).where(and(eq(bulkOperations.workspaceId, workspaceId), eq(bulkOperations.id, operationId)));
     if (!op || op.status === 'done' || op.status === 'failed') return null;
-    const [member] = op.createdBy
-      ? await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, op.createdBy)))
-      : [];
-    const allowed = member && member.role !== 'client' && (op.kind !== 'delete' || member.role === 'owner' || member.role === 'admin');
+    const role = await memberRole(tx, workspaceId, op.createdBy);
+    const allowed = role && role !== 'client' && (op.kind !== 'delete' || role === 'owner' || role === 'admin');
     if (!allowed) {
       await update(tx, op, { status: 'failed', error: 'The person who started this may no longer make this change.', finishedAt: new Date() });
       return null;
     }
     await update(tx, op, { status: 'running' });
-    return { op, ctx: { workspaceId, userId: op.createdBy, role: member.role } as WorkspaceContext };
+    return { op, ctx: { workspaceId, userId: op.createdBy, role } as WorkspaceContext };
   });
   if (!loaded) return;
   const { op, ctx } = loaded;

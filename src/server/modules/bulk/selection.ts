@@ -4,7 +4,7 @@ import type { WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest } from '../../platform/http/errors';
 import type { RecordType } from '../crm/crm.contract';
 import { companies, contacts, deals } from '../crm/crm.schema';
-import { loadVisibility, visibleRecords } from '../crm/visibility';
+import { loadVisibility, visibleRecords } from '../crm';
 import { toUuidArray } from '../rules/scoring';
 import { prepareView } from '../views/compile-view';
 import type { BulkSelection } from './bulk.contract';

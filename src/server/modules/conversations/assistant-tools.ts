@@ -5,7 +5,7 @@ import type { Services } from '../../platform/services';
 import { runModel, type AiContext } from '../ai/run-model';
 import type { AiRecordRef } from '../ai/ai.contract';
 import type { NewAiCall } from '../ai/record-call';
-import type { ResolvedProvider } from '../ai/resolve-provider';
+import type { ResolvedProvider } from '../ai';
 import { contacts } from '../crm/crm.schema';
 import { chatBookingToolSpecs, confirmationMessage, publicEventTypes, runChatBookingTool, type ChatBookingEnv, type PublicEventType } from '../booking/chat-booking';
 import type { ConversationRow } from './conversation-rows';

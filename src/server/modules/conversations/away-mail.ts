@@ -7,7 +7,7 @@ import { queueRenderedMail, type MailOutcome } from '../../platform/mail/outbox'
 import type { Services } from '../../platform/services';
 import { anyContactRestricted } from '../crm';
 import { suppressionOf } from '../outreach';
-import { workspaces } from '../workspaces/workspaces.schema';
+import { workspaceProfile } from '../workspaces';
 import { ensureChannelSettings, inboundAddress } from './channel-settings';
 import { explainMailError, outboundMessageId } from './channels/email';
 import { conversationReplyAddress } from './reply-address';
@@ -135,7 +135,7 @@ async function sendAwayMail(services: Services, tx: Tx, conv: ConversationRow): 
   const address = inboundAddress(services, settings);
   // Replies come back to this conversation even from a mail client that drops the threading headers.
   const replyAddress = conversationReplyAddress(services, settings.inboundToken, conv.workspaceId, conv.id);
-  const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, conv.workspaceId));
+  const ws = await workspaceProfile(tx, conv.workspaceId);
   const workspaceName = (ws?.name ?? 'Kestrel').replace(/["\\\r\n]/g, '');
   const authorIds = [...new Set(unseen.map((m) => m.authorUserId).filter((x): x is string => !!x))];
   const names = authorIds.length ? await tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, authorIds)) : [];

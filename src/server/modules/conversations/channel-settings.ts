@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import type { Services } from '../../platform/services';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import type { updateChannelSettingsBody } from './conversations.contract';
 import { channelSettings, whatsappTemplates } from './conversations.schema';
 
@@ -33,6 +33,12 @@ export async function ensureChannelSettings(tx: Tx, services: Services, workspac
 
 /** The address customers' mail reaches the inbox at (forward the business's own address to it). */
 export const inboundAddress = (services: Services, row: Pick<ChannelSettingsRow, 'inboundToken'>) => `${row.inboundToken}@${services.config.INBOUND_MAIL_DOMAIN}`;
+
+/** The workspace's inbound address if it has one yet (outreach's List-Unsubscribe mailto, MAIL-4), without making one. */
+export async function inboundAddressOf(services: Services, tx: Tx, workspaceId: string): Promise<string | null> {
+  const [row] = await tx.select({ inboundToken: channelSettings.inboundToken }).from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
+  return row ? inboundAddress(services, row) : null;
+}
 
 export function presentChannelSettings(services: Services, row: ChannelSettingsRow) {
   const base = `${services.config.publicUrl}/api/channels`;

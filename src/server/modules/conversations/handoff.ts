@@ -1,12 +1,12 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database';
 import { publish } from '../../platform/realtime/realtime';
 import { users } from '../accounts/accounts.schema';
-import { memberships } from '../workspaces/workspaces.schema';
 import { appendMessage, firstName, touchConversation, type ConversationRow } from './conversation-rows';
 import { conversations, widgetSettings } from './conversations.schema';
 import { isOpen } from './widget-settings';
 import { cachedSettings, type HasRealtime } from './workspace-cache';
+import { workspaceMembers } from '../workspaces';
 
 const WHO = String.raw`(human|humans|agent|person|people|someone|somebody|operator|representative|staff|team member)`;
 const ASK = String.raw`(talk|speak|chat|connect|transfer|put me through|get me|want|need)`;
@@ -99,13 +99,7 @@ export async function autoAssign(services: HasRealtime, tx: Tx, workspaceId: str
   if (!(await cachedSettings(services, tx, workspaceId))?.autoAssign) return 0;
   const [settings] = await tx.select().from(widgetSettings).where(eq(widgetSettings.workspaceId, workspaceId)).for('update');
   if (!settings?.autoAssign) return 0;
-  const team = (
-    await tx
-      .select({ userId: memberships.userId })
-      .from(memberships)
-      .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.role, ['owner', 'admin', 'staff'])))
-      .orderBy(asc(memberships.userId))
-  ).map((m) => m.userId);
+  const team = (await workspaceMembers(tx, workspaceId, { roles: ['owner', 'admin', 'staff'] })).map((m) => m.userId);
   if (!team.length) return 0;
   const load = new Map<string, number>(team.map((id) => [id, 0]));
   const counts = await tx

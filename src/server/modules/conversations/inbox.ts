@@ -5,10 +5,10 @@ import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest, conflict, notFound } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
-import { scrubAiCalls } from '../ai/scrub-calls';
-import { recordAudit } from '../audit/record-audit';
+import { scrubAiCalls } from '../ai';
+import { recordAudit } from '../audit';
 import { activities } from '../activities/activities.schema';
-import { memberships } from '../workspaces/workspaces.schema';
+import { memberRole } from '../workspaces';
 import { awayState } from './away-mail';
 import { channelAdapters } from './channels/adapters';
 import { windowClosesAt } from './channels/meta-graph';
@@ -191,8 +191,8 @@ export async function updateConversation(services: Services, ctx: WorkspaceConte
     if (input.assignee !== undefined) {
       const userId = input.assignee === 'me' ? ctx.userId : input.assignee;
       if (userId) {
-        const [m] = await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, ctx.workspaceId), eq(memberships.userId, userId)));
-        if (!m || m.role === 'client') throw badRequest('invalid_assignee', 'Assign to a member of the team.', { fields: { assignee: 'Not a team member of this workspace.' } });
+        const role = await memberRole(tx, ctx.workspaceId, userId);
+        if (!role || role === 'client') throw badRequest('invalid_assignee', 'Assign to a member of the team.', { fields: { assignee: 'Not a team member of this workspace.' } });
       }
       changes.assigneeUserId = userId;
     }

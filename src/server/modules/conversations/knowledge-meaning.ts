@@ -8,7 +8,7 @@ import { defineJob, enqueue } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
 import type { AiRecordRef } from '../ai/ai.contract';
 import type { NewAiCall } from '../ai/record-call';
-import { resolveProvider, resolveProviderIn, type ResolvedProvider } from '../ai/resolve-provider';
+import { resolveProvider, resolveProviderIn, type ResolvedProvider } from '../ai';
 import { EMBED_BATCH, embeddingModelOf, embedTexts, vectorInstalled } from '../brain/semantic';
 import { knowledgeChunks, knowledgeEntries } from './conversations.schema';
 import { searchKnowledge, type KnowledgeEntry } from './knowledge';

@@ -8,7 +8,7 @@ import { knowledgeEntries } from './conversations.schema';
 import { fetchPage } from './fetch-page';
 import { meaningState, queueKnowledgeIndex } from './knowledge-meaning';
 import type { Services } from '../../platform/services';
-import { resolveProvider } from '../ai/resolve-provider';
+import { resolveProvider } from '../ai';
 import { embeddingModelOf } from '../brain/semantic';
 import { announceChange, KNOWLEDGE_CHANGED } from './workspace-cache';
 

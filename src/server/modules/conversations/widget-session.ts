@@ -6,7 +6,7 @@ import { AppError, notFound } from '../../platform/http/errors';
 import { enqueue } from '../../platform/jobs/jobs';
 import { publish } from '../../platform/realtime/realtime';
 import type { Services } from '../../platform/services';
-import { resolveProvider } from '../ai/resolve-provider';
+import { resolveProvider } from '../ai';
 import { firstBookingPath } from '../booking/chat-booking';
 import { assistantReplyJob } from './assistant-reply.job';
 import type { Tx } from '../../platform/db/database';

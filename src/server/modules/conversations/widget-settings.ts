@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import type { BusinessHours, updateWidgetSettingsBody, weekdays, widgetSettingsSchema } from './conversations.contract';
 import { widgetSettings } from './conversations.schema';
 import type { Services } from '../../platform/services';

@@ -5,4 +5,17 @@ export { contactPhonesForCall, normalisePhone } from './contacts/phones-for-call
 export { anyContactRestricted } from './contacts/contact-restricted';
 export { readContactMailFacts, setContactConsentState } from './contacts/contact-consent';
 export { insertContact } from './contacts/create-contact';
-export { loadVisibility, withVisibility } from './visibility';
+/** CRM roles: which records a member may see (views, activities, agents, bulk actions and search narrow their own reads with these). */
+export { assertRecordAccess, canSeeRecord, dropShares, loadVisibility, staffOwnRecordsOnly, visibleRecords, withVisibility, type Visibility } from './visibility';
+/** Phone numbers to E.164 and web addresses to a domain, the same way everywhere (imports, privacy, agents). */
+export { normaliseDomain, toE164 } from './normalise';
+/** Outreach's audiences, call queue and recipient lists: contacts selected in the caller's own statement (MAIL-2, CALL-1). */
+export { contactNameOf, selectContacts, taggedContactsWhere, visibleContactsWhere, type ContactFields } from './contacts/contact-selection';
+/** Home (HOME-1): the CRM's figures for the dashboard. */
+export { crmSummary } from './summary/crm-summary';
+export { listDealsClosing } from './summary/list-deals-closing';
+export { listNewLeads } from './summary/list-new-leads';
+export { pipelineValue } from './summary/pipeline-value';
+/** Invoicing: the contact or company a document is billed to, as the CRM presents it. */
+export { getCompany } from './companies/get-company';
+export { getContact } from './contacts/get-contact';

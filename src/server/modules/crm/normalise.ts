@@ -1,26 +1,10 @@
 import { domainToASCII } from 'node:url';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { badRequest } from '../../platform/http/errors';
+import type { FieldErrors } from '../../platform/http/field-errors';
 
-/**
- * Field-level failures in the same shape as schema validation errors, so that a client shows
- * them the same way: `{ code: 'validation_failed', details: { fields: { 'phones.0': '…' } } }`.
- */
-export class FieldErrors {
-  private readonly fields: Record<string, string> = {};
-  add(field: string, message: string): void {
-    this.fields[field] ??= message;
-  }
-  get any(): boolean {
-    return Object.keys(this.fields).length > 0;
-  }
-  throwIfAny(): void {
-    if (this.any) throw invalidFields(this.fields);
-  }
-}
-
-export const invalidFields = (fields: Record<string, string>) =>
-  badRequest('validation_failed', `Some fields are not valid (${Object.keys(fields).join(', ')}).`, { fields, in: 'body' });
+/** Moved down to the platform (every module checks fields and escapes LIKE); re-exported for the CRM's own files. */
+export { FieldErrors, invalidFields } from '../../platform/http/field-errors';
+export { escapeLike } from '../../platform/db/escape-like';
 
 /** One phone number as E.164, or null when it is not a possible number. Numbers without a country code take `region`. */
 export function toE164(input: string, region: string | null): string | null {
@@ -56,6 +40,3 @@ export function normaliseDomain(input: string): string | null {
   if (parts.length < 2 || host.length > 253 || !parts.every((p) => label.test(p))) return null;
   return host;
 }
-
-/** A value a person typed, safe inside a LIKE pattern. */
-export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

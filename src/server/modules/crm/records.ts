@@ -1,12 +1,12 @@
-import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import { conflict } from '../../platform/http/errors';
-import { memberships, workspaces } from '../workspaces/workspaces.schema';
+import { memberRole, workspaceProfile } from '../workspaces';
 import type { RecordType } from './crm.contract';
 import { companies, contacts, recordTags, tags } from './crm.schema';
-import type { FieldErrors } from './normalise';
+import type { FieldErrors } from '../../platform/http/field-errors';
 
 /** What the record use cases share: look-ups of related rows, tags of a page, paging and conflicts. */
 
@@ -20,18 +20,15 @@ export const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The workspace's country: the default region for phone numbers typed without a country code. */
 export async function workspaceDefaults(tx: Tx, ctx: WorkspaceContext): Promise<{ region: string | null; currency: string }> {
-  const [ws] = await tx.select({ country: workspaces.country, currency: workspaces.currency }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+  const ws = await workspaceProfile(tx, ctx.workspaceId);
   return { region: ws?.country ?? null, currency: ws?.currency ?? 'USD' };
 }
 
 /** An owner must be a team member of this workspace (clients do not own records). */
 export async function checkOwner(tx: Tx, ctx: WorkspaceContext, userId: string | null | undefined, errors: FieldErrors): Promise<void> {
   if (!userId) return;
-  const [m] = await tx
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.workspaceId, ctx.workspaceId), eq(memberships.userId, userId), ne(memberships.role, 'client')));
-  if (!m) errors.add('ownerUserId', 'Not a team member of this workspace.');
+  const role = await memberRole(tx, ctx.workspaceId, userId);
+  if (!role || role === 'client') errors.add('ownerUserId', 'Not a team member of this workspace.');
 }
 
 export async function checkCompany(tx: Tx, ctx: WorkspaceContext, companyId: string | null | undefined, errors: FieldErrors): Promise<void> {

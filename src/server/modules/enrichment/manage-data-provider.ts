@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest, notFound } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import { dataProviderDefaultBaseUrls, type DataProvider, type DataProviderKind, type DataProviderState, type SaveDataProviderBody } from './enrichment.contract';
 import { dataProviders } from './enrichment.schema';
 import type { DataProviderConnection } from './providers/types';

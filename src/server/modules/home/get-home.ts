@@ -1,14 +1,10 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
 import { listRecentActivity, listTasks } from '../activities';
-import { listProposals } from '../agents/proposals/proposals';
-import { crmSummary } from '../crm/summary/crm-summary';
-import { listDealsClosing } from '../crm/summary/list-deals-closing';
-import { listNewLeads } from '../crm/summary/list-new-leads';
-import { pipelineValue } from '../crm/summary/pipeline-value';
-import { workspaces } from '../workspaces/workspaces.schema';
+import { listProposals } from '../agents';
+import { crmSummary, listDealsClosing, listNewLeads, pipelineValue } from '../crm';
+import { workspaceProfile } from '../workspaces';
 import type { Home } from './home.contract';
 
 /** Each list on the home page stops here; its page in the app has the rest. */
@@ -23,9 +19,7 @@ export const NEW_LEAD_DAYS = 7;
  * have no timeline, tasks or agents: those sections are null for them.
  */
 export async function getHome(db: Db, ctx: WorkspaceContext): Promise<Home> {
-  const [ws] = await withTenant(db, ctx, (tx) =>
-    tx.select({ name: workspaces.name, currency: workspaces.currency, country: workspaces.country, timeZone: workspaces.timeZone }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId)),
-  );
+  const ws = await withTenant(db, ctx, (tx) => workspaceProfile(tx, ctx.workspaceId));
   if (!ws) throw notFound('Workspace');
   const team = ctx.role !== 'client';
 

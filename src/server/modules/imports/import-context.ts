@@ -1,8 +1,7 @@
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database';
-import { users } from '../accounts/accounts.schema';
 import { customFieldDefinitions } from '../crm/crm.schema';
-import { memberships, workspaces } from '../workspaces/workspaces.schema';
+import { workspaceProfile, workspaceMembers } from '../workspaces';
 import type { ImportObject } from './imports.contract';
 import type { CustomFieldInfo } from './targets';
 
@@ -16,12 +15,8 @@ export interface WorkspaceFacts {
 }
 
 export async function loadWorkspaceFacts(tx: Tx, workspaceId: string, object: ImportObject): Promise<WorkspaceFacts> {
-  const [ws] = await tx.select({ country: workspaces.country }).from(workspaces).where(eq(workspaces.id, workspaceId));
-  const team = await tx
-    .select({ id: users.id, email: users.email, name: users.name })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.workspaceId, workspaceId), ne(memberships.role, 'client')));
+  const ws = await workspaceProfile(tx, workspaceId);
+  const team = (await workspaceMembers(tx, workspaceId, { roles: ['owner', 'admin', 'staff'] })).map((m) => ({ id: m.userId, email: m.email, name: m.name }));
   const members = new Map<string, string>();
   const memberNames = new Map<string, string | null>();
   for (const m of team) {

@@ -2,7 +2,7 @@ import { and, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
-import { users } from '../accounts/accounts.schema';
+import { userNames } from '../accounts';
 import type { Import } from './imports.contract';
 import { importRowErrors, imports } from './imports.schema';
 
@@ -55,9 +55,8 @@ async function decorate(tx: Tx, ctx: WorkspaceContext, rows: ImportRow[]): Promi
     .where(and(eq(importRowErrors.workspaceId, ctx.workspaceId), inArray(importRowErrors.importId, ids)))
     .groupBy(importRowErrors.importId);
   const people = [...new Set(rows.map((r) => r.createdBy).filter((x): x is string => !!x))];
-  const names = people.length ? await tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, people)) : [];
+  const nameBy = await userNames(tx, people);
   const countBy = new Map(counts.map((c) => [c.id, c.n]));
-  const nameBy = new Map(names.map((n) => [n.id, n.name]));
   return rows.map((r) => present(ctx, r, countBy.get(r.id) ?? 0, r.createdBy ? (nameBy.get(r.createdBy) ?? null) : null));
 }
 

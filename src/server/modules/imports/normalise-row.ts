@@ -1,6 +1,6 @@
 import { emailAddressPattern, normaliseEmail } from '../accounts/accounts.contract';
 import { consentStates, lifecycleStages } from '../crm/crm.contract';
-import { normaliseDomain, toE164 } from '../crm/normalise';
+import { normaliseDomain, toE164 } from '../crm';
 import type { ImportMapping, ImportObject } from './imports.contract';
 import { REPLACEMENT } from './read-file';
 import type { CustomFieldInfo } from './targets';

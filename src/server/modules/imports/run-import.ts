@@ -21,7 +21,7 @@ import { readRows, type Encoding, type FileRow, type FileType } from './read-fil
 import { copyStageSql, createStageSql, stageLine, type StagedObject } from './staging';
 import { capYoungGeneration } from './young-generation';
 import { storedFilePath } from './upload-import';
-import { admit } from '../billing/limits';
+import { admit } from '../billing';
 
 /**
  * CRM-7: runs one queued import from its stored file to the end: stream-parse, check and

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { conflict, forbidden } from '../../platform/http/errors';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import type { Import, UndoResult } from './imports.contract';
 import { importRecords, imports } from './imports.schema';
 import { findImport, mayUndo, presentImport } from './list-imports';

@@ -6,10 +6,9 @@ import { badRequest, conflict, notFound } from '../../platform/http/errors';
 import { queueRenderedMail } from '../../platform/mail/outbox';
 import { renderMail, type RenderedMail } from '../../platform/mail/templates';
 import type { Services } from '../../platform/services';
-import { users } from '../accounts/accounts.schema';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import { contacts } from '../crm/crm.schema';
-import { memberships, workspaces } from '../workspaces/workspaces.schema';
+import { workspaceProfile, workspaceMembers } from '../workspaces';
 import type { Incident, NoticePreview } from './incidents.contract';
 import { breachIncidents } from './incidents.schema';
 
@@ -59,7 +58,7 @@ function checkFields(fields: Fields): void {
 /** Users and contacts named in the scope must belong to this workspace. */
 async function checkScope(tx: Tx, ctx: WorkspaceContext, fields: Fields): Promise<void> {
   if (fields.userIds?.length) {
-    const found = await tx.select({ id: memberships.userId }).from(memberships).where(and(eq(memberships.workspaceId, ctx.workspaceId), inArray(memberships.userId, fields.userIds)));
+    const found = await workspaceMembers(tx, ctx.workspaceId, { userIds: fields.userIds });
     if (found.length !== new Set(fields.userIds).size) throw badRequest('unknown_user', 'Some of the people chosen are not members of this workspace.');
   }
   if (fields.contactIds?.length) {
@@ -123,11 +122,7 @@ export async function updateIncident(services: Services, ctx: WorkspaceContext, 
 
 /** Everyone the notice goes to: email addresses, each once, with how many users and contacts are affected. */
 async function recipients(tx: Tx, ctx: WorkspaceContext, row: Row): Promise<{ emails: string[]; affectedUsers: number; affectedContacts: number }> {
-  const members = await tx
-    .select({ id: users.id, email: users.email })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.workspaceId, ctx.workspaceId), row.scopeKind === 'all_users' ? undefined : inArray(memberships.userId, row.userIds.length ? row.userIds : ['00000000-0000-0000-0000-000000000000'])));
+  const members = (await workspaceMembers(tx, ctx.workspaceId, row.scopeKind === 'all_users' ? {} : { userIds: row.userIds })).map((m) => ({ id: m.userId, email: m.email }));
   const people = row.contactIds.length
     ? await tx.select({ id: contacts.id, email: contacts.email }).from(contacts).where(and(eq(contacts.workspaceId, ctx.workspaceId), inArray(contacts.id, row.contactIds), isNotNull(contacts.email)))
     : [];
@@ -157,7 +152,7 @@ export function renderNotice(row: Row, workspaceName: string, affected: number):
 export async function previewNotice(services: Services, ctx: WorkspaceContext, id: string): Promise<NoticePreview> {
   return withTenant(services.database.db, ctx, async (tx) => {
     const row = await loadIncident(tx, ctx, id);
-    const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+    const ws = await workspaceProfile(tx, ctx.workspaceId);
     const r = await recipients(tx, ctx, row);
     return { ...renderNotice(row, ws!.name, r.affectedUsers + r.affectedContacts), recipients: r.emails.length, affectedUsers: r.affectedUsers, affectedContacts: r.affectedContacts };
   });
@@ -170,7 +165,7 @@ export async function sendNotice(services: Services, ctx: WorkspaceContext, id: 
     if (row.notifiedAt) throw conflict('already_notified', `The notice was already sent on ${row.notifiedAt.toUTCString()}.`);
     const r = await recipients(tx, ctx, row);
     if (!r.emails.length) throw badRequest('no_recipients', 'Choose who is affected first: nobody in the scope has an email address.');
-    const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+    const ws = await workspaceProfile(tx, ctx.workspaceId);
     const notice = renderNotice(row, ws!.name, r.affectedUsers + r.affectedContacts);
     for (const to of r.emails) await queueRenderedMail(tx, { from: services.mail.from, to, template: 'breach_notice', rendered: notice });
     const now = new Date();

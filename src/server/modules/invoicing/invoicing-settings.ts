@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { conflict, notFound } from '../../platform/http/errors';
-import { invalidFields } from '../crm/normalise';
+import { invalidFields } from '../../platform/http/field-errors';
 import { LOGO_MAX_BYTES, type SettingsBody } from './invoicing.contract';
 import { invoicingSettings } from './invoicing.schema';
 import { checkGstin, isDomesticStateCode } from './gst';

@@ -1,12 +1,11 @@
-import { and, asc, eq, gt, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, lt, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { withTenant } from '../../platform/db/tenant';
 import { defineJob } from '../../platform/jobs/jobs';
 import { queueRenderedMail } from '../../platform/mail/outbox';
 import { renderMail } from '../../platform/mail/templates';
 import type { Services } from '../../platform/services';
-import { users } from '../accounts/accounts.schema';
-import { memberships, workspaces } from '../workspaces/workspaces.schema';
+import { workspaceProfile, workspaceMembers } from '../workspaces';
 import { products } from './invoicing.schema';
 import { quantityText as qty } from './pdf-figures';
 
@@ -36,9 +35,8 @@ export async function noticeLowStock(services: Services, workspaceId: string): P
       or(lt(products.stockMilli, 0), and(gt(products.reorderLevelMilli, 0), lte(products.stockMilli, products.reorderLevelMilli))),
     )).orderBy(asc(products.name)).limit(50);
     if (low.length === 0) return [];
-    const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, workspaceId));
-    const recipients = await tx.select({ email: users.email, name: users.name }).from(memberships).innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.workspaceId, workspaceId), inArray(memberships.role, ['owner', 'admin'])));
+    const ws = await workspaceProfile(tx, workspaceId);
+    const recipients = await workspaceMembers(tx, workspaceId, { roles: ['owner', 'admin'] });
     const lines = low.map((p) => `${p.name} (${p.sku}): ${qty(p.stockMilli)} ${p.uqc} left, reorder level ${qty(p.reorderLevelMilli)}`);
     const url = `${services.config.publicUrl}/w/${workspaceId}/invoices/products`;
     for (const r of recipients) {

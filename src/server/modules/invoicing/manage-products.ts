@@ -2,7 +2,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { conflict, notFound } from '../../platform/http/errors';
-import { FieldErrors, invalidFields } from '../crm/normalise';
+import { FieldErrors, invalidFields } from '../../platform/http/field-errors';
 import type { MovementBody, Product, ProductBody, UpdateProductBody } from './invoicing.contract';
 import { products, stockMovements } from './invoicing.schema';
 import { checkHsnOrSac, formatRate, isRateValidOn, isUqc, mulDivRound } from './gst';

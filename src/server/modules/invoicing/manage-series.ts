@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { conflict } from '../../platform/http/errors';
-import { invalidFields } from '../crm/normalise';
+import { invalidFields } from '../../platform/http/field-errors';
 import type { SeriesBody } from './invoicing.contract';
 import { documentSeries } from './invoicing.schema';
 import { checkSeriesFormat, formatDocumentNumber } from './gst';

@@ -1,16 +1,15 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { conflict, notFound } from '../../platform/http/errors';
 import { queueRenderedMail } from '../../platform/mail/outbox';
 import { renderMail } from '../../platform/mail/templates';
 import type { Services } from '../../platform/services';
-import { users } from '../accounts/accounts.schema';
-import { recordAudit } from '../audit/record-audit';
-import { memberships } from '../workspaces/workspaces.schema';
+import { recordAudit } from '../audit';
 import { findDocument, type DocumentRow } from './get-document';
 import { paymentIssues, type LinkProviderKind, type paymentIssueReasons, type paymentIssueResolutions } from './invoicing.schema';
 import { rupees } from './send-document';
+import { workspaceMembers } from '../workspaces';
 
 type IssueRow = typeof paymentIssues.$inferSelect;
 type Reason = (typeof paymentIssueReasons)[number];
@@ -47,8 +46,7 @@ export async function recordPaymentIssue(
   const [row] = await tx.insert(paymentIssues).values({ workspaceId: ctx.workspaceId, documentId: doc.id, ...p, currency: p.currency.slice(0, 3), providerPaymentId: p.providerPaymentId.slice(0, 200) }).onConflictDoNothing().returning();
   if (!row) return false;
   await recordAudit(tx, ctx, { action: 'invoice.payment_link_unmatched', targetType: 'invoice', targetId: doc.id, details: { number: doc.number, provider: p.provider, paymentId: p.providerPaymentId, amountPaise: p.amountPaise, currency: p.currency, balancePaise: p.balancePaise, reason: p.reason } });
-  const recipients = await tx.select({ email: users.email, name: users.name }).from(memberships).innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.workspaceId, ctx.workspaceId), inArray(memberships.role, ['owner', 'admin'])));
+  const recipients = await workspaceMembers(tx, ctx.workspaceId, { roles: ['owner', 'admin'] });
   const { why, todo } = explainIssue(row, doc.number);
   const url = `${services.config.publicUrl}/w/${ctx.workspaceId}/invoices/${doc.id}`;
   for (const r of recipients) {

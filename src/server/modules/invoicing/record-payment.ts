@@ -2,7 +2,7 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { conflict, notFound } from '../../platform/http/errors';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import type { PaymentBody } from './invoicing.contract';
 import { documents, payments } from './invoicing.schema';
 import { findDocument, loadLines, presentDocument, todayInIndia, type DocumentRow } from './get-document';

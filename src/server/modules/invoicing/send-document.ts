@@ -8,7 +8,7 @@ import { documents } from './invoicing.schema';
 import { loadPdfInput, payLinkOf, pdfFileName, renderInvoicePdf } from './render-invoice-pdf';
 import { createPaymentLink, listPaymentAccounts } from './payment-links';
 import { typeNames } from './pdf-figures';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import { sendWhatsappDocument } from '../conversations';
 import type { InvoiceDocument } from './invoicing.contract';
 import type { PdfPayLink } from './render-invoice-pdf';

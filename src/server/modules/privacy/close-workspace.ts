@@ -6,7 +6,7 @@ import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest, conflict } from '../../platform/http/errors';
 import { defineJob } from '../../platform/jobs/jobs';
 import type { Services } from '../../platform/services';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import { revokeWorkspaceConnections } from '../integrations';
 import { workspaces } from '../workspaces/workspaces.schema';
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { dataEntries } from '../../platform/data/all';
 import type { Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
-import { scrubAiCalls } from '../ai/scrub-calls';
+import { scrubAiCalls } from '../ai';
 import { personTables } from './find-person';
 import { columnCatalogue, identifies, indexedCandidates, scrubNeedles, scrubStatement, type Identity } from './person-match';
 import { suppress } from './suppression';

@@ -4,7 +4,7 @@ import type { DataEntry } from '../../platform/data/registry';
 import type { Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest } from '../../platform/http/errors';
-import { toE164 } from '../crm/normalise';
+import { toE164 } from '../crm';
 import { columnCatalogue, identifies, indexedCandidates, lookupNeedles, mentions, type Identity } from './person-match';
 import { normaliseEmail } from './suppression';
 

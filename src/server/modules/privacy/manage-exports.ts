@@ -8,7 +8,7 @@ import type { Download } from '../../platform/http/download';
 import { AppError, notFound } from '../../platform/http/errors';
 import { enqueue } from '../../platform/jobs/jobs';
 import type { Logger } from 'pino';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import { sweepAccountExports } from './account-export';
 import { writeWorkspaceArchive } from './build-archive';
 import { privacyExportJob } from './export.job';

@@ -2,7 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import { workspaces } from '../workspaces/workspaces.schema';
 import { eraseWorkspacePerson } from './person-privacy';
 import type { Erasure, MinorReport, MinorReportBody } from './privacy.contract';

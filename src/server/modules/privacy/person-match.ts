@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DataEntry } from '../../platform/data/registry';
 import type { Tx } from '../../platform/db/database';
-import { escapeLike } from '../crm/normalise';
+import { escapeLike } from '../../platform/db/escape-like';
 
 /** Who is looked up or erased: the addresses and numbers given, widened by the contacts they find. */
 export interface Identity {

@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { AppError } from '../../platform/http/errors';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import { erasePerson } from './erase-person';
 import { findPerson, resolveIdentity } from './find-person';
 import type { Erasure, PersonLookup, PersonQueryBody } from './privacy.contract';

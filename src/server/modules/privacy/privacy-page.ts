@@ -1,13 +1,12 @@
-import { eq } from 'drizzle-orm';
 import { withTenant } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
 import { workspaceAiProvider } from '../ai';
-import { metaMessagingConnected, metaMessagingConnectedAnywhere, whatsappConnected, whatsappConnectedAnywhere } from '../conversations/channel-settings';
-import { workspaceDataProvider } from '../enrichment/provider-in-use';
+import { metaMessagingConnected, metaMessagingConnectedAnywhere, whatsappConnected, whatsappConnectedAnywhere } from '../conversations';
+import { workspaceDataProvider } from '../enrichment';
 import { connectedProviders } from '../integrations';
 import { sendingAccountKindsInUse } from '../outreach';
-import { workspaces } from '../workspaces/workspaces.schema';
+import { workspaceProfile } from '../workspaces';
 
 export interface Subprocessor {
   name: string;
@@ -28,7 +27,7 @@ const aiPurpose = 'Writes the assistant’s and agents’ answers from the recor
 export async function describeSubprocessors(services: Services, workspaceId: string): Promise<{ workspaceName: string; subprocessors: Subprocessor[] }> {
   const config = services.config;
   return withTenant(services.database.db, { workspaceId, userId: null }, async (tx) => {
-    const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, workspaceId));
+    const ws = await workspaceProfile(tx, workspaceId);
     if (!ws) throw notFound('Workspace');
     const list: Subprocessor[] = [];
     const add = (name: string, purpose: string, scope: Subprocessor['scope']) => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { managers } from '../../platform/http/access';
+import { managers, anyMember, ownersOnly } from '../../platform/http/access';
 import { errorBodySchema } from '../../platform/http/errors';
 import { workspaceParams } from '../workspaces/workspaces.contract';
 import { eraseWorkspacePerson, lookUpPerson } from './person-privacy';
@@ -12,8 +12,7 @@ import { describeOperatorPrivacy, describeSubprocessors } from './privacy-page';
 import { requestAccountDeletion } from './delete-account';
 import { closeWorkspace, getClosure, reopenWorkspace } from './close-workspace';
 import { accountDeletionBody, accountDeletionSchema, closeWorkspaceBody, workspaceClosureSchema } from './privacy.contract';
-import { clearSessionCookie, requestMeta } from '../accounts/accounts.routes';
-import { anyMember, ownersOnly } from '../../platform/http/access';
+import { clearSessionCookie, requestMeta } from '../accounts';
 import { retentionSettingsBody, retentionSettingsSchema } from './privacy.contract';
 import { getRetentionSettings, updateRetentionSettings } from './workspace-retention';
 import { downloadAccountExport, getAccountExport, latestAccountExport, requestAccountExport } from './account-export';

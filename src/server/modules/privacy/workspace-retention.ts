@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import type { RetentionSettings } from './privacy.contract';
 import { privacySettings } from './privacy.schema';
 

@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
-import { recordAudit } from '../audit/record-audit';
-import { staffOwnRecordsOnly } from '../crm/visibility';
+import { recordAudit } from '../audit';
+import { staffOwnRecordsOnly } from '../crm';
 import type { CrmSettings } from './rules.contract';
 import { crmSettings } from './rules.schema';
 

@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
 import { contacts } from '../crm/crm.schema';
-import { loadVisibility, withVisibility } from '../crm/visibility';
+import { loadVisibility, withVisibility } from '../crm';
 import type { ScoreExplanation, ScoringCondition } from './rules.contract';
 import { conditionHolds, explainScore } from './scoring';
 

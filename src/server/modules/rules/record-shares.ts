@@ -3,11 +3,11 @@ import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
 import { users } from '../accounts/accounts.schema';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import type { RecordType } from '../crm/crm.contract';
 import { companies, contacts, deals } from '../crm/crm.schema';
-import { FieldErrors } from '../crm/normalise';
-import { memberships } from '../workspaces/workspaces.schema';
+import { FieldErrors } from '../../platform/http/field-errors';
+import { memberRole } from '../workspaces';
 import type { RecordShare } from './rules.contract';
 import { recordShares } from './rules.schema';
 
@@ -43,9 +43,9 @@ export async function listRecordShares(db: Db, ctx: WorkspaceContext, recordType
 export async function shareRecord(db: Db, ctx: WorkspaceContext, recordType: RecordType, recordId: string, userId: string): Promise<RecordShare[]> {
   return withTenant(db, ctx, async (tx) => {
     await requireRecord(tx, ctx, recordType, recordId);
-    const [member] = await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, ctx.workspaceId), eq(memberships.userId, userId)));
+    const role = await memberRole(tx, ctx.workspaceId, userId);
     const errors = new FieldErrors();
-    if (!member || member.role !== 'client') errors.add('userId', 'Not a client member of this workspace.');
+    if (role !== 'client') errors.add('userId', 'Not a client member of this workspace.');
     errors.throwIfAny();
     const inserted = await tx
       .insert(recordShares)

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database';
 import { activityLinks } from '../activities/activities.schema';
 import { contacts, recordTags } from '../crm/crm.schema';
-import { escapeLike } from '../crm/normalise';
+import { escapeLike } from '../../platform/db/escape-like';
 import type { ScoringCondition } from './rules.contract';
 import { scoringRules } from './rules.schema';
 

@@ -3,7 +3,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { badRequest } from '../../platform/http/errors';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import { recordTypes, type RecordType } from '../crm/crm.contract';
 import { prepareView } from './compile-view';
 import { csvLine, neutralise, quote } from './csv';

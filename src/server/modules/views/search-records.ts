@@ -3,7 +3,7 @@ import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import type { RecordType } from '../crm/crm.contract';
 import { companies, contacts, deals } from '../crm/crm.schema';
-import { loadVisibility, visibleRecords, type Visibility } from '../crm/visibility';
+import { loadVisibility, visibleRecords, type Visibility } from '../crm';
 import type { SearchResult } from './views.contract';
 
 /**

@@ -1,4 +1,4 @@
-import { FieldErrors } from '../crm/normalise';
+import { FieldErrors } from '../../platform/http/field-errors';
 import type { FieldCatalog, ServerField } from './fields';
 import { isGroup, opsByKind, valueShape, type FilterCondition, type FilterGroup, type ViewDefinition } from './views.contract';
 

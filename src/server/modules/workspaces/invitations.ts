@@ -6,11 +6,10 @@ import { badRequest, conflict, forbidden, notFound } from '../../platform/http/e
 import { queueMail } from '../../platform/mail/outbox';
 import type { Services } from '../../platform/services';
 import { users } from '../accounts/accounts.schema';
-import type { RequestMeta } from '../accounts/request-meta';
-import { issueSignInCode } from '../accounts/sign-in-codes';
-import { findUserByEmail } from '../accounts/users';
-import { recordAudit } from '../audit/record-audit';
-import { consume } from '../billing/limits';
+import type { RequestMeta } from '../accounts';
+import { issueSignInCode, findUserByEmail } from '../accounts';
+import { recordAudit } from '../audit';
+import { consume } from '../billing';
 import type { Invitation } from './workspaces.contract';
 import { invitations, memberships, workspaces, type Role } from './workspaces.schema';
 

@@ -3,7 +3,7 @@ import type { Db, Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { conflict, forbidden, notFound } from '../../platform/http/errors';
 import { users } from '../accounts/accounts.schema';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import type { Member } from './workspaces.contract';
 import { memberships, type Role } from './workspaces.schema';
 

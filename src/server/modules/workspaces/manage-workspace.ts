@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { setScope, type Db } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { notFound } from '../../platform/http/errors';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudit } from '../audit';
 import type { z } from 'zod';
 import type { createWorkspaceBody, updateWorkspaceBody, Workspace } from './workspaces.contract';
 import { memberships, workspaces, type Role } from './workspaces.schema';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { anyMember, managers, teamMembers } from '../../platform/http/access';
 import { errorBodySchema } from '../../platform/http/errors';
 import { acceptedResult, workspaceSummary } from '../accounts/accounts.contract';
-import { requestMeta } from '../accounts/accounts.routes';
+import { requestMeta } from '../accounts';
 import { acceptInvitation, createInvitation, listInvitations, previewInvitation, revokeInvitation, sendInvitationCode } from './invitations';
 import { changeMemberRole, listMembers, removeMember } from './manage-members';
 import { userWorkspaces } from './memberships';

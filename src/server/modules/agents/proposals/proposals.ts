@@ -4,7 +4,7 @@ import type { Db, Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, conflict, forbidden, notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAudit } from '../../audit';
 import type { AgentName, listProposalsQuery, Proposal, ProposalKind } from '../agents.contract';
 import { agentProposals, agentSettings } from '../agents.schema';
 import { carryOut, checkProposal } from './carry-out';

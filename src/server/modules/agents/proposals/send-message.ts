@@ -4,7 +4,7 @@ import type { WorkspaceContext } from '../../../platform/db/tenant';
 import { badRequest, conflict, notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { contacts } from '../../crm/crm.schema';
-import { assertRecordAccess } from '../../crm/visibility';
+import { assertRecordAccess } from '../../crm';
 import { channelAdapters } from '../../conversations/channels/adapters';
 import { appendMessage, lockConversation, readConversation, touchConversation, type ConversationRow } from '../../conversations/conversation-rows';
 import { visitors } from '../../conversations/conversations.schema';

@@ -4,8 +4,7 @@ import type { WorkspaceContext } from '../../../platform/db/tenant';
 import { badRequest, notFound } from '../../../platform/http/errors';
 import { logActivity } from '../../activities/create-activity';
 import { companies, contacts } from '../../crm/crm.schema';
-import { normaliseDomain } from '../../crm/normalise';
-import { assertRecordAccess } from '../../crm/visibility';
+import { normaliseDomain, assertRecordAccess } from '../../crm';
 import { rescoreContacts } from '../../rules/scoring';
 import type { CitedRecord, UpdateContactPayload } from '../agents.contract';
 

@@ -4,7 +4,7 @@ import type { WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { streamModel, type ProviderCache } from '../../ai/run-model';
-import { recordAuditAlone } from '../../audit/record-audit';
+import { recordAuditAlone } from '../../audit';
 import { agentResultSchema, type AgentName, type AgentResult, type RunEvent } from '../agents.contract';
 import { describeToolError } from '../tools/record-tools';
 import type { AgentTool, RecordBook, ToolEnv } from './tool';

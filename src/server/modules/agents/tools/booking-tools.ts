@@ -4,7 +4,7 @@ import { withTenant } from '../../../platform/db/tenant';
 import { bookingEventTypes, bookings } from '../../booking/booking.schema';
 import { localParts } from '../../booking/compute-slots';
 import { contacts } from '../../crm/crm.schema';
-import { loadVisibility, visibleRecords } from '../../crm/visibility';
+import { loadVisibility, visibleRecords } from '../../crm';
 import { defineTool } from '../runtime/tool';
 
 /**

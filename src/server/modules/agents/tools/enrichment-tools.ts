@@ -4,7 +4,7 @@ import { withTenant } from '../../../platform/db/tenant';
 import { AppError, notFound } from '../../../platform/http/errors';
 import { chargeEnrichment, releaseEnrichment } from '../../billing/charge';
 import { companies, contacts } from '../../crm/crm.schema';
-import { canSeeRecord } from '../../crm/visibility';
+import { canSeeRecord } from '../../crm';
 import { dataProviderMissingMessage } from '../../enrichment/enrichment-errors';
 import { resolveDataProvider } from '../../enrichment/manage-data-provider';
 import { enrichers } from '../../enrichment/providers/people-data-labs';

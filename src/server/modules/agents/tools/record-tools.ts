@@ -5,7 +5,7 @@ import { AppError } from '../../../platform/http/errors';
 import { buildRecordContext } from '../../ai/record-context';
 import { buildTimelineContext } from '../../ai/timeline-context';
 import { contacts, deals, pipelines, pipelineStages } from '../../crm/crm.schema';
-import { canSeeRecord } from '../../crm/visibility';
+import { canSeeRecord } from '../../crm';
 import { queryView } from '../../views/query-view';
 import { searchRecords } from '../../views/search-records';
 import { type FilterCondition, type FilterGroup, type ViewRow } from '../../views/views.contract';

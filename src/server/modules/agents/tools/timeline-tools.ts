@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { withTenant } from '../../../platform/db/tenant';
 import { redactPii } from '../../ai/record-context';
-import { loadVisibility, visibleRecords } from '../../crm/visibility';
+import { loadVisibility, visibleRecords } from '../../crm';
 import { companies, contacts, deals } from '../../crm/crm.schema';
 import { defineTool } from '../runtime/tool';
 import { searchTimelineSpec } from '../tool-specs';

@@ -4,7 +4,7 @@ import { withTenant } from '../../../platform/db/tenant';
 import { mailOutbox } from '../../../platform/mail/mail.schema';
 import { queueRenderedMail, retryMail, type MailOutcome } from '../../../platform/mail/outbox';
 import type { Services } from '../../../platform/services';
-import { workspaces } from '../../workspaces/workspaces.schema';
+import { workspaceProfile } from '../../workspaces';
 import { ensureChannelSettings, inboundAddress } from '../channel-settings';
 import { conversationMessages, visitors } from '../conversations.schema';
 import { readConversation, touchConversation, type ConversationRow, type MessageRow } from '../conversation-rows';
@@ -98,7 +98,7 @@ export async function emailReplyOutcome(services: Services, outcome: MailOutcome
 
 async function queueEmailReply(tx: Tx, services: Services, conv: ConversationRow, message: MessageRow): Promise<void> {
   const settings = await ensureChannelSettings(tx, services, conv.workspaceId);
-  const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, conv.workspaceId));
+  const ws = await workspaceProfile(tx, conv.workspaceId);
   const [v] = await tx.select({ email: visitors.email }).from(visitors).where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
   const thread = await tx
     .select({ externalId: conversationMessages.externalId, authorKind: conversationMessages.authorKind })

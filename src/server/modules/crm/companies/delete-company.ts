@@ -2,11 +2,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { notFound } from '../../../platform/http/errors';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAudit } from '../../audit';
 import { companies, contacts, deals } from '../crm.schema';
 import { dropTagLinks } from '../records';
 import { findCompanyRow } from './get-company';
-import { dropActivityLinks } from '../../activities/activity-rows';
+import { dropActivityLinks } from '../../activities';
 import { assertRecordAccess, dropShares } from '../visibility';
 
 /** CRM-2, WS-4: deletes a company; its contacts and deals stay, without the company. Audited. */

@@ -4,7 +4,7 @@ import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import type { Company, listCompaniesQuery } from '../crm.contract';
 import { companies } from '../crm.schema';
-import { escapeLike } from '../normalise';
+import { escapeLike } from '../../../platform/db/escape-like';
 import { hasTag, pageOf } from '../records';
 import { loadVisibility, visibleRecords } from '../visibility';
 import { presentCompanies } from './get-company';

@@ -5,7 +5,7 @@ import { notFound } from '../../../platform/http/errors';
 import type { Company, UpdateCompanyInput } from '../crm.contract';
 import { companies } from '../crm.schema';
 import { checkCustomValues } from '../custom-values';
-import { FieldErrors } from '../normalise';
+import { FieldErrors } from '../../../platform/http/field-errors';
 import { checkOwner, versionConflict, workspaceDefaults } from '../records';
 import { domainOf } from './create-company';
 import { findCompanyRow, presentCompany } from './get-company';

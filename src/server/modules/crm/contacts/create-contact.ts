@@ -8,7 +8,7 @@ import { checkCompany, checkOwner, workspaceDefaults } from '../records';
 import { loadTerritoryMatcher } from '../../rules/territories';
 import { rescoreContacts } from '../../rules/scoring';
 import { findContactRow, presentContact } from './get-contact';
-import { consume } from '../../billing/limits';
+import { consume } from '../../billing';
 
 /** CRM-1: a new contact, owned by its creator unless another owner is named. */
 export async function createContact(db: Db, ctx: WorkspaceContext, input: CreateContactInput): Promise<Contact> {

@@ -2,11 +2,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { notFound } from '../../../platform/http/errors';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAudit } from '../../audit';
 import { contacts, deals } from '../crm.schema';
 import { dropTagLinks } from '../records';
 import { findContactRow } from './get-contact';
-import { dropActivityLinks } from '../../activities/activity-rows';
+import { dropActivityLinks } from '../../activities';
 import { assertRecordAccess, dropShares } from '../visibility';
 
 /** CRM-1, WS-4: deletes a contact; its deals stay, without the contact. Audited (without personal data). */

@@ -5,7 +5,7 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { selectRows } from '../../../platform/db/rows';
 import type { Contact, listContactsQuery } from '../crm.contract';
 import { contacts } from '../crm.schema';
-import { escapeLike } from '../normalise';
+import { escapeLike } from '../../../platform/db/escape-like';
 import { companyJsonOf, hasTag, pageOf, tagsJsonOf, type TagSummary } from '../records';
 import { loadVisibility, visibleRecords } from '../visibility';
 import { presentContactWith, type ContactRow } from './get-contact';

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { conflict } from '../../../platform/http/errors';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAudit } from '../../audit';
 import type { createCustomFieldBody, CustomField } from '../crm.contract';
 import { customFieldDefinitions } from '../crm.schema';
 import { presentCustomField } from './list-custom-fields';

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { notFound } from '../../../platform/http/errors';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAudit } from '../../audit';
 import { companies, contacts, customFieldDefinitions, deals } from '../crm.schema';
 
 const tables = { contacts, companies, deals } as const;

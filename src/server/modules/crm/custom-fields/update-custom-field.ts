@@ -5,7 +5,7 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { notFound } from '../../../platform/http/errors';
 import type { CustomField, updateCustomFieldBody } from '../crm.contract';
 import { customFieldDefinitions } from '../crm.schema';
-import { FieldErrors } from '../normalise';
+import { FieldErrors } from '../../../platform/http/field-errors';
 import { presentCustomField } from './list-custom-fields';
 
 /** CRM-5: label, options, required and position of a custom field. Values already stored are kept. */

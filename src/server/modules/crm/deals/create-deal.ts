@@ -4,7 +4,7 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import type { CreateDealInput, Deal } from '../crm.contract';
 import { deals, pipelines, pipelineStages } from '../crm.schema';
 import { checkCustomValues } from '../custom-values';
-import { FieldErrors } from '../normalise';
+import { FieldErrors } from '../../../platform/http/field-errors';
 import { checkCompany, checkContact, checkOwner, workspaceDefaults } from '../records';
 import { presentDeal } from './get-deal';
 import { ensureDefaultPipeline } from './list-pipelines';

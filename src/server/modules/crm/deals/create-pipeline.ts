@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { conflict } from '../../../platform/http/errors';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAudit } from '../../audit';
 import type { createPipelineBody, Pipeline } from '../crm.contract';
 import { pipelines, pipelineStages } from '../crm.schema';
 import { ensureDefaultPipeline, loadPipelines } from './list-pipelines';

@@ -4,7 +4,7 @@ import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import type { Deal, listDealsQuery } from '../crm.contract';
 import { deals } from '../crm.schema';
-import { escapeLike } from '../normalise';
+import { escapeLike } from '../../../platform/db/escape-like';
 import { hasTag, pageOf } from '../records';
 import { loadVisibility, visibleRecords } from '../visibility';
 import { presentDeals } from './get-deal';

@@ -5,7 +5,7 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { notFound } from '../../../platform/http/errors';
 import type { Deal, moveDealBody } from '../crm.contract';
 import { deals } from '../crm.schema';
-import { FieldErrors } from '../normalise';
+import { FieldErrors } from '../../../platform/http/field-errors';
 import { versionConflict } from '../records';
 import { closingFields, findStage } from './create-deal';
 import { findDealRow, presentDeal } from './get-deal';

@@ -5,7 +5,7 @@ import { notFound } from '../../../platform/http/errors';
 import type { Deal, UpdateDealInput } from '../crm.contract';
 import { deals } from '../crm.schema';
 import { checkCustomValues } from '../custom-values';
-import { FieldErrors } from '../normalise';
+import { FieldErrors } from '../../../platform/http/field-errors';
 import { checkCompany, checkContact, checkOwner, versionConflict, workspaceDefaults } from '../records';
 import { findDealRow, presentDeal } from './get-deal';
 import { assertRecordAccess } from '../visibility';

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
 import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAudit } from '../../audit';
 import type { Pipeline } from '../crm.contract';
 import type { addStageBody } from '../crm-settings.contract';
 import { pipelineStages } from '../crm.schema';
-import { invalidFields } from '../normalise';
+import { invalidFields } from '../../../platform/http/field-errors';
 import { lockPipeline, presentPipeline, renumber, stagesOf } from './pipeline-rows';
 
 const MAX_STAGES = 30;

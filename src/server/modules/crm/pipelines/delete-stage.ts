@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { conflict, notFound } from '../../../platform/http/errors';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAudit } from '../../audit';
 import type { Pipeline } from '../crm.contract';
 import { pipelineStages } from '../crm.schema';
 import { dealsInStage, lockPipeline, presentPipeline, renumber, stagesOf } from './pipeline-rows';

@@ -3,7 +3,7 @@ import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import type { Pipeline } from '../crm.contract';
 import type { reorderStagesBody } from '../crm-settings.contract';
-import { invalidFields } from '../normalise';
+import { invalidFields } from '../../../platform/http/field-errors';
 import { lockPipeline, presentPipeline, renumber, stagesOf } from './pipeline-rows';
 
 /** CRM-3: puts a pipeline's stages in a new board order. The list must name every stage once. */

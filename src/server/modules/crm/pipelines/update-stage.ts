@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { conflict, notFound } from '../../../platform/http/errors';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAudit } from '../../audit';
 import type { Pipeline } from '../crm.contract';
 import type { updateStageBody } from '../crm-settings.contract';
 import { pipelineStages } from '../crm.schema';

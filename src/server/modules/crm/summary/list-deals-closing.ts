@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
-import { workspaces } from '../../workspaces/workspaces.schema';
+import { workspaceProfile } from '../../workspaces';
 import type { Deal } from '../crm.contract';
 import { deals } from '../crm.schema';
 import { presentDeals } from '../deals/get-deal';
@@ -22,7 +22,7 @@ export interface DealsClosing {
  */
 export async function listDealsClosing(db: Db, ctx: WorkspaceContext, opts: { limit: number }): Promise<DealsClosing> {
   return withTenant(db, ctx, async (tx) => {
-    const [ws] = await tx.select({ timeZone: workspaces.timeZone }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+    const ws = await workspaceProfile(tx, ctx.workspaceId);
     const tz = ws?.timeZone ?? 'UTC';
     const first = sql`date_trunc('month', now() AT TIME ZONE ${tz})::date`;
     const where = withVisibility(

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { notFound } from '../../../platform/http/errors';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAudit } from '../../audit';
 import { recordTags, tags } from '../crm.schema';
 
 /** CRM-5, WS-4: deletes a tag and takes it off every record (the links cascade). Audited with how many records carried it. */

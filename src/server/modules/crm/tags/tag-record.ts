@@ -4,7 +4,7 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { notFound } from '../../../platform/http/errors';
 import type { RecordType } from '../crm.contract';
 import { companies, contacts, deals, recordTags, tags } from '../crm.schema';
-import { FieldErrors } from '../normalise';
+import { FieldErrors } from '../../../platform/http/field-errors';
 import { tagsByRecord, type TagSummary } from '../records';
 import { assertRecordAccess } from '../visibility';
 import { rescoreContacts } from '../../rules/scoring';

@@ -3,7 +3,7 @@ import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, conflict, notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
-import { recordAudit } from '../../audit/record-audit';
+import { recordAudit } from '../../audit';
 import { WebhookRefused } from '../../billing/providers/provider';
 import { findDocument, todayInIndia } from '../get-document';
 import { requireSettings } from '../invoicing-settings';
@@ -12,7 +12,7 @@ import { settle } from '../record-payment';
 import type { LinkCredentials, LinkEvent, PaymentLinkProvider } from './provider';
 import { razorpayLinks } from './razorpay';
 import { stripeLinks } from './stripe';
-import { invalidFields } from '../../crm/normalise';
+import { invalidFields } from '../../../platform/http/field-errors';
 import { recordPaymentIssue } from '../payment-issues';
 
 type AccountRow = typeof paymentLinkAccounts.$inferSelect;

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, badRequest } from '../../../platform/http/errors';
-import { users } from '../../accounts/accounts.schema';
+import { memberProfile } from '../../accounts';
 import { contactPhonesForCall, normalisePhone } from '../../crm';
 import type { DncEntry } from './calls.contract';
 import { doNotCall } from './calls.schema';
@@ -21,9 +21,7 @@ export const presentDncEntry = (r: Row, addedByName: string | null = null): DncE
 });
 
 async function nameOf(tx: Tx, userId: string | null): Promise<string | null> {
-  if (!userId) return null;
-  const [u] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId));
-  return u?.name ?? null;
+  return (await memberProfile(tx, userId))?.name ?? null;
 }
 
 /**

@@ -1,10 +1,9 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, sql, type SQL } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { badRequest } from '../../../platform/http/errors';
-import { contacts } from '../../crm/crm.schema';
-import { loadVisibility, withVisibility } from '../../crm';
+import { selectContacts, visibleContactsWhere } from '../../crm';
 import { findVisibleView, prepareView } from '../../views';
 import { callScriptFor } from '../templates/manage-templates';
 import { callWindow, CALL_DAY_END_HOUR, resolveZones } from './call-hours';
@@ -54,7 +53,7 @@ export async function listCallQueue(db: Db, ctx: WorkspaceContext, query: { view
       if (view.object !== 'contacts') throw badRequest('not_a_contacts_view', 'Call lists are made from saved views of contacts.', { in: 'query' });
       scope = (await prepareView(tx, ctx, view.definition, 'view')).where;
     } else {
-      scope = withVisibility(await loadVisibility(tx, ctx), 'contacts', eq(contacts.workspaceId, ctx.workspaceId));
+      scope = await visibleContactsWhere(tx, ctx);
     }
 
     const offered: (Omit<OfferedCall, 'script'> & { closesMs: number })[] = [];
@@ -63,22 +62,13 @@ export async function listCallQueue(db: Db, ctx: WorkspaceContext, query: { view
     let exhausted = false;
     while (offered.length < query.limit && scanned < MAX_SCAN) {
       const want = Math.min(BATCH, MAX_SCAN - scanned);
-      const rows = await tx
-        .select({
-          id: contacts.id,
-          firstName: contacts.firstName,
-          lastName: contacts.lastName,
-          email: contacts.email,
-          phone: contacts.phone,
-          timeZone: contacts.timeZone,
-          postalCode: contacts.postalCode,
-          country: contacts.country,
-          restricted: contacts.restricted,
-          score: contacts.score,
-        })
-        .from(contacts)
-        .where(and(scope, after ? sql`(${contacts.score}, ${contacts.id}) < (${after.score}::int, ${after.id}::uuid)` : undefined))
-        .orderBy(desc(contacts.score), desc(contacts.id))
+      const from = after;
+      const rows = await selectContacts(
+        tx,
+        (c) => ({ id: c.id, firstName: c.firstName, lastName: c.lastName, email: c.email, phone: c.phone, timeZone: c.timeZone, postalCode: c.postalCode, country: c.country, restricted: c.restricted, score: c.score }),
+        (c) => and(scope, from ? sql`(${c.score}, ${c.id}) < (${from.score}::int, ${from.id}::uuid)` : undefined),
+      )
+        .orderBy((c) => [desc(c.score), desc(c.id)])
         .limit(want);
       if (!rows.length) {
         exhausted = true;

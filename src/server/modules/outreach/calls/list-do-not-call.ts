@@ -2,7 +2,7 @@ import { and, desc, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { badRequest } from '../../../platform/http/errors';
-import { users } from '../../accounts/accounts.schema';
+import { userNameOf } from '../../accounts';
 import type { DncPage } from './calls.contract';
 import { doNotCall } from './calls.schema';
 import { presentDncEntry } from './add-to-do-not-call';
@@ -28,9 +28,8 @@ export async function listDoNotCall(db: Db, ctx: WorkspaceContext, query: { q?: 
   return withTenant(db, ctx, async (tx) => {
     const scope = and(eq(doNotCall.workspaceId, ctx.workspaceId), matches);
     const rows = await tx
-      .select({ entry: doNotCall, addedByName: users.name })
+      .select({ entry: doNotCall, addedByName: userNameOf(doNotCall.addedBy) })
       .from(doNotCall)
-      .leftJoin(users, eq(users.id, doNotCall.addedBy))
       .where(and(scope, after ? sql`(${doNotCall.createdAt}, ${doNotCall.number}) < (${after.createdAt.toISOString()}::timestamptz, ${after.number})` : undefined))
       .orderBy(desc(doNotCall.createdAt), desc(doNotCall.number))
       .limit(query.limit + 1);

@@ -27,12 +27,13 @@ async function contact(o: Owner, tagId: string, opts: { consent?: boolean; lifec
   const res = await o.client.post(api(o, '/contacts'), { firstName: `Reader${n}`, emails: [email], ...(opts.lifecycle ? { lifecycle: opts.lifecycle } : {}) });
   expect(res.statusCode, res.body).toBe(201);
   const id = res.json().id as string;
+  const name = `Reader${n}`;
   expect((await o.client.post(api(o, `/contacts/${id}/tags`), { tagId })).statusCode).toBe(200);
   if (opts.consent !== false) {
     const c = await o.client.post(api(o, `/outreach/contacts/${id}/consent`), { state: 'granted', source: 'form', proof: 'https://shop.example/newsletter' });
     expect(c.statusCode, c.body).toBe(200);
   }
-  return { id, email };
+  return { id, email, name };
 }
 
 async function tag(o: Owner, name = 'Newsletter') {
@@ -87,7 +88,10 @@ describe('campaigns', () => {
     expect(server.smtp.mailsTo(lead.email)).toHaveLength(0);
 
     const skipped = await o.client.get(api(o, `/outreach/campaigns/${created.json().id}/recipients?status=skipped`));
-    expect(skipped.json().items).toEqual([expect.objectContaining({ contactId: noConsent.id, status: 'skipped', reason: 'no_consent' })]);
+    expect(skipped.json().items).toEqual([expect.objectContaining({ contactId: noConsent.id, name: noConsent.name, status: 'skipped', reason: 'no_consent' })]);
+    // Each recipient by the contact's name (read in the listing's one statement); one who was sent carries no skip reason.
+    const sent = await o.client.get(api(o, `/outreach/campaigns/${created.json().id}/recipients?status=sent`));
+    expect(sent.json().items.map((r: { contactId: string; name: string; reason: string | null }) => [r.contactId, r.name, r.reason]).sort()).toEqual(readers.map((r) => [r.id, r.name, null]).sort());
     const list = await o.client.get(api(o, '/outreach/campaigns'));
     expect(list.json().items[0]).toMatchObject({ id: created.json().id, name: 'Spring menu', status: 'completed' });
   });
@@ -131,6 +135,9 @@ describe('campaigns', () => {
     const id = created.json().id;
     expect(created.json()).toMatchObject({ status: 'scheduled', counts: { queued: 1 } });
     expect(new Date(created.json().scheduledAt).toISOString()).toBe(inAnHour);
+    // MAIL-4: a consented contact waits with no skip reason (the reason is worked out over the contact's own consent rows).
+    const waiting = await o.client.get(api(o, `/outreach/campaigns/${id}/recipients?status=queued`));
+    expect(waiting.json().items).toEqual([expect.objectContaining({ contactId: a.id, name: a.name, status: 'queued', reason: null })]);
     // The job waits for its time in the queue.
     const job = await server.services.database.system.execute<{ run_at: Date }>(sql`SELECT run_at FROM graphile_worker.jobs WHERE key = ${`outreach-campaign:${id}`}`);
     expect(new Date(job.rows[0]!.run_at).toISOString()).toBe(inAnHour);

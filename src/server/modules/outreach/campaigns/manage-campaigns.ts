@@ -3,10 +3,10 @@ import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { badRequest, conflict, notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
-import { contacts, recordTags, tags } from '../../crm/crm.schema';
-import { loadVisibility, withVisibility } from '../../crm';
+import { contactNameOf, selectContacts, taggedContactsWhere, type ContactFields } from '../../crm';
+import { qualified } from '../../../platform/db/qualified';
 import { findVisibleView, prepareView } from '../../views';
-import { workspaces } from '../../workspaces/workspaces.schema';
+import { workspaceProfile } from '../../workspaces';
 import { postalAddressMissing } from '../mail/send-outreach-mail';
 import { outreachDeliveryEvents, outreachTemplates } from '../outreach.schema';
 import { scheduleCampaignJob } from './campaign.job';
@@ -18,14 +18,17 @@ type Counts = Campaign['counts'];
 
 const emptyCounts = (): Counts => ({ total: 0, queued: 0, sending: 0, sent: 0, skipped: 0, failed: 0, delivered: 0, opened: 0, clicked: 0, bounced: 0, complained: 0 });
 
-/** Who a campaign may reach, decided when it is made: consent with its source on record, an address, no restriction (MAIL-4, PRIV-5). */
-export const recipientReason = sql`CASE
-  WHEN ${contacts.email} IS NULL THEN 'no_address'
-  WHEN ${contacts.restricted} THEN 'restricted'
-  WHEN ${contacts.consentState} <> 'granted'
-    OR (SELECT oc.state FROM outreach_consents oc WHERE oc.workspace_id = ${contacts.workspaceId} AND oc.contact_id = ${contacts.id}
+/**
+ * Who a campaign may reach, decided when it is made: consent with its source on record, an address, no restriction (MAIL-4, PRIV-5).
+ * Qualified: selected bare, its contact columns would name the subquery's own `workspace_id` and `id`.
+ */
+export const recipientReason = (c: ContactFields) => qualified<string | null>(sql`CASE
+  WHEN ${c.email} IS NULL THEN 'no_address'
+  WHEN ${c.restricted} THEN 'restricted'
+  WHEN ${c.consentState} <> 'granted'
+    OR (SELECT oc.state FROM outreach_consents oc WHERE oc.workspace_id = ${c.workspaceId} AND oc.contact_id = ${c.id}
         ORDER BY oc.recorded_at DESC, oc.id DESC LIMIT 1) IS DISTINCT FROM 'granted' THEN 'no_consent'
-  END`;
+  END`);
 
 /** MAIL-2: the contacts of a saved view of contacts (as its viewer sees them), or those with a tag; shared by campaigns and sequences. */
 export async function audienceWhere(tx: Tx, ctx: WorkspaceContext, body: { viewId?: string | undefined; tagId?: string | undefined }): Promise<SQL | undefined> {
@@ -34,10 +37,7 @@ export async function audienceWhere(tx: Tx, ctx: WorkspaceContext, body: { viewI
     if (view.object !== 'contacts') throw badRequest('not_a_contacts_view', 'Mail goes to saved views of contacts; this view lists something else.', { fields: { viewId: 'Choose a view of contacts.' }, in: 'body' });
     return (await prepareView(tx, ctx, view.definition, 'view')).where;
   }
-  const [tag] = await tx.select({ id: tags.id }).from(tags).where(and(eq(tags.workspaceId, ctx.workspaceId), eq(tags.id, body.tagId!)));
-  if (!tag) throw notFound('Tag');
-  const tagged = sql`EXISTS (SELECT 1 FROM ${recordTags} WHERE ${recordTags.workspaceId} = ${contacts.workspaceId} AND ${recordTags.tagId} = ${tag.id}::uuid AND ${recordTags.recordType} = 'contacts' AND ${recordTags.recordId} = ${contacts.id})`;
-  return withVisibility(await loadVisibility(tx, ctx), 'contacts', and(eq(contacts.workspaceId, ctx.workspaceId), tagged));
+  return taggedContactsWhere(tx, ctx, body.tagId!);
 }
 
 /**
@@ -47,7 +47,7 @@ export async function audienceWhere(tx: Tx, ctx: WorkspaceContext, body: { viewI
  */
 export async function createCampaign(services: Services, ctx: WorkspaceContext, body: CampaignBody): Promise<Campaign> {
   return withTenant(services.database.db, ctx, async (tx) => {
-    const [ws] = await tx.select({ mailingAddress: workspaces.mailingAddress }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+    const ws = await workspaceProfile(tx, ctx.workspaceId);
     if (!ws?.mailingAddress?.trim()) throw postalAddressMissing();
     const [template] = await tx.select().from(outreachTemplates).where(and(eq(outreachTemplates.workspaceId, ctx.workspaceId), eq(outreachTemplates.id, body.templateId)));
     if (!template) throw notFound('Template');
@@ -74,16 +74,17 @@ export async function createCampaign(services: Services, ctx: WorkspaceContext, 
         createdBy: ctx.userId,
       })
       .returning();
-    const audience = tx
-      .select({
-        workspaceId: contacts.workspaceId,
+    const audience = selectContacts(
+      tx,
+      (c) => ({
+        workspaceId: c.workspaceId,
         campaignId: sql`${row!.id}::uuid`,
-        contactId: contacts.id,
-        status: sql`CASE WHEN ${recipientReason} IS NULL THEN 'queued' ELSE 'skipped' END`,
-        reason: recipientReason,
-      })
-      .from(contacts)
-      .where(where);
+        contactId: c.id,
+        status: sql`CASE WHEN ${recipientReason(c)} IS NULL THEN 'queued' ELSE 'skipped' END`,
+        reason: recipientReason(c),
+      }),
+      where,
+    );
     await tx.execute(sql`INSERT INTO ${recipients} (workspace_id, campaign_id, contact_id, status, reason) ${audience}`);
 
     const counts = await countsFor(tx, ctx.workspaceId, [row!.id]);
@@ -170,15 +171,14 @@ export async function listRecipients(services: Services, ctx: WorkspaceContext, 
   return withTenant(services.database.db, ctx, async (tx) => {
     await campaignRow(tx, ctx.workspaceId, id);
     const rows = await tx
-      .select({ contactId: recipients.contactId, status: recipients.status, reason: recipients.reason, sentAt: recipients.sentAt, firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.email })
+      .select({ contactId: recipients.contactId, status: recipients.status, reason: recipients.reason, sentAt: recipients.sentAt, name: contactNameOf(recipients.workspaceId, recipients.contactId) })
       .from(recipients)
-      .leftJoin(contacts, and(eq(contacts.workspaceId, recipients.workspaceId), eq(contacts.id, recipients.contactId)))
       .where(and(eq(recipients.workspaceId, ctx.workspaceId), eq(recipients.campaignId, id), query.status ? eq(recipients.status, query.status) : undefined))
       .orderBy(desc(recipients.sentAt), recipients.contactId)
       .limit(query.limit);
     return rows.map((r) => ({
       contactId: r.contactId,
-      name: [r.firstName, r.lastName].filter(Boolean).join(' ') || r.email || 'Deleted contact',
+      name: r.name ?? 'Deleted contact',
       status: r.status,
       reason: r.reason,
       sentAt: r.sentAt?.toISOString() ?? null,

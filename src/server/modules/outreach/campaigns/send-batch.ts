@@ -5,11 +5,11 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError } from '../../../platform/http/errors';
 import { mailOutbox } from '../../../platform/mail/mail.schema';
 import type { Services } from '../../../platform/services';
-import { users } from '../../accounts/accounts.schema';
+import { memberProfile } from '../../accounts';
 import { logActivities } from '../../activities';
 import { consume } from '../../billing';
 import { readMergeValuesBatch } from '../../crm';
-import { workspaces } from '../../workspaces/workspaces.schema';
+import { workspaceProfile } from '../../workspaces';
 import type { SuppressionReason } from '../mail/consent';
 import { blockReasonOf, composeOutreachMail, postalAddressMissing, unsubscribeMailboxOf, type SendingContext } from '../mail/send-outreach-mail';
 import { BulkSmtp, smtpTargetOfUrl } from '../../../platform/mail/bulk-smtp';
@@ -44,9 +44,9 @@ export interface CampaignRun {
  * account, the inbound address for List-Unsubscribe's mailto, the tracking setting and the sender.
  */
 export async function openCampaignRun(services: Services, tx: Tx, ctx: WorkspaceContext, campaign: CampaignRun['campaign']): Promise<CampaignRun> {
-  const [ws] = await tx.select({ name: workspaces.name, mailingAddress: workspaces.mailingAddress }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+  const ws = await workspaceProfile(tx, ctx.workspaceId);
   if (!ws?.mailingAddress?.trim()) throw postalAddressMissing();
-  const [sender] = ctx.userId ? await tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, ctx.userId)) : [];
+  const sender = await memberProfile(tx, ctx.userId);
   const account = await accountForStream(tx, ctx.workspaceId, 'marketing');
   const sending: SendingContext = {
     workspace: { name: ws.name, mailingAddress: ws.mailingAddress },

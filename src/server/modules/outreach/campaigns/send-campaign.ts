@@ -4,7 +4,7 @@ import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
-import { memberships } from '../../workspaces/workspaces.schema';
+import { memberRole } from '../../workspaces';
 import { sendingRoom, type SendLimits } from '../throttle';
 import { scheduleCampaignJob } from './campaign.job';
 import { openCampaignRun, sendCampaignBatch } from './send-batch';
@@ -65,7 +65,7 @@ export async function runCampaign(services: Services, workspaceId: string, campa
     await tx.update(recipients).set({ status: 'queued', claimedAt: null }).where(and(eq(recipients.workspaceId, workspaceId), eq(recipients.campaignId, campaignId), eq(recipients.status, 'sending')));
     await tx.update(campaigns).set({ runnerId, heartbeatAt: sql`now()` }).where(and(eq(campaigns.workspaceId, workspaceId), eq(campaigns.id, campaignId)));
     // It sends as the member who made it (their address for replies) while they are still a member.
-    const [member] = row.createdBy ? await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, row.createdBy))) : [];
+    const member = await memberRole(tx, workspaceId, row.createdBy);
     const ctx: WorkspaceContext = { workspaceId, userId: member ? row.createdBy : null, role: 'admin', actorLabel: `campaign ${row.name}` };
     // MAIL-5: without the postal address nothing leaves: the campaign pauses and says what to fill in.
     const run = await openCampaignRun(services, tx, ctx, row).catch((error: unknown) => {

@@ -1,11 +1,11 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { logActivity } from '../../activities';
 import { findContactByEmail, insertContact } from '../../crm';
-import { workspaces } from '../../workspaces/workspaces.schema';
+import { workspaceNameOf, workspaceProfile } from '../../workspaces';
 import { outreachOptIns, outreachSuppressions } from '../outreach.schema';
 import { latestConsent, recordConsentIn, suppressionOf } from './consent';
 import { sendOutreachMail } from './send-outreach-mail';
@@ -39,7 +39,7 @@ export async function requestOptIn(services: Services, workspaceId: string, inpu
   const hash = addressHash(email);
   const ctx = systemCtx(workspaceId, ip);
   const pending = await withTenant(services.database.db, ctx, async (tx) => {
-    const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, workspaceId));
+    const ws = await workspaceProfile(tx, workspaceId);
     if (!ws) throw notFound('Subscription form');
     const suppressed = await suppressionOf(tx, workspaceId, email);
     if (suppressed && suppressed.reason !== 'unsubscribed') return null;
@@ -82,9 +82,8 @@ async function readOptIn(services: Services, token: string) {
   const ref = readSignedLinkToken(services.secrets.sessionSecret, 'opt-in', token, 'Confirmation link');
   return { ref, load: async (tx: Tx) => {
     const [row] = await tx
-      .select({ optIn: outreachOptIns, workspaceName: workspaces.name })
+      .select({ optIn: outreachOptIns, workspaceName: workspaceNameOf(outreachOptIns.workspaceId) })
       .from(outreachOptIns)
-      .innerJoin(workspaces, eq(workspaces.id, outreachOptIns.workspaceId))
       .where(and(eq(outreachOptIns.workspaceId, ref.workspaceId), eq(outreachOptIns.id, ref.id)));
     if (!row) throw notFound('Confirmation link');
     return row;

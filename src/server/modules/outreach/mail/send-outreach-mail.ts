@@ -7,10 +7,9 @@ import { consume } from '../../billing';
 import type { Services } from '../../../platform/services';
 import { logActivity } from '../../activities';
 import { readMergeValuesBatch } from '../../crm';
-import { users } from '../../accounts/accounts.schema';
-import { workspaces } from '../../workspaces/workspaces.schema';
-import { inboundAddress } from '../../conversations/channel-settings';
-import { channelSettings } from '../../conversations/conversations.schema';
+import { memberProfile } from '../../accounts';
+import { workspaceProfile } from '../../workspaces';
+import { inboundAddressOf } from '../../conversations';
 import { outreachMessages, type mailStreams } from '../outreach.schema';
 import { latestConsent, suppressionOf, type SuppressionReason } from './consent';
 import { withFooter } from './footer';
@@ -91,7 +90,7 @@ function senderAddress(services: Services, workspaceName: string): string {
 export async function sendOutreachMail(services: Services, ctx: WorkspaceContext, input: OutreachMailInput): Promise<SendOutcome> {
   const { db } = services.database;
   const prepared = await withTenant(db, ctx, async (tx) => {
-    const [ws] = await tx.select({ name: workspaces.name, mailingAddress: workspaces.mailingAddress }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+    const ws = await workspaceProfile(tx, ctx.workspaceId);
     if (!ws) throw notFound('Workspace');
     if (ruleOf(input) !== 'transactional' && !ws.mailingAddress?.trim()) {
       throw postalAddressMissing();
@@ -117,7 +116,7 @@ export async function sendOutreachMail(services: Services, ctx: WorkspaceContext
       .values({ workspaceId: ctx.workspaceId, contactId: input.contactId, addressHash: addressHash(email), stream: input.stream, subject: input.subject.slice(0, 500), idempotencyKey: input.idempotencyKey ?? null, sentByUserId: ctx.userId })
       .onConflictDoUpdate({ target: [outreachMessages.workspaceId, outreachMessages.idempotencyKey], set: { status: 'sending' } })
       .returning({ id: outreachMessages.id });
-    const [sender] = ctx.userId ? await tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId)) : [];
+    const sender = await memberProfile(tx, ctx.userId);
     const account = await accountForStream(tx, ctx.workspaceId, input.stream);
     const track = input.stream === 'marketing' && (input.track ?? (await trackingEnabled(tx, ctx.workspaceId)));
     return { email, messageId: row!.id, workspace: { name: ws.name, mailingAddress: ws.mailingAddress ?? '' }, replyTo: sender?.email ?? null, account, track, unsubscribeMailbox: await unsubscribeMailboxOf(services, tx, ctx.workspaceId) };
@@ -231,6 +230,5 @@ export function composeOutreachMail(
 
 /** MAIL-4: the List-Unsubscribe mailto's mailbox: the workspace's inbound address, where Kestrel reads it. */
 export async function unsubscribeMailboxOf(services: Services, tx: Tx, workspaceId: string): Promise<string | null> {
-  const [inbound] = await tx.select({ inboundToken: channelSettings.inboundToken }).from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
-  return inbound ? inboundAddress(services, inbound) : null;
+  return inboundAddressOf(services, tx, workspaceId);
 }

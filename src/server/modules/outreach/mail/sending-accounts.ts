@@ -12,7 +12,7 @@ import type { Services } from '../../../platform/services';
 import { outreachSendingAccounts } from '../outreach.schema';
 import type { SendingAccountBody, sendingAccountPatch } from '../outreach.contract';
 import type { z } from 'zod';
-import { users } from '../../accounts/accounts.schema';
+import { memberProfile } from '../../accounts';
 
 type SendingAccountPatch = z.infer<typeof sendingAccountPatch>;
 import { connectionStates } from '../../integrations';
@@ -183,7 +183,7 @@ export async function updateSendingAccount(services: Services, ctx: WorkspaceCon
 export async function sendTestMail(services: Services, ctx: WorkspaceContext, id: string, to: string | undefined) {
   const { account, recipient } = await withTenant(services.database.db, ctx, async (tx) => {
     const account = await getSendingAccountRow(tx, ctx.workspaceId, id);
-    const [me] = ctx.userId ? await tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId)) : [];
+    const me = await memberProfile(tx, ctx.userId);
     return { account, recipient: to ?? me?.email ?? null };
   });
   if (!recipient) throw conflict('no_recipient', 'Give an address to send the test to.');

@@ -4,7 +4,7 @@ import { notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { logActivity } from '../../activities';
 import { readContactMailFacts } from '../../crm';
-import { workspaces } from '../../workspaces/workspaces.schema';
+import { workspaceNameOf } from '../../workspaces';
 import { outreachMessages, outreachSuppressions } from '../outreach.schema';
 import { recordConsentIn, suppressAddress } from './consent';
 import { readUnsubscribeToken } from './unsubscribe-token';
@@ -22,9 +22,8 @@ export async function unsubscribePage(services: Services, token: string): Promis
   const ref = readUnsubscribeToken(services.secrets.sessionSecret, token);
   return withTenant(services.database.db, { workspaceId: ref.workspaceId, userId: null }, async (tx) => {
     const [row] = await tx
-      .select({ workspaceName: workspaces.name, suppressed: outreachSuppressions.reason })
+      .select({ workspaceName: workspaceNameOf(outreachMessages.workspaceId), suppressed: outreachSuppressions.reason })
       .from(outreachMessages)
-      .innerJoin(workspaces, eq(workspaces.id, outreachMessages.workspaceId))
       .leftJoin(outreachSuppressions, and(eq(outreachSuppressions.workspaceId, outreachMessages.workspaceId), eq(outreachSuppressions.kind, 'email'), eq(outreachSuppressions.addressHash, outreachMessages.addressHash)))
       .where(and(eq(outreachMessages.workspaceId, ref.workspaceId), eq(outreachMessages.id, ref.messageId)));
     if (!row) throw notFound('Unsubscribe link');
@@ -42,9 +41,8 @@ export async function unsubscribe(services: Services, token: string, source: Uns
   const ctx: WorkspaceContext = { workspaceId: ref.workspaceId, userId: null, role: 'admin', actorLabel: 'Unsubscribe' };
   return withTenant(services.database.db, ctx, async (tx) => {
     const [msg] = await tx
-      .select({ addressHash: outreachMessages.addressHash, contactId: outreachMessages.contactId, workspaceName: workspaces.name })
+      .select({ addressHash: outreachMessages.addressHash, contactId: outreachMessages.contactId, workspaceName: workspaceNameOf(outreachMessages.workspaceId) })
       .from(outreachMessages)
-      .innerJoin(workspaces, eq(workspaces.id, outreachMessages.workspaceId))
       .where(and(eq(outreachMessages.workspaceId, ref.workspaceId), eq(outreachMessages.id, ref.messageId)));
     if (!msg) throw notFound('Unsubscribe link');
     const added = await suppressAddress(tx, ref.workspaceId, msg.addressHash, 'unsubscribed', source);

@@ -3,8 +3,8 @@ import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { badRequest, conflict, notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
-import { contacts } from '../../crm/crm.schema';
-import { workspaces } from '../../workspaces/workspaces.schema';
+import { contactNameOf, selectContacts, type ContactFields } from '../../crm';
+import { workspaceProfile } from '../../workspaces';
 import { resolveZones } from '../calls/call-hours';
 import { audienceWhere, recipientReason } from '../campaigns/manage-campaigns';
 import { postalAddressMissing } from '../mail/send-outreach-mail';
@@ -233,7 +233,7 @@ export async function getSequence(services: Services, ctx: WorkspaceContext, id:
  */
 export async function enrolFromView(services: Services, ctx: WorkspaceContext, sequenceId: string, viewId: string) {
   return withTenant(services.database.db, ctx, async (tx) => {
-    const [ws] = await tx.select({ mailingAddress: workspaces.mailingAddress, timeZone: workspaces.timeZone }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+    const ws = await workspaceProfile(tx, ctx.workspaceId);
     if (!ws?.mailingAddress?.trim()) throw postalAddressMissing();
     const seq = await sequenceRow(tx, ctx.workspaceId, sequenceId);
     if (seq.status !== 'active') throw conflict('sequence_draft', 'This sequence is a draft: make it active before enrolling contacts.', { status: seq.status });
@@ -244,19 +244,19 @@ export async function enrolFromView(services: Services, ctx: WorkspaceContext, s
       .orderBy(asc(steps.position))
       .limit(1);
     const where = await audienceWhere(tx, ctx, { viewId });
-    const suppressed = sql`EXISTS (SELECT 1 FROM ${outreachSuppressions} s WHERE s.workspace_id = ${contacts.workspaceId} AND s.address_hash = ${emailHashSql(contacts.email)})`;
-    const rows = await tx
-      .select({
-        id: contacts.id,
-        timeZone: contacts.timeZone,
-        phone: contacts.phone,
-        postalCode: contacts.postalCode,
-        country: contacts.country,
-        reason: sql<string | null>`coalesce(${recipientReason}, CASE WHEN ${suppressed} THEN 'suppressed' END)`,
-      })
-      .from(contacts)
-      .where(where)
-      .limit(MAX_ENROL + 1);
+    const suppressed = (c: ContactFields) => sql`EXISTS (SELECT 1 FROM ${outreachSuppressions} s WHERE s.workspace_id = ${c.workspaceId} AND s.address_hash = ${emailHashSql(c.email)})`;
+    const rows = await selectContacts(
+      tx,
+      (c) => ({
+        id: c.id,
+        timeZone: c.timeZone,
+        phone: c.phone,
+        postalCode: c.postalCode,
+        country: c.country,
+        reason: sql<string | null>`coalesce(${recipientReason(c)}, CASE WHEN ${suppressed(c)} THEN 'suppressed' END)`,
+      }),
+      where,
+    ).limit(MAX_ENROL + 1);
     if (!rows.length) throw badRequest('empty_audience', 'This saved view has no contacts: choose another.', { fields: { viewId: 'No contacts.' }, in: 'body' });
     if (rows.length > MAX_ENROL) throw badRequest('audience_too_large', `This view has more than ${MAX_ENROL} contacts; enrol at most ${MAX_ENROL} at a time (narrow the view).`, { fields: { viewId: `More than ${MAX_ENROL} contacts.` }, in: 'body' });
 
@@ -281,9 +281,9 @@ export async function enrolFromView(services: Services, ctx: WorkspaceContext, s
   });
 }
 
-const presentEnrolment = (r: typeof enrolments.$inferSelect & { firstName: string | null; lastName: string | null; email: string | null }): Enrolment => ({
+const presentEnrolment = (r: typeof enrolments.$inferSelect & { name: string | null }): Enrolment => ({
   contactId: r.contactId,
-  name: [r.firstName, r.lastName].filter(Boolean).join(' ') || r.email || 'Deleted contact',
+  name: r.name ?? 'Deleted contact',
   state: r.state,
   currentStep: r.currentStep,
   nextSendAt: r.nextSendAt?.toISOString() ?? null,
@@ -298,13 +298,12 @@ const presentEnrolment = (r: typeof enrolments.$inferSelect & { firstName: strin
 
 async function enrolmentRows(tx: Tx, workspaceId: string, sequenceId: string, filter: { state?: State | undefined; contactId?: string; limit: number }) {
   const rows = await tx
-    .select({ e: enrolments, firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.email })
+    .select({ e: enrolments, name: contactNameOf(enrolments.workspaceId, enrolments.contactId) })
     .from(enrolments)
-    .leftJoin(contacts, and(eq(contacts.workspaceId, enrolments.workspaceId), eq(contacts.id, enrolments.contactId)))
     .where(and(eq(enrolments.workspaceId, workspaceId), eq(enrolments.sequenceId, sequenceId), filter.state ? eq(enrolments.state, filter.state) : undefined, filter.contactId ? eq(enrolments.contactId, filter.contactId) : undefined))
     .orderBy(desc(enrolments.enrolledAt), enrolments.contactId)
     .limit(filter.limit);
-  return rows.map((r) => presentEnrolment({ ...r.e, firstName: r.firstName, lastName: r.lastName, email: r.email }));
+  return rows.map((r) => presentEnrolment({ ...r.e, name: r.name }));
 }
 
 export async function listEnrolments(services: Services, ctx: WorkspaceContext, sequenceId: string, query: { state?: State | undefined; limit: number }): Promise<Enrolment[]> {

@@ -4,7 +4,7 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { htmlToText } from '../../activities';
-import { memberships } from '../../workspaces/workspaces.schema';
+import { memberRole } from '../../workspaces';
 import { sendOutreachMail } from '../mail/send-outreach-mail';
 import { accountForStream } from '../mail/sending-accounts';
 import { sendingRoom } from '../throttle';
@@ -136,7 +136,7 @@ async function sendStep(services: Services, c: Claimed, now: Date): Promise<bool
     const [enrolment] = await tx.select({ enrolledBy: enrolments.enrolledBy }).from(enrolments).where(key(c));
     // It sends as the member who enrolled the contact (their address for replies) while they are still a member.
     const by = enrolment?.enrolledBy;
-    const [member] = by ? await tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.workspaceId, c.workspace_id), eq(memberships.userId, by))) : [];
+    const member = by ? await memberRole(tx, c.workspace_id, by) : null;
     return { seq, all, userId: member ? by! : null, limits: account ? { perMinute: account.perMinute, dailyCap: account.dailyCap } : null };
   });
   const step = stepToSend(loaded.all, c.next_step_id, c.current_step);

@@ -4,9 +4,9 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, badRequest, notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { htmlToText, sanitiseRichText } from '../../activities';
-import { users } from '../../accounts/accounts.schema';
+import { memberProfile } from '../../accounts';
 import { readMergeValuesBatch } from '../../crm';
-import { workspaces } from '../../workspaces/workspaces.schema';
+import { workspaceProfile } from '../../workspaces';
 import { sendOutreachMail, type MailStream } from '../mail/send-outreach-mail';
 import { outreachTemplates } from '../outreach.schema';
 import { checkMergeFields, renderTemplate, type MergeValues } from './merge-fields';
@@ -90,8 +90,8 @@ export async function mergeValuesForContacts(tx: Tx, ctx: WorkspaceContext, cont
   // The contacts through the CRM's own read (CRM-1), not its tables.
   const people = await readMergeValuesBatch(tx, ctx.workspaceId, contactIds);
   if (!people.size) return out;
-  const [ws] = await tx.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
-  const [sender] = ctx.userId ? await tx.select({ name: users.name }).from(users).where(eq(users.id, ctx.userId)) : [];
+  const ws = await workspaceProfile(tx, ctx.workspaceId);
+  const sender = await memberProfile(tx, ctx.userId);
   for (const [id, c] of people) out.set(id, { ...c.merge, 'workspace.name': ws?.name ?? null, 'sender.name': sender?.name ?? null });
   return out;
 }

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/database';
 import type { WorkspaceContext } from '../../../platform/db/tenant';
 import { forbidden, notFound } from '../../../platform/http/errors';
-import { FieldErrors } from '../../crm/normalise';
+import { FieldErrors } from '../../../platform/http/field-errors';
 import type { SavedView, ViewDefinition } from '../views.contract';
 import { savedViews } from '../views.schema';
 import { loadFieldCatalog } from '../fields';
