@@ -204,6 +204,23 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
     e.preventDefault();
     if (useTemplate ? template && template.params.every((p) => p.trim()) : text.trim()) send.mutate();
   };
+  const contactPanel = (
+    <>
+      <ContactCard workspaceId={workspaceId} detail={detail.data} />
+      {manager ? (
+        <Button
+          variant="secondary"
+          size="sm"
+          className="mt-6"
+          onClick={() => {
+            if (window.confirm("Erase this visitor's transcript and details? This cannot be undone.")) act.mutate(() => eraseConversation(workspaceId, id));
+          }}
+        >
+          Erase transcript
+        </Button>
+      ) : null}
+    </>
+  );
   return (
     <>
       <section aria-label="Conversation" className="flex min-h-0 flex-col bg-stone-50">
@@ -241,6 +258,11 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
             </select>
           </label>
         </div>
+        {/* Below the width where the contact column shows, the same card opens here. */}
+        <details className="max-h-[50dvh] overflow-y-auto border-b border-stone-200 bg-white px-3 py-2 text-sm xl:hidden">
+          <summary className="cursor-pointer rounded font-medium text-stone-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-700">Contact details</summary>
+          <div className="mt-2">{contactPanel}</div>
+        </details>
         {c.subject ? (
           <p className="border-b border-stone-200 bg-white px-3 py-2 text-sm text-stone-800">
             <span className="text-stone-500">Subject: </span>
@@ -313,19 +335,7 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
         </form>
       </section>
       <aside aria-label="Contact" className="hidden min-h-0 overflow-y-auto border-l border-stone-200 bg-white p-4 xl:block">
-        <ContactCard workspaceId={workspaceId} detail={detail.data} />
-        {manager ? (
-          <Button
-            variant="secondary"
-            size="sm"
-            className="mt-6"
-            onClick={() => {
-              if (window.confirm("Erase this visitor's transcript and details? This cannot be undone.")) act.mutate(() => eraseConversation(workspaceId, id));
-            }}
-          >
-            Erase transcript
-          </Button>
-        ) : null}
+        {contactPanel}
       </aside>
     </>
   );
