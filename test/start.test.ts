@@ -93,7 +93,7 @@ describe('npm start', () => {
         },
         { timeout: 30_000, interval: 200 },
       );
-      expect(reply.meta.error).toMatch(/no mail server set up .* kept in the development mailbox and not sent/);
+      expect(reply.meta.error).toBe('This Kestrel server has no mail server set up (SMTP_URL or RESEND_API_KEY), so the mail was kept in the development mailbox.');
     } finally {
       child.kill('SIGTERM');
     }
