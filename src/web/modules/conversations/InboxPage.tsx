@@ -28,6 +28,7 @@ import {
   type TemplateChoice,
 } from './api';
 import { AwayNotice, ChannelIcon, channelLabel, DeliveryStatus, EmailedNote, remaining, useNow, visitorFallback } from './ChannelBits';
+import { consentLabels, lifecycleLabels } from '../crm/format';
 
 const views: { id: InboxView; label: string }[] = [
   { id: 'all', label: 'All' },
@@ -397,11 +398,11 @@ function ContactCard({ workspaceId, detail }: { workspaceId: string; detail: Con
           <dt className="text-stone-500">Email</dt>
           <dd>{contact.data.email}</dd>
           <dt className="text-stone-500">Lifecycle</dt>
-          <dd>{contact.data.lifecycle}</dd>
+          <dd>{lifecycleLabels[contact.data.lifecycle as keyof typeof lifecycleLabels] ?? contact.data.lifecycle}</dd>
           <dt className="text-stone-500">Source</dt>
           <dd>{contact.data.source ?? '—'}</dd>
           <dt className="text-stone-500">Consent</dt>
-          <dd>{contact.data.consentState}</dd>
+          <dd>{consentLabels[contact.data.consentState as keyof typeof consentLabels] ?? contact.data.consentState}</dd>
         </dl>
       ) : (
         <p className="mt-2 text-sm text-stone-600">{v.email || v.phone ? [v.name, v.email, v.phone].filter(Boolean).join(' · ') : 'The visitor has not left contact details yet.'}</p>
