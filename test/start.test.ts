@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { freePort } from './helpers/ports';
 
 /**
@@ -13,7 +13,7 @@ import { freePort } from './helpers/ports';
  * SIGTERM stops PostgreSQL and exits cleanly.
  */
 describe('npm start', () => {
-  it('OPS-1 SEC-1 starts on embedded PostgreSQL with a demo login (the operator, who alone reads the development mailbox) to a workspace with a CRM, a booking page, templates and assistant answers to look at, answers, and shuts down cleanly on SIGTERM', async () => {
+  it('OPS-1 SEC-1 CONV-6 starts on embedded PostgreSQL with a demo login (the operator, who alone reads the development mailbox) to a workspace with a CRM, a booking page, templates, assistant answers and an inbox (a website chat handed to a person, an email thread) to look at, answers, and shuts down cleanly on SIGTERM', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'kestrel-start-'));
     const [port, pgPort] = [await freePort(), await freePort()];
     const child = spawn(process.execPath, ['scripts/start.mjs'], {
@@ -69,11 +69,31 @@ describe('npm start', () => {
       expect((await get('/outreach/templates')).items.map((t: { name: string }) => t.name)).toEqual(['Wedding season tasting invitation']);
       expect((await get('/outreach/templates?kind=call_script')).items.map((t: { name: string }) => t.name)).toEqual(['Wholesale intro call']);
       expect((await get('/knowledge')).items.filter((k: { kind: string }) => k.kind === 'faq').length).toBe(3);
-      // CONV-6: a customer's email waits in the inbox, on Nora's contact.
-      const inbox = await get('/conversations?status=open');
-      expect(inbox.items.map((c: { subject: string | null }) => c.subject)).toEqual(['Tasting for the Haddad wedding']);
+      // CONV-1..3, CONV-6: the inbox on day one: a website chat about prices handed to a person (the
+      // visitor left their details: a lead), and an email thread with Nora on her contact.
+      type Summary = { id: string; channel: string; subject: string | null; holder: string; visitorName: string | null; contactId: string | null; handoffRequested: boolean };
+      const inbox = (await get('/conversations?status=open')).items as Summary[];
+      expect(inbox.map((c) => `${c.channel}: ${c.subject ?? c.visitorName}`).sort()).toEqual(['email: Tasting for the Haddad wedding', 'web: Ben Carter']);
       const nora = contacts.items.find((c: { firstName: string }) => c.firstName === 'Nora');
-      expect(inbox.items[0]).toMatchObject({ channel: 'email', contactId: nora.id, unread: 1 });
+      const email = inbox.find((c) => c.channel === 'email')!;
+      expect(email).toMatchObject({ contactId: nora.id, unread: 1 });
+      const chat = inbox.find((c) => c.channel === 'web')!;
+      const ben = contacts.items.find((c: { firstName: string }) => c.firstName === 'Ben');
+      expect(chat).toMatchObject({ holder: 'human', handoffRequested: true, contactId: ben.id });
+      expect((await get(`/conversations/${chat.id}`)).messages.filter((m: { author: string }) => m.author === 'visitor')[0].body).toMatch(/How much is a two-tier wedding cake/);
+      type Message = { author: string; deliveryStatus: string | null; meta: { error?: string } };
+      const thread = async () => (await get(`/conversations/${email.id}`)).messages.filter((m: Message) => m.author !== 'system') as Message[];
+      expect((await thread()).map((m) => m.author)).toEqual(['visitor', 'staff', 'visitor']);
+      // Without a mail server the owner's reply is kept in the development mailbox: it says so, rather than "Sending" for ever.
+      const reply = await vi.waitFor(
+        async () => {
+          const m = (await thread())[1]!;
+          expect(m.deliveryStatus).toBe('failed');
+          return m;
+        },
+        { timeout: 30_000, interval: 200 },
+      );
+      expect(reply.meta.error).toBe('This Kestrel server has no mail server set up (SMTP_URL or RESEND_API_KEY), so the mail was kept in the development mailbox.');
     } finally {
       child.kill('SIGTERM');
     }

@@ -1,6 +1,6 @@
 import type { Db } from './platform/db/database';
 import type { Services } from './platform/services';
-import { receiveEmail } from './modules/conversations/receive-email';
+import { askForPerson, leaveContact, postStaffMessage, receiveEmail, sendVisitorMessage, startConversation, updateWidgetSettings } from './modules/conversations';
 import { withTenant, type WorkspaceContext } from './platform/db/tenant';
 import { createActivity } from './modules/activities/create-activity';
 import { createActivityBody } from './modules/activities/activities.contract';
@@ -198,25 +198,57 @@ async function seedIn(db: Db, ctx: WorkspaceContext, now: Date): Promise<void> {
 }
 
 /**
- * CONV-6: a customer's email waiting in the inbox, received through the same path as any mail to
- * the workspace's inbound address (linked to Nora's contact by her address), so the inbox is not
- * empty on the first visit.
+ * CONV-1..3, CONV-6: the inbox on the first visit, made through the conversations module's own use
+ * cases (as a visitor, a customer's mail and the owner would): a website-chat visitor who asked
+ * about prices, pressed "Talk to a person" and left their details (a lead in the CRM), waiting for
+ * a reply; and an email thread with Nora (linked to her contact by her address): her question,
+ * the owner's answer and her follow-up, waiting too. Runs once, when the demo workspace is made.
  */
-export async function seedDemoInbox(services: Services, workspaceId: string, now = new Date()): Promise<void> {
-  const mail = [
-    'From: Nora Haddad <nora.haddad@example.com>',
-    'To: hello@demo-bakery.example',
-    'Subject: Tasting for the Haddad wedding',
-    `Date: ${new Date(now.getTime() - 3 * 3_600_000).toUTCString()}`,
-    'Message-ID: <demo-nora-1@example.com>',
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    '',
+export async function seedDemoInbox(services: Services, ctx: { workspaceId: string; userId: string }, now = new Date()): Promise<void> {
+  const { workspaceId } = ctx;
+  const owner = { workspaceId, userId: ctx.userId, role: 'owner' as const };
+  // The website chat, on the bakery's own site.
+  await updateWidgetSettings(services, owner, { title: 'Demo Bakery', greeting: 'Hi! Ask us about cakes, orders and delivery. We usually answer within the hour.', allowedOrigins: ['https://demo-bakery.example'] });
+  const chat = await startConversation(services, workspaceId, { page: 'https://demo-bakery.example/wedding-cakes' }, { ip: '127.0.0.1', userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/604.1' });
+  const visitor = (clientId: string, body: string) => sendVisitorMessage(services, workspaceId, { token: chat.token, clientId, body });
+  await visitor('demo-chat-1', 'Hi! How much is a two-tier wedding cake for about 80 guests? And is delivery included?');
+  await askForPerson(services, workspaceId, chat.token);
+  await leaveContact(services, workspaceId, { token: chat.token, name: 'Ben Carter', email: 'ben.carter@example.com', phone: '+1 512 555 0142', consent: false });
+  await visitor('demo-chat-2', "We're thinking lemon and elderflower, for Saturday June 12. Thanks!");
+
+  // The email thread.
+  const nora = (n: number, hoursAgo: number, subject: string, lines: string[], inReplyTo?: string) =>
+    receiveEmail(
+      services,
+      workspaceId,
+      Buffer.from(
+        [
+          'From: Nora Haddad <nora.haddad@example.com>',
+          'To: hello@demo-bakery.example',
+          `Subject: ${subject}`,
+          `Date: ${new Date(now.getTime() - hoursAgo * 3_600_000).toUTCString()}`,
+          `Message-ID: <demo-nora-${n}@example.com>`,
+          ...(inReplyTo ? [`In-Reply-To: ${inReplyTo}`, `References: ${inReplyTo}`] : []),
+          'MIME-Version: 1.0',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          ...lines,
+          '',
+        ].join('\r\n'),
+        'utf8',
+      ),
+    );
+  const first = await nora(1, 26, 'Tasting for the Haddad wedding', [
     'Hi! Thanks for the proposal. Could we come in for a tasting next week, ideally Tuesday or Wednesday afternoon?',
     'We are now expecting about 170 guests, and two of them need a gluten-free slice.',
     '',
     'Nora',
-    '',
-  ].join('\r\n');
-  await receiveEmail(services, workspaceId, Buffer.from(mail, 'utf8'));
+  ]);
+  if (first.outcome === 'stored') {
+    await postStaffMessage(services, owner, first.conversationId, {
+      kind: 'reply',
+      body: 'Hi Nora, congratulations! Tuesday at 3 pm works: we will have three flavours ready, and the almond-orange cake is gluten-free, so your two guests are covered. For 170 guests we would suggest four tiers.',
+    });
+  }
+  await nora(2, 3, 'Re: Tasting for the Haddad wedding', ['Tuesday at 3 is perfect, see you then! Can my mother come along too?', '', 'Nora'], '<demo-nora-1@example.com>');
 }

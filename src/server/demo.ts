@@ -49,7 +49,7 @@ export async function ensureDemoWorkspace(services: Services): Promise<{ email: 
       territory: { zipCodes: ['78701', '78702', '78703'], cities: ['Austin'], states: ['TX'] },
     });
     await seedDemoCrm(db, { workspaceId: workspace.id, userId: user!.id, role: 'owner', actorLabel: 'Demo set-up' });
-    await seedDemoInbox(services, workspace.id);
+    await seedDemoInbox(services, { workspaceId: workspace.id, userId: user!.id });
   }
   const login = { email: DEMO_EMAIL, password };
   writeFileSync(file, JSON.stringify(login), { mode: 0o600 });

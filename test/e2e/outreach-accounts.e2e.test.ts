@@ -45,6 +45,12 @@ it('MAIL-1 MAIL-2 the owner adds an SMTP account, sends a test, writes a templat
 
   await card.getByRole('button', { name: 'Use for marketing by default' }).click();
   await card.getByText('Default for marketing').waitFor();
+  // MAIL-1: Remove asks first and says where the mail it sends goes instead; Keep it keeps it.
+  await card.getByRole('button', { name: 'Remove news@lantern.example' }).click();
+  const confirm = card.getByRole('group', { name: 'Confirm: remove news@lantern.example' });
+  await confirm.getByText("It sends your marketing mail (campaigns and sequences). From now on that leaves from Kestrel's own address, with your business's name.").waitFor();
+  await confirm.getByRole('button', { name: 'Keep it' }).click();
+  await card.getByRole('button', { name: 'Remove news@lantern.example' }).waitFor();
   if (shots) await page.screenshot({ path: `${shots}/sending-accounts-1280.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await noSidewaysScroll(page)).toBe(true);
@@ -86,5 +92,15 @@ it('MAIL-1 MAIL-2 the owner adds an SMTP account, sends a test, writes a templat
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await noSidewaysScroll(page)).toBe(true);
   if (shots) await page.screenshot({ path: `${shots}/templates-390.png`, fullPage: true });
+
+  // MAIL-1: removed after the question, the account is gone and mail leaves from Kestrel's own address again.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByRole('link', { name: 'Settings' }).first().click();
+  await page.getByRole('link', { name: 'Sending accounts' }).first().click();
+  await heading(page, 'Sending accounts');
+  await page.getByRole('button', { name: 'Remove news@lantern.example' }).click();
+  await page.getByRole('group', { name: 'Confirm: remove news@lantern.example' }).getByRole('button', { name: 'Remove', exact: true }).click();
+  await page.getByText('No sending accounts yet').waitFor();
+  expect((await owner.client.get(api('/outreach/sending-accounts'))).json().items).toEqual([]);
   expect(problems).toEqual([]);
 }, 240_000);

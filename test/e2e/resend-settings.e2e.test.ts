@@ -160,6 +160,14 @@ it('CONV-2 the knowledge editor shows loading, empty, indexing by meaning and er
   answerEmbeddings();
   fake.reset();
 
+  // CONV-2: Remove asks first; Keep it keeps the entry, Remove takes it out.
+  await entries.getByRole('button', { name: 'Remove Do you deliver on Sundays?' }).click();
+  await entries.getByText('Remove "Do you deliver on Sundays?"? The assistant stops answering from it.').waitFor();
+  await entries.getByRole('button', { name: 'Keep it' }).click();
+  await entries.getByRole('button', { name: 'Remove Do you deliver on Sundays?' }).click();
+  await entries.getByRole('group', { name: 'Confirm removal' }).getByRole('button', { name: 'Remove', exact: true }).click();
+  await page.getByText('No knowledge yet: add an FAQ entry or a page below.').waitFor();
+
   // A page address the server may not fetch: the error is said beside the field.
   await page.getByLabel('Add a page of your site by its address').fill('http://127.0.0.1:9/prices');
   await page.getByRole('button', { name: 'Fetch page' }).click();

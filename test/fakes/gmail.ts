@@ -21,6 +21,8 @@ export class FakeGmail extends FakeProvider {
   readonly clientSecret = googleTestClient.secret;
   readonly oauth = new FakeOAuthAuthority(this.clientId, this.clientSecret, googleOAuthPaths);
   readonly sent: GmailSent[] = [];
+  /** Tokens revoked through `/revoke` (a disconnect takes the grant back), in order. */
+  readonly revoked: string[] = [];
   private throttled = 0;
 
   /** The next `n` sends (not OAuth calls) answer 429 as Gmail does over its sending rate. */
@@ -40,6 +42,13 @@ export class FakeGmail extends FakeProvider {
 
   protected routes = [
     ...this.oauth.routes(),
+    // RFC 7009-style revocation as Google answers it (as in the Calendar fake): 200, or 400 invalid_token.
+    route('POST', '/revoke', ({ body, query: q }) => {
+      const token = ((body ?? {}) as Record<string, string | undefined>).token ?? q.token ?? '';
+      if (!this.oauth.revokeToken(token)) return { status: 400, body: { error: 'invalid_token', error_description: 'Token expired or revoked' } };
+      this.revoked.push(token);
+      return { status: 200, body: {} };
+    }),
     route('POST', '/gmail/v1/users/me/messages/send', (r: FakeRequest) => {
       if (!this.oauth.bearer(r)) return { status: 401, body: this.errorBody(401, 'Request had invalid authentication credentials.') };
       if (this.throttled > 0) {

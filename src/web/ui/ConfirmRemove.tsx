@@ -11,14 +11,16 @@ interface ConfirmRemoveProps {
   /** The confirming button, "Remove" unless said otherwise. */
   confirmLabel?: string;
   pendingLabel?: string;
+  /** The first button's accessible name when its label alone is ambiguous in a list ("Remove Do you deliver?"). */
+  ariaLabel?: string;
 }
 
 /** A removal that asks first, in place: the button becomes the question with Remove and Keep it. */
-export function ConfirmRemove({ label, question, onConfirm, pending, confirmLabel = 'Remove', pendingLabel = 'Removing…' }: ConfirmRemoveProps) {
+export function ConfirmRemove({ label, question, onConfirm, pending, confirmLabel = 'Remove', pendingLabel = 'Removing…', ariaLabel }: ConfirmRemoveProps) {
   const [asking, setAsking] = useState(false);
   if (!asking) {
     return (
-      <Button variant="danger" onClick={() => setAsking(true)}>
+      <Button variant="danger" onClick={() => setAsking(true)} aria-label={ariaLabel}>
         {label}
       </Button>
     );

@@ -146,6 +146,31 @@ export async function updateChannelSettings(services: Services, ctx: WorkspaceCo
   });
 }
 
+/** The channels Settings → Channels can disconnect in one step. */
+export type DisconnectableChannel = 'whatsapp' | 'messenger' | 'instagram';
+
+const cleared: Record<DisconnectableChannel, Partial<ChannelSettingsRow>> = {
+  whatsapp: { waPhoneNumberId: null, waBusinessAccountId: null, waAccessTokenSealed: null, waAppSecretSealed: null, waVerifyToken: null, waDisplayPhone: null, waCheckedAt: null },
+  messenger: { messengerPageId: null, messengerTokenSealed: null, messengerAppSecretSealed: null, messengerVerifyToken: null, messengerHumanAgent: false },
+  instagram: { instagramAccountId: null, instagramPageId: null, instagramTokenSealed: null, instagramAppSecretSealed: null, instagramVerifyToken: null, instagramHumanAgent: false },
+};
+
+/**
+ * CONV-6: disconnects WhatsApp, Messenger or Instagram in one step: the ids, the verify token and
+ * the sealed token and app secret are deleted (not flagged), and WhatsApp's synced templates go,
+ * so the webhook refuses that number's or Page's calls from now on (no secret to check them with)
+ * and no reply can leave. Conversations already in the inbox stay. Audited.
+ */
+export async function disconnectChannel(services: Services, ctx: WorkspaceContext, channel: DisconnectableChannel) {
+  return withTenant(services.database.db, ctx, async (tx) => {
+    await ensureChannelSettings(tx, services, ctx.workspaceId);
+    const [row] = await tx.update(channelSettings).set({ ...cleared[channel], updatedAt: new Date() }).where(eq(channelSettings.workspaceId, ctx.workspaceId)).returning();
+    if (channel === 'whatsapp') await tx.delete(whatsappTemplates).where(eq(whatsappTemplates.workspaceId, ctx.workspaceId));
+    await recordAudit(tx, ctx, { action: 'channels.disconnected', targetType: 'workspace', targetId: ctx.workspaceId, details: { channel } });
+    return presentChannelSettings(services, row!);
+  });
+}
+
 /** PRIV-9: whether the workspace has connected WhatsApp Business (so Meta processes its messages). */
 /** PRIV-9: whether any workspace of the installation has WhatsApp connected (read with the owner connection, across workspaces). */
 export async function whatsappConnectedAnywhere(system: Pick<Tx, 'select'>): Promise<boolean> {

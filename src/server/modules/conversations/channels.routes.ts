@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { withTenant } from '../../platform/db/tenant';
 import { managers, teamMembers } from '../../platform/http/access';
 import { AppError, errorBodySchema } from '../../platform/http/errors';
-import { getChannelSettings, inboundSecretAad, updateChannelSettings } from './channel-settings';
+import { disconnectChannel, getChannelSettings, inboundSecretAad, updateChannelSettings } from './channel-settings';
 import * as c from './conversations.contract';
 import { channelSettings } from './conversations.schema';
 import { receiveEmail } from './receive-email';
@@ -35,6 +35,9 @@ export async function channelsModule(server: FastifyInstance): Promise<void> {
   );
   app.patch(`${base}/channel-settings`, { config: { access: managers }, schema: { tags, summary: 'Connect WhatsApp (token and app secret sealed), or give the inbound address a new name (CONV-6)', params: c.workspaceParams, body: c.updateChannelSettingsBody, response: { 200: c.channelSettingsSchema, ...errors } } }, async (request) =>
     updateChannelSettings(services, ctx(request), request.body),
+  );
+  app.delete(`${base}/channel-settings/:channel`, { config: { access: managers }, schema: { tags, summary: 'Disconnect WhatsApp, Messenger or Instagram: ids, verify token and sealed secrets deleted; its webhook refuses from then on (CONV-6)', params: c.channelDisconnectParams, response: { 200: c.channelSettingsSchema, ...errors } } }, async (request) =>
+    disconnectChannel(services, ctx(request), request.params.channel),
   );
   app.post(`${base}/channel-settings/whatsapp/check`, { config: { access: managers }, schema: { tags, summary: 'Test the WhatsApp connection and sync its approved templates (CONV-6)', params: c.workspaceParams, response: { 200: c.whatsappCheck, ...errors } } }, async (request) =>
     checkWhatsapp(services, ctx(request)),

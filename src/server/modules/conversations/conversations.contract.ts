@@ -336,6 +336,7 @@ export const updateChannelSettingsBody = z.strictObject({
 export const whatsappCheck = z.object({ ok: z.literal(true), displayPhone: z.string().nullable(), templates: z.array(whatsappTemplateSchema) });
 export const mediaParams = z.strictObject({ workspaceId: uuid, conversationId: uuid, messageId: uuid });
 export const channelWorkspaceParams = z.strictObject({ workspaceId: uuid });
+export const channelDisconnectParams = z.strictObject({ workspaceId: uuid, channel: z.enum(['whatsapp', 'messenger', 'instagram']) });
 export const whatsappVerifyQuery = z.object({ 'hub.mode': z.string().max(40).optional(), 'hub.verify_token': z.string().max(200).optional(), 'hub.challenge': z.string().max(200).optional() });
 export const updateConversationBody = z.strictObject({
   /** `me`, a teammate's user id, or null for unassigned. */

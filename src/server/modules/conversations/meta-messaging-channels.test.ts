@@ -249,4 +249,24 @@ describe('Messenger and Instagram channels', () => {
     expect(late.json().error.message).toMatch(/^Messenger allows replies within 24 hours of the customer's last message; that window closed at .* Replies tagged as a person's \(Human Agent\) were allowed for 7 days, until /);
     expect(page.sent.some((s) => s.to === old)).toBe(false);
   });
+
+  it('CONV-6 Disconnect Instagram deletes its ids, verify token and sealed token and secret; its webhook then refuses and Messenger stays connected', async () => {
+    const shop = await ownerWithWorkspace(server, 'Closing Crumbs');
+    const at = (path: string) => `/api/workspaces/${shop.workspaceId}${path}`;
+    const page = meta.instagram;
+    const put = await shop.client.patch(at('/channel-settings'), { instagram: { accountId: page.accountId, pageId: page.pageId, pageAccessToken: page.token, appSecret: meta.appSecret, verifyToken: VERIFY }, messenger: { pageId: meta.messenger.pageId, pageAccessToken: meta.messenger.token, appSecret: meta.appSecret, verifyToken: VERIFY } });
+    expect(put.json().instagram.connected).toBe(true);
+    const hook = `${server.url}${new URL(put.json().instagram.webhookUrl).pathname}`;
+    expect((await meta.customerWrites(page, hook, { from: '8011111111111111', text: 'Still open?' })).status).toBe(200);
+
+    const off = await shop.client.delete(at('/channel-settings/instagram'));
+    expect(off.statusCode, off.body).toBe(200);
+    expect(off.json().instagram).toMatchObject({ connected: false, accountId: null, pageId: null, hasPageAccessToken: false, hasAppSecret: false, verifyToken: null, humanAgent: false });
+    expect(off.json().messenger.connected).toBe(true);
+    const [row] = (await db().execute(sql`SELECT instagram_account_id, instagram_token_sealed, instagram_app_secret_sealed, instagram_verify_token FROM channel_settings WHERE workspace_id = ${shop.workspaceId}`)).rows;
+    expect(row).toEqual({ instagram_account_id: null, instagram_token_sealed: null, instagram_app_secret_sealed: null, instagram_verify_token: null });
+    const before = await messageCount();
+    expect((await meta.customerWrites(page, hook, { from: '8011111111111111', text: 'Hello?' })).status).toBe(401);
+    expect(await messageCount()).toBe(before);
+  });
 });

@@ -269,4 +269,39 @@ describe('WhatsApp channel', () => {
       await system.execute(sql`DROP TRIGGER IF EXISTS test_fail_wamid_save ON conversation_messages`);
     }
   });
+
+  it("CONV-6 Disconnect deletes WhatsApp's ids and sealed secrets (not flagged) and its templates; the webhook then refuses that number's messages, replies are refused in words, and the conversations stay", async () => {
+    const shop = await ownerWithWorkspace(server, 'Closing Time Bakery');
+    const at = (path: string) => `/api/workspaces/${shop.workspaceId}${path}`;
+    const put = await shop.client.patch(at('/channel-settings'), { whatsapp: { phoneNumberId: wa.phoneNumberId, businessAccountId: wa.wabaId, accessToken: wa.token, appSecret: wa.appSecret, verifyToken: VERIFY } });
+    expect(put.json().whatsapp.connected).toBe(true);
+    expect((await shop.client.post(at('/channel-settings/whatsapp/check'))).statusCode).toBe(200);
+    const shopHook = `${server.url}${new URL(put.json().whatsapp.webhookUrl).pathname}`;
+    expect((await wa.inbound(shopHook, { from: '15559870000', name: 'Last Customer', text: 'Are you open on Sunday?' })).status).toBe(200);
+    const conv = ((await shop.client.get(at('/conversations?channel=whatsapp'))).json().items as { id: string }[])[0]!;
+    const { system } = server.services.database;
+    const templates = async () => Number((await system.execute(sql`SELECT count(*) AS n FROM whatsapp_templates WHERE workspace_id = ${shop.workspaceId}`)).rows[0]!.n);
+    expect(await templates()).toBeGreaterThan(0);
+
+    const off = await shop.client.delete(at('/channel-settings/whatsapp'));
+    expect(off.statusCode, off.body).toBe(200);
+    expect(off.json().whatsapp).toMatchObject({ connected: false, phoneNumberId: null, businessAccountId: null, hasAccessToken: false, hasAppSecret: false, verifyToken: null });
+    const [row] = (await system.execute(sql`SELECT wa_phone_number_id, wa_access_token_sealed, wa_app_secret_sealed, wa_verify_token FROM channel_settings WHERE workspace_id = ${shop.workspaceId}`)).rows;
+    expect(row).toEqual({ wa_phone_number_id: null, wa_access_token_sealed: null, wa_app_secret_sealed: null, wa_verify_token: null });
+    expect(await templates()).toBe(0);
+
+    const before = await messageCount();
+    expect((await wa.inbound(shopHook, { from: '15559870000', name: 'Last Customer', text: 'Hello?' })).status).toBe(401);
+    expect(await messageCount()).toBe(before);
+    expect((await fetch(`${shopHook}?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=42`)).status).toBe(403);
+    const reply = await shop.client.post(at(`/conversations/${conv.id}/messages`), { body: 'Yes, 8 to 12.' });
+    expect(reply.statusCode).toBe(409);
+    expect(reply.json().error).toMatchObject({ code: 'whatsapp_not_connected', message: 'WhatsApp is not connected. Connect it in Settings → Channels.' });
+    expect((await shop.client.get(at(`/conversations/${conv.id}`))).json().messages.map((m: { body: string }) => m.body)).toEqual(['Are you open on Sunday?']);
+    const audit = (await shop.client.get(at('/audit?action=channels.disconnected'))).json().entries;
+    expect(audit[0]).toMatchObject({ action: 'channels.disconnected', details: { channel: 'whatsapp' } });
+    // The workspace's other callers: the untouched workspace keeps its connection.
+    expect((await owner.client.get(api('/channel-settings'))).json().whatsapp.connected).toBe(true);
+    expect((await shop.client.delete(at('/channel-settings/telegram'))).statusCode).toBe(400);
+  });
 });

@@ -11,7 +11,7 @@ export { readBusyCache, storeBusy, invalidateMemberBusy, type CachedBusy } from 
 export { GoogleCalendar, type CalendarEventInput } from './providers/google-calendar';
 
 // Outreach (MAIL-1): a member's mailbox connection state and access token for the Gmail/Outlook transports.
-export { accessToken, expireAccessToken, connectionStates, type ConnectionStatus } from './oauth-connections';
+export { accessToken, expireAccessToken, connectionStates, disconnect, type ConnectionStatus } from './oauth-connections';
 
 // Privacy (PRIV-3, PRIV-9): what is connected, and every connection of a person or workspace wiped and revoked at the provider.
 export { connectedProviders } from './connected-providers';

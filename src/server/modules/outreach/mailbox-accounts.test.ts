@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { FakeGmail } from '../../../../test/fakes/gmail';
 import { googleOAuthPaths } from '../../../../test/fakes/google-calendar';
 import { startFake } from '../../../../test/fakes/harness';
@@ -24,6 +24,7 @@ beforeAll(async () => {
     GOOGLE_OAUTH_AUTHORIZE_URL: `${gmail.url}${googleOAuthPaths.authorize}`,
     GOOGLE_OAUTH_TOKEN_URL: `${gmail.url}${googleOAuthPaths.token}`,
     GMAIL_API_ROOT_URL: `${gmail.url}/`,
+    GOOGLE_OAUTH_REVOKE_URL: `${gmail.url}/revoke`,
     MICROSOFT_CLIENT_ID: graph.clientId,
     MICROSOFT_CLIENT_SECRET: graph.clientSecret,
     MICROSOFT_OAUTH_AUTHORIZE_URL: `${graph.url}/common/oauth2/v2.0/authorize`,
@@ -154,5 +155,65 @@ describe('Outlook sending account', () => {
     expect(after.statusCode).toBe(409);
     expect(after.json().error.code).toBe('sending_account_reconnect');
     expect(graph.sentTo(c.email)).toHaveLength(1);
+  });
+});
+
+describe('removing a sending account', () => {
+  it("MAIL-1 removing an account in use says first which streams it sends, the campaigns and sequences that carry on and the account that takes over; then their mail leaves from that account, and removing your own Gmail account disconnects the mailbox (tokens wiped, grant revoked)", async () => {
+    await connect('gmail');
+    const mine = await useOnly('gmail');
+    const backup = await owner.client.post(api('/outreach/sending-accounts'), { kind: 'smtp', stream: 'both', fromName: 'Mailbox Deli', fromAddress: 'backup@deli-smtp.example', smtpHost: '127.0.0.1', smtpPort: server.smtp.port, smtpSecure: false });
+    expect(backup.statusCode, backup.body).toBe(201);
+    expect((await owner.client.patch(api(`/outreach/sending-accounts/${mine.id}`), { defaultFor: 'marketing' })).statusCode).toBe(200);
+
+    // A campaign waiting for its time and a sequence with a person in it, both on the marketing stream.
+    const tagId = (await owner.client.post(api('/tags'), { name: 'Deli news' })).json().id as string;
+    const reader = await consentedContact();
+    expect((await owner.client.post(api(`/contacts/${reader.id}/tags`), { tagId })).statusCode).toBe(200);
+    const templateId = (await owner.client.post(api('/outreach/templates'), { name: 'Deli news', subject: 'News from the deli', html: '<p>Hello {{contact.firstName | "there"}}.</p>' })).json().id as string;
+    const campaign = await owner.client.post(api('/outreach/campaigns'), { name: 'Summer menu', templateId, tagId, sendAt: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(campaign.statusCode, campaign.body).toBe(201);
+    const sequence = await owner.client.post(api('/outreach/sequences'), { name: 'Catering follow-up', steps: [{ templateId, delayDays: 3 }] });
+    expect(sequence.statusCode, sequence.body).toBe(201);
+    const view = await owner.client.post(api('/views'), { name: 'Deli readers', shared: true, definition: { object: 'contacts', columns: ['name', 'email'], filter: { match: 'all', conditions: [{ field: 'tags', op: 'has_any', value: [tagId] }] } } });
+    expect(view.statusCode, view.body).toBe(201);
+    const enrolled = await owner.client.post(api(`/outreach/sequences/${sequence.json().id}/enrolments`), { viewId: view.json().id });
+    expect(enrolled.json(), enrolled.body).toMatchObject({ enrolled: 1 });
+
+    // The SMTP account sends nothing now (the Gmail account is older and the marketing default).
+    expect((await owner.client.get(api(`/outreach/sending-accounts/${backup.json().id}/removal`))).json()).toEqual({ fromAddress: 'backup@deli-smtp.example', streams: [], campaigns: [], sequences: [], disconnectsMailbox: false });
+    const removal = await owner.client.get(api(`/outreach/sending-accounts/${mine.id}/removal`));
+    expect(removal.statusCode, removal.body).toBe(200);
+    const next = { fromAddress: 'backup@deli-smtp.example', kind: 'smtp' };
+    expect(removal.json()).toEqual({
+      fromAddress: 'owner@deli-gmail.example',
+      streams: [{ stream: 'marketing', nextFrom: next }, { stream: 'transactional', nextFrom: next }],
+      campaigns: [{ id: campaign.json().id, name: 'Summer menu', status: 'scheduled' }],
+      sequences: [{ id: sequence.json().id, name: 'Catering follow-up', activeEnrolments: 1 }],
+      disconnectsMailbox: true,
+    });
+
+    const revokedBefore = gmail.revoked.length;
+    expect((await owner.client.delete(api(`/outreach/sending-accounts/${mine.id}`))).statusCode).toBe(204);
+    expect((await owner.client.get(api(`/outreach/sending-accounts/${mine.id}/removal`))).statusCode).toBe(404);
+    expect((await owner.client.get(api('/integrations'))).json().items).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'gmail', status: 'disconnected' })]));
+    const { rows } = await server.services.database.system.execute(sql`SELECT access_token_sealed, refresh_token_sealed FROM integration_connections WHERE workspace_id = ${owner.workspaceId} AND provider = 'gmail'`);
+    expect(rows).toEqual([{ access_token_sealed: null, refresh_token_sealed: null }]);
+    expect(gmail.revoked.length).toBe(revokedBefore + 1);
+
+    // The campaign and sequence are untouched; their mail (and any other) now leaves through the SMTP account.
+    expect((await owner.client.get(api(`/outreach/campaigns/${campaign.json().id}`))).json().status).toBe('scheduled');
+    const sentBefore = gmail.sent.length;
+    expect((await send(reader.id, 'After the Gmail account went')).statusCode).toBe(200);
+    const mail = await vi.waitFor(
+      () => {
+        const found = server.smtp.mailsTo(reader.email).find((m) => m.subject === 'After the Gmail account went');
+        if (!found) throw new Error('the mail has not reached the SMTP sink yet');
+        return found;
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect(mail.from).toBe('backup@deli-smtp.example');
+    expect(gmail.sent.length).toBe(sentBefore);
   });
 });

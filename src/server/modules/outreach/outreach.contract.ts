@@ -125,6 +125,14 @@ export const sendingAccountPatch = z.strictObject({
   dailyCap: accountCommon.dailyCap,
   defaultFor: mailStreamSchema.optional(),
 });
+/** MAIL-1: what removing an account changes: the streams it sends now and where they go next (null: Kestrel's own address), the campaigns and sequences that carry on from there, and whether the remover's own mailbox is disconnected with it. */
+export const sendingAccountRemovalSchema = z.object({
+  fromAddress: z.string(),
+  streams: z.array(z.object({ stream: mailStreamSchema, nextFrom: z.object({ fromAddress: z.string(), kind: z.enum(['smtp', 'resend', 'gmail', 'outlook']) }).nullable() })),
+  campaigns: z.array(z.object({ id: z.uuid(), name: z.string(), status: z.enum(['scheduled', 'sending', 'paused', 'cancelled', 'completed']) })),
+  sequences: z.array(z.object({ id: z.uuid(), name: z.string(), activeEnrolments: z.number() })),
+  disconnectsMailbox: z.boolean(),
+}).meta({ id: 'SendingAccountRemoval' });
 export const testSendBody = z.strictObject({ to: z.email('An email address.').max(254).optional() });
 export const testSendResult = z.object({ sentTo: z.string(), messageId: z.string().nullable() });
 export const domainCheckSchema = z.object({

@@ -8,7 +8,8 @@ import { checkSendingDomain } from './mail/check-domain';
 import { deliverySummary, receiveResendWebhook } from './mail/delivery-webhook';
 import { contactMailStatus, recordConsent } from './mail/consent';
 import { confirmOptIn, optInPage, requestOptIn } from './mail/double-opt-in';
-import { createSendingAccount, deleteSendingAccount, listSendingAccounts, sendTestMail, updateSendingAccount } from './mail/sending-accounts';
+import { createSendingAccount, listSendingAccounts, sendTestMail, updateSendingAccount } from './mail/sending-accounts';
+import { removeSendingAccount, sendingAccountRemoval } from './mail/sending-account-removal';
 import { getOutreachSettings, PIXEL, readTrackToken, recordEngagement, updateOutreachSettings } from './mail/tracking';
 import { sendOutreachMail } from './mail/send-outreach-mail';
 import { unsubscribe, unsubscribePage } from './mail/unsubscribe';
@@ -86,8 +87,11 @@ export async function outreachModule(server: FastifyInstance): Promise<void> {
   app.post(`${base}/sending-accounts`, { config: manage, schema: { tags, summary: 'Connect an SMTP server (DKIM-signed when a key is set) or a Resend key; secrets sealed (MAIL-1, SEC-2)', params: c.workspaceParams, body: c.sendingAccountBody, response: { 201: c.sendingAccountSchema, ...errors } } }, async (request, reply) =>
     reply.code(201).send(await createSendingAccount(services, request.workspace!.ctx, request.body)),
   );
-  app.delete(`${base}/sending-accounts/:accountId`, { config: manage, schema: { tags, summary: 'Remove a sending account (MAIL-1)', params: c.accountParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
-    await deleteSendingAccount(db, request.workspace!.ctx, request.params.accountId);
+  app.get(`${base}/sending-accounts/:accountId/removal`, { config: manage, schema: { tags, summary: 'What removing the account changes: the streams it sends, the campaigns and sequences that carry on from the next account (MAIL-1)', params: c.accountParams, response: { 200: c.sendingAccountRemovalSchema, ...errors } } }, async (request) =>
+    sendingAccountRemoval(services, request.workspace!.ctx, request.params.accountId),
+  );
+  app.delete(`${base}/sending-accounts/:accountId`, { config: manage, schema: { tags, summary: 'Remove a sending account: its streams go to the next account at once; your own Gmail/Outlook mailbox is disconnected with it (MAIL-1)', params: c.accountParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+    await removeSendingAccount(services, request.workspace!.ctx, request.params.accountId);
     return reply.code(204).send(null);
   });
   app.patch(`${base}/sending-accounts/:accountId`, { config: manage, schema: { tags, summary: 'Change streams, sender name, limits, or make it the default of a stream (MAIL-1)', params: c.accountParams, body: c.sendingAccountPatch, response: { 200: c.sendingAccountSchema, ...errors } } }, async (request) =>

@@ -17,6 +17,8 @@ export const sendMailJob = defineJob({
     if (!row || row.status === 'sent' || row.status === 'kept') return;
     if (mail.transport.name === 'none') {
       await database.system.update(mailOutbox).set({ status: 'kept' }).where(eq(mailOutbox.id, outboxId));
+      // Whoever waits for this mail's fate (an inbox reply shown "Sending") learns it went nowhere, in words.
+      await tellOutcome(services, { outboxId, workspaceId: row.workspaceId, template: row.template, headers: row.headers, status: 'failed', error: NOT_SENT_WITHOUT_SERVER, willRetry: false });
       return;
     }
     try {
@@ -57,6 +59,9 @@ const outcomeListeners = new Map<string, MailOutcomeListener>();
 export function onMailOutcome(template: string, listener: MailOutcomeListener): void {
   outcomeListeners.set(template, listener);
 }
+
+/** Why a mail was kept rather than sent: this server has no mail server to send through. */
+export const NOT_SENT_WITHOUT_SERVER = 'this Kestrel server has no mail server set up (SMTP_URL or RESEND_API_KEY), so it was kept in the development mailbox and not sent';
 
 async function tellOutcome(services: Services, outcome: MailOutcome): Promise<void> {
   const listener = outcomeListeners.get(outcome.template);

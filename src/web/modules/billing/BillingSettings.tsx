@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
-import { errorMessage } from '../../lib/api';
+import { errorMessage, isApiError } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import { ErrorAlert, InfoNote, StatusNote } from '../../ui/Alert';
@@ -39,6 +39,14 @@ export function BillingSettings() {
   const cancel = useMutation({ mutationFn: () => cancelAtPeriodEnd(workspaceId), onSuccess: () => queryClient.invalidateQueries({ queryKey: billingKey(workspaceId) }) });
 
   if (summary.isPending) return <SkeletonList label="Loading billing…" />;
+  // A server without billing (self-hosted, no payment provider) is not an error to the person reading this.
+  if (summary.isError && isApiError(summary.error) && summary.error.status === 404)
+    return (
+      <div className="space-y-4">
+        <PageHeading>Billing</PageHeading>
+        <EmptyState title="No billing on this server">There is no plan to choose or pay for here: this Kestrel server runs without billing, and every feature works without it.</EmptyState>
+      </div>
+    );
   if (summary.isError) return <ErrorAlert title="Billing could not be loaded">{errorMessage(summary.error)}</ErrorAlert>;
   const s = summary.data;
   return (

@@ -4,13 +4,14 @@ import { useState, type FormEvent } from 'react';
 import { errorMessage, isApiError } from '../../lib/api';
 import { ErrorAlert, InfoNote, StatusNote } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
+import { ConfirmRemove } from '../../ui/ConfirmRemove';
 import { TextField } from '../../ui/Field';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { Forbidden } from '../settings/Forbidden';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
 import { MessagingChannelCard } from './MessagingChannelCard';
-import { checkWhatsapp, fetchChannelSettings, saveChannelSettings, type ChannelSettings } from './api';
+import { checkWhatsapp, disconnectChannel, fetchChannelSettings, saveChannelSettings, type ChannelSettings } from './api';
 
 /** CONV-6: Settings → Channels — the address to forward email to, and the WhatsApp Business, Messenger and Instagram connections. */
 export function ChannelsSettings() {
@@ -199,6 +200,19 @@ function WhatsappCard({ workspaceId, s }: { workspaceId: string; s: ChannelSetti
     },
   });
   const check = useMutation({ mutationFn: () => checkWhatsapp(workspaceId), onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['channel-settings', workspaceId] }) });
+  const disconnect = useMutation({
+    mutationFn: () => disconnectChannel(workspaceId, 'whatsapp'),
+    onSuccess: () => {
+      setPhone('');
+      setWaba('');
+      setToken('');
+      setSecret('');
+      setVerify('');
+      save.reset();
+      check.reset();
+      void queryClient.invalidateQueries({ queryKey: ['channel-settings', workspaceId] });
+    },
+  });
   const fields = isApiError(save.error) ? (save.error.details?.fields as Record<string, string> | undefined) : undefined;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -229,8 +243,20 @@ function WhatsappCard({ workspaceId, s }: { workspaceId: string; s: ChannelSetti
           <Button type="button" variant="secondary" pending={check.isPending} pendingLabel="Testing…" onClick={() => check.mutate()} disabled={!wa.connected}>
             Test connection
           </Button>
+          {wa.phoneNumberId || wa.hasAccessToken || wa.hasAppSecret ? (
+            <ConfirmRemove
+              label="Disconnect WhatsApp"
+              question={`Disconnect WhatsApp${wa.displayPhone ? ` (${wa.displayPhone})` : ''}? Its access token and app secret are deleted, messages to this number are refused, and replies can no longer be sent. Conversations already in the inbox stay.`}
+              confirmLabel="Disconnect"
+              pendingLabel="Disconnecting…"
+              pending={disconnect.isPending}
+              onConfirm={() => disconnect.mutate()}
+            />
+          ) : null}
         </div>
       </form>
+      {disconnect.error ? <ErrorAlert className="mt-3">{errorMessage(disconnect.error)}</ErrorAlert> : null}
+      {disconnect.isSuccess && !wa.connected ? <StatusNote className="mt-3">WhatsApp is disconnected: its access token and app secret are deleted. Conversations already in the inbox stay.</StatusNote> : null}
       {save.error && !fields ? <ErrorAlert className="mt-3">{errorMessage(save.error)}</ErrorAlert> : null}
       {save.isSuccess ? <StatusNote className="mt-3">Saved.</StatusNote> : null}
       {check.error ? <ErrorAlert className="mt-3">{errorMessage(check.error)}</ErrorAlert> : null}

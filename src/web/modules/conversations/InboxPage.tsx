@@ -28,6 +28,7 @@ import {
   type TemplateChoice,
 } from './api';
 import { AwayNotice, ChannelIcon, channelLabel, DeliveryStatus, EmailedNote, remaining, useNow, visitorFallback } from './ChannelBits';
+import { consentLabels, lifecycleLabels } from '../crm/format';
 
 const views: { id: InboxView; label: string }[] = [
   { id: 'all', label: 'All' },
@@ -204,6 +205,23 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
     e.preventDefault();
     if (useTemplate ? template && template.params.every((p) => p.trim()) : text.trim()) send.mutate();
   };
+  const contactPanel = (
+    <>
+      <ContactCard workspaceId={workspaceId} detail={detail.data} />
+      {manager ? (
+        <Button
+          variant="secondary"
+          size="sm"
+          className="mt-6"
+          onClick={() => {
+            if (window.confirm("Erase this visitor's transcript and details? This cannot be undone.")) act.mutate(() => eraseConversation(workspaceId, id));
+          }}
+        >
+          Erase transcript
+        </Button>
+      ) : null}
+    </>
+  );
   return (
     <>
       <section aria-label="Conversation" className="flex min-h-0 flex-col bg-stone-50">
@@ -241,6 +259,11 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
             </select>
           </label>
         </div>
+        {/* Below the width where the contact column shows, the same card opens here. */}
+        <details className="max-h-[50dvh] overflow-y-auto border-b border-stone-200 bg-white px-3 py-2 text-sm xl:hidden">
+          <summary className="cursor-pointer rounded font-medium text-stone-800 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-700">Contact details</summary>
+          <div className="mt-2">{contactPanel}</div>
+        </details>
         {c.subject ? (
           <p className="border-b border-stone-200 bg-white px-3 py-2 text-sm text-stone-800">
             <span className="text-stone-500">Subject: </span>
@@ -313,19 +336,7 @@ function Thread({ workspaceId, id, manager, onBack }: { workspaceId: string; id:
         </form>
       </section>
       <aside aria-label="Contact" className="hidden min-h-0 overflow-y-auto border-l border-stone-200 bg-white p-4 xl:block">
-        <ContactCard workspaceId={workspaceId} detail={detail.data} />
-        {manager ? (
-          <Button
-            variant="secondary"
-            size="sm"
-            className="mt-6"
-            onClick={() => {
-              if (window.confirm("Erase this visitor's transcript and details? This cannot be undone.")) act.mutate(() => eraseConversation(workspaceId, id));
-            }}
-          >
-            Erase transcript
-          </Button>
-        ) : null}
+        {contactPanel}
       </aside>
     </>
   );
@@ -387,11 +398,11 @@ function ContactCard({ workspaceId, detail }: { workspaceId: string; detail: Con
           <dt className="text-stone-500">Email</dt>
           <dd>{contact.data.email}</dd>
           <dt className="text-stone-500">Lifecycle</dt>
-          <dd>{contact.data.lifecycle}</dd>
+          <dd>{lifecycleLabels[contact.data.lifecycle as keyof typeof lifecycleLabels] ?? contact.data.lifecycle}</dd>
           <dt className="text-stone-500">Source</dt>
           <dd>{contact.data.source ?? '—'}</dd>
           <dt className="text-stone-500">Consent</dt>
-          <dd>{contact.data.consentState}</dd>
+          <dd>{consentLabels[contact.data.consentState as keyof typeof consentLabels] ?? contact.data.consentState}</dd>
         </dl>
       ) : (
         <p className="mt-2 text-sm text-stone-600">{v.email || v.phone ? [v.name, v.email, v.phone].filter(Boolean).join(' · ') : 'The visitor has not left contact details yet.'}</p>

@@ -6,7 +6,7 @@ import { Button } from '../../ui/Button';
 import { ConfirmRemove } from '../../ui/ConfirmRemove';
 import { CheckboxField, TextField } from '../../ui/Field';
 import { Card, SectionHeading } from '../../ui/PageHeading';
-import { saveChannelSettings, type ChannelSettings } from './api';
+import { disconnectChannel, saveChannelSettings, type ChannelSettings } from './api';
 import { ChannelIcon } from './ChannelBits';
 
 type Meta = 'messenger' | 'instagram';
@@ -47,10 +47,15 @@ export function MessagingChannelCard({ workspaceId, s, channel, copyable }: { wo
     onSuccess: done,
   });
   const disconnect = useMutation({
-    mutationFn: () => saveChannelSettings(workspaceId, { [channel]: { pageAccessToken: null, appSecret: null, humanAgent: false } }),
-    onSuccess: (data) => {
+    mutationFn: () => disconnectChannel(workspaceId, channel),
+    onSuccess: () => {
+      setPage('');
+      setAccount('');
+      setVerify('');
       setHumanAgent(false);
-      done(data);
+      setToken('');
+      setSecret('');
+      void queryClient.invalidateQueries({ queryKey: ['channel-settings', workspaceId] });
     },
   });
   const fields = isApiError(save.error) ? (save.error.details?.fields as Record<string, string> | undefined) : undefined;
@@ -89,15 +94,22 @@ export function MessagingChannelCard({ workspaceId, s, channel, copyable }: { wo
           <Button type="submit" pending={save.isPending} pendingLabel="Saving…">
             Save
           </Button>
-          {current.hasPageAccessToken || current.hasAppSecret ? (
-            <ConfirmRemove label="Disconnect" question={`Remove the ${label[channel]} token and app secret?`} confirmLabel="Disconnect" pendingLabel="Disconnecting…" pending={disconnect.isPending} onConfirm={() => disconnect.mutate()} />
+          {current.hasPageAccessToken || current.hasAppSecret || current.pageId ? (
+            <ConfirmRemove
+              label={`Disconnect ${label[channel]}`}
+              question={`Disconnect ${label[channel]}? Its token and app secret are deleted, new messages are refused, and replies can no longer be sent. Conversations already in the inbox stay.`}
+              confirmLabel="Disconnect"
+              pendingLabel="Disconnecting…"
+              pending={disconnect.isPending}
+              onConfirm={() => disconnect.mutate()}
+            />
           ) : null}
         </div>
       </form>
       {save.error && !fields ? <ErrorAlert className="mt-3">{errorMessage(save.error)}</ErrorAlert> : null}
       {disconnect.error ? <ErrorAlert className="mt-3">{errorMessage(disconnect.error)}</ErrorAlert> : null}
       {save.isSuccess ? <StatusNote className="mt-3">Saved.</StatusNote> : null}
-      {disconnect.isSuccess && !current.connected ? <StatusNote className="mt-3">Disconnected. Messages already in the inbox stay.</StatusNote> : null}
+      {disconnect.isSuccess && !current.connected ? <StatusNote className="mt-3">{label[channel]} is disconnected: its token and app secret are deleted. Messages already in the inbox stay.</StatusNote> : null}
       {copyable(`Webhook callback URL (subscribe to the ${channel === 'instagram' ? 'messages' : 'messages, message_deliveries'} field${channel === 'instagram' ? '' : 's'})`, current.webhookUrl)}
     </Card>
   );

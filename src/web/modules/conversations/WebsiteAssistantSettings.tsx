@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, errorMessage } from '../../lib/api';
 import { ErrorAlert, StatusNote } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
+import { ConfirmRemove } from '../../ui/ConfirmRemove';
 import { CheckboxField, SelectField, TextAreaField, TextField } from '../../ui/Field';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
@@ -246,9 +247,7 @@ function KnowledgeEditor({ workspaceId }: { workspaceId: string }) {
                 Change in Products
               </Link>
             ) : (
-              <Button size="sm" variant="ghost" onClick={() => remove.mutate(k.id)} aria-label={`Remove ${k.title}`}>
-                Remove
-              </Button>
+              <ConfirmRemove label="Remove" ariaLabel={`Remove ${k.title}`} question={`Remove "${k.title}"? The assistant stops answering from it.`} pending={remove.isPending && remove.variables === k.id} onConfirm={() => remove.mutate(k.id)} />
             )}
           </li>
         ))}

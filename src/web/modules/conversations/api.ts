@@ -32,6 +32,8 @@ export const retryMessage = (w: string, conversationId: string, messageId: strin
 export const mediaUrl = (w: string, conversationId: string, messageId: string) => `${base(w)}/conversations/${conversationId}/messages/${messageId}/media`;
 export const fetchChannelSettings = (w: string) => api.get<ChannelSettings>(`${base(w)}/channel-settings`);
 export const saveChannelSettings = (w: string, body: z.input<typeof updateChannelSettingsBody>) => api.patch<ChannelSettings>(`${base(w)}/channel-settings`, body);
+/** CONV-6: WhatsApp, Messenger or Instagram disconnected: its ids and sealed secrets deleted. */
+export const disconnectChannel = (w: string, channel: 'whatsapp' | 'messenger' | 'instagram') => api.delete(`${base(w)}/channel-settings/${channel}`);
 export const checkWhatsapp = (w: string) => api.post<WhatsappCheck>(`${base(w)}/channel-settings/whatsapp/check`);
 export const updateConversation = (w: string, id: string, body: z.input<typeof updateConversationBody>) => api.patch<ConversationDetail>(`${base(w)}/conversations/${id}`, body);
 export const eraseConversation = (w: string, id: string) => api.post<ConversationDetail>(`${base(w)}/conversations/${id}/erase`);

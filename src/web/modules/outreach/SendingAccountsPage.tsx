@@ -13,7 +13,7 @@ import { SkeletonList } from '../../ui/Skeleton';
 import { LoadingBlock } from '../../ui/Spinner';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
 import { Forbidden } from '../settings/Forbidden';
-import { accountsApi, type DomainCheck, type SendingAccount } from './mail-api';
+import { accountsApi, type DomainCheck, type SendingAccount, type SendingAccountRemoval } from './mail-api';
 
 const kindLabels: Record<SendingAccount['kind'], string> = { smtp: 'SMTP', resend: 'Resend', gmail: 'Gmail', outlook: 'Outlook' };
 const streamLabels: Record<SendingAccount['stream'], string> = { both: 'Marketing and transactional', marketing: 'Marketing only', transactional: 'Transactional only' };
@@ -84,7 +84,14 @@ function AccountCard({ workspaceId, account: a }: { workspaceId: string; account
       void refresh();
     },
   });
-  const remove = useMutation({ mutationFn: () => accountsApi.remove(workspaceId, a.id), onSuccess: () => void refresh() });
+  const remove = useMutation({
+    mutationFn: () => accountsApi.remove(workspaceId, a.id),
+    onSuccess: () => {
+      announce(`${a.fromAddress} was removed.`);
+      void refresh();
+      void qc.invalidateQueries({ queryKey: ['integrations', workspaceId] });
+    },
+  });
   const reconnect = useMutation({
     mutationFn: () => accountsApi.connect(workspaceId, a.kind as 'gmail' | 'outlook'),
     onSuccess: (r) => window.location.assign(r.authorizationUrl),
@@ -171,10 +178,68 @@ function AccountCard({ workspaceId, account: a }: { workspaceId: string; account
               </Button>
             ),
           )}
-          <ConfirmRemove label="Remove" question={`Remove ${a.fromAddress}? Mail it would send goes through another account or Kestrel's own.`} onConfirm={() => remove.mutate()} pending={remove.isPending} />
+          <RemoveAccount workspaceId={workspaceId} account={a} onConfirm={() => remove.mutate()} pending={remove.isPending} />
         </div>
       </Card>
     </li>
+  );
+}
+
+const streamNames = { marketing: 'marketing mail (campaigns and sequences)', transactional: 'one-to-one mail (confirmations, approved drafts)' } as const;
+
+/** INT-1 (decision 027): what a mailbox disconnect does to Kestrel's access, in words. */
+const mailboxAccessWords = (kind: SendingAccount['kind']) =>
+  kind === 'gmail'
+    ? 'Kestrel deletes its access and asks Google to take the permission back (unless your Google Calendar is still connected).'
+    : "Kestrel deletes its access; Microsoft also lists Kestrel under your account's app permissions, where you can remove it.";
+
+/** MAIL-1: what removing the account changes, in words: its streams, where they go, what carries on from there. */
+function removalWords(r: SendingAccountRemoval, kind: SendingAccount['kind']): string[] {
+  const lines: string[] = [];
+  if (r.streams.length === 0) lines.push('Nothing is sent through it right now: another account sends your mail.');
+  for (const s of r.streams) lines.push(`It sends your ${streamNames[s.stream]}. From now on that leaves from ${s.nextFrom ? `${s.nextFrom.fromAddress} (${kindLabels[s.nextFrom.kind]})` : "Kestrel's own address, with your business's name"}.`);
+  if (r.campaigns.length) lines.push(`Campaigns that carry on from there: ${r.campaigns.map((c) => `${c.name} (${c.status})`).join(', ')}.`);
+  if (r.sequences.length) lines.push(`Sequences that carry on from there: ${r.sequences.map((q) => `${q.name} (${q.activeEnrolments} ${q.activeEnrolments === 1 ? 'person' : 'people'} in it)`).join(', ')}.`);
+  if (r.disconnectsMailbox) lines.push(`Your ${kindLabels[kind]} is disconnected too. ${mailboxAccessWords(kind)}`);
+  return lines;
+}
+
+/** MAIL-1: Remove (or, for a mailbox, Disconnect) asks first and says what happens to the mail that used it. */
+function RemoveAccount({ workspaceId, account: a, onConfirm, pending }: { workspaceId: string; account: SendingAccount; onConfirm: () => void; pending: boolean }) {
+  const [asking, setAsking] = useState(false);
+  const impact = useQuery({ queryKey: ['sending-account-removal', workspaceId, a.id], queryFn: () => accountsApi.removal(workspaceId, a.id), enabled: asking, staleTime: 0 });
+  const mailbox = a.kind === 'gmail' || a.kind === 'outlook';
+  const label = mailbox ? `Disconnect ${kindLabels[a.kind]}` : 'Remove';
+  if (!asking) {
+    return (
+      <Button size="sm" variant="danger" onClick={() => setAsking(true)} aria-label={`${label} ${a.fromAddress}`}>
+        {label}
+      </Button>
+    );
+  }
+  return (
+    <div role="group" aria-label={`Confirm: ${label.toLowerCase()} ${a.fromAddress}`} className="basis-full rounded-md border border-red-200 bg-red-50 p-3 text-sm text-stone-800">
+      <p className="font-medium text-stone-900">{mailbox ? `Disconnect ${a.fromAddress} and remove it from your sending accounts?` : `Remove ${a.fromAddress}?`}</p>
+      {impact.isPending ? (
+        <p className="mt-1 text-stone-600">Checking what sends through it…</p>
+      ) : impact.isError ? (
+        <ErrorAlert className="mt-2">{errorMessage(impact.error)}</ErrorAlert>
+      ) : (
+        <ul className="mt-1 list-disc space-y-1 pl-5" data-testid="removal-impact">
+          {removalWords(impact.data, a.kind).map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      )}
+      <div className="mt-3 flex flex-wrap gap-2">
+        <Button variant="danger" size="sm" onClick={onConfirm} pending={pending} pendingLabel={mailbox ? 'Disconnecting…' : 'Removing…'} disabled={impact.isPending}>
+          {mailbox ? 'Disconnect' : 'Remove'}
+        </Button>
+        <Button variant="ghost" size="sm" onClick={() => setAsking(false)}>
+          Keep it
+        </Button>
+      </div>
+    </div>
   );
 }
 
@@ -259,6 +324,14 @@ function AddAccount({ workspaceId }: { workspaceId: string }) {
   const mailbox = kind === 'gmail' || kind === 'outlook';
   const mailboxConnected = mailbox && connections.data?.items.some((c) => c.provider === kind && c.status === 'connected');
   const connect = useMutation({ mutationFn: () => accountsApi.connect(workspaceId, kind as 'gmail' | 'outlook'), onSuccess: (r) => window.location.assign(r.authorizationUrl) });
+  const disconnect = useMutation({
+    mutationFn: () => accountsApi.disconnect(workspaceId, kind as 'gmail' | 'outlook'),
+    onSuccess: () => {
+      announce(`${kindLabels[kind]} is disconnected.`);
+      void qc.invalidateQueries({ queryKey: ['integrations', workspaceId] });
+      void qc.invalidateQueries({ queryKey: ['sending-accounts', workspaceId] });
+    },
+  });
   const opt = (k: string) => (v[k]?.trim() ? v[k]!.trim() : undefined);
   const create = useMutation({
     mutationFn: () => {
@@ -326,11 +399,22 @@ function AddAccount({ workspaceId }: { workspaceId: string }) {
             </div>
             {create.isError ? <ErrorAlert className="sm:col-span-2">{errorMessage(create.error)}</ErrorAlert> : null}
             {notice ? <StatusNote className="sm:col-span-2">{notice}</StatusNote> : null}
-            <div className="sm:col-span-2">
+            <div className="flex flex-wrap gap-2 sm:col-span-2">
               <Button type="submit" pending={create.isPending} pendingLabel="Adding…">
                 Add account
               </Button>
+              {mailbox ? (
+                <ConfirmRemove
+                  label={`Disconnect ${kindLabels[kind]}`}
+                  question={`Disconnect ${kindLabels[kind]}? ${mailboxAccessWords(kind)} A sending account on it stops until you connect again.`}
+                  confirmLabel="Disconnect"
+                  pendingLabel="Disconnecting…"
+                  pending={disconnect.isPending}
+                  onConfirm={() => disconnect.mutate()}
+                />
+              ) : null}
             </div>
+            {disconnect.isError ? <ErrorAlert className="sm:col-span-2">{errorMessage(disconnect.error)}</ErrorAlert> : null}
           </form>
         )}
       </Card>

@@ -7,6 +7,7 @@ import type {
   SendingAccount,
   sendingAccountBody,
   sendingAccountPatch,
+  sendingAccountRemovalSchema,
   templateBody,
   templateSchema,
   testSendResult,
@@ -29,11 +30,16 @@ const ws = (w: string) => `/api/workspaces/${encodeURIComponent(w)}`;
 const one = encodeURIComponent;
 
 /** MAIL-1: sending accounts, the domain check, the Gmail/Outlook connections behind them. */
+export type SendingAccountRemoval = z.infer<typeof sendingAccountRemovalSchema>;
+
 export const accountsApi = {
   list: (w: string) => api.get<{ items: SendingAccount[] }>(`${ws(w)}/outreach/sending-accounts`),
   create: (w: string, body: z.input<typeof sendingAccountBody>) => api.post<SendingAccount>(`${ws(w)}/outreach/sending-accounts`, body),
   update: (w: string, id: string, body: z.input<typeof sendingAccountPatch>) => api.patch<SendingAccount>(`${ws(w)}/outreach/sending-accounts/${one(id)}`, body),
   remove: (w: string, id: string) => api.delete(`${ws(w)}/outreach/sending-accounts/${one(id)}`),
+  /** MAIL-1: what removing it changes (streams, campaigns, sequences, the account taking over, the mailbox). */
+  removal: (w: string, id: string) => api.get<SendingAccountRemoval>(`${ws(w)}/outreach/sending-accounts/${one(id)}/removal`),
+  disconnect: (w: string, provider: 'gmail' | 'outlook') => api.delete(`${ws(w)}/integrations/${provider}`),
   test: (w: string, id: string) => api.post<z.infer<typeof testSendResult>>(`${ws(w)}/outreach/sending-accounts/${one(id)}/test`, {}),
   checkDomain: (w: string, id: string) => api.post<DomainCheck>(`${ws(w)}/outreach/sending-accounts/${one(id)}/check-domain`, {}),
   connections: (w: string) => api.get<{ items: Connection[] }>(`${ws(w)}/integrations`),

@@ -67,6 +67,8 @@ export function explainMailError(raw: string | null, willRetry: boolean): string
   const text = (raw ?? '').replace(/\s+/g, ' ').trim();
   const smtp = /\b([45]\d\d)[ -](?:\d\.\d{1,3}\.\d{1,3}\s+)?(.*)$/.exec(text);
   let why: string;
+  // Nothing to retry: this server has nowhere to send mail (the outbox kept it for the development mailbox).
+  if (/no mail server set up/.test(text)) return 'This Kestrel server has no mail server set up (SMTP_URL or RESEND_API_KEY), so the mail was kept in the development mailbox.';
   if (/ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|ECONNRESET|ESOCKET|Greeting never received|Connection (closed|timeout)/i.test(text)) why = 'The mail server could not be reached.';
   else if (/EAUTH|Invalid login|\b535\b/i.test(text)) why = "The mail server refused Kestrel's sign-in: check the mail settings.";
   else if (/Resend refused/i.test(text)) why = `${text.slice(0, 240)}.`;

@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
 import nodemailer from 'nodemailer';
 import { BulkSmtp } from '../../../platform/mail/bulk-smtp';
 import { Resend } from 'resend';
-import type { Db, Tx } from '../../../platform/db/database';
+import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, conflict, notFound } from '../../../platform/http/errors';
 import type { OutgoingMail } from '../../../platform/mail/transport';
@@ -128,20 +128,13 @@ export async function getSendingAccountRow(tx: Tx, workspaceId: string, id: stri
   return row;
 }
 
-export async function deleteSendingAccount(db: Db, ctx: WorkspaceContext, id: string): Promise<void> {
-  await withTenant(db, ctx, async (tx) => {
-    const rows = await tx.delete(outreachSendingAccounts).where(and(eq(outreachSendingAccounts.workspaceId, ctx.workspaceId), eq(outreachSendingAccounts.id, id))).returning({ id: outreachSendingAccounts.id });
-    if (!rows.length) throw notFound('Sending account');
-  });
-}
-
 /** The workspace's account for a stream (the one chosen as its default, else the oldest that serves it), or null: then the instance's own transport sends. */
-export async function accountForStream(tx: Tx, workspaceId: string, stream: 'marketing' | 'transactional'): Promise<AccountRow | null> {
+export async function accountForStream(tx: Tx, workspaceId: string, stream: 'marketing' | 'transactional', exceptId?: string): Promise<AccountRow | null> {
   const chosen = stream === 'marketing' ? outreachSendingAccounts.defaultMarketing : outreachSendingAccounts.defaultTransactional;
   const [row] = await tx
     .select()
     .from(outreachSendingAccounts)
-    .where(and(eq(outreachSendingAccounts.workspaceId, workspaceId), inArray(outreachSendingAccounts.stream, [stream, 'both'])))
+    .where(and(eq(outreachSendingAccounts.workspaceId, workspaceId), inArray(outreachSendingAccounts.stream, [stream, 'both']), exceptId ? ne(outreachSendingAccounts.id, exceptId) : undefined))
     .orderBy(desc(chosen), asc(outreachSendingAccounts.createdAt))
     .limit(1);
   return row ?? null;
