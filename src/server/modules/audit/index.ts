@@ -1,2 +1,2 @@
 /** What other modules use of the audit log: recording an action (SEC-4). */
-export { recordAudit } from './record-audit';
+export { auditStatement, recordAudit, type AuditEvent } from './record-audit';
