@@ -29,8 +29,12 @@ try {
   const { services } = platform;
   const noop = defineTool({ name: 'noop', description: 'Does nothing.', input: z.strictObject({}), changes: false, run: async () => ({ output: 'ok', summary: 'ok' }) });
   fake.otherwise({ toolCalls: [{ name: 'noop', input: {} }] });
+  const phases: number[][] = [];
   const loopOnce = async () => {
-    const outcome = await runLoop(services, ctx, { feature: 'bench', agent: 'forge', system: 'bench', tools: [noop], finish: 'result', maxSteps: steps, timeLimitMs: 600_000 }, { runId: '00000000-0000-7000-8000-000000000001', messages: [{ role: 'user', content: 'Go.' }], records: new RecordBook(), redact: false, emit: () => {} });
+    const marks = [performance.now()];
+    const outcome = await runLoop(services, ctx, { feature: 'bench', agent: 'forge', system: 'bench', tools: [noop], finish: 'result', maxSteps: steps, timeLimitMs: 600_000 }, { runId: '00000000-0000-7000-8000-000000000001', messages: [{ role: 'user', content: 'Go.' }], records: new RecordBook(), redact: false, emit: (e) => { if (e.type === 'call') marks.push(performance.now()); } });
+    marks.push(performance.now());
+    phases.push(marks.slice(1).map((m, i) => m - marks[i]!));
     if (outcome.steps !== steps) throw new Error(String(outcome.error));
   };
   const model = createOpenAICompatible({ name: 'bench', baseURL: fake.baseUrl, includeUsage: true }).chatModel('bench-model');
@@ -63,6 +67,40 @@ try {
     }
     console.log(`${name}: p50 ${median(times).toFixed(2)} ms, node CPU ${((cpu.user + cpu.system) / 1000 / (n * per)).toFixed(2)} ms per step (${n * per} steps), load ${os.loadavg()[0]!.toFixed(1)}`);
   };
+  if (mode === 'ab') {
+    // Interleaved: a run with its writes, a run without (NOWRITE, a local experiment only), 10 bare calls; per step.
+    const kinds = { loop: [] as number[], onebyone: [] as number[], nowrite: [] as number[], bare: [] as number[] };
+    const cpu = { loop: 0, onebyone: 0, nowrite: 0, bare: 0 };
+    for (let i = 0; i < 3; i++) {
+      await loopOnce();
+      await bareOnce();
+    }
+    const one = async (k: keyof typeof kinds, fn: () => Promise<void>, per: number) => {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await fn();
+      kinds[k].push((performance.now() - t0) / per);
+      const c = process.cpuUsage(c0);
+      cpu[k] += (c.user + c.system) / 1000;
+    };
+    for (let r = 0; r < runs; r++) {
+      await one('loop', loopOnce, steps);
+      process.env.ONEBYONE = '1';
+      await one('onebyone', loopOnce, steps);
+      delete process.env.ONEBYONE;
+      process.env.NOWRITE = '1';
+      await one('nowrite', loopOnce, steps);
+      delete process.env.NOWRITE;
+      for (let i = 0; i < steps; i++) await one('bare', bareOnce, 1);
+    }
+    for (const k of ['loop', 'onebyone', 'nowrite', 'bare'] as const) {
+      const n = k === 'bare' ? kinds[k].length : kinds[k].length * steps;
+      console.log(`${k}: p50 ${median(kinds[k]).toFixed(2)} ms, node CPU ${(cpu[k] / n).toFixed(2)} ms per step`);
+    }
+    console.log(`load ${os.loadavg()[0]!.toFixed(1)}`);
+    const cols = phases[0]!.length;
+    console.log('median ms to each call event (step 1 … step 10), then the tail after the last:', Array.from({ length: cols }, (_, i) => median(phases.map((p) => p[i]!)).toFixed(1)).join(' '));
+  }
   if (mode === 'both' || mode === 'loop') await measure('loop step', loopOnce, runs, steps);
   if (mode === 'both' || mode === 'bare') await measure('bare call', bareOnce, runs * steps, 1);
 } finally {

@@ -148,7 +148,21 @@ export async function benchAi(options: { timelineItems?: number; runs?: number; 
       };
     });
     let countedSteps = 0;
-    for (let r = 0; r < Math.max(3, Math.round(runs / steps)); r++) {
+    // The same streamed request with the same tools, straight through the SDK: what the provider and the SDK cost alone.
+    const model = createOpenAICompatible({ name: 'bench', baseURL: fake.baseUrl, includeUsage: true }).chatModel('bench-model');
+    const bareTools = { noop: tool({ description: noop.description, inputSchema: noop.input }), finish: tool({ description: 'Answer.', inputSchema: agentResultSchema }) };
+    const bare = async () => {
+      const stream = streamText({ model, system: 'bench', messages: [{ role: 'user', content: 'Go.' }], tools: bareTools, maxRetries: 0 });
+      for await (const part of stream.fullStream) void part;
+      await stream.response;
+    };
+    for (let i = 0; i < 3; i++) await bare(); // warm-up, not counted
+    const bareTimes: number[] = [];
+    // Issue 14 (branch agent-step): at least 10 counted runs (there were 4, so the p50 was the mean
+    // of two), each followed by as many bare calls as it has steps, so that both see the same
+    // load on a shared machine (the bare calls used to run after all the runs).
+    for (let r = 0; r < Math.max(11, Math.round(runs / steps)); r++) {
+      counting = r > 0; // the first run warms up
       const t0 = performance.now();
       const outcome = await runLoop(
         services,
@@ -157,18 +171,17 @@ export async function benchAi(options: { timelineItems?: number; runs?: number; 
         { runId: '00000000-0000-7000-8000-000000000001', messages: [{ role: 'user', content: 'Go.' }], records: new RecordBook(), redact: false, emit: () => {} },
       );
       if (outcome.steps !== steps) throw new Error(`expected ${steps} steps, got ${outcome.steps}: ${outcome.error}`);
-      if (r === 0) counting = true;
-      else countedSteps += steps;
-      if (r > 0) loopTimes.push((performance.now() - t0) / steps); // the first run warms up
+      counting = false;
+      if (r > 0) {
+        loopTimes.push((performance.now() - t0) / steps);
+        countedSteps += steps;
+      }
+      for (let i = 0; i < steps; i++) {
+        const b0 = performance.now();
+        await bare();
+        if (r > 0) bareTimes.push(performance.now() - b0);
+      }
     }
-    // The same streamed request with the same tools, straight through the SDK: what the provider and the SDK cost alone.
-    const model = createOpenAICompatible({ name: 'bench', baseURL: fake.baseUrl, includeUsage: true }).chatModel('bench-model');
-    const bareTools = { noop: tool({ description: noop.description, inputSchema: noop.input }), finish: tool({ description: 'Answer.', inputSchema: agentResultSchema }) };
-    const bareTimes = await timed(runs, async () => {
-      const stream = streamText({ model, system: 'bench', messages: [{ role: 'user', content: 'Go.' }], tools: bareTools, maxRetries: 0 });
-      for await (const part of stream.fullStream) void part;
-      await stream.response;
-    });
 
     return {
       timelineItems,

@@ -97,9 +97,18 @@ export async function runLoop(services: Services, ctx: WorkspaceContext, def: Lo
   return outcome;
 }
 
-/** The writes of a run's steps in flight: each settles to null, or to its error (never an unhandled rejection). */
+/**
+ * The writes of a run's steps. One statement at a time: the records of steps that end while one
+ * is in flight go together in the next (a step's own stay together in one, so one transaction).
+ * With a real model a step takes far longer than its write, so each step's goes out alone as soon
+ * as the step ends; only when steps come faster than PostgreSQL answers (an instant provider on a
+ * busy machine) do they group, one statement for several steps instead of one per step.
+ */
 class StepWrites {
-  private readonly inFlight: Promise<unknown>[] = [];
+  private calls: NewAiCall[] = [];
+  private audits: AuditEvent[] = [];
+  private inFlight: Promise<void> | null = null;
+  /** The first write that failed; it stops the run. */
   failed: unknown = null;
 
   constructor(
@@ -107,24 +116,33 @@ class StepWrites {
     private readonly ctx: WorkspaceContext,
   ) {}
 
-  /** One statement, so one transaction of its own (decision 023): the calls' records, then the audit entries. */
   send(calls: NewAiCall[], audits: AuditEvent[]): void {
-    if (calls.length === 0 && audits.length === 0) return;
-    // An agent's tool-call entry does not wait for the disk (as the call record does not): a
-    // database crash loses at most the last fraction of a second of them; a proposal's own audit
-    // entry commits with the proposal.
-    const parts = [...calls.map((c) => callRecordStatement(this.ctx, c)), ...audits.map((a) => auditStatement(this.ctx, a, { waitForDisk: false }))];
-    this.inFlight.push(
-      this.services.database.db.execute(sql`SELECT ${sql.join(parts, sql`, `)}`).then(
-        () => null,
-        (error: unknown) => (this.failed ??= error ?? new Error('The call record and audit entries of an agent step were not written.')),
-      ),
-    );
+    this.calls.push(...calls);
+    this.audits.push(...audits);
+    if (!this.inFlight) this.inFlight = this.drain();
   }
 
-  /** Waits for every write sent; the first error, or null. */
+  private async drain(): Promise<void> {
+    while (this.calls.length > 0 || this.audits.length > 0) {
+      const calls = this.calls.splice(0);
+      const audits = this.audits.splice(0);
+      if (this.failed !== null) continue; // the run is failing: nothing more is written after a lost record
+      // One statement, so one transaction of its own (decision 023). An agent's tool-call entry
+      // does not wait for the disk, as the call record does not: a database crash loses at most
+      // the last fraction of a second of them; a proposal's own audit entry commits with the proposal.
+      const parts = [...calls.map((c) => callRecordStatement(this.ctx, c)), ...audits.map((a) => auditStatement(this.ctx, a, { waitForDisk: false }))];
+      try {
+        await this.services.database.db.execute(sql`SELECT ${sql.join(parts, sql`, `)}`);
+      } catch (error) {
+        this.failed = error ?? new Error('The call records and audit entries of an agent step were not written.');
+      }
+    }
+    this.inFlight = null;
+  }
+
+  /** Waits until everything sent is written; the first error, or null. */
   async settled(): Promise<unknown> {
-    await Promise.all(this.inFlight);
+    while (this.inFlight) await this.inFlight;
     return this.failed;
   }
 }
