@@ -1,4 +1,6 @@
-// Profiling helper (not part of `npm run bench`): many agent steps and bare SDK calls, with node CPU per step.
+// Issue 14 profiling helper (not part of `npm run bench`): many agent steps and bare SDK calls, with Node CPU per step.
+// `npx tsx bench/agent-step-profile.ts [both|loop|bare|ab] [runs]`; `ab` interleaves them and prints the time to each step's call;
+// PROF=/tmp/x writes /tmp/x-loop-step.cpuprofile (and -bare-call) of the timed part only.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
@@ -68,9 +70,9 @@ try {
     console.log(`${name}: p50 ${median(times).toFixed(2)} ms, node CPU ${((cpu.user + cpu.system) / 1000 / (n * per)).toFixed(2)} ms per step (${n * per} steps), load ${os.loadavg()[0]!.toFixed(1)}`);
   };
   if (mode === 'ab') {
-    // Interleaved: a run with its writes, a run without (NOWRITE, a local experiment only), 10 bare calls; per step.
-    const kinds = { loop: [] as number[], onebyone: [] as number[], nowrite: [] as number[], bare: [] as number[] };
-    const cpu = { loop: 0, onebyone: 0, nowrite: 0, bare: 0 };
+    // Interleaved: a run, then as many bare calls as it has steps; per step.
+    const kinds = { loop: [] as number[], bare: [] as number[] };
+    const cpu = { loop: 0, bare: 0 };
     for (let i = 0; i < 3; i++) {
       await loopOnce();
       await bareOnce();
@@ -85,15 +87,9 @@ try {
     };
     for (let r = 0; r < runs; r++) {
       await one('loop', loopOnce, steps);
-      process.env.ONEBYONE = '1';
-      await one('onebyone', loopOnce, steps);
-      delete process.env.ONEBYONE;
-      process.env.NOWRITE = '1';
-      await one('nowrite', loopOnce, steps);
-      delete process.env.NOWRITE;
       for (let i = 0; i < steps; i++) await one('bare', bareOnce, 1);
     }
-    for (const k of ['loop', 'onebyone', 'nowrite', 'bare'] as const) {
+    for (const k of ['loop', 'bare'] as const) {
       const n = k === 'bare' ? kinds[k].length : kinds[k].length * steps;
       console.log(`${k}: p50 ${median(kinds[k]).toFixed(2)} ms, node CPU ${(cpu[k] / n).toFixed(2)} ms per step`);
     }
