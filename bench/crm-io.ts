@@ -10,7 +10,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { uuidv7 } from 'uuidv7';
 import { toE164 } from '../src/server/modules/crm/normalise';
 import type { ImportFile } from './crm-dataset';
-import { sampleMemory } from './lib/processes';
+import { cpuSeconds, sampleMemory } from './lib/processes';
 
 export interface HttpSession {
   base: string;
@@ -206,7 +206,9 @@ export interface ImportResult {
   error: string | null;
   mapped: string[];
   memory: Memory;
-  undo: { seconds: number; deleted: number; restored: number; kept: number; error: string | null } | null;
+  /** CPU seconds from the upload's first byte to the job's end: the server process itself, and its embedded PostgreSQL (all its processes). */
+  cpu: { server: number; postgres: number };
+  undo: { seconds: number; deleted: number; restored: number; kept: number; error: string | null; cpu?: { server: number; postgres: number } } | null;
   /** Where the job's time went, from its own log line. */
   profile?: { seconds: number; staging: number; steps: string[]; memory?: Record<string, { rss: number; heapUsed: number; heapTotal: number; external: number; newSpace?: number }> };
 }
@@ -218,6 +220,7 @@ export async function benchImport(s: HttpSession, workspaceId: string, pid: numb
   /** Largest RSS seen at the once-a-second polls, by the import's phase: where the memory goes. */
   const rssByPhase: Record<string, number> = {};
   const sampler = sampleMemory(pid, 250);
+  const cpu0 = cpuSeconds(pid);
   const t0 = performance.now();
   let memory: Memory;
   let done: ImportView;
@@ -251,6 +254,7 @@ export async function benchImport(s: HttpSession, workspaceId: string, pid: numb
   } finally {
     memory = { ...memoryOf(await sampler.stop()), ...(idleRssKib !== null ? { idleRssKib } : {}), rssByPhase };
   }
+  const cpu1 = cpuSeconds(pid);
   const endToEndSeconds = (performance.now() - t0) / 1000;
   const runSeconds = done.startedAt && done.finishedAt ? (Date.parse(done.finishedAt) - Date.parse(done.startedAt)) / 1000 : Number.NaN;
   const result: ImportResult = {
@@ -267,6 +271,7 @@ export async function benchImport(s: HttpSession, workspaceId: string, pid: numb
     error: done.error,
     mapped,
     memory,
+    cpu: { server: cpu1.self - cpu0.self, postgres: cpu1.descendants - cpu0.descendants },
     undo: null,
   };
   if (done.status === 'completed') {
@@ -275,7 +280,8 @@ export async function benchImport(s: HttpSession, workspaceId: string, pid: numb
     try {
       const undone = await json<ImportView>(s, 'POST', `${base}/${done.id}/undo`);
       const r = undone.undoResult;
-      result.undo = { seconds: (performance.now() - u0) / 1000, deleted: r?.deleted ?? 0, restored: r?.restored ?? 0, kept: (r?.keptChanged ?? 0) + (r?.keptInUse ?? 0), error: null };
+      const cpu2 = cpuSeconds(pid);
+      result.undo = { seconds: (performance.now() - u0) / 1000, deleted: r?.deleted ?? 0, restored: r?.restored ?? 0, kept: (r?.keptChanged ?? 0) + (r?.keptInUse ?? 0), error: null, cpu: { server: cpu2.self - cpu1.self, postgres: cpu2.descendants - cpu1.descendants } };
     } catch (error) {
       result.undo = { seconds: (performance.now() - u0) / 1000, deleted: 0, restored: 0, kept: 0, error: String(error).slice(0, 300) };
     }

@@ -138,6 +138,7 @@ export async function benchCrm(options: { runs?: number; importRows?: number; re
     }
     try {
       imported = await phase('import', () => benchImport(session, dataset.workspaceId, serverProcess(server.pid), file, log));
+      log(`  import: CPU (upload to end) server ${imported.cpu.server.toFixed(1)} s (${((imported.cpu.server / imported.rows) * 1e6).toFixed(0)} µs/row), PostgreSQL ${imported.cpu.postgres.toFixed(1)} s${imported.undo?.cpu ? `; undo: server ${imported.undo.cpu.server.toFixed(1)} s, PostgreSQL ${imported.undo.cpu.postgres.toFixed(1)} s` : ''}`);
       log(`  import: ${imported.status}, ${int(imported.rowsPerSecond)} rows/s, peak RSS ${mib(imported.memory.peakRssKib)}${imported.memory.idleRssKib ? ` (${mib(imported.memory.idleRssKib)} before the upload)` : ''}${imported.memory.rssByPhase ? `; by phase ${Object.entries(imported.memory.rssByPhase).map(([k, v]) => `${k} ${mib(v)}`).join(', ')}` : ''}`);
       // The import job logs where its time went (run-import.ts, "import profile").
       const line = server.output().split('\n').reverse().find((l) => l.includes('"import profile"'));
@@ -239,6 +240,7 @@ export function crmMarkdown(r: CrmResult): string {
   }
   if (r.import && r.copyContacts) out.push(`Import against a COPY into a copy of the contacts table, same rows, same run: ${ratio(r.import.rowsPerSecond / r.copyContacts.rowsPerSecond)}.`);
   if (r.import && r.copy) out.push(`Import against plain COPY, same rows, same run: ${ratio(r.import.rowsPerSecond / r.copy.rowsPerSecond)} (COPY is ${(r.copy.rowsPerSecond / r.import.rowsPerSecond).toFixed(1)} times faster).`);
+  if (r.import) out.push(`CPU from the upload's first byte to the job's end: the server ${r.import.cpu.server.toFixed(1)} s (${((r.import.cpu.server / r.import.rows) * 1e6).toFixed(0)} µs per row), its embedded PostgreSQL ${r.import.cpu.postgres.toFixed(1)} s.`);
   if (r.import?.undo) {
     const u = r.import.undo;
     out.push(u.error ? `Undo of the import failed: ${u.error}` : `Undo of the whole import afterwards: ${u.seconds.toFixed(1)} s (${int(u.deleted)} deleted, ${int(u.restored)} restored, ${int(u.kept)} kept).`);

@@ -5,6 +5,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { buildServerBundle, newest, root } from './server-bundle.mjs';
+import { serverNodeFlags } from './server-flags.mjs';
 
 /**
  * Kestrel runs on Node 24 (docs/decisions/010). `npm start` already runs this script on the Node 24
@@ -57,23 +58,12 @@ const serverBundle = await buildServerBundle({ name: 'main', onBuild: () => cons
 // parser does for each number it rejects) made a million-row import's server grow from ~185 to
 // ~325 MiB (measured, 2026-11-24). Stack traces still name the bundle's functions and source files;
 // NODE_OPTIONS=--enable-source-maps turns the translation back on for debugging.
-// The server's young generation: 16 MiB semi-spaces unless KESTREL_SEMI_SPACE_MIB says otherwise (0: Node's
-// default, which on Node 24 grows the new space to 128 MiB). Decision 028: with the bundled server this costs a
-// contacts page no measurable CPU and keeps a 20,000-mail campaign under 300 MiB (374 MiB with Node's default).
-const semiSpace = process.env.KESTREL_SEMI_SPACE_MIB || '16';
-if (!/^\d{1,4}$/.test(semiSpace)) {
-  console.error(`KESTREL_SEMI_SPACE_MIB must be a whole number of MiB (0: Node's default), not "${semiSpace}".`);
+// The server's V8 heap settings (scripts/server-flags.mjs; KESTREL_SEMI_SPACE_MIB, KESTREL_HEAP_GROWING_PERCENT).
+const { flags: nodeArgs, error } = serverNodeFlags(process.env);
+if (error) {
+  console.error(error);
   process.exit(1);
 }
-// KESTREL_HEAP_GROWING_PERCENT (unset: V8's own, which lets the old generation reach 2–4× its live size before a
-// full collection): how far it may grow instead, e.g. 50 = 1.5×. A soft bound: the heap still grows as far as a job
-// needs, it is only collected sooner. Decision 028: with 50 a 100,000-mail campaign's server stayed under 300 MiB.
-const growing = process.env.KESTREL_HEAP_GROWING_PERCENT || '0';
-if (!/^\d{1,3}$/.test(growing)) {
-  console.error(`KESTREL_HEAP_GROWING_PERCENT must be a whole number (0: V8's own), not "${growing}".`);
-  process.exit(1);
-}
-const nodeArgs = [...(semiSpace === '0' ? [] : [`--max-semi-space-size=${semiSpace}`]), ...(growing === '0' ? [] : [`--heap-growing-percent=${growing}`])];
 const server = spawn(supportedNode(), [...nodeArgs, serverBundle], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

@@ -1,10 +1,20 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { serverNodeFlags } from '../scripts/server-flags.mjs';
 import { freePort } from './helpers/ports';
+
+/** The command line of the server process scripts/start.mjs spawned (its child running the bundle), from /proc. */
+function serverCommandLine(launcherPid: number): string[] {
+  for (const child of readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, 'utf8').trim().split(/\s+/)) {
+    const args = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0');
+    if (args.some((a) => a.endsWith('dist/server/main.js'))) return args;
+  }
+  throw new Error('scripts/start.mjs has no child running dist/server/main.js');
+}
 
 /**
  * The first of the two commands, for real (`npm start` runs scripts/start.mjs: it builds what is
@@ -32,6 +42,10 @@ describe('npm start', () => {
         }, 100);
       });
       expect(out).toContain(`http://127.0.0.1:${port}`);
+      // Issue 17 (decisions 028, 029): the server itself runs with the heap settings that keep a 100,000-mail campaign under 300 MB.
+      if (process.platform === 'linux' && !process.env.KESTREL_SEMI_SPACE_MIB && !process.env.KESTREL_HEAP_GROWING_PERCENT) {
+        expect(serverCommandLine(child.pid!)).toEqual(expect.arrayContaining(['--max-semi-space-size=16', '--heap-growing-percent=50']));
+      }
       const login = /Demo login: (\S+) \/ (\S+)/.exec(out)!;
       expect(login[1]).toBe('demo@kestrel.localhost');
       const base = `http://127.0.0.1:${port}`;
@@ -105,4 +119,14 @@ describe('npm start', () => {
       s.listen(pgPort, '127.0.0.1', () => s.close(() => resolve()));
     });
   }, 240_000);
+
+  it('OPS-1 issue 17: the server\'s heap settings default to 16 MiB semi-spaces and a 50 % heap growth, each overridable, 0 meaning Node\'s own, and a setting that is not a whole number is refused by name', () => {
+    expect(serverNodeFlags({})).toEqual({ flags: ['--max-semi-space-size=16', '--heap-growing-percent=50'] });
+    expect(serverNodeFlags({ KESTREL_SEMI_SPACE_MIB: '', KESTREL_HEAP_GROWING_PERCENT: '' })).toEqual({ flags: ['--max-semi-space-size=16', '--heap-growing-percent=50'] });
+    expect(serverNodeFlags({ KESTREL_HEAP_GROWING_PERCENT: '0' })).toEqual({ flags: ['--max-semi-space-size=16'] });
+    expect(serverNodeFlags({ KESTREL_SEMI_SPACE_MIB: '0', KESTREL_HEAP_GROWING_PERCENT: '0' })).toEqual({ flags: [] });
+    expect(serverNodeFlags({ KESTREL_SEMI_SPACE_MIB: '8', KESTREL_HEAP_GROWING_PERCENT: '25' })).toEqual({ flags: ['--max-semi-space-size=8', '--heap-growing-percent=25'] });
+    expect(serverNodeFlags({ KESTREL_HEAP_GROWING_PERCENT: '1.5x' }).error).toMatch(/KESTREL_HEAP_GROWING_PERCENT must be a whole number .*"1\.5x"/);
+    expect(serverNodeFlags({ KESTREL_SEMI_SPACE_MIB: '-1' }).error).toMatch(/KESTREL_SEMI_SPACE_MIB must be a whole number of MiB .*"-1"/);
+  });
 });
