@@ -29,7 +29,6 @@ const allowed = [
   'agents/runs.ts -> ai/record-context',
   'agents/runs.ts -> enrichment/enrichment-errors',
   'agents/runs.ts -> views/saved-views/present',
-  'agents/runtime/agent-loop.ts -> ai/run-model',
   'agents/tools/booking-tools.ts -> booking/booking.schema',
   'agents/tools/booking-tools.ts -> booking/compute-slots',
   'agents/tools/booking-tools.ts -> crm/crm.schema',

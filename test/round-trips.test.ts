@@ -1,6 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { runLoop } from '../src/server/modules/agents/runtime/agent-loop';
+import { defineTool, RecordBook } from '../src/server/modules/agents/runtime/tool';
+import { FakeAi } from './fakes/ai';
 import { ownerWithWorkspace } from './helpers/client';
 import { startTestServer, type TestServer } from './helpers/server';
 import { widgetVisitor, WIDGET_SITE } from './helpers/widget-visitor';
@@ -254,5 +258,42 @@ describe('CRM-6 TEN-1 fast at a million records (issue 14): pages on statements 
     const refused = await d.client.post(`/api/workspaces/${d.workspaceId}/views/query`, { view: { object: 'contacts', filter: { match: 'all', conditions: [{ field: 'noSuchField', op: 'eq', value: 'x' }] } }, limit: 50 });
     expect(refused.statusCode, refused.body).toBe(400);
     expect(none(await scopesOfIdleConnections())).toBe(true);
+  });
+});
+
+describe('AI-2 issue 14: round trips of an agent step', () => {
+  it('AI-2 AI-4 AI-5 issue 14: a three-step run reads its provider once in one round trip; each step\'s call record goes with its tool call\'s audit entry in one statement, at most one per step; every call and tool call is written, and no scope is left behind', async () => {
+    const fake = await new FakeAi().start();
+    try {
+      const o = await ownerWithWorkspace(server, 'Elm Street Bakery');
+      await ok(o.client.request('PUT', `/api/workspaces/${o.workspaceId}/ai/provider`, { kind: 'openai', model: 'gpt-4o-mini', apiKey: 'sk-round-trips-0123456789', baseUrl: fake.baseUrl }));
+      fake.otherwise({ toolCalls: [{ name: 'noop', input: {} }] });
+      const noop = defineTool({ name: 'noop', description: 'Does nothing.', input: z.strictObject({}), changes: false, run: async () => ({ output: 'ok', summary: 'ok' }) });
+      const ctx = { workspaceId: o.workspaceId, userId: o.userId, role: 'owner' as const };
+      const runId = '00000000-0000-7000-8000-00000000a1a1';
+      const r = await measure(() =>
+        runLoop(server.services, ctx, { feature: 'test', agent: 'forge', system: 'test', tools: [noop], finish: 'result', maxSteps: 3, timeLimitMs: 60_000 }, { runId, messages: [{ role: 'user', content: 'Go.' }], records: new RecordBook(), redact: false, emit: () => {} }),
+      );
+      expect(r.result.steps).toBe(3);
+      const got = counted(r);
+      // The provider's read [3: BEGIN with the scope, the read, COMMIT], then the steps' writes [2 per step: the record, the audit entry].
+      expect(r.sent[0]!.text, got.sent).toMatch(/^SELECT set_config\('kestrel\.workspace_id'.*; SELECT kind, .* FROM ai_providers/);
+      const writes = r.sent.slice(1);
+      expect(writes.length, got.sent).toBeGreaterThanOrEqual(1);
+      expect(writes.length, got.sent).toBeLessThanOrEqual(3);
+      for (const w of writes) expect(w.text, got.sent).toMatch(/^SELECT kestrel_record_ai_call\(.*kestrel_record_audit\(/s);
+      const count = (re: RegExp) => writes.reduce((n, w) => n + (w.text.match(re)?.length ?? 0), 0);
+      expect({ records: count(/kestrel_record_ai_call\(/g), audits: count(/kestrel_record_audit\(/g) }).toEqual({ records: 3, audits: 3 });
+      const { rows } = await server.services.database.systemPool.query<{ calls: number; audits: number }>(
+        `SELECT (SELECT count(*)::int FROM ai_calls WHERE workspace_id = $1 AND run_id = $2::uuid AND outcome = 'ok') AS calls,
+                (SELECT count(*)::int FROM audit_log WHERE workspace_id = $1 AND action = 'agent.tool_call' AND target_id = $2::text) AS audits`,
+        [o.workspaceId, runId],
+      );
+      expect(rows[0]).toEqual({ calls: 3, audits: 3 });
+      const { rows: scope } = await server.services.database.pool.query<{ w: string | null }>(`SELECT current_setting('kestrel.workspace_id', true) AS w`);
+      expect(scope[0]!.w || null).toBeNull();
+    } finally {
+      await fake.stop();
+    }
   });
 });

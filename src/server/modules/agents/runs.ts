@@ -137,9 +137,10 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
   };
   const flush = async (extra: Partial<typeof agentRuns.$inferInsert> = {}, alongside?: (tx: Tx) => Promise<void>) => {
     const events = pending.splice(0);
+    // Progress between steps need not wait for the disk; the final update (with `extra`) does.
+    // Issue 14: said in the round trip of BEGIN and the scope, not in one of its own.
+    const progress = Object.keys(extra).length === 0;
     const [row] = await withTenant(db, ctx, async (tx) => {
-      // Progress between steps need not wait for the disk; the final update (with `extra`) does.
-      if (Object.keys(extra).length === 0) await tx.execute(sql`SET LOCAL synchronous_commit = off`);
       const updated = await tx
         .update(agentRuns)
         .set({ events: sql`${agentRuns.events} || ${JSON.stringify(events)}::jsonb`, records: records.all(), heartbeatAt: new Date(), ...extra })
@@ -147,7 +148,7 @@ export async function executeRun(services: Services, ctx: WorkspaceContext, runI
         .returning({ stop: agentRuns.cancelRequested });
       await alongside?.(tx);
       return updated;
-    });
+    }, { waitForDisk: !progress });
     return row?.stop ?? false;
   };
   const env: ToolEnv = { services, ctx, run: { id: runId, agent: run.agent }, step: 0, records, emit, redact: redactPii };

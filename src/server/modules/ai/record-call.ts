@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
@@ -20,13 +20,21 @@ const json = (value: unknown) => (value === undefined || value === null ? null :
 export async function recordCall(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, call: NewAiCall, earlier: NewAiCall[] = []): Promise<string> {
   // Issue 15: calls made just before this one (a question's embedding) are recorded in the same
   // statement, so the same transaction; the last value is this call's id.
-  const one = (c: NewAiCall) => sql`kestrel_record_ai_call(
+  const ids = sql.join([...earlier, call].map((c) => callRecordStatement(ctx, c)), sql`, `);
+  const { rows } = await db.execute<{ ids: string[] }>(sql`SELECT ARRAY[${ids}]::text[] AS ids`);
+  return rows[0]!.ids.at(-1)!;
+}
+
+/**
+ * The expression that records one call (it returns the call's id). Only for a statement sent on
+ * its own (so it is its own transaction; decision 023), as `recordCall` sends it, or with other
+ * such expressions in the same SELECT (an agent step's record and its audit entries, issue 14).
+ */
+export function callRecordStatement(ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, c: NewAiCall): SQL {
+  return sql`kestrel_record_ai_call(
     ${ctx.workspaceId}::uuid, ${ctx.userId ?? null}::uuid, ${c.id ?? uuidv7()}::uuid, ${c.feature}, ${c.runId ?? null}::uuid,
     ${c.providerKind}, ${c.providerSource}, ${c.model}, ${json(c.prompt)}::jsonb, ${json(c.recordRefs)}::jsonb,
     ${json(c.output)}::jsonb, ${c.tokensIn ?? null}::int, ${c.tokensOut ?? null}::int, ${c.costUsd ?? null}::numeric,
     ${c.latencyMs ?? null}::int, ${c.attempts ?? null}::int, ${c.streamed ?? null}::boolean, ${c.outcome},
     ${c.errorMessage?.slice(0, 2000) ?? null})`;
-  const ids = sql.join([...earlier, call].map(one), sql`, `);
-  const { rows } = await db.execute<{ ids: string[] }>(sql`SELECT ARRAY[${ids}]::text[] AS ids`);
-  return rows[0]!.ids.at(-1)!;
 }

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../platform/db/database';
-import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
+import { readInTenant, withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import type { Services } from '../../platform/services';
 import type { AiProviderKind, AiProviderSource, PriceTable } from './ai.contract';
 import { aiProviders } from './ai.schema';
@@ -28,14 +28,32 @@ export async function readWorkspaceProvider(db: Db, ctx: Pick<WorkspaceContext, 
 
 const providerRow = async (tx: Tx, ctx: Pick<WorkspaceContext, 'workspaceId'>) => (await tx.select().from(aiProviders).where(eq(aiProviders.workspaceId, ctx.workspaceId)))[0] ?? null;
 
-/** AI-1: the workspace's own provider first, then the operator's, else none (AI-8). */
+type ProviderRow = Pick<typeof aiProviders.$inferSelect, 'kind' | 'baseUrl' | 'apiKeySealed' | 'model' | 'embeddingModel' | 'prices'>;
+
+/**
+ * AI-1: the workspace's own provider first, then the operator's, else none (AI-8).
+ * Issue 14: the row is read in one round trip (`readInTenant`: the scope and the read in one
+ * implicit transaction), not three (BEGIN with the scope, the read, COMMIT).
+ */
 export async function resolveProvider(services: AiServices, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>): Promise<ResolvedProvider | null> {
-  return withTenant(services.database.db, ctx, (tx) => resolveProviderIn(tx, services, ctx));
+  const [row] = await readInTenant<ProviderRow>(services.database.db, ctx, {
+    // Only the checked workspace id goes into the text (readInTenant); jsonb arrives parsed.
+    text: (workspaceId) =>
+      `SELECT kind, base_url AS "baseUrl", api_key_sealed AS "apiKeySealed", model, embedding_model AS "embeddingModel", prices FROM ai_providers WHERE workspace_id = '${workspaceId}'`,
+    fallback: async (tx) => {
+      const found = await providerRow(tx, ctx);
+      return found ? [found] : [];
+    },
+  });
+  return fromRow(services, ctx, row ?? null);
 }
 
 /** `resolveProvider` inside a tenant transaction the caller has open. */
 export async function resolveProviderIn(tx: Tx, services: AiServices, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>): Promise<ResolvedProvider | null> {
-  const row = await providerRow(tx, ctx);
+  return fromRow(services, ctx, await providerRow(tx, ctx));
+}
+
+function fromRow(services: AiServices, ctx: Pick<WorkspaceContext, 'workspaceId'>, row: ProviderRow | null): ResolvedProvider | null {
   if (row) {
     return {
       source: 'workspace',

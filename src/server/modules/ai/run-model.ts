@@ -9,7 +9,7 @@ import type { StoredOutput } from './ai.schema';
 import { costOf, priceOf } from './prices';
 import { providerModel, type ProviderModel } from './providers';
 import { recordCall, type NewAiCall } from './record-call';
-import { resolveProviderIn, type AiServices, type ResolvedProvider } from './resolve-provider';
+import { resolveProvider, resolveProviderIn, type AiServices, type ResolvedProvider } from './resolve-provider';
 import { retryingFetch, type AttemptLog } from './retrying-fetch';
 import { limitBreach, limitsSet } from './usage-limits';
 import { uuidv7 } from 'uuidv7';
@@ -38,11 +38,28 @@ export interface ModelRequest<T = unknown> {
   providerCache?: ProviderCache;
   /** Records of calls made just before this one and not written yet: written with this call's own, in one statement (issue 15). */
   earlierCalls?: NewAiCall[];
+  /**
+   * Issue 14, agent steps: a call that succeeds is not recorded here; its record (with any
+   * `earlierCalls`) comes back in `ModelResult.unwritten` and the caller must write it
+   * (`callRecordStatement`), which an agent step does together with its tool calls' audit
+   * entries, in one statement, while the next step runs. A call that fails is recorded here as always.
+   */
+  deferRecord?: boolean;
+  /**
+   * Writes the caller still has in flight (an agent run's earlier steps): waited for before the
+   * day's usage is read, so daily limits count every call made before this one.
+   */
+  afterWrites?: () => Promise<unknown>;
 }
 
-/** The provider a run resolved on its first call; it lives only as long as the run. */
+/**
+ * What one agent run keeps between its steps, which are sequential: the provider resolved on the
+ * first call (its key opened), and the SDK model built for it (issue 14: building one per step
+ * built its response schemas anew each time, and a new schema is slow on its first parses).
+ */
 export interface ProviderCache {
   provider?: ResolvedProvider;
+  model?: { model: ProviderModel; log: AttemptLog };
 }
 
 export interface ModelResult<T = unknown> {
@@ -58,6 +75,8 @@ export interface ModelResult<T = unknown> {
   latencyMs: number;
   attempts: number;
   provider: { source: ResolvedProvider['source']; kind: ResolvedProvider['kind']; model: string };
+  /** With `deferRecord`: the records the caller must write, this call's last. */
+  unwritten?: NewAiCall[];
 }
 
 export interface ModelStream<T = unknown> {
@@ -78,6 +97,7 @@ interface Prepared {
   /** BILL-3: what the call was charged before it was made; given back if the provider fails. */
   charge: AiCharge;
   earlier: NewAiCall[];
+  deferRecord: boolean;
 }
 
 /**
@@ -183,15 +203,18 @@ async function prepare(services: AiServices, ctx: AiContext, req: ModelRequest<u
   // Issue 14: the provider (unless this run has it already) and the day's usage in one transaction;
   // BILL-1, BILL-3: the plan's AI runs, then credits, pay for the call in that same transaction
   // (402 when neither is left). With billing on, the transaction exists for the charge alone
-  // when nothing else needs reading.
+  // when nothing else needs reading. With neither limits nor billing, the provider alone is read
+  // in one round trip (resolveProvider), or not at all when the run has it.
   const limits = services.config.ai.limits;
   const cached = req.providerCache?.provider;
   const callId = uuidv7();
   const billed = billingEnabled();
   let refused: AppError | null = null;
+  // The run's earlier records first, so that the usage read below counts them.
+  if (req.afterWrites && limitsSet(limits)) await req.afterWrites();
   const { provider, breach, charge } =
-    cached && !limitsSet(limits) && !billed
-      ? { provider: cached, breach: null, charge: null }
+    !limitsSet(limits) && !billed
+      ? { provider: cached ?? (await resolveProvider(services, ctx)), breach: null, charge: null }
       : await withTenant(
           db,
           ctx,
@@ -220,7 +243,8 @@ async function prepare(services: AiServices, ctx: AiContext, req: ModelRequest<u
     providerKind: provider.kind,
     providerSource: provider.source,
     model: provider.model,
-    prompt: { system: req.system ?? null, messages: req.messages as unknown[] },
+    // A copy: a deferred record is written after the caller has added the reply to its messages.
+    prompt: { system: req.system ?? null, messages: [...req.messages] as unknown[] },
     recordRefs: req.recordRefs ?? [],
     streamed,
     attempts: 0,
@@ -233,12 +257,18 @@ async function prepare(services: AiServices, ctx: AiContext, req: ModelRequest<u
     await recordCall(db, ctx, { ...base, outcome: 'limit_exceeded', errorMessage: (refused as AppError).message }, req.earlierCalls);
     throw refused;
   }
-  const log: AttemptLog = { attempts: 0, lastStatus: null };
-  const model = providerModel({ ...provider, fetch: retryingFetch(services.config.ai.retry, log) });
+  let built = req.providerCache?.model;
+  if (built) Object.assign(built.log, { attempts: 0, lastStatus: null } satisfies AttemptLog);
+  else {
+    const log: AttemptLog = { attempts: 0, lastStatus: null };
+    built = { model: providerModel({ ...provider, fetch: retryingFetch(services.config.ai.retry, log) }), log };
+    if (req.providerCache) req.providerCache.model = built;
+  }
+  const { model, log } = built;
   const timeout = AbortSignal.timeout(services.config.ai.timeoutMs);
   const stop = new AbortController();
   const signal = AbortSignal.any([timeout, stop.signal, ...(req.abortSignal ? [req.abortSignal] : [])]);
-  return { provider, model, log, signal, timeout, stop, base, charge, earlier: req.earlierCalls ?? [] };
+  return { provider, model, log, signal, timeout, stop, base, charge, earlier: req.earlierCalls ?? [], deferRecord: req.deferRecord === true };
 }
 
 async function succeed<T>(
@@ -253,7 +283,8 @@ async function succeed<T>(
   const tokensOut = out.usage?.outputTokens ?? null;
   const costUsd = costOf(priceOf(p.provider.model, p.provider.prices, services.config.ai.prices), tokensIn, tokensOut);
   const output: StoredOutput = { text: out.text || null, toolCalls: out.toolCalls.map((c) => ({ name: c.name, input: c.input })), ...(out.object !== undefined ? { object: out.object } : {}) };
-  const callId = await recordCall(services.database.db, ctx, { ...p.base, outcome: 'ok', output, tokensIn, tokensOut, costUsd, latencyMs, attempts: p.log.attempts }, p.earlier);
+  const call: NewAiCall = { ...p.base, outcome: 'ok', output, tokensIn, tokensOut, costUsd, latencyMs, attempts: p.log.attempts };
+  const callId = p.deferRecord ? p.base.id! : await recordCall(services.database.db, ctx, call, p.earlier);
   return {
     callId,
     text: out.text,
@@ -266,6 +297,7 @@ async function succeed<T>(
     latencyMs,
     attempts: p.log.attempts,
     provider: { source: p.provider.source, kind: p.provider.kind, model: p.provider.model },
+    ...(p.deferRecord ? { unwritten: [...p.earlier, call] } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { setScope, type Db, type Tx } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
@@ -35,9 +35,18 @@ export async function recordAudit(tx: Tx, ctx: WorkspaceContext, event: AuditEve
  * of a second of history (an agent's tool calls).
  */
 export async function recordAuditAlone(db: Db, ctx: WorkspaceContext, event: AuditEvent, options: { waitForDisk?: boolean } = {}): Promise<void> {
-  await db.execute(sql`SELECT kestrel_record_audit(${ctx.workspaceId}::uuid, ${uuidv7()}::uuid, ${ctx.userId ?? null}::uuid, ${ctx.actorLabel ?? null}, ${event.action},
+  await db.execute(sql`SELECT ${auditStatement(ctx, event, options)}`);
+}
+
+/**
+ * The expression `recordAuditAlone` sends: for a statement sent on its own, alone or with other
+ * such expressions in the same SELECT (an agent step's call record and its tool calls' entries,
+ * issue 14), so that the statement is its transaction (decision 023).
+ */
+export function auditStatement(ctx: WorkspaceContext, event: AuditEvent, options: { waitForDisk?: boolean } = {}): SQL {
+  return sql`kestrel_record_audit(${ctx.workspaceId}::uuid, ${uuidv7()}::uuid, ${ctx.userId ?? null}::uuid, ${ctx.actorLabel ?? null}, ${event.action},
     ${event.targetType ?? null}, ${event.targetId ?? null}, ${ctx.ip ?? null}, ${ctx.userAgent?.slice(0, 500) ?? null}, ${JSON.stringify(event.details ?? {})}::jsonb,
-    ${options.waitForDisk !== false})`);
+    ${options.waitForDisk !== false})`;
 }
 
 /**

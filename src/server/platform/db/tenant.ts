@@ -110,6 +110,23 @@ export function withTenantReading<R, T>(db: Db, ctx: Pick<WorkspaceContext, 'wor
   });
 }
 
+/**
+ * Issue 14: a read on its own, in one round trip: the scope and `read` sent as one simple-protocol
+ * text of two statements, which PostgreSQL runs as one implicit transaction (no BEGIN: there is
+ * none to commit or roll back). The scope is set with is_local = true, so it ends with that
+ * transaction whatever happens, as `withTenant`'s does at its COMMIT; row-level security applies
+ * to the read as in any tenant transaction. The same UUID check as `withTenantReading`; anything
+ * else reads through `read.fallback` in a `withTenant` transaction.
+ */
+export async function readInTenant<R>(db: Db, ctx: Pick<WorkspaceContext, 'workspaceId' | 'userId'>, read: FirstRead<R>): Promise<R[]> {
+  const root = db._.session as unknown as RootSession;
+  const literal = UUID.test(ctx.workspaceId) && (ctx.userId === null || ctx.userId === undefined || UUID.test(ctx.userId));
+  if (!literal || !(root.client instanceof pg.Pool)) return withTenant(db, ctx, (tx) => read.fallback(tx));
+  const text = `SELECT set_config('kestrel.workspace_id', '${ctx.workspaceId}', true), set_config('kestrel.user_id', '${ctx.userId ?? ''}', true); ${read.text(ctx.workspaceId)}`;
+  const answer = (await root.client.query(text)) as unknown as pg.QueryResult[];
+  return answer[1]!.rows as R[];
+}
+
 export interface TenantOptions {
   /**
    * false: the commit does not wait for the disk (synchronous_commit off, for this transaction

@@ -1,10 +1,11 @@
-import { tool, type ModelMessage, type ToolSet } from 'ai';
+import { tool, zodSchema, type ModelMessage, type Schema, type ToolSet } from 'ai';
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
-import { streamModel, type ProviderCache } from '../../ai/run-model';
-import { recordAuditAlone } from '../../audit';
+import { callRecordStatement, streamModel, type NewAiCall, type ProviderCache } from '../../ai';
+import { auditStatement, type AuditEvent } from '../../audit';
 import { agentResultSchema, type AgentName, type AgentResult, type RunEvent } from '../agents.contract';
 import { describeToolError } from '../tools/record-tools';
 import type { AgentTool, RecordBook, ToolEnv } from './tool';
@@ -60,6 +61,19 @@ export function keepKnownCitations(result: AgentResult, records: RecordBook): Ag
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}…` : s);
 
 /**
+ * Issue 14: a tool's input schema as the AI SDK takes it, made once per schema. The SDK turns a
+ * zod schema into JSON Schema on every call it is given to (the finish tool's alone was a good
+ * part of a step's CPU); this wrapper converts on first use and keeps the result. Validation of
+ * the model's tool input is the same zod parse either way.
+ */
+const sdkSchemas = new WeakMap<z.ZodType, Schema<unknown>>();
+function sdkSchema(schema: z.ZodType): Schema<unknown> {
+  let made = sdkSchemas.get(schema);
+  if (!made) sdkSchemas.set(schema, (made = zodSchema(schema as z.ZodType<unknown>)));
+  return made;
+}
+
+/**
  * AI-2: the agent runtime. Each step is one model call (recorded, with the records read so far,
  * AI-4); the tool calls it asks for are validated with zod and run with the caller's
  * WorkspaceContext and role — so a model that asks for another workspace's ids reads nothing —
@@ -67,25 +81,77 @@ const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}�
  * limit, or a person's Stop. Retries on 429/5xx happen inside each model call.
  */
 export async function runLoop(services: Services, ctx: WorkspaceContext, def: LoopDefinition, o: LoopOptions): Promise<LoopOutcome> {
-  // Issue 14: a tool call's audit entry is written while the next model call runs, not before it
-  // (its transaction was half of a step's round trips). The run ends only once every entry is
-  // written, and fails as before if one could not be (AI-5: every tool call is audited).
-  const audits: Promise<unknown>[] = [];
+  // Issue 14: a step's call record (AI-4) and its tool calls' audit entries (AI-5) are written in
+  // one statement, sent when the step's tools have run and not waited for: the next model call
+  // goes out meanwhile (the record alone was a round trip on every step's path). The run ends only
+  // once every write has landed, and fails if one could not be, as when the record was written
+  // first; a failed write also stops the run at its next step.
+  const writes = new StepWrites(services, ctx);
   let outcome: LoopOutcome;
   try {
-    outcome = await loop(services, ctx, def, o, audits);
+    outcome = await loop(services, ctx, def, o, writes);
   } finally {
-    const failed = (await Promise.all(audits)).find((r) => r !== null);
-    if (failed !== undefined) throw failed;
+    const failed = await writes.settled();
+    if (failed !== null) throw failed;
   }
   return outcome;
 }
 
-async function loop(services: Services, ctx: WorkspaceContext, def: LoopDefinition, o: LoopOptions, audits: Promise<unknown>[]): Promise<LoopOutcome> {
+/**
+ * The writes of a run's steps. One statement at a time: the records of steps that end while one
+ * is in flight go together in the next (a step's own stay together in one, so one transaction).
+ * With a real model a step takes far longer than its write, so each step's goes out alone as soon
+ * as the step ends; only when steps come faster than PostgreSQL answers (an instant provider on a
+ * busy machine) do they group, one statement for several steps instead of one per step.
+ */
+class StepWrites {
+  private calls: NewAiCall[] = [];
+  private audits: AuditEvent[] = [];
+  private inFlight: Promise<void> | null = null;
+  /** The first write that failed; it stops the run. */
+  failed: unknown = null;
+
+  constructor(
+    private readonly services: Services,
+    private readonly ctx: WorkspaceContext,
+  ) {}
+
+  send(calls: NewAiCall[], audits: AuditEvent[]): void {
+    this.calls.push(...calls);
+    this.audits.push(...audits);
+    if (!this.inFlight) this.inFlight = this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.calls.length > 0 || this.audits.length > 0) {
+      const calls = this.calls.splice(0);
+      const audits = this.audits.splice(0);
+      if (this.failed !== null) continue; // the run is failing: nothing more is written after a lost record
+      // One statement, so one transaction of its own (decision 023). An agent's tool-call entry
+      // does not wait for the disk, as the call record does not: a database crash loses at most
+      // the last fraction of a second of them; a proposal's own audit entry commits with the proposal.
+      const parts = [...calls.map((c) => callRecordStatement(this.ctx, c)), ...audits.map((a) => auditStatement(this.ctx, a, { waitForDisk: false }))];
+      try {
+        await this.services.database.db.execute(sql`SELECT ${sql.join(parts, sql`, `)}`);
+      } catch (error) {
+        this.failed = error ?? new Error('The call records and audit entries of an agent step were not written.');
+      }
+    }
+    this.inFlight = null;
+  }
+
+  /** Waits until everything sent is written; the first error, or null. */
+  async settled(): Promise<unknown> {
+    while (this.inFlight) await this.inFlight;
+    return this.failed;
+  }
+}
+
+async function loop(services: Services, ctx: WorkspaceContext, def: LoopDefinition, o: LoopOptions, writes: StepWrites): Promise<LoopOutcome> {
   const messages = [...o.messages];
   const byName = new Map(def.tools.map((t) => [t.name, t]));
-  const sdkTools: ToolSet = Object.fromEntries(def.tools.map((t) => [t.name, tool({ description: t.description, inputSchema: t.input })]));
-  if (def.finish === 'result') sdkTools[FINISH] = tool({ description: finishDescription, inputSchema: agentResultSchema });
+  const sdkTools: ToolSet = Object.fromEntries(def.tools.map((t) => [t.name, tool({ description: t.description, inputSchema: sdkSchema(t.input) })]));
+  if (def.finish === 'result') sdkTools[FINISH] = tool({ description: finishDescription, inputSchema: sdkSchema(agentResultSchema) });
   const deadline = AbortSignal.timeout(def.timeLimitMs);
   const signal = AbortSignal.any([deadline, ...(o.signal ? [o.signal] : [])]);
   const out: LoopOutcome = { status: 'failed', text: '', result: null, steps: 0, tokensIn: 0, tokensOut: 0, costUsd: null, error: null, messages };
@@ -94,6 +160,8 @@ async function loop(services: Services, ctx: WorkspaceContext, def: LoopDefiniti
   const providerCache: ProviderCache = {};
 
   for (let step = 1; step <= def.maxSteps; step++) {
+    // A step whose record could not be written ends the run (runLoop throws that error).
+    if (writes.failed !== null) return out;
     if (signal.aborted || (o.stopRequested && (await o.stopRequested()))) return stopped(out, deadline.aborted, def);
     out.steps = step;
     o.emit({ type: 'step', step, at: new Date().toISOString() });
@@ -108,6 +176,8 @@ async function loop(services: Services, ctx: WorkspaceContext, def: LoopDefiniti
         recordRefs: o.records.all().map((r) => ({ type: r.type, id: r.id })),
         abortSignal: signal,
         providerCache,
+        deferRecord: true,
+        afterWrites: () => writes.settled(),
       });
       for await (const delta of stream.textStream) o.onDelta?.(step, delta);
       reply = await stream.result;
@@ -119,54 +189,60 @@ async function loop(services: Services, ctx: WorkspaceContext, def: LoopDefiniti
       }
       throw error;
     }
-    out.tokensIn += reply.tokensIn ?? 0;
-    out.tokensOut += reply.tokensOut ?? 0;
-    if (reply.costUsd !== null) out.costUsd = (out.costUsd ?? 0) + reply.costUsd;
-    o.emit({ type: 'call', step, callId: reply.callId });
-    if (reply.text) {
-      out.text = reply.text;
-      o.emit({ type: 'text', step, text: reply.text });
-    }
-    messages.push(...reply.responseMessages);
+    // This step's record and audit entries, sent together however the step ends.
+    const audits: AuditEvent[] = [];
+    try {
+      out.tokensIn += reply.tokensIn ?? 0;
+      out.tokensOut += reply.tokensOut ?? 0;
+      if (reply.costUsd !== null) out.costUsd = (out.costUsd ?? 0) + reply.costUsd;
+      o.emit({ type: 'call', step, callId: reply.callId });
+      if (reply.text) {
+        out.text = reply.text;
+        o.emit({ type: 'text', step, text: reply.text });
+      }
+      messages.push(...reply.responseMessages);
 
-    if (reply.toolCalls.length === 0) {
-      if (def.finish === 'text') {
+      if (reply.toolCalls.length === 0) {
+        if (def.finish === 'text') {
+          out.status = 'succeeded';
+          return out;
+        }
+        // A model that answered in prose is asked once for the structured answer; then its prose stands.
+        if (!nudged && step < def.maxSteps) {
+          nudged = true;
+          messages.push({ role: 'user', content: `Now call ${FINISH} with your answer.` });
+          continue;
+        }
+        out.result = { summary: reply.text.trim() || 'The agent gave no answer.', findings: [] };
+        out.status = reply.text.trim() ? 'succeeded' : 'failed';
+        if (out.status === 'failed') out.error = 'The model gave no answer.';
+        return out;
+      }
+
+      const results: { type: 'tool-result'; toolCallId: string; toolName: string; output: { type: 'text'; value: string } }[] = [];
+      let finished = false;
+      for (const call of reply.toolCalls) {
+        if (call.name === FINISH && def.finish === 'result') {
+          const parsed = agentResultSchema.safeParse(call.input);
+          if (parsed.success) {
+            out.result = keepKnownCitations(parsed.data, o.records);
+            finished = true;
+            results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.name, output: { type: 'text', value: 'Answer received.' } });
+          } else {
+            results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.name, output: { type: 'text', value: `The answer is not valid: ${z.prettifyError(parsed.error)}` } });
+          }
+          continue;
+        }
+        const value = await runTool(services, ctx, def, o, byName.get(call.name), call, step, audits);
+        results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.name, output: { type: 'text', value } });
+      }
+      messages.push({ role: 'tool', content: results });
+      if (finished) {
         out.status = 'succeeded';
         return out;
       }
-      // A model that answered in prose is asked once for the structured answer; then its prose stands.
-      if (!nudged && step < def.maxSteps) {
-        nudged = true;
-        messages.push({ role: 'user', content: `Now call ${FINISH} with your answer.` });
-        continue;
-      }
-      out.result = { summary: reply.text.trim() || 'The agent gave no answer.', findings: [] };
-      out.status = reply.text.trim() ? 'succeeded' : 'failed';
-      if (out.status === 'failed') out.error = 'The model gave no answer.';
-      return out;
-    }
-
-    const results: { type: 'tool-result'; toolCallId: string; toolName: string; output: { type: 'text'; value: string } }[] = [];
-    let finished = false;
-    for (const call of reply.toolCalls) {
-      if (call.name === FINISH && def.finish === 'result') {
-        const parsed = agentResultSchema.safeParse(call.input);
-        if (parsed.success) {
-          out.result = keepKnownCitations(parsed.data, o.records);
-          finished = true;
-          results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.name, output: { type: 'text', value: 'Answer received.' } });
-        } else {
-          results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.name, output: { type: 'text', value: `The answer is not valid: ${z.prettifyError(parsed.error)}` } });
-        }
-        continue;
-      }
-      const value = await runTool(services, ctx, def, o, byName.get(call.name), call, step, audits);
-      results.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.name, output: { type: 'text', value } });
-    }
-    messages.push({ role: 'tool', content: results });
-    if (finished) {
-      out.status = 'succeeded';
-      return out;
+    } finally {
+      writes.send(reply.unwritten ?? [], audits);
     }
   }
   out.error = `Stopped after ${def.maxSteps} steps without an answer.`;
@@ -192,7 +268,7 @@ async function runTool(
   t: AgentTool | undefined,
   call: { toolCallId: string; name: string; input: unknown },
   step: number,
-  audits: Promise<unknown>[],
+  audits: AuditEvent[],
 ): Promise<string> {
   let ok = false;
   let value: string;
@@ -220,20 +296,12 @@ async function runTool(
     }
   }
   o.emit({ type: 'tool', step, tool: call.name, input: call.input, ok, summary });
-  // Not waiting for the disk here: a proposal's own audit entry commits with the proposal.
-  // One round trip (issue 14): the entry's statement is its own transaction.
-  const audit = recordAuditAlone(
-    services.database.db,
-    ctx,
-    {
-      action: 'agent.tool_call',
-      targetType: 'agent_run',
-      targetId: o.runId,
-      details: { agent: def.agent, tool: call.name, ok, input: clip(JSON.stringify(call.input ?? null), 2000), summary },
-    },
-    { waitForDisk: false },
-  );
-  // Settles to null, or to the error: never an unhandled rejection while the run goes on.
-  audits.push(audit.then(() => null, (error: unknown) => error ?? new Error('The audit entry was not written.')));
+  // AI-5: written with the step's call record once the step's tools have run (runLoop).
+  audits.push({
+    action: 'agent.tool_call',
+    targetType: 'agent_run',
+    targetId: o.runId,
+    details: { agent: def.agent, tool: call.name, ok, input: clip(JSON.stringify(call.input ?? null), 2000), summary },
+  });
   return value;
 }
