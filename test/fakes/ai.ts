@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { FakeProvider, route, type FakeRequest as HttpRequest, type FakeResponse } from './harness';
+import { closeAfterFile } from '../helpers/file-cleanup';
 
 /**
  * A local AI provider for tests (STYLE 13): a real HTTP server on 127.0.0.1 that speaks
@@ -220,8 +221,7 @@ function embeddingTexts(api: FakeApi, body: any): string[] {
 /** Starts a fake provider for the current test file; it stops after the file's tests. */
 export async function startFakeAi(): Promise<FakeAi> {
   const fake = await new FakeAi().start();
-  const { afterAll } = await import('vitest');
-  afterAll(() => fake.stop());
+  closeAfterFile(() => fake.stop());
   return fake;
 }
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeAfterFile } from '../helpers/file-cleanup';
 
 /**
  * The one small harness every provider fake under `test/fakes/` is built on (non-negotiable 2):
@@ -194,7 +195,6 @@ export function parseForm(raw: string): Record<string, unknown> {
 /** Start a fake for the current test file and stop it after the file's tests. */
 export async function startFake<T extends FakeProvider>(fake: T): Promise<T> {
   await fake.start();
-  const { afterAll } = await import('vitest');
-  afterAll(() => fake.stop());
+  closeAfterFile(() => fake.stop());
   return fake;
 }

@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll } from 'vitest';
+import { closeAfterFile } from '../helpers/file-cleanup';
 // @ts-expect-error -- oidc-provider ships no type declarations; the little of it used here is typed below.
 import ProviderModule from 'oidc-provider';
 
@@ -212,7 +212,7 @@ export async function startOidcServer(): Promise<OidcServer> {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
-  afterAll(close);
+  closeAfterFile(close);
   return { issuer, clientId, clientSecret, registerClient, authorize, authorizationRequests, tokenExchanges, requests, close };
 }
 

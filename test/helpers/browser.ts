@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll } from 'vitest';
+import { closeAfterFile } from './file-cleanup';
 import { startTestServer, type TestServer } from './server';
 
 /** What every browser test shares: the web build, Chromium, a page that reports breakage, signing in. */
@@ -107,6 +107,6 @@ export async function startBrowserSuite(env: Record<string, string> = {}): Promi
   await ensureWebBuild();
   const server = await startTestServer(env);
   const browser = await launchChromium();
-  afterAll(() => browser.close());
+  closeAfterFile(() => browser.close());
   return { server, browser };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, inject } from 'vitest';
+import { inject } from 'vitest';
+import { closeAfterFile } from './file-cleanup';
 import pg from 'pg';
 
 const TEMPLATE_DB = 'kestrel_template';
@@ -15,7 +16,7 @@ export async function createTestDatabase(): Promise<string> {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
   await admin.end();
-  afterAll(async () => {
+  closeAfterFile(async () => {
     const c = new pg.Client({ connectionString: adminUrl });
     await c.connect();
     await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

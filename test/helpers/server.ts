@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll } from 'vitest';
+import { closeAfterFile } from './file-cleanup';
 import { buildApp } from '../../src/server/app';
 import { startPlatform, type Platform } from '../../src/server/platform/boot';
 import { loadConfig } from '../../src/server/platform/config';
@@ -66,7 +66,7 @@ async function serve(platform: Platform, alsoStop: () => Promise<void> = async (
     await platform.shutdown();
     await alsoStop();
   };
-  afterAll(close);
+  closeAfterFile(close);
   return { app, url, close };
 }
 
