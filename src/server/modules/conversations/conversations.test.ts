@@ -334,6 +334,15 @@ describe('assistant', () => {
     expect(again).toHaveLength(1);
   });
 
+  it('CONV-2 MAIL-4 a visitor who leaves the "keep me posted" box unticked is recorded with consent not given (unknown), not denied', async () => {
+    const v = visitor(owner);
+    await v.start();
+    const res = await v.c.post(w(owner, '/contact'), { token: v.token, name: 'Noa Quiet', email: 'noa.quiet@example.test', consent: false }, { origin: SITE });
+    expect(res.statusCode, res.body).toBe(200);
+    const contact = (await owner.client.get(api(owner, '/contacts?q=noa.quiet@example.test'))).json().items.find((c: { email: string }) => c.email === 'noa.quiet@example.test');
+    expect(contact).toMatchObject({ source: 'website chat', consentState: 'unknown' });
+  });
+
   it('AI-6 with redaction on, every turn sent to the model is redacted: the team’s replies as well as the visitor’s', async () => {
     expect((await owner.client.request('PUT', api(owner, '/ai/settings'), { redactPii: true })).statusCode).toBe(200);
     try {
@@ -492,7 +501,7 @@ describe('handoff and inbox', () => {
       await v.c.post(w(owner, '/contact'), { token: v.token, name: 'Zoe Gone', email: 'zoe@example.test', consent: false }, { origin: SITE });
     }
     const contact = (await owner.client.get(api(owner, '/contacts?q=zoe@example.test'))).json().items[0];
-    expect(contact.consentState).toBe('denied');
+    expect(contact.consentState).toBe('unknown');
     const res = await owner.client.post(api(owner, '/conversations/erase-by-contact'), { contactId: contact.id });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().erased).toBe(2);

@@ -43,7 +43,8 @@ export async function captureLead(services: Services, conv: ConversationRow, inp
       emails: [email],
       ...(input.phone ? { phones: [input.phone] } : {}),
       source: 'website chat',
-      consentState: input.consent ? 'granted' : 'denied',
+      // MAIL-4: an unticked "keep me posted" box is no answer, not a refusal: consent stays "unknown" (not given).
+      consentState: input.consent ? 'granted' : 'unknown',
     });
     contactId = created.id;
   }
