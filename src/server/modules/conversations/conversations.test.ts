@@ -401,13 +401,17 @@ describe('handoff and inbox', () => {
     expect(seen.some((m: { body: string }) => m.body.includes('wedding order'))).toBe(false);
     const detail = (await staff.client.get(api(owner, `/conversations/${id}`))).json();
     expect(detail.messages.some((m: { author: string }) => m.author === 'note')).toBe(true);
+    // CONV-3: the team reads the system lines from its own side; the widget (above) keeps the visitor's wording.
+    const teamLines = (d: { messages: { author: string; body: string }[] }) => d.messages.filter((m) => m.author === 'system').map((m) => m.body);
+    expect(teamLines(detail)).toEqual(['Hi! Ask us about cakes.', 'The visitor asked for a person.', 'staff joined.']);
     expect(detail.conversation.unread).toBe(0);
     expect(fake.requests).toHaveLength(0);
     const back = await staff.client.post(api(owner, `/conversations/${id}/return`));
     expect(back.json().conversation).toMatchObject({ holder: 'assistant', status: 'pending' });
     await v.send('And delivery?');
-    await waitForMessage(v, (m) => m.author === 'system' && m.body.startsWith('The assistant is back'));
+    await waitForMessage(v, (m) => m.author === 'system' && m.body === 'The assistant is back. Ask for a person at any time.');
     await waitForMessage(v, (m) => m.author === 'assistant');
+    expect(teamLines((await staff.client.get(api(owner, `/conversations/${id}`))).json())).toEqual(['Hi! Ask us about cakes.', 'The visitor asked for a person.', 'staff joined.', 'The assistant is back.']);
   });
 
   it('CONV-4 client-role members see nothing of the inbox; filters by mine, unassigned, channel and status', async () => {
