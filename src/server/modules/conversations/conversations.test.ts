@@ -334,13 +334,23 @@ describe('assistant', () => {
     expect(again).toHaveLength(1);
   });
 
-  it('CONV-2 MAIL-4 a visitor who leaves the "keep me posted" box unticked is recorded with consent not given (unknown), not denied', async () => {
+  it('CONV-2 MAIL-4 a visitor who leaves the "keep me posted" box unticked is recorded with consent not given (unknown), not denied; ticking it records consent with source, time and proof', async () => {
     const v = visitor(owner);
     await v.start();
     const res = await v.c.post(w(owner, '/contact'), { token: v.token, name: 'Noa Quiet', email: 'noa.quiet@example.test', consent: false }, { origin: SITE });
     expect(res.statusCode, res.body).toBe(200);
     const contact = (await owner.client.get(api(owner, '/contacts?q=noa.quiet@example.test'))).json().items.find((c: { email: string }) => c.email === 'noa.quiet@example.test');
     expect(contact).toMatchObject({ source: 'website chat', consentState: 'unknown' });
+    expect((await owner.client.get(api(owner, `/outreach/contacts/${contact.id}/mail-status`))).json().consent).toBeNull();
+    // Ticked, later in another chat: granted, with source "website chat", time and proof.
+    const again = visitor(owner);
+    await again.start();
+    await again.c.post(w(owner, '/contact'), { token: again.token, name: 'Noa Quiet', email: 'noa.quiet@example.test', consent: true }, { origin: SITE });
+    const status = (await owner.client.get(api(owner, `/outreach/contacts/${contact.id}/mail-status`))).json();
+    expect(status.consentState).toBe('granted');
+    expect(status.consent).toMatchObject({ state: 'granted', source: 'website_chat' });
+    expect(status.consent.proof).toContain('in the website chat');
+    expect(Date.parse(status.consent.recordedAt)).not.toBeNaN();
   });
 
   it('AI-6 with redaction on, every turn sent to the model is redacted: the team’s replies as well as the visitor’s', async () => {
