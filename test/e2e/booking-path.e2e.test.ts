@@ -54,6 +54,8 @@ it('BOOK-1 BOOK-2 BOOK-4 BOOK-5 staff set up and share a booking page; a prospec
   await staff.page.waitForURL((u) => u.pathname === bookingPath && u.search.includes('connected'));
   await staff.page.getByRole('button', { name: 'Disconnect' }).waitFor();
 
+  // BOOK: the new page's hours start in the workspace's zone (Chicago), not the browser's (New York).
+  await expect.poll(() => staff.page.getByLabel('Time zone').inputValue()).toBe('America/Chicago');
   // The event type with the path's rules; a day off next week.
   await staff.page.getByLabel('Minimum notice (hours)').fill('4');
   const dayOff = new Date(Date.now() + 8 * 86_400_000).toISOString().slice(0, 10);

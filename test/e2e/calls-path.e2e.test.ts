@@ -58,7 +58,10 @@ it('CALL-1 CALL-2 CALL-3 a staff member works through today\'s call list: only c
   await expect(queue.getByRole('link', { name: 'Call Olivia Open at +12125550101' }).getAttribute('href')).resolves.toBe('tel:+12125550101');
   const why = page.getByRole('region', { name: 'Why not offered' });
   await why.getByText('Nate Night').waitFor();
-  await expect(why.textContent()).resolves.toContain('Outside calling hours (08:00–21:00)');
+  // CALL-3: one notice above the list says calling hours and when they open; the row is short.
+  await expect(page.getByTestId('outside-hours-notice').textContent()).resolves.toMatch(/1 contact is outside calling hours \(08:00–21:00 in their own time zone\)\. Calling opens again .*08:00/);
+  await expect(why.getByRole('listitem').filter({ hasText: 'Nate Night' }).textContent()).resolves.toMatch(/Opens \w+ 08:00 their time\./);
+  await expect(why.textContent()).resolves.not.toContain('Outside calling hours (08:00–21:00)');
   await expect(why.textContent()).resolves.toContain('Registered complaint');
 
   // Keyboard: next and previous.

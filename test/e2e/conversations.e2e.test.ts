@@ -125,6 +125,11 @@ it('CONV-1 CONV-2 CONV-3 CONV-4 the website assistant answers from knowledge, ca
   await item.click();
   await staffPage.getByRole('button', { name: 'Join' }).click();
   await chat(visitor).getByText('staff joined the conversation.').waitFor();
+  // CONV-3: the staff inbox words the same events from the team's side.
+  const staffLines = staffPage.getByRole('list', { name: 'Messages' });
+  await staffLines.getByText('The visitor asked for a person.', { exact: true }).waitFor();
+  await staffLines.getByText('staff joined.', { exact: true }).waitFor();
+  expect(await staffLines.getByText(/You asked for a person/).count()).toBe(0);
   await staffPage.getByLabel('Reply to the visitor').fill('Hi Mia, I can help with a custom cake. ');
   await staffPage.getByLabel('Insert a saved reply').selectOption({ label: '/custom' });
   await expect(staffPage.getByLabel('Reply to the visitor').inputValue()).resolves.toBe('Hi Mia, I can help with a custom cake. We make custom cakes for any event.');

@@ -70,6 +70,10 @@ it('MAIL-1 MAIL-2 the owner adds an SMTP account, sends a test, writes a templat
   await expect.poll(() => page.getByLabel('Subject').inputValue()).toBe('Welcome, {{contact.firstName}}');
   await page.getByLabel('Body').fill('<p>Hello {{contact.firstName}} {{contact.lastName}}, from {{company.name}}.</p>');
 
+  // MAIL-2: the preview is filled in at once, with the workspace's first contact; another can be searched for.
+  await expect.poll(() => page.getByTestId('preview-subject').textContent(), { timeout: 10_000 }).toBe('Welcome, Rosa <i>');
+  await page.getByText('(your first contact)').waitFor();
+  await page.getByRole('button', { name: 'Another contact' }).click();
   await page.getByLabel('Preview with a contact').fill('Rosa');
   await page.getByRole('button', { name: /Rosa <i> Diaz/ }).click();
   const preview = page.getByTestId('template-preview');

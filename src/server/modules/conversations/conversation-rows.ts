@@ -7,6 +7,7 @@ import { publish } from '../../platform/realtime/realtime';
 import { users } from '../accounts/accounts.schema';
 import type { ConversationSummary, MessageMeta, MessageSource, WidgetMessage } from './conversations.contract';
 import { conversationMessages, conversations, visitors } from './conversations.schema';
+import { teamSystemLine } from './system-lines';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof conversationMessages.$inferSelect;
@@ -216,7 +217,8 @@ export function staffMessage(r: MessageRow, authorUserName: string | null) {
     author: r.authorKind,
     authorUserId: r.authorUserId,
     authorName: r.authorUserId ? authorUserName : r.authorKind === 'assistant' ? 'Assistant' : null,
-    body: r.body,
+    // CONV-3: system lines from the team's side ("The visitor asked for a person"); the widget keeps its own wording.
+    body: r.authorKind === 'system' ? teamSystemLine(r.body, r.meta) : r.body,
     sources: r.sources,
     aiCallId: r.aiCallId,
     deliveryStatus: r.deliveryStatus,

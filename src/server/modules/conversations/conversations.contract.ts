@@ -13,6 +13,8 @@ export const MESSAGE_MAX = 4000;
 /** CONV-6: where an outbound email/WhatsApp message stands. */
 export const deliveryStatuses = ['queued', 'sent', 'delivered', 'read', 'failed'] as const;
 export const messageMetaSchema = z.object({
+  /** CONV-3: a system line as the team reads it (the body is the visitor's wording). */
+  teamBody: z.string().optional(),
   subject: z.string().optional(),
   /** RFC 3834 auto-reply or out-of-office: kept, but it neither reopens nor notifies. */
   autoReply: z.boolean().optional(),

@@ -334,6 +334,25 @@ describe('assistant', () => {
     expect(again).toHaveLength(1);
   });
 
+  it('CONV-2 MAIL-4 a visitor who leaves the "keep me posted" box unticked is recorded with consent not given (unknown), not denied; ticking it records consent with source, time and proof', async () => {
+    const v = visitor(owner);
+    await v.start();
+    const res = await v.c.post(w(owner, '/contact'), { token: v.token, name: 'Noa Quiet', email: 'noa.quiet@example.test', consent: false }, { origin: SITE });
+    expect(res.statusCode, res.body).toBe(200);
+    const contact = (await owner.client.get(api(owner, '/contacts?q=noa.quiet@example.test'))).json().items.find((c: { email: string }) => c.email === 'noa.quiet@example.test');
+    expect(contact).toMatchObject({ source: 'website chat', consentState: 'unknown' });
+    expect((await owner.client.get(api(owner, `/outreach/contacts/${contact.id}/mail-status`))).json().consent).toBeNull();
+    // Ticked, later in another chat: granted, with source "website chat", time and proof.
+    const again = visitor(owner);
+    await again.start();
+    await again.c.post(w(owner, '/contact'), { token: again.token, name: 'Noa Quiet', email: 'noa.quiet@example.test', consent: true }, { origin: SITE });
+    const status = (await owner.client.get(api(owner, `/outreach/contacts/${contact.id}/mail-status`))).json();
+    expect(status.consentState).toBe('granted');
+    expect(status.consent).toMatchObject({ state: 'granted', source: 'website_chat' });
+    expect(status.consent.proof).toContain('in the website chat');
+    expect(Date.parse(status.consent.recordedAt)).not.toBeNaN();
+  });
+
   it('AI-6 with redaction on, every turn sent to the model is redacted: the team’s replies as well as the visitor’s', async () => {
     expect((await owner.client.request('PUT', api(owner, '/ai/settings'), { redactPii: true })).statusCode).toBe(200);
     try {
@@ -392,13 +411,17 @@ describe('handoff and inbox', () => {
     expect(seen.some((m: { body: string }) => m.body.includes('wedding order'))).toBe(false);
     const detail = (await staff.client.get(api(owner, `/conversations/${id}`))).json();
     expect(detail.messages.some((m: { author: string }) => m.author === 'note')).toBe(true);
+    // CONV-3: the team reads the system lines from its own side; the widget (above) keeps the visitor's wording.
+    const teamLines = (d: { messages: { author: string; body: string }[] }) => d.messages.filter((m) => m.author === 'system').map((m) => m.body);
+    expect(teamLines(detail)).toEqual(['Hi! Ask us about cakes.', 'The visitor asked for a person.', 'staff joined.']);
     expect(detail.conversation.unread).toBe(0);
     expect(fake.requests).toHaveLength(0);
     const back = await staff.client.post(api(owner, `/conversations/${id}/return`));
     expect(back.json().conversation).toMatchObject({ holder: 'assistant', status: 'pending' });
     await v.send('And delivery?');
-    await waitForMessage(v, (m) => m.author === 'system' && m.body.startsWith('The assistant is back'));
+    await waitForMessage(v, (m) => m.author === 'system' && m.body === 'The assistant is back. Ask for a person at any time.');
     await waitForMessage(v, (m) => m.author === 'assistant');
+    expect(teamLines((await staff.client.get(api(owner, `/conversations/${id}`))).json())).toEqual(['Hi! Ask us about cakes.', 'The visitor asked for a person.', 'staff joined.', 'The assistant is back.']);
   });
 
   it('CONV-4 client-role members see nothing of the inbox; filters by mine, unassigned, channel and status', async () => {
@@ -492,7 +515,7 @@ describe('handoff and inbox', () => {
       await v.c.post(w(owner, '/contact'), { token: v.token, name: 'Zoe Gone', email: 'zoe@example.test', consent: false }, { origin: SITE });
     }
     const contact = (await owner.client.get(api(owner, '/contacts?q=zoe@example.test'))).json().items[0];
-    expect(contact.consentState).toBe('denied');
+    expect(contact.consentState).toBe('unknown');
     const res = await owner.client.post(api(owner, '/conversations/erase-by-contact'), { contactId: contact.id });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().erased).toBe(2);

@@ -7,6 +7,7 @@ import { conversations, widgetSettings } from './conversations.schema';
 import { isOpen } from './widget-settings';
 import { cachedSettings, type HasRealtime } from './workspace-cache';
 import { workspaceMembers } from '../workspaces';
+import { assistantBackLine, handoffLine, joinedLine, type FlagReason } from './system-lines';
 
 const WHO = String.raw`(human|humans|agent|person|people|someone|somebody|operator|representative|staff|team member)`;
 const ASK = String.raw`(talk|speak|chat|connect|transfer|put me through|get me|want|need)`;
@@ -24,33 +25,13 @@ export function asksForPerson(text: string): boolean {
   return shortAsk.test(text) || realWho.test(text) || askThenWho.test(text) || whoThenAsk.test(text);
 }
 
-/** Why a person is needed, shown in the inbox. */
-export type FlagReason = 'asked' | 'no_knowledge' | 'ai_failed' | 'no_ai_provider' | 'restricted_contact' | 'assistant_off';
-
-const handoffNotice: Record<FlagReason, string> = {
-  asked: 'You asked for a person. Someone from the team will join here shortly.',
-  no_knowledge: 'A person from the team will pick this up here shortly.',
-  ai_failed: 'Our assistant is unavailable right now. A person from the team will reply here.',
-  no_ai_provider: 'Thanks! A person from the team will reply here.',
-  restricted_contact: 'A person from the team will reply here.',
-  assistant_off: 'Thanks! A person from the team will reply here.',
-};
-
-/** CONV-1: outside the opening hours nobody joins "shortly": the visitor is told the reply comes when the team is back. */
-const awayNotice: Record<FlagReason, string> = {
-  asked: "You asked for a person. We're away right now: someone from the team will reply here when we're back.",
-  no_knowledge: "I'll ask a person from the team. We're away right now: they will reply here when we're back.",
-  ai_failed: "Our assistant is unavailable right now, and so are we: a person from the team will reply here when we're back.",
-  no_ai_provider: "Thanks! We're away right now: a person from the team will reply here when we're back.",
-  restricted_contact: "We're away right now: a person from the team will reply here when we're back.",
-  assistant_off: "Thanks! We're away right now: a person from the team will reply here when we're back.",
-};
+export type { FlagReason } from './system-lines';
 
 /** What the visitor is told on a handoff: the web chat's opening hours are read only then (a handoff is rare; messages never read them here). */
-async function noticeFor(services: HasRealtime, tx: Tx, conv: ConversationRow, reason: FlagReason): Promise<string> {
-  if (conv.channel !== 'web') return handoffNotice[reason];
+async function noticeFor(services: HasRealtime, tx: Tx, conv: ConversationRow, reason: FlagReason) {
+  if (conv.channel !== 'web') return handoffLine(reason, false);
   const settings = await cachedSettings(services, tx, conv.workspaceId);
-  return isOpen(settings?.businessHours) ? handoffNotice[reason] : awayNotice[reason];
+  return handoffLine(reason, !isOpen(settings?.businessHours));
 }
 
 /**
@@ -66,7 +47,7 @@ export async function requestHandoff(services: HasRealtime, tx: Tx, conv: Conver
     flagReason: reason,
     resolvedAt: null,
   });
-  if (!already) await appendMessage(tx, conv, { authorKind: 'system', body: await noticeFor(services, tx, conv, reason) });
+  if (!already) await appendMessage(tx, conv, { authorKind: 'system', ...(await noticeFor(services, tx, conv, reason)) });
   await autoAssign(services, tx, conv.workspaceId);
 }
 
@@ -75,14 +56,14 @@ export async function joinConversation(tx: Tx, conv: ConversationRow, userId: st
   const [user] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId));
   await touchConversation(tx, conv, { holder: 'human', status: 'open', assigneeUserId: userId, unreadStaff: 0, resolvedAt: null });
   if (conv.holder !== 'human' || conv.assigneeUserId !== userId) {
-    await appendMessage(tx, conv, { authorKind: 'system', body: `${firstName(user?.name ?? 'A team member')} joined the conversation.` });
+    await appendMessage(tx, conv, { authorKind: 'system', ...joinedLine(firstName(user?.name ?? 'A team member')) });
   }
 }
 
 /** CONV-3: back to the assistant ("The assistant is back"); it is pending again, not counted against anyone's cap. */
 export async function returnToAssistant(services: HasRealtime, tx: Tx, conv: ConversationRow): Promise<void> {
   await touchConversation(tx, conv, { holder: 'assistant', status: 'pending', handoffRequestedAt: null, flagReason: null });
-  if (conv.holder !== 'assistant') await appendMessage(tx, conv, { authorKind: 'system', body: 'The assistant is back. Ask for a person at any time.' });
+  if (conv.holder !== 'assistant') await appendMessage(tx, conv, { authorKind: 'system', ...assistantBackLine() });
   await autoAssign(services, tx, conv.workspaceId);
 }
 

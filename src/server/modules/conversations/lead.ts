@@ -8,6 +8,7 @@ import { activities } from '../activities/activities.schema';
 import { htmlToText, sanitiseRichText } from '../activities/sanitise-html';
 import { createContact } from '../crm/contacts/create-contact';
 import { contacts } from '../crm/crm.schema';
+import { recordConsentIn } from '../outreach';
 import { lockConversation, visitorMessages, type ConversationRow } from './conversation-rows';
 import type { leaveContactBody } from './conversations.contract';
 import { queueCloserIfQualified } from './closer-next-step';
@@ -43,11 +44,22 @@ export async function captureLead(services: Services, conv: ConversationRow, inp
       emails: [email],
       ...(input.phone ? { phones: [input.phone] } : {}),
       source: 'website chat',
-      consentState: input.consent ? 'granted' : 'denied',
+      // MAIL-4: an unticked "keep me posted" box is no answer, not a refusal: consent stays "unknown" (not given).
+      consentState: input.consent ? 'granted' : 'unknown',
     });
     contactId = created.id;
   }
+  const linkedId = contactId;
   await withTenant(db, ctx, async (tx) => {
+    // MAIL-4: a ticked box is consent, recorded with its source, time and proof (new and known contacts alike).
+    if (input.consent) {
+      const [visitor] = await tx
+        .select({ ip: visitors.ip, pageUrl: visitors.pageUrl })
+        .from(visitors)
+        .where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
+      const proof = `Ticked "You may contact me about my request and offers." in the website chat (conversation ${conv.id}) at ${new Date().toISOString()}, on ${visitor?.pageUrl ?? 'an unknown page'} from ${visitor?.ip ?? 'unknown IP'}, leaving ${email}.`;
+      await recordConsentIn(tx, ctx, { contactId: linkedId, state: 'granted', source: 'website_chat', proof });
+    }
     await tx.update(visitors).set({ contactId }).where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
     await tx.update(conversations).set({ contactId }).where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)));
     const linked = await lockConversation(tx, conv.workspaceId, conv.id);

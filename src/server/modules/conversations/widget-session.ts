@@ -15,6 +15,7 @@ import type { leaveContactBody, sendWidgetMessageBody, startConversationBody } f
 import { conversations, visitors } from './conversations.schema';
 import { asksForPerson, autoAssign, requestHandoff } from './handoff';
 import { captureLead } from './lead';
+import { leftDetailsLine } from './system-lines';
 import { readVisitorToken, signVisitorToken } from './visitor-token';
 import { isOpen, readSettings } from './widget-settings';
 
@@ -187,7 +188,7 @@ export async function leaveContact(services: Services, workspaceId: string, inpu
       .update(visitors)
       .set({ name: input.name, email: input.email.toLowerCase(), phone: input.phone || null, consent: input.consent })
       .where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, conv.visitorId)));
-    await appendMessage(tx, conv, { authorKind: 'system', body: `Thanks, ${input.name.split(/\s+/)[0]}! We'll follow up at ${input.email.toLowerCase()}.` });
+    await appendMessage(tx, conv, { authorKind: 'system', ...leftDetailsLine(input.name, input.email.toLowerCase(), input.consent) });
     return conv;
   });
   const contactId = await captureLead(services, conv, input);

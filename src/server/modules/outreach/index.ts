@@ -1,5 +1,5 @@
 /** What other modules use of outreach: privacy's erasure keeps an erased person uncontactable through the one suppression list (MAIL-4, PRIV-3); the inbound email route hands over DSNs, unsubscribe mails and replies, which end sequences (MAIL-2, MAIL-3, MAIL-4). */
-export { suppressErased, suppressErasedAddress, suppressionOf } from './mail/consent';
+export { recordConsentIn, suppressErased, suppressErasedAddress, suppressionOf } from './mail/consent';
 export { sendOutreachMail, type OutreachMailInput, type SendOutcome } from './mail/send-outreach-mail';
 export { sendingAccountKindsInUse } from './mail/account-kinds';
 export { receiveOutreachDsn, receiveUnsubscribeMail } from './mail/inbound-mail';

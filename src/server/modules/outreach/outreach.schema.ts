@@ -8,7 +8,7 @@ const ts = (name: string) => timestamp(name, { withTimezone: true });
 
 export const suppressionKinds = ['email', 'phone'] as const;
 export const suppressionReasons = ['unsubscribed', 'bounced', 'complained', 'erased'] as const;
-export const consentSources = ['form', 'import', 'double_opt_in', 'manual', 'unsubscribe_one_click', 'unsubscribe_link', 'unsubscribe_mail'] as const;
+export const consentSources = ['form', 'import', 'double_opt_in', 'manual', 'website_chat', 'unsubscribe_one_click', 'unsubscribe_link', 'unsubscribe_mail'] as const;
 export const consentStates = ['granted', 'withdrawn'] as const;
 export const mailStreams = ['transactional', 'marketing'] as const;
 export const outreachMessageStatuses = ['sending', 'sent', 'failed'] as const;

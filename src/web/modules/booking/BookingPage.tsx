@@ -8,6 +8,7 @@ import { SelectField, TextField } from '../../ui/Field';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { useMe } from '../accounts/useMe';
 import { fetchMembers } from '../workspaces/api';
+import { useWorkspace } from '../workspaces/useWorkspaces';
 import { allTimeZones, bookingApi, browserTimeZone } from './api';
 import { BookingsCalendar } from './BookingsCalendar';
 import { EventTypeEditor } from './EventTypeEditor';
@@ -32,7 +33,10 @@ export function BookingPage() {
   const [editingHours, setEditingHours] = useState<string | null>(null);
 
   // The quick editor: weekday hours in a zone, and an event type on them.
-  const [zone, setZone] = useState(browserTimeZone);
+  // BOOK: a new page's hours start in the workspace's time zone (the browser's until it is known); the person may pick another.
+  const workspace = useWorkspace(workspaceId);
+  const [zoneChosen, setZone] = useState<string | null>(null);
+  const zone = zoneChosen ?? workspace.data?.timeZone ?? browserTimeZone();
   const [days, setDays] = useState([1, 2, 3, 4, 5]);
   const [from, setFrom] = useState('09:00');
   const [to, setTo] = useState('17:00');
@@ -190,7 +194,7 @@ export function BookingPage() {
           </fieldset>
           <TextField label="From" type="time" value={from} onChange={(e) => setFrom(e.target.value)} />
           <TextField label="To" type="time" value={to} onChange={(e) => setTo(e.target.value)} />
-          <SelectField label="Time zone" value={zone} onChange={(e) => setZone(e.target.value)} options={allTimeZones().map((z) => ({ value: z, label: z.replaceAll('_', ' ') }))} error={fields.timeZone} />
+          <SelectField label="Time zone" value={zone} onChange={(e) => setZone(e.target.value)} options={[...new Set([zone, ...allTimeZones()])].map((z) => ({ value: z, label: z.replaceAll('_', ' ') }))} error={fields.timeZone} />
           <TextField label="A day off" type="date" value={dayOff} onChange={(e) => setDayOff(e.target.value)} optional />
           {create.error && !Object.keys(fields).length ? <ErrorAlert className="sm:col-span-2">{errorMessage(create.error)}</ErrorAlert> : null}
           <div className="sm:col-span-2">

@@ -2,7 +2,7 @@ import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-quer
 import { Link, useParams } from '@tanstack/react-router';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../lib/api';
-import { ErrorAlert, StatusNote } from '../../ui/Alert';
+import { ErrorAlert, InfoNote, StatusNote } from '../../ui/Alert';
 import { Button, buttonClass } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { SelectField } from '../../ui/Field';
@@ -10,7 +10,7 @@ import { PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { fetchSavedViews } from '../views/api';
 import { templatesApi, type OutreachTemplate } from '../outreach/mail-api';
-import { callsApi, localClock, skipLabels, type OfferedCall, type SkippedCall } from './api';
+import { callsApi, localClock, opensAtText, skipLabels, weekdayClock, type OfferedCall, type SkippedCall } from './api';
 import { LogCallDialog } from './LogCallDialog';
 
 const typing = (el: EventTarget | null) => el instanceof HTMLElement && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
@@ -109,6 +109,7 @@ export function CallListPage() {
         <SectionHeading id="call-queue-heading" description={<span className="hidden sm:inline">J or ↓ next, K or ↑ previous, L log a call.</span>}>
           Today's queue
         </SectionHeading>
+        <OutsideHoursNotice skipped={skipped} />
         {queue.isPending ? (
           <SkeletonList rows={4} label="Loading the call list…" />
         ) : queue.isError ? (
@@ -211,11 +212,39 @@ function SkippedRow({ workspaceId, s }: { workspaceId: string; s: SkippedCall })
         <Link to={`/w/${workspaceId}/contacts/${s.contactId}` as '/'} className="font-medium text-stone-900 hover:underline">
           {s.name}
         </Link>
-        <p className="text-sm text-stone-600">{s.message}</p>
+        <p className="text-sm text-stone-600" title={s.reason === 'outside_hours' ? s.message : undefined}>
+          {s.reason === 'outside_hours' ? shortOutsideHours(s) : s.message}
+        </p>
       </div>
       <span className="rounded-full bg-stone-100 px-2 py-0.5 text-xs font-medium text-stone-700">{skipLabels[s.reason]}</span>
     </li>
   );
+}
+
+/**
+ * CALL-3: one notice for everyone outside calling hours, above the list, so each row need not
+ * repeat it: how many, and when calling opens again first (in that contact's zone, and in the
+ * member's own where the two differ).
+ */
+function OutsideHoursNotice({ skipped }: { skipped: SkippedCall[] }) {
+  const outside = skipped.filter((s) => s.reason === 'outside_hours');
+  if (!outside.length) return null;
+  const next = outside.filter((s) => s.opensAt).sort((a, b) => Date.parse(a.opensAt!) - Date.parse(b.opensAt!))[0];
+  const who = outside.length === 1 ? '1 contact is' : `${outside.length} contacts are`;
+  return (
+    <InfoNote className="mb-3">
+      <p data-testid="outside-hours-notice">
+        {who} outside calling hours (08:00–21:00 in their own time zone).{' '}
+        {next ? `Calling opens again ${opensAtText(next.opensAt!, next.zones[0]!)}${new Set(outside.map((s) => s.opensAt)).size > 1 ? ` (${next.name} first)` : ''}.` : 'Their possible time zones never share calling hours: set the time zone on the contact.'}
+      </p>
+    </InfoNote>
+  );
+}
+
+/** CALL-3: the per-row reason when outside hours, short; the notice above the list says the rest. */
+function shortOutsideHours(s: SkippedCall): string {
+  if (!s.opensAt) return 'Their possible time zones never share calling hours: set the time zone on the contact.';
+  return `Opens ${weekdayClock(s.opensAt, s.zones[0]!)} their time.`;
 }
 
 /** The script chosen for a list, kept per list on this device. */

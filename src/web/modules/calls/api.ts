@@ -37,6 +37,20 @@ export const skipLabels: Record<SkippedCall['reason'], string> = {
 export const localClock = (iso: string, zone: string) =>
   new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', timeZone: zone, timeZoneName: 'short' });
 
+/** CALL-3: "Thu 08:00" in a zone (the member's own when none is given). */
+export const weekdayClock = (iso: string, zone?: string) =>
+  new Date(iso).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(zone ? { timeZone: zone } : {}) });
+
+/**
+ * CALL-3: when calling opens, "Thu 08:00 their time (America/Chicago), 15:00 yours" — or just
+ * "Thu 08:00" when the contact's zone shows the same clock as the member's.
+ */
+export function opensAtText(iso: string, zone: string): string {
+  const theirs = weekdayClock(iso, zone);
+  const yours = weekdayClock(iso);
+  return theirs === yours ? theirs : `${theirs} their time (${zone.replaceAll('_', ' ')}), ${yours} yours`;
+}
+
 /** Sends the registry file itself as the request body (the server streams it to disk), with upload progress. */
 export const uploadRegistry = (workspaceId: string, file: File, onProgress: (fraction: number) => void, kind: 'full' | 'additions' | 'deletions' = 'full') =>
   uploadFileBody<DncImport>(`${base(workspaceId)}/do-not-call/imports?${new URLSearchParams({ fileName: file.name, kind })}`, file, onProgress);

@@ -22,7 +22,7 @@ export function formatDay(day: string | null | undefined): string {
 }
 
 export const lifecycleLabels = { lead: 'Lead', prospect: 'Prospect', customer: 'Customer', churned: 'Churned' } as const;
-export const consentLabels = { unknown: 'Not asked', granted: 'Granted', denied: 'Denied', withdrawn: 'Withdrawn' } as const;
+export const consentLabels = { unknown: 'Not given', granted: 'Granted', denied: 'Denied', withdrawn: 'Withdrawn' } as const;
 export const stageKindLabels = { open: 'Open', won: 'Won', lost: 'Lost' } as const;
 export const statusBadgeClass: Record<Deal['status'], string> = {
   open: 'bg-sky-50 text-sky-800 ring-sky-200',

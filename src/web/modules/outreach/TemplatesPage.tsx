@@ -237,10 +237,14 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-/** MAIL-2: the draft rendered on the server for a contact found by search: values escaped, and the same block the send would meet. */
+/** MAIL-2: the draft rendered on the server for the first contact, or one found by search: values escaped, and the same block the send would meet. */
 function Preview({ workspaceId, subject, html, marketing }: { workspaceId: string; subject: string; html: string; marketing: boolean }) {
   const [q, setQ] = useState('');
-  const [contact, setContact] = useState<Contact | null>(null);
+  // MAIL-2: the preview opens filled in, with the workspace's first contact, until another is chosen
+  // (undefined: none chosen yet; null: the person asked for another and is searching).
+  const [picked, setContact] = useState<Contact | null | undefined>(undefined);
+  const first = useQuery({ queryKey: ['template-preview-first', workspaceId], queryFn: () => fetchContacts(workspaceId, { limit: 1 }), enabled: picked === undefined });
+  const contact = picked === undefined ? (first.data?.items[0] ?? null) : picked;
   const query = useDebounced(q.trim(), 250);
   // Debounced as strings: an object literal is new on every render, so its timer restarted on each one and a
   // page re-rendering more often than the delay never previewed (stuck on "Rendering…").
@@ -262,11 +266,14 @@ function Preview({ workspaceId, subject, html, marketing }: { workspaceId: strin
         <div className="mb-3 flex flex-wrap items-center justify-between gap-2 text-sm">
           <p>
             As <span className="font-medium text-stone-900">{contactName(contact)}</span> {contact.email ? <span className="text-stone-500">({contact.email})</span> : null} would get it
+            {picked === undefined ? <span className="text-stone-500"> (your first contact)</span> : null}
           </p>
           <Button size="sm" variant="secondary" onClick={() => setContact(null)}>
             Another contact
           </Button>
         </div>
+      ) : picked === undefined && first.isPending ? (
+        <Spinner label="Finding a contact to preview with…" className="mb-3" />
       ) : (
         <div className="mb-3">
           <TextField label="Preview with a contact" type="search" value={q} onChange={(e) => setQ(e.target.value)} maxLength={100} hint="Type a name or email." />
@@ -290,7 +297,11 @@ function Preview({ workspaceId, subject, html, marketing }: { workspaceId: strin
         </div>
       )}
       {!contact ? (
-        <p className="text-sm text-stone-600">Choose a contact to see the mail with their details filled in.</p>
+        picked === undefined && first.isPending ? null : picked === undefined && first.data && !first.data.items.length ? (
+          <p className="text-sm text-stone-600">No contacts yet: add one in Contacts to see the mail with their details filled in.</p>
+        ) : (
+          <p className="text-sm text-stone-600">Choose a contact to see the mail with their details filled in.</p>
+        )
       ) : !subject.trim() || !html.trim() ? (
         <p className="text-sm text-stone-600">Write a subject and a body to preview them.</p>
       ) : preview.isError ? (
