@@ -40,18 +40,8 @@ export async function selectRows<T>(query: { prepare(name?: string): unknown; ex
   const prepared = query.prepare() as PreparedSelect;
   const { client, queryConfig, fields } = prepared;
   if (!client || queryConfig?.rowMode !== 'array' || !fields || fields.some((f) => f.path.length !== 1)) return query.execute();
-  const keys = fields.map((f) => f.path[0]!);
-  const decoders = fields.map((f) => decoderOf(f.field));
   const { rows } = await client.query(queryConfig, fillPlaceholders(prepared.params ?? [], {}));
-  const width = keys.length;
-  return rows.map((row) => {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < width; i++) {
-      const value = row[i];
-      out[keys[i]!] = value === null ? null : decoders[i]!.mapFromDriverValue(value);
-    }
-    return out as T;
-  });
+  return decodeRows<T>(rows, fields.map((f) => f.path[0]!), fields.map((f) => decoderOf(f.field)));
 }
 
 /**
@@ -80,7 +70,11 @@ export async function runSelect<T>(tx: object, plan: SelectPlan, values: Record<
   const client = (tx as { session?: { client?: PreparedSelect['client'] } }).session?.client;
   if (!client) throw new Error('runSelect: not a node-postgres transaction');
   const { rows } = await client.query(plan.config, fillPlaceholders(plan.params, values));
-  const { keys, decoders } = plan;
+  return decodeRows<T>(rows, plan.keys, plan.decoders);
+}
+
+/** Array-mode rows as objects keyed by their selection's names, each column through its decoder (null stays null). */
+function decodeRows<T>(rows: unknown[][], keys: string[], decoders: Decoder[]): T[] {
   const width = keys.length;
   return rows.map((row) => {
     const out: Record<string, unknown> = {};
