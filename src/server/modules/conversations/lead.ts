@@ -6,7 +6,7 @@ import type { Services } from '../../platform/services';
 import { logActivity, replaceActivityBody } from '../activities';
 import { findContactByEmail, insertContact } from '../crm';
 import { recordConsentIn } from '../outreach';
-import { lockConversation, visitorMessages, type ConversationRow } from './conversation-rows';
+import { lockConversation, staffMessages, type ConversationRow } from './conversation-rows';
 import type { leaveContactBody } from './conversations.contract';
 import { queueCloserIfQualified } from './closer-next-step';
 import { conversations, visitors } from './conversations.schema';
@@ -59,10 +59,14 @@ export async function captureLead(services: Services, conv: ConversationRow, inp
   });
 }
 
-/** CRM-4: the conversation's transcript on its contact's timeline, one "chat" item kept up to date. */
+/**
+ * CRM-4: the conversation's transcript on its contact's timeline, one "chat" item kept up to date.
+ * The timeline is the team's, so it reads as the staff inbox does (CONV-3): system lines in the
+ * team's wording ("The visitor asked for a person."), staff by name; internal notes stay out.
+ */
 export async function writeTranscript(tx: Tx, ctx: WorkspaceContext, conv: ConversationRow): Promise<void> {
   if (!conv.contactId) return;
-  const lines = await visitorMessages(tx, conv, 0, 1000);
+  const lines = (await staffMessages(tx, conv)).filter((m) => m.author !== 'note');
   const who = (m: (typeof lines)[number]) => (m.author === 'visitor' ? 'Visitor' : m.author === 'assistant' ? 'Assistant' : m.author === 'staff' ? (m.authorName ?? 'Team') : 'System');
   const html = lines.map((m) => `<p><strong>${escapeHtml(who(m))}:</strong> ${escapeHtml(m.body)}</p>`).join('');
   if (conv.chatActivityId) return replaceActivityBody(tx, ctx, conv.chatActivityId, html);
