@@ -187,3 +187,12 @@ export async function logActivities(tx: Tx, ctx: WorkspaceContext, inputs: LogAc
       SELECT ${ctx.workspaceId}::uuid, l.activity_id, l.occurred_at, l.kind, l.record_type, l.record_id, l.inferred
       FROM jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS l(activity_id uuid, occurred_at timestamptz, kind text, record_type text, record_id uuid, inferred boolean)`);
 }
+
+/** CRM-4: a logged item's body rewritten inside the caller's transaction (a website chat's transcript kept up to date as the conversation goes on). */
+export async function replaceActivityBody(tx: Tx, ctx: Pick<WorkspaceContext, 'workspaceId'>, id: string, html: string): Promise<void> {
+  const body = sanitiseRichText(html);
+  await tx
+    .update(activities)
+    .set({ body, bodyText: htmlToText(body), updatedAt: sql`now()` })
+    .where(and(eq(activities.workspaceId, ctx.workspaceId), eq(activities.id, id)));
+}

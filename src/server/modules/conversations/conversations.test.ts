@@ -312,7 +312,7 @@ describe('assistant', () => {
     expect(list.some((c: { flagReason: string }) => c.flagReason === 'ai_failed')).toBe(true);
   });
 
-  it('CONV-2 CRM-4 a lead becomes a contact (source "website chat", consent as given) with the transcript on its timeline; the same email is not duplicated', async () => {
+  it('CONV-2 CRM-4 a lead becomes a contact (source "website chat", consent as given) with the transcript on its timeline, system lines in the team\'s wording; the same email is not duplicated', async () => {
     fake.otherwise({ text: 'Cakes start at $40.' });
     const v = visitor(owner);
     await v.start();
@@ -326,7 +326,11 @@ describe('assistant', () => {
     expect(contacts[0]).toMatchObject({ source: 'website chat', consentState: 'granted', firstName: 'Mia', lastName: 'Lopez' });
     const timeline = (await owner.client.get(api(owner, `/timeline?recordType=contacts&recordId=${contacts[0].id}`))).json().items;
     expect(timeline[0].kind).toBe('chat');
-    expect(timeline[0].bodyText ?? timeline[0].body).toContain('How much is a cake?');
+    const transcript: string = timeline[0].bodyText ?? timeline[0].body;
+    expect(transcript).toContain('How much is a cake?');
+    // CONV-3: the timeline is the team's: the system line reads as in the staff inbox, not as the visitor was told it.
+    expect(transcript).toContain('System: Mia Lopez left their details (mia@example.test) and agreed to hear about offers.');
+    expect(transcript).not.toContain('follow up at');
     const v2 = visitor(owner);
     await v2.start();
     await v2.c.post(w(owner, '/contact'), { token: v2.token, name: 'Mia L', email: 'mia@example.test', consent: false }, { origin: SITE });

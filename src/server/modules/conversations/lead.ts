@@ -1,15 +1,12 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import type { Services } from '../../platform/services';
-import { logActivity } from '../activities/create-activity';
-import { activities } from '../activities/activities.schema';
-import { htmlToText, sanitiseRichText } from '../activities/sanitise-html';
-import { createContact } from '../crm/contacts/create-contact';
-import { contacts } from '../crm/crm.schema';
+import { logActivity, replaceActivityBody } from '../activities';
+import { findContactByEmail, insertContact } from '../crm';
 import { recordConsentIn } from '../outreach';
-import { lockConversation, visitorMessages, type ConversationRow } from './conversation-rows';
+import { lockConversation, staffMessages, type ConversationRow } from './conversation-rows';
 import type { leaveContactBody } from './conversations.contract';
 import { queueCloserIfQualified } from './closer-next-step';
 import { conversations, visitors } from './conversations.schema';
@@ -28,29 +25,21 @@ export async function captureLead(services: Services, conv: ConversationRow, inp
   const { db } = services.database;
   const ctx = chatContext(conv.workspaceId);
   const email = input.email.toLowerCase();
-  let contactId = await withTenant(db, ctx, async (tx) => {
-    const [found] = await tx
-      .select({ id: contacts.id })
-      .from(contacts)
-      .where(and(eq(contacts.workspaceId, conv.workspaceId), sql`(${contacts.email} = ${email} OR ${contacts.emails} @> ARRAY[${email}]::text[])`))
-      .limit(1);
-    return found?.id ?? null;
-  });
-  if (!contactId) {
-    const [firstName, ...rest] = input.name.trim().split(/\s+/);
-    const created = await createContact(db, ctx, {
-      firstName: firstName ?? null,
-      lastName: rest.join(' ') || null,
-      emails: [email],
-      ...(input.phone ? { phones: [input.phone] } : {}),
-      source: 'website chat',
-      // MAIL-4: an unticked "keep me posted" box is no answer, not a refusal: consent stays "unknown" (not given).
-      consentState: input.consent ? 'granted' : 'unknown',
-    });
-    contactId = created.id;
-  }
-  const linkedId = contactId;
-  await withTenant(db, ctx, async (tx) => {
+  // One transaction: the contact found or created, consent, the links and the transcript together.
+  return withTenant(db, ctx, async (tx) => {
+    let contactId = await findContactByEmail(tx, ctx, email);
+    if (!contactId) {
+      const [firstName, ...rest] = input.name.trim().split(/\s+/);
+      contactId = await insertContact(tx, ctx, {
+        firstName: firstName ?? null,
+        lastName: rest.join(' ') || null,
+        emails: [email],
+        ...(input.phone ? { phones: [input.phone] } : {}),
+        source: 'website chat',
+        // MAIL-4: an unticked "keep me posted" box is no answer, not a refusal: consent stays "unknown" (not given).
+        consentState: input.consent ? 'granted' : 'unknown',
+      });
+    }
     // MAIL-4: a ticked box is consent, recorded with its source, time and proof (new and known contacts alike).
     if (input.consent) {
       const [visitor] = await tx
@@ -58,7 +47,7 @@ export async function captureLead(services: Services, conv: ConversationRow, inp
         .from(visitors)
         .where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
       const proof = `Ticked "You may contact me about my request and offers." in the website chat (conversation ${conv.id}) at ${new Date().toISOString()}, on ${visitor?.pageUrl ?? 'an unknown page'} from ${visitor?.ip ?? 'unknown IP'}, leaving ${email}.`;
-      await recordConsentIn(tx, ctx, { contactId: linkedId, state: 'granted', source: 'website_chat', proof });
+      await recordConsentIn(tx, ctx, { contactId, state: 'granted', source: 'website_chat', proof });
     }
     await tx.update(visitors).set({ contactId }).where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
     await tx.update(conversations).set({ contactId }).where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)));
@@ -66,24 +55,21 @@ export async function captureLead(services: Services, conv: ConversationRow, inp
     await writeTranscript(tx, ctx, linked);
     // CONV-2: with the qualifying questions answered too, the visitor is a qualified lead for Closer.
     await queueCloserIfQualified(services, tx, linked);
+    return contactId;
   });
-  return contactId;
 }
 
-/** CRM-4: the conversation's transcript on its contact's timeline, one "chat" item kept up to date. */
+/**
+ * CRM-4: the conversation's transcript on its contact's timeline, one "chat" item kept up to date.
+ * The timeline is the team's, so it reads as the staff inbox does (CONV-3): system lines in the
+ * team's wording ("The visitor asked for a person."), staff by name; internal notes stay out.
+ */
 export async function writeTranscript(tx: Tx, ctx: WorkspaceContext, conv: ConversationRow): Promise<void> {
   if (!conv.contactId) return;
-  const lines = await visitorMessages(tx, conv, 0, 1000);
+  const lines = (await staffMessages(tx, conv)).filter((m) => m.author !== 'note');
   const who = (m: (typeof lines)[number]) => (m.author === 'visitor' ? 'Visitor' : m.author === 'assistant' ? 'Assistant' : m.author === 'staff' ? (m.authorName ?? 'Team') : 'System');
   const html = lines.map((m) => `<p><strong>${escapeHtml(who(m))}:</strong> ${escapeHtml(m.body)}</p>`).join('');
-  if (conv.chatActivityId) {
-    const body = sanitiseRichText(html);
-    await tx
-      .update(activities)
-      .set({ body, bodyText: htmlToText(body), updatedAt: sql`now()` })
-      .where(and(eq(activities.workspaceId, conv.workspaceId), eq(activities.id, conv.chatActivityId)));
-    return;
-  }
+  if (conv.chatActivityId) return replaceActivityBody(tx, ctx, conv.chatActivityId, html);
   const { id } = await logActivity(tx, ctx, { kind: 'chat', subject: 'Website chat', body: html, occurredAt: conv.createdAt, links: [{ recordType: 'contacts', recordId: conv.contactId }] });
   await tx.update(conversations).set({ chatActivityId: id }).where(and(eq(conversations.workspaceId, conv.workspaceId), eq(conversations.id, conv.id)));
 }
