@@ -20,7 +20,15 @@ const REFUND = { kind: 'faq', title: 'Refund policy', body: 'Unhappy with a purc
 const QUESTION = 'Could I return a broken item for cash?';
 const cos = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 const knowledge = async () => (await owner.client.get(api('/knowledge'))).json() as { items: { id: string; title: string; indexedByMeaning: boolean }[]; meaning: { available: boolean; model: string | null } };
-const allIndexed = () => until(async () => (await knowledge()).items.every((i) => i.indexedByMeaning), 'the knowledge to be indexed by meaning');
+/** Waits for the index job; on a timeout the error says what the job's queue holds (decision 034 saw one such wait). */
+const allIndexed = async () => {
+  try {
+    return await until(async () => (await knowledge()).items.every((i) => i.indexedByMeaning), 'the knowledge to be indexed by meaning');
+  } catch (error) {
+    const { rows } = await server.services.database.system.execute(sql`SELECT task_identifier, attempts, max_attempts, run_at, locked_at, last_error FROM graphile_worker.jobs ORDER BY id`);
+    throw new Error(`${(error as Error).message}; jobs queued: ${JSON.stringify(rows)}`);
+  }
+};
 
 beforeAll(async () => {
   fake = await startFakeAi();
