@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../platform/db/database';
 import { withTenant } from '../../platform/db/tenant';
@@ -9,7 +9,7 @@ import { anyContactRestricted } from '../crm';
 import { suppressionOf } from '../outreach';
 import { workspaceProfile } from '../workspaces';
 import { ensureChannelSettings, inboundAddress } from './channel-settings';
-import { explainMailError, outboundMessageId } from './channels/email';
+import { explainMailError, outboundMessageId, threadHeaders } from './channels/email';
 import { conversationReplyAddress } from './reply-address';
 import { firstName, lockConversation, touchConversation, type ConversationRow } from './conversation-rows';
 import type { AwayState } from './conversations.contract';
@@ -141,19 +141,8 @@ async function sendAwayMail(services: Services, tx: Tx, conv: ConversationRow): 
   const names = authorIds.length ? await tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, authorIds)) : [];
   const nameOf = new Map(names.map((n) => [n.id, firstName(n.name)]));
   const who = [...new Set(unseen.map((m) => nameOf.get(m.authorUserId ?? '') ?? 'The team'))];
-  // Earlier emails of this conversation, for the thread: the visitor's replies and ours.
-  const thread = await tx
-    .select({ externalId: conversationMessages.externalId, authorKind: conversationMessages.authorKind })
-    .from(conversationMessages)
-    .where(and(eq(conversationMessages.workspaceId, conv.workspaceId), eq(conversationMessages.conversationId, conv.id), isNotNull(conversationMessages.externalId)))
-    .orderBy(asc(conversationMessages.seq))
-    .limit(200);
-  const refs = thread.map((m) => m.externalId!).filter((id) => id !== messageId);
-  const headers: Record<string, string> = { 'Message-ID': messageId, 'Reply-To': replyAddress };
-  if (refs.length) {
-    headers['In-Reply-To'] = refs.at(-1)!;
-    headers.References = (refs.length > 20 ? [refs[0]!, ...refs.slice(-19)] : refs).join(' ');
-  }
+  // Earlier emails of this conversation (the visitor's replies and ours) thread it.
+  const headers: Record<string, string> = { 'Message-ID': messageId, 'Reply-To': replyAddress, ...(await threadHeaders(tx, conv, messageId)) };
   const link = await siteLink(services, tx, conv);
   // Each reply says who wrote it only when more than one person did.
   const label = (m: (typeof unseen)[number]) => (who.length > 1 ? `${nameOf.get(m.authorUserId ?? '') ?? 'The team'}:\n` : '');
@@ -166,7 +155,7 @@ async function sendAwayMail(services: Services, tx: Tx, conv: ConversationRow): 
     ...unseen.map((m) => `<p>${who.length > 1 ? `<strong>${escapeHtml(nameOf.get(m.authorUserId ?? '') ?? 'The team')}</strong><br>` : ''}${m.body.split(/\n{2,}/).map((para) => escapeHtml(para).replace(/\n/g, '<br>')).join('<br><br>')}</p>`),
     `<p>Reply to this email to answer; it reaches us in the same conversation.${link ? `<br>Or continue on our site: <a href="${escapeHtml(link)}">${escapeHtml(link)}</a>` : ''}</p>`,
   ].join('');
-  const subject = `${refs.length ? 'Re: ' : ''}Your conversation with ${workspaceName}`;
+  const subject = `${headers.References ? 'Re: ' : ''}Your conversation with ${workspaceName}`;
   await queueRenderedMail(tx, { from: `"${workspaceName}" <${address}>`, to, template: AWAY_MAIL_TEMPLATE, rendered: { subject, text, html }, headers });
   const at = new Date().toISOString();
   await tx

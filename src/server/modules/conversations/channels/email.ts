@@ -98,26 +98,36 @@ export async function emailReplyOutcome(services: Services, outcome: MailOutcome
   });
 }
 
-async function queueEmailReply(tx: Tx, services: Services, conv: ConversationRow, message: MessageRow): Promise<void> {
-  const settings = await ensureChannelSettings(tx, services, conv.workspaceId);
-  const ws = await workspaceProfile(tx, conv.workspaceId);
-  const [v] = await tx.select({ email: visitors.email }).from(visitors).where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
+/**
+ * RFC 5322 3.6.4 threading for the mail `messageId` of a conversation: In-Reply-To the customer's
+ * latest mail (else the thread's latest), References the thread's earlier mails (a long thread
+ * keeps its first and its latest 19). Used by the channel's replies and by the away mail.
+ */
+export async function threadHeaders(tx: Tx, conv: Pick<ConversationRow, 'workspaceId' | 'id'>, messageId: string): Promise<Record<string, string>> {
   const thread = await tx
     .select({ externalId: conversationMessages.externalId, authorKind: conversationMessages.authorKind })
     .from(conversationMessages)
     .where(and(eq(conversationMessages.workspaceId, conv.workspaceId), eq(conversationMessages.conversationId, conv.id), isNotNull(conversationMessages.externalId)))
     .orderBy(asc(conversationMessages.seq))
     .limit(200);
-  const ids = thread.map((m) => m.externalId!).filter((id) => id !== message.externalId);
-  const lastInbound = [...thread].reverse().find((m) => m.authorKind === 'visitor')?.externalId ?? ids.at(-1);
+  const earlier = thread.filter((m) => m.externalId !== messageId);
+  const ids = earlier.map((m) => m.externalId!);
+  const parent = [...earlier].reverse().find((m) => m.authorKind === 'visitor')?.externalId ?? ids.at(-1);
+  const headers: Record<string, string> = {};
+  if (parent) headers['In-Reply-To'] = parent;
+  const refs = ids.length > 20 ? [ids[0]!, ...ids.slice(-19)] : ids;
+  if (refs.length) headers.References = refs.join(' ');
+  return headers;
+}
+
+async function queueEmailReply(tx: Tx, services: Services, conv: ConversationRow, message: MessageRow): Promise<void> {
+  const settings = await ensureChannelSettings(tx, services, conv.workspaceId);
+  const ws = await workspaceProfile(tx, conv.workspaceId);
+  const [v] = await tx.select({ email: visitors.email }).from(visitors).where(and(eq(visitors.workspaceId, conv.workspaceId), eq(visitors.id, conv.visitorId)));
   const address = inboundAddress(services, settings);
   const from = `"${(ws?.name ?? 'Kestrel').replace(/["\\\r\n]/g, '')}" <${address}>`;
   const subject = message.meta.subject ?? `Re: ${conv.subject || 'Your message'}`;
-  const headers: Record<string, string> = { 'Message-ID': message.externalId!, 'Reply-To': address };
-  if (lastInbound) headers['In-Reply-To'] = lastInbound;
-  // RFC 5322 3.6.4: the parent's references plus the parent; long threads keep the first and the latest.
-  const refs = ids.length > 20 ? [ids[0]!, ...ids.slice(-19)] : ids;
-  if (refs.length) headers.References = refs.join(' ');
+  const headers: Record<string, string> = { 'Message-ID': message.externalId!, 'Reply-To': address, ...(await threadHeaders(tx, conv, message.externalId!)) };
   const html = message.body.split(/\n{2,}/).map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('');
   await queueRenderedMail(tx, { from, to: v!.email!, template: EMAIL_REPLY_TEMPLATE, rendered: { subject, text: message.body, html }, headers });
 }
