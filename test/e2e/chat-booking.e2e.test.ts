@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeAi, type FakeAi, type FakeRequest } from '../fakes/ai';
 import { buildWidget } from '../../scripts/build-widget.mjs';
@@ -60,6 +61,15 @@ afterAll(async () => {
 });
 
 const chat = (page: Page) => page.locator('kestrel-chat');
+
+/** For a wait that timed out (seen once in a whole run): the conversation as stored, the model's requests and the job queue. */
+async function whatHappened(workspaceId: string): Promise<string> {
+  const { system } = server.services.database;
+  const messages = await system.execute(sql`SELECT author_kind, left(body, 200) AS body, created_at FROM conversation_messages WHERE workspace_id = ${workspaceId} ORDER BY seq`);
+  const jobs = await system.execute(sql`SELECT task_identifier, attempts, max_attempts, run_at, locked_at, last_error FROM graphile_worker.jobs ORDER BY id`);
+  const asked = fake.requests.map((r) => `${r.endpoint}: ${JSON.stringify((r.body.messages as unknown[] | undefined)?.at(-1) ?? r.body.input ?? '').slice(0, 300)}`);
+  return [`messages: ${JSON.stringify(messages.rows)}`, `jobs queued: ${JSON.stringify(jobs.rows)}`, `model requests (${asked.length}):`, ...asked].join('\n');
+}
 
 it('CONV-5 AI-8 with no AI provider the widget offers "Book a time", which opens the booking page', async () => {
   const owner = await ownerWithWorkspace(server, 'Quiet Studio');
@@ -122,7 +132,9 @@ it('CONV-5 BOOK-5 a visitor on another site books a time through the assistant i
   await input.fill('Hi! Could I have an intro call next week?');
   await input.press('Enter');
   const offer = chat(page).getByText(/I have these times: \S+, \S+, \S+ — which one suits you\?$/);
-  await offer.waitFor();
+  await offer.waitFor().catch(async (error: Error) => {
+    throw new Error(`${error.message}\n${await whatHappened(owner.workspaceId)}`);
+  });
   const offered = startsIn((await offer.textContent()) ?? '');
   expect(offered).toHaveLength(3);
   // Real free times: the booking page's own.

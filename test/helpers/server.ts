@@ -10,6 +10,7 @@ import { SecretBox } from '../../src/server/platform/crypto/secret-box';
 import { createLogger } from '../../src/server/platform/logger';
 import type { Services } from '../../src/server/platform/services';
 import { createTestDatabase } from './database';
+import { keptLogs } from './server-logs';
 import { SmtpSink } from './smtp-sink';
 
 export interface TestServer {
@@ -26,7 +27,10 @@ export interface TestServer {
  * A whole Kestrel on a fresh database, with mail going over real SMTP to a local sink and
  * jobs running. Closed automatically after the file's tests.
  */
-/** `logTo` receives the server's log lines (at LOG_LEVEL, default silent). */
+/**
+ * `logTo` receives the server's log lines (at LOG_LEVEL, default silent); without it, warnings and
+ * errors are kept in memory and printed if a test of the file fails (test/helpers/server-logs.ts).
+ */
 export async function startTestServer(env: Record<string, string> = {}, logTo?: { write(line: string): void }): Promise<TestServer> {
   const smtp = new SmtpSink();
   const smtpUrl = await smtp.start();
@@ -35,7 +39,7 @@ export async function startTestServer(env: Record<string, string> = {}, logTo?: 
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? (logTo ? 'silent' : 'warn'),
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: '5',
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'kestrel-test-')),
@@ -45,7 +49,7 @@ export async function startTestServer(env: Record<string, string> = {}, logTo?: 
     KESTREL_SESSION_SECRET: 'test-session-secret-that-is-long-enough-0123456789',
     ...env,
   });
-  const platform = await startPlatform(config, createLogger(config.LOG_LEVEL, logTo));
+  const platform = await startPlatform(config, createLogger(config.LOG_LEVEL, logTo ?? (process.env.TEST_LOG_LEVEL ? undefined : keptLogs)));
   const { app, url, close } = await serve(platform, () => smtp.stop());
   // Links in emails must point at this server.
   if (!env.PUBLIC_URL) (platform.services.config as { publicUrl: string }).publicUrl = url;
@@ -84,7 +88,7 @@ export interface SecondInstance {
  */
 export async function startSecondInstance(server: TestServer, options: { runJobs?: boolean } = {}): Promise<SecondInstance> {
   const config = { ...server.services.config, PORT: 0 };
-  const platform = await startPlatform(config, createLogger(config.LOG_LEVEL), { runJobs: options.runJobs ?? false });
+  const platform = await startPlatform(config, createLogger(config.LOG_LEVEL, process.env.TEST_LOG_LEVEL ? undefined : keptLogs), { runJobs: options.runJobs ?? false });
   const { app, url, close } = await serve(platform);
   return { app, services: platform.services, url, close };
 }
