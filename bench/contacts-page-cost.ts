@@ -13,6 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startKestrel } from './lib/kestrel';
 import { freePort } from './lib/processes';
+import { loggedStatements, type LoggedStatement } from './lib/statement-log';
 
 const calls = Number(process.argv[2] ?? 3000);
 const dataDir = await mkdtemp(path.join(tmpdir(), 'kestrel-page-cost-'));
@@ -24,35 +25,7 @@ const ticks = (pid: number) => {
   return Number(f[11]) + Number(f[12]); // utime + stime, in clock ticks (1/100 s)
 };
 
-interface Logged {
-  text: string;
-  values: string[];
-}
-
-/** The statements PostgreSQL logged (log_min_duration_statement = 0) after `from`, with their parameters. */
-function loggedStatements(from: number): Logged[] {
-  // PostgreSQL's stderr reaches the server's log in chunks (one JSON line each): join them, then
-  // split at each entry's prefix ("2026-12-02 23:40:07.382 UTC [20417] ").
-  const chunks = kestrel
-    .output()
-    .slice(from)
-    .split('\n')
-    .filter((line) => line.includes('"component":"postgres"'))
-    .map((line) => (JSON.parse(line) as { msg: string }).msg)
-    .join('\n');
-  const out: Logged[] = [];
-  let current: Logged | null = null;
-  for (const entry of chunks.split(/\n?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ UTC \[\d+\] /)) {
-    const detail = /^DETAIL: {2}Parameters: ([\s\S]*)$/.exec(entry);
-    if (!detail) {
-      // Only executions count; a parse or bind entry (and its parameters) is not a round trip of its own.
-      const statement = /^LOG: {2}duration: [\d.]+ ms {2}(?:execute [^:]+|statement): ([\s\S]*)$/.exec(entry);
-      current = statement ? { text: statement[1]!.trim(), values: [] } : null;
-      if (current) out.push(current);
-    } else if (current) current.values = [...detail[1]!.matchAll(/\$\d+ = (?:'((?:[^']|'')*)'|NULL)/g)].map((v) => (v[1] ?? '').replace(/''/g, "'"));
-  }
-  return out;
-}
+type Logged = LoggedStatement;
 
 try {
   const password = encodeURIComponent(readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim());
@@ -80,7 +53,7 @@ try {
   await admin.query('ALTER SYSTEM RESET log_min_duration_statement');
   await admin.query('SELECT pg_reload_conf()');
   // The request's own statements: from the session check to its COMMIT (job polling runs beside it).
-  const logged = loggedStatements(from);
+  const logged = loggedStatements(kestrel.output().slice(from));
   const first = logged.findIndex((s) => s.text.includes('kestrel_session_context'));
   const sent = logged.slice(first, logged.findIndex((s, i) => i > first && s.text === 'COMMIT') + 1);
   const page = sent.find((s) => s.text.startsWith('select "id"'));
@@ -101,9 +74,9 @@ try {
   const withoutLabels = firstLabel > 0 ? page.text.slice(0, firstLabel) + page.text.slice(fromClause) : page.text;
   const unguarded = page.text.replace(/CASE WHEN EXISTS \(SELECT 1 FROM "record_tags" WHERE [^)]*\) THEN (\(SELECT coalesce\(json_agg[\s\S]*?\)) ELSE '\[\]'::json END as "tags"/, '$1 as "tags"');
   /** Renumbers the parameters a shortened text still uses, and keeps their values. */
-  const renumber = (text: string, values: string[]) => {
+  const renumber = (text: string, values: (string | null)[]) => {
     const used = [...new Set([...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
-    return { text: text.replace(/\$(\d+)/g, (_, n: string) => `$${used.indexOf(Number(n)) + 1}`), values: used.map((n) => values[n - 1] ?? "") };
+    return { text: text.replace(/\$(\d+)/g, (_, n: string) => `$${used.indexOf(Number(n)) + 1}`), values: used.map((n) => values[n - 1] ?? null) };
   };
   const variants: [string, Logged][] = [
     ["`SELECT 'world'` (the baseline's statement)", { text: `SELECT 'world' AS hello`, values: [] }],

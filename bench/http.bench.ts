@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { startKestrel } from './lib/kestrel';
+import type { Replay } from './hello-server';
+import { startKestrel, type KestrelProcess } from './lib/kestrel';
+import { loggedStatements, withoutPrepares, type LoggedStatement } from './lib/statement-log';
+import { APP_ROLE } from '../src/server/platform/db/migrate';
 import { cpuSeconds, freePort, sampleMemory, serverProcess, spawnServer } from './lib/processes';
+import pg from 'pg';
 import type { Goal } from './lib/goals';
 import { int, mean, median, mib, ms, ratio, table } from './lib/stats';
 
@@ -46,6 +50,9 @@ export interface HttpResult {
   /** A contacts page: `POST …/views/query`, 50 rows, and the bare server making as many round trips. */
   page: LoadRun;
   pageDatabase: LoadRun;
+  /** Bare Fastify sending the very statements Kestrel's `/me` and contacts page send (bench/hello-server.ts). */
+  meReplay: LoadRun;
+  pageReplay: LoadRun;
   pageRoundTrips: number;
   baselineMean: number;
   baselineCpuMs: number;
@@ -90,37 +97,103 @@ async function load(label: string, owners: CpuOwners, url: string, settings: Loa
   };
 }
 
+/** Signs the demo user in; the session cookie. */
+async function signInDemo(kestrel: KestrelProcess): Promise<string> {
+  if (!kestrel.demoLogin) throw new Error('Kestrel printed no demo login');
+  const signIn = await fetch(`${kestrel.url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: kestrel.url },
+    body: JSON.stringify(kestrel.demoLogin),
+  });
+  if (signIn.status !== 200) throw new Error(`Sign-in failed: ${signIn.status} ${await signIn.text()}`);
+  const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.includes('kestrel_session'));
+  if (!cookie) throw new Error('Sign-in set no session cookie');
+  return cookie;
+}
+
+const isSessionCheck = (s: LoggedStatement) => s.text.includes('kestrel_session_context');
+
+/**
+ * The statements of a signed-in `GET /api/auth/me` and of a contacts page, as PostgreSQL logged
+ * them. A first start makes the demo workspace, a session and 50 contacts; a second, with every
+ * statement logged from its start (fresh connections, so each logs the PREPAREs of its first
+ * opening), asks for both; the load runs on a third start, at the normal log level.
+ */
+async function captureStatements(dataDir: string, env: Record<string, string>, pgPort: number, appPort: number): Promise<{ cookie: string; replay: Replay }> {
+  const first = await startKestrel(dataDir, env, pgPort, appPort);
+  let cookie: string;
+  try {
+    cookie = await signInDemo(first);
+    await contactsPage(first.url, cookie, await (await fetch(`${first.url}/api/auth/me`, { headers: { cookie } })).json());
+  } finally {
+    await first.stop();
+  }
+  const logging = await startKestrel(dataDir, { ...env, LOG_LEVEL: 'debug' }, pgPort, appPort);
+  const password = encodeURIComponent(readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim());
+  const admin = new pg.Client({ connectionString: `postgres://postgres:${password}@127.0.0.1:${pgPort}/kestrel` });
+  admin.on('error', () => {});
+  try {
+    await admin.connect();
+    await admin.query('ALTER SYSTEM SET log_min_duration_statement = 0');
+    await admin.query('SELECT pg_reload_conf()');
+    await sleep(300);
+    const from = logging.output().length;
+    await contactsPage(logging.url, cookie, await (await fetch(`${logging.url}/api/auth/me`, { headers: { cookie } })).json());
+    await sleep(500);
+    await admin.query('ALTER SYSTEM RESET log_min_duration_statement');
+    await admin.query('SELECT pg_reload_conf()');
+    // The job worker polls beside the requests; its statements are not theirs.
+    const logged = loggedStatements(logging.output().slice(from)).filter((s) => !s.text.includes('graphile_worker'));
+    const prepares: Record<string, string> = {};
+    const stripped = logged.map((s) => {
+      const w = withoutPrepares(s.text);
+      Object.assign(prepares, w.prepares);
+      return { ...s, text: w.text };
+    });
+    const me = stripped.find((s) => isSessionCheck(s) && /^t(rue)?$/.test(s.values[3] ?? ''));
+    const pageStart = stripped.findLastIndex((s) => isSessionCheck(s) && /^f(alse)?$/.test(s.values[3] ?? ''));
+    const pageEnd = stripped.findIndex((s, i) => i > pageStart && s.text === 'COMMIT');
+    const page = pageStart >= 0 && pageEnd > pageStart ? stripped.slice(pageStart, pageEnd + 1) : [];
+    const listed = () => stripped.map((s) => `  ${JSON.stringify(s.values)} ${s.text.replace(/\s+/g, ' ').slice(0, 100)}`).join('\n');
+    if (!me || page.length !== PAGE_ROUND_TRIPS) throw new Error(`Expected /me's session check and the page's ${PAGE_ROUND_TRIPS} statements in the log:\n${listed()}`);
+    const missing = page.flatMap((s) => [...s.text.matchAll(/EXECUTE (\w+)/g)].map((m) => m[1]!)).filter((name) => !prepares[name]);
+    if (missing.length) throw new Error(`No PREPARE logged for ${missing.join(', ')}:\n${listed()}`);
+    return { cookie, replay: { role: APP_ROLE, me: [me], page, prepares } };
+  } finally {
+    await admin.end().catch(() => {});
+    await logging.stop();
+  }
+}
+
 /**
  * Signed-in GET /api/auth/me on Kestrel against a bare Fastify hello world, same autocannon
  * settings, baseline measured before and after Kestrel so drift on a noisy machine shows.
  * Kestrel's memory is sampled every 250 ms while it is under load.
  */
 export async function benchHttp(dataDir: string, settings: LoadSettings = defaultLoad): Promise<HttpResult> {
-  // The flood guard would answer 429 within a second at these rates.
   // BENCH_APP_PORT / BENCH_PG_PORT: fixed ports on a machine shared with other runs (as the CRM bench).
-  const kestrel = await startKestrel(dataDir, { DEMO_WORKSPACE: 'true', RATE_LIMIT_PER_MINUTE: '100000000' }, fixedPort('BENCH_PG_PORT'), fixedPort('BENCH_APP_PORT'));
+  // The flood guard would answer 429 within a second at these rates.
+  const env = { DEMO_WORKSPACE: 'true', RATE_LIMIT_PER_MINUTE: '100000000' };
+  const pgPort = fixedPort('BENCH_PG_PORT') ?? (await freePort());
+  const appPort = fixedPort('BENCH_APP_PORT') ?? (await freePort());
+  // First the statements our two requests send, as PostgreSQL logs them (bench/lib/statement-log.ts).
+  const { cookie, replay } = await captureStatements(dataDir, env, pgPort, appPort);
+  const replayFile = path.join(dataDir, 'replay.json');
+  writeFileSync(replayFile, JSON.stringify(replay));
+  const kestrel = await startKestrel(dataDir, env, pgPort, appPort);
   let hello: Awaited<ReturnType<typeof spawnServer>> | null = null;
   try {
-    if (!kestrel.demoLogin) throw new Error('Kestrel printed no demo login');
-    const signIn = await fetch(`${kestrel.url}/api/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: kestrel.url },
-      body: JSON.stringify(kestrel.demoLogin),
-    });
-    if (signIn.status !== 200) throw new Error(`Sign-in failed: ${signIn.status} ${await signIn.text()}`);
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.includes('kestrel_session'));
-    if (!cookie) throw new Error('Sign-in set no session cookie');
     const meUrl = `${kestrel.url}/api/auth/me`;
     const server = serverProcess(kestrel.pid);
     const kestrelCpu: CpuOwners = { node: server, postgresParent: server };
     const meBody = await (await fetch(meUrl, { headers: { cookie } })).text();
-    if (JSON.parse(meBody).user?.email !== kestrel.demoLogin.email) throw new Error(`Not signed in: ${meBody}`);
+    if (!JSON.parse(meBody).user?.email) throw new Error(`Not signed in: ${meBody}`);
     const password = encodeURIComponent(readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim());
     // The three baselines in one process (bench/hello-server.ts): `/`, `/db` and `/page`.
     const helloPort = await freePort();
     hello = await spawnServer({
       args: ['--import', 'tsx', 'bench/hello-server.ts'],
-      env: { PORT: String(helloPort), DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${kestrel.pgPort}/kestrel`, ROUND_TRIPS: String(PAGE_ROUND_TRIPS) },
+      env: { PORT: String(helloPort), DATABASE_URL: `postgres://postgres:${password}@127.0.0.1:${kestrel.pgPort}/kestrel`, ROUND_TRIPS: String(PAGE_ROUND_TRIPS), REPLAY_FILE: replayFile },
       logFile: path.join(dataDir, 'hello.log'),
       readyPattern: /hello server ready/,
       url: `http://127.0.0.1:${helloPort}/`,
@@ -131,6 +204,8 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
     const helloDbCpu: CpuOwners = { node: hello.pid, postgresParent: server };
     const pageDb = { url: `${hello.url}page` };
     const pageDbCpu: CpuOwners = { node: hello.pid, postgresParent: server };
+    const meSql = { url: `${hello.url}me-sql` };
+    const pageSql = { url: `${hello.url}page-sql` };
     const page = await contactsPage(kestrel.url, cookie, JSON.parse(meBody));
 
     // Idle: started, one sign-in, no load yet.
@@ -145,6 +220,8 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
     await load('warm-up', kestrelCpu, meUrl, settings, meBody, { headers: { cookie } }, settings.warmupSeconds);
     await load('warm-up', pageDbCpu, pageDb.url, settings, helloBody, {}, settings.warmupSeconds);
     await load('warm-up', kestrelCpu, page.url, settings, page.body, page.request, settings.warmupSeconds);
+    await load('warm-up', helloDbCpu, meSql.url, settings, helloBody, {}, settings.warmupSeconds);
+    await load('warm-up', pageDbCpu, pageSql.url, settings, helloBody, {}, settings.warmupSeconds);
 
     const runs: LoadRun[] = [];
     runs.push(await load('bare Fastify hello world (before)', helloCpu, hello.url, settings, helloBody));
@@ -162,6 +239,11 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
     const pageRun = await load(`Kestrel contacts page: POST …/views/query, ${page.rows} rows (${PAGE_ROUND_TRIPS} round trips)`, kestrelCpu, page.url, settings, page.body, page.request);
     runs.push(pageRun);
     process.stderr.write(`  http: contacts page ${int(pageRun.reqPerSec)} req/s against ${int(pageDatabase.reqPerSec)}\n`);
+    const meReplay = await load("bare Fastify + `GET /api/auth/me`'s own statement (replayed)", helloDbCpu, meSql.url, settings, helloBody);
+    runs.push(meReplay);
+    const pageReplay = await load(`bare Fastify + the contacts page's own ${PAGE_ROUND_TRIPS} statements (replayed)`, pageDbCpu, pageSql.url, settings, helloBody);
+    runs.push(pageReplay);
+    process.stderr.write(`  http: the same statements without Kestrel: /me ${int(meReplay.reqPerSec)} req/s, page ${int(pageReplay.reqPerSec)} req/s\n`);
     runs.push(await load('bare Fastify hello world (after)', helloCpu, hello.url, settings, helloBody));
 
     return {
@@ -171,6 +253,8 @@ export async function benchHttp(dataDir: string, settings: LoadSettings = defaul
       database: databaseRun,
       page: pageRun,
       pageDatabase,
+      meReplay,
+      pageReplay,
       pageRoundTrips: PAGE_ROUND_TRIPS,
       baselineMean: mean([runs[0]!.reqPerSec, runs.at(-1)!.reqPerSec]),
       baselineCpuMs: mean([runs[0]!.serverCpuMs, runs.at(-1)!.serverCpuMs]),
@@ -205,6 +289,10 @@ export function httpMarkdown(r: HttpResult): string {
       `Kestrel's signed-in \`GET /api/auth/me\` makes one round trip (session, user and workspaces in one statement) besides the HTTP stack's own work (cookies, CSRF token, security headers, access check, logging, metrics).`,
     `Contacts page / bare Fastify + ${r.pageRoundTrips} round trips (${int(r.pageDatabase.reqPerSec)} req/s): **${ratio(r.page.reqPerSec / r.pageDatabase.reqPerSec)}** ` +
       `(session and role; BEGIN with the scope and the field catalog; the page with its companies, owners and tags; COMMIT: the count test/round-trips.test.ts pins).`,
+    `The same statements without Kestrel (bare Fastify sending, as the application role, exactly what PostgreSQL logged for our two requests; bench/hello-server.ts): ` +
+      `\`GET /api/auth/me\` **${ratio(r.kestrel.reqPerSec / r.meReplay.reqPerSec)}** of its ${int(r.meReplay.reqPerSec)} req/s, PostgreSQL CPU ${cpu(r.kestrel.postgresCpuMs)} against ${cpu(r.meReplay.postgresCpuMs)} (${ratio(r.kestrel.postgresCpuMs / r.meReplay.postgresCpuMs)}), Node CPU ${cpu(r.kestrel.serverCpuMs)} against ${cpu(r.meReplay.serverCpuMs)}; ` +
+      `contacts page **${ratio(r.page.reqPerSec / r.pageReplay.reqPerSec)}** of its ${int(r.pageReplay.reqPerSec)} req/s, PostgreSQL CPU ${cpu(r.page.postgresCpuMs)} against ${cpu(r.pageReplay.postgresCpuMs)} (${ratio(r.page.postgresCpuMs / r.pageReplay.postgresCpuMs)}), Node CPU ${cpu(r.page.serverCpuMs)} against ${cpu(r.pageReplay.serverCpuMs)}. ` +
+      `What our statements cost the database against \`SELECT 'world'\`: ${ratio(r.meReplay.postgresCpuMs / r.database.postgresCpuMs)} for /me's, ${ratio(r.pageReplay.postgresCpuMs / r.pageDatabase.postgresCpuMs)} for the page's.`,
     `CPU per request, Kestrel (Node + PostgreSQL) / bare Fastify: **${(((r.kestrel.serverCpuMs + r.kestrel.postgresCpuMs) / r.baselineCpuMs)).toFixed(0)}×** (${cpu(r.kestrel.serverCpuMs + r.kestrel.postgresCpuMs)} against ${cpu(r.baselineCpuMs)}).`,
     '',
     '#### Memory of the Kestrel server process',
