@@ -27,14 +27,17 @@ export const embeddedTypes: EmbeddedType[] = ['contacts', 'companies', 'deals'];
 /** Texts per embedding request. */
 export const EMBED_BATCH = 64;
 
-let vectorCache: { at: number; installed: boolean } | null = null;
+/** Per database handle: a process with two databases (tests, a second instance) keeps one answer each. */
+const vectorCache = new WeakMap<Db, { at: number; installed: boolean }>();
 
 /** Whether pgvector is installed in this database (checked at most once a minute). */
 export async function vectorInstalled(db: Db): Promise<boolean> {
-  if (vectorCache && Date.now() - vectorCache.at < 60_000) return vectorCache.installed;
+  const known = vectorCache.get(db);
+  if (known && Date.now() - known.at < 60_000) return known.installed;
   const { rows } = await db.execute<{ installed: boolean }>(sql`SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS installed`);
-  vectorCache = { at: Date.now(), installed: rows[0]?.installed ?? false };
-  return vectorCache.installed;
+  const installed = rows[0]?.installed ?? false;
+  vectorCache.set(db, { at: Date.now(), installed });
+  return installed;
 }
 
 /** The embedding model a provider is used with, or null when it offers none. */
