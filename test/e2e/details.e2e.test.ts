@@ -153,3 +153,16 @@ it('CRM-3 the workspace currency and locale format money: an Indian workspace gr
   await screenshots(page, 'deals-inr');
   expect(problems).toEqual([]);
 });
+
+it('BILL-4 on a server without billing, Settings → Billing says so and asks none of the billing routes', async () => {
+  const owner = await ownerWithWorkspace(server, 'No Billing Co');
+  const { page } = await openPage(browser, server.url, problems);
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes(`/api/workspaces/${owner.workspaceId}/billing`)) asked.push(r.url());
+  });
+  await signIn(page, owner.email, owner.password, `/w/${owner.workspaceId}/settings/billing`);
+  await page.getByText('No billing on this server').waitFor();
+  expect(asked).toEqual([]);
+  expect(problems).toEqual([]);
+});

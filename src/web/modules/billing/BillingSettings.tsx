@@ -9,6 +9,7 @@ import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { PageHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
+import { useMe } from '../accounts/useMe';
 import { useWorkspace } from '../workspaces/useWorkspaces';
 import { CreditSpend } from './CreditSpend';
 import { billingKey, cancelAtPeriodEnd, fetchBilling, fetchInvoices, fetchLedger, openPortal, startCheckout, type BillingSummary } from './api';
@@ -28,9 +29,12 @@ export function BillingSettings() {
   }, [search.checkout, navigate]);
   const role = useWorkspace(workspaceId).data?.role;
   const owner = role === 'owner';
-  const summary = useQuery({ queryKey: billingKey(workspaceId), queryFn: () => fetchBilling(workspaceId), refetchInterval: (q) => (checkout === 'success' && q.state.dataUpdateCount < 30 ? 2000 : false) });
-  const ledger = useQuery({ queryKey: [...billingKey(workspaceId), 'ledger'], queryFn: () => fetchLedger(workspaceId) });
-  const invoices = useQuery({ queryKey: [...billingKey(workspaceId), 'invoices'], queryFn: () => fetchInvoices(workspaceId), enabled: role === 'owner' || role === 'admin' });
+  // BILL-4: a server without billing says so in /me; nothing is asked of the billing routes then.
+  const me = useMe();
+  const on = me.data?.billingEnabled === true;
+  const summary = useQuery({ queryKey: billingKey(workspaceId), queryFn: () => fetchBilling(workspaceId), enabled: on, refetchInterval: (q) => (checkout === 'success' && q.state.dataUpdateCount < 30 ? 2000 : false) });
+  const ledger = useQuery({ queryKey: [...billingKey(workspaceId), 'ledger'], queryFn: () => fetchLedger(workspaceId), enabled: on });
+  const invoices = useQuery({ queryKey: [...billingKey(workspaceId), 'invoices'], queryFn: () => fetchInvoices(workspaceId), enabled: on && (role === 'owner' || role === 'admin') });
   const go = useMutation({
     mutationFn: (body: { planId: string } | { packId: string } | 'portal') => (body === 'portal' ? openPortal(workspaceId) : startCheckout(workspaceId, body)),
     onSuccess: ({ url }) => window.location.assign(url),
@@ -38,9 +42,10 @@ export function BillingSettings() {
   const queryClient = useQueryClient();
   const cancel = useMutation({ mutationFn: () => cancelAtPeriodEnd(workspaceId), onSuccess: () => queryClient.invalidateQueries({ queryKey: billingKey(workspaceId) }) });
 
-  if (summary.isPending) return <SkeletonList label="Loading billing…" />;
+  if (me.isError) return <ErrorAlert title="Billing could not be loaded">{errorMessage(me.error)}</ErrorAlert>;
+  if (me.isPending || (on && summary.isPending)) return <SkeletonList label="Loading billing…" />;
   // A server without billing (self-hosted, no payment provider) is not an error to the person reading this.
-  if (summary.isError && isApiError(summary.error) && summary.error.status === 404)
+  if (!on || (summary.isError && isApiError(summary.error) && summary.error.status === 404))
     return (
       <div className="space-y-4">
         <PageHeading>Billing</PageHeading>
@@ -49,6 +54,7 @@ export function BillingSettings() {
     );
   if (summary.isError) return <ErrorAlert title="Billing could not be loaded">{errorMessage(summary.error)}</ErrorAlert>;
   const s = summary.data;
+  if (!s) return <SkeletonList label="Loading billing…" />;
   return (
     <div className="space-y-8">
       <PageHeading
