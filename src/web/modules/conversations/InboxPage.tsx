@@ -131,10 +131,20 @@ export function InboxPage() {
                     </span>
                     {c.subject ? <span className="block truncate text-sm font-medium text-stone-800">{c.subject}</span> : null}
                     <span className="block truncate text-sm text-stone-600">{c.lastMessagePreview ?? ' '}</span>
-                    <span className="mt-0.5 flex gap-2 text-xs text-stone-500">
+                    <span className="mt-0.5 flex flex-wrap gap-x-1 text-xs text-stone-500">
                       <span>{statusLabel[c.status]}</span>
-                      {c.handoffRequested && c.holder === 'human' && !c.assigneeUserId ? <span className="font-semibold text-amber-800">Wants a person</span> : null}
-                      {c.assigneeName ? <span>· {c.assigneeName}</span> : null}
+                      {c.handoffRequested && c.holder === 'human' && !c.assigneeUserId ? (
+                        <>
+                          <span aria-hidden="true">·</span>
+                          <span className="font-semibold text-amber-800">Wants a person</span>
+                        </>
+                      ) : null}
+                      {c.assigneeName ? (
+                        <>
+                          <span aria-hidden="true">·</span>
+                          <span>{c.assigneeName}</span>
+                        </>
+                      ) : null}
                     </span>
                   </button>
                 </li>
