@@ -5,7 +5,7 @@ import { AppError } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
 import { insertContact } from '../crm';
 import { hubChallenge, hubSignatureMatches } from './channels/meta-graph';
-import type { MetaPlatform } from './channels/meta-messaging';
+import { openMetaConnection, type MetaPlatform } from './channels/meta-messaging';
 import { appendMessage, touchConversation, type ConversationRow } from './conversation-rows';
 import { channelSettings, conversationMessages, conversations, visitors } from './conversations.schema';
 import { autoAssign } from './handoff';
@@ -43,7 +43,7 @@ const senderId = /^\d{1,32}$/;
  * is stored once by its `mid` (a redelivery is ignored); deliveries and reads move replies forward.
  */
 export async function receiveMetaWebhook(services: Services, p: MetaPlatform, workspaceId: string, raw: Buffer, signature: string | undefined): Promise<{ messages: number; statuses: number }> {
-  const connection = p.open(services, await settingsOf(services, p, workspaceId));
+  const connection = openMetaConnection(services, p, await settingsOf(services, p, workspaceId));
   if (!connection || !hubSignatureMatches(connection.appSecret, raw, signature)) throw new AppError('bad_signature', 401, 'The X-Hub-Signature-256 header is missing or does not match.');
   let payload: { object?: string; entry?: { id?: string; messaging?: MessagingEvent[] }[] };
   try {

@@ -2,12 +2,12 @@ import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/database';
 import { withTenant } from '../../../platform/db/tenant';
 import { z } from 'zod';
-import { defineJob, enqueue, type JobAttempt } from '../../../platform/jobs/jobs';
+import { defineJob, type JobAttempt } from '../../../platform/jobs/jobs';
 import type { Services } from '../../../platform/services';
 import { waAppSecretAad, waTokenAad, type ChannelSettingsRow } from '../channel-settings';
 import { readConversation, touchConversation, type ConversationRow, type MessageRow } from '../conversation-rows';
 import { channelSettings, conversationMessages, visitors, whatsappTemplates } from '../conversations.schema';
-import type { ChannelAdapter } from './channel';
+import { sentByJob, type ChannelAdapter } from './channel';
 import { graph, graphUrl, GraphError, windowClosesAt, windowOpen } from './meta-graph';
 
 /** What a person can do about a Graph error, in words (codes from Meta's Cloud API error reference). */
@@ -87,6 +87,22 @@ export async function readConnection(tx: Tx, services: Services, workspaceId: st
 export const renderTemplate = (body: string, params: string[]) => body.replace(/\{\{(\d+)\}\}/g, (m, n: string) => params[Number(n) - 1] ?? m);
 
 /**
+ * CONV-6: a WhatsApp reply leaves as a job queued in the reply's own transaction (a rolled-back
+ * reply never leaves). WhatsApp's trouble (no answer, 5xx, rate limits) is retried with
+ * graphile-worker's exponential back-off; a refusal, or the last try failing, marks the message
+ * failed with the reason in words. A message already accepted (it has WhatsApp's id) is not sent again.
+ */
+export const whatsappSendJob = defineJob({
+  name: 'conversations.whatsapp-send',
+  version: 1,
+  payload: z.object({ workspaceId: z.uuid(), messageId: z.uuid() }),
+  maxAttempts: 8,
+  async run(p, services, attempt) {
+    await sendWhatsapp(services, p.workspaceId, p.messageId, attempt ?? { number: 1, max: 1 });
+  },
+});
+
+/**
  * CONV-6: WhatsApp Business Cloud API. A reply is checked before it is stored: free text only
  * inside the 24-hour window, an approved template (with every parameter) outside it, else a 409
  * that says so. It is sent by a job queued with it; WhatsApp's answer decides its state — accepted
@@ -95,7 +111,7 @@ export const renderTemplate = (body: string, params: string[]) => body.replace(/
  */
 export const whatsappChannel: ChannelAdapter = {
   name: 'whatsapp',
-  initialStatus: 'queued',
+  ...sentByJob(whatsappSendJob),
   async canSend(tx, conv, reply) {
     const [settings] = await tx.select().from(channelSettings).where(eq(channelSettings.workspaceId, conv.workspaceId));
     if (!settings?.waPhoneNumberId || !settings.waAccessTokenSealed) return { ok: false, code: 'whatsapp_not_connected', message: 'WhatsApp is not connected. Connect it in Settings → Channels.' };
@@ -119,35 +135,10 @@ export const whatsappChannel: ChannelAdapter = {
     }
     return { ok: true };
   },
-  async enqueue(tx, _services, conv, message) {
-    await enqueue(tx, whatsappSendJob, { workspaceId: conv.workspaceId, messageId: message.id }, { workspaceId: conv.workspaceId });
-  },
-  async retry(tx, services, conv, message) {
-    // Accepted by WhatsApp and failed afterwards: that message id is spent; write the message anew.
-    if (message.externalId) return false;
-    await this.enqueue!(tx, services, conv, message);
-    return true;
-  },
 };
 
 /** Graph errors worth another try: no answer, WhatsApp's own trouble, or its rate limits. */
 const transient = (e: unknown) => !(e instanceof GraphError) || e.status === 0 || e.status === 429 || e.status >= 500 || [4, 80007, 130429, 131056].includes(e.code ?? -1);
-
-/**
- * CONV-6: a WhatsApp reply leaves as a job queued in the reply's own transaction (a rolled-back
- * reply never leaves). WhatsApp's trouble (no answer, 5xx, rate limits) is retried with
- * graphile-worker's exponential back-off; a refusal, or the last try failing, marks the message
- * failed with the reason in words. A message already accepted (it has WhatsApp's id) is not sent again.
- */
-export const whatsappSendJob = defineJob({
-  name: 'conversations.whatsapp-send',
-  version: 1,
-  payload: z.object({ workspaceId: z.uuid(), messageId: z.uuid() }),
-  maxAttempts: 8,
-  async run(p, services, attempt) {
-    await sendWhatsapp(services, p.workspaceId, p.messageId, attempt ?? { number: 1, max: 1 });
-  },
-});
 
 /**
  * How long a send whose answer was lost waits for WhatsApp's status webhook to say what became
