@@ -1,13 +1,13 @@
 import { and, eq } from 'drizzle-orm';
-import { withTenant } from '../../../platform/db/tenant';
 import { defineJob, type JobAttempt } from '../../../platform/jobs/jobs';
 import type { Services } from '../../../platform/services';
 import { z } from 'zod';
 import { metaAppSecretAad, metaTokenAad, type ChannelSettingsRow } from '../channel-settings';
-import { readConversation, touchConversation, type ConversationRow, type MessageRow } from '../conversation-rows';
-import { channelSettings, conversationMessages, visitors } from '../conversations.schema';
+import type { ConversationRow } from '../conversation-rows';
+import { channelSettings, visitors } from '../conversations.schema';
 import { sentByJob, type ChannelAdapter } from './channel';
 import { graph, GraphError, windowClosesAt, windowOpen } from './meta-graph';
+import { claimQueuedReply } from './queued-send';
 
 /**
  * CONV-6: what Messenger and Instagram Direct share — both are Meta's Messenger Platform: one
@@ -147,37 +147,18 @@ export function metaMessagingChannel(p: MetaPlatform) {
  * shown failed in words rather than sent twice. Meta's own trouble is retried with back-off.
  */
 export async function sendMetaMessage(services: Services, p: MetaPlatform, workspaceId: string, messageId: string, attempt: JobAttempt): Promise<void> {
-  const { db } = services.database;
-  const ctx = { workspaceId, userId: null };
-  const where = and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.id, messageId));
-  const found = await withTenant(db, ctx, async (tx) => {
-    const [message] = await tx.select().from(conversationMessages).where(where).for('update');
-    if (!message || message.externalId || message.deliveryStatus !== 'queued') return null;
-    const conv = await readConversation(tx, workspaceId, message.conversationId);
-    if (message.meta.sendAttempt) {
-      const { sendAttempt: _unknown, ...meta } = message.meta;
-      await tx.update(conversationMessages).set({ deliveryStatus: 'failed', meta: { ...meta, error: unknownOutcome(p) } }).where(where);
-      await touchConversation(tx, conv, {});
-      return null;
-    }
-    const [v] = await tx.select({ userId: visitors.channelUserId }).from(visitors).where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, conv.visitorId)));
-    const [row] = await tx.select().from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
-    const connection = openMetaConnection(services, p, row);
-    const recipient = v?.userId ?? null;
-    if (connection && recipient) await tx.update(conversationMessages).set({ meta: { ...message.meta, sendAttempt: { at: new Date().toISOString() } } }).where(where);
-    return { message, conv, connection, recipient };
+  const claimed = await claimQueuedReply(services, workspaceId, messageId, {
+    label: p.label,
+    noRecipient: `This conversation has no ${p.label} sender to reply to.`,
+    unknownOutcome: unknownOutcome(p),
+    async open(tx, conv) {
+      const [v] = await tx.select({ userId: visitors.channelUserId }).from(visitors).where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, conv.visitorId)));
+      const [row] = await tx.select().from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
+      return { connection: openMetaConnection(services, p, row), recipient: v?.userId ?? null };
+    },
   });
-  if (!found) return;
-  const { message, conv, connection, recipient } = found;
-  const { sendAttempt: _attempt, ...baseMeta } = message.meta;
-  const record = (changes: Partial<MessageRow>) =>
-    withTenant(db, ctx, async (tx) => {
-      await tx.update(conversationMessages).set(changes).where(where);
-      await touchConversation(tx, conv, {});
-    });
-  const fail = (why: string) => record({ deliveryStatus: 'failed', meta: { ...baseMeta, error: why } });
-  if (!connection) return fail(`${p.label} is not connected. Connect it in Settings → Channels.`);
-  if (!recipient) return fail(`This conversation has no ${p.label} sender to reply to.`);
+  if (!claimed) return;
+  const { message, conv, connection, recipient, baseMeta, record, fail } = claimed;
   // The window is judged again as the reply leaves: it may have closed while the reply waited.
   const mode = replyMode(conv, connection.humanAgent);
   if (!mode) return fail(windowClosedMessage(p, conv, connection.humanAgent));
