@@ -30,12 +30,13 @@ export function widgetVisitor(app: FastifyInstance, o: { workspaceId: string }, 
 }
 
 /** Waits for the message `pred` picks to appear in the visitor's chat (the assistant answers from a job), and answers it. */
-export const waitForWidgetMessage = (v: { read(): Promise<{ messages: { author: string; body: string }[] }> }, pred: (m: { author: string; body: string }) => boolean) =>
-  vi.waitFor(
-    async () => {
-      const found = (await v.read()).messages.find(pred);
-      if (!found) throw new Error('not yet');
-      return found;
-    },
-    { timeout: 15_000, interval: 50 },
-  );
+export const waitForWidgetMessage = (
+  v: { read(): Promise<{ messages: { author: string; body: string }[] }> },
+  pred: (m: { author: string; body: string }) => boolean,
+  wait: { timeout: number; interval: number } = { timeout: 15_000, interval: 50 },
+) =>
+  vi.waitFor(async () => {
+    const found = (await v.read()).messages.find(pred);
+    if (!found) throw new Error('not yet');
+    return found;
+  }, wait);
