@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { errorMessage } from '../../lib/api';
 import { ErrorAlert } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
+import { PublicPage } from '../../ui/PublicPage';
 
 /**
  * MAIL-4: a page a link in an email leads to (unsubscribe, confirm a subscription). Opening it
@@ -21,16 +22,9 @@ export function useEmailLink<T>(key: string, read: (token: string) => Promise<T>
 /** The page around it: the title, then loading, a link that does not work, or `children`. */
 export function EmailLinkPage({ title, info, children }: { title: string; info: UseQueryResult<unknown>; children: ReactNode }) {
   return (
-    <main className="mx-auto max-w-lg px-4 py-12">
-      <h1 className="text-2xl font-semibold text-stone-900">{title}</h1>
-      {info.isPending ? (
-        <p role="status" aria-busy="true" className="mt-4 text-stone-600">
-          Loading…
-        </p>
-      ) : null}
-      {info.error ? <ErrorAlert className="mt-4">{errorMessage(info.error)} The link may be incomplete: copy the whole address from the email.</ErrorAlert> : null}
+    <PublicPage title={title} query={info} width="max-w-lg" errorHint=" The link may be incomplete: copy the whole address from the email.">
       {children}
-    </main>
+    </PublicPage>
   );
 }
 
