@@ -1,12 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startFake } from '../fakes/harness';
-import { FakeMeta } from '../fakes/meta';
-import { ensureWebBuild, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
-import { ownerWithWorkspace, TestClient } from '../helpers/client';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { beforeAll, expect, it } from 'vitest';
+import { noSidewaysScroll, openPage, signIn } from '../helpers/browser';
+import { TestClient } from '../helpers/client';
+import { startMetaBrowserSuite, type MetaBrowserSuite } from '../helpers/meta-browser';
 
 /**
  * CONV-6 in Chromium: the owner connects WhatsApp in Settings → Channels and tests it; a
@@ -14,23 +11,14 @@ import { startTestServer, type TestServer } from '../helpers/server';
  * owner replies inside the 24-hour window and sees it delivered; once the window has closed the
  * composer offers the approved templates, and the template goes out. Desktop and phone width.
  */
-let server: TestServer;
-let wa: FakeMeta;
-let browser: Browser;
-let owner: Awaited<ReturnType<typeof ownerWithWorkspace>>;
+let suite: MetaBrowserSuite;
 const problems: string[] = [];
 const shots = 'test/e2e/screens';
 
-beforeAll(async () => {
-  await ensureWebBuild();
-  wa = await startFake(new FakeMeta());
-  server = await startTestServer({ WHATSAPP_GRAPH_URL: wa.url });
-  owner = await ownerWithWorkspace(server, 'Crumb Bakery');
-  browser = await launchChromium();
-}, 300_000);
-afterAll(() => browser?.close());
+beforeAll(async () => (suite = await startMetaBrowserSuite('Crumb Bakery')), 300_000);
 
 it('CONV-6 a WhatsApp message arrives, is answered in the window, and after the window closes an approved template goes out', async () => {
+  const { meta: wa, server, browser, owner } = suite;
   const { page, context } = await openPage(browser, server.url, problems);
   await signIn(page, owner.email, owner.password, `/w/${owner.workspaceId}/settings/channels`);
   await page.getByRole('heading', { level: 1, name: 'Channels' }).waitFor();
@@ -112,6 +100,7 @@ it('CONV-6 a WhatsApp message arrives, is answered in the window, and after the 
 }, 180_000);
 
 it('CONV-6 an email reply the mail server refuses shows "Not delivered" with the reason and a Retry button; Retry sends it', async () => {
+  const { server, browser, owner } = suite;
   const { page, context } = await openPage(browser, server.url, problems);
   const settings = (await owner.client.get(`/api/workspaces/${owner.workspaceId}/channel-settings`)).json();
   const raw = ['From: Tom Baker <tom@customer.test>', 'To: x@example.test', 'Subject: Birthday cake', 'Message-ID: <t1@customer.test>', 'Content-Type: text/plain', '', 'Can you write a name on a cake?', ''].join('\r\n');

@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startFake } from '../fakes/harness';
-import { FakeMeta } from '../fakes/meta';
-import { ensureWebBuild, launchChromium, noSidewaysScroll, openPage, signIn } from '../helpers/browser';
-import { ownerWithWorkspace } from '../helpers/client';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { beforeAll, expect, it } from 'vitest';
+import { noSidewaysScroll, openPage, signIn } from '../helpers/browser';
+import { startMetaBrowserSuite, type MetaBrowserSuite } from '../helpers/meta-browser';
 
 /**
  * CONV-6 in Chromium: the owner connects Messenger and Instagram in Settings → Channels; a
@@ -13,23 +9,14 @@ import { startTestServer, type TestServer } from '../helpers/server';
  * filterable; the owner replies inside the window and sees it sent; once the 24-hour window has
  * closed the composer says so and the server's 409 is shown. Desktop and phone width.
  */
-let server: TestServer;
-let meta: FakeMeta;
-let browser: Browser;
-let owner: Awaited<ReturnType<typeof ownerWithWorkspace>>;
+let suite: MetaBrowserSuite;
 const problems: string[] = [];
 const shots = 'test/e2e/screens';
 
-beforeAll(async () => {
-  await ensureWebBuild();
-  meta = await startFake(new FakeMeta());
-  server = await startTestServer({ WHATSAPP_GRAPH_URL: meta.url });
-  owner = await ownerWithWorkspace(server, 'Crumb Bakery');
-  browser = await launchChromium();
-}, 300_000);
-afterAll(() => browser?.close());
+beforeAll(async () => (suite = await startMetaBrowserSuite('Crumb Bakery')), 300_000);
 
 it('CONV-6 Messenger and Instagram are connected in Settings → Channels, their messages arrive in the inbox, a reply goes out, and after 24 hours the composer says why not', async () => {
+  const { meta, server, browser, owner } = suite;
   const { page, context } = await openPage(browser, server.url, problems);
   await signIn(page, owner.email, owner.password, `/w/${owner.workspaceId}/settings/channels`);
   await page.getByRole('heading', { level: 1, name: 'Channels' }).waitFor();

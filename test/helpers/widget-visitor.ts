@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { TestClient } from './client';
 
 export const WIDGET_SITE = 'https://bakery.example';
@@ -28,3 +28,15 @@ export function widgetVisitor(app: FastifyInstance, o: { workspaceId: string }, 
     read: async (after = 0) => (await c.get(`${w('/messages')}?token=${encodeURIComponent(token)}&after=${after}`, { origin: site })).json(),
   };
 }
+
+/** Waits for the message `pred` picks to appear in the visitor's chat (the assistant answers from a job), and answers it. */
+export const waitForWidgetMessage = (
+  v: { read(): Promise<{ messages: { author: string; body: string }[] }> },
+  pred: (m: { author: string; body: string }) => boolean,
+  wait: { timeout: number; interval: number } = { timeout: 15_000, interval: 50 },
+) =>
+  vi.waitFor(async () => {
+    const found = (await v.read()).messages.find(pred);
+    if (!found) throw new Error('not yet');
+    return found;
+  }, wait);

@@ -57,13 +57,8 @@ interface RequestOptions<T> {
 }
 
 export async function request<T = unknown>(method: Method, path: string, options: RequestOptions<T> = {}): Promise<T> {
-  return send(method, path, options, true);
-}
-
-async function send<T>(method: Method, path: string, options: RequestOptions<T>, mayRetry: boolean): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
 
   let url = path;
   if (options.query) {
@@ -75,28 +70,7 @@ async function send<T>(method: Method, path: string, options: RequestOptions<T>,
     if (qs) url += `?${qs}`;
   }
 
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: options.body === undefined ? null : JSON.stringify(options.body),
-      signal: options.signal ?? null,
-    });
-  } catch (cause) {
-    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
-    throw new ApiError(0, 'network_error', NETWORK_MESSAGE);
-  }
-
-  if (!response.ok) {
-    const error = await readError(response);
-    if (mayRetry && error.code === 'csrf_token_invalid' && refreshCsrf) {
-      await refreshCsrf();
-      return send(method, path, options, false);
-    }
-    throw error;
-  }
+  const response = await call(method, url, headers, options.body === undefined ? null : JSON.stringify(options.body), options.signal ?? null);
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const data: unknown = text ? JSON.parse(text) : undefined;
@@ -107,12 +81,25 @@ async function send<T>(method: Method, path: string, options: RequestOptions<T>,
  * A POST whose answer is read as it arrives (server-sent events): the same cookie, CSRF header,
  * CSRF retry and errors as `request`, but the Response is handed back unread.
  */
-export async function openStream(path: string, body: unknown, signal?: AbortSignal, mayRetry = true): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json' };
-  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+export function openStream(path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+  return call('POST', path, { accept: 'text/event-stream', 'content-type': 'application/json' }, JSON.stringify(body), signal ?? null);
+}
+
+/**
+ * One call with the session cookie and, on a write, the session's CSRF token. Not reaching the
+ * server is an ApiError; so is an error answer, except that a stale CSRF token is refreshed and
+ * the call made once more.
+ */
+async function call(method: Method, url: string, headers: Record<string, string>, body: string | null, signal: AbortSignal | null, mayRetry = true): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: JSON.stringify(body), signal: signal ?? null });
+    response = await fetch(url, {
+      method,
+      headers: method !== 'GET' && csrfToken ? { ...headers, 'x-csrf-token': csrfToken } : headers,
+      credentials: 'same-origin',
+      body,
+      signal,
+    });
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
     throw new ApiError(0, 'network_error', NETWORK_MESSAGE);
@@ -121,7 +108,7 @@ export async function openStream(path: string, body: unknown, signal?: AbortSign
     const error = await readError(response);
     if (mayRetry && error.code === 'csrf_token_invalid' && refreshCsrf) {
       await refreshCsrf();
-      return openStream(path, body, signal, false);
+      return call(method, url, headers, body, signal, false);
     }
     throw error;
   }

@@ -21,6 +21,15 @@ function FieldShell({ id, label, hint, error, optional, children, className = ''
         {optional ? <span className="ml-1 font-normal text-stone-500">(optional)</span> : null}
       </label>
       {children}
+      <FieldNotes id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
+/** A field's hint and error under it, with the ids `describedBy` names. */
+export function FieldNotes({ id, hint, error }: { id: string; hint?: ReactNode; error?: ReactNode }) {
+  return (
+    <>
       {hint ? (
         <p id={`${id}-hint`} className="mt-1 text-xs text-stone-500">
           {hint}
@@ -31,11 +40,12 @@ function FieldShell({ id, label, hint, error, optional, children, className = ''
           {error}
         </p>
       ) : null}
-    </div>
+    </>
   );
 }
 
-function describedBy(id: string, hint: unknown, error: unknown): string | undefined {
+/** The `aria-describedby` of a field: its hint and error, when shown. */
+export function describedBy(id: string, hint: unknown, error: unknown): string | undefined {
   const ids = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
 }

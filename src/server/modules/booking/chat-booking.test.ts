@@ -1,9 +1,9 @@
 import ICAL from 'ical.js';
-import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
 import { startFakeAi, type FakeAi, type FakeRequest } from '../../../../test/fakes/ai';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
-import { widgetVisitor } from '../../../../test/helpers/widget-visitor';
+import { waitForWidgetMessage, widgetVisitor } from '../../../../test/helpers/widget-visitor';
 
 let server: TestServer;
 let fake: FakeAi;
@@ -50,16 +50,6 @@ beforeAll(async () => {
 
 beforeEach(() => fake.reset());
 
-const waitForMessage = (v: ReturnType<typeof visitor>, pred: (m: { author: string; body: string }) => boolean) =>
-  vi.waitFor(
-    async () => {
-      const found = (await v.read()).messages.find(pred);
-      if (!found) throw new Error('not yet');
-      return found;
-    },
-    { timeout: 15_000, interval: 50 },
-  );
-
 /** What the tools answered, as the model received it in its next request (OpenAI's wire format). */
 const toolResults = (r: FakeRequest): string[] => (r.body.messages as { role: string; content: unknown }[]).filter((m) => m.role === 'tool').map((m) => String(m.content));
 const listedStarts = (text: string) => [...text.matchAll(/start=([0-9TZ:.-]+)/g)].map((m) => m[1]!);
@@ -81,7 +71,7 @@ describe('booking from the chat', () => {
     const v = visitor(owner);
     const { conversationId } = await v.start();
     await v.send(`I'd like an intro call, the second time you have. I'm Bea Booker, ${email}`);
-    const confirmation = await waitForMessage(v, (m) => m.author === 'assistant');
+    const confirmation = await waitForWidgetMessage(v, (m) => m.author === 'assistant');
     expect(confirmation.body).toMatch(/^You're booked: 30-minute intro call on \w+ \d+ \w+ \d{4} at \d\d:\d\d \(Europe\/Berlin\) with Olive Owner\./);
     expect(confirmation.body).toContain(email);
 
@@ -120,7 +110,7 @@ describe('booking from the chat', () => {
     const v = visitor(owner);
     await v.start();
     await v.send(`Book me the first intro call you have please. I'm Sam, sam${Date.now()}@example.test`);
-    const reply = await waitForMessage(v, (m) => m.author === 'assistant');
+    const reply = await waitForWidgetMessage(v, (m) => m.author === 'assistant');
     expect(reply.body).toBe('Which email address should the confirmation go to?');
     const all = (await owner.client.get(api(owner, '/booking/bookings'))).json().items;
     expect(all.filter((b: { eventTypeId: string }) => b.eventTypeId === e.id)).toEqual([]);
@@ -148,7 +138,7 @@ describe('booking from the chat', () => {
     const v = visitor(owner);
     await v.start();
     await v.send(`The first intro call please, I'm Lou Late, ${email}`);
-    const reply = await waitForMessage(v, (m) => m.author === 'assistant');
+    const reply = await waitForWidgetMessage(v, (m) => m.author === 'assistant');
     expect(reply.body).toMatch(/^That one just went; next free: \S+, \S+, \S+$/);
     expect(listedStarts(reply.body.replace('next free: ', 'start=').replaceAll(', ', ' start='))).not.toContain(taken);
     const mine = (await owner.client.get(api(owner, '/booking/bookings'))).json().items.filter((b: { startsAt: string }) => b.startsAt === taken);

@@ -6,7 +6,7 @@ import { startFakeAi, type FakeAi, type FakeRequest } from '../../../../test/fak
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { until } from '../../../../test/helpers/wait';
-import { widgetVisitor } from '../../../../test/helpers/widget-visitor';
+import { waitForWidgetMessage, widgetVisitor } from '../../../../test/helpers/widget-visitor';
 import { OFFER_CALL, PROMISE_FOLLOW_UP } from './closer-next-step';
 
 let server: TestServer;
@@ -49,15 +49,7 @@ async function setUp(name: string, o?: { autopilot?: boolean; booking?: boolean 
 async function qualify(owner: Owner) {
   const v = widgetVisitor(server.app, owner, SITE);
   await v.start();
-  const waitFor = (pred: (m: { author: string; body: string }) => boolean) =>
-    vi.waitFor(
-      async () => {
-        const found = (await v.read()).messages.find(pred);
-        if (!found) throw new Error('not yet');
-        return found;
-      },
-      { timeout: 30_000, interval: 100 },
-    );
+  const waitFor = (pred: (m: { author: string; body: string }) => boolean) => waitForWidgetMessage(v, pred, { timeout: 30_000, interval: 100 });
   expect((await v.send('How much is a birthday cake?')).statusCode).toBe(200);
   await waitFor((m) => m.author === 'assistant');
   expect((await v.send('Saturday the 14th, ten guests')).statusCode).toBe(200);

@@ -4,7 +4,7 @@ import { addMember, ownerWithWorkspace, TestClient } from '../../../../test/help
 import { startFakeAi, type FakeAi } from '../../../../test/fakes/ai';
 import { startSecondInstance, startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { sse } from '../../../../test/helpers/sse';
-import { widgetVisitor } from '../../../../test/helpers/widget-visitor';
+import { waitForWidgetMessage, widgetVisitor } from '../../../../test/helpers/widget-visitor';
 import { isOpen } from './widget-settings';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,16 +43,6 @@ beforeAll(async () => {
 }, 300_000);
 
 beforeEach(() => fake.reset());
-
-const waitForMessage = async (v: ReturnType<typeof visitor>, pred: (m: { author: string; body: string }) => boolean) =>
-  vi.waitFor(
-    async () => {
-      const found = (await v.read()).messages.find(pred);
-      if (!found) throw new Error('not yet');
-      return found;
-    },
-    { timeout: 15_000, interval: 50 },
-  );
 
 describe('website widget (public API)', () => {
   it('CONV-1 the widget config is served only to allowed origins, with CORS for them alone; an unknown workspace reveals nothing', async () => {
@@ -159,7 +149,7 @@ describe('business hours', () => {
     const late = visitor(shop);
     await late.start();
     await late.send('Do you bake on Sundays?');
-    await waitForMessage(late, (m) => m.author === 'system' && m.body === "Thanks! We're away right now: a person from the team will reply here when we're back.");
+    await waitForWidgetMessage(late, (m) => m.author === 'system' && m.body === "Thanks! We're away right now: a person from the team will reply here when we're back.");
     const asker = visitor(shop);
     await asker.start();
     await asker.c.post(w(shop, '/handoff'), { token: asker.token }, { origin: SITE });
@@ -216,7 +206,7 @@ describe('assistant', () => {
     const v = visitor(owner);
     await v.start();
     await v.send('How much is a birthday cake for my party?');
-    const answer = await waitForMessage(v, (m) => m.author === 'assistant');
+    const answer = await waitForWidgetMessage(v, (m) => m.author === 'assistant');
     expect(answer.body).toBe('A birthday cake for 10 people costs $40. When is your event?');
     expect((answer as unknown as { sources: { title: string }[] }).sources.map((s) => s.title)).toContain('How much does a birthday cake cost?');
     const sent = fake.requests.find((r) => r.endpoint === 'chat' && r.raw.includes('for my party'))!.raw;
@@ -241,7 +231,7 @@ describe('assistant', () => {
     const v = visitor(shop);
     await v.start();
     await v.send('What does the laptop stand cost?');
-    const answer = await waitForMessage(v, (m) => m.author === 'assistant');
+    const answer = await waitForWidgetMessage(v, (m) => m.author === 'assistant');
     expect((answer as unknown as { sources: { title: string }[] }).sources.map((s) => s.title)).toEqual(['Laptop stand']);
     const sent = fake.requests.find((r) => r.endpoint === 'chat' && r.raw.includes('laptop stand cost'))!.raw;
     expect(sent).toContain('₹1,250.00 each, plus GST of 18%');
@@ -256,7 +246,7 @@ describe('assistant', () => {
     fake.reset();
     fake.otherwise({ text: 'It is ₹1,499.00 including GST.' });
     await v.send('And the laptop stand price today?');
-    await waitForMessage(v, (m) => m.author === 'assistant' && m.body.includes('1,499'));
+    await waitForWidgetMessage(v, (m) => m.author === 'assistant' && m.body.includes('1,499'));
     expect(fake.requests.find((r) => r.endpoint === 'chat')!.raw).toContain('₹1,499.00 each, GST of 18% included');
 
     // Written from invoicing: the knowledge editor cannot change or remove it.
@@ -273,7 +263,7 @@ describe('assistant', () => {
     const v = visitor(owner);
     await v.start();
     await v.send('Do you sell wedding flowers?');
-    await waitForMessage(v, (m) => m.author === 'system' && /person/.test(m.body));
+    await waitForWidgetMessage(v, (m) => m.author === 'system' && /person/.test(m.body));
     const msgs = (await v.read()).messages;
     expect(msgs.find((m: { author: string }) => m.author === 'assistant').body).toMatch(/ask a person/);
     // Looking the question up by meaning embeds it (a recorded call); no chat model is asked.
@@ -286,7 +276,7 @@ describe('assistant', () => {
     const v = visitor(owner);
     await v.start();
     await v.send('Can a cake be delivered on a Sunday at a discount?');
-    await waitForMessage(v, (m) => m.author === 'assistant' && /ask a person/.test(m.body));
+    await waitForWidgetMessage(v, (m) => m.author === 'assistant' && /ask a person/.test(m.body));
     expect((await v.read()).holder).toBe('human');
   });
 
@@ -295,7 +285,7 @@ describe('assistant', () => {
     await v.start();
     const sent = await v.send('Hello, are you open today?');
     expect(sent.statusCode).toBe(200);
-    await waitForMessage(v, (m) => m.author === 'system' && /person from the team will reply/.test(m.body));
+    await waitForWidgetMessage(v, (m) => m.author === 'system' && /person from the team will reply/.test(m.body));
     const inbox = (await plain.client.get(api(plain, '/conversations?view=unassigned&status=open'))).json().items;
     expect(inbox[0].flagReason).toBe('no_ai_provider');
     expect(inbox[0].unread).toBe(1);
@@ -306,7 +296,7 @@ describe('assistant', () => {
     const v = visitor(owner);
     await v.start();
     await v.send('How much is a birthday cake for 20?');
-    await waitForMessage(v, (m) => m.author === 'system' && /unavailable/.test(m.body));
+    await waitForWidgetMessage(v, (m) => m.author === 'system' && /unavailable/.test(m.body));
     expect((await v.read()).messages.some((m: { body: string }) => m.body === 'How much is a birthday cake for 20?')).toBe(true);
     const list = (await staff.client.get(api(owner, '/conversations?status=open'))).json().items;
     expect(list.some((c: { flagReason: string }) => c.flagReason === 'ai_failed')).toBe(true);
@@ -317,7 +307,7 @@ describe('assistant', () => {
     const v = visitor(owner);
     await v.start();
     await v.send('How much is a cake?');
-    await waitForMessage(v, (m) => m.author === 'assistant');
+    await waitForWidgetMessage(v, (m) => m.author === 'assistant');
     const res = await v.c.post(w(owner, '/contact'), { token: v.token, name: 'Mia Lopez', email: 'Mia@Example.test', consent: true }, { origin: SITE });
     expect(res.statusCode, res.body).toBe(200);
     const found = (await owner.client.get(api(owner, '/contacts?q=mia@example.test'))).json();
@@ -367,7 +357,7 @@ describe('assistant', () => {
       expect((await staff.client.post(api(owner, `/conversations/${id}/messages`), { kind: 'reply', body: 'Call Sam on +1 415 555 0199 or write to sam@crumb.example' })).statusCode).toBe(201);
       expect((await owner.client.post(api(owner, `/conversations/${id}/return`))).statusCode).toBe(200);
       await v.send('Thanks! I am at vera@home.example, how much is a birthday cake?');
-      await waitForMessage(v, (m) => m.author === 'assistant' && m.body === 'A birthday cake costs $40.');
+      await waitForWidgetMessage(v, (m) => m.author === 'assistant' && m.body === 'A birthday cake costs $40.');
       const sent = fake.requests.find((r) => r.endpoint === 'chat' && r.raw.includes('how much is a birthday cake'))!;
       // The question looked up by meaning is redacted too (AI-6).
       for (const e of fake.requests.filter((r) => r.endpoint === 'embeddings')) expect(e.raw).not.toContain('vera@home.example');
@@ -389,7 +379,7 @@ describe('assistant', () => {
     await v.start();
     await v.c.post(w(owner, '/contact'), { token: v.token, name: 'Rita R', email: 'rita@example.test', consent: true }, { origin: SITE });
     await v.send('How much is a birthday cake?');
-    await waitForMessage(v, (m) => m.author === 'system' && /person from the team will reply/.test(m.body));
+    await waitForWidgetMessage(v, (m) => m.author === 'system' && /person from the team will reply/.test(m.body));
     expect(fake.requests).toHaveLength(0);
   });
 });
@@ -423,8 +413,8 @@ describe('handoff and inbox', () => {
     const back = await staff.client.post(api(owner, `/conversations/${id}/return`));
     expect(back.json().conversation).toMatchObject({ holder: 'assistant', status: 'pending' });
     await v.send('And delivery?');
-    await waitForMessage(v, (m) => m.author === 'system' && m.body === 'The assistant is back. Ask for a person at any time.');
-    await waitForMessage(v, (m) => m.author === 'assistant');
+    await waitForWidgetMessage(v, (m) => m.author === 'system' && m.body === 'The assistant is back. Ask for a person at any time.');
+    await waitForWidgetMessage(v, (m) => m.author === 'assistant');
     expect(teamLines((await staff.client.get(api(owner, `/conversations/${id}`))).json())).toEqual(['Hi! Ask us about cakes.', 'The visitor asked for a person.', 'staff joined.', 'The assistant is back.']);
   });
 
@@ -542,7 +532,7 @@ describe('handoff and inbox', () => {
     const v = visitor(owner);
     const { conversationId: id } = await v.start();
     await v.send('Marmalade Xylophone here: how much is a birthday cake?');
-    await waitForMessage(v, (m) => m.author === 'assistant');
+    await waitForWidgetMessage(v, (m) => m.author === 'assistant');
     expect((await callsOf(id)).some((c) => c.text.includes('Marmalade Xylophone'))).toBe(true);
     expect((await owner.client.post(api(owner, `/conversations/${id}/erase`))).statusCode).toBe(200);
     const scrubbed = await callsOf(id);

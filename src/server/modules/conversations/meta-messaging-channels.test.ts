@@ -125,7 +125,7 @@ describe('Messenger and Instagram channels', () => {
     expect(long.json().error).toMatchObject({ code: 'message_too_long', message: 'Instagram takes at most 1000 characters in a message; this one has 1001.' });
   });
 
-  it('CONV-6 a Messenger webhook with a bad signature is refused and stores nothing; a replayed one is ignored', async () => {
+  it('CONV-6 a Messenger webhook with a bad signature is refused and stores nothing, a signed body that is not JSON is a 400; a replayed one is ignored', async () => {
     const page = meta.messenger;
     const hook = hooks.messenger;
     const before = await messageCount();
@@ -138,6 +138,10 @@ describe('Messenger and Instagram channels', () => {
     const refused = await meta.messaging(page, hook, events, { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` });
     expect(refused.status).toBe(401);
     expect(JSON.parse(refused.text).error.code).toBe('bad_signature');
+    // Signed, but not JSON: a 400 that says so.
+    const notJson = await meta.deliver(hook, 'not json', { 'x-hub-signature-256': meta.sign('not json') });
+    expect(notJson.status).toBe(400);
+    expect(JSON.parse(notJson.text).error.code).toBe('invalid_json');
     expect(await messageCount()).toBe(before);
     expect((await db().execute(sql`SELECT count(*)::int AS n FROM visitors WHERE channel_user_id = '7099999999999999'`)).rows[0]).toEqual({ n: 0 });
 

@@ -4,8 +4,8 @@ import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { AppError } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
 import { insertContact } from '../crm';
-import { hubChallenge, hubSignatureMatches } from './channels/meta-graph';
-import type { MetaPlatform } from './channels/meta-messaging';
+import { hubChallenge, readSignedWebhook } from './channels/meta-graph';
+import { openMetaConnection, type MetaPlatform } from './channels/meta-messaging';
 import { appendMessage, touchConversation, type ConversationRow } from './conversation-rows';
 import { channelSettings, conversationMessages, conversations, visitors } from './conversations.schema';
 import { autoAssign } from './handoff';
@@ -43,14 +43,8 @@ const senderId = /^\d{1,32}$/;
  * is stored once by its `mid` (a redelivery is ignored); deliveries and reads move replies forward.
  */
 export async function receiveMetaWebhook(services: Services, p: MetaPlatform, workspaceId: string, raw: Buffer, signature: string | undefined): Promise<{ messages: number; statuses: number }> {
-  const connection = p.open(services, await settingsOf(services, p, workspaceId));
-  if (!connection || !hubSignatureMatches(connection.appSecret, raw, signature)) throw new AppError('bad_signature', 401, 'The X-Hub-Signature-256 header is missing or does not match.');
-  let payload: { object?: string; entry?: { id?: string; messaging?: MessagingEvent[] }[] };
-  try {
-    payload = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new AppError('invalid_json', 400, 'The webhook body is not JSON.');
-  }
+  const { connection, body } = readSignedWebhook(openMetaConnection(services, p, await settingsOf(services, p, workspaceId)), raw, signature);
+  const payload = body as { object?: string; entry?: { id?: string; messaging?: MessagingEvent[] }[] };
   let messages = 0;
   let statuses = 0;
   if (payload?.object !== p.webhookObject || !Array.isArray(payload.entry)) return { messages, statuses };

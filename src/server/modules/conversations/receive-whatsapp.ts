@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../platform/http/errors';
 import type { Services } from '../../platform/services';
 import { insertContact } from '../crm';
 import { contacts } from '../crm/crm.schema';
-import { graph, GraphError, hubChallenge, hubSignatureMatches } from './channels/meta-graph';
+import { graph, GraphError, hubChallenge, readSignedWebhook } from './channels/meta-graph';
 import { explainGraphError, openConnection, readConnection } from './channels/whatsapp';
 import { appendMessage, touchConversation, type ConversationRow, type MessageRow } from './conversation-rows';
 import { channelSettings, conversationMessages, conversations, visitors, whatsappTemplates } from './conversations.schema';
@@ -66,22 +66,15 @@ const statusRank = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 } as c
  * (their id is unique: a redelivery is ignored); statuses move the outbound message forward.
  */
 export async function receiveWhatsappWebhook(services: Services, workspaceId: string, raw: Buffer, signature: string | undefined): Promise<{ messages: number; statuses: number }> {
-  const row = await settingsOf(services, workspaceId);
-  const connection = openConnection(services, row);
-  if (!connection || !hubSignatureMatches(connection.appSecret, raw, signature)) throw new AppError('bad_signature', 401, 'The X-Hub-Signature-256 header is missing or does not match.');
-  let payload: { object?: string; entry?: { changes?: { field?: string; value?: WaChangeValue }[] }[] };
-  try {
-    payload = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new AppError('invalid_json', 400, 'The webhook body is not JSON.');
-  }
+  const { connection, body } = readSignedWebhook(openConnection(services, await settingsOf(services, workspaceId)), raw, signature);
+  const payload = body as { object?: string; entry?: { changes?: { field?: string; value?: WaChangeValue }[] }[] };
   let messages = 0;
   let statuses = 0;
   if (payload.object !== 'whatsapp_business_account') return { messages, statuses };
   for (const entry of payload.entry ?? []) {
     for (const change of entry.changes ?? []) {
       const value = change.value;
-      if (change.field !== 'messages' || !value || value.metadata?.phone_number_id !== connection!.phoneNumberId) continue;
+      if (change.field !== 'messages' || !value || value.metadata?.phone_number_id !== connection.phoneNumberId) continue;
       for (const m of value.messages ?? []) {
         const name = value.contacts?.find((c) => c.wa_id === m.from)?.profile?.name ?? null;
         if (await storeInbound(services, workspaceId, m, name)) messages++;

@@ -58,12 +58,15 @@ describe('WhatsApp channel', () => {
     expect((await fetch(`${hook}?hub.mode=unsubscribe&hub.verify_token=${VERIFY}&hub.challenge=1`)).status).toBe(403);
   });
 
-  it('CONV-6 a signed message opens a conversation; a missing or forged X-Hub-Signature-256 is refused with 401 and nothing stored; a redelivery is stored once', async () => {
+  it('CONV-6 a signed message opens a conversation; a missing or forged X-Hub-Signature-256 is refused with 401 and nothing stored, a signed body that is not JSON is a 400; a redelivery is stored once', async () => {
     const before = await messageCount();
     const value = { contacts: [{ profile: { name: 'Forged' }, wa_id: '15550001111' }], messages: [{ from: '15550001111', id: 'wamid.forged1', timestamp: '1700000000', type: 'text', text: { body: 'forged' } }] };
     expect((await wa.notify(hook, value, {})).status).toBe(401);
     expect((await wa.notify(hook, value, { 'x-hub-signature-256': wa.sign('{"other":"body"}') })).status).toBe(401);
     expect((await wa.notify(hook, value, { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` })).status).toBe(401);
+    const notJson = await wa.deliver(hook, 'not json', { 'x-hub-signature-256': wa.sign('not json') });
+    expect(notJson.status).toBe(400);
+    expect(JSON.parse(notJson.text).error.code).toBe('invalid_json');
     expect(await messageCount()).toBe(before);
 
     const first = await wa.inbound(hook, { from: '15551234567', name: 'Priya Shah', text: 'Is the chocolate cake available today?' });

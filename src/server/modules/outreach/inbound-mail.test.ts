@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bounceReport } from '../../../../test/helpers/bounce-mail';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { startInboundSmtp, type InboundSmtp } from '../conversations/inbound-smtp';
@@ -30,37 +31,7 @@ async function mailed(subject: string) {
   return { id, email, mail, kestrelId: mail.headers.get('x-kestrel-message') as string };
 }
 
-const dsn = (recipient: string, kestrelId: string, status: string) => {
-  const boundary = `b${Math.random().toString(36).slice(2)}`;
-  return [
-    'From: Mail Delivery System <MAILER-DAEMON@mx.customer.test>',
-    `To: ${inbound}`,
-    'Subject: Undelivered Mail Returned to Sender',
-    `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
-    '',
-    `--${boundary}`,
-    'Content-Type: text/plain',
-    '',
-    'Your message could not be delivered.',
-    `--${boundary}`,
-    'Content-Type: message/delivery-status',
-    '',
-    'Reporting-MTA: dns; mx.customer.test',
-    '',
-    `Final-Recipient: rfc822; ${recipient}`,
-    `Action: ${status.startsWith('5') ? 'failed' : 'delayed'}`,
-    `Status: ${status}`,
-    `Diagnostic-Code: smtp; ${status.startsWith('5') ? '550 5.1.1 mailbox unavailable' : '451 4.2.0 try later'}`,
-    `--${boundary}`,
-    'Content-Type: text/rfc822-headers',
-    '',
-    `To: ${recipient}`,
-    'Subject: Rye',
-    `X-Kestrel-Message: ${kestrelId}`,
-    `--${boundary}--`,
-    '',
-  ].join('\r\n');
-};
+const dsn = (recipient: string, kestrelId: string, status: string) => bounceReport({ to: inbound, recipient, kestrelId, status, reportingHost: 'mx.customer.test', originalSubject: 'Rye' });
 
 describe('bounces and unsubscribes by mail', () => {
   it('MAIL-3 MAIL-4 a hard-bounce DSN arriving on the inbound route suppresses the address (counted once, on the timeline); a temporary one does not', async () => {

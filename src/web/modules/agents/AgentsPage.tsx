@@ -1,14 +1,13 @@
 import { Link, useParams } from '@tanstack/react-router';
 import { errorMessage } from '../../lib/api';
 import { ErrorAlert } from '../../ui/Alert';
-import { Button } from '../../ui/Button';
 import { EmptyState } from '../../ui/EmptyState';
 import { Card, PageHeading, SectionHeading } from '../../ui/PageHeading';
 import { SkeletonList } from '../../ui/Skeleton';
 import { AiNotConnected, useAiReady } from '../ai/AiNotConnected';
 import { AgentCard } from './AgentCard';
 import { NoAiAccess } from './NoAiAccess';
-import { PastRun } from './PastRuns';
+import { RunList } from './PastRuns';
 import { useAgents, useAgentSettings, useAiRole, useRuns } from './useAgents';
 
 /** AI-2: the five agents, their workspace-wide tasks, and recent runs. */
@@ -68,26 +67,14 @@ function RecentRuns({ workspaceId, enabled, manager }: { workspaceId: string; en
       <SectionHeading id="recent-runs" description={manager ? 'Every run in this workspace, newest first.' : 'Runs you started, newest first.'}>
         Recent runs
       </SectionHeading>
-      {runs.isPending ? (
-        <SkeletonList rows={3} label="Loading runs…" />
-      ) : runs.isError ? (
-        <ErrorAlert>{errorMessage(runs.error)}</ErrorAlert>
-      ) : runs.items.length === 0 ? (
-        <EmptyState title="No runs yet">Run an agent above, or ask one on a deal or contact page. Each run is kept here with its steps, findings and cost.</EmptyState>
-      ) : (
-        <>
-          <ul className="divide-y divide-stone-100 rounded-md border border-stone-200">
-            {runs.items.map((run) => (
-              <PastRun key={run.id} workspaceId={workspaceId} run={run} showSubject />
-            ))}
-          </ul>
-          {runs.hasNextPage ? (
-            <Button variant="secondary" size="sm" className="mt-3" onClick={() => void runs.fetchNextPage()} pending={runs.isFetchingNextPage} pendingLabel="Loading…">
-              Show older runs
-            </Button>
-          ) : null}
-        </>
-      )}
+      <RunList
+        workspaceId={workspaceId}
+        runs={runs}
+        loadingRows={3}
+        loadingLabel="Loading runs…"
+        empty={<EmptyState title="No runs yet">Run an agent above, or ask one on a deal or contact page. Each run is kept here with its steps, findings and cost.</EmptyState>}
+        showSubject
+      />
     </Card>
   );
 }

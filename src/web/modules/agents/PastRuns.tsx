@@ -1,5 +1,5 @@
 import { Link } from '@tanstack/react-router';
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { errorMessage } from '../../lib/api';
 import { formatRelative } from '../../lib/format';
 import { ErrorAlert } from '../../ui/Alert';
@@ -20,28 +20,45 @@ export function PastRuns({ workspaceId, subjectType, subjectId }: { workspaceId:
         Earlier runs
       </h3>
       <div className="mt-2">
-        {runs.isPending ? (
-          <SkeletonList rows={2} label="Loading earlier runs…" />
-        ) : runs.isError ? (
-          <ErrorAlert>{errorMessage(runs.error)}</ErrorAlert>
-        ) : runs.items.length === 0 ? (
-          <p className="text-sm text-stone-600">No agent has worked on this yet. Runs you start appear here, with what they found and proposed.</p>
-        ) : (
-          <>
-            <ul className="divide-y divide-stone-100 rounded-md border border-stone-200">
-              {runs.items.map((run) => (
-                <PastRun key={run.id} workspaceId={workspaceId} run={run} />
-              ))}
-            </ul>
-            {runs.hasNextPage ? (
-              <Button variant="secondary" size="sm" className="mt-3" onClick={() => void runs.fetchNextPage()} pending={runs.isFetchingNextPage} pendingLabel="Loading…">
-                Show older runs
-              </Button>
-            ) : null}
-          </>
-        )}
+        <RunList workspaceId={workspaceId} runs={runs} loadingRows={2} loadingLabel="Loading earlier runs…" empty={<p className="text-sm text-stone-600">No agent has worked on this yet. Runs you start appear here, with what they found and proposed.</p>} />
       </div>
     </section>
+  );
+}
+
+/** Runs newest first, a page at a time, with their loading, failing and empty states; each opens in place. */
+export function RunList({
+  workspaceId,
+  runs,
+  loadingRows,
+  loadingLabel,
+  empty,
+  showSubject,
+}: {
+  workspaceId: string;
+  runs: ReturnType<typeof useRuns>;
+  loadingRows: number;
+  loadingLabel: string;
+  empty: ReactNode;
+  /** Name the record each run was about (the workspace-wide list). */
+  showSubject?: boolean;
+}) {
+  if (runs.isPending) return <SkeletonList rows={loadingRows} label={loadingLabel} />;
+  if (runs.isError) return <ErrorAlert>{errorMessage(runs.error)}</ErrorAlert>;
+  if (runs.items.length === 0) return empty;
+  return (
+    <>
+      <ul className="divide-y divide-stone-100 rounded-md border border-stone-200">
+        {runs.items.map((run) => (
+          <PastRun key={run.id} workspaceId={workspaceId} run={run} showSubject={showSubject} />
+        ))}
+      </ul>
+      {runs.hasNextPage ? (
+        <Button variant="secondary" size="sm" className="mt-3" onClick={() => void runs.fetchNextPage()} pending={runs.isFetchingNextPage} pendingLabel="Loading…">
+          Show older runs
+        </Button>
+      ) : null}
+    </>
   );
 }
 

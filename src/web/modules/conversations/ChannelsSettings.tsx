@@ -11,7 +11,8 @@ import { SkeletonList } from '../../ui/Skeleton';
 import { Forbidden } from '../settings/Forbidden';
 import { isManager, useWorkspace } from '../workspaces/useWorkspaces';
 import { MessagingChannelCard } from './MessagingChannelCard';
-import { checkWhatsapp, disconnectChannel, fetchChannelSettings, saveChannelSettings, type ChannelSettings } from './api';
+import { checkWhatsapp, fetchChannelSettings, saveChannelSettings, type ChannelSettings } from './api';
+import { useChannelConnection } from './useChannelConnection';
 
 /** CONV-6: Settings → Channels — the address to forward email to, and the WhatsApp Business, Messenger and Instagram connections. */
 export function ChannelsSettings() {
@@ -179,45 +180,18 @@ function WhatsappCard({ workspaceId, s }: { workspaceId: string; s: ChannelSetti
   const wa = s.whatsapp;
   const [phoneNumberId, setPhone] = useState(wa.phoneNumberId ?? '');
   const [businessAccountId, setWaba] = useState(wa.businessAccountId ?? '');
-  const [accessToken, setToken] = useState('');
-  const [appSecret, setSecret] = useState('');
   const [verifyToken, setVerify] = useState(wa.verifyToken ?? '');
-  const save = useMutation({
-    mutationFn: () =>
-      saveChannelSettings(workspaceId, {
-        whatsapp: {
-          phoneNumberId: phoneNumberId.trim() || null,
-          businessAccountId: businessAccountId.trim() || null,
-          verifyToken: verifyToken.trim() || null,
-          ...(accessToken.trim() ? { accessToken: accessToken.trim() } : {}),
-          ...(appSecret.trim() ? { appSecret: appSecret.trim() } : {}),
-        },
-      }),
-    onSuccess: (data) => {
-      setToken('');
-      setSecret('');
-      queryClient.setQueryData(['channel-settings', workspaceId], data);
-    },
-  });
-  const check = useMutation({ mutationFn: () => checkWhatsapp(workspaceId), onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['channel-settings', workspaceId] }) });
-  const disconnect = useMutation({
-    mutationFn: () => disconnectChannel(workspaceId, 'whatsapp'),
-    onSuccess: () => {
+  const { token: accessToken, setToken, appSecret, setAppSecret, save, disconnect, fields, fieldError, submit } = useChannelConnection(workspaceId, 'whatsapp', {
+    fields: () => ({ phoneNumberId: phoneNumberId.trim() || null, businessAccountId: businessAccountId.trim() || null, verifyToken: verifyToken.trim() || null }),
+    onDisconnected: () => {
       setPhone('');
       setWaba('');
-      setToken('');
-      setSecret('');
       setVerify('');
       save.reset();
       check.reset();
-      void queryClient.invalidateQueries({ queryKey: ['channel-settings', workspaceId] });
     },
   });
-  const fields = isApiError(save.error) ? (save.error.details?.fields as Record<string, string> | undefined) : undefined;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
+  const check = useMutation({ mutationFn: () => checkWhatsapp(workspaceId), onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['channel-settings', workspaceId] }) });
   return (
     <Card labelledBy="wa-heading" className="mt-6">
       <SectionHeading id="wa-heading" description="Connect a WhatsApp Business number from Meta's Cloud API (developers.facebook.com → your app → WhatsApp → API setup).">
@@ -231,11 +205,11 @@ function WhatsappCard({ workspaceId, s }: { workspaceId: string; s: ChannelSetti
         )}
       </p>
       <form onSubmit={submit} className="mt-3 grid gap-3 sm:grid-cols-2">
-        <TextField label="Phone number ID" value={phoneNumberId} onChange={(e) => setPhone(e.target.value)} inputMode="numeric" error={fields?.['whatsapp.phoneNumberId']} />
-        <TextField label="WhatsApp Business account ID" value={businessAccountId} onChange={(e) => setWaba(e.target.value)} inputMode="numeric" hint="For message templates." error={fields?.['whatsapp.businessAccountId']} />
+        <TextField label="Phone number ID" value={phoneNumberId} onChange={(e) => setPhone(e.target.value)} inputMode="numeric" error={fieldError('phoneNumberId')} />
+        <TextField label="WhatsApp Business account ID" value={businessAccountId} onChange={(e) => setWaba(e.target.value)} inputMode="numeric" hint="For message templates." error={fieldError('businessAccountId')} />
         <TextField label="Access token" type="password" autoComplete="off" value={accessToken} onChange={(e) => setToken(e.target.value)} placeholder={wa.hasAccessToken ? 'Saved — type to replace' : ''} hint="Kept encrypted; never shown again." />
-        <TextField label="App secret" type="password" autoComplete="off" value={appSecret} onChange={(e) => setSecret(e.target.value)} placeholder={wa.hasAppSecret ? 'Saved — type to replace' : ''} hint="Checks that webhooks come from Meta." />
-        <TextField label="Verify token" value={verifyToken} onChange={(e) => setVerify(e.target.value)} hint="Any phrase; enter the same in Meta's webhook setup." containerClassName="sm:col-span-2" error={fields?.['whatsapp.verifyToken']} />
+        <TextField label="App secret" type="password" autoComplete="off" value={appSecret} onChange={(e) => setAppSecret(e.target.value)} placeholder={wa.hasAppSecret ? 'Saved — type to replace' : ''} hint="Checks that webhooks come from Meta." />
+        <TextField label="Verify token" value={verifyToken} onChange={(e) => setVerify(e.target.value)} hint="Any phrase; enter the same in Meta's webhook setup." containerClassName="sm:col-span-2" error={fieldError('verifyToken')} />
         <div className="flex flex-wrap gap-2 sm:col-span-2">
           <Button type="submit" pending={save.isPending} pendingLabel="Saving…">
             Save

@@ -1,13 +1,13 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
-import { errorMessage, isApiError } from '../../lib/api';
+import { useState, type ReactNode } from 'react';
+import { errorMessage } from '../../lib/api';
 import { ErrorAlert, StatusNote } from '../../ui/Alert';
 import { Button } from '../../ui/Button';
 import { ConfirmRemove } from '../../ui/ConfirmRemove';
 import { CheckboxField, TextField } from '../../ui/Field';
 import { Card, SectionHeading } from '../../ui/PageHeading';
-import { disconnectChannel, saveChannelSettings, type ChannelSettings } from './api';
+import { type ChannelSettings } from './api';
 import { ChannelIcon } from './ChannelBits';
+import { useChannelConnection } from './useChannelConnection';
 
 type Meta = 'messenger' | 'instagram';
 const label: Record<Meta, string> = { messenger: 'Messenger', instagram: 'Instagram' };
@@ -18,52 +18,21 @@ const setup: Record<Meta, ReactNode> = {
 
 /** CONV-6: Settings → Channels — a Messenger or Instagram Direct connection: ids, sealed token and secret, webhook to copy, disconnect. */
 export function MessagingChannelCard({ workspaceId, s, channel, copyable }: { workspaceId: string; s: ChannelSettings; channel: Meta; copyable: (label: string, value: string) => ReactNode }) {
-  const queryClient = useQueryClient();
   const current = channel === 'instagram' ? s.instagram : s.messenger;
   const accountId = channel === 'instagram' ? s.instagram.accountId : null;
   const [pageId, setPage] = useState(current.pageId ?? '');
   const [account, setAccount] = useState(accountId ?? '');
-  const [token, setToken] = useState('');
-  const [appSecret, setSecret] = useState('');
   const [verifyToken, setVerify] = useState(current.verifyToken ?? '');
   const [humanAgent, setHumanAgent] = useState(current.humanAgent);
-  const done = (data: ChannelSettings) => {
-    setToken('');
-    setSecret('');
-    queryClient.setQueryData(['channel-settings', workspaceId], data);
-  };
-  const save = useMutation({
-    mutationFn: () =>
-      saveChannelSettings(workspaceId, {
-        [channel]: {
-          pageId: pageId.trim() || null,
-          verifyToken: verifyToken.trim() || null,
-          humanAgent,
-          ...(channel === 'instagram' ? { accountId: account.trim() || null } : {}),
-          ...(token.trim() ? { pageAccessToken: token.trim() } : {}),
-          ...(appSecret.trim() ? { appSecret: appSecret.trim() } : {}),
-        },
-      }),
-    onSuccess: done,
-  });
-  const disconnect = useMutation({
-    mutationFn: () => disconnectChannel(workspaceId, channel),
-    onSuccess: () => {
+  const { token, setToken, appSecret, setAppSecret, save, disconnect, fields, fieldError: field, submit } = useChannelConnection(workspaceId, channel, {
+    fields: () => ({ pageId: pageId.trim() || null, verifyToken: verifyToken.trim() || null, humanAgent, ...(channel === 'instagram' ? { accountId: account.trim() || null } : {}) }),
+    onDisconnected: () => {
       setPage('');
       setAccount('');
       setVerify('');
       setHumanAgent(false);
-      setToken('');
-      setSecret('');
-      void queryClient.invalidateQueries({ queryKey: ['channel-settings', workspaceId] });
     },
   });
-  const fields = isApiError(save.error) ? (save.error.details?.fields as Record<string, string> | undefined) : undefined;
-  const field = (name: string) => fields?.[`${channel}.${name}`];
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   const id = `${channel}-heading`;
   return (
     <Card labelledBy={id} className="mt-6">
@@ -80,7 +49,7 @@ export function MessagingChannelCard({ workspaceId, s, channel, copyable }: { wo
         {channel === 'instagram' ? <TextField label="Instagram account ID" value={account} onChange={(e) => setAccount(e.target.value)} inputMode="numeric" hint="The professional account's ID; webhooks name it." error={field('accountId')} /> : null}
         <TextField label={channel === 'instagram' ? 'Linked Facebook Page ID' : 'Facebook Page ID'} value={pageId} onChange={(e) => setPage(e.target.value)} inputMode="numeric" error={field('pageId')} />
         <TextField label="Page access token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder={current.hasPageAccessToken ? 'Saved — type to replace' : ''} hint="Kept encrypted; never shown again." error={field('pageAccessToken')} />
-        <TextField label="App secret" type="password" autoComplete="off" value={appSecret} onChange={(e) => setSecret(e.target.value)} placeholder={current.hasAppSecret ? 'Saved — type to replace' : ''} hint="Checks that webhooks come from Meta." error={field('appSecret')} />
+        <TextField label="App secret" type="password" autoComplete="off" value={appSecret} onChange={(e) => setAppSecret(e.target.value)} placeholder={current.hasAppSecret ? 'Saved — type to replace' : ''} hint="Checks that webhooks come from Meta." error={field('appSecret')} />
         <TextField label="Verify token" value={verifyToken} onChange={(e) => setVerify(e.target.value)} hint="Any phrase; enter the same in Meta's webhook setup." error={field('verifyToken')} containerClassName={channel === 'instagram' ? 'sm:col-span-2' : ''} />
         <div className="sm:col-span-2">
           <CheckboxField

@@ -1,48 +1,39 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
-import { useMemo, useState } from 'react';
-import { errorMessage } from '../../lib/api';
-import { Button } from '../../ui/Button';
 import { linkClass } from '../../ui/links';
-import { SkeletonList } from '../../ui/Skeleton';
 import { crmKeys, deleteCompany, fetchCompany, fetchContacts, updateCompany, type Company, type CustomField } from './api';
 import { RelatedDeals } from './ContactPage';
 import { CreateContactDialog } from './CreateContactDialog';
-import { companyFields, customFieldDefs } from './fields';
+import { companyFields } from './fields';
 import { contactName } from './format';
 import { rememberLabel } from './RecordPicker';
-import { PropertiesPanel } from './PropertiesPanel';
-import { DeleteRecord, Fact, RecordFrame, RecordSkeleton, RecordStatus, SideCard } from './RecordParts';
-import { ShareWithClient } from '../rules/ShareWithClient';
-import { TagEditor } from './TagEditor';
-import { useCrmRole, useCustomFields, useOwners } from './useCrm';
-import { useRecordEditor } from './useRecordEditor';
+import { DeleteRecord, Fact, RecordFrame } from './RecordParts';
+import { RecordPage, RecordSideCards, RelatedRecords, useRecordView } from './RecordView';
 
 /** CRM-2, CRM-4: one company — summary, properties edited in place, its timeline, tags, people and deals. */
 export function CompanyPage() {
   const { workspaceId, companyId } = useParams({ from: '/w/$workspaceId/companies/$companyId' });
-  const query = useQuery({ queryKey: crmKeys.record(workspaceId, 'companies', companyId), queryFn: () => fetchCompany(workspaceId, companyId) });
-  const fields = useCustomFields(workspaceId, 'companies');
-  if (query.isError) return <RecordStatus error={query.error} type="companies" />;
-  if (query.isPending || fields.isPending) return <RecordSkeleton label="Loading company…" />;
-  return <CompanyView workspaceId={workspaceId} company={query.data} custom={fields.data ?? []} />;
+  return (
+    <RecordPage workspaceId={workspaceId} type="companies" recordId={companyId} load={fetchCompany}>
+      {(company, custom) => <CompanyView workspaceId={workspaceId} company={company} custom={custom} />}
+    </RecordPage>
+  );
 }
 
 function CompanyView({ workspaceId, company, custom }: { workspaceId: string; company: Company; custom: CustomField[] }) {
-  const { canEdit, canManage } = useCrmRole(workspaceId);
-  const owners = useOwners(workspaceId);
-  const customDefs = useMemo(() => customFieldDefs<Company>(custom), [custom]);
-  const all = useMemo(() => [...companyFields.main, ...companyFields.address, ...customDefs], [customDefs]);
   rememberLabel(company.id, company.name);
-  const editor = useRecordEditor<Company>({
+  const { canEdit, canManage, shown, owner, properties } = useRecordView<Company>({
+    workspaceId,
+    type: 'companies',
     record: company,
-    fields: all,
-    queryKey: crmKeys.record(workspaceId, 'companies', company.id),
+    custom,
+    sections: [
+      { title: 'Company', fields: companyFields.main },
+      { title: 'Address', fields: companyFields.address },
+    ],
     save: (body) => updateCompany(workspaceId, company.id, body as Parameters<typeof updateCompany>[2]),
     what: 'Company',
   });
-  const shown = editor.base;
-  const owner = owners.data?.find((m) => m.userId === shown.ownerUserId);
   const place = [shown.city, shown.country].filter(Boolean).join(', ');
   return (
     <RecordFrame
@@ -68,67 +59,36 @@ function CompanyView({ workspaceId, company, custom }: { workspaceId: string; co
       }
       actions={canManage ? <DeleteRecord workspaceId={workspaceId} type="companies" name={shown.name} remove={() => deleteCompany(workspaceId, company.id)} /> : null}
       canLog={canEdit}
-      properties={
-        <PropertiesPanel
-          workspaceId={workspaceId}
-          editor={editor}
-          canEdit={canEdit}
-          what="Company"
-          sections={[
-            { title: 'Company', fields: companyFields.main },
-            { title: 'Address', fields: companyFields.address },
-            { title: 'More fields', fields: customDefs },
-          ]}
-        />
-      }
+      properties={properties}
       related={
-        <>
-          <SideCard title="Tags">
-            <TagEditor workspaceId={workspaceId} type="companies" recordId={company.id} tags={company.tags} canEdit={canEdit} queryKey={crmKeys.record(workspaceId, 'companies', company.id)} />
-          </SideCard>
+        <RecordSideCards workspaceId={workspaceId} type="companies" record={company} canEdit={canEdit}>
           <RelatedContacts workspaceId={workspaceId} companyId={company.id} canEdit={canEdit} />
           <RelatedDeals workspaceId={workspaceId} filter={{ companyId: company.id }} prefill={{ companyId: company.id }} canEdit={canEdit} />
-          <ShareWithClient workspaceId={workspaceId} recordType="companies" recordId={company.id} />
-        </>
+        </RecordSideCards>
       }
     />
   );
 }
 
 function RelatedContacts({ workspaceId, companyId, canEdit }: { workspaceId: string; companyId: string; canEdit: boolean }) {
-  const [creating, setCreating] = useState(false);
   const people = useQuery({ queryKey: crmKeys.list(workspaceId, 'contacts', { companyId }), queryFn: () => fetchContacts(workspaceId, { companyId, limit: 20 }) });
   return (
-    <SideCard
+    <RelatedRecords
       title="People"
-      action={
-        canEdit ? (
-          <Button variant="ghost" size="sm" onClick={() => setCreating(true)}>
-            + Add contact
-          </Button>
-        ) : null
-      }
-    >
-      {people.isPending ? (
-        <SkeletonList rows={2} label="Loading people…" />
-      ) : people.isError ? (
-        <p className="text-sm text-red-700">{errorMessage(people.error)}</p>
-      ) : people.data.items.length === 0 ? (
-        <p className="text-sm text-stone-500">Nobody from this company yet.</p>
-      ) : (
-        <ul className="divide-y divide-stone-100">
-          {people.data.items.map((c) => (
-            <li key={c.id} className="py-2">
-              <Link to="/w/$workspaceId/contacts/$contactId" params={{ workspaceId, contactId: c.id }} className={linkClass}>
-                {contactName(c)}
-              </Link>
-              {c.title || c.email ? <p className="truncate text-xs text-stone-600">{c.title ?? c.email}</p> : null}
-            </li>
-          ))}
-          {people.data.nextCursor ? <li className="pt-2 text-xs text-stone-500">Showing the 20 newest.</li> : null}
-        </ul>
+      addLabel="+ Add contact"
+      loadingLabel="Loading people…"
+      emptyText="Nobody from this company yet."
+      canEdit={canEdit}
+      query={people}
+      item={(c) => (
+        <>
+          <Link to="/w/$workspaceId/contacts/$contactId" params={{ workspaceId, contactId: c.id }} className={linkClass}>
+            {contactName(c)}
+          </Link>
+          {c.title || c.email ? <p className="truncate text-xs text-stone-600">{c.title ?? c.email}</p> : null}
+        </>
       )}
-      <CreateContactDialog workspaceId={workspaceId} open={creating} onClose={() => setCreating(false)} initial={{ companyId }} />
-    </SideCard>
+      createDialog={(open, onClose) => <CreateContactDialog workspaceId={workspaceId} open={open} onClose={onClose} initial={{ companyId }} />}
+    />
   );
 }

@@ -1,50 +1,44 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { errorMessage, isApiError, type ApiError } from '../../lib/api';
 import { announce } from '../../ui/Announcer';
 import { SelectField } from '../../ui/Field';
 import { linkClass } from '../../ui/links';
 import { crmKeys, deleteDeal, fetchDeal, moveDeal, updateDeal, type CustomField, type Deal } from './api';
-import { customFieldDefs, dealFields } from './fields';
+import { dealFields } from './fields';
 import { contactName, formatDay, formatMoney, stageKindLabels, statusBadgeClass } from './format';
 import { LostReasonDialog } from './LostReasonDialog';
 import { rememberLabel } from './RecordPicker';
-import { PropertiesPanel } from './PropertiesPanel';
-import { Badge, DeleteRecord, Fact, RecordFrame, RecordSkeleton, RecordStatus, SideCard } from './RecordParts';
+import { Badge, DeleteRecord, Fact, RecordFrame, SideCard } from './RecordParts';
+import { CompanyCard, RecordPage, RecordSideCards, useRecordView } from './RecordView';
 import { AgentPanel } from '../agents/AgentPanel';
-import { ShareWithClient } from '../rules/ShareWithClient';
-import { TagEditor } from './TagEditor';
-import { useCrmRole, useCustomFields, useOwners, usePipelines } from './useCrm';
-import { useRecordEditor, type RecordEditor } from './useRecordEditor';
+import { usePipelines } from './useCrm';
+import { type RecordEditor } from './useRecordEditor';
 
 /** CRM-3, CRM-4: one deal — summary with its stage, properties edited in place, its timeline, people and tags. */
 export function DealPage() {
   const { workspaceId, dealId } = useParams({ from: '/w/$workspaceId/deals/$dealId' });
-  const query = useQuery({ queryKey: crmKeys.record(workspaceId, 'deals', dealId), queryFn: () => fetchDeal(workspaceId, dealId) });
-  const fields = useCustomFields(workspaceId, 'deals');
-  if (query.isError) return <RecordStatus error={query.error} type="deals" />;
-  if (query.isPending || fields.isPending) return <RecordSkeleton label="Loading deal…" />;
-  return <DealView workspaceId={workspaceId} deal={query.data} custom={fields.data ?? []} />;
+  return (
+    <RecordPage workspaceId={workspaceId} type="deals" recordId={dealId} load={fetchDeal}>
+      {(deal, custom) => <DealView workspaceId={workspaceId} deal={deal} custom={custom} />}
+    </RecordPage>
+  );
 }
 
 function DealView({ workspaceId, deal, custom }: { workspaceId: string; deal: Deal; custom: CustomField[] }) {
-  const { canEdit, canManage } = useCrmRole(workspaceId);
-  const owners = useOwners(workspaceId);
-  const customDefs = useMemo(() => customFieldDefs<Deal>(custom), [custom]);
   const lost = deal.status === 'lost';
-  const all = useMemo(() => [...dealFields.main, ...(lost ? [dealFields.lostReason] : []), ...customDefs], [customDefs, lost]);
   if (deal.contact) rememberLabel(deal.contact.id, contactName(deal.contact));
   if (deal.company) rememberLabel(deal.company.id, deal.company.name);
-  const editor = useRecordEditor<Deal>({
+  const { canEdit, canManage, editor, shown, owner, properties } = useRecordView<Deal>({
+    workspaceId,
+    type: 'deals',
     record: deal,
-    fields: all,
-    queryKey: crmKeys.record(workspaceId, 'deals', deal.id),
+    custom,
+    sections: [{ title: 'Deal', fields: lost ? [...dealFields.main, dealFields.lostReason] : dealFields.main }],
     save: (body) => updateDeal(workspaceId, deal.id, body as Parameters<typeof updateDeal>[2]),
     what: 'Deal',
   });
-  const shown = editor.base;
-  const owner = owners.data?.find((m) => m.userId === shown.ownerUserId);
   return (
     <RecordFrame
       workspaceId={workspaceId}
@@ -70,24 +64,10 @@ function DealView({ workspaceId, deal, custom }: { workspaceId: string; deal: De
       }
       summary={<StageMover workspaceId={workspaceId} editor={editor} canEdit={canEdit} />}
       canLog={canEdit}
-      properties={
-        <PropertiesPanel
-          workspaceId={workspaceId}
-          editor={editor}
-          canEdit={canEdit}
-          what="Deal"
-          sections={[
-            { title: 'Deal', fields: lost ? [...dealFields.main, dealFields.lostReason] : dealFields.main },
-            { title: 'More fields', fields: customDefs },
-          ]}
-        />
-      }
+      properties={properties}
       more={<AgentPanel workspaceId={workspaceId} subjectType="deals" subjectId={deal.id} recordName={shown.name} />}
       related={
-        <>
-          <SideCard title="Tags">
-            <TagEditor workspaceId={workspaceId} type="deals" recordId={deal.id} tags={deal.tags} canEdit={canEdit} queryKey={crmKeys.record(workspaceId, 'deals', deal.id)} />
-          </SideCard>
+        <RecordSideCards workspaceId={workspaceId} type="deals" record={deal} canEdit={canEdit}>
           <SideCard title="Contact">
             {shown.contact ? (
               <Link to="/w/$workspaceId/contacts/$contactId" params={{ workspaceId, contactId: shown.contact.id }} className={linkClass}>
@@ -97,17 +77,8 @@ function DealView({ workspaceId, deal, custom }: { workspaceId: string; deal: De
               <p className="text-sm text-stone-500">No contact. Pick one under Properties.</p>
             )}
           </SideCard>
-          <SideCard title="Company">
-            {shown.company ? (
-              <Link to="/w/$workspaceId/companies/$companyId" params={{ workspaceId, companyId: shown.company.id }} className={linkClass}>
-                {shown.company.name}
-              </Link>
-            ) : (
-              <p className="text-sm text-stone-500">No company. Pick one under Properties.</p>
-            )}
-          </SideCard>
-          <ShareWithClient workspaceId={workspaceId} recordType="deals" recordId={deal.id} />
-        </>
+          <CompanyCard workspaceId={workspaceId} company={shown.company} none="No company. Pick one under Properties." />
+        </RecordSideCards>
       }
     />
   );

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../lib/api';
-import { inputClass } from '../../ui/Field';
+import { describedBy, FieldNotes, inputClass } from '../../ui/Field';
 import { Spinner } from '../../ui/Spinner';
 import { crmKeys, fetchCompanies, fetchContacts } from './api';
 import { contactName } from './format';
@@ -103,7 +103,6 @@ export function RecordPicker({
     }
   };
 
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
 
   return (
     <div>
@@ -140,7 +139,7 @@ export function RecordPicker({
             aria-autocomplete="list"
             aria-activedescendant={open && options[active] ? `${listId}-${options[active].id}` : undefined}
             aria-invalid={error ? true : undefined}
-            aria-describedby={describedBy}
+            aria-describedby={describedBy(id, hint, error)}
             autoComplete="off"
             placeholder={kind === 'company' ? 'Type a company name…' : 'Type a name or email…'}
             className={inputClass}
@@ -184,16 +183,7 @@ export function RecordPicker({
           ) : null}
         </div>
       )}
-      {hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-stone-500">
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <FieldNotes id={id} hint={hint} error={error} />
     </div>
   );
 }

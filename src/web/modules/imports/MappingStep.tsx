@@ -10,6 +10,7 @@ import { Spinner } from '../../ui/Spinner';
 import { discardImport, importKeys, previewImport, startImport, type Import, type ImportMapping, type ImportObject, type ImportOptions, type ImportTarget } from './api';
 import { objectLabels } from './labels';
 import { PreviewTable } from './PreviewTable';
+import { useDebounced } from '../../ui/useDebounced';
 
 const defaultOptions = (object: ImportObject): Required<Omit<ImportOptions, 'tagName'>> & { tagName: string } => ({
   dedupeKey: object === 'companies' ? 'domain' : 'email',
@@ -17,15 +18,6 @@ const defaultOptions = (object: ImportObject): Required<Omit<ImportOptions, 'tag
   mode: 'valid_rows',
   tagName: '',
 });
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 /** CRM-7: map the file's columns, choose how matches are handled, check the preview, start. */
 export function MappingStep({ workspaceId, imp }: { workspaceId: string; imp: Import }) {

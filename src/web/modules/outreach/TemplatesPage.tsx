@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { errorMessage, isApiError } from '../../lib/api';
 import { ErrorAlert, StatusNote } from '../../ui/Alert';
@@ -14,6 +14,7 @@ import { Spinner } from '../../ui/Spinner';
 import { fetchContacts, type Contact } from '../crm/api';
 import { readableMergeFields } from './merge-fields';
 import { mergeFieldNames, templatesApi, type OutreachTemplate } from './mail-api';
+import { useDebounced } from '../../ui/useDebounced';
 
 const fieldLabels: Record<(typeof mergeFieldNames)[number], string> = {
   'contact.firstName': 'Contact: first name',
@@ -226,15 +227,6 @@ function TemplateEditor({ workspaceId, template, onClose }: { workspaceId: strin
       <Preview workspaceId={workspaceId} subject={script ? name || 'Call script' : subject} html={html} marketing={!script && stream === 'marketing'} />
     </div>
   );
-}
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
 }
 
 /** MAIL-2: the draft rendered on the server for the first contact, or one found by search: values escaped, and the same block the send would meet. */

@@ -1,7 +1,6 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { errorMessage } from '../../lib/api';
-import { ErrorAlert } from '../../ui/Alert';
+import { PublicPage } from '../../ui/PublicPage';
 
 /**
  * PRIV-9: the frame both public privacy pages share (the installation's and a workspace's): the
@@ -9,16 +8,9 @@ import { ErrorAlert } from '../../ui/Alert';
  */
 export function PublicPrivacyPage<T>({ title, page, children }: { title: string; page: UseQueryResult<T>; children: (data: T) => ReactNode }) {
   return (
-    <main className="mx-auto max-w-2xl px-4 py-12">
-      <h1 className="text-2xl font-semibold text-stone-900">{title}</h1>
-      {page.isPending ? (
-        <p role="status" aria-busy="true" className="mt-4 text-stone-600">
-          Loading…
-        </p>
-      ) : null}
-      {page.error ? <ErrorAlert className="mt-4">{errorMessage(page.error)}</ErrorAlert> : null}
+    <PublicPage title={title} query={page} width="max-w-2xl">
       {page.data ? children(page.data) : null}
-    </main>
+    </PublicPage>
   );
 }
 

@@ -4,18 +4,10 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../lib/api';
 import { Spinner } from '../../ui/Spinner';
 import { searchRecords, type RecordType, type SearchResult } from './api';
+import { useDebounced } from '../../ui/useDebounced';
 
 const groupNames: Record<RecordType, string> = { contacts: 'Contacts', companies: 'Companies', deals: 'Deals' };
 const order: RecordType[] = ['contacts', 'companies', 'deals'];
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 /**
  * CRM-6 command palette: Ctrl-K (⌘-K on a Mac) anywhere in the workspace opens a search over

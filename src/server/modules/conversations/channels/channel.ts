@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import type { Tx } from '../../../platform/db/database';
+import { enqueue, type JobDefinition } from '../../../platform/jobs/jobs';
 import type { Services } from '../../../platform/services';
 import type { ConversationRow, MessageRow } from '../conversation-rows';
 import type { MessageMeta } from '../conversations.contract';
@@ -29,4 +31,24 @@ export interface ChannelAdapter {
   enqueueKeepsMessage?: boolean;
   /** Sends a failed reply again now; false when this channel cannot (then it must be written anew). */
   retry?(tx: Tx, services: Services, conv: ConversationRow, message: MessageRow): Promise<boolean>;
+}
+
+/**
+ * CONV-6: how a reply leaves where a provider's API sends it (WhatsApp, Messenger, Instagram):
+ * queued with the send job in the reply's own transaction; sent again after a failure only if
+ * the provider never took it — one with the provider's id is spent there, so it is written anew.
+ */
+export function sentByJob(sendJob: JobDefinition<z.ZodType>): Pick<ChannelAdapter, 'initialStatus' | 'enqueue' | 'retry'> {
+  const queue = (tx: Tx, conv: ConversationRow, message: MessageRow) => enqueue(tx, sendJob, { workspaceId: conv.workspaceId, messageId: message.id }, { workspaceId: conv.workspaceId });
+  return {
+    initialStatus: 'queued',
+    async enqueue(tx, _services, conv, message) {
+      await queue(tx, conv, message);
+    },
+    async retry(tx, _services, conv, message) {
+      if (message.externalId) return false;
+      await queue(tx, conv, message);
+      return true;
+    },
+  };
 }

@@ -1,7 +1,4 @@
-import { z } from 'zod';
-import { defineJob } from '../../../platform/jobs/jobs';
-import { metaAppSecretAad, metaTokenAad } from '../channel-settings';
-import { metaMessagingAdapter, openMetaConnection, sendMetaMessage, type MetaPlatform } from './meta-messaging';
+import { metaMessagingChannel, type MetaPlatform } from './meta-messaging';
 
 /**
  * CONV-6: Instagram Direct through the Messenger Platform. Messages to an Instagram professional
@@ -23,17 +20,6 @@ export const instagram: MetaPlatform = {
     verifyToken: row.instagramVerifyToken,
     humanAgent: row.instagramHumanAgent,
   }),
-  open: (services, row) => (row ? openMetaConnection(services, instagram, row, { token: metaTokenAad(row.workspaceId, 'instagram'), appSecret: metaAppSecretAad(row.workspaceId, 'instagram') }) : null),
 };
 
-export const instagramSendJob = defineJob({
-  name: 'conversations.instagram-send',
-  version: 1,
-  payload: z.object({ workspaceId: z.uuid(), messageId: z.uuid() }),
-  maxAttempts: 8,
-  async run(p, services, attempt) {
-    await sendMetaMessage(services, instagram, p.workspaceId, p.messageId, attempt ?? { number: 1, max: 1 });
-  },
-});
-
-export const instagramChannel = metaMessagingAdapter(instagram, instagramSendJob);
+export const { adapter: instagramChannel, sendJob: instagramSendJob } = metaMessagingChannel(instagram);

@@ -1,7 +1,4 @@
-import { z } from 'zod';
-import { defineJob } from '../../../platform/jobs/jobs';
-import { metaAppSecretAad, metaTokenAad } from '../channel-settings';
-import { metaMessagingAdapter, openMetaConnection, sendMetaMessage, type MetaPlatform } from './meta-messaging';
+import { metaMessagingChannel, type MetaPlatform } from './meta-messaging';
 
 /**
  * CONV-6: Facebook Messenger. A Page's conversations arrive on the Messenger Platform webhook
@@ -22,17 +19,6 @@ export const messenger: MetaPlatform = {
     verifyToken: row.messengerVerifyToken,
     humanAgent: row.messengerHumanAgent,
   }),
-  open: (services, row) => (row ? openMetaConnection(services, messenger, row, { token: metaTokenAad(row.workspaceId, 'messenger'), appSecret: metaAppSecretAad(row.workspaceId, 'messenger') }) : null),
 };
 
-export const messengerSendJob = defineJob({
-  name: 'conversations.messenger-send',
-  version: 1,
-  payload: z.object({ workspaceId: z.uuid(), messageId: z.uuid() }),
-  maxAttempts: 8,
-  async run(p, services, attempt) {
-    await sendMetaMessage(services, messenger, p.workspaceId, p.messageId, attempt ?? { number: 1, max: 1 });
-  },
-});
-
-export const messengerChannel = metaMessagingAdapter(messenger, messengerSendJob);
+export const { adapter: messengerChannel, sendJob: messengerSendJob } = metaMessagingChannel(messenger);

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 
 /**
@@ -13,6 +14,19 @@ export const safeEqual = (a: string, b: string) => a.length === b.length && timi
 export function hubSignatureMatches(appSecret: string | null | undefined, raw: Buffer, signature: string | undefined): boolean {
   if (!appSecret || !signature) return false;
   return safeEqual(signature, `sha256=${createHmac('sha256', appSecret).update(raw).digest('hex')}`);
+}
+
+/**
+ * A webhook call's body, parsed only once `X-Hub-Signature-256` matches the connection's app
+ * secret: else (no connection either) 401 and nothing is read. A body that is not JSON is a 400.
+ */
+export function readSignedWebhook<C extends { appSecret: string }>(connection: C | null, raw: Buffer, signature: string | undefined): { connection: C; body: unknown } {
+  if (!connection || !hubSignatureMatches(connection.appSecret, raw, signature)) throw new AppError('bad_signature', 401, 'The X-Hub-Signature-256 header is missing or does not match.');
+  try {
+    return { connection, body: JSON.parse(raw.toString('utf8')) };
+  } catch {
+    throw new AppError('invalid_json', 400, 'The webhook body is not JSON.');
+  }
 }
 
 /** Meta's subscription check: the challenge when `hub.mode=subscribe` comes with the verify token set for this channel, else null. */

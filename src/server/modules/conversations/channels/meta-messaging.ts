@@ -1,13 +1,13 @@
 import { and, eq } from 'drizzle-orm';
-import { withTenant } from '../../../platform/db/tenant';
-import { enqueue, type JobAttempt, type JobDefinition } from '../../../platform/jobs/jobs';
+import { defineJob, type JobAttempt } from '../../../platform/jobs/jobs';
 import type { Services } from '../../../platform/services';
-import type { z } from 'zod';
-import type { ChannelSettingsRow } from '../channel-settings';
-import { readConversation, touchConversation, type ConversationRow, type MessageRow } from '../conversation-rows';
-import { channelSettings, conversationMessages, visitors } from '../conversations.schema';
-import type { ChannelAdapter } from './channel';
+import { z } from 'zod';
+import { metaAppSecretAad, metaTokenAad, type ChannelSettingsRow } from '../channel-settings';
+import type { ConversationRow } from '../conversation-rows';
+import { channelSettings, visitors } from '../conversations.schema';
+import { sentByJob, type ChannelAdapter } from './channel';
 import { graph, GraphError, windowClosesAt, windowOpen } from './meta-graph';
+import { claimQueuedReply } from './queued-send';
 
 /**
  * CONV-6: what Messenger and Instagram Direct share — both are Meta's Messenger Platform: one
@@ -27,8 +27,6 @@ export interface MetaPlatform {
   permission: string;
   /** The settings columns of this channel. */
   settings(row: ChannelSettingsRow): MetaSettings;
-  /** The connection with its secrets opened, or null when it is incomplete. */
-  open(services: Services, row: ChannelSettingsRow | undefined): MetaConnection | null;
 }
 
 export interface MetaSettings {
@@ -72,11 +70,13 @@ export function windowClosedMessage(p: MetaPlatform, conv: Pick<ConversationRow,
   return `${base} You can reply when the customer writes again (or, if Meta granted your app the Human Agent permission, turn it on in Settings → Channels to answer for up to 7 days).`;
 }
 
-export function openMetaConnection(services: Services, p: MetaPlatform, row: ChannelSettingsRow | undefined, aad: { token: string; appSecret: string }): MetaConnection | null {
+/** The channel's connection with its secrets opened, or null when it is incomplete. */
+export function openMetaConnection(services: Services, p: MetaPlatform, row: ChannelSettingsRow | undefined): MetaConnection | null {
   if (!row) return null;
   const s = p.settings(row);
   if (!s.accountId || !s.pageId || !s.tokenSealed || !s.appSecretSealed) return null;
-  return { accountId: s.accountId, pageId: s.pageId, token: services.secrets.box.open(s.tokenSealed, aad.token), appSecret: services.secrets.box.open(s.appSecretSealed, aad.appSecret), humanAgent: s.humanAgent };
+  const { box } = services.secrets;
+  return { accountId: s.accountId, pageId: s.pageId, token: box.open(s.tokenSealed, metaTokenAad(row.workspaceId, p.channel)), appSecret: box.open(s.appSecretSealed, metaAppSecretAad(row.workspaceId, p.channel)), humanAgent: s.humanAgent };
 }
 
 /** What a person can do about a Send API error, in words (codes from Meta's Messenger Platform error reference). */
@@ -111,13 +111,22 @@ export const unknownOutcome = (p: MetaPlatform) => `Kestrel lost ${p.label}'s an
 
 /**
  * CONV-6: the adapter of a Messenger Platform channel. A reply is checked before it is stored
- * (the window, the length; no templates), queued with a send job in the same transaction, and
- * shown sent only once the Send API answered with the message's id.
+ * (the window, the length; no templates), queued with the channel's send job in the same
+ * transaction, and shown sent only once the Send API answered with the message's id.
  */
-export function metaMessagingAdapter(p: MetaPlatform, sendJob: JobDefinition<z.ZodType>): ChannelAdapter {
+export function metaMessagingChannel(p: MetaPlatform) {
+  const sendJob = defineJob({
+    name: `conversations.${p.channel}-send`,
+    version: 1,
+    payload: z.object({ workspaceId: z.uuid(), messageId: z.uuid() }),
+    maxAttempts: 8,
+    async run(data, services, attempt) {
+      await sendMetaMessage(services, p, data.workspaceId, data.messageId, attempt ?? { number: 1, max: 1 });
+    },
+  });
   const adapter: ChannelAdapter = {
     name: p.channel,
-    initialStatus: 'queued',
+    ...sentByJob(sendJob),
     async canSend(tx, conv, reply) {
       const [row] = await tx.select().from(channelSettings).where(eq(channelSettings.workspaceId, conv.workspaceId));
       const s = row ? p.settings(row) : null;
@@ -128,17 +137,8 @@ export function metaMessagingAdapter(p: MetaPlatform, sendJob: JobDefinition<z.Z
       if (!mode) return { ok: false, code: `${p.channel}_window_closed`, message: windowClosedMessage(p, conv, s.humanAgent) };
       return mode === 'HUMAN_AGENT' ? { ok: true, meta: { messagingTag: 'HUMAN_AGENT' } } : { ok: true };
     },
-    async enqueue(tx, _services, conv, message) {
-      await enqueue(tx, sendJob, { workspaceId: conv.workspaceId, messageId: message.id }, { workspaceId: conv.workspaceId });
-    },
-    async retry(tx, services, conv, message) {
-      // Taken by Meta already (it has Meta's id): that message exists; write a new one.
-      if (message.externalId) return false;
-      await adapter.enqueue!(tx, services, conv, message);
-      return true;
-    },
   };
-  return adapter;
+  return { adapter, sendJob };
 }
 
 /**
@@ -147,37 +147,18 @@ export function metaMessagingAdapter(p: MetaPlatform, sendJob: JobDefinition<z.Z
  * shown failed in words rather than sent twice. Meta's own trouble is retried with back-off.
  */
 export async function sendMetaMessage(services: Services, p: MetaPlatform, workspaceId: string, messageId: string, attempt: JobAttempt): Promise<void> {
-  const { db } = services.database;
-  const ctx = { workspaceId, userId: null };
-  const where = and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.id, messageId));
-  const found = await withTenant(db, ctx, async (tx) => {
-    const [message] = await tx.select().from(conversationMessages).where(where).for('update');
-    if (!message || message.externalId || message.deliveryStatus !== 'queued') return null;
-    const conv = await readConversation(tx, workspaceId, message.conversationId);
-    if (message.meta.sendAttempt) {
-      const { sendAttempt: _unknown, ...meta } = message.meta;
-      await tx.update(conversationMessages).set({ deliveryStatus: 'failed', meta: { ...meta, error: unknownOutcome(p) } }).where(where);
-      await touchConversation(tx, conv, {});
-      return null;
-    }
-    const [v] = await tx.select({ userId: visitors.channelUserId }).from(visitors).where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, conv.visitorId)));
-    const [row] = await tx.select().from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
-    const connection = p.open(services, row);
-    const recipient = v?.userId ?? null;
-    if (connection && recipient) await tx.update(conversationMessages).set({ meta: { ...message.meta, sendAttempt: { at: new Date().toISOString() } } }).where(where);
-    return { message, conv, connection, recipient };
+  const claimed = await claimQueuedReply(services, workspaceId, messageId, {
+    label: p.label,
+    noRecipient: `This conversation has no ${p.label} sender to reply to.`,
+    unknownOutcome: unknownOutcome(p),
+    async open(tx, conv) {
+      const [v] = await tx.select({ userId: visitors.channelUserId }).from(visitors).where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, conv.visitorId)));
+      const [row] = await tx.select().from(channelSettings).where(eq(channelSettings.workspaceId, workspaceId));
+      return { connection: openMetaConnection(services, p, row), recipient: v?.userId ?? null };
+    },
   });
-  if (!found) return;
-  const { message, conv, connection, recipient } = found;
-  const { sendAttempt: _attempt, ...baseMeta } = message.meta;
-  const record = (changes: Partial<MessageRow>) =>
-    withTenant(db, ctx, async (tx) => {
-      await tx.update(conversationMessages).set(changes).where(where);
-      await touchConversation(tx, conv, {});
-    });
-  const fail = (why: string) => record({ deliveryStatus: 'failed', meta: { ...baseMeta, error: why } });
-  if (!connection) return fail(`${p.label} is not connected. Connect it in Settings → Channels.`);
-  if (!recipient) return fail(`This conversation has no ${p.label} sender to reply to.`);
+  if (!claimed) return;
+  const { message, conv, connection, recipient, baseMeta, record, fail } = claimed;
   // The window is judged again as the reply leaves: it may have closed while the reply waited.
   const mode = replyMode(conv, connection.humanAgent);
   if (!mode) return fail(windowClosedMessage(p, conv, connection.humanAgent));

@@ -1,14 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/database';
-import { withTenant } from '../../../platform/db/tenant';
 import { z } from 'zod';
-import { defineJob, enqueue, type JobAttempt } from '../../../platform/jobs/jobs';
+import { defineJob, type JobAttempt } from '../../../platform/jobs/jobs';
 import type { Services } from '../../../platform/services';
 import { waAppSecretAad, waTokenAad, type ChannelSettingsRow } from '../channel-settings';
-import { readConversation, touchConversation, type ConversationRow, type MessageRow } from '../conversation-rows';
-import { channelSettings, conversationMessages, visitors, whatsappTemplates } from '../conversations.schema';
-import type { ChannelAdapter } from './channel';
+import { channelSettings, visitors, whatsappTemplates } from '../conversations.schema';
+import { sentByJob, type ChannelAdapter } from './channel';
 import { graph, graphUrl, GraphError, windowClosesAt, windowOpen } from './meta-graph';
+import { claimQueuedReply } from './queued-send';
 
 /** What a person can do about a Graph error, in words (codes from Meta's Cloud API error reference). */
 export function explainGraphError(e: unknown): string {
@@ -87,6 +86,22 @@ export async function readConnection(tx: Tx, services: Services, workspaceId: st
 export const renderTemplate = (body: string, params: string[]) => body.replace(/\{\{(\d+)\}\}/g, (m, n: string) => params[Number(n) - 1] ?? m);
 
 /**
+ * CONV-6: a WhatsApp reply leaves as a job queued in the reply's own transaction (a rolled-back
+ * reply never leaves). WhatsApp's trouble (no answer, 5xx, rate limits) is retried with
+ * graphile-worker's exponential back-off; a refusal, or the last try failing, marks the message
+ * failed with the reason in words. A message already accepted (it has WhatsApp's id) is not sent again.
+ */
+export const whatsappSendJob = defineJob({
+  name: 'conversations.whatsapp-send',
+  version: 1,
+  payload: z.object({ workspaceId: z.uuid(), messageId: z.uuid() }),
+  maxAttempts: 8,
+  async run(p, services, attempt) {
+    await sendWhatsapp(services, p.workspaceId, p.messageId, attempt ?? { number: 1, max: 1 });
+  },
+});
+
+/**
  * CONV-6: WhatsApp Business Cloud API. A reply is checked before it is stored: free text only
  * inside the 24-hour window, an approved template (with every parameter) outside it, else a 409
  * that says so. It is sent by a job queued with it; WhatsApp's answer decides its state — accepted
@@ -95,7 +110,7 @@ export const renderTemplate = (body: string, params: string[]) => body.replace(/
  */
 export const whatsappChannel: ChannelAdapter = {
   name: 'whatsapp',
-  initialStatus: 'queued',
+  ...sentByJob(whatsappSendJob),
   async canSend(tx, conv, reply) {
     const [settings] = await tx.select().from(channelSettings).where(eq(channelSettings.workspaceId, conv.workspaceId));
     if (!settings?.waPhoneNumberId || !settings.waAccessTokenSealed) return { ok: false, code: 'whatsapp_not_connected', message: 'WhatsApp is not connected. Connect it in Settings → Channels.' };
@@ -119,35 +134,10 @@ export const whatsappChannel: ChannelAdapter = {
     }
     return { ok: true };
   },
-  async enqueue(tx, _services, conv, message) {
-    await enqueue(tx, whatsappSendJob, { workspaceId: conv.workspaceId, messageId: message.id }, { workspaceId: conv.workspaceId });
-  },
-  async retry(tx, services, conv, message) {
-    // Accepted by WhatsApp and failed afterwards: that message id is spent; write the message anew.
-    if (message.externalId) return false;
-    await this.enqueue!(tx, services, conv, message);
-    return true;
-  },
 };
 
 /** Graph errors worth another try: no answer, WhatsApp's own trouble, or its rate limits. */
 const transient = (e: unknown) => !(e instanceof GraphError) || e.status === 0 || e.status === 429 || e.status >= 500 || [4, 80007, 130429, 131056].includes(e.code ?? -1);
-
-/**
- * CONV-6: a WhatsApp reply leaves as a job queued in the reply's own transaction (a rolled-back
- * reply never leaves). WhatsApp's trouble (no answer, 5xx, rate limits) is retried with
- * graphile-worker's exponential back-off; a refusal, or the last try failing, marks the message
- * failed with the reason in words. A message already accepted (it has WhatsApp's id) is not sent again.
- */
-export const whatsappSendJob = defineJob({
-  name: 'conversations.whatsapp-send',
-  version: 1,
-  payload: z.object({ workspaceId: z.uuid(), messageId: z.uuid() }),
-  maxAttempts: 8,
-  async run(p, services, attempt) {
-    await sendWhatsapp(services, p.workspaceId, p.messageId, attempt ?? { number: 1, max: 1 });
-  },
-});
 
 /**
  * How long a send whose answer was lost waits for WhatsApp's status webhook to say what became
@@ -163,46 +153,25 @@ export const UNKNOWN_OUTCOME =
 class AwaitingStatus extends Error {}
 
 export async function sendWhatsapp(services: Services, workspaceId: string, messageId: string, attempt: JobAttempt): Promise<void> {
-  const { db } = services.database;
-  const ctx = { workspaceId, userId: null };
-  const where = and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.id, messageId));
-  const found = await withTenant(db, ctx, async (tx) => {
-    const [message] = await tx.select().from(conversationMessages).where(where).for('update');
-    // Erased meanwhile (CONV-7), already accepted, or already failed: nothing to send.
-    if (!message || message.externalId || message.deliveryStatus !== 'queued') return null;
-    const conv = await readConversation(tx, workspaceId, message.conversationId);
+  const claimed = await claimQueuedReply(services, workspaceId, messageId, {
+    label: 'WhatsApp',
+    noRecipient: 'This conversation has no WhatsApp number to reply to.',
+    unknownOutcome: UNKNOWN_OUTCOME,
     // Decision 014, addendum: an earlier attempt may have reached WhatsApp with its answer lost
-    // (the worker died between the send and the save). The Cloud API takes no idempotency key, so
-    // sending again could deliver it twice: wait for the status webhook that names this message
-    // (its callback data) instead, and after RECONCILE_MS say plainly that nobody knows.
-    if (message.meta.sendAttempt) {
-      const age = Date.now() - Date.parse(message.meta.sendAttempt.at);
-      if (age < RECONCILE_MS && attempt.number < attempt.max) return { wait: true as const };
-      const { sendAttempt: _unknown, ...meta } = message.meta;
-      await tx.update(conversationMessages).set({ deliveryStatus: 'failed', meta: { ...meta, error: UNKNOWN_OUTCOME } }).where(where);
-      await touchConversation(tx, conv, {});
-      return null;
-    }
-    const [v] = await tx.select({ phone: visitors.phone }).from(visitors).where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, conv.visitorId)));
-    const connection = await readConnection(tx, services, workspaceId);
-    const phone = v?.phone?.replace(/^\+/, '') ?? null;
-    // The attempt is on record (committed) before anything leaves.
-    const at = new Date().toISOString();
-    if (connection && phone) await tx.update(conversationMessages).set({ meta: { ...message.meta, sendAttempt: { at } } }).where(where);
-    return { wait: false as const, message, conv, connection, phone };
+    // (the worker died between the send and the save). Sending again could deliver it twice: wait
+    // for the status webhook that names this message (its callback data) instead, and after
+    // RECONCILE_MS say plainly that nobody knows.
+    waitForEarlier: (earlier) =>
+      Date.now() - Date.parse(earlier.at) < RECONCILE_MS && attempt.number < attempt.max
+        ? new AwaitingStatus('An earlier attempt to send this WhatsApp message may have been accepted; waiting for its status before deciding.')
+        : null,
+    async open(tx, conv) {
+      const [v] = await tx.select({ phone: visitors.phone }).from(visitors).where(and(eq(visitors.workspaceId, workspaceId), eq(visitors.id, conv.visitorId)));
+      return { connection: await readConnection(tx, services, workspaceId), recipient: v?.phone?.replace(/^\+/, '') ?? null };
+    },
   });
-  if (!found) return;
-  if (found.wait) throw new AwaitingStatus('An earlier attempt to send this WhatsApp message may have been accepted; waiting for its status before deciding.');
-  const { message, conv, connection, phone } = found;
-  const { sendAttempt: _attempt, ...baseMeta } = message.meta;
-  const record = (changes: Partial<MessageRow>) =>
-    withTenant(db, ctx, async (tx) => {
-      await tx.update(conversationMessages).set(changes).where(where);
-      await touchConversation(tx, conv, {});
-    });
-  const fail = (why: string) => record({ deliveryStatus: 'failed', meta: { ...baseMeta, error: why } });
-  if (!connection) return fail('WhatsApp is not connected. Connect it in Settings → Channels.');
-  if (!phone) return fail('This conversation has no WhatsApp number to reply to.');
+  if (!claimed) return;
+  const { message, connection, recipient: phone, baseMeta, record, fail } = claimed;
   const t = message.meta.template;
   const doc = message.meta.document;
   // Meta echoes `biz_opaque_callback_data` in every status of this message: how a lost answer is found again.

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bounceReport } from '../../../../../test/helpers/bounce-mail';
 import { ownerWithWorkspace, TestClient } from '../../../../../test/helpers/client';
 import { startTestServer, type TestServer } from '../../../../../test/helpers/server';
 import type { ReceivedMail } from '../../../../../test/helpers/smtp-sink';
@@ -153,34 +154,7 @@ describe('sequences', () => {
     const inbound = (await o.client.get(api(o, '/channel-settings'))).json().email.inboundAddress as string;
     const kestrelId = (mails(leads[0]!.email)[0] as ReceivedMail).headers.get('x-kestrel-message') as string;
     expect(kestrelId).toBeTruthy();
-    const boundary = 'dsn-boundary';
-    const dsn = [
-      'From: Mail Delivery System <MAILER-DAEMON@mx.prospect.test>',
-      `To: ${inbound}`,
-      'Subject: Undelivered Mail Returned to Sender',
-      `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
-      '',
-      `--${boundary}`,
-      'Content-Type: text/plain',
-      '',
-      'Your message could not be delivered.',
-      `--${boundary}`,
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; mx.prospect.test',
-      '',
-      `Final-Recipient: rfc822; ${leads[0]!.email}`,
-      'Action: failed',
-      'Status: 5.1.1',
-      'Diagnostic-Code: smtp; 550 5.1.1 mailbox unavailable',
-      `--${boundary}`,
-      'Content-Type: text/rfc822-headers',
-      '',
-      `To: ${leads[0]!.email}`,
-      `X-Kestrel-Message: ${kestrelId}`,
-      `--${boundary}--`,
-      '',
-    ].join('\r\n');
+    const dsn = bounceReport({ to: inbound, recipient: leads[0]!.email, kestrelId, status: '5.1.1', reportingHost: 'mx.prospect.test', boundary: 'dsn-boundary' });
     const mx = nodemailer.createTransport({ host: '127.0.0.1', port: receiver.port, secure: false, ignoreTLS: true });
     await mx.sendMail({ envelope: { from: '', to: inbound }, raw: dsn });
     await waitFor(async () => expect(await stateOf(o, sequenceId, leads[0]!.id)).toMatchObject({ state: 'bounced', stopReason: 'bounced', nextSendAt: null }));
