@@ -175,8 +175,19 @@ async function boot(): Promise<void> {
     stream.addEventListener('open', () => void flush());
   }
 
-  async function ensureSession(): Promise<void> {
-    if (session) return;
+  let starting: Promise<void> | null = null;
+  /**
+   * One session however many ask at once: opening the chat and sending straight away both ask, and
+   * two starts would make two conversations — the message sent in one, the stream on the other,
+   * and the answer never shown.
+   */
+  function ensureSession(): Promise<void> {
+    if (session) return Promise.resolve();
+    starting ??= startSession().finally(() => (starting = null));
+    return starting;
+  }
+
+  async function startSession(): Promise<void> {
     try {
       session = await api.start(state.token);
     } catch {

@@ -167,3 +167,31 @@ it('CONV-5 BOOK-5 a visitor on another site books a time through the assistant i
   expect(await noSidewaysScroll(page)).toBe(true);
   expect(problems).toEqual([]);
 }, 240_000);
+
+it('CONV-1 a visitor who writes before the chat has started gets one conversation, and its answer shows', async () => {
+  const owner = await ownerWithWorkspace(server, 'Hasty Studio');
+  const origin = await siteFor(owner.workspaceId);
+  expect((await owner.client.patch(`/api/workspaces/${owner.workspaceId}/widget-settings`, { allowedOrigins: [origin] })).statusCode).toBe(200);
+  const { page } = await openPage(browser, origin, problems);
+  // The chat's start is held until the visitor has written: opening and sending both ask for a session.
+  let starts = 0;
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(`${server.url}/api/widget/${owner.workspaceId}/conversations`, async (route) => {
+    if (route.request().method() === 'POST' && ++starts === 1) await held;
+    await route.continue();
+  });
+  await page.goto('/');
+  await chat(page).getByRole('button', { name: /Open chat/ }).click();
+  const input = chat(page).getByLabel('Your message');
+  await input.fill('Are you open on Sundays?');
+  await input.press('Enter');
+  await chat(page).getByText('Are you open on Sundays?').waitFor();
+  release();
+  // No AI provider: the answer is the team's notice, sent on the conversation's stream.
+  await chat(page).getByText('Thanks! A person from the team will reply here.').waitFor();
+  expect(starts).toBe(1);
+  const { rows } = await server.services.database.system.execute(sql`SELECT count(*)::int AS n FROM conversations WHERE workspace_id = ${owner.workspaceId}`);
+  expect(rows[0]).toEqual({ n: 1 });
+  expect(problems).toEqual([]);
+}, 120_000);

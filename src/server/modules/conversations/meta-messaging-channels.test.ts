@@ -157,6 +157,34 @@ describe('Messenger and Instagram channels', () => {
     expect((await detail(conv.id)).messages.map((m: { body: string }) => m.body)).toEqual(['Hello once']);
   });
 
+  it('INT-4 CONV-6 signed Messenger bodies of other shapes are answered without a 500; a good message beside malformed events is kept', async () => {
+    const page = meta.messenger;
+    const hook = hooks.messenger;
+    const before = await messageCount();
+    const signed = (raw: string) => meta.deliver(hook, raw, { 'x-hub-signature-256': meta.sign(raw) });
+    for (const raw of ['null', '[]', '{"object":"page","entry":"x"}', `{"object":"page","entry":[null,{"id":"${page.accountId}","messaging":{"a":1}}]}`]) {
+      const res = await signed(raw);
+      expect(res.status, `${raw}: ${res.text}`).toBe(200);
+    }
+    const sender = { id: '7044444444444444' };
+    const events = [
+      { sender, recipient: { id: page.accountId }, timestamp: 1e20, message: { mid: 'm_far_future', text: 'far future' } },
+      { sender, recipient: { id: page.accountId }, timestamp: Date.now(), message: { mid: 'm_odd_attachments', attachments: 'photo' } },
+      { sender, recipient: { id: page.accountId }, delivery: { mids: 'm_not_a_list' } },
+      null,
+      { sender, recipient: { id: page.accountId }, timestamp: Date.now(), message: { mid: 'm_good_beside_bad', text: 'Open on Sundays?' } },
+    ];
+    const res = await meta.messaging(page, hook, events as never);
+    expect(res.status, res.text).toBe(200);
+    const stored = await db().execute(sql`SELECT external_id, body FROM conversation_messages WHERE external_id IN ('m_far_future', 'm_odd_attachments', 'm_good_beside_bad') ORDER BY external_id`);
+    expect(stored.rows).toEqual([
+      { external_id: 'm_far_future', body: 'far future' },
+      { external_id: 'm_good_beside_bad', body: 'Open on Sundays?' },
+      { external_id: 'm_odd_attachments', body: '[message]' },
+    ]);
+    expect(await messageCount()).toBe(before + 3);
+  });
+
   it('CONV-6 a Messenger reply Meta refuses is shown failed with the reason in words; Meta being down is retried and the reply goes out once', async () => {
     const page = meta.messenger;
     const hook = hooks.messenger;

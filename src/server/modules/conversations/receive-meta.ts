@@ -35,6 +35,8 @@ interface MessagingEvent {
 }
 
 const senderId = /^\d{1,32}$/;
+/** The latest instant a JavaScript Date holds. */
+const MAX_DATE_MS = 8.64e15;
 
 /**
  * CONV-6: a Messenger or Instagram webhook call. `X-Hub-Signature-256` must be the HMAC-SHA256
@@ -50,12 +52,13 @@ export async function receiveMetaWebhook(services: Services, p: MetaPlatform, wo
   if (payload?.object !== p.webhookObject || !Array.isArray(payload.entry)) return { messages, statuses };
   for (const entry of payload.entry) {
     if (String(entry?.id) !== connection.accountId || !Array.isArray(entry.messaging)) continue;
-    for (const event of entry.messaging) {
+    for (const event of entry.messaging as (MessagingEvent | null)[]) {
+      if (!event || typeof event !== 'object') continue;
       const from = String(event?.sender?.id ?? '');
       if (event.message && !event.message.is_echo && senderId.test(from)) {
         if (await storeInbound(services, p, workspaceId, from, event)) messages++;
-      } else if (event.delivery?.mids?.length) statuses += await advance(services, p, workspaceId, event.delivery.mids, 'delivered');
-      else if (event.read?.mid) statuses += await advance(services, p, workspaceId, [event.read.mid], 'read');
+      } else if (Array.isArray(event.delivery?.mids) && event.delivery.mids.length) statuses += await advance(services, p, workspaceId, event.delivery.mids, 'delivered');
+      else if (typeof event.read?.mid === 'string') statuses += await advance(services, p, workspaceId, [event.read.mid], 'read');
     }
   }
   return { messages, statuses };
@@ -64,14 +67,15 @@ export async function receiveMetaWebhook(services: Services, p: MetaPlatform, wo
 /** The body shown for a message: its text, else what it carried ("[image]", "[file]"…); files stay at Meta. */
 function bodyOf(message: NonNullable<MessagingEvent['message']>): string {
   if (typeof message.text === 'string' && message.text) return message.text.slice(0, 4000);
-  const kinds = (message.attachments ?? []).map((a) => `[${String(a?.type ?? 'attachment').replace(/[^a-z_]/g, '').slice(0, 20) || 'attachment'}]`);
+  const kinds = (Array.isArray(message.attachments) ? message.attachments : []).map((a) => `[${String(a?.type ?? 'attachment').replace(/[^a-z_]/g, '').slice(0, 20) || 'attachment'}]`);
   return kinds.length ? kinds.join(' ') : '[message]';
 }
 
 async function storeInbound(services: Services, p: MetaPlatform, workspaceId: string, from: string, event: MessagingEvent): Promise<boolean> {
   const mid = event.message!.mid;
   if (typeof mid !== 'string' || !mid || mid.length > 300) return false;
-  const at = new Date(typeof event.timestamp === 'number' && event.timestamp > 0 ? event.timestamp : Date.now());
+  // A timestamp is milliseconds; one no date can hold (or none) is read as now.
+  const at = new Date(typeof event.timestamp === 'number' && event.timestamp > 0 && event.timestamp < MAX_DATE_MS ? event.timestamp : Date.now());
   const ctx = metaContext(workspaceId, p);
   return withTenant(services.database.db, ctx, async (tx) => {
     const [seen] = await tx.select({ id: conversationMessages.id }).from(conversationMessages).where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.externalId, mid)));

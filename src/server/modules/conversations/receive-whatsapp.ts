@@ -1,4 +1,5 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Tx } from '../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../platform/db/tenant';
 import { AppError, notFound } from '../../platform/http/errors';
@@ -26,37 +27,45 @@ export async function verifyWhatsappSubscription(services: Services, workspaceId
   return challenge;
 }
 
-interface WaMessage {
-  from: string;
-  id: string;
-  timestamp: string;
-  type: string;
-  text?: { body: string };
-  image?: WaMedia;
-  audio?: WaMedia;
-  video?: WaMedia;
-  document?: WaMedia & { filename?: string };
-  sticker?: WaMedia;
-}
-interface WaMedia {
-  id: string;
-  mime_type: string;
-  caption?: string;
-}
-interface WaStatus {
-  id: string;
-  status: 'sent' | 'delivered' | 'read' | 'failed';
-  timestamp: string;
+/*
+ * What a webhook call may carry, checked element by element: a signed body is Meta's, but its
+ * shape is still read as untrusted input — a message or status that does not fit is skipped, never
+ * a 500 (INT-4).
+ */
+const waMedia = z.object({ id: z.coerce.string().max(200), mime_type: z.string().max(100).optional(), caption: z.string().optional() });
+const waMessage = z.object({
+  from: z.string().regex(/^\d{5,20}$/),
+  id: z.string().min(1).max(200),
+  timestamp: z.string().regex(/^\d{1,11}$/).optional(),
+  type: z.string().max(50),
+  text: z.object({ body: z.string() }).optional(),
+  image: waMedia.optional(),
+  audio: waMedia.optional(),
+  video: waMedia.optional(),
+  document: waMedia.extend({ filename: z.string().optional() }).optional(),
+  sticker: waMedia.optional(),
+});
+type WaMessage = z.infer<typeof waMessage>;
+const waStatus = z.object({
+  id: z.string().min(1).max(200),
+  status: z.enum(['sent', 'delivered', 'read', 'failed']),
+  timestamp: z.string().optional(),
   /** What Kestrel sent with the message (`kestrel:<message id>`): ties a status to a send whose answer was lost. */
-  biz_opaque_callback_data?: string;
-  errors?: { code: number; title?: string; message?: string; error_data?: { details?: string } }[];
+  biz_opaque_callback_data: z.string().max(600).optional(),
+  errors: z.array(z.object({ code: z.number().int().optional(), title: z.string().optional(), message: z.string().optional(), error_data: z.object({ details: z.string().optional() }).optional() })).optional(),
+});
+type WaStatus = z.infer<typeof waStatus>;
+const waContact = z.object({ wa_id: z.string(), profile: z.object({ name: z.string().optional() }).optional() });
+
+/** The elements of `list` that fit `schema`; anything else (not a list, an element of another shape) is left out. */
+function fitting<T>(list: unknown, schema: z.ZodType<T>): T[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item) => {
+    const r = schema.safeParse(item);
+    return r.success ? [r.data] : [];
+  });
 }
-interface WaChangeValue {
-  metadata?: { phone_number_id?: string };
-  contacts?: { wa_id: string; profile?: { name?: string } }[];
-  messages?: WaMessage[];
-  statuses?: WaStatus[];
-}
+const objectOr = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 const statusRank = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 } as const;
 
@@ -67,26 +76,28 @@ const statusRank = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 } as c
  */
 export async function receiveWhatsappWebhook(services: Services, workspaceId: string, raw: Buffer, signature: string | undefined): Promise<{ messages: number; statuses: number }> {
   const { connection, body } = readSignedWebhook(openConnection(services, await settingsOf(services, workspaceId)), raw, signature);
-  const payload = body as { object?: string; entry?: { changes?: { field?: string; value?: WaChangeValue }[] }[] };
+  const payload = objectOr(body);
   let messages = 0;
   let statuses = 0;
-  if (payload.object !== 'whatsapp_business_account') return { messages, statuses };
-  for (const entry of payload.entry ?? []) {
-    for (const change of entry.changes ?? []) {
-      const value = change.value;
-      if (change.field !== 'messages' || !value || value.metadata?.phone_number_id !== connection.phoneNumberId) continue;
-      for (const m of value.messages ?? []) {
-        const name = value.contacts?.find((c) => c.wa_id === m.from)?.profile?.name ?? null;
+  if (payload.object !== 'whatsapp_business_account' || !Array.isArray(payload.entry)) return { messages, statuses };
+  for (const entry of payload.entry) {
+    const changes = objectOr(entry).changes;
+    if (!Array.isArray(changes)) continue;
+    for (const change of changes.map(objectOr)) {
+      const value = objectOr(change.value);
+      if (change.field !== 'messages' || objectOr(value.metadata).phone_number_id !== connection.phoneNumberId) continue;
+      const senders = fitting(value.contacts, waContact);
+      for (const m of fitting(value.messages, waMessage)) {
+        const name = senders.find((c) => c.wa_id === m.from)?.profile?.name ?? null;
         if (await storeInbound(services, workspaceId, m, name)) messages++;
       }
-      for (const s of value.statuses ?? []) if (await applyStatus(services, workspaceId, s)) statuses++;
+      for (const st of fitting(value.statuses, waStatus)) if (await applyStatus(services, workspaceId, st)) statuses++;
     }
   }
   return { messages, statuses };
 }
 
 async function storeInbound(services: Services, workspaceId: string, m: WaMessage, profileName: string | null): Promise<boolean> {
-  if (!/^\d{5,20}$/.test(m.from ?? '') || typeof m.id !== 'string' || m.id.length > 200) return false;
   const media = m.image ?? m.video ?? m.audio ?? m.document ?? m.sticker;
   const kind = m.type;
   const caption = media?.caption?.slice(0, 1000) ?? null;
@@ -144,7 +155,6 @@ async function startWhatsappConversation(tx: Tx, ctx: WorkspaceContext, phone: s
 }
 
 async function applyStatus(services: Services, workspaceId: string, s: WaStatus): Promise<boolean> {
-  if (typeof s.id !== 'string' || !(s.status in statusRank)) return false;
   return withTenant(services.database.db, waContext(workspaceId), async (tx) => {
     let [msg] = await tx.select().from(conversationMessages).where(and(eq(conversationMessages.workspaceId, workspaceId), eq(conversationMessages.externalId, s.id))).for('update');
     if (!msg) msg = await reconcileLostSend(tx, workspaceId, s);

@@ -82,6 +82,27 @@ describe('WhatsApp channel', () => {
     expect(Date.parse(d.whatsapp.windowClosesAt) - Date.now()).toBeGreaterThan(23.9 * 3600_000);
   });
 
+  it('INT-4 CONV-6 signed bodies of other shapes are answered without a 500 and store nothing; a good message beside a malformed one is kept', async () => {
+    const before = await messageCount();
+    const signed = (raw: string) => wa.deliver(hook, raw, { 'x-hub-signature-256': wa.sign(raw) });
+    for (const raw of ['null', '[]', '"text"', '{"object":"whatsapp_business_account","entry":5}', '{"object":"whatsapp_business_account","entry":[null,{"changes":{"field":"messages"}}]}']) {
+      const res = await signed(raw);
+      expect(res.status, `${raw}: ${res.text}`).toBe(200);
+    }
+    const bad = [
+      { from: '15550002222', id: 'wamid.bad1', timestamp: '1700000000', type: 'text', text: { body: 42 } },
+      { from: '15550002222', id: 'wamid.bad2', timestamp: '99999999999999999999', type: 'text', text: { body: 'far future' } },
+      { from: 15550002222, id: 'wamid.bad3', type: 'text', text: { body: 'number sender' } },
+      { from: '15550002222', id: { nested: true }, type: 'text', text: { body: 'object id' } },
+    ];
+    const good = { from: '15550002222', id: 'wamid.good-beside-bad', timestamp: '1700000000', type: 'text', text: { body: 'Do you deliver on Sundays?' } };
+    const res = await wa.notify(hook, { contacts: 'nobody', messages: [...bad, good], statuses: [{ id: 7, status: 'exploded' }, null] });
+    expect(res.status, res.text).toBe(200);
+    expect(await messageCount()).toBe(before + 1);
+    const stored = await server.services.database.system.execute(sql`SELECT body FROM conversation_messages WHERE external_id LIKE 'wamid.%' AND external_id IN ('wamid.bad1', 'wamid.bad2', 'wamid.bad3', 'wamid.good-beside-bad')`);
+    expect(stored.rows).toEqual([{ body: 'Do you deliver on Sundays?' }]);
+  });
+
   it('CONV-6 inside the 24-hour window a reply goes to the Cloud API and its statuses move it to delivered and read; a failed status shows why', async () => {
     const conv = await convOf('Priya Shah');
     const res = await owner.client.post(api(`/conversations/${conv.id}/messages`), { body: 'Yes! We have two left.' });
