@@ -187,7 +187,6 @@ function WhatsappCard({ workspaceId, s }: { workspaceId: string; s: ChannelSetti
       setPhone('');
       setWaba('');
       setVerify('');
-      save.reset();
       check.reset();
     },
   });

@@ -35,6 +35,7 @@ export function useChannelConnection<C extends MetaChannel>(
       }),
     onSuccess: (data) => {
       clearSecrets();
+      disconnect.reset();
       queryClient.setQueryData(['channel-settings', workspaceId], data);
     },
   });
@@ -42,6 +43,8 @@ export function useChannelConnection<C extends MetaChannel>(
     mutationFn: () => disconnectChannel(workspaceId, channel),
     onSuccess: () => {
       clearSecrets();
+      // "Saved." from before no longer holds.
+      save.reset();
       onDisconnected();
       void queryClient.invalidateQueries({ queryKey: ['channel-settings', workspaceId] });
     },
