@@ -158,7 +158,11 @@ export class FakeResend extends FakeProvider {
    * of `id.timestamp.body` with the base64 key of the `whsec_` secret. `at` moves the clock.
    */
   signedEvent(secret: string, event: { type: string; data: Record<string, unknown> }, at = new Date()): { raw: string; headers: Record<string, string> } {
-    const raw = JSON.stringify({ ...event, created_at: at.toISOString() });
+    return this.signedRaw(secret, JSON.stringify({ ...event, created_at: at.toISOString() }), at);
+  }
+
+  /** Any body, signed as Resend signs its webhooks (INT-4: bodies of another shape). */
+  signedRaw(secret: string, raw: string, at = new Date()): { raw: string; headers: Record<string, string> } {
     const id = `msg_${randomUUID().replaceAll('-', '')}`;
     const timestamp = String(Math.floor(at.getTime() / 1000));
     const signature = createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64')).update(`${id}.${timestamp}.${raw}`).digest('base64');

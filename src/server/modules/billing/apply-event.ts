@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Tx } from '../../platform/db/database';
 import { setScope } from '../../platform/db/database';
 import type { WorkspaceContext } from '../../platform/db/tenant';
@@ -27,12 +28,13 @@ export async function handleWebhook(services: Services, provider: BillingProvide
     if (error instanceof WebhookRefused) throw new AppError(error.status === 401 ? 'webhook_signature_invalid' : 'webhook_invalid', error.status, error.message);
     throw new AppError('webhook_invalid', 400, 'The webhook could not be read.');
   }
+  event = readEvent(event);
   const { db, systemPool } = services.database;
   const seen = await systemPool.query(`SELECT 1 FROM billing_events WHERE provider = $1 AND event_id = $2`, [provider.kind, event.id]);
   if (seen.rowCount) return { received: true, duplicate: true };
 
   // What the event needs from the provider is read before the transaction opens.
-  const state = event.kind === 'subscription' ? await provider.readSubscription(event.subscriptionId) : null;
+  const state = event.kind === 'subscription' ? await readNamedSubscription(provider, event.subscriptionId) : null;
   const workspaceId = await workspaceOf(services, provider.kind, event, state);
 
   return db.transaction(async (tx) => {
@@ -44,6 +46,58 @@ export async function handleWebhook(services: Services, provider: BillingProvide
     await applyEvent(tx, services, provider.kind, ctx, event, state);
     return { received: true, duplicate: false };
   });
+}
+
+/*
+ * INT-4: what a provider's parser read from a signed body is still checked before anything is
+ * looked up or stored — a body of another shape (no id, a type that is not text, an amount or date
+ * no column holds, an id far longer than any provider's) is a 400 naming the field, never a 500.
+ */
+const idText = z.string().min(1).max(255);
+const named = idText.nullable();
+const providerEvent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('subscription'), subscriptionId: idText, workspaceId: named }),
+  z.object({ kind: z.literal('pack_paid'), workspaceId: idText, packId: z.string().min(1).max(100), paymentId: idText, customerId: named, email: z.string().max(320).nullable() }),
+  z.object({
+    kind: z.literal('invoice'),
+    workspaceId: named,
+    customerId: named,
+    invoice: z.object({
+      id: idText,
+      number: z.string().nullable(),
+      amountMinor: z.number().int().min(-1e12).max(1e12),
+      currency: z.string().regex(/^[A-Z]{3}$/),
+      status: z.string().min(1),
+      documentUrl: z.string().nullable(),
+      issuedAt: z.date().min(new Date(0)).max(new Date('9999-12-31T23:59:59Z')),
+      failed: z.boolean(),
+    }),
+  }),
+  z.object({ kind: z.literal('refund'), workspaceId: named, paymentId: idText, reason: z.enum(['refund', 'chargeback']) }),
+  z.object({ kind: z.literal('ignored') }),
+]);
+const eventBase = z.object({ id: idText, type: z.string().min(1).max(200) });
+
+function readEvent(event: ProviderEvent): ProviderEvent {
+  const base = eventBase.safeParse(event);
+  const rest = base.success ? providerEvent.safeParse(event) : null;
+  const issues = !base.success ? base.error.issues : rest && !rest.success ? rest.error.issues : [];
+  if (!issues.length) return event;
+  const fields = Object.fromEntries(issues.map((i) => [i.path.join('.') || '(event)', i.message]));
+  throw new AppError('webhook_invalid', 400, 'The webhook is signed but its event is not of a shape Kestrel reads.', { fields });
+}
+
+/** The subscription an event names, as the provider holds it; one the provider says it does not have (a 4xx) is the event's fault: a 400, not a 500. */
+async function readNamedSubscription(provider: BillingProvider, subscriptionId: string): Promise<SubscriptionState> {
+  try {
+    return await provider.readSubscription(subscriptionId);
+  } catch (error) {
+    // Stripe's and Razorpay's SDK errors carry the HTTP status; Paddle's ApiError its type and code.
+    const e = error as { statusCode?: unknown; type?: unknown; code?: unknown };
+    const refusedByProvider = typeof e.statusCode === 'number' ? e.statusCode >= 400 && e.statusCode < 500 && e.statusCode !== 429 : e.type === 'request_error' && e.code === 'not_found';
+    if (refusedByProvider) throw new AppError('webhook_invalid', 400, `The event names a subscription ${provider.kind} does not have.`, { subscriptionId: subscriptionId.slice(0, 100) });
+    throw error;
+  }
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -4,6 +4,7 @@ import { startFake } from '../../../../test/fakes/harness';
 import { FakePaddle, PADDLE_TEST_CARD } from '../../../../test/fakes/paddle';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { billingReads, expectNoCardStored, hostedCheckout, providerPlans } from '../../../../test/helpers/billing-path';
+import { expectNever500, LONG, oddBodies } from '../../../../test/helpers/odd-bodies';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { reconcileBilling } from './reconcile.job';
 
@@ -130,4 +131,35 @@ describe('BILL-2 Paddle Billing', () => {
     const ledger = (await o.client.get(`/api/workspaces/${o.workspaceId}/billing/ledger`)).json();
     expect(ledger.entries.map((e: { kind: string }) => e.kind)).toEqual(['refund', 'purchase']);
   }, 60_000);
+  it('INT-4 BILL-2 a correctly signed Paddle body of another shape is ignored or refused with a 4xx, never a 500, and nothing is half-stored', async () => {
+    const o = await ownerWithWorkspace(server, 'Odd Paddle Co');
+    let n = 0;
+    const ev = (type: unknown, data: unknown, id: unknown = `evt_odd_${++n}`) => ({ event_id: id, event_type: type, occurred_at: new Date().toISOString(), data });
+    const txn = (over: Record<string, unknown>) => ev('transaction.completed', { id: `txn_odd_${++n}`, subscription_id: 'sub_odd', customer_id: 'ctm_odd', currency_code: 'USD', billed_at: new Date().toISOString(), details: { totals: { grand_total: '4900' } }, custom_data: { workspace_id: o.workspaceId }, ...over });
+    const bodies: [string, unknown][] = [
+      ...oddBodies((data) => ev('transaction.completed', data)),
+      ...oddBodies((data) => ev('subscription.updated', data)),
+      ['event id a number', ev('subscription.updated', { id: 'sub_odd' }, 5)],
+      ['event id 10,000 chars', ev('subscription.updated', { id: 'sub_odd' }, LONG)],
+      ['type a number', ev(5, { id: 'sub_odd' })],
+      ['subscription id a number', ev('subscription.updated', { id: 5, custom_data: { workspace_id: o.workspaceId } })],
+      ['subscription id 10,000 chars', ev('subscription.updated', { id: LONG, custom_data: { workspace_id: o.workspaceId } })],
+      ['custom_data a string', ev('subscription.updated', { id: 'sub_odd', custom_data: 'x' })],
+      ['amount 1e20', txn({ details: { totals: { grand_total: '1e20' } } })],
+      ['amount a number', txn({ details: { totals: { grand_total: 1e20 } } })],
+      ['billed_at 1e20', txn({ billed_at: 1e20 })],
+      ['billed_at not a date', txn({ billed_at: 'soon' })],
+      ['currency a number', txn({ currency_code: 5 })],
+      ['invoice number a number', txn({ invoice_number: 5 })],
+      ['transaction id 10,000 chars', txn({ id: LONG, invoice_number: LONG })],
+      ['customer a number', txn({ customer_id: 5 })],
+      ['pack with ids of the wrong type', ev('transaction.completed', { id: 'txn_odd_pack', customer_id: 5, custom_data: { workspace_id: o.workspaceId, pack_id: 5 } })],
+      ['adjustment of another shape', ev('adjustment.created', { action: 'refund', status: 'approved', transaction_id: 5 })],
+    ];
+    await expectNever500(bodies, (raw) => paddle.deliver(paddle.webhookUrl, raw, { 'paddle-signature': paddle.sign(raw) }));
+    const { rows } = await server.services.database.systemPool.query(`SELECT amount_minor FROM billing_invoices WHERE workspace_id = $1`, [o.workspaceId]);
+    expect(rows.filter((r) => Number(r.amount_minor) > 1e12)).toEqual([]);
+    expect((await summary(o)).plan).toMatchObject({ id: 'free' });
+  }, 60_000);
+
 });

@@ -4,6 +4,7 @@ import { startFake } from '../../../../test/fakes/harness';
 import { FakeRazorpay, RAZORPAY_TEST_CARD } from '../../../../test/fakes/razorpay';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { billingReads, expectNoCardStored, hostedCheckout, providerPlans } from '../../../../test/helpers/billing-path';
+import { expectNever500, LONG, oddBodies } from '../../../../test/helpers/odd-bodies';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { reconcileBilling } from './reconcile.job';
 
@@ -142,4 +143,33 @@ describe('BILL-2 Razorpay', () => {
     const ledger = (await o.client.get(`/api/workspaces/${o.workspaceId}/billing/ledger`)).json();
     expect(ledger.entries.map((e: { kind: string }) => e.kind)).toEqual(['refund', 'purchase']);
   }, 60_000);
+  it('INT-4 BILL-2 a correctly signed Razorpay body of another shape is ignored or refused with a 4xx, never a 500, and nothing is half-stored', async () => {
+    const o = await ownerWithWorkspace(server, 'Odd Razorpay Co');
+    const ev = (event: unknown, payload: unknown) => ({ entity: 'event', account_id: 'acc_kestrel', event, payload, created_at: Math.floor(Date.now() / 1000) });
+    const charged = (sub: Record<string, unknown>, payment: Record<string, unknown>) => ev('subscription.charged', { subscription: { entity: { id: 'sub_odd', customer_id: 'cust_odd', notes: { workspace_id: o.workspaceId }, ...sub } }, payment: { entity: { id: 'pay_odd', amount: 199900, currency: 'INR', created_at: Math.floor(Date.now() / 1000), ...payment } } });
+    const bodies: [string, unknown][] = [
+      ...oddBodies((payload) => ev('subscription.charged', payload)),
+      ...oddBodies((entity) => ev('subscription.activated', { subscription: { entity } })),
+      ...oddBodies((entity) => ev('payment.captured', { payment: { entity } })),
+      ['event a number', ev(5, {})],
+      ['payload entries of another shape', ev('subscription.charged', { subscription: 'x', payment: [1] })],
+      ['subscription id a number', ev('subscription.activated', { subscription: { entity: { id: 5, notes: { workspace_id: o.workspaceId } } } })],
+      ['subscription id 10,000 chars', ev('subscription.activated', { subscription: { entity: { id: LONG, notes: { workspace_id: o.workspaceId } } } })],
+      ['notes an array', ev('subscription.activated', { subscription: { entity: { id: 'sub_odd', notes: [o.workspaceId] } } })],
+      ['amount 1e20', charged({}, { amount: 1e20 })],
+      ['created_at 1e20', charged({}, { created_at: 1e20 })],
+      ['currency a number', charged({}, { currency: 5 })],
+      ['payment id an object', charged({}, { id: { a: 1 }, invoice_id: null })],
+      ['payment id 10,000 chars', charged({}, { id: LONG })],
+      ['customer a number', charged({ customer_id: 5 }, {})],
+      ['pack notes of the wrong type', ev('payment.captured', { payment: { entity: { id: 'pay_odd_pack', notes: { workspace_id: o.workspaceId, pack_id: 5 }, email: 5 } } })],
+      ['refund of another shape', ev('refund.processed', { refund: { entity: { payment_id: 5 } } })],
+    ];
+    let n = 0;
+    await expectNever500(bodies, (raw) => razorpay.deliver(razorpay.webhookUrl, raw, { 'x-razorpay-signature': razorpay.sign(raw), 'x-razorpay-event-id': `evt_odd_${++n}` }));
+    const { rows } = await server.services.database.systemPool.query(`SELECT amount_minor FROM billing_invoices WHERE workspace_id = $1`, [o.workspaceId]);
+    expect(rows.filter((r) => Number(r.amount_minor) > 1e12)).toEqual([]);
+    expect((await summary(o)).plan).toMatchObject({ id: 'free' });
+  }, 60_000);
+
 });

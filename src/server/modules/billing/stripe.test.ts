@@ -3,6 +3,7 @@ import { ownerWithWorkspace } from '../../../../test/helpers/client';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakeStripe, TEST_CARD } from '../../../../test/fakes/stripe';
 import { billingReads, expectNoCardStored, hostedCheckout, providerPlans } from '../../../../test/helpers/billing-path';
+import { expectNever500, LONG, oddBodies } from '../../../../test/helpers/odd-bodies';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { reconcileBilling } from './reconcile.job';
 
@@ -113,5 +114,36 @@ describe('BILL-2 Stripe', () => {
     expect((await summary(o)).credits).toEqual({ free: 0, paid: 0, total: 0 });
     const ledger = (await o.client.get(`/api/workspaces/${o.workspaceId}/billing/ledger`)).json();
     expect(ledger.entries.map((e: { kind: string }) => e.kind)).toEqual(['refund', 'purchase']);
+  }, 60_000);
+  it('INT-4 BILL-2 a correctly signed Stripe body of another shape is ignored or refused with a 4xx, never a 500, and nothing is half-stored', async () => {
+    const o = await ownerWithWorkspace(server, 'Odd Stripe Co');
+    const ev = (type: string, object: unknown, id: unknown = `evt_odd_${Math.random().toString(36).slice(2)}`) => ({ id, object: 'event', created: Math.floor(Date.now() / 1000), type, data: { object } });
+    const invoice = (over: Record<string, unknown>) => ev('invoice.paid', { id: 'in_odd', object: 'invoice', customer: 'cus_odd', currency: 'usd', amount_paid: 4900, amount_due: 4900, status: 'paid', created: Math.floor(Date.now() / 1000), subscription_details: { metadata: { workspace_id: o.workspaceId } }, ...over });
+    const bodies: [string, unknown][] = [
+      ...oddBodies((data) => ({ id: 'evt_odd_env', object: 'event', type: 'invoice.paid', data })),
+      ...oddBodies((object) => ev('checkout.session.completed', object)),
+      ['event id a number', ev('customer.subscription.updated', { id: 'sub_odd', metadata: {} }, 5)],
+      ['event id an object', ev('customer.subscription.updated', { id: 'sub_odd', metadata: {} }, { a: 1 })],
+      ['event id 10,000 chars', ev('invoice.paid', {}, LONG)],
+      ['type a number', { id: 'evt_odd_type', object: 'event', type: 5, data: { object: {} } }],
+      ['type an array', { id: 'evt_odd_type2', object: 'event', type: ['invoice.paid'], data: { object: {} } }],
+      ['subscription id a number', ev('customer.subscription.updated', { id: 5, metadata: { workspace_id: o.workspaceId } })],
+      ['subscription id 10,000 chars', ev('customer.subscription.updated', { id: LONG, metadata: { workspace_id: o.workspaceId } })],
+      ['metadata a string', ev('customer.subscription.updated', { id: 'sub_odd', metadata: 'x' })],
+      ['workspace id a number', ev('checkout.session.completed', { id: 'cs_odd', mode: 'payment', payment_status: 'paid', metadata: { workspace_id: 5, pack_id: 'credits-500' } })],
+      ['invoice amount 1e20', invoice({ amount_paid: 1e20 })],
+      ['invoice created 1e20', invoice({ created: 1e20 })],
+      ['invoice amount a string', invoice({ amount_paid: 'lots' })],
+      ['invoice currency a number', invoice({ currency: 5 })],
+      ['invoice id 10,000 chars', invoice({ id: LONG, number: LONG, hosted_invoice_url: LONG })],
+      ['invoice id a number', invoice({ id: 5 })],
+      ['refund payment a number', ev('charge.refunded', { id: 5, payment_intent: 5, metadata: 'x' })],
+    ];
+    const answers = await expectNever500(bodies, (raw) => stripe.deliver(stripe.webhookUrl, raw, { 'stripe-signature': stripe.sign(raw) }));
+    expect(answers.length).toBe(bodies.length);
+    // Nothing of the odd invoices reached the workspace: no invoice with an amount or date no column holds.
+    const { rows } = await server.services.database.systemPool.query(`SELECT amount_minor, issued_at FROM billing_invoices WHERE workspace_id = $1`, [o.workspaceId]);
+    expect(rows.filter((r) => Number(r.amount_minor) !== 4900)).toEqual([]);
+    expect((await summary(o)).plan).toMatchObject({ id: 'free' });
   }, 60_000);
 });

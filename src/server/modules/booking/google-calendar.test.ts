@@ -7,6 +7,7 @@ import { renewCalendarChannels } from '../integrations/calendar-channels';
 import { accessToken } from '../integrations';
 import { nyWeekday } from './booking.fixtures';
 import { until } from '../../../../test/helpers/wait';
+import { LONG } from '../../../../test/helpers/odd-bodies';
 
 let server: TestServer;
 let google: FakeGoogleCalendar;
@@ -223,6 +224,38 @@ describe('Google Calendar', () => {
     expect(await open(server.url)).not.toContain(nyWeekday(day, '10:00'));
     expect(freeBusyCalls()).toBe(calls + 1);
     await second.close();
+  });
+
+  it('INT-4 BOOK-2 a Google Calendar notification with the right channel token but another shape (odd body, odd or oversized headers) is ignored or refused with a 4xx, never a 500', async () => {
+    const channel = await until(() => google.openChannels()[0], 'the watch channel');
+    const url = `${server.url}/api/integrations/google-calendar/notifications`;
+    const good = { 'X-Goog-Channel-ID': channel.id, 'X-Goog-Channel-Token': channel.token!, 'X-Goog-Resource-ID': channel.resourceId, 'X-Goog-Resource-State': 'exists' };
+    const json = { 'content-type': 'application/json' };
+    const tries: [string, Record<string, string>, string | undefined][] = [
+      ['body null', { ...good, ...json }, 'null'],
+      ['body []', { ...good, ...json }, '[]'],
+      ['body "x"', { ...good, ...json }, '"x"'],
+      ['body {}', { ...good, ...json }, '{}'],
+      ['body not JSON', { ...good, ...json }, '{'],
+      ['body text of 10,000 chars', { ...good, 'content-type': 'text/plain' }, LONG],
+      ['body of another type', { ...good, 'content-type': 'application/octet-stream' }, 'x'],
+      ['resource state of 10,000 chars', { ...good, 'X-Goog-Resource-State': LONG }, undefined],
+      ['resource state unknown', { ...good, 'X-Goog-Resource-State': 'exploded' }, undefined],
+      ['resource id of 10,000 chars', { ...good, 'X-Goog-Resource-ID': LONG }, undefined],
+      ['token of 10,000 chars', { ...good, 'X-Goog-Channel-Token': `${channel.token!}${LONG}` }, undefined],
+      ['channel id of 10,000 chars', { ...good, 'X-Goog-Channel-ID': LONG }, undefined],
+      ['message number 1e20', { ...good, 'X-Goog-Message-Number': '1e20' }, undefined],
+      ['token naming a workspace that does not exist', { ...good, 'X-Goog-Channel-Token': `01890000-0000-7000-8000-000000000000.${channel.token!.split('.')[1]}` }, undefined],
+      ['token a dot only', { ...good, 'X-Goog-Channel-Token': '.' }, undefined],
+    ];
+    const wrong: { name: string; status: number; text: string }[] = [];
+    for (const [name, headers, body] of tries) {
+      const r = await fetch(url, { method: 'POST', headers, ...(body === undefined ? {} : { body }) });
+      const text = await r.text();
+      const shaped = r.status < 400 || (() => { try { return typeof JSON.parse(text).error?.code === 'string'; } catch { return false; } })();
+      if (r.status >= 500 || !shaped) wrong.push({ name, status: r.status, text: text.slice(0, 300) });
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('BOOK-2 a channel close to expiry is renewed by the hourly job: a new one opens, then the old one is stopped', async () => {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ownerWithWorkspace, TestClient } from '../../../../test/helpers/client';
+import { LONG } from '../../../../test/helpers/odd-bodies';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { startInboundSmtp, type InboundSmtp } from './inbound-smtp';
 
@@ -209,5 +210,48 @@ describe('email channel', () => {
     const convs = (await inbox()).filter((c) => c.visitorEmail === 'noor@customer.test');
     expect(convs).toHaveLength(1);
     await vi.waitFor(async () => expect((await detail(convs[0]!.id)).messages.map((m: { body: string }) => m.body)).toEqual(['Do you cater office lunches?', 'For 30 people.']));
+  });
+
+  it('INT-4 CONV-6 a correctly signed raw MIME post of another shape is stored, ignored or refused with a 4xx, never a 500', async () => {
+    const anon = new TestClient(server.app);
+    const post = (raw: string, type = 'message/rfc822') => {
+      const at = Math.floor(Date.now() / 1000);
+      return anon.request('POST', webhookUrl, raw, { 'content-type': type, 'x-kestrel-timestamp': String(at), 'x-kestrel-signature': `sha256=${createHmac('sha256', secret).update(`${at}.${raw}`).digest('hex')}` });
+    };
+    let n = 0;
+    const mime = (headers: Record<string, string>, text = 'Hello.') => {
+      const all: Record<string, string> = { From: 'Odd <odd@customer.test>', To: address, Subject: 'Odd shapes', 'Message-ID': `<odd${++n}@customer.test>`, 'Content-Type': 'text/plain', ...headers };
+      return [...Object.entries(all).filter(([, v]) => v !== '').map(([k, v]) => `${k}: ${v}`), '', text, ''].join('\r\n');
+    };
+    const tries: [string, string, string?][] = [
+      ['empty', ''],
+      ['JSON null', 'null', 'application/json'],
+      ['JSON []', '[]', 'application/json'],
+      ['JSON "x"', '"x"', 'application/json'],
+      ['JSON {}', '{}', 'application/json'],
+      ['bytes that are no mail', '\u0000\u0001\u0002 not mail at all'],
+      ['no From', mime({ From: '' })],
+      ['From of 10,000 chars', mime({ From: `${LONG}@customer.test` })],
+      ['From with no address', mime({ From: 'Just A Name' })],
+      ['Subject of 10,000 chars', mime({ Subject: LONG })],
+      ['Message-ID of 10,000 chars', mime({ 'Message-ID': `<${LONG}@customer.test>` })],
+      ['In-Reply-To of 10,000 chars', mime({ 'In-Reply-To': `<${LONG}@x>`, References: `<${LONG}@y>` })],
+      ['Date in the year 275760', mime({ Date: 'Sat, 13 Sep 275760 00:00:00 +0000' })],
+      ['Date that is no date', mime({ Date: '1e20' })],
+      ['body of 10,000 chars on one line', mime({}, LONG)],
+      ['multipart with no boundary', mime({ 'Content-Type': 'multipart/mixed' })],
+      ['charset that does not exist', mime({ 'Content-Type': 'text/plain; charset=x-no-such-charset' }, 'Bonjour')],
+    ];
+    const wrong: { name: string; status: number; body: string }[] = [];
+    const answers: number[] = [];
+    for (const [name, raw, type] of tries) {
+      const r = await post(raw, type);
+      const shaped = r.statusCode < 400 || (() => { try { return typeof JSON.parse(r.body).error?.code === 'string'; } catch { return false; } })();
+      if (r.statusCode >= 500 || !shaped) wrong.push({ name, status: r.statusCode, body: r.body.slice(0, 300) });
+      answers.push(r.statusCode);
+    }
+    expect(wrong).toEqual([]);
+    // Past the signature: none is refused as unsigned.
+    expect(answers.filter((st) => st === 401)).toEqual([]);
   });
 });

@@ -13,6 +13,8 @@ import { receiveEmail, type ReceivedEmail } from './receive-email';
 const MAX_ATTACHMENTS = 10;
 const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
+const objectOr = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
 const refused = () => new AppError('webhook_signature_invalid', 401, 'The webhook signature is missing, wrong, too old or replayed.');
 
 /**
@@ -33,18 +35,23 @@ export async function receiveResendInbound(services: Services, workspaceId: stri
   const secret = services.secrets.box.open(row.resendWebhookSecretSealed, resendSecretAad(workspaceId));
   if (!verifyStandardWebhook(secret, { id: one('svix-id'), timestamp: one('svix-timestamp'), signature: one('svix-signature') }, raw)) throw refused();
 
-  let event: { type?: unknown; data?: { email_id?: unknown } };
+  let parsed: unknown;
   try {
-    event = JSON.parse(raw.toString('utf8'));
+    parsed = JSON.parse(raw.toString('utf8'));
   } catch {
     throw new AppError('validation_failed', 400, 'The webhook body is not JSON.');
   }
-  if (event.type !== 'email.received') return { outcome: 'ignored', reason: `not an inbound email (${String(event.type).slice(0, 40)})` };
-  const emailId = typeof event.data?.email_id === 'string' && /^[\w-]{1,100}$/.test(event.data.email_id) ? event.data.email_id : null;
+  // INT-4: a signed body is still read as untrusted: `null`, a list or a `data` of another shape never reaches a 500.
+  const event = objectOr(parsed);
+  if (event.type !== 'email.received') return { outcome: 'ignored', reason: `not an inbound email (${typeof event.type === 'string' ? event.type.slice(0, 40) : typeof event.type})` };
+  const given = objectOr(event.data).email_id;
+  const emailId = typeof given === 'string' && /^[\w-]{1,100}$/.test(given) ? given : null;
   if (!emailId) throw new AppError('validation_failed', 400, 'The event names no email_id.');
 
   const resend = new Resend(services.secrets.box.open(row.resendApiKeySealed, resendKeyAad(workspaceId)), services.config.RESEND_BASE_URL ? { baseUrl: services.config.RESEND_BASE_URL } : {});
   const { data: email, error } = await resend.emails.receiving.get(emailId);
+  // An email Resend says it does not have is the event's fault (a 4xx Resend will not retry for ever), not an outage.
+  if (error && 'statusCode' in error && error.statusCode === 404) throw new AppError('validation_failed', 400, `Resend has no received email ${emailId}.`);
   if (error || !email) throw new AppError('provider_unavailable', 502, `Resend did not give the received email: ${error?.message ?? 'no answer'}.`);
   const attachments: { filename: string; contentType: string; content: Buffer; cid?: string }[] = [];
   if (email.attachments?.length) {

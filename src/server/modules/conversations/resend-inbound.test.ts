@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakeResend } from '../../../../test/fakes/resend';
 import { ownerWithWorkspace } from '../../../../test/helpers/client';
+import { expectNever500, LONG, oddBodies } from '../../../../test/helpers/odd-bodies';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 
 let server: TestServer;
@@ -77,5 +78,24 @@ describe('Resend inbound', () => {
     // Another event type is not an email: ignored, nothing stored.
     const other = resend.signedEvent(SECRET, { type: 'email.delivered', data: { email_id: 'x' } });
     expect(await (await post(other.raw, other.headers)).json()).toEqual({ outcome: 'ignored' });
+  });
+
+  it('INT-4 CONV-6 a correctly signed Resend inbound body of another shape is ignored or refused with a 4xx, never a 500, and nothing is stored', async () => {
+    const before = await messageCount();
+    const ev = (type: unknown, data: unknown) => ({ type, created_at: new Date().toISOString(), data });
+    const bodies: [string, unknown][] = [
+      ...oddBodies((data) => ev('email.received', data)),
+      ['type a number', ev(5, { email_id: 'x' })],
+      ['type an object', ev({ a: 1 }, { email_id: 'x' })],
+      ['email id a number', ev('email.received', { email_id: 5 })],
+      ['email id an object', ev('email.received', { email_id: { id: 'x' } })],
+      ['email id 10,000 chars', ev('email.received', { email_id: LONG })],
+      ['email id of the right form that Resend does not have', ev('email.received', { email_id: 'no-such-email-0001' })],
+    ];
+    await expectNever500(bodies, (raw) => {
+      const signed = resend.signedRaw(SECRET, raw);
+      return post(signed.raw, signed.headers).then(async (r) => ({ status: r.status, text: await r.text() }));
+    });
+    expect(await messageCount()).toBe(before);
   });
 });

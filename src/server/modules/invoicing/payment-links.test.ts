@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakeStripe } from '../../../../test/fakes/stripe';
 import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
+import { expectNever500, LONG, oddBodies } from '../../../../test/helpers/odd-bodies';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 
 let server: TestServer;
@@ -128,6 +129,35 @@ describe('INV-5 payment links through Stripe', () => {
     const other = await ownerWithWorkspace(server, 'Other Shop');
     const elsewhere = await stripe.deliver(`${server.url}/api/invoicing/webhooks/stripe/${other.workspaceId}`, first.raw, { 'stripe-signature': first.header });
     expect(elsewhere.status).toBe(404);
+  });
+
+  it('INT-4 INV-5 a correctly signed Stripe payment-link body of another shape is ignored or refused with a 4xx, never a 500, and no payment is recorded', async () => {
+    const inv = await invoice();
+    expect((await owner.client.post(api(`/documents/${inv.id}/payment-links`), { amountPaise: 300_00 })).statusCode).toBe(201);
+    const linkId = [...stripe.links.keys()].at(-1)!;
+    let n = 0;
+    const ev = (object: unknown, over: Record<string, unknown> = {}) => ({ id: `evt_odd_${++n}`, object: 'event', created: Math.floor(Date.now() / 1000), type: 'checkout.session.completed', data: { object }, ...over });
+    const session = (over: Record<string, unknown>) => ({ id: `cs_odd_${++n}`, object: 'checkout.session', mode: 'payment', payment_status: 'paid', payment_link: linkId, payment_intent: `pi_odd_${n}`, amount_total: 300_00, currency: 'inr', ...over });
+    const bodies: [string, unknown][] = [
+      ...oddBodies((object) => ev(object)),
+      ['data a string', { ...ev({}), data: 'x' }],
+      ['event id a number', ev(session({}), { id: 5 })],
+      ['type a number', ev(session({}), { type: 5 })],
+      ['created 1e20', ev(session({}), { created: 1e20 })],
+      ['created a string', ev(session({}), { created: 'soon' })],
+      ['amount 1e20', ev(session({ amount_total: 1e20 }))],
+      ['amount negative', ev(session({ amount_total: -500 }))],
+      ['amount a fraction', ev(session({ amount_total: 12.5 }))],
+      ['amount a string', ev(session({ amount_total: 'lots' }))],
+      ['currency a number', ev(session({ currency: 5 }))],
+      ['payment id a number', ev(session({ payment_intent: 5, id: 6 }))],
+      ['payment id 10,000 chars', ev(session({ payment_intent: LONG }))],
+      ['link id a number', ev(session({ payment_link: 5 }))],
+      ['link id 10,000 chars', ev(session({ payment_link: LONG }))],
+    ];
+    await expectNever500(bodies, (raw) => stripe.deliver(stripe.webhookUrl, raw, { 'stripe-signature': stripe.sign(raw) }));
+    expect((await owner.client.get(api(`/documents/${inv.id}/payments`))).json().items).toEqual([]);
+    expect(await doc(inv.id)).toMatchObject({ paidPaise: 0 });
   });
 
   it('INV-5 INV-2 the emailed invoice carries the payment link, and its PDF shows the link with a QR code to scan', async () => {

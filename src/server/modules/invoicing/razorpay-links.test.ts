@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakeRazorpay } from '../../../../test/fakes/razorpay';
 import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
+import { expectNever500, LONG, oddBodies } from '../../../../test/helpers/odd-bodies';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 
 let server: TestServer;
@@ -100,6 +101,35 @@ describe('INV-5 payment links through Razorpay', () => {
     await pay(rest.url);
     expect(await doc(inv.id)).toMatchObject({ status: 'paid', paidPaise: 1_180_00 });
     expect((await paymentsOf(inv.id)).items).toHaveLength(2);
+  });
+
+  it('INT-4 INV-5 a correctly signed Razorpay payment-link body of another shape is ignored or refused with a 4xx, never a 500, and no payment is recorded', async () => {
+    const inv = await invoice();
+    const made = await link(inv.id, { amountPaise: 300_00 });
+    const notes = { workspace_id: owner.workspaceId, invoice_id: inv.id, invoice_number: inv.number };
+    const ev = (event: unknown, payload: unknown, createdAt: unknown = Math.floor(Date.now() / 1000)) => ({ entity: 'event', account_id: 'acc_shop', event, payload, created_at: createdAt });
+    let n = 0;
+    const paid = (payment: Record<string, unknown>, linkEntity: unknown = { id: made.providerLinkId, notes }) => ev('payment_link.paid', { payment: { entity: { id: `pay_odd_${++n}`, amount: 300_00, currency: 'INR', notes, created_at: Math.floor(Date.now() / 1000), ...payment } }, payment_link: { entity: linkEntity } });
+    const bodies: [string, unknown][] = [
+      ...oddBodies((payload) => ev('payment_link.paid', payload)),
+      ...oddBodies((entity) => ev('payment.captured', { payment: { entity } })),
+      ['event a number', ev(5, {})],
+      ['amount 1e20', paid({ amount: 1e20 })],
+      ['amount negative', paid({ amount: -500 })],
+      ['created_at 1e20', paid({ created_at: 1e20 })],
+      ['created_at -1e20', paid({ created_at: -1e20 })],
+      ['currency a number', paid({ currency: 5 })],
+      ['payment id a number', paid({ id: 5 })],
+      ['payment id 10,000 chars', paid({ id: LONG })],
+      ['link id a number, no notes naming the invoice', paid({ notes: {} }, { id: 5 })],
+      ['link id 10,000 chars', paid({}, { id: LONG, notes })],
+      ['invoice id 10,000 chars', ev('payment.captured', { payment: { entity: { id: 'pay_odd_inv', amount: 300_00, currency: 'INR', notes: { ...notes, invoice_id: LONG } } } })],
+      ['notes a string', ev('payment.captured', { payment: { entity: { id: 'pay_odd_notes', amount: 300_00, currency: 'INR', notes: 'x' } } })],
+    ];
+    let e = 0;
+    await expectNever500(bodies, (raw) => razorpay.deliver(razorpay.webhookUrl, raw, { 'x-razorpay-signature': razorpay.sign(raw), 'x-razorpay-event-id': `evt_odd_${++e}` }));
+    expect((await paymentsOf(inv.id)).items).toEqual([]);
+    expect(await doc(inv.id)).toMatchObject({ paidPaise: 0 });
   });
 
   it('INV-5 INT-5 a replayed, forged or unsigned Razorpay webhook records nothing more: one payment per Razorpay payment id', async () => {

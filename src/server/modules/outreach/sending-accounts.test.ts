@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFake } from '../../../../test/fakes/harness';
 import { FakeResend } from '../../../../test/fakes/resend';
 import { addMember, ownerWithWorkspace } from '../../../../test/helpers/client';
+import { expectNever500, LONG, oddBodies } from '../../../../test/helpers/odd-bodies';
 import { startTestServer, type TestServer } from '../../../../test/helpers/server';
 import { SmtpSink } from '../../../../test/helpers/smtp-sink';
 
@@ -201,6 +202,35 @@ describe('delivery events', () => {
     const after = (await owner.client.get(api('/outreach/delivery-summary'))).json();
     // The changed body and the first valid copy of `forged` differ: only that one (opened for b) may count.
     expect(after).toEqual({ ...counted, opened: counted.opened + 1 });
+  });
+
+  it('INT-4 MAIL-3 a correctly signed Resend delivery body of another shape is ignored or refused with a 4xx, never a 500, and nothing is counted', async () => {
+    // The Resend account of the test above (MAIL-3) receives the deliveries.
+    const webhookSecret = `whsec_${Buffer.from('a-32-byte-signing-secret-0123456').toString('base64')}`;
+    const acc = ((await owner.client.get(api('/outreach/sending-accounts'))).json().items as { kind: string; stream: string; webhookUrl: string | null }[]).find((x) => x.kind === 'resend' && x.stream === 'marketing');
+    expect(acc?.webhookUrl).toBeTruthy();
+    const target = `${server.url}${new URL(acc!.webhookUrl!).pathname}`;
+    const before = (await owner.client.get(api('/outreach/delivery-summary'))).json();
+    const ev = (type: unknown, data: unknown, createdAt: unknown = new Date().toISOString()) => ({ type, created_at: createdAt, data });
+    const bodies: [string, unknown][] = [
+      ...oddBodies((data) => ev('email.delivered', data)),
+      ['type a number', ev(5, { email_id: 'x' })],
+      ['type an array', ev(['email.bounced'], { email_id: 'x' })],
+      ['email id a number', ev('email.bounced', { email_id: 5 })],
+      ['email id an object', ev('email.bounced', { email_id: { id: 'x' } })],
+      ['email id 10,000 chars', ev('email.delivered', { email_id: LONG })],
+      ['bounce a string', ev('email.bounced', { email_id: 'x', bounce: 'x' })],
+      ['created_at a number', ev('email.opened', { email_id: 'x' }, 1e20)],
+      ['created_at far in the future', ev('email.opened', { email_id: 'x' }, '+275760-09-13T00:00:00.000Z')],
+      ['created_at of 10,000 chars', ev('email.opened', { email_id: 'x' }, LONG)],
+    ];
+    const answers = await expectNever500(bodies, async (raw) => {
+      const signed = resend.signedRaw(webhookSecret, raw);
+      return resend.deliver(target, signed.raw, signed.headers);
+    });
+    // None names a message Kestrel sent, so each is taken (the webhook id guards a replay) and ignored.
+    expect(answers.filter((a) => a.status !== 204)).toEqual([]);
+    expect((await owner.client.get(api('/outreach/delivery-summary'))).json()).toEqual(before);
   });
 });
 

@@ -1,4 +1,5 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Tx } from '../../../platform/db/database';
 import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, conflict, notFound } from '../../../platform/http/errors';
@@ -163,6 +164,33 @@ export async function createPaymentLink(services: Services, ctx: WorkspaceContex
 /** The day a payment was made, in India. */
 const indianDate = (at: Date) => todayInIndia(at);
 
+/*
+ * INT-4: what a provider's parser read from a signed body is still checked before anything is
+ * looked up or recorded — an id that is not text or far longer than any provider's, an amount that
+ * is not a whole positive number of paise (or more than any invoice), a currency that is not a code,
+ * a date no payment has — a 400 naming the field, never a 500 or a payment half-recorded.
+ */
+const linkIdText = z.string().min(1).max(255);
+const linkEventBase = z.object({ id: linkIdText, type: z.string().min(1).max(200) });
+const paidLinkEvent = z.object({
+  linkId: linkIdText.nullable(),
+  documentId: z.string().max(100).nullable().optional(),
+  workspaceId: z.string().max(100).nullable().optional(),
+  paymentId: linkIdText,
+  amountPaise: z.number().int().min(1).max(1e13),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  paidAt: z.date().min(new Date(0)).max(new Date('9999-12-31T23:59:59Z')),
+});
+
+function readLinkEvent(event: LinkEvent): LinkEvent {
+  const base = linkEventBase.safeParse(event);
+  const rest = base.success && event.kind === 'paid' ? paidLinkEvent.safeParse(event) : null;
+  const issues = !base.success ? base.error.issues : rest && !rest.success ? rest.error.issues : [];
+  if (!issues.length) return event;
+  const fields = Object.fromEntries(issues.map((i) => [i.path.join('.') || '(event)', i.message]));
+  throw new AppError('webhook_invalid', 400, 'The webhook is signed but its event is not of a shape Kestrel reads.', { fields });
+}
+
 /**
  * INV-5: a provider's signed event about a payment link, at the workspace's own webhook address.
  * The signature over the raw body and its age are checked with the workspace's sealed secret; a
@@ -182,6 +210,7 @@ export async function handleLinkWebhook(services: Services, kind: LinkProviderKi
     if (error instanceof WebhookRefused) throw new AppError(error.status === 401 ? 'webhook_signature_invalid' : 'webhook_invalid', error.status, error.message);
     throw new AppError('webhook_invalid', 400, 'The webhook could not be read.');
   }
+  event = readLinkEvent(event);
   if (event.kind === 'ignored') return { received: true, duplicate: false, recorded: false };
   const paid = event;
   // The provider's notes name another workspace: not this address's event.

@@ -11,6 +11,8 @@ import { aad } from './sending-accounts';
 
 type Kind = (typeof deliveryEventKinds)[number];
 
+const objectOr = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
 const refused = () => new AppError('webhook_signature_invalid', 401, 'The webhook signature is missing, wrong, too old or replayed.');
 
 const kinds: Record<string, Kind> = {
@@ -43,21 +45,26 @@ export async function receiveResendWebhook(services: Services, workspaceId: stri
     const id = one('svix-id') ?? one('webhook-id');
     if (!verifyStandardWebhook(secret, { id, timestamp: one('svix-timestamp') ?? one('webhook-timestamp'), signature: one('svix-signature') ?? one('webhook-signature') }, raw)) throw refused();
 
-    let event: { type?: unknown; created_at?: unknown; data?: { email_id?: unknown; bounce?: { type?: unknown } } };
+    let parsed: unknown;
     try {
-      event = JSON.parse(raw);
+      parsed = JSON.parse(raw);
     } catch {
       throw new AppError('validation_failed', 400, 'The webhook body is not JSON.');
     }
+    // INT-4: a signed body is still read as untrusted — `null`, a list or a `data` of another shape is an event of no kind, never a 500.
+    const event = objectOr(parsed) as { type?: unknown; created_at?: unknown; data?: unknown };
+    const data = objectOr(event.data) as { email_id?: unknown; bounce?: unknown };
     const kind = typeof event.type === 'string' ? (kinds[event.type] ?? null) : null;
-    const providerId = typeof event.data?.email_id === 'string' ? event.data.email_id.slice(0, 200) : null;
+    const providerId = typeof data.email_id === 'string' ? data.email_id.slice(0, 200) : null;
     const [message] = providerId
       ? await tx
           .select({ id: outreachMessages.id, contactId: outreachMessages.contactId, addressHash: outreachMessages.addressHash, subject: outreachMessages.subject })
           .from(outreachMessages)
           .where(and(eq(outreachMessages.workspaceId, workspaceId), eq(outreachMessages.providerMessageId, providerId)))
       : [];
-    const occurred = typeof event.created_at === 'string' && !Number.isNaN(Date.parse(event.created_at)) ? new Date(event.created_at) : new Date();
+    // When it happened, as Resend says; a date no event can have (unreadable, before 2000, more than a day ahead) reads as now.
+    const said = typeof event.created_at === 'string' ? Date.parse(event.created_at) : NaN;
+    const occurred = said >= Date.UTC(2000, 0, 1) && said <= Date.now() + 86_400_000 ? new Date(said) : new Date();
     // The webhook id is the replay guard: a second delivery of it finds its row.
     const inserted = await tx
       .insert(outreachDeliveryEvents)
@@ -67,7 +74,7 @@ export async function receiveResendWebhook(services: Services, workspaceId: stri
     if (!inserted.length) throw refused();
     if (!message || !kind) return;
 
-    await applyDeliveryEvent(tx, ctx, message, kind, { transient: kind === 'bounced' && event.data?.bounce?.type === 'Transient', source: 'resend_webhook', occurredAt: occurred });
+    await applyDeliveryEvent(tx, ctx, message, kind, { transient: kind === 'bounced' && objectOr(data.bounce).type === 'Transient', source: 'resend_webhook', occurredAt: occurred });
   });
 }
 
