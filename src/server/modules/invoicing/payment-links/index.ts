@@ -5,7 +5,7 @@ import { withTenant, type WorkspaceContext } from '../../../platform/db/tenant';
 import { AppError, conflict, notFound } from '../../../platform/http/errors';
 import type { Services } from '../../../platform/services';
 import { recordAudit } from '../../audit';
-import { WebhookRefused } from '../../billing/providers/provider';
+import { WebhookRefused } from '../../billing';
 import { findDocument, todayInIndia } from '../get-document';
 import { requireSettings } from '../invoicing-settings';
 import { linkProviders, paymentLinkAccounts, paymentLinks, payments, type LinkProviderKind } from '../invoicing.schema';

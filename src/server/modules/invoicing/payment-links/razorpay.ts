@@ -1,4 +1,4 @@
-import { notesOf, razorpayClient, str, verifyRazorpayEvent } from '../../billing/providers/razorpay';
+import { notesOf, razorpayClient, str, verifyRazorpayEvent } from '../../billing';
 import type { LinkCredentials, LinkEvent, PaymentLinkProvider } from './provider';
 
 /**

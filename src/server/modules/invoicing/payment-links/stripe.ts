@@ -1,4 +1,4 @@
-import { stripeClient, verifyStripeEvent } from '../../billing/providers/stripe';
+import { stripeClient, verifyStripeEvent } from '../../billing';
 import type { LinkCredentials, LinkEvent, PaymentLinkProvider } from './provider';
 
 const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === 'string' ? v : v.id);
