@@ -12,6 +12,7 @@ import { planById, type BillingConfig, type Plan } from './billing.config';
 import { billingAccounts, billingEvents, billingInvoices, creditEntries } from './billing.schema';
 import { clawBack, grantCredits, purchaseCredits } from './credits';
 import { WebhookRefused, type BillingProvider, type ProviderEvent, type SubscriptionState } from './providers/provider';
+import { signedEventRefused } from '../../platform/http/signed-body';
 
 /**
  * BILL-2, INT-5: a provider's webhook. The signature over the raw body (and its age) is checked
@@ -83,8 +84,7 @@ function readEvent(event: ProviderEvent): ProviderEvent {
   const rest = base.success ? providerEvent.safeParse(event) : null;
   const issues = !base.success ? base.error.issues : rest && !rest.success ? rest.error.issues : [];
   if (!issues.length) return event;
-  const fields = Object.fromEntries(issues.map((i) => [i.path.join('.') || '(event)', i.message]));
-  throw new AppError('webhook_invalid', 400, 'The webhook is signed but its event is not of a shape Kestrel reads.', { fields });
+  throw signedEventRefused(issues);
 }
 
 /** The subscription an event names, as the provider holds it; one the provider says it does not have (a 4xx) is the event's fault: a 400, not a 500. */

@@ -8,12 +8,12 @@ import type { Services } from '../../platform/services';
 import { resendKeyAad, resendSecretAad } from './channel-settings';
 import { channelSettings } from './conversations.schema';
 import { receiveEmail, type ReceivedEmail } from './receive-email';
+import { objectOr } from '../../platform/http/signed-body';
 
 /** Attachments fetched per email, and their total size: beyond that the email is stored without the rest. */
 const MAX_ATTACHMENTS = 10;
 const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
-const objectOr = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 const refused = () => new AppError('webhook_signature_invalid', 401, 'The webhook signature is missing, wrong, too old or replayed.');
 

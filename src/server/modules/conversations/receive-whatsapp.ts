@@ -11,6 +11,7 @@ import { explainGraphError, openConnection, readConnection } from './channels/wh
 import { appendMessage, touchConversation, type ConversationRow, type MessageRow } from './conversation-rows';
 import { channelSettings, conversationMessages, conversations, visitors, whatsappTemplates } from './conversations.schema';
 import { autoAssign } from './handoff';
+import { objectOr } from '../../platform/http/signed-body';
 
 const waContext = (workspaceId: string): WorkspaceContext => ({ workspaceId, userId: null, role: 'admin', actorLabel: 'WhatsApp' });
 
@@ -65,7 +66,6 @@ function fitting<T>(list: unknown, schema: z.ZodType<T>): T[] {
     return r.success ? [r.data] : [];
   });
 }
-const objectOr = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 const statusRank = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 } as const;
 

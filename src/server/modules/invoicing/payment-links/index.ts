@@ -15,6 +15,7 @@ import { razorpayLinks } from './razorpay';
 import { stripeLinks } from './stripe';
 import { invalidFields } from '../../../platform/http/field-errors';
 import { recordPaymentIssue } from '../payment-issues';
+import { signedEventRefused } from '../../../platform/http/signed-body';
 
 type AccountRow = typeof paymentLinkAccounts.$inferSelect;
 type LinkRow = typeof paymentLinks.$inferSelect;
@@ -187,8 +188,7 @@ function readLinkEvent(event: LinkEvent): LinkEvent {
   const rest = base.success && event.kind === 'paid' ? paidLinkEvent.safeParse(event) : null;
   const issues = !base.success ? base.error.issues : rest && !rest.success ? rest.error.issues : [];
   if (!issues.length) return event;
-  const fields = Object.fromEntries(issues.map((i) => [i.path.join('.') || '(event)', i.message]));
-  throw new AppError('webhook_invalid', 400, 'The webhook is signed but its event is not of a shape Kestrel reads.', { fields });
+  throw signedEventRefused(issues);
 }
 
 /**

@@ -8,10 +8,10 @@ import { logActivity } from '../../activities';
 import { deliveryEventKinds, outreachDeliveryEvents, outreachMessages, outreachSendingAccounts } from '../outreach.schema';
 import { suppressAddress } from './consent';
 import { aad } from './sending-accounts';
+import { objectOr } from '../../../platform/http/signed-body';
 
 type Kind = (typeof deliveryEventKinds)[number];
 
-const objectOr = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 const refused = () => new AppError('webhook_signature_invalid', 401, 'The webhook signature is missing, wrong, too old or replayed.');
 
